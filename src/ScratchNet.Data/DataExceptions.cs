@@ -1,0 +1,7 @@
+namespace ScratchNet.Data;
+
+/// <summary>Every source was tried and none delivered a verified file. The message lists what was tried and how to place the files by hand.</summary>
+public sealed class DatasetUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A data file is malformed: wrong magic, wrong element type, dimensions that disagree with its length, truncation.</summary>
+public sealed class InvalidDataFormatException(string message) : Exception(message);

@@ -1,0 +1,88 @@
+using ScratchNet.Core.Random;
+
+namespace ScratchNet.Data;
+
+/// <summary>
+/// Cuts a split into seeded, shuffled minibatches and copies each one into caller-owned buffers,
+/// so a training step reads contiguous rows and allocates nothing.
+/// </summary>
+public sealed class MinibatchSampler
+{
+    private readonly DataSplit _split;
+    private readonly int[] _order;
+    private readonly Xoshiro256 _rng;
+
+    /// <param name="split">The rows to sample from.</param>
+    /// <param name="batchSize">Rows per batch; the last batch of an epoch may be shorter.</param>
+    /// <param name="rng">The generator the order is drawn from; its state is the sampler's state.</param>
+    /// <param name="shuffle">False keeps the split's own order every epoch.</param>
+    public MinibatchSampler(DataSplit split, int batchSize, Xoshiro256 rng, bool shuffle = true)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        _split = split;
+        _rng = rng;
+        BatchSize = batchSize;
+        Shuffle = shuffle;
+        _order = new int[split.Count];
+        ResetOrder();
+    }
+
+    public int BatchSize { get; }
+
+    public bool Shuffle { get; }
+
+    public int BatchCount => (_split.Count + BatchSize - 1) / BatchSize;
+
+    /// <summary>The row order of the current epoch.</summary>
+    public ReadOnlySpan<int> Order => _order;
+
+    /// <summary>Draws the order for a new epoch. Each epoch reshuffles the identity order, so the order depends only on the generator's state.</summary>
+    public void BeginEpoch()
+    {
+        ResetOrder();
+        if (Shuffle)
+        {
+            _rng.Shuffle(_order.AsSpan());
+        }
+    }
+
+    /// <summary>Copies batch <paramref name="batchIndex"/> into the destinations and returns its row count.</summary>
+    /// <param name="x">Destination (BatchSize, FeatureCount).</param>
+    /// <param name="y">Destination (BatchSize, ClassCount) one-hot.</param>
+    /// <param name="labels">Destination (BatchSize).</param>
+    public int Fill(int batchIndex, Span<float> x, Span<float> y, Span<byte> labels)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(batchIndex);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(batchIndex, BatchCount);
+        int start = batchIndex * BatchSize;
+        int rows = Math.Min(BatchSize, _split.Count - start);
+        int f = _split.FeatureCount;
+        int c = _split.ClassCount;
+        if (x.Length < rows * f || y.Length < rows * c || labels.Length < rows)
+        {
+            throw new ArgumentException($"batch buffers are too short for {rows} rows of {f} features and {c} classes");
+        }
+
+        ReadOnlySpan<float> features = _split.Features;
+        ReadOnlySpan<float> targets = _split.Targets;
+        for (int r = 0; r < rows; r++)
+        {
+            int row = _order[start + r];
+            features.Slice(row * f, f).CopyTo(x.Slice(r * f, f));
+            targets.Slice(row * c, c).CopyTo(y.Slice(r * c, c));
+            labels[r] = _split.Labels[row];
+        }
+
+        return rows;
+    }
+
+    private void ResetOrder()
+    {
+        for (int i = 0; i < _order.Length; i++)
+        {
+            _order[i] = i;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+module ScratchNet.Core.Properties.Placeholder
