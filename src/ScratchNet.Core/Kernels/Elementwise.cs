@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ScratchNet.Core.Kernels;
+
+/// <summary>An operation on one element, given both as a Vector512 lane-wise form and a scalar form.</summary>
+public interface IUnaryOperator
+{
+    static abstract float Invoke(float x);
+
+    static abstract Vector512<float> Invoke(Vector512<float> x);
+}
+
+/// <summary>An operation on two elements, as a Vector512 lane-wise form and a scalar form.</summary>
+public interface IBinaryOperator
+{
+    static abstract float Invoke(float x, float y);
+
+    static abstract Vector512<float> Invoke(Vector512<float> x, Vector512<float> y);
+}
+
+/// <summary>
+/// Runs an operator over spans: Vector512 over the body, scalar over the tail (or everywhere when
+/// Vector512 is not accelerated). Operators are structs, so each call is specialised and inlined by the JIT.
+/// </summary>
+public static class Elementwise
+{
+    // x: (len) · destination: (len), may alias x
+    public static void Map<TOp>(ReadOnlySpan<float> x, Span<float> destination)
+        where TOp : struct, IUnaryOperator
+    {
+        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref dRef, i) = TOp.Invoke(Unsafe.Add(ref xRef, i));
+        }
+    }
+
+    // x: (len) · y: (len) · destination: (len), may alias x or y
+    public static void Map<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+        where TOp : struct, IBinaryOperator
+    {
+        Guard.SameLength(y.Length, x.Length, nameof(y), nameof(x));
+        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i), Vector512.LoadUnsafe(ref yRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref dRef, i) = TOp.Invoke(Unsafe.Add(ref xRef, i), Unsafe.Add(ref yRef, i));
+        }
+    }
+
+    /// <summary>destination[i] += x[i].</summary>
+    public static void AddInPlace(ReadOnlySpan<float> x, Span<float> destination) => Map<Add>(destination, x, destination);
+
+    /// <summary>destination[i] += alpha · x[i] (BLAS axpy).</summary>
+    public static void MultiplyAddInPlace(ReadOnlySpan<float> x, float alpha, Span<float> destination)
+    {
+        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(alpha);
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref xRef, (nuint)i), Vector512.LoadUnsafe(ref dRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref dRef, i) = MathF.FusedMultiplyAdd(alpha, Unsafe.Add(ref xRef, i), Unsafe.Add(ref dRef, i));
+        }
+    }
+
+    private readonly struct Add : IBinaryOperator
+    {
+        public static float Invoke(float x, float y) => x + y;
+
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => x + y;
+    }
+}

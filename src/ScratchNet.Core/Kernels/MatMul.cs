@@ -1,0 +1,90 @@
+namespace ScratchNet.Core.Kernels;
+
+/// <summary>
+/// The dense-layer products, forward and backward, on row-major float32 spans.
+/// Each call checks its shapes, then hands the work to <see cref="Gemm"/>.
+/// <see cref="MatMulNaive"/> is the reference these are tested against.
+/// </summary>
+public static class MatMul
+{
+    // x: (n, in) row-major · w: (in, out) · b: (out) or empty · y: (n, out), overwritten
+    /// <remarks>y[i,j] = b[j] + Σk x[i,k]·w[k,j]</remarks>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures)
+    {
+        CheckForward(x, w, b, y, n, inFeatures, outFeatures);
+        Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, 0, n, 0, outFeatures);
+    }
+
+    // x: (n, in) · dY: (n, out) · dW: (in, out), overwritten
+    /// <remarks>dW[k,j] = Σi x[i,k]·dY[i,j]   (dW = xᵀ·dY; xᵀ is read through strides, never built)</remarks>
+    public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dY, Span<float> dW, int n, int inFeatures, int outFeatures)
+    {
+        CheckBackwardWeights(x, dY, dW, n, inFeatures, outFeatures);
+        Gemm.Run(x, 1, inFeatures, dY, default, dW, n, outFeatures, 0, inFeatures, 0, outFeatures);
+    }
+
+    // dY: (n, out) · w: (in, out) · wT: (out, in) scratch · dX: (n, in), overwritten
+    /// <remarks>
+    /// dX[i,k] = Σj dY[i,j]·w[k,j]   (dX = dY·wᵀ). The micro-kernel wants B rows contiguous, so wᵀ is
+    /// packed into <paramref name="wT"/> first: out·in copies against n·out·in multiply-adds.
+    /// </remarks>
+    public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
+    {
+        CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+        Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
+        Transpose(w, wT, inFeatures, outFeatures);
+        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
+    }
+
+    // a: (rows, columns) · aT: (columns, rows), overwritten
+    public static void Transpose(ReadOnlySpan<float> a, Span<float> aT, int rows, int columns)
+    {
+        Guard.Dimensions(rows, columns, nameof(rows), nameof(columns));
+        Guard.Holds(a.Length, rows, columns, nameof(a));
+        Guard.Holds(aT.Length, columns, rows, nameof(aT));
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = a.Slice(r * columns, columns);
+            for (int c = 0; c < columns; c++)
+            {
+                aT[(c * rows) + r] = row[c];
+            }
+        }
+    }
+
+    internal static void CheckForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures)
+    {
+        CheckDimensions(n, inFeatures, outFeatures);
+        Guard.Holds(x.Length, n, inFeatures, nameof(x));
+        Guard.Holds(w.Length, inFeatures, outFeatures, nameof(w));
+        if (!b.IsEmpty && b.Length != outFeatures)
+        {
+            throw new ArgumentException($"b has {b.Length} values, but the layer has {outFeatures} outputs", nameof(b));
+        }
+
+        Guard.Holds(y.Length, n, outFeatures, nameof(y));
+    }
+
+    internal static void CheckBackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dY, Span<float> dW, int n, int inFeatures, int outFeatures)
+    {
+        CheckDimensions(n, inFeatures, outFeatures);
+        Guard.Holds(x.Length, n, inFeatures, nameof(x));
+        Guard.Holds(dY.Length, n, outFeatures, nameof(dY));
+        Guard.Holds(dW.Length, inFeatures, outFeatures, nameof(dW));
+    }
+
+    internal static void CheckBackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> dX, int n, int inFeatures, int outFeatures)
+    {
+        CheckDimensions(n, inFeatures, outFeatures);
+        Guard.Holds(dY.Length, n, outFeatures, nameof(dY));
+        Guard.Holds(w.Length, inFeatures, outFeatures, nameof(w));
+        Guard.Holds(dX.Length, n, inFeatures, nameof(dX));
+    }
+
+    private static void CheckDimensions(int n, int inFeatures, int outFeatures)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+    }
+}

@@ -1,0 +1,98 @@
+using ScratchNet.Core.Initializers;
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Random;
+
+namespace ScratchNet.Core.Layers;
+
+/// <summary>A fully connected layer: y = x·W + b with W (in, out) and b (out).</summary>
+public sealed class Dense : ILayer
+{
+    private readonly float[] _y;
+    private readonly float[] _dX;
+    private readonly float[] _wT;
+    private ReadOnlyMemory<float> _x;
+    private bool _hasInput;
+
+    public Dense(string name, int inputSize, int outputSize, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Name = name;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        Capacity = capacity;
+        Weight = new Parameter($"{name}.weight", inputSize, outputSize);
+        BiasParameter = new Parameter($"{name}.bias", 1, outputSize);
+        Parameters = [Weight, BiasParameter];
+        _y = new float[capacity * outputSize];
+        _dX = new float[capacity * inputSize];
+        _wT = new float[outputSize * inputSize];
+    }
+
+    public string Name { get; }
+
+    public int InputSize { get; }
+
+    public int OutputSize { get; }
+
+    public int Capacity { get; }
+
+    public Parameter Weight { get; }
+
+    public Parameter BiasParameter { get; }
+
+    public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Weights from <paramref name="initializer"/> with fan-in = in and fan-out = out; biases zero, as in the reference.</summary>
+    public void Initialize(IInitializer initializer, Xoshiro256 rng)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        initializer.Initialize(Weight.Value, InputSize, OutputSize, rng);
+        Array.Clear(BiasParameter.Value);
+    }
+
+    // x: (n, in) → y: (n, out)
+    public float[] Forward(ReadOnlyMemory<float> x, int n)
+    {
+        CheckRows(n);
+        if (x.Length < n * InputSize)
+        {
+            throw new ArgumentException($"x has {x.Length} values, but {n} rows of the {InputSize} inputs layer {Name} expects need {n * InputSize}", nameof(x));
+        }
+
+        _x = x;
+        _hasInput = true;
+        MatMul.Forward(x.Span.Slice(0, n * InputSize), Weight.Value, BiasParameter.Value, _y.AsSpan(0, n * OutputSize), n, InputSize, OutputSize);
+        return _y;
+    }
+
+    // dY: (n, out) → dW: (in, out), dB: (out), both overwritten; returns dX: (n, in) or null
+    public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+    {
+        CheckRows(n);
+        if (!_hasInput)
+        {
+            throw new InvalidOperationException($"layer {Name}: Backward was called before Forward");
+        }
+
+        ReadOnlySpan<float> gradient = dY.AsSpan(0, n * OutputSize);
+        MatMul.BackwardWeights(_x.Span.Slice(0, n * InputSize), gradient, Weight.Gradient, n, InputSize, OutputSize);
+        Bias.Backward(gradient, BiasParameter.Gradient, n, OutputSize);
+        if (!computeInputGradient)
+        {
+            return null;
+        }
+
+        MatMul.BackwardInput(gradient, Weight.Value, _wT, _dX.AsSpan(0, n * InputSize), n, InputSize, OutputSize);
+        return _dX;
+    }
+
+    private void CheckRows(int n)
+    {
+        if (n < 1 || n > Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"layer {Name} holds between 1 and {Capacity} rows per call");
+        }
+    }
+}
