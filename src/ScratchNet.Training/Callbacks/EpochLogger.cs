@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training.Callbacks;
+
+/// <summary>Logs one structured event per epoch: the console shows it as a line, the CLEF file keeps the properties.</summary>
+public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITrainingCallback
+{
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        LogStart(logger, context.Dataset.Name, context.Dataset.Train.Count, context.Dataset.Validation.Count,
+            string.Join("-", context.Network.Layers.OfType<Core.Layers.Dense>().Select(d => d.InputSize).Append(context.Network.OutputSize)),
+            context.Network.ParameterCount, context.Optimizer.Name, context.Optimizer.LearningRate, context.Epochs, context.BatchesPerEpoch);
+    }
+
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} validation rows, layers {Layers} ({ParameterCount} parameters), {Optimizer} lr={LearningRate}, {Epochs} epochs of {Batches} batches")]
+    private static partial void LogStart(ILogger logger, string dataset, int trainCount, int validationCount, string layers, long parameterCount, string optimizer, float learningRate, int epochs, int batches);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch={Epoch:000} train_loss={TrainLoss:F4} val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} time={EpochSeconds:F3}s eval={EvalSeconds:F3}s")]
+    private static partial void LogEpoch(ILogger logger, int epoch, double trainLoss, double valLoss, double valAccuracy, double epochSeconds, double evalSeconds);
+}

@@ -1,0 +1,31 @@
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training.Callbacks;
+
+/// <summary>
+/// Hooks into the training loop. Every callback registered in DI is called, in registration order.
+/// All members have empty defaults, so a callback implements only what it watches.
+/// </summary>
+public interface ITrainingCallback
+{
+    void OnTrainBegin(TrainingContext context)
+    {
+    }
+
+    void OnEpochBegin(TrainingContext context, int epoch)
+    {
+    }
+
+    /// <summary>After each optimizer step. Called 1,750 times an epoch on the reference recipe: keep it cheap.</summary>
+    void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
+    {
+    }
+
+    void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+    {
+    }
+
+    void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+    }
+}

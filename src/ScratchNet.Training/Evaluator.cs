@@ -1,0 +1,46 @@
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+using ScratchNet.Core.Metrics;
+using ScratchNet.Data;
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training;
+
+/// <summary>Runs a network over a whole split in chunks and scores it: mean loss, accuracy, confusion matrix.</summary>
+public sealed class Evaluator
+{
+    private readonly float[] _probabilities;
+
+    public Evaluator(int chunkRows, int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
+        ChunkRows = chunkRows;
+        _probabilities = new float[chunkRows * classes];
+    }
+
+    public int ChunkRows { get; }
+
+    public EvaluationResult Evaluate(Sequential network, DataSplit split)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(split);
+        int classes = split.ClassCount;
+        int features = split.FeatureCount;
+        int chunk = Math.Min(ChunkRows, network.Capacity);
+        var confusion = new ConfusionMatrix(classes);
+        double lossSum = 0.0;
+        for (int start = 0; start < split.Count; start += chunk)
+        {
+            int n = Math.Min(chunk, split.Count - start);
+            float[] logits = network.Forward(split.Features.AsMemory(start * features, n * features), n);
+            Span<float> probabilities = _probabilities.AsSpan(0, n * classes);
+            float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
+            lossSum += (double)loss * n;
+            confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
+        }
+
+        double meanLoss = split.Count == 0 ? 0.0 : lossSum / split.Count;
+        return new EvaluationResult(meanLoss, confusion.Accuracy, confusion);
+    }
+}

@@ -1,0 +1,11 @@
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training;
+
+/// <summary>Trains a network end to end: data → forward → loss → backward → update → evaluate, once per epoch.</summary>
+public interface ITrainer
+{
+    /// <exception cref="TrainingSetupException">The configured network does not fit the data.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; training stops at a batch boundary.</exception>
+    Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default);
+}

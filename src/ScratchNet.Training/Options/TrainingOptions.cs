@@ -1,0 +1,20 @@
+namespace ScratchNet.Training.Options;
+
+/// <summary>The training loop's settings (section "Training"). Defaults are the reference recipe.</summary>
+public sealed class TrainingOptions
+{
+    public const string SectionName = "Training";
+
+    public int Epochs { get; set; } = 100;
+
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Seeds the weight initialisation and the minibatch order.</summary>
+    public int Seed { get; set; } = 42;
+
+    /// <summary>False keeps the dataset's order every epoch.</summary>
+    public bool Shuffle { get; set; } = true;
+
+    /// <summary>Rows per forward pass when evaluating; larger chunks keep the kernels busy.</summary>
+    public int EvaluationBatchSize { get; set; } = 1000;
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Activations;
+using ScratchNet.Core.Initializers;
+using ScratchNet.Training.Optimizers;
+
+namespace ScratchNet.Training.Options;
+
+/// <summary>Checks the Training, Model and Optimizer sections. Every message names the key, the value and what is allowed.</summary>
+public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>, IValidateOptions<ModelOptions>, IValidateOptions<OptimizerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        RequirePositive(errors, "Training:Epochs", options.Epochs);
+        RequirePositive(errors, "Training:BatchSize", options.BatchSize);
+        RequirePositive(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize);
+        return Result(errors);
+    }
+
+    public ValidateOptionsResult Validate(string? name, ModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.TryParseLayerSizes(out string? sizeError) is null)
+        {
+            errors.Add(sizeError!);
+        }
+
+        if (!Activation.IsKnown(options.Activation))
+        {
+            errors.Add($"Model:Activation '{options.Activation}' is unknown; valid: {string.Join(", ", Activation.Names)}");
+        }
+
+        if (!Initializer.IsKnown(options.Initializer))
+        {
+            errors.Add($"Model:Initializer '{options.Initializer}' is unknown; valid: {string.Join(", ", Initializer.Names)}");
+        }
+
+        return Result(errors);
+    }
+
+    public ValidateOptionsResult Validate(string? name, OptimizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!OptimizerFactory.IsKnown(options.Name))
+        {
+            errors.Add($"Optimizer:Name '{options.Name}' is unknown; valid: {string.Join(", ", OptimizerFactory.Names)}");
+        }
+
+        if (!(options.LearningRate > 0f) || float.IsInfinity(options.LearningRate))
+        {
+            errors.Add($"Optimizer:LearningRate must be a positive number, got {options.LearningRate}");
+        }
+
+        return Result(errors);
+    }
+
+    private static void RequirePositive(List<string> errors, string key, int value)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{key} must be at least 1, got {value}");
+        }
+    }
+
+    private static ValidateOptionsResult Result(List<string> errors) =>
+        errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+}

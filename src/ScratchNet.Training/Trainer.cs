@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+using ScratchNet.Core.Random;
+using ScratchNet.Data;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training;
+
+/// <summary>
+/// The minibatch loop. All buffers are allocated once before the first epoch; a training step
+/// (gather batch → forward → softmax + cross-entropy → backward → optimizer step) allocates nothing.
+/// </summary>
+public sealed class Trainer(
+    IDatasetProvider datasetProvider,
+    INetworkFactory networkFactory,
+    IOptimizer optimizer,
+    IEnumerable<ITrainingCallback> callbacks,
+    IOptions<TrainingOptions> options) : ITrainer
+{
+    // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
+    // so changing the network's size does not change the batch order.
+    private const ulong ShuffleStream = 0x5EED_0F_BA7C4E5UL;
+
+    private readonly ITrainingCallback[] _callbacks = callbacks.ToArray();
+
+    public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default)
+    {
+        TrainingOptions o = options.Value;
+        Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
+        DataSplit train = dataset.Train;
+        Sequential network = networkFactory.Create(Math.Max(o.BatchSize, o.EvaluationBatchSize));
+        CheckFits(network, train);
+
+        int features = train.FeatureCount;
+        int classes = train.ClassCount;
+        var sampler = new MinibatchSampler(train, o.BatchSize, new Xoshiro256((ulong)o.Seed ^ ShuffleStream), o.Shuffle);
+        var x = new float[o.BatchSize * features];
+        var y = new float[o.BatchSize * classes];
+        var labels = new byte[o.BatchSize];
+        var probabilities = new float[o.BatchSize * classes];
+        var dLogits = new float[o.BatchSize * classes];
+        var evaluator = new Evaluator(o.EvaluationBatchSize, classes);
+        IReadOnlyList<Parameter> parameters = network.Parameters;
+
+        var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount);
+        Invoke(c => c.OnTrainBegin(context));
+        var clock = new Stopwatch();
+        for (int epoch = 1; epoch <= o.Epochs && !context.StopRequested; epoch++)
+        {
+            Invoke(c => c.OnEpochBegin(context, epoch));
+            clock.Restart();
+            sampler.BeginEpoch();
+            double lossSum = 0.0;
+            for (int batch = 0; batch < sampler.BatchCount; batch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int n = sampler.Fill(batch, x, y, labels);
+                float[] logits = network.Forward(x, n);
+                float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), y.AsSpan(0, n * classes), probabilities.AsSpan(0, n * classes), n, classes);
+                SoftmaxCrossEntropy.Backward(probabilities.AsSpan(0, n * classes), y.AsSpan(0, n * classes), dLogits.AsSpan(0, n * classes), n, classes);
+                network.Backward(dLogits, n);
+                optimizer.Step(parameters);
+                lossSum += (double)loss * n;
+                for (int c = 0; c < _callbacks.Length; c++)
+                {
+                    _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
+                }
+            }
+
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation);
+            var metrics = new EpochMetrics(epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds);
+            context.Record(metrics);
+            Invoke(c => c.OnEpochEnd(context, metrics));
+        }
+
+        EvaluationResult final = evaluator.Evaluate(network, dataset.Validation);
+        var result = new TrainingResult(context.History, final, network, dataset.ClassNames);
+        Invoke(c => c.OnTrainEnd(context, result));
+        return result;
+    }
+
+    private static void CheckFits(Sequential network, DataSplit train)
+    {
+        var problems = new List<string>();
+        if (network.InputSize != train.FeatureCount)
+        {
+            problems.Add($"the first layer size is {network.InputSize}, but the data has {train.FeatureCount} features: set Model:LayerSizes to start with {train.FeatureCount}");
+        }
+
+        if (network.OutputSize != train.ClassCount)
+        {
+            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new TrainingSetupException(string.Join("; ", problems));
+        }
+    }
+
+    private void Invoke(Action<ITrainingCallback> call)
+    {
+        foreach (ITrainingCallback callback in _callbacks)
+        {
+            call(callback);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace ScratchNet.Training;
+
+/// <summary>The configuration and the data do not fit together (e.g. the first layer size is not the data's feature count). A user error, not a bug.</summary>
+public sealed class TrainingSetupException(string message) : Exception(message);
