@@ -1,0 +1,133 @@
+using ScratchNet.Core.Kernels;
+
+namespace ScratchNet.Core.Tests.Kernels;
+
+public class MatMulTests
+{
+    // The reference shapes, odd sizes that miss every tile and vector boundary, and sizes that land exactly on them.
+    private static readonly object[] Shapes =
+    [
+        new[] { 32, 784, 128 }, new[] { 32, 128, 64 }, new[] { 32, 64, 10 },
+        new[] { 1, 1, 1 }, new[] { 3, 5, 7 }, new[] { 5, 17, 65 }, new[] { 7, 33, 130 }, new[] { 4, 64, 64 },
+        new[] { 9, 3, 16 }, new[] { 13, 100, 79 }, new[] { 1000, 64, 10 },
+    ];
+
+    [TestCaseSource(nameof(Shapes))]
+    public void Forward_MatchesNaive(int[] shape)
+    {
+        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
+        float[] x = TestData.Uniform(n * inF, 1);
+        float[] w = TestData.Uniform(inF * outF, 2);
+        float[] b = TestData.Uniform(outF, 3);
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        MatMulNaive.Forward(x, w, b, expected, n, inF, outF);
+        MatMul.Forward(x, w, b, actual, n, inF, outF);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
+    }
+
+    [TestCaseSource(nameof(Shapes))]
+    public void Forward_WithoutBias_MatchesNaive(int[] shape)
+    {
+        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
+        float[] x = TestData.Uniform(n * inF, 4);
+        float[] w = TestData.Uniform(inF * outF, 5);
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        MatMulNaive.Forward(x, w, default, expected, n, inF, outF);
+        MatMul.Forward(x, w, default, actual, n, inF, outF);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
+    }
+
+    [TestCaseSource(nameof(Shapes))]
+    public void BackwardWeights_MatchesNaive(int[] shape)
+    {
+        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
+        float[] x = TestData.Uniform(n * inF, 6);
+        float[] dY = TestData.Uniform(n * outF, 7);
+        var expected = new float[inF * outF];
+        float[] actual = TestData.Uniform(inF * outF, 8);
+        MatMulNaive.BackwardWeights(x, dY, expected, n, inF, outF);
+        MatMul.BackwardWeights(x, dY, actual, n, inF, outF);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dW");
+    }
+
+    [TestCaseSource(nameof(Shapes))]
+    public void BackwardInput_MatchesNaive(int[] shape)
+    {
+        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
+        float[] dY = TestData.Uniform(n * outF, 9);
+        float[] w = TestData.Uniform(inF * outF, 10);
+        var expected = new float[n * inF];
+        float[] actual = TestData.Uniform(n * inF, 11);
+        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
+        MatMul.BackwardInput(dY, w, new float[inF * outF], actual, n, inF, outF);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
+    }
+
+    [Test]
+    public void Forward_LeavesRowsBeyondNUntouched()
+    {
+        float[] x = TestData.Uniform(8 * 20, 12);
+        float[] w = TestData.Uniform(20 * 70, 13);
+        var y = new float[8 * 70];
+        Array.Fill(y, 42f);
+        MatMul.Forward(x, w, default, y, 5, 20, 70);
+        Assert.That(y.AsSpan(5 * 70).ToArray(), Is.All.EqualTo(42f));
+    }
+
+    [Test]
+    public void Forward_Throws_WhenLengthsMismatch()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[32 * 783], new float[784 * 128], default, new float[32 * 128], 32, 784, 128));
+        Assert.That(ex!.Message, Does.Contain("x has 25056 values").And.Contain("(32, 784)"));
+    }
+
+    [Test]
+    public void Forward_Throws_WhenBiasLengthIsWrong()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[2 * 3], new float[3 * 4], new float[5], new float[2 * 4], 2, 3, 4));
+        Assert.That(ex!.Message, Does.Contain("b has 5 values").And.Contain("4 outputs"));
+    }
+
+    [Test]
+    public void Forward_Throws_WhenDestinationTooShort()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MatMul.Forward(new float[2 * 3], new float[3 * 4], default, new float[7], 2, 3, 4));
+        Assert.That(ex!.Message, Does.Contain("y has 7 values"));
+    }
+
+    [Test]
+    public void BackwardWeights_Throws_WhenDestinationTooShort() =>
+        Assert.Throws<ArgumentException>(() => MatMul.BackwardWeights(new float[2 * 3], new float[2 * 4], new float[11], 2, 3, 4));
+
+    [Test]
+    public void BackwardInput_Throws_WhenScratchTooShort() =>
+        Assert.Throws<ArgumentException>(() => MatMul.BackwardInput(new float[2 * 4], new float[3 * 4], new float[11], new float[2 * 3], 2, 3, 4));
+
+    [Test]
+    public void Transpose_SwapsRowsAndColumns()
+    {
+        float[] a = [1, 2, 3, 4, 5, 6];
+        var aT = new float[6];
+        MatMul.Transpose(a, aT, 2, 3);
+        Assert.That(aT, Is.EqualTo(new float[] { 1, 4, 2, 5, 3, 6 }));
+    }
+
+    [TestCase(1, 1)]
+    [TestCase(32, 128)]
+    [TestCase(7, 33)]
+    public void BiasBackward_MatchesNaive(int n, int outF)
+    {
+        float[] dY = TestData.Uniform(n * outF, 14);
+        var expected = new float[outF];
+        float[] actual = TestData.Uniform(outF, 15);
+        MatMulNaive.BiasBackward(dY, expected, n, outF);
+        Bias.Backward(dY, actual, n, outF);
+        TestData.AssertClose(actual, expected, 1e-5, 1e-5, "dB");
+    }
+
+    [Test]
+    public void BiasBackward_Throws_WhenLengthsMismatch() =>
+        Assert.Throws<ArgumentException>(() => Bias.Backward(new float[6], new float[4], 2, 3));
+}

@@ -1,0 +1,67 @@
+using ScratchNet.Core.Losses;
+
+namespace ScratchNet.Core.Tests.Losses;
+
+public class LossTests
+{
+    [Test]
+    public void Softmax_RowsSumToOne_AndSurviveHugeLogits()
+    {
+        float[] logits = [1000f, 1001f, 999f, -1000f, 0f, 1000f];
+        var p = new float[6];
+        Softmax.Forward(logits, p, 2, 3);
+        Assert.That(p.All(float.IsFinite), Is.True);
+        Assert.That(p[0] + p[1] + p[2], Is.EqualTo(1f).Within(1e-6));
+        Assert.That(p[3] + p[4] + p[5], Is.EqualTo(1f).Within(1e-6));
+        Assert.That(p[1], Is.GreaterThan(p[0]));
+    }
+
+    [Test]
+    public void CrossEntropy_IsFinite_WhenTheTrueClassHasProbabilityZero()
+    {
+        float loss = CrossEntropy.Forward([0f, 1f], [1f, 0f], 1, 2);
+        Assert.That(loss, Is.EqualTo(-Math.Log(1e-12)).Within(1e-3));
+    }
+
+    [Test]
+    public void CrossEntropy_IsTheMeanNegativeLogLikelihood()
+    {
+        float loss = CrossEntropy.Forward([0.5f, 0.5f, 0.25f, 0.75f], [1f, 0f, 0f, 1f], 2, 2);
+        Assert.That(loss, Is.EqualTo((-Math.Log(0.5) - Math.Log(0.75)) / 2).Within(1e-6));
+    }
+
+    [Test]
+    public void SoftmaxCrossEntropy_Backward_MatchesFiniteDifferences()
+    {
+        const int n = 3, classes = 5;
+        float[] logits = TestData.Uniform(n * classes, 31, -3f, 3f);
+        float[] targets = TestData.OneHot(n, classes, 32);
+        var p = new float[n * classes];
+        var dLogits = new float[n * classes];
+        SoftmaxCrossEntropy.Forward(logits, targets, p, n, classes);
+        SoftmaxCrossEntropy.Backward(p, targets, dLogits, n, classes);
+
+        const float h = 1e-2f;
+        var expected = new float[n * classes];
+        for (int k = 0; k < logits.Length; k++)
+        {
+            float saved = logits[k];
+            logits[k] = saved + h;
+            double plus = SoftmaxCrossEntropy.Forward(logits, targets, p, n, classes);
+            logits[k] = saved - h;
+            double minus = SoftmaxCrossEntropy.Forward(logits, targets, p, n, classes);
+            logits[k] = saved;
+            expected[k] = (float)((plus - minus) / (2 * h));
+        }
+
+        TestData.AssertClose(dLogits, expected, 1e-2, 1e-3, "dLogits");
+    }
+
+    [Test]
+    public void Softmax_Throws_WhenDestinationTooShort() =>
+        Assert.Throws<ArgumentException>(() => Softmax.Forward(new float[6], new float[5], 2, 3));
+
+    [Test]
+    public void CrossEntropy_Throws_WhenLengthsMismatch() =>
+        Assert.Throws<ArgumentException>(() => CrossEntropy.Forward(new float[6], new float[5], 2, 3));
+}
