@@ -1,0 +1,106 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using ScratchNet.Data;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Tests;
+
+public class TrainerTests
+{
+    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f)
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
+        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
+    }
+
+    [Test]
+    public async Task Train_LowersTheLoss_AndSeparatesSeparableData()
+    {
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), []).TrainAsync();
+        Assert.That(result.History[^1].TrainLoss, Is.LessThan(result.History[0].TrainLoss * 0.5));
+        Assert.That(result.FinalValidation.Accuracy, Is.GreaterThan(0.95));
+    }
+
+    [Test]
+    public async Task Train_RecordsOneHistoryEntryPerEpoch()
+    {
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 4).TrainAsync();
+        Assert.That(result.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
+        Assert.That(result.History.All(h => h.TrainSeconds >= 0 && double.IsFinite(h.ValidationLoss)), Is.True);
+    }
+
+    [Test]
+    public async Task Train_CallsEveryCallbackInOrder()
+    {
+        var calls = new List<string>();
+        var callback = new Mock<ITrainingCallback>(MockBehavior.Strict);
+        callback.Setup(c => c.OnTrainBegin(It.IsAny<TrainingContext>())).Callback(() => calls.Add("train-begin"));
+        callback.Setup(c => c.OnEpochBegin(It.IsAny<TrainingContext>(), It.IsAny<int>())).Callback((TrainingContext _, int e) => calls.Add($"epoch-begin {e}"));
+        callback.Setup(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<float>()));
+        callback.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>())).Callback((TrainingContext _, EpochMetrics m) => calls.Add($"epoch-end {m.Epoch}"));
+        callback.Setup(c => c.OnTrainEnd(It.IsAny<TrainingContext>(), It.IsAny<TrainingResult>())).Callback(() => calls.Add("train-end"));
+        var second = new Mock<ITrainingCallback>();
+
+        await CreateTrainer(SyntheticData.Blobs(trainRows: 100), [callback.Object, second.Object], epochs: 2).TrainAsync();
+
+        Assert.That(calls, Is.EqualTo(new[] { "train-begin", "epoch-begin 1", "epoch-end 1", "epoch-begin 2", "epoch-end 2", "train-end" }));
+        callback.Verify(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<float>()), Times.Exactly(2 * 7));
+        second.Verify(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>()), Times.Exactly(2));
+    }
+
+    [Test]
+    public async Task Train_IsDeterministicForASeed()
+    {
+        TrainingResult a = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 3).TrainAsync();
+        TrainingResult b = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 3).TrainAsync();
+        Assert.That(b.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)), Is.EqualTo(a.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy))));
+    }
+
+    [Test]
+    public async Task Train_StopsAfterTheEpoch_WhenACallbackAsksTo()
+    {
+        var stopper = new Mock<ITrainingCallback>();
+        stopper.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>())).Callback((TrainingContext c, EpochMetrics _) => c.StopRequested = true);
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [stopper.Object], epochs: 5).TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void Train_Throws_WhenTheFirstLayerDoesNotMatchTheFeatures()
+    {
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(SyntheticData.Blobs(), [], layers: "7,16,3").TrainAsync());
+        Assert.That(ex!.Message, Does.Contain("first layer size is 7, but the data has 8 features"));
+    }
+
+    [Test]
+    public void Train_Throws_WhenTheLastLayerDoesNotMatchTheClasses()
+    {
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(SyntheticData.Blobs(), [], layers: "8,16,4").TrainAsync());
+        Assert.That(ex!.Message, Does.Contain("last layer size is 4, but the data has 3 classes"));
+    }
+
+    [Test]
+    public void Train_StopsAtABatchBoundary_WhenCancelled()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var canceller = new Mock<ITrainingCallback>();
+        canceller.Setup(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), 1, 3, It.IsAny<float>())).Callback(cancellation.Cancel);
+        Assert.CatchAsync<OperationCanceledException>(() => CreateTrainer(SyntheticData.Blobs(), [canceller.Object]).TrainAsync(cancellation.Token));
+        canceller.Verify(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<float>()), Times.Exactly(4));
+    }
+
+    [Test]
+    public async Task EpochLogger_RunsWithoutErrors()
+    {
+        var logger = new EpochLogger(NullLogger<EpochLogger>.Instance);
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [logger], epochs: 1).TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(1));
+    }
+}
