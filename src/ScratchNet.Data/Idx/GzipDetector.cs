@@ -21,4 +21,14 @@ public static class GzipDetector
         isGzip = IsGzip(magic.AsSpan(0, read));
         return isGzip ? new GZipStream(replayed, CompressionMode.Decompress) : replayed;
     }
+
+    /// <summary>The asynchronous form of <see cref="OpenContent"/>, for network streams.</summary>
+    public static async Task<Stream> OpenContentAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var magic = new byte[2];
+        int read = await stream.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var replayed = new PrefixedStream(magic[..read], stream);
+        return IsGzip(magic.AsSpan(0, read)) ? new GZipStream(replayed, CompressionMode.Decompress) : replayed;
+    }
 }

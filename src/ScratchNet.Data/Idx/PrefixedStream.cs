@@ -37,6 +37,19 @@ internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
         return inner.Read(buffer);
     }
 
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_prefixPosition < prefix.Length)
+        {
+            return Read(buffer.Span);
+        }
+
+        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
     public override void Flush()
     {
     }
