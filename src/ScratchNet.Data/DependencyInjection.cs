@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ScratchNet.Data.Options;
+using ScratchNet.Data.Sources;
+
+namespace ScratchNet.Data;
+
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers the data layer: <see cref="DataOptions"/> bound from the <c>Data</c> section and validated at start-up,
+    /// the source chain, the cache and <see cref="IDatasetProvider"/>. Every registration is TryAdd, so an experiment
+    /// can register its own provider or sources first.
+    /// </summary>
+    public static IServiceCollection AddScratchNetData(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<DataOptions>()
+            .Bind(configuration.GetSection(DataOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
+        services.TryAddSingleton(sp => DataSourceChain.FromOptions(
+            sp.GetRequiredService<IOptions<DataOptions>>().Value,
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
+        services.TryAddSingleton(sp =>
+        {
+            DataOptions options = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            return new DatasetCache(
+                CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset),
+                sp.GetRequiredService<DataSourceChain>().Sources,
+                sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance);
+        });
+        services.TryAddSingleton<IDatasetProvider>(sp => new MnistDatasetProvider(
+            sp.GetRequiredService<IOptions<DataOptions>>(),
+            sp.GetRequiredService<DatasetCache>(),
+            sp.GetService<ILogger<MnistDatasetProvider>>() ?? NullLogger<MnistDatasetProvider>.Instance));
+        return services;
+    }
+}

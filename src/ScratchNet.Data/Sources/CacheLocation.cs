@@ -1,0 +1,42 @@
+namespace ScratchNet.Data.Sources;
+
+/// <summary>Where datasets are cached when <c>Data:CacheDirectory</c> is not set.</summary>
+public static class CacheLocation
+{
+    /// <summary>
+    /// %LOCALAPPDATA%\scratchnet on Windows; elsewhere $XDG_CACHE_HOME/scratchnet, else ~/.cache/scratchnet,
+    /// else (no home, as in some containers) the temp folder.
+    /// </summary>
+    public static string DefaultRoot()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            if (local.Length > 0)
+            {
+                return Path.Combine(local, "scratchnet");
+            }
+        }
+        else
+        {
+            // The XDG spec says a relative value is invalid and must be ignored.
+            string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg))
+            {
+                return Path.Combine(xdg, "scratchnet");
+            }
+
+            string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (home.Length > 0)
+            {
+                return Path.Combine(home, ".cache", "scratchnet");
+            }
+        }
+
+        return Path.Combine(Path.GetTempPath(), "scratchnet-cache");
+    }
+
+    /// <summary>The folder of one dataset: <c>{root}/{dataset}</c>.</summary>
+    public static string DatasetDirectory(string? configuredRoot, string dataset) =>
+        Path.Combine(string.IsNullOrWhiteSpace(configuredRoot) ? DefaultRoot() : configuredRoot, dataset.ToLowerInvariant());
+}

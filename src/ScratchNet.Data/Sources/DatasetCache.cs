@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace ScratchNet.Data.Sources;
+
+/// <summary>
+/// Keeps verified copies of a dataset's files in one folder and fetches the missing ones through the
+/// sources in order. Nothing enters the folder unverified: each source writes to a temp file there
+/// (same filesystem, so the final rename is atomic), the SHA-256 is checked, and only then is it renamed
+/// into place. A copy whose hash is wrong is set aside as <c>name.rejected-source</c> for inspection.
+/// </summary>
+public sealed class DatasetCache
+{
+    private readonly IReadOnlyList<IDataSource> _sources;
+    private readonly ILogger<DatasetCache> _logger;
+
+    /// <param name="directory">The dataset's folder, e.g. <c>~/.cache/scratchnet/mnist</c>.</param>
+    /// <param name="sources">Tried in this order for each missing file.</param>
+    /// <param name="logger">One line per failing source, one per fetched file.</param>
+    public DatasetCache(string directory, IEnumerable<IDataSource> sources, ILogger<DatasetCache> logger)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(logger);
+        Directory = Path.GetFullPath(directory);
+        _sources = [.. sources];
+        _logger = logger;
+    }
+
+    public string Directory { get; }
+
+    public IReadOnlyList<IDataSource> Sources => _sources;
+
+    /// <summary>Makes sure every file of <paramref name="manifest"/> is in the folder and verified.</summary>
+    /// <returns>The path of each file, by file name.</returns>
+    /// <exception cref="DatasetUnavailableException">A file is missing and no source could deliver it.</exception>
+    public async Task<IReadOnlyDictionary<string, string>> EnsureAsync(DatasetManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        CreateDirectory(manifest);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        // Sources that are out of reach as a whole are skipped for the remaining files; their reason is kept for the error.
+        var unreachable = new Dictionary<IDataSource, string>();
+        foreach (DataFile file in manifest.Files)
+        {
+            paths[file.Name] = await EnsureFileAsync(manifest, file, unreachable, cancellationToken).ConfigureAwait(false);
+        }
+
+        return paths;
+    }
+
+    private async Task<string> EnsureFileAsync(DatasetManifest manifest, DataFile file, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
+    {
+        string final = Path.Combine(Directory, file.Name);
+        if (File.Exists(final))
+        {
+            string actual = await FileHash.Sha256Async(final, cancellationToken).ConfigureAwait(false);
+            if (HashEquals(actual, file.Sha256))
+            {
+                return final;
+            }
+
+            string rejected = RejectedPath(file, "cache");
+            File.Move(final, rejected, overwrite: true);
+            _logger.LogWarning("Cached {File} has SHA-256 {Actual}, expected {Expected}; moved it aside to {RejectedPath} and fetching again", file.Name, actual, file.Sha256, rejected);
+        }
+
+        var failures = new List<(string Source, string Reason)>();
+
+        // A .gz placed in the folder by hand is taken like any source, so it is verified the same way.
+        if (File.Exists(final + ".gz"))
+        {
+            var handPlaced = new LocalDirectorySource(Directory);
+            if (await TryFetchAsync(handPlaced, file, final, failures, unreachable, cancellationToken).ConfigureAwait(false))
+            {
+                return final;
+            }
+        }
+
+        foreach (IDataSource source in _sources)
+        {
+            if (unreachable.TryGetValue(source, out string? reason))
+            {
+                failures.Add((source.Name, reason));
+                continue;
+            }
+
+            if (await TryFetchAsync(source, file, final, failures, unreachable, cancellationToken).ConfigureAwait(false))
+            {
+                return final;
+            }
+        }
+
+        throw new DatasetUnavailableException(Unavailable(manifest, file, failures));
+    }
+
+    private async Task<bool> TryFetchAsync(
+        IDataSource source, DataFile file, string final, List<(string Source, string Reason)> failures, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
+    {
+        string temp = Path.Combine(Directory, $".{file.Name}.{Guid.NewGuid():N}.partial");
+        var clock = Stopwatch.StartNew();
+        string reason;
+        try
+        {
+            await source.FetchAsync(file, temp, cancellationToken).ConfigureAwait(false);
+            if (!File.Exists(temp))
+            {
+                reason = "it reported success but wrote nothing";
+            }
+            else
+            {
+                string actual = await FileHash.Sha256Async(temp, cancellationToken).ConfigureAwait(false);
+                if (HashEquals(actual, file.Sha256))
+                {
+                    File.Move(temp, final, overwrite: true);
+                    _logger.LogInformation("Fetched {File} from {Source} in {ElapsedMs} ms", file.Name, source.Name, clock.ElapsedMilliseconds);
+                    return true;
+                }
+
+                string rejected = RejectedPath(file, source.Name);
+                File.Move(temp, rejected, overwrite: true);
+                reason = $"its copy has SHA-256 {actual}, expected {file.Sha256}; kept aside as {rejected}";
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (DataSourceException ex)
+        {
+            reason = ex.Message;
+            if (ex.SourceUnavailable)
+            {
+                unreachable[source] = reason;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong with one source, the next one still deserves its turn.
+            reason = $"{ex.GetType().Name}: {ex.Message}";
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+
+        failures.Add((source.Name, reason));
+        _logger.LogWarning("Source {Source} could not deliver {File}: {Reason}", source.Name, file.Name, reason);
+        return false;
+    }
+
+    private void CreateDirectory(DatasetManifest manifest)
+    {
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetUnavailableException(
+                $"Cannot create the {manifest.Name} cache folder {Directory}: {ex.Message}. Set Data:CacheDirectory to a writable folder.", ex);
+        }
+    }
+
+    private string Unavailable(DatasetManifest manifest, DataFile file, List<(string Source, string Reason)> failures)
+    {
+        var text = new StringBuilder();
+        text.Append("Could not obtain ").Append(file.Name).Append(" (").Append(manifest.Name).Append(").");
+        if (failures.Count == 0)
+        {
+            text.Append(" No sources are configured (Data:Mirrors is empty and Data:UseNpm is false).");
+        }
+        else
+        {
+            text.Append(" Tried, in order:");
+            foreach ((string source, string reason) in failures)
+            {
+                text.AppendLine().Append("  - ").Append(source).Append(": ").Append(reason);
+            }
+        }
+
+        text.AppendLine()
+            .Append("To place the files by hand, put ")
+            .Append(string.Join(", ", manifest.Files.Select(f => f.Name)))
+            .Append(" (raw, or gzip-compressed with a .gz suffix) in ")
+            .Append(Directory)
+            .Append(" (set by Data:CacheDirectory); ")
+            .Append(manifest.ManualHint)
+            .Append(". Their SHA-256 are checked on the next start.");
+        return text.ToString();
+    }
+
+    private string RejectedPath(DataFile file, string sourceName)
+    {
+        var slug = new StringBuilder(sourceName.Length);
+        foreach (char c in sourceName)
+        {
+            slug.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_');
+        }
+
+        string suffix = slug.Length > 60 ? slug.ToString(0, 60) : slug.ToString();
+        return Path.Combine(Directory, $"{file.Name}.rejected-{suffix}");
+    }
+
+    private static bool HashEquals(string actual, string expected) => string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A stray .partial is never read as data: only the exact file names are.
+        }
+    }
+}

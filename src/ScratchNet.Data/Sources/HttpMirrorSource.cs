@@ -1,0 +1,62 @@
+namespace ScratchNet.Data.Sources;
+
+/// <summary>Downloads <c>{baseUrl}{file}.gz</c> from one mirror and writes it decompressed.</summary>
+public sealed class HttpMirrorSource : IDataSource
+{
+    private readonly HttpClient _client;
+    private readonly TimeSpan _timeout;
+
+    /// <param name="baseUrl">The mirror's folder URL; a missing trailing slash is added.</param>
+    /// <param name="client">A client shared by the mirrors; its own Timeout is not relied on.</param>
+    /// <param name="timeout">Limit for one whole file, headers and body together.</param>
+    public HttpMirrorSource(string baseUrl, HttpClient client, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseUrl);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        BaseUrl = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
+        _client = client;
+        _timeout = timeout;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public string Name => BaseUrl.ToString();
+
+    public async Task FetchAsync(DataFile file, string destinationPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var url = new Uri(BaseUrl, file.Name + ".gz");
+
+        // HttpClient.Timeout stops at the headers when streaming; a linked token bounds the body as well.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            using HttpResponseMessage response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DataSourceException($"{url} answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            await using Stream body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await FileWriter.WriteUncompressedAsync(body, destinationPath, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DataSourceException($"{url} did not complete within {_timeout.TotalSeconds:0.#} s (Data:DownloadTimeoutSeconds)", sourceUnavailable: true, ex);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode is null && ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
+        {
+            throw new DataSourceException($"cannot reach {url.Host}: {ex.Message}", sourceUnavailable: true, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DataSourceException($"download of {url} failed: {ex.Message}", sourceUnavailable: false, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new DataSourceException($"download of {url} broke off: {ex.Message}", sourceUnavailable: false, ex);
+        }
+    }
+}
