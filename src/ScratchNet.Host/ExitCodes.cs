@@ -1,0 +1,22 @@
+namespace ScratchNet.Host;
+
+/// <summary>The process exit codes, documented in README.md.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A bug: the log holds the stack trace.</summary>
+    public const int UnexpectedError = 1;
+
+    /// <summary>Invalid configuration: a bad value, an unknown name, malformed JSON, or layer sizes that do not fit the data.</summary>
+    public const int InvalidConfiguration = 2;
+
+    /// <summary>No source could deliver the dataset; the message lists what was tried and how to place the files by hand.</summary>
+    public const int DataUnavailable = 3;
+
+    /// <summary>A data file is malformed (wrong magic, truncated, dimensions that disagree with its length).</summary>
+    public const int InvalidData = 4;
+
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Formatting.Compact;
+using ScratchNet.Data;
+using ScratchNet.Training;
+
+namespace ScratchNet.Host;
+
+/// <summary>Builds the generic host: configuration sources, Serilog, and every project's services.</summary>
+public static class ScratchNetHost
+{
+    /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
+    public const string EnvironmentPrefix = "SCRATCHNET_";
+
+    /// <param name="args">Command-line overrides such as <c>--Training:Epochs=5</c>.</param>
+    /// <param name="configureServices">Runs last, so an experiment or a test can replace any service.</param>
+    public static HostApplicationBuilder CreateBuilder(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        // Later sources win: the recipe file, then environment variables, then the command line.
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false, reloadOnChange: false);
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine(args);
+
+        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
+        string runDirectory = Path.Combine(
+            builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
+            DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(runDirectory, "log.clef")));
+
+        builder.Services
+            .AddScratchNetData(builder.Configuration)
+            .AddScratchNetTraining(builder.Configuration)
+            .AddSingleton<TrainCommand>();
+        configureServices?.Invoke(builder.Services);
+        return builder;
+    }
+}
