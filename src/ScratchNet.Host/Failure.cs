@@ -11,18 +11,46 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     public static Failure From(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        // ValidateOnStart reports each options class that failed as one inner exception of an aggregate.
+        IReadOnlyList<Exception> parts = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
+        if (parts.All(IsConfigurationError))
+        {
+            return new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {string.Join("; ", parts.SelectMany(ConfigurationErrors))}", false);
+        }
+
         return exception switch
         {
-            OptionsValidationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {string.Join("; ", e.Failures)}", false),
+            ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
-            InvalidDataException e when e.InnerException is JsonException || e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
-                new(ExitCodes.InvalidConfiguration, $"A configuration file is not valid JSON: {e.Message} {e.InnerException?.Message}".TrimEnd(), false),
-            FormatException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
-                new(ExitCodes.InvalidConfiguration, $"A configuration file is not valid JSON: {e.Message}", false),
+            InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
+                new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file's syntax, or restore it from git.", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };
+    }
+
+    private static bool IsConfigurationError(Exception e) => e is OptionsValidationException || IsBindingError(e);
+
+    // The configuration binder's words for a value of the wrong type: "Failed to convert configuration value 'abc' at 'Optimizer:LearningRate' to type 'System.Single'."
+    private static bool IsBindingError(Exception e) =>
+        e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
+
+    private static IEnumerable<string> ConfigurationErrors(Exception e) =>
+        e is OptionsValidationException validation ? validation.Failures : [e.Message.TrimEnd('.')];
+
+    /// <summary>The parser's own words on where the JSON breaks ("… LineNumber: 3 | BytePositionInLine: 2."), if it gave them.</summary>
+    private static string JsonPosition(Exception exception)
+    {
+        for (Exception? e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json && json.LineNumber is long line)
+            {
+                return $"The error is at line {line + 1}, byte {json.BytePositionInLine + 1}. ";
+            }
+        }
+
+        return string.Empty;
     }
 }

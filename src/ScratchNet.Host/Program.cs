@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
 using ScratchNet.Host;
 
@@ -8,6 +9,10 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message
 try
 {
     using IHost host = ScratchNetHost.CreateBuilder(args).Build();
+
+    // Validate every options class here, before StartAsync, so all failures surface together as one
+    // user error instead of being logged by the host as a start-up crash.
+    host.Services.GetRequiredService<IStartupValidator>().Validate();
     await host.StartAsync();
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     await host.Services.GetRequiredService<TrainCommand>().RunAsync(lifetime.ApplicationStopping);

@@ -20,8 +20,19 @@ public static class ScratchNetHost
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-        // Later sources win: the recipe file, then environment variables, then the command line.
+        // Later sources win: the reference recipe, a --config file, environment variables, the command line.
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false, reloadOnChange: false);
+        if (ConfigFileArgument(args) is { } configFile)
+        {
+            string path = Path.GetFullPath(configFile);
+            if (!File.Exists(path))
+            {
+                throw new ConfigurationFileNotFoundException($"the configuration file {path} (from --config) does not exist; give the path of a JSON file such as config/appsettings.json");
+            }
+
+            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine(args);
 
@@ -41,5 +52,24 @@ public static class ScratchNetHost
             .AddSingleton<TrainCommand>();
         configureServices?.Invoke(builder.Services);
         return builder;
+    }
+
+    /// <summary>The value of <c>--config FILE</c> or <c>--config=FILE</c>, if given.</summary>
+    internal static string? ConfigFileArgument(string[] args)
+    {
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i].StartsWith("--config=", StringComparison.OrdinalIgnoreCase))
+            {
+                return args[i]["--config=".Length..];
+            }
+
+            if (string.Equals(args[i], "--config", StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length)
+            {
+                return args[i + 1];
+            }
+        }
+
+        return null;
     }
 }
