@@ -47,4 +47,16 @@ public sealed class SplitterTests
         Assert.That(split.Targets[3], Is.EqualTo(1f));
         Assert.That(split.Targets[10 + 7], Is.EqualTo(1f));
     }
+
+    [Test]
+    public void Gathering_from_two_sets_treats_them_as_one_pooled_set()
+    {
+        byte[] firstPixels = [10, 20, 30, 40];
+        byte[] secondPixels = [50, 60];
+
+        DataSplit split = Splitter.Gather(firstPixels, [1, 2], secondPixels, [3], [2, 0], featureCount: 2, classCount: 10);
+
+        Assert.That(split.Features, Is.EqualTo(new[] { 50 / 255f, 60 / 255f, 10 / 255f, 20 / 255f }));
+        Assert.That(split.Labels, Is.EqualTo(new byte[] { 3, 1 }));
+    }
 }
