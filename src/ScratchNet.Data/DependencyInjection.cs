@@ -20,8 +20,18 @@ public static class DependencyInjection
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
+        IConfigurationSection section = configuration.GetSection(DataOptions.SectionName);
         services.AddOptions<DataOptions>()
-            .Bind(configuration.GetSection(DataOptions.SectionName))
+            .Bind(section)
+            .PostConfigure(options =>
+            {
+                // The binder appends configured array items to the defaults; configured mirrors must replace them.
+                string[]? mirrors = section.GetSection(nameof(DataOptions.Mirrors)).Get<string[]>();
+                if (mirrors is not null)
+                {
+                    options.Mirrors = mirrors;
+                }
+            })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
         services.TryAddSingleton(sp => DataSourceChain.FromOptions(

@@ -77,11 +77,9 @@ public sealed class MnistDatasetProvider : IDatasetProvider
     private Dataset Random(IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
         // Pooling both files before the hold-out is the reference protocol: the validation rows are a random sample of all 70,000.
-        byte[] pixels = [.. trainImages.Data, .. testImages.Data];
-        byte[] labels = [.. trainLabels.Data, .. testLabels.Data];
-        SplitIndices split = Splitter.RandomHoldOut(labels.Length, _options.ValidationFraction, unchecked((ulong)_options.Seed));
-        DataSplit train = Splitter.Gather(pixels, labels, split.Train, featureCount, ClassNames.Length);
-        DataSplit validation = Splitter.Gather(pixels, labels, split.Validation, featureCount, ClassNames.Length);
+        SplitIndices split = Splitter.RandomHoldOut(trainLabels.Count + testLabels.Count, _options.ValidationFraction, unchecked((ulong)_options.Seed));
+        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, ClassNames.Length);
+        DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, ClassNames.Length);
         return new Dataset("mnist", train, validation, ClassNames);
     }
 }

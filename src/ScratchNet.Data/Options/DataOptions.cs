@@ -15,7 +15,10 @@ public sealed class DataOptions
     /// <summary>Root of the cache; the dataset lives in a subfolder named after it. Null: the per-user cache folder.</summary>
     public string? CacheDirectory { get; set; }
 
-    /// <summary>Base URLs tried in order; each serves <c>{file}.gz</c>.</summary>
+    /// <summary>
+    /// Base URLs tried in order; each serves <c>{file}.gz</c>. Configured items replace the defaults; blank items are
+    /// skipped, so <c>Data:Mirrors:0 = ""</c> means no mirrors (configuration cannot express an empty list).
+    /// </summary>
     public string[] Mirrors { get; set; } =
     [
         "https://storage.googleapis.com/cvdf-datasets/mnist/",

@@ -42,6 +42,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
         for (int i = 0; i < (options.Mirrors?.Length ?? 0); i++)
         {
             string mirror = options.Mirrors![i];
+            if (string.IsNullOrWhiteSpace(mirror))
+            {
+                continue;
+            }
+
             if (!Uri.TryCreate(mirror, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
             {
                 failures.Add($"{s}:Mirrors:{i} must be an absolute http or https URL, got '{mirror}'");

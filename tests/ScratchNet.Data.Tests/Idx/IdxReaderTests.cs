@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using ScratchNet.Data.Idx;
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Data.Tests.Idx;
+
+public sealed class IdxReaderTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_valid_file_round_trips_whether_raw_or_gzip(bool gzip)
+    {
+        byte[] raw = IdxFiles.Images(count: 5, rows: 3, cols: 4, seed: 7);
+        string path = Write("images", gzip ? IdxFiles.Gzip(raw) : raw);
+
+        IdxArray array = IdxReader.Read(path);
+
+        Assert.That(array.Dimensions, Is.EqualTo(new[] { 5, 3, 4 }));
+        Assert.That(array.Data, Is.EqualTo(raw[16..]));
+    }
+
+    [Test]
+    public void Gzip_is_recognised_by_its_magic_not_by_the_file_name()
+    {
+        byte[] raw = IdxFiles.Labels(count: 9, seed: 1);
+        string path = Write("labels-without-gz-suffix", IdxFiles.Gzip(raw));
+
+        Assert.That(IdxReader.Read(path).Data, Is.EqualTo(raw[8..]));
+    }
+
+    [Test]
+    public void A_forward_only_gzip_stream_is_read_too()
+    {
+        byte[] raw = IdxFiles.Labels(count: 9, seed: 1);
+        using var stream = new ForwardOnlyStream(IdxFiles.Gzip(raw));
+
+        Assert.That(IdxReader.Read(stream, "net").Dimensions, Is.EqualTo(new[] { 9 }));
+    }
+
+    [Test]
+    public void A_file_not_starting_with_two_zero_bytes_is_rejected()
+    {
+        byte[] bytes = IdxFiles.Labels(count: 4, seed: 1);
+        bytes[0] = 0x50;
+        string path = Write("bad-magic", bytes);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("0x50"));
+    }
+
+    [Test]
+    public void Another_element_type_is_rejected_naming_the_type()
+    {
+        string path = Write("floats", IdxFiles.Build([2], new byte[8], type: 0x0D));
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain("0x0D").And.Contain("float32").And.Contain("unsigned byte"));
+    }
+
+    [TestCase(0)]
+    [TestCase(5)]
+    public void A_dimension_count_outside_one_to_four_is_rejected(int rank)
+    {
+        byte[] header = IdxFiles.BuildHeader(0x08, Enumerable.Repeat(1, rank).ToArray());
+        string path = Write("rank", [.. header, 0]);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain($"{rank} dimensions"));
+    }
+
+    [Test]
+    public void A_zero_dimension_is_rejected()
+    {
+        string path = Write("zero", IdxFiles.BuildHeader(0x08, 3, 0));
+
+        Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void A_truncated_file_names_the_file_and_both_byte_counts(bool gzip)
+    {
+        byte[] raw = IdxFiles.Images(count: 10, rows: 2, cols: 2, seed: 3);
+        string path = Write("truncated", gzip ? IdxFiles.Gzip(raw[..^15]) : raw[..^15]);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain("truncated").And.Contain("40").And.Contain("25"));
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Data_beyond_what_the_dimensions_declare_is_rejected(bool gzip)
+    {
+        byte[] raw = [.. IdxFiles.Labels(count: 6, seed: 3), 1, 2, 3];
+        string path = Write("long", gzip ? IdxFiles.Gzip(raw) : raw);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Does.Contain("6"));
+    }
+
+    [TestCase(false, 65535, 65535, 65535, 65535)]
+    [TestCase(true, 65535, 65535, 65535, 65535)]
+    [TestCase(false, 60000, 28, 28)]
+    [TestCase(true, 2000000000)]
+    [TestCase(true, 60000, 28, 28)]
+    public void Forged_huge_dimensions_fail_fast_without_a_huge_allocation(bool gzip, params int[] dimensions)
+    {
+        byte[] raw = [.. IdxFiles.BuildHeader(0x08, dimensions), .. new byte[100]];
+        string path = Write("forged", gzip ? IdxFiles.Gzip(raw) : raw);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
+
+        Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1)));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(8L << 20), "bytes allocated");
+    }
+
+    [Test]
+    public void Damaged_gzip_is_reported_as_invalid_data()
+    {
+        byte[] gz = IdxFiles.Gzip(IdxFiles.Labels(count: 50, seed: 3));
+        for (int i = 10; i < gz.Length - 8; i++)
+        {
+            gz[i] ^= 0xA5;
+        }
+
+        string path = Write("damaged.gz", gz);
+
+        Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+    }
+
+    private string Write(string name, byte[] content)
+    {
+        string path = _dir.Combine(name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private sealed class ForwardOnlyStream(byte[] content) : MemoryStream(content)
+    {
+        public override bool CanSeek => false;
+    }
+}

@@ -1,0 +1,63 @@
+using ScratchNet.Data.Idx;
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Data.Tests.Idx;
+
+public sealed class MnistLoaderTests
+{
+    [Test]
+    public void Pixels_scale_to_their_value_over_255_in_both_the_vector_and_the_scalar_path()
+    {
+        byte[] pixels = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
+        var scaled = new float[pixels.Length];
+
+        PixelScaler.Scale(pixels, scaled);
+
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            Assert.That(scaled[i], Is.EqualTo(pixels[i] / 255f), $"pixel {i}");
+        }
+
+        Assert.That(scaled.Min(), Is.EqualTo(0f));
+        Assert.That(scaled.Max(), Is.EqualTo(1f));
+    }
+
+    [Test]
+    public void Images_become_one_row_of_features_per_image()
+    {
+        IdxArray images = IdxReader.Read(new MemoryStream(IdxFiles.Images(count: 3, rows: 28, cols: 28, seed: 5)), "images");
+
+        float[] features = MnistLoader.ToFeatures(images, "images");
+
+        Assert.That(MnistLoader.FeatureCount(images, "images"), Is.EqualTo(784));
+        Assert.That(features, Has.Length.EqualTo(3 * 784));
+        Assert.That(features, Has.All.InRange(0f, 1f));
+    }
+
+    [Test]
+    public void Image_and_label_counts_that_disagree_are_rejected_naming_both_files()
+    {
+        IdxArray images = IdxReader.Read(new MemoryStream(IdxFiles.Images(count: 3, rows: 2, cols: 2, seed: 5)), "imgs");
+        IdxArray labels = IdxReader.Read(new MemoryStream(IdxFiles.Labels(count: 4, seed: 5)), "lbls");
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.CheckCountsAgree(images, "imgs", labels, "lbls"));
+        Assert.That(ex!.Message, Does.Contain("imgs holds 3").And.Contain("lbls holds 4"));
+    }
+
+    [Test]
+    public void A_label_of_ten_or_more_is_rejected_with_its_row()
+    {
+        IdxArray labels = new([3], [1, 10, 2]);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.ToLabels(labels, "lbls"));
+        Assert.That(ex!.Message, Does.Contain("label 10 at row 1"));
+    }
+
+    [Test]
+    public void An_image_file_must_have_three_dimensions()
+    {
+        IdxArray flat = new([2, 4], new byte[8]);
+
+        Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(flat, "flat"));
+    }
+}

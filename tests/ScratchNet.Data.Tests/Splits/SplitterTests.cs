@@ -1,0 +1,62 @@
+using ScratchNet.Data.Splits;
+
+namespace ScratchNet.Data.Tests.Splits;
+
+public sealed class SplitterTests
+{
+    [TestCase(100, 80, 20)]
+    [TestCase(70_000, 56_000, 14_000)]
+    public void The_hold_out_takes_the_validation_fraction(int count, int train, int validation)
+    {
+        SplitIndices split = Splitter.RandomHoldOut(count, 0.2, seed: 42);
+
+        Assert.That(split.Train, Has.Length.EqualTo(train));
+        Assert.That(split.Validation, Has.Length.EqualTo(validation));
+    }
+
+    [Test]
+    public void The_two_parts_are_disjoint_and_cover_every_row()
+    {
+        SplitIndices split = Splitter.RandomHoldOut(100, 0.2, seed: 42);
+
+        Assert.That(split.Train.Intersect(split.Validation), Is.Empty);
+        Assert.That(split.Train.Concat(split.Validation).Order(), Is.EqualTo(Enumerable.Range(0, 100)));
+    }
+
+    [Test]
+    public void The_same_seed_gives_the_same_split_and_another_seed_a_different_one()
+    {
+        SplitIndices a = Splitter.RandomHoldOut(100, 0.2, seed: 42);
+        SplitIndices b = Splitter.RandomHoldOut(100, 0.2, seed: 42);
+        SplitIndices c = Splitter.RandomHoldOut(100, 0.2, seed: 43);
+
+        Assert.That(b.Validation, Is.EqualTo(a.Validation));
+        Assert.That(c.Validation, Is.Not.EqualTo(a.Validation));
+    }
+
+    [Test]
+    public void Gather_copies_the_chosen_rows_with_scaled_pixels_and_one_hot_targets()
+    {
+        byte[] pixels = [0, 255, 51, 102, 204, 0];
+        byte[] labels = [7, 1, 3];
+
+        DataSplit split = Splitter.Gather(pixels, labels, [2, 0], featureCount: 2, classCount: 10);
+
+        Assert.That(split.Features, Is.EqualTo(new[] { 204 / 255f, 0f, 0f, 1f }));
+        Assert.That(split.Labels, Is.EqualTo(new byte[] { 3, 7 }));
+        Assert.That(split.Targets[3], Is.EqualTo(1f));
+        Assert.That(split.Targets[10 + 7], Is.EqualTo(1f));
+    }
+
+    [Test]
+    public void Gathering_from_two_sets_treats_them_as_one_pooled_set()
+    {
+        byte[] firstPixels = [10, 20, 30, 40];
+        byte[] secondPixels = [50, 60];
+
+        DataSplit split = Splitter.Gather(firstPixels, [1, 2], secondPixels, [3], [2, 0], featureCount: 2, classCount: 10);
+
+        Assert.That(split.Features, Is.EqualTo(new[] { 50 / 255f, 60 / 255f, 10 / 255f, 20 / 255f }));
+        Assert.That(split.Labels, Is.EqualTo(new byte[] { 3, 1 }));
+    }
+}
