@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
+using ScratchNet.Host.Commands;
 using ScratchNet.Training;
 
 namespace ScratchNet.Host;
@@ -20,6 +21,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
 
         return exception switch
         {
+            UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
             ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>

@@ -3,21 +3,30 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
 using ScratchNet.Host;
+using ScratchNet.Host.Commands;
 
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}").CreateBootstrapLogger();
 try
 {
-    using IHost host = ScratchNetHost.CreateBuilder(args).Build();
+    CommandLine commandLine = CommandLine.Parse(args);
+    if (commandLine.Help)
+    {
+        Console.Out.Write(CommandCatalog.HelpText(CommandCatalog.Find(commandLine.Command)?.Name));
+        return ExitCodes.Success;
+    }
+
+    CommandInfo command = CommandCatalog.Check(commandLine);
+    using IHost host = ScratchNetHost.CreateBuilder(commandLine).Build();
 
     // Validate every options class here, before StartAsync, so all failures surface together as one
     // user error instead of being logged by the host as a start-up crash.
     host.Services.GetRequiredService<IStartupValidator>().Validate();
     await host.StartAsync();
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-    await host.Services.GetRequiredService<TrainCommand>().RunAsync(lifetime.ApplicationStopping);
+    int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
     await host.StopAsync();
-    return ExitCodes.Success;
+    return exitCode;
 }
 catch (Exception exception)
 {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Formatting.Compact;
 using ScratchNet.Data;
+using ScratchNet.Host.Commands;
 using ScratchNet.Training;
 
 namespace ScratchNet.Host;
@@ -14,15 +15,21 @@ public static class ScratchNetHost
     /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
     public const string EnvironmentPrefix = "SCRATCHNET_";
 
-    /// <param name="args">Command-line overrides such as <c>--Training:Epochs=5</c>.</param>
+    /// <param name="args">The whole command line, e.g. <c>train --Training:Epochs=5</c> (see <see cref="CommandLine"/>).</param>
     /// <param name="configureServices">Runs last, so an experiment or a test can replace any service.</param>
-    public static HostApplicationBuilder CreateBuilder(string[] args, Action<IServiceCollection>? configureServices = null)
+    public static HostApplicationBuilder CreateBuilder(string[] args, Action<IServiceCollection>? configureServices = null) =>
+        CreateBuilder(CommandLine.Parse(args), configureServices);
+
+    /// <param name="commandLine">The parsed command line; only its configuration overrides reach the configuration.</param>
+    /// <param name="configureServices">Runs last, so an experiment or a test can replace any service.</param>
+    public static HostApplicationBuilder CreateBuilder(CommandLine commandLine, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        ArgumentNullException.ThrowIfNull(commandLine);
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 
         // Later sources win: the reference recipe, a --config file, environment variables, the command line.
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false, reloadOnChange: false);
-        if (ConfigFileArgument(args) is { } configFile)
+        if (commandLine.Option("config") is { } configFile)
         {
             string path = Path.GetFullPath(configFile);
             if (!File.Exists(path))
@@ -34,7 +41,7 @@ public static class ScratchNetHost
         }
 
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.Configuration.AddCommandLine(args);
+        builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
 
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
         string runDirectory = Path.Combine(
@@ -49,27 +56,9 @@ public static class ScratchNetHost
         builder.Services
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)
-            .AddSingleton<TrainCommand>();
+            .AddSingleton(commandLine)
+            .AddKeyedSingleton<ICommand, TrainCommand>("train");
         configureServices?.Invoke(builder.Services);
         return builder;
-    }
-
-    /// <summary>The value of <c>--config FILE</c> or <c>--config=FILE</c>, if given.</summary>
-    internal static string? ConfigFileArgument(string[] args)
-    {
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i].StartsWith("--config=", StringComparison.OrdinalIgnoreCase))
-            {
-                return args[i]["--config=".Length..];
-            }
-
-            if (string.Equals(args[i], "--config", StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length)
-            {
-                return args[i + 1];
-            }
-        }
-
-        return null;
     }
 }

@@ -3,12 +3,20 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Training;
 using ScratchNet.Training.Metrics;
 
-namespace ScratchNet.Host;
+using ScratchNet.Host;
+
+namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains, then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger)
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger) : ICommand
 {
-    public async Task<TrainingResult> RunAsync(CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
+    {
+        await TrainAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         TrainingResult result = await trainer.TrainAsync(cancellationToken).ConfigureAwait(false);

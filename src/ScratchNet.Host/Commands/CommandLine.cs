@@ -1,0 +1,77 @@
+namespace ScratchNet.Host.Commands;
+
+/// <summary>
+/// One parsed command line: <c>[command] [--Section:Key=value …] [--option value …] [positional …]</c>.
+/// Keys with a colon (<c>--Training:Epochs=5</c>) are configuration overrides; keys without one
+/// (<c>--model FILE</c>, <c>--resume</c>) are the command's own options; bare words are positionals
+/// (image files for <c>predict</c>). Only the overrides reach the configuration system, so a path
+/// such as <c>/tmp/a.png</c> is never mistaken for a key.
+/// </summary>
+public sealed record CommandLine(
+    string Command,
+    IReadOnlyList<string> ConfigurationArguments,
+    IReadOnlyDictionary<string, string?> Options,
+    IReadOnlyList<string> Positionals,
+    bool Help)
+{
+    /// <summary>The command run when none is named.</summary>
+    public const string DefaultCommand = "train";
+
+    public static CommandLine Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        string command = DefaultCommand;
+        int start = 0;
+        if (args.Count > 0 && !args[0].StartsWith('-'))
+        {
+            command = args[0].ToLowerInvariant();
+            start = 1;
+        }
+
+        var configuration = new List<string>();
+        var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var positionals = new List<string>();
+        bool help = false;
+        for (int i = start; i < args.Count; i++)
+        {
+            string arg = args[i];
+            if (arg is "-h" or "--help" or "-?" or "/?")
+            {
+                help = true;
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                positionals.Add(arg);
+                continue;
+            }
+
+            string body = arg[2..];
+            int equals = body.IndexOf('=', StringComparison.Ordinal);
+            string key = equals >= 0 ? body[..equals] : body;
+            bool nextIsValue = equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
+            if (key.Contains(':', StringComparison.Ordinal))
+            {
+                if (value is null)
+                {
+                    throw new UsageException($"--{key} needs a value: write --{key}=VALUE");
+                }
+
+                configuration.Add($"--{key}={value}");
+            }
+            else
+            {
+                options[key] = value;
+            }
+        }
+
+        return new CommandLine(command, configuration, options, positionals, help);
+    }
+
+    /// <summary>The value of a command option, or null when it was not given.</summary>
+    public string? Option(string name) => Options.TryGetValue(name, out string? value) ? value : null;
+
+    public bool HasOption(string name) => Options.ContainsKey(name);
+}
