@@ -59,6 +59,8 @@ public static class CommandCatalog
         return info;
     }
 
+    private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
+
     public static string HelpText(string? command = null)
     {
         var text = new StringBuilder();
@@ -74,7 +76,7 @@ public static class CommandCatalog
             text.AppendLine($"      {info.Summary}");
             foreach (CommandOption option in info.Options)
             {
-                text.AppendLine($"      --{option.Name}{(option.ValueName is null ? "" : " " + option.ValueName),-12} {option.Description}");
+                text.AppendLine($"      {OptionSyntax(option),-16} {option.Description}");
             }
         }
 
@@ -82,7 +84,7 @@ public static class CommandCatalog
         text.AppendLine("Options for every command:");
         foreach (CommandOption option in GlobalOptions)
         {
-            text.AppendLine($"  --{option.Name}{(option.ValueName is null ? "" : " " + option.ValueName),-12} {option.Description}");
+            text.AppendLine($"  {OptionSyntax(option),-16} {option.Description}");
         }
 
         text.AppendLine();
