@@ -71,13 +71,7 @@ public static class NativeModelFormat
         Emit(headerBytes);
         foreach (NamedTensor tensor in model.Tensors)
         {
-            var bytes = new byte[tensor.Data.Length * 4];
-            for (int i = 0; i < tensor.Data.Length; i++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.Data[i]);
-            }
-
-            Emit(bytes);
+            Emit(Float32Bytes.ToBytes(tensor.Data));
         }
 
         destination.Write(hash.GetHashAndReset());
@@ -181,14 +175,7 @@ public static class NativeModelFormat
                 throw Invalid(source, $"tensor {entry.Name} claims bytes {entry.Offset}..{entry.Offset + entry.Length} for shape ({string.Join(", ", entry.Shape)}), but the data section holds {data.Length} bytes and the tensor should start at {expectedOffset} and take {elements * 4}");
             }
 
-            var values = new float[elements];
-            ReadOnlySpan<byte> bytes = data.Slice((int)entry.Offset, (int)entry.Length);
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
-            }
-
-            tensors.Add(new NamedTensor(entry.Name, entry.Shape, values));
+            tensors.Add(new NamedTensor(entry.Name, entry.Shape, Float32Bytes.FromBytes(data.Slice((int)entry.Offset, (int)entry.Length))));
             expectedOffset += entry.Length;
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using global::Onnx;
 
@@ -104,13 +103,7 @@ public static class OnnxExporter
 
     private static TensorProto Initializer(NamedTensor tensor)
     {
-        var bytes = new byte[tensor.Data.Length * 4];
-        for (int i = 0; i < tensor.Data.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.Data[i]);
-        }
-
-        var proto = new TensorProto { Name = tensor.Name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(bytes) };
+        var proto = new TensorProto { Name = tensor.Name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(Float32Bytes.ToBytes(tensor.Data)) };
         proto.Dims.AddRange(tensor.Shape.Select(d => (long)d));
         return proto;
     }

@@ -70,13 +70,7 @@ public static class SafetensorsFormat
         json.CopyTo(destination);
         foreach (NamedTensor tensor in tensors)
         {
-            var bytes = new byte[tensor.Data.Length * 4];
-            for (int i = 0; i < tensor.Data.Length; i++)
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), tensor.Data[i]);
-            }
-
-            destination.Write(bytes);
+            destination.Write(Float32Bytes.ToBytes(tensor.Data));
         }
     }
 
@@ -208,14 +202,7 @@ public static class SafetensorsFormat
                 throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"tensor {name} has data_offsets [{begin}, {end}] for shape ({string.Join(", ", shape)}), but it should start at {expected} and take {elements * 4} of the {data.Length} data bytes"));
             }
 
-            var values = new float[elements];
-            ReadOnlySpan<byte> bytes = data.Slice((int)begin, (int)(end - begin));
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * 4)..]);
-            }
-
-            tensors.Add(new NamedTensor(name, shape, values));
+            tensors.Add(new NamedTensor(name, shape, Float32Bytes.FromBytes(data.Slice((int)begin, (int)(end - begin)))));
             expected = end;
         }
 
