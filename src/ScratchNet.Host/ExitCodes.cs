@@ -17,6 +17,12 @@ public static class ExitCodes
     /// <summary>A data file is malformed (wrong magic, truncated, dimensions that disagree with its length).</summary>
     public const int InvalidData = 4;
 
+    /// <summary>A model file is missing, damaged, of another format or version, or does not fit the network or the data.</summary>
+    public const int InvalidModel = 5;
+
+    /// <summary>An image given to <c>predict</c> is missing or not a readable image.</summary>
+    public const int InvalidInput = 6;
+
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Imaging;
+using ScratchNet.Models;
 using ScratchNet.Training;
 
 namespace ScratchNet.Host;
@@ -28,6 +30,8 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
                 new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file's syntax, or restore it from git.", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
+            ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
+            InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };

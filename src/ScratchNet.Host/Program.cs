@@ -12,7 +12,9 @@ try
     CommandLine commandLine = CommandLine.Parse(args);
     if (commandLine.Help)
     {
-        Console.Out.Write(CommandCatalog.HelpText(CommandCatalog.Find(commandLine.Command)?.Name));
+        // "--help" alone lists every command; "predict --help" only that one.
+        bool commandNamed = args.Length > 0 && !args[0].StartsWith('-');
+        Console.Out.Write(CommandCatalog.HelpText(commandNamed ? CommandCatalog.Find(commandLine.Command)?.Name : null));
         return ExitCodes.Success;
     }
 

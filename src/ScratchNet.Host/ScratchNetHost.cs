@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Serilog;
 using Serilog.Formatting.Compact;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Models;
 using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
 
 namespace ScratchNet.Host;
 
@@ -57,7 +60,12 @@ public static class ScratchNetHost
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)
             .AddSingleton(commandLine)
-            .AddKeyedSingleton<ICommand, TrainCommand>("train");
+            .AddSingleton(new RunFolder(runDirectory))
+            .AddKeyedSingleton<ICommand, TrainCommand>("train")
+            .AddKeyedSingleton<ICommand, EvaluateCommand>("evaluate")
+            .AddKeyedSingleton<ICommand, PredictCommand>("predict")
+            .AddKeyedSingleton<ICommand, ExportCommand>("export");
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         configureServices?.Invoke(builder.Services);
         return builder;
     }

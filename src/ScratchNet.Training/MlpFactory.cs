@@ -1,16 +1,24 @@
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
+using ScratchNet.Models;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training;
 
-/// <summary>Builds the configured MLP, seeded from Training:Seed.</summary>
+/// <summary>Builds the configured MLP, seeded from Training:Seed, with the weights of Model:InitFrom when it is set.</summary>
 public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory
 {
+    /// <exception cref="ModelFileException">Model:InitFrom cannot be read, or a tensor's name or shape does not fit.</exception>
     public Sequential Create(int capacity)
     {
         ModelOptions m = model.Value;
         int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-        return Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity);
+        Sequential network = Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity);
+        if (!string.IsNullOrWhiteSpace(m.InitFrom))
+        {
+            NetworkWeights.CopyInto(network, ModelFile.LoadTensors(m.InitFrom), m.InitFrom);
+        }
+
+        return network;
     }
 }

@@ -23,7 +23,14 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--Section:Key=value …]", "train a network on the configured dataset (the default command)", []),
+        new("train", "train [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm", []),
+        new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
+        new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images of single digits (preprocessed like MNIST); prints the class and every probability", [ModelOption.Option]),
+        new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
+            ModelOption.Option,
+            new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
+            new("out", "FILE", "where to write the converted model"),
+        ]),
     ];
 
     public static CommandInfo? Find(string name) => Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -52,6 +59,8 @@ public static class CommandCatalog
         return info;
     }
 
+    private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
+
     public static string HelpText(string? command = null)
     {
         var text = new StringBuilder();
@@ -67,7 +76,7 @@ public static class CommandCatalog
             text.AppendLine($"      {info.Summary}");
             foreach (CommandOption option in info.Options)
             {
-                text.AppendLine($"      --{option.Name}{(option.ValueName is null ? "" : " " + option.ValueName),-12} {option.Description}");
+                text.AppendLine($"      {OptionSyntax(option),-16} {option.Description}");
             }
         }
 
@@ -75,12 +84,13 @@ public static class CommandCatalog
         text.AppendLine("Options for every command:");
         foreach (CommandOption option in GlobalOptions)
         {
-            text.AppendLine($"  --{option.Name}{(option.ValueName is null ? "" : " " + option.ValueName),-12} {option.Description}");
+            text.AppendLine($"  {OptionSyntax(option),-16} {option.Description}");
         }
 
         text.AppendLine();
         text.AppendLine("Configuration overrides (any key of config/appsettings.json):");
         text.AppendLine("  --Training:Epochs=5 --Training:BatchSize=64 --Optimizer:LearningRate=0.01 --Model:Activation=tanh");
+        text.AppendLine("  --Model:InitFrom=FILE starts training from a saved model's weights (.snm or .safetensors)");
         text.AppendLine("  Environment variables work too: SCRATCHNET_Training__Epochs=5");
         return text.ToString();
     }

@@ -42,4 +42,10 @@ public sealed class ModelOptions
 
     /// <summary>The weight initialiser: he_normal, xavier_uniform, xavier_normal or zeros.</summary>
     public string Initializer { get; set; } = "he_normal";
+
+    /// <summary>
+    /// A model file (.snm or .safetensors) whose weights replace the initialiser's before training starts. Its tensors
+    /// must match <see cref="LayerSizes"/> by name and shape. Null or empty: start from the initialiser.
+    /// </summary>
+    public string? InitFrom { get; set; }
 }

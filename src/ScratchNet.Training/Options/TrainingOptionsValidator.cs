@@ -37,6 +37,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             errors.Add($"Model:Initializer '{options.Initializer}' is unknown; valid: {string.Join(", ", Initializer.Names)}");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.InitFrom) && !File.Exists(options.InitFrom))
+        {
+            errors.Add($"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000/model.snm");
+        }
+
         return Result(errors);
     }
 

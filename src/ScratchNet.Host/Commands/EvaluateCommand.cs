@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Layers;
+using ScratchNet.Data;
+using ScratchNet.Data.Options;
+using ScratchNet.Models;
+using ScratchNet.Training;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Host.Commands;
+
+/// <summary>Scores a saved model on the configured dataset's held-out split: loss, accuracy, confusion matrix.</summary>
+public sealed partial class EvaluateCommand(
+    IDatasetProvider datasetProvider,
+    IOptions<DataOptions> data,
+    IOptions<TrainingOptions> training,
+    ILogger<EvaluateCommand> logger) : ICommand
+{
+    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        await EvaluateAsync(ModelOption.Require(commandLine, "evaluate --model runs/20260101-120000/model.snm"), cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
+    {
+        SavedModel model = ModelFile.Load(modelPath);
+        int chunk = training.Value.EvaluationBatchSize;
+        Sequential network = model.CreateNetwork(chunk, modelPath);
+        WarnIfSplitDiffers(model);
+        Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
+        DataSplit split = dataset.Validation;
+        if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
+        {
+            throw new ModelFileException(
+                $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
+        }
+
+        EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split);
+        LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
+        LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));
+        return result;
+    }
+
+    internal static string SplitDescription(DataOptions options) =>
+        string.Equals(options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
+            ? "official test split (the 10,000 t10k images, never trained on)"
+            : $"validation hold-out (Data:Split=random: {options.ValidationFraction:P0} of all images, Data:Seed={options.Seed})";
+
+    // A random hold-out drawn with other settings than the model's run overlaps that run's training rows, which flatters the score.
+    private void WarnIfSplitDiffers(SavedModel model)
+    {
+        DataOptions now = data.Value;
+        foreach ((string key, string current) in new[] { ("Data:Split", now.Split), ("Data:Seed", now.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+        {
+            if (model.Configuration.TryGetValue(key, out string? trained) && !string.Equals(trained, current, StringComparison.OrdinalIgnoreCase))
+            {
+                LogSplitDiffers(logger, key, trained, current);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated {ModelPath} on the {Split}, {Rows} images: loss={Loss:F4} accuracy={Accuracy:F4}")]
+    private static partial void LogResult(ILogger logger, string modelPath, string split, int rows, double loss, double accuracy);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix (rows true, columns predicted):\n{ConfusionMatrix}")]
+    private static partial void LogConfusion(ILogger logger, string confusionMatrix);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass --{Key}={Trained} to evaluate on its own hold-out")]
+    private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current);
+}

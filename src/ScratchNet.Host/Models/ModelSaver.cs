@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Models;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Host.Models;
+
+/// <summary>Saves every finished run's network as <c>model.snm</c> in the run folder, with its configuration and manifest.</summary>
+public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger) : ITrainingCallback
+{
+    public const string FileName = "model.snm";
+
+    public string ModelPath => Path.Combine(runFolder.Path, FileName);
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        RunManifest manifest = RunRecord.Manifest(training.Value.Seed, context.Dataset);
+        SavedModel model = SavedModel.FromNetwork(result.Network, RunRecord.Configuration(configuration), manifest);
+        ModelFile.Save(model, ModelPath, ModelFormat.Native);
+        LogSaved(logger, Path.GetFullPath(ModelPath), manifest.DatasetSha256);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Saved the model to {ModelPath} (dataset SHA-256 {DatasetSha256})")]
+    private static partial void LogSaved(ILogger logger, string modelPath, string datasetSha256);
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using ScratchNet.Data;
+using ScratchNet.Models;
+
+namespace ScratchNet.Host.Models;
+
+/// <summary>What a saved model records about the run that made it: the configuration, the data's hash and the code's version.</summary>
+public static class RunRecord
+{
+    /// <summary>The configuration sections that decide what a model is and how it was trained.</summary>
+    public static IReadOnlyList<string> Sections { get; } = ["Data", "Model", "Training", "Optimizer"];
+
+    /// <summary>The informational version of this build: "1.0.0+{git commit}" (the SDK appends the commit).</summary>
+    public static string CodeVersion =>
+        typeof(RunRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    /// <summary>Every key of <see cref="Sections"/> with a value, e.g. <c>Model:LayerSizes = 784,128,64,10</c>.</summary>
+    public static Dictionary<string, string> Configuration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string section in Sections)
+        {
+            foreach ((string key, string? value) in configuration.GetSection(section).AsEnumerable())
+            {
+                if (value is not null)
+                {
+                    values[key] = value;
+                }
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// SHA-256 over the data exactly as the run saw it: the training then the validation split, each as its
+    /// float32 features (little-endian bytes) followed by its labels. It changes with the split, its seed and the pixel scaling.
+    /// </summary>
+    public static string DatasetSha256(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (DataSplit split in new[] { dataset.Train, dataset.Validation })
+        {
+            if (!BitConverter.IsLittleEndian)
+            {
+                throw new PlatformNotSupportedException("the dataset hash is defined over little-endian floats");
+            }
+
+            hash.AppendData(MemoryMarshal.AsBytes(split.Features.AsSpan()));
+            hash.AppendData(split.Labels);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    public static RunManifest Manifest(int seed, Dataset dataset) =>
+        new(seed, DatasetSha256(dataset), CodeVersion, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,112 @@
+using ScratchNet.Models.Native;
+using ScratchNet.Models.Onnx;
+using ScratchNet.Models.Safetensors;
+
+namespace ScratchNet.Models;
+
+/// <summary>Reads and writes model files, telling the formats apart by their first bytes, never by the file name.</summary>
+public static class ModelFile
+{
+    // Larger than any MLP this project trains by three orders of magnitude; a bigger file is refused before it is read.
+    private const long MaxFileBytes = 1L << 30;
+
+    /// <summary>The format a file name's extension suggests: .safetensors, .onnx, anything else native.</summary>
+    public static ModelFormat FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".safetensors" => ModelFormat.Safetensors,
+        ".onnx" => ModelFormat.Onnx,
+        _ => ModelFormat.Native,
+    };
+
+    /// <summary>Loads a native or safetensors model with its architecture.</summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable or invalid; the message says which.</exception>
+    public static SavedModel Load(string path)
+    {
+        byte[] bytes = ReadAll(path);
+        if (NativeModelFormat.HasMagic(bytes))
+        {
+            return NativeModelFormat.Read(bytes, path);
+        }
+
+        var (tensors, metadata) = ReadSafetensors(bytes, path);
+        return SafetensorsModel.ToModel(tensors, metadata, path);
+    }
+
+    /// <summary>Loads only the tensors of a native or safetensors file, for starting training from them.</summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable or invalid.</exception>
+    public static IReadOnlyList<NamedTensor> LoadTensors(string path)
+    {
+        byte[] bytes = ReadAll(path);
+        return NativeModelFormat.HasMagic(bytes) ? NativeModelFormat.Read(bytes, path).Tensors : ReadSafetensors(bytes, path).Tensors;
+    }
+
+    /// <summary>Writes through a temporary file in the same folder and renames it, so a failure never leaves half a file.</summary>
+    public static void Save(SavedModel model, string path, ModelFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = $"{full}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                switch (format)
+                {
+                    case ModelFormat.Native:
+                        NativeModelFormat.Write(model, stream);
+                        break;
+                    case ModelFormat.Safetensors:
+                        SafetensorsModel.Write(model, stream);
+                        break;
+                    case ModelFormat.Onnx:
+                        OnnxExporter.Write(model, stream);
+                        break;
+                    default:
+                        throw new ArgumentOutOfRangeException(nameof(format), format, "unknown model format");
+                }
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadSafetensors(byte[] bytes, string path)
+    {
+        // A safetensors header is JSON right after its 8-byte length; anything else is neither format.
+        if (bytes.Length < 9 || bytes[8] != (byte)'{')
+        {
+            throw new ModelFileException($"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
+        }
+
+        return SafetensorsFormat.Read(bytes, path);
+    }
+
+    private static byte[] ReadAll(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                throw new ModelFileException($"The model file {Path.GetFullPath(path)} does not exist.");
+            }
+
+            if (info.Length > MaxFileBytes)
+            {
+                throw new ModelFileException($"The model file {path} is {info.Length} bytes, more than the {MaxFileBytes} a ScratchNet model can be.");
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFileException($"The model file {path} cannot be read: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace ScratchNet.Models.Native;
+
+/// <summary>
+/// ScratchNet's own model file (<c>.snm</c>), version 1. Little-endian throughout:
+/// <code>
+/// offset 0   8 bytes  magic 89 'S' 'N' 'M' 0D 0A 1A 0A (PNG-style: catches text-mode and 7-bit damage)
+/// offset 8   u32      format version (1)
+/// offset 12  u32      header length H
+/// offset 16  H bytes  UTF-8 JSON: format, layers (kind, name, inputs, outputs, activation), tensors (name, shape,
+///                     offset, length), configuration (key → value), manifest (seed, datasetSha256, codeVersion, createdUtc)
+/// 16 + H     …        tensor data, float32, in header order, back to back
+/// end − 32   32 bytes SHA-256 of every byte before it
+/// </code>
+/// </summary>
+public static class NativeModelFormat
+{
+    public const int Version = 1;
+
+    public const string FormatName = "scratchnet-model";
+
+    private const int PrefixLength = 16;
+    private const int ChecksumLength = 32;
+
+    // A header longer than this is not one ScratchNet wrote (the reference model's is about 2 KB).
+    private const int MaxHeaderLength = 16 << 20;
+
+    internal static ReadOnlySpan<byte> Magic => [0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 16, WriteIndented = false };
+
+    public static bool HasMagic(ReadOnlySpan<byte> start) => start.Length >= Magic.Length && start[..Magic.Length].SequenceEqual(Magic);
+
+    public static void Write(SavedModel model, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(destination);
+        long offset = 0;
+        var entries = new List<NativeTensorEntry>(model.Tensors.Count);
+        foreach (NamedTensor tensor in model.Tensors)
+        {
+            entries.Add(new NativeTensorEntry(tensor.Name, [.. tensor.Shape], offset, tensor.Data.Length * 4L));
+            offset += tensor.Data.Length * 4L;
+        }
+
+        var header = new NativeHeader
+        {
+            Format = FormatName,
+            Layers = [.. model.Layers],
+            Tensors = entries,
+            Configuration = model.Configuration.ToDictionary(StringComparer.Ordinal),
+            Manifest = model.Manifest,
+        };
+        byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Emit(ReadOnlySpan<byte> bytes)
+        {
+            hash.AppendData(bytes);
+            destination.Write(bytes);
+        }
+
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        Magic.CopyTo(prefix);
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix[8..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix[12..], (uint)headerBytes.Length);
+        Emit(prefix);
+        Emit(headerBytes);
+        foreach (NamedTensor tensor in model.Tensors)
+        {
+            Emit(Float32Bytes.ToBytes(tensor.Data));
+        }
+
+        destination.Write(hash.GetHashAndReset());
+    }
+
+    /// <summary>Parses a whole file held in memory, trusting nothing in it.</summary>
+    /// <param name="source">The file, for error messages.</param>
+    /// <exception cref="ModelFileException">Names what is wrong: magic, version, checksum, header, sizes, layers.</exception>
+    public static SavedModel Read(ReadOnlySpan<byte> file, string source)
+    {
+        if (!HasMagic(file))
+        {
+            throw Invalid(source, "it does not start with the ScratchNet model magic bytes; it is not a .snm model file");
+        }
+
+        if (file.Length < PrefixLength + ChecksumLength)
+        {
+            throw Invalid(source, $"it is {file.Length} bytes long, shorter than the smallest model file ({PrefixLength + ChecksumLength} bytes); it is truncated");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
+        if (version != Version)
+        {
+            throw Invalid(source, $"it is format version {version}, and this build reads version {Version} only");
+        }
+
+        // The checksum comes before any parsing, so a damaged file is reported as damaged, not as whatever its bytes now say.
+        ReadOnlySpan<byte> body = file[..^ChecksumLength];
+        Span<byte> actual = stackalloc byte[ChecksumLength];
+        SHA256.HashData(body, actual);
+        if (!actual.SequenceEqual(file[^ChecksumLength..]))
+        {
+            throw Invalid(source, "its SHA-256 checksum does not match its contents; the file is damaged or truncated");
+        }
+
+        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(file[12..]);
+        if (headerLength > MaxHeaderLength || headerLength > body.Length - PrefixLength)
+        {
+            throw Invalid(source, $"its header claims {headerLength} bytes, but only {body.Length - PrefixLength} follow the prefix");
+        }
+
+        NativeHeader header = ParseHeader(body.Slice(PrefixLength, (int)headerLength), source);
+        ReadOnlySpan<byte> data = body[(PrefixLength + (int)headerLength)..];
+        var tensors = ReadTensors(header.Tensors!, data, source);
+        var model = new SavedModel(header.Layers!, tensors, header.Configuration ?? [], header.Manifest);
+        ModelStructure.Check(model, source);
+        return model;
+    }
+
+    private static NativeHeader ParseHeader(ReadOnlySpan<byte> json, string source)
+    {
+        NativeHeader? header;
+        try
+        {
+            header = JsonSerializer.Deserialize<NativeHeader>(json, Json);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(source, $"its header is not valid JSON ({e.Message})");
+        }
+
+        if (header is null || header.Format != FormatName)
+        {
+            throw Invalid(source, $"its header's format is '{header?.Format}', expected '{FormatName}'");
+        }
+
+        if (header.Layers is null || header.Layers.Count == 0 || header.Tensors is null)
+        {
+            throw Invalid(source, "its header lists no layers or no tensors");
+        }
+
+        if (header.Layers.Any(l => l is null) || header.Tensors.Any(t => t is null || t.Name is null || t.Shape is null))
+        {
+            throw Invalid(source, "its header has an empty layer or tensor entry");
+        }
+
+        return header;
+    }
+
+    // Every size is checked against the bytes actually present before anything is allocated, so a forged header
+    // can never make the loader allocate more than the file holds.
+    private static List<NamedTensor> ReadTensors(List<NativeTensorEntry> entries, ReadOnlySpan<byte> data, string source)
+    {
+        var tensors = new List<NamedTensor>(entries.Count);
+        long expectedOffset = 0;
+        foreach (NativeTensorEntry entry in entries)
+        {
+            long elements = 1;
+            foreach (int dimension in entry.Shape)
+            {
+                // elements stays ≤ data.Length / 4 < 2^29, so the product never overflows a long.
+                elements *= dimension;
+                if (dimension <= 0 || elements > data.Length / 4)
+                {
+                    throw Invalid(source, $"tensor {entry.Name} has shape ({string.Join(", ", entry.Shape)}), which does not fit the {data.Length} data bytes");
+                }
+            }
+
+            if (entry.Offset != expectedOffset || entry.Length != elements * 4 || entry.Offset + entry.Length > data.Length)
+            {
+                throw Invalid(source, $"tensor {entry.Name} claims bytes {entry.Offset}..{entry.Offset + entry.Length} for shape ({string.Join(", ", entry.Shape)}), but the data section holds {data.Length} bytes and the tensor should start at {expectedOffset} and take {elements * 4}");
+            }
+
+            tensors.Add(new NamedTensor(entry.Name, entry.Shape, Float32Bytes.FromBytes(data.Slice((int)entry.Offset, (int)entry.Length))));
+            expectedOffset += entry.Length;
+        }
+
+        if (expectedOffset != data.Length)
+        {
+            throw Invalid(source, $"its tensors take {expectedOffset} bytes, but its data section holds {data.Length}");
+        }
+
+        return tensors;
+    }
+
+    private static ModelFileException Invalid(string source, string problem) => new($"The model file {source} is invalid: {problem}.");
+}

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Random;
+using ScratchNet.Data;
+using ScratchNet.Data.Options;
+using ScratchNet.Host.Commands;
+using ScratchNet.Host.Imaging;
+using ScratchNet.Host.Tests.Imaging;
+using ScratchNet.Models;
+using ScratchNet.Training;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using static Microsoft.Extensions.Options.Options;
+
+namespace ScratchNet.Host.Tests.Commands;
+
+public sealed class ModelCommandsTests
+{
+    private readonly List<string> _files = [];
+
+    [TearDown]
+    public void DeleteFiles() => _files.ForEach(File.Delete);
+
+    private string SavedModel(int[] sizes, ModelFormat format = ModelFormat.Native)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.model");
+        _files.Add(path);
+        Sequential network = Sequential.Mlp(sizes, "relu", "he_normal", 9, 1);
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Split"] = "official" }, null), path, format);
+        return path;
+    }
+
+    private static Dataset Data(int rows, int features, int classes)
+    {
+        var rng = new Xoshiro256(4);
+        var x = new float[rows * features];
+        var labels = new byte[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            labels[i] = (byte)rng.NextInt(classes);
+            for (int f = 0; f < features; f++)
+            {
+                x[(i * features) + f] = (float)rng.NextDouble();
+            }
+        }
+
+        DataSplit split = DataSplit.FromLabels(x, labels, features, classes);
+        return new Dataset("synthetic", split, split, [.. Enumerable.Range(0, classes).Select(c => $"c{c}")]);
+    }
+
+    private static EvaluateCommand Evaluate(Dataset dataset, string split = "official")
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
+        return new EvaluateCommand(provider.Object, Create(new DataOptions { Split = split }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), NullLogger<EvaluateCommand>.Instance);
+    }
+
+    [TestCase(ModelFormat.Native)]
+    [TestCase(ModelFormat.Safetensors)]
+    public async Task Evaluate_ScoresTheSavedNetworkOnTheHeldOutSplit(ModelFormat format)
+    {
+        string path = SavedModel([6, 5, 3], format);
+        Dataset dataset = Data(40, 6, 3);
+
+        EvaluationResult result = await Evaluate(dataset).EvaluateAsync(path, CancellationToken.None);
+
+        EvaluationResult direct = new Evaluator(40, 3).Evaluate(ModelFile.Load(path).CreateNetwork(40, path), dataset.Validation);
+        Assert.That(result.Accuracy, Is.EqualTo(direct.Accuracy));
+        Assert.That(result.Loss, Is.EqualTo(direct.Loss).Within(1e-6));
+        Assert.That(result.ConfusionMatrix.Total, Is.EqualTo(40));
+    }
+
+    [Test]
+    public void Evaluate_RefusesAModelThatDoesNotFitTheData()
+    {
+        string path = SavedModel([6, 5, 3]);
+
+        var e = Assert.ThrowsAsync<ModelFileException>(() => Evaluate(Data(10, 8, 3)).EvaluateAsync(path, CancellationToken.None));
+        Assert.That(e!.Message, Does.Contain("takes 6 inputs and gives 3 classes, but the synthetic data has 8 features and 3 classes"));
+    }
+
+    [Test]
+    public void Evaluate_SaysWhichSplitItScores()
+    {
+        Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "official" }), Does.Contain("10,000"));
+        Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "random", Seed = 7 }), Does.Contain("Data:Seed=7"));
+    }
+
+    [Test]
+    public void Evaluate_WithoutModel_IsAUsageError()
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => Evaluate(Data(4, 6, 3)).RunAsync(CommandLine.Parse(["evaluate"]), CancellationToken.None));
+        Assert.That(e!.Message, Does.Contain("--model FILE"));
+    }
+
+    [Test]
+    public void Predict_GivesOneProbabilityRowPerImage_FromTheNetworksOwnForwardPass()
+    {
+        string model = SavedModel([784, 16, 10]);
+        using Image<Rgba32> a = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        using Image<Rgba32> b = DigitImages.Draw(60, 100, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), 30, 30, 10);
+        string[] images = [DigitImages.Save(a, ".png"), DigitImages.Save(b, ".jpg")];
+        _files.AddRange(images);
+
+        IReadOnlyList<float[]> rows = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, images);
+
+        Assert.That(rows, Has.Count.EqualTo(2));
+        Sequential network = ModelFile.Load(model).CreateNetwork(1, model);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.That(rows[i].Sum(), Is.EqualTo(1f).Within(1e-5f));
+            float[] logits = network.Forward(MnistImagePreprocessor.Load(images[i]), 1);
+            var expected = new float[10];
+            ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 10), expected, 1, 10);
+            Assert.That(rows[i], Is.EqualTo(expected).Within(1e-6f));
+        }
+    }
+
+    [Test]
+    public void Predict_RefusesAModelWhoseInputIsNotA28x28Image()
+    {
+        string model = SavedModel([6, 3]);
+
+        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, ["x.png"]));
+        Assert.That(e!.Message, Does.Contain("takes 6 inputs"));
+    }
+
+    [TestCase("onnx", ".onnx")]
+    [TestCase("safetensors", ".safetensors")]
+    public async Task Export_WritesBesideTheModel_WithTheFormatsExtension(string format, string extension)
+    {
+        string model = SavedModel([6, 5, 3]);
+        string expected = Path.ChangeExtension(model, extension);
+        _files.Add(expected);
+
+        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", format]), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Success));
+        Assert.That(new FileInfo(expected).Length, Is.GreaterThan(4 * ((6 * 5) + 5 + (5 * 3) + 3)));
+    }
+
+    [Test]
+    public void Help_ListsEveryModelCommandAndItsOptions()
+    {
+        string help = CommandCatalog.HelpText();
+
+        Assert.That(help, Does.Contain("evaluate --model FILE").And.Contain("predict --model FILE IMAGE").And.Contain("export --model FILE").And.Contain("--Model:InitFrom"));
+        Assert.That(CommandCatalog.Check(CommandLine.Parse(["predict", "--model", "m.snm", "a.png"])).Name, Is.EqualTo("predict"));
+        Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["predict", "--modle", "m.snm"])));
+    }
+
+    [Test]
+    public void Failure_GivesModelAndImageErrorsTheirOwnExitCodes()
+    {
+        Assert.That(Failure.From(new ModelFileException("bad model")), Is.EqualTo(new Failure(ExitCodes.InvalidModel, "bad model", false)));
+        Assert.That(Failure.From(new InputImageException("bad image")), Is.EqualTo(new Failure(ExitCodes.InvalidInput, "bad image", false)));
+    }
+}

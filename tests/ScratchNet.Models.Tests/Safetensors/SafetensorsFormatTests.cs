@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using ScratchNet.Models.Safetensors;
+
+namespace ScratchNet.Models.Tests.Safetensors;
+
+public sealed class SafetensorsFormatTests
+{
+    private static readonly int[] Sizes = [6, 4, 3];
+
+    private static byte[] Bytes(SavedModel model)
+    {
+        using var stream = new MemoryStream();
+        SafetensorsModel.Write(model, stream);
+        return stream.ToArray();
+    }
+
+    private static byte[] File(string header, byte[] data)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + json.Length + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+        data.CopyTo(file, 8 + json.Length);
+        return file;
+    }
+
+    [Test]
+    public void Write_FollowsTheSpec_LengthPrefixedPaddedJsonThenLittleEndianF32()
+    {
+        SavedModel model = TestModels.Model(Sizes);
+
+        byte[] file = Bytes(model);
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        Assert.That(headerLength % 8, Is.Zero, "the header is padded to 8 bytes");
+        using JsonDocument header = JsonDocument.Parse(file.AsMemory(8, (int)headerLength));
+        JsonElement weight = header.RootElement.GetProperty("dense0.weight");
+        Assert.That(weight.GetProperty("dtype").GetString(), Is.EqualTo("F32"));
+        Assert.That(weight.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 6, 4 }));
+        JsonElement bias = header.RootElement.GetProperty("dense1.bias");
+        Assert.That(bias.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 3 }));
+        long begin = bias.GetProperty("data_offsets")[0].GetInt64();
+        float first = BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(8 + (int)headerLength + (int)begin));
+        Assert.That(first, Is.EqualTo(model.Tensors.Single(t => t.Name == "dense1.bias").Data[0]));
+        JsonElement metadata = header.RootElement.GetProperty("__metadata__");
+        Assert.That(metadata.GetProperty("scratchnet.layer_sizes").GetString(), Is.EqualTo("6,4,3"));
+        Assert.That(metadata.GetProperty("scratchnet.seed").GetString(), Is.EqualTo("42"));
+        Assert.That(metadata.GetProperty("Model:Activation").GetString(), Is.EqualTo("relu"));
+    }
+
+    [Test]
+    public void RoundTrip_RebuildsTheModel()
+    {
+        SavedModel model = TestModels.Model(Sizes, "sigmoid");
+        var (tensors, metadata) = SafetensorsFormat.Read(Bytes(model), "m.safetensors");
+
+        SavedModel loaded = SafetensorsModel.ToModel(tensors, metadata, "m.safetensors");
+
+        Assert.That(loaded.Layers, Is.EqualTo(model.Layers));
+        Assert.That(loaded.Tensors.Select(t => t.Data), Is.EqualTo(model.Tensors.Select(t => t.Data)));
+        Assert.That(loaded.Manifest, Is.EqualTo(TestModels.Manifest));
+        Assert.That(loaded.Configuration, Is.EquivalentTo(model.Configuration));
+    }
+
+    [Test]
+    public void Read_AcceptsAnEmptyMetadataFreeFile_AndToModelExplainsWhatIsMissing()
+    {
+        byte[] file = File("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", new byte[8]);
+
+        var (tensors, metadata) = SafetensorsFormat.Read(file, "x.safetensors");
+
+        Assert.That(tensors.Single().Shape, Is.EqualTo(new[] { 2 }));
+        var e = Assert.Throws<ModelFileException>(() => SafetensorsModel.ToModel(tensors, metadata, "x.safetensors"));
+        Assert.That(e!.Message, Does.Contain("scratchnet.layer_sizes").And.Contain("--Model:InitFrom"));
+    }
+
+    [Test]
+    public void Read_RejectsAHeaderLengthBeyondTheFile()
+    {
+        byte[] file = Bytes(TestModels.Model(Sizes));
+        BinaryPrimitives.WriteUInt64LittleEndian(file, ulong.MaxValue);
+
+        var e = Assert.Throws<ModelFileException>(() => SafetensorsFormat.Read(file, "m.safetensors"));
+        Assert.That(e!.Message, Does.Contain("header claims"));
+    }
+
+    [TestCase("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype F16")]
+    [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]
+    [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[2000000000,2000000000],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]
+    [TestCase("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12, "should start at 8")]
+    [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8, "cover 4 bytes, but 8")]
+    [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4, "non-negative")]
+    [TestCase("{\"w\":{\"dtype\":\"F32\"}}", 0, "lacks a dtype, a shape or two data_offsets")]
+    [TestCase("[1,2]", 0, "not a JSON object")]
+    [TestCase("{\"w\": ", 0, "not valid JSON")]
+    public void Read_RejectsMalformedHeaders(string header, int dataBytes, string expected)
+    {
+        var e = Assert.Throws<ModelFileException>(() => SafetensorsFormat.Read(File(header, new byte[dataBytes]), "m.safetensors"));
+        Assert.That(e!.Message, Does.Contain(expected).And.Contain("m.safetensors"));
+    }
+}
