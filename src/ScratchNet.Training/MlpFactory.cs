@@ -1,16 +1,24 @@
 using Microsoft.Extensions.Options;
+using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training;
 
-/// <summary>Builds the configured MLP, seeded from Training:Seed.</summary>
-public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory
+/// <summary>Builds the configured MLP, seeded from Training:Seed, its products split over Training:Threads threads.</summary>
+public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory, IDisposable
 {
+    private ComputeTeam? _team;
+
     public Sequential Create(int capacity)
     {
         ModelOptions m = model.Value;
         int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-        return Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity);
+        int threads = training.Value.Threads;
+        ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
+        return Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity, team);
     }
+
+    /// <summary>Stops the worker threads, if any were started.</summary>
+    public void Dispose() => _team?.Dispose();
 }
