@@ -207,6 +207,10 @@ internal static class Gemm
     }
 
     /// <summary>Loads <paramref name="width"/> (≤ 16) floats from source[start…], zeros in the other lanes.</summary>
+    /// <remarks>
+    /// No call and no stackalloc: a call inside a tile's loop would make the JIT keep every accumulator
+    /// in memory (vector registers do not survive calls), which costs more than the whole partial load.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<float> LoadPartial(ReadOnlySpan<float> source, int start, int width)
     {
@@ -215,17 +219,14 @@ internal static class Gemm
             return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)start);
         }
 
-        return LoadPadded(source, start, width);
-    }
+        Lanes padded = default;
+        ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source.Slice(start, width)), 0);
+        for (int q = 0; q < width; q++)
+        {
+            padded[q] = Unsafe.Add(ref from, q);
+        }
 
-    // Out of line: a stackalloc in an inlined helper would sit inside the caller's loop.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<float> LoadPadded(ReadOnlySpan<float> source, int start, int width)
-    {
-        Span<float> padded = stackalloc float[VectorWidth];
-        padded.Clear();
-        source.Slice(start, width).CopyTo(padded);
-        return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(padded));
+        return Vector512.LoadUnsafe(ref padded[0]);
     }
 
     /// <summary>Stores the first <paramref name="width"/> (≤ 16) lanes; the memory after them is not touched.</summary>
@@ -276,5 +277,12 @@ internal static class Gemm
                 Unsafe.Add(ref cRow, j) = sum;
             }
         }
+    }
+
+    /// <summary>Sixteen floats on the stack without stackalloc, for building a partial vector.</summary>
+    [InlineArray(VectorWidth)]
+    private struct Lanes
+    {
+        private float _first;
     }
 }
