@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Random;
@@ -10,12 +11,12 @@ namespace ScratchNet.Benchmarks;
 /// <summary>The reference network and its step, shared by the step and epoch benchmarks.</summary>
 public abstract class TrainingBenchmarkBase
 {
-    protected const int Batch = 32;
     protected const int Features = 784;
     protected const int Classes = 10;
     protected static readonly int[] Sizes = [Features, 128, 64, Classes];
 
     private Sequential _network = null!;
+    private ComputeTeam? _team;
     private Sgd _optimizer = null!;
     private IReadOnlyList<Parameter> _parameters = [];
     private float[] _probabilities = [];
@@ -25,17 +26,21 @@ public abstract class TrainingBenchmarkBase
 
     protected float[] Y { get; private set; } = [];
 
-    /// <summary>Builds Sequential.Mlp([784, 128, 64, 10], relu, he_normal, seed 42, capacity 32), SGD at 0.01 and the batch buffers.</summary>
-    protected void CreateNetwork()
+    /// <summary>Builds Sequential.Mlp([784, 128, 64, 10], relu, he_normal, seed 42, capacity = batch) on a team of threads, SGD at 0.01 and the batch buffers.</summary>
+    protected void CreateNetwork(int batch, int threads)
     {
-        _network = Sequential.Mlp(Sizes, "relu", "he_normal", 42, Batch);
+        _team = threads > 1 ? new ComputeTeam(threads) : null;
+        _network = Sequential.Mlp(Sizes, "relu", "he_normal", 42, batch, _team);
         _optimizer = new Sgd(0.01f);
         _parameters = _network.Parameters;
-        X = new float[Batch * Features];
-        Y = new float[Batch * Classes];
-        _probabilities = new float[Batch * Classes];
-        _dLogits = new float[Batch * Classes];
+        X = new float[batch * Features];
+        Y = new float[batch * Classes];
+        _probabilities = new float[batch * Classes];
+        _dLogits = new float[batch * Classes];
     }
+
+    [GlobalCleanup]
+    public void StopTeam() => _team?.Dispose();
 
     /// <summary>What Trainer does per batch once the batch is in X and Y: forward, softmax + CE forward and backward, backward, SGD.</summary>
     protected float TrainStep(int n)
@@ -68,14 +73,23 @@ public abstract class TrainingBenchmarkBase
     }
 }
 
-/// <summary>One training step on a fixed random batch of 32. The step must allocate nothing (Allocated = 0 B or "-").</summary>
+/// <summary>
+/// One training step on a fixed random batch, at batch 32 (the reference), 128 and 512, on 1 and 2 threads.
+/// Samples/s = Batch / Mean. The step must allocate nothing (Allocated = 0 B or "-").
+/// </summary>
 [MemoryDiagnoser]
 public class TrainingStepBenchmarks : TrainingBenchmarkBase
 {
+    [Params(32, 128, 512)]
+    public int Batch { get; set; }
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        CreateNetwork();
+        CreateNetwork(Batch, Threads);
         (float[] features, byte[] labels) = RandomData(new Xoshiro256(7), Batch);
         features.CopyTo(X, 0);
         for (int r = 0; r < Batch; r++)
@@ -101,13 +115,17 @@ public class TrainingEpochBenchmarks : TrainingBenchmarkBase
     private MinibatchSampler _sampler = null!;
     private byte[] _labels = [];
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        CreateNetwork();
+        const int batch = 32;
+        CreateNetwork(batch, Threads);
         (float[] features, byte[] labels) = RandomData(new Xoshiro256(7), Rows);
-        _sampler = new MinibatchSampler(DataSplit.FromLabels(features, labels, Features, Classes), Batch, new Xoshiro256(11), shuffle: true);
-        _labels = new byte[Batch];
+        _sampler = new MinibatchSampler(DataSplit.FromLabels(features, labels, Features, Classes), batch, new Xoshiro256(11), shuffle: true);
+        _labels = new byte[batch];
     }
 
     /// <returns>The mean training loss over the epoch, so the work cannot be elided.</returns>

@@ -78,8 +78,8 @@ public sealed class MnistDatasetProvider : IDatasetProvider
     {
         // Pooling both files before the hold-out is the reference protocol: the validation rows are a random sample of all 70,000.
         SplitIndices split = Splitter.RandomHoldOut(trainLabels.Count + testLabels.Count, _options.ValidationFraction, unchecked((ulong)_options.Seed));
-        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, ClassNames.Length);
-        DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, ClassNames.Length);
+        DataSplit train = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, ClassNames.Length);
+        DataSplit validation = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, ClassNames.Length);
         return new Dataset("mnist", train, validation, ClassNames);
     }
 }

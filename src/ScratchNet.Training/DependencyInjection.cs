@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.TryAddSingleton<INetworkFactory, MlpFactory>();
         services.TryAddSingleton<IOptimizer>(sp => OptimizerFactory.Create(sp.GetRequiredService<IOptions<OptimizerOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, StartupTimer>());
         services.TryAddSingleton<ITrainer, Trainer>();
         return services;
     }

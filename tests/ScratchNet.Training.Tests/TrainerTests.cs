@@ -11,11 +11,11 @@ namespace ScratchNet.Training.Tests;
 
 public class TrainerTests
 {
-    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f)
+    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f, int threads = 1)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
-        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
         return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
     }
@@ -61,6 +61,17 @@ public class TrainerTests
         TrainingResult a = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 3).TrainAsync();
         TrainingResult b = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 3).TrainAsync();
         Assert.That(b.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)), Is.EqualTo(a.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy))));
+    }
+
+    [Test]
+    public async Task Train_GivesIdenticalHistory_OnOneAndTwoThreads()
+    {
+        // 300 features into 256 hidden units: the first layer's products are large enough to be split over two threads.
+        Dataset data = SyntheticData.Blobs(trainRows: 160, validationRows: 64, features: 300);
+        TrainingResult one = await CreateTrainer(data, [], epochs: 2, layers: "300,256,3", threads: 1).TrainAsync();
+        TrainingResult two = await CreateTrainer(data, [], epochs: 2, layers: "300,256,3", threads: 2).TrainAsync();
+        Assert.That(two.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)), Is.EqualTo(one.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy))));
+        Assert.That(two.FinalValidation.Loss, Is.EqualTo(one.FinalValidation.Loss));
     }
 
     [Test]

@@ -5,16 +5,20 @@ using System.Runtime.Intrinsics;
 namespace ScratchNet.Core.Kernels;
 
 /// <summary>
-/// The one register-tiled matrix product every dense kernel reduces to:
+/// The register-tiled matrix product Forward and BackwardWeights reduce to:
 /// C (m, n) = A (m, k) · B (k, n) [+ bias broadcast over rows], C overwritten.
 /// B and C are row-major with row stride n. A is reached through two strides, so the same
 /// micro-kernel serves x (stride in, 1) and xᵀ (stride 1, in) without materialising a transpose.
 /// </summary>
 /// <remarks>
 /// The hot tile is 4 rows × 64 columns: 16 Vector512 accumulators stay in registers for the whole
-/// k loop, each step loading 4 vectors of B and broadcasting 4 scalars of A for 16 FMAs.
-/// Each output element is reduced over k in order by one thread, so results do not depend on how
-/// the rows or columns are split between threads.
+/// k loop, each step loading 4 vectors of B and broadcasting 4 scalars of A for 16 FMAs. Columns
+/// left over after the 64-wide tiles go through 4 × 16 tiles, the last one partial (the 10 logits of
+/// the output layer are one partial vector): its lanes beyond n read whatever follows in B and are
+/// never stored, so no padded copy of B is needed.
+/// Every output element is the same chain c = fma(a[p], b[p], c) for p = 0, 1, …, k − 1, starting at
+/// the bias or 0, whichever tile or thread computes it, so results do not depend on how the rows or
+/// columns are split (the scalar path computes the same chain with MathF.FusedMultiplyAdd).
 /// </remarks>
 internal static class Gemm
 {
@@ -28,48 +32,35 @@ internal static class Gemm
         ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c,
         int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        if (!Vector512.IsHardwareAccelerated)
-        {
-            Scalar(a, aRowStride, aColumnStride, b, bias, c, k, n, rowStart, rowEnd, columnStart, columnEnd);
-            return;
-        }
-
         ref float aRef = ref MemoryMarshal.GetReference(a);
         ref float bRef = ref MemoryMarshal.GetReference(b);
         ref float biasRef = ref MemoryMarshal.GetReference(bias);
         ref float cRef = ref MemoryMarshal.GetReference(c);
         bool hasBias = !bias.IsEmpty;
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+            return;
+        }
 
-        int vectorEnd = columnStart + ((columnEnd - columnStart) / VectorWidth * VectorWidth);
         int tileEnd = columnStart + ((columnEnd - columnStart) / ColumnTile * ColumnTile);
         int i = rowStart;
-        for (; i + RowTile <= rowEnd; i += RowTile)
+        for (; i < rowEnd; i += RowTile)
         {
-            for (int j = columnStart; j < tileEnd; j += ColumnTile)
+            int rows = Math.Min(RowTile, rowEnd - i);
+            int j = columnStart;
+            if (rows == RowTile)
             {
-                Tile4x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
-            }
-
-            for (int r = i; r < i + RowTile; r++)
-            {
-                for (int j = tileEnd; j < vectorEnd; j += VectorWidth)
+                for (; j < tileEnd; j += ColumnTile)
                 {
-                    Tile1x16(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, r, j);
+                    Tile4x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
                 }
             }
-        }
 
-        for (int r = i; r < rowEnd; r++)
-        {
-            for (int j = columnStart; j < vectorEnd; j += VectorWidth)
+            for (; j < columnEnd; j += VectorWidth)
             {
-                Tile1x16(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, r, j);
+                Tile4x16(ref aRef, aRowStride, aColumnStride, b, bias, ref cRef, k, n, i, rows, j, Math.Min(VectorWidth, columnEnd - j));
             }
-        }
-
-        if (vectorEnd < columnEnd)
-        {
-            Scalar(a, aRowStride, aColumnStride, b, bias, c, k, n, rowStart, rowEnd, vectorEnd, columnEnd);
         }
     }
 
@@ -152,46 +143,146 @@ internal static class Gemm
         c33.StoreUnsafe(ref cRow, 48);
     }
 
+    /// <summary>
+    /// Up to 4 rows × up to 16 columns: one Vector512 accumulator per row. Missing rows repeat the last
+    /// real row (computed, never stored) so the loop stays branch-free. When <paramref name="width"/> &lt; 16,
+    /// the lanes past the last column read the next row of B (garbage lanes, discarded); only where that
+    /// would run past the end of B is the row copied into a zero-padded vector first.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile1x16(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
-        ref float cRef, int k, int n, int i, int j)
+    private static void Tile4x16(
+        ref float aRef, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
+        ref float cRef, int k, int n, int i, int rows, int j, int width)
     {
-        Vector512<float> acc = hasBias ? Vector512.LoadUnsafe(ref biasRef, (nuint)j) : Vector512<float>.Zero;
-        ref float aRow = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
-        ref float bRow = ref Unsafe.Add(ref bRef, j);
+        Vector512<float> acc0 = bias.IsEmpty ? Vector512<float>.Zero : LoadPartial(bias, j, width);
+        Vector512<float> acc1 = acc0, acc2 = acc0, acc3 = acc0;
+
+        ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
+        ref float a1 = ref rows > 1 ? ref Unsafe.Add(ref a0, aRowStride) : ref a0;
+        ref float a2 = ref rows > 2 ? ref Unsafe.Add(ref a1, aRowStride) : ref a1;
+        ref float a3 = ref rows > 3 ? ref Unsafe.Add(ref a2, aRowStride) : ref a2;
+
+        // Rows of B whose 16-lane load stays inside b: p·n + j + 16 ≤ b.Length.
+        int safeRows = b.Length - j - VectorWidth < 0 ? 0 : Math.Min(k, ((b.Length - j - VectorWidth) / n) + 1);
+        ref float bRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(b), j);
         nint aOffset = 0;
-        for (int p = 0; p < k; p++)
+        int p = 0;
+        for (; p < safeRows; p++)
         {
-            acc = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref aRow, aOffset)), Vector512.LoadUnsafe(ref bRow), acc);
+            Vector512<float> bv = Vector512.LoadUnsafe(ref bRow);
+            acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, aOffset)), bv, acc0);
+            acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a1, aOffset)), bv, acc1);
+            acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a2, aOffset)), bv, acc2);
+            acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a3, aOffset)), bv, acc3);
             aOffset += aColumnStride;
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        acc.StoreUnsafe(ref Unsafe.Add(ref cRef, ((nint)i * n) + j));
+        for (; p < k; p++)
+        {
+            Vector512<float> bv = LoadPartial(b, (p * n) + j, width);
+            acc0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a0, aOffset)), bv, acc0);
+            acc1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a1, aOffset)), bv, acc1);
+            acc2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a2, aOffset)), bv, acc2);
+            acc3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a3, aOffset)), bv, acc3);
+            aOffset += aColumnStride;
+        }
+
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Store(acc0, ref cRow, width);
+        if (rows > 1)
+        {
+            Store(acc1, ref Unsafe.Add(ref cRow, n), width);
+        }
+
+        if (rows > 2)
+        {
+            Store(acc2, ref Unsafe.Add(ref cRow, 2 * n), width);
+        }
+
+        if (rows > 3)
+        {
+            Store(acc3, ref Unsafe.Add(ref cRow, 3 * n), width);
+        }
     }
 
-    /// <summary>The fallback for machines without Vector512 and for the last columns that do not fill a vector.</summary>
+    /// <summary>Loads <paramref name="width"/> (≤ 16) floats from source[start…], zeros in the other lanes.</summary>
+    /// <remarks>
+    /// No call and no stackalloc: a call inside a tile's loop would make the JIT keep every accumulator
+    /// in memory (vector registers do not survive calls), which costs more than the whole partial load.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> LoadPartial(ReadOnlySpan<float> source, int start, int width)
+    {
+        if (width == VectorWidth)
+        {
+            return Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(source), (nuint)start);
+        }
+
+        Lanes padded = default;
+        ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(source.Slice(start, width)), 0);
+        for (int q = 0; q < width; q++)
+        {
+            padded[q] = Unsafe.Add(ref from, q);
+        }
+
+        return Vector512.LoadUnsafe(ref padded[0]);
+    }
+
+    /// <summary>Stores the first <paramref name="width"/> (≤ 16) lanes; the memory after them is not touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Store(Vector512<float> value, ref float destination, int width)
+    {
+        if (width == VectorWidth)
+        {
+            value.StoreUnsafe(ref destination);
+            return;
+        }
+
+        int q = 0;
+        if (width >= 8)
+        {
+            value.GetLower().StoreUnsafe(ref destination);
+            q = 8;
+        }
+
+        for (; q < width; q++)
+        {
+            Unsafe.Add(ref destination, q) = value.GetElement(q);
+        }
+    }
+
+    /// <summary>The fallback for machines without Vector512: the same fma chain per element, without bounds checks.</summary>
     private static void Scalar(
-        ReadOnlySpan<float> a, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
-        Span<float> c, int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float cRef, int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         for (int i = rowStart; i < rowEnd; i++)
         {
+            ref float aRow = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
+            ref float cRow = ref Unsafe.Add(ref cRef, (nint)i * n);
             for (int j = columnStart; j < columnEnd; j++)
             {
-                float sum = bias.IsEmpty ? 0f : bias[j];
-                int aIndex = i * aRowStride;
-                int bIndex = j;
+                float sum = hasBias ? Unsafe.Add(ref biasRef, j) : 0f;
+                ref float bColumn = ref Unsafe.Add(ref bRef, j);
+                nint aOffset = 0;
+                nint bOffset = 0;
                 for (int p = 0; p < k; p++)
                 {
-                    sum = MathF.FusedMultiplyAdd(a[aIndex], b[bIndex], sum);
-                    aIndex += aColumnStride;
-                    bIndex += n;
+                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, aOffset), Unsafe.Add(ref bColumn, bOffset), sum);
+                    aOffset += aColumnStride;
+                    bOffset += n;
                 }
 
-                c[(i * n) + j] = sum;
+                Unsafe.Add(ref cRow, j) = sum;
             }
         }
+    }
+
+    /// <summary>Sixteen floats on the stack without stackalloc, for building a partial vector.</summary>
+    [InlineArray(VectorWidth)]
+    private struct Lanes
+    {
+        private float _first;
     }
 }

@@ -2,7 +2,7 @@ namespace ScratchNet.Core.Kernels;
 
 /// <summary>
 /// The dense-layer products, forward and backward, on row-major float32 spans.
-/// Each call checks its shapes, then hands the work to <see cref="Gemm"/>.
+/// Each call checks its shapes, then hands the work to <see cref="Gemm"/> or <see cref="GemmNT"/>.
 /// <see cref="MatMulNaive"/> is the reference these are tested against.
 /// </summary>
 public static class MatMul
@@ -23,17 +23,55 @@ public static class MatMul
         Gemm.Run(x, 1, inFeatures, dY, default, dW, n, outFeatures, 0, inFeatures, 0, outFeatures);
     }
 
-    // dY: (n, out) · w: (in, out) · wT: (out, in) scratch · dX: (n, in), overwritten
+    // dY: (n, out) · w: (in, out) · dX: (n, in), overwritten
     /// <remarks>
-    /// dX[i,k] = Σj dY[i,j]·w[k,j]   (dX = dY·wᵀ). The micro-kernel wants B rows contiguous, so wᵀ is
-    /// packed into <paramref name="wT"/> first: out·in copies against n·out·in multiply-adds.
+    /// dX[i,k] = Σj dY[i,j]·w[k,j]   (dX = dY·wᵀ). Both dY and w are read along their contiguous out axis
+    /// (<see cref="GemmNT"/>), so wᵀ is never built.
     /// </remarks>
-    public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
+    public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> dX, int n, int inFeatures, int outFeatures)
     {
         CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+        GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
+    }
+
+    // dY: (n, out) · w: (in, out) · wT: (out, in), unused · dX: (n, in), overwritten
+    /// <summary>The earlier signature, which packed wᵀ into <paramref name="wT"/>; the kernel no longer needs it.</summary>
+    public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
+    {
         Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
-        Transpose(w, wT, inFeatures, outFeatures);
-        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
+        BackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+    }
+
+    // Part `part` of `parts` of Forward: whole 64-column tiles when out allows, else groups of 4 rows.
+    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures, int part, int parts)
+    {
+        CheckForward(x, w, b, y, n, inFeatures, outFeatures);
+        if (outFeatures >= 64 * parts)
+        {
+            (int start, int end) = Partition.Range(outFeatures, part, parts, 64);
+            Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, 0, n, start, end);
+        }
+        else
+        {
+            (int start, int end) = Partition.Range(n, part, parts, 4);
+            Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, start, end, 0, outFeatures);
+        }
+    }
+
+    // Part `part` of `parts` of BackwardWeights: groups of 4 rows of dW (input features).
+    internal static void BackwardWeightsPart(ReadOnlySpan<float> x, ReadOnlySpan<float> dY, Span<float> dW, int n, int inFeatures, int outFeatures, int part, int parts)
+    {
+        CheckBackwardWeights(x, dY, dW, n, inFeatures, outFeatures);
+        (int start, int end) = Partition.Range(inFeatures, part, parts, 4);
+        Gemm.Run(x, 1, inFeatures, dY, default, dW, n, outFeatures, start, end, 0, outFeatures);
+    }
+
+    // Part `part` of `parts` of BackwardInput: groups of 4 columns of dX (rows of w).
+    internal static void BackwardInputPart(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> dX, int n, int inFeatures, int outFeatures, int part, int parts)
+    {
+        CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+        (int start, int end) = Partition.Range(inFeatures, part, parts, 4);
+        GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, start, end);
     }
 
     // a: (rows, columns) · aT: (columns, rows), overwritten

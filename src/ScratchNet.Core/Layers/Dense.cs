@@ -9,11 +9,18 @@ public sealed class Dense : ILayer
 {
     private readonly float[] _y;
     private readonly float[] _dX;
-    private readonly float[] _wT;
+    private readonly ComputeTeam _team;
+    private readonly Action<int> _forwardPart;
+    private readonly Action<int> _backwardWeightsPart;
+    private readonly Action<int> _backwardInputPart;
     private ReadOnlyMemory<float> _x;
+    private float[] _dY = [];
+    private int _n;
+    private int _parts;
     private bool _hasInput;
 
-    public Dense(string name, int inputSize, int outputSize, int capacity)
+    /// <param name="team">Threads the products may be split over; null is one thread.</param>
+    public Dense(string name, int inputSize, int outputSize, int capacity, ComputeTeam? team = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputSize);
@@ -27,8 +34,17 @@ public sealed class Dense : ILayer
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
         _dX = new float[capacity * inputSize];
-        _wT = new float[outputSize * inputSize];
+        _team = team ?? ComputeTeam.Single;
+        _forwardPart = ForwardPart;
+        _backwardWeightsPart = BackwardWeightsPart;
+        _backwardInputPart = BackwardInputPart;
     }
+
+    /// <summary>
+    /// Fewer multiply-adds than this run on one thread: handing a part to another thread costs about a
+    /// microsecond, as much as the product itself below this size.
+    /// </summary>
+    public const long ParallelFlops = 1L << 20;
 
     public string Name { get; }
 
@@ -63,7 +79,9 @@ public sealed class Dense : ILayer
 
         _x = x;
         _hasInput = true;
-        MatMul.Forward(x.Span.Slice(0, n * InputSize), Weight.Value, BiasParameter.Value, _y.AsSpan(0, n * OutputSize), n, InputSize, OutputSize);
+        _n = n;
+        _parts = PartsFor(n);
+        _team.Run(_forwardPart, _parts);
         return _y;
     }
 
@@ -76,17 +94,33 @@ public sealed class Dense : ILayer
             throw new InvalidOperationException($"layer {Name}: Backward was called before Forward");
         }
 
-        ReadOnlySpan<float> gradient = dY.AsSpan(0, n * OutputSize);
-        MatMul.BackwardWeights(_x.Span.Slice(0, n * InputSize), gradient, Weight.Gradient, n, InputSize, OutputSize);
-        Bias.Backward(gradient, BiasParameter.Gradient, n, OutputSize);
+        ArgumentNullException.ThrowIfNull(dY);
+        _dY = dY;
+        _n = n;
+        _parts = PartsFor(n);
+        _team.Run(_backwardWeightsPart, _parts);
+        Bias.Backward(dY.AsSpan(0, n * OutputSize), BiasParameter.Gradient, n, OutputSize);
         if (!computeInputGradient)
         {
             return null;
         }
 
-        MatMul.BackwardInput(gradient, Weight.Value, _wT, _dX.AsSpan(0, n * InputSize), n, InputSize, OutputSize);
+        _team.Run(_backwardInputPart, _parts);
         return _dX;
     }
+
+    private int PartsFor(int n) => 2L * n * InputSize * OutputSize >= ParallelFlops ? _team.Threads : 1;
+
+    // The parts read their operands from fields: a delegate cached in the constructor takes no arguments
+    // but the part index, so splitting a call allocates nothing.
+    private void ForwardPart(int part) =>
+        MatMul.ForwardPart(_x.Span.Slice(0, _n * InputSize), Weight.Value, BiasParameter.Value, _y.AsSpan(0, _n * OutputSize), _n, InputSize, OutputSize, part, _parts);
+
+    private void BackwardWeightsPart(int part) =>
+        MatMul.BackwardWeightsPart(_x.Span.Slice(0, _n * InputSize), _dY.AsSpan(0, _n * OutputSize), Weight.Gradient, _n, InputSize, OutputSize, part, _parts);
+
+    private void BackwardInputPart(int part) =>
+        MatMul.BackwardInputPart(_dY.AsSpan(0, _n * OutputSize), Weight.Value, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
 
     private void CheckRows(int n)
     {

@@ -1,5 +1,6 @@
 using ScratchNet.Core.Activations;
 using ScratchNet.Core.Initializers;
+using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Layers;
@@ -47,8 +48,9 @@ public sealed class Sequential
     /// The multilayer perceptron of the reference: Dense → activation → … → Dense, one Dense per
     /// consecutive pair of <paramref name="sizes"/>, the activation after every Dense but the last.
     /// Weights come from <paramref name="initializer"/> drawn layer by layer from one generator; biases are zero.
+    /// The Dense products may be split over <paramref name="team"/> (null: one thread); results do not depend on it.
     /// </summary>
-    public static Sequential Mlp(IReadOnlyList<int> sizes, string activation, string initializer, ulong seed, int capacity)
+    public static Sequential Mlp(IReadOnlyList<int> sizes, string activation, string initializer, ulong seed, int capacity, ComputeTeam? team = null)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Count < 2)
@@ -69,7 +71,7 @@ public sealed class Sequential
         var layers = new List<ILayer>();
         for (int i = 0; i < sizes.Count - 1; i++)
         {
-            var dense = new Dense($"dense{i}", sizes[i], sizes[i + 1], capacity);
+            var dense = new Dense($"dense{i}", sizes[i], sizes[i + 1], capacity, team);
             dense.Initialize(init, rng);
             layers.Add(dense);
             if (i < sizes.Count - 2)

@@ -51,26 +51,70 @@ public static class Splitter
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         CheckPixels(firstPixels, firstLabels, featureCount);
         CheckPixels(secondPixels, secondLabels, featureCount);
-        int firstCount = firstLabels.Length;
-        int total = firstCount + secondLabels.Length;
+        int total = firstLabels.Length + secondLabels.Length;
+        CheckRows(rows, total);
         var features = new float[(long)rows.Length * featureCount];
         var rowLabels = new byte[rows.Length];
-        for (int r = 0; r < rows.Length; r++)
+        GatherRows(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, features, rowLabels, 0, rows.Length);
+        return DataSplit.FromLabels(features, rowLabels, featureCount, classCount);
+    }
+
+    /// <summary>
+    /// <see cref="Gather(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{int}, int, int)"/>
+    /// on every core, in blocks of rows. At start-up most of the time goes into the first touch of the fresh
+    /// float array (page faults: about 175 MB for the MNIST training split), and faults on different pages
+    /// are served in parallel. Each row is written by exactly one thread, so the result is the same.
+    /// </summary>
+    public static DataSplit GatherParallel(byte[] firstPixels, byte[] firstLabels, byte[] secondPixels, byte[] secondLabels, int[] rows, int featureCount, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(firstPixels);
+        ArgumentNullException.ThrowIfNull(firstLabels);
+        ArgumentNullException.ThrowIfNull(secondPixels);
+        ArgumentNullException.ThrowIfNull(secondLabels);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        CheckPixels(firstPixels, firstLabels, featureCount);
+        CheckPixels(secondPixels, secondLabels, featureCount);
+        CheckRows(rows, firstLabels.Length + secondLabels.Length);
+        var features = new float[(long)rows.Length * featureCount];
+        var rowLabels = new byte[rows.Length];
+        const int BlockRows = 2048;
+        int blocks = (rows.Length + BlockRows - 1) / BlockRows;
+        Parallel.For(0, blocks, block =>
+        {
+            int start = block * BlockRows;
+            int end = Math.Min(rows.Length, start + BlockRows);
+            GatherRows(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, features, rowLabels, start, end);
+        });
+        return DataSplit.FromLabels(features, rowLabels, featureCount, classCount);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GatherRows(
+        ReadOnlySpan<byte> firstPixels, ReadOnlySpan<byte> firstLabels, ReadOnlySpan<byte> secondPixels, ReadOnlySpan<byte> secondLabels,
+        ReadOnlySpan<int> rows, int featureCount, Span<float> features, Span<byte> rowLabels, int start, int end)
+    {
+        int firstCount = firstLabels.Length;
+        for (int r = start; r < end; r++)
         {
             int row = rows[r];
+            bool first = row < firstCount;
+            int local = first ? row : row - firstCount;
+            ReadOnlySpan<byte> source = first ? firstPixels : secondPixels;
+            Idx.PixelScaler.Scale(source.Slice(local * featureCount, featureCount), features.Slice(r * featureCount, featureCount));
+            rowLabels[r] = first ? firstLabels[local] : secondLabels[local];
+        }
+    }
+
+    private static void CheckRows(ReadOnlySpan<int> rows, int total)
+    {
+        foreach (int row in rows)
+        {
             if ((uint)row >= (uint)total)
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), row, $"row index must be 0 to {total - 1}");
             }
-
-            bool first = row < firstCount;
-            int local = first ? row : row - firstCount;
-            ReadOnlySpan<byte> source = first ? firstPixels : secondPixels;
-            Idx.PixelScaler.Scale(source.Slice(local * featureCount, featureCount), features.AsSpan(r * featureCount, featureCount));
-            rowLabels[r] = first ? firstLabels[local] : secondLabels[local];
         }
-
-        return DataSplit.FromLabels(features, rowLabels, featureCount, classCount);
     }
 
     private static void CheckPixels(ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> labels, int featureCount)

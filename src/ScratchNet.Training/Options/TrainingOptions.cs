@@ -17,4 +17,10 @@ public sealed class TrainingOptions
 
     /// <summary>Rows per forward pass when evaluating; larger chunks keep the kernels busy.</summary>
     public int EvaluationBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Threads the dense-layer products may be split over (output rows or columns, never the sum), so
+    /// any value gives the same results. At batch 32 most products are too small to pay for a second thread.
+    /// </summary>
+    public int Threads { get; set; } = 1;
 }

@@ -15,6 +15,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         RequirePositive(errors, "Training:Epochs", options.Epochs);
         RequirePositive(errors, "Training:BatchSize", options.BatchSize);
         RequirePositive(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize);
+        RequirePositive(errors, "Training:Threads", options.Threads);
         return Result(errors);
     }
 

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Activations;
+using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
 
 namespace ScratchNet.Core.Tests.Layers;
@@ -52,4 +53,28 @@ public class SequentialTests
     [Test]
     public void Mlp_Throws_WhenASizeIsNotPositive() =>
         Assert.Throws<ArgumentException>(() => Sequential.Mlp([784, 0, 10], "relu", "he_normal", 1, 1));
+
+    [TestCase(32)]
+    [TestCase(77)]
+    public void ForwardAndBackward_AreBitIdentical_OnOneAndTwoThreads(int n)
+    {
+        // The first layer is large enough (2·n·300·96 ≥ Dense.ParallelFlops) that Dense splits its products over the team.
+        int[] sizes = [300, 96, 70, 10];
+        float[] x = TestData.Uniform(n * sizes[0], 50);
+        float[] dLogits = TestData.Uniform(n * sizes[^1], 51);
+        using var team = new ComputeTeam(2);
+        var single = Sequential.Mlp(sizes, "relu", "he_normal", 9, n);
+        var split = Sequential.Mlp(sizes, "relu", "he_normal", 9, n, team);
+
+        float[] logitsSingle = single.Forward(x, n);
+        float[] logitsSplit = split.Forward(x, n);
+        single.Backward(dLogits, n);
+        split.Backward(dLogits, n);
+
+        Assert.That(logitsSplit, Is.EqualTo(logitsSingle));
+        for (int p = 0; p < single.Parameters.Count; p++)
+        {
+            Assert.That(split.Parameters[p].Gradient, Is.EqualTo(single.Parameters[p].Gradient), single.Parameters[p].Name);
+        }
+    }
 }

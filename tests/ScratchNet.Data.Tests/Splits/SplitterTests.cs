@@ -59,4 +59,27 @@ public sealed class SplitterTests
         Assert.That(split.Features, Is.EqualTo(new[] { 50 / 255f, 60 / 255f, 10 / 255f, 20 / 255f }));
         Assert.That(split.Labels, Is.EqualTo(new byte[] { 3, 1 }));
     }
+
+    [Test]
+    public void GatherParallel_GivesTheSameSplitAsGather()
+    {
+        // Enough rows for several parallel blocks; the pixels and labels follow from the row index.
+        const int first = 5000, second = 1500, featureCount = 3;
+        byte[] firstPixels = Enumerable.Range(0, first * featureCount).Select(i => (byte)(i * 7)).ToArray();
+        byte[] secondPixels = Enumerable.Range(0, second * featureCount).Select(i => (byte)(i * 11)).ToArray();
+        byte[] firstLabels = Enumerable.Range(0, first).Select(i => (byte)(i % 10)).ToArray();
+        byte[] secondLabels = Enumerable.Range(0, second).Select(i => (byte)((i * 3) % 10)).ToArray();
+        int[] rows = Splitter.RandomHoldOut(first + second, 0.3, 5).Train;
+
+        DataSplit serial = Splitter.Gather(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, 10);
+        DataSplit parallel = Splitter.GatherParallel(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, 10);
+
+        Assert.That(parallel.Features, Is.EqualTo(serial.Features));
+        Assert.That(parallel.Labels, Is.EqualTo(serial.Labels));
+        Assert.That(parallel.Targets, Is.EqualTo(serial.Targets));
+    }
+
+    [Test]
+    public void GatherParallel_Throws_WhenARowIsOutOfRange() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Splitter.GatherParallel([1, 2], [1], [3, 4], [2], [0, 2], featureCount: 2, classCount: 10));
 }

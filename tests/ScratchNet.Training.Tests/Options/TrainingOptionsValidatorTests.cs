@@ -21,6 +21,14 @@ public class TrainingOptionsValidatorTests
         Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0" }));
     }
 
+    [TestCase(0)]
+    [TestCase(-2)]
+    public void Validate_RejectsFewerThanOneThread(int threads)
+    {
+        var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be at least 1, got {threads}" }));
+    }
+
     [TestCase(0f)]
     [TestCase(-1f)]
     public void Validate_RejectsANonPositiveLearningRate(float learningRate)

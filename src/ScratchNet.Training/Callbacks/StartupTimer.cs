@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace ScratchNet.Training.Callbacks;
+
+/// <summary>
+/// Logs once how long the process took from its start (before the runtime loaded) to the end of the
+/// first training batch: runtime start-up, configuration, data loading and network construction.
+/// </summary>
+public sealed partial class StartupTimer(ILogger<StartupTimer> logger) : ITrainingCallback
+{
+    private readonly DateTime _processStart = ProcessStart();
+    private bool _logged;
+
+    public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
+    {
+        if (_logged)
+        {
+            return;
+        }
+
+        _logged = true;
+        if (_processStart != default)
+        {
+            LogFirstBatch(logger, (DateTime.Now - _processStart).TotalMilliseconds, Environment.ProcessorCount);
+        }
+    }
+
+    private static DateTime ProcessStart()
+    {
+        try
+        {
+            using var process = Process.GetCurrentProcess();
+            return process.StartTime;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            // Some sandboxes hide the process start time; then there is nothing to report.
+            return default;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "First training batch done {StartupMs:F0} ms after process start ({Processors} processors)")]
+    private static partial void LogFirstBatch(ILogger logger, double startupMs, int processors);
+}
