@@ -11,6 +11,6 @@ public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOp
     {
         ModelOptions m = model.Value;
         int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-        return Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity);
+        return Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity, m.Dropout);
     }
 }

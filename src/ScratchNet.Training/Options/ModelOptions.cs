@@ -42,4 +42,7 @@ public sealed class ModelOptions
 
     /// <summary>The weight initialiser: he_normal, xavier_uniform, xavier_normal or zeros.</summary>
     public string Initializer { get; set; } = "he_normal";
+
+    /// <summary>Dropout rate p in [0, 1) after every hidden activation while training; 0 for none.</summary>
+    public float Dropout { get; set; }
 }

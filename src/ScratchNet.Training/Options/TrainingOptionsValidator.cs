@@ -37,6 +37,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             errors.Add($"Model:Initializer '{options.Initializer}' is unknown; valid: {string.Join(", ", Initializer.Names)}");
         }
 
+        if (!(options.Dropout >= 0f && options.Dropout < 1f))
+        {
+            errors.Add($"Model:Dropout must be in [0, 1), got {options.Dropout}");
+        }
+
         return Result(errors);
     }
 
