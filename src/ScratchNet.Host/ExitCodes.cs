@@ -17,6 +17,9 @@ public static class ExitCodes
     /// <summary>A data file is malformed (wrong magic, truncated, dimensions that disagree with its length).</summary>
     public const int InvalidData = 4;
 
+    /// <summary>Training diverged: the loss became NaN or infinite (usually too high a learning rate). The best checkpoint is kept.</summary>
+    public const int Diverged = 5;
+
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
 using ScratchNet.Training;
+using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host;
 
@@ -28,6 +29,10 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
                 new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file's syntax, or restore it from git.", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
+            TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
+            TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),
+            CheckpointException { Damaged: true } e => new(ExitCodes.InvalidData, $"Checkpoint unusable: {e.Message}", false),
+            CheckpointException e => new(ExitCodes.InvalidConfiguration, $"Checkpoint unusable: {e.Message}", false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };

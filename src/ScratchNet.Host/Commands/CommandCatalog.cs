@@ -23,7 +23,11 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--Section:Key=value …]", "train a network on the configured dataset (the default command)", []),
+        new("train", "train [--recipe NAME] [--resume [FILE]] [--Section:Key=value …]", "train a network on the configured dataset (the default command)",
+        [
+            new("recipe", "NAME", "layer config/recipes/NAME.json over config/appsettings.json (reference, fast)"),
+            new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
+        ]),
     ];
 
     public static CommandInfo? Find(string name) => Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
@@ -43,7 +47,8 @@ public static class CommandCatalog
                 throw new UsageException($"unknown option --{name} for '{info.Name}'; valid options: {validNames}; configuration keys take a section, e.g. --Training:Epochs=5");
             }
 
-            if (option.ValueName is not null && string.IsNullOrEmpty(value))
+            // A value name in brackets ("[FILE]") marks an optional value.
+            if (option.ValueName is not null && !option.ValueName.StartsWith('[') && string.IsNullOrEmpty(value))
             {
                 throw new UsageException($"--{name} needs a value: --{name} {option.ValueName}");
             }
