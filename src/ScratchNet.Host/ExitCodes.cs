@@ -23,6 +23,9 @@ public static class ExitCodes
     /// <summary>An image given to <c>predict</c> is missing or not a readable image.</summary>
     public const int InvalidInput = 6;
 
+    /// <summary>Training diverged: the loss became NaN or infinite (usually too high a learning rate). The best checkpoint is kept.</summary>
+    public const int Diverged = 7;
+
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

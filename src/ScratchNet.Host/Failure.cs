@@ -5,6 +5,7 @@ using ScratchNet.Host.Commands;
 using ScratchNet.Host.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
+using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host;
 
@@ -32,6 +33,10 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
             InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
+            TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
+            TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),
+            CheckpointException { Damaged: true } e => new(ExitCodes.InvalidData, $"Checkpoint unusable: {e.Message}", false),
+            CheckpointException e => new(ExitCodes.InvalidConfiguration, $"Checkpoint unusable: {e.Message}", false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };

@@ -18,6 +18,17 @@ public static class ScratchNetHost
     /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
     public const string EnvironmentPrefix = "SCRATCHNET_";
 
+    /// <summary>The configuration key (or <c>--recipe NAME</c>) naming a file of config/recipes/ to layer over appsettings.json.</summary>
+    public const string RecipeKey = "Recipe";
+
+    /// <summary>The recipes shipped in config/recipes/, by name.</summary>
+    public static IReadOnlyList<string> Recipes =>
+        Directory.Exists(RecipeDirectory)
+            ? Directory.EnumerateFiles(RecipeDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    private static string RecipeDirectory => Path.Combine(AppContext.BaseDirectory, "config", "recipes");
+
     /// <param name="args">The whole command line, e.g. <c>train --Training:Epochs=5</c> (see <see cref="CommandLine"/>).</param>
     /// <param name="configureServices">Runs last, so an experiment or a test can replace any service.</param>
     public static HostApplicationBuilder CreateBuilder(string[] args, Action<IServiceCollection>? configureServices = null) =>
@@ -45,6 +56,7 @@ public static class ScratchNetHost
 
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
+        AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
 
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
         string runDirectory = Path.Combine(
@@ -66,7 +78,32 @@ public static class ScratchNetHost
             .AddKeyedSingleton<ICommand, PredictCommand>("predict")
             .AddKeyedSingleton<ICommand, ExportCommand>("export");
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
+        builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
         configureServices?.Invoke(builder.Services);
         return builder;
+    }
+
+    /// <summary>
+    /// Puts the recipe right after appsettings.json, so a --config file, environment variables and the
+    /// command line still override it.
+    /// </summary>
+    private static void AddRecipe(ConfigurationManager configuration, string? recipe)
+    {
+        if (string.IsNullOrWhiteSpace(recipe))
+        {
+            return;
+        }
+
+        string path = Path.Combine(RecipeDirectory, recipe + ".json");
+        if (recipe.IndexOfAny(['/', '\\', '.']) >= 0 || !File.Exists(path))
+        {
+            throw new ConfigurationFileNotFoundException($"unknown recipe '{recipe}'; valid recipes: {string.Join(", ", Recipes)} (files in config/recipes/)");
+        }
+
+        var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        int appsettings = configuration.Sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);
+        configuration.Sources.Insert(appsettings + 1, source);
     }
 }

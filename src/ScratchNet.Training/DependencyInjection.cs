@@ -3,15 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
+using ScratchNet.Training.Schedules;
 
 namespace ScratchNet.Training;
 
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the trainer, the configured network factory and optimizer, and the epoch logger.
+    /// Registers the trainer, the configured network factory, optimizer and schedule, and the callbacks
+    /// (epoch logger, NaN/Inf guard, early stopping, checkpoints).
     /// Everything is added with TryAdd (callbacks with TryAddEnumerable), so an experiment can
     /// replace any piece with <c>services.Replace(...)</c> or add callbacks of its own.
     /// </summary>
@@ -27,10 +30,26 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, TrainingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OptimizerOptions>, TrainingOptionsValidator>());
 
+        services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<EarlyStoppingOptions>().Bind(configuration.GetSection(EarlyStoppingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ToolkitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckpointOptions>, ToolkitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarlyStoppingOptions>, ToolkitOptionsValidator>());
+
         services.TryAddSingleton<INetworkFactory, MlpFactory>();
+        services.TryAddSingleton<ConfigurationFingerprint>();
+        services.TryAddSingleton<ILearningRateSchedule>(sp => new LearningRateSchedule(
+            sp.GetRequiredService<IOptions<ScheduleOptions>>().Value, sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Epochs));
         services.TryAddSingleton<IOptimizer>(sp => OptimizerFactory.Create(sp.GetRequiredService<IOptions<OptimizerOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, StartupTimer>());
+
+        // Order matters: the guard throws before anything can checkpoint ruined weights, and early
+        // stopping restores the best weights before the final checkpoint is written.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, NonFiniteLossGuard>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EarlyStopping>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, CheckpointCallback>());
         services.TryAddSingleton<ITrainer, Trainer>();
         return services;
     }

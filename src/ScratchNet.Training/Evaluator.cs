@@ -30,6 +30,10 @@ public sealed class Evaluator
         int chunk = Math.Min(ChunkRows, network.Capacity);
         var confusion = new ConfusionMatrix(classes);
         double lossSum = 0.0;
+
+        // Evaluation mode: dropout is the identity. The caller's mode comes back afterwards.
+        bool wasTraining = network.IsTraining;
+        network.IsTraining = false;
         for (int start = 0; start < split.Count; start += chunk)
         {
             int n = Math.Min(chunk, split.Count - start);
@@ -39,6 +43,8 @@ public sealed class Evaluator
             lossSum += (double)loss * n;
             confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
         }
+
+        network.IsTraining = wasTraining;
 
         double meanLoss = split.Count == 0 ? 0.0 : lossSum / split.Count;
         return new EvaluationResult(meanLoss, confusion.Accuracy, confusion);

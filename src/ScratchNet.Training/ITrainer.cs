@@ -8,4 +8,9 @@ public interface ITrainer
     /// <exception cref="TrainingSetupException">The configured network does not fit the data.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; training stops at a batch boundary.</exception>
     Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Continues the run saved in <paramref name="resumeFrom"/> exactly where it stopped.</summary>
+    /// <exception cref="Checkpoints.CheckpointException">The checkpoint does not fit the configured network.</exception>
+    Task<TrainingResult> TrainAsync(Checkpoints.Checkpoint? resumeFrom, CancellationToken cancellationToken = default) =>
+        resumeFrom is null ? TrainAsync(cancellationToken) : throw new NotSupportedException($"{GetType().Name} cannot resume from a checkpoint");
 }

@@ -21,7 +21,7 @@ public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOp
         int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
         int threads = training.Value.Threads;
         ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
-        Sequential network = Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity, team);
+        Sequential network = Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity, m.Dropout, team);
         if (!string.IsNullOrWhiteSpace(m.InitFrom))
         {
             NetworkWeights.CopyInto(network, ModelFile.LoadTensors(m.InitFrom), m.InitFrom);

@@ -5,9 +5,11 @@ using ScratchNet.Core.Losses;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
+using ScratchNet.Training.Schedules;
 
 namespace ScratchNet.Training;
 
@@ -20,7 +22,8 @@ public sealed class Trainer(
     INetworkFactory networkFactory,
     IOptimizer optimizer,
     IEnumerable<ITrainingCallback> callbacks,
-    IOptions<TrainingOptions> options) : ITrainer
+    IOptions<TrainingOptions> options,
+    ILearningRateSchedule? schedule = null) : ITrainer
 {
     // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
     // so changing the network's size does not change the batch order.
@@ -28,7 +31,11 @@ public sealed class Trainer(
 
     private readonly ITrainingCallback[] _callbacks = callbacks.ToArray();
 
-    public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default)
+    public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) => TrainAsync(null, cancellationToken);
+
+    /// <param name="resumeFrom">A checkpoint to continue from exactly (see <see cref="Checkpoint"/>), or null for a fresh run.</param>
+    /// <param name="cancellationToken">Cancels at a batch boundary; callbacks get OnInterrupted (and may checkpoint) before <see cref="TrainingInterruptedException"/>.</param>
+    public async Task<TrainingResult> TrainAsync(Checkpoint? resumeFrom, CancellationToken cancellationToken = default)
     {
         TrainingOptions o = options.Value;
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -38,7 +45,8 @@ public sealed class Trainer(
 
         int features = train.FeatureCount;
         int classes = train.ClassCount;
-        var sampler = new MinibatchSampler(train, o.BatchSize, new Xoshiro256((ulong)o.Seed ^ ShuffleStream), o.Shuffle);
+        var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
+        var sampler = new MinibatchSampler(train, o.BatchSize, shuffleRng, o.Shuffle);
         var x = new float[o.BatchSize * features];
         var y = new float[o.BatchSize * classes];
         var labels = new byte[o.BatchSize];
@@ -46,19 +54,45 @@ public sealed class Trainer(
         var dLogits = new float[o.BatchSize * classes];
         var evaluator = new Evaluator(o.EvaluationBatchSize, classes);
         IReadOnlyList<Parameter> parameters = network.Parameters;
+        float baseRate = optimizer.LearningRate;
 
         var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount);
+        var position = new TrainingPosition(shuffleRng.GetState());
+        ICheckpointParticipant[] participants = [.. _callbacks.OfType<ICheckpointParticipant>(), .. schedule is null ? Array.Empty<ICheckpointParticipant>() : [schedule]];
+        context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants);
+        if (resumeFrom is not null)
+        {
+            position.Restore(resumeFrom, network, optimizer, participants);
+            context.Restore(resumeFrom.History);
+        }
+
         Invoke(c => c.OnTrainBegin(context));
         var clock = new Stopwatch();
-        for (int epoch = 1; epoch <= o.Epochs && !context.StopRequested; epoch++)
+        for (int epoch = position.Epoch; epoch <= o.Epochs && !context.StopRequested; epoch++)
         {
             Invoke(c => c.OnEpochBegin(context, epoch));
             clock.Restart();
+
+            // The epoch's order is drawn from the generator as it stood when the epoch began, so a run
+            // resumed mid-epoch draws the very same order.
+            shuffleRng.SetState(position.ShuffleState);
             sampler.BeginEpoch();
-            double lossSum = 0.0;
-            for (int batch = 0; batch < sampler.BatchCount; batch++)
+            network.IsTraining = true;
+            double lossSum = position.LossSum;
+            for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    network.IsTraining = false;
+                    Invoke(c => c.OnInterrupted(context, epoch, batch));
+                    throw new TrainingInterruptedException(epoch, batch, context.LastCheckpointPath, cancellationToken);
+                }
+
+                if (schedule is not null)
+                {
+                    optimizer.LearningRate = schedule.RateFor(baseRate, epoch, batch, sampler.BatchCount);
+                }
+
                 int n = sampler.Fill(batch, x, y, labels);
                 float[] logits = network.Forward(x, n);
                 float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), y.AsSpan(0, n * classes), probabilities.AsSpan(0, n * classes), n, classes);
@@ -66,17 +100,21 @@ public sealed class Trainer(
                 network.Backward(dLogits, n);
                 optimizer.Step(parameters);
                 lossSum += (double)loss * n;
+                position.Advance(epoch, batch + 1, lossSum);
                 for (int c = 0; c < _callbacks.Length; c++)
                 {
                     _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
                 }
             }
 
+            network.IsTraining = false;
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation);
             var metrics = new EpochMetrics(epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds);
             context.Record(metrics);
+            schedule?.OnEpochEnd(metrics);
+            position.BeginEpoch(epoch + 1, shuffleRng.GetState());
             Invoke(c => c.OnEpochEnd(context, metrics));
         }
 

@@ -45,12 +45,36 @@ public sealed class Sequential
     public long ParameterCount => Parameters.Sum(p => (long)p.Length);
 
     /// <summary>
+    /// Training mode switches every <see cref="IStochasticLayer"/> (dropout) on; evaluation mode, the
+    /// default, makes them the identity. The trainer turns it on for its steps and the evaluator off for its passes.
+    /// </summary>
+    public bool IsTraining
+    {
+        get => Layers.OfType<IStochasticLayer>().Any(l => l.IsTraining);
+        set
+        {
+            foreach (IStochasticLayer layer in Layers.OfType<IStochasticLayer>())
+            {
+                layer.IsTraining = value;
+            }
+        }
+    }
+
+    /// <summary>
     /// The multilayer perceptron of the reference: Dense → activation → … → Dense, one Dense per
     /// consecutive pair of <paramref name="sizes"/>, the activation after every Dense but the last.
     /// Weights come from <paramref name="initializer"/> drawn layer by layer from one generator; biases are zero.
     /// The Dense products may be split over <paramref name="team"/> (null: one thread); results do not depend on it.
     /// </summary>
-    public static Sequential Mlp(IReadOnlyList<int> sizes, string activation, string initializer, ulong seed, int capacity, ComputeTeam? team = null)
+    public static Sequential Mlp(IReadOnlyList<int> sizes, string activation, string initializer, ulong seed, int capacity, ComputeTeam? team = null) =>
+        Mlp(sizes, activation, initializer, seed, capacity, dropout: 0f, team);
+
+    /// <summary>
+    /// The MLP with a <see cref="Dropout"/> of rate <paramref name="dropout"/> after every hidden activation
+    /// (none when it is 0). Each dropout layer draws from its own generator seeded from <paramref name="seed"/>,
+    /// so the initial weights do not depend on the dropout rate.
+    /// </summary>
+    public static Sequential Mlp(IReadOnlyList<int> sizes, string activation, string initializer, ulong seed, int capacity, float dropout, ComputeTeam? team = null)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         if (sizes.Count < 2)
@@ -77,6 +101,11 @@ public sealed class Sequential
             if (i < sizes.Count - 2)
             {
                 layers.Add(new ActivationLayer($"{activation}{i}", Activation.Create(activation), sizes[i + 1], capacity));
+                if (dropout > 0f)
+                {
+                    // A stream per layer, kept apart from the initialiser's (the constant is arbitrary).
+                    layers.Add(new Dropout($"dropout{i}", sizes[i + 1], dropout, seed ^ (0xD50F_0000UL + (ulong)i), capacity));
+                }
             }
         }
 

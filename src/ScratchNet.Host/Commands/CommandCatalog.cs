@@ -23,7 +23,11 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm", []),
+        new("train", "train [--recipe NAME] [--resume [FILE]] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
+        [
+            new("recipe", "NAME", "layer config/recipes/NAME.json over config/appsettings.json (reference, fast)"),
+            new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
+        ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
         new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images of single digits (preprocessed like MNIST); prints the class and every probability", [ModelOption.Option]),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
@@ -50,7 +54,8 @@ public static class CommandCatalog
                 throw new UsageException($"unknown option --{name} for '{info.Name}'; valid options: {validNames}; configuration keys take a section, e.g. --Training:Epochs=5");
             }
 
-            if (option.ValueName is not null && string.IsNullOrEmpty(value))
+            // A value name in brackets ("[FILE]") marks an optional value.
+            if (option.ValueName is not null && !option.ValueName.StartsWith('[') && string.IsNullOrEmpty(value))
             {
                 throw new UsageException($"--{name} needs a value: --{name} {option.ValueName}");
             }

@@ -28,4 +28,12 @@ public interface ITrainingCallback
     void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
     }
+
+    /// <summary>
+    /// Training was cancelled (Ctrl+C) at a batch boundary: batches before <paramref name="batch"/> of
+    /// <paramref name="epoch"/> are done. <see cref="TrainingContext.CaptureCheckpoint"/> still works here.
+    /// </summary>
+    void OnInterrupted(TrainingContext context, int epoch, int batch)
+    {
+    }
 }

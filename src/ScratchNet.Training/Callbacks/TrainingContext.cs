@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
+using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Optimizers;
 
@@ -25,5 +26,21 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>The last resume point a callback wrote, for the "resume with" hint after Ctrl+C.</summary>
+    public string? LastCheckpointPath { get; set; }
+
+    /// <summary>Set by the trainer: builds a checkpoint of the current position (see <see cref="Checkpoint"/>).</summary>
+    internal Func<Checkpoint>? CheckpointFactory { get; set; }
+
+    /// <summary>A checkpoint of the run as it stands: between epochs, or at the batch boundary where it was interrupted.</summary>
+    public Checkpoint CaptureCheckpoint() =>
+        (CheckpointFactory ?? throw new InvalidOperationException("checkpoints can be captured only while the trainer runs"))();
+
     internal void Record(EpochMetrics metrics) => _history.Add(metrics);
+
+    internal void Restore(IEnumerable<EpochMetrics> history)
+    {
+        _history.Clear();
+        _history.AddRange(history);
+    }
 }

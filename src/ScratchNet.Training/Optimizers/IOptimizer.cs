@@ -12,6 +12,14 @@ public interface IOptimizer : IHasLearningRate
 
     /// <summary>The per-parameter state buffers, keyed "parameterName.slot" (e.g. "dense0.weight.momentum"), for checkpoints.</summary>
     IReadOnlyDictionary<string, float[]> State { get; }
+
+    /// <summary>A deep copy of the optimizer's state, for checkpoints.</summary>
+    OptimizerState SaveState() =>
+        new(0, LearningRate, State.ToDictionary(kv => kv.Key, kv => (float[])kv.Value.Clone(), StringComparer.Ordinal));
+
+    /// <summary>Restores a state returned by <see cref="SaveState"/>, so the next step is the one that would have followed.</summary>
+    void LoadState(OptimizerState state) =>
+        throw new NotSupportedException($"optimizer {Name} cannot restore a saved state");
 }
 
 /// <summary>The one capability a learning-rate schedule needs, so schedules stay independent of concrete optimizers.</summary>

@@ -48,4 +48,7 @@ public sealed class ModelOptions
     /// must match <see cref="LayerSizes"/> by name and shape. Null or empty: start from the initialiser.
     /// </summary>
     public string? InitFrom { get; set; }
+
+    /// <summary>Dropout rate p in [0, 1) after every hidden activation while training; 0 for none.</summary>
+    public float Dropout { get; set; }
 }

@@ -43,6 +43,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             errors.Add($"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000/model.snm");
         }
 
+        if (!(options.Dropout >= 0f && options.Dropout < 1f))
+        {
+            errors.Add($"Model:Dropout must be in [0, 1), got {options.Dropout}");
+        }
+
         return Result(errors);
     }
 
@@ -60,7 +65,35 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             errors.Add($"Optimizer:LearningRate must be a positive number, got {options.LearningRate}");
         }
 
+        RequireFraction(errors, "Optimizer:Momentum", options.Momentum);
+        RequireFraction(errors, "Optimizer:Beta1", options.Beta1);
+        RequireFraction(errors, "Optimizer:Beta2", options.Beta2);
+        RequireFraction(errors, "Optimizer:Alpha", options.Alpha);
+        if (!(options.WeightDecay >= 0f) || float.IsInfinity(options.WeightDecay))
+        {
+            errors.Add($"Optimizer:WeightDecay must be a number ≥ 0, got {options.WeightDecay}");
+        }
+
+        if (!(options.Epsilon > 0f) || float.IsInfinity(options.Epsilon))
+        {
+            errors.Add($"Optimizer:Epsilon must be a positive number, got {options.Epsilon}");
+        }
+
+        if (options.Nesterov && options.Momentum == 0f)
+        {
+            errors.Add("Optimizer:Nesterov needs Optimizer:Momentum above 0 (e.g. 0.9)");
+        }
+
         return Result(errors);
+    }
+
+    /// <summary>Decay rates and momentum live in [0, 1).</summary>
+    private static void RequireFraction(List<string> errors, string key, float value)
+    {
+        if (!(value >= 0f && value < 1f))
+        {
+            errors.Add($"{key} must be in [0, 1), got {value}");
+        }
     }
 
     private static void RequirePositive(List<string> errors, string key, int value)

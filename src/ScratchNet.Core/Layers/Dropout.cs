@@ -1,0 +1,124 @@
+using ScratchNet.Core.Random;
+
+namespace ScratchNet.Core.Layers;
+
+/// <summary>
+/// Inverted dropout (Srivastava et al., 2014), as torch.nn.Dropout: while training each input is kept
+/// with probability 1 − p and scaled by 1 / (1 − p), so the expected activation is unchanged and
+/// evaluation is the identity. Off (the identity) until <see cref="IsTraining"/> is set.
+/// <code>
+/// training:   m[i] = (u[i] ≥ p) / (1 − p),  y = x ⊙ m,  dX = dY ⊙ m
+/// evaluation: y = x,                       dX = dY
+/// </code>
+/// </summary>
+public sealed class Dropout : IStochasticLayer
+{
+    private readonly float[] _y;
+    private readonly float[] _dX;
+    private readonly float[] _mask;
+    private readonly Xoshiro256 _rng;
+    private bool _maskedLastForward;
+    private bool _hasInput;
+
+    public Dropout(string name, int size, float rate, ulong seed, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        if (!(rate >= 0f && rate < 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rate), rate, "the dropout rate must be in [0, 1)");
+        }
+
+        Name = name;
+        InputSize = size;
+        OutputSize = size;
+        Capacity = capacity;
+        Rate = rate;
+        _rng = new Xoshiro256(seed);
+        _y = new float[capacity * size];
+        _dX = new float[capacity * size];
+        _mask = new float[capacity * size];
+    }
+
+    public string Name { get; }
+
+    public int InputSize { get; }
+
+    public int OutputSize { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>The probability p that an input is zeroed while training.</summary>
+    public float Rate { get; }
+
+    public bool IsTraining { get; set; }
+
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    public ulong[] GetRandomState() => _rng.GetState();
+
+    public void SetRandomState(ReadOnlySpan<ulong> state) => _rng.SetState(state);
+
+    // x: (n, size) → y: (n, size)
+    public float[] Forward(ReadOnlyMemory<float> x, int n)
+    {
+        CheckRows(n);
+        int length = n * InputSize;
+        ReadOnlySpan<float> input = x.Span.Slice(0, length);
+        _hasInput = true;
+        _maskedLastForward = IsTraining && Rate > 0f;
+        if (!_maskedLastForward)
+        {
+            input.CopyTo(_y);
+            return _y;
+        }
+
+        float scale = 1f / (1f - Rate);
+        double p = Rate;
+        for (int i = 0; i < length; i++)
+        {
+            float m = _rng.NextDouble() >= p ? scale : 0f;
+            _mask[i] = m;
+            _y[i] = input[i] * m;
+        }
+
+        return _y;
+    }
+
+    // dY: (n, size) → dX: (n, size), the mask of the last Forward applied again
+    public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+    {
+        CheckRows(n);
+        if (!computeInputGradient)
+        {
+            return null;
+        }
+
+        if (!_hasInput)
+        {
+            throw new InvalidOperationException($"layer {Name}: Backward was called before Forward");
+        }
+
+        int length = n * InputSize;
+        if (!_maskedLastForward)
+        {
+            dY.AsSpan(0, length).CopyTo(_dX);
+            return _dX;
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            _dX[i] = dY[i] * _mask[i];
+        }
+
+        return _dX;
+    }
+
+    private void CheckRows(int n)
+    {
+        if (n < 1 || n > Capacity)
+        {
+            throw new ArgumentOutOfRangeException(nameof(n), n, $"layer {Name} holds between 1 and {Capacity} rows per call");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace ScratchNet.Host;
+
+/// <summary>The console progress bar (section "Progress").</summary>
+public sealed class ProgressOptions
+{
+    public const string SectionName = "Progress";
+
+    /// <summary>False turns the bar off everywhere. It is off anyway when output is redirected or CI is set.</summary>
+    public bool Enabled { get; set; } = true;
+}

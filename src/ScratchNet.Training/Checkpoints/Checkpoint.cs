@@ -1,0 +1,35 @@
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training.Checkpoints;
+
+/// <summary>
+/// Everything needed to continue a run exactly: the position in the loop, the generator that shuffles
+/// the batches, the history so far, and named tensors, scalars and generator states written by the
+/// network ("param/dense0.weight"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
+/// <see cref="ICheckpointParticipant"/>. <see cref="CheckpointFile"/> writes it to disk.
+/// </summary>
+public sealed class Checkpoint
+{
+    /// <summary>SHA-256 of the settings that shape the run (see <see cref="ConfigurationFingerprint"/>); a resume with other settings is refused.</summary>
+    public string ConfigurationHash { get; set; } = string.Empty;
+
+    /// <summary>The epoch to continue (1-based); one past the last epoch when the run had finished.</summary>
+    public int Epoch { get; set; } = 1;
+
+    /// <summary>The next batch of <see cref="Epoch"/> to run (0 at an epoch boundary).</summary>
+    public int Batch { get; set; }
+
+    /// <summary>Σ loss·rows over the batches of <see cref="Epoch"/> already run, so the epoch's train loss comes out the same.</summary>
+    public double LossSum { get; set; }
+
+    /// <summary>The shuffle generator's state at the start of <see cref="Epoch"/>, before it drew that epoch's order.</summary>
+    public ulong[] ShuffleState { get; set; } = [];
+
+    public List<EpochMetrics> History { get; } = [];
+
+    public Dictionary<string, float[]> Tensors { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, double> Scalars { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ulong[]> Words { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace ScratchNet.Training.Checkpoints;
+
+/// <summary>
+/// The files of one checkpoint folder: resume points named <c>ckpt-e0004-b000000.ckpt</c> (the epoch
+/// and batch they continue at; written periodically and on Ctrl+C, the newest <see cref="KeepLast"/> kept)
+/// and <c>best.ckpt</c>. Every file is written atomically.
+/// </summary>
+public sealed class CheckpointDirectory
+{
+    public const string BestFileName = "best.ckpt";
+    private const string ResumePattern = "ckpt-e*-b*.ckpt";
+
+    public CheckpointDirectory(string path, int keepLast)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepLast);
+        Path = System.IO.Path.GetFullPath(path);
+        KeepLast = keepLast;
+    }
+
+    public string Path { get; }
+
+    public int KeepLast { get; }
+
+    public string BestPath => System.IO.Path.Combine(Path, BestFileName);
+
+    /// <summary>Writes a resume point and deletes all but the newest <see cref="KeepLast"/>.</summary>
+    /// <returns>The file written.</returns>
+    public string SaveResumePoint(Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        string file = System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"ckpt-e{checkpoint.Epoch:D4}-b{checkpoint.Batch:D6}.ckpt"));
+        CheckpointFile.Save(file, checkpoint);
+        foreach (string old in ResumePoints().Skip(KeepLast))
+        {
+            File.Delete(old);
+        }
+
+        return file;
+    }
+
+    public string SaveBest(Checkpoint checkpoint)
+    {
+        CheckpointFile.Save(BestPath, checkpoint);
+        return BestPath;
+    }
+
+    /// <summary>The newest resume point, or null when there is none.</summary>
+    public string? Latest() => ResumePoints().FirstOrDefault();
+
+    /// <summary>Resume points, newest first (by position in training: the names sort by epoch and batch).</summary>
+    public IEnumerable<string> ResumePoints() =>
+        Directory.Exists(Path)
+            ? Directory.EnumerateFiles(Path, ResumePattern).OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal)
+            : [];
+}

@@ -1,0 +1,9 @@
+namespace ScratchNet.Training.Checkpoints;
+
+/// <summary>A checkpoint cannot be used: missing, damaged, or written with other settings. A user error, not a bug.</summary>
+/// <param name="message">One line saying what is wrong and what to do.</param>
+/// <param name="damaged">True when the file itself is corrupt (wrong magic, version or checksum).</param>
+public sealed class CheckpointException(string message, bool damaged = false) : Exception(message)
+{
+    public bool Damaged { get; } = damaged;
+}

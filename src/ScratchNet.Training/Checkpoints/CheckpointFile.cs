@@ -1,0 +1,197 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training.Checkpoints;
+
+/// <summary>
+/// The checkpoint file format, little-endian:
+/// <code>
+/// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
+/// int32         format version (1)
+/// int64         payload length
+/// payload       BinaryWriter fields: hash, epoch, batch, loss sum, shuffle state, history,
+///               then tensors, scalars and generator states, each as count + (name, values)
+/// 32 bytes      SHA-256 of the payload
+/// </code>
+/// </summary>
+public static class CheckpointFile
+{
+    public const int Version = 1;
+
+    private static readonly byte[] Magic = "SNCKPT\r\n"u8.ToArray();
+
+    public static void Write(Stream stream, Checkpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            WritePayload(w, checkpoint);
+        }
+
+        byte[] bytes = payload.ToArray();
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(Version);
+        writer.Write((long)bytes.Length);
+        writer.Write(bytes);
+        writer.Write(SHA256.HashData(bytes));
+    }
+
+    /// <exception cref="CheckpointException">The stream is not a checkpoint, has another version, is truncated or fails its checksum.</exception>
+    public static Checkpoint Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            {
+                throw new CheckpointException($"{name} is not a ScratchNet checkpoint (its first bytes are not SNCKPT)", damaged: true);
+            }
+
+            int version = reader.ReadInt32();
+            if (version != Version)
+            {
+                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {Version}", damaged: true);
+            }
+
+            long length = reader.ReadInt64();
+            if (length < 0 || length > stream.Length)
+            {
+                throw new CheckpointException($"{name} is truncated or damaged (payload length {length})", damaged: true);
+            }
+
+            byte[] bytes = reader.ReadBytes((int)length);
+            byte[] stored = reader.ReadBytes(32);
+            if (bytes.Length != length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(stored))
+            {
+                throw new CheckpointException($"{name} is damaged: its SHA-256 checksum does not match; use another checkpoint of the directory", damaged: true);
+            }
+
+            using var payload = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            return ReadPayload(payload);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new CheckpointException($"{name} is truncated", damaged: true);
+        }
+    }
+
+    public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, s => Write(s, checkpoint));
+
+    public static Checkpoint Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the latest one");
+        }
+
+        using FileStream stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    private static void WritePayload(BinaryWriter w, Checkpoint c)
+    {
+        w.Write(c.ConfigurationHash);
+        w.Write(c.Epoch);
+        w.Write(c.Batch);
+        w.Write(c.LossSum);
+        WriteWords(w, c.ShuffleState);
+        w.Write(c.History.Count);
+        foreach (EpochMetrics m in c.History)
+        {
+            w.Write(m.Epoch);
+            w.Write(m.TrainLoss);
+            w.Write(m.ValidationLoss);
+            w.Write(m.ValidationAccuracy);
+            w.Write(m.TrainSeconds);
+            w.Write(m.EvaluationSeconds);
+        }
+
+        w.Write(c.Tensors.Count);
+        foreach ((string key, float[] values) in c.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write(values.Length);
+            w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+        }
+
+        w.Write(c.Scalars.Count);
+        foreach ((string key, double value) in c.Scalars.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write(value);
+        }
+
+        w.Write(c.Words.Count);
+        foreach ((string key, ulong[] words) in c.Words.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            WriteWords(w, words);
+        }
+    }
+
+    private static Checkpoint ReadPayload(BinaryReader r)
+    {
+        var c = new Checkpoint
+        {
+            ConfigurationHash = r.ReadString(),
+            Epoch = r.ReadInt32(),
+            Batch = r.ReadInt32(),
+            LossSum = r.ReadDouble(),
+            ShuffleState = ReadWords(r),
+        };
+        int history = r.ReadInt32();
+        for (int i = 0; i < history; i++)
+        {
+            c.History.Add(new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()));
+        }
+
+        int tensors = r.ReadInt32();
+        for (int i = 0; i < tensors; i++)
+        {
+            string key = r.ReadString();
+            var values = new float[r.ReadInt32()];
+            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            c.Tensors[key] = values;
+        }
+
+        int scalars = r.ReadInt32();
+        for (int i = 0; i < scalars; i++)
+        {
+            c.Scalars[r.ReadString()] = r.ReadDouble();
+        }
+
+        int words = r.ReadInt32();
+        for (int i = 0; i < words; i++)
+        {
+            c.Words[r.ReadString()] = ReadWords(r);
+        }
+
+        return c;
+    }
+
+    private static void WriteWords(BinaryWriter w, ulong[] words)
+    {
+        w.Write(words.Length);
+        foreach (ulong word in words)
+        {
+            w.Write(word);
+        }
+    }
+
+    private static ulong[] ReadWords(BinaryReader r)
+    {
+        var words = new ulong[r.ReadInt32()];
+        for (int i = 0; i < words.Length; i++)
+        {
+            words[i] = r.ReadUInt64();
+        }
+
+        return words;
+    }
+}

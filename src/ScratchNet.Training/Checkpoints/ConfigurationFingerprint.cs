@@ -1,0 +1,37 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using ScratchNet.Data.Options;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Checkpoints;
+
+/// <summary>
+/// SHA-256 of the settings that decide what a run computes: Data, Model, Training, Optimizer and Schedule.
+/// Checkpoints carry it, and a resume under other settings is refused, because it could not reproduce
+/// the uninterrupted run. Checkpoint, early-stopping and display settings are left out: they do not change the numbers.
+/// </summary>
+public sealed class ConfigurationFingerprint(
+    IOptions<DataOptions> data,
+    IOptions<ModelOptions> model,
+    IOptions<TrainingOptions> training,
+    IOptions<OptimizerOptions> optimizer,
+    IOptions<ScheduleOptions> schedule)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public string Compute()
+    {
+        var sections = new SortedDictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["Data"] = new { data.Value.Dataset, data.Value.Split, data.Value.ValidationFraction, data.Value.Seed },
+            ["Model"] = model.Value,
+            ["Optimizer"] = optimizer.Value,
+            ["Schedule"] = schedule.Value,
+            ["Training"] = training.Value,
+        };
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
+        return Convert.ToHexStringLower(hash);
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Moq;
+using ScratchNet.Host.Commands;
+using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Optimizers;
+
+namespace ScratchNet.Host.Tests;
+
+public class ToolkitHostTests
+{
+    [Test]
+    public void Recipe_LayersOverAppSettings_AndTheCommandLineStillWins()
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train", "--recipe", "fast", "--Training:Epochs=3"]).Build();
+        var configuration = host.Services.GetRequiredService<IConfiguration>();
+        Assert.That(configuration["Optimizer:Name"], Is.EqualTo("adam"));
+        Assert.That(configuration["Training:Epochs"], Is.EqualTo("3"));
+        Assert.That(host.Services.GetRequiredService<IOptimizer>().Name, Is.EqualTo("adam"));
+    }
+
+    [Test]
+    public void Recipe_CanBeChosenByConfigurationKey()
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["--Recipe=fast"]).Build();
+        Assert.That(host.Services.GetRequiredService<IConfiguration>()["Schedule:Name"], Is.EqualTo("cosine"));
+    }
+
+    [Test]
+    public void UnknownRecipe_IsOneLineListingTheValidOnes_ExitCode2()
+    {
+        var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
+        Failure failure = Failure.From(ex!);
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, reference"));
+    }
+
+    [Test]
+    public void Defaults_RegisterTheToolkitCallbacks_InAnOrderThatKeepsCheckpointsSafe()
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train"]).Build();
+        string[] names = [.. host.Services.GetServices<ITrainingCallback>().Select(c => c.GetType().Name)];
+        Assert.That(names, Is.SupersetOf(new[] { "NonFiniteLossGuard", "EarlyStopping", "CheckpointCallback", "ProgressBar" }));
+        Assert.That(Array.IndexOf(names, "NonFiniteLossGuard"), Is.LessThan(Array.IndexOf(names, "CheckpointCallback")));
+        Assert.That(Array.IndexOf(names, "EarlyStopping"), Is.LessThan(Array.IndexOf(names, "CheckpointCallback")));
+    }
+
+    [Test]
+    public void Catalog_AcceptsResumeWithOrWithoutAFile()
+    {
+        Assert.That(CommandCatalog.Check(CommandLine.Parse(["train", "--resume"])).Name, Is.EqualTo("train"));
+        Assert.That(CommandLine.Parse(["train", "--resume", "a.ckpt"]).Option("resume"), Is.EqualTo("a.ckpt"));
+        Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", "--recipe"])));
+    }
+
+    [Test]
+    public void Resume_WithNoCheckpointInTheDirectory_SaysSo()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
+        try
+        {
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
+                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
+                host.Services.GetRequiredService<ConfigurationFingerprint>()));
+            Assert.That(ex!.Message, Does.Contain("there is no checkpoint to resume in"));
+            Assert.That(Failure.From(ex).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Resume_RefusesACheckpointWrittenUnderOtherSettings()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
+        try
+        {
+            CheckpointFile.Save(Path.Combine(dir, "ckpt-e0002-b000000.ckpt"), new Checkpoint { ConfigurationHash = "other", ShuffleState = [1, 2, 3, 4] });
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
+                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
+                host.Services.GetRequiredService<ConfigurationFingerprint>()));
+            Assert.That(ex!.Message, Does.Contain("was written under other settings"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Failure_MapsDivergenceAndInterruption_ToTheirExitCodes()
+    {
+        Assert.That(Failure.From(new TrainingDivergedException(3, 17, float.NaN, 0.5f)).ExitCode, Is.EqualTo(ExitCodes.Diverged));
+        Failure interrupted = Failure.From(new TrainingInterruptedException(2, 40, "/x/ckpt-e0002-b000040.ckpt", CancellationToken.None));
+        Assert.That(interrupted.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        Assert.That(interrupted.Message, Is.EqualTo("Interrupted at epoch 2, batch 40; saved /x/ckpt-e0002-b000040.ckpt. Resume with: train --resume /x/ckpt-e0002-b000040.ckpt"));
+        Assert.That(Failure.From(new CheckpointException("bad", damaged: true)).ExitCode, Is.EqualTo(ExitCodes.InvalidData));
+    }
+
+    [Test]
+    public void ProgressBar_DrawsBatchesLossAndEta_ThenErasesItselfAfterTheLastBatch()
+    {
+        Assert.That(ProgressBar.Format(3, 20, 469, 938, 0.12345, TimeSpan.FromSeconds(64)),
+            Is.EqualTo("epoch 3/20 [###############...............] 469/938 loss 0.1235 ETA 1:04"));
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, enabled: true);
+        var context = new TrainingContext(ScratchNet.Core.Layers.Sequential.Mlp([2, 2], "relu", "zeros", 1, 1), Mock.Of<IOptimizer>(),
+            new ScratchNet.Data.Dataset("d", null!, null!, []), epochs: 1, batchesPerEpoch: 3);
+        bar.OnEpochBegin(context, 1);
+        for (int b = 0; b < 3; b++)
+        {
+            bar.OnBatchEnd(context, 1, b, 0.5f);
+        }
+
+        Assert.That(output.ToString(), Does.StartWith("\repoch 1/1 [##########....................] 1/3 loss 0.5000 ETA"));
+        Assert.That(output.ToString(), Does.EndWith("\r\u001b[2K"));
+    }
+
+    [Test]
+    public void ProgressBar_WritesNothing_WhenDisabled()
+    {
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, enabled: false);
+        bar.OnBatchEnd(null!, 1, 0, 0.5f);
+        Assert.That(output.ToString(), Is.Empty);
+    }
+}

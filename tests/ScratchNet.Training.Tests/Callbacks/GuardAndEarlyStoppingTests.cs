@@ -1,0 +1,90 @@
+using Moq;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Tests.Callbacks;
+
+public class GuardAndEarlyStoppingTests
+{
+    [Test]
+    public async Task EarlyStopping_StopsAfterPatience_AndRestoresTheBestWeights()
+    {
+        // A MinDelta larger than any later gain makes epoch 1 the best: training stops after epoch 1 + patience.
+        var rig = new Rig
+        {
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Optimizer = new OptimizerOptions { Name = "sgd", LearningRate = 0.1f },
+            Schedule = new ScheduleOptions(),
+            Model = new ModelOptions { LayerSizes = "8,16,3" },
+            EarlyStopping = new EarlyStoppingOptions { Enabled = true, Patience = 2, MinDelta = 10, Monitor = "val_loss" },
+        };
+        TrainingResult result = await rig.Create().TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(3), "stops two epochs after the best");
+        Assert.That(result.History[2].ValidationLoss, Is.Not.EqualTo(result.History[0].ValidationLoss));
+        Assert.That(result.FinalValidation.Loss, Is.EqualTo(result.History[0].ValidationLoss).Within(1e-9), "the final evaluation sees the best epoch's weights");
+    }
+
+    [Test]
+    public async Task EarlyStopping_RestoresTheBestWeights_WhenTrainingRunsToItsLastEpoch()
+    {
+        var rig = new Rig
+        {
+            Training = new TrainingOptions { Epochs = 6, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Optimizer = new OptimizerOptions { Name = "sgd", LearningRate = 0.3f },
+            Schedule = new ScheduleOptions(),
+            Model = new ModelOptions { LayerSizes = "8,16,3" },
+            EarlyStopping = new EarlyStoppingOptions { Enabled = true, Patience = 100, Monitor = "val_acc" },
+        };
+        TrainingResult result = await rig.Create().TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(6));
+        double bestAccuracy = result.History.Max(h => h.ValidationAccuracy);
+        Assert.That(result.FinalValidation.Accuracy, Is.EqualTo(bestAccuracy));
+        EpochMetrics bestEpoch = result.History.First(h => h.ValidationAccuracy == bestAccuracy);
+        Assert.That(result.FinalValidation.Loss, Is.EqualTo(bestEpoch.ValidationLoss).Within(1e-9));
+    }
+
+    [Test]
+    public async Task EarlyStopping_DoesNothing_WhenDisabled()
+    {
+        var rig = new Rig { EarlyStopping = new EarlyStoppingOptions { Enabled = false, Patience = 1 }, Optimizer = new OptimizerOptions { Name = "sgd", LearningRate = 0.3f } };
+        TrainingResult result = await rig.Create().TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(4));
+    }
+
+    [Test]
+    public void NonFiniteLoss_StopsWithOneLineNamingEpochAndBatch_AndKeepsTheBestCheckpoint()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-nan-").FullName;
+        try
+        {
+            // Divergence, made deterministic: a weight turns NaN as epoch 3 begins.
+            var saboteur = new Mock<ITrainingCallback>();
+            saboteur.Setup(c => c.OnEpochBegin(It.IsAny<TrainingContext>(), 3)).Callback((TrainingContext c, int _) => c.Network.Parameters[0].Value[5] = float.NaN);
+            var rig = new Rig { Training = new TrainingOptions { Epochs = 5, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 }, Checkpoints = new CheckpointOptions { Directory = dir } };
+
+            var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => rig.Create(saboteur.Object).TrainAsync());
+
+            Assert.That(ex!.Message, Does.StartWith("Training diverged: the loss is NaN at epoch 3, batch 0; lower Optimizer:LearningRate"));
+            Assert.That(ex.Message, Does.Not.Contain("\n"));
+            Checkpoint best = CheckpointFile.Load(Path.Combine(dir, "best.ckpt"));
+            Assert.That(best.Tensors.Where(t => t.Key.StartsWith("param/", StringComparison.Ordinal)).SelectMany(t => t.Value).All(float.IsFinite), Is.True);
+            Assert.That(best.Epoch, Is.EqualTo(3), "the best checkpoint of epoch 2 is left as it was");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Validator_NamesKeysForCheckpointsAndEarlyStopping()
+    {
+        var validator = new ToolkitOptionsValidator();
+        Assert.That(validator.Validate(null, new CheckpointOptions { KeepLast = 0, Monitor = "f1" }).Failures,
+            Is.EquivalentTo(new[] { "Checkpoints:KeepLast must be at least 1, got 0", "Checkpoints:Monitor 'f1' is unknown; valid: val_loss, val_acc, train_loss" }));
+        Assert.That(validator.Validate(null, new EarlyStoppingOptions { Patience = 0 }).Failures, Is.EquivalentTo(new[] { "EarlyStopping:Patience must be at least 1, got 0" }));
+        Assert.That(validator.Validate(null, new CheckpointOptions()).Succeeded && validator.Validate(null, new EarlyStoppingOptions()).Succeeded, Is.True);
+    }
+}

@@ -1,0 +1,113 @@
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Metrics;
+
+namespace ScratchNet.Training.Tests.Checkpoints;
+
+public class CheckpointFileTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("scratchnet-ckpt-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private static Checkpoint Sample(int epoch = 3, int batch = 7)
+    {
+        var c = new Checkpoint { ConfigurationHash = "abc", Epoch = epoch, Batch = batch, LossSum = 12.5, ShuffleState = [1, 2, 3, ulong.MaxValue] };
+        c.History.Add(new EpochMetrics(1, 0.5, 0.4, 0.9, 1.25, 0.1));
+        c.Tensors["param/dense0.weight"] = [1f, -2f, float.Epsilon, 3.5f];
+        c.Scalars["optimizer.steps"] = 42;
+        c.Words["rng/dropout0"] = [5, 6, 7, 8];
+        return c;
+    }
+
+    [Test]
+    public void WriteThenRead_GivesEveryFieldBack()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        CheckpointFile.Save(path, Sample());
+        Checkpoint c = CheckpointFile.Load(path);
+        Assert.Multiple(() =>
+        {
+            Assert.That((c.ConfigurationHash, c.Epoch, c.Batch, c.LossSum), Is.EqualTo(("abc", 3, 7, 12.5)));
+            Assert.That(c.ShuffleState, Is.EqualTo(new ulong[] { 1, 2, 3, ulong.MaxValue }));
+            Assert.That(c.History, Is.EqualTo(Sample().History));
+            Assert.That(c.Tensors["param/dense0.weight"], Is.EqualTo(new[] { 1f, -2f, float.Epsilon, 3.5f }));
+            Assert.That(c.Scalars["optimizer.steps"], Is.EqualTo(42));
+            Assert.That(c.Words["rng/dropout0"], Is.EqualTo(new ulong[] { 5, 6, 7, 8 }));
+        });
+    }
+
+    [Test]
+    public void Read_RejectsAFlippedByte_ByItsChecksum()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        CheckpointFile.Save(path, Sample());
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[40] ^= 0x10;
+        File.WriteAllBytes(path, bytes);
+        var ex = Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path));
+        Assert.That(ex!.Damaged, Is.True);
+        Assert.That(ex.Message, Does.Contain("checksum"));
+    }
+
+    [Test]
+    public void Read_RejectsATruncatedFileAndAForeignFile()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        CheckpointFile.Save(path, Sample());
+        File.WriteAllBytes(path, File.ReadAllBytes(path)[..30]);
+        Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path))!.Damaged, Is.True);
+        File.WriteAllText(path, "{ \"json\": true }");
+        Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path))!.Message, Does.Contain("not a ScratchNet checkpoint"));
+    }
+
+    [Test]
+    public void Load_NamesTheMissingFile() =>
+        Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.Load(Path.Combine(_dir, "nope.ckpt")))!.Message, Does.Contain("nope.ckpt does not exist"));
+
+    [Test]
+    public void AtomicWrite_KeepsTheOldFileAndLeavesNoTemporary_WhenTheWriterFails()
+    {
+        string path = Path.Combine(_dir, "best.ckpt");
+        CheckpointFile.Save(path, Sample(epoch: 2));
+        Assert.Throws<IOException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100]);
+            throw new IOException("disk full");
+        }));
+        Assert.That(CheckpointFile.Load(path).Epoch, Is.EqualTo(2));
+        Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void AtomicWrite_ReplacesTheFileWhole()
+    {
+        string path = Path.Combine(_dir, "best.ckpt");
+        CheckpointFile.Save(path, Sample(epoch: 2));
+        CheckpointFile.Save(path, Sample(epoch: 5));
+        Assert.That(CheckpointFile.Load(path).Epoch, Is.EqualTo(5));
+        Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void Directory_KeepsTheLastK_AndFindsTheLatest()
+    {
+        var directory = new CheckpointDirectory(_dir, keepLast: 2);
+        foreach ((int e, int b) in new[] { (2, 0), (3, 0), (3, 17), (4, 0) })
+        {
+            directory.SaveResumePoint(Sample(e, b));
+        }
+
+        directory.SaveBest(Sample(2, 0));
+        Assert.That(directory.ResumePoints().Select(Path.GetFileName), Is.EqualTo(new[] { "ckpt-e0004-b000000.ckpt", "ckpt-e0003-b000017.ckpt" }));
+        Assert.That(Path.GetFileName(directory.Latest()), Is.EqualTo("ckpt-e0004-b000000.ckpt"));
+        Assert.That(File.Exists(directory.BestPath), Is.True, "best.ckpt is not a resume point and is never pruned");
+    }
+
+    [Test]
+    public void Directory_HasNoLatest_WhenEmptyOrMissing() =>
+        Assert.That(new CheckpointDirectory(Path.Combine(_dir, "none"), 3).Latest(), Is.Null);
+}

@@ -1,0 +1,89 @@
+using Moq;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Tests.Checkpoints;
+
+/// <summary>
+/// The promise of checkpoints: a run interrupted (Ctrl+C) and resumed in a fresh trainer gives the same
+/// history and the same final weights as the run left alone. Adam, cosine with warm-up, dropout and
+/// early stopping are all on, so every piece of saved state matters.
+/// </summary>
+public class ResumeTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void CreateDirectory() => _dir = Directory.CreateTempSubdirectory("scratchnet-resume-").FullName;
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private Rig NewRig(string? schedule = null) => new()
+    {
+        Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+        Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = 1, Patience = 0, Factor = 0.5f },
+    };
+
+    private static IEnumerable<(double, double, double)> Numbers(TrainingResult r) =>
+        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy));
+
+    private static ITrainingCallback CancelAt(CancellationTokenSource source, int epoch, int batch)
+    {
+        var canceller = new Mock<ITrainingCallback>();
+        canceller.Setup(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), epoch, batch, It.IsAny<float>())).Callback(source.Cancel);
+        return canceller.Object;
+    }
+
+    [TestCase("cosine", 2, 4)]
+    [TestCase("plateau", 3, 0)]
+    [TestCase("cosine", 1, 0)]
+    public async Task InterruptedThenResumed_MatchesAnUninterruptedRun(string schedule, int epoch, int batch)
+    {
+        TrainingResult uninterrupted = await NewRig(schedule).Create().TrainAsync();
+
+        using var cancellation = new CancellationTokenSource();
+        var interrupted = Assert.CatchAsync<TrainingInterruptedException>(() => NewRig(schedule).Create(CancelAt(cancellation, epoch, batch)).TrainAsync(cancellation.Token));
+        Assert.That((interrupted!.Epoch, interrupted.Batch), Is.EqualTo((epoch, batch + 1)), "stops at the next batch boundary");
+        Assert.That(interrupted.Message, Does.Contain($"Resume with: train --resume {interrupted.CheckpointPath}"));
+
+        Checkpoint checkpoint = CheckpointFile.Load(interrupted.CheckpointPath!);
+        TrainingResult resumed = await NewRig(schedule).Create().TrainAsync(checkpoint);
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+        Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
+        Assert.That(resumed.FinalValidation.Loss, Is.EqualTo(uninterrupted.FinalValidation.Loss));
+    }
+
+    [Test]
+    public async Task ResumingFromAnEpochCheckpoint_MatchesAnUninterruptedRun()
+    {
+        Rig rig = NewRig();
+        TrainingResult uninterrupted = await rig.Create().TrainAsync();
+        string afterEpoch2 = Path.Combine(_dir, "ckpt-e0003-b000000.ckpt");
+        Assert.That(File.Exists(afterEpoch2), Is.True);
+
+        TrainingResult resumed = await NewRig().Create().TrainAsync(CheckpointFile.Load(afterEpoch2));
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+        Assert.That(CheckpointFile.Load(afterEpoch2).ConfigurationHash, Is.EqualTo(rig.Fingerprint().Compute()));
+    }
+
+    [Test]
+    public void Fingerprint_Changes_WhenASettingThatShapesTheRunChanges()
+    {
+        string a = new Rig().Fingerprint().Compute();
+        string b = new Rig { Optimizer = new OptimizerOptions { Name = "adam", LearningRate = 0.02f } }.Fingerprint().Compute();
+        Assert.That(a, Is.Not.EqualTo(b));
+        Assert.That(new Rig().Fingerprint().Compute(), Is.EqualTo(a));
+    }
+
+    [Test]
+    public void Resume_Throws_WhenTheCheckpointDoesNotFitTheNetwork()
+    {
+        var checkpoint = new Checkpoint { ShuffleState = [1, 2, 3, 4] };
+        var ex = Assert.ThrowsAsync<CheckpointException>(() => NewRig().Create().TrainAsync(checkpoint));
+        Assert.That(ex!.Message, Does.Contain("parameter dense0.weight (8x16) is missing"));
+    }
+}
