@@ -5,6 +5,7 @@ using Serilog;
 using Serilog.Formatting.Compact;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 
 namespace ScratchNet.Host;
@@ -56,6 +57,7 @@ public static class ScratchNetHost
         builder.Services
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)
+            .AddRunReports(runDirectory)
             .AddSingleton(commandLine)
             .AddKeyedSingleton<ICommand, TrainCommand>("train");
         configureServices?.Invoke(builder.Services);

@@ -75,3 +75,22 @@ public class ClassificationReportTests
         Assert.That(root.GetProperty("macro_f1").GetDouble(), Is.EqualTo(report.MacroF1));
     }
 }
+
+public class MisclassifiedTests
+{
+    [Test]
+    public void MostConfident_ReturnsOnlyWrongRows_MostConfidentFirst()
+    {
+        float[] p =
+        [
+            0.9f, 0.1f,   // right
+            0.3f, 0.7f,   // wrong (label 0), 0.7
+            0.95f, 0.05f, // wrong (label 1), 0.95
+            0.2f, 0.8f,   // right
+            0.6f, 0.4f,   // wrong (label 1), 0.6
+        ];
+        byte[] labels = [0, 0, 1, 1, 1];
+        IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(p, labels, 2, 2);
+        Assert.That(worst, Is.EqualTo(new[] { new Misclassification(2, 1, 0, 0.95f), new Misclassification(1, 0, 1, 0.7f) }));
+    }
+}
