@@ -59,7 +59,8 @@ public static class ScratchNetHost
             .AddScratchNetTraining(builder.Configuration)
             .AddRunReports(runDirectory)
             .AddSingleton(commandLine)
-            .AddKeyedSingleton<ICommand, TrainCommand>("train");
+            .AddKeyedSingleton<ICommand, TrainCommand>("train")
+            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose");
         configureServices?.Invoke(builder.Services);
         return builder;
     }

@@ -31,6 +31,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IOptimizer>(sp => OptimizerFactory.Create(sp.GetRequiredService<IOptions<OptimizerOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
         services.TryAddSingleton<ITrainer, Trainer>();
+        services.TryAddSingleton<Diagnostics.DiagnosticsRunner>();
         return services;
     }
 }

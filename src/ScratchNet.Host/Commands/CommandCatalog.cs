@@ -24,6 +24,7 @@ public static class CommandCatalog
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
         new("train", "train [--Section:Key=value …]", "train a network on the configured dataset (the default command)", []),
+        new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options),
     ];
 
     public static CommandInfo? Find(string name) => Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
