@@ -86,8 +86,15 @@ public static class Plots
         double[] centres = Enumerable.Range(0, k).Select(i => i + 0.5).ToArray();
         plot.Axes.Bottom.SetTicks(centres, classNames.ToArray());
         plot.Axes.Left.SetTicks(centres.Reverse().ToArray(), classNames.ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = classNames.Any(n => n.Length > 2) ? 45 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = classNames.Any(n => n.Length > 2) ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        if (classNames.Any(n => n.Length > 2))
+        {
+            // Long names (Fashion-MNIST's "T-shirt/top") are slanted; ScottPlot does not size the axis for rotated
+            // labels, so it is given room for the longest one.
+            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.MinimumSize = 30 + (7 * classNames.Max(n => n.Length));
+        }
+
         plot.Axes.SetLimits(0, k, 0, k);
         plot.Title("Confusion matrix (validation)");
         plot.XLabel("predicted");
