@@ -40,14 +40,7 @@ public static class Calibration
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<float> row = probabilities.Slice(i * classes, classes);
-            int best = 0;
-            for (int j = 1; j < classes; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
+            int best = Accuracy.ArgMaxRow(row);
 
             double confidence = Math.Clamp(row[best], 0f, 1f);
 

@@ -24,14 +24,7 @@ public static class Misclassified
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<float> row = probabilities.Slice(i * classes, classes);
-            int best = 0;
-            for (int j = 1; j < classes; j++)
-            {
-                if (row[j] > row[best])
-                {
-                    best = j;
-                }
-            }
+            int best = Core.Metrics.Accuracy.ArgMaxRow(row);
 
             if (best != labels[i])
             {
