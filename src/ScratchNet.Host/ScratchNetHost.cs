@@ -7,6 +7,7 @@ using Serilog.Formatting.Compact;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Models;
+using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 
@@ -71,12 +72,13 @@ public static class ScratchNetHost
         builder.Services
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)
+            .AddRunReports(runDirectory)
             .AddSingleton(commandLine)
-            .AddSingleton(new RunFolder(runDirectory))
             .AddKeyedSingleton<ICommand, TrainCommand>("train")
             .AddKeyedSingleton<ICommand, EvaluateCommand>("evaluate")
             .AddKeyedSingleton<ICommand, PredictCommand>("predict")
-            .AddKeyedSingleton<ICommand, ExportCommand>("export");
+            .AddKeyedSingleton<ICommand, ExportCommand>("export")
+            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose");
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());

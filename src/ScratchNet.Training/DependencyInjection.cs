@@ -51,6 +51,7 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EarlyStopping>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, CheckpointCallback>());
         services.TryAddSingleton<ITrainer, Trainer>();
+        services.TryAddSingleton<Diagnostics.DiagnosticsRunner>();
         return services;
     }
 }

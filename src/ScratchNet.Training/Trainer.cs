@@ -124,7 +124,7 @@ public sealed class Trainer(
         return result;
     }
 
-    private static void CheckFits(Sequential network, DataSplit train)
+    internal static void CheckFits(Sequential network, DataSplit train)
     {
         var problems = new List<string>();
         if (network.InputSize != train.FeatureCount)

@@ -62,4 +62,19 @@ public static class Accuracy
 
         return correct;
     }
+
+    /// <summary>The index of the largest score of one row; ties go to the lowest class, as in <see cref="ArgMax"/>.</summary>
+    public static int ArgMaxRow(ReadOnlySpan<float> row)
+    {
+        int best = 0;
+        for (int j = 1; j < row.Length; j++)
+        {
+            if (row[j] > row[best])
+            {
+                best = j;
+            }
+        }
+
+        return best;
+    }
 }

@@ -9,14 +9,21 @@ public sealed class DataOptions
 
     public const string OfficialSplit = "official";
 
-    /// <summary>Which dataset to load; only "mnist" for now.</summary>
+    /// <summary>Which dataset to load: "mnist", "fashion-mnist", or "idx" (the four files in <see cref="Directory"/>).</summary>
     public string Dataset { get; set; } = "mnist";
+
+    /// <summary>For Dataset = idx: the folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each raw or .gz.</summary>
+    public string? Directory { get; set; }
+
+    /// <summary>For Dataset = idx: the class names, comma-separated, in label order. Unset: "0", "1", … up to the largest label.</summary>
+    public string? ClassNames { get; set; }
 
     /// <summary>Root of the cache; the dataset lives in a subfolder named after it. Null: the per-user cache folder.</summary>
     public string? CacheDirectory { get; set; }
 
     /// <summary>
-    /// Base URLs tried in order; each serves <c>{file}.gz</c>. Configured items replace the defaults; blank items are
+    /// Base URLs tried in order; each serves <c>{file}.gz</c>. The defaults are MNIST's; unconfigured, fashion-mnist
+    /// uses its own (see <see cref="DatasetCatalog"/>). Configured items replace the defaults; blank items are
     /// skipped, so <c>Data:Mirrors:0 = ""</c> means no mirrors (configuration cannot express an empty list).
     /// </summary>
     public string[] Mirrors { get; set; } =

@@ -5,7 +5,7 @@ namespace ScratchNet.Data.Options;
 /// <summary>Rejects a bad <c>Data</c> section at start-up, naming the key, the value and what is allowed.</summary>
 public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
 {
-    public static IReadOnlyList<string> Datasets { get; } = ["mnist"];
+    public static IReadOnlyList<string> Datasets => DatasetCatalog.Names;
 
     public static IReadOnlyList<string> Splits { get; } = [DataOptions.RandomSplit, DataOptions.OfficialSplit];
 
@@ -17,6 +17,22 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
         if (!Datasets.Contains(options.Dataset, StringComparer.OrdinalIgnoreCase))
         {
             failures.Add($"{s}:Dataset must be one of {string.Join(", ", Datasets)}, got '{options.Dataset}'");
+        }
+
+        bool idx = string.Equals(options.Dataset, DatasetCatalog.Idx, StringComparison.OrdinalIgnoreCase);
+        if (idx && string.IsNullOrWhiteSpace(options.Directory))
+        {
+            failures.Add($"{s}:Directory must name the folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) when {s}:Dataset is idx");
+        }
+
+        if (!idx && options.ClassNames is not null)
+        {
+            failures.Add($"{s}:ClassNames applies only when {s}:Dataset is idx (the other datasets name their own classes), got '{options.ClassNames}' with {s}:Dataset '{options.Dataset}'");
+        }
+
+        if (idx && options.ClassNames is not null && ParseClassNames(options.ClassNames) is { Count: < 2 or > byte.MaxValue })
+        {
+            failures.Add($"{s}:ClassNames must list 2 to 255 names, comma-separated, got '{options.ClassNames}'");
         }
 
         if (!Splits.Contains(options.Split, StringComparer.OrdinalIgnoreCase))
@@ -60,4 +76,8 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Splits <c>Data:ClassNames</c> at commas, trimming each name and dropping empty ones.</summary>
+    public static IReadOnlyList<string> ParseClassNames(string classNames) =>
+        classNames.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 }

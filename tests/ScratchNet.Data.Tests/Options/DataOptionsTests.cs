@@ -28,7 +28,7 @@ public sealed class DataOptionsTests
 
     [Test]
     public void An_unknown_dataset_lists_the_valid_names() =>
-        Assert.That(Failure(o => o.Dataset = "cifar"), Does.Contain("Data:Dataset must be one of mnist, got 'cifar'"));
+        Assert.That(Failure(o => o.Dataset = "cifar"), Does.Contain("Data:Dataset must be one of mnist, fashion-mnist, idx, got 'cifar'"));
 
     [Test]
     public void An_unknown_split_lists_random_and_official() =>

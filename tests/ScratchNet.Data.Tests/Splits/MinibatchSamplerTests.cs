@@ -68,4 +68,15 @@ public sealed class MinibatchSamplerTests
             Assert.That(y[(r * 10) + labels[r]], Is.EqualTo(1f));
         }
     }
+
+    [Test]
+    public void Without_shuffling_every_epoch_serves_the_rows_in_split_order_whatever_the_seed()
+    {
+        var first = new MinibatchSampler(Rows(10), 4, new Xoshiro256(1), shuffle: false);
+        var second = new MinibatchSampler(Rows(10), 4, new Xoshiro256(99), shuffle: false);
+        List<List<int>> expected = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]];
+        Assert.That(Epoch(first), Is.EqualTo(expected));
+        Assert.That(Epoch(first), Is.EqualTo(expected));
+        Assert.That(Epoch(second), Is.EqualTo(expected));
+    }
 }

@@ -1,0 +1,53 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Training.Diagnostics;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Host.Commands;
+
+/// <summary>
+/// "Why isn't it learning": checks backpropagation against finite differences on the configured model, measures
+/// weight, gradient and update sizes and dead ReLUs at initialisation, and tries to memorise one batch.
+/// Each measurement is a structured log event; a short table follows.
+/// </summary>
+public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<TrainingOptions> training, ILogger<DiagnoseCommand> logger) : ICommand
+{
+    public static IReadOnlyList<CommandOption> Options { get; } =
+    [
+        new("batch", "N", "rows of the batch measured and memorised (default Training:BatchSize)"),
+        new("steps", "N", "most steps spent memorising that batch (default 5000)"),
+        new("entries", "N", "entries of each parameter checked by finite differences (default 30)"),
+    ];
+
+    public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commandLine);
+        var settings = new DiagnosticsSettings(
+            PositiveOption(commandLine, "batch") ?? training.Value.BatchSize,
+            PositiveOption(commandLine, "steps") ?? 5000,
+            PositiveOption(commandLine, "entries") ?? 30);
+        DiagnosticsReport report = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+        LogTable(logger, DiagnosticsTable.Format(report));
+        return ExitCodes.Success;
+    }
+
+    private static int? PositiveOption(CommandLine commandLine, string name)
+    {
+        string? text = commandLine.Option(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+        {
+            throw new UsageException($"--{name} must be a whole number of at least 1, got '{text}'");
+        }
+
+        return value;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Diagnostics at initialisation:\n{Table}")]
+    private static partial void LogTable(ILogger logger, string table);
+}

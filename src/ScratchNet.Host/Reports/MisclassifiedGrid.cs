@@ -1,0 +1,76 @@
+using System.Globalization;
+using SkiaSharp;
+using ScratchNet.Training.Reports;
+
+namespace ScratchNet.Host.Reports;
+
+/// <summary>
+/// Draws the most confidently misclassified images as a grid, each captioned "true → predicted" and the
+/// probability given to the wrong class. Drawn with SkiaSharp (ScottPlot's renderer) directly: a grid of
+/// small images with captions is simpler as a canvas than as a chart.
+/// </summary>
+public static class MisclassifiedGrid
+{
+    private const int Scale = 4;
+    private const int Columns = 5;
+    private const int CaptionHeight = 34;
+    private const int Padding = 8;
+
+    /// <param name="features">The split's features, (rows, side × side) in [0, 1].</param>
+    /// <param name="side">Image width and height in pixels (28 for MNIST).</param>
+    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
+        int pixels = side * side;
+        int imageSize = side * Scale;
+        int cellWidth = Math.Max(imageSize, 150) + Padding;
+        int cellHeight = imageSize + CaptionHeight + Padding;
+        int rows = Math.Max(1, (items.Count + Columns - 1) / Columns);
+        const int header = 30;
+
+        using var bitmap = new SKBitmap(Columns * cellWidth + Padding, header + rows * cellHeight + Padding);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        using SKTypeface typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
+        using var titleFont = new SKFont(typeface, 16);
+        using var font = new SKFont(typeface, 12);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        using var wrongInk = new SKPaint { Color = new SKColor(0xB0, 0x00, 0x20), IsAntialias = true };
+        string title = items.Count == 0 ? "No misclassified validation rows" : $"The {items.Count} most confident mistakes (true → predicted, p of the prediction)";
+        canvas.DrawText(title, Padding, 20, SKTextAlign.Left, titleFont, ink);
+
+        using var pixel = new SKPaint { IsAntialias = false };
+        for (int i = 0; i < items.Count; i++)
+        {
+            Misclassification item = items[i];
+            ReadOnlySpan<float> digit = features.Slice(item.Row * pixels, pixels);
+            int left = Padding + (i % Columns * cellWidth);
+            int top = header + (i / Columns * cellHeight);
+            int imageLeft = left + ((cellWidth - Padding - imageSize) / 2);
+            for (int y = 0; y < side; y++)
+            {
+                for (int x = 0; x < side; x++)
+                {
+                    // Dark ink on white paper reads better in a report than MNIST's white-on-black.
+                    byte gray = (byte)Math.Round(255 * (1 - Math.Clamp(digit[(y * side) + x], 0f, 1f)));
+                    pixel.Color = new SKColor(gray, gray, gray);
+                    canvas.DrawRect(imageLeft + (x * Scale), top + (y * Scale), Scale, Scale, pixel);
+                }
+            }
+
+            using var frame = new SKPaint { Color = SKColors.LightGray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
+            canvas.DrawRect(imageLeft, top, imageSize, imageSize, frame);
+            string caption = $"{classNames[item.Label]} → {classNames[item.Predicted]}";
+            string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)} row {item.Row}";
+            float centre = left + ((cellWidth - Padding) / 2f);
+            canvas.DrawText(caption, centre, top + imageSize + 14, SKTextAlign.Center, font, wrongInk);
+            canvas.DrawText(probability, centre, top + imageSize + 28, SKTextAlign.Center, font, ink);
+        }
+
+        using SKImage snapshot = SKImage.FromBitmap(bitmap);
+        using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using ScratchNet.Data;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Reports;
+
+namespace ScratchNet.Host.Reports;
+
+/// <summary>
+/// At the end of training, writes the run's PNG charts: loss.png, accuracy.png, confusion.png and
+/// misclassified.png (the 25 most confident mistakes on the validation split). A chart that cannot be
+/// drawn or written logs one warning; the training result is kept.
+/// </summary>
+public sealed partial class PlotWriter(RunFolder folder, ILogger<PlotWriter> logger) : ITrainingCallback
+{
+    public const int WorstCount = 25;
+
+    public static IReadOnlyList<string> FileNames { get; } = ["loss.png", "accuracy.png", "confusion.png", "misclassified.png"];
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        DataSplit validation = context.Dataset.Validation;
+        Write("loss.png", () => Plots.LossCurves(result.History));
+        Write("accuracy.png", () => Plots.AccuracyCurve(result.History));
+        Write("confusion.png", () => Plots.ConfusionHeatmap(result.FinalValidation.ConfusionMatrix, result.ClassNames));
+        Write("misclassified.png", () =>
+        {
+            int side = (int)Math.Round(Math.Sqrt(validation.FeatureCount));
+            if (side * side != validation.FeatureCount)
+            {
+                throw new InvalidOperationException($"the rows have {validation.FeatureCount} features, which is not a square image");
+            }
+
+            float[] probabilities = Predictions.Probabilities(result.Network, validation);
+            IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, validation.Labels, validation.ClassCount, WorstCount);
+            return MisclassifiedGrid.Draw(validation.Features, side, worst, result.ClassNames);
+        });
+        LogWritten(logger, folder.Path);
+    }
+
+    private void Write(string name, Func<byte[]> draw)
+    {
+        try
+        {
+            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), draw());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Charts are a by-product: whatever goes wrong drawing one (a native library missing, a full disk)
+            // must not turn a finished training run into a failure.
+            LogFailed(logger, name, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reports written to {RunFolder}")]
+    private static partial void LogWritten(ILogger logger, string runFolder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the chart {Chart}: {Reason}; the training result is kept")]
+    private static partial void LogFailed(ILogger logger, string chart, string reason);
+}

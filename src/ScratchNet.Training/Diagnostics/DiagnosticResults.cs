@@ -1,0 +1,34 @@
+namespace ScratchNet.Training.Diagnostics;
+
+/// <summary>Finite differences against backpropagation for one parameter tensor.</summary>
+/// <param name="Checked">How many entries were perturbed.</param>
+/// <param name="RelativeError">‖a − n‖ / (‖a‖ + ‖n‖) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences); 0 when both are zero.</param>
+/// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
+/// <param name="Passed">RelativeError is within the tolerance.</param>
+public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double MaxAbsoluteError, bool Passed);
+
+/// <summary>Sizes of one parameter tensor, its gradient, and one optimizer step.</summary>
+/// <param name="UpdateRatio">‖Δθ‖ / ‖θ‖ for one optimizer step; around 1e-3 is the usual healthy value, far below learns slowly, far above is unstable. Null while ‖θ‖ is 0 (biases start at zero).</param>
+public sealed record ParameterStatistics(string Parameter, double WeightNorm, double GradientNorm, double? UpdateRatio);
+
+/// <summary>How much of an activation layer is switched off on a probe batch.</summary>
+/// <param name="DeadUnits">Units whose input is ≤ 0 on every probe row: a ReLU there passes no gradient, so it cannot recover. Null for activations without a dead region (sigmoid, tanh).</param>
+/// <param name="InactiveShare">Share of (row, unit) inputs that are ≤ 0.</param>
+public sealed record ActivationStatistics(string Layer, string Activation, int Units, int? DeadUnits, double InactiveShare)
+{
+    public double? DeadShare => DeadUnits is int dead ? (double)dead / Units : null;
+}
+
+/// <summary>The result of training on a single batch until the loss is (nearly) zero.</summary>
+/// <param name="Steps">Optimizer steps taken (fewer than the limit when the target was reached).</param>
+public sealed record OverfitResult(int Rows, int Steps, double InitialLoss, double FinalLoss, double TargetLoss)
+{
+    public bool Reached => FinalLoss < TargetLoss;
+}
+
+/// <summary>Everything <c>diagnose</c> measured.</summary>
+public sealed record DiagnosticsReport(
+    IReadOnlyList<GradientCheckResult> GradientCheck,
+    IReadOnlyList<ParameterStatistics> Parameters,
+    IReadOnlyList<ActivationStatistics> Activations,
+    OverfitResult Overfit);

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Random;
+using ScratchNet.Data;
+using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Diagnostics;
+
+/// <summary>What <c>diagnose</c> runs, and on how much data.</summary>
+/// <param name="BatchRows">Rows of the batch measured and memorised (the training batch size by default).</param>
+/// <param name="OverfitSteps">Most optimizer steps spent memorising that batch.</param>
+/// <param name="GradientEntries">Entries of each parameter checked by finite differences.</param>
+/// <param name="GradientRows">Rows the gradient check runs on (few: it does two forward passes per entry).</param>
+/// <param name="ProbeRows">Validation rows the activation statistics are measured on.</param>
+public sealed record DiagnosticsSettings(int BatchRows, int OverfitSteps = 5000, int GradientEntries = 30, int GradientRows = 8, int ProbeRows = 1000);
+
+/// <summary>
+/// Runs <see cref="NetworkDiagnostics"/> on the configured network, optimizer and data, at initialisation:
+/// the state a run that "isn't learning" starts from. Logs one structured event per measurement.
+/// </summary>
+public sealed partial class DiagnosticsRunner(
+    IDatasetProvider datasetProvider,
+    INetworkFactory networkFactory,
+    IOptions<OptimizerOptions> optimizerOptions,
+    IOptions<TrainingOptions> trainingOptions,
+    ILogger<DiagnosticsRunner> logger)
+{
+    public async Task<DiagnosticsReport> RunAsync(DiagnosticsSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(settings.BatchRows);
+        Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
+        DataSplit train = dataset.Train;
+        int batch = Math.Min(settings.BatchRows, train.Count);
+        int probe = Math.Min(settings.ProbeRows, dataset.Validation.Count);
+        Sequential network = networkFactory.Create(Math.Max(batch, Math.Max(probe, 1)));
+        Trainer.CheckFits(network, train);
+
+        // The same seeded draw of rows every time, so two runs of diagnose are comparable.
+        var sampler = new MinibatchSampler(train, batch, new Xoshiro256((ulong)trainingOptions.Value.Seed), shuffle: true);
+        sampler.BeginEpoch();
+        var x = new float[batch * train.FeatureCount];
+        var y = new float[batch * train.ClassCount];
+        sampler.Fill(0, x, y, new byte[batch]);
+
+        cancellationToken.ThrowIfCancellationRequested();
+        int gradientRows = Math.Min(settings.GradientRows, batch);
+        IReadOnlyList<GradientCheckResult> gradients = NetworkDiagnostics.CheckGradients(
+            network, x.AsMemory(0, gradientRows * train.FeatureCount), y.AsSpan(0, gradientRows * train.ClassCount), gradientRows,
+            settings.GradientEntries, (ulong)trainingOptions.Value.Seed);
+        foreach (GradientCheckResult g in gradients)
+        {
+            LogGradient(logger, g.Parameter, g.Checked, g.RelativeError, g.MaxAbsoluteError, g.Passed);
+        }
+
+        IReadOnlyList<ParameterStatistics> parameters = NetworkDiagnostics.MeasureParameters(network, NewOptimizer(), x, y, batch);
+        foreach (ParameterStatistics p in parameters)
+        {
+            LogParameter(logger, p.Parameter, p.WeightNorm, p.GradientNorm, p.UpdateRatio);
+        }
+
+        IReadOnlyList<ActivationStatistics> activations = probe == 0
+            ? []
+            : NetworkDiagnostics.MeasureActivations(network, dataset.Validation.Features.AsMemory(0, probe * train.FeatureCount), probe);
+        foreach (ActivationStatistics a in activations)
+        {
+            LogActivation(logger, a.Layer, a.Activation, a.Units, a.DeadUnits, a.DeadShare, a.InactiveShare, probe);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(batch), NewOptimizer(), x, y, batch, settings.OverfitSteps);
+        LogOverfit(logger, overfit.Rows, overfit.Steps, overfit.InitialLoss, overfit.FinalLoss, overfit.TargetLoss, overfit.Reached);
+        return new DiagnosticsReport(gradients, parameters, activations, overfit);
+    }
+
+    // A fresh optimizer each time, so one measurement's state (momentum, moments) cannot leak into the next.
+    private IOptimizer NewOptimizer() => OptimizerFactory.Create(optimizerOptions.Value);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}, passed {Passed}")]
+    private static partial void LogGradient(ILogger logger, string parameter, int entries, double relativeError, double maxAbsoluteError, bool passed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
+    private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double? updateRatio);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): dead units {DeadUnits} ({DeadShare:P1}), inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
+    private static partial void LogActivation(ILogger logger, string layer, string activation, int units, int? deadUnits, double? deadShare, double inactiveShare, int probeRows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss:F4} -> {FinalLoss:F4} in {Steps} steps (target {TargetLoss}), reached {Reached}")]
+    private static partial void LogOverfit(ILogger logger, int rows, int steps, double initialLoss, double finalLoss, double targetLoss, bool reached);
+}

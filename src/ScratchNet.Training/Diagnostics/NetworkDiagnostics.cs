@@ -1,0 +1,212 @@
+using ScratchNet.Core.Activations;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+using ScratchNet.Core.Random;
+using ScratchNet.Training.Optimizers;
+
+namespace ScratchNet.Training.Diagnostics;
+
+/// <summary>
+/// The checks for "why isn't it learning", run on a real network: is backpropagation right (finite differences),
+/// how big are weights, gradients and updates, how many ReLUs are dead, and can it memorise one batch.
+/// </summary>
+public static class NetworkDiagnostics
+{
+    /// <summary>The vector relative error above which a gradient is reported wrong. Float32 central differences with h = 1e-2 land near 1e-4 on a correct MLP; a wrong factor or sign lands above 0.3.</summary>
+    public const double DefaultTolerance = 1e-2;
+
+    // x: (n, InputSize) · targets: (n, OutputSize) one-hot
+    /// <summary>
+    /// Compares backpropagation's gradient with finite differences of the loss (one-sided both ways, see below) for <paramref name="entriesPerParameter"/>
+    /// randomly chosen entries of each parameter. Values are restored afterwards; gradients hold the analytic ones.
+    /// </summary>
+    public static IReadOnlyList<GradientCheckResult> CheckGradients(
+        Sequential network, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int entriesPerParameter, ulong seed,
+        float h = 1e-2f, double tolerance = DefaultTolerance)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entriesPerParameter);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(h);
+        float[] y = targets.ToArray();
+        var probabilities = new float[n * network.OutputSize];
+        Backpropagate(network, x, y, n, probabilities);
+        var rng = new Xoshiro256(seed);
+        var results = new List<GradientCheckResult>();
+        foreach (Parameter parameter in network.Parameters)
+        {
+            int count = Math.Min(entriesPerParameter, parameter.Length);
+            int[] entries = Sample(parameter.Length, count, rng);
+            double diff = 0, analyticNorm = 0, numericNorm = 0, maxAbs = 0;
+            foreach (int k in entries)
+            {
+                float saved = parameter.Value[k];
+                double centre = Loss(network, x, y, n, probabilities);
+                parameter.Value[k] = saved + h;
+                double plus = Loss(network, x, y, n, probabilities);
+                parameter.Value[k] = saved - h;
+                double minus = Loss(network, x, y, n, probabilities);
+                parameter.Value[k] = saved;
+                double analytic = parameter.Gradient[k];
+
+                // The central difference lies between the two one-sided ones. Where a step crosses a ReLU kink the sides
+                // differ and the true (sub)gradient is one of them, so the analytic value is compared with the nearest
+                // point of that interval; where there is no kink the interval is O(h·L″) wide around the derivative.
+                double forward = (plus - centre) / h;
+                double backward = (centre - minus) / h;
+                double numeric = Math.Clamp(analytic, Math.Min(forward, backward), Math.Max(forward, backward));
+                diff += (analytic - numeric) * (analytic - numeric);
+                analyticNorm += analytic * analytic;
+                numericNorm += numeric * numeric;
+                maxAbs = Math.Max(maxAbs, Math.Abs(analytic - numeric));
+            }
+
+            double denominator = Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm);
+            double relative = denominator == 0 ? 0 : Math.Sqrt(diff) / denominator;
+            results.Add(new GradientCheckResult(parameter.Name, count, relative, maxAbs, relative <= tolerance));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// One forward and backward pass on the batch, then one step of <paramref name="optimizer"/>: the norms of every
+    /// parameter and its gradient, and how far the step moved it. The step is undone afterwards (the optimizer's own
+    /// state, such as momentum, is not), so the network is left as it was.
+    /// </summary>
+    public static IReadOnlyList<ParameterStatistics> MeasureParameters(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Backpropagate(network, x, targets.ToArray(), n, new float[n * network.OutputSize]);
+        IReadOnlyList<Parameter> parameters = network.Parameters;
+        float[][] before = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        double[] gradientNorms = parameters.Select(p => Norm(p.Gradient)).ToArray();
+        optimizer.Step(parameters);
+        var results = new ParameterStatistics[parameters.Count];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Parameter p = parameters[i];
+            double update = 0;
+            for (int k = 0; k < p.Length; k++)
+            {
+                double d = p.Value[k] - before[i][k];
+                update += d * d;
+            }
+
+            double weightNorm = Norm(before[i]);
+            results[i] = new ParameterStatistics(p.Name, weightNorm, gradientNorms[i], weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+            before[i].CopyTo(p.Value, 0);
+        }
+
+        return results;
+    }
+
+    /// <summary>Runs the probe rows through the network layer by layer and measures each activation layer's input.</summary>
+    public static IReadOnlyList<ActivationStatistics> MeasureActivations(Sequential network, ReadOnlyMemory<float> x, int n)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var results = new List<ActivationStatistics>();
+        ReadOnlyMemory<float> input = x;
+        foreach (ILayer layer in network.Layers)
+        {
+            if (layer is ActivationLayer activation)
+            {
+                results.Add(Measure(activation, input.Span, n));
+            }
+
+            input = layer.Forward(input, n);
+        }
+
+        return results;
+    }
+
+    // x: (n, InputSize) · targets: (n, OutputSize) one-hot
+    /// <summary>
+    /// Trains on this one batch only, up to <paramref name="maxSteps"/> steps or until the loss is below
+    /// <paramref name="targetLoss"/>. A network that cannot memorise 32 rows has a bug, or a learning rate far off.
+    /// </summary>
+    public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSteps);
+        float[] y = targets.ToArray();
+        var probabilities = new float[n * network.OutputSize];
+        double initial = Loss(network, x, y, n, probabilities);
+        double loss = initial;
+        int steps = 0;
+        while (steps < maxSteps && loss >= targetLoss)
+        {
+            Backpropagate(network, x, y, n, probabilities);
+            optimizer.Step(network.Parameters);
+            steps++;
+            loss = Loss(network, x, y, n, probabilities);
+        }
+
+        return new OverfitResult(n, steps, initial, loss, targetLoss);
+    }
+
+    private static ActivationStatistics Measure(ActivationLayer layer, ReadOnlySpan<float> input, int n)
+    {
+        int units = layer.InputSize;
+        string name = layer.Activation.Name;
+
+        // ReLU and leaky ReLU are flat (or nearly) below zero; sigmoid and tanh have no such region.
+        bool hasDeadRegion = layer.Activation is Relu or LeakyRelu;
+        var everActive = new bool[units];
+        long inactive = 0;
+        for (int r = 0; r < n; r++)
+        {
+            ReadOnlySpan<float> row = input.Slice(r * units, units);
+            for (int u = 0; u < units; u++)
+            {
+                if (row[u] > 0f)
+                {
+                    everActive[u] = true;
+                }
+                else
+                {
+                    inactive++;
+                }
+            }
+        }
+
+        int dead = everActive.Count(a => !a);
+        return new ActivationStatistics(layer.Name, name, units, hasDeadRegion ? dead : null, n == 0 ? 0 : (double)inactive / ((long)n * units));
+    }
+
+    private static void Backpropagate(Sequential network, ReadOnlyMemory<float> x, float[] y, int n, float[] probabilities)
+    {
+        int classes = network.OutputSize;
+        float[] logits = network.Forward(x, n);
+        SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), y, probabilities, n, classes);
+        var dLogits = new float[n * classes];
+        SoftmaxCrossEntropy.Backward(probabilities, y, dLogits, n, classes);
+        network.Backward(dLogits, n);
+    }
+
+    private static double Loss(Sequential network, ReadOnlyMemory<float> x, float[] y, int n, float[] probabilities)
+    {
+        int classes = network.OutputSize;
+        float[] logits = network.Forward(x, n);
+        return SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), y, probabilities, n, classes);
+    }
+
+    private static int[] Sample(int length, int count, Xoshiro256 rng)
+    {
+        int[] all = Enumerable.Range(0, length).ToArray();
+        rng.Shuffle(all.AsSpan());
+        return all[..count];
+    }
+
+    private static double Norm(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (float v in values)
+        {
+            sum += (double)v * v;
+        }
+
+        return Math.Sqrt(sum);
+    }
+}

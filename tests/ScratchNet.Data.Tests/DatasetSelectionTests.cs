@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ScratchNet.Data.Options;
+using ScratchNet.Data.Sources;
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Data.Tests;
+
+public sealed class DatasetSelectionTests
+{
+    private static ValidateOptionsResult Validate(DataOptions options) => new DataOptionsValidator().Validate(null, options);
+
+    [Test]
+    public void Fashion_mnist_and_an_idx_folder_are_valid_datasets()
+    {
+        Assert.That(Validate(new DataOptions { Dataset = "fashion-mnist" }).Succeeded, Is.True);
+        Assert.That(Validate(new DataOptions { Dataset = "IDX", Directory = "/data/x", ClassNames = "a,b,c" }).Succeeded, Is.True);
+    }
+
+    [Test]
+    public void An_idx_dataset_without_a_directory_names_the_key_and_the_files_it_expects() =>
+        Assert.That(Validate(new DataOptions { Dataset = "idx" }).FailureMessage,
+            Does.Contain("Data:Directory must name the folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte"));
+
+    [Test]
+    public void Class_names_are_rejected_for_datasets_that_name_their_own() =>
+        Assert.That(Validate(new DataOptions { Dataset = "mnist", ClassNames = "a,b" }).FailureMessage,
+            Does.Contain("Data:ClassNames applies only when Data:Dataset is idx"));
+
+    [Test]
+    public void A_single_class_name_is_rejected() =>
+        Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = "only" }).FailureMessage,
+            Does.Contain("Data:ClassNames must list 2 to 255 names"));
+
+    [Test]
+    public void Fashion_mnist_gets_its_own_mirrors_and_cache_folder_and_no_npm_fallback()
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Dataset"] = "fashion-mnist", ["Data:CacheDirectory"] = "/tmp/scratchnet-fashion-di" })
+            .Build();
+        using ServiceProvider provider = new ServiceCollection().AddScratchNetData(configuration).BuildServiceProvider();
+
+        DatasetCache cache = provider.GetRequiredService<DatasetCache>();
+
+        Assert.That(provider.GetRequiredService<IOptions<DataOptions>>().Value.Mirrors, Is.EqualTo(FashionMnistFiles.Mirrors));
+        Assert.That(cache.Directory, Is.EqualTo(Path.Combine("/tmp/scratchnet-fashion-di", "fashion-mnist")));
+        Assert.That(cache.Sources.OfType<NpmPackageSource>(), Is.Empty);
+        Assert.That(cache.Sources.OfType<HttpMirrorSource>().Select(s => s.Name), Is.EqualTo(FashionMnistFiles.Mirrors));
+
+        // Debian's package folder comes first when it is installed, and is absent from the chain when it is not.
+        Assert.That(cache.Sources.OfType<LocalDirectorySource>().Select(s => s.Directory),
+            Is.EqualTo(Directory.Exists(FashionMnistFiles.DebianDirectory) ? new[] { FashionMnistFiles.DebianDirectory } : Array.Empty<string>()));
+    }
+
+    [Test]
+    public void Fashion_mnist_names_its_classes_and_lists_four_distinct_files()
+    {
+        DatasetDefinition fashion = DatasetCatalog.Get("Fashion-MNIST");
+        Assert.That(fashion.ClassNames, Is.EqualTo(new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" }));
+        DatasetManifest manifest = fashion.Manifest!(new DataOptions());
+        Assert.That(manifest.Files.Select(f => f.Name), Is.EqualTo(MnistFiles.All.Select(f => f.Name)));
+        Assert.That(manifest.Files.Select(f => f.Sha256).Intersect(MnistFiles.All.Select(f => f.Sha256)), Is.Empty);
+        Assert.That(manifest.Files.Select(f => f.Sha256), Is.Unique.And.All.Matches("^[0-9a-f]{64}$"));
+    }
+
+    [Test]
+    public async Task An_idx_folder_loads_in_place_with_the_configured_class_names_mixing_raw_and_gzip_files()
+    {
+        using var folder = new TempDirectory();
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte.gz"), IdxFiles.Gzip(IdxFiles.Images(12, 3, 3, seed: 1)));
+        await File.WriteAllBytesAsync(folder.Combine("train-labels-idx1-ubyte"), IdxFiles.Labels(12, seed: 2, classCount: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(4, 3, 3, seed: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte.gz"), IdxFiles.Gzip(IdxFiles.Labels(4, seed: 4, classCount: 3)));
+
+        Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, ClassNames = "cat, dog, bird", Split = "official" }).LoadAsync();
+
+        Assert.That(dataset.Name, Is.EqualTo("idx"));
+        Assert.That(dataset.ClassNames, Is.EqualTo(new[] { "cat", "dog", "bird" }));
+        Assert.That((dataset.Train.Count, dataset.Validation.Count, dataset.Train.FeatureCount, dataset.Train.ClassCount), Is.EqualTo((12, 4, 9, 3)));
+        Assert.That(dataset.Train.Labels, Is.EqualTo(IdxFiles.Labels(12, seed: 2, classCount: 3)[8..]));
+    }
+
+    [Test]
+    public async Task An_idx_folder_without_class_names_gets_one_per_label_seen()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 4);
+        Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync();
+        Assert.That(dataset.ClassNames, Is.EqualTo(new[] { "0", "1", "2", "3" }));
+        Assert.That(dataset.Train.Count + dataset.Validation.Count, Is.EqualTo(30));
+    }
+
+    [Test]
+    public async Task A_label_beyond_the_configured_class_names_is_invalid_data()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 5);
+        var error = Assert.ThrowsAsync<InvalidDataFormatException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, ClassNames = "a,b" }).LoadAsync());
+        Assert.That(error!.Message, Does.Contain("labels must be 0 to 1"));
+    }
+
+    [Test]
+    public async Task An_idx_folder_missing_a_file_names_it_and_the_expected_set()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 3);
+        File.Delete(folder.Combine("t10k-labels-idx1-ubyte"));
+        var error = Assert.ThrowsAsync<DatasetUnavailableException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync());
+        Assert.That(error!.Message, Does.Contain("lacks t10k-labels-idx1-ubyte").And.Contain("(Data:Directory)"));
+    }
+
+    private static async Task WriteAll(TempDirectory folder, int classCount)
+    {
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte"), IdxFiles.Images(20, 2, 2, seed: 1));
+        await File.WriteAllBytesAsync(folder.Combine("train-labels-idx1-ubyte"), IdxFiles.Labels(20, seed: 2, classCount));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(10, 2, 2, seed: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"), IdxFiles.Labels(10, seed: 4, classCount));
+    }
+
+    // The cache is never consulted for an idx folder; one pointing nowhere proves it.
+    private static MnistDatasetProvider Provider(DataOptions options) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), NullLogger<MnistDatasetProvider>.Instance);
+}
+
+/// <summary>
+/// Real Fashion-MNIST from Debian's <c>dataset-fashion-mnist</c> package (<c>apt-get install dataset-fashion-mnist</c>).
+/// Explicit: CI machines do not have the package, and the mirrors are out of reach there. Without the package it fails,
+/// saying so; it never skips itself.
+/// </summary>
+[Explicit("needs Debian's dataset-fashion-mnist package")]
+[Category("Integration")]
+public sealed class RealFashionMnistTests
+{
+    [Test]
+    public async Task Debian_fashion_mnist_verifies_and_loads_with_its_class_names()
+    {
+        Assert.That(Directory.Exists(FashionMnistFiles.DebianDirectory), Is.True, $"{FashionMnistFiles.DebianDirectory} is missing: apt-get install dataset-fashion-mnist");
+        using var cacheRoot = new TempDirectory();
+        var options = new DataOptions { Dataset = "fashion-mnist", CacheDirectory = cacheRoot.Path, Mirrors = [], UseNpm = false, Split = "official" };
+        using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);
+        var cache = new DatasetCache(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
+        var provider = new MnistDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance);
+
+        Dataset dataset = await provider.LoadAsync();
+
+        Assert.That(dataset.Name, Is.EqualTo("fashion-mnist"));
+        Assert.That((dataset.Train.Count, dataset.Validation.Count), Is.EqualTo((60_000, 10_000)));
+        Assert.That(dataset.ClassNames, Is.EqualTo(FashionMnistFiles.ClassNames));
+        Assert.That(dataset.Train.Labels.GroupBy(l => l).Select(g => g.Count()), Has.All.EqualTo(6_000), "Fashion-MNIST's training set is balanced");
+    }
+}

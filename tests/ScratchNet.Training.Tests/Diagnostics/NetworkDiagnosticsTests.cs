@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using ScratchNet.Core.Activations;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Random;
+using ScratchNet.Data;
+using ScratchNet.Training.Diagnostics;
+using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training.Tests.Diagnostics;
+
+public class NetworkDiagnosticsTests
+{
+    private const int Rows = 4;
+
+    private static (float[] X, float[] Y) Batch(int features, int classes, ulong seed = 5)
+    {
+        var rng = new Xoshiro256(seed);
+        var x = new float[Rows * features];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)rng.NextGaussian();
+        }
+
+        var y = new float[Rows * classes];
+        for (int r = 0; r < Rows; r++)
+        {
+            y[(r * classes) + (r % classes)] = 1f;
+        }
+
+        return (x, y);
+    }
+
+    [Test]
+    public void CheckGradients_Passes_OnACorrectMlp()
+    {
+        Sequential network = Sequential.Mlp([6, 5, 4, 3], "relu", "he_normal", 7, Rows);
+        (float[] x, float[] y) = Batch(6, 3);
+        IReadOnlyList<GradientCheckResult> results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 50, 1);
+        Assert.That(results.Select(r => r.Parameter), Is.EqualTo(network.Parameters.Select(p => p.Name)));
+        Assert.That(results, Has.All.Matches<GradientCheckResult>(r => r.Passed && r.RelativeError < 1e-3), string.Join("; ", results));
+    }
+
+    [Test]
+    public void CheckGradients_FlagsTheParameter_WhoseGradientIsWrong()
+    {
+        var broken = new DoubledWeightGradient(new Dense("dense0", 6, 5, Rows));
+        broken.Inner.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(3));
+        var output = new Dense("dense1", 5, 3, Rows);
+        output.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(4));
+        var network = new Sequential([broken, new ActivationLayer("tanh0", new Tanh(), 5, Rows), output]);
+        (float[] x, float[] y) = Batch(6, 3);
+        var results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 30, 1).ToDictionary(r => r.Parameter);
+        Assert.That(results["dense0.weight"].Passed, Is.False);
+        Assert.That(results["dense0.weight"].RelativeError, Is.GreaterThan(0.3));
+        Assert.That(results["dense0.bias"].Passed, Is.True);
+        Assert.That(results["dense1.weight"].Passed, Is.True);
+    }
+
+    [Test]
+    public void MeasureActivations_CountsUnitsThatAreOffOnEveryRow()
+    {
+        // Inputs are positive; unit 1 computes −x0 − x1 − 1 < 0 for all of them, so it is dead. Unit 2 computes x0 − 2,
+        // below zero on rows 0 and 1 only: inactive but alive.
+        var dense = new Dense("dense0", 2, 3, 3);
+        float[] w = [1f, -1f, 1f, 0f, -1f, 0f];
+        w.CopyTo(dense.Weight.Value, 0);
+        float[] b = [0f, -1f, -2f];
+        b.CopyTo(dense.BiasParameter.Value, 0);
+        var network = new Sequential([dense, new ActivationLayer("relu0", new Relu(), 3, 3), new Dense("dense1", 3, 2, 3)]);
+        float[] x = [0.5f, 1f, 1f, 2f, 3f, 0.5f];
+        ActivationStatistics stats = NetworkDiagnostics.MeasureActivations(network, x, 3).Single();
+        Assert.That(stats.DeadUnits, Is.EqualTo(1));
+        Assert.That(stats.DeadShare, Is.EqualTo(1.0 / 3));
+        Assert.That(stats.InactiveShare, Is.EqualTo(5.0 / 9));
+        Assert.That(stats.Activation, Is.EqualTo("relu"));
+    }
+
+    [Test]
+    public void MeasureActivations_ReportsNoDeadUnits_ForActivationsWithoutADeadRegion()
+    {
+        Sequential network = Sequential.Mlp([6, 5, 3], "tanh", "he_normal", 7, Rows);
+        (float[] x, _) = Batch(6, 3);
+        Assert.That(NetworkDiagnostics.MeasureActivations(network, x, Rows).Single().DeadUnits, Is.Null);
+    }
+
+    [Test]
+    public void MeasureParameters_GivesTheSgdUpdateRatio_AndLeavesTheNetworkUnchanged()
+    {
+        Sequential network = Sequential.Mlp([6, 5, 3], "relu", "he_normal", 7, Rows);
+        (float[] x, float[] y) = Batch(6, 3);
+        float[][] before = network.Parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        IReadOnlyList<ParameterStatistics> stats = NetworkDiagnostics.MeasureParameters(network, new Sgd(0.5f), x, y, Rows);
+        ParameterStatistics weight = stats[0];
+
+        // Plain SGD moves θ by lr·g, so ‖Δθ‖/‖θ‖ = lr·‖g‖/‖θ‖.
+        Assert.That(weight.UpdateRatio, Is.EqualTo(0.5 * weight.GradientNorm / weight.WeightNorm).Within(1e-5));
+        Assert.That(stats[1].UpdateRatio, Is.Null, "biases start at zero");
+        Assert.That(network.Parameters.Select(p => p.Value), Is.EqualTo(before));
+    }
+
+    [Test]
+    public void OverfitOneBatch_DrivesTheLossBelowTheTarget()
+    {
+        Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);
+        (float[] x, float[] y) = Batch(6, 3);
+        OverfitResult result = NetworkDiagnostics.OverfitOneBatch(network, new Sgd(0.5f), x, y, Rows, 2000);
+        Assert.That(result.Reached, Is.True, result.ToString());
+        Assert.That(result.Steps, Is.LessThan(2000));
+        Assert.That(result.InitialLoss, Is.GreaterThan(result.FinalLoss));
+    }
+
+    [Test]
+    public void OverfitOneBatch_ReportsFailure_WhenTheStepsRunOut()
+    {
+        Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);
+        (float[] x, float[] y) = Batch(6, 3);
+        OverfitResult result = NetworkDiagnostics.OverfitOneBatch(network, new Sgd(1e-4f), x, y, Rows, 5);
+        Assert.That(result.Reached, Is.False);
+        Assert.That(result.Steps, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Runner_DiagnosesTheConfiguredNetwork_AndTheTableShowsEveryPart()
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
+        var optimizer = Microsoft.Extensions.Options.Options.Create(new OptimizerOptions { LearningRate = 0.5f });
+        var runner = new DiagnosticsRunner(provider.Object, new MlpFactory(model, training), optimizer, training, NullLogger<DiagnosticsRunner>.Instance);
+
+        DiagnosticsReport report = await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 3000));
+        Assert.That(report.GradientCheck, Has.Count.EqualTo(4).And.All.Matches<GradientCheckResult>(g => g.Passed));
+        Assert.That(report.Parameters, Has.Count.EqualTo(4));
+        Assert.That(report.Activations.Single().Units, Is.EqualTo(16));
+        Assert.That(report.Overfit.Reached, Is.True);
+        string table = DiagnosticsTable.Format(report);
+        Assert.That(table, Does.Contain("dense0.weight").And.Contain("relu0").And.Contain("reached < 0.01").And.Contain("n/a"));
+        Assert.That(table, Does.Not.Contain("WRONG"));
+    }
+
+    [Test]
+    public void Table_MarksAFailedGradientCheck()
+    {
+        var report = new DiagnosticsReport(
+            [new GradientCheckResult("w", 3, 0.5, 0.1, false)],
+            [new ParameterStatistics("w", 1, 2, 1e-3)],
+            [],
+            new OverfitResult(32, 10, 2.3, 2.0, 0.01));
+        string table = DiagnosticsTable.Format(report);
+        Assert.That(table, Does.Contain("WRONG (rel 5.000E-01)").And.Contain("did NOT reach"));
+    }
+
+    /// <summary>A Dense layer whose weight gradient comes out twice too large: the bug the gradient check must catch.</summary>
+    private sealed class DoubledWeightGradient(Dense inner) : ILayer
+    {
+        public Dense Inner { get; } = inner;
+
+        public string Name => Inner.Name;
+
+        public int InputSize => Inner.InputSize;
+
+        public int OutputSize => Inner.OutputSize;
+
+        public int Capacity => Inner.Capacity;
+
+        public IReadOnlyList<Parameter> Parameters => Inner.Parameters;
+
+        public float[] Forward(ReadOnlyMemory<float> x, int n) => Inner.Forward(x, n);
+
+        public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+        {
+            float[]? dX = Inner.Backward(dY, n, computeInputGradient);
+            for (int i = 0; i < Inner.Weight.Length; i++)
+            {
+                Inner.Weight.Gradient[i] *= 2f;
+            }
+
+            return dX;
+        }
+    }
+}
