@@ -55,6 +55,20 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
+    public void A_value_of_the_wrong_type_is_reported_together_with_the_other_failures()
+    {
+        // Regression: the binder's conversion error used to escape the start-up validator and hide every other failure.
+        using IHost host = TestHost.Build(["--Training:Epochs=abc", "--Optimizer:LearningRate=0", "--Model:Activation=nope", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'abc' at 'Training:Epochs'"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got 0"));
+        Assert.That(failure.Message, Does.Contain("Model:Activation 'nope' is unknown"));
+    }
+
+    [Test]
     public void A_learning_rate_of_zero_is_rejected()
     {
         using IHost host = TestHost.Build(["--Optimizer:LearningRate=0", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
