@@ -79,7 +79,7 @@ public sealed class IdxReaderFuzzTests
         }
 
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{iterations} inputs (seed {seed}) in {clock.Elapsed.TotalSeconds:F1} s: {stats.Accepted} accepted, {stats.Rejected} rejected; slowest {stats.SlowestMs:F2} ms; most allocated for one input {stats.MostAllocated} bytes; seekable raw at most {stats.WorstSeekableRatio:F2} x its length"));
+            $"{iterations} inputs (seed {seed}) in {clock.Elapsed.TotalSeconds:F1} s: {stats.Accepted} accepted, {stats.Rejected} rejected; slowest {stats.SlowestMs:F2} ms; most allocated for one input {stats.MostAllocated} bytes; a seekable raw input at most {stats.WorstSeekableExcess} bytes beyond its length"));
         Assert.That(crash, Is.Null, crash?.ToString());
         Assert.That(stats.Rejected, Is.GreaterThan(iterations / 2), "the mutations must mostly break the input, or they test nothing");
         Assert.That(stats.Accepted, Is.GreaterThan(0), "some mutations (pixel flips) leave a valid file that must still read");
@@ -134,7 +134,7 @@ public sealed class IdxReaderFuzzTests
         stats.MostAllocated = Math.Max(stats.MostAllocated, allocated);
         if (shape == Shape.Raw && !forwardOnly)
         {
-            stats.WorstSeekableRatio = Math.Max(stats.WorstSeekableRatio, (double)allocated / Math.Max(1, contentLength));
+            stats.WorstSeekableExcess = Math.Max(stats.WorstSeekableExcess, allocated - contentLength);
         }
 
         // A seekable raw file is checked against its length before anything is allocated; every other input may cost
@@ -180,7 +180,7 @@ public sealed class IdxReaderFuzzTests
 
         public long MostAllocated { get; set; }
 
-        public double WorstSeekableRatio { get; set; }
+        public long WorstSeekableExcess { get; set; }
     }
 
     /// <summary>
