@@ -45,7 +45,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     private static bool IsConfigurationError(Exception e) => e is OptionsValidationException || IsBindingError(e);
 
     // The configuration binder's words for a value of the wrong type: "Failed to convert configuration value 'abc' at 'Optimizer:LearningRate' to type 'System.Single'."
-    private static bool IsBindingError(Exception e) =>
+    internal static bool IsBindingError(Exception e) =>
         e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     private static IEnumerable<string> ConfigurationErrors(Exception e) =>

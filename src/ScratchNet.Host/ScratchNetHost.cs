@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Formatting.Compact;
 using ScratchNet.Data;
@@ -69,6 +70,8 @@ public static class ScratchNetHost
             .Enrich.FromLogContext()
             .WriteTo.File(new CompactJsonFormatter(), Path.Combine(runDirectory, "log.clef")));
 
+        // A value of the wrong type is reported with the other validation failures, not instead of them.
+        builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));
         builder.Services
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)

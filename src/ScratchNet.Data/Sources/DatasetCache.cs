@@ -12,6 +12,12 @@ namespace ScratchNet.Data.Sources;
 /// </summary>
 public sealed class DatasetCache
 {
+    /// <summary>
+    /// A partial file untouched for this long belongs to a process that was killed mid-fetch (downloads are limited to an
+    /// hour by Data:DownloadTimeoutSeconds); younger ones may be another process's fetch in progress and are left alone.
+    /// </summary>
+    public static readonly TimeSpan StalePartialAge = TimeSpan.FromHours(2);
+
     private readonly IReadOnlyList<IDataSource> _sources;
     private readonly ILogger<DatasetCache> _logger;
 
@@ -39,6 +45,7 @@ public sealed class DatasetCache
     {
         ArgumentNullException.ThrowIfNull(manifest);
         CreateDirectory(manifest);
+        RemoveStalePartials();
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
 
         // Sources that are out of reach as a whole are skipped for the remaining files; their reason is kept for the error.
@@ -161,6 +168,19 @@ public sealed class DatasetCache
         {
             throw new DatasetUnavailableException(
                 $"Cannot create the {manifest.Name} cache folder {Directory}: {ex.Message}. Set Data:CacheDirectory to a writable folder.", ex);
+        }
+    }
+
+    /// <summary>Removes what killed processes left behind: never read as data, but each can be as large as the dataset's biggest file.</summary>
+    private void RemoveStalePartials()
+    {
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, ".*.partial"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > StalePartialAge)
+            {
+                TryDelete(path);
+                _logger.LogInformation("Removed {PartialPath}, left behind by an interrupted fetch", path);
+            }
         }
     }
 

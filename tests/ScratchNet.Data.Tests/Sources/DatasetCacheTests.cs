@@ -142,6 +142,24 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
+    public async Task Partial_files_left_by_a_killed_fetch_are_removed_once_stale_and_fresh_ones_are_left_alone()
+    {
+        Directory.CreateDirectory(CacheDir);
+        File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
+        string stale = Path.Combine(CacheDir, ".images-idx3-ubyte.0123.partial");
+        string fresh = Path.Combine(CacheDir, ".labels-idx1-ubyte.4567.partial");
+        File.WriteAllBytes(stale, _images[..10]);
+        File.WriteAllBytes(fresh, _labels[..10]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - DatasetCache.StalePartialAge - TimeSpan.FromMinutes(1));
+
+        await Cache().EnsureAsync(Manifest);
+
+        Assert.That(File.Exists(stale), Is.False);
+        Assert.That(File.Exists(fresh), Is.True, "it may be another process's fetch in progress");
+    }
+
+    [Test]
     public async Task A_gz_placed_in_the_cache_by_hand_is_verified_and_used()
     {
         Directory.CreateDirectory(CacheDir);

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using ScratchNet.Data;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Commands;
+using ScratchNet.Training;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Host.Tests;
+
+public sealed class FailureTests
+{
+    [Test]
+    public void Several_failed_options_classes_become_one_line_with_every_message()
+    {
+        var aggregate = new AggregateException(
+            new OptionsValidationException("", typeof(TrainingOptions), ["Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0"]),
+            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a positive number, got 0"]));
+
+        Failure failure = Failure.From(aggregate);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.IsBug, Is.False);
+        Assert.That(failure.Message, Is.EqualTo(
+            "Configuration is invalid: Training:Epochs must be at least 1, got 0; Training:BatchSize must be at least 1, got 0; Optimizer:LearningRate must be a positive number, got 0"));
+    }
+
+    [Test]
+    public void A_single_options_validation_failure_is_a_configuration_error()
+    {
+        Failure failure = Failure.From(new OptionsValidationException("", typeof(ModelOptions), ["Model:Activation 'x' is unknown; valid: relu"]));
+
+        Assert.That(failure, Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration is invalid: Model:Activation 'x' is unknown; valid: relu", false)));
+    }
+
+    [Test]
+    public void A_value_the_binder_cannot_convert_is_a_configuration_error_naming_the_key()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Epochs"] = "many" }).Build();
+        var binderError = Assert.Throws<InvalidOperationException>(() => configuration.GetSection("Training").Get<TrainingOptions>());
+
+        Failure failure = Failure.From(binderError!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.IsBug, Is.False);
+        Assert.That(failure.Message, Does.StartWith("Configuration is invalid: ").And.Contain("'many'").And.Contain("Training:Epochs").And.Not.EndWith("."));
+    }
+
+    [Test]
+    public void A_binder_error_together_with_a_validation_failure_reports_both()
+    {
+        var aggregate = new AggregateException(
+            new InvalidOperationException("Failed to convert configuration value 'x' at 'Training:Epochs' to type 'System.Int32'."),
+            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a positive number, got 0"]));
+
+        Failure failure = Failure.From(aggregate);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain("'Training:Epochs'").And.Contain("Optimizer:LearningRate"));
+    }
+
+    [Test]
+    public void Malformed_json_names_the_file_and_the_line()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("bad.json");
+        File.WriteAllText(path, "{\n  \"Training\": {\n    \"Epochs\": 3,,\n  }\n}\n");
+        var loadError = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddJsonFile(path).Build());
+
+        Failure failure = Failure.From(loadError!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.IsBug, Is.False);
+        Assert.That(failure.Message, Does.Contain(path).And.Contain("line 3"));
+        Assert.That(failure.Message, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void An_invalid_data_exception_that_is_not_about_json_is_a_bug()
+    {
+        Assert.That(Failure.From(new InvalidDataException("the gzip header is bad")).ExitCode, Is.EqualTo(ExitCodes.UnexpectedError));
+    }
+
+    [Test]
+    public void A_usage_error_is_exit_code_2()
+    {
+        Assert.That(Failure.From(new UsageException("unknown command 'x'")), Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Invalid command line: unknown command 'x'", false)));
+    }
+
+    [Test]
+    public void A_missing_config_file_is_exit_code_2()
+    {
+        Failure failure = Failure.From(new ConfigurationFileNotFoundException("the configuration file /x.json (from --config) does not exist"));
+
+        Assert.That(failure, Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration is invalid: the configuration file /x.json (from --config) does not exist", false)));
+    }
+
+    [Test]
+    public void Layer_sizes_that_do_not_fit_the_data_are_exit_code_2()
+    {
+        Failure failure = Failure.From(new TrainingSetupException("the first layer size is 5, but the data has 784 features"));
+
+        Assert.That(failure, Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration does not fit the data: the first layer size is 5, but the data has 784 features", false)));
+    }
+
+    [Test]
+    public void An_unavailable_dataset_is_exit_code_3_with_the_message_as_is()
+    {
+        Assert.That(Failure.From(new DatasetUnavailableException("Could not obtain x.")), Is.EqualTo(new Failure(ExitCodes.DataUnavailable, "Could not obtain x.", false)));
+    }
+
+    [Test]
+    public void A_malformed_data_file_is_exit_code_4_with_the_message_as_is()
+    {
+        Assert.That(Failure.From(new InvalidDataFormatException("f is truncated")), Is.EqualTo(new Failure(ExitCodes.InvalidData, "f is truncated", false)));
+    }
+
+    [Test]
+    public void Cancellation_is_exit_code_130_whichever_cancellation_exception_it_is()
+    {
+        Assert.That(Failure.From(new OperationCanceledException()), Is.EqualTo(new Failure(ExitCodes.Interrupted, "Interrupted.", false)));
+        Assert.That(Failure.From(new TaskCanceledException()).ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+    }
+
+    [Test]
+    public void Anything_else_is_a_bug_with_exit_code_1()
+    {
+        Failure failure = Failure.From(new NullReferenceException("oops"));
+
+        Assert.That(failure, Is.EqualTo(new Failure(ExitCodes.UnexpectedError, "Unexpected error: oops", true)));
+    }
+
+    [Test]
+    public void An_aggregate_mixing_a_configuration_error_with_a_bug_is_a_bug()
+    {
+        var aggregate = new AggregateException(
+            new OptionsValidationException("", typeof(TrainingOptions), ["Training:Epochs must be at least 1, got 0"]),
+            new NullReferenceException("oops"));
+
+        Assert.That(Failure.From(aggregate).IsBug, Is.True);
+    }
+
+    [Test]
+    public void Every_exit_code_is_distinct()
+    {
+        int[] codes = [ExitCodes.Success, ExitCodes.UnexpectedError, ExitCodes.InvalidConfiguration, ExitCodes.DataUnavailable, ExitCodes.InvalidData, ExitCodes.Interrupted];
+
+        Assert.That(codes, Is.Unique);
+    }
+}

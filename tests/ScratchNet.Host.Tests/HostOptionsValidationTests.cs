@@ -1,0 +1,124 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>Options are validated through the real host, as Program.cs does it, before anything starts.</summary>
+public sealed class HostOptionsValidationTests
+{
+    private string _runs = null!;
+
+    [SetUp]
+    public void SetUp() => _runs = Path.Combine(Path.GetTempPath(), $"scratchnet-runs-{Guid.NewGuid():N}");
+
+    [TearDown]
+    public void TearDown()
+    {
+        if (Directory.Exists(_runs))
+        {
+            Directory.Delete(_runs, recursive: true);
+        }
+    }
+
+    [Test]
+    public void The_reference_configuration_is_valid()
+    {
+        using IHost host = TestHost.Build([$"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Assert.DoesNotThrow(() => host.Services.GetRequiredService<IStartupValidator>().Validate());
+    }
+
+    [Test]
+    public void Every_bad_value_is_reported_together_on_one_line()
+    {
+        using IHost host = TestHost.Build(
+            [
+                "--Optimizer:LearningRate=-0.5", "--Training:BatchSize=0", "--Training:Epochs=0",
+                "--Optimizer:Name=adamw9", "--Model:Activation=swishy", "--Data:Dataset=cifar", $"--Run:Directory={_runs}",
+            ],
+            SyntheticMnist.Create());
+
+        Exception error = Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!;
+        Failure failure = Failure.From(error);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.IsBug, Is.False);
+        Assert.That(failure.Message, Does.Not.Contain("\n"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got -0.5"));
+        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be at least 1, got 0"));
+        Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd"));
+        Assert.That(failure.Message, Does.Contain("Model:Activation 'swishy' is unknown; valid: relu, leaky_relu, sigmoid, tanh"));
+        Assert.That(failure.Message, Does.Contain("Data:Dataset must be one of mnist, got 'cifar'"));
+    }
+
+    [Test]
+    public void A_value_of_the_wrong_type_is_reported_together_with_the_other_failures()
+    {
+        // Regression: the binder's conversion error used to escape the start-up validator and hide every other failure.
+        using IHost host = TestHost.Build(["--Training:Epochs=abc", "--Optimizer:LearningRate=0", "--Model:Activation=nope", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'abc' at 'Training:Epochs'"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got 0"));
+        Assert.That(failure.Message, Does.Contain("Model:Activation 'nope' is unknown"));
+    }
+
+    [Test]
+    public void A_learning_rate_of_zero_is_rejected()
+    {
+        using IHost host = TestHost.Build(["--Optimizer:LearningRate=0", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Optimizer:LearningRate must be a positive number, got 0"));
+    }
+
+    [Test]
+    public void Malformed_layer_sizes_are_rejected_before_any_data_is_loaded()
+    {
+        using IHost host = TestHost.Build(["--Model:LayerSizes=784,abc,10", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain("Model:LayerSizes '784,abc,10' has 'abc'"));
+    }
+
+    [Test]
+    public void Environment_variables_override_the_recipe_and_the_command_line_overrides_them()
+    {
+        Environment.SetEnvironmentVariable("SCRATCHNET_Training__Epochs", "7");
+        Environment.SetEnvironmentVariable("SCRATCHNET_Training__BatchSize", "9");
+        try
+        {
+            using IHost host = TestHost.Build(["--Training:BatchSize=11", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+            var training = host.Services.GetRequiredService<IOptions<Training.Options.TrainingOptions>>().Value;
+
+            Assert.That(training.Epochs, Is.EqualTo(7));
+            Assert.That(training.BatchSize, Is.EqualTo(11));
+            Assert.That(training.Seed, Is.EqualTo(42), "the rest comes from config/appsettings.json");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SCRATCHNET_Training__Epochs", null);
+            Environment.SetEnvironmentVariable("SCRATCHNET_Training__BatchSize", null);
+        }
+    }
+
+    [Test]
+    public void A_config_file_that_does_not_exist_is_a_configuration_error_naming_it()
+    {
+        string missing = Path.Combine(_runs, "nope.json");
+
+        Exception error = Assert.Catch(() => TestHost.Build(["--config", missing], null))!;
+
+        Failure failure = Failure.From(error);
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain(missing).And.Contain("does not exist"));
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using ScratchNet.Data.Sources;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// Bad inputs through the real executable: each gives its documented exit code, one message, no stack trace at the
+/// default log level, and leaves the cache and the files it was given as they were. None of them trains.
+/// </summary>
+public sealed partial class ProcessBadInputTests
+{
+    private TempDirectory _dir = null!;
+
+    private string Cache => _dir.Combine("cache");
+
+    private string DatasetFolder => Path.Combine(Cache, "mnist");
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private HostResult Run(params string[] args) =>
+        HostProcess.Run([.. args, $"--Run:Directory={_dir.Combine("runs")}", $"--Data:CacheDirectory={Cache}"], _dir.Path);
+
+    private static void AssertNoStackTrace(HostResult result)
+    {
+        Assert.That(result.Lines, Has.None.Match(@"^at \S+"), result.ToString());
+        Assert.That(result.Output, Does.Not.Contain("Exception:"), result.ToString());
+        Assert.That(result.Output, Does.Not.Contain("Unexpected error"), result.ToString());
+    }
+
+    private static void AssertOneLine(HostResult result, int exitCode, string contains)
+    {
+        Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.ToString());
+        Assert.That(result.Lines, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(result.Lines[0], Does.Contain(contains), result.ToString());
+        AssertNoStackTrace(result);
+    }
+
+    /// <summary>A loopback port nothing listens on: connections are refused at once.</summary>
+    private static string DeadMirror()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return $"http://127.0.0.1:{port}/";
+    }
+
+    [Test]
+    public void Malformed_json_in_a_config_file_is_exit_2_naming_the_file_and_line_and_the_file_is_untouched()
+    {
+        string config = _dir.Combine("recipe.json");
+        byte[] content = "{\n  \"Training\": {\n    \"Epochs\": 3,,\n  }\n}\n"u8.ToArray();
+        File.WriteAllBytes(config, content);
+
+        HostResult result = Run("train", "--config", config);
+
+        AssertOneLine(result, 2, config);
+        Assert.That(result.Lines[0], Does.Contain("line 3"));
+        Assert.That(File.ReadAllBytes(config), Is.EqualTo(content));
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
+    [Test]
+    public void A_config_file_that_does_not_exist_is_exit_2()
+    {
+        AssertOneLine(Run("--config", _dir.Combine("missing.json")), 2, "missing.json");
+    }
+
+    [Test]
+    public void Bad_values_are_exit_2_on_one_line_together_and_nothing_is_fetched()
+    {
+        HostResult result = Run("--Optimizer:LearningRate=0", "--Training:BatchSize=0", "--Training:Epochs=0", "--Model:LayerSizes=784,x", "--Optimizer:Name=adam9", "--Data:Dataset=cifar");
+
+        AssertOneLine(result, 2, "Configuration is invalid");
+        Assert.That(result.Lines[0], Does.Contain("Optimizer:LearningRate").And.Contain("Training:BatchSize").And.Contain("Training:Epochs")
+            .And.Contain("Model:LayerSizes").And.Contain("valid: sgd").And.Contain("one of mnist"));
+        Assert.That(Directory.Exists(Cache), Is.False);
+    }
+
+    [Test]
+    public void A_value_of_the_wrong_type_is_exit_2()
+    {
+        AssertOneLine(Run("--Training:Epochs=many"), 2, "'many'");
+    }
+
+    [Test]
+    public void An_unknown_command_is_exit_2_listing_the_valid_ones()
+    {
+        AssertOneLine(Run("frobnicate"), 2, "valid commands: train");
+    }
+
+    [Test]
+    public void An_unknown_option_is_exit_2_listing_the_valid_ones()
+    {
+        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --config, --help");
+    }
+
+    [Test]
+    public void A_configuration_key_without_a_value_is_exit_2()
+    {
+        AssertOneLine(Run("--Training:Epochs"), 2, "--Training:Epochs needs a value");
+    }
+
+    [Test]
+    public void Help_is_exit_0_and_lists_the_commands()
+    {
+        HostResult result = Run("--help");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("Commands:").And.Contain("train"));
+    }
+
+    [Test]
+    public void With_no_sources_at_all_the_message_says_so_and_how_to_place_the_files_by_hand()
+    {
+        HostResult result = Run("--Data:UseNpm=false", "--Data:Mirrors:0=");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(ErrorStarts(result, "Could not obtain"), Is.EqualTo(1), result.ToString());
+        Assert.That(result.Output, Does.Contain("No sources are configured").And.Contain("To place the files by hand").And.Contain(DatasetFolder));
+        AssertNoStackTrace(result);
+    }
+
+    [Test]
+    public void A_corrupt_cached_file_is_set_aside_intact_and_an_unreachable_mirror_is_exit_3_naming_it()
+    {
+        Directory.CreateDirectory(DatasetFolder);
+        string cached = Path.Combine(DatasetFolder, MnistFiles.TrainImages.Name);
+        byte[] corrupt = IdxFiles.Images(count: 3, rows: 28, cols: 28, seed: 9);
+        corrupt[0] = 0x42;
+        File.WriteAllBytes(cached, corrupt);
+        string mirror = DeadMirror();
+
+        HostResult result = Run("--Data:UseNpm=false", $"--Data:Mirrors:0={mirror}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(ErrorStarts(result, "Could not obtain"), Is.EqualTo(1), result.ToString());
+        Assert.That(result.Output, Does.Contain($"{mirror}: cannot reach 127.0.0.1").And.Contain("To place the files by hand"));
+        AssertNoStackTrace(result);
+        Assert.That(File.Exists(cached), Is.False, "an unverified file never stays under the name the loader reads");
+        Assert.That(File.ReadAllBytes(cached + ".rejected-cache"), Is.EqualTo(corrupt), "set aside byte for byte, for inspection");
+        Assert.That(Directory.GetFiles(DatasetFolder, "*.partial"), Is.Empty);
+    }
+
+    [Test]
+    public void A_mirror_serving_a_wrong_file_is_set_aside_and_the_next_source_is_tried()
+    {
+        using var server = new LoopbackHttpServer();
+        byte[] wrong = IdxFiles.Images(count: 2, rows: 28, cols: 28, seed: 3);
+        server.Serve($"/{MnistFiles.TrainImages.Name}.gz", IdxFiles.Gzip(wrong));
+        string dead = DeadMirror();
+
+        HostResult result = Run("--Data:UseNpm=false", $"--Data:Mirrors:0={server.BaseUrl}", $"--Data:Mirrors:1={dead}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(result.Output, Does.Contain("its copy has SHA-256").And.Contain($"{dead}: cannot reach"), "both sources were tried, in order");
+        AssertNoStackTrace(result);
+        string[] rejected = Directory.GetFiles(DatasetFolder, $"{MnistFiles.TrainImages.Name}.rejected-*");
+        Assert.That(rejected, Has.Length.EqualTo(1));
+        Assert.That(File.ReadAllBytes(rejected[0]), Is.EqualTo(wrong));
+        Assert.That(File.Exists(Path.Combine(DatasetFolder, MnistFiles.TrainImages.Name)), Is.False);
+    }
+
+    [Test]
+    public void Files_already_verified_in_the_cache_are_left_byte_identical_when_a_later_one_cannot_be_had()
+    {
+        // Stand-in for a partly filled cache: a file that is not in the manifest must survive any failure untouched,
+        // and so must the folder's other contents.
+        Directory.CreateDirectory(DatasetFolder);
+        string keep = Path.Combine(DatasetFolder, "notes.txt");
+        File.WriteAllText(keep, "hand-written notes");
+
+        HostResult result = Run("--Data:UseNpm=false", $"--Data:Mirrors:0={DeadMirror()}");
+
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(File.ReadAllText(keep), Is.EqualTo("hand-written notes"));
+        Assert.That(Directory.GetFiles(DatasetFolder).Select(Path.GetFileName), Is.EqualTo(new[] { "notes.txt" }));
+    }
+
+    /// <summary>How many console lines open with the error text (after the console's timestamp, if any).</summary>
+    private static int ErrorStarts(HostResult result, string text) =>
+        result.Lines.Count(l => TimestampPrefix().Replace(l, string.Empty).StartsWith(text, StringComparison.Ordinal));
+
+    [GeneratedRegex(@"^\d{2}:\d{2}:\d{2} ")]
+    private static partial Regex TimestampPrefix();
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace ScratchNet.Host.Tests.Support;
+
+/// <summary>Runs the built ScratchNet.Host as its own process, as a user would, and captures what it prints.</summary>
+internal static class HostProcess
+{
+    /// <summary>The Host assembly copied into the test's output folder by the project reference.</summary>
+    public static string HostDll { get; } = typeof(Failure).Assembly.Location;
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, string workingDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(HostDll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The test's own environment must not leak configuration into the child.
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith(ScratchNetHost.EnvironmentPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return start;
+    }
+
+    public static HostResult Run(IEnumerable<string> args, string workingDirectory, TimeSpan? timeout = null)
+    {
+        using var process = Process.Start(StartInfo(args, workingDirectory))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"the host did not exit within {timeout ?? TimeSpan.FromSeconds(60)}: {string.Join(' ', args)}\n{stdout.Result}{stderr.Result}");
+        }
+
+        return new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>What one run of the host printed and returned.</summary>
+internal sealed record HostResult(int ExitCode, string Stdout, string Stderr)
+{
+    public string Output => Stdout + Stderr;
+
+    public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public override string ToString() => $"exit {ExitCode}\n{Output}";
+}
