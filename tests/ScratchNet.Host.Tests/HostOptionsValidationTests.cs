@@ -49,9 +49,9 @@ public sealed class HostOptionsValidationTests
         Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got -0.5"));
         Assert.That(failure.Message, Does.Contain("Training:BatchSize must be at least 1, got 0"));
         Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
-        Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd, adam, adamw, rmsprop"));
         Assert.That(failure.Message, Does.Contain("Model:Activation 'swishy' is unknown; valid: relu, leaky_relu, sigmoid, tanh"));
-        Assert.That(failure.Message, Does.Contain("Data:Dataset must be one of mnist, got 'cifar'"));
+        Assert.That(failure.Message, Does.Contain("Data:Dataset must be one of mnist, fashion-mnist, idx, got 'cifar'"));
     }
 
     [Test]
