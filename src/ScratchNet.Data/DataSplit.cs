@@ -8,14 +8,14 @@ namespace ScratchNet.Data;
 /// </summary>
 /// <remarks>
 /// A split is either float-backed (the features given as floats) or pixel-backed (8-bit pixels, see
-/// <see cref="FromPixels"/>), which is how datasets load: the float copy of MNIST is 220 MB, and touching that much
+/// <see cref="FromPixels"/>, <see cref="FromPooledPixels"/>), which is how datasets load: the float copy of MNIST is 220 MB, and touching that much
 /// fresh memory dominated start-up. Pixel-backed rows are scaled with <see cref="PixelScaler"/> as they are read,
 /// so both forms give the same floats bit for bit. The hot paths read rows through <see cref="CopyFeatures"/> and
 /// <see cref="ReadFeatures"/>; <see cref="Features"/> materialises the whole float array once, on first use.
 /// </remarks>
 public sealed class DataSplit
 {
-    private readonly byte[]? _pixels;
+    private readonly PixelRows? _pixels;
     private readonly Lock _materialising = new();
     private volatile float[]? _features;
 
@@ -30,9 +30,9 @@ public sealed class DataSplit
         ClassCount = classCount;
     }
 
-    private DataSplit(byte[] pixels, float[] targets, byte[] labels, int featureCount, int classCount)
+    private DataSplit(PixelRows pixels, float[] targets, byte[] labels, int featureCount, int classCount)
     {
-        Check(pixels.Length, "pixels", targets, labels, featureCount, classCount);
+        Check((long)pixels.Count * featureCount, "pixels", targets, labels, featureCount, classCount);
         _pixels = pixels;
         Targets = targets;
         Labels = labels;
@@ -43,8 +43,8 @@ public sealed class DataSplit
     /// <summary>The features as one float array; for a pixel-backed split it is built on first use (once, thread-safe) and kept.</summary>
     public float[] Features => _features ?? Materialise();
 
-    /// <summary>The 8-bit pixels of a pixel-backed split, (Count, FeatureCount) row-major; null for a float-backed one.</summary>
-    public ReadOnlyMemory<byte>? Pixels => _pixels;
+    /// <summary>True when the split holds 8-bit pixels and converts rows as they are read (see <see cref="ReadFeatures"/>).</summary>
+    public bool IsPixelBacked => _pixels is not null;
 
     public float[] Targets { get; }
 
@@ -67,7 +67,41 @@ public sealed class DataSplit
     public static DataSplit FromPixels(byte[] pixels, byte[] labels, int featureCount, int classCount)
     {
         ArgumentNullException.ThrowIfNull(pixels);
-        return new DataSplit(pixels, OneHot(labels, classCount), labels, featureCount, classCount);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        if (pixels.Length % featureCount != 0)
+        {
+            throw new ArgumentException($"pixels hold {pixels.Length} bytes, not a whole number of {featureCount}-pixel rows", nameof(pixels));
+        }
+
+        return new DataSplit(new PixelRows(pixels, [], null, featureCount), OneHot(labels, classCount), labels, featureCount, classCount);
+    }
+
+    /// <summary>
+    /// Builds a pixel-backed split over two image sets pooled as one, without copying them: split row i is pooled row
+    /// <paramref name="rows"/>[i], where pooled rows at or past <paramref name="firstPixels"/>' row count continue into
+    /// <paramref name="secondPixels"/>. <paramref name="labels"/> are the split's own, one per entry of <paramref name="rows"/>.
+    /// </summary>
+    public static DataSplit FromPooledPixels(byte[] firstPixels, byte[] secondPixels, int[] rows, byte[] labels, int featureCount, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(firstPixels);
+        ArgumentNullException.ThrowIfNull(secondPixels);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
+        if (firstPixels.Length % featureCount != 0 || secondPixels.Length % featureCount != 0)
+        {
+            throw new ArgumentException($"pixels hold {firstPixels.Length} and {secondPixels.Length} bytes, not whole numbers of {featureCount}-pixel rows", nameof(firstPixels));
+        }
+
+        long pooled = ((long)firstPixels.Length + secondPixels.Length) / featureCount;
+        foreach (int row in rows)
+        {
+            if ((ulong)row >= (ulong)pooled)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), row, $"row index must be 0 to {pooled - 1}");
+            }
+        }
+
+        return new DataSplit(new PixelRows(firstPixels, secondPixels, rows, featureCount), OneHot(labels, classCount), labels, featureCount, classCount);
     }
 
     /// <summary>Writes rows <paramref name="startRow"/> … <paramref name="startRow"/> + <paramref name="rows"/> − 1 as float32 to <paramref name="destination"/>.</summary>
@@ -81,7 +115,24 @@ public sealed class DataSplit
             throw new ArgumentException($"destination holds {destination.Length} floats, but {rows} rows of {FeatureCount} features need {length}", nameof(destination));
         }
 
-        CopyRun(startRow * FeatureCount, length, destination);
+        if (_pixels is { } pixels)
+        {
+            ReadOnlySpan<byte> run = pixels.Run(startRow, rows);
+            if (!run.IsEmpty || rows == 0)
+            {
+                PixelScaler.Scale(run, destination[..length]);
+                return;
+            }
+
+            for (int r = 0; r < rows; r++)
+            {
+                PixelScaler.Scale(pixels.Row(startRow + r), destination.Slice(r * FeatureCount, FeatureCount));
+            }
+        }
+        else
+        {
+            _features.AsSpan(startRow * FeatureCount, length).CopyTo(destination);
+        }
     }
 
     /// <summary>Writes the given rows, in the given order, as float32 to <paramref name="destination"/>: the minibatch gather.</summary>
@@ -102,7 +153,14 @@ public sealed class DataSplit
                 throw new ArgumentOutOfRangeException(nameof(rows), row, $"row index must be 0 to {Count - 1}");
             }
 
-            CopyRun(row * f, f, destination.Slice(r * f, f));
+            if (_pixels is { } pixels)
+            {
+                PixelScaler.Scale(pixels.Row(row), destination.Slice(r * f, f));
+            }
+            else
+            {
+                _features.AsSpan(row * f, f).CopyTo(destination.Slice(r * f, f));
+            }
         }
     }
 
@@ -123,27 +181,14 @@ public sealed class DataSplit
         return buffer.AsMemory(0, rows * FeatureCount);
     }
 
-    // Pixels first where there are any: a quarter of the memory traffic of copying floats.
-    private void CopyRun(int offset, int length, Span<float> destination)
-    {
-        if (_pixels is { } pixels)
-        {
-            PixelScaler.Scale(pixels.AsSpan(offset, length), destination[..length]);
-        }
-        else
-        {
-            _features.AsSpan(offset, length).CopyTo(destination);
-        }
-    }
-
     private float[] Materialise()
     {
         lock (_materialising)
         {
             if (_features is null)
             {
-                var features = new float[_pixels!.Length];
-                PixelScaler.Scale(_pixels, features);
+                var features = new float[Count * FeatureCount];
+                CopyFeatures(0, Count, features);
                 _features = features;
             }
 

@@ -35,7 +35,7 @@ public sealed class Evaluator
         double lossSum = 0.0;
 
         // Evaluation mode: dropout is the identity. The caller's mode comes back afterwards.
-        if (split.Pixels is not null && _features.Length < chunk * features)
+        if (split.IsPixelBacked && _features.Length < chunk * features)
         {
             _features = new float[chunk * features];
         }

@@ -61,7 +61,7 @@ public static class RunRecord
         foreach (DataSplit split in new[] { dataset.Train, dataset.Validation })
         {
             int blockRows = Math.Max(1, HashBlockFloats / split.FeatureCount);
-            if (split.Pixels is not null && buffer.Length < blockRows * split.FeatureCount)
+            if (split.IsPixelBacked && buffer.Length < blockRows * split.FeatureCount)
             {
                 buffer = new float[blockRows * split.FeatureCount];
             }

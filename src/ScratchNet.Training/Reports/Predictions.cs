@@ -16,7 +16,7 @@ public static class Predictions
         int features = split.FeatureCount;
         int chunk = network.Capacity;
         var probabilities = new float[split.Count * classes];
-        float[] buffer = split.Pixels is null ? [] : new float[chunk * features];
+        float[] buffer = !split.IsPixelBacked ? [] : new float[chunk * features];
         for (int start = 0; start < split.Count; start += chunk)
         {
             int n = Math.Min(chunk, split.Count - start);
