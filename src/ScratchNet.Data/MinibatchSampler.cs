@@ -65,12 +65,12 @@ public sealed class MinibatchSampler
             throw new ArgumentException($"batch buffers are too short for {rows} rows of {f} features and {c} classes");
         }
 
-        ReadOnlySpan<float> features = _split.Features;
+        ReadOnlySpan<int> order = _order.AsSpan(start, rows);
+        _split.GatherFeatures(order, x);
         ReadOnlySpan<float> targets = _split.Targets;
         for (int r = 0; r < rows; r++)
         {
-            int row = _order[start + r];
-            features.Slice(row * f, f).CopyTo(x.Slice(r * f, f));
+            int row = order[r];
             targets.Slice(row * c, c).CopyTo(y.Slice(r * c, c));
             labels[r] = _split.Labels[row];
         }

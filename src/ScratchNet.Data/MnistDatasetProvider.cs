@@ -86,8 +86,9 @@ public sealed class MnistDatasetProvider : IDatasetProvider
 
     private static Dataset Official(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
-        DataSplit train = DataSplit.FromLabels(MnistLoader.ToFeatures(trainImages, "train images"), trainLabels.Data, featureCount, classNames.Length);
-        DataSplit validation = DataSplit.FromLabels(MnistLoader.ToFeatures(testImages, "test images"), testLabels.Data, featureCount, classNames.Length);
+        // The files' own arrays back the splits: no copy of the pixels at all.
+        DataSplit train = DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
+        DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
         return new Dataset(name, train, validation, classNames);
     }
 
@@ -95,8 +96,8 @@ public sealed class MnistDatasetProvider : IDatasetProvider
     {
         // Pooling both files before the hold-out is the reference protocol: the validation rows are a random sample of all 70,000.
         SplitIndices split = Splitter.RandomHoldOut(trainLabels.Count + testLabels.Count, _options.ValidationFraction, unchecked((ulong)_options.Seed));
-        DataSplit train = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, classNames.Length);
-        DataSplit validation = Splitter.GatherParallel(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length);
+        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, classNames.Length);
+        DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length);
         return new Dataset(name, train, validation, classNames);
     }
 }

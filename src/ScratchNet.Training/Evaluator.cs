@@ -11,6 +11,9 @@ public sealed class Evaluator
 {
     private readonly float[] _probabilities;
 
+    // One chunk of features as float32 for pixel-backed splits; sized on first use, then reused so a chunk allocates nothing.
+    private float[] _features = [];
+
     public Evaluator(int chunkRows, int classes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(chunkRows);
@@ -32,12 +35,17 @@ public sealed class Evaluator
         double lossSum = 0.0;
 
         // Evaluation mode: dropout is the identity. The caller's mode comes back afterwards.
+        if (split.IsPixelBacked && _features.Length < chunk * features)
+        {
+            _features = new float[chunk * features];
+        }
+
         bool wasTraining = network.IsTraining;
         network.IsTraining = false;
         for (int start = 0; start < split.Count; start += chunk)
         {
             int n = Math.Min(chunk, split.Count - start);
-            float[] logits = network.Forward(split.Features.AsMemory(start * features, n * features), n);
+            float[] logits = network.Forward(split.ReadFeatures(start, n, _features), n);
             Span<float> probabilities = _probabilities.AsSpan(0, n * classes);
             float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
             lossSum += (double)loss * n;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ScratchNet.Core.Random;
 
 namespace ScratchNet.Data.Splits;
@@ -34,38 +33,17 @@ public static class Splitter
         return new SplitIndices(train, validation);
     }
 
-    /// <summary>Gathers the given rows of 8-bit images and their labels into a <see cref="DataSplit"/>, scaling pixels to [0, 1].</summary>
-    public static DataSplit Gather(ReadOnlySpan<byte> pixels, ReadOnlySpan<byte> labels, ReadOnlySpan<int> rows, int featureCount, int classCount) =>
+    /// <summary>Gathers the given rows of 8-bit images and their labels into a pixel-backed <see cref="DataSplit"/> (read as pixel / 255).</summary>
+    public static DataSplit Gather(byte[] pixels, byte[] labels, int[] rows, int featureCount, int classCount) =>
         Gather(pixels, labels, [], [], rows, featureCount, classCount);
 
     /// <summary>
     /// Gathers rows from two image sets as if they were one: row indices at or past the first set's count
-    /// continue into the second. Pooling this way avoids a joined copy of every pixel, which costs more at
-    /// start-up than the conversion itself (fresh memory is slow to touch the first time).
+    /// continue into the second. Only the labels are copied; the split reads its pixels in place through
+    /// <paramref name="rows"/> (kept, not copied), because a gathered copy of every pixel is fresh memory, and
+    /// fresh memory is slow to touch the first time: that copy cost more at start-up than reading the files.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static DataSplit Gather(
-        ReadOnlySpan<byte> firstPixels, ReadOnlySpan<byte> firstLabels, ReadOnlySpan<byte> secondPixels, ReadOnlySpan<byte> secondLabels,
-        ReadOnlySpan<int> rows, int featureCount, int classCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
-        CheckPixels(firstPixels, firstLabels, featureCount);
-        CheckPixels(secondPixels, secondLabels, featureCount);
-        int total = firstLabels.Length + secondLabels.Length;
-        CheckRows(rows, total);
-        var features = new float[(long)rows.Length * featureCount];
-        var rowLabels = new byte[rows.Length];
-        GatherRows(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, features, rowLabels, 0, rows.Length);
-        return DataSplit.FromLabels(features, rowLabels, featureCount, classCount);
-    }
-
-    /// <summary>
-    /// <see cref="Gather(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{int}, int, int)"/>
-    /// on every core, in blocks of rows. At start-up most of the time goes into the first touch of the fresh
-    /// float array (page faults: about 175 MB for the MNIST training split), and faults on different pages
-    /// are served in parallel. Each row is written by exactly one thread, so the result is the same.
-    /// </summary>
-    public static DataSplit GatherParallel(byte[] firstPixels, byte[] firstLabels, byte[] secondPixels, byte[] secondLabels, int[] rows, int featureCount, int classCount)
+    public static DataSplit Gather(byte[] firstPixels, byte[] firstLabels, byte[] secondPixels, byte[] secondLabels, int[] rows, int featureCount, int classCount)
     {
         ArgumentNullException.ThrowIfNull(firstPixels);
         ArgumentNullException.ThrowIfNull(firstLabels);
@@ -76,34 +54,15 @@ public static class Splitter
         CheckPixels(firstPixels, firstLabels, featureCount);
         CheckPixels(secondPixels, secondLabels, featureCount);
         CheckRows(rows, firstLabels.Length + secondLabels.Length);
-        var features = new float[(long)rows.Length * featureCount];
-        var rowLabels = new byte[rows.Length];
-        const int BlockRows = 2048;
-        int blocks = (rows.Length + BlockRows - 1) / BlockRows;
-        Parallel.For(0, blocks, block =>
-        {
-            int start = block * BlockRows;
-            int end = Math.Min(rows.Length, start + BlockRows);
-            GatherRows(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, features, rowLabels, start, end);
-        });
-        return DataSplit.FromLabels(features, rowLabels, featureCount, classCount);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GatherRows(
-        ReadOnlySpan<byte> firstPixels, ReadOnlySpan<byte> firstLabels, ReadOnlySpan<byte> secondPixels, ReadOnlySpan<byte> secondLabels,
-        ReadOnlySpan<int> rows, int featureCount, Span<float> features, Span<byte> rowLabels, int start, int end)
-    {
         int firstCount = firstLabels.Length;
-        for (int r = start; r < end; r++)
+        var rowLabels = new byte[rows.Length];
+        for (int r = 0; r < rows.Length; r++)
         {
             int row = rows[r];
-            bool first = row < firstCount;
-            int local = first ? row : row - firstCount;
-            ReadOnlySpan<byte> source = first ? firstPixels : secondPixels;
-            Idx.PixelScaler.Scale(source.Slice(local * featureCount, featureCount), features.Slice(r * featureCount, featureCount));
-            rowLabels[r] = first ? firstLabels[local] : secondLabels[local];
+            rowLabels[r] = row < firstCount ? firstLabels[row] : secondLabels[row - firstCount];
         }
+
+        return DataSplit.FromPooledPixels(firstPixels, secondPixels, rows, rowLabels, featureCount, classCount);
     }
 
     private static void CheckRows(ReadOnlySpan<int> rows, int total)

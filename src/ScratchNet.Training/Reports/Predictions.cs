@@ -16,10 +16,11 @@ public static class Predictions
         int features = split.FeatureCount;
         int chunk = network.Capacity;
         var probabilities = new float[split.Count * classes];
+        float[] buffer = !split.IsPixelBacked ? [] : new float[chunk * features];
         for (int start = 0; start < split.Count; start += chunk)
         {
             int n = Math.Min(chunk, split.Count - start);
-            float[] logits = network.Forward(split.Features.AsMemory(start * features, n * features), n);
+            float[] logits = network.Forward(split.ReadFeatures(start, n, buffer), n);
             Softmax.Forward(logits.AsSpan(0, n * classes), probabilities.AsSpan(start * classes, n * classes), n, classes);
         }
 

@@ -79,4 +79,47 @@ public sealed class MinibatchSamplerTests
         Assert.That(Epoch(first), Is.EqualTo(expected));
         Assert.That(Epoch(second), Is.EqualTo(expected));
     }
+
+    [Test]
+    public void Fill_GivesTheSameBatches_FromPixelAndFloatBackedSplits()
+    {
+        const int features = 29;
+        var rng = new Xoshiro256(11);
+        byte[] pixels = Enumerable.Range(0, 70 * features).Select(_ => (byte)rng.NextInt(256)).ToArray();
+        byte[] labels = Enumerable.Range(0, 70).Select(i => (byte)(i % 10)).ToArray();
+        var floats = new float[pixels.Length];
+        ScratchNet.Data.Idx.PixelScaler.Scale(pixels, floats);
+        var fromPixels = new MinibatchSampler(DataSplit.FromPixels(pixels, labels, features, 10), 16, new Xoshiro256(4));
+        var fromFloats = new MinibatchSampler(DataSplit.FromLabels(floats, labels, features, 10), 16, new Xoshiro256(4));
+        fromPixels.BeginEpoch();
+        fromFloats.BeginEpoch();
+        var (xa, ya, la) = (new float[16 * features], new float[160], new byte[16]);
+        var (xb, yb, lb) = (new float[16 * features], new float[160], new byte[16]);
+
+        for (int b = 0; b < fromPixels.BatchCount; b++)
+        {
+            Assert.That(fromPixels.Fill(b, xa, ya, la), Is.EqualTo(fromFloats.Fill(b, xb, yb, lb)));
+            Assert.That(xa.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(xb.Select(BitConverter.SingleToInt32Bits)));
+            Assert.That(ya, Is.EqualTo(yb));
+            Assert.That(la, Is.EqualTo(lb));
+        }
+    }
+
+    [Test]
+    public void Fill_AllocatesNothing_FromAPixelBackedSplit()
+    {
+        const int features = 784;
+        var sampler = new MinibatchSampler(DataSplit.FromPixels(new byte[100 * features], new byte[100], features, 10), 32, new Xoshiro256(2));
+        sampler.BeginEpoch();
+        var (x, y, labels) = (new float[32 * features], new float[320], new byte[32]);
+        sampler.Fill(0, x, y, labels);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int b = 0; b < sampler.BatchCount; b++)
+        {
+            sampler.Fill(b, x, y, labels);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
 }

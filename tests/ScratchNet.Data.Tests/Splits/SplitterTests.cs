@@ -61,25 +61,28 @@ public sealed class SplitterTests
     }
 
     [Test]
-    public void GatherParallel_GivesTheSameSplitAsGather()
+    public void Gather_OverTwoSets_ReadsEveryRowAsItsScaledPixels()
     {
-        // Enough rows for several parallel blocks; the pixels and labels follow from the row index.
-        const int first = 5000, second = 1500, featureCount = 3;
+        // Rows from both sets in shuffled order; the pixels and labels follow from the row index.
+        const int first = 500, second = 150, featureCount = 3;
         byte[] firstPixels = Enumerable.Range(0, first * featureCount).Select(i => (byte)(i * 7)).ToArray();
         byte[] secondPixels = Enumerable.Range(0, second * featureCount).Select(i => (byte)(i * 11)).ToArray();
         byte[] firstLabels = Enumerable.Range(0, first).Select(i => (byte)(i % 10)).ToArray();
         byte[] secondLabels = Enumerable.Range(0, second).Select(i => (byte)((i * 3) % 10)).ToArray();
         int[] rows = Splitter.RandomHoldOut(first + second, 0.3, 5).Train;
+        new ScratchNet.Core.Random.Xoshiro256(3).Shuffle(rows.AsSpan());
 
-        DataSplit serial = Splitter.Gather(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, 10);
-        DataSplit parallel = Splitter.GatherParallel(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, 10);
+        DataSplit split = Splitter.Gather(firstPixels, firstLabels, secondPixels, secondLabels, rows, featureCount, 10);
 
-        Assert.That(parallel.Features, Is.EqualTo(serial.Features));
-        Assert.That(parallel.Labels, Is.EqualTo(serial.Labels));
-        Assert.That(parallel.Targets, Is.EqualTo(serial.Targets));
+        float[] expected = rows
+            .SelectMany(row => row < first ? firstPixels[(row * featureCount)..((row + 1) * featureCount)] : secondPixels[((row - first) * featureCount)..((row - first + 1) * featureCount)])
+            .Select(p => p / 255f)
+            .ToArray();
+        Assert.That(split.Features, Is.EqualTo(expected));
+        Assert.That(split.Labels, Is.EqualTo(rows.Select(row => row < first ? firstLabels[row] : secondLabels[row - first])));
     }
 
     [Test]
-    public void GatherParallel_Throws_WhenARowIsOutOfRange() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Splitter.GatherParallel([1, 2], [1], [3, 4], [2], [0, 2], featureCount: 2, classCount: 10));
+    public void Gather_Throws_WhenARowIsOutOfRange() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => Splitter.Gather([1, 2], [1], [3, 4], [2], [0, 2], featureCount: 2, classCount: 10));
 }
