@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScratchNet.Core.Random;
+using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Models.Tests.Support;
 
@@ -20,8 +21,6 @@ internal sealed record FileLayout(int LengthOffset, int LengthWidth, int HeaderS
 /// </summary>
 internal static partial class FileMutator
 {
-    private static readonly byte[] Interesting = [0x00, 0x01, 0x02, 0x7F, 0x80, 0xFE, 0xFF, (byte)'{', (byte)'"', (byte)'-', (byte)'9'];
-
     private static readonly string[] Numbers =
     [
         "0", "-1", "1", "3", "-0", "0.5", "1E2", "1e308", "1e400", "46341", "65536", "268435456", "1073741824",
@@ -46,11 +45,11 @@ internal static partial class FileMutator
         {
             bytes = rng.NextInt(10) switch
             {
-                0 => FlipBits(bytes, layout, rng),
-                1 => SetBytes(bytes, layout, rng),
-                2 => Truncate(bytes, rng),
-                3 => Insert(bytes, rng),
-                4 => DropChunk(bytes, rng),
+                0 => ByteMutations.FlipBits(bytes, HotBytes(bytes, layout), rng),
+                1 => ByteMutations.SetBytes(bytes, HotBytes(bytes, layout), rng),
+                2 => ByteMutations.Truncate(bytes, rng),
+                3 => ByteMutations.Insert(bytes, rng),
+                4 => ByteMutations.DropChunk(bytes, rng),
                 5 => ForgeLength(bytes, layout, rng),
                 6 or 7 when layout.JsonHeader => EditHeader(bytes, layout, rng, json => ReplaceMatch(NumberPattern(), json, Numbers[rng.NextInt(Numbers.Length)], rng)),
                 8 when layout.JsonHeader => EditHeader(bytes, layout, rng, json => ReplaceMatch(TokenPattern(), json, Tokens[rng.NextInt(Tokens.Length)], rng)),
@@ -61,12 +60,9 @@ internal static partial class FileMutator
         return layout.Reseal is { } reseal && rng.NextInt(2) == 0 ? reseal(bytes) : bytes;
     }
 
-    private static int HeaderAt(byte[] bytes, FileLayout layout, Xoshiro256 rng)
-    {
-        // Most damage lands in the prefix and header, where the reader makes its decisions.
-        int headerEnd = Math.Min(bytes.Length, layout.HeaderStart + (int)Math.Min(HeaderLength(bytes, layout), 4096));
-        return rng.NextInt(3) > 0 && headerEnd > 0 ? rng.NextInt(headerEnd) : rng.NextInt(bytes.Length);
-    }
+    // The prefix and header (its first 4 KiB), where the reader makes its decisions.
+    private static int HotBytes(byte[] bytes, FileLayout layout) =>
+        (int)Math.Min(bytes.Length, layout.HeaderStart + Math.Min(HeaderLength(bytes, layout), 4096));
 
     private static long HeaderLength(byte[] bytes, FileLayout layout) =>
         bytes.Length < layout.LengthOffset + layout.LengthWidth ? 0
@@ -83,54 +79,6 @@ internal static partial class FileMutator
         {
             BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(layout.LengthOffset), value);
         }
-    }
-
-    private static byte[] FlipBits(byte[] input, FileLayout layout, Xoshiro256 rng)
-    {
-        byte[] bytes = [.. input];
-        for (int i = 1 + rng.NextInt(8); i > 0 && bytes.Length > 0; i--)
-        {
-            bytes[HeaderAt(bytes, layout, rng)] ^= (byte)(1 << rng.NextInt(8));
-        }
-
-        return bytes;
-    }
-
-    private static byte[] SetBytes(byte[] input, FileLayout layout, Xoshiro256 rng)
-    {
-        byte[] bytes = [.. input];
-        for (int i = 1 + rng.NextInt(4); i > 0 && bytes.Length > 0; i--)
-        {
-            bytes[HeaderAt(bytes, layout, rng)] = rng.NextInt(2) == 0 ? Interesting[rng.NextInt(Interesting.Length)] : (byte)rng.NextInt(256);
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Truncate(byte[] input, Xoshiro256 rng) => input[..rng.NextInt(input.Length + 1)];
-
-    private static byte[] Insert(byte[] input, Xoshiro256 rng)
-    {
-        int at = rng.NextInt(input.Length + 1);
-        var extra = new byte[1 + rng.NextInt(16)];
-        for (int i = 0; i < extra.Length; i++)
-        {
-            extra[i] = (byte)rng.NextInt(256);
-        }
-
-        return [.. input.AsSpan(0, at), .. extra, .. input.AsSpan(at)];
-    }
-
-    private static byte[] DropChunk(byte[] input, Xoshiro256 rng)
-    {
-        if (input.Length == 0)
-        {
-            return input;
-        }
-
-        int at = rng.NextInt(input.Length);
-        int length = 1 + rng.NextInt(Math.Min(32, input.Length - at));
-        return [.. input.AsSpan(0, at), .. input.AsSpan(at + length)];
     }
 
     private static byte[] ForgeLength(byte[] input, FileLayout layout, Xoshiro256 rng)
@@ -156,7 +104,7 @@ internal static partial class FileMutator
             return bytes;
         }
 
-        int at = Math.Min(HeaderAt(bytes, layout, rng), bytes.Length - 4);
+        int at = Math.Min(ByteMutations.At(bytes, HotBytes(bytes, layout), rng), bytes.Length - 4);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(at), Counts[rng.NextInt(Counts.Length)]);
         return bytes;
     }
@@ -167,7 +115,7 @@ internal static partial class FileMutator
         long length = HeaderLength(input, layout);
         if (length <= 0 || length > input.Length - layout.HeaderStart)
         {
-            return SetBytes(input, layout, rng);
+            return ByteMutations.SetBytes(input, HotBytes(input, layout), rng);
         }
 
         string json = Encoding.UTF8.GetString(input, layout.HeaderStart, (int)length);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ScratchNet.Core.Random;
+using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Models.Tests.Support;
 
@@ -19,8 +20,8 @@ internal sealed class FuzzStats
 }
 
 /// <summary>
-/// The loop of a mutation fuzzer, as the IDX reader's: inputs from a seeded generator, read on a worker thread under a
-/// per-input watchdog; only <typeparamref name="TDocumented"/> (whose message names the input) may come out, and no
+/// The loop of a mutation fuzzer, as the IDX reader's: inputs from a seeded generator, read under
+/// <see cref="FuzzWatchdog"/>; only <typeparamref name="TDocumented"/> (whose message names the input) may come out, and no
 /// input may make the reader allocate more than <c>multiple × input length + constant</c> bytes.
 /// SCRATCHNET_FUZZ_ITERATIONS and SCRATCHNET_FUZZ_SEED override the count and seed for a dedicated run.
 /// </summary>
@@ -28,57 +29,26 @@ internal static class FuzzLoop
 {
     public const string Source = "fuzz-input";
 
-    private static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(5);
-
-    public static int Iterations(int fallback) => EnvironmentInt("SCRATCHNET_FUZZ_ITERATIONS", fallback);
-
     /// <param name="next">The next input, from the run's generator.</param>
     /// <param name="read">Reads one input: returns for an accepted input (checking what it read), throws to reject it.</param>
     public static FuzzStats Run<TDocumented>(int defaultIterations, Func<Xoshiro256, byte[]> next, Action<byte[]> read, int allocationMultiple, long allocationConstant)
         where TDocumented : Exception
     {
-        int iterations = Iterations(defaultIterations);
-        ulong seed = (ulong)EnvironmentInt("SCRATCHNET_FUZZ_SEED", 20_261_124);
+        int iterations = FuzzWatchdog.Iterations(defaultIterations);
+        ulong seed = FuzzWatchdog.Seed(20_261_124);
         var stats = new FuzzStats();
-        byte[]? current = null;
-        long currentStarted = 0;
-        Exception? crash = null;
-
-        // The loop runs on its own thread so a hang is seen by the watchdog below instead of stalling the test run.
-        var worker = new Thread(() =>
+        stats.Elapsed = FuzzWatchdog.Run(watch =>
         {
-            try
+            var rng = new Xoshiro256(seed);
+            for (int i = 0; i < iterations; i++)
             {
-                var rng = new Xoshiro256(seed);
-                for (int i = 0; i < iterations; i++)
-                {
-                    byte[] input = next(rng);
-                    Volatile.Write(ref current, input);
-                    Volatile.Write(ref currentStarted, Stopwatch.GetTimestamp());
-                    One<TDocumented>(input, read, allocationMultiple, allocationConstant, stats);
-                }
+                byte[] input = next(rng);
+                watch(input);
+                One<TDocumented>(input, read, allocationMultiple, allocationConstant, stats);
             }
-            catch (Exception ex)
-            {
-                crash = ex;
-            }
-        })
-        { IsBackground = true };
-        var clock = Stopwatch.StartNew();
-        worker.Start();
-        while (!worker.Join(TimeSpan.FromMilliseconds(100)))
-        {
-            long started = Volatile.Read(ref currentStarted);
-            if (started != 0 && Stopwatch.GetElapsedTime(started) > PerInputLimit)
-            {
-                Assert.Fail($"the reader spent over {PerInputLimit.TotalSeconds} s on one input (base64): {Convert.ToBase64String(Volatile.Read(ref current)!)}");
-            }
-        }
-
-        stats.Elapsed = clock.Elapsed;
+        });
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{iterations} inputs (seed {seed}) in {stats.Elapsed.TotalSeconds:F1} s: {stats.Accepted} accepted, {stats.Rejected} rejected; slowest {stats.SlowestMs:F2} ms; most allocated for one input {stats.MostAllocatedBeyondLimitBase} bytes beyond {allocationMultiple} × its length"));
-        Assert.That(crash, Is.Null, crash?.ToString());
         Assert.That(stats.Rejected, Is.GreaterThan(iterations / 2), "the mutations must mostly break the input, or they test nothing");
         return stats;
     }
@@ -117,6 +87,4 @@ internal static class FuzzLoop
         }
     }
 
-    private static int EnvironmentInt(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : fallback;
 }
