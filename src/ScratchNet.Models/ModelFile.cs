@@ -20,16 +20,21 @@ public static class ModelFile
 
     /// <summary>Loads a native or safetensors model with its architecture.</summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable or invalid; the message says which.</exception>
-    public static SavedModel Load(string path)
+    public static SavedModel Load(string path) => Parse(ReadAll(path), path);
+
+    /// <summary>Parses a native or safetensors model held in memory, as <see cref="Load"/> does after reading the file.</summary>
+    /// <param name="source">The file, for error messages.</param>
+    /// <exception cref="ModelFileException">The bytes are not a valid model of either format.</exception>
+    public static SavedModel Parse(byte[] bytes, string source)
     {
-        byte[] bytes = ReadAll(path);
+        ArgumentNullException.ThrowIfNull(bytes);
         if (NativeModelFormat.HasMagic(bytes))
         {
-            return NativeModelFormat.Read(bytes, path);
+            return NativeModelFormat.Read(bytes, source);
         }
 
-        var (tensors, metadata) = ReadSafetensors(bytes, path);
-        return SafetensorsModel.ToModel(tensors, metadata, path);
+        var (tensors, metadata) = ReadSafetensors(bytes, source);
+        return SafetensorsModel.ToModel(tensors, metadata, source);
     }
 
     /// <summary>Loads only the tensors of a native or safetensors file, for starting training from them.</summary>

@@ -148,6 +148,12 @@ public static class NativeModelFormat
             throw Invalid(source, "its header has an empty layer or tensor entry");
         }
 
+        // JSON null is a valid value for a Dictionary<string, string>; the checks after this one compare the values.
+        if (header.Configuration?.Values.Any(v => v is null) == true)
+        {
+            throw Invalid(source, "its header has a configuration value that is not a string");
+        }
+
         return header;
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ScratchNet.Models.Safetensors;
 
@@ -91,10 +92,18 @@ public static class SafetensorsFormat
         }
 
         ReadOnlySpan<byte> data = file[(8 + (int)headerLength)..];
+        ReadOnlySpan<byte> header = file.Slice(8, (int)headerLength);
+
+        // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then), so check it here.
+        if (!Utf8.IsValid(header))
+        {
+            throw Invalid(source, "its header is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
+            document = JsonDocument.Parse(header.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
         }
         catch (JsonException e)
         {

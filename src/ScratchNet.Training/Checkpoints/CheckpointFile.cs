@@ -73,7 +73,15 @@ public static class CheckpointFile
             }
 
             using var payload = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-            return ReadPayload(payload);
+            try
+            {
+                return ReadPayload(payload);
+            }
+            catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
+            {
+                // The checksum matched, so the payload was written this way on purpose or by another build: still a bad file.
+                throw new CheckpointException($"{name} is damaged: its contents do not parse ({e.Message}); use another checkpoint of the directory", damaged: true);
+            }
         }
         catch (EndOfStreamException)
         {
@@ -145,34 +153,47 @@ public static class CheckpointFile
             LossSum = r.ReadDouble(),
             ShuffleState = ReadWords(r),
         };
-        int history = r.ReadInt32();
+        int history = Count(r, (4 * 1) + (8 * 5));
         for (int i = 0; i < history; i++)
         {
             c.History.Add(new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()));
         }
 
-        int tensors = r.ReadInt32();
+        int tensors = Count(r, 1 + 4);
         for (int i = 0; i < tensors; i++)
         {
             string key = r.ReadString();
-            var values = new float[r.ReadInt32()];
+            var values = new float[Count(r, sizeof(float))];
             r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
             c.Tensors[key] = values;
         }
 
-        int scalars = r.ReadInt32();
+        int scalars = Count(r, 1 + 8);
         for (int i = 0; i < scalars; i++)
         {
             c.Scalars[r.ReadString()] = r.ReadDouble();
         }
 
-        int words = r.ReadInt32();
+        int words = Count(r, 1 + 4);
         for (int i = 0; i < words; i++)
         {
             c.Words[r.ReadString()] = ReadWords(r);
         }
 
         return c;
+    }
+
+    // Every count is checked against the bytes left before anything is allocated, so a forged count costs nothing.
+    private static int Count(BinaryReader r, int bytesPerItem)
+    {
+        int count = r.ReadInt32();
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (count < 0 || (long)count * bytesPerItem > left)
+        {
+            throw new InvalidDataException($"a count of {count} with {left} bytes left");
+        }
+
+        return count;
     }
 
     private static void WriteWords(BinaryWriter w, ulong[] words)
@@ -186,7 +207,7 @@ public static class CheckpointFile
 
     private static ulong[] ReadWords(BinaryReader r)
     {
-        var words = new ulong[r.ReadInt32()];
+        var words = new ulong[Count(r, sizeof(ulong))];
         for (int i = 0; i < words.Length; i++)
         {
             words[i] = r.ReadUInt64();

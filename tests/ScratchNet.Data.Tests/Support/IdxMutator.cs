@@ -8,6 +8,9 @@ internal static class IdxMutator
 {
     private static readonly byte[] Interesting = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x0D, 0x1F, 0x7F, 0x80, 0x8B, 0xFE, 0xFF];
 
+    // Magic, type, rank and up to four dimensions: where half the flips and sets land.
+    private const int HeaderBytes = 24;
+
     private static readonly int[] ForgedDimensions = [0, -1, 1, 2, 255, 256, 65_535, 1 << 20, 1 << 24, int.MaxValue, int.MinValue, 0x7FFF_FFC7, 46_341];
 
     /// <summary>One to four stacked mutations of <paramref name="input"/>.</summary>
@@ -19,80 +22,17 @@ internal static class IdxMutator
         {
             bytes = rng.NextInt(7) switch
             {
-                0 => FlipBits(bytes, rng),
-                1 => SetBytes(bytes, rng),
-                2 => Truncate(bytes, rng),
-                3 => Insert(bytes, rng),
-                4 => DropChunk(bytes, rng),
+                0 => ByteMutations.FlipBits(bytes, HeaderBytes, rng),
+                1 => ByteMutations.SetBytes(bytes, HeaderBytes, rng),
+                2 => ByteMutations.Truncate(bytes, rng),
+                3 => ByteMutations.Insert(bytes, rng),
+                4 => ByteMutations.DropChunk(bytes, rng),
                 5 => ForgeDimension(bytes, rng),
                 _ => ForgeTypeOrRank(bytes, rng),
             };
         }
 
         return bytes;
-    }
-
-    private static byte[] FlipBits(byte[] input, Xoshiro256 rng)
-    {
-        byte[] bytes = [.. input];
-        if (bytes.Length == 0)
-        {
-            return bytes;
-        }
-
-        int flips = 1 + rng.NextInt(8);
-        for (int i = 0; i < flips; i++)
-        {
-            // Most damage lands in the header, where the reader makes its decisions.
-            int at = rng.NextInt(2) == 0 ? rng.NextInt(Math.Min(bytes.Length, 24)) : rng.NextInt(bytes.Length);
-            bytes[at] ^= (byte)(1 << rng.NextInt(8));
-        }
-
-        return bytes;
-    }
-
-    private static byte[] SetBytes(byte[] input, Xoshiro256 rng)
-    {
-        byte[] bytes = [.. input];
-        if (bytes.Length == 0)
-        {
-            return bytes;
-        }
-
-        int count = 1 + rng.NextInt(4);
-        for (int i = 0; i < count; i++)
-        {
-            int at = rng.NextInt(2) == 0 ? rng.NextInt(Math.Min(bytes.Length, 24)) : rng.NextInt(bytes.Length);
-            bytes[at] = rng.NextInt(2) == 0 ? Interesting[rng.NextInt(Interesting.Length)] : (byte)rng.NextInt(256);
-        }
-
-        return bytes;
-    }
-
-    private static byte[] Truncate(byte[] input, Xoshiro256 rng) => input[..rng.NextInt(input.Length + 1)];
-
-    private static byte[] Insert(byte[] input, Xoshiro256 rng)
-    {
-        int at = rng.NextInt(input.Length + 1);
-        var extra = new byte[1 + rng.NextInt(16)];
-        for (int i = 0; i < extra.Length; i++)
-        {
-            extra[i] = (byte)rng.NextInt(256);
-        }
-
-        return [.. input.AsSpan(0, at), .. extra, .. input.AsSpan(at)];
-    }
-
-    private static byte[] DropChunk(byte[] input, Xoshiro256 rng)
-    {
-        if (input.Length == 0)
-        {
-            return input;
-        }
-
-        int at = rng.NextInt(input.Length);
-        int length = 1 + rng.NextInt(Math.Min(32, input.Length - at));
-        return [.. input.AsSpan(0, at), .. input.AsSpan(at + length)];
     }
 
     /// <summary>Writes a forged big-endian dimension where the header keeps its dimensions.</summary>

@@ -171,6 +171,17 @@ public sealed class NativeModelFormatTests
     }
 
     [Test]
+    public void Read_RejectsANullConfigurationValue_FoundByTheFuzzer()
+    {
+        byte[] file = Bytes(TestModels.Model(Sizes));
+        string header = HeaderOf(file).Replace("\"Model:LayerSizes\":\"12,7,5,3\"", "\"Model:LayerSizes\":null", StringComparison.Ordinal);
+        Assert.That(header, Does.Contain("\"Model:LayerSizes\":null"));
+
+        var e = Assert.Throws<ModelFileException>(() => NativeModelFormat.Read(Forged(header, DataOf(file)), "m.snm"));
+        Assert.That(e!.Message, Does.Contain("configuration value that is not a string"));
+    }
+
+    [Test]
     public void Read_RejectsATensorWhoseShapeDoesNotFitItsLayer()
     {
         byte[] file = Bytes(TestModels.Model(Sizes));

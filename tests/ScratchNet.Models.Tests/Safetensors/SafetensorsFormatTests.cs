@@ -86,6 +86,16 @@ public sealed class SafetensorsFormatTests
         Assert.That(e!.Message, Does.Contain("header claims"));
     }
 
+    [Test]
+    public void Read_RejectsAHeaderThatIsNotUtf8_FoundByTheFuzzer()
+    {
+        byte[] file = File("{\"__metadata__\":{\"k\":\"v\"}}", []);
+        file[8 + 22] = 0xFF; // inside the value "v": JsonDocument parses it and fails only when the string is read
+
+        var e = Assert.Throws<ModelFileException>(() => SafetensorsFormat.Read(file, "m.safetensors"));
+        Assert.That(e!.Message, Does.Contain("not valid UTF-8").And.Contain("m.safetensors"));
+    }
+
     [TestCase("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype F16")]
     [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]
     [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[2000000000,2000000000],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]

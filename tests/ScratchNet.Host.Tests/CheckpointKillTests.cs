@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using ScratchNet.Core.Random;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Tests.Support;
+using ScratchNet.Training.Checkpoints;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// kill -9 at random moments while the host trains and writes a checkpoint every epoch (half the kills the moment a
+/// temporary checkpoint file appears): after every kill each *.ckpt file in the folder loads, no temporary file counts
+/// as a resume point, and the next round resumes from the newest; at the end an undisturbed --resume continues and checkpoints again.
+/// </summary>
+[Category("Integration")]
+public sealed class CheckpointKillTests
+{
+    private const int Kills = 20;
+
+    // Far more than the rounds get through, so every kill lands mid-run (the settings cannot change on resume).
+    private const int Epochs = 100_000;
+
+    [Test]
+    public void Every_checkpoint_loads_and_resume_works_after_kill_9_at_random_moments_during_checkpoint_writes()
+    {
+        using var dir = new TempDirectory();
+        string folder = dir.Combine("ckpt");
+        string[] args =
+        [
+            "train", .. SyntheticIdx.Write(dir.Combine("idx")), $"--Training:Epochs={Epochs}", "--Checkpoints:EveryEpochs=1",
+            "--Checkpoints:KeepLast=2", $"--Checkpoints:Directory={folder}", $"--Run:Directory={dir.Combine("runs")}",
+        ];
+        var checkpoints = new CheckpointDirectory(folder, keepLast: 2);
+        var rng = new Xoshiro256(2026);
+        int midWrite = 0;
+        int resumed = 0;
+        var clock = Stopwatch.StartNew();
+        for (int kill = 0; kill < Kills; kill++)
+        {
+            bool resume = checkpoints.Latest() is not null;
+            resumed += resume ? 1 : 0;
+            string[] round = resume ? [.. args, "--resume"] : args;
+            int temporariesBefore = Temporaries(folder);
+            using (var child = Process.Start(HostProcess.StartInfo(round, dir.Path))!)
+            {
+                _ = child.StandardOutput.ReadToEndAsync();
+                _ = child.StandardError.ReadToEndAsync();
+                var waited = Stopwatch.StartNew();
+                if (kill % 2 == 0)
+                {
+                    // Any moment: start-up, loading, training, checkpointing, renaming or deleting old resume points.
+                    Thread.Sleep(TimeSpan.FromMilliseconds(300 + (rng.NextDouble() * 1200)));
+                }
+                else
+                {
+                    // The moment a checkpoint is being written: wait for a temporary file, then (maybe) a little more.
+                    while (Temporaries(folder) <= temporariesBefore && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+                    {
+                        Thread.Yield();
+                    }
+
+                    Thread.Sleep(rng.NextInt(3));
+                }
+
+                Assert.That(child.HasExited, Is.False, $"the host exited by itself (code {(child.HasExited ? child.ExitCode : 0)}) before kill {kill + 1}");
+                child.Kill(); // SIGKILL on Unix: no finally blocks, no flushes.
+                child.WaitForExit();
+            }
+
+            if (Temporaries(folder) > temporariesBefore)
+            {
+                midWrite++;
+            }
+
+            string[] files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.ckpt") : [];
+            foreach (string file in files)
+            {
+                Assert.DoesNotThrow(() => CheckpointFile.Load(file), $"after kill {kill + 1}, {Path.GetFileName(file)} does not load");
+            }
+
+            Assert.That(checkpoints.ResumePoints().Select(Path.GetFileName), Has.All.Match(@"^ckpt-e\d{4}-b\d{6}\.ckpt$"), $"after kill {kill + 1}, a temporary file passes for a resume point");
+        }
+
+        TestContext.Out.WriteLine($"{Kills} kills in {clock.Elapsed.TotalSeconds:F1} s; {resumed} rounds resumed; {midWrite} left a temporary checkpoint behind (killed mid-write); newest {Path.GetFileName(checkpoints.Latest())}; {Temporaries(folder)} temporary files in the folder");
+        Assert.That(midWrite, Is.GreaterThan(0), "no kill landed during a checkpoint write, so the loop tested nothing");
+        Assert.That(resumed, Is.GreaterThan(Kills / 2), "most rounds must continue an interrupted run");
+
+        // An undisturbed resume continues from the newest checkpoint and writes the next one.
+        string newest = checkpoints.Latest()!;
+        using (var child = Process.Start(HostProcess.StartInfo([.. args, "--resume"], dir.Path))!)
+        {
+            Task<string> stdout = child.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = child.StandardError.ReadToEndAsync();
+            var waited = Stopwatch.StartNew();
+            while (string.CompareOrdinal(checkpoints.Latest(), newest) <= 0 && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(10);
+            }
+
+            bool running = !child.HasExited;
+            child.Kill();
+            child.WaitForExit();
+            string output = stdout.Result + stderr.Result;
+            Assert.That(running, Is.True, output);
+            Assert.That(output, Does.Contain($"Resuming {newest}"));
+            Assert.That(string.CompareOrdinal(checkpoints.Latest(), newest), Is.GreaterThan(0), $"no checkpoint after {Path.GetFileName(newest)} within a minute of resuming: {output}");
+        }
+    }
+
+    private static int Temporaries(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.tmp").Length : 0;
+}
