@@ -24,7 +24,8 @@ public sealed record SavedModel(
     public string? Activation => Layers.FirstOrDefault(l => l.Kind == LayerSpec.Activation)?.ActivationName;
 
     /// <summary>Copies the network's layers and weights (the copy does not change when training goes on).</summary>
-    /// <exception cref="ArgumentException">The network holds a layer other than Dense or ActivationLayer.</exception>
+    /// <remarks>Dropout layers are left out: at inference they are the identity.</remarks>
+    /// <exception cref="ArgumentException">The network holds a layer other than Dense, ActivationLayer or Dropout.</exception>
     public static SavedModel FromNetwork(Sequential network, IReadOnlyDictionary<string, string> configuration, RunManifest? manifest)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -43,8 +44,11 @@ public sealed record SavedModel(
                 case ActivationLayer activation:
                     layers.Add(new LayerSpec(LayerSpec.Activation, activation.Name, activation.InputSize, activation.OutputSize, activation.Activation.Name));
                     break;
+                case Dropout:
+                    // Inverted dropout is the identity at inference, so the saved model leaves it out.
+                    break;
                 default:
-                    throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}; model files hold Dense and activation layers only", nameof(network));
+                    throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}; model files hold Dense, activation and dropout layers only", nameof(network));
             }
         }
 

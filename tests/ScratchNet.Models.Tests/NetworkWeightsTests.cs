@@ -20,6 +20,24 @@ public sealed class NetworkWeightsTests
     }
 
     [Test]
+    public void FromNetwork_LeavesDropoutOut_AndTheSavedNetworkPredictsLikeTheTrainedOneInEvaluation()
+    {
+        Sequential trained = Sequential.Mlp([5, 4, 3, 2], "relu", "he_normal", seed: 3, capacity: 8, dropout: 0.5f);
+        trained.IsTraining = false;
+        var x = new float[3 * 5];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = (i % 7) / 7f;
+        }
+
+        SavedModel model = SavedModel.FromNetwork(trained, TestModels.Configuration([5, 4, 3, 2]), TestModels.Manifest);
+        Sequential loaded = model.CreateNetwork(8, "d.snm");
+
+        Assert.That(model.Layers.Select(l => l.Kind), Does.Not.Contain("dropout"));
+        Assert.That(loaded.Forward(x, 3).AsSpan(0, 6).ToArray(), Is.EqualTo(trained.Forward(x, 3).AsSpan(0, 6).ToArray()));
+    }
+
+    [Test]
     public void CopyInto_NamesTheTensorAndBothShapes_WhenTheyDiffer()
     {
         SavedModel model = SavedModel.FromNetwork(TestModels.Network([5, 4, 2]), new Dictionary<string, string>(), null);
