@@ -46,7 +46,10 @@ public sealed class DatasetCacheTests
 
         Assert.That(File.ReadAllBytes(paths["images-idx3-ubyte"]), Is.EqualTo(_images));
         Assert.That(File.ReadAllBytes(paths["labels-idx1-ubyte"]), Is.EqualTo(_labels));
-        Assert.That(Directory.GetFiles(CacheDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "images-idx3-ubyte", "labels-idx1-ubyte" }));
+        Assert.That(Directory.GetFiles(CacheDir).Select(Path.GetFileName), Is.EquivalentTo(new[]
+        {
+            "images-idx3-ubyte", "labels-idx1-ubyte", ".images-idx3-ubyte.verified", ".labels-idx1-ubyte.verified",
+        }));
     }
 
     [Test]
@@ -125,6 +128,35 @@ public sealed class DatasetCacheTests
 
         Assert.That(paths, Has.Count.EqualTo(2));
         source.Verify(s => s.FetchAsync(It.IsAny<DataFile>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task A_file_unchanged_since_its_verification_is_not_hashed_again_but_a_rewritten_one_is()
+    {
+        Directory.CreateDirectory(CacheDir);
+        string images = Path.Combine(CacheDir, "images-idx3-ubyte");
+        File.WriteAllBytes(images, _images);
+        File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
+        var source = new Mock<IDataSource>(MockBehavior.Strict);
+        await Cache(source.Object).EnsureAsync(Manifest);
+        Assert.That(VerificationStamp.Matches(images, IdxFiles.Sha256(_images)), Is.True);
+
+        // Same length and modification time as when verified: trusted without hashing (the stamp is what is read).
+        byte[] flipped = (byte[])_images.Clone();
+        flipped[^1] ^= 0xFF;
+        DateTime verifiedAt = File.GetLastWriteTimeUtc(images);
+        File.WriteAllBytes(images, flipped);
+        File.SetLastWriteTimeUtc(images, verifiedAt);
+        await Cache(source.Object).EnsureAsync(Manifest);
+        Assert.That(File.Exists(images + ".rejected-cache"), Is.False);
+
+        // A write that moves the modification time, as every real write does: hashed, rejected, fetched again.
+        File.SetLastWriteTimeUtc(images, verifiedAt.AddSeconds(1));
+        var calls = new List<string>();
+        await Cache(DeliveringSource("fresh", calls).Object).EnsureAsync(Manifest);
+        Assert.That(calls, Is.EqualTo(new[] { "fresh:images-idx3-ubyte" }));
+        Assert.That(File.ReadAllBytes(images), Is.EqualTo(_images));
+        Assert.That(File.Exists(images + ".rejected-cache"), Is.True);
     }
 
     [Test]
