@@ -34,12 +34,31 @@ public static class MatMul
         GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
     }
 
-    // dY: (n, out) · w: (in, out) · wT: (out, in), unused · dX: (n, in), overwritten
-    /// <summary>The earlier signature, which packed wᵀ into <paramref name="wT"/>; the kernel no longer needs it.</summary>
+    /// <summary>
+    /// Below this many outputs the dot products of <see cref="GemmNT"/> are too short to pay (64 → 10 ran at
+    /// 8–15 GFLOP/s), so <see cref="BackwardInput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int)"/>
+    /// packs wᵀ (at most 15 × in values) and runs the regular tile kernel over it instead.
+    /// </summary>
+    public const int NarrowOutputs = 16;
+
+    // dY: (n, out) · w: (in, out) · wT: (out, in), scratch · dX: (n, in), overwritten
+    /// <summary>
+    /// dX = dY·wᵀ with a scratch for wᵀ: when out &lt; <see cref="NarrowOutputs"/> wᵀ is packed into
+    /// <paramref name="wT"/> and multiplied with the 4 × 64 tile kernel (k = out, so the tile's rows are short and
+    /// its columns wide); otherwise the scratch is left alone and <see cref="GemmNT"/> reads w in place.
+    /// </summary>
     public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
     {
         Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
-        BackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+        if (outFeatures >= NarrowOutputs)
+        {
+            BackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+            return;
+        }
+
+        CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
+        Transpose(w, wT, inFeatures, outFeatures);
+        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
     }
 
     // Part `part` of `parts` of Forward: whole 64-column tiles when out allows, else groups of 4 rows.
@@ -72,6 +91,17 @@ public static class MatMul
         CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
         (int start, int end) = Partition.Range(inFeatures, part, parts, 4);
         GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, start, end);
+    }
+
+    // Part `part` of `parts` of the narrow BackwardInput over an already packed wT: (out, in); groups of 4 rows of dX.
+    internal static void BackwardInputPackedPart(ReadOnlySpan<float> dY, ReadOnlySpan<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures, int part, int parts)
+    {
+        CheckDimensions(n, inFeatures, outFeatures);
+        Guard.Holds(dY.Length, n, outFeatures, nameof(dY));
+        Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
+        Guard.Holds(dX.Length, n, inFeatures, nameof(dX));
+        (int start, int end) = Partition.Range(n, part, parts, 4);
+        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, start, end, 0, inFeatures);
     }
 
     // a: (rows, columns) · aT: (columns, rows), overwritten

@@ -9,6 +9,7 @@ public sealed class Dense : ILayer
 {
     private readonly float[] _y;
     private readonly float[] _dX;
+    private readonly float[] _wT;
     private readonly ComputeTeam _team;
     private readonly Action<int> _forwardPart;
     private readonly Action<int> _backwardWeightsPart;
@@ -34,6 +35,7 @@ public sealed class Dense : ILayer
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
         _dX = new float[capacity * inputSize];
+        _wT = outputSize < MatMul.NarrowOutputs ? new float[outputSize * inputSize] : [];
         _team = team ?? ComputeTeam.Single;
         _forwardPart = ForwardPart;
         _backwardWeightsPart = BackwardWeightsPart;
@@ -105,6 +107,12 @@ public sealed class Dense : ILayer
             return null;
         }
 
+        if (_wT.Length > 0)
+        {
+            // Narrow layer (e.g. 64 → 10): pack wᵀ once per step so the tile kernel can run over it.
+            MatMul.Transpose(Weight.Value, _wT, InputSize, OutputSize);
+        }
+
         _team.Run(_backwardInputPart, _parts);
         return _dX;
     }
@@ -119,8 +127,17 @@ public sealed class Dense : ILayer
     private void BackwardWeightsPart(int part) =>
         MatMul.BackwardWeightsPart(_x.Span.Slice(0, _n * InputSize), _dY.AsSpan(0, _n * OutputSize), Weight.Gradient, _n, InputSize, OutputSize, part, _parts);
 
-    private void BackwardInputPart(int part) =>
-        MatMul.BackwardInputPart(_dY.AsSpan(0, _n * OutputSize), Weight.Value, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
+    private void BackwardInputPart(int part)
+    {
+        if (_wT.Length > 0)
+        {
+            MatMul.BackwardInputPackedPart(_dY.AsSpan(0, _n * OutputSize), _wT, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
+        }
+        else
+        {
+            MatMul.BackwardInputPart(_dY.AsSpan(0, _n * OutputSize), Weight.Value, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
+        }
+    }
 
     private void CheckRows(int n)
     {

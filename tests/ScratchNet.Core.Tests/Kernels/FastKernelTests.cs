@@ -117,6 +117,33 @@ public class FastKernelTests
         }
     }
 
+    [TestCase(1, 64, 10)]
+    [TestCase(33, 64, 10)]
+    [TestCase(130, 17, 3)]
+    [TestCase(64, 130, 15)]
+    public void NarrowBackwardInput_MatchesNaive_AndItsRowPartsAreBitIdenticalToTheWholeCall(int n, int inF, int outF)
+    {
+        float[] dY = TestData.Uniform(n * outF, 51);
+        float[] w = TestData.Uniform(inF * outF, 52);
+        var expected = new float[n * inF];
+        var dX = new float[n * inF];
+        var wT = new float[outF * inF];
+        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
+        MatMul.BackwardInput(dY, w, wT, dX, n, inF, outF);
+        TestData.AssertClose(dX, expected, 1e-4, 1e-4, "dX");
+
+        foreach (int parts in new[] { 2, 3, 4 })
+        {
+            var dXParts = new float[dX.Length];
+            for (int part = 0; part < parts; part++)
+            {
+                MatMul.BackwardInputPackedPart(dY, wT, dXParts, n, inF, outF, part, parts);
+            }
+
+            Assert.That(dXParts, Is.EqualTo(dX), $"dX, {parts} parts");
+        }
+    }
+
     [TestCase(10, 1, 4)]
     [TestCase(130, 2, 64)]
     [TestCase(7, 3, 4)]
