@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -8,6 +9,7 @@ public static class Bias
 {
     // dY: (n, out) · dB: (out), overwritten
     /// <remarks>dB[j] = Σi dY[i,j]</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Backward(ReadOnlySpan<float> dY, Span<float> dB, int n, int outFeatures)
     {
         CheckBackward(dY, dB, n, outFeatures);

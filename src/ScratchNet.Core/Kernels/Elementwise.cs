@@ -27,6 +27,7 @@ public interface IBinaryOperator
 public static class Elementwise
 {
     // x: (len) · destination: (len), may alias x
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Map<TOp>(ReadOnlySpan<float> x, Span<float> destination)
         where TOp : struct, IUnaryOperator
     {
@@ -49,6 +50,7 @@ public static class Elementwise
     }
 
     // x: (len) · y: (len) · destination: (len), may alias x or y
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Map<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
         where TOp : struct, IBinaryOperator
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ScratchNet.Core.Kernels;
 
 /// <summary>
@@ -105,6 +106,7 @@ public static class MatMul
     }
 
     // a: (rows, columns) · aT: (columns, rows), overwritten
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Transpose(ReadOnlySpan<float> a, Span<float> aT, int rows, int columns)
     {
         Guard.Dimensions(rows, columns, nameof(rows), nameof(columns));

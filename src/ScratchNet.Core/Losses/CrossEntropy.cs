@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ScratchNet.Core.Losses;
 
 /// <summary>Categorical cross-entropy on probabilities.</summary>
@@ -9,6 +10,7 @@ public static class CrossEntropy
     // probabilities: (n, classes) · targets: (n, classes) one-hot or soft
     /// <remarks>L = −(1/n) Σi Σj y[i,j]·log(clip(p[i,j], eps, 1 − eps)); accumulated in double.</remarks>
     /// <returns>The mean loss over the n rows (0 when n is 0).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static float Forward(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, int n, int classes, float epsilon = DefaultEpsilon)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);

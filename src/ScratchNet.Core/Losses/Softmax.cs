@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ScratchNet.Core.Losses;
 
 /// <summary>Row-wise softmax.</summary>
@@ -5,6 +6,7 @@ public static class Softmax
 {
     // logits: (n, classes) · probabilities: (n, classes), overwritten; may alias logits
     /// <remarks>p[i,j] = e^(z[i,j] − max_j z[i,j]) / Σj e^(z[i,j] − max_j z[i,j])</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Forward(ReadOnlySpan<float> logits, Span<float> probabilities, int n, int classes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ScratchNet.Core.Losses;
 
 /// <summary>Softmax and cross-entropy as one head, so the backward pass is the fused (P − Y) / n.</summary>
@@ -17,6 +18,7 @@ public static class SoftmaxCrossEntropy
     /// and cannot blow up where p is tiny. This is exact for targets whose rows sum to 1; the eps clip in
     /// the forward loss is not differentiated, as in the reference.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Backward(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, Span<float> dLogits, int n, int classes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
@@ -38,6 +39,7 @@ public sealed class Sgd : OptimizerBase
 
     public float WeightDecay { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     protected override void Update(Parameter parameter)
     {
         if (Momentum == 0f && WeightDecay == 0f)
