@@ -14,7 +14,7 @@ public static class ExitCodes
     /// <summary>No source could deliver the dataset; the message lists what was tried and how to place the files by hand.</summary>
     public const int DataUnavailable = 3;
 
-    /// <summary>A data file is malformed (wrong magic, truncated, dimensions that disagree with its length).</summary>
+    /// <summary>A data file or checkpoint is malformed (wrong magic, truncated, dimensions that disagree with its length, a bad checksum).</summary>
     public const int InvalidData = 4;
 
     /// <summary>A model file is missing, damaged, of another format or version, or does not fit the network or the data.</summary>
