@@ -36,6 +36,32 @@ public class FastKernelTests
         TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
     }
 
+    // k ≥ 256 takes the 8 × 32 tiles (the first layer's k = 784); each row must come out exactly as it does
+    // when computed alone (one row never fills a tall tile), so the tile shape cannot change any result.
+    [TestCase(8, 784, 128)]
+    [TestCase(19, 300, 70)]
+    [TestCase(17, 257, 33)]
+    [TestCase(9, 256, 10)]
+    [TestCase(32, 784, 130)]
+    public void Forward_WithLongK_MatchesNaive_AndEachRowEqualsThatRowComputedAlone(int n, int inF, int outF)
+    {
+        float[] x = TestData.Uniform(n * inF, 61);
+        float[] w = TestData.Uniform(inF * outF, 62);
+        float[] b = TestData.Uniform(outF, 63);
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        MatMulNaive.Forward(x, w, b, expected, n, inF, outF);
+        MatMul.Forward(x, w, b, actual, n, inF, outF);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
+
+        var single = new float[outF];
+        for (int row = 0; row < n; row++)
+        {
+            MatMul.Forward(x.AsSpan(row * inF, inF), w, b, single, 1, inF, outF);
+            Assert.That(actual.AsSpan(row * outF, outF).ToArray(), Is.EqualTo(single), $"row {row}");
+        }
+    }
+
     [TestCaseSource(nameof(RandomShapes))]
     public void BackwardWeights_MatchesNaive_OnRandomShapes(int[] shape)
     {
