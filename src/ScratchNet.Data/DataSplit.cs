@@ -168,6 +168,34 @@ public sealed class DataSplit
     }
 
     /// <summary>
+    /// Starts loading the given rows (features and targets) into the cache without waiting for them; call it one
+    /// batch ahead of <see cref="GatherFeatures"/>. Row indices out of range are ignored: this is only a hint.
+    /// </summary>
+    public void Prefetch(ReadOnlySpan<int> rows)
+    {
+        int f = FeatureCount;
+        float[]? features = _features;
+        foreach (int row in rows)
+        {
+            if ((uint)row >= (uint)Count)
+            {
+                continue;
+            }
+
+            if (_pixels is { } pixels)
+            {
+                CachePrefetch.Lines(pixels.Row(row));
+            }
+            else if (features is not null)
+            {
+                CachePrefetch.Lines<float>(features.AsSpan(row * f, f));
+            }
+
+            CachePrefetch.Lines<float>(Targets.AsSpan(row * ClassCount, ClassCount));
+        }
+    }
+
+    /// <summary>
     /// Rows <paramref name="startRow"/> … as float32 without a copy where the floats already exist; otherwise
     /// converted into <paramref name="buffer"/>, which the result then points into (valid until the buffer is reused).
     /// </summary>

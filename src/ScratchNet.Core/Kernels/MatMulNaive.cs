@@ -66,6 +66,18 @@ public static class MatMulNaive
         }
     }
 
+    // a: (rows, columns) · aT: (columns, rows), overwritten
+    public static void Transpose(ReadOnlySpan<float> a, Span<float> aT, int rows, int columns)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                aT[(c * rows) + r] = a[(r * columns) + c];
+            }
+        }
+    }
+
     // dY: (n, out) · dB: (out), overwritten
     /// <remarks>dB[j] = Σi dY[i,j]</remarks>
     public static void BiasBackward(ReadOnlySpan<float> dY, Span<float> dB, int n, int outFeatures)

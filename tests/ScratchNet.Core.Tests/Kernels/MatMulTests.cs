@@ -115,6 +115,24 @@ public class MatMulTests
     }
 
     [TestCase(1, 1)]
+    [TestCase(16, 16)]
+    [TestCase(128, 64)]
+    [TestCase(64, 10)]
+    [TestCase(784, 128)]
+    [TestCase(17, 33)]
+    [TestCase(33, 47)]
+    [TestCase(5, 100)]
+    public void Transpose_MatchesNaive_ForBlockAndEdgeShapes(int rows, int columns)
+    {
+        float[] a = TestData.Uniform(rows * columns, 16);
+        var expected = new float[rows * columns];
+        float[] actual = TestData.Uniform(rows * columns, 17);
+        MatMulNaive.Transpose(a, expected, rows, columns);
+        MatMul.Transpose(a, actual, rows, columns);
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    [TestCase(1, 1)]
     [TestCase(32, 128)]
     [TestCase(7, 33)]
     public void BiasBackward_MatchesNaive(int n, int outF)
