@@ -71,6 +71,21 @@ public sealed class DataSplitTests
     }
 
     [Test]
+    public void Prefetch_IgnoresRowsOutOfRange_AndChangesNoData()
+    {
+        (DataSplit pixels, DataSplit floats) = Pair(40);
+        float[] before = (float[])floats.Features.Clone();
+        int[] rows = [0, 39, -1, 40, int.MaxValue, 17];
+
+        Assert.DoesNotThrow(() => pixels.Prefetch(rows));
+        Assert.DoesNotThrow(() => floats.Prefetch(rows));
+        Assert.DoesNotThrow(() => floats.Prefetch([]));
+
+        Assert.That(floats.Features, Is.EqualTo(before));
+        Assert.That(pixels.Features, Is.EqualTo(before));
+    }
+
+    [Test]
     public void GatherFeatures_WritesTheRowsInTheGivenOrder()
     {
         (DataSplit pixels, DataSplit floats) = Pair(40);

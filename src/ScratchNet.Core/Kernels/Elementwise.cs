@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -78,6 +79,7 @@ public static class Elementwise
     public static void AddInPlace(ReadOnlySpan<float> x, Span<float> destination) => Map<Add>(destination, x, destination);
 
     /// <summary>destination[i] += alpha · x[i] (BLAS axpy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void MultiplyAddInPlace(ReadOnlySpan<float> x, float alpha, Span<float> destination)
     {
         Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
@@ -90,6 +92,15 @@ public static class Elementwise
             for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
             {
                 Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref xRef, (nuint)i), Vector512.LoadUnsafe(ref dRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            // The SGD step on AVX2 and ARM64: the same fma per element, so the same bits.
+            var a = new Vector<float>(alpha);
+            for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+            {
+                Vector.FusedMultiplyAdd(a, Vector.LoadUnsafe(ref xRef, (nuint)i), Vector.LoadUnsafe(ref dRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
             }
         }
 

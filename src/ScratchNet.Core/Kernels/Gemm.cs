@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -45,7 +46,15 @@ internal static class Gemm
         bool hasBias = !bias.IsEmpty;
         if (!Vector512.IsHardwareAccelerated)
         {
-            Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+            if (Vector.IsHardwareAccelerated)
+            {
+                GemmVector.Run(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+            }
+            else
+            {
+                Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+            }
+
             return;
         }
 
@@ -365,8 +374,8 @@ internal static class Gemm
         }
     }
 
-    /// <summary>The fallback for machines without Vector512: the same fma chain per element, without bounds checks.</summary>
-    private static void Scalar(
+    /// <summary>The fallback for machines without any vector unit, and GemmVector's edge columns: the same fma chain per element, without bounds checks.</summary>
+    internal static void Scalar(
         ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
         ref float cRef, int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
