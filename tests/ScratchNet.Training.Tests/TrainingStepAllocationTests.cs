@@ -1,0 +1,80 @@
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+using ScratchNet.Core.Random;
+using ScratchNet.Data;
+using ScratchNet.Training.Optimizers;
+
+namespace ScratchNet.Training.Tests;
+
+/// <summary>
+/// The "a training step allocates 0 bytes", as a regression test: byte counts, unlike times, do not
+/// depend on how busy the machine is. The step is the trainer's: gather, forward, softmax + cross-entropy,
+/// backward, SGD, on the reference network.
+/// </summary>
+public class TrainingStepAllocationTests
+{
+    private const int Features = 784;
+    private const int Classes = 10;
+
+    [TestCase(32, 1)]
+    [TestCase(128, 1)]
+    [TestCase(32, 2)]
+    public void ATrainingStep_AllocatesNothing_OnceWarm(int batch, int threads)
+    {
+        using var team = threads > 1 ? new ComputeTeam(threads) : null;
+        Sequential network = Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team);
+        var optimizer = new Sgd(0.003f, momentum: 0.9f);
+        IReadOnlyList<Parameter> parameters = network.Parameters;
+        var rng = new Xoshiro256(5);
+        int rows = 4 * batch;
+        var pixels = new byte[rows * Features];
+        var labels = new byte[rows];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)rng.NextInt(256);
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            labels[i] = (byte)rng.NextInt(Classes);
+        }
+
+        var sampler = new MinibatchSampler(DataSplit.FromPixels(pixels, labels, Features, Classes), batch, new Xoshiro256(6));
+        var x = new float[batch * Features];
+        var y = new float[batch * Classes];
+        var batchLabels = new byte[batch];
+        var probabilities = new float[batch * Classes];
+        var dLogits = new float[batch * Classes];
+
+        void Epoch()
+        {
+            sampler.BeginEpoch();
+            for (int b = 0; b < sampler.BatchCount; b++)
+            {
+                int n = sampler.Fill(b, x, y, batchLabels);
+                float[] logits = network.Forward(x, n);
+                SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * Classes), y.AsSpan(0, n * Classes), probabilities.AsSpan(0, n * Classes), n, Classes);
+                SoftmaxCrossEntropy.Backward(probabilities.AsSpan(0, n * Classes), y.AsSpan(0, n * Classes), dLogits.AsSpan(0, n * Classes), n, Classes);
+                network.Backward(dLogits, n);
+                optimizer.Step(parameters);
+            }
+        }
+
+        // Warm: the momentum buffers are created on the first step, and the JIT settles.
+        for (int e = 0; e < 25; e++)
+        {
+            Epoch();
+        }
+
+        // This thread's count: the whole process's would include whatever the test runner allocates meanwhile.
+        // With two threads the worker runs kernel parts only; the caller does everything that could allocate.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int e = 0; e < 25; e++)
+        {
+            Epoch();
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, "bytes allocated by 100 training steps");
+    }
+}
