@@ -20,6 +20,8 @@ public sealed class Relu : IActivation
         public static float Invoke(float x) => x > 0f ? x : 0f;
 
         public static Vector512<float> Invoke(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
+
+        public static Vector256<float> Invoke(Vector256<float> x) => Vector256.Max(x, Vector256<float>.Zero);
     }
 
     private readonly struct BackwardOp : IBinaryOperator
@@ -28,6 +30,9 @@ public sealed class Relu : IActivation
 
         public static Vector512<float> Invoke(Vector512<float> y, Vector512<float> dY) =>
             Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), dY, Vector512<float>.Zero);
+
+        public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> dY) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), dY, Vector256<float>.Zero);
     }
 
     private readonly struct DerivativeOp : IUnaryOperator
@@ -36,5 +41,8 @@ public sealed class Relu : IActivation
 
         public static Vector512<float> Invoke(Vector512<float> x) =>
             Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero);
+
+        public static Vector256<float> Invoke(Vector256<float> x) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256<float>.One, Vector256<float>.Zero);
     }
 }

@@ -24,6 +24,8 @@ public sealed class Sigmoid : IActivation
         public static float Invoke(float x) => 1f / (1f + MathF.Exp(-x));
 
         public static Vector512<float> Invoke(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
+
+        public static Vector256<float> Invoke(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
     }
 
     private readonly struct BackwardOp : IBinaryOperator
@@ -31,6 +33,8 @@ public sealed class Sigmoid : IActivation
         public static float Invoke(float y, float dY) => dY * y * (1f - y);
 
         public static Vector512<float> Invoke(Vector512<float> y, Vector512<float> dY) => dY * y * (Vector512<float>.One - y);
+
+        public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> dY) => dY * y * (Vector256<float>.One - y);
     }
 
     private readonly struct SlopeFromOutput : IUnaryOperator
@@ -38,5 +42,7 @@ public sealed class Sigmoid : IActivation
         public static float Invoke(float y) => y * (1f - y);
 
         public static Vector512<float> Invoke(Vector512<float> y) => y * (Vector512<float>.One - y);
+
+        public static Vector256<float> Invoke(Vector256<float> y) => y * (Vector256<float>.One - y);
     }
 }

@@ -26,6 +26,9 @@ public sealed class Tanh : IActivation
         // overflow into NaN the way (e^x − e^−x)/(e^x + e^−x) does. Absolute error stays below 1e-6.
         public static Vector512<float> Invoke(Vector512<float> x) =>
             Vector512<float>.One - (Vector512.Create(2f) / (Vector512.Exp(x + x) + Vector512<float>.One));
+
+        public static Vector256<float> Invoke(Vector256<float> x) =>
+            Vector256<float>.One - (Vector256.Create(2f) / (Vector256.Exp(x + x) + Vector256<float>.One));
     }
 
     private readonly struct BackwardOp : IBinaryOperator
@@ -33,6 +36,8 @@ public sealed class Tanh : IActivation
         public static float Invoke(float y, float dY) => dY * (1f - (y * y));
 
         public static Vector512<float> Invoke(Vector512<float> y, Vector512<float> dY) => dY * (Vector512<float>.One - (y * y));
+
+        public static Vector256<float> Invoke(Vector256<float> y, Vector256<float> dY) => dY * (Vector256<float>.One - (y * y));
     }
 
     private readonly struct SlopeFromOutput : IUnaryOperator
@@ -40,5 +45,7 @@ public sealed class Tanh : IActivation
         public static float Invoke(float y) => 1f - (y * y);
 
         public static Vector512<float> Invoke(Vector512<float> y) => Vector512<float>.One - (y * y);
+
+        public static Vector256<float> Invoke(Vector256<float> y) => Vector256<float>.One - (y * y);
     }
 }

@@ -5,25 +5,31 @@ using System.Runtime.Intrinsics;
 
 namespace ScratchNet.Core.Kernels;
 
-/// <summary>An operation on one element, given both as a Vector512 lane-wise form and a scalar form.</summary>
+/// <summary>An operation on one element, given as Vector512 and Vector256 lane-wise forms and a scalar form.</summary>
 public interface IUnaryOperator
 {
     static abstract float Invoke(float x);
 
     static abstract Vector512<float> Invoke(Vector512<float> x);
+
+    /// <summary>For machines without AVX-512 (AVX2); the same arithmetic per lane as the Vector512 form.</summary>
+    static abstract Vector256<float> Invoke(Vector256<float> x);
 }
 
-/// <summary>An operation on two elements, as a Vector512 lane-wise form and a scalar form.</summary>
+/// <summary>An operation on two elements, as Vector512 and Vector256 lane-wise forms and a scalar form.</summary>
 public interface IBinaryOperator
 {
     static abstract float Invoke(float x, float y);
 
     static abstract Vector512<float> Invoke(Vector512<float> x, Vector512<float> y);
+
+    /// <summary>For machines without AVX-512 (AVX2); the same arithmetic per lane as the Vector512 form.</summary>
+    static abstract Vector256<float> Invoke(Vector256<float> x, Vector256<float> y);
 }
 
 /// <summary>
-/// Runs an operator over spans: Vector512 over the body, scalar over the tail (or everywhere when
-/// Vector512 is not accelerated). Operators are structs, so each call is specialised and inlined by the JIT.
+/// Runs an operator over spans: Vector512 over the body (Vector256 where AVX-512 is missing), scalar over
+/// the tail (or everywhere when neither is accelerated). Operators are structs, so each call is specialised and inlined by the JIT.
 /// </summary>
 public static class Elementwise
 {
@@ -41,6 +47,13 @@ public static class Elementwise
             for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
             {
                 TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+            {
+                TOp.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
             }
         }
 
@@ -66,6 +79,13 @@ public static class Elementwise
             for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
             {
                 TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i), Vector512.LoadUnsafe(ref yRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+            {
+                TOp.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i), Vector256.LoadUnsafe(ref yRef, (nuint)i)).StoreUnsafe(ref dRef, (nuint)i);
             }
         }
 
@@ -115,5 +135,7 @@ public static class Elementwise
         public static float Invoke(float x, float y) => x + y;
 
         public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y) => x + y;
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y) => x + y;
     }
 }

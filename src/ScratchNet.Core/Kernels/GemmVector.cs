@@ -9,8 +9,9 @@ namespace ScratchNet.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// The tile is 4 rows × 3 vectors: 12 accumulators, 3 rows of B and a broadcast fill the 16 vector registers
-/// AVX2 has (4 × 4 spilled there and ran at half the speed). Columns past the last whole
-/// vector go through <see cref="Gemm.Scalar"/>. Every element is still the chain c = fma(a[p], b[p], c) from
+/// AVX2 has. Whole vectors left over take 4 × 1 tiles; a last partial vector is computed as a whole one
+/// overlapping its neighbour; only products narrower than one vector go through <see cref="Gemm.Scalar"/>.
+/// Every element is still the chain c = fma(a[p], b[p], c) from
 /// the bias or 0, so this path gives the same bits as the Vector512 and scalar ones.
 /// </remarks>
 internal static class GemmVector
@@ -28,6 +29,11 @@ internal static class GemmVector
         int tile = ColumnVectors * width;
         int tileEnd = columnStart + ((columnEnd - columnStart) / tile * tile);
         int vectorEnd = columnStart + ((columnEnd - columnStart) / width * width);
+
+        // Columns past the last whole vector (the 10 logits: 8 + 2) get one more vector that ends at columnEnd and
+        // overlaps the one before. The overlapped columns are computed twice by the same fma chain, so they are
+        // stored twice with the same bits; single scalar chains, which wait on each fma's latency, ran 5x slower.
+        bool overlap = vectorEnd < columnEnd && columnEnd - columnStart >= width;
         int i = rowStart;
         for (; i + RowTile <= rowEnd; i += RowTile)
         {
@@ -36,12 +42,14 @@ internal static class GemmVector
                 Tile4x3(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
             }
 
-            for (int r = i; r < i + RowTile; r++)
+            for (int j = tileEnd; j < vectorEnd; j += width)
             {
-                for (int j = tileEnd; j < vectorEnd; j += width)
-                {
-                    Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, r, j);
-                }
+                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
+            }
+
+            if (overlap)
+            {
+                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, columnEnd - width);
             }
         }
 
@@ -51,9 +59,14 @@ internal static class GemmVector
             {
                 Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
             }
+
+            if (overlap)
+            {
+                Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, columnEnd - width);
+            }
         }
 
-        if (vectorEnd < columnEnd)
+        if (vectorEnd < columnEnd && !overlap)
         {
             Gemm.Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, vectorEnd, columnEnd);
         }
@@ -112,7 +125,39 @@ internal static class GemmVector
         StoreRow(c30, c31, c32, ref Unsafe.Add(ref cRow, 3 * n), w);
     }
 
-    // 1 row × 1 vector of C at (i, j): the columns between the last whole tile and the last whole vector
+    // 4 rows × 1 vector of C at (i, j): whole vectors left after the 4 × 3 tiles. Four accumulator chains
+    // instead of one per row: a single chain waits on each fma's latency.
+    private static void Tile4x1(
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float cRef, int k, int n, int i, int j)
+    {
+        Vector<float> c0 = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)j) : Vector<float>.Zero;
+        Vector<float> c1 = c0, c2 = c0, c3 = c0;
+        ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
+        ref float a1 = ref Unsafe.Add(ref a0, aRowStride);
+        ref float a2 = ref Unsafe.Add(ref a1, aRowStride);
+        ref float a3 = ref Unsafe.Add(ref a2, aRowStride);
+        ref float bRow = ref Unsafe.Add(ref bRef, j);
+        nint aOffset = 0;
+        for (int p = 0; p < k; p++)
+        {
+            Vector<float> v = Vector.LoadUnsafe(ref bRow);
+            c0 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref a0, aOffset)), v, c0);
+            c1 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref a1, aOffset)), v, c1);
+            c2 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref a2, aOffset)), v, c2);
+            c3 = Vector.FusedMultiplyAdd(new Vector<float>(Unsafe.Add(ref a3, aOffset)), v, c3);
+            aOffset += aColumnStride;
+            bRow = ref Unsafe.Add(ref bRow, n);
+        }
+
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        c0.StoreUnsafe(ref cRow);
+        c1.StoreUnsafe(ref Unsafe.Add(ref cRow, n));
+        c2.StoreUnsafe(ref Unsafe.Add(ref cRow, 2 * n));
+        c3.StoreUnsafe(ref Unsafe.Add(ref cRow, 3 * n));
+    }
+
+    // 1 row × 1 vector of C at (i, j): whole vectors in the rows left after the groups of 4
     private static void Tile1x1(
         ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
         ref float cRef, int k, int n, int i, int j)
