@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 namespace ScratchNet.Core.Kernels;
 
 /// <summary>
@@ -44,16 +45,22 @@ public static class MatMul
     /// </summary>
     public const int NarrowOutputs = 128;
 
+    /// <summary>
+    /// True when the input gradient of a layer with <paramref name="outFeatures"/> outputs packs wᵀ: below
+    /// <see cref="NarrowOutputs"/>, or always without AVX-512, where <see cref="GemmNT"/> has only its scalar loop.
+    /// </summary>
+    public static bool PacksTranspose(int outFeatures) => outFeatures < NarrowOutputs || !Avx512F.IsSupported;
+
     // dY: (n, out) · w: (in, out) · wT: (out, in), scratch · dX: (n, in), overwritten
     /// <summary>
-    /// dX = dY·wᵀ with a scratch for wᵀ: when out &lt; <see cref="NarrowOutputs"/> wᵀ is packed into
+    /// dX = dY·wᵀ with a scratch for wᵀ: when <see cref="PacksTranspose"/> says so, wᵀ is packed into
     /// <paramref name="wT"/> and multiplied with the 4 × 64 tile kernel (k = out, so the tile's rows are short and
     /// its columns wide); otherwise the scratch is left alone and <see cref="GemmNT"/> reads w in place.
     /// </summary>
     public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
     {
         Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
-        if (outFeatures >= NarrowOutputs)
+        if (!PacksTranspose(outFeatures))
         {
             BackwardInput(dY, w, dX, n, inFeatures, outFeatures);
             return;

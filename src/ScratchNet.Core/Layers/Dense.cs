@@ -35,7 +35,7 @@ public sealed class Dense : ILayer
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
         _dX = new float[capacity * inputSize];
-        _wT = outputSize < MatMul.NarrowOutputs ? new float[outputSize * inputSize] : [];
+        _wT = MatMul.PacksTranspose(outputSize) ? new float[outputSize * inputSize] : [];
         _team = team ?? ComputeTeam.Single;
         _forwardPart = ForwardPart;
         _backwardWeightsPart = BackwardWeightsPart;
@@ -109,7 +109,7 @@ public sealed class Dense : ILayer
 
         if (_wT.Length > 0)
         {
-            // Narrow layer (e.g. 64 → 10): pack wᵀ once per step so the tile kernel can run over it.
+            // Narrow layer (128 → 64, 64 → 10), or no AVX-512: pack wᵀ once per step so the tile kernel can run over it.
             MatMul.Transpose(Weight.Value, _wT, InputSize, OutputSize);
         }
 
