@@ -39,7 +39,8 @@ public sealed class CheckpointKillTests
             bool resume = checkpoints.Latest() is not null;
             resumed += resume ? 1 : 0;
             string[] round = resume ? [.. args, "--resume"] : args;
-            int temporariesBefore = Temporaries(folder);
+            // By name, not by count: each save deletes the temporaries earlier kills left (their processes are gone).
+            HashSet<string> temporariesBefore = Temporaries(folder);
             using (var child = Process.Start(HostProcess.StartInfo(round, dir.Path))!)
             {
                 _ = child.StandardOutput.ReadToEndAsync();
@@ -53,7 +54,7 @@ public sealed class CheckpointKillTests
                 else
                 {
                     // The moment a checkpoint is being written: wait for a temporary file, then (maybe) a little more.
-                    while (Temporaries(folder) <= temporariesBefore && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+                    while (!Temporaries(folder).Except(temporariesBefore).Any() && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
                     {
                         Thread.Yield();
                     }
@@ -66,7 +67,7 @@ public sealed class CheckpointKillTests
                 child.WaitForExit();
             }
 
-            if (Temporaries(folder) > temporariesBefore)
+            if (Temporaries(folder).Except(temporariesBefore).Any())
             {
                 midWrite++;
             }
@@ -80,18 +81,27 @@ public sealed class CheckpointKillTests
             Assert.That(checkpoints.ResumePoints().Select(Path.GetFileName), Has.All.Match(@"^ckpt-e\d{4}-b\d{6}\.ckpt$"), $"after kill {kill + 1}, a temporary file passes for a resume point");
         }
 
-        TestContext.Out.WriteLine($"{Kills} kills in {clock.Elapsed.TotalSeconds:F1} s; {resumed} rounds resumed; {midWrite} left a temporary checkpoint behind (killed mid-write); newest {Path.GetFileName(checkpoints.Latest())}; {Temporaries(folder)} temporary files in the folder");
+        TestContext.Out.WriteLine($"{Kills} kills in {clock.Elapsed.TotalSeconds:F1} s; {resumed} rounds resumed; {midWrite} left a temporary checkpoint behind (killed mid-write); newest {Path.GetFileName(checkpoints.Latest())}; {Temporaries(folder).Count} temporary files in the folder");
         Assert.That(midWrite, Is.GreaterThan(0), "no kill landed during a checkpoint write, so the loop tested nothing");
         Assert.That(resumed, Is.GreaterThan(Kills / 2), "most rounds must continue an interrupted run");
 
-        // An undisturbed resume continues from the newest checkpoint and writes the next one.
+        // An undisturbed resume continues from the newest checkpoint and writes the next one, and that save
+        // deletes the temporaries the killed writers left.
         string newest = checkpoints.Latest()!;
+        HashSet<string> abandoned = Temporaries(folder);
         using (var child = Process.Start(HostProcess.StartInfo([.. args, "--resume"], dir.Path))!)
         {
             Task<string> stdout = child.StandardOutput.ReadToEndAsync();
             Task<string> stderr = child.StandardError.ReadToEndAsync();
             var waited = Stopwatch.StartNew();
             while (string.CompareOrdinal(checkpoints.Latest(), newest) <= 0 && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(10);
+            }
+
+            // One save more: the save that renamed `next` into place deletes the abandoned temporaries just after.
+            string? next = checkpoints.Latest();
+            while (string.CompareOrdinal(checkpoints.Latest(), next) <= 0 && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
             {
                 Thread.Sleep(10);
             }
@@ -104,7 +114,9 @@ public sealed class CheckpointKillTests
             Assert.That(output, Does.Contain($"Resuming {newest}"));
             Assert.That(string.CompareOrdinal(checkpoints.Latest(), newest), Is.GreaterThan(0), $"no checkpoint after {Path.GetFileName(newest)} within a minute of resuming: {output}");
         }
+
+        Assert.That(Temporaries(folder).Intersect(abandoned), Is.Empty, "temporaries of killed writers left after the next save");
     }
 
-    private static int Temporaries(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.tmp").Length : 0;
+    private static HashSet<string> Temporaries(string folder) => Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.tmp")] : [];
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace ScratchNet.Training.Checkpoints;
@@ -5,7 +6,8 @@ namespace ScratchNet.Training.Checkpoints;
 /// <summary>
 /// The files of one checkpoint folder: resume points named <c>ckpt-e0004-b000000.ckpt</c> (the epoch
 /// and batch they continue at; written periodically and on Ctrl+C, the newest <see cref="KeepLast"/> kept)
-/// and <c>best.ckpt</c>. Every file is written atomically.
+/// and <c>best.ckpt</c>. Every file is written atomically, through <c>NAME.PID.tmp</c>; a process killed while
+/// writing leaves that temporary behind, and the next save here deletes it once its process is gone.
 /// </summary>
 public sealed class CheckpointDirectory
 {
@@ -38,13 +40,76 @@ public sealed class CheckpointDirectory
             File.Delete(old);
         }
 
+        DeleteAbandonedTemporaries();
         return file;
     }
 
     public string SaveBest(Checkpoint checkpoint)
     {
         CheckpointFile.Save(BestPath, checkpoint);
+        DeleteAbandonedTemporaries();
         return BestPath;
+    }
+
+    /// <summary>
+    /// Deletes <c>*.ckpt.PID.tmp</c> files whose writing process no longer runs. A temporary of a live process
+    /// (this one, or another run writing here) is left alone: it may be in the middle of a save.
+    /// </summary>
+    /// <returns>The files deleted.</returns>
+    public IReadOnlyList<string> DeleteAbandonedTemporaries()
+    {
+        var deleted = new List<string>();
+        if (!Directory.Exists(Path))
+        {
+            return deleted;
+        }
+
+        foreach (string temporary in Directory.EnumerateFiles(Path, "*.ckpt.*.tmp"))
+        {
+            // NAME.ckpt.PID.tmp: the PID is the second extension from the end.
+            string pidText = System.IO.Path.GetExtension(System.IO.Path.GetFileNameWithoutExtension(temporary)).TrimStart('.');
+            if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(temporary);
+                deleted.Add(temporary);
+            }
+            catch (IOException)
+            {
+                // Another process cleaning up at the same moment, or the file is locked: leave it for the next save.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return deleted;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The newest resume point, or null when there is none.</summary>

@@ -108,6 +108,31 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void Directory_DeletesTheTemporariesOfDeadWriters_AndKeepsThoseOfLiveOnes_WhenItSaves()
+    {
+        // A PID that has just exited: what a writer killed mid-save leaves behind.
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        finished.WaitForExit();
+        int deadPid = finished.Id;
+        string dead = Path.Combine(_dir, $"ckpt-e0002-b000000.ckpt.{deadPid}.tmp");
+        string deadBest = Path.Combine(_dir, $"best.ckpt.{deadPid}.tmp");
+        string live = Path.Combine(_dir, $"ckpt-e0003-b000000.ckpt.{Environment.ProcessId}.tmp");
+        string unrelated = Path.Combine(_dir, "notes.tmp");
+        foreach (string file in new[] { dead, deadBest, live, unrelated })
+        {
+            File.WriteAllText(file, "partial");
+        }
+
+        new CheckpointDirectory(_dir, keepLast: 2).SaveResumePoint(Sample(4, 0));
+
+        Assert.That(File.Exists(dead), Is.False, "a dead writer's resume-point temporary");
+        Assert.That(File.Exists(deadBest), Is.False, "a dead writer's best.ckpt temporary");
+        Assert.That(File.Exists(live), Is.True, "a live writer's temporary may be mid-save");
+        Assert.That(File.Exists(unrelated), Is.True, "files that are not checkpoint temporaries");
+        Assert.That(File.Exists(Path.Combine(_dir, "ckpt-e0004-b000000.ckpt")), Is.True);
+    }
+
+    [Test]
     public void Directory_HasNoLatest_WhenEmptyOrMissing() =>
         Assert.That(new CheckpointDirectory(Path.Combine(_dir, "none"), 3).Latest(), Is.Null);
 }
