@@ -29,7 +29,8 @@ public interface IBinaryOperator
 
 /// <summary>
 /// Runs an operator over spans: Vector512 over the body (Vector256 where AVX-512 is missing), scalar over
-/// the tail (or everywhere when neither is accelerated). Operators are structs, so each call is specialised and inlined by the JIT.
+/// the tail (or everywhere when neither is accelerated). Operators are structs, so each call is specialised
+/// and inlined by the JIT.
 /// </summary>
 public static class Elementwise
 {
