@@ -66,9 +66,7 @@ public sealed class CheckpointDirectory
 
         foreach (string temporary in Directory.EnumerateFiles(Path, "*.ckpt.*.tmp"))
         {
-            // NAME.ckpt.PID.tmp: the PID is the second extension from the end.
-            string pidText = System.IO.Path.GetExtension(System.IO.Path.GetFileNameWithoutExtension(temporary)).TrimStart('.');
-            if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsRunning(pid))
+            if (!AtomicFile.TryGetWriter(temporary, out int pid) || IsRunning(pid))
             {
                 continue;
             }

@@ -2,7 +2,10 @@ using System.Text;
 
 namespace ScratchNet.Training.Reports;
 
-/// <summary>Replaces a file's content all at once, so a reader (or a run killed mid-write) sees the old content or the new, never half.</summary>
+/// <summary>
+/// Replaces a report's content all at once, so a reader (or a run killed mid-write) sees the old content or the
+/// new, never half. The text and byte forms of <see cref="Checkpoints.AtomicFile"/>, without its flush to disk.
+/// </summary>
 public static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> (UTF-8, no BOM) to a temp file beside <paramref name="path"/>, then renames it over <paramref name="path"/>.</summary>
@@ -13,25 +16,10 @@ public static class AtomicFile
     }
 
     /// <summary>As <see cref="WriteAllText"/>, for binary content such as a PNG.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    public static void WriteAllBytes(string path, byte[] content)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-
-        // Same folder, so the rename stays on one file system and is atomic.
-        string temp = $"{full}.{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, content);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        ArgumentNullException.ThrowIfNull(content);
+        Checkpoints.AtomicFile.Write(path, stream => stream.Write(content), flushToDisk: false);
     }
 }
