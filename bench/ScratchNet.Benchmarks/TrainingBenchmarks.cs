@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
-using ScratchNet.Core.Losses;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
+using ScratchNet.Training;
 using ScratchNet.Training.Optimizers;
 
 namespace ScratchNet.Benchmarks;
@@ -15,44 +15,27 @@ public abstract class TrainingBenchmarkBase
     protected const int Classes = 10;
     protected static readonly int[] Sizes = [Features, 128, 64, Classes];
 
-    private Sequential _network = null!;
     private ComputeTeam? _team;
-    private Sgd _optimizer = null!;
-    private IReadOnlyList<Parameter> _parameters = [];
-    private float[] _probabilities = [];
-    private float[] _dLogits = [];
+    private TrainingStep _step = null!;
 
-    protected float[] X { get; private set; } = [];
+    protected float[] X => _step.X;
 
-    protected float[] Y { get; private set; } = [];
+    protected float[] Y => _step.Y;
+
+    protected byte[] Labels => _step.Labels;
 
     /// <summary>Builds Sequential.Mlp([784, 128, 64, 10], relu, he_normal, seed 42, capacity = batch) on a team of threads, SGD at 0.01 and the batch buffers.</summary>
     protected void CreateNetwork(int batch, int threads)
     {
         _team = threads > 1 ? new ComputeTeam(threads) : null;
-        _network = Sequential.Mlp(Sizes, "relu", "he_normal", 42, batch, _team);
-        _optimizer = new Sgd(0.01f);
-        _parameters = _network.Parameters;
-        X = new float[batch * Features];
-        Y = new float[batch * Classes];
-        _probabilities = new float[batch * Classes];
-        _dLogits = new float[batch * Classes];
+        _step = new TrainingStep(Sequential.Mlp(Sizes, "relu", "he_normal", 42, batch, _team), new Sgd(0.01f), batch);
     }
 
     [GlobalCleanup]
     public void StopTeam() => _team?.Dispose();
 
-    /// <summary>What Trainer does per batch once the batch is in X and Y: forward, softmax + CE forward and backward, backward, SGD.</summary>
-    protected float TrainStep(int n)
-    {
-        int length = n * Classes;
-        float[] logits = _network.Forward(X, n);
-        float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, length), Y.AsSpan(0, length), _probabilities.AsSpan(0, length), n, Classes);
-        SoftmaxCrossEntropy.Backward(_probabilities.AsSpan(0, length), Y.AsSpan(0, length), _dLogits.AsSpan(0, length), n, Classes);
-        _network.Backward(_dLogits, n);
-        _optimizer.Step(_parameters);
-        return loss;
-    }
+    /// <summary>What Trainer does per batch once the batch is in X and Y: its <see cref="TrainingStep"/>.</summary>
+    protected float TrainStep(int n) => _step.Run(n);
 
     /// <summary>Pixels uniform on [0, 1) like scaled MNIST, labels uniform over the classes.</summary>
     protected static (float[] Features, byte[] Labels) RandomData(Xoshiro256 rng, int rows)
@@ -113,7 +96,6 @@ public class TrainingEpochBenchmarks : TrainingBenchmarkBase
     public const int Rows = 56_000;
 
     private MinibatchSampler _sampler = null!;
-    private byte[] _labels = [];
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -125,7 +107,6 @@ public class TrainingEpochBenchmarks : TrainingBenchmarkBase
         CreateNetwork(batch, Threads);
         (float[] features, byte[] labels) = RandomData(new Xoshiro256(7), Rows);
         _sampler = new MinibatchSampler(DataSplit.FromLabels(features, labels, Features, Classes), batch, new Xoshiro256(11), shuffle: true);
-        _labels = new byte[batch];
     }
 
     /// <returns>The mean training loss over the epoch, so the work cannot be elided.</returns>
@@ -136,7 +117,7 @@ public class TrainingEpochBenchmarks : TrainingBenchmarkBase
         double lossSum = 0.0;
         for (int batch = 0; batch < _sampler.BatchCount; batch++)
         {
-            int n = _sampler.Fill(batch, X, Y, _labels);
+            int n = _sampler.Fill(batch, X, Y, Labels);
             lossSum += (double)TrainStep(n) * n;
         }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
-using ScratchNet.Core.Losses;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
@@ -43,17 +42,11 @@ public sealed class Trainer(
         Sequential network = networkFactory.Create(Math.Max(o.BatchSize, o.EvaluationBatchSize));
         CheckFits(network, train);
 
-        int features = train.FeatureCount;
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
         var sampler = new MinibatchSampler(train, o.BatchSize, shuffleRng, o.Shuffle);
-        var x = new float[o.BatchSize * features];
-        var y = new float[o.BatchSize * classes];
-        var labels = new byte[o.BatchSize];
-        var probabilities = new float[o.BatchSize * classes];
-        var dLogits = new float[o.BatchSize * classes];
+        var step = new TrainingStep(network, optimizer, o.BatchSize);
         var evaluator = new Evaluator(o.EvaluationBatchSize, classes);
-        IReadOnlyList<Parameter> parameters = network.Parameters;
         float baseRate = optimizer.LearningRate;
 
         var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount);
@@ -93,12 +86,8 @@ public sealed class Trainer(
                     optimizer.LearningRate = schedule.RateFor(baseRate, epoch, batch, sampler.BatchCount);
                 }
 
-                int n = sampler.Fill(batch, x, y, labels);
-                float[] logits = network.Forward(x, n);
-                float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), y.AsSpan(0, n * classes), probabilities.AsSpan(0, n * classes), n, classes);
-                SoftmaxCrossEntropy.Backward(probabilities.AsSpan(0, n * classes), y.AsSpan(0, n * classes), dLogits.AsSpan(0, n * classes), n, classes);
-                network.Backward(dLogits, n);
-                optimizer.Step(parameters);
+                int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
+                float loss = step.Run(n);
                 lossSum += (double)loss * n;
                 position.Advance(epoch, batch + 1, lossSum);
                 for (int c = 0; c < _callbacks.Length; c++)

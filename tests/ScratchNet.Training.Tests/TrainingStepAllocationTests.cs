@@ -1,6 +1,5 @@
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
-using ScratchNet.Core.Losses;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Training.Optimizers;
@@ -9,8 +8,8 @@ namespace ScratchNet.Training.Tests;
 
 /// <summary>
 /// The "a training step allocates 0 bytes", as a regression test: byte counts, unlike times, do not
-/// depend on how busy the machine is. The step is the trainer's: gather, forward, softmax + cross-entropy,
-/// backward, SGD, on the reference network.
+/// depend on how busy the machine is. The step is the trainer's: the sampler's gather, then <see cref="TrainingStep"/>
+/// (forward, softmax + cross-entropy, backward, SGD), on the reference network.
 /// </summary>
 public class TrainingStepAllocationTests
 {
@@ -23,9 +22,7 @@ public class TrainingStepAllocationTests
     public void ATrainingStep_AllocatesNothing_OnceWarm(int batch, int threads)
     {
         using var team = threads > 1 ? new ComputeTeam(threads) : null;
-        Sequential network = Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team);
-        var optimizer = new Sgd(0.003f, momentum: 0.9f);
-        IReadOnlyList<Parameter> parameters = network.Parameters;
+        var step = new TrainingStep(Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team), new Sgd(0.003f, momentum: 0.9f), batch);
         var rng = new Xoshiro256(5);
         int rows = 4 * batch;
         var pixels = new byte[rows * Features];
@@ -41,23 +38,14 @@ public class TrainingStepAllocationTests
         }
 
         var sampler = new MinibatchSampler(DataSplit.FromPixels(pixels, labels, Features, Classes), batch, new Xoshiro256(6));
-        var x = new float[batch * Features];
-        var y = new float[batch * Classes];
-        var batchLabels = new byte[batch];
-        var probabilities = new float[batch * Classes];
-        var dLogits = new float[batch * Classes];
 
         void Epoch()
         {
             sampler.BeginEpoch();
             for (int b = 0; b < sampler.BatchCount; b++)
             {
-                int n = sampler.Fill(b, x, y, batchLabels);
-                float[] logits = network.Forward(x, n);
-                SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * Classes), y.AsSpan(0, n * Classes), probabilities.AsSpan(0, n * Classes), n, Classes);
-                SoftmaxCrossEntropy.Backward(probabilities.AsSpan(0, n * Classes), y.AsSpan(0, n * Classes), dLogits.AsSpan(0, n * Classes), n, Classes);
-                network.Backward(dLogits, n);
-                optimizer.Step(parameters);
+                int n = sampler.Fill(b, step.X, step.Y, step.Labels);
+                step.Run(n);
             }
         }
 
