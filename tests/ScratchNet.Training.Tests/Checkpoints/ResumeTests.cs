@@ -27,8 +27,8 @@ public class ResumeTests
         Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = 1, Patience = 0, Factor = 0.5f },
     };
 
-    private static IEnumerable<(double, double, double)> Numbers(TrainingResult r) =>
-        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy));
+    private static IEnumerable<(double, double, double, double, double)> Numbers(TrainingResult r) =>
+        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy, h.TrainAccuracy, h.LearningRate));
 
     private static ITrainingCallback CancelAt(CancellationTokenSource source, int epoch, int batch)
     {
