@@ -47,7 +47,7 @@ public class SequentialTests
     public void Constructor_Throws_WhenLayerSizesDoNotChain()
     {
         var ex = Assert.Throws<ArgumentException>(() => _ = new Sequential([new Dense("a", 4, 5, 1), new ActivationLayer("r", new Relu(), 6, 1)]));
-        Assert.That(ex!.Message, Does.Contain("expects 6 inputs, but a gives 5"));
+        Assert.That(ex!.Message, Does.Contain("layer 2 (r) expects 6 inputs, but layer 1 (a) gives 5"));
     }
 
     [Test]
