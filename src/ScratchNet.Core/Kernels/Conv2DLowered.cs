@@ -36,20 +36,22 @@ public static class Conv2DLowered
     }
 
     // x: (n, C, H, W) · w: (K, C, kH, kW) · dY: (n, K, OutH, OutW) → dW: (K, C, kH, kW), dB: (K), both overwritten;
-    // dX: (n, C, H, W), overwritten, or empty to skip it · cols, dCols: (C·kH·kW, OutH·OutW), scratch (dCols may be empty with dX)
+    // dX: (n, C, H, W), overwritten, or empty to skip it · cols, dCols: (C·kH·kW, OutH·OutW) and dWImage: (K, C·kH·kW), scratch
+    // (dCols may be empty with dX)
     /// <remarks>
     /// dW[k,c,r,s] = Σn Σi Σj dY[n,k,i,j]·x[n, c, i·stride + r − pad, j·stride + s − pad];  dB[k] = Σn Σi Σj dY[n,k,i,j];
     /// dX[n,c,h,w] = Σ over the (k, i, j, r, s) whose window puts tap (r, s) on pixel (h, w) of dY[n,k,i,j]·w[k,c,r,s]
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Backward(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> dY, Span<float> dW, Span<float> dB, Span<float> dX, Span<float> cols, Span<float> dCols,
-        int n, int outChannels, Window2D window)
+        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> dY, Span<float> dW, Span<float> dB, Span<float> dX,
+        Span<float> cols, Span<float> dCols, Span<float> dWImage, int n, int outChannels, Window2D window)
     {
         Check(n, outChannels, window, x.Length, nameof(x), w.Length, nameof(w), dY.Length, nameof(dY));
         Guard.Holds(dW.Length, outChannels, window.PatchSize, nameof(dW));
         CheckBias(dB.Length, outChannels, nameof(dB));
         Guard.Holds(cols.Length, window.PatchSize, window.OutPlane, nameof(cols));
+        Guard.Holds(dWImage.Length, outChannels, window.PatchSize, nameof(dWImage));
         bool inputGradient = !dX.IsEmpty;
         if (inputGradient)
         {
@@ -63,8 +65,14 @@ public static class Conv2DLowered
             ReadOnlySpan<float> dYi = dY.Slice(i * output, output);
             Im2Col.Forward(x.Slice(i * image, image), cols, window);
 
-            // dW (K, CRS) (+)= dY_i (K, HW) · cols_iᵀ (HW, CRS): the first image overwrites, the rest add.
-            MatMul.Multiply(dYi, cols, dW, outChannels, plane, patch, transposeB: true, accumulate: i > 0);
+            // dW (K, CRS) += dY_i (K, HW) · cols_iᵀ (HW, CRS), the first image overwriting. MatMul.Multiply's accumulate
+            // layout runs a scalar loop for now (40× slower here), so each image's product goes to a scratch and is added.
+            Span<float> product = i == 0 ? dW : dWImage;
+            MatMul.Multiply(dYi, cols, product, outChannels, plane, patch, transposeB: true);
+            if (i > 0)
+            {
+                Elementwise.AddInPlace(dWImage[..(outChannels * patch)], dW[..(outChannels * patch)]);
+            }
             if (inputGradient)
             {
                 // dCols (CRS, HW) = Wᵀ (CRS, K) · dY_i (K, HW), folded back onto the image.

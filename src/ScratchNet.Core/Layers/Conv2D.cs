@@ -20,6 +20,7 @@ public sealed class Conv2D : ILayer
     private readonly float[] _dX;
     private readonly float[] _cols;
     private readonly float[] _dCols;
+    private readonly float[] _dWImage;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
@@ -42,6 +43,7 @@ public sealed class Conv2D : ILayer
         _dX = new float[capacity * InputShape.Size];
         _cols = new float[Window.PatchSize * Window.OutPlane];
         _dCols = new float[Window.PatchSize * Window.OutPlane];
+        _dWImage = new float[outChannels * Window.PatchSize];
     }
 
     public string Name { get; }
@@ -108,7 +110,7 @@ public sealed class Conv2D : ILayer
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         Span<float> dX = computeInputGradient ? _dX.AsSpan(0, n * InputSize) : default;
         Conv2DLowered.Backward(
-            _x.Span[..(n * InputSize)], Weight.Value, dY.AsSpan(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _cols, _dCols, n, OutChannels, Window);
+            _x.Span[..(n * InputSize)], Weight.Value, dY.AsSpan(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _cols, _dCols, _dWImage, n, OutChannels, Window);
         return computeInputGradient ? _dX : null;
     }
 }

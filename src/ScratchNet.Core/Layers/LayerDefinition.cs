@@ -51,7 +51,12 @@ public sealed record LayerDefinition(
 
     /// <summary>The definition a live layer was built from (or would be).</summary>
     /// <exception cref="ArgumentException">The layer is of a kind the grammar does not know.</exception>
-    public static LayerDefinition Of(ILayer layer) => layer switch
+    public static LayerDefinition Of(ILayer layer) =>
+        TryOf(layer ?? throw new ArgumentNullException(nameof(layer)))
+        ?? throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}, which Model:Layers cannot describe", nameof(layer));
+
+    /// <summary>The definition a live layer was built from, or null for a layer of a kind the grammar does not know.</summary>
+    public static LayerDefinition? TryOf(ILayer layer) => layer switch
     {
         Conv2D c => Conv(c.OutChannels, c.KernelHeight, c.KernelWidth, c.Stride, c.Padding),
         MaxPool2D p => MaxPool(p.KernelSize, p.Stride == p.KernelSize ? null : p.Stride),
@@ -61,8 +66,7 @@ public sealed record LayerDefinition(
         ActivationLayer a => ActivationOf(a.Activation.Name),
         Layers.Flatten => Flatten(),
         Layers.Dense d => Dense(d.OutputSize),
-        null => throw new ArgumentNullException(nameof(layer)),
-        _ => throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}, which Model:Layers cannot describe", nameof(layer)),
+        _ => null,
     };
 
     /// <summary>The definition in the grammar of <see cref="LayerSyntax"/>, shortest form: "conv 16 3x3 pad 1", "maxpool 2", "dense 10".</summary>

@@ -82,7 +82,7 @@ public class ConvolutionTests
         // Stale values in every destination: backward overwrites, it does not add to what was there.
         float[] dW = TestData.Uniform(w.Length, 8), dB = TestData.Uniform(k, 9), dX = TestData.Uniform(x.Length, 10);
         int scratch = window.PatchSize * window.OutPlane;
-        Conv2DLowered.Backward(x, w, dY, dW, dB, dX, new float[scratch], new float[scratch], n, k, window);
+        Conv2DLowered.Backward(x, w, dY, dW, dB, dX, new float[scratch], new float[scratch], new float[w.Length], n, k, window);
         TestData.AssertClose(dW, dWExpected, 1e-4, 1e-4, "dW");
         TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
         TestData.AssertClose(dX, dXExpected, 1e-4, 1e-4, "dX");
@@ -100,7 +100,7 @@ public class ConvolutionTests
         Conv2DNaive.BackwardWeights(x, dY, dWExpected, dBExpected, n, k, window);
         var dW = new float[w.Length];
         var dB = new float[k];
-        Conv2DLowered.Backward(x, w, dY, dW, dB, default, new float[window.PatchSize * window.OutPlane], default, n, k, window);
+        Conv2DLowered.Backward(x, w, dY, dW, dB, default, new float[window.PatchSize * window.OutPlane], default, new float[w.Length], n, k, window);
         TestData.AssertClose(dW, dWExpected, 1e-4, 1e-4, "dW");
         TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
     }
