@@ -25,6 +25,7 @@ public static class ReportServices
             new HistoryWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<HistoryWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>
             new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());
         return services;
     }
