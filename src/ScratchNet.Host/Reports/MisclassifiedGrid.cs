@@ -70,8 +70,6 @@ public static class MisclassifiedGrid
             canvas.DrawText(probability, centre, top + imageSize + 28, SKTextAlign.Center, font, ink);
         }
 
-        using SKImage snapshot = SKImage.FromBitmap(bitmap);
-        using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return PngEncoding.Encode(bitmap);
     }
 }

@@ -204,5 +204,5 @@ public static class Plots
     private static void EpochTicks(Plot plot) =>
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 
-    internal static byte[] Png(Plot plot, int width, int height) => plot.GetImageBytes(width, height, ImageFormat.Png);
+    internal static byte[] Png(Plot plot, int width, int height) => PngEncoding.Render(plot, width, height);
 }
