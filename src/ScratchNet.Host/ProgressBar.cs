@@ -18,13 +18,16 @@ public sealed class ProgressBar : ITrainingCallback
     private readonly TextWriter _out;
     private readonly int _batchSize;
     private readonly TimeProvider _clock;
-    private long _epochStart;
-    private TimeSpan _lastDraw;
+    private long _lastDraw;
     private double _lossSum;
     private int _losses;
     private int _firstBatch = -1;
 
-    // Training time and batches of the epochs finished in this process (a resumed run measures only its own).
+    // Timing starts when the epoch's first batch ends, so the first batch of a run (JIT compilation, cold caches)
+    // does not stretch every estimate after it.
+    private long _timedFrom;
+
+    // Timed batches and their time in the epochs finished in this process (a resumed run measures only its own).
     private TimeSpan _trainedTime;
     private long _trainedBatches;
 
@@ -51,8 +54,6 @@ public sealed class ProgressBar : ITrainingCallback
 
     public void OnEpochBegin(TrainingContext context, int epoch)
     {
-        _epochStart = _clock.GetTimestamp();
-        _lastDraw = -RedrawEvery;
         _lossSum = 0;
         _losses = 0;
         _firstBatch = -1;
@@ -66,30 +67,37 @@ public sealed class ProgressBar : ITrainingCallback
         }
 
         ArgumentNullException.ThrowIfNull(context);
-        _firstBatch = _firstBatch < 0 ? batch : _firstBatch;
+        long now = _clock.GetTimestamp();
+        if (_firstBatch < 0)
+        {
+            _firstBatch = batch;
+            _timedFrom = now;
+            _lastDraw = now - (long)(RedrawEvery.TotalSeconds * _clock.TimestampFrequency);
+        }
+
         _lossSum += loss;
         _losses++;
         int total = context.BatchesPerEpoch;
-        TimeSpan epochTime = _clock.GetElapsedTime(_epochStart);
-        int doneThisEpoch = batch + 1 - _firstBatch;
+        int timedBatches = batch - _firstBatch;
+        TimeSpan timedTime = _clock.GetElapsedTime(_timedFrom, now);
         if (batch == total - 1)
         {
-            _trainedTime += epochTime;
-            _trainedBatches += doneThisEpoch;
+            _trainedTime += timedTime;
+            _trainedBatches += timedBatches;
             _out.Write("\r\u001b[2K");
             _out.Flush();
             return;
         }
 
-        if (epochTime - _lastDraw < RedrawEvery)
+        if (_clock.GetElapsedTime(_lastDraw, now) < RedrawEvery)
         {
             return;
         }
 
-        _lastDraw = epochTime;
-        double samplesPerSecond = epochTime > TimeSpan.Zero ? (double)doneThisEpoch * _batchSize / epochTime.TotalSeconds : double.NaN;
+        _lastDraw = now;
+        double samplesPerSecond = timedBatches > 0 && timedTime > TimeSpan.Zero ? (double)timedBatches * _batchSize / timedTime.TotalSeconds : double.NaN;
         _out.Write('\r');
-        _out.Write(Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, epochTime, doneThisEpoch)));
+        _out.Write(Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, timedTime, timedBatches)));
         _out.Flush();
     }
 
@@ -124,15 +132,15 @@ public sealed class ProgressBar : ITrainingCallback
     /// The rest of this epoch and every later one at the mean time per batch measured so far in this process,
     /// plus one held-out evaluation per epoch left at the last epoch's evaluation time (none known: none counted).
     /// </summary>
-    private TimeSpan? RunEta(TrainingContext context, int epoch, int batch, TimeSpan epochTime, int doneThisEpoch)
+    private TimeSpan? RunEta(TrainingContext context, int epoch, int batch, TimeSpan timedTime, int timedBatches)
     {
-        long batches = _trainedBatches + doneThisEpoch;
+        long batches = _trainedBatches + timedBatches;
         if (batches <= 0)
         {
             return null;
         }
 
-        TimeSpan perBatch = (_trainedTime + epochTime) / batches;
+        TimeSpan perBatch = (_trainedTime + timedTime) / batches;
         long batchesLeft = context.BatchesPerEpoch - (batch + 1) + ((long)(context.Epochs - epoch) * context.BatchesPerEpoch);
         double evaluation = context.History.Count > 0 ? context.History[^1].EvaluationSeconds : 0;
         return (perBatch * batchesLeft) + TimeSpan.FromSeconds(evaluation * (context.Epochs - epoch + 1));
