@@ -1,0 +1,149 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ScratchNet.Core.Kernels;
+
+/// <summary>
+/// Max pooling over 2 × 2 windows with stride 2 on images of even width (the pooling of nearly every CNN), in
+/// Vector512 registers: <see cref="Pooling.MaxForward"/> hands such windows here when AVX-512 is there.
+/// </summary>
+/// <remarks>
+/// Each window is reduced in two steps, a tree with the same outcome as the scan of its four values in row-major
+/// order that <see cref="Pooling"/> and <see cref="PoolingNaive"/> make:
+/// <code>
+/// top    = pick(x[2i, 2j],   x[2i, 2j+1])          pick(a, b) = b if b &gt; a or b is NaN, else a
+/// bottom = pick(x[2i+1, 2j], x[2i+1, 2j+1])
+/// y[i,j] = pick(top, bottom)
+/// </code>
+/// so a tie keeps the first maximum in row-major order and a NaN wins (the last NaN, as the scan), bit for bit.
+/// The horizontal step takes one input row at a time: 32 values, split into their even and odd lanes by a
+/// two-register permute, give 16 window halves. The vertical step then runs over the band of output rows as one flat
+/// vector loop. Nothing branches on the data.
+/// </remarks>
+internal static class MaxPool2x2
+{
+    /// <summary>Output values per band: the scratch (four arrays of this many plus a vector) stays in L1.</summary>
+    private const int BandOutputs = 1024;
+
+    private const int Lanes = 16;
+
+    public static bool Handles(Window2D window) =>
+        Avx512F.IsSupported && window.KernelHeight == 2 && window.KernelWidth == 2 && window.Stride == 2 && window.Width % 2 == 0;
+
+    // x: (n, C, H, W) · y: (n, C, H/2, W/2), overwritten · argmax: (n, C, H/2, W/2), overwritten (index within the image)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, int n, Window2D window)
+    {
+        int h = window.Height, w = window.Width, outH = window.OutHeight, outW = window.OutWidth;
+        int bandRows = Math.Max(1, Math.Min(outH, BandOutputs / outW));
+        int scratchLength = (bandRows * outW) + Lanes;
+        Span<float> topValues = stackalloc float[scratchLength];
+        Span<float> bottomValues = stackalloc float[scratchLength];
+        Span<int> topIndices = stackalloc int[scratchLength];
+        Span<int> bottomIndices = stackalloc int[scratchLength];
+        int planes = n * window.Channels, plane = h * w, outPlane = outH * outW;
+        for (int p = 0; p < planes; p++)
+        {
+            int channelOffset = (p % window.Channels) * plane;
+            ReadOnlySpan<float> xp = x.Slice(p * plane, plane);
+            for (int i0 = 0; i0 < outH; i0 += bandRows)
+            {
+                int rows = Math.Min(bandRows, outH - i0);
+                for (int r = 0; r < rows; r++)
+                {
+                    int top = 2 * (i0 + r) * w;
+                    Horizontal(x, (p * plane) + top, xp, top, w, topValues, topIndices, r * outW);
+                    Horizontal(x, (p * plane) + top + w, xp, top + w, w, bottomValues, bottomIndices, r * outW);
+                }
+
+                int o = (p * outPlane) + (i0 * outW);
+                Vertical(topValues, topIndices, bottomValues, bottomIndices, y.Slice(o, rows * outW), argmax.Slice(o, rows * outW), channelOffset);
+            }
+        }
+    }
+
+    // One input row of w values, at `offset` in x (`start` in its plane xp) → w/2 window halves into values/indices at `at`;
+    // the vector path may write up to 16 entries past them (the next row's, written later, or the scratch's slack).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Horizontal(ReadOnlySpan<float> x, int offset, ReadOnlySpan<float> xp, int start, int w, Span<float> values, Span<int> indices, int at)
+    {
+        int half = w / 2;
+        if (w < 2 * Lanes && offset + (2 * Lanes) > x.Length)
+        {
+            // A short last row: a 32-value load would run off the end of x.
+            for (int j = 0; j < half; j++)
+            {
+                float a = xp[start + (2 * j)], b = xp[start + (2 * j) + 1];
+                bool take = b > a || float.IsNaN(b);
+                values[at + j] = take ? b : a;
+                indices[at + j] = start + (2 * j) + (take ? 1 : 0);
+            }
+
+            return;
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float valueRef = ref MemoryMarshal.GetReference(values);
+        ref int indexRef = ref MemoryMarshal.GetReference(indices);
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odd = even + Vector512<int>.One;
+
+        // Chunks of 32 inputs; a row longer than 32 ends with a chunk that overlaps the one before (same results rewritten).
+        for (int c = 0; c < w; c += 2 * Lanes)
+        {
+            int chunk = w >= 2 * Lanes ? Math.Min(c, w - (2 * Lanes)) : 0;
+            Vector512<float> lower = Vector512.LoadUnsafe(ref source, (nuint)(offset + chunk));
+            Vector512<float> upper = Vector512.LoadUnsafe(ref source, (nuint)(offset + chunk + Lanes));
+            Vector512<float> a = Avx512F.PermuteVar16x32x2(lower, even, upper);
+            Vector512<float> b = Avx512F.PermuteVar16x32x2(lower, odd, upper);
+            Vector512<float> take = Vector512.GreaterThan(b, a) | ~Vector512.Equals(b, b);
+            Vector512.ConditionalSelect(take, b, a).StoreUnsafe(ref valueRef, (nuint)(at + (chunk / 2)));
+
+            // take is all ones (−1 as an int) where the odd column wins: subtracting it adds 1.
+            (Vector512.Create(start + chunk) + even - take.AsInt32()).StoreUnsafe(ref indexRef, (nuint)(at + (chunk / 2)));
+        }
+    }
+
+    // y[o] = pick(top[o], bottom[o]) over the band's outputs; argmax the winner's index within the plane + channelOffset.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Vertical(
+        ReadOnlySpan<float> topValues, ReadOnlySpan<int> topIndices, ReadOnlySpan<float> bottomValues, ReadOnlySpan<int> bottomIndices,
+        Span<float> y, Span<int> argmax, int channelOffset)
+    {
+        int count = y.Length;
+        int o = 0;
+        if (count >= Lanes)
+        {
+            ref float tv = ref MemoryMarshal.GetReference(topValues);
+            ref float bv = ref MemoryMarshal.GetReference(bottomValues);
+            ref int ti = ref MemoryMarshal.GetReference(topIndices);
+            ref int bi = ref MemoryMarshal.GetReference(bottomIndices);
+            ref float yRef = ref MemoryMarshal.GetReference(y);
+            ref int argmaxRef = ref MemoryMarshal.GetReference(argmax);
+            Vector512<int> offset = Vector512.Create(channelOffset);
+
+            // The last vector overlaps the one before when count is not a multiple of 16 (same results rewritten).
+            for (; o < count; o += Lanes)
+            {
+                nuint at = (nuint)Math.Min(o, count - Lanes);
+                Vector512<float> top = Vector512.LoadUnsafe(ref tv, at);
+                Vector512<float> bottom = Vector512.LoadUnsafe(ref bv, at);
+                Vector512<float> take = Vector512.GreaterThan(bottom, top) | ~Vector512.Equals(bottom, bottom);
+                Vector512.ConditionalSelect(take, bottom, top).StoreUnsafe(ref yRef, at);
+                (Vector512.ConditionalSelect(take.AsInt32(), Vector512.LoadUnsafe(ref bi, at), Vector512.LoadUnsafe(ref ti, at)) + offset)
+                    .StoreUnsafe(ref argmaxRef, at);
+            }
+
+            return;
+        }
+
+        for (; o < count; o++)
+        {
+            bool take = bottomValues[o] > topValues[o] || float.IsNaN(bottomValues[o]);
+            y[o] = take ? bottomValues[o] : topValues[o];
+            argmax[o] = (take ? bottomIndices[o] : topIndices[o]) + channelOffset;
+        }
+    }
+}
