@@ -5,8 +5,14 @@ namespace ScratchNet.Core.Tests.Kernels;
 public class ConvolutionTests
 {
     // (n, C, H, W, K, kH, kW, stride, pad): odd sizes, non-square kernels and images, stride 2, padding, and the cnn recipe's layers.
+    // Stride 1 with the output as wide as the input takes the flat lowering (Im2Col.IsFlat): 3 × 3 and 5 × 5 "same" padding, a
+    // 5 × 3 kernel that shortens the output, 1 × 1, images narrower than a vector and wide ones.
     private static readonly object[] Geometries =
     [
+        new[] { 2, 3, 8, 6, 4, 5, 5, 1, 2 },
+        new[] { 2, 2, 9, 11, 3, 5, 3, 1, 1 },
+        new[] { 1, 2, 5, 40, 3, 3, 3, 1, 1 },
+        new[] { 2, 3, 17, 9, 2, 3, 3, 1, 1 },
         new[] { 2, 2, 5, 7, 3, 3, 3, 1, 1 },
         new[] { 3, 3, 7, 6, 2, 3, 2, 2, 0 },
         new[] { 2, 1, 6, 5, 4, 2, 2, 2, 1 },
