@@ -6,7 +6,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class ActivationLayer : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer _dX;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
@@ -26,7 +26,7 @@ public sealed class ActivationLayer : ILayer
         InputShape = shape;
         Capacity = capacity;
         _y = new float[capacity * shape.Size];
-        _dX = new float[capacity * shape.Size];
+        _dX = new RowBuffer(shape.Size);
     }
 
     public string Name { get; }
@@ -68,7 +68,8 @@ public sealed class ActivationLayer : ILayer
 
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
-        Activation.Backward(_x.Span.Slice(0, length), _y.AsSpan(0, length), dY.AsSpan(0, length), _dX.AsSpan(0, length));
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        Activation.Backward(_x.Span.Slice(0, length), _y.AsSpan(0, length), dY.AsSpan(0, length), dX.AsSpan(0, length));
+        return dX;
     }
 }

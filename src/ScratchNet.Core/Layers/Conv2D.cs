@@ -17,7 +17,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class Conv2D : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer _dX;
     private readonly float[] _cols;
     private readonly float[] _dCols;
     private readonly float[] _dWImage;
@@ -40,7 +40,7 @@ public sealed class Conv2D : ILayer
         BiasParameter = new Parameter($"{name}.bias", [outChannels]);
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * OutputShape.Size];
-        _dX = new float[capacity * InputShape.Size];
+        _dX = new RowBuffer(InputShape.Size);
         _cols = new float[Window.PatchSize * Window.OutPlane];
         _dCols = new float[Window.PatchSize * Window.OutPlane];
         _dWImage = new float[outChannels * Window.PatchSize];
@@ -108,9 +108,10 @@ public sealed class Conv2D : ILayer
     public float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
-        Span<float> dX = computeInputGradient ? _dX.AsSpan(0, n * InputSize) : default;
+        float[]? dXRows = computeInputGradient ? _dX.Rows(n) : null;
+        Span<float> dX = dXRows is null ? default : dXRows.AsSpan(0, n * InputSize);
         Conv2DLowered.Backward(
             _x.Span[..(n * InputSize)], Weight.Value, dY.AsSpan(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _cols, _dCols, _dWImage, n, OutChannels, Window);
-        return computeInputGradient ? _dX : null;
+        return dXRows;
     }
 }

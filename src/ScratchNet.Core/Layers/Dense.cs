@@ -11,7 +11,8 @@ namespace ScratchNet.Core.Layers;
 public sealed class Dense : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer _dXBuffer;
+    private float[] _dX = [];
     private readonly float[] _wT;
     private readonly ComputeTeam _team;
     private readonly Action<int> _forwardPart;
@@ -37,7 +38,7 @@ public sealed class Dense : ILayer
         BiasParameter = new Parameter($"{name}.bias", 1, outputSize);
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
-        _dX = new float[capacity * inputSize];
+        _dXBuffer = new RowBuffer(inputSize);
         _wT = MatMul.PacksTranspose(outputSize) ? new float[outputSize * inputSize] : [];
         _team = team ?? ComputeTeam.Single;
         _forwardPart = ForwardPart;
@@ -122,6 +123,7 @@ public sealed class Dense : ILayer
             MatMul.Transpose(Weight.Value, _wT, InputSize, OutputSize);
         }
 
+        _dX = _dXBuffer.Rows(n);
         _team.Run(_backwardInputPart, _parts);
         return _dX;
     }

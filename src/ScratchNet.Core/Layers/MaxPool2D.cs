@@ -14,7 +14,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class MaxPool2D : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer _dX;
     private readonly int[] _argmax;
     private bool _hasInput;
 
@@ -28,7 +28,7 @@ public sealed class MaxPool2D : ILayer
         OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
         Capacity = capacity;
         _y = new float[capacity * OutputShape.Size];
-        _dX = new float[capacity * InputShape.Size];
+        _dX = new RowBuffer(InputShape.Size);
         _argmax = new int[capacity * OutputShape.Size];
     }
 
@@ -72,7 +72,8 @@ public sealed class MaxPool2D : ILayer
             return null;
         }
 
-        Pooling.MaxBackward(dY.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), _dX.AsSpan(0, n * InputSize), n, Window);
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        Pooling.MaxBackward(dY.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), dX.AsSpan(0, n * InputSize), n, Window);
+        return dX;
     }
 }
