@@ -23,6 +23,9 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
 
     public IReadOnlyList<EpochMetrics> History => _history;
 
+    /// <summary>The held-out evaluation of the last epoch that ended (its confusion matrix and probabilities), null before the first.</summary>
+    public EvaluationResult? LastEvaluation { get; internal set; }
+
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 
