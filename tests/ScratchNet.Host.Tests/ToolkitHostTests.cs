@@ -35,7 +35,7 @@ public class ToolkitHostTests
         var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
         Failure failure = Failure.From(ex!);
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, reference"));
+        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: cnn, fast, reference"));
     }
 
     [Test]
