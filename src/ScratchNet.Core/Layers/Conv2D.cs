@@ -18,16 +18,17 @@ public sealed class Conv2D : ILayer
 {
     private readonly float[] _y;
     private readonly RowBuffer _dX;
-    private readonly float[] _cols;
-    private readonly float[] _dCols;
-    private readonly float[] _dWImage;
+    private readonly float[] _scratch;
+    private readonly RowBuffer _partials = new(1);
+    private readonly ComputeTeam? _team;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
     /// <param name="input">One input image: (C, H, W).</param>
     /// <param name="outChannels">K, the number of filters.</param>
+    /// <param name="team">Threads the images may be shared out over; null is one thread. Results do not depend on it.</param>
     /// <exception cref="ArgumentException">The kernel does not fit the padded input.</exception>
-    public Conv2D(string name, Shape input, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, int capacity)
+    public Conv2D(string name, Shape input, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, int capacity, ComputeTeam? team = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
@@ -41,9 +42,8 @@ public sealed class Conv2D : ILayer
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * OutputShape.Size];
         _dX = new RowBuffer(InputShape.Size);
-        _cols = new float[Window.PatchSize * Window.OutPlane];
-        _dCols = new float[Window.PatchSize * Window.OutPlane];
-        _dWImage = new float[outChannels * Window.PatchSize];
+        _team = team;
+        _scratch = new float[(team?.Threads ?? 1) * Conv2DLowered.ScratchPerThread(outChannels, Window)];
     }
 
     public string Name { get; }
@@ -100,7 +100,7 @@ public sealed class Conv2D : ILayer
         LayerGuard.Input(this, x.Length, n);
         _x = x;
         _hasInput = true;
-        Conv2DLowered.Forward(x.Span[..(n * InputSize)], Weight.Value, BiasParameter.Value, _y.AsSpan(0, n * OutputSize), _cols, n, OutChannels, Window);
+        Conv2DLowered.Forward(x[..(n * InputSize)], Weight.Value, BiasParameter.Value, _y.AsMemory(0, n * OutputSize), _scratch, n, OutChannels, Window, _team);
         return _y;
     }
 
@@ -109,9 +109,10 @@ public sealed class Conv2D : ILayer
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         float[]? dXRows = computeInputGradient ? _dX.Rows(n) : null;
-        Span<float> dX = dXRows is null ? default : dXRows.AsSpan(0, n * InputSize);
+        Memory<float> dX = dXRows is null ? default : dXRows.AsMemory(0, n * InputSize);
         Conv2DLowered.Backward(
-            _x.Span[..(n * InputSize)], Weight.Value, dY.AsSpan(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _cols, _dCols, _dWImage, n, OutChannels, Window);
+            _x[..(n * InputSize)], Weight.Value, dY.AsMemory(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _scratch,
+            _partials.Rows(Conv2DLowered.PartialsLength(n, OutChannels, Window)), n, OutChannels, Window, _team);
         return dXRows;
     }
 }

@@ -111,6 +111,46 @@ public class ConvolutionTests
         TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void TeamOverloads_MatchNaive_AndGiveTheSameBitsOnEveryThreadCount(int threads)
+    {
+        // 19 images: groups of 8, 8 and 3 for the weight gradient, shared out over the threads; forward splits the images.
+        const int n = 19, k = 4;
+        var window = new Window2D(3, 6, 9, 3, 3, 1, 1);
+        float[] x = TestData.Uniform(n * window.InputSize, 21), w = TestData.Uniform(k * window.PatchSize, 22), b = TestData.Uniform(k, 23);
+        float[] dY = TestData.Uniform(n * k * window.OutPlane, 24);
+        (float[] y, float[] dW, float[] dB, float[] dX) Run(ComputeTeam? team)
+        {
+            var y = new float[dY.Length];
+            var dW = new float[w.Length];
+            var dB = new float[k];
+            var dX = new float[x.Length];
+            var scratch = new float[(team?.Threads ?? 1) * Conv2DLowered.ScratchPerThread(k, window)];
+            Conv2DLowered.Forward(x, w, b, y, scratch, n, k, window, team);
+            Conv2DLowered.Backward(x, w, dY, dW, dB, dX, scratch, new float[Conv2DLowered.PartialsLength(n, k, window)], n, k, window, team);
+            return (y, dW, dB, dX);
+        }
+
+        using var team = new ComputeTeam(threads);
+        (float[] y, float[] dW, float[] dB, float[] dX) = Run(team);
+        (float[] y1, float[] dW1, float[] dB1, float[] dX1) = Run(null);
+        Assert.That((y, dW, dB, dX), Is.EqualTo((y1, dW1, dB1, dX1)));
+
+        var dWExpected = new float[w.Length];
+        var dBExpected = new float[k];
+        var dXExpected = new float[x.Length];
+        var yExpected = new float[y.Length];
+        Conv2DNaive.Forward(x, w, b, yExpected, n, k, window);
+        Conv2DNaive.BackwardWeights(x, dY, dWExpected, dBExpected, n, k, window);
+        Conv2DNaive.BackwardInput(dY, w, dXExpected, n, k, window);
+        TestData.AssertClose(y, yExpected, 1e-4, 1e-4, "y");
+        TestData.AssertClose(dW, dWExpected, 1e-4, 1e-4, "dW");
+        TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
+        TestData.AssertClose(dX, dXExpected, 1e-4, 1e-4, "dX");
+    }
+
     [TestCaseSource(nameof(Geometries))]
     public void Col2Im_IsTheAdjointOfIm2Col(int[] geometry)
     {
