@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
