@@ -9,7 +9,8 @@ namespace ScratchNet.Dashboard.Runs;
 public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error);
 
 /// <summary>One run in full: its history, its configuration (config.json, or the model file's record of it) and metrics.json.</summary>
-public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel);
+/// <param name="Error">Why history.json could not be read, when it could not (the history is then empty).</param>
+public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel, string? Error);
 
 /// <summary>Reads runs through <see cref="RunsFolder"/>, so every file it opens is one of a run's own.</summary>
 public sealed class RunCatalog(RunsFolder folder)
@@ -44,30 +45,39 @@ public sealed class RunCatalog(RunsFolder folder)
             }
         }
 
-        return new RunDetails(id, ReadHistory(Folder.File(id, RunsFolder.HistoryFile)), config, modelConfiguration, ReadJson(Folder.File(id, RunsFolder.MetricsFile)), model is not null);
+        (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(Folder.File(id, RunsFolder.HistoryFile));
+        return new RunDetails(id, history, config, modelConfiguration, ReadJson(Folder.File(id, RunsFolder.MetricsFile)), model is not null, error);
     }
 
     private RunSummary Summary(string id)
     {
         string? history = Folder.File(id, RunsFolder.HistoryFile);
         DateTime written = history is null ? default : File.GetLastWriteTimeUtc(history);
-        bool hasModel = Folder.File(id, RunsFolder.ModelFile) is not null;
-        bool hasConfig = Folder.File(id, RunsFolder.ConfigFile) is not null;
-        try
-        {
-            IReadOnlyList<HistoryRow> rows = ReadHistory(history);
-            HistoryRow? last = rows.Count == 0 ? null : rows[^1];
-            double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
-            return new RunSummary(id, rows.Count, last?.ValAcc, last?.ValLoss, best, hasModel, hasConfig, written, null);
-        }
-        catch (Exception e) when (e is JsonException or IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            return new RunSummary(id, 0, null, null, null, hasModel, hasConfig, written, $"history.json cannot be read: {e.Message}");
-        }
+        (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(history);
+        HistoryRow? last = rows.Count == 0 ? null : rows[^1];
+        double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
+        return new RunSummary(
+            id, rows.Count, last?.ValAcc, last?.ValLoss, best,
+            Folder.File(id, RunsFolder.ModelFile) is not null, Folder.File(id, RunsFolder.ConfigFile) is not null, written, error);
     }
 
-    private static IReadOnlyList<HistoryRow> ReadHistory(string? path) =>
-        path is null ? [] : JsonSerializer.Deserialize<HistoryRow[]>(ReadBounded(path), ReportJson.Options) ?? [];
+    // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page.
+    private static (IReadOnlyList<HistoryRow> Rows, string? Error) ReadHistory(string? path)
+    {
+        if (path is null)
+        {
+            return ([], null);
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize<HistoryRow[]>(ReadBounded(path), ReportJson.Options) ?? [], null);
+        }
+        catch (Exception e) when (e is JsonException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return ([], $"history.json cannot be read: {e.Message}");
+        }
+    }
 
     private static JsonElement? ReadJson(string? path)
     {
