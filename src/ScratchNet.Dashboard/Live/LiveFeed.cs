@@ -25,9 +25,10 @@ public sealed class LiveFeed
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // "Wait" only matters to writers that wait: TryWrite on a full queue returns false at once, which is what Publish counts.
     private readonly Channel<LiveEvent> _incoming = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(IncomingCapacity)
     {
-        FullMode = BoundedChannelFullMode.DropWrite,
+        FullMode = BoundedChannelFullMode.Wait,
         SingleReader = true,
     });
 
