@@ -6,7 +6,7 @@
 
   function width(figure) { return Math.max(260, Math.min(900, figure.clientWidth - 16)); }
 
-  // figure: the <figure> element; series: [{ label, color? }]; options: { xLabel, log }
+  // figure: the <figure> element; series: [{ label, color? }]; options: { xLabel, log, wholeX (integer ticks), points, height }
   SN.Chart = function (figure, series, options) {
     this.figure = figure;
     this.options = options || {};
@@ -25,7 +25,8 @@
       width: width(this.figure),
       height: o.height || 220,
       scales: { x: { time: false }, y: o.log ? { distr: 3 } : {} },
-      axes: [{ label: o.xLabel || 'epoch', size: 40 }, { size: 60 }],
+      // Epoch charts tick whole epochs only.
+      axes: [o.wholeX ? { label: o.xLabel || 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { label: o.xLabel || 'epoch', size: 40 }, { size: 60 }],
       legend: { live: true },
       series: [{ label: o.xLabel || 'epoch' }].concat(this.series.map((s, i) => ({
         label: s.label, stroke: s.color || palette[i % palette.length], width: 2, spanGaps: true,

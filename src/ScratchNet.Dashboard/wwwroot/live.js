@@ -7,10 +7,10 @@
   function charts() {
     if (state.charts) { return state.charts; }
     state.charts = {
-      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss' }, { label: 'validation loss' }]),
-      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy' }, { label: 'validation accuracy' }]),
+      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss' }, { label: 'validation loss' }], { wholeX: true }),
+      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy' }, { label: 'validation accuracy' }], { wholeX: true }),
       batch: new SN.Chart($('chart-batch'), [{ label: 'train loss (smoothed)' }], { points: false }),
-      lr: new SN.Chart($('chart-lr'), [{ label: 'learning rate' }, { label: 'samples/s (÷1e5)' }], { points: false }),
+      lr: new SN.Chart($('chart-lr'), [{ label: 'learning rate' }], { points: false }),
       ratio: new SN.Chart($('chart-ratio'), [], { log: true, points: false }),
     };
     return state.charts;
@@ -38,7 +38,7 @@
       const run = state.run;
       const x = run ? p.step / run.batchesPerEpoch : p.step;
       charts().batch.push(x, [p.loss]);
-      charts().lr.push(x, [p.learningRate, p.samplesPerSecond / 1e5]);
+      charts().lr.push(x, [p.learningRate]);
       $('fact-loss').textContent = SN.format(p.loss);
       $('fact-lr').textContent = SN.format(p.learningRate, 5);
       $('fact-speed').textContent = Math.round(p.samplesPerSecond).toLocaleString('en');

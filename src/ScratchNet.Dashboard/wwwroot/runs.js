@@ -27,8 +27,8 @@
     }
     if (!charts) {
       charts = {
-        accuracy: new SN.Chart($('chart-compare-accuracy'), []),
-        loss: new SN.Chart($('chart-compare-loss'), []),
+        accuracy: new SN.Chart($('chart-compare-accuracy'), [], { wholeX: true }),
+        loss: new SN.Chart($('chart-compare-loss'), [], { wholeX: true }),
       };
     }
     const series = runs.map(r => ({ label: r.id }));
