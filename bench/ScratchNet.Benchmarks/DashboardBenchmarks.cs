@@ -37,8 +37,7 @@ public class DashboardBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var rng = new Xoshiro256(7);
-        _dataset = new Dataset("random", Split(rng, TrainRows), Split(rng, ValidationRows), [.. Enumerable.Range(0, Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        _dataset = RandomDataset();
         _feed = new LiveFeed();
         _feed.Start();
         _page = _feed.Subscribe();
@@ -68,6 +67,12 @@ public class DashboardBenchmarks
         return trainer.TrainAsync().GetAwaiter().GetResult();
     }
 
+    internal static Dataset RandomDataset()
+    {
+        var rng = new Xoshiro256(7);
+        return new Dataset("random", Split(rng, TrainRows), Split(rng, ValidationRows), [.. Enumerable.Range(0, Classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+    }
+
     private static DataSplit Split(Xoshiro256 rng, int rows)
     {
         var pixels = new byte[rows * Features];
@@ -85,7 +90,7 @@ public class DashboardBenchmarks
         return DataSplit.FromPixels(pixels, labels, Features, Classes);
     }
 
-    private sealed class FixedData(Dataset dataset) : IDatasetProvider
+    internal sealed class FixedData(Dataset dataset) : IDatasetProvider
     {
         public Task<Dataset> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(dataset);
     }

@@ -239,26 +239,34 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             return;
         }
 
-        // W is (in, out) row-major: unit j's incoming weights are column j.
+        // W is (in, out) row-major: unit j's incoming weights are column j. Both passes walk W row by row (in memory order).
         int inputs = first.InputSize;
         int outputs = first.OutputSize;
         int units = Math.Min(outputs, MaxWeightTiles);
         float[] w = first.Weight.Value;
         var scales = new float[units];
-        var data = new byte[units * inputs];
+        for (int k = 0; k < inputs; k++)
+        {
+            ReadOnlySpan<float> row = w.AsSpan(k * outputs, units);
+            for (int j = 0; j < units; j++)
+            {
+                scales[j] = Math.Max(scales[j], Math.Abs(row[j]));
+            }
+        }
+
+        var factors = new float[units];
         for (int j = 0; j < units; j++)
         {
-            float max = 0f;
-            for (int k = 0; k < inputs; k++)
-            {
-                max = Math.Max(max, Math.Abs(w[(k * outputs) + j]));
-            }
+            factors[j] = scales[j] > 0f ? 127f / scales[j] : 0f;
+        }
 
-            scales[j] = max;
-            float scale = max > 0f ? 127f / max : 0f;
-            for (int k = 0; k < inputs; k++)
+        var data = new byte[units * inputs];
+        for (int k = 0; k < inputs; k++)
+        {
+            ReadOnlySpan<float> row = w.AsSpan(k * outputs, units);
+            for (int j = 0; j < units; j++)
             {
-                data[(j * inputs) + k] = (byte)(sbyte)MathF.Round(w[(k * outputs) + j] * scale);
+                data[(j * inputs) + k] = (byte)(sbyte)MathF.Round(row[j] * factors[j]);
             }
         }
 

@@ -74,6 +74,16 @@ public sealed class DashboardCallbackTests
         Assert.That(Convert.FromBase64String(weights.GetProperty("data").GetString()!), Has.Length.EqualTo(12 * 784));
         Assert.That(byType["weights"].Select(w => w.GetProperty("epoch").GetInt32()), Is.EqualTo(new[] { 0, 1, 2 }), "the initial weights, then after each epoch");
 
+        // Tile j holds column j of W (784, 12), scaled so its largest |w| is 127.
+        sbyte[] tiles = [.. Convert.FromBase64String(weights.GetProperty("data").GetString()!).Select(b => (sbyte)b)];
+        float[] w = result.Network.Parameters[0].Value;
+        for (int j = 0; j < 12; j++)
+        {
+            float scale = weights.GetProperty("scales")[j].GetSingle();
+            Assert.That(scale, Is.EqualTo(Enumerable.Range(0, 784).Max(k => Math.Abs(w[(k * 12) + j]))));
+            Assert.That(Enumerable.Range(0, 784).Select(k => tiles[(j * 784) + k] * scale / 127f), Is.EqualTo(Enumerable.Range(0, 784).Select(k => w[(k * 12) + j])).Within(scale / 127f));
+        }
+
         JsonElement activations = byType["activations"].Last();
         Assert.That(activations.GetProperty("layers")[0].GetProperty("units").GetInt32(), Is.EqualTo(12));
         Assert.That(activations.GetProperty("probeRows").GetInt32(), Is.EqualTo(60));
