@@ -26,7 +26,11 @@
       height: o.height || 220,
       scales: { x: { time: false }, y: o.log ? { distr: 3 } : {} },
       // Epoch charts tick whole epochs only.
-      axes: [o.wholeX ? { label: o.xLabel || 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { label: o.xLabel || 'epoch', size: 40 }, { size: 60 }],
+      axes: [
+        o.wholeX ? { label: o.xLabel || 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { label: o.xLabel || 'epoch', size: 40 },
+        // A log axis spans decades, so its ticks are written as powers of ten.
+        o.log ? { size: 60, values: (u, ticks) => ticks.map(v => (v === null ? '' : v.toExponential(0))) } : { size: 60 },
+      ],
       legend: { live: true },
       series: [{ label: o.xLabel || 'epoch' }].concat(this.series.map((s, i) => ({
         label: s.label, stroke: s.color || palette[i % palette.length], width: 2, spanGaps: true,

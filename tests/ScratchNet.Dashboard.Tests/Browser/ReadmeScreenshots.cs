@@ -6,7 +6,8 @@ namespace ScratchNet.Dashboard.Tests.Browser;
 /// <summary>
 /// Takes README's two pictures from a dashboard the user started (a real run with <c>train --dashboard</c>, a trained
 /// model in its runs folder). Not a check, a tool, so it runs only when asked:
-/// <c>SCRATCHNET_DASHBOARD_URL=http://127.0.0.1:5757/ SCRATCHNET_SCREENSHOTS=docs/dashboard dotnet test --filter Name=TakeReadmeScreenshots</c>.
+/// <c>SCRATCHNET_DASHBOARD_URL=http://127.0.0.1:5757/ SCRATCHNET_SCREENSHOTS=docs/dashboard dotnet test --filter Name~Take</c>
+/// (TakeLiveScreenshot while a run trains, TakeExplorerScreenshot against <c>serve</c>).
 /// </summary>
 [Explicit("a tool for README's pictures; needs a dashboard the user started")]
 public sealed class ReadmeScreenshots : BrowserTest
@@ -18,19 +19,28 @@ public sealed class ReadmeScreenshots : BrowserTest
         [(125, 138), (170, 148), (198, 180), (190, 220), (150, 242), (105, 238), (80, 215)],
     ];
 
-    [Test]
-    public async Task TakeReadmeScreenshots()
+    private static Uri Url => new(Environment.GetEnvironmentVariable("SCRATCHNET_DASHBOARD_URL") ?? "http://127.0.0.1:5757/");
+
+    private static string Folder()
     {
-        var url = new Uri(Environment.GetEnvironmentVariable("SCRATCHNET_DASHBOARD_URL") ?? "http://127.0.0.1:5757/");
         string folder = Environment.GetEnvironmentVariable("SCRATCHNET_SCREENSHOTS") ?? "screenshots";
         Directory.CreateDirectory(folder);
+        return folder;
+    }
 
-        IPage live = await Open(new Uri(url, "#live"));
+    [Test]
+    public async Task TakeLiveScreenshot()
+    {
+        IPage live = await Open(new Uri(Url, "#live"));
         await Expect(live.Locator("#chart-loss")).Not.ToHaveAttributeAsync("data-points", "0", new() { Timeout = 60_000 });
         await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("SCRATCHNET_LIVE_SECONDS") ?? "20", System.Globalization.CultureInfo.InvariantCulture)));
-        await live.ScreenshotAsync(new() { Path = Path.Combine(folder, "live.png"), FullPage = true });
+        await live.ScreenshotAsync(new() { Path = Path.Combine(Folder(), "live.png"), FullPage = true });
+    }
 
-        IPage explore = await Open(new Uri(url, "#explore"));
+    [Test]
+    public async Task TakeExplorerScreenshot()
+    {
+        IPage explore = await Open(new Uri(Url, "#explore"));
         await Expect(explore.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
         LocatorBoundingBoxResult box = (await explore.Locator("#draw").BoundingBoxAsync())!;
         float scale = box.Width / 280f;
@@ -52,6 +62,6 @@ public sealed class ReadmeScreenshots : BrowserTest
         await explore.Locator("#unit-index").FillAsync("5");
         await explore.Locator("#unit-show").ClickAsync();
         await Expect(explore.Locator("#unit-caption")).ToContainTextAsync("unit 5");
-        await explore.ScreenshotAsync(new() { Path = Path.Combine(folder, "explorer.png"), FullPage = true });
+        await explore.ScreenshotAsync(new() { Path = Path.Combine(Folder(), "explorer.png"), FullPage = true });
     }
 }
