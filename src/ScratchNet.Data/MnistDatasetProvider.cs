@@ -89,7 +89,7 @@ public sealed class MnistDatasetProvider : IDatasetProvider
         // The files' own arrays back the splits: no copy of the pixels at all.
         DataSplit train = DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
         DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
-        return new Dataset(name, train, validation, classNames);
+        return new Dataset(name, train, validation, classNames, ValidationIsTestSet: true);
     }
 
     private Dataset Random(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)

@@ -17,12 +17,12 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
+        LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} validation rows, layers {Layers} ({ParameterCount} parameters), {Optimizer} lr={LearningRate}, {Epochs} epochs of {Batches} batches")]
     private static partial void LogStart(ILogger logger, string dataset, int trainCount, int validationCount, string layers, long parameterCount, string optimizer, float learningRate, int epochs, int batches);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "epoch={Epoch:000} train_loss={TrainLoss:F4} val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} time={EpochSeconds:F3}s eval={EvalSeconds:F3}s")]
-    private static partial void LogEpoch(ILogger logger, int epoch, double trainLoss, double valLoss, double valAccuracy, double epochSeconds, double evalSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch={Epoch:000} train_loss={TrainLoss:F4} train_acc={TrainAccuracy:F4} val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} time={EpochSeconds:F3}s eval={EvalSeconds:F3}s")]
+    private static partial void LogEpoch(ILogger logger, int epoch, double trainLoss, double trainAccuracy, double valLoss, double valAccuracy, double epochSeconds, double evalSeconds);
 }
