@@ -65,7 +65,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         _lastPointSeconds = 0;
 
         Publish(LiveEventTypes.Run, new RunInfo(
-            context.Epochs, context.History.Count + 1, context.BatchesPerEpoch, dataset.Train.Count, dataset.Validation.Count,
+            context.Epochs, context.History.Count + 1, context.BatchesPerEpoch, dataset.Train.Count, dataset.Validation.Count, dataset.HeldOutName,
             dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount));
 
         // A resumed run shows the epochs it already has.

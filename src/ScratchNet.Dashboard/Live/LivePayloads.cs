@@ -3,8 +3,9 @@ namespace ScratchNet.Dashboard.Live;
 // The JSON shapes the page reads (camelCase on the wire). Unknown numbers (NaN) travel as null.
 
 /// <summary>Sent once when training begins: what is being trained and on how much data.</summary>
+/// <param name="HeldOut">What the held-out rows are: "validation", or "test" for the official test set.</param>
 public sealed record RunInfo(
-    int Epochs, int FirstEpoch, int BatchesPerEpoch, int TrainRows, int ValidationRows,
+    int Epochs, int FirstEpoch, int BatchesPerEpoch, int TrainRows, int ValidationRows, string HeldOut,
     IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount);
 
 /// <summary>One layer of a network as the page lists it (the explorer uses the same shape).</summary>

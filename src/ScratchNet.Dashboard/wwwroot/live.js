@@ -4,11 +4,13 @@
   const $ = id => document.getElementById(id);
   const state = { run: null, lastId: 0, charts: null, ratioNames: null, source: null };
 
+  const heldOut = () => (state.run && state.run.heldOut) || 'validation';
+
   function charts() {
     if (state.charts) { return state.charts; }
     state.charts = {
-      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss' }, { label: 'validation loss' }], { wholeX: true }),
-      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy' }, { label: 'validation accuracy' }], { wholeX: true }),
+      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss' }, { label: 'held-out loss' }], { wholeX: true }),
+      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy' }, { label: 'held-out accuracy' }], { wholeX: true }),
       batch: new SN.Chart($('chart-batch'), [{ label: 'train loss (smoothed)' }], { points: false }),
       lr: new SN.Chart($('chart-lr'), [{ label: 'learning rate' }], { points: false }),
       ratio: new SN.Chart($('chart-ratio'), [], { log: true, points: false }),
@@ -31,7 +33,8 @@
     run(run) {
       reset(run);
       const sizes = [run.layers.length ? run.layers[0].inputs : 0].concat(run.layers.filter(l => l.kind === 'dense').map(l => l.outputs));
-      $('live-status').textContent = `Training [${sizes.join(', ')}] (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, validating on ${run.validationRows.toLocaleString('en')}.`;
+      $('live-status').textContent = `Training [${sizes.join(', ')}] (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
+      document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
       $('fact-epoch').textContent = `${run.firstEpoch} / ${run.epochs}`;
     },
     batch(p) {
@@ -81,7 +84,7 @@
         row.insertCell().textContent = `${(100 * a.inactiveShare).toFixed(1)} %`;
       }
       document.querySelector('#table-activations').caption || document.querySelector('#table-activations').createCaption();
-      document.querySelector('#table-activations').caption.textContent = `Dead ReLUs after epoch ${p.epoch}, on ${p.probeRows} validation rows`;
+      document.querySelector('#table-activations').caption.textContent = `Dead ReLUs after epoch ${p.epoch}, on ${p.probeRows} ${heldOut()} rows`;
     },
     weights(p) {
       SN.drawWeightTiles($('live-weights'), p);
@@ -89,7 +92,7 @@
     },
     confusion(p) {
       SN.drawConfusion($('live-confusion'), p.counts, p.classNames);
-      $('confusion-caption').textContent = `Confusion matrix after epoch ${p.epoch} (rows true, columns predicted; colour: share of the row)`;
+      $('confusion-caption').textContent = `Confusion matrix of the ${heldOut()} pass after epoch ${p.epoch} (rows true, columns predicted; colour: share of the row)`;
     },
     mistakes(p) {
       const box = $('live-mistakes');
@@ -110,12 +113,12 @@
         figure.append(canvas, caption);
         box.append(figure);
       }
-      $('mistakes-caption').textContent = `Worst mistakes after epoch ${p.epoch}: true → predicted (confidence)`;
+      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence)`;
     },
     end(p) {
       $('live-status').textContent = p.interrupted
         ? `Training was interrupted after ${p.epochs} epochs.`
-        : `Training finished: ${p.epochs} epochs, validation accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}. Browse it later with serve.`;
+        : `Training finished: ${p.epochs} epochs, ${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}. Browse it later with serve.`;
       $('fact-eta').textContent = '0:00';
       if (state.source) { state.source.close(); }
     },
