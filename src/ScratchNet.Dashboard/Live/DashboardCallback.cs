@@ -19,8 +19,8 @@ namespace ScratchNet.Dashboard.Live;
 /// </summary>
 public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> options) : ITrainingCallback
 {
-    /// <summary>Rows of the validation split whose activations are measured after each epoch (diagnose uses 1,000).</summary>
-    public const int ProbeRows = 512;
+    /// <summary>Rows of the held-out split whose activations are measured after each epoch (diagnose uses 1,000; a forward pass of 256 rows costs ~0.3 ms).</summary>
+    public const int ProbeRows = 256;
 
     /// <summary>The most first-layer units drawn as tiles.</summary>
     public const int MaxWeightTiles = 256;

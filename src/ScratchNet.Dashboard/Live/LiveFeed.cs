@@ -23,7 +23,8 @@ public sealed class LiveFeed
     private const int IncomingCapacity = 1024;
     private const int SubscriberCapacity = 1024;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // The page parses these with JSON.parse only, never as HTML, so '+' and '/' of the base64 pictures need no \u escapes.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // "Wait" only matters to writers that wait: TryWrite on a full queue returns false at once, which is what Publish counts.
     private readonly Channel<LiveEvent> _incoming = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(IncomingCapacity)

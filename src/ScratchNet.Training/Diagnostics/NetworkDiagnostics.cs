@@ -97,8 +97,28 @@ public static class NetworkDiagnostics
     /// ‖θ‖, ‖∇θ‖ and ‖Δθ‖ / ‖θ‖ of one parameter, from its values before and after one optimizer step and that step's
     /// gradient. The dashboard measures training this way every few hundred batches, from copies taken around a step.
     /// </summary>
-    public static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, ReadOnlySpan<float> gradient) =>
-        Statistics(parameter, before, after, Norm(gradient));
+    public static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, ReadOnlySpan<float> gradient)
+    {
+        if (after.Length != before.Length || gradient.Length != before.Length)
+        {
+            throw new ArgumentException($"{parameter}: {before.Length} values before the step, {after.Length} after it and {gradient.Length} gradient values; all three must match", nameof(after));
+        }
+
+        // One pass over the three arrays (the dashboard calls this on the training thread).
+        double weight = 0, update = 0, grad = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            double b = before[k];
+            double d = after[k] - b;
+            double g = gradient[k];
+            weight += b * b;
+            update += d * d;
+            grad += g * g;
+        }
+
+        double weightNorm = Math.Sqrt(weight);
+        return new ParameterStatistics(parameter, weightNorm, Math.Sqrt(grad), weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+    }
 
     private static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, double gradientNorm)
     {
