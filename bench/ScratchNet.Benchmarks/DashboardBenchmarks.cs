@@ -95,3 +95,55 @@ public class DashboardBenchmarks
         public Task<Dataset> LoadAsync(CancellationToken cancellationToken = default) => Task.FromResult(dataset);
     }
 }
+
+/// <summary>
+/// The dashboard's own work for one reference epoch, without the training it watches: 1,750 OnBatchEnd calls (a
+/// loss point every 50, statistics of one step every 500) and the epoch-end work (first-layer tiles, the 256-row
+/// probe), on the reference network; and, on the pump's side, serialising that epoch's updates. Compare with
+/// <c>TrainingEpochBenchmarks</c> (one epoch's steps) in the same session: the training thread's share is
+/// <c>CallbacksOfOneEpoch / Epoch</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class DashboardCallbackBenchmarks
+{
+    private const int Batches = 1750;
+
+    private LiveFeed _feed = null!;
+    private Subscription _page = null!;
+    private DashboardCallback _callback = null!;
+    private TrainingContext _context = null!;
+    private EpochMetrics _metrics = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _feed = new LiveFeed();
+        _feed.Start();
+        _page = _feed.Subscribe();
+        Dataset dataset = DashboardBenchmarks.RandomDataset();
+        var network = ScratchNet.Core.Layers.Sequential.Mlp([784, 128, 64, 10], "relu", "he_normal", 42, 1000);
+        _context = new TrainingContext(network, new Sgd(0.003f), dataset, 100, Batches);
+        _metrics = new EpochMetrics(1, 0.5, 0.4, 0.9, 0.17, 0.04, 0.88, 0.003);
+        _callback = new DashboardCallback(_feed, Options.Create(new DashboardOptions { Enabled = true }));
+        _callback.OnTrainBegin(_context);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _page.Dispose();
+
+    [Benchmark]
+    public void CallbacksOfOneEpoch()
+    {
+        for (int b = 0; b < Batches; b++)
+        {
+            _callback.OnBatchEnd(_context, 1, b, 0.5f);
+        }
+
+        _callback.OnEpochEnd(_context, _metrics);
+
+        // The page's side is not measured here: drop what the pump delivered so its queue never fills.
+        while (_page.Updates.TryRead(out _))
+        {
+        }
+    }
+}
