@@ -25,6 +25,9 @@ public abstract class BrowserTest : PlaywrightTest
     public async Task LaunchBrowser()
     {
         Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: apt-get install chromium (.ci/run does it)");
+
+        // CI shares two cores with the whole build: give the page time before calling it wrong.
+        Assertions.SetDefaultExpectTimeout(20_000);
         Browser = await BrowserType.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
