@@ -63,7 +63,7 @@ public class DashboardBenchmarks
         IOptions<TrainingOptions> training = Options.Create(new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 42, EvaluationBatchSize = 1000 });
         IOptions<ModelOptions> model = Options.Create(new ModelOptions { LayerSizes = "784,128,64,10" });
         ITrainingCallback[] callbacks = Dashboard ? [new DashboardCallback(_feed, Options.Create(new DashboardOptions { Enabled = true }))] : [];
-        var trainer = new Trainer(new FixedData(_dataset), new MlpFactory(model, training), new Sgd(0.003f), callbacks, training);
+        var trainer = new Trainer(new FixedData(_dataset), new NetworkFactory(model, training), new Sgd(0.003f), callbacks, training);
         return trainer.TrainAsync().GetAwaiter().GetResult();
     }
 

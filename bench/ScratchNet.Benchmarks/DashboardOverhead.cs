@@ -86,7 +86,7 @@ public static class DashboardOverhead
         IOptions<TrainingOptions> training = Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 42, EvaluationBatchSize = 1000 });
         IOptions<ModelOptions> model = Options.Create(new ModelOptions { LayerSizes = "784,128,64,10" });
         var alternating = new Alternating(new DashboardCallback(feed, Options.Create(new DashboardOptions { Enabled = true })));
-        var trainer = new Trainer(new DashboardBenchmarks.FixedData(DashboardBenchmarks.RandomDataset()), new MlpFactory(model, training), new Sgd(0.003f), [alternating], training);
+        var trainer = new Trainer(new DashboardBenchmarks.FixedData(DashboardBenchmarks.RandomDataset()), new NetworkFactory(model, training), new Sgd(0.003f), [alternating], training);
         trainer.TrainAsync().GetAwaiter().GetResult();
         feed.CompleteAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
         reading.GetAwaiter().GetResult();

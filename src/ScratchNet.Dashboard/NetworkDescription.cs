@@ -11,7 +11,7 @@ public static class NetworkDescription
         ArgumentNullException.ThrowIfNull(network);
         return [.. network.Layers.Select((layer, i) => new LayerInfo(
             i, layer.Name, Kind(layer), (layer as ActivationLayer)?.Activation.Name, layer.InputSize, layer.OutputSize,
-            [layer.OutputSize], layer.Parameters.Sum(p => p.Length)))];
+            ShapeOf(layer.OutputShape), layer.Parameters.Sum(p => p.Length)))];
     }
 
     /// <summary>The layer's kind by the closed list the page knows; any other layer shows its type's name and is drawn as a vector.</summary>
@@ -20,8 +20,16 @@ public static class NetworkDescription
         Dense => "dense",
         ActivationLayer => "activation",
         Dropout => "dropout",
+        Conv2D => "conv2d",
+        MaxPool2D => "maxpool",
+        AvgPool2D => "avgpool",
+        BatchNorm => "batchnorm",
+        Flatten => "flatten",
         _ => layer.GetType().Name.ToLowerInvariant(),
     };
+
+    /// <summary>(units) for a flat row, (channels, height, width) for a feature map: the page draws the latter per channel.</summary>
+    public static IReadOnlyList<int> ShapeOf(Shape shape) => shape.IsFlat ? [shape.Size] : [shape.Channels, shape.Height, shape.Width];
 
     /// <summary>The side of a square image of <paramref name="features"/> pixels (28 for 784), or 0 when it is not a square.</summary>
     public static int ImageSide(int features)

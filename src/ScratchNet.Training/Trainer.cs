@@ -39,7 +39,7 @@ public sealed class Trainer(
         TrainingOptions o = options.Value;
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit train = dataset.Train;
-        Sequential network = networkFactory.Create(Math.Max(o.BatchSize, o.EvaluationBatchSize));
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(o.BatchSize, o.EvaluationBatchSize));
         CheckFits(network, train);
 
         int classes = train.ClassCount;
@@ -129,7 +129,7 @@ public sealed class Trainer(
 
         if (network.OutputSize != train.ClassCount)
         {
-            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount}");
+            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount} (or end Model:Layers with \"dense {train.ClassCount}\")");
         }
 
         if (problems.Count > 0)

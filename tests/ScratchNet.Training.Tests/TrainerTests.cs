@@ -17,7 +17,7 @@ public class TrainerTests
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training);
     }
 
     [Test]

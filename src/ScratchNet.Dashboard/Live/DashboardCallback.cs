@@ -234,11 +234,48 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
 
     private void PublishWeights(Sequential network, int epoch)
     {
-        if (network.Layers.OfType<Dense>().FirstOrDefault() is not { } first)
+        switch (network.Layers.FirstOrDefault(l => l.Parameters.Count > 0))
         {
-            return;
+            case Conv2D conv:
+                PublishFilters(conv, epoch);
+                break;
+            case Dense first:
+                PublishColumns(first, epoch);
+                break;
+        }
+    }
+
+    // A convolution's weight is (out, in, kh, kw): each (output channel, input channel) filter is kh·kw contiguous values.
+    private void PublishFilters(Conv2D conv, int epoch)
+    {
+        int size = conv.KernelHeight * conv.KernelWidth;
+        int units = Math.Min(conv.OutChannels * conv.InChannels, MaxWeightTiles);
+        float[] w = conv.Weight.Value;
+        var scales = new float[units];
+        var data = new byte[units * size];
+        for (int u = 0; u < units; u++)
+        {
+            ReadOnlySpan<float> filter = w.AsSpan(u * size, size);
+            float max = 0f;
+            foreach (float v in filter)
+            {
+                max = Math.Max(max, Math.Abs(v));
+            }
+
+            scales[u] = max;
+            float factor = max > 0f ? 127f / max : 0f;
+            for (int k = 0; k < size; k++)
+            {
+                data[(u * size) + k] = (byte)(sbyte)MathF.Round(filter[k] * factor);
+            }
         }
 
+        int side = conv.KernelHeight == conv.KernelWidth ? conv.KernelHeight : 0;
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, conv.Name, size, units, conv.OutChannels * conv.InChannels, side, scales, Convert.ToBase64String(data)));
+    }
+
+    private void PublishColumns(Dense first, int epoch)
+    {
         // W is (in, out) row-major: unit j's incoming weights are column j. Both passes walk W row by row (in memory order).
         int inputs = first.InputSize;
         int outputs = first.OutputSize;

@@ -108,9 +108,10 @@ window.SN = window.SN || {};
     const side = tiles.side;
     const w = side > 0 ? side : tiles.inputs;
     const h = side > 0 ? side : 1;
-    const columns = side > 0 ? Math.max(1, Math.min(tiles.units, Math.floor((canvas.parentElement.clientWidth || 640) / (side * 2 + 2)))) : 1;
+    // 28 × 28 tiles at 2× zoom; a small convolution filter (3 × 3) is blown up to about the same size.
+    const zoom = side > 0 ? Math.max(2, Math.floor(56 / side)) : 1;
+    const columns = side > 0 ? Math.max(1, Math.min(tiles.units, Math.floor((canvas.parentElement.clientWidth || 640) / (side * zoom + 2)))) : 1;
     const rows = Math.ceil(tiles.units / columns);
-    const zoom = side > 0 ? 2 : 1;
     canvas.width = columns * (w * zoom + 2);
     canvas.height = rows * (h * zoom + 2) * (side > 0 ? 1 : 4);
     const ctx = canvas.getContext('2d');

@@ -88,7 +88,7 @@
     },
     weights(p) {
       SN.drawWeightTiles($('live-weights'), p);
-      $('weights-caption').textContent = `${p.layer}'s weights after epoch ${p.epoch}: one tile per hidden unit (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
+      $('weights-caption').textContent = `${p.layer}'s weights after epoch ${p.epoch}: one tile per ${p.side > 0 && p.inputs === p.side * p.side && p.inputs < 64 ? 'filter (output channel × input channel)' : 'hidden unit'} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
     },
     confusion(p) {
       SN.drawConfusion($('live-confusion'), p.counts, p.classNames);

@@ -21,12 +21,16 @@ public static class FirstLayerWeights
     private const int Header = 30;
     private const int Padding = 8;
 
-    /// <summary>The first dense layer, when its inputs form a square image; otherwise null.</summary>
+    /// <summary>
+    /// The first dense layer, when its inputs are the image's pixels (only flatten or dropout before it, not a
+    /// convolution's features) and form a square; otherwise null.
+    /// </summary>
     public static Dense? Find(Sequential network)
     {
         ArgumentNullException.ThrowIfNull(network);
         Dense? first = network.Layers.OfType<Dense>().FirstOrDefault();
-        return first is not null && SquareImage.Side(first.InputSize) > 0 ? first : null;
+        bool seesPixels = network.Layers.TakeWhile(l => l is not Dense).All(l => l is Flatten or Dropout);
+        return first is not null && seesPixels && SquareImage.Side(first.InputSize) > 0 ? first : null;
     }
 
     /// <summary>Draws the first dense layer's weights as PNG bytes.</summary>

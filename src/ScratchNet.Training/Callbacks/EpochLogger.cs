@@ -9,9 +9,11 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
     public void OnTrainBegin(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        LogStart(logger, context.Dataset.Name, context.Dataset.Train.Count, context.Dataset.Validation.Count,
-            string.Join("-", context.Network.Layers.OfType<Core.Layers.Dense>().Select(d => d.InputSize).Append(context.Network.OutputSize)),
-            context.Network.ParameterCount, context.Optimizer.Name, context.Optimizer.LearningRate, context.Epochs, context.BatchesPerEpoch);
+        Core.Layers.Sequential network = context.Network;
+        LogSummary(logger, network.Layers.Count, context.Dataset.InputShape.ToString(), network.ParameterCount, network.StateCount,
+            NetworkSummary.Format(network, context.Dataset.InputShape));
+        LogStart(logger, context.Dataset.Name, context.Dataset.Train.Count, context.Dataset.Validation.Count, NetworkSummary.Compact(network),
+            network.ParameterCount, context.Optimizer.Name, context.Optimizer.LearningRate, context.Epochs, context.BatchesPerEpoch);
     }
 
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
@@ -19,6 +21,9 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
         ArgumentNullException.ThrowIfNull(metrics);
         LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network of {LayerCount} layers on {InputShape} inputs, {TrainableParameters} trainable and {NonTrainableParameters} non-trainable parameters:\n{Summary}")]
+    private static partial void LogSummary(ILogger logger, int layerCount, string inputShape, long trainableParameters, long nonTrainableParameters, string summary);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} validation rows, layers {Layers} ({ParameterCount} parameters), {Optimizer} lr={LearningRate}, {Epochs} epochs of {Batches} batches")]
     private static partial void LogStart(ILogger logger, string dataset, int trainCount, int validationCount, string layers, long parameterCount, string optimizer, float learningRate, int epochs, int batches);

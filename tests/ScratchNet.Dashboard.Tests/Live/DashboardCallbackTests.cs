@@ -90,6 +90,28 @@ public sealed class DashboardCallbackTests
     }
 
     [Test]
+    public async Task A_convolutional_run_shows_feature_map_shapes_and_its_first_filters()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+
+        await TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed)], epochs: 1, layers: ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3"]).TrainAsync();
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        List<SentEvent> events = [.. subscription.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        JsonElement run = JsonDocument.Parse(events.First(e => e.Type == "run").Json).RootElement;
+        JsonElement weights = JsonDocument.Parse(events.Last(e => e.Type == "weights").Json).RootElement;
+
+        Assert.That(run.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("kind").GetString()), Is.EqualTo(new[] { "conv2d", "activation", "maxpool", "flatten", "dense" }));
+        Assert.That(run.GetProperty("layers")[0].GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 4, 28, 28 }));
+        Assert.That(run.GetProperty("layers")[3].GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 4 * 14 * 14 }));
+        Assert.That(weights.GetProperty("layer").GetString(), Is.EqualTo("conv0"));
+        Assert.That(weights.GetProperty("side").GetInt32(), Is.EqualTo(3));
+        Assert.That(weights.GetProperty("units").GetInt32(), Is.EqualTo(4), "4 output channels × 1 input channel");
+        Assert.That(Convert.FromBase64String(weights.GetProperty("data").GetString()!), Has.Length.EqualTo(4 * 9));
+    }
+
+    [Test]
     public async Task The_worst_mistakes_carry_their_pixels_and_the_validation_passs_verdict()
     {
         var feed = new LiveFeed();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Moq;
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Training;
@@ -17,7 +18,7 @@ internal static class TrainingRig
     public static Dataset Images(int trainRows = 240, int validationRows = 60, ulong seed = 4)
     {
         var rng = new Xoshiro256(seed);
-        return new Dataset("bands", Split(trainRows, rng), Split(validationRows, rng), ["top", "middle", "bottom"]);
+        return new Dataset("bands", Split(trainRows, rng), Split(validationRows, rng), ["top", "middle", "bottom"]) { InputShape = new Shape(1, 28, 28) };
     }
 
     private static DataSplit Split(int rows, Xoshiro256 rng)
@@ -38,12 +39,15 @@ internal static class TrainingRig
         return DataSplit.FromLabels(x, labels, 784, Classes);
     }
 
-    public static Trainer Trainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs, float dropout = 0.2f, float learningRate = 0.05f)
+    /// <param name="layers">A Model:Layers list (e.g. a small CNN); null for the 784-12-3 MLP.</param>
+    public static Trainer Trainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs, float dropout = 0.2f, float learningRate = 0.05f, string[]? layers = null)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         IOptions<TrainingOptions> training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
-        IOptions<ModelOptions> model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = $"784,12,{Classes}", Dropout = dropout });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
+        IOptions<ModelOptions> model = Microsoft.Extensions.Options.Options.Create(layers is null
+            ? new ModelOptions { LayerSizes = $"784,12,{Classes}", Dropout = dropout }
+            : new ModelOptions { Layers = [.. layers] });
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training);
     }
 }

@@ -133,6 +133,19 @@ public class PlotTests
     }
 
     [Test]
+    public void FirstLayerWeights_DrawsOnlyADenseLayerThatSeesPixels_NotOneAfterAConvolution()
+    {
+        Sequential mlp = Sequential.Mlp([784, 8, 10], "relu", "he_normal", 1, 1);
+        Assert.That(FirstLayerWeights.Find(mlp)?.Name, Is.EqualTo("dense0"));
+
+        // 16 × 7 × 7 = 784 features after the pool: a square number, but they are not pixels.
+        string[] layers = ["conv 16 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10"];
+        Sequential cnn = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 14, 14), 1, "he_normal", 1);
+        Assert.That(cnn.Layers.OfType<Dense>().Single().InputSize, Is.EqualTo(784));
+        Assert.That(FirstLayerWeights.Find(cnn), Is.Null);
+    }
+
+    [Test]
     public void FirstLayerWeights_DrawsOneTilePerUnit_RedForPositiveBlueForNegative()
     {
         // 4 inputs (2 × 2) into 2 units: unit 0 all +1, unit 1 all −1 (w is (inputs, units) row-major).
