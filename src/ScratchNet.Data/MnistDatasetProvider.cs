@@ -59,6 +59,7 @@ public sealed class MnistDatasetProvider : IDatasetProvider
         Dataset dataset = string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
             ? Official(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount)
             : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount);
+        dataset = dataset with { ImageShape = new ImageShape(1, trainImages.Dimensions[1], trainImages.Dimensions[2]) };
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
