@@ -11,9 +11,9 @@ namespace ScratchNet.Data.Augmentation;
 /// </summary>
 /// <remarks>
 /// The noise is written into rows with a margin of <c>radius</c> zeros on both sides, and the horizontal pass into
-/// rows with <c>radius</c> zero rows above and below, so neither pass tests bounds. A row narrower than 8, and the
-/// pixels a vector does not cover, run the same sums one value at a time in the same order, so the field is the same
-/// on every machine. Where the last vector of a row would run past its end it starts 8 before the end instead,
+/// rows with <c>radius</c> zero rows above and below, so neither pass tests bounds. Each value is one multiply and then
+/// one fused multiply-add per tap, in order; a row narrower than 8, and machines without AVX2, run the same sums one
+/// value at a time (<see cref="MathF.FusedMultiplyAdd"/>), so the field is the same on every machine. Where the last vector of a row would run past its end it starts 8 before the end instead,
 /// recomputing a few values identically.
 /// </remarks>
 public static class ElasticField
@@ -76,6 +76,7 @@ public static class ElasticField
         Component(keyY, kernel, alpha, noise, rows, dy, height, width, vectorised);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Component(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> noise, Span<float> rows, Span<float> d, int height, int width, bool vectorised)
     {
         int r = kernel.Length / 2;
@@ -94,6 +95,7 @@ public static class ElasticField
         Convolve(rows, width, kernel, alpha, d, vectorised);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Noise(ulong key, Span<float> noise, int height, int width, int r, bool vectorised)
     {
         int paddedWidth = width + (2 * r);
@@ -121,32 +123,48 @@ public static class ElasticField
         }
     }
 
-    // x: at least (length of y − 1) + (taps − 1)·step + 1 · y[i] = scale·Σk w[k]·x[i + k·step], summed in order of k
+    // x: at least (length of y − 1) + (taps − 1)·step + 1 · y[i] = scale·Σk w[k]·x[i + k·step], one fused multiply-add per k in order of k
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Convolve(ReadOnlySpan<float> x, int step, ReadOnlySpan<float> kernel, float scale, Span<float> y, bool vectorised)
     {
         ref float xRef = ref MemoryMarshal.GetReference(x);
         ref float yRef = ref MemoryMarshal.GetReference(y);
+        ref float wRef = ref MemoryMarshal.GetReference(kernel);
         int taps = kernel.Length;
         int i = 0;
         if (vectorised && y.Length >= 8)
         {
+            // Four vectors at a time: each sum waits on its previous add, so one chain alone would run at the adder's
+            // latency; four independent chains keep it busy. Positions past the end are clamped to the last vector,
+            // which is then computed more than once, identically.
             Vector256<float> scales = Vector256.Create(scale);
-            while (true)
+            int last = y.Length - 8;
+            for (; ; i += 32)
             {
-                Vector256<float> sum = Vector256.Create(kernel[0]) * Vector256.LoadUnsafe(ref xRef, (nuint)i);
+                nuint i0 = (nuint)Math.Min(i, last), i1 = (nuint)Math.Min(i + 8, last), i2 = (nuint)Math.Min(i + 16, last), i3 = (nuint)Math.Min(i + 24, last);
+                Vector256<float> w = Vector256.Create(wRef);
+                Vector256<float> s0 = w * Vector256.LoadUnsafe(ref xRef, i0);
+                Vector256<float> s1 = w * Vector256.LoadUnsafe(ref xRef, i1);
+                Vector256<float> s2 = w * Vector256.LoadUnsafe(ref xRef, i2);
+                Vector256<float> s3 = w * Vector256.LoadUnsafe(ref xRef, i3);
                 for (int k = 1; k < taps; k++)
                 {
-                    sum += Vector256.Create(kernel[k]) * Vector256.LoadUnsafe(ref xRef, (nuint)(i + (k * step)));
+                    w = Vector256.Create(Unsafe.Add(ref wRef, k));
+                    nuint offset = (nuint)(k * step);
+                    s0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i0 + offset), s0);
+                    s1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i1 + offset), s1);
+                    s2 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i2 + offset), s2);
+                    s3 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i3 + offset), s3);
                 }
 
-                (scales * sum).StoreUnsafe(ref yRef, (nuint)i);
-                if (i == y.Length - 8)
+                (scales * s0).StoreUnsafe(ref yRef, i0);
+                (scales * s1).StoreUnsafe(ref yRef, i1);
+                (scales * s2).StoreUnsafe(ref yRef, i2);
+                (scales * s3).StoreUnsafe(ref yRef, i3);
+                if (i + 24 >= last)
                 {
                     return;
                 }
-
-                // The last vector overlaps the one before rather than running past the end.
-                i = Math.Min(i + 8, y.Length - 8);
             }
         }
 
@@ -155,7 +173,7 @@ public static class ElasticField
             float sum = kernel[0] * x[i];
             for (int k = 1; k < taps; k++)
             {
-                sum += kernel[k] * x[i + (k * step)];
+                sum = MathF.FusedMultiplyAdd(kernel[k], x[i + (k * step)], sum);
             }
 
             y[i] = scale * sum;
