@@ -9,8 +9,8 @@ namespace ScratchNet.Host.Reports;
 public static class ReportServices
 {
     /// <summary>
-    /// Registers the run folder and the report callbacks, after the epoch logger: history.csv/json each epoch,
-    /// then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment can replace them.
+    /// Registers the run folder and the report callbacks, after the epoch logger: augmented.png when training starts
+    /// with augmentation on, history.csv/json each epoch, then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment can replace them.
     /// </summary>
     public static IServiceCollection AddRunReports(this IServiceCollection services, string runDirectory)
     {
@@ -22,6 +22,7 @@ public static class ReportServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>
             new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, AugmentationPreview>());
         return services;
     }
 }
