@@ -12,9 +12,11 @@ namespace ScratchNet.Data.Augmentation;
 /// <remarks>
 /// The noise is written into rows with a margin of <c>radius</c> zeros on both sides, and the horizontal pass into
 /// rows with <c>radius</c> zero rows above and below, so neither pass tests bounds. Each value is one multiply and then
-/// one fused multiply-add per tap, in order; a row narrower than 8, and machines without AVX2, run the same sums one
-/// value at a time (<see cref="MathF.FusedMultiplyAdd"/>), so the field is the same on every machine. Where the last vector of a row would run past its end it starts 8 before the end instead,
-/// recomputing a few values identically.
+/// one fused multiply-add per tap, in order, whatever the vector width: Vector512 where AVX-512 is, Vector256 where
+/// AVX2 is, and one value at a time (<see cref="MathF.FusedMultiplyAdd"/>) otherwise and for rows narrower than a
+/// vector, so the field is the same on every machine. Where a row's last vector would run past its end it starts a
+/// vector before the end instead, recomputing a few values identically. Four vectors are summed at once: each sum
+/// waits on its previous fused multiply-add, so one chain alone would run at the unit's latency, not its throughput.
 /// </remarks>
 public static class ElasticField
 {
@@ -45,10 +47,10 @@ public static class ElasticField
     // kernel: (2r + 1) · scratch: ScratchLength(height, width, r) · dx, dy: (height, width)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per batch from the first one
     public static void Generate(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> scratch, Span<float> dx, Span<float> dy, int height, int width) =>
-        Generate(key, kernel, alpha, scratch, dx, dy, height, width, Vector256.IsHardwareAccelerated);
+        Generate(key, kernel, alpha, scratch, dx, dy, height, width, Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 1);
 
-    /// <param name="vectorised">False computes every value one at a time (tests compare the two).</param>
-    internal static void Generate(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> scratch, Span<float> dx, Span<float> dy, int height, int width, bool vectorised)
+    /// <param name="lanes">16 (Vector512), 8 (Vector256) or 1 (one value at a time); tests compare them.</param>
+    internal static void Generate(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> scratch, Span<float> dx, Span<float> dy, int height, int width, int lanes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -72,111 +74,174 @@ public static class ElasticField
         Span<float> noise = scratch[..(height * (width + (2 * r)))];
         Span<float> rows = scratch.Slice(noise.Length, (height + (2 * r)) * width);
         (ulong keyX, ulong keyY) = ComponentKeys(key);
-        Component(keyX, kernel, alpha, noise, rows, dx, height, width, vectorised);
-        Component(keyY, kernel, alpha, noise, rows, dy, height, width, vectorised);
+        Component(keyX, kernel, alpha, noise, rows, dx, height, width, lanes);
+        Component(keyY, kernel, alpha, noise, rows, dy, height, width, lanes);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Component(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> noise, Span<float> rows, Span<float> d, int height, int width, bool vectorised)
+    private static void Component(ulong key, ReadOnlySpan<float> kernel, float alpha, Span<float> noise, Span<float> rows, Span<float> d, int height, int width, int lanes)
     {
         int r = kernel.Length / 2;
         int paddedWidth = width + (2 * r);
-        Noise(key, noise, height, width, r, vectorised);
+        int n = height * width;
+        Noise(key, noise, height, width, r, lanes);
 
         // Horizontal: rows[v + r, u] = Σk w[k]·noise[v, u + k] (noise column u + k is image column u + k − r).
         rows[..(r * width)].Clear();
         rows[((height + r) * width)..].Clear();
-        for (int v = 0; v < height; v++)
+        ref float noiseRef = ref MemoryMarshal.GetReference(noise);
+        ref float rowsRef = ref MemoryMarshal.GetReference(rows);
+        ref float wRef = ref MemoryMarshal.GetReference(kernel);
+        ref float dRef = ref MemoryMarshal.GetReference(d);
+        if (lanes > 1 && width >= lanes)
         {
-            Convolve(noise.Slice(v * paddedWidth, paddedWidth), 1, kernel, 1f, rows.Slice((v + r) * width, width), vectorised);
+            int perRow = (width + lanes - 1) / lanes;
+            int items = height * perRow;
+            Span<nuint> from = stackalloc nuint[4];
+            Span<nuint> to = stackalloc nuint[4];
+            for (int j = 0; j < items; j += 4)
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    (int v, int k) = Math.DivRem(Math.Min(j + t, items - 1), perRow);
+                    int u = Math.Min(k * lanes, width - lanes);
+                    from[t] = (nuint)((v * paddedWidth) + u);
+                    to[t] = (nuint)(((v + r) * width) + u);
+                }
+
+                Sum4(ref noiseRef, from, 1, ref wRef, kernel.Length, 1f, ref rowsRef, to, lanes);
+            }
+        }
+        else
+        {
+            for (int v = 0; v < height; v++)
+            {
+                for (int u = 0; u < width; u++)
+                {
+                    rows[((v + r) * width) + u] = Sum1(noise[((v * paddedWidth) + u)..], 1, kernel, 1f);
+                }
+            }
         }
 
         // Vertical, over the rows as one flat run: d[p] = α·Σk w[k]·rows[p + k·width].
-        Convolve(rows, width, kernel, alpha, d, vectorised);
+        if (lanes > 1 && n >= lanes)
+        {
+            int items = (n + lanes - 1) / lanes;
+            Span<nuint> at = stackalloc nuint[4];
+            for (int j = 0; j < items; j += 4)
+            {
+                for (int t = 0; t < 4; t++)
+                {
+                    at[t] = (nuint)Math.Min(Math.Min(j + t, items - 1) * lanes, n - lanes);
+                }
+
+                Sum4(ref rowsRef, at, (nuint)width, ref wRef, kernel.Length, alpha, ref dRef, at, lanes);
+            }
+        }
+        else
+        {
+            for (int p = 0; p < n; p++)
+            {
+                d[p] = Sum1(rows[p..], width, kernel, alpha);
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Noise(ulong key, Span<float> noise, int height, int width, int r, bool vectorised)
+    private static void Noise(ulong key, Span<float> noise, int height, int width, int r, int lanes)
     {
         int paddedWidth = width + (2 * r);
         ref float noiseRef = ref MemoryMarshal.GetReference(noise);
-        Vector256<uint> lanes = Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u);
         for (int v = 0; v < height; v++)
         {
             Span<float> row = noise.Slice(v * paddedWidth, paddedWidth);
             row[..r].Clear();
             row[(r + width)..].Clear();
-            int u = 0;
-            if (vectorised)
+            if (lanes > 1 && width >= 8)
             {
-                for (; u + 8 <= width; u += 8)
+                // 8 at a time (the hash is 32-bit integer work, as fast in two 256-bit halves); the last 8 overlap.
+                Vector256<uint> index = Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u) + Vector256.Create((uint)(v * width));
+                for (int u = 0; ; u = Math.Min(u + 8, width - 8))
                 {
-                    StatelessRandom.Noise(lanes + Vector256.Create((uint)((v * width) + u)), key).StoreUnsafe(ref noiseRef, (nuint)((v * paddedWidth) + r + u));
+                    StatelessRandom.Noise(index + Vector256.Create((uint)u), key).StoreUnsafe(ref noiseRef, (nuint)((v * paddedWidth) + r + u));
+                    if (u == width - 8)
+                    {
+                        break;
+                    }
                 }
             }
-
-            for (; u < width; u++)
+            else
             {
-                row[r + u] = StatelessRandom.Noise((uint)((v * width) + u), key);
+                for (int u = 0; u < width; u++)
+                {
+                    row[r + u] = StatelessRandom.Noise((uint)((v * width) + u), key);
+                }
             }
-
         }
     }
 
-    // x: at least (length of y − 1) + (taps − 1)·step + 1 · y[i] = scale·Σk w[k]·x[i + k·step], one fused multiply-add per k in order of k
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Convolve(ReadOnlySpan<float> x, int step, ReadOnlySpan<float> kernel, float scale, Span<float> y, bool vectorised)
+    /// <summary>y[to[t] + i] = scale·Σk w[k]·x[from[t] + i + k·step] for the lanes i of 4 vectors t at once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sum4(ref float x, ReadOnlySpan<nuint> from, nuint step, ref float w, int taps, float scale, ref float y, ReadOnlySpan<nuint> to, int lanes)
     {
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float yRef = ref MemoryMarshal.GetReference(y);
-        ref float wRef = ref MemoryMarshal.GetReference(kernel);
-        int taps = kernel.Length;
-        int i = 0;
-        if (vectorised && y.Length >= 8)
+        (nuint a, nuint b, nuint c, nuint e) = (from[0], from[1], from[2], from[3]);
+        if (lanes == 16)
         {
-            // Four vectors at a time: each sum waits on its previous add, so one chain alone would run at the adder's
-            // latency; four independent chains keep it busy. Positions past the end are clamped to the last vector,
-            // which is then computed more than once, identically.
-            Vector256<float> scales = Vector256.Create(scale);
-            int last = y.Length - 8;
-            for (; ; i += 32)
-            {
-                nuint i0 = (nuint)Math.Min(i, last), i1 = (nuint)Math.Min(i + 8, last), i2 = (nuint)Math.Min(i + 16, last), i3 = (nuint)Math.Min(i + 24, last);
-                Vector256<float> w = Vector256.Create(wRef);
-                Vector256<float> s0 = w * Vector256.LoadUnsafe(ref xRef, i0);
-                Vector256<float> s1 = w * Vector256.LoadUnsafe(ref xRef, i1);
-                Vector256<float> s2 = w * Vector256.LoadUnsafe(ref xRef, i2);
-                Vector256<float> s3 = w * Vector256.LoadUnsafe(ref xRef, i3);
-                for (int k = 1; k < taps; k++)
-                {
-                    w = Vector256.Create(Unsafe.Add(ref wRef, k));
-                    nuint offset = (nuint)(k * step);
-                    s0 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i0 + offset), s0);
-                    s1 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i1 + offset), s1);
-                    s2 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i2 + offset), s2);
-                    s3 = Vector256.FusedMultiplyAdd(w, Vector256.LoadUnsafe(ref xRef, i3 + offset), s3);
-                }
-
-                (scales * s0).StoreUnsafe(ref yRef, i0);
-                (scales * s1).StoreUnsafe(ref yRef, i1);
-                (scales * s2).StoreUnsafe(ref yRef, i2);
-                (scales * s3).StoreUnsafe(ref yRef, i3);
-                if (i + 24 >= last)
-                {
-                    return;
-                }
-            }
-        }
-
-        for (; i < y.Length; i++)
-        {
-            float sum = kernel[0] * x[i];
+            Vector512<float> wk = Vector512.Create(w);
+            Vector512<float> s0 = wk * Vector512.LoadUnsafe(ref x, a);
+            Vector512<float> s1 = wk * Vector512.LoadUnsafe(ref x, b);
+            Vector512<float> s2 = wk * Vector512.LoadUnsafe(ref x, c);
+            Vector512<float> s3 = wk * Vector512.LoadUnsafe(ref x, e);
             for (int k = 1; k < taps; k++)
             {
-                sum = MathF.FusedMultiplyAdd(kernel[k], x[i + (k * step)], sum);
+                wk = Vector512.Create(Unsafe.Add(ref w, k));
+                nuint offset = (nuint)k * step;
+                s0 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, a + offset), s0);
+                s1 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, b + offset), s1);
+                s2 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, c + offset), s2);
+                s3 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, e + offset), s3);
             }
 
-            y[i] = scale * sum;
+            Vector512<float> scales = Vector512.Create(scale);
+            (scales * s0).StoreUnsafe(ref y, to[0]);
+            (scales * s1).StoreUnsafe(ref y, to[1]);
+            (scales * s2).StoreUnsafe(ref y, to[2]);
+            (scales * s3).StoreUnsafe(ref y, to[3]);
         }
+        else
+        {
+            Vector256<float> wk = Vector256.Create(w);
+            Vector256<float> s0 = wk * Vector256.LoadUnsafe(ref x, a);
+            Vector256<float> s1 = wk * Vector256.LoadUnsafe(ref x, b);
+            Vector256<float> s2 = wk * Vector256.LoadUnsafe(ref x, c);
+            Vector256<float> s3 = wk * Vector256.LoadUnsafe(ref x, e);
+            for (int k = 1; k < taps; k++)
+            {
+                wk = Vector256.Create(Unsafe.Add(ref w, k));
+                nuint offset = (nuint)k * step;
+                s0 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, a + offset), s0);
+                s1 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, b + offset), s1);
+                s2 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, c + offset), s2);
+                s3 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, e + offset), s3);
+            }
+
+            Vector256<float> scales = Vector256.Create(scale);
+            (scales * s0).StoreUnsafe(ref y, to[0]);
+            (scales * s1).StoreUnsafe(ref y, to[1]);
+            (scales * s2).StoreUnsafe(ref y, to[2]);
+            (scales * s3).StoreUnsafe(ref y, to[3]);
+        }
+    }
+
+    /// <summary>One lane of <see cref="Sum4"/>: scale·Σk w[k]·x[k·step], the same operations in the same order.</summary>
+    private static float Sum1(ReadOnlySpan<float> x, int step, ReadOnlySpan<float> kernel, float scale)
+    {
+        float sum = kernel[0] * x[0];
+        for (int k = 1; k < kernel.Length; k++)
+        {
+            sum = MathF.FusedMultiplyAdd(kernel[k], x[k * step], sum);
+        }
+
+        return scale * sum;
     }
 }
