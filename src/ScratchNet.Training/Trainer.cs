@@ -78,6 +78,7 @@ public sealed class Trainer(
             sampler.BeginEpoch(epoch);
             network.IsTraining = true;
             double lossSum = position.LossSum;
+            long correctSum = position.CorrectSum;
             for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -95,7 +96,8 @@ public sealed class Trainer(
                 int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
                 float loss = step.Run(n);
                 lossSum += (double)loss * n;
-                position.Advance(epoch, batch + 1, lossSum);
+                correctSum = correctSum < 0 ? -1 : correctSum + step.Correct;
+                position.Advance(epoch, batch + 1, lossSum, correctSum);
                 for (int c = 0; c < _callbacks.Length; c++)
                 {
                     _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
@@ -106,7 +108,10 @@ public sealed class Trainer(
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation);
-            var metrics = new EpochMetrics(epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds);
+            var metrics = new EpochMetrics(
+                epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,
+                TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
+                LearningRate: optimizer.LearningRate);
             context.Record(metrics);
             schedule?.OnEpochEnd(metrics);
             position.BeginEpoch(epoch + 1, shuffleRng.GetState());

@@ -6,7 +6,7 @@ using ScratchNet.Training.Optimizers;
 namespace ScratchNet.Training;
 
 /// <summary>
-/// Where the trainer's loop stands (epoch, next batch, loss so far, the shuffle generator's state at the
+/// Where the trainer's loop stands (epoch, next batch, loss and right predictions so far, the shuffle generator's state at the
 /// epoch's start) and how that position, the weights, the optimizer, dropout generators and every
 /// <see cref="ICheckpointParticipant"/> go into and come out of a <see cref="Checkpoint"/>.
 /// </summary>
@@ -22,13 +22,17 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
 
     public double LossSum { get; private set; }
 
+    /// <summary>Rows of this epoch predicted right so far; −1 when a version 1 checkpoint did not record it.</summary>
+    public long CorrectSum { get; private set; }
+
     public ulong[] ShuffleState { get; private set; } = shuffleState;
 
-    public void Advance(int epoch, int nextBatch, double lossSum)
+    public void Advance(int epoch, int nextBatch, double lossSum, long correctSum)
     {
         Epoch = epoch;
         Batch = nextBatch;
         LossSum = lossSum;
+        CorrectSum = correctSum;
     }
 
     public void BeginEpoch(int epoch, ulong[] shuffleState)
@@ -36,12 +40,13 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         Epoch = epoch;
         Batch = 0;
         LossSum = 0.0;
+        CorrectSum = 0;
         ShuffleState = shuffleState;
     }
 
     public Checkpoint Capture(Sequential network, IOptimizer optimizer, IReadOnlyList<EpochMetrics> history, IEnumerable<ICheckpointParticipant> participants)
     {
-        var checkpoint = new Checkpoint { Epoch = Epoch, Batch = Batch, LossSum = LossSum, ShuffleState = (ulong[])ShuffleState.Clone() };
+        var checkpoint = new Checkpoint { Epoch = Epoch, Batch = Batch, LossSum = LossSum, CorrectSum = CorrectSum, ShuffleState = (ulong[])ShuffleState.Clone() };
         checkpoint.History.AddRange(history);
         foreach (Parameter p in network.Parameters)
         {
@@ -113,6 +118,7 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         Epoch = checkpoint.Epoch;
         Batch = checkpoint.Batch;
         LossSum = checkpoint.LossSum;
+        CorrectSum = checkpoint.CorrectSum;
         ShuffleState = (ulong[])checkpoint.ShuffleState.Clone();
     }
 }

@@ -86,6 +86,15 @@ public class TrainerTests
     }
 
     [Test]
+    public async Task Train_RecordsTrainAccuracyAndTheLearningRate_PerEpoch()
+    {
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 4).TrainAsync();
+        Assert.That(result.History.Select(h => h.TrainAccuracy), Is.All.InRange(0.0, 1.0));
+        Assert.That(result.History[^1].TrainAccuracy, Is.GreaterThan(result.History[0].TrainAccuracy));
+        Assert.That(result.History.Select(h => h.LearningRate), Is.All.EqualTo((double)0.1f));
+    }
+
+    [Test]
     public async Task Train_CallsEveryCallbackInOrder()
     {
         var calls = new List<string>();

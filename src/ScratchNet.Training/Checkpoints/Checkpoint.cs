@@ -22,6 +22,12 @@ public sealed class Checkpoint
     /// <summary>Σ loss·rows over the batches of <see cref="Epoch"/> already run, so the epoch's train loss comes out the same.</summary>
     public double LossSum { get; set; }
 
+    /// <summary>
+    /// Rows of <see cref="Epoch"/> already run whose prediction was right, so the epoch's train accuracy comes out the
+    /// same; −1 when unknown (a version 1 file), which leaves that epoch's train accuracy NaN.
+    /// </summary>
+    public long CorrectSum { get; set; }
+
     /// <summary>The shuffle generator's state at the start of <see cref="Epoch"/>, before it drew that epoch's order.</summary>
     public ulong[] ShuffleState { get; set; } = [];
 

@@ -9,16 +9,19 @@ namespace ScratchNet.Training.Checkpoints;
 /// The checkpoint file format, little-endian:
 /// <code>
 /// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
-/// int32         format version (1)
+/// int32         format version (2; version 1 files, without the correct count and the history's train
+///               accuracy and learning rate, are still read)
 /// int64         payload length
-/// payload       BinaryWriter fields: hash, epoch, batch, loss sum, shuffle state, history,
+/// payload       BinaryWriter fields: hash, epoch, batch, loss sum, correct count, shuffle state, history,
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
 /// </code>
 /// </summary>
 public static class CheckpointFile
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    private const int FirstVersion = 1;
 
     private static readonly byte[] Magic = "SNCKPT\r\n"u8.ToArray();
 
@@ -54,9 +57,9 @@ public static class CheckpointFile
             }
 
             int version = reader.ReadInt32();
-            if (version != Version)
+            if (version is < FirstVersion or > Version)
             {
-                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {Version}", damaged: true);
+                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
             }
 
             long length = reader.ReadInt64();
@@ -75,7 +78,7 @@ public static class CheckpointFile
             using var payload = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             try
             {
-                return ReadPayload(payload);
+                return ReadPayload(payload, version);
             }
             catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
             {
@@ -108,6 +111,7 @@ public static class CheckpointFile
         w.Write(c.Epoch);
         w.Write(c.Batch);
         w.Write(c.LossSum);
+        w.Write(c.CorrectSum);
         WriteWords(w, c.ShuffleState);
         w.Write(c.History.Count);
         foreach (EpochMetrics m in c.History)
@@ -118,6 +122,8 @@ public static class CheckpointFile
             w.Write(m.ValidationAccuracy);
             w.Write(m.TrainSeconds);
             w.Write(m.EvaluationSeconds);
+            w.Write(m.TrainAccuracy);
+            w.Write(m.LearningRate);
         }
 
         w.Write(c.Tensors.Count);
@@ -143,7 +149,7 @@ public static class CheckpointFile
         }
     }
 
-    private static Checkpoint ReadPayload(BinaryReader r)
+    private static Checkpoint ReadPayload(BinaryReader r, int version)
     {
         var c = new Checkpoint
         {
@@ -151,12 +157,15 @@ public static class CheckpointFile
             Epoch = r.ReadInt32(),
             Batch = r.ReadInt32(),
             LossSum = r.ReadDouble(),
+            CorrectSum = version >= 2 ? r.ReadInt64() : -1,
             ShuffleState = ReadWords(r),
         };
-        int history = Count(r, (4 * 1) + (8 * 5));
+        int doubles = version >= 2 ? 7 : 5;
+        int history = Count(r, 4 + (8 * doubles));
         for (int i = 0; i < history; i++)
         {
-            c.History.Add(new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()));
+            var m = new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            c.History.Add(version >= 2 ? m with { TrainAccuracy = r.ReadDouble(), LearningRate = r.ReadDouble() } : m);
         }
 
         int tensors = Count(r, 1 + 4);

@@ -37,8 +37,8 @@ public class ResumeTests
         Augmentation = new AugmentationOptions { Enabled = true, MaxShift = 2, MaxRotationDegrees = 15, ScaleRange = 0.1, Elastic = true, ElasticAlpha = 6, ElasticSigma = 2 },
     };
 
-    private static IEnumerable<(double, double, double)> Numbers(TrainingResult r) =>
-        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy));
+    private static IEnumerable<(double, double, double, double, double)> Numbers(TrainingResult r) =>
+        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy, h.TrainAccuracy, h.LearningRate));
 
     private static ITrainingCallback CancelAt(CancellationTokenSource source, int epoch, int batch)
     {
