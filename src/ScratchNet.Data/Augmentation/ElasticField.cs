@@ -73,6 +73,11 @@ public static class ElasticField
 
         Span<float> noise = scratch[..(height * (width + (2 * r)))];
         Span<float> rows = scratch.Slice(noise.Length, (height + (2 * r)) * width);
+        // The margins: both components write only the insides, so one clear serves both (and a clear per row cost more
+        // than the noise in it).
+        noise.Clear();
+        rows[..(r * width)].Clear();
+        rows[((height + r) * width)..].Clear();
         (ulong keyX, ulong keyY) = ComponentKeys(key);
         Component(keyX, kernel, alpha, noise, rows, dx, height, width, lanes);
         Component(keyY, kernel, alpha, noise, rows, dy, height, width, lanes);
@@ -87,26 +92,32 @@ public static class ElasticField
         Noise(key, noise, height, width, r, lanes);
 
         // Horizontal: rows[v + r, u] = Σk w[k]·noise[v, u + k] (noise column u + k is image column u + k − r).
-        rows[..(r * width)].Clear();
-        rows[((height + r) * width)..].Clear();
         ref float noiseRef = ref MemoryMarshal.GetReference(noise);
         ref float rowsRef = ref MemoryMarshal.GetReference(rows);
         ref float wRef = ref MemoryMarshal.GetReference(kernel);
         ref float dRef = ref MemoryMarshal.GetReference(d);
         if (lanes > 1 && width >= lanes)
         {
+            // A row's vectors start at 0, lanes, 2·lanes, … and the last at width − lanes. Item j is vector k of row
+            // (j = row·perRow + k), counted up rather than divided out: a division per vector cost as much as its sums.
             int perRow = (width + lanes - 1) / lanes;
             int items = height * perRow;
             Span<nuint> from = stackalloc nuint[4];
             Span<nuint> to = stackalloc nuint[4];
+            int row = 0;
+            int k = 0;
             for (int j = 0; j < items; j += 4)
             {
                 for (int t = 0; t < 4; t++)
                 {
-                    (int v, int k) = Math.DivRem(Math.Min(j + t, items - 1), perRow);
+                    // Slot t takes item min(j + t, items − 1): past the end, the last vector again.
                     int u = Math.Min(k * lanes, width - lanes);
-                    from[t] = (nuint)((v * paddedWidth) + u);
-                    to[t] = (nuint)(((v + r) * width) + u);
+                    from[t] = (nuint)((row * paddedWidth) + u);
+                    to[t] = (nuint)(((row + r) * width) + u);
+                    if (j + t < items - 1 && ++k == perRow)
+                    {
+                        (row, k) = (row + 1, 0);
+                    }
                 }
 
                 Sum4(ref noiseRef, from, 1, ref wRef, kernel.Length, 1f, ref rowsRef, to, lanes);
@@ -155,11 +166,21 @@ public static class ElasticField
         for (int v = 0; v < height; v++)
         {
             Span<float> row = noise.Slice(v * paddedWidth, paddedWidth);
-            row[..r].Clear();
-            row[(r + width)..].Clear();
-            if (lanes > 1 && width >= 8)
+            if (lanes == 16 && width >= 16)
             {
-                // 8 at a time (the hash is 32-bit integer work, as fast in two 256-bit halves); the last 8 overlap.
+                // The last vector overlaps the one before: the values depend only on their indices.
+                Vector512<uint> index = Vector512.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u) + Vector512.Create((uint)(v * width));
+                for (int u = 0; ; u = Math.Min(u + 16, width - 16))
+                {
+                    StatelessRandom.Noise(index + Vector512.Create((uint)u), key).StoreUnsafe(ref noiseRef, (nuint)((v * paddedWidth) + r + u));
+                    if (u == width - 16)
+                    {
+                        break;
+                    }
+                }
+            }
+            else if (lanes > 1 && width >= 8)
+            {
                 Vector256<uint> index = Vector256.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u) + Vector256.Create((uint)(v * width));
                 for (int u = 0; ; u = Math.Min(u + 8, width - 8))
                 {
@@ -181,59 +202,76 @@ public static class ElasticField
     }
 
     /// <summary>y[to[t] + i] = scale·Σk w[k]·x[from[t] + i + k·step] for the lanes i of 4 vectors t at once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Sum4(ref float x, ReadOnlySpan<nuint> from, nuint step, ref float w, int taps, float scale, ref float y, ReadOnlySpan<nuint> to, int lanes)
     {
-        (nuint a, nuint b, nuint c, nuint e) = (from[0], from[1], from[2], from[3]);
         if (lanes == 16)
         {
-            Vector512<float> wk = Vector512.Create(w);
-            Vector512<float> s0 = wk * Vector512.LoadUnsafe(ref x, a);
-            Vector512<float> s1 = wk * Vector512.LoadUnsafe(ref x, b);
-            Vector512<float> s2 = wk * Vector512.LoadUnsafe(ref x, c);
-            Vector512<float> s3 = wk * Vector512.LoadUnsafe(ref x, e);
-            for (int k = 1; k < taps; k++)
-            {
-                wk = Vector512.Create(Unsafe.Add(ref w, k));
-                nuint offset = (nuint)k * step;
-                s0 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, a + offset), s0);
-                s1 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, b + offset), s1);
-                s2 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, c + offset), s2);
-                s3 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x, e + offset), s3);
-            }
-
-            Vector512<float> scales = Vector512.Create(scale);
-            (scales * s0).StoreUnsafe(ref y, to[0]);
-            (scales * s1).StoreUnsafe(ref y, to[1]);
-            (scales * s2).StoreUnsafe(ref y, to[2]);
-            (scales * s3).StoreUnsafe(ref y, to[3]);
+            Sum4x16(ref Unsafe.Add(ref x, from[0]), ref Unsafe.Add(ref x, from[1]), ref Unsafe.Add(ref x, from[2]), ref Unsafe.Add(ref x, from[3]), step, ref w, taps, scale,
+                ref Unsafe.Add(ref y, to[0]), ref Unsafe.Add(ref y, to[1]), ref Unsafe.Add(ref y, to[2]), ref Unsafe.Add(ref y, to[3]));
         }
         else
         {
-            Vector256<float> wk = Vector256.Create(w);
-            Vector256<float> s0 = wk * Vector256.LoadUnsafe(ref x, a);
-            Vector256<float> s1 = wk * Vector256.LoadUnsafe(ref x, b);
-            Vector256<float> s2 = wk * Vector256.LoadUnsafe(ref x, c);
-            Vector256<float> s3 = wk * Vector256.LoadUnsafe(ref x, e);
-            for (int k = 1; k < taps; k++)
-            {
-                wk = Vector256.Create(Unsafe.Add(ref w, k));
-                nuint offset = (nuint)k * step;
-                s0 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, a + offset), s0);
-                s1 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, b + offset), s1);
-                s2 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, c + offset), s2);
-                s3 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x, e + offset), s3);
-            }
-
-            Vector256<float> scales = Vector256.Create(scale);
-            (scales * s0).StoreUnsafe(ref y, to[0]);
-            (scales * s1).StoreUnsafe(ref y, to[1]);
-            (scales * s2).StoreUnsafe(ref y, to[2]);
-            (scales * s3).StoreUnsafe(ref y, to[3]);
+            Sum4x8(ref Unsafe.Add(ref x, from[0]), ref Unsafe.Add(ref x, from[1]), ref Unsafe.Add(ref x, from[2]), ref Unsafe.Add(ref x, from[3]), step, ref w, taps, scale,
+                ref Unsafe.Add(ref y, to[0]), ref Unsafe.Add(ref y, to[1]), ref Unsafe.Add(ref y, to[2]), ref Unsafe.Add(ref y, to[3]));
         }
     }
 
-    /// <summary>One lane of <see cref="Sum4"/>: scale·Σk w[k]·x[k·step], the same operations in the same order.</summary>
+    // A method of its own, so its loop has the registers to itself: inlined into Component, the four addresses were
+    // reloaded from the stack on every tap and the horizontal pass ran at half speed.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Sum4x16(ref float x0, ref float x1, ref float x2, ref float x3, nuint step, ref float w, int taps, float scale, ref float y0, ref float y1, ref float y2, ref float y3)
+    {
+        Vector512<float> wk = Vector512.Create(w);
+        Vector512<float> s0 = wk * Vector512.LoadUnsafe(ref x0);
+        Vector512<float> s1 = wk * Vector512.LoadUnsafe(ref x1);
+        Vector512<float> s2 = wk * Vector512.LoadUnsafe(ref x2);
+        Vector512<float> s3 = wk * Vector512.LoadUnsafe(ref x3);
+        nuint offset = 0;
+        for (int k = 1; k < taps; k++)
+        {
+            wk = Vector512.Create(Unsafe.Add(ref w, k));
+            offset += step;
+            s0 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x0, offset), s0);
+            s1 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x1, offset), s1);
+            s2 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x2, offset), s2);
+            s3 = Vector512.FusedMultiplyAdd(wk, Vector512.LoadUnsafe(ref x3, offset), s3);
+        }
+
+        Vector512<float> scales = Vector512.Create(scale);
+        (scales * s0).StoreUnsafe(ref y0);
+        (scales * s1).StoreUnsafe(ref y1);
+        (scales * s2).StoreUnsafe(ref y2);
+        (scales * s3).StoreUnsafe(ref y3);
+    }
+
+    /// <summary><see cref="Sum4x16"/> with Vector256, for machines without AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Sum4x8(ref float x0, ref float x1, ref float x2, ref float x3, nuint step, ref float w, int taps, float scale, ref float y0, ref float y1, ref float y2, ref float y3)
+    {
+        Vector256<float> wk = Vector256.Create(w);
+        Vector256<float> s0 = wk * Vector256.LoadUnsafe(ref x0);
+        Vector256<float> s1 = wk * Vector256.LoadUnsafe(ref x1);
+        Vector256<float> s2 = wk * Vector256.LoadUnsafe(ref x2);
+        Vector256<float> s3 = wk * Vector256.LoadUnsafe(ref x3);
+        nuint offset = 0;
+        for (int k = 1; k < taps; k++)
+        {
+            wk = Vector256.Create(Unsafe.Add(ref w, k));
+            offset += step;
+            s0 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x0, offset), s0);
+            s1 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x1, offset), s1);
+            s2 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x2, offset), s2);
+            s3 = Vector256.FusedMultiplyAdd(wk, Vector256.LoadUnsafe(ref x3, offset), s3);
+        }
+
+        Vector256<float> scales = Vector256.Create(scale);
+        (scales * s0).StoreUnsafe(ref y0);
+        (scales * s1).StoreUnsafe(ref y1);
+        (scales * s2).StoreUnsafe(ref y2);
+        (scales * s3).StoreUnsafe(ref y3);
+    }
+
+    /// <summary>One lane of <see cref="Sum4x16"/>: scale·Σk w[k]·x[k·step], the same operations in the same order.</summary>
     private static float Sum1(ReadOnlySpan<float> x, int step, ReadOnlySpan<float> kernel, float scale)
     {
         float sum = kernel[0] * x[0];

@@ -101,7 +101,7 @@ public sealed class ElasticFieldTests
     }
 
     [Test]
-    public void TheNoise_IsTheSame8AtATime_AndUniformOnMinusOneToOne()
+    public void TheNoise_IsTheSame8Or16AtATime_AndUniformOnMinusOneToOne()
     {
         const ulong key = 0x1234_5678_9ABC_DEF0UL;
         var values = new List<float>();
@@ -113,6 +113,15 @@ public sealed class ElasticFieldTests
                 float one = StatelessRandom.Noise(i + (uint)lane, key);
                 Assert.That(lanes[lane], Is.EqualTo(one));
                 values.Add(one);
+            }
+        }
+
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> sixteen = StatelessRandom.Noise(Vector512.Create(100u) + Vector512.Create(0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u, 11u, 12u, 13u, 14u, 15u), key);
+            for (int lane = 0; lane < 16; lane++)
+            {
+                Assert.That(sixteen[lane], Is.EqualTo(StatelessRandom.Noise(100u + (uint)lane, key)));
             }
         }
 
