@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
@@ -41,7 +42,7 @@ internal static class AugmentationData
     /// <summary>The defaults (shift ±2 px, rotation ±10°, scale ±10 %), with Simard's elastic α = 34, σ = 4 for <see cref="AugmentationMode.Elastic"/>.</summary>
     public static ImageAugmenter? Augmenter(AugmentationMode mode) => mode == AugmentationMode.None
         ? null
-        : new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = mode == AugmentationMode.Elastic }, new ImageShape(1, Side, Side), seed: 9);
+        : new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = mode == AugmentationMode.Elastic }, new Shape(1, Side, Side), seed: 9);
 }
 
 /// <summary>

@@ -26,10 +26,10 @@ public sealed class MinibatchSampler
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        if (augmenter is not null && (!split.IsPixelBacked || augmenter.Shape.PixelCount != split.FeatureCount))
+        if (augmenter is not null && (!split.IsPixelBacked || augmenter.Shape.Size != split.FeatureCount))
         {
             throw new ArgumentException(
-                $"augmentation needs 8-bit images of {augmenter.Shape.PixelCount} pixels ({augmenter.Shape}), but the split holds {(split.IsPixelBacked ? "pixel" : "float")} rows of {split.FeatureCount} features",
+                $"augmentation needs 8-bit images of {augmenter.Shape.Size} pixels ({augmenter.Shape}), but the split holds {(split.IsPixelBacked ? "pixel" : "float")} rows of {split.FeatureCount} features",
                 nameof(augmenter));
         }
 

@@ -44,7 +44,7 @@ public sealed class Trainer(
         TrainingOptions o = options.Value;
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit train = dataset.Train;
-        Sequential network = networkFactory.Create(Math.Max(o.BatchSize, o.EvaluationBatchSize));
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(o.BatchSize, o.EvaluationBatchSize));
         CheckFits(network, train);
 
         int classes = train.ClassCount;
@@ -134,7 +134,7 @@ public sealed class Trainer(
 
         if (network.OutputSize != train.ClassCount)
         {
-            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount}");
+            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount} (or end Model:Layers with \"dense {train.ClassCount}\")");
         }
 
         if (problems.Count > 0)
@@ -152,11 +152,11 @@ public sealed class Trainer(
         }
 
         DataSplit train = dataset.Train;
-        ImageShape? shape = dataset.ImageShape ?? ImageShape.SquareGrayscale(train.FeatureCount);
-        if (shape is null || shape.PixelCount != train.FeatureCount || !train.IsPixelBacked)
+        Shape shape = dataset.InputShape;
+        if (shape.IsFlat || !train.IsPixelBacked)
         {
             throw new TrainingSetupException(
-                $"{AugmentationOptions.SectionName}:Enabled transforms images, but the {dataset.Name} training rows are {(train.IsPixelBacked ? "pixel" : "float")} rows of {train.FeatureCount} features without an image shape; set {AugmentationOptions.SectionName}:Enabled=false for this dataset");
+                $"{AugmentationOptions.SectionName}:Enabled transforms images, but the {dataset.Name} training rows are {(train.IsPixelBacked ? "pixel" : "float")} rows of shape {shape}, not 8-bit images; set {AugmentationOptions.SectionName}:Enabled=false for this dataset");
         }
 
         return new ImageAugmenter(augmentation, shape, unchecked((ulong)seed) ^ AugmentStream);

@@ -1,9 +1,14 @@
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 
 namespace ScratchNet.Training.Tests;
 
-/// <summary>Linearly separable blobs: class c sits near a one-hot corner of feature space.</summary>
+/// <summary>
+/// Small learnable datasets. Blobs: linearly separable, class c sits near a one-hot corner of feature space.
+/// Bars: 1 × size × size images of a horizontal (class 0), vertical (class 1) or diagonal (class 2) bright bar at a
+/// random position, in noise: a task for convolutions.
+/// </summary>
 internal static class SyntheticData
 {
     public static Dataset Blobs(int trainRows = 400, int validationRows = 100, int features = 8, int classes = 3, ulong seed = 1)
@@ -12,8 +17,39 @@ internal static class SyntheticData
         return new Dataset("blobs", Split(trainRows, features, classes, rng), Split(validationRows, features, classes, rng), Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray());
     }
 
+    public static Dataset Bars(int trainRows = 240, int validationRows = 60, int size = 8, ulong seed = 1)
+    {
+        var rng = new Xoshiro256(seed);
+        return new Dataset("bars", BarSplit(trainRows, size, rng), BarSplit(validationRows, size, rng), ["horizontal", "vertical", "diagonal"])
+        {
+            InputShape = new Shape(1, size, size),
+        };
+    }
+
+    private static DataSplit BarSplit(int rows, int size, Xoshiro256 rng)
+    {
+        int pixels = size * size;
+        var x = new float[rows * pixels];
+        var labels = new byte[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            int label = rng.NextInt(3);
+            int at = rng.NextInt(size);
+            labels[i] = (byte)label;
+            Span<float> image = x.AsSpan(i * pixels, pixels);
+            for (int p = 0; p < pixels; p++)
+            {
+                (int row, int column) = (p / size, p % size);
+                bool bar = label switch { 0 => row == at, 1 => column == at, _ => (row - column + size) % size == at };
+                image[p] = (bar ? 1f : 0f) + (0.2f * (float)rng.NextGaussian());
+            }
+        }
+
+        return DataSplit.FromLabels(x, labels, pixels, 3);
+    }
+
     /// <summary>
-    /// Small 8-bit images (pixel-backed, with their <see cref="ImageShape"/>), for augmentation: class c is a bright
+    /// Small 8-bit images (pixel-backed, with their <see cref="Dataset.InputShape"/>), for augmentation: class c is a bright
     /// square in corner c of a dark field, with noise, at a random offset of up to 2 pixels.
     /// </summary>
     public static Dataset Squares(int trainRows = 240, int validationRows = 60, int side = 10, int classes = 3, ulong seed = 2)
@@ -22,7 +58,7 @@ internal static class SyntheticData
         var names = Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray();
         return new Dataset("squares", ImageSplit(trainRows, side, classes, rng), ImageSplit(validationRows, side, classes, rng), names)
         {
-            ImageShape = new ImageShape(1, side, side),
+            InputShape = new Shape(1, side, side),
         };
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
+using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
@@ -19,8 +20,8 @@ public class TrainerTests
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
         return augmentation is null
-            ? new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training)
-            : new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training, augmentation: Microsoft.Extensions.Options.Options.Create(augmentation));
+            ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training)
+            : new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, augmentation: Microsoft.Extensions.Options.Options.Create(augmentation));
     }
 
     private static readonly AugmentationOptions StrongAugmentation = new() { Enabled = true, MaxShift = 3, MaxRotationDegrees = 30, ScaleRange = 0.2, Elastic = true, ElasticAlpha = 8, ElasticSigma = 2 };
@@ -54,7 +55,7 @@ public class TrainerTests
     public void Augmentation_OnRowsThatAreNotImages_IsAConfigurationError()
     {
         var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(SyntheticData.Blobs(), [], augmentation: StrongAugmentation).TrainAsync());
-        Assert.That(ex!.Message, Does.Contain("Data:Augment:Enabled transforms images, but the blobs training rows are float rows of 8 features").And.Contain("set Data:Augment:Enabled=false"));
+        Assert.That(ex!.Message, Does.Contain("Data:Augment:Enabled transforms images, but the blobs training rows are float rows of shape 8, not 8-bit images").And.Contain("set Data:Augment:Enabled=false"));
     }
 
     [Test]
@@ -65,7 +66,7 @@ public class TrainerTests
         callback.Setup(c => c.OnTrainBegin(It.IsAny<TrainingContext>())).Callback((TrainingContext context) => seen = context.Augmenter);
         await CreateTrainer(SyntheticData.Squares(), [callback.Object], epochs: 1, layers: "100,16,3", augmentation: StrongAugmentation).TrainAsync();
         Assert.That(seen, Is.Not.Null);
-        Assert.That(seen!.Shape, Is.EqualTo(new ImageShape(1, 10, 10)));
+        Assert.That(seen!.Shape, Is.EqualTo(new Shape(1, 10, 10)));
         Assert.That(seen.Options.MaxRotationDegrees, Is.EqualTo(30));
     }
 

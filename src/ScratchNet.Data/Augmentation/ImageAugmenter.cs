@@ -1,3 +1,5 @@
+using ScratchNet.Core.Layers;
+
 namespace ScratchNet.Data.Augmentation;
 
 /// <summary>
@@ -21,10 +23,9 @@ public sealed class ImageAugmenter
     /// <param name="options">Validated <c>Data:Augment</c> settings; they are copied.</param>
     /// <param name="shape">The images' shape; every channel plane gets the same transform.</param>
     /// <param name="seed">Seeds every draw.</param>
-    public ImageAugmenter(AugmentationOptions options, ImageShape shape, ulong seed)
+    public ImageAugmenter(AugmentationOptions options, Shape shape, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(shape);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shape.Channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shape.Height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shape.Width);
@@ -45,27 +46,27 @@ public sealed class ImageAugmenter
         {
             _kernel = ElasticField.Kernel(options.ElasticSigma);
             _scratch = new float[ElasticField.ScratchLength(shape.Height, shape.Width, _kernel.Length / 2)];
-            _dx = new float[shape.Height * shape.Width];
-            _dy = new float[shape.Height * shape.Width];
+            _dx = new float[shape.Plane];
+            _dy = new float[shape.Plane];
         }
     }
 
     /// <summary>A copy of the settings it was built with.</summary>
     public AugmentationOptions Options { get; }
 
-    public ImageShape Shape { get; }
+    public Shape Shape { get; }
 
     /// <summary>The affine transform training row <paramref name="row"/> gets in epoch <paramref name="epoch"/>.</summary>
     public AffineMap MapFor(int epoch, int row) => MapFor(StatelessRandom.Key(_seed, epoch, row));
 
     /// <summary>Writes training row <paramref name="row"/>'s image as epoch <paramref name="epoch"/> sees it, as floats in [0, 1].</summary>
-    // image: (Shape.PixelCount) bytes · destination: (Shape.PixelCount)
+    // image: (Shape.Size) bytes · destination: (Shape.Size)
     public void Apply(ReadOnlySpan<byte> image, int epoch, int row, Span<float> destination)
     {
-        int plane = Shape.Height * Shape.Width;
-        if (image.Length != Shape.PixelCount || destination.Length < Shape.PixelCount)
+        int plane = Shape.Plane;
+        if (image.Length != Shape.Size || destination.Length < Shape.Size)
         {
-            throw new ArgumentException($"image holds {image.Length} pixels and destination {destination.Length} floats, but a {Shape} image has {Shape.PixelCount}", nameof(image));
+            throw new ArgumentException($"image holds {image.Length} pixels and destination {destination.Length} floats, but a {Shape} image has {Shape.Size}", nameof(image));
         }
 
         ulong key = StatelessRandom.Key(_seed, epoch, row);

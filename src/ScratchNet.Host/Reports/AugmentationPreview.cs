@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SkiaSharp;
+using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
@@ -53,7 +54,7 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         ArgumentNullException.ThrowIfNull(augmenter);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(classNames);
-        ImageShape shape = augmenter.Shape;
+        Shape shape = augmenter.Shape;
         int[] rows = [.. Enumerable.Range(0, train.Count).DistinctBy(r => train.Labels[r]).Take(Examples)];
         int tileWidth = Math.Max(shape.Width * Scale, 56) + Padding;
         int tileHeight = (shape.Height * Scale) + Padding;
@@ -75,8 +76,8 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         }
 
         // The first channel of each image: enough to see what the transforms do.
-        int plane = shape.Height * shape.Width;
-        var image = new float[shape.PixelCount];
+        int plane = shape.Plane;
+        var image = new float[shape.Size];
         for (int i = 0; i < rows.Length; i++)
         {
             int row = rows[i];
@@ -91,9 +92,7 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
             }
         }
 
-        using SKImage snapshot = SKImage.FromBitmap(bitmap);
-        using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return PngEncoding.Encode(bitmap);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation on: shift ±{MaxShift} px, rotation ±{MaxRotationDegrees}°, scale ±{ScaleRange}, elastic {Elastic} (alpha {ElasticAlpha}, sigma {ElasticSigma}); examples in {File}")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Reports;
 
@@ -9,18 +10,23 @@ namespace ScratchNet.Host.Reports;
 public static class ReportServices
 {
     /// <summary>
-    /// Registers the run folder and the report callbacks, after the epoch logger: augmented.png when training starts
-    /// with augmentation on, history.csv/json each epoch, then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment can replace them.
+    /// Registers the Reports options, the run folder and the report callbacks, after the epoch logger:
+    /// augmented.png when training starts with augmentation on, history.csv/json (and TensorBoard's event files when
+    /// enabled) each epoch, then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment
+    /// can replace them.
     /// </summary>
     public static IServiceCollection AddRunReports(this IServiceCollection services, string runDirectory)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
+        services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
         services.TryAddSingleton(new RunFolder(runDirectory));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>(sp =>
             new HistoryWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<HistoryWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>
             new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, AugmentationPreview>());
         return services;

@@ -5,7 +5,7 @@ namespace ScratchNet.Training.Checkpoints;
 /// <summary>
 /// Everything needed to continue a run exactly: the position in the loop, the generator that shuffles
 /// the batches, the history so far, and named tensors, scalars and generator states written by the
-/// network ("param/dense0.weight"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
+/// network ("param/dense0.weight", batch norm's running statistics as "state/bn0.running_mean"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
 /// <see cref="ICheckpointParticipant"/>. <see cref="CheckpointFile"/> writes it to disk.
 /// </summary>
 public sealed class Checkpoint

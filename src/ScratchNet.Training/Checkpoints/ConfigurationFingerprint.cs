@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
@@ -22,7 +23,12 @@ public sealed class ConfigurationFingerprint(
     IOptions<ScheduleOptions> schedule,
     IOptions<AugmentationOptions>? augmentation = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutEmptyLists } },
+    };
 
     public string Compute()
     {
@@ -43,5 +49,16 @@ public sealed class ConfigurationFingerprint(
 
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
         return Convert.ToHexStringLower(hash);
+    }
+
+    private static void LeaveOutEmptyLists(JsonTypeInfo type)
+    {
+        foreach (JsonPropertyInfo property in type.Properties)
+        {
+            if (typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
+            {
+                property.ShouldSerialize = (_, value) => value is System.Collections.ICollection { Count: > 0 };
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Augmentation;
 
@@ -11,7 +12,7 @@ public sealed class AugmentedSamplerTests
     private const int Rows = 50;
     private const int Batch = 8;
 
-    private static readonly ImageShape Shape = new(1, Side, Side);
+    private static readonly Shape Shape = new(1, Side, Side);
 
     private static DataSplit Split() => DataSplit.FromPixels(Images.Random(Rows * Features, 21), [.. Enumerable.Range(0, Rows).Select(i => (byte)(i % 10))], Features, 10);
 

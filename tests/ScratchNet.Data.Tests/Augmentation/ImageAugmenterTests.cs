@@ -1,3 +1,4 @@
+using ScratchNet.Core.Layers;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Idx;
 
@@ -5,7 +6,7 @@ namespace ScratchNet.Data.Tests.Augmentation;
 
 public sealed class ImageAugmenterTests
 {
-    private static readonly ImageShape Mnist = new(1, 28, 28);
+    private static readonly Shape Mnist = new(1, 28, 28);
 
     private static AugmentationOptions On(bool elastic = false) => new() { Enabled = true, MaxShift = 2.5, MaxRotationDegrees = 12, ScaleRange = 0.1, Elastic = elastic };
 
@@ -84,8 +85,8 @@ public sealed class ImageAugmenterTests
     {
         byte[] plane = Images.Random(15 * 11, 6);
         byte[] image = [.. plane, .. plane.Select(b => (byte)(255 - b))];
-        var augmenter = new ImageAugmenter(On(elastic: true), new ImageShape(2, 15, 11), seed: 3);
-        var one = new ImageAugmenter(On(elastic: true), new ImageShape(1, 15, 11), seed: 3);
+        var augmenter = new ImageAugmenter(On(elastic: true), new Shape(2, 15, 11), seed: 3);
+        var one = new ImageAugmenter(On(elastic: true), new Shape(1, 15, 11), seed: 3);
 
         float[] y = Apply(augmenter, image, 2, 8);
         Assert.That(y[..plane.Length], Is.EqualTo(Apply(one, plane, 2, 8)));

@@ -118,6 +118,15 @@ public class ResumeTests
     }
 
     [Test]
+    public void Fingerprint_Changes_WithTheLayerList()
+    {
+        string mlp = new Rig().Fingerprint().Compute();
+        string cnn = new Rig { Model = new ModelOptions { Layers = ["conv 4 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        string other = new Rig { Model = new ModelOptions { Layers = ["conv 8 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        Assert.That(new[] { mlp, cnn, other }, Is.Unique);
+    }
+
+    [Test]
     public void Resume_Throws_WhenTheCheckpointDoesNotFitTheNetwork()
     {
         var checkpoint = new Checkpoint { ShuffleState = [1, 2, 3, 4] };

@@ -127,6 +127,6 @@ public class HistoryWriterTests
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(0.1f), callbacks, training);
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), callbacks, training);
     }
 }
