@@ -51,12 +51,12 @@ public sealed class AugmentationOptionsTests
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Augment:Enabled"] = "true", ["Data:Augment:MaxShift"] = "3", ["Data:Augment:Elastic"] = "true" })
             .Build();
-        using ServiceProvider provider = new ServiceCollection().AddScratchNetData(configuration).BuildServiceProvider();
+        using ServiceProvider provider = new ServiceCollection().AddSingleton(configuration).AddScratchNetData(configuration).BuildServiceProvider();
         AugmentationOptions options = provider.GetRequiredService<IOptions<AugmentationOptions>>().Value;
         Assert.That((options.Enabled, options.MaxShift, options.Elastic, options.MaxRotationDegrees), Is.EqualTo((true, 3.0, true, 10.0)));
 
         IConfiguration bad = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Augment:ScaleRange"] = "2" }).Build();
-        using ServiceProvider badProvider = new ServiceCollection().AddScratchNetData(bad).BuildServiceProvider();
+        using ServiceProvider badProvider = new ServiceCollection().AddSingleton(bad).AddScratchNetData(bad).BuildServiceProvider();
         var ex = Assert.Throws<OptionsValidationException>(() => _ = badProvider.GetRequiredService<IOptions<AugmentationOptions>>().Value);
         Assert.That(ex!.Message, Does.Contain("Data:Augment:ScaleRange must be 0 to 0.5"));
     }
