@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Optimizers;
@@ -20,6 +21,9 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
     public int Epochs { get; } = epochs;
 
     public int BatchesPerEpoch { get; } = batchesPerEpoch;
+
+    /// <summary>What transforms the training images (<c>Data:Augment</c>), or null when they are used as they are.</summary>
+    public ImageAugmenter? Augmenter { get; init; }
 
     public IReadOnlyList<EpochMetrics> History => _history;
 
