@@ -113,6 +113,7 @@ public sealed class Trainer(
                 TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
                 LearningRate: optimizer.LearningRate);
             context.Record(metrics);
+            context.LastValidation = validation;
             schedule?.OnEpochEnd(metrics);
             position.BeginEpoch(epoch + 1, shuffleRng.GetState());
             Invoke(c => c.OnEpochEnd(context, metrics));

@@ -96,6 +96,22 @@ public class TrainerTests
     }
 
     [Test]
+    public async Task Train_ShowsEachEpochsValidationPass_ToItsCallbacks()
+    {
+        var seen = new List<(int Epoch, double Accuracy, long Total)>();
+        var callback = new Mock<ITrainingCallback>();
+        callback.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>()))
+            .Callback((TrainingContext context, EpochMetrics m) => seen.Add((m.Epoch, context.LastValidation!.Accuracy, context.LastValidation.ConfusionMatrix.Total)));
+        Dataset dataset = SyntheticData.Blobs();
+
+        TrainingResult result = await CreateTrainer(dataset, [callback.Object], epochs: 3).TrainAsync();
+
+        Assert.That(seen.Select(s => s.Epoch), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(seen.Select(s => s.Accuracy), Is.EqualTo(result.History.Select(h => h.ValidationAccuracy)));
+        Assert.That(seen.Select(s => s.Total), Is.All.EqualTo(dataset.Validation.Count));
+    }
+
+    [Test]
     public async Task Train_CallsEveryCallbackInOrder()
     {
         var calls = new List<string>();

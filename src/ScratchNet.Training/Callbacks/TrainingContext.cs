@@ -27,6 +27,9 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
 
     public IReadOnlyList<EpochMetrics> History => _history;
 
+    /// <summary>The validation pass of the epoch just finished (its confusion matrix and worst mistakes); null before the first.</summary>
+    public EvaluationResult? LastValidation { get; internal set; }
+
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 
