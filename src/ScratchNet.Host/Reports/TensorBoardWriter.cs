@@ -64,7 +64,7 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
             if (step % options.Value.TensorBoardImageEvery == 0)
             {
                 // The epoch's own evaluation, unless a callback ran without one (a test's context): then one more pass.
-                ConfusionMatrix confusion = context.LastEvaluation?.ConfusionMatrix
+                ConfusionMatrix confusion = context.LastValidation?.ConfusionMatrix
                     ?? (_evaluator ??= new Evaluator(context.Network.Capacity, context.Dataset.Validation.ClassCount)).Evaluate(context.Network, context.Dataset.Validation).ConfusionMatrix;
                 AddImages(context, step, confusion);
             }
