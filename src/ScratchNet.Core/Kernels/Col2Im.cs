@@ -20,7 +20,7 @@ public static class Col2Im
         int h = window.Height, w = window.Width, outH = window.OutHeight, outW = window.OutWidth;
         int stride = window.Stride, pad = window.Padding;
         dX[..window.InputSize].Clear();
-        if (Im2Col.IsFlat(window) && window.Width >= MinimumFlatWidth && Vector512.IsHardwareAccelerated)
+        if (Im2Col.IsFlat(window) && window.Width >= FlatColumns.MinimumWidth && Vector512.IsHardwareAccelerated)
         {
             BackwardFlat(dCols, dX, window);
             return;
@@ -64,19 +64,14 @@ public static class Col2Im
         }
     }
 
-    /// <summary>Below this width a vector of 16 output positions spans more than two rows and the column count below needs more steps.</summary>
-    private const int MinimumFlatWidth = 8;
-
-    // A flat window (Im2Col.IsFlat): each row of dCols is added onto its channel shifted by (r − pad)·W + (s − pad) in one flat
-    // run, each vector's wrapped places (those that stand for padding) masked out by their output column j = q mod W,
-    // counted along with the vector.
+    // A flat window (Im2Col.IsFlat): each row of dCols is added onto its channel at the shift, 16 places at a time, the
+    // wrapped places (those that stand for padding) masked out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     private static void BackwardFlat(ReadOnlySpan<float> dCols, Span<float> dX, Window2D window)
     {
-        const int lanes = 16;
         int plane = window.Height * window.Width, outPlane = window.OutPlane, w = window.Width;
         var width = Vector512.Create(w);
-        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        var step = Vector512.Create(lanes % w);
+        var step = Vector512.Create(Vector512<float>.Count % w);
         int row = 0;
         for (int c = 0; c < window.Channels; c++)
         {
@@ -90,27 +85,32 @@ public static class Col2Im
                     (int shift, int first, int end, int columnStart, int columnEnd) = Im2Col.FlatRun(window, r, s);
                     var low = Vector512.Create(columnStart);
                     var high = Vector512.Create(columnEnd);
-
-                    // Columns of the first vector's places: first mod w + lane, brought below w (at most two steps, as w ≥ 8);
-                    // each later vector moves them on by 16 mod w (one step).
-                    Vector512<int> column = Vector512.Create(first % w) + lane;
-                    column -= Vector512.GreaterThanOrEqual(column, width) & width;
-                    column -= Vector512.GreaterThanOrEqual(column, width) & width;
+                    Vector512<int> column = FlatColumns.Start(first, width);
                     int q = first;
-                    for (; q + lanes <= end; q += lanes)
+                    for (; q + Vector512<float>.Count <= end; q += Vector512<float>.Count)
                     {
-                        Vector512<float> inside = (Vector512.GreaterThanOrEqual(column, low) & Vector512.LessThan(column, high)).AsSingle();
                         ref float target = ref Unsafe.Add(ref channel, q + shift);
-                        (Vector512.LoadUnsafe(ref target) + (Vector512.LoadUnsafe(ref sourceRef, (nuint)q) & inside)).StoreUnsafe(ref target);
-                        column += step;
-                        column -= Vector512.GreaterThanOrEqual(column, width) & width;
+                        (Vector512.LoadUnsafe(ref target) + (Vector512.LoadUnsafe(ref sourceRef, (nuint)q) & FlatColumns.Inside(column, low, high))).StoreUnsafe(ref target);
+                        column = FlatColumns.Advance(column, step, width);
                     }
 
-                    for (int j = q % w; q < end; q++, j = j + 1 == w ? 0 : j + 1)
+                    if (q < end && end - first >= Vector512<float>.Count)
                     {
-                        if (j >= columnStart && j < columnEnd)
+                        // The last 16 places of the run, the lanes already added masked out as well.
+                        int last = end - Vector512<float>.Count;
+                        Vector512<float> fresh = Vector512.GreaterThanOrEqual(FlatColumns.Lanes, Vector512.Create(q - last)).AsSingle();
+                        ref float target = ref Unsafe.Add(ref channel, last + shift);
+                        Vector512<float> inside = FlatColumns.Inside(FlatColumns.Start(last, width), low, high) & fresh;
+                        (Vector512.LoadUnsafe(ref target) + (Vector512.LoadUnsafe(ref sourceRef, (nuint)last) & inside)).StoreUnsafe(ref target);
+                    }
+                    else
+                    {
+                        for (int j = q % w; q < end; q++, j = j + 1 == w ? 0 : j + 1)
                         {
-                            Unsafe.Add(ref channel, q + shift) += source[q];
+                            if (j >= columnStart && j < columnEnd)
+                            {
+                                Unsafe.Add(ref channel, q + shift) += source[q];
+                            }
                         }
                     }
                 }
