@@ -59,26 +59,11 @@ public static class Conv2DLowered
             Guard.Holds(dCols.Length, window.PatchSize, window.OutPlane, nameof(dCols));
         }
 
-        int patch = window.PatchSize, plane = window.OutPlane, image = window.InputSize, output = outChannels * plane;
+        int plane = window.OutPlane, image = window.InputSize, output = outChannels * plane;
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> dYi = dY.Slice(i * output, output);
-            Im2Col.Forward(x.Slice(i * image, image), cols, window);
-
-            // dW (K, CRS) += dY_i (K, HW) · cols_iᵀ (HW, CRS), the first image overwriting. MatMul.Multiply's accumulate
-            // layout runs a scalar loop for now (40× slower here), so each image's product goes to a scratch and is added.
-            Span<float> product = i == 0 ? dW : dWImage;
-            MatMul.Multiply(dYi, cols, product, outChannels, plane, patch, transposeB: true);
-            if (i > 0)
-            {
-                Elementwise.AddInPlace(dWImage[..(outChannels * patch)], dW[..(outChannels * patch)]);
-            }
-            if (inputGradient)
-            {
-                // dCols (CRS, HW) = Wᵀ (CRS, K) · dY_i (K, HW), folded back onto the image.
-                MatMul.Multiply(w, dYi, dCols, patch, outChannels, plane, transposeA: true);
-                Col2Im.Backward(dCols, dX.Slice(i * image, image), window);
-            }
+            BackwardImage(
+                x.Slice(i * image, image), w, dY.Slice(i * output, output), dW, inputGradient ? dX.Slice(i * image, image) : default, cols, dCols, dWImage, i == 0, outChannels, window);
         }
 
         Bias.BackwardChannels(dY, dB, n, outChannels, plane);
@@ -143,12 +128,51 @@ public static class Conv2DLowered
             ParallelConvolution.Current.Backward(team!, parts, x, w, dY, dW, dB, dX, scratch, partials, n, outChannels, window);
         }
 
+        AddPartials(partials.Span, dW.Span, dB.Span, groups, outChannels, window);
+    }
+
+    // dW, dB += the partial sums of groups 1 … groups − 1, in order.
+    internal static void AddPartials(ReadOnlySpan<float> partials, Span<float> dW, Span<float> dB, int groups, int outChannels, Window2D window)
+    {
         int weights = outChannels * window.PatchSize, stride = weights + outChannels;
-        Span<float> sums = partials.Span;
         for (int g = 1; g < groups; g++)
         {
-            Elementwise.AddInPlace(sums.Slice((g - 1) * stride, weights), dW.Span[..weights]);
-            Elementwise.AddInPlace(sums.Slice(((g - 1) * stride) + weights, outChannels), dB.Span[..outChannels]);
+            Elementwise.AddInPlace(partials.Slice((g - 1) * stride, weights), dW[..weights]);
+            Elementwise.AddInPlace(partials.Slice(((g - 1) * stride) + weights, outChannels), dB[..outChannels]);
+        }
+    }
+
+    // Group g's rows of a (n, perImage) tensor, and where its dW and dB go: dW, dB for the first group, its row of partials otherwise.
+    internal static (int Start, int Count, int WeightsAt, int BiasAt) Group(int g, int n, int outChannels, Window2D window)
+    {
+        int start = g * GradientGroup, weights = outChannels * window.PatchSize, stride = weights + outChannels;
+        return (start, Math.Min(GradientGroup, n - start), (g - 1) * stride, ((g - 1) * stride) + weights);
+    }
+
+    // One image of Backward: dW = dY_i · cols_iᵀ (first) or dW += it, and dX_i unless it is empty. Its fused twin
+    // (ConvReluMaxPool) runs this same code, so the two give the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BackwardImage(
+        ReadOnlySpan<float> xi, ReadOnlySpan<float> w, ReadOnlySpan<float> dYi, Span<float> dW, Span<float> dXi,
+        Span<float> cols, Span<float> dCols, Span<float> dWImage, bool first, int outChannels, Window2D window)
+    {
+        int patch = window.PatchSize, plane = window.OutPlane;
+        Im2Col.Forward(xi, cols, window);
+
+        // dW (K, CRS) += dY_i (K, HW) · cols_iᵀ (HW, CRS), the first image overwriting. MatMul.Multiply's accumulate
+        // layout runs a scalar loop for now (40× slower here), so each image's product goes to a scratch and is added.
+        Span<float> product = first ? dW : dWImage;
+        MatMul.Multiply(dYi, cols, product, outChannels, plane, patch, transposeB: true);
+        if (!first)
+        {
+            Elementwise.AddInPlace(dWImage[..(outChannels * patch)], dW[..(outChannels * patch)]);
+        }
+
+        if (!dXi.IsEmpty)
+        {
+            // dCols (CRS, HW) = Wᵀ (CRS, K) · dY_i (K, HW), folded back onto the image.
+            MatMul.Multiply(w, dYi, dCols, patch, outChannels, plane, transposeA: true);
+            Col2Im.Backward(dCols, dXi, window);
         }
     }
 
@@ -159,13 +183,11 @@ public static class Conv2DLowered
         ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> dY, Span<float> dW, Span<float> dB, Span<float> dX,
         Span<float> scratch, Span<float> partials, int g, int n, int outChannels, Window2D window)
     {
-        int start = g * GradientGroup, count = Math.Min(GradientGroup, n - start);
-        int image = window.InputSize, output = outChannels * window.OutPlane, cols = window.PatchSize * window.OutPlane;
-        int weights = outChannels * window.PatchSize, stride = weights + outChannels;
-        Span<float> groupDW = g == 0 ? dW[..weights] : partials.Slice((g - 1) * stride, weights);
-        Span<float> groupDB = g == 0 ? dB[..outChannels] : partials.Slice(((g - 1) * stride) + weights, outChannels);
+        (int start, int count, int weightsAt, int biasAt) = Group(g, n, outChannels, window);
+        int image = window.InputSize, output = outChannels * window.OutPlane, cols = window.PatchSize * window.OutPlane, weights = outChannels * window.PatchSize;
         Backward(
-            x.Slice(start * image, count * image), w, dY.Slice(start * output, count * output), groupDW, groupDB,
+            x.Slice(start * image, count * image), w, dY.Slice(start * output, count * output),
+            g == 0 ? dW[..weights] : partials.Slice(weightsAt, weights), g == 0 ? dB[..outChannels] : partials.Slice(biasAt, outChannels),
             dX.IsEmpty ? default : dX.Slice(start * image, count * image),
             scratch[..cols], scratch.Slice(cols, cols), scratch.Slice(2 * cols, weights), count, outChannels, window);
     }

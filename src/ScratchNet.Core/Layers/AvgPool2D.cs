@@ -13,7 +13,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class AvgPool2D : ILayer
 {
     private readonly float[] _y;
-    private readonly RowBuffer _dX;
+    private readonly RowBuffer<float> _dX;
     private bool _hasInput;
 
     /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
@@ -26,7 +26,7 @@ public sealed class AvgPool2D : ILayer
         OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
         Capacity = capacity;
         _y = new float[capacity * OutputShape.Size];
-        _dX = new RowBuffer(InputShape.Size);
+        _dX = new RowBuffer<float>(InputShape.Size);
     }
 
     public string Name { get; }

@@ -26,7 +26,7 @@ public sealed class BatchNorm : ILayer, IHasTrainingMode
     public const float DefaultMomentum = 0.1f;
 
     private readonly float[] _y;
-    private readonly RowBuffer _dX;
+    private readonly RowBuffer<float> _dX;
     private readonly float[] _xHat;
     private readonly float[] _mean;
     private readonly float[] _variance;
@@ -61,7 +61,7 @@ public sealed class BatchNorm : ILayer, IHasTrainingMode
         RunningVariance = new StateTensor($"{name}.running_var", [channels], 1f);
         State = [RunningMean, RunningVariance];
         _y = new float[capacity * input.Size];
-        _dX = new RowBuffer(input.Size);
+        _dX = new RowBuffer<float>(input.Size);
         _xHat = new float[capacity * input.Size];
         _mean = new float[channels];
         _variance = new float[channels];

@@ -16,10 +16,10 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class Conv2D : ILayer
 {
-    private readonly float[] _y;
-    private readonly RowBuffer _dX;
+    private readonly RowBuffer<float> _y;
+    private readonly RowBuffer<float> _dX;
     private readonly float[] _scratch;
-    private readonly RowBuffer _partials = new(1);
+    private readonly RowBuffer<float> _partials = new(1);
     private readonly ComputeTeam? _team;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
@@ -40,8 +40,8 @@ public sealed class Conv2D : ILayer
         Weight = new Parameter($"{name}.weight", [outChannels, input.Channels, kernelHeight, kernelWidth]);
         BiasParameter = new Parameter($"{name}.bias", [outChannels]);
         Parameters = [Weight, BiasParameter];
-        _y = new float[capacity * OutputShape.Size];
-        _dX = new RowBuffer(InputShape.Size);
+        _y = new RowBuffer<float>(OutputShape.Size);
+        _dX = new RowBuffer<float>(InputShape.Size);
         _team = team;
         _scratch = new float[(team?.Threads ?? 1) * Conv2DLowered.ScratchPerThread(outChannels, Window)];
     }
@@ -83,6 +83,9 @@ public sealed class Conv2D : ILayer
 
     public IReadOnlyList<StateTensor> State => [];
 
+    /// <summary>The threads the images are shared out over (null: one).</summary>
+    internal ComputeTeam? Team => _team;
+
     /// <summary>
     /// Weights from <paramref name="initializer"/> with fan-in = C·kH·kW (the inputs one output sums over) and
     /// fan-out = K·kH·kW, as PyTorch computes them for convolutions; biases zero.
@@ -100,8 +103,9 @@ public sealed class Conv2D : ILayer
         LayerGuard.Input(this, x.Length, n);
         _x = x;
         _hasInput = true;
-        Conv2DLowered.Forward(x[..(n * InputSize)], Weight.Value, BiasParameter.Value, _y.AsMemory(0, n * OutputSize), _scratch, n, OutChannels, Window, _team);
-        return _y;
+        float[] y = _y.Rows(n);
+        Conv2DLowered.Forward(x[..(n * InputSize)], Weight.Value, BiasParameter.Value, y.AsMemory(0, n * OutputSize), _scratch, n, OutChannels, Window, _team);
+        return y;
     }
 
     // dY: (n, K, OutH, OutW) → dW = Σ dY ⋆ x: (K, C, kH, kW), dB = Σ dY: (K), both overwritten; returns dX: (n, C, H, W) or null

@@ -11,7 +11,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class Dense : ILayer
 {
     private readonly float[] _y;
-    private readonly RowBuffer _dXBuffer;
+    private readonly RowBuffer<float> _dXBuffer;
     private float[] _dX = [];
     private readonly float[] _wT;
     private readonly ComputeTeam _team;
@@ -38,7 +38,7 @@ public sealed class Dense : ILayer
         BiasParameter = new Parameter($"{name}.bias", 1, outputSize);
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
-        _dXBuffer = new RowBuffer(inputSize);
+        _dXBuffer = new RowBuffer<float>(inputSize);
         _wT = MatMul.PacksTranspose(outputSize) ? new float[outputSize * inputSize] : [];
         _team = team ?? ComputeTeam.Single;
         _forwardPart = ForwardPart;

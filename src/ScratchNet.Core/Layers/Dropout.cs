@@ -14,8 +14,8 @@ namespace ScratchNet.Core.Layers;
 public sealed class Dropout : IStochasticLayer
 {
     private readonly float[] _y;
-    private readonly RowBuffer _dX;
-    private readonly RowBuffer _maskRows;
+    private readonly RowBuffer<float> _dX;
+    private readonly RowBuffer<float> _maskRows;
     private float[] _mask = [];
     private readonly Xoshiro256 _rng;
     private bool _maskedLastForward;
@@ -44,8 +44,8 @@ public sealed class Dropout : IStochasticLayer
         Rate = rate;
         _rng = new Xoshiro256(seed);
         _y = new float[capacity * size];
-        _dX = new RowBuffer(size);
-        _maskRows = new RowBuffer(size);
+        _dX = new RowBuffer<float>(size);
+        _maskRows = new RowBuffer<float>(size);
     }
 
     public string Name { get; }

@@ -9,7 +9,7 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class Flatten : ILayer
 {
-    private readonly RowBuffer _copy;
+    private readonly RowBuffer<float> _copy;
 
     public Flatten(string name, Shape input, int capacity)
     {
@@ -18,7 +18,7 @@ public sealed class Flatten : ILayer
         InputShape = input;
         OutputShape = Shape.Flat(input.Size);
         Capacity = capacity;
-        _copy = new RowBuffer(input.Size);
+        _copy = new RowBuffer<float>(input.Size);
     }
 
     public string Name { get; }

@@ -36,6 +36,7 @@ public class ConvolutionalLayerTests
         // Built for evaluation chunks of 1,000 rows, trained in batches of 3: the gradients are 3 rows, until a call carries more.
         Sequential network = NetworkBuilder.Build(
             [.. new[] { "conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5" }.Select(LayerSyntax.Parse)], new Shape(1, 6, 6), capacity: 1000, "he_normal", seed: 3);
+        network.FusesBlocks = false; // the layers' own buffers, each layer called on its own
         float[] x = TestData.Uniform(4 * network.InputSize, 4);
         float[] dLogits = TestData.Uniform(4 * 5, 5);
         network.Forward(x, 3);

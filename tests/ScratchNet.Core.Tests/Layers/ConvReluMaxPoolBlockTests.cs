@@ -1,0 +1,67 @@
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+
+namespace ScratchNet.Core.Tests.Layers;
+
+public class ConvReluMaxPoolBlockTests
+{
+    // Blocks first (no input gradient) and further in (input gradient), a strided conv, overlapping pooling windows, odd sizes,
+    // a pooling window the vector path takes (2 × 2 on even widths) and one it does not; a relu not followed by maxpool stays a layer.
+    private static readonly string[][] Networks =
+    [
+        ["conv 4 3x3 pad 1", "relu", "maxpool 2", "conv 6 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"],
+        ["conv 3 3x3 stride 2 pad 1", "relu", "maxpool 3 stride 2", "flatten", "dense 4", "relu", "dense 5"],
+        ["conv 4 1x1", "relu", "conv 5 3x3", "relu", "maxpool 2", "flatten", "dense 5"],
+    ];
+
+    [Test]
+    public void FusedBlocks_GiveTheLayersResults_BitForBit([Values(0, 1, 2)] int network, [Values(1, 2)] int threads, [Values(3, 19)] int n)
+    {
+        using var team = new ComputeTeam(threads);
+        Sequential fused = Build(network, team), layered = Build(network, team);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 41);
+        float[] targets = TestData.OneHot(n, 5, 42);
+        for (int step = 0; step < 3; step++)
+        {
+            float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
+            Assert.That(a, Is.EqualTo(b), $"logits at step {step}");
+            Assert.That(fused.Parameters.Select(p => p.Gradient), Is.EqualTo(layered.Parameters.Select(p => p.Gradient)), $"gradients at step {step}");
+            Assert.That(fused.Parameters.Select(p => p.Value), Is.EqualTo(layered.Parameters.Select(p => p.Value)), $"weights after step {step}");
+        }
+    }
+
+    [Test]
+    public void Backward_MatchesFiniteDifferences_ThroughTheBlocks()
+    {
+        Sequential network = Build(0, null);
+        const int n = 2;
+        float[] x = TestData.Uniform(n * network.InputSize, 43);
+        float[] targets = TestData.OneHot(n, 5, 44);
+        GradientCheck.AssertParameterGradients(network, x, targets, n, h: 2e-3f);
+    }
+
+    private static Sequential Build(int network, ComputeTeam? team) =>
+        NetworkBuilder.Build([.. Networks[network].Select(LayerSyntax.Parse)], new Shape(2, 9, 10), capacity: 20, "he_normal", seed: 40, team);
+
+    // Forward, softmax + cross-entropy, backward, and w −= 0.05·dW: what a training step does to the numbers.
+    private static float[] Step(Sequential network, float[] x, float[] targets, int n)
+    {
+        float[] logits = network.Forward(x, n)[..(n * 5)];
+        var p = new float[n * 5];
+        var dLogits = new float[n * 5];
+        SoftmaxCrossEntropy.Forward(logits, targets.AsSpan(0, n * 5), p, n, 5);
+        SoftmaxCrossEntropy.Backward(p, targets.AsSpan(0, n * 5), dLogits, n, 5);
+        network.Backward(dLogits, n);
+        foreach (Parameter parameter in network.Parameters)
+        {
+            for (int i = 0; i < parameter.Length; i++)
+            {
+                parameter.Value[i] -= 0.05f * parameter.Gradient[i];
+            }
+        }
+
+        return logits;
+    }
+}
