@@ -70,11 +70,8 @@ public static class ConvReluMaxPool
         dB[..outChannels].Clear();
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> yi = y.Slice(i * output, output), dYi = dY.Slice(i * output, output);
-            for (int o = 0; o < output; o++)
-            {
-                dPooled[o] = yi[o] > 0f ? dYi[o] : 0f;
-            }
+            // ReLU's backward where each maximum sat: y > 0 ? dY : 0.
+            Rectifier.Backward(default, y.Slice(i * output, output), dY.Slice(i * output, output), dPooled);
 
             Pooling.MaxBackward(dPooled, argmax.Slice(i * output, output), dR, 1, pool);
             Bias.AddChannelSums(dR, dB, outChannels, conv.OutPlane);
