@@ -32,9 +32,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         int n = images.Count;
         Sequential network = model.CreateNetwork(n, modelPath);
         const int Features = MnistImagePreprocessor.Side * MnistImagePreprocessor.Side;
-        if (network.InputSize != Features)
+        if (network.InputSize != Features || !(network.InputShape.IsFlat || network.InputShape == new Shape(1, MnistImagePreprocessor.Side, MnistImagePreprocessor.Side)))
         {
-            throw new ModelFileException($"The model {modelPath} takes {network.InputSize} inputs, but predict makes 28×28 = {Features}-pixel images.");
+            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes 1 × 28 × 28 grayscale images ({Features} pixels).");
         }
 
         // Every image is read before any prediction is printed, so a bad file fails the command as a whole.
