@@ -245,7 +245,7 @@ internal static partial class ModelStructure
     /// <param name="what">What the shape is, for the message: "layer conv0 has the input shape".</param>
     public static Shape Validated(RowShape shape, string what, string source) =>
         shape.Channels <= 0 || shape.Height <= 0 || shape.Width <= 0 || shape.Height > MaxExtent || shape.Width > MaxExtent || shape.Size > MaxValuesPerRow
-            ? throw Invalid(source, $"{what} {shape}; each size must be positive, height and width at most {MaxExtent}, all of it at most {MaxValuesPerRow} values")
+            ? throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"{what} {shape}; each size must be positive, height and width at most {MaxExtent:N0}, all of it at most {MaxValuesPerRow:N0} values"))
             : new Shape(shape.Channels, shape.Height, shape.Width);
 
     // Older files give only a width (a flat row); later ones the (c, h, w) shape, which must agree with it.
