@@ -116,7 +116,8 @@ public static class FirstLayerWeights
 
     // v in [−1, 1]: white at 0, towards ColorBrewer's RdBu ends: red (+1) or blue (−1). Eight shades a side,
     // fewer than the eye tells apart in a 2-pixel square, keep the PNG (one per epoch in TensorBoard) small.
-    private static SKColor Diverging(float v)
+    // ConvolutionFilters colours its filters the same way.
+    internal static SKColor Diverging(float v)
     {
         float t = MathF.Round(Math.Clamp(Math.Abs(v), 0f, 1f) * Shades) / Shades;
         (int r, int g, int b) = v >= 0 ? (202, 0, 32) : (5, 113, 176);
