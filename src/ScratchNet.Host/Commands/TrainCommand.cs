@@ -17,6 +17,9 @@ public sealed partial class TrainCommand(
     IOptions<CheckpointOptions>? checkpoints = null,
     ConfigurationFingerprint? fingerprint = null) : ICommand
 {
+    /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
+    public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
+
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);

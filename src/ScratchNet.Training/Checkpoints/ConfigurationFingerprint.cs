@@ -3,13 +3,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training.Checkpoints;
 
 /// <summary>
-/// SHA-256 of the settings that decide what a run computes: Data, Model, Training, Optimizer and Schedule.
+/// SHA-256 of the settings that decide what a run computes: Data (with Data:Augment when it is on), Model, Training,
+/// Optimizer and Schedule.
 /// Checkpoints carry it, and a resume under other settings is refused, because it could not reproduce
 /// the uninterrupted run. Checkpoint, early-stopping and display settings are left out: they do not change the numbers.
 /// </summary>
@@ -18,7 +20,8 @@ public sealed class ConfigurationFingerprint(
     IOptions<ModelOptions> model,
     IOptions<TrainingOptions> training,
     IOptions<OptimizerOptions> optimizer,
-    IOptions<ScheduleOptions> schedule)
+    IOptions<ScheduleOptions> schedule,
+    IOptions<AugmentationOptions>? augmentation = null)
 {
     // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
     private static readonly JsonSerializerOptions Json = new()
@@ -37,6 +40,13 @@ public sealed class ConfigurationFingerprint(
             ["Schedule"] = schedule.Value,
             ["Training"] = training.Value,
         };
+
+        // Only when on, so the runs and checkpoints from before augmentation existed keep their fingerprints.
+        if (augmentation?.Value is { Enabled: true } augment)
+        {
+            sections["Data:Augment"] = augment;
+        }
+
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
         return Convert.ToHexStringLower(hash);
     }

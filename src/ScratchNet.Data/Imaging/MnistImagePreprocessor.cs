@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace ScratchNet.Host.Imaging;
+namespace ScratchNet.Data.Imaging;
 
 /// <summary>
 /// Turns a photo or drawing of one digit into an MNIST-style 28×28 input, the way the MNIST images were made
@@ -15,8 +15,8 @@ public static class MnistImagePreprocessor
 
     public const int Box = 20;
 
-    // Refused before decoding, so a forged header cannot make the decoder allocate gigabytes.
-    private const int MaxPixels = 4096 * 4096;
+    /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
+    public const int MaxPixels = 4096 * 4096;
 
     // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
     private const float InkThreshold = 0.25f;
@@ -34,27 +34,41 @@ public static class MnistImagePreprocessor
 
         try
         {
-            IImageInfo? info = Image.Identify(path);
-            if (info is null)
-            {
-                throw new InputImageException($"{path} is not a readable image; give a PNG or JPEG file.");
-            }
-
-            if ((long)info.Width * info.Height > MaxPixels)
-            {
-                throw new InputImageException($"{path} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
-            }
-
-            using Image<Rgba32> image = Image.Load<Rgba32>(path);
-            return Preprocess(image, path);
-        }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
-        {
-            throw new InputImageException($"{path} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
+            using FileStream stream = File.OpenRead(path);
+            return Load(stream, path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputImageException($"{path} cannot be read: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
+    /// <param name="source">Where the image came from, for error messages.</param>
+    /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
+    public static float[] Load(Stream stream, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            IImageInfo? info = Image.Identify(stream);
+            if (info is null)
+            {
+                throw new InputImageException($"{source} is not a readable image; give a PNG or JPEG file.");
+            }
+
+            if ((long)info.Width * info.Height > MaxPixels)
+            {
+                throw new InputImageException($"{source} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
+            }
+
+            stream.Position = 0;
+            using Image<Rgba32> image = Image.Load<Rgba32>(stream);
+            return Preprocess(image, source);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        {
+            throw new InputImageException($"{source} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
         }
     }
 
