@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Reports;
-using ScratchNet.Host.Tests.Imaging;
+using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 using ScratchNet.Training.Reports;
