@@ -74,6 +74,7 @@ public static class OnnxExporter
             {
                 string target = $"{name}.shape";
                 graph.Initializer.Add(Int64Initializer(target, [0, of.Channels, of.Height, of.Width]));
+                // Reshape(data, shape), the shape an int64 initializer ([0, C, H, W]: 0 keeps the batch), not a model tensor.
                 var reshape = new NodeProto { OpType = "Reshape", Name = name };
                 Add(reshape, $"{name}_out");
                 reshape.Input.Add(target);
