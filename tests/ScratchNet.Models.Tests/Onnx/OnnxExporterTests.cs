@@ -35,15 +35,22 @@ public sealed class OnnxExporterTests
     {
         int[] sizes = [784, 128, 64, 10];
         Sequential network = TestModels.Network(sizes, activation);
-        SavedModel model = SavedModel.FromNetwork(network, TestModels.Configuration(sizes, activation), TestModels.Manifest);
-        float[] x = TestModels.Inputs(1000, 784);
 
-        float[] expected = TestModels.Probabilities(network, x, 1000);
-        float[] actual = RunInOnnxRuntime(Export(model), x, 1000, 784);
+        AssertOnnxRuntimeAgrees(network, SavedModel.FromNetwork(network, TestModels.Configuration(sizes, activation), TestModels.Manifest), [1000, 784], activation);
+    }
+
+    /// <summary>ONNX Runtime on the exported model and ScratchNet's own forward pass give the same probabilities within 1e-5 on seeded inputs of <paramref name="dimensions"/>.</summary>
+    private static void AssertOnnxRuntimeAgrees(Sequential network, SavedModel model, int[] dimensions, string name)
+    {
+        int rows = dimensions[0];
+        float[] x = TestModels.Inputs(rows, network.InputSize);
+
+        float[] expected = TestModels.Probabilities(network, x, rows);
+        float[] actual = RunInOnnxRuntime(Export(model), x, dimensions);
 
         Assert.That(actual, Has.Length.EqualTo(expected.Length));
         float worst = expected.Zip(actual, (e, a) => MathF.Abs(e - a)).Max();
-        TestContext.Out.WriteLine($"{activation}: max |ORT − ScratchNet| = {worst:E2}");
+        TestContext.Out.WriteLine($"{name}: max |ORT − ScratchNet| = {worst:E2}");
         Assert.That(worst, Is.LessThanOrEqualTo(1e-5f));
     }
 
@@ -63,38 +70,18 @@ public sealed class OnnxExporterTests
         Assert.That(parsed, Is.EqualTo(proto));
     }
 
-    [Test]
-    public void OnnxRuntime_MatchesScratchNet_Within1e5_On1000Images_ForACnnWithEveryLayerKind()
+    /// <summary>
+    /// Seeded weights and batch-norm statistics away from their defaults, on 1,000 seeded images: every operator's
+    /// attributes (padding, stride, non-square kernel, pool strides, ε) must match for the outputs to agree.
+    /// </summary>
+    [TestCase("small CNN with every layer kind", 9)]
+    [TestCase("the recipe's CNN", 28)]
+    public void OnnxRuntime_MatchesScratchNet_Within1e5_On1000Images_ForCnns(string name, int side)
     {
-        // Seeded weights and batch-norm statistics away from their defaults, on 1,000 seeded images: every operator's
-        // attributes (padding, stride, non-square kernel, pool strides, ε) must match for the outputs to agree.
-        var shape = new Shape(1, 9, 9);
-        Sequential network = TestModels.Network(TestModels.SmallCnn, shape);
-        SavedModel model = SavedModel.FromNetwork(network, TestModels.Configuration(TestModels.SmallCnn), TestModels.Manifest);
-        float[] x = TestModels.Inputs(1000, shape.Size);
+        string[] layers = side == 28 ? RecipeCnn : TestModels.SmallCnn;
+        Sequential network = TestModels.Network(layers, new Shape(1, side, side));
 
-        float[] expected = TestModels.Probabilities(network, x, 1000);
-        float[] actual = RunInOnnxRuntime(Export(model), x, [1000, 1, 9, 9]);
-
-        Assert.That(actual, Has.Length.EqualTo(expected.Length));
-        float worst = expected.Zip(actual, (e, a) => MathF.Abs(e - a)).Max();
-        TestContext.Out.WriteLine($"small CNN: max |ORT − ScratchNet| = {worst:E2}");
-        Assert.That(worst, Is.LessThanOrEqualTo(1e-5f));
-    }
-
-    [Test]
-    public void OnnxRuntime_MatchesScratchNet_Within1e5_On1000Images_ForTheRecipesCnn()
-    {
-        Sequential network = TestModels.Network(RecipeCnn, new Shape(1, 28, 28));
-        SavedModel model = SavedModel.FromNetwork(network, TestModels.Configuration(RecipeCnn), TestModels.Manifest);
-        float[] x = TestModels.Inputs(1000, 784);
-
-        float[] expected = TestModels.Probabilities(network, x, 1000);
-        float[] actual = RunInOnnxRuntime(Export(model), x, [1000, 1, 28, 28]);
-
-        float worst = expected.Zip(actual, (e, a) => MathF.Abs(e - a)).Max();
-        TestContext.Out.WriteLine($"recipe CNN: max |ORT − ScratchNet| = {worst:E2}");
-        Assert.That(worst, Is.LessThanOrEqualTo(1e-5f));
+        AssertOnnxRuntimeAgrees(network, SavedModel.FromNetwork(network, TestModels.Configuration(layers), TestModels.Manifest), [1000, 1, side, side], name);
     }
 
     [Test]
