@@ -50,7 +50,7 @@ public sealed class DiskFullTmpfsTests
 
             Assert.That(File.ReadAllBytes(gz), Is.EqualTo(gzBytes));
             Assert.That(File.Exists(Path.Combine(folder, MnistFiles.TrainImages.Name)), Is.False);
-            Assert.That(Directory.GetFiles(folder, "*.partial"), Is.Empty, "the half-written file is removed, freeing the space");
+            Assert.That(Directory.GetFiles(folder, "*.tmp"), Is.Empty, "the half-written file is removed, freeing the space");
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using ScratchNet.Files;
 using ScratchNet.Training.Metrics;
 
 namespace ScratchNet.Training.Checkpoints;
