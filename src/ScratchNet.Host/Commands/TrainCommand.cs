@@ -1,38 +1,54 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using ScratchNet.Host.Runs;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Options;
 using ScratchNet.Training.Metrics;
-
-using ScratchNet.Host;
 
 namespace ScratchNet.Host.Commands;
 
-/// <summary>Trains, then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(
-    ITrainer trainer,
-    ILogger<TrainCommand> logger,
-    IOptions<CheckpointOptions>? checkpoints = null,
-    ConfigurationFingerprint? fingerprint = null) : ICommand
+/// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null) : ICommand
 {
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        Checkpoint? resumeFrom = null;
-        if (checkpoints is not null && fingerprint is not null && ResumePoint.Find(commandLine, checkpoints.Value, fingerprint) is { } found)
+        Checkpoint? resumeFrom = run?.Begin();
+        if (resumeFrom is not null)
         {
-            LogResume(logger, found.Path, found.Checkpoint.Epoch, found.Checkpoint.Batch);
-            resumeFrom = found.Checkpoint;
+            LogResume(logger, run!.Folder.ResumeCheckpoint!, resumeFrom.Epoch, resumeFrom.Batch);
         }
 
-        await TrainAsync(cancellationToken, resumeFrom).ConfigureAwait(false);
-        return ExitCodes.Success;
+        string state = RunStatus.Failed;
+        try
+        {
+            await TrainAsync(cancellationToken, resumeFrom).ConfigureAwait(false);
+            state = RunStatus.Finished;
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            state = RunStatus.Interrupted;
+            throw;
+        }
+        catch (TrainingDivergedException)
+        {
+            state = RunStatus.Diverged;
+            throw;
+        }
+        finally
+        {
+            run?.End(state);
+        }
     }
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)
     {
+        if (run is not null)
+        {
+            runLog?.Open(run.Folder.Path);
+        }
+
         var clock = Stopwatch.StartNew();
         TrainingResult result = await trainer.TrainAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
         EvaluationResult final = result.FinalValidation;

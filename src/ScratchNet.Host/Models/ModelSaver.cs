@@ -6,6 +6,8 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Options;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Models;
 
 /// <summary>Saves every finished run's network as <c>model.snm</c> in the run folder, with its configuration and manifest.</summary>

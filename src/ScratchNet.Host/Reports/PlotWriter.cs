@@ -5,6 +5,8 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Reports;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>

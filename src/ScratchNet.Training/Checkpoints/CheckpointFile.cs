@@ -10,16 +10,19 @@ namespace ScratchNet.Training.Checkpoints;
 /// The checkpoint file format, little-endian:
 /// <code>
 /// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
-/// int32         format version (1)
+/// int32         format version (2; version 1, without the settings, is still read)
 /// int64         payload length
-/// payload       BinaryWriter fields: hash, epoch, batch, loss sum, shuffle state, history,
+/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 2), epoch, batch, loss sum, shuffle state, history,
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
 /// </code>
 /// </summary>
 public static class CheckpointFile
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    /// <summary>The oldest version this build reads.</summary>
+    public const int OldestVersion = 1;
 
     private static readonly byte[] Magic = "SNCKPT\r\n"u8.ToArray();
 
@@ -55,9 +58,9 @@ public static class CheckpointFile
             }
 
             int version = reader.ReadInt32();
-            if (version != Version)
+            if (version is < OldestVersion or > Version)
             {
-                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads version {Version}", damaged: true);
+                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {OldestVersion} to {Version}", damaged: true);
             }
 
             long length = reader.ReadInt64();
@@ -76,7 +79,7 @@ public static class CheckpointFile
             using var payload = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
             try
             {
-                return ReadPayload(payload);
+                return ReadPayload(payload, version);
             }
             catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
             {
@@ -92,20 +95,43 @@ public static class CheckpointFile
 
     public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, s => Write(s, checkpoint));
 
+    /// <summary>The largest checkpoint file read: weights and optimizer state of a network far beyond what fits in memory anyway.</summary>
+    public const long MaxFileBytes = 16L << 30;
+
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the latest one");
+            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
         }
 
-        using FileStream stream = File.OpenRead(path);
-        return Read(stream, path);
+        FileStream stream;
+        try
+        {
+            // A device or a pipe would never end, or block; only a regular file is read.
+            stream = InputFile.OpenRead(path, MaxFileBytes, "the checkpoint");
+        }
+        catch (InputFileException e)
+        {
+            throw new CheckpointException($"{e.Message}; give the path of a .ckpt file");
+        }
+
+        using (stream)
+        {
+            return Read(stream, path);
+        }
     }
 
     private static void WritePayload(BinaryWriter w, Checkpoint c)
     {
         w.Write(c.ConfigurationHash);
+        w.Write(c.Settings.Count);
+        foreach ((string key, string value) in c.Settings)
+        {
+            w.Write(key);
+            w.Write(value);
+        }
+
         w.Write(c.Epoch);
         w.Write(c.Batch);
         w.Write(c.LossSum);
@@ -144,16 +170,19 @@ public static class CheckpointFile
         }
     }
 
-    private static Checkpoint ReadPayload(BinaryReader r)
+    private static Checkpoint ReadPayload(BinaryReader r, int version)
     {
-        var c = new Checkpoint
+        var c = new Checkpoint { ConfigurationHash = r.ReadString() };
+        int settings = version >= 2 ? Count(r, 1 + 1) : 0;
+        for (int i = 0; i < settings; i++)
         {
-            ConfigurationHash = r.ReadString(),
-            Epoch = r.ReadInt32(),
-            Batch = r.ReadInt32(),
-            LossSum = r.ReadDouble(),
-            ShuffleState = ReadWords(r),
-        };
+            c.Settings[r.ReadString()] = r.ReadString();
+        }
+
+        c.Epoch = r.ReadInt32();
+        c.Batch = r.ReadInt32();
+        c.LossSum = r.ReadDouble();
+        c.ShuffleState = ReadWords(r);
         int history = Count(r, (4 * 1) + (8 * 5));
         for (int i = 0; i < history; i++)
         {

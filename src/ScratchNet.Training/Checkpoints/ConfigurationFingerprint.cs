@@ -8,9 +8,11 @@ using ScratchNet.Training.Options;
 namespace ScratchNet.Training.Checkpoints;
 
 /// <summary>
-/// SHA-256 of the settings that decide what a run computes: Data, Model, Training, Optimizer and Schedule.
-/// Checkpoints carry it, and a resume under other settings is refused, because it could not reproduce
-/// the uninterrupted run. Checkpoint, early-stopping and display settings are left out: they do not change the numbers.
+/// The settings that decide what a run computes: every Data, Model, Training, Optimizer and Schedule key except those
+/// that cannot change a number (<see cref="Ignored"/>: where data comes from, and Training:Threads, whose results are
+/// identical for every value). Checkpoints carry them, and a resume under other settings is refused with the keys that
+/// differ, because it could not reproduce the uninterrupted run. Checkpoint, early-stopping and display settings are
+/// left out for the same reason.
 /// </summary>
 public sealed class ConfigurationFingerprint(
     IOptions<DataOptions> data,
@@ -19,9 +21,35 @@ public sealed class ConfigurationFingerprint(
     IOptions<OptimizerOptions> optimizer,
     IOptions<ScheduleOptions> schedule)
 {
+    /// <summary>Keys that never change what a run computes.</summary>
+    public static IReadOnlySet<string> Ignored { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Data:CacheDirectory", "Data:Mirrors", "Data:UseNpm", "Data:NpmPackage", "Data:DownloadTimeoutSeconds", "Training:Threads",
+    };
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
-    public string Compute()
+    /// <summary>Every setting that shapes the run, as <c>Section:Key</c> → value (lists as <c>Section:Key:0</c>, …).</summary>
+    public SortedDictionary<string, string> Settings()
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string section, object options) in new (string, object)[]
+        {
+            (DataOptions.SectionName, data.Value), (ModelOptions.SectionName, model.Value), (TrainingOptions.SectionName, training.Value),
+            (OptimizerOptions.SectionName, optimizer.Value), (ScheduleOptions.SectionName, schedule.Value),
+        })
+        {
+            Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
+        }
+
+        return settings;
+    }
+
+    /// <summary>SHA-256 of <see cref="Settings"/>.</summary>
+    public string Compute() => Hash(Settings());
+
+    /// <summary>The hash version-1 checkpoints carry (before they carried their settings; it included Training:Threads).</summary>
+    public string LegacyHash()
     {
         var sections = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
@@ -31,7 +59,60 @@ public sealed class ConfigurationFingerprint(
             ["Schedule"] = schedule.Value,
             ["Training"] = training.Value,
         };
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
-        return Convert.ToHexStringLower(hash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json))));
+    }
+
+    /// <summary>One line per key whose value differs: <c>Training:Epochs: 20 in the checkpoint, 100 now</c>.</summary>
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> then, IReadOnlyDictionary<string, string> now)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        ArgumentNullException.ThrowIfNull(now);
+        return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)))
+            .Where(k => !string.Equals(then.GetValueOrDefault(k), now.GetValueOrDefault(k), StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now")];
+    }
+
+    private static string Section(string key)
+    {
+        // Data:Mirrors:0 is ignored as Data:Mirrors is.
+        string[] parts = key.Split(':');
+        return parts.Length > 2 && int.TryParse(parts[^1], out _) ? string.Join(':', parts[..^1]) : key;
+    }
+
+    private static string Show(string? value) => value is null ? "(not set)" : value.Length == 0 ? "(empty)" : value;
+
+    private static string Hash(SortedDictionary<string, string> settings) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, Json))));
+
+    private static void Flatten(JsonElement element, string path, SortedDictionary<string, string> into)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, $"{path}:{property.Name}", into);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{path}:{i++}", into);
+                }
+
+                break;
+            case JsonValueKind.Null:
+                break;
+            default:
+                if (!Ignored.Contains(Section(path)))
+                {
+                    into[path] = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
+                }
+
+                break;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Host.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScratchNet.Core.Layers;
