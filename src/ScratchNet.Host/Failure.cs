@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
 using ScratchNet.Files;
-using ScratchNet.Host.Configuration;
+using ScratchNet.Host.Settings;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Imaging;
@@ -28,6 +28,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         return exception switch
         {
             UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
+            RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
             RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
             ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message}. Free space or fix the folder's permissions; nothing already written was replaced.", false),

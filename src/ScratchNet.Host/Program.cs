@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using ScratchNet.Host;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Configuration;
+using ScratchNet.Host.Settings;
 
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}").CreateBootstrapLogger();

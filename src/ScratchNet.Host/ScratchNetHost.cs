@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using System.Reflection;
 using ScratchNet.Files;
-using ScratchNet.Host.Configuration;
+using ScratchNet.Host.Settings;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training.Options;
 using ScratchNet.Data;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
@@ -36,10 +37,23 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             state = RunStatus.Diverged;
             throw;
         }
+        catch (FileWriteException e) when (run is not null)
+        {
+            throw new RunOutputException($"{e.Message}. Training stopped. {Kept(run)}", e);
+        }
         finally
         {
             run?.End(state);
         }
+    }
+
+    /// <summary>What a user still has after a failed write, and how to go on from it.</summary>
+    private static string Kept(TrainingRun run)
+    {
+        string? latest = run.CheckpointFolder is { } folder ? new CheckpointDirectory(folder, 1).Latest() : null;
+        return latest is null
+            ? "No resume point was saved yet; free space or fix the folder, then train again."
+            : $"The last resume point is kept: free space or fix the folder, then continue with: train --resume {latest}";
     }
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)

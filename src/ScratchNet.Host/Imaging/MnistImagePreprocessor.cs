@@ -1,4 +1,15 @@
+using ScratchNet.Files;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -18,6 +29,16 @@ public static class MnistImagePreprocessor
     // Refused before decoding, so a forged header cannot make the decoder allocate gigabytes.
     private const int MaxPixels = 4096 * 4096;
 
+    /// <summary>The largest image file read: a digit photo is a few megabytes at most.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// The decoder's configuration: only the first frame of an animation is decoded (the pixel bound is per frame, so a
+    /// small animated GIF of thousands of large frames would otherwise decode to gigabytes), and no single buffer may
+    /// exceed what one bounded frame needs.
+    /// </summary>
+    private static readonly Configuration Decoding = CreateDecoding();
+
     // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
     private const float InkThreshold = 0.25f;
 
@@ -27,14 +48,21 @@ public static class MnistImagePreprocessor
     public static float[] Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
+        byte[] bytes;
+        try
         {
-            throw new InputImageException($"The image file {Path.GetFullPath(path)} does not exist.");
+            // A device or a pipe named as an image would be read forever, or block; only a regular file is read.
+            bytes = InputFile.ReadAllBytes(path, MaxFileBytes, "the image file");
+        }
+        catch (InputFileException e)
+        {
+            throw new InputImageException($"{e.Message}; give a PNG or JPEG file.", e);
         }
 
         try
         {
-            IImageInfo? info = Image.Identify(path);
+            using var stream = new MemoryStream(bytes, writable: false);
+            IImageInfo? info = Image.Identify(Decoding, stream);
             if (info is null)
             {
                 throw new InputImageException($"{path} is not a readable image; give a PNG or JPEG file.");
@@ -45,10 +73,10 @@ public static class MnistImagePreprocessor
                 throw new InputImageException($"{path} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
             }
 
-            using Image<Rgba32> image = Image.Load<Rgba32>(path);
+            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, bytes);
             return Preprocess(image, path);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
             throw new InputImageException($"{path} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
         }
@@ -56,6 +84,20 @@ public static class MnistImagePreprocessor
         {
             throw new InputImageException($"{path} cannot be read: {e.Message}", e);
         }
+    }
+
+    private static Configuration CreateDecoding()
+    {
+        // WebP is left out: ImageSharp 2 decodes every frame of an animated WebP and cannot be told to stop at the first.
+        var configuration = new Configuration(
+            new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(), new BmpConfigurationModule(),
+            new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule())
+        {
+            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 128 }),
+        };
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
     }
 
     /// <param name="source">The file, for error messages.</param>

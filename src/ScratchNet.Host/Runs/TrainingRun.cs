@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Files;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Configuration;
+using ScratchNet.Host.Settings;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Options;
 
@@ -24,6 +24,9 @@ public sealed partial class TrainingRun(
     private RunStatus? _status;
 
     public RunFolder Folder => folder;
+
+    /// <summary>This run's checkpoint folder once <see cref="Begin"/> ran; null when checkpoints are off.</summary>
+    public string? CheckpointFolder { get; private set; }
 
     /// <summary>Prepares the run; throws before anything is written when the resume or an output location is wrong.</summary>
     /// <returns>The checkpoint to continue, or null for a fresh run.</returns>
@@ -47,6 +50,7 @@ public sealed partial class TrainingRun(
             throw new RunFolderException($"Checkpoints:Directory {problem}; set Checkpoints:Directory to a writable folder (relative paths are inside the run folder)");
         }
 
+        CheckpointFolder = checkpointFolder;
         log.Open(folder.Path);
         AtomicFile.WriteAllText(Path.Combine(folder.Path, EffectiveConfiguration.FileName), configuration.ToJson());
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };

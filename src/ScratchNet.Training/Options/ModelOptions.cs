@@ -5,6 +5,9 @@ public sealed class ModelOptions
 {
     public const string SectionName = "Model";
 
+    /// <summary>The widest layer (units): a million, far beyond what trains on one machine.</summary>
+    public const int MaxLayerSize = 1 << 20;
+
     /// <summary>
     /// Inputs, hidden layers, classes, comma-separated ("784,128,64,10"). The first must match the data's
     /// features and the last its classes. A string, not an array: the configuration binder appends array
@@ -23,6 +26,12 @@ public sealed class ModelOptions
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
                 error = $"Model:LayerSizes '{LayerSizes}' has '{parts[i]}', which is not a positive whole number; write the sizes comma-separated, e.g. 784,128,64,10";
+                return null;
+            }
+
+            if (sizes[i] > MaxLayerSize)
+            {
+                error = $"Model:LayerSizes '{LayerSizes}' has a layer of {sizes[i]} units; the limit is {MaxLayerSize} per layer";
                 return null;
             }
         }

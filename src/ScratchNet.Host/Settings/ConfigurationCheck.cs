@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace ScratchNet.Host.Configuration;
+namespace ScratchNet.Host.Settings;
 
 /// <summary>
 /// Stops a run whose configuration names a key nothing reads, before any work: every key from every source

@@ -1,4 +1,4 @@
-namespace ScratchNet.Host.Configuration;
+namespace ScratchNet.Host.Settings;
 
 /// <summary>Levenshtein distance, ignoring case: how many single-character edits turn one key into another.</summary>
 public static class EditDistance

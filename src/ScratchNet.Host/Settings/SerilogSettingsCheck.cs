@@ -2,7 +2,7 @@ using System.Reflection;
 using Serilog.Configuration;
 using Serilog.Events;
 
-namespace ScratchNet.Host.Configuration;
+namespace ScratchNet.Host.Settings;
 
 /// <summary>
 /// Checks the <c>Serilog</c> section the way Serilog.Settings.Configuration reads it, so a bad level or an unknown sink

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ScratchNet.Host.Configuration;
+namespace ScratchNet.Host.Settings;
 
 /// <summary>
 /// Every configuration key the program reads, so a typo stops the run instead of being ignored. Built from the options

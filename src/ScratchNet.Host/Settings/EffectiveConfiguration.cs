@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ScratchNet.Host.Commands;
 
-namespace ScratchNet.Host.Configuration;
+namespace ScratchNet.Host.Settings;
 
 /// <summary>
 /// The full configuration a run used, for its <c>config.json</c>: every key of every options class with the value it
