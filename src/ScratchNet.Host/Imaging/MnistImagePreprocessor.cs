@@ -37,7 +37,7 @@ public static class MnistImagePreprocessor
     /// small animated GIF of thousands of large frames would otherwise decode to gigabytes), and no single buffer may
     /// exceed what one bounded frame needs.
     /// </summary>
-    private static readonly Configuration Decoding = CreateDecoding();
+    internal static readonly Configuration Decoding = CreateDecoding();
 
     // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
     private const float InkThreshold = 0.25f;
