@@ -252,9 +252,15 @@ public sealed class ConfigurationSchema
         return node;
     }
 
+    // What the binder converts from one string. (TypeDescriptor would say the same, but costs ~50 ms at start-up.)
     private static bool IsScalar(Type type) =>
-        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(object)
-        || (!typeof(IEnumerable).IsAssignableFrom(type) && TypeDescriptor.GetConverter(type).CanConvertFrom(typeof(string)));
+        type.IsPrimitive || type.IsEnum || type == typeof(object) || ScalarTypes.Contains(type) || type.IsDefined(typeof(TypeConverterAttribute), inherit: true);
+
+    private static readonly HashSet<Type> ScalarTypes =
+    [
+        typeof(string), typeof(decimal), typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan), typeof(DateOnly), typeof(TimeOnly),
+        typeof(Guid), typeof(Uri), typeof(Version), typeof(Half), typeof(Int128), typeof(UInt128), typeof(System.Numerics.BigInteger),
+    ];
 
     private static Type[]? Generic(Type type, Type definition)
     {

@@ -107,16 +107,14 @@ public static class SerilogSettingsCheck
     private static string? Method(ConfigurationKey key, string[] parts, Type target)
     {
         string entry = parts.Length > 2 ? string.Join(':', parts[..3]) : key.Key;
-        IEnumerable<MethodInfo> methods = Methods.Value[target];
-        string valid = string.Join(", ", methods.Select(m => m.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        string Valid() => string.Join(", ", Methods.Value[target].Select(m => m.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         switch (parts.Length)
         {
             case 2:
-                return key.Value.Length == 0 ? null : $"{key.Key} is a list (from {key.Source}); write {key.Key}:0:Name=… (valid names: {valid})";
+                return key.Value.Length == 0 ? null : $"{key.Key} is a list (from {key.Source}); write {key.Key}:0:Name=… (valid names: {Valid()})";
             case 3:
-                return Named(methods, key.Value) ? null : $"{key.Key} '{key.Value}' (from {key.Source}) is not a Serilog {parts[1]} method; valid: {valid}";
             case 4 when Is(parts[3], "Name"):
-                return Named(methods, key.Value) ? null : $"{key.Key} '{key.Value}' (from {key.Source}) is not a Serilog {parts[1]} method; valid: {valid}";
+                return MethodsNamed(target, key.Value).Length > 0 ? null : $"{key.Key} '{key.Value}' (from {key.Source}) is not a Serilog {parts[1]} method; valid: {Valid()}";
             case >= 5 when Is(parts[3], "Args"):
                 // The Name's parameters are checked when the Name is known; an unknown Name is reported on its own key.
                 return null;
@@ -139,7 +137,7 @@ public static class SerilogSettingsCheck
 
             string entry = string.Join(':', parts[..3]);
             string? name = keys.LastOrDefault(k => string.Equals(k.Key, $"{entry}:Name", StringComparison.OrdinalIgnoreCase))?.Value;
-            MethodInfo[] methods = [.. Methods.Value[target].Where(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))];
+            MethodInfo[] methods = name is null ? [] : MethodsNamed(target, name);
             if (methods.Length == 0)
             {
                 continue;
@@ -155,7 +153,23 @@ public static class SerilogSettingsCheck
         }
     }
 
-    private static bool Named(IEnumerable<MethodInfo> methods, string name) => methods.Any(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The methods Serilog could call for <paramref name="name"/>. By convention a sink or enricher Foo lives in
+    /// Serilog.Sinks.Foo (Serilog.Enrichers.Foo, …), so those and the configuration object's own methods are looked at
+    /// first; every Serilog assembly is searched only when that finds nothing (it costs ~100 ms of start-up).
+    /// </summary>
+    private static MethodInfo[] MethodsNamed(Type target, string name)
+    {
+        bool Matches(MethodInfo m) => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase);
+        MethodInfo[] found = [.. target.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.DeclaringType == target && Matches(m))];
+        if (found.Length == 0 && !Methods.IsValueCreated)
+        {
+            found = [.. ExtensionMethods(SerilogAssemblies().Where(f => Path.GetFileNameWithoutExtension(f).EndsWith("." + name, StringComparison.OrdinalIgnoreCase)))
+                .Where(m => m.Target == target && Matches(m.Method)).Select(m => m.Method)];
+        }
+
+        return found.Length > 0 ? found : [.. Methods.Value[target].Where(Matches)];
+    }
 
     private static string Shape(ConfigurationKey key, string expected) => $"{key.Key} (from {key.Source}) does not fit; expected keys like {expected}";
 
@@ -181,26 +195,27 @@ public static class SerilogSettingsCheck
             methods.AddRange(target.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.DeclaringType == target).Select(m => (target, m)));
         }
 
-        foreach (string file in SerilogAssemblies())
-        {
-            Assembly assembly;
-            try
-            {
-                assembly = System.Reflection.Assembly.Load(AssemblyName.GetAssemblyName(file));
-            }
-            catch (Exception e) when (e is IOException or BadImageFormatException)
-            {
-                continue;
-            }
+        methods.AddRange(ExtensionMethods(SerilogAssemblies()));
+        return methods.ToLookup(m => m.Target, m => m.Method);
+    }
 
+    // Extension methods live in public static classes of the sink and enricher packages; Serilog.Settings.Configuration
+    // adds its own (internal) surrogates.
+    private static IEnumerable<(Type Target, MethodInfo Method)> ExtensionMethods(IEnumerable<string> files)
+    {
+        foreach (string file in files)
+        {
             Type[] types;
             try
             {
-                types = assembly.GetTypes();
+                Assembly assembly = System.Reflection.Assembly.Load(AssemblyName.GetAssemblyName(file));
+                types = assembly.GetName().Name == "Serilog.Settings.Configuration"
+                    ? [.. assembly.GetTypes().Where(t => t.Name.Contains("Surrogate", StringComparison.Ordinal))]
+                    : assembly.GetExportedTypes();
             }
-            catch (ReflectionTypeLoadException e)
+            catch (Exception e) when (e is IOException or BadImageFormatException or ReflectionTypeLoadException)
             {
-                types = [.. e.Types.OfType<Type>()];
+                continue;
             }
 
             foreach (MethodInfo method in types.Where(t => t.IsAbstract && t.IsSealed)
@@ -209,11 +224,9 @@ public static class SerilogSettingsCheck
                 ParameterInfo[] parameters = method.GetParameters();
                 if (parameters.Length > 0 && MethodSections.Values.Contains(parameters[0].ParameterType))
                 {
-                    methods.Add((parameters[0].ParameterType, method));
+                    yield return (parameters[0].ParameterType, method);
                 }
             }
         }
-
-        return methods.ToLookup(m => m.Target, m => m.Method);
     }
 }
