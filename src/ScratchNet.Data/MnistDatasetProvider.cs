@@ -74,9 +74,10 @@ public sealed class MnistDatasetProvider : IDatasetProvider
                 $"{paths[MnistFiles.TestImages.Name]} has images of shape {string.Join(" x ", testImages.Dimensions[1..])}, but {paths[MnistFiles.TrainImages.Name]} has {string.Join(" x ", trainImages.Dimensions[1..])}.");
         }
 
-        Dataset dataset = string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
+        Dataset dataset = (string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
             ? Official(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount)
-            : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount);
+            : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount))
+            with { InputShape = new Core.Layers.Shape(1, trainImages.Dimensions[1], trainImages.Dimensions[2]) };
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
@@ -119,7 +120,7 @@ public sealed class MnistDatasetProvider : IDatasetProvider
         // The files' own arrays back the splits: no copy of the pixels at all.
         DataSplit train = DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
         DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
-        return new Dataset(name, train, validation, classNames);
+        return new Dataset(name, train, validation, classNames, ValidationIsTestSet: true);
     }
 
     private Dataset Random(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)

@@ -45,7 +45,7 @@ public sealed class Trainer(
         int batchRows = Math.Min(o.BatchSize, train.Count);
         int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
         CheckMemory(o, batchRows, evaluationRows);
-        Sequential network = networkFactory.Create(Math.Max(batchRows, evaluationRows));
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
         CheckFits(network, train);
 
         int classes = train.ClassCount;
@@ -78,6 +78,7 @@ public sealed class Trainer(
             sampler.BeginEpoch();
             network.IsTraining = true;
             double lossSum = position.LossSum;
+            long correctSum = position.CorrectSum;
             for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
             {
                 if (cancellationToken.IsCancellationRequested)
@@ -95,7 +96,8 @@ public sealed class Trainer(
                 int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
                 float loss = step.Run(n);
                 lossSum += (double)loss * n;
-                position.Advance(epoch, batch + 1, lossSum);
+                correctSum = correctSum < 0 ? -1 : correctSum + step.Correct;
+                position.Advance(epoch, batch + 1, lossSum, correctSum);
                 for (int c = 0; c < _callbacks.Length; c++)
                 {
                     _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
@@ -106,7 +108,10 @@ public sealed class Trainer(
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
             EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation);
-            var metrics = new EpochMetrics(epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds);
+            var metrics = new EpochMetrics(
+                epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,
+                TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
+                LearningRate: optimizer.LearningRate);
             context.Record(metrics);
             schedule?.OnEpochEnd(metrics);
             position.BeginEpoch(epoch + 1, shuffleRng.GetState());
@@ -122,7 +127,8 @@ public sealed class Trainer(
     /// <summary>Refuses, before allocating, activation buffers that do not fit in memory (naming the key to change).</summary>
     private void CheckMemory(TrainingOptions o, int batchRows, int evaluationRows)
     {
-        if (networkFactory is not MlpFactory || model?.Value.TryParseLayerSizes(out _) is not { } sizes)
+        // The MLP shorthand's buffers are known from its sizes; a Model:Layers network is bounded by the row limits only.
+        if (model is null || model.Value.HasLayers() || model.Value.TryParseLayerSizes(out _) is not { } sizes)
         {
             return;
         }
@@ -152,7 +158,7 @@ public sealed class Trainer(
 
         if (network.OutputSize != train.ClassCount)
         {
-            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount}");
+            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount} (or end Model:Layers with \"dense {train.ClassCount}\")");
         }
 
         if (problems.Count > 0)

@@ -6,8 +6,8 @@ using ScratchNet.Training.Optimizers;
 namespace ScratchNet.Training;
 
 /// <summary>
-/// Where the trainer's loop stands (epoch, next batch, loss so far, the shuffle generator's state at the
-/// epoch's start) and how that position, the weights, the optimizer, dropout generators and every
+/// Where the trainer's loop stands (epoch, next batch, loss and right predictions so far, the shuffle generator's state at the
+/// epoch's start) and how that position, the weights, batch norm's running statistics, the optimizer, dropout generators and every
 /// <see cref="ICheckpointParticipant"/> go into and come out of a <see cref="Checkpoint"/>.
 /// </summary>
 internal sealed class TrainingPosition(ulong[] shuffleState)
@@ -15,6 +15,7 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
     private const string ParameterPrefix = "param/";
     private const string OptimizerPrefix = "optimizer/";
     private const string RandomPrefix = "rng/";
+    private const string StatePrefix = "state/";
 
     public int Epoch { get; private set; } = 1;
 
@@ -22,13 +23,17 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
 
     public double LossSum { get; private set; }
 
+    /// <summary>Rows of this epoch predicted right so far; −1 when a version 1 checkpoint did not record it.</summary>
+    public long CorrectSum { get; private set; }
+
     public ulong[] ShuffleState { get; private set; } = shuffleState;
 
-    public void Advance(int epoch, int nextBatch, double lossSum)
+    public void Advance(int epoch, int nextBatch, double lossSum, long correctSum)
     {
         Epoch = epoch;
         Batch = nextBatch;
         LossSum = lossSum;
+        CorrectSum = correctSum;
     }
 
     public void BeginEpoch(int epoch, ulong[] shuffleState)
@@ -36,16 +41,22 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         Epoch = epoch;
         Batch = 0;
         LossSum = 0.0;
+        CorrectSum = 0;
         ShuffleState = shuffleState;
     }
 
     public Checkpoint Capture(Sequential network, IOptimizer optimizer, IReadOnlyList<EpochMetrics> history, IEnumerable<ICheckpointParticipant> participants)
     {
-        var checkpoint = new Checkpoint { Epoch = Epoch, Batch = Batch, LossSum = LossSum, ShuffleState = (ulong[])ShuffleState.Clone() };
+        var checkpoint = new Checkpoint { Epoch = Epoch, Batch = Batch, LossSum = LossSum, CorrectSum = CorrectSum, ShuffleState = (ulong[])ShuffleState.Clone() };
         checkpoint.History.AddRange(history);
         foreach (Parameter p in network.Parameters)
         {
             checkpoint.Tensors[ParameterPrefix + p.Name] = (float[])p.Value.Clone();
+        }
+
+        foreach (StateTensor tensor in network.State)
+        {
+            checkpoint.Tensors[StatePrefix + tensor.Name] = (float[])tensor.Value.Clone();
         }
 
         foreach (IStochasticLayer layer in network.Layers.OfType<IStochasticLayer>())
@@ -81,10 +92,20 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         {
             if (!checkpoint.Tensors.TryGetValue(ParameterPrefix + p.Name, out float[]? values) || values.Length != p.Length)
             {
-                throw new CheckpointException($"the checkpoint does not fit the network: parameter {p.Name} ({p.Rows}x{p.Columns}) is missing or has another size");
+                throw new CheckpointException($"the checkpoint does not fit the network: parameter {p.Name} ({string.Join("x", p.Dimensions)}) is missing or has another size");
             }
 
             values.CopyTo(p.Value, 0);
+        }
+
+        foreach (StateTensor tensor in network.State)
+        {
+            if (!checkpoint.Tensors.TryGetValue(StatePrefix + tensor.Name, out float[]? values) || values.Length != tensor.Length)
+            {
+                throw new CheckpointException($"the checkpoint does not fit the network: {tensor} is missing or has another size");
+            }
+
+            values.CopyTo(tensor.Value, 0);
         }
 
         foreach (IStochasticLayer layer in network.Layers.OfType<IStochasticLayer>())
@@ -113,6 +134,7 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         Epoch = checkpoint.Epoch;
         Batch = checkpoint.Batch;
         LossSum = checkpoint.LossSum;
+        CorrectSum = checkpoint.CorrectSum;
         ShuffleState = (ulong[])checkpoint.ShuffleState.Clone();
     }
 }

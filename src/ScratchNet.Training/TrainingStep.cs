@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
+using ScratchNet.Core.Metrics;
 using ScratchNet.Training.Optimizers;
 
 namespace ScratchNet.Training;
@@ -43,6 +44,9 @@ public sealed class TrainingStep
     /// <summary>The batch's class indices, for a sampler that fills them with the rest.</summary>
     public byte[] Labels { get; }
 
+    /// <summary>How many of the last <see cref="Run"/>'s rows had their label as the arg-max, before the update.</summary>
+    public int Correct { get; private set; }
+
     /// <summary>Trains on the first <paramref name="n"/> rows of the batch.</summary>
     /// <returns>Their mean cross-entropy before the update.</returns>
     public float Run(int n)
@@ -50,6 +54,7 @@ public sealed class TrainingStep
         int length = n * _classes;
         float[] logits = _network.Forward(X, n);
         float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, length), Y.AsSpan(0, length), _probabilities.AsSpan(0, length), n, _classes);
+        Correct = Accuracy.CountCorrect(_probabilities.AsSpan(0, length), Labels.AsSpan(0, n), n, _classes);
         SoftmaxCrossEntropy.Backward(_probabilities.AsSpan(0, length), Y.AsSpan(0, length), _dLogits.AsSpan(0, length), n, _classes);
         _network.Backward(_dLogits, n);
         _optimizer.Step(_parameters);

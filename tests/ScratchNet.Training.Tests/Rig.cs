@@ -43,7 +43,7 @@ internal sealed class Rig
             new CheckpointCallback(O.Create(Checkpoints), Fingerprint(), NullLogger<CheckpointCallback>.Instance),
             .. extra,
         ];
-        return new Trainer(provider.Object, new MlpFactory(O.Create(Model), training), OptimizerFactory.Create(Optimizer), callbacks, training,
+        return new Trainer(provider.Object, new NetworkFactory(O.Create(Model), training), OptimizerFactory.Create(Optimizer), callbacks, training,
             new LearningRateSchedule(Schedule, Training.Epochs));
     }
 

@@ -17,7 +17,7 @@ public class TrainerTests
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training);
     }
 
     [Test]
@@ -34,6 +34,15 @@ public class TrainerTests
         TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 4).TrainAsync();
         Assert.That(result.History.Select(h => h.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }));
         Assert.That(result.History.All(h => h.TrainSeconds >= 0 && double.IsFinite(h.ValidationLoss)), Is.True);
+    }
+
+    [Test]
+    public async Task Train_RecordsTrainAccuracyAndTheLearningRate_PerEpoch()
+    {
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [], epochs: 4).TrainAsync();
+        Assert.That(result.History.Select(h => h.TrainAccuracy), Is.All.InRange(0.0, 1.0));
+        Assert.That(result.History[^1].TrainAccuracy, Is.GreaterThan(result.History[0].TrainAccuracy));
+        Assert.That(result.History.Select(h => h.LearningRate), Is.All.EqualTo((double)0.1f));
     }
 
     [Test]

@@ -22,7 +22,22 @@ public class TrainingStepAllocationTests
     public void ATrainingStep_AllocatesNothing_OnceWarm(int batch, int threads)
     {
         using var team = threads > 1 ? new ComputeTeam(threads) : null;
-        var step = new TrainingStep(Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team), new Sgd(0.003f, momentum: 0.9f), batch);
+        AssertAllocatesNothing(Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team), batch, epochs: 25);
+    }
+
+    [Test]
+    public void ACnnTrainingStep_AllocatesNothing_OnceWarm()
+    {
+        // Every layer kind: convolution (with stride and padding), batch norm, pooling, dropout, flatten, dense.
+        string[] layers = ["conv 4 3x3 pad 1", "batchnorm", "relu", "maxpool 2", "conv 6 3x3 stride 2", "avgpool 2", "flatten", "dropout 0.2", "dense 16", "relu", "dense 10"];
+        Sequential network = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 28, 28), 8, "he_normal", 42);
+        network.IsTraining = true;
+        AssertAllocatesNothing(network, batch: 8, epochs: 3);
+    }
+
+    private static void AssertAllocatesNothing(Sequential network, int batch, int epochs)
+    {
+        var step = new TrainingStep(network, new Sgd(0.003f, momentum: 0.9f), batch);
         var rng = new Xoshiro256(5);
         int rows = 4 * batch;
         var pixels = new byte[rows * Features];
@@ -50,7 +65,7 @@ public class TrainingStepAllocationTests
         }
 
         // Warm: the momentum buffers are created on the first step, and the JIT settles.
-        for (int e = 0; e < 25; e++)
+        for (int e = 0; e < epochs; e++)
         {
             Epoch();
         }
@@ -58,11 +73,11 @@ public class TrainingStepAllocationTests
         // This thread's count: the whole process's would include whatever the test runner allocates meanwhile.
         // With two threads the worker runs kernel parts only; the caller does everything that could allocate.
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int e = 0; e < 25; e++)
+        for (int e = 0; e < epochs; e++)
         {
             Epoch();
         }
 
-        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, "bytes allocated by 100 training steps");
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero, $"bytes allocated by {4 * epochs} training steps");
     }
 }

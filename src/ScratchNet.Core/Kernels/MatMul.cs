@@ -71,6 +71,56 @@ public static class MatMul
         Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
     }
 
+    // a: (m, k), or (k, m) when transposeA · b: (k, n), or (n, k) when transposeB · c: (m, n), overwritten or accumulated
+    /// <summary>
+    /// The general product the other layers lower to (BLAS sgemm with α = 1, β = 0 or 1): c = op(a)·op(b), or
+    /// c += op(a)·op(b) when <paramref name="accumulate"/>. A convolution is this product over unfolded patches
+    /// (im2col); a transposed operand is read through strides, never copied by the caller.
+    /// </summary>
+    /// <remarks>c[i,j] (+)= Σp op(a)[i,p]·op(b)[p,j]</remarks>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA = false, bool transposeB = false, bool accumulate = false)
+    {
+        CheckMultiply(a, b, c, m, k, n);
+        if (m == 0)
+        {
+            return;
+        }
+
+        // A transposed A is the same tile kernel with its strides swapped; a transposed B is GemmNT's layout.
+        if (!accumulate && !transposeB)
+        {
+            Gemm.Run(a, transposeA ? 1 : k, transposeA ? m : 1, b, default, c, k, n, 0, m, 0, n);
+        }
+        else if (!accumulate && !transposeA)
+        {
+            GemmNT.Run(a, b, c, k, n, 0, m, 0, n);
+        }
+        else
+        {
+            MultiplyScalar(a, b, c, m, k, n, transposeA, transposeB, accumulate);
+        }
+    }
+
+    // The layouts the tiled kernels do not cover yet (accumulation, both operands transposed): one fma chain per element.
+    private static void MultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    {
+        int aRow = transposeA ? 1 : k, aColumn = transposeA ? m : 1;
+        int bRow = transposeB ? 1 : n, bColumn = transposeB ? k : 1;
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float sum = accumulate ? c[(i * n) + j] : 0f;
+                for (int p = 0; p < k; p++)
+                {
+                    sum = MathF.FusedMultiplyAdd(a[(i * aRow) + (p * aColumn)], b[(p * bRow) + (j * bColumn)], sum);
+                }
+
+                c[(i * n) + j] = sum;
+            }
+        }
+    }
+
     // Part `part` of `parts` of Forward: whole 64-column tiles when out allows, else groups of 4 rows.
     internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures, int part, int parts)
     {
@@ -121,6 +171,16 @@ public static class MatMul
         Guard.Holds(a.Length, rows, columns, nameof(a));
         Guard.Holds(aT.Length, columns, rows, nameof(aT));
         TransposeKernel.Run(a, aT, rows, columns);
+    }
+
+    internal static void CheckMultiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
+        Guard.Holds(a.Length, m, k, nameof(a));
+        Guard.Holds(b.Length, k, n, nameof(b));
+        Guard.Holds(c.Length, m, n, nameof(c));
     }
 
     internal static void CheckForward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures)

@@ -66,6 +66,28 @@ public static class MatMulNaive
         }
     }
 
+    // a: (m, k), or (k, m) when transposeA · b: (k, n), or (n, k) when transposeB · c: (m, n), overwritten or accumulated
+    /// <remarks>c[i,j] (+)= Σp op(a)[i,p]·op(b)[p,j]</remarks>
+    public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA = false, bool transposeB = false, bool accumulate = false)
+    {
+        MatMul.CheckMultiply(a, b, c, m, k, n);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = accumulate ? c[(i * n) + j] : 0.0;
+                for (int p = 0; p < k; p++)
+                {
+                    float aip = transposeA ? a[(p * m) + i] : a[(i * k) + p];
+                    float bpj = transposeB ? b[(j * k) + p] : b[(p * n) + j];
+                    sum += (double)aip * bpj;
+                }
+
+                c[(i * n) + j] = (float)sum;
+            }
+        }
+    }
+
     // a: (rows, columns) · aT: (columns, rows), overwritten
     public static void Transpose(ReadOnlySpan<float> a, Span<float> aT, int rows, int columns)
     {

@@ -4,7 +4,10 @@ using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Layers;
 
-/// <summary>A fully connected layer: y = x·W + b with W (in, out) and b (out).</summary>
+/// <summary>
+/// A fully connected layer: y = x·W + b with W (in, out) and b (out). Its rows are flat vectors (in, 1, 1) → (out, 1, 1);
+/// after images, a <see cref="Flatten"/> makes them so. W is stored (in, out), the transpose of PyTorch's nn.Linear weight (out, in).
+/// </summary>
 public sealed class Dense : ILayer
 {
     private readonly float[] _y;
@@ -54,6 +57,10 @@ public sealed class Dense : ILayer
 
     public int OutputSize { get; }
 
+    public Shape InputShape => Shape.Flat(InputSize);
+
+    public Shape OutputShape => Shape.Flat(OutputSize);
+
     public int Capacity { get; }
 
     public Parameter Weight { get; }
@@ -61,6 +68,8 @@ public sealed class Dense : ILayer
     public Parameter BiasParameter { get; }
 
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    public IReadOnlyList<StateTensor> State => [];
 
     /// <summary>Weights from <paramref name="initializer"/> with fan-in = in and fan-out = out; biases zero, as in the reference.</summary>
     public void Initialize(IInitializer initializer, Xoshiro256 rng)

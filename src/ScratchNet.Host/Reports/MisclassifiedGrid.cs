@@ -18,7 +18,8 @@ public static class MisclassifiedGrid
 
     /// <param name="features">The split's features, (rows, side × side) in [0, 1].</param>
     /// <param name="side">Image width and height in pixels (28 for MNIST).</param>
-    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames)
+    /// <param name="heldOut">What the rows are, "validation" or "test", for the title.</param>
+    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation")
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -38,7 +39,7 @@ public static class MisclassifiedGrid
         using var font = new SKFont(typeface, 12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var wrongInk = new SKPaint { Color = new SKColor(0xB0, 0x00, 0x20), IsAntialias = true };
-        string title = items.Count == 0 ? "No misclassified validation rows" : $"The {items.Count} most confident mistakes (true → predicted, p of the prediction)";
+        string title = items.Count == 0 ? $"No misclassified {heldOut} rows" : $"The {items.Count} most confident {heldOut} mistakes (true → predicted, p of the prediction)";
         canvas.DrawText(title, Padding, 20, SKTextAlign.Left, titleFont, ink);
 
         using var pixel = new SKPaint { IsAntialias = false };
@@ -69,8 +70,6 @@ public static class MisclassifiedGrid
             canvas.DrawText(probability, centre, top + imageSize + 28, SKTextAlign.Center, font, ink);
         }
 
-        using SKImage snapshot = SKImage.FromBitmap(bitmap);
-        using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return PngEncoding.Encode(bitmap);
     }
 }

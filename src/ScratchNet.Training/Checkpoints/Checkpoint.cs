@@ -5,7 +5,7 @@ namespace ScratchNet.Training.Checkpoints;
 /// <summary>
 /// Everything needed to continue a run exactly: the position in the loop, the generator that shuffles
 /// the batches, the history so far, and named tensors, scalars and generator states written by the
-/// network ("param/dense0.weight"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
+/// network ("param/dense0.weight", batch norm's running statistics as "state/bn0.running_mean"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
 /// <see cref="ICheckpointParticipant"/>. <see cref="CheckpointFile"/> writes it to disk.
 /// </summary>
 public sealed class Checkpoint
@@ -24,6 +24,12 @@ public sealed class Checkpoint
 
     /// <summary>Σ loss·rows over the batches of <see cref="Epoch"/> already run, so the epoch's train loss comes out the same.</summary>
     public double LossSum { get; set; }
+
+    /// <summary>
+    /// Rows of <see cref="Epoch"/> already run whose prediction was right, so the epoch's train accuracy comes out the
+    /// same; −1 when unknown (a version 1 file), which leaves that epoch's train accuracy NaN.
+    /// </summary>
+    public long CorrectSum { get; set; }
 
     /// <summary>The shuffle generator's state at the start of <see cref="Epoch"/>, before it drew that epoch's order.</summary>
     public ulong[] ShuffleState { get; set; } = [];

@@ -10,19 +10,20 @@ namespace ScratchNet.Training.Checkpoints;
 /// The checkpoint file format, little-endian:
 /// <code>
 /// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
-/// int32         format version (2; version 1, without the settings, is still read)
+/// int32         format version (3; versions 1 and 2 are still read: version 1 lacks the correct count and the
+///               history's train accuracy and learning rate, versions 1 and 2 the settings)
 /// int64         payload length
-/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 2), epoch, batch, loss sum, shuffle state, history,
+/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 3), epoch, batch, loss sum,
+///               correct count, shuffle state, history,
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
 /// </code>
 /// </summary>
 public static class CheckpointFile
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
-    /// <summary>The oldest version this build reads.</summary>
-    public const int OldestVersion = 1;
+    private const int FirstVersion = 1;
 
     private static readonly byte[] Magic = "SNCKPT\r\n"u8.ToArray();
 
@@ -58,9 +59,9 @@ public static class CheckpointFile
             }
 
             int version = reader.ReadInt32();
-            if (version is < OldestVersion or > Version)
+            if (version is < FirstVersion or > Version)
             {
-                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {OldestVersion} to {Version}", damaged: true);
+                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
             }
 
             long length = reader.ReadInt64();
@@ -135,6 +136,7 @@ public static class CheckpointFile
         w.Write(c.Epoch);
         w.Write(c.Batch);
         w.Write(c.LossSum);
+        w.Write(c.CorrectSum);
         WriteWords(w, c.ShuffleState);
         w.Write(c.History.Count);
         foreach (EpochMetrics m in c.History)
@@ -145,6 +147,8 @@ public static class CheckpointFile
             w.Write(m.ValidationAccuracy);
             w.Write(m.TrainSeconds);
             w.Write(m.EvaluationSeconds);
+            w.Write(m.TrainAccuracy);
+            w.Write(m.LearningRate);
         }
 
         w.Write(c.Tensors.Count);
@@ -173,7 +177,7 @@ public static class CheckpointFile
     private static Checkpoint ReadPayload(BinaryReader r, int version)
     {
         var c = new Checkpoint { ConfigurationHash = r.ReadString() };
-        int settings = version >= 2 ? Count(r, 1 + 1) : 0;
+        int settings = version >= 3 ? Count(r, 1 + 1) : 0;
         for (int i = 0; i < settings; i++)
         {
             c.Settings[r.ReadString()] = r.ReadString();
@@ -182,11 +186,14 @@ public static class CheckpointFile
         c.Epoch = r.ReadInt32();
         c.Batch = r.ReadInt32();
         c.LossSum = r.ReadDouble();
+        c.CorrectSum = version >= 2 ? r.ReadInt64() : -1;
         c.ShuffleState = ReadWords(r);
-        int history = Count(r, (4 * 1) + (8 * 5));
+        int doubles = version >= 2 ? 7 : 5;
+        int history = Count(r, 4 + (8 * doubles));
         for (int i = 0; i < history; i++)
         {
-            c.History.Add(new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()));
+            var m = new EpochMetrics(r.ReadInt32(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble());
+            c.History.Add(version >= 2 ? m with { TrainAccuracy = r.ReadDouble(), LearningRate = r.ReadDouble() } : m);
         }
 
         int tensors = Count(r, 1 + 4);

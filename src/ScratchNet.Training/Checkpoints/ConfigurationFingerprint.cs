@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Options;
@@ -27,7 +28,12 @@ public sealed class ConfigurationFingerprint(
         "Data:CacheDirectory", "Data:Mirrors", "Data:UseNpm", "Data:NpmPackage", "Data:DownloadTimeoutSeconds", "Training:Threads",
     };
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutEmptyLists } },
+    };
 
     /// <summary>Every setting that shapes the run, as <c>Section:Key</c> → value (lists as <c>Section:Key:0</c>, …).</summary>
     public SortedDictionary<string, string> Settings()
@@ -48,7 +54,7 @@ public sealed class ConfigurationFingerprint(
     /// <summary>SHA-256 of <see cref="Settings"/>.</summary>
     public string Compute() => Hash(Settings());
 
-    /// <summary>The hash version-1 checkpoints carry (before they carried their settings; it included Training:Threads).</summary>
+    /// <summary>The hash version-1 and -2 checkpoints carry (before they carried their settings; it included Training:Threads).</summary>
     public string LegacyHash()
     {
         var sections = new SortedDictionary<string, object>(StringComparer.Ordinal)
@@ -113,6 +119,17 @@ public sealed class ConfigurationFingerprint(
                 }
 
                 break;
+        }
+    }
+
+    private static void LeaveOutEmptyLists(JsonTypeInfo type)
+    {
+        foreach (JsonPropertyInfo property in type.Properties)
+        {
+            if (typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
+            {
+                property.ShouldSerialize = (_, value) => value is System.Collections.ICollection { Count: > 0 };
+            }
         }
     }
 }

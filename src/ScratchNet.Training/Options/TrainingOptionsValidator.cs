@@ -26,7 +26,16 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        if (options.TryParseLayerSizes(out string? sizeError) is not { } sizes)
+        if (options.HasLayers())
+        {
+            options.TryParseLayers(out IReadOnlyList<string> layerErrors);
+            errors.AddRange(layerErrors);
+            if (options.Dropout != 0f)
+            {
+                errors.Add($"Model:Dropout ({options.Dropout}) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout {options.Dropout}\" entries where you want dropout and leave Model:Dropout at 0");
+            }
+        }
+        else if (options.TryParseLayerSizes(out string? sizeError) is not { } sizes)
         {
             errors.Add(sizeError!);
         }

@@ -6,19 +6,22 @@ using ScratchNet.Training.Metrics;
 namespace ScratchNet.Training.Reports;
 
 /// <summary>One row of history.csv / history.json.</summary>
-public sealed record HistoryRow(int Epoch, double TrainLoss, double ValLoss, double ValAcc, double TrainSeconds, double EvalSeconds)
+/// <remarks>TrainAcc and LearningRate are null where unknown (an epoch resumed from a version 1 checkpoint).</remarks>
+public sealed record HistoryRow(int Epoch, double TrainLoss, double? TrainAcc, double ValLoss, double ValAcc, double? LearningRate, double TrainSeconds, double EvalSeconds)
 {
     public static HistoryRow From(EpochMetrics m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        return new(m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationAccuracy, m.TrainSeconds, m.EvaluationSeconds);
+        return new(m.Epoch, m.TrainLoss, Known(m.TrainAccuracy), m.ValidationLoss, m.ValidationAccuracy, Known(m.LearningRate), m.TrainSeconds, m.EvaluationSeconds);
     }
+
+    private static double? Known(double value) => double.IsNaN(value) ? null : value;
 }
 
 /// <summary>Formats the per-epoch history as CSV (header + one row per epoch) and as a JSON array.</summary>
 public static class History
 {
-    public const string CsvHeader = "epoch,train_loss,val_loss,val_acc,train_seconds,eval_seconds";
+    public const string CsvHeader = "epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,train_seconds,eval_seconds";
 
     /// <summary>Numbers in invariant culture, round-trip precision ("R"), so a reader gets back the exact doubles.</summary>
     public static string ToCsv(IEnumerable<EpochMetrics> history)
@@ -29,8 +32,10 @@ public static class History
         {
             text.Append(r.Epoch.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(Number(r.TrainLoss)).Append(',')
+                .Append(Number(r.TrainAcc)).Append(',')
                 .Append(Number(r.ValLoss)).Append(',')
                 .Append(Number(r.ValAcc)).Append(',')
+                .Append(Number(r.LearningRate)).Append(',')
                 .Append(Number(r.TrainSeconds)).Append(',')
                 .Append(Number(r.EvalSeconds)).Append('\n');
         }
@@ -44,5 +49,6 @@ public static class History
         return JsonSerializer.Serialize(history.Select(HistoryRow.From).ToArray(), ReportJson.Options);
     }
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    // An unknown value is an empty field, as pandas reads a missing value.
+    private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty;
 }

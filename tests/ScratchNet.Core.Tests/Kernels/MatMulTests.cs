@@ -65,6 +65,58 @@ public class MatMulTests
         TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
     }
 
+    // Every operand layout of the general product, plain and accumulating; m = 0 is an empty batch.
+    private static IEnumerable<TestCaseData> MultiplyCases()
+    {
+        int[][] sizes = [[1, 1, 1], [3, 5, 7], [5, 17, 65], [16, 9, 784], [32, 144, 196], [13, 100, 79], [0, 4, 3]];
+        foreach (int[] s in sizes)
+        {
+            foreach (bool transposeA in new[] { false, true })
+            {
+                foreach (bool transposeB in new[] { false, true })
+                {
+                    foreach (bool accumulate in new[] { false, true })
+                    {
+                        yield return new TestCaseData(s[0], s[1], s[2], transposeA, transposeB, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(MultiplyCases))]
+    public void Multiply_MatchesNaive_ForEveryLayout(int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    {
+        float[] a = TestData.Uniform(m * k, 20);
+        float[] b = TestData.Uniform(k * n, 21);
+        float[] expected = TestData.Uniform(m * n, 22);
+        float[] actual = (float[])expected.Clone();
+        MatMulNaive.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
+        MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "c");
+    }
+
+    [Test]
+    public void Multiply_Accumulates_IntoWhatCHolds()
+    {
+        float[] a = [1, 2, 3, 4];
+        float[] b = [1, 0, 0, 1];
+        float[] c = [10, 20, 30, 40];
+        MatMul.Multiply(a, b, c, 2, 2, 2, accumulate: true);
+        Assert.That(c, Is.EqualTo(new float[] { 11, 22, 33, 44 }));
+    }
+
+    [Test]
+    public void Multiply_Throws_WhenAIsShorterThanItsShape()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[5], new float[6], new float[6], 2, 3, 2));
+        Assert.That(ex!.Message, Does.Contain("a has 5 values").And.Contain("(2, 3)"));
+    }
+
+    [Test]
+    public void Multiply_Throws_WhenDestinationTooShort() =>
+        Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[6], new float[6], new float[3], 2, 3, 2));
+
     [Test]
     public void Forward_LeavesRowsBeyondNUntouched()
     {

@@ -47,7 +47,7 @@ public class SequentialTests
     public void Constructor_Throws_WhenLayerSizesDoNotChain()
     {
         var ex = Assert.Throws<ArgumentException>(() => _ = new Sequential([new Dense("a", 4, 5, 1), new ActivationLayer("r", new Relu(), 6, 1)]));
-        Assert.That(ex!.Message, Does.Contain("expects 6 inputs, but a gives 5"));
+        Assert.That(ex!.Message, Does.Contain("layer 2 (r) expects 6 inputs, but layer 1 (a) gives 5"));
     }
 
     [Test]
@@ -76,5 +76,40 @@ public class SequentialTests
         {
             Assert.That(split.Parameters[p].Gradient, Is.EqualTo(single.Parameters[p].Gradient), single.Parameters[p].Name);
         }
+    }
+
+    [Test]
+    public void Constructor_Throws_NamingBothLayersAndShapes_WhenImageShapesDoNotChain()
+    {
+        var conv = new Conv2D("conv0", new Shape(1, 8, 8), 4, 3, 3, 1, 1, 1);
+        var pool = new MaxPool2D("maxpool0", new Shape(4, 6, 6), 2, null, 1);
+        var e = Assert.Throws<ArgumentException>(() => _ = new Sequential([conv, pool]));
+        Assert.That(e!.Message, Does.StartWith("layer 2 (maxpool0) expects 4 × 6 × 6 inputs, but layer 1 (conv0) gives 4 × 8 × 8"));
+    }
+
+    [Test]
+    public void Constructor_Throws_WhenTwoTensorsShareAName()
+    {
+        var e = Assert.Throws<ArgumentException>(() => _ = new Sequential([new Dense("d", 4, 4, 1), new Dense("d", 4, 2, 1)]));
+        Assert.That(e!.Message, Does.Contain("two tensors are named d.weight"));
+    }
+
+    [Test]
+    public void IsTraining_SwitchesBatchNormAndDropout()
+    {
+        var bn = new BatchNorm("bn0", Shape.Flat(4), 1);
+        var dropout = new Dropout("dropout0", 4, 0.5f, 1, 1);
+        var network = new Sequential([new Dense("dense0", 3, 4, 1), bn, dropout, new Dense("dense1", 4, 2, 1)]) { IsTraining = true };
+        Assert.That((bn.IsTraining, dropout.IsTraining, network.IsTraining), Is.EqualTo((true, true, true)));
+        network.IsTraining = false;
+        Assert.That((bn.IsTraining, dropout.IsTraining, network.IsTraining), Is.EqualTo((false, false, false)));
+    }
+
+    [Test]
+    public void Shape_PrintsVectorsAsTheirLength_AndImagesAsChannelsByHeightByWidth()
+    {
+        Assert.That(Shape.Flat(784).ToString(), Is.EqualTo("784"));
+        Assert.That(new Shape(16, 28, 28).ToString(), Is.EqualTo("16 × 28 × 28"));
+        Assert.That((new Shape(16, 28, 28).Size, new Shape(16, 28, 28).Plane), Is.EqualTo((12_544, 784)));
     }
 }

@@ -63,4 +63,19 @@ public sealed class ModelSaverTests
 
         Assert.That(RunRecord.DatasetSha256(new Dataset("d", a, a, ["x", "y"])), Is.Not.EqualTo(RunRecord.DatasetSha256(new Dataset("d", b, a, ["x", "y"]))));
     }
+
+    [Test]
+    public void Configuration_LeavesOutTheMlpShorthand_WhenModelLayersDescribesTheNetwork()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Model:LayerSizes"] = "784,128,64,10",
+            ["Model:Activation"] = "relu",
+            ["Model:Dropout"] = "0",
+            ["Model:Initializer"] = "he_normal",
+            ["Model:Layers:0"] = "flatten",
+            ["Model:Layers:1"] = "dense 10",
+        }).Build();
+        Assert.That(RunRecord.Configuration(configuration).Keys.Order(), Is.EqualTo(new[] { "Model:Initializer", "Model:Layers:0", "Model:Layers:1" }));
+    }
 }

@@ -16,8 +16,8 @@ public class CheckpointFileTests
 
     private static Checkpoint Sample(int epoch = 3, int batch = 7)
     {
-        var c = new Checkpoint { ConfigurationHash = "abc", Epoch = epoch, Batch = batch, LossSum = 12.5, ShuffleState = [1, 2, 3, ulong.MaxValue] };
-        c.History.Add(new EpochMetrics(1, 0.5, 0.4, 0.9, 1.25, 0.1));
+        var c = new Checkpoint { ConfigurationHash = "abc", Epoch = epoch, Batch = batch, LossSum = 12.5, CorrectSum = 99, ShuffleState = [1, 2, 3, ulong.MaxValue] };
+        c.History.Add(new EpochMetrics(1, 0.5, 0.4, 0.9, 1.25, 0.1, TrainAccuracy: 0.8, LearningRate: 0.003));
         c.Tensors["param/dense0.weight"] = [1f, -2f, float.Epsilon, 3.5f];
         c.Scalars["optimizer.steps"] = 42;
         c.Words["rng/dropout0"] = [5, 6, 7, 8];
@@ -32,13 +32,59 @@ public class CheckpointFileTests
         Checkpoint c = CheckpointFile.Load(path);
         Assert.Multiple(() =>
         {
-            Assert.That((c.ConfigurationHash, c.Epoch, c.Batch, c.LossSum), Is.EqualTo(("abc", 3, 7, 12.5)));
+            Assert.That((c.ConfigurationHash, c.Epoch, c.Batch, c.LossSum, c.CorrectSum), Is.EqualTo(("abc", 3, 7, 12.5, 99L)));
             Assert.That(c.ShuffleState, Is.EqualTo(new ulong[] { 1, 2, 3, ulong.MaxValue }));
             Assert.That(c.History, Is.EqualTo(Sample().History));
             Assert.That(c.Tensors["param/dense0.weight"], Is.EqualTo(new[] { 1f, -2f, float.Epsilon, 3.5f }));
             Assert.That(c.Scalars["optimizer.steps"], Is.EqualTo(42));
             Assert.That(c.Words["rng/dropout0"], Is.EqualTo(new ulong[] { 5, 6, 7, 8 }));
         });
+    }
+
+    [Test]
+    public void Read_TakesAVersion1File_WithTrainAccuracyAndRateUnknown()
+    {
+        // A version 1 payload, as the previous build wrote it: no correct count, six numbers per history row.
+        using var payload = new MemoryStream();
+        using (var w = new BinaryWriter(payload, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("abc");
+            w.Write(2);
+            w.Write(5);
+            w.Write(1.5);
+            w.Write(4);
+            foreach (ulong word in new ulong[] { 1, 2, 3, 4 })
+            {
+                w.Write(word);
+            }
+
+            w.Write(1);
+            w.Write(1);
+            foreach (double value in new[] { 0.5, 0.4, 0.9, 1.25, 0.1 })
+            {
+                w.Write(value);
+            }
+
+            w.Write(0);
+            w.Write(0);
+            w.Write(0);
+        }
+
+        byte[] bytes = payload.ToArray();
+        using var file = new MemoryStream();
+        using (var w = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("SNCKPT\r\n"u8.ToArray());
+            w.Write(1);
+            w.Write((long)bytes.Length);
+            w.Write(bytes);
+            w.Write(System.Security.Cryptography.SHA256.HashData(bytes));
+        }
+
+        file.Position = 0;
+        Checkpoint c = CheckpointFile.Read(file, "old.ckpt");
+        Assert.That((c.Epoch, c.Batch, c.LossSum, c.CorrectSum), Is.EqualTo((2, 5, 1.5, -1L)));
+        Assert.That(c.History, Is.EqualTo(new[] { new EpochMetrics(1, 0.5, 0.4, 0.9, 1.25, 0.1) }));
     }
 
     [Test]

@@ -27,8 +27,8 @@ public class ResumeTests
         Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = 1, Patience = 0, Factor = 0.5f },
     };
 
-    private static IEnumerable<(double, double, double)> Numbers(TrainingResult r) =>
-        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy));
+    private static IEnumerable<(double, double, double, double, double)> Numbers(TrainingResult r) =>
+        r.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy, h.TrainAccuracy, h.LearningRate));
 
     private static ITrainingCallback CancelAt(CancellationTokenSource source, int epoch, int batch)
     {
@@ -77,6 +77,15 @@ public class ResumeTests
         string b = new Rig { Optimizer = new OptimizerOptions { Name = "adam", LearningRate = 0.02f } }.Fingerprint().Compute();
         Assert.That(a, Is.Not.EqualTo(b));
         Assert.That(new Rig().Fingerprint().Compute(), Is.EqualTo(a));
+    }
+
+    [Test]
+    public void Fingerprint_Changes_WithTheLayerList()
+    {
+        string mlp = new Rig().Fingerprint().Compute();
+        string cnn = new Rig { Model = new ModelOptions { Layers = ["conv 4 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        string other = new Rig { Model = new ModelOptions { Layers = ["conv 8 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        Assert.That(new[] { mlp, cnn, other }, Is.Unique);
     }
 
     [Test]

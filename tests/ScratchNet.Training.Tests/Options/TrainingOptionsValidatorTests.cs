@@ -62,4 +62,21 @@ public class TrainingOptionsValidatorTests
     [Test]
     public void LayerSizes_ParseWithSpaces() =>
         Assert.That(new ModelOptions { LayerSizes = " 784, 128 ,10" }.TryParseLayerSizes(out _), Is.EqualTo(new[] { 784, 128, 10 }));
+
+    [Test]
+    public void Validate_ReportsEveryBadLayer_NamingItsKey()
+    {
+        var result = _validator.Validate(null, new ModelOptions { Layers = ["conv 16 3x3", "maxpoo 2", "flatten", "dense"] });
+        Assert.That(result.Failures, Has.Count.EqualTo(2));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Layers:1 (layer 2) 'maxpoo 2': 'maxpoo' is not a layer (did you mean maxpool?)"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Layers:3 (layer 4) 'dense': dense needs N"));
+    }
+
+    [Test]
+    public void Validate_IgnoresTheShorthand_WhenLayersAreGiven_ButRejectsItsDropout()
+    {
+        Assert.That(_validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], LayerSizes = "not sizes" }).Succeeded, Is.True);
+        var result = _validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], Dropout = 0.2f });
+        Assert.That(result.FailureMessage, Does.Contain("Model:Dropout (0.2) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout 0.2\" entries"));
+    }
 }

@@ -24,16 +24,16 @@ public class HistoryWriterTests
 
     private static readonly EpochMetrics[] TwoEpochs =
     [
-        new(1, 0.5, 0.25, 0.875, 1.5, 0.125),
-        new(2, 0.1 + 0.2, 0.2, 0.9, 1.25, 0.0625),
+        new(1, 0.5, 0.25, 0.875, 1.5, 0.125, TrainAccuracy: 0.75, LearningRate: 0.003),
+        new(2, 0.1 + 0.2, 0.2, 0.9, 1.25, 0.0625, TrainAccuracy: 0.875, LearningRate: 0.0015),
     ];
 
     [Test]
     public void ToCsv_WritesTheHeaderAndOneRoundTrippableRowPerEpoch()
     {
         string[] lines = History.ToCsv(TwoEpochs).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.That(lines[0], Is.EqualTo("epoch,train_loss,val_loss,val_acc,train_seconds,eval_seconds"));
-        Assert.That(lines[1], Is.EqualTo("1,0.5,0.25,0.875,1.5,0.125"));
+        Assert.That(lines[0], Is.EqualTo("epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,train_seconds,eval_seconds"));
+        Assert.That(lines[1], Is.EqualTo("1,0.5,0.75,0.25,0.875,0.003,1.5,0.125"));
         Assert.That(double.Parse(lines[2].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.1 + 0.2));
         Assert.That(lines, Has.Length.EqualTo(3));
     }
@@ -47,6 +47,15 @@ public class HistoryWriterTests
         Assert.That(second.GetProperty("epoch").GetInt32(), Is.EqualTo(2));
         Assert.That(second.GetProperty("val_acc").GetDouble(), Is.EqualTo(0.9));
         Assert.That(second.GetProperty("eval_seconds").GetDouble(), Is.EqualTo(0.0625));
+        Assert.That(second.GetProperty("train_acc").GetDouble(), Is.EqualTo(0.875));
+        Assert.That(second.GetProperty("learning_rate").GetDouble(), Is.EqualTo(0.0015));
+    }
+
+    [Test]
+    public void ToCsv_LeavesUnknownTrainAccuracyAndRateEmpty()
+    {
+        string[] lines = History.ToCsv([new EpochMetrics(1, 0.5, 0.25, 0.875, 1.5, 0.125)]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[1], Is.EqualTo("1,0.5,,0.25,0.875,,1.5,0.125"));
     }
 
     [Test]
@@ -96,6 +105,6 @@ public class HistoryWriterTests
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(0.1f), callbacks, training);
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), callbacks, training);
     }
 }
