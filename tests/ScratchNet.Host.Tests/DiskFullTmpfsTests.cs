@@ -7,8 +7,8 @@ namespace ScratchNet.Host.Tests;
 
 /// <summary>
 /// Really full filesystems. The cache sits on a 24 MB tmpfs that has room for the small MNIST files and a hand-placed
-/// train-images .gz, but not for the 47 MB file unpacked from it. Needs Linux and root (to mount), and real MNIST;
-/// run it by name: dotnet test tests/ScratchNet.Host.Tests -c Release --filter Name~Disk_full.
+/// train-images .gz, but not for the 47 MB file unpacked from it (needs real MNIST); and a run folder on a 4 MB tmpfs
+/// fills up during training. Needs Linux and root (to mount); run them by name: dotnet test tests/ScratchNet.Host.Tests -c Release --filter Name~Disk_full.
 /// </summary>
 [Explicit("mounts a tmpfs: Linux and root only")]
 public sealed class DiskFullTmpfsTests
