@@ -161,6 +161,21 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
+    public void A_config_file_of_forty_thousand_unknown_keys_is_one_short_line_quickly()
+    {
+        string config = _dir.Combine("many.json");
+        File.WriteAllText(config, "{" + string.Join(",", Enumerable.Range(0, 40_000).Select(i => $"\"K{i}\": {{\"X\": {i}}}")) + "}");
+        var clock = Stopwatch.StartNew();
+
+        HostResult result = Run(["train", "--config", config, .. _data]);
+
+        HostAssert.OneLine(result, 2, "unknown key K0:X", "more keys were not checked; fix these first");
+        Assert.That(result.Lines[0].Length, Is.LessThan(10_000));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "checking is linear in the number of keys");
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
     public void Predict_reports_each_bad_image_on_its_own_line_and_classifies_the_others()
     {
         string model = Model();

@@ -20,6 +20,9 @@ public sealed class ConfigurationSchema
 {
     private const int MaxDepth = 8;
 
+    /// <summary>The most problems reported at once.</summary>
+    public const int MaxReported = 20;
+
     private readonly Node _root = Node.Object();
     private readonly List<(string Section, Type Type)> _types = [];
 
@@ -95,13 +98,27 @@ public sealed class ConfigurationSchema
         ArgumentNullException.ThrowIfNull(keys);
         var problems = new List<string>();
         var custom = new Dictionary<Node, List<ConfigurationKey>>();
+        int more = 0;
         foreach (ConfigurationKey key in keys)
         {
+            if (problems.Count >= MaxReported)
+            {
+                // A file of thousands of bad keys gets the first few, quickly, not a line of megabytes.
+                more++;
+                continue;
+            }
+
             string? problem = Check(key, custom);
             if (problem is not null && !problems.Contains(problem))
             {
                 problems.Add(problem);
             }
+        }
+
+        if (more > 0)
+        {
+            problems.Add($"{more} more keys were not checked; fix these first");
+            return problems;
         }
 
         foreach ((Node node, List<ConfigurationKey> sectionKeys) in custom)

@@ -59,8 +59,26 @@ public static class ConfigurationSources
         return full.StartsWith(shipped, StringComparison.Ordinal) ? Path.GetRelativePath(shipped, full) : full;
     }
 
+    // ConfigurationProvider keeps its keys in the protected Data dictionary; reading it is linear, while walking
+    // GetChildKeys level by level is quadratic in the number of keys (a hostile 1 MB file would take a minute).
+    private static readonly System.Reflection.PropertyInfo? DataProperty =
+        typeof(ConfigurationProvider).GetProperty("Data", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
     private static IEnumerable<(string Key, string Value)> Values(IConfigurationProvider provider, string? parent)
     {
+        if (parent is null && provider is ConfigurationProvider && DataProperty?.GetValue(provider) is IDictionary<string, string?> data)
+        {
+            foreach ((string key, string? value) in data)
+            {
+                if (value is not null)
+                {
+                    yield return (key, value);
+                }
+            }
+
+            yield break;
+        }
+
         foreach (string child in provider.GetChildKeys([], parent).Distinct(StringComparer.OrdinalIgnoreCase))
         {
             string key = parent is null ? child : $"{parent}:{child}";
