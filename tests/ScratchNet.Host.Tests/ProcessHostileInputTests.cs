@@ -148,6 +148,29 @@ public sealed class ProcessHostileInputTests
         AssertNothingLeftBehind();
     }
 
+    [TestCase("/dev/zero", "is a character device, not a regular file")]
+    [TestCase("FIFO", "is a named pipe (FIFO), not a regular file")]
+    public void A_device_or_pipe_as_the_checkpoint_to_resume_is_refused_without_reading_it(string path, string expected)
+    {
+        path = path == "FIFO" ? MakeFifo("ckpt-e0002-b000000.ckpt") : path;
+
+        HostAssert.OneLine(Run(["train", .. _data, "--resume", path]), 2, "Checkpoint unusable: The checkpoint", expected);
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
+    public void A_pipe_in_place_of_an_idx_file_is_refused_without_waiting_for_a_writer()
+    {
+        string labels = Path.Combine(_dir.Combine("idx"), "train-labels-idx1-ubyte");
+        File.Delete(labels);
+        using (Process mkfifo = Process.Start("mkfifo", [labels])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        HostAssert.OneLine(Run(["train", .. _data, "--Progress:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]), 4, $"{labels} is a named pipe (FIFO), not a regular file");
+    }
+
     [Test]
     public void A_huge_config_file_is_refused_by_size()
     {
