@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ScratchNet.Dashboard.Server;
 using ScratchNet.Data;
 using ScratchNet.Files;
 using ScratchNet.Host.Settings;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
@@ -40,6 +41,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
+            DashboardUnavailableException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
             TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
             TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),

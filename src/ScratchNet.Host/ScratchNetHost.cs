@@ -9,6 +9,8 @@ using ScratchNet.Files;
 using ScratchNet.Host.Settings;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training.Options;
+using ScratchNet.Dashboard;
+using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Models;
@@ -71,6 +73,7 @@ public static class ScratchNetHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
+        AddDashboardSwitch(builder.Configuration, commandLine);
 
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName)).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
@@ -111,7 +114,11 @@ public static class ScratchNetHost
             .AddKeyedSingleton<ICommand, EvaluateCommand>("evaluate")
             .AddKeyedSingleton<ICommand, PredictCommand>("predict")
             .AddKeyedSingleton<ICommand, ExportCommand>("export")
-            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose");
+            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose")
+            .AddKeyedSingleton<ICommand, ServeCommand>("serve")
+            .AddScratchNetDashboard(new DashboardSources(
+                commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
+                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
@@ -126,6 +133,22 @@ public static class ScratchNetHost
             : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
             : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
         return RunCatalog.Select(run.Directory, resume, configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.Now);
+    }
+
+    /// <summary>
+    /// The dashboard serves <c>train</c> when asked (<c>--dashboard</c> or <c>Dashboard:Enabled</c>) and always serves
+    /// <c>serve</c>; any other command never listens, so <c>predict</c> beside a training run cannot collide with its port.
+    /// </summary>
+    private static void AddDashboardSwitch(ConfigurationManager configuration, CommandLine commandLine)
+    {
+        string key = $"{DashboardOptions.SectionName}:{nameof(DashboardOptions.Enabled)}";
+        bool enabled = commandLine.Command switch
+        {
+            ServeCommand.Name => true,
+            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || configuration.GetValue<bool>(key),
+            _ => false,
+        };
+        configuration.AddInMemoryCollection([new(key, enabled ? "true" : "false")]);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
@@ -23,11 +24,15 @@ public sealed class Trainer(
     IEnumerable<ITrainingCallback> callbacks,
     IOptions<TrainingOptions> options,
     ILearningRateSchedule? schedule = null,
+    IOptions<AugmentationOptions>? augmentation = null,
     IOptions<ModelOptions>? model = null) : ITrainer
 {
     // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
     // so changing the network's size does not change the batch order.
     private const ulong ShuffleStream = 0x5EED_0F_BA7C4E5UL;
+
+    // Likewise for the augmentation's draws: turning augmentation on changes neither the initial weights nor the order.
+    private const ulong AugmentStream = 0xA116_0E27_5EED_0001UL;
 
     private readonly ITrainingCallback[] _callbacks = callbacks.ToArray();
 
@@ -50,12 +55,13 @@ public sealed class Trainer(
 
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
-        var sampler = new MinibatchSampler(train, batchRows, shuffleRng, o.Shuffle);
+        ImageAugmenter? augmenter = CreateAugmenter(augmentation?.Value, dataset, o.Seed);
+        var sampler = new MinibatchSampler(train, batchRows, shuffleRng, o.Shuffle, augmenter);
         var step = new TrainingStep(network, optimizer, batchRows);
         var evaluator = new Evaluator(evaluationRows, classes);
         float baseRate = optimizer.LearningRate;
 
-        var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount);
+        var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount) { Augmenter = augmenter };
         var position = new TrainingPosition(shuffleRng.GetState());
         ICheckpointParticipant[] participants = [.. _callbacks.OfType<ICheckpointParticipant>(), .. schedule is null ? Array.Empty<ICheckpointParticipant>() : [schedule]];
         context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants);
@@ -75,7 +81,7 @@ public sealed class Trainer(
             // The epoch's order is drawn from the generator as it stood when the epoch began, so a run
             // resumed mid-epoch draws the very same order.
             shuffleRng.SetState(position.ShuffleState);
-            sampler.BeginEpoch();
+            sampler.BeginEpoch(epoch);
             network.IsTraining = true;
             double lossSum = position.LossSum;
             long correctSum = position.CorrectSum;
@@ -113,6 +119,7 @@ public sealed class Trainer(
                 TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
                 LearningRate: optimizer.LearningRate);
             context.Record(metrics);
+            context.LastValidation = validation;
             schedule?.OnEpochEnd(metrics);
             position.BeginEpoch(epoch + 1, shuffleRng.GetState());
             Invoke(c => c.OnEpochEnd(context, metrics));
@@ -165,6 +172,25 @@ public sealed class Trainer(
         {
             throw new TrainingSetupException(string.Join("; ", problems));
         }
+    }
+
+    /// <summary>The augmenter <c>Data:Augment</c> asks for, or null when it is off.</summary>
+    internal static ImageAugmenter? CreateAugmenter(AugmentationOptions? augmentation, Dataset dataset, int seed)
+    {
+        if (augmentation is not { Enabled: true })
+        {
+            return null;
+        }
+
+        DataSplit train = dataset.Train;
+        Shape shape = dataset.InputShape;
+        if (shape.IsFlat || !train.IsPixelBacked)
+        {
+            throw new TrainingSetupException(
+                $"{AugmentationOptions.SectionName}:Enabled transforms images, but the {dataset.Name} training rows are {(train.IsPixelBacked ? "pixel" : "float")} rows of shape {shape}, not 8-bit images; set {AugmentationOptions.SectionName}:Enabled=false for this dataset");
+        }
+
+        return new ImageAugmenter(augmentation, shape, unchecked((ulong)seed) ^ AugmentStream);
     }
 
     private void Invoke(Action<ITrainingCallback> call)

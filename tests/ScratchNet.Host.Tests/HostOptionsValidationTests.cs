@@ -36,7 +36,7 @@ public sealed class HostOptionsValidationTests
         using IHost host = TestHost.Build(
             [
                 "--Optimizer:LearningRate=-0.5", "--Training:BatchSize=0", "--Training:Epochs=0",
-                "--Optimizer:Name=adamw9", "--Model:Activation=swishy", "--Data:Dataset=cifar", $"--Run:Directory={_runs}",
+                "--Optimizer:Name=adamw9", "--Model:Activation=swishy", "--Data:Dataset=cifar", "--Data:Augment:MaxRotationDegrees=400", $"--Run:Directory={_runs}",
             ],
             SyntheticMnist.Create());
 
@@ -52,6 +52,7 @@ public sealed class HostOptionsValidationTests
         Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd, adam, adamw, rmsprop"));
         Assert.That(failure.Message, Does.Contain("Model:Activation 'swishy' is unknown; valid: relu, leaky_relu, sigmoid, tanh"));
         Assert.That(failure.Message, Does.Contain("Data:Dataset must be one of mnist, fashion-mnist, idx, got 'cifar'"));
+        Assert.That(failure.Message, Does.Contain("Data:Augment:MaxRotationDegrees must be 0 to 180 degrees, got 400"));
     }
 
     [Test]

@@ -100,7 +100,7 @@ public sealed partial class ProcessBadInputTests
     [Test]
     public void An_unknown_option_is_exit_2_listing_the_valid_ones()
     {
-        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --config, --help");
+        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --dashboard, --config, --help");
     }
 
     [Test]

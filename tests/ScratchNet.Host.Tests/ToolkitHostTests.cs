@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Moq;
+using ScratchNet.Data.Augmentation;
+using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Runs;
+using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
 
 namespace ScratchNet.Host.Tests;
 
@@ -24,6 +29,16 @@ public class ToolkitHostTests
     }
 
     [Test]
+    public void TheMlpAugmentedRecipe_TurnsAugmentationOn_OnTheOfficialSplit_AndThePreviewIsRegistered()
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train", "--recipe", "mlp-augmented"]).Build();
+        Assert.That(host.Services.GetRequiredService<IOptions<AugmentationOptions>>().Value.Enabled, Is.True);
+        Assert.That(host.Services.GetRequiredService<IOptions<DataOptions>>().Value.Split, Is.EqualTo("official"));
+        Assert.That(host.Services.GetRequiredService<IOptions<ModelOptions>>().Value.LayerSizes, Is.EqualTo("784,128,64,10"));
+        Assert.That(host.Services.GetServices<ITrainingCallback>().OfType<AugmentationPreview>(), Is.Not.Empty);
+    }
+
+    [Test]
     public void Recipe_CanBeChosenByConfigurationKey()
     {
         using IHost host = ScratchNetHost.CreateBuilder(["--Recipe=fast"]).Build();
@@ -36,7 +51,7 @@ public class ToolkitHostTests
         var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
         Failure failure = Failure.From(ex!);
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, reference"));
+        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, mlp-augmented, reference"));
     }
 
     [Test]

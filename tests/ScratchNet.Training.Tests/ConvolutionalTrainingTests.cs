@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
@@ -59,6 +60,32 @@ public class ConvolutionalTrainingTests
         Assert.That(checkpoint.Tensors.Keys, Does.Contain("state/bn0.running_mean").And.Contain("state/bn0.running_var"));
 
         TrainingResult resumed = await NewRig().Create().TrainAsync(checkpoint);
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+        Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
+        Assert.That(resumed.Network.State.Select(s => s.Value), Is.EqualTo(uninterrupted.Network.State.Select(s => s.Value)));
+    }
+
+    [Test]
+    public async Task WithAugmentation_InterruptedMidEpochThenResumed_MatchesAnUninterruptedRun()
+    {
+        // 8-bit 10 × 10 images, each transformed anew every epoch (affine and elastic).
+        Rig Augmented() => new()
+        {
+            Dataset = SyntheticData.Squares(),
+            Model = new ModelOptions { Layers = [.. SmallCnn] },
+            Training = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Optimizer = new OptimizerOptions { Name = "adam", LearningRate = 0.01f },
+            Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+            Augmentation = new AugmentationOptions { Enabled = true, MaxShift = 1.5, MaxRotationDegrees = 15, Elastic = true, ElasticAlpha = 5, ElasticSigma = 1.5 },
+        };
+        TrainingResult uninterrupted = await Augmented().Create().TrainAsync();
+
+        using var cancellation = new CancellationTokenSource();
+        var canceller = new Moq.Mock<ITrainingCallback>();
+        canceller.Setup(c => c.OnBatchEnd(Moq.It.IsAny<TrainingContext>(), 2, 6, Moq.It.IsAny<float>())).Callback(cancellation.Cancel);
+        var interrupted = Assert.CatchAsync<TrainingInterruptedException>(() => Augmented().Create(canceller.Object).TrainAsync(cancellation.Token));
+        TrainingResult resumed = await Augmented().Create().TrainAsync(CheckpointFile.Load(interrupted!.CheckpointPath!));
 
         Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
         Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));

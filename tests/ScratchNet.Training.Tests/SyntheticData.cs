@@ -48,6 +48,41 @@ internal static class SyntheticData
         return DataSplit.FromLabels(x, labels, pixels, 3);
     }
 
+    /// <summary>
+    /// Small 8-bit images (pixel-backed, with their <see cref="Dataset.InputShape"/>), for augmentation: class c is a bright
+    /// square in corner c of a dark field, with noise, at a random offset of up to 2 pixels.
+    /// </summary>
+    public static Dataset Squares(int trainRows = 240, int validationRows = 60, int side = 10, int classes = 3, ulong seed = 2)
+    {
+        var rng = new Xoshiro256(seed);
+        var names = Enumerable.Range(0, classes).Select(c => $"c{c}").ToArray();
+        return new Dataset("squares", ImageSplit(trainRows, side, classes, rng), ImageSplit(validationRows, side, classes, rng), names)
+        {
+            InputShape = new Shape(1, side, side),
+        };
+    }
+
+    private static DataSplit ImageSplit(int rows, int side, int classes, Xoshiro256 rng)
+    {
+        var pixels = new byte[rows * side * side];
+        var labels = new byte[rows];
+        int half = side / 2;
+        for (int i = 0; i < rows; i++)
+        {
+            int label = rng.NextInt(classes);
+            labels[i] = (byte)label;
+            (int top, int left) = ((label / 2 % 2 * half) + rng.NextInt(3) - 1, (label % 2 * half) + rng.NextInt(3) - 1);
+            for (int p = 0; p < side * side; p++)
+            {
+                (int v, int u) = Math.DivRem(p, side);
+                bool inside = v >= top && v < top + half && u >= left && u < left + half;
+                pixels[(i * side * side) + p] = (byte)Math.Clamp((inside ? 200 : 20) + rng.NextInt(50), 0, 255);
+            }
+        }
+
+        return DataSplit.FromPixels(pixels, labels, side * side, classes);
+    }
+
     private static DataSplit Split(int rows, int features, int classes, Xoshiro256 rng)
     {
         var x = new float[rows * features];

@@ -148,4 +148,20 @@ public sealed class Sequential
             d = Layers[i].Backward(d!, n, computeInputGradient: i > 0);
         }
     }
+
+    // dLogits: (n, OutputSize) → every parameter's gradient, overwritten, as Backward does; also returns, for each layer i,
+    // dL/d(input of layer i): (n, Layers[i].InputSize), copied. Entry 0 is the gradient at the network's input, which
+    // training never needs (Backward skips it) but which shows a learner which pixels moved the loss (a saliency map).
+    public float[][] BackwardToInput(float[] dLogits, int n)
+    {
+        var inputGradients = new float[Layers.Count][];
+        float[] d = dLogits;
+        for (int i = Layers.Count - 1; i >= 0; i--)
+        {
+            d = Layers[i].Backward(d, n, computeInputGradient: true)!;
+            inputGradients[i] = d.AsSpan(0, n * Layers[i].InputSize).ToArray();
+        }
+
+        return inputGradients;
+    }
 }

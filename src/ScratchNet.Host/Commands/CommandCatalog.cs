@@ -24,10 +24,11 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--recipe NAME] [--resume [FILE]] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
+        new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
         [
             new("recipe", "NAME", "layer config/recipes/NAME.json over config/appsettings.json (reference, fast)"),
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
+            TrainCommand.DashboardOption,
         ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
         new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images of single digits (preprocessed like MNIST); prints the class and every probability", [ModelOption.Option], Positionals: "IMAGE"),
@@ -35,6 +36,10 @@ public static class CommandCatalog
             ModelOption.Option,
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
             new("out", "FILE", "where to write the converted model"),
+        ]),
+        new(ServeCommand.Name, "serve [--model FILE] [--runs DIR] [--Dashboard:Port=N]", "open the dashboard without training: the runs, their curves side by side, and a model explorer (draw a digit, see forward and backward)", [
+            ModelOption.Option,
+            ServeCommand.RunsOption,
         ]),
         new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options),
     ];

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;

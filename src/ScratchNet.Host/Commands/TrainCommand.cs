@@ -11,6 +11,9 @@ namespace ScratchNet.Host.Commands;
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
 public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null) : ICommand
 {
+    /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
+    public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
+
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);

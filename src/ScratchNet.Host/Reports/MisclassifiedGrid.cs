@@ -42,27 +42,13 @@ public static class MisclassifiedGrid
         string title = items.Count == 0 ? $"No misclassified {heldOut} rows" : $"The {items.Count} most confident {heldOut} mistakes (true → predicted, p of the prediction)";
         canvas.DrawText(title, Padding, 20, SKTextAlign.Left, titleFont, ink);
 
-        using var pixel = new SKPaint { IsAntialias = false };
         for (int i = 0; i < items.Count; i++)
         {
             Misclassification item = items[i];
-            ReadOnlySpan<float> digit = features.Slice(item.Row * pixels, pixels);
             int left = Padding + (i % Columns * cellWidth);
             int top = header + (i / Columns * cellHeight);
             int imageLeft = left + ((cellWidth - Padding - imageSize) / 2);
-            for (int y = 0; y < side; y++)
-            {
-                for (int x = 0; x < side; x++)
-                {
-                    // Dark ink on white paper reads better in a report than MNIST's white-on-black.
-                    byte gray = (byte)Math.Round(255 * (1 - Math.Clamp(digit[(y * side) + x], 0f, 1f)));
-                    pixel.Color = new SKColor(gray, gray, gray);
-                    canvas.DrawRect(imageLeft + (x * Scale), top + (y * Scale), Scale, Scale, pixel);
-                }
-            }
-
-            using var frame = new SKPaint { Color = SKColors.LightGray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-            canvas.DrawRect(imageLeft, top, imageSize, imageSize, frame);
+            DigitTile.Draw(canvas, features.Slice(item.Row * pixels, pixels), side, side, imageLeft, top, Scale);
             string caption = $"{classNames[item.Label]} → {classNames[item.Predicted]}";
             string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)} row {item.Row}";
             float centre = left + ((cellWidth - Padding) / 2f);

@@ -12,8 +12,9 @@ public static class ReportServices
 {
     /// <summary>
     /// Registers the Reports options, the run folder and the report callbacks, after the epoch logger:
-    /// history.csv/json (and TensorBoard's event files when enabled) each epoch, then metrics.json and the PNG
-    /// charts when training ends. TryAdd, so a test or experiment can replace them.
+    /// augmented.png when training starts with augmentation on, history.csv/json (and TensorBoard's event files when
+    /// enabled) each epoch, then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment
+    /// can replace them.
     /// </summary>
     /// <remarks>The <see cref="RunFolder"/> itself is registered by <see cref="ScratchNetHost"/>: it depends on --resume.</remarks>
     public static IServiceCollection AddRunReports(this IServiceCollection services)
@@ -27,6 +28,7 @@ public static class ReportServices
             new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, AugmentationPreview>());
         return services;
     }
 }

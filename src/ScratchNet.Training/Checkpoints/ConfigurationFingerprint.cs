@@ -3,24 +3,26 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training.Checkpoints;
 
 /// <summary>
-/// The settings that decide what a run computes: every Data, Model, Training, Optimizer and Schedule key except those
-/// that cannot change a number (<see cref="Ignored"/>: where data comes from, and Training:Threads, whose results are
-/// identical for every value). Checkpoints carry them, and a resume under other settings is refused with the keys that
-/// differ, because it could not reproduce the uninterrupted run. Checkpoint, early-stopping and display settings are
-/// left out for the same reason.
+/// The settings that decide what a run computes: every Data (with Data:Augment), Model, Training, Optimizer and Schedule
+/// key except those that cannot change a number (<see cref="Ignored"/>: where data comes from, and Training:Threads,
+/// whose results are identical for every value). Checkpoints carry them, and a resume under other settings is refused
+/// with the keys that differ, because it could not reproduce the uninterrupted run. Checkpoint, early-stopping and
+/// display settings are left out for the same reason.
 /// </summary>
 public sealed class ConfigurationFingerprint(
     IOptions<DataOptions> data,
     IOptions<ModelOptions> model,
     IOptions<TrainingOptions> training,
     IOptions<OptimizerOptions> optimizer,
-    IOptions<ScheduleOptions> schedule)
+    IOptions<ScheduleOptions> schedule,
+    IOptions<AugmentationOptions>? augmentation = null)
 {
     /// <summary>Keys that never change what a run computes.</summary>
     public static IReadOnlySet<string> Ignored { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
@@ -43,6 +45,7 @@ public sealed class ConfigurationFingerprint(
         {
             (DataOptions.SectionName, data.Value), (ModelOptions.SectionName, model.Value), (TrainingOptions.SectionName, training.Value),
             (OptimizerOptions.SectionName, optimizer.Value), (ScheduleOptions.SectionName, schedule.Value),
+            (AugmentationOptions.SectionName, augmentation?.Value ?? new AugmentationOptions()),
         })
         {
             Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
@@ -65,7 +68,15 @@ public sealed class ConfigurationFingerprint(
             ["Schedule"] = schedule.Value,
             ["Training"] = training.Value,
         };
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json))));
+
+        // Only when on, so the runs and checkpoints from before augmentation existed keep their fingerprints.
+        if (augmentation?.Value is { Enabled: true } augment)
+        {
+            sections["Data:Augment"] = augment;
+        }
+
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
+        return Convert.ToHexStringLower(hash);
     }
 
     /// <summary>One line per key whose value differs: <c>Training:Epochs: 20 in the checkpoint, 100 now</c>.</summary>

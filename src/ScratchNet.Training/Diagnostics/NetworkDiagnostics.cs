@@ -132,19 +132,56 @@ public static class NetworkDiagnostics
         for (int i = 0; i < parameters.Count; i++)
         {
             Parameter p = parameters[i];
-            double update = 0;
-            for (int k = 0; k < p.Length; k++)
-            {
-                double d = p.Value[k] - before[i][k];
-                update += d * d;
-            }
-
-            double weightNorm = Norm(before[i]);
-            results[i] = new ParameterStatistics(p.Name, weightNorm, gradientNorms[i], weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+            results[i] = Statistics(p.Name, before[i], p.Value, gradientNorms[i]);
             before[i].CopyTo(p.Value, 0);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// ‖θ‖, ‖∇θ‖ and ‖Δθ‖ / ‖θ‖ of one parameter, from its values before and after one optimizer step and that step's
+    /// gradient. The dashboard measures training this way every few hundred batches, from copies taken around a step.
+    /// </summary>
+    public static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, ReadOnlySpan<float> gradient)
+    {
+        if (after.Length != before.Length || gradient.Length != before.Length)
+        {
+            throw new ArgumentException($"{parameter}: {before.Length} values before the step, {after.Length} after it and {gradient.Length} gradient values; all three must match", nameof(after));
+        }
+
+        // One pass over the three arrays (the dashboard calls this on the training thread).
+        double weight = 0, update = 0, grad = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            double b = before[k];
+            double d = after[k] - b;
+            double g = gradient[k];
+            weight += b * b;
+            update += d * d;
+            grad += g * g;
+        }
+
+        double weightNorm = Math.Sqrt(weight);
+        return new ParameterStatistics(parameter, weightNorm, Math.Sqrt(grad), weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+    }
+
+    private static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, double gradientNorm)
+    {
+        if (after.Length != before.Length)
+        {
+            throw new ArgumentException($"{parameter}: {after.Length} values after the step, but {before.Length} before it", nameof(after));
+        }
+
+        double update = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            double d = after[k] - before[k];
+            update += d * d;
+        }
+
+        double weightNorm = Norm(before);
+        return new ParameterStatistics(parameter, weightNorm, gradientNorm, weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
     }
 
     /// <summary>Runs the probe rows through the network layer by layer (in evaluation mode) and measures each activation layer's input.</summary>

@@ -5,6 +5,7 @@ using SkiaSharp;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
@@ -184,6 +185,24 @@ public class PlotTests
         var (context, result) = TinyRun(features: 5);
         Writer().OnTrainEnd(context, result);
         Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "loss.png", "accuracy.png", "confusion.png" }));
+    }
+
+    [Test]
+    public void AugmentationPreview_WritesAugmentedPng_OnlyWhenAugmentationIsOn()
+    {
+        const int side = 8;
+        byte[] pixels = [.. Enumerable.Range(0, 5 * side * side).Select(i => (byte)(i * 37 % 256))];
+        DataSplit split = DataSplit.FromPixels(pixels, [0, 1, 1, 2, 0], side * side, 3);
+        var dataset = new Dataset("toy", split, split, ["a", "b", "c"]);
+        Sequential network = Sequential.Mlp([side * side, 3], "relu", "he_normal", 1, 8);
+        var preview = new AugmentationPreview(new RunFolder(_folder), NullLogger<AugmentationPreview>.Instance);
+
+        preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1));
+        Assert.That(Directory.GetFiles(_folder), Is.Empty, "off: no picture");
+
+        var augmenter = new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = true, ElasticSigma = 1 }, new Shape(1, side, side), seed: 1);
+        preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1) { Augmenter = augmenter });
+        AssertPng(File.ReadAllBytes(Path.Combine(_folder, AugmentationPreview.FileName)), AugmentationPreview.FileName);
     }
 
     private PlotWriter Writer() =>

@@ -101,6 +101,20 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void Statistics_GivesTheNorms_OfAHandWorkedStep()
+    {
+        // θ = (3, 4): ‖θ‖ = 5; Δθ = (0, 0.5): ratio 0.1; g = (1, 2): ‖g‖ = √5.
+        ParameterStatistics s = NetworkDiagnostics.Statistics("w", [3f, 4f], [3f, 4.5f], [1f, 2f]);
+        Assert.That(s.WeightNorm, Is.EqualTo(5.0));
+        Assert.That(s.GradientNorm, Is.EqualTo(Math.Sqrt(5.0)).Within(1e-12));
+        Assert.That(s.UpdateRatio, Is.EqualTo(0.1).Within(1e-7));
+    }
+
+    [Test]
+    public void Statistics_Throws_WhenBeforeAndAfterDiffer() =>
+        Assert.Throws<ArgumentException>(() => NetworkDiagnostics.Statistics("w", [1f, 2f], [1f], [0f, 0f]));
+
+    [Test]
     public void OverfitOneBatch_DrivesTheLossBelowTheTarget()
     {
         Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);

@@ -1,19 +1,18 @@
 using ScratchNet.Files;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Metadata;
-using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace ScratchNet.Host.Imaging;
+namespace ScratchNet.Data.Imaging;
 
 /// <summary>
 /// Turns a photo or drawing of one digit into an MNIST-style 28×28 input, the way the MNIST images were made
@@ -26,8 +25,8 @@ public static class MnistImagePreprocessor
 
     public const int Box = 20;
 
-    // Refused before decoding, so a forged header cannot make the decoder allocate gigabytes.
-    private const int MaxPixels = 4096 * 4096;
+    /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
+    public const int MaxPixels = 4096 * 4096;
 
     /// <summary>The largest image file read: a digit photo is a few megabytes at most.</summary>
     public const long MaxFileBytes = 64L << 20;
@@ -59,30 +58,36 @@ public static class MnistImagePreprocessor
             throw new InputImageException($"{e.Message}; give a PNG or JPEG file.", e);
         }
 
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, path);
+    }
+
+    /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
+    /// <param name="source">Where the image came from, for error messages.</param>
+    /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
+    public static float[] Load(Stream stream, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
             IImageInfo? info = Image.Identify(Decoding, stream);
             if (info is null)
             {
-                throw new InputImageException($"{path} is not a readable image; give a PNG or JPEG file.");
+                throw new InputImageException($"{source} is not a readable image; give a PNG or JPEG file.");
             }
 
             if ((long)info.Width * info.Height > MaxPixels)
             {
-                throw new InputImageException($"{path} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
+                throw new InputImageException($"{source} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
             }
 
-            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, bytes);
-            return Preprocess(image, path);
+            stream.Position = 0;
+            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
+            return Preprocess(image, source);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
-            throw new InputImageException($"{path} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputImageException($"{path} cannot be read: {e.Message}", e);
+            throw new InputImageException($"{source} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
         }
     }
 

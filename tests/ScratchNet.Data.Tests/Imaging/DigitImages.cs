@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace ScratchNet.Host.Tests.Imaging;
+namespace ScratchNet.Data.Tests.Imaging;
 
 /// <summary>Draws digit-like test images: a thick ring with a tail (a '9'-ish blob) somewhere off-centre.</summary>
 internal static class DigitImages

@@ -1,8 +1,8 @@
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace ScratchNet.Host.Tests.Imaging;
+namespace ScratchNet.Data.Tests.Imaging;
 
 public sealed class MnistImagePreprocessorTests
 {
