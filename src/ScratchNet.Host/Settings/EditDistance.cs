@@ -37,7 +37,13 @@ public static class EditDistance
         int bestDistance = int.MaxValue;
         foreach (string candidate in candidates)
         {
+            // A key cut short ("Data:Augment:Rotation" for Data:Augment:RotationDegrees) is close to the start of the real one.
             int distance = Between(key, candidate);
+            if (candidate.Length > key.Length)
+            {
+                distance = Math.Min(distance, Between(key, candidate[..key.Length]) + 1);
+            }
+
             if (distance < bestDistance)
             {
                 (best, bestDistance) = (candidate, distance);
