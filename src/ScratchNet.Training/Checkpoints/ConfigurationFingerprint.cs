@@ -45,10 +45,19 @@ public sealed class ConfigurationFingerprint(
         {
             (DataOptions.SectionName, data.Value), (ModelOptions.SectionName, model.Value), (TrainingOptions.SectionName, training.Value),
             (OptimizerOptions.SectionName, optimizer.Value), (ScheduleOptions.SectionName, schedule.Value),
-            (AugmentationOptions.SectionName, augmentation?.Value ?? new AugmentationOptions()),
         })
         {
             Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
+        }
+
+        // Augmentation's settings shape the run only while it is on; off, they are left out but for the switch itself.
+        if (augmentation?.Value is { Enabled: true } augment)
+        {
+            Flatten(JsonSerializer.SerializeToElement(augment, Json), AugmentationOptions.SectionName, settings);
+        }
+        else
+        {
+            settings[$"{AugmentationOptions.SectionName}:{nameof(AugmentationOptions.Enabled)}"] = "false";
         }
 
         return settings;
