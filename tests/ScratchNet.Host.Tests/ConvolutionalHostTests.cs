@@ -43,7 +43,7 @@ public sealed class ConvolutionalHostTests
         string runFolder = Directory.GetDirectories(_dir.Combine("runs")).Single(d => !d.EndsWith("checkpoints", StringComparison.Ordinal));
         Assert.That(File.ReadAllLines(Path.Combine(runFolder, HistoryWriter.CsvFile)), Has.Length.EqualTo(3), "a header and two epochs");
         Assert.That(File.Exists(Path.Combine(runFolder, "model.snm")), Is.False);
-        Assert.That(Directory.GetFiles(_dir.Combine("ckpt"), "*.ckpt"), Is.Not.Empty, "the checkpoints keep the weights");
+        Assert.That(Directory.GetFiles(_dir.Combine("ckpt"), "*.ckpt", SearchOption.AllDirectories), Is.Not.Empty, "the checkpoints keep the weights (in the run's subfolder of a Checkpoints:Directory outside the run folder)");
     }
 
     [Test]
