@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Options;
+
+using ScratchNet.Host.Runs;
 
 namespace ScratchNet.Host.Models;
 
@@ -31,7 +34,26 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
 
         RunManifest manifest = RunRecord.Manifest(training.Value.Seed, context.Dataset);
         SavedModel model = SavedModel.FromNetwork(result.Network, RunRecord.Configuration(configuration), manifest);
-        ModelFile.Save(model, ModelPath, ModelFormat.Native);
+        try
+        {
+            ModelFile.Save(model, ModelPath, ModelFormat.Native);
+        }
+        catch (FileWriteException e)
+        {
+            // The run folder's disk is full or gone: a trained network is worth saving anywhere that takes it.
+            string fallback = Path.Combine(Path.GetTempPath(), $"scratchnet-{runFolder.Id}-{FileName}");
+            try
+            {
+                ModelFile.Save(model, fallback, ModelFormat.Native);
+            }
+            catch (FileWriteException)
+            {
+                throw new RunOutputException($"{e.Message}; saving it to {fallback} instead failed too. The last checkpoint of the run holds the trained weights (train --resume FILE continues from it)", e);
+            }
+
+            throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead", e);
+        }
+
         LogSaved(logger, Path.GetFullPath(ModelPath), manifest.DatasetSha256);
     }
 

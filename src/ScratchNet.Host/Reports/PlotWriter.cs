@@ -1,9 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Reports;
+
+using ScratchNet.Host.Runs;
 
 namespace ScratchNet.Host.Reports;
 

@@ -6,6 +6,8 @@ using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>

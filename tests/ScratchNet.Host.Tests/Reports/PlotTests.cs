@@ -1,3 +1,4 @@
+using ScratchNet.Host.Runs;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScottPlot;
 using SkiaSharp;
