@@ -24,7 +24,8 @@ public sealed class Trainer(
     IEnumerable<ITrainingCallback> callbacks,
     IOptions<TrainingOptions> options,
     ILearningRateSchedule? schedule = null,
-    IOptions<AugmentationOptions>? augmentation = null) : ITrainer
+    IOptions<AugmentationOptions>? augmentation = null,
+    IOptions<ModelOptions>? model = null) : ITrainer
 {
     // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
     // so changing the network's size does not change the batch order.
@@ -44,15 +45,20 @@ public sealed class Trainer(
         TrainingOptions o = options.Value;
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit train = dataset.Train;
-        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(o.BatchSize, o.EvaluationBatchSize));
+
+        // Buffers are never sized beyond what the data needs: a batch larger than the split is the split (same result).
+        int batchRows = Math.Min(o.BatchSize, train.Count);
+        int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
+        CheckMemory(o, batchRows, evaluationRows);
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
         CheckFits(network, train);
 
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
         ImageAugmenter? augmenter = CreateAugmenter(augmentation?.Value, dataset, o.Seed);
-        var sampler = new MinibatchSampler(train, o.BatchSize, shuffleRng, o.Shuffle, augmenter);
-        var step = new TrainingStep(network, optimizer, o.BatchSize);
-        var evaluator = new Evaluator(o.EvaluationBatchSize, classes);
+        var sampler = new MinibatchSampler(train, batchRows, shuffleRng, o.Shuffle, augmenter);
+        var step = new TrainingStep(network, optimizer, batchRows);
+        var evaluator = new Evaluator(evaluationRows, classes);
         var scored = new WeightsSnapshot();
         float baseRate = optimizer.LearningRate;
 
@@ -128,6 +134,30 @@ public sealed class Trainer(
         var result = new TrainingResult(context.History, final, network, dataset.ClassNames);
         Invoke(c => c.OnTrainEnd(context, result));
         return result;
+    }
+
+    /// <summary>Refuses, before allocating, activation buffers that do not fit in memory (naming the key to change).</summary>
+    private void CheckMemory(TrainingOptions o, int batchRows, int evaluationRows)
+    {
+        // The MLP shorthand's buffers are known from its sizes; a Model:Layers network is bounded by the row limits only.
+        if (model is null || model.Value.HasLayers() || model.Value.TryParseLayerSizes(out _) is not { } sizes)
+        {
+            return;
+        }
+
+        long budget = MemoryBudget.Available / 2;
+        long parameters = MemoryBudget.ParameterBytes(sizes);
+        foreach ((string key, int rows, int configured) in new[] { ("Training:BatchSize", batchRows, o.BatchSize), ("Training:EvaluationBatchSize", evaluationRows, o.EvaluationBatchSize) })
+        {
+            long needed = parameters + MemoryBudget.ActivationBytes(sizes, rows);
+            if (needed > budget)
+            {
+                long perRow = Math.Max(1, MemoryBudget.ActivationBytes(sizes, 1));
+                long limit = Math.Max(0, (budget - parameters) / perRow);
+                throw new TrainingSetupException(
+                    $"{key} {configured} needs about {MemoryBudget.Describe(needed)} with Model:LayerSizes {string.Join(',', sizes)}; this machine allows {MemoryBudget.Describe(budget)}, so the limit here is {key} ≤ {limit}");
+            }
+        }
     }
 
     internal static void CheckFits(Sequential network, DataSplit train)

@@ -47,7 +47,7 @@ public sealed class HostOptionsValidationTests
         Assert.That(failure.IsBug, Is.False);
         Assert.That(failure.Message, Does.Not.Contain("\n"));
         Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got -0.5"));
-        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be at least 1, got 0"));
+        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be 1 to 1048576 rows, got 0"));
         Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
         Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd, adam, adamw, rmsprop"));
         Assert.That(failure.Message, Does.Contain("Model:Activation 'swishy' is unknown; valid: relu, leaky_relu, sigmoid, tanh"));

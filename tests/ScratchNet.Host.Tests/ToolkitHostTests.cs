@@ -6,6 +6,7 @@ using Moq;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
@@ -72,16 +73,14 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void Resume_WithNoCheckpointInTheDirectory_SaysSo()
+    public void Resume_WithNoInterruptedRun_SaysSo()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
         try
         {
-            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
-            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
-                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
-                host.Services.GetRequiredService<ConfigurationFingerprint>()));
-            Assert.That(ex!.Message, Does.Contain("there is no checkpoint to resume in"));
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Run:Directory={dir}"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => host.Services.GetRequiredService<RunFolder>());
+            Assert.That(ex!.Message, Does.Contain("there is no interrupted run to resume in"));
             Assert.That(Failure.From(ex).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         }
         finally
@@ -91,17 +90,55 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void Resume_RefusesACheckpointWrittenUnderOtherSettings()
+    public void Resume_RefusesACheckpointWrittenUnderOtherSettings_NamingEachKeyWithBothValues()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
         try
         {
-            CheckpointFile.Save(Path.Combine(dir, "ckpt-e0002-b000000.ckpt"), new Checkpoint { ConfigurationHash = "other", ShuffleState = [1, 2, 3, 4] });
-            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
-            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
-                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
-                host.Services.GetRequiredService<ConfigurationFingerprint>()));
-            Assert.That(ex!.Message, Does.Contain("was written under other settings"));
+            string file = Path.Combine(dir, "ckpt-e0002-b000000.ckpt");
+            Checkpoint written;
+            using (IHost before = ScratchNetHost.CreateBuilder(["train", "--Training:Epochs=20", "--Optimizer:LearningRate=0.01"]).Build())
+            {
+                written = new Checkpoint { ShuffleState = [1, 2, 3, 4] };
+                foreach ((string key, string value) in before.Services.GetRequiredService<ConfigurationFingerprint>().Settings())
+                {
+                    written.Settings[key] = value;
+                }
+            }
+
+            CheckpointFile.Save(file, written);
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Threads=2"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Load(host.Services.GetRequiredService<RunFolder>(), host.Services.GetRequiredService<ConfigurationFingerprint>()));
+
+            Assert.That(ex!.Message, Does.Contain("was written under other settings — Optimizer:LearningRate: 0.01 in the checkpoint, 0.003 now; Training:Epochs: 20 in the checkpoint, 100 now."));
+            Assert.That(ex.Message, Does.Not.Contain("Threads:"), "Training:Threads cannot change results, so it never blocks a resume");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Resume_AcceptsADifferentThreadCount()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
+        try
+        {
+            string file = Path.Combine(dir, "ckpt-e0002-b000000.ckpt");
+            var written = new Checkpoint { ShuffleState = [1, 2, 3, 4] };
+            using (IHost before = ScratchNetHost.CreateBuilder(["train", "--Training:Threads=1"]).Build())
+            {
+                foreach ((string key, string value) in before.Services.GetRequiredService<ConfigurationFingerprint>().Settings())
+                {
+                    written.Settings[key] = value;
+                }
+            }
+
+            CheckpointFile.Save(file, written);
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Threads=2"]).Build();
+
+            Assert.That(ResumePoint.Load(host.Services.GetRequiredService<RunFolder>(), host.Services.GetRequiredService<ConfigurationFingerprint>()), Is.Not.Null);
         }
         finally
         {

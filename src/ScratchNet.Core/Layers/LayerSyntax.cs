@@ -25,6 +25,9 @@ public static class LayerSyntax
     public static string Forms => "conv OUT KxK [stride S] [pad P], maxpool K [stride S], avgpool K [stride S], batchnorm, dropout P, relu, leaky_relu, sigmoid, tanh, flatten, dense N";
 
     /// <exception cref="FormatException">The text is not a layer; the message says what is wrong and what is valid.</exception>
+    /// <summary>The largest number a layer takes (units, channels, kernel, stride, padding).</summary>
+    public const int MaxNumber = 1 << 20;
+
     public static LayerDefinition Parse(string text) => TryParse(text, out LayerDefinition? layer, out string? error) ? layer! : throw new FormatException(error);
 
     /// <returns>False with <paramref name="error"/> saying what is wrong (it quotes the text) and how to write it.</returns>
@@ -191,7 +194,7 @@ public static class LayerSyntax
 
             height = int.Parse(parts[0], CultureInfo.InvariantCulture);
             width = int.Parse(parts[^1], CultureInfo.InvariantCulture);
-            return true;
+            return height <= MaxNumber && width <= MaxNumber || Reject($"the kernel size {word} is beyond the limit of {MaxNumber}");
         }
 
         private bool Count(string symbol, string what, out int value) => Whole(symbol, what, out value, allowZero: false);
@@ -208,6 +211,12 @@ public static class LayerSyntax
             if (!int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out value) || (value == 0 && !allowZero))
             {
                 return Reject($"{symbol} ({what}) must be a {(allowZero ? "whole number ≥ 0" : "positive whole number")}, got '{word}'; write {Usage(words[0])}");
+            }
+
+            // A typo such as "dense 2000000000" must be refused before anything is sized by it.
+            if (value > MaxNumber)
+            {
+                return Reject($"{symbol} ({what}) is {value}; the limit is {MaxNumber}");
             }
 
             return true;

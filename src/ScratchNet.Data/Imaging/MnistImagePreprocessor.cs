@@ -1,4 +1,14 @@
+using ScratchNet.Files;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -18,6 +28,16 @@ public static class MnistImagePreprocessor
     /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
     public const int MaxPixels = 4096 * 4096;
 
+    /// <summary>The largest image file read: a digit photo is a few megabytes at most.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// The decoder's configuration: only the first frame of an animation is decoded (the pixel bound is per frame, so a
+    /// small animated GIF of thousands of large frames would otherwise decode to gigabytes), and no single buffer may
+    /// exceed what one bounded frame needs.
+    /// </summary>
+    internal static readonly Configuration Decoding = CreateDecoding();
+
     // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
     private const float InkThreshold = 0.25f;
 
@@ -27,20 +47,19 @@ public static class MnistImagePreprocessor
     public static float[] Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (!File.Exists(path))
-        {
-            throw new InputImageException($"The image file {Path.GetFullPath(path)} does not exist.");
-        }
-
+        byte[] bytes;
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            return Load(stream, path);
+            // A device or a pipe named as an image would be read forever, or block; only a regular file is read.
+            bytes = InputFile.ReadAllBytes(path, MaxFileBytes, "the image file");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new InputImageException($"{path} cannot be read: {e.Message}", e);
+            throw new InputImageException($"{e.Message}; give a PNG or JPEG file.", e);
         }
+
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, path);
     }
 
     /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
@@ -51,7 +70,7 @@ public static class MnistImagePreprocessor
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            IImageInfo? info = Image.Identify(stream);
+            IImageInfo? info = Image.Identify(Decoding, stream);
             if (info is null)
             {
                 throw new InputImageException($"{source} is not a readable image; give a PNG or JPEG file.");
@@ -63,13 +82,27 @@ public static class MnistImagePreprocessor
             }
 
             stream.Position = 0;
-            using Image<Rgba32> image = Image.Load<Rgba32>(stream);
+            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
             return Preprocess(image, source);
         }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException)
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
             throw new InputImageException($"{source} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
         }
+    }
+
+    private static Configuration CreateDecoding()
+    {
+        // WebP is left out: ImageSharp 2 decodes every frame of an animated WebP and cannot be told to stop at the first.
+        var configuration = new Configuration(
+            new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(), new BmpConfigurationModule(),
+            new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule())
+        {
+            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 128 }),
+        };
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
     }
 
     /// <param name="source">The file, for error messages.</param>

@@ -27,15 +27,23 @@ public sealed partial class EvaluateCommand(
     public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
     {
         SavedModel model = ModelFile.Load(modelPath);
-        int chunk = training.Value.EvaluationBatchSize;
-        Sequential network = model.CreateNetwork(chunk, modelPath);
         WarnIfSplitDiffers(model);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit split = dataset.Validation;
+
+        // Never more rows at once than the split has.
+        int chunk = Math.Max(1, Math.Min(training.Value.EvaluationBatchSize, split.Count));
+        Sequential network = model.CreateNetwork(chunk, modelPath);
         if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
         {
             throw new ModelFileException(
                 $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
+        }
+
+        // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise.
+        if (!network.InputShape.IsFlat && network.InputShape != dataset.InputShape)
+        {
+            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
         }
 
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split);

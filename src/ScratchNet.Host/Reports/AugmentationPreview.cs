@@ -7,6 +7,9 @@ using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Reports;
 
+using ScratchNet.Files;
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Host.Runs;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Reports;
 
@@ -15,13 +16,12 @@ public static class ReportServices
     /// enabled) each epoch, then metrics.json and the PNG charts when training ends. TryAdd, so a test or experiment
     /// can replace them.
     /// </summary>
-    public static IServiceCollection AddRunReports(this IServiceCollection services, string runDirectory)
+    /// <remarks>The <see cref="RunFolder"/> itself is registered by <see cref="ScratchNetHost"/>: it depends on --resume.</remarks>
+    public static IServiceCollection AddRunReports(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(runDirectory);
         services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
-        services.TryAddSingleton(new RunFolder(runDirectory));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>(sp =>
             new HistoryWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<HistoryWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>

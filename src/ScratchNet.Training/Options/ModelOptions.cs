@@ -7,6 +7,9 @@ public sealed class ModelOptions
 {
     public const string SectionName = "Model";
 
+    /// <summary>The widest layer (units): a million, far beyond what trains on one machine.</summary>
+    public const int MaxLayerSize = 1 << 20;
+
     /// <summary>
     /// The network as a list of layers, one string each in the grammar of <see cref="LayerSyntax"/>, e.g.
     /// ["conv 16 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10"]; shapes follow from the data's (1 × 28 × 28 for
@@ -60,6 +63,12 @@ public sealed class ModelOptions
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
                 error = $"Model:LayerSizes '{LayerSizes}' has '{parts[i]}', which is not a positive whole number; write the sizes comma-separated, e.g. 784,128,64,10";
+                return null;
+            }
+
+            if (sizes[i] > MaxLayerSize)
+            {
+                error = $"Model:LayerSizes '{LayerSizes}' has a layer of {sizes[i]} units; the limit is {MaxLayerSize} per layer";
                 return null;
             }
         }

@@ -5,6 +5,9 @@ public sealed class TrainingOptions
 {
     public const string SectionName = "Training";
 
+    /// <summary>The most rows of a batch (training or evaluation): far more than any dataset this trains on needs in one pass.</summary>
+    public const int MaxBatchRows = 1 << 20;
+
     public int Epochs { get; set; } = 100;
 
     public int BatchSize { get; set; } = 32;

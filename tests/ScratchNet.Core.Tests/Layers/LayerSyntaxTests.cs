@@ -44,6 +44,9 @@ public class LayerSyntaxTests
     [TestCase("relu 3", "'3' is one word too many; write relu")]
     [TestCase("maxpool 2 2", "'2' is not an option of maxpool; write maxpool K [stride S], e.g. maxpool 2")]
     [TestCase("   ", "an empty entry is not a layer")]
+    [TestCase("dense 2000000000", "N (the number of outputs) is 2000000000; the limit is 1048576")]
+    [TestCase("conv 2000000 3x3", "OUT (the number of filters) is 2000000; the limit is 1048576")]
+    [TestCase("conv 16 3000000x3", "the kernel size 3000000x3 is beyond the limit of 1048576")]
     public void TryParse_SaysWhatIsWrongAndHowToWriteIt(string text, string expected)
     {
         Assert.That(LayerSyntax.TryParse(text, out LayerDefinition? layer, out string? error), Is.False);

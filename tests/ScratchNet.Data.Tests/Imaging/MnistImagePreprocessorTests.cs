@@ -103,4 +103,47 @@ public sealed class MnistImagePreprocessorTests
         var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/nonexistent/seven.png"));
         Assert.That(e!.Message, Does.Contain("/nonexistent/seven.png does not exist"));
     }
+
+    [Test]
+    public void Only_the_first_frame_of_an_animation_is_decoded()
+    {
+        // 40 frames of 400×400: every frame decoded is 25.6 MB of pixels, the first alone 0.64 MB.
+        string gif = Path.Combine(Path.GetTempPath(), $"scratchnet-anim-{Guid.NewGuid():N}.gif");
+        try
+        {
+            using (Image<Rgba32> image = DigitImages.Draw(400, 400, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 200, 200, 60))
+            {
+                for (int i = 1; i < 40; i++)
+                {
+                    using Image<Rgba32> frame = DigitImages.Draw(400, 400, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 100 + i, 200, 30);
+                    image.Frames.AddFrame(frame.Frames.RootFrame);
+                }
+
+                image.SaveAsGif(gif);
+            }
+
+            using (Image all = Image.Load(gif))
+            {
+                Assert.That(all.Frames, Has.Count.EqualTo(40), "the file really holds 40 frames");
+            }
+
+            using (Image first = Image.Load(MnistImagePreprocessor.Decoding, gif))
+            {
+                Assert.That(first.Frames, Has.Count.EqualTo(1), "the decoder predict uses stops after the first");
+            }
+
+            Assert.That(MnistImagePreprocessor.Load(gif), Has.Length.EqualTo(784));
+        }
+        finally
+        {
+            File.Delete(gif);
+        }
+    }
+
+    [Test]
+    public void A_device_or_a_pipe_is_refused_as_an_image_without_reading_it()
+    {
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/dev/urandom"));
+        Assert.That(e!.Message, Does.Contain("/dev/urandom is a character device, not a regular file"));
+    }
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Host.Runs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScratchNet.Core.Layers;
@@ -51,6 +52,36 @@ public sealed class ModelSaverTests
             {
                 Directory.Delete(folder, recursive: true);
             }
+        }
+    }
+
+    [Test]
+    public void OnTrainEnd_SavesTheModelToTheTempFolder_WhenTheRunFolderCannotTakeIt_AndSaysSoInOneLine()
+    {
+        // A file where the run folder should be: the write fails as it would on a full or vanished disk.
+        string blocker = Path.Combine(Path.GetTempPath(), $"scratchnet-blocker-{Guid.NewGuid():N}");
+        File.WriteAllText(blocker, "a file");
+        var folder = new RunFolder(Path.Combine(blocker, "run"));
+        string fallback = Path.Combine(Path.GetTempPath(), $"scratchnet-{folder.Id}-{ModelSaver.FileName}");
+        try
+        {
+            Sequential network = Sequential.Mlp([4, 3, 2], "relu", "he_normal", 11, 2);
+            DataSplit split = DataSplit.FromLabels([0, 1, 0, 1, 1, 0, 1, 0], [0, 1], 4, 2);
+            var dataset = new Dataset("tiny", split, split, ["a", "b"]);
+            var saver = new ModelSaver(folder, new ConfigurationBuilder().Build(), Create(new TrainingOptions()), NullLogger<ModelSaver>.Instance);
+            var result = new TrainingResult([], new EvaluationResult(0, 0, new ScratchNet.Core.Metrics.ConfusionMatrix(2)), network, dataset.ClassNames);
+
+            var e = Assert.Throws<RunOutputException>(() => saver.OnTrainEnd(new TrainingContext(network, new Sgd(0.1f), dataset, 1, 1), result));
+
+            Assert.That(e!.Message, Does.StartWith($"Could not write {Path.Combine(blocker, "run", "model.snm")}").And.EndWith($"the model was saved to {fallback} instead"));
+            Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.OutputFailed));
+            Assert.That(ModelFile.Load(fallback).Tensors[0].Data, Is.EqualTo(network.Parameters[0].Value));
+            Assert.That(File.ReadAllText(blocker), Is.EqualTo("a file"));
+        }
+        finally
+        {
+            File.Delete(blocker);
+            File.Delete(fallback);
         }
     }
 

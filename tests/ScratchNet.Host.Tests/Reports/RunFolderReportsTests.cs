@@ -15,6 +15,8 @@ using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Tests.Reports;
 
 /// <summary>What a train run leaves in its run folder, end to end through the real host on synthetic MNIST-shaped data.</summary>

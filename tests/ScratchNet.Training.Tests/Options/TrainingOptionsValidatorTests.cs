@@ -18,15 +18,36 @@ public class TrainingOptionsValidatorTests
     public void Validate_ReportsEveryBadTrainingValueTogether()
     {
         var result = _validator.Validate(null, new TrainingOptions { Epochs = 0, BatchSize = 0 });
-        Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0" }));
+        Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be 1 to 1048576 rows, got 0" }));
     }
 
     [TestCase(0)]
     [TestCase(-2)]
-    public void Validate_RejectsFewerThanOneThread(int threads)
+    [TestCase(100_000)]
+    public void Validate_RejectsThreadsOutsideOneToTheProcessorCount(int threads)
     {
         var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
-        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be at least 1, got {threads}" }));
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 1 to {Environment.ProcessorCount} (this machine's processor count), got {threads}" }));
+    }
+
+    [Test]
+    public void Validate_AcceptsEveryProcessor() =>
+        Assert.That(_validator.Validate(null, new TrainingOptions { Threads = Environment.ProcessorCount }).Succeeded, Is.True);
+
+    [TestCase("784,2000000000,10", "has a layer of 2000000000 units; the limit is 1048576 per layer")]
+    [TestCase("784,1048576,1048576,10", "more than one array can hold")]
+    public void Validate_RejectsLayerSizesBeyondTheirLimits(string sizes, string expected)
+    {
+        var result = _validator.Validate(null, new ModelOptions { LayerSizes = sizes });
+        Assert.That(result.Failures, Has.Some.Contains(expected));
+    }
+
+    [TestCase(2_000_000_000)]
+    [TestCase(1_048_577)]
+    public void Validate_RejectsBatchSizesBeyondTheLimit(int rows)
+    {
+        var result = _validator.Validate(null, new TrainingOptions { BatchSize = rows, EvaluationBatchSize = rows });
+        Assert.That(result.Failures, Is.EquivalentTo(new[] { $"Training:BatchSize must be 1 to 1048576 rows, got {rows}", $"Training:EvaluationBatchSize must be 1 to 1048576 rows, got {rows}" }));
     }
 
     [TestCase(0f)]
