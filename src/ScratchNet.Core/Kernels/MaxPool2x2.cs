@@ -21,6 +21,9 @@ namespace ScratchNet.Core.Kernels;
 /// The horizontal step takes one input row at a time: 32 values, split into their even and odd lanes by a
 /// two-register permute, give 16 window halves. The vertical step then runs over the band of output rows as one flat
 /// vector loop. Nothing branches on the data.
+/// Backward writes every input place once, with no clearing first: 16 outputs of a row, each lane doubled by a permute,
+/// give 32 places of the window row above and 32 below, each the output's gradient where the argmax points at it, else 0
+/// (0 + gradient, as the scatter into a cleared buffer adds it, so a −0 comes out +0 there too).
 /// </remarks>
 internal static class MaxPool2x2
 {
@@ -144,6 +147,74 @@ internal static class MaxPool2x2
             bool take = bottomValues[o] > topValues[o] || float.IsNaN(bottomValues[o]);
             y[o] = take ? bottomValues[o] : topValues[o];
             argmax[o] = (take ? bottomIndices[o] : topIndices[o]) + channelOffset;
+        }
+    }
+
+    // dY: (n, C, H/2, W/2) · argmax: from Forward · dX: (n, C, H, W), overwritten (a last odd row with zeros)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    public static void Backward(ReadOnlySpan<float> dY, ReadOnlySpan<int> argmax, Span<float> dX, int n, Window2D window)
+    {
+        int h = window.Height, w = window.Width, outH = window.OutHeight, outW = window.OutWidth;
+        int planes = n * window.Channels, plane = h * w, outPlane = outH * outW;
+        ref float dYRef = ref MemoryMarshal.GetReference(dY);
+        ref int argmaxRef = ref MemoryMarshal.GetReference(argmax);
+        ref float dXRef = ref MemoryMarshal.GetReference(dX);
+        Vector512<int> low = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+        Vector512<int> high = low + Vector512.Create(8);
+        Vector512<int> place = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        for (int p = 0; p < planes; p++)
+        {
+            int channelOffset = (p % window.Channels) * plane;
+            for (int i = 0; i < outH; i++)
+            {
+                int o = (p * outPlane) + (i * outW), top = (p * plane) + (2 * i * w);
+
+                // A row of fewer than 16 outputs is read and written 16 wide: the extra lanes spill into the rows after,
+                // which are written later. The last row of all has nothing after it to spill into.
+                if (outW < Lanes && (o + Lanes > dY.Length || top + w + (2 * Lanes) > dX.Length))
+                {
+                    BackwardRowScalar(dY, argmax, dX, o, top, outW, w, (p * plane) - channelOffset);
+                    continue;
+                }
+
+                for (int c = 0; c < outW; c += Lanes)
+                {
+                    int j = outW >= Lanes ? Math.Min(c, outW - Lanes) : 0;
+                    Vector512<float> gradient = Vector512.LoadUnsafe(ref dYRef, (nuint)(o + j));
+                    Vector512<int> at = Vector512.LoadUnsafe(ref argmaxRef, (nuint)(o + j));
+                    Vector512<float> gradientLow = Avx512F.PermuteVar16x32(gradient, low), gradientHigh = Avx512F.PermuteVar16x32(gradient, high);
+                    Vector512<int> atLow = Avx512F.PermuteVar16x32(at, low), atHigh = Avx512F.PermuteVar16x32(at, high);
+                    Vector512<int> first = Vector512.Create(channelOffset + (2 * i * w) + (2 * j)) + place;
+                    Route(ref dXRef, top + (2 * j), gradientLow, gradientHigh, atLow, atHigh, first);
+                    Route(ref dXRef, top + w + (2 * j), gradientLow, gradientHigh, atLow, atHigh, first + Vector512.Create(w));
+                }
+            }
+
+            if (h % 2 == 1)
+            {
+                dX.Slice((p * plane) + ((h - 1) * w), w).Clear();
+            }
+        }
+    }
+
+    // 32 places of one input row from [start]: those the doubled argmax points at get the doubled gradient, the others 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Route(
+        ref float dX, int start, Vector512<float> gradientLow, Vector512<float> gradientHigh, Vector512<int> atLow, Vector512<int> atHigh, Vector512<int> first)
+    {
+        Vector512<float> zero = Vector512<float>.Zero;
+        (zero + Vector512.ConditionalSelect(Vector512.Equals(atLow, first).AsSingle(), gradientLow, zero)).StoreUnsafe(ref dX, (nuint)start);
+        (zero + Vector512.ConditionalSelect(Vector512.Equals(atHigh, first + Vector512.Create(Lanes)).AsSingle(), gradientHigh, zero))
+            .StoreUnsafe(ref dX, (nuint)(start + Lanes));
+    }
+
+    // One output row's two window rows, cleared, then each gradient added where its argmax (within the image at imageStart) points.
+    private static void BackwardRowScalar(ReadOnlySpan<float> dY, ReadOnlySpan<int> argmax, Span<float> dX, int o, int top, int outW, int w, int imageStart)
+    {
+        dX.Slice(top, 2 * w).Clear();
+        for (int j = 0; j < outW; j++)
+        {
+            dX[imageStart + argmax[o + j]] += dY[o + j];
         }
     }
 }
