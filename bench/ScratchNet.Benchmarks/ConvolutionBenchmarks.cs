@@ -46,6 +46,7 @@ public class ConvolutionBenchmarks
     private float[] _scratch = null!;
     private float[] _blockScratch = null!;
     private float[] _partials = null!;
+    private float[] _packed = null!;
 
     [Params(ConvolutionBlock.First, ConvolutionBlock.Second)]
     public ConvolutionBlock Block { get; set; }
@@ -73,6 +74,7 @@ public class ConvolutionBenchmarks
         _scratch = new float[Conv2DLowered.ScratchPerThread(_k, _conv)];
         _blockScratch = new float[ConvReluMaxPool.ScratchPerThread(_k, _conv, _pool)];
         _partials = new float[Conv2DLowered.PartialsLength(Batch, _k, _conv)];
+        _packed = new float[ConvReluMaxPool.PackedWeightsLength(_k, _conv)];
         Conv2DLowered.Forward(_x, _w, _b, _y, _scratch, Batch, _k, _conv, null);
         ConvReluMaxPool.Forward(_x, _w, _b, _pooled, _argmax, _blockScratch, Batch, _k, _conv, _pool, null);
     }
@@ -108,7 +110,7 @@ public class ConvolutionBenchmarks
     /// <summary>conv → relu → maxpool backward, image by image, as Sequential runs it.</summary>
     [Benchmark]
     public void BlockBackward() =>
-        ConvReluMaxPool.Backward(_x, _w, _pooled, _argmax, _dPooled, _dW, _dB, _dX, _blockScratch, _partials, Batch, _k, _conv, _pool, null);
+        ConvReluMaxPool.Backward(_x, _w, _pooled, _argmax, _dPooled, _dW, _dB, _dX, _blockScratch, _partials, _packed, Batch, _k, _conv, _pool, null);
 }
 
 /// <summary>

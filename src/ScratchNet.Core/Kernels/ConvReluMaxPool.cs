@@ -11,19 +11,30 @@ namespace ScratchNet.Core.Kernels;
 /// sits in the cache, and only the pooled image and where each maximum sat leave it.
 /// <code>
 /// forward:  z_n = conv(x_n) (<see cref="Conv2DLowered"/>), r_n = relu(z_n) in place, y_n, argmax_n = maxpool(r_n) (<see cref="Pooling"/>)
-/// backward: dR_n = maxpool backward of dY_n masked by y_n &gt; 0, then the convolution's backward on dR_n
+/// backward: dP_n = y_n &gt; 0 ? dY_n : 0, then the convolution's backward on dR_n = maxpool backward of dP_n
 /// </code>
 /// The mask is ReLU's backward: relu'(r) = r &gt; 0 is needed only where a window's maximum sat (elsewhere the pooling
-/// gradient is 0), and there r is the window's maximum, which is y. Every step is the kernel the layers run, in the same
-/// order, so the block gives the layers' results bit for bit (tested); only the memory traffic differs.
+/// gradient is 0), and there r is the window's maximum, which is y. The forward pass runs the layers' kernels in their
+/// order, so it gives their results bit for bit. Backward does too when the input has fewer than 16 channels (the dense
+/// products on dR); with whole vectors of channels it visits only the places dR is not zero
+/// (<see cref="SparseConvolutionBackward"/>), a tenth of the products for the cnn recipe's second block, and agrees with
+/// the layers to float rounding (tested).
 /// </summary>
 public static class ConvReluMaxPool
 {
     private static readonly Relu Rectifier = new();
 
-    /// <summary>Scratch per thread: <see cref="Conv2DLowered.ScratchPerThread"/>, one convolution output (K, OutH·OutW) and one pooled (K, PH·PW).</summary>
-    public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) =>
-        Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane);
+    /// <summary>
+    /// Scratch per thread: forward and the dense backward take <see cref="Conv2DLowered.ScratchPerThread"/>, one convolution
+    /// output (K, OutH·OutW) and one pooled (K, PH·PW); the sparse backward one pooled, <see cref="SparseConvolutionBackward.ScratchLength"/>
+    /// and a gradient channels-last (K, kH, kW, C). The larger of the two.
+    /// </summary>
+    public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
+        Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
+        Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(conv) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0);
+
+    /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
+    public static int PackedWeightsLength(int outChannels, Window2D conv) => Sparse(conv) ? SparseConvolutionBackward.PackedLength(outChannels, conv) : 0;
 
     // x: (n, C, H, W) · w: (K, C, kH, kW) · b: (K) · y: (n, K, PH, PW), overwritten · argmax: (n, K, PH, PW), overwritten (index within
     // the image of the convolution's output) · scratch: ScratchPerThread
@@ -47,11 +58,12 @@ public static class ConvReluMaxPool
     }
 
     // x, w as Forward · y, argmax: what Forward gave · dY: (n, K, PH, PW) · dW: (K, C, kH, kW), dB: (K), both overwritten;
-    // dX: (n, C, H, W), overwritten, or empty to skip it · scratch: ScratchPerThread
-    /// <remarks>The convolution's backward (<see cref="Conv2DLowered.Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, int, int, Window2D)"/>) on dR = maxpool backward of (y &gt; 0 ? dY : 0)</remarks>
+    // dX: (n, C, H, W), overwritten, or empty to skip it · packedWeights: w channels-last for the sparse backward, or empty
+    // for the dense one · scratch: ScratchPerThread
+    /// <remarks>The convolution's backward on dR = maxpool backward of (y &gt; 0 ? dY : 0)</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Backward(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> y, ReadOnlySpan<int> argmax, ReadOnlySpan<float> dY,
+        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> y, ReadOnlySpan<int> argmax, ReadOnlySpan<float> dY,
         Span<float> dW, Span<float> dB, Span<float> dX, Span<float> scratch, int n, int outChannels, Window2D conv, Window2D pool)
     {
         Check(n, outChannels, conv, pool, x.Length, w.Length, y.Length, nameof(y), argmax.Length, scratch.Length);
@@ -63,21 +75,41 @@ public static class ConvReluMaxPool
             Guard.Holds(dX.Length, n, conv.InputSize, nameof(dX));
         }
 
+        bool sparse = !packedWeights.IsEmpty;
+        if (sparse && !Sparse(conv))
+        {
+            throw new ArgumentException($"packed weights are for inputs of whole vectors of channels, but the convolution has {conv.Channels}", nameof(packedWeights));
+        }
+
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;
         int cols = conv.PatchSize * conv.OutPlane, convScratch = Conv2DLowered.ScratchPerThread(outChannels, conv);
-        Span<float> dR = scratch.Slice(convScratch, convOutput);
-        Span<float> dPooled = scratch.Slice(convScratch + convOutput, output);
+        Span<float> dPooled = sparse ? scratch[..output] : scratch.Slice(convScratch + convOutput, output);
+        Span<float> dR = sparse ? default : scratch.Slice(convScratch, convOutput);
+        Span<float> sparseScratch = sparse ? scratch.Slice(output, SparseConvolutionBackward.ScratchLength(conv)) : default;
+        Span<float> dWT = sparse ? scratch.Slice(output + sparseScratch.Length, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
         dB[..outChannels].Clear();
+        dWT.Clear();
         for (int i = 0; i < n; i++)
         {
             // ReLU's backward where each maximum sat: y > 0 ? dY : 0.
             Rectifier.Backward(default, y.Slice(i * output, output), dY.Slice(i * output, output), dPooled);
+            Span<float> dXi = dX.IsEmpty ? default : dX.Slice(i * image, image);
+            if (sparse)
+            {
+                SparseConvolutionBackward.Image(
+                    x.Slice(i * image, image), packedWeights, dPooled, argmax.Slice(i * output, output), dWT, dB, dXi, sparseScratch, outChannels, conv, pool);
+                continue;
+            }
 
             Pooling.MaxBackward(dPooled, argmax.Slice(i * output, output), dR, 1, pool);
             Bias.AddChannelSums(dR, dB, outChannels, conv.OutPlane);
             Conv2DLowered.BackwardImage(
-                x.Slice(i * image, image), w, dR, dW, dX.IsEmpty ? default : dX.Slice(i * image, image),
-                scratch[..cols], scratch.Slice(cols, cols), scratch.Slice(2 * cols, outChannels * conv.PatchSize), i == 0, outChannels, conv);
+                x.Slice(i * image, image), w, dR, dW, dXi, scratch[..cols], scratch.Slice(cols, cols), scratch.Slice(2 * cols, outChannels * conv.PatchSize), i == 0, outChannels, conv);
+        }
+
+        if (sparse)
+        {
+            SparseConvolutionBackward.UnpackGradient(dWT, dW, outChannels, conv);
         }
     }
 
@@ -104,26 +136,35 @@ public static class ConvReluMaxPool
     /// <summary>
     /// Backward over groups of <see cref="Conv2DLowered.GradientGroup"/> images shared out over <paramref name="team"/>, their
     /// dW and dB added in order as <see cref="Conv2DLowered"/>'s team overload does (<paramref name="partials"/>:
-    /// <see cref="Conv2DLowered.PartialsLength"/>), so every thread count gives the bits of one thread and of the three layers.
+    /// <see cref="Conv2DLowered.PartialsLength"/>), so every thread count gives the bits of one thread.
+    /// <paramref name="packedWeights"/> (<see cref="PackedWeightsLength"/>) takes w channels-last for the sparse backward.
     /// </summary>
     public static void Backward(
         ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> y, ReadOnlyMemory<int> argmax, ReadOnlyMemory<float> dY,
-        Memory<float> dW, Memory<float> dB, Memory<float> dX, Memory<float> scratch, Memory<float> partials, int n, int outChannels, Window2D conv, Window2D pool, ComputeTeam? team)
+        Memory<float> dW, Memory<float> dB, Memory<float> dX, Memory<float> scratch, Memory<float> partials, Memory<float> packedWeights,
+        int n, int outChannels, Window2D conv, Window2D pool, ComputeTeam? team)
     {
         int groups = Conv2DLowered.Groups(n);
         int parts = Math.Min(team?.Threads ?? 1, groups);
         Guard.Holds(scratch.Length, Math.Max(parts, 1), ScratchPerThread(outChannels, conv, pool), nameof(scratch));
         Guard.Holds(partials.Length, 1, Conv2DLowered.PartialsLength(n, outChannels, conv), nameof(partials));
+        Guard.Holds(packedWeights.Length, 1, PackedWeightsLength(outChannels, conv), nameof(packedWeights));
+        Memory<float> packed = packedWeights[..PackedWeightsLength(outChannels, conv)];
+        if (!packed.IsEmpty)
+        {
+            SparseConvolutionBackward.PackWeights(w.Span, packed.Span, outChannels, conv);
+        }
+
         if (parts <= 1)
         {
             for (int g = 0; g < groups; g++)
             {
-                BackwardGroup(x.Span, w.Span, y.Span, argmax.Span, dY.Span, dW.Span, dB.Span, dX.Span, scratch.Span, partials.Span, g, n, outChannels, conv, pool);
+                BackwardGroup(x.Span, w.Span, packed.Span, y.Span, argmax.Span, dY.Span, dW.Span, dB.Span, dX.Span, scratch.Span, partials.Span, g, n, outChannels, conv, pool);
             }
         }
         else
         {
-            ParallelConvolution.Current.Backward(team!, parts, x, w, y, argmax, dY, dW, dB, dX, scratch, partials, n, outChannels, conv, pool);
+            ParallelConvolution.Current.Backward(team!, parts, x, w, packed, y, argmax, dY, dW, dB, dX, scratch, partials, n, outChannels, conv, pool);
         }
 
         Conv2DLowered.AddPartials(partials.Span, dW.Span, dB.Span, groups, outChannels, conv);
@@ -131,13 +172,13 @@ public static class ConvReluMaxPool
 
     // Group g of the images (see Conv2DLowered.BackwardGroup); scratch is one thread's.
     internal static void BackwardGroup(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> y, ReadOnlySpan<int> argmax, ReadOnlySpan<float> dY, Span<float> dW, Span<float> dB,
-        Span<float> dX, Span<float> scratch, Span<float> partials, int g, int n, int outChannels, Window2D conv, Window2D pool)
+        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> packedWeights, ReadOnlySpan<float> y, ReadOnlySpan<int> argmax, ReadOnlySpan<float> dY,
+        Span<float> dW, Span<float> dB, Span<float> dX, Span<float> scratch, Span<float> partials, int g, int n, int outChannels, Window2D conv, Window2D pool)
     {
         (int start, int count, int weightsAt, int biasAt) = Conv2DLowered.Group(g, n, outChannels, conv);
         int image = conv.InputSize, output = outChannels * pool.OutPlane, weights = outChannels * conv.PatchSize;
         Backward(
-            x.Slice(start * image, count * image), w, y.Slice(start * output, count * output), argmax.Slice(start * output, count * output),
+            x.Slice(start * image, count * image), w, packedWeights, y.Slice(start * output, count * output), argmax.Slice(start * output, count * output),
             dY.Slice(start * output, count * output),
             g == 0 ? dW[..weights] : partials.Slice(weightsAt, weights), g == 0 ? dB[..outChannels] : partials.Slice(biasAt, outChannels),
             dX.IsEmpty ? default : dX.Slice(start * image, count * image), scratch[..ScratchPerThread(outChannels, conv, pool)], count, outChannels, conv, pool);
@@ -146,6 +187,8 @@ public static class ConvReluMaxPool
     /// <summary>True when a convolution with <paramref name="outChannels"/> filters over <paramref name="conv"/> can feed a max pooling over <paramref name="pool"/>.</summary>
     public static bool Fits(int outChannels, Window2D conv, Window2D pool) =>
         pool.Channels == outChannels && pool.Height == conv.OutHeight && pool.Width == conv.OutWidth && pool.Padding == 0;
+
+    private static bool Sparse(Window2D conv) => SparseConvolutionBackward.Handles(conv);
 
     private static void Check(int n, int outChannels, Window2D conv, Window2D pool, int xLength, int wLength, int yLength, string yName, int argmaxLength, int scratchLength)
     {

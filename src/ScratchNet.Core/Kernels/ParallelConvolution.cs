@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ScratchNet.Core.Kernels;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal sealed class ParallelConvolution
     private ReadOnlyMemory<float> _b;
     private ReadOnlyMemory<float> _dY;
     private ReadOnlyMemory<float> _pooled;
+    private ReadOnlyMemory<float> _packed;
     private Memory<float> _y;
     private Memory<int> _argmax;
     private Memory<float> _dW;
@@ -70,17 +73,17 @@ internal sealed class ParallelConvolution
 
     // ConvReluMaxPool.Backward: pooled and argmax from its forward, dY the pooled outputs' gradient
     public void Backward(
-        ComputeTeam team, int parts, ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> pooled, ReadOnlyMemory<int> argmax,
+        ComputeTeam team, int parts, ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> packed, ReadOnlyMemory<float> pooled, ReadOnlyMemory<int> argmax,
         ReadOnlyMemory<float> dY, Memory<float> dW, Memory<float> dB, Memory<float> dX, Memory<float> scratch, Memory<float> partials,
         int n, int outChannels, Window2D conv, Window2D pool)
     {
-        (_x, _w, _pooled, _argmax, _dY, _dW, _dB, _dX, _scratch, _partials) = (x, w, pooled, MemoryOf(argmax), dY, dW, dB, dX, scratch, partials);
+        (_x, _w, _packed, _pooled, _argmax, _dY, _dW, _dB, _dX, _scratch, _partials) = (x, w, packed, pooled, MemoryOf(argmax), dY, dW, dB, dX, scratch, partials);
         (_n, _outChannels, _window, _pool, _parts) = (n, outChannels, conv, pool, parts);
         Run(team, _backwardPart, parts);
     }
 
     // The argmax is only read in backward; the field is writable for forward's sake.
-    private static Memory<int> MemoryOf(ReadOnlyMemory<int> argmax) => System.Runtime.InteropServices.MemoryMarshal.AsMemory(argmax);
+    private static Memory<int> MemoryOf(ReadOnlyMemory<int> argmax) => MemoryMarshal.AsMemory(argmax);
 
     private void Run(ComputeTeam team, Action<int> part, int parts)
     {
@@ -91,7 +94,7 @@ internal sealed class ParallelConvolution
         finally
         {
             // Drop the references, so a finished call does not keep the caller's arrays alive.
-            (_x, _w, _b, _dY, _pooled, _y, _argmax) = (default, default, default, default, default, default, default);
+            (_x, _w, _b, _dY, _pooled, _packed, _y, _argmax) = (default, default, default, default, default, default, default, default);
             (_dW, _dB, _dX, _scratch, _partials) = (default, default, default, default, default);
         }
     }
@@ -130,7 +133,7 @@ internal sealed class ParallelConvolution
             if (_pool is { } pool)
             {
                 ConvReluMaxPool.BackwardGroup(
-                    _x.Span, _w.Span, _pooled.Span, _argmax.Span, _dY.Span, _dW.Span, _dB.Span, _dX.Span, scratch, _partials.Span, g, _n, _outChannels, _window, pool);
+                    _x.Span, _w.Span, _packed.Span, _pooled.Span, _argmax.Span, _dY.Span, _dW.Span, _dB.Span, _dX.Span, scratch, _partials.Span, g, _n, _outChannels, _window, pool);
             }
             else
             {

@@ -22,6 +22,7 @@ internal sealed class ConvReluMaxPoolBlock
     private readonly RowBuffer<float> _dX;
     private readonly RowBuffer<float> _partials = new(1);
     private readonly float[] _scratch;
+    private readonly float[] _packedWeights;
     private ReadOnlyMemory<float> _x;
     private float[] _pooled = [];
     private int[] _argmax = [];
@@ -34,6 +35,7 @@ internal sealed class ConvReluMaxPoolBlock
         _argmaxRows = new RowBuffer<int>(pool.OutputSize);
         _dX = new RowBuffer<float>(conv.InputSize);
         _scratch = new float[(conv.Team?.Threads ?? 1) * ConvReluMaxPool.ScratchPerThread(conv.OutChannels, conv.Window, pool.Window)];
+        _packedWeights = new float[ConvReluMaxPool.PackedWeightsLength(conv.OutChannels, conv.Window)];
     }
 
     /// <summary>The block that starts at layer <paramref name="i"/>, or null when layers i … i + 2 are not conv, relu, maxpool.</summary>
@@ -67,7 +69,7 @@ internal sealed class ConvReluMaxPoolBlock
         ConvReluMaxPool.Backward(
             _x[..(n * _conv.InputSize)], _conv.Weight.Value, _pooled.AsMemory(0, n * _pool.OutputSize), _argmax.AsMemory(0, n * _pool.OutputSize),
             dY.AsMemory(0, n * _pool.OutputSize), _conv.Weight.Gradient, _conv.BiasParameter.Gradient, dX is null ? default : dX.AsMemory(0, n * _conv.InputSize),
-            _scratch, _partials.Rows(Conv2DLowered.PartialsLength(n, _conv.OutChannels, _conv.Window)), n, _conv.OutChannels, _conv.Window, _pool.Window, _conv.Team);
+            _scratch, _partials.Rows(Conv2DLowered.PartialsLength(n, _conv.OutChannels, _conv.Window)), _packedWeights, n, _conv.OutChannels, _conv.Window, _pool.Window, _conv.Team);
         return dX;
     }
 }
