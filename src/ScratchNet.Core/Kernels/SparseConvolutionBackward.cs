@@ -27,8 +27,14 @@ public static class SparseConvolutionBackward
 {
     private const int Lanes = 16;
 
-    /// <summary>True when the channels fill whole vectors (C a multiple of 16) and AVX-512 is there.</summary>
-    public static bool Handles(Window2D conv) => Vector512.IsHardwareAccelerated && conv.Channels % Lanes == 0;
+    /// <summary>
+    /// True when the channels fill whole vectors (C a multiple of 16, with AVX-512), or for one channel (a network's first
+    /// convolution over grey images) under a 3 × 3 kernel of stride 1, whose nine taps are scalars in registers.
+    /// </summary>
+    public static bool Handles(Window2D conv) =>
+        (Vector512.IsHardwareAccelerated && conv.Channels % Lanes == 0) || (conv.Channels == 1 && Is3x3(conv));
+
+    private static bool Is3x3(Window2D conv) => conv.KernelHeight == 3 && conv.KernelWidth == 3 && conv.Stride == 1;
 
     /// <summary>Scratch per thread: the image channels-last (H·W, C) and the framed image and dX ((H + 2·pad)·(W + 2·pad), C) each.</summary>
     public static int ScratchLength(Window2D conv) => conv.Channels * ((conv.Height * conv.Width) + (2 * Framed(conv)));
@@ -85,7 +91,11 @@ public static class SparseConvolutionBackward
             dXFramed.Clear();
         }
 
-        if (conv.KernelHeight == 3 && conv.KernelWidth == 3 && conv.Stride == 1)
+        if (c == 1)
+        {
+            SingleChannel3x3(xFramed, wT, dP, argmax, dWT, dB, dXFramed, inputGradient, outChannels, conv, pool);
+        }
+        else if (Is3x3(conv))
         {
             for (int chunk = 0; chunk < c; chunk += Lanes)
             {
@@ -139,6 +149,7 @@ public static class SparseConvolutionBackward
     {
         int c = conv.Channels, outW = conv.OutWidth, outPlane = conv.OutPlane, windows = pool.OutPlane;
         int poolStride = pool.Stride, poolWidth = pool.KernelWidth, framedRow = (conv.Width + (2 * conv.Padding)) * c;
+        ulong rowsOf = RowsOf(outW);
         ref float xRef = ref MemoryMarshal.GetReference(x);
         ref float dXRef = ref MemoryMarshal.GetReference(dX);
         for (int k = 0; k < outChannels; k++)
@@ -166,7 +177,7 @@ public static class SparseConvolutionBackward
                 }
 
                 bias += g;
-                (int row, int column) = Place(argmax[(k * windows) + o] - (k * outPlane), windowRow, windowColumn, outW);
+                (int row, int column) = Place(argmax[(k * windows) + o] - (k * outPlane), windowRow, windowColumn, outW, rowsOf);
 
                 // Stride 1: output (row, column) sees framed rows row … row + 2 and columns column … column + 2.
                 nuint top = (nuint)((row * framedRow) + (column * c) + chunk), middle = top + (nuint)framedRow, bottom = middle + (nuint)framedRow;
@@ -220,6 +231,7 @@ public static class SparseConvolutionBackward
         int c = conv.Channels, kH = conv.KernelHeight, kW = conv.KernelWidth, taps = kH * kW, stride = conv.Stride;
         int outW = conv.OutWidth, outPlane = conv.OutPlane, windows = pool.OutPlane, poolStride = pool.Stride, poolWidth = pool.KernelWidth;
         int framedRow = (conv.Width + (2 * conv.Padding)) * c;
+        ulong rowsOf = RowsOf(outW);
         ref float xRef = ref MemoryMarshal.GetReference(x);
         ref float dXRef = ref MemoryMarshal.GetReference(dX);
         ref float wTRef = ref MemoryMarshal.GetReference(wT);
@@ -243,7 +255,7 @@ public static class SparseConvolutionBackward
                 }
 
                 bias += g;
-                (int row, int column) = Place(argmax[(k * windows) + o] - (k * outPlane), windowRow, windowColumn, outW);
+                (int row, int column) = Place(argmax[(k * windows) + o] - (k * outPlane), windowRow, windowColumn, outW, rowsOf);
                 var v = Vector512.Create(g);
                 for (int r = 0; r < kH; r++)
                 {
@@ -267,20 +279,84 @@ public static class SparseConvolutionBackward
         }
     }
 
-    // Where in the convolution's output a window's maximum sat: argmax (within the channel) less the window's top-left corner
-    // (row, column) is below the pooling window's rows × OutW, so a few subtractions replace a division.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Row, int Column) Place(int at, int windowRow, int windowColumn, int outW)
+    // One input channel, 3 × 3 with stride 1: each tap a scalar, a filter's nine sums in registers over all its windows. Every
+    // window is visited, a zero gradient too (it adds zeros): nine scalar products cost less than a mispredicted branch.
+    private static void SingleChannel3x3(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> wT, ReadOnlySpan<float> dP, ReadOnlySpan<int> argmax, Span<float> dWT, Span<float> dB, Span<float> dX,
+        bool inputGradient, int outChannels, Window2D conv, Window2D pool)
     {
-        int offset = at - (windowRow * outW) - windowColumn, down = 0;
-        while (offset >= outW)
+        int outW = conv.OutWidth, outPlane = conv.OutPlane, windows = pool.OutPlane, poolStride = pool.Stride, poolWidth = pool.KernelWidth;
+        ulong rowsOf = RowsOf(outW);
+        nuint framedRow = (nuint)(conv.Width + (2 * conv.Padding));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float dXRef = ref MemoryMarshal.GetReference(dX);
+        ref float gRef = ref MemoryMarshal.GetReference(dP);
+        ref int atRef = ref MemoryMarshal.GetReference(argmax);
+        for (int k = 0; k < outChannels; k++)
         {
-            offset -= outW;
-            down++;
-        }
+            ReadOnlySpan<float> w = wT.Slice(k * 9, 9);
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, bias = 0f;
+            int windowRow = 0, windowColumn = 0;
+            for (int o = 0; o < windows; o++, windowColumn += poolStride)
+            {
+                if (windowColumn + poolWidth > outW)
+                {
+                    windowColumn = 0;
+                    windowRow += poolStride;
+                }
 
-        return (windowRow + down, windowColumn + offset);
+                float g = Unsafe.Add(ref gRef, (k * windows) + o);
+                bias += g;
+                (int row, int column) = Place(Unsafe.Add(ref atRef, (k * windows) + o) - (k * outPlane), windowRow, windowColumn, outW, rowsOf);
+                nuint top = ((nuint)row * framedRow) + (nuint)column, middle = top + framedRow, bottom = middle + framedRow;
+                s0 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top), s0);
+                s1 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top + 1), s1);
+                s2 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top + 2), s2);
+                s3 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle), s3);
+                s4 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle + 1), s4);
+                s5 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle + 2), s5);
+                s6 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom), s6);
+                s7 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom + 1), s7);
+                s8 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom + 2), s8);
+                if (inputGradient)
+                {
+                    for (int r = 0; r < 3; r++)
+                    {
+                        ref float line = ref Unsafe.Add(ref dXRef, top + ((nuint)r * framedRow));
+                        line = MathF.FusedMultiplyAdd(g, w[3 * r], line);
+                        Unsafe.Add(ref line, 1) = MathF.FusedMultiplyAdd(g, w[(3 * r) + 1], Unsafe.Add(ref line, 1));
+                        Unsafe.Add(ref line, 2) = MathF.FusedMultiplyAdd(g, w[(3 * r) + 2], Unsafe.Add(ref line, 2));
+                    }
+                }
+            }
+
+            Span<float> sums = dWT.Slice(k * 9, 9);
+            sums[0] += s0;
+            sums[1] += s1;
+            sums[2] += s2;
+            sums[3] += s3;
+            sums[4] += s4;
+            sums[5] += s5;
+            sums[6] += s6;
+            sums[7] += s7;
+            sums[8] += s8;
+            dB[k] += bias;
+        }
     }
+
+    // Where in the convolution's output a window's maximum sat: argmax (within the channel) less the window's top-left corner
+    // (row, column) is offset = down·OutW + across, down below the pooling window's height. down = ⌊offset / OutW⌋ by a
+    // multiply and a shift (rowsOf = ⌊2³² / OutW⌋ + 1, exact for offsets below 2¹⁶), with no division and no branch.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Row, int Column) Place(int at, int windowRow, int windowColumn, int outW, ulong rowsOf)
+    {
+        int offset = at - (windowRow * outW) - windowColumn;
+        int down = (int)(((ulong)(uint)offset * rowsOf) >> 32);
+        return (windowRow + down, windowColumn + offset - (down * outW));
+    }
+
+    // The multiplier of Place for a row of outW: ⌊2³² / outW⌋ + 1.
+    private static ulong RowsOf(int outW) => (0x1_0000_0000UL / (ulong)outW) + 1;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Add(ref float destination, nuint at, Vector512<float> g, Vector512<float> values) =>

@@ -60,14 +60,17 @@ public class ConvReluMaxPoolBlockTests
         }
     }
 
-    [Test]
-    public void ASparseFirstBlock_GivesTheLayersGradients_ToRounding()
+    // Images of 16 channels, and grey ones (1 channel, scalar taps) under a 3 × 3 kernel: the first block takes the sparse
+    // backward and needs no input gradient; under a 5 × 5 kernel of stride 2 the dense one.
+    [TestCase(16, "conv 4 3x3 pad 1")]
+    [TestCase(1, "conv 4 3x3 pad 1")]
+    [TestCase(1, "conv 3 5x5 stride 2 pad 2")]
+    public void ASparseFirstBlock_GivesTheLayersGradients_ToRounding(int channels, string conv)
     {
-        // Images of 16 channels: the first block takes the sparse backward and needs no input gradient.
         const int n = 9;
-        string[] layers = ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"];
-        Sequential fused = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(16, 6, 8), 9, "he_normal", 51);
-        Sequential layered = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(16, 6, 8), 9, "he_normal", 51);
+        string[] layers = [conv, "relu", "maxpool 2", "flatten", "dense 5"];
+        Sequential fused = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(channels, 6, 8), 9, "he_normal", 51);
+        Sequential layered = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(channels, 6, 8), 9, "he_normal", 51);
         layered.FusesBlocks = false;
         float[] x = TestData.Uniform(n * fused.InputSize, 52);
         float[] targets = TestData.OneHot(n, 5, 53);
