@@ -42,6 +42,7 @@ public class ConvolutionBenchmarks
     private float[] _dW = null!;
     private float[] _dB = null!;
     private float[] _dX = null!;
+    private float[] _blockDX = null!;
     private float[] _cols = null!;
     private float[] _scratch = null!;
     private float[] _blockScratch = null!;
@@ -70,6 +71,7 @@ public class ConvolutionBenchmarks
         _dW = new float[_w.Length];
         _dB = new float[_k];
         _dX = new float[_x.Length];
+        _blockDX = Block == ConvolutionBlock.First ? [] : _dX;
         _cols = Random(_conv.PatchSize * _conv.OutPlane);
         _scratch = new float[Conv2DLowered.ScratchPerThread(_k, _conv)];
         _blockScratch = new float[ConvReluMaxPool.ScratchPerThread(_k, _conv, _pool)];
@@ -107,10 +109,21 @@ public class ConvolutionBenchmarks
     [Benchmark]
     public void BlockForward() => ConvReluMaxPool.Forward(_x, _w, _b, _pooled, _argmax, _blockScratch, Batch, _k, _conv, _pool, null);
 
-    /// <summary>conv → relu → maxpool backward, image by image, as Sequential runs it.</summary>
+    /// <summary>
+    /// conv → relu → maxpool backward, image by image, as Sequential runs it: the sparse backward where it handles the shape,
+    /// no input gradient for the first block.
+    /// </summary>
     [Benchmark]
     public void BlockBackward() =>
-        ConvReluMaxPool.Backward(_x, _w, _pooled, _argmax, _dPooled, _dW, _dB, _dX, _blockScratch, _partials, _packed, Batch, _k, _conv, _pool, null);
+        ConvReluMaxPool.Backward(_x, _w, _pooled, _argmax, _dPooled, _dW, _dB, _blockDX, _blockScratch, _partials, _packed, Batch, _k, _conv, _pool, null);
+
+    /// <summary>
+    /// The same with the dense products on the pooling's gradient (no packed weights), the whole batch as one group: what the
+    /// sparse backward is measured against.
+    /// </summary>
+    [Benchmark]
+    public void BlockBackwardDense() =>
+        ConvReluMaxPool.Backward(_x, _w, [], _pooled, _argmax, _dPooled, _dW, _dB, _blockDX, _blockScratch, Batch, _k, _conv, _pool);
 }
 
 /// <summary>

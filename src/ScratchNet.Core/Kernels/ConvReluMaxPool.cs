@@ -15,10 +15,9 @@ namespace ScratchNet.Core.Kernels;
 /// </code>
 /// The mask is ReLU's backward: relu'(r) = r &gt; 0 is needed only where a window's maximum sat (elsewhere the pooling
 /// gradient is 0), and there r is the window's maximum, which is y. The forward pass runs the layers' kernels in their
-/// order, so it gives their results bit for bit. Backward does too when the input has fewer than 16 channels (the dense
-/// products on dR); with whole vectors of channels it visits only the places dR is not zero
-/// (<see cref="SparseConvolutionBackward"/>), a tenth of the products for the cnn recipe's second block, and agrees with
-/// the layers to float rounding (tested).
+/// order, so it gives their results bit for bit. Backward does too where it runs the dense products on dR; where
+/// <see cref="SparseConvolutionBackward.Handles"/> (whole vectors of channels) it visits only the places dR is not zero, a
+/// tenth of the products for the cnn recipe's second block, and agrees with the layers to float rounding (tested).
 /// </summary>
 public static class ConvReluMaxPool
 {
@@ -78,7 +77,9 @@ public static class ConvReluMaxPool
         bool sparse = !packedWeights.IsEmpty;
         if (sparse && !Sparse(conv))
         {
-            throw new ArgumentException($"packed weights are for inputs of whole vectors of channels, but the convolution has {conv.Channels}", nameof(packedWeights));
+            throw new ArgumentException(
+                $"packed weights are for the sparse backward, which takes whole vectors of 16 channels, but the convolution has {conv.Channels}; pass none",
+                nameof(packedWeights));
         }
 
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;

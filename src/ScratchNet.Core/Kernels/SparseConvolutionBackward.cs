@@ -28,11 +28,10 @@ public static class SparseConvolutionBackward
     private const int Lanes = 16;
 
     /// <summary>
-    /// True when the channels fill whole vectors (C a multiple of 16, with AVX-512), or for one channel (a network's first
-    /// convolution over grey images) under a 3 × 3 kernel of stride 1, whose nine taps are scalars in registers.
+    /// True when the channels fill whole vectors (C a multiple of 16) and AVX-512 is there. Grey images (one channel) keep the
+    /// dense backward: a scalar sparse path over their windows measured 2.3× slower than it (ConvolutionBenchmarks, first block).
     /// </summary>
-    public static bool Handles(Window2D conv) =>
-        (Vector512.IsHardwareAccelerated && conv.Channels % Lanes == 0) || (conv.Channels == 1 && Is3x3(conv));
+    public static bool Handles(Window2D conv) => Vector512.IsHardwareAccelerated && conv.Channels % Lanes == 0;
 
     private static bool Is3x3(Window2D conv) => conv.KernelHeight == 3 && conv.KernelWidth == 3 && conv.Stride == 1;
 
@@ -91,11 +90,7 @@ public static class SparseConvolutionBackward
             dXFramed.Clear();
         }
 
-        if (c == 1)
-        {
-            SingleChannel3x3(xFramed, wT, dP, argmax, dWT, dB, dXFramed, inputGradient, outChannels, conv, pool);
-        }
-        else if (Is3x3(conv))
+        if (Is3x3(conv))
         {
             for (int chunk = 0; chunk < c; chunk += Lanes)
             {
@@ -275,71 +270,6 @@ public static class SparseConvolutionBackward
                 }
             }
 
-            dB[k] += bias;
-        }
-    }
-
-    // One input channel, 3 × 3 with stride 1: each tap a scalar, a filter's nine sums in registers over all its windows. Every
-    // window is visited, a zero gradient too (it adds zeros): nine scalar products cost less than a mispredicted branch.
-    private static void SingleChannel3x3(
-        ReadOnlySpan<float> x, ReadOnlySpan<float> wT, ReadOnlySpan<float> dP, ReadOnlySpan<int> argmax, Span<float> dWT, Span<float> dB, Span<float> dX,
-        bool inputGradient, int outChannels, Window2D conv, Window2D pool)
-    {
-        int outW = conv.OutWidth, outPlane = conv.OutPlane, windows = pool.OutPlane, poolStride = pool.Stride, poolWidth = pool.KernelWidth;
-        ulong rowsOf = RowsOf(outW);
-        nuint framedRow = (nuint)(conv.Width + (2 * conv.Padding));
-        ref float xRef = ref MemoryMarshal.GetReference(x);
-        ref float dXRef = ref MemoryMarshal.GetReference(dX);
-        ref float gRef = ref MemoryMarshal.GetReference(dP);
-        ref int atRef = ref MemoryMarshal.GetReference(argmax);
-        for (int k = 0; k < outChannels; k++)
-        {
-            ReadOnlySpan<float> w = wT.Slice(k * 9, 9);
-            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, bias = 0f;
-            int windowRow = 0, windowColumn = 0;
-            for (int o = 0; o < windows; o++, windowColumn += poolStride)
-            {
-                if (windowColumn + poolWidth > outW)
-                {
-                    windowColumn = 0;
-                    windowRow += poolStride;
-                }
-
-                float g = Unsafe.Add(ref gRef, (k * windows) + o);
-                bias += g;
-                (int row, int column) = Place(Unsafe.Add(ref atRef, (k * windows) + o) - (k * outPlane), windowRow, windowColumn, outW, rowsOf);
-                nuint top = ((nuint)row * framedRow) + (nuint)column, middle = top + framedRow, bottom = middle + framedRow;
-                s0 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top), s0);
-                s1 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top + 1), s1);
-                s2 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, top + 2), s2);
-                s3 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle), s3);
-                s4 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle + 1), s4);
-                s5 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, middle + 2), s5);
-                s6 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom), s6);
-                s7 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom + 1), s7);
-                s8 = MathF.FusedMultiplyAdd(g, Unsafe.Add(ref xRef, bottom + 2), s8);
-                if (inputGradient)
-                {
-                    for (int r = 0; r < 3; r++)
-                    {
-                        ref float line = ref Unsafe.Add(ref dXRef, top + ((nuint)r * framedRow));
-                        line = MathF.FusedMultiplyAdd(g, w[3 * r], line);
-                        Unsafe.Add(ref line, 1) = MathF.FusedMultiplyAdd(g, w[(3 * r) + 1], Unsafe.Add(ref line, 1));
-                        Unsafe.Add(ref line, 2) = MathF.FusedMultiplyAdd(g, w[(3 * r) + 2], Unsafe.Add(ref line, 2));
-                    }
-                }
-            }
-
-            Span<float> sums = dWT.Slice(k * 9, 9);
-            sums[0] += s0;
-            sums[1] += s1;
-            sums[2] += s2;
-            sums[3] += s3;
-            sums[4] += s4;
-            sums[5] += s5;
-            sums[6] += s6;
-            sums[7] += s7;
-            sums[8] += s8;
             dB[k] += bias;
         }
     }

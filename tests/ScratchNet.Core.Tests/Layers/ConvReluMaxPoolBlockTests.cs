@@ -60,8 +60,8 @@ public class ConvReluMaxPoolBlockTests
         }
     }
 
-    // Images of 16 channels, and grey ones (1 channel, scalar taps) under a 3 × 3 kernel: the first block takes the sparse
-    // backward and needs no input gradient; under a 5 × 5 kernel of stride 2 the dense one.
+    // Images of 16 channels: the first block takes the sparse backward and needs no input gradient; grey ones (1 channel)
+    // the dense one, which gives the layers' results bit for bit and so meets the rounding bound too.
     [TestCase(16, "conv 4 3x3 pad 1")]
     [TestCase(1, "conv 4 3x3 pad 1")]
     [TestCase(1, "conv 3 5x5 stride 2 pad 2")]
