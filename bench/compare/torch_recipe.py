@@ -42,6 +42,7 @@ from torch import nn  # noqa: E402
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import mnist  # noqa: E402
+import scratchnet_layers  # noqa: E402
 
 
 def load_official(directory):
@@ -63,51 +64,12 @@ def recipe(name):
     return merged
 
 
-ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
-
-
-def layers_network(entries, shape):
-    """nn.Sequential of Model:Layers entries (ScratchNet's grammar) on inputs of shape (c, h, w)."""
-    c, h, w = shape
-    flat = None  # the feature count once the rows are vectors
-    layers = []
-    for entry in entries:
-        words = entry.lower().split()
-        kind, rest = words[0], words[1:]
-        opts = dict(zip(rest[1::2], rest[2::2])) if kind in ("conv", "maxpool", "avgpool") else {}
-        if kind == "conv":
-            kh, kw = (int(v) for v in (rest[1].split("x") if "x" in rest[1] else (rest[1], rest[1])))
-            out, stride, pad = int(rest[0]), int(opts.get("stride", 1)), int(opts.get("pad", 0))
-            layers.append(nn.Conv2d(c, out, (kh, kw), stride, pad))
-            c, h, w = out, (h + 2 * pad - kh) // stride + 1, (w + 2 * pad - kw) // stride + 1
-        elif kind in ("maxpool", "avgpool"):
-            k = int(rest[0])
-            stride = int(opts.get("stride", k))
-            layers.append((nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d)(k, stride))
-            h, w = (h - k) // stride + 1, (w - k) // stride + 1
-        elif kind == "batchnorm":
-            layers.append(nn.BatchNorm1d(flat) if flat else nn.BatchNorm2d(c))
-        elif kind == "dropout":
-            layers.append(nn.Dropout(float(rest[0])))
-        elif kind in ACTIVATIONS:
-            layers.append(ACTIVATIONS[kind]())
-        elif kind == "flatten":
-            layers.append(nn.Flatten())
-            flat = c * h * w
-        elif kind == "dense":
-            layers.append(nn.Linear(flat or c * h * w, int(rest[0])))
-            flat = int(rest[0])
-        else:
-            sys.exit(f"layer '{entry}' is not mapped to PyTorch here")
-    return nn.Sequential(*layers)
-
-
 def mlp_network(sizes, activation, dropout):
     layers = []
     for i in range(len(sizes) - 1):
         layers.append(nn.Linear(sizes[i], sizes[i + 1]))
         if i < len(sizes) - 2:
-            layers.append(ACTIVATIONS[activation]())
+            layers.append(scratchnet_layers.ACTIVATIONS[activation]())
             if dropout > 0:
                 layers.append(nn.Dropout(dropout))
     return nn.Sequential(*layers)
@@ -145,7 +107,7 @@ def main():
     batch, epochs = args.batch or int(t["BatchSize"]), args.epochs or int(t["Epochs"])
     dropout = float(m.get("Dropout", 0))
     if m.get("Layers"):
-        model = layers_network(m["Layers"], (1, 28, 28))
+        model = scratchnet_layers.build(m["Layers"], (1, 28, 28))[0]
         x_tr, x_va = x_tr.reshape(-1, 1, 28, 28), x_va.reshape(-1, 1, 28, 28)
         described = " -> ".join(m["Layers"])
     else:
