@@ -13,7 +13,6 @@ using ScratchNet.Dashboard;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Models;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;

@@ -122,8 +122,8 @@ public sealed class DatasetSelectionTests
     }
 
     // The cache is never consulted for an idx folder; one pointing nowhere proves it.
-    private static MnistDatasetProvider Provider(DataOptions options) =>
-        new(Microsoft.Extensions.Options.Options.Create(options), new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), NullLogger<MnistDatasetProvider>.Instance);
+    private static IdxDatasetProvider Provider(DataOptions options) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), NullLogger<IdxDatasetProvider>.Instance);
 }
 
 /// <summary>
@@ -143,7 +143,7 @@ public sealed class RealFashionMnistTests
         var options = new DataOptions { Dataset = "fashion-mnist", CacheDirectory = cacheRoot.Path, Mirrors = [], UseNpm = false, Split = "official" };
         using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        var provider = new MnistDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance);
+        var provider = new IdxDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance);
 
         Dataset dataset = await provider.LoadAsync();
 

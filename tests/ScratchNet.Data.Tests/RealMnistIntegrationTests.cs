@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests;
 
@@ -19,7 +20,7 @@ public sealed class RealMnistIntegrationTests
         var options = new DataOptions { CacheDirectory = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_CACHE"), Mirrors = [], DownloadTimeoutSeconds = 300 };
         using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        var provider = new MnistDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance);
+        var provider = new IdxDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance);
         var clock = Stopwatch.StartNew();
 
         Dataset dataset = await provider.LoadAsync();

@@ -105,7 +105,7 @@ public sealed class CacheKillTests
 
         var options = new DataOptions { CacheDirectory = Path.Combine(dir.Path, "cache"), Mirrors = [], UseNpm = false };
         var cache = new DatasetCache(folder, [], NullLogger<DatasetCache>.Instance);
-        Dataset dataset = await new MnistDatasetProvider(Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance).LoadAsync();
+        Dataset dataset = await new IdxDatasetProvider(Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance).LoadAsync();
         Assert.That(dataset.Train.Count + dataset.Validation.Count, Is.EqualTo(70_000));
     }
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Tests.Support;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests;
 

@@ -1,6 +1,7 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training.Tests;
 

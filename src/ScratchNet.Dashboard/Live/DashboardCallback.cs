@@ -6,8 +6,9 @@ using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Diagnostics;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Dashboard.Live;
 

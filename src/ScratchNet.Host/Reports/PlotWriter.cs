@@ -3,10 +3,11 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
 using ScratchNet.Host.Runs;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Reports;
 

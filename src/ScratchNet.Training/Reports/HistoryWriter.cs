@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Reports;
 

@@ -4,7 +4,7 @@ using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
 using ScratchNet.Data.Tests.Support;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;

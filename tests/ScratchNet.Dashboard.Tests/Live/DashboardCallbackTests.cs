@@ -4,7 +4,7 @@ using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
 using ScratchNet.Data;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Dashboard.Tests.Live;
 

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Random;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests.Splits;
 

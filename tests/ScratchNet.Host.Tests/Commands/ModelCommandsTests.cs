@@ -9,11 +9,12 @@ using ScratchNet.Data.Imaging;
 using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static Microsoft.Extensions.Options.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Tests.Commands;
 

@@ -6,7 +6,7 @@ using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests.Commands;
 

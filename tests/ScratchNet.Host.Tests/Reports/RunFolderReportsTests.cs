@@ -13,7 +13,7 @@ using ScratchNet.Host.Reports.TensorBoard;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 using ScratchNet.Host.Runs;
 

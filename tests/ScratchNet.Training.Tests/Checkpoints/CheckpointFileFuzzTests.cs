@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ScratchNet.Models.Tests.Support;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Tests.Checkpoints;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Moq;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using ScratchNet.Training.Reports;

@@ -5,8 +5,9 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using ScratchNet.Data;
 using ScratchNet.Models;
+using ScratchNet.Data.Splits;
 
-namespace ScratchNet.Host.Models;
+namespace ScratchNet.Host.Runs;
 
 /// <summary>What a saved model records about the run that made it: the configuration, the data's hash and the code's version.</summary>
 public static class RunRecord

@@ -1,7 +1,7 @@
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Augmentation;
 
-namespace ScratchNet.Data;
+namespace ScratchNet.Data.Splits;
 
 /// <summary>
 /// Cuts a split into seeded, shuffled minibatches and copies each one into caller-owned buffers,

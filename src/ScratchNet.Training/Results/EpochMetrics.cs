@@ -1,4 +1,4 @@
-namespace ScratchNet.Training.Metrics;
+namespace ScratchNet.Training.Results;
 
 /// <summary>One epoch's numbers.</summary>
 /// <param name="Epoch">1-based.</param>

@@ -1,7 +1,7 @@
 using ScratchNet.Core.Metrics;
 using ScratchNet.Training.Reports;
 
-namespace ScratchNet.Training.Metrics;
+namespace ScratchNet.Training.Results;
 
 /// <summary>A model judged on one split.</summary>
 public sealed record EvaluationResult(double Loss, double Accuracy, ConfusionMatrix ConfusionMatrix)

@@ -1,9 +1,9 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 
-namespace ScratchNet.Training;
+namespace ScratchNet.Training.Checkpoints;
 
 /// <summary>
 /// Where the trainer's loop stands (epoch, next batch, loss and right predictions so far, the shuffle generator's state at the

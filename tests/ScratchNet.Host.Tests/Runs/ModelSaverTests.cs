@@ -3,13 +3,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
-using ScratchNet.Host.Models;
 using ScratchNet.Models;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using static Microsoft.Extensions.Options.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Tests.Models;
 

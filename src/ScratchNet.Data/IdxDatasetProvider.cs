@@ -12,13 +12,13 @@ namespace ScratchNet.Data;
 /// An MNIST-shaped IDX dataset (<c>Data:Dataset</c>: mnist, fashion-mnist, or a folder of IDX files), fetched through
 /// the cache and fetch chain (or read in place for idx), parsed and split as <see cref="DataOptions"/> says.
 /// </summary>
-public sealed class MnistDatasetProvider : IDatasetProvider
+public sealed class IdxDatasetProvider : IDatasetProvider
 {
     private readonly DataOptions _options;
     private readonly DatasetCache _cache;
-    private readonly ILogger<MnistDatasetProvider> _logger;
+    private readonly ILogger<IdxDatasetProvider> _logger;
 
-    public MnistDatasetProvider(IOptions<DataOptions> options, DatasetCache cache, ILogger<MnistDatasetProvider> logger)
+    public IdxDatasetProvider(IOptions<DataOptions> options, DatasetCache cache, ILogger<IdxDatasetProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);

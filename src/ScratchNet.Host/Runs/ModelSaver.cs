@@ -4,12 +4,12 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 
 using ScratchNet.Host.Runs;
 
-namespace ScratchNet.Host.Models;
+namespace ScratchNet.Host.Runs;
 
 /// <summary>
 /// Saves every finished run's network as <c>model.snm</c> in the run folder, with its configuration and manifest: any network

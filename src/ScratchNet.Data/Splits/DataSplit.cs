@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ScratchNet.Data.Idx;
 
-namespace ScratchNet.Data;
+namespace ScratchNet.Data.Splits;
 
 /// <summary>
 /// One part of a dataset. Features: (Count, FeatureCount) row-major float32 with pixel values scaled to [0, 1].

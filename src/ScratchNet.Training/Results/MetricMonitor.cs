@@ -1,4 +1,4 @@
-namespace ScratchNet.Training.Metrics;
+namespace ScratchNet.Training.Results;
 
 /// <summary>A metric a callback watches (val_loss, val_acc, train_loss) and which direction is better.</summary>
 public sealed record MetricMonitor(string Name, bool HigherIsBetter)

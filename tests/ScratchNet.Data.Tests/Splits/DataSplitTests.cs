@@ -1,5 +1,6 @@
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Idx;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests;
 
