@@ -102,6 +102,7 @@ public static class ScratchNetHost
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
+        builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests;
 

@@ -6,7 +6,6 @@ using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;

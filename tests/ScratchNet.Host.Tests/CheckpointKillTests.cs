@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Core.Random;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training.Checkpoints;

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Reports;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 using ScratchNet.Training.Reports;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;

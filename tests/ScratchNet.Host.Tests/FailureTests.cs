@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Training;
 using ScratchNet.Training.Options;

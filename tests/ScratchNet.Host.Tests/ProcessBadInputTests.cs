@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;

@@ -1,5 +1,4 @@
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;

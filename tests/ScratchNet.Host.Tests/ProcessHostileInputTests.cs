@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Core.Layers;
-using ScratchNet.Data.Tests.Support;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 using SixLabors.ImageSharp;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training.Checkpoints;

@@ -3,7 +3,6 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Models.Native;
 using ScratchNet.Models.Safetensors;
-using ScratchNet.Models.Tests.Support;
 
 namespace ScratchNet.Models.Tests;
 

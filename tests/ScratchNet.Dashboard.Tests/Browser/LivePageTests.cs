@@ -2,7 +2,6 @@ using Microsoft.Playwright;
 using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 using static Microsoft.Playwright.Assertions;

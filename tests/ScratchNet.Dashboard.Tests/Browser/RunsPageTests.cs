@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;

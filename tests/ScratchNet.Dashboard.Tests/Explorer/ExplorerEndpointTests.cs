@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Dashboard.Tests.Explorer;
 

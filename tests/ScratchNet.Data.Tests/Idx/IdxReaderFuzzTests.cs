@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Compression;
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 

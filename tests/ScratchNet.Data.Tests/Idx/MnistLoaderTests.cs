@@ -1,5 +1,4 @@
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 

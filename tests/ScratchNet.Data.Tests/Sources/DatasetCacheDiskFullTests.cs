@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Sources;
 

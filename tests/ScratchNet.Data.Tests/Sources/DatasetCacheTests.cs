@@ -2,7 +2,6 @@ using ScratchNet.Files;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Sources;
 

@@ -6,7 +6,6 @@ using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
 using ScratchNet.Data.Imaging;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Results;

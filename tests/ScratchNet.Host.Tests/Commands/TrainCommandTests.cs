@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;

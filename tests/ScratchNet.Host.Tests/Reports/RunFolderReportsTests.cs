@@ -6,7 +6,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Moq;
 using ScratchNet.Data;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Reports;
 using ScratchNet.Host.Reports.TensorBoard;

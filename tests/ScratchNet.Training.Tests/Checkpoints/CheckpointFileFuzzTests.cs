@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using ScratchNet.Models.Tests.Support;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Results;
 

@@ -1,12 +1,12 @@
 using ScratchNet.Core.Random;
 
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>
 /// The format-blind mutations every fuzzer here shares: bit flips, byte sets, truncations, insertions and dropped
 /// chunks. Half the flips and sets land in the first <c>hot</c> bytes, where a reader makes its decisions.
 /// </summary>
-internal static class ByteMutations
+public static class ByteMutations
 {
     private static readonly byte[] Interesting = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x0D, 0x1F, 0x7F, 0x80, 0x8B, 0xFE, 0xFF, (byte)'{', (byte)'"', (byte)'-', (byte)'9'];
 

@@ -3,14 +3,14 @@ using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Splits;
 
-namespace ScratchNet.Training.Tests;
+namespace ScratchNet.TestSupport;
 
 /// <summary>
 /// Small learnable datasets. Blobs: linearly separable, class c sits near a one-hot corner of feature space.
 /// Bars: 1 × size × size images of a horizontal (class 0), vertical (class 1) or diagonal (class 2) bright bar at a
 /// random position, in noise: a task for convolutions.
 /// </summary>
-internal static class SyntheticData
+public static class SyntheticData
 {
     public static Dataset Blobs(int trainRows = 400, int validationRows = 100, int features = 8, int classes = 3, ulong seed = 1)
     {

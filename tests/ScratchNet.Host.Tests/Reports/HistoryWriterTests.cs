@@ -8,9 +8,11 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
+using ScratchNet.Host.Reports;
+using ScratchNet.Training;
 using ScratchNet.Training.Reports;
 
-namespace ScratchNet.Training.Tests.Reports;
+namespace ScratchNet.Host.Tests.Reports;
 
 public class HistoryWriterTests
 {

@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 using ScratchNet.Core.Random;
-using ScratchNet.Data.Tests.Support;
 
-namespace ScratchNet.Models.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>Where a binary format keeps its header length and header, and how to recompute its checksum.</summary>
 /// <param name="LengthOffset">Byte offset of the little-endian header (or payload) length.</param>
@@ -12,14 +11,14 @@ namespace ScratchNet.Models.Tests.Support;
 /// <param name="HeaderStart">Byte offset where the header (or payload) begins.</param>
 /// <param name="JsonHeader">True when the header is JSON text, so token edits make sense.</param>
 /// <param name="Reseal">Rewrites the checksum over the damaged bytes, so the damage reaches the parser; null when the format has none.</param>
-internal sealed record FileLayout(int LengthOffset, int LengthWidth, int HeaderStart, bool JsonHeader, Func<byte[], byte[]>? Reseal);
+public sealed record FileLayout(int LengthOffset, int LengthWidth, int HeaderStart, bool JsonHeader, Func<byte[], byte[]>? Reseal);
 
 /// <summary>
 /// Derives damaged inputs from a valid file: bit flips, byte sets, truncations, insertions, chunk drops, forged header
 /// lengths, JSON token edits (huge, negative, overflowing and non-numeric values) and forged 32-bit counts, with the
 /// header length kept consistent after an edit and, half the time, the checksum recomputed.
 /// </summary>
-internal static partial class FileMutator
+public static partial class FileMutator
 {
     private static readonly string[] Numbers =
     [

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>
 /// A tiny HTTP server on 127.0.0.1 only, serving fixed responses by path. It counts requests, and stops on
 /// dispose or after a minute at the latest so a failed test cannot leave it running.
 /// </summary>
-internal sealed class LoopbackHttpServer : IDisposable
+public sealed class LoopbackHttpServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Dictionary<string, Func<HttpListenerResponse, Task>> _routes = new(StringComparer.Ordinal);

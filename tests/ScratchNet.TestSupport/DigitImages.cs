@@ -1,10 +1,10 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace ScratchNet.Data.Tests.Imaging;
+namespace ScratchNet.TestSupport;
 
 /// <summary>Draws digit-like test images: a thick ring with a tail (a '9'-ish blob) somewhere off-centre.</summary>
-internal static class DigitImages
+public static class DigitImages
 {
     public static Image<Rgba32> Draw(int width, int height, Rgba32 paper, Rgba32 ink, int cx, int cy, int radius)
     {

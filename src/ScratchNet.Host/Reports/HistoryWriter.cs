@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
+using ScratchNet.Training.Reports;
 
-namespace ScratchNet.Training.Reports;
+namespace ScratchNet.Host.Reports;
 
 /// <summary>
 /// Rewrites <c>history.csv</c> and <c>history.json</c> in the run folder after every epoch, each atomically

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using ScratchNet.Core.Random;
-using ScratchNet.Data.Tests.Support;
 
-namespace ScratchNet.Models.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>What a fuzz run saw.</summary>
-internal sealed class FuzzStats
+public sealed class FuzzStats
 {
     public int Accepted { get; set; }
 
@@ -25,7 +24,7 @@ internal sealed class FuzzStats
 /// input may make the reader allocate more than <c>multiple × input length + constant</c> bytes.
 /// SCRATCHNET_FUZZ_ITERATIONS and SCRATCHNET_FUZZ_SEED override the count and seed for a dedicated run.
 /// </summary>
-internal static class FuzzLoop
+public static class FuzzLoop
 {
     public const string Source = "fuzz-input";
 

@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using ScratchNet.Core.Random;
 
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>Builds small synthetic IDX files so tests never need the real dataset.</summary>
-internal static class IdxFiles
+public static class IdxFiles
 {
     public static byte[] Build(int[] dimensions, byte[] data, byte type = 0x08) =>
         BuildHeader(type, dimensions).Concat(data).ToArray();

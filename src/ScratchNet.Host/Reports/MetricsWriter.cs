@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
+using ScratchNet.Training.Reports;
 
-namespace ScratchNet.Training.Reports;
+namespace ScratchNet.Host.Reports;
 
 /// <summary>
 /// At the end of training, scores the final network on the held-out split (validation or test) (per-class precision, recall, F1,

@@ -1,7 +1,7 @@
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>A fresh folder under the temp path, deleted with everything in it on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {

@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>
 /// Runs a fuzz loop on its own thread so a hang is seen instead of stalling the test run: the loop calls
 /// <c>watch(input)</c> before reading each input, and an input read for over <see cref="PerInputLimit"/> fails the
 /// test with the input in base64. SCRATCHNET_FUZZ_ITERATIONS and SCRATCHNET_FUZZ_SEED set a dedicated run.
 /// </summary>
-internal static class FuzzWatchdog
+public static class FuzzWatchdog
 {
     public static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(5);
 

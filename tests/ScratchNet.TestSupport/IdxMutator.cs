@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using ScratchNet.Core.Random;
 
-namespace ScratchNet.Data.Tests.Support;
+namespace ScratchNet.TestSupport;
 
 /// <summary>Derives damaged inputs from a valid one: bit flips, byte overwrites, truncations, insertions, chunk drops and forged headers.</summary>
-internal static class IdxMutator
+public static class IdxMutator
 {
     private static readonly byte[] Interesting = [0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x0D, 0x1F, 0x7F, 0x80, 0x8B, 0xFE, 0xFF];
 
