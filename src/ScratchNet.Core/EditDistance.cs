@@ -1,6 +1,9 @@
-namespace ScratchNet.Host.Settings;
+namespace ScratchNet.Core;
 
-/// <summary>Levenshtein distance, ignoring case: how many single-character edits turn one key into another.</summary>
+/// <summary>
+/// Levenshtein distance, ignoring case: how many single-character edits turn one word into another. Behind every "did you
+/// mean" of the project: layer kinds in Model:Layers, configuration keys and Serilog settings in the host.
+/// </summary>
 public static class EditDistance
 {
     public static int Between(string a, string b)
