@@ -8,6 +8,7 @@ using ScratchNet.Training.Reports;
 
 using ScratchNet.Host.Runs;
 using ScratchNet.Data.Splits;
+using ScratchNet.Core.Layers;
 
 namespace ScratchNet.Host.Reports;
 
@@ -46,7 +47,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
         }
         Write("misclassified.png", () =>
         {
-            int side = SquareImage.Side(heldOut.FeatureCount);
+            int side = Shape.SquareSide(heldOut.FeatureCount);
             if (side == 0)
             {
                 throw new InvalidOperationException($"the rows have {heldOut.FeatureCount} features, which is not a square image");
