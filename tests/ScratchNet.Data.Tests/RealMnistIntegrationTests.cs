@@ -15,7 +15,7 @@ namespace ScratchNet.Data.Tests;
 public sealed class RealMnistIntegrationTests
 {
     [Test]
-    public async Task Real_mnist_loads_as_56000_train_and_14000_validation_rows_with_plausible_labels()
+    public async Task RealMnistLoadsAs56000TrainAnd14000ValidationRowsWithPlausibleLabels()
     {
         var options = new DataOptions { CacheDirectory = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_CACHE"), Mirrors = [], DownloadTimeoutSeconds = 300 };
         using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);

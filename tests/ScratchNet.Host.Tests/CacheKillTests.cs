@@ -20,7 +20,7 @@ public sealed class CacheKillTests
     private const int Kills = 20;
 
     [Test]
-    public async Task The_cache_always_loads_after_kill_9_at_random_moments_during_its_writes()
+    public async Task TheCacheAlwaysLoadsAfterKill9AtRandomMomentsDuringItsWrites()
     {
         IReadOnlyDictionary<string, string> real = await RealMnist.EnsureAsync();
         using var dir = new TempDirectory();

@@ -17,7 +17,7 @@ public sealed partial class ReadmeLayoutTests
         Directory.GetDirectories(Path.Combine(Root, "src")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
 
     [TestCaseSource(nameof(Projects))]
-    public void Every_path_a_project_README_lists_exists(string project)
+    public void EveryPathAProjectREADMEListsExists(string project)
     {
         string folder = Path.Combine(Root, "src", project);
         string readme = Path.Combine(folder, "README.md");
@@ -36,7 +36,7 @@ public sealed partial class ReadmeLayoutTests
     }
 
     [TestCaseSource(nameof(Projects))]
-    public void Every_folder_of_a_project_is_named_in_its_README(string project)
+    public void EveryFolderOfAProjectIsNamedInItsREADME(string project)
     {
         string folder = Path.Combine(Root, "src", project);
         string text = File.ReadAllText(Path.Combine(folder, "README.md"));
@@ -47,7 +47,7 @@ public sealed partial class ReadmeLayoutTests
     }
 
     [Test]
-    public void The_root_README_layout_table_names_existing_paths_and_every_project_and_top_level_folder()
+    public void TheRootREADMELayoutTableNamesExistingPathsAndEveryProjectAndTopLevelFolder()
     {
         string[] lines = File.ReadAllLines(Path.Combine(Root, "README.md"));
         int start = Array.FindIndex(lines, l => l.TrimEnd() == "## Layout");

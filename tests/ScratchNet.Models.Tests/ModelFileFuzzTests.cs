@@ -43,7 +43,7 @@ public sealed class ModelFileFuzzTests
     private static readonly byte[][] SafetensorsSeeds = [.. Models.Select(m => Write(m, SafetensorsModel.Write))];
 
     [Test]
-    public void Mutated_native_models_raise_only_ModelFileException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedNativeModelsRaiseOnlyModelFileExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         FuzzStats stats = FuzzLoop.Run<ModelFileException>(
             DefaultIterations,
@@ -55,7 +55,7 @@ public sealed class ModelFileFuzzTests
     }
 
     [Test]
-    public void Mutated_safetensors_models_raise_only_ModelFileException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedSafetensorsModelsRaiseOnlyModelFileExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         FuzzStats stats = FuzzLoop.Run<ModelFileException>(
             DefaultIterations,

@@ -45,7 +45,7 @@ public sealed class DatasetCacheDiskFullTests
     }
 
     [Test]
-    public async Task A_save_that_runs_out_of_space_leaves_the_verified_files_intact_and_no_partial_file()
+    public async Task ASaveThatRunsOutOfSpaceLeavesTheVerifiedFilesIntactAndNoPartialFile()
     {
         string folder = _dir.Combine("cache");
         Directory.CreateDirectory(folder);
@@ -67,7 +67,7 @@ public sealed class DatasetCacheDiskFullTests
     }
 
     [Test]
-    public async Task After_space_is_freed_the_next_start_completes_the_cache()
+    public async Task AfterSpaceIsFreedTheNextStartCompletesTheCache()
     {
         string folder = _dir.Combine("cache");
         Assert.ThrowsAsync<DatasetUnavailableException>(() => new DatasetCache(folder, [DiskFullSource().Object], NullLogger<DatasetCache>.Instance).EnsureAsync(Manifest));
