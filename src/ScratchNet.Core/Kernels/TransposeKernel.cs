@@ -8,7 +8,8 @@ namespace ScratchNet.Core.Kernels;
 /// <summary>
 /// The transpose behind <see cref="MatMul.Transpose"/>: 16 × 16 blocks transposed in registers (AVX-512),
 /// the edges element by element. Packing a 128 × 64 weight this way costs well under a microsecond, against
-/// several for the element loop, which is what makes packing wᵀ for the input gradient pay (see <see cref="MatMul.NarrowOutputs"/>).
+/// several for the element loop. The direct tiles run the input gradient over wᵀ packed this way, and <see cref="Pack"/>
+/// transposes wᵀ panels for the blocked kernel with the same 16 × 16 blocks.
 /// <see cref="MatMulNaive.Transpose"/> is the reference.
 /// </summary>
 internal static class TransposeKernel
@@ -48,7 +49,7 @@ internal static class TransposeKernel
     // source: 16 rows of 16, `sourceStride` apart · destination: 16 rows of 16, `destinationStride` apart
     // Written out in locals so all 16 rows stay in registers (AVX-512 has 32).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block16(ref float source, int sourceStride, ref float destination, int destinationStride)
+    internal static void Block16(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         // Rows 0 … 3: interleave 32-bit elements of row pairs, then 64-bit pairs (within 128-bit lanes).
         // Afterwards q0m lane L holds column 4L + m of these rows.

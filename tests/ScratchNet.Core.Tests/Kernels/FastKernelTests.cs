@@ -106,13 +106,16 @@ public class FastKernelTests
         Assert.That(dX.AsSpan(35).ToArray(), Is.All.EqualTo(42f));
     }
 
+    // Shapes on the direct tiles (the reference layers, odd and narrow ones) and on the packed blocks (op(B) over 512 KB).
     [TestCase(32, 784, 128)]
     [TestCase(32, 128, 64)]
     [TestCase(32, 64, 10)]
     [TestCase(13, 100, 79)]
     [TestCase(7, 33, 130)]
     [TestCase(1000, 64, 10)]
-    public void Parts_AreBitIdenticalToTheWholeCall(int n, int inF, int outF)
+    [TestCase(70, 300, 500)]
+    [TestCase(257, 1031, 130)]
+    public void TeamsOfAnySize_GiveBitIdenticalResultsToOneThread(int n, int inF, int outF)
     {
         float[] x = TestData.Uniform(n * inF, 44);
         float[] w = TestData.Uniform(inF * outF, 45);
@@ -125,48 +128,19 @@ public class FastKernelTests
         MatMul.BackwardWeights(x, dY, dW, n, inF, outF);
         MatMul.BackwardInput(dY, w, dX, n, inF, outF);
 
-        foreach (int parts in new[] { 2, 3, 4 })
+        foreach (int threads in new[] { 2, 3, 4 })
         {
-            var yParts = new float[y.Length];
-            var dWParts = new float[dW.Length];
-            var dXParts = new float[dX.Length];
-            for (int part = 0; part < parts; part++)
-            {
-                MatMul.ForwardPart(x, w, b, yParts, n, inF, outF, part, parts);
-                MatMul.BackwardWeightsPart(x, dY, dWParts, n, inF, outF, part, parts);
-                MatMul.BackwardInputPart(dY, w, dXParts, n, inF, outF, part, parts);
-            }
+            using var team = new ComputeTeam(threads);
+            var yTeam = new float[y.Length];
+            var dWTeam = new float[dW.Length];
+            var dXTeam = new float[dX.Length];
+            MatMul.Forward(x, w, b, yTeam, n, inF, outF, team);
+            MatMul.BackwardWeights(x, dY, dWTeam, n, inF, outF, team);
+            MatMul.BackwardInput(dY, w, dXTeam, n, inF, outF, team);
 
-            Assert.That(yParts, Is.EqualTo(y), $"y, {parts} parts");
-            Assert.That(dWParts, Is.EqualTo(dW), $"dW, {parts} parts");
-            Assert.That(dXParts, Is.EqualTo(dX), $"dX, {parts} parts");
-        }
-    }
-
-    [TestCase(1, 64, 10)]
-    [TestCase(33, 64, 10)]
-    [TestCase(130, 17, 3)]
-    [TestCase(64, 130, 15)]
-    public void NarrowBackwardInput_MatchesNaive_AndItsRowPartsAreBitIdenticalToTheWholeCall(int n, int inF, int outF)
-    {
-        float[] dY = TestData.Uniform(n * outF, 51);
-        float[] w = TestData.Uniform(inF * outF, 52);
-        var expected = new float[n * inF];
-        var dX = new float[n * inF];
-        var wT = new float[outF * inF];
-        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, wT, dX, n, inF, outF);
-        TestData.AssertClose(dX, expected, 1e-4, 1e-4, "dX");
-
-        foreach (int parts in new[] { 2, 3, 4 })
-        {
-            var dXParts = new float[dX.Length];
-            for (int part = 0; part < parts; part++)
-            {
-                MatMul.BackwardInputPackedPart(dY, wT, dXParts, n, inF, outF, part, parts);
-            }
-
-            Assert.That(dXParts, Is.EqualTo(dX), $"dX, {parts} parts");
+            Assert.That(yTeam, Is.EqualTo(y), $"y, {threads} threads");
+            Assert.That(dWTeam, Is.EqualTo(dW), $"dW, {threads} threads");
+            Assert.That(dXTeam, Is.EqualTo(dX), $"dX, {threads} threads");
         }
     }
 

@@ -29,7 +29,7 @@ public class GemmVectorTests
 
         GemmVector.Run(
             ref MemoryMarshal.GetArrayDataReference(x), inF, 1, ref MemoryMarshal.GetArrayDataReference(w),
-            ref MemoryMarshal.GetArrayDataReference(b), true, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 0, n, 0, outF);
+            ref MemoryMarshal.GetArrayDataReference(b), TileStart.Bias, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 0, n, 0, outF);
 
         Assert.That(actual, Is.EqualTo(expected));
     }
@@ -47,7 +47,7 @@ public class GemmVectorTests
         float unused = 0f;
         GemmVector.Run(
             ref MemoryMarshal.GetArrayDataReference(x), 1, inF, ref MemoryMarshal.GetArrayDataReference(dY),
-            ref unused, false, ref MemoryMarshal.GetArrayDataReference(actual), n, outF, 0, inF, 0, outF);
+            ref unused, TileStart.Zero, ref MemoryMarshal.GetArrayDataReference(actual), n, outF, 0, inF, 0, outF);
 
         Assert.That(actual, Is.EqualTo(expected));
     }
@@ -64,7 +64,7 @@ public class GemmVectorTests
 
         GemmVector.Run(
             ref MemoryMarshal.GetArrayDataReference(x), inF, 1, ref MemoryMarshal.GetArrayDataReference(w),
-            ref unused, false, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 2, 7, 5, 60);
+            ref unused, TileStart.Zero, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 2, 7, 5, 60);
 
         var expected = new float[n * outF];
         MatMulNaive.Forward(x, w, default, expected, n, inF, outF);

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Tests.Kernels;
 
@@ -61,7 +62,7 @@ public class MatMulTests
         var expected = new float[n * inF];
         float[] actual = TestData.Uniform(n * inF, 11);
         MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, new float[inF * outF], actual, n, inF, outF);
+        MatMul.BackwardInput(dY, w, actual, n, inF, outF);
         TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
     }
 
@@ -95,6 +96,112 @@ public class MatMulTests
         MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
         TestData.AssertClose(actual, expected, 1e-4, 1e-4, "c");
     }
+
+    // Random odd shapes up to 2048 along one axis for every layout, plain and accumulating: most are large enough
+    // for the packed blocks (op(B) over 512 KB), some cross several k blocks, and every one misses the tile edges.
+    private static IEnumerable<TestCaseData> LargeMultiplyCases()
+    {
+        var rng = new Xoshiro256(20260312);
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                foreach (bool accumulate in new[] { false, true })
+                {
+                    // A long k (several k blocks), a long n, and a tall m: each about 10 million multiply-adds at most.
+                    int[][] shapes =
+                    [
+                        [1 + rng.NextInt(40), 1025 + rng.NextInt(1023), 257 + rng.NextInt(200)],
+                        [1 + rng.NextInt(20), 300 + rng.NextInt(300), 1025 + rng.NextInt(1023)],
+                        [1025 + rng.NextInt(1023), 129 + rng.NextInt(300), 9 + rng.NextInt(30)],
+                    ];
+                    foreach (int[] s in shapes)
+                    {
+                        yield return new TestCaseData(s[0], s[1], s[2], transposeA, transposeB, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(LargeMultiplyCases))]
+    public void Multiply_MatchesNaive_OnLargeOddShapes_ForEveryLayout(int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    {
+        float[] a = TestData.Uniform(m * k, 23);
+        float[] b = TestData.Uniform(k * n, 24);
+        float[] expected = TestData.Uniform(m * n, 25);
+        float[] actual = (float[])expected.Clone();
+        MatMulNaive.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
+        MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+        TestData.AssertClose(actual, expected, 1e-4, 2e-4, "c");
+    }
+
+    // Direct tiles (small), packed blocks (op(B) over 512 KB), several k blocks (k > 256), edges in every direction.
+    [TestCase(5, 17, 65)]
+    [TestCase(32, 144, 196)]
+    [TestCase(16, 9, 784)]
+    [TestCase(37, 700, 300)]
+    [TestCase(9, 1300, 131)]
+    [TestCase(130, 520, 260)]
+    public void Multiply_IsTheFmaChainOverPInOrder_BitForBit_ForEveryLayout(int m, int k, int n)
+    {
+        float[] a = TestData.Uniform(m * k, 26);
+        float[] b = TestData.Uniform(k * n, 27);
+        float[] c = TestData.Uniform(m * n, 28);
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in Layouts())
+        {
+            float[] expected = (float[])c.Clone();
+            float[] actual = (float[])c.Clone();
+            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
+            MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
+        }
+    }
+
+    [TestCase(7, 33, 130)]
+    [TestCase(40, 600, 300)]
+    public void Forward_IsTheFmaChainFromTheBias_BitForBit(int n, int inF, int outF)
+    {
+        float[] x = TestData.Uniform(n * inF, 29);
+        float[] w = TestData.Uniform(inF * outF, 30);
+        float[] bias = TestData.Uniform(outF, 31);
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        FmaChain.Multiply(x, w, bias, expected, n, inF, outF, false, false, false);
+        MatMul.Forward(x, w, bias, actual, n, inF, outF);
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    [TestCase(3, 50, 40)]
+    [TestCase(70, 900, 300)]
+    public void Multiply_WithATeam_IsBitIdenticalToOneThread_ForEveryLayout(int m, int k, int n)
+    {
+        float[] a = TestData.Uniform(m * k, 32);
+        float[] b = TestData.Uniform(k * n, 33);
+        float[] c = TestData.Uniform(m * n, 34);
+        using var team = new ComputeTeam(3);
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in Layouts())
+        {
+            float[] expected = (float[])c.Clone();
+            float[] actual = (float[])c.Clone();
+            MatMul.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
+            MatMul.Multiply(a, b, actual, m, k, n, team, transposeA, transposeB, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
+        }
+    }
+
+    [Test]
+    public void Multiply_WithATeam_Throws_WhenDestinationTooShort()
+    {
+        using var team = new ComputeTeam(2);
+        Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[6], new float[6], new float[3], 2, 3, 2, team));
+    }
+
+    private static IEnumerable<(bool TransposeA, bool TransposeB, bool Accumulate)> Layouts() =>
+        from transposeA in new[] { false, true }
+        from transposeB in new[] { false, true }
+        from accumulate in new[] { false, true }
+        select (transposeA, transposeB, accumulate);
 
     [Test]
     public void Multiply_Accumulates_IntoWhatCHolds()
@@ -152,10 +259,6 @@ public class MatMulTests
     [Test]
     public void BackwardWeights_Throws_WhenDestinationTooShort() =>
         Assert.Throws<ArgumentException>(() => MatMul.BackwardWeights(new float[2 * 3], new float[2 * 4], new float[11], 2, 3, 4));
-
-    [Test]
-    public void BackwardInput_Throws_WhenScratchTooShort() =>
-        Assert.Throws<ArgumentException>(() => MatMul.BackwardInput(new float[2 * 4], new float[3 * 4], new float[11], new float[2 * 3], 2, 3, 4));
 
     [Test]
     public void Transpose_SwapsRowsAndColumns()

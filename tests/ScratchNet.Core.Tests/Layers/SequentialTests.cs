@@ -58,7 +58,7 @@ public class SequentialTests
     [TestCase(77)]
     public void ForwardAndBackward_AreBitIdentical_OnOneAndTwoThreads(int n)
     {
-        // The first layer is large enough (2·n·300·96 ≥ Dense.ParallelFlops) that Dense splits its products over the team.
+        // The first layer is large enough (2·n·300·96 ≥ MatMul.ParallelFlops) that its products are split over the team.
         int[] sizes = [300, 96, 70, 10];
         float[] x = TestData.Uniform(n * sizes[0], 50);
         float[] dLogits = TestData.Uniform(n * sizes[^1], 51);

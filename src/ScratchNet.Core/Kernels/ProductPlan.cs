@@ -1,0 +1,59 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace ScratchNet.Core.Kernels;
+
+/// <summary>
+/// How one product runs — the single place that decides it: which engine (the direct register tiles of
+/// <see cref="Gemm"/>, or the packed blocks of <see cref="GemmBlocked"/>), whether op(B) is transposed into
+/// scratch first, and into how many parts, split along which output axis, the threads share it.
+/// </summary>
+/// <remarks>
+/// None of these choices changes a result: every engine computes each element as the same fma chain over
+/// p = 0 … k − 1, and parts split rows or columns of C, never k.
+/// </remarks>
+internal readonly record struct ProductPlan(bool Blocked, bool TransposeBFirst, int Parts, bool SplitColumns, int M, int N)
+{
+    /// <summary>
+    /// Above this many floats in B (k·n; 512 KB, half of L2) the direct tiles, which stream all of B once per
+    /// 4 or 8 rows of C, fall out of L2 and the packed blocks win (256 × 2048 × 2048: 25 against 95 GFLOP/s).
+    /// At or below it packing costs more than it saves (the reference layers, 784 × 128 = 100,352 floats, run
+    /// the direct tiles at the FMA peak).
+    /// </summary>
+    public const long DirectMaxB = 128 * 1024;
+
+    /// <summary>
+    /// Products below this many floating-point operations (2·m·k·n) run on one thread: handing a part to
+    /// another thread and moving its data between cores costs more than the part saves.
+    /// </summary>
+    public const long ParallelFlops = 1L << 20;
+
+    public static ProductPlan For(int m, int k, int n, bool transposeB, int threads)
+    {
+        bool blocked = (long)k * n > DirectMaxB && m > 0 && (Vector512.IsHardwareAccelerated || Vector.IsHardwareAccelerated);
+        int parts = threads > 1 && 2L * m * k * n >= ParallelFlops ? threads : 1;
+
+        // Blocked: each part packs the operand it does not split, so split the axis whose other operand is smaller
+        // (columns: A is packed by every part; rows: B is). Direct: whole 64-column tiles when there are enough.
+        bool splitColumns = blocked ? (long)m * k <= (long)k * n : n >= 64 * parts;
+        return new ProductPlan(blocked, transposeB && !blocked, parts, splitColumns, m, n);
+    }
+
+    /// <summary>Rows [RowStart, RowEnd) × columns [ColumnStart, ColumnEnd) of C that part <paramref name="part"/> computes.</summary>
+    public (int RowStart, int RowEnd, int ColumnStart, int ColumnEnd) Range(int part)
+    {
+        if (Parts == 1)
+        {
+            return (0, M, 0, N);
+        }
+
+        if (SplitColumns)
+        {
+            (int start, int end) = Partition.Range(N, part, Parts, Blocked ? GemmBlocked.NR : 64);
+            return (0, M, start, end);
+        }
+
+        (int rowStart, int rowEnd) = Partition.Range(M, part, Parts, Blocked ? GemmBlocked.MR : 8);
+        return (rowStart, rowEnd, 0, N);
+    }
+}
