@@ -7,7 +7,7 @@ using ScratchNet.Training.Options;
 namespace ScratchNet.Training;
 
 /// <summary>
-/// Builds the configured MLP, seeded from Training:Seed, its products split over Training:Threads threads,
+/// Builds the configured MLP, seeded from Training:Seed, its products split over Training:Threads threads (auto: one per core),
 /// with the weights of Model:InitFrom when it is set.
 /// </summary>
 public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory, IDisposable
@@ -19,7 +19,7 @@ public sealed class MlpFactory(IOptions<ModelOptions> model, IOptions<TrainingOp
     {
         ModelOptions m = model.Value;
         int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-        int threads = training.Value.Threads;
+        int threads = training.Value.TryParseThreads(out string? threadsError) ?? throw new TrainingSetupException(threadsError!);
         ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
         Sequential network = Sequential.Mlp(sizes, m.Activation, m.Initializer, (ulong)training.Value.Seed, capacity, m.Dropout, team);
         if (!string.IsNullOrWhiteSpace(m.InitFrom))

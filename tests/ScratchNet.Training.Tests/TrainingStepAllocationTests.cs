@@ -16,13 +16,17 @@ public class TrainingStepAllocationTests
     private const int Features = 784;
     private const int Classes = 10;
 
-    [TestCase(32, 1)]
-    [TestCase(128, 1)]
-    [TestCase(32, 2)]
-    public void ATrainingStep_AllocatesNothing_OnceWarm(int batch, int threads)
+    // The reference network, and a wider one whose first two layers run on the packed blocks (W over 512 KB), their
+    // products split over the second thread.
+    [TestCase(32, 1, 128)]
+    [TestCase(128, 1, 128)]
+    [TestCase(32, 2, 128)]
+    [TestCase(64, 1, 600)]
+    [TestCase(64, 2, 600)]
+    public void ATrainingStep_AllocatesNothing_OnceWarm(int batch, int threads, int hidden)
     {
         using var team = threads > 1 ? new ComputeTeam(threads) : null;
-        var step = new TrainingStep(Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team), new Sgd(0.003f, momentum: 0.9f), batch);
+        var step = new TrainingStep(Sequential.Mlp([Features, hidden, hidden / 2, Classes], "relu", "he_normal", 42, batch, team), new Sgd(0.003f, momentum: 0.9f), batch);
         var rng = new Xoshiro256(5);
         int rows = 4 * batch;
         var pixels = new byte[rows * Features];

@@ -13,8 +13,8 @@ namespace ScratchNet.Core.Kernels;
 /// are the same bits for every layout, thread count and instruction set (AVX-512, AVX2, NEON, scalar).
 /// </para>
 /// <para>
-/// Threads: the overloads that take a <see cref="ComputeTeam"/> split C's rows or columns (never k) over its threads
-/// when the product is large enough to pay (<see cref="ParallelFlops"/>); null runs on the calling thread.
+/// Threads: the overloads that take a <see cref="ComputeTeam"/> split C's rows or columns (never k) over up to its
+/// threads, as far as the product is large enough to pay (<see cref="ParallelFlops"/> per part); null runs on the calling thread.
 /// They take <see cref="ReadOnlyMemory{T}"/> and <see cref="Memory{T}"/> (arrays convert implicitly), because a span
 /// cannot be handed to another thread; the call returns when every part is done, and the caller must not touch
 /// the output, nor change the inputs, before then. One team runs one call at a time.
@@ -26,7 +26,10 @@ namespace ScratchNet.Core.Kernels;
 /// </remarks>
 public static class MatMul
 {
-    /// <summary>Products of fewer floating-point operations (2·m·k·n) than this run on the calling thread even when given a team.</summary>
+    /// <summary>
+    /// The least work, in floating-point operations (2·m·k·n), one thread's part of a product gets: a product is split
+    /// into at most flops / ParallelFlops parts, so those below twice this run on the calling thread even when given a team.
+    /// </summary>
     public const long ParallelFlops = ProductPlan.ParallelFlops;
 
     // x: (n, in) row-major · w: (in, out) · b: (out) or empty · y: (n, out), overwritten

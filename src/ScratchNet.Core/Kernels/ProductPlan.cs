@@ -23,15 +23,16 @@ internal readonly record struct ProductPlan(bool Blocked, bool TransposeBFirst, 
     public const long DirectMaxB = 128 * 1024;
 
     /// <summary>
-    /// Products below this many floating-point operations (2·m·k·n) run on one thread: handing a part to
-    /// another thread and moving its data between cores costs more than the part saves.
+    /// The least work, in floating-point operations (2·m·k·n), a part gets: a product is split into at most
+    /// flops / ParallelFlops parts (so smaller ones run on one thread), because handing a part to another thread
+    /// and moving its data between the cores costs more than a smaller part saves.
     /// </summary>
-    public const long ParallelFlops = 1L << 20;
+    public const long ParallelFlops = 1L << 22;
 
     public static ProductPlan For(int m, int k, int n, bool transposeB, int threads)
     {
         bool blocked = (long)k * n > DirectMaxB && m > 0 && (Vector512.IsHardwareAccelerated || Vector.IsHardwareAccelerated);
-        int parts = threads > 1 && 2L * m * k * n >= ParallelFlops ? threads : 1;
+        int parts = (int)Math.Clamp(2L * m * k * n / ParallelFlops, 1, Math.Max(threads, 1));
 
         // Blocked: each part packs the operand it does not split, so split the axis whose other operand is smaller
         // (columns: A is packed by every part; rows: B is). Direct: whole 64-column tiles when there are enough.

@@ -15,7 +15,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         RequirePositive(errors, "Training:Epochs", options.Epochs);
         RequirePositive(errors, "Training:BatchSize", options.BatchSize);
         RequirePositive(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize);
-        RequirePositive(errors, "Training:Threads", options.Threads);
+        if (options.TryParseThreads(out string? threadsError) is null)
+        {
+            errors.Add(threadsError!);
+        }
+
         return Result(errors);
     }
 

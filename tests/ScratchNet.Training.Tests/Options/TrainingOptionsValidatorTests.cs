@@ -25,8 +25,27 @@ public class TrainingOptionsValidatorTests
     [TestCase(-2)]
     public void Validate_RejectsFewerThanOneThread(int threads)
     {
-        var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
+        var result = _validator.Validate(null, new TrainingOptions { Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be at least 1, got {threads}" }));
+    }
+
+    [TestCase("many")]
+    [TestCase("2.5")]
+    [TestCase("")]
+    public void Validate_RejectsThreadsThatAreNeitherAutoNorAWholeNumber(string threads)
+    {
+        var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' or a whole number of at least 1, got '{threads}'" }));
+    }
+
+    [TestCase("auto")]
+    [TestCase("AUTO")]
+    [TestCase(" 3 ")]
+    public void Threads_AcceptsAutoAndWholeNumbers(string threads)
+    {
+        var options = new TrainingOptions { Threads = threads };
+        Assert.That(_validator.Validate(null, options).Succeeded, Is.True);
+        Assert.That(options.TryParseThreads(out _), Is.EqualTo(threads.Trim() == "3" ? 3 : Environment.ProcessorCount));
     }
 
     [TestCase(0f)]
