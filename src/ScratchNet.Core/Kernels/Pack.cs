@@ -35,6 +35,23 @@ internal static class Pack
                     Vector256.LoadUnsafe(ref Unsafe.Add(ref origin, p * columnStride)).StoreUnsafe(ref Unsafe.Add(ref panel, p * MR));
                 }
             }
+            else if (panelRows == MR && columnStride == 1 && Avx.IsSupported)
+            {
+                // Row-major A (x in the forward pass): 8 × 8 blocks transposed in registers, the last p one by one.
+                int blocks = kc / 8 * 8;
+                for (int p = 0; p < blocks; p += 8)
+                {
+                    TransposeKernel.Block8(ref Unsafe.Add(ref origin, p), (int)rowStride, ref Unsafe.Add(ref panel, p * MR), MR);
+                }
+
+                for (int p = blocks; p < kc; p++)
+                {
+                    for (int r = 0; r < MR; r++)
+                    {
+                        Unsafe.Add(ref panel, (p * MR) + r) = Unsafe.Add(ref origin, (r * rowStride) + p);
+                    }
+                }
+            }
             else
             {
                 for (int r = 0; r < MR; r++)
