@@ -101,8 +101,8 @@ public class GemmBlockedTests
 
     [TestCase(1, 1, 1, 2)]
     [TestCase(32, 784, 128, 2)]
-    [TestCase(256, 2048, 2048, 2)]
-    [TestCase(2048, 256, 2048, 3)]
+    [TestCase(256, 2048, 1000, 2)]
+    [TestCase(1500, 256, 700, 3)]
     [TestCase(100, 300, 33, 4)]
     public void Plan_PartsCoverEveryElementOfCOnce(int m, int k, int n, int threads)
     {
