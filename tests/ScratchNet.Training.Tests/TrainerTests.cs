@@ -75,11 +75,11 @@ public class TrainerTests
     [Test]
     public async Task Train_GivesIdenticalHistory_OnOneAndTwoThreads()
     {
-        // 300 features into 1,024 hidden units: the first layer's products run on the packed blocks and, at batch 16
-        // (2·16·300·1024 ≥ 2·MatMul.ParallelFlops), are large enough to be split over two threads.
+        // 300 features into 2,048 hidden units: the first layer's products run on the packed blocks and, at batch 16
+        // (2·16·300·2048 ≥ 2·MatMul.ParallelFlops), are large enough to be split over two threads.
         Dataset data = SyntheticData.Blobs(trainRows: 160, validationRows: 64, features: 300);
-        TrainingResult one = await CreateTrainer(data, [], epochs: 2, layers: "300,1024,3", threads: 1).TrainAsync();
-        TrainingResult two = await CreateTrainer(data, [], epochs: 2, layers: "300,1024,3", threads: 2).TrainAsync();
+        TrainingResult one = await CreateTrainer(data, [], epochs: 2, layers: "300,2048,3", threads: 1).TrainAsync();
+        TrainingResult two = await CreateTrainer(data, [], epochs: 2, layers: "300,2048,3", threads: 2).TrainAsync();
         Assert.That(two.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)), Is.EqualTo(one.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy))));
         Assert.That(two.FinalValidation.Loss, Is.EqualTo(one.FinalValidation.Loss));
     }

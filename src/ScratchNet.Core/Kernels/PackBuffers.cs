@@ -4,8 +4,9 @@ namespace ScratchNet.Core.Kernels;
 
 /// <summary>
 /// One thread's scratch for products: the packed panels of A and B that <see cref="GemmBlocked"/> works in, and
-/// op(B) transposed for the direct tiles. Each is allocated the first time this thread needs it, at its largest
-/// (fixed) size, and reused by every product after that, so products allocate nothing once warm.
+/// op(B) transposed for the direct tiles. The panels are allocated the first time this thread needs them, at their
+/// fixed size; the transpose grows to the largest op(B) it has held (at most <see cref="ProductPlan.DirectMaxB"/>).
+/// All are reused by every product after that, so products allocate nothing once warm.
 /// </summary>
 /// <remarks>
 /// The arrays live on the pinned object heap, so the offset that puts their data on a 64-byte boundary stays
@@ -59,7 +60,11 @@ internal sealed class PackBuffers
     public Memory<float> TransposedB(int length)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, ProductPlan.DirectMaxB);
-        _transposedB ??= new float[ProductPlan.DirectMaxB];
+        if (_transposedB is null || _transposedB.Length < length)
+        {
+            _transposedB = new float[length];
+        }
+
         return _transposedB.AsMemory(0, length);
     }
 

@@ -15,12 +15,13 @@ namespace ScratchNet.Core.Kernels;
 internal readonly record struct ProductPlan(bool Blocked, bool TransposeBFirst, int Parts, bool SplitColumns, int M, int N)
 {
     /// <summary>
-    /// Above this many floats in B (k·n; 512 KB, half of L2) the direct tiles, which stream all of B once per
-    /// 4 or 8 rows of C, fall out of L2 and the packed blocks win (256 × 2048 × 2048: 25 against 95 GFLOP/s).
-    /// At or below it packing costs more than it saves (the reference layers, 784 × 128 = 100,352 floats, run
-    /// the direct tiles at the FMA peak).
+    /// Above this many floats in op(B) (k·n; 2 MB, twice L2) the direct tiles, which stream all of B once per 8 rows
+    /// of C, fall out of the caches and the packed blocks win: best of 7 runs on this VM, direct against blocked,
+    /// 256 × 784 × 1024: 32 against 57 GFLOP/s, 128 × 1024 × 1024: 38 against 102, 256 × 2048 × 2048: 8 against 52.
+    /// Up to it packing costs more than it saves (128 × 784 × 512: 112 against 107; 512 × 512 × 512: 109 against
+    /// 105; the reference layers 5–20 % more).
     /// </summary>
-    public const long DirectMaxB = 128 * 1024;
+    public const long DirectMaxB = 512 * 1024;
 
     /// <summary>
     /// The least work, in floating-point operations (2·m·k·n), a part gets: a product is split into at most
