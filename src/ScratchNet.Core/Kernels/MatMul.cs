@@ -24,6 +24,15 @@ namespace ScratchNet.Core.Kernels;
 /// so once warm no call allocates.
 /// </para>
 /// </remarks>
+/// <example>
+/// A convolution lowered to products (im2col), cols: (C·R·S, P) the unfolded patches of one image, w: (K, C·R·S):
+/// <code>
+/// MatMul.Multiply(w, cols, y, K, C * R * S, P);                                         // y = w·cols
+/// MatMul.Multiply(dY, cols, dW, K, P, C * R * S, transposeB: true, accumulate: i > 0);  // dW += dY·colsᵀ, summed over images
+/// MatMul.Multiply(w, dY, dCols, C * R * S, K, P, transposeA: true);                     // dCols = wᵀ·dY
+/// MatMul.Multiply(w, cols, y, K, C * R * S, P, team);                                   // the same on a team (arrays or Memory)
+/// </code>
+/// </example>
 public static class MatMul
 {
     /// <summary>
