@@ -96,6 +96,20 @@ internal static class Gemm
                     Tile4x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, j);
                 }
             }
+            else
+            {
+                // The last 1–3 rows (all of a batch of 1: predict on one image) one at a time, 64 columns wide:
+                // a 4 × 16 tile would compute its missing rows anyway, 4× the work of 1 × 64.
+                for (int r = i; r < rowEnd; r++)
+                {
+                    for (int jr = columnStart; jr < tileEnd; jr += ColumnTile)
+                    {
+                        Tile1x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, r, jr);
+                    }
+                }
+
+                j = tileEnd;
+            }
 
             for (; j < columnEnd; j += VectorWidth)
             {
@@ -201,6 +215,53 @@ internal static class Gemm
         c31.StoreUnsafe(ref cRow, 16);
         c32.StoreUnsafe(ref cRow, 32);
         c33.StoreUnsafe(ref cRow, 48);
+    }
+
+    // 1 row × 64 columns: 4 accumulators, 4 B loads and 1 broadcast per step of p; the same chain per element as the other tiles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile1x64(
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
+        ref float cRef, int k, int n, int i, int j)
+    {
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Vector512<float> c0, c1, c2, c3;
+        if (start == TileStart.C)
+        {
+            c0 = Vector512.LoadUnsafe(ref cRow);
+            c1 = Vector512.LoadUnsafe(ref cRow, 16);
+            c2 = Vector512.LoadUnsafe(ref cRow, 32);
+            c3 = Vector512.LoadUnsafe(ref cRow, 48);
+        }
+        else if (start == TileStart.Bias)
+        {
+            c0 = Vector512.LoadUnsafe(ref biasRef, (nuint)j);
+            c1 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 16));
+            c2 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 32));
+            c3 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 48));
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = Vector512<float>.Zero;
+        }
+
+        ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
+        ref float bRow = ref Unsafe.Add(ref bRef, j);
+        nint aOffset = 0;
+        for (int p = 0; p < k; p++)
+        {
+            Vector512<float> x = Vector512.Create(Unsafe.Add(ref a0, aOffset));
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 32), c2);
+            c3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 48), c3);
+            aOffset += aColumnStride;
+            bRow = ref Unsafe.Add(ref bRow, n);
+        }
+
+        c0.StoreUnsafe(ref cRow);
+        c1.StoreUnsafe(ref cRow, 16);
+        c2.StoreUnsafe(ref cRow, 32);
+        c3.StoreUnsafe(ref cRow, 48);
     }
 
     // 8 rows × 32 columns: 16 accumulators, 2 B loads and 8 broadcasts per step of p. Same per-element
