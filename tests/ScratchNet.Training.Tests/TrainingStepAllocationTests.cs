@@ -16,7 +16,7 @@ public class TrainingStepAllocationTests
     private const int Features = 784;
     private const int Classes = 10;
 
-    // The reference network, and a wider one whose first layer runs on the packed blocks (W over 2 MB), its products
+    // The reference network, and a wider one whose first two layers run on the packed blocks (W over 512 KB), their products
     // split over the second thread.
     [TestCase(32, 1, 128)]
     [TestCase(128, 1, 128)]

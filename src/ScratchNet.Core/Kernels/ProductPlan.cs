@@ -15,13 +15,14 @@ namespace ScratchNet.Core.Kernels;
 internal readonly record struct ProductPlan(bool Blocked, bool TransposeBFirst, int Parts, bool SplitColumns, int M, int N)
 {
     /// <summary>
-    /// Above this many floats in op(B) (k·n; 2 MB, twice L2) the direct tiles, which stream all of B once per 8 rows
-    /// of C, fall out of the caches and the packed blocks win: best of 7 runs on this VM, direct against blocked,
-    /// 256 × 784 × 1024: 32 against 57 GFLOP/s, 128 × 1024 × 1024: 38 against 102, 256 × 2048 × 2048: 8 against 52.
-    /// Up to it packing costs more than it saves (128 × 784 × 512: 112 against 107; 512 × 512 × 512: 109 against
-    /// 105; the reference layers 5–20 % more).
+    /// Above this many floats in op(B) (k·n; 512 KB, half of L2) the packed blocks run: the direct tiles stream all
+    /// of B once per 8 rows of C, and once B lives in L3 they depend on it — on this shared VM, with other processes
+    /// in L3, 128 × 784 × 512 ran direct at 89 GFLOP/s against 95 blocked (thread CPU time, median of 9), 784 × 128 × 512
+    /// at 95 against 106, and from 1024 columns up the direct tiles collapse (256 × 784 × 1024: 62 against 101;
+    /// 256 × 2048 × 2048: 8 against 52 wall time). Within it packing costs more than it saves: the reference layers
+    /// (784 × 128 = 100,352 floats) run direct at 112–117, blocked at 93–105.
     /// </summary>
-    public const long DirectMaxB = 512 * 1024;
+    public const long DirectMaxB = 128 * 1024;
 
     /// <summary>
     /// The least work, in floating-point operations (2·m·k·n), a part gets: a product is split into at most

@@ -106,7 +106,7 @@ public class FastKernelTests
         Assert.That(dX.AsSpan(35).ToArray(), Is.All.EqualTo(42f));
     }
 
-    // Shapes on the direct tiles (the reference layers, odd and narrow ones) and on the packed blocks (op(B) over 2 MB).
+    // Shapes on the direct tiles (the reference layers, odd and narrow ones) and on the packed blocks (op(B) over 512 KB).
     [TestCase(32, 784, 128)]
     [TestCase(32, 128, 64)]
     [TestCase(32, 64, 10)]

@@ -98,7 +98,7 @@ public class MatMulTests
     }
 
     // Random odd shapes up to 2048 along one axis for every layout, plain and accumulating: most are large enough
-    // for the packed blocks (op(B) over 2 MB), some cross several k blocks, and every one misses the tile edges.
+    // for the packed blocks (op(B) over 512 KB), some cross several k blocks, and every one misses the tile edges.
     private static IEnumerable<TestCaseData> LargeMultiplyCases()
     {
         var rng = new Xoshiro256(20260312);
@@ -136,7 +136,7 @@ public class MatMulTests
         TestData.AssertClose(actual, expected, 1e-4, 2e-4, "c");
     }
 
-    // Direct tiles (op(B) up to 2 MB), packed blocks (over it), several k blocks (k > 256), edges in every direction.
+    // Direct tiles (op(B) up to 512 KB), packed blocks (over it), several k blocks (k > 256), edges in every direction.
     [TestCase(5, 17, 65)]
     [TestCase(32, 144, 196)]
     [TestCase(16, 9, 784)]
