@@ -56,12 +56,17 @@ internal static class GemmBlocked
     {
         Span<float> packedA = buffers.A;
         Span<float> packedB = buffers.B;
+
+        // k blocks of equal length (a multiple of 16, for the 16 × 16 transposes), so no block is a sliver:
+        // k = 784 runs 208 + 208 + 208 + 160, not 256 + 256 + 256 + 16, whose last block reloaded and stored C for 16 steps.
+        int kBlocks = (op.K + KC - 1) / KC;
+        int kStep = ((((op.K + kBlocks - 1) / kBlocks) + 15) / 16) * 16;
         for (int ic = rowStart; ic < rowEnd; ic += MC)
         {
             int mc = Math.Min(MC, rowEnd - ic);
-            for (int pc = 0; pc < op.K; pc += KC)
+            for (int pc = 0; pc < op.K; pc += kStep)
             {
-                int kc = Math.Min(KC, op.K - pc);
+                int kc = Math.Min(kStep, op.K - pc);
                 Pack.A(op, ic, mc, pc, kc, packedA);
                 TileStart start = pc > 0 ? TileStart.C : TileStarts.For(op);
                 for (int jc = columnStart; jc < columnEnd; jc += NC)
