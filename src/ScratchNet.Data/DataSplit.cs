@@ -167,6 +167,22 @@ public sealed class DataSplit
         }
     }
 
+    /// <summary>Row <paramref name="row"/>'s 8-bit pixels, (FeatureCount) bytes, where they were read; only for a pixel-backed split.</summary>
+    public ReadOnlySpan<byte> PixelRow(int row)
+    {
+        if (_pixels is not { } pixels)
+        {
+            throw new InvalidOperationException("this split holds float features, not 8-bit pixels");
+        }
+
+        if ((uint)row >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"row index must be 0 to {Count - 1}");
+        }
+
+        return pixels.Row(row);
+    }
+
     /// <summary>
     /// Starts loading the given rows (features and targets) into the cache without waiting for them; call it one
     /// batch ahead of <see cref="GatherFeatures"/>. Row indices out of range are ignored: this is only a hint.

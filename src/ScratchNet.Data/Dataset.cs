@@ -1,3 +1,5 @@
+using ScratchNet.Core.Layers;
+
 namespace ScratchNet.Data;
 
 /// <summary>A dataset split for training: the rows the model learns from and the rows it is judged on.</summary>
@@ -5,4 +7,24 @@ namespace ScratchNet.Data;
 /// <param name="Train">The training rows.</param>
 /// <param name="Validation">The held-out rows (the 20% hold-out, or the official test set).</param>
 /// <param name="ClassNames">One name per class, in label order.</param>
-public sealed record Dataset(string Name, DataSplit Train, DataSplit Validation, IReadOnlyList<string> ClassNames);
+/// <param name="ValidationIsTestSet">True when the held-out rows are the official test set (Data:Split=official), not a hold-out drawn from the training pool.</param>
+public sealed record Dataset(string Name, DataSplit Train, DataSplit Validation, IReadOnlyList<string> ClassNames, bool ValidationIsTestSet = false)
+{
+    private readonly Shape? _inputShape;
+
+    /// <summary>What reports call the held-out rows: "test" for the official test set, else "validation".</summary>
+    public string HeldOutName => ValidationIsTestSet ? "test" : "validation";
+
+    /// <summary>
+    /// One row's shape: (1, rows, columns) for images read from IDX files (1 × 28 × 28 for MNIST), whose pixels a row
+    /// holds row by row; a flat vector (features, 1, 1) when the rows are not known to be images.
+    /// </summary>
+    /// <exception cref="ArgumentException">On init: the shape does not hold the rows' feature count.</exception>
+    public Shape InputShape
+    {
+        get => _inputShape ?? Shape.Flat(Train.FeatureCount);
+        init => _inputShape = value.Size == Train.FeatureCount
+            ? value
+            : throw new ArgumentException($"an input shape of {value} holds {value.Size} values, but the rows have {Train.FeatureCount} features", nameof(InputShape));
+    }
+}

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
 
@@ -12,7 +13,8 @@ namespace ScratchNet.Data;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers the data layer: <see cref="DataOptions"/> bound from the <c>Data</c> section and validated at start-up,
+    /// Registers the data layer: <see cref="DataOptions"/> bound from the <c>Data</c> section and
+    /// <see cref="AugmentationOptions"/> from <c>Data:Augment</c>, both validated at start-up,
     /// the source chain, the cache and <see cref="IDatasetProvider"/>. Every registration is TryAdd, so an experiment
     /// can register its own provider or sources first.
     /// </summary>
@@ -39,6 +41,8 @@ public static class DependencyInjection
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
+        services.AddOptions<AugmentationOptions>().BindConfiguration(AugmentationOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AugmentationOptions>, AugmentationOptionsValidator>());
         services.TryAddSingleton(sp => DataSourceChain.FromOptions(
             sp.GetRequiredService<IOptions<DataOptions>>().Value,
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));

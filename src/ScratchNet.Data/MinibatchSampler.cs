@@ -1,27 +1,40 @@
 using ScratchNet.Core.Random;
+using ScratchNet.Data.Augmentation;
 
 namespace ScratchNet.Data;
 
 /// <summary>
 /// Cuts a split into seeded, shuffled minibatches and copies each one into caller-owned buffers,
-/// so a training step reads contiguous rows and allocates nothing.
+/// so a training step reads contiguous rows and allocates nothing. With an <see cref="ImageAugmenter"/>, each image is
+/// transformed as it is gathered (the transform keyed by the epoch and the row), in place of the plain conversion.
 /// </summary>
 public sealed class MinibatchSampler
 {
     private readonly DataSplit _split;
     private readonly int[] _order;
     private readonly Xoshiro256 _rng;
+    private readonly ImageAugmenter? _augmenter;
+    private int _epoch = 1;
 
     /// <param name="split">The rows to sample from.</param>
     /// <param name="batchSize">Rows per batch; the last batch of an epoch may be shorter.</param>
     /// <param name="rng">The generator the order is drawn from; its state is the sampler's state.</param>
     /// <param name="shuffle">False keeps the split's own order every epoch.</param>
-    public MinibatchSampler(DataSplit split, int batchSize, Xoshiro256 rng, bool shuffle = true)
+    /// <param name="augmenter">Transforms each image as it is gathered; null gathers the images as they are. Needs a pixel-backed split.</param>
+    public MinibatchSampler(DataSplit split, int batchSize, Xoshiro256 rng, bool shuffle = true, ImageAugmenter? augmenter = null)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (augmenter is not null && (!split.IsPixelBacked || augmenter.Shape.Size != split.FeatureCount))
+        {
+            throw new ArgumentException(
+                $"augmentation needs 8-bit images of {augmenter.Shape.Size} pixels ({augmenter.Shape}), but the split holds {(split.IsPixelBacked ? "pixel" : "float")} rows of {split.FeatureCount} features",
+                nameof(augmenter));
+        }
+
         _split = split;
+        _augmenter = augmenter;
         _rng = rng;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -39,8 +52,10 @@ public sealed class MinibatchSampler
     public ReadOnlySpan<int> Order => _order;
 
     /// <summary>Draws the order for a new epoch. Each epoch reshuffles the identity order, so the order depends only on the generator's state.</summary>
-    public void BeginEpoch()
+    /// <param name="epoch">The epoch's number, which keys the augmentation's draws (nothing else).</param>
+    public void BeginEpoch(int epoch = 1)
     {
+        _epoch = epoch;
         ResetOrder();
         if (Shuffle)
         {
@@ -66,7 +81,17 @@ public sealed class MinibatchSampler
         }
 
         ReadOnlySpan<int> order = _order.AsSpan(start, rows);
-        _split.GatherFeatures(order, x);
+        if (_augmenter is null)
+        {
+            _split.GatherFeatures(order, x);
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                _augmenter.Apply(_split.PixelRow(order[r]), _epoch, order[r], x.Slice(r * f, f));
+            }
+        }
 
         // The next batch's rows lie at random places in memory; ask for them now, so they arrive while this
         // batch trains (the gather took 18 µs of a 110 µs step waiting on cache misses without it).

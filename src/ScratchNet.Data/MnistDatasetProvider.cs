@@ -32,8 +32,9 @@ public sealed class MnistDatasetProvider : IDatasetProvider
     {
         var clock = Stopwatch.StartNew();
         DatasetDefinition definition = DatasetCatalog.Get(_options.Dataset);
-        IReadOnlyDictionary<string, string> paths = definition.Manifest is { } manifest
-            ? await _cache.EnsureAsync(manifest(_options), cancellationToken).ConfigureAwait(false)
+        DatasetManifest? manifest = definition.Manifest?.Invoke(_options);
+        IReadOnlyDictionary<string, string> paths = manifest is not null
+            ? await _cache.EnsureAsync(manifest, cancellationToken).ConfigureAwait(false)
             : IdxFolder.Locate(_options.Directory);
         long fetchedMs = clock.ElapsedMilliseconds;
 
@@ -42,11 +43,28 @@ public sealed class MnistDatasetProvider : IDatasetProvider
             ?? (_options.ClassNames is { } configured ? DataOptionsValidator.ParseClassNames(configured) : null);
         int classLimit = names?.Count ?? byte.MaxValue;
 
-        // The two large files parse in parallel; parsing is file reads and memcpy, so the pool thread is well spent.
-        Task<(IdxArray Images, IdxArray Labels)> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit), cancellationToken);
-        (IdxArray testImages, IdxArray testLabels) = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit);
-        (IdxArray trainImages, IdxArray trainLabels) = await train.ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
+        ParsedFiles files;
+        try
+        {
+            files = await ParseAsync(paths, classLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataFormatException) when (manifest is not null)
+        {
+            // A cached file that passed its verification stamp (same size and time) but does not parse may have rotted
+            // in place: hash every file in full; those that no longer match are set aside and fetched again, as for a
+            // hash mismatch. If all match, the data itself is bad and the parse error stands.
+            IReadOnlyList<string> rejected = await _cache.RejectDamagedAsync(manifest, cancellationToken).ConfigureAwait(false);
+            if (rejected.Count == 0)
+            {
+                throw;
+            }
+
+            _logger.LogWarning("Cached {Files} failed to parse and no longer match their SHA-256; fetching them again", string.Join(", ", rejected));
+            paths = await _cache.EnsureAsync(manifest, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, classLimit, cancellationToken).ConfigureAwait(false);
+        }
+
+        (IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels) = files;
         string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, testLabels);
 
         int featureCount = MnistLoader.FeatureCount(trainImages, paths[MnistFiles.TrainImages.Name]);
@@ -56,13 +74,26 @@ public sealed class MnistDatasetProvider : IDatasetProvider
                 $"{paths[MnistFiles.TestImages.Name]} has images of shape {string.Join(" x ", testImages.Dimensions[1..])}, but {paths[MnistFiles.TrainImages.Name]} has {string.Join(" x ", trainImages.Dimensions[1..])}.");
         }
 
-        Dataset dataset = string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
+        Dataset dataset = (string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
             ? Official(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount)
-            : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount);
+            : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount))
+            with { InputShape = new Core.Layers.Shape(1, trainImages.Dimensions[1], trainImages.Dimensions[2]) };
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
         return dataset;
+    }
+
+    private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels);
+
+    private static async Task<ParsedFiles> ParseAsync(IReadOnlyDictionary<string, string> paths, int classLimit, CancellationToken cancellationToken)
+    {
+        // The two large files parse in parallel; parsing is file reads and memcpy, so the pool thread is well spent.
+        Task<(IdxArray Images, IdxArray Labels)> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit), cancellationToken);
+        (IdxArray testImages, IdxArray testLabels) = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit);
+        (IdxArray trainImages, IdxArray trainLabels) = await train.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ParsedFiles(trainImages, trainLabels, testImages, testLabels);
     }
 
     /// <summary>"0", "1", … up to the largest label in either file (at least two classes).</summary>
@@ -89,7 +120,7 @@ public sealed class MnistDatasetProvider : IDatasetProvider
         // The files' own arrays back the splits: no copy of the pixels at all.
         DataSplit train = DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
         DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
-        return new Dataset(name, train, validation, classNames);
+        return new Dataset(name, train, validation, classNames, ValidationIsTestSet: true);
     }
 
     private Dataset Random(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)

@@ -26,6 +26,12 @@ public static class ExitCodes
     /// <summary>Training diverged: the loss became NaN or infinite (usually too high a learning rate). The best checkpoint is kept.</summary>
     public const int Diverged = 7;
 
+    /// <summary>
+    /// An output could not be written (disk full, no permission, a folder replaced by a file) after training had
+    /// started. What was already written is kept: the last checkpoint, and the model saved elsewhere if it could be.
+    /// </summary>
+    public const int OutputFailed = 8;
+
     /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

@@ -1,8 +1,12 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using ScratchNet.Dashboard.Server;
 using ScratchNet.Data;
+using ScratchNet.Files;
+using ScratchNet.Host.Settings;
+using ScratchNet.Host.Runs;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
@@ -25,6 +29,11 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         return exception switch
         {
             UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
+            RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
+            RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
+            ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
+            FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
+            InputFileException e => new(ExitCodes.InvalidConfiguration, $"{e.Message}.", false),
             ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
@@ -32,6 +41,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
+            DashboardUnavailableException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
             TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
             TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),

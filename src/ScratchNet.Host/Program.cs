@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Serilog;
 using ScratchNet.Host;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Settings;
 
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}").CreateBootstrapLogger();
@@ -19,7 +20,11 @@ try
     }
 
     CommandInfo command = CommandCatalog.Check(commandLine);
-    using IHost host = ScratchNetHost.CreateBuilder(commandLine).Build();
+    HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(commandLine);
+
+    // Before anything is built or written: a key nothing reads is a typo, and the run it would start is the wrong one.
+    ConfigurationCheck.ThrowIfInvalid(builder);
+    using IHost host = builder.Build();
 
     // Validate every options class here, before StartAsync, so all failures surface together as one
     // user error instead of being logged by the host as a start-up crash.

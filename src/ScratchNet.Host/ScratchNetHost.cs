@@ -4,7 +4,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
-using Serilog.Formatting.Compact;
+using System.Reflection;
+using ScratchNet.Files;
+using ScratchNet.Host.Settings;
+using ScratchNet.Host.Runs;
+using ScratchNet.Training.Options;
+using ScratchNet.Dashboard;
+using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Models;
@@ -29,6 +35,9 @@ public static class ScratchNetHost
             ? Directory.EnumerateFiles(RecipeDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray()
             : [];
 
+    /// <summary>The largest --config file read (the shipped appsettings.json is about 1 KB).</summary>
+    public const long MaxConfigurationFileBytes = 1 << 20;
+
     private static string RecipeDirectory => Path.Combine(AppContext.BaseDirectory, "config", "recipes");
 
     /// <param name="args">The whole command line, e.g. <c>train --Training:Epochs=5</c> (see <see cref="CommandLine"/>).</param>
@@ -48,9 +57,14 @@ public static class ScratchNetHost
         if (commandLine.Option("config") is { } configFile)
         {
             string path = Path.GetFullPath(configFile);
-            if (!File.Exists(path))
+            try
             {
-                throw new ConfigurationFileNotFoundException($"the configuration file {path} (from --config) does not exist; give the path of a JSON file such as config/appsettings.json");
+                // A device or a pipe given as the file would be read forever, or block; a real one is a few kilobytes.
+                InputFile.Check(path, MaxConfigurationFileBytes, "the configuration file (--config)");
+            }
+            catch (InputFileException e)
+            {
+                throw new ConfigurationFileNotFoundException($"{e.Message}; give the path of a JSON file such as config/appsettings.json");
             }
 
             builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
@@ -59,34 +73,82 @@ public static class ScratchNetHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
+        AddDashboardSwitch(builder.Configuration, commandLine);
 
-        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName));
-        string runDirectory = Path.Combine(
-            builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
-            DateTime.Now.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .WriteTo.File(new CompactJsonFormatter(), Path.Combine(runDirectory, "log.clef")));
+        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName)).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
+
+        // The run's log file exists only once train has claimed its folder; until then events wait in memory.
+        var runLog = new RunLog();
+        builder.Services.AddSingleton(runLog);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            try
+            {
+                logger.ReadFrom.Configuration(builder.Configuration);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or TargetInvocationException)
+            {
+                // What the key check cannot see (an argument value Serilog cannot convert) is still a configuration error.
+                throw new ConfigurationException([$"Serilog cannot use its configuration: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}"], e);
+            }
+
+            logger.ReadFrom.Services(services).Enrich.FromLogContext().WriteTo.Sink(runLog);
+        });
+
+        // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
+        builder.Services.AddSingleton(sp => SelectRunFolder(commandLine, sp.GetRequiredService<IOptions<RunOptions>>().Value, builder.Configuration));
+        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory = folder.CheckpointFolder(options.Directory) ?? string.Empty);
+        builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
+        builder.Services.AddSingleton<EffectiveConfiguration>();
+        builder.Services.AddSingleton<TrainingRun>();
 
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));
         builder.Services
             .AddScratchNetData(builder.Configuration)
             .AddScratchNetTraining(builder.Configuration)
-            .AddRunReports(runDirectory)
+            .AddRunReports()
             .AddSingleton(commandLine)
             .AddKeyedSingleton<ICommand, TrainCommand>("train")
             .AddKeyedSingleton<ICommand, EvaluateCommand>("evaluate")
             .AddKeyedSingleton<ICommand, PredictCommand>("predict")
             .AddKeyedSingleton<ICommand, ExportCommand>("export")
-            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose");
+            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose")
+            .AddKeyedSingleton<ICommand, ServeCommand>("serve")
+            .AddScratchNetDashboard(new DashboardSources(
+                commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
+                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
         configureServices?.Invoke(builder.Services);
         return builder;
+    }
+
+    private static RunFolder SelectRunFolder(CommandLine commandLine, RunOptions run, IConfiguration configuration)
+    {
+        // Only train resumes; other commands never claim (or create) the folder they are handed.
+        string? resume = commandLine.Command != CommandLine.DefaultCommand ? null
+            : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
+            : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
+        return RunCatalog.Select(run.Directory, resume, configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.Now);
+    }
+
+    /// <summary>
+    /// The dashboard serves <c>train</c> when asked (<c>--dashboard</c> or <c>Dashboard:Enabled</c>) and always serves
+    /// <c>serve</c>; any other command never listens, so <c>predict</c> beside a training run cannot collide with its port.
+    /// </summary>
+    private static void AddDashboardSwitch(ConfigurationManager configuration, CommandLine commandLine)
+    {
+        string key = $"{DashboardOptions.SectionName}:{nameof(DashboardOptions.Enabled)}";
+        bool enabled = commandLine.Command switch
+        {
+            ServeCommand.Name => true,
+            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || configuration.GetValue<bool>(key),
+            _ => false,
+        };
+        configuration.AddInMemoryCollection([new(key, enabled ? "true" : "false")]);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using ScratchNet.Models.Native;
 using ScratchNet.Models.Onnx;
 using ScratchNet.Models.Safetensors;
@@ -45,39 +46,19 @@ public static class ModelFile
         return NativeModelFormat.HasMagic(bytes) ? NativeModelFormat.Read(bytes, path).Tensors : ReadSafetensors(bytes, path).Tensors;
     }
 
-    /// <summary>Writes through a temporary file in the same folder and renames it, so a failure never leaves half a file.</summary>
+    /// <summary>Writes atomically (see <see cref="AtomicFile"/>), so a failure never leaves half a file.</summary>
+    /// <exception cref="FileWriteException">The file could not be written (disk full, no permission, a directory or device by that name).</exception>
     public static void Save(SavedModel model, string path, ModelFormat format)
     {
         ArgumentNullException.ThrowIfNull(model);
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.partial";
-        try
+        Action<Stream> write = format switch
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                switch (format)
-                {
-                    case ModelFormat.Native:
-                        NativeModelFormat.Write(model, stream);
-                        break;
-                    case ModelFormat.Safetensors:
-                        SafetensorsModel.Write(model, stream);
-                        break;
-                    case ModelFormat.Onnx:
-                        OnnxExporter.Write(model, stream);
-                        break;
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(format), format, "unknown model format");
-                }
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+            ModelFormat.Native => stream => NativeModelFormat.Write(model, stream),
+            ModelFormat.Safetensors => stream => SafetensorsModel.Write(model, stream),
+            ModelFormat.Onnx => stream => OnnxExporter.Write(model, stream),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown model format"),
+        };
+        AtomicFile.Write(path, write, flushToDisk: true);
     }
 
     private static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadSafetensors(byte[] bytes, string path)
@@ -96,22 +77,11 @@ public static class ModelFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                throw new ModelFileException($"The model file {Path.GetFullPath(path)} does not exist.");
-            }
-
-            if (info.Length > MaxFileBytes)
-            {
-                throw new ModelFileException($"The model file {path} is {info.Length} bytes, more than the {MaxFileBytes} a ScratchNet model can be.");
-            }
-
-            return File.ReadAllBytes(path);
+            return InputFile.ReadAllBytes(path, MaxFileBytes, "the model file");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (InputFileException e)
         {
-            throw new ModelFileException($"The model file {path} cannot be read: {e.Message}", e);
+            throw new ModelFileException($"{e.Message}; give a file written by 'train' or 'export'.", e);
         }
     }
 }

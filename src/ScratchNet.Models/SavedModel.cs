@@ -23,6 +23,12 @@ public sealed record SavedModel(
     /// <summary>The hidden activation's name, or null for a network with a single dense layer.</summary>
     public string? Activation => Layers.FirstOrDefault(l => l.Kind == LayerSpec.Activation)?.ActivationName;
 
+    /// <summary>
+    /// True for the layers model files hold so far: dense, activation and dropout (left out, the identity at inference).
+    /// Convolution, pooling, flatten and batch norm are not written yet.
+    /// </summary>
+    public static bool Holds(ILayer layer) => layer is Dense or ActivationLayer or Dropout;
+
     /// <summary>Copies the network's layers and weights (the copy does not change when training goes on).</summary>
     /// <remarks>Dropout layers are left out: at inference they are the identity.</remarks>
     /// <exception cref="ArgumentException">The network holds a layer other than Dense, ActivationLayer or Dropout.</exception>

@@ -37,7 +37,7 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckpointOptions>, ToolkitOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarlyStoppingOptions>, ToolkitOptionsValidator>());
 
-        services.TryAddSingleton<INetworkFactory, MlpFactory>();
+        services.TryAddSingleton<INetworkFactory, NetworkFactory>();
         services.TryAddSingleton<ConfigurationFingerprint>();
         services.TryAddSingleton<ILearningRateSchedule>(sp => new LearningRateSchedule(
             sp.GetRequiredService<IOptions<ScheduleOptions>>().Value, sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Epochs));

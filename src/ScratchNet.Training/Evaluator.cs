@@ -3,12 +3,16 @@ using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
 using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Reports;
 
 namespace ScratchNet.Training;
 
-/// <summary>Runs a network over a whole split in chunks and scores it: mean loss, accuracy, confusion matrix.</summary>
+/// <summary>Runs a network over a whole split in chunks and scores it: mean loss, accuracy, confusion matrix, and the worst mistakes.</summary>
 public sealed class Evaluator
 {
+    /// <summary>How many of the most confidently wrong rows a result keeps (as many as misclassified.png shows).</summary>
+    public const int MistakesKept = 25;
+
     private readonly float[] _probabilities;
 
     // One chunk of features as float32 for pixel-backed splits; sized on first use, then reused so a chunk allocates nothing.
@@ -32,6 +36,7 @@ public sealed class Evaluator
         int features = split.FeatureCount;
         int chunk = Math.Min(ChunkRows, network.Capacity);
         var confusion = new ConfusionMatrix(classes);
+        var mistakes = new WorstMistakes(MistakesKept);
         double lossSum = 0.0;
 
         // Evaluation mode: dropout is the identity. The caller's mode comes back afterwards.
@@ -50,11 +55,12 @@ public sealed class Evaluator
             float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
             lossSum += (double)loss * n;
             confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
+            mistakes.Add(probabilities, split.Labels.AsSpan(start, n), start, classes);
         }
 
         network.IsTraining = wasTraining;
 
         double meanLoss = split.Count == 0 ? 0.0 : lossSum / split.Count;
-        return new EvaluationResult(meanLoss, confusion.Accuracy, confusion);
+        return new EvaluationResult(meanLoss, confusion.Accuracy, confusion) { Mistakes = mistakes.Result() };
     }
 }

@@ -5,6 +5,8 @@ namespace ScratchNet.Training;
 /// <summary>Builds the network a run trains. Replace it through DI to train another architecture.</summary>
 public interface INetworkFactory
 {
+    /// <param name="input">One input row's shape, from the data (1 × 28 × 28 for MNIST).</param>
     /// <param name="capacity">The most rows one forward pass will carry (the larger of the batch and evaluation sizes).</param>
-    Sequential Create(int capacity);
+    /// <exception cref="TrainingSetupException">The configured network does not fit the input; the message names the layer and the shapes.</exception>
+    Sequential Create(Shape input, int capacity);
 }

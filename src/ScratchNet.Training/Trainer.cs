@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
@@ -22,11 +23,16 @@ public sealed class Trainer(
     IOptimizer optimizer,
     IEnumerable<ITrainingCallback> callbacks,
     IOptions<TrainingOptions> options,
-    ILearningRateSchedule? schedule = null) : ITrainer
+    ILearningRateSchedule? schedule = null,
+    IOptions<AugmentationOptions>? augmentation = null,
+    IOptions<ModelOptions>? model = null) : ITrainer
 {
     // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
     // so changing the network's size does not change the batch order.
     private const ulong ShuffleStream = 0x5EED_0F_BA7C4E5UL;
+
+    // Likewise for the augmentation's draws: turning augmentation on changes neither the initial weights nor the order.
+    private const ulong AugmentStream = 0xA116_0E27_5EED_0001UL;
 
     private readonly ITrainingCallback[] _callbacks = callbacks.ToArray();
 
@@ -39,17 +45,23 @@ public sealed class Trainer(
         TrainingOptions o = options.Value;
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit train = dataset.Train;
-        Sequential network = networkFactory.Create(Math.Max(o.BatchSize, o.EvaluationBatchSize));
+
+        // Buffers are never sized beyond what the data needs: a batch larger than the split is the split (same result).
+        int batchRows = Math.Min(o.BatchSize, train.Count);
+        int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
+        CheckMemory(o, batchRows, evaluationRows);
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
         CheckFits(network, train);
 
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
-        var sampler = new MinibatchSampler(train, o.BatchSize, shuffleRng, o.Shuffle);
-        var step = new TrainingStep(network, optimizer, o.BatchSize);
-        var evaluator = new Evaluator(o.EvaluationBatchSize, classes);
+        ImageAugmenter? augmenter = CreateAugmenter(augmentation?.Value, dataset, o.Seed);
+        var sampler = new MinibatchSampler(train, batchRows, shuffleRng, o.Shuffle, augmenter);
+        var step = new TrainingStep(network, optimizer, batchRows);
+        var evaluator = new Evaluator(evaluationRows, classes);
         float baseRate = optimizer.LearningRate;
 
-        var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount);
+        var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount) { Augmenter = augmenter };
         var position = new TrainingPosition(shuffleRng.GetState());
         ICheckpointParticipant[] participants = [.. _callbacks.OfType<ICheckpointParticipant>(), .. schedule is null ? Array.Empty<ICheckpointParticipant>() : [schedule]];
         context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants);
@@ -69,7 +81,7 @@ public sealed class Trainer(
             // The epoch's order is drawn from the generator as it stood when the epoch began, so a run
             // resumed mid-epoch draws the very same order.
             shuffleRng.SetState(position.ShuffleState);
-            sampler.BeginEpoch();
+            sampler.BeginEpoch(epoch);
             network.IsTraining = true;
             double lossSum = position.LossSum;
             long correctSum = position.CorrectSum;
@@ -107,6 +119,7 @@ public sealed class Trainer(
                 TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
                 LearningRate: optimizer.LearningRate);
             context.Record(metrics);
+            context.LastValidation = validation;
             schedule?.OnEpochEnd(metrics);
             position.BeginEpoch(epoch + 1, shuffleRng.GetState());
             Invoke(c => c.OnEpochEnd(context, metrics));
@@ -116,6 +129,30 @@ public sealed class Trainer(
         var result = new TrainingResult(context.History, final, network, dataset.ClassNames);
         Invoke(c => c.OnTrainEnd(context, result));
         return result;
+    }
+
+    /// <summary>Refuses, before allocating, activation buffers that do not fit in memory (naming the key to change).</summary>
+    private void CheckMemory(TrainingOptions o, int batchRows, int evaluationRows)
+    {
+        // The MLP shorthand's buffers are known from its sizes; a Model:Layers network is bounded by the row limits only.
+        if (model is null || model.Value.HasLayers() || model.Value.TryParseLayerSizes(out _) is not { } sizes)
+        {
+            return;
+        }
+
+        long budget = MemoryBudget.Available / 2;
+        long parameters = MemoryBudget.ParameterBytes(sizes);
+        foreach ((string key, int rows, int configured) in new[] { ("Training:BatchSize", batchRows, o.BatchSize), ("Training:EvaluationBatchSize", evaluationRows, o.EvaluationBatchSize) })
+        {
+            long needed = parameters + MemoryBudget.ActivationBytes(sizes, rows);
+            if (needed > budget)
+            {
+                long perRow = Math.Max(1, MemoryBudget.ActivationBytes(sizes, 1));
+                long limit = Math.Max(0, (budget - parameters) / perRow);
+                throw new TrainingSetupException(
+                    $"{key} {configured} needs about {MemoryBudget.Describe(needed)} with Model:LayerSizes {string.Join(',', sizes)}; this machine allows {MemoryBudget.Describe(budget)}, so the limit here is {key} ≤ {limit}");
+            }
+        }
     }
 
     internal static void CheckFits(Sequential network, DataSplit train)
@@ -128,13 +165,32 @@ public sealed class Trainer(
 
         if (network.OutputSize != train.ClassCount)
         {
-            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount}");
+            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount} (or end Model:Layers with \"dense {train.ClassCount}\")");
         }
 
         if (problems.Count > 0)
         {
             throw new TrainingSetupException(string.Join("; ", problems));
         }
+    }
+
+    /// <summary>The augmenter <c>Data:Augment</c> asks for, or null when it is off.</summary>
+    internal static ImageAugmenter? CreateAugmenter(AugmentationOptions? augmentation, Dataset dataset, int seed)
+    {
+        if (augmentation is not { Enabled: true })
+        {
+            return null;
+        }
+
+        DataSplit train = dataset.Train;
+        Shape shape = dataset.InputShape;
+        if (shape.IsFlat || !train.IsPixelBacked)
+        {
+            throw new TrainingSetupException(
+                $"{AugmentationOptions.SectionName}:Enabled transforms images, but the {dataset.Name} training rows are {(train.IsPixelBacked ? "pixel" : "float")} rows of shape {shape}, not 8-bit images; set {AugmentationOptions.SectionName}:Enabled=false for this dataset");
+        }
+
+        return new ImageAugmenter(augmentation, shape, unchecked((ulong)seed) ^ AugmentStream);
     }
 
     private void Invoke(Action<ITrainingCallback> call)

@@ -7,7 +7,7 @@ namespace ScratchNet.Training;
 
 /// <summary>
 /// Where the trainer's loop stands (epoch, next batch, loss and right predictions so far, the shuffle generator's state at the
-/// epoch's start) and how that position, the weights, the optimizer, dropout generators and every
+/// epoch's start) and how that position, the weights, batch norm's running statistics, the optimizer, dropout generators and every
 /// <see cref="ICheckpointParticipant"/> go into and come out of a <see cref="Checkpoint"/>.
 /// </summary>
 internal sealed class TrainingPosition(ulong[] shuffleState)
@@ -15,6 +15,7 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
     private const string ParameterPrefix = "param/";
     private const string OptimizerPrefix = "optimizer/";
     private const string RandomPrefix = "rng/";
+    private const string StatePrefix = "state/";
 
     public int Epoch { get; private set; } = 1;
 
@@ -53,6 +54,11 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
             checkpoint.Tensors[ParameterPrefix + p.Name] = (float[])p.Value.Clone();
         }
 
+        foreach (StateTensor tensor in network.State)
+        {
+            checkpoint.Tensors[StatePrefix + tensor.Name] = (float[])tensor.Value.Clone();
+        }
+
         foreach (IStochasticLayer layer in network.Layers.OfType<IStochasticLayer>())
         {
             checkpoint.Words[RandomPrefix + layer.Name] = layer.GetRandomState();
@@ -86,10 +92,20 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         {
             if (!checkpoint.Tensors.TryGetValue(ParameterPrefix + p.Name, out float[]? values) || values.Length != p.Length)
             {
-                throw new CheckpointException($"the checkpoint does not fit the network: parameter {p.Name} ({p.Rows}x{p.Columns}) is missing or has another size");
+                throw new CheckpointException($"the checkpoint does not fit the network: parameter {p.Name} ({string.Join("x", p.Dimensions)}) is missing or has another size");
             }
 
             values.CopyTo(p.Value, 0);
+        }
+
+        foreach (StateTensor tensor in network.State)
+        {
+            if (!checkpoint.Tensors.TryGetValue(StatePrefix + tensor.Name, out float[]? values) || values.Length != tensor.Length)
+            {
+                throw new CheckpointException($"the checkpoint does not fit the network: {tensor} is missing or has another size");
+            }
+
+            values.CopyTo(tensor.Value, 0);
         }
 
         foreach (IStochasticLayer layer in network.Layers.OfType<IStochasticLayer>())

@@ -80,6 +80,7 @@ public sealed class DatasetSelectionTests
         Assert.That(dataset.ClassNames, Is.EqualTo(new[] { "cat", "dog", "bird" }));
         Assert.That((dataset.Train.Count, dataset.Validation.Count, dataset.Train.FeatureCount, dataset.Train.ClassCount), Is.EqualTo((12, 4, 9, 3)));
         Assert.That(dataset.Train.Labels, Is.EqualTo(IdxFiles.Labels(12, seed: 2, classCount: 3)[8..]));
+        Assert.That(dataset.HeldOutName, Is.EqualTo("test"), "the official split holds out the test files");
     }
 
     [Test]
@@ -90,6 +91,7 @@ public sealed class DatasetSelectionTests
         Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync();
         Assert.That(dataset.ClassNames, Is.EqualTo(new[] { "0", "1", "2", "3" }));
         Assert.That(dataset.Train.Count + dataset.Validation.Count, Is.EqualTo(30));
+        Assert.That(dataset.HeldOutName, Is.EqualTo("validation"), "the random split holds out part of the pooled images");
     }
 
     [Test]

@@ -50,7 +50,8 @@ public sealed class CacheKillTests
                 File.Delete(Path.Combine(folder, file.Name));
             }
 
-            int partialsBefore = Directory.GetFiles(folder, "*.partial").Length;
+            // By name, not by count: each start deletes the temporaries that earlier kills left (their processes are gone).
+            HashSet<string> partialsBefore = Partials(folder);
             using (var child = Process.Start(HostProcess.StartInfo(args, dir.Path))!)
             {
                 _ = child.StandardOutput.ReadToEndAsync();
@@ -64,7 +65,7 @@ public sealed class CacheKillTests
                 {
                     // A moment while a file is being written (or just after): wait for a partial file, then a little more.
                     var waited = Stopwatch.StartNew();
-                    while (Directory.GetFiles(folder, "*.partial").Length <= partialsBefore && !child.HasExited && waited.Elapsed < fullRun * 2)
+                    while (!Partials(folder).Except(partialsBefore).Any() && !child.HasExited && waited.Elapsed < fullRun * 2)
                     {
                         Thread.Sleep(2);
                     }
@@ -76,7 +77,7 @@ public sealed class CacheKillTests
                 child.WaitForExit();
             }
 
-            if (Directory.GetFiles(folder, "*.partial").Length > partialsBefore)
+            if (Partials(folder).Except(partialsBefore).Any())
             {
                 midWrite++;
             }
@@ -91,7 +92,7 @@ public sealed class CacheKillTests
             }
         }
 
-        TestContext.Out.WriteLine($"{Kills} kills within {fullRun.TotalSeconds:F2} s runs; {midWrite} landed while a file was being written; {Directory.GetFiles(folder, "*.partial").Length} partial files left behind");
+        TestContext.Out.WriteLine($"{Kills} kills within {fullRun.TotalSeconds:F2} s runs; {midWrite} landed while a file was being written; {Directory.GetFiles(folder, "*.tmp").Length} partial files left behind");
         Assert.That(midWrite, Is.GreaterThan(0), "no kill landed during a write, so the loop tested nothing");
 
         // One undisturbed run completes the cache; then it must load from the verified files alone.
@@ -113,4 +114,6 @@ public sealed class CacheKillTests
         using FileStream stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+
+    private static HashSet<string> Partials(string folder) => [.. Directory.GetFiles(folder, "*.tmp")];
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training.Checkpoints;
 
@@ -29,7 +30,9 @@ public sealed class CheckpointKillTests
             "train", .. SyntheticIdx.Write(dir.Combine("idx")), $"--Training:Epochs={Epochs}", "--Checkpoints:EveryEpochs=1",
             "--Checkpoints:KeepLast=2", $"--Checkpoints:Directory={folder}", $"--Run:Directory={dir.Combine("runs")}",
         ];
-        var checkpoints = new CheckpointDirectory(folder, keepLast: 2);
+        // A Checkpoints:Directory outside the run folder gets a subfolder per run; once a checkpoint exists, every round
+        // resumes that run, so one subfolder holds them all.
+        var checkpoints = new RunCheckpoints(folder);
         var rng = new Xoshiro256(2026);
         int midWrite = 0;
         int resumed = 0;
@@ -48,8 +51,14 @@ public sealed class CheckpointKillTests
                 var waited = Stopwatch.StartNew();
                 if (kill % 2 == 0)
                 {
-                    // Any moment: start-up, loading, training, checkpointing, renaming or deleting old resume points.
-                    Thread.Sleep(TimeSpan.FromMilliseconds(300 + (rng.NextDouble() * 1200)));
+                    // Any moment of the run once it has claimed its folder (so a slow start on a busy machine does not
+                    // make every kill land before training): loading, training, checkpointing, renaming or pruning.
+                    while (!Claimed(dir.Combine("runs"), child.Id) && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+                    {
+                        Thread.Sleep(5);
+                    }
+
+                    Thread.Sleep(TimeSpan.FromMilliseconds(rng.NextDouble() * 1200));
                 }
                 else
                 {
@@ -72,7 +81,7 @@ public sealed class CheckpointKillTests
                 midWrite++;
             }
 
-            string[] files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.ckpt") : [];
+            string[] files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.ckpt", SearchOption.AllDirectories) : [];
             foreach (string file in files)
             {
                 Assert.DoesNotThrow(() => CheckpointFile.Load(file), $"after kill {kill + 1}, {Path.GetFileName(file)} does not load");
@@ -118,5 +127,21 @@ public sealed class CheckpointKillTests
         Assert.That(Temporaries(folder).Intersect(abandoned), Is.Empty, "temporaries of killed writers left after the next save");
     }
 
-    private static HashSet<string> Temporaries(string folder) => Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.tmp")] : [];
+    /// <summary>True once process <paramref name="pid"/> has claimed a run folder (its session is in a run.json).</summary>
+    private static bool Claimed(string runs, int pid) =>
+        Directory.Exists(runs) && Directory.GetDirectories(runs).Any(f => RunStatus.TryRead(f)?.Sessions.LastOrDefault()?.ProcessId == pid);
+
+    private static HashSet<string> Temporaries(string folder) => Directory.Exists(folder) ? [.. Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories)] : [];
+
+    /// <summary>The checkpoints of the run that has them, under a Checkpoints:Directory shared by per-run subfolders.</summary>
+    private sealed class RunCheckpoints(string folder)
+    {
+        private CheckpointDirectory? Directory => System.IO.Directory.Exists(folder)
+            ? System.IO.Directory.GetDirectories(folder).Select(d => new CheckpointDirectory(d, 2)).FirstOrDefault(d => d.Latest() is not null)
+            : null;
+
+        public string? Latest() => Directory?.Latest();
+
+        public IEnumerable<string> ResumePoints() => Directory?.ResumePoints() ?? [];
+    }
 }

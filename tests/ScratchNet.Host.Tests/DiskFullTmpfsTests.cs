@@ -6,9 +6,9 @@ using ScratchNet.Host.Tests.Support;
 namespace ScratchNet.Host.Tests;
 
 /// <summary>
-/// A really full filesystem: the cache sits on a 24 MB tmpfs that has room for the small MNIST files and a hand-placed
-/// train-images .gz, but not for the 47 MB file unpacked from it. Needs Linux and root (to mount), and real MNIST;
-/// run it by name: dotnet test tests/ScratchNet.Host.Tests -c Release --filter Name~Disk_full.
+/// Really full filesystems. The cache sits on a 24 MB tmpfs that has room for the small MNIST files and a hand-placed
+/// train-images .gz, but not for the 47 MB file unpacked from it (needs real MNIST); and a run folder on a 4 MB tmpfs
+/// fills up during training. Needs Linux and root (to mount); run them by name: dotnet test tests/ScratchNet.Host.Tests -c Release --filter Name~Disk_full.
 /// </summary>
 [Explicit("mounts a tmpfs: Linux and root only")]
 public sealed class DiskFullTmpfsTests
@@ -50,7 +50,39 @@ public sealed class DiskFullTmpfsTests
 
             Assert.That(File.ReadAllBytes(gz), Is.EqualTo(gzBytes));
             Assert.That(File.Exists(Path.Combine(folder, MnistFiles.TrainImages.Name)), Is.False);
-            Assert.That(Directory.GetFiles(folder, "*.partial"), Is.Empty, "the half-written file is removed, freeing the space");
+            Assert.That(Directory.GetFiles(folder, "*.tmp"), Is.Empty, "the half-written file is removed, freeing the space");
+        }
+        finally
+        {
+            Shell("umount", mount);
+        }
+    }
+
+    [Test]
+    public void Disk_full_during_training_stops_with_one_line_exit_8_and_the_last_resume_point_loads()
+    {
+        using var dir = new TempDirectory();
+        string mount = dir.Combine("tmpfs");
+        Directory.CreateDirectory(mount);
+        Shell("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount);
+        try
+        {
+            // 64-1500-10: a checkpoint is ~0.4 MB, so a few resume points, best.ckpt and the reports fill 4 MB within epochs.
+            string[] data = SyntheticIdx.Write(dir.Combine("idx"), hidden: 1500, trainRows: 200, testRows: 50);
+            HostResult result = HostProcess.Run(
+                ["train", .. data, "--Training:Epochs=1000", "--Checkpoints:KeepLast=20", "--Progress:Enabled=false", $"--Run:Directory={mount}"],
+                dir.Path,
+                TimeSpan.FromSeconds(120));
+
+            TestContext.Out.WriteLine(result.ToString());
+            Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+            string[] errors = [.. result.Lines.Where(l => l.Contains("Could not write", StringComparison.Ordinal))];
+            Assert.That(errors, Has.Length.EqualTo(1));
+            Assert.That(errors[0], Does.Contain("No space left on device").And.Contain("The last resume point is kept"));
+            Assert.That(result.Lines, Has.None.Match(@"^at \S+"));
+            string kept = System.Text.RegularExpressions.Regex.Match(errors[0], @"train --resume (\S+\.ckpt)").Groups[1].Value;
+            Assert.That(ScratchNet.Training.Checkpoints.CheckpointFile.Load(kept).Epoch, Is.GreaterThan(1));
+            Assert.That(Directory.GetFiles(mount, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the half-written checkpoint is removed, freeing its space");
         }
         finally
         {

@@ -36,7 +36,7 @@ public sealed class HostOptionsValidationTests
         using IHost host = TestHost.Build(
             [
                 "--Optimizer:LearningRate=-0.5", "--Training:BatchSize=0", "--Training:Epochs=0",
-                "--Optimizer:Name=adamw9", "--Model:Activation=swishy", "--Data:Dataset=cifar", $"--Run:Directory={_runs}",
+                "--Optimizer:Name=adamw9", "--Model:Activation=swishy", "--Data:Dataset=cifar", "--Data:Augment:MaxRotationDegrees=400", $"--Run:Directory={_runs}",
             ],
             SyntheticMnist.Create());
 
@@ -47,11 +47,12 @@ public sealed class HostOptionsValidationTests
         Assert.That(failure.IsBug, Is.False);
         Assert.That(failure.Message, Does.Not.Contain("\n"));
         Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got -0.5"));
-        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be at least 1, got 0"));
+        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be 1 to 1048576 rows, got 0"));
         Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
         Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd, adam, adamw, rmsprop"));
         Assert.That(failure.Message, Does.Contain("Model:Activation 'swishy' is unknown; valid: relu, leaky_relu, sigmoid, tanh"));
         Assert.That(failure.Message, Does.Contain("Data:Dataset must be one of mnist, fashion-mnist, idx, got 'cifar'"));
+        Assert.That(failure.Message, Does.Contain("Data:Augment:MaxRotationDegrees must be 0 to 180 degrees, got 400"));
     }
 
     [Test]

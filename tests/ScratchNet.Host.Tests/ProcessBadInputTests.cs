@@ -100,7 +100,7 @@ public sealed partial class ProcessBadInputTests
     [Test]
     public void An_unknown_option_is_exit_2_listing_the_valid_ones()
     {
-        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --config, --help");
+        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --dashboard, --config, --help");
     }
 
     [Test]
@@ -147,7 +147,7 @@ public sealed partial class ProcessBadInputTests
         AssertNoStackTrace(result);
         Assert.That(File.Exists(cached), Is.False, "an unverified file never stays under the name the loader reads");
         Assert.That(File.ReadAllBytes(cached + ".rejected-cache"), Is.EqualTo(corrupt), "set aside byte for byte, for inspection");
-        Assert.That(Directory.GetFiles(DatasetFolder, "*.partial"), Is.Empty);
+        Assert.That(Directory.GetFiles(DatasetFolder, "*.tmp"), Is.Empty);
     }
 
     [Test]

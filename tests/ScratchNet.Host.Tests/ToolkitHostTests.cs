@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Moq;
+using ScratchNet.Data.Augmentation;
+using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
+using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
 
 namespace ScratchNet.Host.Tests;
 
@@ -23,6 +29,16 @@ public class ToolkitHostTests
     }
 
     [Test]
+    public void TheMlpAugmentedRecipe_TurnsAugmentationOn_OnTheOfficialSplit_AndThePreviewIsRegistered()
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train", "--recipe", "mlp-augmented"]).Build();
+        Assert.That(host.Services.GetRequiredService<IOptions<AugmentationOptions>>().Value.Enabled, Is.True);
+        Assert.That(host.Services.GetRequiredService<IOptions<DataOptions>>().Value.Split, Is.EqualTo("official"));
+        Assert.That(host.Services.GetRequiredService<IOptions<ModelOptions>>().Value.LayerSizes, Is.EqualTo("784,128,64,10"));
+        Assert.That(host.Services.GetServices<ITrainingCallback>().OfType<AugmentationPreview>(), Is.Not.Empty);
+    }
+
+    [Test]
     public void Recipe_CanBeChosenByConfigurationKey()
     {
         using IHost host = ScratchNetHost.CreateBuilder(["--Recipe=fast"]).Build();
@@ -35,7 +51,7 @@ public class ToolkitHostTests
         var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
         Failure failure = Failure.From(ex!);
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, reference"));
+        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, mlp-augmented, reference"));
     }
 
     [Test]
@@ -57,16 +73,14 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void Resume_WithNoCheckpointInTheDirectory_SaysSo()
+    public void Resume_WithNoInterruptedRun_SaysSo()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
         try
         {
-            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
-            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
-                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
-                host.Services.GetRequiredService<ConfigurationFingerprint>()));
-            Assert.That(ex!.Message, Does.Contain("there is no checkpoint to resume in"));
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Run:Directory={dir}"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => host.Services.GetRequiredService<RunFolder>());
+            Assert.That(ex!.Message, Does.Contain("there is no interrupted run to resume in"));
             Assert.That(Failure.From(ex).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         }
         finally
@@ -76,17 +90,55 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void Resume_RefusesACheckpointWrittenUnderOtherSettings()
+    public void Resume_RefusesACheckpointWrittenUnderOtherSettings_NamingEachKeyWithBothValues()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
         try
         {
-            CheckpointFile.Save(Path.Combine(dir, "ckpt-e0002-b000000.ckpt"), new Checkpoint { ConfigurationHash = "other", ShuffleState = [1, 2, 3, 4] });
-            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", $"--Checkpoints:Directory={dir}"]).Build();
-            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Find(host.Services.GetRequiredService<CommandLine>(),
-                host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ScratchNet.Training.Options.CheckpointOptions>>().Value,
-                host.Services.GetRequiredService<ConfigurationFingerprint>()));
-            Assert.That(ex!.Message, Does.Contain("was written under other settings"));
+            string file = Path.Combine(dir, "ckpt-e0002-b000000.ckpt");
+            Checkpoint written;
+            using (IHost before = ScratchNetHost.CreateBuilder(["train", "--Training:Epochs=20", "--Optimizer:LearningRate=0.01"]).Build())
+            {
+                written = new Checkpoint { ShuffleState = [1, 2, 3, 4] };
+                foreach ((string key, string value) in before.Services.GetRequiredService<ConfigurationFingerprint>().Settings())
+                {
+                    written.Settings[key] = value;
+                }
+            }
+
+            CheckpointFile.Save(file, written);
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Threads=2"]).Build();
+            var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Load(host.Services.GetRequiredService<RunFolder>(), host.Services.GetRequiredService<ConfigurationFingerprint>()));
+
+            Assert.That(ex!.Message, Does.Contain("was written under other settings — Optimizer:LearningRate: 0.01 in the checkpoint, 0.003 now; Training:Epochs: 20 in the checkpoint, 100 now."));
+            Assert.That(ex.Message, Does.Not.Contain("Threads:"), "Training:Threads cannot change results, so it never blocks a resume");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Resume_AcceptsADifferentThreadCount()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
+        try
+        {
+            string file = Path.Combine(dir, "ckpt-e0002-b000000.ckpt");
+            var written = new Checkpoint { ShuffleState = [1, 2, 3, 4] };
+            using (IHost before = ScratchNetHost.CreateBuilder(["train", "--Training:Threads=1"]).Build())
+            {
+                foreach ((string key, string value) in before.Services.GetRequiredService<ConfigurationFingerprint>().Settings())
+                {
+                    written.Settings[key] = value;
+                }
+            }
+
+            CheckpointFile.Save(file, written);
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Threads=2"]).Build();
+
+            Assert.That(ResumePoint.Load(host.Services.GetRequiredService<RunFolder>(), host.Services.GetRequiredService<ConfigurationFingerprint>()), Is.Not.Null);
         }
         finally
         {
@@ -105,30 +157,82 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void ProgressBar_DrawsBatchesLossAndEta_ThenErasesItselfAfterTheLastBatch()
+    public void ProgressBar_DrawsBatchesLossSpeedAndRunEta_ThenErasesItselfAfterTheLastBatch()
     {
-        Assert.That(ProgressBar.Format(3, 20, 469, 938, 0.12345, TimeSpan.FromSeconds(64)),
-            Is.EqualTo("epoch 3/20 [###############...............] 469/938 loss 0.1235 ETA 1:04"));
+        Assert.That(ProgressBar.Format(3, 20, 469, 938, 0.12345, 184_999.6, TimeSpan.FromSeconds(64)),
+            Is.EqualTo("epoch 3/20 [###############...............] 469/938 loss 0.1235 185,000 samples/s run ETA 1:04"));
         var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: true);
-        var context = new TrainingContext(ScratchNet.Core.Layers.Sequential.Mlp([2, 2], "relu", "zeros", 1, 1), Mock.Of<IOptimizer>(),
-            new ScratchNet.Data.Dataset("d", null!, null!, []), epochs: 1, batchesPerEpoch: 3);
+        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromSeconds(1)));
+        TrainingContext context = Context(epochs: 1, batches: 3);
         bar.OnEpochBegin(context, 1);
         for (int b = 0; b < 3; b++)
         {
             bar.OnBatchEnd(context, 1, b, 0.5f);
         }
 
-        Assert.That(output.ToString(), Does.StartWith("\repoch 1/1 [##########....................] 1/3 loss 0.5000 ETA"));
+        Assert.That(output.ToString(), Does.StartWith("\repoch 1/1 [##########....................] 1/3 loss 0.5000 - samples/s run ETA --:--\r"));
         Assert.That(output.ToString(), Does.EndWith("\r\u001b[2K"));
+    }
+
+    [Test]
+    public void ProgressBar_EtaCoversEveryEpochLeft_AndSpeedIsRowsPerSecond()
+    {
+        // Every clock reading is one second after the last. Timing starts as the first batch ends (it carries the JIT warm-up).
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromSeconds(1)));
+        TrainingContext context = Context(epochs: 2, batches: 10);
+        bar.OnEpochBegin(context, 1);
+        bar.OnBatchEnd(context, 1, 0, 0.5f);
+        bar.OnBatchEnd(context, 1, 1, 0.5f);
+
+        // 1 timed batch in 1 s: 32 rows/s; 8 batches left in this epoch and 10 in the next: 18 s, not this epoch's 8.
+        Assert.That(output.ToString(), Does.EndWith(" 32 samples/s run ETA 0:18"));
+    }
+
+    [Test]
+    public void ProgressBar_EtaNeverReadsZero_WhileWorkIsLeft()
+    {
+        Assert.That(ProgressBar.FormatEta(TimeSpan.FromMilliseconds(1)), Is.EqualTo("0:01"));
+        Assert.That(ProgressBar.FormatEta(TimeSpan.Zero), Is.EqualTo("0:01"));
+        Assert.That(ProgressBar.FormatEta(TimeSpan.FromSeconds(59.2)), Is.EqualTo("1:00"));
+        Assert.That(ProgressBar.FormatEta(TimeSpan.FromSeconds(3725)), Is.EqualTo("1:02:05"));
+        Assert.That(ProgressBar.FormatEta(null), Is.EqualTo("--:--"));
+
+        // The second-to-last batch of the last epoch leaves one batch of 0.2 s: rounded down, that would read 0:00.
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromMilliseconds(200)));
+        TrainingContext context = Context(epochs: 1, batches: 1000);
+        bar.OnEpochBegin(context, 1);
+        for (int b = 0; b < 999; b++)
+        {
+            bar.OnBatchEnd(context, 1, b, 0.5f);
+        }
+
+        string last = output.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries)[^1];
+        Assert.That(last, Does.StartWith("epoch 1/1 [#############################.] 999/1000"));
+        Assert.That(last, Does.EndWith("run ETA 0:01"));
     }
 
     [Test]
     public void ProgressBar_WritesNothing_WhenDisabled()
     {
         var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: false);
+        var bar = new ProgressBar(output, enabled: false, batchSize: 32);
         bar.OnBatchEnd(null!, 1, 0, 0.5f);
         Assert.That(output.ToString(), Is.Empty);
+    }
+
+    private static TrainingContext Context(int epochs, int batches) =>
+        new(ScratchNet.Core.Layers.Sequential.Mlp([2, 2], "relu", "zeros", 1, 1), Mock.Of<IOptimizer>(),
+            new ScratchNet.Data.Dataset("d", null!, null!, []), epochs, batches);
+
+    /// <summary>A clock that moves on by a fixed step every time it is read.</summary>
+    private sealed class SteppingClock(TimeSpan step) : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks += step.Ticks;
     }
 }

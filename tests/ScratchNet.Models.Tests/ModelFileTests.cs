@@ -14,7 +14,7 @@ public sealed class ModelFileTests
 
             Assert.That(ModelFile.Load(path).Tensors.Select(t => t.Data), Is.EqualTo(model.Tensors.Select(t => t.Data)));
             Assert.That(ModelFile.LoadTensors(path).Select(t => t.Name), Is.EqualTo(model.Tensors.Select(t => t.Name)));
-            Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*.partial"), Is.Empty);
+            Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + "*.tmp"), Is.Empty);
         }
         finally
         {

@@ -40,6 +40,19 @@ public sealed class EvaluatorTests
     }
 
     [Test]
+    public void Evaluate_KeepsTheMostConfidentMistakes_AsTheFullReportFindsThem()
+    {
+        (DataSplit pixels, _) = Pair(240);
+        Sequential network = Network(25);
+
+        EvaluationResult result = new Evaluator(25, Classes).Evaluate(network, pixels);
+
+        IReadOnlyList<Misclassification> expected = Misclassified.MostConfident(Predictions.Probabilities(network, pixels), pixels.Labels, Classes, Evaluator.MistakesKept);
+        Assert.That(expected, Has.Count.EqualTo(Evaluator.MistakesKept));
+        Assert.That(result.Mistakes, Is.EqualTo(expected));
+    }
+
+    [Test]
     public void Evaluate_OfAPixelBackedSplit_AllocatesNoMorePerChunk()
     {
         (DataSplit small, _) = Pair(25);

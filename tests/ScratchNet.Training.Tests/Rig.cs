@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
@@ -31,6 +32,8 @@ internal sealed class Rig
 
     public CheckpointOptions Checkpoints { get; init; } = new() { Directory = string.Empty };
 
+    public AugmentationOptions Augmentation { get; init; } = new();
+
     public Trainer Create(params ITrainingCallback[] extra)
     {
         var provider = new Mock<IDatasetProvider>();
@@ -43,10 +46,10 @@ internal sealed class Rig
             new CheckpointCallback(O.Create(Checkpoints), Fingerprint(), NullLogger<CheckpointCallback>.Instance),
             .. extra,
         ];
-        return new Trainer(provider.Object, new MlpFactory(O.Create(Model), training), OptimizerFactory.Create(Optimizer), callbacks, training,
-            new LearningRateSchedule(Schedule, Training.Epochs));
+        return new Trainer(provider.Object, new NetworkFactory(O.Create(Model), training), OptimizerFactory.Create(Optimizer), callbacks, training,
+            new LearningRateSchedule(Schedule, Training.Epochs), O.Create(Augmentation));
     }
 
     public ConfigurationFingerprint Fingerprint() =>
-        new(O.Create(new DataOptions()), O.Create(Model), O.Create(Training), O.Create(Optimizer), O.Create(Schedule));
+        new(O.Create(new DataOptions()), O.Create(Model), O.Create(Training), O.Create(Optimizer), O.Create(Schedule), O.Create(Augmentation));
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
+using ScratchNet.Core.Layers;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Optimizers;
@@ -11,13 +13,61 @@ namespace ScratchNet.Training.Tests;
 
 public class TrainerTests
 {
-    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f, int threads = 1)
+    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f, int threads = 1, AugmentationOptions? augmentation = null)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(learningRate), callbacks, training);
+        return augmentation is null
+            ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training)
+            : new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, augmentation: Microsoft.Extensions.Options.Options.Create(augmentation));
+    }
+
+    private static readonly AugmentationOptions StrongAugmentation = new() { Enabled = true, MaxShift = 3, MaxRotationDegrees = 30, ScaleRange = 0.2, Elastic = true, ElasticAlpha = 8, ElasticSigma = 2 };
+
+    [Test]
+    public async Task Augmentation_ChangesWhatTrainingSees_ButNotWhatEvaluationSees()
+    {
+        Dataset data = SyntheticData.Squares();
+        TrainingResult augmented = await CreateTrainer(data, [], epochs: 3, layers: "100,16,3", augmentation: StrongAugmentation).TrainAsync();
+        TrainingResult plain = await CreateTrainer(data, [], epochs: 3, layers: "100,16,3").TrainAsync();
+
+        Assert.That(augmented.History.Select(h => h.TrainLoss), Is.Not.EqualTo(plain.History.Select(h => h.TrainLoss)));
+
+        // The reported metrics are the trained network's on the validation images as they are.
+        EvaluationResult direct = new Evaluator(64, 3).Evaluate(augmented.Network, data.Validation);
+        Assert.That((augmented.FinalValidation.Loss, augmented.FinalValidation.Accuracy), Is.EqualTo((direct.Loss, direct.Accuracy)));
+        Assert.That(augmented.History[^1].ValidationLoss, Is.EqualTo(direct.Loss));
+    }
+
+    [Test]
+    public async Task AugmentationSwitchedOff_LeavesTrainingBitForBitAsWithoutIt()
+    {
+        Dataset data = SyntheticData.Squares();
+        TrainingResult off = await CreateTrainer(data, [], epochs: 2, layers: "100,16,3", augmentation: new AugmentationOptions { Enabled = false, MaxShift = 3 }).TrainAsync();
+        TrainingResult without = await CreateTrainer(data, [], epochs: 2, layers: "100,16,3").TrainAsync();
+        Assert.That(off.History.Select(h => (h.TrainLoss, h.ValidationLoss)), Is.EqualTo(without.History.Select(h => (h.TrainLoss, h.ValidationLoss))));
+        Assert.That(off.Network.Parameters.Select(p => p.Value), Is.EqualTo(without.Network.Parameters.Select(p => p.Value)));
+    }
+
+    [Test]
+    public void Augmentation_OnRowsThatAreNotImages_IsAConfigurationError()
+    {
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(SyntheticData.Blobs(), [], augmentation: StrongAugmentation).TrainAsync());
+        Assert.That(ex!.Message, Does.Contain("Data:Augment:Enabled transforms images, but the blobs training rows are float rows of shape 8, not 8-bit images").And.Contain("set Data:Augment:Enabled=false"));
+    }
+
+    [Test]
+    public async Task TheContext_OffersTheAugmenter_ToCallbacks()
+    {
+        ImageAugmenter? seen = null;
+        var callback = new Mock<ITrainingCallback>();
+        callback.Setup(c => c.OnTrainBegin(It.IsAny<TrainingContext>())).Callback((TrainingContext context) => seen = context.Augmenter);
+        await CreateTrainer(SyntheticData.Squares(), [callback.Object], epochs: 1, layers: "100,16,3", augmentation: StrongAugmentation).TrainAsync();
+        Assert.That(seen, Is.Not.Null);
+        Assert.That(seen!.Shape, Is.EqualTo(new Shape(1, 10, 10)));
+        Assert.That(seen.Options.MaxRotationDegrees, Is.EqualTo(30));
     }
 
     [Test]
@@ -43,6 +93,22 @@ public class TrainerTests
         Assert.That(result.History.Select(h => h.TrainAccuracy), Is.All.InRange(0.0, 1.0));
         Assert.That(result.History[^1].TrainAccuracy, Is.GreaterThan(result.History[0].TrainAccuracy));
         Assert.That(result.History.Select(h => h.LearningRate), Is.All.EqualTo((double)0.1f));
+    }
+
+    [Test]
+    public async Task Train_ShowsEachEpochsValidationPass_ToItsCallbacks()
+    {
+        var seen = new List<(int Epoch, double Accuracy, long Total)>();
+        var callback = new Mock<ITrainingCallback>();
+        callback.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>()))
+            .Callback((TrainingContext context, EpochMetrics m) => seen.Add((m.Epoch, context.LastValidation!.Accuracy, context.LastValidation.ConfusionMatrix.Total)));
+        Dataset dataset = SyntheticData.Blobs();
+
+        TrainingResult result = await CreateTrainer(dataset, [callback.Object], epochs: 3).TrainAsync();
+
+        Assert.That(seen.Select(s => s.Epoch), Is.EqualTo(new[] { 1, 2, 3 }));
+        Assert.That(seen.Select(s => s.Accuracy), Is.EqualTo(result.History.Select(h => h.ValidationAccuracy)));
+        Assert.That(seen.Select(s => s.Total), Is.All.EqualTo(dataset.Validation.Count));
     }
 
     [Test]

@@ -2,7 +2,7 @@ using ScratchNet.Core.Activations;
 
 namespace ScratchNet.Core.Layers;
 
-/// <summary>Applies an activation elementwise; it has no parameters.</summary>
+/// <summary>Applies an activation elementwise, to vectors and images alike (the shape passes through); it has no parameters.</summary>
 public sealed class ActivationLayer : ILayer
 {
     private readonly float[] _y;
@@ -10,64 +10,65 @@ public sealed class ActivationLayer : ILayer
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
+    /// <summary>An activation over flat vectors of <paramref name="size"/> values.</summary>
     public ActivationLayer(string name, IActivation activation, int size, int capacity)
+        : this(name, activation, Shape.Flat(size), capacity)
+    {
+    }
+
+    public ActivationLayer(string name, IActivation activation, Shape shape, int capacity)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shape.Size);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         Name = name;
         Activation = activation;
-        InputSize = size;
-        OutputSize = size;
+        InputShape = shape;
         Capacity = capacity;
-        _y = new float[capacity * size];
-        _dX = new float[capacity * size];
+        _y = new float[capacity * shape.Size];
+        _dX = new float[capacity * shape.Size];
     }
 
     public string Name { get; }
 
     public IActivation Activation { get; }
 
-    public int InputSize { get; }
+    public Shape InputShape { get; }
 
-    public int OutputSize { get; }
+    public Shape OutputShape => InputShape;
+
+    public int InputSize => InputShape.Size;
+
+    public int OutputSize => InputShape.Size;
 
     public int Capacity { get; }
 
     public IReadOnlyList<Parameter> Parameters => [];
 
+    public IReadOnlyList<StateTensor> State => [];
+
+    // x: (n, shape) → y = f(x): (n, shape)
     public float[] Forward(ReadOnlyMemory<float> x, int n)
     {
-        CheckRows(n);
+        LayerGuard.Input(this, x.Length, n);
         _x = x;
         _hasInput = true;
         Activation.Forward(x.Span.Slice(0, n * InputSize), _y.AsSpan(0, n * OutputSize));
         return _y;
     }
 
+    // dY: (n, shape) → dX = dY ⊙ f'(x)
     public float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
-        CheckRows(n);
+        LayerGuard.Rows(this, n);
         if (!computeInputGradient)
         {
             return null;
         }
 
-        if (!_hasInput)
-        {
-            throw new InvalidOperationException($"layer {Name}: Backward was called before Forward");
-        }
-
+        LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
         Activation.Backward(_x.Span.Slice(0, length), _y.AsSpan(0, length), dY.AsSpan(0, length), _dX.AsSpan(0, length));
         return _dX;
-    }
-
-    private void CheckRows(int n)
-    {
-        if (n < 1 || n > Capacity)
-        {
-            throw new ArgumentOutOfRangeException(nameof(n), n, $"layer {Name} holds between 1 and {Capacity} rows per call");
-        }
     }
 }

@@ -4,7 +4,10 @@ using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Layers;
 
-/// <summary>A fully connected layer: y = x·W + b with W (in, out) and b (out).</summary>
+/// <summary>
+/// A fully connected layer: y = x·W + b with W (in, out) and b (out). Its rows are flat vectors (in, 1, 1) → (out, 1, 1);
+/// after images, a <see cref="Flatten"/> makes them so. W is stored (in, out), the transpose of PyTorch's nn.Linear weight (out, in).
+/// </summary>
 /// <remarks>
 /// Forward and Backward are the products and the sum below; how each product is tiled, packed and split over
 /// threads is decided inside <see cref="MatMul"/>.
@@ -41,6 +44,10 @@ public sealed class Dense : ILayer
 
     public int OutputSize { get; }
 
+    public Shape InputShape => Shape.Flat(InputSize);
+
+    public Shape OutputShape => Shape.Flat(OutputSize);
+
     public int Capacity { get; }
 
     public Parameter Weight { get; }
@@ -48,6 +55,8 @@ public sealed class Dense : ILayer
     public Parameter BiasParameter { get; }
 
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    public IReadOnlyList<StateTensor> State => [];
 
     /// <summary>Weights from <paramref name="initializer"/> with fan-in = in and fan-out = out; biases zero, as in the reference.</summary>
     public void Initialize(IInitializer initializer, Xoshiro256 rng)

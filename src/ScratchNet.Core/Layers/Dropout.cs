@@ -20,8 +20,16 @@ public sealed class Dropout : IStochasticLayer
     private bool _maskedLastForward;
     private bool _hasInput;
 
+    /// <summary>Dropout over flat vectors of <paramref name="size"/> values.</summary>
     public Dropout(string name, int size, float rate, ulong seed, int capacity)
+        : this(name, Shape.Flat(size), rate, seed, capacity)
     {
+    }
+
+    /// <summary>Dropout over rows of <paramref name="shape"/>; every value (each pixel of each channel) is kept or dropped on its own.</summary>
+    public Dropout(string name, Shape shape, float rate, ulong seed, int capacity)
+    {
+        int size = shape.Size;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         if (!(rate >= 0f && rate < 1f))
@@ -30,8 +38,7 @@ public sealed class Dropout : IStochasticLayer
         }
 
         Name = name;
-        InputSize = size;
-        OutputSize = size;
+        InputShape = shape;
         Capacity = capacity;
         Rate = rate;
         _rng = new Xoshiro256(seed);
@@ -42,9 +49,13 @@ public sealed class Dropout : IStochasticLayer
 
     public string Name { get; }
 
-    public int InputSize { get; }
+    public Shape InputShape { get; }
 
-    public int OutputSize { get; }
+    public Shape OutputShape => InputShape;
+
+    public int InputSize => InputShape.Size;
+
+    public int OutputSize => InputShape.Size;
 
     public int Capacity { get; }
 
@@ -55,14 +66,16 @@ public sealed class Dropout : IStochasticLayer
 
     public IReadOnlyList<Parameter> Parameters => [];
 
+    public IReadOnlyList<StateTensor> State => [];
+
     public ulong[] GetRandomState() => _rng.GetState();
 
     public void SetRandomState(ReadOnlySpan<ulong> state) => _rng.SetState(state);
 
-    // x: (n, size) → y: (n, size)
+    // x: (n, shape) → y: (n, shape)
     public float[] Forward(ReadOnlyMemory<float> x, int n)
     {
-        CheckRows(n);
+        LayerGuard.Input(this, x.Length, n);
         int length = n * InputSize;
         ReadOnlySpan<float> input = x.Span.Slice(0, length);
         _hasInput = true;
@@ -85,20 +98,16 @@ public sealed class Dropout : IStochasticLayer
         return _y;
     }
 
-    // dY: (n, size) → dX: (n, size), the mask of the last Forward applied again
+    // dY: (n, shape) → dX: (n, shape), the mask of the last Forward applied again
     public float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
-        CheckRows(n);
+        LayerGuard.Rows(this, n);
         if (!computeInputGradient)
         {
             return null;
         }
 
-        if (!_hasInput)
-        {
-            throw new InvalidOperationException($"layer {Name}: Backward was called before Forward");
-        }
-
+        LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
         if (!_maskedLastForward)
         {
@@ -112,13 +121,5 @@ public sealed class Dropout : IStochasticLayer
         }
 
         return _dX;
-    }
-
-    private void CheckRows(int n)
-    {
-        if (n < 1 || n > Capacity)
-        {
-            throw new ArgumentOutOfRangeException(nameof(n), n, $"layer {Name} holds between 1 and {Capacity} rows per call");
-        }
     }
 }

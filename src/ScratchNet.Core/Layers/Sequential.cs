@@ -1,13 +1,11 @@
 using ScratchNet.Core.Activations;
-using ScratchNet.Core.Initializers;
 using ScratchNet.Core.Kernels;
-using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Layers;
 
 /// <summary>
-/// Layers applied in order. The network ends in logits; softmax lives in the loss head
-/// (<see cref="Losses.SoftmaxCrossEntropy"/>) so its backward pass can be the fused (P − Y) / n.
+/// Layers applied in order, each taking the shape the one before gives. The network ends in logits; softmax lives
+/// in the loss head (<see cref="Losses.SoftmaxCrossEntropy"/>) so its backward pass can be the fused (P − Y) / n.
 /// </summary>
 public sealed class Sequential
 {
@@ -21,20 +19,36 @@ public sealed class Sequential
 
         for (int i = 1; i < layers.Count; i++)
         {
-            if (layers[i].InputSize != layers[i - 1].OutputSize)
+            if (layers[i].InputShape != layers[i - 1].OutputShape)
             {
-                throw new ArgumentException($"layer {layers[i].Name} expects {layers[i].InputSize} inputs, but {layers[i - 1].Name} gives {layers[i - 1].OutputSize}", nameof(layers));
+                throw new ArgumentException(
+                    $"layer {i + 1} ({layers[i].Name}) expects {layers[i].InputShape} inputs, but layer {i} ({layers[i - 1].Name}) gives {layers[i - 1].OutputShape}", nameof(layers));
             }
+        }
+
+        string? repeated = layers.SelectMany(l => l.Parameters.Select(p => p.Name).Concat(l.State.Select(s => s.Name))).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (repeated is not null)
+        {
+            throw new ArgumentException($"two tensors are named {repeated}; every layer needs its own name", nameof(layers));
         }
 
         Layers = layers;
         Parameters = layers.SelectMany(l => l.Parameters).ToArray();
+        State = layers.SelectMany(l => l.State).ToArray();
         Capacity = layers.Min(l => l.Capacity);
     }
 
     public IReadOnlyList<ILayer> Layers { get; }
 
+    /// <summary>Every layer's trainable tensors, in layer order: what optimizers update.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
+
+    /// <summary>Every layer's untrained state (batch norm's running statistics), in layer order: saved with the parameters, never updated by optimizers.</summary>
+    public IReadOnlyList<StateTensor> State { get; }
+
+    public Shape InputShape => Layers[0].InputShape;
+
+    public Shape OutputShape => Layers[^1].OutputShape;
 
     public int InputSize => Layers[0].InputSize;
 
@@ -42,18 +56,23 @@ public sealed class Sequential
 
     public int Capacity { get; }
 
+    /// <summary>Trainable values: Σ over <see cref="Parameters"/>.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.Length);
 
+    /// <summary>Values of <see cref="State"/>, which Keras counts as non-trainable parameters.</summary>
+    public long StateCount => State.Sum(s => (long)s.Length);
+
     /// <summary>
-    /// Training mode switches every <see cref="IStochasticLayer"/> (dropout) on; evaluation mode, the
-    /// default, makes them the identity. The trainer turns it on for its steps and the evaluator off for its passes.
+    /// Training mode switches every <see cref="IHasTrainingMode"/> layer to its training behaviour: dropout masks, batch norm
+    /// normalises with batch statistics and updates its running ones. Evaluation mode, the default, makes dropout the identity
+    /// and batch norm use its running statistics. The trainer turns it on for its steps and the evaluator off for its passes.
     /// </summary>
     public bool IsTraining
     {
-        get => Layers.OfType<IStochasticLayer>().Any(l => l.IsTraining);
+        get => Layers.OfType<IHasTrainingMode>().Any(l => l.IsTraining);
         set
         {
-            foreach (IStochasticLayer layer in Layers.OfType<IStochasticLayer>())
+            foreach (IHasTrainingMode layer in Layers.OfType<IHasTrainingMode>())
             {
                 layer.IsTraining = value;
             }
@@ -90,29 +109,25 @@ public sealed class Sequential
             }
         }
 
-        IInitializer init = Initializer.Create(initializer);
-        var rng = new Xoshiro256(seed);
-        var layers = new List<ILayer>();
-        for (int i = 0; i < sizes.Count - 1; i++)
+        string name = Activation.Create(activation).Name;
+        var layers = new List<LayerDefinition>();
+        for (int i = 1; i < sizes.Count; i++)
         {
-            var dense = new Dense($"dense{i}", sizes[i], sizes[i + 1], capacity, team);
-            dense.Initialize(init, rng);
-            layers.Add(dense);
-            if (i < sizes.Count - 2)
+            layers.Add(LayerDefinition.Dense(sizes[i]));
+            if (i < sizes.Count - 1)
             {
-                layers.Add(new ActivationLayer($"{activation}{i}", Activation.Create(activation), sizes[i + 1], capacity));
+                layers.Add(LayerDefinition.ActivationOf(name));
                 if (dropout > 0f)
                 {
-                    // A stream per layer, kept apart from the initialiser's (the constant is arbitrary).
-                    layers.Add(new Dropout($"dropout{i}", sizes[i + 1], dropout, seed ^ (0xD50F_0000UL + (ulong)i), capacity));
+                    layers.Add(LayerDefinition.Dropout(dropout));
                 }
             }
         }
 
-        return new Sequential(layers);
+        return NetworkBuilder.Build(layers, Shape.Flat(sizes[0]), capacity, initializer, seed, team);
     }
 
-    // x: (n, InputSize) → logits: (n, OutputSize), owned by the last layer
+    // x: (n, InputShape) → logits: (n, OutputSize), owned by the last layer
     public float[] Forward(ReadOnlyMemory<float> x, int n)
     {
         float[] output = Layers[0].Forward(x, n);
@@ -132,5 +147,21 @@ public sealed class Sequential
         {
             d = Layers[i].Backward(d!, n, computeInputGradient: i > 0);
         }
+    }
+
+    // dLogits: (n, OutputSize) → every parameter's gradient, overwritten, as Backward does; also returns, for each layer i,
+    // dL/d(input of layer i): (n, Layers[i].InputSize), copied. Entry 0 is the gradient at the network's input, which
+    // training never needs (Backward skips it) but which shows a learner which pixels moved the loss (a saliency map).
+    public float[][] BackwardToInput(float[] dLogits, int n)
+    {
+        var inputGradients = new float[Layers.Count][];
+        float[] d = dLogits;
+        for (int i = Layers.Count - 1; i >= 0; i--)
+        {
+            d = Layers[i].Backward(d, n, computeInputGradient: true)!;
+            inputGradients[i] = d.AsSpan(0, n * Layers[i].InputSize).ToArray();
+        }
+
+        return inputGradients;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data.Idx;
 
@@ -19,6 +20,13 @@ public static class IdxReader
     public static IdxArray Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        FileKind kind = FileKinds.Of(path);
+        if (kind is not (FileKind.Regular or FileKind.Unknown or FileKind.Missing))
+        {
+            // A pipe would block the open until something writes to it, and a device would be read forever.
+            throw new InvalidDataFormatException($"{path} is {FileKinds.Describe(kind)}, not a regular file; put the IDX file itself there.");
+        }
+
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
         return Read(file, path);
     }

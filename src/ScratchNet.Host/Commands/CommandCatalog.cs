@@ -6,7 +6,8 @@ namespace ScratchNet.Host.Commands;
 public sealed record CommandOption(string Name, string? ValueName, string Description);
 
 /// <summary>What <c>--help</c> says about a command, and which options it accepts.</summary>
-public sealed record CommandInfo(string Name, string Usage, string Summary, IReadOnlyList<CommandOption> Options);
+/// <param name="Positionals">What the command's bare arguments are ("IMAGE"), or null when it takes none.</param>
+public sealed record CommandInfo(string Name, string Usage, string Summary, IReadOnlyList<CommandOption> Options, string? Positionals = null);
 
 /// <summary>
 /// Every command, in the order <c>--help</c> lists them. Adding a command means one entry here and one
@@ -23,17 +24,22 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--recipe NAME] [--resume [FILE]] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
+        new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
         [
             new("recipe", "NAME", "layer config/recipes/NAME.json over config/appsettings.json (reference, fast)"),
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
+            TrainCommand.DashboardOption,
         ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
-        new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images of single digits (preprocessed like MNIST); prints the class and every probability", [ModelOption.Option]),
+        new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images of single digits (preprocessed like MNIST); prints the class and every probability", [ModelOption.Option], Positionals: "IMAGE"),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
             ModelOption.Option,
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
             new("out", "FILE", "where to write the converted model"),
+        ]),
+        new(ServeCommand.Name, "serve [--model FILE] [--runs DIR] [--Dashboard:Port=N]", "open the dashboard without training: the runs, their curves side by side, and a model explorer (draw a digit, see forward and backward)", [
+            ModelOption.Option,
+            ServeCommand.RunsOption,
         ]),
         new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options),
     ];
@@ -46,6 +52,21 @@ public static class CommandCatalog
         ArgumentNullException.ThrowIfNull(commandLine);
         CommandInfo info = Find(commandLine.Command)
             ?? throw new UsageException($"unknown command '{commandLine.Command}'; valid commands: {string.Join(", ", Commands.Select(c => c.Name))} (see --help)");
+        foreach (string positional in commandLine.Positionals)
+        {
+            // One dash is a typo of two, never a file: "-Training:Epochs=1" must not start a default run.
+            if (positional.Length > 1 && positional[0] == '-')
+            {
+                string fixedArg = "-" + positional;
+                throw new UsageException($"'{positional}' has one dash; options and configuration keys take two: {fixedArg} (a file whose name starts with a dash: ./{positional})");
+            }
+
+            if (info.Positionals is null)
+            {
+                throw new UsageException($"'{info.Name}' takes no file or word arguments, got '{positional}'; configuration keys are written --Section:Key=value (see --help)");
+            }
+        }
+
         var valid = info.Options.Concat(GlobalOptions).ToDictionary(o => o.Name, StringComparer.OrdinalIgnoreCase);
         foreach ((string name, string? value) in commandLine.Options)
         {

@@ -50,7 +50,8 @@ public sealed record CommandLine(
             string body = arg[2..];
             int equals = body.IndexOf('=', StringComparison.Ordinal);
             string key = equals >= 0 ? body[..equals] : body;
-            bool nextIsValue = equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            // A value never starts with a dash, so "--resume -Training:Epochs=1" is not read as a file named "-Training…".
+            bool nextIsValue = equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith('-');
             string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
             if (key.Contains(':', StringComparison.Ordinal))
             {

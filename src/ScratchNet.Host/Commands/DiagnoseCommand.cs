@@ -24,15 +24,19 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var settings = new DiagnosticsSettings(
-            PositiveOption(commandLine, "batch") ?? training.Value.BatchSize,
-            PositiveOption(commandLine, "steps") ?? 5000,
-            PositiveOption(commandLine, "entries") ?? 30);
+            PositiveOption(commandLine, "batch", TrainingOptions.MaxBatchRows) ?? training.Value.BatchSize,
+            PositiveOption(commandLine, "steps", MaxSteps) ?? 5000,
+            PositiveOption(commandLine, "entries", MaxEntries) ?? 30);
         DiagnosticsReport report = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
         LogTable(logger, DiagnosticsTable.Format(report));
         return ExitCodes.Success;
     }
 
-    private static int? PositiveOption(CommandLine commandLine, string name)
+    private const int MaxSteps = 10_000_000;
+
+    private const int MaxEntries = 1_000_000;
+
+    private static int? PositiveOption(CommandLine commandLine, string name, int max)
     {
         string? text = commandLine.Option(name);
         if (text is null)
@@ -40,9 +44,9 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
             return null;
         }
 
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value < 1 || value > max)
         {
-            throw new UsageException($"--{name} must be a whole number of at least 1, got '{text}'");
+            throw new UsageException($"--{name} must be a whole number from 1 to {max}, got '{text}'");
         }
 
         return value;

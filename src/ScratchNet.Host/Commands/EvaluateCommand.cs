@@ -27,11 +27,13 @@ public sealed partial class EvaluateCommand(
     public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
     {
         SavedModel model = ModelFile.Load(modelPath);
-        int chunk = training.Value.EvaluationBatchSize;
-        Sequential network = model.CreateNetwork(chunk, modelPath);
         WarnIfSplitDiffers(model);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit split = dataset.Validation;
+
+        // Never more rows at once than the split has.
+        int chunk = Math.Max(1, Math.Min(training.Value.EvaluationBatchSize, split.Count));
+        Sequential network = model.CreateNetwork(chunk, modelPath);
         if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
         {
             throw new ModelFileException(

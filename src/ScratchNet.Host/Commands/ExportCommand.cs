@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
@@ -20,7 +21,13 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
                 : ModelFile.FormatFromExtension(output)
             : Parse(formatName);
         output ??= Path.ChangeExtension(modelPath, format switch { ModelFormat.Onnx => ".onnx", ModelFormat.Safetensors => ".safetensors", _ => ".snm" });
-        if (Path.GetFullPath(output) == Path.GetFullPath(modelPath))
+        if (FileKinds.Of(output) is not (FileKind.Missing or FileKind.Regular) and var kind)
+        {
+            // Never replaced: a rename over a device node or a directory would destroy it.
+            throw new UsageException($"--out {output} is {FileKinds.Describe(kind)}, not a regular file; give the path of a file to write, e.g. --out model.onnx");
+        }
+
+        if (string.Equals(Resolved(output), Resolved(modelPath), StringComparison.Ordinal))
         {
             throw new UsageException($"--out {output} is the model file itself; give another path");
         }
@@ -33,6 +40,20 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
     {
         ModelFile.Save(ModelFile.Load(modelPath), output, format);
         LogExported(logger, modelPath, format, Path.GetFullPath(output));
+    }
+
+    /// <summary>The file a path names after following symbolic links, so a link to the model counts as the model.</summary>
+    private static string Resolved(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            return new FileInfo(full).LinkTarget is not null && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? target.FullName : full;
+        }
+        catch (IOException)
+        {
+            return full;
+        }
     }
 
     private static ModelFormat Parse(string name) => name.ToLowerInvariant() switch

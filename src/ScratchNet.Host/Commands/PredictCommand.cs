@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
-using ScratchNet.Host.Imaging;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
@@ -20,28 +20,61 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
             throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");
         }
 
-        Predict(modelPath, commandLine.Positionals);
-        return Task.FromResult(ExitCodes.Success);
+        // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals);
+        foreach (InputImageException failure in failures)
+        {
+            LogImageFailed(logger, failure.Message);
+        }
+
+        return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
     }
 
     /// <returns>One row of class probabilities per image.</returns>
+    /// <exception cref="InputImageException">An image cannot be read (the first such one).</exception>
     public IReadOnlyList<float[]> Predict(string modelPath, IReadOnlyList<string> images)
+    {
+        (float[]?[] rows, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images);
+        return failures.Count > 0 ? throw failures[0] : [.. rows.Select(r => r!)];
+    }
+
+    /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
-        int n = images.Count;
-        Sequential network = model.CreateNetwork(n, modelPath);
         const int Features = MnistImagePreprocessor.Side * MnistImagePreprocessor.Side;
+        Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
         if (network.InputSize != Features)
         {
             throw new ModelFileException($"The model {modelPath} takes {network.InputSize} inputs, but predict makes 28×28 = {Features}-pixel images.");
         }
 
-        // Every image is read before any prediction is printed, so a bad file fails the command as a whole.
-        var x = new float[n * Features];
-        for (int i = 0; i < n; i++)
+        var inputs = new List<(int Index, float[] Pixels)>(images.Count);
+        var failures = new List<InputImageException>();
+        foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
-            MnistImagePreprocessor.Load(images[i]).CopyTo(x, i * Features);
+            try
+            {
+                inputs.Add((i, MnistImagePreprocessor.Load(image)));
+            }
+            catch (InputImageException e)
+            {
+                failures.Add(e);
+            }
+        }
+
+        var rows = new float[]?[images.Count];
+        int n = inputs.Count;
+        if (n == 0)
+        {
+            return (rows, failures);
+        }
+
+        var x = new float[n * Features];
+        for (int k = 0; k < n; k++)
+        {
+            inputs[k].Pixels.CopyTo(x, k * Features);
         }
 
         int classes = network.OutputSize;
@@ -50,17 +83,19 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         Softmax.Forward(logits.AsSpan(0, n * classes), probabilities, n, classes);
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
-        var rows = new List<float[]>(n);
-        for (int i = 0; i < n; i++)
+        for (int k = 0; k < n; k++)
         {
-            float[] row = probabilities[(i * classes)..((i + 1) * classes)];
-            rows.Add(row);
+            float[] row = probabilities[(k * classes)..((k + 1) * classes)];
+            rows[inputs[k].Index] = row;
             string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-            LogPrediction(logger, images[i], predicted[i], row[predicted[i]], all);
+            LogPrediction(logger, images[inputs[k].Index], predicted[k], row[predicted[k]], all);
         }
 
-        return rows;
+        return (rows, failures);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
+    private static partial void LogImageFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Image}: {Class} (p={Probability:F4})  {Probabilities}")]
     private static partial void LogPrediction(ILogger logger, string image, int @class, float probability, string probabilities);

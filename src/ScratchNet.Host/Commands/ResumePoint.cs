@@ -1,38 +1,38 @@
+using ScratchNet.Host.Runs;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Options;
 
 namespace ScratchNet.Host.Commands;
 
-/// <summary>Finds and checks the checkpoint a <c>train --resume [FILE]</c> (or Checkpoints:ResumeFrom) continues.</summary>
+/// <summary>Loads and checks the checkpoint a <c>train --resume [FILE]</c> (or Checkpoints:ResumeFrom) continues; <see cref="RunCatalog"/> chose it.</summary>
 public static class ResumePoint
 {
-    /// <returns>The checkpoint and its path, or null when no resume was asked for.</returns>
-    /// <exception cref="CheckpointException">Missing, damaged, or written under other settings.</exception>
-    public static (Checkpoint Checkpoint, string Path)? Find(CommandLine commandLine, CheckpointOptions options, ConfigurationFingerprint fingerprint)
+    /// <returns>The checkpoint, or null when this run is not a resume.</returns>
+    /// <exception cref="CheckpointException">Missing, damaged, or written under other settings (naming every key that differs).</exception>
+    public static Checkpoint? Load(RunFolder folder, ConfigurationFingerprint fingerprint)
     {
-        ArgumentNullException.ThrowIfNull(commandLine);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(fingerprint);
-        string? requested = commandLine.HasOption("resume") ? commandLine.Option("resume") ?? "latest" : options.ResumeFrom;
-        if (string.IsNullOrWhiteSpace(requested))
+        if (folder.ResumeCheckpoint is not { } path)
         {
             return null;
         }
 
-        string path = requested;
-        if (string.Equals(requested, "latest", StringComparison.OrdinalIgnoreCase))
-        {
-            var directory = new CheckpointDirectory(string.IsNullOrWhiteSpace(options.Directory) ? "." : options.Directory, Math.Max(1, options.KeepLast));
-            path = directory.Latest()
-                ?? throw new CheckpointException($"there is no checkpoint to resume in {directory.Path}; give a file with --resume FILE, or set Checkpoints:Directory");
-        }
-
         Checkpoint checkpoint = CheckpointFile.Load(path);
-        if (!string.Equals(checkpoint.ConfigurationHash, fingerprint.Compute(), StringComparison.Ordinal))
+        if (checkpoint.Settings.Count > 0)
         {
-            throw new CheckpointException($"{path} was written under other settings (Data, Model, Training, Optimizer or Schedule differ); resume with the settings and --recipe of the interrupted run, or train afresh without --resume");
+            IReadOnlyList<string> differences = ConfigurationFingerprint.Differences(checkpoint.Settings, fingerprint.Settings());
+            if (differences.Count > 0)
+            {
+                throw new CheckpointException(
+                    $"{path} was written under other settings — {string.Join("; ", differences)}. Resume with the interrupted run's settings (its config.json lists them; Training:Threads may differ), or train afresh without --resume");
+            }
+        }
+        else if (!string.Equals(checkpoint.ConfigurationHash, fingerprint.LegacyHash(), StringComparison.Ordinal))
+        {
+            throw new CheckpointException(
+                $"{path} was written under other settings (Data, Model, Training, Optimizer or Schedule differ; this older checkpoint records only their hash, so the keys cannot be named); resume with the settings and --recipe of the interrupted run, or train afresh without --resume");
         }
 
-        return (checkpoint, Path.GetFullPath(path));
+        return checkpoint;
     }
 }

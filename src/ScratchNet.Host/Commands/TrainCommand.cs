@@ -1,38 +1,71 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using ScratchNet.Files;
+using ScratchNet.Host.Runs;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Options;
 using ScratchNet.Training.Metrics;
-
-using ScratchNet.Host;
 
 namespace ScratchNet.Host.Commands;
 
-/// <summary>Trains, then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(
-    ITrainer trainer,
-    ILogger<TrainCommand> logger,
-    IOptions<CheckpointOptions>? checkpoints = null,
-    ConfigurationFingerprint? fingerprint = null) : ICommand
+/// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null) : ICommand
 {
+    /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
+    public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
+
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        Checkpoint? resumeFrom = null;
-        if (checkpoints is not null && fingerprint is not null && ResumePoint.Find(commandLine, checkpoints.Value, fingerprint) is { } found)
+        Checkpoint? resumeFrom = run?.Begin();
+        if (resumeFrom is not null)
         {
-            LogResume(logger, found.Path, found.Checkpoint.Epoch, found.Checkpoint.Batch);
-            resumeFrom = found.Checkpoint;
+            LogResume(logger, run!.Folder.ResumeCheckpoint!, resumeFrom.Epoch, resumeFrom.Batch);
         }
 
-        await TrainAsync(cancellationToken, resumeFrom).ConfigureAwait(false);
-        return ExitCodes.Success;
+        string state = RunStatus.Failed;
+        try
+        {
+            await TrainAsync(cancellationToken, resumeFrom).ConfigureAwait(false);
+            state = RunStatus.Finished;
+            return ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            state = RunStatus.Interrupted;
+            throw;
+        }
+        catch (TrainingDivergedException)
+        {
+            state = RunStatus.Diverged;
+            throw;
+        }
+        catch (FileWriteException e) when (run is not null)
+        {
+            throw new RunOutputException($"{e.Message}. Training stopped. {Kept(run)}", e);
+        }
+        finally
+        {
+            run?.End(state);
+        }
+    }
+
+    /// <summary>What a user still has after a failed write, and how to go on from it.</summary>
+    private static string Kept(TrainingRun run)
+    {
+        string? latest = run.CheckpointFolder is { } folder ? new CheckpointDirectory(folder, 1).Latest() : null;
+        return latest is null
+            ? "No resume point was saved yet; free space or fix the folder, then train again."
+            : $"The last resume point is kept: free space or fix the folder, then continue with: train --resume {latest}";
     }
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)
     {
+        if (run is not null)
+        {
+            runLog?.Open(run.Folder.Path);
+        }
+
         var clock = Stopwatch.StartNew();
         TrainingResult result = await trainer.TrainAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
         EvaluationResult final = result.FinalValidation;

@@ -21,7 +21,11 @@ public static class RunRecord
     public static string CodeVersion =>
         typeof(RunRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    /// <summary>Every key of <see cref="Sections"/> with a value, e.g. <c>Model:LayerSizes = 784,128,64,10</c>.</summary>
+    /// <summary>
+    /// Every key of <see cref="Sections"/> with a value, e.g. <c>Model:LayerSizes = 784,128,64,10</c>. When Model:Layers
+    /// describes the network, the MLP shorthand keys it replaces (Model:LayerSizes, Model:Activation, Model:Dropout) are
+    /// left out: they did not shape the model, and a file must not claim they did.
+    /// </summary>
     public static Dictionary<string, string> Configuration(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -34,6 +38,15 @@ public static class RunRecord
                 {
                     values[key] = value;
                 }
+            }
+        }
+
+        if (values.Keys.Any(k => k.StartsWith("Model:Layers:", StringComparison.OrdinalIgnoreCase)))
+        {
+            string[] shorthand = ["Model:LayerSizes", "Model:Activation", "Model:Dropout"];
+            foreach (string key in values.Keys.Where(k => shorthand.Contains(k, StringComparer.OrdinalIgnoreCase)).ToArray())
+            {
+                values.Remove(key);
             }
         }
 

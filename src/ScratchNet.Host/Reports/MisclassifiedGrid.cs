@@ -18,7 +18,8 @@ public static class MisclassifiedGrid
 
     /// <param name="features">The split's features, (rows, side × side) in [0, 1].</param>
     /// <param name="side">Image width and height in pixels (28 for MNIST).</param>
-    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames)
+    /// <param name="heldOut">What the rows are, "validation" or "test", for the title.</param>
+    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation")
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -38,30 +39,16 @@ public static class MisclassifiedGrid
         using var font = new SKFont(typeface, 12);
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         using var wrongInk = new SKPaint { Color = new SKColor(0xB0, 0x00, 0x20), IsAntialias = true };
-        string title = items.Count == 0 ? "No misclassified validation rows" : $"The {items.Count} most confident mistakes (true → predicted, p of the prediction)";
+        string title = items.Count == 0 ? $"No misclassified {heldOut} rows" : $"The {items.Count} most confident {heldOut} mistakes (true → predicted, p of the prediction)";
         canvas.DrawText(title, Padding, 20, SKTextAlign.Left, titleFont, ink);
 
-        using var pixel = new SKPaint { IsAntialias = false };
         for (int i = 0; i < items.Count; i++)
         {
             Misclassification item = items[i];
-            ReadOnlySpan<float> digit = features.Slice(item.Row * pixels, pixels);
             int left = Padding + (i % Columns * cellWidth);
             int top = header + (i / Columns * cellHeight);
             int imageLeft = left + ((cellWidth - Padding - imageSize) / 2);
-            for (int y = 0; y < side; y++)
-            {
-                for (int x = 0; x < side; x++)
-                {
-                    // Dark ink on white paper reads better in a report than MNIST's white-on-black.
-                    byte gray = (byte)Math.Round(255 * (1 - Math.Clamp(digit[(y * side) + x], 0f, 1f)));
-                    pixel.Color = new SKColor(gray, gray, gray);
-                    canvas.DrawRect(imageLeft + (x * Scale), top + (y * Scale), Scale, Scale, pixel);
-                }
-            }
-
-            using var frame = new SKPaint { Color = SKColors.LightGray, Style = SKPaintStyle.Stroke, StrokeWidth = 1 };
-            canvas.DrawRect(imageLeft, top, imageSize, imageSize, frame);
+            DigitTile.Draw(canvas, features.Slice(item.Row * pixels, pixels), side, side, imageLeft, top, Scale);
             string caption = $"{classNames[item.Label]} → {classNames[item.Predicted]}";
             string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)} row {item.Row}";
             float centre = left + ((cellWidth - Padding) / 2f);
@@ -69,8 +56,6 @@ public static class MisclassifiedGrid
             canvas.DrawText(probability, centre, top + imageSize + 28, SKTextAlign.Center, font, ink);
         }
 
-        using SKImage snapshot = SKImage.FromBitmap(bitmap);
-        using SKData png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return PngEncoding.Encode(bitmap);
     }
 }

@@ -1,41 +1,47 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Reports;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>
-/// At the end of training, writes the run's PNG charts: loss.png, accuracy.png, confusion.png and
-/// misclassified.png (the 25 most confident mistakes on the validation split). A chart that cannot be
-/// drawn or written logs one warning; the training result is kept.
+/// At the end of training, writes the run's PNG charts: loss.png, accuracy.png, confusion.png, weights.png
+/// (the first layer's weights) and misclassified.png (the 25 most confident mistakes on the held-out split).
+/// A chart that cannot be drawn or written logs one warning; the training result is kept.
 /// </summary>
-public sealed partial class PlotWriter(RunFolder folder, ILogger<PlotWriter> logger) : ITrainingCallback
+public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions> options, ILogger<PlotWriter> logger) : ITrainingCallback
 {
     public const int WorstCount = 25;
 
-    public static IReadOnlyList<string> FileNames { get; } = ["loss.png", "accuracy.png", "confusion.png", "misclassified.png"];
+    public static IReadOnlyList<string> FileNames { get; } = ["loss.png", "accuracy.png", "confusion.png", "weights.png", "misclassified.png"];
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
-        DataSplit validation = context.Dataset.Validation;
-        Write("loss.png", () => Plots.LossCurves(result.History));
-        Write("accuracy.png", () => Plots.AccuracyCurve(result.History));
-        Write("confusion.png", () => Plots.ConfusionHeatmap(result.FinalValidation.ConfusionMatrix, result.ClassNames));
+        DataSplit heldOut = context.Dataset.Validation;
+        string heldOutName = context.Dataset.HeldOutName;
+        Write("loss.png", () => Plots.LossCurves(result.History, heldOutName, options.Value.LogScaleLoss));
+        Write("accuracy.png", () => Plots.AccuracyCurve(result.History, heldOutName));
+        Write("confusion.png", () => Plots.ConfusionHeatmap(result.FinalValidation.ConfusionMatrix, result.ClassNames, heldOutName));
+        Write("weights.png", () => FirstLayerWeights.Draw(result.Network));
         Write("misclassified.png", () =>
         {
-            int side = (int)Math.Round(Math.Sqrt(validation.FeatureCount));
-            if (side * side != validation.FeatureCount)
+            int side = SquareImage.Side(heldOut.FeatureCount);
+            if (side == 0)
             {
-                throw new InvalidOperationException($"the rows have {validation.FeatureCount} features, which is not a square image");
+                throw new InvalidOperationException($"the rows have {heldOut.FeatureCount} features, which is not a square image");
             }
 
-            float[] probabilities = Predictions.Probabilities(result.Network, validation);
-            IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, validation.Labels, validation.ClassCount, WorstCount);
-            return MisclassifiedGrid.Draw(validation.Features, side, worst, result.ClassNames);
+            float[] probabilities = Predictions.Probabilities(result.Network, heldOut);
+            IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, heldOut.Labels, heldOut.ClassCount, WorstCount);
+            return MisclassifiedGrid.Draw(heldOut.Features, side, worst, result.ClassNames, heldOutName);
         });
         LogWritten(logger, folder.Path);
     }

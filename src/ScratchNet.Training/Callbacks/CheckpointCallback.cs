@@ -19,12 +19,14 @@ public sealed partial class CheckpointCallback(
     private readonly MetricMonitor _monitor = MetricMonitor.Parse(options.Value.Monitor);
     private CheckpointDirectory? _directory;
     private string _hash = string.Empty;
+    private SortedDictionary<string, string> _settings = new(StringComparer.Ordinal);
     private double _best = double.NaN;
 
     public void OnTrainBegin(TrainingContext context)
     {
         CheckpointOptions o = options.Value;
         _directory = string.IsNullOrWhiteSpace(o.Directory) ? null : new CheckpointDirectory(o.Directory, o.KeepLast);
+        _settings = fingerprint.Settings();
         _hash = fingerprint.Compute();
     }
 
@@ -87,6 +89,11 @@ public sealed partial class CheckpointCallback(
     {
         Checkpoint checkpoint = context.CaptureCheckpoint();
         checkpoint.ConfigurationHash = _hash;
+        foreach ((string key, string value) in _settings)
+        {
+            checkpoint.Settings[key] = value;
+        }
+
         return checkpoint;
     }
 

@@ -11,7 +11,8 @@ namespace ScratchNet.Training.Callbacks;
 /// Stops training when the monitored metric has not improved by MinDelta for Patience epochs, and puts
 /// the best epoch's weights back, both when it stops and when training reaches its last epoch. It
 /// restores in OnEpochEnd of that final epoch, so the trainer's final evaluation already sees the best weights.
-/// Its best weights and counters go into checkpoints, so a resumed run stops at the same epoch.
+/// "Weights" are every parameter and batch norm's running statistics (the state evaluation uses). Its best weights
+/// and counters go into checkpoints, so a resumed run stops at the same epoch.
 /// </summary>
 public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options, ILogger<EarlyStopping> logger) : ITrainingCallback, ICheckpointParticipant
 {
@@ -39,9 +40,9 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
             _best = value;
             _bestEpoch = metrics.Epoch;
             _wait = 0;
-            foreach (Parameter p in context.Network.Parameters)
+            foreach ((string name, float[] values) in Tensors(context.Network))
             {
-                p.Value.CopyTo(Buffer(p.Name, p.Length), 0);
+                values.CopyTo(Buffer(name, values.Length), 0);
             }
         }
         else if (++_wait >= o.Patience)
@@ -53,9 +54,9 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
         bool last = context.StopRequested || metrics.Epoch >= context.Epochs;
         if (last && o.RestoreBestWeights && _bestEpoch > 0 && _bestEpoch != metrics.Epoch)
         {
-            foreach (Parameter p in context.Network.Parameters)
+            foreach ((string name, float[] values) in Tensors(context.Network))
             {
-                _bestWeights[p.Name].CopyTo(p.Value, 0);
+                _bestWeights[name].CopyTo(values, 0);
             }
 
             LogRestored(logger, _bestEpoch, _monitor.Name, _best);
@@ -89,6 +90,9 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
             }
         }
     }
+
+    private static IEnumerable<(string Name, float[] Values)> Tensors(Sequential network) =>
+        network.Parameters.Select(p => (p.Name, p.Value)).Concat(network.State.Select(s => (s.Name, s.Value)));
 
     private float[] Buffer(string name, int length)
     {

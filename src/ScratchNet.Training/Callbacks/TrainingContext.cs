@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
 using ScratchNet.Training.Optimizers;
@@ -21,7 +22,13 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
 
     public int BatchesPerEpoch { get; } = batchesPerEpoch;
 
+    /// <summary>What transforms the training images (<c>Data:Augment</c>), or null when they are used as they are.</summary>
+    public ImageAugmenter? Augmenter { get; init; }
+
     public IReadOnlyList<EpochMetrics> History => _history;
+
+    /// <summary>The validation pass of the epoch just finished (its confusion matrix and worst mistakes); null before the first.</summary>
+    public EvaluationResult? LastValidation { get; internal set; }
 
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }

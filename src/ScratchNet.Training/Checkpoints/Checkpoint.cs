@@ -5,13 +5,16 @@ namespace ScratchNet.Training.Checkpoints;
 /// <summary>
 /// Everything needed to continue a run exactly: the position in the loop, the generator that shuffles
 /// the batches, the history so far, and named tensors, scalars and generator states written by the
-/// network ("param/dense0.weight"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
+/// network ("param/dense0.weight", batch norm's running statistics as "state/bn0.running_mean"), the optimizer ("optimizer/…"), dropout layers ("rng/…") and every
 /// <see cref="ICheckpointParticipant"/>. <see cref="CheckpointFile"/> writes it to disk.
 /// </summary>
 public sealed class Checkpoint
 {
     /// <summary>SHA-256 of the settings that shape the run (see <see cref="ConfigurationFingerprint"/>); a resume with other settings is refused.</summary>
     public string ConfigurationHash { get; set; } = string.Empty;
+
+    /// <summary>The settings behind <see cref="ConfigurationHash"/>, so a refused resume can name each key that differs (empty in version-1 files).</summary>
+    public SortedDictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The epoch to continue (1-based); one past the last epoch when the run had finished.</summary>
     public int Epoch { get; set; } = 1;

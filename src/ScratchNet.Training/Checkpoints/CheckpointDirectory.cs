@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using ScratchNet.Files;
 
 namespace ScratchNet.Training.Checkpoints;
 
@@ -56,59 +56,7 @@ public sealed class CheckpointDirectory
     /// (this one, or another run writing here) is left alone: it may be in the middle of a save.
     /// </summary>
     /// <returns>The files deleted.</returns>
-    public IReadOnlyList<string> DeleteAbandonedTemporaries()
-    {
-        var deleted = new List<string>();
-        if (!Directory.Exists(Path))
-        {
-            return deleted;
-        }
-
-        foreach (string temporary in Directory.EnumerateFiles(Path, "*.ckpt.*.tmp"))
-        {
-            if (!AtomicFile.TryGetWriter(temporary, out int pid) || IsRunning(pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                File.Delete(temporary);
-                deleted.Add(temporary);
-            }
-            catch (IOException)
-            {
-                // Another process cleaning up at the same moment, or the file is locked: leave it for the next save.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return deleted;
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
+    public IReadOnlyList<string> DeleteAbandonedTemporaries() => AtomicFile.DeleteAbandonedTemporaries(Path, "*.ckpt");
 
     /// <summary>The newest resume point, or null when there is none.</summary>
     public string? Latest() => ResumePoints().FirstOrDefault();

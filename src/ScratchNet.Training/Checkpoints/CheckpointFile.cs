@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using ScratchNet.Files;
 using ScratchNet.Training.Metrics;
 
 namespace ScratchNet.Training.Checkpoints;
@@ -9,17 +10,18 @@ namespace ScratchNet.Training.Checkpoints;
 /// The checkpoint file format, little-endian:
 /// <code>
 /// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
-/// int32         format version (2; version 1 files, without the correct count and the history's train
-///               accuracy and learning rate, are still read)
+/// int32         format version (3; versions 1 and 2 are still read: version 1 lacks the correct count and the
+///               history's train accuracy and learning rate, versions 1 and 2 the settings)
 /// int64         payload length
-/// payload       BinaryWriter fields: hash, epoch, batch, loss sum, correct count, shuffle state, history,
+/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 3), epoch, batch, loss sum,
+///               correct count, shuffle state, history,
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
 /// </code>
 /// </summary>
 public static class CheckpointFile
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private const int FirstVersion = 1;
 
@@ -94,20 +96,43 @@ public static class CheckpointFile
 
     public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, s => Write(s, checkpoint));
 
+    /// <summary>The largest checkpoint file read: weights and optimizer state of a network far beyond what fits in memory anyway.</summary>
+    public const long MaxFileBytes = 16L << 30;
+
     public static Checkpoint Load(string path)
     {
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the latest one");
+            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
         }
 
-        using FileStream stream = File.OpenRead(path);
-        return Read(stream, path);
+        FileStream stream;
+        try
+        {
+            // A device or a pipe would never end, or block; only a regular file is read.
+            stream = InputFile.OpenRead(path, MaxFileBytes, "the checkpoint");
+        }
+        catch (InputFileException e)
+        {
+            throw new CheckpointException($"{e.Message}; give the path of a .ckpt file");
+        }
+
+        using (stream)
+        {
+            return Read(stream, path);
+        }
     }
 
     private static void WritePayload(BinaryWriter w, Checkpoint c)
     {
         w.Write(c.ConfigurationHash);
+        w.Write(c.Settings.Count);
+        foreach ((string key, string value) in c.Settings)
+        {
+            w.Write(key);
+            w.Write(value);
+        }
+
         w.Write(c.Epoch);
         w.Write(c.Batch);
         w.Write(c.LossSum);
@@ -151,15 +176,18 @@ public static class CheckpointFile
 
     private static Checkpoint ReadPayload(BinaryReader r, int version)
     {
-        var c = new Checkpoint
+        var c = new Checkpoint { ConfigurationHash = r.ReadString() };
+        int settings = version >= 3 ? Count(r, 1 + 1) : 0;
+        for (int i = 0; i < settings; i++)
         {
-            ConfigurationHash = r.ReadString(),
-            Epoch = r.ReadInt32(),
-            Batch = r.ReadInt32(),
-            LossSum = r.ReadDouble(),
-            CorrectSum = version >= 2 ? r.ReadInt64() : -1,
-            ShuffleState = ReadWords(r),
-        };
+            c.Settings[r.ReadString()] = r.ReadString();
+        }
+
+        c.Epoch = r.ReadInt32();
+        c.Batch = r.ReadInt32();
+        c.LossSum = r.ReadDouble();
+        c.CorrectSum = version >= 2 ? r.ReadInt64() : -1;
+        c.ShuffleState = ReadWords(r);
         int doubles = version >= 2 ? 7 : 5;
         int history = Count(r, 4 + (8 * doubles));
         for (int i = 0; i < history; i++)

@@ -1,27 +1,73 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training.Checkpoints;
 
 /// <summary>
-/// SHA-256 of the settings that decide what a run computes: Data, Model, Training, Optimizer and Schedule.
-/// Checkpoints carry it, and a resume under other settings is refused, because it could not reproduce
-/// the uninterrupted run. Checkpoint, early-stopping and display settings are left out: they do not change the numbers.
+/// The settings that decide what a run computes: every Data (with Data:Augment), Model, Training, Optimizer and Schedule
+/// key except those that cannot change a number (<see cref="Ignored"/>: where data comes from, and Training:Threads,
+/// whose results are identical for every value). Checkpoints carry them, and a resume under other settings is refused
+/// with the keys that differ, because it could not reproduce the uninterrupted run. Checkpoint, early-stopping and
+/// display settings are left out for the same reason.
 /// </summary>
 public sealed class ConfigurationFingerprint(
     IOptions<DataOptions> data,
     IOptions<ModelOptions> model,
     IOptions<TrainingOptions> training,
     IOptions<OptimizerOptions> optimizer,
-    IOptions<ScheduleOptions> schedule)
+    IOptions<ScheduleOptions> schedule,
+    IOptions<AugmentationOptions>? augmentation = null)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    /// <summary>Keys that never change what a run computes.</summary>
+    public static IReadOnlySet<string> Ignored { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Data:CacheDirectory", "Data:Mirrors", "Data:UseNpm", "Data:NpmPackage", "Data:DownloadTimeoutSeconds", "Training:Threads",
+    };
 
-    public string Compute()
+    // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { LeaveOutEmptyLists } },
+    };
+
+    /// <summary>Every setting that shapes the run, as <c>Section:Key</c> → value (lists as <c>Section:Key:0</c>, …).</summary>
+    public SortedDictionary<string, string> Settings()
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string section, object options) in new (string, object)[]
+        {
+            (DataOptions.SectionName, data.Value), (ModelOptions.SectionName, model.Value), (TrainingOptions.SectionName, training.Value),
+            (OptimizerOptions.SectionName, optimizer.Value), (ScheduleOptions.SectionName, schedule.Value),
+        })
+        {
+            Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
+        }
+
+        // Augmentation's settings shape the run only while it is on; off, they are left out but for the switch itself.
+        if (augmentation?.Value is { Enabled: true } augment)
+        {
+            Flatten(JsonSerializer.SerializeToElement(augment, Json), AugmentationOptions.SectionName, settings);
+        }
+        else
+        {
+            settings[$"{AugmentationOptions.SectionName}:{nameof(AugmentationOptions.Enabled)}"] = "false";
+        }
+
+        return settings;
+    }
+
+    /// <summary>SHA-256 of <see cref="Settings"/>.</summary>
+    public string Compute() => Hash(Settings());
+
+    /// <summary>The hash version-1 and -2 checkpoints carry (before they carried their settings; it included Training:Threads).</summary>
+    public string LegacyHash()
     {
         var sections = new SortedDictionary<string, object>(StringComparer.Ordinal)
         {
@@ -31,7 +77,79 @@ public sealed class ConfigurationFingerprint(
             ["Schedule"] = schedule.Value,
             ["Training"] = training.Value,
         };
+
+        // Only when on, so the runs and checkpoints from before augmentation existed keep their fingerprints.
+        if (augmentation?.Value is { Enabled: true } augment)
+        {
+            sections["Data:Augment"] = augment;
+        }
+
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(sections, Json)));
         return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>One line per key whose value differs: <c>Training:Epochs: 20 in the checkpoint, 100 now</c>.</summary>
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> then, IReadOnlyDictionary<string, string> now)
+    {
+        ArgumentNullException.ThrowIfNull(then);
+        ArgumentNullException.ThrowIfNull(now);
+        return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)))
+            .Where(k => !string.Equals(then.GetValueOrDefault(k), now.GetValueOrDefault(k), StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now")];
+    }
+
+    private static string Section(string key)
+    {
+        // Data:Mirrors:0 is ignored as Data:Mirrors is.
+        string[] parts = key.Split(':');
+        return parts.Length > 2 && int.TryParse(parts[^1], out _) ? string.Join(':', parts[..^1]) : key;
+    }
+
+    private static string Show(string? value) => value is null ? "(not set)" : value.Length == 0 ? "(empty)" : value;
+
+    private static string Hash(SortedDictionary<string, string> settings) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, Json))));
+
+    private static void Flatten(JsonElement element, string path, SortedDictionary<string, string> into)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, $"{path}:{property.Name}", into);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{path}:{i++}", into);
+                }
+
+                break;
+            case JsonValueKind.Null:
+                break;
+            default:
+                if (!Ignored.Contains(Section(path)))
+                {
+                    into[path] = element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
+                }
+
+                break;
+        }
+    }
+
+    private static void LeaveOutEmptyLists(JsonTypeInfo type)
+    {
+        foreach (JsonPropertyInfo property in type.Properties)
+        {
+            if (typeof(System.Collections.ICollection).IsAssignableFrom(property.PropertyType))
+            {
+                property.ShouldSerialize = (_, value) => value is System.Collections.ICollection { Count: > 0 };
+            }
+        }
     }
 }

@@ -2,7 +2,7 @@ namespace ScratchNet.Training.Diagnostics;
 
 /// <summary>Finite differences against backpropagation for one parameter tensor.</summary>
 /// <param name="Checked">How many entries were perturbed.</param>
-/// <param name="RelativeError">‖a − n‖ / (‖a‖ + ‖n‖) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences); 0 when both are zero.</param>
+/// <param name="RelativeError">‖a − n‖ / max(‖a‖ + ‖n‖, 1e-4) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences; 1e-4 is the smallest norm the differences resolve).</param>
 /// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
 /// <param name="Passed">RelativeError is within the tolerance.</param>
 public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double MaxAbsoluteError, bool Passed);
@@ -12,8 +12,12 @@ public sealed record GradientCheckResult(string Parameter, int Checked, double R
 public sealed record ParameterStatistics(string Parameter, double WeightNorm, double GradientNorm, double? UpdateRatio);
 
 /// <summary>How much of an activation layer is switched off on a probe batch.</summary>
-/// <param name="DeadUnits">Units whose input is ≤ 0 on every probe row: a ReLU there passes no gradient, so it cannot recover. Null for activations without a dead region (sigmoid, tanh).</param>
-/// <param name="InactiveShare">Share of (row, unit) inputs that are ≤ 0.</param>
+/// <param name="Units">The features of a dense layer's activation; the channels (one per filter) of a convolution's.</param>
+/// <param name="DeadUnits">
+/// Units whose input is ≤ 0 on every probe row (for a channel: at every pixel of every probe row): a ReLU there passes no
+/// gradient, so it cannot recover. Null for activations without a dead region (sigmoid, tanh).
+/// </param>
+/// <param name="InactiveShare">Share of all the layer's input values (rows × units × pixels) that are ≤ 0.</param>
 public sealed record ActivationStatistics(string Layer, string Activation, int Units, int? DeadUnits, double InactiveShare)
 {
     public double? DeadShare => DeadUnits is int dead ? (double)dead / Units : null;

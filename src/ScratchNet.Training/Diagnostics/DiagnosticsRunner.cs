@@ -35,7 +35,7 @@ public sealed partial class DiagnosticsRunner(
         DataSplit train = dataset.Train;
         int batch = Math.Min(settings.BatchRows, train.Count);
         int probe = Math.Min(settings.ProbeRows, dataset.Validation.Count);
-        Sequential network = networkFactory.Create(Math.Max(batch, Math.Max(probe, 1)));
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batch, Math.Max(probe, 1)));
         Trainer.CheckFits(network, train);
 
         // The same seeded draw of rows every time, so two runs of diagnose are comparable.
@@ -70,7 +70,7 @@ public sealed partial class DiagnosticsRunner(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(batch), NewOptimizer(), x, y, batch, settings.OverfitSteps);
+        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps);
         LogOverfit(logger, overfit.Rows, overfit.Steps, overfit.InitialLoss, overfit.FinalLoss, overfit.TargetLoss, overfit.Reached);
         return new DiagnosticsReport(gradients, parameters, activations, overfit);
     }

@@ -15,10 +15,19 @@ public static class NetworkDiagnostics
     /// <summary>The vector relative error above which a gradient is reported wrong. Float32 central differences with h = 1e-2 land near 1e-4 on a correct MLP; a wrong factor or sign lands above 0.3.</summary>
     public const double DefaultTolerance = 1e-2;
 
-    // x: (n, InputSize) · targets: (n, OutputSize) one-hot
+    /// <summary>
+    /// The smallest gradient norm the differences resolve: float32 losses carry ~1e-7 of rounding, divided by h = 1e-2 that is
+    /// ~1e-5 per entry. Below this both gradients are "zero" and the relative error is taken against it instead, so a
+    /// gradient that is truly zero (a conv bias right before batch norm, which subtracts it again) is not flagged for 1e-7 of noise.
+    /// </summary>
+    public const double ResolvableNorm = 1e-4;
+
+    // x: (n, InputShape) · targets: (n, OutputSize) one-hot
     /// <summary>
     /// Compares backpropagation's gradient with finite differences of the loss (one-sided both ways, see below) for <paramref name="entriesPerParameter"/>
-    /// randomly chosen entries of each parameter. Values are restored afterwards; gradients hold the analytic ones.
+    /// randomly chosen entries of each parameter. It runs the network as training does (batch norm on batch statistics, dropout
+    /// masking), with every dropout generator rewound before each pass so all passes draw the same masks: the loss is then one
+    /// function of the parameters. Values, running statistics, generators and the mode are restored afterwards; gradients hold the analytic ones.
     /// </summary>
     public static IReadOnlyList<GradientCheckResult> CheckGradients(
         Sequential network, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int entriesPerParameter, ulong seed,
@@ -29,7 +38,44 @@ public static class NetworkDiagnostics
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(h);
         float[] y = targets.ToArray();
         var probabilities = new float[n * network.OutputSize];
-        Backpropagate(network, x, y, n, probabilities);
+        bool wasTraining = network.IsTraining;
+        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
+        IStochasticLayer[] stochastic = network.Layers.OfType<IStochasticLayer>().ToArray();
+        ulong[][] generators = stochastic.Select(l => l.GetRandomState()).ToArray();
+        void Rewind()
+        {
+            for (int i = 0; i < stochastic.Length; i++)
+            {
+                stochastic[i].SetRandomState(generators[i]);
+            }
+        }
+
+        double LossOnce()
+        {
+            Rewind();
+            return Loss(network, x, y, n, probabilities);
+        }
+
+        network.IsTraining = true;
+        try
+        {
+            Rewind();
+            Backpropagate(network, x, y, n, probabilities);
+            return CompareWithDifferences(network, LossOnce, entriesPerParameter, seed, h, tolerance);
+        }
+        finally
+        {
+            Rewind();
+            network.IsTraining = wasTraining;
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i].CopyTo(network.State[i].Value, 0);
+            }
+        }
+    }
+
+    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, int entriesPerParameter, ulong seed, float h, double tolerance)
+    {
         var rng = new Xoshiro256(seed);
         var results = new List<GradientCheckResult>();
         foreach (Parameter parameter in network.Parameters)
@@ -40,11 +86,11 @@ public static class NetworkDiagnostics
             foreach (int k in entries)
             {
                 float saved = parameter.Value[k];
-                double centre = Loss(network, x, y, n, probabilities);
+                double centre = loss();
                 parameter.Value[k] = saved + h;
-                double plus = Loss(network, x, y, n, probabilities);
+                double plus = loss();
                 parameter.Value[k] = saved - h;
-                double minus = Loss(network, x, y, n, probabilities);
+                double minus = loss();
                 parameter.Value[k] = saved;
                 double analytic = parameter.Gradient[k];
 
@@ -60,8 +106,8 @@ public static class NetworkDiagnostics
                 maxAbs = Math.Max(maxAbs, Math.Abs(analytic - numeric));
             }
 
-            double denominator = Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm);
-            double relative = denominator == 0 ? 0 : Math.Sqrt(diff) / denominator;
+            double denominator = Math.Max(Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm), ResolvableNorm);
+            double relative = Math.Sqrt(diff) / denominator;
             results.Add(new GradientCheckResult(parameter.Name, count, relative, maxAbs, relative <= tolerance));
         }
 
@@ -86,26 +132,65 @@ public static class NetworkDiagnostics
         for (int i = 0; i < parameters.Count; i++)
         {
             Parameter p = parameters[i];
-            double update = 0;
-            for (int k = 0; k < p.Length; k++)
-            {
-                double d = p.Value[k] - before[i][k];
-                update += d * d;
-            }
-
-            double weightNorm = Norm(before[i]);
-            results[i] = new ParameterStatistics(p.Name, weightNorm, gradientNorms[i], weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+            results[i] = Statistics(p.Name, before[i], p.Value, gradientNorms[i]);
             before[i].CopyTo(p.Value, 0);
         }
 
         return results;
     }
 
-    /// <summary>Runs the probe rows through the network layer by layer and measures each activation layer's input.</summary>
+    /// <summary>
+    /// ‖θ‖, ‖∇θ‖ and ‖Δθ‖ / ‖θ‖ of one parameter, from its values before and after one optimizer step and that step's
+    /// gradient. The dashboard measures training this way every few hundred batches, from copies taken around a step.
+    /// </summary>
+    public static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, ReadOnlySpan<float> gradient)
+    {
+        if (after.Length != before.Length || gradient.Length != before.Length)
+        {
+            throw new ArgumentException($"{parameter}: {before.Length} values before the step, {after.Length} after it and {gradient.Length} gradient values; all three must match", nameof(after));
+        }
+
+        // One pass over the three arrays (the dashboard calls this on the training thread).
+        double weight = 0, update = 0, grad = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            double b = before[k];
+            double d = after[k] - b;
+            double g = gradient[k];
+            weight += b * b;
+            update += d * d;
+            grad += g * g;
+        }
+
+        double weightNorm = Math.Sqrt(weight);
+        return new ParameterStatistics(parameter, weightNorm, Math.Sqrt(grad), weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+    }
+
+    private static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, double gradientNorm)
+    {
+        if (after.Length != before.Length)
+        {
+            throw new ArgumentException($"{parameter}: {after.Length} values after the step, but {before.Length} before it", nameof(after));
+        }
+
+        double update = 0;
+        for (int k = 0; k < before.Length; k++)
+        {
+            double d = after[k] - before[k];
+            update += d * d;
+        }
+
+        double weightNorm = Norm(before);
+        return new ParameterStatistics(parameter, weightNorm, gradientNorm, weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
+    }
+
+    /// <summary>Runs the probe rows through the network layer by layer (in evaluation mode) and measures each activation layer's input.</summary>
     public static IReadOnlyList<ActivationStatistics> MeasureActivations(Sequential network, ReadOnlyMemory<float> x, int n)
     {
         ArgumentNullException.ThrowIfNull(network);
         var results = new List<ActivationStatistics>();
+        bool wasTraining = network.IsTraining;
+        network.IsTraining = false;
         ReadOnlyMemory<float> input = x;
         foreach (ILayer layer in network.Layers)
         {
@@ -117,13 +202,15 @@ public static class NetworkDiagnostics
             input = layer.Forward(input, n);
         }
 
+        network.IsTraining = wasTraining;
         return results;
     }
 
-    // x: (n, InputSize) · targets: (n, OutputSize) one-hot
+    // x: (n, InputShape) · targets: (n, OutputSize) one-hot
     /// <summary>
     /// Trains on this one batch only, up to <paramref name="maxSteps"/> steps or until the loss is below
     /// <paramref name="targetLoss"/>. A network that cannot memorise 32 rows has a bug, or a learning rate far off.
+    /// The steps run in training mode, as the trainer's do; the loss is measured in evaluation mode, as validation is.
     /// </summary>
     public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01)
     {
@@ -137,7 +224,9 @@ public static class NetworkDiagnostics
         int steps = 0;
         while (steps < maxSteps && loss >= targetLoss)
         {
+            network.IsTraining = true;
             Backpropagate(network, x, y, n, probabilities);
+            network.IsTraining = false;
             optimizer.Step(network.Parameters);
             steps++;
             loss = Loss(network, x, y, n, probabilities);
@@ -146,9 +235,10 @@ public static class NetworkDiagnostics
         return new OverfitResult(n, steps, initial, loss, targetLoss);
     }
 
+    // A unit is a channel: a dense layer's feature (its plane is one value), or a convolution's filter (its plane is H·W pixels).
     private static ActivationStatistics Measure(ActivationLayer layer, ReadOnlySpan<float> input, int n)
     {
-        int units = layer.InputSize;
+        int units = layer.InputShape.Channels, plane = layer.InputShape.Plane;
         string name = layer.Activation.Name;
 
         // ReLU and leaky ReLU are flat (or nearly) below zero; sigmoid and tanh have no such region.
@@ -157,22 +247,25 @@ public static class NetworkDiagnostics
         long inactive = 0;
         for (int r = 0; r < n; r++)
         {
-            ReadOnlySpan<float> row = input.Slice(r * units, units);
+            ReadOnlySpan<float> row = input.Slice(r * layer.InputSize, layer.InputSize);
             for (int u = 0; u < units; u++)
             {
-                if (row[u] > 0f)
+                foreach (float value in row.Slice(u * plane, plane))
                 {
-                    everActive[u] = true;
-                }
-                else
-                {
-                    inactive++;
+                    if (value > 0f)
+                    {
+                        everActive[u] = true;
+                    }
+                    else
+                    {
+                        inactive++;
+                    }
                 }
             }
         }
 
         int dead = everActive.Count(a => !a);
-        return new ActivationStatistics(layer.Name, name, units, hasDeadRegion ? dead : null, n == 0 ? 0 : (double)inactive / ((long)n * units));
+        return new ActivationStatistics(layer.Name, name, units, hasDeadRegion ? dead : null, n == 0 ? 0 : (double)inactive / ((long)n * layer.InputSize));
     }
 
     private static void Backpropagate(Sequential network, ReadOnlyMemory<float> x, float[] y, int n, float[] probabilities)

@@ -5,8 +5,12 @@ public sealed class CheckpointOptions
 {
     public const string SectionName = "Checkpoints";
 
-    /// <summary>The folder of checkpoint files; empty turns checkpoints off (Ctrl+C then saves nothing).</summary>
-    public string Directory { get; set; } = "runs/checkpoints";
+    /// <summary>
+    /// The folder of checkpoint files; empty turns checkpoints off (Ctrl+C then saves nothing). The host resolves a
+    /// relative path inside the run's folder (runs/ID/checkpoints) and gives a folder elsewhere a subfolder per run,
+    /// so runs never share checkpoints; used as given where no host does that.
+    /// </summary>
+    public string Directory { get; set; } = "checkpoints";
 
     /// <summary>Write a resume point every this many epochs; 0 for none (best and Ctrl+C checkpoints still happen).</summary>
     public int EveryEpochs { get; set; } = 1;
@@ -20,6 +24,6 @@ public sealed class CheckpointOptions
     /// <summary>val_loss, val_acc or train_loss: what "best" means.</summary>
     public string Monitor { get; set; } = "val_loss";
 
-    /// <summary>A checkpoint to continue from (as <c>--resume FILE</c>); "latest" takes the newest resume point in <see cref="Directory"/>.</summary>
+    /// <summary>A checkpoint to continue from (as <c>--resume FILE</c>); "latest" continues the most recent interrupted run (as <c>--resume</c> alone).</summary>
     public string ResumeFrom { get; set; } = string.Empty;
 }

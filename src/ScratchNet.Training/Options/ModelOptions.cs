@@ -1,3 +1,5 @@
+using ScratchNet.Core.Layers;
+
 namespace ScratchNet.Training.Options;
 
 /// <summary>The network's shape (section "Model").</summary>
@@ -5,10 +7,48 @@ public sealed class ModelOptions
 {
     public const string SectionName = "Model";
 
+    /// <summary>The widest layer (units): a million, far beyond what trains on one machine.</summary>
+    public const int MaxLayerSize = 1 << 20;
+
     /// <summary>
-    /// Inputs, hidden layers, classes, comma-separated ("784,128,64,10"). The first must match the data's
-    /// features and the last its classes. A string, not an array: the configuration binder appends array
-    /// items to an array's defaults instead of replacing them, and one value is easier to override.
+    /// The network as a list of layers, one string each in the grammar of <see cref="LayerSyntax"/>, e.g.
+    /// ["conv 16 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10"]; shapes follow from the data's (1 × 28 × 28 for
+    /// MNIST). When it has entries it describes the network and the MLP shorthand (<see cref="LayerSizes"/>,
+    /// <see cref="Activation"/>, <see cref="Dropout"/>) is not used. Empty by default: the binder appends a configured
+    /// list to the default one, so the default must hold nothing (set it as Model:Layers:0, Model:Layers:1, … on the command line).
+    /// </summary>
+    public List<string> Layers { get; set; } = [];
+
+    /// <summary>True when <see cref="Layers"/> describes the network rather than the MLP shorthand (a method, so binding and fingerprints ignore it).</summary>
+    public bool HasLayers() => Layers.Count > 0;
+
+    /// <summary>Parses <see cref="Layers"/>.</summary>
+    /// <returns>The definitions, or null with <paramref name="errors"/> holding one line per bad entry, naming its key.</returns>
+    public IReadOnlyList<LayerDefinition>? TryParseLayers(out IReadOnlyList<string> errors)
+    {
+        var definitions = new List<LayerDefinition>(Layers.Count);
+        var problems = new List<string>();
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            if (LayerSyntax.TryParse(Layers[i], out LayerDefinition? layer, out string? error))
+            {
+                definitions.Add(layer!);
+            }
+            else
+            {
+                problems.Add($"Model:Layers:{i} (layer {i + 1}) {error}");
+            }
+        }
+
+        errors = problems;
+        return problems.Count == 0 ? definitions : null;
+    }
+
+    /// <summary>
+    /// The MLP shorthand: inputs, hidden layers, classes, comma-separated ("784,128,64,10"). The first must match the
+    /// data's features and the last its classes. Not used when <see cref="Layers"/> has entries. A string, not an
+    /// array: the configuration binder appends array items to an array's defaults instead of replacing them, and one
+    /// value is easier to override.
     /// </summary>
     public string LayerSizes { get; set; } = "784,128,64,10";
 
@@ -25,6 +65,12 @@ public sealed class ModelOptions
                 error = $"Model:LayerSizes '{LayerSizes}' has '{parts[i]}', which is not a positive whole number; write the sizes comma-separated, e.g. 784,128,64,10";
                 return null;
             }
+
+            if (sizes[i] > MaxLayerSize)
+            {
+                error = $"Model:LayerSizes '{LayerSizes}' has a layer of {sizes[i]} units; the limit is {MaxLayerSize} per layer";
+                return null;
+            }
         }
 
         if (sizes.Length < 2)
@@ -37,10 +83,10 @@ public sealed class ModelOptions
         return sizes;
     }
 
-    /// <summary>The hidden activation: relu, leaky_relu, sigmoid or tanh.</summary>
+    /// <summary>The MLP shorthand's hidden activation: relu, leaky_relu, sigmoid or tanh.</summary>
     public string Activation { get; set; } = "relu";
 
-    /// <summary>The weight initialiser: he_normal, xavier_uniform, xavier_normal or zeros.</summary>
+    /// <summary>The weight initialiser of dense and conv layers: he_normal, xavier_uniform, xavier_normal or zeros.</summary>
     public string Initializer { get; set; } = "he_normal";
 
     /// <summary>
@@ -49,6 +95,6 @@ public sealed class ModelOptions
     /// </summary>
     public string? InitFrom { get; set; }
 
-    /// <summary>Dropout rate p in [0, 1) after every hidden activation while training; 0 for none.</summary>
+    /// <summary>The MLP shorthand's dropout rate p in [0, 1) after every hidden activation while training; 0 for none. With <see cref="Layers"/>, write "dropout P" entries instead.</summary>
     public float Dropout { get; set; }
 }

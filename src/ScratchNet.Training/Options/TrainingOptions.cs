@@ -5,6 +5,9 @@ public sealed class TrainingOptions
 {
     public const string SectionName = "Training";
 
+    /// <summary>The most rows of a batch (training or evaluation): far more than any dataset this trains on needs in one pass.</summary>
+    public const int MaxBatchRows = 1 << 20;
+
     public int Epochs { get; set; } = 100;
 
     public int BatchSize { get; set; } = 32;
@@ -22,9 +25,9 @@ public sealed class TrainingOptions
     public const string AutoThreads = "auto";
 
     /// <summary>
-    /// Threads the matrix products may be split over: <c>auto</c> (one per core) or a whole number ≥ 1. Each product
-    /// is split (over output rows or columns, never the sum) only when it is large enough to pay, so small networks
-    /// stay on one thread whatever this says, and every value gives the same results.
+    /// Threads the matrix products may be split over: <c>auto</c> (one per core) or a whole number from 1 to the
+    /// processor count. Each product is split (over output rows or columns, never the sum) only when it is large
+    /// enough to pay, so small networks stay on one thread whatever this says, and every value gives the same results.
     /// </summary>
     public string Threads { get; set; } = AutoThreads;
 
@@ -32,19 +35,22 @@ public sealed class TrainingOptions
     public int? TryParseThreads(out string? error)
     {
         string value = (Threads ?? string.Empty).Trim();
+        int processors = Environment.ProcessorCount;
         if (string.Equals(value, AutoThreads, StringComparison.OrdinalIgnoreCase))
         {
             error = null;
-            return Environment.ProcessorCount;
+            return processors;
         }
 
+        // More threads than processors only wait on each other (and thousands of them exhaust the machine).
         if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int threads))
         {
-            error = threads >= 1 ? null : $"Training:Threads must be at least 1, got {threads}";
-            return threads >= 1 ? threads : null;
+            bool valid = threads >= 1 && threads <= processors;
+            error = valid ? null : $"Training:Threads must be 1 to {processors} (this machine's processor count), got {threads}";
+            return valid ? threads : null;
         }
 
-        error = $"Training:Threads must be '{AutoThreads}' or a whole number of at least 1, got '{Threads}'";
+        error = $"Training:Threads must be '{AutoThreads}' or a whole number from 1 to {processors} (this machine's processor count), got '{Threads}'";
         return null;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Activations;
 using ScratchNet.Core.Initializers;
+using ScratchNet.Files;
 using ScratchNet.Training.Optimizers;
 
 namespace ScratchNet.Training.Options;
@@ -13,8 +14,8 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         RequirePositive(errors, "Training:Epochs", options.Epochs);
-        RequirePositive(errors, "Training:BatchSize", options.BatchSize);
-        RequirePositive(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize);
+        RequireRange(errors, "Training:BatchSize", options.BatchSize, TrainingOptions.MaxBatchRows, " rows");
+        RequireRange(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize, TrainingOptions.MaxBatchRows, " rows");
         if (options.TryParseThreads(out string? threadsError) is null)
         {
             errors.Add(threadsError!);
@@ -27,9 +28,34 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        if (options.TryParseLayerSizes(out string? sizeError) is null)
+        if (options.HasLayers())
+        {
+            options.TryParseLayers(out IReadOnlyList<string> layerErrors);
+            errors.AddRange(layerErrors);
+            if (options.Dropout != 0f)
+            {
+                errors.Add($"Model:Dropout ({options.Dropout}) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout {options.Dropout}\" entries where you want dropout and leave Model:Dropout at 0");
+            }
+        }
+        else if (options.TryParseLayerSizes(out string? sizeError) is not { } sizes)
         {
             errors.Add(sizeError!);
+        }
+        else
+        {
+            for (int i = 0; i + 1 < sizes.Length; i++)
+            {
+                if ((long)sizes[i] * sizes[i + 1] > Array.MaxLength)
+                {
+                    errors.Add($"Model:LayerSizes '{options.LayerSizes}': the {sizes[i]} × {sizes[i + 1]} weights of layer {i + 1} are more than one array can hold ({Array.MaxLength}); make the layers narrower");
+                }
+            }
+
+            long needed = MemoryBudget.ParameterBytes(sizes);
+            if (needed > MemoryBudget.Available / 2)
+            {
+                errors.Add($"Model:LayerSizes '{options.LayerSizes}' needs about {MemoryBudget.Describe(needed)} for weights, gradients and optimizer state; this machine has {MemoryBudget.Describe(MemoryBudget.Available)}, so the limit here is {MemoryBudget.Describe(MemoryBudget.Available / 2)}: make the layers narrower");
+            }
         }
 
         if (!Activation.IsKnown(options.Activation))
@@ -42,9 +68,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
             errors.Add($"Model:Initializer '{options.Initializer}' is unknown; valid: {string.Join(", ", Initializer.Names)}");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.InitFrom) && !File.Exists(options.InitFrom))
+        if (!string.IsNullOrWhiteSpace(options.InitFrom) && FileKinds.Of(options.InitFrom) is not (FileKind.Regular or FileKind.Unknown) and var kind)
         {
-            errors.Add($"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000/model.snm");
+            errors.Add(kind == FileKind.Missing
+                ? $"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000-8f3a9c1e/model.snm"
+                : $"Model:InitFrom '{options.InitFrom}' is {FileKinds.Describe(kind)}, not a regular file; give the path of a .snm or .safetensors file");
         }
 
         if (!(options.Dropout >= 0f && options.Dropout < 1f))
@@ -97,6 +125,14 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         if (!(value >= 0f && value < 1f))
         {
             errors.Add($"{key} must be in [0, 1), got {value}");
+        }
+    }
+
+    private static void RequireRange(List<string> errors, string key, int value, int max, string unit)
+    {
+        if (value <= 0 || value > max)
+        {
+            errors.Add($"{key} must be 1 to {max}{unit}, got {value}");
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 

@@ -4,9 +4,11 @@ using ScratchNet.Training.Metrics;
 
 namespace ScratchNet.Training.Reports;
 
-/// <summary>The content of metrics.json: the final model judged on the validation split.</summary>
+/// <summary>The content of metrics.json: the final model judged on the held-out split.</summary>
+/// <param name="Split">Which held-out rows: "validation" (a hold-out of the training pool) or "test" (the official test set).</param>
 public sealed record MetricsReport(
     string Dataset,
+    string Split,
     int Rows,
     double Accuracy,
     double Loss,
@@ -20,8 +22,9 @@ public sealed record MetricsReport(
     IReadOnlyList<CalibrationBin> Calibration,
     long[][] ConfusionMatrix)
 {
-    /// <param name="probabilities">(rows, classes) softmax outputs on the validation split, for calibration.</param>
-    public static MetricsReport Create(string dataset, EvaluationResult validation, IReadOnlyList<string> classNames, ReadOnlySpan<float> probabilities, ReadOnlySpan<byte> labels)
+    /// <param name="split">"validation" or "test" (see <see cref="Data.Dataset.HeldOutName"/>).</param>
+    /// <param name="probabilities">(rows, classes) softmax outputs on the held-out split, for calibration.</param>
+    public static MetricsReport Create(string dataset, string split, EvaluationResult validation, IReadOnlyList<string> classNames, ReadOnlySpan<float> probabilities, ReadOnlySpan<byte> labels)
     {
         ArgumentNullException.ThrowIfNull(validation);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -39,7 +42,7 @@ public sealed record MetricsReport(
         }
 
         return new MetricsReport(
-            dataset, labels.Length, validation.Accuracy, validation.Loss, classNames, report.Classes,
+            dataset, split, labels.Length, validation.Accuracy, validation.Loss, classNames, report.Classes,
             report.MacroPrecision, report.MacroRecall, report.MacroF1,
             calibration.ExpectedCalibrationError, calibration.Bins.Count, calibration.Bins, confusion);
     }

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
 
 namespace ScratchNet.Training.Reports;
 
 /// <summary>
-/// At the end of training, scores the final network on the validation split (per-class precision, recall, F1,
+/// At the end of training, scores the final network on the held-out split (validation or test) (per-class precision, recall, F1,
 /// confusion matrix, expected calibration error) and writes <c>metrics.json</c> to the run folder.
 /// A failed write logs one warning; the training result is kept.
 /// </summary>
@@ -20,9 +21,9 @@ public sealed partial class MetricsWriter(string directory, ILogger<MetricsWrite
         try
         {
             float[] probabilities = Predictions.Probabilities(result.Network, context.Dataset.Validation);
-            MetricsReport report = MetricsReport.Create(context.Dataset.Name, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
+            MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
             AtomicFile.WriteAllText(Path.Combine(directory, FileName), report.ToJson());
-            LogWritten(logger, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));
+            LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -30,8 +31,8 @@ public sealed partial class MetricsWriter(string directory, ILogger<MetricsWrite
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validation metrics: accuracy={Accuracy:F4} macro_f1={MacroF1:F4} ece={Ece:F4} ({Bins} bins), written to {Path}")]
-    private static partial void LogWritten(ILogger logger, double accuracy, double macroF1, double ece, int bins, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on the {Split} split: accuracy={Accuracy:F4} macro_f1={MacroF1:F4} ece={Ece:F4} ({Bins} bins), written to {Path}")]
+    private static partial void LogWritten(ILogger logger, string split, double accuracy, double macroF1, double ece, int bins, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the metrics to {RunFolder}: {Reason}; the training result is kept")]
     private static partial void LogFailed(ILogger logger, string runFolder, string reason);

@@ -3,7 +3,7 @@ namespace ScratchNet.Training.Reports;
 /// <summary>A validation row the model got wrong, with how sure it was.</summary>
 /// <param name="Row">Index into the split.</param>
 /// <param name="Confidence">The probability given to <paramref name="Predicted"/>.</param>
-public sealed record Misclassification(int Row, int Label, int Predicted, float Confidence);
+public readonly record struct Misclassification(int Row, int Label, int Predicted, float Confidence);
 
 /// <summary>Finds the rows the model is most confidently wrong about: the first place to look for label noise or a systematic confusion.</summary>
 public static class Misclassified
@@ -20,18 +20,8 @@ public static class Misclassified
             throw new ArgumentException($"probabilities has {probabilities.Length} values, but {n} rows of {classes} classes need {n * classes}", nameof(probabilities));
         }
 
-        var wrong = new List<Misclassification>();
-        for (int i = 0; i < n; i++)
-        {
-            ReadOnlySpan<float> row = probabilities.Slice(i * classes, classes);
-            int best = Core.Metrics.Accuracy.ArgMaxRow(row);
-
-            if (best != labels[i])
-            {
-                wrong.Add(new Misclassification(i, labels[i], best, row[best]));
-            }
-        }
-
-        return wrong.OrderByDescending(m => m.Confidence).ThenBy(m => m.Row).Take(count).ToArray();
+        var worst = new WorstMistakes(count);
+        worst.Add(probabilities, labels, 0, classes);
+        return worst.Result();
     }
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data.Sources;
@@ -113,7 +114,7 @@ public sealed class DatasetCacheTests
 
         Assert.That(calls, Is.EqualTo(new[] { "fallback:images-idx3-ubyte" }));
         Assert.That(File.ReadAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte")), Is.EqualTo(_images));
-        Assert.That(Directory.GetFiles(CacheDir, "*.partial"), Is.Empty);
+        Assert.That(Directory.GetFiles(CacheDir, "*.tmp"), Is.Empty);
     }
 
     [Test]
@@ -174,21 +175,22 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task Partial_files_left_by_a_killed_fetch_are_removed_once_stale_and_fresh_ones_are_left_alone()
+    public async Task Partial_files_left_by_a_killed_fetch_are_removed_and_those_of_a_live_fetch_are_left_alone()
     {
         Directory.CreateDirectory(CacheDir);
         File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
         File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
-        string stale = Path.Combine(CacheDir, ".images-idx3-ubyte.0123.partial");
-        string fresh = Path.Combine(CacheDir, ".labels-idx1-ubyte.4567.partial");
-        File.WriteAllBytes(stale, _images[..10]);
-        File.WriteAllBytes(fresh, _labels[..10]);
-        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow - DatasetCache.StalePartialAge - TimeSpan.FromMinutes(1));
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        finished.WaitForExit();
+        string killed = AtomicFile.TemporaryPath(Path.Combine(CacheDir, "images-idx3-ubyte"), finished.Id);
+        string live = AtomicFile.TemporaryPath(Path.Combine(CacheDir, "labels-idx1-ubyte"), Environment.ProcessId);
+        File.WriteAllBytes(killed, _images[..10]);
+        File.WriteAllBytes(live, _labels[..10]);
 
         await Cache().EnsureAsync(Manifest);
 
-        Assert.That(File.Exists(stale), Is.False);
-        Assert.That(File.Exists(fresh), Is.True, "it may be another process's fetch in progress");
+        Assert.That(File.Exists(killed), Is.False, "its writer is gone");
+        Assert.That(File.Exists(live), Is.True, "it may be another fetch in progress");
     }
 
     [Test]

@@ -29,6 +29,6 @@ public class DiagnoseCommandTests
         var runner = new DiagnosticsRunner(provider.Object, Mock.Of<INetworkFactory>(), MsOptions.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance);
         var command = new DiagnoseCommand(runner, training, NullLogger<DiagnoseCommand>.Instance);
         var error = Assert.ThrowsAsync<UsageException>(() => command.RunAsync(CommandLine.Parse(["diagnose", "--steps", steps]), CancellationToken.None));
-        Assert.That(error!.Message, Does.Contain("--steps must be a whole number of at least 1"));
+        Assert.That(error!.Message, Does.Contain("--steps must be a whole number from 1 to 10000000"));
     }
 }

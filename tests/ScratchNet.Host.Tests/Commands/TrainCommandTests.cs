@@ -52,7 +52,7 @@ public sealed class TrainCommandTests
 
         string[] logs = Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories);
         Assert.That(logs, Has.Length.EqualTo(1), "one run folder with one structured log");
-        Assert.That(Path.GetFileName(Path.GetDirectoryName(logs[0])), Does.Match(@"^\d{8}-\d{6}$"));
+        Assert.That(Path.GetFileName(Path.GetDirectoryName(logs[0])), Does.Match(@"^\d{8}-\d{6}-[0-9a-f]{8}$"));
         List<JsonElement> epochs = [.. File.ReadAllLines(logs[0])
             .Select(line => JsonDocument.Parse(line).RootElement)
             .Where(e => e.TryGetProperty("Epoch", out _) && e.TryGetProperty("TrainLoss", out _))];

@@ -1,7 +1,11 @@
+using ScratchNet.Host.Runs;
 using Microsoft.Extensions.Logging.Abstractions;
+using ScottPlot;
+using SkiaSharp;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Metrics;
@@ -16,9 +20,9 @@ public class PlotTests
 
     private static readonly EpochMetrics[] History =
     [
-        new(1, 1.2, 0.9, 0.70, 1, 0.1),
-        new(2, 0.6, 0.5, 0.85, 1, 0.1),
-        new(3, 0.4, 0.45, 0.88, 1, 0.1),
+        new(1, 1.2, 0.9, 0.70, 1, 0.1, TrainAccuracy: 0.6, LearningRate: 0.1),
+        new(2, 0.6, 0.5, 0.85, 1, 0.1, TrainAccuracy: 0.8, LearningRate: 0.1),
+        new(3, 0.04, 0.45, 0.88, 1, 0.1, TrainAccuracy: 0.9, LearningRate: 0.1),
     ];
 
     private string _folder = null!;
@@ -38,8 +42,63 @@ public class PlotTests
     [Test]
     public void Curves_AreNonEmptyPngs()
     {
-        AssertPng(Plots.LossCurves(History), "loss");
-        AssertPng(Plots.AccuracyCurve(History), "accuracy");
+        AssertPng(Plots.LossCurves(History, "validation"), "loss");
+        AssertPng(Plots.LossCurves(History, "validation", logScale: true), "log loss");
+        AssertPng(Plots.AccuracyCurve(History, "validation"), "accuracy");
+    }
+
+    [Test]
+    public void EpochAxis_HasOnlyWholeNumberTicks()
+    {
+        foreach (Plot plot in new[] { Plots.LossPlot(History, "validation", logScale: false), Plots.AccuracyPlot(History, "validation") })
+        {
+            // Ticks are generated when the plot is laid out for an image.
+            Plots.Png(plot, Plots.Width, Plots.Height);
+            double[] majors = [.. plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Position)];
+            Assert.That(majors, Is.Not.Empty);
+            Assert.That(majors, Is.All.Matches<double>(p => p == Math.Round(p)), string.Join(", ", majors));
+        }
+    }
+
+    [TestCase("validation")]
+    [TestCase("test")]
+    public void TitlesAndLegends_NameTheHeldOutSplit(string heldOut)
+    {
+        Assert.That(Plots.ConfusionPlot(ThreeClasses(), ["a", "b", "c"], heldOut).Axes.Title.Label.Text, Is.EqualTo($"Confusion matrix ({heldOut})"));
+        Plot accuracy = Plots.AccuracyPlot(History, heldOut);
+        Assert.That(accuracy.Axes.Title.Label.Text, Is.EqualTo($"Accuracy (train and {heldOut})"));
+        Assert.That(accuracy.GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(new[] { "train", heldOut }));
+        Assert.That(Plots.LossPlot(History, heldOut, logScale: false).GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(new[] { "train", heldOut }));
+    }
+
+    [Test]
+    public void AccuracyCurve_LeavesOutEpochsWhoseTrainAccuracyIsUnknown()
+    {
+        EpochMetrics[] resumed = [History[0] with { TrainAccuracy = double.NaN }, History[1], History[2]];
+        ScottPlot.Plottables.Scatter train = Plots.AccuracyPlot(resumed, "validation").GetPlottables<ScottPlot.Plottables.Scatter>().First();
+        Assert.That(train.Data.GetScatterPoints().Select(p => p.X), Is.EqualTo(new[] { 2.0, 3.0 }));
+    }
+
+    [Test]
+    public void LogScaleLoss_PlotsLog10OfTheLoss_WithTicksLabelledInLossUnits()
+    {
+        Plot plot = Plots.LossPlot(History, "validation", logScale: true);
+        ScottPlot.Plottables.Scatter train = plot.GetPlottables<ScottPlot.Plottables.Scatter>().First();
+        Assert.That(train.Data.GetScatterPoints().Select(p => p.Y), Is.EqualTo(History.Select(h => Math.Log10(h.TrainLoss))).Within(1e-12));
+        Assert.That(plot.Axes.Title.Label.Text, Does.Contain("log scale"));
+        Plots.Png(plot, Plots.Width, Plots.Height);
+        Tick[] majors = [.. plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor)];
+        Assert.That(majors.Select(t => t.Label), Is.EqualTo(new[] { "0.05", "0.1", "0.2", "0.5", "1" }));
+        Assert.That(majors.Select(t => t.Position), Is.EqualTo(new[] { 0.05, 0.1, 0.2, 0.5, 1 }.Select(Math.Log10)).Within(1e-12));
+    }
+
+    [TestCase(0.04, 0.25, new[] { "0.05", "0.1", "0.2" })]
+    [TestCase(0.25, 0.45, new[] { "0.3", "0.4" })]
+    [TestCase(0.31, 0.39, new[] { "0.31", "0.39" })]
+    [TestCase(0.5, 30, new[] { "0.5", "1", "2", "5", "10", "20" })]
+    public void LogTicks_LabelOneTwoFive_OrEveryMultiple_OrTheEnds(double min, double max, string[] labels)
+    {
+        Assert.That(Plots.LogTicks(min, max).Where(t => t.IsMajor).Select(t => t.Label), Is.EqualTo(labels));
     }
 
     [Test]
@@ -49,7 +108,55 @@ public class PlotTests
         m.Add(0, 0);
         m.Add(1, 2);
         m.Add(2, 2);
-        AssertPng(Plots.ConfusionHeatmap(m, ["T-shirt/top", "Trouser", "Ankle boot"]), "confusion");
+        AssertPng(Plots.ConfusionHeatmap(m, ["T-shirt/top", "Trouser", "Ankle boot"], "test"), "confusion");
+    }
+
+    [Test]
+    public void ConfusionHeatmap_TintsAOnePercentConfusion_VisiblyAwayFromAnEmptyCell()
+    {
+        ConfusionMatrix m = ThreeClasses();
+        Plot plot = Plots.ConfusionPlot(m, ["a", "b", "c"], "validation");
+        using SKBitmap image = SKBitmap.Decode(Plots.Png(plot, Plots.ConfusionWidth, Plots.ConfusionHeight));
+
+        // Sampled near a cell's corner, away from the count printed in its centre. Row a is drawn at y = k − a − 1 … k − a.
+        SKColor Cell(int a, int p)
+        {
+            Pixel pixel = plot.GetPixel(new Coordinates(p + 0.15, 3 - a - 0.15));
+            return image.GetPixel((int)pixel.X, (int)pixel.Y);
+        }
+
+        static int Distance(SKColor x, SKColor y) => Math.Abs(x.Red - y.Red) + Math.Abs(x.Green - y.Green) + Math.Abs(x.Blue - y.Blue);
+        SKColor empty = Cell(0, 2);
+        SKColor onePercent = Cell(0, 1);
+        SKColor diagonal = Cell(0, 0);
+        Assert.That(empty.Red + empty.Green + empty.Blue, Is.GreaterThan(3 * 235), "an empty cell is (near) white");
+        Assert.That(Distance(onePercent, empty), Is.GreaterThan(40), $"1 % confusion {onePercent} vs empty {empty}");
+        Assert.That(Distance(diagonal, onePercent), Is.GreaterThan(Distance(onePercent, empty)), "the 99 % diagonal is darker still");
+    }
+
+    [Test]
+    public void FirstLayerWeights_DrawsOnlyADenseLayerThatSeesPixels_NotOneAfterAConvolution()
+    {
+        Sequential mlp = Sequential.Mlp([784, 8, 10], "relu", "he_normal", 1, 1);
+        Assert.That(FirstLayerWeights.Find(mlp)?.Name, Is.EqualTo("dense0"));
+
+        // 16 × 7 × 7 = 784 features after the pool: a square number, but they are not pixels.
+        string[] layers = ["conv 16 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10"];
+        Sequential cnn = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 14, 14), 1, "he_normal", 1);
+        Assert.That(cnn.Layers.OfType<Dense>().Single().InputSize, Is.EqualTo(784));
+        Assert.That(FirstLayerWeights.Find(cnn), Is.Null);
+    }
+
+    [Test]
+    public void FirstLayerWeights_DrawsOneTilePerUnit_RedForPositiveBlueForNegative()
+    {
+        // 4 inputs (2 × 2) into 2 units: unit 0 all +1, unit 1 all −1 (w is (inputs, units) row-major).
+        float[] w = [1, -1, 1, -1, 1, -1, 1, -1];
+        using SKBitmap image = SKBitmap.Decode(FirstLayerWeights.Draw(w, inputs: 4, units: 2));
+        List<SKColor> colours = [.. Enumerable.Range(0, image.Height).SelectMany(y => Enumerable.Range(0, image.Width).Select(x => image.GetPixel(x, y)))];
+        Assert.That(colours.Any(c => c.Red > 180 && c.Blue < 60), Is.True, "a red tile");
+        Assert.That(colours.Any(c => c.Blue > 150 && c.Red < 30), Is.True, "a blue tile");
+        Assert.That(() => FirstLayerWeights.Draw(new float[5 * 2], inputs: 5, units: 2), Throws.ArgumentException.With.Message.Contains("not a square image"));
     }
 
     [Test]
@@ -65,7 +172,7 @@ public class PlotTests
     public void PlotWriter_WritesEveryChart_IntoTheRunFolder()
     {
         var (context, result) = TinyRun(features: 16);
-        new PlotWriter(new RunFolder(_folder), NullLogger<PlotWriter>.Instance).OnTrainEnd(context, result);
+        Writer().OnTrainEnd(context, result);
         foreach (string name in PlotWriter.FileNames)
         {
             AssertPng(File.ReadAllBytes(Path.Combine(_folder, name)), name);
@@ -73,11 +180,46 @@ public class PlotTests
     }
 
     [Test]
-    public void PlotWriter_SkipsOnlyTheGrid_WhenRowsAreNotSquareImages()
+    public void PlotWriter_SkipsOnlyThePictures_WhenRowsAreNotSquareImages()
     {
         var (context, result) = TinyRun(features: 5);
-        new PlotWriter(new RunFolder(_folder), NullLogger<PlotWriter>.Instance).OnTrainEnd(context, result);
+        Writer().OnTrainEnd(context, result);
         Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "loss.png", "accuracy.png", "confusion.png" }));
+    }
+
+    [Test]
+    public void AugmentationPreview_WritesAugmentedPng_OnlyWhenAugmentationIsOn()
+    {
+        const int side = 8;
+        byte[] pixels = [.. Enumerable.Range(0, 5 * side * side).Select(i => (byte)(i * 37 % 256))];
+        DataSplit split = DataSplit.FromPixels(pixels, [0, 1, 1, 2, 0], side * side, 3);
+        var dataset = new Dataset("toy", split, split, ["a", "b", "c"]);
+        Sequential network = Sequential.Mlp([side * side, 3], "relu", "he_normal", 1, 8);
+        var preview = new AugmentationPreview(new RunFolder(_folder), NullLogger<AugmentationPreview>.Instance);
+
+        preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1));
+        Assert.That(Directory.GetFiles(_folder), Is.Empty, "off: no picture");
+
+        var augmenter = new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = true, ElasticSigma = 1 }, new Shape(1, side, side), seed: 1);
+        preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1) { Augmenter = augmenter });
+        AssertPng(File.ReadAllBytes(Path.Combine(_folder, AugmentationPreview.FileName)), AugmentationPreview.FileName);
+    }
+
+    private PlotWriter Writer() =>
+        new(new RunFolder(_folder), Microsoft.Extensions.Options.Options.Create(new ReportsOptions()), NullLogger<PlotWriter>.Instance);
+
+    // Class a: 99 right, 1 taken for b; b and c: 100 right each; nothing is ever taken for c from a.
+    private static ConfusionMatrix ThreeClasses()
+    {
+        var m = new ConfusionMatrix(3);
+        for (int i = 0; i < 100; i++)
+        {
+            m.Add(0, i == 0 ? 1 : 0);
+            m.Add(1, 1);
+            m.Add(2, 2);
+        }
+
+        return m;
     }
 
     private static (TrainingContext Context, TrainingResult Result) TinyRun(int features)

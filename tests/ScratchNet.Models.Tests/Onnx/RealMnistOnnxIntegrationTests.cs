@@ -26,7 +26,7 @@ public sealed class RealMnistOnnxIntegrationTests
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(dataOptions.CacheDirectory, dataOptions.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
         var provider = new MnistDatasetProvider(Create(dataOptions), cache, NullLogger<MnistDatasetProvider>.Instance);
         var training = Create(new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 42 });
-        var factory = new MlpFactory(Create(new ModelOptions { LayerSizes = "784,128,64,10" }), training);
+        var factory = new NetworkFactory(Create(new ModelOptions { LayerSizes = "784,128,64,10" }), training);
         TrainingResult trained = await new Trainer(provider, factory, new Sgd(0.05f), [], training).TrainAsync();
         Dataset dataset = await provider.LoadAsync();
         const int Rows = 1000;

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
 
@@ -119,7 +120,7 @@ public class CheckpointFileTests
     {
         string path = Path.Combine(_dir, "best.ckpt");
         CheckpointFile.Save(path, Sample(epoch: 2));
-        Assert.Throws<IOException>(() => AtomicFile.Write(path, s =>
+        Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, s =>
         {
             s.Write(new byte[100]);
             throw new IOException("disk full");

@@ -1,4 +1,5 @@
 using Moq;
+using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Metrics;
@@ -25,6 +26,15 @@ public class ResumeTests
     {
         Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
         Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = 1, Patience = 0, Factor = 0.5f },
+    };
+
+    // Images, with affine and elastic augmentation on: every batch's pixels depend on the epoch and the rows.
+    private Rig NewAugmentedRig() => new()
+    {
+        Dataset = SyntheticData.Squares(),
+        Model = new ModelOptions { LayerSizes = "100,16,3", Dropout = 0.2f },
+        Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+        Augmentation = new AugmentationOptions { Enabled = true, MaxShift = 2, MaxRotationDegrees = 15, ScaleRange = 0.1, Elastic = true, ElasticAlpha = 6, ElasticSigma = 2 },
     };
 
     private static IEnumerable<(double, double, double, double, double)> Numbers(TrainingResult r) =>
@@ -57,6 +67,34 @@ public class ResumeTests
         Assert.That(resumed.FinalValidation.Loss, Is.EqualTo(uninterrupted.FinalValidation.Loss));
     }
 
+    [TestCase(2, 7)]
+    [TestCase(3, 0)]
+    public async Task InterruptedMidEpochThenResumed_WithAugmentation_MatchesAnUninterruptedRun(int epoch, int batch)
+    {
+        TrainingResult uninterrupted = await NewAugmentedRig().Create().TrainAsync();
+
+        using var cancellation = new CancellationTokenSource();
+        var interrupted = Assert.CatchAsync<TrainingInterruptedException>(() => NewAugmentedRig().Create(CancelAt(cancellation, epoch, batch)).TrainAsync(cancellation.Token));
+        TrainingResult resumed = await NewAugmentedRig().Create().TrainAsync(CheckpointFile.Load(interrupted!.CheckpointPath!));
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+        Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
+
+        // The augmentation was really on: without it the same run ends elsewhere.
+        TrainingResult plain = await new Rig { Dataset = SyntheticData.Squares(), Model = new ModelOptions { LayerSizes = "100,16,3", Dropout = 0.2f } }.Create().TrainAsync();
+        Assert.That(Numbers(plain), Is.Not.EqualTo(Numbers(uninterrupted)));
+    }
+
+    [Test]
+    public void Fingerprint_CoversTheAugmentation_OnlyWhenItIsOn()
+    {
+        string plain = new Rig().Fingerprint().Compute();
+        Assert.That(new Rig { Augmentation = new AugmentationOptions { Enabled = false, MaxShift = 5 } }.Fingerprint().Compute(), Is.EqualTo(plain), "off: the fingerprints of older runs stay valid");
+        string on = new Rig { Augmentation = new AugmentationOptions { Enabled = true } }.Fingerprint().Compute();
+        Assert.That(on, Is.Not.EqualTo(plain));
+        Assert.That(new Rig { Augmentation = new AugmentationOptions { Enabled = true, MaxShift = 3 } }.Fingerprint().Compute(), Is.Not.EqualTo(on));
+    }
+
     [Test]
     public async Task ResumingFromAnEpochCheckpoint_MatchesAnUninterruptedRun()
     {
@@ -77,6 +115,15 @@ public class ResumeTests
         string b = new Rig { Optimizer = new OptimizerOptions { Name = "adam", LearningRate = 0.02f } }.Fingerprint().Compute();
         Assert.That(a, Is.Not.EqualTo(b));
         Assert.That(new Rig().Fingerprint().Compute(), Is.EqualTo(a));
+    }
+
+    [Test]
+    public void Fingerprint_Changes_WithTheLayerList()
+    {
+        string mlp = new Rig().Fingerprint().Compute();
+        string cnn = new Rig { Model = new ModelOptions { Layers = ["conv 4 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        string other = new Rig { Model = new ModelOptions { Layers = ["conv 8 3x3", "flatten", "dense 3"] } }.Fingerprint().Compute();
+        Assert.That(new[] { mlp, cnn, other }, Is.Unique);
     }
 
     [Test]

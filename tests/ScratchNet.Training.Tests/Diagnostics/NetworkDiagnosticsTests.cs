@@ -101,6 +101,20 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void Statistics_GivesTheNorms_OfAHandWorkedStep()
+    {
+        // θ = (3, 4): ‖θ‖ = 5; Δθ = (0, 0.5): ratio 0.1; g = (1, 2): ‖g‖ = √5.
+        ParameterStatistics s = NetworkDiagnostics.Statistics("w", [3f, 4f], [3f, 4.5f], [1f, 2f]);
+        Assert.That(s.WeightNorm, Is.EqualTo(5.0));
+        Assert.That(s.GradientNorm, Is.EqualTo(Math.Sqrt(5.0)).Within(1e-12));
+        Assert.That(s.UpdateRatio, Is.EqualTo(0.1).Within(1e-7));
+    }
+
+    [Test]
+    public void Statistics_Throws_WhenBeforeAndAfterDiffer() =>
+        Assert.Throws<ArgumentException>(() => NetworkDiagnostics.Statistics("w", [1f, 2f], [1f], [0f, 0f]));
+
+    [Test]
     public void OverfitOneBatch_DrivesTheLossBelowTheTarget()
     {
         Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);
@@ -129,7 +143,7 @@ public class NetworkDiagnosticsTests
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
         var optimizer = Microsoft.Extensions.Options.Options.Create(new OptimizerOptions { LearningRate = 0.5f });
-        var runner = new DiagnosticsRunner(provider.Object, new MlpFactory(model, training), optimizer, training, NullLogger<DiagnosticsRunner>.Instance);
+        var runner = new DiagnosticsRunner(provider.Object, new NetworkFactory(model, training), optimizer, training, NullLogger<DiagnosticsRunner>.Instance);
 
         DiagnosticsReport report = await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 3000));
         Assert.That(report.GradientCheck, Has.Count.EqualTo(4).And.All.Matches<GradientCheckResult>(g => g.Passed));
@@ -153,12 +167,53 @@ public class NetworkDiagnosticsTests
         Assert.That(table, Does.Contain("WRONG (rel 5.000E-01)").And.Contain("did NOT reach"));
     }
 
+    [Test]
+    public void CheckGradients_Passes_OnACnnWithBatchNormAndDropout_AndLeavesItAsItWas()
+    {
+        // conv0.bias sits right before batch norm, which subtracts it again: its true gradient is 0, and 1e-7 of rounding must not fail it.
+        LayerDefinition[] layers = [.. new[] { "conv 3 3x3 pad 1", "batchnorm", "relu", "maxpool 2", "flatten", "dropout 0.3", "dense 4", "batchnorm", "tanh", "dense 3" }.Select(LayerSyntax.Parse)];
+        Sequential network = NetworkBuilder.Build(layers, new Shape(2, 6, 6), Rows, "he_normal", 9);
+        (float[] x, float[] y) = Batch(72, 3);
+        float[][] stateBefore = [.. network.State.Select(s => (float[])s.Value.Clone())];
+        ulong[] generatorBefore = network.Layers.OfType<Dropout>().Single().GetRandomState();
+
+        // h = 1e-3: with batch norm over four rows, a step of 1e-2 in a conv weight moves several ReLU and max-pool kinks at once,
+        // which the one-sided differences cannot bracket (with tanh and average pooling the default 1e-2 passes too).
+        IReadOnlyList<GradientCheckResult> results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 40, 1, h: 1e-3f);
+
+        Assert.That(results.Select(r => r.Parameter), Is.EqualTo(network.Parameters.Select(p => p.Name)));
+        Assert.That(results, Has.All.Matches<GradientCheckResult>(r => r.Passed), string.Join("; ", results));
+        Assert.That(network.State.Select(s => s.Value), Is.EqualTo(stateBefore), "running statistics restored");
+        Assert.That(network.Layers.OfType<Dropout>().Single().GetRandomState(), Is.EqualTo(generatorBefore), "dropout generator rewound");
+        Assert.That(network.IsTraining, Is.False, "back in evaluation mode");
+    }
+
+    [Test]
+    public void MeasureActivations_CountsAConvolutionsChannels_AsItsUnits()
+    {
+        Sequential network = NetworkBuilder.Build([LayerSyntax.Parse("conv 5 3x3"), LayerSyntax.Parse("relu"), LayerSyntax.Parse("flatten"), LayerSyntax.Parse("dense 3")], new Shape(1, 5, 5), Rows, "he_normal", 2);
+        var conv = (Conv2D)network.Layers[0];
+        Array.Fill(conv.Weight.Value, 0f, 0, 9);
+        conv.BiasParameter.Value[0] = -1f;
+        (float[] x, _) = Batch(25, 3);
+
+        ActivationStatistics relu = NetworkDiagnostics.MeasureActivations(network, x, Rows).Single();
+
+        Assert.That(relu.Units, Is.EqualTo(5));
+        Assert.That(relu.DeadUnits, Is.GreaterThanOrEqualTo(1), "filter 0 gives −1 at every pixel of every row");
+        Assert.That(relu.InactiveShare, Is.GreaterThanOrEqualTo(0.2).And.LessThan(1.0));
+    }
+
     /// <summary>A Dense layer whose weight gradient comes out twice too large: the bug the gradient check must catch.</summary>
     private sealed class DoubledWeightGradient(Dense inner) : ILayer
     {
         public Dense Inner { get; } = inner;
 
         public string Name => Inner.Name;
+
+        public Shape InputShape => Inner.InputShape;
+
+        public Shape OutputShape => Inner.OutputShape;
 
         public int InputSize => Inner.InputSize;
 
@@ -167,6 +222,8 @@ public class NetworkDiagnosticsTests
         public int Capacity => Inner.Capacity;
 
         public IReadOnlyList<Parameter> Parameters => Inner.Parameters;
+
+        public IReadOnlyList<StateTensor> State => [];
 
         public float[] Forward(ReadOnlyMemory<float> x, int n) => Inner.Forward(x, n);
 

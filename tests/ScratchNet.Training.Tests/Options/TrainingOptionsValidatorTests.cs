@@ -18,15 +18,36 @@ public class TrainingOptionsValidatorTests
     public void Validate_ReportsEveryBadTrainingValueTogether()
     {
         var result = _validator.Validate(null, new TrainingOptions { Epochs = 0, BatchSize = 0 });
-        Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0" }));
+        Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be 1 to 1048576 rows, got 0" }));
     }
 
     [TestCase(0)]
     [TestCase(-2)]
-    public void Validate_RejectsFewerThanOneThread(int threads)
+    [TestCase(100_000)]
+    public void Validate_RejectsThreadsOutsideOneToTheProcessorCount(int threads)
     {
         var result = _validator.Validate(null, new TrainingOptions { Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be at least 1, got {threads}" }));
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 1 to {Environment.ProcessorCount} (this machine's processor count), got {threads}" }));
+    }
+
+    [Test]
+    public void Validate_AcceptsEveryProcessor() =>
+        Assert.That(_validator.Validate(null, new TrainingOptions { Threads = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Succeeded, Is.True);
+
+    [TestCase("784,2000000000,10", "has a layer of 2000000000 units; the limit is 1048576 per layer")]
+    [TestCase("784,1048576,1048576,10", "more than one array can hold")]
+    public void Validate_RejectsLayerSizesBeyondTheirLimits(string sizes, string expected)
+    {
+        var result = _validator.Validate(null, new ModelOptions { LayerSizes = sizes });
+        Assert.That(result.Failures, Has.Some.Contains(expected));
+    }
+
+    [TestCase(2_000_000_000)]
+    [TestCase(1_048_577)]
+    public void Validate_RejectsBatchSizesBeyondTheLimit(int rows)
+    {
+        var result = _validator.Validate(null, new TrainingOptions { BatchSize = rows, EvaluationBatchSize = rows });
+        Assert.That(result.Failures, Is.EquivalentTo(new[] { $"Training:BatchSize must be 1 to 1048576 rows, got {rows}", $"Training:EvaluationBatchSize must be 1 to 1048576 rows, got {rows}" }));
     }
 
     [TestCase("many")]
@@ -35,17 +56,17 @@ public class TrainingOptionsValidatorTests
     public void Validate_RejectsThreadsThatAreNeitherAutoNorAWholeNumber(string threads)
     {
         var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
-        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' or a whole number of at least 1, got '{threads}'" }));
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' or a whole number from 1 to {Environment.ProcessorCount} (this machine's processor count), got '{threads}'" }));
     }
 
     [TestCase("auto")]
     [TestCase("AUTO")]
-    [TestCase(" 3 ")]
+    [TestCase(" 1 ")]
     public void Threads_AcceptsAutoAndWholeNumbers(string threads)
     {
         var options = new TrainingOptions { Threads = threads };
         Assert.That(_validator.Validate(null, options).Succeeded, Is.True);
-        Assert.That(options.TryParseThreads(out _), Is.EqualTo(threads.Trim() == "3" ? 3 : Environment.ProcessorCount));
+        Assert.That(options.TryParseThreads(out _), Is.EqualTo(threads.Trim() == "1" ? 1 : Environment.ProcessorCount));
     }
 
     [TestCase(0f)]
@@ -81,4 +102,21 @@ public class TrainingOptionsValidatorTests
     [Test]
     public void LayerSizes_ParseWithSpaces() =>
         Assert.That(new ModelOptions { LayerSizes = " 784, 128 ,10" }.TryParseLayerSizes(out _), Is.EqualTo(new[] { 784, 128, 10 }));
+
+    [Test]
+    public void Validate_ReportsEveryBadLayer_NamingItsKey()
+    {
+        var result = _validator.Validate(null, new ModelOptions { Layers = ["conv 16 3x3", "maxpoo 2", "flatten", "dense"] });
+        Assert.That(result.Failures, Has.Count.EqualTo(2));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Layers:1 (layer 2) 'maxpoo 2': 'maxpoo' is not a layer (did you mean maxpool?)"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Layers:3 (layer 4) 'dense': dense needs N"));
+    }
+
+    [Test]
+    public void Validate_IgnoresTheShorthand_WhenLayersAreGiven_ButRejectsItsDropout()
+    {
+        Assert.That(_validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], LayerSizes = "not sizes" }).Succeeded, Is.True);
+        var result = _validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], Dropout = 0.2f });
+        Assert.That(result.FailureMessage, Does.Contain("Model:Dropout (0.2) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout 0.2\" entries"));
+    }
 }

@@ -58,10 +58,11 @@ public class ClassificationReportTests
         ConfusionMatrix m = HandMade();
         byte[] labels = [0, 1];
         float[] p = [0.9f, 0.05f, 0.05f, 0.5f, 0.3f, 0.2f];
-        MetricsReport report = MetricsReport.Create("toy", new EvaluationResult(0.42, m.Accuracy, m), ["a", "b", "c"], p, labels);
+        MetricsReport report = MetricsReport.Create("toy", "test", new EvaluationResult(0.42, m.Accuracy, m), ["a", "b", "c"], p, labels);
         using JsonDocument json = JsonDocument.Parse(report.ToJson());
         JsonElement root = json.RootElement;
         Assert.That(root.GetProperty("dataset").GetString(), Is.EqualTo("toy"));
+        Assert.That(root.GetProperty("split").GetString(), Is.EqualTo("test"));
         Assert.That(root.GetProperty("loss").GetDouble(), Is.EqualTo(0.42));
         Assert.That(root.GetProperty("class_names").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "a", "b", "c" }));
         JsonElement first = root.GetProperty("classes")[0];

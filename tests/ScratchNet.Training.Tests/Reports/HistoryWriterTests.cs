@@ -59,28 +59,6 @@ public class HistoryWriterTests
     }
 
     [Test]
-    public void AtomicFile_ReplacesTheContent_AndLeavesNoTempFile()
-    {
-        string path = Path.Combine(_folder, "sub", "x.csv");
-        AtomicFile.WriteAllText(path, "old");
-        AtomicFile.WriteAllText(path, "new");
-        Assert.That(File.ReadAllText(path), Is.EqualTo("new"));
-        Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!), Is.EqualTo(new[] { path }));
-    }
-
-    [Test]
-    public void AtomicFile_KeepsTheOldContent_WhenTheNewCannotBeWritten()
-    {
-        string path = Path.Combine(_folder, "x.csv");
-        AtomicFile.WriteAllText(path, "old");
-
-        // A folder squatting on the temp file's name makes the write fail before the rename.
-        Directory.CreateDirectory($"{path}.{Environment.ProcessId}.tmp");
-        Assert.Catch<Exception>(() => AtomicFile.WriteAllText(path, "new"));
-        Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
-    }
-
-    [Test]
     public async Task Trainer_WithHistoryWriter_LeavesTheFullHistory_WhenCancelledMidRun()
     {
         var writer = new HistoryWriter(_folder, NullLogger<HistoryWriter>.Instance);
@@ -127,6 +105,6 @@ public class HistoryWriterTests
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
-        return new Trainer(provider.Object, new MlpFactory(model, training), new Sgd(0.1f), callbacks, training);
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), callbacks, training);
     }
 }

@@ -1,0 +1,78 @@
+using ScratchNet.Core.Kernels;
+
+namespace ScratchNet.Core.Layers;
+
+/// <summary>
+/// Max pooling: each output is the largest input in its kH × kW window, channel by channel, windows moved by a
+/// stride (the window's size by default, so they tile the image):
+/// <code>
+/// y[n,c,i,j] = max over r, s of x[n, c, i·stride + r, j·stride + s]
+/// dX[n,c,h,w] = Σ dY[n,c,i,j] over the windows whose max sat at (h, w)     (0 elsewhere)
+/// </code>
+/// Forward remembers where each max sat (the argmax), and backward routes each gradient there and nowhere else.
+/// </summary>
+public sealed class MaxPool2D : ILayer
+{
+    private readonly float[] _y;
+    private readonly float[] _dX;
+    private readonly int[] _argmax;
+    private bool _hasInput;
+
+    /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
+    public MaxPool2D(string name, Shape input, int kernelSize, int? stride, int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        Name = name;
+        Window = new Window2D(input.Channels, input.Height, input.Width, kernelSize, kernelSize, stride ?? kernelSize);
+        InputShape = input;
+        OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
+        Capacity = capacity;
+        _y = new float[capacity * OutputShape.Size];
+        _dX = new float[capacity * InputShape.Size];
+        _argmax = new int[capacity * OutputShape.Size];
+    }
+
+    public string Name { get; }
+
+    public Shape InputShape { get; }
+
+    public Shape OutputShape { get; }
+
+    public int InputSize => InputShape.Size;
+
+    public int OutputSize => OutputShape.Size;
+
+    public int Capacity { get; }
+
+    public Window2D Window { get; }
+
+    public int KernelSize => Window.KernelHeight;
+
+    public int Stride => Window.Stride;
+
+    public IReadOnlyList<Parameter> Parameters => [];
+
+    public IReadOnlyList<StateTensor> State => [];
+
+    // x: (n, C, H, W) → y: (n, C, OutH, OutW)
+    public float[] Forward(ReadOnlyMemory<float> x, int n)
+    {
+        LayerGuard.Input(this, x.Length, n);
+        _hasInput = true;
+        Pooling.MaxForward(x.Span[..(n * InputSize)], _y.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), n, Window);
+        return _y;
+    }
+
+    // dY: (n, C, OutH, OutW) → dX: (n, C, H, W), each gradient routed to its window's argmax
+    public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+    {
+        LayerGuard.OutputGradient(this, dY, n, _hasInput);
+        if (!computeInputGradient)
+        {
+            return null;
+        }
+
+        Pooling.MaxBackward(dY.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), _dX.AsSpan(0, n * InputSize), n, Window);
+        return _dX;
+    }
+}

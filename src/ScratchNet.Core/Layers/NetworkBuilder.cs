@@ -1,0 +1,114 @@
+using ScratchNet.Core.Activations;
+using ScratchNet.Core.Initializers;
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Random;
+
+namespace ScratchNet.Core.Layers;
+
+/// <summary>
+/// Builds a <see cref="Sequential"/> from layer definitions (Model:Layers), working out each layer's input shape from
+/// the one before, starting at the data's shape. Layers are named by kind and count (conv0, conv1, maxpool0, bn0,
+/// relu0, flatten0, dense0, …), and their tensors after them (conv0.weight, bn0.running_mean).
+/// </summary>
+public static class NetworkBuilder
+{
+    /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>
+    /// <param name="input">One input row's shape, e.g. 1 × 28 × 28 for MNIST.</param>
+    /// <param name="capacity">The most rows one call will carry.</param>
+    /// <param name="initializer">The weight initialiser's name (he_normal, …) for conv and dense layers.</param>
+    /// <param name="seed">
+    /// Seeds the weights, drawn layer by layer from one generator, and each dropout layer's own generator
+    /// (seed ^ (0xD50F0000 + its index)), so the weights do not depend on the dropout layers.
+    /// </param>
+    /// <param name="team">Threads the dense products may be split over (null: one thread); results do not depend on it.</param>
+    /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets; the message names the layer (1-based, as listed) and the shapes.</exception>
+    public static Sequential Build(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, string initializer, ulong seed, ComputeTeam? team = null)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        if (layers.Count == 0)
+        {
+            throw new NetworkDefinitionException("the network has no layers; list them in Model:Layers, e.g. [\"flatten\", \"dense 10\"]");
+        }
+
+        IInitializer init = Initializer.Create(initializer);
+        var rng = new Xoshiro256(seed);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var built = new List<ILayer>(layers.Count);
+        Shape shape = input;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerDefinition definition = layers[i];
+            ILayer layer = Create(definition, shape, capacity, seed, team, init, rng, counts, position: i + 1);
+            built.Add(layer);
+            shape = layer.OutputShape;
+        }
+
+        return new Sequential(built);
+    }
+
+    private static ILayer Create(LayerDefinition d, Shape shape, int capacity, ulong seed, ComputeTeam? team, IInitializer init, Xoshiro256 rng, Dictionary<string, int> counts, int position)
+    {
+        int Index(string kind)
+        {
+            int index = counts.GetValueOrDefault(kind);
+            counts[kind] = index + 1;
+            return index;
+        }
+
+        string Name(string kind) => $"{kind}{Index(kind)}";
+
+        try
+        {
+            switch (d.Kind)
+            {
+                case LayerKind.Conv:
+                    var conv = new Conv2D(Name("conv"), shape, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity);
+                    conv.Initialize(init, rng);
+                    return conv;
+                case LayerKind.MaxPool:
+                    return new MaxPool2D(Name("maxpool"), shape, d.KernelHeight, d.Stride, capacity);
+                case LayerKind.AvgPool:
+                    return new AvgPool2D(Name("avgpool"), shape, d.KernelHeight, d.Stride, capacity);
+                case LayerKind.BatchNorm:
+                    return new BatchNorm(Name("bn"), shape, capacity);
+                case LayerKind.Dropout:
+                    int dropout = Index("dropout");
+
+                    // A stream per layer, kept apart from the initialiser's (the constant is arbitrary).
+                    return new Dropout($"dropout{dropout}", shape, d.Rate, seed ^ (0xD50F_0000UL + (ulong)dropout), capacity);
+                case LayerKind.Activation:
+                    IActivation activation = Activation.Create(d.Activation ?? string.Empty);
+                    return new ActivationLayer(Name(activation.Name), activation, shape, capacity);
+                case LayerKind.Flatten:
+                    return new Flatten(Name("flatten"), shape, capacity);
+                case LayerKind.Dense:
+                    if (!shape.IsFlat)
+                    {
+                        throw new NetworkDefinitionException(
+                            $"layer {position} ({d}) gets {shape} images ({shape.Size} values each), but a dense layer takes flat vectors: put flatten before it");
+                    }
+
+                    var dense = new Dense(Name("dense"), shape.Size, d.Size, capacity, team);
+                    dense.Initialize(init, rng);
+                    return dense;
+                default:
+                    throw new NetworkDefinitionException($"layer {position} ({d}) is of an unknown kind {d.Kind}");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            // The constructors' checks (a window larger than its padded input, a size that is not positive) in the user's terms.
+            throw new NetworkDefinitionException($"layer {position} ({d}) gets {Describe(shape)}: {FirstSentence(e.Message)}");
+        }
+    }
+
+    private static string Describe(Shape shape) => shape.IsFlat ? $"{shape.Size} inputs (a flat vector)" : $"{shape} inputs";
+
+    // ArgumentException appends " (Parameter 'x')" to its message; the user needs only the problem.
+    private static string FirstSentence(string message)
+    {
+        int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return parameter < 0 ? message : message[..parameter];
+    }
+}

@@ -1,0 +1,68 @@
+using ScratchNet.Dashboard.Runs;
+using ScratchNet.Models;
+
+namespace ScratchNet.Dashboard.Explorer;
+
+/// <summary>A model the explorer can open: the file given with <c>serve --model</c>, or a run's model.snm.</summary>
+/// <param name="Run">The run's name; null for the --model file.</param>
+public sealed record ModelEntry(string? Run, string Label);
+
+/// <summary>
+/// The models the explorer may open, and a small cache of loaded ones (a file that changes on disk is loaded again).
+/// A run's model is found through <see cref="RunsFolder"/>, so a request can only ever open a run's own model.snm.
+/// </summary>
+public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
+{
+    private const int CacheSize = 8;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (DateTime Written, long Length, ModelExplorer Explorer)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The --model file first, then every run with a model, newest first.</summary>
+    public IReadOnlyList<ModelEntry> List()
+    {
+        var entries = new List<ModelEntry>();
+        if (modelFile is not null)
+        {
+            entries.Add(new ModelEntry(null, Path.GetFileName(modelFile)));
+        }
+
+        entries.AddRange(runs.RunIds().Reverse().Where(id => runs.File(id, RunsFolder.ModelFile) is not null).Select(id => new ModelEntry(id, id)));
+        return entries;
+    }
+
+    /// <summary>The explorer for a run's model (or the --model file when <paramref name="run"/> is null); null when there is none.</summary>
+    /// <exception cref="ModelFileException">The model file is damaged or not a model.</exception>
+    public ModelExplorer? Open(string? run)
+    {
+        string? path = run is null ? modelFile : runs.File(run, RunsFolder.ModelFile);
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var info = new FileInfo(path);
+        string key = run is null ? "\0file" : run;
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(key, out var cached) && cached.Written == info.LastWriteTimeUtc && cached.Length == info.Length)
+            {
+                return cached.Explorer;
+            }
+        }
+
+        string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";
+        var explorer = new ModelExplorer(ScratchNet.Models.ModelFile.Load(path), label);
+        lock (_gate)
+        {
+            if (_cache.Count >= CacheSize && !_cache.ContainsKey(key))
+            {
+                _cache.Remove(_cache.Keys.First());
+            }
+
+            _cache[key] = (info.LastWriteTimeUtc, info.Length, explorer);
+        }
+
+        return explorer;
+    }
+}

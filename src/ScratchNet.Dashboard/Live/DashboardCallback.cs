@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Metrics;
+using ScratchNet.Dashboard.Options;
+using ScratchNet.Data;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Diagnostics;
+using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Reports;
+
+namespace ScratchNet.Dashboard.Live;
+
+/// <summary>
+/// Reports training to the <see cref="LiveFeed"/>: a smoothed loss point every few batches, the diagnose statistics of
+/// one step every few hundred, and after each epoch its metrics, confusion matrix, worst mistakes, first-layer weights
+/// and dead units. It only reads the network (the probe pass runs in evaluation mode, so no random number is drawn):
+/// a run gives the same numbers with the dashboard on or off.
+/// </summary>
+public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> options) : ITrainingCallback
+{
+    /// <summary>Rows of the held-out split whose activations are measured after each epoch (diagnose uses 1,000; a forward pass of 256 rows costs ~0.3 ms).</summary>
+    public const int ProbeRows = 256;
+
+    /// <summary>The most first-layer units drawn as tiles.</summary>
+    public const int MaxWeightTiles = 256;
+
+    private readonly Stopwatch _clock = new();
+    private bool _enabled;
+    private int _lossEvery;
+    private int _statisticsEvery;
+    private double _rowsPerBatch;
+    private long _firstStep;
+    private long _totalSteps;
+    private double _lossSum;
+    private int _lossBatches;
+    private double _lastPointSeconds;
+    private float[][] _before = [];
+    private bool _snapshotTaken;
+    private ReadOnlyMemory<float> _probe;
+    private int _probeRows;
+
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        DashboardOptions o = options.Value;
+        _enabled = o.Enabled;
+        if (!_enabled)
+        {
+            return;
+        }
+
+        _lossEvery = o.LossEveryBatches;
+        _statisticsEvery = o.StatisticsEveryBatches;
+        Dataset dataset = context.Dataset;
+        Sequential network = context.Network;
+        _rowsPerBatch = (double)dataset.Train.Count / context.BatchesPerEpoch;
+        _totalSteps = (long)context.Epochs * context.BatchesPerEpoch;
+        _firstStep = (long)context.History.Count * context.BatchesPerEpoch;
+        _before = [.. network.Parameters.Select(p => new float[p.Length])];
+        _probeRows = Math.Min(ProbeRows, Math.Min(dataset.Validation.Count, network.Capacity));
+        _probe = _probeRows == 0 ? ReadOnlyMemory<float>.Empty
+            : dataset.Validation.ReadFeatures(0, _probeRows, new float[_probeRows * dataset.Validation.FeatureCount]).ToArray();
+        _clock.Restart();
+        _lastPointSeconds = 0;
+
+        Publish(LiveEventTypes.Run, new RunInfo(
+            context.Epochs, context.History.Count + 1, context.BatchesPerEpoch, dataset.Train.Count, dataset.Validation.Count, dataset.HeldOutName,
+            dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount));
+
+        // A resumed run shows the epochs it already has.
+        foreach (EpochMetrics earlier in context.History)
+        {
+            Publish(LiveEventTypes.Epoch, Point(earlier, double.NaN));
+        }
+
+        PublishWeights(network, context.History.Count);
+    }
+
+    public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
+    {
+        if (!_enabled)
+        {
+            return;
+        }
+
+        _lossSum += loss;
+        _lossBatches++;
+        int done = batch + 1;
+        long step = ((long)(epoch - 1) * context.BatchesPerEpoch) + done;
+        if (_snapshotTaken)
+        {
+            // The copy was taken one batch ago, so this step's update is value − copy and its gradient is still in place.
+            _snapshotTaken = false;
+            PublishStatistics(context.Network, epoch, batch, step);
+        }
+
+        if (done % _lossEvery == 0 || done == context.BatchesPerEpoch)
+        {
+            double now = _clock.Elapsed.TotalSeconds;
+            double samplesPerSecond = now > _lastPointSeconds ? _lossBatches * _rowsPerBatch / (now - _lastPointSeconds) : 0;
+            Publish(LiveEventTypes.Batch, new BatchPoint(epoch, batch, step, _lossSum / _lossBatches, context.Optimizer.LearningRate, samplesPerSecond, Eta(step, now)));
+            _lossSum = 0;
+            _lossBatches = 0;
+            _lastPointSeconds = now;
+        }
+
+        if (done % _statisticsEvery == _statisticsEvery - 1)
+        {
+            IReadOnlyList<Parameter> parameters = context.Network.Parameters;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                parameters[i].Value.CopyTo(_before[i], 0);
+            }
+
+            _snapshotTaken = true;
+        }
+    }
+
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (!_enabled)
+        {
+            return;
+        }
+
+        long step = (long)metrics.Epoch * context.BatchesPerEpoch;
+        Publish(LiveEventTypes.Epoch, Point(metrics, Eta(step, _clock.Elapsed.TotalSeconds)));
+        if (context.LastValidation is { } validation)
+        {
+            PublishConfusion(validation.ConfusionMatrix, context.Dataset.ClassNames, metrics.Epoch);
+            PublishMistakes(validation.Mistakes, context.Dataset, metrics.Epoch);
+        }
+
+        PublishWeights(context.Network, metrics.Epoch);
+        if (_probeRows > 0)
+        {
+            IReadOnlyList<ActivationStatistics> activations = NetworkDiagnostics.MeasureActivations(context.Network, _probe, _probeRows);
+            Publish(LiveEventTypes.Activations, new ActivationPoints(metrics.Epoch, _probeRows, [.. activations.Select(a =>
+                new ActivationPoint(a.Layer, a.Activation, a.Units, a.DeadUnits, a.DeadShare, a.InactiveShare))]));
+        }
+    }
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (_enabled)
+        {
+            Publish(LiveEventTypes.End, new RunEnd(false, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy));
+        }
+    }
+
+    public void OnInterrupted(TrainingContext context, int epoch, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (_enabled)
+        {
+            Publish(LiveEventTypes.End, new RunEnd(true, context.History.Count, null, null));
+        }
+    }
+
+    private void Publish(string type, object payload) => feed.Publish(new LiveEvent(type, payload));
+
+    // The whole run's remaining time at the pace so far (evaluation included); never 0 while work is left.
+    private double Eta(long step, double elapsedSeconds)
+    {
+        long done = step - _firstStep;
+        long left = _totalSteps - step;
+        if (left <= 0)
+        {
+            return 0;
+        }
+
+        return done <= 0 ? double.NaN : Math.Max(1, elapsedSeconds / done * left);
+    }
+
+    private static EpochPoint Point(EpochMetrics m, double eta) => new(
+        m.Epoch, m.TrainLoss, Known(m.TrainAccuracy), m.ValidationLoss, m.ValidationAccuracy, Known(m.LearningRate),
+        m.TrainSeconds, m.EvaluationSeconds, double.IsNaN(eta) ? 0 : eta);
+
+    private static double? Known(double value) => double.IsFinite(value) ? value : null;
+
+    private void PublishStatistics(Sequential network, int epoch, int batch, long step)
+    {
+        IReadOnlyList<Parameter> parameters = network.Parameters;
+        var points = new ParameterPoint[parameters.Count];
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            Parameter p = parameters[i];
+            ParameterStatistics s = NetworkDiagnostics.Statistics(p.Name, _before[i], p.Value, p.Gradient);
+            points[i] = new ParameterPoint(s.Parameter, s.WeightNorm, s.GradientNorm, s.UpdateRatio);
+        }
+
+        Publish(LiveEventTypes.Layers, new LayerStatistics(epoch, batch, step, points));
+    }
+
+    private void PublishConfusion(ConfusionMatrix matrix, IReadOnlyList<string> classNames, int epoch)
+    {
+        var counts = new long[matrix.Classes][];
+        for (int a = 0; a < matrix.Classes; a++)
+        {
+            counts[a] = new long[matrix.Classes];
+            for (int p = 0; p < matrix.Classes; p++)
+            {
+                counts[a][p] = matrix[a, p];
+            }
+        }
+
+        Publish(LiveEventTypes.Confusion, new ConfusionCounts(epoch, classNames, counts));
+    }
+
+    private void PublishMistakes(IReadOnlyList<Misclassification> mistakes, Dataset dataset, int epoch)
+    {
+        DataSplit validation = dataset.Validation;
+        int features = validation.FeatureCount;
+        var row = new float[features];
+        var pixels = new byte[features];
+        var items = new List<MistakeImage>(mistakes.Count);
+        foreach (Misclassification m in mistakes)
+        {
+            ReadOnlySpan<float> values = validation.ReadFeatures(m.Row, 1, row).Span;
+            for (int k = 0; k < features; k++)
+            {
+                pixels[k] = (byte)Math.Clamp(MathF.Round(values[k] * 255f), 0f, 255f);
+            }
+
+            items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels)));
+        }
+
+        Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, NetworkDescription.ImageSide(features), dataset.ClassNames, items));
+    }
+
+    private void PublishWeights(Sequential network, int epoch)
+    {
+        switch (network.Layers.FirstOrDefault(l => l.Parameters.Count > 0))
+        {
+            case Conv2D conv:
+                PublishFilters(conv, epoch);
+                break;
+            case Dense first:
+                PublishColumns(first, epoch);
+                break;
+        }
+    }
+
+    // A convolution's weight is (out, in, kh, kw): each (output channel, input channel) filter is kh·kw contiguous values.
+    private void PublishFilters(Conv2D conv, int epoch)
+    {
+        int size = conv.KernelHeight * conv.KernelWidth;
+        int units = Math.Min(conv.OutChannels * conv.InChannels, MaxWeightTiles);
+        float[] w = conv.Weight.Value;
+        var scales = new float[units];
+        var data = new byte[units * size];
+        for (int u = 0; u < units; u++)
+        {
+            ReadOnlySpan<float> filter = w.AsSpan(u * size, size);
+            float max = 0f;
+            foreach (float v in filter)
+            {
+                max = Math.Max(max, Math.Abs(v));
+            }
+
+            scales[u] = max;
+            float factor = max > 0f ? 127f / max : 0f;
+            for (int k = 0; k < size; k++)
+            {
+                data[(u * size) + k] = (byte)(sbyte)MathF.Round(filter[k] * factor);
+            }
+        }
+
+        int side = conv.KernelHeight == conv.KernelWidth ? conv.KernelHeight : 0;
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, conv.Name, size, units, conv.OutChannels * conv.InChannels, side, scales, Convert.ToBase64String(data)));
+    }
+
+    private void PublishColumns(Dense first, int epoch)
+    {
+        // W is (in, out) row-major: unit j's incoming weights are column j. Both passes walk W row by row (in memory order).
+        int inputs = first.InputSize;
+        int outputs = first.OutputSize;
+        int units = Math.Min(outputs, MaxWeightTiles);
+        float[] w = first.Weight.Value;
+        var scales = new float[units];
+        for (int k = 0; k < inputs; k++)
+        {
+            ReadOnlySpan<float> row = w.AsSpan(k * outputs, units);
+            for (int j = 0; j < units; j++)
+            {
+                scales[j] = Math.Max(scales[j], Math.Abs(row[j]));
+            }
+        }
+
+        var factors = new float[units];
+        for (int j = 0; j < units; j++)
+        {
+            factors[j] = scales[j] > 0f ? 127f / scales[j] : 0f;
+        }
+
+        var data = new byte[units * inputs];
+        for (int k = 0; k < inputs; k++)
+        {
+            ReadOnlySpan<float> row = w.AsSpan(k * outputs, units);
+            for (int j = 0; j < units; j++)
+            {
+                data[(j * inputs) + k] = (byte)(sbyte)MathF.Round(row[j] * factors[j]);
+            }
+        }
+
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, first.Name, inputs, units, outputs, NetworkDescription.ImageSide(inputs), scales, Convert.ToBase64String(data)));
+    }
+}

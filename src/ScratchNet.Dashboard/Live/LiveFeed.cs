@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace ScratchNet.Dashboard.Live;
+
+/// <summary>One update for the page: its event name (the SSE <c>event:</c> field) and a payload serialised as JSON.</summary>
+public sealed record LiveEvent(string Type, object Payload);
+
+/// <summary>An update as it was sent: numbered, and serialised once for every page.</summary>
+public sealed record SentEvent(long Id, string Type, string Json);
+
+/// <summary>
+/// Carries training's updates to every open page. The trainer's thread only ever calls <see cref="Publish"/>, which
+/// never waits: when the bounded queue is full the update is dropped and counted. A pump serialises each update
+/// once, keeps what a page opened later needs (every curve point; of the large pictures only the newest) and
+/// hands a copy to each subscriber, whose own bounded queue drops its oldest updates if that page falls behind.
+/// </summary>
+public sealed class LiveFeed
+{
+    /// <summary>Updates kept for replay only in their newest form: each replaces the last (large, and only the latest matters).</summary>
+    public static IReadOnlySet<string> LatestOnly { get; } = new HashSet<string>(StringComparer.Ordinal) { "weights", "confusion", "mistakes" };
+
+    private const int IncomingCapacity = 1024;
+    private const int SubscriberCapacity = 1024;
+
+    // The page parses these with JSON.parse only, never as HTML, so '+' and '/' of the base64 pictures need no \u escapes.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // "Wait" only matters to writers that wait: TryWrite on a full queue returns false at once, which is what Publish counts.
+    private readonly Channel<LiveEvent> _incoming = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(IncomingCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    private readonly Lock _gate = new();
+    private readonly List<SentEvent> _history = [];
+    private readonly Dictionary<string, SentEvent> _latest = new(StringComparer.Ordinal);
+    private readonly List<Channel<SentEvent>> _subscribers = [];
+    private long _sequence;
+    private long _dropped;
+    private Task? _pump;
+
+    /// <summary>Updates refused because the queue was full (training never waits for a page).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>True once a run has begun reporting (a page then shows the live view).</summary>
+    public bool HasRun { get; private set; }
+
+    /// <summary>Queues an update without waiting. Returns false (and counts it) when the queue is full or closed.</summary>
+    public bool Publish(LiveEvent update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (_incoming.Writer.TryWrite(update))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        return false;
+    }
+
+    /// <summary>Starts the pump that serialises updates and hands them to the pages.</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            _pump ??= Task.Run(PumpAsync);
+        }
+    }
+
+    /// <summary>Takes no more updates, delivers the queued ones, then ends every page's stream.</summary>
+    public async Task CompleteAsync(TimeSpan timeout)
+    {
+        _incoming.Writer.TryComplete();
+        Task? pump;
+        lock (_gate)
+        {
+            pump = _pump;
+        }
+
+        if (pump is not null)
+        {
+            await pump.WaitAsync(timeout).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            foreach (Channel<SentEvent> subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>The history so far (to replay first) and a queue of what comes next, taken together so nothing is missed or sent twice.</summary>
+    public Subscription Subscribe()
+    {
+        var channel = Channel.CreateBounded<SentEvent>(new BoundedChannelOptions(SubscriberCapacity)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        lock (_gate)
+        {
+            SentEvent[] replay = [.. _history.Concat(_latest.Values).OrderBy(e => e.Id)];
+            if (_incoming.Reader.Completion.IsCompleted && (_pump is null || _pump.IsCompleted))
+            {
+                channel.Writer.TryComplete();
+            }
+            else
+            {
+                _subscribers.Add(channel);
+            }
+
+            return new Subscription(replay, channel.Reader, () => Unsubscribe(channel));
+        }
+    }
+
+    private void Unsubscribe(Channel<SentEvent> channel)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(channel);
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        await foreach (LiveEvent update in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            string json = JsonSerializer.Serialize(update.Payload, update.Payload.GetType(), Json);
+            lock (_gate)
+            {
+                var sent = new SentEvent(++_sequence, update.Type, json);
+                if (LatestOnly.Contains(update.Type))
+                {
+                    _latest[update.Type] = sent;
+                }
+                else
+                {
+                    _history.Add(sent);
+                }
+
+                HasRun |= update.Type == LiveEventTypes.Run;
+                foreach (Channel<SentEvent> subscriber in _subscribers)
+                {
+                    subscriber.Writer.TryWrite(sent);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>What <see cref="LiveFeed.Subscribe"/> hands a page: the replay, then the live queue. Dispose to leave.</summary>
+public sealed class Subscription(IReadOnlyList<SentEvent> replay, ChannelReader<SentEvent> updates, Action leave) : IDisposable
+{
+    public IReadOnlyList<SentEvent> Replay { get; } = replay;
+
+    public ChannelReader<SentEvent> Updates { get; } = updates;
+
+    public void Dispose() => leave();
+}

@@ -1,0 +1,55 @@
+namespace ScratchNet.Dashboard.Live;
+
+// The JSON shapes the page reads (camelCase on the wire). Unknown numbers (NaN) travel as null.
+
+/// <summary>Sent once when training begins: what is being trained and on how much data.</summary>
+/// <param name="HeldOut">What the held-out rows are: "validation", or "test" for the official test set.</param>
+public sealed record RunInfo(
+    int Epochs, int FirstEpoch, int BatchesPerEpoch, int TrainRows, int ValidationRows, string HeldOut,
+    IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount);
+
+/// <summary>One layer of a network as the page lists it (the explorer uses the same shape).</summary>
+/// <param name="Kind">dense, activation, dropout, or the layer's type for kinds the page does not know yet.</param>
+/// <param name="Shape">The output's shape per row: (units) for an MLP; (channels, height, width) for a convolution.</param>
+public sealed record LayerInfo(int Index, string Name, string Kind, string? Activation, int Inputs, int Outputs, IReadOnlyList<int> Shape, int Parameters);
+
+/// <summary>A point of the smoothed train-loss curve: the mean loss of the batches since the last point.</summary>
+/// <param name="Step">Batches done since the first epoch began, counting resumed ones.</param>
+public sealed record BatchPoint(int Epoch, int Batch, long Step, double Loss, double? LearningRate, double SamplesPerSecond, double EtaSeconds);
+
+/// <summary>One epoch's numbers, as history.json has them.</summary>
+public sealed record EpochPoint(
+    int Epoch, double TrainLoss, double? TrainAccuracy, double ValidationLoss, double ValidationAccuracy,
+    double? LearningRate, double TrainSeconds, double EvaluationSeconds, double EtaSeconds);
+
+/// <summary>The diagnose statistics of one optimizer step, measured every <c>Dashboard:StatisticsEveryBatches</c>.</summary>
+public sealed record LayerStatistics(int Epoch, int Batch, long Step, IReadOnlyList<ParameterPoint> Parameters);
+
+/// <param name="UpdateRatio">‖Δθ‖ / ‖θ‖ of the step; null while ‖θ‖ is 0.</param>
+public sealed record ParameterPoint(string Parameter, double WeightNorm, double GradientNorm, double? UpdateRatio);
+
+/// <summary>Dead and inactive units of each activation layer on a fixed probe of validation rows, after an epoch.</summary>
+public sealed record ActivationPoints(int Epoch, int ProbeRows, IReadOnlyList<ActivationPoint> Layers);
+
+/// <param name="DeadShare">Share of units inactive on every probe row; null for activations without a dead region.</param>
+public sealed record ActivationPoint(string Layer, string Activation, int Units, int? DeadUnits, double? DeadShare, double InactiveShare);
+
+/// <summary>
+/// The first layer's incoming weights, one tile per unit: <see cref="Data"/> holds <see cref="Units"/> × <see cref="Inputs"/>
+/// signed bytes (base64), unit after unit, each scaled so its largest |w| is 127 (<see cref="Scales"/> gives that |w|).
+/// </summary>
+/// <param name="Side">Tiles are Side × Side when the input is a square image; 0 draws them as strips.</param>
+/// <param name="TotalUnits">The layer's width; only the first <see cref="Units"/> are sent.</param>
+public sealed record WeightTiles(int Epoch, string Layer, int Inputs, int Units, int TotalUnits, int Side, IReadOnlyList<float> Scales, string Data);
+
+/// <summary>The confusion matrix of an epoch's validation pass: rows true class, columns predicted.</summary>
+public sealed record ConfusionCounts(int Epoch, IReadOnlyList<string> ClassNames, long[][] Counts);
+
+/// <summary>The validation rows the model was most confidently wrong about after an epoch.</summary>
+public sealed record MistakeImages(int Epoch, int Side, IReadOnlyList<string> ClassNames, IReadOnlyList<MistakeImage> Items);
+
+/// <param name="Pixels">The row's features as bytes 0–255 (base64).</param>
+public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels);
+
+/// <summary>Training is over (or was interrupted): the page stops its clocks.</summary>
+public sealed record RunEnd(bool Interrupted, int Epochs, double? ValidationLoss, double? ValidationAccuracy);

@@ -1,0 +1,22 @@
+namespace ScratchNet.Dashboard.Options;
+
+/// <summary>The browser dashboard (section "Dashboard"): where it listens and how often training reports to it.</summary>
+public sealed class DashboardOptions
+{
+    public const string SectionName = "Dashboard";
+
+    /// <summary>Serve the live dashboard while <c>train</c> runs (same as <c>train --dashboard</c>).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>TCP port; 0 picks a free one (the log line gives the URL).</summary>
+    public int Port { get; set; } = 5757;
+
+    /// <summary>The address to listen on: loopback unless the user opens it up on purpose (e.g. 0.0.0.0).</summary>
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>A point of the smoothed train-loss curve (the mean over these batches), with samples/s and the ETA.</summary>
+    public int LossEveryBatches { get; set; } = 50;
+
+    /// <summary>How often the per-layer weight/gradient norms and update-to-weight ratios are measured (each costs two copies of the weights).</summary>
+    public int StatisticsEveryBatches { get; set; } = 500;
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace ScratchNet.Dashboard.Options;
+
+/// <summary>Checks the Dashboard section. Every message names the key, the value and what is allowed.</summary>
+public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.Port is < 0 or > 65535)
+        {
+            errors.Add($"Dashboard:Port must be in [0, 65535] (0 picks a free port), got {options.Port}");
+        }
+
+        if (!IsAddress(options.Address))
+        {
+            errors.Add($"Dashboard:Address '{options.Address}' is not an IP address; use 127.0.0.1 (this machine only, the default), ::1, localhost, or 0.0.0.0 to open it to the network");
+        }
+
+        if (options.LossEveryBatches < 1)
+        {
+            errors.Add($"Dashboard:LossEveryBatches must be at least 1, got {options.LossEveryBatches}");
+        }
+
+        if (options.StatisticsEveryBatches < 2)
+        {
+            errors.Add($"Dashboard:StatisticsEveryBatches must be at least 2 (a measurement compares two consecutive batches), got {options.StatisticsEveryBatches}");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>An IP address, or "localhost" (which listens on the loopback addresses only).</summary>
+    public static bool IsAddress(string? address) =>
+        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(address, out _);
+}

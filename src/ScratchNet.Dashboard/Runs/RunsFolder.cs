@@ -1,0 +1,126 @@
+namespace ScratchNet.Dashboard.Runs;
+
+/// <summary>
+/// The runs folder as the dashboard may see it. A run is any direct subfolder holding history.json, whatever its name.
+/// Nothing outside the folder is ever read: a run is looked up by comparing the requested name with the names of
+/// the folder's own entries (never by joining it into a path), only a fixed list of file names is opened, and a
+/// symbolic link, whether it is a run folder or a file, is followed only when its final target lies inside the folder.
+/// </summary>
+public sealed class RunsFolder
+{
+    public const string HistoryFile = "history.json";
+    public const string ConfigFile = "config.json";
+    public const string MetricsFile = "metrics.json";
+    public const string ModelFile = "model.snm";
+
+    /// <summary>The files a page may ask for; anything else is refused before the file system is touched.</summary>
+    public static IReadOnlySet<string> ReadableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { HistoryFile, ConfigFile, MetricsFile, ModelFile };
+
+    public RunsFolder(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    /// <summary>The folder as configured (absolute).</summary>
+    public string Path { get; }
+
+    /// <summary>Every run, by name (ordinal order: time-ordered names list oldest first).</summary>
+    public IReadOnlyList<string> RunIds()
+    {
+        string? root = RealRoot();
+        if (root is null)
+        {
+            return [];
+        }
+
+        return [.. Directory.EnumerateDirectories(root)
+            .Select(d => System.IO.Path.GetFileName(d))
+            .Where(id => Find(id) is not null)
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The real path of the run called <paramref name="id"/>, or null when there is no such run inside the folder.</summary>
+    public string? Find(string? id)
+    {
+        if (string.IsNullOrEmpty(id) || id is "." or ".." || id.IndexOfAny(['/', '\\', '\0']) >= 0 || id.Length > 255)
+        {
+            return null;
+        }
+
+        string? root = RealRoot();
+        if (root is null)
+        {
+            return null;
+        }
+
+        // The name must be one the folder lists; a request cannot make up a path.
+        string? entry = Directory.EnumerateDirectories(root).FirstOrDefault(d => string.Equals(System.IO.Path.GetFileName(d), id, StringComparison.Ordinal));
+        if (entry is null || Inside(root, RealPath(entry)) is not { } run)
+        {
+            return null;
+        }
+
+        return FileIn(root, run, HistoryFile) is null ? null : run;
+    }
+
+    /// <summary>The real path of one of the <see cref="ReadableFiles"/> of a run, or null when it is absent, not a plain file, or leads outside.</summary>
+    public string? File(string? id, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!ReadableFiles.Contains(name) || Find(id) is not { } run || RealRoot() is not { } root)
+        {
+            return null;
+        }
+
+        return FileIn(root, run, name);
+    }
+
+    private static string? FileIn(string root, string run, string name)
+    {
+        string candidate = System.IO.Path.Combine(run, name);
+        if (!System.IO.File.Exists(candidate))
+        {
+            return null;
+        }
+
+        string? real = Inside(root, RealPath(candidate));
+        return real is not null && System.IO.File.Exists(real) ? real : null;
+    }
+
+    private string? RealRoot() => Directory.Exists(Path) ? RealPath(Path) : null;
+
+    /// <summary>The path with its final component's links followed to the end (the folders above are resolved by the caller's root).</summary>
+    private static string RealPath(string path)
+    {
+        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        string full = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+        string? parent = System.IO.Path.GetDirectoryName(full);
+        if (parent is null)
+        {
+            return full;
+        }
+
+        // Resolve links among the folders above too, so "inside" is judged on real locations only.
+        return System.IO.Path.Combine(ResolveFolders(parent), System.IO.Path.GetFileName(full));
+    }
+
+    private static string ResolveFolders(string folder)
+    {
+        string? parent = System.IO.Path.GetDirectoryName(folder);
+        if (parent is null)
+        {
+            return folder;
+        }
+
+        string resolvedParent = ResolveFolders(parent);
+        var info = new DirectoryInfo(System.IO.Path.Combine(resolvedParent, System.IO.Path.GetFileName(folder)));
+        return info.LinkTarget is null ? info.FullName : ResolveFolders(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName);
+    }
+
+    private static string? Inside(string root, string path)
+    {
+        string prefix = root.EndsWith(System.IO.Path.DirectorySeparatorChar) ? root : root + System.IO.Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, StringComparison.Ordinal) ? path : null;
+    }
+}

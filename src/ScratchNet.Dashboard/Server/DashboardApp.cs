@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using ScratchNet.Dashboard.Explorer;
+using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Options;
+using ScratchNet.Dashboard.Runs;
+using ScratchNet.Data.Imaging;
+using ScratchNet.Models;
+
+namespace ScratchNet.Dashboard.Server;
+
+/// <summary>
+/// The dashboard's web application (ASP.NET Core minimal APIs): the page and its assets, the live feed as
+/// Server-Sent Events, the runs folder, and the model explorer. Built without the default configuration sources, so
+/// nothing but the Dashboard options decides where and how it listens.
+/// </summary>
+public static class DashboardApp
+{
+    /// <summary>The largest upload the explorer takes; the image itself must also be within 4096 × 4096 pixels, as for predict.</summary>
+    public const long MaxUploadBytes = 16L << 20;
+
+    /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
+    public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(feed);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        ArgumentNullException.ThrowIfNull(configureHost);
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddLogging();
+        builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        builder.Services.AddRoutingCore();
+        builder.Services.AddHostFiltering(filter =>
+        {
+            // On loopback only local names are answered, so a web page cannot reach the dashboard by rebinding its own name to 127.0.0.1.
+            filter.AllowedHosts = IsLoopback(options.Address) ? ["localhost", "127.0.0.1", "[::1]"] : ["*"];
+        });
+        var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
+        builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(runs);
+        builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
+        builder.Services.AddSingleton(new StaticAssets());
+        configureHost(builder);
+
+        WebApplication app = builder.Build();
+        app.UseHostFiltering();
+        app.Use(async (context, next) =>
+        {
+            IHeaderDictionary headers = context.Response.Headers;
+            headers["X-Content-Type-Options"] = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            await next(context).ConfigureAwait(false);
+        });
+        app.UseRouting();
+        MapPage(app);
+        MapLive(app);
+        MapRuns(app);
+        MapExplorer(app);
+        return app;
+    }
+
+    /// <summary>True for addresses that only this machine can reach.</summary>
+    public static bool IsLoopback(string address) =>
+        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(address, out IPAddress? ip) && IPAddress.IsLoopback(ip));
+
+    private static void MapPage(WebApplication app)
+    {
+        app.MapGet("/", (StaticAssets assets) => assets.Serve("index.html"));
+        app.MapGet("/assets/{**name}", (string name, StaticAssets assets) => assets.Serve(name));
+    }
+
+    private static void MapLive(WebApplication app)
+    {
+        app.MapGet("/api/live", (LiveFeed feed) => new { live = feed.HasRun });
+        app.MapGet("/api/live/events", (LiveFeed feed, CancellationToken cancellation) => TypedResults.ServerSentEvents(Events(feed, cancellation)));
+    }
+
+    // The history so far, then every update as it comes; leaving (the page closes) unsubscribes.
+    private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        using Subscription subscription = feed.Subscribe();
+        foreach (SentEvent sent in subscription.Replay)
+        {
+            yield return Item(sent);
+        }
+
+        await foreach (SentEvent sent in subscription.Updates.ReadAllAsync(cancellation).ConfigureAwait(false))
+        {
+            yield return Item(sent);
+        }
+    }
+
+    private static SseItem<string> Item(SentEvent sent) =>
+        new(sent.Json, sent.Type) { EventId = sent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    private static void MapRuns(WebApplication app)
+    {
+        app.MapGet("/api/runs", (RunCatalog runs) => runs.List());
+        app.MapGet("/api/runs/{id}", (string id, RunCatalog runs) =>
+            runs.Details(id) is { } details ? Results.Ok(details) : Problem(StatusCodes.Status404NotFound, $"There is no run '{id}' in the runs folder."));
+    }
+
+    private static void MapExplorer(WebApplication app)
+    {
+        app.MapGet("/api/models", (ModelCatalog models) => models.List());
+        app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
+        app.MapGet("/api/model/weights", (string? run, int layer, int unit, ModelCatalog models) =>
+            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(layer, unit))));
+        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, int? label, ModelCatalog models, CancellationToken cancellation) =>
+        {
+            byte[]? upload = await ReadBounded(request.Body, MaxUploadBytes, cancellation).ConfigureAwait(false);
+            if (upload is null)
+            {
+                return Problem(StatusCodes.Status413PayloadTooLarge, $"The image is larger than {MaxUploadBytes} bytes; send a smaller PNG or JPEG.");
+            }
+
+            return WithModel(models, run, explorer =>
+            {
+                if (NetworkDescription.ImageSide(explorer.InputSize) != MnistImagePreprocessor.Side)
+                {
+                    return Problem(StatusCodes.Status422UnprocessableEntity, $"This model takes {explorer.InputSize} inputs, but the explorer makes 28×28 = 784-pixel images.");
+                }
+
+                using var stream = new MemoryStream(upload, writable: false);
+                float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image");
+                return Results.Ok(explorer.Trace(input, label));
+            });
+        });
+    }
+
+    // One place turns the explorer's failures into answers: a missing model, a damaged file, a bad image or argument.
+    private static IResult WithModel(ModelCatalog models, string? run, Func<ModelExplorer, IResult> use)
+    {
+        try
+        {
+            ModelExplorer? explorer = models.Open(run);
+            return explorer is null
+                ? Problem(StatusCodes.Status404NotFound, run is null ? "No model was given: start with serve --model FILE, or choose a run." : $"The run '{run}' has no model.snm.")
+                : use(explorer);
+        }
+        catch (ModelFileException e)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, e.Message);
+        }
+        catch (InputImageException e)
+        {
+            return Problem(StatusCodes.Status400BadRequest, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // The explorer's own words, without .NET's "(Parameter 'unit')" suffix.
+            int suffix = e.Message.IndexOf(" (Parameter", StringComparison.Ordinal);
+            return Problem(StatusCodes.Status400BadRequest, suffix > 0 ? e.Message[..suffix] : e.Message);
+        }
+    }
+
+    private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
+
+    /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
+    private static async Task<byte[]?> ReadBounded(Stream body, long limit, CancellationToken cancellation)
+    {
+        using var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+        {
+            if (copy.Length + read > limit)
+            {
+                return null;
+            }
+
+            copy.Write(buffer, 0, read);
+        }
+
+        return copy.ToArray();
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Options;
+
+namespace ScratchNet.Dashboard.Server;
+
+/// <summary>
+/// Serves the dashboard on Kestrel while the host runs, when <c>Dashboard:Enabled</c> is set: starts before the command
+/// (so the URL is logged before training begins) and, on stop, delivers what training queued before it closes.
+/// </summary>
+public sealed partial class DashboardServer(
+    IOptions<DashboardOptions> options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, ILogger<DashboardServer> logger) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>Where the page is, once started (with the port Kestrel chose when Dashboard:Port is 0).</summary>
+    public Uri? Url { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        DashboardOptions o = options.Value;
+        if (!o.Enabled)
+        {
+            return;
+        }
+
+        IPAddress address = string.Equals(o.Address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(o.Address);
+        WebApplication app = DashboardApp.Create(o, feed, sources, loggerFactory, builder =>
+        {
+            builder.WebHost.UseKestrelCore();
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = DashboardApp.MaxUploadBytes;
+                kestrel.Listen(address, o.Port);
+            });
+        });
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new DashboardUnavailableException(
+                $"the dashboard cannot listen on {o.Address}:{o.Port} ({e.Message}); choose another port with --Dashboard:Port=N (0 picks a free one)", e);
+        }
+
+        _app = app;
+        feed.Start();
+        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? $"http://{o.Address}:{o.Port}";
+        Url = new Uri(bound.EndsWith('/') ? bound : bound + "/");
+        LogListening(logger, Url);
+        if (!DashboardApp.IsLoopback(o.Address))
+        {
+            LogOpen(logger, o.Address);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        // What training queued last (its end, the final epoch) still reaches the open pages before they are closed.
+        try
+        {
+            await feed.CompleteAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A page that does not read is not waited for.
+        }
+
+        if (feed.Dropped > 0)
+        {
+            LogDropped(logger, feed.Dropped);
+        }
+
+        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard at {Url}")]
+    private static partial void LogListening(ILogger logger, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard listens on {Address}, which other machines can reach; it has no password. Use 127.0.0.1 to keep it private.")]
+    private static partial void LogOpen(ILogger logger, string address);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard dropped {Dropped} updates because the page could not keep up; training did not wait")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+}

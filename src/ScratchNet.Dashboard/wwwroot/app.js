@@ -1,0 +1,25 @@
+// Which view shows: the URL's hash (#live, #runs, #explore); by default the live view while a run reports, else the runs.
+'use strict';
+(function (SN) {
+  const views = ['live', 'runs', 'explore'];
+  let live = false;
+
+  function show() {
+    let view = location.hash.replace('#', '');
+    if (!views.includes(view)) { view = live ? 'live' : 'runs'; }
+    views.forEach(v => {
+      document.getElementById('view-' + v).hidden = v !== view;
+      const link = document.getElementById('nav-' + v);
+      if (v === view) { link.setAttribute('aria-current', 'page'); } else { link.removeAttribute('aria-current'); }
+    });
+    if (view === 'runs') { SN.loadRuns(); }
+    if (view === 'explore') { SN.startExplorer(); }
+    SN.Chart.fit();
+  }
+
+  window.addEventListener('hashchange', show);
+  SN.getJson('api/live').then(s => { live = s.live; }).catch(() => { live = false; }).finally(() => {
+    SN.startLive();
+    show();
+  });
+})(window.SN);

@@ -1,0 +1,155 @@
+// Pictures drawn straight onto canvases: images, diverging heatmaps, confusion matrices, weight tiles.
+'use strict';
+window.SN = window.SN || {};
+(function (SN) {
+  // Diverging colour for v in [-1, 1]: blue for negative, white at 0, red for positive.
+  SN.diverging = function (v) {
+    const t = Math.max(-1, Math.min(1, v));
+    if (t >= 0) { return [255, Math.round(255 * (1 - t * 0.85)), Math.round(255 * (1 - t * 0.87))]; }
+    const u = -t;
+    return [Math.round(255 * (1 - u * 0.87)), Math.round(255 * (1 - u * 0.62)), 255];
+  };
+
+  SN.maxAbs = function (values) {
+    let m = 0;
+    for (let i = 0; i < values.length; i++) { const a = Math.abs(values[i]); if (a > m) { m = a; } }
+    return m;
+  };
+
+  // Draws a w × h grid of values into the canvas, scaled to fill it. mode: 'ink' (0 white … 1 black) or 'diverging'.
+  SN.drawGrid = function (canvas, values, w, h, mode, scale) {
+    const ctx = canvas.getContext('2d');
+    const img = ctx.createImageData(w, h);
+    const s = scale || SN.maxAbs(values) || 1;
+    for (let i = 0; i < w * h; i++) {
+      const v = values[i] || 0;
+      let c;
+      if (mode === 'ink') { const g = Math.round(255 * (1 - Math.max(0, Math.min(1, v)))); c = [g, g, g]; } else { c = SN.diverging(v / s); }
+      img.data[i * 4] = c[0]; img.data[i * 4 + 1] = c[1]; img.data[i * 4 + 2] = c[2]; img.data[i * 4 + 3] = 255;
+    }
+    const off = document.createElement('canvas');
+    off.width = w; off.height = h;
+    off.getContext('2d').putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
+  };
+
+  // A vector of units as rows of cells (columns at most 32); returns the geometry so a click can find its unit.
+  SN.drawVector = function (canvas, values, options) {
+    const n = values.length;
+    const columns = Math.min(n, (options && options.columns) || 32);
+    const rows = Math.ceil(n / columns);
+    const cell = Math.max(6, Math.min(22, Math.floor(((options && options.width) || 640) / columns)));
+    canvas.width = columns * cell;
+    canvas.height = rows * cell;
+    const ctx = canvas.getContext('2d');
+    const s = (options && options.scale) || SN.maxAbs(values) || 1;
+    for (let i = 0; i < n; i++) {
+      const c = SN.diverging(values[i] / s);
+      ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+      ctx.fillRect((i % columns) * cell, Math.floor(i / columns) * cell, cell - 1, cell - 1);
+    }
+    if (options && options.selected !== undefined && options.selected !== null && options.selected < n) {
+      ctx.strokeStyle = '#111'; ctx.lineWidth = 2;
+      ctx.strokeRect((options.selected % columns) * cell + 1, Math.floor(options.selected / columns) * cell + 1, cell - 3, cell - 3);
+    }
+    return { columns: columns, cell: cell, count: n };
+  };
+
+  SN.unitAt = function (canvas, geometry, event) {
+    const rect = canvas.getBoundingClientRect();
+    const x = (event.clientX - rect.left) * canvas.width / rect.width;
+    const y = (event.clientY - rect.top) * canvas.height / rect.height;
+    const unit = Math.floor(y / geometry.cell) * geometry.columns + Math.floor(x / geometry.cell);
+    return unit >= 0 && unit < geometry.count ? unit : null;
+  };
+
+  // Confusion matrix: each cell coloured by its share of the true class's row, so off-diagonal errors show; counts written in.
+  SN.drawConfusion = function (canvas, counts, names) {
+    const k = counts.length;
+    const margin = 28;
+    const size = Math.min(canvas.width, canvas.height) - margin;
+    const cell = size / k;
+    const ctx = canvas.getContext('2d');
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.font = `${Math.max(8, Math.min(12, cell * 0.32))}px system-ui, sans-serif`;
+    ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    for (let a = 0; a < k; a++) {
+      const total = counts[a].reduce((x, y) => x + y, 0) || 1;
+      ctx.fillStyle = '#333';
+      ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin / 2, margin + (a + 0.5) * cell);
+      ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin + (a + 0.5) * cell, margin / 2);
+      for (let p = 0; p < k; p++) {
+        const share = counts[a][p] / total;
+        const shade = a === p ? share : Math.min(1, share * 4);
+        const c = a === p ? [Math.round(255 - 190 * shade), Math.round(255 - 120 * shade), Math.round(255 - 60 * shade)] : [255, Math.round(255 - 200 * shade), Math.round(255 - 200 * shade)];
+        ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+        ctx.fillRect(margin + p * cell, margin + a * cell, cell - 1, cell - 1);
+        if (counts[a][p] > 0 && cell >= 18) {
+          ctx.fillStyle = shade > 0.6 ? '#fff' : '#111';
+          ctx.fillText(String(counts[a][p]), margin + (p + 0.5) * cell, margin + (a + 0.5) * cell);
+        }
+      }
+    }
+  };
+
+  SN.base64Bytes = function (text) {
+    const raw = atob(text);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) { bytes[i] = raw.charCodeAt(i); }
+    return bytes;
+  };
+
+  // The first layer's weights: one tile per unit, signed bytes scaled per unit to ±127.
+  SN.drawWeightTiles = function (canvas, tiles) {
+    const bytes = SN.base64Bytes(tiles.data);
+    const signed = new Int8Array(bytes.buffer);
+    const side = tiles.side;
+    const w = side > 0 ? side : tiles.inputs;
+    const h = side > 0 ? side : 1;
+    // 28 × 28 tiles at 2× zoom; a small convolution filter (3 × 3) is blown up to about the same size.
+    const zoom = side > 0 ? Math.max(2, Math.floor(56 / side)) : 1;
+    const columns = side > 0 ? Math.max(1, Math.min(tiles.units, Math.floor((canvas.parentElement.clientWidth || 640) / (side * zoom + 2)))) : 1;
+    const rows = Math.ceil(tiles.units / columns);
+    canvas.width = columns * (w * zoom + 2);
+    canvas.height = rows * (h * zoom + 2) * (side > 0 ? 1 : 4);
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const img = ctx.createImageData(w, h);
+    const off = document.createElement('canvas');
+    off.width = w; off.height = h;
+    ctx.imageSmoothingEnabled = false;
+    for (let u = 0; u < tiles.units; u++) {
+      for (let i = 0; i < w * h; i++) {
+        const c = SN.diverging(signed[u * tiles.inputs + i] / 127);
+        img.data[i * 4] = c[0]; img.data[i * 4 + 1] = c[1]; img.data[i * 4 + 2] = c[2]; img.data[i * 4 + 3] = 255;
+      }
+      off.getContext('2d').putImageData(img, 0, 0);
+      const x = (u % columns) * (w * zoom + 2);
+      const y = Math.floor(u / columns) * (h * zoom + 2) * (side > 0 ? 1 : 4);
+      ctx.drawImage(off, x, y, w * zoom, h * zoom * (side > 0 ? 1 : 4));
+    }
+  };
+
+  SN.format = function (v, digits) {
+    if (v === null || v === undefined || Number.isNaN(v)) { return '–'; }
+    if (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) { return v.toExponential(2); }
+    return v.toFixed(digits === undefined ? 4 : digits);
+  };
+
+  SN.duration = function (seconds) {
+    if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) { return '–'; }
+    const s = Math.max(0, Math.round(seconds));
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+    return (h > 0 ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(r).padStart(2, '0');
+  };
+
+  SN.getJson = async function (url, init) {
+    const response = await fetch(url, init);
+    let body = null;
+    try { body = await response.json(); } catch (e) { body = null; }
+    if (!response.ok) { throw new Error((body && body.error) || `${response.status} ${response.statusText}`); }
+    return body;
+  };
+})(window.SN);

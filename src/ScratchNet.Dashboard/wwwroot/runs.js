@@ -1,0 +1,106 @@
+// The runs view: every run of the runs folder, several runs' curves on one chart, one run's configuration.
+'use strict';
+(function (SN) {
+  const $ = id => document.getElementById(id);
+  const details = new Map();
+  let charts = null;
+
+  async function load(id) {
+    if (!details.has(id)) { details.set(id, await SN.getJson('api/runs/' + encodeURIComponent(id))); }
+    return details.get(id);
+  }
+
+  // One x column (the union of epochs) and one y column per run, null where a run has no such epoch.
+  function aligned(runs, pick) {
+    const epochs = Array.from(new Set(runs.flatMap(r => r.history.map(h => h.epoch)))).sort((a, b) => a - b);
+    return [epochs].concat(runs.map(r => {
+      const byEpoch = new Map(r.history.map(h => [h.epoch, pick(h)]));
+      return epochs.map(e => (byEpoch.has(e) ? byEpoch.get(e) : null));
+    }));
+  }
+
+  async function compare() {
+    const ids = Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value);
+    const runs = [];
+    for (const id of ids) {
+      try { runs.push(await load(id)); } catch (e) { $('runs-status').textContent = `${id}: ${e.message}`; }
+    }
+    if (!charts) {
+      charts = {
+        accuracy: new SN.Chart($('chart-compare-accuracy'), [], { wholeX: true }),
+        loss: new SN.Chart($('chart-compare-loss'), [], { wholeX: true }),
+      };
+    }
+    const series = runs.map(r => ({ label: r.id }));
+    charts.accuracy.set(series, aligned(runs, h => h.valAcc));
+    charts.loss.set(series, aligned(runs, h => h.valLoss));
+  }
+
+  // config.json is shown as it is: an object of keys (a value, or { value, source }), or a list of { key, value, source }.
+  function configRows(config) {
+    if (Array.isArray(config)) { return config.map(e => [e.key ?? e.name ?? '', e.value, e.source]); }
+    if (config && typeof config === 'object') {
+      const holder = config.settings || config.configuration || config.keys || config;
+      if (Array.isArray(holder)) { return configRows(holder); }
+      return Object.entries(holder).map(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) && 'value' in v ? [k, v.value, v.source] : [k, typeof v === 'object' ? JSON.stringify(v) : v, '']));
+    }
+    return [];
+  }
+
+  async function show(id) {
+    const run = await load(id);
+    $('run-details').hidden = false;
+    $('run-details-title').textContent = `Run ${run.id}`;
+    const m = run.metrics;
+    const last = run.history.length ? run.history[run.history.length - 1] : null;
+    $('run-details-metrics').textContent = m
+      ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on ${m.rows} rows.`
+      : (last ? `Last epoch ${last.epoch}: validation accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
+    const body = document.querySelector('#run-config tbody');
+    body.textContent = '';
+    const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
+    for (const [k, v, source] of rows) {
+      const row = body.insertRow();
+      row.insertCell().textContent = k;
+      row.insertCell().textContent = v === null || v === undefined ? '' : String(v);
+      row.insertCell().textContent = source || '';
+    }
+    document.querySelector('#run-config caption').textContent = run.config ? 'Configuration (config.json)' : (rows.length ? 'Configuration recorded in model.snm' : 'No configuration recorded for this run');
+    const canvas = $('run-confusion');
+    if (m && m.confusion_matrix) { SN.drawConfusion(canvas, m.confusion_matrix, m.class_names); } else { canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); }
+  }
+
+  SN.loadRuns = async function () {
+    let runs;
+    try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
+    const body = document.querySelector('#runs-table tbody');
+    body.textContent = '';
+    $('runs-status').textContent = runs.length ? `${runs.length} runs.` : 'No runs yet: a run folder appears after the first epoch of train.';
+    const newest = new Set(runs.slice(-2).map(r => r.id));
+    for (const r of runs.slice().reverse()) {
+      const row = body.insertRow();
+      const check = document.createElement('input');
+      check.type = 'checkbox'; check.value = r.id; check.checked = newest.has(r.id);
+      check.setAttribute('aria-label', `Compare run ${r.id}`);
+      check.addEventListener('change', compare);
+      row.insertCell().append(check);
+      const name = document.createElement('button');
+      name.type = 'button'; name.className = 'link'; name.textContent = r.id;
+      name.addEventListener('click', () => show(r.id).catch(e => { $('runs-status').textContent = e.message; }));
+      row.insertCell().append(name);
+      row.insertCell().textContent = r.epochs;
+      row.insertCell().textContent = SN.format(r.validationAccuracy);
+      row.insertCell().textContent = SN.format(r.bestValidationAccuracy);
+      row.insertCell().textContent = SN.format(r.validationLoss);
+      const model = row.insertCell();
+      if (r.hasModel) {
+        const link = document.createElement('a');
+        link.href = '#explore';
+        link.textContent = 'explore';
+        link.addEventListener('click', () => SN.selectModel && SN.selectModel(r.id));
+        model.append(link);
+      } else { model.textContent = r.error ? r.error : '–'; }
+    }
+    await compare();
+  };
+})(window.SN);

@@ -1,0 +1,267 @@
+using ScratchNet.Files;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ScratchNet.Data.Imaging;
+
+/// <summary>
+/// Turns a photo or drawing of one digit into an MNIST-style 28×28 input, the way the MNIST images were made
+/// (LeCun et al.): grayscale, the digit light on black, cropped to the digit, scaled so its longer side is 20
+/// pixels (aspect kept, anti-aliased), and placed in a 28×28 field with its centre of mass at the centre.
+/// </summary>
+public static class MnistImagePreprocessor
+{
+    public const int Side = 28;
+
+    public const int Box = 20;
+
+    /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
+    public const int MaxPixels = 4096 * 4096;
+
+    /// <summary>The largest image file read: a digit photo is a few megabytes at most.</summary>
+    public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>
+    /// The decoder's configuration: only the first frame of an animation is decoded (the pixel bound is per frame, so a
+    /// small animated GIF of thousands of large frames would otherwise decode to gigabytes), and no single buffer may
+    /// exceed what one bounded frame needs.
+    /// </summary>
+    internal static readonly Configuration Decoding = CreateDecoding();
+
+    // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
+    private const float InkThreshold = 0.25f;
+
+    /// <summary>Reads and preprocesses an image file (PNG, JPEG, or any format ImageSharp decodes).</summary>
+    /// <returns>784 values in [0, 1], row-major, ink high, like the training data.</returns>
+    /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
+    public static float[] Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        byte[] bytes;
+        try
+        {
+            // A device or a pipe named as an image would be read forever, or block; only a regular file is read.
+            bytes = InputFile.ReadAllBytes(path, MaxFileBytes, "the image file");
+        }
+        catch (InputFileException e)
+        {
+            throw new InputImageException($"{e.Message}; give a PNG or JPEG file.", e);
+        }
+
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Load(stream, path);
+    }
+
+    /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
+    /// <param name="source">Where the image came from, for error messages.</param>
+    /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
+    public static float[] Load(Stream stream, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            IImageInfo? info = Image.Identify(Decoding, stream);
+            if (info is null)
+            {
+                throw new InputImageException($"{source} is not a readable image; give a PNG or JPEG file.");
+            }
+
+            if ((long)info.Width * info.Height > MaxPixels)
+            {
+                throw new InputImageException($"{source} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
+            }
+
+            stream.Position = 0;
+            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
+            return Preprocess(image, source);
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
+        {
+            throw new InputImageException($"{source} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
+        }
+    }
+
+    private static Configuration CreateDecoding()
+    {
+        // WebP is left out: ImageSharp 2 decodes every frame of an animated WebP and cannot be told to stop at the first.
+        var configuration = new Configuration(
+            new PngConfigurationModule(), new JpegConfigurationModule(), new GifConfigurationModule(), new BmpConfigurationModule(),
+            new PbmConfigurationModule(), new TgaConfigurationModule(), new TiffConfigurationModule())
+        {
+            MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions { AllocationLimitMegabytes = 128 }),
+        };
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
+    }
+
+    /// <param name="source">The file, for error messages.</param>
+    public static float[] Preprocess(Image<Rgba32> image, string source)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int width = image.Width;
+        int height = image.Height;
+        float[] ink = Ink(image);
+        float background = BorderMean(ink, width, height);
+        float darkest = ink.Max();
+        if (darkest - background < 0.1f)
+        {
+            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.");
+        }
+
+        // Stretch so the background is 0 and the strongest stroke 1, as in MNIST.
+        for (int i = 0; i < ink.Length; i++)
+        {
+            ink[i] = Math.Clamp((ink[i] - background) / (darkest - background), 0f, 1f);
+        }
+
+        Rectangle box = BoundingBox(ink, width, height);
+        float scale = (float)Box / Math.Max(box.Width, box.Height);
+        int fitWidth = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Box);
+        int fitHeight = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Box);
+
+        using var digit = new Image<L16>(width, height);
+        digit.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                Span<L16> row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    row[x] = new L16((ushort)MathF.Round(ink[(y * width) + x] * ushort.MaxValue));
+                }
+            }
+        });
+
+        // Bicubic widens its kernel when shrinking, so thin strokes are averaged, not skipped.
+        digit.Mutate(c => c.Crop(box).Resize(fitWidth, fitHeight, KnownResamplers.Bicubic));
+        var fitted = new float[fitWidth * fitHeight];
+        digit.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < fitHeight; y++)
+            {
+                Span<L16> row = rows.GetRowSpan(y);
+                for (int x = 0; x < fitWidth; x++)
+                {
+                    fitted[(y * fitWidth) + x] = row[x].PackedValue / (float)ushort.MaxValue;
+                }
+            }
+        });
+
+        return Centre(fitted, fitWidth, fitHeight);
+    }
+
+    /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
+    public static (double X, double Y) CentreOfMass(ReadOnlySpan<float> pixels, int width, int height)
+    {
+        double sum = 0, sx = 0, sy = 0;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                double v = pixels[(y * width) + x];
+                sum += v;
+                sx += v * x;
+                sy += v * y;
+            }
+        }
+
+        return sum == 0 ? ((width - 1) / 2.0, (height - 1) / 2.0) : (sx / sum, sy / sum);
+    }
+
+    // Grayscale by Rec. 601 luma over a white backdrop (transparent pixels are paper), then ink = 1 − luma
+    // when the background is light; a dark-background image already has light ink and is kept as is.
+    private static float[] Ink(Image<Rgba32> image)
+    {
+        int width = image.Width;
+        var luma = new float[width * image.Height];
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgba32> row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    Rgba32 p = row[x];
+                    float alpha = p.A / 255f;
+                    float gray = ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
+                    luma[(y * width) + x] = (alpha * gray) + (1f - alpha);
+                }
+            }
+        });
+
+        if (BorderMean(luma, width, image.Height) > 0.5f)
+        {
+            for (int i = 0; i < luma.Length; i++)
+            {
+                luma[i] = 1f - luma[i];
+            }
+        }
+
+        return luma;
+    }
+
+    private static float BorderMean(float[] pixels, int width, int height)
+    {
+        double sum = 0;
+        int count = 0;
+        for (int x = 0; x < width; x++)
+        {
+            sum += pixels[x] + pixels[((height - 1) * width) + x];
+            count += 2;
+        }
+
+        for (int y = 1; y < height - 1; y++)
+        {
+            sum += pixels[y * width] + pixels[(y * width) + width - 1];
+            count += 2;
+        }
+
+        return (float)(sum / count);
+    }
+
+    private static Rectangle BoundingBox(float[] ink, int width, int height)
+    {
+        int left = width, top = height, right = -1, bottom = -1;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (ink[(y * width) + x] >= InkThreshold)
+                {
+                    left = Math.Min(left, x);
+                    right = Math.Max(right, x);
+                    top = Math.Min(top, y);
+                    bottom = Math.Max(bottom, y);
+                }
+            }
+        }
+
+        return new Rectangle(left, top, right - left + 1, bottom - top + 1);
+    }
+
+    // Shift so the centre of mass sits at (14, 14), as MNIST's creators did; clamped so the digit stays inside the field.
+    private static float[] Centre(float[] fitted, int width, int height)
+    {
+        (double cx, double cy) = CentreOfMass(fitted, width, height);
+        int left = Math.Clamp((int)Math.Round((Side / 2.0) - cx), 0, Side - width);
+        int top = Math.Clamp((int)Math.Round((Side / 2.0) - cy), 0, Side - height);
+        var field = new float[Side * Side];
+        for (int y = 0; y < height; y++)
+        {
+            fitted.AsSpan(y * width, width).CopyTo(field.AsSpan(((top + y) * Side) + left, width));
+        }
+
+        return field;
+    }
+}

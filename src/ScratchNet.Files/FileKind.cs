@@ -1,0 +1,18 @@
+namespace ScratchNet.Files;
+
+/// <summary>What a path names, after following symbolic links.</summary>
+public enum FileKind
+{
+    /// <summary>Nothing exists there (or a symbolic link points nowhere).</summary>
+    Missing,
+
+    Regular,
+    Directory,
+    CharacterDevice,
+    BlockDevice,
+    Pipe,
+    Socket,
+
+    /// <summary>The kind could not be determined (no permission to look); opening it will say more.</summary>
+    Unknown,
+}

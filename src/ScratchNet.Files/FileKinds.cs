@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+
+namespace ScratchNet.Files;
+
+/// <summary>
+/// Tells a regular file from a directory, a device, a pipe or a socket without opening it: opening a FIFO for reading
+/// blocks until someone writes, and a device such as <c>/dev/zero</c> never ends, so both must be recognised first.
+/// .NET reports none of these kinds, so on Linux this asks the kernel (<c>statx</c>, whose buffer layout is the same on
+/// every architecture); elsewhere it falls back to what .NET can see.
+/// </summary>
+public static partial class FileKinds
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
+    private const int StatxBufferBytes = 256;
+    private const int ModeOffset = 28;
+    private const int ENOENT = 2;
+    private const int ENOTDIR = 20;
+    private const int ELOOP = 40;
+
+    private static bool _statxMissing;
+
+    /// <summary>The kind of what <paramref name="path"/> names, following symbolic links.</summary>
+    public static FileKind Of(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (OperatingSystem.IsLinux() && !_statxMissing)
+        {
+            try
+            {
+                return Statx(path);
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                _statxMissing = true;
+            }
+        }
+
+        return Managed(path);
+    }
+
+    /// <summary>"a directory", "a character device", … for messages.</summary>
+    public static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Missing => "missing",
+        FileKind.Regular => "a regular file",
+        FileKind.Directory => "a directory",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Pipe => "a named pipe (FIFO)",
+        FileKind.Socket => "a socket",
+        _ => "of a kind that cannot be determined",
+    };
+
+    private static FileKind Statx(string path)
+    {
+        Span<byte> buffer = stackalloc byte[StatxBufferBytes];
+        if (StatxNative(AtFdCwd, path, 0, StatxType, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno switch
+            {
+                ENOENT or ENOTDIR or ELOOP => FileKind.Missing,
+                38 => Managed(path), // ENOSYS: a kernel or sandbox without statx
+                _ => FileKind.Unknown,
+            };
+        }
+
+        int mode = BitConverter.ToUInt16(buffer.Slice(ModeOffset, 2)) & 0xF000;
+        return mode switch
+        {
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            0x1000 => FileKind.Pipe,
+            0xC000 => FileKind.Socket,
+            _ => FileKind.Unknown,
+        };
+    }
+
+    // What .NET can see: directories and files, but a device or a pipe looks like an empty file.
+    private static FileKind Managed(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return FileKind.Directory;
+        }
+
+        if (!File.Exists(path))
+        {
+            return FileKind.Missing;
+        }
+
+        return new FileInfo(path).Length > 0 ? FileKind.Regular : FileKind.Unknown;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int StatxNative(int directory, string path, int flags, uint mask, ref byte buffer);
+}

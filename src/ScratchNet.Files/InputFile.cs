@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace ScratchNet.Files;
+
+/// <summary>
+/// Reads files a user names (a model, a configuration file, an image, a checkpoint) with a size bound, and only when
+/// they are regular files: a device such as <c>/dev/zero</c> would be read forever, and a named pipe would block the
+/// open until something writes to it. Each is refused in one line before it is opened.
+/// </summary>
+public static class InputFile
+{
+    /// <summary>Checks that <paramref name="path"/> is an existing regular file of at most <paramref name="maxBytes"/>.</summary>
+    /// <param name="description">What the file is, for the message: "the model file", "the configuration file".</param>
+    /// <returns>The file's length in bytes.</returns>
+    /// <exception cref="InputFileException">It is missing, not a regular file, or larger than the bound.</exception>
+    public static long Check(string path, long maxBytes, string description)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing)
+        {
+            throw new InputFileException($"{Sentence(description)} {Path.GetFullPath(path)} does not exist", kind);
+        }
+
+        if (kind != FileKind.Regular && kind != FileKind.Unknown)
+        {
+            throw new InputFileException($"{Sentence(description)} {path} is {FileKinds.Describe(kind)}, not a regular file", kind);
+        }
+
+        long length;
+        try
+        {
+            length = new FileInfo(path).Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", kind, e);
+        }
+
+        if (length > maxBytes)
+        {
+            throw new InputFileException(
+                string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {path} is {length:N0} bytes; at most {maxBytes:N0} are read from such a file"), kind);
+        }
+
+        return length;
+    }
+
+    /// <summary>Reads a whole regular file of at most <paramref name="maxBytes"/> (see <see cref="Check"/>).</summary>
+    /// <exception cref="InputFileException">It is missing, not a regular file, too large, or cannot be read.</exception>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string description)
+    {
+        Check(path, maxBytes, description);
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+
+            // Read at most the bound even if the file grew since the check (or its size was not known).
+            byte[] buffer = new byte[Math.Min(stream.Length, maxBytes)];
+            int read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (read < buffer.Length)
+            {
+                Array.Resize(ref buffer, read);
+            }
+
+            if (stream.ReadByte() >= 0 && stream.Position > maxBytes)
+            {
+                throw new InputFileException(string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {path} is larger than {maxBytes:N0} bytes, the most read from such a file"), FileKind.Regular);
+            }
+
+            return buffer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not InputFileException)
+        {
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", FileKind.Regular, e);
+        }
+    }
+
+    /// <summary>Opens a regular file of at most <paramref name="maxBytes"/> for reading (see <see cref="Check"/>).</summary>
+    public static FileStream OpenRead(string path, long maxBytes, string description)
+    {
+        Check(path, maxBytes, description);
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", FileKind.Regular, e);
+        }
+    }
+
+    private static string Sentence(string description) => char.ToUpperInvariant(description[0]) + description[1..];
+}

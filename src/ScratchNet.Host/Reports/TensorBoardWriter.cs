@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Metrics;
+using ScratchNet.Host.Reports.TensorBoard;
+using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Metrics;
+
+using ScratchNet.Host.Runs;
+
+namespace ScratchNet.Host.Reports;
+
+/// <summary>
+/// With <c>Reports:TensorBoard=true</c>, writes TensorBoard event files into the run folder, one run per
+/// split as Keras lays them out, so <c>tensorboard --logdir runs</c> overlays train and held-out curves:
+/// <code>
+/// tensorboard/train/       epoch_loss, epoch_accuracy, epoch_learning_rate; image first_layer_weights
+/// tensorboard/validation/  epoch_loss, epoch_accuracy; image confusion_matrix  (tensorboard/test/ with Data:Split=official)
+/// </code>
+/// Scalars every epoch (the step is the epoch); images every <c>Reports:TensorBoardImageEvery</c> epochs and
+/// after the last. A file that cannot be written logs one warning and stops this writer; training goes on.
+/// </summary>
+public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<ReportsOptions> options, ILogger<TensorBoardWriter> logger) : ITrainingCallback, IDisposable
+{
+    public const string FolderName = "tensorboard";
+
+    private EventFile? _train;
+    private EventFile? _heldOut;
+    private Evaluator? _evaluator;
+    private int _lastImageEpoch;
+
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!options.Value.TensorBoard)
+        {
+            return;
+        }
+
+        string root = Path.Combine(folder.Path, FolderName);
+        Guard(() =>
+        {
+            _train = new EventFile(Path.Combine(root, "train"));
+            _heldOut = new EventFile(Path.Combine(root, context.Dataset.HeldOutName));
+            LogStarted(logger, root, Path.GetDirectoryName(Path.GetFullPath(folder.Path)) ?? folder.Path);
+        });
+    }
+
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (_train is null || _heldOut is null)
+        {
+            return;
+        }
+
+        Guard(() =>
+        {
+            int step = metrics.Epoch;
+            _train.AddScalar("epoch_loss", step, metrics.TrainLoss);
+            AddIfKnown(_train, "epoch_accuracy", step, metrics.TrainAccuracy);
+            AddIfKnown(_train, "epoch_learning_rate", step, metrics.LearningRate);
+            _heldOut.AddScalar("epoch_loss", step, metrics.ValidationLoss);
+            _heldOut.AddScalar("epoch_accuracy", step, metrics.ValidationAccuracy);
+            if (step % options.Value.TensorBoardImageEvery == 0)
+            {
+                // The trainer keeps its evaluation's confusion matrix to itself, so the images take one more pass.
+                _evaluator ??= new Evaluator(context.Network.Capacity, context.Dataset.Validation.ClassCount);
+                AddImages(context, step, _evaluator.Evaluate(context.Network, context.Dataset.Validation).ConfusionMatrix);
+            }
+
+            _train.Flush();
+            _heldOut.Flush();
+        });
+    }
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        if (_train is not null && _heldOut is not null && result.History.Count > 0 && _lastImageEpoch != result.History[^1].Epoch)
+        {
+            // The final network (early stopping may have restored the best epoch's weights) at the last epoch's step.
+            Guard(() => AddImages(context, result.History[^1].Epoch, result.FinalValidation.ConfusionMatrix));
+        }
+
+        Dispose();
+    }
+
+    public void OnInterrupted(TrainingContext context, int epoch, int batch) => Dispose();
+
+    public void Dispose()
+    {
+        _train?.Dispose();
+        _heldOut?.Dispose();
+        _train = null;
+        _heldOut = null;
+    }
+
+    private void AddImages(TrainingContext context, int step, ConfusionMatrix confusion)
+    {
+        _heldOut!.AddImage("confusion_matrix", step, Plots.ConfusionHeatmap(confusion, context.Dataset.ClassNames, context.Dataset.HeldOutName));
+        if (FirstLayerWeights.Find(context.Network) is not null)
+        {
+            _train!.AddImage("first_layer_weights", step, FirstLayerWeights.Draw(context.Network));
+        }
+
+        _lastImageEpoch = step;
+    }
+
+    private static void AddIfKnown(EventFile file, string tag, int step, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            file.AddScalar(tag, step, value);
+        }
+    }
+
+    private void Guard(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // TensorBoard files are a by-product: a full disk or a chart that cannot be drawn ends them, not the training run.
+            LogFailed(logger, Path.Combine(folder.Path, FolderName), e.Message);
+            Dispose();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TensorBoard event files go to {TensorBoardFolder}; watch with: tensorboard --logdir {LogDir}")]
+    private static partial void LogStarted(ILogger logger, string tensorBoardFolder, string logDir);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the TensorBoard files in {TensorBoardFolder}: {Reason}; they stop here, training goes on")]
+    private static partial void LogFailed(ILogger logger, string tensorBoardFolder, string reason);
+}

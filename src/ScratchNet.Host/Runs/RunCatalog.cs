@@ -1,0 +1,98 @@
+using ScratchNet.Training.Checkpoints;
+
+namespace ScratchNet.Host.Runs;
+
+/// <summary>The run folders under Run:Directory, and which one a <c>train</c> works in.</summary>
+public static class RunCatalog
+{
+    /// <summary>The value of --resume (or Checkpoints:ResumeFrom) that means "the most recent interrupted run".</summary>
+    public const string Latest = "latest";
+
+    /// <summary>
+    /// The folder of this <c>train</c>: a new one; or, when resuming, the folder of the run that wrote the checkpoint, so
+    /// its history, log and checkpoints stay together. A checkpoint that belongs to no run folder (copied elsewhere)
+    /// starts a new folder.
+    /// </summary>
+    /// <param name="root">Run:Directory.</param>
+    /// <param name="resume">null for a fresh run, <see cref="Latest"/>, or a checkpoint file.</param>
+    /// <param name="checkpointsSetting">Checkpoints:Directory as configured, to find a run's checkpoints.</param>
+    /// <exception cref="CheckpointException">Nothing to resume, or the checkpoint file does not exist.</exception>
+    public static RunFolder Select(string root, string? resume, string? checkpointsSetting, DateTime now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        string fullRoot = Path.GetFullPath(root);
+        if (string.IsNullOrWhiteSpace(resume))
+        {
+            return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)));
+        }
+
+        if (string.Equals(resume, Latest, StringComparison.OrdinalIgnoreCase))
+        {
+            (string folder, string checkpoint) = LatestInterrupted(fullRoot, checkpointsSetting)
+                ?? throw new CheckpointException($"there is no interrupted run to resume in {fullRoot} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE");
+            return new RunFolder(folder, checkpoint, continues: true);
+        }
+
+        string file = Path.GetFullPath(resume);
+        if (!File.Exists(file))
+        {
+            throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
+        }
+
+        return Owner(file, fullRoot) is { } owner
+            ? new RunFolder(owner, file, continues: true)
+            : new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file);
+    }
+
+    /// <summary>
+    /// The run that was last started or resumed, among those that did not finish or diverge, are not training now, and
+    /// left a resume point; with the newest resume point in it.
+    /// </summary>
+    public static (string Folder, string Checkpoint)? LatestInterrupted(string root, string? checkpointsSetting)
+    {
+        if (!Directory.Exists(root))
+        {
+            return null;
+        }
+
+        var candidates = new List<(DateTime Started, string Folder, string Checkpoint)>();
+        foreach (string folder in Directory.EnumerateDirectories(root))
+        {
+            RunStatus? status = RunStatus.TryRead(folder);
+            if (status is null || status.State is RunStatus.Finished or RunStatus.Diverged || RunFolder.IsLive(folder))
+            {
+                continue;
+            }
+
+            string? checkpoints = status.Checkpoints ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
+            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is { } latest)
+            {
+                candidates.Add((status.LastStarted, folder, latest));
+            }
+        }
+
+        return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Started) is var best ? (best.Folder, best.Checkpoint) : null;
+    }
+
+    /// <summary>The run folder whose checkpoints include <paramref name="checkpoint"/>, or null.</summary>
+    /// <remarks>Its checkpoints are inside it (a parent folder) or, for a Checkpoints:Directory elsewhere, in a folder named after its id.</remarks>
+    public static string? Owner(string checkpoint, string root)
+    {
+        string directory = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
+        IEnumerable<string?> parents = [Path.Combine(root, Path.GetFileName(directory))];
+        for (string? folder = directory; folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            parents = parents.Append(folder);
+        }
+
+        foreach (string? folder in parents)
+        {
+            if (folder is not null && RunStatus.TryRead(folder) is { Checkpoints: { } checkpoints } && string.Equals(Path.GetFullPath(checkpoints), directory, StringComparison.Ordinal))
+            {
+                return folder;
+            }
+        }
+
+        return null;
+    }
+}

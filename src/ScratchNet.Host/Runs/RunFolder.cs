@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ScratchNet.Files;
+
+namespace ScratchNet.Host.Runs;
+
+/// <summary>
+/// This run's folder, <c>{Run:Directory}/{run id}</c>: its log, configuration, history, reports, model and checkpoints
+/// go here, and no other run's do. The id (<see cref="NewId"/>) starts with the start time, so folders sort by time, and
+/// ends with random hex, so two runs started in the same second never share one; <see cref="Claim"/> creates the folder
+/// exclusively, so an id is never reused. While a process trains in it, it holds the folder's lock file, so another
+/// process can tell a live run from one that was killed.
+/// </summary>
+public sealed class RunFolder : IDisposable
+{
+    public const string LockFileName = ".lock";
+
+    private FileStream? _lock;
+
+    /// <param name="path">The folder.</param>
+    /// <param name="resumeCheckpoint">The checkpoint this run continues, or null for a fresh run.</param>
+    /// <param name="continues">True when the folder belongs to the interrupted run being resumed, so it already exists.</param>
+    public RunFolder(string path, string? resumeCheckpoint = null, bool continues = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        ResumeCheckpoint = resumeCheckpoint;
+        Continues = continues;
+    }
+
+    public string Path { get; }
+
+    public string Id => System.IO.Path.GetFileName(Path);
+
+    public string? ResumeCheckpoint { get; }
+
+    public bool Continues { get; }
+
+    /// <summary>"20261126-023755-8f3a9c1e": local start time, then 32 random bits.</summary>
+    public static string NewId(DateTime now) =>
+        string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
+
+    /// <summary>Where this run's checkpoints go, for a configured Checkpoints:Directory; null when checkpoints are off.</summary>
+    /// <remarks>
+    /// Relative paths are inside the run folder (the default "checkpoints" gives runs/ID/checkpoints). A folder outside it
+    /// gets a subfolder per run (/fast/ckpt/ID), so no two runs ever share, prune or overwrite each other's checkpoints.
+    /// </remarks>
+    public string? CheckpointFolder(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return null;
+        }
+
+        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, configured));
+        bool inside = full == Path || full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return inside ? full : System.IO.Path.Combine(full, Id);
+    }
+
+    /// <summary>
+    /// Makes the folder this process's: creates it (a fresh run: exclusively, failing if the id exists) and takes its lock.
+    /// </summary>
+    /// <exception cref="RunFolderException">The folder cannot be created or written, or another process is training in it.</exception>
+    public void Claim()
+    {
+        if (_lock is not null)
+        {
+            return;
+        }
+
+        string root = System.IO.Path.GetDirectoryName(Path)!;
+        if (OutputFolder.Probe(root) is { } problem)
+        {
+            throw new RunFolderException($"Run:Directory {problem}; set Run:Directory to a writable folder");
+        }
+
+        if (!Continues && Directory.Exists(Path))
+        {
+            throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path);
+            _lock = new FileStream(System.IO.Path.Combine(Path, LockFileName), Continues ? FileMode.OpenOrCreate : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException) when (Continues && IsLive(Path))
+        {
+            throw new RunFolderException($"the run in {Path} is still training in another process; wait for it or stop it before resuming it");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RunFolderException($"the run folder {Path} cannot be created: {e.Message}; set Run:Directory to a writable folder");
+        }
+    }
+
+    /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
+    public static bool IsLive(string folder)
+    {
+        string lockFile = System.IO.Path.Combine(folder, LockFileName);
+        if (!File.Exists(lockFile))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Releases the lock; the folder and its files stay.</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScratchNet.Files;
+
+namespace ScratchNet.Host.Runs;
+
+/// <summary>
+/// <c>run.json</c> in a run folder: whether the run finished, where its checkpoints are, and each session that worked on
+/// it (the first, and every <c>train --resume</c> that continued it). <c>train --resume</c> alone reads these to find the
+/// most recent run that did not finish.
+/// </summary>
+public sealed class RunStatus
+{
+    public const string FileName = "run.json";
+
+    public const string Running = "running";
+    public const string Finished = "finished";
+    public const string Interrupted = "interrupted";
+    public const string Failed = "failed";
+    public const string Diverged = "diverged";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>running, finished, interrupted (Ctrl+C), failed (an error, e.g. a full disk) or diverged. A run killed outright stays "running" with no process holding its lock.</summary>
+    public string State { get; set; } = Running;
+
+    /// <summary>The run's checkpoint folder, absolute; null when checkpoints were off.</summary>
+    public string? Checkpoints { get; set; }
+
+    public List<RunSession> Sessions { get; set; } = [];
+
+    /// <summary>When the run was last started or resumed: what "most recent" means for <c>--resume</c>.</summary>
+    [JsonIgnore]
+    public DateTime LastStarted => Sessions.Count == 0 ? DateTime.MinValue : Sessions.Max(s => s.Started);
+
+    public static RunStatus? TryRead(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        try
+        {
+            byte[] bytes = InputFile.ReadAllBytes(path, 1 << 20, "the run status");
+            return JsonSerializer.Deserialize<RunStatus>(bytes, Json);
+        }
+        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json), flushToDisk: true);
+}
+
+/// <summary>One process's work on a run.</summary>
+public sealed class RunSession
+{
+    public DateTime Started { get; set; }
+
+    public DateTime? Ended { get; set; }
+
+    /// <summary>How this session ended (see <see cref="RunStatus.State"/>).</summary>
+    public string State { get; set; } = RunStatus.Running;
+
+    /// <summary>The checkpoint this session continued, if it was a resume.</summary>
+    public string? ResumedFrom { get; set; }
+
+    public int ProcessId { get; set; }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ScratchNet.Files;
+using ScratchNet.Host.Commands;
+using ScratchNet.Host.Settings;
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Host.Runs;
+
+/// <summary>
+/// The bookkeeping around one <c>train</c>: check the checkpoint it resumes (nothing is written if that is refused),
+/// check every output location before the first batch, claim the run folder, open its log, record the effective
+/// configuration (config.json) and the session (run.json), and at the end record how it ended.
+/// </summary>
+public sealed partial class TrainingRun(
+    RunFolder folder,
+    RunLog log,
+    ConfigurationFingerprint fingerprint,
+    IOptions<CheckpointOptions> checkpoints,
+    EffectiveConfiguration configuration,
+    ILogger<TrainingRun> logger)
+{
+    private RunStatus? _status;
+
+    public RunFolder Folder => folder;
+
+    /// <summary>This run's checkpoint folder once <see cref="Begin"/> ran; null when checkpoints are off.</summary>
+    public string? CheckpointFolder { get; private set; }
+
+    /// <summary>Prepares the run; throws before anything is written when the resume or an output location is wrong.</summary>
+    /// <returns>The checkpoint to continue, or null for a fresh run.</returns>
+    /// <exception cref="CheckpointException">The resume checkpoint is missing, damaged or written under other settings.</exception>
+    /// <exception cref="RunFolderException">Run:Directory or Checkpoints:Directory cannot be written, or another process trains in the run.</exception>
+    public Checkpoint? Begin()
+    {
+        Checkpoint? resume = ResumePoint.Load(folder, fingerprint);
+        bool existed = Directory.Exists(folder.Path);
+        folder.Claim();
+        string? checkpointFolder = string.IsNullOrWhiteSpace(checkpoints.Value.Directory) ? null : checkpoints.Value.Directory;
+        if (checkpointFolder is not null && OutputFolder.Probe(checkpointFolder) is { } problem)
+        {
+            folder.Dispose();
+            if (!existed)
+            {
+                TryRemoveEmpty(folder.Path);
+                TryRemoveEmpty(checkpointFolder);
+            }
+
+            throw new RunFolderException($"Checkpoints:Directory {problem}; set Checkpoints:Directory to a writable folder (relative paths are inside the run folder)");
+        }
+
+        CheckpointFolder = checkpointFolder;
+        log.Open(folder.Path);
+        AtomicFile.WriteAllText(Path.Combine(folder.Path, EffectiveConfiguration.FileName), configuration.ToJson());
+        _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
+        _status.State = RunStatus.Running;
+        _status.Checkpoints = checkpointFolder;
+        _status.Sessions.Add(new RunSession { Started = DateTime.UtcNow, ResumedFrom = folder.ResumeCheckpoint, ProcessId = Environment.ProcessId });
+        _status.Write(folder.Path);
+        LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
+        return resume;
+    }
+
+    /// <summary>Records how the session ended and releases the run folder.</summary>
+    public void End(string state)
+    {
+        if (_status is not null)
+        {
+            RunSession session = _status.Sessions[^1];
+            session.Ended = DateTime.UtcNow;
+            session.State = state;
+            _status.State = state;
+            try
+            {
+                _status.Write(folder.Path);
+            }
+            catch (FileWriteException e)
+            {
+                // The run's outcome is already decided; a status that cannot be written leaves it "running", which
+                // --resume treats as interrupted once this process is gone.
+                LogStatusFailed(logger, e.Message);
+            }
+        }
+
+        folder.Dispose();
+    }
+
+    private static void TryRemoveEmpty(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any(e => Path.GetFileName(e) != RunFolder.LockFileName))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only tidiness: an empty folder left behind is harmless.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
+    private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record how the run ended: {Reason}")]
+    private static partial void LogStatusFailed(ILogger logger, string reason);
+}

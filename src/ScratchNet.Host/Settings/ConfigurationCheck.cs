@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace ScratchNet.Host.Settings;
+
+/// <summary>
+/// Stops a run whose configuration names a key nothing reads, before any work: every key from every source
+/// (appsettings.json, a recipe, --config, SCRATCHNET_ variables, the command line) must belong to an options class bound
+/// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here.
+/// </summary>
+public static class ConfigurationCheck
+{
+    /// <summary>The schema of <paramref name="builder"/>'s options classes plus the keys read outside them.</summary>
+    public static ConfigurationSchema Schema(HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ConfigurationSchema schema = ConfigurationSchema.FromServices(builder.Services);
+
+        // Outside any options class: the recipe name (read before options exist) and Serilog's own section.
+        schema.AddScalar(ScratchNetHost.RecipeKey);
+        schema.AddSection(SerilogSettingsCheck.Section, SerilogSettingsCheck.Problems);
+        return schema;
+    }
+
+    /// <exception cref="ConfigurationException">One or more keys are unknown or of the wrong shape; the message lists them all.</exception>
+    public static void ThrowIfInvalid(HostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        IReadOnlyList<string> problems = Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration));
+        if (problems.Count > 0)
+        {
+            throw new ConfigurationException(problems);
+        }
+    }
+}

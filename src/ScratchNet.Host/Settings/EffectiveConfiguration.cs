@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using ScratchNet.Host.Commands;
+
+namespace ScratchNet.Host.Settings;
+
+/// <summary>
+/// The full configuration a run used, for its <c>config.json</c>: every key of every options class with the value it
+/// had (after defaults, recipes, files, environment and command line) and where that value came from ("default",
+/// "config/appsettings.json", "command line (--Training:Epochs)", …), plus the keys read outside options classes.
+/// </summary>
+public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfiguration configuration, IServiceProvider services, CommandLine commandLine)
+{
+    public const string FileName = "config.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Key → (value, source), sorted by key.</summary>
+    public SortedDictionary<string, ConfigurationKey> Keys()
+    {
+        var root = (IConfigurationRoot)configuration;
+        var keys = new SortedDictionary<string, ConfigurationKey>(StringComparer.OrdinalIgnoreCase);
+        foreach ((string section, Type type) in schema.BoundTypes)
+        {
+            object? options = services.GetService(typeof(IOptions<>).MakeGenericType(type));
+            object value = options?.GetType().GetProperty(nameof(IOptions<object>.Value))!.GetValue(options) ?? Activator.CreateInstance(type)!;
+            Flatten(JsonSerializer.SerializeToElement(value, type), section, root, keys);
+        }
+
+        foreach (ConfigurationKey key in ConfigurationSources.Keys(root))
+        {
+            keys.TryAdd(key.Key, key with { Value = configuration[key.Key] ?? key.Value, Source = ConfigurationSources.SourceOf(root, key.Key) ?? key.Source });
+        }
+
+        if (commandLine.Option("recipe") is { } recipe)
+        {
+            keys[ScratchNetHost.RecipeKey] = new ConfigurationKey(ScratchNetHost.RecipeKey, recipe, "command line (--recipe)");
+        }
+
+        return keys;
+    }
+
+    /// <summary>The <c>config.json</c> text: <c>{ "Training:Epochs": { "value": "5", "source": "command line (--Training:Epochs)" }, … }</c>.</summary>
+    public string ToJson() =>
+        JsonSerializer.Serialize(Keys().ToDictionary(k => k.Value.Key, k => new { value = k.Value.Value, source = k.Value.Source }), Json);
+
+    private static void Flatten(JsonElement element, string path, IConfigurationRoot root, SortedDictionary<string, ConfigurationKey> into)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    Flatten(property.Value, $"{path}:{property.Name}", root, into);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray())
+                {
+                    Flatten(item, $"{path}:{i++}", root, into);
+                }
+
+                break;
+            default:
+                string value = element.ValueKind switch
+                {
+                    JsonValueKind.String => element.GetString()!,
+                    JsonValueKind.Null => string.Empty,
+                    _ => element.GetRawText(),
+                };
+                into[path] = new ConfigurationKey(path, value, ConfigurationSources.SourceOf(root, path) ?? "default");
+                break;
+        }
+    }
+}

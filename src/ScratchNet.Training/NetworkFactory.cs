@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Layers;
+using ScratchNet.Models;
+using ScratchNet.Training.Options;
+
+namespace ScratchNet.Training;
+
+/// <summary>
+/// Builds the configured network: the layers of Model:Layers when it has entries (any mix of conv, pooling, batch norm,
+/// dropout, activations, flatten and dense, see <see cref="LayerSyntax"/>), otherwise the MLP of Model:LayerSizes.
+/// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and replaced by those of
+/// Model:InitFrom when it is set.
+/// </summary>
+public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory, IDisposable
+{
+    private ComputeTeam? _team;
+
+    /// <exception cref="TrainingSetupException">A layer does not fit the shape it gets, or the configuration does not parse.</exception>
+    /// <exception cref="ModelFileException">Model:InitFrom cannot be read, or a tensor's name or shape does not fit.</exception>
+    public Sequential Create(Shape input, int capacity)
+    {
+        ModelOptions m = model.Value;
+        int threads = training.Value.TryParseThreads(out string? threadsError) ?? throw new TrainingSetupException(threadsError!);
+        ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
+        ulong seed = (ulong)training.Value.Seed;
+        Sequential network;
+        if (m.HasLayers())
+        {
+            IReadOnlyList<LayerDefinition> layers = m.TryParseLayers(out IReadOnlyList<string> errors) ?? throw new TrainingSetupException(string.Join("; ", errors));
+            try
+            {
+                network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);
+            }
+            catch (NetworkDefinitionException e)
+            {
+                throw new TrainingSetupException($"Model:Layers does not fit the {input} inputs: {e.Message}");
+            }
+        }
+        else
+        {
+            int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
+            network = Sequential.Mlp(sizes, m.Activation, m.Initializer, seed, capacity, m.Dropout, team);
+        }
+
+        if (!string.IsNullOrWhiteSpace(m.InitFrom))
+        {
+            NetworkWeights.CopyInto(network, ModelFile.LoadTensors(m.InitFrom), m.InitFrom);
+        }
+
+        return network;
+    }
+
+    /// <summary>Stops the worker threads, if any were started.</summary>
+    public void Dispose() => _team?.Dispose();
+}

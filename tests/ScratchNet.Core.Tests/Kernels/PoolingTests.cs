@@ -1,0 +1,102 @@
+using ScratchNet.Core.Kernels;
+
+namespace ScratchNet.Core.Tests.Kernels;
+
+public class PoolingTests
+{
+    // (n, C, H, W, k, stride): tiling windows, odd sizes that drop a last partial window, and overlapping windows (stride < k).
+    private static readonly object[] Geometries =
+    [
+        new[] { 2, 3, 4, 4, 2, 2 },
+        new[] { 3, 2, 7, 5, 2, 2 },
+        new[] { 2, 2, 7, 7, 3, 2 },
+        new[] { 1, 1, 5, 6, 3, 1 },
+        new[] { 2, 16, 28, 28, 2, 2 },
+    ];
+
+    private static (int N, Window2D Window) Read(int[] g) => (g[0], new Window2D(g[1], g[2], g[3], g[4], g[4], g[5]));
+
+    [TestCaseSource(nameof(Geometries))]
+    public void Max_ForwardAndBackward_MatchNaive(int[] geometry)
+    {
+        (int n, Window2D window) = Read(geometry);
+        float[] x = TestData.Uniform(n * window.InputSize, 1);
+        float[] dY = TestData.Uniform(n * window.Channels * window.OutPlane, 2);
+        var expectedY = new float[dY.Length];
+        var expectedDX = new float[x.Length];
+        PoolingNaive.MaxForward(x, expectedY, n, window);
+        PoolingNaive.MaxBackward(x, dY, expectedDX, n, window);
+
+        float[] y = TestData.Uniform(dY.Length, 3), dX = TestData.Uniform(x.Length, 4);
+        var argmax = new int[dY.Length];
+        Pooling.MaxForward(x, y, argmax, n, window);
+        Pooling.MaxBackward(dY, argmax, dX, n, window);
+        Assert.That(y, Is.EqualTo(expectedY));
+        TestData.AssertClose(dX, expectedDX, 1e-6, 1e-6, "dX");
+    }
+
+    [TestCaseSource(nameof(Geometries))]
+    public void Avg_ForwardAndBackward_MatchNaive(int[] geometry)
+    {
+        (int n, Window2D window) = Read(geometry);
+        float[] x = TestData.Uniform(n * window.InputSize, 5);
+        float[] dY = TestData.Uniform(n * window.Channels * window.OutPlane, 6);
+        var expectedY = new float[dY.Length];
+        var expectedDX = new float[x.Length];
+        PoolingNaive.AvgForward(x, expectedY, n, window);
+        PoolingNaive.AvgBackward(dY, expectedDX, n, window);
+
+        float[] y = TestData.Uniform(dY.Length, 7), dX = TestData.Uniform(x.Length, 8);
+        Pooling.AvgForward(x, y, n, window);
+        Pooling.AvgBackward(dY, dX, n, window);
+        TestData.AssertClose(y, expectedY, 1e-5, 1e-6, "y");
+        TestData.AssertClose(dX, expectedDX, 1e-5, 1e-6, "dX");
+    }
+
+    [Test]
+    public void Max_RoutesATieToTheFirstMaximum_AsPyTorch()
+    {
+        float[] x = [5, 5, 5, 5];
+        var y = new float[1];
+        var argmax = new int[1];
+        var dX = new float[4];
+        var window = new Window2D(1, 2, 2, 2, 2, 2);
+        Pooling.MaxForward(x, y, argmax, 1, window);
+        Pooling.MaxBackward([1f], argmax, dX, 1, window);
+        Assert.That(dX, Is.EqualTo(new float[] { 1, 0, 0, 0 }));
+    }
+
+    [Test]
+    public void Max_SendsEachGradientOnlyToItsWindowsMaximum()
+    {
+        // One 4 × 4 image, 2 × 2 windows: the maxima are 6, 8, 14 and 16, at flat positions 5, 7, 13, 15.
+        float[] x = Enumerable.Range(1, 16).Select(v => (float)v).ToArray();
+        var y = new float[4];
+        var argmax = new int[4];
+        var dX = new float[16];
+        var window = new Window2D(1, 4, 4, 2, 2, 2);
+        Pooling.MaxForward(x, y, argmax, 1, window);
+        Pooling.MaxBackward([1f, 2f, 3f, 4f], argmax, dX, 1, window);
+        Assert.That(y, Is.EqualTo(new float[] { 6, 8, 14, 16 }));
+        Assert.That(argmax, Is.EqualTo(new[] { 5, 7, 13, 15 }));
+        Assert.That(dX.Select((v, i) => (i, v)).Where(p => p.v != 0), Is.EqualTo(new[] { (5, 1f), (7, 2f), (13, 3f), (15, 4f) }));
+    }
+
+    [Test]
+    public void Throws_WhenLengthsMismatch()
+    {
+        var window = new Window2D(2, 4, 4, 2, 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Pooling.AvgForward(new float[31], new float[8], 1, window));
+        Assert.That(e!.Message, Does.Contain("x has 31 values, but a (1, 32) matrix needs 32"));
+    }
+
+    [Test]
+    public void Throws_WhenDestinationTooShort()
+    {
+        var window = new Window2D(2, 4, 4, 2, 2, 2);
+        var e = Assert.Throws<ArgumentException>(() => Pooling.MaxForward(new float[32], new float[7], new int[8], 1, window));
+        Assert.That(e!.Message, Does.Contain("y has 7 values, but a (1, 8) matrix needs 8"));
+        e = Assert.Throws<ArgumentException>(() => Pooling.MaxForward(new float[32], new float[8], new int[7], 1, window));
+        Assert.That(e!.Message, Does.Contain("argmax has 7 values"));
+    }
+}

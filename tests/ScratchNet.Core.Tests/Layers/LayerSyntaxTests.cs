@@ -1,0 +1,63 @@
+using ScratchNet.Core.Layers;
+
+namespace ScratchNet.Core.Tests.Layers;
+
+public class LayerSyntaxTests
+{
+    [TestCase("conv 16 3x3 pad 1", LayerKind.Conv, 16, 3, 3, 1, 1)]
+    [TestCase("conv 8 5x3 stride 2", LayerKind.Conv, 8, 5, 3, 2, 0)]
+    [TestCase("CONV 4 3 padding 2 stride 3", LayerKind.Conv, 4, 3, 3, 3, 2)]
+    [TestCase("dense 128", LayerKind.Dense, 128, 0, 0, null, 0)]
+    [TestCase("maxpool 2", LayerKind.MaxPool, 0, 2, 2, null, 0)]
+    [TestCase("avgpool 3 stride 2", LayerKind.AvgPool, 0, 3, 3, 2, 0)]
+    public void Parse_ReadsSizesStridesAndPadding(string text, LayerKind kind, int size, int kernelHeight, int kernelWidth, int? stride, int padding)
+    {
+        LayerDefinition layer = LayerSyntax.Parse(text);
+        Assert.That((layer.Kind, layer.Size, layer.KernelHeight, layer.KernelWidth, layer.Stride, layer.Padding), Is.EqualTo((kind, size, kernelHeight, kernelWidth, stride, padding)));
+    }
+
+    [TestCase("relu")]
+    [TestCase("leaky_relu")]
+    [TestCase("tanh")]
+    [TestCase("sigmoid")]
+    [TestCase("batchnorm")]
+    [TestCase("flatten")]
+    [TestCase("dropout 0.25")]
+    [TestCase("conv 16 3x3 pad 1")]
+    [TestCase("conv 8 5x3 stride 2")]
+    [TestCase("maxpool 3 stride 2")]
+    [TestCase("avgpool 2")]
+    [TestCase("dense 10")]
+    public void ToString_WritesTheDefinitionBackInTheSameGrammar(string text) =>
+        Assert.That(LayerSyntax.Parse(text).ToString(), Is.EqualTo(text));
+
+    [TestCase("maxpoo 2", "'maxpoo' is not a layer (did you mean maxpool?); valid: conv, maxpool, avgpool, batchnorm, dropout, relu, leaky_relu, sigmoid, tanh, flatten, dense")]
+    [TestCase("convolution 3", "'convolution' is not a layer; valid: conv,")]
+    [TestCase("conv 16", "conv needs its kernel size after OUT, e.g. conv 16 3x3")]
+    [TestCase("conv 16 3y3", "the kernel size must be KxK (or KxL, or K) with positive whole numbers, e.g. 3x3; got '3y3'")]
+    [TestCase("conv 0 3x3", "OUT (the number of filters) must be a positive whole number, got '0'")]
+    [TestCase("conv 16 3x3 pad", "conv needs P, the padding; write conv OUT KxK [stride S] [pad P]")]
+    [TestCase("conv 16 3x3 same", "'same' is not an option of conv")]
+    [TestCase("dense", "dense needs N, the number of outputs; write dense N, e.g. dense 128")]
+    [TestCase("dense 12.5", "N (the number of outputs) must be a positive whole number, got '12.5'")]
+    [TestCase("dropout 1.5", "the dropout rate must be a number in [0, 1), got '1.5'")]
+    [TestCase("relu 3", "'3' is one word too many; write relu")]
+    [TestCase("maxpool 2 2", "'2' is not an option of maxpool; write maxpool K [stride S], e.g. maxpool 2")]
+    [TestCase("   ", "an empty entry is not a layer")]
+    [TestCase("dense 2000000000", "N (the number of outputs) is 2000000000; the limit is 1048576")]
+    [TestCase("conv 2000000 3x3", "OUT (the number of filters) is 2000000; the limit is 1048576")]
+    [TestCase("conv 16 3000000x3", "the kernel size 3000000x3 is beyond the limit of 1048576")]
+    public void TryParse_SaysWhatIsWrongAndHowToWriteIt(string text, string expected)
+    {
+        Assert.That(LayerSyntax.TryParse(text, out LayerDefinition? layer, out string? error), Is.False);
+        Assert.That(layer, Is.Null);
+        Assert.That(error, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Parse_Throws_FormatException_QuotingTheEntry()
+    {
+        var e = Assert.Throws<FormatException>(() => LayerSyntax.Parse("pool 2"));
+        Assert.That(e!.Message, Does.StartWith("'pool 2': 'pool' is not a layer"));
+    }
+}

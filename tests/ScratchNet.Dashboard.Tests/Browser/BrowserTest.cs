@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Playwright;
+using Microsoft.Playwright.NUnit;
+using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Options;
+using ScratchNet.Dashboard.Server;
+
+namespace ScratchNet.Dashboard.Tests.Browser;
+
+/// <summary>
+/// Drives Debian's Chromium (<c>apt-get install chromium</c>) through Playwright against the dashboard on Kestrel at a
+/// free loopback port. Playwright's own browser download cannot work on these machines, hence the executable path.
+/// Screenshots go to the test's work directory (screenshots/) and are attached to the result.
+/// </summary>
+[Category("Browser")]
+public abstract class BrowserTest : PlaywrightTest
+{
+    public const string Chromium = "/usr/bin/chromium";
+
+    private readonly List<DashboardServer> _servers = [];
+
+    protected IBrowser Browser { get; private set; } = null!;
+
+    [SetUp]
+    public async Task LaunchBrowser()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, $"{Chromium} is missing: apt-get install chromium (.ci/run does it)");
+
+        // CI shares two cores with the whole build: give the page time before calling it wrong.
+        Assertions.SetDefaultExpectTimeout(20_000);
+        Browser = await BrowserType.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    [TearDown]
+    public async Task CloseBrowser()
+    {
+        await Browser.CloseAsync();
+        foreach (DashboardServer server in _servers)
+        {
+            await server.StopAsync(CancellationToken.None);
+            await server.DisposeAsync();
+        }
+    }
+
+    protected async Task<Uri> Serve(DashboardSources sources, LiveFeed? feed = null)
+    {
+        var server = new DashboardServer(
+            Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0 }),
+            feed ?? new LiveFeed(), sources, NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
+        await server.StartAsync(CancellationToken.None);
+        _servers.Add(server);
+        return server.Url!;
+    }
+
+    protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800)
+    {
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        IPage page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, message) => errors.Add(message);
+        await page.GotoAsync(url.ToString());
+        PageErrors[page] = errors;
+        return page;
+    }
+
+    protected Dictionary<IPage, List<string>> PageErrors { get; } = [];
+
+    protected static async Task Screenshot(IPage page, string name)
+    {
+        string folder = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, name + ".png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, name);
+    }
+
+    /// <summary>The page fits a phone's width: nothing forces sideways scrolling.</summary>
+    protected static async Task AssertNoSidewaysScroll(IPage page) =>
+        Assert.That(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), Is.True, "the page scrolls sideways");
+}

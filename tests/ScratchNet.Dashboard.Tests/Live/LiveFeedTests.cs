@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ScratchNet.Dashboard.Live;
+
+namespace ScratchNet.Dashboard.Tests.Live;
+
+public sealed class LiveFeedTests
+{
+    private static LiveEvent Point(int epoch) => new(LiveEventTypes.Epoch, new { epoch });
+
+    [Test]
+    public void Publish_NeverWaits_AndCountsWhatItDrops_WhenNothingReads()
+    {
+        var feed = new LiveFeed();
+
+        int accepted = Enumerable.Range(0, 5000).Count(i => feed.Publish(Point(i)));
+
+        Assert.That(accepted, Is.EqualTo(1024));
+        Assert.That(feed.Dropped, Is.EqualTo(5000 - 1024));
+    }
+
+    [Test]
+    public async Task A_late_subscriber_gets_the_history_so_far_then_what_follows()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
+        feed.Publish(Point(1));
+        feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch = 1 }));
+        feed.Publish(Point(2));
+        feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch = 2 }));
+        await WaitUntil(() => feed.HasRun && feed.Subscribe().Replay.Count == 4);
+
+        using Subscription late = feed.Subscribe();
+        feed.Publish(Point(3));
+        await feed.CompleteAsync(TimeSpan.FromSeconds(5));
+        List<SentEvent> after = [];
+        await foreach (SentEvent e in late.Updates.ReadAllAsync())
+        {
+            after.Add(e);
+        }
+
+        Assert.That(late.Replay.Select(e => e.Type), Is.EqualTo(new[] { "run", "epoch", "epoch", "weights" }), "only the newest picture is replayed");
+        Assert.That(JsonDocument.Parse(late.Replay[3].Json).RootElement.GetProperty("epoch").GetInt32(), Is.EqualTo(2));
+        Assert.That(late.Replay.Select(e => e.Id), Is.Ordered.Ascending);
+        Assert.That(after.Select(e => e.Json), Is.EqualTo(new[] { """{"epoch":3}""" }));
+    }
+
+    [Test]
+    public async Task A_page_that_does_not_read_keeps_only_its_newest_updates_and_holds_nothing_up()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        using Subscription idle = feed.Subscribe();
+
+        for (int i = 0; i < 3000; i++)
+        {
+            // The pump keeps draining the queue although the page never reads.
+            while (!feed.Publish(Point(i)))
+            {
+                await Task.Delay(1);
+            }
+        }
+
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        var kept = new List<SentEvent>();
+        while (idle.Updates.TryRead(out SentEvent? e))
+        {
+            kept.Add(e);
+        }
+
+        Assert.That(kept, Has.Count.EqualTo(1024));
+        Assert.That(kept[0].Json, Is.EqualTo("""{"epoch":1976}"""));
+        Assert.That(kept[^1].Json, Is.EqualTo("""{"epoch":2999}"""));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (int i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(condition(), Is.True);
+    }
+}

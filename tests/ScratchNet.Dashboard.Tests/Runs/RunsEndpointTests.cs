@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ScratchNet.Dashboard.Runs;
+using ScratchNet.Dashboard.Tests.Support;
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Dashboard.Tests.Runs;
+
+public sealed class RunsEndpointTests
+{
+    private TempDirectory _temp = null!;
+    private string _runs = null!;
+    private InProcessDashboard _dashboard = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _temp = new TempDirectory();
+        _runs = _temp.Combine("runs");
+        Directory.CreateDirectory(_runs);
+        _dashboard = await InProcessDashboard.StartAsync(new DashboardSources(_runs));
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        await _dashboard.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private async Task<JsonElement> Json(string url)
+    {
+        HttpResponseMessage response = await _dashboard.Client.GetAsync(url);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<string[]> ListedIds() => [.. (await Json("/api/runs")).EnumerateArray().Select(r => r.GetProperty("id").GetString()!)];
+
+    [Test]
+    public async Task List_ShowsEveryFolderWithAHistory_WhateverItsNameLooksLike()
+    {
+        TestModels.WriteRun(_runs, "20260101-120000", 3, 0.9);
+        TestModels.WriteRun(_runs, "01JD5X7Q-run-7f3a", 5, 0.8, withModel: true);
+        Directory.CreateDirectory(Path.Combine(_runs, "checkpoints"));
+        Directory.CreateDirectory(Path.Combine(_runs, "20260102-080000"));
+
+        JsonElement runs = await Json("/api/runs");
+
+        Assert.That(runs.EnumerateArray().Select(r => r.GetProperty("id").GetString()), Is.EqualTo(new[] { "01JD5X7Q-run-7f3a", "20260101-120000" }));
+        JsonElement second = runs[0];
+        Assert.That(second.GetProperty("epochs").GetInt32(), Is.EqualTo(5));
+        Assert.That(second.GetProperty("validationAccuracy").GetDouble(), Is.EqualTo(0.88).Within(1e-12));
+        Assert.That(second.GetProperty("hasModel").GetBoolean(), Is.True);
+        Assert.That(runs[1].GetProperty("hasModel").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task Details_GiveTheHistory_AndConfigJsonAsItIs()
+    {
+        TestModels.WriteRun(_runs, "a", 4, 0.5, configJson: """{ "Training:Epochs": { "value": "4", "source": "command line" } }""");
+
+        JsonElement run = await Json("/api/runs/a");
+
+        Assert.That(run.GetProperty("history").GetArrayLength(), Is.EqualTo(4));
+        Assert.That(run.GetProperty("history")[3].GetProperty("valAcc").GetDouble(), Is.EqualTo(0.56).Within(1e-12));
+        Assert.That(run.GetProperty("config").GetProperty("Training:Epochs").GetProperty("source").GetString(), Is.EqualTo("command line"));
+    }
+
+    [Test]
+    public async Task Details_FallBackToTheConfigurationTheModelRecorded_WithoutConfigJson()
+    {
+        TestModels.WriteRun(_runs, "b", 2, 0.5, withModel: true);
+
+        JsonElement run = await Json("/api/runs/b");
+
+        Assert.That(run.GetProperty("config").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(run.GetProperty("modelConfiguration").GetProperty("Model:LayerSizes").GetString(), Is.EqualTo("784,2,10"));
+    }
+
+    [TestCase("..")]
+    [TestCase("%2E%2E")]
+    [TestCase("..%2F..%2Fetc")]
+    [TestCase("%2Fetc")]
+    [TestCase("%2Ftmp")]
+    [TestCase("a%2F..%2F..")]
+    public async Task Details_RefuseNamesThatLeaveTheRunsFolder(string id)
+    {
+        TestModels.WriteRun(_runs, "a", 1, 0.5);
+        // A history.json one level up: what "../" would reach.
+        File.WriteAllText(_temp.Combine("history.json"), "[]");
+
+        HttpResponseMessage response = await _dashboard.Client.GetAsync("/api/runs/" + id);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task A_run_folder_that_links_outside_is_neither_listed_nor_read()
+    {
+        string outside = _temp.Combine("elsewhere");
+        TestModels.WriteRun(outside, "secret", 2, 0.5, withModel: true);
+        Directory.CreateSymbolicLink(Path.Combine(_runs, "linked"), Path.Combine(outside, "secret"));
+        TestModels.WriteRun(_runs, "real", 1, 0.5);
+
+        Assert.That(await ListedIds(), Is.EqualTo(new[] { "real" }));
+        Assert.That((await _dashboard.Client.GetAsync("/api/runs/linked")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _dashboard.Client.GetAsync("/api/model?run=linked")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task A_file_that_links_outside_is_not_read()
+    {
+        string folder = TestModels.WriteRun(_runs, "a", 1, 0.5);
+        string secret = _temp.Combine("secret.json");
+        File.WriteAllText(secret, """{ "password": "hunter2" }""");
+        File.CreateSymbolicLink(Path.Combine(folder, "config.json"), secret);
+        TestModels.SaveStrokeModel(_temp.Combine("outside.snm"));
+        File.CreateSymbolicLink(Path.Combine(folder, "model.snm"), _temp.Combine("outside.snm"));
+
+        JsonElement run = await Json("/api/runs/a");
+
+        Assert.That(run.GetProperty("config").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(run.GetProperty("hasModel").GetBoolean(), Is.False);
+        Assert.That((await _dashboard.Client.GetAsync("/api/model?run=a")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task A_link_that_stays_inside_the_runs_folder_is_followed()
+    {
+        TestModels.WriteRun(_runs, "original", 2, 0.5);
+        Directory.CreateSymbolicLink(Path.Combine(_runs, "alias"), Path.Combine(_runs, "original"));
+
+        Assert.That(await ListedIds(), Is.EqualTo(new[] { "alias", "original" }));
+    }
+
+    [Test]
+    public async Task A_runs_folder_reached_through_a_link_still_works()
+    {
+        TestModels.WriteRun(_runs, "a", 1, 0.5);
+        string link = _temp.Combine("runs-link");
+        Directory.CreateSymbolicLink(link, _runs);
+        await using InProcessDashboard linked = await InProcessDashboard.StartAsync(new DashboardSources(link));
+
+        HttpResponseMessage response = await linked.Client.GetAsync("/api/runs/a");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task A_damaged_history_is_listed_with_its_error_not_a_failure()
+    {
+        Directory.CreateDirectory(Path.Combine(_runs, "broken"));
+        File.WriteAllText(Path.Combine(_runs, "broken", "history.json"), "[{ not json");
+
+        JsonElement runs = await Json("/api/runs");
+
+        Assert.That(runs[0].GetProperty("error").GetString(), Does.StartWith("history.json cannot be read"));
+        Assert.That((await _dashboard.Client.GetAsync("/api/runs/broken")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public void Only_the_fixed_file_names_can_be_asked_for()
+    {
+        TestModels.WriteRun(_runs, "a", 1, 0.5);
+        File.WriteAllText(Path.Combine(_runs, "a", "log.clef"), "{}");
+        var folder = new RunsFolder(_runs);
+
+        Assert.That(folder.File("a", "history.json"), Is.Not.Null);
+        Assert.That(folder.File("a", "log.clef"), Is.Null);
+        Assert.That(folder.File("a", "../a/history.json"), Is.Null);
+    }
+}

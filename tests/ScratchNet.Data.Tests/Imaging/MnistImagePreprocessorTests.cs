@@ -1,0 +1,149 @@
+using ScratchNet.Data.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ScratchNet.Data.Tests.Imaging;
+
+public sealed class MnistImagePreprocessorTests
+{
+    private readonly List<string> _files = [];
+
+    [TearDown]
+    public void DeleteFiles() => _files.ForEach(File.Delete);
+
+    private string Saved(Image image, string extension)
+    {
+        string path = DigitImages.Save(image, extension);
+        _files.Add(path);
+        return path;
+    }
+
+    private static (int Width, int Height) InkExtent(float[] field)
+    {
+        int left = 28, right = -1, top = 28, bottom = -1;
+        for (int y = 0; y < 28; y++)
+        {
+            for (int x = 0; x < 28; x++)
+            {
+                if (field[(y * 28) + x] > 0.02f)
+                {
+                    (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
+                }
+            }
+        }
+
+        return (right - left + 1, bottom - top + 1);
+    }
+
+    [TestCase(".png")]
+    [TestCase(".jpg")]
+    public void DarkDigitOnLightPaper_IsInvertedCroppedFittedAndCentredByMass(string extension)
+    {
+        using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(245, 240, 230), new Rgba32(20, 20, 60), cx: 70, cy: 50, radius: 25);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, extension));
+
+        Assert.That(field, Has.Length.EqualTo(784));
+        Assert.That(field.Max(), Is.GreaterThan(0.9f), "strokes become bright");
+        Assert.That(new[] { field[0], field[27], field[^28], field[^1] }, Is.All.LessThan(0.02f), "paper becomes black");
+        (double cx, double cy) = MnistImagePreprocessor.CentreOfMass(field, 28, 28);
+        Assert.That(cx, Is.EqualTo(14.0).Within(1.0));
+        Assert.That(cy, Is.EqualTo(14.0).Within(1.0));
+        (int width, int height) = InkExtent(field);
+        Assert.That(Math.Max(width, height), Is.InRange(19, 20), "the longer side is fitted to 20 pixels");
+        Assert.That(Math.Min(width, height), Is.LessThan(17), "the aspect ratio is kept (the blob is taller than wide)");
+    }
+
+    [Test]
+    public void LightDigitOnDarkBackground_GivesTheSameFieldAsItsNegative()
+    {
+        using Image<Rgba32> dark = DigitImages.Draw(120, 120, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), 50, 40, 15);
+        using Image<Rgba32> light = DigitImages.Draw(120, 120, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 50, 40, 15);
+
+        float[] fromDark = MnistImagePreprocessor.Preprocess(dark, "dark");
+        float[] fromLight = MnistImagePreprocessor.Preprocess(light, "light");
+
+        Assert.That(fromDark, Is.EqualTo(fromLight).Within(1e-3f));
+    }
+
+    [Test]
+    public void TransparentBackground_CountsAsPaper()
+    {
+        using Image<Rgba32> image = DigitImages.Draw(80, 80, new Rgba32(0, 0, 0, 0), new Rgba32(0, 0, 0, 255), 40, 30, 12);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"));
+
+        Assert.That(field.Max(), Is.GreaterThan(0.9f));
+        Assert.That(field[0], Is.LessThan(0.02f));
+    }
+
+    [Test]
+    public void BlankImage_IsRefused()
+    {
+        using var image = new Image<Rgba32>(40, 40, new Rgba32(255, 255, 255));
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(Saved(image, ".png")));
+        Assert.That(e!.Message, Does.Contain("looks blank"));
+    }
+
+    [Test]
+    public void NonImageFile_IsRefusedInOneLine()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-not-image-{Guid.NewGuid():N}.png");
+        _files.Add(path);
+        File.WriteAllText(path, "this is text, not a PNG");
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(path));
+        Assert.That(e!.Message, Does.Contain("is not a readable image").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void MissingFile_IsNamed()
+    {
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/nonexistent/seven.png"));
+        Assert.That(e!.Message, Does.Contain("/nonexistent/seven.png does not exist"));
+    }
+
+    [Test]
+    public void Only_the_first_frame_of_an_animation_is_decoded()
+    {
+        // 40 frames of 400×400: every frame decoded is 25.6 MB of pixels, the first alone 0.64 MB.
+        string gif = Path.Combine(Path.GetTempPath(), $"scratchnet-anim-{Guid.NewGuid():N}.gif");
+        try
+        {
+            using (Image<Rgba32> image = DigitImages.Draw(400, 400, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 200, 200, 60))
+            {
+                for (int i = 1; i < 40; i++)
+                {
+                    using Image<Rgba32> frame = DigitImages.Draw(400, 400, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 100 + i, 200, 30);
+                    image.Frames.AddFrame(frame.Frames.RootFrame);
+                }
+
+                image.SaveAsGif(gif);
+            }
+
+            using (Image all = Image.Load(gif))
+            {
+                Assert.That(all.Frames, Has.Count.EqualTo(40), "the file really holds 40 frames");
+            }
+
+            using (Image first = Image.Load(MnistImagePreprocessor.Decoding, gif))
+            {
+                Assert.That(first.Frames, Has.Count.EqualTo(1), "the decoder predict uses stops after the first");
+            }
+
+            Assert.That(MnistImagePreprocessor.Load(gif), Has.Length.EqualTo(784));
+        }
+        finally
+        {
+            File.Delete(gif);
+        }
+    }
+
+    [Test]
+    public void A_device_or_a_pipe_is_refused_as_an_image_without_reading_it()
+    {
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/dev/urandom"));
+        Assert.That(e!.Message, Does.Contain("/dev/urandom is a character device, not a regular file"));
+    }
+}

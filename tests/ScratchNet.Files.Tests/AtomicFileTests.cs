@@ -1,0 +1,167 @@
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Files.Tests;
+
+public sealed class AtomicFileTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [Test]
+    public void Write_replaces_the_content_creates_the_folder_and_leaves_no_temporary()
+    {
+        string path = _dir.Combine(Path.Combine("sub", "x.csv"));
+        AtomicFile.WriteAllText(path, "old");
+        AtomicFile.WriteAllText(path, "new");
+
+        Assert.That(File.ReadAllText(path), Is.EqualTo("new"));
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void A_writer_that_fails_leaves_the_old_file_and_no_temporary_and_says_which_file()
+    {
+        string path = _dir.Combine("best.ckpt");
+        AtomicFile.WriteAllText(path, "old");
+
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, s =>
+        {
+            s.Write(new byte[100]);
+            throw new IOException("No space left on device");
+        }));
+
+        Assert.That(e!.Message, Is.EqualTo($"Could not write {path}: No space left on device"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
+        Assert.That(Directory.GetFiles(_dir.Path), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void A_folder_squatting_on_the_temporary_name_fails_the_write_and_is_left_alone()
+    {
+        string path = _dir.Combine("x.csv");
+        AtomicFile.WriteAllText(path, "old");
+        string squatter = AtomicFile.TemporaryPath(path, Environment.ProcessId);
+        Directory.CreateDirectory(squatter);
+
+        Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText(path, "new"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
+        Assert.That(Directory.Exists(squatter), Is.True);
+    }
+
+    [Test]
+    public void A_directory_by_the_name_is_refused_and_kept()
+    {
+        string path = _dir.Combine("model.onnx");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "inside.txt"), "keep");
+
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText(path, "new"));
+
+        Assert.That(e!.Message, Does.Contain("is a directory, not a regular file"));
+        Assert.That(File.ReadAllText(Path.Combine(path, "inside.txt")), Is.EqualTo("keep"));
+    }
+
+    [Test]
+    public void A_device_by_the_name_is_refused_and_never_replaced()
+    {
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText("/dev/null", "new"));
+
+        Assert.That(e!.Message, Does.Contain("is a character device"));
+        Assert.That(FileKinds.Of("/dev/null"), Is.EqualTo(FileKind.CharacterDevice));
+    }
+
+    [Test]
+    public void A_named_pipe_by_the_name_is_refused_without_blocking()
+    {
+        string fifo = Fifo.Make(_dir.Combine("out.fifo"));
+
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText(fifo, "new"));
+
+        Assert.That(e!.Message, Does.Contain("named pipe"));
+        Assert.That(FileKinds.Of(fifo), Is.EqualTo(FileKind.Pipe));
+    }
+
+    [Test]
+    public void A_symbolic_link_is_followed_so_the_link_stays_and_its_target_gets_the_content()
+    {
+        string target = _dir.Combine("real.snm");
+        string link = _dir.Combine("link.snm");
+        File.WriteAllText(target, "old");
+        File.CreateSymbolicLink(link, target);
+
+        AtomicFile.WriteAllText(link, "new");
+
+        Assert.That(File.ReadAllText(target), Is.EqualTo("new"));
+        Assert.That(new FileInfo(link).LinkTarget, Is.EqualTo(target));
+    }
+
+    [Test]
+    public void A_file_where_the_folder_should_be_is_one_error_naming_the_folder()
+    {
+        File.WriteAllText(_dir.Combine("runs"), "a file");
+
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText(_dir.Combine(Path.Combine("runs", "a.json")), "{}"));
+
+        Assert.That(e!.Message, Does.Contain($"its folder {_dir.Combine("runs")} cannot be created"));
+    }
+
+    [Test]
+    public void A_pending_file_becomes_the_file_on_commit_and_vanishes_without_one()
+    {
+        string path = _dir.Combine("images");
+        using (PendingFile pending = AtomicFile.Begin(path))
+        {
+            File.WriteAllText(pending.TemporaryPath, "abandoned");
+        }
+
+        Assert.That(Directory.GetFiles(_dir.Path), Is.Empty);
+        using (PendingFile pending = AtomicFile.Begin(path))
+        {
+            Assert.That(pending.TemporaryPath, Is.EqualTo($"{path}.{Environment.ProcessId}.tmp"));
+            File.WriteAllText(pending.TemporaryPath, "kept");
+            pending.Commit();
+        }
+
+        Assert.That(File.ReadAllText(path), Is.EqualTo("kept"));
+        Assert.That(Directory.GetFiles(_dir.Path), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void Temporaries_of_dead_writers_are_deleted_and_those_of_live_ones_kept()
+    {
+        // A PID that has just exited: what a writer killed mid-save leaves behind.
+        using var finished = System.Diagnostics.Process.Start("true")!;
+        finished.WaitForExit();
+        string dead = AtomicFile.TemporaryPath(_dir.Combine("ckpt-e0002-b000000.ckpt"), finished.Id);
+        string deadOther = AtomicFile.TemporaryPath(_dir.Combine("history.json"), finished.Id);
+        string live = AtomicFile.TemporaryPath(_dir.Combine("best.ckpt"), Environment.ProcessId);
+        string unrelated = _dir.Combine("notes.tmp");
+        foreach (string file in new[] { dead, deadOther, live, unrelated })
+        {
+            File.WriteAllText(file, "partial");
+        }
+
+        IReadOnlyList<string> deleted = AtomicFile.DeleteAbandonedTemporaries(_dir.Path, "*.ckpt");
+
+        Assert.That(deleted, Is.EqualTo(new[] { dead }));
+        Assert.That(File.Exists(deadOther), Is.True, "only the pattern's temporaries");
+        Assert.That(File.Exists(live), Is.True, "a live writer's temporary may be mid-save");
+        Assert.That(File.Exists(unrelated), Is.True, "not a temporary of this convention");
+        Assert.That(AtomicFile.DeleteAbandonedTemporaries(_dir.Path), Is.EqualTo(new[] { deadOther }));
+    }
+
+    [TestCase("best.ckpt.123.tmp", true, 123)]
+    [TestCase("notes.tmp", false, 0)]
+    [TestCase("best.ckpt.x.tmp", false, 0)]
+    [TestCase("best.ckpt.-5.tmp", false, 0)]
+    public void The_writer_of_a_temporary_is_read_from_its_name(string name, bool parses, int pid)
+    {
+        Assert.That(AtomicFile.TryGetWriter(name, out int found), Is.EqualTo(parses));
+        Assert.That(found, Is.EqualTo(pid));
+    }
+}

@@ -1,0 +1,44 @@
+using ScratchNet.Data.Tests.Support;
+
+namespace ScratchNet.Files.Tests;
+
+public sealed class OutputFolderTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [Test]
+    public void A_writable_folder_is_created_and_left_empty()
+    {
+        string folder = _dir.Combine(Path.Combine("runs", "x"));
+
+        Assert.That(OutputFolder.Probe(folder), Is.Null);
+        Assert.That(Directory.GetFileSystemEntries(folder), Is.Empty, "the probe file is gone");
+    }
+
+    [Test]
+    public void A_file_where_the_folder_should_be_is_named()
+    {
+        string folder = _dir.Combine("runs");
+        File.WriteAllText(folder, "not a folder");
+
+        Assert.That(OutputFolder.Probe(folder), Is.EqualTo($"{folder} is a regular file, not a folder"));
+        Assert.That(OutputFolder.Probe(Path.Combine(folder, "sub")), Does.Contain("cannot be written"));
+    }
+
+    [Test]
+    public void A_device_is_not_a_folder() =>
+        Assert.That(OutputFolder.Probe("/dev/null"), Is.EqualTo("/dev/null is a character device, not a folder"));
+
+    [Test]
+    public void A_read_only_file_system_fails_the_probe()
+    {
+        // /proc is read-only for everyone, root included.
+        Assert.That(OutputFolder.Probe("/proc/scratchnet-probe"), Does.Contain("cannot be written"));
+    }
+}

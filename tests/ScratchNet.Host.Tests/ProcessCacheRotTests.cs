@@ -1,0 +1,53 @@
+using ScratchNet.Data.Sources;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// A cached file whose content rotted while its size and modification time stayed the same still matches its
+/// verification stamp, so it is not re-hashed; when it then fails to parse, the run must not end at exit 4 with no way
+/// out: the file is hashed in full, set aside and fetched again. Needs the real MNIST files (their hashes are fixed).
+/// </summary>
+[Category("Integration")]
+public sealed class ProcessCacheRotTests
+{
+    [Test]
+    public async Task A_cached_file_that_rotted_in_place_is_set_aside_and_fetched_again()
+    {
+        IReadOnlyDictionary<string, string> real = await RealMnist.EnsureAsync();
+        using var dir = new TempDirectory();
+        string folder = Path.Combine(dir.Combine("cache"), "mnist");
+        Directory.CreateDirectory(folder);
+        foreach (DataFile file in MnistFiles.All)
+        {
+            string copy = Path.Combine(folder, file.Name);
+            File.Copy(real[file.Name], copy);
+            VerificationStamp.TryWrite(copy, file.Sha256);
+        }
+
+        // Rot: the labels' magic number changes, the length and the time stay, so the stamp still matches.
+        string labels = Path.Combine(folder, MnistFiles.TrainLabels.Name);
+        byte[] good = File.ReadAllBytes(labels);
+        byte[] rotted = (byte[])good.Clone();
+        rotted[3] = 0x07;
+        DateTime written = File.GetLastWriteTimeUtc(labels);
+        File.WriteAllBytes(labels, rotted);
+        File.SetLastWriteTimeUtc(labels, written);
+        Assert.That(VerificationStamp.Matches(labels, MnistFiles.TrainLabels.Sha256), Is.True, "the rot is invisible to the stamp");
+
+        using var server = new LoopbackHttpServer();
+        server.Serve($"/{MnistFiles.TrainLabels.Name}.gz", IdxFiles.Gzip(good));
+        HostResult result = HostProcess.Run(
+            ["train", $"--Data:CacheDirectory={dir.Combine("cache")}", "--Data:UseNpm=false", $"--Data:Mirrors:0={server.BaseUrl}",
+             "--Training:Epochs=1", "--Training:BatchSize=1000", "--Model:LayerSizes=784,10", "--Progress:Enabled=false", "--Checkpoints:Directory="],
+            dir.Path,
+            TimeSpan.FromSeconds(120));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain($"Cached {MnistFiles.TrainLabels.Name} failed to parse and no longer match their SHA-256; fetching them again"));
+        Assert.That(File.ReadAllBytes(labels), Is.EqualTo(good), "fetched again");
+        Assert.That(File.ReadAllBytes(labels + ".rejected-cache"), Is.EqualTo(rotted), "set aside byte for byte, for inspection");
+        Assert.That(server.Requests, Is.EqualTo(1));
+    }
+}

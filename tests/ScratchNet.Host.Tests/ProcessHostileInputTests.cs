@@ -1,0 +1,299 @@
+using System.Diagnostics;
+using ScratchNet.Core.Layers;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Data.Tests.Imaging;
+using ScratchNet.Host.Tests.Support;
+using ScratchNet.Models;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// Typos, sizes and files a hostile or careless user gives the built executable: each stops before any work with its
+/// exit code and one line (naming the key and, for a typo, the closest valid one), leaves no run folder and no cache
+/// behind, and leaves every file it was given byte-identical.
+/// </summary>
+public sealed class ProcessHostileInputTests
+{
+    private TempDirectory _dir = null!;
+    private string[] _data = null!;
+
+    private string Runs => _dir.Combine("runs");
+
+    private string Cache => _dir.Combine("cache");
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = new TempDirectory();
+        _data = SyntheticIdx.Write(_dir.Combine("idx"), trainRows: 200, testRows: 50);
+    }
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private HostResult Run(params string[] args) =>
+        HostProcess.Run([.. args, $"--Run:Directory={Runs}", $"--Data:CacheDirectory={Cache}"], _dir.Path);
+
+    private void AssertNothingLeftBehind()
+    {
+        Assert.That(Directory.Exists(Runs), Is.False, "no run folder");
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing fetched");
+        Assert.That(Directory.Exists(_dir.Combine("runs")) || Directory.Exists(Path.Combine(_dir.Path, "runs")), Is.False);
+    }
+
+    [TestCase("--Training:Epoch=5", "unknown key Training:Epoch (from command line (--Training:Epoch)) — did you mean Training:Epochs?")]
+    [TestCase("--Trainng:Epochs=5", "unknown key Trainng:Epochs", "did you mean Training:Epochs?")]
+    [TestCase("--training:epocks=5", "did you mean Training:Epochs?")]
+    [TestCase("--Model:LayerSizes:0=785", "Model:LayerSizes takes one value, not a list or object")]
+    [TestCase("--Optimizer:LearningRat=0.1", "did you mean Optimizer:LearningRate?")]
+    [TestCase("--Checkpoints:Directory:x=a", "Checkpoints:Directory takes one value")]
+    [TestCase("--Data:Mirrors=http://127.0.0.1:9/", "Data:Mirrors is a list")]
+    [TestCase("--Data:Mirrors:first=http://127.0.0.1:9/", "Data:Mirrors is a list, so Data:Mirrors:first")]
+    [TestCase("--Dashbord:Port=1", "unknown key Dashbord:Port")]
+    [TestCase("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default 'Loud'", "is not a log level; valid: Verbose, Debug, Information, Warning, Error, Fatal")]
+    [TestCase("--Serilog:MinimumLevel=99", "Serilog:MinimumLevel '99'", "is not a log level")]
+    [TestCase("--Serilog:WriteTo:0:Name=Consol", "Serilog:WriteTo:0:Name 'Consol'", "is not a Serilog WriteTo method; valid:", "Console")]
+    [TestCase("--Serilog:WriteTo:5:Args:outputTemplate=x", "Serilog:WriteTo:5 has Args but no Name")]
+    [TestCase("--Serilog:WriteTo:0:Args:outputTemplat=x", "Console has no argument 'outputTemplat' — did you mean Serilog:WriteTo:0:Args:outputTemplate?")]
+    [TestCase("--Serilog:WriteTo:0:Args:restrictedToMinimumLevel=Loud", "Serilog cannot use its configuration")]
+    [TestCase("--Serilog:Using:0=Serilog.Sinks.Nowhere", "Serilog:Using:0 'Serilog.Sinks.Nowhere'", "is not an assembly")]
+    [TestCase("--Serilog:Levels=Debug", "unknown key Serilog:Levels")]
+    [TestCase("--Recipe:Name=fast", "Recipe takes one value")]
+    [TestCase("--Training:BatchSize=2000000000", "Training:BatchSize must be 1 to 1048576 rows, got 2000000000")]
+    [TestCase("--Training:EvaluationBatchSize=2000000000", "Training:EvaluationBatchSize must be 1 to 1048576 rows")]
+    [TestCase("--Training:BatchSize=99999999999", "'99999999999' at 'Training:BatchSize'")]
+    [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
+    [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for weights, gradients and optimizer state")]
+    [TestCase("--Training:Threads=100000", "Training:Threads must be 1 to", "(this machine's processor count), got 100000")]
+    public void A_bad_key_or_value_stops_before_any_work_naming_it(string arg, params string[] expected)
+    {
+        HostResult result = Run(["train", .. _data, arg]);
+
+        HostAssert.OneLine(result, 2, ["Configuration is invalid", .. expected]);
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
+    public void A_typo_in_an_environment_variable_names_the_variable()
+    {
+        var start = HostProcess.StartInfo(["train", .. _data, $"--Run:Directory={Runs}"], _dir.Path);
+        start.Environment["SCRATCHNET_Trainng__Epochs"] = "5";
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.That(process.ExitCode, Is.EqualTo(2), output);
+        Assert.That(output, Does.Contain("unknown key Trainng:Epochs (from environment variable SCRATCHNET_Trainng__Epochs) — did you mean Training:Epochs?"));
+        Assert.That(Directory.Exists(Runs), Is.False);
+    }
+
+    [TestCase("{\"Training\": {\"Epochs\": [5]}}", "Training:Epochs takes one value, not a list or object")]
+    [TestCase("{\"Training\": {\"Epochs\": {\"Value\": 5}}}", "Training:Epochs takes one value")]
+    [TestCase("{\"Training\": 5}", "Training is a section, not a value")]
+    [TestCase("{\"Trainig\": {\"Epochs\": 5}}", "unknown key Trainig:Epochs", "did you mean Training:Epochs?")]
+    [TestCase("{\"Model\": {\"LayerSizes\": [784, 10]}}", "Model:LayerSizes takes one value")]
+    public void A_config_file_with_a_wrong_shape_or_key_names_the_file_and_stays_untouched(string json, params string[] expected)
+    {
+        string config = _dir.Combine("my.json");
+        File.WriteAllText(config, json);
+        byte[] before = File.ReadAllBytes(config);
+
+        HostResult result = Run(["train", "--config", config, .. _data]);
+
+        HostAssert.OneLine(result, 2, [.. expected, config]);
+        Assert.That(File.ReadAllBytes(config), Is.EqualTo(before));
+        AssertNothingLeftBehind();
+    }
+
+    [TestCase("-Training:Epochs=1", "'-Training:Epochs=1' has one dash", "--Training:Epochs=1")]
+    [TestCase("-h5", "'-h5' has one dash")]
+    [TestCase("foo.png", "'train' takes no file or word arguments, got 'foo.png'")]
+    public void One_dash_and_stray_arguments_are_usage_errors(string arg, params string[] expected)
+    {
+        HostAssert.OneLine(Run(["train", .. _data, arg]), 2, ["Invalid command line", .. expected]);
+        AssertNothingLeftBehind();
+    }
+
+    [TestCase("evaluate", "x.png")]
+    [TestCase("export", "x.png")]
+    [TestCase("diagnose", "x")]
+    public void Commands_that_take_no_files_refuse_them(string command, string stray)
+    {
+        HostAssert.OneLine(Run([command, "--model", "m.snm", stray]), 2, $"'{command}' takes no file or word arguments, got '{stray}'");
+    }
+
+    [TestCase("/dev/zero", "is a character device, not a regular file")]
+    [TestCase("/dev/urandom", "is a character device, not a regular file")]
+    [TestCase("/", "is a directory, not a regular file")]
+    [TestCase("FIFO", "is a named pipe (FIFO), not a regular file")]
+    public void A_device_pipe_or_folder_as_the_config_file_is_refused_without_reading_it(string path, string expected)
+    {
+        path = path == "FIFO" ? MakeFifo("config.json") : path;
+
+        HostAssert.OneLine(Run(["train", "--config", path, .. _data]), 2, expected);
+        AssertNothingLeftBehind();
+    }
+
+    [TestCase("/dev/zero", "is a character device")]
+    [TestCase("FIFO", "is a named pipe (FIFO)")]
+    public void A_device_or_pipe_as_a_model_is_refused_without_reading_it(string path, string expected)
+    {
+        path = path == "FIFO" ? MakeFifo("model.snm") : path;
+
+        HostAssert.OneLine(Run(["evaluate", "--model", path, .. _data]), 5, expected);
+        HostAssert.OneLine(Run(["predict", "--model", path, "x.png"]), 5, expected);
+        HostAssert.OneLine(Run(["train", .. _data, $"--Model:InitFrom={path}"]), 2, $"Model:InitFrom '{path}' {expected}, not a regular file");
+        AssertNothingLeftBehind();
+    }
+
+    [TestCase("/dev/zero", "is a character device, not a regular file")]
+    [TestCase("FIFO", "is a named pipe (FIFO), not a regular file")]
+    public void A_device_or_pipe_as_the_checkpoint_to_resume_is_refused_without_reading_it(string path, string expected)
+    {
+        path = path == "FIFO" ? MakeFifo("ckpt-e0002-b000000.ckpt") : path;
+
+        HostAssert.OneLine(Run(["train", .. _data, "--resume", path]), 2, "Checkpoint unusable: The checkpoint", expected);
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
+    public void A_pipe_in_place_of_an_idx_file_is_refused_without_waiting_for_a_writer()
+    {
+        string labels = Path.Combine(_dir.Combine("idx"), "train-labels-idx1-ubyte");
+        File.Delete(labels);
+        using (Process mkfifo = Process.Start("mkfifo", [labels])!)
+        {
+            mkfifo.WaitForExit();
+        }
+
+        HostAssert.OneLine(Run(["train", .. _data, "--Progress:Enabled=false", "--Serilog:MinimumLevel:Default=Warning"]), 4, $"{labels} is a named pipe (FIFO), not a regular file");
+    }
+
+    [Test]
+    public void A_huge_config_file_is_refused_by_size()
+    {
+        string config = _dir.Combine("big.json");
+        using (FileStream file = File.Create(config))
+        {
+            file.SetLength(ScratchNetHost.MaxConfigurationFileBytes + 1);
+        }
+
+        HostAssert.OneLine(Run(["train", "--config", config, .. _data]), 2, "is 1,048,577 bytes; at most 1,048,576 are read");
+    }
+
+    [Test]
+    public void A_config_file_of_forty_thousand_unknown_keys_is_one_short_line_quickly()
+    {
+        string config = _dir.Combine("many.json");
+        File.WriteAllText(config, "{" + string.Join(",", Enumerable.Range(0, 40_000).Select(i => $"\"K{i}\": {{\"X\": {i}}}")) + "}");
+        var clock = Stopwatch.StartNew();
+
+        HostResult result = Run(["train", "--config", config, .. _data]);
+
+        HostAssert.OneLine(result, 2, "unknown key K0:X", "more keys were not checked; fix these first");
+        Assert.That(result.Lines[0].Length, Is.LessThan(10_000));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "checking is linear in the number of keys");
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
+    public void Predict_reports_each_bad_image_on_its_own_line_and_classifies_the_others()
+    {
+        string model = Model();
+        using Image<Rgba32> digit = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        string good = _dir.Combine("seven.png");
+        digit.SaveAsPng(good);
+        string notImage = _dir.Combine("notes.png");
+        File.WriteAllText(notImage, "not an image");
+        string fifo = MakeFifo("pipe.png");
+        string missing = _dir.Combine("missing.png");
+        string good2 = _dir.Combine("seven-again.png");
+        File.Copy(good, good2);
+
+        HostResult result = Run("predict", "--model", model, good, notImage, "/dev/zero", fifo, missing, good2);
+
+        Assert.That(result.ExitCode, Is.EqualTo(6), result.ToString());
+        HostAssert.NoStackTrace(result);
+        Assert.That(result.Lines, Has.Count.EqualTo(6), result.ToString());
+        Assert.That(result.Lines.Count(l => l.Contains($"{good}: ", StringComparison.Ordinal) && l.Contains("(p=", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+        Assert.That(result.Lines.Count(l => l.Contains($"{good2}: ", StringComparison.Ordinal) && l.Contains("(p=", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+        Assert.That(result.Lines.Count(l => l.Contains(notImage, StringComparison.Ordinal) && l.Contains("not a readable image", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(result.Lines.Count(l => l.Contains("/dev/zero is a character device", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(result.Lines.Count(l => l.Contains($"{fifo} is a named pipe", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(result.Lines.Count(l => l.Contains($"{missing} does not exist", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(Directory.Exists(Runs), Is.False, "predict leaves no run folder");
+    }
+
+    [Test]
+    public void Export_onto_a_directory_device_pipe_or_the_model_itself_is_refused_and_nothing_is_replaced()
+    {
+        string model = Model();
+        byte[] modelBytes = File.ReadAllBytes(model);
+        string folder = _dir.Combine("out.onnx");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "keep");
+        string fifo = MakeFifo("out.safetensors");
+        string link = _dir.Combine("link.snm");
+        File.CreateSymbolicLink(link, model);
+
+        HostAssert.OneLine(Run("export", "--model", model, "--out", folder), 2, $"--out {folder} is a directory, not a regular file");
+        HostAssert.OneLine(Run("export", "--model", model, "--out", "/dev/null", "--format", "onnx"), 2, "--out /dev/null is a character device, not a regular file");
+        HostAssert.OneLine(Run("export", "--model", model, "--out", fifo), 2, "is a named pipe (FIFO), not a regular file");
+        HostAssert.OneLine(Run("export", "--model", model, "--out", link, "--format", "native"), 2, "is the model file itself");
+
+        Assert.That(File.ReadAllText(Path.Combine(folder, "keep.txt")), Is.EqualTo("keep"));
+        Assert.That(File.ReadAllBytes(model), Is.EqualTo(modelBytes));
+        Assert.That(ScratchNet.Files.FileKinds.Of("/dev/null"), Is.EqualTo(ScratchNet.Files.FileKind.CharacterDevice));
+        Assert.That(Directory.GetFiles(_dir.Path, "*.tmp"), Is.Empty);
+    }
+
+    [Test]
+    public void Commands_other_than_train_and_help_and_failures_leave_no_run_folder()
+    {
+        string model = Model();
+        string work = _dir.Combine("work");
+        Directory.CreateDirectory(work);
+
+        // The default Run:Directory, relative to the working directory, as a user runs it.
+        HostResult[] results =
+        [
+            HostProcess.Run(["--help"], work),
+            HostProcess.Run(["export", "--model", model, "--out", _dir.Combine("m.onnx")], work),
+            HostProcess.Run(["evaluate", "--model", model, .. _data, "--Model:LayerSizes=64,16,10"], work),
+            HostProcess.Run(["diagnose", .. _data, "--steps", "5", "--entries", "2", "--Data:CacheDirectory=" + Cache], work),
+            HostProcess.Run(["train", .. _data, "--Training:Epochs=0"], work),
+            HostProcess.Run(["train", .. _data, "--Training:Epoch=1"], work),
+        ];
+
+        Assert.That(results.Select(r => r.ExitCode), Is.EqualTo(new[] { 0, 0, 5, 0, 2, 2 }), string.Join("\n", results.Select(r => r.ToString())));
+        Assert.That(Directory.EnumerateFileSystemEntries(work), Is.Empty, "nothing written to the working directory");
+    }
+
+    [Test]
+    public void A_value_cut_to_the_data_trains_without_allocating_for_the_configured_size()
+    {
+        HostResult result = Run(["train", .. _data, "--Training:Epochs=1", "--Training:BatchSize=1048576", "--Training:EvaluationBatchSize=1048576", "--Progress:Enabled=false"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Output, Does.Contain("1 batches").Or.Contain("of 1 batch"));
+    }
+
+    private string Model()
+    {
+        string path = _dir.Combine($"model-{Guid.NewGuid():N}.snm");
+        Sequential network = Sequential.Mlp([784, 8, 10], "relu", "he_normal", 9, 1);
+        ModelFile.Save(SavedModel.FromNetwork(network, new Dictionary<string, string>(), null), path, ModelFormat.Native);
+        return path;
+    }
+
+    private string MakeFifo(string name)
+    {
+        string path = _dir.Combine(name);
+        using var process = Process.Start("mkfifo", [path])!;
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.EqualTo(0), "mkfifo failed");
+        return path;
+    }
+}

@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScratchNet.Data.Tests.Support;
+using ScratchNet.Host.Runs;
+using ScratchNet.Host.Tests.Support;
+using ScratchNet.Training.Checkpoints;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// Runs own their folders through the built executable: concurrent runs in one working directory never touch each
+/// other's files, an interrupted run's printed resume command (and --resume alone) continues that run in its own folder
+/// after other runs, every output location is checked before the first batch, and a write that fails mid-run stops
+/// with one line, keeping the last resume point.
+/// </summary>
+[Category("Integration")]
+public sealed partial class ProcessRunFolderTests
+{
+    private TempDirectory _dir = null!;
+    private string[] _data = null!;
+
+    private string Runs => Path.Combine(_dir.Path, "runs");
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = new TempDirectory();
+        _data = SyntheticIdx.Write(_dir.Combine("idx"), trainRows: 200, testRows: 50);
+    }
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    // Relative Run:Directory (the default "runs"), as a user runs it from a working directory.
+    private string[] Train(params string[] extra) => ["train", .. _data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1", .. extra];
+
+    private string[] RunFolders() => Directory.Exists(Runs) ? [.. Directory.GetDirectories(Runs).Order(StringComparer.Ordinal)] : [];
+
+    [Test]
+    public void Two_trainings_started_together_in_one_directory_keep_their_own_models_and_checkpoints()
+    {
+        using Process first = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=1"), _dir.Path))!;
+        using Process second = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=2"), _dir.Path))!;
+        Task<string>[] outputs = [first.StandardOutput.ReadToEndAsync(), second.StandardOutput.ReadToEndAsync(), first.StandardError.ReadToEndAsync(), second.StandardError.ReadToEndAsync()];
+        Assert.That(first.WaitForExit(TimeSpan.FromSeconds(90)) && second.WaitForExit(TimeSpan.FromSeconds(90)), Is.True);
+        string output = string.Join("\n", outputs.Select(o => o.Result));
+
+        Assert.That((first.ExitCode, second.ExitCode), Is.EqualTo((0, 0)), output);
+        string[] folders = RunFolders();
+        Assert.That(folders, Has.Length.EqualTo(2), output);
+        var seeds = new HashSet<string>();
+        foreach (string folder in folders)
+        {
+            Assert.That(Path.GetFileName(folder), Does.Match(@"^\d{8}-\d{6}-[0-9a-f]{8}$"));
+            Assert.That(output, Does.Contain($"Saved the model to {Path.Combine(folder, "model.snm")}"), "each run reports its own model");
+            Assert.That(ScratchNet.Models.ModelFile.Load(Path.Combine(folder, "model.snm")).Tensors, Is.Not.Empty);
+            var checkpoints = new CheckpointDirectory(Path.Combine(folder, "checkpoints"), 3);
+            Assert.That(checkpoints.ResumePoints().Count(), Is.EqualTo(3), $"{folder}: its own newest three resume points, none pruned by the other run");
+            Assert.That(CheckpointFile.Load(checkpoints.Latest()!).Epoch, Is.EqualTo(26));
+            Assert.That(File.Exists(checkpoints.BestPath), Is.True);
+            Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(26));
+            Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Finished));
+            seeds.Add(Config(folder)["Training:Seed"].GetProperty("value").GetString()!);
+        }
+
+        Assert.That(seeds, Is.EquivalentTo(new[] { "1", "2" }), "each folder records its own run's configuration");
+    }
+
+    [Test]
+    public void An_interrupted_runs_printed_resume_command_and_resume_alone_continue_it_in_its_own_folder_after_other_runs()
+    {
+        // Run A is interrupted (Ctrl+C), then run B is interrupted, then run C finishes.
+        (string printedA, string folderA) = Interrupt(Train("--Training:Epochs=150"));
+        (string printedB, string folderB) = Interrupt(Train("--Training:Epochs=150", "--Training:Seed=5"));
+        HostResult finished = HostProcess.Run(Train("--Training:Epochs=2"), _dir.Path);
+        Assert.That(finished.ExitCode, Is.EqualTo(0), finished.ToString());
+        string folderC = RunFolders().Single(f => f != folderA && f != folderB);
+        Dictionary<string, byte[]> filesC = Snapshot(folderC);
+
+        // --resume alone: the most recently started run that did not finish is B (C finished after it).
+        HostResult resumedB = HostProcess.Run(Train("--Training:Epochs=150", "--Training:Seed=5", "--resume"), _dir.Path, TimeSpan.FromSeconds(120));
+        Assert.That(resumedB.ExitCode, Is.EqualTo(0), resumedB.ToString());
+        Assert.That(resumedB.Output, Does.Contain($"Run {Path.GetFileName(folderB)} continues in {folderB}").And.Contain($"Resuming {printedB}"));
+
+        // The command printed when A was interrupted still works, after B and C ran (its resume point was not pruned).
+        HostResult resumedA = HostProcess.Run([.. Train("--Training:Epochs=150"), "--resume", printedA], _dir.Path, TimeSpan.FromSeconds(120));
+        Assert.That(resumedA.ExitCode, Is.EqualTo(0), resumedA.ToString());
+        Assert.That(resumedA.Output, Does.Contain($"Run {Path.GetFileName(folderA)} continues in {folderA}"));
+
+        Assert.That(RunFolders(), Has.Length.EqualTo(3), "resumes continue their run's folder");
+        foreach (string folder in new[] { folderA, folderB })
+        {
+            RunStatus status = RunStatus.TryRead(folder)!;
+            Assert.That(status.State, Is.EqualTo(RunStatus.Finished));
+            Assert.That(status.Sessions.Select(s => s.State), Is.EqualTo(new[] { RunStatus.Interrupted, RunStatus.Finished }));
+            Assert.That(File.Exists(Path.Combine(folder, "model.snm")), Is.True);
+            Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(151), "one history with every epoch, before and after the interruption");
+        }
+
+        Assert.That(Snapshot(folderC), Is.EqualTo(filesC), "the finished run's files are untouched");
+
+        // Nothing left to resume now: every run finished.
+        HostAssert.OneLine(HostProcess.Run(Train("--Training:Epochs=150", "--resume"), _dir.Path), 2, "there is no interrupted run to resume in");
+    }
+
+    [Test]
+    public void A_refused_resume_names_every_differing_key_and_changes_nothing()
+    {
+        (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
+        Dictionary<string, byte[]> before = Snapshot(folder);
+
+        HostResult result = HostProcess.Run([.. Train("--Training:Epochs=300", "--Optimizer:Momentum=0.5", "--Training:Threads=2"), "--resume", printed], _dir.Path);
+
+        HostAssert.OneLine(result, 2, "was written under other settings — Optimizer:Momentum: 0 in the checkpoint, 0.5 now; Training:Epochs: 150 in the checkpoint, 300 now.");
+        Assert.That(result.Output, Does.Not.Contain("Training:Threads:"), "a different thread count never blocks a resume");
+        Assert.That(Snapshot(folder), Is.EqualTo(before), "config.json, run.json and the checkpoints are as the interrupted run left them");
+    }
+
+    [Test]
+    public void Config_json_records_every_effective_key_with_its_value_and_source()
+    {
+        string config = _dir.Combine("mine.json");
+        File.WriteAllText(config, "{ \"Optimizer\": { \"Momentum\": 0.25 } }");
+        var start = HostProcess.StartInfo(Train("--Training:Epochs=1", "--recipe", "fast", "--config", config), _dir.Path);
+        start.Environment["SCRATCHNET_Training__Seed"] = "9";
+        using Process process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.That(process.ExitCode, Is.EqualTo(0), output);
+
+        Dictionary<string, JsonElement> keys = Config(RunFolders().Single());
+        Assert.That(Entry(keys, "Training:Epochs"), Is.EqualTo(("1", "command line (--Training:Epochs)")));
+        Assert.That(Entry(keys, "Training:Seed"), Is.EqualTo(("9", "environment variable SCRATCHNET_Training__Seed")));
+        Assert.That(Entry(keys, "Optimizer:Momentum"), Is.EqualTo(("0.25", config)));
+        Assert.That(Entry(keys, "Optimizer:Name"), Is.EqualTo(("adam", Path.Combine("config", "recipes", "fast.json"))));
+        Assert.That(Entry(keys, "Optimizer:LearningRate").Source, Is.EqualTo(Path.Combine("config", "recipes", "fast.json")));
+        Assert.That(Entry(keys, "Training:Threads"), Is.EqualTo(("auto", "default")));
+        Assert.That(Entry(keys, "Recipe"), Is.EqualTo(("fast", "command line (--recipe)")));
+        Assert.That(Entry(keys, "Serilog:MinimumLevel:Default"), Is.EqualTo(("Information", Path.Combine("config", "appsettings.json"))));
+        Assert.That(keys.Keys, Is.SupersetOf(new[] { "Data:Dataset", "Model:LayerSizes", "Schedule:Name", "Checkpoints:KeepLast", "EarlyStopping:Patience", "Run:Directory", "Progress:Enabled" }));
+    }
+
+    [Test]
+    public void A_file_where_the_run_folder_should_be_is_one_line_naming_Run_Directory_before_any_work()
+    {
+        File.WriteAllText(Runs, "a file, not a folder");
+        string cache = _dir.Combine("cache");
+
+        HostResult result = HostProcess.Run(Train("--Data:Dataset=mnist", $"--Data:CacheDirectory={cache}", "--Data:UseNpm=false", "--Data:Mirrors:0="), _dir.Path);
+
+        HostAssert.OneLine(result, 2, "Cannot start the run: Run:Directory", "is a regular file, not a folder");
+        Assert.That(File.ReadAllText(Runs), Is.EqualTo("a file, not a folder"));
+        Assert.That(Directory.Exists(cache), Is.False, "checked before the data is fetched");
+    }
+
+    [Test]
+    public void An_unwritable_checkpoint_folder_is_one_line_naming_Checkpoints_Directory_and_leaves_no_run_folder()
+    {
+        string blocker = _dir.Combine("blocker");
+        File.WriteAllText(blocker, "a file");
+
+        HostResult result = HostProcess.Run(Train($"--Checkpoints:Directory={Path.Combine(blocker, "ckpt")}"), _dir.Path);
+
+        HostAssert.OneLine(result, 2, "Cannot start the run: Checkpoints:Directory", "cannot be written");
+        Assert.That(RunFolders(), Is.Empty);
+        Assert.That(File.ReadAllText(blocker), Is.EqualTo("a file"));
+    }
+
+    [Test]
+    public void A_checkpoint_that_cannot_be_written_mid_run_stops_with_one_line_and_keeps_the_last_resume_point()
+    {
+        var start = HostProcess.StartInfo(Train("--Training:Epochs=100000"), _dir.Path);
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+
+        // Once the run is checkpointing, a directory takes the name of a resume point a few hundred epochs ahead,
+        // as if the disk had been swapped under it: that write must fail, and nothing before it may be lost.
+        string? checkpoints = null;
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+        {
+            checkpoints = RunFolders().Select(f => Path.Combine(f, "checkpoints")).FirstOrDefault(Directory.Exists);
+            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is not null)
+            {
+                break;
+            }
+
+            Thread.Sleep(5);
+        }
+
+        Assert.That(checkpoints, Is.Not.Null, "the run never wrote a checkpoint");
+        int epoch = int.Parse(EpochOf().Match(Path.GetFileName(new CheckpointDirectory(checkpoints!, 1).Latest()!)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        string blocked = Path.Combine(checkpoints!, $"ckpt-e{epoch + 300:D4}-b000000.ckpt");
+        Directory.CreateDirectory(blocked);
+        File.WriteAllText(Path.Combine(blocked, "keep.txt"), "keep");
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(120)), Is.True, "the run went past the blocked checkpoint");
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+
+        Assert.That(result.ExitCode, Is.EqualTo(8), result.ToString());
+        HostAssert.NoStackTrace(result);
+        string[] errors = [.. result.Lines.Where(l => l.Contains("Could not write", StringComparison.Ordinal))];
+        Assert.That(errors, Has.Length.EqualTo(1), result.ToString());
+        string kept = Path.Combine(checkpoints!, $"ckpt-e{epoch + 299:D4}-b000000.ckpt");
+        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory").And.Contain($"The last resume point is kept").And.Contain($"train --resume {kept}"));
+        Assert.That(CheckpointFile.Load(kept).Epoch, Is.EqualTo(epoch + 299));
+        Assert.That(File.ReadAllText(Path.Combine(blocked, "keep.txt")), Is.EqualTo("keep"), "the directory in the way was not replaced");
+        string folder = Path.GetDirectoryName(checkpoints)!;
+        Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Failed));
+        Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(epoch + 299), "the history of every epoch up to the kept resume point (a header and epoch + 298 rows)");
+
+        // Once the folder is fixed, --resume alone continues the failed run from the kept point.
+        Directory.Delete(blocked, recursive: true);
+        using Process resumed = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=100000", "--resume"), _dir.Path))!;
+        Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
+        _ = resumed.StandardError.ReadToEndAsync();
+        waited.Restart();
+        while (!File.Exists(Path.Combine(checkpoints!, $"ckpt-e{epoch + 302:D4}-b000000.ckpt")) && waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited)
+        {
+            Thread.Sleep(10);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(resumedOut.Result, Does.Contain($"Resuming {kept}"));
+        Assert.That(File.Exists(Path.Combine(checkpoints!, $"ckpt-e{epoch + 302:D4}-b000000.ckpt")), Is.True, "it went on past the point that failed");
+    }
+
+    /// <summary>Starts a long run, sends Ctrl+C (SIGINT) once it has a resume point, and returns the checkpoint its message names.</summary>
+    private (string Checkpoint, string Folder) Interrupt(string[] args)
+    {
+        string[] before = RunFolders();
+        using Process process = Process.Start(HostProcess.StartInfo(args, _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        string? folder = null;
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+        {
+            folder = RunFolders().Except(before).FirstOrDefault();
+            if (folder is not null && new CheckpointDirectory(Path.Combine(folder, "checkpoints"), 1).Latest() is not null)
+            {
+                break;
+            }
+
+            Thread.Sleep(5);
+        }
+
+        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+        Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
+        Match match = ResumeCommand().Match(result.Output);
+        Assert.That(match.Success, Is.True, result.ToString());
+        Assert.That(RunStatus.TryRead(folder!)!.State, Is.EqualTo(RunStatus.Interrupted));
+        return (match.Groups[1].Value, folder!);
+    }
+
+    private static Dictionary<string, JsonElement> Config(string folder) =>
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine(folder, "config.json")))!;
+
+    private static (string Value, string Source) Entry(Dictionary<string, JsonElement> keys, string key) =>
+        (keys[key].GetProperty("value").GetString()!, keys[key].GetProperty("source").GetString()!);
+
+    private static Dictionary<string, byte[]> Snapshot(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != RunFolder.LockFileName)
+            .ToDictionary(f => Path.GetRelativePath(folder, f), f => SHA256.HashData(File.ReadAllBytes(f)));
+
+    [GeneratedRegex(@"Resume with: train --resume (\S+\.ckpt)")]
+    private static partial Regex ResumeCommand();
+
+    [GeneratedRegex(@"^ckpt-e(\d+)-b\d+\.ckpt$")]
+    private static partial Regex EpochOf();
+}

@@ -1,0 +1,105 @@
+using ScratchNet.Core.Layers;
+using ScratchNet.Models;
+using ScratchNet.Training.Options;
+using static Microsoft.Extensions.Options.Options;
+
+namespace ScratchNet.Training.Tests;
+
+public sealed class NetworkFactoryTests
+{
+    private static NetworkFactory Factory(string sizes, string? initFrom, int seed = 5) =>
+        new(Create(new ModelOptions { LayerSizes = sizes, InitFrom = initFrom }), Create(new TrainingOptions { Seed = seed }));
+
+    private static string Saved(Sequential network, ModelFormat format)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-init-{Guid.NewGuid():N}");
+        ModelFile.Save(SavedModel.FromNetwork(network, new Dictionary<string, string>(), null), path, format);
+        return path;
+    }
+
+    [TestCase(ModelFormat.Native)]
+    [TestCase(ModelFormat.Safetensors)]
+    public void InitFrom_StartsFromTheFilesWeights_NotTheSeed(ModelFormat format)
+    {
+        Sequential trained = Factory("6,5,3", null, seed: 1).Create(Shape.Flat(6), 4);
+        trained.Parameters[1].Value[0] = 0.5f;
+        string path = Saved(trained, format);
+        try
+        {
+            Sequential network = Factory("6,5,3", path, seed: 2).Create(Shape.Flat(6), 4);
+
+            for (int i = 0; i < trained.Parameters.Count; i++)
+            {
+                Assert.That(network.Parameters[i].Value, Is.EqualTo(trained.Parameters[i].Value), trained.Parameters[i].Name);
+            }
+
+            Assert.That(Factory("6,5,3", null, seed: 2).Create(Shape.Flat(6), 4).Parameters[0].Value, Is.Not.EqualTo(trained.Parameters[0].Value), "the seeds alone differ");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void InitFrom_NamesTheTensorAndBothShapes_WhenTheArchitectureDiffers()
+    {
+        string path = Saved(Factory("6,5,3", null).Create(Shape.Flat(6), 4), ModelFormat.Safetensors);
+        try
+        {
+            var e = Assert.Throws<ModelFileException>(() => Factory("6,8,3", path).Create(Shape.Flat(6), 4));
+
+            Assert.That(e!.Message, Does.Contain("dense0.weight").And.Contain("(6, 5)").And.Contain("(6, 8)"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Validator_RejectsAnInitFromFileThatDoesNotExist()
+    {
+        var result = new TrainingOptionsValidator().Validate(null, new ModelOptions { InitFrom = "/nonexistent/m.snm" });
+
+        Assert.That(result.Failures, Has.Some.Contains("Model:InitFrom '/nonexistent/m.snm' does not exist"));
+    }
+
+    [Test]
+    public void Layers_BuildAConvolutionalNetwork_OnTheDatasInputShape()
+    {
+        var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10"] }), Create(new TrainingOptions { Seed = 1 }));
+        Sequential network = factory.Create(new Shape(1, 28, 28), 8);
+        Assert.That(network.InputShape, Is.EqualTo(new Shape(1, 28, 28)));
+        Assert.That(network.Layers.Select(l => l.OutputShape.ToString()), Is.EqualTo(new[] { "4 × 28 × 28", "4 × 28 × 28", "4 × 14 × 14", "784", "10" }));
+    }
+
+    [Test]
+    public void Layers_ThatDoNotFitTheInput_AreASetupErrorNamingTheLayerAndTheShapes()
+    {
+        var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 4 3x3", "maxpool 2", "dense 10"] }), Create(new TrainingOptions()));
+        var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 8, 8), 2));
+        Assert.That(e!.Message, Is.EqualTo("Model:Layers does not fit the 1 × 8 × 8 inputs: layer 3 (dense 10) gets 4 × 3 × 3 images (36 values each), but a dense layer takes flat vectors: put flatten before it"));
+    }
+
+    [Test]
+    public void Summary_ListsEveryLayerWithItsShapeAndParameters_AndTheTotals()
+    {
+        var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 2 3x3", "batchnorm", "relu", "flatten", "dense 3"] }), Create(new TrainingOptions()));
+        Sequential network = factory.Create(new Shape(1, 5, 5), 2);
+        string[] lines = NetworkSummary.Format(network, new Shape(1, 5, 5)).Split(Environment.NewLine);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "  #  layer     definition  output shape   parameters",
+            "  0  input                 1 × 5 × 5               0",
+            "  1  conv0     conv 2 3x3  2 × 3 × 3              20",
+            "  2  bn0       batchnorm   2 × 3 × 3               8",
+            "  3  relu0     relu        2 × 3 × 3               0",
+            "  4  flatten0  flatten     18                      0",
+            "  5  dense0    dense 3     3                      57",
+            "total 85 parameters: 81 trainable, 4 non-trainable (batch norm's running statistics)",
+        }));
+        Assert.That(NetworkSummary.Compact(network), Is.EqualTo("conv 2 3x3 → batchnorm → relu → flatten → dense 3"));
+        Assert.That(NetworkSummary.Compact(Sequential.Mlp([784, 128, 10], "relu", "he_normal", 1, 1)), Is.EqualTo("784-128-10"));
+    }
+}
