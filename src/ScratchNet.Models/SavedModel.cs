@@ -6,8 +6,12 @@ namespace ScratchNet.Models;
 /// A trained network as every format stores it: the layers, their tensors, the configuration of the run
 /// and its manifest. Built from a live network to save it, and turned back into one after loading.
 /// </summary>
-/// <param name="Layers">In order; Dense and activation layers only.</param>
-/// <param name="Tensors">Each dense layer's <c>{name}.weight</c> (in, out) and <c>{name}.bias</c> (out), in layer order.</param>
+/// <param name="Layers">In order: dense, activation, conv, maxpool, avgpool, batchnorm and flatten layers (dropout is left out).</param>
+/// <param name="Tensors">
+/// Each layer's tensors in layer order: dense <c>{name}.weight</c> (in, out) and <c>{name}.bias</c> (out); conv
+/// <c>{name}.weight</c> (out, in, kH, kW) and <c>{name}.bias</c> (out); batch norm <c>{name}.weight</c> (γ),
+/// <c>{name}.bias</c> (β), <c>{name}.running_mean</c> and <c>{name}.running_var</c>, each (channels).
+/// </param>
 /// <param name="Configuration">The run's configuration keys and values, e.g. <c>Model:LayerSizes = 784,128,64,10</c>.</param>
 /// <param name="Manifest">Where the model came from; null for a safetensors file written by another tool.</param>
 public sealed record SavedModel(
@@ -16,22 +20,31 @@ public sealed record SavedModel(
     IReadOnlyDictionary<string, string> Configuration,
     RunManifest? Manifest)
 {
-    /// <summary>Input width, then every dense layer's output width: the form of <c>Model:LayerSizes</c>.</summary>
+    /// <summary>Input width, then every dense layer's output width: the form of <c>Model:LayerSizes</c> (meaningful for an MLP).</summary>
     public IReadOnlyList<int> LayerSizes =>
         [Layers[0].Inputs, .. Layers.Where(l => l.Kind == LayerSpec.Dense).Select(l => l.Outputs)];
 
-    /// <summary>The hidden activation's name, or null for a network with a single dense layer.</summary>
+    /// <summary>The first activation's name, or null for a network without one (an MLP's hidden activation).</summary>
     public string? Activation => Layers.FirstOrDefault(l => l.Kind == LayerSpec.Activation)?.ActivationName;
 
-    /// <summary>
-    /// True for the layers model files hold so far: dense, activation and dropout (left out, the identity at inference).
-    /// Convolution, pooling, flatten and batch norm are not written yet.
-    /// </summary>
-    public static bool Holds(ILayer layer) => layer is Dense or ActivationLayer or Dropout;
+    /// <summary>One input row's shape: (1, 28, 28) for a CNN on MNIST, (784, 1, 1) for an MLP.</summary>
+    public Shape InputShape => Layers[0].InputShape is { } shape ? new Shape(shape.Channels, shape.Height, shape.Width) : Shape.Flat(Layers[0].Inputs);
 
-    /// <summary>Copies the network's layers and weights (the copy does not change when training goes on).</summary>
+    /// <summary>True when the model is dense and activation layers on flat vectors only, as <c>Model:LayerSizes</c> describes.</summary>
+    public bool IsMlp => Layers.All(l => l.Kind is LayerSpec.Dense or LayerSpec.Activation) && InputShape.IsFlat;
+
+    /// <summary>Every layer in the grammar of Model:Layers, in order (the model must have passed its structure check).</summary>
+    public IReadOnlyList<LayerDefinition> Definitions => [.. Layers.Select(l => ModelStructure.Definition(l, "(model)"))];
+
+    /// <summary>
+    /// True for the layers model files hold: every layer <see cref="LayerDefinition.TryOf"/> can describe (dropout is left
+    /// out of the file, the identity at inference). False only for a custom <see cref="ILayer"/> brought in through DI.
+    /// </summary>
+    public static bool Holds(ILayer layer) => LayerDefinition.TryOf(layer) is not null;
+
+    /// <summary>Copies the network's layers, weights and batch-norm statistics (the copy does not change when training goes on).</summary>
     /// <remarks>Dropout layers are left out: at inference they are the identity.</remarks>
-    /// <exception cref="ArgumentException">The network holds a layer other than Dense, ActivationLayer or Dropout.</exception>
+    /// <exception cref="ArgumentException">The network holds a layer <see cref="Holds"/> refuses.</exception>
     public static SavedModel FromNetwork(Sequential network, IReadOnlyDictionary<string, string> configuration, RunManifest? manifest)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -40,44 +53,58 @@ public sealed record SavedModel(
         var tensors = new List<NamedTensor>();
         foreach (ILayer layer in network.Layers)
         {
-            switch (layer)
+            LayerDefinition definition = LayerDefinition.TryOf(layer)
+                ?? throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}, which model files cannot describe", nameof(network));
+            if (definition.Kind == LayerKind.Dropout)
             {
-                case Dense dense:
-                    layers.Add(new LayerSpec(LayerSpec.Dense, dense.Name, dense.InputSize, dense.OutputSize));
-                    tensors.Add(new NamedTensor(dense.Weight.Name, [dense.InputSize, dense.OutputSize], (float[])dense.Weight.Value.Clone()));
-                    tensors.Add(new NamedTensor(dense.BiasParameter.Name, [dense.OutputSize], (float[])dense.BiasParameter.Value.Clone()));
-                    break;
-                case ActivationLayer activation:
-                    layers.Add(new LayerSpec(LayerSpec.Activation, activation.Name, activation.InputSize, activation.OutputSize, activation.Activation.Name));
-                    break;
-                case Dropout:
-                    // Inverted dropout is the identity at inference, so the saved model leaves it out.
-                    break;
-                default:
-                    throw new ArgumentException($"layer {layer.Name} is a {layer.GetType().Name}; model files hold Dense, activation and dropout layers only", nameof(network));
+                // Inverted dropout is the identity at inference, so the saved model leaves it out.
+                continue;
+            }
+
+            layers.Add(LayerSpec.Of(layer.Name, definition, layer.InputShape, layer.OutputShape));
+            var values = layer.Parameters.Select(p => (p.Name, p.Value)).Concat(layer.State.Select(s => (s.Name, s.Value))).ToDictionary(StringComparer.Ordinal);
+            foreach ((string name, int[] shape) in ModelStructure.TensorsOf(layer.Name, definition, layer.InputShape, layer.OutputShape))
+            {
+                tensors.Add(new NamedTensor(name, shape, (float[])values[name].Clone()));
             }
         }
 
         return new SavedModel(layers, tensors, new SortedDictionary<string, string>(configuration.ToDictionary(), StringComparer.Ordinal), manifest);
     }
 
-    /// <summary>Builds the network the file describes and loads its weights.</summary>
+    /// <summary>Builds the network the file describes, in evaluation mode, and loads its weights and batch-norm statistics.</summary>
     /// <param name="capacity">The most rows one forward pass will carry.</param>
     /// <param name="source">The file, for error messages.</param>
-    /// <exception cref="ModelFileException">The layers do not chain, an activation is unknown, or a tensor is missing or misshapen.</exception>
+    /// <exception cref="ModelFileException">The layers do not chain, a kind or activation is unknown, a tensor is missing or misshapen, or the network is too large for <paramref name="capacity"/> rows.</exception>
     public Sequential CreateNetwork(int capacity, string source)
     {
-        ModelStructure.Check(this, source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        long valuesPerRow = ModelStructure.Check(this, source);
+        ModelStructure.CheckRows(valuesPerRow, capacity, source);
         var layers = new List<ILayer>(Layers.Count);
+        Shape shape = InputShape;
         foreach (LayerSpec spec in Layers)
         {
-            layers.Add(spec.Kind == LayerSpec.Dense
-                ? new Dense(spec.Name, spec.Inputs, spec.Outputs, capacity)
-                : new ActivationLayer(spec.Name, Core.Activations.Activation.Create(spec.ActivationName!), spec.Inputs, capacity));
+            ILayer layer = Create(spec.Name, ModelStructure.Definition(spec, source), shape, capacity);
+            layers.Add(layer);
+            shape = layer.OutputShape;
         }
 
         var network = new Sequential(layers);
         NetworkWeights.CopyInto(network, Tensors, source);
         return network;
     }
+
+    // The fixed list of layers a file can build; the structure check has already matched every shape.
+    private static ILayer Create(string name, LayerDefinition d, Shape input, int capacity) => d.Kind switch
+    {
+        LayerKind.Dense => new Dense(name, input.Size, d.Size, capacity),
+        LayerKind.Activation => new ActivationLayer(name, Core.Activations.Activation.Create(d.Activation!), input, capacity),
+        LayerKind.Conv => new Conv2D(name, input, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity),
+        LayerKind.MaxPool => new MaxPool2D(name, input, d.KernelHeight, d.Stride, capacity),
+        LayerKind.AvgPool => new AvgPool2D(name, input, d.KernelHeight, d.Stride, capacity),
+        LayerKind.BatchNorm => new BatchNorm(name, input, capacity),
+        LayerKind.Flatten => new Flatten(name, input, capacity),
+        _ => throw new InvalidOperationException($"model files do not hold {d.Kind} layers"),
+    };
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Models.Native;
 using ScratchNet.Models.Safetensors;
@@ -10,7 +11,7 @@ namespace ScratchNet.Models.Tests;
 /// Mutation fuzzing of the model readers over valid files written by our own writers, through
 /// <see cref="ModelFile.Parse"/> (what <see cref="ModelFile.Load"/> runs after reading the file). Only
 /// <see cref="ModelFileException"/> may come out, no input may take long, and no input may make the reader allocate much
-/// beyond its own size. CI runs 2,000 inputs per format; a dedicated run sets SCRATCHNET_FUZZ_ITERATIONS (e.g. 100000)
+/// beyond its own size. The seeds include convolutional networks. CI runs 2,000 inputs per format; a dedicated run sets SCRATCHNET_FUZZ_ITERATIONS (e.g. 100000)
 /// and optionally SCRATCHNET_FUZZ_SEED.
 /// </summary>
 public sealed class ModelFileFuzzTests
@@ -21,11 +22,15 @@ public sealed class ModelFileFuzzTests
     private const int AllocationMultiple = 8;
     private const long AllocationConstant = 256 << 10;
 
+    // MLPs, and convolutional networks with every layer kind a file holds (conv with stride and padding, both pools, batch
+    // norm after conv and dense, flatten), so mutations reach definitions, (c, h, w) shapes and running statistics.
     private static readonly SavedModel[] Models =
     [
         TestModels.Model([6, 5, 3]),
         TestModels.Model([4, 3]),
         TestModels.Model([3, 4, 4, 2], "tanh"),
+        TestModels.Model(TestModels.SmallCnn, new Shape(1, 9, 9)),
+        TestModels.Model(["conv 2 2x2 stride 2", "sigmoid", "avgpool 2", "flatten", "batchnorm", "dense 2"], new Shape(2, 8, 8)),
     ];
 
     // Native: u32 header length at 12, JSON from 16, SHA-256 of everything before the last 32 bytes.

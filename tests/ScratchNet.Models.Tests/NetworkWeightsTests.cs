@@ -69,4 +69,55 @@ public sealed class NetworkWeightsTests
 
         Assert.That(target.Parameters[1].Value, Is.EqualTo(new[] { 5f, 6f }));
     }
+
+    [Test]
+    public void CopyInto_LoadsConvAndBatchNormTensors_RunningStatisticsIncluded()
+    {
+        Sequential source = TestModels.Network(TestModels.SmallCnn, new Shape(1, 9, 9), seed: 1);
+        Sequential target = TestModels.Network(TestModels.SmallCnn, new Shape(1, 9, 9), seed: 2);
+
+        NetworkWeights.CopyInto(target, SavedModel.FromNetwork(source, new Dictionary<string, string>(), null).Tensors, "w.snm");
+
+        Assert.That(target.Parameters.Select(p => p.Value), Is.EqualTo(source.Parameters.Select(p => p.Value)));
+        Assert.That(target.State.Select(s => s.Value), Is.EqualTo(source.State.Select(s => s.Value)));
+    }
+
+    [Test]
+    public void CopyInto_ReadsPyTorchSequentialNames_AndTransposesLinearWeights()
+    {
+        // nn.Sequential(Conv2d(1, 2, 3, padding=1), BatchNorm2d(2), ReLU(), Flatten(), Linear(8, 3)) on 1 × 2 × 2 images:
+        // its state_dict names the modules by position, and Linear keeps its weight (out, in).
+        Sequential target = TestModels.Network(["conv 2 3x3 pad 1", "batchnorm", "relu", "flatten", "dense 3"], new Shape(1, 2, 2));
+        float[] conv = [.. Enumerable.Range(0, 18).Select(i => i / 10f)];
+        float[] linear = [.. Enumerable.Range(0, 24).Select(i => i / 100f)];
+        NamedTensor[] torch =
+        [
+            new("0.weight", [2, 1, 3, 3], conv), new("0.bias", [2], [0.5f, -0.5f]),
+            new("1.weight", [2], [1.5f, 2.5f]), new("1.bias", [2], [0.1f, 0.2f]), new("1.running_mean", [2], [0.3f, 0.4f]), new("1.running_var", [2], [0.6f, 0.7f]),
+            new("4.weight", [3, 8], linear), new("4.bias", [3], [1f, 2f, 3f]),
+        ];
+
+        NetworkWeights.CopyInto(target, torch, "torch.safetensors");
+
+        Assert.That(target.Parameters[0].Value, Is.EqualTo(conv), "conv weights share PyTorch's (out, in, kH, kW)");
+        Assert.That(target.State.SelectMany(s => s.Value), Is.EqualTo(new[] { 0.3f, 0.4f, 0.6f, 0.7f }));
+        var dense = (Dense)target.Layers[4];
+        for (int o = 0; o < 3; o++)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                Assert.That(dense.Weight.Value[(i * 3) + o], Is.EqualTo(linear[(o * 8) + i]), $"W[{i},{o}] = linear.weight[{o},{i}]");
+            }
+        }
+    }
+
+    [Test]
+    public void CopyInto_NamesBothSchemes_WhenATensorIsMissing()
+    {
+        Sequential target = TestModels.Network(["conv 2 3x3 pad 1", "relu", "flatten", "dense 3"], new Shape(1, 2, 2));
+
+        var e = Assert.Throws<ModelFileException>(() => NetworkWeights.CopyInto(target, [new("0.weight", [2, 1, 3, 3], new float[18])], "t.safetensors"));
+
+        Assert.That(e!.Message, Does.Contain("has no tensor conv0.bias (or 0.bias, PyTorch's name)"));
+    }
 }

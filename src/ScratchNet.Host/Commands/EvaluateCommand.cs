@@ -40,6 +40,12 @@ public sealed partial class EvaluateCommand(
                 $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
         }
 
+        // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise.
+        if (!network.InputShape.IsFlat && network.InputShape != dataset.InputShape)
+        {
+            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
+        }
+
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split);
         LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
         LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));

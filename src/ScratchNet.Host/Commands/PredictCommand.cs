@@ -45,9 +45,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         SavedModel model = ModelFile.Load(modelPath);
         const int Features = MnistImagePreprocessor.Side * MnistImagePreprocessor.Side;
         Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
-        if (network.InputSize != Features)
+        if (network.InputSize != Features || !(network.InputShape.IsFlat || network.InputShape == new Shape(1, MnistImagePreprocessor.Side, MnistImagePreprocessor.Side)))
         {
-            throw new ModelFileException($"The model {modelPath} takes {network.InputSize} inputs, but predict makes 28×28 = {Features}-pixel images.");
+            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes 1 × 28 × 28 grayscale images ({Features} pixels).");
         }
 
         var inputs = new List<(int Index, float[] Pixels)>(images.Count);

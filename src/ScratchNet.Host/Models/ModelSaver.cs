@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ScratchNet.Core.Layers;
 using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Callbacks;
@@ -13,8 +12,9 @@ using ScratchNet.Host.Runs;
 namespace ScratchNet.Host.Models;
 
 /// <summary>
-/// Saves every finished run's network as <c>model.snm</c> in the run folder, with its configuration and manifest. A network
-/// with layers model files cannot hold yet (convolutions, pooling, batch norm) is not saved: one warning says so.
+/// Saves every finished run's network as <c>model.snm</c> in the run folder, with its configuration and manifest: any network
+/// Model:Layers describes, batch norm's running statistics included. A network holding a custom layer brought in through DI,
+/// which files cannot describe, is not saved: one warning says so.
 /// </summary>
 public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger) : ITrainingCallback
 {
@@ -28,8 +28,7 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
         ArgumentNullException.ThrowIfNull(result);
         if (result.Network.Layers.FirstOrDefault(l => !SavedModel.Holds(l)) is { } layer)
         {
-            // TODO(issue 13, model files for CNNs): write conv, pooling, flatten and batch norm layers, then drop this skip.
-            LogSkipped(logger, FileName, layer.Name, LayerDefinition.TryOf(layer)?.ToString() ?? layer.GetType().Name);
+            LogSkipped(logger, FileName, layer.Name, layer.GetType().Name);
             return;
         }
 
@@ -58,8 +57,8 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
         LogSaved(logger, Path.GetFullPath(ModelPath), manifest.DatasetSha256);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Did not write {FileName}: model files hold dense networks only so far, and layer {Layer} ({Definition}) is not dense; the checkpoints keep the trained weights")]
-    private static partial void LogSkipped(ILogger logger, string fileName, string layer, string definition);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Did not write {FileName}: layer {Layer} is a {Type}, which model files cannot describe (they hold the layers of Model:Layers); the checkpoints keep the trained weights")]
+    private static partial void LogSkipped(ILogger logger, string fileName, string layer, string type);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Saved the model to {ModelPath} (dataset SHA-256 {DatasetSha256})")]
     private static partial void LogSaved(ILogger logger, string modelPath, string datasetSha256);

@@ -12,14 +12,18 @@ namespace ScratchNet.Host.Reports;
 
 /// <summary>
 /// At the end of training, writes the run's PNG charts: loss.png, accuracy.png, confusion.png, weights.png
-/// (the first layer's weights) and misclassified.png (the 25 most confident mistakes on the held-out split).
+/// (the first layer's weights, when it is a dense layer that sees the pixels), filters.png (the first convolution's
+/// filters, when the network has one) and misclassified.png (the 25 most confident mistakes on the held-out split).
 /// A chart that cannot be drawn or written logs one warning; the training result is kept.
 /// </summary>
 public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions> options, ILogger<PlotWriter> logger) : ITrainingCallback
 {
     public const int WorstCount = 25;
 
+    /// <summary>The charts of an MLP on square images; a convolutional network gets <see cref="FiltersFile"/> in place of weights.png.</summary>
     public static IReadOnlyList<string> FileNames { get; } = ["loss.png", "accuracy.png", "confusion.png", "weights.png", "misclassified.png"];
+
+    public const string FiltersFile = "filters.png";
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
@@ -30,7 +34,15 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
         Write("loss.png", () => Plots.LossCurves(result.History, heldOutName, options.Value.LogScaleLoss));
         Write("accuracy.png", () => Plots.AccuracyCurve(result.History, heldOutName));
         Write("confusion.png", () => Plots.ConfusionHeatmap(result.FinalValidation.ConfusionMatrix, result.ClassNames, heldOutName));
-        Write("weights.png", () => FirstLayerWeights.Draw(result.Network));
+        if (FirstLayerWeights.Find(result.Network) is not null)
+        {
+            Write("weights.png", () => FirstLayerWeights.Draw(result.Network));
+        }
+
+        if (ConvolutionFilters.Find(result.Network) is not null)
+        {
+            Write(FiltersFile, () => ConvolutionFilters.Draw(result.Network));
+        }
         Write("misclassified.png", () =>
         {
             int side = SquareImage.Side(heldOut.FeatureCount);

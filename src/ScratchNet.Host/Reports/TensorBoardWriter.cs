@@ -14,7 +14,7 @@ namespace ScratchNet.Host.Reports;
 /// With <c>Reports:TensorBoard=true</c>, writes TensorBoard event files into the run folder, one run per
 /// split as Keras lays them out, so <c>tensorboard --logdir runs</c> overlays train and held-out curves:
 /// <code>
-/// tensorboard/train/       epoch_loss, epoch_accuracy, epoch_learning_rate; image first_layer_weights
+/// tensorboard/train/       epoch_loss, epoch_accuracy, epoch_learning_rate; images first_layer_weights (MLP), first_conv_filters (CNN)
 /// tensorboard/validation/  epoch_loss, epoch_accuracy; image confusion_matrix  (tensorboard/test/ with Data:Split=official)
 /// </code>
 /// Scalars every epoch (the step is the epoch); images every <c>Reports:TensorBoardImageEvery</c> epochs and
@@ -104,6 +104,11 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
         if (FirstLayerWeights.Find(context.Network) is not null)
         {
             _train!.AddImage("first_layer_weights", step, FirstLayerWeights.Draw(context.Network));
+        }
+
+        if (ConvolutionFilters.Find(context.Network) is not null)
+        {
+            _train!.AddImage("first_conv_filters", step, ConvolutionFilters.Draw(context.Network));
         }
 
         _lastImageEpoch = step;

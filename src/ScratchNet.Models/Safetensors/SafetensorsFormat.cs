@@ -9,11 +9,15 @@ namespace ScratchNet.Models.Safetensors;
 /// The safetensors format (huggingface/safetensors): an unsigned 64-bit little-endian header length N, N bytes of
 /// UTF-8 JSON (<c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}</c>,
 /// padded with spaces to a multiple of 8), then the tensors' bytes, little-endian, offsets relative to the data start.
-/// Only F32 tensors are read or written.
+/// Only F32 tensors are read or written, except that PyTorch's batch-norm counters (<c>*.num_batches_tracked</c>, I64
+/// scalars, which <c>safetensors.torch.save_file(model.state_dict(), …)</c> writes) are accepted and skipped, so such a
+/// file loads as it is.
 /// </summary>
 public static class SafetensorsFormat
 {
     public const string MetadataKey = "__metadata__";
+
+    public const string BatchCounterSuffix = ".num_batches_tracked";
 
     // The reference implementation refuses headers over 100 MB; so does this one.
     private const long MaxHeaderLength = 100_000_000;
@@ -118,7 +122,7 @@ public static class SafetensorsFormat
             }
 
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<(string Name, int[] Shape, long Begin, long End)>();
+            var entries = new List<Entry>();
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
                 if (property.Name == MetadataKey)
@@ -150,7 +154,10 @@ public static class SafetensorsFormat
         }
     }
 
-    private static (string Name, int[] Shape, long Begin, long End) ReadEntry(JsonProperty property, string source)
+    /// <param name="Skipped">A PyTorch batch counter: its bytes are accounted for, but it is not returned.</param>
+    private readonly record struct Entry(string Name, int[] Shape, long Begin, long End, bool Skipped);
+
+    private static Entry ReadEntry(JsonProperty property, string source)
     {
         JsonElement value = property.Value;
         if (value.ValueKind != JsonValueKind.Object
@@ -161,9 +168,10 @@ public static class SafetensorsFormat
             throw Invalid(source, $"tensor {property.Name} lacks a dtype, a shape or two data_offsets");
         }
 
-        if (dtype.GetString() != "F32")
+        bool counter = dtype.GetString() == "I64" && property.Name.EndsWith(BatchCounterSuffix, StringComparison.Ordinal) && shape.GetArrayLength() <= 1;
+        if (dtype.GetString() != "F32" && !counter)
         {
-            throw Invalid(source, $"tensor {property.Name} has dtype {dtype.GetString()}; ScratchNet reads F32 only");
+            throw Invalid(source, $"tensor {property.Name} has dtype {dtype.GetString()}; ScratchNet reads F32 only (and skips PyTorch's I64 *{BatchCounterSuffix})");
         }
 
         var dimensions = new int[shape.GetArrayLength()];
@@ -184,18 +192,19 @@ public static class SafetensorsFormat
                 : throw Invalid(source, $"tensor {property.Name} has a data offset that is not a non-negative integer");
         }
 
-        return (property.Name, dimensions, bounds[0], bounds[1]);
+        return new Entry(property.Name, dimensions, bounds[0], bounds[1], counter);
     }
 
     // As the reference reader: tensors must tile the data section exactly, no gaps, no overlaps, nothing after.
     // Shapes are checked against their byte ranges, which are checked against the bytes present, before allocating.
-    private static List<NamedTensor> ReadData(List<(string Name, int[] Shape, long Begin, long End)> entries, ReadOnlySpan<byte> data, string source)
+    private static List<NamedTensor> ReadData(List<Entry> entries, ReadOnlySpan<byte> data, string source)
     {
         entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
         var tensors = new List<NamedTensor>(entries.Count);
         long expected = 0;
-        foreach ((string name, int[] shape, long begin, long end) in entries)
+        foreach ((string name, int[] shape, long begin, long end, bool skipped) in entries)
         {
+            int width = skipped ? 8 : 4;
             long elements = 1;
             foreach (int dimension in shape)
             {
@@ -206,12 +215,16 @@ public static class SafetensorsFormat
                 }
             }
 
-            if (begin != expected || end < begin || end > data.Length || end - begin != elements * 4)
+            if (begin != expected || end < begin || end > data.Length || end - begin != elements * width)
             {
-                throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"tensor {name} has data_offsets [{begin}, {end}] for shape ({string.Join(", ", shape)}), but it should start at {expected} and take {elements * 4} of the {data.Length} data bytes"));
+                throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"tensor {name} has data_offsets [{begin}, {end}] for shape ({string.Join(", ", shape)}), but it should start at {expected} and take {elements * width} of the {data.Length} data bytes"));
             }
 
-            tensors.Add(new NamedTensor(name, shape, Float32Bytes.FromBytes(data.Slice((int)begin, (int)(end - begin)))));
+            if (!skipped)
+            {
+                tensors.Add(new NamedTensor(name, shape, Float32Bytes.FromBytes(data.Slice((int)begin, (int)(end - begin)))));
+            }
+
             expected = end;
         }
 

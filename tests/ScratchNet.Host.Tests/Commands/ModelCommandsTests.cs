@@ -83,6 +83,21 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
+    public void Evaluate_RefusesACnnWhoseImagesHaveAnotherShape_EvenWithAsManyValues()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.snm");
+        _files.Add(path);
+        string[] layers = ["conv 2 3x3 pad 1", "relu", "flatten", "dense 3"];
+        Sequential cnn = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 4, 6), 1, "he_normal", 3);
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(cnn, new Dictionary<string, string>(), null), path, ModelFormat.Native);
+        Dataset data = Data(10, 24, 3);
+
+        var e = Assert.ThrowsAsync<ModelFileException>(() => Evaluate(data with { InputShape = new Shape(1, 6, 4) }).EvaluateAsync(path, CancellationToken.None));
+        Assert.That(e!.Message, Does.Contain("takes 1 × 4 × 6 images, but the synthetic data has 1 × 6 × 4 inputs"));
+        Assert.That(async () => await Evaluate(data with { InputShape = new Shape(1, 4, 6) }).EvaluateAsync(path, CancellationToken.None), Throws.Nothing);
+    }
+
+    [Test]
     public void Evaluate_SaysWhichSplitItScores()
     {
         Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "official" }), Does.Contain("10,000"));

@@ -160,6 +160,34 @@ public class PlotTests
     }
 
     [Test]
+    public void ConvolutionFilters_DrawsEachFiltersChannels_RedForPositiveBlueForNegative_ScaledPerFilter()
+    {
+        // Two 2 × 2 filters over 2 channels, (filters, channels, kH, kW): filter 0 all +1, filter 1 all −0.001
+        // (scaled to its own largest |w|, so as blue as filter 0 is red).
+        float[] w = [1, 1, 1, 1, 1, 1, 1, 1, -0.001f, -0.001f, -0.001f, -0.001f, -0.001f, -0.001f, -0.001f, -0.001f];
+        using SKBitmap image = SKBitmap.Decode(ConvolutionFilters.Draw(w, filters: 2, channels: 2, kernelHeight: 2, kernelWidth: 2, "conv0"));
+        List<SKColor> colours = [.. Enumerable.Range(0, image.Height).SelectMany(y => Enumerable.Range(0, image.Width).Select(x => image.GetPixel(x, y)))];
+
+        int red = colours.Count(c => c.Red > 180 && c.Blue < 60), blue = colours.Count(c => c.Blue > 150 && c.Red < 30);
+        Assert.That(red, Is.EqualTo(2 * (2 * 2) * (20 * 20)), "two channel tiles of 2 × 2 weights, 20 × 20 pixels a weight");
+        Assert.That(blue, Is.EqualTo(red));
+        Assert.That(() => ConvolutionFilters.Draw(new float[7], 2, 2, 2, 2, "conv0"), Throws.ArgumentException.With.Message.Contains("need 16"));
+    }
+
+    [Test]
+    public void PlotWriter_DrawsTheFirstConvolutionsFilters_AndNoPixelWeights_ForACnn()
+    {
+        var (context, result) = TinyRun(features: 16);
+        string[] layers = ["conv 3 3x3 pad 1", "relu", "flatten", "dense 2"];
+        Sequential cnn = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 4, 4), 8, "he_normal", 1);
+
+        Writer().OnTrainEnd(new TrainingContext(cnn, context.Optimizer, context.Dataset, 3, 1), result with { Network = cnn });
+
+        Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "loss.png", "accuracy.png", "confusion.png", PlotWriter.FiltersFile, "misclassified.png" }));
+        AssertPng(File.ReadAllBytes(Path.Combine(_folder, PlotWriter.FiltersFile)), PlotWriter.FiltersFile);
+    }
+
+    [Test]
     public void MisclassifiedGrid_IsANonEmptyPng_EvenWithNoMistakes()
     {
         var features = new float[2 * 16];

@@ -96,6 +96,19 @@ public sealed class SafetensorsFormatTests
         Assert.That(e!.Message, Does.Contain("not valid UTF-8").And.Contain("m.safetensors"));
     }
 
+    [Test]
+    public void Read_SkipsPyTorchsBatchCounters_WhichSaveFileWritesAsI64()
+    {
+        // safetensors.torch.save_file(model.state_dict(), path) writes "1.num_batches_tracked" as an I64 scalar.
+        byte[] data = [.. BitConverter.GetBytes(1.5f), .. BitConverter.GetBytes(100L), .. BitConverter.GetBytes(2.5f)];
+        byte[] file = File("{\"1.running_mean\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[4,12]},\"1.running_var\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", data);
+
+        var (tensors, _) = SafetensorsFormat.Read(file, "torch.safetensors");
+
+        Assert.That(tensors.Select(t => $"{t.Name}={t.Data.Single()}"), Is.EqualTo(new[] { "1.running_mean=1.5", "1.running_var=2.5" }));
+    }
+
+    [TestCase("{\"w\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]}}", 8, "dtype I64; ScratchNet reads F32 only")]
     [TestCase("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4, "dtype F16")]
     [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]
     [TestCase("{\"w\":{\"dtype\":\"F32\",\"shape\":[2000000000,2000000000],\"data_offsets\":[0,8]}}", 8, "more than the 8 data bytes")]

@@ -32,6 +32,8 @@ internal static partial class FileMutator
     [
         "null", "true", "[]", "{}", "\"\"", "\"x\"", "[1,2]", "[-1]", "[2147483647,2147483647]", "{\"a\":1}",
         "\"F64\"", "\"dense\"", "\"activation\"", "\"relu\"", "\"Model:LayerSizes\"", "[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]",
+        "\"conv\"", "\"maxpool\"", "\"batchnorm\"", "\"flatten\"", "\"conv 65536 3x3 pad 1\"", "\"maxpool 65536 stride 1\"", "\"dense 2147483647\"",
+        "\"dropout 0.5\"", "\"conv0: conv 2 3x3; flatten0: flatten\"", "\"1,65536,65536\"", "\"x: dense 2\"",
     ];
 
     private static readonly int[] Counts = [0, -1, 1, 2, 255, 65_536, 1 << 24, 1 << 29, int.MaxValue, int.MinValue, 0x4000_0000];
