@@ -1,41 +1,13 @@
 using ScratchNet.Core.Kernels;
-using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Tests.Kernels;
 
 /// <summary>
-/// The fast kernels against the naive oracle on random shapes (narrow and odd widths that miss every tile
-/// and vector boundary), and the thread split: every partition must give bit-identical results.
+/// The fast kernels' tile choices (long k, partial last vectors) and the thread split: every partition must give
+/// bit-identical results. Their values against the naive oracle on the shared shapes are in <see cref="MatMulTests"/>.
 /// </summary>
 public class FastKernelTests
 {
-    // Narrow outputs (1, 3, 10, 17 …) take the partial-vector tiles; 16, 64, 80 land on the boundaries.
-    private static readonly int[] Widths = [1, 2, 3, 10, 15, 16, 17, 31, 33, 63, 64, 65, 80, 130];
-
-    private static IEnumerable<int[]> RandomShapes()
-    {
-        var rng = new Xoshiro256(20240601);
-        foreach (int width in Widths)
-        {
-            yield return [1 + rng.NextInt(37), 1 + rng.NextInt(140), width];
-            yield return [1 + rng.NextInt(9), width, 1 + rng.NextInt(70)];
-        }
-    }
-
-    [TestCaseSource(nameof(RandomShapes))]
-    public void Forward_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 31);
-        float[] w = TestData.Uniform(inF * outF, 32);
-        float[] b = TestData.Uniform(outF, 33);
-        var expected = new float[n * outF];
-        float[] actual = TestData.Uniform(n * outF, 34);
-        MatMulNaive.Forward(x, w, b, expected, n, inF, outF);
-        MatMul.Forward(x, w, b, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
-    }
-
     // k ≥ 256 takes the 8 × 32 tiles (the first layer's k = 784); each row must come out exactly as it does
     // when computed alone (one row never fills a tall tile), so the tile shape cannot change any result.
     [TestCase(8, 784, 128)]
@@ -60,32 +32,6 @@ public class FastKernelTests
             MatMul.Forward(x.AsSpan(row * inF, inF), w, b, single, 1, inF, outF);
             Assert.That(actual.AsSpan(row * outF, outF).ToArray(), Is.EqualTo(single), $"row {row}");
         }
-    }
-
-    [TestCaseSource(nameof(RandomShapes))]
-    public void BackwardWeights_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 35);
-        float[] dY = TestData.Uniform(n * outF, 36);
-        var expected = new float[inF * outF];
-        float[] actual = TestData.Uniform(inF * outF, 37);
-        MatMulNaive.BackwardWeights(x, dY, expected, n, inF, outF);
-        MatMul.BackwardWeights(x, dY, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dW");
-    }
-
-    [TestCaseSource(nameof(RandomShapes))]
-    public void BackwardInput_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] dY = TestData.Uniform(n * outF, 38);
-        float[] w = TestData.Uniform(inF * outF, 39);
-        var expected = new float[n * inF];
-        float[] actual = TestData.Uniform(n * inF, 40);
-        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
     }
 
     [Test]
@@ -117,30 +63,24 @@ public class FastKernelTests
     [TestCase(40, 700, 800)]
     public void TeamsOfAnySize_GiveBitIdenticalResultsToOneThread(int n, int inF, int outF)
     {
-        float[] x = TestData.Uniform(n * inF, 44);
-        float[] w = TestData.Uniform(inF * outF, 45);
-        float[] b = TestData.Uniform(outF, 46);
-        float[] dY = TestData.Uniform(n * outF, 47);
-        var y = new float[n * outF];
-        var dW = new float[inF * outF];
-        var dX = new float[n * inF];
-        MatMul.Forward(x, w, b, y, n, inF, outF);
-        MatMul.BackwardWeights(x, dY, dW, n, inF, outF);
-        MatMul.BackwardInput(dY, w, dX, n, inF, outF);
+        DenseOperands d = ProductCases.Dense([n, inF, outF], 44);
+        MatMul.Forward(d.X, d.W, d.B, d.Y, n, inF, outF);
+        MatMul.BackwardWeights(d.X, d.DY, d.DW, n, inF, outF);
+        MatMul.BackwardInput(d.DY, d.W, d.DX, n, inF, outF);
 
         foreach (int threads in new[] { 2, 3, 4 })
         {
             using var team = new ComputeTeam(threads);
-            var yTeam = new float[y.Length];
-            var dWTeam = new float[dW.Length];
-            var dXTeam = new float[dX.Length];
-            MatMul.Forward(x, w, b, yTeam, n, inF, outF, team);
-            MatMul.BackwardWeights(x, dY, dWTeam, n, inF, outF, team);
-            MatMul.BackwardInput(dY, w, dXTeam, n, inF, outF, team);
+            var yTeam = new float[d.Y.Length];
+            var dWTeam = new float[d.DW.Length];
+            var dXTeam = new float[d.DX.Length];
+            MatMul.Forward(d.X, d.W, d.B, yTeam, n, inF, outF, team);
+            MatMul.BackwardWeights(d.X, d.DY, dWTeam, n, inF, outF, team);
+            MatMul.BackwardInput(d.DY, d.W, dXTeam, n, inF, outF, team);
 
-            Assert.That(yTeam, Is.EqualTo(y), $"y, {threads} threads");
-            Assert.That(dWTeam, Is.EqualTo(dW), $"dW, {threads} threads");
-            Assert.That(dXTeam, Is.EqualTo(dX), $"dX, {threads} threads");
+            Assert.That(yTeam, Is.EqualTo(d.Y), $"y, {threads} threads");
+            Assert.That(dWTeam, Is.EqualTo(d.DW), $"dW, {threads} threads");
+            Assert.That(dXTeam, Is.EqualTo(d.DX), $"dX, {threads} threads");
         }
     }
 
