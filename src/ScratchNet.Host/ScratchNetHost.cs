@@ -23,6 +23,9 @@ namespace ScratchNet.Host;
 /// <summary>Builds the generic host: configuration sources, Serilog, and every project's services.</summary>
 public static class ScratchNetHost
 {
+    /// <summary>Microsoft.Extensions.Hosting's message when a hosted service throws on start.</summary>
+    private const string HostingFailedToStart = "Hosting failed to start";
+
     /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
     public const string EnvironmentPrefix = "SCRATCHNET_";
 
@@ -93,7 +96,10 @@ public static class ScratchNetHost
                 throw new ConfigurationException([$"Serilog cannot use its configuration: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}"], e);
             }
 
-            logger.ReadFrom.Services(services).Enrich.FromLogContext().WriteTo.Sink(runLog);
+            // A service that fails to start (the dashboard's port taken) surfaces in Program as one line, or as a bug
+            // with its stack trace; the host's own copy of that failure would put a stack trace under a user error.
+            logger.ReadFrom.Services(services).Enrich.FromLogContext().WriteTo.Sink(runLog)
+                .Filter.ByExcluding(e => e.MessageTemplate.Text == HostingFailedToStart);
         });
 
         // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.

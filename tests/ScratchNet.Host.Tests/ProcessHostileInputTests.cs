@@ -76,6 +76,19 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
+    public void A_dashboard_port_in_use_stops_before_any_work_with_one_line()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        HostResult result = Run(["train", "--dashboard", .. _data, $"--Dashboard:Port={port}"]);
+
+        HostAssert.OneLine(result, 2, [$"the dashboard cannot listen on 127.0.0.1:{port}", "--Dashboard:Port=N"]);
+        AssertNothingLeftBehind();
+    }
+
+    [Test]
     public void A_typo_in_an_environment_variable_names_the_variable()
     {
         var start = HostProcess.StartInfo(["train", .. _data, $"--Run:Directory={Runs}"], _dir.Path);
