@@ -3,6 +3,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Benchmarks;
 

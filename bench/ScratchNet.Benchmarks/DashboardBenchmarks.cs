@@ -6,9 +6,10 @@ using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Benchmarks;
 

@@ -5,7 +5,7 @@ using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 

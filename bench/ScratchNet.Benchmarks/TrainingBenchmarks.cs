@@ -5,6 +5,7 @@ using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Training;
 using ScratchNet.Training.Optimizers;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Benchmarks;
 

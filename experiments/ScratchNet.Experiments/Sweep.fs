@@ -16,7 +16,7 @@ open Microsoft.Extensions.Hosting
 open ScratchNet.Host
 open ScratchNet.Training
 open ScratchNet.Training.Callbacks
-open ScratchNet.Training.Metrics
+open ScratchNet.Training.Results
 open ScratchNet.Training.Optimizers
 
 /// A custom callback: the first epoch whose validation accuracy reaches the target, and the training

@@ -30,11 +30,4 @@ public static class NetworkDescription
 
     /// <summary>(units) for a flat row, (channels, height, width) for a feature map: the page draws the latter per channel.</summary>
     public static IReadOnlyList<int> ShapeOf(Shape shape) => shape.IsFlat ? [shape.Size] : [shape.Channels, shape.Height, shape.Width];
-
-    /// <summary>The side of a square image of <paramref name="features"/> pixels (28 for 784), or 0 when it is not a square.</summary>
-    public static int ImageSide(int features)
-    {
-        int side = (int)Math.Round(Math.Sqrt(features));
-        return side * side == features ? side : 0;
-    }
 }

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data;
 

@@ -54,10 +54,10 @@ public static class DependencyInjection
                 sp.GetRequiredService<DataSourceChain>().Sources,
                 sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance);
         });
-        services.TryAddSingleton<IDatasetProvider>(sp => new MnistDatasetProvider(
+        services.TryAddSingleton<IDatasetProvider>(sp => new IdxDatasetProvider(
             sp.GetRequiredService<IOptions<DataOptions>>(),
             sp.GetRequiredService<DatasetCache>(),
-            sp.GetService<ILogger<MnistDatasetProvider>>() ?? NullLogger<MnistDatasetProvider>.Instance));
+            sp.GetService<ILogger<IdxDatasetProvider>>() ?? NullLogger<IdxDatasetProvider>.Instance));
         return services;
     }
 }

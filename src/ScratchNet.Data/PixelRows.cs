@@ -1,3 +1,5 @@
+using ScratchNet.Data.Splits;
+
 namespace ScratchNet.Data;
 
 /// <summary>

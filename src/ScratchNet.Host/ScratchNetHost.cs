@@ -13,7 +13,6 @@ using ScratchNet.Dashboard;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Models;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
@@ -108,6 +107,8 @@ public static class ScratchNetHost
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
+        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
+        builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));

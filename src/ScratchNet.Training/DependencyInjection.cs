@@ -33,9 +33,9 @@ public static class DependencyInjection
         services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.SectionName)).ValidateOnStart();
         services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.SectionName)).ValidateOnStart();
         services.AddOptions<EarlyStoppingOptions>().Bind(configuration.GetSection(EarlyStoppingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ToolkitOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckpointOptions>, ToolkitOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarlyStoppingOptions>, ToolkitOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CheckpointOptions>, CheckpointOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarlyStoppingOptions>, EarlyStoppingOptionsValidator>());
 
         services.TryAddSingleton<INetworkFactory, NetworkFactory>();
         services.TryAddSingleton<ConfigurationFingerprint>();

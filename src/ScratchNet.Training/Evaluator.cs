@@ -2,8 +2,9 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training;
 

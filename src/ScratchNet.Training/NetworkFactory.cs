@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
-using ScratchNet.Models;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training;
@@ -9,15 +8,16 @@ namespace ScratchNet.Training;
 /// <summary>
 /// Builds the configured network: the layers of Model:Layers when it has entries (any mix of conv, pooling, batch norm,
 /// dropout, activations, flatten and dense, see <see cref="LayerSyntax"/>), otherwise the MLP of Model:LayerSizes.
-/// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and replaced by those of
-/// Model:InitFrom when it is set.
+/// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and
+/// replaced by those of Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
 /// </summary>
-public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training) : INetworkFactory, IDisposable
+public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null) : INetworkFactory, IDisposable
 {
     private ComputeTeam? _team;
 
     /// <exception cref="TrainingSetupException">A layer does not fit the shape it gets, or the configuration does not parse.</exception>
-    /// <exception cref="ModelFileException">Model:InitFrom cannot be read, or a tensor's name or shape does not fit.</exception>
+    /// <exception cref="TrainingSetupException">Model:InitFrom is set, but no <see cref="IInitialWeights"/> is registered.</exception>
+    /// <remarks>Whatever <see cref="IInitialWeights"/> throws (a file that cannot be read, a tensor that does not fit) passes through.</remarks>
     public Sequential Create(Shape input, int capacity)
     {
         ModelOptions m = model.Value;
@@ -45,7 +45,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
 
         if (!string.IsNullOrWhiteSpace(m.InitFrom))
         {
-            NetworkWeights.CopyInto(network, ModelFile.LoadTensors(m.InitFrom), m.InitFrom);
+            (initialWeights ?? throw new TrainingSetupException("Model:InitFrom is set, but nothing here reads weight files; remove Model:InitFrom")).CopyInto(network, m.InitFrom);
         }
 
         return network;

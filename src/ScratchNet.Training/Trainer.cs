@@ -6,10 +6,11 @@ using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using ScratchNet.Training.Schedules;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training;
 

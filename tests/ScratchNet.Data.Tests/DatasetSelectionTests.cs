@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests;
 
@@ -13,29 +12,29 @@ public sealed class DatasetSelectionTests
     private static ValidateOptionsResult Validate(DataOptions options) => new DataOptionsValidator().Validate(null, options);
 
     [Test]
-    public void Fashion_mnist_and_an_idx_folder_are_valid_datasets()
+    public void FashionMnistAndAnIdxFolderAreValidDatasets()
     {
         Assert.That(Validate(new DataOptions { Dataset = "fashion-mnist" }).Succeeded, Is.True);
         Assert.That(Validate(new DataOptions { Dataset = "IDX", Directory = "/data/x", ClassNames = "a,b,c" }).Succeeded, Is.True);
     }
 
     [Test]
-    public void An_idx_dataset_without_a_directory_names_the_key_and_the_files_it_expects() =>
+    public void AnIdxDatasetWithoutADirectoryNamesTheKeyAndTheFilesItExpects() =>
         Assert.That(Validate(new DataOptions { Dataset = "idx" }).FailureMessage,
             Does.Contain("Data:Directory must name the folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte"));
 
     [Test]
-    public void Class_names_are_rejected_for_datasets_that_name_their_own() =>
+    public void ClassNamesAreRejectedForDatasetsThatNameTheirOwn() =>
         Assert.That(Validate(new DataOptions { Dataset = "mnist", ClassNames = "a,b" }).FailureMessage,
             Does.Contain("Data:ClassNames applies only when Data:Dataset is idx"));
 
     [Test]
-    public void A_single_class_name_is_rejected() =>
+    public void ASingleClassNameIsRejected() =>
         Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = "only" }).FailureMessage,
             Does.Contain("Data:ClassNames must list 2 to 255 names"));
 
     [Test]
-    public void Fashion_mnist_gets_its_own_mirrors_and_cache_folder_and_no_npm_fallback()
+    public void FashionMnistGetsItsOwnMirrorsAndCacheFolderAndNoNpmFallback()
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:Dataset"] = "fashion-mnist", ["Data:CacheDirectory"] = "/tmp/scratchnet-fashion-di" })
@@ -55,7 +54,7 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public void Fashion_mnist_names_its_classes_and_lists_four_distinct_files()
+    public void FashionMnistNamesItsClassesAndListsFourDistinctFiles()
     {
         DatasetDefinition fashion = DatasetCatalog.Get("Fashion-MNIST");
         Assert.That(fashion.ClassNames, Is.EqualTo(new[] { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot" }));
@@ -66,7 +65,7 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public async Task An_idx_folder_loads_in_place_with_the_configured_class_names_mixing_raw_and_gzip_files()
+    public async Task AnIdxFolderLoadsInPlaceWithTheConfiguredClassNamesMixingRawAndGzipFiles()
     {
         using var folder = new TempDirectory();
         await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte.gz"), IdxFiles.Gzip(IdxFiles.Images(12, 3, 3, seed: 1)));
@@ -84,7 +83,7 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public async Task An_idx_folder_without_class_names_gets_one_per_label_seen()
+    public async Task AnIdxFolderWithoutClassNamesGetsOnePerLabelSeen()
     {
         using var folder = new TempDirectory();
         await WriteAll(folder, classCount: 4);
@@ -95,7 +94,7 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public async Task A_label_beyond_the_configured_class_names_is_invalid_data()
+    public async Task ALabelBeyondTheConfiguredClassNamesIsInvalidData()
     {
         using var folder = new TempDirectory();
         await WriteAll(folder, classCount: 5);
@@ -104,7 +103,7 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public async Task An_idx_folder_missing_a_file_names_it_and_the_expected_set()
+    public async Task AnIdxFolderMissingAFileNamesItAndTheExpectedSet()
     {
         using var folder = new TempDirectory();
         await WriteAll(folder, classCount: 3);
@@ -122,8 +121,8 @@ public sealed class DatasetSelectionTests
     }
 
     // The cache is never consulted for an idx folder; one pointing nowhere proves it.
-    private static MnistDatasetProvider Provider(DataOptions options) =>
-        new(Microsoft.Extensions.Options.Options.Create(options), new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), NullLogger<MnistDatasetProvider>.Instance);
+    private static IdxDatasetProvider Provider(DataOptions options) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), NullLogger<IdxDatasetProvider>.Instance);
 }
 
 /// <summary>
@@ -136,14 +135,14 @@ public sealed class DatasetSelectionTests
 public sealed class RealFashionMnistTests
 {
     [Test]
-    public async Task Debian_fashion_mnist_verifies_and_loads_with_its_class_names()
+    public async Task DebianFashionMnistVerifiesAndLoadsWithItsClassNames()
     {
         Assert.That(Directory.Exists(FashionMnistFiles.DebianDirectory), Is.True, $"{FashionMnistFiles.DebianDirectory} is missing: apt-get install dataset-fashion-mnist");
         using var cacheRoot = new TempDirectory();
         var options = new DataOptions { Dataset = "fashion-mnist", CacheDirectory = cacheRoot.Path, Mirrors = [], UseNpm = false, Split = "official" };
         using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        var provider = new MnistDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance);
+        var provider = new IdxDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance);
 
         Dataset dataset = await provider.LoadAsync();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests;
 
@@ -14,12 +15,12 @@ namespace ScratchNet.Data.Tests;
 public sealed class RealMnistIntegrationTests
 {
     [Test]
-    public async Task Real_mnist_loads_as_56000_train_and_14000_validation_rows_with_plausible_labels()
+    public async Task RealMnistLoadsAs56000TrainAnd14000ValidationRowsWithPlausibleLabels()
     {
         var options = new DataOptions { CacheDirectory = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_CACHE"), Mirrors = [], DownloadTimeoutSeconds = 300 };
         using DataSourceChain chain = DataSourceChain.FromOptions(options, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        var provider = new MnistDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance);
+        var provider = new IdxDatasetProvider(Microsoft.Extensions.Options.Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance);
         var clock = Stopwatch.StartNew();
 
         Dataset dataset = await provider.LoadAsync();

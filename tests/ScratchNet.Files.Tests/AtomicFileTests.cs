@@ -1,4 +1,3 @@
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Files.Tests;
 
@@ -13,7 +12,7 @@ public sealed class AtomicFileTests
     public void TearDown() => _dir.Dispose();
 
     [Test]
-    public void Write_replaces_the_content_creates_the_folder_and_leaves_no_temporary()
+    public void WriteReplacesTheContentCreatesTheFolderAndLeavesNoTemporary()
     {
         string path = _dir.Combine(Path.Combine("sub", "x.csv"));
         AtomicFile.WriteAllText(path, "old");
@@ -24,7 +23,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_writer_that_fails_leaves_the_old_file_and_no_temporary_and_says_which_file()
+    public void AWriterThatFailsLeavesTheOldFileAndNoTemporaryAndSaysWhichFile()
     {
         string path = _dir.Combine("best.ckpt");
         AtomicFile.WriteAllText(path, "old");
@@ -41,7 +40,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_folder_squatting_on_the_temporary_name_fails_the_write_and_is_left_alone()
+    public void AFolderSquattingOnTheTemporaryNameFailsTheWriteAndIsLeftAlone()
     {
         string path = _dir.Combine("x.csv");
         AtomicFile.WriteAllText(path, "old");
@@ -54,7 +53,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_directory_by_the_name_is_refused_and_kept()
+    public void ADirectoryByTheNameIsRefusedAndKept()
     {
         string path = _dir.Combine("model.onnx");
         Directory.CreateDirectory(path);
@@ -67,7 +66,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_device_by_the_name_is_refused_and_never_replaced()
+    public void ADeviceByTheNameIsRefusedAndNeverReplaced()
     {
         var e = Assert.Throws<FileWriteException>(() => AtomicFile.WriteAllText("/dev/null", "new"));
 
@@ -76,7 +75,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_named_pipe_by_the_name_is_refused_without_blocking()
+    public void ANamedPipeByTheNameIsRefusedWithoutBlocking()
     {
         string fifo = Fifo.Make(_dir.Combine("out.fifo"));
 
@@ -87,7 +86,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_symbolic_link_is_followed_so_the_link_stays_and_its_target_gets_the_content()
+    public void ASymbolicLinkIsFollowedSoTheLinkStaysAndItsTargetGetsTheContent()
     {
         string target = _dir.Combine("real.snm");
         string link = _dir.Combine("link.snm");
@@ -101,7 +100,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_file_where_the_folder_should_be_is_one_error_naming_the_folder()
+    public void AFileWhereTheFolderShouldBeIsOneErrorNamingTheFolder()
     {
         File.WriteAllText(_dir.Combine("runs"), "a file");
 
@@ -111,7 +110,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void A_pending_file_becomes_the_file_on_commit_and_vanishes_without_one()
+    public void APendingFileBecomesTheFileOnCommitAndVanishesWithoutOne()
     {
         string path = _dir.Combine("images");
         using (PendingFile pending = AtomicFile.Begin(path))
@@ -132,7 +131,7 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void Temporaries_of_dead_writers_are_deleted_and_those_of_live_ones_kept()
+    public void TemporariesOfDeadWritersAreDeletedAndThoseOfLiveOnesKept()
     {
         // A PID that has just exited: what a writer killed mid-save leaves behind.
         using var finished = System.Diagnostics.Process.Start("true")!;
@@ -159,7 +158,7 @@ public sealed class AtomicFileTests
     [TestCase("notes.tmp", false, 0)]
     [TestCase("best.ckpt.x.tmp", false, 0)]
     [TestCase("best.ckpt.-5.tmp", false, 0)]
-    public void The_writer_of_a_temporary_is_read_from_its_name(string name, bool parses, int pid)
+    public void TheWriterOfATemporaryIsReadFromItsName(string name, bool parses, int pid)
     {
         Assert.That(AtomicFile.TryGetWriter(name, out int found), Is.EqualTo(parses));
         Assert.That(found, Is.EqualTo(pid));

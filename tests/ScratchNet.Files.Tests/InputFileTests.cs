@@ -1,4 +1,3 @@
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Files.Tests;
 
@@ -13,7 +12,7 @@ public sealed class InputFileTests
     public void TearDown() => _dir.Dispose();
 
     [Test]
-    public void A_regular_file_within_the_bound_is_read_whole()
+    public void ARegularFileWithinTheBoundIsReadWhole()
     {
         string path = _dir.Combine("a.bin");
         File.WriteAllBytes(path, [1, 2, 3]);
@@ -22,7 +21,7 @@ public sealed class InputFileTests
     }
 
     [Test]
-    public void A_file_over_the_bound_is_refused_before_it_is_read()
+    public void AFileOverTheBoundIsRefusedBeforeItIsRead()
     {
         string path = _dir.Combine("a.bin");
         File.WriteAllBytes(path, new byte[11]);
@@ -35,7 +34,7 @@ public sealed class InputFileTests
     [TestCase("/dev/zero", "a character device")]
     [TestCase("/dev/urandom", "a character device")]
     [TestCase("/", "a directory")]
-    public void Devices_and_directories_are_refused_without_reading(string path, string kind)
+    public void DevicesAndDirectoriesAreRefusedWithoutReading(string path, string kind)
     {
         var e = Assert.Throws<InputFileException>(() => InputFile.ReadAllBytes(path, 1 << 20, "the configuration file"));
 
@@ -44,7 +43,7 @@ public sealed class InputFileTests
 
     [Test]
     [CancelAfter(10_000)]
-    public void A_named_pipe_is_refused_without_waiting_for_a_writer()
+    public void ANamedPipeIsRefusedWithoutWaitingForAWriter()
     {
         string fifo = Fifo.Make(_dir.Combine("model.snm"));
 
@@ -54,7 +53,7 @@ public sealed class InputFileTests
     }
 
     [Test]
-    public void A_missing_file_is_named_in_full()
+    public void AMissingFileIsNamedInFull()
     {
         var e = Assert.Throws<InputFileException>(() => InputFile.Check("nope.json", 10, "the configuration file"));
 

@@ -1,4 +1,3 @@
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Files.Tests;
 
@@ -13,7 +12,7 @@ public sealed class OutputFolderTests
     public void TearDown() => _dir.Dispose();
 
     [Test]
-    public void A_writable_folder_is_created_and_left_empty()
+    public void AWritableFolderIsCreatedAndLeftEmpty()
     {
         string folder = _dir.Combine(Path.Combine("runs", "x"));
 
@@ -22,7 +21,7 @@ public sealed class OutputFolderTests
     }
 
     [Test]
-    public void A_file_where_the_folder_should_be_is_named()
+    public void AFileWhereTheFolderShouldBeIsNamed()
     {
         string folder = _dir.Combine("runs");
         File.WriteAllText(folder, "not a folder");
@@ -32,11 +31,11 @@ public sealed class OutputFolderTests
     }
 
     [Test]
-    public void A_device_is_not_a_folder() =>
+    public void ADeviceIsNotAFolder() =>
         Assert.That(OutputFolder.Probe("/dev/null"), Is.EqualTo("/dev/null is a character device, not a folder"));
 
     [Test]
-    public void A_read_only_file_system_fails_the_probe()
+    public void AReadOnlyFileSystemFailsTheProbe()
     {
         // /proc is read-only for everyone, root included.
         Assert.That(OutputFolder.Probe("/proc/scratchnet-probe"), Does.Contain("cannot be written"));

@@ -6,7 +6,6 @@ using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;
@@ -21,7 +20,7 @@ public sealed class CacheKillTests
     private const int Kills = 20;
 
     [Test]
-    public async Task The_cache_always_loads_after_kill_9_at_random_moments_during_its_writes()
+    public async Task TheCacheAlwaysLoadsAfterKill9AtRandomMomentsDuringItsWrites()
     {
         IReadOnlyDictionary<string, string> real = await RealMnist.EnsureAsync();
         using var dir = new TempDirectory();
@@ -105,7 +104,7 @@ public sealed class CacheKillTests
 
         var options = new DataOptions { CacheDirectory = Path.Combine(dir.Path, "cache"), Mirrors = [], UseNpm = false };
         var cache = new DatasetCache(folder, [], NullLogger<DatasetCache>.Instance);
-        Dataset dataset = await new MnistDatasetProvider(Options.Create(options), cache, NullLogger<MnistDatasetProvider>.Instance).LoadAsync();
+        Dataset dataset = await new IdxDatasetProvider(Options.Create(options), cache, NullLogger<IdxDatasetProvider>.Instance).LoadAsync();
         Assert.That(dataset.Train.Count + dataset.Validation.Count, Is.EqualTo(70_000));
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Core.Random;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training.Checkpoints;
@@ -21,7 +20,7 @@ public sealed class CheckpointKillTests
     private const int Epochs = 100_000;
 
     [Test]
-    public void Every_checkpoint_loads_and_resume_works_after_kill_9_at_random_moments_during_checkpoint_writes()
+    public void EveryCheckpointLoadsAndResumeWorksAfterKill9AtRandomMomentsDuringCheckpointWrites()
     {
         using var dir = new TempDirectory();
         string folder = dir.Combine("ckpt");

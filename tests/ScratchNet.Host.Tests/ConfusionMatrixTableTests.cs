@@ -5,7 +5,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class ConfusionMatrixTableTests
 {
     [Test]
-    public void Rows_are_true_classes_columns_predictions_and_each_row_ends_with_its_recall()
+    public void RowsAreTrueClassesColumnsPredictionsAndEachRowEndsWithItsRecall()
     {
         var matrix = new ConfusionMatrix(2);
         matrix.Add(0, 0);
@@ -24,7 +24,7 @@ public sealed class ConfusionMatrixTableTests
     }
 
     [Test]
-    public void Columns_widen_for_long_names_and_large_counts_and_stay_aligned()
+    public void ColumnsWidenForLongNamesAndLargeCountsAndStayAligned()
     {
         var matrix = new ConfusionMatrix(3);
         for (int i = 0; i < 1_234_567; i++)
@@ -43,7 +43,7 @@ public sealed class ConfusionMatrixTableTests
     }
 
     [Test]
-    public void Null_arguments_are_rejected()
+    public void NullArgumentsAreRejected()
     {
         Assert.Throws<ArgumentNullException>(() => ConfusionMatrixTable.Format(null!, ["a"]));
         Assert.Throws<ArgumentNullException>(() => ConfusionMatrixTable.Format(new ConfusionMatrix(1), null!));

@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Reports;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 using ScratchNet.Training.Reports;
@@ -36,7 +34,7 @@ public sealed class ConvolutionalHostTests
         HostProcess.Run([.. args, .. _data, "--Checkpoints:Directory=" + _dir.Combine("ckpt"), "--Run:Directory=" + _dir.Combine("runs")], _dir.Path, TimeSpan.FromSeconds(120));
 
     [Test]
-    public void Train_runs_a_cnn_prints_its_summary_and_writes_the_model_and_its_filters()
+    public void TrainRunsACnnPrintsItsSummaryAndWritesTheModelAndItsFilters()
     {
         HostResult result = Run(["train", .. Cnn, "--Training:Epochs=2", "--Training:BatchSize=16"]);
 
@@ -55,7 +53,7 @@ public sealed class ConvolutionalHostTests
     }
 
     [Test]
-    public void Evaluate_predict_export_and_InitFrom_work_on_a_trained_cnn_and_evaluate_repeats_its_final_score()
+    public void EvaluatePredictExportAndInitFromWorkOnATrainedCnnAndEvaluateRepeatsItsFinalScore()
     {
         // 28 × 28 images, as predict makes them.
         string[] data = [.. SyntheticIdx.Write(_dir.Combine("idx28"), side: 28, trainRows: 160, testRows: 40).Where(a => !a.StartsWith("--Model:", StringComparison.Ordinal))];
@@ -89,7 +87,7 @@ public sealed class ConvolutionalHostTests
     private string RunFolder() => Directory.GetDirectories(_dir.Combine("runs")).OrderBy(d => d, StringComparer.Ordinal).First(d => !d.EndsWith("checkpoints", StringComparison.Ordinal));
 
     [Test]
-    public void A_misspelt_layer_is_exit_code_2_with_one_line_naming_its_key_and_the_valid_words()
+    public void AMisspeltLayerIsExitCode2WithOneLineNamingItsKeyAndTheValidWords()
     {
         HostResult result = Run(["train", "--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=maxpoo 2", "--Model:Layers:2=flatten", "--Model:Layers:3=dense 10"]);
 
@@ -99,7 +97,7 @@ public sealed class ConvolutionalHostTests
     }
 
     [Test]
-    public void Layers_that_do_not_fit_the_images_are_exit_code_2_naming_the_layer_and_the_shapes()
+    public void LayersThatDoNotFitTheImagesAreExitCode2NamingTheLayerAndTheShapes()
     {
         HostResult result = Run(["train", "--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=maxpool 2", "--Model:Layers:2=dense 10"]);
 
@@ -109,7 +107,7 @@ public sealed class ConvolutionalHostTests
     }
 
     [Test]
-    public void Diagnose_checks_the_gradients_of_every_cnn_parameter_and_counts_dead_channels()
+    public void DiagnoseChecksTheGradientsOfEveryCnnParameterAndCountsDeadChannels()
     {
         HostResult result = Run(["diagnose", .. Cnn, "--steps", "20"]);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;
@@ -14,7 +13,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class DiskFullTmpfsTests
 {
     [Test]
-    public async Task Disk_full_during_a_cache_save_is_one_clear_error_and_the_files_already_there_stay_intact()
+    public async Task DiskFullDuringACacheSaveIsOneClearErrorAndTheFilesAlreadyThereStayIntact()
     {
         IReadOnlyDictionary<string, string> real = await RealMnist.EnsureAsync();
         using var dir = new TempDirectory();
@@ -59,7 +58,7 @@ public sealed class DiskFullTmpfsTests
     }
 
     [Test]
-    public void Disk_full_during_training_stops_with_one_line_exit_8_and_the_last_resume_point_loads()
+    public void DiskFullDuringTrainingStopsWithOneLineExit8AndTheLastResumePointLoads()
     {
         using var dir = new TempDirectory();
         string mount = dir.Combine("tmpfs");

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Training;
 using ScratchNet.Training.Options;
@@ -11,7 +10,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class FailureTests
 {
     [Test]
-    public void Several_failed_options_classes_become_one_line_with_every_message()
+    public void SeveralFailedOptionsClassesBecomeOneLineWithEveryMessage()
     {
         var aggregate = new AggregateException(
             new OptionsValidationException("", typeof(TrainingOptions), ["Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0"]),
@@ -26,7 +25,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void A_single_options_validation_failure_is_a_configuration_error()
+    public void ASingleOptionsValidationFailureIsAConfigurationError()
     {
         Failure failure = Failure.From(new OptionsValidationException("", typeof(ModelOptions), ["Model:Activation 'x' is unknown; valid: relu"]));
 
@@ -34,7 +33,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void A_value_the_binder_cannot_convert_is_a_configuration_error_naming_the_key()
+    public void AValueTheBinderCannotConvertIsAConfigurationErrorNamingTheKey()
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Training:Epochs"] = "many" }).Build();
         var binderError = Assert.Throws<InvalidOperationException>(() => configuration.GetSection("Training").Get<TrainingOptions>());
@@ -47,7 +46,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void A_binder_error_together_with_a_validation_failure_reports_both()
+    public void ABinderErrorTogetherWithAValidationFailureReportsBoth()
     {
         var aggregate = new AggregateException(
             new InvalidOperationException("Failed to convert configuration value 'x' at 'Training:Epochs' to type 'System.Int32'."),
@@ -60,7 +59,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void Malformed_json_names_the_file_and_the_line()
+    public void MalformedJsonNamesTheFileAndTheLine()
     {
         using var dir = new TempDirectory();
         string path = dir.Combine("bad.json");
@@ -76,19 +75,19 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void An_invalid_data_exception_that_is_not_about_json_is_a_bug()
+    public void AnInvalidDataExceptionThatIsNotAboutJsonIsABug()
     {
         Assert.That(Failure.From(new InvalidDataException("the gzip header is bad")).ExitCode, Is.EqualTo(ExitCodes.UnexpectedError));
     }
 
     [Test]
-    public void A_usage_error_is_exit_code_2()
+    public void AUsageErrorIsExitCode2()
     {
         Assert.That(Failure.From(new UsageException("unknown command 'x'")), Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Invalid command line: unknown command 'x'", false)));
     }
 
     [Test]
-    public void A_missing_config_file_is_exit_code_2()
+    public void AMissingConfigFileIsExitCode2()
     {
         Failure failure = Failure.From(new ConfigurationFileNotFoundException("the configuration file /x.json (from --config) does not exist"));
 
@@ -96,7 +95,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void Layer_sizes_that_do_not_fit_the_data_are_exit_code_2()
+    public void LayerSizesThatDoNotFitTheDataAreExitCode2()
     {
         Failure failure = Failure.From(new TrainingSetupException("the first layer size is 5, but the data has 784 features"));
 
@@ -104,26 +103,26 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void An_unavailable_dataset_is_exit_code_3_with_the_message_as_is()
+    public void AnUnavailableDatasetIsExitCode3WithTheMessageAsIs()
     {
         Assert.That(Failure.From(new DatasetUnavailableException("Could not obtain x.")), Is.EqualTo(new Failure(ExitCodes.DataUnavailable, "Could not obtain x.", false)));
     }
 
     [Test]
-    public void A_malformed_data_file_is_exit_code_4_with_the_message_as_is()
+    public void AMalformedDataFileIsExitCode4WithTheMessageAsIs()
     {
         Assert.That(Failure.From(new InvalidDataFormatException("f is truncated")), Is.EqualTo(new Failure(ExitCodes.InvalidData, "f is truncated", false)));
     }
 
     [Test]
-    public void Cancellation_is_exit_code_130_whichever_cancellation_exception_it_is()
+    public void CancellationIsExitCode130WhicheverCancellationExceptionItIs()
     {
         Assert.That(Failure.From(new OperationCanceledException()), Is.EqualTo(new Failure(ExitCodes.Interrupted, "Interrupted.", false)));
         Assert.That(Failure.From(new TaskCanceledException()).ExitCode, Is.EqualTo(ExitCodes.Interrupted));
     }
 
     [Test]
-    public void Anything_else_is_a_bug_with_exit_code_1()
+    public void AnythingElseIsABugWithExitCode1()
     {
         Failure failure = Failure.From(new NullReferenceException("oops"));
 
@@ -131,7 +130,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void An_aggregate_mixing_a_configuration_error_with_a_bug_is_a_bug()
+    public void AnAggregateMixingAConfigurationErrorWithABugIsABug()
     {
         var aggregate = new AggregateException(
             new OptionsValidationException("", typeof(TrainingOptions), ["Training:Epochs must be at least 1, got 0"]),
@@ -141,7 +140,7 @@ public sealed class FailureTests
     }
 
     [Test]
-    public void Every_exit_code_is_distinct()
+    public void EveryExitCodeIsDistinct()
     {
         int[] codes = [ExitCodes.Success, ExitCodes.UnexpectedError, ExitCodes.InvalidConfiguration, ExitCodes.DataUnavailable, ExitCodes.InvalidData, ExitCodes.Interrupted];
 

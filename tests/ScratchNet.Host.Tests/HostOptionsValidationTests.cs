@@ -23,7 +23,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void The_reference_configuration_is_valid()
+    public void TheReferenceConfigurationIsValid()
     {
         using IHost host = TestHost.Build([$"--Run:Directory={_runs}"], SyntheticMnist.Create());
 
@@ -31,7 +31,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void Every_bad_value_is_reported_together_on_one_line()
+    public void EveryBadValueIsReportedTogetherOnOneLine()
     {
         using IHost host = TestHost.Build(
             [
@@ -56,7 +56,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void A_value_of_the_wrong_type_is_reported_together_with_the_other_failures()
+    public void AValueOfTheWrongTypeIsReportedTogetherWithTheOtherFailures()
     {
         // Regression: the binder's conversion error used to escape the start-up validator and hide every other failure.
         using IHost host = TestHost.Build(["--Training:Epochs=abc", "--Optimizer:LearningRate=0", "--Model:Activation=nope", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
@@ -70,7 +70,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void A_learning_rate_of_zero_is_rejected()
+    public void ALearningRateOfZeroIsRejected()
     {
         using IHost host = TestHost.Build(["--Optimizer:LearningRate=0", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
 
@@ -80,7 +80,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void Malformed_layer_sizes_are_rejected_before_any_data_is_loaded()
+    public void MalformedLayerSizesAreRejectedBeforeAnyDataIsLoaded()
     {
         using IHost host = TestHost.Build(["--Model:LayerSizes=784,abc,10", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
 
@@ -91,7 +91,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void Environment_variables_override_the_recipe_and_the_command_line_overrides_them()
+    public void EnvironmentVariablesOverrideTheRecipeAndTheCommandLineOverridesThem()
     {
         Environment.SetEnvironmentVariable("SCRATCHNET_Training__Epochs", "7");
         Environment.SetEnvironmentVariable("SCRATCHNET_Training__BatchSize", "9");
@@ -112,7 +112,7 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
-    public void A_config_file_that_does_not_exist_is_a_configuration_error_naming_it()
+    public void AConfigFileThatDoesNotExistIsAConfigurationErrorNamingIt()
     {
         string missing = Path.Combine(_runs, "nope.json");
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;
@@ -54,7 +53,7 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void Malformed_json_in_a_config_file_is_exit_2_naming_the_file_and_line_and_the_file_is_untouched()
+    public void MalformedJsonInAConfigFileIsExit2NamingTheFileAndLineAndTheFileIsUntouched()
     {
         string config = _dir.Combine("recipe.json");
         byte[] content = "{\n  \"Training\": {\n    \"Epochs\": 3,,\n  }\n}\n"u8.ToArray();
@@ -69,13 +68,13 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void A_config_file_that_does_not_exist_is_exit_2()
+    public void AConfigFileThatDoesNotExistIsExit2()
     {
         AssertOneLine(Run("--config", _dir.Combine("missing.json")), 2, "missing.json");
     }
 
     [Test]
-    public void Bad_values_are_exit_2_on_one_line_together_and_nothing_is_fetched()
+    public void BadValuesAreExit2OnOneLineTogetherAndNothingIsFetched()
     {
         HostResult result = Run("--Optimizer:LearningRate=0", "--Training:BatchSize=0", "--Training:Epochs=0", "--Model:LayerSizes=784,x", "--Optimizer:Name=adam9", "--Data:Dataset=cifar");
 
@@ -86,31 +85,31 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void A_value_of_the_wrong_type_is_exit_2()
+    public void AValueOfTheWrongTypeIsExit2()
     {
         AssertOneLine(Run("--Training:Epochs=many"), 2, "'many'");
     }
 
     [Test]
-    public void An_unknown_command_is_exit_2_listing_the_valid_ones()
+    public void AnUnknownCommandIsExit2ListingTheValidOnes()
     {
         AssertOneLine(Run("frobnicate"), 2, "valid commands: train");
     }
 
     [Test]
-    public void An_unknown_option_is_exit_2_listing_the_valid_ones()
+    public void AnUnknownOptionIsExit2ListingTheValidOnes()
     {
         AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --dashboard, --config, --help");
     }
 
     [Test]
-    public void A_configuration_key_without_a_value_is_exit_2()
+    public void AConfigurationKeyWithoutAValueIsExit2()
     {
         AssertOneLine(Run("--Training:Epochs"), 2, "--Training:Epochs needs a value");
     }
 
     [Test]
-    public void Help_is_exit_0_and_lists_the_commands()
+    public void HelpIsExit0AndListsTheCommands()
     {
         HostResult result = Run("--help");
 
@@ -119,7 +118,7 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void With_no_sources_at_all_the_message_says_so_and_how_to_place_the_files_by_hand()
+    public void WithNoSourcesAtAllTheMessageSaysSoAndHowToPlaceTheFilesByHand()
     {
         HostResult result = Run("--Data:UseNpm=false", "--Data:Mirrors:0=");
 
@@ -130,7 +129,7 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void A_corrupt_cached_file_is_set_aside_intact_and_an_unreachable_mirror_is_exit_3_naming_it()
+    public void ACorruptCachedFileIsSetAsideIntactAndAnUnreachableMirrorIsExit3NamingIt()
     {
         Directory.CreateDirectory(DatasetFolder);
         string cached = Path.Combine(DatasetFolder, MnistFiles.TrainImages.Name);
@@ -151,7 +150,7 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void A_mirror_serving_a_wrong_file_is_set_aside_and_the_next_source_is_tried()
+    public void AMirrorServingAWrongFileIsSetAsideAndTheNextSourceIsTried()
     {
         using var server = new LoopbackHttpServer();
         byte[] wrong = IdxFiles.Images(count: 2, rows: 28, cols: 28, seed: 3);
@@ -170,7 +169,7 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void Files_already_verified_in_the_cache_are_left_byte_identical_when_a_later_one_cannot_be_had()
+    public void FilesAlreadyVerifiedInTheCacheAreLeftByteIdentical_WhenALaterOneCannotBeHad()
     {
         // Stand-in for a partly filled cache: a file that is not in the manifest must survive any failure untouched,
         // and so must the folder's other contents.

@@ -1,5 +1,4 @@
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;
@@ -13,7 +12,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class ProcessCacheRotTests
 {
     [Test]
-    public async Task A_cached_file_that_rotted_in_place_is_set_aside_and_fetched_again()
+    public async Task ACachedFileThatRottedInPlaceIsSetAsideAndFetchedAgain()
     {
         IReadOnlyDictionary<string, string> real = await RealMnist.EnsureAsync();
         using var dir = new TempDirectory();

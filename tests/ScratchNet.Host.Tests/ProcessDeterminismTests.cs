@@ -1,7 +1,6 @@
 using ScratchNet.Core.Kernels;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Tests.Support;
-using ScratchNet.Training.Reports;
+using ScratchNet.Host.Reports;
 
 namespace ScratchNet.Host.Tests;
 

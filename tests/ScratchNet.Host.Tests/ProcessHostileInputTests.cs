@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Core.Layers;
-using ScratchNet.Data.Tests.Support;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 using SixLabors.ImageSharp;
@@ -67,7 +65,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
     [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for weights, gradients and optimizer state")]
     [TestCase("--Training:Threads=100000", "Training:Threads must be 1 to", "(this machine's processor count), got 100000")]
-    public void A_bad_key_or_value_stops_before_any_work_naming_it(string arg, params string[] expected)
+    public void ABadKeyOrValueStopsBeforeAnyWorkNamingIt(string arg, params string[] expected)
     {
         HostResult result = Run(["train", .. _data, arg]);
 
@@ -76,7 +74,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_dashboard_port_in_use_stops_before_any_work_with_one_line()
+    public void ADashboardPortInUseStopsBeforeAnyWorkWithOneLine()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
@@ -89,7 +87,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_typo_in_an_environment_variable_names_the_variable()
+    public void ATypoInAnEnvironmentVariableNamesTheVariable()
     {
         var start = HostProcess.StartInfo(["train", .. _data, $"--Run:Directory={Runs}"], _dir.Path);
         start.Environment["SCRATCHNET_Trainng__Epochs"] = "5";
@@ -107,7 +105,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("{\"Training\": 5}", "Training is a section, not a value")]
     [TestCase("{\"Trainig\": {\"Epochs\": 5}}", "unknown key Trainig:Epochs", "did you mean Training:Epochs?")]
     [TestCase("{\"Model\": {\"LayerSizes\": [784, 10]}}", "Model:LayerSizes takes one value")]
-    public void A_config_file_with_a_wrong_shape_or_key_names_the_file_and_stays_untouched(string json, params string[] expected)
+    public void AConfigFileWithAWrongShapeOrKeyNamesTheFileAndStaysUntouched(string json, params string[] expected)
     {
         string config = _dir.Combine("my.json");
         File.WriteAllText(config, json);
@@ -123,7 +121,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("-Training:Epochs=1", "'-Training:Epochs=1' has one dash", "--Training:Epochs=1")]
     [TestCase("-h5", "'-h5' has one dash")]
     [TestCase("foo.png", "'train' takes no file or word arguments, got 'foo.png'")]
-    public void One_dash_and_stray_arguments_are_usage_errors(string arg, params string[] expected)
+    public void OneDashAndStrayArgumentsAreUsageErrors(string arg, params string[] expected)
     {
         HostAssert.OneLine(Run(["train", .. _data, arg]), 2, ["Invalid command line", .. expected]);
         AssertNothingLeftBehind();
@@ -132,7 +130,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("evaluate", "x.png")]
     [TestCase("export", "x.png")]
     [TestCase("diagnose", "x")]
-    public void Commands_that_take_no_files_refuse_them(string command, string stray)
+    public void CommandsThatTakeNoFilesRefuseThem(string command, string stray)
     {
         HostAssert.OneLine(Run([command, "--model", "m.snm", stray]), 2, $"'{command}' takes no file or word arguments, got '{stray}'");
     }
@@ -141,7 +139,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("/dev/urandom", "is a character device, not a regular file")]
     [TestCase("/", "is a directory, not a regular file")]
     [TestCase("FIFO", "is a named pipe (FIFO), not a regular file")]
-    public void A_device_pipe_or_folder_as_the_config_file_is_refused_without_reading_it(string path, string expected)
+    public void ADevicePipeOrFolderAsTheConfigFileIsRefusedWithoutReadingIt(string path, string expected)
     {
         path = path == "FIFO" ? MakeFifo("config.json") : path;
 
@@ -151,7 +149,7 @@ public sealed class ProcessHostileInputTests
 
     [TestCase("/dev/zero", "is a character device")]
     [TestCase("FIFO", "is a named pipe (FIFO)")]
-    public void A_device_or_pipe_as_a_model_is_refused_without_reading_it(string path, string expected)
+    public void ADeviceOrPipeAsAModelIsRefusedWithoutReadingIt(string path, string expected)
     {
         path = path == "FIFO" ? MakeFifo("model.snm") : path;
 
@@ -163,7 +161,7 @@ public sealed class ProcessHostileInputTests
 
     [TestCase("/dev/zero", "is a character device, not a regular file")]
     [TestCase("FIFO", "is a named pipe (FIFO), not a regular file")]
-    public void A_device_or_pipe_as_the_checkpoint_to_resume_is_refused_without_reading_it(string path, string expected)
+    public void ADeviceOrPipeAsTheCheckpointToResumeIsRefusedWithoutReadingIt(string path, string expected)
     {
         path = path == "FIFO" ? MakeFifo("ckpt-e0002-b000000.ckpt") : path;
 
@@ -172,7 +170,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_pipe_in_place_of_an_idx_file_is_refused_without_waiting_for_a_writer()
+    public void APipeInPlaceOfAnIdxFileIsRefusedWithoutWaitingForAWriter()
     {
         string labels = Path.Combine(_dir.Combine("idx"), "train-labels-idx1-ubyte");
         File.Delete(labels);
@@ -185,7 +183,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_huge_config_file_is_refused_by_size()
+    public void AHugeConfigFileIsRefusedBySize()
     {
         string config = _dir.Combine("big.json");
         using (FileStream file = File.Create(config))
@@ -197,7 +195,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_config_file_of_forty_thousand_unknown_keys_is_one_short_line_quickly()
+    public void AConfigFileOfFortyThousandUnknownKeysIsOneShortLineQuickly()
     {
         string config = _dir.Combine("many.json");
         File.WriteAllText(config, "{" + string.Join(",", Enumerable.Range(0, 40_000).Select(i => $"\"K{i}\": {{\"X\": {i}}}")) + "}");
@@ -212,7 +210,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void Predict_reports_each_bad_image_on_its_own_line_and_classifies_the_others()
+    public void PredictReportsEachBadImageOnItsOwnLineAndClassifiesTheOthers()
     {
         string model = Model();
         using Image<Rgba32> digit = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
@@ -240,7 +238,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void Export_onto_a_directory_device_pipe_or_the_model_itself_is_refused_and_nothing_is_replaced()
+    public void ExportOntoADirectoryDevicePipeOrTheModelItselfIsRefusedAndNothingIsReplaced()
     {
         string model = Model();
         byte[] modelBytes = File.ReadAllBytes(model);
@@ -263,7 +261,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void Commands_other_than_train_and_help_and_failures_leave_no_run_folder()
+    public void CommandsOtherThanTrainAndHelpAndFailuresLeaveNoRunFolder()
     {
         string model = Model();
         string work = _dir.Combine("work");
@@ -285,7 +283,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
-    public void A_value_cut_to_the_data_trains_without_allocating_for_the_configured_size()
+    public void AValueCutToTheDataTrainsWithoutAllocatingForTheConfiguredSize()
     {
         HostResult result = Run(["train", .. _data, "--Training:Epochs=1", "--Training:BatchSize=1048576", "--Training:EvaluationBatchSize=1048576", "--Progress:Enabled=false"]);
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training.Checkpoints;
@@ -166,6 +165,34 @@ public sealed partial class ProcessRunFolderTests
         HostAssert.OneLine(result, 2, "Cannot start the run: Checkpoints:Directory", "cannot be written");
         Assert.That(RunFolders(), Is.Empty);
         Assert.That(File.ReadAllText(blocker), Is.EqualTo("a file"));
+    }
+
+    [Test]
+    public void A_network_that_does_not_fit_the_data_ends_with_one_line_and_leaves_no_run_folder()
+    {
+        string outside = _dir.Combine("ckpt");
+
+        HostResult result = HostProcess.Run(Train("--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=relu", "--Model:Layers:2=conv 4 99x99", "--Model:Layers:3=flatten", "--Model:Layers:4=dense 10", $"--Checkpoints:Directory={outside}"), _dir.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Lines[^1], Does.Contain("Configuration does not fit the data: Model:Layers does not fit"));
+        HostAssert.NoStackTrace(result);
+        Assert.That(RunFolders(), Is.Empty, "nothing was trained, so nothing is kept");
+        Assert.That(Directory.Exists(outside) ? Directory.GetFileSystemEntries(outside, "*", SearchOption.AllDirectories) : [], Is.Empty, "nor a checkpoint folder outside the run folder");
+    }
+
+    [Test]
+    public void A_first_layer_that_does_not_fit_the_data_leaves_no_run_folder_but_a_trained_run_keeps_its_folder()
+    {
+        HostResult refused = HostProcess.Run(Train("--Model:LayerSizes=5,10"), _dir.Path);
+        Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
+        Assert.That(refused.Lines[^1], Does.Contain("Configuration does not fit the data: the first layer size is 5"));
+        Assert.That(RunFolders(), Is.Empty);
+
+        HostResult trained = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        Assert.That(RunFolders(), Has.Length.EqualTo(1));
+        Assert.That(RunStatus.TryRead(RunFolders()[0])!.State, Is.EqualTo(RunStatus.Finished));
     }
 
     [Test]

@@ -1,10 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Tests.Support;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests;
 
@@ -13,7 +12,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class RealMnistHostIntegrationTests
 {
     [Test]
-    public async Task One_epoch_of_the_reference_recipe_reaches_at_least_85_percent_validation_accuracy()
+    public async Task OneEpochOfTheReferenceRecipeReachesAtLeast85PercentValidationAccuracy()
     {
         using var runs = new TempDirectory();
         string[] args = ["train", "--Training:Epochs=1", $"--Run:Directory={runs.Path}", .. RealMnist.HostArguments];

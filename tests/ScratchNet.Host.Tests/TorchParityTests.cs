@@ -20,7 +20,7 @@ public sealed partial class TorchParityTests
     // own two float32 convolutions 3e-3 apart, and ScratchNet with them (README, Correctness beyond gradient checks).
     [TestCase("cnn", 100)]
     [TestCase("cnn-bn", 30)]
-    public async Task Weights_agree_with_pytorch_within_1e5_after_sgd_steps_from_the_same_start(string net, int steps)
+    public async Task WeightsAgreeWithPytorchWithin1e5AfterSgdStepsFromTheSameStart(string net, int steps)
     {
         IReadOnlyDictionary<string, string> files = await RealMnist.EnsureAsync();
         string data = Path.GetDirectoryName(files.Values.First())!;

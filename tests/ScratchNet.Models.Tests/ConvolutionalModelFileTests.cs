@@ -32,7 +32,7 @@ public sealed class ConvolutionalModelFileTests
 
     [TestCase(ModelFormat.Native)]
     [TestCase(ModelFormat.Safetensors)]
-    public void A_cnn_saved_and_loaded_predicts_exactly_as_the_trained_network_evaluates(ModelFormat format)
+    public void ACnnSavedAndLoadedPredictsExactlyAsTheTrainedNetworkEvaluates(ModelFormat format)
     {
         Sequential trained = TestModels.Network(TestModels.SmallCnn, Input);
         SavedModel model = SavedModel.FromNetwork(trained, TestModels.Configuration(TestModels.SmallCnn), TestModels.Manifest);
@@ -50,7 +50,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void The_native_header_lists_each_layer_with_its_definition_and_shapes_and_the_tensors_with_pytorch_suffixes()
+    public void TheNativeHeaderListsEachLayerWithItsDefinitionAndShapesAndTheTensorsWithPytorchSuffixes()
     {
         SavedModel model = TestModels.Model(TestModels.SmallCnn, Input);
 
@@ -66,7 +66,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void Safetensors_metadata_names_each_layer_and_the_input_shape_and_leaves_the_mlp_keys_to_mlps()
+    public void SafetensorsMetadataNamesEachLayerAndTheInputShapeAndLeavesTheMlpKeysToMlps()
     {
         var (_, metadata) = SafetensorsFormat.Read(Write(TestModels.Model(TestModels.SmallCnn, Input), ModelFormat.Safetensors), "cnn.safetensors");
 
@@ -78,7 +78,7 @@ public sealed class ConvolutionalModelFileTests
 
     [TestCase("mlp-6-5-3-relu", new[] { 6, 5, 3 }, "relu")]
     [TestCase("mlp-4-3-3-2-tanh", new[] { 4, 3, 3, 2 }, "tanh")]
-    public void Files_written_before_convolutional_networks_still_load_and_predict_the_same(string name, int[] sizes, string activation)
+    public void FilesWrittenBeforeConvolutionalNetworksStillLoadAndPredictTheSame(string name, int[] sizes, string activation)
     {
         // Written by main at 90454f5 (before this change) from TestModels.Model(sizes, activation), whose seeds are fixed.
         Sequential original = TestModels.Network(sizes, activation);
@@ -95,7 +95,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void An_mlp_file_stays_readable_by_builds_before_convolutional_networks()
+    public void AnMlpFileStaysReadableByBuildsBeforeConvolutionalNetworks()
     {
         // The fields older readers know keep their meaning; the new ones (definition, shapes) are additions they skip.
         string header = Header(Write(TestModels.Model([6, 5, 3]), ModelFormat.Native));
@@ -108,7 +108,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void A_forged_image_size_is_refused_before_anything_is_allocated()
+    public void AForgedImageSizeIsRefusedBeforeAnythingIsAllocated()
     {
         // A 3x3 filter fits any image, so only a ceiling ties a network's activations to something: 4,000 × 4,000 pixels
         // pooled down to 3 × 3 would ask for hundreds of megabytes per image (the 3x3 unfolding: 144 million values) while the
@@ -133,7 +133,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void A_forward_pass_of_too_many_rows_for_the_models_images_is_refused_with_the_key_to_lower()
+    public void AForwardPassOfTooManyRowsForTheModelsImagesIsRefusedWithTheKeyToLower()
     {
         SavedModel model = TestModels.Model(["conv 64 3x3 pad 1", "relu", "flatten", "dense 2"], new Shape(1, 64, 64));
 
@@ -151,7 +151,7 @@ public sealed class ConvolutionalModelFileTests
     [TestCase("\"name\":\"relu0\"", "\"name\":\"relu0; rm -rf\"", "a layer name is a letter or _ then letters, digits or _")]
     [TestCase("\"inputShape\":{\"channels\":4,\"height\":4,\"width\":4}", "\"inputShape\":{\"channels\":2,\"height\":8,\"width\":4}", "layer conv1 expects 2 × 8 × 4 inputs, but maxpool0 gives 4 × 4 × 4")]
     [TestCase("\"Model:Layers:9\":\"dense 7\"", "\"Model:Layers:9\":\"dense 8\"", "its configuration says Model:Layers = [")]
-    public void A_header_whose_layers_disagree_with_themselves_or_their_tensors_is_refused_naming_the_layer(string from, string to, string expected)
+    public void AHeaderWhoseLayersDisagreeWithThemselvesOrTheirTensorsIsRefusedNamingTheLayer(string from, string to, string expected)
     {
         byte[] file = Write(TestModels.Model(TestModels.SmallCnn, Input), ModelFormat.Native);
         string header = Header(file);
@@ -163,7 +163,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void A_negative_running_variance_is_refused_instead_of_giving_nan_predictions()
+    public void ANegativeRunningVarianceIsRefusedInsteadOfGivingNanPredictions()
     {
         SavedModel model = TestModels.Model(TestModels.SmallCnn, Input);
         NamedTensor variance = model.Tensors.Single(t => t.Name == "bn0.running_var");
@@ -175,7 +175,7 @@ public sealed class ConvolutionalModelFileTests
     }
 
     [Test]
-    public void A_safetensors_file_without_scratchnet_metadata_says_how_to_use_it()
+    public void ASafetensorsFileWithoutScratchnetMetadataSaysHowToUseIt()
     {
         byte[] file = Write(TestModels.Model(TestModels.SmallCnn, Input), ModelFormat.Safetensors);
         var (tensors, _) = SafetensorsFormat.Read(file, "torch.safetensors");

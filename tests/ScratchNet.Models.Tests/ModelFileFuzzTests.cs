@@ -3,7 +3,6 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Models.Native;
 using ScratchNet.Models.Safetensors;
-using ScratchNet.Models.Tests.Support;
 
 namespace ScratchNet.Models.Tests;
 
@@ -44,7 +43,7 @@ public sealed class ModelFileFuzzTests
     private static readonly byte[][] SafetensorsSeeds = [.. Models.Select(m => Write(m, SafetensorsModel.Write))];
 
     [Test]
-    public void Mutated_native_models_raise_only_ModelFileException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedNativeModelsRaiseOnlyModelFileExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         FuzzStats stats = FuzzLoop.Run<ModelFileException>(
             DefaultIterations,
@@ -56,7 +55,7 @@ public sealed class ModelFileFuzzTests
     }
 
     [Test]
-    public void Mutated_safetensors_models_raise_only_ModelFileException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedSafetensorsModelsRaiseOnlyModelFileExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         FuzzStats stats = FuzzLoop.Run<ModelFileException>(
             DefaultIterations,

@@ -2,8 +2,9 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Idx;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training.Tests;
 

@@ -1,5 +1,5 @@
 using ScratchNet.Core.Layers;
-using ScratchNet.Models;
+using Moq;
 using ScratchNet.Training.Options;
 using static Microsoft.Extensions.Options.Options;
 
@@ -10,51 +10,26 @@ public sealed class NetworkFactoryTests
     private static NetworkFactory Factory(string sizes, string? initFrom, int seed = 5) =>
         new(Create(new ModelOptions { LayerSizes = sizes, InitFrom = initFrom }), Create(new TrainingOptions { Seed = seed }));
 
-    private static string Saved(Sequential network, ModelFormat format)
+    [Test]
+    public void InitFrom_HandsTheFreshNetworkToTheRegisteredInitialWeights()
     {
-        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-init-{Guid.NewGuid():N}");
-        ModelFile.Save(SavedModel.FromNetwork(network, new Dictionary<string, string>(), null), path, format);
-        return path;
-    }
+        var weights = new Mock<IInitialWeights>();
+        weights.Setup(w => w.CopyInto(It.IsAny<Sequential>(), "m.snm")).Callback((Sequential n, string _) => n.Parameters[0].Value[0] = 42f);
+        var factory = new NetworkFactory(Create(new ModelOptions { LayerSizes = "6,5,3", InitFrom = "m.snm" }), Create(new TrainingOptions { Seed = 5 }), weights.Object);
 
-    [TestCase(ModelFormat.Native)]
-    [TestCase(ModelFormat.Safetensors)]
-    public void InitFrom_StartsFromTheFilesWeights_NotTheSeed(ModelFormat format)
-    {
-        Sequential trained = Factory("6,5,3", null, seed: 1).Create(Shape.Flat(6), 4);
-        trained.Parameters[1].Value[0] = 0.5f;
-        string path = Saved(trained, format);
-        try
-        {
-            Sequential network = Factory("6,5,3", path, seed: 2).Create(Shape.Flat(6), 4);
+        Sequential network = factory.Create(Shape.Flat(6), 4);
 
-            for (int i = 0; i < trained.Parameters.Count; i++)
-            {
-                Assert.That(network.Parameters[i].Value, Is.EqualTo(trained.Parameters[i].Value), trained.Parameters[i].Name);
-            }
-
-            Assert.That(Factory("6,5,3", null, seed: 2).Create(Shape.Flat(6), 4).Parameters[0].Value, Is.Not.EqualTo(trained.Parameters[0].Value), "the seeds alone differ");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        weights.Verify(w => w.CopyInto(network, "m.snm"), Times.Once);
+        Assert.That(network.Parameters[0].Value[0], Is.EqualTo(42f));
+        Assert.That(Factory("6,5,3", null).Create(Shape.Flat(6), 4).Parameters[0].Value[0], Is.Not.EqualTo(42f), "without InitFrom the seed decides");
     }
 
     [Test]
-    public void InitFrom_NamesTheTensorAndBothShapes_WhenTheArchitectureDiffers()
+    public void InitFrom_IsASetupError_WhenNothingReadsWeightFiles()
     {
-        string path = Saved(Factory("6,5,3", null).Create(Shape.Flat(6), 4), ModelFormat.Safetensors);
-        try
-        {
-            var e = Assert.Throws<ModelFileException>(() => Factory("6,8,3", path).Create(Shape.Flat(6), 4));
+        var e = Assert.Throws<TrainingSetupException>(() => Factory("6,5,3", "m.snm").Create(Shape.Flat(6), 4));
 
-            Assert.That(e!.Message, Does.Contain("dense0.weight").And.Contain("(6, 5)").And.Contain("(6, 8)"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.That(e!.Message, Does.Contain("Model:InitFrom"));
     }
 
     [Test]

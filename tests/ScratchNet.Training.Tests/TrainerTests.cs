@@ -5,7 +5,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 

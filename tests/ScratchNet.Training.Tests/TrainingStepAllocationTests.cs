@@ -4,6 +4,7 @@ using ScratchNet.Core.Random;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Optimizers;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training.Tests;
 

@@ -60,27 +60,8 @@ public static class LayerSyntax
 
     private static string Suggestion(string word)
     {
-        string? closest = Words.MinBy(w => Distance(w, word));
-        return closest is not null && Distance(closest, word) <= 2 ? $" (did you mean {closest}?)" : string.Empty;
-    }
-
-    // Levenshtein distance: the fewest single-letter edits from a to b.
-    private static int Distance(string a, string b)
-    {
-        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int[] current = new int[b.Length + 1];
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
+        string? closest = Words.MinBy(w => EditDistance.Between(w, word));
+        return closest is not null && EditDistance.Between(closest, word) <= 2 ? $" (did you mean {closest}?)" : string.Empty;
     }
 
     // Reads the words after the first; the first problem found is kept in Error.

@@ -38,6 +38,14 @@ public readonly record struct Shape
     /// <summary>A vector of <paramref name="features"/> values: (features, 1, 1).</summary>
     public static Shape Flat(int features) => new(features, 1, 1);
 
+    /// <summary>The side of a square image of <paramref name="pixels"/> values (28 for 784), or 0 when it is not a square number.</summary>
+    /// <remarks>How a flat row is drawn as a picture (first-layer weights, misclassified digits) when no image shape is known.</remarks>
+    public static int SquareSide(int pixels)
+    {
+        int side = (int)Math.Round(Math.Sqrt(pixels));
+        return pixels > 0 && side * side == pixels ? side : 0;
+    }
+
     /// <summary>"784" for a vector, "16 × 28 × 28" for images (channels × height × width).</summary>
     public override string ToString() => IsFlat
         ? Channels.ToString(CultureInfo.InvariantCulture)

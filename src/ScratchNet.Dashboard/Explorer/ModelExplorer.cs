@@ -22,7 +22,7 @@ public sealed class ModelExplorer
         ArgumentNullException.ThrowIfNull(model);
         _network = model.CreateNetwork(1, source);
         _layers = NetworkDescription.Layers(_network);
-        int side = NetworkDescription.ImageSide(_network.InputSize);
+        int side = Shape.SquareSide(_network.InputSize);
         InputShape = side > 0 ? [1, side, side] : [_network.InputSize];
         Description = new ModelDescription(source, InputShape, _network.OutputSize, _layers, _network.ParameterCount);
     }

@@ -6,8 +6,9 @@ using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Diagnostics;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Dashboard.Live;
 
@@ -229,7 +230,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels)));
         }
 
-        Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, NetworkDescription.ImageSide(features), dataset.ClassNames, items));
+        Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, Shape.SquareSide(features), dataset.ClassNames, items));
     }
 
     private void PublishWeights(Sequential network, int epoch)
@@ -307,6 +308,6 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             }
         }
 
-        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, first.Name, inputs, units, outputs, NetworkDescription.ImageSide(inputs), scales, Convert.ToBase64String(data)));
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, first.Name, inputs, units, outputs, Shape.SquareSide(inputs), scales, Convert.ToBase64String(data)));
     }
 }

@@ -12,6 +12,7 @@ using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Runs;
 using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
+using ScratchNet.Core.Layers;
 
 namespace ScratchNet.Dashboard.Server;
 
@@ -124,7 +125,7 @@ public static class DashboardApp
 
             return WithModel(models, run, explorer =>
             {
-                if (NetworkDescription.ImageSide(explorer.InputSize) != MnistImagePreprocessor.Side)
+                if (Shape.SquareSide(explorer.InputSize) != MnistImagePreprocessor.Side)
                 {
                     return Problem(StatusCodes.Status422UnprocessableEntity, $"This model takes {explorer.InputSize} inputs, but the explorer makes 28×28 = 784-pixel images.");
                 }

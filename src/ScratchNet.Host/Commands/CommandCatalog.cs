@@ -92,9 +92,10 @@ public static class CommandCatalog
     {
         var text = new StringBuilder();
         CommandInfo? single = command is null ? null : Find(command);
-        text.AppendLine("ScratchNet: a from-scratch MLP trainer for MNIST.");
+        text.AppendLine("ScratchNet: neural networks (MLPs and CNNs) written from scratch, trained on MNIST and other IDX datasets.");
         text.AppendLine();
-        text.AppendLine("Usage: dotnet run --project src/ScratchNet.Host -c Release -- <command> [options] [--Section:Key=value …]");
+        text.AppendLine("Usage: scratchnet <command> [options] [--Section:Key=value …]");
+        text.AppendLine("   or, from a clone: dotnet run --project src/ScratchNet.Host -c Release -- <command> …");
         text.AppendLine();
         text.AppendLine("Commands:");
         foreach (CommandInfo info in single is null ? Commands : [single])

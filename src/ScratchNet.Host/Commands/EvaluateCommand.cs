@@ -5,8 +5,9 @@ using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Models;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Commands;
 

@@ -4,7 +4,7 @@ using ScratchNet.Files;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Commands;
 

@@ -9,6 +9,7 @@ using ScratchNet.Training.Reports;
 
 using ScratchNet.Files;
 using ScratchNet.Host.Runs;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Reports;
 

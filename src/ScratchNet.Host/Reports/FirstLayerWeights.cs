@@ -26,7 +26,7 @@ public static class FirstLayerWeights
         ArgumentNullException.ThrowIfNull(network);
         Dense? first = network.Layers.OfType<Dense>().FirstOrDefault();
         bool seesPixels = network.Layers.TakeWhile(l => l is not Dense).All(l => l is Flatten or Dropout);
-        return first is not null && seesPixels && SquareImage.Side(first.InputSize) > 0 ? first : null;
+        return first is not null && seesPixels && Shape.SquareSide(first.InputSize) > 0 ? first : null;
     }
 
     /// <summary>Draws the first dense layer's weights as PNG bytes.</summary>
@@ -41,7 +41,7 @@ public static class FirstLayerWeights
     // w: (inputs, units) row-major, inputs = side × side
     public static byte[] Draw(ReadOnlySpan<float> w, int inputs, int units)
     {
-        int side = SquareImage.Side(inputs);
+        int side = Shape.SquareSide(inputs);
         if (side == 0)
         {
             throw new ArgumentException($"{inputs} inputs are not a square image", nameof(inputs));

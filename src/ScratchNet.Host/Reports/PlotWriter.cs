@@ -3,10 +3,12 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
 using ScratchNet.Host.Runs;
+using ScratchNet.Data.Splits;
+using ScratchNet.Core.Layers;
 
 namespace ScratchNet.Host.Reports;
 
@@ -45,7 +47,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
         }
         Write("misclassified.png", () =>
         {
-            int side = SquareImage.Side(heldOut.FeatureCount);
+            int side = Shape.SquareSide(heldOut.FeatureCount);
             if (side == 0)
             {
                 throw new InvalidOperationException($"the rows have {heldOut.FeatureCount} features, which is not a square image");

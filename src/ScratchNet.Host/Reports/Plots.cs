@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using ScratchNet.Core.Metrics;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Reports;
 

@@ -4,7 +4,7 @@ using ScratchNet.Core.Metrics;
 using ScratchNet.Host.Reports.TensorBoard;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 using ScratchNet.Host.Runs;
 

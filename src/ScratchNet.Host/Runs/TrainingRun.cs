@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Files;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Settings;
+using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Options;
 
@@ -11,7 +12,9 @@ namespace ScratchNet.Host.Runs;
 /// <summary>
 /// The bookkeeping around one <c>train</c>: check the checkpoint it resumes (nothing is written if that is refused),
 /// check every output location before the first batch, claim the run folder, open its log, record the effective
-/// configuration (config.json) and the session (run.json), and at the end record how it ended.
+/// configuration (config.json) and the session (run.json), and at the end record how it ended. A fresh run that stops
+/// before training began (data that cannot be loaded, Model:Layers that do not fit the data) leaves no folder behind:
+/// there is nothing in it to keep or resume. It is also the callback that learns when training began.
 /// </summary>
 public sealed partial class TrainingRun(
     RunFolder folder,
@@ -19,9 +22,11 @@ public sealed partial class TrainingRun(
     ConfigurationFingerprint fingerprint,
     IOptions<CheckpointOptions> checkpoints,
     EffectiveConfiguration configuration,
-    ILogger<TrainingRun> logger)
+    ILogger<TrainingRun> logger) : ITrainingCallback
 {
     private RunStatus? _status;
+    private bool _created;
+    private volatile bool _trainingBegan;
 
     public RunFolder Folder => folder;
 
@@ -51,6 +56,7 @@ public sealed partial class TrainingRun(
         }
 
         CheckpointFolder = checkpointFolder;
+        _created = !existed;
         log.Open(folder.Path);
         AtomicFile.WriteAllText(Path.Combine(folder.Path, EffectiveConfiguration.FileName), configuration.ToJson());
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
@@ -62,9 +68,29 @@ public sealed partial class TrainingRun(
         return resume;
     }
 
-    /// <summary>Records how the session ended and releases the run folder.</summary>
+    /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
+    public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
+
+    /// <summary>
+    /// Records how the session ended and releases the run folder; removes the folder (and its checkpoint folder) when
+    /// this run created it and training never began.
+    /// </summary>
     public void End(string state)
     {
+        if (_status is not null && _created && !_trainingBegan)
+        {
+            log.Dispose();
+            folder.Dispose();
+            TryRemove(folder.Path);
+            if (CheckpointFolder is not null)
+            {
+                TryRemoveEmpty(CheckpointFolder);
+            }
+
+            LogRemoved(logger, folder.Path);
+            return;
+        }
+
         if (_status is not null)
         {
             RunSession session = _status.Sessions[^1];
@@ -86,6 +112,18 @@ public sealed partial class TrainingRun(
         folder.Dispose();
     }
 
+    private static void TryRemove(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only tidiness: the folder holds no training, and run.json says it failed.
+        }
+    }
+
     private static void TryRemoveEmpty(string path)
     {
         try
@@ -103,6 +141,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
     private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed the run folder {RunFolder}: training never began")]
+    private static partial void LogRemoved(ILogger logger, string runFolder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record how the run ended: {Reason}")]
     private static partial void LogStatusFailed(ILogger logger, string reason);

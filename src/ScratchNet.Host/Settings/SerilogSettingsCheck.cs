@@ -1,6 +1,7 @@
 using System.Reflection;
 using Serilog.Configuration;
 using Serilog.Events;
+using ScratchNet.Core;
 
 namespace ScratchNet.Host.Settings;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training.Callbacks;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Callbacks;
 

@@ -2,7 +2,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 
 namespace ScratchNet.Training.Callbacks;

@@ -1,4 +1,4 @@
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Checkpoints;
 

@@ -123,16 +123,17 @@ public static class NetworkDiagnostics
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
-        Backpropagate(network, x, targets.ToArray(), n, new float[n * network.OutputSize]);
+        TrainingStep step = StepOn(network, optimizer, x, targets, n);
         IReadOnlyList<Parameter> parameters = network.Parameters;
         float[][] before = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
-        double[] gradientNorms = parameters.Select(p => Norm(p.Gradient)).ToArray();
-        optimizer.Step(parameters);
+
+        // The optimizers read the gradients and leave them, so after the step they still hold the step's gradient.
+        step.Run(n);
         var results = new ParameterStatistics[parameters.Count];
         for (int i = 0; i < parameters.Count; i++)
         {
             Parameter p = parameters[i];
-            results[i] = Statistics(p.Name, before[i], p.Value, gradientNorms[i]);
+            results[i] = Statistics(p.Name, before[i], p.Value, p.Gradient);
             before[i].CopyTo(p.Value, 0);
         }
 
@@ -164,24 +165,6 @@ public static class NetworkDiagnostics
 
         double weightNorm = Math.Sqrt(weight);
         return new ParameterStatistics(parameter, weightNorm, Math.Sqrt(grad), weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
-    }
-
-    private static ParameterStatistics Statistics(string parameter, ReadOnlySpan<float> before, ReadOnlySpan<float> after, double gradientNorm)
-    {
-        if (after.Length != before.Length)
-        {
-            throw new ArgumentException($"{parameter}: {after.Length} values after the step, but {before.Length} before it", nameof(after));
-        }
-
-        double update = 0;
-        for (int k = 0; k < before.Length; k++)
-        {
-            double d = after[k] - before[k];
-            update += d * d;
-        }
-
-        double weightNorm = Norm(before);
-        return new ParameterStatistics(parameter, weightNorm, gradientNorm, weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
     }
 
     /// <summary>Runs the probe rows through the network layer by layer (in evaluation mode) and measures each activation layer's input.</summary>
@@ -219,15 +202,15 @@ public static class NetworkDiagnostics
         ArgumentOutOfRangeException.ThrowIfNegative(maxSteps);
         float[] y = targets.ToArray();
         var probabilities = new float[n * network.OutputSize];
+        TrainingStep step = StepOn(network, optimizer, x, targets, n);
         double initial = Loss(network, x, y, n, probabilities);
         double loss = initial;
         int steps = 0;
         while (steps < maxSteps && loss >= targetLoss)
         {
             network.IsTraining = true;
-            Backpropagate(network, x, y, n, probabilities);
+            step.Run(n);
             network.IsTraining = false;
-            optimizer.Step(network.Parameters);
             steps++;
             loss = Loss(network, x, y, n, probabilities);
         }
@@ -268,6 +251,16 @@ public static class NetworkDiagnostics
         return new ActivationStatistics(layer.Name, name, units, hasDeadRegion ? dead : null, n == 0 ? 0 : (double)inactive / ((long)n * layer.InputSize));
     }
 
+    /// <summary>The trainer's own step, with this batch in its buffers.</summary>
+    private static TrainingStep StepOn(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n)
+    {
+        var step = new TrainingStep(network, optimizer, n);
+        x.Span[..(n * network.InputSize)].CopyTo(step.X);
+        targets[..(n * network.OutputSize)].CopyTo(step.Y);
+        return step;
+    }
+
+    // The gradient check's pass: forward and backward with no optimizer step.
     private static void Backpropagate(Sequential network, ReadOnlyMemory<float> x, float[] y, int n, float[] probabilities)
     {
         int classes = network.OutputSize;
@@ -290,16 +283,5 @@ public static class NetworkDiagnostics
         int[] all = Enumerable.Range(0, length).ToArray();
         rng.Shuffle(all.AsSpan());
         return all[..count];
-    }
-
-    private static double Norm(ReadOnlySpan<float> values)
-    {
-        double sum = 0;
-        foreach (float v in values)
-        {
-            sum += (double)v * v;
-        }
-
-        return Math.Sqrt(sum);
     }
 }

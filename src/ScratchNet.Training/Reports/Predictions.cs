@@ -1,6 +1,7 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Data;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Training.Reports;
 

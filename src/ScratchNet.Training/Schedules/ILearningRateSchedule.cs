@@ -1,5 +1,5 @@
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Schedules;
 

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;
@@ -28,7 +27,7 @@ public sealed class ExplorerPageTests : BrowserTest
     }
 
     [Test]
-    public async Task A_digit_drawn_with_the_mouse_is_classified_and_explained()
+    public async Task ADigitDrawnWithTheMouseIsClassifiedAndExplained()
     {
         Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
         IPage page = await Open(new Uri(url, "#explore"));
@@ -60,7 +59,7 @@ public sealed class ExplorerPageTests : BrowserTest
     }
 
     [Test]
-    public async Task The_explorer_fits_a_phone()
+    public async Task TheExplorerFitsAPhone()
     {
         Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
         IPage page = await Open(new Uri(url, "#explore"), 390, 844);

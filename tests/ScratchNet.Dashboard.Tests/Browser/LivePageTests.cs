@@ -2,9 +2,8 @@ using Microsoft.Playwright;
 using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;
@@ -29,7 +28,7 @@ public sealed class LivePageTests : BrowserTest
     }
 
     [Test]
-    public async Task The_charts_gain_a_point_each_epoch_and_a_page_opened_mid_run_gets_the_history()
+    public async Task TheChartsGainAPointEachEpochAndAPageOpenedMidRunGetsTheHistory()
     {
         const int Epochs = 4;
         using var temp = new TempDirectory();

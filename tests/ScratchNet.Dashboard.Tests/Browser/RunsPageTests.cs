@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;
@@ -8,7 +7,7 @@ namespace ScratchNet.Dashboard.Tests.Browser;
 public sealed class RunsPageTests : BrowserTest
 {
     [Test]
-    public async Task Two_runs_are_compared_on_one_chart_and_a_run_shows_its_configuration()
+    public async Task TwoRunsAreComparedOnOneChartAndARunShowsItsConfiguration()
     {
         using var temp = new TempDirectory();
         string runs = temp.Combine("runs");

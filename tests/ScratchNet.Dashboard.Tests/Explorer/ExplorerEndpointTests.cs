@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Dashboard.Tests.Explorer;
 
@@ -192,7 +191,7 @@ public sealed class ExplorerEndpointTests
     }
 
     [Test]
-    public async Task The_page_and_the_chart_library_are_served_from_the_assembly()
+    public async Task ThePageAndTheChartLibraryAreServedFromTheAssembly()
     {
         HttpResponseMessage page = await _dashboard.Client.GetAsync("/");
         HttpResponseMessage uplot = await _dashboard.Client.GetAsync("/assets/vendor/uPlot.iife.min.js");

@@ -4,7 +4,7 @@ using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
 using ScratchNet.Data;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Dashboard.Tests.Live;
 
@@ -31,7 +31,7 @@ public sealed class DashboardCallbackTests
     }
 
     [Test]
-    public async Task Training_gives_the_same_numbers_with_the_dashboard_on_and_off()
+    public async Task TrainingGivesTheSameNumbersWithTheDashboardOnAndOff()
     {
         (TrainingResult on, List<SentEvent> events) = await Train(enabled: true);
         (TrainingResult off, List<SentEvent> none) = await Train(enabled: false);
@@ -44,7 +44,7 @@ public sealed class DashboardCallbackTests
     }
 
     [Test]
-    public async Task A_run_reports_its_epochs_curves_statistics_and_pictures()
+    public async Task ARunReportsItsEpochsCurvesStatisticsAndPictures()
     {
         (TrainingResult result, List<SentEvent> events) = await Train(enabled: true, epochs: 2);
         ILookup<string, JsonElement> byType = events.ToLookup(e => e.Type, e => JsonDocument.Parse(e.Json).RootElement);
@@ -90,7 +90,7 @@ public sealed class DashboardCallbackTests
     }
 
     [Test]
-    public async Task A_convolutional_run_shows_feature_map_shapes_and_its_first_filters()
+    public async Task AConvolutionalRunShowsFeatureMapShapesAndItsFirstFilters()
     {
         var feed = new LiveFeed();
         feed.Start();
@@ -112,7 +112,7 @@ public sealed class DashboardCallbackTests
     }
 
     [Test]
-    public async Task The_worst_mistakes_carry_their_pixels_and_the_validation_passs_verdict()
+    public async Task TheWorstMistakesCarryTheirPixelsAndTheValidationPasssVerdict()
     {
         var feed = new LiveFeed();
         feed.Start();

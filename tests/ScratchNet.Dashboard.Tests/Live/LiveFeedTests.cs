@@ -19,7 +19,7 @@ public sealed class LiveFeedTests
     }
 
     [Test]
-    public async Task A_late_subscriber_gets_the_history_so_far_then_what_follows()
+    public async Task ALateSubscriberGetsTheHistorySoFarThenWhatFollows()
     {
         var feed = new LiveFeed();
         feed.Start();
@@ -46,7 +46,7 @@ public sealed class LiveFeedTests
     }
 
     [Test]
-    public async Task A_page_that_does_not_read_keeps_only_its_newest_updates_and_holds_nothing_up()
+    public async Task APageThatDoesNotReadKeepsOnlyItsNewestUpdatesAndHoldsNothingUp()
     {
         var feed = new LiveFeed();
         feed.Start();

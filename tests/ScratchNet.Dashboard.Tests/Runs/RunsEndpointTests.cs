@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using ScratchNet.Dashboard.Runs;
 using ScratchNet.Dashboard.Tests.Support;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Dashboard.Tests.Runs;
 
@@ -97,7 +96,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public async Task A_run_folder_that_links_outside_is_neither_listed_nor_read()
+    public async Task ARunFolderThatLinksOutsideIsNeitherListedNorRead()
     {
         string outside = _temp.Combine("elsewhere");
         TestModels.WriteRun(outside, "secret", 2, 0.5, withModel: true);
@@ -110,7 +109,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public async Task A_file_that_links_outside_is_not_read()
+    public async Task AFileThatLinksOutsideIsNotRead()
     {
         string folder = TestModels.WriteRun(_runs, "a", 1, 0.5);
         string secret = _temp.Combine("secret.json");
@@ -127,7 +126,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public async Task A_link_that_stays_inside_the_runs_folder_is_followed()
+    public async Task ALinkThatStaysInsideTheRunsFolderIsFollowed()
     {
         TestModels.WriteRun(_runs, "original", 2, 0.5);
         Directory.CreateSymbolicLink(Path.Combine(_runs, "alias"), Path.Combine(_runs, "original"));
@@ -136,7 +135,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public async Task A_runs_folder_reached_through_a_link_still_works()
+    public async Task ARunsFolderReachedThroughALinkStillWorks()
     {
         TestModels.WriteRun(_runs, "a", 1, 0.5);
         string link = _temp.Combine("runs-link");
@@ -149,7 +148,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public async Task A_damaged_history_is_listed_with_its_error_not_a_failure()
+    public async Task ADamagedHistoryIsListedWithItsErrorNotAFailure()
     {
         Directory.CreateDirectory(Path.Combine(_runs, "broken"));
         File.WriteAllText(Path.Combine(_runs, "broken", "history.json"), "[{ not json");
@@ -161,7 +160,7 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
-    public void Only_the_fixed_file_names_can_be_asked_for()
+    public void OnlyTheFixedFileNamesCanBeAskedFor()
     {
         TestModels.WriteRun(_runs, "a", 1, 0.5);
         File.WriteAllText(Path.Combine(_runs, "a", "log.clef"), "{}");

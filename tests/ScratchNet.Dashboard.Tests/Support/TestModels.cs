@@ -1,5 +1,5 @@
 using ScratchNet.Models;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
 namespace ScratchNet.Dashboard.Tests.Support;

@@ -7,6 +7,7 @@ using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Dashboard.Tests.Support;
 

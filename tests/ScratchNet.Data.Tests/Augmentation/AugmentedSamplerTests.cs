@@ -1,6 +1,7 @@
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Augmentation;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests.Augmentation;
 

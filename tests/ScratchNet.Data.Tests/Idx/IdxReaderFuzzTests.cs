@@ -3,7 +3,6 @@ using System.Globalization;
 using System.IO.Compression;
 using ScratchNet.Core.Random;
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 
@@ -36,7 +35,7 @@ public sealed class IdxReaderFuzzTests
     }
 
     [Test]
-    public void Mutated_inputs_raise_only_InvalidDataFormatException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedInputsRaiseOnlyInvalidDataFormatExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         int iterations = FuzzWatchdog.Iterations(DefaultIterations);
         ulong seed = FuzzWatchdog.Seed(20_241_124);

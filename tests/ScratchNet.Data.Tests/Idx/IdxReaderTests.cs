@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 
@@ -16,7 +15,7 @@ public sealed class IdxReaderTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public void A_valid_file_round_trips_whether_raw_or_gzip(bool gzip)
+    public void AValidFileRoundTripsWhetherRawOrGzip(bool gzip)
     {
         byte[] raw = IdxFiles.Images(count: 5, rows: 3, cols: 4, seed: 7);
         string path = Write("images", gzip ? IdxFiles.Gzip(raw) : raw);
@@ -28,7 +27,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void Gzip_is_recognised_by_its_magic_not_by_the_file_name()
+    public void GzipIsRecognisedByItsMagicNotByTheFileName()
     {
         byte[] raw = IdxFiles.Labels(count: 9, seed: 1);
         string path = Write("labels-without-gz-suffix", IdxFiles.Gzip(raw));
@@ -37,7 +36,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void A_forward_only_gzip_stream_is_read_too()
+    public void AForwardOnlyGzipStreamIsReadToo()
     {
         byte[] raw = IdxFiles.Labels(count: 9, seed: 1);
         using var stream = new ForwardOnlyStream(IdxFiles.Gzip(raw));
@@ -46,7 +45,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void A_file_not_starting_with_two_zero_bytes_is_rejected()
+    public void AFileNotStartingWithTwoZeroBytesIsRejected()
     {
         byte[] bytes = IdxFiles.Labels(count: 4, seed: 1);
         bytes[0] = 0x50;
@@ -57,7 +56,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void Another_element_type_is_rejected_naming_the_type()
+    public void AnotherElementTypeIsRejectedNamingTheType()
     {
         string path = Write("floats", IdxFiles.Build([2], new byte[8], type: 0x0D));
 
@@ -67,7 +66,7 @@ public sealed class IdxReaderTests
 
     [TestCase(0)]
     [TestCase(5)]
-    public void A_dimension_count_outside_one_to_four_is_rejected(int rank)
+    public void ADimensionCountOutsideOneToFourIsRejected(int rank)
     {
         byte[] header = IdxFiles.BuildHeader(0x08, Enumerable.Repeat(1, rank).ToArray());
         string path = Write("rank", [.. header, 0]);
@@ -77,7 +76,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void A_zero_dimension_is_rejected()
+    public void AZeroDimensionIsRejected()
     {
         string path = Write("zero", IdxFiles.BuildHeader(0x08, 3, 0));
 
@@ -86,7 +85,7 @@ public sealed class IdxReaderTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public void A_truncated_file_names_the_file_and_both_byte_counts(bool gzip)
+    public void ATruncatedFileNamesTheFileAndBothByteCounts(bool gzip)
     {
         byte[] raw = IdxFiles.Images(count: 10, rows: 2, cols: 2, seed: 3);
         string path = Write("truncated", gzip ? IdxFiles.Gzip(raw[..^15]) : raw[..^15]);
@@ -97,7 +96,7 @@ public sealed class IdxReaderTests
 
     [TestCase(false)]
     [TestCase(true)]
-    public void Data_beyond_what_the_dimensions_declare_is_rejected(bool gzip)
+    public void DataBeyondWhatTheDimensionsDeclareIsRejected(bool gzip)
     {
         byte[] raw = [.. IdxFiles.Labels(count: 6, seed: 3), 1, 2, 3];
         string path = Write("long", gzip ? IdxFiles.Gzip(raw) : raw);
@@ -111,7 +110,7 @@ public sealed class IdxReaderTests
     [TestCase(false, 60000, 28, 28)]
     [TestCase(true, 2000000000)]
     [TestCase(true, 60000, 28, 28)]
-    public void Forged_huge_dimensions_fail_fast_without_a_huge_allocation(bool gzip, params int[] dimensions)
+    public void ForgedHugeDimensionsFailFastWithoutAHugeAllocation(bool gzip, params int[] dimensions)
     {
         byte[] raw = [.. IdxFiles.BuildHeader(0x08, dimensions), .. new byte[100]];
         string path = Write("forged", gzip ? IdxFiles.Gzip(raw) : raw);
@@ -125,7 +124,7 @@ public sealed class IdxReaderTests
     }
 
     [Test]
-    public void Damaged_gzip_is_reported_as_invalid_data()
+    public void DamagedGzipIsReportedAsInvalidData()
     {
         byte[] gz = IdxFiles.Gzip(IdxFiles.Labels(count: 50, seed: 3));
         for (int i = 10; i < gz.Length - 8; i++)

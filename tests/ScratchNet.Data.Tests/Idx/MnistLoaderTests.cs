@@ -1,12 +1,11 @@
 using ScratchNet.Data.Idx;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Idx;
 
 public sealed class MnistLoaderTests
 {
     [Test]
-    public void Pixels_scale_to_their_value_over_255_in_both_the_vector_and_the_scalar_path()
+    public void PixelsScaleToTheirValueOver255InBothTheVectorAndTheScalarPath()
     {
         byte[] pixels = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
         var scaled = new float[pixels.Length];
@@ -23,7 +22,7 @@ public sealed class MnistLoaderTests
     }
 
     [Test]
-    public void Images_become_one_row_of_features_per_image()
+    public void ImagesBecomeOneRowOfFeaturesPerImage()
     {
         IdxArray images = IdxReader.Read(new MemoryStream(IdxFiles.Images(count: 3, rows: 28, cols: 28, seed: 5)), "images");
 
@@ -35,7 +34,7 @@ public sealed class MnistLoaderTests
     }
 
     [Test]
-    public void Image_and_label_counts_that_disagree_are_rejected_naming_both_files()
+    public void ImageAndLabelCountsThatDisagreeAreRejectedNamingBothFiles()
     {
         IdxArray images = IdxReader.Read(new MemoryStream(IdxFiles.Images(count: 3, rows: 2, cols: 2, seed: 5)), "imgs");
         IdxArray labels = IdxReader.Read(new MemoryStream(IdxFiles.Labels(count: 4, seed: 5)), "lbls");
@@ -45,7 +44,7 @@ public sealed class MnistLoaderTests
     }
 
     [Test]
-    public void A_label_of_ten_or_more_is_rejected_with_its_row()
+    public void ALabelOfTenOrMoreIsRejectedWithItsRow()
     {
         IdxArray labels = new([3], [1, 10, 2]);
 
@@ -54,7 +53,7 @@ public sealed class MnistLoaderTests
     }
 
     [Test]
-    public void An_image_file_must_have_three_dimensions()
+    public void AnImageFileMustHaveThreeDimensions()
     {
         IdxArray flat = new([2, 4], new byte[8]);
 

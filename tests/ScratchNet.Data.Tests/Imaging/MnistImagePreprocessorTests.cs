@@ -105,7 +105,7 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
-    public void Only_the_first_frame_of_an_animation_is_decoded()
+    public void OnlyTheFirstFrameOfAnAnimationIsDecoded()
     {
         // 40 frames of 400×400: every frame decoded is 25.6 MB of pixels, the first alone 0.64 MB.
         string gif = Path.Combine(Path.GetTempPath(), $"scratchnet-anim-{Guid.NewGuid():N}.gif");
@@ -141,7 +141,7 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
-    public void A_device_or_a_pipe_is_refused_as_an_image_without_reading_it()
+    public void ADeviceOrAPipeIsRefusedAsAnImageWithoutReadingIt()
     {
         var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/dev/urandom"));
         Assert.That(e!.Message, Does.Contain("/dev/urandom is a character device, not a regular file"));

@@ -19,31 +19,31 @@ public sealed class DataOptionsTests
     }
 
     [Test]
-    public void The_defaults_are_valid() =>
+    public void TheDefaultsAreValid() =>
         Assert.That(new DataOptionsValidator().Validate(null, new DataOptions()).Succeeded, Is.True);
 
     [Test]
-    public void A_validation_fraction_outside_zero_to_one_names_the_key_the_range_and_the_value() =>
+    public void AValidationFractionOutsideZeroToOneNamesTheKeyTheRangeAndTheValue() =>
         Assert.That(Failure(o => o.ValidationFraction = 1.5), Does.Contain("Data:ValidationFraction must be in (0, 1), got 1.5"));
 
     [Test]
-    public void An_unknown_dataset_lists_the_valid_names() =>
+    public void AnUnknownDatasetListsTheValidNames() =>
         Assert.That(Failure(o => o.Dataset = "cifar"), Does.Contain("Data:Dataset must be one of mnist, fashion-mnist, idx, got 'cifar'"));
 
     [Test]
-    public void An_unknown_split_lists_random_and_official() =>
+    public void AnUnknownSplitListsRandomAndOfficial() =>
         Assert.That(Failure(o => o.Split = "kfold"), Does.Contain("Data:Split must be one of random, official, got 'kfold'"));
 
     [Test]
-    public void A_mirror_that_is_not_an_http_url_is_named_by_its_index() =>
+    public void AMirrorThatIsNotAnHttpUrlIsNamedByItsIndex() =>
         Assert.That(Failure(o => o.Mirrors = ["https://ok.example/", "ftp://old.example/"]), Does.Contain("Data:Mirrors:1"));
 
     [Test]
-    public void A_non_positive_timeout_is_rejected() =>
+    public void ANonPositiveTimeoutIsRejected() =>
         Assert.That(Failure(o => o.DownloadTimeoutSeconds = 0), Does.Contain("Data:DownloadTimeoutSeconds must be 1 to 3600, got 0"));
 
     [Test]
-    public void The_section_is_bound_and_validated_when_options_are_first_read()
+    public void TheSectionIsBoundAndValidated_WhenOptionsAreFirstRead()
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Data:ValidationFraction"] = "0", ["Data:Seed"] = "7" })
@@ -56,7 +56,7 @@ public sealed class DataOptionsTests
     }
 
     [Test]
-    public void The_container_builds_the_chain_from_configuration_and_an_experiment_can_replace_the_provider()
+    public void TheContainerBuildsTheChainFromConfigurationAndAnExperimentCanReplaceTheProvider()
     {
         IConfiguration configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>

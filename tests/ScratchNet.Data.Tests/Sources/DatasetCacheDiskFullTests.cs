@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Sources;
 
@@ -46,7 +45,7 @@ public sealed class DatasetCacheDiskFullTests
     }
 
     [Test]
-    public async Task A_save_that_runs_out_of_space_leaves_the_verified_files_intact_and_no_partial_file()
+    public async Task ASaveThatRunsOutOfSpaceLeavesTheVerifiedFilesIntactAndNoPartialFile()
     {
         string folder = _dir.Combine("cache");
         Directory.CreateDirectory(folder);
@@ -68,7 +67,7 @@ public sealed class DatasetCacheDiskFullTests
     }
 
     [Test]
-    public async Task After_space_is_freed_the_next_start_completes_the_cache()
+    public async Task AfterSpaceIsFreedTheNextStartCompletesTheCache()
     {
         string folder = _dir.Combine("cache");
         Assert.ThrowsAsync<DatasetUnavailableException>(() => new DatasetCache(folder, [DiskFullSource().Object], NullLogger<DatasetCache>.Instance).EnsureAsync(Manifest));

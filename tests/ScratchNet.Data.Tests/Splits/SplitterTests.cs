@@ -6,7 +6,7 @@ public sealed class SplitterTests
 {
     [TestCase(100, 80, 20)]
     [TestCase(70_000, 56_000, 14_000)]
-    public void The_hold_out_takes_the_validation_fraction(int count, int train, int validation)
+    public void TheHoldOutTakesTheValidationFraction(int count, int train, int validation)
     {
         SplitIndices split = Splitter.RandomHoldOut(count, 0.2, seed: 42);
 
@@ -15,7 +15,7 @@ public sealed class SplitterTests
     }
 
     [Test]
-    public void The_two_parts_are_disjoint_and_cover_every_row()
+    public void TheTwoPartsAreDisjointAndCoverEveryRow()
     {
         SplitIndices split = Splitter.RandomHoldOut(100, 0.2, seed: 42);
 
@@ -24,7 +24,7 @@ public sealed class SplitterTests
     }
 
     [Test]
-    public void The_same_seed_gives_the_same_split_and_another_seed_a_different_one()
+    public void TheSameSeedGivesTheSameSplitAndAnotherSeedADifferentOne()
     {
         SplitIndices a = Splitter.RandomHoldOut(100, 0.2, seed: 42);
         SplitIndices b = Splitter.RandomHoldOut(100, 0.2, seed: 42);
@@ -35,7 +35,7 @@ public sealed class SplitterTests
     }
 
     [Test]
-    public void Gather_copies_the_chosen_rows_with_scaled_pixels_and_one_hot_targets()
+    public void GatherCopiesTheChosenRowsWithScaledPixelsAndOneHotTargets()
     {
         byte[] pixels = [0, 255, 51, 102, 204, 0];
         byte[] labels = [7, 1, 3];
@@ -49,7 +49,7 @@ public sealed class SplitterTests
     }
 
     [Test]
-    public void Gathering_from_two_sets_treats_them_as_one_pooled_set()
+    public void GatheringFromTwoSetsTreatsThemAsOnePooledSet()
     {
         byte[] firstPixels = [10, 20, 30, 40];
         byte[] secondPixels = [50, 60];

@@ -5,7 +5,7 @@ namespace ScratchNet.Host.Tests.Commands;
 public sealed class CommandCatalogTests
 {
     [Test]
-    public void A_known_command_with_known_options_passes()
+    public void AKnownCommandWithKnownOptionsPasses()
     {
         CommandInfo info = CommandCatalog.Check(CommandLine.Parse(["TRAIN", "--config", "c.json", "--Training:Epochs=1"]));
 
@@ -13,7 +13,7 @@ public sealed class CommandCatalogTests
     }
 
     [Test]
-    public void An_unknown_command_is_rejected_listing_the_valid_ones()
+    public void AnUnknownCommandIsRejectedListingTheValidOnes()
     {
         var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["frobnicate"])));
 
@@ -25,7 +25,7 @@ public sealed class CommandCatalogTests
     }
 
     [Test]
-    public void An_unknown_option_is_rejected_listing_the_valid_ones_and_how_to_write_a_key()
+    public void AnUnknownOptionIsRejectedListingTheValidOnesAndHowToWriteAKey()
     {
         var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", "--epochs", "5"])));
 
@@ -35,7 +35,7 @@ public sealed class CommandCatalogTests
     }
 
     [Test]
-    public void An_option_that_needs_a_value_without_one_is_rejected()
+    public void AnOptionThatNeedsAValueWithoutOneIsRejected()
     {
         var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", "--config"])));
 
@@ -43,7 +43,7 @@ public sealed class CommandCatalogTests
     }
 
     [Test]
-    public void Every_command_is_in_the_help_and_every_global_option_too()
+    public void EveryCommandIsInTheHelpAndEveryGlobalOptionToo()
     {
         string help = CommandCatalog.HelpText();
 
@@ -52,7 +52,7 @@ public sealed class CommandCatalogTests
     }
 
     [Test]
-    public void Find_ignores_case_and_returns_null_for_unknown_names()
+    public void FindIgnoresCaseAndReturnsNullForUnknownNames()
     {
         Assert.That(CommandCatalog.Find("Train")?.Name, Is.EqualTo("train"));
         Assert.That(CommandCatalog.Find("nope"), Is.Null);

@@ -5,7 +5,7 @@ namespace ScratchNet.Host.Tests.Commands;
 public sealed class CommandLineTests
 {
     [Test]
-    public void No_arguments_mean_the_default_command_with_nothing_else()
+    public void NoArgumentsMeanTheDefaultCommandWithNothingElse()
     {
         CommandLine line = CommandLine.Parse([]);
 
@@ -17,13 +17,13 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void The_first_bare_word_is_the_command_in_lower_case()
+    public void TheFirstBareWordIsTheCommandInLowerCase()
     {
         Assert.That(CommandLine.Parse(["Evaluate", "--Training:Epochs=2"]).Command, Is.EqualTo("evaluate"));
     }
 
     [Test]
-    public void An_option_first_leaves_the_default_command()
+    public void AnOptionFirstLeavesTheDefaultCommand()
     {
         CommandLine line = CommandLine.Parse(["--Training:Epochs=2", "predict"]);
 
@@ -32,7 +32,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void Keys_with_a_section_are_configuration_overrides_whether_joined_by_equals_or_a_space()
+    public void KeysWithASectionAreConfigurationOverridesWhetherJoinedByEqualsOrASpace()
     {
         CommandLine line = CommandLine.Parse(["train", "--Training:Epochs=5", "--Optimizer:LearningRate", "0.01"]);
 
@@ -41,7 +41,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void An_override_keeps_an_equals_sign_inside_its_value()
+    public void AnOverrideKeepsAnEqualsSignInsideItsValue()
     {
         CommandLine line = CommandLine.Parse(["--Data:Mirrors:0=http://h/?a=b"]);
 
@@ -49,7 +49,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void Keys_without_a_section_are_command_options_with_or_without_a_value()
+    public void KeysWithoutASectionAreCommandOptionsWithOrWithoutAValue()
     {
         CommandLine line = CommandLine.Parse(["predict", "--model", "m.bin", "--resume", "--Training:Epochs=1", "--top=3"]);
 
@@ -63,7 +63,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void Bare_words_after_the_command_are_positionals_and_never_reach_the_configuration()
+    public void BareWordsAfterTheCommandArePositionalsAndNeverReachTheConfiguration()
     {
         CommandLine line = CommandLine.Parse(["predict", "/tmp/a.png", "b.png", "--Training:Epochs=1"]);
 
@@ -72,7 +72,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void A_path_after_a_valueless_option_is_taken_as_its_value()
+    public void APathAfterAValuelessOptionIsTakenAsItsValue()
     {
         // Documents the rule: "--name value" binds the next word unless it starts with "--".
         CommandLine line = CommandLine.Parse(["predict", "--model", "/tmp/a.png"]);
@@ -85,7 +85,7 @@ public sealed class CommandLineTests
     [TestCase("-h")]
     [TestCase("-?")]
     [TestCase("/?")]
-    public void Help_is_recognised_in_every_spelling(string flag)
+    public void HelpIsRecognisedInEverySpelling(string flag)
     {
         CommandLine line = CommandLine.Parse(["train", flag]);
 
@@ -95,14 +95,14 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void A_configuration_key_without_a_value_is_a_usage_error_naming_the_key()
+    public void AConfigurationKeyWithoutAValueIsAUsageErrorNamingTheKey()
     {
         var ex = Assert.Throws<UsageException>(() => CommandLine.Parse(["--Training:Epochs"]));
         Assert.That(ex!.Message, Does.Contain("--Training:Epochs needs a value"));
     }
 
     [Test]
-    public void A_configuration_key_followed_by_another_key_has_no_value()
+    public void AConfigurationKeyFollowedByAnotherKeyHasNoValue()
     {
         Assert.Throws<UsageException>(() => CommandLine.Parse(["--Training:Epochs", "--Training:BatchSize=4"]));
     }

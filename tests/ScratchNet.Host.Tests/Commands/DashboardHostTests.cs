@@ -34,7 +34,7 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public void Train_serves_the_dashboard_only_when_asked()
+    public void TrainServesTheDashboardOnly_WhenAsked()
     {
         Assert.That(Options("train").Enabled, Is.False);
         Assert.That(Options("train", "--dashboard").Enabled, Is.True);
@@ -45,11 +45,11 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public void Other_commands_never_listen_so_they_cannot_collide_with_a_training_runs_port() =>
+    public void OtherCommandsNeverListenSoTheyCannotCollideWithATrainingRunsPort() =>
         Assert.That(Options("predict", "--Dashboard:Enabled=true").Enabled, Is.False);
 
     [Test]
-    public void Bad_dashboard_settings_are_reported_with_the_others()
+    public void BadDashboardSettingsAreReportedWithTheOthers()
     {
         using IHost host = TestHost.Build(["train", "--Dashboard:Port=70000", "--Dashboard:Address=my-laptop", "--Dashboard:StatisticsEveryBatches=1", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
 
@@ -62,7 +62,7 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public async Task A_taken_port_is_one_clear_line_and_exit_code_2()
+    public async Task ATakenPortIsOneClearLineAndExitCode2()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
@@ -79,7 +79,7 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public async Task Serve_lists_the_runs_folder_given_with_runs_until_stopped()
+    public async Task ServeListsTheRunsFolderGivenWithRunsUntilStopped()
     {
         string runs = Path.Combine(_runs, "elsewhere");
         Directory.CreateDirectory(Path.Combine(runs, "r1"));
@@ -100,7 +100,7 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public void Serve_refuses_a_model_file_that_is_not_one()
+    public void ServeRefusesAModelFileThatIsNotOne()
     {
         string bad = Path.Combine(Path.GetTempPath(), $"scratchnet-{Guid.NewGuid():N}.snm");
         File.WriteAllText(bad, "not a model");
@@ -117,7 +117,7 @@ public sealed class DashboardHostTests
     }
 
     [Test]
-    public void Help_lists_serve_and_the_dashboard_switch()
+    public void HelpListsServeAndTheDashboardSwitch()
     {
         string help = CommandCatalog.HelpText();
 

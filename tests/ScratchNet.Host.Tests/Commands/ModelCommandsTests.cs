@@ -6,14 +6,14 @@ using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
 using ScratchNet.Data.Imaging;
-using ScratchNet.Data.Tests.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using static Microsoft.Extensions.Options.Options;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Tests.Commands;
 

@@ -2,11 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests.Commands;
 
@@ -25,7 +24,7 @@ public sealed class TrainCommandTests
         ["train", "--Training:Epochs=3", "--Training:BatchSize=16", "--Model:LayerSizes=784,32,10", "--Optimizer:LearningRate=0.1", $"--Run:Directory={_dir.Path}", .. extra];
 
     [Test]
-    public async Task Train_runs_through_the_host_and_exits_with_success()
+    public async Task TrainRunsThroughTheHostAndExitsWithSuccess()
     {
         using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
         host.Services.GetRequiredService<IStartupValidator>().Validate();
@@ -36,7 +35,7 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public async Task Train_records_one_history_entry_per_epoch_and_writes_each_to_the_run_log_as_structured_properties()
+    public async Task TrainRecordsOneHistoryEntryPerEpochAndWritesEachToTheRunLogAsStructuredProperties()
     {
         TrainingResult result;
         using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create()))
@@ -70,7 +69,7 @@ public sealed class TrainCommandTests
 
     [TestCase("100,32,10", "the first layer size is 100, but the data has 784 features")]
     [TestCase("784,32,7", "the last layer size is 7, but the data has 10 classes")]
-    public void Layer_sizes_that_do_not_fit_the_data_are_exit_code_2_naming_the_sizes(string layers, string expected)
+    public void LayerSizesThatDoNotFitTheDataAreExitCode2NamingTheSizes(string layers, string expected)
     {
         string[] args = Args($"--Model:LayerSizes={layers}");
         using IHost host = TestHost.Build(args, SyntheticMnist.Create());
@@ -86,7 +85,7 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public void A_cancelled_run_maps_to_exit_code_130()
+    public void ACancelledRunMapsToExitCode130()
     {
         using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
         using var cancelled = new CancellationTokenSource();
@@ -98,7 +97,7 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public async Task The_same_seed_and_configuration_give_a_bit_identical_history_across_runs()
+    public async Task TheSameSeedAndConfigurationGiveABitIdenticalHistoryAcrossRuns()
     {
         async Task<long[]> RunOnce()
         {
@@ -114,7 +113,7 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public async Task A_different_seed_gives_a_different_history()
+    public async Task ADifferentSeedGivesADifferentHistory()
     {
         // Guards the determinism test above against a history that ignores the seed altogether.
         async Task<double> FirstLoss(int seed)
@@ -128,7 +127,7 @@ public sealed class TrainCommandTests
     }
 
     [Test]
-    public void The_options_the_command_runs_with_come_from_the_command_line()
+    public void TheOptionsTheCommandRunsWithComeFromTheCommandLine()
     {
         using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
 

@@ -8,9 +8,10 @@ using ScratchNet.Data;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Reports;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Tests.Reports;
 

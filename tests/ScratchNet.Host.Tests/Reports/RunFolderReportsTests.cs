@@ -6,14 +6,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Moq;
 using ScratchNet.Data;
-using ScratchNet.Data.Tests.Support;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Reports;
 using ScratchNet.Host.Reports.TensorBoard;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 using ScratchNet.Host.Runs;
 
@@ -37,7 +36,7 @@ public sealed class RunFolderReportsTests
     ];
 
     [Test]
-    public async Task History_holds_the_train_accuracy_measured_before_each_update_and_the_scheduled_learning_rate()
+    public async Task HistoryHoldsTheTrainAccuracyMeasuredBeforeEachUpdateAndTheScheduledLearningRate()
     {
         // One batch per epoch and no dropout: an epoch's train accuracy is then the accuracy, on all train rows,
         // of the weights as the epoch began, which a probe measures independently with the Evaluator.
@@ -60,7 +59,7 @@ public sealed class RunFolderReportsTests
     }
 
     [Test]
-    public async Task The_epoch_log_line_carries_train_accuracy_as_a_structured_property()
+    public async Task TheEpochLogLineCarriesTrainAccuracyAsAStructuredProperty()
     {
         TrainingResult result = await Train(Args(), SyntheticMnist.Create());
         JsonElement[] epochs = [.. File.ReadAllLines(Path.Combine(RunFolder(), "log.clef"))
@@ -72,7 +71,7 @@ public sealed class RunFolderReportsTests
 
     [TestCase(false, "validation")]
     [TestCase(true, "test")]
-    public async Task Metrics_json_and_the_tensorboard_folder_name_the_held_out_split(bool officialSplit, string heldOut)
+    public async Task MetricsJsonAndTheTensorboardFolderNameTheHeldOutSplit(bool officialSplit, string heldOut)
     {
         await Train(Args("--Reports:TensorBoard=true"), SyntheticMnist.Create() with { ValidationIsTestSet = officialSplit });
 
@@ -82,7 +81,7 @@ public sealed class RunFolderReportsTests
     }
 
     [Test]
-    public async Task TensorBoard_files_hold_every_epochs_scalars_and_images_every_N_epochs_and_after_the_last()
+    public async Task TensorBoardFilesHoldEveryEpochsScalarsAndImagesEveryNEpochsAndAfterTheLast()
     {
         TrainingResult result = await Train(Args("--Reports:TensorBoard=true", "--Reports:TensorBoardImageEvery=2"), SyntheticMnist.Create());
 
@@ -103,7 +102,7 @@ public sealed class RunFolderReportsTests
     }
 
     [Test]
-    public async Task TensorBoard_is_off_unless_asked_for_and_never_changes_the_training()
+    public async Task TensorBoardIsOff_UnlessAskedForAndNeverChangesTheTraining()
     {
         TrainingResult plain = await Train(Args("--Training:Seed=7"), SyntheticMnist.Create());
         Assert.That(Directory.Exists(Path.Combine(RunFolder(), "tensorboard")), Is.False);
@@ -115,14 +114,14 @@ public sealed class RunFolderReportsTests
     }
 
     [Test]
-    public async Task A_log_scale_loss_chart_is_written_when_asked_for()
+    public async Task ALogScaleLossChartIsWritten_WhenAskedFor()
     {
         await Train(Args("--Reports:LossScale=log"), SyntheticMnist.Create());
         Assert.That(new FileInfo(Path.Combine(RunFolder(), "loss.png")).Length, Is.GreaterThan(1000));
     }
 
     [Test]
-    public void Bad_reports_values_are_exit_code_2_naming_the_key_and_the_valid_values()
+    public void BadReportsValuesAreExitCode2NamingTheKeyAndTheValidValues()
     {
         using IHost host = TestHost.Build(Args("--Reports:LossScale=cubic", "--Reports:TensorBoardImageEvery=0"), SyntheticMnist.Create());
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);

@@ -1,4 +1,3 @@
-using ScratchNet.Data.Tests.Support;
 
 namespace ScratchNet.Host.Tests.Support;
 

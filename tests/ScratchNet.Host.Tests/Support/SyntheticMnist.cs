@@ -1,5 +1,6 @@
 using ScratchNet.Core.Random;
 using ScratchNet.Data;
+using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Tests.Support;
 

@@ -85,7 +85,7 @@ public sealed class OnnxExporterTests
     }
 
     [Test]
-    public void Cnn_graph_maps_each_layer_to_its_operator_with_pytorchs_attributes()
+    public void CnnGraphMapsEachLayerToItsOperatorWithPytorchsAttributes()
     {
         global::Onnx.ModelProto proto = OnnxExporter.ToProto(TestModels.Model(TestModels.SmallCnn, new Shape(1, 9, 9)));
 
@@ -103,7 +103,7 @@ public sealed class OnnxExporterTests
     }
 
     [Test]
-    public void A_dense_layer_on_a_1x1_image_gets_a_flatten_and_a_conv_on_a_vector_a_reshape()
+    public void ADenseLayerOnA1x1ImageGetsAFlattenAndAConvOnAVectorAReshape()
     {
         // "conv 3 5x5" on 1 × 5 × 5 gives 3 × 1 × 1, which a dense layer takes without flatten; a conv after a dense layer sees (f, 1, 1).
         string[] layers = ["conv 3 5x5", "dense 4", "conv 2 1x1", "relu", "dense 2"];
@@ -123,7 +123,7 @@ public sealed class OnnxExporterTests
     /// (.ci/run installs it when missing).
     /// </summary>
     [Test]
-    public void Exported_models_pass_the_onnx_checkers_full_check()
+    public void ExportedModelsPassTheOnnxCheckersFullCheck()
     {
         string folder = Directory.CreateTempSubdirectory("scratchnet-onnx-").FullName;
         try

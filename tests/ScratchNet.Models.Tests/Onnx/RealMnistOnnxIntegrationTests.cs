@@ -4,7 +4,7 @@ using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
 using ScratchNet.Training;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using static Microsoft.Extensions.Options.Options;
@@ -24,7 +24,7 @@ public sealed class RealMnistOnnxIntegrationTests
         var dataOptions = new DataOptions { CacheDirectory = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_CACHE"), Mirrors = [], Split = DataOptions.OfficialSplit, DownloadTimeoutSeconds = 300 };
         using DataSourceChain chain = DataSourceChain.FromOptions(dataOptions, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(dataOptions.CacheDirectory, dataOptions.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        var provider = new MnistDatasetProvider(Create(dataOptions), cache, NullLogger<MnistDatasetProvider>.Instance);
+        var provider = new IdxDatasetProvider(Create(dataOptions), cache, NullLogger<IdxDatasetProvider>.Instance);
         var training = Create(new TrainingOptions { Epochs = 1, BatchSize = 64, Seed = 42 });
         var factory = new NetworkFactory(Create(new ModelOptions { LayerSizes = "784,128,64,10" }), training);
         TrainingResult trained = await new Trainer(provider, factory, new Sgd(0.05f), [], training).TrainAsync();
@@ -54,7 +54,7 @@ public sealed class RealMnistOnnxIntegrationTests
         var dataOptions = new DataOptions { CacheDirectory = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_CACHE"), Mirrors = [], Split = DataOptions.OfficialSplit, DownloadTimeoutSeconds = 300 };
         using DataSourceChain chain = DataSourceChain.FromOptions(dataOptions, NullLoggerFactory.Instance);
         var cache = new DatasetCache(CacheLocation.DatasetDirectory(dataOptions.CacheDirectory, dataOptions.Dataset), chain.Sources, NullLogger<DatasetCache>.Instance);
-        Dataset dataset = await new MnistDatasetProvider(Create(dataOptions), cache, NullLogger<MnistDatasetProvider>.Instance).LoadAsync();
+        Dataset dataset = await new IdxDatasetProvider(Create(dataOptions), cache, NullLogger<IdxDatasetProvider>.Instance).LoadAsync();
         const int Batch = 64, Steps = 150, Rows = 1000;
         Sequential trained = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], dataset.InputShape, Batch, "he_normal", seed: 42);
         var step = new TrainingStep(trained, new Adam(0.001f), Batch);

@@ -1,7 +1,7 @@
 using Moq;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training.Tests.Callbacks;
@@ -81,10 +81,11 @@ public class GuardAndEarlyStoppingTests
     [Test]
     public void Validator_NamesKeysForCheckpointsAndEarlyStopping()
     {
-        var validator = new ToolkitOptionsValidator();
-        Assert.That(validator.Validate(null, new CheckpointOptions { KeepLast = 0, Monitor = "f1" }).Failures,
+        var checkpoints = new CheckpointOptionsValidator();
+        var earlyStopping = new EarlyStoppingOptionsValidator();
+        Assert.That(checkpoints.Validate(null, new CheckpointOptions { KeepLast = 0, Monitor = "f1" }).Failures,
             Is.EquivalentTo(new[] { "Checkpoints:KeepLast must be at least 1, got 0", "Checkpoints:Monitor 'f1' is unknown; valid: val_loss, val_acc, train_loss" }));
-        Assert.That(validator.Validate(null, new EarlyStoppingOptions { Patience = 0 }).Failures, Is.EquivalentTo(new[] { "EarlyStopping:Patience must be at least 1, got 0" }));
-        Assert.That(validator.Validate(null, new CheckpointOptions()).Succeeded && validator.Validate(null, new EarlyStoppingOptions()).Succeeded, Is.True);
+        Assert.That(earlyStopping.Validate(null, new EarlyStoppingOptions { Patience = 0 }).Failures, Is.EquivalentTo(new[] { "EarlyStopping:Patience must be at least 1, got 0" }));
+        Assert.That(checkpoints.Validate(null, new CheckpointOptions()).Succeeded && earlyStopping.Validate(null, new EarlyStoppingOptions()).Succeeded, Is.True);
     }
 }

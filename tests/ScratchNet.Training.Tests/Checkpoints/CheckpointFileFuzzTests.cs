@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using ScratchNet.Models.Tests.Support;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Tests.Checkpoints;
 
@@ -22,7 +21,7 @@ public sealed class CheckpointFileFuzzTests
     private static readonly byte[][] Seeds = [Bytes(Sample(1, tensors: 2)), Bytes(Sample(3, tensors: 4)), Bytes(new Checkpoint())];
 
     [Test]
-    public void Mutated_checkpoints_raise_only_CheckpointException_never_hang_and_never_allocate_beyond_their_size()
+    public void MutatedCheckpointsRaiseOnlyCheckpointExceptionNeverHangAndNeverAllocateBeyondTheirSize()
     {
         FuzzStats stats = FuzzLoop.Run<CheckpointException>(
             2_000,
@@ -44,7 +43,7 @@ public sealed class CheckpointFileFuzzTests
 
     [TestCase(-1)]
     [TestCase(int.MaxValue)]
-    public void A_forged_tensor_length_with_a_valid_checksum_is_a_CheckpointException_not_an_allocation(int forged)
+    public void AForgedTensorLengthWithAValidChecksumIsACheckpointExceptionNotAnAllocation(int forged)
     {
         var c = new Checkpoint();
         c.Tensors["t"] = [1f, 2f];

@@ -1,6 +1,6 @@
 using ScratchNet.Files;
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Tests.Checkpoints;
 

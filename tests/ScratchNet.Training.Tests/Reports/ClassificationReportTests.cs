@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ScratchNet.Core.Metrics;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
 namespace ScratchNet.Training.Tests.Reports;

@@ -1,5 +1,5 @@
 using ScratchNet.Training.Checkpoints;
-using ScratchNet.Training.Metrics;
+using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
 using ScratchNet.Training.Schedules;
 
@@ -104,10 +104,10 @@ public class LearningRateScheduleTests
     [Test]
     public void Validator_NamesTheKeyAndValidValues()
     {
-        var result = new ToolkitOptionsValidator().Validate(null, new ScheduleOptions { Name = "cyclic", Gamma = 0f, Monitor = "f1" });
+        var result = new ScheduleOptionsValidator().Validate(null, new ScheduleOptions { Name = "cyclic", Gamma = 0f, Monitor = "f1" });
         Assert.That(result.Failures, Has.Some.Contains("Schedule:Name 'cyclic' is unknown; valid: constant, step, exponential, cosine, plateau"));
         Assert.That(result.Failures, Has.Some.Contains("Schedule:Gamma must be in (0, 1], got 0"));
         Assert.That(result.Failures, Has.Some.Contains("Schedule:Monitor 'f1' is unknown; valid: val_loss, val_acc, train_loss"));
-        Assert.That(new ToolkitOptionsValidator().Validate(null, new ScheduleOptions()).Succeeded, Is.True);
+        Assert.That(new ScheduleOptionsValidator().Validate(null, new ScheduleOptions()).Succeeded, Is.True);
     }
 }

@@ -1,0 +1,61 @@
+using ScratchNet.Core.Layers;
+using ScratchNet.Models;
+using ScratchNet.Training;
+using ScratchNet.Training.Options;
+using static Microsoft.Extensions.Options.Options;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>Model:InitFrom read from model files: the network starts from the file's weights, and a mismatch names the tensor.</summary>
+public sealed class ModelFileInitialWeightsTests
+{
+    private static NetworkFactory Factory(string sizes, string? initFrom, int seed = 5) =>
+        new(Create(new ModelOptions { LayerSizes = sizes, InitFrom = initFrom }), Create(new TrainingOptions { Seed = seed }), new ModelFileInitialWeights());
+
+    private static string Saved(Sequential network, ModelFormat format)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-init-{Guid.NewGuid():N}");
+        ModelFile.Save(SavedModel.FromNetwork(network, new Dictionary<string, string>(), null), path, format);
+        return path;
+    }
+
+    [TestCase(ModelFormat.Native)]
+    [TestCase(ModelFormat.Safetensors)]
+    public void InitFrom_StartsFromTheFilesWeights_NotTheSeed(ModelFormat format)
+    {
+        Sequential trained = Factory("6,5,3", null, seed: 1).Create(Shape.Flat(6), 4);
+        trained.Parameters[1].Value[0] = 0.5f;
+        string path = Saved(trained, format);
+        try
+        {
+            Sequential network = Factory("6,5,3", path, seed: 2).Create(Shape.Flat(6), 4);
+
+            for (int i = 0; i < trained.Parameters.Count; i++)
+            {
+                Assert.That(network.Parameters[i].Value, Is.EqualTo(trained.Parameters[i].Value), trained.Parameters[i].Name);
+            }
+
+            Assert.That(Factory("6,5,3", null, seed: 2).Create(Shape.Flat(6), 4).Parameters[0].Value, Is.Not.EqualTo(trained.Parameters[0].Value), "the seeds alone differ");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void InitFrom_NamesTheTensorAndBothShapes_WhenTheArchitectureDiffers()
+    {
+        string path = Saved(Factory("6,5,3", null).Create(Shape.Flat(6), 4), ModelFormat.Safetensors);
+        try
+        {
+            var e = Assert.Throws<ModelFileException>(() => Factory("6,8,3", path).Create(Shape.Flat(6), 4));
+
+            Assert.That(e!.Message, Does.Contain("dense0.weight").And.Contain("(6, 5)").And.Contain("(6, 8)"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.RegularExpressions;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// Keeps the signs on the doors true: the folders and files a README's layout names exist, and every folder of a project
+/// is named in its README, so a newcomer can find each concept from the READMEs alone. A failure lists each README line
+/// to fix.
+/// </summary>
+public sealed partial class ReadmeLayoutTests
+{
+    private static readonly string[] NotSource = ["bin", "obj", "node_modules"];
+
+    private static string Root { get; } = FindRoot();
+
+    private static IEnumerable<string> Projects() =>
+        Directory.GetDirectories(Path.Combine(Root, "src")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!;
+
+    [TestCaseSource(nameof(Projects))]
+    public void EveryPathAProjectREADMEListsExists(string project)
+    {
+        string folder = Path.Combine(Root, "src", project);
+        string readme = Path.Combine(folder, "README.md");
+        Assert.That(File.Exists(readme), Is.True, $"src/{project} has no README.md: add one saying what the project is for and what it may depend on");
+
+        var problems = new List<string>();
+        foreach ((int line, string entry) in ListedEntries(File.ReadAllLines(readme)))
+        {
+            if (!Exists(folder, entry))
+            {
+                problems.Add($"src/{project}/README.md:{line} lists `{entry}`, but src/{project}/{entry.TrimEnd('/')} does not exist: rename the entry to the folder or file's name, or remove it");
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    [TestCaseSource(nameof(Projects))]
+    public void EveryFolderOfAProjectIsNamedInItsREADME(string project)
+    {
+        string folder = Path.Combine(Root, "src", project);
+        string text = File.ReadAllText(Path.Combine(folder, "README.md"));
+        string[] missing = [.. SourceFolders(folder).Where(name => !text.Contains($"`{name}/", StringComparison.Ordinal))];
+
+        Assert.That(missing, Is.Empty, string.Join(Environment.NewLine, missing.Select(name =>
+            $"src/{project}/{name}/ is not named in src/{project}/README.md: add a line \"- `{name}/` — what it holds\"")));
+    }
+
+    [Test]
+    public void TheRootREADMELayoutTableNamesExistingPathsAndEveryProjectAndTopLevelFolder()
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(Root, "README.md"));
+        int start = Array.FindIndex(lines, l => l.TrimEnd() == "## Layout");
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), "README.md has no \"## Layout\" section: add one with a table | path | what |");
+
+        var paths = new List<string>();
+        var problems = new List<string>();
+        for (int i = start + 1; i < lines.Length && !lines[i].StartsWith("## ", StringComparison.Ordinal); i++)
+        {
+            if (FirstCell().Match(lines[i]) is { Success: true } row)
+            {
+                foreach (Match token in Token().Matches(row.Groups[1].Value))
+                {
+                    string path = token.Groups[1].Value;
+                    paths.Add(path.TrimEnd('/'));
+                    if (!Exists(Root, path))
+                    {
+                        problems.Add($"README.md:{i + 1} lists `{path}` in the Layout table, but it does not exist: fix the path or remove the row");
+                    }
+                }
+            }
+        }
+
+        IEnumerable<string> expected = SourceFolders(Root).Where(f => f is not ("src" or "tests"))
+            .Concat(SourceFolders(Path.Combine(Root, "src")).Select(p => $"src/{p}"))
+            .Append("tests");
+        foreach (string folder in expected)
+        {
+            if (!paths.Any(p => p == folder || p.StartsWith(folder + "/", StringComparison.Ordinal)))
+            {
+                problems.Add($"{folder}/ is missing from README.md's Layout table: add a row | `{folder}` | what it holds |");
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>The path-like names that open a bullet (<c>- `Idx/` reads…</c>): the README's layout entries.</summary>
+    private static IEnumerable<(int Line, string Entry)> ListedEntries(string[] lines)
+    {
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (BulletEntry().Match(lines[i]) is { Success: true } bullet && IsPath(bullet.Groups[1].Value))
+            {
+                yield return (i + 1, bullet.Groups[1].Value);
+            }
+        }
+    }
+
+    private static bool IsPath(string token) => token.Contains('/', StringComparison.Ordinal) || Path.HasExtension(token) && token.EndsWith(".cs", StringComparison.Ordinal);
+
+    private static bool Exists(string folder, string entry)
+    {
+        string path = Path.Combine(folder, entry.TrimEnd('/'));
+        return entry.EndsWith('/') ? Directory.Exists(path) : Directory.Exists(path) || File.Exists(path) || File.Exists(path + ".cs");
+    }
+
+    // A folder left empty by a move (git does not track folders) is not part of the layout.
+    private static IEnumerable<string> SourceFolders(string folder) =>
+        Directory.GetDirectories(folder)
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any())
+            .Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal);
+
+    private static string FindRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "ScratchNet.sln")))
+            {
+                return dir;
+            }
+        }
+
+        throw new InvalidOperationException($"no ScratchNet.sln above {AppContext.BaseDirectory}");
+    }
+
+    [GeneratedRegex(@"^\s*- `([^`]+)`")]
+    private static partial Regex BulletEntry();
+
+    [GeneratedRegex(@"^\|([^|]+)\|")]
+    private static partial Regex FirstCell();
+
+    [GeneratedRegex(@"`([\w.-]+(?:/[\w.-]+)*/?)`")]
+    private static partial Regex Token();
+}

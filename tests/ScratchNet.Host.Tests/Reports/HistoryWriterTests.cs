@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using ScratchNet.Data;
+using ScratchNet.Training.Callbacks;
+using ScratchNet.Training.Results;
+using ScratchNet.Training.Optimizers;
+using ScratchNet.Training.Options;
+using ScratchNet.Host.Reports;
+using ScratchNet.Training;
+using ScratchNet.Training.Reports;
+
+namespace ScratchNet.Host.Tests.Reports;
+
+public class HistoryWriterTests
+{
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("scratchnet-history-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static readonly EpochMetrics[] TwoEpochs =
+    [
+        new(1, 0.5, 0.25, 0.875, 1.5, 0.125, TrainAccuracy: 0.75, LearningRate: 0.003),
+        new(2, 0.1 + 0.2, 0.2, 0.9, 1.25, 0.0625, TrainAccuracy: 0.875, LearningRate: 0.0015),
+    ];
+
+    [Test]
+    public void ToCsv_WritesTheHeaderAndOneRoundTrippableRowPerEpoch()
+    {
+        string[] lines = History.ToCsv(TwoEpochs).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[0], Is.EqualTo("epoch,train_loss,train_acc,val_loss,val_acc,learning_rate,train_seconds,eval_seconds"));
+        Assert.That(lines[1], Is.EqualTo("1,0.5,0.75,0.25,0.875,0.003,1.5,0.125"));
+        Assert.That(double.Parse(lines[2].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.1 + 0.2));
+        Assert.That(lines, Has.Length.EqualTo(3));
+    }
+
+    [Test]
+    public void ToJson_WritesSnakeCaseRecords()
+    {
+        using JsonDocument json = JsonDocument.Parse(History.ToJson(TwoEpochs));
+        JsonElement second = json.RootElement[1];
+        Assert.That(json.RootElement.GetArrayLength(), Is.EqualTo(2));
+        Assert.That(second.GetProperty("epoch").GetInt32(), Is.EqualTo(2));
+        Assert.That(second.GetProperty("val_acc").GetDouble(), Is.EqualTo(0.9));
+        Assert.That(second.GetProperty("eval_seconds").GetDouble(), Is.EqualTo(0.0625));
+        Assert.That(second.GetProperty("train_acc").GetDouble(), Is.EqualTo(0.875));
+        Assert.That(second.GetProperty("learning_rate").GetDouble(), Is.EqualTo(0.0015));
+    }
+
+    [Test]
+    public void ToCsv_LeavesUnknownTrainAccuracyAndRateEmpty()
+    {
+        string[] lines = History.ToCsv([new EpochMetrics(1, 0.5, 0.25, 0.875, 1.5, 0.125)]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines[1], Is.EqualTo("1,0.5,,0.25,0.875,,1.5,0.125"));
+    }
+
+    [Test]
+    public async Task Trainer_WithHistoryWriter_LeavesTheFullHistory_WhenCancelledMidRun()
+    {
+        var writer = new HistoryWriter(_folder, NullLogger<HistoryWriter>.Instance);
+        using var cts = new CancellationTokenSource();
+        var stopper = new Mock<ITrainingCallback>();
+        stopper.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 3))).Callback(cts.Cancel);
+        Assert.That(async () => await CreateTrainer([writer, stopper.Object]).TrainAsync(cts.Token), Throws.InstanceOf<OperationCanceledException>());
+
+        string[] csv = await File.ReadAllLinesAsync(Path.Combine(_folder, HistoryWriter.CsvFile));
+        Assert.That(csv.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(new[] { "1", "2", "3" }));
+        using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.JsonFile)));
+        Assert.That(json.RootElement.GetArrayLength(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task HistoryWriter_LogsAWarning_AndTrainingGoesOn_WhenTheFolderCannotBeWritten()
+    {
+        string blocked = Path.Combine(_folder, "file-not-folder");
+        await File.WriteAllTextAsync(blocked, "x");
+        var logger = new Mock<ILogger<HistoryWriter>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        TrainingResult result = await CreateTrainer([new HistoryWriter(blocked, logger.Object)], epochs: 2).TrainAsync();
+        Assert.That(result.History, Has.Count.EqualTo(2));
+        logger.Verify(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.IsAny<It.IsAnyType>(), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()), Times.Exactly(2));
+    }
+
+    [Test]
+    public async Task MetricsWriter_WritesMetricsJson_AtTheEndOfTraining()
+    {
+        TrainingResult result = await CreateTrainer([new MetricsWriter(_folder, NullLogger<MetricsWriter>.Instance)], epochs: 2).TrainAsync();
+        using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, MetricsWriter.FileName)));
+        JsonElement root = json.RootElement;
+        Assert.That(root.GetProperty("accuracy").GetDouble(), Is.EqualTo(result.FinalValidation.Accuracy));
+        Assert.That(root.GetProperty("rows").GetInt32(), Is.EqualTo(100));
+        Assert.That(root.GetProperty("classes").GetArrayLength(), Is.EqualTo(3));
+        double ece = root.GetProperty("expected_calibration_error").GetDouble();
+        Assert.That(ece, Is.InRange(0.0, 1.0));
+    }
+
+    private static Trainer CreateTrainer(IEnumerable<ITrainingCallback> callbacks, int epochs = 5)
+    {
+        Dataset dataset = SyntheticData.Blobs();
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), callbacks, training);
+    }
+}
