@@ -7,7 +7,8 @@ using BenchmarkDotNet.Running;
 namespace ScratchNet.Benchmarks;
 
 /// <summary>
-/// GFLOP/s = <see cref="LayerShape.Flops"/> / mean time in ns, for benchmarks that take a <see cref="LayerShape"/> argument or parameter.
+/// GFLOP/s = <see cref="IFlops.Flops"/> / mean time in ns, for benchmarks that take an <see cref="IFlops"/> argument
+/// or parameter (<see cref="LayerShape"/>, <see cref="ProductShape"/>, <see cref="FmaWork"/>).
 /// </summary>
 public sealed class GflopsColumn : IColumn
 {
@@ -25,7 +26,7 @@ public sealed class GflopsColumn : IColumn
 
     public UnitType UnitType => UnitType.Dimensionless;
 
-    public string Legend => "Floating-point operations (2·n·in·out) per second, from the mean time, in 10⁹/s";
+    public string Legend => "Floating-point operations (a multiply-add counts two) per second, from the mean time, in 10⁹/s";
 
     public bool IsAvailable(Summary summary) => true;
 
@@ -42,7 +43,7 @@ public sealed class GflopsColumn : IColumn
     /// <summary>GFLOP/s of one case, or null when it has no shape or no result.</summary>
     public static double? Gflops(Summary summary, BenchmarkCase benchmarkCase)
     {
-        LayerShape? shape = benchmarkCase.Parameters.Items.Select(p => p.Value).OfType<LayerShape>().FirstOrDefault();
+        IFlops? shape = benchmarkCase.Parameters.Items.Select(p => p.Value).OfType<IFlops>().FirstOrDefault();
         double? meanNanoseconds = summary[benchmarkCase]?.ResultStatistics?.Mean;
         if (shape is null || meanNanoseconds is not > 0)
         {

@@ -27,7 +27,6 @@ public class MatMulBenchmarks
     private float[] _dY = [];
     private float[] _dW = [];
     private float[] _dX = [];
-    private float[] _wT = [];
 
     /// <summary>The three layers at batch 32, then at 128 and 512 (the throughput batch sizes).</summary>
     public static IEnumerable<LayerShape> AllLayers() =>
@@ -48,7 +47,6 @@ public class MatMulBenchmarks
         _dY = Random(rng, MaxBatch * MaxOut);
         _dW = new float[MaxIn * MaxOut];
         _dX = new float[MaxBatch * MaxIn];
-        _wT = new float[MaxIn * MaxOut];
     }
 
     /// <summary>y = x·W + b.</summary>
@@ -63,11 +61,11 @@ public class MatMulBenchmarks
     public void BackwardWeights(LayerShape shape) =>
         MatMul.BackwardWeights(_x.AsSpan(0, shape.Batch * shape.In), _dY.AsSpan(0, shape.Batch * shape.Out), _dW.AsSpan(0, shape.In * shape.Out), shape.Batch, shape.In, shape.Out);
 
-    /// <summary>dX = dY·Wᵀ as Dense runs it: W read in place, or for narrow layers (out &lt; 16) Wᵀ packed first (timed too).</summary>
+    /// <summary>dX = dY·Wᵀ as Dense runs it (Wᵀ transposed into scratch or packed by the kernel, timed too).</summary>
     [Benchmark]
     [ArgumentsSource(nameof(LayersAfterTheFirst))]
     public void BackwardInput(LayerShape shape) =>
-        MatMul.BackwardInput(_dY.AsSpan(0, shape.Batch * shape.Out), _w.AsSpan(0, shape.In * shape.Out), _wT.AsSpan(0, shape.In * shape.Out), _dX.AsSpan(0, shape.Batch * shape.In), shape.Batch, shape.In, shape.Out);
+        MatMul.BackwardInput(_dY.AsSpan(0, shape.Batch * shape.Out), _w.AsSpan(0, shape.In * shape.Out), _dX.AsSpan(0, shape.Batch * shape.In), shape.Batch, shape.In, shape.Out);
 
     internal static float[] Random(Xoshiro256 rng, int length)
     {

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The reference MLP in plain NumPy: [784,128,64,10], ReLU, softmax + cross-entropy, minibatch SGD.
+"""The reference MLP in plain NumPy: [784,128,64,10] (or --layers), ReLU, softmax + cross-entropy, minibatch SGD.
 
 Prints `epoch=001 train_loss=… val_loss=… val_acc=… time=…s` per epoch (time = shuffle + all
 minibatch steps, not the validation pass) and `mean_epoch_s=…` at the end.
@@ -17,6 +17,7 @@ parser.add_argument("--batch", type=int, default=32)
 parser.add_argument("--lr", type=float, default=0.003)
 parser.add_argument("--seed", type=int, default=42)
 parser.add_argument("--threads", type=int, default=1, help="BLAS threads")
+parser.add_argument("--layers", default="784,128,64,10", help="layer sizes, input first")
 parser.add_argument("--data", default=None, help="directory with the MNIST IDX files")
 args = parser.parse_args()
 
@@ -41,24 +42,24 @@ def main():
           f"train={n} val={x_va.shape[0]} batch={args.batch} lr={args.lr}", flush=True)
 
     rng = np.random.default_rng(args.seed)
-    sizes = [784, 128, 64, 10]
+    sizes = [int(v) for v in args.layers.split(",")]
     W = [(rng.standard_normal((i, o)) * np.sqrt(2.0 / i)).astype(dt) for i, o in zip(sizes, sizes[1:])]
     b = [np.zeros(o, dtype=dt) for o in sizes[1:]]
-    W1, W2, W3 = W
-    b1, b2, b3 = b
+    last = len(W) - 1
     lr = dt(args.lr)
     eps, one = dt(EPS), dt(1.0)
 
     def forward(x):
-        z1 = x @ W1 + b1
-        a1 = np.maximum(z1, 0)
-        z2 = a1 @ W2 + b2
-        a2 = np.maximum(z2, 0)
-        z3 = a2 @ W3 + b3
-        z3 -= z3.max(axis=1, keepdims=True)
-        p = np.exp(z3)
+        """Returns the input of every layer (x, a1, a2, …) and the softmax probabilities."""
+        inputs, a = [x], x
+        for i in range(last):
+            a = np.maximum(a @ W[i] + b[i], 0)
+            inputs.append(a)
+        z = a @ W[last] + b[last]
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        return a1, a2, p
+        return inputs, p
 
     def cross_entropy(p, y):
         return float(-(y * np.log(np.clip(p, eps, one))).sum() / p.shape[0])
@@ -73,29 +74,24 @@ def main():
             xb, yb = x_tr[idx], y_tr[idx]
             m = xb.shape[0]
 
-            a1, a2, p = forward(xb)
+            inputs, p = forward(xb)
             loss_sum += cross_entropy(p, yb)
             batches += 1
 
-            dz3 = (p - yb) / dt(m)              # fused softmax + CE gradient
-            dW3 = a2.T @ dz3
-            db3 = dz3.sum(axis=0)
-            dz2 = dz3 @ W3.T
-            dz2 *= a2 > 0
-            dW2 = a1.T @ dz2
-            db2 = dz2.sum(axis=0)
-            dz1 = dz2 @ W2.T
-            dz1 *= a1 > 0
-            dW1 = xb.T @ dz1
-            db1 = dz1.sum(axis=0)
-
-            W3 -= lr * dW3; b3 -= lr * db3
-            W2 -= lr * dW2; b2 -= lr * db2
-            W1 -= lr * dW1; b1 -= lr * db1
+            dz = (p - yb) / dt(m)               # fused softmax + CE gradient
+            dW, db = [None] * len(W), [None] * len(W)
+            for i in range(last, -1, -1):
+                dW[i] = inputs[i].T @ dz
+                db[i] = dz.sum(axis=0)
+                if i > 0:
+                    dz = dz @ W[i].T
+                    dz *= inputs[i] > 0
+            for i in range(last, -1, -1):
+                W[i] -= lr * dW[i]; b[i] -= lr * db[i]
         elapsed = time.perf_counter() - t0
         times.append(elapsed)
 
-        _, _, p_va = forward(x_va)
+        _, p_va = forward(x_va)
         val_loss = cross_entropy(p_va, y_va)
         val_acc = float((p_va.argmax(axis=1) == l_va).mean())
         print(f"epoch={epoch:03d} train_loss={loss_sum / batches:.4f} val_loss={val_loss:.4f} "

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The reference MLP in PyTorch on CPU: nn.Linear x3 with ReLU, He-normal weights, zero biases,
+"""The reference MLP in PyTorch on CPU: nn.Linear x3 (or per --layers) with ReLU, He-normal weights, zero biases,
 CrossEntropyLoss on logits, torch.optim.SGD, manual randperm shuffling (no DataLoader).
 
 Prints `epoch=001 train_loss=… val_loss=… val_acc=… time=…s` per epoch (time = shuffle + all
@@ -17,6 +17,7 @@ parser.add_argument("--batch", type=int, default=32)
 parser.add_argument("--lr", type=float, default=0.003)
 parser.add_argument("--seed", type=int, default=42)
 parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+parser.add_argument("--layers", default="784,128,64,10", help="layer sizes, input first")
 parser.add_argument("--data", default=None, help="directory with the MNIST IDX files")
 args = parser.parse_args()
 
@@ -43,11 +44,13 @@ def main():
     print(f"# torch {torch.__version__} threads={torch.get_num_threads()} "
           f"train={n} val={x_va.shape[0]} batch={args.batch} lr={args.lr}", flush=True)
 
-    model = nn.Sequential(
-        nn.Linear(784, 128), nn.ReLU(),
-        nn.Linear(128, 64), nn.ReLU(),
-        nn.Linear(64, 10),
-    )
+    sizes = [int(v) for v in args.layers.split(",")]
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(nn.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
     with torch.no_grad():
         for layer in model:
             if isinstance(layer, nn.Linear):

@@ -8,8 +8,8 @@ namespace ScratchNet.Training;
 /// <summary>
 /// Builds the configured network: the layers of Model:Layers when it has entries (any mix of conv, pooling, batch norm,
 /// dropout, activations, flatten and dense, see <see cref="LayerSyntax"/>), otherwise the MLP of Model:LayerSizes.
-/// Weights are seeded from Training:Seed, dense products split over Training:Threads threads, and replaced by those of
-/// Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
+/// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and
+/// replaced by those of Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
 /// </summary>
 public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null) : INetworkFactory, IDisposable
 {
@@ -21,7 +21,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
     public Sequential Create(Shape input, int capacity)
     {
         ModelOptions m = model.Value;
-        int threads = training.Value.Threads;
+        int threads = training.Value.TryParseThreads(out string? threadsError) ?? throw new TrainingSetupException(threadsError!);
         ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
         ulong seed = (ulong)training.Value.Seed;
         Sequential network;

@@ -135,7 +135,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Entry(keys, "Optimizer:Momentum"), Is.EqualTo(("0.25", config)));
         Assert.That(Entry(keys, "Optimizer:Name"), Is.EqualTo(("adam", Path.Combine("config", "recipes", "fast.json"))));
         Assert.That(Entry(keys, "Optimizer:LearningRate").Source, Is.EqualTo(Path.Combine("config", "recipes", "fast.json")));
-        Assert.That(Entry(keys, "Training:Threads"), Is.EqualTo(("1", "default")));
+        Assert.That(Entry(keys, "Training:Threads"), Is.EqualTo(("auto", "default")));
         Assert.That(Entry(keys, "Recipe"), Is.EqualTo(("fast", "command line (--recipe)")));
         Assert.That(Entry(keys, "Serilog:MinimumLevel:Default"), Is.EqualTo(("Information", Path.Combine("config", "appsettings.json"))));
         Assert.That(keys.Keys, Is.SupersetOf(new[] { "Data:Dataset", "Model:LayerSizes", "Schedule:Name", "Checkpoints:KeepLast", "EarlyStopping:Patience", "Run:Directory", "Progress:Enabled" }));

@@ -105,11 +105,32 @@ public sealed partial class ReadmeLayoutTests
         return entry.EndsWith('/') ? Directory.Exists(path) : Directory.Exists(path) || File.Exists(path) || File.Exists(path + ".cs");
     }
 
-    // A folder left empty by a move (git does not track folders) is not part of the layout.
+    // A folder left empty by a move (git does not track folders) is not part of the layout, nor is what git ignores
+    // (BenchmarkDotNet.Artifacts/, a local runs/ folder).
     private static IEnumerable<string> SourceFolders(string folder) =>
         Directory.GetDirectories(folder)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any())
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any() && !IgnoredByGit(d))
             .Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal);
+
+    /// <summary>Whether git ignores the folder; outside a git checkout (or without git) nothing is.</summary>
+    private static bool IgnoredByGit(string folder)
+    {
+        try
+        {
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["check-ignore", "-q", folder])
+            {
+                WorkingDirectory = Root,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            })!;
+            git.WaitForExit();
+            return git.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
 
     private static string FindRoot()
     {

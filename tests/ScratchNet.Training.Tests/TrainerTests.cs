@@ -17,7 +17,7 @@ public class TrainerTests
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
-        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads });
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
         return augmentation is null
             ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training)
@@ -141,10 +141,11 @@ public class TrainerTests
     [Test]
     public async Task Train_GivesIdenticalHistory_OnOneAndTwoThreads()
     {
-        // 300 features into 256 hidden units: the first layer's products are large enough to be split over two threads.
+        // 300 features into 2,048 hidden units: the first layer's products run on the packed blocks and, at batch 16
+        // (2·16·300·2048 ≥ 2·MatMul.ParallelFlops), are large enough to be split over two threads.
         Dataset data = SyntheticData.Blobs(trainRows: 160, validationRows: 64, features: 300);
-        TrainingResult one = await CreateTrainer(data, [], epochs: 2, layers: "300,256,3", threads: 1).TrainAsync();
-        TrainingResult two = await CreateTrainer(data, [], epochs: 2, layers: "300,256,3", threads: 2).TrainAsync();
+        TrainingResult one = await CreateTrainer(data, [], epochs: 2, layers: "300,2048,3", threads: 1).TrainAsync();
+        TrainingResult two = await CreateTrainer(data, [], epochs: 2, layers: "300,2048,3", threads: 2).TrainAsync();
         Assert.That(two.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy)), Is.EqualTo(one.History.Select(h => (h.TrainLoss, h.ValidationLoss, h.ValidationAccuracy))));
         Assert.That(two.FinalValidation.Loss, Is.EqualTo(one.FinalValidation.Loss));
     }

@@ -30,6 +30,16 @@ public class TrainingStepAllocationTests
         AssertAllocatesNothing(Sequential.Mlp([Features, 128, 64, Classes], "relu", "he_normal", 42, batch, team), batch, epochs: 25, augmentation);
     }
 
+    // The wider network's first two layers run on the packed blocks (W over 512 KB), their products split over the
+    // second thread when there is one.
+    [TestCase(64, 1)]
+    [TestCase(64, 2)]
+    public void AWideTrainingStep_AllocatesNothing_OnceWarm(int batch, int threads)
+    {
+        using var team = threads > 1 ? new ComputeTeam(threads) : null;
+        AssertAllocatesNothing(Sequential.Mlp([Features, 700, 350, Classes], "relu", "he_normal", 42, batch, team), batch, epochs: 10, "none");
+    }
+
     [TestCase("none")]
     [TestCase("elastic")]
     public void ACnnTrainingStep_AllocatesNothing_OnceWarm(string augmentation)

@@ -30,29 +30,29 @@ internal static class Gemm
     private const int TallColumnTile = 2 * VectorWidth;
     private const int TallTileMinK = 256;
 
-    /// <summary>Computes rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C.</summary>
+    /// <summary>Computes rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C; B must be row-major (not transposed).</summary>
     // Compiled fully optimised on first call: tier-0 code of these loops made the first epoch ~3x slower
     // than the rest (0.65 s against 0.22 s), which is most of a short run.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(
-        ReadOnlySpan<float> a, int aRowStride, int aColumnStride,
-        ReadOnlySpan<float> b, ReadOnlySpan<float> bias, Span<float> c,
-        int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    public static void Run(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        ref float aRef = ref MemoryMarshal.GetReference(a);
+        ReadOnlySpan<float> b = op.B;
+        ReadOnlySpan<float> bias = op.Bias;
+        ref float aRef = ref MemoryMarshal.GetReference(op.A);
         ref float bRef = ref MemoryMarshal.GetReference(b);
         ref float biasRef = ref MemoryMarshal.GetReference(bias);
-        ref float cRef = ref MemoryMarshal.GetReference(c);
-        bool hasBias = !bias.IsEmpty;
+        ref float cRef = ref MemoryMarshal.GetReference(op.C);
+        int aRowStride = op.ARowStride, aColumnStride = op.AColumnStride, k = op.K, n = op.N;
+        TileStart start = TileStarts.For(op);
         if (!Vector512.IsHardwareAccelerated)
         {
             if (Vector.IsHardwareAccelerated)
             {
-                GemmVector.Run(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+                GemmVector.Run(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
             }
             else
             {
-                Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
+                Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, rowStart, rowEnd, columnStart, columnEnd);
             }
 
             return;
@@ -62,22 +62,24 @@ internal static class Gemm
         int i = rowStart;
 
         // Long products (the first layer's k = 784) stream a B panel far larger than L1 once per row tile;
-        // 8 × 32 tiles share each B load among 8 rows instead of 4, halving that traffic.
-        if (k >= TallTileMinK)
+        // 8 × 32 tiles share each B load among 8 rows instead of 4, halving that traffic. Narrow ones (under 64
+        // columns, such as a convolution's 32 filters) would otherwise get only 4 × 16 tiles, whose 4 accumulators
+        // wait on the FMA latency (12544 × 144 × 32: 72 GFLOP/s, against 85+ in 8 × 32 tiles).
+        if (k >= TallTileMinK || columnEnd - columnStart < ColumnTile)
         {
             int tallEnd = columnStart + ((columnEnd - columnStart) / TallColumnTile * TallColumnTile);
             for (; i + TallRowTile <= rowEnd; i += TallRowTile)
             {
                 for (int jt = columnStart; jt < tallEnd; jt += TallColumnTile)
                 {
-                    Tile8x32(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, jt);
+                    Tile8x32(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, jt);
                 }
 
                 for (int r = i; r < i + TallRowTile; r += RowTile)
                 {
                     for (int jr = tallEnd; jr < columnEnd; jr += VectorWidth)
                     {
-                        Tile4x16(ref aRef, aRowStride, aColumnStride, b, bias, ref cRef, k, n, r, RowTile, jr, Math.Min(VectorWidth, columnEnd - jr));
+                        Tile4x16(ref aRef, aRowStride, aColumnStride, b, bias, start, op.C, k, n, r, RowTile, jr, Math.Min(VectorWidth, columnEnd - jr));
                     }
                 }
             }
@@ -91,24 +93,59 @@ internal static class Gemm
             {
                 for (; j < tileEnd; j += ColumnTile)
                 {
-                    Tile4x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
+                    Tile4x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, j);
                 }
+            }
+            else
+            {
+                // The last 1–3 rows (all of a batch of 1: predict on one image) one at a time, 64 columns wide:
+                // a 4 × 16 tile would compute its missing rows anyway, 4× the work of 1 × 64.
+                for (int r = i; r < rowEnd; r++)
+                {
+                    for (int jr = columnStart; jr < tileEnd; jr += ColumnTile)
+                    {
+                        Tile1x64(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, r, jr);
+                    }
+                }
+
+                j = tileEnd;
             }
 
             for (; j < columnEnd; j += VectorWidth)
             {
-                Tile4x16(ref aRef, aRowStride, aColumnStride, b, bias, ref cRef, k, n, i, rows, j, Math.Min(VectorWidth, columnEnd - j));
+                Tile4x16(ref aRef, aRowStride, aColumnStride, b, bias, start, op.C, k, n, i, rows, j, Math.Min(VectorWidth, columnEnd - j));
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile4x64(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int i, int j)
     {
         Vector512<float> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
-        if (hasBias)
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        if (start == TileStart.C)
+        {
+            nint row = n;
+            c00 = Vector512.LoadUnsafe(ref cRow);
+            c01 = Vector512.LoadUnsafe(ref cRow, 16);
+            c02 = Vector512.LoadUnsafe(ref cRow, 32);
+            c03 = Vector512.LoadUnsafe(ref cRow, 48);
+            c10 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row));
+            c11 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row), 16);
+            c12 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row), 32);
+            c13 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row), 48);
+            c20 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row));
+            c21 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row), 16);
+            c22 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row), 32);
+            c23 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row), 48);
+            c30 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row));
+            c31 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row), 16);
+            c32 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row), 32);
+            c33 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row), 48);
+        }
+        else if (start == TileStart.Bias)
         {
             c00 = c10 = c20 = c30 = Vector512.LoadUnsafe(ref biasRef, (nuint)j);
             c01 = c11 = c21 = c31 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 16));
@@ -159,7 +196,6 @@ internal static class Gemm
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
         c00.StoreUnsafe(ref cRow);
         c01.StoreUnsafe(ref cRow, 16);
         c02.StoreUnsafe(ref cRow, 32);
@@ -181,15 +217,83 @@ internal static class Gemm
         c33.StoreUnsafe(ref cRow, 48);
     }
 
+    // 1 row × 64 columns: 4 accumulators, 4 B loads and 1 broadcast per step of p; the same chain per element as the other tiles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile1x64(
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
+        ref float cRef, int k, int n, int i, int j)
+    {
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Vector512<float> c0, c1, c2, c3;
+        if (start == TileStart.C)
+        {
+            c0 = Vector512.LoadUnsafe(ref cRow);
+            c1 = Vector512.LoadUnsafe(ref cRow, 16);
+            c2 = Vector512.LoadUnsafe(ref cRow, 32);
+            c3 = Vector512.LoadUnsafe(ref cRow, 48);
+        }
+        else if (start == TileStart.Bias)
+        {
+            c0 = Vector512.LoadUnsafe(ref biasRef, (nuint)j);
+            c1 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 16));
+            c2 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 32));
+            c3 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 48));
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = Vector512<float>.Zero;
+        }
+
+        ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
+        ref float bRow = ref Unsafe.Add(ref bRef, j);
+        nint aOffset = 0;
+        for (int p = 0; p < k; p++)
+        {
+            Vector512<float> x = Vector512.Create(Unsafe.Add(ref a0, aOffset));
+            c0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow), c0);
+            c1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 16), c1);
+            c2 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 32), c2);
+            c3 = Vector512.FusedMultiplyAdd(x, Vector512.LoadUnsafe(ref bRow, 48), c3);
+            aOffset += aColumnStride;
+            bRow = ref Unsafe.Add(ref bRow, n);
+        }
+
+        c0.StoreUnsafe(ref cRow);
+        c1.StoreUnsafe(ref cRow, 16);
+        c2.StoreUnsafe(ref cRow, 32);
+        c3.StoreUnsafe(ref cRow, 48);
+    }
+
     // 8 rows × 32 columns: 16 accumulators, 2 B loads and 8 broadcasts per step of p. Same per-element
     // order of operations as Tile4x64 (bias, then one FMA per p in order), so results are bit-identical.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile8x32(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int i, int j)
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (hasBias)
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        if (start == TileStart.C)
+        {
+            nint row = n;
+            c00 = Vector512.LoadUnsafe(ref cRow);
+            c01 = Vector512.LoadUnsafe(ref cRow, 16);
+            c10 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row));
+            c11 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, row), 16);
+            c20 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row));
+            c21 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * row), 16);
+            c30 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row));
+            c31 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * row), 16);
+            c40 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 4 * row));
+            c41 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 4 * row), 16);
+            c50 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 5 * row));
+            c51 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 5 * row), 16);
+            c60 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 6 * row));
+            c61 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 6 * row), 16);
+            c70 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 7 * row));
+            c71 = Vector512.LoadUnsafe(ref Unsafe.Add(ref cRow, 7 * row), 16);
+        }
+        else if (start == TileStart.Bias)
         {
             c00 = c10 = c20 = c30 = c40 = c50 = c60 = c70 = Vector512.LoadUnsafe(ref biasRef, (nuint)j);
             c01 = c11 = c21 = c31 = c41 = c51 = c61 = c71 = Vector512.LoadUnsafe(ref biasRef, (nuint)(j + 16));
@@ -239,7 +343,6 @@ internal static class Gemm
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
         c00.StoreUnsafe(ref cRow);
         c01.StoreUnsafe(ref cRow, 16);
         cRow = ref Unsafe.Add(ref cRow, n);
@@ -273,11 +376,23 @@ internal static class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile4x16(
-        ref float aRef, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, ReadOnlySpan<float> bias,
-        ref float cRef, int k, int n, int i, int rows, int j, int width)
+        ref float aRef, int aRowStride, int aColumnStride, ReadOnlySpan<float> b, ReadOnlySpan<float> bias, TileStart start,
+        Span<float> c, int k, int n, int i, int rows, int j, int width)
     {
-        Vector512<float> acc0 = bias.IsEmpty ? Vector512<float>.Zero : LoadPartial(bias, j, width);
-        Vector512<float> acc1 = acc0, acc2 = acc0, acc3 = acc0;
+        Vector512<float> acc0, acc1, acc2, acc3;
+        if (start == TileStart.C)
+        {
+            // Missing rows repeat the last real one, as their A rows do below.
+            acc0 = LoadPartial(c, (i * n) + j, width);
+            acc1 = rows > 1 ? LoadPartial(c, ((i + 1) * n) + j, width) : acc0;
+            acc2 = rows > 2 ? LoadPartial(c, ((i + 2) * n) + j, width) : acc1;
+            acc3 = rows > 3 ? LoadPartial(c, ((i + 3) * n) + j, width) : acc2;
+        }
+        else
+        {
+            acc0 = start == TileStart.Bias ? LoadPartial(bias, j, width) : Vector512<float>.Zero;
+            acc1 = acc2 = acc3 = acc0;
+        }
 
         ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
         ref float a1 = ref rows > 1 ? ref Unsafe.Add(ref a0, aRowStride) : ref a0;
@@ -310,7 +425,7 @@ internal static class Gemm
             aOffset += aColumnStride;
         }
 
-        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        ref float cRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(c), ((nint)i * n) + j);
         Store(acc0, ref cRow, width);
         if (rows > 1)
         {
@@ -376,7 +491,7 @@ internal static class Gemm
 
     /// <summary>The fallback for machines without any vector unit, and GemmVector's edge columns: the same fma chain per element, without bounds checks.</summary>
     internal static void Scalar(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         for (int i = rowStart; i < rowEnd; i++)
@@ -385,7 +500,12 @@ internal static class Gemm
             ref float cRow = ref Unsafe.Add(ref cRef, (nint)i * n);
             for (int j = columnStart; j < columnEnd; j++)
             {
-                float sum = hasBias ? Unsafe.Add(ref biasRef, j) : 0f;
+                float sum = start switch
+                {
+                    TileStart.C => Unsafe.Add(ref cRow, j),
+                    TileStart.Bias => Unsafe.Add(ref biasRef, j),
+                    _ => 0f,
+                };
                 ref float bColumn = ref Unsafe.Add(ref bRef, j);
                 nint aOffset = 0;
                 nint bOffset = 0;

@@ -22,7 +22,7 @@ internal static class GemmVector
     // a: (m, k) through strides · b: (k, n) · bias: (n) or unused · c: (m, n); rows [rowStart, rowEnd) × columns [columnStart, columnEnd)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Run(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int width = Vector<float>.Count;
@@ -33,23 +33,24 @@ internal static class GemmVector
         // Columns past the last whole vector (the 10 logits: 8 + 2) get one more vector that ends at columnEnd and
         // overlaps the one before. The overlapped columns are computed twice by the same fma chain, so they are
         // stored twice with the same bits; single scalar chains, which wait on each fma's latency, ran 5x slower.
-        bool overlap = vectorEnd < columnEnd && columnEnd - columnStart >= width;
+        // Not when accumulating: the second pass over the overlapped columns would start from the first one's result.
+        bool overlap = vectorEnd < columnEnd && columnEnd - columnStart >= width && start != TileStart.C;
         int i = rowStart;
         for (; i + RowTile <= rowEnd; i += RowTile)
         {
             for (int j = columnStart; j < tileEnd; j += tile)
             {
-                Tile4x3(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
+                Tile4x3(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, j);
             }
 
             for (int j = tileEnd; j < vectorEnd; j += width)
             {
-                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
+                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, j);
             }
 
             if (overlap)
             {
-                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, columnEnd - width);
+                Tile4x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, columnEnd - width);
             }
         }
 
@@ -57,35 +58,46 @@ internal static class GemmVector
         {
             for (int j = columnStart; j < vectorEnd; j += width)
             {
-                Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, j);
+                Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, j);
             }
 
             if (overlap)
             {
-                Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, i, columnEnd - width);
+                Tile1x1(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, i, columnEnd - width);
             }
         }
 
         if (vectorEnd < columnEnd && !overlap)
         {
-            Gemm.Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, hasBias, ref cRef, k, n, rowStart, rowEnd, vectorEnd, columnEnd);
+            Gemm.Scalar(ref aRef, aRowStride, aColumnStride, ref bRef, ref biasRef, start, ref cRef, k, n, rowStart, rowEnd, vectorEnd, columnEnd);
         }
     }
 
     // 4 rows × 3 vectors of C at (i, j)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile4x3(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int i, int j)
     {
         int w = Vector<float>.Count;
-        Vector<float> b0 = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)j) : Vector<float>.Zero;
-        Vector<float> b1 = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)(j + w)) : Vector<float>.Zero;
-        Vector<float> b2 = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)(j + (2 * w))) : Vector<float>.Zero;
-        Vector<float> c00 = b0, c01 = b1, c02 = b2;
-        Vector<float> c10 = b0, c11 = b1, c12 = b2;
-        Vector<float> c20 = b0, c21 = b1, c22 = b2;
-        Vector<float> c30 = b0, c31 = b1, c32 = b2;
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Vector<float> c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        if (start == TileStart.C)
+        {
+            (c00, c01, c02) = LoadRow(ref cRow, w);
+            (c10, c11, c12) = LoadRow(ref Unsafe.Add(ref cRow, n), w);
+            (c20, c21, c22) = LoadRow(ref Unsafe.Add(ref cRow, 2 * n), w);
+            (c30, c31, c32) = LoadRow(ref Unsafe.Add(ref cRow, 3 * n), w);
+        }
+        else
+        {
+            (Vector<float> b0, Vector<float> b1, Vector<float> b2) = start == TileStart.Bias
+                ? LoadRow(ref Unsafe.Add(ref biasRef, j), w)
+                : (Vector<float>.Zero, Vector<float>.Zero, Vector<float>.Zero);
+            c00 = c10 = c20 = c30 = b0;
+            c01 = c11 = c21 = c31 = b1;
+            c02 = c12 = c22 = c32 = b2;
+        }
 
         ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
         ref float a1 = ref Unsafe.Add(ref a0, aRowStride);
@@ -118,7 +130,6 @@ internal static class GemmVector
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
         StoreRow(c00, c01, c02, ref cRow, w);
         StoreRow(c10, c11, c12, ref Unsafe.Add(ref cRow, n), w);
         StoreRow(c20, c21, c22, ref Unsafe.Add(ref cRow, 2 * n), w);
@@ -128,11 +139,23 @@ internal static class GemmVector
     // 4 rows × 1 vector of C at (i, j): whole vectors left after the 4 × 3 tiles. Four accumulator chains
     // instead of one per row: a single chain waits on each fma's latency.
     private static void Tile4x1(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int i, int j)
     {
-        Vector<float> c0 = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)j) : Vector<float>.Zero;
-        Vector<float> c1 = c0, c2 = c0, c3 = c0;
+        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Vector<float> c0, c1, c2, c3;
+        if (start == TileStart.C)
+        {
+            c0 = Vector.LoadUnsafe(ref cRow);
+            c1 = Vector.LoadUnsafe(ref Unsafe.Add(ref cRow, n));
+            c2 = Vector.LoadUnsafe(ref Unsafe.Add(ref cRow, 2 * n));
+            c3 = Vector.LoadUnsafe(ref Unsafe.Add(ref cRow, 3 * n));
+        }
+        else
+        {
+            c0 = c1 = c2 = c3 = start == TileStart.Bias ? Vector.LoadUnsafe(ref biasRef, (nuint)j) : Vector<float>.Zero;
+        }
+
         ref float a0 = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
         ref float a1 = ref Unsafe.Add(ref a0, aRowStride);
         ref float a2 = ref Unsafe.Add(ref a1, aRowStride);
@@ -150,7 +173,6 @@ internal static class GemmVector
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        ref float cRow = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
         c0.StoreUnsafe(ref cRow);
         c1.StoreUnsafe(ref Unsafe.Add(ref cRow, n));
         c2.StoreUnsafe(ref Unsafe.Add(ref cRow, 2 * n));
@@ -159,10 +181,16 @@ internal static class GemmVector
 
     // 1 row × 1 vector of C at (i, j): whole vectors in the rows left after the groups of 4
     private static void Tile1x1(
-        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, bool hasBias,
+        ref float aRef, int aRowStride, int aColumnStride, ref float bRef, ref float biasRef, TileStart start,
         ref float cRef, int k, int n, int i, int j)
     {
-        Vector<float> acc = hasBias ? Vector.LoadUnsafe(ref biasRef, (nuint)j) : Vector<float>.Zero;
+        ref float cAt = ref Unsafe.Add(ref cRef, ((nint)i * n) + j);
+        Vector<float> acc = start switch
+        {
+            TileStart.C => Vector.LoadUnsafe(ref cAt),
+            TileStart.Bias => Vector.LoadUnsafe(ref biasRef, (nuint)j),
+            _ => Vector<float>.Zero,
+        };
         ref float aRow = ref Unsafe.Add(ref aRef, (nint)i * aRowStride);
         ref float bRow = ref Unsafe.Add(ref bRef, j);
         nint aOffset = 0;
@@ -173,8 +201,12 @@ internal static class GemmVector
             bRow = ref Unsafe.Add(ref bRow, n);
         }
 
-        acc.StoreUnsafe(ref Unsafe.Add(ref cRef, ((nint)i * n) + j));
+        acc.StoreUnsafe(ref cAt);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector<float>, Vector<float>, Vector<float>) LoadRow(ref float source, int w) =>
+        (Vector.LoadUnsafe(ref source), Vector.LoadUnsafe(ref source, (nuint)w), Vector.LoadUnsafe(ref source, (nuint)(2 * w)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(Vector<float> v0, Vector<float> v1, Vector<float> v2, ref float destination, int w)

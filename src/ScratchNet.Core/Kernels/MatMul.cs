@@ -1,20 +1,59 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 namespace ScratchNet.Core.Kernels;
 
 /// <summary>
-/// The dense-layer products, forward and backward, on row-major float32 spans.
-/// Each call checks its shapes, then hands the work to <see cref="Gemm"/> or <see cref="GemmNT"/>.
-/// <see cref="MatMulNaive"/> is the reference these are tested against.
+/// The matrix products, on row-major float32: the general <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, bool)"/>
+/// and the dense layer's three, each a product of it. <see cref="MatMulNaive"/> is the reference they are tested against.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Every call checks its shapes, then runs as <see cref="ProductPlan"/> decides — small products on register-tiled
+/// FMA kernels straight from the operands, large ones (op(B) over 512 KB) on cache-blocked kernels over packed
+/// panels. Each output element is the one fma chain c = fma(op(A)[i, p], op(B)[p, j], c) for p = 0 … k − 1,
+/// from 0, the bias, or C's own value when accumulating, whichever kernel, tile or thread computes it: results
+/// are the same bits for every layout, thread count and instruction set (AVX-512, AVX2, NEON, scalar).
+/// </para>
+/// <para>
+/// Threads: the overloads that take a <see cref="ComputeTeam"/> split C's rows or columns (never k) over up to its
+/// threads, as far as the product is large enough to pay (<see cref="ParallelFlops"/> per part); null runs on the calling thread.
+/// They take <see cref="ReadOnlyMemory{T}"/> and <see cref="Memory{T}"/> (arrays convert implicitly), because a span
+/// cannot be handed to another thread; the call returns when every part is done, and the caller must not touch
+/// the output, nor change the inputs, before then. One team runs one call at a time.
+/// </para>
+/// <para>
+/// Memory: packing buffers and the transposed-B scratch are allocated once per thread, on first use, and reused,
+/// so once warm no call allocates.
+/// </para>
+/// </remarks>
+/// <example>
+/// A convolution lowered to products (im2col), cols: (C·R·S, P) the unfolded patches of one image, w: (K, C·R·S):
+/// <code>
+/// MatMul.Multiply(w, cols, y, K, C * R * S, P);                                         // y = w·cols
+/// MatMul.Multiply(dY, cols, dW, K, P, C * R * S, transposeB: true, accumulate: i > 0);  // dW += dY·colsᵀ, summed over images
+/// MatMul.Multiply(w, dY, dCols, C * R * S, K, P, transposeA: true);                     // dCols = wᵀ·dY
+/// MatMul.Multiply(w, cols, y, K, C * R * S, P, team);                                   // the same on a team (arrays or Memory)
+/// </code>
+/// </example>
 public static class MatMul
 {
+    /// <summary>
+    /// The least work, in floating-point operations (2·m·k·n), one thread's part of a product gets: a product is split
+    /// into at most flops / ParallelFlops parts, so those below twice this run on the calling thread even when given a team.
+    /// </summary>
+    public const long ParallelFlops = ProductPlan.ParallelFlops;
+
     // x: (n, in) row-major · w: (in, out) · b: (out) or empty · y: (n, out), overwritten
-    /// <remarks>y[i,j] = b[j] + Σk x[i,k]·w[k,j]</remarks>
+    /// <remarks>y[i,j] = b[j] + Σk x[i,k]·w[k,j]   (y = x·w + b)</remarks>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures)
     {
         CheckForward(x, w, b, y, n, inFeatures, outFeatures);
-        Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, 0, n, 0, outFeatures);
+        Product.Run(new Operands(x, false, w, false, b, y, n, inFeatures, outFeatures, accumulate: false));
+    }
+
+    /// <summary><see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> split over <paramref name="team"/>.</summary>
+    public static void Forward(ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> b, Memory<float> y, int n, int inFeatures, int outFeatures, ComputeTeam? team)
+    {
+        CheckForward(x.Span, w.Span, b.Span, y.Span, n, inFeatures, outFeatures);
+        Product.Run(team, x, false, w, false, b, y, n, inFeatures, outFeatures, accumulate: false);
     }
 
     // x: (n, in) · dY: (n, out) · dW: (in, out), overwritten
@@ -22,146 +61,53 @@ public static class MatMul
     public static void BackwardWeights(ReadOnlySpan<float> x, ReadOnlySpan<float> dY, Span<float> dW, int n, int inFeatures, int outFeatures)
     {
         CheckBackwardWeights(x, dY, dW, n, inFeatures, outFeatures);
-        Gemm.Run(x, 1, inFeatures, dY, default, dW, n, outFeatures, 0, inFeatures, 0, outFeatures);
+        Product.Run(new Operands(x, true, dY, false, default, dW, inFeatures, n, outFeatures, accumulate: false));
+    }
+
+    /// <summary><see cref="BackwardWeights(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> split over <paramref name="team"/>.</summary>
+    public static void BackwardWeights(ReadOnlyMemory<float> x, ReadOnlyMemory<float> dY, Memory<float> dW, int n, int inFeatures, int outFeatures, ComputeTeam? team)
+    {
+        CheckBackwardWeights(x.Span, dY.Span, dW.Span, n, inFeatures, outFeatures);
+        Product.Run(team, x, true, dY, false, default, dW, inFeatures, n, outFeatures, accumulate: false);
     }
 
     // dY: (n, out) · w: (in, out) · dX: (n, in), overwritten
-    /// <remarks>
-    /// dX[i,k] = Σj dY[i,j]·w[k,j]   (dX = dY·wᵀ). Both dY and w are read along their contiguous out axis
-    /// (<see cref="GemmNT"/>), so wᵀ is never built.
-    /// </remarks>
+    /// <remarks>dX[i,k] = Σj dY[i,j]·w[k,j]   (dX = dY·wᵀ; wᵀ is read through strides, never built by the caller)</remarks>
     public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> dX, int n, int inFeatures, int outFeatures)
     {
         CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
-        GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
+        Product.Run(new Operands(dY, false, w, true, default, dX, n, outFeatures, inFeatures, accumulate: false));
     }
 
-    /// <summary>
-    /// Below this many outputs the dot products of <see cref="GemmNT"/> are too short to pay (64 → 10 ran at
-    /// 8–15 GFLOP/s, 128 → 64 at ~83), so <see cref="BackwardInput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, int)"/>
-    /// packs wᵀ (a 16 × 16-block transpose, 0.7 µs for 128 × 64) and runs the regular tile kernel over it instead.
-    /// At batch 32 packing takes 128 → 64 from 6.3 to 3.2 µs and 64 → 32 from 2.5 to 0.8 µs (batch 512: 97 to
-    /// 41 µs and 37 to 10 µs); from 128 outputs up the two are close, and GemmNT needs no scratch.
-    /// </summary>
-    public const int NarrowOutputs = 128;
-
-    /// <summary>
-    /// True when the input gradient of a layer with <paramref name="outFeatures"/> outputs packs wᵀ: below
-    /// <see cref="NarrowOutputs"/>, or always without AVX-512, where <see cref="GemmNT"/> has only its scalar loop.
-    /// </summary>
-    public static bool PacksTranspose(int outFeatures) => outFeatures < NarrowOutputs || !Avx512F.IsSupported;
-
-    // dY: (n, out) · w: (in, out) · wT: (out, in), scratch · dX: (n, in), overwritten
-    /// <summary>
-    /// dX = dY·wᵀ with a scratch for wᵀ: when <see cref="PacksTranspose"/> says so, wᵀ is packed into
-    /// <paramref name="wT"/> and multiplied with the 4 × 64 tile kernel (k = out, so the tile's rows are short and
-    /// its columns wide); otherwise the scratch is left alone and <see cref="GemmNT"/> reads w in place.
-    /// </summary>
-    public static void BackwardInput(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures)
+    /// <summary><see cref="BackwardInput(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> split over <paramref name="team"/>.</summary>
+    public static void BackwardInput(ReadOnlyMemory<float> dY, ReadOnlyMemory<float> w, Memory<float> dX, int n, int inFeatures, int outFeatures, ComputeTeam? team)
     {
-        Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
-        if (!PacksTranspose(outFeatures))
-        {
-            BackwardInput(dY, w, dX, n, inFeatures, outFeatures);
-            return;
-        }
-
-        CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
-        Transpose(w, wT, inFeatures, outFeatures);
-        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, 0, n, 0, inFeatures);
+        CheckBackwardInput(dY.Span, w.Span, dX.Span, n, inFeatures, outFeatures);
+        Product.Run(team, dY, false, w, true, default, dX, n, outFeatures, inFeatures, accumulate: false);
     }
 
     // a: (m, k), or (k, m) when transposeA · b: (k, n), or (n, k) when transposeB · c: (m, n), overwritten or accumulated
     /// <summary>
     /// The general product the other layers lower to (BLAS sgemm with α = 1, β = 0 or 1): c = op(a)·op(b), or
     /// c += op(a)·op(b) when <paramref name="accumulate"/>. A convolution is this product over unfolded patches
-    /// (im2col); a transposed operand is read through strides, never copied by the caller.
+    /// (im2col); a transposed operand is read through strides, never copied by the caller. Every layout and both
+    /// modes run the fast kernels.
     /// </summary>
     /// <remarks>c[i,j] (+)= Σp op(a)[i,p]·op(b)[p,j]</remarks>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA = false, bool transposeB = false, bool accumulate = false)
     {
         CheckMultiply(a, b, c, m, k, n);
-        if (m == 0)
-        {
-            return;
-        }
-
-        // A transposed A is the same tile kernel with its strides swapped; a transposed B is GemmNT's layout.
-        if (!accumulate && !transposeB)
-        {
-            Gemm.Run(a, transposeA ? 1 : k, transposeA ? m : 1, b, default, c, k, n, 0, m, 0, n);
-        }
-        else if (!accumulate && !transposeA)
-        {
-            GemmNT.Run(a, b, c, k, n, 0, m, 0, n);
-        }
-        else
-        {
-            MultiplyScalar(a, b, c, m, k, n, transposeA, transposeB, accumulate);
-        }
+        Product.Run(new Operands(a, transposeA, b, transposeB, default, c, m, k, n, accumulate));
     }
 
-    // The layouts the tiled kernels do not cover yet (accumulation, both operands transposed): one fma chain per element.
-    private static void MultiplyScalar(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    /// <summary>
+    /// <see cref="Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, bool)"/>
+    /// split over <paramref name="team"/> (null: the calling thread).
+    /// </summary>
+    public static void Multiply(ReadOnlyMemory<float> a, ReadOnlyMemory<float> b, Memory<float> c, int m, int k, int n, ComputeTeam? team, bool transposeA = false, bool transposeB = false, bool accumulate = false)
     {
-        int aRow = transposeA ? 1 : k, aColumn = transposeA ? m : 1;
-        int bRow = transposeB ? 1 : n, bColumn = transposeB ? k : 1;
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                float sum = accumulate ? c[(i * n) + j] : 0f;
-                for (int p = 0; p < k; p++)
-                {
-                    sum = MathF.FusedMultiplyAdd(a[(i * aRow) + (p * aColumn)], b[(p * bRow) + (j * bColumn)], sum);
-                }
-
-                c[(i * n) + j] = sum;
-            }
-        }
-    }
-
-    // Part `part` of `parts` of Forward: whole 64-column tiles when out allows, else groups of 4 rows.
-    internal static void ForwardPart(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, int n, int inFeatures, int outFeatures, int part, int parts)
-    {
-        CheckForward(x, w, b, y, n, inFeatures, outFeatures);
-        if (outFeatures >= 64 * parts)
-        {
-            (int start, int end) = Partition.Range(outFeatures, part, parts, 64);
-            Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, 0, n, start, end);
-        }
-        else
-        {
-            (int start, int end) = Partition.Range(n, part, parts, 4);
-            Gemm.Run(x, inFeatures, 1, w, b, y, inFeatures, outFeatures, start, end, 0, outFeatures);
-        }
-    }
-
-    // Part `part` of `parts` of BackwardWeights: groups of 4 rows of dW (input features).
-    internal static void BackwardWeightsPart(ReadOnlySpan<float> x, ReadOnlySpan<float> dY, Span<float> dW, int n, int inFeatures, int outFeatures, int part, int parts)
-    {
-        CheckBackwardWeights(x, dY, dW, n, inFeatures, outFeatures);
-        (int start, int end) = Partition.Range(inFeatures, part, parts, 4);
-        Gemm.Run(x, 1, inFeatures, dY, default, dW, n, outFeatures, start, end, 0, outFeatures);
-    }
-
-    // Part `part` of `parts` of BackwardInput: groups of 4 columns of dX (rows of w).
-    internal static void BackwardInputPart(ReadOnlySpan<float> dY, ReadOnlySpan<float> w, Span<float> dX, int n, int inFeatures, int outFeatures, int part, int parts)
-    {
-        CheckBackwardInput(dY, w, dX, n, inFeatures, outFeatures);
-        (int start, int end) = Partition.Range(inFeatures, part, parts, 4);
-        GemmNT.Run(dY, w, dX, outFeatures, inFeatures, 0, n, start, end);
-    }
-
-    // Part `part` of `parts` of the narrow BackwardInput over an already packed wT: (out, in); groups of 4 rows of dX.
-    internal static void BackwardInputPackedPart(ReadOnlySpan<float> dY, ReadOnlySpan<float> wT, Span<float> dX, int n, int inFeatures, int outFeatures, int part, int parts)
-    {
-        CheckDimensions(n, inFeatures, outFeatures);
-        Guard.Holds(dY.Length, n, outFeatures, nameof(dY));
-        Guard.Holds(wT.Length, outFeatures, inFeatures, nameof(wT));
-        Guard.Holds(dX.Length, n, inFeatures, nameof(dX));
-        (int start, int end) = Partition.Range(n, part, parts, 4);
-        Gemm.Run(dY, outFeatures, 1, wT, default, dX, outFeatures, inFeatures, start, end, 0, inFeatures);
+        CheckMultiply(a.Span, b.Span, c.Span, m, k, n);
+        Product.Run(team, a, transposeA, b, transposeB, default, c, m, k, n, accumulate);
     }
 
     // a: (rows, columns) · aT: (columns, rows), overwritten

@@ -8,7 +8,8 @@ namespace ScratchNet.Core.Kernels;
 /// <summary>
 /// The transpose behind <see cref="MatMul.Transpose"/>: 16 × 16 blocks transposed in registers (AVX-512),
 /// the edges element by element. Packing a 128 × 64 weight this way costs well under a microsecond, against
-/// several for the element loop, which is what makes packing wᵀ for the input gradient pay (see <see cref="MatMul.NarrowOutputs"/>).
+/// several for the element loop. The direct tiles run the input gradient over wᵀ packed this way, and <see cref="Pack"/>
+/// transposes wᵀ panels for the blocked kernel with the same 16 × 16 blocks.
 /// <see cref="MatMulNaive.Transpose"/> is the reference.
 /// </summary>
 internal static class TransposeKernel
@@ -48,7 +49,7 @@ internal static class TransposeKernel
     // source: 16 rows of 16, `sourceStride` apart · destination: 16 rows of 16, `destinationStride` apart
     // Written out in locals so all 16 rows stay in registers (AVX-512 has 32).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block16(ref float source, int sourceStride, ref float destination, int destinationStride)
+    internal static void Block16(ref float source, int sourceStride, ref float destination, int destinationStride)
     {
         // Rows 0 … 3: interleave 32-bit elements of row pairs, then 64-bit pairs (within 128-bit lanes).
         // Afterwards q0m lane L holds column 4L + m of these rows.
@@ -81,6 +82,36 @@ internal static class TransposeKernel
         StoreColumns(q01, q11, q21, q31, ref destination, 1, destinationStride);
         StoreColumns(q02, q12, q22, q32, ref destination, 2, destinationStride);
         StoreColumns(q03, q13, q23, q33, ref destination, 3, destinationStride);
+    }
+
+    // source: 8 rows of 8, `sourceStride` apart · destination: 8 rows of 8, `destinationStride` apart (AVX)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Block8(ref float source, int sourceStride, ref float destination, int destinationStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref source);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref source, (nuint)sourceStride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref source, (nuint)(2 * sourceStride));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref source, (nuint)(3 * sourceStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref source, (nuint)(4 * sourceStride));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref source, (nuint)(5 * sourceStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref source, (nuint)(6 * sourceStride));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref source, (nuint)(7 * sourceStride));
+
+        // Interleave row pairs, then pairs of pairs (within 128-bit lanes): q0 lane L holds column 4L of rows 0–3, and so on.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> q0 = Avx.Shuffle(t0, t2, 0x44), q1 = Avx.Shuffle(t0, t2, 0xEE), q2 = Avx.Shuffle(t1, t3, 0x44), q3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> q4 = Avx.Shuffle(t4, t6, 0x44), q5 = Avx.Shuffle(t4, t6, 0xEE), q6 = Avx.Shuffle(t5, t7, 0x44), q7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        // Join the low 128-bit lanes (columns 0–3) and the high ones (columns 4–7) of rows 0–3 and 4–7.
+        Avx.Permute2x128(q0, q4, 0x20).StoreUnsafe(ref destination);
+        Avx.Permute2x128(q1, q5, 0x20).StoreUnsafe(ref destination, (nuint)destinationStride);
+        Avx.Permute2x128(q2, q6, 0x20).StoreUnsafe(ref destination, (nuint)(2 * destinationStride));
+        Avx.Permute2x128(q3, q7, 0x20).StoreUnsafe(ref destination, (nuint)(3 * destinationStride));
+        Avx.Permute2x128(q0, q4, 0x31).StoreUnsafe(ref destination, (nuint)(4 * destinationStride));
+        Avx.Permute2x128(q1, q5, 0x31).StoreUnsafe(ref destination, (nuint)(5 * destinationStride));
+        Avx.Permute2x128(q2, q6, 0x31).StoreUnsafe(ref destination, (nuint)(6 * destinationStride));
+        Avx.Permute2x128(q3, q7, 0x31).StoreUnsafe(ref destination, (nuint)(7 * destinationStride));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

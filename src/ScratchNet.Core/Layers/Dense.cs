@@ -8,23 +8,19 @@ namespace ScratchNet.Core.Layers;
 /// A fully connected layer: y = x·W + b with W (in, out) and b (out). Its rows are flat vectors (in, 1, 1) → (out, 1, 1);
 /// after images, a <see cref="Flatten"/> makes them so. W is stored (in, out), the transpose of PyTorch's nn.Linear weight (out, in).
 /// </summary>
+/// <remarks>
+/// Forward and Backward are the products and the sum below; how each product is tiled, packed and split over
+/// threads is decided inside <see cref="MatMul"/>.
+/// </remarks>
 public sealed class Dense : ILayer
 {
     private readonly float[] _y;
-    private readonly RowBuffer<float> _dXBuffer;
-    private float[] _dX = [];
-    private readonly float[] _wT;
-    private readonly ComputeTeam _team;
-    private readonly Action<int> _forwardPart;
-    private readonly Action<int> _backwardWeightsPart;
-    private readonly Action<int> _backwardInputPart;
+    private readonly RowBuffer<float> _dX;
+    private readonly ComputeTeam? _team;
     private ReadOnlyMemory<float> _x;
-    private float[] _dY = [];
-    private int _n;
-    private int _parts;
     private bool _hasInput;
 
-    /// <param name="team">Threads the products may be split over; null is one thread.</param>
+    /// <param name="team">Threads the products may be split over; null is one thread. Results do not depend on it.</param>
     public Dense(string name, int inputSize, int outputSize, int capacity, ComputeTeam? team = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
@@ -38,19 +34,9 @@ public sealed class Dense : ILayer
         BiasParameter = new Parameter($"{name}.bias", 1, outputSize);
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
-        _dXBuffer = new RowBuffer<float>(inputSize);
-        _wT = MatMul.PacksTranspose(outputSize) ? new float[outputSize * inputSize] : [];
-        _team = team ?? ComputeTeam.Single;
-        _forwardPart = ForwardPart;
-        _backwardWeightsPart = BackwardWeightsPart;
-        _backwardInputPart = BackwardInputPart;
+        _dX = new RowBuffer<float>(inputSize);
+        _team = team;
     }
-
-    /// <summary>
-    /// Fewer multiply-adds than this run on one thread: handing a part to another thread costs about a
-    /// microsecond, as much as the product itself below this size.
-    /// </summary>
-    public const long ParallelFlops = 1L << 20;
 
     public string Name { get; }
 
@@ -80,7 +66,7 @@ public sealed class Dense : ILayer
         Array.Clear(BiasParameter.Value);
     }
 
-    // x: (n, in) → y: (n, out)
+    // x: (n, in) · W: (in, out) · b: (out) → y: (n, out)
     public float[] Forward(ReadOnlyMemory<float> x, int n)
     {
         CheckRows(n);
@@ -91,9 +77,9 @@ public sealed class Dense : ILayer
 
         _x = x;
         _hasInput = true;
-        _n = n;
-        _parts = PartsFor(n);
-        _team.Run(_forwardPart, _parts);
+
+        // y = x·W + b
+        MatMul.Forward(x[..(n * InputSize)], Weight.Value, BiasParameter.Value, _y, n, InputSize, OutputSize, _team);
         return _y;
     }
 
@@ -107,47 +93,23 @@ public sealed class Dense : ILayer
         }
 
         ArgumentNullException.ThrowIfNull(dY);
-        _dY = dY;
-        _n = n;
-        _parts = PartsFor(n);
-        _team.Run(_backwardWeightsPart, _parts);
-        Bias.Backward(dY.AsSpan(0, n * OutputSize), BiasParameter.Gradient, n, OutputSize);
+        ReadOnlyMemory<float> x = _x[..(n * InputSize)];
+        ReadOnlyMemory<float> dYRows = dY.AsMemory(0, n * OutputSize);
+
+        // dW = xᵀ·dY
+        MatMul.BackwardWeights(x, dYRows, Weight.Gradient, n, InputSize, OutputSize, _team);
+
+        // dB = Σrows dY
+        Bias.Backward(dYRows.Span, BiasParameter.Gradient, n, OutputSize);
         if (!computeInputGradient)
         {
             return null;
         }
 
-        if (_wT.Length > 0)
-        {
-            // Narrow layer (128 → 64, 64 → 10), or no AVX-512: pack wᵀ once per step so the tile kernel can run over it.
-            MatMul.Transpose(Weight.Value, _wT, InputSize, OutputSize);
-        }
-
-        _dX = _dXBuffer.Rows(n);
-        _team.Run(_backwardInputPart, _parts);
-        return _dX;
-    }
-
-    private int PartsFor(int n) => 2L * n * InputSize * OutputSize >= ParallelFlops ? _team.Threads : 1;
-
-    // The parts read their operands from fields: a delegate cached in the constructor takes no arguments
-    // but the part index, so splitting a call allocates nothing.
-    private void ForwardPart(int part) =>
-        MatMul.ForwardPart(_x.Span.Slice(0, _n * InputSize), Weight.Value, BiasParameter.Value, _y.AsSpan(0, _n * OutputSize), _n, InputSize, OutputSize, part, _parts);
-
-    private void BackwardWeightsPart(int part) =>
-        MatMul.BackwardWeightsPart(_x.Span.Slice(0, _n * InputSize), _dY.AsSpan(0, _n * OutputSize), Weight.Gradient, _n, InputSize, OutputSize, part, _parts);
-
-    private void BackwardInputPart(int part)
-    {
-        if (_wT.Length > 0)
-        {
-            MatMul.BackwardInputPackedPart(_dY.AsSpan(0, _n * OutputSize), _wT, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
-        }
-        else
-        {
-            MatMul.BackwardInputPart(_dY.AsSpan(0, _n * OutputSize), Weight.Value, _dX.AsSpan(0, _n * InputSize), _n, InputSize, OutputSize, part, _parts);
-        }
+        // dX = dY·Wᵀ
+        float[] dX = _dX.Rows(n);
+        MatMul.BackwardInput(dYRows, Weight.Value, dX, n, InputSize, OutputSize, _team);
+        return dX;
     }
 
     private void CheckRows(int n)

@@ -16,9 +16,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         RequirePositive(errors, "Training:Epochs", options.Epochs);
         RequireRange(errors, "Training:BatchSize", options.BatchSize, TrainingOptions.MaxBatchRows, " rows");
         RequireRange(errors, "Training:EvaluationBatchSize", options.EvaluationBatchSize, TrainingOptions.MaxBatchRows, " rows");
+        if (options.TryParseThreads(out string? threadsError) is null)
+        {
+            errors.Add(threadsError!);
+        }
 
-        // More threads than processors only wait on each other (and thousands of them exhaust the machine).
-        RequireRange(errors, "Training:Threads", options.Threads, Environment.ProcessorCount, " (this machine's processor count)");
         return Result(errors);
     }
 

@@ -1,41 +1,13 @@
 using ScratchNet.Core.Kernels;
-using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Tests.Kernels;
 
 /// <summary>
-/// The fast kernels against the naive oracle on random shapes (narrow and odd widths that miss every tile
-/// and vector boundary), and the thread split: every partition must give bit-identical results.
+/// The fast kernels' tile choices (long k, partial last vectors) and the thread split: every partition must give
+/// bit-identical results. Their values against the naive oracle on the shared shapes are in <see cref="MatMulTests"/>.
 /// </summary>
 public class FastKernelTests
 {
-    // Narrow outputs (1, 3, 10, 17 …) take the partial-vector tiles; 16, 64, 80 land on the boundaries.
-    private static readonly int[] Widths = [1, 2, 3, 10, 15, 16, 17, 31, 33, 63, 64, 65, 80, 130];
-
-    private static IEnumerable<int[]> RandomShapes()
-    {
-        var rng = new Xoshiro256(20240601);
-        foreach (int width in Widths)
-        {
-            yield return [1 + rng.NextInt(37), 1 + rng.NextInt(140), width];
-            yield return [1 + rng.NextInt(9), width, 1 + rng.NextInt(70)];
-        }
-    }
-
-    [TestCaseSource(nameof(RandomShapes))]
-    public void Forward_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 31);
-        float[] w = TestData.Uniform(inF * outF, 32);
-        float[] b = TestData.Uniform(outF, 33);
-        var expected = new float[n * outF];
-        float[] actual = TestData.Uniform(n * outF, 34);
-        MatMulNaive.Forward(x, w, b, expected, n, inF, outF);
-        MatMul.Forward(x, w, b, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
-    }
-
     // k ≥ 256 takes the 8 × 32 tiles (the first layer's k = 784); each row must come out exactly as it does
     // when computed alone (one row never fills a tall tile), so the tile shape cannot change any result.
     [TestCase(8, 784, 128)]
@@ -62,32 +34,6 @@ public class FastKernelTests
         }
     }
 
-    [TestCaseSource(nameof(RandomShapes))]
-    public void BackwardWeights_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 35);
-        float[] dY = TestData.Uniform(n * outF, 36);
-        var expected = new float[inF * outF];
-        float[] actual = TestData.Uniform(inF * outF, 37);
-        MatMulNaive.BackwardWeights(x, dY, expected, n, inF, outF);
-        MatMul.BackwardWeights(x, dY, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dW");
-    }
-
-    [TestCaseSource(nameof(RandomShapes))]
-    public void BackwardInput_MatchesNaive_OnRandomShapes(int[] shape)
-    {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] dY = TestData.Uniform(n * outF, 38);
-        float[] w = TestData.Uniform(inF * outF, 39);
-        var expected = new float[n * inF];
-        float[] actual = TestData.Uniform(n * inF, 40);
-        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
-    }
-
     [Test]
     public void Kernels_DoNotWritePastTheOutput_WhenTheLastVectorIsPartial()
     {
@@ -106,67 +52,35 @@ public class FastKernelTests
         Assert.That(dX.AsSpan(35).ToArray(), Is.All.EqualTo(42f));
     }
 
+    // Shapes on the direct tiles (the reference layers, odd and narrow ones) and on the packed blocks (op(B) over 512 KB).
     [TestCase(32, 784, 128)]
     [TestCase(32, 128, 64)]
     [TestCase(32, 64, 10)]
     [TestCase(13, 100, 79)]
     [TestCase(7, 33, 130)]
     [TestCase(1000, 64, 10)]
-    public void Parts_AreBitIdenticalToTheWholeCall(int n, int inF, int outF)
+    [TestCase(70, 300, 500)]
+    [TestCase(40, 700, 800)]
+    public void TeamsOfAnySize_GiveBitIdenticalResultsToOneThread(int n, int inF, int outF)
     {
-        float[] x = TestData.Uniform(n * inF, 44);
-        float[] w = TestData.Uniform(inF * outF, 45);
-        float[] b = TestData.Uniform(outF, 46);
-        float[] dY = TestData.Uniform(n * outF, 47);
-        var y = new float[n * outF];
-        var dW = new float[inF * outF];
-        var dX = new float[n * inF];
-        MatMul.Forward(x, w, b, y, n, inF, outF);
-        MatMul.BackwardWeights(x, dY, dW, n, inF, outF);
-        MatMul.BackwardInput(dY, w, dX, n, inF, outF);
+        DenseOperands d = ProductCases.Dense([n, inF, outF], 44);
+        MatMul.Forward(d.X, d.W, d.B, d.Y, n, inF, outF);
+        MatMul.BackwardWeights(d.X, d.DY, d.DW, n, inF, outF);
+        MatMul.BackwardInput(d.DY, d.W, d.DX, n, inF, outF);
 
-        foreach (int parts in new[] { 2, 3, 4 })
+        foreach (int threads in new[] { 2, 3, 4 })
         {
-            var yParts = new float[y.Length];
-            var dWParts = new float[dW.Length];
-            var dXParts = new float[dX.Length];
-            for (int part = 0; part < parts; part++)
-            {
-                MatMul.ForwardPart(x, w, b, yParts, n, inF, outF, part, parts);
-                MatMul.BackwardWeightsPart(x, dY, dWParts, n, inF, outF, part, parts);
-                MatMul.BackwardInputPart(dY, w, dXParts, n, inF, outF, part, parts);
-            }
+            using var team = new ComputeTeam(threads);
+            var yTeam = new float[d.Y.Length];
+            var dWTeam = new float[d.DW.Length];
+            var dXTeam = new float[d.DX.Length];
+            MatMul.Forward(d.X, d.W, d.B, yTeam, n, inF, outF, team);
+            MatMul.BackwardWeights(d.X, d.DY, dWTeam, n, inF, outF, team);
+            MatMul.BackwardInput(d.DY, d.W, dXTeam, n, inF, outF, team);
 
-            Assert.That(yParts, Is.EqualTo(y), $"y, {parts} parts");
-            Assert.That(dWParts, Is.EqualTo(dW), $"dW, {parts} parts");
-            Assert.That(dXParts, Is.EqualTo(dX), $"dX, {parts} parts");
-        }
-    }
-
-    [TestCase(1, 64, 10)]
-    [TestCase(33, 64, 10)]
-    [TestCase(130, 17, 3)]
-    [TestCase(64, 130, 15)]
-    public void NarrowBackwardInput_MatchesNaive_AndItsRowPartsAreBitIdenticalToTheWholeCall(int n, int inF, int outF)
-    {
-        float[] dY = TestData.Uniform(n * outF, 51);
-        float[] w = TestData.Uniform(inF * outF, 52);
-        var expected = new float[n * inF];
-        var dX = new float[n * inF];
-        var wT = new float[outF * inF];
-        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, wT, dX, n, inF, outF);
-        TestData.AssertClose(dX, expected, 1e-4, 1e-4, "dX");
-
-        foreach (int parts in new[] { 2, 3, 4 })
-        {
-            var dXParts = new float[dX.Length];
-            for (int part = 0; part < parts; part++)
-            {
-                MatMul.BackwardInputPackedPart(dY, wT, dXParts, n, inF, outF, part, parts);
-            }
-
-            Assert.That(dXParts, Is.EqualTo(dX), $"dX, {parts} parts");
+            Assert.That(yTeam, Is.EqualTo(d.Y), $"y, {threads} threads");
+            Assert.That(dWTeam, Is.EqualTo(d.DW), $"dW, {threads} threads");
+            Assert.That(dXTeam, Is.EqualTo(d.DX), $"dX, {threads} threads");
         }
     }
 

@@ -9,47 +9,33 @@ namespace ScratchNet.Core.Tests.Kernels;
 /// </summary>
 public class GemmVectorTests
 {
-    private static readonly object[] Shapes =
-    [
-        new[] { 32, 784, 128 }, new[] { 32, 128, 64 }, new[] { 32, 64, 10 },
-        new[] { 1, 1, 1 }, new[] { 3, 5, 7 }, new[] { 5, 17, 65 }, new[] { 7, 33, 130 }, new[] { 4, 64, 64 },
-        new[] { 9, 3, 16 }, new[] { 13, 100, 79 }, new[] { 6, 20, 40 },
-    ];
-
-    [TestCaseSource(nameof(Shapes))]
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.Fixed))]
     public void Forward_EqualsTheVector512Path_BitForBit(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 71);
-        float[] w = TestData.Uniform(inF * outF, 72);
-        float[] b = TestData.Uniform(outF, 73);
-        var expected = new float[n * outF];
-        float[] actual = TestData.Uniform(n * outF, 74);
-        MatMul.Forward(x, w, b, expected, n, inF, outF);
+        DenseOperands d = ProductCases.Dense(shape, 71);
+        var expected = new float[d.N * d.Out];
+        MatMul.Forward(d.X, d.W, d.B, expected, d.N, d.In, d.Out);
 
         GemmVector.Run(
-            ref MemoryMarshal.GetArrayDataReference(x), inF, 1, ref MemoryMarshal.GetArrayDataReference(w),
-            ref MemoryMarshal.GetArrayDataReference(b), true, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 0, n, 0, outF);
+            ref MemoryMarshal.GetArrayDataReference(d.X), d.In, 1, ref MemoryMarshal.GetArrayDataReference(d.W),
+            ref MemoryMarshal.GetArrayDataReference(d.B), TileStart.Bias, ref MemoryMarshal.GetArrayDataReference(d.Y), d.In, d.Out, 0, d.N, 0, d.Out);
 
-        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(d.Y, Is.EqualTo(expected));
     }
 
-    [TestCaseSource(nameof(Shapes))]
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.Fixed))]
     public void BackwardWeights_ThroughTheTransposedStrides_EqualsTheVector512Path_BitForBit(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 75);
-        float[] dY = TestData.Uniform(n * outF, 76);
-        var expected = new float[inF * outF];
-        float[] actual = TestData.Uniform(inF * outF, 77);
-        MatMul.BackwardWeights(x, dY, expected, n, inF, outF);
+        DenseOperands d = ProductCases.Dense(shape, 75);
+        var expected = new float[d.In * d.Out];
+        MatMul.BackwardWeights(d.X, d.DY, expected, d.N, d.In, d.Out);
 
         float unused = 0f;
         GemmVector.Run(
-            ref MemoryMarshal.GetArrayDataReference(x), 1, inF, ref MemoryMarshal.GetArrayDataReference(dY),
-            ref unused, false, ref MemoryMarshal.GetArrayDataReference(actual), n, outF, 0, inF, 0, outF);
+            ref MemoryMarshal.GetArrayDataReference(d.X), 1, d.In, ref MemoryMarshal.GetArrayDataReference(d.DY),
+            ref unused, TileStart.Zero, ref MemoryMarshal.GetArrayDataReference(d.DW), d.N, d.Out, 0, d.In, 0, d.Out);
 
-        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(d.DW, Is.EqualTo(expected));
     }
 
     [Test]
@@ -64,7 +50,7 @@ public class GemmVectorTests
 
         GemmVector.Run(
             ref MemoryMarshal.GetArrayDataReference(x), inF, 1, ref MemoryMarshal.GetArrayDataReference(w),
-            ref unused, false, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 2, 7, 5, 60);
+            ref unused, TileStart.Zero, ref MemoryMarshal.GetArrayDataReference(actual), inF, outF, 2, 7, 5, 60);
 
         var expected = new float[n * outF];
         MatMulNaive.Forward(x, w, default, expected, n, inF, outF);

@@ -1,68 +1,50 @@
 using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Tests.Kernels;
 
 public class MatMulTests
 {
-    // The reference shapes, odd sizes that miss every tile and vector boundary, and sizes that land exactly on them.
-    private static readonly object[] Shapes =
-    [
-        new[] { 32, 784, 128 }, new[] { 32, 128, 64 }, new[] { 32, 64, 10 },
-        new[] { 1, 1, 1 }, new[] { 3, 5, 7 }, new[] { 5, 17, 65 }, new[] { 7, 33, 130 }, new[] { 4, 64, 64 },
-        new[] { 9, 3, 16 }, new[] { 13, 100, 79 }, new[] { 1000, 64, 10 },
-    ];
-
-    [TestCaseSource(nameof(Shapes))]
+    // Every dense-layer product against the naive oracle, on the shared shapes (fixed and random); the destinations
+    // start out holding random values, so an element the kernel skips shows.
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.FixedAndRandom))]
     public void Forward_MatchesNaive(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 1);
-        float[] w = TestData.Uniform(inF * outF, 2);
-        float[] b = TestData.Uniform(outF, 3);
-        var expected = new float[n * outF];
-        var actual = new float[n * outF];
-        MatMulNaive.Forward(x, w, b, expected, n, inF, outF);
-        MatMul.Forward(x, w, b, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
+        DenseOperands d = ProductCases.Dense(shape, 1);
+        var expected = new float[d.N * d.Out];
+        MatMulNaive.Forward(d.X, d.W, d.B, expected, d.N, d.In, d.Out);
+        MatMul.Forward(d.X, d.W, d.B, d.Y, d.N, d.In, d.Out);
+        TestData.AssertClose(d.Y, expected, 1e-4, 1e-4, "y");
     }
 
-    [TestCaseSource(nameof(Shapes))]
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.FixedAndRandom))]
     public void Forward_WithoutBias_MatchesNaive(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 4);
-        float[] w = TestData.Uniform(inF * outF, 5);
-        var expected = new float[n * outF];
-        var actual = new float[n * outF];
-        MatMulNaive.Forward(x, w, default, expected, n, inF, outF);
-        MatMul.Forward(x, w, default, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "y");
+        DenseOperands d = ProductCases.Dense(shape, 11);
+        var expected = new float[d.N * d.Out];
+        MatMulNaive.Forward(d.X, d.W, default, expected, d.N, d.In, d.Out);
+        MatMul.Forward(d.X, d.W, default, d.Y, d.N, d.In, d.Out);
+        TestData.AssertClose(d.Y, expected, 1e-4, 1e-4, "y");
     }
 
-    [TestCaseSource(nameof(Shapes))]
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.FixedAndRandom))]
     public void BackwardWeights_MatchesNaive(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] x = TestData.Uniform(n * inF, 6);
-        float[] dY = TestData.Uniform(n * outF, 7);
-        var expected = new float[inF * outF];
-        float[] actual = TestData.Uniform(inF * outF, 8);
-        MatMulNaive.BackwardWeights(x, dY, expected, n, inF, outF);
-        MatMul.BackwardWeights(x, dY, actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dW");
+        DenseOperands d = ProductCases.Dense(shape, 21);
+        var expected = new float[d.In * d.Out];
+        MatMulNaive.BackwardWeights(d.X, d.DY, expected, d.N, d.In, d.Out);
+        MatMul.BackwardWeights(d.X, d.DY, d.DW, d.N, d.In, d.Out);
+        TestData.AssertClose(d.DW, expected, 1e-4, 1e-4, "dW");
     }
 
-    [TestCaseSource(nameof(Shapes))]
+    [TestCaseSource(typeof(ProductCases), nameof(ProductCases.FixedAndRandom))]
     public void BackwardInput_MatchesNaive(int[] shape)
     {
-        (int n, int inF, int outF) = (shape[0], shape[1], shape[2]);
-        float[] dY = TestData.Uniform(n * outF, 9);
-        float[] w = TestData.Uniform(inF * outF, 10);
-        var expected = new float[n * inF];
-        float[] actual = TestData.Uniform(n * inF, 11);
-        MatMulNaive.BackwardInput(dY, w, expected, n, inF, outF);
-        MatMul.BackwardInput(dY, w, new float[inF * outF], actual, n, inF, outF);
-        TestData.AssertClose(actual, expected, 1e-4, 1e-4, "dX");
+        DenseOperands d = ProductCases.Dense(shape, 31);
+        var expected = new float[d.N * d.In];
+        MatMulNaive.BackwardInput(d.DY, d.W, expected, d.N, d.In, d.Out);
+        MatMul.BackwardInput(d.DY, d.W, d.DX, d.N, d.In, d.Out);
+        TestData.AssertClose(d.DX, expected, 1e-4, 1e-4, "dX");
     }
 
     // Every operand layout of the general product, plain and accumulating; m = 0 is an empty batch.
@@ -71,15 +53,9 @@ public class MatMulTests
         int[][] sizes = [[1, 1, 1], [3, 5, 7], [5, 17, 65], [16, 9, 784], [32, 144, 196], [13, 100, 79], [0, 4, 3]];
         foreach (int[] s in sizes)
         {
-            foreach (bool transposeA in new[] { false, true })
+            foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
             {
-                foreach (bool transposeB in new[] { false, true })
-                {
-                    foreach (bool accumulate in new[] { false, true })
-                    {
-                        yield return new TestCaseData(s[0], s[1], s[2], transposeA, transposeB, accumulate);
-                    }
-                }
+                yield return new TestCaseData(s[0], s[1], s[2], transposeA, transposeB, accumulate);
             }
         }
     }
@@ -94,6 +70,100 @@ public class MatMulTests
         MatMulNaive.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
         MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
         TestData.AssertClose(actual, expected, 1e-4, 1e-4, "c");
+    }
+
+    // Random odd shapes up to 2048 along one axis for every layout, plain and accumulating: most are large enough
+    // for the packed blocks (op(B) over 512 KB), some cross several k blocks, and every one misses the tile edges.
+    private static IEnumerable<TestCaseData> LargeMultiplyCases()
+    {
+        var rng = new Xoshiro256(20260312);
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
+        {
+            // A long k (several k blocks), a long n, and a tall m: each about 10 million multiply-adds at most.
+            int[][] shapes =
+            [
+                [1 + rng.NextInt(40), 1025 + rng.NextInt(1023), 257 + rng.NextInt(200)],
+                [1 + rng.NextInt(20), 300 + rng.NextInt(300), 1025 + rng.NextInt(1023)],
+                [1025 + rng.NextInt(1023), 129 + rng.NextInt(300), 9 + rng.NextInt(30)],
+            ];
+            foreach (int[] s in shapes)
+            {
+                yield return new TestCaseData(s[0], s[1], s[2], transposeA, transposeB, accumulate);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(LargeMultiplyCases))]
+    public void Multiply_MatchesNaive_OnLargeOddShapes_ForEveryLayout(int m, int k, int n, bool transposeA, bool transposeB, bool accumulate)
+    {
+        float[] a = TestData.Uniform(m * k, 23);
+        float[] b = TestData.Uniform(k * n, 24);
+        float[] expected = TestData.Uniform(m * n, 25);
+        float[] actual = (float[])expected.Clone();
+        MatMulNaive.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
+        MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+        TestData.AssertClose(actual, expected, 1e-4, 2e-4, "c");
+    }
+
+    // Direct tiles (op(B) up to 512 KB), packed blocks (over it), several k blocks (k > 256), edges in every direction.
+    [TestCase(5, 17, 65)]
+    [TestCase(32, 144, 196)]
+    [TestCase(16, 9, 784)]
+    [TestCase(37, 700, 300)]
+    [TestCase(9, 1100, 500)]
+    [TestCase(20, 600, 900)]
+    public void Multiply_IsTheFmaChainOverPInOrder_BitForBit_ForEveryLayout(int m, int k, int n)
+    {
+        float[] a = TestData.Uniform(m * k, 26);
+        float[] b = TestData.Uniform(k * n, 27);
+        float[] c = TestData.Uniform(m * n, 28);
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
+        {
+            float[] expected = (float[])c.Clone();
+            float[] actual = (float[])c.Clone();
+            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
+            MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
+        }
+    }
+
+    [TestCase(7, 33, 130)]
+    [TestCase(40, 600, 300)]
+    public void Forward_IsTheFmaChainFromTheBias_BitForBit(int n, int inF, int outF)
+    {
+        float[] x = TestData.Uniform(n * inF, 29);
+        float[] w = TestData.Uniform(inF * outF, 30);
+        float[] bias = TestData.Uniform(outF, 31);
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        FmaChain.Multiply(x, w, bias, expected, n, inF, outF, false, false, false);
+        MatMul.Forward(x, w, bias, actual, n, inF, outF);
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    [TestCase(3, 50, 40)]
+    [TestCase(70, 900, 700)]
+    public void Multiply_WithATeam_IsBitIdenticalToOneThread_ForEveryLayout(int m, int k, int n)
+    {
+        float[] a = TestData.Uniform(m * k, 32);
+        float[] b = TestData.Uniform(k * n, 33);
+        float[] c = TestData.Uniform(m * n, 34);
+        using var team = new ComputeTeam(3);
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
+        {
+            float[] expected = (float[])c.Clone();
+            float[] actual = (float[])c.Clone();
+            MatMul.Multiply(a, b, expected, m, k, n, transposeA, transposeB, accumulate);
+            MatMul.Multiply(a, b, actual, m, k, n, team, transposeA, transposeB, accumulate);
+            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
+        }
+    }
+
+    [Test]
+    public void Multiply_WithATeam_Throws_WhenDestinationTooShort()
+    {
+        using var team = new ComputeTeam(2);
+        Assert.Throws<ArgumentException>(() => MatMul.Multiply(new float[6], new float[6], new float[3], 2, 3, 2, team));
     }
 
     [Test]
@@ -152,10 +222,6 @@ public class MatMulTests
     [Test]
     public void BackwardWeights_Throws_WhenDestinationTooShort() =>
         Assert.Throws<ArgumentException>(() => MatMul.BackwardWeights(new float[2 * 3], new float[2 * 4], new float[11], 2, 3, 4));
-
-    [Test]
-    public void BackwardInput_Throws_WhenScratchTooShort() =>
-        Assert.Throws<ArgumentException>(() => MatMul.BackwardInput(new float[2 * 4], new float[3 * 4], new float[11], new float[2 * 3], 2, 3, 4));
 
     [Test]
     public void Transpose_SwapsRowsAndColumns()

@@ -127,8 +127,9 @@ public class SequentialTests
     [TestCase(77)]
     public void ForwardAndBackward_AreBitIdentical_OnOneAndTwoThreads(int n)
     {
-        // The first layer is large enough (2·n·300·96 ≥ Dense.ParallelFlops) that Dense splits its products over the team.
-        int[] sizes = [300, 96, 70, 10];
+        // The first layer is large enough (2·n·700·200 ≥ 2·MatMul.ParallelFlops) that its products are split over the team.
+        int[] sizes = [700, 200, 70, 10];
+        Assert.That(2L * n * sizes[0] * sizes[1], Is.GreaterThanOrEqualTo(2 * MatMul.ParallelFlops));
         float[] x = TestData.Uniform(n * sizes[0], 50);
         float[] dLogits = TestData.Uniform(n * sizes[^1], 51);
         using var team = new ComputeTeam(2);

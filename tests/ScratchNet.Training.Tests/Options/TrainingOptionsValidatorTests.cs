@@ -26,13 +26,13 @@ public class TrainingOptionsValidatorTests
     [TestCase(100_000)]
     public void Validate_RejectsThreadsOutsideOneToTheProcessorCount(int threads)
     {
-        var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
+        var result = _validator.Validate(null, new TrainingOptions { Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 1 to {Environment.ProcessorCount} (this machine's processor count), got {threads}" }));
     }
 
     [Test]
     public void Validate_AcceptsEveryProcessor() =>
-        Assert.That(_validator.Validate(null, new TrainingOptions { Threads = Environment.ProcessorCount }).Succeeded, Is.True);
+        Assert.That(_validator.Validate(null, new TrainingOptions { Threads = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Succeeded, Is.True);
 
     [TestCase("784,2000000000,10", "has a layer of 2000000000 units; the limit is 1048576 per layer")]
     [TestCase("784,1048576,1048576,10", "more than one array can hold")]
@@ -48,6 +48,25 @@ public class TrainingOptionsValidatorTests
     {
         var result = _validator.Validate(null, new TrainingOptions { BatchSize = rows, EvaluationBatchSize = rows });
         Assert.That(result.Failures, Is.EquivalentTo(new[] { $"Training:BatchSize must be 1 to 1048576 rows, got {rows}", $"Training:EvaluationBatchSize must be 1 to 1048576 rows, got {rows}" }));
+    }
+
+    [TestCase("many")]
+    [TestCase("2.5")]
+    [TestCase("")]
+    public void Validate_RejectsThreadsThatAreNeitherAutoNorAWholeNumber(string threads)
+    {
+        var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' or a whole number from 1 to {Environment.ProcessorCount} (this machine's processor count), got '{threads}'" }));
+    }
+
+    [TestCase("auto")]
+    [TestCase("AUTO")]
+    [TestCase(" 1 ")]
+    public void Threads_AcceptsAutoAndWholeNumbers(string threads)
+    {
+        var options = new TrainingOptions { Threads = threads };
+        Assert.That(_validator.Validate(null, options).Succeeded, Is.True);
+        Assert.That(options.TryParseThreads(out _), Is.EqualTo(threads.Trim() == "1" ? 1 : Environment.ProcessorCount));
     }
 
     [TestCase(0f)]
