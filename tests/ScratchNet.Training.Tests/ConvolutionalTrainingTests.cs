@@ -51,7 +51,8 @@ public class ConvolutionalTrainingTests
     {
         // Batches of 16: two gradient groups of 8 images, one per thread, and the forward pass splits the images.
         Rig one = NewRig(epochs: 2), two = NewRig(epochs: 2);
-        two.Training.Threads = 2;
+        one.Training.Threads = "1";
+        two.Training.Threads = "2";
         TrainingResult a = await one.Create().TrainAsync();
         TrainingResult b = await two.Create().TrainAsync();
         Assert.That(Numbers(b), Is.EqualTo(Numbers(a)));
