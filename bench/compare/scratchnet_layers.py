@@ -15,7 +15,7 @@ import re
 import torch
 from torch import nn
 
-_ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 
 
 def parse(text):
@@ -33,7 +33,7 @@ def parse(text):
         return kind, {"out": int(rest[0])}
     if kind == "dropout":
         return kind, {"rate": float(rest[0])}
-    if kind in ("batchnorm", "flatten") or kind in _ACTIVATIONS:
+    if kind in ("batchnorm", "flatten") or kind in ACTIVATIONS:
         return kind, {}
     raise ValueError(f"'{text}' is not a layer")
 
@@ -71,7 +71,7 @@ def build(layers, input_shape):
             modules.append(nn.Linear(c, p["out"]))
             c, images = p["out"], False
         else:
-            modules.append(_ACTIVATIONS[kind]())
+            modules.append(ACTIVATIONS[kind]())
     return nn.Sequential(*modules), names
 
 

@@ -29,7 +29,8 @@ public sealed class Evaluator
 
     public int ChunkRows { get; }
 
-    public EvaluationResult Evaluate(Sequential network, DataSplit split)
+    /// <param name="keepProbabilities">Also return every row's class probabilities (<see cref="EvaluationResult.Probabilities"/>), in a new array.</param>
+    public EvaluationResult Evaluate(Sequential network, DataSplit split, bool keepProbabilities = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -46,13 +47,14 @@ public sealed class Evaluator
             _features = new float[chunk * features];
         }
 
+        float[]? kept = keepProbabilities ? new float[split.Count * classes] : null;
         bool wasTraining = network.IsTraining;
         network.IsTraining = false;
         for (int start = 0; start < split.Count; start += chunk)
         {
             int n = Math.Min(chunk, split.Count - start);
             float[] logits = network.Forward(split.ReadFeatures(start, n, _features), n);
-            Span<float> probabilities = _probabilities.AsSpan(0, n * classes);
+            Span<float> probabilities = kept is null ? _probabilities.AsSpan(0, n * classes) : kept.AsSpan(start * classes, n * classes);
             float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
             lossSum += (double)loss * n;
             confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
@@ -62,6 +64,6 @@ public sealed class Evaluator
         network.IsTraining = wasTraining;
 
         double meanLoss = split.Count == 0 ? 0.0 : lossSum / split.Count;
-        return new EvaluationResult(meanLoss, confusion.Accuracy, confusion) { Mistakes = mistakes.Result() };
+        return new EvaluationResult(meanLoss, confusion.Accuracy, confusion) { Mistakes = mistakes.Result(), Probabilities = kept };
     }
 }

@@ -60,6 +60,7 @@ public sealed class Trainer(
         var sampler = new MinibatchSampler(train, batchRows, shuffleRng, o.Shuffle, augmenter);
         var step = new TrainingStep(network, optimizer, batchRows);
         var evaluator = new Evaluator(evaluationRows, classes);
+        var scored = new WeightsSnapshot();
         float baseRate = optimizer.LearningRate;
 
         var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount) { Augmenter = augmenter };
@@ -114,7 +115,8 @@ public sealed class Trainer(
             network.IsTraining = false;
             double trainSeconds = clock.Elapsed.TotalSeconds;
             clock.Restart();
-            EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation);
+            EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
+            scored.Capture(network);
             var metrics = new EpochMetrics(
                 epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,
                 TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
@@ -126,7 +128,10 @@ public sealed class Trainer(
             Invoke(c => c.OnEpochEnd(context, metrics));
         }
 
-        EvaluationResult final = evaluator.Evaluate(network, dataset.Validation);
+        // The last epoch's evaluation stands unless a callback has put other weights back since (early stopping's best epoch).
+        EvaluationResult final = context.LastValidation is { } last && scored.Matches(network)
+            ? last
+            : evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
         var result = new TrainingResult(context.History, final, network, dataset.ClassNames);
         Invoke(c => c.OnTrainEnd(context, result));
         return result;

@@ -51,7 +51,7 @@ public class ToolkitHostTests
         var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
         Failure failure = Failure.From(ex!);
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: fast, mlp-augmented, reference"));
+        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: cnn, cnn-augmented, fast, mlp-augmented, reference"));
     }
 
     [Test]

@@ -46,6 +46,19 @@ public class ConvolutionalTrainingTests
         Assert.That(result.FinalValidation.Accuracy, Is.GreaterThan(0.75), "three classes: chance is 0.33");
     }
 
+    [Test]
+    public async Task Train_GivesIdenticalWeightsAndHistory_OnOneAndTwoThreads()
+    {
+        // Batches of 16: two gradient groups of 8 images, one per thread, and the forward pass splits the images.
+        Rig one = NewRig(epochs: 2), two = NewRig(epochs: 2);
+        one.Training.Threads = "1";
+        two.Training.Threads = "2";
+        TrainingResult a = await one.Create().TrainAsync();
+        TrainingResult b = await two.Create().TrainAsync();
+        Assert.That(Numbers(b), Is.EqualTo(Numbers(a)));
+        Assert.That(b.Network.Parameters.Select(p => p.Value), Is.EqualTo(a.Network.Parameters.Select(p => p.Value)));
+    }
+
     [TestCase(2, 5)]
     [TestCase(3, 0)]
     public async Task InterruptedMidEpochThenResumed_MatchesAnUninterruptedRun(int epoch, int batch)

@@ -151,6 +151,28 @@ public class TrainerTests
     }
 
     [Test]
+    public async Task Train_EndsWithTheLastEpochsEvaluation_AndItsProbabilities_WhenNoCallbackChangedTheWeights()
+    {
+        // The reports read the final result's probabilities; scoring the held-out split once more would give the same numbers.
+        EvaluationResult? lastEpoch = null;
+        var probe = new Mock<ITrainingCallback>();
+        probe.Setup(c => c.OnTrainEnd(It.IsAny<TrainingContext>(), It.IsAny<TrainingResult>())).Callback((TrainingContext c, TrainingResult _) => lastEpoch = c.LastValidation);
+        Dataset data = SyntheticData.Blobs();
+        TrainingResult result = await CreateTrainer(data, [probe.Object], epochs: 2).TrainAsync();
+
+        Assert.That(result.FinalValidation, Is.SameAs(lastEpoch));
+        float[] probabilities = result.FinalValidation.Probabilities!;
+        Assert.That(probabilities, Has.Length.EqualTo(data.Validation.Count * data.Validation.ClassCount));
+        int correct = Enumerable.Range(0, data.Validation.Count).Count(i =>
+        {
+            float[] row = probabilities[(i * 3)..((i + 1) * 3)];
+            return Array.IndexOf(row, row.Max()) == data.Validation.Labels[i];
+        });
+        Assert.That((double)correct / data.Validation.Count, Is.EqualTo(result.FinalValidation.Accuracy));
+        Assert.That(result.FinalValidation.Loss, Is.EqualTo(result.History[^1].ValidationLoss));
+    }
+
+    [Test]
     public async Task Train_StopsAfterTheEpoch_WhenACallbackAsksTo()
     {
         var stopper = new Mock<ITrainingCallback>();

@@ -51,6 +51,18 @@ public class TrainingStepAllocationTests
         AssertAllocatesNothing(network, batch: 8, epochs: 3, augmentation);
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    public void TheCnnRecipesTrainingStep_AllocatesNothing_OnceWarm(int threads)
+    {
+        // conv → relu → maxpool twice: the blocks Sequential runs image by image, their images shared out over the threads.
+        string[] layers = ["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 128", "relu", "dense 10"];
+        using var team = threads > 1 ? new ComputeTeam(threads) : null;
+        Sequential network = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 28, 28), 64, "he_normal", 42, team);
+        network.IsTraining = true;
+        AssertAllocatesNothing(network, batch: 64, epochs: 2, "none");
+    }
+
     private static void AssertAllocatesNothing(Sequential network, int batch, int epochs, string augmentation)
     {
         var step = new TrainingStep(network, new Sgd(0.003f, momentum: 0.9f), batch);

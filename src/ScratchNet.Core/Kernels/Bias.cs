@@ -55,20 +55,24 @@ public static class Bias
     }
 
     // dY: (n, K, plane) · dB: (K), overwritten
-    /// <remarks>dB[k] = Σi Σp dY[i,k,p]</remarks>
+    /// <remarks>dB[k] = Σi Σp dY[i,k,p], summed image by image</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void BackwardChannels(ReadOnlySpan<float> dY, Span<float> dB, int n, int channels, int plane)
     {
         CheckChannels(dB.Length, dY.Length, n, channels, plane, nameof(dB), nameof(dY));
+        dB[..channels].Clear();
+        for (int i = 0; i < n; i++)
+        {
+            AddChannelSums(dY.Slice(i * channels * plane, channels * plane), dB, channels, plane);
+        }
+    }
+
+    // dYi: (K, plane), one image · dB: (K), accumulated: dB[k] += Σp dYi[k,p]. BackwardChannels is these, image by image.
+    internal static void AddChannelSums(ReadOnlySpan<float> dYi, Span<float> dB, int channels, int plane)
+    {
         for (int k = 0; k < channels; k++)
         {
-            float sum = 0f;
-            for (int i = 0; i < n; i++)
-            {
-                sum += Sum(dY.Slice(((i * channels) + k) * plane, plane));
-            }
-
-            dB[k] = sum;
+            dB[k] += Sum(dYi.Slice(k * plane, plane));
         }
     }
 

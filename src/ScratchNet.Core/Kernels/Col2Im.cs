@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ScratchNet.Core.Kernels;
 
@@ -18,6 +20,12 @@ public static class Col2Im
         int h = window.Height, w = window.Width, outH = window.OutHeight, outW = window.OutWidth;
         int stride = window.Stride, pad = window.Padding;
         dX[..window.InputSize].Clear();
+        if (Im2Col.IsFlat(window) && window.Width >= FlatColumns.MinimumWidth && Vector512.IsHardwareAccelerated)
+        {
+            BackwardFlat(dCols, dX, window);
+            return;
+        }
+
         int row = 0;
         for (int c = 0; c < window.Channels; c++)
         {
@@ -48,6 +56,60 @@ public static class Col2Im
                             for (int j = jStart, col = first; j < jEnd; j++, col += stride)
                             {
                                 destination[col] += line[j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // A flat window (Im2Col.IsFlat): each row of dCols is added onto its channel at the shift, 16 places at a time, the
+    // wrapped places (those that stand for padding) masked out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    private static void BackwardFlat(ReadOnlySpan<float> dCols, Span<float> dX, Window2D window)
+    {
+        int plane = window.Height * window.Width, outPlane = window.OutPlane, w = window.Width;
+        var width = Vector512.Create(w);
+        var step = Vector512.Create(Vector512<float>.Count % w);
+        int row = 0;
+        for (int c = 0; c < window.Channels; c++)
+        {
+            ref float channel = ref MemoryMarshal.GetReference(dX.Slice(c * plane, plane));
+            for (int r = 0; r < window.KernelHeight; r++)
+            {
+                for (int s = 0; s < window.KernelWidth; s++, row++)
+                {
+                    ReadOnlySpan<float> source = dCols.Slice(row * outPlane, outPlane);
+                    ref float sourceRef = ref MemoryMarshal.GetReference(source);
+                    (int shift, int first, int end, int columnStart, int columnEnd) = Im2Col.FlatRun(window, r, s);
+                    var low = Vector512.Create(columnStart);
+                    var high = Vector512.Create(columnEnd);
+                    Vector512<int> column = FlatColumns.Start(first, width);
+                    int q = first;
+                    for (; q + Vector512<float>.Count <= end; q += Vector512<float>.Count)
+                    {
+                        ref float target = ref Unsafe.Add(ref channel, q + shift);
+                        (Vector512.LoadUnsafe(ref target) + (Vector512.LoadUnsafe(ref sourceRef, (nuint)q) & FlatColumns.Inside(column, low, high))).StoreUnsafe(ref target);
+                        column = FlatColumns.Advance(column, step, width);
+                    }
+
+                    if (q < end && end - first >= Vector512<float>.Count)
+                    {
+                        // The last 16 places of the run, the lanes already added masked out as well.
+                        int last = end - Vector512<float>.Count;
+                        Vector512<float> fresh = Vector512.GreaterThanOrEqual(FlatColumns.Lanes, Vector512.Create(q - last)).AsSingle();
+                        ref float target = ref Unsafe.Add(ref channel, last + shift);
+                        Vector512<float> inside = FlatColumns.Inside(FlatColumns.Start(last, width), low, high) & fresh;
+                        (Vector512.LoadUnsafe(ref target) + (Vector512.LoadUnsafe(ref sourceRef, (nuint)last) & inside)).StoreUnsafe(ref target);
+                    }
+                    else
+                    {
+                        for (int j = q % w; q < end; q++, j = j + 1 == w ? 0 : j + 1)
+                        {
+                            if (j >= columnStart && j < columnEnd)
+                            {
+                                Unsafe.Add(ref channel, q + shift) += source[q];
                             }
                         }
                     }

@@ -59,29 +59,137 @@ public static class Conv2DLowered
             Guard.Holds(dCols.Length, window.PatchSize, window.OutPlane, nameof(dCols));
         }
 
-        int patch = window.PatchSize, plane = window.OutPlane, image = window.InputSize, output = outChannels * plane;
+        int plane = window.OutPlane, image = window.InputSize, output = outChannels * plane;
         for (int i = 0; i < n; i++)
         {
-            ReadOnlySpan<float> dYi = dY.Slice(i * output, output);
-            Im2Col.Forward(x.Slice(i * image, image), cols, window);
-
-            // dW (K, CRS) += dY_i (K, HW) · cols_iᵀ (HW, CRS), the first image overwriting. MatMul.Multiply's accumulate
-            // layout runs a scalar loop for now (40× slower here), so each image's product goes to a scratch and is added.
-            Span<float> product = i == 0 ? dW : dWImage;
-            MatMul.Multiply(dYi, cols, product, outChannels, plane, patch, transposeB: true);
-            if (i > 0)
-            {
-                Elementwise.AddInPlace(dWImage[..(outChannels * patch)], dW[..(outChannels * patch)]);
-            }
-            if (inputGradient)
-            {
-                // dCols (CRS, HW) = Wᵀ (CRS, K) · dY_i (K, HW), folded back onto the image.
-                MatMul.Multiply(w, dYi, dCols, patch, outChannels, plane, transposeA: true);
-                Col2Im.Backward(dCols, dX.Slice(i * image, image), window);
-            }
+            BackwardImage(
+                x.Slice(i * image, image), w, dY.Slice(i * output, output), dW, inputGradient ? dX.Slice(i * image, image) : default, cols, dCols, dWImage, i == 0, outChannels, window);
         }
 
         Bias.BackwardChannels(dY, dB, n, outChannels, plane);
+    }
+
+    /// <summary>
+    /// Images whose weight gradients one chain sums (image by image, in order) before the groups' sums are added, also in
+    /// order: the groups are fixed by the batch, not by the threads, so every thread count gives the same bits.
+    /// </summary>
+    public const int GradientGroup = 8;
+
+    /// <summary>Scratch one image takes in the team overloads: cols and dCols (C·kH·kW, OutH·OutW) and dWImage (K, C·kH·kW).</summary>
+    public static int ScratchPerThread(int outChannels, Window2D window) => (2 * window.PatchSize * window.OutPlane) + (outChannels * window.PatchSize);
+
+    /// <summary>The weight and bias gradients of every group but the first, (groups − 1, K·C·kH·kW + K), for a batch of n.</summary>
+    public static int PartialsLength(int n, int outChannels, Window2D window) => (Groups(n) - 1) * ((outChannels * window.PatchSize) + outChannels);
+
+    /// <summary>
+    /// <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, int, Window2D)"/>
+    /// with the images shared out over <paramref name="team"/>, each thread unfolding into its own part of
+    /// <paramref name="scratch"/> (<see cref="ScratchPerThread"/> per thread). Every image is computed as on one thread.
+    /// </summary>
+    public static void Forward(
+        ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> b, Memory<float> y, Memory<float> scratch, int n, int outChannels, Window2D window, ComputeTeam? team)
+    {
+        Check(n, outChannels, window, x.Length, nameof(x), w.Length, nameof(w), y.Length, nameof(y));
+        int parts = Math.Min(team?.Threads ?? 1, n);
+        Guard.Holds(scratch.Length, Math.Max(parts, 1), ScratchPerThread(outChannels, window), nameof(scratch));
+        if (parts <= 1)
+        {
+            Forward(x.Span, w.Span, b.Span, y.Span, scratch.Span[..(window.PatchSize * window.OutPlane)], n, outChannels, window);
+            return;
+        }
+
+        ParallelConvolution.Current.Forward(team!, parts, x, w, b, y, scratch, n, outChannels, window);
+    }
+
+    /// <summary>
+    /// <see cref="Backward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, Span{float}, int, int, Window2D)"/>
+    /// over groups of <see cref="GradientGroup"/> images shared out over <paramref name="team"/>: each group's dW and dB are
+    /// summed into dW, dB (the first group) or <paramref name="partials"/> (<see cref="PartialsLength"/>), which are then
+    /// added to dW, dB group by group, in order. dX of each image is computed as on one thread.
+    /// </summary>
+    public static void Backward(
+        ReadOnlyMemory<float> x, ReadOnlyMemory<float> w, ReadOnlyMemory<float> dY, Memory<float> dW, Memory<float> dB, Memory<float> dX,
+        Memory<float> scratch, Memory<float> partials, int n, int outChannels, Window2D window, ComputeTeam? team)
+    {
+        Check(n, outChannels, window, x.Length, nameof(x), w.Length, nameof(w), dY.Length, nameof(dY));
+        int groups = Groups(n);
+        int parts = Math.Min(team?.Threads ?? 1, groups);
+        Guard.Holds(scratch.Length, Math.Max(parts, 1), ScratchPerThread(outChannels, window), nameof(scratch));
+        Guard.Holds(partials.Length, 1, PartialsLength(n, outChannels, window), nameof(partials));
+        if (parts <= 1)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                BackwardGroup(x.Span, w.Span, dY.Span, dW.Span, dB.Span, dX.Span, scratch.Span, partials.Span, g, n, outChannels, window);
+            }
+        }
+        else
+        {
+            ParallelConvolution.Current.Backward(team!, parts, x, w, dY, dW, dB, dX, scratch, partials, n, outChannels, window);
+        }
+
+        AddPartials(partials.Span, dW.Span, dB.Span, groups, outChannels, window);
+    }
+
+    // dW, dB += the partial sums of groups 1 … groups − 1, in order.
+    internal static void AddPartials(ReadOnlySpan<float> partials, Span<float> dW, Span<float> dB, int groups, int outChannels, Window2D window)
+    {
+        int weights = outChannels * window.PatchSize, stride = weights + outChannels;
+        for (int g = 1; g < groups; g++)
+        {
+            Elementwise.AddInPlace(partials.Slice((g - 1) * stride, weights), dW[..weights]);
+            Elementwise.AddInPlace(partials.Slice(((g - 1) * stride) + weights, outChannels), dB[..outChannels]);
+        }
+    }
+
+    // Group g's rows of a (n, perImage) tensor, and where its dW and dB go: dW, dB for the first group, its row of partials otherwise.
+    internal static (int Start, int Count, int WeightsAt, int BiasAt) Group(int g, int n, int outChannels, Window2D window)
+    {
+        int start = g * GradientGroup, weights = outChannels * window.PatchSize, stride = weights + outChannels;
+        return (start, Math.Min(GradientGroup, n - start), (g - 1) * stride, ((g - 1) * stride) + weights);
+    }
+
+    // One image of Backward: dW = dY_i · cols_iᵀ (first) or dW += it, and dX_i unless it is empty. Its fused twin
+    // (ConvReluMaxPool) runs this same code, so the two give the same bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BackwardImage(
+        ReadOnlySpan<float> xi, ReadOnlySpan<float> w, ReadOnlySpan<float> dYi, Span<float> dW, Span<float> dXi,
+        Span<float> cols, Span<float> dCols, Span<float> dWImage, bool first, int outChannels, Window2D window)
+    {
+        int patch = window.PatchSize, plane = window.OutPlane;
+        Im2Col.Forward(xi, cols, window);
+
+        // dW (K, CRS) += dY_i (K, HW) · cols_iᵀ (HW, CRS), the first image overwriting. MatMul.Multiply's accumulate
+        // layout runs a scalar loop for now (40× slower here), so each image's product goes to a scratch and is added.
+        Span<float> product = first ? dW : dWImage;
+        MatMul.Multiply(dYi, cols, product, outChannels, plane, patch, transposeB: true);
+        if (!first)
+        {
+            Elementwise.AddInPlace(dWImage[..(outChannels * patch)], dW[..(outChannels * patch)]);
+        }
+
+        if (!dXi.IsEmpty)
+        {
+            // dCols (CRS, HW) = Wᵀ (CRS, K) · dY_i (K, HW), folded back onto the image.
+            MatMul.Multiply(w, dYi, dCols, patch, outChannels, plane, transposeA: true);
+            Col2Im.Backward(dCols, dXi, window);
+        }
+    }
+
+    internal static int Groups(int n) => Math.Max(1, (n + GradientGroup - 1) / GradientGroup);
+
+    // Group g of the images: its dW and dB into dW, dB (g = 0) or its row of partials, and its images' dX; scratch is one thread's.
+    internal static void BackwardGroup(
+        ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> dY, Span<float> dW, Span<float> dB, Span<float> dX,
+        Span<float> scratch, Span<float> partials, int g, int n, int outChannels, Window2D window)
+    {
+        (int start, int count, int weightsAt, int biasAt) = Group(g, n, outChannels, window);
+        int image = window.InputSize, output = outChannels * window.OutPlane, cols = window.PatchSize * window.OutPlane, weights = outChannels * window.PatchSize;
+        Backward(
+            x.Slice(start * image, count * image), w, dY.Slice(start * output, count * output),
+            g == 0 ? dW[..weights] : partials.Slice(weightsAt, weights), g == 0 ? dB[..outChannels] : partials.Slice(biasAt, outChannels),
+            dX.IsEmpty ? default : dX.Slice(start * image, count * image),
+            scratch[..cols], scratch.Slice(cols, cols), scratch.Slice(2 * cols, weights), count, outChannels, window);
     }
 
     internal static void Check(int n, int outChannels, Window2D window, int xLength, string xName, int wLength, string wName, int yLength, string yName)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ScratchNet.Core.Kernels;
 
@@ -17,6 +18,12 @@ public static class Im2Col
     public static void Forward(ReadOnlySpan<float> x, Span<float> cols, Window2D window)
     {
         Check(x.Length, cols.Length, window, nameof(x), nameof(cols));
+        if (IsFlat(window))
+        {
+            ForwardFlat(x, cols, window);
+            return;
+        }
+
         int h = window.Height, w = window.Width, outH = window.OutHeight, outW = window.OutWidth;
         int stride = window.Stride, pad = window.Padding;
         int row = 0;
@@ -55,6 +62,80 @@ public static class Im2Col
                             {
                                 line[j] = source[col];
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when stride is 1 and the output is as wide as the input (2·pad = kW − 1, "same" padding; or 1 × 1 kernels): then row
+    /// (c, r, s) of cols is channel c of the image shifted by (r − pad)·W + (s − pad) as one flat run, except for the |s − pad|
+    /// columns per output row that fall into the left or right padding (there the flat shift wraps into the row above or below).
+    /// </summary>
+    internal static bool IsFlat(Window2D window) => window.Stride == 1 && window.OutWidth == window.Width;
+
+    /// <summary>For a flat window (<see cref="IsFlat"/>) and filter tap (r, s): the run of cols' row that sees the image.</summary>
+    /// <returns>
+    /// Shift: cols[q] sees x[q + Shift] of the channel. First, End: the run [First, End) of q from the first to the last output
+    /// position whose tap lies in the image. ColumnStart, ColumnEnd: the output columns j ∈ [ColumnStart, ColumnEnd) whose tap
+    /// lies in the image; inside the run the others are wrapped places that see padding.
+    /// </returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static (int Shift, int First, int End, int ColumnStart, int ColumnEnd) FlatRun(Window2D window, int r, int s)
+    {
+        int w = window.Width, dr = r - window.Padding, ds = s - window.Padding;
+        int rowStart = Math.Max(0, -dr), rowEnd = Math.Min(window.OutHeight, window.Height - dr);
+        int columnStart = Math.Max(0, -ds), columnEnd = Math.Min(w, w - ds);
+        if (rowStart >= rowEnd || columnStart >= columnEnd)
+        {
+            return ((dr * w) + ds, 0, 0, columnStart, columnEnd);
+        }
+
+        return ((dr * w) + ds, (rowStart * w) + columnStart, ((rowEnd - 1) * w) + columnEnd, columnStart, columnEnd);
+    }
+
+    // A flat window: each row of cols is one copy of the shifted channel (a memmove, aligned by the runtime, measured 2–3× faster
+    // than a masked vector loop), zeros before and after it, and zeros written over the wrapped places: |s − pad| per output row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    private static void ForwardFlat(ReadOnlySpan<float> x, Span<float> cols, Window2D window)
+    {
+        int plane = window.Height * window.Width, outPlane = window.OutPlane, w = window.Width;
+        int row = 0;
+        for (int c = 0; c < window.Channels; c++)
+        {
+            ReadOnlySpan<float> channel = x.Slice(c * plane, plane);
+            for (int r = 0; r < window.KernelHeight; r++)
+            {
+                for (int s = 0; s < window.KernelWidth; s++, row++)
+                {
+                    Span<float> destination = cols.Slice(row * outPlane, outPlane);
+                    (int shift, int first, int end, int columnStart, int columnEnd) = FlatRun(window, r, s);
+                    destination[..first].Clear();
+                    destination[end..].Clear();
+                    if (first >= end)
+                    {
+                        continue;
+                    }
+
+                    channel.Slice(first + shift, end - first).CopyTo(destination[first..end]);
+
+                    // The wrapped places inside the run: columns [columnEnd, w) of one row and [0, columnStart) of the next.
+                    int gap = w - columnEnd + columnStart;
+                    ref float d = ref MemoryMarshal.GetReference(destination);
+                    if (gap == 1)
+                    {
+                        for (int q = first - columnStart + columnEnd; q < end; q += w)
+                        {
+                            Unsafe.Add(ref d, q) = 0f;
+                        }
+                    }
+                    else if (gap > 1)
+                    {
+                        for (int q = first - columnStart + columnEnd; q < end; q += w)
+                        {
+                            destination.Slice(q, gap).Clear();
                         }
                     }
                 }

@@ -18,6 +18,12 @@ public static class Pooling
     {
         Check(x.Length, nameof(x), y.Length, nameof(y), n, window);
         Guard.Holds(argmax.Length, n, window.Channels * window.OutPlane, nameof(argmax));
+        if (MaxPool2x2.Handles(window))
+        {
+            MaxPool2x2.Forward(x, y, argmax, n, window);
+            return;
+        }
+
         int h = window.Height, w = window.Width, stride = window.Stride;
         int outH = window.OutHeight, outW = window.OutWidth, kH = window.KernelHeight, kW = window.KernelWidth;
         int o = 0;
@@ -64,6 +70,12 @@ public static class Pooling
     {
         Check(dX.Length, nameof(dX), dY.Length, nameof(dY), n, window);
         Guard.Holds(argmax.Length, n, window.Channels * window.OutPlane, nameof(argmax));
+        if (MaxPool2x2.Handles(window))
+        {
+            MaxPool2x2.Backward(dY, argmax, dX, n, window);
+            return;
+        }
+
         int perImage = window.Channels * window.OutPlane;
         dX[..(n * window.InputSize)].Clear();
         for (int image = 0; image < n; image++)

@@ -5,8 +5,9 @@ namespace ScratchNet.Core.Layers;
 /// <summary>Applies an activation elementwise, to vectors and images alike (the shape passes through); it has no parameters.</summary>
 public sealed class ActivationLayer : ILayer
 {
-    private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer<float> _y;
+    private float[] _output = [];
+    private readonly RowBuffer<float> _dX;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
@@ -25,8 +26,8 @@ public sealed class ActivationLayer : ILayer
         Activation = activation;
         InputShape = shape;
         Capacity = capacity;
-        _y = new float[capacity * shape.Size];
-        _dX = new float[capacity * shape.Size];
+        _y = new RowBuffer<float>(shape.Size);
+        _dX = new RowBuffer<float>(shape.Size);
     }
 
     public string Name { get; }
@@ -53,8 +54,9 @@ public sealed class ActivationLayer : ILayer
         LayerGuard.Input(this, x.Length, n);
         _x = x;
         _hasInput = true;
-        Activation.Forward(x.Span.Slice(0, n * InputSize), _y.AsSpan(0, n * OutputSize));
-        return _y;
+        _output = _y.Rows(n);
+        Activation.Forward(x.Span.Slice(0, n * InputSize), _output.AsSpan(0, n * OutputSize));
+        return _output;
     }
 
     // dY: (n, shape) → dX = dY ⊙ f'(x)
@@ -68,7 +70,8 @@ public sealed class ActivationLayer : ILayer
 
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
-        Activation.Backward(_x.Span.Slice(0, length), _y.AsSpan(0, length), dY.AsSpan(0, length), _dX.AsSpan(0, length));
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        Activation.Backward(_x.Span.Slice(0, length), _output.AsSpan(0, length), dY.AsSpan(0, length), dX.AsSpan(0, length));
+        return dX;
     }
 }

@@ -13,7 +13,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class AvgPool2D : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer<float> _dX;
     private bool _hasInput;
 
     /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
@@ -26,7 +26,7 @@ public sealed class AvgPool2D : ILayer
         OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
         Capacity = capacity;
         _y = new float[capacity * OutputShape.Size];
-        _dX = new float[capacity * InputShape.Size];
+        _dX = new RowBuffer<float>(InputShape.Size);
     }
 
     public string Name { get; }
@@ -69,7 +69,8 @@ public sealed class AvgPool2D : ILayer
             return null;
         }
 
-        Pooling.AvgBackward(dY.AsSpan(0, n * OutputSize), _dX.AsSpan(0, n * InputSize), n, Window);
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        Pooling.AvgBackward(dY.AsSpan(0, n * OutputSize), dX.AsSpan(0, n * InputSize), n, Window);
+        return dX;
     }
 }

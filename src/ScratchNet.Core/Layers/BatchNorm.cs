@@ -26,7 +26,7 @@ public sealed class BatchNorm : ILayer, IHasTrainingMode
     public const float DefaultMomentum = 0.1f;
 
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer<float> _dX;
     private readonly float[] _xHat;
     private readonly float[] _mean;
     private readonly float[] _variance;
@@ -61,7 +61,7 @@ public sealed class BatchNorm : ILayer, IHasTrainingMode
         RunningVariance = new StateTensor($"{name}.running_var", [channels], 1f);
         State = [RunningMean, RunningVariance];
         _y = new float[capacity * input.Size];
-        _dX = new float[capacity * input.Size];
+        _dX = new RowBuffer<float>(input.Size);
         _xHat = new float[capacity * input.Size];
         _mean = new float[channels];
         _variance = new float[channels];
@@ -143,8 +143,9 @@ public sealed class BatchNorm : ILayer, IHasTrainingMode
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
-        Span<float> dX = computeInputGradient ? _dX.AsSpan(0, length) : default;
-        BatchNormalization.Backward(dY.AsSpan(0, length), _xHat.AsSpan(0, length), Gamma.Value, _inverseStd, dX, Gamma.Gradient, Beta.Gradient, n, Channels, InputShape.Plane, _batchStatisticsLastForward);
-        return computeInputGradient ? _dX : null;
+        float[]? dX = computeInputGradient ? _dX.Rows(n) : null;
+        BatchNormalization.Backward(
+            dY.AsSpan(0, length), _xHat.AsSpan(0, length), Gamma.Value, _inverseStd, dX is null ? default : dX.AsSpan(0, length), Gamma.Gradient, Beta.Gradient, n, Channels, InputShape.Plane, _batchStatisticsLastForward);
+        return dX;
     }
 }

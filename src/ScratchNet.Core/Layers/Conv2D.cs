@@ -16,18 +16,19 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class Conv2D : ILayer
 {
-    private readonly float[] _y;
-    private readonly float[] _dX;
-    private readonly float[] _cols;
-    private readonly float[] _dCols;
-    private readonly float[] _dWImage;
+    private readonly RowBuffer<float> _y;
+    private readonly RowBuffer<float> _dX;
+    private readonly float[] _scratch;
+    private readonly RowBuffer<float> _partials = new(1);
+    private readonly ComputeTeam? _team;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
 
     /// <param name="input">One input image: (C, H, W).</param>
     /// <param name="outChannels">K, the number of filters.</param>
+    /// <param name="team">Threads the images may be shared out over; null is one thread. Results do not depend on it.</param>
     /// <exception cref="ArgumentException">The kernel does not fit the padded input.</exception>
-    public Conv2D(string name, Shape input, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, int capacity)
+    public Conv2D(string name, Shape input, int outChannels, int kernelHeight, int kernelWidth, int stride, int padding, int capacity, ComputeTeam? team = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
@@ -39,11 +40,10 @@ public sealed class Conv2D : ILayer
         Weight = new Parameter($"{name}.weight", [outChannels, input.Channels, kernelHeight, kernelWidth]);
         BiasParameter = new Parameter($"{name}.bias", [outChannels]);
         Parameters = [Weight, BiasParameter];
-        _y = new float[capacity * OutputShape.Size];
-        _dX = new float[capacity * InputShape.Size];
-        _cols = new float[Window.PatchSize * Window.OutPlane];
-        _dCols = new float[Window.PatchSize * Window.OutPlane];
-        _dWImage = new float[outChannels * Window.PatchSize];
+        _y = new RowBuffer<float>(OutputShape.Size);
+        _dX = new RowBuffer<float>(InputShape.Size);
+        _team = team;
+        _scratch = new float[(team?.Threads ?? 1) * Conv2DLowered.ScratchPerThread(outChannels, Window)];
     }
 
     public string Name { get; }
@@ -83,6 +83,9 @@ public sealed class Conv2D : ILayer
 
     public IReadOnlyList<StateTensor> State => [];
 
+    /// <summary>The threads the images are shared out over (null: one).</summary>
+    internal ComputeTeam? Team => _team;
+
     /// <summary>
     /// Weights from <paramref name="initializer"/> with fan-in = C·kH·kW (the inputs one output sums over) and
     /// fan-out = K·kH·kW, as PyTorch computes them for convolutions; biases zero.
@@ -100,17 +103,20 @@ public sealed class Conv2D : ILayer
         LayerGuard.Input(this, x.Length, n);
         _x = x;
         _hasInput = true;
-        Conv2DLowered.Forward(x.Span[..(n * InputSize)], Weight.Value, BiasParameter.Value, _y.AsSpan(0, n * OutputSize), _cols, n, OutChannels, Window);
-        return _y;
+        float[] y = _y.Rows(n);
+        Conv2DLowered.Forward(x[..(n * InputSize)], Weight.Value, BiasParameter.Value, y.AsMemory(0, n * OutputSize), _scratch, n, OutChannels, Window, _team);
+        return y;
     }
 
     // dY: (n, K, OutH, OutW) → dW = Σ dY ⋆ x: (K, C, kH, kW), dB = Σ dY: (K), both overwritten; returns dX: (n, C, H, W) or null
     public float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
-        Span<float> dX = computeInputGradient ? _dX.AsSpan(0, n * InputSize) : default;
+        float[]? dXRows = computeInputGradient ? _dX.Rows(n) : null;
+        Memory<float> dX = dXRows is null ? default : dXRows.AsMemory(0, n * InputSize);
         Conv2DLowered.Backward(
-            _x.Span[..(n * InputSize)], Weight.Value, dY.AsSpan(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _cols, _dCols, _dWImage, n, OutChannels, Window);
-        return computeInputGradient ? _dX : null;
+            _x[..(n * InputSize)], Weight.Value, dY.AsMemory(0, n * OutputSize), Weight.Gradient, BiasParameter.Gradient, dX, _scratch,
+            _partials.Rows(Conv2DLowered.PartialsLength(n, OutChannels, Window)), n, OutChannels, Window, _team);
+        return dXRows;
     }
 }

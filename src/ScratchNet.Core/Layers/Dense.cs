@@ -15,7 +15,7 @@ namespace ScratchNet.Core.Layers;
 public sealed class Dense : ILayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
+    private readonly RowBuffer<float> _dX;
     private readonly ComputeTeam? _team;
     private ReadOnlyMemory<float> _x;
     private bool _hasInput;
@@ -34,7 +34,7 @@ public sealed class Dense : ILayer
         BiasParameter = new Parameter($"{name}.bias", 1, outputSize);
         Parameters = [Weight, BiasParameter];
         _y = new float[capacity * outputSize];
-        _dX = new float[capacity * inputSize];
+        _dX = new RowBuffer<float>(inputSize);
         _team = team;
     }
 
@@ -107,8 +107,9 @@ public sealed class Dense : ILayer
         }
 
         // dX = dY·Wᵀ
-        MatMul.BackwardInput(dYRows, Weight.Value, _dX, n, InputSize, OutputSize, _team);
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        MatMul.BackwardInput(dYRows, Weight.Value, dX, n, InputSize, OutputSize, _team);
+        return dX;
     }
 
     private void CheckRows(int n)

@@ -14,8 +14,9 @@ namespace ScratchNet.Core.Layers;
 public sealed class Dropout : IStochasticLayer
 {
     private readonly float[] _y;
-    private readonly float[] _dX;
-    private readonly float[] _mask;
+    private readonly RowBuffer<float> _dX;
+    private readonly RowBuffer<float> _maskRows;
+    private float[] _mask = [];
     private readonly Xoshiro256 _rng;
     private bool _maskedLastForward;
     private bool _hasInput;
@@ -43,8 +44,8 @@ public sealed class Dropout : IStochasticLayer
         Rate = rate;
         _rng = new Xoshiro256(seed);
         _y = new float[capacity * size];
-        _dX = new float[capacity * size];
-        _mask = new float[capacity * size];
+        _dX = new RowBuffer<float>(size);
+        _maskRows = new RowBuffer<float>(size);
     }
 
     public string Name { get; }
@@ -88,6 +89,7 @@ public sealed class Dropout : IStochasticLayer
 
         float scale = 1f / (1f - Rate);
         double p = Rate;
+        _mask = _maskRows.Rows(n);
         for (int i = 0; i < length; i++)
         {
             float m = _rng.NextDouble() >= p ? scale : 0f;
@@ -109,17 +111,18 @@ public sealed class Dropout : IStochasticLayer
 
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         int length = n * InputSize;
+        float[] dX = _dX.Rows(n);
         if (!_maskedLastForward)
         {
-            dY.AsSpan(0, length).CopyTo(_dX);
-            return _dX;
+            dY.AsSpan(0, length).CopyTo(dX);
+            return dX;
         }
 
         for (int i = 0; i < length; i++)
         {
-            _dX[i] = dY[i] * _mask[i];
+            dX[i] = dY[i] * _mask[i];
         }
 
-        return _dX;
+        return dX;
     }
 }

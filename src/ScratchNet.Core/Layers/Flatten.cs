@@ -9,7 +9,7 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class Flatten : ILayer
 {
-    private readonly float[] _copy;
+    private readonly RowBuffer<float> _copy;
 
     public Flatten(string name, Shape input, int capacity)
     {
@@ -18,7 +18,7 @@ public sealed class Flatten : ILayer
         InputShape = input;
         OutputShape = Shape.Flat(input.Size);
         Capacity = capacity;
-        _copy = new float[capacity * input.Size];
+        _copy = new RowBuffer<float>(input.Size);
     }
 
     public string Name { get; }
@@ -49,8 +49,9 @@ public sealed class Flatten : ILayer
             return array;
         }
 
-        x.Span[..(n * InputSize)].CopyTo(_copy);
-        return _copy;
+        float[] copy = _copy.Rows(n);
+        x.Span[..(n * InputSize)].CopyTo(copy);
+        return copy;
     }
 
     // dY: (n, C·H·W) → dX: (n, C, H, W), the same values

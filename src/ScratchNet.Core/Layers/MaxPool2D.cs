@@ -13,9 +13,10 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class MaxPool2D : ILayer
 {
-    private readonly float[] _y;
-    private readonly float[] _dX;
-    private readonly int[] _argmax;
+    private readonly RowBuffer<float> _y;
+    private readonly RowBuffer<float> _dX;
+    private readonly RowBuffer<int> _argmaxRows;
+    private int[] _argmax = [];
     private bool _hasInput;
 
     /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
@@ -27,9 +28,9 @@ public sealed class MaxPool2D : ILayer
         InputShape = input;
         OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
         Capacity = capacity;
-        _y = new float[capacity * OutputShape.Size];
-        _dX = new float[capacity * InputShape.Size];
-        _argmax = new int[capacity * OutputShape.Size];
+        _y = new RowBuffer<float>(OutputShape.Size);
+        _dX = new RowBuffer<float>(InputShape.Size);
+        _argmaxRows = new RowBuffer<int>(OutputShape.Size);
     }
 
     public string Name { get; }
@@ -59,8 +60,10 @@ public sealed class MaxPool2D : ILayer
     {
         LayerGuard.Input(this, x.Length, n);
         _hasInput = true;
-        Pooling.MaxForward(x.Span[..(n * InputSize)], _y.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), n, Window);
-        return _y;
+        float[] y = _y.Rows(n);
+        _argmax = _argmaxRows.Rows(n);
+        Pooling.MaxForward(x.Span[..(n * InputSize)], y.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), n, Window);
+        return y;
     }
 
     // dY: (n, C, OutH, OutW) → dX: (n, C, H, W), each gradient routed to its window's argmax
@@ -72,7 +75,8 @@ public sealed class MaxPool2D : ILayer
             return null;
         }
 
-        Pooling.MaxBackward(dY.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), _dX.AsSpan(0, n * InputSize), n, Window);
-        return _dX;
+        float[] dX = _dX.Rows(n);
+        Pooling.MaxBackward(dY.AsSpan(0, n * OutputSize), _argmax.AsSpan(0, n * OutputSize), dX.AsSpan(0, n * InputSize), n, Window);
+        return dX;
     }
 }

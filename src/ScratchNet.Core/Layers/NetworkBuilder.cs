@@ -20,7 +20,7 @@ public static class NetworkBuilder
     /// Seeds the weights, drawn layer by layer from one generator, and each dropout layer's own generator
     /// (seed ^ (0xD50F0000 + its index)), so the weights do not depend on the dropout layers.
     /// </param>
-    /// <param name="team">Threads the dense products may be split over (null: one thread); results do not depend on it.</param>
+    /// <param name="team">Threads the dense products and the convolutions' images may be split over (null: one thread); results do not depend on it.</param>
     /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets; the message names the layer (1-based, as listed) and the shapes.</exception>
     public static Sequential Build(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, string initializer, ulong seed, ComputeTeam? team = null)
     {
@@ -63,7 +63,7 @@ public static class NetworkBuilder
             switch (d.Kind)
             {
                 case LayerKind.Conv:
-                    var conv = new Conv2D(Name("conv"), shape, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity);
+                    var conv = new Conv2D(Name("conv"), shape, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity, team);
                     conv.Initialize(init, rng);
                     return conv;
                 case LayerKind.MaxPool:

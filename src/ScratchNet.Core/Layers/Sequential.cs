@@ -9,6 +9,9 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public sealed class Sequential
 {
+    private readonly ConvReluMaxPoolBlock?[] _blocks;
+    private bool _fusedLastForward;
+
     public Sequential(IReadOnlyList<ILayer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -33,12 +36,26 @@ public sealed class Sequential
         }
 
         Layers = layers;
+        _blocks = new ConvReluMaxPoolBlock?[layers.Count];
+        for (int i = 0; i < layers.Count; i++)
+        {
+            _blocks[i] = ConvReluMaxPoolBlock.At(layers, i);
+            i += _blocks[i] is null ? 0 : ConvReluMaxPoolBlock.Length - 1;
+        }
+
         Parameters = layers.SelectMany(l => l.Parameters).ToArray();
         State = layers.SelectMany(l => l.State).ToArray();
         Capacity = layers.Min(l => l.Capacity);
     }
 
     public IReadOnlyList<ILayer> Layers { get; }
+
+    /// <summary>
+    /// True (the default): <see cref="Forward"/> and <see cref="Backward"/> run each conv → relu → maxpool of the layers as one
+    /// block, image by image (<see cref="ConvReluMaxPoolBlock"/>), with the layers' results bit for bit and a fraction of the
+    /// memory traffic. False: every layer on its own, as <see cref="BackwardToInput"/> and the explorer run them.
+    /// </summary>
+    public bool FusesBlocks { get; set; } = true;
 
     /// <summary>Every layer's trainable tensors, in layer order: what optimizers update.</summary>
     public IReadOnlyList<Parameter> Parameters { get; }
@@ -130,28 +147,50 @@ public sealed class Sequential
     // x: (n, InputShape) → logits: (n, OutputSize), owned by the last layer
     public float[] Forward(ReadOnlyMemory<float> x, int n)
     {
-        float[] output = Layers[0].Forward(x, n);
-        for (int i = 1; i < Layers.Count; i++)
+        _fusedLastForward = FusesBlocks;
+        ReadOnlyMemory<float> input = x;
+        float[] output = [];
+        for (int i = 0; i < Layers.Count; i++)
         {
-            output = Layers[i].Forward(output, n);
+            if (FusesBlocks && _blocks[i] is { } block)
+            {
+                output = block.Forward(input, n);
+                i += ConvReluMaxPoolBlock.Length - 1;
+            }
+            else
+            {
+                output = Layers[i].Forward(input, n);
+            }
+
+            input = output;
         }
 
         return output;
     }
 
-    // dLogits: (n, OutputSize) → every parameter's gradient, overwritten
+    // dLogits: (n, OutputSize) → every parameter's gradient, overwritten. Runs the blocks as the last Forward did.
     public void Backward(float[] dLogits, int n)
     {
         float[]? d = dLogits;
         for (int i = Layers.Count - 1; i >= 0; i--)
         {
-            d = Layers[i].Backward(d!, n, computeInputGradient: i > 0);
+            int start = i - (ConvReluMaxPoolBlock.Length - 1);
+            if (_fusedLastForward && start >= 0 && _blocks[start] is { } block)
+            {
+                d = block.Backward(d!, n, computeInputGradient: start > 0);
+                i = start;
+            }
+            else
+            {
+                d = Layers[i].Backward(d!, n, computeInputGradient: i > 0);
+            }
         }
     }
 
     // dLogits: (n, OutputSize) → every parameter's gradient, overwritten, as Backward does; also returns, for each layer i,
     // dL/d(input of layer i): (n, Layers[i].InputSize), copied. Entry 0 is the gradient at the network's input, which
     // training never needs (Backward skips it) but which shows a learner which pixels moved the loss (a saliency map).
+    // Layer by layer: it follows the layers' own Forward calls (as the explorer makes them), or Forward with FusesBlocks off.
     public float[][] BackwardToInput(float[] dLogits, int n)
     {
         var inputGradients = new float[Layers.Count][];

@@ -21,7 +21,7 @@ public sealed partial class MetricsWriter(string directory, ILogger<MetricsWrite
         ArgumentNullException.ThrowIfNull(result);
         try
         {
-            float[] probabilities = Predictions.Probabilities(result.Network, context.Dataset.Validation);
+            float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
             MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
             AtomicFile.WriteAllText(Path.Combine(directory, FileName), report.ToJson());
             LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));

@@ -53,7 +53,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
                 throw new InvalidOperationException($"the rows have {heldOut.FeatureCount} features, which is not a square image");
             }
 
-            float[] probabilities = Predictions.Probabilities(result.Network, heldOut);
+            float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, heldOut);
             IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, heldOut.Labels, heldOut.ClassCount, WorstCount);
             return MisclassifiedGrid.Draw(heldOut.Features, side, worst, result.ClassNames, heldOutName);
         });

@@ -65,9 +65,10 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
             _heldOut.AddScalar("epoch_accuracy", step, metrics.ValidationAccuracy);
             if (step % options.Value.TensorBoardImageEvery == 0)
             {
-                // The trainer keeps its evaluation's confusion matrix to itself, so the images take one more pass.
-                _evaluator ??= new Evaluator(context.Network.Capacity, context.Dataset.Validation.ClassCount);
-                AddImages(context, step, _evaluator.Evaluate(context.Network, context.Dataset.Validation).ConfusionMatrix);
+                // The epoch's own evaluation, unless a callback ran without one (a test's context): then one more pass.
+                ConfusionMatrix confusion = context.LastValidation?.ConfusionMatrix
+                    ?? (_evaluator ??= new Evaluator(context.Network.Capacity, context.Dataset.Validation.ClassCount)).Evaluate(context.Network, context.Dataset.Validation).ConfusionMatrix;
+                AddImages(context, step, confusion);
             }
 
             _train.Flush();

@@ -8,4 +8,10 @@ public sealed record EvaluationResult(double Loss, double Accuracy, ConfusionMat
 {
     /// <summary>The rows the model was most confidently wrong about (up to <see cref="Evaluator.MistakesKept"/>), most confident first.</summary>
     public IReadOnlyList<Misclassification> Mistakes { get; init; } = [];
+
+    /// <summary>
+    /// Each row's class probabilities, (rows, classes), when the evaluation kept them (the trainer's do, so the reports at the
+    /// end of a run need no pass of their own); null otherwise.
+    /// </summary>
+    public float[]? Probabilities { get; init; }
 }

@@ -5,8 +5,14 @@ namespace ScratchNet.Core.Tests.Kernels;
 public class ConvolutionTests
 {
     // (n, C, H, W, K, kH, kW, stride, pad): odd sizes, non-square kernels and images, stride 2, padding, and the cnn recipe's layers.
+    // Stride 1 with the output as wide as the input takes the flat lowering (Im2Col.IsFlat): 3 × 3 and 5 × 5 "same" padding, a
+    // 5 × 3 kernel that shortens the output, 1 × 1, images narrower than a vector and wide ones.
     private static readonly object[] Geometries =
     [
+        new[] { 2, 3, 8, 6, 4, 5, 5, 1, 2 },
+        new[] { 2, 2, 9, 11, 3, 5, 3, 1, 1 },
+        new[] { 1, 2, 5, 40, 3, 3, 3, 1, 1 },
+        new[] { 2, 3, 17, 9, 2, 3, 3, 1, 1 },
         new[] { 2, 2, 5, 7, 3, 3, 3, 1, 1 },
         new[] { 3, 3, 7, 6, 2, 3, 2, 2, 0 },
         new[] { 2, 1, 6, 5, 4, 2, 2, 2, 1 },
@@ -103,6 +109,46 @@ public class ConvolutionTests
         Conv2DLowered.Backward(x, w, dY, dW, dB, default, new float[window.PatchSize * window.OutPlane], default, new float[w.Length], n, k, window);
         TestData.AssertClose(dW, dWExpected, 1e-4, 1e-4, "dW");
         TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
+    }
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void TeamOverloads_MatchNaive_AndGiveTheSameBitsOnEveryThreadCount(int threads)
+    {
+        // 19 images: groups of 8, 8 and 3 for the weight gradient, shared out over the threads; forward splits the images.
+        const int n = 19, k = 4;
+        var window = new Window2D(3, 6, 9, 3, 3, 1, 1);
+        float[] x = TestData.Uniform(n * window.InputSize, 21), w = TestData.Uniform(k * window.PatchSize, 22), b = TestData.Uniform(k, 23);
+        float[] dY = TestData.Uniform(n * k * window.OutPlane, 24);
+        (float[] y, float[] dW, float[] dB, float[] dX) Run(ComputeTeam? team)
+        {
+            var y = new float[dY.Length];
+            var dW = new float[w.Length];
+            var dB = new float[k];
+            var dX = new float[x.Length];
+            var scratch = new float[(team?.Threads ?? 1) * Conv2DLowered.ScratchPerThread(k, window)];
+            Conv2DLowered.Forward(x, w, b, y, scratch, n, k, window, team);
+            Conv2DLowered.Backward(x, w, dY, dW, dB, dX, scratch, new float[Conv2DLowered.PartialsLength(n, k, window)], n, k, window, team);
+            return (y, dW, dB, dX);
+        }
+
+        using var team = new ComputeTeam(threads);
+        (float[] y, float[] dW, float[] dB, float[] dX) = Run(team);
+        (float[] y1, float[] dW1, float[] dB1, float[] dX1) = Run(null);
+        Assert.That((y, dW, dB, dX), Is.EqualTo((y1, dW1, dB1, dX1)));
+
+        var dWExpected = new float[w.Length];
+        var dBExpected = new float[k];
+        var dXExpected = new float[x.Length];
+        var yExpected = new float[y.Length];
+        Conv2DNaive.Forward(x, w, b, yExpected, n, k, window);
+        Conv2DNaive.BackwardWeights(x, dY, dWExpected, dBExpected, n, k, window);
+        Conv2DNaive.BackwardInput(dY, w, dXExpected, n, k, window);
+        TestData.AssertClose(y, yExpected, 1e-4, 1e-4, "y");
+        TestData.AssertClose(dW, dWExpected, 1e-4, 1e-4, "dW");
+        TestData.AssertClose(dB, dBExpected, 1e-4, 1e-4, "dB");
+        TestData.AssertClose(dX, dXExpected, 1e-4, 1e-4, "dX");
     }
 
     [TestCaseSource(nameof(Geometries))]

@@ -5,6 +5,8 @@ namespace ScratchNet.Core.Tests.Kernels;
 public class PoolingTests
 {
     // (n, C, H, W, k, stride): tiling windows, odd sizes that drop a last partial window, and overlapping windows (stride < k).
+    // The 2 × 2, stride 2 windows on even widths take the vector path (MaxPool2x2): rows shorter and longer than its 32-value
+    // chunks, an odd height, planes of fewer than 16 outputs, and a plane of more outputs than one band (70 × 70 → 35 × 35).
     private static readonly object[] Geometries =
     [
         new[] { 2, 3, 4, 4, 2, 2 },
@@ -12,6 +14,10 @@ public class PoolingTests
         new[] { 2, 2, 7, 7, 3, 2 },
         new[] { 1, 1, 5, 6, 3, 1 },
         new[] { 2, 16, 28, 28, 2, 2 },
+        new[] { 3, 2, 9, 14, 2, 2 },
+        new[] { 2, 3, 6, 36, 2, 2 },
+        new[] { 1, 2, 2, 2, 2, 2 },
+        new[] { 2, 1, 70, 70, 2, 2 },
     ];
 
     private static (int N, Window2D Window) Read(int[] g) => (g[0], new Window2D(g[1], g[2], g[3], g[4], g[4], g[5]));
@@ -51,6 +57,30 @@ public class PoolingTests
         Pooling.AvgBackward(dY, dX, n, window);
         TestData.AssertClose(y, expectedY, 1e-5, 1e-6, "y");
         TestData.AssertClose(dX, expectedDX, 1e-5, 1e-6, "dX");
+    }
+
+    [TestCase(2, 2)]
+    [TestCase(3, 1)]
+    public void Max_PicksTiesAndNaNsAsTheNaiveScan(int kernel, int stride)
+    {
+        // Values from a small set, so windows hold ties, and NaNs in a tenth of the places: the vector path's tree of picks
+        // and the generic scan must agree with the naive one on the value and on where each gradient goes.
+        var window = new Window2D(3, 10, 14, kernel, kernel, stride);
+        const int n = 2;
+        float[] x = TestData.Uniform(n * window.InputSize, 9).Select((v, i) => i % 10 == 3 ? float.NaN : MathF.Round(v * 2f)).ToArray();
+        float[] dY = TestData.Uniform(n * window.Channels * window.OutPlane, 10).Select(v => MathF.Round(v * 8f)).ToArray(); // sums exact
+        var expectedY = new float[dY.Length];
+        var expectedDX = new float[x.Length];
+        PoolingNaive.MaxForward(x, expectedY, n, window);
+        PoolingNaive.MaxBackward(x, dY, expectedDX, n, window);
+
+        var y = new float[dY.Length];
+        var dX = new float[x.Length];
+        var argmax = new int[dY.Length];
+        Pooling.MaxForward(x, y, argmax, n, window);
+        Pooling.MaxBackward(dY, argmax, dX, n, window);
+        Assert.That(y, Is.EqualTo(expectedY));
+        Assert.That(dX, Is.EqualTo(expectedDX));
     }
 
     [Test]

@@ -31,6 +31,24 @@ public class ConvolutionalLayerTests
     }
 
     [Test]
+    public void Backward_TakesMemoryForTheRowsItCarries_NotForTheForwardCapacity()
+    {
+        // Built for evaluation chunks of 1,000 rows, trained in batches of 3: the gradients are 3 rows, until a call carries more.
+        Sequential network = NetworkBuilder.Build(
+            [.. new[] { "conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5" }.Select(LayerSyntax.Parse)], new Shape(1, 6, 6), capacity: 1000, "he_normal", seed: 3);
+        network.FusesBlocks = false; // the layers' own buffers, each layer called on its own
+        float[] x = TestData.Uniform(4 * network.InputSize, 4);
+        float[] dLogits = TestData.Uniform(4 * 5, 5);
+        network.Forward(x, 3);
+        network.Backward(dLogits, 3);
+        float[]?[] gradients = [.. network.Layers.Select(l => l.Backward(new float[3 * l.OutputSize], 3, computeInputGradient: true))];
+        Assert.That(gradients.Select((d, i) => d!.Length / network.Layers[i].InputSize), Is.All.EqualTo(3));
+
+        network.Forward(x, 4);
+        Assert.That(network.Layers[0].Backward(new float[4 * network.Layers[0].OutputSize], 4, computeInputGradient: true)!.Length, Is.EqualTo(4 * network.InputSize));
+    }
+
+    [Test]
     public void Conv2D_StoresWeightsInPyTorchsLayout_AndNamesItsTensors()
     {
         var conv = new Conv2D("conv1", new Shape(16, 14, 14), 32, 3, 3, 1, 1, 4);

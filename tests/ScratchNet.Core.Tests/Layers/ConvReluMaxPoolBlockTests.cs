@@ -1,0 +1,145 @@
+using ScratchNet.Core.Kernels;
+using ScratchNet.Core.Layers;
+using ScratchNet.Core.Losses;
+
+namespace ScratchNet.Core.Tests.Layers;
+
+public class ConvReluMaxPoolBlockTests
+{
+    // Blocks first (no input gradient) and further in (input gradient), a strided conv, overlapping pooling windows, odd sizes,
+    // a pooling window the vector path takes (2 × 2 on even widths) and one it does not; a relu not followed by maxpool stays a
+    // layer. Inputs of fewer than 16 channels: the dense backward, the layers' kernels in their order.
+    private static readonly string[][] Networks =
+    [
+        ["conv 4 3x3 pad 1", "relu", "maxpool 2", "conv 6 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"],
+        ["conv 3 3x3 stride 2 pad 1", "relu", "maxpool 3 stride 2", "flatten", "dense 4", "relu", "dense 5"],
+        ["conv 4 1x1", "relu", "conv 5 3x3", "relu", "maxpool 2", "flatten", "dense 5"],
+    ];
+
+    [Test]
+    public void FusedBlocks_GiveTheLayersResults_BitForBit([Values(0, 1, 2)] int network, [Values(1, 2)] int threads, [Values(3, 19)] int n)
+    {
+        using var team = new ComputeTeam(threads);
+        Sequential fused = Build(network, team), layered = Build(network, team);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 41);
+        float[] targets = TestData.OneHot(n, 5, 42);
+        for (int step = 0; step < 3; step++)
+        {
+            float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
+            Assert.That(a, Is.EqualTo(b), $"logits at step {step}");
+            Assert.That(fused.Parameters.Select(p => p.Gradient), Is.EqualTo(layered.Parameters.Select(p => p.Gradient)), $"gradients at step {step}");
+            Assert.That(fused.Parameters.Select(p => p.Value), Is.EqualTo(layered.Parameters.Select(p => p.Value)), $"weights after step {step}");
+        }
+    }
+
+    // Blocks whose inputs fill whole vectors of channels (16, 32) take the sparse backward: to float rounding, not bit for bit.
+    private static readonly string[][] SparseNetworks =
+    [
+        ["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 7 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"],
+        ["conv 32 3x3 pad 1", "relu", "maxpool 2", "conv 6 5x5 stride 2 pad 2", "relu", "maxpool 2 stride 1", "flatten", "dense 5"],
+        ["conv 16 1x1", "relu", "conv 5 3x3", "relu", "maxpool 2", "flatten", "dense 5"],
+    ];
+
+    [Test]
+    public void FusedBlocks_WithWholeVectorsOfChannels_GiveTheLayersGradients_ToRounding([Values(0, 1, 2)] int network, [Values(1, 2)] int threads)
+    {
+        const int n = 19;
+        using var team = new ComputeTeam(threads);
+        Sequential fused = Build(SparseNetworks[network], team), layered = Build(SparseNetworks[network], null);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 45);
+        float[] targets = TestData.OneHot(n, 5, 46);
+        float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
+        Assert.That(a, Is.EqualTo(b), "the forward pass is the layers' kernels in their order");
+        for (int i = 0; i < fused.Parameters.Count; i++)
+        {
+            Parameter p = fused.Parameters[i], q = layered.Parameters[i];
+            double scale = q.Gradient.Max(v => Math.Abs((double)v));
+            TestData.AssertClose(p.Gradient, q.Gradient, 1e-4, 1e-5 * scale, p.Name);
+        }
+    }
+
+    // Images of 16 channels: the first block takes the sparse backward and needs no input gradient; grey ones (1 channel)
+    // the dense one, which gives the layers' results bit for bit and so meets the rounding bound too.
+    [TestCase(16, "conv 4 3x3 pad 1")]
+    [TestCase(1, "conv 4 3x3 pad 1")]
+    [TestCase(1, "conv 3 5x5 stride 2 pad 2")]
+    public void ASparseFirstBlock_GivesTheLayersGradients_ToRounding(int channels, string conv)
+    {
+        const int n = 9;
+        string[] layers = [conv, "relu", "maxpool 2", "flatten", "dense 5"];
+        Sequential fused = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(channels, 6, 8), 9, "he_normal", 51);
+        Sequential layered = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(channels, 6, 8), 9, "he_normal", 51);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 52);
+        float[] targets = TestData.OneHot(n, 5, 53);
+        Step(fused, x, targets, n);
+        Step(layered, x, targets, n);
+        for (int i = 0; i < fused.Parameters.Count; i++)
+        {
+            double scale = layered.Parameters[i].Gradient.Max(v => Math.Abs((double)v));
+            TestData.AssertClose(fused.Parameters[i].Gradient, layered.Parameters[i].Gradient, 1e-4, 1e-5 * scale, fused.Parameters[i].Name);
+        }
+    }
+
+    [Test]
+    public void FusedBlocks_WithWholeVectorsOfChannels_GiveTheSameBits_OnOneAndTwoThreads()
+    {
+        const int n = 21;
+        using var team = new ComputeTeam(2);
+        Sequential one = Build(SparseNetworks[0], null), two = Build(SparseNetworks[0], team);
+        float[] x = TestData.Uniform(n * one.InputSize, 47);
+        float[] targets = TestData.OneHot(n, 5, 48);
+        for (int step = 0; step < 3; step++)
+        {
+            Assert.That(Step(two, x, targets, n), Is.EqualTo(Step(one, x, targets, n)), $"logits at step {step}");
+            Assert.That(two.Parameters.Select(p => p.Value), Is.EqualTo(one.Parameters.Select(p => p.Value)), $"weights after step {step}");
+        }
+    }
+
+    [Test]
+    public void Backward_MatchesFiniteDifferences_ThroughASparseBlock()
+    {
+        Sequential network = Build(SparseNetworks[0], null);
+        const int n = 2;
+        float[] x = TestData.Uniform(n * network.InputSize, 49);
+        float[] targets = TestData.OneHot(n, 5, 50);
+        GradientCheck.AssertParameterGradients(network, x, targets, n, h: 5e-4f);
+    }
+
+    [Test]
+    public void Backward_MatchesFiniteDifferences_ThroughTheBlocks()
+    {
+        Sequential network = Build(0, null);
+        const int n = 2;
+        float[] x = TestData.Uniform(n * network.InputSize, 43);
+        float[] targets = TestData.OneHot(n, 5, 44);
+        GradientCheck.AssertParameterGradients(network, x, targets, n, h: 2e-3f);
+    }
+
+    private static Sequential Build(int network, ComputeTeam? team) => Build(Networks[network], team);
+
+    private static Sequential Build(string[] layers, ComputeTeam? team) =>
+        NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(2, 9, 10), capacity: 25, "he_normal", seed: 40, team);
+
+    // Forward, softmax + cross-entropy, backward, and w −= 0.05·dW: what a training step does to the numbers.
+    private static float[] Step(Sequential network, float[] x, float[] targets, int n)
+    {
+        float[] logits = network.Forward(x, n)[..(n * 5)];
+        var p = new float[n * 5];
+        var dLogits = new float[n * 5];
+        SoftmaxCrossEntropy.Forward(logits, targets.AsSpan(0, n * 5), p, n, 5);
+        SoftmaxCrossEntropy.Backward(p, targets.AsSpan(0, n * 5), dLogits, n, 5);
+        network.Backward(dLogits, n);
+        foreach (Parameter parameter in network.Parameters)
+        {
+            for (int i = 0; i < parameter.Length; i++)
+            {
+                parameter.Value[i] -= 0.05f * parameter.Gradient[i];
+            }
+        }
+
+        return logits;
+    }
+}
