@@ -132,7 +132,7 @@ public sealed class Trainer(
         EvaluationResult final = context.LastValidation is { } last && scored.Matches(network)
             ? last
             : evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
-        var result = new TrainingResult(context.History, final, network, dataset.ClassNames);
+        var result = new TrainingResult(context.History, final, network, dataset.ClassNames, dataset.HeldOutName);
         Invoke(c => c.OnTrainEnd(context, result));
         return result;
     }

@@ -78,6 +78,15 @@ public class TrainerTests
         Assert.That(result.FinalValidation.Accuracy, Is.GreaterThan(0.95));
     }
 
+    [TestCase(false, "validation")]
+    [TestCase(true, "test")]
+    public async Task Train_NamesTheHeldOutSplitItWasJudgedOn(bool validationIsTestSet, string expected)
+    {
+        Dataset data = SyntheticData.Blobs() with { ValidationIsTestSet = validationIsTestSet };
+        TrainingResult result = await CreateTrainer(data, [], epochs: 1).TrainAsync();
+        Assert.That(result.HeldOutName, Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Train_RecordsOneHistoryEntryPerEpoch()
     {

@@ -71,7 +71,7 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         EvaluationResult final = result.FinalValidation;
         double trainSeconds = result.History.Sum(e => e.TrainSeconds);
         LogFinal(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
-        LogConfusion(logger, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
+        LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
         return result;
     }
 
@@ -81,6 +81,6 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} epochs: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s total={TotalSeconds:F1}s")]
     private static partial void LogFinal(ILogger logger, int epochs, double valLoss, double valAccuracy, double meanEpochSeconds, double totalSeconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix on the validation split (rows true, columns predicted):\n{ConfusionMatrix}")]
-    private static partial void LogConfusion(ILogger logger, string confusionMatrix);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix on the {Split} split (rows true, columns predicted):\n{ConfusionMatrix}")]
+    private static partial void LogConfusion(ILogger logger, string split, string confusionMatrix);
 }
