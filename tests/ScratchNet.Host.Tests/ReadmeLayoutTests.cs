@@ -85,6 +85,52 @@ public sealed partial class ReadmeLayoutTests
         Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
     }
 
+    [Test]
+    public void EveryRelativeLinkInTheDocsLeadsToAFileAndHeadingThatExist()
+    {
+        var problems = new List<string>();
+        foreach (string file in MarkdownFiles())
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                foreach (Match link in MarkdownLink().Matches(lines[i]))
+                {
+                    string target = link.Groups[1].Value;
+                    if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    string relative = Path.GetRelativePath(Root, file);
+                    string[] parts = target.Split('#', 2);
+                    string path = parts[0].Length == 0 ? file : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, parts[0]));
+                    if (!File.Exists(path) && !Directory.Exists(path))
+                    {
+                        problems.Add($"{relative}:{i + 1} links to {target}, but {Path.GetRelativePath(Root, path)} does not exist: fix the link");
+                    }
+                    else if (parts.Length == 2 && path.EndsWith(".md", StringComparison.Ordinal) && !Headings(path).Contains(parts[1]))
+                    {
+                        problems.Add($"{relative}:{i + 1} links to {target}, but {Path.GetRelativePath(Root, path)} has no heading with the anchor #{parts[1]}: fix the anchor");
+                    }
+                }
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>The Markdown files of the repository: git's tracked ones, or outside a checkout every one outside build output.</summary>
+    private static IEnumerable<string> MarkdownFiles() =>
+        Directory.EnumerateFiles(Root, "*.md", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(Root, f).Split(Path.DirectorySeparatorChar).Any(part => NotSource.Contains(part) || part.StartsWith('.')))
+            .Where(f => !IgnoredByGit(f));
+
+    /// <summary>GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static HashSet<string> Headings(string file) =>
+        [.. File.ReadAllLines(file).Where(l => l.StartsWith('#'))
+            .Select(l => AnchorDropped().Replace(l.TrimStart('#').Trim().ToLowerInvariant(), string.Empty).Replace(' ', '-'))];
+
     /// <summary>The path-like names that open a bullet (<c>- `Idx/` reads…</c>): the README's layout entries.</summary>
     private static IEnumerable<(int Line, string Entry)> ListedEntries(string[] lines)
     {
@@ -112,7 +158,7 @@ public sealed partial class ReadmeLayoutTests
             .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any() && !IgnoredByGit(d))
             .Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal);
 
-    /// <summary>Whether git ignores the folder; outside a git checkout (or without git) nothing is.</summary>
+    /// <summary>Whether git ignores the folder or file; outside a git checkout (or without git) nothing is.</summary>
     private static bool IgnoredByGit(string folder)
     {
         try
@@ -144,6 +190,12 @@ public sealed partial class ReadmeLayoutTests
 
         throw new InvalidOperationException($"no ScratchNet.sln above {AppContext.BaseDirectory}");
     }
+
+    [GeneratedRegex(@"\]\(([^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
+
+    [GeneratedRegex(@"[^\w\- ]")]
+    private static partial Regex AnchorDropped();
 
     [GeneratedRegex(@"^\s*- `([^`]+)`")]
     private static partial Regex BulletEntry();
