@@ -16,7 +16,7 @@ public sealed class ProcessDeterminismTests
     private static readonly string[] Compared = ["epoch", "train_loss", "val_loss", "val_acc"];
 
     [Test]
-    public void Two_processes_and_a_two_thread_process_write_identical_loss_and_accuracy_histories()
+    public void TwoProcessesAndATwoThreadProcessWriteIdenticalLossAndAccuracyHistories()
     {
         using var dir = new TempDirectory();
         // 784×128 at batch 64 is above 2·MatMul.ParallelFlops, so two threads really split the training products.

@@ -38,7 +38,7 @@ public sealed partial class ProcessRunFolderTests
     private string[] RunFolders() => Directory.Exists(Runs) ? [.. Directory.GetDirectories(Runs).Order(StringComparer.Ordinal)] : [];
 
     [Test]
-    public void Two_trainings_started_together_in_one_directory_keep_their_own_models_and_checkpoints()
+    public void TwoTrainingsStartedTogetherInOneDirectoryKeepTheirOwnModelsAndCheckpoints()
     {
         using Process first = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=1"), _dir.Path))!;
         using Process second = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=2"), _dir.Path))!;
@@ -68,7 +68,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void An_interrupted_runs_printed_resume_command_and_resume_alone_continue_it_in_its_own_folder_after_other_runs()
+    public void AnInterruptedRunsPrintedResumeCommandAndResumeAloneContinueItInItsOwnFolderAfterOtherRuns()
     {
         // Run A is interrupted (Ctrl+C), then run B is interrupted, then run C finishes.
         (string printedA, string folderA) = Interrupt(Train("--Training:Epochs=150"));
@@ -105,7 +105,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void A_refused_resume_names_every_differing_key_and_changes_nothing()
+    public void ARefusedResumeNamesEveryDifferingKeyAndChangesNothing()
     {
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
         Dictionary<string, byte[]> before = Snapshot(folder);
@@ -118,7 +118,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void Config_json_records_every_effective_key_with_its_value_and_source()
+    public void ConfigJsonRecordsEveryEffectiveKeyWithItsValueAndSource()
     {
         string config = _dir.Combine("mine.json");
         File.WriteAllText(config, "{ \"Optimizer\": { \"Momentum\": 0.25 } }");
@@ -142,7 +142,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void A_file_where_the_run_folder_should_be_is_one_line_naming_Run_Directory_before_any_work()
+    public void AFileWhereTheRunFolderShouldBeIsOneLineNamingRunDirectoryBeforeAnyWork()
     {
         File.WriteAllText(Runs, "a file, not a folder");
         string cache = _dir.Combine("cache");
@@ -155,7 +155,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void An_unwritable_checkpoint_folder_is_one_line_naming_Checkpoints_Directory_and_leaves_no_run_folder()
+    public void AnUnwritableCheckpointFolderIsOneLineNamingCheckpointsDirectoryAndLeavesNoRunFolder()
     {
         string blocker = _dir.Combine("blocker");
         File.WriteAllText(blocker, "a file");
@@ -168,7 +168,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void A_network_that_does_not_fit_the_data_ends_with_one_line_and_leaves_no_run_folder()
+    public void ANetworkThatDoesNotFitTheDataEndsWithOneLineAndLeavesNoRunFolder()
     {
         string outside = _dir.Combine("ckpt");
 
@@ -182,7 +182,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void A_first_layer_that_does_not_fit_the_data_leaves_no_run_folder_but_a_trained_run_keeps_its_folder()
+    public void AFirstLayerThatDoesNotFitTheDataLeavesNoRunFolderButATrainedRunKeepsItsFolder()
     {
         HostResult refused = HostProcess.Run(Train("--Model:LayerSizes=5,10"), _dir.Path);
         Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString());
@@ -196,7 +196,7 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
-    public void A_checkpoint_that_cannot_be_written_mid_run_stops_with_one_line_and_keeps_the_last_resume_point()
+    public void ACheckpointThatCannotBeWrittenMidRunStopsWithOneLineAndKeepsTheLastResumePoint()
     {
         var start = HostProcess.StartInfo(Train("--Training:Epochs=100000"), _dir.Path);
         using Process process = Process.Start(start)!;
