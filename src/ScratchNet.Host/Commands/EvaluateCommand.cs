@@ -58,15 +58,37 @@ public sealed partial class EvaluateCommand(
             ? "official test split (the 10,000 t10k images, never trained on)"
             : $"validation hold-out (Data:Split=random: {options.ValidationFraction:P0} of all images, Data:Seed={options.Seed})";
 
-    // A random hold-out drawn with other settings than the model's run overlaps that run's training rows, which flatters the score.
+    // Scores on another dataset than the model learned, or on a random hold-out drawn with other settings (which overlaps
+    // that run's training rows and flatters the score), are numbers a user would misread: say so before them.
     private void WarnIfSplitDiffers(SavedModel model)
     {
-        DataOptions now = data.Value;
-        foreach ((string key, string current) in new[] { ("Data:Split", now.Split), ("Data:Seed", now.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+        foreach ((string key, string trained, string current) in Differences(model, data.Value))
+        {
+            if (key == "Data:Dataset")
+            {
+                LogDatasetDiffers(logger, trained, current);
+            }
+            else
+            {
+                LogSplitDiffers(logger, key, trained, current);
+            }
+        }
+    }
+
+    /// <summary>The data settings (dataset, split, seed) the model was trained with that differ from this evaluation's.</summary>
+    internal static IEnumerable<(string Key, string Trained, string Current)> Differences(SavedModel model, DataOptions now)
+    {
+        (string Key, string Current)[] settings =
+        [
+            ("Data:Dataset", now.Dataset),
+            ("Data:Split", now.Split),
+            ("Data:Seed", now.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ];
+        foreach ((string key, string current) in settings)
         {
             if (model.Configuration.TryGetValue(key, out string? trained) && !string.Equals(trained, current, StringComparison.OrdinalIgnoreCase))
             {
-                LogSplitDiffers(logger, key, trained, current);
+                yield return (key, trained, current);
             }
         }
     }
@@ -79,4 +101,7 @@ public sealed partial class EvaluateCommand(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass --{Key}={Trained} to evaluate on its own hold-out")]
     private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained on Data:Dataset={Trained}, but this evaluation reads {Current}; its classes may mean other things there. Pass --Data:Dataset={Trained} to score it on its own data")]
+    private static partial void LogDatasetDiffers(ILogger logger, string trained, string current);
 }

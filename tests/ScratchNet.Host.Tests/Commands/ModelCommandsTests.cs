@@ -105,6 +105,18 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
+    public void Evaluate_NamesEveryDataSettingTheModelWasTrainedWithOtherwise()
+    {
+        var trained = new Dictionary<string, string> { ["Data:Dataset"] = "mnist", ["Data:Split"] = "random", ["Data:Seed"] = "42" };
+        SavedModel model = ScratchNet.Models.SavedModel.FromNetwork(Sequential.Mlp([4, 3], "relu", "he_normal", 9, 1), trained, null);
+
+        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "MNIST", Split = "random", Seed = 42 }), Is.Empty);
+        Assert.That(
+            EvaluateCommand.Differences(model, new DataOptions { Dataset = "fashion-mnist", Split = "official", Seed = 42 }),
+            Is.EqualTo(new[] { ("Data:Dataset", "mnist", "fashion-mnist"), ("Data:Split", "random", "official") }));
+    }
+
+    [Test]
     public void Evaluate_WithoutModel_IsAUsageError()
     {
         var e = Assert.ThrowsAsync<UsageException>(() => Evaluate(Data(4, 6, 3)).RunAsync(CommandLine.Parse(["evaluate"]), CancellationToken.None));
