@@ -74,6 +74,18 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
+    public void ServeWithAFileThatIsNotAModelStopsWithOneLineBeforeItListens()
+    {
+        string bad = _dir.Combine("notes.snm");
+        File.WriteAllText(bad, "not a model");
+
+        HostResult result = Run(["serve", "--model", bad, "--Dashboard:Port=0"]);
+
+        HostAssert.OneLine(result, 5, ["notes.snm", "give a file written by 'train' or 'export'"]);
+        Assert.That(result.ToString(), Does.Not.Contain("http://"), "no URL logged for a server that never serves");
+    }
+
+    [Test]
     public void ADashboardPortInUseStopsBeforeAnyWorkWithOneLine()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

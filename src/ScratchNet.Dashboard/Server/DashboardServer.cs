@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
+using ScratchNet.Models;
 
 namespace ScratchNet.Dashboard.Server;
 
@@ -30,6 +31,12 @@ public sealed partial class DashboardServer(
         if (!o.Enabled)
         {
             return;
+        }
+
+        // A bad --model is refused before the server listens, so serve never logs a URL it will not serve.
+        if (sources.ModelFile is { } model)
+        {
+            ModelFile.Load(model);
         }
 
         IPAddress address = string.Equals(o.Address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(o.Address);

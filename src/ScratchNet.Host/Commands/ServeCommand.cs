@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging;
 using ScratchNet.Dashboard;
 using ScratchNet.Dashboard.Server;
-using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
 
 /// <summary>
 /// Opens the dashboard without training: the runs folder (curves side by side, configurations, final metrics) and the
 /// model explorer, for the <c>--model</c> file and every run's model. The server itself is started by the host
-/// (<see cref="DashboardServer"/>); this command checks what it was given and waits for Ctrl+C.
+/// (<see cref="DashboardServer"/>, which refuses a bad <c>--model</c> before it listens); this command waits for Ctrl+C.
 /// </summary>
 public sealed partial class ServeCommand(DashboardSources sources, DashboardServer server, ILogger<ServeCommand> logger) : ICommand
 {
@@ -19,12 +18,6 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        if (sources.ModelFile is { } model)
-        {
-            // A bad --model is refused here, with the model commands' words and exit code, not on the first page view.
-            ModelFile.Load(model);
-        }
-
         string runs = Path.GetFullPath(sources.RunsDirectory);
         if (!Directory.Exists(runs))
         {

@@ -107,8 +107,9 @@ public sealed class DashboardHostTests
         try
         {
             using IHost host = TestHost.Build(["serve", "--model", bad, "--Dashboard:Port=0", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
-            Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("serve").RunAsync(CommandLine.Parse(["serve", "--model", bad]), CancellationToken.None))!;
+            Exception error = Assert.CatchAsync(() => host.StartAsync())!;
             Assert.That(Failure.From(error).ExitCode, Is.EqualTo(ExitCodes.InvalidModel));
+            Assert.That(host.Services.GetRequiredService<DashboardServer>().Url, Is.Null, "refused before it listens");
         }
         finally
         {
