@@ -120,6 +120,33 @@ public sealed partial class ReadmeLayoutTests
         Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
     }
 
+    [Test]
+    public void EveryRepositoryPathTheDocsNameExists()
+    {
+        var problems = new List<string>();
+        foreach (string file in MarkdownFiles())
+        {
+            string[] lines = File.ReadAllLines(file);
+            for (int i = 0; i < lines.Length; i++)
+            {
+                foreach (Match token in RepositoryPath().Matches(lines[i]))
+                {
+                    string path = token.Groups[1].Value;
+                    if (!IsPlaceholder(path) && !Exists(Root, path))
+                    {
+                        problems.Add($"{Path.GetRelativePath(Root, file)}:{i + 1} names `{path}`, which does not exist: fix the path or the text");
+                    }
+                }
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>A path with a part in capitals (config/recipes/NAME.json) stands for many; README.md is a name.</summary>
+    private static bool IsPlaceholder(string path) =>
+        path.Split('/').Select(Path.GetFileNameWithoutExtension).Any(part => part is { Length: > 1 } && part != "README" && part.All(char.IsUpper));
+
     /// <summary>The Markdown files of the repository: git's tracked ones, or outside a checkout every one outside build output.</summary>
     private static IEnumerable<string> MarkdownFiles() =>
         Directory.EnumerateFiles(Root, "*.md", SearchOption.AllDirectories)
@@ -190,6 +217,10 @@ public sealed partial class ReadmeLayoutTests
 
         throw new InvalidOperationException($"no ScratchNet.sln above {AppContext.BaseDirectory}");
     }
+
+    // A path from the repository root in backquotes (`src/ScratchNet.Core/Layers/Dense.cs`); placeholders (NAME, <time>, *) are not paths.
+    [GeneratedRegex(@"`((?:src|tests|bench|config|docs|experiments)/[\w.-]+(?:/[\w.-]+)*/?)`")]
+    private static partial Regex RepositoryPath();
 
     [GeneratedRegex(@"\]\(([^)\s]+)\)")]
     private static partial Regex MarkdownLink();
