@@ -147,11 +147,16 @@ public sealed partial class ReadmeLayoutTests
     private static bool IsPlaceholder(string path) =>
         path.Split('/').Select(Path.GetFileNameWithoutExtension).Any(part => part is { Length: > 1 } && part != "README" && part.All(char.IsUpper));
 
-    /// <summary>The Markdown files of the repository: git's tracked ones, or outside a checkout every one outside build output.</summary>
-    private static IEnumerable<string> MarkdownFiles() =>
-        Directory.EnumerateFiles(Root, "*.md", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(Root, f).Split(Path.DirectorySeparatorChar).Any(part => NotSource.Contains(part) || part.StartsWith('.')))
-            .Where(f => !IgnoredByGit(f));
+    /// <summary>The Markdown files of the repository, outside build output and what git ignores; read once for every test.</summary>
+    private static IEnumerable<string> MarkdownFiles() => MarkdownFileList.Value;
+
+    private static readonly Lazy<string[]> MarkdownFileList = new(() =>
+    {
+        string[] candidates = [.. Directory.EnumerateFiles(Root, "*.md", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(Root, f).Split(Path.DirectorySeparatorChar).Any(part => NotSource.Contains(part) || part.StartsWith('.')))];
+        HashSet<string> ignored = IgnoredByGit(candidates);
+        return [.. candidates.Where(f => !ignored.Contains(f))];
+    });
 
     /// <summary>GitHub's anchors of a Markdown file's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
     private static HashSet<string> Headings(string file) =>
@@ -180,29 +185,48 @@ public sealed partial class ReadmeLayoutTests
 
     // A folder left empty by a move (git does not track folders) is not part of the layout, nor is what git ignores
     // (BenchmarkDotNet.Artifacts/, a local runs/ folder).
-    private static IEnumerable<string> SourceFolders(string folder) =>
-        Directory.GetDirectories(folder)
-            .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any() && !IgnoredByGit(d))
-            .Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal);
-
-    /// <summary>Whether git ignores the folder or file; outside a git checkout (or without git) nothing is.</summary>
-    private static bool IgnoredByGit(string folder)
+    private static IEnumerable<string> SourceFolders(string folder)
     {
+        string[] candidates = [.. Directory.GetDirectories(folder)
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && !NotSource.Contains(Path.GetFileName(d)) && Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories).Any())];
+        HashSet<string> ignored = IgnoredByGit(candidates);
+        return candidates.Where(d => !ignored.Contains(d)).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal);
+    }
+
+    /// <summary>Which of the paths git ignores, asked in one call; outside a git checkout (or without git) none.</summary>
+    private static HashSet<string> IgnoredByGit(IReadOnlyCollection<string> paths)
+    {
+        var ignored = new HashSet<string>(StringComparer.Ordinal);
+        if (paths.Count == 0)
+        {
+            return ignored;
+        }
+
         try
         {
-            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["check-ignore", "-q", folder])
+            using var git = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["check-ignore", "--stdin"])
             {
                 WorkingDirectory = Root,
+                RedirectStandardInput = true,
                 RedirectStandardError = true,
                 RedirectStandardOutput = true,
             })!;
+            Task<string> output = git.StandardOutput.ReadToEndAsync();
+            foreach (string path in paths)
+            {
+                git.StandardInput.WriteLine(path);
+            }
+
+            git.StandardInput.Close();
             git.WaitForExit();
-            return git.ExitCode == 0;
+            ignored.UnionWith(output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return false;
+            // No git: nothing is ignored.
         }
+
+        return ignored;
     }
 
     private static string FindRoot()
