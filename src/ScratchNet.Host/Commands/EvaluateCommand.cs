@@ -28,7 +28,7 @@ public sealed partial class EvaluateCommand(
     public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
     {
         SavedModel model = ModelFile.Load(modelPath);
-        WarnIfSplitDiffers(model);
+        WarnIfDataDiffers(model);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         DataSplit split = dataset.Validation;
 
@@ -60,7 +60,7 @@ public sealed partial class EvaluateCommand(
 
     // Scores on another dataset than the model learned, or on a random hold-out drawn with other settings (which overlaps
     // that run's training rows and flatters the score), are numbers a user would misread: say so before them.
-    private void WarnIfSplitDiffers(SavedModel model)
+    private void WarnIfDataDiffers(SavedModel model)
     {
         foreach ((string key, string trained, string current) in Differences(model, data.Value))
         {
