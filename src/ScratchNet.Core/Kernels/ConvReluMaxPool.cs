@@ -30,7 +30,7 @@ public static class ConvReluMaxPool
     /// </summary>
     public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
         Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
-        Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(conv) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0);
+        Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(outChannels, conv, pool) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0);
 
     /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
     public static int PackedWeightsLength(int outChannels, Window2D conv) => Sparse(conv) ? SparseConvolutionBackward.PackedLength(outChannels, conv) : 0;
@@ -86,7 +86,7 @@ public static class ConvReluMaxPool
         int cols = conv.PatchSize * conv.OutPlane, convScratch = Conv2DLowered.ScratchPerThread(outChannels, conv);
         Span<float> dPooled = sparse ? scratch[..output] : scratch.Slice(convScratch + convOutput, output);
         Span<float> dR = sparse ? default : scratch.Slice(convScratch, convOutput);
-        Span<float> sparseScratch = sparse ? scratch.Slice(output, SparseConvolutionBackward.ScratchLength(conv)) : default;
+        Span<float> sparseScratch = sparse ? scratch.Slice(output, SparseConvolutionBackward.ScratchLength(outChannels, conv, pool)) : default;
         Span<float> dWT = sparse ? scratch.Slice(output + sparseScratch.Length, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
         dB[..outChannels].Clear();
         dWT.Clear();
