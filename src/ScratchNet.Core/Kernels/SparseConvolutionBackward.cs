@@ -40,11 +40,32 @@ public static class SparseConvolutionBackward
     private static bool Pools2x2(Window2D pool) => pool.KernelHeight == 2 && pool.KernelWidth == 2 && pool.Stride == 2;
 
     /// <summary>
-    /// Scratch per thread: the image channels-last (H·W, C), the framed image and dX ((H + 2·pad)·(W + 2·pad), C) each, and
-    /// for 3 × 3 kernels under 2 × 2 pooling the tables of which places carry a gradient.
+    /// Scratch per thread: the image channels-last (H·W, C), the framed image and dX ((H + 2·pad)·(W + 2·pad), C) each, for
+    /// 3 × 3 kernels under 2 × 2 pooling the tables of which places carry a gradient, and room to start on a cache line.
     /// </summary>
     public static int ScratchLength(int outChannels, Window2D conv, Window2D pool) =>
-        (conv.Channels * ((conv.Height * conv.Width) + (2 * Framed(conv)))) + Lists3x3(pool) + FilterSets(outChannels, pool);
+        (conv.Channels * ((conv.Height * conv.Width) + (2 * Framed(conv)))) + Lists3x3(pool) + FilterSets(outChannels, pool) + Lanes - 1;
+
+    /// <summary>Floats to hold <paramref name="length"/> from a cache line on, wherever the buffer starts (<see cref="CacheAligned"/>).</summary>
+    public static int AlignedLength(int length) => length + Lanes - 1;
+
+    /// <summary>
+    /// The <paramref name="length"/> floats of <paramref name="buffer"/> (<see cref="AlignedLength"/>) from its first 64-byte
+    /// boundary on. A vector load or store that straddles two cache lines costs two: with the image, dX and the packed
+    /// weights misaligned the backward measured 1.4× slower. Should the GC move the buffer later, the slice stays correct,
+    /// only slower.
+    /// </summary>
+    public static Memory<float> CacheAligned(Memory<float> buffer, int length)
+    {
+        Guard.Holds(buffer.Length, 1, AlignedLength(length), nameof(buffer));
+        return buffer.Slice(Skew(buffer.Span), length);
+    }
+
+    private static int Skew(ReadOnlySpan<float> buffer)
+    {
+        nint address = Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref MemoryMarshal.GetReference(buffer));
+        return (int)((-address & 63) / sizeof(float));
+    }
 
     /// <summary>Values of the weights (or their gradient) channels-last: K·kH·kW·C.</summary>
     public static int PackedLength(int outChannels, Window2D conv) => outChannels * conv.PatchSize;
@@ -87,6 +108,7 @@ public static class SparseConvolutionBackward
         Guard.Holds(dWT.Length, outChannels, conv.PatchSize, nameof(dWT));
         Guard.Holds(dP.Length, outChannels, pool.OutPlane, nameof(dP));
         Guard.Holds(argmax.Length, outChannels, pool.OutPlane, nameof(argmax));
+        scratch = scratch[Skew(scratch)..];
         Span<float> x = scratch[..(plane * c)];
         Span<float> xFramed = scratch.Slice(plane * c, framed * c);
         Span<float> dXFramed = scratch.Slice((plane + framed) * c, framed * c);
