@@ -22,8 +22,11 @@ namespace ScratchNet.Core.Kernels;
 /// dense products. The channels are the vector lanes: the image and dX are held channels-last inside a frame of the padding
 /// ((H + 2·pad, W + 2·pad, C), so no tap needs a bounds check), the weights channels-last (K, kH, kW, C). For 3 × 3 kernels
 /// of stride 1 a filter's nine sums stay in registers over all its windows (the general loop keeps them in memory, which
-/// measured 3× slower: each window's store is read back by the next). The sums run in another order than the dense
-/// products, so the results agree with them to float rounding, not bit for bit.
+/// measured 3× slower: each window's store is read back by the next). Under 2 × 2 pooling of stride 2 (the cnn recipe's)
+/// dX is added window by window with the window's 4 × 4 pixels in registers (<c>InputGradient3x3</c>) instead of filter
+/// by filter in memory: 1.6× faster for the whole backward (0.89 against 1.40 ms a batch of 64, thread CPU time, both on
+/// cache-aligned scratch). The sums run in another order than the dense products, so the results agree with them to
+/// float rounding, not bit for bit; each image's are the same on any thread.
 /// </summary>
 public static class SparseConvolutionBackward
 {
