@@ -49,9 +49,20 @@ public static class ConvReluMaxPool
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;
         Span<float> cols = scratch[..(conv.PatchSize * conv.OutPlane)];
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
+        bool shifted = ShiftedConvolution.Handles(outChannels, conv);
         for (int i = 0; i < n; i++)
         {
-            Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
+            if (shifted)
+            {
+                // The lowered product's bits without the unfolded matrix, then the bias as Conv2DLowered adds it.
+                ShiftedConvolution.Forward(x.Slice(i * image, image), w, z, cols, outChannels, conv);
+                Bias.ForwardChannels(b, z, 1, outChannels, conv.OutPlane);
+            }
+            else
+            {
+                Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
+            }
+
             Rectifier.Forward(z, z);
             Pooling.MaxForward(z, y.Slice(i * output, output), argmax.Slice(i * output, output), 1, pool);
         }
