@@ -54,16 +54,15 @@ public static class ConvReluMaxPool
         {
             if (shifted)
             {
-                // The lowered product's bits without the unfolded matrix, then the bias as Conv2DLowered adds it.
-                ShiftedConvolution.Forward(x.Slice(i * image, image), w, z, cols, outChannels, conv);
-                Bias.ForwardChannels(b, z, 1, outChannels, conv.OutPlane);
+                // The lowered convolution's bits, rectified as ReLU's vector path, without the unfolded matrix.
+                ShiftedConvolution.Forward(x.Slice(i * image, image), w, b, z, cols, outChannels, conv, rectify: true);
             }
             else
             {
                 Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
+                Rectifier.Forward(z, z);
             }
 
-            Rectifier.Forward(z, z);
             Pooling.MaxForward(z, y.Slice(i * output, output), argmax.Slice(i * output, output), 1, pool);
         }
     }

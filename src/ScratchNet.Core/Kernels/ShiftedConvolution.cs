@@ -32,23 +32,30 @@ internal static class ShiftedConvolution
     /// <summary>Scratch: the three framed copies and the table of where each row of cols starts in them.</summary>
     public static int ScratchLength(Window2D conv) => Lead + (3 * Copy(conv)) + conv.PatchSize;
 
-    // xi: (C, H, W), one image · w: (K, C, 3, 3) · y: (K, H·W), overwritten, no bias · scratch: ScratchLength
-    /// <remarks>y[k, i·W + j] = Σc Σr Σs w[k,c,r,s]·x[c, i + r − 1, j + s − 1], 0 outside the image, summed in the order of (c, r, s)</remarks>
+    // xi: (C, H, W), one image · w: (K, C, 3, 3) · b: (K) · y: (K, H·W), overwritten · scratch: ScratchLength
+    /// <remarks>
+    /// y[k, i·W + j] = b[k] + Σc Σr Σs w[k,c,r,s]·x[c, i + r − 1, j + s − 1], 0 outside the image, the sum in the order of
+    /// (c, r, s) and the bias added after it, as <see cref="Conv2DLowered"/>; with <paramref name="rectify"/>, max(0, y) as
+    /// ReLU's vector path takes it, while the tile is still in registers (a pass over y less for the fused block).
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
-    public static void Forward(ReadOnlySpan<float> xi, ReadOnlySpan<float> w, Span<float> y, Span<float> scratch, int outChannels, Window2D conv)
+    public static void Forward(
+        ReadOnlySpan<float> xi, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, Span<float> scratch, int outChannels, Window2D conv, bool rectify)
     {
         int patch = conv.PatchSize, plane = conv.OutPlane;
         Guard.Holds(xi.Length, 1, conv.InputSize, nameof(xi));
         Guard.Holds(w.Length, outChannels, patch, nameof(w));
+        Conv2DLowered.CheckBias(b.Length, outChannels, nameof(b));
         Guard.Holds(y.Length, outChannels, plane, nameof(y));
         Guard.Holds(scratch.Length, 1, ScratchLength(conv), nameof(scratch));
         Span<int> rows = MemoryMarshal.Cast<float, int>(scratch.Slice(Lead + (3 * Copy(conv)), patch));
         FillCopies(xi, scratch[..(Lead + (3 * Copy(conv)))], rows, conv);
 
         ref float a = ref MemoryMarshal.GetReference(w);
-        ref float b = ref MemoryMarshal.GetReference(scratch);
+        ref float copies = ref MemoryMarshal.GetReference(scratch);
         ref int rowsRef = ref MemoryMarshal.GetReference(rows);
         ref float c = ref MemoryMarshal.GetReference(y);
+        ref float bias = ref MemoryMarshal.GetReference(b);
         Span<float> tail = stackalloc float[4 * Lanes];
         for (int k0 = 0; k0 < outChannels; k0 += 4)
         {
@@ -57,19 +64,19 @@ internal static class ShiftedConvolution
             int q = 0;
             for (; q + (4 * Lanes) <= plane; q += 4 * Lanes)
             {
-                Tile4x64(ref Unsafe.Add(ref a, k * patch), patch, ref b, ref rowsRef, q, ref Unsafe.Add(ref c, (k * plane) + q), plane);
+                Tile4x64(ref Unsafe.Add(ref a, k * patch), patch, ref copies, ref rowsRef, q, ref Unsafe.Add(ref bias, k), rectify, ref Unsafe.Add(ref c, (k * plane) + q), plane);
             }
 
             for (; q < plane; q += Lanes)
             {
                 if (q + Lanes <= plane)
                 {
-                    Tile4x16(ref Unsafe.Add(ref a, k * patch), patch, ref b, ref rowsRef, q, ref Unsafe.Add(ref c, (k * plane) + q), plane);
+                    Tile4x16(ref Unsafe.Add(ref a, k * patch), patch, ref copies, ref rowsRef, q, ref Unsafe.Add(ref bias, k), rectify, ref Unsafe.Add(ref c, (k * plane) + q), plane);
                     continue;
                 }
 
                 // The last, partial vector of each row: its lanes past the row go to a scratch and are dropped.
-                Tile4x16(ref Unsafe.Add(ref a, k * patch), patch, ref b, ref rowsRef, q, ref MemoryMarshal.GetReference(tail), Lanes);
+                Tile4x16(ref Unsafe.Add(ref a, k * patch), patch, ref copies, ref rowsRef, q, ref Unsafe.Add(ref bias, k), rectify, ref MemoryMarshal.GetReference(tail), Lanes);
                 for (int row = 0; row < 4; row++)
                 {
                     tail.Slice(row * Lanes, plane - q).CopyTo(y.Slice(((k + row) * plane) + q, plane - q));
@@ -168,7 +175,7 @@ internal static class ShiftedConvolution
 
     // 4 filters × 64 outputs: 16 accumulators, 4 loads of cols' row and 4 broadcasts of W per p, as Gemm's Tile4x64.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x64(ref float a, int patch, ref float b, ref int rows, int q, ref float c, int plane)
+    private static void Tile4x64(ref float a, int patch, ref float b, ref int rows, int q, ref float bias, bool rectify, ref float c, int plane)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
@@ -200,30 +207,15 @@ internal static class ShiftedConvolution
             c33 = Vector512.FusedMultiplyAdd(x, b3, c33);
         }
 
-        c00.StoreUnsafe(ref c);
-        c01.StoreUnsafe(ref c, 16);
-        c02.StoreUnsafe(ref c, 32);
-        c03.StoreUnsafe(ref c, 48);
-        ref float r1 = ref Unsafe.Add(ref c, plane);
-        c10.StoreUnsafe(ref r1);
-        c11.StoreUnsafe(ref r1, 16);
-        c12.StoreUnsafe(ref r1, 32);
-        c13.StoreUnsafe(ref r1, 48);
-        ref float r2 = ref Unsafe.Add(ref c, 2 * plane);
-        c20.StoreUnsafe(ref r2);
-        c21.StoreUnsafe(ref r2, 16);
-        c22.StoreUnsafe(ref r2, 32);
-        c23.StoreUnsafe(ref r2, 48);
-        ref float r3 = ref Unsafe.Add(ref c, 3 * plane);
-        c30.StoreUnsafe(ref r3);
-        c31.StoreUnsafe(ref r3, 16);
-        c32.StoreUnsafe(ref r3, 32);
-        c33.StoreUnsafe(ref r3, 48);
+        Store(c00, c01, c02, c03, Unsafe.Add(ref bias, 0), rectify, ref c);
+        Store(c10, c11, c12, c13, Unsafe.Add(ref bias, 1), rectify, ref Unsafe.Add(ref c, plane));
+        Store(c20, c21, c22, c23, Unsafe.Add(ref bias, 2), rectify, ref Unsafe.Add(ref c, 2 * plane));
+        Store(c30, c31, c32, c33, Unsafe.Add(ref bias, 3), rectify, ref Unsafe.Add(ref c, 3 * plane));
     }
 
     // 4 filters × 16 outputs: the columns left after the 64-wide tiles; c's rows are `stride` apart.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x16(ref float a, int patch, ref float b, ref int rows, int q, ref float c, int stride)
+    private static void Tile4x16(ref float a, int patch, ref float b, ref int rows, int q, ref float bias, bool rectify, ref float c, int stride)
     {
         Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
         ref float a1 = ref Unsafe.Add(ref a, patch), a2 = ref Unsafe.Add(ref a, 2 * patch), a3 = ref Unsafe.Add(ref a, 3 * patch);
@@ -236,9 +228,26 @@ internal static class ShiftedConvolution
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref a3, p)), row, c3);
         }
 
-        c0.StoreUnsafe(ref c);
-        c1.StoreUnsafe(ref Unsafe.Add(ref c, stride));
-        c2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * stride));
-        c3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * stride));
+        Store(c0, Unsafe.Add(ref bias, 0), rectify, ref c);
+        Store(c1, Unsafe.Add(ref bias, 1), rectify, ref Unsafe.Add(ref c, stride));
+        Store(c2, Unsafe.Add(ref bias, 2), rectify, ref Unsafe.Add(ref c, 2 * stride));
+        Store(c3, Unsafe.Add(ref bias, 3), rectify, ref Unsafe.Add(ref c, 3 * stride));
+    }
+
+    // One filter's 64 outputs: the sums plus the bias (added after the chain, as Bias.ForwardChannels), rectified as ReLU's vector path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, float bias, bool rectify, ref float c)
+    {
+        Store(s0, bias, rectify, ref c);
+        Store(s1, bias, rectify, ref Unsafe.Add(ref c, 16));
+        Store(s2, bias, rectify, ref Unsafe.Add(ref c, 32));
+        Store(s3, bias, rectify, ref Unsafe.Add(ref c, 48));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> sum, float bias, bool rectify, ref float c)
+    {
+        Vector512<float> y = sum + Vector512.Create(bias);
+        (rectify ? Vector512.Max(y, Vector512<float>.Zero) : y).StoreUnsafe(ref c);
     }
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Core.Activations;
 using ScratchNet.Core.Kernels;
 
 namespace ScratchNet.Core.Tests.Kernels;
@@ -17,27 +18,31 @@ public class ShiftedConvolutionTests
     ];
 
     [TestCaseSource(nameof(Geometries))]
-    public void Forward_GivesTheLoweredProductsBits(int[] g)
+    public void Forward_GivesTheLoweredConvolutionsBits_AndReLUsAfterIt(int[] g)
     {
         (int c, int h, int w, int k) = (g[0], g[1], g[2], g[3]);
         var conv = new Window2D(c, h, w, 3, 3, 1, 1);
         Assert.That(ShiftedConvolution.Handles(k, conv), Is.True);
-        float[] x = TestData.Uniform(conv.InputSize, 61), weights = TestData.Uniform(k * conv.PatchSize, 62);
-        var cols = new float[conv.PatchSize * conv.OutPlane];
+        float[] x = TestData.Uniform(conv.InputSize, 61), weights = TestData.Uniform(k * conv.PatchSize, 62), b = TestData.Uniform(k, 63);
         var lowered = new float[k * conv.OutPlane];
-        Im2Col.Forward(x, cols, conv);
-        MatMul.Multiply(weights, cols, lowered, k, conv.PatchSize, conv.OutPlane);
+        Conv2DLowered.Forward(x, weights, b, lowered, new float[conv.PatchSize * conv.OutPlane], 1, k, conv);
+        var rectified = new float[lowered.Length];
+        new Relu().Forward(lowered, rectified);
 
-        // Scratch full of garbage: every place the kernel reads must be one it wrote.
-        float[] scratch = Enumerable.Repeat(float.NaN, ShiftedConvolution.ScratchLength(conv) + 5).ToArray();
-        float[] y = Enumerable.Repeat(123f, (k * conv.OutPlane) + 3).ToArray();
-        ShiftedConvolution.Forward(x, weights, y.AsSpan(0, k * conv.OutPlane), scratch, k, conv);
-        Assert.That(y[..(k * conv.OutPlane)].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(lowered.Select(BitConverter.SingleToInt32Bits)));
-        Assert.That(y[(k * conv.OutPlane)..], Is.All.EqualTo(123f), "nothing written past y");
+        foreach (bool rectify in new[] { false, true })
+        {
+            // Scratch full of garbage: every place the kernel reads must be one it wrote.
+            float[] scratch = Enumerable.Repeat(float.NaN, ShiftedConvolution.ScratchLength(conv) + 5).ToArray();
+            float[] y = Enumerable.Repeat(123f, (k * conv.OutPlane) + 3).ToArray();
+            ShiftedConvolution.Forward(x, weights, b, y.AsSpan(0, k * conv.OutPlane), scratch, k, conv, rectify);
+            float[] expected = rectify ? rectified : lowered;
+            Assert.That(y[..(k * conv.OutPlane)].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(expected.Select(BitConverter.SingleToInt32Bits)), $"rectify: {rectify}");
+            Assert.That(y[(k * conv.OutPlane)..], Is.All.EqualTo(123f), "nothing written past y");
+        }
 
         var naive = new float[k * conv.OutPlane];
-        Conv2DNaive.Forward(x, weights, new float[k], naive, 1, k, conv);
-        TestData.AssertClose(y.AsSpan(0, k * conv.OutPlane), naive, 1e-4, 1e-5, "y against the naive convolution");
+        Conv2DNaive.Forward(x, weights, b, naive, 1, k, conv);
+        TestData.AssertClose(lowered, naive, 1e-4, 1e-5, "the lowered convolution against the naive one");
     }
 
     [Test]
@@ -55,7 +60,7 @@ public class ShiftedConvolutionTests
     {
         var conv = new Window2D(16, 5, 5, 3, 3, 1, 1);
         var e = Assert.Throws<ArgumentException>(() => ShiftedConvolution.Forward(
-            new float[conv.InputSize], new float[4 * conv.PatchSize], new float[(4 * conv.OutPlane) - 1], new float[ShiftedConvolution.ScratchLength(conv)], 4, conv));
+            new float[conv.InputSize], new float[4 * conv.PatchSize], new float[4], new float[(4 * conv.OutPlane) - 1], new float[ShiftedConvolution.ScratchLength(conv)], 4, conv, rectify: true));
         Assert.That(e!.ParamName, Is.EqualTo("y"));
     }
 }
