@@ -19,8 +19,8 @@ namespace ScratchNet.Core.Kernels;
 /// row at a time would skip every zero but load B once per fma, and from L2 that load, not the fma, sets the pace
 /// (18 cycles per 128-column row, probe of 2026-11-26); four rows share each load, at the price of the union's zeros.
 /// On MNIST pixels (19 % non-zero) the first layers' products run 1.8–2.2× as fast as the dense kernels. op(A) stored
-/// transposed (xᵀ in the weight gradient) is transposed into scratch first, so each row is contiguous; op(B) must be
-/// row-major (the forward pass and the weight gradient).
+/// transposed (xᵀ in the weight gradient) needs no copy: four of its rows are four neighbouring values of each row of x.
+/// op(B) must be row-major (the forward pass and the weight gradient).
 /// </para>
 /// <para>
 /// Exceptions to "the same bits", both outside training's arithmetic: a skipped zero does not turn an infinite or NaN
@@ -44,12 +44,6 @@ internal static class GemmSparseA
 
     private const int Lanes = 16;
 
-    /// <summary>The largest op(A) transposed into scratch (16 MB): a weight gradient's input, never an evaluation batch.</summary>
-    private const int MaxTransposedA = 4 << 20;
-
-    [ThreadStatic]
-    private static float[]? t_transposedA;
-
     [ThreadStatic]
     private static int[]? t_positions;
 
@@ -62,7 +56,7 @@ internal static class GemmSparseA
     /// </summary>
     public static bool Suits(ReadOnlySpan<float> a, bool transposeA, bool transposeB, int m, int k, int n)
     {
-        if (!Vector512.IsHardwareAccelerated || transposeB || n < Lanes || k < Lanes || m == 0 || (transposeA && (long)m * k > MaxTransposedA))
+        if (!Vector512.IsHardwareAccelerated || transposeB || n < Lanes || k < Lanes || m == 0)
         {
             return false;
         }
@@ -70,27 +64,14 @@ internal static class GemmSparseA
         return NonZeros(a[..(m * k)]) <= MaxDensity * m * k;
     }
 
-    /// <summary>op(A) row-major: A itself, or A transposed into this thread's scratch (once per product, before any part runs).</summary>
-    public static ReadOnlyMemory<float> RowMajorA(ReadOnlySpan<float> a, bool transposeA, int m, int k)
-    {
-        if (!transposeA)
-        {
-            throw new ArgumentException("A is row-major already; pass it as it is", nameof(transposeA));
-        }
-
-        float[] scratch = t_transposedA is { } held && held.Length >= m * k ? held : t_transposedA = new float[m * k];
-        TransposeKernel.Run(a[..(m * k)], scratch.AsSpan(0, m * k), k, m);
-        return scratch.AsMemory(0, m * k);
-    }
-
-    // op(A): (m, k) row-major, mostly zeros · B: (k, n) row-major · bias: (n) or empty · C: (m, n)
+    // op(A): (m, k), mostly zeros, A stored (m, k) or (k, m) · B: (k, n) row-major · bias: (n) or empty · C: (m, n)
     /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C (+)= op(A)·B [+ bias], zeros of op(A) skipped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Run(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        if (op.TransposedA || op.TransposedB)
+        if (op.TransposedB)
         {
-            throw new ArgumentException("the sparse kernel reads op(A) and op(B) row-major; transpose them first (RowMajorA)");
+            throw new ArgumentException("the sparse kernel reads op(B) row-major; transpose it first");
         }
 
         int k = op.K, n = op.N;
@@ -100,7 +81,7 @@ internal static class GemmSparseA
         for (int i = rowStart; i < rowEnd; i += Rows)
         {
             int rows = Math.Min(Rows, rowEnd - i);
-            int count = Compact(op.A, i, rows, k, n, positions, values);
+            int count = op.TransposedA ? CompactColumns(op.A, i, rows, k, op.M, n, positions, values) : Compact(op.A, i, rows, k, n, positions, values);
             int j = columnStart;
             for (; j + Block <= columnEnd; j += Block)
             {
@@ -158,6 +139,54 @@ internal static class GemmSparseA
             if (Unsafe.Add(ref r0, p) != 0f || (rows > 1 && Unsafe.Add(ref r1, p) != 0f) || (rows > 2 && Unsafe.Add(ref r2, p) != 0f) || (rows > 3 && Unsafe.Add(ref r3, p) != 0f))
             {
                 Put(positions, values, count++, p, n, used, ref r0, ref r1, ref r2, ref r3);
+            }
+        }
+
+        return count;
+    }
+
+    // a: A stored (k, m), op(A) = Aᵀ · as Compact, for rows i … i + rows − 1 of op(A), which are columns of A: the four
+    // values at p sit side by side in A's row p, so one 16-byte load per p gives them, with no transpose.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactColumns(ReadOnlySpan<float> a, int i, int rows, int k, int m, int n, Span<int> positions, Span<float> values)
+    {
+        ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i);
+        ref float v = ref MemoryMarshal.GetReference(values);
+        int count = 0;
+        if (rows == Rows)
+        {
+            for (int p = 0; p < k; p++)
+            {
+                var four = Vector128.LoadUnsafe(ref Unsafe.Add(ref column, p * m));
+                if (!Vector128.EqualsAll(four, Vector128<float>.Zero))
+                {
+                    positions[count] = p * n;
+                    four.StoreUnsafe(ref Unsafe.Add(ref v, count * Rows));
+                    count++;
+                }
+            }
+
+            return count;
+        }
+
+        for (int p = 0; p < k; p++)
+        {
+            ref float at = ref Unsafe.Add(ref column, p * m);
+            bool any = false;
+            for (int r = 0; r < rows; r++)
+            {
+                any |= Unsafe.Add(ref at, r) != 0f;
+            }
+
+            if (any)
+            {
+                positions[count] = p * n;
+                for (int r = 0; r < Rows; r++)
+                {
+                    Unsafe.Add(ref v, (count * Rows) + r) = r < rows ? Unsafe.Add(ref at, r) : 0f;
+                }
+
+                count++;
             }
         }
 

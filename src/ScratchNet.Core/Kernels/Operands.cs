@@ -63,9 +63,6 @@ internal readonly ref struct Operands
     /// <summary>B is stored (n, k) and read as its transpose.</summary>
     public bool TransposedB { get; }
 
-    /// <summary>The same product over <paramref name="a"/>, op(A) already laid out row-major (m, k).</summary>
-    public Operands WithRowMajorA(ReadOnlySpan<float> a) => new(a, false, B, TransposedB, Bias, C, M, K, N, Accumulate);
-
     /// <summary>The same product over <paramref name="b"/>, op(B) already laid out row-major (k, n).</summary>
     public Operands WithRowMajorB(ReadOnlySpan<float> b) => new(A, TransposedA, b, false, Bias, C, M, K, N, Accumulate);
 }

@@ -17,7 +17,7 @@ internal static class Product
 
         if (GemmSparseA.Suits(op.A, op.TransposedA, op.TransposedB, op.M, op.K, op.N))
         {
-            GemmSparseA.Run(op.TransposedA ? op.WithRowMajorA(GemmSparseA.RowMajorA(op.A, true, op.M, op.K).Span) : op, 0, op.M, 0, op.N);
+            GemmSparseA.Run(op, 0, op.M, 0, op.N);
             return;
         }
 
@@ -43,13 +43,7 @@ internal static class Product
         ProductPlan plan = ProductPlan.For(m, k, n, transposeB, threads);
         if (plan.Parts > 1 && m > 0 && GemmSparseA.Suits(a.Span, transposeA, transposeB, m, k, n))
         {
-            // Once, before the parts, as op(B) below; each part then compacts its own rows.
-            if (transposeA)
-            {
-                a = GemmSparseA.RowMajorA(a.Span, true, m, k);
-                transposeA = false;
-            }
-
+            // Each part compacts its own rows of op(A).
             ParallelProduct.Current.Run(team!, plan with { SparseA = true, SplitColumns = false }, a, transposeA, b, transposeB, bias, c, m, k, n, accumulate);
             return;
         }
