@@ -50,6 +50,10 @@ public static class ConvReluMaxPool
         Span<float> cols = scratch[..(conv.PatchSize * conv.OutPlane)];
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
         bool shifted = ShiftedConvolution.Handles(outChannels, conv);
+
+        // The image's pooling in one flat pass, its window halves where backward's dCols would go.
+        bool flat = shifted && MaxPool2x2.HandlesImage(pool) && MaxPool2x2.ImageScratchLength(pool) <= conv.PatchSize * conv.OutPlane;
+        Span<float> halves = flat ? scratch.Slice(conv.PatchSize * conv.OutPlane, MaxPool2x2.ImageScratchLength(pool)) : default;
         for (int i = 0; i < n; i++)
         {
             if (shifted)
@@ -61,6 +65,12 @@ public static class ConvReluMaxPool
             {
                 Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
                 Rectifier.Forward(z, z);
+            }
+
+            if (flat)
+            {
+                MaxPool2x2.ForwardImage(z, y.Slice(i * output, output), argmax.Slice(i * output, output), halves, pool);
+                continue;
             }
 
             Pooling.MaxForward(z, y.Slice(i * output, output), argmax.Slice(i * output, output), 1, pool);
