@@ -51,15 +51,24 @@ public static class ConvReluMaxPool
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
         bool shifted = ShiftedConvolution.Handles(outChannels, conv);
 
-        // The image's pooling in one flat pass, its window halves where backward's dCols would go.
-        bool flat = shifted && MaxPool2x2.HandlesImage(pool) && MaxPool2x2.ImageScratchLength(pool) <= conv.PatchSize * conv.OutPlane;
-        Span<float> halves = flat ? scratch.Slice(conv.PatchSize * conv.OutPlane, MaxPool2x2.ImageScratchLength(pool)) : default;
+        // Where backward's dCols would go: the window halves of the image's pooling in one flat pass, and w transposed for
+        // the shifted convolution's last columns, made once for the batch.
+        int room = conv.PatchSize * conv.OutPlane, halvesLength = MaxPool2x2.ImageScratchLength(pool);
+        bool flat = shifted && MaxPool2x2.HandlesImage(pool) && halvesLength <= room;
+        Span<float> halves = flat ? scratch.Slice(room, halvesLength) : default;
+        int transposedAt = flat ? halvesLength : 0, transposedLength = shifted ? ShiftedConvolution.TransposedLength(outChannels, conv) : 0;
+        Span<float> wT = transposedLength > 0 && transposedAt + transposedLength <= room ? scratch.Slice(room + transposedAt, transposedLength) : default;
+        if (!wT.IsEmpty)
+        {
+            MatMul.Transpose(w[..(outChannels * conv.PatchSize)], wT, outChannels, conv.PatchSize);
+        }
+
         for (int i = 0; i < n; i++)
         {
             if (shifted)
             {
                 // The lowered convolution's bits, rectified as ReLU's vector path, without the unfolded matrix.
-                ShiftedConvolution.Forward(x.Slice(i * image, image), w, b, z, cols, outChannels, conv, rectify: true);
+                ShiftedConvolution.Forward(x.Slice(i * image, image), w, wT, b, z, cols, outChannels, conv, rectify: true);
             }
             else
             {

@@ -12,8 +12,9 @@ namespace ScratchNet.Core.Kernels;
 /// (the shift wraps column −1 onto the row above's last), s = 2 the one whose first column is zeroed. The copies are a
 /// third of the unfolded matrix (the cnn recipe's second conv: 43 KB against 113 KB), written once per image instead of
 /// nine times per channel.
-/// Each output element is the chain MatMul computes, y = fma(W[k, p], cols[p, q], y) for p = 0 … C·9 − 1 from 0, so
-/// the results are the lowered product's bit for bit (tested); the tiles are Gemm's 4 × 64 and 4 × 16.
+/// Each output element is the chain MatMul computes, y = fma(W[k, p], cols[p, q], y) for p = 0 … C·9 − 1 from 0, then
+/// the bias, so the results are the lowered convolution's bit for bit (tested); the tiles are Gemm's 4 × 64 and 4 × 16,
+/// and the columns after the last whole vector take 16 filters in the lanes instead (from w transposed).
 /// </summary>
 internal static class ShiftedConvolution
 {
@@ -29,10 +30,18 @@ internal static class ShiftedConvolution
         Vector512.IsHardwareAccelerated && conv.KernelHeight == 3 && conv.KernelWidth == 3 && conv.Stride == 1 && conv.Padding == 1
             && conv.Channels % Lanes == 0 && outChannels >= 4 && ScratchLength(conv) <= conv.PatchSize * conv.OutPlane;
 
+    /// <summary>
+    /// Floats of w transposed, (C·9, K), that <see cref="Forward"/> takes for the columns after the last whole vector
+    /// (<see cref="MatMul.Transpose"/> of w as (K, C·9)), when K fills whole vectors and H·W does not; else 0.
+    /// </summary>
+    public static int TransposedLength(int outChannels, Window2D conv) =>
+        outChannels % Lanes == 0 && conv.OutPlane % Lanes != 0 ? outChannels * conv.PatchSize : 0;
+
     /// <summary>Scratch: the three framed copies and the table of where each row of cols starts in them.</summary>
     public static int ScratchLength(Window2D conv) => Lead + (3 * Copy(conv)) + conv.PatchSize;
 
-    // xi: (C, H, W), one image · w: (K, C, 3, 3) · b: (K) · y: (K, H·W), overwritten · scratch: ScratchLength
+    // xi: (C, H, W), one image · w: (K, C, 3, 3) · wT: (C·9, K), w transposed (TransposedLength), or empty · b: (K) ·
+    // y: (K, H·W), overwritten · scratch: ScratchLength
     /// <remarks>
     /// y[k, i·W + j] = b[k] + Σc Σr Σs w[k,c,r,s]·x[c, i + r − 1, j + s − 1], 0 outside the image, the sum in the order of
     /// (c, r, s) and the bias added after it, as <see cref="Conv2DLowered"/>; with <paramref name="rectify"/>, max(0, y) as
@@ -40,7 +49,8 @@ internal static class ShiftedConvolution
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Forward(
-        ReadOnlySpan<float> xi, ReadOnlySpan<float> w, ReadOnlySpan<float> b, Span<float> y, Span<float> scratch, int outChannels, Window2D conv, bool rectify)
+        ReadOnlySpan<float> xi, ReadOnlySpan<float> w, ReadOnlySpan<float> wT, ReadOnlySpan<float> b, Span<float> y, Span<float> scratch,
+        int outChannels, Window2D conv, bool rectify)
     {
         int patch = conv.PatchSize, plane = conv.OutPlane;
         Guard.Holds(xi.Length, 1, conv.InputSize, nameof(xi));
@@ -48,6 +58,12 @@ internal static class ShiftedConvolution
         Conv2DLowered.CheckBias(b.Length, outChannels, nameof(b));
         Guard.Holds(y.Length, outChannels, plane, nameof(y));
         Guard.Holds(scratch.Length, 1, ScratchLength(conv), nameof(scratch));
+        bool transposed = !wT.IsEmpty;
+        if (transposed)
+        {
+            Guard.Holds(wT.Length, 1, TransposedLength(outChannels, conv), nameof(wT));
+        }
+
         Span<int> rows = MemoryMarshal.Cast<float, int>(scratch.Slice(Lead + (3 * Copy(conv)), patch));
         FillCopies(xi, scratch[..(Lead + (3 * Copy(conv)))], rows, conv);
 
@@ -69,6 +85,11 @@ internal static class ShiftedConvolution
 
             for (; q < plane; q += Lanes)
             {
+                if (q + Lanes > plane && transposed)
+                {
+                    break;
+                }
+
                 if (q + Lanes <= plane)
                 {
                     Tile4x16(ref Unsafe.Add(ref a, k * patch), patch, ref copies, ref rowsRef, q, ref Unsafe.Add(ref bias, k), rectify, ref Unsafe.Add(ref c, (k * plane) + q), plane);
@@ -80,6 +101,50 @@ internal static class ShiftedConvolution
                 for (int row = 0; row < 4; row++)
                 {
                     tail.Slice(row * Lanes, plane - q).CopyTo(y.Slice(((k + row) * plane) + q, plane - q));
+                }
+            }
+        }
+
+        if (transposed)
+        {
+            LastColumns(ref MemoryMarshal.GetReference(wT), ref copies, ref rowsRef, ref bias, rectify, y, tail, outChannels, conv);
+        }
+    }
+
+    // The columns after the last whole vector, 16 filters in the lanes and 4 columns at a time (4 of a row-tile's 16 lanes
+    // did work there, measured 7 % of the product for the cnn recipe's 196 columns): the same chain per element, from wT.
+    // Lanes past the row read the copies' slack and are never stored.
+    private static void LastColumns(
+        ref float wT, ref float b, ref int rows, ref float bias, bool rectify, Span<float> y, Span<float> tail, int outChannels, Window2D conv)
+    {
+        int patch = conv.PatchSize, plane = conv.OutPlane;
+        for (int k = 0; k < outChannels; k += Lanes)
+        {
+            var filterBias = Vector512.LoadUnsafe(ref bias, (nuint)k);
+            for (int q = plane / Lanes * Lanes; q < plane; q += 4)
+            {
+                Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+                for (int p = 0; p < patch; p++)
+                {
+                    Vector512<float> filters = Vector512.LoadUnsafe(ref wT, (nuint)((p * outChannels) + k));
+                    ref float row = ref Unsafe.Add(ref b, Unsafe.Add(ref rows, p) + q);
+                    c0 = Vector512.FusedMultiplyAdd(filters, Vector512.Create(row), c0);
+                    c1 = Vector512.FusedMultiplyAdd(filters, Vector512.Create(Unsafe.Add(ref row, 1)), c1);
+                    c2 = Vector512.FusedMultiplyAdd(filters, Vector512.Create(Unsafe.Add(ref row, 2)), c2);
+                    c3 = Vector512.FusedMultiplyAdd(filters, Vector512.Create(Unsafe.Add(ref row, 3)), c3);
+                }
+
+                ref float t = ref MemoryMarshal.GetReference(tail);
+                Finish(c0, filterBias, rectify).StoreUnsafe(ref t);
+                Finish(c1, filterBias, rectify).StoreUnsafe(ref t, Lanes);
+                Finish(c2, filterBias, rectify).StoreUnsafe(ref t, 2 * Lanes);
+                Finish(c3, filterBias, rectify).StoreUnsafe(ref t, 3 * Lanes);
+                for (int j = 0; j < Math.Min(4, plane - q); j++)
+                {
+                    for (int lane = 0; lane < Lanes; lane++)
+                    {
+                        y[((k + lane) * plane) + q + j] = tail[(j * Lanes) + lane];
+                    }
                 }
             }
         }
@@ -152,7 +217,7 @@ internal static class ShiftedConvolution
         }
     }
 
-    // length floats from at on set to 0, in whole vectors (the last may overlap the one before).
+    // length floats from at on set to 0, in whole vectors (the last overlapping the one before) when there is one.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Clear(ref float destination, nuint at, int length)
     {
@@ -161,15 +226,19 @@ internal static class ShiftedConvolution
             return;
         }
 
-        int v = 0;
-        for (; v + Lanes <= length; v += Lanes)
+        if (length < Lanes)
         {
-            Vector512<float>.Zero.StoreUnsafe(ref destination, at + (nuint)v);
+            for (int v = 0; v < length; v++)
+            {
+                Unsafe.Add(ref destination, at + (nuint)v) = 0f;
+            }
+
+            return;
         }
 
-        for (; v < length; v++)
+        for (int v = 0; v < length; v += Lanes)
         {
-            Unsafe.Add(ref destination, at + (nuint)v) = 0f;
+            Vector512<float>.Zero.StoreUnsafe(ref destination, at + (nuint)Math.Min(v, length - Lanes));
         }
     }
 
@@ -245,9 +314,12 @@ internal static class ShiftedConvolution
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> sum, float bias, bool rectify, ref float c)
+    private static void Store(Vector512<float> sum, float bias, bool rectify, ref float c) => Finish(sum, Vector512.Create(bias), rectify).StoreUnsafe(ref c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Finish(Vector512<float> sum, Vector512<float> bias, bool rectify)
     {
-        Vector512<float> y = sum + Vector512.Create(bias);
-        (rectify ? Vector512.Max(y, Vector512<float>.Zero) : y).StoreUnsafe(ref c);
+        Vector512<float> y = sum + bias;
+        return rectify ? Vector512.Max(y, Vector512<float>.Zero) : y;
     }
 }

@@ -15,6 +15,9 @@ public class ShiftedConvolutionTests
         new[] { 16, 2, 20, 4 },
         new[] { 32, 5, 40, 6 },
         new[] { 16, 9, 7, 13 },
+        new[] { 16, 9, 7, 32 },
+        new[] { 16, 5, 5, 16 },
+        new[] { 32, 6, 5, 48 },
     ];
 
     [TestCaseSource(nameof(Geometries))]
@@ -29,14 +32,22 @@ public class ShiftedConvolutionTests
         var rectified = new float[lowered.Length];
         new Relu().Forward(lowered, rectified);
 
-        foreach (bool rectify in new[] { false, true })
+        // The last columns from the row tiles, and (where K fills whole vectors and H·W does not) from w transposed.
+        var transposed = new float[ShiftedConvolution.TransposedLength(k, conv)];
+        if (transposed.Length > 0)
+        {
+            MatMul.Transpose(weights, transposed, k, conv.PatchSize);
+        }
+
+        foreach ((bool rectify, float[] wT) in new[] { (false, Array.Empty<float>()), (true, Array.Empty<float>()), (false, transposed), (true, transposed) })
         {
             // Scratch full of garbage: every place the kernel reads must be one it wrote.
             float[] scratch = Enumerable.Repeat(float.NaN, ShiftedConvolution.ScratchLength(conv) + 5).ToArray();
             float[] y = Enumerable.Repeat(123f, (k * conv.OutPlane) + 3).ToArray();
-            ShiftedConvolution.Forward(x, weights, b, y.AsSpan(0, k * conv.OutPlane), scratch, k, conv, rectify);
+            ShiftedConvolution.Forward(x, weights, wT, b, y.AsSpan(0, k * conv.OutPlane), scratch, k, conv, rectify);
             float[] expected = rectify ? rectified : lowered;
-            Assert.That(y[..(k * conv.OutPlane)].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(expected.Select(BitConverter.SingleToInt32Bits)), $"rectify: {rectify}");
+            string what = $"rectify: {rectify}, w transposed: {wT.Length > 0}";
+            Assert.That(y[..(k * conv.OutPlane)].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(expected.Select(BitConverter.SingleToInt32Bits)), what);
             Assert.That(y[(k * conv.OutPlane)..], Is.All.EqualTo(123f), "nothing written past y");
         }
 
@@ -60,7 +71,7 @@ public class ShiftedConvolutionTests
     {
         var conv = new Window2D(16, 5, 5, 3, 3, 1, 1);
         var e = Assert.Throws<ArgumentException>(() => ShiftedConvolution.Forward(
-            new float[conv.InputSize], new float[4 * conv.PatchSize], new float[4], new float[(4 * conv.OutPlane) - 1], new float[ShiftedConvolution.ScratchLength(conv)], 4, conv, rectify: true));
+            new float[conv.InputSize], new float[4 * conv.PatchSize], [], new float[4], new float[(4 * conv.OutPlane) - 1], new float[ShiftedConvolution.ScratchLength(conv)], 4, conv, rectify: true));
         Assert.That(e!.ParamName, Is.EqualTo("y"));
     }
 }
