@@ -30,7 +30,9 @@ public static class ConvReluMaxPool
     /// </summary>
     public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
         Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
-        Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(conv) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0);
+        Math.Max(
+            Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(conv) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0,
+            GreyConvReluMaxPool.Handles(outChannels, conv, pool) ? GreyConvReluMaxPool.ScratchLength(outChannels, conv, pool) : 0));
 
     /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
     public static int PackedWeightsLength(int outChannels, Window2D conv) => Sparse(conv) ? SparseConvolutionBackward.PackedLength(outChannels, conv) : 0;
@@ -45,6 +47,12 @@ public static class ConvReluMaxPool
     {
         Check(n, outChannels, conv, pool, x.Length, w.Length, y.Length, nameof(y), argmax.Length, scratch.Length);
         Conv2DLowered.CheckBias(b.Length, outChannels, nameof(b));
+        if (GreyConvReluMaxPool.Handles(outChannels, conv, pool))
+        {
+            GreyConvReluMaxPool.Forward(x, w, b, y, argmax, scratch, n, outChannels, conv, pool);
+            return;
+        }
+
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;
         Span<float> cols = scratch[..(conv.PatchSize * conv.OutPlane)];
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
@@ -72,6 +80,11 @@ public static class ConvReluMaxPool
         if (!dX.IsEmpty)
         {
             Guard.Holds(dX.Length, n, conv.InputSize, nameof(dX));
+        }
+        else if (GreyConvReluMaxPool.Handles(outChannels, conv, pool))
+        {
+            GreyConvReluMaxPool.Backward(x, y, argmax, dY, dW, dB, scratch, n, outChannels, conv, pool);
+            return;
         }
 
         bool sparse = !packedWeights.IsEmpty;
