@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ScratchNet.Core.Activations;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
@@ -27,6 +28,7 @@ public enum ConvolutionBlock
 public class ConvolutionBenchmarks
 {
     private const int Batch = 64;
+    private static readonly Relu Rectifier = new();
 
     private Window2D _conv;
     private Window2D _pool;
@@ -38,6 +40,7 @@ public class ConvolutionBenchmarks
     private float[] _pooled = null!;
     private int[] _argmax = null!;
     private float[] _dPooled = null!;
+    private float[] _dMasked = null!;
     private float[] _dY = null!;
     private float[] _dW = null!;
     private float[] _dB = null!;
@@ -68,6 +71,7 @@ public class ConvolutionBenchmarks
         _argmax = new int[_pooled.Length];
         _dPooled = Random(_pooled.Length);
         _dY = Random(_y.Length);
+        _dMasked = new float[_k * _pool.OutPlane];
         _dW = new float[_w.Length];
         _dB = new float[_k];
         _dX = new float[_x.Length];
@@ -124,6 +128,43 @@ public class ConvolutionBenchmarks
     [Benchmark]
     public void BlockBackwardDense() =>
         ConvReluMaxPool.Backward(_x, _w, [], _pooled, _argmax, _dPooled, _dW, _dB, _blockDX, _blockScratch, Batch, _k, _conv, _pool);
+
+    /// <summary>
+    /// The block's forward as it ran before <see cref="GreyConvReluMaxPool"/> took the first block (and still runs the second):
+    /// per image the lowered convolution, ReLU and the pooling. What the grey kernel is measured against.
+    /// </summary>
+    [Benchmark]
+    public void BlockForwardLowered()
+    {
+        int image = _conv.InputSize, output = _k * _pool.OutPlane;
+        Span<float> z = _y.AsSpan(0, _k * _conv.OutPlane);
+        for (int i = 0; i < Batch; i++)
+        {
+            Conv2DLowered.Forward(_x.AsSpan(i * image, image), _w, _b, z, _scratch.AsSpan(0, _conv.PatchSize * _conv.OutPlane), 1, _k, _conv);
+            Rectifier.Forward(z, z);
+            Pooling.MaxForward(z, _pooled.AsSpan(i * output, output), _argmax.AsSpan(i * output, output), 1, _pool);
+        }
+    }
+
+    /// <summary>
+    /// The block's dense backward without dX as it ran before <see cref="GreyConvReluMaxPool"/> took the first block, the whole
+    /// batch as one group: per image ReLU's mask, the pooling's routing, the bias sums and the lowered weight gradient.
+    /// </summary>
+    [Benchmark]
+    public void BlockBackwardLowered()
+    {
+        int image = _conv.InputSize, output = _k * _pool.OutPlane, plane = _conv.OutPlane, cols = _conv.PatchSize * plane;
+        Span<float> dR = _y.AsSpan(0, _k * plane);
+        _dB.AsSpan().Clear();
+        for (int i = 0; i < Batch; i++)
+        {
+            Rectifier.Backward(default, _pooled.AsSpan(i * output, output), _dPooled.AsSpan(i * output, output), _dMasked);
+            Pooling.MaxBackward(_dMasked, _argmax.AsSpan(i * output, output), dR, 1, _pool);
+            Bias.AddChannelSums(dR, _dB, _k, plane);
+            Conv2DLowered.BackwardImage(
+                _x.AsSpan(i * image, image), _w, dR, _dW, default, _scratch.AsSpan(0, cols), _scratch.AsSpan(cols, cols), _scratch.AsSpan(2 * cols), i == 0, _k, _conv);
+        }
+    }
 }
 
 /// <summary>
