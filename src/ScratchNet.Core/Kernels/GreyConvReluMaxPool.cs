@@ -214,21 +214,22 @@ public static class GreyConvReluMaxPool
         l3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref below, 3)), w, l3);
     }
 
-    // A window's four convolution outputs (its upper row z00, z01, lower z10, z11) → the pooled value and where it sat, from
-    // `first`, the index of z00 in each channel. The bias after the product and ReLU as the vector max with 0, as
-    // Bias.ForwardChannels and Relu do.
+    // A window's four convolution outputs before the bias (its upper row z00, z01, lower z10, z11) → the pooled value and where
+    // it sat, from `first`, the index of z00 in each channel. The tree is MaxPool2x2's, pick(pick(z00, z01), pick(z10, z11)),
+    // with the bias added first as Bias.ForwardChannels does. ReLU comes after the tree, which gives the bits of ReLU before
+    // it: positives and NaNs keep their order and the tree picks the same one, and where the maximum m is ≤ 0 all four are
+    // cut to 0, a tie the first place wins, and max(m, 0) is that 0 (Relu's vector max, so −0 and NaN come out as there).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PoolWindow(
         Vector512<float> z00, Vector512<float> z01, Vector512<float> z10, Vector512<float> z11, Vector512<float> bias, Vector512<int> first, int outWidth,
         ref float value, ref int index)
     {
-        Vector512<float> r00 = Vector512.Max(z00 + bias, Vector512<float>.Zero), r01 = Vector512.Max(z01 + bias, Vector512<float>.Zero);
-        Vector512<float> r10 = Vector512.Max(z10 + bias, Vector512<float>.Zero), r11 = Vector512.Max(z11 + bias, Vector512<float>.Zero);
-        (Vector512<float> upper, Vector512<int> upperAt) = Pick(r00, first, r01, first + Vector512<int>.One);
-        (Vector512<float> lower, Vector512<int> lowerAt) = Pick(r10, first + Vector512.Create(outWidth), r11, first + Vector512.Create(outWidth + 1));
+        (Vector512<float> upper, Vector512<int> upperAt) = Pick(z00 + bias, first, z01 + bias, first + Vector512<int>.One);
+        (Vector512<float> lower, Vector512<int> lowerAt) = Pick(z10 + bias, first + Vector512.Create(outWidth), z11 + bias, first + Vector512.Create(outWidth + 1));
         (Vector512<float> max, Vector512<int> maxAt) = Pick(upper, upperAt, lower, lowerAt);
-        max.StoreUnsafe(ref value);
-        maxAt.StoreUnsafe(ref index);
+        Vector512<float> kept = Vector512.GreaterThan(max, Vector512<float>.Zero) | ~Vector512.Equals(max, max);
+        Vector512.Max(max, Vector512<float>.Zero).StoreUnsafe(ref value);
+        Vector512.ConditionalSelect(kept.AsInt32(), maxAt, first).StoreUnsafe(ref index);
     }
 
     // pick(a, b) = b if b > a or b is NaN, else a: MaxPool2x2's step, so a tie keeps the first maximum and a NaN wins.
