@@ -282,28 +282,26 @@ public static class GreyConvReluMaxPool
 
                 Vector512<int> at = Vector512.LoadUnsafe(ref indexRef, o);
                 Vector512<int> first = channelStart + Vector512.Create((2 * pi * outWidth) + (2 * pj));
-                Vector512<float> g00 = Vector512.ConditionalSelect(Vector512.Equals(at, first).AsSingle(), g, Vector512<float>.Zero);
-                Vector512<float> g01 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512<int>.One).AsSingle(), g, Vector512<float>.Zero);
-                Vector512<float> g10 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512.Create(outWidth)).AsSingle(), g, Vector512<float>.Zero);
-                Vector512<float> g11 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512.Create(outWidth + 1)).AsSingle(), g, Vector512<float>.Zero);
                 biasSum += g;
                 ref float top = ref Unsafe.Add(ref f, (2 * pi * framedWidth) + (2 * pj));
                 if (is3x3)
                 {
+                    // Each lane takes the 3 × 3 patch at its own maximum's place, picked out of the 4 × 4 the window's four
+                    // places share (the lower rows where it sat below, the right columns where it sat right): one FMA a tap.
+                    Vector512<int> offset = at - first;
+                    Vector512<float> down = Vector512.GreaterThanOrEqual(offset, Vector512.Create(outWidth)).AsSingle();
+                    Vector512<float> right = (Vector512.Equals(offset, Vector512<int>.One) | Vector512.Equals(offset, Vector512.Create(outWidth + 1))).AsSingle();
                     ref float middle = ref Unsafe.Add(ref top, framedWidth);
-                    ref float bottom = ref Unsafe.Add(ref top, 2 * framedWidth);
-                    d0 = Taps(ref top, framedWidth, g00, g01, g10, g11, d0);
-                    d1 = Taps(ref Unsafe.Add(ref top, 1), framedWidth, g00, g01, g10, g11, d1);
-                    d2 = Taps(ref Unsafe.Add(ref top, 2), framedWidth, g00, g01, g10, g11, d2);
-                    d3 = Taps(ref middle, framedWidth, g00, g01, g10, g11, d3);
-                    d4 = Taps(ref Unsafe.Add(ref middle, 1), framedWidth, g00, g01, g10, g11, d4);
-                    d5 = Taps(ref Unsafe.Add(ref middle, 2), framedWidth, g00, g01, g10, g11, d5);
-                    d6 = Taps(ref bottom, framedWidth, g00, g01, g10, g11, d6);
-                    d7 = Taps(ref Unsafe.Add(ref bottom, 1), framedWidth, g00, g01, g10, g11, d7);
-                    d8 = Taps(ref Unsafe.Add(ref bottom, 2), framedWidth, g00, g01, g10, g11, d8);
+                    PatchRow(ref top, framedWidth, down, right, g, ref d0, ref d1, ref d2);
+                    PatchRow(ref middle, framedWidth, down, right, g, ref d3, ref d4, ref d5);
+                    PatchRow(ref Unsafe.Add(ref middle, framedWidth), framedWidth, down, right, g, ref d6, ref d7, ref d8);
                     continue;
                 }
 
+                Vector512<float> g00 = Vector512.ConditionalSelect(Vector512.Equals(at, first).AsSingle(), g, Vector512<float>.Zero);
+                Vector512<float> g01 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512<int>.One).AsSingle(), g, Vector512<float>.Zero);
+                Vector512<float> g10 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512.Create(outWidth)).AsSingle(), g, Vector512<float>.Zero);
+                Vector512<float> g11 = Vector512.ConditionalSelect(Vector512.Equals(at, first + Vector512.Create(outWidth + 1)).AsSingle(), g, Vector512<float>.Zero);
                 nuint t = 0;
                 for (int r = 0; r < kH; r++)
                 {
@@ -330,6 +328,23 @@ public static class GreyConvReluMaxPool
         }
 
         biasSum.StoreUnsafe(ref dBRef, (nuint)k);
+    }
+
+    // Kernel row r's three sums (d0, d1, d2) += g times each lane's patch row: from `at` (the row r of the window's 4 × 4) or
+    // the row below where `down`, its columns 0 … 2 or 1 … 3 where `right`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PatchRow(
+        ref float at, int framedWidth, Vector512<float> down, Vector512<float> right, Vector512<float> g,
+        ref Vector512<float> d0, ref Vector512<float> d1, ref Vector512<float> d2)
+    {
+        ref float below = ref Unsafe.Add(ref at, framedWidth);
+        Vector512<float> c0 = Vector512.ConditionalSelect(down, Vector512.Create(below), Vector512.Create(at));
+        Vector512<float> c1 = Vector512.ConditionalSelect(down, Vector512.Create(Unsafe.Add(ref below, 1)), Vector512.Create(Unsafe.Add(ref at, 1)));
+        Vector512<float> c2 = Vector512.ConditionalSelect(down, Vector512.Create(Unsafe.Add(ref below, 2)), Vector512.Create(Unsafe.Add(ref at, 2)));
+        Vector512<float> c3 = Vector512.ConditionalSelect(down, Vector512.Create(Unsafe.Add(ref below, 3)), Vector512.Create(Unsafe.Add(ref at, 3)));
+        d0 = Vector512.FusedMultiplyAdd(Vector512.ConditionalSelect(right, c1, c0), g, d0);
+        d1 = Vector512.FusedMultiplyAdd(Vector512.ConditionalSelect(right, c2, c1), g, d1);
+        d2 = Vector512.FusedMultiplyAdd(Vector512.ConditionalSelect(right, c3, c2), g, d2);
     }
 
     // sum + one tap's four terms, the window's places in row-major order: x at the tap of place p times g[p] (0 in the lanes
