@@ -70,6 +70,20 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
+    public void AWarmUpLongerThanTheRunIsRejected_WhileAnInvalidEpochCountIsReportedAlone()
+    {
+        using IHost host = TestHost.Build(["--recipe", "cnn", "--Training:Epochs=1", "--Schedule:WarmupEpochs=2", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+        Assert.That(failure.Message, Is.EqualTo(
+            "Configuration is invalid: Schedule:WarmupEpochs is 2, more than Training:Epochs (1): the run would end inside the warm-up, " +
+            "before the learning rate reaches Optimizer:LearningRate; set Schedule:WarmupEpochs to at most 1"));
+
+        using IHost bad = TestHost.Build(["--Training:Epochs=abc", "--Schedule:WarmupEpochs=2", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+        Failure alone = Failure.From(Assert.Catch(() => bad.Services.GetRequiredService<IStartupValidator>().Validate())!);
+        Assert.That(alone.Message, Does.Contain("Training:Epochs").And.Not.Contain("Schedule:WarmupEpochs"));
+    }
+
+    [Test]
     public void ALearningRateOfZeroIsRejected()
     {
         using IHost host = TestHost.Build(["--Optimizer:LearningRate=0", $"--Run:Directory={_runs}"], SyntheticMnist.Create());

@@ -15,6 +15,12 @@ internal static class Product
             return;
         }
 
+        if (GemmSparseA.Suits(op.A, op.TransposedA, op.TransposedB, op.M, op.K, op.N))
+        {
+            GemmSparseA.Run(op, 0, op.M, 0, op.N);
+            return;
+        }
+
         ProductPlan plan = ProductPlan.For(op.M, op.K, op.N, op.TransposedB, threads: 1);
         if (plan.TransposeBFirst)
         {
@@ -35,6 +41,13 @@ internal static class Product
     {
         int threads = team?.Threads ?? 1;
         ProductPlan plan = ProductPlan.For(m, k, n, transposeB, threads);
+        if (plan.Parts > 1 && m > 0 && GemmSparseA.Suits(a.Span, transposeA, transposeB, m, k, n))
+        {
+            // Each part compacts its own rows of op(A).
+            ParallelProduct.Current.Run(team!, plan with { SparseA = true, SplitColumns = false }, a, transposeA, b, transposeB, bias, c, m, k, n, accumulate);
+            return;
+        }
+
         if (plan.Parts == 1 || m == 0)
         {
             Run(new Operands(a.Span, transposeA, b.Span, transposeB, bias.Span, c.Span, m, k, n, accumulate));
@@ -61,7 +74,11 @@ internal static class Product
             return;
         }
 
-        if (plan.Blocked)
+        if (plan.SparseA)
+        {
+            GemmSparseA.Run(op, rowStart, rowEnd, columnStart, columnEnd);
+        }
+        else if (plan.Blocked)
         {
             GemmBlocked.Run(op, rowStart, rowEnd, columnStart, columnEnd, PackBuffers.Current);
         }

@@ -5,7 +5,8 @@ namespace ScratchNet.Core.Kernels;
 
 /// <summary>
 /// How one product runs — the single place that decides it: which engine (the direct register tiles of
-/// <see cref="Gemm"/>, or the packed blocks of <see cref="GemmBlocked"/>), whether op(B) is transposed into
+/// <see cref="Gemm"/>, the packed blocks of <see cref="GemmBlocked"/>, or, when op(A) is mostly zeros,
+/// <see cref="GemmSparseA"/>), whether op(B) is transposed into
 /// scratch first, and into how many parts, split along which output axis, the threads share it.
 /// </summary>
 /// <remarks>
@@ -30,6 +31,12 @@ internal readonly record struct ProductPlan(bool Blocked, bool TransposeBFirst, 
     /// and moving its data between the cores costs more than a smaller part saves.
     /// </summary>
     public const long ParallelFlops = 1L << 22;
+
+    /// <summary>
+    /// op(A) is mostly zeros and its parts run on <see cref="GemmSparseA"/>, rows split; decided per call from the data
+    /// (<see cref="GemmSparseA.Suits"/>), not from the shape, by <see cref="Product"/>.
+    /// </summary>
+    public bool SparseA { get; init; }
 
     public static ProductPlan For(int m, int k, int n, bool transposeB, int threads)
     {

@@ -3,8 +3,11 @@ using ScratchNet.Training.Schedules;
 
 namespace ScratchNet.Training.Options;
 
-/// <summary>Checks the Schedule section; every message names the key, the value and what is allowed.</summary>
-public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
+/// <summary>
+/// Checks the Schedule section; every message names the key, the value and what is allowed. Given the Training section,
+/// it also refuses a warm-up longer than the run, which would end before the rate ever reached Optimizer:LearningRate.
+/// </summary>
+public sealed class ScheduleOptionsValidator(IOptions<TrainingOptions>? training = null) : IValidateOptions<ScheduleOptions>
 {
     public ValidateOptionsResult Validate(string? name, ScheduleOptions options)
     {
@@ -35,6 +38,26 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
 
         OptionRules.NonNegative(errors, "Schedule:MinDelta", options.MinDelta);
         OptionRules.KnownMonitor(errors, "Schedule:Monitor", options.Monitor);
+        if (Epochs() is int epochs && epochs > 0 && options.WarmupEpochs > epochs)
+        {
+            errors.Add(
+                $"Schedule:WarmupEpochs is {options.WarmupEpochs}, more than Training:Epochs ({epochs}): the run would end inside the warm-up, " +
+                $"before the learning rate reaches Optimizer:LearningRate; set Schedule:WarmupEpochs to at most {epochs}");
+        }
+
         return OptionRules.Result(errors);
+    }
+
+    // Training:Epochs, or null when there is no Training section to compare with or it is itself invalid (its own validator says so).
+    private int? Epochs()
+    {
+        try
+        {
+            return training?.Value.Epochs;
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -110,4 +110,13 @@ public class LearningRateScheduleTests
         Assert.That(result.Failures, Has.Some.Contains("Schedule:Monitor 'f1' is unknown; valid: val_loss, val_acc, train_loss"));
         Assert.That(new ScheduleOptionsValidator().Validate(null, new ScheduleOptions()).Succeeded, Is.True);
     }
+
+    [Test]
+    public void Validator_RefusesAWarmUpLongerThanTheRun_AndNamesBothKeys()
+    {
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = 3 });
+        var result = new ScheduleOptionsValidator(training).Validate(null, new ScheduleOptions { Name = "cosine", WarmupEpochs = 5 });
+        Assert.That(result.Failures, Has.One.Contains("Schedule:WarmupEpochs is 5, more than Training:Epochs (3)").And.Contains("at most 3"));
+        Assert.That(new ScheduleOptionsValidator(training).Validate(null, new ScheduleOptions { Name = "cosine", WarmupEpochs = 3 }).Succeeded, Is.True);
+    }
 }
