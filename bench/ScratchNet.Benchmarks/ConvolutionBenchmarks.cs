@@ -21,7 +21,8 @@ public enum ConvolutionBlock
 /// <summary>
 /// The kernels of one convolution block of the cnn recipe on a batch of 64 random images (the speed target's batch), one
 /// thread: the unfold and fold (per image, so Mean is per image), the lowered convolution and the pooling over the batch,
-/// and the fused block (<see cref="ConvReluMaxPool"/>) that <see cref="Sequential"/> runs instead of the three layers.
+/// and the fused block (<see cref="ConvReluMaxPool"/>) that <see cref="Sequential"/> runs instead of the three layers, beside
+/// the lowered path it ran before the first block got its own kernel (<see cref="GreyConvReluMaxPool"/>).
 /// Every kernel must allocate nothing.
 /// </summary>
 [MemoryDiagnoser]
@@ -114,8 +115,8 @@ public class ConvolutionBenchmarks
     public void BlockForward() => ConvReluMaxPool.Forward(_x, _w, _b, _pooled, _argmax, _blockScratch, Batch, _k, _conv, _pool, null);
 
     /// <summary>
-    /// conv → relu → maxpool backward, image by image, as Sequential runs it: the sparse backward where it handles the shape,
-    /// no input gradient for the first block.
+    /// conv → relu → maxpool backward, image by image, as Sequential runs it: the grey block's (<see cref="GreyConvReluMaxPool"/>)
+    /// for the first block, which needs no input gradient, the sparse backward for the second.
     /// </summary>
     [Benchmark]
     public void BlockBackward() =>
@@ -123,7 +124,7 @@ public class ConvolutionBenchmarks
 
     /// <summary>
     /// The same with the dense products on the pooling's gradient (no packed weights), the whole batch as one group: what the
-    /// sparse backward is measured against.
+    /// sparse backward is measured against (the first block, grey, still takes the grey backward here; see BlockBackwardLowered).
     /// </summary>
     [Benchmark]
     public void BlockBackwardDense() =>

@@ -15,11 +15,14 @@ namespace ScratchNet.Core.Kernels;
 /// forward, per window of the pooling, for 16 channels at once:
 ///     z[p]   = chain over taps t = (r, s) in order of fma(x_framed[p + t], wᵀ[t], ·) from 0, then + b    for its four places p
 ///     y, argmax = pick(pick(relu z[p00], relu z[p01]), pick(relu z[p10], relu z[p11]))                  (as <see cref="MaxPool2x2"/>)
-/// backward, per window, for 16 channels at once, g = y &gt; 0 ? dY : 0 sent to the one place its argmax names:
-///     dWᵀ[t] += x_framed[p + t] · g[p] for its four places p (three of them 0 in each lane),   dB += g
+/// backward, per window, for 16 channels at once, g = y &gt; 0 ? dY : 0 sent to the one place p its argmax names (per lane):
+///     dWᵀ[t] += x_framed[p + t] · g,   dB += g
 /// </code>
 /// The image sits in a frame of its padding ((H + 2·pad) × (W + 2·pad), zeros around) so no tap needs a bounds check, and the
-/// pooled values and argmax are made channels-last, (PH·PW, K), then transposed to NCHW.
+/// pooled values and argmax are made channels-last, (PH·PW, K), then transposed to NCHW; backward transposes the pooled
+/// gradient and argmax channels-last the same way. For 3 × 3 kernels (the cnn recipe's) the nine weights (forward) or the nine
+/// gradient sums (backward) stay in registers, forward runs two windows side by side (eight chains in flight), and backward
+/// picks each lane's patch out of the 4 × 4 a window's places share, one FMA a tap; other kernels take the same steps in loops.
 /// Forward is bit for bit what the layers give (<see cref="Conv2DLowered"/> → ReLU → <see cref="Pooling"/>): each z is the chain
 /// <see cref="Gemm"/> makes for an element of W · cols (taps in order, padding taps included, from 0), the bias added after as
 /// <see cref="Bias.ForwardChannels"/> does, ReLU as the vector max with 0, and the pooling's pick tree. Backward sums in another
