@@ -18,6 +18,8 @@ namespace ScratchNet.Core.Kernels;
 /// order, so it gives their results bit for bit. Backward does too where it runs the dense products on dR; where
 /// <see cref="SparseConvolutionBackward.Handles"/> (whole vectors of channels) it visits only the places dR is not zero, a
 /// tenth of the products for the cnn recipe's second block, and agrees with the layers to float rounding (tested).
+/// Blocks on grey images that <see cref="GreyConvReluMaxPool.Handles"/> (the cnn recipe's first) run that kernel instead:
+/// forward bit for bit, backward without dX to float rounding; one that must pass dX back takes the dense backward.
 /// </summary>
 public static class ConvReluMaxPool
 {
@@ -26,7 +28,7 @@ public static class ConvReluMaxPool
     /// <summary>
     /// Scratch per thread: forward and the dense backward take <see cref="Conv2DLowered.ScratchPerThread"/>, one convolution
     /// output (K, OutH·OutW) and one pooled (K, PH·PW); the sparse backward one pooled, <see cref="SparseConvolutionBackward.ScratchLength"/>
-    /// and a gradient channels-last (K, kH, kW, C). The larger of the two.
+    /// and a gradient channels-last (K, kH, kW, C); the grey block <see cref="GreyConvReluMaxPool.ScratchLength"/>. The largest of them.
     /// </summary>
     public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
         Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
