@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using ScratchNet.Core.Activations;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Random;
@@ -20,13 +21,15 @@ public enum ConvolutionBlock
 /// <summary>
 /// The kernels of one convolution block of the cnn recipe on a batch of 64 random images (the speed target's batch), one
 /// thread: the unfold and fold (per image, so Mean is per image), the lowered convolution and the pooling over the batch,
-/// and the fused block (<see cref="ConvReluMaxPool"/>) that <see cref="Sequential"/> runs instead of the three layers.
+/// and the fused block (<see cref="ConvReluMaxPool"/>) that <see cref="Sequential"/> runs instead of the three layers, beside
+/// the lowered path it ran before the first block got its own kernel (<see cref="GreyConvReluMaxPool"/>).
 /// Every kernel must allocate nothing.
 /// </summary>
 [MemoryDiagnoser]
 public class ConvolutionBenchmarks
 {
     private const int Batch = 64;
+    private static readonly Relu Rectifier = new();
 
     private Window2D _conv;
     private Window2D _pool;
@@ -38,6 +41,7 @@ public class ConvolutionBenchmarks
     private float[] _pooled = null!;
     private int[] _argmax = null!;
     private float[] _dPooled = null!;
+    private float[] _dMasked = null!;
     private float[] _dY = null!;
     private float[] _dW = null!;
     private float[] _dB = null!;
@@ -68,6 +72,7 @@ public class ConvolutionBenchmarks
         _argmax = new int[_pooled.Length];
         _dPooled = Random(_pooled.Length);
         _dY = Random(_y.Length);
+        _dMasked = new float[_k * _pool.OutPlane];
         _dW = new float[_w.Length];
         _dB = new float[_k];
         _dX = new float[_x.Length];
@@ -110,8 +115,8 @@ public class ConvolutionBenchmarks
     public void BlockForward() => ConvReluMaxPool.Forward(_x, _w, _b, _pooled, _argmax, _blockScratch, Batch, _k, _conv, _pool, null);
 
     /// <summary>
-    /// conv → relu → maxpool backward, image by image, as Sequential runs it: the sparse backward where it handles the shape,
-    /// no input gradient for the first block.
+    /// conv → relu → maxpool backward, image by image, as Sequential runs it: the grey block's (<see cref="GreyConvReluMaxPool"/>)
+    /// for the first block, which needs no input gradient, the sparse backward for the second.
     /// </summary>
     [Benchmark]
     public void BlockBackward() =>
@@ -119,11 +124,48 @@ public class ConvolutionBenchmarks
 
     /// <summary>
     /// The same with the dense products on the pooling's gradient (no packed weights), the whole batch as one group: what the
-    /// sparse backward is measured against.
+    /// sparse backward is measured against (the first block, grey, still takes the grey backward here; see BlockBackwardLowered).
     /// </summary>
     [Benchmark]
     public void BlockBackwardDense() =>
         ConvReluMaxPool.Backward(_x, _w, [], _pooled, _argmax, _dPooled, _dW, _dB, _blockDX, _blockScratch, Batch, _k, _conv, _pool);
+
+    /// <summary>
+    /// The block's forward as it ran before <see cref="GreyConvReluMaxPool"/> took the first block (and still runs the second):
+    /// per image the lowered convolution, ReLU and the pooling. What the grey kernel is measured against.
+    /// </summary>
+    [Benchmark]
+    public void BlockForwardLowered()
+    {
+        int image = _conv.InputSize, output = _k * _pool.OutPlane;
+        Span<float> z = _y.AsSpan(0, _k * _conv.OutPlane);
+        for (int i = 0; i < Batch; i++)
+        {
+            Conv2DLowered.Forward(_x.AsSpan(i * image, image), _w, _b, z, _scratch.AsSpan(0, _conv.PatchSize * _conv.OutPlane), 1, _k, _conv);
+            Rectifier.Forward(z, z);
+            Pooling.MaxForward(z, _pooled.AsSpan(i * output, output), _argmax.AsSpan(i * output, output), 1, _pool);
+        }
+    }
+
+    /// <summary>
+    /// The block's dense backward without dX as it ran before <see cref="GreyConvReluMaxPool"/> took the first block, the whole
+    /// batch as one group: per image ReLU's mask, the pooling's routing, the bias sums and the lowered weight gradient.
+    /// </summary>
+    [Benchmark]
+    public void BlockBackwardLowered()
+    {
+        int image = _conv.InputSize, output = _k * _pool.OutPlane, plane = _conv.OutPlane, cols = _conv.PatchSize * plane;
+        Span<float> dR = _y.AsSpan(0, _k * plane);
+        _dB.AsSpan().Clear();
+        for (int i = 0; i < Batch; i++)
+        {
+            Rectifier.Backward(default, _pooled.AsSpan(i * output, output), _dPooled.AsSpan(i * output, output), _dMasked);
+            Pooling.MaxBackward(_dMasked, _argmax.AsSpan(i * output, output), dR, 1, _pool);
+            Bias.AddChannelSums(dR, _dB, _k, plane);
+            Conv2DLowered.BackwardImage(
+                _x.AsSpan(i * image, image), _w, dR, _dW, default, _scratch.AsSpan(0, cols), _scratch.AsSpan(cols, cols), _scratch.AsSpan(2 * cols), i == 0, _k, _conv);
+        }
+    }
 }
 
 /// <summary>

@@ -18,6 +18,8 @@ namespace ScratchNet.Core.Kernels;
 /// order, so it gives their results bit for bit. Backward does too where it runs the dense products on dR; where
 /// <see cref="SparseConvolutionBackward.Handles"/> (whole vectors of channels) it visits only the places dR is not zero, a
 /// tenth of the products for the cnn recipe's second block, and agrees with the layers to float rounding (tested).
+/// Blocks on grey images that <see cref="GreyConvReluMaxPool.Handles"/> (the cnn recipe's first) run that kernel instead:
+/// forward bit for bit, backward without dX to float rounding; one that must pass dX back takes the dense backward.
 /// </summary>
 public static class ConvReluMaxPool
 {
@@ -26,11 +28,13 @@ public static class ConvReluMaxPool
     /// <summary>
     /// Scratch per thread: forward and the dense backward take <see cref="Conv2DLowered.ScratchPerThread"/>, one convolution
     /// output (K, OutH·OutW) and one pooled (K, PH·PW); the sparse backward one pooled, <see cref="SparseConvolutionBackward.ScratchLength"/>
-    /// and a gradient channels-last (K, kH, kW, C). The larger of the two.
+    /// and a gradient channels-last (K, kH, kW, C); the grey block <see cref="GreyConvReluMaxPool.ScratchLength"/>. The largest of them.
     /// </summary>
     public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
         Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
-        Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(outChannels, conv, pool) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0);
+        Math.Max(
+            Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(outChannels, conv, pool) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0,
+            GreyConvReluMaxPool.Handles(outChannels, conv, pool) ? GreyConvReluMaxPool.ScratchLength(outChannels, conv, pool) : 0));
 
     /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
     public static int PackedWeightsLength(int outChannels, Window2D conv) =>
@@ -46,6 +50,12 @@ public static class ConvReluMaxPool
     {
         Check(n, outChannels, conv, pool, x.Length, w.Length, y.Length, nameof(y), argmax.Length, scratch.Length);
         Conv2DLowered.CheckBias(b.Length, outChannels, nameof(b));
+        if (GreyConvReluMaxPool.Handles(outChannels, conv, pool))
+        {
+            GreyConvReluMaxPool.Forward(x, w, b, y, argmax, scratch, n, outChannels, conv, pool);
+            return;
+        }
+
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;
         Span<float> cols = scratch[..(conv.PatchSize * conv.OutPlane)];
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
@@ -102,6 +112,11 @@ public static class ConvReluMaxPool
         if (!dX.IsEmpty)
         {
             Guard.Holds(dX.Length, n, conv.InputSize, nameof(dX));
+        }
+        else if (GreyConvReluMaxPool.Handles(outChannels, conv, pool))
+        {
+            GreyConvReluMaxPool.Backward(x, y, argmax, dY, dW, dB, scratch, n, outChannels, conv, pool);
+            return;
         }
 
         bool sparse = !packedWeights.IsEmpty;

@@ -8,16 +8,18 @@ public class ConvReluMaxPoolBlockTests
 {
     // Blocks first (no input gradient) and further in (input gradient), a strided conv, overlapping pooling windows, odd sizes,
     // a pooling window the vector path takes (2 × 2 on even widths) and one it does not; a relu not followed by maxpool stays a
-    // layer. Inputs of fewer than 16 channels: the dense backward, the layers' kernels in their order.
+    // layer. Inputs of fewer than 16 channels: the dense backward, the layers' kernels in their order. The last network's block
+    // sees one channel (the grey forward, GreyConvReluMaxPool) but must pass an input gradient back, so it takes the dense backward.
     private static readonly string[][] Networks =
     [
         ["conv 4 3x3 pad 1", "relu", "maxpool 2", "conv 6 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"],
         ["conv 3 3x3 stride 2 pad 1", "relu", "maxpool 3 stride 2", "flatten", "dense 4", "relu", "dense 5"],
         ["conv 4 1x1", "relu", "conv 5 3x3", "relu", "maxpool 2", "flatten", "dense 5"],
+        ["conv 1 1x1", "conv 16 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"],
     ];
 
     [Test]
-    public void FusedBlocks_GiveTheLayersResults_BitForBit([Values(0, 1, 2)] int network, [Values(1, 2)] int threads, [Values(3, 19)] int n)
+    public void FusedBlocks_GiveTheLayersResults_BitForBit([Values(0, 1, 2, 3)] int network, [Values(1, 2)] int threads, [Values(3, 19)] int n)
     {
         using var team = new ComputeTeam(threads);
         Sequential fused = Build(network, team), layered = Build(network, team);
@@ -60,11 +62,14 @@ public class ConvReluMaxPoolBlockTests
         }
     }
 
-    // Images of 16 channels: the first block takes the sparse backward and needs no input gradient; grey ones (1 channel)
-    // the dense one, which gives the layers' results bit for bit and so meets the rounding bound too.
+    // Images of 16 channels: the first block takes the sparse backward and needs no input gradient; grey ones (1 channel) with
+    // whole vectors of filters the grey block's, other grey ones the dense one, which gives the layers' results bit for bit and
+    // so meets the rounding bound too.
     [TestCase(16, "conv 4 3x3 pad 1")]
     [TestCase(1, "conv 4 3x3 pad 1")]
     [TestCase(1, "conv 3 5x5 stride 2 pad 2")]
+    [TestCase(1, "conv 16 3x3 pad 1")]
+    [TestCase(1, "conv 32 5x5 pad 2")]
     public void ASparseFirstBlock_GivesTheLayersGradients_ToRounding(int channels, string conv)
     {
         const int n = 9;
@@ -107,12 +112,52 @@ public class ConvReluMaxPoolBlockTests
         }
     }
 
+    // Grey images (1 channel) whose first block has whole vectors of filters: GreyConvReluMaxPool, its forward bit for bit the
+    // layers', its backward to float rounding. Odd and even sizes, 3 × 3 and 5 × 5 kernels, 16 to 48 filters, n not a multiple of 8.
+    private static readonly (string[] Layers, Shape Input)[] GreyNetworks =
+    [
+        (["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 6 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"], new Shape(1, 10, 9)),
+        (["conv 32 5x5 pad 2", "relu", "maxpool 2", "flatten", "dense 5"], new Shape(1, 9, 11)),
+        (["conv 48 3x3", "relu", "maxpool 2", "flatten", "dense 4", "relu", "dense 5"], new Shape(1, 9, 12)),
+    ];
+
     [Test]
-    public void FusedBlocks_WithWholeVectorsOfChannels_GiveTheSameBits_OnOneAndTwoThreads()
+    public void AGreyFirstBlock_GivesTheLayersOutputs_BitForBit_AndGradients_ToRounding([Values(0, 1, 2)] int network, [Values(1, 2)] int threads, [Values(3, 19)] int n)
+    {
+        using var team = new ComputeTeam(threads);
+        (string[] layers, Shape input) = GreyNetworks[network];
+        Sequential fused = Build(layers, input, team), layered = Build(layers, input, null);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 55);
+        float[] targets = TestData.OneHot(n, 5, 56);
+        float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
+        Assert.That(a, Is.EqualTo(b), "the logits");
+        for (int i = 0; i < fused.Parameters.Count; i++)
+        {
+            Parameter p = fused.Parameters[i], q = layered.Parameters[i];
+            double scale = q.Gradient.Max(v => Math.Abs((double)v));
+            TestData.AssertClose(p.Gradient, q.Gradient, 1e-4, 1e-5 * scale, p.Name);
+        }
+    }
+
+    [Test]
+    public void Backward_MatchesFiniteDifferences_ThroughAGreyBlock()
+    {
+        (string[] layers, Shape input) = GreyNetworks[0];
+        Sequential network = Build(layers, input, null);
+        const int n = 2;
+        float[] x = TestData.Uniform(n * network.InputSize, 57);
+        float[] targets = TestData.OneHot(n, 5, 58);
+        GradientCheck.AssertParameterGradients(network, x, targets, n, h: 5e-4f);
+    }
+
+    [Test]
+    public void FusedBlocks_WithWholeVectorsOfChannels_GiveTheSameBits_OnOneAndTwoThreads([Values] bool greyInput)
     {
         const int n = 21;
         using var team = new ComputeTeam(2);
-        Sequential one = Build(SparseNetworks[0], null), two = Build(SparseNetworks[0], team);
+        (string[] layers, Shape input) = greyInput ? GreyNetworks[1] : (SparseNetworks[0], new Shape(2, 9, 10));
+        Sequential one = Build(layers, input, null), two = Build(layers, input, team);
         float[] x = TestData.Uniform(n * one.InputSize, 47);
         float[] targets = TestData.OneHot(n, 5, 48);
         for (int step = 0; step < 3; step++)
@@ -144,8 +189,10 @@ public class ConvReluMaxPoolBlockTests
 
     private static Sequential Build(int network, ComputeTeam? team) => Build(Networks[network], team);
 
-    private static Sequential Build(string[] layers, ComputeTeam? team) =>
-        NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(2, 9, 10), capacity: 25, "he_normal", seed: 40, team);
+    private static Sequential Build(string[] layers, ComputeTeam? team) => Build(layers, new Shape(2, 9, 10), team);
+
+    private static Sequential Build(string[] layers, Shape input, ComputeTeam? team) =>
+        NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], input, capacity: 25, "he_normal", seed: 40, team);
 
     // Forward, softmax + cross-entropy, backward, and w −= 0.05·dW: what a training step does to the numbers.
     private static float[] Step(Sequential network, float[] x, float[] targets, int n)
