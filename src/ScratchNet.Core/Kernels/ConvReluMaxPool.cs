@@ -33,11 +33,12 @@ public static class ConvReluMaxPool
     public static int ScratchPerThread(int outChannels, Window2D conv, Window2D pool) => Math.Max(
         Conv2DLowered.ScratchPerThread(outChannels, conv) + (outChannels * conv.OutPlane) + (outChannels * pool.OutPlane),
         Math.Max(
-            Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(conv) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0,
+            Sparse(conv) ? (outChannels * pool.OutPlane) + SparseConvolutionBackward.ScratchLength(outChannels, conv, pool) + SparseConvolutionBackward.PackedLength(outChannels, conv) : 0,
             GreyConvReluMaxPool.Handles(outChannels, conv, pool) ? GreyConvReluMaxPool.ScratchLength(outChannels, conv, pool) : 0));
 
     /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
-    public static int PackedWeightsLength(int outChannels, Window2D conv) => Sparse(conv) ? SparseConvolutionBackward.PackedLength(outChannels, conv) : 0;
+    public static int PackedWeightsLength(int outChannels, Window2D conv) =>
+        Sparse(conv) ? SparseConvolutionBackward.AlignedLength(SparseConvolutionBackward.PackedLength(outChannels, conv)) : 0;
 
     // x: (n, C, H, W) · w: (K, C, kH, kW) · b: (K) · y: (n, K, PH, PW), overwritten · argmax: (n, K, PH, PW), overwritten (index within
     // the image of the convolution's output) · scratch: ScratchPerThread
@@ -58,10 +59,39 @@ public static class ConvReluMaxPool
         int image = conv.InputSize, convOutput = outChannels * conv.OutPlane, output = outChannels * pool.OutPlane;
         Span<float> cols = scratch[..(conv.PatchSize * conv.OutPlane)];
         Span<float> z = scratch.Slice(Conv2DLowered.ScratchPerThread(outChannels, conv), convOutput);
+        bool shifted = ShiftedConvolution.Handles(outChannels, conv);
+
+        // Where backward's dCols would go: the window halves of the image's pooling in one flat pass, and w transposed for
+        // the shifted convolution's last columns, made once for the batch.
+        int room = conv.PatchSize * conv.OutPlane, halvesLength = MaxPool2x2.ImageScratchLength(pool);
+        bool flat = shifted && MaxPool2x2.HandlesImage(pool) && halvesLength <= room;
+        Span<float> halves = flat ? scratch.Slice(room, halvesLength) : default;
+        int transposedAt = flat ? halvesLength : 0, transposedLength = shifted ? ShiftedConvolution.TransposedLength(outChannels, conv) : 0;
+        Span<float> wT = transposedLength > 0 && transposedAt + transposedLength <= room ? scratch.Slice(room + transposedAt, transposedLength) : default;
+        if (!wT.IsEmpty)
+        {
+            MatMul.Transpose(w[..(outChannels * conv.PatchSize)], wT, outChannels, conv.PatchSize);
+        }
+
         for (int i = 0; i < n; i++)
         {
-            Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
-            Rectifier.Forward(z, z);
+            if (shifted)
+            {
+                // The lowered convolution's bits, rectified as ReLU's vector path, without the unfolded matrix.
+                ShiftedConvolution.Forward(x.Slice(i * image, image), w, wT, b, z, cols, outChannels, conv, rectify: true);
+            }
+            else
+            {
+                Conv2DLowered.Forward(x.Slice(i * image, image), w, b, z, cols, 1, outChannels, conv);
+                Rectifier.Forward(z, z);
+            }
+
+            if (flat)
+            {
+                MaxPool2x2.ForwardImage(z, y.Slice(i * output, output), argmax.Slice(i * output, output), halves, pool);
+                continue;
+            }
+
             Pooling.MaxForward(z, y.Slice(i * output, output), argmax.Slice(i * output, output), 1, pool);
         }
     }
@@ -101,7 +131,7 @@ public static class ConvReluMaxPool
         int cols = conv.PatchSize * conv.OutPlane, convScratch = Conv2DLowered.ScratchPerThread(outChannels, conv);
         Span<float> dPooled = sparse ? scratch[..output] : scratch.Slice(convScratch + convOutput, output);
         Span<float> dR = sparse ? default : scratch.Slice(convScratch, convOutput);
-        Span<float> sparseScratch = sparse ? scratch.Slice(output, SparseConvolutionBackward.ScratchLength(conv)) : default;
+        Span<float> sparseScratch = sparse ? scratch.Slice(output, SparseConvolutionBackward.ScratchLength(outChannels, conv, pool)) : default;
         Span<float> dWT = sparse ? scratch.Slice(output + sparseScratch.Length, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
         dB[..outChannels].Clear();
         dWT.Clear();
@@ -165,7 +195,7 @@ public static class ConvReluMaxPool
         Guard.Holds(scratch.Length, Math.Max(parts, 1), ScratchPerThread(outChannels, conv, pool), nameof(scratch));
         Guard.Holds(partials.Length, 1, Conv2DLowered.PartialsLength(n, outChannels, conv), nameof(partials));
         Guard.Holds(packedWeights.Length, 1, PackedWeightsLength(outChannels, conv), nameof(packedWeights));
-        Memory<float> packed = packedWeights[..PackedWeightsLength(outChannels, conv)];
+        Memory<float> packed = Sparse(conv) ? SparseConvolutionBackward.CacheAligned(packedWeights, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
         if (!packed.IsEmpty)
         {
             SparseConvolutionBackward.PackWeights(w.Span, packed.Span, outChannels, conv);

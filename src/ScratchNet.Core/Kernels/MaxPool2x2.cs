@@ -67,6 +67,84 @@ internal static class MaxPool2x2
         }
     }
 
+    /// <summary>
+    /// True when <see cref="ForwardImage"/> takes one image under these windows: the 2 × 2 stride-2 case on planes of even
+    /// height and width, rows of at most 32 (a row's window halves fill at most a vector).
+    /// </summary>
+    public static bool HandlesImage(Window2D window) => Handles(window) && window.Height % 2 == 0 && window.Width <= 2 * Lanes;
+
+    /// <summary>Scratch <see cref="ForwardImage"/> takes: the window halves' values and indices, C·H·W/2 each and a vector more.</summary>
+    public static int ImageScratchLength(Window2D window) => 2 * ((window.InputSize / 2) + Lanes);
+
+    // x: (C, H, W), one image · y: (C, H/2, W/2), overwritten · argmax: (C, H/2, W/2), overwritten (index within the image) ·
+    // halves: ImageScratchLength
+    // Forward's picks, bit for bit, with the image as one flat run: with H and W even, the pairs (2m, 2m + 1) of the flat
+    // image are the windows' halves and rows 2i, 2i + 1 of each plane are consecutive, so neither step needs a call per row
+    // (Forward on one image of 32 planes of 14 × 14 measured 0.165 ms a batch of 64, this 0.04).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // runs per image per step; see Gemm.Run
+    public static void ForwardImage(ReadOnlySpan<float> x, Span<float> y, Span<int> argmax, Span<float> halves, Window2D window)
+    {
+        int size = window.InputSize, half = size / 2, outputs = half / 2, width = window.Width, w2 = width / 2, pairs = size / (2 * width);
+        Guard.Holds(x.Length, 1, size, nameof(x));
+        Guard.Holds(y.Length, 1, outputs, nameof(y));
+        Guard.Holds(argmax.Length, 1, outputs, nameof(argmax));
+        Guard.Holds(halves.Length, 1, ImageScratchLength(window), nameof(halves));
+        Span<float> values = halves[..(half + Lanes)];
+        Span<int> indices = MemoryMarshal.Cast<float, int>(halves.Slice(half + Lanes, half + Lanes));
+        ref float source = ref MemoryMarshal.GetReference(x);
+        ref float valueRef = ref MemoryMarshal.GetReference(values);
+        ref int indexRef = ref MemoryMarshal.GetReference(indices);
+        Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        Vector512<int> odd = even + Vector512<int>.One;
+
+        // Horizontal: half m = pick(x[2m], x[2m + 1]), 16 from 32 values at a time.
+        int m = 0;
+        for (; (2 * m) + (2 * Lanes) <= size; m += Lanes)
+        {
+            Vector512<float> lower = Vector512.LoadUnsafe(ref source, (nuint)(2 * m));
+            Vector512<float> upper = Vector512.LoadUnsafe(ref source, (nuint)((2 * m) + Lanes));
+            Vector512<float> a = Avx512F.PermuteVar16x32x2(lower, even, upper);
+            Vector512<float> b = Avx512F.PermuteVar16x32x2(lower, odd, upper);
+            Vector512<float> take = Vector512.GreaterThan(b, a) | ~Vector512.Equals(b, b);
+            Vector512.ConditionalSelect(take, b, a).StoreUnsafe(ref valueRef, (nuint)m);
+            (Vector512.Create(2 * m) + even - take.AsInt32()).StoreUnsafe(ref indexRef, (nuint)m);
+        }
+
+        for (; m < half; m++)
+        {
+            float a = x[2 * m], b = x[(2 * m) + 1];
+            bool take = b > a || float.IsNaN(b);
+            values[m] = take ? b : a;
+            indices[m] = (2 * m) + (take ? 1 : 0);
+        }
+
+        // Vertical: row pair p's W/2 outputs = pick(top halves, bottom halves), one vector a pair. Its lanes past W/2 hold
+        // garbage that the next pair overwrites; the last pairs, whose vector would run past y, go one by one.
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        ref int argmaxRef = ref MemoryMarshal.GetReference(argmax);
+        for (int p = 0; p < pairs; p++)
+        {
+            int top = p * width, bottom = top + w2, o = p * w2;
+            if (o + Lanes <= outputs)
+            {
+                Vector512<float> upperHalf = Vector512.LoadUnsafe(ref valueRef, (nuint)top);
+                Vector512<float> lowerHalf = Vector512.LoadUnsafe(ref valueRef, (nuint)bottom);
+                Vector512<float> take = Vector512.GreaterThan(lowerHalf, upperHalf) | ~Vector512.Equals(lowerHalf, lowerHalf);
+                Vector512.ConditionalSelect(take, lowerHalf, upperHalf).StoreUnsafe(ref yRef, (nuint)o);
+                Vector512.ConditionalSelect(take.AsInt32(), Vector512.LoadUnsafe(ref indexRef, (nuint)bottom), Vector512.LoadUnsafe(ref indexRef, (nuint)top))
+                    .StoreUnsafe(ref argmaxRef, (nuint)o);
+                continue;
+            }
+
+            for (int j = 0; j < w2; j++)
+            {
+                bool take = values[bottom + j] > values[top + j] || float.IsNaN(values[bottom + j]);
+                y[o + j] = take ? values[bottom + j] : values[top + j];
+                argmax[o + j] = take ? indices[bottom + j] : indices[top + j];
+            }
+        }
+    }
+
     // One input row of w values, at `offset` in x (`start` in its plane xp) → w/2 window halves into values/indices at `at`;
     // the vector path may write up to 16 entries past them (the next row's, written later, or the scratch's slack).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,6 +83,42 @@ public class PoolingTests
         Assert.That(dX, Is.EqualTo(expectedDX));
     }
 
+    // One image as one flat run (MaxPool2x2.ForwardImage, the fused block's pooling): Forward's values and argmax bit for
+    // bit, ties and NaNs included, on planes of even sizes: rows of 2 to 32, fewer outputs than a vector, 32 planes of 14 × 14.
+    [TestCase(1, 2, 2)]
+    [TestCase(3, 4, 6)]
+    [TestCase(32, 14, 14)]
+    [TestCase(5, 10, 32)]
+    [TestCase(2, 6, 20)]
+    public void MaxForwardImage_GivesForwardsPicksBitForBit(int channels, int height, int width)
+    {
+        var window = new Window2D(channels, height, width, 2, 2, 2);
+        Assert.That(MaxPool2x2.HandlesImage(window), Is.True);
+        float[] x = TestData.Uniform(window.InputSize, 11).Select((v, i) => i % 10 == 3 ? float.NaN : MathF.Round(v * 2f)).ToArray();
+        int outputs = channels * window.OutPlane;
+        var expectedY = new float[outputs];
+        var expectedArgmax = new int[outputs];
+        Pooling.MaxForward(x, expectedY, expectedArgmax, 1, window);
+
+        float[] y = Enumerable.Repeat(7f, outputs + 3).ToArray();
+        int[] argmax = Enumerable.Repeat(-1, outputs + 3).ToArray();
+        float[] halves = Enumerable.Repeat(float.NaN, MaxPool2x2.ImageScratchLength(window)).ToArray();
+        MaxPool2x2.ForwardImage(x, y.AsSpan(0, outputs), argmax.AsSpan(0, outputs), halves, window);
+        Assert.That(y[..outputs].Select(BitConverter.SingleToInt32Bits), Is.EqualTo(expectedY.Select(BitConverter.SingleToInt32Bits)));
+        Assert.That(argmax[..outputs], Is.EqualTo(expectedArgmax));
+        Assert.That(y[outputs..], Is.All.EqualTo(7f), "nothing written past y");
+        Assert.That(argmax[outputs..], Is.All.EqualTo(-1), "nothing written past argmax");
+    }
+
+    [Test]
+    public void MaxForwardImage_TakesOnlyEvenPlanesOfRowsUpTo32()
+    {
+        Assert.That(MaxPool2x2.HandlesImage(new Window2D(2, 7, 6, 2, 2, 2)), Is.False, "odd height");
+        Assert.That(MaxPool2x2.HandlesImage(new Window2D(2, 6, 7, 2, 2, 2)), Is.False, "odd width");
+        Assert.That(MaxPool2x2.HandlesImage(new Window2D(2, 6, 34, 2, 2, 2)), Is.False, "rows of 34");
+        Assert.That(MaxPool2x2.HandlesImage(new Window2D(2, 6, 6, 3, 3, 2)), Is.False, "3 × 3 windows");
+    }
+
     [Test]
     public void Max_RoutesATieToTheFirstMaximum_AsPyTorch()
     {

@@ -88,6 +88,30 @@ public class ConvReluMaxPoolBlockTests
         }
     }
 
+    // Second blocks of 3 × 3 kernels under 2 × 2 pooling take the window-by-window input gradient: 16 and 32 channels, fewer
+    // filters than a word of filter bits and more (35), windows that fill no whole vector (6 × 5, 3 × 2) and several with a
+    // tail (7 × 7), batches that are no multiple of the gradient group.
+    [TestCase(16, 35, 26, 23, 1, 11)]
+    [TestCase(32, 7, 14, 9, 2, 19)]
+    [TestCase(16, 32, 28, 28, 2, 9)]
+    [TestCase(32, 16, 13, 15, 1, 3)]
+    public void ASecondBlockOf3x3Filters_GivesTheLayersGradients_ToRounding(int channels, int filters, int height, int width, int threads, int n)
+    {
+        string[] layers = [$"conv {channels} 3x3 pad 1", "relu", "maxpool 2", $"conv {filters} 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 5"];
+        using var team = new ComputeTeam(threads);
+        Sequential fused = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, height, width), n, "he_normal", 55, team);
+        Sequential layered = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, height, width), n, "he_normal", 55);
+        layered.FusesBlocks = false;
+        float[] x = TestData.Uniform(n * fused.InputSize, 56);
+        float[] targets = TestData.OneHot(n, 5, 57);
+        Assert.That(Step(fused, x, targets, n), Is.EqualTo(Step(layered, x, targets, n)), "the forward pass is the layers' kernels in their order");
+        for (int i = 0; i < fused.Parameters.Count; i++)
+        {
+            double scale = layered.Parameters[i].Gradient.Max(v => Math.Abs((double)v));
+            TestData.AssertClose(fused.Parameters[i].Gradient, layered.Parameters[i].Gradient, 1e-4, 1e-5 * scale, fused.Parameters[i].Name);
+        }
+    }
+
     // Grey images (1 channel) whose first block has whole vectors of filters: GreyConvReluMaxPool, its forward bit for bit the
     // layers', its backward to float rounding. Odd and even sizes, 3 × 3 and 5 × 5 kernels, 16 to 48 filters, n not a multiple of 8.
     private static readonly (string[] Layers, Shape Input)[] GreyNetworks =
