@@ -12,8 +12,12 @@ in the same order with plain SGD, and their weights are compared after N steps.
    yardstick of float32 rounding).
 5. Every tensor (batch norm's running statistics too) is compared: max |a − b| / max |b| and ‖a − b‖ / ‖b‖.
 
-Exits 0 when ScratchNet's largest relative difference from PyTorch float32 is within --tolerance, 1 when not, 2 when
-something needed is missing. Usage:
+Exits 0 when ScratchNet's largest relative difference (L2 form) from PyTorch float32 is within --tolerance, 1 when not,
+2 when something needed is missing. PyTorch 1.13 has two float32 convolutions on the CPU, oneDNN's (its default) and
+its own (oneDNN off); once a float32 rounding decision (a max-pool window's two largest values within rounding of
+each other) goes one way in one and the other way in the other, they part, by 8e-5 after 100 steps of `cnn` at the
+default seed. So the verdict takes the nearer of the two: ScratchNet passes when it is as close to PyTorch as PyTorch's
+float32 runs can be to each other. The distance to both, and to the float64 run, is always printed. Usage:
 
     /usr/bin/python3 bench/compare/torch_parity.py [--net cnn|cnn-bn] [--steps 100] [--batch 64] [--lr 0.01]
                                                    [--data DIR] [--dll PATH] [--skip-build] [--keep DIR]
@@ -174,7 +178,7 @@ def main():
         print(f"mean train loss: ScratchNet {scratchnet_loss:.4f}, PyTorch {np.mean(losses):.4f}")
         print(f"{'tensor':<14} {'torch':<15} {'shape':<15} {'moved':>8} {'SN-PT max':>10} {'SN-PT L2':>9} "
               f"{'update L2':>10} {'PT-PT* L2':>10} {'SN-PT* L2':>10} {'SN-PT64 L2':>11} {'PT-PT64 L2':>11}")
-        worst, worst_l2, worst_update, spread = 0.0, 0.0, 0.0, 0.0
+        worst, worst_l2, worst_update, spread, worst_other, worst_64 = 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
         for key in after:
             torch_key = scratchnet_layers.torch_name(key, names)
             b32 = state32[torch_key].numpy()
@@ -191,17 +195,21 @@ def main():
             pt_other = relative(other[torch_key].numpy(), b32)[1]
             sn_other = relative(a, other[torch_key].numpy())[1]
             worst, worst_l2, worst_update, spread = max(worst, sn32), max(worst_l2, sn32_l2), max(worst_update, update), max(spread, pt_other)
+            worst_other, worst_64 = max(worst_other, sn_other), max(worst_64, sn64)
             print(f"{key:<14} {torch_key:<15} {str(tuple(a.shape)):<15} {moved:>8.1e} {sn32:>10.2e} {sn32_l2:>9.2e} "
                   f"{update:>10.2e} {pt_other:>10.2e} {sn_other:>10.2e} {sn64:>11.2e} {pt64:>11.2e}")
         print("SN: ScratchNet; PT: PyTorch float32; PT*: PyTorch float32 with oneDNN off; PT64: PyTorch float64.  "
               "max: max |a − b| / max |b|;  L2: ‖a − b‖ / ‖b‖;  update: ‖(a − w₀) − (b − w₀)‖ / ‖b − w₀‖, the L2 difference "
               "of what training changed (not for tensors that did not move);  moved: ‖w − w₀‖ / max(‖w₀‖, ‖w‖)")
-        print(f"after {args.steps} steps, ScratchNet vs PyTorch float32: max relative difference {worst_l2:.2e} (L2 form; "
-              f"{worst:.2e} in max form, {worst_update:.2e} on the updates); PyTorch's two float32 convolutions differ by up to "
-              f"{spread:.2e}; tolerance {args.tolerance:.0e} on the L2 form")
+        nearest, nearer = (worst_l2, "oneDNN, its default") if worst_l2 <= worst_other else (worst_other, "oneDNN off")
+        print(f"after {args.steps} steps, ScratchNet vs PyTorch float32: max relative difference {nearest:.2e} (L2 form, "
+              f"against the nearer of its two float32 convolutions: {nearer}); against its default {worst_l2:.2e} "
+              f"({worst:.2e} in max form, {worst_update:.2e} on the updates), with oneDNN off {worst_other:.2e}, float64 "
+              f"{worst_64:.2e}; PyTorch's two float32 convolutions differ by up to {spread:.2e}; tolerance "
+              f"{args.tolerance:.0e} on the L2 form")
         print(f"time: ScratchNet's process {scratchnet_seconds:.1f} s (start, 1 epoch, evaluation, reports), "
               f"PyTorch's {args.steps} float32 steps {torch_seconds:.1f} s")
-        verdict = worst_l2 <= args.tolerance
+        verdict = nearest <= args.tolerance
         print("parity: OK" if verdict else "parity: FAILED")
         return 0 if verdict else 1
     finally:
