@@ -120,25 +120,24 @@ internal static class GemmSparseA
         ref float r1 = ref Unsafe.Add(ref r0, rows > 1 ? k : 0);
         ref float r2 = ref Unsafe.Add(ref r0, rows > 2 ? 2 * k : 0);
         ref float r3 = ref Unsafe.Add(ref r0, rows > 3 ? 3 * k : 0);
-        uint used = rows switch { 1 => 0b0001u, 2 => 0b0011u, 3 => 0b0111u, _ => 0b1111u };
         int count = 0, p = 0;
         for (; p + Lanes <= k; p += Lanes)
         {
             // −0 counts as zero (fma(−0, b, c) = c too); NaN is kept, so it still spreads.
-            uint nonZero = (rows > 0 ? NonZeroLanes(ref r0, p) : 0) | (rows > 1 ? NonZeroLanes(ref r1, p) : 0) | (rows > 2 ? NonZeroLanes(ref r2, p) : 0) | (rows > 3 ? NonZeroLanes(ref r3, p) : 0);
+            uint nonZero = NonZeroLanes(ref r0, p) | (rows > 1 ? NonZeroLanes(ref r1, p) : 0) | (rows > 2 ? NonZeroLanes(ref r2, p) : 0) | (rows > 3 ? NonZeroLanes(ref r3, p) : 0);
             while (nonZero != 0)
             {
                 int at = p + BitOperations.TrailingZeroCount(nonZero);
-                Put(positions, values, count++, at, n, used, ref r0, ref r1, ref r2, ref r3);
+                Put(positions, values, count++, at * n, rows, ref Unsafe.Add(ref r0, at), k);
                 nonZero &= nonZero - 1;
             }
         }
 
         for (; p < k; p++)
         {
-            if (Unsafe.Add(ref r0, p) != 0f || (rows > 1 && Unsafe.Add(ref r1, p) != 0f) || (rows > 2 && Unsafe.Add(ref r2, p) != 0f) || (rows > 3 && Unsafe.Add(ref r3, p) != 0f))
+            if (AnyNonZero(ref Unsafe.Add(ref r0, p), rows, k))
             {
-                Put(positions, values, count++, p, n, used, ref r0, ref r1, ref r2, ref r3);
+                Put(positions, values, count++, p * n, rows, ref Unsafe.Add(ref r0, p), k);
             }
         }
 
@@ -172,21 +171,9 @@ internal static class GemmSparseA
         for (int p = 0; p < k; p++)
         {
             ref float at = ref Unsafe.Add(ref column, p * m);
-            bool any = false;
-            for (int r = 0; r < rows; r++)
+            if (AnyNonZero(ref at, rows, 1))
             {
-                any |= Unsafe.Add(ref at, r) != 0f;
-            }
-
-            if (any)
-            {
-                positions[count] = p * n;
-                for (int r = 0; r < Rows; r++)
-                {
-                    Unsafe.Add(ref v, (count * Rows) + r) = r < rows ? Unsafe.Add(ref at, r) : 0f;
-                }
-
-                count++;
+                Put(positions, values, count++, p * n, rows, ref at, 1);
             }
         }
 
@@ -197,15 +184,29 @@ internal static class GemmSparseA
     private static uint NonZeroLanes(ref float row, int p) =>
         (uint)~Vector512.Equals(Vector512.LoadUnsafe(ref row, (nuint)p), Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFF;
 
+    // at: the rows' values at one p, row r at r·rowStride from it · true when any of the first `rows` is non-zero
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(Span<int> positions, Span<float> values, int e, int p, int n, uint used, ref float r0, ref float r1, ref float r2, ref float r3)
+    private static bool AnyNonZero(ref float at, int rows, int rowStride)
     {
-        positions[e] = p * n;
+        bool any = false;
+        for (int r = 0; r < rows; r++)
+        {
+            any |= Unsafe.Add(ref at, r * rowStride) != 0f;
+        }
+
+        return any;
+    }
+
+    // Entry e of the list: B's row at `offset` (p·n), and the rows' values at p (as AnyNonZero reads them), 0 beyond `rows`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Span<int> positions, Span<float> values, int e, int offset, int rows, ref float at, int rowStride)
+    {
+        positions[e] = offset;
         Span<float> four = values.Slice(e * Rows, Rows);
-        four[0] = Unsafe.Add(ref r0, p);
-        four[1] = (used & 2) != 0 ? Unsafe.Add(ref r1, p) : 0f;
-        four[2] = (used & 4) != 0 ? Unsafe.Add(ref r2, p) : 0f;
-        four[3] = (used & 8) != 0 ? Unsafe.Add(ref r3, p) : 0f;
+        four[0] = at;
+        four[1] = rows > 1 ? Unsafe.Add(ref at, rowStride) : 0f;
+        four[2] = rows > 2 ? Unsafe.Add(ref at, 2 * rowStride) : 0f;
+        four[3] = rows > 3 ? Unsafe.Add(ref at, 3 * rowStride) : 0f;
     }
 
     // Columns j … j + 63 of rows i … i + rows − 1 of C: 4 rows × 4 vectors of sums, each B load used by four rows.
