@@ -18,14 +18,19 @@ namespace ScratchNet.Core.Kernels;
 /// there the load of B's row, not the fma, sets the pace: 128 columns cost ~16 cycles alone, 8 of fma. So rows of A
 /// go two at a time, compacted (AVX-512 compress) into the positions where either is non-zero, and each row of B
 /// loaded there feeds both rows' fmas: twice the work per load at the price of the pair's union (~28 % of positions
-/// on MNIST against 19 % for one row, 42 % for four). The weight gradient (xᵀ·dY, A stored transposed) reads dY, a
-/// few KB that stay in L1, so each row of op(A) — one pixel across the batch — runs alone and skips every zero:
-/// a bit mask of the batch rows where the pixel is non-zero, built 16 pixels at a time from x's rows.
+/// on MNIST against 19 % for one row, 42 % for four). The weight gradient (xᵀ·dY, A stored transposed) takes pairs
+/// of pixels the same way, from bit masks of the batch rows where each pixel is non-zero (built 16 pixels at a time
+/// from x's rows); past L1 (a batch over 64) it takes four pixels and 64 columns, so that each row of dY loaded from
+/// L2 feeds 16 fmas. Neighbouring pixels are non-zero in nearly the same images, so the wider union costs little.
+/// When B is larger than a panel (256 KB), its columns go panel by panel, every row group passing over one panel
+/// while it is in L2.
 /// </para>
 /// <para>
 /// Measured at the reference's first layer (32 × 784 × 128, 64 MNIST batches in turn, probe of 2026-11-26, one
-/// thread): forward 24 µs and weight gradient 27 µs, against 33–35 and 45–47 for the previous four-row union, and
-/// ~57 µs for the dense kernels. op(B) must be row-major (the forward pass and the weight gradient).
+/// thread): forward 25–28 µs and weight gradient ~30 µs, against 33–35 and 45–47 for the previous engine (four rows'
+/// union, compacted by a branch per position), and ~57 µs for the dense kernels. In training (step probe): the
+/// reference's first layer 35 + 49 → 28 + 34 µs a step; 784-512 at batch 128 574 + 764 → 539–575 + 717–724 µs.
+/// op(B) must be row-major (the forward pass and the weight gradient).
 /// </para>
 /// <para>
 /// Exceptions to "the same bits", both outside training's arithmetic: a skipped zero does not turn an infinite or NaN
@@ -43,6 +48,12 @@ internal static class GemmSparseA
 
     private const int Lanes = 16;
 
+    /// <summary>L1 in floats (32 KB): a 128-column block of B this small is read from L1, and pairs of rows pay.</summary>
+    private const int L1Floats = 8 * 1024;
+
+    /// <summary>Floats of B one panel holds (256 KB, a quarter of L2): every row pair passes over a panel before the next.</summary>
+    private const int PanelFloats = 64 * 1024;
+
     /// <summary>Batch rows one mask word covers, in the weight gradient's layout.</summary>
     private const int MaskBits = 32;
 
@@ -57,6 +68,9 @@ internal static class GemmSparseA
 
     [ThreadStatic]
     private static uint[]? t_masks;
+
+    [ThreadStatic]
+    private static float[]? t_quads;
 
     /// <summary>
     /// True when the product can skip op(A)'s zeros and enough of them are zeros to pay: AVX-512, op(B) row-major, at
@@ -74,6 +88,11 @@ internal static class GemmSparseA
 
     // op(A): (m, k), mostly zeros, A stored (m, k) or (k, m) · B: (k, n) row-major · bias: (n) or empty · C: (m, n)
     /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C (+)= op(A)·B [+ bias], zeros of op(A) skipped.</summary>
+    /// <remarks>
+    /// Rows two at a time over the positions where either is non-zero; when B is larger than a panel, panel by panel of
+    /// its columns, so that the panel stays in L2 while every row pair passes over it.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Run(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         if (op.TransposedB)
@@ -81,50 +100,89 @@ internal static class GemmSparseA
             throw new ArgumentException("the sparse kernel reads op(B) row-major; transpose it first");
         }
 
-        if (op.TransposedA)
+        if (op.TransposedA && (long)op.K * 8 * Lanes > L1Floats)
         {
-            RunTransposed(op, rowStart, rowEnd, columnStart, columnEnd);
+            RunQuadsOfColumns(op, rowStart, rowEnd, columnStart, columnEnd);
+            return;
         }
-        else
-        {
-            RunPairs(op, rowStart, rowEnd, columnStart, columnEnd);
-        }
-    }
 
-    // A: (m, k) row-major. Rows two at a time over the positions where either is non-zero.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
-    private static void RunPairs(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
-    {
-        int k = op.K, n = op.N;
+        int k = op.K, n = op.N, words = (k + MaskBits - 1) / MaskBits;
         Span<int> positions = Scratch(ref t_positions, k + Lanes);
         Span<float> first = Scratch(ref t_first, k + Lanes);
         Span<float> second = Scratch(ref t_second, k + Lanes);
+        Span<uint> masks = op.TransposedA ? Scratch(ref t_masks, words * Lanes) : default;
         ref float b = ref MemoryMarshal.GetReference(op.B);
-        for (int i = rowStart; i < rowEnd; i += 2)
+        int panel = Math.Max(8 * Lanes, (int)Math.Min(columnEnd - columnStart, PanelFloats / k) / (8 * Lanes) * (8 * Lanes));
+        for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
-            // A lone last row is paired with itself; its copy is computed and not stored.
-            bool pair = i + 1 < rowEnd;
-            int count = CompactPair(op.A, i, pair ? i + 1 : i, k, n, positions, first, second);
-            int j = columnStart;
-            for (; j + (8 * Lanes) <= columnEnd; j += 8 * Lanes)
+            int j1 = Math.Min(columnEnd, j0 + panel);
+            for (int i = rowStart; i < rowEnd; i += 2)
             {
-                Pair128(op, ref b, positions, first, second, count, i, pair, j);
-            }
-
-            for (; j + Lanes <= columnEnd; j += Lanes)
-            {
-                Pair16(op, ref b, positions, first, second, count, i, pair, j);
-            }
-
-            for (; j < columnEnd; j++)
-            {
-                TailColumn(op, ref b, positions, first, count, i, j);
-                if (pair)
+                // A lone last row is paired with itself; its copy is computed and not stored.
+                bool pair = i + 1 < rowEnd;
+                int count;
+                if (op.TransposedA)
                 {
-                    TailColumn(op, ref b, positions, second, count, i + 1, j);
+                    int r = (i - rowStart) % Lanes;
+                    if (r == 0)
+                    {
+                        NonZeroMasks(op.A, i, Math.Min(Lanes, rowEnd - i), k, op.M, masks);
+                    }
+
+                    count = CompactPairOfColumns(op.A, masks, r, i, pair, op.M, n, positions, first, second);
+                }
+                else
+                {
+                    count = CompactPair(op.A, i, pair ? i + 1 : i, k, n, positions, first, second);
+                }
+
+                int j = j0;
+                for (; j + (8 * Lanes) <= j1; j += 8 * Lanes)
+                {
+                    Pair128(op, ref b, positions, first, second, count, i, pair, j);
+                }
+
+                for (; j + Lanes <= j1; j += Lanes)
+                {
+                    Pair16(op, ref b, positions, first, second, count, i, pair, j);
+                }
+
+                for (; j < j1; j++)
+                {
+                    TailColumn(op, ref b, positions, first, count, i, j);
+                    if (pair)
+                    {
+                        TailColumn(op, ref b, positions, second, count, i + 1, j);
+                    }
                 }
             }
         }
+    }
+
+    // a: A (k, m), op(A) = Aᵀ · masks from NonZeroMasks for the block holding rows i (its row r) and i + 1 → as
+    // CompactPair, for rows i and i + 1 of op(A) (columns of A, side by side in each row of A).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CompactPairOfColumns(ReadOnlySpan<float> a, ReadOnlySpan<uint> masks, int r, int i, bool pair, int m, int n, Span<int> positions, Span<float> first, Span<float> second)
+    {
+        ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i);
+        ref int at = ref MemoryMarshal.GetReference(positions);
+        ref float v0 = ref MemoryMarshal.GetReference(first);
+        ref float v1 = ref MemoryMarshal.GetReference(second);
+        int count = 0, next = pair ? 1 : 0;
+        for (int w = 0; w < masks.Length / Lanes; w++)
+        {
+            for (uint bits = masks[(w * Lanes) + r] | masks[(w * Lanes) + r + next]; bits != 0; bits &= bits - 1)
+            {
+                int p = (w * MaskBits) + BitOperations.TrailingZeroCount(bits);
+                ref float x = ref Unsafe.Add(ref column, p * m);
+                Unsafe.Add(ref at, count) = p * n;
+                Unsafe.Add(ref v0, count) = x;
+                Unsafe.Add(ref v1, count) = Unsafe.Add(ref x, next);
+                count++;
+            }
+        }
+
+        return count;
     }
 
     // a: A (m, k) row-major, rows i0 and i1 → positions: the p where either is non-zero, in order, as offsets p·n into B ·
@@ -251,49 +309,170 @@ internal static class GemmSparseA
         c = sum;
     }
 
-    // A: (k, m), op(A) = Aᵀ: row i of op(A) is column i of A (in the weight gradient, one pixel across the batch).
-    // Each row runs alone over the p where it is non-zero, read from a bit mask; B (dY) is small and stays in L1.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
-    private static void RunTransposed(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
+    // A: (k, m), op(A) = Aᵀ, with B (dY over a large batch) past L1: rows of op(A) four at a time over the union of
+    // their non-zeros, 64 columns at a time, so that each row of B loaded from L2 feeds 16 fmas (pairs: 16 per 8 loads).
+    // Neighbouring pixels are non-zero in nearly the same images, so the union costs little.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunQuadsOfColumns(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        int k = op.K, n = op.N, words = (k + MaskBits - 1) / MaskBits;
+        int k = op.K, n = op.N, m = op.M, words = (k + MaskBits - 1) / MaskBits;
+        Span<int> positions = Scratch(ref t_positions, k);
+        Span<float> values = Scratch(ref t_quads, 4 * k);
         Span<uint> masks = Scratch(ref t_masks, words * Lanes);
         ref float b = ref MemoryMarshal.GetReference(op.B);
-        for (int i0 = rowStart; i0 < rowEnd; i0 += Lanes)
+        int panel = Math.Max(4 * Lanes, (int)Math.Min(columnEnd - columnStart, PanelFloats / k) / (4 * Lanes) * (4 * Lanes));
+        for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
-            int rows = Math.Min(Lanes, rowEnd - i0);
-            NonZeroMasks(op.A, i0, rows, k, op.M, masks);
-            for (int r = 0; r < rows; r++)
+            int j1 = Math.Min(columnEnd, j0 + panel);
+            for (int i = rowStart; i < rowEnd; i += 4)
             {
-                int i = i0 + r;
+                int r = (i - rowStart) % Lanes, rows = Math.Min(4, rowEnd - i);
+                if (r == 0)
+                {
+                    NonZeroMasks(op.A, i, Math.Min(Lanes, rowEnd - i), k, m, masks);
+                }
+
+                // The union of the four rows' masks; a row past `rows` reads as zeros and is never stored.
                 ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(op.A), i);
-                int j = columnStart;
-                for (; j + (8 * Lanes) <= columnEnd; j += 8 * Lanes)
+                int count = 0;
+                for (int w = 0; w < words; w++)
                 {
-                    Row128(op, ref b, ref column, masks, r, i, j);
-                }
-
-                for (; j + Lanes <= columnEnd; j += Lanes)
-                {
-                    Row16(op, ref b, ref column, masks, r, i, j);
-                }
-
-                for (; j < columnEnd; j++)
-                {
-                    ref float c = ref Unsafe.Add(ref RowOfC(op, i), j);
-                    float sum = op.Accumulate ? c : op.Bias.IsEmpty ? 0f : op.Bias[j];
-                    for (int w = 0; w < masks.Length / Lanes; w++)
+                    uint union = 0;
+                    for (int q = 0; q < rows; q++)
                     {
-                        for (uint bits = masks[(w * Lanes) + r]; bits != 0; bits &= bits - 1)
-                        {
-                            int p = (w * MaskBits) + BitOperations.TrailingZeroCount(bits);
-                            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref column, p * op.M), Unsafe.Add(ref b, (p * n) + j), sum);
-                        }
+                        union |= masks[(w * Lanes) + r + q];
                     }
 
-                    c = sum;
+                    for (; union != 0; union &= union - 1)
+                    {
+                        int p = (w * MaskBits) + BitOperations.TrailingZeroCount(union);
+                        ref float x = ref Unsafe.Add(ref column, p * m);
+                        positions[count] = p * n;
+                        for (int q = 0; q < 4; q++)
+                        {
+                            values[(count * 4) + q] = q < rows ? Unsafe.Add(ref x, q) : 0f;
+                        }
+
+                        count++;
+                    }
+                }
+
+                int j = j0;
+                for (; j + (4 * Lanes) <= j1; j += 4 * Lanes)
+                {
+                    Quad64(op, ref b, positions, values, count, i, rows, j);
+                }
+
+                for (; j + Lanes <= j1; j += Lanes)
+                {
+                    Quad16(op, ref b, positions, values, count, i, rows, j);
+                }
+
+                for (; j < j1; j++)
+                {
+                    for (int q = 0; q < rows; q++)
+                    {
+                        ref float c = ref Unsafe.Add(ref RowOfC(op, i + q), j);
+                        float sum = op.Accumulate ? c : op.Bias.IsEmpty ? 0f : op.Bias[j];
+                        for (int e = 0; e < count; e++)
+                        {
+                            sum = MathF.FusedMultiplyAdd(values[(e * 4) + q], Unsafe.Add(ref b, positions[e] + j), sum);
+                        }
+
+                        c = sum;
+                    }
                 }
             }
+        }
+    }
+
+    // Columns j … j + 63 of rows i … i + rows − 1 of C (rows ≤ 4): 4 rows × 4 vectors of sums, each B load used by four rows.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quad64(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j)
+    {
+        int i1 = rows > 1 ? i + 1 : i, i2 = rows > 2 ? i + 2 : i, i3 = rows > 3 ? i + 3 : i;
+        Vector512<float> c00 = StartVector(op, i, j), c01 = StartVector(op, i, j + 16), c02 = StartVector(op, i, j + 32), c03 = StartVector(op, i, j + 48);
+        Vector512<float> c10 = StartVector(op, i1, j), c11 = StartVector(op, i1, j + 16), c12 = StartVector(op, i1, j + 32), c13 = StartVector(op, i1, j + 48);
+        Vector512<float> c20 = StartVector(op, i2, j), c21 = StartVector(op, i2, j + 16), c22 = StartVector(op, i2, j + 32), c23 = StartVector(op, i2, j + 48);
+        Vector512<float> c30 = StartVector(op, i3, j), c31 = StartVector(op, i3, j + 16), c32 = StartVector(op, i3, j + 32), c33 = StartVector(op, i3, j + 48);
+        ref int p = ref MemoryMarshal.GetReference(positions);
+        ref float v = ref MemoryMarshal.GetReference(values);
+        ref float bj = ref Unsafe.Add(ref b, j);
+        for (int e = 0; e < count; e++)
+        {
+            ref float row = ref Unsafe.Add(ref bj, Unsafe.Add(ref p, e));
+            Vector512<float> b0 = Vector512.LoadUnsafe(ref row, 0), b1 = Vector512.LoadUnsafe(ref row, 16);
+            Vector512<float> b2 = Vector512.LoadUnsafe(ref row, 32), b3 = Vector512.LoadUnsafe(ref row, 48);
+            ref float four = ref Unsafe.Add(ref v, e * 4);
+            var a = Vector512.Create(four);
+            c00 = Vector512.FusedMultiplyAdd(a, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            c02 = Vector512.FusedMultiplyAdd(a, b2, c02);
+            c03 = Vector512.FusedMultiplyAdd(a, b3, c03);
+            a = Vector512.Create(Unsafe.Add(ref four, 1));
+            c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            c12 = Vector512.FusedMultiplyAdd(a, b2, c12);
+            c13 = Vector512.FusedMultiplyAdd(a, b3, c13);
+            a = Vector512.Create(Unsafe.Add(ref four, 2));
+            c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            c22 = Vector512.FusedMultiplyAdd(a, b2, c22);
+            c23 = Vector512.FusedMultiplyAdd(a, b3, c23);
+            a = Vector512.Create(Unsafe.Add(ref four, 3));
+            c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            c32 = Vector512.FusedMultiplyAdd(a, b2, c32);
+            c33 = Vector512.FusedMultiplyAdd(a, b3, c33);
+        }
+
+        Store(op, i, j, c00, c01, c02, c03);
+        if (rows > 1)
+        {
+            Store(op, i + 1, j, c10, c11, c12, c13);
+        }
+
+        if (rows > 2)
+        {
+            Store(op, i + 2, j, c20, c21, c22, c23);
+        }
+
+        if (rows > 3)
+        {
+            Store(op, i + 3, j, c30, c31, c32, c33);
+        }
+    }
+
+    // Columns j … j + 15 of rows i … i + rows − 1 of C (rows ≤ 4).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quad16(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j)
+    {
+        Vector512<float> c0 = StartVector(op, i, j), c1 = StartVector(op, rows > 1 ? i + 1 : i, j);
+        Vector512<float> c2 = StartVector(op, rows > 2 ? i + 2 : i, j), c3 = StartVector(op, rows > 3 ? i + 3 : i, j);
+        ref float bj = ref Unsafe.Add(ref b, j);
+        for (int e = 0; e < count; e++)
+        {
+            Vector512<float> row = Vector512.LoadUnsafe(ref Unsafe.Add(ref bj, positions[e]));
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[e * 4]), row, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 1]), row, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 2]), row, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 3]), row, c3);
+        }
+
+        c0.StoreUnsafe(ref RowOfC(op, i), (nuint)j);
+        if (rows > 1)
+        {
+            c1.StoreUnsafe(ref RowOfC(op, i + 1), (nuint)j);
+        }
+
+        if (rows > 2)
+        {
+            c2.StoreUnsafe(ref RowOfC(op, i + 2), (nuint)j);
+        }
+
+        if (rows > 3)
+        {
+            c3.StoreUnsafe(ref RowOfC(op, i + 3), (nuint)j);
         }
     }
 
@@ -335,55 +514,6 @@ internal static class GemmSparseA
                 }
             }
         }
-    }
-
-    // Columns j … j + 127 of row i of C, over the p set in row r's masks; column: op(A)[i, 0], op(A)[i, p] at p·m from it.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row128(in Operands op, ref float b, ref float column, ReadOnlySpan<uint> masks, int r, int i, int j)
-    {
-        Vector512<float> c0 = StartVector(op, i, j), c1 = StartVector(op, i, j + 16), c2 = StartVector(op, i, j + 32), c3 = StartVector(op, i, j + 48);
-        Vector512<float> c4 = StartVector(op, i, j + 64), c5 = StartVector(op, i, j + 80), c6 = StartVector(op, i, j + 96), c7 = StartVector(op, i, j + 112);
-        int m = op.M, n = op.N, words = masks.Length / Lanes;
-        ref float bj = ref Unsafe.Add(ref b, j);
-        ref uint mask = ref Unsafe.Add(ref MemoryMarshal.GetReference(masks), r);
-        for (int w = 0; w < words; w++)
-        {
-            for (uint bits = Unsafe.Add(ref mask, w * Lanes); bits != 0; bits &= bits - 1)
-            {
-                int p = (w * MaskBits) + BitOperations.TrailingZeroCount(bits);
-                var a = Vector512.Create(Unsafe.Add(ref column, p * m));
-                ref float row = ref Unsafe.Add(ref bj, p * n);
-                c0 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 0), c0);
-                c1 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 16), c1);
-                c2 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 32), c2);
-                c3 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 48), c3);
-                c4 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 64), c4);
-                c5 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 80), c5);
-                c6 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 96), c6);
-                c7 = Vector512.FusedMultiplyAdd(a, Vector512.LoadUnsafe(ref row, 112), c7);
-            }
-        }
-
-        Store(op, i, j, c0, c1, c2, c3);
-        Store(op, i, j + 64, c4, c5, c6, c7);
-    }
-
-    // Columns j … j + 15 of row i of C.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row16(in Operands op, ref float b, ref float column, ReadOnlySpan<uint> masks, int r, int i, int j)
-    {
-        Vector512<float> c = StartVector(op, i, j);
-        int m = op.M, n = op.N;
-        for (int w = 0; w < masks.Length / Lanes; w++)
-        {
-            for (uint bits = masks[(w * Lanes) + r]; bits != 0; bits &= bits - 1)
-            {
-                int p = (w * MaskBits) + BitOperations.TrailingZeroCount(bits);
-                c = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref column, p * m)), Vector512.LoadUnsafe(ref b, (nuint)((p * n) + j)), c);
-            }
-        }
-
-        c.StoreUnsafe(ref RowOfC(op, i), (nuint)j);
     }
 
     // Where the chains of row i, columns j … j + 15, start: C's own values when accumulating, else the bias, else 0.
