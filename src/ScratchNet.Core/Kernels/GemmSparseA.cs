@@ -89,8 +89,9 @@ internal static class GemmSparseA
     // op(A): (m, k), mostly zeros, A stored (m, k) or (k, m) · B: (k, n) row-major · bias: (n) or empty · C: (m, n)
     /// <summary>Rows [rowStart, rowEnd) × columns [columnStart, columnEnd) of C (+)= op(A)·B [+ bias], zeros of op(A) skipped.</summary>
     /// <remarks>
-    /// Rows two at a time over the positions where either is non-zero; when B is larger than a panel, panel by panel of
-    /// its columns, so that the panel stays in L2 while every row pair passes over it.
+    /// Rows two at a time over the positions where either is non-zero (four, over 64 columns, for a transposed A whose B
+    /// is past L1); when B is larger than a panel, panel by panel of its columns, so that the panel stays in L2 while
+    /// every row group passes over it.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     public static void Run(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
