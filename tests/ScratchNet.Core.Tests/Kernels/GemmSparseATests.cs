@@ -24,14 +24,7 @@ public class GemmSparseATests
         float[] b = TestData.Uniform(k * n, 92);
         float[] c = TestData.Uniform(m * n, 93);
         Assert.That(GemmSparseA.Suits(a, false, false, m, k, n), Is.EqualTo(Vector512.IsHardwareAccelerated), "the sparse engine runs here");
-        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
-        {
-            float[] expected = (float[])c.Clone();
-            float[] actual = (float[])c.Clone();
-            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
-            MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
-            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
-        }
+        ProductCases.AssertEveryLayoutIsTheFmaChain(a, b, c, m, k, n);
     }
 
     [TestCaseSource(nameof(Shapes))]
@@ -40,11 +33,7 @@ public class GemmSparseATests
         float[] x = Sparse(n * inF, 0.2, 94);
         float[] w = TestData.Uniform(inF * outF, 95);
         float[] bias = TestData.Uniform(outF, 96);
-        var expected = new float[n * outF];
-        var actual = new float[n * outF];
-        FmaChain.Multiply(x, w, bias, expected, n, inF, outF, false, false, false);
-        MatMul.Forward(x, w, bias, actual, n, inF, outF);
-        Assert.That(actual, Is.EqualTo(expected));
+        ProductCases.AssertForwardIsTheFmaChain(x, w, bias, n, inF, outF);
     }
 
     [TestCase(70, 784, 128)]
@@ -55,14 +44,7 @@ public class GemmSparseATests
         float[] b = TestData.Uniform(k * n, 98);
         float[] c = TestData.Uniform(m * n, 99);
         using var team = new ComputeTeam(3);
-        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
-        {
-            float[] expected = (float[])c.Clone();
-            float[] actual = (float[])c.Clone();
-            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
-            MatMul.Multiply(a, b, actual, m, k, n, team, transposeA, transposeB, accumulate);
-            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
-        }
+        ProductCases.AssertEveryLayoutIsTheFmaChain(a, b, c, m, k, n, team);
     }
 
     [Test]

@@ -117,14 +117,7 @@ public class MatMulTests
         float[] a = TestData.Uniform(m * k, 26);
         float[] b = TestData.Uniform(k * n, 27);
         float[] c = TestData.Uniform(m * n, 28);
-        foreach ((bool transposeA, bool transposeB, bool accumulate) in ProductCases.Layouts())
-        {
-            float[] expected = (float[])c.Clone();
-            float[] actual = (float[])c.Clone();
-            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
-            MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
-            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
-        }
+        ProductCases.AssertEveryLayoutIsTheFmaChain(a, b, c, m, k, n);
     }
 
     [TestCase(7, 33, 130)]
@@ -134,11 +127,7 @@ public class MatMulTests
         float[] x = TestData.Uniform(n * inF, 29);
         float[] w = TestData.Uniform(inF * outF, 30);
         float[] bias = TestData.Uniform(outF, 31);
-        var expected = new float[n * outF];
-        var actual = new float[n * outF];
-        FmaChain.Multiply(x, w, bias, expected, n, inF, outF, false, false, false);
-        MatMul.Forward(x, w, bias, actual, n, inF, outF);
-        Assert.That(actual, Is.EqualTo(expected));
+        ProductCases.AssertForwardIsTheFmaChain(x, w, bias, n, inF, outF);
     }
 
     [TestCase(3, 50, 40)]

@@ -1,11 +1,13 @@
+using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Random;
 
 namespace ScratchNet.Core.Tests.Kernels;
 
 /// <summary>
 /// The dense-layer shapes and operand layouts the product kernels are tested on, and their random operands, defined
-/// once for <see cref="MatMulTests"/>, <see cref="FastKernelTests"/>, <see cref="GemmVectorTests"/> and
-/// <see cref="GemmBlockedTests"/>. A shape is (n, in, out): y (n, out) = x (n, in) · W (in, out) + b.
+/// once for <see cref="MatMulTests"/>, <see cref="FastKernelTests"/>, <see cref="GemmVectorTests"/>,
+/// <see cref="GemmBlockedTests"/> and <see cref="GemmSparseATests"/>, with the assertions they share. A shape is
+/// (n, in, out): y (n, out) = x (n, in) · W (in, out) + b.
 /// </summary>
 internal static class ProductCases
 {
@@ -40,6 +42,41 @@ internal static class ProductCases
         from transposeB in new[] { false, true }
         from accumulate in new[] { false, true }
         select (transposeA, transposeB, accumulate);
+
+    /// <summary>Asserts that <see cref="MatMul.Forward(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int)"/> gives <see cref="FmaChain"/>'s bits from the bias.</summary>
+    public static void AssertForwardIsTheFmaChain(float[] x, float[] w, float[] bias, int n, int inF, int outF)
+    {
+        var expected = new float[n * outF];
+        var actual = new float[n * outF];
+        FmaChain.Multiply(x, w, bias, expected, n, inF, outF, false, false, false);
+        MatMul.Forward(x, w, bias, actual, n, inF, outF);
+        Assert.That(actual, Is.EqualTo(expected));
+    }
+
+    /// <summary>
+    /// Asserts that <see cref="MatMul.Multiply(ReadOnlyMemory{float}, ReadOnlyMemory{float}, Memory{float}, int, int, int, ComputeTeam?, bool, bool, bool)"/>
+    /// (on <paramref name="team"/>; null: the span overload on the calling thread) gives <see cref="FmaChain"/>'s bits on a, b and C starting
+    /// at <paramref name="c"/>, in every one of <see cref="Layouts"/>.
+    /// </summary>
+    public static void AssertEveryLayoutIsTheFmaChain(float[] a, float[] b, float[] c, int m, int k, int n, ComputeTeam? team = null)
+    {
+        foreach ((bool transposeA, bool transposeB, bool accumulate) in Layouts())
+        {
+            float[] expected = (float[])c.Clone();
+            float[] actual = (float[])c.Clone();
+            FmaChain.Multiply(a, b, null, expected, m, k, n, transposeA, transposeB, accumulate);
+            if (team is null)
+            {
+                MatMul.Multiply(a, b, actual, m, k, n, transposeA, transposeB, accumulate);
+            }
+            else
+            {
+                MatMul.Multiply(a, b, actual, m, k, n, team, transposeA, transposeB, accumulate);
+            }
+
+            Assert.That(actual, Is.EqualTo(expected), $"transposeA={transposeA} transposeB={transposeB} accumulate={accumulate}");
+        }
+    }
 
     /// <summary>
     /// Random operands of a dense layer of <paramref name="shape"/> (n, in, out), seeded by <paramref name="seed"/>:
