@@ -150,10 +150,10 @@ internal static class GemmSparseA
 
                 for (; j < j1; j++)
                 {
-                    TailColumn(op, ref b, positions, first, count, i, j);
+                    TailColumn(op, ref b, positions, first, 1, count, i, j);
                     if (pair)
                     {
-                        TailColumn(op, ref b, positions, second, count, i + 1, j);
+                        TailColumn(op, ref b, positions, second, 1, count, i + 1, j);
                     }
                 }
             }
@@ -297,14 +297,14 @@ internal static class GemmSparseA
         }
     }
 
-    // The last few columns, one chain each: the same fma as a vector lane's.
-    private static void TailColumn(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int j)
+    // The last few columns, one chain each: the same fma as a vector lane's. Row i's value at entry e is values[e·stride].
+    private static void TailColumn(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int stride, int count, int i, int j)
     {
         ref float c = ref Unsafe.Add(ref RowOfC(op, i), j);
         float sum = op.Accumulate ? c : op.Bias.IsEmpty ? 0f : op.Bias[j];
         for (int e = 0; e < count; e++)
         {
-            sum = MathF.FusedMultiplyAdd(values[e], Unsafe.Add(ref b, positions[e] + j), sum);
+            sum = MathF.FusedMultiplyAdd(values[e * stride], Unsafe.Add(ref b, positions[e] + j), sum);
         }
 
         c = sum;
@@ -373,14 +373,7 @@ internal static class GemmSparseA
                 {
                     for (int q = 0; q < rows; q++)
                     {
-                        ref float c = ref Unsafe.Add(ref RowOfC(op, i + q), j);
-                        float sum = op.Accumulate ? c : op.Bias.IsEmpty ? 0f : op.Bias[j];
-                        for (int e = 0; e < count; e++)
-                        {
-                            sum = MathF.FusedMultiplyAdd(values[(e * 4) + q], Unsafe.Add(ref b, positions[e] + j), sum);
-                        }
-
-                        c = sum;
+                        TailColumn(op, ref b, positions, values[q..], 4, count, i + q, j);
                     }
                 }
             }
