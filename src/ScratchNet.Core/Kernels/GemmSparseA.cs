@@ -23,7 +23,10 @@ namespace ScratchNet.Core.Kernels;
 /// from x's rows); past L1 (a batch over 64) it takes four pixels and 64 columns, so that each row of dY loaded from
 /// L2 feeds 16 fmas. Neighbouring pixels are non-zero in nearly the same images, so the wider union costs little.
 /// When B is larger than a panel (256 KB), its columns go panel by panel, every row group passing over one panel
-/// while it is in L2.
+/// while it is in L2; from 16 rows of C up the panel is first copied so its rows are contiguous. Columns that do not
+/// fill a vector go as one partial vector: as scalar chains, the 12 columns past 288 of a 300-wide layer took longer
+/// than 256 columns of vectors (784-300 at batch 100: forward 0.55 → 0.29 ms, weight gradient 0.49 → 0.24 ms, step
+/// probe of 2026-11-26).
 /// </para>
 /// <para>
 /// Measured at the reference's first layer (32 × 784 × 128, 64 MNIST batches in turn, probe of 2026-11-26, one
@@ -54,6 +57,9 @@ internal static class GemmSparseA
     /// <summary>Floats of B one panel holds (256 KB, a quarter of L2): every row pair passes over a panel before the next.</summary>
     private const int PanelFloats = 64 * 1024;
 
+    /// <summary>Rows of C from which a panel of a wide B is copied to be contiguous (<see cref="PanelOfB"/>); fewer read B in place.</summary>
+    private const int MinRowsToPack = 16;
+
     /// <summary>Batch rows one mask word covers, in the weight gradient's layout.</summary>
     private const int MaskBits = 32;
 
@@ -71,6 +77,9 @@ internal static class GemmSparseA
 
     [ThreadStatic]
     private static float[]? t_quads;
+
+    [ThreadStatic]
+    private static float[]? t_panel;
 
     /// <summary>
     /// True when the product can skip op(A)'s zeros and enough of them are zeros to pay: AVX-512, op(B) row-major, at
@@ -107,16 +116,16 @@ internal static class GemmSparseA
             return;
         }
 
-        int k = op.K, n = op.N, words = (k + MaskBits - 1) / MaskBits;
+        int k = op.K, words = (k + MaskBits - 1) / MaskBits;
         Span<int> positions = Scratch(ref t_positions, k + Lanes);
         Span<float> first = Scratch(ref t_first, k + Lanes);
         Span<float> second = Scratch(ref t_second, k + Lanes);
         Span<uint> masks = op.TransposedA ? Scratch(ref t_masks, words * Lanes) : default;
-        ref float b = ref MemoryMarshal.GetReference(op.B);
         int panel = Math.Max(8 * Lanes, (int)Math.Min(columnEnd - columnStart, PanelFloats / k) / (8 * Lanes) * (8 * Lanes));
         for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
             int j1 = Math.Min(columnEnd, j0 + panel);
+            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride);
             for (int i = rowStart; i < rowEnd; i += 2)
             {
                 // A lone last row is paired with itself; its copy is computed and not stored.
@@ -130,31 +139,22 @@ internal static class GemmSparseA
                         NonZeroMasks(op.A, i, Math.Min(Lanes, rowEnd - i), k, op.M, masks);
                     }
 
-                    count = CompactPairOfColumns(op.A, masks, r, i, pair, op.M, n, positions, first, second);
+                    count = CompactPairOfColumns(op.A, masks, r, i, pair, op.M, stride, positions, first, second);
                 }
                 else
                 {
-                    count = CompactPair(op.A, i, pair ? i + 1 : i, k, n, positions, first, second);
+                    count = CompactPair(op.A, i, pair ? i + 1 : i, k, stride, positions, first, second);
                 }
 
                 int j = j0;
                 for (; j + (8 * Lanes) <= j1; j += 8 * Lanes)
                 {
-                    Pair128(op, ref b, positions, first, second, count, i, pair, j);
+                    Pair128(op, b[(j - j0)..], positions, first, second, count, i, pair, j);
                 }
 
-                for (; j + Lanes <= j1; j += Lanes)
+                for (; j < j1; j += Lanes)
                 {
-                    Pair16(op, ref b, positions, first, second, count, i, pair, j);
-                }
-
-                for (; j < j1; j++)
-                {
-                    TailColumn(op, ref b, positions, first, 1, count, i, j);
-                    if (pair)
-                    {
-                        TailColumn(op, ref b, positions, second, 1, count, i + 1, j);
-                    }
+                    Pair16(op, b[(j - j0)..], positions, first, second, count, i, pair, j, Math.Min(Lanes, j1 - j));
                 }
             }
         }
@@ -163,7 +163,7 @@ internal static class GemmSparseA
     // a: A (k, m), op(A) = Aᵀ · masks from NonZeroMasks for the block holding rows i (its row r) and i + 1 → as
     // CompactPair, for rows i and i + 1 of op(A) (columns of A, side by side in each row of A).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CompactPairOfColumns(ReadOnlySpan<float> a, ReadOnlySpan<uint> masks, int r, int i, bool pair, int m, int n, Span<int> positions, Span<float> first, Span<float> second)
+    private static int CompactPairOfColumns(ReadOnlySpan<float> a, ReadOnlySpan<uint> masks, int r, int i, bool pair, int m, int stride, Span<int> positions, Span<float> first, Span<float> second)
     {
         ref float column = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i);
         ref int at = ref MemoryMarshal.GetReference(positions);
@@ -176,7 +176,7 @@ internal static class GemmSparseA
             {
                 int p = (w * MaskBits) + BitOperations.TrailingZeroCount(bits);
                 ref float x = ref Unsafe.Add(ref column, p * m);
-                Unsafe.Add(ref at, count) = p * n;
+                Unsafe.Add(ref at, count) = p * stride;
                 Unsafe.Add(ref v0, count) = x;
                 Unsafe.Add(ref v1, count) = Unsafe.Add(ref x, next);
                 count++;
@@ -186,19 +186,19 @@ internal static class GemmSparseA
         return count;
     }
 
-    // a: A (m, k) row-major, rows i0 and i1 → positions: the p where either is non-zero, in order, as offsets p·n into B ·
+    // a: A (m, k) row-major, rows i0 and i1 → positions: the p where either is non-zero, in order, as offsets p·stride into B's panel ·
     // first, second: the two rows' values there (zeros included: fma(0, b, c) = c too). −0 counts as zero; NaN is kept,
     // so it still spreads. Each list holds up to 15 values past count: whole vectors are stored.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CompactPair(ReadOnlySpan<float> a, int i0, int i1, int k, int n, Span<int> positions, Span<float> first, Span<float> second)
+    private static int CompactPair(ReadOnlySpan<float> a, int i0, int i1, int k, int stride, Span<int> positions, Span<float> first, Span<float> second)
     {
         ref float r0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i0 * k);
         ref float r1 = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i1 * k);
         ref int at = ref MemoryMarshal.GetReference(positions);
         ref float v0 = ref MemoryMarshal.GetReference(first);
         ref float v1 = ref MemoryMarshal.GetReference(second);
-        Vector512<int> offsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * n;
-        Vector512<int> step = Vector512.Create(Lanes * n);
+        Vector512<int> offsets = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) * stride;
+        Vector512<int> step = Vector512.Create(Lanes * stride);
         int count = 0, p = 0;
         for (; p + Lanes <= k; p += Lanes)
         {
@@ -216,7 +216,7 @@ internal static class GemmSparseA
             float x0 = Unsafe.Add(ref r0, p), x1 = Unsafe.Add(ref r1, p);
             if (x0 != 0f || x1 != 0f)
             {
-                Unsafe.Add(ref at, count) = p * n;
+                Unsafe.Add(ref at, count) = p * stride;
                 Unsafe.Add(ref v0, count) = x0;
                 Unsafe.Add(ref v1, count) = x1;
                 count++;
@@ -228,20 +228,20 @@ internal static class GemmSparseA
 
     // Columns j … j + 127 of rows i and i + 1 of C: 2 rows × 8 vectors of sums, each B load used by both rows.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair128(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j)
+    private static void Pair128(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j)
     {
         Vector512<float> c0 = StartVector(op, i, j), c1 = StartVector(op, i, j + 16), c2 = StartVector(op, i, j + 32), c3 = StartVector(op, i, j + 48);
         Vector512<float> c4 = StartVector(op, i, j + 64), c5 = StartVector(op, i, j + 80), c6 = StartVector(op, i, j + 96), c7 = StartVector(op, i, j + 112);
         int i1 = pair ? i + 1 : i;
         Vector512<float> d0 = StartVector(op, i1, j), d1 = StartVector(op, i1, j + 16), d2 = StartVector(op, i1, j + 32), d3 = StartVector(op, i1, j + 48);
         Vector512<float> d4 = StartVector(op, i1, j + 64), d5 = StartVector(op, i1, j + 80), d6 = StartVector(op, i1, j + 96), d7 = StartVector(op, i1, j + 112);
+        ref float b = ref MemoryMarshal.GetReference(bAtJ);
         ref int p = ref MemoryMarshal.GetReference(positions);
         ref float v0 = ref MemoryMarshal.GetReference(first);
         ref float v1 = ref MemoryMarshal.GetReference(second);
-        ref float bj = ref Unsafe.Add(ref b, j);
         for (int e = 0; e < count; e++)
         {
-            ref float row = ref Unsafe.Add(ref bj, Unsafe.Add(ref p, e));
+            ref float row = ref Unsafe.Add(ref b, Unsafe.Add(ref p, e));
             var a0 = Vector512.Create(Unsafe.Add(ref v0, e));
             var a1 = Vector512.Create(Unsafe.Add(ref v1, e));
             Vector512<float> b0 = Vector512.LoadUnsafe(ref row, 0), b1 = Vector512.LoadUnsafe(ref row, 16);
@@ -277,37 +277,26 @@ internal static class GemmSparseA
         }
     }
 
-    // Columns j … j + 15 of rows i and i + 1 of C.
+    // Columns j … j + width − 1 (width ≤ 16) of rows i and i + 1 of C, one vector each. In a last, partial vector the lanes
+    // past width read whatever follows in B and are never stored; rows of B that end within the vector (the last) are
+    // read partially.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair16(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j)
+    private static void Pair16(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j, int width)
     {
-        Vector512<float> c = StartVector(op, i, j), d = StartVector(op, pair ? i + 1 : i, j);
-        ref float bj = ref Unsafe.Add(ref b, j);
+        Vector512<float> c = StartVector(op, i, j, width), d = StartVector(op, pair ? i + 1 : i, j, width);
+        int whole = WholeRows(bAtJ, positions, count);
         for (int e = 0; e < count; e++)
         {
-            Vector512<float> row = Vector512.LoadUnsafe(ref Unsafe.Add(ref bj, positions[e]));
+            Vector512<float> row = e < whole ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bAtJ), (nuint)positions[e]) : Gemm.LoadPartial(bAtJ, positions[e], width);
             c = Vector512.FusedMultiplyAdd(Vector512.Create(first[e]), row, c);
             d = Vector512.FusedMultiplyAdd(Vector512.Create(second[e]), row, d);
         }
 
-        c.StoreUnsafe(ref RowOfC(op, i), (nuint)j);
+        Gemm.Store(c, ref Unsafe.Add(ref RowOfC(op, i), j), width);
         if (pair)
         {
-            d.StoreUnsafe(ref RowOfC(op, i + 1), (nuint)j);
+            Gemm.Store(d, ref Unsafe.Add(ref RowOfC(op, i + 1), j), width);
         }
-    }
-
-    // The last few columns, one chain each: the same fma as a vector lane's. Row i's value at entry e is values[e·stride].
-    private static void TailColumn(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int stride, int count, int i, int j)
-    {
-        ref float c = ref Unsafe.Add(ref RowOfC(op, i), j);
-        float sum = op.Accumulate ? c : op.Bias.IsEmpty ? 0f : op.Bias[j];
-        for (int e = 0; e < count; e++)
-        {
-            sum = MathF.FusedMultiplyAdd(values[e * stride], Unsafe.Add(ref b, positions[e] + j), sum);
-        }
-
-        c = sum;
     }
 
     // A: (k, m), op(A) = Aᵀ, with B (dY over a large batch) past L1: rows of op(A) four at a time over the union of
@@ -316,15 +305,15 @@ internal static class GemmSparseA
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunQuadsOfColumns(in Operands op, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
-        int k = op.K, n = op.N, m = op.M, words = (k + MaskBits - 1) / MaskBits;
+        int k = op.K, m = op.M, words = (k + MaskBits - 1) / MaskBits;
         Span<int> positions = Scratch(ref t_positions, k);
         Span<float> values = Scratch(ref t_quads, 4 * k);
         Span<uint> masks = Scratch(ref t_masks, words * Lanes);
-        ref float b = ref MemoryMarshal.GetReference(op.B);
         int panel = Math.Max(4 * Lanes, (int)Math.Min(columnEnd - columnStart, PanelFloats / k) / (4 * Lanes) * (4 * Lanes));
         for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
             int j1 = Math.Min(columnEnd, j0 + panel);
+            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride);
             for (int i = rowStart; i < rowEnd; i += 4)
             {
                 int r = (i - rowStart) % Lanes, rows = Math.Min(4, rowEnd - i);
@@ -348,7 +337,7 @@ internal static class GemmSparseA
                     {
                         int p = (w * MaskBits) + BitOperations.TrailingZeroCount(union);
                         ref float x = ref Unsafe.Add(ref column, p * m);
-                        positions[count] = p * n;
+                        positions[count] = p * stride;
                         for (int q = 0; q < 4; q++)
                         {
                             values[(count * 4) + q] = q < rows ? Unsafe.Add(ref x, q) : 0f;
@@ -361,20 +350,12 @@ internal static class GemmSparseA
                 int j = j0;
                 for (; j + (4 * Lanes) <= j1; j += 4 * Lanes)
                 {
-                    Quad64(op, ref b, positions, values, count, i, rows, j);
+                    Quad64(op, b[(j - j0)..], positions, values, count, i, rows, j);
                 }
 
-                for (; j + Lanes <= j1; j += Lanes)
+                for (; j < j1; j += Lanes)
                 {
-                    Quad16(op, ref b, positions, values, count, i, rows, j);
-                }
-
-                for (; j < j1; j++)
-                {
-                    for (int q = 0; q < rows; q++)
-                    {
-                        TailColumn(op, ref b, positions, values[q..], 4, count, i + q, j);
-                    }
+                    Quad16(op, b[(j - j0)..], positions, values, count, i, rows, j, Math.Min(Lanes, j1 - j));
                 }
             }
         }
@@ -382,19 +363,19 @@ internal static class GemmSparseA
 
     // Columns j … j + 63 of rows i … i + rows − 1 of C (rows ≤ 4): 4 rows × 4 vectors of sums, each B load used by four rows.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Quad64(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j)
+    private static void Quad64(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j)
     {
         int i1 = rows > 1 ? i + 1 : i, i2 = rows > 2 ? i + 2 : i, i3 = rows > 3 ? i + 3 : i;
         Vector512<float> c00 = StartVector(op, i, j), c01 = StartVector(op, i, j + 16), c02 = StartVector(op, i, j + 32), c03 = StartVector(op, i, j + 48);
         Vector512<float> c10 = StartVector(op, i1, j), c11 = StartVector(op, i1, j + 16), c12 = StartVector(op, i1, j + 32), c13 = StartVector(op, i1, j + 48);
         Vector512<float> c20 = StartVector(op, i2, j), c21 = StartVector(op, i2, j + 16), c22 = StartVector(op, i2, j + 32), c23 = StartVector(op, i2, j + 48);
         Vector512<float> c30 = StartVector(op, i3, j), c31 = StartVector(op, i3, j + 16), c32 = StartVector(op, i3, j + 32), c33 = StartVector(op, i3, j + 48);
+        ref float b = ref MemoryMarshal.GetReference(bAtJ);
         ref int p = ref MemoryMarshal.GetReference(positions);
         ref float v = ref MemoryMarshal.GetReference(values);
-        ref float bj = ref Unsafe.Add(ref b, j);
         for (int e = 0; e < count; e++)
         {
-            ref float row = ref Unsafe.Add(ref bj, Unsafe.Add(ref p, e));
+            ref float row = ref Unsafe.Add(ref b, Unsafe.Add(ref p, e));
             Vector512<float> b0 = Vector512.LoadUnsafe(ref row, 0), b1 = Vector512.LoadUnsafe(ref row, 16);
             Vector512<float> b2 = Vector512.LoadUnsafe(ref row, 32), b3 = Vector512.LoadUnsafe(ref row, 48);
             ref float four = ref Unsafe.Add(ref v, e * 4);
@@ -437,37 +418,50 @@ internal static class GemmSparseA
         }
     }
 
-    // Columns j … j + 15 of rows i … i + rows − 1 of C (rows ≤ 4).
+    // Columns j … j + width − 1 (width ≤ 16) of rows i … i + rows − 1 of C (rows ≤ 4), as Pair16.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Quad16(in Operands op, ref float b, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j)
+    private static void Quad16(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> values, int count, int i, int rows, int j, int width)
     {
-        Vector512<float> c0 = StartVector(op, i, j), c1 = StartVector(op, rows > 1 ? i + 1 : i, j);
-        Vector512<float> c2 = StartVector(op, rows > 2 ? i + 2 : i, j), c3 = StartVector(op, rows > 3 ? i + 3 : i, j);
-        ref float bj = ref Unsafe.Add(ref b, j);
+        Vector512<float> c0 = StartVector(op, i, j, width), c1 = StartVector(op, rows > 1 ? i + 1 : i, j, width);
+        Vector512<float> c2 = StartVector(op, rows > 2 ? i + 2 : i, j, width), c3 = StartVector(op, rows > 3 ? i + 3 : i, j, width);
+        int whole = WholeRows(bAtJ, positions, count);
         for (int e = 0; e < count; e++)
         {
-            Vector512<float> row = Vector512.LoadUnsafe(ref Unsafe.Add(ref bj, positions[e]));
+            Vector512<float> row = e < whole ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bAtJ), (nuint)positions[e]) : Gemm.LoadPartial(bAtJ, positions[e], width);
             c0 = Vector512.FusedMultiplyAdd(Vector512.Create(values[e * 4]), row, c0);
             c1 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 1]), row, c1);
             c2 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 2]), row, c2);
             c3 = Vector512.FusedMultiplyAdd(Vector512.Create(values[(e * 4) + 3]), row, c3);
         }
 
-        c0.StoreUnsafe(ref RowOfC(op, i), (nuint)j);
+        Gemm.Store(c0, ref Unsafe.Add(ref RowOfC(op, i), j), width);
         if (rows > 1)
         {
-            c1.StoreUnsafe(ref RowOfC(op, i + 1), (nuint)j);
+            Gemm.Store(c1, ref Unsafe.Add(ref RowOfC(op, i + 1), j), width);
         }
 
         if (rows > 2)
         {
-            c2.StoreUnsafe(ref RowOfC(op, i + 2), (nuint)j);
+            Gemm.Store(c2, ref Unsafe.Add(ref RowOfC(op, i + 2), j), width);
         }
 
         if (rows > 3)
         {
-            c3.StoreUnsafe(ref RowOfC(op, i + 3), (nuint)j);
+            Gemm.Store(c3, ref Unsafe.Add(ref RowOfC(op, i + 3), j), width);
         }
+    }
+
+    // The entries whose row of B holds a whole vector from column j: all but those whose vector would pass the end of B.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WholeRows(ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, int count)
+    {
+        int whole = count;
+        while (whole > 0 && positions[whole - 1] + Lanes > bAtJ.Length)
+        {
+            whole--;
+        }
+
+        return whole;
     }
 
     // a: A (k, m) · columns i0 … i0 + rows − 1 (rows ≤ 16) → masks[w·16 + r]: bit t set where A[w·32 + t, i0 + r] is
@@ -510,11 +504,40 @@ internal static class GemmSparseA
         }
     }
 
+    // B: (k, n) → columns [j0, j1) of B as the kernels read them, rows `stride` apart: B itself when its rows are
+    // already that short or there are too few rows of C to pay for a copy, else a packed copy. Rows of a wide B lie
+    // a large power of two apart (8 KB at n = 2048), where they share a few L2 sets and evict each other long before
+    // L2 is full; packed, the panel's rows are contiguous and it stays in L2 while every row group passes over it.
+    private static ReadOnlySpan<float> PanelOfB(in Operands op, int j0, int j1, int rows, out int stride)
+    {
+        int k = op.K, n = op.N, width = j1 - j0;
+        if (width == n || rows < MinRowsToPack)
+        {
+            stride = n;
+            return op.B[j0..];
+        }
+
+        Span<float> panel = Scratch(ref t_panel, k * width);
+        for (int p = 0; p < k; p++)
+        {
+            op.B.Slice((p * n) + j0, width).CopyTo(panel.Slice(p * width, width));
+        }
+
+        stride = width;
+        return panel;
+    }
+
     // Where the chains of row i, columns j … j + 15, start: C's own values when accumulating, else the bias, else 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> StartVector(in Operands op, int i, int j) =>
         op.Accumulate ? Vector512.LoadUnsafe(ref RowOfC(op, i), (nuint)j)
         : op.Bias.IsEmpty ? default : Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(op.Bias), (nuint)j);
+
+    // As above for columns j … j + width − 1 (width ≤ 16), zeros in the other lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> StartVector(in Operands op, int i, int j, int width) =>
+        op.Accumulate ? Gemm.LoadPartial(op.C, (i * op.N) + j, width)
+        : op.Bias.IsEmpty ? default : Gemm.LoadPartial(op.Bias, j, width);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(in Operands op, int i, int j, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3)
