@@ -38,7 +38,7 @@ public static class ConvReluMaxPool
 
     /// <summary>The weights channels-last that the sparse backward reads (<see cref="SparseConvolutionBackward.PackWeights"/>), or 0 when it does not run.</summary>
     public static int PackedWeightsLength(int outChannels, Window2D conv) =>
-        Sparse(conv) ? SparseConvolutionBackward.AlignedLength(SparseConvolutionBackward.PackedLength(outChannels, conv)) : 0;
+        Sparse(conv) ? CacheLine.AlignedLength(SparseConvolutionBackward.PackedLength(outChannels, conv)) : 0;
 
     // x: (n, C, H, W) · w: (K, C, kH, kW) · b: (K) · y: (n, K, PH, PW), overwritten · argmax: (n, K, PH, PW), overwritten (index within
     // the image of the convolution's output) · scratch: ScratchPerThread
@@ -195,7 +195,7 @@ public static class ConvReluMaxPool
         Guard.Holds(scratch.Length, Math.Max(parts, 1), ScratchPerThread(outChannels, conv, pool), nameof(scratch));
         Guard.Holds(partials.Length, 1, Conv2DLowered.PartialsLength(n, outChannels, conv), nameof(partials));
         Guard.Holds(packedWeights.Length, 1, PackedWeightsLength(outChannels, conv), nameof(packedWeights));
-        Memory<float> packed = Sparse(conv) ? SparseConvolutionBackward.CacheAligned(packedWeights, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
+        Memory<float> packed = Sparse(conv) ? CacheLine.Aligned(packedWeights, SparseConvolutionBackward.PackedLength(outChannels, conv)) : default;
         if (!packed.IsEmpty)
         {
             SparseConvolutionBackward.PackWeights(w.Span, packed.Span, outChannels, conv);

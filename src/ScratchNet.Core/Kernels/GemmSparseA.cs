@@ -23,10 +23,14 @@ namespace ScratchNet.Core.Kernels;
 /// from x's rows); past L1 (a batch over 64) it takes four pixels and 64 columns, so that each row of dY loaded from
 /// L2 feeds 16 fmas. Neighbouring pixels are non-zero in nearly the same images, so the wider union costs little.
 /// When B is larger than a panel (256 KB), its columns go panel by panel, every row group passing over one panel
-/// while it is in L2; from 16 rows of C up the panel is first copied so its rows are contiguous. Columns that do not
-/// fill a vector go as one partial vector: as scalar chains, the 12 columns past 288 of a 300-wide layer took longer
-/// than 256 columns of vectors (784-300 at batch 100: forward 0.55 → 0.29 ms, weight gradient 0.49 → 0.24 ms, step
-/// probe of 2026-11-26).
+/// while it is in L2. Unless B is already whole 128-column blocks in place, a panel shared by 16 rows of C or more is
+/// first copied with its rows padded to whole vectors and aligned to cache lines (<see cref="PanelOfB"/>); a last block
+/// of more than four vectors then goes whole through the 2 × 128 kernel, and fewer go a vector at a time, the last one
+/// partial. Widths that are not a multiple of 128 used to fall off a cliff: as scalar chains, the 12 columns past 288
+/// of a 300-wide layer took longer than the 256 before them; misaligned, every load of a 129- or 250-wide W straddled
+/// two cache lines. Step probe, 2026-11-26, one thread, first layer forward + weight gradient: 784-300 at batch 100
+/// 1.04 → 0.44 ms, 784-250 at batch 64 0.34 → 0.23 ms, 784-129 at batch 32 131 → 90 µs; the reference's 784-128
+/// unchanged.
 /// </para>
 /// <para>
 /// Measured at the reference's first layer (32 × 784 × 128, 64 MNIST batches in turn, probe of 2026-11-26, one
@@ -79,7 +83,14 @@ internal static class GemmSparseA
     private static float[]? t_quads;
 
     [ThreadStatic]
-    private static float[]? t_panel;
+    private static float[]? t_panel; // pinned, for CacheLine.Aligned
+
+    [ThreadStatic]
+    private static float[]? t_startFirst;
+
+    [ThreadStatic]
+    private static float[]? t_startSecond;
+
 
     /// <summary>
     /// True when the product can skip op(A)'s zeros and enough of them are zeros to pay: AVX-512, op(B) row-major, at
@@ -125,7 +136,7 @@ internal static class GemmSparseA
         for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
             int j1 = Math.Min(columnEnd, j0 + panel);
-            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride);
+            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride, out bool padded);
             for (int i = rowStart; i < rowEnd; i += 2)
             {
                 // A lone last row is paired with itself; its copy is computed and not stored.
@@ -147,9 +158,13 @@ internal static class GemmSparseA
                 }
 
                 int j = j0;
-                for (; j + (8 * Lanes) <= j1; j += 8 * Lanes)
+                // From a padded panel a last block of over four vectors goes whole, its loads past j1 reading padding:
+                // a vector at a time is bound by the fma's latency (two chains, ~4 cycles a position), a block by its
+                // 16 fmas, so five vectors or more cost less as a block.
+                int blocks = (j1 - j0) / (8 * Lanes) * (8 * Lanes), end = padded && (j1 - j0) - blocks > 4 * Lanes ? j1 : j0 + blocks;
+                for (; j < end; j += 8 * Lanes)
                 {
-                    Pair128(op, b[(j - j0)..], positions, first, second, count, i, pair, j);
+                    Pair128(op, b[(j - j0)..], positions, first, second, count, i, pair, j, Math.Min(8 * Lanes, end - j));
                 }
 
                 for (; j < j1; j += Lanes)
@@ -226,15 +241,29 @@ internal static class GemmSparseA
         return count;
     }
 
-    // Columns j … j + 127 of rows i and i + 1 of C: 2 rows × 8 vectors of sums, each B load used by both rows.
+    // Columns j … j + width − 1 (width ≤ 128; under 128 only from a padded panel) of rows i and i + 1 of C: 2 rows × 8
+    // vectors of sums, each B load used by both rows.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair128(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j)
+    private static void Pair128(in Operands op, ReadOnlySpan<float> bAtJ, ReadOnlySpan<int> positions, ReadOnlySpan<float> first, ReadOnlySpan<float> second, int count, int i, bool pair, int j, int width)
     {
-        Vector512<float> c0 = StartVector(op, i, j), c1 = StartVector(op, i, j + 16), c2 = StartVector(op, i, j + 32), c3 = StartVector(op, i, j + 48);
-        Vector512<float> c4 = StartVector(op, i, j + 64), c5 = StartVector(op, i, j + 80), c6 = StartVector(op, i, j + 96), c7 = StartVector(op, i, j + 112);
         int i1 = pair ? i + 1 : i;
-        Vector512<float> d0 = StartVector(op, i1, j), d1 = StartVector(op, i1, j + 16), d2 = StartVector(op, i1, j + 32), d3 = StartVector(op, i1, j + 48);
-        Vector512<float> d4 = StartVector(op, i1, j + 64), d5 = StartVector(op, i1, j + 80), d6 = StartVector(op, i1, j + 96), d7 = StartVector(op, i1, j + 112);
+        Vector512<float> c0, c1, c2, c3, c4, c5, c6, c7, d0, d1, d2, d3, d4, d5, d6, d7;
+        if (width == 8 * Lanes || (!op.Accumulate && op.Bias.IsEmpty)) // whole, or zeros: no load past the end of C or bias
+        {
+            c0 = StartVector(op, i, j); c1 = StartVector(op, i, j + 16); c2 = StartVector(op, i, j + 32); c3 = StartVector(op, i, j + 48);
+            c4 = StartVector(op, i, j + 64); c5 = StartVector(op, i, j + 80); c6 = StartVector(op, i, j + 96); c7 = StartVector(op, i, j + 112);
+            d0 = StartVector(op, i1, j); d1 = StartVector(op, i1, j + 16); d2 = StartVector(op, i1, j + 32); d3 = StartVector(op, i1, j + 48);
+            d4 = StartVector(op, i1, j + 64); d5 = StartVector(op, i1, j + 80); d6 = StartVector(op, i1, j + 96); d7 = StartVector(op, i1, j + 112);
+        }
+        else
+        {
+            ref float s = ref StartOfShortBlock(op, i, j, width, ref t_startFirst);
+            ref float t = ref StartOfShortBlock(op, i1, j, width, ref t_startSecond);
+            c0 = Vector512.LoadUnsafe(ref s, 0); c1 = Vector512.LoadUnsafe(ref s, 16); c2 = Vector512.LoadUnsafe(ref s, 32); c3 = Vector512.LoadUnsafe(ref s, 48);
+            c4 = Vector512.LoadUnsafe(ref s, 64); c5 = Vector512.LoadUnsafe(ref s, 80); c6 = Vector512.LoadUnsafe(ref s, 96); c7 = Vector512.LoadUnsafe(ref s, 112);
+            d0 = Vector512.LoadUnsafe(ref t, 0); d1 = Vector512.LoadUnsafe(ref t, 16); d2 = Vector512.LoadUnsafe(ref t, 32); d3 = Vector512.LoadUnsafe(ref t, 48);
+            d4 = Vector512.LoadUnsafe(ref t, 64); d5 = Vector512.LoadUnsafe(ref t, 80); d6 = Vector512.LoadUnsafe(ref t, 96); d7 = Vector512.LoadUnsafe(ref t, 112);
+        }
         ref float b = ref MemoryMarshal.GetReference(bAtJ);
         ref int p = ref MemoryMarshal.GetReference(positions);
         ref float v0 = ref MemoryMarshal.GetReference(first);
@@ -268,13 +297,73 @@ internal static class GemmSparseA
             d7 = Vector512.FusedMultiplyAdd(a1, b3, d7);
         }
 
-        Store(op, i, j, c0, c1, c2, c3);
-        Store(op, i, j + 64, c4, c5, c6, c7);
+        if (width == 8 * Lanes)
+        {
+            Store(op, i, j, c0, c1, c2, c3);
+            Store(op, i, j + 64, c4, c5, c6, c7);
+            if (pair)
+            {
+                Store(op, i + 1, j, d0, d1, d2, d3);
+                Store(op, i + 1, j + 64, d4, d5, d6, d7);
+            }
+
+            return;
+        }
+
+        ref float c = ref Unsafe.Add(ref RowOfC(op, i), j);
+        StoreFrom(c0, ref c, 0, width);
+        StoreFrom(c1, ref c, 16, width);
+        StoreFrom(c2, ref c, 32, width);
+        StoreFrom(c3, ref c, 48, width);
+        StoreFrom(c4, ref c, 64, width);
+        StoreFrom(c5, ref c, 80, width);
+        StoreFrom(c6, ref c, 96, width);
+        StoreFrom(c7, ref c, 112, width);
         if (pair)
         {
-            Store(op, i + 1, j, d0, d1, d2, d3);
-            Store(op, i + 1, j + 64, d4, d5, d6, d7);
+            c = ref Unsafe.Add(ref RowOfC(op, i + 1), j);
+            StoreFrom(d0, ref c, 0, width);
+            StoreFrom(d1, ref c, 16, width);
+            StoreFrom(d2, ref c, 32, width);
+            StoreFrom(d3, ref c, 48, width);
+            StoreFrom(d4, ref c, 64, width);
+            StoreFrom(d5, ref c, 80, width);
+            StoreFrom(d6, ref c, 96, width);
+            StoreFrom(d7, ref c, 112, width);
         }
+    }
+
+    // Columns at … at + 15 of a block whose first `width` columns are C's: whole, in part, or not at all.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreFrom(Vector512<float> sum, ref float c, int at, int width)
+    {
+        if (width >= at + Lanes)
+        {
+            sum.StoreUnsafe(ref c, (nuint)at);
+        }
+        else if (width > at)
+        {
+            Gemm.Store(sum, ref Unsafe.Add(ref c, at), width - at);
+        }
+    }
+
+    // Where the chains of row i, columns j … j + width − 1 (width < 128) start, as 128 floats to load: a copy of C's own
+    // values when accumulating, else of the bias, else zeros, zeros past width.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ref float StartOfShortBlock(in Operands op, int i, int j, int width, ref float[]? scratch)
+    {
+        Span<float> copy = Scratch(ref scratch, 8 * Lanes);
+        copy.Clear();
+        if (op.Accumulate)
+        {
+            op.C.Slice((i * op.N) + j, width).CopyTo(copy);
+        }
+        else if (!op.Bias.IsEmpty)
+        {
+            op.Bias.Slice(j, width).CopyTo(copy);
+        }
+
+        return ref MemoryMarshal.GetReference(copy);
     }
 
     // Columns j … j + width − 1 (width ≤ 16) of rows i and i + 1 of C, one vector each. In a last, partial vector the lanes
@@ -313,7 +402,7 @@ internal static class GemmSparseA
         for (int j0 = columnStart; j0 < columnEnd; j0 += panel)
         {
             int j1 = Math.Min(columnEnd, j0 + panel);
-            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride);
+            ReadOnlySpan<float> b = PanelOfB(op, j0, j1, rowEnd - rowStart, out int stride, out _);
             for (int i = rowStart; i < rowEnd; i += 4)
             {
                 int r = (i - rowStart) % Lanes, rows = Math.Min(4, rowEnd - i);
@@ -504,26 +593,45 @@ internal static class GemmSparseA
         }
     }
 
-    // B: (k, n) → columns [j0, j1) of B as the kernels read them, rows `stride` apart: B itself when its rows are
-    // already that short or there are too few rows of C to pay for a copy, else a packed copy. Rows of a wide B lie
-    // a large power of two apart (8 KB at n = 2048), where they share a few L2 sets and evict each other long before
-    // L2 is full; packed, the panel's rows are contiguous and it stays in L2 while every row group passes over it.
-    private static ReadOnlySpan<float> PanelOfB(in Operands op, int j0, int j1, int rows, out int stride)
+    // B: (k, n) → columns [j0, j1) of B as the kernels read them, rows `stride` apart, and whether they are padded.
+    // B itself when it is already whole blocks of 128 columns (the reference's 784 × 128) or fewer than MinRowsToPack
+    // rows of C would share a copy; else a packed copy, rows padded to whole vectors and starting on cache lines, with
+    // 128 columns to spare after the last row. Then every load is whole and aligned: a row of 300 or 129 floats starts
+    // mid-line, and a load that straddles two lines costs two (17 against 23–28 cycles a position, probe of
+    // 2026-11-26); and the rows of a wide B no longer lie a power of two apart (8 KB at n = 2048), where they share a
+    // few L2 sets. The padding's lanes are computed and never stored, so what they hold does not matter.
+    private static ReadOnlySpan<float> PanelOfB(in Operands op, int j0, int j1, int rows, out int stride, out bool padded)
     {
         int k = op.K, n = op.N, width = j1 - j0;
-        if (width == n || rows < MinRowsToPack)
+        padded = rows >= MinRowsToPack && (width != n || n % (8 * Lanes) != 0);
+        if (!padded)
         {
             stride = n;
             return op.B[j0..];
         }
 
-        Span<float> panel = Scratch(ref t_panel, k * width);
+        stride = (width + Lanes - 1) / Lanes * Lanes;
+        int length = (k * stride) + (8 * Lanes);
+        Span<float> panel = CacheLine.Aligned(CacheLine.Pinned(ref t_panel, length), length);
+        ref float from = ref Unsafe.Add(ref MemoryMarshal.GetReference(op.B), j0);
+        ref float to = ref MemoryMarshal.GetReference(panel);
+        int whole = width / Lanes * Lanes;
         for (int p = 0; p < k; p++)
         {
-            op.B.Slice((p * n) + j0, width).CopyTo(panel.Slice(p * width, width));
+            // Vector by vector: a memmove call per row of 128 floats cost more than the product saved at 32 × 784 × 128.
+            ref float row = ref Unsafe.Add(ref from, p * n);
+            ref float copy = ref Unsafe.Add(ref to, p * stride);
+            for (int q = 0; q < whole; q += Lanes)
+            {
+                Vector512.LoadUnsafe(ref row, (nuint)q).StoreUnsafe(ref copy, (nuint)q);
+            }
+
+            for (int q = whole; q < width; q++)
+            {
+                Unsafe.Add(ref copy, q) = Unsafe.Add(ref row, q);
+            }
         }
 
-        stride = width;
         return panel;
     }
 
@@ -533,10 +641,12 @@ internal static class GemmSparseA
         op.Accumulate ? Vector512.LoadUnsafe(ref RowOfC(op, i), (nuint)j)
         : op.Bias.IsEmpty ? default : Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(op.Bias), (nuint)j);
 
-    // As above for columns j … j + width − 1 (width ≤ 16), zeros in the other lanes.
+    // As above for columns j … j + width − 1 (width up to 16 of them; none past the end of C), zeros in the other lanes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> StartVector(in Operands op, int i, int j, int width) =>
-        op.Accumulate ? Gemm.LoadPartial(op.C, (i * op.N) + j, width)
+        width >= Lanes ? StartVector(op, i, j)
+        : width <= 0 ? default
+        : op.Accumulate ? Gemm.LoadPartial(op.C, (i * op.N) + j, width)
         : op.Bias.IsEmpty ? default : Gemm.LoadPartial(op.Bias, j, width);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
