@@ -61,7 +61,7 @@ internal static class GemmSparseA
     /// <summary>Floats of B one panel holds (256 KB, a quarter of L2): every row pair passes over a panel before the next.</summary>
     private const int PanelFloats = 64 * 1024;
 
-    /// <summary>Rows of C from which a panel of a wide B is copied to be contiguous (<see cref="PanelOfB"/>); fewer read B in place.</summary>
+    /// <summary>Rows of C from which a panel of B is worth copying padded and aligned (<see cref="PanelOfB"/>); fewer read B in place.</summary>
     private const int MinRowsToPack = 16;
 
     /// <summary>Batch rows one mask word covers, in the weight gradient's layout.</summary>
@@ -90,7 +90,6 @@ internal static class GemmSparseA
 
     [ThreadStatic]
     private static float[]? t_startSecond;
-
 
     /// <summary>
     /// True when the product can skip op(A)'s zeros and enough of them are zeros to pay: AVX-512, op(B) row-major, at
@@ -264,6 +263,7 @@ internal static class GemmSparseA
             d0 = Vector512.LoadUnsafe(ref t, 0); d1 = Vector512.LoadUnsafe(ref t, 16); d2 = Vector512.LoadUnsafe(ref t, 32); d3 = Vector512.LoadUnsafe(ref t, 48);
             d4 = Vector512.LoadUnsafe(ref t, 64); d5 = Vector512.LoadUnsafe(ref t, 80); d6 = Vector512.LoadUnsafe(ref t, 96); d7 = Vector512.LoadUnsafe(ref t, 112);
         }
+
         ref float b = ref MemoryMarshal.GetReference(bAtJ);
         ref int p = ref MemoryMarshal.GetReference(positions);
         ref float v0 = ref MemoryMarshal.GetReference(first);
