@@ -310,27 +310,25 @@ internal static class GemmSparseA
             return;
         }
 
-        ref float c = ref Unsafe.Add(ref RowOfC(op, i), j);
-        StoreFrom(c0, ref c, 0, width);
-        StoreFrom(c1, ref c, 16, width);
-        StoreFrom(c2, ref c, 32, width);
-        StoreFrom(c3, ref c, 48, width);
-        StoreFrom(c4, ref c, 64, width);
-        StoreFrom(c5, ref c, 80, width);
-        StoreFrom(c6, ref c, 96, width);
-        StoreFrom(c7, ref c, 112, width);
+        StoreShortBlock(ref Unsafe.Add(ref RowOfC(op, i), j), width, c0, c1, c2, c3, c4, c5, c6, c7);
         if (pair)
         {
-            c = ref Unsafe.Add(ref RowOfC(op, i + 1), j);
-            StoreFrom(d0, ref c, 0, width);
-            StoreFrom(d1, ref c, 16, width);
-            StoreFrom(d2, ref c, 32, width);
-            StoreFrom(d3, ref c, 48, width);
-            StoreFrom(d4, ref c, 64, width);
-            StoreFrom(d5, ref c, 80, width);
-            StoreFrom(d6, ref c, 96, width);
-            StoreFrom(d7, ref c, 112, width);
+            StoreShortBlock(ref Unsafe.Add(ref RowOfC(op, i + 1), j), width, d0, d1, d2, d3, d4, d5, d6, d7);
         }
+    }
+
+    // c: row i of C at column j → its first width (< 128) columns from the block's 8 vectors of sums.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreShortBlock(ref float c, int width, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3, Vector512<float> s4, Vector512<float> s5, Vector512<float> s6, Vector512<float> s7)
+    {
+        StoreFrom(s0, ref c, 0, width);
+        StoreFrom(s1, ref c, 16, width);
+        StoreFrom(s2, ref c, 32, width);
+        StoreFrom(s3, ref c, 48, width);
+        StoreFrom(s4, ref c, 64, width);
+        StoreFrom(s5, ref c, 80, width);
+        StoreFrom(s6, ref c, 96, width);
+        StoreFrom(s7, ref c, 112, width);
     }
 
     // Columns at … at + 15 of a block whose first `width` columns are C's: whole, in part, or not at all.
