@@ -13,8 +13,9 @@ public class GemmSparseATests
     {
         // Rows in and out of pairs and of blocks of 16 (op(A) transposed), columns in and out of blocks of 128 and vectors
         // of 16 (64 where a transposed A takes rows in fours: k over 64), k in and out of vectors and of 32-row mask words;
-        // B wider than one panel, copied panel by panel from 16 rows of C, its last panel cut inside a vector.
-        int[][] shapes = [[1, 16, 16], [3, 17, 17], [4, 100, 64], [5, 784, 130], [37, 200, 100], [9, 33, 200], [64, 150, 16], [50, 70, 300], [33, 784, 128], [17, 65, 144], [20, 784, 300], [16, 600, 201], [48, 520, 135]];
+        // B wider than one panel, copied panel by panel from 16 rows of C, its last panel cut inside a vector; k over
+        // 1,024, with and without a copy of B.
+        int[][] shapes = [[1, 16, 16], [3, 17, 17], [4, 100, 64], [5, 784, 130], [37, 200, 100], [9, 33, 200], [64, 150, 16], [50, 70, 300], [33, 784, 128], [17, 65, 144], [20, 784, 300], [16, 600, 201], [48, 520, 135], [20, 1100, 130], [5, 2100, 256]];
         return shapes.Select(s => new TestCaseData(s[0], s[1], s[2]));
     }
 
