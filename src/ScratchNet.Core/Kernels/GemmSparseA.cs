@@ -616,7 +616,7 @@ internal static class GemmSparseA
         int whole = width / Lanes * Lanes;
         for (int p = 0; p < k; p++)
         {
-            // Vector by vector: a memmove call per row of 128 floats cost more than the product saved at 32 × 784 × 128.
+            // Vector by vector: a memmove call per row of a few hundred bytes costs more than the copy itself.
             ref float row = ref Unsafe.Add(ref from, p * n);
             ref float copy = ref Unsafe.Add(ref to, p * stride);
             for (int q = 0; q < whole; q += Lanes)
@@ -639,11 +639,10 @@ internal static class GemmSparseA
         op.Accumulate ? Vector512.LoadUnsafe(ref RowOfC(op, i), (nuint)j)
         : op.Bias.IsEmpty ? default : Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(op.Bias), (nuint)j);
 
-    // As above for columns j … j + width − 1 (width up to 16 of them; none past the end of C), zeros in the other lanes.
+    // As above for columns j … j + width − 1 (1 ≤ width ≤ 16; none past the end of C), zeros in the other lanes.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> StartVector(in Operands op, int i, int j, int width) =>
-        width >= Lanes ? StartVector(op, i, j)
-        : width <= 0 ? default
+        width == Lanes ? StartVector(op, i, j)
         : op.Accumulate ? Gemm.LoadPartial(op.C, (i * op.N) + j, width)
         : op.Bias.IsEmpty ? default : Gemm.LoadPartial(op.Bias, j, width);
 
