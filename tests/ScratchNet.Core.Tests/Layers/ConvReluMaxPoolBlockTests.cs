@@ -52,14 +52,7 @@ public class ConvReluMaxPoolBlockTests
         layered.FusesBlocks = false;
         float[] x = TestData.Uniform(n * fused.InputSize, 45);
         float[] targets = TestData.OneHot(n, 5, 46);
-        float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
-        Assert.That(a, Is.EqualTo(b), "the forward pass is the layers' kernels in their order");
-        for (int i = 0; i < fused.Parameters.Count; i++)
-        {
-            Parameter p = fused.Parameters[i], q = layered.Parameters[i];
-            double scale = q.Gradient.Max(v => Math.Abs((double)v));
-            TestData.AssertClose(p.Gradient, q.Gradient, 1e-4, 1e-5 * scale, p.Name);
-        }
+        AssertSameLogits_AndGradientsToRounding(fused, layered, x, targets, n, "the forward pass is the layers' kernels in their order");
     }
 
     // Images of 16 channels: the first block takes the sparse backward and needs no input gradient; grey ones (1 channel) with
@@ -130,14 +123,7 @@ public class ConvReluMaxPoolBlockTests
         layered.FusesBlocks = false;
         float[] x = TestData.Uniform(n * fused.InputSize, 55);
         float[] targets = TestData.OneHot(n, 5, 56);
-        float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
-        Assert.That(a, Is.EqualTo(b), "the logits");
-        for (int i = 0; i < fused.Parameters.Count; i++)
-        {
-            Parameter p = fused.Parameters[i], q = layered.Parameters[i];
-            double scale = q.Gradient.Max(v => Math.Abs((double)v));
-            TestData.AssertClose(p.Gradient, q.Gradient, 1e-4, 1e-5 * scale, p.Name);
-        }
+        AssertSameLogits_AndGradientsToRounding(fused, layered, x, targets, n, "the logits");
     }
 
     [Test]
@@ -193,6 +179,19 @@ public class ConvReluMaxPoolBlockTests
 
     private static Sequential Build(string[] layers, Shape input, ComputeTeam? team) =>
         NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], input, capacity: 25, "he_normal", seed: 40, team);
+
+    // One step of each network on the same batch: the logits bit for bit, every gradient to float rounding of its largest.
+    private static void AssertSameLogits_AndGradientsToRounding(Sequential fused, Sequential layered, float[] x, float[] targets, int n, string logits)
+    {
+        float[] a = Step(fused, x, targets, n), b = Step(layered, x, targets, n);
+        Assert.That(a, Is.EqualTo(b), logits);
+        for (int i = 0; i < fused.Parameters.Count; i++)
+        {
+            Parameter p = fused.Parameters[i], q = layered.Parameters[i];
+            double scale = q.Gradient.Max(v => Math.Abs((double)v));
+            TestData.AssertClose(p.Gradient, q.Gradient, 1e-4, 1e-5 * scale, p.Name);
+        }
+    }
 
     // Forward, softmax + cross-entropy, backward, and w −= 0.05·dW: what a training step does to the numbers.
     private static float[] Step(Sequential network, float[] x, float[] targets, int n)
