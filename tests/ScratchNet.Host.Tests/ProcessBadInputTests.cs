@@ -109,12 +109,13 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
-    public void HelpIsExit0AndListsTheCommands()
+    public void HelpIsExit0AndListsTheCommandsAndEveryShippedRecipe()
     {
         HostResult result = Run("--help");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout, Does.Contain("Commands:").And.Contain("train"));
+        Assert.That(result.Stdout, Does.Contain("(cnn, cnn-augmented, fast, mlp-augmented, reference)"));
     }
 
     [Test]
