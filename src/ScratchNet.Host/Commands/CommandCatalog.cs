@@ -19,6 +19,7 @@ public static class CommandCatalog
     public static IReadOnlyList<CommandOption> GlobalOptions { get; } =
     [
         new("config", "FILE", "a JSON file layered over config/appsettings.json (e.g. a recipe)"),
+        new("recipe", "NAME", $"layer config/recipes/NAME.json over config/appsettings.json ({string.Join(", ", ScratchNetHost.Recipes)})"),
         new("help", null, "show this help"),
     ];
 
@@ -26,7 +27,6 @@ public static class CommandCatalog
     [
         new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
         [
-            new("recipe", "NAME", $"layer config/recipes/NAME.json over config/appsettings.json ({string.Join(", ", ScratchNetHost.Recipes)})"),
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
             TrainCommand.DashboardOption,
         ]),

@@ -12,6 +12,17 @@ public sealed class CommandCatalogTests
         Assert.That(info.Name, Is.EqualTo("train"));
     }
 
+    [TestCase("diagnose")]
+    [TestCase("evaluate")]
+    [TestCase("serve")]
+    public void EveryCommandTakesARecipeAsItTakesAConfigFile(string command)
+    {
+        // diagnose --recipe cnn checks the recipe's network; evaluate --recipe cnn scores on the recipe's split.
+        CommandInfo info = CommandCatalog.Check(CommandLine.Parse([command, "--recipe", "cnn"]));
+
+        Assert.That(info.Name, Is.EqualTo(command));
+    }
+
     [Test]
     public void AnUnknownCommandIsRejectedListingTheValidOnes()
     {
