@@ -4,8 +4,27 @@ namespace ScratchNet.Training.Diagnostics;
 /// <param name="Checked">How many entries were perturbed.</param>
 /// <param name="RelativeError">‖a − n‖ / max(‖a‖ + ‖n‖, 1e-4) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences; 1e-4 is the smallest norm the differences resolve).</param>
 /// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
-/// <param name="Passed">RelativeError is within the tolerance.</param>
-public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double MaxAbsoluteError, bool Passed);
+/// <param name="Verdict">Ok when RelativeError is within the tolerance; see <see cref="GradientVerdict"/>.</param>
+public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double MaxAbsoluteError, GradientVerdict Verdict)
+{
+    public bool Passed => Verdict == GradientVerdict.Ok;
+}
+
+/// <summary>What finite differences say about one parameter's gradient.</summary>
+public enum GradientVerdict
+{
+    /// <summary>Backpropagation agrees with the differences.</summary>
+    Ok,
+
+    /// <summary>
+    /// The differences cannot judge it on this batch: every step, however short, crosses ReLU or max-pool kinks (the one-sided
+    /// differences stay apart), and the error is no larger than kinks explain. Common for conv biases at initialisation.
+    /// </summary>
+    Unresolved,
+
+    /// <summary>Backpropagation disagrees with the differences by more than rounding and kinks explain.</summary>
+    Wrong,
+}
 
 /// <summary>Sizes of one parameter tensor, its gradient, and one optimizer step.</summary>
 /// <param name="UpdateRatio">‖Δθ‖ / ‖θ‖ for one optimizer step; around 1e-3 is the usual healthy value, far below learns slowly, far above is unstable. Null while ‖θ‖ is 0 (biases start at zero).</param>

@@ -53,7 +53,7 @@ public sealed partial class DiagnosticsRunner(
             settings.GradientEntries, (ulong)trainingOptions.Value.Seed);
         foreach (GradientCheckResult g in gradients)
         {
-            LogGradient(logger, g.Parameter, g.Checked, g.RelativeError, g.MaxAbsoluteError, g.Passed);
+            LogGradient(logger, g.Parameter, g.Checked, g.RelativeError, g.MaxAbsoluteError, g.Verdict);
         }
 
         IReadOnlyList<ParameterStatistics> parameters = NetworkDiagnostics.MeasureParameters(network, NewOptimizer(), x, y, batch);
@@ -79,8 +79,8 @@ public sealed partial class DiagnosticsRunner(
     // A fresh optimizer each time, so one measurement's state (momentum, moments) cannot leak into the next.
     private IOptimizer NewOptimizer() => OptimizerFactory.Create(optimizerOptions.Value);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}, passed {Passed}")]
-    private static partial void LogGradient(ILogger logger, string parameter, int entries, double relativeError, double maxAbsoluteError, bool passed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}, verdict {Verdict}")]
+    private static partial void LogGradient(ILogger logger, string parameter, int entries, double relativeError, double maxAbsoluteError, GradientVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
     private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double? updateRatio);

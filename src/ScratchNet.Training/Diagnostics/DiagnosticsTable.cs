@@ -15,7 +15,7 @@ public static class DiagnosticsTable
         foreach (ParameterStatistics p in report.Parameters)
         {
             GradientCheckResult? check = report.GradientCheck.FirstOrDefault(g => g.Parameter == p.Parameter);
-            string verdict = check is null ? "-" : $"{(check.Passed ? "ok" : "WRONG")} (rel {E(check.RelativeError)})";
+            string verdict = check is null ? "-" : $"{Word(check.Verdict)} (rel {E(check.RelativeError)})";
             text.Append(p.Parameter.PadRight(width))
                 .Append(' ').Append(E(p.WeightNorm).PadLeft(10))
                 .Append(' ').Append(E(p.GradientNorm).PadLeft(10))
@@ -35,6 +35,13 @@ public static class DiagnosticsTable
             .Append(o.Reached ? $"reached < {o.TargetLoss.ToString(CultureInfo.InvariantCulture)}" : $"did NOT reach < {o.TargetLoss.ToString(CultureInfo.InvariantCulture)}");
         return text.ToString();
     }
+
+    private static string Word(GradientVerdict verdict) => verdict switch
+    {
+        GradientVerdict.Ok => "ok",
+        GradientVerdict.Unresolved => "unresolved: steps cross ReLU kinks",
+        _ => "WRONG",
+    };
 
     private static string E(double value) => value.ToString("0.000E+00", CultureInfo.InvariantCulture);
 }
