@@ -99,7 +99,7 @@ public sealed partial class ProcessBadInputTests
     [Test]
     public void AnUnknownOptionIsExit2ListingTheValidOnes()
     {
-        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --recipe, --resume, --dashboard, --config, --help");
+        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help");
     }
 
     [Test]
