@@ -28,6 +28,12 @@ public sealed class DatasetSelectionTests
         Assert.That(Validate(new DataOptions { Dataset = "mnist", ClassNames = "a,b" }).FailureMessage,
             Does.Contain("Data:ClassNames applies only when Data:Dataset is idx"));
 
+    [TestCase("cat,,dog", 2)]
+    [TestCase("cat,dog,", 3)]
+    public void AnEmptyClassNameIsRejectedNamingItsPosition(string names, int position) =>
+        Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = names }).FailureMessage,
+            Does.Contain($"has an empty name at position {position}"));
+
     [Test]
     public void ASingleClassNameIsRejected() =>
         Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = "only" }).FailureMessage,

@@ -30,9 +30,17 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             failures.Add($"{s}:ClassNames applies only when {s}:Dataset is idx (the other datasets name their own classes), got '{options.ClassNames}' with {s}:Dataset '{options.Dataset}'");
         }
 
-        if (idx && options.ClassNames is not null && ParseClassNames(options.ClassNames) is { Count: < 2 or > byte.MaxValue })
+        if (idx && options.ClassNames is not null && ParseClassNames(options.ClassNames) is { } names)
         {
-            failures.Add($"{s}:ClassNames must list 2 to 255 names, comma-separated, got '{options.ClassNames}'");
+            // An empty name is a typo ("cat,,dog"); dropping it would shift every later name onto the wrong label.
+            if (names.Count is < 2 or > byte.MaxValue)
+            {
+                failures.Add($"{s}:ClassNames must list 2 to 255 names, comma-separated, got '{options.ClassNames}'");
+            }
+            else if (names.ToList().IndexOf(string.Empty) is int empty and >= 0)
+            {
+                failures.Add($"{s}:ClassNames '{options.ClassNames}' has an empty name at position {empty + 1} (two commas in a row, or one at an end); give every class a name");
+            }
         }
 
         if (!Splits.Contains(options.Split, StringComparer.OrdinalIgnoreCase))
@@ -77,7 +85,7 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    /// <summary>Splits <c>Data:ClassNames</c> at commas, trimming each name and dropping empty ones.</summary>
+    /// <summary>Splits <c>Data:ClassNames</c> at commas, trimming each name; empty names stay, for the validator to refuse.</summary>
     public static IReadOnlyList<string> ParseClassNames(string classNames) =>
-        classNames.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        string.IsNullOrWhiteSpace(classNames) ? [] : classNames.Split(',', StringSplitOptions.TrimEntries);
 }

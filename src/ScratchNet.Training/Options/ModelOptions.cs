@@ -56,10 +56,17 @@ public sealed class ModelOptions
     /// <returns>The sizes, or null with <paramref name="error"/> saying what is wrong.</returns>
     public int[]? TryParseLayerSizes(out string? error)
     {
-        string[] parts = (LayerSizes ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // Empty entries are kept: "784,128,,10" is a typo, and dropping the gap would quietly train 784-128-10.
+        string[] parts = string.IsNullOrWhiteSpace(LayerSizes) ? [] : LayerSizes.Split(',', StringSplitOptions.TrimEntries);
         var sizes = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
+            if (parts[i].Length == 0)
+            {
+                error = $"Model:LayerSizes '{LayerSizes}' has an empty size at position {i + 1} (two commas in a row, or one at an end); write the sizes comma-separated, e.g. 784,128,64,10";
+                return null;
+            }
+
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
                 error = $"Model:LayerSizes '{LayerSizes}' has '{parts[i]}', which is not a positive whole number; write the sizes comma-separated, e.g. 784,128,64,10";

@@ -93,6 +93,10 @@ public class TrainingOptionsValidatorTests
     [TestCase("784", "needs at least an input and an output size")]
     [TestCase("784,abc,10", "'abc', which is not a positive whole number")]
     [TestCase("784,0,10", "'0', which is not a positive whole number")]
+    [TestCase("784,128,,10", "has an empty size at position 3")]
+    [TestCase("784,128,10,", "has an empty size at position 4")]
+    [TestCase(",784,10", "has an empty size at position 1")]
+    [TestCase(" ", "needs at least an input and an output size")]
     public void Validate_ExplainsBadLayerSizes(string sizes, string expected)
     {
         var result = _validator.Validate(null, new ModelOptions { LayerSizes = sizes });
