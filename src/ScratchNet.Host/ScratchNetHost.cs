@@ -74,7 +74,13 @@ public static class ScratchNetHost
 
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
-        AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
+        bool recipe = AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
+        if (ResumedSettings.Find(ResumeRequest(commandLine, builder.Configuration), builder.Configuration) is { } resumed)
+        {
+            // Above appsettings.json and the recipe, below a --config file, environment variables and the command line.
+            builder.Configuration.Sources.Insert(IndexOfAppSettings(builder.Configuration) + (recipe ? 2 : 1), resumed);
+        }
+
         AddDashboardSwitch(builder.Configuration, commandLine);
 
         builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName)).ValidateOnStart();
@@ -133,14 +139,18 @@ public static class ScratchNetHost
         return builder;
     }
 
-    private static RunFolder SelectRunFolder(CommandLine commandLine, RunOptions run, IConfiguration configuration)
-    {
+    private static RunFolder SelectRunFolder(CommandLine commandLine, RunOptions run, IConfiguration configuration) =>
+        RunCatalog.Select(run.Directory, ResumeRequest(commandLine, configuration), configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.Now);
+
+    /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
+    private static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>
         // Only train resumes; other commands never claim (or create) the folder they are handed.
-        string? resume = commandLine.Command != CommandLine.DefaultCommand ? null
-            : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
-            : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
-        return RunCatalog.Select(run.Directory, resume, configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.Now);
-    }
+        commandLine.Command != CommandLine.DefaultCommand ? null
+        : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
+        : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
+
+    private static int IndexOfAppSettings(ConfigurationManager configuration) =>
+        ((IConfigurationBuilder)configuration).Sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);
 
     /// <summary>
     /// The dashboard serves <c>train</c> when asked (<c>--dashboard</c> or <c>Dashboard:Enabled</c>) and always serves
@@ -162,11 +172,12 @@ public static class ScratchNetHost
     /// Puts the recipe right after appsettings.json, so a --config file, environment variables and the
     /// command line still override it.
     /// </summary>
-    private static void AddRecipe(ConfigurationManager configuration, string? recipe)
+    /// <returns>Whether a recipe was added.</returns>
+    private static bool AddRecipe(ConfigurationManager configuration, string? recipe)
     {
         if (string.IsNullOrWhiteSpace(recipe))
         {
-            return;
+            return false;
         }
 
         string path = Path.Combine(RecipeDirectory, recipe + ".json");
@@ -177,7 +188,7 @@ public static class ScratchNetHost
 
         var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();
-        int appsettings = configuration.Sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);
-        configuration.Sources.Insert(appsettings + 1, source);
+        configuration.Sources.Insert(IndexOfAppSettings(configuration) + 1, source);
+        return true;
     }
 }

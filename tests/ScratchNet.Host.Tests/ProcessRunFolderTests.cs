@@ -78,15 +78,17 @@ public sealed partial class ProcessRunFolderTests
         string folderC = RunFolders().Single(f => f != folderA && f != folderB);
         Dictionary<string, byte[]> filesC = Snapshot(folderC);
 
-        // --resume alone: the most recently started run that did not finish is B (C finished after it).
-        HostResult resumedB = HostProcess.Run(Train("--Training:Epochs=150", "--Training:Seed=5", "--resume"), _dir.Path, TimeSpan.FromSeconds(120));
+        // --resume alone: the most recently started run that did not finish is B (C finished after it). Its data, epochs and
+        // seed are not repeated: a resumed run takes the settings its checkpoint was written under.
+        HostResult resumedB = HostProcess.Run(["train", "--Progress:Enabled=false", "--resume"], _dir.Path, TimeSpan.FromSeconds(120));
         Assert.That(resumedB.ExitCode, Is.EqualTo(0), resumedB.ToString());
         Assert.That(resumedB.Output, Does.Contain($"Run {Path.GetFileName(folderB)} continues in {folderB}").And.Contain($"Resuming {printedB}"));
 
-        // The command printed when A was interrupted still works, after B and C ran (its resume point was not pruned).
-        HostResult resumedA = HostProcess.Run([.. Train("--Training:Epochs=150"), "--resume", printedA], _dir.Path, TimeSpan.FromSeconds(120));
+        // The command printed when A was interrupted works as printed, after B and C ran (its resume point was not pruned).
+        HostResult resumedA = HostProcess.Run(["train", "--resume", printedA], _dir.Path, TimeSpan.FromSeconds(120));
         Assert.That(resumedA.ExitCode, Is.EqualTo(0), resumedA.ToString());
         Assert.That(resumedA.Output, Does.Contain($"Run {Path.GetFileName(folderA)} continues in {folderA}"));
+        Assert.That(Entry(Config(folderA), "Training:Epochs"), Is.EqualTo(("150", $"the resumed checkpoint {printedA}")));
 
         Assert.That(RunFolders(), Has.Length.EqualTo(3), "resumes continue their run's folder");
         foreach (string folder in new[] { folderA, folderB })

@@ -90,7 +90,7 @@ public class ToolkitHostTests
     }
 
     [Test]
-    public void Resume_RefusesACheckpointWrittenUnderOtherSettings_NamingEachKeyWithBothValues()
+    public void Resume_TakesTheCheckpointsSettings_AndRefusesKeysGivenOtherwise_NamingEachWithBothValues()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-host-").FullName;
         try
@@ -107,10 +107,19 @@ public class ToolkitHostTests
             }
 
             CheckpointFile.Save(file, written);
-            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Threads=2"]).Build();
+
+            // Not repeated: the run continues under the checkpoint's epochs and learning rate, not the defaults.
+            using (IHost resumed = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}"]).Build())
+            {
+                Assert.That(ResumePoint.Load(resumed.Services.GetRequiredService<RunFolder>(), resumed.Services.GetRequiredService<ConfigurationFingerprint>()), Is.Not.Null);
+                Assert.That(resumed.Services.GetRequiredService<ConfigurationFingerprint>().Settings(), Is.EqualTo(written.Settings));
+            }
+
+            // Given otherwise on the command line: refused, naming each key.
+            using IHost host = ScratchNetHost.CreateBuilder(["train", "--resume", file, $"--Run:Directory={dir}", "--Training:Epochs=30", "--Optimizer:LearningRate=0.003", "--Training:Threads=2"]).Build();
             var ex = Assert.Throws<CheckpointException>(() => ResumePoint.Load(host.Services.GetRequiredService<RunFolder>(), host.Services.GetRequiredService<ConfigurationFingerprint>()));
 
-            Assert.That(ex!.Message, Does.Contain("was written under other settings — Optimizer:LearningRate: 0.01 in the checkpoint, 0.003 now; Training:Epochs: 20 in the checkpoint, 100 now."));
+            Assert.That(ex!.Message, Does.Contain("was written under other settings — Optimizer:LearningRate: 0.01 in the checkpoint, 0.003 now; Training:Epochs: 20 in the checkpoint, 30 now."));
             Assert.That(ex.Message, Does.Not.Contain("Threads:"), "Training:Threads cannot change results, so it never blocks a resume");
         }
         finally

@@ -28,7 +28,7 @@ public static class ConfigurationSources
     public static string? SourceOf(IConfigurationRoot configuration, string key)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        foreach (IConfigurationProvider provider in configuration.Providers.Where(IsUsers).Reverse())
+        foreach (IConfigurationProvider provider in configuration.Providers.Where(p => IsUsers(p) || p is ResumedSettings.Provider).Reverse())
         {
             if (provider.TryGet(key, out string? value) && value is not null)
             {
@@ -44,6 +44,7 @@ public static class ConfigurationSources
     {
         CommandLineConfigurationProvider => $"command line (--{key})",
         EnvironmentVariablesConfigurationProvider => $"environment variable {ScratchNetHost.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
+        ResumedSettings.Provider resumed => $"the resumed checkpoint {resumed.Source.Checkpoint}",
         FileConfigurationProvider file => FileName(file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file"),
         _ => provider.ToString() ?? provider.GetType().Name,
     };
