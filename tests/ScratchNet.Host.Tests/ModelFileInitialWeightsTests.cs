@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Moq;
 using ScratchNet.Core.Layers;
 using ScratchNet.Models;
 using ScratchNet.Training;
@@ -36,6 +38,26 @@ public sealed class ModelFileInitialWeightsTests
             }
 
             Assert.That(Factory("6,5,3", null, seed: 2).Create(Shape.Flat(6), 4).Parameters[0].Value, Is.Not.EqualTo(trained.Parameters[0].Value), "the seeds alone differ");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void InitFrom_SaysInTheLogWhichFileTheRunStartsFrom()
+    {
+        string path = Saved(Factory("6,5,3", null).Create(Shape.Flat(6), 4), ModelFormat.Native);
+        try
+        {
+            var logger = new Mock<ILogger<ModelFileInitialWeights>>();
+            logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+            new NetworkFactory(Create(new ModelOptions { LayerSizes = "6,5,3", InitFrom = path }), Create(new TrainingOptions()), new ModelFileInitialWeights(logger.Object)).Create(Shape.Flat(6), 4);
+
+            logger.Verify(
+                l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains(path, StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+                Times.Once);
         }
         finally
         {
