@@ -174,7 +174,7 @@ public sealed partial class ProcessRunFolderTests
     {
         string outside = _dir.Combine("ckpt");
 
-        HostResult result = HostProcess.Run(Train("--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=relu", "--Model:Layers:2=conv 4 99x99", "--Model:Layers:3=flatten", "--Model:Layers:4=dense 10", $"--Checkpoints:Directory={outside}"), _dir.Path);
+        HostResult result = HostProcess.Run(Train("--Model:LayerSizes=", "--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=relu", "--Model:Layers:2=conv 4 99x99", "--Model:Layers:3=flatten", "--Model:Layers:4=dense 10", $"--Checkpoints:Directory={outside}"), _dir.Path);
 
         Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
         Assert.That(result.Lines[^1], Does.Contain("Configuration does not fit the data: Model:Layers does not fit"));

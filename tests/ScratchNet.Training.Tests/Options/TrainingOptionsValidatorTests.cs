@@ -117,10 +117,14 @@ public class TrainingOptionsValidatorTests
     }
 
     [Test]
-    public void Validate_IgnoresTheShorthand_WhenLayersAreGiven_ButRejectsItsDropout()
+    public void Validate_RefusesTheMlpShorthandBesideModelLayers_WhichWouldIgnoreIt()
     {
-        Assert.That(_validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], LayerSizes = "not sizes" }).Succeeded, Is.True);
-        var result = _validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], Dropout = 0.2f });
-        Assert.That(result.FailureMessage, Does.Contain("Model:Dropout (0.2) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout 0.2\" entries"));
+        List<string> layers = ["flatten", "dense 10"];
+        Assert.That(_validator.Validate(null, new ModelOptions { Layers = layers }).Succeeded, Is.True, "the shorthand's defaults stand for 'not set'");
+        Assert.That(_validator.Validate(null, new ModelOptions { Layers = layers, LayerSizes = "", Activation = "" }).Succeeded, Is.True, "and so do empty values");
+        var result = _validator.Validate(null, new ModelOptions { Layers = layers, Dropout = 0.2f, LayerSizes = "784,256,10", Activation = "tanh" });
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Dropout (0.2) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout 0.2\" entries"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:LayerSizes ('784,256,10') is the MLP shorthand, which Model:Layers replaces"));
+        Assert.That(result.Failures, Has.Some.StartsWith("Model:Activation ('tanh') belongs to the Model:LayerSizes shorthand"));
     }
 }
