@@ -28,17 +28,6 @@ public sealed class DatasetSelectionTests
         Assert.That(Validate(new DataOptions { Dataset = "mnist", ClassNames = "a,b" }).FailureMessage,
             Does.Contain("Data:ClassNames applies only when Data:Dataset is idx"));
 
-    [Test]
-    public void AHoldOutFractionOrSplitSeedWithTheOfficialSplitIsRejected_AsTheyWouldBeIgnored()
-    {
-        Assert.That(Validate(new DataOptions { Split = "official", ValidationFraction = 0.5 }).FailureMessage,
-            Does.Contain("Data:ValidationFraction applies only when Data:Split is random"));
-        Assert.That(Validate(new DataOptions { Split = "official", Seed = 7 }).FailureMessage,
-            Does.Contain("Data:Seed seeds only the random split"));
-        Assert.That(Validate(new DataOptions { Split = "official" }).Succeeded, Is.True, "the defaults stand for 'not set'");
-        Assert.That(Validate(new DataOptions { Split = "random", ValidationFraction = 0.5, Seed = 7 }).Succeeded, Is.True);
-    }
-
     [TestCase("cat,,dog", 2)]
     [TestCase("cat,dog,", 3)]
     public void AnEmptyClassNameIsRejectedNamingItsPosition(string names, int position) =>

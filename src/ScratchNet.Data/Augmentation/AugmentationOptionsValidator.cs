@@ -49,25 +49,6 @@ public sealed class AugmentationOptionsValidator : IValidateOptions<Augmentation
             failures.Add($"{s}:ElasticSigma must be {ElasticSigmaMin} to {ElasticSigmaMax} pixels, got {options.ElasticSigma}");
         }
 
-        // A setting of a transform that is off would be ignored without a word; its default stands for "not set".
-        var defaults = new AugmentationOptions();
-        (string Key, bool Set, bool Read, string Switch)[] settings =
-        [
-            (nameof(options.MaxShift), options.MaxShift != defaults.MaxShift, options.Enabled, nameof(options.Enabled)),
-            (nameof(options.MaxRotationDegrees), options.MaxRotationDegrees != defaults.MaxRotationDegrees, options.Enabled, nameof(options.Enabled)),
-            (nameof(options.ScaleRange), options.ScaleRange != defaults.ScaleRange, options.Enabled, nameof(options.Enabled)),
-            (nameof(options.Elastic), options.Elastic != defaults.Elastic, options.Enabled, nameof(options.Enabled)),
-            (nameof(options.ElasticAlpha), options.ElasticAlpha != defaults.ElasticAlpha, options.Enabled && options.Elastic, options.Enabled ? nameof(options.Elastic) : nameof(options.Enabled)),
-            (nameof(options.ElasticSigma), options.ElasticSigma != defaults.ElasticSigma, options.Enabled && options.Elastic, options.Enabled ? nameof(options.Elastic) : nameof(options.Enabled)),
-        ];
-        foreach ((string key, bool set, bool read, string on) in settings)
-        {
-            if (set && !read)
-            {
-                failures.Add($"{s}:{key} is set, but {s}:{on} is false, so it would be ignored; set {s}:{on}=true, or leave {s}:{key} out");
-            }
-        }
-
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -48,21 +48,6 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             failures.Add($"{s}:Split must be one of {string.Join(", ", Splits)}, got '{options.Split}'");
         }
 
-        // Set for a split that does not read them, they would be ignored without a word: the run is not the one asked for.
-        var defaults = new DataOptions();
-        if (string.Equals(options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase))
-        {
-            if (options.ValidationFraction != defaults.ValidationFraction)
-            {
-                failures.Add($"{s}:ValidationFraction applies only when {s}:Split is random (the official split holds out its own test images), got {options.ValidationFraction} with {s}:Split 'official'; leave it out, or set {s}:Split=random");
-            }
-
-            if (options.Seed != defaults.Seed)
-            {
-                failures.Add($"{s}:Seed seeds only the random split, got {options.Seed} with {s}:Split 'official'; leave it out (Training:Seed seeds initialisation and shuffling), or set {s}:Split=random");
-            }
-        }
-
         if (!(options.ValidationFraction > 0 && options.ValidationFraction < 1))
         {
             failures.Add($"{s}:ValidationFraction must be in (0, 1), got {options.ValidationFraction}");

@@ -6,7 +6,8 @@ namespace ScratchNet.Host.Settings;
 /// <summary>
 /// Stops a run whose configuration names a key nothing reads, before any work: every key from every source
 /// (appsettings.json, a recipe, --config, SCRATCHNET_ variables, the command line) must belong to an options class bound
-/// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here.
+/// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here; and no key the user set may be left
+/// unread by the switch it depends on (<see cref="IgnoredKeys"/>).
 /// </summary>
 public static class ConfigurationCheck
 {
@@ -22,11 +23,11 @@ public static class ConfigurationCheck
         return schema;
     }
 
-    /// <exception cref="ConfigurationException">One or more keys are unknown or of the wrong shape; the message lists them all.</exception>
+    /// <exception cref="ConfigurationException">One or more keys are unknown, of the wrong shape or would be ignored; the message lists them all.</exception>
     public static void ThrowIfInvalid(HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        IReadOnlyList<string> problems = Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration));
+        IReadOnlyList<string> problems = [.. Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration)), .. IgnoredKeys.Problems(builder.Configuration)];
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);

@@ -45,20 +45,29 @@ public static class ConfigurationSources
         CommandLineConfigurationProvider => $"command line (--{key})",
         EnvironmentVariablesConfigurationProvider => $"environment variable {ScratchNetHost.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
         ResumedSettings.Provider resumed => $"the resumed checkpoint {resumed.Source.Checkpoint}",
-        FileConfigurationProvider file => FileName(file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file"),
+        FileConfigurationProvider file => FileName(PathOf(file)),
         _ => provider.ToString() ?? provider.GetType().Name,
     };
 
     private static bool IsUsers(IConfigurationProvider provider) =>
         provider is CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider or FileConfigurationProvider;
 
-    // Files shipped beside the binary read as config/…; a user's --config file keeps the path it was given.
-    private static string FileName(string path)
+    /// <summary>Whether a file source is one shipped beside the binary (appsettings.json, a recipe), not a user's --config file.</summary>
+    public static bool IsShipped(FileConfigurationProvider file)
     {
-        string full = Path.GetFullPath(path);
-        string shipped = Path.GetFullPath(AppContext.BaseDirectory);
-        return full.StartsWith(shipped, StringComparison.Ordinal) ? Path.GetRelativePath(shipped, full) : full;
+        ArgumentNullException.ThrowIfNull(file);
+        return IsShipped(PathOf(file));
     }
+
+    private static string PathOf(FileConfigurationProvider file) =>
+        file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";
+
+    private static bool IsShipped(string path) =>
+        Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "config")) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    // Files shipped beside the binary read as config/…; a user's --config file keeps the path it was given.
+    private static string FileName(string path) =>
+        IsShipped(path) ? Path.GetRelativePath(Path.GetFullPath(AppContext.BaseDirectory), Path.GetFullPath(path)) : Path.GetFullPath(path);
 
     // ConfigurationProvider keeps its keys in the protected Data dictionary; reading it is linear, while walking
     // GetChildKeys level by level is quadratic in the number of keys (a hostile 1 MB file would take a minute).

@@ -32,23 +32,8 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             options.TryParseLayers(out IReadOnlyList<string> layerErrors);
             errors.AddRange(layerErrors);
-            if (options.Dropout != 0f)
-            {
-                errors.Add($"Model:Dropout ({options.Dropout}) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout {options.Dropout}\" entries where you want dropout and leave Model:Dropout at 0");
-            }
-
-            // The rest of the shorthand too: set beside Model:Layers (a recipe's, say) it would be ignored without a word.
-            // Its defaults, or empty values (a key cannot be removed from the command line), stand for "not set".
-            var defaults = new ModelOptions();
-            if (!string.IsNullOrWhiteSpace(options.LayerSizes) && !string.Equals(options.LayerSizes, defaults.LayerSizes, StringComparison.Ordinal))
-            {
-                errors.Add($"Model:LayerSizes ('{options.LayerSizes}') is the MLP shorthand, which Model:Layers replaces; describe the network in one of them: leave Model:LayerSizes out (or empty it, --Model:LayerSizes=), or train without Model:Layers (and without a recipe that sets it)");
-            }
-
-            if (!string.IsNullOrWhiteSpace(options.Activation) && !string.Equals(options.Activation, defaults.Activation, StringComparison.OrdinalIgnoreCase))
-            {
-                errors.Add($"Model:Activation ('{options.Activation}') belongs to the Model:LayerSizes shorthand; with Model:Layers, write the activation as its own entries (\"{options.Activation}\") and leave Model:Activation out");
-            }
+            // The MLP shorthand (LayerSizes, Activation, Dropout) is not read; a user's key of it left beside Model:Layers is
+            // refused by the host, which knows who set what (IgnoredKeys).
         }
         else if (options.TryParseLayerSizes(out string? sizeError) is not { } sizes)
         {

@@ -35,18 +35,6 @@ public sealed class AugmentationOptionsTests
     }
 
     [Test]
-    public void ASettingOfATransformThatIsOff_IsRejected_AsItWouldBeIgnored()
-    {
-        static string? Check(AugmentationOptions o) => new AugmentationOptionsValidator().Validate(null, o).FailureMessage;
-
-        Assert.That(Check(new AugmentationOptions { MaxRotationDegrees = 15 }), Does.Contain("Data:Augment:MaxRotationDegrees is set, but Data:Augment:Enabled is false, so it would be ignored"));
-        Assert.That(Check(new AugmentationOptions { Elastic = true }), Does.Contain("Data:Augment:Elastic is set, but Data:Augment:Enabled is false"));
-        Assert.That(Check(new AugmentationOptions { Enabled = true, ElasticAlpha = 20 }), Does.Contain("Data:Augment:ElasticAlpha is set, but Data:Augment:Elastic is false"));
-        Assert.That(Check(new AugmentationOptions { Enabled = true, Elastic = true, ElasticAlpha = 20, MaxShift = 3 }), Is.Null);
-        Assert.That(Check(new AugmentationOptions { MaxShift = 2, MaxRotationDegrees = 10 }), Is.Null, "the defaults stand for 'not set'");
-    }
-
-    [Test]
     public void NotANumber_IsRejected() =>
         Assert.That(Failure(o => o.MaxRotationDegrees = double.NaN), Does.Contain("Data:Augment:MaxRotationDegrees must be 0 to 180 degrees, got NaN"));
 

@@ -117,14 +117,10 @@ public class TrainingOptionsValidatorTests
     }
 
     [Test]
-    public void Validate_RefusesTheMlpShorthandBesideModelLayers_WhichWouldIgnoreIt()
+    public void Validate_DoesNotReadTheMlpShorthand_WhenLayersAreGiven()
     {
-        List<string> layers = ["flatten", "dense 10"];
-        Assert.That(_validator.Validate(null, new ModelOptions { Layers = layers }).Succeeded, Is.True, "the shorthand's defaults stand for 'not set'");
-        Assert.That(_validator.Validate(null, new ModelOptions { Layers = layers, LayerSizes = "", Activation = "" }).Succeeded, Is.True, "and so do empty values");
-        var result = _validator.Validate(null, new ModelOptions { Layers = layers, Dropout = 0.2f, LayerSizes = "784,256,10", Activation = "tanh" });
-        Assert.That(result.Failures, Has.Some.StartsWith("Model:Dropout (0.2) belongs to the Model:LayerSizes shorthand; with Model:Layers, write \"dropout 0.2\" entries"));
-        Assert.That(result.Failures, Has.Some.StartsWith("Model:LayerSizes ('784,256,10') is the MLP shorthand, which Model:Layers replaces"));
-        Assert.That(result.Failures, Has.Some.StartsWith("Model:Activation ('tanh') belongs to the Model:LayerSizes shorthand"));
+        // Whether a key of it was left there by mistake depends on who set it; the host's IgnoredKeys decides that.
+        var result = _validator.Validate(null, new ModelOptions { Layers = ["flatten", "dense 10"], LayerSizes = "not sizes", Activation = "swishy", Dropout = 0.2f });
+        Assert.That(result.Succeeded, Is.True, result.FailureMessage);
     }
 }

@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+
+namespace ScratchNet.Host.Settings;
+
+/// <summary>
+/// Stops a run where a key the user set would be ignored, because the switch it depends on is off or names something
+/// that does not read it: <c>--EarlyStopping:Patience=3</c> without <c>EarlyStopping:Enabled=true</c>,
+/// <c>--Optimizer:Beta1=0.8</c> with SGD, <c>--recipe cnn --Model:LayerSizes=784,256,10</c>. The run it would start
+/// is not the one asked for, as with a typo in a key (<see cref="ConfigurationCheck"/>).
+/// </summary>
+/// <remarks>
+/// Only what the user wrote counts as set (the command line, SCRATCHNET_ variables, a --config file), not the shipped
+/// appsettings.json and recipes; and only when it was written no earlier than the switch: <c>--recipe cnn
+/// --Optimizer:Name=adam</c> leaves the recipe's momentum behind on purpose, while <c>--Optimizer:Name=adam
+/// --Optimizer:Momentum=0.9</c> asks for something adam does not do.
+/// </remarks>
+public static class IgnoredKeys
+{
+    // Key: what the user set · Switch: the key that decides whether it is read · Reads: given the switch's value (null when
+    // absent), whether the key is read · Readers: when it is read, for the message ("by the optimizers sgd, rmsprop").
+    private sealed record Rule(string Key, string Switch, Func<string?, bool> Reads, string Readers);
+
+    private static readonly Rule[] Rules =
+    [
+        .. Optimizer("Momentum", "sgd", "rmsprop"),
+        .. Optimizer("Nesterov", "sgd"),
+        .. Optimizer("Beta1", "adam", "adamw"),
+        .. Optimizer("Beta2", "adam", "adamw"),
+        .. Optimizer("Epsilon", "adam", "adamw", "rmsprop"),
+        .. Optimizer("Alpha", "rmsprop"),
+        .. Schedule("StepSize", "step"),
+        .. Schedule("Gamma", "step", "exponential"),
+        .. Schedule("MinLearningRate", "cosine", "plateau"),
+        .. Schedule("Factor", "plateau"),
+        .. Schedule("Patience", "plateau"),
+        .. Schedule("MinDelta", "plateau"),
+        .. Schedule("Monitor", "plateau"),
+        .. Switched("EarlyStopping:Enabled", ["Patience", "MinDelta", "Monitor", "RestoreBestWeights"]),
+        .. Switched("Data:Augment:Enabled", ["MaxShift", "MaxRotationDegrees", "ScaleRange", "Elastic"]),
+        .. Switched("Data:Augment:Elastic", ["ElasticAlpha", "ElasticSigma"]),
+        new("Data:ValidationFraction", "Data:Split", split => !Is(split, "official"), "by the random split (the official split holds out its own test images)"),
+        new("Data:Seed", "Data:Split", split => !Is(split, "official"), "by the random split (Training:Seed seeds initialisation and shuffling)"),
+        new("Model:LayerSizes", "Model:Layers", layers => layers is null, "without Model:Layers (it is the MLP shorthand, which Model:Layers replaces: describe the network in one of them)"),
+        new("Model:Activation", "Model:Layers", layers => layers is null, "without Model:Layers (with it, write the activation as entries of its own)"),
+        new("Model:Dropout", "Model:Layers", layers => layers is null, "without Model:Layers (with it, write \"dropout P\" entries where you want dropout)"),
+    ];
+
+    /// <summary>One line for every key the user set that the configuration's switches leave unread.</summary>
+    public static IReadOnlyList<string> Problems(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        IList<IConfigurationProvider> providers = [.. configuration.Providers];
+        var problems = new List<string>();
+        foreach (Rule rule in Rules)
+        {
+            // An empty value is how the command line clears a key a file set: not set.
+            int key = Winner(providers, rule.Key);
+            if (key < 0 || !IsUsers(providers[key]) || string.IsNullOrEmpty(configuration[rule.Key]) || Winner(providers, rule.Switch) > key)
+            {
+                continue;
+            }
+
+            IConfigurationSection section = configuration.GetSection(rule.Switch);
+            string? switchValue = section.Value ?? (section.GetChildren().Any() ? "set" : null);
+            if (!rule.Reads(switchValue))
+            {
+                problems.Add($"{rule.Key} ({configuration[rule.Key]}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
+            }
+        }
+
+        return problems;
+    }
+
+    private static IEnumerable<Rule> Optimizer(string key, params string[] readers) =>
+        [new($"Optimizer:{key}", "Optimizer:Name", name => readers.Any(r => Is(name ?? "sgd", r)), $"by the optimizers {string.Join(", ", readers)}")];
+
+    private static IEnumerable<Rule> Schedule(string key, params string[] readers) =>
+        [new($"Schedule:{key}", "Schedule:Name", name => readers.Any(r => Is(name ?? "constant", r)), $"by the schedules {string.Join(", ", readers)}")];
+
+    private static IEnumerable<Rule> Switched(string onOff, string[] keys)
+    {
+        string section = onOff[..onOff.LastIndexOf(':')];
+        return keys.Select(k => new Rule($"{section}:{k}", onOff, on => Is(on, "true"), $"with {onOff}=true"));
+    }
+
+    // JSON files give booleans as True and False; the command line as the user typed them.
+    private static string Show(string? value) => value is null ? "not set" : bool.TryParse(value, out bool on) ? (on ? "true" : "false") : value;
+
+    private static bool Is(string? value, string expected) => string.Equals(value?.Trim(), expected, StringComparison.OrdinalIgnoreCase);
+
+    // The index of the provider whose value of the key (or of any entry of the list it names) wins, or −1.
+    private static int Winner(IList<IConfigurationProvider> providers, string key)
+    {
+        for (int i = providers.Count - 1; i >= 0; i--)
+        {
+            if ((providers[i].TryGet(key, out string? value) && value is not null) || providers[i].GetChildKeys([], key).Any())
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // What a user wrote: the command line, SCRATCHNET_ variables, a --config file; not the files shipped in config/.
+    private static bool IsUsers(IConfigurationProvider provider) => provider switch
+    {
+        CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider => true,
+        FileConfigurationProvider file => !ConfigurationSources.IsShipped(file),
+        _ => false,
+    };
+}
