@@ -123,7 +123,7 @@ public sealed partial class ProcessRunFolderTests
     public void ConfigJsonRecordsEveryEffectiveKeyWithItsValueAndSource()
     {
         string config = _dir.Combine("mine.json");
-        File.WriteAllText(config, "{ \"Optimizer\": { \"Momentum\": 0.25 } }");
+        File.WriteAllText(config, "{ \"Optimizer\": { \"Beta1\": 0.85 } }");
         var start = HostProcess.StartInfo(Train("--Training:Epochs=1", "--recipe", "fast", "--config", config), _dir.Path);
         start.Environment["SCRATCHNET_Training__Seed"] = "9";
         using Process process = Process.Start(start)!;
@@ -134,7 +134,7 @@ public sealed partial class ProcessRunFolderTests
         Dictionary<string, JsonElement> keys = Config(RunFolders().Single());
         Assert.That(Entry(keys, "Training:Epochs"), Is.EqualTo(("1", "command line (--Training:Epochs)")));
         Assert.That(Entry(keys, "Training:Seed"), Is.EqualTo(("9", "environment variable SCRATCHNET_Training__Seed")));
-        Assert.That(Entry(keys, "Optimizer:Momentum"), Is.EqualTo(("0.25", config)));
+        Assert.That(Entry(keys, "Optimizer:Beta1"), Is.EqualTo(("0.85", config)));
         Assert.That(Entry(keys, "Optimizer:Name"), Is.EqualTo(("adam", Path.Combine("config", "recipes", "fast.json"))));
         Assert.That(Entry(keys, "Optimizer:LearningRate").Source, Is.EqualTo(Path.Combine("config", "recipes", "fast.json")));
         Assert.That(Entry(keys, "Training:Threads"), Is.EqualTo(("auto", "default")));
