@@ -17,7 +17,8 @@ namespace ScratchNet.Data.Imaging;
 /// <summary>
 /// Turns a photo or drawing of one digit into an MNIST-style 28×28 input, the way the MNIST images were made
 /// (LeCun et al.): grayscale, the digit light on black, cropped to the digit, scaled so its longer side is 20
-/// pixels (aspect kept, anti-aliased), and placed in a 28×28 field with its centre of mass at the centre.
+/// pixels (aspect kept, anti-aliased), and placed in a 28×28 field with its centre of mass at the centre. Other
+/// fields (another IDX set's size, Fashion-MNIST's way of filling the field) are an <see cref="ImageField"/>.
 /// </summary>
 public static class MnistImagePreprocessor
 {
@@ -42,9 +43,10 @@ public static class MnistImagePreprocessor
     private const float InkThreshold = 0.25f;
 
     /// <summary>Reads and preprocesses an image file (PNG, JPEG, or any format ImageSharp decodes).</summary>
-    /// <returns>784 values in [0, 1], row-major, ink high, like the training data.</returns>
+    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
+    /// <returns>Width × Height values in [0, 1] (784 for MNIST), row-major, ink high, like the training data.</returns>
     /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
-    public static float[] Load(string path)
+    public static float[] Load(string path, ImageField? field = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes;
@@ -59,13 +61,14 @@ public static class MnistImagePreprocessor
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
-        return Load(stream, path);
+        return Load(stream, path, field);
     }
 
     /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
     /// <param name="source">Where the image came from, for error messages.</param>
+    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
     /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
-    public static float[] Load(Stream stream, string source)
+    public static float[] Load(Stream stream, string source, ImageField? field = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -83,7 +86,7 @@ public static class MnistImagePreprocessor
 
             stream.Position = 0;
             using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
-            return Preprocess(image, source);
+            return Preprocess(image, source, field);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
@@ -106,9 +109,11 @@ public static class MnistImagePreprocessor
     }
 
     /// <param name="source">The file, for error messages.</param>
-    public static float[] Preprocess(Image<Rgba32> image, string source)
+    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
+    public static float[] Preprocess(Image<Rgba32> image, string source, ImageField? field = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        field ??= ImageField.Mnist;
         int width = image.Width;
         int height = image.Height;
         float[] ink = Ink(image);
@@ -126,9 +131,9 @@ public static class MnistImagePreprocessor
         }
 
         Rectangle box = BoundingBox(ink, width, height);
-        float scale = (float)Box / Math.Max(box.Width, box.Height);
-        int fitWidth = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Box);
-        int fitHeight = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Box);
+        float scale = (float)field.Box / Math.Max(box.Width, box.Height);
+        int fitWidth = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.Box, field.Width));
+        int fitHeight = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.Box, field.Height));
 
         using var digit = new Image<L16>(width, height);
         digit.ProcessPixelRows(rows =>
@@ -158,7 +163,7 @@ public static class MnistImagePreprocessor
             }
         });
 
-        return Centre(fitted, fitWidth, fitHeight);
+        return Place(fitted, fitWidth, fitHeight, field);
     }
 
     /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
@@ -250,18 +255,19 @@ public static class MnistImagePreprocessor
         return new Rectangle(left, top, right - left + 1, bottom - top + 1);
     }
 
-    // Shift so the centre of mass sits at (14, 14), as MNIST's creators did; clamped so the digit stays inside the field.
-    private static float[] Centre(float[] fitted, int width, int height)
+    // Shift so the centre of mass sits at the field's centre ((14, 14) in 28 × 28, as MNIST's creators did), or the box's
+    // centre does; clamped so the content stays inside the field.
+    private static float[] Place(float[] fitted, int width, int height, ImageField field)
     {
-        (double cx, double cy) = CentreOfMass(fitted, width, height);
-        int left = Math.Clamp((int)Math.Round((Side / 2.0) - cx), 0, Side - width);
-        int top = Math.Clamp((int)Math.Round((Side / 2.0) - cy), 0, Side - height);
-        var field = new float[Side * Side];
+        (double cx, double cy) = field.ByCentreOfMass ? CentreOfMass(fitted, width, height) : (width / 2.0, height / 2.0);
+        int left = Math.Clamp((int)Math.Round((field.Width / 2.0) - cx), 0, field.Width - width);
+        int top = Math.Clamp((int)Math.Round((field.Height / 2.0) - cy), 0, field.Height - height);
+        var placed = new float[field.Width * field.Height];
         for (int y = 0; y < height; y++)
         {
-            fitted.AsSpan(y * width, width).CopyTo(field.AsSpan(((top + y) * Side) + left, width));
+            fitted.AsSpan(y * width, width).CopyTo(placed.AsSpan(((top + y) * field.Width) + left, width));
         }
 
-        return field;
+        return placed;
     }
 }

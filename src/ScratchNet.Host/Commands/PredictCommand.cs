@@ -3,12 +3,14 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
+using ScratchNet.Data;
 using ScratchNet.Data.Imaging;
+using ScratchNet.Data.Options;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
 
-/// <summary>Classifies image files with a saved model, after MNIST-style preprocessing.</summary>
+/// <summary>Classifies image files with a saved model, after preprocessing them the way its dataset's images were made.</summary>
 public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICommand
 {
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
@@ -43,12 +45,11 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
-        const int Features = MnistImagePreprocessor.Side * MnistImagePreprocessor.Side;
         Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
-        if (network.InputSize != Features || !(network.InputShape.IsFlat || network.InputShape == new Shape(1, MnistImagePreprocessor.Side, MnistImagePreprocessor.Side)))
-        {
-            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes 1 × 28 × 28 grayscale images ({Features} pixels).");
-        }
+        ImageField field = FieldFor(model, network.InputShape)
+            ?? throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
+        int features = field.Width * field.Height;
+        IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
 
         var inputs = new List<(int Index, float[] Pixels)>(images.Count);
         var failures = new List<InputImageException>();
@@ -56,7 +57,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         {
             try
             {
-                inputs.Add((i, MnistImagePreprocessor.Load(image)));
+                inputs.Add((i, MnistImagePreprocessor.Load(image, field)));
             }
             catch (InputImageException e)
             {
@@ -71,10 +72,10 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
             return (rows, failures);
         }
 
-        var x = new float[n * Features];
+        var x = new float[n * features];
         for (int k = 0; k < n; k++)
         {
-            inputs[k].Pixels.CopyTo(x, k * Features);
+            inputs[k].Pixels.CopyTo(x, k * features);
         }
 
         int classes = network.OutputSize;
@@ -88,15 +89,38 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
             float[] row = probabilities[(k * classes)..((k + 1) * classes)];
             rows[inputs[k].Index] = row;
             string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-            LogPrediction(logger, images[inputs[k].Index], predicted[k], row[predicted[k]], all);
+            LogPrediction(logger, images[inputs[k].Index], Label(names, predicted[k]), row[predicted[k]], all);
         }
 
         return (rows, failures);
+    }
+
+    // The image a model takes, from its input shape (a flat MLP's must be a square image's pixels) and the dataset it was
+    // trained on (Fashion-MNIST's products fill the field, digits sit in MNIST's box); null when it takes no grey image.
+    private static ImageField? FieldFor(SavedModel model, Shape input)
+    {
+        (int width, int height) = input.IsFlat ? (Shape.SquareSide(input.Size), Shape.SquareSide(input.Size)) : input.Channels == 1 ? (input.Width, input.Height) : (0, 0);
+        return width > 0 && height > 0 ? ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), width, height) : null;
+    }
+
+    // The dataset's names for the model's classes (Fashion-MNIST's, or an IDX set's Data:ClassNames), or null.
+    private static IReadOnlyList<string>? ClassNames(SavedModel model, int classes)
+    {
+        IReadOnlyList<string>? names = DatasetCatalog.Find(model.Configuration.GetValueOrDefault("Data:Dataset"))?.ClassNames
+            ?? (model.Configuration.GetValueOrDefault("Data:ClassNames") is { Length: > 0 } configured ? DataOptionsValidator.ParseClassNames(configured) : null);
+        return names?.Count == classes ? names : null;
+    }
+
+    // "7" for a digit, "Dress (3)" where the class has a name of its own.
+    private static string Label(IReadOnlyList<string>? names, int index)
+    {
+        string number = index.ToString(CultureInfo.InvariantCulture);
+        return names is null || names[index] == number ? number : $"{names[index]} ({number})";
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogImageFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Image}: {Class} (p={Probability:F4})  {Probabilities}")]
-    private static partial void LogPrediction(ILogger logger, string image, int @class, float probability, string probabilities);
+    private static partial void LogPrediction(ILogger logger, string image, string @class, float probability, string probabilities);
 }

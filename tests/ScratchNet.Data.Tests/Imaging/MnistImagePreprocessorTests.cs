@@ -55,6 +55,51 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void AnotherField_IsMadeTheSameWay_AtItsOwnSize()
+    {
+        using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(245, 240, 230), new Rgba32(20, 20, 60), cx: 70, cy: 50, radius: 25);
+        ImageField idx = ImageField.For("idx", 20, 20);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), idx);
+
+        Assert.That((idx.Box, idx.ByCentreOfMass), Is.EqualTo((14, true)), "MNIST's 20 in 28, scaled to the field");
+        Assert.That(field, Has.Length.EqualTo(400));
+        (double cx, double cy) = MnistImagePreprocessor.CentreOfMass(field, 20, 20);
+        Assert.That((cx, cy), Is.EqualTo((10.0, 10.0)).Using<(double, double)>((a, b) => Math.Abs(a.Item1 - b.Item1) <= 1 && Math.Abs(a.Item2 - b.Item2) <= 1));
+        Assert.That(Math.Max(Extent(field, 20).Width, Extent(field, 20).Height), Is.InRange(13, 14));
+    }
+
+    [Test]
+    public void FashionMnistsField_IsFilledByTheLongerSide_AndCentredByTheBox()
+    {
+        using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(255, 255, 255), new Rgba32(30, 30, 30), cx: 150, cy: 100, radius: 40);
+        ImageField fashion = ImageField.For("fashion-mnist", 28, 28);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), fashion);
+
+        (int width, int height) = Extent(field, 28);
+        Assert.That(Math.Max(width, height), Is.InRange(27, 28), "products fill the field, as Fashion-MNIST's do");
+        Assert.That(MnistImagePreprocessor.Load(Saved(image, ".png")), Is.Not.EqualTo(field), "digits sit in a 20-pixel box instead");
+    }
+
+    private static (int Width, int Height) Extent(float[] field, int side)
+    {
+        int left = side, right = -1, top = side, bottom = -1;
+        for (int y = 0; y < side; y++)
+        {
+            for (int x = 0; x < side; x++)
+            {
+                if (field[(y * side) + x] > 0.02f)
+                {
+                    (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
+                }
+            }
+        }
+
+        return (right - left + 1, bottom - top + 1);
+    }
+
+    [Test]
     public void LightDigitOnDarkBackground_GivesTheSameFieldAsItsNegative()
     {
         using Image<Rgba32> dark = DigitImages.Draw(120, 120, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), 50, 40, 15);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Core.Layers;
@@ -24,12 +25,12 @@ public sealed class ModelCommandsTests
     [TearDown]
     public void DeleteFiles() => _files.ForEach(File.Delete);
 
-    private string SavedModel(int[] sizes, ModelFormat format = ModelFormat.Native)
+    private string SavedModel(int[] sizes, ModelFormat format = ModelFormat.Native, Dictionary<string, string>? configuration = null)
     {
         string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.model");
         _files.Add(path);
         Sequential network = Sequential.Mlp(sizes, "relu", "he_normal", 9, 1);
-        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Split"] = "official" }, null), path, format);
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, configuration ?? new Dictionary<string, string> { ["Data:Split"] = "official" }, null), path, format);
         return path;
     }
 
@@ -147,7 +148,30 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
-    public void Predict_RefusesAModelWhoseInputIsNotA28x28Image()
+    public void Predict_MakesImagesOfTheModelsOwnSize_AndNamesTheClassesItsDatasetNames()
+    {
+        // An MLP trained on a folder of 20 × 20 IDX images of three named classes.
+        string model = SavedModel([400, 8, 3], configuration: new() { ["Data:Dataset"] = "idx", ["Data:ClassNames"] = "vertical,horizontal,diagonal" });
+        using Image<Rgba32> a = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        string image = DigitImages.Save(a, ".png");
+        _files.Add(image);
+        var logger = new Mock<ILogger<PredictCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+
+        float[] row = new PredictCommand(logger.Object).Predict(model, [image]).Single();
+
+        float[] logits = ModelFile.Load(model).CreateNetwork(1, model).Forward(MnistImagePreprocessor.Load(image, ImageField.For("idx", 20, 20)), 1);
+        var expected = new float[3];
+        ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 3), expected, 1, 3);
+        Assert.That(row, Is.EqualTo(expected).Within(1e-6f));
+        string name = new[] { "vertical", "horizontal", "diagonal" }[Array.IndexOf(row, row.Max())];
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains($": {name} (", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Once);
+    }
+
+    [Test]
+    public void Predict_RefusesAModelWhoseInputIsNotAGreyImage()
     {
         string model = SavedModel([6, 3]);
 
