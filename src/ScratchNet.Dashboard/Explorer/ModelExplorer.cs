@@ -2,6 +2,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Dashboard.Live;
+using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 
 namespace ScratchNet.Dashboard.Explorer;
@@ -25,7 +26,11 @@ public sealed class ModelExplorer
         int side = Shape.SquareSide(_network.InputSize);
         InputShape = side > 0 ? [1, side, side] : [_network.InputSize];
         Description = new ModelDescription(source, InputShape, _network.OutputSize, _layers, _network.ParameterCount);
+        Field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), _network.InputShape);
     }
+
+    /// <summary>What an uploaded image becomes for this model (as <c>predict</c> makes it); null when no image fits its input.</summary>
+    public ImageField? Field { get; }
 
     public ModelDescription Description { get; }
 

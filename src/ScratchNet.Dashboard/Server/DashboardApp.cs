@@ -125,13 +125,13 @@ public static class DashboardApp
 
             return WithModel(models, run, explorer =>
             {
-                if (Shape.SquareSide(explorer.InputSize) != MnistImagePreprocessor.Side)
+                if (explorer.Field is not { } field)
                 {
-                    return Problem(StatusCodes.Status422UnprocessableEntity, $"This model takes {explorer.InputSize} inputs, but the explorer makes 28×28 = 784-pixel images.");
+                    return Problem(StatusCodes.Status422UnprocessableEntity, $"This model takes {explorer.InputSize} inputs, but the explorer makes grey images: one channel, or a flat vector of a square image's pixels.");
                 }
 
                 using var stream = new MemoryStream(upload, writable: false);
-                float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image");
+                float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image", field);
                 return Results.Ok(explorer.Trace(input, label));
             });
         });

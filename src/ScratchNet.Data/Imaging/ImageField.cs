@@ -1,3 +1,5 @@
+using ScratchNet.Core.Layers;
+
 namespace ScratchNet.Data.Imaging;
 
 /// <summary>
@@ -15,6 +17,19 @@ public sealed record ImageField(int Width, int Height, int Box, bool ByCentreOfM
     /// <paramref name="dataset"/> (Data:Dataset): Fashion-MNIST's products fill the field; MNIST's digits, and any other
     /// IDX set's images, are made the MNIST way, the box scaled with the field (20/28 of its shorter side).
     /// </summary>
+    /// <summary>
+    /// The field for a model's input: one grey channel (1 × H × W), or a flat vector of a square image's pixels (an MLP);
+    /// null for any other input, which no image file becomes.
+    /// </summary>
+    /// <param name="dataset">The Data:Dataset the model was trained on (its file's configuration), or null.</param>
+    public static ImageField? For(string? dataset, Shape input)
+    {
+        int side = Shape.SquareSide(input.Size);
+        return input.IsFlat ? (side > 0 ? For(dataset, side, side) : null)
+            : input.Channels == 1 ? For(dataset, input.Width, input.Height)
+            : null;
+    }
+
     public static ImageField For(string? dataset, int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);

@@ -46,7 +46,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
         Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
-        ImageField field = FieldFor(model, network.InputShape)
+        ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), network.InputShape)
             ?? throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
@@ -93,14 +93,6 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         return (rows, failures);
-    }
-
-    // The image a model takes, from its input shape (a flat MLP's must be a square image's pixels) and the dataset it was
-    // trained on (Fashion-MNIST's products fill the field, digits sit in MNIST's box); null when it takes no grey image.
-    private static ImageField? FieldFor(SavedModel model, Shape input)
-    {
-        (int width, int height) = input.IsFlat ? (Shape.SquareSide(input.Size), Shape.SquareSide(input.Size)) : input.Channels == 1 ? (input.Width, input.Height) : (0, 0);
-        return width > 0 && height > 0 ? ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), width, height) : null;
     }
 
     // The dataset's names for the model's classes (Fashion-MNIST's, or an IDX set's Data:ClassNames), or null.

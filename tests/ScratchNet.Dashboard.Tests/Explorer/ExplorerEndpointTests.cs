@@ -72,6 +72,22 @@ public sealed class ExplorerEndpointTests
     }
 
     [Test]
+    public async Task Explore_MakesTheUploadAnImageOfTheModelsOwnSize()
+    {
+        // A model trained on a folder of 20 × 20 IDX images: the upload becomes 400 pixels, as predict would make it.
+        string folder = TestModels.WriteRun(_runs, "twenty", 1, 0.5);
+        var network = ScratchNet.Core.Layers.Sequential.Mlp([400, 4, 3], "relu", "he_normal", 3, 1);
+        ScratchNet.Models.ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Dataset"] = "idx" }, null), Path.Combine(folder, "model.snm"), ScratchNet.Models.ModelFormat.Native);
+
+        HttpResponseMessage response = await Explore(StrokeImages.Vertical(), "?run=twenty");
+        JsonElement trace = await Body(response);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), trace.ToString());
+        Assert.That(trace.GetProperty("inputShape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 1, 20, 20 }));
+        Assert.That(Floats(trace.GetProperty("input")), Has.Length.EqualTo(400));
+    }
+
+    [Test]
     public async Task Explore_TellsAHorizontalStrokeFromAVerticalOne()
     {
         JsonElement trace = await Body(await Explore(StrokeImages.Horizontal()));
