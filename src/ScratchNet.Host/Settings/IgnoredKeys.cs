@@ -24,19 +24,19 @@ public static class IgnoredKeys
 
     private static readonly Rule[] Rules =
     [
-        .. Optimizer("Momentum", "sgd", "rmsprop"),
-        .. Optimizer("Nesterov", "sgd"),
-        .. Optimizer("Beta1", "adam", "adamw"),
-        .. Optimizer("Beta2", "adam", "adamw"),
-        .. Optimizer("Epsilon", "adam", "adamw", "rmsprop"),
-        .. Optimizer("Alpha", "rmsprop"),
-        .. Schedule("StepSize", "step"),
-        .. Schedule("Gamma", "step", "exponential"),
-        .. Schedule("MinLearningRate", "cosine", "plateau"),
-        .. Schedule("Factor", "plateau"),
-        .. Schedule("Patience", "plateau"),
-        .. Schedule("MinDelta", "plateau"),
-        .. Schedule("Monitor", "plateau"),
+        Optimizer("Momentum", "sgd", "rmsprop"),
+        Optimizer("Nesterov", "sgd"),
+        Optimizer("Beta1", "adam", "adamw"),
+        Optimizer("Beta2", "adam", "adamw"),
+        Optimizer("Epsilon", "adam", "adamw", "rmsprop"),
+        Optimizer("Alpha", "rmsprop"),
+        Schedule("StepSize", "step"),
+        Schedule("Gamma", "step", "exponential"),
+        Schedule("MinLearningRate", "cosine", "plateau"),
+        Schedule("Factor", "plateau"),
+        Schedule("Patience", "plateau"),
+        Schedule("MinDelta", "plateau"),
+        Schedule("Monitor", "plateau"),
         .. Switched("EarlyStopping:Enabled", ["Patience", "MinDelta", "Monitor", "RestoreBestWeights"]),
         .. Switched("Data:Augment:Enabled", ["MaxShift", "MaxRotationDegrees", "ScaleRange", "Elastic"]),
         .. Switched("Data:Augment:Elastic", ["ElasticAlpha", "ElasticSigma"]),
@@ -73,11 +73,11 @@ public static class IgnoredKeys
         return problems;
     }
 
-    private static IEnumerable<Rule> Optimizer(string key, params string[] readers) =>
-        [new($"Optimizer:{key}", "Optimizer:Name", name => readers.Any(r => Is(name ?? "sgd", r)), $"by the optimizers {string.Join(", ", readers)}")];
+    private static Rule Optimizer(string key, params string[] readers) =>
+        new($"Optimizer:{key}", "Optimizer:Name", name => readers.Any(r => Is(name ?? "sgd", r)), $"by the optimizers {string.Join(", ", readers)}");
 
-    private static IEnumerable<Rule> Schedule(string key, params string[] readers) =>
-        [new($"Schedule:{key}", "Schedule:Name", name => readers.Any(r => Is(name ?? "constant", r)), $"by the schedules {string.Join(", ", readers)}")];
+    private static Rule Schedule(string key, params string[] readers) =>
+        new($"Schedule:{key}", "Schedule:Name", name => readers.Any(r => Is(name ?? "constant", r)), $"by the schedules {string.Join(", ", readers)}");
 
     private static IEnumerable<Rule> Switched(string onOff, string[] keys)
     {
