@@ -88,7 +88,7 @@ public sealed partial class ProcessRunFolderTests
         HostResult resumedA = HostProcess.Run(["train", "--resume", printedA], _dir.Path, TimeSpan.FromSeconds(120));
         Assert.That(resumedA.ExitCode, Is.EqualTo(0), resumedA.ToString());
         Assert.That(resumedA.Output, Does.Contain($"Run {Path.GetFileName(folderA)} continues in {folderA}"));
-        Assert.That(Entry(Config(folderA), "Training:Epochs"), Is.EqualTo(("150", $"the resumed checkpoint {printedA}")));
+        Assert.That(Entry(Config(folderA), "Training:Epochs"), Is.EqualTo(("150", "command line (--Training:Epochs)")), "taken from the checkpoint, first set on the command line");
 
         Assert.That(RunFolders(), Has.Length.EqualTo(3), "resumes continue their run's folder");
         foreach (string folder in new[] { folderA, folderB })

@@ -58,7 +58,8 @@ public sealed partial class TrainingRun(
         CheckpointFolder = checkpointFolder;
         _created = !existed;
         log.Open(folder.Path);
-        AtomicFile.WriteAllText(Path.Combine(folder.Path, EffectiveConfiguration.FileName), configuration.ToJson());
+        string configFile = Path.Combine(folder.Path, EffectiveConfiguration.FileName);
+        AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null));
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
         _status.Checkpoints = checkpointFolder;

@@ -39,12 +39,15 @@ public static class ConfigurationSources
         return null;
     }
 
+    /// <summary>How a value taken from the checkpoint a run resumes is described, before the checkpoint's path.</summary>
+    public const string ResumedFrom = "the resumed checkpoint ";
+
     /// <summary>"command line (--Training:Epochs)", "environment variable SCRATCHNET_Training__Epochs", or the JSON file's path.</summary>
     public static string Describe(IConfigurationProvider provider, string key) => provider switch
     {
         CommandLineConfigurationProvider => $"command line (--{key})",
         EnvironmentVariablesConfigurationProvider => $"environment variable {ScratchNetHost.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
-        ResumedSettings.Provider resumed => $"the resumed checkpoint {resumed.Source.Checkpoint}",
+        ResumedSettings.Provider resumed => ResumedFrom + resumed.Source.Checkpoint,
         FileConfigurationProvider file => FileName(PathOf(file)),
         _ => provider.ToString() ?? provider.GetType().Name,
     };

@@ -42,8 +42,34 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
     }
 
     /// <summary>The <c>config.json</c> text: <c>{ "Training:Epochs": { "value": "5", "source": "command line (--Training:Epochs)" }, … }</c>.</summary>
-    public string ToJson() =>
-        JsonSerializer.Serialize(Keys().ToDictionary(k => k.Value.Key, k => new { value = k.Value.Value, source = k.Value.Source }), Json);
+    /// <param name="previous">The run's config.json as an earlier session wrote it, when this one resumes it: a value this
+    /// session took from the checkpoint keeps the source it had then (the command line that first set it, say).</param>
+    public string ToJson(string? previous = null)
+    {
+        Dictionary<string, Entry> before = previous is null ? [] : Read(previous);
+        return JsonSerializer.Serialize(
+            Keys().ToDictionary(k => k.Value.Key, k => k.Value.Source.StartsWith(ConfigurationSources.ResumedFrom, StringComparison.Ordinal)
+                && before.TryGetValue(k.Value.Key, out Entry? then) && then.Value == k.Value.Value
+                ? then
+                : new Entry(k.Value.Value, k.Value.Source)),
+            Json);
+    }
+
+    private static Dictionary<string, Entry> Read(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, Entry>>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return []; // Edited by hand into something else: this session's sources stand.
+        }
+    }
+
+    private sealed record Entry(
+        [property: System.Text.Json.Serialization.JsonPropertyName("value")] string Value,
+        [property: System.Text.Json.Serialization.JsonPropertyName("source")] string Source);
 
     private static void Flatten(JsonElement element, string path, IConfigurationRoot root, SortedDictionary<string, ConfigurationKey> into)
     {
