@@ -74,11 +74,14 @@ public static class ScratchNetHost
 
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
-        bool recipe = AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
-        if (ResumedSettings.Find(ResumeRequest(commandLine, builder.Configuration), builder.Configuration) is { } resumed)
+        AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
+        RecordedSettings? recorded = commandLine.Command == "evaluate"
+            ? RecordedSettings.OfModel(commandLine.Option(ModelOption.Option.Name))
+            : RecordedSettings.OfCheckpoint(ResumeRequest(commandLine, builder.Configuration), builder.Configuration);
+        if (recorded is not null)
         {
-            // Above appsettings.json and the recipe, below a --config file, environment variables and the command line.
-            builder.Configuration.Sources.Insert(IndexOfAppSettings(builder.Configuration) + (recipe ? 2 : 1), resumed);
+            // Right above appsettings.json: a recipe, a --config file, environment variables and the command line still win.
+            builder.Configuration.Sources.Insert(IndexOfAppSettings(builder.Configuration) + 1, recorded);
         }
 
         AddDashboardSwitch(builder.Configuration, commandLine);
@@ -172,12 +175,11 @@ public static class ScratchNetHost
     /// Puts the recipe right after appsettings.json, so a --config file, environment variables and the
     /// command line still override it.
     /// </summary>
-    /// <returns>Whether a recipe was added.</returns>
-    private static bool AddRecipe(ConfigurationManager configuration, string? recipe)
+    private static void AddRecipe(ConfigurationManager configuration, string? recipe)
     {
         if (string.IsNullOrWhiteSpace(recipe))
         {
-            return false;
+            return;
         }
 
         string path = Path.Combine(RecipeDirectory, recipe + ".json");
@@ -189,6 +191,5 @@ public static class ScratchNetHost
         var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();
         configuration.Sources.Insert(IndexOfAppSettings(configuration) + 1, source);
-        return true;
     }
 }

@@ -65,6 +65,7 @@ public sealed class ConvolutionalHostTests
         Assert.That(finalAccuracy, Is.Not.Empty, trained.ToString());
 
         HostResult evaluated = HostProcess.Run(["evaluate", "--model", model, .. common], _dir.Path);
+        HostResult evaluatedAlone = HostProcess.Run(["evaluate", "--model", model], _dir.Path);
         HostResult onnx = HostProcess.Run(["export", "--model", model, "--format", "onnx", .. common], _dir.Path);
         HostResult safetensors = HostProcess.Run(["export", "--model", model, "--format", "safetensors", .. common], _dir.Path);
         HostResult fromSafetensors = HostProcess.Run(["evaluate", "--model", Path.ChangeExtension(model, ".safetensors"), .. common], _dir.Path);
@@ -73,13 +74,14 @@ public sealed class ConvolutionalHostTests
         HostResult resumed = HostProcess.Run(["train", .. Cnn, .. common, "--Training:Epochs=1", "--Model:InitFrom=" + Path.ChangeExtension(model, ".safetensors")], _dir.Path, TimeSpan.FromSeconds(120));
         File.Delete(digit);
 
-        foreach (HostResult result in new[] { evaluated, onnx, safetensors, fromSafetensors, predicted, resumed })
+        foreach (HostResult result in new[] { evaluated, evaluatedAlone, onnx, safetensors, fromSafetensors, predicted, resumed })
         {
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         }
 
         Assert.That(evaluated.Output, Does.Contain($"accuracy={finalAccuracy}"), "batch norm's running statistics came back with the weights");
         Assert.That(fromSafetensors.Output, Does.Contain($"accuracy={finalAccuracy}"));
+        Assert.That(evaluatedAlone.Output, Does.Contain($"accuracy={finalAccuracy}").And.Not.Contain("trained on Data:Dataset"), "without data settings, evaluate reads the data the model file records");
         Assert.That(File.Exists(Path.ChangeExtension(model, ".onnx")), Is.True);
         Assert.That(predicted.Output, Does.Match(@": \d \(p=[01]\.\d{4}\)  0:[01]\.\d{4} 1:"));
     }

@@ -30,7 +30,7 @@ public static class CommandCatalog
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
             TrainCommand.DashboardOption,
         ]),
-        new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
+        new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
         new("predict", "predict --model FILE IMAGE [IMAGE …]", "classify PNG/JPEG images, prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option], Positionals: "IMAGE"),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
             ModelOption.Option,

@@ -28,7 +28,7 @@ public static class ConfigurationSources
     public static string? SourceOf(IConfigurationRoot configuration, string key)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        foreach (IConfigurationProvider provider in configuration.Providers.Where(p => IsUsers(p) || p is ResumedSettings.Provider).Reverse())
+        foreach (IConfigurationProvider provider in configuration.Providers.Where(p => IsUsers(p) || p is RecordedSettings.Provider).Reverse())
         {
             if (provider.TryGet(key, out string? value) && value is not null)
             {
@@ -47,7 +47,7 @@ public static class ConfigurationSources
     {
         CommandLineConfigurationProvider => $"command line (--{key})",
         EnvironmentVariablesConfigurationProvider => $"environment variable {ScratchNetHost.EnvironmentPrefix}{key.Replace(":", "__", StringComparison.Ordinal)}",
-        ResumedSettings.Provider resumed => ResumedFrom + resumed.Source.Checkpoint,
+        RecordedSettings.Provider recorded => recorded.Source.Description,
         FileConfigurationProvider file => FileName(PathOf(file)),
         _ => provider.ToString() ?? provider.GetType().Name,
     };
