@@ -75,9 +75,14 @@ public static class ScratchNetHost
         builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
-        RecordedSettings? recorded = commandLine.Command == "evaluate"
-            ? RecordedSettings.OfModel(commandLine.Option(ModelOption.Option.Name))
-            : RecordedSettings.OfCheckpoint(ResumeRequest(commandLine, builder.Configuration), builder.Configuration);
+        string? resume = ResumeRequest(commandLine, builder.Configuration);
+        RecordedSettings? recorded = commandLine.Command switch
+        {
+            "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name)),
+            CommandLine.DefaultCommand when resume is not null => RecordedSettings.OfCheckpoint(resume, builder.Configuration),
+            CommandLine.DefaultCommand => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
+            _ => null,
+        };
         if (recorded is not null)
         {
             // Right above appsettings.json: a recipe, a --config file, environment variables and the command line still win.

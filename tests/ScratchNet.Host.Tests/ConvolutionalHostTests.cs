@@ -72,9 +72,10 @@ public sealed class ConvolutionalHostTests
         string digit = DigitImages.Save(DigitImages.Draw(40, 40, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 20, 20, 12), ".png");
         HostResult predicted = HostProcess.Run(["predict", "--model", model, digit, .. common], _dir.Path);
         HostResult resumed = HostProcess.Run(["train", .. Cnn, .. common, "--Training:Epochs=1", "--Model:InitFrom=" + Path.ChangeExtension(model, ".safetensors")], _dir.Path, TimeSpan.FromSeconds(120));
+        HostResult fineTuned = HostProcess.Run(["train", .. common, "--Training:Epochs=1", "--Model:InitFrom=" + model], _dir.Path, TimeSpan.FromSeconds(120));
         File.Delete(digit);
 
-        foreach (HostResult result in new[] { evaluated, evaluatedAlone, onnx, safetensors, fromSafetensors, predicted, resumed })
+        foreach (HostResult result in new[] { evaluated, evaluatedAlone, onnx, safetensors, fromSafetensors, predicted, resumed, fineTuned })
         {
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         }
@@ -82,6 +83,7 @@ public sealed class ConvolutionalHostTests
         Assert.That(evaluated.Output, Does.Contain($"accuracy={finalAccuracy}"), "batch norm's running statistics came back with the weights");
         Assert.That(fromSafetensors.Output, Does.Contain($"accuracy={finalAccuracy}"));
         Assert.That(evaluatedAlone.Output, Does.Contain($"accuracy={finalAccuracy}").And.Not.Contain("trained on Data:Dataset"), "without data settings, evaluate reads the data the model file records");
+        Assert.That(fineTuned.Output, Does.Contain("layers conv 4 3x3 pad 1 → batchnorm"), "without Model:Layers, a run from a model file builds the file's network");
         Assert.That(File.Exists(Path.ChangeExtension(model, ".onnx")), Is.True);
         Assert.That(predicted.Output, Does.Match(@": \d \(p=[01]\.\d{4}\)  0:[01]\.\d{4} 1:"));
     }

@@ -9,8 +9,9 @@ namespace ScratchNet.Host.Settings;
 /// <summary>
 /// Settings an earlier run recorded, as a configuration source right above appsettings.json, so that a
 /// command continuing that run's work does not make the user repeat them: <c>train --resume</c> takes the checkpoint's
-/// (Data, Model, Training, Optimizer, Schedule: a run started with <c>--Training:Epochs=5</c> continues with 5), and
-/// <c>evaluate --model</c> the data the model was trained on (a Fashion-MNIST model is scored on Fashion-MNIST). A
+/// (Data, Model, Training, Optimizer, Schedule: a run started with <c>--Training:Epochs=5</c> continues with 5),
+/// <c>evaluate --model</c> the data the model was trained on (a Fashion-MNIST model is scored on Fashion-MNIST), and a
+/// <c>train</c> with <c>Model:InitFrom</c> the network of the file it starts from. A
 /// recipe, a --config file, environment variables and the command line still win; where they set a key otherwise, the
 /// command says so (<see cref="Commands.ResumePoint"/> refuses, <c>evaluate</c> warns).
 /// </summary>
@@ -19,6 +20,9 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 {
     // The data a model's scores depend on; not where files are fetched from, which is this machine's business.
     private static readonly string[] DataKeys = ["Data:Dataset", "Data:Directory", "Data:ClassNames", "Data:Split", "Data:Seed", "Data:ValidationFraction"];
+
+    // The network a model's weights fit (Model:Layers' entries are Model:Layers:0, :1, …).
+    private static readonly string[] ArchitectureKeys = ["Model:Layers", "Model:LayerSizes", "Model:Activation", "Model:Dropout"];
 
     public string Description { get; } = description;
 
@@ -57,10 +61,18 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     }
 
     /// <summary>
-    /// The data settings a model file records (dataset, folder, class names, split), or null when it records none or
-    /// cannot be read (the command then reports why when it loads the model).
+    /// The data settings a model file records (dataset, folder, class names, split), for <c>evaluate</c>; or null when it
+    /// records none or cannot be read (the command then reports why when it loads the model).
     /// </summary>
-    public static RecordedSettings? OfModel(string? path)
+    public static RecordedSettings? OfModelData(string? path) => OfModel(path, DataKeys);
+
+    /// <summary>
+    /// The network a model file records (Model:Layers, or the MLP shorthand), for a <c>train</c> that starts from its
+    /// weights (Model:InitFrom); or null, as <see cref="OfModelData"/>. A file written by another tool records none.
+    /// </summary>
+    public static RecordedSettings? OfModelArchitecture(string? path) => OfModel(path, ArchitectureKeys);
+
+    private static RecordedSettings? OfModel(string? path, string[] keys)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -70,8 +82,9 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         try
         {
             IReadOnlyDictionary<string, string> recorded = ModelFile.Load(path).Configuration;
-            Dictionary<string, string> data = DataKeys.Where(recorded.ContainsKey).ToDictionary(k => k, k => recorded[k]);
-            return data.Count > 0 ? new RecordedSettings($"the model file {Path.GetFullPath(path)}", data) : null;
+            Dictionary<string, string> chosen = recorded.Where(p => keys.Any(k => p.Key == k || p.Key.StartsWith(k + ":", StringComparison.Ordinal)))
+                .ToDictionary(p => p.Key, p => p.Value);
+            return chosen.Count > 0 ? new RecordedSettings($"the model file {Path.GetFullPath(path)}", chosen) : null;
         }
         catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException or ArgumentException)
         {
