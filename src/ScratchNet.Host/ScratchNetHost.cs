@@ -54,7 +54,8 @@ public static class ScratchNetHost
         ArgumentNullException.ThrowIfNull(commandLine);
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 
-        // Later sources win: the reference recipe, a --config file, environment variables, the command line.
+        // Later sources win: the reference recipe (appsettings.json), what an earlier run recorded (RecordedSettings), a
+        // recipe, a --config file, environment variables, the command line.
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false, reloadOnChange: false);
         if (commandLine.Option("config") is { } configFile)
         {
