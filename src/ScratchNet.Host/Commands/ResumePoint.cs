@@ -24,7 +24,7 @@ public static class ResumePoint
             if (differences.Count > 0)
             {
                 throw new CheckpointException(
-                    $"{path} was written under other settings — {string.Join("; ", differences)}. A resumed run keeps its checkpoint's settings: leave out the --config file, environment variables or command-line keys that change them (Training:Threads may differ), or train afresh without --resume");
+                    $"{path} was written under other settings — {string.Join("; ", differences)}. A resumed run keeps its checkpoint's settings: leave out the recipe, --config file, environment variables or command-line keys that change them (Training:Threads may differ), or train afresh without --resume");
             }
         }
         else if (!string.Equals(checkpoint.ConfigurationHash, fingerprint.LegacyHash(), StringComparison.Ordinal))

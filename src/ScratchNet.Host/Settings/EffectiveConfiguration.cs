@@ -47,12 +47,18 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
     public string ToJson(string? previous = null)
     {
         Dictionary<string, Entry> before = previous is null ? [] : Read(previous);
-        return JsonSerializer.Serialize(
-            Keys().ToDictionary(k => k.Value.Key, k => k.Value.Source.StartsWith(ConfigurationSources.ResumedFrom, StringComparison.Ordinal)
-                && before.TryGetValue(k.Value.Key, out Entry? then) && then.Value == k.Value.Value
-                ? then
-                : new Entry(k.Value.Value, k.Value.Source)),
-            Json);
+        Dictionary<string, Entry> now = Keys().ToDictionary(k => k.Value.Key, k => k.Value.Source.StartsWith(ConfigurationSources.ResumedFrom, StringComparison.Ordinal)
+            && before.TryGetValue(k.Value.Key, out Entry? then) && then.Value == k.Value.Value
+            ? then
+            : new Entry(k.Value.Value, k.Value.Source));
+
+        // The recipe the run started with, which a resume need not repeat, is still the recipe its values came from.
+        if (!now.ContainsKey(ScratchNetHost.RecipeKey) && before.TryGetValue(ScratchNetHost.RecipeKey, out Entry? recipe))
+        {
+            now[ScratchNetHost.RecipeKey] = recipe;
+        }
+
+        return JsonSerializer.Serialize(new SortedDictionary<string, Entry>(now, StringComparer.OrdinalIgnoreCase), Json);
     }
 
     private static Dictionary<string, Entry> Read(string json)
