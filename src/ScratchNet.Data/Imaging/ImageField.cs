@@ -13,11 +13,6 @@ public sealed record ImageField(int Width, int Height, int Box, bool ByCentreOfM
     public static ImageField Mnist { get; } = new(28, 28, 20, ByCentreOfMass: true);
 
     /// <summary>
-    /// The field for a model's input of <paramref name="width"/> × <paramref name="height"/> trained on
-    /// <paramref name="dataset"/> (Data:Dataset): Fashion-MNIST's products fill the field; MNIST's digits, and any other
-    /// IDX set's images, are made the MNIST way, the box scaled with the field (20/28 of its shorter side).
-    /// </summary>
-    /// <summary>
     /// The field for a model's input: one grey channel (1 × H × W), or a flat vector of a square image's pixels (an MLP);
     /// null for any other input, which no image file becomes.
     /// </summary>
@@ -30,12 +25,17 @@ public sealed record ImageField(int Width, int Height, int Box, bool ByCentreOfM
             : null;
     }
 
+    /// <summary>
+    /// The field for a model's input of <paramref name="width"/> × <paramref name="height"/> trained on
+    /// <paramref name="dataset"/> (Data:Dataset): Fashion-MNIST's products fill the field; MNIST's digits, and any other
+    /// IDX set's images, are made the MNIST way, the box scaled with the field (20/28 of its shorter side).
+    /// </summary>
     public static ImageField For(string? dataset, int width, int height)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         int side = Math.Min(width, height);
-        return string.Equals(dataset, "fashion-mnist", StringComparison.OrdinalIgnoreCase)
+        return string.Equals(dataset, DatasetCatalog.FashionMnist.Name, StringComparison.OrdinalIgnoreCase)
             ? new ImageField(width, height, side, ByCentreOfMass: false)
             : new ImageField(width, height, Math.Max(1, (int)Math.Round(side * (double)Mnist.Box / Mnist.Width)), ByCentreOfMass: true);
     }
