@@ -50,8 +50,8 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 
         try
         {
-            return path is not null && CheckpointFile.Load(path) is { Settings.Count: > 0 } checkpoint
-                ? new RecordedSettings(ConfigurationSources.ResumedFrom + Path.GetFullPath(path), checkpoint.Settings)
+            return path is not null && CheckpointFile.LoadSettings(path) is { Count: > 0 } settings
+                ? new RecordedSettings(ConfigurationSources.ResumedFrom + Path.GetFullPath(path), settings)
                 : null;
         }
         catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException or ArgumentException)

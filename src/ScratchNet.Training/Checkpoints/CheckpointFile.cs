@@ -53,23 +53,7 @@ public static class CheckpointFile
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            {
-                throw new CheckpointException($"{name} is not a ScratchNet checkpoint (its first bytes are not SNCKPT)", damaged: true);
-            }
-
-            int version = reader.ReadInt32();
-            if (version is < FirstVersion or > Version)
-            {
-                throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
-            }
-
-            long length = reader.ReadInt64();
-            if (length < 0 || length > stream.Length)
-            {
-                throw new CheckpointException($"{name} is truncated or damaged (payload length {length})", damaged: true);
-            }
-
+            (int version, long length) = ReadHeader(reader, name);
             byte[] bytes = reader.ReadBytes((int)length);
             byte[] stored = reader.ReadBytes(32);
             if (bytes.Length != length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(stored))
@@ -94,6 +78,57 @@ public static class CheckpointFile
         }
     }
 
+    /// <summary>
+    /// The settings a checkpoint was written under, read from the start of its payload alone: what a resume needs before
+    /// it builds its configuration, without reading (and checking) the weights and optimizer state behind them, tens of
+    /// megabytes for a wide network. Empty for versions 1 and 2. <see cref="Load"/> checks the whole file afterwards.
+    /// </summary>
+    /// <exception cref="CheckpointException">The file is missing, not a checkpoint, or its start does not parse.</exception>
+    public static IReadOnlyDictionary<string, string> LoadSettings(string path)
+    {
+        using FileStream stream = Open(path);
+        using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            (int version, _) = ReadHeader(reader, path);
+            reader.ReadString(); // the configuration hash
+            var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+            for (int i = version >= 3 ? Count(reader, 1 + 1) : 0; i > 0; i--)
+            {
+                settings[reader.ReadString()] = reader.ReadString();
+            }
+
+            return settings;
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or InvalidDataException)
+        {
+            throw new CheckpointException($"{path} is truncated or damaged ({e.Message})", damaged: true);
+        }
+    }
+
+    // Magic, format version and payload length, each checked.
+    private static (int Version, long Length) ReadHeader(BinaryReader reader, string name)
+    {
+        if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+        {
+            throw new CheckpointException($"{name} is not a ScratchNet checkpoint (its first bytes are not SNCKPT)", damaged: true);
+        }
+
+        int version = reader.ReadInt32();
+        if (version is < FirstVersion or > Version)
+        {
+            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
+        }
+
+        long length = reader.ReadInt64();
+        if (length < 0 || length > reader.BaseStream.Length)
+        {
+            throw new CheckpointException($"{name} is truncated or damaged (payload length {length})", damaged: true);
+        }
+
+        return (version, length);
+    }
+
     public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, s => Write(s, checkpoint));
 
     /// <summary>The largest checkpoint file read: weights and optimizer state of a network far beyond what fits in memory anyway.</summary>
@@ -101,25 +136,25 @@ public static class CheckpointFile
 
     public static Checkpoint Load(string path)
     {
+        using FileStream stream = Open(path);
+        return Read(stream, path);
+    }
+
+    private static FileStream Open(string path)
+    {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
         }
 
-        FileStream stream;
         try
         {
             // A device or a pipe would never end, or block; only a regular file is read.
-            stream = InputFile.OpenRead(path, MaxFileBytes, "the checkpoint");
+            return InputFile.OpenRead(path, MaxFileBytes, "the checkpoint");
         }
         catch (InputFileException e)
         {
             throw new CheckpointException($"{e.Message}; give the path of a .ckpt file");
-        }
-
-        using (stream)
-        {
-            return Read(stream, path);
         }
     }
 

@@ -112,6 +112,21 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void LoadSettings_GivesTheSettingsLoadGives_AndRefusesAForeignFile()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        Checkpoint written = Sample();
+        written.Settings["Training:Epochs"] = "5";
+        written.Settings["Model:Layers:0"] = "conv 4 3x3";
+        CheckpointFile.Save(path, written);
+
+        Assert.That(CheckpointFile.LoadSettings(path), Is.EqualTo(CheckpointFile.Load(path).Settings).And.Count.EqualTo(2));
+        File.WriteAllText(path, "{ \"json\": true }");
+        Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.LoadSettings(path))!.Message, Does.Contain("not a ScratchNet checkpoint"));
+        Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.LoadSettings(Path.Combine(_dir, "nope.ckpt")))!.Message, Does.Contain("does not exist"));
+    }
+
+    [Test]
     public void Load_NamesTheMissingFile() =>
         Assert.That(Assert.Throws<CheckpointException>(() => CheckpointFile.Load(Path.Combine(_dir, "nope.ckpt")))!.Message, Does.Contain("nope.ckpt does not exist"));
 
