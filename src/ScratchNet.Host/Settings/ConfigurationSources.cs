@@ -55,12 +55,16 @@ public static class ConfigurationSources
     private static bool IsUsers(IConfigurationProvider provider) =>
         provider is CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider or FileConfigurationProvider;
 
-    /// <summary>Whether a file source is one shipped beside the binary (appsettings.json, a recipe), not a user's --config file.</summary>
-    public static bool IsShipped(FileConfigurationProvider file)
+    /// <summary>
+    /// Whether the user wrote what the source holds (the command line, SCRATCHNET_ variables, a --config file), rather than
+    /// the program (appsettings.json and the recipes shipped in config/, an earlier run's recorded settings).
+    /// </summary>
+    public static bool WrittenByUser(IConfigurationProvider provider) => provider switch
     {
-        ArgumentNullException.ThrowIfNull(file);
-        return IsShipped(PathOf(file));
-    }
+        CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider => true,
+        FileConfigurationProvider file => !IsShipped(PathOf(file)),
+        _ => false,
+    };
 
     private static string PathOf(FileConfigurationProvider file) =>
         file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";

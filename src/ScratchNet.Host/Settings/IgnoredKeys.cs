@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Configuration.CommandLine;
-using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace ScratchNet.Host.Settings;
 
@@ -57,7 +55,7 @@ public static class IgnoredKeys
         {
             // An empty value is how the command line clears a key a file set: not set.
             int key = Winner(providers, rule.Key);
-            if (key < 0 || !IsUsers(providers[key]) || string.IsNullOrEmpty(configuration[rule.Key]) || Winner(providers, rule.Switch) > key)
+            if (key < 0 || !ConfigurationSources.WrittenByUser(providers[key]) || string.IsNullOrEmpty(configuration[rule.Key]) || Winner(providers, rule.Switch) > key)
             {
                 continue;
             }
@@ -103,12 +101,4 @@ public static class IgnoredKeys
 
         return -1;
     }
-
-    // What a user wrote: the command line, SCRATCHNET_ variables, a --config file; not the files shipped in config/.
-    private static bool IsUsers(IConfigurationProvider provider) => provider switch
-    {
-        CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider => true,
-        FileConfigurationProvider file => !ConfigurationSources.IsShipped(file),
-        _ => false,
-    };
 }
