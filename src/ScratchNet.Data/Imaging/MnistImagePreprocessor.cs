@@ -22,10 +22,6 @@ namespace ScratchNet.Data.Imaging;
 /// </summary>
 public static class MnistImagePreprocessor
 {
-    public const int Side = 28;
-
-    public const int Box = 20;
-
     /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
     public const int MaxPixels = 4096 * 4096;
 
