@@ -49,6 +49,13 @@ public static class DatasetCatalog
     public static DatasetDefinition? Find(string? name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The names of a dataset's classes: its own (MNIST's digits, Fashion-MNIST's products), else an IDX folder's
+    /// <c>Data:ClassNames</c>; null when neither names them (an IDX folder's labels then name themselves).
+    /// </summary>
+    public static IReadOnlyList<string>? ClassNames(string? dataset, string? configuredClassNames) =>
+        Find(dataset)?.ClassNames ?? (string.IsNullOrWhiteSpace(configuredClassNames) ? null : DataOptionsValidator.ParseClassNames(configuredClassNames));
+
     /// <exception cref="ArgumentException">The name is not in <see cref="Names"/> (the options validator catches this first).</exception>
     public static DatasetDefinition Get(string? name) =>
         Find(name) ?? throw new ArgumentException($"unknown dataset '{name}'; valid: {string.Join(", ", Names)}", nameof(name));

@@ -39,8 +39,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         long fetchedMs = clock.ElapsedMilliseconds;
 
         // Labels are checked against the class count; a folder of IDX files without configured names gets one per label seen.
-        IReadOnlyList<string>? names = definition.ClassNames
-            ?? (_options.ClassNames is { } configured ? DataOptionsValidator.ParseClassNames(configured) : null);
+        IReadOnlyList<string>? names = DatasetCatalog.ClassNames(definition.Name, _options.ClassNames);
         int classLimit = names?.Count ?? byte.MaxValue;
 
         ParsedFiles files;

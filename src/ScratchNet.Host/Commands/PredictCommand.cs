@@ -5,7 +5,6 @@ using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
 using ScratchNet.Data.Imaging;
-using ScratchNet.Data.Options;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
@@ -98,8 +97,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     // The dataset's names for the model's classes (Fashion-MNIST's, or an IDX set's Data:ClassNames), or null.
     private static IReadOnlyList<string>? ClassNames(SavedModel model, int classes)
     {
-        IReadOnlyList<string>? names = DatasetCatalog.Find(model.Configuration.GetValueOrDefault("Data:Dataset"))?.ClassNames
-            ?? (model.Configuration.GetValueOrDefault("Data:ClassNames") is { Length: > 0 } configured ? DataOptionsValidator.ParseClassNames(configured) : null);
+        IReadOnlyList<string>? names = DatasetCatalog.ClassNames(model.Configuration.GetValueOrDefault("Data:Dataset"), model.Configuration.GetValueOrDefault("Data:ClassNames"));
         return names?.Count == classes ? names : null;
     }
 
