@@ -49,6 +49,8 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Checkpoints:Directory:x=a", "Checkpoints:Directory takes one value")]
     [TestCase("--Data:Mirrors=http://127.0.0.1:9/", "Data:Mirrors is a list")]
     [TestCase("--Data:Mirrors:first=http://127.0.0.1:9/", "Data:Mirrors is a list, so Data:Mirrors:first")]
+    [TestCase("--Data:Mirrors:1=http://127.0.0.1:9/", "Data:Mirrors:1 (from command line (--Data:Mirrors:1)) leaves a gap: Data:Mirrors has no item 0", "(the next one is Data:Mirrors:0)")]
+    [TestCase("--Model:Layers:00=flatten", "Model:Layers:00 (from command line (--Model:Layers:00)) numbers an item 00; write Model:Layers:0")]
     [TestCase("--Dashbord:Port=1", "unknown key Dashbord:Port")]
     [TestCase("--Serilog:MinimumLevel:Default=Loud", "Serilog:MinimumLevel:Default 'Loud'", "is not a log level; valid: Verbose, Debug, Information, Warning, Error, Fatal")]
     [TestCase("--Serilog:MinimumLevel=99", "Serilog:MinimumLevel '99'", "is not a log level")]
@@ -117,6 +119,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("{\"Training\": 5}", "Training is a section, not a value")]
     [TestCase("{\"Trainig\": {\"Epochs\": 5}}", "unknown key Trainig:Epochs", "did you mean Training:Epochs?")]
     [TestCase("{\"Model\": {\"LayerSizes\": [784, 10]}}", "Model:LayerSizes takes one value")]
+    [TestCase("{\"Model\": {\"Layers\": {\"0\": \"flatten\", \"2\": \"dense 10\"}}}", "Model:Layers:2", "leaves a gap: Model:Layers has no item 1")]
     public void AConfigFileWithAWrongShapeOrKeyNamesTheFileAndStaysUntouched(string json, params string[] expected)
     {
         string config = _dir.Combine("my.json");

@@ -99,6 +99,7 @@ public sealed class ConfigurationSchema
         ArgumentNullException.ThrowIfNull(keys);
         var problems = new List<string>();
         var custom = new Dictionary<Node, List<ConfigurationKey>>();
+        var items = new Dictionary<string, List<(string Index, ConfigurationKey Key)>>(StringComparer.OrdinalIgnoreCase);
         int more = 0;
         foreach (ConfigurationKey key in keys)
         {
@@ -109,7 +110,7 @@ public sealed class ConfigurationSchema
                 continue;
             }
 
-            string? problem = Check(key, custom);
+            string? problem = Check(key, custom, items);
             if (problem is not null && !problems.Contains(problem))
             {
                 problems.Add(problem);
@@ -127,10 +128,39 @@ public sealed class ConfigurationSchema
             problems.AddRange(node.Check!(sectionKeys).Distinct());
         }
 
+        foreach ((string list, List<(string Index, ConfigurationKey Key)> listItems) in items)
+        {
+            problems.AddRange(Numbering(list, listItems).Distinct());
+        }
+
         return problems;
     }
 
-    private string? Check(ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom)
+    // The binder closes gaps in a list's numbering and reads "01" beside "1" as two items, so --Model:Layers:7 on a list
+    // of three would silently become its fourth item: a list's items must be numbered 0, 1, 2, … as JSON arrays are.
+    private static IEnumerable<string> Numbering(string list, List<(string Index, ConfigurationKey Key)> listItems)
+    {
+        foreach ((string index, ConfigurationKey key) in listItems)
+        {
+            string canonical = int.Parse(index, NumberStyles.None, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            if (index != canonical)
+            {
+                yield return $"{key.Key} (from {key.Source}) numbers an item {index}; write {list}:{canonical}";
+            }
+        }
+
+        var present = listItems.Select(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture)).ToHashSet();
+        int missing = Enumerable.Range(0, present.Count).FirstOrDefault(i => !present.Contains(i), present.Count);
+        if (missing < present.Count)
+        {
+            (string index, ConfigurationKey key) = listItems
+                .Where(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture) > missing)
+                .MinBy(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture));
+            yield return $"{key.Key} (from {key.Source}) leaves a gap: {list} has no item {missing}, and a list's items are numbered 0, 1, 2, … (the next one is {list}:{missing})";
+        }
+    }
+
+    private string? Check(ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom, Dictionary<string, List<(string Index, ConfigurationKey Key)>> items)
     {
         string[] parts = key.Key.Split(':');
         Node node = _root;
@@ -150,6 +180,8 @@ public sealed class ConfigurationSchema
                     {
                         return $"{parent} is a list, so {key.Key} (from {key.Source}) is not one of its items; write {parent}:0, {parent}:1, …";
                     }
+
+                    (items.TryGetValue(parent, out List<(string, ConfigurationKey)>? numbered) ? numbered : items[parent] = []).Add((parts[i], key));
 
                     node = node.Element!;
                     break;
