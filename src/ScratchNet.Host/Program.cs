@@ -14,8 +14,13 @@ try
     if (commandLine.Help)
     {
         // "--help" alone lists every command; "predict --help" only that one.
-        bool commandNamed = args.Length > 0 && !args[0].StartsWith('-');
-        Console.Out.Write(CommandCatalog.HelpText(commandNamed ? CommandCatalog.Find(commandLine.Command)?.Name : null));
+        Console.Out.Write(CommandCatalog.HelpText(commandLine.CommandNamed ? CommandCatalog.Find(commandLine.Command)?.Name : null));
+        return ExitCodes.Success;
+    }
+
+    if (commandLine.Version)
+    {
+        Console.Out.WriteLine(CommandCatalog.VersionText());
         return ExitCodes.Success;
     }
 

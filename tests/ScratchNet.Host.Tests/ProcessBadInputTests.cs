@@ -99,7 +99,7 @@ public sealed partial class ProcessBadInputTests
     [Test]
     public void AnUnknownOptionIsExit2ListingTheValidOnes()
     {
-        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help");
+        AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help, --version");
     }
 
     [Test]
@@ -116,6 +116,16 @@ public sealed partial class ProcessBadInputTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout, Does.Contain("Commands:").And.Contain("train"));
         Assert.That(result.Stdout, Does.Contain("(cnn, cnn-augmented, fast, mlp-augmented, reference)"));
+    }
+
+    [Test]
+    public void VersionIsExit0AndNamesThePackageVersionWithoutTraining()
+    {
+        HostResult result = Run("--version");
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout.Trim(), Does.Match(@"^ScratchNet \d+\.\d+\.\d+"));
+        Assert.That(result.Stdout, Does.Not.Contain("Training"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text;
 
 namespace ScratchNet.Host.Commands;
@@ -20,14 +21,15 @@ public static class CommandCatalog
     [
         new("config", "FILE", "a JSON file layered over config/appsettings.json (e.g. a recipe)"),
         new("recipe", "NAME", $"layer config/recipes/NAME.json over config/appsettings.json ({string.Join(", ", ScratchNetHost.Recipes)})"),
-        new("help", null, "show this help"),
+        new("help", null, "show this help (also: scratchnet help [COMMAND])"),
+        new("version", null, "show the version"),
     ];
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
         new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
         [
-            new("resume", "[FILE]", "continue a checkpoint exactly; alone, the latest in Checkpoints:Directory"),
+            new("resume", "[FILE]", "continue a checkpoint exactly; alone, the most recent interrupted run in Run:Directory"),
             TrainCommand.DashboardOption,
         ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
@@ -87,6 +89,10 @@ public static class CommandCatalog
     }
 
     private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
+
+    /// <summary>"ScratchNet 1.0.0+abc1234": the package version and, where the build knew it, the commit.</summary>
+    public static string VersionText() =>
+        $"ScratchNet {typeof(CommandCatalog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
 
     public static string HelpText(string? command = null)
     {

@@ -12,10 +12,15 @@ public sealed record CommandLine(
     IReadOnlyList<string> ConfigurationArguments,
     IReadOnlyDictionary<string, string?> Options,
     IReadOnlyList<string> Positionals,
-    bool Help)
+    bool Help,
+    bool CommandNamed = false,
+    bool Version = false)
 {
     /// <summary>The command run when none is named.</summary>
     public const string DefaultCommand = "train";
+
+    /// <summary>The word that shows the help, alone or before a command's name.</summary>
+    public const string HelpCommand = "help";
 
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
@@ -28,16 +33,29 @@ public sealed record CommandLine(
             start = 1;
         }
 
+        // "help" and "help predict" read as "--help" and "predict --help", as git's and dotnet's do.
+        if (command == HelpCommand)
+        {
+            return Parse([.. args.Skip(1), "--help"]);
+        }
+
         var configuration = new List<string>();
         var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var positionals = new List<string>();
         bool help = false;
+        bool version = false;
         for (int i = start; i < args.Count; i++)
         {
             string arg = args[i];
             if (arg is "-h" or "--help" or "-?" or "/?")
             {
                 help = true;
+                continue;
+            }
+
+            if (arg is "--version")
+            {
+                version = true;
                 continue;
             }
 
@@ -68,7 +86,7 @@ public sealed record CommandLine(
             }
         }
 
-        return new CommandLine(command, configuration, options, positionals, help);
+        return new CommandLine(command, configuration, options, positionals, help, CommandNamed: start == 1, Version: version);
     }
 
     /// <summary>The value of a command option, or null when it was not given.</summary>

@@ -95,6 +95,35 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void TheWordHelpAloneAsksForTheWholeHelp()
+    {
+        CommandLine line = CommandLine.Parse(["help"]);
+
+        Assert.That(line.Help, Is.True);
+        Assert.That(line.CommandNamed, Is.False);
+    }
+
+    [Test]
+    public void TheWordHelpBeforeACommandAsksForThatCommandsHelp()
+    {
+        CommandLine line = CommandLine.Parse(["help", "predict"]);
+
+        Assert.That(line.Help, Is.True);
+        Assert.That(line.CommandNamed, Is.True);
+        Assert.That(line.Command, Is.EqualTo("predict"));
+        Assert.That(line.Positionals, Is.Empty);
+    }
+
+    [Test]
+    public void VersionIsAFlagOfEveryCommand()
+    {
+        CommandLine line = CommandLine.Parse(["evaluate", "--version"]);
+
+        Assert.That(line.Version, Is.True);
+        Assert.That(line.Options, Is.Empty);
+    }
+
+    [Test]
     public void AConfigurationKeyWithoutAValueIsAUsageErrorNamingTheKey()
     {
         var ex = Assert.Throws<UsageException>(() => CommandLine.Parse(["--Training:Epochs"]));
