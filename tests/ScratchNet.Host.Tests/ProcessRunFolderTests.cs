@@ -60,7 +60,12 @@ public sealed partial class ProcessRunFolderTests
             Assert.That(CheckpointFile.Load(checkpoints.Latest()!).Epoch, Is.EqualTo(26));
             Assert.That(File.Exists(checkpoints.BestPath), Is.True);
             Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(26));
-            Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Finished));
+            RunStatus status = RunStatus.TryRead(folder)!;
+            Assert.That(status.State, Is.EqualTo(RunStatus.Finished));
+            RunSession session = status.Sessions.Single();
+            Assert.That(session.Version, Is.EqualTo(ScratchNetHost.Version), "run.json names the code that made the run");
+            Assert.That(session.Arguments, Does.Contain("--Training:Epochs=25").And.Contain("train"), "and the command line it was given");
+            Assert.That(session.Processors, Is.EqualTo(Environment.ProcessorCount));
             seeds.Add(Config(folder)["Training:Seed"].GetProperty("value").GetString()!);
         }
 

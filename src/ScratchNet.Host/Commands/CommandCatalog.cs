@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 
 namespace ScratchNet.Host.Commands;
@@ -91,8 +90,7 @@ public static class CommandCatalog
     private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
 
     /// <summary>"ScratchNet 1.0.0+abc1234": the package version and, where the build knew it, the commit.</summary>
-    public static string VersionText() =>
-        $"ScratchNet {typeof(CommandCatalog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown"}";
+    public static string VersionText() => $"ScratchNet {ScratchNetHost.Version}";
 
     public static string HelpText(string? command = null)
     {

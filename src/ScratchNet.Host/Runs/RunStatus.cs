@@ -71,4 +71,15 @@ public sealed class RunSession
     public string? ResumedFrom { get; set; }
 
     public int ProcessId { get; set; }
+
+    /// <summary>The ScratchNet that ran it ("1.0.0+commit"), so a result can be traced to the code that made it.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>The command line as given (<c>train --recipe cnn --Training:Epochs=5</c>), one argument per entry.</summary>
+    public List<string>? Arguments { get; set; }
+
+    /// <summary>The machine's name and processor count, since speed and thread counts depend on them.</summary>
+    public string? Machine { get; set; }
+
+    public int? Processors { get; set; }
 }

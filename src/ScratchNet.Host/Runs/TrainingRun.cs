@@ -63,7 +63,16 @@ public sealed partial class TrainingRun(
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
         _status.Checkpoints = checkpointFolder;
-        _status.Sessions.Add(new RunSession { Started = DateTime.UtcNow, ResumedFrom = folder.ResumeCheckpoint, ProcessId = Environment.ProcessId });
+        _status.Sessions.Add(new RunSession
+        {
+            Started = DateTime.UtcNow,
+            ResumedFrom = folder.ResumeCheckpoint,
+            ProcessId = Environment.ProcessId,
+            Version = ScratchNetHost.Version,
+            Arguments = [.. Environment.GetCommandLineArgs().Skip(1)],
+            Machine = Environment.MachineName,
+            Processors = Environment.ProcessorCount,
+        });
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
         return resume;
