@@ -37,10 +37,6 @@ public static class ScratchNetHost
             ? Directory.EnumerateFiles(RecipeDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal).ToArray()
             : [];
 
-    /// <summary>"1.0.0+abc1234…": the package version and, where the build knew it, the commit it was built from.</summary>
-    public static string Version { get; } =
-        typeof(ScratchNetHost).Assembly.GetCustomAttribute<System.Reflection.AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-
     /// <summary>The largest --config file read (the shipped appsettings.json is about 1 KB).</summary>
     public const long MaxConfigurationFileBytes = 1 << 20;
 

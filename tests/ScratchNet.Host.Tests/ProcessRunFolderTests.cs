@@ -63,7 +63,7 @@ public sealed partial class ProcessRunFolderTests
             RunStatus status = RunStatus.TryRead(folder)!;
             Assert.That(status.State, Is.EqualTo(RunStatus.Finished));
             RunSession session = status.Sessions.Single();
-            Assert.That(session.Version, Is.EqualTo(ScratchNetHost.Version), "run.json names the code that made the run");
+            Assert.That(session.Version, Is.EqualTo(RunRecord.CodeVersion), "run.json names the code that made the run");
             Assert.That(session.Arguments, Does.Contain("--Training:Epochs=25").And.Contain("train"), "and the command line it was given");
             Assert.That(session.Processors, Is.EqualTo(Environment.ProcessorCount));
             seeds.Add(Config(folder)["Training:Seed"].GetProperty("value").GetString()!);

@@ -90,7 +90,7 @@ public static class CommandCatalog
     private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
 
     /// <summary>"ScratchNet 1.0.0+abc1234": the package version and, where the build knew it, the commit.</summary>
-    public static string VersionText() => $"ScratchNet {ScratchNetHost.Version}";
+    public static string VersionText() => $"ScratchNet {Runs.RunRecord.CodeVersion}";
 
     public static string HelpText(string? command = null)
     {

@@ -68,7 +68,7 @@ public sealed partial class TrainingRun(
             Started = DateTime.UtcNow,
             ResumedFrom = folder.ResumeCheckpoint,
             ProcessId = Environment.ProcessId,
-            Version = ScratchNetHost.Version,
+            Version = RunRecord.CodeVersion,
             Arguments = [.. Environment.GetCommandLineArgs().Skip(1)],
             Machine = Environment.MachineName,
             Processors = Environment.ProcessorCount,
