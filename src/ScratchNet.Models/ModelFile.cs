@@ -38,6 +38,38 @@ public static class ModelFile
         return SafetensorsModel.ToModel(tensors, metadata, source);
     }
 
+    /// <summary>
+    /// Reads only the run configuration a native or safetensors file records, from its header, for a command to adopt
+    /// before it loads the model: the tensors, up to a gigabyte, are read once, by <see cref="Load"/>, which also checks them.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, or its header is invalid.</exception>
+    public static IReadOnlyDictionary<string, string> LoadConfiguration(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        try
+        {
+            using FileStream file = InputFile.OpenRead(path, MaxFileBytes, "the model file");
+            Span<byte> start = stackalloc byte[9];
+            int read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+            file.Position = 0;
+            if (NativeModelFormat.HasMagic(start[..read]))
+            {
+                return NativeModelFormat.ReadConfiguration(file, path);
+            }
+
+            ThrowUnlessSafetensors(start[..read], path);
+            return SafetensorsModel.Configuration(SafetensorsFormat.ReadMetadata(file, path));
+        }
+        catch (InputFileException e)
+        {
+            throw new ModelFileException($"{e.Message}; give a file written by 'train' or 'export'.", e);
+        }
+        catch (IOException e)
+        {
+            throw new ModelFileException($"The model file {path} cannot be read: {e.Message}; give a file written by 'train' or 'export'.", e);
+        }
+    }
+
     /// <summary>Loads only the tensors of a native or safetensors file, for starting training from them.</summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable or invalid.</exception>
     public static IReadOnlyList<NamedTensor> LoadTensors(string path)
@@ -63,13 +95,17 @@ public static class ModelFile
 
     private static (IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata) ReadSafetensors(byte[] bytes, string path)
     {
-        // A safetensors header is JSON right after its 8-byte length; anything else is neither format.
-        if (bytes.Length < 9 || bytes[8] != (byte)'{')
+        ThrowUnlessSafetensors(bytes, path);
+        return SafetensorsFormat.Read(bytes, path);
+    }
+
+    // A safetensors header is JSON right after its 8-byte length; anything else is neither format.
+    private static void ThrowUnlessSafetensors(ReadOnlySpan<byte> start, string path)
+    {
+        if (start.Length < 9 || start[8] != (byte)'{')
         {
             throw new ModelFileException($"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
         }
-
-        return SafetensorsFormat.Read(bytes, path);
     }
 
     private static byte[] ReadAll(string path)

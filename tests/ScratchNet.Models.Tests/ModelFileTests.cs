@@ -22,6 +22,55 @@ public sealed class ModelFileTests
         }
     }
 
+    [TestCase(".snm", ModelFormat.Native)]
+    [TestCase(".safetensors", ModelFormat.Safetensors)]
+    public void LoadConfiguration_ReadsWhatLoadWouldFromTheHeaderAlone(string extension, ModelFormat format)
+    {
+        SavedModel model = TestModels.Model(TestModels.SmallCnn, new Core.Layers.Shape(1, 8, 8));
+        string path = TestModels.TempFile(extension);
+        try
+        {
+            ModelFile.Save(model, path, format);
+            IReadOnlyDictionary<string, string> whole = ModelFile.Load(path).Configuration;
+
+            // Damage the last tensor byte: Load refuses the file, while the header, and so the configuration, is intact.
+            byte[] bytes = File.ReadAllBytes(path);
+            bytes[format == ModelFormat.Native ? ^33 : ^1] ^= 0xFF;
+            File.WriteAllBytes(path, bytes);
+
+            Assert.That(ModelFile.LoadConfiguration(path), Is.EquivalentTo(whole).And.Not.Empty);
+            Assert.That(whole, Does.ContainKey("Model:Layers:0"));
+            if (format == ModelFormat.Native)
+            {
+                Assert.Throws<ModelFileException>(() => ModelFile.Load(path), "the tensors were never read by LoadConfiguration");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestCase(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 }, "neither a ScratchNet model (.snm) nor a safetensors file")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F }, "is not one this build reads")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0 }, "not a .snm model file")]
+    [TestCase(new byte[] { 200, 0, 0, 0, 0, 0, 0, 0, (byte)'{' }, "its header claims 200 bytes")]
+    public void LoadConfiguration_RefusesAHeaderThatIsNotAModelsNamingWhy(byte[] content, string expected)
+    {
+        string path = TestModels.TempFile(".snm");
+        try
+        {
+            File.WriteAllBytes(path, content);
+
+            var e = Assert.Throws<ModelFileException>(() => ModelFile.LoadConfiguration(path));
+            Assert.That(e!.Message, Does.Contain(expected));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void Load_SaysTheFileDoesNotExist()
     {

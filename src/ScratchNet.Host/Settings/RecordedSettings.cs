@@ -81,7 +81,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 
         try
         {
-            IReadOnlyDictionary<string, string> recorded = ModelFile.Load(path).Configuration;
+            IReadOnlyDictionary<string, string> recorded = ModelFile.LoadConfiguration(path);
             Dictionary<string, string> chosen = recorded.Where(p => keys.Any(k => p.Key == k || p.Key.StartsWith(k + ":", StringComparison.Ordinal)))
                 .ToDictionary(p => p.Key, p => p.Value);
             return chosen.Count > 0 ? new RecordedSettings($"the model file {Path.GetFullPath(path)}", chosen) : null;

@@ -121,6 +121,33 @@ public static class NativeModelFormat
         return model;
     }
 
+    /// <summary>
+    /// The configuration a file records, from its header alone: the tensors (up to a gigabyte) are not read and the
+    /// checksum is not checked, so this is for settings only; <see cref="Read"/> checks the whole file before it is used.
+    /// </summary>
+    /// <param name="file">Positioned at the start of the file.</param>
+    /// <exception cref="ModelFileException">The prefix or the header is not a native model's.</exception>
+    public static IReadOnlyDictionary<string, string> ReadConfiguration(Stream file, string source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> prefix = stackalloc byte[PrefixLength];
+        if (file.ReadAtLeast(prefix, PrefixLength, throwOnEndOfStream: false) < PrefixLength || !HasMagic(prefix))
+        {
+            throw Invalid(source, "it does not start with the ScratchNet model magic bytes and a header length; it is not a .snm model file");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[12..]);
+        if (version != Version || headerLength > MaxHeaderLength || headerLength > file.Length - PrefixLength - ChecksumLength)
+        {
+            throw Invalid(source, $"its prefix (format version {version}, a header of {headerLength} bytes) is not one this build reads");
+        }
+
+        byte[] header = new byte[headerLength];
+        file.ReadExactly(header);
+        return ParseHeader(header, source).Configuration ?? [];
+    }
+
     private static NativeHeader ParseHeader(ReadOnlySpan<byte> json, string source)
     {
         NativeHeader? header;

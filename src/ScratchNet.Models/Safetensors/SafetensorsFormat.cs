@@ -79,6 +79,36 @@ public static class SafetensorsFormat
         }
     }
 
+    /// <summary>The <c>__metadata__</c> of a file, from its header alone: the tensors are not read.</summary>
+    /// <param name="file">Positioned at the start of the file.</param>
+    /// <exception cref="ModelFileException">The header is malformed.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(Stream file, string source)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Span<byte> length = stackalloc byte[8];
+        if (file.ReadAtLeast(length, length.Length, throwOnEndOfStream: false) < length.Length)
+        {
+            throw Invalid(source, $"it is {file.Length} bytes long, too short for a safetensors header length");
+        }
+
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(length);
+        if (headerLength > MaxHeaderLength || headerLength > (ulong)(file.Length - 8))
+        {
+            throw Invalid(source, $"its header claims {headerLength} bytes, but the file has {file.Length - 8} after the length");
+        }
+
+        byte[] header = new byte[headerLength];
+        file.ReadExactly(header);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        using JsonDocument document = Parse(header, source);
+        if (document.RootElement.TryGetProperty(MetadataKey, out JsonElement element))
+        {
+            CopyMetadata(element, metadata, source);
+        }
+
+        return metadata;
+    }
+
     /// <summary>Parses a whole file held in memory, trusting nothing in it.</summary>
     /// <param name="source">The file, for error messages.</param>
     /// <exception cref="ModelFileException">The header is malformed, a dtype is not F32, or offsets disagree with shapes or the file's length.</exception>
@@ -98,6 +128,29 @@ public static class SafetensorsFormat
         ReadOnlySpan<byte> data = file[(8 + (int)headerLength)..];
         ReadOnlySpan<byte> header = file.Slice(8, (int)headerLength);
 
+        using (JsonDocument document = Parse(header, source))
+        {
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            var entries = new List<Entry>();
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == MetadataKey)
+                {
+                    CopyMetadata(property.Value, metadata, source);
+                }
+                else
+                {
+                    entries.Add(ReadEntry(property, source));
+                }
+            }
+
+            return (ReadData(entries, data, source), metadata);
+        }
+    }
+
+    // The header as a JSON object, trusting nothing in it.
+    private static JsonDocument Parse(ReadOnlySpan<byte> header, string source)
+    {
         // JsonDocument checks UTF-8 only when a string is read (an InvalidOperationException then), so check it here.
         if (!Utf8.IsValid(header))
         {
@@ -114,32 +167,16 @@ public static class SafetensorsFormat
             throw Invalid(source, $"its header is not valid JSON ({e.Message})");
         }
 
-        using (document)
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(source, "its header is not a JSON object");
-            }
-
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var entries = new List<Entry>();
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name == MetadataKey)
-                {
-                    ReadMetadata(property.Value, metadata, source);
-                }
-                else
-                {
-                    entries.Add(ReadEntry(property, source));
-                }
-            }
-
-            return (ReadData(entries, data, source), metadata);
+            document.Dispose();
+            throw Invalid(source, "its header is not a JSON object");
         }
+
+        return document;
     }
 
-    private static void ReadMetadata(JsonElement element, Dictionary<string, string> metadata, string source)
+    private static void CopyMetadata(JsonElement element, Dictionary<string, string> metadata, string source)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {

@@ -78,7 +78,7 @@ public static class SafetensorsModel
                 : throw new ModelFileException(
                     $"The safetensors file {source} has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown; use it with --Model:InitFrom={source} and Model:Layers (or Model:LayerSizes) instead.");
 
-        var configuration = metadata.Where(p => !p.Key.StartsWith("scratchnet.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
+        Dictionary<string, string> configuration = Configuration(metadata);
         RunManifest? manifest = metadata.TryGetValue(DatasetKey, out string? dataset)
             ? new RunManifest(
                 int.TryParse(metadata.GetValueOrDefault(SeedKey), NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed) ? seed : 0,
@@ -101,6 +101,10 @@ public static class SafetensorsModel
 
         return model;
     }
+
+    /// <summary>The run configuration among a file's metadata: every key but ScratchNet's own <c>scratchnet.*</c>.</summary>
+    public static Dictionary<string, string> Configuration(IReadOnlyDictionary<string, string> metadata) =>
+        metadata.Where(p => !p.Key.StartsWith("scratchnet.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
 
     // "conv0: conv 16 3x3 pad 1; relu0: relu; …" on an input of "1,28,28": each layer's shapes worked out from the one before.
     private static List<LayerSpec> Layers(string text, string? inputText, string source)
