@@ -118,7 +118,8 @@ public static class ScratchNetHost
 
         // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
         builder.Services.AddSingleton(sp => SelectRunFolder(commandLine, sp.GetRequiredService<IOptions<RunOptions>>().Value, builder.Configuration));
-        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory = folder.CheckpointFolder(options.Directory) ?? string.Empty);
+        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
+            folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();

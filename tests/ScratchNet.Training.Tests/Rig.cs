@@ -51,5 +51,5 @@ internal sealed class Rig
     }
 
     public ConfigurationFingerprint Fingerprint() =>
-        new(O.Create(new DataOptions()), O.Create(Model), O.Create(Training), O.Create(Optimizer), O.Create(Schedule), O.Create(Augmentation));
+        new(O.Create(new DataOptions()), O.Create(Model), O.Create(Training), O.Create(Optimizer), O.Create(Schedule), O.Create(Augmentation), O.Create(EarlyStopping), O.Create(Checkpoints));
 }

@@ -44,9 +44,17 @@ public sealed class RunFolder : IDisposable
     /// <remarks>
     /// Relative paths are inside the run folder (the default "checkpoints" gives runs/ID/checkpoints). A folder outside it
     /// gets a subfolder per run (/fast/ckpt/ID), so no two runs ever share, prune or overwrite each other's checkpoints.
+    /// A resumed run keeps the folder its run.json names, so its checkpoints stay in one place, unless the user set
+    /// Checkpoints:Directory for this session.
     /// </remarks>
-    public string? CheckpointFolder(string? configured)
+    /// <param name="keepOwn">False when the user set <paramref name="configured"/> for this session.</param>
+    public string? CheckpointFolder(string? configured, bool keepOwn = false)
     {
+        if (Continues && keepOwn && RunStatus.TryRead(Path)?.Checkpoints is { } own)
+        {
+            return own;
+        }
+
         if (string.IsNullOrWhiteSpace(configured))
         {
             return null;

@@ -66,6 +66,13 @@ public static class ConfigurationSources
         _ => false,
     };
 
+    /// <summary>Whether the value of <paramref name="key"/> that wins comes from a source the user wrote (see <see cref="WrittenByUser(IConfigurationProvider)"/>).</summary>
+    public static bool WrittenByUser(IConfigurationRoot configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out string? value) && value is not null) is { } winner && WrittenByUser(winner);
+    }
+
     private static string PathOf(FileConfigurationProvider file) =>
         file.Source.FileProvider?.GetFileInfo(file.Source.Path ?? string.Empty).PhysicalPath ?? file.Source.Path ?? "a configuration file";
 

@@ -26,8 +26,12 @@ public sealed partial class CheckpointCallback(
     {
         CheckpointOptions o = options.Value;
         _directory = string.IsNullOrWhiteSpace(o.Directory) ? null : new CheckpointDirectory(o.Directory, o.KeepLast);
-        _settings = fingerprint.Settings();
         _hash = fingerprint.Compute();
+        _settings = fingerprint.Settings();
+        foreach ((string key, string value) in fingerprint.ContinuedSettings())
+        {
+            _settings[key] = value;
+        }
     }
 
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)

@@ -24,6 +24,19 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
 
     public int BestEpoch => _bestEpoch;
 
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+
+        // A checkpoint written at the epoch that stopped the run (a process killed during the final reports) resumes to
+        // the same end: the decision is in the restored counter, and the network already holds what that epoch kept.
+        if (options.Value.Enabled && _bestEpoch > 0 && _wait >= options.Value.Patience)
+        {
+            context.StopRequested = true;
+            LogAlreadyStopped(logger, context.History.Count, _bestEpoch);
+        }
+    }
+
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -107,6 +120,9 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Early stopping after epoch {Epoch}: no improvement for {Patience} epochs; best {Monitor} was epoch {BestEpoch} ({Best:F4})")]
     private static partial void LogStopped(ILogger logger, int epoch, int patience, string monitor, int bestEpoch, double best);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Early stopping had already stopped this run after epoch {Epoch} (best epoch {BestEpoch}); finishing it")]
+    private static partial void LogAlreadyStopped(ILogger logger, int epoch, int bestEpoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored the weights of epoch {BestEpoch} (best {Monitor} {Best:F4})")]
     private static partial void LogRestored(ILogger logger, int bestEpoch, string monitor, double best);

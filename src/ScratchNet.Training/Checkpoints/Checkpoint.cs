@@ -13,7 +13,10 @@ public sealed class Checkpoint
     /// <summary>SHA-256 of the settings that shape the run (see <see cref="ConfigurationFingerprint"/>); a resume with other settings is refused.</summary>
     public string ConfigurationHash { get; set; } = string.Empty;
 
-    /// <summary>The settings behind <see cref="ConfigurationHash"/>, so a refused resume can name each key that differs (empty in version-1 files).</summary>
+    /// <summary>
+    /// The settings behind <see cref="ConfigurationHash"/>, so a refused resume can name each key that differs (empty in
+    /// version-1 files), and the early-stopping and checkpoint settings a resume continues with (<see cref="ConfigurationFingerprint.ContinuedSettings"/>).
+    /// </summary>
     public SortedDictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The epoch to continue (1-based); one past the last epoch when the run had finished.</summary>

@@ -13,8 +13,9 @@ namespace ScratchNet.Training.Checkpoints;
 /// The settings that decide what a run computes: every Data (with Data:Augment), Model, Training, Optimizer and Schedule
 /// key except those that cannot change a number (<see cref="Ignored"/>: where data comes from, and Training:Threads,
 /// whose results are identical for every value). Checkpoints carry them, and a resume under other settings is refused
-/// with the keys that differ, because it could not reproduce the uninterrupted run. Checkpoint, early-stopping and
-/// display settings are left out for the same reason.
+/// with the keys that differ, because it could not reproduce the uninterrupted run. Checkpoints also carry the
+/// early-stopping and checkpoint settings (<see cref="ContinuedSettings"/>): a resume takes them too, so the printed
+/// resume command continues the same run, but they may be changed on resume and are never refused.
 /// </summary>
 public sealed class ConfigurationFingerprint(
     IOptions<DataOptions> data,
@@ -22,8 +23,13 @@ public sealed class ConfigurationFingerprint(
     IOptions<TrainingOptions> training,
     IOptions<OptimizerOptions> optimizer,
     IOptions<ScheduleOptions> schedule,
-    IOptions<AugmentationOptions>? augmentation = null)
+    IOptions<AugmentationOptions>? augmentation = null,
+    IOptions<EarlyStoppingOptions>? earlyStopping = null,
+    IOptions<CheckpointOptions>? checkpoints = null)
 {
+    /// <summary>Sections a resume takes from its checkpoint but lets the user change: they decide when a run stops and what it keeps, not its numbers per epoch.</summary>
+    public static IReadOnlyList<string> ContinuedSections { get; } = [EarlyStoppingOptions.SectionName, CheckpointOptions.SectionName];
+
     /// <summary>Keys that never change what a run computes.</summary>
     public static IReadOnlySet<string> Ignored { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
@@ -63,6 +69,41 @@ public sealed class ConfigurationFingerprint(
         return settings;
     }
 
+    /// <summary>
+    /// Early stopping's and the checkpoints' settings, which a resume continues with unless told otherwise. Not the
+    /// checkpoint folder (a resumed run keeps its own, see the host's run folder) nor Checkpoints:ResumeFrom; early
+    /// stopping's other keys only while it is on.
+    /// </summary>
+    public SortedDictionary<string, string> ContinuedSettings()
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (earlyStopping?.Value is { } stopping)
+        {
+            if (stopping.Enabled)
+            {
+                Flatten(JsonSerializer.SerializeToElement(stopping, Json), EarlyStoppingOptions.SectionName, settings);
+            }
+            else
+            {
+                settings[$"{EarlyStoppingOptions.SectionName}:{nameof(EarlyStoppingOptions.Enabled)}"] = "false";
+            }
+        }
+
+        if (checkpoints?.Value is { } c)
+        {
+            string section = CheckpointOptions.SectionName;
+            settings[$"{section}:{nameof(CheckpointOptions.EveryEpochs)}"] = c.EveryEpochs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[$"{section}:{nameof(CheckpointOptions.KeepLast)}"] = c.KeepLast.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[$"{section}:{nameof(CheckpointOptions.SaveBest)}"] = c.SaveBest ? "true" : "false";
+            if (c.SaveBest)
+            {
+                settings[$"{section}:{nameof(CheckpointOptions.Monitor)}"] = c.Monitor;
+            }
+        }
+
+        return settings;
+    }
+
     /// <summary>SHA-256 of <see cref="Settings"/>.</summary>
     public string Compute() => Hash(Settings());
 
@@ -93,11 +134,14 @@ public sealed class ConfigurationFingerprint(
     {
         ArgumentNullException.ThrowIfNull(then);
         ArgumentNullException.ThrowIfNull(now);
-        return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)))
+        return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)) && !IsContinued(k))
             .Where(k => !string.Equals(then.GetValueOrDefault(k), now.GetValueOrDefault(k), StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now")];
     }
+
+    private static bool IsContinued(string key) =>
+        ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));
 
     private static string Section(string key)
     {

@@ -108,6 +108,43 @@ public class ResumeTests
         Assert.That(CheckpointFile.Load(afterEpoch2).ConfigurationHash, Is.EqualTo(rig.Fingerprint().Compute()));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ResumingTheCheckpointOfTheEpochEarlyStoppingEndedOn_FinishesAsTheUninterruptedRunDid(bool restoreBest)
+    {
+        // A MinDelta larger than any later gain makes epoch 1 the best, so the run stops after epoch 3, writing ckpt-e0004;
+        // a process killed while writing its reports leaves that as its newest resume point.
+        Rig Stopping() => new()
+        {
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+            EarlyStopping = new EarlyStoppingOptions { Enabled = true, Patience = 2, MinDelta = 10, RestoreBestWeights = restoreBest },
+        };
+        TrainingResult uninterrupted = await Stopping().Create().TrainAsync();
+        Assert.That(uninterrupted.History, Has.Count.EqualTo(3));
+
+        TrainingResult resumed = await Stopping().Create().TrainAsync(CheckpointFile.Load(Path.Combine(_dir, "ckpt-e0004-b000000.ckpt")));
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)), "no epoch after the one that stopped it");
+        Assert.That(resumed.FinalValidation.Loss, Is.EqualTo(uninterrupted.FinalValidation.Loss));
+        Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
+    }
+
+    [Test]
+    public async Task ACheckpointCarriesEarlyStoppingAndCheckpointSettings_WhichAResumeMayChange()
+    {
+        Rig rig = NewRig();
+        await rig.Create().TrainAsync();
+        Checkpoint checkpoint = CheckpointFile.Load(Path.Combine(_dir, "ckpt-e0003-b000000.ckpt"));
+
+        Assert.That(checkpoint.Settings["EarlyStopping:Enabled"], Is.EqualTo("true"));
+        Assert.That(checkpoint.Settings["EarlyStopping:Patience"], Is.EqualTo("10"));
+        Assert.That(checkpoint.Settings["Checkpoints:KeepLast"], Is.EqualTo("10"));
+        Assert.That(checkpoint.Settings, Does.Not.ContainKey("Checkpoints:Directory"), "a resumed run keeps its own folder");
+        var changed = new SortedDictionary<string, string>(checkpoint.Settings) { ["EarlyStopping:Patience"] = "1", ["Checkpoints:KeepLast"] = "1" };
+        Assert.That(ConfigurationFingerprint.Differences(changed, rig.Fingerprint().Settings()), Is.Empty, "continued, never refused");
+    }
+
     [Test]
     public void Fingerprint_Changes_WhenASettingThatShapesTheRunChanges()
     {
