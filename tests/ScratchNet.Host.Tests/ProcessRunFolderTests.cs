@@ -38,6 +38,19 @@ public sealed partial class ProcessRunFolderTests
     private string[] RunFolders() => Directory.Exists(Runs) ? [.. Directory.GetDirectories(Runs).Order(StringComparer.Ordinal)] : [];
 
     [Test]
+    public void ThePrintedResumeCommandKeepsTheRunsEarlyStopping()
+    {
+        // A MinDelta no epoch beats makes epoch 1 the best, so early stopping ends the run after epoch 41 of 150.
+        (string printed, string folder) = Interrupt(Train("--Training:Epochs=150", "--EarlyStopping:Enabled=true", "--EarlyStopping:Patience=40", "--EarlyStopping:MinDelta=100"));
+
+        HostResult resumed = HostProcess.Run(["train", "--resume", printed], _dir.Path, TimeSpan.FromSeconds(120));
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        Assert.That(resumed.Output, Does.Contain("Early stopping after epoch 41"));
+        Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(42), "41 epochs and the header, as the run left alone");
+    }
+
+    [Test]
     public void TwoTrainingsStartedTogetherInOneDirectoryKeepTheirOwnModelsAndCheckpoints()
     {
         using Process first = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=1"), _dir.Path))!;
