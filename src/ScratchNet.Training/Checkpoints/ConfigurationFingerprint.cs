@@ -64,7 +64,7 @@ public sealed class ConfigurationFingerprint(
 
         if (settings.TryGetValue(DataDirectory, out string? folder) && !string.IsNullOrWhiteSpace(folder))
         {
-            settings[DataDirectory] = Path.GetFullPath(folder);
+            settings[DataDirectory] = Folder(folder);
         }
 
         // Augmentation's settings shape the run only while it is on; off, they are left out but for the switch itself.
@@ -155,7 +155,9 @@ public sealed class ConfigurationFingerprint(
     private static bool Same(string key, string? then, string? now) =>
         string.Equals(then, now, StringComparison.Ordinal)
         || (string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(then) && !string.IsNullOrWhiteSpace(now)
-            && string.Equals(Path.GetFullPath(then), Path.GetFullPath(now), StringComparison.Ordinal));
+            && string.Equals(Folder(then), Folder(now), StringComparison.Ordinal));
+
+    private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     private static bool IsContinued(string key) =>
         ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));
