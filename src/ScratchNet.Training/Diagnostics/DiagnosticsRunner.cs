@@ -64,7 +64,7 @@ public sealed partial class DiagnosticsRunner(
 
         IReadOnlyList<ActivationStatistics> activations = probe == 0
             ? []
-            : NetworkDiagnostics.MeasureActivations(network, dataset.Validation.ReadFeatures(0, probe, new float[probe * train.FeatureCount]), probe);
+            : NetworkDiagnostics.MeasureActivations(network, dataset.Validation.ReadFeatures(0, probe, new float[probe * train.FeatureCount]), probe, batchStatistics: true);
         foreach (ActivationStatistics a in activations)
         {
             LogActivation(logger, a.Layer, a.Activation, a.Units, a.DeadUnits, a.DeadShare, a.InactiveShare, probe);

@@ -160,9 +160,10 @@ public static class NetworkDiagnostics
     }
 
     /// <summary>
-    /// One forward and backward pass on the batch, then one step of <paramref name="optimizer"/>: the norms of every
-    /// parameter and its gradient, and how far the step moved it. The step is undone afterwards (the optimizer's own
-    /// state, such as momentum, is not), so the network is left as it was.
+    /// One training step on the batch (training mode: batch norm on the batch's statistics, dropout on), then one step
+    /// of <paramref name="optimizer"/>: the norms of every parameter and its gradient, and how far the step moved it. The
+    /// step is undone afterwards, batch norm's running statistics included (the optimizer's own state, such as
+    /// momentum, is not), so the network is left as it was.
     /// </summary>
     public static IReadOnlyList<ParameterStatistics> MeasureParameters(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n)
     {
@@ -171,9 +172,24 @@ public static class NetworkDiagnostics
         TrainingStep step = StepOn(network, optimizer, x, targets, n);
         IReadOnlyList<Parameter> parameters = network.Parameters;
         float[][] before = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
+        bool wasTraining = network.IsTraining;
 
         // The optimizers read the gradients and leave them, so after the step they still hold the step's gradient.
-        step.Run(n);
+        network.IsTraining = true;
+        try
+        {
+            step.Run(n);
+        }
+        finally
+        {
+            network.IsTraining = wasTraining;
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i].CopyTo(network.State[i].Value, 0);
+            }
+        }
+
         var results = new ParameterStatistics[parameters.Count];
         for (int i = 0; i < parameters.Count; i++)
         {
@@ -212,25 +228,50 @@ public static class NetworkDiagnostics
         return new ParameterStatistics(parameter, weightNorm, Math.Sqrt(grad), weightNorm == 0 ? null : Math.Sqrt(update) / weightNorm);
     }
 
-    /// <summary>Runs the probe rows through the network layer by layer (in evaluation mode) and measures each activation layer's input.</summary>
-    public static IReadOnlyList<ActivationStatistics> MeasureActivations(Sequential network, ReadOnlyMemory<float> x, int n)
+    /// <summary>
+    /// Runs the probe rows through the network layer by layer and measures each activation layer's input: in evaluation
+    /// mode (a trained network, as it predicts), or with <paramref name="batchStatistics"/> as a training step sees them,
+    /// batch norm normalising by the probe's own statistics (a network at initialisation, whose running statistics are
+    /// still 0 and 1 and would leave every batch norm the identity). Dropout stays off, and the network is left as it was.
+    /// </summary>
+    public static IReadOnlyList<ActivationStatistics> MeasureActivations(Sequential network, ReadOnlyMemory<float> x, int n, bool batchStatistics = false)
     {
         ArgumentNullException.ThrowIfNull(network);
         var results = new List<ActivationStatistics>();
         bool wasTraining = network.IsTraining;
+        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
         network.IsTraining = false;
-        ReadOnlyMemory<float> input = x;
-        foreach (ILayer layer in network.Layers)
+        try
         {
-            if (layer is ActivationLayer activation)
+            ReadOnlyMemory<float> input = x;
+            foreach (ILayer layer in network.Layers)
             {
-                results.Add(Measure(activation, input.Span, n));
-            }
+                if (layer is ActivationLayer activation)
+                {
+                    results.Add(Measure(activation, input.Span, n));
+                }
 
-            input = layer.Forward(input, n);
+                if (batchStatistics && layer is BatchNorm normalisation)
+                {
+                    normalisation.IsTraining = true;
+                }
+
+                input = layer.Forward(input, n);
+                if (layer is BatchNorm trained)
+                {
+                    trained.IsTraining = false;
+                }
+            }
+        }
+        finally
+        {
+            network.IsTraining = wasTraining;
+            for (int i = 0; i < state.Length; i++)
+            {
+                state[i].CopyTo(network.State[i].Value, 0);
+            }
         }
 
-        network.IsTraining = wasTraining;
         return results;
     }
 

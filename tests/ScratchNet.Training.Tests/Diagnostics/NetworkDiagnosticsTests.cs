@@ -169,6 +169,47 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void MeasureParameters_TakesATrainingStep_SoAConvBiasBeforeBatchNormHasNoGradient_AndLeavesTheRunningStatistics()
+    {
+        // Batch norm subtracts the batch mean, so a bias added right before it cannot change the loss: in training mode its
+        // gradient is 0. In evaluation mode at initialisation (running mean 0, variance 1) it would pass straight through.
+        LayerDefinition[] layers = [.. new[] { "conv 3 3x3 pad 1", "batchnorm", "relu", "flatten", "dense 3" }.Select(LayerSyntax.Parse)];
+        Sequential network = NetworkBuilder.Build(layers, new Shape(1, 4, 4), Rows, "he_normal", 9);
+        (float[] x, float[] y) = Batch(16, 3);
+        float[][] stateBefore = [.. network.State.Select(s => (float[])s.Value.Clone())];
+
+        IReadOnlyList<ParameterStatistics> stats = NetworkDiagnostics.MeasureParameters(network, new Sgd(0.1f), x, y, Rows);
+
+        Assert.That(stats.Single(s => s.Parameter == "conv0.bias").GradientNorm, Is.LessThan(1e-5));
+        Assert.That(stats.Single(s => s.Parameter == "bn0.bias").GradientNorm, Is.GreaterThan(1e-3));
+        Assert.That(network.State.Select(s => s.Value), Is.EqualTo(stateBefore), "running statistics restored");
+        Assert.That(network.IsTraining, Is.False);
+    }
+
+    [Test]
+    public void MeasureActivations_WithBatchStatistics_SeesTheNormalisedInputs_OfANetworkAtInitialisation()
+    {
+        // A shifted input: without normalisation every ReLU input is positive; normalised by the batch, about half are not.
+        LayerDefinition[] layers = [.. new[] { "flatten", "dense 8", "batchnorm", "relu", "dense 3" }.Select(LayerSyntax.Parse)];
+        Sequential network = NetworkBuilder.Build(layers, new Shape(1, 4, 4), 64, "zeros", 9);
+        foreach (Parameter p in network.Parameters.Where(p => p.Name == "dense0.bias"))
+        {
+            Array.Fill(p.Value, 5f);
+        }
+
+        var rng = new Xoshiro256(3);
+        float[] x = [.. Enumerable.Range(0, 64 * 16).Select(_ => (float)rng.NextGaussian())];
+        network.Parameters[0].Value.AsSpan().Fill(0.1f);
+
+        ActivationStatistics raw = NetworkDiagnostics.MeasureActivations(network, x, 64).Single();
+        ActivationStatistics normalised = NetworkDiagnostics.MeasureActivations(network, x, 64, batchStatistics: true).Single();
+
+        Assert.That(raw.InactiveShare, Is.EqualTo(0), "evaluation mode at initialisation: batch norm is the identity");
+        Assert.That(normalised.InactiveShare, Is.InRange(0.3, 0.7));
+        Assert.That(network.IsTraining, Is.False);
+    }
+
+    [Test]
     public void CheckGradients_Passes_OnACnnWithBatchNormAndDropout_AndLeavesItAsItWas()
     {
         // conv0.bias sits right before batch norm, which subtracts it again: its true gradient is 0, and 1e-7 of rounding must not fail it.
