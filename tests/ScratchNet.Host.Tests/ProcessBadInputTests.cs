@@ -102,6 +102,14 @@ public sealed partial class ProcessBadInputTests
         AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help, --version");
     }
 
+    [TestCase("export --model m.snm --out a.onnx --out b.onnx", "Invalid command line: --out is given more than once; give it once")]
+    [TestCase("diagnose --batch -1", "Invalid command line: --batch must be a whole number from 1 to 1048576, got '-1'")]
+    public void ARepeatedOptionOrANegativeOptionValueIsExit2NamingTheOption(string arguments, string message)
+    {
+        AssertOneLine(Run(arguments.Split(' ')), 2, message);
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
     [Test]
     public void AConfigurationKeyWithoutAValueIsExit2()
     {
