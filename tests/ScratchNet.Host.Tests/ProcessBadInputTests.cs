@@ -111,6 +111,15 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
+    public void ALayerEntryGivingAnOptionTwiceIsExit2NamingTheEntryAndTheOption()
+    {
+        HostResult result = Run("train", "--Model:Layers:0=conv 4 3x3 stride 2 stride 3", "--Model:Layers:1=flatten", "--Model:Layers:2=dense 10");
+
+        AssertOneLine(result, 2, "Model:Layers:0 (layer 1) 'conv 4 3x3 stride 2 stride 3': stride is given twice");
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
+    [Test]
     public void AConfigurationKeyWithoutAValueIsExit2()
     {
         AssertOneLine(Run("--Training:Epochs"), 2, "--Training:Epochs needs a value");
