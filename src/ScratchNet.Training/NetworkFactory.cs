@@ -15,7 +15,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
 {
     private ComputeTeam? _team;
 
-    /// <exception cref="TrainingSetupException">A layer does not fit the shape it gets, or the configuration does not parse.</exception>
+    /// <exception cref="TrainingSetupException">A layer does not fit the shape it gets or a size limit (checked before anything is allocated), or the configuration does not parse.</exception>
     /// <exception cref="TrainingSetupException">Model:InitFrom is set, but no <see cref="IInitialWeights"/> is registered.</exception>
     /// <remarks>Whatever <see cref="IInitialWeights"/> throws (a file that cannot be read, a tensor that does not fit) passes through.</remarks>
     public Sequential Create(Shape input, int capacity)
@@ -25,22 +25,22 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
         ComputeTeam? team = threads > 1 ? _team ??= new ComputeTeam(threads) : null;
         ulong seed = (ulong)training.Value.Seed;
         Sequential network;
-        if (m.HasLayers())
+        try
         {
-            IReadOnlyList<LayerDefinition> layers = m.TryParseLayers(out IReadOnlyList<string> errors) ?? throw new TrainingSetupException(string.Join("; ", errors));
-            try
+            if (m.HasLayers())
             {
+                IReadOnlyList<LayerDefinition> layers = m.TryParseLayers(out IReadOnlyList<string> errors) ?? throw new TrainingSetupException(string.Join("; ", errors));
                 network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);
             }
-            catch (NetworkDefinitionException e)
+            else
             {
-                throw new TrainingSetupException($"Model:Layers does not fit the {input} inputs: {e.Message}");
+                int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
+                network = Sequential.Mlp(sizes, m.Activation, m.Initializer, seed, capacity, m.Dropout, team);
             }
         }
-        else
+        catch (NetworkDefinitionException e)
         {
-            int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-            network = Sequential.Mlp(sizes, m.Activation, m.Initializer, seed, capacity, m.Dropout, team);
+            throw new TrainingSetupException($"{(m.HasLayers() ? "Model:Layers" : "Model:LayerSizes")} does not fit the {input} inputs: {e.Message}");
         }
 
         if (!string.IsNullOrWhiteSpace(m.InitFrom))

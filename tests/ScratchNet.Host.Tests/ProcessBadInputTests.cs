@@ -102,6 +102,23 @@ public sealed partial class ProcessBadInputTests
         AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help, --version");
     }
 
+    [TestCase("export --model m.snm --out a.onnx --out b.onnx", "Invalid command line: --out is given more than once; give it once")]
+    [TestCase("diagnose --batch -1", "Invalid command line: --batch must be a whole number from 1 to 1048576, got '-1'")]
+    public void ARepeatedOptionOrANegativeOptionValueIsExit2NamingTheOption(string arguments, string message)
+    {
+        AssertOneLine(Run(arguments.Split(' ')), 2, message);
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
+    [Test]
+    public void ALayerEntryGivingAnOptionTwiceIsExit2NamingTheEntryAndTheOption()
+    {
+        HostResult result = Run("train", "--Model:Layers:0=conv 4 3x3 stride 2 stride 3", "--Model:Layers:1=flatten", "--Model:Layers:2=dense 10");
+
+        AssertOneLine(result, 2, "Model:Layers:0 (layer 1) 'conv 4 3x3 stride 2 stride 3': stride is given twice");
+        Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
     [Test]
     public void AConfigurationKeyWithoutAValueIsExit2()
     {

@@ -215,6 +215,20 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Directory.Exists(_dir.Combine("kept")), Is.True, "what was there before stays");
     }
 
+    // The synthetic images are 8 × 8; 64 rows a batch.
+    [TestCase("layer 1 (conv 4 3x3 pad 20000) gets 1 × 8 × 8 inputs: its zero-framed input would take 1,600,640,064 values per image, more than the 67,108,864 a layer may take", "conv 4 3x3 pad 20000", "flatten", "dense 10")]
+    [TestCase("layer 1 (conv 1048576 3x3) gets 1 × 8 × 8 inputs: its output for 64 rows would take 2,415,919,104 values, more than one array holds (2,147,483,591)", "conv 1048576 3x3", "relu", "maxpool 6", "flatten", "dense 10")]
+    [TestCase("layer 3 (dense 1048576) gets 1048576 inputs (a flat vector): its weights would take 1,099,511,627,776 values, more than one array holds", "flatten", "dense 1048576", "dense 1048576", "dense 10")]
+    public void ANetworkBeyondASizeLimitIsOneLineNamingTheLayerAndTheLimitBeforeAnythingIsAllocated(string expected, params string[] layers)
+    {
+        HostResult result = HostProcess.Run(Train(["--Model:LayerSizes=", "--Training:BatchSize=64", .. layers.Select((layer, i) => $"--Model:Layers:{i}={layer}")]), _dir.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Lines[^1], Does.Contain($"Configuration does not fit the data: Model:Layers does not fit the 1 × 8 × 8 inputs: {expected}"));
+        HostAssert.NoStackTrace(result);
+        Assert.That(RunFolders(), Is.Empty, "nothing was trained, so nothing is kept");
+    }
+
     [Test]
     public void AFirstLayerThatDoesNotFitTheDataLeavesNoRunFolderButATrainedRunKeepsItsFolder()
     {

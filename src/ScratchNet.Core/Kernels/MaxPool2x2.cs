@@ -33,7 +33,8 @@ internal static class MaxPool2x2
     private const int Lanes = 16;
 
     public static bool Handles(Window2D window) =>
-        Avx512F.IsSupported && window.KernelHeight == 2 && window.KernelWidth == 2 && window.Stride == 2 && window.Width % 2 == 0;
+        Avx512F.IsSupported && window.KernelHeight == 2 && window.KernelWidth == 2 && window.Stride == 2 && window.Width % 2 == 0
+        && window.OutWidth <= BandOutputs; // a band's rows sit on the stack (Forward): one output row must fit a band
 
     // x: (n, C, H, W) · y: (n, C, H/2, W/2), overwritten · argmax: (n, C, H/2, W/2), overwritten (index within the image)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run

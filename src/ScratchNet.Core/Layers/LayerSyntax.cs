@@ -79,13 +79,14 @@ public static class LayerSyntax
             }
 
             int stride = 1, padding = 0;
+            var given = new HashSet<string>(StringComparer.Ordinal);
             while (_next < words.Length && Error is null)
             {
                 string option = words[_next++];
                 bool ok = option switch
                 {
-                    "stride" => Count("S", "the stride", out stride),
-                    "pad" or "padding" => Whole("P", "the padding", out padding, allowZero: true),
+                    "stride" => Once("stride", given) && Count("S", "the stride", out stride),
+                    "pad" or "padding" => Once("pad", given) && Whole("P", "the padding", out padding, allowZero: true),
                     _ => Reject($"'{option}' is not an option of conv; write conv OUT KxK [stride S] [pad P], e.g. conv 16 3x3 pad 1"),
                 };
                 if (!ok)
@@ -119,6 +120,10 @@ public static class LayerSyntax
                 }
 
                 stride = s;
+                if (_next < words.Length && words[_next] == "stride")
+                {
+                    return Fail($"stride is given twice; give it once, e.g. {name} {size} stride {s}");
+                }
             }
 
             return End(kind == LayerKind.MaxPool ? LayerDefinition.MaxPool(size, stride) : LayerDefinition.AvgPool(size, stride));
@@ -156,6 +161,10 @@ public static class LayerSyntax
             Fail(problem);
             return false;
         }
+
+        // A second "stride" or "pad" ("padding" is the same option) would silently replace the first.
+        private bool Once(string option, HashSet<string> given) =>
+            given.Add(option) || Reject($"{option} is given twice{(option == "pad" ? " (pad and padding are one option)" : string.Empty)}; give each option once, e.g. conv 16 3x3 stride 2 pad 1");
 
         private bool Kernel(out int height, out int width)
         {

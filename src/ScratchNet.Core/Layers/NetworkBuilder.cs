@@ -21,7 +21,10 @@ public static class NetworkBuilder
     /// (seed ^ (0xD50F0000 + its index)), so the weights do not depend on the dropout layers.
     /// </param>
     /// <param name="team">Threads the dense products and the convolutions' images may be split over (null: one thread); results do not depend on it.</param>
-    /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets; the message names the layer (1-based, as listed) and the shapes.</exception>
+    /// <exception cref="NetworkDefinitionException">
+    /// A layer does not fit the shape it gets, or one of its arrays would exceed a limit (<see cref="NetworkPlan"/>); the message
+    /// names the layer (1-based, as listed) and the shapes or the limit. The whole network is checked before any layer is allocated.
+    /// </exception>
     public static Sequential Build(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, string initializer, ulong seed, ComputeTeam? team = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -32,6 +35,7 @@ public static class NetworkBuilder
         }
 
         IInitializer init = Initializer.Create(initializer);
+        NetworkPlan.Check(layers, input, capacity, team?.Threads ?? 1);
         var rng = new Xoshiro256(seed);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var built = new List<ILayer>(layers.Count);
@@ -83,12 +87,6 @@ public static class NetworkBuilder
                 case LayerKind.Flatten:
                     return new Flatten(Name("flatten"), shape, capacity);
                 case LayerKind.Dense:
-                    if (!shape.IsFlat)
-                    {
-                        throw new NetworkDefinitionException(
-                            $"layer {position} ({d}) gets {shape} images ({shape.Size} values each), but a dense layer takes flat vectors: put flatten before it");
-                    }
-
                     var dense = new Dense(Name("dense"), shape.Size, d.Size, capacity, team);
                     dense.Initialize(init, rng);
                     return dense;
@@ -99,14 +97,12 @@ public static class NetworkBuilder
         catch (ArgumentException e)
         {
             // The constructors' checks (a window larger than its padded input, a size that is not positive) in the user's terms.
-            throw new NetworkDefinitionException($"layer {position} ({d}) gets {Describe(shape)}: {FirstSentence(e.Message)}");
+            throw new NetworkDefinitionException($"layer {position} ({d}) gets {NetworkPlan.Describe(shape)}: {FirstSentence(e.Message)}");
         }
     }
 
-    private static string Describe(Shape shape) => shape.IsFlat ? $"{shape.Size} inputs (a flat vector)" : $"{shape} inputs";
-
     // ArgumentException appends " (Parameter 'x')" to its message; the user needs only the problem.
-    private static string FirstSentence(string message)
+    internal static string FirstSentence(string message)
     {
         int parameter = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
         return parameter < 0 ? message : message[..parameter];

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ScratchNet.Host.Commands;
 
 /// <summary>
@@ -68,8 +70,9 @@ public sealed record CommandLine(
             string body = arg[2..];
             int equals = body.IndexOf('=', StringComparison.Ordinal);
             string key = equals >= 0 ? body[..equals] : body;
-            // A value never starts with a dash, so "--resume -Training:Epochs=1" is not read as a file named "-Training…".
-            bool nextIsValue = equals < 0 && i + 1 < args.Count && !args[i + 1].StartsWith('-');
+            // A value never starts with a dash, so "--resume -Training:Epochs=1" is not read as a file named "-Training…";
+            // a negative number is the exception, so "--batch -1" meets the option's own range check.
+            bool nextIsValue = equals < 0 && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));
             string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
             if (key.Contains(':', StringComparison.Ordinal))
             {
@@ -80,14 +83,21 @@ public sealed record CommandLine(
 
                 configuration.Add($"--{key}={value}");
             }
-            else
+            else if (!options.TryAdd(key, value))
             {
-                options[key] = value;
+                // Last-wins would silently drop one of two files or batch sizes; repeated configuration keys stay
+                // last-wins (above), as Microsoft.Extensions.Configuration layers them.
+                throw new UsageException($"--{key} is given more than once; give it once");
             }
         }
 
         return new CommandLine(command, configuration, options, positionals, help, CommandNamed: start == 1, Version: version);
     }
+
+    // "-1", "-0.5", "-1e3": a number, not a one-dash option.
+    private static bool IsNegativeNumber(string word) =>
+        word.Length > 1 && word[0] == '-' && (char.IsAsciiDigit(word[1]) || word[1] == '.')
+        && double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     /// <summary>The value of a command option, or null when it was not given.</summary>
     public string? Option(string name) => Options.TryGetValue(name, out string? value) ? value : null;

@@ -47,6 +47,11 @@ public class LayerSyntaxTests
     [TestCase("dense 2000000000", "N (the number of outputs) is 2000000000; the limit is 1048576")]
     [TestCase("conv 2000000 3x3", "OUT (the number of filters) is 2000000; the limit is 1048576")]
     [TestCase("conv 16 3000000x3", "the kernel size 3000000x3 is beyond the limit of 1048576")]
+    [TestCase("conv 4 3x3 stride 2 stride 3", "'conv 4 3x3 stride 2 stride 3': stride is given twice; give each option once")]
+    [TestCase("conv 4 3x3 pad 1 padding 2", "'conv 4 3x3 pad 1 padding 2': pad is given twice (pad and padding are one option); give each option once")]
+    [TestCase("conv 4 3x3 pad 1 stride 2 pad 1", "'conv 4 3x3 pad 1 stride 2 pad 1': pad is given twice")]
+    [TestCase("maxpool 2 stride 1 stride 2", "'maxpool 2 stride 1 stride 2': stride is given twice; give it once, e.g. maxpool 2 stride 1")]
+    [TestCase("avgpool 3 stride 2 stride 2", "'avgpool 3 stride 2 stride 2': stride is given twice")]
     public void TryParse_SaysWhatIsWrongAndHowToWriteIt(string text, string expected)
     {
         Assert.That(LayerSyntax.TryParse(text, out LayerDefinition? layer, out string? error), Is.False);

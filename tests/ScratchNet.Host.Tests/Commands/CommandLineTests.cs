@@ -135,4 +135,52 @@ public sealed class CommandLineTests
     {
         Assert.Throws<UsageException>(() => CommandLine.Parse(["--Training:Epochs", "--Training:BatchSize=4"]));
     }
+
+    [TestCase("export --model m.snm --out a.onnx --out b.onnx", "out")]
+    [TestCase("evaluate --model a.snm --model=b.snm", "model")]
+    [TestCase("train --recipe fast --RECIPE reference", "RECIPE")]
+    [TestCase("diagnose --batch 2 --batch 2", "batch")]
+    public void ACommandOptionGivenTwiceIsAUsageErrorNamingIt(string arguments, string named)
+    {
+        var ex = Assert.Throws<UsageException>(() => CommandLine.Parse(arguments.Split(' ')));
+        Assert.That(ex!.Message, Is.EqualTo($"--{named} is given more than once; give it once"));
+    }
+
+    [Test]
+    public void AFlagGivenTwiceIsAUsageErrorToo()
+    {
+        Assert.Throws<UsageException>(() => CommandLine.Parse(["train", "--resume", "--resume"]));
+    }
+
+    [Test]
+    public void AConfigurationKeyGivenTwiceStaysLastWinsAsTheConfigurationSystemLayersIt()
+    {
+        CommandLine line = CommandLine.Parse(["--Training:Epochs=5", "--Training:Epochs", "6"]);
+
+        Assert.That(line.ConfigurationArguments, Is.EqualTo(new[] { "--Training:Epochs=5", "--Training:Epochs=6" }));
+    }
+
+    [TestCase("-1")]
+    [TestCase("-0.5")]
+    [TestCase("-1e3")]
+    public void ANegativeNumberAfterAnOptionIsItsValue(string number)
+    {
+        CommandLine line = CommandLine.Parse(["diagnose", "--batch", number, "--Optimizer:LearningRate", number]);
+
+        Assert.That(line.Option("batch"), Is.EqualTo(number));
+        Assert.That(line.ConfigurationArguments, Is.EqualTo(new[] { $"--Optimizer:LearningRate={number}" }));
+        Assert.That(line.Positionals, Is.Empty);
+    }
+
+    [TestCase("-Training:Epochs=1")]
+    [TestCase("-1x")]
+    [TestCase("-Infinity")]
+    public void AOneDashWordThatIsNotANumberIsNeverAnOptionsValue(string word)
+    {
+        CommandLine line = CommandLine.Parse(["train", "--resume", word]);
+
+        Assert.That(line.HasOption("resume"), Is.True);
+        Assert.That(line.Option("resume"), Is.Null);
+        Assert.That(line.Positionals, Is.EqualTo(new[] { word }));
+    }
 }

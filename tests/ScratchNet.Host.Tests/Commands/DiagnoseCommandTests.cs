@@ -20,6 +20,20 @@ public class DiagnoseCommandTests
         Assert.That(CommandCatalog.HelpText(), Does.Contain("diagnose"));
     }
 
+    [Test]
+    public void Run_RejectsANegativeBatchWithTheBatchRange_NotAsAOneDashOption()
+    {
+        var provider = new Mock<IDatasetProvider>(MockBehavior.Strict);
+        var training = MsOptions.Create(new TrainingOptions());
+        var runner = new DiagnosticsRunner(provider.Object, Mock.Of<INetworkFactory>(), MsOptions.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance);
+        var command = new DiagnoseCommand(runner, training, NullLogger<DiagnoseCommand>.Instance);
+        CommandLine line = CommandLine.Parse(["diagnose", "--batch", "-1"]);
+
+        Assert.That(CommandCatalog.Check(line).Name, Is.EqualTo("diagnose"));
+        var error = Assert.ThrowsAsync<UsageException>(() => command.RunAsync(line, CancellationToken.None));
+        Assert.That(error!.Message, Is.EqualTo($"--batch must be a whole number from 1 to {TrainingOptions.MaxBatchRows}, got '-1'"));
+    }
+
     [TestCase("abc")]
     [TestCase("0")]
     public void Run_RejectsAStepCountThatIsNotAPositiveWholeNumber(string steps)
