@@ -5,9 +5,10 @@ namespace ScratchNet.Training.Options;
 
 /// <summary>
 /// Checks the Schedule section; every message names the key, the value and what is allowed. Given the Training section,
-/// it also refuses a warm-up longer than the run, which would end before the rate ever reached Optimizer:LearningRate.
+/// it also refuses a warm-up longer than the run, which would end before the rate ever reached Optimizer:LearningRate;
+/// given the Optimizer section, a floor (Schedule:MinLearningRate) above the rate the schedule starts from.
 /// </summary>
-public sealed class ScheduleOptionsValidator(IOptions<TrainingOptions>? training = null) : IValidateOptions<ScheduleOptions>
+public sealed class ScheduleOptionsValidator(IOptions<TrainingOptions>? training = null, IOptions<OptimizerOptions>? optimizer = null) : IValidateOptions<ScheduleOptions>
 {
     public ValidateOptionsResult Validate(string? name, ScheduleOptions options)
     {
@@ -45,7 +46,28 @@ public sealed class ScheduleOptionsValidator(IOptions<TrainingOptions>? training
                 $"before the learning rate reaches Optimizer:LearningRate; set Schedule:WarmupEpochs to at most {epochs}");
         }
 
+        // Cosine anneals down to its floor and plateau cuts down to it: a floor above the base rate would climb instead.
+        bool hasFloor = string.Equals(options.Name, "cosine", StringComparison.OrdinalIgnoreCase) || string.Equals(options.Name, "plateau", StringComparison.OrdinalIgnoreCase);
+        if (hasFloor && LearningRate() is float rate && options.MinLearningRate > rate)
+        {
+            errors.Add(
+                $"Schedule:MinLearningRate is {options.MinLearningRate}, above Optimizer:LearningRate ({rate}): the {options.Name.ToLowerInvariant()} schedule would raise the rate " +
+                $"instead of lowering it; set Schedule:MinLearningRate below {rate}");
+        }
+
         return OptionRules.Result(errors);
+    }
+
+    private float? LearningRate()
+    {
+        try
+        {
+            return optimizer?.Value.LearningRate;
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     // Training:Epochs, or null when there is no Training section to compare with or it is itself invalid (its own validator says so).

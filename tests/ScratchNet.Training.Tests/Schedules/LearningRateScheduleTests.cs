@@ -119,4 +119,16 @@ public class LearningRateScheduleTests
         Assert.That(result.Failures, Has.One.Contains("Schedule:WarmupEpochs is 5, more than Training:Epochs (3)").And.Contains("at most 3"));
         Assert.That(new ScheduleOptionsValidator(training).Validate(null, new ScheduleOptions { Name = "cosine", WarmupEpochs = 3 }).Succeeded, Is.True);
     }
+
+    [TestCase("cosine")]
+    [TestCase("plateau")]
+    public void Validator_RefusesAFloorAboveTheLearningRate_WhichWouldRaiseTheRate(string schedule)
+    {
+        var optimizer = Microsoft.Extensions.Options.Options.Create(new OptimizerOptions { LearningRate = 0.003f });
+        var result = new ScheduleOptionsValidator(optimizer: optimizer).Validate(null, new ScheduleOptions { Name = schedule, MinLearningRate = 1f });
+
+        Assert.That(result.Failures, Has.One.StartsWith("Schedule:MinLearningRate is 1, above Optimizer:LearningRate (0.003)"));
+        Assert.That(new ScheduleOptionsValidator(optimizer: optimizer).Validate(null, new ScheduleOptions { Name = schedule, MinLearningRate = 0.001f }).Succeeded, Is.True);
+        Assert.That(new ScheduleOptionsValidator(optimizer: optimizer).Validate(null, new ScheduleOptions { Name = "step", MinLearningRate = 1f }).Succeeded, Is.True, "step has no floor");
+    }
 }
