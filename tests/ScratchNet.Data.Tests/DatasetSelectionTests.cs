@@ -39,6 +39,12 @@ public sealed class DatasetSelectionTests
         Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = names }).FailureMessage,
             Does.Contain($"has an empty name at position {position}"));
 
+    [TestCase("cat,dog,cat", "'cat' twice")]
+    [TestCase("Cat,dog,CAT", "'Cat' twice")]
+    public void AClassNamedTwiceIsRejected(string names, string expected) =>
+        Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = Path.GetTempPath(), ClassNames = names }).FailureMessage,
+            Does.Contain($"names {expected}; give every class a name of its own"));
+
     [Test]
     public void ASingleClassNameIsRejected() =>
         Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/x", ClassNames = "only" }).FailureMessage,

@@ -46,6 +46,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             {
                 failures.Add($"{s}:ClassNames '{options.ClassNames}' has an empty name at position {empty + 1} (two commas in a row, or one at an end); give every class a name");
             }
+            else if (names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                // Two classes of one name are told apart nowhere: the confusion matrix, predict and the reports would merge them.
+                failures.Add($"{s}:ClassNames '{options.ClassNames}' names '{twice.Key}' twice; give every class a name of its own");
+            }
         }
 
         if (!Splits.Contains(options.Split, StringComparer.OrdinalIgnoreCase))

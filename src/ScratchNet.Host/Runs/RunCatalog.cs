@@ -34,6 +34,12 @@ public static class RunCatalog
         }
 
         string file = Path.GetFullPath(resume);
+        if (Directory.Exists(file))
+        {
+            string? newest = new CheckpointDirectory(file, 1).Latest();
+            throw new CheckpointException($"{file} is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
+        }
+
         if (!File.Exists(file))
         {
             throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");

@@ -152,8 +152,9 @@ public sealed class ConfigurationFingerprint(
     }
 
     // A checkpoint from before folders were recorded absolute holds the folder as typed, relative to where that run started.
+    // Names (sgd, SGD) and layer words are read without regard to case; only a folder's path is case-sensitive.
     private static bool Same(string key, string? then, string? now) =>
-        string.Equals(then, now, StringComparison.Ordinal)
+        string.Equals(then, now, string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase)
         || (string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(then) && !string.IsNullOrWhiteSpace(now)
             && string.Equals(Folder(then), Folder(now), StringComparison.Ordinal));
 

@@ -169,6 +169,8 @@ public class ResumeTests
         Assert.That(settings, Does.Not.ContainKey("Model:InitFrom"), "a resume takes its weights from the checkpoint");
         var older = new SortedDictionary<string, string>(settings) { ["Data:Directory"] = "idx/good" };
         Assert.That(ConfigurationFingerprint.Differences(older, settings), Is.Empty, "an older checkpoint's relative folder, resumed from where it ran");
+        var shouted = new SortedDictionary<string, string>(settings) { ["Optimizer:Name"] = settings["Optimizer:Name"].ToUpperInvariant() };
+        Assert.That(ConfigurationFingerprint.Differences(shouted, settings), Is.Empty, "names are read without regard to case");
         var moved = new SortedDictionary<string, string>(settings) { ["Data:Directory"] = "/elsewhere/good" };
         Assert.That(ConfigurationFingerprint.Differences(moved, settings), Has.One.StartsWith("Data:Directory: /elsewhere/good in the checkpoint"));
     }
