@@ -40,7 +40,14 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
         else
         {
             int[] sizes = m.TryParseLayerSizes(out string? error) ?? throw new TrainingSetupException(error!);
-            network = Sequential.Mlp(sizes, m.Activation, m.Initializer, seed, capacity, m.Dropout, team);
+            try
+            {
+                network = Sequential.Mlp(sizes, m.Activation, m.Initializer, seed, capacity, m.Dropout, team);
+            }
+            catch (NetworkDefinitionException e)
+            {
+                throw new TrainingSetupException($"Model:LayerSizes {string.Join(',', sizes)}: {e.Message}");
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(m.InitFrom))

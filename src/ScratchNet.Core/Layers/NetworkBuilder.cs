@@ -21,7 +21,10 @@ public static class NetworkBuilder
     /// (seed ^ (0xD50F0000 + its index)), so the weights do not depend on the dropout layers.
     /// </param>
     /// <param name="team">Threads the dense products and the convolutions' images may be split over (null: one thread); results do not depend on it.</param>
-    /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets; the message names the layer (1-based, as listed) and the shapes.</exception>
+    /// <exception cref="NetworkDefinitionException">
+    /// A layer does not fit the shape it gets, or the network breaks a ceiling of <see cref="NetworkLimits"/> (checked
+    /// before anything is allocated); the message names the layer (1-based, as listed) and the shapes or the ceiling.
+    /// </exception>
     public static Sequential Build(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, string initializer, ulong seed, ComputeTeam? team = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -30,6 +33,8 @@ public static class NetworkBuilder
         {
             throw new NetworkDefinitionException("the network has no layers; list them in Model:Layers, e.g. [\"flatten\", \"dense 10\"]");
         }
+
+        NetworkLimits.Check(layers, input, capacity);
 
         IInitializer init = Initializer.Create(initializer);
         var rng = new Xoshiro256(seed);
