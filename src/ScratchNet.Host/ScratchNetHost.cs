@@ -81,7 +81,7 @@ public static class ScratchNetHost
         {
             "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name)),
             CommandLine.DefaultCommand when resume is not null => RecordedSettings.OfCheckpoint(resume, builder.Configuration),
-            CommandLine.DefaultCommand => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
+            CommandLine.DefaultCommand or "diagnose" => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
             _ => null,
         };
         if (recorded is not null)

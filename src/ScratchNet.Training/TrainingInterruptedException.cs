@@ -1,3 +1,5 @@
+using ScratchNet.Training.Checkpoints;
+
 namespace ScratchNet.Training;
 
 /// <summary>Training was cancelled (Ctrl+C) at a batch boundary; the message says where and how to resume.</summary>
@@ -14,5 +16,5 @@ public sealed class TrainingInterruptedException(int epoch, int batch, string? c
     private static string Describe(int epoch, int batch, string? path) =>
         path is null
             ? $"Interrupted at epoch {epoch}, batch {batch}; no checkpoint was saved (Checkpoints:Directory is empty)."
-            : $"Interrupted at epoch {epoch}, batch {batch}; saved {path}. Resume with: train --resume {path}";
+            : $"Interrupted at epoch {epoch}, batch {batch}; saved {path}. Resume with: {ResumeCommand.For(path)}";
 }

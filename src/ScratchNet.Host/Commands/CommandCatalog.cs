@@ -77,6 +77,13 @@ public static class CommandCatalog
                 throw new UsageException($"unknown option --{name} for '{info.Name}'; valid options: {validNames}; configuration keys take a section, e.g. --Training:Epochs=5");
             }
 
+            // "--resume=" or "--resume $EMPTY" is never the option alone: a script's empty variable must not start a fresh run.
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                string what = option.ValueName is null ? "takes no value" : $"needs {option.ValueName.Trim('[', ']')}";
+                throw new UsageException($"--{name} was given an empty value; it {what}{(option.ValueName?.StartsWith('[') == true ? $", or nothing at all (--{name} alone)" : string.Empty)}");
+            }
+
             // A value name in brackets ("[FILE]") marks an optional value.
             if (option.ValueName is not null && !option.ValueName.StartsWith('[') && string.IsNullOrEmpty(value))
             {

@@ -56,7 +56,7 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         string? latest = run.CheckpointFolder is { } folder ? new CheckpointDirectory(folder, 1).Latest() : null;
         return latest is null
             ? "No resume point was saved yet; free space or fix the folder, then train again."
-            : $"The last resume point is kept: free space or fix the folder, then continue with: train --resume {latest}";
+            : $"The last resume point is kept: free space or fix the folder, then continue with: {ResumeCommand.For(latest)}";
     }
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)

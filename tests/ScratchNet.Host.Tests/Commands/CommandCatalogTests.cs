@@ -53,6 +53,17 @@ public sealed class CommandCatalogTests
         Assert.That(ex!.Message, Does.Contain("--config needs a value: --config FILE"));
     }
 
+    [TestCase("--resume=", "--resume was given an empty value; it needs FILE, or nothing at all (--resume alone)")]
+    [TestCase("--resume", "", "--resume was given an empty value")]
+    [TestCase("--config= ", "--config was given an empty value; it needs FILE")]
+    public void AnOptionGivenAnEmptyValueIsRejectedNotReadAsTheOptionAlone(params string[] args)
+    {
+        string expected = args[^1];
+        var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", .. args[..^1]])));
+
+        Assert.That(ex!.Message, Does.Contain(expected));
+    }
+
     [Test]
     public void EveryCommandIsInTheHelpAndEveryGlobalOptionToo()
     {
