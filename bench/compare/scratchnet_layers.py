@@ -9,6 +9,10 @@ between ScratchNet's tensor names and the Sequential's state_dict names.
 ScratchNet names layers by kind and count (conv0, conv1, maxpool0, bn0, relu0, dropout0, flatten0, dense0) and their
 tensors after them (conv0.weight, bn0.running_var); the Sequential names them by position (0.weight, 1.running_var).
 Layouts are the same except nn.Linear's weight, (out, in), which ScratchNet keeps as (in, out).
+
+A flat vector of F values is ScratchNet's F × 1 × 1 image, so a conv or pool may follow a dense layer and a dense layer
+may follow a conv that leaves 1 × 1 (ONNX export inserts Reshape and Flatten there): the modules below take either form
+and keep nn's parameter names, so the state_dict indices stay one per Model:Layers entry.
 """
 import re
 
@@ -16,6 +20,32 @@ import torch
 from torch import nn
 
 ACTIVATIONS = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.01), "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+
+
+class _TakesVectors:
+    """Sees a flat (n, F) input as the (n, F, 1, 1) image ScratchNet's shapes make of it."""
+
+    def forward(self, x):
+        return super().forward(x.reshape(x.shape[0], -1, 1, 1) if x.dim() == 2 else x)
+
+
+class Conv2d(_TakesVectors, nn.Conv2d):
+    pass
+
+
+class MaxPool2d(_TakesVectors, nn.MaxPool2d):
+    pass
+
+
+class AvgPool2d(_TakesVectors, nn.AvgPool2d):
+    pass
+
+
+class Linear(nn.Linear):
+    """Takes a (n, C, 1, 1) image as the (n, C) vector it is in ScratchNet."""
+
+    def forward(self, x):
+        return super().forward(x.flatten(1) if x.dim() == 4 else x)
 
 
 def parse(text):
@@ -54,12 +84,12 @@ def build(layers, input_shape):
         names.append(f"{_prefix(kind)}{index}")
         if kind == "conv":
             (kh, kw), s, pad = p["kernel"], p["stride"], p["pad"]
-            modules.append(nn.Conv2d(c, p["out"], (kh, kw), s, pad))
-            c, h, w = p["out"], (h + 2 * pad - kh) // s + 1, (w + 2 * pad - kw) // s + 1
+            modules.append(Conv2d(c, p["out"], (kh, kw), s, pad))
+            c, h, w, images = p["out"], (h + 2 * pad - kh) // s + 1, (w + 2 * pad - kw) // s + 1, True
         elif kind in ("maxpool", "avgpool"):
             k, s = p["kernel"], p["stride"]
-            modules.append((nn.MaxPool2d if kind == "maxpool" else nn.AvgPool2d)(k, s))
-            h, w = (h - k) // s + 1, (w - k) // s + 1
+            modules.append((MaxPool2d if kind == "maxpool" else AvgPool2d)(k, s))
+            h, w, images = (h - k) // s + 1, (w - k) // s + 1, True
         elif kind == "batchnorm":
             modules.append(nn.BatchNorm2d(c) if images else nn.BatchNorm1d(c))
         elif kind == "dropout":
@@ -68,11 +98,26 @@ def build(layers, input_shape):
             modules.append(nn.Flatten())
             c, h, w, images = c * h * w, 1, 1, False
         elif kind == "dense":
-            modules.append(nn.Linear(c, p["out"]))
+            modules.append(Linear(c, p["out"]))
             c, images = p["out"], False
         else:
             modules.append(ACTIVATIONS[kind]())
+    if images:
+        # A network ending on a 1 × 1 image gives its scores as (n, classes, 1, 1); ScratchNet reads them as a vector.
+        # Appended last, it moves no index.
+        modules.append(nn.Flatten())
     return nn.Sequential(*modules), names
+
+
+def from_metadata(metadata):
+    """Returns (nn.Sequential, [layer names]) for the network a ScratchNet safetensors file records: its scratchnet.layers
+    ("conv0: conv 16 3x3; relu0: relu; …", dropout left out, so indices count the file's layers) on its
+    scratchnet.input_shape. Works for every model, the MLP shorthand's included."""
+    entries = [entry.partition(":") for entry in metadata["scratchnet.layers"].split(";")]
+    names, layers = [name.strip() for name, _, _ in entries], [text.strip() for _, _, text in entries]
+    shape = tuple(int(v) for v in metadata["scratchnet.input_shape"].split(","))
+    model, _ = build(layers, shape)
+    return model, names
 
 
 def torch_name(key, names):

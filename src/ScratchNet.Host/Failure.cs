@@ -32,7 +32,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
             RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
             ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
-            FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
+            FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message.TrimEnd('.')}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
             InputFileException e => new(ExitCodes.InvalidConfiguration, $"{e.Message}.", false),
             ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),

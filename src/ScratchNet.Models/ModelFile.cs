@@ -11,12 +11,16 @@ public static class ModelFile
     // Larger than any MLP this project trains by three orders of magnitude; a bigger file is refused before it is read.
     private const long MaxFileBytes = 1L << 30;
 
-    /// <summary>The format a file name's extension suggests: .safetensors, .onnx, anything else native.</summary>
-    public static ModelFormat FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    /// <summary>The extensions <see cref="FormatFromExtension"/> knows, one per format.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".onnx", ".safetensors", ".snm"];
+
+    /// <summary>The format a file name's extension names (.onnx, .safetensors, .snm), or null for any other extension.</summary>
+    public static ModelFormat? FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
     {
         ".safetensors" => ModelFormat.Safetensors,
         ".onnx" => ModelFormat.Onnx,
-        _ => ModelFormat.Native,
+        ".snm" => ModelFormat.Native,
+        _ => null,
     };
 
     /// <summary>Loads a native or safetensors model with its architecture.</summary>

@@ -14,23 +14,8 @@ namespace ScratchNet.Models;
 /// </summary>
 internal static partial class ModelStructure
 {
-    /// <summary>More layers than this is not a model ScratchNet wrote.</summary>
-    public const int MaxLayers = 1024;
-
-    /// <summary>A height, width, kernel size, stride or padding above this is refused (it keeps every sum of them far from overflow).</summary>
-    public const int MaxExtent = 1 << 16;
-
-    /// <summary>
-    /// The most values one row may take summed over every layer's input and output (64 MB of floats). Images do not tie a
-    /// network's activations to its file size (a 3x3 filter fits any image), so this bound does; the recipe's CNN needs ~88,000.
-    /// </summary>
-    public const long MaxValuesPerRow = 1 << 24;
-
-    /// <summary>The most values a convolution's unfolded image (C·kH·kW × OutH·OutW) may take.</summary>
-    public const long MaxUnfoldedValues = 1 << 24;
-
-    /// <summary>The most activation values one forward pass may hold (rows × values per row: 4 GB of floats).</summary>
-    public const long MaxBatchValues = 1L << 30;
+    // The ceilings are NetworkLimits', the same the network builder keeps to, so every model train writes loads again.
+    public const int MaxLayers = NetworkLimits.MaxLayers;
 
     /// <returns>The values one row takes summed over every layer's input and output.</returns>
     /// <exception cref="ModelFileException">Names the first disagreement.</exception>
@@ -58,6 +43,7 @@ internal static partial class ModelStructure
         var expected = new HashSet<string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
         long valuesPerRow = 0;
+        var needed = new List<(string Name, int[] Shape, bool Variance)>();
         Shape previous = default;
         for (int i = 0; i < model.Layers.Count; i++)
         {
@@ -87,24 +73,36 @@ internal static partial class ModelStructure
             }
 
             valuesPerRow += input.Size + (long)output.Size;
-            if (valuesPerRow > MaxValuesPerRow || unfolded > MaxUnfoldedValues)
+            if (valuesPerRow > NetworkLimits.MaxValuesPerRow)
             {
                 throw Invalid(source, string.Create(CultureInfo.InvariantCulture,
-                    $"its layers up to {layer.Name} take {Math.Max(valuesPerRow, unfolded):N0} values per image, more than the {MaxValuesPerRow:N0} a ScratchNet model may take"));
+                    $"its layers up to {layer.Name} take {valuesPerRow:N0} values per image, more than the {NetworkLimits.MaxValuesPerRow:N0} a ScratchNet model may take"));
+            }
+
+            if (unfolded > NetworkLimits.MaxUnfoldedValues)
+            {
+                throw Invalid(source, string.Create(CultureInfo.InvariantCulture,
+                    $"its convolution {layer.Name} unfolds {unfolded:N0} values per image, more than the {NetworkLimits.MaxUnfoldedValues:N0} a ScratchNet model may take"));
             }
 
             foreach ((string name, int[] shape) in TensorsOf(layer.Name, definition, input, output))
             {
-                RequireTensor(tensors, source, name, shape);
-                expected.Add(name);
-            }
-
-            if (definition.Kind == LayerKind.BatchNorm && tensors[$"{layer.Name}.running_var"].Data.Any(v => !(v >= 0f) || float.IsInfinity(v)))
-            {
-                throw Invalid(source, $"tensor {layer.Name}.running_var holds a value that is negative or not finite; a variance is ≥ 0");
+                needed.Add((name, shape, definition.Kind == LayerKind.BatchNorm && name.EndsWith(".running_var", StringComparison.Ordinal)));
             }
 
             previous = output;
+        }
+
+        // Every layer keeps to the ceilings before any tensor is looked at, so the first problem named is the same
+        // whether or not the tensors are there.
+        foreach ((string name, int[] shape, bool variance) in needed)
+        {
+            RequireTensor(tensors, source, name, shape);
+            expected.Add(name);
+            if (variance && tensors[name].Data.Any(v => !(v >= 0f) || float.IsInfinity(v)))
+            {
+                throw Invalid(source, $"tensor {name} holds a value that is negative or not finite; a variance is ≥ 0");
+            }
         }
 
         if (!previous.IsFlat)
@@ -122,13 +120,13 @@ internal static partial class ModelStructure
         return valuesPerRow;
     }
 
-    /// <summary>Refuses a forward pass of <paramref name="rows"/> rows whose activations would exceed <see cref="MaxBatchValues"/>.</summary>
+    /// <summary>Refuses a forward pass of <paramref name="rows"/> rows whose activations would exceed <see cref="NetworkLimits.MaxBatchValues"/>.</summary>
     public static void CheckRows(long valuesPerRow, int rows, string source)
     {
-        if (valuesPerRow * rows > MaxBatchValues)
+        if (valuesPerRow * rows > NetworkLimits.MaxBatchValues)
         {
             throw new ModelFileException(string.Create(CultureInfo.InvariantCulture,
-                $"The model {source} takes {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values); use fewer rows (Training:EvaluationBatchSize)."));
+                $"The model {source} takes {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values); use fewer rows (Training:EvaluationBatchSize)."));
         }
     }
 
@@ -177,26 +175,23 @@ internal static partial class ModelStructure
     /// <exception cref="ModelFileException">The layer does not fit its input.</exception>
     public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source, out double unfolded)
     {
-        unfolded = 0;
-        switch (definition.Kind)
+        if (definition.Kind is not (LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.BatchNorm or LayerKind.Activation or LayerKind.Flatten or LayerKind.Dense))
         {
-            case LayerKind.Conv:
-                Window2D convolution = Window(layer, definition, input, definition.Stride ?? 1, definition.Padding, source);
-                unfolded = (double)input.Channels * definition.KernelHeight * definition.KernelWidth * convolution.OutHeight * convolution.OutWidth;
-                return new Shape(definition.Size, convolution.OutHeight, convolution.OutWidth);
-            case LayerKind.MaxPool or LayerKind.AvgPool:
-                Window2D pool = Window(layer, definition, input, definition.Stride ?? definition.KernelHeight, padding: 0, source);
-                return new Shape(input.Channels, pool.OutHeight, pool.OutWidth);
-            case LayerKind.BatchNorm or LayerKind.Activation:
-                return input;
-            case LayerKind.Flatten:
-                return Shape.Flat(input.Size);
-            case LayerKind.Dense:
-                return input.IsFlat
-                    ? Shape.Flat(definition.Size)
-                    : throw Invalid(source, $"layer {layer} ({definition}) gets {input} images, but a dense layer takes flat vectors");
-            default:
-                throw Invalid(source, $"layer {layer} is a {definition.Kind} layer, which model files do not hold");
+            throw Invalid(source, $"layer {layer} is a {definition.Kind} layer, which model files do not hold");
+        }
+
+        if (NetworkLimits.ExceedsExtent(definition, input))
+        {
+            throw Invalid(source, $"layer {layer} ({definition}) on {input} inputs has a size above {NetworkLimits.MaxExtent}");
+        }
+
+        try
+        {
+            return NetworkLimits.OutputOf(definition, input, out unfolded);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(source, $"layer {layer} ({definition}) does not fit its input: {e.Message}");
         }
     }
 
@@ -223,29 +218,11 @@ internal static partial class ModelStructure
         }
     }
 
-    private static Window2D Window(string layer, LayerDefinition definition, Shape input, int stride, int padding, string source)
-    {
-        int[] extents = [input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, stride, padding];
-        if (extents.Any(e => e > MaxExtent) || (definition.Kind == LayerKind.Conv && definition.Size > MaxExtent))
-        {
-            throw Invalid(source, $"layer {layer} ({definition}) on {input} inputs has a size above {MaxExtent}");
-        }
-
-        try
-        {
-            return new Window2D(input.Channels, input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, stride, padding);
-        }
-        catch (ArgumentException e)
-        {
-            throw Invalid(source, $"layer {layer} ({definition}) does not fit its input: {e.Message}");
-        }
-    }
-
     /// <summary>A shape from a file, as a <see cref="Shape"/> once its sizes are known to be positive and within the ceilings.</summary>
     /// <param name="what">What the shape is, for the message: "layer conv0 has the input shape".</param>
     public static Shape Validated(RowShape shape, string what, string source) =>
-        shape.Channels <= 0 || shape.Height <= 0 || shape.Width <= 0 || shape.Height > MaxExtent || shape.Width > MaxExtent || shape.Size > MaxValuesPerRow
-            ? throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"{what} {shape}; each size must be positive, height and width at most {MaxExtent:N0}, all of it at most {MaxValuesPerRow:N0} values"))
+        shape.Channels <= 0 || shape.Height <= 0 || shape.Width <= 0 || shape.Height > NetworkLimits.MaxExtent || shape.Width > NetworkLimits.MaxExtent || shape.Size > NetworkLimits.MaxValuesPerRow
+            ? throw Invalid(source, string.Create(CultureInfo.InvariantCulture, $"{what} {shape}; each size must be positive, height and width at most {NetworkLimits.MaxExtent:N0}, all of it at most {NetworkLimits.MaxValuesPerRow:N0} values"))
             : new Shape(shape.Channels, shape.Height, shape.Width);
 
     // Older files give only a width (a flat row); later ones the (c, h, w) shape, which must agree with it.

@@ -121,7 +121,7 @@ public sealed class ConvolutionalModelFileTests
         var e = Assert.Throws<ModelFileException>(() => ModelFile.Parse(file, "huge.snm"));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.That(e!.Message, Does.Contain("its layers up to conv0 take 144,000,000 values per image, more than the 16,777,216 a ScratchNet model may take"));
+        Assert.That(e!.Message, Does.Contain("its convolution conv0 unfolds 144,000,000 values per image, more than the 16,777,216 a ScratchNet model may take"));
         Assert.That(allocated, Is.LessThan(1 << 20));
 
         static LayerSpec Scale(LayerSpec layer) => layer.Name switch
@@ -135,7 +135,7 @@ public sealed class ConvolutionalModelFileTests
     [Test]
     public void AForwardPassOfTooManyRowsForTheModelsImagesIsRefusedWithTheKeyToLower()
     {
-        SavedModel model = TestModels.Model(["conv 64 3x3 pad 1", "relu", "flatten", "dense 2"], new Shape(1, 64, 64));
+        SavedModel model = TestModels.Model(["conv 64 3x3 pad 1", "relu", "flatten", "dense 2"], new Shape(1, 64, 64), capacity: 1);
 
         var e = Assert.Throws<ModelFileException>(() => model.CreateNetwork(10_000, "wide.snm"));
 
@@ -172,6 +172,32 @@ public sealed class ConvolutionalModelFileTests
         var e = Assert.Throws<ModelFileException>(() => ModelFile.Parse(Write(forged, ModelFormat.Native), "cnn.snm"));
 
         Assert.That(e!.Message, Does.Contain("bn0.running_var holds a value that is negative"));
+    }
+
+    [TestCase(ModelFormat.Safetensors, "dense1.weight", float.NaN, "NaN")]
+    [TestCase(ModelFormat.Safetensors, "conv0.bias", float.PositiveInfinity, "Infinity")]
+    [TestCase(ModelFormat.Native, "bn1.weight", float.NegativeInfinity, "-Infinity")]
+    [TestCase(ModelFormat.Native, "dense0.bias", float.NaN, "NaN")]
+    public void ANonFiniteValueInAnyTensorIsRefusedNamingTheTensor_WhenLoadedOrUsedAsInitialWeights(ModelFormat format, string tensor, float value, string shown)
+    {
+        // Safetensors has no checksum, and a native file's can be recomputed: a NaN weight would give NaN predictions with exit 0.
+        SavedModel model = TestModels.Model(TestModels.SmallCnn, Input);
+        SavedModel forged = model with { Tensors = [.. model.Tensors.Select(t => t.Name == tensor ? t with { Data = [value, .. t.Data.Skip(1)] } : t)] };
+        byte[] file = Write(forged, format);
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-nonfinite-{Guid.NewGuid():N}");
+        File.WriteAllBytes(path, file);
+        try
+        {
+            var loaded = Assert.Throws<ModelFileException>(() => ModelFile.Parse(file, "m"));
+            var initial = Assert.Throws<ModelFileException>(() => ModelFile.LoadTensors(path));
+
+            Assert.That(loaded!.Message, Does.Contain($"is invalid: tensor {tensor} holds {shown} at index 0 of "));
+            Assert.That(initial!.Message, Does.Contain($"tensor {tensor} holds {shown} at index 0"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Test]

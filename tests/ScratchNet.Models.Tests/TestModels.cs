@@ -60,8 +60,8 @@ internal static class TestModels
     public static Dictionary<string, string> Configuration(string[] layers) =>
         layers.Select((l, i) => (l, i)).ToDictionary(p => $"Model:Layers:{p.i}", p => p.l);
 
-    public static SavedModel Model(string[] layers, Shape input) =>
-        SavedModel.FromNetwork(Network(layers, input), Configuration(layers), Manifest);
+    public static SavedModel Model(string[] layers, Shape input, int capacity = 1000) =>
+        SavedModel.FromNetwork(Network(layers, input, capacity: capacity), Configuration(layers), Manifest);
 
     public static SavedModel Model(int[] sizes, string activation = "relu") =>
         SavedModel.FromNetwork(Network(sizes, activation), Configuration(sizes, activation), Manifest);

@@ -58,6 +58,28 @@ public sealed class NetworkFactoryTests
     }
 
     [Test]
+    public void Layers_AModelFileCouldNotHold_AreASetupErrorNamingTheLayerAndTheCeiling_BeforeAnythingIsAllocated()
+    {
+        // 70,000 filters train fine but no command could load the model train saves (a model holds at most 65,536).
+        var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 70000 28x28", "flatten", "dense 10"] }), Create(new TrainingOptions { Threads = "1" }));
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 28, 28), 4));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(e!.Message, Does.StartWith("Model:Layers does not fit the 1 × 28 × 28 inputs: layer 1 (conv 70000 28x28) on 1 × 28 × 28 inputs has a size above 65,536, the most a ScratchNet model file holds"));
+        Assert.That(allocated, Is.LessThan(1 << 20));
+    }
+
+    [Test]
+    public void LayerSizes_TooWideForTheRowsAtOnce_AreASetupErrorNamingTheKeysToLower()
+    {
+        // 1.2 million values per row: 1,000 rows at once is more than a forward pass may hold, here as in evaluate.
+        var e = Assert.Throws<TrainingSetupException>(() => Factory("784,300000,10", null).Create(Shape.Flat(784), 1000));
+        Assert.That(e!.Message, Is.EqualTo("Model:LayerSizes 784,300000,10: its layers take 1,200,794 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+    }
+
+    [Test]
     public void Summary_ListsEveryLayerWithItsShapeAndParameters_AndTheTotals()
     {
         var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 2 3x3", "batchnorm", "relu", "flatten", "dense 3"] }), Create(new TrainingOptions()));

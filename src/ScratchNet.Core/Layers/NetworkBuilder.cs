@@ -22,8 +22,9 @@ public static class NetworkBuilder
     /// </param>
     /// <param name="team">Threads the dense products and the convolutions' images may be split over (null: one thread); results do not depend on it.</param>
     /// <exception cref="NetworkDefinitionException">
-    /// A layer does not fit the shape it gets, or one of its arrays would exceed a limit (<see cref="NetworkPlan"/>); the message
-    /// names the layer (1-based, as listed) and the shapes or the limit. The whole network is checked before any layer is allocated.
+    /// A layer does not fit the shape it gets, one of its arrays would exceed a limit (<see cref="NetworkPlan"/>), or the
+    /// network breaks a ceiling of the model files (<see cref="NetworkLimits"/>); the message names the layer (1-based, as
+    /// listed) and the shapes or the limit. The whole network is checked before any layer is allocated.
     /// </exception>
     public static Sequential Build(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, string initializer, ulong seed, ComputeTeam? team = null)
     {
@@ -33,6 +34,8 @@ public static class NetworkBuilder
         {
             throw new NetworkDefinitionException("the network has no layers; list them in Model:Layers, e.g. [\"flatten\", \"dense 10\"]");
         }
+
+        NetworkLimits.Check(layers, input, capacity);
 
         IInitializer init = Initializer.Create(initializer);
         NetworkPlan.Check(layers, input, capacity, team?.Threads ?? 1);

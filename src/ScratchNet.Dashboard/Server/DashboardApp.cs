@@ -117,7 +117,7 @@ public static class DashboardApp
             WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(layer, unit))));
         app.MapPost("/api/model/explore", async (HttpRequest request, string? run, int? label, ModelCatalog models, CancellationToken cancellation) =>
         {
-            byte[]? upload = await ReadBounded(request.Body, MaxUploadBytes, cancellation).ConfigureAwait(false);
+            byte[]? upload = await ReadBounded(request, MaxUploadBytes, cancellation).ConfigureAwait(false);
             if (upload is null)
             {
                 return Problem(StatusCodes.Status413PayloadTooLarge, $"The image is larger than {MaxUploadBytes} bytes; send a smaller PNG or JPEG.");
@@ -166,19 +166,34 @@ public static class DashboardApp
     private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
     /// <returns>The body, or null when it is longer than <paramref name="limit"/> (reading stops there).</returns>
-    private static async Task<byte[]?> ReadBounded(Stream body, long limit, CancellationToken cancellation)
+    private static async Task<byte[]?> ReadBounded(HttpRequest request, long limit, CancellationToken cancellation)
     {
+        // A declared length over the limit is refused unread: Kestrel, whose MaxRequestBodySize is the same limit, would
+        // throw on the first read, and the exception would escape as a logged stack trace and an empty 413.
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
         using var copy = new MemoryStream();
         var buffer = new byte[81920];
         int read;
-        while ((read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
+        try
         {
-            if (copy.Length + read > limit)
+            while ((read = await request.Body.ReadAsync(buffer, cancellation).ConfigureAwait(false)) > 0)
             {
-                return null;
-            }
+                if (copy.Length + read > limit)
+                {
+                    return null;
+                }
 
-            copy.Write(buffer, 0, read);
+                copy.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server's own limit reached first (a chunked body): the same answer as ours.
+            return null;
         }
 
         return copy.ToArray();

@@ -22,7 +22,7 @@ namespace ScratchNet.Data.Imaging;
 /// </summary>
 public static class MnistImagePreprocessor
 {
-    /// <summary>The most pixels an image may have (4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
+    /// <summary>The most pixels an image may have (width × height, as 4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
     public const int MaxPixels = 4096 * 4096;
 
     /// <summary>The largest image file read: a digit photo is a few megabytes at most.</summary>
@@ -82,6 +82,10 @@ public static class MnistImagePreprocessor
 
             stream.Position = 0;
             using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
+
+            // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
+            // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
+            image.Mutate(c => c.AutoOrient());
             return Preprocess(image, source, field);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
@@ -180,8 +184,10 @@ public static class MnistImagePreprocessor
         return sum == 0 ? ((width - 1) / 2.0, (height - 1) / 2.0) : (sx / sum, sy / sum);
     }
 
-    // Grayscale by Rec. 601 luma over a white backdrop (transparent pixels are paper), then ink = 1 − luma
-    // when the background is light; a dark-background image already has light ink and is kept as is.
+    // Grayscale by Rec. 601 luma over a white backdrop (transparent pixels are paper), then ink = 1 − luma when the
+    // strokes are darker than the background, kept as is when they are lighter. Which they are is decided by contrast,
+    // not by a fixed grey: the extreme (darkest or lightest) farther from the border's mean is the ink, so black ink on
+    // dim grey paper and white chalk on a grey board both read as strokes (a tie reads as dark ink on paper).
     private static float[] Ink(Image<Rgba32> image)
     {
         int width = image.Width;
@@ -201,7 +207,8 @@ public static class MnistImagePreprocessor
             }
         });
 
-        if (BorderMean(luma, width, image.Height) > 0.5f)
+        float border = BorderMean(luma, width, image.Height);
+        if (border - luma.Min() >= luma.Max() - border)
         {
             for (int i = 0; i < luma.Length; i++)
             {

@@ -15,11 +15,7 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
         string modelPath = ModelOption.Require(commandLine, "export --model runs/20260101-120000/model.snm --format onnx");
         string? formatName = commandLine.Option("format");
         string? output = commandLine.Option("out");
-        ModelFormat format = formatName is null
-            ? output is null
-                ? throw new UsageException("'export' needs --format onnx|safetensors|native or an --out FILE ending in .onnx or .safetensors")
-                : ModelFile.FormatFromExtension(output)
-            : Parse(formatName);
+        ModelFormat format = Format(formatName, output);
         output ??= Path.ChangeExtension(modelPath, format switch { ModelFormat.Onnx => ".onnx", ModelFormat.Safetensors => ".safetensors", _ => ".snm" });
         if (FileKinds.Of(output) is not (FileKind.Missing or FileKind.Regular) and var kind)
         {
@@ -32,6 +28,8 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
             throw new UsageException($"--out {output} is the model file itself; give another path");
         }
 
+        CheckFolder(output);
+
         Export(modelPath, output, format);
         return Task.FromResult(ExitCodes.Success);
     }
@@ -41,6 +39,50 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
         ModelFile.Save(ModelFile.Load(modelPath), output, format);
         LogExported(logger, modelPath, format, Path.GetFullPath(output));
     }
+
+    /// <summary>
+    /// The format --format names, else the one --out's extension names; an extension that names no format, or another
+    /// format than --format, is refused rather than guessed (a typo such as .onxx would silently become a native file).
+    /// </summary>
+    private static ModelFormat Format(string? formatName, string? output)
+    {
+        string valid = string.Join(", ", ModelFile.Extensions);
+        ModelFormat? named = output is null ? null : ModelFile.FormatFromExtension(output);
+        if (formatName is null)
+        {
+            return output is null
+                ? throw new UsageException($"'export' needs --format {string.Join('|', FormatNames)} or an --out FILE ending in {valid}")
+                : named ?? throw new UsageException($"--out {output} does not end in a model file's extension ({valid}); rename it, or give --format {string.Join('|', FormatNames)}");
+        }
+
+        ModelFormat format = Parse(formatName);
+        return named is { } other && other != format
+            ? throw new UsageException($"--format {formatName} contradicts --out {output}, whose extension names the {Name(other)} format; give one or make them agree")
+            : format;
+    }
+
+    /// <summary>The folder of --out must exist and take a file: export creates no folders (a typo in a path is not a folder to make).</summary>
+    private static void CheckFolder(string output)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(output)) ?? "/";
+        FileKind kind = FileKinds.Of(folder);
+        if (kind == FileKind.Missing)
+        {
+            throw new UsageException($"the folder {folder} of --out {output} does not exist; create it first (mkdir -p {folder}) or give another path");
+        }
+
+        if (kind != FileKind.Directory)
+        {
+            throw new UsageException($"--out {output} would go inside {folder}, which is {FileKinds.Describe(kind)}, not a folder; give a path inside a folder");
+        }
+
+        if (OutputFolder.Probe(folder) is { } problem)
+        {
+            throw new UsageException($"--out {output} cannot be written: {problem}; give a path in a folder you can write");
+        }
+    }
+
+    private static string Name(ModelFormat format) => format switch { ModelFormat.Onnx => "onnx", ModelFormat.Safetensors => "safetensors", _ => "native" };
 
     /// <summary>The file a path names after following symbolic links, so a link to the model counts as the model.</summary>
     private static string Resolved(string path)

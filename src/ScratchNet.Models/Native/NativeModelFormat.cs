@@ -208,7 +208,8 @@ public static class NativeModelFormat
                 throw Invalid(source, $"tensor {entry.Name} claims bytes {entry.Offset}..{entry.Offset + entry.Length} for shape ({string.Join(", ", entry.Shape)}), but the data section holds {data.Length} bytes and the tensor should start at {expectedOffset} and take {elements * 4}");
             }
 
-            tensors.Add(new NamedTensor(entry.Name, entry.Shape, Float32Bytes.FromBytes(data.Slice((int)entry.Offset, (int)entry.Length))));
+            var tensor = new NamedTensor(entry.Name, entry.Shape, Float32Bytes.FromBytes(data.Slice((int)entry.Offset, (int)entry.Length)));
+            tensors.Add(tensor.NonFiniteProblem() is { } nonFinite ? throw Invalid(source, nonFinite) : tensor);
             expectedOffset += entry.Length;
         }
 

@@ -259,7 +259,8 @@ public static class SafetensorsFormat
 
             if (!skipped)
             {
-                tensors.Add(new NamedTensor(name, shape, Float32Bytes.FromBytes(data.Slice((int)begin, (int)(end - begin)))));
+                var tensor = new NamedTensor(name, shape, Float32Bytes.FromBytes(data.Slice((int)begin, (int)(end - begin))));
+                tensors.Add(tensor.NonFiniteProblem() is { } nonFinite ? throw Invalid(source, nonFinite) : tensor);
             }
 
             expected = end;

@@ -1,6 +1,9 @@
 using ScratchNet.Data.Imaging;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace ScratchNet.Data.Tests.Imaging;
 
@@ -110,6 +113,54 @@ public sealed class MnistImagePreprocessorTests
 
         Assert.That(fromDark, Is.EqualTo(fromLight).Within(1e-3f));
     }
+
+    [TestCase(200)]
+    [TestCase(120)]
+    [TestCase(100)]
+    [TestCase(40)]
+    public void BlackInkOnGreyPaper_IsReadAsStrokes_HoweverDarkThePaper(byte paper)
+    {
+        // Paper below mid-grey (a photo in dim light) used to be taken for a dark background, and the digit for blank.
+        using Image<Rgba32> grey = DigitImages.Draw(120, 120, new Rgba32(paper, paper, paper), new Rgba32(0, 0, 0), 50, 40, 15);
+        using Image<Rgba32> white = DigitImages.Draw(120, 120, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 50, 40, 15);
+
+        Assert.That(MnistImagePreprocessor.Preprocess(grey, "grey"), Is.EqualTo(MnistImagePreprocessor.Preprocess(white, "white")).Within(1e-3f));
+    }
+
+    [TestCase(60)]
+    [TestCase(140)]
+    [TestCase(215)]
+    public void WhiteInkOnGreyPaper_IsReadAsStrokes_HoweverLightThePaper(byte paper)
+    {
+        using Image<Rgba32> grey = DigitImages.Draw(120, 120, new Rgba32(paper, paper, paper), new Rgba32(255, 255, 255), 50, 40, 15);
+        using Image<Rgba32> black = DigitImages.Draw(120, 120, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), 50, 40, 15);
+
+        Assert.That(MnistImagePreprocessor.Preprocess(grey, "grey"), Is.EqualTo(MnistImagePreprocessor.Preprocess(black, "black")).Within(1e-3f));
+    }
+
+    [TestCase((ushort)3, RotateMode.Rotate180)]
+    [TestCase((ushort)6, RotateMode.Rotate270)]
+    [TestCase((ushort)8, RotateMode.Rotate90)]
+    public void AJpegIsReadTheWayItsExifOrientationShowsIt(ushort orientation, RotateMode stored)
+    {
+        // A phone keeps the sensor's pixels and an orientation tag; every viewer shows the picture upright, and so must predict.
+        using Image<Rgba32> upright = DigitImages.Draw(160, 160, new Rgba32(250, 250, 250), new Rgba32(10, 10, 10), 60, 45, 20);
+        using Image<Rgba32> sensor = upright.Clone(c => c.Rotate(stored));
+        float[] asStored = MnistImagePreprocessor.Preprocess(sensor, "sensor");
+        sensor.Metadata.ExifProfile = new ExifProfile();
+        sensor.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-exif-{Guid.NewGuid():N}.jpg");
+        _files.Add(path);
+        sensor.SaveAsJpeg(path, new JpegEncoder { Quality = 95 });
+
+        float[] field = MnistImagePreprocessor.Load(path);
+        float[] expected = MnistImagePreprocessor.Preprocess(upright, "upright");
+
+        Assert.That(MeanDifference(asStored, expected), Is.GreaterThan(0.05), "the test image is not symmetric under the rotation");
+        Assert.That(MeanDifference(field, expected), Is.LessThan(0.02), "read upright, as viewers show it");
+    }
+
+    private static double MeanDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
     [Test]
     public void TransparentBackground_CountsAsPaper()

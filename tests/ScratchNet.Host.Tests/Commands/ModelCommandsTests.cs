@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
@@ -205,6 +206,51 @@ public sealed class ModelCommandsTests
 
         Assert.That(code, Is.EqualTo(ExitCodes.Success));
         Assert.That(new FileInfo(expected).Length, Is.GreaterThan(4 * ((6 * 5) + 5 + (5 * 3) + 3)));
+    }
+
+    [TestCase("x.txt", null, "--out {0} does not end in a model file's extension (.onnx, .safetensors, .snm); rename it, or give --format onnx|safetensors|native")]
+    [TestCase("x.onxx", null, "does not end in a model file's extension (.onnx, .safetensors, .snm)")]
+    [TestCase("x.safetensors", "onnx", "--format onnx contradicts --out {0}, whose extension names the safetensors format")]
+    [TestCase("x.snm", "safetensors", "--format safetensors contradicts --out {0}, whose extension names the native format")]
+    [TestCase("missing/deeper/x.onnx", null, "the folder {1}/missing/deeper of --out {0} does not exist; create it first")]
+    [TestCase("m.snm/x.onnx", null, "--out {0} would go inside {1}/m.snm, which is a regular file, not a folder")]
+    [TestCase("/proc/x.onnx", null, "--out {0} cannot be written: /proc cannot be written")]
+    public void Export_RefusesAnOutItCannotWriteAsAsked_WritingNothing(string out_, string? format, string expected)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"scratchnet-export-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string model = Path.Combine(folder, "m.snm");
+            File.Copy(SavedModel([6, 5, 3]), model);
+            string output = out_.StartsWith('/') ? out_ : Path.Combine(folder, out_);
+            string[] args = format is null ? ["export", "--model", model, "--out", output] : ["export", "--model", model, "--out", output, "--format", format];
+
+            var e = Assert.ThrowsAsync<UsageException>(() => new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(args), CancellationToken.None));
+
+            Assert.That(e!.Message, Does.Contain(string.Format(CultureInfo.InvariantCulture, expected, output, folder)));
+            Assert.That(Directory.GetFileSystemEntries(folder), Is.EqualTo(new[] { model }), "nothing created");
+            Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestCase("x.bin", "native")]
+    [TestCase("x.ONNX", null)]
+    public async Task Export_TakesAnyNameWithAnExplicitFormat_AndAKnownExtensionInAnyCase(string name, string? format)
+    {
+        string model = SavedModel([6, 5, 3]);
+        string output = Path.Combine(Path.GetDirectoryName(model)!, $"{Guid.NewGuid():N}-{name}");
+        _files.Add(output);
+        string[] args = format is null ? ["export", "--model", model, "--out", output] : ["export", "--model", model, "--out", output, "--format", format];
+
+        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(args), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Success));
+        Assert.That(File.Exists(output));
     }
 
     [Test]

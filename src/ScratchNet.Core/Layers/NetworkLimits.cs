@@ -1,0 +1,161 @@
+using System.Globalization;
+using ScratchNet.Core.Kernels;
+
+namespace ScratchNet.Core.Layers;
+
+/// <summary>
+/// The ceilings every ScratchNet network keeps to, in one place for both sides of a model file: the loader checks a file
+/// against them before building anything (a 3x3 filter fits any image, so a forged file of a few bytes could otherwise
+/// ask for gigabytes of activations), and <see cref="NetworkBuilder"/> checks a network against the very same ceilings
+/// before allocating it, so every model <c>train</c> writes can be loaded again by <c>evaluate</c>, <c>predict</c>,
+/// <c>export</c> and <c>serve</c>. Dropout layers are left out of the count, as model files leave them out.
+/// </summary>
+public static class NetworkLimits
+{
+    /// <summary>More layers than this (dropout not counted) is not a ScratchNet model.</summary>
+    public const int MaxLayers = 1024;
+
+    /// <summary>A height, width, kernel size, stride, padding or filter count above this is refused (it keeps every sum of them far from overflow).</summary>
+    public const int MaxExtent = 1 << 16;
+
+    /// <summary>
+    /// The most values one row may take summed over every layer's input and output (512 MiB of floats): a 16-filter 3x3
+    /// convolution on 1024 × 1024 images takes about 18 million, the recipe's CNN about 88,000.
+    /// </summary>
+    public const long MaxValuesPerRow = 1 << 27;
+
+    /// <summary>The most values a convolution's unfolded image (C·kH·kW × OutH·OutW) may take (64 MiB of floats, per thread).</summary>
+    public const long MaxUnfoldedValues = 1 << 24;
+
+    /// <summary>The most activation values one forward pass may hold (rows × values per row: 4 GiB of floats).</summary>
+    public const long MaxBatchValues = 1L << 30;
+
+    /// <summary>
+    /// The shape a layer gives for <paramref name="input"/>, worked out as the layer's constructor would, without building
+    /// it. <paramref name="unfolded"/> is a convolution's unfolded image size (C·kH·kW × OutH·OutW), else 0.
+    /// </summary>
+    /// <remarks>Callers refuse <see cref="ExceedsExtent"/> first, which keeps the window arithmetic far from overflow.</remarks>
+    /// <exception cref="ArgumentException">The layer does not fit its input: a window larger than its padded input, a dense layer on images.</exception>
+    public static Shape OutputOf(LayerDefinition definition, Shape input, out double unfolded)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        unfolded = 0;
+        switch (definition.Kind)
+        {
+            case LayerKind.Conv:
+                Window2D convolution = Window(definition, input, definition.Stride ?? 1, definition.Padding);
+                unfolded = (double)convolution.PatchSize * convolution.OutHeight * convolution.OutWidth;
+                return new Shape(definition.Size, convolution.OutHeight, convolution.OutWidth);
+            case LayerKind.MaxPool or LayerKind.AvgPool:
+                Window2D pool = Window(definition, input, definition.Stride ?? definition.KernelHeight, padding: 0);
+                return new Shape(input.Channels, pool.OutHeight, pool.OutWidth);
+            case LayerKind.BatchNorm or LayerKind.Activation or LayerKind.Dropout:
+                return input;
+            case LayerKind.Flatten:
+                return Shape.Flat(input.Size);
+            case LayerKind.Dense:
+                return input.IsFlat
+                    ? Shape.Flat(definition.Size)
+                    : throw new ArgumentException($"it gets {input} images, but a dense layer takes flat vectors");
+            default:
+                throw new ArgumentException($"it is a {definition.Kind} layer, which has no known shape");
+        }
+    }
+
+    /// <summary>The ceiling a row shape breaks, in words ("height and width at most 65,536"), or null when it keeps to them.</summary>
+    public static string? ShapeProblem(Shape shape) =>
+        shape.Height > MaxExtent || shape.Width > MaxExtent || (long)shape.Channels * shape.Height * shape.Width > MaxValuesPerRow
+            ? string.Create(CultureInfo.InvariantCulture, $"height and width at most {MaxExtent:N0}, all of it at most {MaxValuesPerRow:N0} values")
+            : null;
+
+    /// <summary>
+    /// Refuses, before anything is allocated, a network a model file could not hold: too many layers, a size above
+    /// <see cref="MaxExtent"/>, too many values per row or per unfolded image, or too many for <paramref name="rows"/> rows at once.
+    /// A layer that does not fit its input is left to the builder, which names the shapes.
+    /// </summary>
+    /// <exception cref="NetworkDefinitionException">Names the layer (1-based, as listed, dropout included) and the ceiling.</exception>
+    public static void Check(IReadOnlyList<LayerDefinition> layers, Shape input, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        int stored = layers.Count(l => l.Kind != LayerKind.Dropout);
+        if (stored > MaxLayers)
+        {
+            throw Refused($"the network has {stored:N0} layers besides dropout, more than {MaxLayers:N0}");
+        }
+
+        if (ShapeProblem(input) is { } inputProblem)
+        {
+            throw Refused($"its {input} inputs are too large; a model's shapes keep to {inputProblem}");
+        }
+
+        long valuesPerRow = 0;
+        Shape shape = input;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerDefinition layer = layers[i];
+            if (ExceedsExtent(layer, shape))
+            {
+                throw Refused($"layer {i + 1} ({layer}) on {shape} inputs has a size above {MaxExtent:N0}");
+            }
+
+            Shape output;
+            double unfolded;
+            try
+            {
+                output = OutputOf(layer, shape, out unfolded);
+            }
+            catch (ArgumentException)
+            {
+                // A layer that does not fit its input is the builder's to report, with the shapes.
+                return;
+            }
+
+            if (ShapeProblem(output) is { } outputProblem)
+            {
+                throw Refused($"layer {i + 1} ({layer}) gives {output} outputs; a model's shapes keep to {outputProblem}");
+            }
+
+            if (unfolded > MaxUnfoldedValues)
+            {
+                throw Refused($"layer {i + 1} ({layer}) unfolds {unfolded:N0} values per image (C·kH·kW × OutH·OutW), more than {MaxUnfoldedValues:N0}");
+            }
+
+            if (layer.Kind != LayerKind.Dropout)
+            {
+                valuesPerRow += (long)shape.Size + output.Size;
+            }
+
+            if (valuesPerRow > MaxValuesPerRow)
+            {
+                throw Refused($"its layers up to layer {i + 1} ({layer}) take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}");
+            }
+
+            shape = output;
+        }
+
+        if (valuesPerRow * rows > MaxBatchValues)
+        {
+            throw new NetworkDefinitionException(string.Create(CultureInfo.InvariantCulture,
+                $"its layers take {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+        }
+    }
+
+    /// <summary>True when a convolution's or pooling's input, window, stride, padding or filter count is above <see cref="MaxExtent"/>.</summary>
+    public static bool ExceedsExtent(LayerDefinition definition, Shape input)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (definition.Kind is not (LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool))
+        {
+            return false;
+        }
+
+        int[] extents = [input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, definition.Stride ?? 1, definition.Padding];
+        return extents.Any(e => e > MaxExtent) || (definition.Kind == LayerKind.Conv && definition.Size > MaxExtent);
+    }
+
+    private static NetworkDefinitionException Refused(FormattableString problem) => new(string.Create(CultureInfo.InvariantCulture,
+        $"{problem.ToString(CultureInfo.InvariantCulture)}, the most a ScratchNet model file holds, so evaluate, predict and export could not load what training would save"));
+
+    private static Window2D Window(LayerDefinition definition, Shape input, int stride, int padding) =>
+        new(input.Channels, input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, stride, padding);
+}
