@@ -61,7 +61,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     private static IEnumerable<string> ConfigurationErrors(Exception e) =>
         e is OptionsValidationException validation ? validation.Failures : [e.Message.TrimEnd('.')];
 
-    /// <summary>The parser's own words on where the JSON breaks ("… LineNumber: 3 | BytePositionInLine: 2."), if it gave them.</summary>
+    /// <summary>The parser's own words on where the JSON breaks ("… LineNumber: 3 | BytePositionInLine: 2."), or which key it holds twice, if it gave them.</summary>
     private static string JsonPosition(Exception exception)
     {
         for (Exception? e = exception.InnerException; e is not null; e = e.InnerException)
@@ -69,6 +69,12 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             if (e is JsonException json && json.LineNumber is long line)
             {
                 return $"The error is at line {line + 1}, byte {json.BytePositionInLine + 1}. ";
+            }
+
+            // Valid JSON that names one key twice: the provider says which ("A duplicate key 'Training:Epochs' was found.").
+            if (e is FormatException { Message: { } message } && message.Contains("duplicate key", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"{message.TrimEnd('.')}; keep one of them. ";
             }
         }
 
