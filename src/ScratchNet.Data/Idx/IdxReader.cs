@@ -45,7 +45,7 @@ public static class IdxReader
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataFormatException($"{name} is not a valid gzip stream ({ex.Message}). Delete it and fetch it again.");
+            throw new InvalidDataFormatException($"{name} is not a valid gzip stream ({ex.Message}). Replace it with an intact copy.");
         }
     }
 
@@ -113,7 +113,7 @@ public static class IdxReader
         if (content.ReadByte() >= 0)
         {
             throw new InvalidDataFormatException(
-                $"{name} holds more data than its header declares ({shape} = {expected} bytes); the file is damaged. Delete it and fetch it again.");
+                $"{name} holds more data than its header declares ({shape} = {expected} bytes); the file is damaged. Replace it with an intact copy.");
         }
 
         return new IdxArray(dimensions, data);
@@ -121,15 +121,15 @@ public static class IdxReader
 
     private static InvalidDataFormatException LengthMismatch(string name, string shape, int expected, long actual) =>
         new(actual < expected
-            ? $"{name} is truncated: its header declares {shape} = {expected} bytes of data, but only {actual} follow. Delete it and fetch it again."
-            : $"{name} has {actual} bytes of data, but its header declares {shape} = {expected}. Delete it and fetch it again.");
+            ? $"{name} is truncated: its header declares {shape} = {expected} bytes of data, but only {actual} follow. Replace it with an intact copy."
+            : $"{name} has {actual} bytes of data, but its header declares {shape} = {expected}. Replace it with an intact copy.");
 
     private static void ReadHeaderBytes(Stream content, Span<byte> destination, string name)
     {
         int read = content.ReadAtLeast(destination, destination.Length, throwOnEndOfStream: false);
         if (read < destination.Length)
         {
-            throw new InvalidDataFormatException($"{name} is truncated inside its IDX header; the file is damaged or empty. Delete it and fetch it again.");
+            throw new InvalidDataFormatException($"{name} is truncated inside its IDX header; the file is damaged or empty. Replace it with an intact copy.");
         }
     }
 

@@ -58,7 +58,7 @@ public static class MnistLoader
         if (images.Count != labels.Count)
         {
             throw new InvalidDataFormatException(
-                $"{imagesName} holds {images.Count} images but {labelsName} holds {labels.Count} labels; they must pair one to one. Fetch both files again.");
+                $"{imagesName} holds {images.Count} images but {labelsName} holds {labels.Count} labels; they must pair one to one. Replace them with a matching pair.");
         }
     }
 }
