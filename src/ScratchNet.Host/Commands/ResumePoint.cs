@@ -17,7 +17,17 @@ public static class ResumePoint
             return null;
         }
 
-        Checkpoint checkpoint = CheckpointFile.Load(path);
+        Checkpoint checkpoint;
+        try
+        {
+            checkpoint = CheckpointFile.Load(path);
+        }
+        catch (CheckpointException e) when (e.Damaged && OlderBeside(path) is { } older)
+        {
+            // A resume point damaged by a crash mid-write or a bad disk: the one before it usually is not.
+            throw new CheckpointException($"{e.Message.TrimEnd('.')}. The resume point before it may be intact: {ResumeCommand.For(older)}", damaged: true);
+        }
+
         if (checkpoint.Settings.Count > 0)
         {
             IReadOnlyList<string> differences = ConfigurationFingerprint.Differences(checkpoint.Settings, fingerprint.Settings());
@@ -34,5 +44,13 @@ public static class ResumePoint
         }
 
         return checkpoint;
+    }
+
+    private static string? OlderBeside(string path)
+    {
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        return folder is null
+            ? null
+            : new CheckpointDirectory(folder, 1).ResumePoints().FirstOrDefault(p => string.CompareOrdinal(Path.GetFileName(p), Path.GetFileName(path)) < 0);
     }
 }

@@ -1,0 +1,42 @@
+using ScratchNet.Data.Options;
+using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
+using ScratchNet.TestSupport;
+using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Options;
+using static Microsoft.Extensions.Options.Options;
+
+namespace ScratchNet.Host.Tests.Commands;
+
+public sealed class ResumePointTests
+{
+    private static ConfigurationFingerprint Fingerprint() =>
+        new(Create(new DataOptions()), Create(new ModelOptions()), Create(new TrainingOptions()), Create(new OptimizerOptions()), Create(new ScheduleOptions()));
+
+    [Test]
+    public void ADamagedResumePointNamesTheOneBeforeIt_AsTheCommandToContinueFrom()
+    {
+        using var dir = new TempDirectory();
+        string older = dir.Combine("ckpt-e0002-b000000.ckpt");
+        string newest = dir.Combine("ckpt-e0003-b000000.ckpt");
+        File.WriteAllText(older, "an older resume point");
+        File.WriteAllText(newest, "SNCKPT but cut short");
+
+        var e = Assert.Throws<CheckpointException>(() => ResumePoint.Load(new RunFolder(dir.Combine("run"), newest), Fingerprint()));
+
+        Assert.That(e!.Damaged, Is.True);
+        Assert.That(e.Message, Does.EndWith($"The resume point before it may be intact: train --resume {older}"));
+    }
+
+    [Test]
+    public void ADamagedOnlyResumePointGetsNoSuchHint()
+    {
+        using var dir = new TempDirectory();
+        string only = dir.Combine("ckpt-e0001-b000000.ckpt");
+        File.WriteAllText(only, "garbage");
+
+        var e = Assert.Throws<CheckpointException>(() => ResumePoint.Load(new RunFolder(dir.Combine("run"), only), Fingerprint()));
+
+        Assert.That(e!.Message, Does.Not.Contain("before it"));
+    }
+}
