@@ -90,17 +90,18 @@ public static class DashboardApp
         using Subscription subscription = feed.Subscribe();
         foreach (SentEvent sent in subscription.Replay)
         {
-            yield return Item(sent);
+            yield return Item(feed, sent);
         }
 
         await foreach (SentEvent sent in subscription.Updates.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
-            yield return Item(sent);
+            yield return Item(feed, sent);
         }
     }
 
-    private static SseItem<string> Item(SentEvent sent) =>
-        new(sent.Json, sent.Type) { EventId = sent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    // "stream-number": the page starts over when the stream changes (a new process on the same port), and skips numbers it has seen.
+    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) =>
+        new(sent.Json, sent.Type) { EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{feed.Stream}-{sent.Id}") };
 
     private static void MapRuns(WebApplication app)
     {

@@ -94,6 +94,11 @@ public sealed partial class DashboardServer(
             LogDropped(logger, feed.Dropped);
         }
 
+        if (feed.Unsendable > 0)
+        {
+            LogUnsendable(logger, feed.Unsendable);
+        }
+
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -114,4 +119,7 @@ public sealed partial class DashboardServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard dropped {Dropped} updates because the page could not keep up; training did not wait")]
     private static partial void LogDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard skipped {Unsendable} updates it could not serialise; the page missed them, training did not")]
+    private static partial void LogUnsendable(ILogger logger, long unsendable);
 }
