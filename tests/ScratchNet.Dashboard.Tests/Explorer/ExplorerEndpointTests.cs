@@ -196,6 +196,20 @@ public sealed class ExplorerEndpointTests
     }
 
     [Test]
+    public async Task ADamagedModelIsNamedAsInTheRunsFolder_NotByTheServersPath()
+    {
+        TestModels.WriteRun(_runs, "damaged", 1, 0.5);
+        File.WriteAllText(Path.Combine(_runs, "damaged", "model.snm"), "not a model");
+
+        HttpResponseMessage response = await _dashboard.Client.GetAsync("/api/model?run=damaged");
+        string error = (await Body(response)).GetProperty("error").GetString()!;
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(error, Does.Contain("damaged/model.snm"));
+        Assert.That(error, Does.Not.Contain(_temp.Path));
+    }
+
+    [Test]
     public async Task Requests_ForAnotherHostName_AreRefused()
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
