@@ -196,6 +196,29 @@ public sealed class ExplorerEndpointTests
     }
 
     [Test]
+    public async Task AModelOfNonSquareImages_ShowsItsInputAsItsOwnHeightAndWidth_WithTheDatasetsClassNames()
+    {
+        // 1 × 12 × 20 images → conv (2 channels, 3 × 3, pad 1) → flatten → dense 3, as an IDX set of such images trains it.
+        var input = new ScratchNet.Core.Layers.Shape(1, 12, 20);
+        var conv = new ScratchNet.Core.Layers.Conv2D("conv0", input, 2, 3, 3, 1, 1, 1);
+        var flatten = new ScratchNet.Core.Layers.Flatten("flatten0", conv.OutputShape, 1);
+        var dense = new ScratchNet.Core.Layers.Dense("dense0", flatten.OutputShape.Size, 3, 1);
+        var network = new ScratchNet.Core.Layers.Sequential([conv, flatten, dense]);
+        TestModels.WriteRun(_runs, "idx-12x20", 1, 0.5);
+        ScratchNet.Models.ModelFile.Save(
+            ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:ClassNames"] = "ring,bar,dot" }, null),
+            Path.Combine(_runs, "idx-12x20", "model.snm"), ScratchNet.Models.ModelFormat.Native);
+
+        JsonElement model = await Body(await _dashboard.Client.GetAsync("/api/model?run=idx-12x20"));
+        JsonElement trace = await Body(await Explore(StrokeImages.Png(200, 120, (x, y) => Math.Abs(y - 60) < 8 && x is > 40 and < 160), "?run=idx-12x20&label=1"));
+
+        Assert.That(model.GetProperty("inputShape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 1, 12, 20 }));
+        Assert.That(model.GetProperty("classNames").EnumerateArray().Select(v => v.GetString()), Is.EqualTo(new[] { "ring", "bar", "dot" }));
+        Assert.That(trace.GetProperty("inputShape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 1, 12, 20 }));
+        Assert.That(trace.GetProperty("inputGradient").GetArrayLength(), Is.EqualTo(240));
+    }
+
+    [Test]
     public async Task ADamagedModelIsNamedAsInTheRunsFolder_NotByTheServersPath()
     {
         TestModels.WriteRun(_runs, "damaged", 1, 0.5);
