@@ -137,6 +137,31 @@ public sealed class ExplorerEndpointTests
         Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
     }
 
+    [TestCase("/api/model/weights?layer=abc&unit=0", "layer must be a whole number, given once; got 'abc'")]
+    [TestCase("/api/model/weights?layer=99999999999&unit=0", "layer must be a whole number")]
+    [TestCase("/api/model/weights?layer=0&layer=2&unit=0", "got '0,2'")]
+    [TestCase("/api/model/weights?layer=0x1&unit=0", "layer must be a whole number")]
+    [TestCase("/api/model/weights?unit=0", "layer is missing")]
+    [TestCase("/api/model/weights?layer=0", "unit is missing")]
+    public async Task Weights_SayWhatIsWrongWithAQueryValue_InTheDocumentedShape(string url, string message)
+    {
+        HttpResponseMessage response = await _dashboard.Client.GetAsync(url);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
+    }
+
+    [TestCase("?label=abc")]
+    [TestCase("?label=1.5")]
+    [TestCase("?label=2147483648")]
+    public async Task Explore_SaysWhatIsWrongWithALabelThatIsNotANumber(string query)
+    {
+        HttpResponseMessage response = await Explore(StrokeImages.Vertical(), query);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Body(response)).GetProperty("error").GetString(), Does.StartWith("label must be a whole number"));
+    }
+
     [TestCase("?run=without-model")]
     [TestCase("?run=nope")]
     [TestCase("?run=..")]
