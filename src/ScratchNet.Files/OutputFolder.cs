@@ -5,6 +5,22 @@ public static class OutputFolder
 {
     private const string ProbeName = ".write-probe";
 
+    /// <summary>
+    /// The folders <see cref="Probe"/> would create for <paramref name="folder"/>, deepest first: it and each missing
+    /// parent, so a caller that gives up before writing anything can remove what it made.
+    /// </summary>
+    public static IReadOnlyList<string> Missing(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var missing = new List<string>();
+        for (string? path = Path.GetFullPath(folder); path is not null && FileKinds.Of(path) == FileKind.Missing; path = Path.GetDirectoryName(path))
+        {
+            missing.Add(path);
+        }
+
+        return missing;
+    }
+
     /// <summary>Creates <paramref name="folder"/> if needed and writes and deletes a small probe file in it.</summary>
     /// <returns>Null when the folder is writable, else why not in the system's words ("Read-only file system").</returns>
     public static string? Probe(string folder)

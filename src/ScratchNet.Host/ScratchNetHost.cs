@@ -79,9 +79,9 @@ public static class ScratchNetHost
         string? resume = ResumeRequest(commandLine, builder.Configuration);
         RecordedSettings? recorded = commandLine.Command switch
         {
-            "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name)),
+            "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name), builder.Configuration),
             CommandLine.DefaultCommand when resume is not null => RecordedSettings.OfCheckpoint(resume, builder.Configuration),
-            CommandLine.DefaultCommand => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
+            CommandLine.DefaultCommand or "diagnose" => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
             _ => null,
         };
         if (recorded is not null)

@@ -15,8 +15,13 @@ public sealed class DatasetSelectionTests
     public void FashionMnistAndAnIdxFolderAreValidDatasets()
     {
         Assert.That(Validate(new DataOptions { Dataset = "fashion-mnist" }).Succeeded, Is.True);
-        Assert.That(Validate(new DataOptions { Dataset = "IDX", Directory = "/data/x", ClassNames = "a,b,c" }).Succeeded, Is.True);
+        Assert.That(Validate(new DataOptions { Dataset = "IDX", Directory = Path.GetTempPath(), ClassNames = "a,b,c" }).Succeeded, Is.True);
     }
+
+    [Test]
+    public void AnIdxFolderThatDoesNotExistIsAConfigurationError_BeforeAnyRunFolder() =>
+        Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/nonexistent/digits" }).FailureMessage,
+            Does.Contain("Data:Directory '/nonexistent/digits' is not a folder; give the folder holding the four IDX files"));
 
     [Test]
     public void AnIdxDatasetWithoutADirectoryNamesTheKeyAndTheFilesItExpects() =>

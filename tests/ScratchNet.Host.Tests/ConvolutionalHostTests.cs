@@ -73,9 +73,10 @@ public sealed class ConvolutionalHostTests
         HostResult predicted = HostProcess.Run(["predict", "--model", model, digit, .. common], _dir.Path);
         HostResult resumed = HostProcess.Run(["train", .. Cnn, .. common, "--Training:Epochs=1", "--Model:InitFrom=" + Path.ChangeExtension(model, ".safetensors")], _dir.Path, TimeSpan.FromSeconds(120));
         HostResult fineTuned = HostProcess.Run(["train", .. common, "--Training:Epochs=1", "--Model:InitFrom=" + model], _dir.Path, TimeSpan.FromSeconds(120));
+        HostResult diagnosed = HostProcess.Run(["diagnose", .. data, "--steps", "1", "--entries", "2", "--Model:InitFrom=" + model], _dir.Path, TimeSpan.FromSeconds(120));
         File.Delete(digit);
 
-        foreach (HostResult result in new[] { evaluated, evaluatedAlone, onnx, safetensors, fromSafetensors, predicted, resumed, fineTuned })
+        foreach (HostResult result in new[] { evaluated, evaluatedAlone, onnx, safetensors, fromSafetensors, predicted, resumed, fineTuned, diagnosed })
         {
             Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         }
@@ -84,6 +85,7 @@ public sealed class ConvolutionalHostTests
         Assert.That(fromSafetensors.Output, Does.Contain($"accuracy={finalAccuracy}"));
         Assert.That(evaluatedAlone.Output, Does.Contain($"accuracy={finalAccuracy}").And.Not.Contain("trained on Data:Dataset"), "without data settings, evaluate reads the data the model file records");
         Assert.That(fineTuned.Output, Does.Contain("layers conv 4 3x3 pad 1 → batchnorm"), "without Model:Layers, a run from a model file builds the file's network");
+        Assert.That(diagnosed.Output, Does.Contain("Gradient check conv0.weight"), "diagnose, too, checks the network the file records");
         Assert.That(File.Exists(Path.ChangeExtension(model, ".onnx")), Is.True);
         Assert.That(predicted.Output, Does.Match(@": \d \(p=[01]\.\d{4}\)  0:[01]\.\d{4} 1:"));
     }

@@ -133,6 +133,18 @@ public sealed class ProcessHostileInputTests
         AssertNothingLeftBehind();
     }
 
+    [Test]
+    public void AConfigFilesListShorterThanTheRecipesIsRefusedNotMergedItemByItem()
+    {
+        string config = _dir.Combine("layers.json");
+        File.WriteAllText(config, """{ "Model": { "Layers": [ "conv 8 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 10" ] } }""");
+
+        HostResult result = Run(["train", "--recipe", "cnn", "--config", config, .. _data]);
+
+        HostAssert.OneLine(result, 2, ["Configuration is invalid", $"Model:Layers has 5 items in {config} but 10 in config/recipes/cnn.json below it", "items 5 to 9 of config/recipes/cnn.json would be kept after yours"]);
+        AssertNothingLeftBehind();
+    }
+
     [TestCase("-Training:Epochs=1", "'-Training:Epochs=1' has one dash", "--Training:Epochs=1")]
     [TestCase("-h5", "'-h5' has one dash")]
     [TestCase("foo.png", "'train' takes no file or word arguments, got 'foo.png'")]

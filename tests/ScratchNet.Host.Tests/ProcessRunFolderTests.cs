@@ -167,7 +167,7 @@ public sealed partial class ProcessRunFolderTests
         File.WriteAllText(Runs, "a file, not a folder");
         string cache = _dir.Combine("cache");
 
-        HostResult result = HostProcess.Run(Train("--Data:Dataset=mnist", $"--Data:CacheDirectory={cache}", "--Data:UseNpm=false", "--Data:Mirrors:0="), _dir.Path);
+        HostResult result = HostProcess.Run(["train", "--Data:Dataset=mnist", $"--Data:CacheDirectory={cache}", "--Data:UseNpm=false", "--Data:Mirrors:0="], _dir.Path);
 
         HostAssert.OneLine(result, 2, "Cannot start the run: Run:Directory", "is a regular file, not a folder");
         Assert.That(File.ReadAllText(Runs), Is.EqualTo("a file, not a folder"));
@@ -198,7 +198,21 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(result.Lines[^1], Does.Contain("Configuration does not fit the data: Model:Layers does not fit"));
         HostAssert.NoStackTrace(result);
         Assert.That(RunFolders(), Is.Empty, "nothing was trained, so nothing is kept");
-        Assert.That(Directory.Exists(outside) ? Directory.GetFileSystemEntries(outside, "*", SearchOption.AllDirectories) : [], Is.Empty, "nor a checkpoint folder outside the run folder");
+        Assert.That(Directory.Exists(outside), Is.False, "nor a checkpoint folder outside the run folder");
+        Assert.That(Directory.Exists(Runs), Is.False, "nor the runs folder it made for the run");
+    }
+
+    [Test]
+    public void ARunThatFailsBeforeTrainingRemovesTheParentFoldersItMadeAndKeepsThoseThatWereThere()
+    {
+        Directory.CreateDirectory(_dir.Combine("kept"));
+        string[] broken = [.. _data.Where(a => !a.StartsWith("--Data:Directory", StringComparison.Ordinal)), $"--Data:Directory={_dir.Combine("kept")}"];
+
+        HostResult result = HostProcess.Run(["train", .. broken, "--Run:Directory=new/deep/runs", $"--Checkpoints:Directory={Path.Combine(_dir.Combine("ck"), "sub")}"], _dir.Path);
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(Directory.Exists(_dir.Combine("new")) || Directory.Exists(_dir.Combine("ck")), Is.False, "the empty parents it created are gone");
+        Assert.That(Directory.Exists(_dir.Combine("kept")), Is.True, "what was there before stays");
     }
 
     [Test]

@@ -25,6 +25,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             failures.Add($"{s}:Directory must name the folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (raw or .gz) when {s}:Dataset is idx");
         }
 
+        else if (idx && !Directory.Exists(options.Directory))
+        {
+            failures.Add($"{s}:Directory '{options.Directory}' is not a folder; give the folder holding the four IDX files (train-images-idx3-ubyte, …)");
+        }
+
         if (!idx && options.ClassNames is not null)
         {
             failures.Add($"{s}:ClassNames applies only when {s}:Dataset is idx (the other datasets name their own classes), got '{options.ClassNames}' with {s}:Dataset '{options.Dataset}'");

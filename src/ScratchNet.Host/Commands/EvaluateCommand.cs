@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
@@ -55,7 +56,7 @@ public sealed partial class EvaluateCommand(
 
     internal static string SplitDescription(DataOptions options) =>
         string.Equals(options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
-            ? "official test split (the 10,000 t10k images, never trained on)"
+            ? "official test split (the t10k images)"
             : $"validation hold-out (Data:Split=random: {options.ValidationFraction:P0} of all images, Data:Seed={options.Seed})";
 
     // Scores on another dataset than the model learned, or on a random hold-out drawn with other settings (which overlaps
@@ -75,23 +76,46 @@ public sealed partial class EvaluateCommand(
         }
     }
 
-    /// <summary>The data settings (dataset, split, seed) the model was trained with that differ from this evaluation's.</summary>
+    /// <summary>
+    /// The data settings the model was trained with that differ from this evaluation's: the dataset and its folder, the
+    /// split, and for a random split its seed and hold-out fraction (either drawn otherwise overlaps the training rows).
+    /// </summary>
     internal static IEnumerable<(string Key, string Trained, string Current)> Differences(SavedModel model, DataOptions now)
     {
-        (string Key, string Current)[] settings =
-        [
-            ("Data:Dataset", now.Dataset),
-            ("Data:Split", now.Split),
-            ("Data:Seed", now.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        ];
-        foreach ((string key, string current) in settings)
+        bool random = !string.Equals(now.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase);
+        var settings = new List<(string Key, string Current, Func<string, string, bool> Same)>
         {
-            if (model.Configuration.TryGetValue(key, out string? trained) && !string.Equals(trained, current, StringComparison.OrdinalIgnoreCase))
+            ("Data:Dataset", now.Dataset, SameText),
+            ("Data:Split", now.Split, SameText),
+        };
+        if (now.Directory is { Length: > 0 } folder)
+        {
+            settings.Add(("Data:Directory", folder, (a, b) => string.Equals(Folder(a), Folder(b), StringComparison.Ordinal)));
+        }
+
+        if (random)
+        {
+            settings.Add(("Data:Seed", now.Seed.ToString(CultureInfo.InvariantCulture), SameText));
+            settings.Add(("Data:ValidationFraction", now.ValidationFraction.ToString(CultureInfo.InvariantCulture), SameNumber));
+        }
+
+        foreach ((string key, string current, Func<string, string, bool> same) in settings)
+        {
+            if (model.Configuration.TryGetValue(key, out string? trained) && !same(trained, current))
             {
                 yield return (key, trained, current);
             }
         }
     }
+
+    private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+    private static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    private static bool SameNumber(string a, string b) =>
+        double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out double y)
+            ? x == y
+            : SameText(a, b);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated {ModelPath} on the {Split}, {Rows} images: loss={Loss:F4} accuracy={Accuracy:F4}")]
     private static partial void LogResult(ILogger logger, string modelPath, string split, int rows, double loss, double accuracy);

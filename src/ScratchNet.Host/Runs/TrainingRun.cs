@@ -26,6 +26,7 @@ public sealed partial class TrainingRun(
 {
     private RunStatus? _status;
     private bool _created;
+    private IReadOnlyList<string> _made = [];
     private volatile bool _trainingBegan;
 
     public RunFolder Folder => folder;
@@ -41,8 +42,12 @@ public sealed partial class TrainingRun(
     {
         Checkpoint? resume = ResumePoint.Load(folder, fingerprint);
         bool existed = Directory.Exists(folder.Path);
-        folder.Claim();
         string? checkpointFolder = string.IsNullOrWhiteSpace(checkpoints.Value.Directory) ? null : checkpoints.Value.Directory;
+
+        // Folders this run is about to create around its own (runs/, a new Checkpoints:Directory's parents): a run that
+        // ends before training removes them again if they are still empty.
+        _made = [.. OutputFolder.Missing(Path.GetDirectoryName(folder.Path)!), .. checkpointFolder is null ? [] : OutputFolder.Missing(checkpointFolder)];
+        folder.Claim();
         if (checkpointFolder is not null && OutputFolder.Probe(checkpointFolder) is { } problem)
         {
             folder.Dispose();
@@ -50,6 +55,7 @@ public sealed partial class TrainingRun(
             {
                 TryRemoveEmpty(folder.Path);
                 TryRemoveEmpty(checkpointFolder);
+                RemoveMadeFolders();
             }
 
             throw new RunFolderException($"Checkpoints:Directory {problem}; set Checkpoints:Directory to a writable folder (relative paths are inside the run folder)");
@@ -97,6 +103,7 @@ public sealed partial class TrainingRun(
                 TryRemoveEmpty(CheckpointFolder);
             }
 
+            RemoveMadeFolders();
             LogRemoved(logger, folder.Path);
             return;
         }
@@ -131,6 +138,14 @@ public sealed partial class TrainingRun(
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Only tidiness: the folder holds no training, and run.json says it failed.
+        }
+    }
+
+    private void RemoveMadeFolders()
+    {
+        foreach (string made in _made.Distinct().OrderByDescending(p => p.Length))
+        {
+            TryRemoveEmpty(made);
         }
     }
 

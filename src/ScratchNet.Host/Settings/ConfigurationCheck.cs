@@ -6,8 +6,9 @@ namespace ScratchNet.Host.Settings;
 /// <summary>
 /// Stops a run whose configuration names a key nothing reads, before any work: every key from every source
 /// (appsettings.json, a recipe, --config, SCRATCHNET_ variables, the command line) must belong to an options class bound
-/// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here; and no key the user set may be left
-/// unread by the switch it depends on (<see cref="IgnoredKeys"/>).
+/// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here; no key the user set may be left
+/// unread by the switch it depends on (<see cref="IgnoredKeys"/>); and no list in a --config file may be shorter than one
+/// below it (<see cref="ListMerges"/>).
 /// </summary>
 public static class ConfigurationCheck
 {
@@ -27,7 +28,12 @@ public static class ConfigurationCheck
     public static void ThrowIfInvalid(HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        IReadOnlyList<string> problems = [.. Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration)), .. IgnoredKeys.Problems(builder.Configuration)];
+        IReadOnlyList<string> problems =
+        [
+            .. Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration)),
+            .. IgnoredKeys.Problems(builder.Configuration),
+            .. ListMerges.Problems(builder.Configuration),
+        ];
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);

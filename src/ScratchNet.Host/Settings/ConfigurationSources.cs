@@ -15,13 +15,17 @@ public static class ConfigurationSources
         var keys = new List<ConfigurationKey>();
         foreach (IConfigurationProvider provider in configuration.Providers.Where(IsUsers))
         {
-            foreach ((string key, string value) in Values(provider, null))
-            {
-                keys.Add(new ConfigurationKey(key, value, Describe(provider, key)));
-            }
+            keys.AddRange(KeysOf(provider));
         }
 
         return keys;
+    }
+
+    /// <summary>Every key one source sets, with its value.</summary>
+    public static IEnumerable<ConfigurationKey> KeysOf(IConfigurationProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return Values(provider, null).Select(p => new ConfigurationKey(p.Key, p.Value, Describe(provider, p.Key)));
     }
 
     /// <summary>The source whose value of <paramref name="key"/> wins, or null when no source sets it.</summary>

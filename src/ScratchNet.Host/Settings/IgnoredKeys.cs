@@ -38,6 +38,10 @@ public static class IgnoredKeys
         .. Switched("EarlyStopping:Enabled", ["Patience", "MinDelta", "Monitor", "RestoreBestWeights"]),
         .. Switched("Data:Augment:Enabled", ["MaxShift", "MaxRotationDegrees", "ScaleRange", "Elastic"]),
         .. Switched("Data:Augment:Elastic", ["ElasticAlpha", "ElasticSigma"]),
+        new("Data:Directory", "Data:Dataset", dataset => Is(dataset, "idx"), "with Data:Dataset=idx (mnist and fashion-mnist are fetched into Data:CacheDirectory)"),
+        .. Checkpointing(["EveryEpochs", "KeepLast", "SaveBest", "Monitor"]),
+        new("Checkpoints:Monitor", "Checkpoints:SaveBest", on => on is null || Is(on, "true"), "with Checkpoints:SaveBest=true (it picks best.ckpt)"),
+        new("Reports:TensorBoardImageEvery", "Reports:TensorBoard", on => Is(on, "true"), "with Reports:TensorBoard=true"),
         new("Data:ValidationFraction", "Data:Split", split => !Is(split, "official"), "by the random split (the official split holds out its own test images)"),
         new("Data:Seed", "Data:Split", split => !Is(split, "official"), "by the random split (Training:Seed seeds initialisation and shuffling)"),
         new("Model:LayerSizes", "Model:Layers", layers => layers is null, "without Model:Layers (it is the MLP shorthand, which Model:Layers replaces: describe the network in one of them)"),
@@ -53,9 +57,10 @@ public static class IgnoredKeys
         var problems = new List<string>();
         foreach (Rule rule in Rules)
         {
-            // An empty value is how the command line clears a key a file set: not set.
+            // An empty value is how the command line clears a key a file set: not set. A list counts by its entries.
             int key = Winner(providers, rule.Key);
-            if (key < 0 || !ConfigurationSources.WrittenByUser(providers[key]) || string.IsNullOrEmpty(configuration[rule.Key]) || Winner(providers, rule.Switch) > key)
+            string? value = configuration[rule.Key] ?? (configuration.GetSection(rule.Key).GetChildren().Any(c => !string.IsNullOrEmpty(c.Value)) ? "a list" : null);
+            if (key < 0 || !ConfigurationSources.WrittenByUser(providers[key]) || string.IsNullOrEmpty(value) || Winner(providers, rule.Switch) > key)
             {
                 continue;
             }
@@ -64,7 +69,7 @@ public static class IgnoredKeys
             string? switchValue = section.Value ?? (section.GetChildren().Any() ? "set" : null);
             if (!rule.Reads(switchValue))
             {
-                problems.Add($"{rule.Key} ({configuration[rule.Key]}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
+                problems.Add($"{rule.Key} ({value}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
             }
         }
 
@@ -77,6 +82,9 @@ public static class IgnoredKeys
     private static Rule Schedule(string key, params string[] readers) =>
         new($"Schedule:{key}", "Schedule:Name", name => readers.Any(r => Is(name ?? "constant", r)), $"by the schedules {string.Join(", ", readers)}");
 
+    private static IEnumerable<Rule> Checkpointing(string[] keys) =>
+        keys.Select(k => new Rule($"Checkpoints:{k}", "Checkpoints:Directory", folder => !string.IsNullOrWhiteSpace(folder), "while checkpoints are on (an empty Checkpoints:Directory turns them off)"));
+
     private static IEnumerable<Rule> Switched(string onOff, string[] keys)
     {
         string section = onOff[..onOff.LastIndexOf(':')];
@@ -84,7 +92,7 @@ public static class IgnoredKeys
     }
 
     // JSON files give booleans as True and False; the command line as the user typed them.
-    private static string Show(string? value) => value is null ? "not set" : bool.TryParse(value, out bool on) ? (on ? "true" : "false") : value;
+    private static string Show(string? value) => value is null ? "not set" : value.Trim().Length == 0 ? "empty" : bool.TryParse(value, out bool on) ? (on ? "true" : "false") : value;
 
     private static bool Is(string? value, string expected) => string.Equals(value?.Trim(), expected, StringComparison.OrdinalIgnoreCase);
 

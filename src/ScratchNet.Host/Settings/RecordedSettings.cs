@@ -18,6 +18,8 @@ namespace ScratchNet.Host.Settings;
 /// <param name="description">Where the values came from, as config.json and messages name their source.</param>
 public sealed class RecordedSettings(string description, IReadOnlyDictionary<string, string> settings) : IConfigurationSource
 {
+    private readonly IReadOnlyDictionary<string, string> _settings = settings;
+
     // The data a model's scores depend on; not where files are fetched from, which is this machine's business.
     private static readonly string[] DataKeys = ["Data:Dataset", "Data:Directory", "Data:ClassNames", "Data:Split", "Data:Seed", "Data:ValidationFraction"];
 
@@ -26,7 +28,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 
     public string Description { get; } = description;
 
-    public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(this, settings);
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => new Provider(this, _settings);
 
     /// <summary>
     /// The settings of the checkpoint a <c>train</c> is about to resume, or null when it resumes nothing or the checkpoint
@@ -64,7 +66,20 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     /// The data settings a model file records (dataset, folder, class names, split), for <c>evaluate</c>; or null when it
     /// records none or cannot be read (the command then reports why when it loads the model).
     /// </summary>
-    public static RecordedSettings? OfModelData(string? path) => OfModel(path, DataKeys);
+    /// <remarks>
+    /// They are taken as a whole or not at all: a user who names another Data:Dataset (scoring a model on other data on
+    /// purpose) gets none of them, since the folder and class names of the model's dataset do not belong to that one.
+    /// </remarks>
+    public static RecordedSettings? OfModelData(string? path, IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        RecordedSettings? recorded = OfModel(path, DataKeys);
+        const string dataset = "Data:Dataset";
+        return recorded is not null && ConfigurationSources.WrittenByUser(configuration, dataset)
+            && !string.Equals(configuration[dataset]?.Trim(), recorded._settings.GetValueOrDefault(dataset, "mnist").Trim(), StringComparison.OrdinalIgnoreCase)
+            ? null
+            : recorded;
+    }
 
     /// <summary>
     /// The network a model file records (Model:Layers, or the MLP shorthand), for a <c>train</c> that starts from its

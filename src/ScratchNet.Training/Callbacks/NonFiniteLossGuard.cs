@@ -12,7 +12,7 @@ public sealed class NonFiniteLossGuard : ITrainingCallback
         if (!float.IsFinite(loss))
         {
             ArgumentNullException.ThrowIfNull(context);
-            throw new TrainingDivergedException(epoch, batch, loss, context.Optimizer.LearningRate);
+            throw new TrainingDivergedException(epoch, batch, loss, context.Optimizer.LearningRate, context.LastCheckpointPath);
         }
     }
 }

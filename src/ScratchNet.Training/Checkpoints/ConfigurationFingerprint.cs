@@ -30,11 +30,17 @@ public sealed class ConfigurationFingerprint(
     /// <summary>Sections a resume takes from its checkpoint but lets the user change: they decide when a run stops and what it keeps, not its numbers per epoch.</summary>
     public static IReadOnlyList<string> ContinuedSections { get; } = [EarlyStoppingOptions.SectionName, CheckpointOptions.SectionName];
 
-    /// <summary>Keys that never change what a run computes.</summary>
+    /// <summary>
+    /// Keys that never change what a run computes, and Model:InitFrom, which only a run's first session reads: a resume
+    /// takes every weight from its checkpoint, so the file may since have moved.
+    /// </summary>
     public static IReadOnlySet<string> Ignored { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "Data:CacheDirectory", "Data:Mirrors", "Data:UseNpm", "Data:NpmPackage", "Data:DownloadTimeoutSeconds", "Training:Threads",
+        "Data:CacheDirectory", "Data:Mirrors", "Data:UseNpm", "Data:NpmPackage", "Data:DownloadTimeoutSeconds", "Training:Threads", "Model:InitFrom",
     };
+
+    // A folder the run reads, recorded absolute: a resume from another working directory must read the same files.
+    private const string DataDirectory = "Data:Directory";
 
     // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
     private static readonly JsonSerializerOptions Json = new()
@@ -54,6 +60,11 @@ public sealed class ConfigurationFingerprint(
         })
         {
             Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
+        }
+
+        if (settings.TryGetValue(DataDirectory, out string? folder) && !string.IsNullOrWhiteSpace(folder))
+        {
+            settings[DataDirectory] = Folder(folder);
         }
 
         // Augmentation's settings shape the run only while it is on; off, they are left out but for the switch itself.
@@ -135,10 +146,18 @@ public sealed class ConfigurationFingerprint(
         ArgumentNullException.ThrowIfNull(then);
         ArgumentNullException.ThrowIfNull(now);
         return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)) && !IsContinued(k))
-            .Where(k => !string.Equals(then.GetValueOrDefault(k), now.GetValueOrDefault(k), StringComparison.Ordinal))
+            .Where(k => !Same(k, then.GetValueOrDefault(k), now.GetValueOrDefault(k)))
             .Order(StringComparer.Ordinal)
             .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now")];
     }
+
+    // A checkpoint from before folders were recorded absolute holds the folder as typed, relative to where that run started.
+    private static bool Same(string key, string? then, string? now) =>
+        string.Equals(then, now, StringComparison.Ordinal)
+        || (string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(then) && !string.IsNullOrWhiteSpace(now)
+            && string.Equals(Folder(then), Folder(now), StringComparison.Ordinal));
+
+    private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     private static bool IsContinued(string key) =>
         ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));

@@ -101,7 +101,7 @@ public sealed class ModelCommandsTests
     [Test]
     public void Evaluate_SaysWhichSplitItScores()
     {
-        Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "official" }), Does.Contain("10,000"));
+        Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "official" }), Does.Contain("official test split (the t10k images)").And.Not.Contain("never trained on"), "a random-split model did train on them");
         Assert.That(EvaluateCommand.SplitDescription(new DataOptions { Split = "random", Seed = 7 }), Does.Contain("Data:Seed=7"));
     }
 
@@ -115,6 +115,20 @@ public sealed class ModelCommandsTests
         Assert.That(
             EvaluateCommand.Differences(model, new DataOptions { Dataset = "fashion-mnist", Split = "official", Seed = 42 }),
             Is.EqualTo(new[] { ("Data:Dataset", "mnist", "fashion-mnist"), ("Data:Split", "random", "official") }));
+    }
+
+    [Test]
+    public void Evaluate_NamesAnotherHoldOutFractionOrFolder_WhichOverlapTheTrainingRows()
+    {
+        var trained = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = "/data/digits", ["Data:Split"] = "random", ["Data:Seed"] = "42", ["Data:ValidationFraction"] = "0.2" };
+        SavedModel model = ScratchNet.Models.SavedModel.FromNetwork(Sequential.Mlp([4, 3], "relu", "he_normal", 9, 1), trained, null);
+
+        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/digits/", Split = "random", ValidationFraction = 0.20 }), Is.Empty);
+        Assert.That(
+            EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/other", Split = "random", ValidationFraction = 0.5 }),
+            Is.EqualTo(new[] { ("Data:Directory", "/data/digits", "/data/other"), ("Data:ValidationFraction", "0.2", "0.5") }));
+        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/digits", Split = "official", Seed = 7, ValidationFraction = 0.5 }).Select(d => d.Key),
+            Is.EqualTo(new[] { "Data:Split" }), "seed and fraction mean nothing to the official split");
     }
 
     [Test]

@@ -22,6 +22,10 @@ public sealed class IgnoredKeysTests
     [TestCase("--recipe cnn --Model:Dropout=0.3", "Model:Dropout (0.3, from command line (--Model:Dropout)) would be ignored")]
     [TestCase("--Optimizer:Name=adam --Optimizer:Momentum=0.9", "Optimizer:Momentum (0.9, from command line (--Optimizer:Momentum)) would be ignored: it is read only by the optimizers sgd, rmsprop, and Optimizer:Name is adam")]
     [TestCase("--Data:Augment:Enabled=true --Data:Augment:ElasticAlpha=20", "Data:Augment:ElasticAlpha (20, from command line (--Data:Augment:ElasticAlpha)) would be ignored: it is read only with Data:Augment:Elastic=true")]
+    [TestCase("--Data:Directory=/data/digits", "Data:Directory (/data/digits, from command line (--Data:Directory)) would be ignored: it is read only with Data:Dataset=idx")]
+    [TestCase("--Checkpoints:Directory= --Checkpoints:KeepLast=5", "Checkpoints:KeepLast (5, from command line (--Checkpoints:KeepLast)) would be ignored: it is read only while checkpoints are on (an empty Checkpoints:Directory turns them off), and Checkpoints:Directory is empty")]
+    [TestCase("--Checkpoints:SaveBest=false --Checkpoints:Monitor=val_acc", "Checkpoints:Monitor (val_acc, from command line (--Checkpoints:Monitor)) would be ignored: it is read only with Checkpoints:SaveBest=true")]
+    [TestCase("--Reports:TensorBoardImageEvery=2", "Reports:TensorBoardImageEvery (2, from command line (--Reports:TensorBoardImageEvery)) would be ignored: it is read only with Reports:TensorBoard=true")]
     public void AKeyTheUserSetThatItsSwitchLeavesUnread_IsOneProblemNamingBoth(string args, string expected) =>
         Assert.That(Problems(args.Split(' ')), Has.One.StartsWith(expected));
 
@@ -34,6 +38,9 @@ public sealed class IgnoredKeysTests
     [TestCase("--EarlyStopping:Enabled=true --EarlyStopping:Patience=3")]
     [TestCase("--recipe cnn --Model:LayerSizes=")]
     [TestCase("--Training:Epochs=5")]
+    [TestCase("--Data:Dataset=idx --Data:Directory=/data/digits --Data:CacheDirectory=/tmp/cache")]
+    [TestCase("--Checkpoints:KeepLast=5 --Checkpoints:Monitor=val_acc")]
+    [TestCase("--Reports:TensorBoard=true --Reports:TensorBoardImageEvery=2")]
     public void WhatARecipeLeavesBehindOnPurpose_OrWhatIsRead_IsNoProblem(string args) =>
         Assert.That(Problems(args.Split(' ')), Is.Empty);
 

@@ -95,6 +95,7 @@ public class GuardAndEarlyStoppingTests
 
             Assert.That(ex!.Message, Does.StartWith("Training diverged: the loss is NaN at epoch 3, batch 0; lower Optimizer:LearningRate"));
             Assert.That(ex.Message, Does.Not.Contain("\n"));
+            Assert.That(ex.Message, Does.EndWith($"The checkpoints written before it are kept (the newest resume point: {Path.Combine(dir, "ckpt-e0003-b000000.ckpt")})."));
             Checkpoint best = CheckpointFile.Load(Path.Combine(dir, "best.ckpt"));
             Assert.That(best.Tensors.Where(t => t.Key.StartsWith("param/", StringComparison.Ordinal)).SelectMany(t => t.Value).All(float.IsFinite), Is.True);
             Assert.That(best.Epoch, Is.EqualTo(3), "the best checkpoint of epoch 2 is left as it was");
@@ -103,6 +104,18 @@ public class GuardAndEarlyStoppingTests
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Test]
+    public void NonFiniteLoss_WithCheckpointsOff_SaysNoCheckpointWasWritten()
+    {
+        var saboteur = new Mock<ITrainingCallback>();
+        saboteur.Setup(c => c.OnEpochBegin(It.IsAny<TrainingContext>(), 2)).Callback((TrainingContext c, int _) => c.Network.Parameters[0].Value[5] = float.NaN);
+        var rig = new Rig { Training = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 } };
+
+        var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => rig.Create(saboteur.Object).TrainAsync());
+
+        Assert.That(ex!.Message, Does.EndWith("No checkpoint had been written yet.").And.Not.Contain("kept"));
     }
 
     [Test]

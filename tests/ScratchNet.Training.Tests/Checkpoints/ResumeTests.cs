@@ -1,5 +1,6 @@
 using Moq;
 using ScratchNet.Data.Augmentation;
+using ScratchNet.Data.Options;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Results;
@@ -152,6 +153,24 @@ public class ResumeTests
         string b = new Rig { Optimizer = new OptimizerOptions { Name = "adam", LearningRate = 0.02f } }.Fingerprint().Compute();
         Assert.That(a, Is.Not.EqualTo(b));
         Assert.That(new Rig().Fingerprint().Compute(), Is.EqualTo(a));
+    }
+
+    [Test]
+    public void Fingerprint_RecordsTheDataFolderAbsolute_AndNotTheFileTheFirstSessionStartedFrom()
+    {
+        var fingerprint = new ConfigurationFingerprint(
+            Microsoft.Extensions.Options.Options.Create(new DataOptions { Dataset = "idx", Directory = "idx/good" }),
+            Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3", InitFrom = "init.snm" }),
+            Microsoft.Extensions.Options.Options.Create(new TrainingOptions()), Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), Microsoft.Extensions.Options.Options.Create(new ScheduleOptions()));
+
+        SortedDictionary<string, string> settings = fingerprint.Settings();
+
+        Assert.That(settings["Data:Directory"], Is.EqualTo(Path.GetFullPath("idx/good")), "a resume from another folder reads the same files");
+        Assert.That(settings, Does.Not.ContainKey("Model:InitFrom"), "a resume takes its weights from the checkpoint");
+        var older = new SortedDictionary<string, string>(settings) { ["Data:Directory"] = "idx/good" };
+        Assert.That(ConfigurationFingerprint.Differences(older, settings), Is.Empty, "an older checkpoint's relative folder, resumed from where it ran");
+        var moved = new SortedDictionary<string, string>(settings) { ["Data:Directory"] = "/elsewhere/good" };
+        Assert.That(ConfigurationFingerprint.Differences(moved, settings), Has.One.StartsWith("Data:Directory: /elsewhere/good in the checkpoint"));
     }
 
     [Test]
