@@ -73,68 +73,77 @@ public sealed class Trainer(
             context.Restore(resumeFrom.History);
         }
 
-        Invoke(c => c.OnTrainBegin(context));
-        var clock = new Stopwatch();
-        for (int epoch = position.Epoch; epoch <= o.Epochs && !context.StopRequested; epoch++)
+        // Whatever stops the loop abnormally (divergence, a failed write, a bug) reaches every callback's OnTrainFailed first.
+        try
         {
-            Invoke(c => c.OnEpochBegin(context, epoch));
-            clock.Restart();
-
-            // The epoch's order is drawn from the generator as it stood when the epoch began, so a run
-            // resumed mid-epoch draws the very same order.
-            shuffleRng.SetState(position.ShuffleState);
-            sampler.BeginEpoch(epoch);
-            network.IsTraining = true;
-            double lossSum = position.LossSum;
-            long correctSum = position.CorrectSum;
-            for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
+            Invoke(c => c.OnTrainBegin(context));
+            var clock = new Stopwatch();
+            for (int epoch = position.Epoch; epoch <= o.Epochs && !context.StopRequested; epoch++)
             {
-                if (cancellationToken.IsCancellationRequested)
+                Invoke(c => c.OnEpochBegin(context, epoch));
+                clock.Restart();
+
+                // The epoch's order is drawn from the generator as it stood when the epoch began, so a run
+                // resumed mid-epoch draws the very same order.
+                shuffleRng.SetState(position.ShuffleState);
+                sampler.BeginEpoch(epoch);
+                network.IsTraining = true;
+                double lossSum = position.LossSum;
+                long correctSum = position.CorrectSum;
+                for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
                 {
-                    network.IsTraining = false;
-                    Invoke(c => c.OnInterrupted(context, epoch, batch));
-                    throw new TrainingInterruptedException(epoch, batch, context.LastCheckpointPath, cancellationToken);
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        network.IsTraining = false;
+                        Invoke(c => c.OnInterrupted(context, epoch, batch));
+                        throw new TrainingInterruptedException(epoch, batch, context.LastCheckpointPath, cancellationToken);
+                    }
+
+                    if (schedule is not null)
+                    {
+                        optimizer.LearningRate = schedule.RateFor(baseRate, epoch, batch, sampler.BatchCount);
+                    }
+
+                    int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
+                    float loss = step.Run(n);
+                    lossSum += (double)loss * n;
+                    correctSum = correctSum < 0 ? -1 : correctSum + step.Correct;
+                    position.Advance(epoch, batch + 1, lossSum, correctSum);
+                    for (int c = 0; c < _callbacks.Length; c++)
+                    {
+                        _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
+                    }
                 }
 
-                if (schedule is not null)
-                {
-                    optimizer.LearningRate = schedule.RateFor(baseRate, epoch, batch, sampler.BatchCount);
-                }
-
-                int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
-                float loss = step.Run(n);
-                lossSum += (double)loss * n;
-                correctSum = correctSum < 0 ? -1 : correctSum + step.Correct;
-                position.Advance(epoch, batch + 1, lossSum, correctSum);
-                for (int c = 0; c < _callbacks.Length; c++)
-                {
-                    _callbacks[c].OnBatchEnd(context, epoch, batch, loss);
-                }
+                network.IsTraining = false;
+                double trainSeconds = clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
+                scored.Capture(network);
+                var metrics = new EpochMetrics(
+                    epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,
+                    TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
+                    LearningRate: optimizer.LearningRate);
+                context.Record(metrics);
+                context.LastValidation = validation;
+                schedule?.OnEpochEnd(metrics);
+                position.BeginEpoch(epoch + 1, shuffleRng.GetState());
+                Invoke(c => c.OnEpochEnd(context, metrics));
             }
 
-            network.IsTraining = false;
-            double trainSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
-            scored.Capture(network);
-            var metrics = new EpochMetrics(
-                epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,
-                TrainAccuracy: correctSum < 0 ? double.NaN : (double)correctSum / train.Count,
-                LearningRate: optimizer.LearningRate);
-            context.Record(metrics);
-            context.LastValidation = validation;
-            schedule?.OnEpochEnd(metrics);
-            position.BeginEpoch(epoch + 1, shuffleRng.GetState());
-            Invoke(c => c.OnEpochEnd(context, metrics));
+            // The last epoch's evaluation stands unless a callback has put other weights back since (early stopping's best epoch).
+            EvaluationResult final = context.LastValidation is { } last && scored.Matches(network)
+                ? last
+                : evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
+            var result = new TrainingResult(context.History, final, network, dataset.ClassNames, dataset.HeldOutName);
+            Invoke(c => c.OnTrainEnd(context, result));
+            return result;
         }
-
-        // The last epoch's evaluation stands unless a callback has put other weights back since (early stopping's best epoch).
-        EvaluationResult final = context.LastValidation is { } last && scored.Matches(network)
-            ? last
-            : evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
-        var result = new TrainingResult(context.History, final, network, dataset.ClassNames, dataset.HeldOutName);
-        Invoke(c => c.OnTrainEnd(context, result));
-        return result;
+        catch (Exception e) when (e is not TrainingInterruptedException)
+        {
+            NotifyFailed(context, e);
+            throw;
+        }
     }
 
     /// <summary>Refuses, before allocating, activation buffers that do not fit in memory (naming the key to change).</summary>
@@ -197,6 +206,21 @@ public sealed class Trainer(
         }
 
         return new ImageAugmenter(augmentation, shape, unchecked((ulong)seed) ^ AugmentStream);
+    }
+
+    // Every callback hears of the failure even if one of them fails too: the training error is the one that propagates.
+    private void NotifyFailed(TrainingContext context, Exception error)
+    {
+        foreach (ITrainingCallback callback in _callbacks)
+        {
+            try
+            {
+                callback.OnTrainFailed(context, error);
+            }
+            catch (Exception)
+            {
+            }
+        }
     }
 
     private void Invoke(Action<ITrainingCallback> call)

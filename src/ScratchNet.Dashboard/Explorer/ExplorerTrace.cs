@@ -4,7 +4,8 @@ namespace ScratchNet.Dashboard.Explorer;
 
 /// <summary>A model as the explorer lists it: its input's shape and its layers.</summary>
 /// <param name="InputShape">(1, 28, 28) for a 784-pixel square image; (features) otherwise.</param>
-public sealed record ModelDescription(string Source, IReadOnlyList<int> InputShape, int Classes, IReadOnlyList<LayerInfo> Layers, long ParameterCount);
+/// <param name="ClassNames">One name per class ("Dress", or "3" where the classes are digits).</param>
+public sealed record ModelDescription(string Source, IReadOnlyList<int> InputShape, int Classes, IReadOnlyList<LayerInfo> Layers, long ParameterCount, IReadOnlyList<string> ClassNames);
 
 /// <summary>One layer's values for one input: its output and, with a label, the loss's gradient with respect to that output.</summary>
 /// <param name="Output">What the layer produced: Z = x·W + b for a dense layer, A = f(Z) for an activation.</param>

@@ -18,7 +18,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTime Written, long Length, ModelExplorer Explorer)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The --model file first, then every run with a model, newest first.</summary>
+    /// <summary>The --model file first, then every run with a model, newest first (by when its history was last written, whatever the runs are called).</summary>
     public IReadOnlyList<ModelEntry> List()
     {
         var entries = new List<ModelEntry>();
@@ -27,7 +27,10 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
             entries.Add(new ModelEntry(null, Path.GetFileName(modelFile)));
         }
 
-        entries.AddRange(runs.RunIds().Reverse().Where(id => runs.File(id, RunsFolder.ModelFile) is not null).Select(id => new ModelEntry(id, id)));
+        entries.AddRange(runs.Runs()
+            .Where(r => runs.File(r, RunsFolder.ModelFile) is not null)
+            .OrderByDescending(r => r.HistoryWrittenUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+            .Select(r => new ModelEntry(r.Id, r.Id)));
         return entries;
     }
 
@@ -52,7 +55,18 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
         }
 
         string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";
-        var explorer = new ModelExplorer(ScratchNet.Models.ModelFile.Load(path), label);
+        SavedModel model;
+        try
+        {
+            model = ScratchNet.Models.ModelFile.Load(path);
+        }
+        catch (ModelFileException e)
+        {
+            // A page is told the model's name in the runs folder, not where the server keeps it.
+            throw new ModelFileException(e.Message.Replace(path, label, StringComparison.Ordinal), e);
+        }
+
+        var explorer = new ModelExplorer(model, label);
         lock (_gate)
         {
             if (_cache.Count >= CacheSize && !_cache.ContainsKey(key))

@@ -2,6 +2,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Dashboard.Live;
+using ScratchNet.Data;
 using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 
@@ -23,10 +24,14 @@ public sealed class ModelExplorer
         ArgumentNullException.ThrowIfNull(model);
         _network = model.CreateNetwork(1, source);
         _layers = NetworkDescription.Layers(_network);
-        int side = Shape.SquareSide(_network.InputSize);
-        InputShape = side > 0 ? [1, side, side] : [_network.InputSize];
-        Description = new ModelDescription(source, InputShape, _network.OutputSize, _layers, _network.ParameterCount);
-        Field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), _network.InputShape);
+        string? dataset = model.Configuration.GetValueOrDefault("Data:Dataset");
+        Field = ImageField.For(dataset, _network.InputShape);
+
+        // The picture the network's input is: its own 1 × H × W (12 × 20 for such an IDX set), a square for a flat MLP input.
+        InputShape = Field is { } field ? [1, field.Height, field.Width] : [_network.InputSize];
+        IReadOnlyList<string>? names = DatasetCatalog.ClassNames(dataset, model.Configuration.GetValueOrDefault("Data:ClassNames"));
+        ClassNames = names?.Count == _network.OutputSize ? names : [.. Enumerable.Range(0, _network.OutputSize).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        Description = new ModelDescription(source, InputShape, _network.OutputSize, _layers, _network.ParameterCount, ClassNames);
     }
 
     /// <summary>What an uploaded image becomes for this model (as <c>predict</c> makes it); null when no image fits its input.</summary>
@@ -35,6 +40,9 @@ public sealed class ModelExplorer
     public ModelDescription Description { get; }
 
     public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>The dataset's names for the classes (Fashion-MNIST's, an IDX set's Data:ClassNames), as predict gives them; else the digits.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
 
     public int InputSize => _network.InputSize;
 

@@ -4,6 +4,7 @@ using ScratchNet.Core.Layers;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Data;
+using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Diagnostics;
 using ScratchNet.Training.Results;
@@ -67,7 +68,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
 
         Publish(LiveEventTypes.Run, new RunInfo(
             context.Epochs, context.History.Count + 1, context.BatchesPerEpoch, dataset.Train.Count, dataset.Validation.Count, dataset.HeldOutName,
-            dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount));
+            dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount, NetworkSummary.Compact(network)));
 
         // A resumed run shows the epochs it already has.
         foreach (EpochMetrics earlier in context.History)
@@ -146,10 +147,13 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
         if (_enabled)
         {
-            Publish(LiveEventTypes.End, new RunEnd(false, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy));
+            // Early stopping asks to stop; the final numbers are then those of the best epoch's weights it put back.
+            string outcome = context.StopRequested && result.History.Count < context.Epochs ? RunOutcomes.StoppedEarly : RunOutcomes.Finished;
+            Publish(LiveEventTypes.End, new RunEnd(outcome, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy));
         }
     }
 
@@ -158,7 +162,18 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         ArgumentNullException.ThrowIfNull(context);
         if (_enabled)
         {
-            Publish(LiveEventTypes.End, new RunEnd(true, context.History.Count, null, null));
+            Publish(LiveEventTypes.End, new RunEnd(RunOutcomes.Interrupted, context.History.Count, null, null));
+        }
+    }
+
+    public void OnTrainFailed(TrainingContext context, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(error);
+        if (_enabled)
+        {
+            string outcome = error is TrainingDivergedException ? RunOutcomes.Diverged : RunOutcomes.Failed;
+            Publish(LiveEventTypes.End, new RunEnd(outcome, context.History.Count, null, null, error.Message));
         }
     }
 

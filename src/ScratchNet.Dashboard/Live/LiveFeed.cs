@@ -24,7 +24,12 @@ public sealed class LiveFeed
     private const int SubscriberCapacity = 1024;
 
     // The page parses these with JSON.parse only, never as HTML, so '+' and '/' of the base64 pictures need no \u escapes.
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // JSON has no NaN or infinity: such a number travels as null (unknown), so one bad value cannot stop the feed.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new FiniteOrNullConverter(), new FiniteOrNullSingleConverter() },
+    };
 
     // "Wait" only matters to writers that wait: TryWrite on a full queue returns false at once, which is what Publish counts.
     private readonly Channel<LiveEvent> _incoming = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(IncomingCapacity)
@@ -39,10 +44,20 @@ public sealed class LiveFeed
     private readonly List<Channel<SentEvent>> _subscribers = [];
     private long _sequence;
     private long _dropped;
+    private long _unsendable;
     private Task? _pump;
 
     /// <summary>Updates refused because the queue was full (training never waits for a page).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// This feed's identity, new in every process. Event ids start again at 1 in each one, so a page that reconnects to a
+    /// later run on the same port sees a new stream, and starts over instead of mixing the two runs.
+    /// </summary>
+    public string Stream { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Updates that could not be serialised (a bug in a payload); they are skipped and the feed goes on.</summary>
+    public long Unsendable => Interlocked.Read(ref _unsendable);
 
     /// <summary>True once a run has begun reporting (a page then shows the live view).</summary>
     public bool HasRun { get; private set; }
@@ -130,7 +145,18 @@ public sealed class LiveFeed
     {
         await foreach (LiveEvent update in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            string json = JsonSerializer.Serialize(update.Payload, update.Payload.GetType(), Json);
+            string json;
+            try
+            {
+                json = JsonSerializer.Serialize(update.Payload, update.Payload.GetType(), Json);
+            }
+            catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or JsonException)
+            {
+                // One update the serialiser refuses is lost; the pump, and every update after it, is not.
+                Interlocked.Increment(ref _unsendable);
+                continue;
+            }
+
             lock (_gate)
             {
                 var sent = new SentEvent(++_sequence, update.Type, json);
@@ -148,6 +174,42 @@ public sealed class LiveFeed
                 {
                     subscriber.Writer.TryWrite(sent);
                 }
+            }
+        }
+    }
+
+    private sealed class FiniteOrNullConverter : System.Text.Json.Serialization.JsonConverter<double>
+    {
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value))
+            {
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+    }
+
+    private sealed class FiniteOrNullSingleConverter : System.Text.Json.Serialization.JsonConverter<float>
+    {
+        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
+
+        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
+        {
+            if (float.IsFinite(value))
+            {
+                writer.WriteNumberValue(value);
+            }
+            else
+            {
+                writer.WriteNullValue();
             }
         }
     }

@@ -4,9 +4,10 @@ namespace ScratchNet.Dashboard.Live;
 
 /// <summary>Sent once when training begins: what is being trained and on how much data.</summary>
 /// <param name="HeldOut">What the held-out rows are: "validation", or "test" for the official test set.</param>
+/// <param name="Network">The architecture on one line, as the log gives it ("784-128-10", or "conv 16 3x3 → relu → …").</param>
 public sealed record RunInfo(
     int Epochs, int FirstEpoch, int BatchesPerEpoch, int TrainRows, int ValidationRows, string HeldOut,
-    IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount);
+    IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount, string Network);
 
 /// <summary>One layer of a network as the page lists it (the explorer uses the same shape).</summary>
 /// <param name="Kind">dense, activation, dropout, or the layer's type for kinds the page does not know yet.</param>
@@ -51,5 +52,27 @@ public sealed record MistakeImages(int Epoch, int Side, IReadOnlyList<string> Cl
 /// <param name="Pixels">The row's features as bytes 0–255 (base64).</param>
 public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels);
 
-/// <summary>Training is over (or was interrupted): the page stops its clocks.</summary>
-public sealed record RunEnd(bool Interrupted, int Epochs, double? ValidationLoss, double? ValidationAccuracy);
+/// <summary>Training is over, one way or another: the page says how and stops its clocks.</summary>
+/// <param name="Outcome">One of <see cref="RunOutcomes"/>.</param>
+/// <param name="Epochs">Epochs done.</param>
+/// <param name="Message">Why it stopped, for a run that diverged or failed (the log's line).</param>
+public sealed record RunEnd(string Outcome, int Epochs, double? ValidationLoss, double? ValidationAccuracy, string? Message = null);
+
+/// <summary>How a run ended, as <see cref="RunEnd.Outcome"/> names it.</summary>
+public static class RunOutcomes
+{
+    /// <summary>All epochs done.</summary>
+    public const string Finished = "finished";
+
+    /// <summary>Early stopping ended it before its last epoch; the model holds the best epoch's weights.</summary>
+    public const string StoppedEarly = "stopped-early";
+
+    /// <summary>Ctrl+C: it can be resumed.</summary>
+    public const string Interrupted = "interrupted";
+
+    /// <summary>The loss became NaN or infinite.</summary>
+    public const string Diverged = "diverged";
+
+    /// <summary>Anything else that stopped it (a failed write, a bug).</summary>
+    public const string Failed = "failed";
+}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Reports;
 
@@ -20,18 +21,19 @@ public sealed class RunCatalog(RunsFolder folder)
 
     public RunsFolder Folder { get; } = folder;
 
-    public IReadOnlyList<RunSummary> List() => [.. Folder.RunIds().Select(Summary)];
+    /// <summary>Every run; one whose files cannot be read is listed with the reason instead of failing the list.</summary>
+    public IReadOnlyList<RunSummary> List() => [.. Folder.Runs().Select(Summary)];
 
     /// <summary>Null when there is no such run.</summary>
     public RunDetails? Details(string id)
     {
-        if (Folder.Find(id) is null)
+        if (Folder.FindRun(id) is not { } run)
         {
             return null;
         }
 
-        string? model = Folder.File(id, RunsFolder.ModelFile);
-        JsonElement? config = ReadJson(Folder.File(id, RunsFolder.ConfigFile));
+        string? model = Folder.File(run, RunsFolder.ModelFile);
+        JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
         IReadOnlyDictionary<string, string>? modelConfiguration = null;
         if (config is null && model is not null)
         {
@@ -45,25 +47,25 @@ public sealed class RunCatalog(RunsFolder folder)
             }
         }
 
-        (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(Folder.File(id, RunsFolder.HistoryFile));
-        return new RunDetails(id, history, config, modelConfiguration, ReadJson(Folder.File(id, RunsFolder.MetricsFile)), model is not null, error);
+        (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(run);
+        return new RunDetails(run.Id, history, config, modelConfiguration, ReadJson(Folder.File(run, RunsFolder.MetricsFile)), model is not null, error);
     }
 
-    private RunSummary Summary(string id)
+    private RunSummary Summary(RunEntry run)
     {
-        string? history = Folder.File(id, RunsFolder.HistoryFile);
-        DateTime written = history is null ? default : File.GetLastWriteTimeUtc(history);
-        (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(history);
+        (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(run);
         HistoryRow? last = rows.Count == 0 ? null : rows[^1];
         double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
         return new RunSummary(
-            id, rows.Count, last?.ValAcc, last?.ValLoss, best,
-            Folder.File(id, RunsFolder.ModelFile) is not null, Folder.File(id, RunsFolder.ConfigFile) is not null, written, error);
+            run.Id, rows.Count, last?.ValAcc, last?.ValLoss, best,
+            Folder.File(run, RunsFolder.ModelFile) is not null, Folder.File(run, RunsFolder.ConfigFile) is not null, run.HistoryWrittenUtc, error);
     }
 
-    // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page.
-    private static (IReadOnlyList<HistoryRow> Rows, string? Error) ReadHistory(string? path)
+    // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page: a damaged or
+    // hand-edited file (a null row, a number JSON cannot carry back), a pipe or device in its place, a file too large.
+    private (IReadOnlyList<HistoryRow> Rows, string? Error) ReadHistory(RunEntry run)
     {
+        string? path = Folder.File(run, RunsFolder.HistoryFile);
         if (path is null)
         {
             return ([], null);
@@ -71,12 +73,40 @@ public sealed class RunCatalog(RunsFolder folder)
 
         try
         {
-            return (JsonSerializer.Deserialize<HistoryRow[]>(ReadBounded(path), ReportJson.Options) ?? [], null);
+            HistoryRow?[] rows = JsonSerializer.Deserialize<HistoryRow?[]>(InputFile.ReadAllBytes(path, MaxJsonBytes, "the file"), ReportJson.Options) ?? [];
+            return Problem(rows) is { } problem ? ([], $"history.json cannot be read: {problem}") : ([.. rows.OfType<HistoryRow>()], null);
         }
-        catch (Exception e) when (e is JsonException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            return ([], $"history.json cannot be read: {e.Message}");
+            // The name inside the runs folder, not the server's absolute path.
+            return ([], $"history.json cannot be read: {e.Message.Replace(path, $"{run.Id}/{RunsFolder.HistoryFile}", StringComparison.Ordinal)}");
         }
+    }
+
+    // Rows the page can draw: present, and every number finite (JSON has no infinity; 1e400 reads as one).
+    private static string? Problem(HistoryRow?[] rows)
+    {
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] is not { } r)
+            {
+                return $"row {i + 1} is null";
+            }
+
+            foreach ((string name, double? value) in new (string, double?)[]
+            {
+                ("train_loss", r.TrainLoss), ("train_acc", r.TrainAcc), ("val_loss", r.ValLoss), ("val_acc", r.ValAcc),
+                ("learning_rate", r.LearningRate), ("train_seconds", r.TrainSeconds), ("eval_seconds", r.EvalSeconds),
+            })
+            {
+                if (value is double v && !double.IsFinite(v))
+                {
+                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row {i + 1} (epoch {r.Epoch}) has {name} = {v}, not a finite number");
+                }
+            }
+        }
+
+        return null;
     }
 
     private static JsonElement? ReadJson(string? path)
@@ -88,23 +118,12 @@ public sealed class RunCatalog(RunsFolder folder)
 
         try
         {
-            using JsonDocument document = JsonDocument.Parse(ReadBounded(path));
+            using JsonDocument document = JsonDocument.Parse(InputFile.ReadAllBytes(path, MaxJsonBytes, "the file"));
             return document.RootElement.Clone();
         }
-        catch (Exception e) when (e is JsonException or IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             return null;
         }
-    }
-
-    private static byte[] ReadBounded(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.Length > MaxJsonBytes)
-        {
-            throw new InvalidDataException($"{info.Name} is {info.Length} bytes, more than the {MaxJsonBytes} a report can be");
-        }
-
-        return File.ReadAllBytes(path);
     }
 }

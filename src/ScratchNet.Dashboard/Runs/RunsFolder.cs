@@ -25,8 +25,11 @@ public sealed class RunsFolder
     /// <summary>The folder as configured (absolute).</summary>
     public string Path { get; }
 
-    /// <summary>Every run, by name (ordinal order: time-ordered names list oldest first).</summary>
-    public IReadOnlyList<string> RunIds()
+    /// <summary>
+    /// Every run, by name (ordinal order: time-ordered names list oldest first). The folder is listed once and each entry
+    /// resolved once, so listing n runs costs n lookups, not n².
+    /// </summary>
+    public IReadOnlyList<RunEntry> Runs()
     {
         string? root = RealRoot();
         if (root is null)
@@ -35,13 +38,19 @@ public sealed class RunsFolder
         }
 
         return [.. Directory.EnumerateDirectories(root)
-            .Select(d => System.IO.Path.GetFileName(d))
-            .Where(id => Find(id) is not null)
-            .Order(StringComparer.Ordinal)];
+            .Select(d => Entry(root, d))
+            .OfType<RunEntry>()
+            .OrderBy(r => r.Id, StringComparer.Ordinal)];
     }
 
+    /// <summary>Every run's name, in the order of <see cref="Runs"/>.</summary>
+    public IReadOnlyList<string> RunIds() => [.. Runs().Select(r => r.Id)];
+
     /// <summary>The real path of the run called <paramref name="id"/>, or null when there is no such run inside the folder.</summary>
-    public string? Find(string? id)
+    public string? Find(string? id) => FindRun(id)?.Path;
+
+    /// <summary>The run called <paramref name="id"/>, or null when there is no such run inside the folder.</summary>
+    public RunEntry? FindRun(string? id)
     {
         if (string.IsNullOrEmpty(id) || id is "." or ".." || id.IndexOfAny(['/', '\\', '\0']) >= 0 || id.Length > 255)
         {
@@ -56,24 +65,33 @@ public sealed class RunsFolder
 
         // The name must be one the folder lists; a request cannot make up a path.
         string? entry = Directory.EnumerateDirectories(root).FirstOrDefault(d => string.Equals(System.IO.Path.GetFileName(d), id, StringComparison.Ordinal));
-        if (entry is null || Inside(root, RealPath(entry)) is not { } run)
+        return entry is null ? null : Entry(root, entry);
+    }
+
+    /// <summary>The real path of one of the <see cref="ReadableFiles"/> of a run found by <see cref="Runs"/> or <see cref="FindRun"/>, or null as for <see cref="File(string?, string)"/>.</summary>
+    public string? File(RunEntry run, string name)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(name);
+        return ReadableFiles.Contains(name) && RealRoot() is { } root ? FileIn(root, run.Path, name) : null;
+    }
+
+    // A direct subfolder (or a link to one inside the folder) with a history.json; null for anything else.
+    private static RunEntry? Entry(string root, string folder)
+    {
+        if (Inside(root, RealPath(folder)) is not { } run || FileIn(root, run, HistoryFile) is not { } history)
         {
             return null;
         }
 
-        return FileIn(root, run, HistoryFile) is null ? null : run;
+        return new RunEntry(System.IO.Path.GetFileName(folder), run, System.IO.File.GetLastWriteTimeUtc(history));
     }
 
     /// <summary>The real path of one of the <see cref="ReadableFiles"/> of a run, or null when it is absent, not a plain file, or leads outside.</summary>
     public string? File(string? id, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (!ReadableFiles.Contains(name) || Find(id) is not { } run || RealRoot() is not { } root)
-        {
-            return null;
-        }
-
-        return FileIn(root, run, name);
+        return ReadableFiles.Contains(name) && FindRun(id) is { } run ? File(run, name) : null;
     }
 
     private static string? FileIn(string root, string run, string name)
@@ -124,3 +142,6 @@ public sealed class RunsFolder
         return path.StartsWith(prefix, StringComparison.Ordinal) ? path : null;
     }
 }
+
+/// <summary>A run of the runs folder: its name (the folder's own), its real path inside the folder, and when its history.json was last written.</summary>
+public sealed record RunEntry(string Id, string Path, DateTime HistoryWrittenUtc);

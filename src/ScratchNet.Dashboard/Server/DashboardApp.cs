@@ -41,7 +41,8 @@ public static class DashboardApp
         builder.Services.AddHostFiltering(filter =>
         {
             // On loopback only local names are answered, so a web page cannot reach the dashboard by rebinding its own name to 127.0.0.1.
-            filter.AllowedHosts = IsLoopback(options.Address) ? ["localhost", "127.0.0.1", "[::1]"] : ["*"];
+            // The configured address is one of them (127.0.0.2, ::1), so the URL the log gives is answered.
+            filter.AllowedHosts = IsLoopback(options.Address) ? ["localhost", "127.0.0.1", "[::1]", HostName(options.Address)] : ["*"];
         });
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
@@ -68,6 +69,10 @@ public static class DashboardApp
         return app;
     }
 
+    // An IPv6 address is written in brackets in a Host header.
+    private static string HostName(string address) =>
+        IPAddress.TryParse(address, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : address;
+
     /// <summary>True for addresses that only this machine can reach.</summary>
     public static bool IsLoopback(string address) =>
         string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(address, out IPAddress? ip) && IPAddress.IsLoopback(ip));
@@ -90,17 +95,18 @@ public static class DashboardApp
         using Subscription subscription = feed.Subscribe();
         foreach (SentEvent sent in subscription.Replay)
         {
-            yield return Item(sent);
+            yield return Item(feed, sent);
         }
 
         await foreach (SentEvent sent in subscription.Updates.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
-            yield return Item(sent);
+            yield return Item(feed, sent);
         }
     }
 
-    private static SseItem<string> Item(SentEvent sent) =>
-        new(sent.Json, sent.Type) { EventId = sent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+    // "stream-number": the page starts over when the stream changes (a new process on the same port), and skips numbers it has seen.
+    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) =>
+        new(sent.Json, sent.Type) { EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{feed.Stream}-{sent.Id}") };
 
     private static void MapRuns(WebApplication app)
     {
@@ -113,9 +119,9 @@ public static class DashboardApp
     {
         app.MapGet("/api/models", (ModelCatalog models) => models.List());
         app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
-        app.MapGet("/api/model/weights", (string? run, int layer, int unit, ModelCatalog models) =>
-            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(layer, unit))));
-        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, int? label, ModelCatalog models, CancellationToken cancellation) =>
+        app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models) =>
+            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(Whole(layer, "layer") ?? throw Missing("layer"), Whole(unit, "unit") ?? throw Missing("unit")))));
+        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, CancellationToken cancellation) =>
         {
             byte[]? upload = await ReadBounded(request, MaxUploadBytes, cancellation).ConfigureAwait(false);
             if (upload is null)
@@ -132,7 +138,7 @@ public static class DashboardApp
 
                 using var stream = new MemoryStream(upload, writable: false);
                 float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image", field);
-                return Results.Ok(explorer.Trace(input, label));
+                return Results.Ok(explorer.Trace(input, Whole(label, "label")));
             });
         });
     }
@@ -162,6 +168,22 @@ public static class DashboardApp
             return Problem(StatusCodes.Status400BadRequest, suffix > 0 ? e.Message[..suffix] : e.Message);
         }
     }
+
+    // Whole-number query values are read here rather than bound by the framework, whose refusals are 400s with no body.
+    // A repeated value arrives joined ("1,2") and is refused like any other text. Null when the value is absent.
+    private static int? Whole(string? text, string name)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new ArgumentException($"{name} must be a whole number, given once; got '{text}'");
+    }
+
+    private static ArgumentException Missing(string name) => new($"{name} is missing: add {name}=N to the query");
 
     private static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 

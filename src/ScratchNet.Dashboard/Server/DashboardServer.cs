@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,6 +22,7 @@ public sealed partial class DashboardServer(
     IOptions<DashboardOptions> options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, ILogger<DashboardServer> logger) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
+    private bool _stopped;
 
     /// <summary>Where the page is, once started (with the port Kestrel chose when Dashboard:Port is 0).</summary>
     public Uri? Url { get; private set; }
@@ -59,6 +61,13 @@ public sealed partial class DashboardServer(
             throw new DashboardUnavailableException(
                 $"the dashboard cannot listen on {o.Address}:{o.Port} ({e.Message}); choose another port with --Dashboard:Port=N (0 picks a free one)", e);
         }
+        catch (SocketException e)
+        {
+            // Kestrel reports an address this machine does not have as a bare socket error, not as an IOException.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new DashboardUnavailableException(
+                $"the dashboard cannot listen on {o.Address}:{o.Port} ({e.Message}); give an address of this machine with --Dashboard:Address (127.0.0.1 keeps it private), or another port with --Dashboard:Port=N", e);
+        }
 
         _app = app;
         feed.Start();
@@ -94,11 +103,36 @@ public sealed partial class DashboardServer(
             LogDropped(logger, feed.Dropped);
         }
 
+        if (feed.Unsendable > 0)
+        {
+            LogUnsendable(logger, feed.Unsendable);
+        }
+
+        _stopped = true;
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stops first when the host did not (a command that failed ends the process without StopAsync): the pages get what was
+    /// queued (a diverged run's end) and requests still in flight finish, instead of meeting a disposed application.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_app is not null && !_stopped)
+        {
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+            {
+                try
+                {
+                    await StopAsync(patience.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Requests that do not finish in time are cut off by the dispose below.
+                }
+            }
+        }
+
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);
@@ -114,4 +148,7 @@ public sealed partial class DashboardServer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard dropped {Dropped} updates because the page could not keep up; training did not wait")]
     private static partial void LogDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard skipped {Unsendable} updates it could not serialise; the page missed them, training did not")]
+    private static partial void LogUnsendable(ILogger logger, long unsendable);
 }

@@ -17,6 +17,13 @@
     SN.Chart.fit();
   }
 
+  // A page opened before the run began (the URL is logged before the data loads) moves to the live view when it starts, unless the user chose a view.
+  SN.liveRunStarted = function () {
+    if (live) { return; }
+    live = true;
+    if (!views.includes(location.hash.replace('#', ''))) { show(); }
+  };
+
   window.addEventListener('hashchange', show);
   SN.getJson('api/live').then(s => { live = s.live; }).catch(() => { live = false; }).finally(() => {
     SN.startLive();

@@ -134,6 +134,8 @@ window.SN = window.SN || {};
 
   SN.format = function (v, digits) {
     if (v === null || v === undefined || Number.isNaN(v)) { return '–'; }
+    // A hand-edited report may hold anything: show it as written rather than fail.
+    if (typeof v !== 'number') { return String(v); }
     if (Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)) { return v.toExponential(2); }
     return v.toFixed(digits === undefined ? 4 : digits);
   };

@@ -99,7 +99,7 @@
     const send = blob => fetch('api/model/explore' + query({ label: $('label-select').value }), { method: 'POST', headers: { 'Content-Type': blob.type || 'application/octet-stream' }, body: blob })
       .then(async r => { const body = await r.json().catch(() => null); if (!r.ok) { throw new Error((body && body.error) || r.statusText); } return body; })
       .then(trace => { state.trace = trace; status(''); render(trace); })
-      .catch(e => status(e.message, true))
+      .catch(e => { showEmpty(); status(e.message, true); })
       .finally(() => { state.busy = false; if (state.dirty) { update(); } });
     if (state.file) { send(state.file); } else { canvas().toBlob(send, 'image/png'); }
   }
@@ -118,13 +118,20 @@
 
   function side(shape) { return shape.length === 3 ? [shape[2], shape[1]] : [shape[0], 1]; }
 
+  // "7" for a digit, "Dress (3)" where the class has a name of its own (as predict writes it).
+  function className(k) {
+    const names = (state.model && state.model.classNames) || [];
+    return names[k] === undefined || names[k] === String(k) ? String(k) : `${names[k]} (${k})`;
+  }
+
   function bars(list, values, options) {
     list.textContent = '';
+    list.classList.toggle('named', options.what === 'class' && values.some((v, i) => className(i) !== String(i)));
     const m = options.signed ? (SN.maxAbs(values) || 1) : 1;
     values.forEach((v, i) => {
       const li = document.createElement('li');
       if (options.best === i) { li.className = 'best'; }
-      const name = document.createElement('span'); name.textContent = i;
+      const name = document.createElement('span'); name.textContent = options.what === 'class' ? className(i) : i;
       const bar = document.createElement('span'); bar.className = 'bar';
       const fill = document.createElement('span');
       fill.style.width = `${Math.min(100, 100 * Math.abs(v) / m)}%`;
@@ -201,11 +208,11 @@
     const [w, h] = side(trace.inputShape);
     SN.drawGrid($('explore-input'), trace.input, w, h, 'ink', 1);
     const p = trace.probabilities[trace.predicted];
-    $('prediction').textContent = `Prediction: ${trace.predicted} (p = ${p.toFixed(3)})`;
+    $('prediction').textContent = `Prediction: ${className(trace.predicted)} (p = ${p.toFixed(3)})`;
     $('prediction').dataset.predicted = String(trace.predicted);
     bars($('probabilities'), trace.probabilities, { best: trace.predicted, what: 'class' });
     const backward = trace.label !== null && trace.label !== undefined;
-    $('loss-output').textContent = backward ? `loss = −log p[${trace.label}] = ${trace.loss.toFixed(4)}` : '';
+    $('loss-output').textContent = backward ? `loss = −log p[${className(trace.label)}] = ${trace.loss.toFixed(4)}` : '';
     const layers = $('layers');
     layers.textContent = '';
     trace.layers.forEach((t, i) => layers.append(layerPanel(t, i, backward)));
@@ -237,7 +244,9 @@
     const labels = $('label-select');
     const chosen = labels.value;
     labels.length = 1;
-    for (let k = 0; k < state.model.classes; k++) { labels.add(new Option(String(k), String(k))); }
+    for (let k = 0; k < state.model.classes; k++) { labels.add(new Option(className(k), String(k))); }
+    const [w, h] = side(state.model.inputShape);
+    $('input-caption').textContent = h > 1 ? `Preprocessed ${w} × ${h} input (made as predict makes it)` : `Input: ${w} values (no image fits this model)`;
     labels.value = chosen && Number(chosen) < state.model.classes ? chosen : '';
     const unitLayer = $('unit-layer');
     unitLayer.length = 0;

@@ -2,7 +2,7 @@
 'use strict';
 (function (SN) {
   const $ = id => document.getElementById(id);
-  const state = { run: null, lastId: 0, charts: null, ratioNames: null, source: null };
+  const state = { run: null, stream: null, lastId: 0, charts: null, ratioNames: null, source: null, ended: false, lost: null };
 
   const heldOut = () => (state.run && state.run.heldOut) || 'validation';
 
@@ -24,18 +24,34 @@
     c.ratio.set([], [[]]);
     state.ratioNames = null;
     state.run = run;
+    state.ended = false;
+    state.lost = null;
     document.querySelector('#table-parameters tbody').textContent = '';
     document.querySelector('#table-activations tbody').textContent = '';
     $('live-mistakes').textContent = '';
+    ['live-weights', 'live-confusion'].forEach(id => { const canvas = $(id); canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); });
+    ['fact-epoch', 'fact-loss', 'fact-accuracy', 'fact-lr', 'fact-speed', 'fact-eta'].forEach(id => { $(id).textContent = '–'; });
+  }
+
+  // How the run ended, in the log's words where it gave some (a divergence names the epoch, the batch and what to change).
+  function ending(p) {
+    const numbers = `${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}`;
+    switch (p.outcome) {
+      case 'stopped-early': return `Training stopped early after ${p.epochs} of ${state.run ? state.run.epochs : '?'} epochs (no improvement within the early-stopping patience); the model keeps its best epoch's weights: ${numbers}. Browse it later with serve.`;
+      case 'interrupted': return `Training was interrupted after ${p.epochs} epochs. Continue it with train --resume (the log gives the exact command).`;
+      case 'diverged': return p.message || `Training diverged after ${p.epochs} epochs.`;
+      case 'failed': return `Training failed after ${p.epochs} epochs: ${p.message || 'see the log'}`;
+      default: return `Training finished: ${p.epochs} epochs, ${numbers}. Browse it later with serve.`;
+    }
   }
 
   const handlers = {
     run(run) {
       reset(run);
-      const sizes = [run.layers.length ? run.layers[0].inputs : 0].concat(run.layers.filter(l => l.kind === 'dense').map(l => l.outputs));
-      $('live-status').textContent = `Training [${sizes.join(', ')}] (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
+      $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
       $('fact-epoch').textContent = `${run.firstEpoch} / ${run.epochs}`;
+      if (SN.liveRunStarted) { SN.liveRunStarted(); }
     },
     batch(p) {
       const run = state.run;
@@ -116,25 +132,57 @@
       $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence)`;
     },
     end(p) {
-      $('live-status').textContent = p.interrupted
-        ? `Training was interrupted after ${p.epochs} epochs.`
-        : `Training finished: ${p.epochs} epochs, ${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}. Browse it later with serve.`;
-      $('fact-eta').textContent = '0:00';
+      state.ended = true;
+      $('live-status').textContent = ending(p);
+      $('live-status').dataset.outcome = p.outcome;
+      $('fact-eta').textContent = p.outcome === 'finished' || p.outcome === 'stopped-early' ? '0:00' : '–';
       if (state.source) { state.source.close(); }
     },
   };
 
-  // Replayed history and live updates arrive the same way; an update seen before (after a reconnect) is skipped.
+  // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
+  function lost() {
+    if (!state.run || state.ended || state.lost !== null) { return; }
+    state.lost = $('live-status').textContent;
+    $('live-status').textContent = 'Lost the connection to the training process: it stopped, crashed or was killed (the log says which). The charts keep what arrived; the page reconnects if a run starts again at this address.';
+    $('live-status').dataset.outcome = 'lost';
+    $('fact-eta').textContent = '–';
+  }
+
+  function found() {
+    if (state.lost === null) { return; }
+    $('live-status').textContent = state.lost;
+    delete $('live-status').dataset.outcome;
+    state.lost = null;
+  }
+
+  // Ids are "stream-number". Numbers start again in every process, so a new stream (a later run on the same port) starts the
+  // page over; within one stream, an update seen before (replayed after a reconnect) is skipped.
+  function fresh(lastEventId) {
+    const text = String(lastEventId || '');
+    const dash = text.lastIndexOf('-');
+    const stream = dash < 0 ? '' : text.slice(0, dash);
+    const number = Number(dash < 0 ? text : text.slice(dash + 1)) || 0;
+    if (stream !== state.stream) {
+      if (state.stream !== null) { reset(null); $('live-status').textContent = 'A new run reports to this address.'; }
+      state.stream = stream;
+      state.lastId = 0;
+    } else if (number && number <= state.lastId) {
+      return false;
+    }
+    state.lastId = Math.max(state.lastId, number);
+    return true;
+  }
+
   SN.startLive = function () {
     if (state.source) { return; }
     charts();
     const source = new EventSource('api/live/events');
     state.source = source;
+    source.addEventListener('error', lost);
+    source.addEventListener('open', found);
     Object.keys(handlers).forEach(type => source.addEventListener(type, event => {
-      const id = Number(event.lastEventId || 0);
-      if (id && id <= state.lastId) { return; }
-      state.lastId = id || state.lastId;
-      handlers[type](JSON.parse(event.data));
+      if (fresh(event.lastEventId)) { handlers[type](JSON.parse(event.data)); }
     }));
   };
 })(window.SN);

@@ -2,13 +2,22 @@
 'use strict';
 (function (SN) {
   const $ = id => document.getElementById(id);
+  // A run's details are fetched again whenever the list says its history changed (a run still training gains epochs).
   const details = new Map();
+  const versions = new Map();
   let charts = null;
+  let shown = null;
+  let summary = '';
 
   async function load(id) {
-    if (!details.has(id)) { details.set(id, await SN.getJson('api/runs/' + encodeURIComponent(id))); }
-    return details.get(id);
+    const version = versions.get(id);
+    const cached = details.get(id);
+    if (!cached || cached.version !== version) { details.set(id, { version, run: await SN.getJson('api/runs/' + encodeURIComponent(id)) }); }
+    return details.get(id).run;
   }
+
+  // An error stays only until the next thing works.
+  function status(text) { $('runs-status').textContent = text || summary; }
 
   // One x column (the union of epochs) and one y column per run, null where a run has no such epoch.
   function aligned(runs, pick) {
@@ -22,9 +31,11 @@
   async function compare() {
     const ids = Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value);
     const runs = [];
+    const failed = [];
     for (const id of ids) {
-      try { runs.push(await load(id)); } catch (e) { $('runs-status').textContent = `${id}: ${e.message}`; }
+      try { runs.push(await load(id)); } catch (e) { failed.push(`${id}: ${e.message}`); }
     }
+    status(failed.join('; '));
     if (!charts) {
       charts = {
         accuracy: new SN.Chart($('chart-compare-accuracy'), [], { wholeX: true }),
@@ -38,7 +49,7 @@
 
   // config.json is shown as it is: an object of keys (a value, or { value, source }), or a list of { key, value, source }.
   function configRows(config) {
-    if (Array.isArray(config)) { return config.map(e => [e.key ?? e.name ?? '', e.value, e.source]); }
+    if (Array.isArray(config)) { return config.map(e => (e && typeof e === 'object' ? [e.key ?? e.name ?? '', e.value, e.source] : ['', e, ''])); }
     if (config && typeof config === 'object') {
       const holder = config.settings || config.configuration || config.keys || config;
       if (Array.isArray(holder)) { return configRows(holder); }
@@ -49,13 +60,16 @@
 
   async function show(id) {
     const run = await load(id);
+    shown = id;
     $('run-details').hidden = false;
     $('run-details-title').textContent = `Run ${run.id}`;
-    const m = run.metrics;
+    const m = run.metrics && typeof run.metrics === 'object' ? run.metrics : null;
     const last = run.history.length ? run.history[run.history.length - 1] : null;
-    $('run-details-metrics').textContent = m
-      ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on ${m.rows} rows.`
-      : (last ? `Last epoch ${last.epoch}: validation accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
+    $('run-details-metrics').textContent = run.error
+      ? run.error
+      : m && typeof m.accuracy === 'number'
+        ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on ${m.rows} rows.`
+        : (last ? `Last epoch ${last.epoch}: validation accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
     const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
@@ -67,7 +81,8 @@
     }
     document.querySelector('#run-config caption').textContent = run.config ? 'Configuration (config.json)' : (rows.length ? 'Configuration recorded in model.snm' : 'No configuration recorded for this run');
     const canvas = $('run-confusion');
-    if (m && m.confusion_matrix) { SN.drawConfusion(canvas, m.confusion_matrix, m.class_names); } else { canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); }
+    status();
+    if (m && Array.isArray(m.confusion_matrix)) { SN.drawConfusion(canvas, m.confusion_matrix, m.class_names); } else { canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); }
   }
 
   SN.loadRuns = async function () {
@@ -75,18 +90,23 @@
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
     const body = document.querySelector('#runs-table tbody');
     body.textContent = '';
-    $('runs-status').textContent = runs.length ? `${runs.length} runs.` : 'No runs yet: a run folder appears after the first epoch of train.';
-    const newest = new Set(runs.slice(-2).map(r => r.id));
-    for (const r of runs.slice().reverse()) {
+    summary = runs.length ? `${runs.length} runs.` : 'No runs yet: a run folder appears after the first epoch of train.';
+    status();
+    runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}`));
+    // Newest first, by when the history was last written: run folders may have any name.
+    const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));
+    const ticked = new Set(Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value));
+    const newest = new Set(byTime.slice(0, 2).map(r => r.id));
+    for (const r of byTime) {
       const row = body.insertRow();
       const check = document.createElement('input');
-      check.type = 'checkbox'; check.value = r.id; check.checked = newest.has(r.id);
+      check.type = 'checkbox'; check.value = r.id; check.checked = ticked.size ? ticked.has(r.id) : newest.has(r.id);
       check.setAttribute('aria-label', `Compare run ${r.id}`);
       check.addEventListener('change', compare);
       row.insertCell().append(check);
       const name = document.createElement('button');
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
-      name.addEventListener('click', () => show(r.id).catch(e => { $('runs-status').textContent = e.message; }));
+      name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
       row.insertCell().append(name);
       row.insertCell().textContent = r.epochs;
       row.insertCell().textContent = SN.format(r.validationAccuracy);
@@ -102,5 +122,6 @@
       } else { model.textContent = r.error ? r.error : '–'; }
     }
     await compare();
+    if (shown && versions.has(shown)) { await show(shown).catch(e => status(`${shown}: ${e.message}`)); }
   };
 })(window.SN);

@@ -19,7 +19,11 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         string runs = Path.GetFullPath(sources.RunsDirectory);
-        if (!Directory.Exists(runs))
+        if (File.Exists(runs))
+        {
+            LogRunsIsAFile(logger, runs);
+        }
+        else if (!Directory.Exists(runs))
         {
             LogNoRuns(logger, runs);
         }
@@ -39,6 +43,9 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving the runs in {RunsDirectory} at {Url}; press Ctrl+C to stop")]
     private static partial void LogServing(ILogger logger, string url, string runsDirectory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The runs folder {RunsDirectory} is a file, not a folder; the runs view stays empty (--runs DIR chooses a folder)")]
+    private static partial void LogRunsIsAFile(ILogger logger, string runsDirectory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The runs folder {RunsDirectory} does not exist yet; the runs view stays empty until a run writes there (--runs DIR chooses another)")]
     private static partial void LogNoRuns(ILogger logger, string runsDirectory);

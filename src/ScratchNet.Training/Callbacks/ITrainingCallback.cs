@@ -36,4 +36,13 @@ public interface ITrainingCallback
     void OnInterrupted(TrainingContext context, int epoch, int batch)
     {
     }
+
+    /// <summary>
+    /// Training stopped abnormally after <see cref="OnTrainBegin"/>: the loss diverged (<see cref="TrainingDivergedException"/>),
+    /// a write failed, or a bug. Called once, just before <paramref name="error"/> propagates; not after
+    /// <see cref="OnInterrupted"/>. An exception thrown here is ignored, so the original error is the one reported.
+    /// </summary>
+    void OnTrainFailed(TrainingContext context, Exception error)
+    {
+    }
 }

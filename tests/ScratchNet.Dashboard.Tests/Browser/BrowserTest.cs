@@ -47,14 +47,27 @@ public abstract class BrowserTest : PlaywrightTest
         }
     }
 
-    protected async Task<Uri> Serve(DashboardSources sources, LiveFeed? feed = null)
+    /// <param name="port">0 picks a free one; a port used before stands for a later process on the same address.</param>
+    protected async Task<Uri> Serve(DashboardSources sources, LiveFeed? feed = null, int port = 0)
     {
         var server = new DashboardServer(
-            Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0 }),
+            Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = port }),
             feed ?? new LiveFeed(), sources, NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
         await server.StartAsync(CancellationToken.None);
         _servers.Add(server);
         return server.Url!;
+    }
+
+    /// <summary>Stops every server started so far, as the end of its process would.</summary>
+    protected async Task StopServing()
+    {
+        foreach (DashboardServer server in _servers)
+        {
+            await server.StopAsync(CancellationToken.None);
+            await server.DisposeAsync();
+        }
+
+        _servers.Clear();
     }
 
     protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800)

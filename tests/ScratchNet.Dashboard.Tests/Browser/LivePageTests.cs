@@ -66,4 +66,55 @@ public sealed class LivePageTests : BrowserTest
         await Screenshot(page, "live");
         Assert.That(PageErrors[page], Is.Empty);
     }
+
+    [Test]
+    public async Task APageLeftOpenMovesToTheRunWhenItStartsSaysWhenItIsLostAndStartsOverForTheNextRunOnThatPort()
+    {
+        using var temp = new TempDirectory();
+        var sources = new DashboardSources(temp.Combine("runs"));
+        var first = new LiveFeed();
+        Uri url = await Serve(sources, first);
+
+        // Opened before any run reports, without choosing a view: the runs view, until the run begins.
+        IPage page = await Open(url);
+        await Expect(page.Locator("#view-runs")).ToBeVisibleAsync();
+        Publish(first, Run(epochs: 10), Epoch(1, 0.41), Epoch(2, 0.39), Epoch(3, 0.35));
+        await Expect(page.Locator("#view-live")).ToBeVisibleAsync();
+        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "3");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training 784-12-3 (");
+
+        // The process ends without an end event (killed, crashed): the page says so and stops the clock.
+        await StopServing();
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Lost the connection to the training process");
+        await Expect(page.Locator("#fact-eta")).ToHaveTextAsync("–");
+
+        // The next run on the same port numbers its updates from 1 again: the page shows it alone, from its first epoch.
+        var second = new LiveFeed();
+        await Serve(sources, second, url.Port);
+        Publish(second, Run(epochs: 8), Epoch(1, 0.9), Epoch(2, 0.8));
+        await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync("2 / 8");
+        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "2");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 8 epochs");
+        Assert.That(await page.EvaluateAsync<double>("() => Number(document.querySelector('#chart-loss').dataset.points)"), Is.EqualTo(2));
+
+        // A diverged run ends with the log's line, and no ETA.
+        const string Diverged = "Training diverged: the loss is NaN at epoch 3, batch 7; lower Optimizer:LearningRate (now 3), e.g. to 0.3. The best checkpoint so far is kept.";
+        Publish(second, new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Diverged, 2, null, null, Diverged)));
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync(Diverged);
+        await Expect(page.Locator("#fact-eta")).ToHaveTextAsync("–");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    private static void Publish(LiveFeed feed, params LiveEvent[] events)
+    {
+        foreach (LiveEvent e in events)
+        {
+            Assert.That(feed.Publish(e), Is.True);
+        }
+    }
+
+    private static LiveEvent Run(int epochs) => new(LiveEventTypes.Run, new RunInfo(
+        epochs, 1, 15, 240, 60, "validation", ["top", "middle", "bottom"], [], 9_459, "784-12-3"));
+
+    private static LiveEvent Epoch(int epoch, double loss) => new(LiveEventTypes.Epoch, new EpochPoint(epoch, loss, 0.8, loss * 1.1, 0.8, 0.05, 0.2, 0.05, 30));
 }

@@ -31,7 +31,15 @@ public sealed class RunsPageTests : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = "20260101-120000" }).ClickAsync();
         await Expect(page.Locator("#run-config")).ToContainTextAsync("Optimizer:Name");
         await Expect(page.Locator("#run-config")).ToContainTextAsync("appsettings.json");
+        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Last epoch 4: validation accuracy 0.8600, loss 0.3000.");
         await Screenshot(page, "runs");
+
+        // A run still training gains epochs: coming back to the tab shows them, in the chart and in the details.
+        TestModels.WriteRun(runs, "20260101-120000", 9, 0.80);
+        await page.GotoAsync(new Uri(url, "#live").ToString());
+        await page.GotoAsync(new Uri(url, "#runs").ToString());
+        await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-points", "9");
+        await Expect(page.Locator("#run-details-metrics")).ToContainTextAsync("Last epoch 9:");
 
         await page.SetViewportSizeAsync(390, 844);
         await AssertNoSidewaysScroll(page);

@@ -137,6 +137,31 @@ public sealed class ExplorerEndpointTests
         Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
     }
 
+    [TestCase("/api/model/weights?layer=abc&unit=0", "layer must be a whole number, given once; got 'abc'")]
+    [TestCase("/api/model/weights?layer=99999999999&unit=0", "layer must be a whole number")]
+    [TestCase("/api/model/weights?layer=0&layer=2&unit=0", "got '0,2'")]
+    [TestCase("/api/model/weights?layer=0x1&unit=0", "layer must be a whole number")]
+    [TestCase("/api/model/weights?unit=0", "layer is missing")]
+    [TestCase("/api/model/weights?layer=0", "unit is missing")]
+    public async Task Weights_SayWhatIsWrongWithAQueryValue_InTheDocumentedShape(string url, string message)
+    {
+        HttpResponseMessage response = await _dashboard.Client.GetAsync(url);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
+    }
+
+    [TestCase("?label=abc")]
+    [TestCase("?label=1.5")]
+    [TestCase("?label=2147483648")]
+    public async Task Explore_SaysWhatIsWrongWithALabelThatIsNotANumber(string query)
+    {
+        HttpResponseMessage response = await Explore(StrokeImages.Vertical(), query);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await Body(response)).GetProperty("error").GetString(), Does.StartWith("label must be a whole number"));
+    }
+
     [TestCase("?run=without-model")]
     [TestCase("?run=nope")]
     [TestCase("?run=..")]
@@ -193,6 +218,43 @@ public sealed class ExplorerEndpointTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await Body(response)).GetProperty("error").GetString(), Is.EqualTo("the label must be a class between 0 and 9"));
+    }
+
+    [Test]
+    public async Task AModelOfNonSquareImages_ShowsItsInputAsItsOwnHeightAndWidth_WithTheDatasetsClassNames()
+    {
+        // 1 × 12 × 20 images → conv (2 channels, 3 × 3, pad 1) → flatten → dense 3, as an IDX set of such images trains it.
+        var input = new ScratchNet.Core.Layers.Shape(1, 12, 20);
+        var conv = new ScratchNet.Core.Layers.Conv2D("conv0", input, 2, 3, 3, 1, 1, 1);
+        var flatten = new ScratchNet.Core.Layers.Flatten("flatten0", conv.OutputShape, 1);
+        var dense = new ScratchNet.Core.Layers.Dense("dense0", flatten.OutputShape.Size, 3, 1);
+        var network = new ScratchNet.Core.Layers.Sequential([conv, flatten, dense]);
+        TestModels.WriteRun(_runs, "idx-12x20", 1, 0.5);
+        ScratchNet.Models.ModelFile.Save(
+            ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:ClassNames"] = "ring,bar,dot" }, null),
+            Path.Combine(_runs, "idx-12x20", "model.snm"), ScratchNet.Models.ModelFormat.Native);
+
+        JsonElement model = await Body(await _dashboard.Client.GetAsync("/api/model?run=idx-12x20"));
+        JsonElement trace = await Body(await Explore(StrokeImages.Png(200, 120, (x, y) => Math.Abs(y - 60) < 8 && x is > 40 and < 160), "?run=idx-12x20&label=1"));
+
+        Assert.That(model.GetProperty("inputShape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 1, 12, 20 }));
+        Assert.That(model.GetProperty("classNames").EnumerateArray().Select(v => v.GetString()), Is.EqualTo(new[] { "ring", "bar", "dot" }));
+        Assert.That(trace.GetProperty("inputShape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 1, 12, 20 }));
+        Assert.That(trace.GetProperty("inputGradient").GetArrayLength(), Is.EqualTo(240));
+    }
+
+    [Test]
+    public async Task ADamagedModelIsNamedAsInTheRunsFolder_NotByTheServersPath()
+    {
+        TestModels.WriteRun(_runs, "damaged", 1, 0.5);
+        File.WriteAllText(Path.Combine(_runs, "damaged", "model.snm"), "not a model");
+
+        HttpResponseMessage response = await _dashboard.Client.GetAsync("/api/model?run=damaged");
+        string error = (await Body(response)).GetProperty("error").GetString()!;
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(error, Does.Contain("damaged/model.snm"));
+        Assert.That(error, Does.Not.Contain(_temp.Path));
     }
 
     [Test]

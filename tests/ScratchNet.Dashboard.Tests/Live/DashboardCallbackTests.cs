@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Options;
 using ScratchNet.Dashboard.Tests.Support;
+using Moq;
 using ScratchNet.Data;
+using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 
 namespace ScratchNet.Dashboard.Tests.Live;
@@ -51,6 +54,7 @@ public sealed class DashboardCallbackTests
 
         Assert.That(events[0].Type, Is.EqualTo("run"));
         Assert.That(events[^1].Type, Is.EqualTo("end"));
+        Assert.That(byType["end"].Single().GetProperty("outcome").GetString(), Is.EqualTo("finished"));
         Assert.That(byType["epoch"].Select(e => e.GetProperty("validationAccuracy").GetDouble()), Is.EqualTo(result.History.Select(h => h.ValidationAccuracy)));
 
         // 15 batches an epoch (240 rows of 16): a point every 5, so 3 an epoch, the last one at the epoch's end.
@@ -87,6 +91,43 @@ public sealed class DashboardCallbackTests
         JsonElement activations = byType["activations"].Last();
         Assert.That(activations.GetProperty("layers")[0].GetProperty("units").GetInt32(), Is.EqualTo(12));
         Assert.That(activations.GetProperty("probeRows").GetInt32(), Is.EqualTo(60));
+    }
+
+    [Test]
+    public async Task ADivergedRunEndsTheStreamSayingSo()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+
+        // Divergence, made deterministic: a weight turns NaN as epoch 2 begins, and the guard stops the run as the host's does.
+        var saboteur = new Mock<ITrainingCallback>();
+        saboteur.Setup(c => c.OnEpochBegin(It.IsAny<TrainingContext>(), 2))
+            .Callback((TrainingContext c, int _) => c.Network.Parameters[0].Value[5] = float.NaN);
+        Assert.ThrowsAsync<TrainingDivergedException>(() =>
+            TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed), saboteur.Object, new NonFiniteLossGuard()], epochs: 3).TrainAsync());
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        List<SentEvent> events = [.. subscription.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        JsonElement end = JsonDocument.Parse(events[^1].Json).RootElement;
+
+        Assert.That(events[^1].Type, Is.EqualTo("end"));
+        Assert.That(end.GetProperty("outcome").GetString(), Is.EqualTo("diverged"));
+        Assert.That(end.GetProperty("message").GetString(), Does.StartWith("Training diverged: the loss is NaN at epoch 2, batch 0"));
+        Assert.That(end.GetProperty("epochs").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TheRunEventNamesTheNetworkAsTheLogDoes()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+
+        await TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed)], epochs: 1, layers: ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3"]).TrainAsync();
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        SentEvent run = subscription.Updates.ReadAllAsync().ToBlockingEnumerable().First(e => e.Type == "run");
+
+        Assert.That(JsonDocument.Parse(run.Json).RootElement.GetProperty("network").GetString(), Is.EqualTo("conv 4 3x3 pad 1 → relu → maxpool 2 → flatten → dense 3"));
     }
 
     [Test]

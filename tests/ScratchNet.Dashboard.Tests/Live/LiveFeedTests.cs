@@ -73,6 +73,35 @@ public sealed class LiveFeedTests
         Assert.That(kept[^1].Json, Is.EqualTo("""{"epoch":2999}"""));
     }
 
+    [Test]
+    public async Task ANonFiniteNumberTravelsAsNull_AndAnUpdateThatCannotBeSerialisedStopsNothingAfterIt()
+    {
+        var feed = new LiveFeed();
+        feed.Start();
+        using Subscription page = feed.Subscribe();
+        feed.Publish(new LiveEvent(LiveEventTypes.Batch, new { loss = double.NaN, rate = float.PositiveInfinity, eta = 3.5 }));
+        feed.Publish(new LiveEvent(LiveEventTypes.Epoch, new { self = new Cycle() }));
+        feed.Publish(Point(2));
+        await feed.CompleteAsync(TimeSpan.FromSeconds(5));
+
+        List<SentEvent> sent = [.. page.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        Assert.That(sent.Select(e => e.Json), Is.EqualTo(new[] { """{"loss":null,"rate":null,"eta":3.5}""", """{"epoch":2}""" }));
+        Assert.That(feed.Unsendable, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void EveryFeedHasItsOwnStream_SoAPageCanTellTwoProcessesApart()
+    {
+        Assert.That(new LiveFeed().Stream, Is.Not.EqualTo(new LiveFeed().Stream));
+        Assert.That(new LiveFeed().Stream, Does.Match("^[0-9a-f]{12}$"));
+    }
+
+    // Serialising it never ends: the serialiser refuses it (depth limit), as it would refuse any payload bug.
+    private sealed class Cycle
+    {
+        public Cycle Next => this;
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (int i = 0; i < 500 && !condition(); i++)

@@ -159,6 +159,40 @@ public sealed class RunsEndpointTests
         Assert.That((await _dashboard.Client.GetAsync("/api/runs/broken")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
+    [TestCase("[null]", "row 1 is null")]
+    [TestCase("""[{"epoch":1,"train_loss":1,"train_acc":0.5,"val_loss":1e400,"val_acc":0.5,"train_seconds":1,"eval_seconds":1}]""", "row 1 (epoch 1) has val_loss = Infinity, not a finite number")]
+    public async Task AHistoryWithARowThePageCannotDrawIsListedWithItsReason_AndTheOtherRunsStillShow(string history, string reason)
+    {
+        TestModels.WriteRun(_runs, "good", 3, 0.9);
+        Directory.CreateDirectory(Path.Combine(_runs, "odd"));
+        File.WriteAllText(Path.Combine(_runs, "odd", "history.json"), history);
+
+        JsonElement runs = await Json("/api/runs");
+        JsonElement odd = await Json("/api/runs/odd");
+
+        Assert.That(runs.EnumerateArray().Select(r => r.GetProperty("id").GetString()), Is.EqualTo(new[] { "good", "odd" }));
+        Assert.That(runs[0].GetProperty("epochs").GetInt32(), Is.EqualTo(3));
+        Assert.That(runs[1].GetProperty("error").GetString(), Is.EqualTo($"history.json cannot be read: {reason}"));
+        Assert.That(odd.GetProperty("history").GetArrayLength(), Is.Zero);
+        Assert.That(odd.GetProperty("error").GetString(), Is.EqualTo($"history.json cannot be read: {reason}"));
+    }
+
+    [Test]
+    public async Task AHistoryThatIsANamedPipeIsRefusedInOneLine_NotWaitedOn()
+    {
+        Directory.CreateDirectory(Path.Combine(_runs, "pipe"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_runs, "pipe", "history.json")))
+        {
+            await mkfifo.WaitForExitAsync();
+        }
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        HttpResponseMessage response = await _dashboard.Client.GetAsync("/api/runs", patience.Token);
+        JsonElement runs = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.That(runs[0].GetProperty("error").GetString(), Is.EqualTo("history.json cannot be read: The file pipe/history.json is a named pipe (FIFO), not a regular file"));
+    }
+
     [Test]
     public void OnlyTheFixedFileNamesCanBeAskedFor()
     {

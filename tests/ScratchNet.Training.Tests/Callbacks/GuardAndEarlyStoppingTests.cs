@@ -54,6 +54,33 @@ public class GuardAndEarlyStoppingTests
     }
 
     [Test]
+    public void ADivergedRun_TellsEveryCallbackItFailed_EvenWhenOneOfThemThrowsThere()
+    {
+        var saboteur = new Mock<ITrainingCallback>();
+        saboteur.Setup(c => c.OnEpochBegin(It.IsAny<TrainingContext>(), 2)).Callback((TrainingContext c, int _) => c.Network.Parameters[0].Value[5] = float.NaN);
+        saboteur.Setup(c => c.OnTrainFailed(It.IsAny<TrainingContext>(), It.IsAny<Exception>())).Throws(new InvalidOperationException("a callback's own bug"));
+        var watcher = new Mock<ITrainingCallback>();
+
+        var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => new Rig().Create(saboteur.Object, watcher.Object).TrainAsync());
+
+        watcher.Verify(c => c.OnTrainFailed(It.IsAny<TrainingContext>(), ex!), Times.Once);
+        watcher.Verify(c => c.OnTrainEnd(It.IsAny<TrainingContext>(), It.IsAny<TrainingResult>()), Times.Never);
+    }
+
+    [Test]
+    public void AnInterruptedRun_IsNotReportedAsFailed()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var watcher = new Mock<ITrainingCallback>();
+        watcher.Setup(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), 1, 2, It.IsAny<float>())).Callback(cancellation.Cancel);
+
+        Assert.CatchAsync<OperationCanceledException>(() => new Rig().Create(watcher.Object).TrainAsync(cancellation.Token));
+
+        watcher.Verify(c => c.OnInterrupted(It.IsAny<TrainingContext>(), 1, 3), Times.Once);
+        watcher.Verify(c => c.OnTrainFailed(It.IsAny<TrainingContext>(), It.IsAny<Exception>()), Times.Never);
+    }
+
+    [Test]
     public void NonFiniteLoss_StopsWithOneLineNamingEpochAndBatch_AndKeepsTheBestCheckpoint()
     {
         string dir = Directory.CreateTempSubdirectory("scratchnet-nan-").FullName;

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Options;
+using ScratchNet.Dashboard.Server;
+using ScratchNet.Dashboard.Tests.Support;
+
+namespace ScratchNet.Dashboard.Tests.Server;
+
+public sealed class DashboardServerTests
+{
+    private TempDirectory _temp = null!;
+
+    [SetUp]
+    public void SetUp() => _temp = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _temp.Dispose();
+
+    private DashboardServer Server(string address, LiveFeed? feed = null, ILoggerFactory? logs = null) => new(
+        Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0, Address = address }),
+        feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
+
+    [Test]
+    public async Task ALoopbackAddressOtherThan127001_AnswersTheUrlItLogs()
+    {
+        await using DashboardServer server = Server("127.0.0.2");
+        await server.StartAsync(CancellationToken.None);
+        using var client = new HttpClient();
+
+        HttpResponseMessage response = await client.GetAsync(new Uri(server.Url!, "api/live"));
+
+        Assert.That(server.Url!.Host, Is.EqualTo("127.0.0.2"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task AnAddressThisMachineDoesNotHave_IsOneClearLine()
+    {
+        // 192.0.2.0/24 is reserved for documentation: no machine has it.
+        await using DashboardServer server = Server("192.0.2.1");
+
+        var error = Assert.ThrowsAsync<DashboardUnavailableException>(() => server.StartAsync(CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith("the dashboard cannot listen on 192.0.2.1:0 (").And.Contain("--Dashboard:Address"));
+    }
+
+    [Test]
+    public async Task DisposedWithoutAStop_AsAFailedCommandLeaves_ItDeliversTheEndAndLogsNoError()
+    {
+        var logs = new ListLogger();
+        var feed = new LiveFeed();
+        DashboardServer server = Server("127.0.0.1", feed, logs);
+        await server.StartAsync(CancellationToken.None);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        // The stream's headers go out with its first event.
+        feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
+        using HttpResponseMessage events = await client.GetAsync(new Uri(server.Url!, "api/live/events"), HttpCompletionOption.ResponseHeadersRead);
+        feed.Publish(new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Diverged, 1, null, null, "Training diverged")));
+
+        await server.DisposeAsync();
+        string stream = await new StreamReader(await events.Content.ReadAsStreamAsync()).ReadToEndAsync();
+
+        Assert.That(stream, Does.Contain("event: end"));
+        Assert.That(logs.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty);
+    }
+}
