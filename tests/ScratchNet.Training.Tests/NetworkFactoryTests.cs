@@ -67,7 +67,7 @@ public sealed class NetworkFactoryTests
         var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 28, 28), 4));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.That(e!.Message, Does.StartWith("Model:Layers does not fit the 1 × 28 × 28 inputs: layer 1 (conv 70000 28x28) on 1 × 28 × 28 inputs has a size above 65,536, the most a ScratchNet model file holds"));
+        Assert.That(e!.Message, Does.StartWith("Model:Layers does not fit the 1 × 28 × 28 inputs: layer 1 (conv 70000 28x28) gets 1 × 28 × 28 inputs: one of its sizes (input, kernel, stride, padding, filters) is above 65,536, the most a ScratchNet model file holds"));
         Assert.That(allocated, Is.LessThan(1 << 20));
     }
 
@@ -76,7 +76,7 @@ public sealed class NetworkFactoryTests
     {
         // 1.2 million values per row: 1,000 rows at once is more than a forward pass may hold, here as in evaluate.
         var e = Assert.Throws<TrainingSetupException>(() => Factory("784,300000,10", null).Create(Shape.Flat(784), 1000));
-        Assert.That(e!.Message, Is.EqualTo("Model:LayerSizes 784,300000,10: its layers take 1,200,794 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+        Assert.That(e!.Message, Is.EqualTo("Model:LayerSizes does not fit the 784 inputs: layer 3 (dense 10) gets 300000 inputs (a flat vector): the layers up to it take 1,200,794 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
     }
 
     [Test]

@@ -35,10 +35,9 @@ public static class NetworkBuilder
             throw new NetworkDefinitionException("the network has no layers; list them in Model:Layers, e.g. [\"flatten\", \"dense 10\"]");
         }
 
-        NetworkLimits.Check(layers, input, capacity);
-
         IInitializer init = Initializer.Create(initializer);
         NetworkPlan.Check(layers, input, capacity, team?.Threads ?? 1);
+        NetworkLimits.Check(layers, input, capacity);
         var rng = new Xoshiro256(seed);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var built = new List<ILayer>(layers.Count);

@@ -90,12 +90,13 @@ public static class NetworkLimits
 
         long valuesPerRow = 0;
         Shape shape = input;
+        string last = "the network";
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDefinition layer = layers[i];
             if (ExceedsExtent(layer, shape))
             {
-                throw Refused($"layer {i + 1} ({layer}) on {shape} inputs has a size above {MaxExtent:N0}");
+                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: one of its sizes (input, kernel, stride, padding, filters) is above {MaxExtent:N0}");
             }
 
             Shape output;
@@ -112,12 +113,12 @@ public static class NetworkLimits
 
             if (ShapeProblem(output) is { } outputProblem)
             {
-                throw Refused($"layer {i + 1} ({layer}) gives {output} outputs; a model's shapes keep to {outputProblem}");
+                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: it gives {output} outputs, where a model's shapes keep to {outputProblem}");
             }
 
             if (unfolded > MaxUnfoldedValues)
             {
-                throw Refused($"layer {i + 1} ({layer}) unfolds {unfolded:N0} values per image (C·kH·kW × OutH·OutW), more than {MaxUnfoldedValues:N0}");
+                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: it unfolds {unfolded:N0} values per image (C·kH·kW × OutH·OutW), more than {MaxUnfoldedValues:N0}");
             }
 
             if (layer.Kind != LayerKind.Dropout)
@@ -127,16 +128,17 @@ public static class NetworkLimits
 
             if (valuesPerRow > MaxValuesPerRow)
             {
-                throw Refused($"its layers up to layer {i + 1} ({layer}) take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}");
+                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: the layers up to it take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}");
             }
 
+            last = string.Create(CultureInfo.InvariantCulture, $"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}");
             shape = output;
         }
 
         if (valuesPerRow * rows > MaxBatchValues)
         {
             throw new NetworkDefinitionException(string.Create(CultureInfo.InvariantCulture,
-                $"its layers take {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+                $"{last}: the layers up to it take {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
         }
     }
 

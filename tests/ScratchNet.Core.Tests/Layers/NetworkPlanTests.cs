@@ -90,12 +90,14 @@ public class NetworkPlanTests
             long values;
             try
             {
+                // The builder's two checks: the runtime's array limits, then the ceilings a model file may hold.
                 values = NetworkPlan.Check(definitions, input, capacity, threads: 1);
+                NetworkLimits.Check(definitions, input, capacity);
             }
             catch (NetworkDefinitionException e)
             {
                 refused++;
-                atALimit += e.Message.Contains(" may take", StringComparison.Ordinal) || e.Message.Contains("one array holds", StringComparison.Ordinal) ? 1 : 0;
+                atALimit += e.Message.Contains(" may take", StringComparison.Ordinal) || e.Message.Contains("one array holds", StringComparison.Ordinal) || e.Message.Contains("model file holds", StringComparison.Ordinal) ? 1 : 0;
                 Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(RefusalBytes), network);
                 Assert.That(e.Message, Does.Match(@"^layer \d+ \(").And.Contain(" gets "), network);
                 Assert.Throws<NetworkDefinitionException>(() => NetworkBuilder.Build(definitions, input, capacity, "he_normal", seed: 1), network);
