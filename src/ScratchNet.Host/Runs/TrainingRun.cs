@@ -145,7 +145,15 @@ public sealed partial class TrainingRun(
     {
         foreach (string made in _made.Distinct().OrderByDescending(p => p.Length))
         {
-            TryRemoveEmpty(made);
+            try
+            {
+                // Not recursive: another run started beside this one may have put its own folder in runs/ meanwhile.
+                Directory.Delete(made);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not empty, or gone: either way nothing of this run's is left in it.
+            }
         }
     }
 
