@@ -1,16 +1,21 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace ScratchNet.Host;
 
 /// <summary>
 /// The options factory, except that a value the configuration binder cannot convert ("Epochs": "abc") is reported as a
-/// validation failure of its options class. The start-up validator collects only validation failures, so without this
-/// the first such value would hide every other problem instead of being reported together with them.
+/// validation failure of its options class, together with the class's other problems. The start-up validator collects
+/// only validation failures, so without this the first such value would hide every other problem; and the binder stops
+/// at the first bad value of a class, so its other properties are bound one by one here to find the rest (each bad
+/// value named, the others validated as usual: <c>--Training:Epochs=0 --Training:BatchSize=x</c> names both).
 /// </summary>
 internal sealed class BindingErrorsAsValidationFailures<TOptions>(
     IEnumerable<IConfigureOptions<TOptions>> setups,
     IEnumerable<IPostConfigureOptions<TOptions>> postConfigures,
-    IEnumerable<IValidateOptions<TOptions>> validations)
+    IEnumerable<IValidateOptions<TOptions>> validations,
+    IConfiguration? configuration = null)
     : IOptionsFactory<TOptions>
     where TOptions : class
 {
@@ -24,7 +29,54 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
         }
         catch (InvalidOperationException ex) when (Failure.IsBindingError(ex))
         {
-            throw new OptionsValidationException(name, typeof(TOptions), [ex.Message.TrimEnd('.')]);
+            throw new OptionsValidationException(name, typeof(TOptions), [.. EveryProblem(name, ex).Distinct()]);
+        }
+    }
+
+    private IEnumerable<string> EveryProblem(string name, InvalidOperationException first)
+    {
+        yield return first.Message.TrimEnd('.');
+        if (configuration is null || typeof(TOptions).GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is not string section
+            || typeof(TOptions).GetConstructor(Type.EmptyTypes) is null)
+        {
+            yield break;
+        }
+
+        TOptions options = Activator.CreateInstance<TOptions>();
+        var failures = new List<string>();
+        foreach (PropertyInfo property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            IConfigurationSection value = configuration.GetSection($"{section}:{property.Name}");
+            if (!value.Exists())
+            {
+                continue;
+            }
+
+            try
+            {
+                if (value.Get(property.PropertyType) is { } bound)
+                {
+                    property.SetValue(options, bound);
+                }
+            }
+            catch (InvalidOperationException e) when (Failure.IsBindingError(e))
+            {
+                failures.Add(e.Message.TrimEnd('.'));
+            }
+        }
+
+        // The properties that bound are validated as they would have been; those that did not keep their defaults.
+        foreach (IValidateOptions<TOptions> validation in validations)
+        {
+            if (validation.Validate(name, options) is { Failed: true, Failures: { } more })
+            {
+                failures.AddRange(more);
+            }
+        }
+
+        foreach (string failure in failures)
+        {
+            yield return failure;
         }
     }
 }

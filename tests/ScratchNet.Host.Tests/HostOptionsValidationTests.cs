@@ -70,6 +70,19 @@ public sealed class HostOptionsValidationTests
     }
 
     [Test]
+    public void AValueOfTheWrongTypeDoesNotHideTheOtherProblemsOfItsOwnSection()
+    {
+        using IHost host = TestHost.Build(["--Training:Epochs=0", "--Training:BatchSize=x", "--Training:Seed=y", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'x' at 'Training:BatchSize'"));
+        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'y' at 'Training:Seed'"));
+        Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
+        Assert.That(failure.Message, Does.Not.Contain("BatchSize must be"), "a value that did not bind is named once, as unconvertible");
+    }
+
+    [Test]
     public void AWarmUpLongerThanTheRunIsRejected_WhileAnInvalidEpochCountIsReportedAlone()
     {
         using IHost host = TestHost.Build(["--recipe", "cnn", "--Training:Epochs=1", "--Schedule:WarmupEpochs=2", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
