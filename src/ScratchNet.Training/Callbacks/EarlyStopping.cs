@@ -21,6 +21,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
     private double _best = double.NaN;
     private int _bestEpoch;
     private int _wait;
+    private bool _stopped;
 
     public int BestEpoch => _bestEpoch;
 
@@ -28,9 +29,10 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // A checkpoint written at the epoch that stopped the run (a process killed during the final reports) resumes to
-        // the same end: the decision is in the restored counter, and the network already holds what that epoch kept.
-        if (options.Value.Enabled && _bestEpoch > 0 && _wait >= options.Value.Patience)
+        // The checkpoint of the epoch that stopped the run (a process killed while it wrote its reports) holds the weights
+        // the stop kept, the best epoch's where they were restored: the run is over, whatever early stopping says now, and
+        // resumes straight to its end. Training on from those weights would repeat epochs under later numbers.
+        if (_stopped)
         {
             context.StopRequested = true;
             LogAlreadyStopped(logger, context.History.Count, _bestEpoch);
@@ -61,6 +63,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
         else if (++_wait >= o.Patience)
         {
             context.StopRequested = true;
+            _stopped = true;
             LogStopped(logger, metrics.Epoch, o.Patience, _monitor.Name, _bestEpoch, _best);
         }
 
@@ -82,6 +85,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
         checkpoint.Scalars["early.best"] = _best;
         checkpoint.Scalars["early.best_epoch"] = _bestEpoch;
         checkpoint.Scalars["early.wait"] = _wait;
+        checkpoint.Scalars["early.stopped"] = _stopped ? 1 : 0;
         foreach ((string name, float[] weights) in _bestWeights)
         {
             checkpoint.Tensors[$"early/{name}"] = (float[])weights.Clone();
@@ -94,6 +98,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
         _best = checkpoint.Scalars.GetValueOrDefault("early.best", double.NaN);
         _bestEpoch = (int)checkpoint.Scalars.GetValueOrDefault("early.best_epoch");
         _wait = (int)checkpoint.Scalars.GetValueOrDefault("early.wait");
+        _stopped = checkpoint.Scalars.GetValueOrDefault("early.stopped") == 1;
         _bestWeights.Clear();
         foreach ((string key, float[] weights) in checkpoint.Tensors)
         {
@@ -121,7 +126,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
     [LoggerMessage(Level = LogLevel.Information, Message = "Early stopping after epoch {Epoch}: no improvement for {Patience} epochs; best {Monitor} was epoch {BestEpoch} ({Best:F4})")]
     private static partial void LogStopped(ILogger logger, int epoch, int patience, string monitor, int bestEpoch, double best);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Early stopping had already stopped this run after epoch {Epoch} (best epoch {BestEpoch}); finishing it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Early stopping had already ended this run after epoch {Epoch} (best epoch {BestEpoch}); finishing it (to train on, start a new run from its model with --Model:InitFrom)")]
     private static partial void LogAlreadyStopped(ILogger logger, int epoch, int bestEpoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Restored the weights of epoch {BestEpoch} (best {Monitor} {Best:F4})")]

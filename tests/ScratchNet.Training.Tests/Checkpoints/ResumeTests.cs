@@ -132,6 +132,41 @@ public class ResumeTests
     }
 
     [Test]
+    public async Task ResumingTheEpochThatEndedTheRun_WithEarlyStoppingOff_StillEndsIt_NeverTrainingOnFromTheRestoredWeights()
+    {
+        Rig Stopping(bool enabled) => new()
+        {
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+            EarlyStopping = new EarlyStoppingOptions { Enabled = enabled, Patience = 2, MinDelta = 10 },
+        };
+        TrainingResult uninterrupted = await Stopping(true).Create().TrainAsync();
+
+        TrainingResult resumed = await Stopping(false).Create().TrainAsync(CheckpointFile.Load(Path.Combine(_dir, "ckpt-e0004-b000000.ckpt")));
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+    }
+
+    [Test]
+    public async Task LoweringThePatienceOnAMidEpochResume_StopsAtTheNextEpochEnd_WithTheBestWeightsRestored()
+    {
+        // Best epoch 1 (no later gain beats MinDelta); interrupted inside epoch 3, two epochs without improvement short of 3.
+        Rig Rig(int patience) => new()
+        {
+            Training = new TrainingOptions { Epochs = 30, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 },
+            Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
+            EarlyStopping = new EarlyStoppingOptions { Enabled = true, Patience = patience, MinDelta = 10 },
+        };
+        using var cancel = new CancellationTokenSource();
+        var interrupted = Assert.ThrowsAsync<TrainingInterruptedException>(() => Rig(3).Create(CancelAt(cancel, 3, 2)).TrainAsync(cancel.Token));
+
+        TrainingResult resumed = await Rig(1).Create().TrainAsync(CheckpointFile.Load(interrupted!.CheckpointPath!));
+
+        Assert.That(resumed.History, Has.Count.EqualTo(3), "epoch 3 is finished, then the lower patience stops the run");
+        Assert.That(resumed.FinalValidation.Loss, Is.EqualTo(resumed.History[0].ValidationLoss).Within(1e-9), "the best epoch's weights, not the interrupted epoch's");
+    }
+
+    [Test]
     public async Task ACheckpointCarriesEarlyStoppingAndCheckpointSettings_WhichAResumeMayChange()
     {
         Rig rig = NewRig();
