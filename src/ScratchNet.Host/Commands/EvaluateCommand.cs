@@ -71,7 +71,7 @@ public sealed partial class EvaluateCommand(
             }
             else
             {
-                LogSplitDiffers(logger, key, trained, current);
+                LogSplitDiffers(logger, key, trained, current, ScratchNet.Training.Checkpoints.ResumeCommand.Quote($"--{key}={trained}"));
             }
         }
     }
@@ -123,8 +123,8 @@ public sealed partial class EvaluateCommand(
     [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix (rows true, columns predicted):\n{ConfusionMatrix}")]
     private static partial void LogConfusion(ILogger logger, string confusionMatrix);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass --{Key}={Trained} to evaluate on its own hold-out")]
-    private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
+    private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current, string argument);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained on Data:Dataset={Trained}, but this evaluation reads {Current}; its classes may mean other things there. Pass --Data:Dataset={Trained} to score it on its own data")]
     private static partial void LogDatasetDiffers(ILogger logger, string trained, string current);

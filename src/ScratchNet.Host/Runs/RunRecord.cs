@@ -25,7 +25,7 @@ public static class RunRecord
     /// <summary>
     /// Every key of <see cref="Sections"/> with a value, e.g. <c>Model:LayerSizes = 784,128,64,10</c>. When Model:Layers
     /// describes the network, the MLP shorthand keys it replaces (Model:LayerSizes, Model:Activation, Model:Dropout) are
-    /// left out: they did not shape the model, and a file must not claim they did.
+    /// left out: they did not shape the model, and a file must not claim they did. An IDX Data:Directory is recorded absolute.
     /// </summary>
     public static Dictionary<string, string> Configuration(IConfiguration configuration)
     {
@@ -39,6 +39,15 @@ public static class RunRecord
                 {
                     values[key] = value;
                 }
+            }
+        }
+
+        // A folder the model was trained on, absolute: evaluate run from elsewhere must find the same files.
+        foreach (string key in values.Keys.Where(k => string.Equals(k, "Data:Directory", StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            if (!string.IsNullOrWhiteSpace(values[key]))
+            {
+                values[key] = Path.TrimEndingDirectorySeparator(Path.GetFullPath(values[key]));
             }
         }
 

@@ -108,4 +108,16 @@ public sealed class ModelSaverTests
         }).Build();
         Assert.That(RunRecord.Configuration(configuration).Keys.Order(), Is.EqualTo(new[] { "Model:Initializer", "Model:Layers:0", "Model:Layers:1" }));
     }
+
+    [Test]
+    public void Configuration_RecordsAnIdxFolderAbsolute_SoEvaluateFromElsewhereFindsTheSameFiles()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Data:Dataset"] = "idx",
+            ["Data:Directory"] = "idx small/",
+        }).Build();
+
+        Assert.That(RunRecord.Configuration(configuration)["Data:Directory"], Is.EqualTo(Path.GetFullPath("idx small")));
+    }
 }
