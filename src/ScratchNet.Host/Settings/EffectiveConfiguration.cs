@@ -61,6 +61,10 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
         return JsonSerializer.Serialize(new SortedDictionary<string, Entry>(now, StringComparer.OrdinalIgnoreCase), Json);
     }
 
+    /// <summary>The values a <c>config.json</c> records, by key; empty when it is not one.</summary>
+    public static Dictionary<string, string> Values(string json) =>
+        Read(json).Where(p => p.Value?.Value is not null).ToDictionary(p => p.Key, p => p.Value.Value, StringComparer.OrdinalIgnoreCase);
+
     private static Dictionary<string, Entry> Read(string json)
     {
         try

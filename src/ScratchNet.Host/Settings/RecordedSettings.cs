@@ -52,14 +52,44 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 
         try
         {
-            return path is not null && CheckpointFile.LoadSettings(path) is { Count: > 0 } settings
-                ? new RecordedSettings(ConfigurationSources.ResumedFrom + Path.GetFullPath(path), settings)
-                : null;
+            if (path is null || CheckpointFile.LoadSettings(path) is not { Count: > 0 } recorded)
+            {
+                return null;
+            }
+
+            var settings = new Dictionary<string, string>(recorded, StringComparer.OrdinalIgnoreCase);
+            if (!settings.Keys.Any(IsContinued) && ContinuedFromRun(path, configuration) is { } fromRun)
+            {
+                foreach ((string key, string value) in fromRun)
+                {
+                    settings[key] = value;
+                }
+            }
+
+            return new RecordedSettings(ConfigurationSources.ResumedFrom + Path.GetFullPath(path), settings);
         }
         catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             return null;
         }
+    }
+
+    private static bool IsContinued(string key) =>
+        ConfigurationFingerprint.ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+        && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}", StringComparison.OrdinalIgnoreCase)
+        && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}", StringComparison.OrdinalIgnoreCase);
+
+    // A checkpoint written before checkpoints carried the early-stopping and checkpoint settings: its run's config.json has them.
+    private static IEnumerable<KeyValuePair<string, string>>? ContinuedFromRun(string checkpoint, IConfiguration configuration)
+    {
+        string root = Path.GetFullPath(configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory);
+        if (RunCatalog.Owner(checkpoint, root) is not { } run || !File.Exists(Path.Combine(run, EffectiveConfiguration.FileName)))
+        {
+            return null;
+        }
+
+        string json = System.Text.Encoding.UTF8.GetString(ScratchNet.Files.InputFile.ReadAllBytes(Path.Combine(run, EffectiveConfiguration.FileName), 1 << 20, "the run's config.json"));
+        return EffectiveConfiguration.Values(json).Where(p => IsContinued(p.Key));
     }
 
     /// <summary>

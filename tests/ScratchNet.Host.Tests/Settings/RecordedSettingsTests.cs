@@ -41,6 +41,36 @@ public sealed class RecordedSettingsTests
     }
 
     [Test]
+    public void ACheckpointFromBeforeCheckpointsCarriedEarlyStopping_TakesItFromItsRunsConfigJson()
+    {
+        // A run folder as an older build left it: run.json naming the checkpoint folder, config.json with every setting,
+        // and a checkpoint whose settings stop at Data, Model, Training, Optimizer and Schedule.
+        string runs = _dir.Combine("runs");
+        string run = Path.Combine(runs, "20261126-000000-00000001");
+        string checkpoints = Path.Combine(run, "checkpoints");
+        Directory.CreateDirectory(checkpoints);
+        new ScratchNet.Host.Runs.RunStatus { Id = Path.GetFileName(run), Checkpoints = checkpoints }.Write(run);
+        File.WriteAllText(Path.Combine(run, EffectiveConfiguration.FileName), """
+            { "EarlyStopping:Enabled": { "value": "True", "source": "command line (--EarlyStopping:Enabled)" },
+              "EarlyStopping:Patience": { "value": "1", "source": "command line (--EarlyStopping:Patience)" },
+              "Checkpoints:KeepLast": { "value": "7", "source": "command line (--Checkpoints:KeepLast)" },
+              "Checkpoints:Directory": { "value": "/elsewhere", "source": "command line (--Checkpoints:Directory)" } }
+            """);
+        var checkpoint = new ScratchNet.Training.Checkpoints.Checkpoint();
+        checkpoint.Settings["Training:Epochs"] = "8";
+        string path = Path.Combine(checkpoints, "ckpt-e0002-b000000.ckpt");
+        ScratchNet.Training.Checkpoints.CheckpointFile.Save(path, checkpoint);
+
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--resume", path, $"--Run:Directory={runs}"]);
+
+        Assert.That(builder.Configuration["EarlyStopping:Enabled"], Is.EqualTo("True"));
+        Assert.That(builder.Configuration["EarlyStopping:Patience"], Is.EqualTo("1"));
+        Assert.That(builder.Configuration["Checkpoints:KeepLast"], Is.EqualTo("7"));
+        Assert.That(builder.Configuration["Checkpoints:Directory"], Is.Not.EqualTo("/elsewhere"), "the folder is the run's own, from run.json");
+        Assert.That(builder.Configuration["Training:Epochs"], Is.EqualTo("8"));
+    }
+
+    [Test]
     public void NamingAnotherDatasetTakesNoneOfThem_SoTheModelsClassNamesAreNotLeftOnData_TheyDoNotBelongTo()
     {
         Assert.That(Recorded("--Data:Dataset=mnist"), Is.Null);
