@@ -5,3 +5,6 @@ public sealed class DatasetUnavailableException(string message, Exception? inner
 
 /// <summary>A data file is malformed: wrong magic, wrong element type, dimensions that disagree with its length, truncation.</summary>
 public sealed class InvalidDataFormatException(string message) : Exception(message);
+
+/// <summary>The data is sound, but the settings describing it do not fit it (Data:ClassNames names fewer classes than its labels use): exit 2.</summary>
+public sealed class DataSettingsException(string message) : Exception(message);

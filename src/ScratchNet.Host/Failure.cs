@@ -39,6 +39,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
                 new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file's syntax, or restore it from git.", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
+            DataSettingsException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
             DashboardUnavailableException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),

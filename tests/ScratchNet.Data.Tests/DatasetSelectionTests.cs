@@ -111,12 +111,13 @@ public sealed class DatasetSelectionTests
     }
 
     [Test]
-    public async Task ALabelBeyondTheConfiguredClassNamesIsInvalidData()
+    public async Task TooFewClassNamesForTheLabels_AreASettingsError_NotBadData()
     {
+        // The files are sound; the configuration names two classes where the labels use five.
         using var folder = new TempDirectory();
         await WriteAll(folder, classCount: 5);
-        var error = Assert.ThrowsAsync<InvalidDataFormatException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, ClassNames = "a,b" }).LoadAsync());
-        Assert.That(error!.Message, Does.Contain("labels must be 0 to 1"));
+        var error = Assert.ThrowsAsync<DataSettingsException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, ClassNames = "a,b" }).LoadAsync());
+        Assert.That(error!.Message, Does.StartWith("Data:ClassNames names 2 classes, but").And.Contain("(its largest is 4); give one name for each class 0 to 4"));
     }
 
     [Test]

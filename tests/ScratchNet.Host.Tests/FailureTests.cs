@@ -103,6 +103,10 @@ public sealed class FailureTests
     }
 
     [Test]
+    public void SettingsThatDoNotFitSoundDataAreExitCode2() =>
+        Assert.That(Failure.From(new DataSettingsException("Data:ClassNames names 2 classes, but …")), Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration does not fit the data: Data:ClassNames names 2 classes, but …", false)));
+
+    [Test]
     public void AnUnavailableDatasetIsExitCode3WithTheMessageAsIs()
     {
         Assert.That(Failure.From(new DatasetUnavailableException("Could not obtain x.")), Is.EqualTo(new Failure(ExitCodes.DataUnavailable, "Could not obtain x.", false)));
