@@ -13,7 +13,12 @@ try
     CommandLine commandLine = CommandLine.Parse(args);
     if (commandLine.Help)
     {
-        // "--help" alone lists every command; "predict --help" only that one.
+        // "--help" alone lists every command; "predict --help" only that one; "help nosuch" is an unknown command.
+        if (commandLine.CommandNamed && CommandCatalog.Find(commandLine.Command) is null)
+        {
+            CommandCatalog.Check(commandLine);
+        }
+
         Console.Out.Write(CommandCatalog.HelpText(commandLine.CommandNamed ? CommandCatalog.Find(commandLine.Command)?.Name : null));
         return ExitCodes.Success;
     }

@@ -136,6 +136,12 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
+    public void HelpForAnUnknownCommandIsExit2ListingTheValidOnes()
+    {
+        AssertOneLine(Run("help", "frobnicate"), 2, "unknown command 'frobnicate'; valid commands: train");
+    }
+
+    [Test]
     public void VersionIsExit0AndNamesThePackageVersionWithoutTraining()
     {
         HostResult result = Run("--version");
