@@ -37,7 +37,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
-                new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file's syntax, or restore it from git.", false),
+                new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file (one shipped in config/ can be restored from git).", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             DataSettingsException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
