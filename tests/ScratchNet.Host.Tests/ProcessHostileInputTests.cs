@@ -281,6 +281,7 @@ public sealed class ProcessHostileInputTests
         HostAssert.OneLine(Run("export", "--model", model, "--out", "/dev/null", "--format", "onnx"), 2, "--out /dev/null is a character device, not a regular file");
         HostAssert.OneLine(Run("export", "--model", model, "--out", fifo), 2, "is a named pipe (FIFO), not a regular file");
         HostAssert.OneLine(Run("export", "--model", model, "--out", link, "--format", "native"), 2, "is the model file itself");
+        HostAssert.OneLine(Run("export", "--model", model, "--format", "native"), 2, "without --out,", "would be the model file itself; give --out with another path");
 
         Assert.That(File.ReadAllText(Path.Combine(folder, "keep.txt")), Is.EqualTo("keep"));
         Assert.That(File.ReadAllBytes(model), Is.EqualTo(modelBytes));

@@ -25,7 +25,9 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
 
         if (string.Equals(Resolved(output), Resolved(modelPath), StringComparison.Ordinal))
         {
-            throw new UsageException($"--out {output} is the model file itself; give another path");
+            throw new UsageException(commandLine.Option("out") is null
+                ? $"without --out, {output} (the model's own path with the format's extension) would be the model file itself; give --out with another path"
+                : $"--out {output} is the model file itself; give another path");
         }
 
         CheckFolder(output);
