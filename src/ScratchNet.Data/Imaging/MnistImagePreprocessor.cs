@@ -163,6 +163,17 @@ public static class MnistImagePreprocessor
             }
         });
 
+        // Shrinking averages a pen stroke thinner than the scale step into a faint smear (a 2-pixel line on a 400-pixel
+        // page comes out at a tenth of full ink); MNIST's strokes are full ink, so the strongest is stretched back to 1.
+        float peak = fitted.Max();
+        if (peak is > 0f and < 1f)
+        {
+            for (int i = 0; i < fitted.Length; i++)
+            {
+                fitted[i] /= peak;
+            }
+        }
+
         return Place(fitted, fitWidth, fitHeight, field);
     }
 

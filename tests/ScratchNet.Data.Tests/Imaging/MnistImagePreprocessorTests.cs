@@ -114,6 +114,29 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(fromDark, Is.EqualTo(fromLight).Within(1e-3f));
     }
 
+    [Test]
+    public void AThinPenStrokeOnALargePage_ComesOutAtFullInk_AsMnistsStrokesAre()
+    {
+        // A 2-pixel ring on a 600-pixel page, shrunk about 15 times into the 20-pixel box: averaging alone leaves a faint smear.
+        using var page = new Image<Rgba32>(600, 600, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 600; y++)
+        {
+            for (int x = 0; x < 600; x++)
+            {
+                double d = Math.Sqrt(((x - 300) * (x - 300)) + ((y - 300) * (y - 300)));
+                if (Math.Abs(d - 150) < 1)
+                {
+                    page[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(page, "pen");
+
+        Assert.That(field.Max(), Is.EqualTo(1f).Within(1e-6f));
+        Assert.That(field.Count(v => v > 0.5f), Is.GreaterThan(20), "a ring of strokes, not a smear");
+    }
+
     [TestCase(200)]
     [TestCase(120)]
     [TestCase(100)]
