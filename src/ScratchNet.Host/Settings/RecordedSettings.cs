@@ -58,7 +58,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
             }
 
             var settings = new Dictionary<string, string>(recorded, StringComparer.OrdinalIgnoreCase);
-            if (!settings.Keys.Any(IsContinued) && ContinuedFromRun(path, configuration) is { } fromRun)
+            if (!settings.Keys.Any(ConfigurationFingerprint.IsContinued) && ContinuedFromRun(path, configuration) is { } fromRun)
             {
                 foreach ((string key, string value) in fromRun)
                 {
@@ -74,11 +74,6 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         }
     }
 
-    private static bool IsContinued(string key) =>
-        ConfigurationFingerprint.ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
-        && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}", StringComparison.OrdinalIgnoreCase)
-        && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}", StringComparison.OrdinalIgnoreCase);
-
     // A checkpoint written before checkpoints carried the early-stopping and checkpoint settings: its run's config.json has them.
     private static IEnumerable<KeyValuePair<string, string>>? ContinuedFromRun(string checkpoint, IConfiguration configuration)
     {
@@ -89,7 +84,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         }
 
         string json = System.Text.Encoding.UTF8.GetString(ScratchNet.Files.InputFile.ReadAllBytes(Path.Combine(run, EffectiveConfiguration.FileName), 1 << 20, "the run's config.json"));
-        return EffectiveConfiguration.Values(json).Where(p => IsContinued(p.Key));
+        return EffectiveConfiguration.Values(json).Where(p => ConfigurationFingerprint.IsContinued(p.Key));
     }
 
     /// <summary>

@@ -160,8 +160,17 @@ public sealed class ConfigurationFingerprint(
 
     private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
-    private static bool IsContinued(string key) =>
-        ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Whether a key is one of the settings a resume continues with but may change (<see cref="ContinuedSettings"/>):
+    /// early stopping's and the checkpoints', except the checkpoint folder (a resumed run keeps its own) and ResumeFrom.
+    /// </summary>
+    public static bool IsContinued(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ContinuedSections.Any(section => key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase))
+            && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}", StringComparison.OrdinalIgnoreCase)
+            && !key.Equals($"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static string Section(string key)
     {
