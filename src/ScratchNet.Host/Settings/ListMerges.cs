@@ -17,6 +17,7 @@ public static class ListMerges
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IList<IConfigurationProvider> providers = [.. configuration.Providers];
+        Dictionary<string, int>[] lists = [.. providers.Select(Lists)];
         var problems = new List<string>();
         for (int upper = 0; upper < providers.Count; upper++)
         {
@@ -25,11 +26,11 @@ public static class ListMerges
                 continue;
             }
 
-            foreach ((string list, int items) in Lists(providers[upper]))
+            foreach ((string list, int items) in lists[upper])
             {
                 for (int lower = upper - 1; lower >= 0; lower--)
                 {
-                    if (Lists(providers[lower]).TryGetValue(list, out int lowerItems) && lowerItems > items)
+                    if (lists[lower].TryGetValue(list, out int lowerItems) && lowerItems > items)
                     {
                         string below = ConfigurationSources.Describe(providers[lower], list);
                         string kept = lowerItems - items == 1
