@@ -11,7 +11,8 @@ namespace ScratchNet.Training;
 /// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and
 /// replaced by those of Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
 /// </summary>
-public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null) : INetworkFactory, IDisposable
+/// <param name="memoryBudget">The bytes a network may take; half the machine's memory when null (a test gives a small one).</param>
+public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null, long? memoryBudget = null) : INetworkFactory, IDisposable
 {
     private ComputeTeam? _team;
 
@@ -30,6 +31,17 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
             if (m.HasLayers())
             {
                 IReadOnlyList<LayerDefinition> layers = m.TryParseLayers(out IReadOnlyList<string> errors) ?? throw new TrainingSetupException(string.Join("; ", errors));
+
+                // Each array is bounded by the builder; their sum, which no single limit sees, by the machine (the MLP
+                // shorthand's is checked by the trainer, from its sizes).
+                long bytes = NetworkBuilder.Values(layers, input, capacity, threads) * sizeof(float);
+                long budget = memoryBudget ?? MemoryBudget.Available / 2;
+                if (bytes > budget)
+                {
+                    throw new TrainingSetupException(
+                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller, or lower Training:BatchSize and Training:EvaluationBatchSize");
+                }
+
                 network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);
             }
             else

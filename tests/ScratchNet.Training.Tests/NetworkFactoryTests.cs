@@ -50,6 +50,23 @@ public sealed class NetworkFactoryTests
     }
 
     [Test]
+    public void Layers_WhoseArraysTogetherExceedTheMemoryBudget_AreRefusedBeforeAnythingIsAllocated()
+    {
+        // Every array within its own limit, their sum beyond the budget (here 1 MB: a flatten-dense 300 on 784 inputs holds
+        // about 470,000 weights and as many gradients, nearly 4 MB).
+        var factory = new NetworkFactory(
+            Create(new ModelOptions { Layers = ["flatten", "dense 300", "relu", "dense 10"] }), Create(new TrainingOptions { Threads = "1" }), memoryBudget: 1 << 20);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 28, 28), 8));
+
+        Assert.That(e!.Message, Does.StartWith("Model:Layers needs about").And.Contain("for its weights, gradients and activations at 8 rows, more than this machine allows"));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20), "refused before the weights were allocated");
+        Assert.That(new NetworkFactory(Create(new ModelOptions { Layers = ["flatten", "dense 300", "relu", "dense 10"] }), Create(new TrainingOptions { Threads = "1" })).Create(new Shape(1, 28, 28), 8).Layers,
+            Has.Count.EqualTo(4), "the same network within this machine's budget builds");
+    }
+
+    [Test]
     public void Layers_ThatDoNotFitTheInput_AreASetupErrorNamingTheLayerAndTheShapes()
     {
         var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 4 3x3", "maxpool 2", "dense 10"] }), Create(new TrainingOptions()));

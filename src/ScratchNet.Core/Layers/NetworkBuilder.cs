@@ -12,6 +12,19 @@ namespace ScratchNet.Core.Layers;
 /// </summary>
 public static class NetworkBuilder
 {
+    /// <summary>
+    /// The float values the network's arrays would hold for <paramref name="capacity"/> rows (weights and their gradients,
+    /// activations and their gradients, kernel scratch for <paramref name="threads"/> threads), worked out from the
+    /// definitions without allocating, so a caller can hold them to a memory budget before <see cref="Build"/>.
+    /// </summary>
+    /// <exception cref="NetworkDefinitionException">As <see cref="Build"/>: a layer does not fit, or an array would exceed a limit.</exception>
+    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        return NetworkPlan.Check(layers, input, capacity, threads);
+    }
+
     /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>
     /// <param name="input">One input row's shape, e.g. 1 × 28 × 28 for MNIST.</param>
     /// <param name="capacity">The most rows one call will carry.</param>
