@@ -46,8 +46,6 @@ public static class NetworkDiagnostics
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(h);
         float[] y = targets.ToArray();
         var probabilities = new float[n * network.OutputSize];
-        bool wasTraining = network.IsTraining;
-        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
         IStochasticLayer[] stochastic = network.Layers.OfType<IStochasticLayer>().ToArray();
         ulong[][] generators = stochastic.Select(l => l.GetRandomState()).ToArray();
         void Rewind()
@@ -64,7 +62,7 @@ public static class NetworkDiagnostics
             return Loss(network, x, y, n, probabilities);
         }
 
-        network.IsTraining = true;
+        using var mode = new MeasuredMode(network, training: true);
         try
         {
             Rewind();
@@ -74,11 +72,6 @@ public static class NetworkDiagnostics
         finally
         {
             Rewind();
-            network.IsTraining = wasTraining;
-            for (int i = 0; i < state.Length; i++)
-            {
-                state[i].CopyTo(network.State[i].Value, 0);
-            }
         }
     }
 
@@ -172,22 +165,11 @@ public static class NetworkDiagnostics
         TrainingStep step = StepOn(network, optimizer, x, targets, n);
         IReadOnlyList<Parameter> parameters = network.Parameters;
         float[][] before = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
-        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
-        bool wasTraining = network.IsTraining;
 
         // The optimizers read the gradients and leave them, so after the step they still hold the step's gradient.
-        network.IsTraining = true;
-        try
+        using (new MeasuredMode(network, training: true))
         {
             step.Run(n);
-        }
-        finally
-        {
-            network.IsTraining = wasTraining;
-            for (int i = 0; i < state.Length; i++)
-            {
-                state[i].CopyTo(network.State[i].Value, 0);
-            }
         }
 
         var results = new ParameterStatistics[parameters.Count];
@@ -238,41 +220,52 @@ public static class NetworkDiagnostics
     {
         ArgumentNullException.ThrowIfNull(network);
         var results = new List<ActivationStatistics>();
-        bool wasTraining = network.IsTraining;
-        float[][] state = network.State.Select(s => (float[])s.Value.Clone()).ToArray();
-        network.IsTraining = false;
-        try
+        using var mode = new MeasuredMode(network, training: false);
+        foreach (BatchNorm normalisation in network.Layers.OfType<BatchNorm>())
         {
-            ReadOnlyMemory<float> input = x;
-            foreach (ILayer layer in network.Layers)
-            {
-                if (layer is ActivationLayer activation)
-                {
-                    results.Add(Measure(activation, input.Span, n));
-                }
-
-                if (batchStatistics && layer is BatchNorm normalisation)
-                {
-                    normalisation.IsTraining = true;
-                }
-
-                input = layer.Forward(input, n);
-                if (layer is BatchNorm trained)
-                {
-                    trained.IsTraining = false;
-                }
-            }
+            normalisation.IsTraining = batchStatistics;
         }
-        finally
+
+        ReadOnlyMemory<float> input = x;
+        foreach (ILayer layer in network.Layers)
         {
-            network.IsTraining = wasTraining;
-            for (int i = 0; i < state.Length; i++)
+            if (layer is ActivationLayer activation)
             {
-                state[i].CopyTo(network.State[i].Value, 0);
+                results.Add(Measure(activation, input.Span, n));
             }
+
+            input = layer.Forward(input, n);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// A measurement's training switch, set for its passes; disposed, it puts the switch and batch norm's running
+    /// statistics (which a pass in training mode updates) back as they were, so diagnosing never changes the network.
+    /// </summary>
+    private sealed class MeasuredMode : IDisposable
+    {
+        private readonly Sequential _network;
+        private readonly bool _wasTraining;
+        private readonly float[][] _state;
+
+        public MeasuredMode(Sequential network, bool training)
+        {
+            _network = network;
+            _wasTraining = network.IsTraining;
+            _state = [.. network.State.Select(s => (float[])s.Value.Clone())];
+            network.IsTraining = training;
+        }
+
+        public void Dispose()
+        {
+            _network.IsTraining = _wasTraining;
+            for (int i = 0; i < _state.Length; i++)
+            {
+                _state[i].CopyTo(_network.State[i].Value, 0);
+            }
+        }
     }
 
     // x: (n, InputShape) · targets: (n, OutputSize) one-hot
