@@ -74,7 +74,23 @@ public static class ConfigurationSources
     public static bool WrittenByUser(IConfigurationRoot configuration, string key)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return configuration.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out string? value) && value is not null) is { } winner && WrittenByUser(winner);
+        IList<IConfigurationProvider> providers = [.. configuration.Providers];
+        return Winner(providers, key) is int winner and >= 0 && WrittenByUser(providers[winner]);
+    }
+
+    /// <summary>The index among <paramref name="providers"/> of the one whose value of the key (or of any entry of the list it names) wins, or −1.</summary>
+    public static int Winner(IList<IConfigurationProvider> providers, string key)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        for (int i = providers.Count - 1; i >= 0; i--)
+        {
+            if ((providers[i].TryGet(key, out string? value) && value is not null) || providers[i].GetChildKeys([], key).Any())
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private static string PathOf(FileConfigurationProvider file) =>

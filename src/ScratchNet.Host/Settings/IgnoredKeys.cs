@@ -58,9 +58,9 @@ public static class IgnoredKeys
         foreach (Rule rule in Rules)
         {
             // An empty value is how the command line clears a key a file set: not set. A list counts by its entries.
-            int key = Winner(providers, rule.Key);
+            int key = ConfigurationSources.Winner(providers, rule.Key);
             string? value = configuration[rule.Key] ?? (configuration.GetSection(rule.Key).GetChildren().Any(c => !string.IsNullOrEmpty(c.Value)) ? "a list" : null);
-            if (key < 0 || !ConfigurationSources.WrittenByUser(providers[key]) || string.IsNullOrEmpty(value) || Winner(providers, rule.Switch) > key)
+            if (key < 0 || !ConfigurationSources.WrittenByUser(providers[key]) || string.IsNullOrEmpty(value) || ConfigurationSources.Winner(providers, rule.Switch) > key)
             {
                 continue;
             }
@@ -95,18 +95,4 @@ public static class IgnoredKeys
     private static string Show(string? value) => value is null ? "not set" : value.Trim().Length == 0 ? "empty" : bool.TryParse(value, out bool on) ? (on ? "true" : "false") : value;
 
     private static bool Is(string? value, string expected) => string.Equals(value?.Trim(), expected, StringComparison.OrdinalIgnoreCase);
-
-    // The index of the provider whose value of the key (or of any entry of the list it names) wins, or −1.
-    private static int Winner(IList<IConfigurationProvider> providers, string key)
-    {
-        for (int i = providers.Count - 1; i >= 0; i--)
-        {
-            if ((providers[i].TryGet(key, out string? value) && value is not null) || providers[i].GetChildKeys([], key).Any())
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 }
