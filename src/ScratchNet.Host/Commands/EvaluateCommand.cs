@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Options;
@@ -90,7 +91,7 @@ public sealed partial class EvaluateCommand(
         };
         if (now.Directory is { Length: > 0 } folder)
         {
-            settings.Add(("Data:Directory", folder, (a, b) => string.Equals(Folder(a), Folder(b), StringComparison.Ordinal)));
+            settings.Add(("Data:Directory", folder, (a, b) => string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)));
         }
 
         if (random)
@@ -107,8 +108,6 @@ public sealed partial class EvaluateCommand(
             }
         }
     }
-
-    private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
     private static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
 

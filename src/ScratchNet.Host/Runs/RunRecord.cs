@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Models;
 using ScratchNet.Data.Splits;
@@ -47,7 +48,7 @@ public static class RunRecord
         {
             if (!string.IsNullOrWhiteSpace(values[key]))
             {
-                values[key] = Path.TrimEndingDirectorySeparator(Path.GetFullPath(values[key]));
+                values[key] = FolderPath.Full(values[key]);
             }
         }
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Training.Options;
@@ -64,7 +65,7 @@ public sealed class ConfigurationFingerprint(
 
         if (settings.TryGetValue(DataDirectory, out string? folder) && !string.IsNullOrWhiteSpace(folder))
         {
-            settings[DataDirectory] = Folder(folder);
+            settings[DataDirectory] = FolderPath.Full(folder);
         }
 
         // Augmentation's settings shape the run only while it is on; off, they are left out but for the switch itself.
@@ -156,9 +157,7 @@ public sealed class ConfigurationFingerprint(
     private static bool Same(string key, string? then, string? now) =>
         string.Equals(then, now, string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase)
         || (string.Equals(key, DataDirectory, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(then) && !string.IsNullOrWhiteSpace(now)
-            && string.Equals(Folder(then), Folder(now), StringComparison.Ordinal));
-
-    private static string Folder(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            && string.Equals(FolderPath.Full(then), FolderPath.Full(now), StringComparison.Ordinal));
 
     /// <summary>
     /// Whether a key is one of the settings a resume continues with but may change (<see cref="ContinuedSettings"/>):
