@@ -109,15 +109,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         IdxArray images = IdxReader.Read(imagesPath);
         IdxArray labels = IdxReader.Read(labelsPath);
         MnistLoader.FeatureCount(images, imagesPath);
-        if (classLimit < byte.MaxValue && labels.Data.AsSpan().IndexOfAnyInRange((byte)classLimit, byte.MaxValue) is int bad and >= 0)
-        {
-            // The file is fine; the names given for it are too few.
-            int largest = labels.Data.Max();
-            throw new DataSettingsException(
-                $"Data:ClassNames names {classLimit} classes, but {labelsPath} has label {labels.Data[bad]} at row {bad} (its largest is {largest}); give one name for each class 0 to {largest}, or leave Data:ClassNames out");
-        }
-
-        MnistLoader.ToLabels(labels, labelsPath, classLimit);
+        MnistLoader.ToLabels(labels, labelsPath, classLimit, classesNamed: classLimit < byte.MaxValue);
         MnistLoader.CheckCountsAgree(images, imagesPath, labels, labelsPath);
         return (images, labels);
     }

@@ -28,7 +28,11 @@ public static class MnistLoader
     }
 
     /// <summary>The labels, after checking the file is rank 1 and every label names one of the classes.</summary>
-    public static byte[] ToLabels(IdxArray labels, string name, int classCount = ClassCount)
+    /// <param name="classesNamed">
+    /// True when <paramref name="classCount"/> is the number of names Data:ClassNames gives: a label beyond them is then
+    /// the settings' fault (too few names, <see cref="DataSettingsException"/>), not the file's.
+    /// </param>
+    public static byte[] ToLabels(IdxArray labels, string name, int classCount = ClassCount, bool classesNamed = false)
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
@@ -41,6 +45,13 @@ public static class MnistLoader
 
         byte[] data = labels.Data;
         int bad = data.AsSpan().IndexOfAnyInRange((byte)classCount, byte.MaxValue);
+        if (bad >= 0 && classesNamed)
+        {
+            int largest = data.Max();
+            throw new DataSettingsException(
+                $"Data:ClassNames names {classCount} classes, but {name} has label {data[bad]} at row {bad} (its largest is {largest}); give one name for each class 0 to {largest}, or leave Data:ClassNames out");
+        }
+
         if (bad >= 0)
         {
             throw new InvalidDataFormatException(
