@@ -140,23 +140,22 @@ public sealed class ConfigurationSchema
     // of three would silently become its fourth item: a list's items must be numbered 0, 1, 2, … as JSON arrays are.
     private static IEnumerable<string> Numbering(string list, List<(string Index, ConfigurationKey Key)> listItems)
     {
-        foreach ((string index, ConfigurationKey key) in listItems)
+        var numbered = listItems.Select(item => (Number: int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture), item.Index, item.Key)).ToList();
+        foreach ((int number, string index, ConfigurationKey key) in numbered)
         {
-            string canonical = int.Parse(index, NumberStyles.None, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            string canonical = number.ToString(CultureInfo.InvariantCulture);
             if (index != canonical)
             {
                 yield return $"{key.Key} (from {key.Source}) numbers an item {index}; write {list}:{canonical}";
             }
         }
 
-        var present = listItems.Select(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture)).ToHashSet();
+        var present = numbered.Select(item => item.Number).ToHashSet();
         int missing = Enumerable.Range(0, present.Count).FirstOrDefault(i => !present.Contains(i), present.Count);
         if (missing < present.Count)
         {
-            (string index, ConfigurationKey key) = listItems
-                .Where(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture) > missing)
-                .MinBy(item => int.Parse(item.Index, NumberStyles.None, CultureInfo.InvariantCulture));
-            yield return $"{key.Key} (from {key.Source}) leaves a gap: {list} has no item {missing}, and a list's items are numbered 0, 1, 2, … (the next one is {list}:{missing})";
+            ConfigurationKey beyond = numbered.Where(item => item.Number > missing).MinBy(item => item.Number).Key;
+            yield return $"{beyond.Key} (from {beyond.Source}) leaves a gap: {list} has no item {missing}, and a list's items are numbered 0, 1, 2, … (the next one is {list}:{missing})";
         }
     }
 
