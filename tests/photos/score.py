@@ -4,15 +4,14 @@
     scratchnet predict --model M OUT/mnist/* 2>&1 | python3 tests/photos/score.py
 
 Each image's true label is the last part of its name (CONDITION-INDEX-LABEL.EXT). Prints one row per condition:
-images right / images, the mean top probability, and how many images got a low-confidence warning (a WARN line
-naming the image), split by whether the reading was right or wrong.
+images right / images, the mean top probability, and how many images got a warning ("IMAGE: this reading may be wrong: …"), split by whether the reading was right or wrong.
 """
 import re
 import sys
 from collections import defaultdict
 
 PREDICTION = re.compile(r"(\S+/)?(?P<cond>[a-z0-9-]+)-(?P<index>\d{4})-(?P<label>\d+)\.\w+: (?:.*\()?(?P<pred>\d+)\)? \(p=(?P<p>[0-9.]+)\)")
-WARNING = re.compile(r"WARN.*?(?P<cond>[a-z0-9-]+)-(?P<index>\d{4})-(?P<label>\d+)\.\w+")
+WARNING = re.compile(r"(?P<cond>[a-z0-9-]+)-(?P<index>\d{4})-(?P<label>\d+)\.\w+: this reading may be wrong")
 
 rows = defaultdict(lambda: {"n": 0, "right": 0, "p": 0.0})
 right_of = {}
