@@ -143,11 +143,15 @@ public static class MnistImagePreprocessor
         // 1. Grey: Rec. 601 luma, transparent pixels read as white paper.
         (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
 
+        // Steps 2 and 4 make a photo of a handwritten digit look like a scan. A product (Fashion-MNIST's) is pictured on
+        // an even background, and its cloth can be as dim as a shadow, or a rectangle with a dark logo, like a sheet.
+        bool photoOfADigit = field.ByCentreOfMass;
+
         // 2. Sheet: a sheet photographed on a desk is cut out, and the desk around it set aside, so the digit is looked
         //    for on the paper and the paper is not taken for one big stroke.
         bool[]? offSheet = null;
         float surround = BorderMean(grey, width, height);
-        if (Sheet.Find(grey, width, height) is { } sheet)
+        if (photoOfADigit && Sheet.Find(grey, width, height) is { } sheet)
         {
             (grey, width, height, offSheet, surround) = (Cut(grey, width, sheet.Box), sheet.Box.Width, sheet.Box.Height, sheet.OffSheet, sheet.Paper);
         }
@@ -163,7 +167,7 @@ public static class MnistImagePreprocessor
         }
 
         // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
-        float[] paper = PaperSurface.Fit(grey, width, height, offSheet);
+        float[] paper = photoOfADigit ? PaperSurface.Fit(grey, width, height, offSheet) : PaperSurface.Flat(grey, width, height);
         float[] ink = Ink(grey, paper, offSheet, source);
 
         // 5. Crop to the ink.

@@ -20,8 +20,21 @@ public static class PaperSurface
     // and a product's dark cloth (in a light-on-dark picture, negated) stop pulling the surface down under the ink.
     private static readonly float[] PaperTolerance = [0.25f, 0.25f, 0.1f, 0.05f];
 
+    // The spread (5th to 95th percentile) of the paper along the edge below which the light counts as even: JPEG's noise
+    // is a few grey levels; light from one side changes the paper by tens.
+    private const float EvenSpread = 0.05f;
+
     // Enough samples to pin six coefficients many times over; a 4096 × 4096 photo would otherwise cost 16 M rows.
     private const int MaxSamples = 40_000;
+
+    /// <summary>The paper as one level everywhere, as in a scan: the level a tenth of the picture is brighter than.</summary>
+    /// <param name="paper">Width × Height values in [0, 1], paper bright and ink dark.</param>
+    public static float[] Flat(ReadOnlySpan<float> paper, int width, int height)
+    {
+        var surface = new float[width * height];
+        Array.Fill(surface, Brightest(paper, width, height, Stride(paper.Length), default));
+        return surface;
+    }
 
     /// <summary>Fits the paper's brightness under every pixel.</summary>
     /// <param name="paper">Width × Height values in [0, 1], paper bright and ink dark (a light-ink image is negated first).</param>
@@ -34,9 +47,15 @@ public static class PaperSurface
             throw new ArgumentException($"the image has {paper.Length} pixels, but {width} × {height} = {width * height} were given", nameof(paper));
         }
 
-        int stride = Math.Max(1, (int)Math.Ceiling(Math.Sqrt((double)paper.Length / MaxSamples)));
+        int stride = Stride(paper.Length);
         var surface = new float[paper.Length];
-        Array.Fill(surface, Brightest(paper, width, height, stride, ignore));
+        float level = Brightest(paper, width, height, stride, ignore);
+        Array.Fill(surface, level);
+        if (EvenAlongTheEdge(paper, width, height, ignore, level))
+        {
+            return surface;
+        }
+
         foreach (float tolerance in PaperTolerance)
         {
             var normal = new double[6, 7];
@@ -74,6 +93,39 @@ public static class PaperSurface
         }
 
         return surface;
+    }
+
+    // Every stride-th pixel of every stride-th row is sampled.
+    private static int Stride(int pixels) => Math.Max(1, (int)Math.Ceiling(Math.Sqrt((double)pixels / MaxSamples)));
+
+    // Whether the paper along the picture's edge is one level: then the light is even and the paper is that level
+    // everywhere. A surface fitted to an evenly lit picture could only bend towards whatever else is there (a stroke's
+    // blurred edge, a faint pencil line), so it is fitted only where the edge shows the light changing, or where too
+    // little of the edge is paper to tell (a sheet cut out of a desk).
+    private static bool EvenAlongTheEdge(ReadOnlySpan<float> paper, int width, int height, ReadOnlySpan<bool> ignore, float level)
+    {
+        var edge = new List<float>();
+        int perimeter = 0;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x += y == 0 || y == height - 1 ? 1 : Math.Max(1, width - 1))
+            {
+                int i = (y * width) + x;
+                perimeter++;
+                if ((ignore.IsEmpty || !ignore[i]) && paper[i] >= level * (1f - PaperTolerance[0]))
+                {
+                    edge.Add(paper[i]);
+                }
+            }
+        }
+
+        if (edge.Count < perimeter / 4)
+        {
+            return false;
+        }
+
+        edge.Sort();
+        return edge[edge.Count * 95 / 100] - edge[edge.Count * 5 / 100] < EvenSpread;
     }
 
     // A coordinate scaled to [−1, 1], so the normal equations stay well conditioned at any image size.
