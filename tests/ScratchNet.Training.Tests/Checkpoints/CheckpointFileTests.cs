@@ -88,6 +88,47 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void WriteThenRead_KeepsTheDataHash()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        Checkpoint written = Sample();
+        written.DatasetSha256 = new string('e', 63) + "7";
+        CheckpointFile.Save(path, written);
+
+        Checkpoint c = CheckpointFile.Load(path);
+
+        Assert.That((c.DatasetSha256, c.Epoch, c.Batch), Is.EqualTo((written.DatasetSha256, 3, 7)));
+    }
+
+    [Test]
+    public void Read_TakesAVersion3File_WithTheDataUnknown()
+    {
+        // Version 3 wrote the same payload without the data's hash, which comes right after the configuration hash
+        // ("abc": 4 bytes) and the settings' count (4 bytes): here the one byte of an empty string.
+        using var written = new MemoryStream();
+        CheckpointFile.Write(written, Sample());
+        byte[] file = written.ToArray();
+        byte[] payload = file[20..^32];
+        Assert.That(payload[8], Is.Zero, "an empty data hash");
+        byte[] old = [.. payload[..8], .. payload[9..]];
+        using var file3 = new MemoryStream();
+        using (var w = new BinaryWriter(file3, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(file[..8]);
+            w.Write(3);
+            w.Write((long)old.Length);
+            w.Write(old);
+            w.Write(System.Security.Cryptography.SHA256.HashData(old));
+        }
+
+        file3.Position = 0;
+        Checkpoint c = CheckpointFile.Read(file3, "v3.ckpt");
+
+        Assert.That((c.DatasetSha256, c.Epoch, c.Batch, c.LossSum, c.CorrectSum), Is.EqualTo((string.Empty, 3, 7, 12.5, 99L)));
+        Assert.That(c.Tensors["param/dense0.weight"], Is.EqualTo(Sample().Tensors["param/dense0.weight"]));
+    }
+
+    [Test]
     public void Read_RejectsAFlippedByte_ByItsChecksum()
     {
         string path = Path.Combine(_dir, "a.ckpt");
