@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using Moq;
+using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using static Microsoft.Extensions.Options.Options;
 
@@ -64,6 +65,22 @@ public sealed class NetworkFactoryTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20), "refused before the weights were allocated");
         Assert.That(new NetworkFactory(Create(new ModelOptions { Layers = ["flatten", "dense 300", "relu", "dense 10"] }), Create(new TrainingOptions { Threads = "1" })).Create(new Shape(1, 28, 28), 8).Layers,
             Has.Count.EqualTo(4), "the same network within this machine's budget builds");
+    }
+
+    [Test]
+    public void TheMemoryBudget_CountsTheOptimizersStateArrays()
+    {
+        // A budget that holds the weights, gradients and activations exactly: plain SGD keeps nothing more, momentum one
+        // array per parameter, Adam two (a wide dense layer with Adam used to pass the check and then take twice the memory).
+        string[] layers = ["flatten", "dense 300", "relu", "dense 10"];
+        var input = new Shape(1, 28, 28);
+        long budget = NetworkBuilder.Values(layers.Select(LayerSyntax.Parse).ToList(), input, 8) * sizeof(float);
+        NetworkFactory With(IOptimizer optimizer) =>
+            new(Create(new ModelOptions { Layers = [.. layers] }), Create(new TrainingOptions { Threads = "1" }), optimizer: optimizer, memoryBudget: budget);
+
+        Assert.That(With(new Sgd(0.1f)).Create(input, 8).Layers, Has.Count.EqualTo(4), "plain SGD keeps no state");
+        Assert.That(() => With(new Sgd(0.1f, momentum: 0.9f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("for its weights, gradients, sgd's state and activations"));
+        Assert.That(() => With(new Adam(0.001f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("adam's state"));
     }
 
     [Test]

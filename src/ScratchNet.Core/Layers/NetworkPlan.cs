@@ -22,15 +22,16 @@ internal static class NetworkPlan
     public const int MaxImageValues = 1 << 26;
 
     /// <summary>Checks every layer in order, starting at <paramref name="input"/>; returns the values the layers' arrays hold in all.</summary>
+    /// <param name="stateArrays">Arrays the size of each parameter that an optimizer keeps beside its weight and gradient (Adam's two moments), counted in the total.</param>
     /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets, or one of its arrays would exceed a limit; the message names the layer (1-based) and the limit.</exception>
-    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads)
+    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0)
     {
         long total = 0;
         Shape shape = input;
         var windows = new Window2D?[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {
-            var step = new Step(layers[i], i + 1, shape, capacity, threads);
+            var step = new Step(layers[i], i + 1, shape, capacity, threads, stateArrays);
             shape = step.Layer();
             windows[i] = step.Window;
             if (i >= 2 && IsFusedBlock(layers, i - 2))
@@ -55,7 +56,7 @@ internal static class NetworkPlan
         new(input.Channels, input.Height, input.Width, pool.KernelHeight, pool.KernelWidth, pool.Stride ?? pool.KernelHeight);
 
     // One layer: its output shape and arrays, each checked as it is worked out.
-    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int threads)
+    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int threads, int stateArrays)
     {
         public long Total { get; private set; }
 
@@ -142,11 +143,11 @@ internal static class NetworkPlan
             }
         }
 
-        // A weight (or bias) and its gradient.
+        // A weight (or bias), its gradient and the optimizer's arrays beside them.
         private void Parameter(long values)
         {
             Array("weights", values, string.Empty, "make the layer smaller");
-            Total += values;
+            Total += (1 + stateArrays) * values;
         }
 
         private void Rows(string what, long rowValues, int arrays = 1)
