@@ -88,7 +88,7 @@ public sealed class NetworkFactoryTests
     {
         var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 4 3x3", "maxpool 2", "dense 10"] }), Create(new TrainingOptions()));
         var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 8, 8), 2));
-        Assert.That(e!.Message, Is.EqualTo("Model:Layers does not fit the 1 × 8 × 8 inputs: layer 3 (dense 10) gets 4 × 3 × 3 images (36 values each), but a dense layer takes flat vectors: put flatten before it"));
+        Assert.That(e!.Message, Is.EqualTo("Model:Layers does not fit the 1 × 8 × 8 inputs: layer 3 (dense 10) gets 4 × 3 × 3 inputs: a dense layer takes flat vectors, and these are images of 36 values each: put flatten before it"));
     }
 
     [Test]
