@@ -15,7 +15,8 @@ public static class DependencyInjection
     /// <summary>
     /// Registers the data layer: <see cref="DataOptions"/> bound from the <c>Data</c> section and
     /// <see cref="AugmentationOptions"/> from <c>Data:Augment</c>, both validated at start-up,
-    /// the source chain, the cache and <see cref="IDatasetProvider"/>. Every registration is TryAdd, so an experiment
+    /// the source chain, the cache and <see cref="IDatasetProvider"/> (loading once per process: see
+    /// <see cref="LoadOnceDatasetProvider"/>). Every registration is TryAdd, so an experiment
     /// can register its own provider or sources first.
     /// </summary>
     public static IServiceCollection AddScratchNetData(this IServiceCollection services, IConfiguration configuration)
@@ -54,10 +55,10 @@ public static class DependencyInjection
                 sp.GetRequiredService<DataSourceChain>().Sources,
                 sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance);
         });
-        services.TryAddSingleton<IDatasetProvider>(sp => new IdxDatasetProvider(
+        services.TryAddSingleton<IDatasetProvider>(sp => new LoadOnceDatasetProvider(new IdxDatasetProvider(
             sp.GetRequiredService<IOptions<DataOptions>>(),
             sp.GetRequiredService<DatasetCache>(),
-            sp.GetService<ILogger<IdxDatasetProvider>>() ?? NullLogger<IdxDatasetProvider>.Instance));
+            sp.GetService<ILogger<IdxDatasetProvider>>() ?? NullLogger<IdxDatasetProvider>.Instance)));
         return services;
     }
 }

@@ -80,6 +80,13 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
+        if (_options.TrainImages is not null)
+        {
+            _logger.LogInformation(
+                "Data:TrainImages: training on a fixed sample of {TrainRows} images of the training split; the {ValidationRows} held-out images stay whole",
+                dataset.Train.Count, dataset.Validation.Count);
+        }
+
         return dataset;
     }
 
@@ -114,10 +121,12 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         return (images, labels);
     }
 
-    private static Dataset Official(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
+    private Dataset Official(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
         // The files' own arrays back the splits: no copy of the pixels at all.
-        DataSplit train = DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
+        DataSplit train = _options.TrainImages is int take && take < trainLabels.Count
+            ? Splitter.Gather(trainImages.Data, trainLabels.Data, Splitter.Sample(trainLabels.Count, take), featureCount, classNames.Length)
+            : DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
         DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
         return new Dataset(name, train, validation, classNames, ValidationIsTestSet: true);
     }
@@ -126,7 +135,10 @@ public sealed class IdxDatasetProvider : IDatasetProvider
     {
         // Pooling both files before the hold-out is the reference protocol: the validation rows are a random sample of all 70,000.
         SplitIndices split = Splitter.RandomHoldOut(trainLabels.Count + testLabels.Count, _options.ValidationFraction, unchecked((ulong)_options.Seed));
-        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Train, featureCount, classNames.Length);
+        int[] trainRows = _options.TrainImages is int take && take < split.Train.Length
+            ? [.. Splitter.Sample(split.Train.Length, take).Select(i => split.Train[i])]
+            : split.Train;
+        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, trainRows, featureCount, classNames.Length);
         DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length);
         return new Dataset(name, train, validation, classNames);
     }

@@ -66,23 +66,10 @@ internal static partial class ModelStructure
             }
 
             Shape declared = Declared(layer, layer.OutputShape, layer.Outputs, "output", source);
-            Shape output = Infer(layer.Name, definition, input, source, out double unfolded);
+            Shape output = Infer(layer.Name, definition, input, source, ref valuesPerRow);
             if (declared != output)
             {
                 throw Invalid(source, $"layer {layer.Name} ({definition}) turns {input} inputs into {output}, but the file says {declared}");
-            }
-
-            valuesPerRow += input.Size + (long)output.Size;
-            if (valuesPerRow > NetworkLimits.MaxValuesPerRow)
-            {
-                throw Invalid(source, string.Create(CultureInfo.InvariantCulture,
-                    $"its layers up to {layer.Name} take {valuesPerRow:N0} values per image, more than the {NetworkLimits.MaxValuesPerRow:N0} a ScratchNet model may take"));
-            }
-
-            if (unfolded > NetworkLimits.MaxUnfoldedValues)
-            {
-                throw Invalid(source, string.Create(CultureInfo.InvariantCulture,
-                    $"its convolution {layer.Name} unfolds {unfolded:N0} values per image, more than the {NetworkLimits.MaxUnfoldedValues:N0} a ScratchNet model may take"));
             }
 
             foreach ((string name, int[] shape) in TensorsOf(layer.Name, definition, input, output))
@@ -170,29 +157,36 @@ internal static partial class ModelStructure
 
     /// <summary>
     /// The shape a layer gives for <paramref name="input"/>, worked out as the layer's constructor would, without building
-    /// it. <paramref name="unfolded"/> is a convolution's unfolded image size (C·kH·kW × OutH·OutW), else 0.
+    /// it, once the layer keeps to the ceilings every ScratchNet model keeps to (<see cref="NetworkLimits.Step"/>).
+    /// <paramref name="valuesPerRow"/> carries the values of the layers' inputs and outputs so far.
     /// </summary>
-    /// <exception cref="ModelFileException">The layer does not fit its input.</exception>
-    public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source, out double unfolded)
+    /// <exception cref="ModelFileException">The layer is of a kind files do not hold, breaks a ceiling, or does not fit its input.</exception>
+    public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source, ref long valuesPerRow)
     {
-        if (definition.Kind is not (LayerKind.Conv or LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.BatchNorm or LayerKind.Activation or LayerKind.Flatten or LayerKind.Dense))
+        if (LayerSpec.KindOf(definition.Kind) is null)
         {
             throw Invalid(source, $"layer {layer} is a {definition.Kind} layer, which model files do not hold");
         }
 
-        if (NetworkLimits.ExceedsExtent(definition, input))
-        {
-            throw Invalid(source, $"layer {layer} ({definition}) on {input} inputs has a size above {NetworkLimits.MaxExtent}");
-        }
-
+        string? ceiling;
+        Shape output;
         try
         {
-            return NetworkLimits.OutputOf(definition, input, out unfolded);
+            ceiling = NetworkLimits.Step(definition, input, ref valuesPerRow, out output);
         }
         catch (ArgumentException e)
         {
-            throw Invalid(source, $"layer {layer} ({definition}) does not fit its input: {e.Message}");
+            throw Invalid(source, $"layer {layer} ({definition}) does not fit its {input} inputs: {e.Message}");
         }
+
+        return ceiling is null ? output : throw Invalid(source, $"layer {layer} ({definition}) on {input} inputs: {ceiling}, the most a ScratchNet model may take");
+    }
+
+    /// <summary>As <see cref="Infer(string, LayerDefinition, Shape, string, ref long)"/> for one layer alone.</summary>
+    public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source)
+    {
+        long valuesPerRow = 0;
+        return Infer(layer, definition, input, source, ref valuesPerRow);
     }
 
     /// <summary>The tensors a layer owns in a file, in order, with their shapes: PyTorch's names after the layer's (weight, bias, running_mean, running_var).</summary>

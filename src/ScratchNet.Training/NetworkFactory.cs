@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
+using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 
 namespace ScratchNet.Training;
@@ -11,8 +12,9 @@ namespace ScratchNet.Training;
 /// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and
 /// replaced by those of Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
 /// </summary>
+/// <param name="optimizer">The optimizer that will train the network, whose state arrays the memory budget counts (none when null).</param>
 /// <param name="memoryBudget">The bytes a network may take; half the machine's memory when null (a test gives a small one).</param>
-public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null, long? memoryBudget = null) : INetworkFactory, IDisposable
+public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<TrainingOptions> training, IInitialWeights? initialWeights = null, IOptimizer? optimizer = null, long? memoryBudget = null) : INetworkFactory, IDisposable
 {
     private ComputeTeam? _team;
 
@@ -34,12 +36,14 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
 
                 // Each array is bounded by the builder; their sum, which no single limit sees, by the machine (the MLP
                 // shorthand's is checked by the trainer, from its sizes).
-                long bytes = NetworkBuilder.Values(layers, input, capacity, threads) * sizeof(float);
+                int stateArrays = optimizer?.StateArrays ?? 0;
+                long bytes = NetworkBuilder.Values(layers, input, capacity, threads, stateArrays) * sizeof(float);
                 long budget = memoryBudget ?? MemoryBudget.Available / 2;
                 if (bytes > budget)
                 {
+                    string state = stateArrays == 0 ? string.Empty : $", {optimizer!.Name}'s state";
                     throw new TrainingSetupException(
-                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller, or lower Training:BatchSize and Training:EvaluationBatchSize");
+                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller, or lower Training:BatchSize and Training:EvaluationBatchSize");
                 }
 
                 network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);

@@ -110,6 +110,31 @@ public sealed class DatasetSelectionTests
         Assert.That(dataset.HeldOutName, Is.EqualTo("validation"), "the random split holds out part of the pooled images");
     }
 
+    [TestCase("official", 20, 10)]
+    [TestCase("random", 24, 6)]
+    public async Task TrainImages_TrainsOnAFixedSampleOfTheTrainingSplit_AndKeepsTheHeldOutSplitWhole(string split, int trainRows, int heldOutRows)
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 4);
+        Dataset whole = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split }).LoadAsync();
+
+        Dataset sample = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = 7 }).LoadAsync();
+        Dataset again = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = 7 }).LoadAsync();
+
+        Assert.That((whole.Train.Count, whole.Validation.Count), Is.EqualTo((trainRows, heldOutRows)));
+        Assert.That((sample.Train.Count, sample.Validation.Count), Is.EqualTo((7, heldOutRows)));
+        Assert.That(sample.Validation.Labels, Is.EqualTo(whole.Validation.Labels), "the held-out split is untouched");
+        Assert.That(sample.Train.Features, Is.EqualTo(again.Train.Features), "the same sample every run");
+        Assert.That(Rows(sample.Train).All(row => Rows(whole.Train).Any(w => w.SequenceEqual(row))), Is.True, "the sample's images come from the training split");
+        Assert.That(Rows(sample.Train), Is.Not.EqualTo(Rows(whole.Train).Take(7)), "a random sample, not the first images (a file sorted by class would give one class)");
+        Assert.That((await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = 1000 }).LoadAsync()).Train.Count,
+            Is.EqualTo(trainRows), "more than the split holds is all of it");
+    }
+
+    [Test]
+    public void TrainImages_BelowOneIsRefused() =>
+        Assert.That(Validate(new DataOptions { TrainImages = 0 }).FailureMessage, Does.Contain("Data:TrainImages must be at least 1 (or left out for every image), got 0"));
+
     [Test]
     public async Task TooFewClassNamesForTheLabels_AreASettingsError_NotBadData()
     {
@@ -137,6 +162,9 @@ public sealed class DatasetSelectionTests
         await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(10, 2, 2, seed: 3));
         await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"), IdxFiles.Labels(10, seed: 4, classCount));
     }
+
+    private static List<float[]> Rows(ScratchNet.Data.Splits.DataSplit split) =>
+        [.. Enumerable.Range(0, split.Count).Select(r => split.Features.AsSpan(r * split.FeatureCount, split.FeatureCount).ToArray())];
 
     // The cache is never consulted for an idx folder; one pointing nowhere proves it.
     private static IdxDatasetProvider Provider(DataOptions options) =>

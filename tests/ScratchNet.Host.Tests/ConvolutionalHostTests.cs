@@ -108,7 +108,7 @@ public sealed class ConvolutionalHostTests
         HostResult result = Run(["train", "--Model:Layers:0=conv 4 3x3", "--Model:Layers:1=maxpool 2", "--Model:Layers:2=dense 10"]);
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration), result.ToString());
-        Assert.That(result.Output, Does.Contain("layer 3 (dense 10) gets 4 × 3 × 3 images (36 values each), but a dense layer takes flat vectors: put flatten before it"));
+        Assert.That(result.Output, Does.Contain("layer 3 (dense 10) gets 4 × 3 × 3 inputs: a dense layer takes flat vectors, and these are images of 36 values each: put flatten before it"));
         Assert.That(result.Output, Does.Not.Contain("   at "), "no stack trace for a user error");
     }
 

@@ -121,7 +121,7 @@ public sealed class ConvolutionalModelFileTests
         var e = Assert.Throws<ModelFileException>(() => ModelFile.Parse(file, "huge.snm"));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.That(e!.Message, Does.Contain("its convolution conv0 unfolds 144,000,000 values per image, more than the 16,777,216 a ScratchNet model may take"));
+        Assert.That(e!.Message, Does.Contain("layer conv0 (conv 1 3x3 pad 1) on 1 × 4000 × 4000 inputs: it unfolds 144,000,000 values per image (C·kH·kW × OutH·OutW), more than 16,777,216, the most a ScratchNet model may take"));
         Assert.That(allocated, Is.LessThan(1 << 20));
 
         static LayerSpec Scale(LayerSpec layer) => layer.Name switch

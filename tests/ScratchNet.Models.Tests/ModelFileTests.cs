@@ -52,8 +52,10 @@ public sealed class ModelFileTests
     }
 
     [TestCase(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13 }, "neither a ScratchNet model (.snm) nor a safetensors file")]
-    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F }, "is not one this build reads")]
-    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0 }, "not a .snm model file")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F }, "it is 16 bytes long, shorter than the smallest model file (48 bytes); it is truncated")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0 }, "it is 12 bytes long")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 1, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, "its header claims 2147483647 bytes, but only 0 follow the prefix")]
+    [TestCase(new byte[] { 0x89, (byte)'S', (byte)'N', (byte)'M', 0x0D, 0x0A, 0x1A, 0x0A, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, "it is format version 2, and this build reads version 1 only")]
     [TestCase(new byte[] { 200, 0, 0, 0, 0, 0, 0, 0, (byte)'{' }, "its header claims 200 bytes")]
     public void LoadConfiguration_RefusesAHeaderThatIsNotAModelsNamingWhy(byte[] content, string expected)
     {

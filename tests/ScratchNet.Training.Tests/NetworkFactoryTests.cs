@@ -1,5 +1,6 @@
 using ScratchNet.Core.Layers;
 using Moq;
+using ScratchNet.Training.Optimizers;
 using ScratchNet.Training.Options;
 using static Microsoft.Extensions.Options.Options;
 
@@ -67,11 +68,27 @@ public sealed class NetworkFactoryTests
     }
 
     [Test]
+    public void TheMemoryBudget_CountsTheOptimizersStateArrays()
+    {
+        // A budget that holds the weights, gradients and activations exactly: plain SGD keeps nothing more, momentum one
+        // array per parameter, Adam two (a wide dense layer with Adam used to pass the check and then take twice the memory).
+        string[] layers = ["flatten", "dense 300", "relu", "dense 10"];
+        var input = new Shape(1, 28, 28);
+        long budget = NetworkBuilder.Values(layers.Select(LayerSyntax.Parse).ToList(), input, 8) * sizeof(float);
+        NetworkFactory With(IOptimizer optimizer) =>
+            new(Create(new ModelOptions { Layers = [.. layers] }), Create(new TrainingOptions { Threads = "1" }), optimizer: optimizer, memoryBudget: budget);
+
+        Assert.That(With(new Sgd(0.1f)).Create(input, 8).Layers, Has.Count.EqualTo(4), "plain SGD keeps no state");
+        Assert.That(() => With(new Sgd(0.1f, momentum: 0.9f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("for its weights, gradients, sgd's state and activations"));
+        Assert.That(() => With(new Adam(0.001f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("adam's state"));
+    }
+
+    [Test]
     public void Layers_ThatDoNotFitTheInput_AreASetupErrorNamingTheLayerAndTheShapes()
     {
         var factory = new NetworkFactory(Create(new ModelOptions { Layers = ["conv 4 3x3", "maxpool 2", "dense 10"] }), Create(new TrainingOptions()));
         var e = Assert.Throws<TrainingSetupException>(() => factory.Create(new Shape(1, 8, 8), 2));
-        Assert.That(e!.Message, Is.EqualTo("Model:Layers does not fit the 1 × 8 × 8 inputs: layer 3 (dense 10) gets 4 × 3 × 3 images (36 values each), but a dense layer takes flat vectors: put flatten before it"));
+        Assert.That(e!.Message, Is.EqualTo("Model:Layers does not fit the 1 × 8 × 8 inputs: layer 3 (dense 10) gets 4 × 3 × 3 inputs: a dense layer takes flat vectors, and these are images of 36 values each: put flatten before it"));
     }
 
     [Test]

@@ -17,12 +17,14 @@ public static class NetworkBuilder
     /// activations and their gradients, kernel scratch for <paramref name="threads"/> threads), worked out from the
     /// definitions without allocating, so a caller can hold them to a memory budget before <see cref="Build"/>.
     /// </summary>
+    /// <param name="stateArrays">Arrays the size of each parameter the optimizer will keep (momentum: 1, Adam's moments: 2), counted too.</param>
     /// <exception cref="NetworkDefinitionException">As <see cref="Build"/>: a layer does not fit, or an array would exceed a limit.</exception>
-    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1)
+    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        return NetworkPlan.Check(layers, input, capacity, threads);
+        ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
+        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays);
     }
 
     /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>

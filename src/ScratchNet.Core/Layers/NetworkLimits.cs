@@ -32,22 +32,24 @@ public static class NetworkLimits
 
     /// <summary>
     /// The shape a layer gives for <paramref name="input"/>, worked out as the layer's constructor would, without building
-    /// it. <paramref name="unfolded"/> is a convolution's unfolded image size (C·kH·kW × OutH·OutW), else 0.
+    /// it: the one shape walker that training's plan, this check and the model loader share. <paramref name="window"/> is
+    /// a convolution's or pooling's window, else null.
     /// </summary>
     /// <remarks>Callers refuse <see cref="ExceedsExtent"/> first, which keeps the window arithmetic far from overflow.</remarks>
     /// <exception cref="ArgumentException">The layer does not fit its input: a window larger than its padded input, a dense layer on images.</exception>
-    public static Shape OutputOf(LayerDefinition definition, Shape input, out double unfolded)
+    public static Shape OutputOf(LayerDefinition definition, Shape input, out Window2D? window)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        unfolded = 0;
+        window = null;
         switch (definition.Kind)
         {
             case LayerKind.Conv:
                 Window2D convolution = Window(definition, input, definition.Stride ?? 1, definition.Padding);
-                unfolded = (double)convolution.PatchSize * convolution.OutHeight * convolution.OutWidth;
+                window = convolution;
                 return new Shape(definition.Size, convolution.OutHeight, convolution.OutWidth);
             case LayerKind.MaxPool or LayerKind.AvgPool:
                 Window2D pool = Window(definition, input, definition.Stride ?? definition.KernelHeight, padding: 0);
+                window = pool;
                 return new Shape(input.Channels, pool.OutHeight, pool.OutWidth);
             case LayerKind.BatchNorm or LayerKind.Activation or LayerKind.Dropout:
                 return input;
@@ -56,10 +58,47 @@ public static class NetworkLimits
             case LayerKind.Dense:
                 return input.IsFlat
                     ? Shape.Flat(definition.Size)
-                    : throw new ArgumentException($"it gets {input} images, but a dense layer takes flat vectors");
+                    : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"a dense layer takes flat vectors, and these are images of {input.Size} values each: put flatten before it"));
             default:
                 throw new ArgumentException($"it is a {definition.Kind} layer, which has no known shape");
         }
+    }
+
+    /// <summary>
+    /// One layer of the walk every ceiling check makes (training's, before it allocates, and the model loader's): the
+    /// layer's <paramref name="output"/> shape and the first ceiling it breaks, in words, or null when it keeps to them.
+    /// <paramref name="valuesPerRow"/> carries the values of every layer's input and output so far (dropout not counted).
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="OutputOf"/>: the layer does not fit its input.</exception>
+    public static string? Step(LayerDefinition layer, Shape input, ref long valuesPerRow, out Shape output)
+    {
+        output = default;
+        if (ExceedsExtent(layer, input))
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"one of its sizes (input, kernel, stride, padding, filters) is above {MaxExtent:N0}");
+        }
+
+        output = OutputOf(layer, input, out Window2D? window);
+        if (ShapeProblem(output) is { } outputProblem)
+        {
+            return $"it gives {output} outputs, where a model's shapes keep to {outputProblem}";
+        }
+
+        // In double: channels × kernel alone can pass int's range for a file's shapes.
+        double unfolded = layer.Kind == LayerKind.Conv && window is { } w ? (double)w.Channels * w.KernelHeight * w.KernelWidth * w.OutHeight * w.OutWidth : 0;
+        if (unfolded > MaxUnfoldedValues)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"it unfolds {unfolded:N0} values per image (C·kH·kW × OutH·OutW), more than {MaxUnfoldedValues:N0}");
+        }
+
+        if (layer.Kind != LayerKind.Dropout)
+        {
+            valuesPerRow += (long)input.Size + output.Size;
+        }
+
+        return valuesPerRow > MaxValuesPerRow
+            ? string.Create(CultureInfo.InvariantCulture, $"the layers up to it take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}")
+            : null;
     }
 
     /// <summary>The ceiling a row shape breaks, in words ("height and width at most 65,536"), or null when it keeps to them.</summary>
@@ -94,16 +133,12 @@ public static class NetworkLimits
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDefinition layer = layers[i];
-            if (ExceedsExtent(layer, shape))
-            {
-                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: one of its sizes (input, kernel, stride, padding, filters) is above {MaxExtent:N0}");
-            }
-
+            string where = string.Create(CultureInfo.InvariantCulture, $"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}");
+            string? ceiling;
             Shape output;
-            double unfolded;
             try
             {
-                output = OutputOf(layer, shape, out unfolded);
+                ceiling = Step(layer, shape, ref valuesPerRow, out output);
             }
             catch (ArgumentException)
             {
@@ -111,27 +146,12 @@ public static class NetworkLimits
                 return;
             }
 
-            if (ShapeProblem(output) is { } outputProblem)
+            if (ceiling is not null)
             {
-                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: it gives {output} outputs, where a model's shapes keep to {outputProblem}");
+                throw Refused($"{where}: {ceiling}");
             }
 
-            if (unfolded > MaxUnfoldedValues)
-            {
-                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: it unfolds {unfolded:N0} values per image (C·kH·kW × OutH·OutW), more than {MaxUnfoldedValues:N0}");
-            }
-
-            if (layer.Kind != LayerKind.Dropout)
-            {
-                valuesPerRow += (long)shape.Size + output.Size;
-            }
-
-            if (valuesPerRow > MaxValuesPerRow)
-            {
-                throw Refused($"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}: the layers up to it take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}");
-            }
-
-            last = string.Create(CultureInfo.InvariantCulture, $"layer {i + 1} ({layer}) gets {NetworkPlan.Describe(shape)}");
+            last = where;
             shape = output;
         }
 

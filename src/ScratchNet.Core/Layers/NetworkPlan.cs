@@ -22,15 +22,16 @@ internal static class NetworkPlan
     public const int MaxImageValues = 1 << 26;
 
     /// <summary>Checks every layer in order, starting at <paramref name="input"/>; returns the values the layers' arrays hold in all.</summary>
+    /// <param name="stateArrays">Arrays the size of each parameter that an optimizer keeps beside its weight and gradient (Adam's two moments), counted in the total.</param>
     /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets, or one of its arrays would exceed a limit; the message names the layer (1-based) and the limit.</exception>
-    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads)
+    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0)
     {
         long total = 0;
         Shape shape = input;
         var windows = new Window2D?[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {
-            var step = new Step(layers[i], i + 1, shape, capacity, threads);
+            var step = new Step(layers[i], i + 1, shape, capacity, threads, stateArrays);
             shape = step.Layer();
             windows[i] = step.Window;
             if (i >= 2 && IsFusedBlock(layers, i - 2))
@@ -51,11 +52,8 @@ internal static class NetworkPlan
     private static bool IsFusedBlock(IReadOnlyList<LayerDefinition> layers, int i) =>
         i + 2 < layers.Count && layers[i].Kind == LayerKind.Conv && layers[i + 1] is { Kind: LayerKind.Activation, Activation: "relu" } && layers[i + 2].Kind == LayerKind.MaxPool;
 
-    private static Window2D PoolWindow(LayerDefinition pool, Shape input) =>
-        new(input.Channels, input.Height, input.Width, pool.KernelHeight, pool.KernelWidth, pool.Stride ?? pool.KernelHeight);
-
     // One layer: its output shape and arrays, each checked as it is worked out.
-    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int threads)
+    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int threads, int stateArrays)
     {
         public long Total { get; private set; }
 
@@ -78,60 +76,51 @@ internal static class NetworkPlan
         /// <summary>Threads × <paramref name="perThread"/>, the scratch a kernel holds for every thread of the team.</summary>
         public void Scratch(string what, int perThread) => Array(what, (long)threads * perThread, $"for {threads} threads", "use fewer threads or make the layer smaller");
 
+        // The shape from the walker every check shares; the arrays the layer will hold for it from its kind.
         private Shape Output()
         {
+            Shape output = NetworkLimits.OutputOf(d, shape, out Window2D? window);
+            Window = window;
             switch (d.Kind)
             {
                 case LayerKind.Conv:
-                    var conv = new Window2D(shape.Channels, shape.Height, shape.Width, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding);
-                    Window = conv;
+                    Window2D conv = window!.Value;
                     long patch = (long)shape.Channels * d.KernelHeight * d.KernelWidth;
                     PerImage("zero-framed input", shape.Channels * (shape.Height + (2L * d.Padding)) * (shape.Width + (2L * d.Padding)));
                     PerImage("output", (long)d.Size * conv.OutHeight * conv.OutWidth);
                     PerImage("weights (filters × channels × kernel)", d.Size * patch, string.Empty, "a convolution");
                     PerImage("unfolded input (channels × kernel × output positions)", patch * conv.OutHeight * conv.OutWidth);
-                    var convOutput = new Shape(d.Size, conv.OutHeight, conv.OutWidth);
                     Parameter(d.Size * patch);
                     Parameter(d.Size);
-                    Rows("output", convOutput.Size);
+                    Rows("output", output.Size);
                     Rows("input gradient", shape.Size);
                     Scratch("scratch", Conv2DLowered.ScratchPerThread(d.Size, conv));
                     Array("gradient partial sums", (Conv2DLowered.Groups(capacity) - 1L) * ((d.Size * patch) + d.Size), $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller");
-                    return convOutput;
+                    break;
                 case LayerKind.MaxPool or LayerKind.AvgPool:
-                    var pool = new Window2D(shape.Channels, shape.Height, shape.Width, d.KernelHeight, d.KernelWidth, d.Stride ?? d.KernelHeight);
-                    Window = pool;
-                    var pooled = new Shape(shape.Channels, pool.OutHeight, pool.OutWidth);
-                    Rows("output", pooled.Size, arrays: d.Kind == LayerKind.MaxPool ? 2 : 1); // max pooling keeps where each maximum sat
+                    Rows("output", output.Size, arrays: d.Kind == LayerKind.MaxPool ? 2 : 1); // max pooling keeps where each maximum sat
                     Rows("input gradient", shape.Size);
-                    return pooled;
+                    break;
                 case LayerKind.BatchNorm:
                     Parameter(shape.Channels);
                     Parameter(shape.Channels);
                     Rows("output", shape.Size, arrays: 3); // and the normalised input and the input gradient
-                    return shape;
+                    break;
                 case LayerKind.Dropout or LayerKind.Activation:
                     Rows("output", shape.Size, arrays: 3); // and the mask or the input gradient
-                    return shape;
+                    break;
                 case LayerKind.Flatten:
                     Rows("output", shape.Size);
-                    return Shape.Flat(shape.Size);
+                    break;
                 case LayerKind.Dense:
-                    if (!shape.IsFlat)
-                    {
-                        throw new NetworkDefinitionException(
-                            $"layer {position} ({d}) gets {shape} images ({shape.Size} values each), but a dense layer takes flat vectors: put flatten before it");
-                    }
-
-                    var outputs = Shape.Flat(d.Size);
                     Parameter((long)shape.Size * d.Size);
                     Parameter(d.Size);
                     Rows("output", d.Size);
                     Rows("input gradient", shape.Size);
-                    return outputs;
-                default:
-                    throw new NetworkDefinitionException($"layer {position} ({d}) is of an unknown kind {d.Kind}");
+                    break;
             }
+
+            return output;
         }
 
         private void PerImage(string what, long values, string unit = " per image", string taker = "a layer")
@@ -142,11 +131,11 @@ internal static class NetworkPlan
             }
         }
 
-        // A weight (or bias) and its gradient.
+        // A weight (or bias), its gradient and the optimizer's arrays beside them.
         private void Parameter(long values)
         {
             Array("weights", values, string.Empty, "make the layer smaller");
-            Total += values;
+            Total += (1 + stateArrays) * values;
         }
 
         private void Rows(string what, long rowValues, int arrays = 1)

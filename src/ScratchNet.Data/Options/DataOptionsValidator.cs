@@ -63,6 +63,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
             failures.Add($"{s}:ValidationFraction must be in (0, 1), got {options.ValidationFraction}");
         }
 
+        if (options.TrainImages is < 1)
+        {
+            failures.Add($"{s}:TrainImages must be at least 1 (or left out for every image), got {options.TrainImages}");
+        }
+
         if (options.DownloadTimeoutSeconds is < 1 or > 3600)
         {
             failures.Add($"{s}:DownloadTimeoutSeconds must be 1 to 3600, got {options.DownloadTimeoutSeconds}");

@@ -33,6 +33,27 @@ public static class Splitter
         return new SplitIndices(train, validation);
     }
 
+    /// <summary>
+    /// <paramref name="take"/> of the indices 0..count-1, a sample fixed for the count (shuffled by a constant seed) and
+    /// sorted: random, so a file sorted by class still gives every class, and the same in every run.
+    /// </summary>
+    public static int[] Sample(int count, int take)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        // The seed is arbitrary; a constant keeps Data:Seed the random split's alone.
+        new Xoshiro256(0x5A3B_1E00UL).Shuffle(order.AsSpan());
+        int[] sample = order[..Math.Min(take, count)];
+        Array.Sort(sample);
+        return sample;
+    }
+
     /// <summary>Gathers the given rows of 8-bit images and their labels into a pixel-backed <see cref="DataSplit"/> (read as pixel / 255).</summary>
     public static DataSplit Gather(byte[] pixels, byte[] labels, int[] rows, int featureCount, int classCount) =>
         Gather(pixels, labels, [], [], rows, featureCount, classCount);

@@ -26,7 +26,7 @@ public static class CommandCatalog
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<time>/model.snm",
+        new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<run id>/model.snm",
         [
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the most recent interrupted run in Run:Directory"),
             TrainCommand.DashboardOption,
@@ -127,7 +127,7 @@ public static class CommandCatalog
         }
 
         text.AppendLine();
-        text.AppendLine("Configuration overrides (any key of config/appsettings.json):");
+        text.AppendLine("Configuration overrides (any key of README's Configuration section; config/appsettings.json holds the common ones):");
         text.AppendLine("  --Training:Epochs=5 --Training:BatchSize=64 --Optimizer:LearningRate=0.01 --Model:Activation=tanh");
         text.AppendLine("  --Model:InitFrom=FILE starts training from a saved model's weights (.snm or .safetensors)");
         text.AppendLine("  Environment variables work too: SCRATCHNET_Training__Epochs=5");

@@ -23,7 +23,7 @@ public sealed partial class EvaluateCommand(
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        await EvaluateAsync(ModelOption.Require(commandLine, "evaluate --model runs/20260101-120000/model.snm"), cancellationToken).ConfigureAwait(false);
+        await EvaluateAsync(ModelOption.Require(commandLine, "evaluate --model runs/20260101-120000-8f3a9c1e/model.snm"), cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 

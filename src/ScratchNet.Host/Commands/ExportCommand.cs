@@ -12,7 +12,7 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        string modelPath = ModelOption.Require(commandLine, "export --model runs/20260101-120000/model.snm --format onnx");
+        string modelPath = ModelOption.Require(commandLine, "export --model runs/20260101-120000-8f3a9c1e/model.snm --format onnx");
         string? formatName = commandLine.Option("format");
         string? output = commandLine.Option("out");
         ModelFormat format = Format(formatName, output);

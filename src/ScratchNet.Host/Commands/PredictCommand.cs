@@ -22,7 +22,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        string modelPath = ModelOption.Require(commandLine, "predict --model runs/20260101-120000/model.snm digit.png");
+        string modelPath = ModelOption.Require(commandLine, "predict --model runs/20260101-120000-8f3a9c1e/model.snm digit.png");
         if (commandLine.Positionals.Count == 0)
         {
             throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");

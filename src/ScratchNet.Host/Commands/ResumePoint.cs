@@ -1,3 +1,7 @@
+using ScratchNet.Data;
+using ScratchNet.Data.Options;
+using ScratchNet.Data.Sources;
+using ScratchNet.Files;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training.Checkpoints;
 
@@ -45,6 +49,40 @@ public static class ResumePoint
 
         return checkpoint;
     }
+
+    /// <summary>
+    /// Refuses a checkpoint whose data is not the data loaded now: training on other rows from its position would not
+    /// continue the run it saved. Call it only for a checkpoint that records its data (<see cref="Checkpoint.DatasetSha256"/>).
+    /// </summary>
+    /// <param name="path">The checkpoint's file.</param>
+    /// <param name="checkpoint">The checkpoint read from it.</param>
+    /// <param name="dataSha256">The <see cref="ScratchNet.Data.DatasetHash"/> of the data loaded now.</param>
+    /// <param name="data">Where that data was read from, as the message names it (see <see cref="DataLocation"/>).</param>
+    /// <exception cref="CheckpointException">The two hashes differ.</exception>
+    public static void CheckData(string path, Checkpoint checkpoint, string dataSha256, string data)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(dataSha256);
+        if (!string.Equals(checkpoint.DatasetSha256, dataSha256, StringComparison.Ordinal))
+        {
+            throw new CheckpointException(
+                $"the data in {data} is not the data {path} trained on (SHA-256 {Short(dataSha256)} now, {Short(checkpoint.DatasetSha256)} in the checkpoint), so resuming would not continue the run exactly; put back the files it trained on, or train afresh without --resume");
+        }
+    }
+
+    /// <summary>The folder the configured data is read from: Data:Directory for an IDX folder, else the dataset's cache folder.</summary>
+    public static string DataLocation(DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!string.Equals(options.Dataset, DatasetCatalog.Idx, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"{CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset)} (Data:Dataset={options.Dataset})";
+        }
+
+        return string.IsNullOrWhiteSpace(options.Directory) ? "Data:Directory" : FolderPath.Full(options.Directory);
+    }
+
+    private static string Short(string sha256) => sha256.Length > 12 ? sha256[..12] : sha256;
 
     private static string? OlderBeside(string path)
     {

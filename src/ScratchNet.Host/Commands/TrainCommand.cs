@@ -17,7 +17,7 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
-        Checkpoint? resumeFrom = run?.Begin();
+        Checkpoint? resumeFrom = run is null ? null : await run.BeginAsync(cancellationToken).ConfigureAwait(false);
         if (resumeFrom is not null)
         {
             LogResume(logger, run!.Folder.ResumeCheckpoint!, resumeFrom.Epoch, resumeFrom.Batch);

@@ -1,12 +1,9 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using ScratchNet.Files;
 using ScratchNet.Data;
 using ScratchNet.Models;
-using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Runs;
 
@@ -15,9 +12,6 @@ public static class RunRecord
 {
     /// <summary>The configuration sections that decide what a model is and how it was trained.</summary>
     public static IReadOnlyList<string> Sections { get; } = ["Data", "Model", "Training", "Optimizer"];
-
-    // About 1 MB of floats per block: large enough that hashing, not the loop, sets the pace.
-    private const int HashBlockFloats = 1 << 18;
 
     /// <summary>The informational version of this build: "1.0.0+{git commit}" (the SDK appends the commit).</summary>
     public static string CodeVersion =>
@@ -64,44 +58,7 @@ public static class RunRecord
         return values;
     }
 
-    /// <summary>
-    /// SHA-256 over the data exactly as the run saw it: the training then the validation split, each as its
-    /// float32 features (little-endian bytes) followed by its labels. It changes with the split, its seed and the pixel scaling.
-    /// </summary>
-    /// <remarks>
-    /// Pixel-backed splits are converted a block of rows at a time (the same floats the trainer reads), so the hash is the
-    /// same whichever way a split holds its data and the whole float copy is never built.
-    /// </remarks>
-    public static string DatasetSha256(Dataset dataset)
-    {
-        ArgumentNullException.ThrowIfNull(dataset);
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("the dataset hash is defined over little-endian floats");
-        }
-
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        float[] buffer = [];
-        foreach (DataSplit split in new[] { dataset.Train, dataset.Validation })
-        {
-            int blockRows = Math.Max(1, HashBlockFloats / split.FeatureCount);
-            if (split.IsPixelBacked && buffer.Length < blockRows * split.FeatureCount)
-            {
-                buffer = new float[blockRows * split.FeatureCount];
-            }
-
-            for (int start = 0; start < split.Count; start += blockRows)
-            {
-                int rows = Math.Min(blockRows, split.Count - start);
-                hash.AppendData(MemoryMarshal.AsBytes(split.ReadFeatures(start, rows, buffer).Span));
-            }
-
-            hash.AppendData(split.Labels);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
+    /// <summary>The manifest of a model trained on <paramref name="dataset"/> (its <see cref="DatasetHash"/>, computed once per run).</summary>
     public static RunManifest Manifest(int seed, Dataset dataset) =>
-        new(seed, DatasetSha256(dataset), CodeVersion, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        new(seed, DatasetHash.Sha256(dataset), CodeVersion, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
 }

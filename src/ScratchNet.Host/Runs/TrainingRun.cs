@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data;
+using ScratchNet.Data.Options;
 using ScratchNet.Files;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Settings;
@@ -22,6 +24,8 @@ public sealed partial class TrainingRun(
     ConfigurationFingerprint fingerprint,
     IOptions<CheckpointOptions> checkpoints,
     EffectiveConfiguration configuration,
+    IDatasetProvider datasets,
+    IOptions<DataOptions> data,
     ILogger<TrainingRun> logger) : ITrainingCallback
 {
     private RunStatus? _status;
@@ -31,16 +35,21 @@ public sealed partial class TrainingRun(
 
     public RunFolder Folder => folder;
 
-    /// <summary>This run's checkpoint folder once <see cref="Begin"/> ran; null when checkpoints are off.</summary>
+    /// <summary>This run's checkpoint folder once <see cref="BeginAsync"/> ran; null when checkpoints are off.</summary>
     public string? CheckpointFolder { get; private set; }
 
     /// <summary>Prepares the run; throws before anything is written when the resume or an output location is wrong.</summary>
     /// <returns>The checkpoint to continue, or null for a fresh run.</returns>
-    /// <exception cref="CheckpointException">The resume checkpoint is missing, damaged or written under other settings.</exception>
+    /// <exception cref="CheckpointException">The resume checkpoint is missing, damaged, written under other settings or trained on other data.</exception>
     /// <exception cref="RunFolderException">Run:Directory or Checkpoints:Directory cannot be written, or another process trains in the run.</exception>
-    public Checkpoint? Begin()
+    public async Task<Checkpoint?> BeginAsync(CancellationToken cancellationToken = default)
     {
         Checkpoint? resume = ResumePoint.Load(folder, fingerprint);
+        if (resume is not null)
+        {
+            await CheckDataAsync(resume, cancellationToken).ConfigureAwait(false);
+        }
+
         bool existed = Directory.Exists(folder.Path);
         string? checkpointFolder = string.IsNullOrWhiteSpace(checkpoints.Value.Directory) ? null : checkpoints.Value.Directory;
 
@@ -82,6 +91,25 @@ public sealed partial class TrainingRun(
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
         return resume;
+    }
+
+    /// <summary>
+    /// Refuses a resume on data other than the checkpoint's, before the run folder is touched. The data is loaded here
+    /// for that (the trainer then gets the same rows from the <see cref="LoadOnceDatasetProvider"/>); a checkpoint of
+    /// format version 3 or older records no data, so that resume goes on unchecked, as before, with one line saying so.
+    /// </summary>
+    private async Task CheckDataAsync(Checkpoint resume, CancellationToken cancellationToken)
+    {
+        string path = folder.ResumeCheckpoint!;
+        string location = ResumePoint.DataLocation(data.Value);
+        if (resume.DatasetSha256.Length == 0)
+        {
+            LogDataUnchecked(logger, path, location);
+            return;
+        }
+
+        Dataset loaded = await datasets.LoadAsync(cancellationToken).ConfigureAwait(false);
+        ResumePoint.CheckData(path, resume, DatasetHash.Sha256(loaded), location);
     }
 
     /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
@@ -171,6 +199,9 @@ public sealed partial class TrainingRun(
             // Only tidiness: an empty folder left behind is harmless.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} was written before checkpoints recorded their data: whether the data in {Data} is the data it trained on cannot be checked; resuming without that check")]
+    private static partial void LogDataUnchecked(ILogger logger, string checkpoint, string data);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
     private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);

@@ -82,21 +82,7 @@ public static class NativeModelFormat
     /// <exception cref="ModelFileException">Names what is wrong: magic, version, checksum, header, sizes, layers.</exception>
     public static SavedModel Read(ReadOnlySpan<byte> file, string source)
     {
-        if (!HasMagic(file))
-        {
-            throw Invalid(source, "it does not start with the ScratchNet model magic bytes; it is not a .snm model file");
-        }
-
-        if (file.Length < PrefixLength + ChecksumLength)
-        {
-            throw Invalid(source, $"it is {file.Length} bytes long, shorter than the smallest model file ({PrefixLength + ChecksumLength} bytes); it is truncated");
-        }
-
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(file[8..]);
-        if (version != Version)
-        {
-            throw Invalid(source, $"it is format version {version}, and this build reads version {Version} only");
-        }
+        CheckPrefix(file, file.Length, source);
 
         // The checksum comes before any parsing, so a damaged file is reported as damaged, not as whatever its bytes now say.
         ReadOnlySpan<byte> body = file[..^ChecksumLength];
@@ -107,14 +93,9 @@ public static class NativeModelFormat
             throw Invalid(source, "its SHA-256 checksum does not match its contents; the file is damaged or truncated");
         }
 
-        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(file[12..]);
-        if (headerLength > MaxHeaderLength || headerLength > body.Length - PrefixLength)
-        {
-            throw Invalid(source, $"its header claims {headerLength} bytes, but only {body.Length - PrefixLength} follow the prefix");
-        }
-
-        NativeHeader header = ParseHeader(body.Slice(PrefixLength, (int)headerLength), source);
-        ReadOnlySpan<byte> data = body[(PrefixLength + (int)headerLength)..];
+        int headerLength = HeaderLength(file, file.Length, source);
+        NativeHeader header = ParseHeader(body.Slice(PrefixLength, headerLength), source);
+        ReadOnlySpan<byte> data = body[(PrefixLength + headerLength)..];
         var tensors = ReadTensors(header.Tensors!, data, source);
         var model = new SavedModel(header.Layers!, tensors, header.Configuration ?? [], header.Manifest);
         ModelStructure.Check(model, source);
@@ -131,21 +112,41 @@ public static class NativeModelFormat
     {
         ArgumentNullException.ThrowIfNull(file);
         Span<byte> prefix = stackalloc byte[PrefixLength];
-        if (file.ReadAtLeast(prefix, PrefixLength, throwOnEndOfStream: false) < PrefixLength || !HasMagic(prefix))
+        int read = file.ReadAtLeast(prefix, PrefixLength, throwOnEndOfStream: false);
+        CheckPrefix(prefix[..read], file.Length, source);
+        byte[] header = new byte[HeaderLength(prefix, file.Length, source)];
+        file.ReadExactly(header);
+        return ParseHeader(header, source).Configuration ?? [];
+    }
+
+    // The magic bytes, a length that holds at least the prefix and the checksum, and this build's version.
+    private static void CheckPrefix(ReadOnlySpan<byte> prefix, long fileLength, string source)
+    {
+        if (!HasMagic(prefix))
         {
-            throw Invalid(source, "it does not start with the ScratchNet model magic bytes and a header length; it is not a .snm model file");
+            throw Invalid(source, "it does not start with the ScratchNet model magic bytes; it is not a .snm model file");
+        }
+
+        if (fileLength < PrefixLength + ChecksumLength)
+        {
+            throw Invalid(source, $"it is {fileLength} bytes long, shorter than the smallest model file ({PrefixLength + ChecksumLength} bytes); it is truncated");
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
-        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[12..]);
-        if (version != Version || headerLength > MaxHeaderLength || headerLength > file.Length - PrefixLength - ChecksumLength)
+        if (version != Version)
         {
-            throw Invalid(source, $"its prefix (format version {version}, a header of {headerLength} bytes) is not one this build reads");
+            throw Invalid(source, $"it is format version {version}, and this build reads version {Version} only");
         }
+    }
 
-        byte[] header = new byte[headerLength];
-        file.ReadExactly(header);
-        return ParseHeader(header, source).Configuration ?? [];
+    // The header's length from the prefix, once it fits between the prefix and the checksum.
+    private static int HeaderLength(ReadOnlySpan<byte> prefix, long fileLength, string source)
+    {
+        uint headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[12..]);
+        long room = fileLength - PrefixLength - ChecksumLength;
+        return headerLength > MaxHeaderLength || headerLength > room
+            ? throw Invalid(source, $"its header claims {headerLength} bytes, but only {room} follow the prefix")
+            : (int)headerLength;
     }
 
     private static NativeHeader ParseHeader(ReadOnlySpan<byte> json, string source)

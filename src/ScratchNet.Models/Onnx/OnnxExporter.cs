@@ -140,7 +140,7 @@ public static class OnnxExporter
                     break;
             }
 
-            shape = ModelStructure.Infer(layer.Name, d, shape, "(model to export)", out _);
+            shape = ModelStructure.Infer(layer.Name, d, shape, "(model to export)");
         }
 
         Flat("scores_flatten");

@@ -144,7 +144,7 @@ public static class SafetensorsModel
             }
 
             string name = entry[..colon].Trim();
-            Shape output = ModelStructure.Infer(name, definition!, shape, source, out _);
+            Shape output = ModelStructure.Infer(name, definition!, shape, source);
             ModelStructure.Validated(RowShape.From(output), $"its layer {name} ({definition}) gives", source);
             layers.Add(LayerSpec.Of(name, definition!, shape, output));
             shape = output;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ScratchNet.Data;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
@@ -8,7 +9,8 @@ namespace ScratchNet.Training.Callbacks;
 
 /// <summary>
 /// Writes checkpoints: a resume point every Checkpoints:EveryEpochs epochs and on Ctrl+C, and best.ckpt
-/// whenever the monitored metric improves. Each carries the configuration's fingerprint. A non-finite
+/// whenever the monitored metric improves. Each carries the configuration's fingerprint and the data's hash
+/// (<see cref="DatasetHash"/>), so a resume on other settings or other data is refused. A non-finite
 /// metric never counts as best, so a diverging run cannot overwrite the best checkpoint.
 /// </summary>
 public sealed partial class CheckpointCallback(
@@ -19,14 +21,19 @@ public sealed partial class CheckpointCallback(
     private readonly MetricMonitor _monitor = MetricMonitor.Parse(options.Value.Monitor);
     private CheckpointDirectory? _directory;
     private string _hash = string.Empty;
+    private string _dataSha256 = string.Empty;
     private SortedDictionary<string, string> _settings = new(StringComparer.Ordinal);
     private double _best = double.NaN;
 
     public void OnTrainBegin(TrainingContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         CheckpointOptions o = options.Value;
         _directory = string.IsNullOrWhiteSpace(o.Directory) ? null : new CheckpointDirectory(o.Directory, o.KeepLast);
         _hash = fingerprint.Compute();
+
+        // Before the first epoch's clock starts; the model file at the end reuses it (computed once per dataset).
+        _dataSha256 = _directory is null ? string.Empty : DatasetHash.Sha256(context.Dataset);
         _settings = fingerprint.Settings();
         foreach ((string key, string value) in fingerprint.ContinuedSettings())
         {
@@ -93,6 +100,7 @@ public sealed partial class CheckpointCallback(
     {
         Checkpoint checkpoint = context.CaptureCheckpoint();
         checkpoint.ConfigurationHash = _hash;
+        checkpoint.DatasetSha256 = _dataSha256;
         foreach ((string key, string value) in _settings)
         {
             checkpoint.Settings[key] = value;

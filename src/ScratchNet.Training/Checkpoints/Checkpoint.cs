@@ -19,6 +19,12 @@ public sealed class Checkpoint
     /// </summary>
     public SortedDictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// SHA-256 of the data the run trained on (<see cref="Data.DatasetHash"/>, as a model file's manifest records it), so a
+    /// resume on other data is refused; empty when unknown (files of format versions 1 to 3).
+    /// </summary>
+    public string DatasetSha256 { get; set; } = string.Empty;
+
     /// <summary>The epoch to continue (1-based); one past the last epoch when the run had finished.</summary>
     public int Epoch { get; set; } = 1;
 

@@ -10,10 +10,11 @@ namespace ScratchNet.Training.Checkpoints;
 /// The checkpoint file format, little-endian:
 /// <code>
 /// "SNCKPT\r\n"  magic (8 bytes; the CR LF catches text-mode corruption)
-/// int32         format version (3; versions 1 and 2 are still read: version 1 lacks the correct count and the
-///               history's train accuracy and learning rate, versions 1 and 2 the settings)
+/// int32         format version (4; versions 1 to 3 are still read: version 1 lacks the correct count and the
+///               history's train accuracy and learning rate, versions 1 and 2 the settings, versions 1 to 3 the data's hash)
 /// int64         payload length
-/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 3), epoch, batch, loss sum,
+/// payload       BinaryWriter fields: hash, settings (count + key/value strings; version 3), the data's SHA-256
+///               (a string, empty when unknown; version 4), epoch, batch, loss sum,
 ///               correct count, shuffle state, history,
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
@@ -21,7 +22,7 @@ namespace ScratchNet.Training.Checkpoints;
 /// </summary>
 public static class CheckpointFile
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const int FirstVersion = 1;
 
@@ -168,6 +169,7 @@ public static class CheckpointFile
             w.Write(value);
         }
 
+        w.Write(c.DatasetSha256);
         w.Write(c.Epoch);
         w.Write(c.Batch);
         w.Write(c.LossSum);
@@ -218,6 +220,7 @@ public static class CheckpointFile
             c.Settings[r.ReadString()] = r.ReadString();
         }
 
+        c.DatasetSha256 = version >= 4 ? r.ReadString() : string.Empty;
         c.Epoch = r.ReadInt32();
         c.Batch = r.ReadInt32();
         c.LossSum = r.ReadDouble();

@@ -27,6 +27,8 @@ public class Adam : OptimizerBase
 
     public override string Name => "adam";
 
+    public override int StateArrays => 2;
+
     public float Beta1 { get; }
 
     public float Beta2 { get; }

@@ -7,6 +7,9 @@ public interface IOptimizer : IHasLearningRate
 {
     string Name { get; }
 
+    /// <summary>How many arrays the size of each parameter the optimizer keeps (momentum, moments), so a memory check can count them before the first step.</summary>
+    int StateArrays { get; }
+
     /// <summary>One update of every parameter from its current gradient.</summary>
     void Step(IReadOnlyList<Parameter> parameters);
 

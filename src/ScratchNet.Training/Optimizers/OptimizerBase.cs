@@ -22,6 +22,8 @@ public abstract class OptimizerBase : IOptimizer
 
     public abstract string Name { get; }
 
+    public abstract int StateArrays { get; }
+
     public float LearningRate
     {
         get => _learningRate;

@@ -26,6 +26,8 @@ public sealed class RmsProp : OptimizerBase
 
     public override string Name => "rmsprop";
 
+    public override int StateArrays => Momentum == 0f ? 1 : 2;
+
     public float Alpha { get; }
 
     public float Epsilon { get; }

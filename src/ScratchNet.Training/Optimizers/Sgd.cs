@@ -33,6 +33,8 @@ public sealed class Sgd : OptimizerBase
 
     public override string Name => "sgd";
 
+    public override int StateArrays => Momentum == 0f ? 0 : 1;
+
     public float Momentum { get; }
 
     public bool Nesterov { get; }

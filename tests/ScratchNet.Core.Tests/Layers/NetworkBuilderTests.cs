@@ -30,7 +30,7 @@ public class NetworkBuilderTests
     {
         string[] layers = ["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "dense 128", "relu", "dense 10"];
         var e = Assert.Throws<NetworkDefinitionException>(() => Build(layers, new Shape(1, 28, 28)));
-        Assert.That(e!.Message, Is.EqualTo("layer 7 (dense 128) gets 32 × 7 × 7 images (1568 values each), but a dense layer takes flat vectors: put flatten before it"));
+        Assert.That(e!.Message, Is.EqualTo("layer 7 (dense 128) gets 32 × 7 × 7 inputs: a dense layer takes flat vectors, and these are images of 1568 values each: put flatten before it"));
     }
 
     [Test]

@@ -24,6 +24,23 @@ public class CheckpointFileTests
         return c;
     }
 
+    /// <summary>A checkpoint file of <paramref name="version"/> around <paramref name="payload"/>, as that version was written.</summary>
+    private static MemoryStream FileOf(int version, byte[] payload)
+    {
+        var file = new MemoryStream();
+        using (var w = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("SNCKPT\r\n"u8.ToArray());
+            w.Write(version);
+            w.Write((long)payload.Length);
+            w.Write(payload);
+            w.Write(System.Security.Cryptography.SHA256.HashData(payload));
+        }
+
+        file.Position = 0;
+        return file;
+    }
+
     [Test]
     public void WriteThenRead_GivesEveryFieldBack()
     {
@@ -70,21 +87,40 @@ public class CheckpointFileTests
             w.Write(0);
         }
 
-        byte[] bytes = payload.ToArray();
-        using var file = new MemoryStream();
-        using (var w = new BinaryWriter(file, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write("SNCKPT\r\n"u8.ToArray());
-            w.Write(1);
-            w.Write((long)bytes.Length);
-            w.Write(bytes);
-            w.Write(System.Security.Cryptography.SHA256.HashData(bytes));
-        }
-
-        file.Position = 0;
+        using MemoryStream file = FileOf(1, payload.ToArray());
         Checkpoint c = CheckpointFile.Read(file, "old.ckpt");
         Assert.That((c.Epoch, c.Batch, c.LossSum, c.CorrectSum), Is.EqualTo((2, 5, 1.5, -1L)));
         Assert.That(c.History, Is.EqualTo(new[] { new EpochMetrics(1, 0.5, 0.4, 0.9, 1.25, 0.1) }));
+    }
+
+    [Test]
+    public void WriteThenRead_KeepsTheDataHash()
+    {
+        string path = Path.Combine(_dir, "a.ckpt");
+        Checkpoint written = Sample();
+        written.DatasetSha256 = new string('e', 63) + "7";
+        CheckpointFile.Save(path, written);
+
+        Checkpoint c = CheckpointFile.Load(path);
+
+        Assert.That((c.DatasetSha256, c.Epoch, c.Batch), Is.EqualTo((written.DatasetSha256, 3, 7)));
+    }
+
+    [Test]
+    public void Read_TakesAVersion3File_WithTheDataUnknown()
+    {
+        // Version 3 wrote the same payload without the data's hash, which comes right after the configuration hash
+        // ("abc": 4 bytes) and the settings' count (4 bytes): here the one byte of an empty string.
+        using var written = new MemoryStream();
+        CheckpointFile.Write(written, Sample());
+        byte[] file = written.ToArray();
+        byte[] payload = file[20..^32];
+        Assert.That(payload[8], Is.Zero, "an empty data hash");
+        using MemoryStream file3 = FileOf(3, [.. payload[..8], .. payload[9..]]);
+        Checkpoint c = CheckpointFile.Read(file3, "v3.ckpt");
+
+        Assert.That((c.DatasetSha256, c.Epoch, c.Batch, c.LossSum, c.CorrectSum), Is.EqualTo((string.Empty, 3, 7, 12.5, 99L)));
+        Assert.That(c.Tensors["param/dense0.weight"], Is.EqualTo(Sample().Tensors["param/dense0.weight"]));
     }
 
     [Test]

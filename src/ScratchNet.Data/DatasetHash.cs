@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using ScratchNet.Data.Splits;
+
+namespace ScratchNet.Data;
+
+/// <summary>
+/// The identity of the data a run saw: what a model file's manifest and a checkpoint record, and what a resume compares
+/// against the data it loads.
+/// </summary>
+public static class DatasetHash
+{
+    // About 1 MB of floats per block: large enough that hashing, not the loop, sets the pace.
+    private const int HashBlockFloats = 1 << 18;
+
+    // A loaded dataset's rows never change, so its hash is computed once (about 0.2 s for MNIST's 70,000 images) however
+    // many parts of a run ask for it: the resume check, the checkpoints and the model file. Keyed by instance, not by value.
+    private static readonly ConditionalWeakTable<Dataset, string> Computed = [];
+
+    /// <summary>
+    /// SHA-256 over the data exactly as the run saw it: the training then the validation split, each as its
+    /// float32 features (little-endian bytes) followed by its labels; lower-case hex. It changes with the split, its seed
+    /// and the pixel scaling.
+    /// </summary>
+    /// <remarks>
+    /// Pixel-backed splits are converted a block of rows at a time (the same floats the trainer reads), so the hash is the
+    /// same whichever way a split holds its data and the whole float copy is never built.
+    /// </remarks>
+    public static string Sha256(Dataset dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Computed.GetValue(dataset, Compute);
+    }
+
+    private static string Compute(Dataset dataset)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("the dataset hash is defined over little-endian floats");
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        float[] buffer = [];
+        foreach (DataSplit split in new[] { dataset.Train, dataset.Validation })
+        {
+            int blockRows = Math.Max(1, HashBlockFloats / split.FeatureCount);
+            if (split.IsPixelBacked && buffer.Length < blockRows * split.FeatureCount)
+            {
+                buffer = new float[blockRows * split.FeatureCount];
+            }
+
+            for (int start = 0; start < split.Count; start += blockRows)
+            {
+                int rows = Math.Min(blockRows, split.Count - start);
+                hash.AppendData(MemoryMarshal.AsBytes(split.ReadFeatures(start, rows, buffer).Span));
+            }
+
+            hash.AppendData(split.Labels);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

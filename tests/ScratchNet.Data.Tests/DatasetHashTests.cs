@@ -1,0 +1,26 @@
+using ScratchNet.Data.Splits;
+
+namespace ScratchNet.Data.Tests;
+
+public sealed class DatasetHashTests
+{
+    [Test]
+    public void Sha256_ChangesWithOneLabel()
+    {
+        DataSplit a = DataSplit.FromLabels([0, 1, 0, 1], [0, 1], 2, 2);
+        DataSplit b = DataSplit.FromLabels([0, 1, 0, 1], [1, 1], 2, 2);
+
+        Assert.That(DatasetHash.Sha256(new Dataset("d", a, a, ["x", "y"])), Is.Not.EqualTo(DatasetHash.Sha256(new Dataset("d", b, a, ["x", "y"]))));
+    }
+
+    [Test]
+    public void Sha256_IsTheSameWhetherASplitHoldsPixelsOrTheirFloats()
+    {
+        byte[] pixels = [0, 255, 17, 128, 3, 64];
+        float[] floats = [.. pixels.Select(p => p / 255f)];
+        DataSplit bytes = DataSplit.FromPixels(pixels, [0, 1, 1], 2, 2);
+        DataSplit scaled = DataSplit.FromLabels(floats, [0, 1, 1], 2, 2);
+
+        Assert.That(DatasetHash.Sha256(new Dataset("d", bytes, bytes, ["x", "y"])), Is.EqualTo(DatasetHash.Sha256(new Dataset("d", scaled, scaled, ["x", "y"]))).And.Match("^[0-9a-f]{64}$"));
+    }
+}
