@@ -22,6 +22,9 @@ public static class Sheet
     // Of the picture's area: a sheet the photo was taken of covers a good part of it.
     private const double MinArea = 0.10;
 
+    // The longest side the sheet is looked for at: a sheet is hundreds of pixels across in any photo of it.
+    private const int AnalysisSide = 512;
+
     // Of the sheet's pixels: a digit's ink covers a few percent of its sheet at least, and not half of it.
     private const double MinInk = 0.01;
     private const double MaxInk = 0.5;
@@ -35,6 +38,64 @@ public static class Sheet
     /// <param name="grey">Width × Height grey levels in [0, 1].</param>
     /// <returns>The sheet, or null when the picture's edge shows the same surface the digit lies on.</returns>
     public static Region? Find(float[] grey, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(grey);
+
+        // A sheet is large, so it is looked for in a copy at most AnalysisSide pixels across: in a 12-megapixel photo the
+        // flood fills would otherwise cost seconds and hundreds of megabytes. Each full-size pixel then takes its
+        // off-sheet flag from the small pixel it fell in.
+        int step = (int)Math.Ceiling(Math.Max(width, height) / (double)AnalysisSide);
+        if (step <= 1)
+        {
+            return FindAtThisScale(grey, width, height);
+        }
+
+        (int w, int h) = ((width + step - 1) / step, (height + step - 1) / step);
+        if (FindAtThisScale(Shrunk(grey, width, height, step, w, h), w, h) is not { } small)
+        {
+            return null;
+        }
+
+        var box = Rectangle.FromLTRB(small.Box.Left * step, small.Box.Top * step, Math.Min(width, small.Box.Right * step), Math.Min(height, small.Box.Bottom * step));
+        var offSheet = new bool[box.Width * box.Height];
+        for (int y = 0; y < box.Height; y++)
+        {
+            int sy = Math.Min(small.Box.Height - 1, ((box.Top + y) / step) - small.Box.Top);
+            for (int x = 0; x < box.Width; x++)
+            {
+                int sx = Math.Min(small.Box.Width - 1, ((box.Left + x) / step) - small.Box.Left);
+                offSheet[(y * box.Width) + x] = small.OffSheet[(sy * small.Box.Width) + sx];
+            }
+        }
+
+        return new Region(box, offSheet, small.Paper);
+    }
+
+    // Each step × step block's mean (the blocks along the right and bottom edges may be smaller).
+    private static float[] Shrunk(float[] grey, int width, int height, int step, int w, int h)
+    {
+        var sum = new double[w * h];
+        var count = new int[w * h];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = ((y / step) * w) + (x / step);
+                sum[i] += grey[(y * width) + x];
+                count[i]++;
+            }
+        }
+
+        var small = new float[w * h];
+        for (int i = 0; i < small.Length; i++)
+        {
+            small[i] = (float)(sum[i] / count[i]);
+        }
+
+        return small;
+    }
+
+    private static Region? FindAtThisScale(float[] grey, int width, int height)
     {
         float threshold = Otsu(grey);
         int borderDark = 0, border = 0;

@@ -40,6 +40,19 @@ public sealed class SheetTests
     }
 
     [Test]
+    public void ASheetInALargePhoto_IsFoundInASmallerCopy_AndItsBoxScaledBack()
+    {
+        // 1,500 pixels across: looked for at a third of the size, so the box is right to within 3 pixels.
+        Sheet.Region? sheet = Sheet.Find(OnDesk(1500, 1000, left: 400, top: 200, sheet: 600), 1500, 1000);
+
+        Assert.That(sheet, Is.Not.Null);
+        Assert.That(new[] { sheet!.Box.Left - 400, sheet.Box.Top - 200, sheet.Box.Right - 1000, sheet.Box.Bottom - 800 }, Is.All.InRange(-3, 3));
+        Assert.That(sheet.OffSheet, Has.Length.EqualTo(sheet.Box.Width * sheet.Box.Height));
+        Assert.That(sheet.OffSheet[(300 * sheet.Box.Width) + 300], Is.False, "the sheet's middle is on it");
+        Assert.That(sheet.OffSheet[0], Is.True);
+    }
+
+    [Test]
     public void ASheetLyingAtAnAngle_IsFoundToo()
     {
         Assert.That(Sheet.Find(OnDesk(240, 240, left: 60, top: 60, sheet: 120, degrees: 20), 240, 240), Is.Not.Null);
