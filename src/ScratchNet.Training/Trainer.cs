@@ -66,7 +66,8 @@ public sealed class Trainer(
         var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount) { Augmenter = augmenter };
         var position = new TrainingPosition(shuffleRng.GetState());
         ICheckpointParticipant[] participants = [.. _callbacks.OfType<ICheckpointParticipant>(), .. schedule is null ? Array.Empty<ICheckpointParticipant>() : [schedule]];
-        context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants);
+        var clock = new Stopwatch();
+        context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants, position.Batch > 0 ? clock.Elapsed.TotalSeconds : 0);
         if (resumeFrom is not null)
         {
             position.Restore(resumeFrom, network, optimizer, participants);
@@ -77,7 +78,6 @@ public sealed class Trainer(
         try
         {
             Invoke(c => c.OnTrainBegin(context));
-            var clock = new Stopwatch();
             for (int epoch = position.Epoch; epoch <= o.Epochs && !context.StopRequested; epoch++)
             {
                 Invoke(c => c.OnEpochBegin(context, epoch));
@@ -116,7 +116,7 @@ public sealed class Trainer(
                 }
 
                 network.IsTraining = false;
-                double trainSeconds = clock.Elapsed.TotalSeconds;
+                double trainSeconds = position.EpochSecondsBefore + clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
                 scored.Capture(network);
