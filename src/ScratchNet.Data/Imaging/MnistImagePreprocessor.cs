@@ -61,7 +61,20 @@ public static class MnistImagePreprocessor
 
     /// <summary>As <see cref="Load(string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
-    public static PreparedImage Read(string path, ImageField? field = null)
+    public static PreparedImage Read(string path, ImageField? field = null) => Read(path, (image, source) => Prepare(image, source, field));
+
+    /// <summary>
+    /// Reads an image already at the model's input size and takes its grey levels as they are, light as ink, as IDX files
+    /// store them (an IDX set's own images saved as PNG): no cropping, resizing or centring, which would make another image.
+    /// </summary>
+    /// <exception cref="InputImageException">The file is missing, not an image, or not <paramref name="field"/>'s size.</exception>
+    public static PreparedImage ReadAsIs(string path, ImageField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return Read(path, (image, source) => AsIs(image, source, field));
+    }
+
+    private static PreparedImage Read(string path, Func<Image<Rgba32>, string, PreparedImage> prepare)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes;
@@ -76,12 +89,14 @@ public static class MnistImagePreprocessor
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
-        return Read(stream, path, field);
+        return Read(stream, path, prepare);
     }
 
     /// <summary>As <see cref="Load(Stream, string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
-    public static PreparedImage Read(Stream stream, string source, ImageField? field = null)
+    public static PreparedImage Read(Stream stream, string source, ImageField? field = null) => Read(stream, source, (image, name) => Prepare(image, name, field));
+
+    private static PreparedImage Read(Stream stream, string source, Func<Image<Rgba32>, string, PreparedImage> prepare)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -103,7 +118,7 @@ public static class MnistImagePreprocessor
             // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
             // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
             image.Mutate(c => c.AutoOrient());
-            return Prepare(image, source, field);
+            return prepare(image, source);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
@@ -207,6 +222,34 @@ public static class MnistImagePreprocessor
     }
 
     // Rec. 601 luma over a white backdrop: transparent pixels are paper.
+    // The picture's grey levels as the model's input, for an image already made the way the dataset's were.
+    private static PreparedImage AsIs(Image<Rgba32> image, string source, ImageField field)
+    {
+        if (image.Width != field.Width || image.Height != field.Height)
+        {
+            throw new InputImageException($"{source} is {image.Width}×{image.Height} pixels, but --as-is takes images at the model's own size, {field.Width}×{field.Height}; leave out --as-is to have it prepared as the dataset's images were.");
+        }
+
+        // A grey pixel as an IDX file holds it, divided as the training data was (PixelScaler), so a t10k image saved as PNG
+        // gives the very input the model was scored on.
+        float[] grey = Grey(image);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgba32> row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    if (row[x] is { A: 255 } p && p.R == p.G && p.G == p.B)
+                    {
+                        grey[(y * row.Length) + x] = p.R / 255f;
+                    }
+                }
+            }
+        });
+        return new PreparedImage(grey, []);
+    }
+
     private static float[] Grey(Image<Rgba32> image)
     {
         int width = image.Width;

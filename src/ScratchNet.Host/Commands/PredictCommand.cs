@@ -19,6 +19,8 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     /// </summary>
     public const float LowConfidence = 0.6f;
 
+    public static readonly CommandOption AsIsOption = new("as-is", null, "take images already at the model's input size as they are (light ink on dark, as IDX files hold them), without preparing them");
+
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -29,7 +31,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals);
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name));
         foreach (InputImageException failure in failures)
         {
             LogImageFailed(logger, failure.Message);
@@ -40,14 +42,15 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
     /// <returns>One row of class probabilities per image.</returns>
     /// <exception cref="InputImageException">An image cannot be read (the first such one).</exception>
-    public IReadOnlyList<float[]> Predict(string modelPath, IReadOnlyList<string> images)
+    /// <param name="asIs">Take the images as they are (<see cref="MnistImagePreprocessor.ReadAsIs"/>) instead of preparing them.</param>
+    public IReadOnlyList<float[]> Predict(string modelPath, IReadOnlyList<string> images, bool asIs = false)
     {
-        (float[]?[] rows, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images);
+        (float[]?[] rows, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, asIs);
         return failures.Count > 0 ? throw failures[0] : [.. rows.Select(r => r!)];
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images)
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -63,7 +66,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         {
             try
             {
-                inputs.Add((i, MnistImagePreprocessor.Read(image, field)));
+                inputs.Add((i, asIs ? MnistImagePreprocessor.ReadAsIs(image, field) : MnistImagePreprocessor.Read(image, field)));
             }
             catch (InputImageException e)
             {

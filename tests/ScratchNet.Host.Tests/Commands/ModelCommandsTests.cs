@@ -26,11 +26,14 @@ public sealed class ModelCommandsTests
     [TearDown]
     public void DeleteFiles() => _files.ForEach(File.Delete);
 
-    private string SavedModel(int[] sizes, ModelFormat format = ModelFormat.Native, Dictionary<string, string>? configuration = null)
+    // An MLP of these sizes; on images of inputShape (flattened first) when one is given.
+    private string SavedModel(int[] sizes, ModelFormat format = ModelFormat.Native, Dictionary<string, string>? configuration = null, Shape? inputShape = null)
     {
         string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.model");
         _files.Add(path);
-        Sequential network = Sequential.Mlp(sizes, "relu", "he_normal", 9, 1);
+        Sequential network = inputShape is { } shape
+            ? NetworkBuilder.Build([LayerDefinition.Flatten(), .. sizes.Skip(1).SkipLast(1).SelectMany(n => new[] { LayerDefinition.Dense(n), LayerDefinition.ActivationOf("relu") }), LayerDefinition.Dense(sizes[^1])], shape, 1, "he_normal", 9)
+            : Sequential.Mlp(sizes, "relu", "he_normal", 9, 1);
         ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, configuration ?? new Dictionary<string, string> { ["Data:Split"] = "official" }, null), path, format);
         return path;
     }
@@ -185,6 +188,37 @@ public sealed class ModelCommandsTests
             Times.Once);
     }
 
+    [Test]
+    public void Predict_AsIs_FeedsAnImageOfTheModelsSizeUnprepared_AsTheDatasetsOwnRowsWere()
+    {
+        // A 6 × 5 IDX image saved as PNG: light ink on dark, off-centre, as IDX sets store them. Prepared the MNIST way
+        // it would be cropped, scaled and centred into another image; as it is, the model sees the row it was scored on.
+        string model = SavedModel([30, 8, 3], configuration: new() { ["Data:Dataset"] = "idx" }, inputShape: new Shape(1, 6, 5));
+        byte[] pixels = [.. Enumerable.Range(0, 30).Select(i => (byte)(i % 7 == 0 ? 250 : i % 5 == 0 ? 90 : 0))];
+        using var image = new Image<Rgba32>(5, 6);
+        for (int i = 0; i < 30; i++)
+        {
+            image[i % 5, i / 5] = new Rgba32(pixels[i], pixels[i], pixels[i]);
+        }
+
+        string path = DigitImages.Save(image, ".png");
+        _files.Add(path);
+
+        float[] row = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [path], asIs: true).Single();
+
+        float[] logits = ModelFile.Load(model).CreateNetwork(1, model).Forward(pixels.Select(p => p / 255f).ToArray(), 1);
+        var expected = new float[3];
+        ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 3), expected, 1, 3);
+        Assert.That(row, Is.EqualTo(expected), "bit for bit the row an IDX file holds");
+        Assert.That(new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [path]).Single(), Is.Not.EqualTo(expected), "prepared, it is another image");
+
+        using var wrongSize = new Image<Rgba32>(8, 8);
+        string other = DigitImages.Save(wrongSize, ".png");
+        _files.Add(other);
+        var e = Assert.Throws<InputImageException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [other], asIs: true));
+        Assert.That(e!.Message, Does.Contain("is 8×8 pixels, but --as-is takes images at the model's own size, 5×6"));
+    }
+
     // A model sure of one class whatever it sees: no weights, and a bias of 20 for class 3 (p ≈ 1).
     private string ConfidentModel()
     {
@@ -323,7 +357,7 @@ public sealed class ModelCommandsTests
     {
         string help = CommandCatalog.HelpText();
 
-        Assert.That(help, Does.Contain("evaluate --model FILE").And.Contain("predict --model FILE IMAGE").And.Contain("export --model FILE").And.Contain("--Model:InitFrom"));
+        Assert.That(help, Does.Contain("evaluate --model FILE").And.Contain("predict --model FILE [--as-is] IMAGE").And.Contain("export --model FILE").And.Contain("--Model:InitFrom"));
         Assert.That(CommandCatalog.Check(CommandLine.Parse(["predict", "--model", "m.snm", "a.png"])).Name, Is.EqualTo("predict"));
         Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["predict", "--modle", "m.snm"])));
     }
