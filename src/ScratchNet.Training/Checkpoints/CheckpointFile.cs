@@ -109,16 +109,18 @@ public static class CheckpointFile
         {
             (int version, long length) = ReadHeader(reader, name);
             long start = stream.Position;
-            if (!ChecksumMatches(stream, length, chunkBytes))
+            byte[] buffer = new byte[(int)Math.Min(chunkBytes, length)];
+            if (!ChecksumMatches(stream, length, buffer))
             {
                 throw new CheckpointException($"{name} is damaged: its SHA-256 checksum does not match; use another checkpoint of the directory", damaged: true);
             }
 
-            // Files are replaced by rename, never rewritten in place, so the second pass reads the bytes the first
-            // checked; and every count is checked against the bytes left, so even a file changed in between could
-            // only fail to parse, never allocate beyond its size.
-            stream.Position = start;
-            using var payload = new BinaryReader(new PayloadReadStream(stream, length), Encoding.UTF8);
+            // A payload that fit in the buffer is parsed from the very bytes checked (one read, as small checkpoints
+            // always were). A larger one is read again: files are replaced by rename, never rewritten in place, so the
+            // second pass reads the bytes the first checked; and every count is checked against the bytes left, so
+            // even a file changed in between could only fail to parse, never allocate beyond its size.
+            Stream source = length == buffer.Length ? new MemoryStream(buffer, writable: false) : Rewound(stream, start, length);
+            using var payload = new BinaryReader(source, Encoding.UTF8);
             try
             {
                 return ReadPayload(payload, version, chunkBytes);
@@ -135,11 +137,10 @@ public static class CheckpointFile
         }
     }
 
-    // The first pass: SHA-256 of the next `length` bytes against the 32 stored after them.
-    private static bool ChecksumMatches(Stream stream, long length, int chunkBytes)
+    // The first pass: SHA-256 of the next `length` bytes, read through `buffer`, against the 32 stored after them.
+    private static bool ChecksumMatches(Stream stream, long length, byte[] buffer)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[(int)Math.Min(chunkBytes, length)];
         for (long left = length; left > 0;)
         {
             int n = (int)Math.Min(left, buffer.Length);
@@ -153,6 +154,12 @@ public static class CheckpointFile
         Span<byte> stored = stackalloc byte[ChecksumLength];
         stream.ReadExactly(stored);
         return actual.SequenceEqual(stored);
+    }
+
+    private static PayloadReadStream Rewound(Stream stream, long start, long length)
+    {
+        stream.Position = start;
+        return new PayloadReadStream(stream, length);
     }
 
     /// <summary>
