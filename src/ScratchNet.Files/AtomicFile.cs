@@ -27,22 +27,27 @@ public static class AtomicFile
     /// True (checkpoints, model files) flushes the temporary to the disk before the rename, so the new name never points
     /// at data still in the page cache; false (reports rewritten every epoch, the cache) leaves that to the OS.
     /// </param>
-    /// <exception cref="FileWriteException">The file could not be written; its previous content is untouched.</exception>
+    /// <exception cref="FileWriteException">The file system failed the write (disk full, no permission, an I/O error); the
+    /// previous content is untouched. Whatever else <paramref name="write"/> throws comes out as itself, the previous
+    /// content untouched as well: only the file system's failures are reported as files that could not be written.</exception>
     public static void Write(string path, Action<Stream> write, bool flushToDisk = true)
     {
         ArgumentNullException.ThrowIfNull(write);
         using PendingFile pending = Begin(path);
+        FileStream file;
         try
         {
-            using (var stream = new FileStream(pending.TemporaryPath, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk);
-            }
+            file = new FileStream(pending.TemporaryPath, FileMode.Create, FileAccess.Write, FileShare.None);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileWriteException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FileWriteException(pending.Path, e.Message, e);
+        }
+
+        using (var stream = new TemporaryFileStream(file, pending.Path))
+        {
+            write(stream);
+            stream.Flush(flushToDisk);
         }
 
         pending.Commit();

@@ -23,18 +23,36 @@ public sealed class AtomicFileTests
     }
 
     [Test]
-    public void AWriterThatFailsLeavesTheOldFileAndNoTemporaryAndSaysWhichFile()
+    public void AFileThatFillsTheDiskLeavesTheOldFileAndNoTemporaryAndSaysWhichFile()
     {
+        // The temporary is a link to /dev/full, so the file system itself fails the write (ENOSPC).
         string path = _dir.Combine("best.ckpt");
         AtomicFile.WriteAllText(path, "old");
+        File.CreateSymbolicLink(AtomicFile.TemporaryPath(path, Environment.ProcessId), "/dev/full");
 
-        var e = Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, s =>
+        var e = Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, s => s.Write(new byte[100_000])));
+
+        Assert.That(e!.Message, Does.StartWith($"Could not write {path}: No space left on device"));
+        Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
+        Assert.That(Directory.GetFiles(_dir.Path), Is.EqualTo(new[] { path }));
+    }
+
+    [Test]
+    public void AWriterThatFailsOnItsOwnLeavesTheOldFileAndNoTemporaryAndIsNotCalledAFileSystemFailure()
+    {
+        // "Stream was too long." is what a payload outgrowing a MemoryStream throws: a limit of the writer, which
+        // reported as "could not write" sent users to free disk space.
+        string path = _dir.Combine("best.ckpt");
+        AtomicFile.WriteAllText(path, "old");
+        var thrown = new IOException("Stream was too long.");
+
+        var e = Assert.Throws<IOException>(() => AtomicFile.Write(path, s =>
         {
             s.Write(new byte[100]);
-            throw new IOException("No space left on device");
+            throw thrown;
         }));
 
-        Assert.That(e!.Message, Is.EqualTo($"Could not write {path}: No space left on device"));
+        Assert.That(e, Is.SameAs(thrown));
         Assert.That(File.ReadAllText(path), Is.EqualTo("old"));
         Assert.That(Directory.GetFiles(_dir.Path), Is.EqualTo(new[] { path }));
     }

@@ -42,7 +42,8 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         }
         catch (FileWriteException e) when (run is not null)
         {
-            throw new RunOutputException($"{e.Message}. Training stopped. {Kept(run)}", e);
+            // Only the file system's failures arrive here (see AtomicFile.Write), so the advice to free space is honest.
+            throw new RunOutputException($"{e.Message.TrimEnd('.')}. Training stopped. {Kept(run)}", e);
         }
         finally
         {

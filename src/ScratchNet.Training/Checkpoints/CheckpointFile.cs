@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,6 +20,10 @@ namespace ScratchNet.Training.Checkpoints;
 ///               then tensors, scalars and generator states, each as count + (name, values)
 /// 32 bytes      SHA-256 of the payload
 /// </code>
+/// Both ways stream: the payload is never held whole in memory, so a checkpoint may pass 2 GiB (up to
+/// <see cref="MaxFileBytes"/>), and tensors go to and from the stream in slices of at most <see cref="ChunkBytes"/>,
+/// so a tensor over 2 GiB is never one span. Streaming changed no byte of the layout: files are the ones earlier
+/// builds wrote and read.
 /// </summary>
 public static class CheckpointFile
 {
@@ -26,46 +31,99 @@ public static class CheckpointFile
 
     private const int FirstVersion = 1;
 
+    /// <summary>Magic, version and payload length: the bytes before the payload.</summary>
+    private const int HeaderLength = 8 + 4 + 8;
+
+    private const int ChecksumLength = 32;
+
+    /// <summary>The most bytes handed to a stream in one call, and the read buffer's size.</summary>
+    internal const int ChunkBytes = 1 << 20;
+
     private static readonly byte[] Magic = "SNCKPT\r\n"u8.ToArray();
 
-    public static void Write(Stream stream, Checkpoint checkpoint)
+    public static void Write(Stream stream, Checkpoint checkpoint) => Write(stream, checkpoint, ChunkBytes);
+
+    /// <param name="chunkBytes">The slice size for tensors (tests lower it to cross slice boundaries with small tensors).</param>
+    internal static void Write(Stream stream, Checkpoint checkpoint, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(checkpoint);
-        using var payload = new MemoryStream();
-        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
-        {
-            WritePayload(w, checkpoint);
-        }
-
-        byte[] bytes = payload.ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, sizeof(float));
+        long length = PayloadLength(checkpoint);
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write(Version);
-        writer.Write((long)bytes.Length);
-        writer.Write(bytes);
-        writer.Write(SHA256.HashData(bytes));
+        writer.Write(length);
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var payload = new HashingWriteStream(stream, hash);
+        using (var w = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            WritePayload(w, checkpoint, chunkBytes);
+        }
+
+        if (payload.Written != length)
+        {
+            throw new InvalidOperationException($"the checkpoint's payload came out {payload.Written} bytes long, but its header says {length}");
+        }
+
+        writer.Write(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The payload's length, which the header holds before the payload: a pass that writes the payload to nowhere and
+    /// counts (a tensor costs one addition, nothing is copied). Chosen over writing a placeholder and seeking back
+    /// because it needs no seekable stream, never puts a provisional header on disk, and tells <see cref="Save"/> the
+    /// file's size before its first byte.
+    /// </summary>
+    private static long PayloadLength(Checkpoint checkpoint)
+    {
+        using var counter = new HashingWriteStream(Stream.Null, hash: null);
+        using (var w = new BinaryWriter(counter, Encoding.UTF8, leaveOpen: true))
+        {
+            WritePayload(w, checkpoint, ChunkBytes);
+        }
+
+        return counter.Written;
     }
 
     /// <exception cref="CheckpointException">The stream is not a checkpoint, has another version, is truncated or fails its checksum.</exception>
-    public static Checkpoint Read(Stream stream, string name)
+    public static Checkpoint Read(Stream stream, string name) => Read(stream, name, ChunkBytes);
+
+    /// <summary>
+    /// Two passes over <paramref name="stream"/> (so it must seek): the first streams the payload through SHA-256 and
+    /// compares the stored checksum, the second parses it. No byte is parsed before the whole payload has matched.
+    /// </summary>
+    /// <param name="chunkBytes">The read buffer and tensor slice size (tests lower it).</param>
+    internal static Checkpoint Read(Stream stream, string name, int chunkBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, sizeof(float));
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("a checkpoint is read twice (checksum, then contents), so its stream must seek", nameof(stream));
+        }
+
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
             (int version, long length) = ReadHeader(reader, name);
-            byte[] bytes = reader.ReadBytes((int)length);
-            byte[] stored = reader.ReadBytes(32);
-            if (bytes.Length != length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(stored))
+            long start = stream.Position;
+            byte[] buffer = new byte[(int)Math.Min(chunkBytes, length)];
+            if (!ChecksumMatches(stream, length, buffer))
             {
                 throw new CheckpointException($"{name} is damaged: its SHA-256 checksum does not match; use another checkpoint of the directory", damaged: true);
             }
 
-            using var payload = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            // A payload that fit in the buffer is parsed from the very bytes checked (one read, as small checkpoints
+            // always were). A larger one is read again: files are replaced by rename, never rewritten in place, so the
+            // second pass reads the bytes the first checked; and every count is checked against the bytes left, so
+            // even a file changed in between could only fail to parse, never allocate beyond its size.
+            Stream source = length == buffer.Length ? new MemoryStream(buffer, writable: false) : Rewound(stream, start, length);
+            using var payload = new BinaryReader(source, Encoding.UTF8);
             try
             {
-                return ReadPayload(payload, version);
+                return ReadPayload(payload, version, chunkBytes);
             }
             catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
             {
@@ -77,6 +135,31 @@ public static class CheckpointFile
         {
             throw new CheckpointException($"{name} is truncated", damaged: true);
         }
+    }
+
+    // The first pass: SHA-256 of the next `length` bytes, read through `buffer`, against the 32 stored after them.
+    private static bool ChecksumMatches(Stream stream, long length, byte[] buffer)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (long left = length; left > 0;)
+        {
+            int n = (int)Math.Min(left, buffer.Length);
+            stream.ReadExactly(buffer, 0, n);
+            hash.AppendData(buffer, 0, n);
+            left -= n;
+        }
+
+        Span<byte> actual = stackalloc byte[ChecksumLength];
+        hash.GetHashAndReset(actual);
+        Span<byte> stored = stackalloc byte[ChecksumLength];
+        stream.ReadExactly(stored);
+        return actual.SequenceEqual(stored);
+    }
+
+    private static PayloadReadStream Rewound(Stream stream, long start, long length)
+    {
+        stream.Position = start;
+        return new PayloadReadStream(stream, length);
     }
 
     /// <summary>
@@ -91,12 +174,13 @@ public static class CheckpointFile
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         try
         {
-            (int version, _) = ReadHeader(reader, path);
-            reader.ReadString(); // the configuration hash
+            (int version, long length) = ReadHeader(reader, path);
+            using var payload = new BinaryReader(new PayloadReadStream(stream, length), Encoding.UTF8);
+            payload.ReadString(); // the configuration hash
             var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            for (int i = version >= 3 ? Count(reader, 1 + 1) : 0; i > 0; i--)
+            for (int i = version >= 3 ? Count(payload, 1 + 1) : 0; i > 0; i--)
             {
-                settings[reader.ReadString()] = reader.ReadString();
+                settings[payload.ReadString()] = payload.ReadString();
             }
 
             return settings;
@@ -122,18 +206,36 @@ public static class CheckpointFile
         }
 
         long length = reader.ReadInt64();
-        if (length < 0 || length > reader.BaseStream.Length)
+        long follows = reader.BaseStream.Length - reader.BaseStream.Position;
+        if (length < 0 || length > follows - ChecksumLength)
         {
-            throw new CheckpointException($"{name} is truncated or damaged (payload length {length})", damaged: true);
+            throw new CheckpointException($"{name} is truncated or damaged (payload length {length}, {follows} bytes after the header)", damaged: true);
         }
 
         return (version, length);
     }
 
-    public static void Save(string path, Checkpoint checkpoint) => AtomicFile.Write(path, s => Write(s, checkpoint));
-
     /// <summary>The largest checkpoint file read: weights and optimizer state of a network far beyond what fits in memory anyway.</summary>
     public const long MaxFileBytes = 16L << 30;
+
+    /// <summary>Writes atomically (see <see cref="AtomicFile"/>), streaming the payload to the file.</summary>
+    /// <exception cref="CheckpointException">The file would be larger than <see cref="MaxFileBytes"/>, which no resume reads; nothing is written.</exception>
+    /// <exception cref="FileWriteException">The file system failed the write (disk full, no permission); the previous file is untouched.</exception>
+    public static void Save(string path, Checkpoint checkpoint) => Save(path, checkpoint, MaxFileBytes);
+
+    internal static void Save(string path, Checkpoint checkpoint, long maxFileBytes)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        long bytes = HeaderLength + PayloadLength(checkpoint) + ChecksumLength;
+        if (bytes > maxFileBytes)
+        {
+            throw new CheckpointException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{path} would be {bytes:N0} bytes, more than the {maxFileBytes:N0} a resume reads, so it is not written; train this network without checkpoints (--Checkpoints:Directory=)"));
+        }
+
+        AtomicFile.Write(path, s => Write(s, checkpoint));
+    }
 
     public static Checkpoint Load(string path)
     {
@@ -159,7 +261,7 @@ public static class CheckpointFile
         }
     }
 
-    private static void WritePayload(BinaryWriter w, Checkpoint c)
+    private static void WritePayload(BinaryWriter w, Checkpoint c, int chunkBytes)
     {
         w.Write(c.ConfigurationHash);
         w.Write(c.Settings.Count);
@@ -193,7 +295,10 @@ public static class CheckpointFile
         {
             w.Write(key);
             w.Write(values.Length);
-            w.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+            for (int at = 0, slice = chunkBytes / sizeof(float); at < values.Length; at += slice)
+            {
+                w.Write(MemoryMarshal.AsBytes(values.AsSpan(at, Math.Min(slice, values.Length - at))));
+            }
         }
 
         w.Write(c.Scalars.Count);
@@ -211,7 +316,7 @@ public static class CheckpointFile
         }
     }
 
-    private static Checkpoint ReadPayload(BinaryReader r, int version)
+    private static Checkpoint ReadPayload(BinaryReader r, int version, int chunkBytes)
     {
         var c = new Checkpoint { ConfigurationHash = r.ReadString() };
         int settings = version >= 3 ? Count(r, 1 + 1) : 0;
@@ -239,7 +344,10 @@ public static class CheckpointFile
         {
             string key = r.ReadString();
             var values = new float[Count(r, sizeof(float))];
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            for (int at = 0, slice = chunkBytes / sizeof(float); at < values.Length; at += slice)
+            {
+                r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(at, Math.Min(slice, values.Length - at))));
+            }
             c.Tensors[key] = values;
         }
 

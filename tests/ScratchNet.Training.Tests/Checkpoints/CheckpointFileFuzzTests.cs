@@ -20,8 +20,11 @@ public sealed class CheckpointFileFuzzTests
 
     private static readonly byte[][] Seeds = [Bytes(Sample(1, tensors: 2)), Bytes(Sample(3, tensors: 4)), Bytes(new Checkpoint())];
 
-    [Test]
-    public void MutatedCheckpointsRaiseOnlyCheckpointExceptionNeverHangAndNeverAllocateBeyondTheirSize()
+    // A payload within one chunk is parsed from the buffer its checksum was computed over; a larger one (16-byte chunks)
+    // is read again from the stream, through PayloadReadStream.
+    [TestCase(CheckpointFile.ChunkBytes)]
+    [TestCase(16)]
+    public void MutatedCheckpointsRaiseOnlyCheckpointExceptionNeverHangAndNeverAllocateBeyondTheirSize(int chunkBytes)
     {
         FuzzStats stats = FuzzLoop.Run<CheckpointException>(
             2_000,
@@ -29,7 +32,7 @@ public sealed class CheckpointFileFuzzTests
             input =>
             {
                 using var stream = new MemoryStream(input, writable: false);
-                Checkpoint c = CheckpointFile.Read(stream, FuzzLoop.Source);
+                Checkpoint c = CheckpointFile.Read(stream, FuzzLoop.Source, chunkBytes);
                 long values = c.Tensors.Values.Sum(t => (long)t.Length) + c.Words.Values.Sum(w => (long)w.Length) + c.ShuffleState.Length;
                 if (values * 4 > input.Length)
                 {

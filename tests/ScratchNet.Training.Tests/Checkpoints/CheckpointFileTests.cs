@@ -124,6 +124,126 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void Write_GivesTheBytesEarlierBuildsWrote()
+    {
+        // Streaming changed no byte of format 4: this is the SHA-256 of the file the build before it (one MemoryStream
+        // for the whole payload) wrote for the same checkpoint.
+        Checkpoint c = Sample();
+        c.DatasetSha256 = new string('e', 63) + "7";
+        c.Tensors["optimizer/m"] = [.. Enumerable.Range(0, 1000).Select(i => i * 0.5f)];
+        c.Settings["Model:Layers:0"] = "dense 10";
+        using var written = new MemoryStream();
+        CheckpointFile.Write(written, c);
+
+        Assert.That(written.Length, Is.EqualTo(4414));
+        Assert.That(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(written.ToArray())), Is.EqualTo("F4EDDC61931B425065FCA2229FCE690EDFBAAD7C1EA7E2BE373DF53054CBBDCF"));
+    }
+
+    [Test]
+    public void WriteThenRead_HandsTheStreamNoSliceLargerThanAChunk_AndGivesTheValuesBack()
+    {
+        // A tensor of 1.2 MB, past one 1 MiB chunk: written and read in slices, never as one span (a tensor over 2 GiB
+        // would overflow one), and the payload is never buffered whole (one write of it all).
+        Checkpoint c = Sample();
+        float[] large = [.. Enumerable.Range(0, 300_001).Select(i => i * 0.25f)];
+        c.Tensors["optimizer/m"] = large;
+        using var stream = new SliceRecordingStream();
+        CheckpointFile.Write(stream, c);
+        long written = stream.Length;
+        int largestWrite = stream.LargestCall;
+        stream.Position = 0;
+        stream.LargestCall = 0;
+
+        Checkpoint read = CheckpointFile.Read(stream, "large.ckpt");
+
+        Assert.That(written, Is.GreaterThan(CheckpointFile.ChunkBytes));
+        Assert.That(largestWrite, Is.LessThanOrEqualTo(CheckpointFile.ChunkBytes));
+        Assert.That(stream.LargestCall, Is.LessThanOrEqualTo(CheckpointFile.ChunkBytes), "the largest read");
+        Assert.That(read.Tensors["optimizer/m"], Is.EqualTo(large));
+    }
+
+    [TestCase(4)]
+    [TestCase(8)]
+    [TestCase(12)]
+    [TestCase(1 << 20)]
+    public void WriteThenRead_InSmallChunks_GivesTheSameFileAndEveryValueBack(int chunkBytes)
+    {
+        // 7 floats (28 bytes) cross chunk boundaries for every size but the last; the last slice is a partial one.
+        Checkpoint c = Sample();
+        c.Tensors["optimizer/m"] = [0.5f, -1f, 2f, float.MaxValue, float.MinValue, 6f, 7f];
+        c.Tensors["optimizer/empty"] = [];
+        using var reference = new MemoryStream();
+        CheckpointFile.Write(reference, c);
+        using var chunked = new MemoryStream();
+        CheckpointFile.Write(chunked, c, chunkBytes);
+        chunked.Position = 0;
+
+        Checkpoint read = CheckpointFile.Read(chunked, "chunked.ckpt", chunkBytes);
+
+        Assert.That(chunked.ToArray(), Is.EqualTo(reference.ToArray()));
+        Assert.That(read.Tensors.Keys, Is.EquivalentTo(c.Tensors.Keys));
+        foreach ((string key, float[] values) in c.Tensors)
+        {
+            Assert.That(read.Tensors[key], Is.EqualTo(values), key);
+        }
+    }
+
+    [Test]
+    public void Read_FindsADamagedByteInTheMiddleOfALargePayload_BeforeParsingAnyOfIt()
+    {
+        // The checksum pass streams the payload in 64-byte chunks. A flip in the middle of the values would parse
+        // (into a wrong weight); a count forged to int.MaxValue would fail the parse. Both must be caught by the
+        // checksum, before a byte is parsed.
+        Checkpoint c = Sample();
+        c.Tensors["optimizer/m"] = [.. Enumerable.Range(0, 100_000).Select(i => (float)i)];
+        using var written = new MemoryStream();
+        CheckpointFile.Write(written, c);
+        byte[] file = written.ToArray();
+        int count = file.AsSpan().IndexOf("\u000boptimizer/m"u8) + 12;
+        Assert.That(BitConverter.ToInt32(file, count), Is.EqualTo(100_000));
+
+        byte[] flipped = [.. file];
+        flipped[file.Length / 2] ^= 0x01;
+        byte[] forged = [.. file];
+        BitConverter.TryWriteBytes(forged.AsSpan(count), int.MaxValue);
+
+        foreach (byte[] damaged in new[] { flipped, forged })
+        {
+            using var stream = new MemoryStream(damaged);
+            var e = Assert.Throws<CheckpointException>(() => CheckpointFile.Read(stream, "damaged.ckpt", chunkBytes: 64));
+            Assert.That(e!.Damaged, Is.True);
+            Assert.That(e.Message, Does.Contain("checksum").And.Not.Contain("parse"));
+        }
+    }
+
+    [Test]
+    public void Save_RefusesACheckpointTooLargeToBeReadBack_AndWritesNothing()
+    {
+        string path = Path.Combine(_dir, "ckpt-e0002-b000000.ckpt");
+        var e = Assert.Throws<CheckpointException>(() => CheckpointFile.Save(path, Sample(), maxFileBytes: 100));
+        Assert.That(e!.Message, Does.Contain("more than the 100 a resume reads").And.Contain("--Checkpoints:Directory="));
+        Assert.That(e.Damaged, Is.False);
+        Assert.That(Directory.GetFiles(_dir), Is.Empty);
+    }
+
+    [Test]
+    public void Read_TakesAVersion2File_WithNoSettingsAndTheDataUnknown()
+    {
+        // Version 2 wrote neither the settings' count (4 bytes after "abc") nor the data's hash (1 byte after that).
+        using var written = new MemoryStream();
+        CheckpointFile.Write(written, Sample());
+        byte[] payload = written.ToArray()[20..^32];
+        Assert.That(payload[4..9], Is.All.Zero, "no settings, an empty data hash");
+        using MemoryStream file2 = FileOf(2, [.. payload[..4], .. payload[9..]]);
+
+        Checkpoint c = CheckpointFile.Read(file2, "v2.ckpt", chunkBytes: 8);
+
+        Assert.That((c.Settings.Count, c.DatasetSha256, c.Epoch, c.Batch, c.CorrectSum), Is.EqualTo((0, string.Empty, 3, 7, 99L)));
+        Assert.That(c.History, Is.EqualTo(Sample().History));
+        Assert.That(c.Tensors["param/dense0.weight"], Is.EqualTo(Sample().Tensors["param/dense0.weight"]));
+    }
+
+    [Test]
     public void Read_RejectsAFlippedByte_ByItsChecksum()
     {
         string path = Path.Combine(_dir, "a.ckpt");
@@ -171,11 +291,14 @@ public class CheckpointFileTests
     {
         string path = Path.Combine(_dir, "best.ckpt");
         CheckpointFile.Save(path, Sample(epoch: 2));
-        Assert.Throws<FileWriteException>(() => AtomicFile.Write(path, s =>
+        // Not the file system's failure (what a payload too large for a MemoryStream gave): it comes out as itself,
+        // never as a FileWriteException, whose message tells the user to free space.
+        var e = Assert.Throws<IOException>(() => AtomicFile.Write(path, s =>
         {
             s.Write(new byte[100]);
-            throw new IOException("disk full");
+            throw new IOException("Stream was too long.");
         }));
+        Assert.That(e, Is.Not.InstanceOf<FileWriteException>());
         Assert.That(CheckpointFile.Load(path).Epoch, Is.EqualTo(2));
         Assert.That(Directory.GetFiles(_dir), Is.EqualTo(new[] { path }));
     }
@@ -233,4 +356,23 @@ public class CheckpointFileTests
     [Test]
     public void Directory_HasNoLatest_WhenEmptyOrMissing() =>
         Assert.That(new CheckpointDirectory(Path.Combine(_dir, "none"), 3).Latest(), Is.Null);
+
+    /// <summary>A memory stream that records the largest single read or write asked of it.</summary>
+    private sealed class SliceRecordingStream : MemoryStream
+    {
+        public int LargestCall { get; set; }
+
+        // A derived MemoryStream routes span calls through these array ones.
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            LargestCall = Math.Max(LargestCall, count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            LargestCall = Math.Max(LargestCall, count);
+            return base.Read(buffer, offset, count);
+        }
+    }
 }
