@@ -9,6 +9,7 @@ namespace ScratchNet.Models;
 public static class ModelFile
 {
     // Larger than any MLP this project trains by three orders of magnitude; a bigger file is refused before it is read.
+    // NetworkLimits.MaxStoredValues keeps every model train saves within it.
     private const long MaxFileBytes = 1L << 30;
 
     /// <summary>The extensions <see cref="FormatFromExtension"/> knows, one per format.</summary>

@@ -42,7 +42,7 @@ internal static partial class ModelStructure
 
         var expected = new HashSet<string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.Ordinal);
-        long valuesPerRow = 0;
+        var totals = default(NetworkLimits.Totals);
         var needed = new List<(string Name, int[] Shape, bool Variance)>();
         Shape previous = default;
         for (int i = 0; i < model.Layers.Count; i++)
@@ -66,7 +66,7 @@ internal static partial class ModelStructure
             }
 
             Shape declared = Declared(layer, layer.OutputShape, layer.Outputs, "output", source);
-            Shape output = Infer(layer.Name, definition, input, source, ref valuesPerRow);
+            Shape output = Infer(layer.Name, definition, input, source, ref totals);
             if (declared != output)
             {
                 throw Invalid(source, $"layer {layer.Name} ({definition}) turns {input} inputs into {output}, but the file says {declared}");
@@ -104,7 +104,7 @@ internal static partial class ModelStructure
         }
 
         CheckConfiguration(model, source);
-        return valuesPerRow;
+        return totals.ValuesPerRow;
     }
 
     /// <summary>Refuses a forward pass of <paramref name="rows"/> rows whose activations would exceed <see cref="NetworkLimits.MaxBatchValues"/>.</summary>
@@ -158,10 +158,10 @@ internal static partial class ModelStructure
     /// <summary>
     /// The shape a layer gives for <paramref name="input"/>, worked out as the layer's constructor would, without building
     /// it, once the layer keeps to the ceilings every ScratchNet model keeps to (<see cref="NetworkLimits.Step"/>).
-    /// <paramref name="valuesPerRow"/> carries the values of the layers' inputs and outputs so far.
+    /// <paramref name="totals"/> carries the sums over the layers so far.
     /// </summary>
     /// <exception cref="ModelFileException">The layer is of a kind files do not hold, breaks a ceiling, or does not fit its input.</exception>
-    public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source, ref long valuesPerRow)
+    public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source, ref NetworkLimits.Totals totals)
     {
         if (LayerSpec.KindOf(definition.Kind) is null)
         {
@@ -172,7 +172,7 @@ internal static partial class ModelStructure
         Shape output;
         try
         {
-            ceiling = NetworkLimits.Step(definition, input, ref valuesPerRow, out output);
+            ceiling = NetworkLimits.Step(definition, input, ref totals, out output);
         }
         catch (ArgumentException e)
         {
@@ -182,11 +182,11 @@ internal static partial class ModelStructure
         return ceiling is null ? output : throw Invalid(source, $"layer {layer} ({definition}) on {input} inputs: {ceiling}, the most a ScratchNet model may take");
     }
 
-    /// <summary>As <see cref="Infer(string, LayerDefinition, Shape, string, ref long)"/> for one layer alone.</summary>
+    /// <summary>As <see cref="Infer(string, LayerDefinition, Shape, string, ref NetworkLimits.Totals)"/> for one layer alone.</summary>
     public static Shape Infer(string layer, LayerDefinition definition, Shape input, string source)
     {
-        long valuesPerRow = 0;
-        return Infer(layer, definition, input, source, ref valuesPerRow);
+        var totals = default(NetworkLimits.Totals);
+        return Infer(layer, definition, input, source, ref totals);
     }
 
     /// <summary>The tensors a layer owns in a file, in order, with their shapes: PyTorch's names after the layer's (weight, bias, running_mean, running_var).</summary>

@@ -31,6 +31,12 @@ public static class NetworkLimits
     public const long MaxBatchValues = 1L << 30;
 
     /// <summary>
+    /// The most values a model file stores (weights, biases, batch norm's statistics): 1 GiB of floats less 16 MiB for
+    /// the header, so the file stays within the 1 GiB a model file may be when it is read back.
+    /// </summary>
+    public const long MaxStoredValues = (1L << 28) - (1L << 22);
+
+    /// <summary>
     /// The shape a layer gives for <paramref name="input"/>, worked out as the layer's constructor would, without building
     /// it: the one shape walker that training's plan, this check and the model loader share. <paramref name="window"/> is
     /// a convolution's or pooling's window, else null.
@@ -67,10 +73,10 @@ public static class NetworkLimits
     /// <summary>
     /// One layer of the walk every ceiling check makes (training's, before it allocates, and the model loader's): the
     /// layer's <paramref name="output"/> shape and the first ceiling it breaks, in words, or null when it keeps to them.
-    /// <paramref name="valuesPerRow"/> carries the values of every layer's input and output so far (dropout not counted).
+    /// <paramref name="totals"/> carries the sums over the layers so far.
     /// </summary>
     /// <exception cref="ArgumentException">As <see cref="OutputOf"/>: the layer does not fit its input.</exception>
-    public static string? Step(LayerDefinition layer, Shape input, ref long valuesPerRow, out Shape output)
+    public static string? Step(LayerDefinition layer, Shape input, ref Totals totals, out Shape output)
     {
         output = default;
         if (ExceedsExtent(layer, input))
@@ -93,12 +99,25 @@ public static class NetworkLimits
 
         if (layer.Kind != LayerKind.Dropout)
         {
-            valuesPerRow += (long)input.Size + output.Size;
+            totals.ValuesPerRow += (long)input.Size + output.Size;
         }
 
-        return valuesPerRow > MaxValuesPerRow
-            ? string.Create(CultureInfo.InvariantCulture, $"the layers up to it take {valuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}")
+        totals.Stored += StoredValues(layer, input, output);
+        return totals.ValuesPerRow > MaxValuesPerRow
+            ? string.Create(CultureInfo.InvariantCulture, $"the layers up to it take {totals.ValuesPerRow:N0} values per image (inputs and outputs summed), more than {MaxValuesPerRow:N0}")
+            : totals.Stored > MaxStoredValues
+            ? string.Create(CultureInfo.InvariantCulture, $"the layers up to it hold {totals.Stored:N0} weights, biases and statistics (a model file of {totals.Stored * sizeof(float) / (double)(1L << 30):F1} GiB), more than {MaxStoredValues:N0}")
             : null;
+    }
+
+    /// <summary>The sums the ceilings hold over a network's layers so far.</summary>
+    public struct Totals
+    {
+        /// <summary>Every layer's input and output values for one row (dropout not counted).</summary>
+        public long ValuesPerRow;
+
+        /// <summary>The weights, biases and statistics a model file stores.</summary>
+        public long Stored;
     }
 
     /// <summary>The ceiling a row shape breaks, in words ("height and width at most 65,536"), or null when it keeps to them.</summary>
@@ -116,10 +135,10 @@ public static class NetworkLimits
     public static void Check(IReadOnlyList<LayerDefinition> layers, Shape input, int rows)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        int stored = layers.Count(l => l.Kind != LayerKind.Dropout);
-        if (stored > MaxLayers)
+        int storedLayers = layers.Count(l => l.Kind != LayerKind.Dropout);
+        if (storedLayers > MaxLayers)
         {
-            throw Refused($"the network has {stored:N0} layers besides dropout, more than {MaxLayers:N0}");
+            throw Refused($"the network has {storedLayers:N0} layers besides dropout, more than {MaxLayers:N0}");
         }
 
         if (ShapeProblem(input) is { } inputProblem)
@@ -127,7 +146,7 @@ public static class NetworkLimits
             throw Refused($"its {input} inputs are too large; a model's shapes keep to {inputProblem}");
         }
 
-        long valuesPerRow = 0;
+        var totals = default(Totals);
         Shape shape = input;
         string last = "the network";
         for (int i = 0; i < layers.Count; i++)
@@ -138,7 +157,7 @@ public static class NetworkLimits
             Shape output;
             try
             {
-                ceiling = Step(layer, shape, ref valuesPerRow, out output);
+                ceiling = Step(layer, shape, ref totals, out output);
             }
             catch (ArgumentException)
             {
@@ -155,11 +174,24 @@ public static class NetworkLimits
             shape = output;
         }
 
-        if (valuesPerRow * rows > MaxBatchValues)
+        if (totals.ValuesPerRow * rows > MaxBatchValues)
         {
             throw new NetworkDefinitionException(string.Create(CultureInfo.InvariantCulture,
-                $"{last}: the layers up to it take {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+                $"{last}: the layers up to it take {totals.ValuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
         }
+    }
+
+    /// <summary>The values a layer stores in a model file: a convolution's or dense layer's weights and biases, batch norm's γ, β and running statistics.</summary>
+    public static long StoredValues(LayerDefinition definition, Shape input, Shape output)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return definition.Kind switch
+        {
+            LayerKind.Conv => ((long)output.Channels * input.Channels * definition.KernelHeight * definition.KernelWidth) + output.Channels,
+            LayerKind.Dense => ((long)input.Size * output.Size) + output.Size,
+            LayerKind.BatchNorm => 4L * input.Channels,
+            _ => 0,
+        };
     }
 
     /// <summary>True when a convolution's or pooling's input, window, stride, padding or filter count is above <see cref="MaxExtent"/>.</summary>

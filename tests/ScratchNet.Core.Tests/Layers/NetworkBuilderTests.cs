@@ -34,6 +34,18 @@ public class NetworkBuilderTests
     }
 
     [Test]
+    public void Build_RefusesANetworkWhoseModelFileCouldNotBeReadBack_BeforeAllocatingIt()
+    {
+        // 784 × 400,000 weights: each array fits, but the model file would be 1.2 GiB, past the 1 GiB a model file may be.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NetworkDefinitionException>(() => Build(["flatten", "dense 400000", "dense 10"], new Shape(1, 28, 28)));
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(1 << 20), "refused before the weights were allocated");
+        Assert.That(e!.Message, Does.StartWith("layer 2 (dense 400000) gets 784 inputs (a flat vector): the layers up to it hold 314,000,000 weights, biases and statistics (a model file of 1.2 GiB), more than 264,241,152")
+            .And.Contain("evaluate, predict and export could not load what training would save"));
+        Assert.That(NetworkLimits.StoredValues(LayerSyntax.Parse("batchnorm"), new Shape(8, 4, 4), new Shape(8, 4, 4)), Is.EqualTo(32), "γ, β, running mean and variance");
+    }
+
+    [Test]
     public void Build_Throws_NamingTheLayerAndTheShape_WhenAWindowDoesNotFit()
     {
         var e = Assert.Throws<NetworkDefinitionException>(() => Build(["maxpool 2", "maxpool 2", "conv 4 5x5"], new Shape(1, 12, 12)));
