@@ -59,7 +59,14 @@ public sealed partial class DiagnosticsRunner(
         IReadOnlyList<ParameterStatistics> parameters = NetworkDiagnostics.MeasureParameters(network, NewOptimizer(), x, y, batch);
         foreach (ParameterStatistics p in parameters)
         {
-            LogParameter(logger, p.Parameter, p.WeightNorm, p.GradientNorm, p.UpdateRatio);
+            if (p.UpdateRatio is double ratio)
+            {
+                LogParameter(logger, p.Parameter, p.WeightNorm, p.GradientNorm, ratio);
+            }
+            else
+            {
+                LogZeroParameter(logger, p.Parameter, p.GradientNorm);
+            }
         }
 
         IReadOnlyList<ActivationStatistics> activations = probe == 0
@@ -90,7 +97,11 @@ public sealed partial class DiagnosticsRunner(
     private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double noiseAllowance, double maxAbsoluteError, GradientVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
-    private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double? updateRatio);
+    private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double updateRatio);
+
+    // Biases start at 0, and a step's size relative to nothing is no number.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm 0, gradient norm {GradientNorm:E3}, update/weight n/a")]
+    private static partial void LogZeroParameter(ILogger logger, string parameter, double gradientNorm);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): dead units {DeadUnits} ({DeadShare:P1}), inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
     private static partial void LogActivation(ILogger logger, string layer, string activation, int units, int deadUnits, double deadShare, double inactiveShare, int probeRows);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using ScratchNet.Core.Activations;
@@ -155,6 +156,27 @@ public class NetworkDiagnosticsTests
         Assert.That(table, Does.Contain("dense0.weight").And.Contain("relu0").And.Contain("reached < 0.01").And.Contain("n/a"));
         Assert.That(table, Does.Not.Contain("WRONG"));
     }
+
+    [Test]
+    public async Task Runner_LogsThatATanhLayerHasNoDeadRegion_AndAZeroBiasNoUpdateRatio_RatherThanNull()
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3", Activation = "tanh" });
+        var logger = new Mock<ILogger<DiagnosticsRunner>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        var runner = new DiagnosticsRunner(provider.Object, new NetworkFactory(model, training), Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, logger.Object);
+
+        await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 1));
+
+        logger.Verify(Logged(m => m.StartsWith("Activation tanh0 (tanh, 16 units): no dead region, inputs <= 0 ", StringComparison.Ordinal)), Times.Once);
+        logger.Verify(Logged(m => m.StartsWith("Parameter dense0.bias: weight norm 0, gradient norm ", StringComparison.Ordinal) && m.EndsWith(", update/weight n/a", StringComparison.Ordinal)), Times.Once);
+        logger.Verify(Logged(m => m.Contains("null", StringComparison.Ordinal)), Times.Never);
+    }
+
+    private static System.Linq.Expressions.Expression<Action<ILogger<DiagnosticsRunner>>> Logged(Func<string, bool> message) =>
+        l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => message(state.ToString()!)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>());
 
     [Test]
     public void Table_MarksAFailedGradientCheck()
