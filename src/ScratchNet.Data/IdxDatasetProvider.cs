@@ -80,6 +80,14 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         _logger.LogInformation(
             "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} validation rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, clock.ElapsedMilliseconds, fetchedMs);
+        if (dataset.Validation.Count < FewHeldOutRows)
+        {
+            // One mistake in 20 rows moves accuracy by 5 %: a number that small is noise, and nothing else would say so.
+            _logger.LogWarning(
+                "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; hold out more (Data:ValidationFraction) for a score worth comparing",
+                dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count);
+        }
+
         if (_options.TrainImages is not null)
         {
             _logger.LogInformation(
@@ -89,6 +97,9 @@ public sealed class IdxDatasetProvider : IDatasetProvider
 
         return dataset;
     }
+
+    // Below this many held-out rows the accuracy is too coarse to compare runs by.
+    private const int FewHeldOutRows = 100;
 
     private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels);
 

@@ -15,10 +15,32 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
     public void CopyInto(Sequential network, string source)
     {
         ArgumentNullException.ThrowIfNull(network);
-        NetworkWeights.CopyInto(network, ModelFile.LoadTensors(source), source);
+        try
+        {
+            NetworkWeights.CopyInto(network, ModelFile.LoadTensors(source), source);
+        }
+        catch (ModelFileException) when (RecordedInputShape(source) is { } recorded && recorded != network.InputShape)
+        {
+            // The same layers on other images give other tensor shapes; the tensor named first is a symptom, the images the cause.
+            throw new ModelFileException(
+                $"The model file {source} was trained on {recorded} inputs, but this data's rows are {network.InputShape}; Model:InitFrom needs a model trained on rows of the same shape (the same image size), or leave Model:InitFrom out to start from the initialiser.");
+        }
 
         // Otherwise nothing in the log tells a run that started from a file from one that started from the seed.
         LogStartedFrom(_logger, source, network.Parameters.Count);
+    }
+
+    // The input shape a ScratchNet model file records, or null for a file that records none (a PyTorch state_dict).
+    private static Shape? RecordedInputShape(string source)
+    {
+        try
+        {
+            return ModelFile.Load(source).InputShape;
+        }
+        catch (ModelFileException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting from the weights in {Source} ({Parameters} parameter tensors, Model:InitFrom) instead of the initialiser")]

@@ -52,7 +52,7 @@ public sealed class Trainer(
         int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
         CheckMemory(o, batchRows, evaluationRows);
         Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
-        CheckFits(network, train);
+        CheckFits(network, train, model?.Value.HasLayers() == true, batchRows);
 
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
@@ -66,7 +66,8 @@ public sealed class Trainer(
         var context = new TrainingContext(network, optimizer, dataset, o.Epochs, sampler.BatchCount) { Augmenter = augmenter };
         var position = new TrainingPosition(shuffleRng.GetState());
         ICheckpointParticipant[] participants = [.. _callbacks.OfType<ICheckpointParticipant>(), .. schedule is null ? Array.Empty<ICheckpointParticipant>() : [schedule]];
-        context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants);
+        var clock = new Stopwatch();
+        context.CheckpointFactory = () => position.Capture(network, optimizer, context.History, participants, position.Batch > 0 ? clock.Elapsed.TotalSeconds : 0);
         if (resumeFrom is not null)
         {
             position.Restore(resumeFrom, network, optimizer, participants);
@@ -77,7 +78,6 @@ public sealed class Trainer(
         try
         {
             Invoke(c => c.OnTrainBegin(context));
-            var clock = new Stopwatch();
             for (int epoch = position.Epoch; epoch <= o.Epochs && !context.StopRequested; epoch++)
             {
                 Invoke(c => c.OnEpochBegin(context, epoch));
@@ -116,7 +116,7 @@ public sealed class Trainer(
                 }
 
                 network.IsTraining = false;
-                double trainSeconds = clock.Elapsed.TotalSeconds;
+                double trainSeconds = position.EpochSecondsBefore + clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
                 scored.Capture(network);
@@ -170,7 +170,10 @@ public sealed class Trainer(
         }
     }
 
-    internal static void CheckFits(Sequential network, DataSplit train)
+    /// <summary>Refuses a network that does not fit the data, or a batch size its batch norm cannot learn from, naming the key to change.</summary>
+    /// <param name="layers">Whether the network is Model:Layers' (false: Model:LayerSizes'; null: unknown), for the message.</param>
+    /// <param name="batchRows">Rows per training batch; 0 when no batches follow (nothing to check).</param>
+    internal static void CheckFits(Sequential network, DataSplit train, bool? layers = null, int batchRows = 0)
     {
         var problems = new List<string>();
         if (network.InputSize != train.FeatureCount)
@@ -180,7 +183,25 @@ public sealed class Trainer(
 
         if (network.OutputSize != train.ClassCount)
         {
-            problems.Add($"the last layer size is {network.OutputSize}, but the data has {train.ClassCount} classes: set Model:LayerSizes to end with {train.ClassCount} (or end Model:Layers with \"dense {train.ClassCount}\")");
+            ILayer last = network.Layers[^1];
+            string fix = layers switch
+            {
+                true => $"end Model:Layers with \"dense {train.ClassCount}\"",
+                false => $"set Model:LayerSizes to end with {train.ClassCount}",
+                null => $"end Model:Layers with \"dense {train.ClassCount}\" (or Model:LayerSizes with {train.ClassCount})",
+            };
+            problems.Add($"the last layer ({last.Name}) gives {network.OutputSize} outputs, but the data has {train.ClassCount} classes: {fix}");
+        }
+
+        if (batchRows > 0 && OneRowBatch(train.Count, batchRows) is { } batch
+            && network.Layers.OfType<BatchNorm>().FirstOrDefault(bn => bn.InputShape.Plane == 1) is { } flat)
+        {
+            // Over one row a feature's batch variance is 0, so x̂ = 0: the layer outputs its bias alone, passes no gradient
+            // back, and its running variance decays toward 0 (PyTorch refuses such a batch: "Expected more than 1 value per channel").
+            int better = Enumerable.Range(Math.Max(2, batchRows), train.Count).FirstOrDefault(b => OneRowBatch(train.Count, b) is null);
+            problems.Add($"batch norm {flat.Name} normalises each of its {flat.Channels} features over the rows of a batch, but {batch}: "
+                + "a feature's variance over one row is 0, so it would pass no gradient back and its running variance would shrink toward 0; "
+                + (better > 0 ? $"use a Training:BatchSize that leaves at least 2 rows in every batch, e.g. {better}" : "the data needs at least 2 training rows"));
         }
 
         if (problems.Count > 0)
@@ -188,6 +209,12 @@ public sealed class Trainer(
             throw new TrainingSetupException(string.Join("; ", problems));
         }
     }
+
+    // Which batch of an epoch holds a single row, in words, or null when none does.
+    private static string? OneRowBatch(int rows, int batchRows) =>
+        batchRows == 1 || rows == 1 ? "every batch holds one row (Training:BatchSize 1)"
+        : rows % batchRows == 1 ? $"the epoch's last batch holds one row ({rows:N0} training rows at Training:BatchSize {batchRows})"
+        : null;
 
     /// <summary>The augmenter <c>Data:Augment</c> asks for, or null when it is off.</summary>
     internal static ImageAugmenter? CreateAugmenter(AugmentationOptions? augmentation, Dataset dataset, int seed)

@@ -131,6 +131,28 @@ public sealed class DatasetSelectionTests
             Is.EqualTo(trainRows), "more than the split holds is all of it");
     }
 
+    [TestCase(10, true)]
+    [TestCase(100, false)]
+    public async Task AHeldOutSplitOfFewRows_IsWarnedAbout_AsItsAccuracyMovesInCoarseSteps(int testRows, bool warned)
+    {
+        using var folder = new TempDirectory();
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte"), IdxFiles.Images(20, 2, 2, seed: 1));
+        await File.WriteAllBytesAsync(folder.Combine("train-labels-idx1-ubyte"), IdxFiles.Labels(20, seed: 2, 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(testRows, 2, 2, seed: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"), IdxFiles.Labels(testRows, seed: 4, 3));
+        var logger = new Moq.Mock<Microsoft.Extensions.Logging.ILogger<IdxDatasetProvider>>();
+        logger.Setup(l => l.IsEnabled(Moq.It.IsAny<Microsoft.Extensions.Logging.LogLevel>())).Returns(true);
+        var provider = new IdxDatasetProvider(Microsoft.Extensions.Options.Options.Create(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = "official" }),
+            new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), logger.Object);
+
+        await provider.LoadAsync();
+
+        logger.Verify(
+            l => l.Log(Microsoft.Extensions.Logging.LogLevel.Warning, Moq.It.IsAny<Microsoft.Extensions.Logging.EventId>(),
+                Moq.It.Is<Moq.It.IsAnyType>((state, _) => state.ToString()!.Contains($"holds only {testRows} rows", StringComparison.Ordinal)), null, Moq.It.IsAny<Func<Moq.It.IsAnyType, Exception?, string>>()),
+            warned ? Moq.Times.Once() : Moq.Times.Never());
+    }
+
     [Test]
     public void TrainImages_BelowOneIsRefused() =>
         Assert.That(Validate(new DataOptions { TrainImages = 0 }).FailureMessage, Does.Contain("Data:TrainImages must be at least 1 (or left out for every image), got 0"));

@@ -80,4 +80,24 @@ public sealed class ModelFileInitialWeightsTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void InitFrom_SaysTheImagesDifferInSize_WhenTheSameLayersWereTrainedOnOtherImages()
+    {
+        // conv → flatten → dense on 1 × 6 × 5 images gives a dense weight of another shape than on 1 × 8 × 8: the layers
+        // agree, the images do not, and the message says so instead of blaming the tensor.
+        ModelOptions Layers(string? initFrom) => new() { Layers = ["conv 2 3x3", "relu", "flatten", "dense 3"], InitFrom = initFrom };
+        string path = Saved(new NetworkFactory(Create(Layers(null)), Create(new TrainingOptions())).Create(new Shape(1, 6, 5), 4), ModelFormat.Native);
+        try
+        {
+            var e = Assert.Throws<ModelFileException>(() =>
+                new NetworkFactory(Create(Layers(path)), Create(new TrainingOptions()), new ModelFileInitialWeights()).Create(new Shape(1, 8, 8), 4));
+
+            Assert.That(e!.Message, Does.Contain("was trained on 1 × 6 × 5 inputs, but this data's rows are 1 × 8 × 8").And.Contain("(the same image size)"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -27,6 +27,22 @@ public static class DigitImages
         return image;
     }
 
+    /// <summary>
+    /// The blob as a 28 × 28 MNIST-layout image (ink high, 0–255, row-major), inside the 20-pixel box with a 4-pixel margin
+    /// as MNIST's digits are, for <see cref="PhotoConditions"/>.
+    /// </summary>
+    public static byte[] Mnist()
+    {
+        using Image<Rgba32> image = Draw(28, 28, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), cx: 12, cy: 9, radius: 5);
+        var pixels = new byte[28 * 28];
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = image[i % 28, i / 28].R;
+        }
+
+        return pixels;
+    }
+
     public static string Save(Image image, string extension)
     {
         string path = Path.Combine(Path.GetTempPath(), $"scratchnet-digit-{Guid.NewGuid():N}{extension}");

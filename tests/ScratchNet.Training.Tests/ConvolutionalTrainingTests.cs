@@ -71,9 +71,12 @@ public class ConvolutionalTrainingTests
         var interrupted = Assert.CatchAsync<TrainingInterruptedException>(() => NewRig().Create(canceller.Object).TrainAsync(cancellation.Token));
         Checkpoint checkpoint = CheckpointFile.Load(interrupted!.CheckpointPath!);
         Assert.That(checkpoint.Tensors.Keys, Does.Contain("state/bn0.running_mean").And.Contain("state/bn0.running_var"));
+        double firstPart = checkpoint.Scalars["trainer.epoch_seconds"];
+        Assert.That(firstPart, Is.GreaterThan(0), "the checkpoint keeps the time the epoch has trained so far");
 
         TrainingResult resumed = await NewRig().Create().TrainAsync(checkpoint);
 
+        Assert.That(resumed.History[epoch - 1].TrainSeconds, Is.GreaterThanOrEqualTo(firstPart), "the resumed epoch's time is the whole epoch's, both sessions'");
         Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
         Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
         Assert.That(resumed.Network.State.Select(s => s.Value), Is.EqualTo(uninterrupted.Network.State.Select(s => s.Value)));

@@ -20,8 +20,8 @@ public class TrainerTests
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
         return augmentation is null
-            ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training)
-            : new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, augmentation: Microsoft.Extensions.Options.Options.Create(augmentation));
+            ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, model: model)
+            : new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, augmentation: Microsoft.Extensions.Options.Options.Create(augmentation), model: model);
     }
 
     private static readonly AugmentationOptions StrongAugmentation = new() { Enabled = true, MaxShift = 3, MaxRotationDegrees = 30, ScaleRange = 0.2, Elastic = true, ElasticAlpha = 8, ElasticSigma = 2 };
@@ -197,11 +197,40 @@ public class TrainerTests
         Assert.That(ex!.Message, Does.Contain("first layer size is 7, but the data has 8 features"));
     }
 
+    [TestCase(1, "every batch holds one row (Training:BatchSize 1)")]
+    [TestCase(-1, "the epoch's last batch holds one row")]
+    public void BatchNormOverOneRow_IsRefusedBeforeTraining_NamingABatchSizeThatWorks(int batchSize, string expected)
+    {
+        Dataset data = SyntheticData.Blobs();
+        int rows = data.Train.Count;
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => LayersTrainer(data, batchSize > 0 ? batchSize : rows - 1, "dense 16", "batchnorm", "relu", "dense 3").TrainAsync());
+        Assert.That(ex!.Message, Does.Contain($"batch norm bn0 normalises each of its 16 features over the rows of a batch, but {expected}").And.Contain("use a Training:BatchSize that leaves at least 2 rows in every batch, e.g. "));
+    }
+
+    [Test]
+    public async Task BatchNormOnImages_OrWithTwoRowsInEveryBatch_Trains()
+    {
+        // Over a 2 × 2 image a channel has four values per row, so even a one-row batch has a variance.
+        Dataset images = SyntheticData.Squares();
+        Assert.That((await LayersTrainer(images, images.Train.Count - 1, "conv 2 3x3", "batchnorm", "relu", "flatten", "dense 3").TrainAsync()).History, Has.Count.EqualTo(1));
+        Dataset blobs = SyntheticData.Blobs();
+        Assert.That((await LayersTrainer(blobs, blobs.Train.Count - 2, "dense 16", "batchnorm", "relu", "dense 3").TrainAsync()).History, Has.Count.EqualTo(1));
+    }
+
+    private static Trainer LayersTrainer(Dataset dataset, int batchSize, params string[] layers)
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = 1, BatchSize = batchSize, Seed = 3, EvaluationBatchSize = 64, Threads = "1" });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { Layers = [.. layers] });
+        return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), [], training, model: model);
+    }
+
     [Test]
     public void Train_Throws_WhenTheLastLayerDoesNotMatchTheClasses()
     {
         var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(SyntheticData.Blobs(), [], layers: "8,16,4").TrainAsync());
-        Assert.That(ex!.Message, Does.Contain("last layer size is 4, but the data has 3 classes"));
+        Assert.That(ex!.Message, Does.Contain("the last layer (dense1) gives 4 outputs, but the data has 3 classes: set Model:LayerSizes to end with 3"));
     }
 
     [Test]

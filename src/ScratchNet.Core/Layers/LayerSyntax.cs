@@ -24,10 +24,17 @@ public static class LayerSyntax
     /// <summary>One line per form, for help and error messages.</summary>
     public static string Forms => "conv OUT KxK [stride S] [pad P], maxpool K [stride S], avgpool K [stride S], batchnorm, dropout P, relu, leaky_relu, sigmoid, tanh, flatten, dense N";
 
-    /// <exception cref="FormatException">The text is not a layer; the message says what is wrong and what is valid.</exception>
     /// <summary>The largest number a layer takes (units, channels, kernel, stride, padding).</summary>
     public const int MaxNumber = 1 << 20;
 
+    // Other frameworks' names for ScratchNet's layers, which a user coming from them writes first.
+    private static readonly Dictionary<string, string> Elsewhere = new(StringComparer.Ordinal)
+    {
+        ["linear"] = "dense", ["fc"] = "dense", ["conv2d"] = "conv", ["maxpool2d"] = "maxpool", ["avgpool2d"] = "avgpool",
+        ["batchnorm1d"] = "batchnorm", ["batchnorm2d"] = "batchnorm", ["bn"] = "batchnorm",
+    };
+
+    /// <exception cref="FormatException">The text is not a layer; the message says what is wrong and what is valid.</exception>
     public static LayerDefinition Parse(string text) => TryParse(text, out LayerDefinition? layer, out string? error) ? layer! : throw new FormatException(error);
 
     /// <returns>False with <paramref name="error"/> saying what is wrong (it quotes the text) and how to write it.</returns>
@@ -60,6 +67,16 @@ public static class LayerSyntax
 
     private static string Suggestion(string word)
     {
+        if (word is "softmax" or "log_softmax" or "logsoftmax")
+        {
+            return " (the loss applies softmax to the last layer's outputs itself, so a network ends in dense N, one output per class)";
+        }
+
+        if (Elsewhere.TryGetValue(word, out string? ours))
+        {
+            return $" (ScratchNet calls it {ours})";
+        }
+
         string? closest = Words.MinBy(w => EditDistance.Between(w, word));
         return closest is not null && EditDistance.Between(closest, word) <= 2 ? $" (did you mean {closest}?)" : string.Empty;
     }

@@ -178,6 +178,16 @@ public static class NetworkLimits
     private static NetworkDefinitionException Refused(FormattableString problem) => new(string.Create(CultureInfo.InvariantCulture,
         $"{problem.ToString(CultureInfo.InvariantCulture)}, the most a ScratchNet model file holds, so evaluate, predict and export could not load what training would save"));
 
-    private static Window2D Window(LayerDefinition definition, Shape input, int stride, int padding) =>
-        new(input.Channels, input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, stride, padding);
+    private static Window2D Window(LayerDefinition definition, Shape input, int stride, int padding)
+    {
+        try
+        {
+            return new(input.Channels, input.Height, input.Width, definition.KernelHeight, definition.KernelWidth, stride, padding);
+        }
+        catch (ArgumentException e) when (input.IsFlat)
+        {
+            // A flat vector reaches a window only after flatten or dense, which is rarely what the author meant.
+            throw new ArgumentException($"{NetworkBuilder.FirstSentence(e.Message)}: it gets a flat vector, and convolutions and pooling slide over images; move it before flatten and the dense layers", e);
+        }
+    }
 }

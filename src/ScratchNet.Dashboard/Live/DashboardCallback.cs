@@ -245,7 +245,10 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels)));
         }
 
-        Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, Shape.SquareSide(features), dataset.ClassNames, items));
+        // The data's own image shape (a 23 × 19 digit draws as such); flat rows as one row of pixels.
+        Shape shape = dataset.InputShape;
+        (int height, int width) = shape.IsFlat ? (1, features) : (shape.Height, shape.Width * shape.Channels);
+        Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, height, width, dataset.ClassNames, items));
     }
 
     private void PublishWeights(Sequential network, int epoch)

@@ -47,7 +47,7 @@ public sealed record WeightTiles(int Epoch, string Layer, int Inputs, int Units,
 public sealed record ConfusionCounts(int Epoch, IReadOnlyList<string> ClassNames, long[][] Counts);
 
 /// <summary>The validation rows the model was most confidently wrong about after an epoch.</summary>
-public sealed record MistakeImages(int Epoch, int Side, IReadOnlyList<string> ClassNames, IReadOnlyList<MistakeImage> Items);
+public sealed record MistakeImages(int Epoch, int Height, int Width, IReadOnlyList<string> ClassNames, IReadOnlyList<MistakeImage> Items);
 
 /// <param name="Pixels">The row's features as bytes 0–255 (base64).</param>
 public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels);

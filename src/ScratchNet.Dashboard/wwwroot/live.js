@@ -117,10 +117,9 @@
         const figure = document.createElement('figure');
         figure.className = 'tile';
         const canvas = document.createElement('canvas');
-        const side = p.side || 28;
-        canvas.width = side; canvas.height = side;
+        canvas.width = p.width; canvas.height = p.height;
         const bytes = SN.base64Bytes(m.pixels);
-        SN.drawGrid(canvas, Array.from(bytes, b => b / 255), side, side, 'ink');
+        SN.drawGrid(canvas, Array.from(bytes, b => b / 255), p.width, p.height, 'ink');
         const name = i => (p.classNames[i] !== undefined ? p.classNames[i] : i);
         canvas.setAttribute('role', 'img');
         canvas.setAttribute('aria-label', `row ${m.row}: a ${name(m.label)} read as ${name(m.predicted)}`);

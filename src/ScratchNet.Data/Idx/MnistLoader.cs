@@ -12,7 +12,7 @@ public static class MnistLoader
         if (images.Dimensions.Length != 3)
         {
             throw new InvalidDataFormatException(
-                $"{name} has shape ({string.Join(" x ", images.Dimensions)}); an image file has three dimensions (count x rows x columns).");
+                $"{name} has shape ({string.Join(" x ", images.Dimensions)}); an image file has three dimensions (count x rows x columns){(images.Dimensions.Length == 4 ? ": ScratchNet reads grey images, so convert colour images to one grey channel first" : string.Empty)}.");
         }
 
         return images.Dimensions[1] * images.Dimensions[2];

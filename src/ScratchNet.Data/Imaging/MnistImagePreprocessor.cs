@@ -20,6 +20,11 @@ namespace ScratchNet.Data.Imaging;
 /// pixels (aspect kept, anti-aliased), and placed in a 28×28 field with its centre of mass at the centre. Other
 /// fields (another IDX set's size, Fashion-MNIST's way of filling the field) are an <see cref="ImageField"/>.
 /// </summary>
+/// <remarks>
+/// A photo is not a scan, so before that the picture is made to look like one: a sheet lying on a desk is cut out
+/// (<see cref="Sheet"/>), and light falling unevenly across the paper is levelled (<see cref="PaperSurface"/>). The
+/// steps, in order, are in <see cref="Prepare"/>; what still looked odd is reported (<see cref="ImageOddities"/>).
+/// </remarks>
 public static class MnistImagePreprocessor
 {
     /// <summary>The most pixels an image may have (width × height, as 4096 × 4096); refused before decoding, so a forged header cannot make the decoder allocate gigabytes.</summary>
@@ -35,14 +40,28 @@ public static class MnistImagePreprocessor
     /// </summary>
     internal static readonly Configuration Decoding = CreateDecoding();
 
-    // A pixel belongs to the digit when its ink is at least this share of the way from the background to the darkest stroke.
-    private const float InkThreshold = 0.25f;
+    // The mean stroke width (pixels above half ink) below which a digit's strokes are widened: MNIST's t10k digits have
+    // a median of 1.8 pixels, and 1 % of them less than 1.0; a pen trace shrunk into the field is one pixel wide or less.
+    private const double ThinStroke = 1.0;
+
+    /// <summary>A pixel belongs to the digit when its ink is at least this share of the strongest stroke's.</summary>
+    public const float InkThreshold = 0.25f;
 
     /// <summary>Reads and preprocesses an image file (PNG, JPEG, or any format ImageSharp decodes).</summary>
     /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
     /// <returns>Width × Height values in [0, 1] (784 for MNIST), row-major, ink high, like the training data.</returns>
     /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
-    public static float[] Load(string path, ImageField? field = null)
+    public static float[] Load(string path, ImageField? field = null) => Read(path, field).Pixels;
+
+    /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
+    /// <param name="source">Where the image came from, for error messages.</param>
+    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
+    /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
+    public static float[] Load(Stream stream, string source, ImageField? field = null) => Read(stream, source, field).Pixels;
+
+    /// <summary>As <see cref="Load(string, ImageField?)"/>, and says what about the picture looked odd.</summary>
+    /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
+    public static PreparedImage Read(string path, ImageField? field = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes;
@@ -57,14 +76,12 @@ public static class MnistImagePreprocessor
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
-        return Load(stream, path, field);
+        return Read(stream, path, field);
     }
 
-    /// <summary>Preprocesses an encoded image held in a seekable stream (an upload), with the same limits as a file.</summary>
-    /// <param name="source">Where the image came from, for error messages.</param>
-    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
+    /// <summary>As <see cref="Load(Stream, string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
-    public static float[] Load(Stream stream, string source, ImageField? field = null)
+    public static PreparedImage Read(Stream stream, string source, ImageField? field = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -86,7 +103,7 @@ public static class MnistImagePreprocessor
             // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
             // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
             image.Mutate(c => c.AutoOrient());
-            return Preprocess(image, source, field);
+            return Prepare(image, source, field);
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
@@ -110,71 +127,65 @@ public static class MnistImagePreprocessor
 
     /// <param name="source">The file, for error messages.</param>
     /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
-    public static float[] Preprocess(Image<Rgba32> image, string source, ImageField? field = null)
+    public static float[] Preprocess(Image<Rgba32> image, string source, ImageField? field = null) => Prepare(image, source, field).Pixels;
+
+    /// <summary>
+    /// The whole way from an upright picture to the model's input, step by step as MNIST was made (decoding and turning
+    /// the picture upright by its EXIF orientation happen in <see cref="Read(Stream, string, ImageField?)"/>).
+    /// </summary>
+    /// <param name="source">The file, for error messages.</param>
+    /// <param name="field">The input to make; MNIST's 28 × 28 when null.</param>
+    public static PreparedImage Prepare(Image<Rgba32> image, string source, ImageField? field = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         field ??= ImageField.Mnist;
-        int width = image.Width;
-        int height = image.Height;
-        float[] ink = Ink(image);
-        float background = BorderMean(ink, width, height);
-        float darkest = ink.Max();
-        if (darkest - background < 0.1f)
+
+        // 1. Grey: Rec. 601 luma, transparent pixels read as white paper.
+        (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
+
+        // Steps 2 and 4 make a photo of a handwritten digit look like a scan. A product (Fashion-MNIST's) is pictured on
+        // an even background, and its cloth can be as dim as a shadow, or a rectangle with a dark logo, like a sheet.
+        bool photoOfADigit = field.ByCentreOfMass;
+
+        // 2. Sheet: a sheet photographed on a desk is cut out, and the desk around it set aside, so the digit is looked
+        //    for on the paper and the paper is not taken for one big stroke.
+        bool[]? offSheet = null;
+        float surround = BorderMean(grey, width, height);
+        if (photoOfADigit && Sheet.Find(grey, width, height) is { } sheet)
         {
-            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.");
+            (grey, width, height, offSheet, surround) = (Cut(grey, width, sheet.Box), sheet.Box.Width, sheet.Box.Height, sheet.OffSheet, sheet.Paper);
         }
 
-        // Stretch so the background is 0 and the strongest stroke 1, as in MNIST.
-        for (int i = 0; i < ink.Length; i++)
+        // 3. Polarity: make the paper bright and the ink dark, whichever way round the picture has them.
+        bool lightInk = IsLightInk(grey, surround, offSheet);
+        if (lightInk)
         {
-            ink[i] = Math.Clamp((ink[i] - background) / (darkest - background), 0f, 1f);
+            for (int i = 0; i < grey.Length; i++)
+            {
+                grey[i] = 1f - grey[i];
+            }
         }
 
+        // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
+        float[] paper = photoOfADigit ? PaperSurface.Fit(grey, width, height, offSheet) : PaperSurface.Flat(grey, width, height);
+        float[] ink = Ink(grey, paper, offSheet, source);
+
+        // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
-        float scale = (float)field.Box / Math.Max(box.Width, box.Height);
-        int fitWidth = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.Box, field.Width));
-        int fitHeight = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.Box, field.Height));
 
-        using var digit = new Image<L16>(width, height);
-        digit.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < height; y++)
-            {
-                Span<L16> row = rows.GetRowSpan(y);
-                for (int x = 0; x < width; x++)
-                {
-                    row[x] = new L16((ushort)MathF.Round(ink[(y * width) + x] * ushort.MaxValue));
-                }
-            }
-        });
+        // 6. Resize: the longer side to the field's box (20 of 28 pixels for MNIST), the aspect ratio kept.
+        float[] fitted = Resize(ink, width, height, box, field, out int fitWidth, out int fitHeight);
 
-        // Bicubic widens its kernel when shrinking, so thin strokes are averaged, not skipped.
-        digit.Mutate(c => c.Crop(box).Resize(fitWidth, fitHeight, KnownResamplers.Bicubic));
-        var fitted = new float[fitWidth * fitHeight];
-        digit.ProcessPixelRows(rows =>
-        {
-            for (int y = 0; y < fitHeight; y++)
-            {
-                Span<L16> row = rows.GetRowSpan(y);
-                for (int x = 0; x < fitWidth; x++)
-                {
-                    fitted[(y * fitWidth) + x] = row[x].PackedValue / (float)ushort.MaxValue;
-                }
-            }
-        });
+        // 7. Centre: by the centre of mass, as MNIST's digits were (or by the box, as Fashion-MNIST's products were).
+        float[] placed = Place(fitted, fitWidth, fitHeight, field);
 
-        // Shrinking averages a pen stroke thinner than the scale step into a faint smear (a 2-pixel line on a 400-pixel
-        // page comes out at a tenth of full ink); MNIST's strokes are full ink, so the strongest is stretched back to 1.
-        float peak = fitted.Max();
-        if (peak is > 0f and < 1f)
+        // 8. Stroke width: a pen line shrinks to a one-pixel trace, where MNIST's strokes are about two pixels wide; a
+        //    digit with strokes thinner than almost any of MNIST's is widened by a pixel.
+        if (field.ByCentreOfMass && StrokeWidth(placed, field.Width, field.Height) < ThinStroke)
         {
-            for (int i = 0; i < fitted.Length; i++)
-            {
-                fitted[i] /= peak;
-            }
+            placed = Thicken(placed, field.Width, field.Height);
         }
-
-        return Place(fitted, fitWidth, fitHeight, field);
+        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet), placed, field));
     }
 
     /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
@@ -195,11 +206,8 @@ public static class MnistImagePreprocessor
         return sum == 0 ? ((width - 1) / 2.0, (height - 1) / 2.0) : (sx / sum, sy / sum);
     }
 
-    // Grayscale by Rec. 601 luma over a white backdrop (transparent pixels are paper), then ink = 1 − luma when the
-    // strokes are darker than the background, kept as is when they are lighter. Which they are is decided by contrast,
-    // not by a fixed grey: the extreme (darkest or lightest) farther from the border's mean is the ink, so black ink on
-    // dim grey paper and white chalk on a grey board both read as strokes (a tie reads as dark ink on paper).
-    private static float[] Ink(Image<Rgba32> image)
+    // Rec. 601 luma over a white backdrop: transparent pixels are paper.
+    private static float[] Grey(Image<Rgba32> image)
     {
         int width = image.Width;
         var luma = new float[width * image.Height];
@@ -217,17 +225,71 @@ public static class MnistImagePreprocessor
                 }
             }
         });
+        return luma;
+    }
 
-        float border = BorderMean(luma, width, image.Height);
-        if (border - luma.Min() >= luma.Max() - border)
+    // The box's pixels of a row-major image.
+    private static float[] Cut(float[] pixels, int width, Rectangle box)
+    {
+        var cut = new float[box.Width * box.Height];
+        for (int y = 0; y < box.Height; y++)
         {
-            for (int i = 0; i < luma.Length; i++)
+            pixels.AsSpan(((box.Top + y) * width) + box.Left, box.Width).CopyTo(cut.AsSpan(y * box.Width, box.Width));
+        }
+
+        return cut;
+    }
+
+    // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme
+    // (darkest or lightest) farther from the surround (the picture's border, or the sheet's paper) is the ink, so black
+    // ink on dim grey paper and white chalk on a grey board both read as strokes (a tie reads as dark ink on paper).
+    private static bool IsLightInk(float[] grey, float surround, bool[]? offSheet)
+    {
+        float darkest = 1f, lightest = 0f;
+        for (int i = 0; i < grey.Length; i++)
+        {
+            if (offSheet is null || !offSheet[i])
             {
-                luma[i] = 1f - luma[i];
+                (darkest, lightest) = (Math.Min(darkest, grey[i]), Math.Max(lightest, grey[i]));
             }
         }
 
-        return luma;
+        return surround - darkest < lightest - surround;
+    }
+
+    // Ink = how much darker than the paper under it a pixel is, as a share of that paper's brightness: black ink is full
+    // ink on white paper and on paper in shadow alike, as it is in the light. Then stretched so the strongest stroke is 1,
+    // as in MNIST.
+    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, string source)
+    {
+        var ink = new float[grey.Length];
+        float contrast = 0f;
+        for (int i = 0; i < grey.Length; i++)
+        {
+            if (offSheet is not null && offSheet[i])
+            {
+                continue;
+            }
+
+            float darker = paper[i] - grey[i];
+            contrast = Math.Max(contrast, darker);
+
+            // Below a tenth of white the paper is too dark to divide by: its noise would be magnified into strokes.
+            ink[i] = Math.Max(0f, darker) / Math.Max(paper[i], 0.1f);
+        }
+
+        if (contrast < 0.1f)
+        {
+            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.");
+        }
+
+        float strongest = ink.Max();
+        for (int i = 0; i < ink.Length; i++)
+        {
+            ink[i] = Math.Min(1f, ink[i] / strongest);
+        }
+
+        return ink;
     }
 
     private static float BorderMean(float[] pixels, int width, int height)
@@ -249,6 +311,56 @@ public static class MnistImagePreprocessor
         return (float)(sum / count);
     }
 
+    // The box's ink scaled so its longer side is the field's box, aspect ratio kept.
+    private static float[] Resize(float[] ink, int width, int height, Rectangle box, ImageField field, out int fitWidth, out int fitHeight)
+    {
+        float scale = (float)field.Box / Math.Max(box.Width, box.Height);
+        int w = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.Box, field.Width));
+        int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.Box, field.Height));
+        (fitWidth, fitHeight) = (w, h);
+
+        using var digit = new Image<L16>(width, height);
+        digit.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                Span<L16> row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    row[x] = new L16((ushort)MathF.Round(ink[(y * width) + x] * ushort.MaxValue));
+                }
+            }
+        });
+
+        // Bicubic widens its kernel when shrinking, so thin strokes are averaged, not skipped.
+        digit.Mutate(c => c.Crop(box).Resize(w, h, KnownResamplers.Bicubic));
+        var fitted = new float[w * h];
+        digit.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < h; y++)
+            {
+                Span<L16> row = rows.GetRowSpan(y);
+                for (int x = 0; x < w; x++)
+                {
+                    fitted[(y * w) + x] = row[x].PackedValue / (float)ushort.MaxValue;
+                }
+            }
+        });
+
+        // Shrinking averages a pen stroke thinner than the scale step into a faint smear (a 2-pixel line on a 400-pixel
+        // page comes out at a tenth of full ink); MNIST's strokes are full ink, so the strongest is stretched back to 1.
+        float peak = fitted.Max();
+        if (peak is > 0f and < 1f)
+        {
+            for (int i = 0; i < fitted.Length; i++)
+            {
+                fitted[i] /= peak;
+            }
+        }
+
+        return fitted;
+    }
+
     private static Rectangle BoundingBox(float[] ink, int width, int height)
     {
         int left = width, top = height, right = -1, bottom = -1;
@@ -267,6 +379,49 @@ public static class MnistImagePreprocessor
         }
 
         return new Rectangle(left, top, right - left + 1, bottom - top + 1);
+    }
+
+    /// <summary>
+    /// The mean width of the strokes (pixels above half ink) of a row-major image: a stroke of width w and length L covers
+    /// w·L pixels and has an outline about 2·L long, so w ≈ 2 · area / outline (the outline counted in pixel edges).
+    /// </summary>
+    public static double StrokeWidth(ReadOnlySpan<float> pixels, int width, int height)
+    {
+        int area = 0, outline = 0;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (!(pixels[(y * width) + x] > 0.5f))
+                {
+                    continue;
+                }
+
+                area++;
+                outline += (x == 0 || !(pixels[(y * width) + x - 1] > 0.5f) ? 1 : 0) + (x == width - 1 || !(pixels[(y * width) + x + 1] > 0.5f) ? 1 : 0)
+                    + (y == 0 || !(pixels[((y - 1) * width) + x] > 0.5f) ? 1 : 0) + (y == height - 1 || !(pixels[((y + 1) * width) + x] > 0.5f) ? 1 : 0);
+            }
+        }
+
+        return outline == 0 ? 0 : 2.0 * area / outline;
+    }
+
+    // Grey dilation by a plus-shaped 3 × 3 element: each pixel takes the strongest ink of itself and its four neighbours.
+    private static float[] Thicken(float[] pixels, int width, int height)
+    {
+        var thick = new float[pixels.Length];
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width) + x;
+                float left = x > 0 ? pixels[i - 1] : 0f, right = x < width - 1 ? pixels[i + 1] : 0f;
+                float up = y > 0 ? pixels[i - width] : 0f, down = y < height - 1 ? pixels[i + width] : 0f;
+                thick[i] = Math.Max(Math.Max(pixels[i], Math.Max(left, right)), Math.Max(up, down));
+            }
+        }
+
+        return thick;
     }
 
     // Shift so the centre of mass sits at the field's centre ((14, 14) in 28 × 28, as MNIST's creators did), or the box's

@@ -12,6 +12,13 @@ namespace ScratchNet.Host.Commands;
 /// <summary>Classifies image files with a saved model, after preprocessing them the way its dataset's images were made.</summary>
 public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICommand
 {
+    /// <summary>
+    /// Below this top probability a reading gets a warning. A model sure of a clean digit gives 0.9 and more; on a picture
+    /// unlike its training images it spreads its belief, though it can also be confidently wrong, which only the
+    /// picture's own oddities reveal.
+    /// </summary>
+    public const float LowConfidence = 0.6f;
+
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -50,13 +57,13 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
 
-        var inputs = new List<(int Index, float[] Pixels)>(images.Count);
+        var inputs = new List<(int Index, PreparedImage Image)>(images.Count);
         var failures = new List<InputImageException>();
         foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
             try
             {
-                inputs.Add((i, MnistImagePreprocessor.Load(image, field)));
+                inputs.Add((i, MnistImagePreprocessor.Read(image, field)));
             }
             catch (InputImageException e)
             {
@@ -74,7 +81,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         var x = new float[n * features];
         for (int k = 0; k < n; k++)
         {
-            inputs[k].Pixels.CopyTo(x, k * features);
+            inputs[k].Image.Pixels.CopyTo(x, k * features);
         }
 
         int classes = network.OutputSize;
@@ -89,9 +96,26 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
             rows[inputs[k].Index] = row;
             string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
             LogPrediction(logger, images[inputs[k].Index], Label(names, predicted[k]), row[predicted[k]], all);
+            if (Doubt(inputs[k].Image.Oddities, row[predicted[k]]) is { } doubt)
+            {
+                LogDoubt(logger, images[inputs[k].Index], doubt);
+            }
         }
 
         return (rows, failures);
+    }
+
+    /// <summary>One sentence on why a reading may be wrong and what to try, or null when nothing looked odd.</summary>
+    public static string? Doubt(IReadOnlyList<PreparedImage.Oddity> oddities, float probability)
+    {
+        ArgumentNullException.ThrowIfNull(oddities);
+        List<PreparedImage.Oddity> all = [.. oddities];
+        if (probability < LowConfidence)
+        {
+            all.Add(new(string.Create(CultureInfo.InvariantCulture, $"the model is unsure (p={probability:F2})"), "crop closer to one digit and photograph it in even light"));
+        }
+
+        return all.Count == 0 ? null : $"this reading may be wrong: {string.Join("; ", all.Select(o => o.What))}. Try: {string.Join("; ", all.Select(o => o.Advice).Distinct())}";
     }
 
     // The dataset's names for the model's classes (Fashion-MNIST's, or an IDX set's Data:ClassNames), or null.
@@ -110,6 +134,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogImageFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Image}: {Doubt}")]
+    private static partial void LogDoubt(ILogger logger, string image, string doubt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Image}: {Class} (p={Probability:F4})  {Probabilities}")]
     private static partial void LogPrediction(ILogger logger, string image, string @class, float probability, string probabilities);

@@ -70,7 +70,15 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         TrainingResult result = await trainer.TrainAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
         EvaluationResult final = result.FinalValidation;
         double trainSeconds = result.History.Sum(e => e.TrainSeconds);
-        LogFinal(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
+        if (resumeFrom is null)
+        {
+            LogFinal(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
+        }
+        else
+        {
+            LogFinalResumed(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
+        }
+
         LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
         return result;
     }
@@ -80,6 +88,10 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} epochs: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s total={TotalSeconds:F1}s")]
     private static partial void LogFinal(ILogger logger, int epochs, double valLoss, double valAccuracy, double meanEpochSeconds, double totalSeconds);
+
+    // A resumed run's wall time is this session's; the epochs' own times (history) include the earlier sessions' parts.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} epochs: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s this_session={SessionSeconds:F1}s")]
+    private static partial void LogFinalResumed(ILogger logger, int epochs, double valLoss, double valAccuracy, double meanEpochSeconds, double sessionSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix on the {Split} split (rows true, columns predicted):\n{ConfusionMatrix}")]
     private static partial void LogConfusion(ILogger logger, string split, string confusionMatrix);

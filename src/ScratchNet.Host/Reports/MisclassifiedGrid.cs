@@ -16,18 +16,21 @@ public static class MisclassifiedGrid
     private const int CaptionHeight = 34;
     private const int Padding = 8;
 
-    /// <param name="features">The split's features, (rows, side × side) in [0, 1].</param>
-    /// <param name="side">Image width and height in pixels (28 for MNIST).</param>
+    /// <param name="features">The split's features, (rows, height × width) in [0, 1].</param>
+    /// <param name="height">Image height in pixels (28 for MNIST).</param>
+    /// <param name="width">Image width in pixels.</param>
     /// <param name="heldOut">What the rows are, "validation" or "test", for the title.</param>
-    public static byte[] Draw(ReadOnlySpan<float> features, int side, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation")
+    public static byte[] Draw(ReadOnlySpan<float> features, int height, int width, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation")
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(classNames);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(side);
-        int pixels = side * side;
-        int imageSize = side * Scale;
-        int cellWidth = Math.Max(imageSize, 150) + Padding;
-        int cellHeight = imageSize + CaptionHeight + Padding;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        int pixels = height * width;
+        int imageWidth = width * Scale;
+        int imageHeight = height * Scale;
+        int cellWidth = Math.Max(imageWidth, 150) + Padding;
+        int cellHeight = imageHeight + CaptionHeight + Padding;
         int rows = Math.Max(1, (items.Count + Columns - 1) / Columns);
         const int header = 30;
 
@@ -47,13 +50,13 @@ public static class MisclassifiedGrid
             Misclassification item = items[i];
             int left = Padding + (i % Columns * cellWidth);
             int top = header + (i / Columns * cellHeight);
-            int imageLeft = left + ((cellWidth - Padding - imageSize) / 2);
-            DigitTile.Draw(canvas, features.Slice(item.Row * pixels, pixels), side, side, imageLeft, top, Scale);
+            int imageLeft = left + ((cellWidth - Padding - imageWidth) / 2);
+            DigitTile.Draw(canvas, features.Slice(item.Row * pixels, pixels), height, width, imageLeft, top, Scale);
             string caption = $"{classNames[item.Label]} → {classNames[item.Predicted]}";
             string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)} row {item.Row}";
             float centre = left + ((cellWidth - Padding) / 2f);
-            canvas.DrawText(caption, centre, top + imageSize + 14, SKTextAlign.Center, font, wrongInk);
-            canvas.DrawText(probability, centre, top + imageSize + 28, SKTextAlign.Center, font, ink);
+            canvas.DrawText(caption, centre, top + imageHeight + 14, SKTextAlign.Center, font, wrongInk);
+            canvas.DrawText(probability, centre, top + imageHeight + 28, SKTextAlign.Center, font, ink);
         }
 
         return PngEncoding.Encode(bitmap);

@@ -22,10 +22,10 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
         LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network of {LayerCount} layers on {InputShape} inputs, {TrainableParameters} trainable and {NonTrainableParameters} non-trainable parameters:\n{Summary}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network of {LayerCount} layers on {InputShape} inputs, {TrainableParameters:N0} trainable and {NonTrainableParameters:N0} non-trainable parameters:\n{Summary}")]
     private static partial void LogSummary(ILogger logger, int layerCount, string inputShape, long trainableParameters, long nonTrainableParameters, string summary);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} validation rows, layers {Layers} ({ParameterCount} parameters), {Optimizer} lr={LearningRate}, {Epochs} epochs of {Batches} batches")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} validation rows, layers {Layers} ({ParameterCount:N0} parameters), {Optimizer} lr={LearningRate}, {Epochs} epochs of {Batches} batches")]
     private static partial void LogStart(ILogger logger, string dataset, int trainCount, int validationCount, string layers, long parameterCount, string optimizer, float learningRate, int epochs, int batches);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch={Epoch:000} train_loss={TrainLoss:F4} train_acc={TrainAccuracy:F4} val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} time={EpochSeconds:F3}s eval={EvalSeconds:F3}s")]

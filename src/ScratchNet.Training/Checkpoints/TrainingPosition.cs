@@ -17,6 +17,9 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
     private const string RandomPrefix = "rng/";
     private const string StatePrefix = "state/";
 
+    // Seconds the epoch trained in earlier sessions, so a resumed epoch's time is the whole epoch's.
+    private const string EpochSecondsKey = "trainer.epoch_seconds";
+
     public int Epoch { get; private set; } = 1;
 
     public int Batch { get; private set; }
@@ -27,6 +30,9 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
     public long CorrectSum { get; private set; }
 
     public ulong[] ShuffleState { get; private set; } = shuffleState;
+
+    /// <summary>Seconds this epoch's training took in sessions before this one (0 unless resumed mid-epoch).</summary>
+    public double EpochSecondsBefore { get; private set; }
 
     public void Advance(int epoch, int nextBatch, double lossSum, long correctSum)
     {
@@ -43,11 +49,18 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         LossSum = 0.0;
         CorrectSum = 0;
         ShuffleState = shuffleState;
+        EpochSecondsBefore = 0;
     }
 
-    public Checkpoint Capture(Sequential network, IOptimizer optimizer, IReadOnlyList<EpochMetrics> history, IEnumerable<ICheckpointParticipant> participants)
+    /// <param name="epochSeconds">This session's seconds of training in the current epoch so far.</param>
+    public Checkpoint Capture(Sequential network, IOptimizer optimizer, IReadOnlyList<EpochMetrics> history, IEnumerable<ICheckpointParticipant> participants, double epochSeconds = 0)
     {
         var checkpoint = new Checkpoint { Epoch = Epoch, Batch = Batch, LossSum = LossSum, CorrectSum = CorrectSum, ShuffleState = (ulong[])ShuffleState.Clone() };
+        if (Batch > 0)
+        {
+            checkpoint.Scalars[EpochSecondsKey] = EpochSecondsBefore + epochSeconds;
+        }
+
         checkpoint.History.AddRange(history);
         foreach (Parameter p in network.Parameters)
         {
@@ -87,6 +100,9 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         {
             throw new CheckpointException("the checkpoint holds no shuffle generator state", damaged: true);
         }
+
+        // Checkpoints from before it was kept time only this session's part of the epoch.
+        EpochSecondsBefore = checkpoint.Batch > 0 ? checkpoint.Scalars.GetValueOrDefault(EpochSecondsKey) : 0;
 
         foreach (Parameter p in network.Parameters)
         {

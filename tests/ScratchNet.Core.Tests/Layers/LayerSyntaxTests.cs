@@ -33,6 +33,9 @@ public class LayerSyntaxTests
 
     [TestCase("maxpoo 2", "'maxpoo' is not a layer (did you mean maxpool?); valid: conv, maxpool, avgpool, batchnorm, dropout, relu, leaky_relu, sigmoid, tanh, flatten, dense")]
     [TestCase("convolution 3", "'convolution' is not a layer; valid: conv,")]
+    [TestCase("linear 10", "'linear' is not a layer (ScratchNet calls it dense); valid: conv,")]
+    [TestCase("Conv2d 8 3x3", "'conv2d' is not a layer (ScratchNet calls it conv); valid:")]
+    [TestCase("softmax", "'softmax' is not a layer (the loss applies softmax to the last layer's outputs itself, so a network ends in dense N, one output per class)")]
     [TestCase("conv 16", "conv needs its kernel size after OUT, e.g. conv 16 3x3")]
     [TestCase("conv 16 3y3", "the kernel size must be KxK (or KxL, or K) with positive whole numbers, e.g. 3x3; got '3y3'")]
     [TestCase("conv 0 3x3", "OUT (the number of filters) must be a positive whole number, got '0'")]

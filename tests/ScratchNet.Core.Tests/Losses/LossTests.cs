@@ -17,17 +17,31 @@ public class LossTests
     }
 
     [Test]
-    public void CrossEntropy_IsFinite_WhenTheTrueClassHasProbabilityZero()
+    public void SoftmaxCrossEntropy_IsTheMeanNegativeLogLikelihood()
     {
-        float loss = CrossEntropy.Forward([0f, 1f], [1f, 0f], 1, 2);
-        Assert.That(loss, Is.EqualTo(-Math.Log(1e-12)).Within(1e-3));
+        // Rows of probabilities (0.5, 0.5) and (0.25, 0.75) as logits.
+        float[] logits = [0f, 0f, 0f, MathF.Log(3f)];
+        var p = new float[4];
+        float loss = SoftmaxCrossEntropy.Forward(logits, [1f, 0f, 0f, 1f], p, 2, 2);
+        Assert.That(loss, Is.EqualTo((-Math.Log(0.5) - Math.Log(0.75)) / 2).Within(1e-6));
+    }
+
+    [TestCase(30f)] // p ≈ 9e-14: below the old clip of 1e-12, still a normal float
+    [TestCase(120f)] // p underflows to 0 in float32
+    [TestCase(1e4f)]
+    public void SoftmaxCrossEntropy_CountsAConfidentMistakeInFull_AsPyTorchDoes(float margin)
+    {
+        // The true class's logit is `margin` below the other's: the loss is log(1 + e^margin) ≈ margin, not a capped 27.6.
+        var p = new float[2];
+        float loss = SoftmaxCrossEntropy.Forward([0f, margin], [1f, 0f], p, 1, 2);
+        Assert.That(loss, Is.EqualTo(margin + Math.Log(1 + Math.Exp(-margin))).Within(1e-5 * margin));
     }
 
     [Test]
-    public void CrossEntropy_IsTheMeanNegativeLogLikelihood()
+    public void SoftmaxCrossEntropy_RefusesProbabilitiesThatAliasTheLogits()
     {
-        float loss = CrossEntropy.Forward([0.5f, 0.5f, 0.25f, 0.75f], [1f, 0f, 0f, 1f], 2, 2);
-        Assert.That(loss, Is.EqualTo((-Math.Log(0.5) - Math.Log(0.75)) / 2).Within(1e-6));
+        float[] both = [1f, 2f];
+        Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Forward(both, [1f, 0f], both, 1, 2));
     }
 
     [Test]
@@ -62,6 +76,6 @@ public class LossTests
         Assert.Throws<ArgumentException>(() => Softmax.Forward(new float[6], new float[5], 2, 3));
 
     [Test]
-    public void CrossEntropy_Throws_WhenLengthsMismatch() =>
-        Assert.Throws<ArgumentException>(() => CrossEntropy.Forward(new float[6], new float[5], 2, 3));
+    public void SoftmaxCrossEntropy_Throws_WhenLengthsMismatch() =>
+        Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Forward(new float[6], new float[5], new float[6], 2, 3));
 }

@@ -164,7 +164,9 @@ public sealed class DashboardCallbackTests
         await TrainingRig.Trainer(dataset, [Callback(feed)], epochs: 1, learningRate: 1e-5f).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
         SentEvent mistakes = subscription.Replay.Concat(subscription.Updates.ReadAllAsync().ToBlockingEnumerable()).Last(e => e.Type == "mistakes");
-        JsonElement first = JsonDocument.Parse(mistakes.Json).RootElement.GetProperty("items")[0];
+        JsonElement root = JsonDocument.Parse(mistakes.Json).RootElement;
+        JsonElement first = root.GetProperty("items")[0];
+        Assert.That((root.GetProperty("height").GetInt32(), root.GetProperty("width").GetInt32()), Is.EqualTo((dataset.InputShape.Height, dataset.InputShape.Width)));
 
         int row = first.GetProperty("row").GetInt32();
         byte[] pixels = Convert.FromBase64String(first.GetProperty("pixels").GetString()!);

@@ -59,4 +59,13 @@ public sealed class MnistLoaderTests
 
         Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(flat, "flat"));
     }
+
+    [Test]
+    public void AColourImageFile_IsRefusedSayingToConvertItToGrey()
+    {
+        IdxArray colour = new([2, 3, 4, 4], new byte[96]);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(colour, "colour"));
+        Assert.That(ex!.Message, Does.Contain("(2 x 3 x 4 x 4)").And.Contain("ScratchNet reads grey images, so convert colour images to one grey channel first"));
+    }
 }

@@ -137,6 +137,43 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(field.Count(v => v > 0.5f), Is.GreaterThan(20), "a ring of strokes, not a smear");
     }
 
+    [Test]
+    public void APenTraceShrunkToAOnePixelLine_IsWidenedToMnistsStrokeWidth()
+    {
+        // The 2-pixel ring below shrinks to a one-pixel circle of about 60 pixels; MNIST's strokes are two to three wide.
+        using var page = new Image<Rgba32>(600, 600, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 600; y++)
+        {
+            for (int x = 0; x < 600; x++)
+            {
+                if (Math.Abs(Math.Sqrt(((x - 300) * (x - 300)) + ((y - 300) * (y - 300))) - 150) < 1)
+                {
+                    page[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(page, "pen");
+
+        Assert.That(field.Count(v => v > 0.5f), Is.GreaterThan(2 * 60), "a ring two pixels wide at least");
+    }
+
+    // Each photo condition of the same digit against the digit in black ink on plain paper.
+    [TestCase("desk", Description = "white paper on a grey-40 desk: the paper is not taken for one big stroke")]
+    [TestCase("desk-shaded")]
+    [TestCase("shade-left-right", Description = "white to grey-70: the shaded side is not taken for ink")]
+    [TestCase("shade-top-bottom", Description = "white to grey-40")]
+    public void APhotographedDigit_GivesTheFieldOfTheSameDigitOnPlainPaper(string condition)
+    {
+        byte[] digit = DigitImages.Mnist();
+        using Image<Rgba32> photo = PhotoConditions.Render(condition, digit);
+        using Image<Rgba32> plain = PhotoConditions.Render("grey-paper", digit);
+
+        float[] field = MnistImagePreprocessor.Preprocess(photo, condition);
+
+        Assert.That(MeanDifference(field, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.02));
+    }
+
     [TestCase(200)]
     [TestCase(120)]
     [TestCase(100)]

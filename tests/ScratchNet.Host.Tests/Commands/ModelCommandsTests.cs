@@ -185,6 +185,71 @@ public sealed class ModelCommandsTests
             Times.Once);
     }
 
+    // A model sure of one class whatever it sees: no weights, and a bias of 20 for class 3 (p ≈ 1).
+    private string ConfidentModel()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.model");
+        _files.Add(path);
+        Sequential network = Sequential.Mlp([784, 10], "relu", "he_normal", 9, 1);
+        foreach (Parameter parameter in network.Parameters)
+        {
+            Array.Clear(parameter.Value);
+            if (parameter.Length == 10)
+            {
+                parameter.Value[3] = 20f;
+            }
+        }
+
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, new Dictionary<string, string> { ["Data:Dataset"] = "mnist" }, null), path, ModelFormat.Native);
+        return path;
+    }
+
+    private static Mock<ILogger<PredictCommand>> Logger()
+    {
+        var logger = new Mock<ILogger<PredictCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        return logger;
+    }
+
+    private static void VerifyWarnings(Mock<ILogger<PredictCommand>> logger, string containing, Times times) =>
+        logger.Verify(
+            l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains(containing, StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            times);
+
+    [Test]
+    public void Predict_WarnsInOneLine_WhenThePictureIsUnlikeOneCentredDigit_AndNotForACleanOne()
+    {
+        string model = ConfidentModel();
+        using Image<Rgba32> clean = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        using var patch = new Image<Rgba32>(90, 90, new Rgba32(255, 255, 255));
+        for (int i = 0; i < 40 * 40; i++)
+        {
+            patch[25 + (i % 40), 25 + (i / 40)] = new Rgba32(0, 0, 0);
+        }
+
+        string[] images = [DigitImages.Save(clean, ".png"), DigitImages.Save(patch, ".png")];
+        _files.AddRange(images);
+        Mock<ILogger<PredictCommand>> logger = Logger();
+
+        IReadOnlyList<float[]> rows = new PredictCommand(logger.Object).Predict(model, images);
+
+        Assert.That(rows.Select(r => r[3]), Is.All.GreaterThan(0.99f), "the model is sure of both");
+        VerifyWarnings(logger, images[0], Times.Never());
+        VerifyWarnings(logger, $"{images[1]}: this reading may be wrong: ", Times.Once());
+        VerifyWarnings(logger, "of the input is ink, where MNIST's digits have 3 % to 30 %. Try: crop to one digit", Times.Once());
+    }
+
+    [Test]
+    public void Doubt_NamesALowTopProbability_AndEachOddityWithWhatToTry()
+    {
+        PreparedImage.Oddity shadow = new("a shadow", "even light");
+        PreparedImage.Oddity desk = new("a desk", "crop");
+
+        Assert.That(PredictCommand.Doubt([], 0.97f), Is.Null);
+        Assert.That(PredictCommand.Doubt([], 0.41f), Is.EqualTo("this reading may be wrong: the model is unsure (p=0.41). Try: crop closer to one digit and photograph it in even light"));
+        Assert.That(PredictCommand.Doubt([shadow, desk], 0.99f), Is.EqualTo("this reading may be wrong: a shadow; a desk. Try: even light; crop"));
+    }
+
     [Test]
     public void Predict_RefusesAModelWhoseInputIsNotAGreyImage()
     {

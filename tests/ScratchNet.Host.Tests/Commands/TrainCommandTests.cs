@@ -68,7 +68,7 @@ public sealed class TrainCommandTests
     }
 
     [TestCase("100,32,10", "the first layer size is 100, but the data has 784 features")]
-    [TestCase("784,32,7", "the last layer size is 7, but the data has 10 classes")]
+    [TestCase("784,32,7", "the last layer (dense1) gives 7 outputs, but the data has 10 classes: set Model:LayerSizes to end with 10")]
     public void LayerSizesThatDoNotFitTheDataAreExitCode2NamingTheSizes(string layers, string expected)
     {
         string[] args = Args($"--Model:LayerSizes={layers}");

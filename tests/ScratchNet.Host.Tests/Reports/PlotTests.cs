@@ -193,8 +193,18 @@ public class PlotTests
     {
         var features = new float[2 * 16];
         features.AsSpan(0, 16).Fill(1f);
-        AssertPng(MisclassifiedGrid.Draw(features, 4, [new Misclassification(0, 1, 0, 0.9f)], ["a", "b"]), "grid");
-        AssertPng(MisclassifiedGrid.Draw(features, 4, [], ["a", "b"]), "empty grid");
+        AssertPng(MisclassifiedGrid.Draw(features, 4, 4, [new Misclassification(0, 1, 0, 0.9f)], ["a", "b"]), "grid");
+        AssertPng(MisclassifiedGrid.Draw(features, 4, 4, [], ["a", "b"]), "empty grid");
+    }
+
+    [Test]
+    public void PlotWriter_DrawsTheMistakesOfImagesThatAreNotSquare_InTheirOwnShape()
+    {
+        // 6 × 5 images: 30 features, no square side, and still images.
+        var (context, result) = TinyRun(features: 30);
+        Dataset images = context.Dataset with { InputShape = new Shape(1, 6, 5) };
+        Writer().OnTrainEnd(new TrainingContext(context.Network, context.Optimizer, images, 3, 1), result);
+        AssertPng(File.ReadAllBytes(Path.Combine(_folder, "misclassified.png")), "misclassified.png");
     }
 
     [Test]

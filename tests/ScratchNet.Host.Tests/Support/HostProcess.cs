@@ -1,10 +1,31 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace ScratchNet.Host.Tests.Support;
 
 /// <summary>Runs the built ScratchNet.Host as its own process, as a user would, and captures what it prints.</summary>
 internal static class HostProcess
 {
+    private const int SigInt = 2;
+
+    /// <summary>
+    /// Sends SIGINT (Ctrl+C) to <paramref name="process"/> at once. A `kill` child process would first have to be started,
+    /// which on a loaded machine can take long enough for a short run to finish before the signal lands.
+    /// </summary>
+    public static void Interrupt(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (Kill(process.Id, SigInt) != 0)
+        {
+            throw new InvalidOperationException($"kill({process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+#pragma warning disable SYSLIB1054 // LibraryImport would need unsafe code in the test project for one call
+    private static extern int Kill(int pid, int signal);
+#pragma warning restore SYSLIB1054
+
     /// <summary>The Host assembly copied into the test's output folder by the project reference.</summary>
     public static string HostDll { get; } = typeof(Failure).Assembly.Location;
 

@@ -1,0 +1,75 @@
+using ScratchNet.Data.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace ScratchNet.Data.Tests.Imaging;
+
+public sealed class ImageOdditiesTests
+{
+    private static IReadOnlyList<string> OdditiesOf(Image<Rgba32> image) =>
+        [.. MnistImagePreprocessor.Prepare(image, "photo").Oddities.Select(o => $"{o.What}. Try: {o.Advice}")];
+
+    [TestCase("png28")]
+    [TestCase("grey-paper")]
+    [TestCase("chalk")]
+    [TestCase("tight-dark")]
+    [TestCase("tight-light")]
+    [TestCase("desk")]
+    [TestCase("shade-top-bottom")]
+    public void OneDigitOnPaper_HasNoOddities(string condition)
+    {
+        using Image<Rgba32> image = PhotoConditions.Render(condition, DigitImages.Mnist());
+
+        Assert.That(OdditiesOf(image), Is.Empty);
+    }
+
+    [Test]
+    public void ADeskShowingOnlyLeftAndRight_IsNamedAsInkAlongTheEdge()
+    {
+        // The sheet runs off the top and bottom, so it is no sheet lying on a desk, and the desk strips read as ink.
+        using Image<Rgba32> sheet = PhotoConditions.Render("grey-paper", DigitImages.Mnist());
+        using var image = new Image<Rgba32>(sheet.Width + 120, sheet.Height, new Rgba32(40, 40, 40));
+        image.Mutate(c => c.DrawImage(sheet, new Point(60, 0), 1f));
+
+        Assert.That(OdditiesOf(image), Has.Some.Contains("ink runs all along 2 of the picture's sides (a desk, a shadow's edge, the sheet's edge?)").And.Some.Contains("Try: crop to the paper around the digit"));
+    }
+
+    [Test]
+    public void AShadowWithAHardEdge_IsNamedAsUnevenPaper()
+    {
+        // The right third of the paper lies in a shadow 20 % darker: no smooth surface follows its edge, and too little
+        // darker to be ink, it stays a grey haze over the paper.
+        using Image<Rgba32> image = PhotoConditions.Render("grey-paper", DigitImages.Mnist());
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgba32> row = rows.GetRowSpan(y);
+                for (int x = 2 * row.Length / 3; x < row.Length; x++)
+                {
+                    byte v = (byte)(row[x].R * 0.8);
+                    row[x] = new Rgba32(v, v, v);
+                }
+            }
+        });
+
+        Assert.That(OdditiesOf(image), Has.Some.Contains("the light on the paper is uneven in a way levelling cannot follow").And.Some.Contains("Try: photograph it in more even light"));
+    }
+
+    [Test]
+    public void ABlackPatchInsteadOfStrokes_IsNamedAsTooMuchInk()
+    {
+        // A thumb over the lens, or a shadow: a solid square, where a digit is lines.
+        using var image = new Image<Rgba32>(200, 200, new Rgba32(255, 255, 255));
+        for (int y = 50; y < 150; y++)
+        {
+            for (int x = 50; x < 150; x++)
+            {
+                image[x, y] = new Rgba32(0, 0, 0);
+            }
+        }
+
+        Assert.That(OdditiesOf(image), Has.Some.Contains("of the input is ink, where MNIST's digits have 3 % to 30 %").And.Some.Contains("Try: crop to one digit"));
+    }
+}
