@@ -1,11 +1,13 @@
 namespace ScratchNet.Training.Diagnostics;
 
-/// <summary>Finite differences against backpropagation for one parameter tensor.</summary>
+/// <summary>Finite differences against backpropagation for one parameter tensor, at the step that judged it best.</summary>
 /// <param name="Checked">How many entries were perturbed.</param>
-/// <param name="RelativeError">‖a − n‖ / max(‖a‖ + ‖n‖, 1e-4) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences; 1e-4 is the smallest norm the differences resolve).</param>
+/// <param name="RelativeError">‖a − n‖ / (‖a‖ + ‖n‖) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences), from 0 (agree) to 1; 0 too where both are exactly 0.</param>
+/// <param name="NoiseAllowance">What the loss's float32 rounding, measured on these entries and divided by <paramref name="Step"/>, may add to the relative error, in its units: the gradient is <see cref="GradientVerdict.Ok"/> when RelativeError ≤ tolerance + NoiseAllowance. Above 1 the gradient is smaller than the differences resolve; infinite where both are exactly 0.</param>
 /// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
-/// <param name="Verdict">Ok when RelativeError is within the tolerance; see <see cref="GradientVerdict"/>.</param>
-public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double MaxAbsoluteError, GradientVerdict Verdict)
+/// <param name="Step">The finite-difference step these numbers come from: h, or h / 10 or h / 100 where a shorter step judged better.</param>
+/// <param name="Verdict">See <see cref="GradientVerdict"/>.</param>
+public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double NoiseAllowance, double MaxAbsoluteError, float Step, GradientVerdict Verdict)
 {
     public bool Passed => Verdict == GradientVerdict.Ok;
 }
@@ -13,7 +15,7 @@ public sealed record GradientCheckResult(string Parameter, int Checked, double R
 /// <summary>What finite differences say about one parameter's gradient.</summary>
 public enum GradientVerdict
 {
-    /// <summary>Backpropagation agrees with the differences.</summary>
+    /// <summary>Backpropagation agrees with the differences, to the tolerance plus the rounding noise of the differences.</summary>
     Ok,
 
     /// <summary>
@@ -22,7 +24,7 @@ public enum GradientVerdict
     /// </summary>
     Unresolved,
 
-    /// <summary>Backpropagation disagrees with the differences by more than rounding and kinks explain.</summary>
+    /// <summary>Backpropagation disagrees with the differences by more than the tolerance, rounding noise and kinks explain.</summary>
     Wrong,
 }
 

@@ -53,13 +53,20 @@ public sealed partial class DiagnosticsRunner(
             settings.GradientEntries, (ulong)trainingOptions.Value.Seed);
         foreach (GradientCheckResult g in gradients)
         {
-            LogGradient(logger, g.Parameter, g.Checked, g.RelativeError, g.MaxAbsoluteError, g.Verdict);
+            LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.NoiseAllowance, g.MaxAbsoluteError, g.Verdict);
         }
 
         IReadOnlyList<ParameterStatistics> parameters = NetworkDiagnostics.MeasureParameters(network, NewOptimizer(), x, y, batch);
         foreach (ParameterStatistics p in parameters)
         {
-            LogParameter(logger, p.Parameter, p.WeightNorm, p.GradientNorm, p.UpdateRatio);
+            if (p.UpdateRatio is double ratio)
+            {
+                LogParameter(logger, p.Parameter, p.WeightNorm, p.GradientNorm, ratio);
+            }
+            else
+            {
+                LogZeroParameter(logger, p.Parameter, p.GradientNorm);
+            }
         }
 
         IReadOnlyList<ActivationStatistics> activations = probe == 0
@@ -67,7 +74,14 @@ public sealed partial class DiagnosticsRunner(
             : NetworkDiagnostics.MeasureActivations(network, dataset.Validation.ReadFeatures(0, probe, new float[probe * train.FeatureCount]), probe, batchStatistics: true);
         foreach (ActivationStatistics a in activations)
         {
-            LogActivation(logger, a.Layer, a.Activation, a.Units, a.DeadUnits, a.DeadShare, a.InactiveShare, probe);
+            if (a.DeadUnits is int dead)
+            {
+                LogActivation(logger, a.Layer, a.Activation, a.Units, dead, a.DeadShare!.Value, a.InactiveShare, probe);
+            }
+            else
+            {
+                LogSmoothActivation(logger, a.Layer, a.Activation, a.Units, a.InactiveShare, probe);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -79,14 +93,22 @@ public sealed partial class DiagnosticsRunner(
     // A fresh optimizer each time, so one measurement's state (momentum, moments) cannot leak into the next.
     private IOptimizer NewOptimizer() => OptimizerFactory.Create(optimizerOptions.Value);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}, verdict {Verdict}")]
-    private static partial void LogGradient(ILogger logger, string parameter, int entries, double relativeError, double maxAbsoluteError, GradientVerdict verdict);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries at step {Step:G3}, relative error {RelativeError:E2}, noise allowance {NoiseAllowance:E2}, max abs error {MaxAbsoluteError:E2}, verdict {Verdict}")]
+    private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double noiseAllowance, double maxAbsoluteError, GradientVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
-    private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double? updateRatio);
+    private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double updateRatio);
+
+    // Biases start at 0, and a step's size relative to nothing is no number.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm 0, gradient norm {GradientNorm:E3}, update/weight n/a")]
+    private static partial void LogZeroParameter(ILogger logger, string parameter, double gradientNorm);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): dead units {DeadUnits} ({DeadShare:P1}), inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
-    private static partial void LogActivation(ILogger logger, string layer, string activation, int units, int? deadUnits, double? deadShare, double inactiveShare, int probeRows);
+    private static partial void LogActivation(ILogger logger, string layer, string activation, int units, int deadUnits, double deadShare, double inactiveShare, int probeRows);
+
+    // Sigmoid and tanh have no flat region, so no unit of theirs can die: no count to give.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): no dead region, inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
+    private static partial void LogSmoothActivation(ILogger logger, string layer, string activation, int units, double inactiveShare, int probeRows);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss:F4} -> {FinalLoss:F4} in {Steps} steps (target {TargetLoss}), reached {Reached}")]
     private static partial void LogOverfit(ILogger logger, int rows, int steps, double initialLoss, double finalLoss, double targetLoss, bool reached);

@@ -15,7 +15,7 @@ public static class DiagnosticsTable
         foreach (ParameterStatistics p in report.Parameters)
         {
             GradientCheckResult? check = report.GradientCheck.FirstOrDefault(g => g.Parameter == p.Parameter);
-            string verdict = check is null ? "-" : $"{Word(check.Verdict)} (rel {E(check.RelativeError)})";
+            string verdict = check is null ? "-" : $"{Word(check.Verdict)} ({Errors(check)})";
             text.Append(p.Parameter.PadRight(width))
                 .Append(' ').Append(E(p.WeightNorm).PadLeft(10))
                 .Append(' ').Append(E(p.GradientNorm).PadLeft(10))
@@ -42,6 +42,13 @@ public static class DiagnosticsTable
         GradientVerdict.Unresolved => "unresolved: steps cross ReLU kinks",
         _ => "WRONG",
     };
+
+    // The noise allowance and the step matter where the relative error alone is past the tolerance: they say why it is ok
+    // all the same (a gradient of 0, e.g. a bias right before batch norm, resolved only to the loss's rounding), or how much
+    // of a WRONG rounding could not explain.
+    private static string Errors(GradientCheckResult check) => check.RelativeError <= NetworkDiagnostics.DefaultTolerance
+        ? $"rel {E(check.RelativeError)}"
+        : $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)} at step {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}";
 
     private static string E(double value) => value.ToString("0.000E+00", CultureInfo.InvariantCulture);
 }

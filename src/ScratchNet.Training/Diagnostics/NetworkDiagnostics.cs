@@ -12,15 +12,19 @@ namespace ScratchNet.Training.Diagnostics;
 /// </summary>
 public static class NetworkDiagnostics
 {
-    /// <summary>The vector relative error above which a gradient is reported wrong. Float32 central differences with h = 1e-2 land near 1e-4 on a correct MLP; a wrong factor or sign lands above 0.3.</summary>
+    /// <summary>
+    /// The vector relative error a gradient may show beyond the rounding noise of the differences (see
+    /// <see cref="NoiseDeviations"/>). Central differences with h = 1e-2 land near 1e-4 on a correct MLP and up to ~1e-2 on a
+    /// CNN with batch norm, whose steps cross kinks; a wrong factor or sign lands above 0.3, a factor of 1.05 near 0.025.
+    /// </summary>
     public const double DefaultTolerance = 1e-2;
 
     /// <summary>
-    /// The smallest gradient norm the differences resolve: float32 losses carry ~1e-7 of rounding, divided by h = 1e-2 that is
-    /// ~1e-5 per entry. Below this both gradients are "zero" and the relative error is taken against it instead, so a
-    /// gradient that is truly zero (a conv bias right before batch norm, which subtracts it again) is not flagged for 1e-7 of noise.
+    /// How many times the measured rounding noise of the differences a disagreement may reach before it counts against the
+    /// gradient. The measurement errs high already (see <c>MeasureNoise</c>), but it rests on few samples of a lumpy noise: most
+    /// steps leave a float32 loss the same to the bit, a few move it by whole ulps.
     /// </summary>
-    public const double ResolvableNorm = 1e-4;
+    public const double NoiseDeviations = 3;
 
     /// <summary>
     /// The relative error up to which a parameter whose steps cross kinks is reported <see cref="GradientVerdict.Unresolved"/>
@@ -30,10 +34,16 @@ public static class NetworkDiagnostics
     /// </summary>
     public const double UnresolvedTolerance = 0.1;
 
+    // The noise probe's step as a share of h: short enough that the curvature it sees, δ²·L″ (1e-10·L″ at h = 1e-2), stays far
+    // below a float32 loss's rounding, and still long enough to re-round everything downstream of the entry, as a step of h does.
+    private const float NoiseProbeShare = 1e-3f;
+
     // x: (n, InputShape) · targets: (n, OutputSize) one-hot
     /// <summary>
     /// Compares backpropagation's gradient with finite differences of the loss (one-sided both ways, see below) for <paramref name="entriesPerParameter"/>
-    /// randomly chosen entries of each parameter, with steps of <paramref name="h"/> and, where those disagree, of h / 10 and h / 100. It runs the network as training does (batch norm on batch statistics, dropout
+    /// randomly chosen entries of each parameter, with steps of <paramref name="h"/> and, where those disagree, of h / 10 and h / 100.
+    /// The loss's own rounding noise is measured on the same entries first, and a disagreement counts only beyond the tolerance
+    /// plus that noise at the step taken. It runs the network as training does (batch norm on batch statistics, dropout
     /// masking), with every dropout generator rewound before each pass so all passes draw the same masks: the loss is then one
     /// function of the parameters. Values, running statistics, generators and the mode are restored afterwards; gradients hold the analytic ones.
     /// </summary>
@@ -79,55 +89,118 @@ public static class NetworkDiagnostics
     {
         var rng = new Xoshiro256(seed);
         var results = new List<GradientCheckResult>();
+
+        // Every pass draws the same dropout masks and every entry is put back bit for bit, so the loss where the parameters
+        // stand is one number, taken once.
+        double centre = loss();
         foreach (Parameter parameter in network.Parameters)
         {
             int count = Math.Min(entriesPerParameter, parameter.Length);
             int[] entries = Sample(parameter.Length, count, rng);
-            Differences best = Compare(parameter, entries, loss, h, ResolvableNorm);
+            LossNoise noise = MeasureNoise(parameter, entries, loss, centre, h);
+            Differences first = Compare(parameter, entries, loss, centre, h, noise);
+            Differences best = first;
             GradientVerdict verdict = GradientVerdict.Ok;
-            if (best.Relative > tolerance)
+            if (!first.Agrees(tolerance))
             {
                 // One step can cross many kinks at once, which no pair of one-sided differences brackets: at initialisation a
                 // conv bias is 0 and, on MNIST's blank background, so is every output of its channel there, all on the ReLU's
-                // kink, with more just above it at the digits' faint edges. Shorter steps cross fewer, so the check tries
-                // h / 10 and h / 100 and keeps the best; rounding, ~1e-7 / step, grows as the step shrinks, so the smallest
-                // norm a step resolves grows with it. Where the one-sided differences stay as far apart at h / 10 (smooth
-                // curvature would close the gap tenfold) the steps are crossing kinks and finite differences cannot judge the
-                // gradient on this batch: unresolved, not wrong, unless the error is past what kinks explain. A wrong gradient
-                // is wrong at every step.
+                // kink, with more just above it at the digits' faint edges; batch norm over a few rows ties every kink of a
+                // channel to each of its entries. Shorter steps cross fewer, so the check tries h / 10 and h / 100. Their
+                // differences carry the same rounding of the loss divided by a shorter step, 10 and 100 times the noise, which
+                // could hide a wrong gradient's error as well as a right one's kinks. Each step bounds how far the gradient
+                // itself is off by its disagreement plus its noise allowance (kinks only ever add to a disagreement), so the
+                // check keeps the step with the tightest bound: a shorter step wins only where its disagreement fell by more
+                // than its extra noise, which the error of a wrong gradient, the same at every step, never does. Where the
+                // one-sided differences stay as far apart at h / 10, beyond what rounding adds (smooth curvature would close
+                // the gap tenfold), the steps are crossing kinks and finite differences cannot judge the gradient on this
+                // batch: unresolved, not wrong, unless the error is past what kinks explain.
                 bool kinks = false;
-                for (int shrink = 10; best.Relative > tolerance && shrink <= 100; shrink *= 10)
+                for (int shrink = 10; !best.Agrees(tolerance) && shrink <= 100; shrink *= 10)
                 {
-                    Differences shorter = Compare(parameter, entries, loss, h / shrink, ResolvableNorm * shrink);
-                    kinks |= shrink == 10 && shorter.Gap > 0.5 * best.Gap;
-                    if (shorter.Relative < best.Relative)
+                    Differences shorter = Compare(parameter, entries, loss, centre, h / shrink, noise);
+                    kinks |= shrink == 10 && shorter.Gap - shorter.GapNoise > 0.5 * first.Gap;
+                    if (shorter.Bound < best.Bound)
                     {
                         best = shorter;
                     }
                 }
 
-                verdict = best.Relative <= tolerance ? GradientVerdict.Ok
-                    : kinks && best.Relative <= UnresolvedTolerance ? GradientVerdict.Unresolved
+                verdict = best.Agrees(tolerance) ? GradientVerdict.Ok
+                    : kinks && best.Agrees(UnresolvedTolerance) ? GradientVerdict.Unresolved
                     : GradientVerdict.Wrong;
             }
 
-            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.MaxAbsolute, verdict));
+            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict));
         }
 
         return results;
     }
 
-    // Relative: ‖analytic − numeric‖ / max(‖analytic‖ + ‖numeric‖, resolvableNorm) over the entries · MaxAbsolute: the largest
-    // |analytic − numeric| · Gap: Σ |forward − backward|, how far apart the one-sided differences are.
-    private readonly record struct Differences(double Relative, double MaxAbsolute, double Gap);
+    // Norm: the typical norm of the rounding in the disagreement over the entries, times the step (loss units; see
+    // MeasureNoise) · Sum: Σ |q| over the probed entries, where q = L(θ + δ) + L(θ − δ) − 2·L(θ).
+    private readonly record struct LossNoise(double Norm, double Sum);
 
-    private static Differences Compare(Parameter parameter, int[] entries, Func<double> loss, float h, double resolvableNorm)
+    /// <summary>
+    /// The loss's rounding noise as this parameter's differences meet it. A float32 pass rounds every value it computes; moving
+    /// one entry re-rounds everything downstream of it, so the loss comes back off its exact value by an amount e that is new
+    /// at every step and does not shrink with the step: a few ulps of a loss near 2.3 (ulp 2.4e-7) on a deep network, nothing
+    /// at all where batch norm subtracts a bias again exactly. Divided by the step it is noise in every difference, 2.4e-5 per
+    /// ulp at h = 1e-2 and 2.4e-3 at h / 100, more than a gradient of 0 (a conv bias right before batch norm) can be told from.
+    /// The probe takes, on the checked entries themselves, the second difference q = e₊ + e₋ − 2e₀ at a step δ so short that q
+    /// is 0 in exact arithmetic but for δ²·L″: what it measures is rounding, E q² = 2σ² + 4e₀² per entry (σ² the variance
+    /// of e, e₀ the centre's own). The one-sided differences hold (e₊ − e₀) / h and (e₀ − e₋) / h; the analytic value is
+    /// compared with the nearer end of their interval, so a correct one is off only where both noises have one sign, by the
+    /// smaller, whose square is at most their product, ((e₊ − e₋)² − q²) / 4, of mean at most σ² / 2. Over the entries that
+    /// is at most Σ q² / 4: √Σ q² / 2, divided by the step, bounds the typical norm of the noise in the disagreement. A probe
+    /// can miss the rare ulp that a longer step meets, so the norm is never taken below one ulp of the loss.
+    /// </summary>
+    private static LossNoise MeasureNoise(Parameter parameter, int[] entries, Func<double> loss, double centre, float h)
+    {
+        double squares = 0, sum = 0;
+        foreach (int k in entries)
+        {
+            float saved = parameter.Value[k];
+            float delta = ProbeStep(saved, h);
+            parameter.Value[k] = saved + delta;
+            double plus = loss();
+            parameter.Value[k] = saved - delta;
+            double minus = loss();
+            parameter.Value[k] = saved;
+            double q = plus + minus - (2 * centre);
+            squares += q * q;
+            sum += Math.Abs(q);
+        }
+
+        return new LossNoise(Math.Max(Math.Sqrt(squares) / 2, Ulp((float)centre)), sum);
+    }
+
+    // h · NoiseProbeShare, but at least 16 ulps of the entry, so that a large value moves too and re-rounds what follows it.
+    private static float ProbeStep(float value, float h) => Math.Max(h * NoiseProbeShare, 16 * Ulp(value));
+
+    private static float Ulp(float value) => MathF.BitIncrement(Math.Abs(value)) - Math.Abs(value);
+
+    // Disagreement: ‖a − n‖ over the entries · Scale: ‖a‖ + ‖n‖ · Noise: what rounding may put into ‖a − n‖ at this step ·
+    // MaxAbsolute: the largest |a − n| · Gap: Σ |forward − backward|, how far apart the one-sided differences are · GapNoise:
+    // what rounding adds to Gap. Scale is 0 only where every analytic entry and every difference is exactly 0: nothing disagrees.
+    private readonly record struct Differences(float Step, double Disagreement, double Scale, double Noise, double MaxAbsolute, double Gap, double GapNoise)
+    {
+        public double Relative => Scale > 0 ? Disagreement / Scale : 0;
+
+        public double RelativeNoise => Noise / Scale;
+
+        public bool Agrees(double tolerance) => Disagreement <= (tolerance * Scale) + Noise;
+
+        // The most the gradient's own error can be, as far as this step sees: noise may have hidden up to its allowance.
+        public double Bound => Disagreement + Noise;
+    }
+
+    private static Differences Compare(Parameter parameter, int[] entries, Func<double> loss, double centre, float h, LossNoise noise)
     {
         double diff = 0, analyticNorm = 0, numericNorm = 0, maxAbs = 0, gap = 0;
         foreach (int k in entries)
         {
             float saved = parameter.Value[k];
-            double centre = loss();
             parameter.Value[k] = saved + h;
             double plus = loss();
             parameter.Value[k] = saved - h;
@@ -148,8 +221,8 @@ public static class NetworkDiagnostics
             gap += Math.Abs(forward - backward);
         }
 
-        double denominator = Math.Max(Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm), resolvableNorm);
-        return new Differences(Math.Sqrt(diff) / denominator, maxAbs, gap);
+        // The loss's rounding is the same whatever the step, so its share of every difference grows as the step shrinks.
+        return new Differences(h, Math.Sqrt(diff), Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm), NoiseDeviations * noise.Norm / h, maxAbs, gap, noise.Sum / h);
     }
 
     /// <summary>
