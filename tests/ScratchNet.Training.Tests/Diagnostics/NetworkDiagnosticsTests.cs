@@ -44,6 +44,30 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void CheckGradients_Passes_OnAConfidentlyWrongMlp_WhoseTrueClassesGetProbabilitiesBelow1e12()
+    {
+        // Output weights scaled 300×: logits hundreds apart, so wrong rows give their true class p far below 1e-12, where a
+        // clipped loss was flat while backpropagation's P − Y was not, and every parameter was called WRONG.
+        Sequential network = Sequential.Mlp([6, 5, 4, 3], "relu", "he_normal", 7, Rows);
+        foreach (Parameter p in network.Layers[^1].Parameters)
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                p.Value[i] *= 300f;
+            }
+        }
+
+        (float[] x, float[] y) = Batch(6, 3);
+        float[] logits = network.Forward(x, Rows);
+        var probabilities = new float[Rows * 3];
+        Core.Losses.Softmax.Forward(logits.AsSpan(0, Rows * 3), probabilities, Rows, 3);
+        Assert.That(Enumerable.Range(0, Rows).Min(r => probabilities[(r * 3) + (r % 3)]), Is.LessThan(1e-12f), "some row is confidently wrong");
+
+        IReadOnlyList<GradientCheckResult> results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 50, 1);
+        Assert.That(results, Has.None.Matches<GradientCheckResult>(r => r.Verdict == GradientVerdict.Wrong), string.Join("; ", results));
+    }
+
+    [Test]
     public void CheckGradients_FlagsTheParameter_WhoseGradientIsWrong()
     {
         var dense0 = new Dense("dense0", 6, 5, Rows);
