@@ -72,6 +72,9 @@ public sealed class Trainer(
         {
             position.Restore(resumeFrom, network, optimizer, participants);
             context.Restore(resumeFrom.History);
+
+            // Everything is copied in; the checkpoint's own arrays (gigabytes for a big network) need not live through the run.
+            resumeFrom = null;
         }
 
         // Whatever stops the loop abnormally (divergence, a failed write, a bug) reaches every callback's OnTrainFailed first.

@@ -26,7 +26,10 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         string state = RunStatus.Failed;
         try
         {
-            await TrainAsync(cancellationToken, resumeFrom).ConfigureAwait(false);
+            // The trainer copies the checkpoint in; holding it here for the whole run would keep gigabytes of a big network's.
+            Task<TrainingResult> training = TrainAsync(cancellationToken, resumeFrom);
+            resumeFrom = null;
+            await training.ConfigureAwait(false);
             state = RunStatus.Finished;
             return ExitCodes.Success;
         }
@@ -68,10 +71,13 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         }
 
         var clock = Stopwatch.StartNew();
-        TrainingResult result = await trainer.TrainAsync(resumeFrom, cancellationToken).ConfigureAwait(false);
+        bool resumed = resumeFrom is not null;
+        Task<TrainingResult> training = trainer.TrainAsync(resumeFrom, cancellationToken);
+        resumeFrom = null;
+        TrainingResult result = await training.ConfigureAwait(false);
         EvaluationResult final = result.FinalValidation;
         double trainSeconds = result.History.Sum(e => e.TrainSeconds);
-        if (resumeFrom is null)
+        if (!resumed)
         {
             LogFinal(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
         }
