@@ -231,8 +231,9 @@ public static class MnistImagePreprocessor
         }
 
         // A grey pixel as an IDX file holds it, divided as the training data was (PixelScaler), so a t10k image saved as PNG
-        // gives the very input the model was scored on.
-        float[] grey = Grey(image);
+        // gives the very input the model was scored on. Light is ink here, so a transparent pixel is the dark background
+        // (prepared images read it as white paper, the other way round): its colour counts by its opacity only.
+        var grey = new float[image.Width * image.Height];
         image.ProcessPixelRows(rows =>
         {
             for (int y = 0; y < rows.Height; y++)
@@ -240,10 +241,9 @@ public static class MnistImagePreprocessor
                 Span<Rgba32> row = rows.GetRowSpan(y);
                 for (int x = 0; x < row.Length; x++)
                 {
-                    if (row[x] is { A: 255 } p && p.R == p.G && p.G == p.B)
-                    {
-                        grey[(y * row.Length) + x] = p.R / 255f;
-                    }
+                    Rgba32 p = row[x];
+                    float luma = p.R == p.G && p.G == p.B ? p.R / 255f : ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
+                    grey[(y * row.Length) + x] = p.A == 255 ? luma : luma * (p.A / 255f);
                 }
             }
         });

@@ -41,6 +41,8 @@ public sealed record CommandLine(
             return Parse([.. args.Skip(1), "--help"]);
         }
 
+        // A flag (an option without a value, as --as-is, --dashboard) never takes the next word: that word is an image or a stray.
+        HashSet<string> flags = new(CommandCatalog.Find(command)?.Options.Where(o => o.ValueName is null).Select(o => o.Name) ?? [], StringComparer.OrdinalIgnoreCase);
         var configuration = new List<string>();
         var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var positionals = new List<string>();
@@ -72,7 +74,12 @@ public sealed record CommandLine(
             string key = equals >= 0 ? body[..equals] : body;
             // A value never starts with a dash, so "--resume -Training:Epochs=1" is not read as a file named "-Training…";
             // a negative number is the exception, so "--batch -1" meets the option's own range check.
-            bool nextIsValue = equals < 0 && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));
+            if (flags.Contains(key) && equals >= 0)
+            {
+                throw new UsageException($"--{key} takes no value; write --{key} alone");
+            }
+
+            bool nextIsValue = equals < 0 && !flags.Contains(key) && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));
             string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
             if (key.Contains(':', StringComparison.Ordinal))
             {

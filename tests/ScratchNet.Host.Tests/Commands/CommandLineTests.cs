@@ -5,6 +5,17 @@ namespace ScratchNet.Host.Tests.Commands;
 public sealed class CommandLineTests
 {
     [Test]
+    public void AFlagNeverTakesTheNextWord_SoTheImageAfterAsIsIsAnImage()
+    {
+        CommandLine line = CommandLine.Parse(["predict", "--model", "m.snm", "--as-is", "a.png", "b.png"]);
+        Assert.That(line.HasOption("as-is"), Is.True);
+        Assert.That(line.Option("as-is"), Is.Null);
+        Assert.That(line.Positionals, Is.EqualTo(new[] { "a.png", "b.png" }));
+        Assert.That(CommandLine.Parse(["train", "--dashboard", "junk"]).Positionals, Is.EqualTo(new[] { "junk" }), "a stray word stays a positional, which train refuses");
+        Assert.That(() => CommandLine.Parse(["predict", "--as-is=yes", "a.png"]), Throws.TypeOf<UsageException>().With.Message.EqualTo("--as-is takes no value; write --as-is alone"));
+    }
+
+    [Test]
     public void NoArgumentsMeanTheDefaultCommandWithNothingElse()
     {
         CommandLine line = CommandLine.Parse([]);

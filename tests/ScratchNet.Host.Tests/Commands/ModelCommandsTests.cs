@@ -210,6 +210,17 @@ public sealed class ModelCommandsTests
         var expected = new float[3];
         ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 3), expected, 1, 3);
         Assert.That(row, Is.EqualTo(expected), "bit for bit the row an IDX file holds");
+
+        // The same digit as white ink whose opacity is the pixel, on a transparent background: transparent is background.
+        using var transparent = new Image<Rgba32>(5, 6);
+        for (int i = 0; i < 30; i++)
+        {
+            transparent[i % 5, i / 5] = new Rgba32(255, 255, 255, pixels[i]);
+        }
+
+        string clear = DigitImages.Save(transparent, ".png");
+        _files.Add(clear);
+        Assert.That(new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [clear], asIs: true).Single(), Is.EqualTo(expected), "a transparent background reads as the dark background");
         Assert.That(new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [path]).Single(), Is.Not.EqualTo(expected), "prepared, it is another image");
 
         using var wrongSize = new Image<Rgba32>(8, 8);
