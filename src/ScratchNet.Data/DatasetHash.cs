@@ -20,8 +20,8 @@ public static class DatasetHash
 
     /// <summary>
     /// SHA-256 over the data exactly as the run saw it: the training then the validation split, each as its
-    /// float32 features (little-endian bytes) followed by its labels; lower-case hex. It changes with the split, its seed
-    /// and the pixel scaling.
+    /// float32 features (little-endian bytes) followed by its labels, then the rows' shape (channels, height, width as
+    /// little-endian int32); lower-case hex. It changes with the split, its seed, the pixel scaling and the image shape.
     /// </summary>
     /// <remarks>
     /// Pixel-backed splits are converted a block of rows at a time (the same floats the trainer reads), so the hash is the
@@ -58,6 +58,13 @@ public static class DatasetHash
 
             hash.AppendData(split.Labels);
         }
+
+        // The same bytes read as other images (an IDX header rewritten from 28 × 28 to 14 × 56) are other data to a network.
+        Span<byte> shape = stackalloc byte[3 * sizeof(int)];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape, dataset.InputShape.Channels);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape[4..], dataset.InputShape.Height);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape[8..], dataset.InputShape.Width);
+        hash.AppendData(shape);
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }

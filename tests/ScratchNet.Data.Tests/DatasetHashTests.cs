@@ -23,4 +23,13 @@ public sealed class DatasetHashTests
 
         Assert.That(DatasetHash.Sha256(new Dataset("d", bytes, bytes, ["x", "y"])), Is.EqualTo(DatasetHash.Sha256(new Dataset("d", scaled, scaled, ["x", "y"]))).And.Match("^[0-9a-f]{64}$"));
     }
+
+    [Test]
+    public void Sha256_ChangesWithTheImageShape_OfTheSameBytes()
+    {
+        DataSplit rows = DataSplit.FromLabels(new float[2 * 12], [0, 1], 12, 2);
+
+        Assert.That(DatasetHash.Sha256(new Dataset("d", rows, rows, ["x", "y"]) { InputShape = new(1, 3, 4) }),
+            Is.Not.EqualTo(DatasetHash.Sha256(new Dataset("d", rows, rows, ["x", "y"]) { InputShape = new(1, 4, 3) })));
+    }
 }
