@@ -52,7 +52,7 @@ public sealed class Trainer(
         int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
         CheckMemory(o, batchRows, evaluationRows);
         Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
-        CheckFits(network, train, model?.Value.HasLayers() == true, batchRows);
+        CheckFits(network, train, model?.Value.HasLayers() == true, batchRows, initFrom: model?.Value.InitFrom);
 
         int classes = train.ClassCount;
         var shuffleRng = new Xoshiro256((ulong)o.Seed ^ ShuffleStream);
@@ -176,12 +176,17 @@ public sealed class Trainer(
     /// <summary>Refuses a network that does not fit the data, or a batch size its batch norm cannot learn from, naming the key to change.</summary>
     /// <param name="layers">Whether the network is Model:Layers' (false: Model:LayerSizes'; null: unknown), for the message.</param>
     /// <param name="batchRows">Rows per training batch; 0 when no batches follow (nothing to check).</param>
-    internal static void CheckFits(Sequential network, DataSplit train, bool? layers = null, int batchRows = 0)
+    /// <param name="batchKey">What sets the batch size, for the message (diagnose's --batch).</param>
+    /// <param name="wholeEpochs">Whether batches run through the whole split (training), so its last batch counts too.</param>
+    /// <param name="initFrom">Model:InitFrom, whose file then decided the network's first layer.</param>
+    internal static void CheckFits(Sequential network, DataSplit train, bool? layers = null, int batchRows = 0, string batchKey = "Training:BatchSize", bool wholeEpochs = true, string? initFrom = null)
     {
         var problems = new List<string>();
         if (network.InputSize != train.FeatureCount)
         {
-            problems.Add($"the first layer size is {network.InputSize}, but the data has {train.FeatureCount} features: set Model:LayerSizes to start with {train.FeatureCount}");
+            problems.Add(string.IsNullOrWhiteSpace(initFrom) || layers == true
+                ? $"the first layer size is {network.InputSize}, but the data has {train.FeatureCount} features: set Model:LayerSizes to start with {train.FeatureCount}"
+                : $"the model in Model:InitFrom ({initFrom}) takes {network.InputSize} inputs, but the data has {train.FeatureCount} features: Model:InitFrom needs a model trained on rows of the same shape (the same image size), or leave it out to start from the initialiser");
         }
 
         if (network.OutputSize != train.ClassCount)
@@ -196,15 +201,16 @@ public sealed class Trainer(
             problems.Add($"the last layer ({last.Name}) gives {network.OutputSize} outputs, but the data has {train.ClassCount} classes: {fix}");
         }
 
-        if (batchRows > 0 && OneRowBatch(train.Count, batchRows) is { } batch
+        int rows = wholeEpochs ? train.Count : batchRows;
+        if (batchRows > 0 && OneRowBatch(rows, batchRows, batchKey, wholeEpochs) is { } batch
             && network.Layers.OfType<BatchNorm>().FirstOrDefault(bn => bn.InputShape.Plane == 1) is { } flat)
         {
             // Over one row a feature's batch variance is 0, so x̂ = 0: the layer outputs its bias alone, passes no gradient
             // back, and its running variance decays toward 0 (PyTorch refuses such a batch: "Expected more than 1 value per channel").
-            int better = Enumerable.Range(Math.Max(2, batchRows), train.Count).FirstOrDefault(b => OneRowBatch(train.Count, b) is null);
+            int better = Enumerable.Range(Math.Max(2, batchRows), train.Count).FirstOrDefault(b => OneRowBatch(wholeEpochs ? train.Count : b, b, batchKey, wholeEpochs) is null);
             problems.Add($"batch norm {flat.Name} normalises each of its {flat.Channels} features over the rows of a batch, but {batch}: "
                 + "a feature's variance over one row is 0, so it would pass no gradient back and its running variance would shrink toward 0; "
-                + (better > 0 ? $"use a Training:BatchSize that leaves at least 2 rows in every batch, e.g. {better}" : "the data needs at least 2 training rows"));
+                + (better > 0 ? $"use a {batchKey} that leaves at least 2 rows in every batch, e.g. {better}{(wholeEpochs ? " (or train on more images: Data:TrainImages)" : string.Empty)}" : "train on at least 2 images (Data:TrainImages)"));
         }
 
         if (problems.Count > 0)
@@ -214,9 +220,10 @@ public sealed class Trainer(
     }
 
     // Which batch of an epoch holds a single row, in words, or null when none does.
-    private static string? OneRowBatch(int rows, int batchRows) =>
-        batchRows == 1 || rows == 1 ? "every batch holds one row (Training:BatchSize 1)"
-        : rows % batchRows == 1 ? $"the epoch's last batch holds one row ({rows:N0} training rows at Training:BatchSize {batchRows})"
+    private static string? OneRowBatch(int rows, int batchRows, string batchKey, bool wholeEpochs = true) =>
+        wholeEpochs && rows == 1 ? "the training split holds one row"
+        : batchRows == 1 ? $"every batch holds one row ({batchKey} 1)"
+        : rows % batchRows == 1 ? $"the epoch's last batch holds one row ({rows:N0} training rows at {batchKey} {batchRows})"
         : null;
 
     /// <summary>The augmenter <c>Data:Augment</c> asks for, or null when it is off.</summary>

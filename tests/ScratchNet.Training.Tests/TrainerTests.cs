@@ -204,7 +204,7 @@ public class TrainerTests
         Dataset data = SyntheticData.Blobs();
         int rows = data.Train.Count;
         var ex = Assert.ThrowsAsync<TrainingSetupException>(() => LayersTrainer(data, batchSize > 0 ? batchSize : rows - 1, "dense 16", "batchnorm", "relu", "dense 3").TrainAsync());
-        Assert.That(ex!.Message, Does.Contain($"batch norm bn0 normalises each of its 16 features over the rows of a batch, but {expected}").And.Contain("use a Training:BatchSize that leaves at least 2 rows in every batch, e.g. "));
+        Assert.That(ex!.Message, Does.Contain($"batch norm bn0 normalises each of its 16 features over the rows of a batch, but {expected}").And.Contain("use a Training:BatchSize that leaves at least 2 rows in every batch, e.g. ").And.Contain("(or train on more images: Data:TrainImages)"));
     }
 
     [Test]
@@ -224,6 +224,20 @@ public class TrainerTests
         var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = 1, BatchSize = batchSize, Seed = 3, EvaluationBatchSize = 64, Threads = "1" });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { Layers = [.. layers] });
         return new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(0.1f), [], training, model: model);
+    }
+
+    [Test]
+    public void Train_Throws_NamingModelInitFrom_WhenTheModelItStartsFromTakesAnotherInputSize()
+    {
+        // The network came from the file (its Model:LayerSizes recorded there), so "set Model:LayerSizes" would loop.
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = 1, BatchSize = 16, Threads = "1" });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "7,16,3", InitFrom = "other.snm" });
+        var trainer = new Trainer(provider.Object, new NetworkFactory(model, training, Mock.Of<IInitialWeights>()), new Sgd(0.1f), [], training, model: model);
+
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => trainer.TrainAsync());
+        Assert.That(ex!.Message, Does.Contain("the model in Model:InitFrom (other.snm) takes 7 inputs, but the data has 8 features: Model:InitFrom needs a model trained on rows of the same shape"));
     }
 
     [Test]

@@ -37,7 +37,7 @@ public sealed partial class DiagnosticsRunner(
         int batch = Math.Min(settings.BatchRows, train.Count);
         int probe = Math.Min(settings.ProbeRows, dataset.Validation.Count);
         Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batch, Math.Max(probe, 1)));
-        Trainer.CheckFits(network, train);
+        Trainer.CheckFits(network, train, batchRows: batch, batchKey: "--batch", wholeEpochs: false);
 
         // The same seeded draw of rows every time, so two runs of diagnose are comparable.
         var sampler = new MinibatchSampler(train, batch, new Xoshiro256((ulong)trainingOptions.Value.Seed), shuffle: true);

@@ -182,6 +182,21 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void Runner_RefusesABatchOfOneRow_ForBatchNormOnFeatures_AsTrainingDoes()
+    {
+        // Over one row batch norm passes no gradient back, so every gradient would read 0 and "ok" with no word why.
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { Layers = ["dense 16", "batchnorm", "relu", "dense 3"] });
+        var optimizer = Microsoft.Extensions.Options.Options.Create(new OptimizerOptions { LearningRate = 0.5f });
+        var runner = new DiagnosticsRunner(provider.Object, new NetworkFactory(model, training), optimizer, training, NullLogger<DiagnosticsRunner>.Instance);
+
+        var e = Assert.ThrowsAsync<TrainingSetupException>(() => runner.RunAsync(new DiagnosticsSettings(1)));
+        Assert.That(e!.Message, Does.Contain("every batch holds one row (--batch 1)").And.Contain("use a --batch that leaves at least 2 rows in every batch, e.g. 2"));
+    }
+
+    [Test]
     public async Task Runner_LogsThatATanhLayerHasNoDeadRegion_AndAZeroBiasNoUpdateRatio_RatherThanNull()
     {
         var provider = new Mock<IDatasetProvider>();
