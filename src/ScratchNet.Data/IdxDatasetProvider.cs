@@ -84,15 +84,16 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         {
             // One mistake in 20 rows moves accuracy by 5 %: a number that small is noise, and nothing else would say so.
             _logger.LogWarning(
-                "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; hold out more (Data:ValidationFraction) for a score worth comparing",
-                dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count);
+                "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; {Remedy} for a score worth comparing",
+                dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count,
+                dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : "hold out more (Data:ValidationFraction)");
         }
 
         if (_options.TrainImages is not null)
         {
             _logger.LogInformation(
-                "Data:TrainImages: training on a fixed sample of {TrainRows} images of the training split; the {ValidationRows} held-out images stay whole",
-                dataset.Train.Count, dataset.Validation.Count);
+                "Data:TrainImages={TrainImages}: training on {TrainRows} images of the training split (a fixed sample, or all it has); the {ValidationRows} held-out images stay whole",
+                _options.TrainImages, dataset.Train.Count, dataset.Validation.Count);
         }
 
         return dataset;

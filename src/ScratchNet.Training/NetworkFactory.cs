@@ -43,7 +43,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
                 {
                     string state = stateArrays == 0 ? string.Empty : $", {optimizer!.Name}'s state";
                     throw new TrainingSetupException(
-                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller, or lower Training:BatchSize and Training:EvaluationBatchSize");
+                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller{(stateArrays == 0 ? string.Empty : ", train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state,")} or lower Training:BatchSize and Training:EvaluationBatchSize");
                 }
 
                 network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);

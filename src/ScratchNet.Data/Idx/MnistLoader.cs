@@ -12,7 +12,7 @@ public static class MnistLoader
         if (images.Dimensions.Length != 3)
         {
             throw new InvalidDataFormatException(
-                $"{name} has shape ({string.Join(" x ", images.Dimensions)}); an image file has three dimensions (count x rows x columns){(images.Dimensions.Length == 4 ? ": ScratchNet reads grey images, so convert colour images to one grey channel first" : string.Empty)}.");
+                $"{name} has shape ({string.Join(" x ", images.Dimensions)}); an image file has three dimensions (count x rows x columns){(images.Dimensions.Length != 4 ? string.Empty : images.Dimensions[1] == 1 || images.Dimensions[3] == 1 ? ": its images have one channel already, so write the file without that dimension" : ": ScratchNet reads grey images, so convert colour images to one grey channel first")}.");
         }
 
         return images.Dimensions[1] * images.Dimensions[2];

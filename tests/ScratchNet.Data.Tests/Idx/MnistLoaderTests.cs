@@ -67,5 +67,7 @@ public sealed class MnistLoaderTests
 
         var ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(colour, "colour"));
         Assert.That(ex!.Message, Does.Contain("(2 x 3 x 4 x 4)").And.Contain("ScratchNet reads grey images, so convert colour images to one grey channel first"));
+        ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(new IdxArray([2, 1, 4, 4], new byte[32]), "grey"));
+        Assert.That(ex!.Message, Does.Contain("its images have one channel already, so write the file without that dimension"));
     }
 }
