@@ -242,7 +242,7 @@ public static class MnistImagePreprocessor
                 for (int x = 0; x < row.Length; x++)
                 {
                     Rgba32 p = row[x];
-                    float luma = p.R == p.G && p.G == p.B ? p.R / 255f : ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
+                    float luma = p.R == p.G && p.G == p.B ? p.R / 255f : Luma(p);
                     grey[(y * row.Length) + x] = p.A == 255 ? luma : luma * (p.A / 255f);
                 }
             }
@@ -263,13 +263,15 @@ public static class MnistImagePreprocessor
                 {
                     Rgba32 p = row[x];
                     float alpha = p.A / 255f;
-                    float gray = ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
-                    luma[(y * width) + x] = (alpha * gray) + (1f - alpha);
+                    luma[(y * width) + x] = (alpha * Luma(p)) + (1f - alpha);
                 }
             }
         });
         return luma;
     }
+
+    // Rec. 601 luma of a pixel's colour, opacity aside, in [0, 1].
+    private static float Luma(Rgba32 p) => ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
 
     // The box's pixels of a row-major image.
     private static float[] Cut(float[] pixels, int width, Rectangle box)
