@@ -17,6 +17,15 @@ public sealed record Dataset(string Name, DataSplit Train, DataSplit Validation,
     public string HeldOutName => ValidationIsTestSet ? "test" : "validation";
 
     /// <summary>
+    /// The height and width to draw a row at as a grey picture: the images' own (a 23 × 19 digit as such), a flat row of a
+    /// square number of values as that square; null for rows that are no one grey image (several channels, other vectors).
+    /// </summary>
+    public (int Height, int Width)? PictureSize =>
+        InputShape is { IsFlat: false, Channels: 1 } shape ? (shape.Height, shape.Width)
+        : InputShape.IsFlat && Shape.SquareSide(Train.FeatureCount) is > 0 and int side ? (side, side)
+        : null;
+
+    /// <summary>
     /// One row's shape: (1, rows, columns) for images read from IDX files (1 × 28 × 28 for MNIST), whose pixels a row
     /// holds row by row; a flat vector (features, 1, 1) when the rows are not known to be images.
     /// </summary>

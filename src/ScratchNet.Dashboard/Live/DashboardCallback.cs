@@ -245,9 +245,8 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels)));
         }
 
-        // The data's own image shape (a 23 × 19 digit draws as such); flat rows as one row of pixels.
-        Shape shape = dataset.InputShape;
-        (int height, int width) = shape.IsFlat ? (1, features) : (shape.Height, shape.Width * shape.Channels);
+        // Rows that are no one grey picture are drawn as one strip of pixels.
+        (int height, int width) = dataset.PictureSize ?? (1, features);
         Publish(LiveEventTypes.Mistakes, new MistakeImages(epoch, height, width, dataset.ClassNames, items));
     }
 

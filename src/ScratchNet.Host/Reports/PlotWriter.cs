@@ -47,12 +47,8 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
         }
         Write("misclassified.png", () =>
         {
-            // The data's own image shape (23 × 19 digits draw as such); flat rows only when they fill a square.
-            Shape shape = context.Dataset.InputShape;
-            int side = Shape.SquareSide(heldOut.FeatureCount);
-            (int height, int width) = shape is { IsFlat: false, Channels: 1 } ? (shape.Height, shape.Width)
-                : shape.IsFlat && side > 0 ? (side, side)
-                : throw new InvalidOperationException($"the rows are {shape}, not one grey image each");
+            (int height, int width) = context.Dataset.PictureSize
+                ?? throw new InvalidOperationException($"the rows are {context.Dataset.InputShape}, not one grey image each");
 
             float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, heldOut);
             IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, heldOut.Labels, heldOut.ClassCount, WorstCount);
