@@ -16,7 +16,10 @@ public static class DatasetHash
 
     // A loaded dataset's rows never change, so its hash is computed once (about 0.2 s for MNIST's 70,000 images) however
     // many parts of a run ask for it: the resume check, the checkpoints and the model file. Keyed by instance, not by value.
-    private static readonly ConditionalWeakTable<Dataset, string> Computed = [];
+    private static readonly ConditionalWeakTable<Dataset, Identity> Computed = [];
+
+    // Records written before the image shape joined the hash (2026-11-26) hold the same digest without the shape's bytes.
+    private sealed record Identity(string Sha256, string WithoutShape);
 
     /// <summary>
     /// SHA-256 over the data exactly as the run saw it: the training then the validation split, each as its
@@ -30,10 +33,24 @@ public static class DatasetHash
     public static string Sha256(Dataset dataset)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        return Computed.GetValue(dataset, Compute);
+        return Computed.GetValue(dataset, Compute).Sha256;
     }
 
-    private static string Compute(Dataset dataset)
+    /// <summary>
+    /// True when <paramref name="recordedSha256"/>, as a checkpoint or model file records it, names this data: today's
+    /// <see cref="Sha256"/>, or the digest files written before the image shape joined it hold (the same bytes without
+    /// the shape), so an older run's record still matches the data it trained on.
+    /// </summary>
+    public static bool Identifies(Dataset dataset, string recordedSha256)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(recordedSha256);
+        Identity identity = Computed.GetValue(dataset, Compute);
+        return string.Equals(recordedSha256, identity.Sha256, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(recordedSha256, identity.WithoutShape, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static Identity Compute(Dataset dataset)
     {
         if (!BitConverter.IsLittleEndian)
         {
@@ -59,6 +76,8 @@ public static class DatasetHash
             hash.AppendData(split.Labels);
         }
 
+        string withoutShape = Convert.ToHexStringLower(hash.GetCurrentHash());
+
         // The same bytes read as other images (an IDX header rewritten from 28 × 28 to 14 × 56) are other data to a network.
         Span<byte> shape = stackalloc byte[3 * sizeof(int)];
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape, dataset.InputShape.Channels);
@@ -66,6 +85,6 @@ public static class DatasetHash
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(shape[8..], dataset.InputShape.Width);
         hash.AppendData(shape);
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        return new Identity(Convert.ToHexStringLower(hash.GetHashAndReset()), withoutShape);
     }
 }

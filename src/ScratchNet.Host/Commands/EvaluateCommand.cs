@@ -32,6 +32,7 @@ public sealed partial class EvaluateCommand(
         SavedModel model = ModelFile.Load(modelPath);
         WarnIfDataDiffers(model);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
+        WarnIfFilesChanged(model, dataset, modelPath);
         DataSplit split = dataset.Validation;
 
         // Never more rows at once than the split has.
@@ -76,6 +77,24 @@ public sealed partial class EvaluateCommand(
             }
         }
     }
+
+    // The same settings over other bytes: the files were replaced or edited since the model trained, so a random hold-out
+    // drawn from them may hold rows it trained on, and an official test split is not the one it was scored beside.
+    // Checked only where the settings agree (any that differ were warned about above, and change the hash themselves).
+    private void WarnIfFilesChanged(SavedModel model, Dataset dataset, string modelPath)
+    {
+        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest
+            || Differences(model, data.Value).Any()
+            || !SameText(model.Configuration.GetValueOrDefault(TrainImagesKey, string.Empty), data.Value.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? string.Empty)
+            || DatasetHash.Identifies(dataset, manifest.DatasetSha256))
+        {
+            return;
+        }
+
+        LogFilesChanged(logger, ResumePoint.DataLocation(data.Value), modelPath, ResumePoint.Short(DatasetHash.Sha256(dataset)), ResumePoint.Short(manifest.DatasetSha256));
+    }
+
+    private const string TrainImagesKey = "Data:TrainImages";
 
     /// <summary>
     /// The data settings the model was trained with that differ from this evaluation's: the dataset and its folder, the
@@ -124,6 +143,9 @@ public sealed partial class EvaluateCommand(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
     private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current, string argument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data in {Data} is not the data {ModelPath} was trained on (SHA-256 {Now} now, {Trained} in the model): the files changed since, so the held-out images are not the ones it was scored beside and may include ones it trained on")]
+    private static partial void LogFilesChanged(ILogger logger, string data, string modelPath, string now, string trained);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained on Data:Dataset={Trained}, but this evaluation reads {Current}; its classes may mean other things there. Pass --Data:Dataset={Trained} to score it on its own data")]
     private static partial void LogDatasetDiffers(ILogger logger, string trained, string current);

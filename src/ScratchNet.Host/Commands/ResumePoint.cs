@@ -56,17 +56,17 @@ public static class ResumePoint
     /// </summary>
     /// <param name="path">The checkpoint's file.</param>
     /// <param name="checkpoint">The checkpoint read from it.</param>
-    /// <param name="dataSha256">The <see cref="ScratchNet.Data.DatasetHash"/> of the data loaded now.</param>
+    /// <param name="dataset">The data loaded now.</param>
     /// <param name="data">Where that data was read from, as the message names it (see <see cref="DataLocation"/>).</param>
-    /// <exception cref="CheckpointException">The two hashes differ.</exception>
-    public static void CheckData(string path, Checkpoint checkpoint, string dataSha256, string data)
+    /// <exception cref="CheckpointException">The checkpoint's hash does not name this data (<see cref="DatasetHash.Identifies"/>).</exception>
+    public static void CheckData(string path, Checkpoint checkpoint, Dataset dataset, string data)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentNullException.ThrowIfNull(dataSha256);
-        if (!string.Equals(checkpoint.DatasetSha256, dataSha256, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (!DatasetHash.Identifies(dataset, checkpoint.DatasetSha256))
         {
             throw new CheckpointException(
-                $"the data in {data} is not the data {path} trained on (SHA-256 {Short(dataSha256)} now, {Short(checkpoint.DatasetSha256)} in the checkpoint), so resuming would not continue the run exactly; put back the files it trained on, or train afresh without --resume");
+                $"the data in {data} is not the data {path} trained on (SHA-256 {Short(DatasetHash.Sha256(dataset))} now, {Short(checkpoint.DatasetSha256)} in the checkpoint), so resuming would not continue the run exactly; put back the files it trained on, or train afresh without --resume");
         }
     }
 
@@ -82,7 +82,8 @@ public static class ResumePoint
         return string.IsNullOrWhiteSpace(options.Directory) ? "Data:Directory" : FolderPath.Full(options.Directory);
     }
 
-    private static string Short(string sha256) => sha256.Length > 12 ? sha256[..12] : sha256;
+    /// <summary>The first 12 hex digits of a SHA-256, as messages quote it.</summary>
+    public static string Short(string sha256) => sha256.Length > 12 ? sha256[..12] : sha256;
 
     private static string? OlderBeside(string path)
     {

@@ -109,7 +109,7 @@ public sealed partial class TrainingRun(
         }
 
         Dataset loaded = await datasets.LoadAsync(cancellationToken).ConfigureAwait(false);
-        ResumePoint.CheckData(path, resume, DatasetHash.Sha256(loaded), location);
+        ResumePoint.CheckData(path, resume, loaded, location);
     }
 
     /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>

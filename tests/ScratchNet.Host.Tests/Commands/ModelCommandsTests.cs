@@ -56,11 +56,48 @@ public sealed class ModelCommandsTests
         return new Dataset("synthetic", split, split, [.. Enumerable.Range(0, classes).Select(c => $"c{c}")]);
     }
 
-    private static EvaluateCommand Evaluate(Dataset dataset, string split = "official")
+    private static EvaluateCommand Evaluate(Dataset dataset, string split = "official", ILogger<EvaluateCommand>? logger = null)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
-        return new EvaluateCommand(provider.Object, Create(new DataOptions { Split = split }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), NullLogger<EvaluateCommand>.Instance);
+        return new EvaluateCommand(provider.Object, Create(new DataOptions { Split = split }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), logger ?? NullLogger<EvaluateCommand>.Instance);
+    }
+
+    // A model of sizes 6-5-3 whose manifest records the hash of trainedOn.
+    private string SavedModelOf(Dataset trainedOn)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-cmd-{Guid.NewGuid():N}.model");
+        _files.Add(path);
+        var manifest = new RunManifest(9, DatasetHash.Sha256(trainedOn), "test", "2026-11-26T00:00:00Z");
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(Sequential.Mlp([6, 5, 3], "relu", "he_normal", 9, 1), new Dictionary<string, string> { ["Data:Split"] = "official" }, manifest), path, ModelFormat.Native);
+        return path;
+    }
+
+    private static Mock<ILogger<EvaluateCommand>> Warnings()
+    {
+        var logger = new Mock<ILogger<EvaluateCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        return logger;
+    }
+
+    private static int ChangedFilesWarnings(Mock<ILogger<EvaluateCommand>> logger) =>
+        logger.Invocations.Count(i => i.Method.Name == nameof(ILogger.Log) && (LogLevel)i.Arguments[0] == LogLevel.Warning && i.Arguments[2].ToString()!.Contains("the files changed since", StringComparison.Ordinal));
+
+    [Test]
+    public async Task Evaluate_WarnsWhenTheFilesChangedSinceTheModelTrained_UnderTheSameSettings()
+    {
+        Dataset trainedOn = Data(40, 6, 3);
+        string path = SavedModelOf(trainedOn);
+        byte[] labels = [.. trainedOn.Validation.Labels];
+        labels[0] = (byte)((labels[0] + 1) % 3);
+        DataSplit edited = DataSplit.FromLabels(trainedOn.Validation.ReadFeatures(0, 40, new float[40 * 6]).ToArray(), labels, 6, 3);
+
+        Mock<ILogger<EvaluateCommand>> same = Warnings(), changed = Warnings();
+        await Evaluate(trainedOn, logger: same.Object).EvaluateAsync(path, CancellationToken.None);
+        await Evaluate(trainedOn with { Train = edited, Validation = edited }, logger: changed.Object).EvaluateAsync(path, CancellationToken.None);
+
+        Assert.That(ChangedFilesWarnings(same), Is.Zero);
+        Assert.That(ChangedFilesWarnings(changed), Is.EqualTo(1));
     }
 
     [TestCase(ModelFormat.Native)]
