@@ -56,7 +56,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         SavedModel model = ModelFile.Load(modelPath);
         Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
         ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), network.InputShape)
-            ?? throw new ModelFileException($"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
+            ?? throw new ModelFileException(network.InputShape.IsFlat
+                ? $"The model {modelPath} takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape, so predict cannot make images into its input; train it with Model:Layers starting with flatten (e.g. \"flatten | dense 128 | relu | dense 10\"), which records the shape"
+                : $"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
 

@@ -267,6 +267,16 @@ public sealed class ModelCommandsTests
         Assert.That(e!.Message, Does.Contain("is 8×8 pixels, but --as-is takes images at the model's own size, 5×6"));
     }
 
+    [Test]
+    public void Predict_OnAnMlpOfNoSquareImage_SaysHowToTrainOneThatRecordsItsShape()
+    {
+        string model = SavedModel([6, 5, 3]);
+
+        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, ["digit.png"]));
+
+        Assert.That(e!.Message, Does.Contain("does not record the images' shape").And.Contain("Model:Layers starting with flatten"));
+    }
+
     // A model sure of one class whatever it sees: no weights, and a bias of 20 for class 3 (p ≈ 1).
     private string ConfidentModel()
     {
