@@ -41,14 +41,24 @@ public sealed partial class DashboardServer(
             ModelFile.Load(model);
         }
 
-        IPAddress address = string.Equals(o.Address, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback : IPAddress.Parse(o.Address);
+        bool localhost = string.Equals(o.Address, "localhost", StringComparison.OrdinalIgnoreCase);
+        IPAddress address = localhost ? IPAddress.Loopback : IPAddress.Parse(o.Address);
         WebApplication app = DashboardApp.Create(o, feed, sources, loggerFactory, builder =>
         {
             builder.WebHost.UseKestrelCore();
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Limits.MaxRequestBodySize = DashboardApp.MaxUploadBytes;
-                kestrel.Listen(address, o.Port);
+                // localhost is both loopbacks, as a browser may resolve it to either; a free port (0) cannot be
+                // asked for twice as one, so that one listens on 127.0.0.1 alone.
+                if (localhost && o.Port != 0)
+                {
+                    kestrel.ListenLocalhost(o.Port);
+                }
+                else
+                {
+                    kestrel.Listen(address, o.Port);
+                }
             });
         });
         try

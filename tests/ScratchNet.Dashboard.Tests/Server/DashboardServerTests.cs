@@ -18,8 +18,8 @@ public sealed class DashboardServerTests
     [TearDown]
     public void TearDown() => _temp.Dispose();
 
-    private DashboardServer Server(string address, LiveFeed? feed = null, ILoggerFactory? logs = null) => new(
-        Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0, Address = address }),
+    private DashboardServer Server(string address, LiveFeed? feed = null, ILoggerFactory? logs = null, int port = 0) => new(
+        Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = port, Address = address }),
         feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
 
     [Test]
@@ -33,6 +33,32 @@ public sealed class DashboardServerTests
 
         Assert.That(server.Url!.Host, Is.EqualTo("127.0.0.2"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task Localhost_AnswersOnBothLoopbacks()
+    {
+        await using DashboardServer server = Server("localhost", port: FreePortOnBothLoopbacks());
+        await server.StartAsync(CancellationToken.None);
+        using var client = new HttpClient();
+
+        foreach (string host in new[] { "127.0.0.1", "[::1]" })
+        {
+            HttpResponseMessage response = await client.GetAsync(new Uri($"http://{host}:{server.Url!.Port}/api/live"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), host);
+        }
+    }
+
+    private static int FreePortOnBothLoopbacks()
+    {
+        var v6 = new System.Net.Sockets.TcpListener(IPAddress.IPv6Loopback, 0);
+        v6.Start();
+        int port = ((IPEndPoint)v6.LocalEndpoint).Port;
+        var v4 = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+        v4.Start();
+        v4.Stop();
+        v6.Stop();
+        return port;
     }
 
     [Test]
