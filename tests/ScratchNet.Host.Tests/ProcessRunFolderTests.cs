@@ -89,7 +89,7 @@ public sealed partial class ProcessRunFolderTests
     public void AnInterruptedRunsPrintedResumeCommandAndResumeAloneContinueItInItsOwnFolderAfterOtherRuns()
     {
         // Run A is interrupted (Ctrl+C), then run B is interrupted, then run C finishes.
-        (string printedA, string folderA) = Interrupt(Train("--Training:Epochs=150"));
+        (string printedA, string folderA) = Interrupt(Train("--Training:Epochs=150", "--Checkpoints:Directory=checkpoints"));
         (string printedB, string folderB) = Interrupt(Train("--Training:Epochs=150", "--Training:Seed=5"));
         HostResult finished = HostProcess.Run(Train("--Training:Epochs=2"), _dir.Path);
         Assert.That(finished.ExitCode, Is.EqualTo(0), finished.ToString());
@@ -107,6 +107,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(resumedA.ExitCode, Is.EqualTo(0), resumedA.ToString());
         Assert.That(resumedA.Output, Does.Contain($"Run {Path.GetFileName(folderA)} continues in {folderA}"));
         Assert.That(Entry(Config(folderA), "Training:Epochs"), Is.EqualTo(("150", "command line (--Training:Epochs)")), "taken from the checkpoint, first set on the command line");
+        Assert.That(Entry(Config(folderA), "Checkpoints:Directory"), Is.EqualTo((Path.Combine(folderA, "checkpoints"), "command line (--Checkpoints:Directory)")), "the folder its run.json names, first set on the command line");
 
         Assert.That(RunFolders(), Has.Length.EqualTo(3), "resumes continue their run's folder");
         foreach (string folder in new[] { folderA, folderB })

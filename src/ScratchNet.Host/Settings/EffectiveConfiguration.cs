@@ -47,7 +47,7 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
     public string ToJson(string? previous = null)
     {
         Dictionary<string, Entry> before = previous is null ? [] : Read(previous);
-        Dictionary<string, Entry> now = Keys().ToDictionary(k => k.Value.Key, k => k.Value.Source.StartsWith(ConfigurationSources.ResumedFrom, StringComparison.Ordinal)
+        Dictionary<string, Entry> now = Keys().ToDictionary(k => k.Value.Key, k => CarriedOver(k.Value)
             && before.TryGetValue(k.Value.Key, out Entry? then) && then.Value == k.Value.Value
             ? then
             : new Entry(k.Value.Value, k.Value.Source));
@@ -60,6 +60,14 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
 
         return JsonSerializer.Serialize(new SortedDictionary<string, Entry>(now, StringComparer.OrdinalIgnoreCase), Json);
     }
+
+    // A value a resumed session took from the run it continues: the checkpoint's settings, and the checkpoint folder the
+    // run's run.json names (RunFolder.CheckpointFolder keeps it over appsettings' default unless the user sets another).
+    private bool CarriedOver(ConfigurationKey key) =>
+        key.Source.StartsWith(ConfigurationSources.ResumedFrom, StringComparison.Ordinal)
+        || (string.Equals(key.Key, CheckpointDirectoryKey, StringComparison.OrdinalIgnoreCase) && !ConfigurationSources.WrittenByUser((IConfigurationRoot)configuration, key.Key));
+
+    private const string CheckpointDirectoryKey = "Checkpoints:Directory";
 
     /// <summary>The values a <c>config.json</c> records, by key; empty when it is not one.</summary>
     public static Dictionary<string, string> Values(string json) =>
