@@ -28,7 +28,7 @@ public sealed class LiveFeed
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new FiniteOrNullConverter(), new FiniteOrNullSingleConverter() },
+        Converters = { new FiniteOrNullConverter<double>(), new FiniteOrNullConverter<float>() },
     };
 
     // "Wait" only matters to writers that wait: TryWrite on a full queue returns false at once, which is what Publish counts.
@@ -178,34 +178,20 @@ public sealed class LiveFeed
         }
     }
 
-    private sealed class FiniteOrNullConverter : System.Text.Json.Serialization.JsonConverter<double>
+    private sealed class FiniteOrNullConverter<T> : System.Text.Json.Serialization.JsonConverter<T>
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
-        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+        private static readonly System.Text.Json.Serialization.JsonConverter<T> Number =
+            (System.Text.Json.Serialization.JsonConverter<T>)JsonSerializerOptions.Default.GetConverter(typeof(T));
 
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? T.NaN : Number.Read(ref reader, typeToConvert, options);
+
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
         {
-            if (double.IsFinite(value))
+            if (T.IsFinite(value))
             {
-                writer.WriteNumberValue(value);
-            }
-            else
-            {
-                writer.WriteNullValue();
-            }
-        }
-    }
-
-    private sealed class FiniteOrNullSingleConverter : System.Text.Json.Serialization.JsonConverter<float>
-    {
-        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
-
-        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
-        {
-            if (float.IsFinite(value))
-            {
-                writer.WriteNumberValue(value);
+                Number.Write(writer, value, options);
             }
             else
             {
