@@ -39,7 +39,10 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
     /// <summary>Set by the trainer: builds a checkpoint of the current position (see <see cref="Checkpoint"/>).</summary>
     internal Func<Checkpoint>? CheckpointFactory { get; set; }
 
-    /// <summary>A checkpoint of the run as it stands: between epochs, or at the batch boundary where it was interrupted.</summary>
+    /// <summary>
+    /// A checkpoint of the run as it stands: between epochs, or at the batch boundary where it was interrupted. Its
+    /// tensors are the network's and optimizer's own arrays, so write it before returning to the trainer.
+    /// </summary>
     public Checkpoint CaptureCheckpoint() =>
         (CheckpointFactory ?? throw new InvalidOperationException("checkpoints can be captured only while the trainer runs"))();
 

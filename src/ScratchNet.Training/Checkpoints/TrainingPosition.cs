@@ -52,6 +52,10 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         EpochSecondsBefore = 0;
     }
 
+    /// <summary>
+    /// The checkpoint of the run as it stands. Its tensors are the live arrays, not copies: callbacks write a checkpoint
+    /// before the next step changes them, and a copy would double the memory of a large network's state at each one.
+    /// </summary>
     /// <param name="epochSeconds">This session's seconds of training in the current epoch so far.</param>
     public Checkpoint Capture(Sequential network, IOptimizer optimizer, IReadOnlyList<EpochMetrics> history, IEnumerable<ICheckpointParticipant> participants, double epochSeconds = 0)
     {
@@ -64,12 +68,12 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
         checkpoint.History.AddRange(history);
         foreach (Parameter p in network.Parameters)
         {
-            checkpoint.Tensors[ParameterPrefix + p.Name] = (float[])p.Value.Clone();
+            checkpoint.Tensors[ParameterPrefix + p.Name] = p.Value;
         }
 
         foreach (StateTensor tensor in network.State)
         {
-            checkpoint.Tensors[StatePrefix + tensor.Name] = (float[])tensor.Value.Clone();
+            checkpoint.Tensors[StatePrefix + tensor.Name] = tensor.Value;
         }
 
         foreach (IStochasticLayer layer in network.Layers.OfType<IStochasticLayer>())
@@ -77,7 +81,7 @@ internal sealed class TrainingPosition(ulong[] shuffleState)
             checkpoint.Words[RandomPrefix + layer.Name] = layer.GetRandomState();
         }
 
-        OptimizerState state = optimizer.SaveState();
+        OptimizerState state = optimizer.CurrentState();
         checkpoint.Scalars["optimizer.steps"] = state.Steps;
         checkpoint.Scalars["optimizer.learning_rate"] = state.LearningRate;
         foreach ((string key, float[] buffer) in state.Buffers)

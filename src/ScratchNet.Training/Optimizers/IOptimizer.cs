@@ -20,6 +20,13 @@ public interface IOptimizer : IHasLearningRate
     OptimizerState SaveState() =>
         new(0, LearningRate, State.ToDictionary(kv => kv.Key, kv => (float[])kv.Value.Clone(), StringComparer.Ordinal));
 
+    /// <summary>
+    /// The state as it stands, its buffers the optimizer's own arrays (no copy): valid until the next step, for a
+    /// checkpoint written at once.
+    /// </summary>
+    OptimizerState CurrentState() =>
+        new(0, LearningRate, State.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+
     /// <summary>Restores a state returned by <see cref="SaveState"/>, so the next step is the one that would have followed.</summary>
     void LoadState(OptimizerState state) =>
         throw new NotSupportedException($"optimizer {Name} cannot restore a saved state");

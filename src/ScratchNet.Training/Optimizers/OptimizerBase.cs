@@ -56,6 +56,9 @@ public abstract class OptimizerBase : IOptimizer
     public OptimizerState SaveState() =>
         new(Steps, LearningRate, _state.ToDictionary(kv => kv.Key, kv => (float[])kv.Value.Clone(), StringComparer.Ordinal));
 
+    public OptimizerState CurrentState() =>
+        new(Steps, LearningRate, _state.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
+
     public void LoadState(OptimizerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
