@@ -9,8 +9,6 @@ namespace ScratchNet.Training;
 /// </summary>
 public static class MemoryBudget
 {
-    /// <summary>Per parameter: the weight, its gradient and up to two optimizer moments (Adam), float32 each.</summary>
-    public const int BytesPerParameter = 4 * sizeof(float);
 
     /// <summary>Per activation value and row: the layer output, its pre-activation and its gradient, float32 each.</summary>
     public const int BytesPerActivation = 3 * sizeof(float);
@@ -18,9 +16,12 @@ public static class MemoryBudget
     /// <summary>The memory this process may use: the GC's view of the machine (or container) limit.</summary>
     public static long Available => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
-    /// <summary>Weights, gradients and optimizer state of an MLP with these layer sizes.</summary>
-    public static long ParameterBytes(IReadOnlyList<int> sizes)
+    /// <summary>Weights, gradients and optimizer state of an MLP with these layer sizes, float32 each.</summary>
+    /// <param name="sizes">Model:LayerSizes.</param>
+    /// <param name="stateArrays">Arrays the size of each parameter the optimizer keeps (<c>IOptimizer.StateArrays</c>: momentum 1, Adam's moments 2).</param>
+    public static long ParameterBytes(IReadOnlyList<int> sizes, int stateArrays)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
         ArgumentNullException.ThrowIfNull(sizes);
         long parameters = 0;
         for (int i = 0; i + 1 < sizes.Count; i++)
@@ -28,7 +29,7 @@ public static class MemoryBudget
             parameters += ((long)sizes[i] * sizes[i + 1]) + sizes[i + 1];
         }
 
-        return parameters * BytesPerParameter;
+        return parameters * (2 + stateArrays) * sizeof(float);
     }
 
     /// <summary>Activation buffers for <paramref name="rows"/> rows through every layer.</summary>

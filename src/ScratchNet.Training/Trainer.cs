@@ -159,7 +159,13 @@ public sealed class Trainer(
         }
 
         long budget = MemoryBudget.Available / 2;
-        long parameters = MemoryBudget.ParameterBytes(sizes);
+        long parameters = MemoryBudget.ParameterBytes(sizes, optimizer.StateArrays);
+        if (parameters > budget)
+        {
+            throw new TrainingSetupException(
+                $"Model:LayerSizes {string.Join(',', sizes)} needs about {MemoryBudget.Describe(parameters)} for its weights, gradients{(optimizer.StateArrays > 0 ? $" and {optimizer.Name}'s state" : string.Empty)}; this machine allows {MemoryBudget.Describe(budget)} (half its memory): make the layers narrower{(optimizer.StateArrays > 0 ? ", or train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state" : string.Empty)}");
+        }
+
         foreach ((string key, int rows, int configured) in new[] { ("Training:BatchSize", batchRows, o.BatchSize), ("Training:EvaluationBatchSize", evaluationRows, o.EvaluationBatchSize) })
         {
             long needed = parameters + MemoryBudget.ActivationBytes(sizes, rows);

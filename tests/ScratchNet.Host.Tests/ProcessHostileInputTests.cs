@@ -65,7 +65,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Training:EvaluationBatchSize=2000000000", "Training:EvaluationBatchSize must be 1 to 1048576 rows")]
     [TestCase("--Training:BatchSize=99999999999", "'99999999999' at 'Training:BatchSize'")]
     [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
-    [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for weights, gradients and optimizer state")]
+    [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for its weights and gradients")]
     [TestCase("--Training:Threads=100000", "Training:Threads must be 1 to", "(this machine's processor count), got 100000")]
     public void ABadKeyOrValueStopsBeforeAnyWorkNamingIt(string arg, params string[] expected)
     {
@@ -98,6 +98,29 @@ public sealed class ProcessHostileInputTests
 
         HostAssert.OneLine(result, 2, [$"the dashboard cannot listen on 127.0.0.1:{port}", "--Dashboard:Port=N"]);
         AssertNothingLeftBehind();
+    }
+
+    [TestCase("adam", 2, "for its weights, gradients and adam's state")]
+    [TestCase("sgd", 0, null)]
+    public void AnMlpWhoseOptimizerStateWouldNotFitIsRefused_ButPlainSgdTrainsIt(string optimizer, int exitCode, string? expected)
+    {
+        // 512 MiB for the process: 22 million parameters' weights and gradients (178 MB) fit its half, Adam's moments too do not.
+        var start = HostProcess.StartInfo(["train", .. _data, "--Model:LayerSizes=64,300000,10", $"--Optimizer:Name={optimizer}", "--Training:Epochs=1", "--Training:BatchSize=8", "--Training:EvaluationBatchSize=8", "--Progress:Enabled=false", $"--Run:Directory={Runs}"], _dir.Path);
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000";
+        using var process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+
+        Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.ToString());
+        if (expected is not null)
+        {
+            // Refused once the data is loaded (the trainer knows the optimizer), before the network is allocated.
+            Assert.That(result.Lines[^1], Does.Contain(expected).And.Contain("train with plain SGD"), result.ToString());
+            HostAssert.NoStackTrace(result);
+            Assert.That(Directory.Exists(Runs), Is.False, "no run folder");
+        }
     }
 
     [Test]

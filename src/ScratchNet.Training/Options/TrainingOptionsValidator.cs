@@ -49,10 +49,11 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
                 }
             }
 
-            long needed = MemoryBudget.ParameterBytes(sizes);
+            // Weights and gradients only: the optimizer's state is counted by the trainer, which knows the optimizer.
+            long needed = MemoryBudget.ParameterBytes(sizes, stateArrays: 0);
             if (needed > MemoryBudget.Available / 2)
             {
-                errors.Add($"Model:LayerSizes '{options.LayerSizes}' needs about {MemoryBudget.Describe(needed)} for weights, gradients and optimizer state; this machine has {MemoryBudget.Describe(MemoryBudget.Available)}, so the limit here is {MemoryBudget.Describe(MemoryBudget.Available / 2)}: make the layers narrower");
+                errors.Add($"Model:LayerSizes '{options.LayerSizes}' needs at least {MemoryBudget.Describe(needed)} for its weights and gradients; this machine has {MemoryBudget.Describe(MemoryBudget.Available)}, so the limit here is {MemoryBudget.Describe(MemoryBudget.Available / 2)}: make the layers narrower");
             }
         }
 
