@@ -30,6 +30,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         {
             UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
             RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
+            StandardOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
             RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
             ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message.TrimEnd('.')}. Free space or fix the folder's permissions; nothing already written was replaced.", false),

@@ -286,6 +286,9 @@ public sealed class ProcessHostileInputTests
         Assert.That(result.Lines.Count(l => l.Contains("/dev/zero is a character device", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(result.Lines.Count(l => l.Contains($"{fifo} is a named pipe", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(result.Lines.Count(l => l.Contains($"{missing} does not exist", StringComparison.Ordinal)), Is.EqualTo(1));
+        string[] results = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(results, Has.Length.EqualTo(2).And.All.Contain("(p=").And.None.Contain("may be wrong"), "stdout holds the two readings and nothing else: " + result);
+        Assert.That(result.Stderr, Does.Not.Match(@": \d \(p=\d\.\d{4}\)").And.Contain("not a readable image").And.Contain("may be wrong"), "the failures and warnings go to stderr");
         Assert.That(Directory.Exists(Runs), Is.False, "predict leaves no run folder");
     }
 
