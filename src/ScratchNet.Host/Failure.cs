@@ -61,7 +61,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     private static IEnumerable<string> ConfigurationErrors(Exception e) =>
-        e is OptionsValidationException validation ? validation.Failures : [e.Message.TrimEnd('.')];
+        e is OptionsValidationException validation ? validation.Failures : [ValueErrors.Conversion(e.Message)];
 
     /// <summary>The parser's own words on where the JSON breaks ("… LineNumber: 3 | BytePositionInLine: 2."), or which key it holds twice, if it gave them.</summary>
     private static string JsonPosition(Exception exception)

@@ -144,6 +144,7 @@ public static class ScratchNetHost
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
+        builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
         configureServices?.Invoke(builder.Services);
         return builder;
@@ -172,7 +173,7 @@ public static class ScratchNetHost
         bool enabled = commandLine.Command switch
         {
             ServeCommand.Name => true,
-            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || configuration.GetValue<bool>(key),
+            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || ValueErrors.Get<bool>(configuration, key),
             _ => false,
         };
         configuration.AddInMemoryCollection([new(key, enabled ? "true" : "false")]);
