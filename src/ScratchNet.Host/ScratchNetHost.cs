@@ -190,11 +190,10 @@ public static class ScratchNetHost
             return;
         }
 
-        string path = Path.Combine(RecipeDirectory, recipe + ".json");
-        if (recipe.IndexOfAny(['/', '\\', '.']) >= 0 || !File.Exists(path))
-        {
-            throw new ConfigurationFileNotFoundException($"unknown recipe '{recipe}'; valid recipes: {string.Join(", ", Recipes)} (files in config/recipes/)");
-        }
+        // Any case, as every other name: the shipped files are lower-case, and a file system may tell cases apart.
+        string name = Recipes.FirstOrDefault(r => string.Equals(r, recipe.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ConfigurationFileNotFoundException($"unknown recipe '{recipe}'; valid recipes: {string.Join(", ", Recipes)} (files in config/recipes/)");
+        string path = Path.Combine(RecipeDirectory, name + ".json");
 
         var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();

@@ -45,13 +45,25 @@ public class ToolkitHostTests
         Assert.That(host.Services.GetRequiredService<IConfiguration>()["Schedule:Name"], Is.EqualTo("cosine"));
     }
 
+    [TestCase("FAST")]
+    [TestCase("Fast")]
+    [TestCase("CNN-Augmented")]
+    public void RecipeNames_AreMatchedInAnyCase_AsEveryOtherName(string recipe)
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train", "--recipe", recipe]).Build();
+        Assert.That(host.Services.GetRequiredService<IConfiguration>()["Schedule:Name"], Is.EqualTo("cosine"));
+    }
+
     [Test]
     public void UnknownRecipe_IsOneLineListingTheValidOnes_ExitCode2()
     {
-        var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
-        Failure failure = Failure.From(ex!);
-        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: cnn, cnn-augmented, fast, mlp-augmented, reference"));
+        foreach (string recipe in (string[])["turbo", "../config/appsettings", "fast.json"])
+        {
+            var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", recipe]));
+            Failure failure = Failure.From(ex!);
+            Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+            Assert.That(failure.Message, Does.Contain($"unknown recipe '{recipe}'; valid recipes: cnn, cnn-augmented, fast, mlp-augmented, reference"));
+        }
     }
 
     [Test]
