@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Moq;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
