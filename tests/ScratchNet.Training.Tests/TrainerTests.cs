@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Moq;
 using ScratchNet.Core.Layers;
@@ -257,11 +257,17 @@ public class TrainerTests
         canceller.Verify(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), It.IsAny<int>(), It.IsAny<int>(), It.IsAny<float>()), Times.Exactly(4));
     }
 
-    [Test]
-    public async Task EpochLogger_RunsWithoutErrors()
+    [TestCase(false, "validation rows")]
+    [TestCase(true, "test rows")]
+    public async Task EpochLogger_NamesTheHeldOutRowsAsWhatTheyAre(bool officialTestSet, string expected)
     {
-        var logger = new EpochLogger(NullLogger<EpochLogger>.Instance);
-        TrainingResult result = await CreateTrainer(SyntheticData.Blobs(), [logger], epochs: 1).TrainAsync();
+        var logger = new Mock<ILogger<EpochLogger>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        TrainingResult result = await CreateTrainer(SyntheticData.Blobs() with { ValidationIsTestSet = officialTestSet }, [new EpochLogger(logger.Object)], epochs: 1).TrainAsync();
+
         Assert.That(result.History, Has.Count.EqualTo(1));
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.StartsWith("Training on ", StringComparison.Ordinal) && state.ToString()!.Contains(expected, StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Once);
     }
 }

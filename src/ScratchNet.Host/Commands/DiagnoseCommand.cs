@@ -8,10 +8,11 @@ namespace ScratchNet.Host.Commands;
 
 /// <summary>
 /// "Why isn't it learning": checks backpropagation against finite differences on the configured model, measures
-/// weight, gradient and update sizes and dead ReLUs at initialisation, and tries to memorise one batch.
+/// weight, gradient and update sizes and dead ReLUs at initialisation (or at the Model:InitFrom weights), and tries to
+/// memorise one batch.
 /// Each measurement is a structured log event; a short table follows.
 /// </summary>
-public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<TrainingOptions> training, ILogger<DiagnoseCommand> logger) : ICommand
+public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<TrainingOptions> training, IOptions<ModelOptions> model, ILogger<DiagnoseCommand> logger) : ICommand
 {
     public static IReadOnlyList<CommandOption> Options { get; } =
     [
@@ -28,7 +29,7 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
             PositiveOption(commandLine, "steps", MaxSteps) ?? 5000,
             PositiveOption(commandLine, "entries", MaxEntries) ?? 30);
         DiagnosticsReport report = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
-        LogTable(logger, DiagnosticsTable.Format(report));
+        LogTable(logger, string.IsNullOrWhiteSpace(model.Value.InitFrom) ? "at initialisation" : $"of the weights in {model.Value.InitFrom}", DiagnosticsTable.Format(report));
         return ExitCodes.Success;
     }
 
@@ -52,6 +53,6 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
         return value;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Diagnostics at initialisation:\n{Table}")]
-    private static partial void LogTable(ILogger logger, string table);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Diagnostics {Weights}:\n{Table}")]
+    private static partial void LogTable(ILogger logger, string weights, string table);
 }

@@ -26,6 +26,13 @@ public enum GradientVerdict
 
     /// <summary>Backpropagation disagrees with the differences by more than the tolerance, rounding noise and kinks explain.</summary>
     Wrong,
+
+    /// <summary>
+    /// Nothing to compare: the loss does not move on this batch when the checked entries do, and backpropagation gives
+    /// exactly 0 for them (a softmax saturated to probability 1, or a whole layer's inputs cut off), so the check judged
+    /// nothing either way.
+    /// </summary>
+    Flat,
 }
 
 /// <summary>Sizes of one parameter tensor, its gradient, and one optimizer step.</summary>
@@ -49,6 +56,9 @@ public sealed record ActivationStatistics(string Layer, string Activation, int U
 public sealed record OverfitResult(int Rows, int Steps, double InitialLoss, double FinalLoss, double TargetLoss)
 {
     public bool Reached => FinalLoss < TargetLoss;
+
+    /// <summary>The loss was below the target before the first step: the test showed nothing about learning.</summary>
+    public bool AlreadyThere => Steps == 0 && Reached;
 }
 
 /// <summary>Everything <c>diagnose</c> measured.</summary>

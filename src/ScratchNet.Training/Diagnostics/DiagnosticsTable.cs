@@ -23,32 +23,58 @@ public static class DiagnosticsTable
                 .Append("   ").Append(verdict).AppendLine();
         }
 
-        text.Append("activation".PadRight(width)).Append("     dead units      inputs <= 0").AppendLine();
+        text.Append("activation".PadRight(width)).Append("     ").Append("dead units".PadRight(DeadColumn)).Append(" inputs <= 0").AppendLine();
         foreach (ActivationStatistics a in report.Activations)
         {
             string dead = a.DeadUnits is int d ? $"{d}/{a.Units} ({a.DeadShare!.Value.ToString("P1", CultureInfo.InvariantCulture)})" : "n/a";
-            text.Append(a.Layer.PadRight(width)).Append("     ").Append(dead.PadRight(16)).Append(a.InactiveShare.ToString("P1", CultureInfo.InvariantCulture)).AppendLine();
+            text.Append(a.Layer.PadRight(width)).Append("     ").Append(dead.PadRight(DeadColumn)).Append(' ').Append(a.InactiveShare.ToString("P1", CultureInfo.InvariantCulture)).AppendLine();
         }
 
         OverfitResult o = report.Overfit;
         text.Append(CultureInfo.InvariantCulture, $"overfit one batch of {o.Rows}: loss {o.InitialLoss:F4} -> {o.FinalLoss:F4} in {o.Steps} steps: ")
-            .Append(o.Reached ? $"reached < {o.TargetLoss.ToString(CultureInfo.InvariantCulture)}" : $"did NOT reach < {o.TargetLoss.ToString(CultureInfo.InvariantCulture)}");
+            .Append(o.AlreadyThere ? $"below {Number(o.TargetLoss)} before the first step, so it shows nothing about learning (the network is already sure of this batch)"
+                : o.Reached ? $"reached < {Number(o.TargetLoss)}"
+                : $"did NOT reach < {Number(o.TargetLoss)}");
+
+        // About 1e-3 is the usual healthy size of one step against its weights; orders of magnitude off either way is worth a look.
+        string[] offScale = [.. report.Parameters.Where(p => p.UpdateRatio is < TinyUpdate or > LargeUpdate).Select(p => $"{p.Parameter} {E(p.UpdateRatio!.Value)}")];
+        if (offScale.Length > 0)
+        {
+            text.AppendLine().Append("|dw|/|w| far from the usual ~1e-3 (below 1e-6 barely learns, above 0.1 is unstable): ").Append(string.Join(", ", offScale));
+        }
+
         return text.ToString();
     }
+
+    // Wide enough for "1024/1024 (100.0 %)".
+    private const int DeadColumn = 19;
+
+    private const double TinyUpdate = 1e-6;
+
+    private const double LargeUpdate = 0.1;
 
     private static string Word(GradientVerdict verdict) => verdict switch
     {
         GradientVerdict.Ok => "ok",
         GradientVerdict.Unresolved => "unresolved: steps cross ReLU kinks",
+        GradientVerdict.Flat => "not checked",
         _ => "WRONG",
     };
 
-    // The noise allowance and the step matter where the relative error alone is past the tolerance: they say why it is ok
-    // all the same (a gradient of 0, e.g. a bias right before batch norm, resolved only to the loss's rounding), or how much
-    // of a WRONG rounding could not explain.
-    private static string Errors(GradientCheckResult check) => check.RelativeError <= NetworkDiagnostics.DefaultTolerance
-        ? $"rel {E(check.RelativeError)}"
-        : $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)} at step {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}";
+    // What the numbers mean where they could mislead: an error of exactly 0 is backpropagation inside the interval the
+    // one-sided differences span, not exact agreement; an allowance of 1 or more is a gradient too small for the differences
+    // to resolve (a bias right before batch norm, 0 in exact arithmetic); past the tolerance, the allowance and the step say
+    // why it is ok all the same, or how much of a WRONG rounding could not explain.
+    private static string Errors(GradientCheckResult check) => check switch
+    {
+        { Verdict: GradientVerdict.Flat } => "the loss does not move on this batch and the gradient is 0: nothing to compare",
+        { NoiseAllowance: >= 1 } => "both ≈ 0: smaller than the loss's rounding resolves",
+        { RelativeError: 0 } => "inside the one-sided differences' interval",
+        _ when check.RelativeError <= NetworkDiagnostics.DefaultTolerance => $"rel {E(check.RelativeError)}",
+        _ => $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)} at step {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}",
+    };
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string E(double value) => value.ToString("0.000E+00", CultureInfo.InvariantCulture);
 }

@@ -101,7 +101,11 @@ public static class NetworkDiagnostics
             Differences first = Compare(parameter, entries, loss, centre, h, noise);
             Differences best = first;
             GradientVerdict verdict = GradientVerdict.Ok;
-            if (!first.Agrees(tolerance))
+            if (first.Scale == 0)
+            {
+                verdict = GradientVerdict.Flat;
+            }
+            else if (!first.Agrees(tolerance))
             {
                 // One step can cross many kinks at once, which no pair of one-sided differences brackets: at initialisation a
                 // conv bias is 0 and, on MNIST's blank background, so is every output of its channel there, all on the ReLU's

@@ -68,6 +68,31 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void CheckGradients_SaysNotChecked_WhereASaturatedSoftmaxLeavesTheLossExactly0()
+    {
+        // One-hot rows through weights of 1000 on their own class: every row is sure of its label to p = 1 in float32, so
+        // the loss is 0 at every step the check takes and backpropagation's P − Y is 0: nothing is compared.
+        var output = new Dense("dense0", 3, 3, Rows);
+        for (int c = 0; c < 3; c++)
+        {
+            output.Weight.Value[(c * 3) + c] = 1000f;
+        }
+
+        var network = new Sequential([output]);
+        var x = new float[Rows * 3];
+        var y = new float[Rows * 3];
+        for (int r = 0; r < Rows; r++)
+        {
+            x[(r * 3) + (r % 3)] = 1f;
+            y[(r * 3) + (r % 3)] = 1f;
+        }
+
+        var results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 9, 1).ToDictionary(r => r.Parameter);
+
+        Assert.That(results.Values, Has.All.Matches<GradientCheckResult>(r => r.Verdict == GradientVerdict.Flat && !r.Passed), string.Join("; ", results.Values));
+    }
+
+    [Test]
     public void CheckGradients_FlagsTheParameter_WhoseGradientIsWrong()
     {
         var dense0 = new Dense("dense0", 6, 5, Rows);
@@ -227,6 +252,29 @@ public class NetworkDiagnosticsTests
             new OverfitResult(32, 10, 2.3, 2.0, 0.01));
         string table = DiagnosticsTable.Format(report);
         Assert.That(table, Does.Contain("WRONG (rel 5.000E-01, noise 2.000E-03 at step 0.01)").And.Contain("did NOT reach"));
+    }
+
+    [Test]
+    public void Table_SaysWhatItCouldNotJudge_ABatchAlreadyLearnt_AndUpdatesFarFromTheUsualSize()
+    {
+        var report = new DiagnosticsReport(
+            [
+                new GradientCheckResult("a", 3, 0, double.PositiveInfinity, 0, 1e-2f, GradientVerdict.Flat),
+                new GradientCheckResult("b", 3, 0.4, 3.0, 1e-9, 1e-2f, GradientVerdict.Ok),
+                new GradientCheckResult("c", 3, 0, 1e-4, 0, 1e-2f, GradientVerdict.Ok),
+            ],
+            [new ParameterStatistics("a", 1, 0, 0), new ParameterStatistics("b", 1, 1e-9, 1e-3), new ParameterStatistics("c", 1, 2, 0.5)],
+            [new ActivationStatistics("relu0", "relu", 128, 128, 1.0)],
+            new OverfitResult(8, 0, 0, 0, 0.01));
+
+        string table = DiagnosticsTable.Format(report);
+
+        Assert.That(table, Does.Contain("a ").And.Contain("not checked (the loss does not move on this batch and the gradient is 0: nothing to compare)"));
+        Assert.That(table, Does.Contain("ok (both ≈ 0: smaller than the loss's rounding resolves)"));
+        Assert.That(table, Does.Contain("ok (inside the one-sided differences' interval)").And.Not.Contain("rel 0.000E+00"));
+        Assert.That(table, Does.Contain("below 0.01 before the first step, so it shows nothing about learning").And.Not.Contain("reached"));
+        Assert.That(table, Does.Contain("far from the usual ~1e-3").And.Contain("a 0.000E+00").And.Contain("c 5.000E-01").And.Not.Contain("b 1.000E-03"));
+        Assert.That(table, Does.Contain("128/128 (100.0 %)   100.0 %"), "the dead units and the share stay apart");
     }
 
     [Test]
