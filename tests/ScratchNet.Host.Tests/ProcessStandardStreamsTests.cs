@@ -41,18 +41,16 @@ public sealed class ProcessStandardStreamsTests
         stdout is null ? HostProcess.Run([.. args, $"--Run:Directory={_dir.Combine("runs")}"], _dir.Path) : RunRedirected(args, stdout);
 
     /// <summary>Runs the host with its stdout redirected by the shell (<c>&gt; /dev/full</c>, <c>&gt;&amp;-</c>); stderr is still captured.</summary>
-    private HostResult RunRedirected(string[] args, string redirection)
+    private HostResult RunRedirected(string[] args, string redirection) => HostProcess.Run(InBash(HostProcess.StartInfo(args, _dir.Path), $"exec \"$0\" \"$@\" {redirection}"));
+
+    /// <summary>The host's start run by bash's <paramref name="script"/>, in which <c>"$0" "$@"</c> is the host's command line.</summary>
+    private static ProcessStartInfo InBash(ProcessStartInfo start, string script)
     {
-        ProcessStartInfo start = HostProcess.StartInfo(args, _dir.Path);
-        start.ArgumentList.Insert(0, "dotnet");
-        start.ArgumentList.Insert(0, $"exec \"$0\" \"$@\" {redirection}");
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, script);
         start.ArgumentList.Insert(0, "-c");
-        start.FileName = "/bin/sh";
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the host exits");
-        return new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+        start.FileName = "/bin/bash";
+        return start;
     }
 
     [Test]
@@ -94,18 +92,12 @@ public sealed class ProcessStandardStreamsTests
     {
         // `train | head -1`: the run's results are its files, and a reader that stopped reading is no reason to lose them.
         string runs = _dir.Combine("piped");
-        ProcessStartInfo start = HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=3", $"--Run:Directory={runs}"], _dir.Path);
-        start.ArgumentList.Insert(0, "dotnet");
-        start.ArgumentList.Insert(0, "\"$0\" \"$@\" | head -1; exit ${PIPESTATUS[0]}");
-        start.ArgumentList.Insert(0, "-c");
-        start.FileName = "/bin/bash";
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the host exits");
+        HostResult result = HostProcess.Run(InBash(
+            HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=3", $"--Run:Directory={runs}"], _dir.Path),
+            "\"$0\" \"$@\" | head -1; exit ${PIPESTATUS[0]}"));
 
-        Assert.That(process.ExitCode, Is.EqualTo(0), stdout.Result + stderr.Result);
-        Assert.That(stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "head printed one line");
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "head printed one line");
         Assert.That(Directory.GetFiles(runs, "model.snm", SearchOption.AllDirectories), Has.Length.EqualTo(1), "the run finished and saved its model");
     }
 }

@@ -21,11 +21,7 @@ public sealed class ThreadsBeyondProcessorsTests
         string[] data = SyntheticIdx.Write(_dir.Combine("idx"), trainRows: 200, testRows: 50);
         ProcessStartInfo start = HostProcess.StartInfo(["train", "--config", config, .. data, $"--Run:Directory={_dir.Combine("runs")}"], _dir.Path);
         start.Environment["DOTNET_PROCESSOR_COUNT"] = "1";
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the host exits");
-        return new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+        return HostProcess.Run(start);
     }
 
     [Test]
