@@ -86,5 +86,5 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
 
     private static bool IsFileFailure(Exception e) => e is IOException or UnauthorizedAccessException && e is not FileWriteException;
 
-    private FileWriteException Failure(Exception e) => new(path, e.Message, e);
+    private FileWriteException Failure(Exception e) => new(path, FileSystemError.Reason(e), e);
 }
