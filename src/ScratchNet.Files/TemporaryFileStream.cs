@@ -34,6 +34,10 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
         {
             throw Failure(e);
         }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw TooLarge(e);
+        }
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -41,11 +45,7 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
     public override void Flush() => Flush(flushToDisk: false);
 
     /// <summary>Flushes the buffer, and with <paramref name="flushToDisk"/> the page cache too.</summary>
-    public void Flush(bool flushToDisk) => Attributed(() =>
-    {
-        file.Flush(flushToDisk);
-        return 0;
-    });
+    public void Flush(bool flushToDisk) => Flushing(() => file.Flush(flushToDisk));
 
     public override long Seek(long offset, SeekOrigin origin) => Attributed(() => file.Seek(offset, origin));
 
@@ -62,11 +62,7 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
         if (disposing)
         {
             // Disposing flushes what is still buffered: the last chance for a full disk to show.
-            Attributed(() =>
-            {
-                file.Dispose();
-                return 0;
-            });
+            Flushing(file.Dispose);
         }
 
         base.Dispose(disposing);
@@ -84,7 +80,29 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
         }
     }
 
+    private void Flushing(Action flush)
+    {
+        try
+        {
+            flush();
+        }
+        catch (Exception e) when (IsFileFailure(e))
+        {
+            throw Failure(e);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw TooLarge(e);
+        }
+    }
+
     private static bool IsFileFailure(Exception e) => e is IOException or UnauthorizedAccessException && e is not FileWriteException;
 
     private FileWriteException Failure(Exception e) => new(path, FileSystemError.Reason(e), e);
+
+    // Writing bytes the OS refuses with EFBIG comes back from FileStream as an ArgumentOutOfRangeException ("Specified
+    // file length was too large for the file system"): a limit of the process or the file system, not a bad argument,
+    // since the bytes being written are always valid.
+    private FileWriteException TooLarge(ArgumentOutOfRangeException e) =>
+        new(path, "the file would be larger than this process may write (a file-size limit such as ulimit -f, or the file system's own)", e);
 }

@@ -49,6 +49,11 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             CheckpointException { Damaged: true } e => new(ExitCodes.InvalidData, $"Checkpoint unusable: {e.Message}", false),
             CheckpointException e => new(ExitCodes.InvalidConfiguration, $"Checkpoint unusable: {e.Message}", false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
+
+            // The memory checks count what the network needs against the GC's view of the machine, which a process limit
+            // (ulimit -v) does not change.
+            OutOfMemoryException => new(ExitCodes.InvalidConfiguration,
+                "Ran out of memory: this process may use less than the machine has (ulimit -v, a container limit); make the network smaller or lower Training:BatchSize and Training:EvaluationBatchSize", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };
     }

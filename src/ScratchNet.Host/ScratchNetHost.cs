@@ -52,6 +52,7 @@ public static class ScratchNetHost
     public static HostApplicationBuilder CreateBuilder(CommandLine commandLine, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
+        WorkingFolder.Check();
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 
         // Later sources win: the reference recipe (appsettings.json), what an earlier run recorded (RecordedSettings), a
@@ -123,6 +124,11 @@ public static class ScratchNetHost
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
+        if (commandLine.Command == CommandLine.DefaultCommand)
+        {
+            builder.Services.AddHostedService<StopSignals>();
+        }
+
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
@@ -152,7 +158,7 @@ public static class ScratchNetHost
     }
 
     private static RunFolder SelectRunFolder(CommandLine commandLine, RunOptions run, IConfiguration configuration) =>
-        RunCatalog.Select(run.Directory, ResumeRequest(commandLine, configuration), configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.Now);
+        RunCatalog.Select(run.Directory, ResumeRequest(commandLine, configuration), configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.UtcNow);
 
     /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
     private static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>

@@ -82,6 +82,7 @@ public sealed class ConvolutionalHostTests
         }
 
         Assert.That(evaluated.Output, Does.Contain($"accuracy={finalAccuracy}"), "batch norm's running statistics came back with the weights");
+        Assert.That(diagnosed.Output, Does.Contain($"Diagnostics of the weights in {model}:"), "not 'at initialisation'");
         Assert.That(fromSafetensors.Output, Does.Contain($"accuracy={finalAccuracy}"));
         Assert.That(evaluatedAlone.Output, Does.Contain($"accuracy={finalAccuracy}").And.Not.Contain("trained on Data:Dataset"), "without data settings, evaluate reads the data the model file records");
         Assert.That(fineTuned.Output, Does.Contain("layers conv 4 3x3 pad 1 → batchnorm"), "without Model:Layers, a run from a model file builds the file's network");
@@ -120,7 +121,7 @@ public sealed class ConvolutionalHostTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         foreach (string parameter in new[] { "conv0.weight", "conv0.bias", "bn0.weight", "bn0.bias", "dense0.weight", "dense0.bias" })
         {
-            Assert.That(result.Lines, Has.Some.Matches<string>(l => l.StartsWith(parameter, StringComparison.Ordinal) && l.Contains("ok (rel", StringComparison.Ordinal)), parameter);
+            Assert.That(result.Lines, Has.Some.Matches<string>(l => l.StartsWith(parameter, StringComparison.Ordinal) && l.Contains(" ok (", StringComparison.Ordinal)), parameter);
         }
 
         Assert.That(result.Lines, Has.Some.Matches<string>(l => l.StartsWith("relu0", StringComparison.Ordinal) && l.Contains("/4 (", StringComparison.Ordinal)), "dead units count the four channels");

@@ -25,6 +25,16 @@ public sealed class FailureTests
     }
 
     [Test]
+    public void RunningOutOfMemoryIsOneLineSayingWhatToMakeSmaller_NotABug()
+    {
+        Failure failure = Failure.From(new OutOfMemoryException());
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.IsBug, Is.False);
+        Assert.That(failure.Message, Does.StartWith("Ran out of memory").And.Contain("ulimit -v").And.Contain("Training:BatchSize"));
+    }
+
+    [Test]
     public void ASingleOptionsValidationFailureIsAConfigurationError()
     {
         Failure failure = Failure.From(new OptionsValidationException("", typeof(ModelOptions), ["Model:Activation 'x' is unknown; valid: relu"]));

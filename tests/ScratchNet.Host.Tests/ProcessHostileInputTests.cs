@@ -123,6 +123,44 @@ public sealed class ProcessHostileInputTests
         }
     }
 
+    // The host started by bash after `script`, so the shell can take away what the host would inherit.
+    private HostResult RunUnderBash(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in (string[])["-c", $"{script} && exec dotnet \"$0\" \"$@\"", HostProcess.HostDll, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(120)), Is.True);
+        return new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Test]
+    public void ACommandStartedInAFolderThatWasRemovedIsOneLine()
+    {
+        Directory.CreateDirectory(_dir.Combine("gone"));
+
+        HostResult result = RunUnderBash("cd gone && rmdir ../gone", "predict", "--model", _dir.Combine("m.snm"), _dir.Combine("d.png"));
+
+        HostAssert.OneLine(result, 2, "The current folder no longer exists", "cd to an existing folder");
+    }
+
+    [Test]
+    public void AFileSizeLimitStopsTrainingAtTheCheckpointItRefuses_LikeAFullDisk()
+    {
+        // ulimit -f: the write past 20 MB (a 26 MB checkpoint) raised SIGXFSZ, which killed the process mid-checkpoint with no word (exit 153).
+        HostResult result = RunUnderBash("ulimit -f 20000", ["train", .. _data, "--Model:LayerSizes=64,30000,10", "--Optimizer:Name=adam", "--Training:Epochs=2", "--Progress:Enabled=false", $"--Run:Directory={Runs}"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        Assert.That(result.Lines[^1], Does.Contain("ckpt-e0002-b000000.ckpt: the file would be larger than this process may write (a file-size limit such as ulimit -f"), result.ToString());
+        HostAssert.NoStackTrace(result);
+        Assert.That(Directory.GetFiles(Runs, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the refused file is not left behind");
+    }
+
     [Test]
     public void ATypoInAnEnvironmentVariableNamesTheVariable()
     {

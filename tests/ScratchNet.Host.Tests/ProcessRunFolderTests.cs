@@ -126,6 +126,19 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ClosingTheTerminal_StopsTheRunAsCtrlCDoes_WithAResumePointThatContinuesIt()
+    {
+        // SIGHUP killed the process by default: no resume point since the last epoch's, run.json left "running".
+        (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=150"), HostProcess.SigHup);
+
+        Assert.That(Path.GetFileName(checkpoint), Does.Match(@"^ckpt-e\d{4}-b\d{6}\.ckpt$"));
+        Assert.That(File.ReadAllText(Path.Combine(folder, "log.clef")), Does.Contain("SIGHUP, the terminal closed"));
+        HostResult resumed = HostProcess.Run(["train", "--Progress:Enabled=false", "--Training:Epochs=150", "--resume", checkpoint], _dir.Path, TimeSpan.FromSeconds(120));
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Finished));
+    }
+
+    [Test]
     public void ARefusedResumeNamesEveryDifferingKeyAndChangesNothing()
     {
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
@@ -309,8 +322,8 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(LatestEpoch(), Is.GreaterThanOrEqualTo(epoch + 302), "it went on past the point that failed");
     }
 
-    /// <summary>Starts a long run, sends Ctrl+C (SIGINT) once it has a resume point, and returns the checkpoint its message names.</summary>
-    private (string Checkpoint, string Folder) Interrupt(string[] args)
+    /// <summary>Starts a long run, sends Ctrl+C (SIGINT, or <paramref name="signal"/>) once it has a resume point, and returns the checkpoint its message names.</summary>
+    private (string Checkpoint, string Folder) Interrupt(string[] args, int signal = HostProcess.SigInt)
     {
         string[] before = RunFolders();
         using Process process = Process.Start(HostProcess.StartInfo(args, _dir.Path))!;
@@ -330,7 +343,7 @@ public sealed partial class ProcessRunFolderTests
         }
 
         Assert.That(process.HasExited, Is.False, "the run ended before it could be interrupted; give it more epochs");
-        HostProcess.Interrupt(process);
+        HostProcess.Interrupt(process, signal);
 
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);

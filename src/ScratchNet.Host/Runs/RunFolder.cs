@@ -39,7 +39,10 @@ public sealed class RunFolder : IDisposable
 
     public bool Continues { get; }
 
-    /// <summary>"20261126-023755-8f3a9c1e": local start time, then 32 random bits.</summary>
+    /// <summary>
+    /// "20261126-023755-8f3a9c1e": the start time in UTC, then 32 random bits. UTC, so ids sort in the order runs started
+    /// across time zones and daylight-saving changes (run.json and the log are UTC too).
+    /// </summary>
     public static string NewId(DateTime now) =>
         string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
 

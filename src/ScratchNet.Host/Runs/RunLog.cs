@@ -66,7 +66,17 @@ public sealed class RunLog : ILogEventSink, IDisposable
     {
         lock (_gate)
         {
-            _file?.Dispose();
+            try
+            {
+                _file?.Dispose();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The last events are flushed here, when the process is ending and no logger is left to report a full
+                // disk: say it where the user reads, rather than crash on the way out.
+                Console.Error.WriteLine($"Could not finish writing {Path}: {e.Message}; its last lines are lost (the console showed them).");
+            }
+
             _file = null;
             _early.Clear();
         }

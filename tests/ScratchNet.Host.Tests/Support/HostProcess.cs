@@ -6,18 +6,23 @@ namespace ScratchNet.Host.Tests.Support;
 /// <summary>Runs the built ScratchNet.Host as its own process, as a user would, and captures what it prints.</summary>
 internal static class HostProcess
 {
-    private const int SigInt = 2;
+    /// <summary>Ctrl+C.</summary>
+    public const int SigInt = 2;
+
+    /// <summary>The terminal or SSH session closed.</summary>
+    public const int SigHup = 1;
 
     /// <summary>
-    /// Sends SIGINT (Ctrl+C) to <paramref name="process"/> at once. A `kill` child process would first have to be started,
-    /// which on a loaded machine can take long enough for a short run to finish before the signal lands.
+    /// Sends <paramref name="signal"/> (SIGINT, Ctrl+C, unless told otherwise) to <paramref name="process"/> at once. A `kill`
+    /// child process would first have to be started, which on a loaded machine can take long enough for a short run to
+    /// finish before the signal lands.
     /// </summary>
-    public static void Interrupt(Process process)
+    public static void Interrupt(Process process, int signal = SigInt)
     {
         ArgumentNullException.ThrowIfNull(process);
-        if (Kill(process.Id, SigInt) != 0)
+        if (Kill(process.Id, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({process.Id}, SIGINT) failed with errno {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
