@@ -14,6 +14,9 @@ namespace ScratchNet.Data.Sources;
 /// </summary>
 public sealed class DatasetCache
 {
+    private const string RejectedInfix = ".rejected-";
+    private const int MaxSourceSlug = 60;
+
     private readonly IReadOnlyList<IDataSource> _sources;
     private readonly ILogger<DatasetCache> _logger;
     private readonly string _origin;
@@ -233,7 +236,9 @@ public sealed class DatasetCache
             return;
         }
 
-        if (OutputFolder.Probe(Directory) is { } problem)
+        // As long as the longest name written here: a file set aside as NAME.rejected-SOURCE.
+        int longestName = manifest.Files.Max(f => f.Name.Length) + RejectedInfix.Length + MaxSourceSlug;
+        if (OutputFolder.Probe(Directory, longestName) is { } problem)
         {
             throw new DatasetUnavailableException(
                 $"The {manifest.Name} cache folder {problem} ({_origin}), so nothing can be fetched into it. Make it writable, or set Data:CacheDirectory to a writable folder.");
@@ -287,8 +292,8 @@ public sealed class DatasetCache
             slug.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_');
         }
 
-        string suffix = slug.Length > 60 ? slug.ToString(0, 60) : slug.ToString();
-        return Path.Combine(Directory, $"{file.Name}.rejected-{suffix}");
+        string suffix = slug.Length > MaxSourceSlug ? slug.ToString(0, MaxSourceSlug) : slug.ToString();
+        return Path.Combine(Directory, $"{file.Name}{RejectedInfix}{suffix}");
     }
 
     private static bool HashEquals(string actual, string expected) => string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);

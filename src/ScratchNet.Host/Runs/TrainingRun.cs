@@ -63,8 +63,9 @@ public sealed partial class TrainingRun(
             folder.Dispose();
             if (!existed)
             {
-                TryRemoveEmpty(folder.Path);
+                // The checkpoint folder first: by default it is inside the run folder, which is then empty too.
                 TryRemoveEmpty(checkpointFolder);
+                TryRemoveEmpty(folder.Path);
                 RemoveMadeFolders();
             }
 
