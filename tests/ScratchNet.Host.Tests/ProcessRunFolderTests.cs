@@ -154,7 +154,7 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ConfigJsonRecordsEveryEffectiveKeyWithItsValueAndSource()
     {
-        string config = _dir.Combine("mine.json");
+        string config = _dir.Combine("mïne 日本.json");
         File.WriteAllText(config, "{ \"Optimizer\": { \"Beta1\": 0.85 } }");
         var start = HostProcess.StartInfo(Train("--Training:Epochs=1", "--recipe", "fast", "--config", config), _dir.Path);
         start.Environment["SCRATCHNET_Training__Seed"] = "9";
@@ -164,6 +164,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(process.ExitCode, Is.EqualTo(0), output);
 
         Dictionary<string, JsonElement> keys = Config(RunFolders().Single());
+        Assert.That(File.ReadAllText(Path.Combine(RunFolders().Single(), "config.json")), Does.Contain("mïne 日本.json"), "paths as typed, not escaped to \\u00EF");
         Assert.That(Entry(keys, "Training:Epochs"), Is.EqualTo(("1", "command line (--Training:Epochs)")));
         Assert.That(Entry(keys, "Training:Seed"), Is.EqualTo(("9", "environment variable SCRATCHNET_Training__Seed")));
         Assert.That(Entry(keys, "Optimizer:Beta1"), Is.EqualTo(("0.85", config)));
