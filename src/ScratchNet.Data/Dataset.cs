@@ -13,8 +13,14 @@ public sealed record Dataset(string Name, DataSplit Train, DataSplit Validation,
 {
     private readonly Shape? _inputShape;
 
+    /// <summary>What reports call the official test set when it is the held-out split.</summary>
+    public const string TestName = "test";
+
+    /// <summary>What reports call a hold-out drawn from the training pool.</summary>
+    public const string ValidationName = "validation";
+
     /// <summary>What reports call the held-out rows: "test" for the official test set, else "validation".</summary>
-    public string HeldOutName => ValidationIsTestSet ? "test" : "validation";
+    public string HeldOutName => ValidationIsTestSet ? TestName : ValidationName;
 
     /// <summary>
     /// The height and width to draw a row at as a grey picture: the images' own (a 23 × 19 digit as such), a flat row of a

@@ -14,9 +14,9 @@ using ScratchNet.Data.Splits;
 namespace ScratchNet.Dashboard.Live;
 
 /// <summary>
-/// Reports training to the <see cref="LiveFeed"/>: a smoothed loss point every few batches, the diagnose statistics of
-/// one step every few hundred, and after each epoch its metrics, confusion matrix, worst mistakes, first-layer weights
-/// and dead units. It only reads the network (the probe pass runs in evaluation mode, so no random number is drawn):
+/// Reports training to the <see cref="LiveFeed"/>: a smoothed loss point every few steps, the diagnose statistics of
+/// one step every few hundred (both counted over the whole run, see <see cref="ReportingIntervals"/>), and after each
+/// epoch its metrics, confusion matrix, worst mistakes, first-layer weights and dead units. It only reads the network (the probe pass runs in evaluation mode, so no random number is drawn):
 /// a run gives the same numbers with the dashboard on or off.
 /// </summary>
 public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> options) : ITrainingCallback
@@ -29,14 +29,15 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
 
     private readonly Stopwatch _clock = new();
     private bool _enabled;
-    private int _lossEvery;
-    private int _statisticsEvery;
+    private ReportingIntervals _every = new(1, 2);
     private double _rowsPerBatch;
     private long _firstStep;
     private long _totalSteps;
     private double _lossSum;
     private int _lossBatches;
-    private double _lastPointSeconds;
+    private double _intervalStart;
+    private double _intervalSeconds;
+    private (int Epoch, int Batch, long Step) _last;
     private float[][] _before = [];
     private bool _snapshotTaken;
     private ReadOnlyMemory<float> _probe;
@@ -52,8 +53,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             return;
         }
 
-        _lossEvery = o.LossEveryBatches;
-        _statisticsEvery = o.StatisticsEveryBatches;
+        _every = ReportingIntervals.For(o, context.BatchesPerEpoch);
         Dataset dataset = context.Dataset;
         Sequential network = context.Network;
         _rowsPerBatch = (double)dataset.Train.Count / context.BatchesPerEpoch;
@@ -64,11 +64,16 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         _probe = _probeRows == 0 ? ReadOnlyMemory<float>.Empty
             : dataset.Validation.ReadFeatures(0, _probeRows, new float[_probeRows * dataset.Validation.FeatureCount]).ToArray();
         _clock.Restart();
-        _lastPointSeconds = 0;
+        _intervalStart = 0;
+        _intervalSeconds = 0;
+        _lossSum = 0;
+        _lossBatches = 0;
+        _snapshotTaken = false;
 
         Publish(LiveEventTypes.Run, new RunInfo(
             context.Epochs, context.History.Count + 1, context.BatchesPerEpoch, dataset.Train.Count, dataset.Validation.Count, dataset.HeldOutName,
-            dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount, NetworkSummary.Compact(network)));
+            dataset.ClassNames, NetworkDescription.Layers(network), network.ParameterCount, NetworkSummary.Compact(network),
+            _every.LossEvery, _every.StatisticsEvery));
 
         // A resumed run shows the epochs it already has.
         foreach (EpochMetrics earlier in context.History)
@@ -77,6 +82,15 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         }
 
         PublishWeights(network, context.History.Count);
+    }
+
+    // The samples/s clock runs only while an epoch trains: the evaluation and epoch-end work between epochs are not training.
+    public void OnEpochBegin(TrainingContext context, int epoch)
+    {
+        if (_enabled)
+        {
+            _intervalStart = _clock.Elapsed.TotalSeconds;
+        }
     }
 
     public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
@@ -90,24 +104,30 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         _lossBatches++;
         int done = batch + 1;
         long step = ((long)(epoch - 1) * context.BatchesPerEpoch) + done;
+        _last = (epoch, batch, step);
         if (_snapshotTaken)
         {
-            // The copy was taken one batch ago, so this step's update is value − copy and its gradient is still in place.
+            // The copy was taken one step ago (the epoch before, when that step ended it), so this step's update is
+            // value − copy and its gradient is still in place.
             _snapshotTaken = false;
             PublishStatistics(context.Network, epoch, batch, step);
         }
 
-        if (done % _lossEvery == 0 || done == context.BatchesPerEpoch)
+        // Counted over the run, so points and measurements stay evenly spaced across epoch boundaries; the run's last
+        // step closes the curve.
+        if (step % _every.LossEvery == 0 || step == _totalSteps)
         {
-            double now = _clock.Elapsed.TotalSeconds;
-            double samplesPerSecond = now > _lastPointSeconds ? _lossBatches * _rowsPerBatch / (now - _lastPointSeconds) : 0;
-            Publish(LiveEventTypes.Batch, new BatchPoint(epoch, batch, step, _lossSum / _lossBatches, context.Optimizer.LearningRate, samplesPerSecond, Eta(step, now)));
-            _lossSum = 0;
-            _lossBatches = 0;
-            _lastPointSeconds = now;
+            PublishPoint(context, _clock.Elapsed.TotalSeconds);
         }
 
-        if (done % _statisticsEvery == _statisticsEvery - 1)
+        if (done == context.BatchesPerEpoch)
+        {
+            double now = _clock.Elapsed.TotalSeconds;
+            _intervalSeconds += now - _intervalStart;
+            _intervalStart = now;
+        }
+
+        if (step % _every.StatisticsEvery == _every.StatisticsEvery - 1)
         {
             IReadOnlyList<Parameter> parameters = context.Network.Parameters;
             for (int i = 0; i < parameters.Count; i++)
@@ -151,6 +171,13 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         ArgumentNullException.ThrowIfNull(result);
         if (_enabled)
         {
+            if (_lossBatches > 0)
+            {
+                // Stopped early between two points: the batches since the last one still make a point, timed up to the
+                // epoch's last step (the evaluation since is not training).
+                PublishPoint(context, _intervalStart);
+            }
+
             // Early stopping asks to stop; the final numbers are then those of the best epoch's weights it put back.
             string outcome = context.StopRequested && result.History.Count < context.Epochs ? RunOutcomes.StoppedEarly : RunOutcomes.Finished;
             Publish(LiveEventTypes.End, new RunEnd(outcome, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy));
@@ -178,6 +205,19 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
     }
 
     private void Publish(string type, object payload) => feed.Publish(new LiveEvent(type, payload));
+
+    // The mean loss of the batches since the last point, and their rows over the time spent training them.
+    private void PublishPoint(TrainingContext context, double now)
+    {
+        double seconds = _intervalSeconds + (now - _intervalStart);
+        double samplesPerSecond = seconds > 0 ? _lossBatches * _rowsPerBatch / seconds : 0;
+        (int epoch, int batch, long step) = _last;
+        Publish(LiveEventTypes.Batch, new BatchPoint(epoch, batch, step, _lossSum / _lossBatches, context.Optimizer.LearningRate, samplesPerSecond, Eta(step, now)));
+        _lossSum = 0;
+        _lossBatches = 0;
+        _intervalSeconds = 0;
+        _intervalStart = now;
+    }
 
     // The whole run's remaining time at the pace so far (evaluation included); never 0 while work is left.
     private double Eta(long step, double elapsedSeconds)
@@ -289,7 +329,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         }
 
         int side = conv.KernelHeight == conv.KernelWidth ? conv.KernelHeight : 0;
-        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, conv.Name, size, units, conv.OutChannels * conv.InChannels, side, scales, Convert.ToBase64String(data)));
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, conv.Name, NetworkDescription.Kind(conv), size, units, conv.OutChannels * conv.InChannels, side, scales, Convert.ToBase64String(data)));
     }
 
     private void PublishColumns(Dense first, int epoch)
@@ -325,6 +365,6 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
             }
         }
 
-        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, first.Name, inputs, units, outputs, Shape.SquareSide(inputs), scales, Convert.ToBase64String(data)));
+        Publish(LiveEventTypes.Weights, new WeightTiles(epoch, first.Name, NetworkDescription.Kind(first), inputs, units, outputs, Shape.SquareSide(inputs), scales, Convert.ToBase64String(data)));
     }
 }

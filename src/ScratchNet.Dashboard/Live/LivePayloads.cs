@@ -5,9 +5,12 @@ namespace ScratchNet.Dashboard.Live;
 /// <summary>Sent once when training begins: what is being trained and on how much data.</summary>
 /// <param name="HeldOut">What the held-out rows are: "validation", or "test" for the official test set.</param>
 /// <param name="Network">The architecture on one line, as the log gives it ("784-128-10", or "conv 16 3x3 → relu → …").</param>
+/// <param name="LossEveryBatches">Steps between two loss points, as <see cref="ReportingIntervals"/> made it for this run.</param>
+/// <param name="StatisticsEveryBatches">Steps between two per-layer measurements (the first at this step).</param>
 public sealed record RunInfo(
     int Epochs, int FirstEpoch, int BatchesPerEpoch, int TrainRows, int ValidationRows, string HeldOut,
-    IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount, string Network);
+    IReadOnlyList<string> ClassNames, IReadOnlyList<LayerInfo> Layers, long ParameterCount, string Network,
+    int LossEveryBatches, int StatisticsEveryBatches);
 
 /// <summary>One layer of a network as the page lists it (the explorer uses the same shape).</summary>
 /// <param name="Kind">dense, activation, dropout, or the layer's type for kinds the page does not know yet.</param>
@@ -23,7 +26,7 @@ public sealed record EpochPoint(
     int Epoch, double TrainLoss, double? TrainAccuracy, double ValidationLoss, double ValidationAccuracy,
     double? LearningRate, double TrainSeconds, double EvaluationSeconds, double EtaSeconds);
 
-/// <summary>The diagnose statistics of one optimizer step, measured every <c>Dashboard:StatisticsEveryBatches</c>.</summary>
+/// <summary>The diagnose statistics of one optimizer step, measured every <see cref="RunInfo.StatisticsEveryBatches"/> steps.</summary>
 public sealed record LayerStatistics(int Epoch, int Batch, long Step, IReadOnlyList<ParameterPoint> Parameters);
 
 /// <param name="UpdateRatio">‖Δθ‖ / ‖θ‖ of the step; null while ‖θ‖ is 0.</param>
@@ -39,16 +42,19 @@ public sealed record ActivationPoint(string Layer, string Activation, int Units,
 /// The first layer's incoming weights, one tile per unit: <see cref="Data"/> holds <see cref="Units"/> × <see cref="Inputs"/>
 /// signed bytes (base64), unit after unit, each scaled so its largest |w| is 127 (<see cref="Scales"/> gives that |w|).
 /// </summary>
+/// <param name="Epoch">0 for the weights at initialisation (or those a resumed run starts from, then the epochs it has).</param>
+/// <param name="Kind">The layer's kind as <see cref="NetworkDescription.Kind"/> names it: "conv2d" (a tile per filter) or "dense" (a tile per unit).</param>
 /// <param name="Side">Tiles are Side × Side when the input is a square image; 0 draws them as strips.</param>
 /// <param name="TotalUnits">The layer's width; only the first <see cref="Units"/> are sent.</param>
-public sealed record WeightTiles(int Epoch, string Layer, int Inputs, int Units, int TotalUnits, int Side, IReadOnlyList<float> Scales, string Data);
+public sealed record WeightTiles(int Epoch, string Layer, string Kind, int Inputs, int Units, int TotalUnits, int Side, IReadOnlyList<float> Scales, string Data);
 
 /// <summary>The confusion matrix of an epoch's validation pass: rows true class, columns predicted.</summary>
 public sealed record ConfusionCounts(int Epoch, IReadOnlyList<string> ClassNames, long[][] Counts);
 
-/// <summary>The validation rows the model was most confidently wrong about after an epoch.</summary>
+/// <summary>The held-out rows the model was most confidently wrong about after an epoch.</summary>
 public sealed record MistakeImages(int Epoch, int Height, int Width, IReadOnlyList<string> ClassNames, IReadOnlyList<MistakeImage> Items);
 
+/// <param name="Row">The row's index in the held-out split (for the official test set, its index in the test files).</param>
 /// <param name="Pixels">The row's features as bytes 0–255 (base64).</param>
 public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels);
 

@@ -65,7 +65,11 @@ window.SN = window.SN || {};
     return unit >= 0 && unit < geometry.count ? unit : null;
   };
 
-  // Confusion matrix: each cell coloured by its share of the true class's row, so off-diagonal errors show; counts written in.
+  // Confusion matrix: each cell coloured by its share of the true class's row on a square-root scale, as confusion.png
+  // is, so a 1 % confusion is visibly tinted beside a 98 % diagonal while 25 % and 45 % still differ; blue on the
+  // diagonal (right), red off it (confused). Counts written in.
+  SN.confusionScale = 'colour: share of the row on a square-root scale, as in confusion.png; blue right, red confused';
+  SN.confusionShade = share => Math.sqrt(Math.max(0, Math.min(1, share)));
   SN.drawConfusion = function (canvas, counts, names) {
     const k = counts.length;
     const margin = 28;
@@ -82,7 +86,7 @@ window.SN = window.SN || {};
       ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin + (a + 0.5) * cell, margin / 2);
       for (let p = 0; p < k; p++) {
         const share = counts[a][p] / total;
-        const shade = a === p ? share : Math.min(1, share * 4);
+        const shade = SN.confusionShade(share);
         const c = a === p ? [Math.round(255 - 190 * shade), Math.round(255 - 120 * shade), Math.round(255 - 60 * shade)] : [255, Math.round(255 - 200 * shade), Math.round(255 - 200 * shade)];
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
         ctx.fillRect(margin + p * cell, margin + a * cell, cell - 1, cell - 1);

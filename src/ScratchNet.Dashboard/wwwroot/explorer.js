@@ -199,7 +199,11 @@
     };
     draw(t.output, `output (blue negative, red positive; largest |value| ${SN.format(SN.maxAbs(t.output), 3)})`);
     if (hasGradient && t.outputGradient) {
-      draw(t.outputGradient, index === state.model.layers.length - 1 ? 'dL/dlogits = P − Y' : `dL/d(output) (largest |value| ${SN.format(SN.maxAbs(t.outputGradient), 3)})`);
+      // A gradient's sign says which way a nudge moves the loss, not what causes it: said so in the caption.
+      const sign = 'red: raising this value would raise the loss; blue: raising it would lower it';
+      draw(t.outputGradient, index === state.model.layers.length - 1
+        ? `dL/dlogits = P − Y (${sign})`
+        : `dL/d(output) (${sign}; largest |value| ${SN.format(SN.maxAbs(t.outputGradient), 3)})`);
     }
     return box;
   }

@@ -9,8 +9,10 @@
   function charts() {
     if (state.charts) { return state.charts; }
     state.charts = {
-      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss' }, { label: 'held-out loss' }], { wholeX: true }),
-      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy' }, { label: 'held-out accuracy' }], { wholeX: true }),
+      // The train figures are means over the epoch's batches while the network learned, so they are drawn mid-epoch
+      // (epoch − 0.5); the held-out figures are measured after the epoch, at its end.
+      loss: new SN.Chart($('chart-loss'), [{ label: 'train loss (epoch mean, mid-epoch)' }, { label: 'held-out loss (after the epoch)' }], { wholeX: true }),
+      accuracy: new SN.Chart($('chart-accuracy'), [{ label: 'train accuracy (epoch mean, mid-epoch)' }, { label: 'held-out accuracy (after the epoch)' }], { wholeX: true }),
       batch: new SN.Chart($('chart-batch'), [{ label: 'train loss (smoothed)' }], { points: false }),
       lr: new SN.Chart($('chart-lr'), [{ label: 'learning rate' }], { points: false }),
       ratio: new SN.Chart($('chart-ratio'), [], { log: true, points: false }),
@@ -27,10 +29,27 @@
     state.ended = false;
     state.lost = null;
     document.querySelector('#table-parameters tbody').textContent = '';
+    statisticsNote(run ? pendingStatistics(run) : 'No measurement yet.');
     document.querySelector('#table-activations tbody').textContent = '';
     $('live-mistakes').textContent = '';
     ['live-weights', 'live-confusion'].forEach(id => { const canvas = $(id); canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); });
     ['fact-epoch', 'fact-loss', 'fact-accuracy', 'fact-lr', 'fact-speed', 'fact-eta'].forEach(id => { $(id).textContent = '–'; });
+  }
+
+  // Until the first per-layer measurement, the panel says when it comes, or why it never will.
+  function pendingStatistics(run) {
+    const every = run.statisticsEveryBatches;
+    if (!every) { return 'No measurement yet.'; }
+    const total = run.epochs * run.batchesPerEpoch;
+    const done = (run.firstEpoch - 1) * run.batchesPerEpoch;
+    const first = (Math.floor(done / every) + 1) * every;
+    return first <= total
+      ? `Measured every ${every.toLocaleString('en')} batches; the first measurement comes after batch ${first.toLocaleString('en')} of ${total.toLocaleString('en')}.`
+      : `This run is too short to measure: it trains ${(total - done).toLocaleString('en')} batch${total - done === 1 ? '' : 'es'}, and a measurement comes every ${every.toLocaleString('en')}.`;
+  }
+
+  function statisticsNote(text) {
+    ['statistics-note', 'ratio-note'].forEach(id => { $(id).textContent = text || ''; $(id).hidden = !text; });
   }
 
   // How the run ended, in the log's words where it gave some (a divergence names the epoch, the batch and what to change).
@@ -65,13 +84,16 @@
       if (run) { $('fact-epoch').textContent = `${p.epoch} / ${run.epochs}`; }
     },
     epoch(p) {
-      charts().loss.push(p.epoch, [p.trainLoss, p.validationLoss]);
-      charts().accuracy.push(p.epoch, [p.trainAccuracy, p.validationAccuracy]);
+      charts().loss.push(p.epoch - 0.5, [p.trainLoss, null]);
+      charts().loss.push(p.epoch, [null, p.validationLoss]);
+      charts().accuracy.push(p.epoch - 0.5, [p.trainAccuracy, null]);
+      charts().accuracy.push(p.epoch, [null, p.validationAccuracy]);
       $('fact-accuracy').textContent = SN.format(p.validationAccuracy);
       if (state.run) { $('fact-epoch').textContent = `${p.epoch} / ${state.run.epochs}`; }
       if (p.etaSeconds !== undefined && p.epoch < (state.run ? state.run.epochs : Infinity)) { $('fact-eta').textContent = SN.duration(p.etaSeconds); }
     },
     layers(p) {
+      statisticsNote('');
       const body = document.querySelector('#table-parameters tbody');
       body.textContent = '';
       for (const q of p.parameters) {
@@ -104,11 +126,13 @@
     },
     weights(p) {
       SN.drawWeightTiles($('live-weights'), p);
-      $('weights-caption').textContent = `${p.layer}'s weights after epoch ${p.epoch}: one tile per ${p.side > 0 && p.inputs === p.side * p.side && p.inputs < 64 ? 'filter (output channel × input channel)' : 'hidden unit'} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
+      const when = p.epoch === 0 ? 'at initialisation' : `after epoch ${p.epoch}`;
+      const tile = p.kind === 'conv2d' ? 'filter (output channel × input channel)' : 'hidden unit';
+      $('weights-caption').textContent = `${p.layer}'s weights ${when}: one tile per ${tile} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
     },
     confusion(p) {
       SN.drawConfusion($('live-confusion'), p.counts, p.classNames);
-      $('confusion-caption').textContent = `Confusion matrix of the ${heldOut()} pass after epoch ${p.epoch} (rows true, columns predicted; colour: share of the row)`;
+      $('confusion-caption').textContent = `Confusion matrix of the ${heldOut()} pass after epoch ${p.epoch} (rows true, columns predicted; ${SN.confusionScale})`;
     },
     mistakes(p) {
       const box = $('live-mistakes');
@@ -122,13 +146,15 @@
         SN.drawGrid(canvas, Array.from(bytes, b => b / 255), p.width, p.height, 'ink');
         const name = i => (p.classNames[i] !== undefined ? p.classNames[i] : i);
         canvas.setAttribute('role', 'img');
-        canvas.setAttribute('aria-label', `row ${m.row}: a ${name(m.label)} read as ${name(m.predicted)}`);
+        const where = `row ${m.row} of the ${heldOut()} split`;
+        canvas.setAttribute('aria-label', `${where}: a ${name(m.label)} read as ${name(m.predicted)}`);
+        figure.title = where;
         const caption = document.createElement('figcaption');
         caption.textContent = `${name(m.label)} → ${name(m.predicted)} (${m.confidence.toFixed(2)})`;
         figure.append(canvas, caption);
         box.append(figure);
       }
-      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence)`;
+      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one for its row in the ${heldOut()} split`;
     },
     end(p) {
       state.ended = true;

@@ -16,6 +16,16 @@
     return details.get(id).run;
   }
 
+  // What a run was judged on, in its own words ("test" or "validation"); runs that do not say are "held-out".
+  const heldOut = r => r.heldOut || 'held-out';
+  const capital = text => text.charAt(0).toUpperCase() + text.slice(1);
+
+  // One name when every run shares it, else "held-out" (and the runs say which they are).
+  function sharedName(runs) {
+    const names = new Set(runs.map(heldOut));
+    return names.size === 1 ? names.values().next().value : 'held-out';
+  }
+
   // An error stays only until the next thing works.
   function status(text) { $('runs-status').textContent = text || summary; }
 
@@ -42,7 +52,16 @@
         loss: new SN.Chart($('chart-compare-loss'), [], { wholeX: true }),
       };
     }
-    const series = runs.map(r => ({ label: r.id }));
+    const name = sharedName(runs);
+    const mixed = new Set(runs.map(heldOut)).size > 1;
+    const series = runs.map(r => ({ label: mixed ? `${r.id} (${heldOut(r)})` : r.id }));
+    $('compare-accuracy-caption').textContent = `${capital(name)} accuracy of the ticked runs`;
+    $('compare-loss-caption').textContent = `${capital(name)} loss of the ticked runs`;
+    const note = $('compare-note');
+    note.hidden = !mixed;
+    note.textContent = mixed
+      ? `The ticked runs were judged on different held-out sets (${Array.from(new Set(runs.map(heldOut))).sort().map(n => `${n}: ${runs.filter(r => heldOut(r) === n).map(r => r.id).join(', ')}`).join('; ')}), so their curves do not compare like with like.`
+      : '';
     charts.accuracy.set(series, aligned(runs, h => h.valAcc));
     charts.loss.set(series, aligned(runs, h => h.valLoss));
   }
@@ -68,8 +87,8 @@
     $('run-details-metrics').textContent = run.error
       ? run.error
       : m && typeof m.accuracy === 'number'
-        ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on ${m.rows} rows.`
-        : (last ? `Last epoch ${last.epoch}: validation accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
+        ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
+        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
     const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
@@ -80,6 +99,7 @@
       row.insertCell().textContent = source || '';
     }
     document.querySelector('#run-config caption').textContent = run.config ? 'Configuration (config.json)' : (rows.length ? 'Configuration recorded in model.snm' : 'No configuration recorded for this run');
+    $('run-confusion-caption').textContent = `Confusion matrix of the final model on the ${heldOut(run)} split (metrics.json; rows true, columns predicted; ${SN.confusionScale})`;
     const canvas = $('run-confusion');
     status();
     if (m && Array.isArray(m.confusion_matrix)) { SN.drawConfusion(canvas, m.confusion_matrix, m.class_names); } else { canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); }
@@ -97,6 +117,9 @@
     const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));
     const ticked = new Set(Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value));
     const newest = new Set(byTime.slice(0, 2).map(r => r.id));
+    const name = capital(sharedName(runs));
+    $('runs-accuracy-heading').textContent = `${name} accuracy`;
+    $('runs-loss-heading').textContent = `${name} loss`;
     for (const r of byTime) {
       const row = body.insertRow();
       const check = document.createElement('input');
@@ -109,6 +132,7 @@
       name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
       row.insertCell().append(name);
       row.insertCell().textContent = r.epochs;
+      row.insertCell().textContent = heldOut(r);
       row.insertCell().textContent = SN.format(r.validationAccuracy);
       row.insertCell().textContent = SN.format(r.bestValidationAccuracy);
       row.insertCell().textContent = SN.format(r.validationLoss);

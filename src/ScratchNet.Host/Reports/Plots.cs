@@ -11,6 +11,15 @@ namespace ScratchNet.Host.Reports;
 /// </summary>
 public static class Plots
 {
+    /// <summary>
+    /// Where a train figure sits on the epoch axis relative to its epoch: it is a mean over the epoch's batches while the
+    /// network learned, so it is drawn mid-epoch; held-out figures are measured after the epoch and drawn at its end.
+    /// The dashboard draws them the same way.
+    /// </summary>
+    public const double TrainOffset = -0.5;
+
+    public const string TrainLegend = "train (mean over the epoch while learning, drawn mid-epoch)";
+
     public const int Width = 900;
 
     public const int Height = 560;
@@ -19,7 +28,7 @@ public static class Plots
 
     public const int ConfusionHeight = 760;
 
-    /// <summary>Train and held-out loss per epoch; <paramref name="logScale"/> draws the loss axis in powers of ten.</summary>
+    /// <summary>Train loss (mid-epoch) and held-out loss (after the epoch) per epoch; <paramref name="logScale"/> draws the loss axis in powers of ten.</summary>
     public static byte[] LossCurves(IReadOnlyList<EpochMetrics> history, string heldOut, bool logScale = false) =>
         Png(LossPlot(history, heldOut, logScale), Width, Height);
 
@@ -28,8 +37,8 @@ public static class Plots
         ArgumentNullException.ThrowIfNull(history);
         var plot = new Plot();
         Func<double, double> y = logScale ? Math.Log10 : v => v;
-        AddCurve(plot, history, h => h.TrainLoss, y, "train");
-        AddCurve(plot, history, h => h.ValidationLoss, y, heldOut);
+        AddCurve(plot, history, h => h.TrainLoss, y, TrainLegend, TrainOffset);
+        AddCurve(plot, history, h => h.ValidationLoss, y, HeldOutLegend(heldOut), 0);
         if (logScale)
         {
             double[] losses = [.. history.SelectMany(h => new[] { h.TrainLoss, h.ValidationLoss }).Where(v => v > 0 && double.IsFinite(v))];
@@ -47,7 +56,7 @@ public static class Plots
         return plot;
     }
 
-    /// <summary>Train accuracy (a running figure over each epoch's batches) and held-out accuracy per epoch.</summary>
+    /// <summary>Train accuracy (a running figure over each epoch's batches, drawn mid-epoch) and held-out accuracy (after the epoch) per epoch.</summary>
     public static byte[] AccuracyCurve(IReadOnlyList<EpochMetrics> history, string heldOut) =>
         Png(AccuracyPlot(history, heldOut), Width, Height);
 
@@ -55,8 +64,8 @@ public static class Plots
     {
         ArgumentNullException.ThrowIfNull(history);
         var plot = new Plot();
-        AddCurve(plot, history, h => h.TrainAccuracy, v => v, "train");
-        AddCurve(plot, history, h => h.ValidationAccuracy, v => v, heldOut);
+        AddCurve(plot, history, h => h.TrainAccuracy, v => v, TrainLegend, TrainOffset);
+        AddCurve(plot, history, h => h.ValidationAccuracy, v => v, HeldOutLegend(heldOut), 0);
         EpochTicks(plot);
         plot.Title($"Accuracy (train and {heldOut})");
         plot.XLabel("epoch");
@@ -188,7 +197,7 @@ public static class Plots
     }
 
     // A row whose value is unknown (NaN: train accuracy resumed from an old checkpoint) is left out of its curve.
-    private static void AddCurve(Plot plot, IReadOnlyList<EpochMetrics> history, Func<EpochMetrics, double> value, Func<double, double> y, string label)
+    private static void AddCurve(Plot plot, IReadOnlyList<EpochMetrics> history, Func<EpochMetrics, double> value, Func<double, double> y, string label, double offset)
     {
         EpochMetrics[] known = [.. history.Where(h => double.IsFinite(y(value(h))))];
         if (known.Length == 0)
@@ -196,9 +205,11 @@ public static class Plots
             return;
         }
 
-        var scatter = plot.Add.Scatter(known.Select(h => (double)h.Epoch).ToArray(), known.Select(h => y(value(h))).ToArray());
+        var scatter = plot.Add.Scatter(known.Select(h => h.Epoch + offset).ToArray(), known.Select(h => y(value(h))).ToArray());
         scatter.LegendText = label;
     }
+
+    public static string HeldOutLegend(string heldOut) => $"{heldOut} (after the epoch)";
 
     // Epochs are whole numbers: no tick at 1.2 or 4.8.
     private static void EpochTicks(Plot plot) =>

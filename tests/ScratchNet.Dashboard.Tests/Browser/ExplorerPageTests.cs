@@ -46,7 +46,8 @@ public sealed class ExplorerPageTests : BrowserTest
         await page.Locator("#label-select").SelectOptionAsync("7");
         await Expect(page.Locator("#loss-output")).ToContainTextAsync("loss = −log p[7]");
         await Expect(page.Locator("#saliency-panel")).ToBeVisibleAsync();
-        await Expect(page.Locator("#layers .layer").Last).ToContainTextAsync("dL/dlogits = P − Y");
+        await Expect(page.Locator("#layers .layer").Last).ToContainTextAsync("dL/dlogits = P − Y (red: raising this value would raise the loss; blue: raising it would lower it)");
+        await Expect(page.Locator("#saliency-panel figcaption")).ToHaveTextAsync("dL/dx at the input (saliency map): red where more ink would raise the loss, blue where more ink would lower it");
 
         // A hidden unit's incoming weights, chosen with the keyboard-reachable controls.
         await page.Locator("#unit-layer").SelectOptionAsync("0");

@@ -43,14 +43,16 @@ public sealed class LivePageTests : BrowserTest
         for (int epoch = 1; epoch <= Epochs; epoch++)
         {
             Assert.That(await lockstep.EpochDone.WaitAsync(TimeSpan.FromSeconds(60)), Is.True, $"epoch {epoch} did not end");
-            await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", epoch.ToString());
-            await Expect(page.Locator("#chart-accuracy")).ToHaveAttributeAsync("data-points", epoch.ToString());
-            await Expect(page.Locator("#chart-batch")).ToHaveAttributeAsync("data-points", (epoch * 5).ToString());
+            // Two x values an epoch: the train mean mid-epoch, the held-out figure at its end. 15 batches an epoch cap the
+            // loss points' interval at one batch (a tenth of an epoch, rounded down).
+            await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", (2 * epoch).ToString());
+            await Expect(page.Locator("#chart-accuracy")).ToHaveAttributeAsync("data-points", (2 * epoch).ToString());
+            await Expect(page.Locator("#chart-batch")).ToHaveAttributeAsync("data-points", (epoch * 15).ToString());
             await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync($"{epoch} / {Epochs}");
             if (epoch == 2)
             {
                 late = await Open(new Uri(url, "#live"));
-                await Expect(late.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "2");
+                await Expect(late.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "4");
                 await Expect(late.Locator("#confusion-caption")).ToContainTextAsync("after epoch 2");
                 await Expect(late.Locator("#weights-caption")).ToContainTextAsync("after epoch 2");
             }
@@ -62,7 +64,14 @@ public sealed class LivePageTests : BrowserTest
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Training finished: 4 epochs");
         await Expect(page.Locator("#table-parameters tbody tr")).ToHaveCountAsync(4);
         await Expect(page.Locator("#table-activations tbody tr")).ToHaveCountAsync(1);
-        await Expect(late!.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", Epochs.ToString());
+        await Expect(late!.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", (2 * Epochs).ToString());
+        await Expect(page.Locator("#statistics-note")).ToBeHiddenAsync();
+
+        // The train loss sits mid-epoch (its mean while the network learned), the held-out loss at the epoch's end.
+        double[][] columns = await page.EvaluateAsync<double[][]>(
+            "() => { const c = Array.from(SN.Chart.all).find(c => c.figure.id === 'chart-loss'); return [0, 1, 2].map(i => c.columns[0].filter((x, j) => i === 0 || c.columns[i][j] !== null)); }");
+        Assert.That(columns[1], Is.EqualTo(new[] { 0.5, 1.5, 2.5, 3.5 }));
+        Assert.That(columns[2], Is.EqualTo(new[] { 1.0, 2.0, 3.0, 4.0 }));
         await Screenshot(page, "live");
         Assert.That(PageErrors[page], Is.Empty);
     }
@@ -80,7 +89,7 @@ public sealed class LivePageTests : BrowserTest
         await Expect(page.Locator("#view-runs")).ToBeVisibleAsync();
         Publish(first, Run(epochs: 10), Epoch(1, 0.41), Epoch(2, 0.39), Epoch(3, 0.35));
         await Expect(page.Locator("#view-live")).ToBeVisibleAsync();
-        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "3");
+        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "6");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Training 784-12-3 (");
 
         // The process ends without an end event (killed, crashed): the page says so and stops the clock.
@@ -93,15 +102,59 @@ public sealed class LivePageTests : BrowserTest
         await Serve(sources, second, url.Port);
         Publish(second, Run(epochs: 8), Epoch(1, 0.9), Epoch(2, 0.8));
         await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync("2 / 8");
-        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "2");
+        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "4");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("for 8 epochs");
-        Assert.That(await page.EvaluateAsync<double>("() => Number(document.querySelector('#chart-loss').dataset.points)"), Is.EqualTo(2));
+        Assert.That(await page.EvaluateAsync<double>("() => Number(document.querySelector('#chart-loss').dataset.points)"), Is.EqualTo(4));
 
         // A diverged run ends with the log's line, and no ETA.
         const string Diverged = "Training diverged: the loss is NaN at epoch 3, batch 7; lower Optimizer:LearningRate (now 3), e.g. to 0.3. The best checkpoint so far is kept.";
         Publish(second, new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Diverged, 2, null, null, Diverged)));
         await Expect(page.Locator("#live-status")).ToHaveTextAsync(Diverged);
         await Expect(page.Locator("#fact-eta")).ToHaveTextAsync("–");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task ThePanelsSayWhenStatisticsComeAndWhatTheirPicturesShow()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+
+        // Before the first measurement the statistics panel says when it comes (7 steps apart on 15 batches an epoch).
+        Publish(feed, Run(epochs: 10, heldOut: "test"));
+        await Expect(page.Locator("#statistics-note")).ToHaveTextAsync("Measured every 7 batches; the first measurement comes after batch 7 of 150.");
+        await Expect(page.Locator("#ratio-note")).ToBeVisibleAsync();
+        Publish(feed, new LiveEvent(LiveEventTypes.Layers, new LayerStatistics(1, 6, 7, [new ParameterPoint("dense0.weight", 16, 1.7, 3e-4)])));
+        await Expect(page.Locator("#statistics-note")).ToBeHiddenAsync();
+        await Expect(page.Locator("#ratio-note")).ToBeHiddenAsync();
+        await Expect(page.Locator("#table-parameters tbody tr")).ToHaveCountAsync(1);
+
+        // The weights before any training are the initialisation; a dense layer on 7 × 7 images has units, not filters.
+        Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(0, "dense0", "dense", 49, 2, 2, 7, [1f, 1f], Convert.ToBase64String(new byte[98]))));
+        await Expect(page.Locator("#weights-caption")).ToContainTextAsync("dense0's weights at initialisation: one tile per hidden unit");
+        Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(3, "conv0", "conv2d", 81, 2, 2, 9, [1f, 1f], Convert.ToBase64String(new byte[162]))));
+        await Expect(page.Locator("#weights-caption")).ToContainTextAsync("conv0's weights after epoch 3: one tile per filter");
+
+        // The heatmap's colour is the row's share on the square-root scale its caption names: 45 % and 25 % confusions differ.
+        Publish(feed, new LiveEvent(LiveEventTypes.Confusion, new ConfusionCounts(3, ["top", "middle", "bottom"], [[55, 45, 0], [0, 75, 25], [0, 0, 100]])));
+        await Expect(page.Locator("#confusion-caption")).ToContainTextAsync("share of the row on a square-root scale");
+        int[] greens = await page.EvaluateAsync<int[]>(
+            "() => { const c = document.getElementById('live-confusion'), ctx = c.getContext('2d'), cell = (Math.min(c.width, c.height) - 28) / 3;" +
+            " return [[0, 1], [1, 2], [0, 2]].map(([a, p]) => ctx.getImageData(Math.floor(28 + p * cell + 4), Math.floor(28 + a * cell + 4), 1, 1).data[1]); }");
+        Assert.That(greens[0], Is.EqualTo(255 - (200 * Math.Sqrt(0.45))).Within(1.5), "45 % of the row");
+        Assert.That(greens[1], Is.EqualTo(255 - (200 * Math.Sqrt(0.25))).Within(1.5), "25 % of the row");
+        Assert.That(greens[2], Is.EqualTo(255), "no confusion stays white");
+
+        // A mistake names its row and the split it indexes.
+        Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(3, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]))])));
+        await Expect(page.Locator("#live-mistakes figure")).ToHaveAttributeAsync("title", "row 4021 of the test split");
+        await Expect(page.Locator("#mistakes-caption")).ToContainTextAsync("its row in the test split");
+
+        // A run with fewer steps than the measurement interval says it will show none.
+        Publish(feed, new LiveEvent(LiveEventTypes.Run, new RunInfo(1, 1, 1, 16, 60, "validation", ["top", "middle", "bottom"], [], 9_459, "784-12-3", 1, 2)));
+        await Expect(page.Locator("#statistics-note")).ToHaveTextAsync("This run is too short to measure: it trains 1 batch, and a measurement comes every 2.");
         Assert.That(PageErrors[page], Is.Empty);
     }
 
@@ -113,8 +166,8 @@ public sealed class LivePageTests : BrowserTest
         }
     }
 
-    private static LiveEvent Run(int epochs) => new(LiveEventTypes.Run, new RunInfo(
-        epochs, 1, 15, 240, 60, "validation", ["top", "middle", "bottom"], [], 9_459, "784-12-3"));
+    private static LiveEvent Run(int epochs, string heldOut = "validation") => new(LiveEventTypes.Run, new RunInfo(
+        epochs, 1, 15, 240, 60, heldOut, ["top", "middle", "bottom"], [], 9_459, "784-12-3", 1, 7));
 
     private static LiveEvent Epoch(int epoch, double loss) => new(LiveEventTypes.Epoch, new EpochPoint(epoch, loss, 0.8, loss * 1.1, 0.8, 0.05, 0.2, 0.05, 30));
 }

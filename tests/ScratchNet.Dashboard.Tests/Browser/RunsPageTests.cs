@@ -31,7 +31,7 @@ public sealed class RunsPageTests : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = "20260101-120000" }).ClickAsync();
         await Expect(page.Locator("#run-config")).ToContainTextAsync("Optimizer:Name");
         await Expect(page.Locator("#run-config")).ToContainTextAsync("appsettings.json");
-        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Last epoch 4: validation accuracy 0.8600, loss 0.3000.");
+        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Last epoch 4: held-out accuracy 0.8600, loss 0.3000.");
         await Screenshot(page, "runs");
 
         // A run still training gains epochs: coming back to the tab shows them, in the chart and in the details.
@@ -43,6 +43,40 @@ public sealed class RunsPageTests : BrowserTest
 
         await page.SetViewportSizeAsync(390, 844);
         await AssertNoSidewaysScroll(page);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task EachRunIsNamedByItsOwnHeldOutSet_AndRunsJudgedOnDifferentSetsAreFlaggedTogether()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        string official = TestModels.WriteRun(runs, "cnn-official", 3, 0.95, configJson: """{ "Data:Split": { "value": "official", "source": "recipe" } }""");
+        File.WriteAllText(Path.Combine(official, "metrics.json"), """{ "split": "test", "rows": 10000, "accuracy": 0.987, "loss": 0.04, "macro_f1": 0.986 }""");
+        TestModels.WriteRun(runs, "reference-random", 2, 0.90, configJson: """{ "Data:Split": { "value": "random", "source": "default" } }""");
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+
+        // Both ticked (the two newest): the curves are on one chart, and the page says they were judged on different sets.
+        await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-series", "2");
+        await Expect(page.Locator("#runs-table tbody tr").Filter(new() { HasText = "cnn-official" })).ToContainTextAsync("test");
+        await Expect(page.Locator("#runs-table tbody tr").Filter(new() { HasText = "reference-random" })).ToContainTextAsync("validation");
+        await Expect(page.Locator("#runs-accuracy-heading")).ToHaveTextAsync("Held-out accuracy");
+        await Expect(page.Locator("#compare-note")).ToHaveTextAsync(
+            "The ticked runs were judged on different held-out sets (test: cnn-official; validation: reference-random), so their curves do not compare like with like.");
+        await Expect(page.Locator("#chart-compare-accuracy .u-legend")).ToContainTextAsync("cnn-official (test)");
+
+        // One run alone: its own name, and no warning.
+        await page.GetByLabel("Compare run reference-random").UncheckAsync();
+        await Expect(page.Locator("#compare-note")).ToBeHiddenAsync();
+        await Expect(page.Locator("#compare-accuracy-caption")).ToHaveTextAsync("Test accuracy of the ticked runs");
+        await Expect(page.Locator("#compare-loss-caption")).ToHaveTextAsync("Test loss of the ticked runs");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "cnn-official" }).ClickAsync();
+        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Final model: accuracy 0.9870, loss 0.0400, macro F1 0.9860 on the test split (10,000 rows).");
+        await Expect(page.Locator("#run-confusion-caption")).ToContainTextAsync("on the test split");
+        await page.GetByRole(AriaRole.Button, new() { Name = "reference-random" }).ClickAsync();
+        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Last epoch 2: validation accuracy 0.9200, loss 0.6000.");
         Assert.That(PageErrors[page], Is.Empty);
     }
 }

@@ -13,16 +13,18 @@ namespace ScratchNet.Dashboard.Tests.Live;
 
 public sealed class DashboardCallbackTests
 {
-    private static DashboardCallback Callback(LiveFeed feed, bool enabled = true) =>
-        new(feed, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = enabled, LossEveryBatches = 5, StatisticsEveryBatches = 4 }));
+    private static DashboardCallback Callback(LiveFeed feed, bool enabled = true, DashboardOptions? options = null) =>
+        new(feed, Microsoft.Extensions.Options.Options.Create(options ?? new DashboardOptions { Enabled = enabled, LossEveryBatches = 5, StatisticsEveryBatches = 4 }));
 
-    private static async Task<(TrainingResult Result, List<SentEvent> Events)> Train(bool enabled, int epochs = 3)
+    /// <param name="trainRows">Rows of 16 a batch: 240 make 15 batches an epoch, 800 make 50.</param>
+    private static async Task<(TrainingResult Result, List<SentEvent> Events)> Train(
+        bool enabled, int epochs = 3, int trainRows = 240, DashboardOptions? options = null, params ITrainingCallback[] others)
     {
         var feed = new LiveFeed();
         feed.Start();
         using Subscription subscription = feed.Subscribe();
-        Dataset dataset = TrainingRig.Images();
-        TrainingResult result = await TrainingRig.Trainer(dataset, [Callback(feed, enabled)], epochs).TrainAsync();
+        Dataset dataset = TrainingRig.Images(trainRows);
+        TrainingResult result = await TrainingRig.Trainer(dataset, [Callback(feed, enabled, options), .. others], epochs).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
         var events = new List<SentEvent>();
         await foreach (SentEvent e in subscription.Updates.ReadAllAsync())
@@ -49,7 +51,7 @@ public sealed class DashboardCallbackTests
     [Test]
     public async Task ARunReportsItsEpochsCurvesStatisticsAndPictures()
     {
-        (TrainingResult result, List<SentEvent> events) = await Train(enabled: true, epochs: 2);
+        (TrainingResult result, List<SentEvent> events) = await Train(enabled: true, epochs: 2, trainRows: 800);
         ILookup<string, JsonElement> byType = events.ToLookup(e => e.Type, e => JsonDocument.Parse(e.Json).RootElement);
 
         Assert.That(events[0].Type, Is.EqualTo("run"));
@@ -57,12 +59,14 @@ public sealed class DashboardCallbackTests
         Assert.That(byType["end"].Single().GetProperty("outcome").GetString(), Is.EqualTo("finished"));
         Assert.That(byType["epoch"].Select(e => e.GetProperty("validationAccuracy").GetDouble()), Is.EqualTo(result.History.Select(h => h.ValidationAccuracy)));
 
-        // 15 batches an epoch (240 rows of 16): a point every 5, so 3 an epoch, the last one at the epoch's end.
-        Assert.That(byType["batch"].Select(b => b.GetProperty("step").GetInt64()), Is.EqualTo(new long[] { 5, 10, 15, 20, 25, 30 }));
+        // 50 batches an epoch (800 rows of 16): a point every 5, so 10 an epoch.
+        Assert.That(byType["batch"].Select(b => b.GetProperty("step").GetInt64()), Is.EqualTo(Enumerable.Range(1, 20).Select(i => 5L * i)));
         Assert.That(byType["batch"].Last().GetProperty("etaSeconds").GetDouble(), Is.EqualTo(0));
         Assert.That(byType["batch"].First().GetProperty("etaSeconds").GetDouble(), Is.GreaterThan(0));
 
-        // Statistics every 4 batches: the copy at batch 3, the measurement at batch 4, and so on.
+        // Statistics every 4 steps of the run: the copy at step 3, the measurement at step 4, and so on, evenly across
+        // the epoch boundary (step 52, not 54 as a count restarted each epoch would give).
+        Assert.That(byType["layers"].Select(l => l.GetProperty("step").GetInt64()), Is.EqualTo(Enumerable.Range(1, 25).Select(i => 4L * i)));
         JsonElement layers = byType["layers"].First();
         Assert.That(layers.GetProperty("step").GetInt64(), Is.EqualTo(4));
         Assert.That(layers.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("parameter").GetString()),
@@ -75,6 +79,7 @@ public sealed class DashboardCallbackTests
 
         JsonElement weights = byType["weights"].Last();
         Assert.That(weights.GetProperty("side").GetInt32(), Is.EqualTo(28));
+        Assert.That(weights.GetProperty("kind").GetString(), Is.EqualTo("dense"));
         Assert.That(Convert.FromBase64String(weights.GetProperty("data").GetString()!), Has.Length.EqualTo(12 * 784));
         Assert.That(byType["weights"].Select(w => w.GetProperty("epoch").GetInt32()), Is.EqualTo(new[] { 0, 1, 2 }), "the initial weights, then after each epoch");
 
@@ -91,6 +96,66 @@ public sealed class DashboardCallbackTests
         JsonElement activations = byType["activations"].Last();
         Assert.That(activations.GetProperty("layers")[0].GetProperty("units").GetInt32(), Is.EqualTo(12));
         Assert.That(activations.GetProperty("probeRows").GetInt32(), Is.EqualTo(60));
+    }
+
+    [Test]
+    public async Task AnEpochShorterThanTheConfiguredIntervalsStillGetsAboutTenLossPointsAndTwoMeasurements()
+    {
+        // The defaults (a point every 50 batches, statistics every 500) on 47 batches an epoch (752 rows of 16), as the
+        // README's quick try has: capped to ⌊47/10⌋ = 4 and ⌊47/2⌋ = 23, counted over the run.
+        (_, List<SentEvent> events) = await Train(enabled: true, epochs: 2, trainRows: 752, options: new DashboardOptions { Enabled = true });
+        ILookup<string, JsonElement> byType = events.ToLookup(e => e.Type, e => JsonDocument.Parse(e.Json).RootElement);
+
+        JsonElement run = byType["run"].Single();
+        Assert.That((run.GetProperty("lossEveryBatches").GetInt32(), run.GetProperty("statisticsEveryBatches").GetInt32()), Is.EqualTo((4, 23)));
+        Assert.That(byType["batch"].Select(b => b.GetProperty("step").GetInt64()), Is.EqualTo(Enumerable.Range(1, 23).Select(i => 4L * i).Append(94)), "the run's last step closes the curve");
+        Assert.That(byType["layers"].Select(l => l.GetProperty("step").GetInt64()), Is.EqualTo(new long[] { 23, 46, 69, 92 }));
+        Assert.That(byType["layers"].Last().GetProperty("parameters")[0].GetProperty("updateRatio").GetDouble(), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task SamplesPerSecondCountsTrainingTimeOnly_NotTheEvaluationBetweenEpochs()
+    {
+        // A slow epoch end (evaluation and reports, made 1 s long here) between two epochs of 15 one-batch points: no
+        // point's interval may include it. 16 rows in 0.5 s would be 32 samples/s; one tiny batch takes far less.
+        var slow = new Mock<ITrainingCallback>();
+        slow.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>())).Callback(() => Thread.Sleep(1000));
+        (_, List<SentEvent> events) = await Train(enabled: true, epochs: 2, others: slow.Object);
+        double[] speeds = [.. events.Where(e => e.Type == "batch").Select(e => JsonDocument.Parse(e.Json).RootElement.GetProperty("samplesPerSecond").GetDouble())];
+
+        Assert.That(speeds, Has.Length.EqualTo(30));
+        Assert.That(speeds, Is.All.GreaterThan(32), string.Join(", ", speeds));
+    }
+
+    [Test]
+    public async Task ARunStoppedEarlyBetweenTwoPointsStillShowsItsLastBatches()
+    {
+        // 21 batches an epoch (336 rows of 16): a point every 2 steps, so epoch 1 ends on step 21 with one batch unshown.
+        // The stop takes 1 s (as an epoch's end can), which that batch's samples/s must not include.
+        var stop = new Mock<ITrainingCallback>();
+        stop.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>())).Callback((TrainingContext c, EpochMetrics _) =>
+        {
+            Thread.Sleep(1000);
+            c.StopRequested = true;
+        });
+        (_, List<SentEvent> events) = await Train(enabled: true, epochs: 3, trainRows: 336, options: new DashboardOptions { Enabled = true }, others: stop.Object);
+        JsonElement[] points = [.. events.Where(e => e.Type == "batch").Select(e => JsonDocument.Parse(e.Json).RootElement)];
+
+        Assert.That(points.Select(p => p.GetProperty("step").GetInt64()), Is.EqualTo(Enumerable.Range(1, 10).Select(i => 2L * i).Append(21)));
+        Assert.That(points[^1].GetProperty("samplesPerSecond").GetDouble(), Is.GreaterThan(32));
+        Assert.That(events[^1].Type, Is.EqualTo("end"));
+    }
+
+    [TestCase(1750, 50, 500, TestName = "The reference recipe's 1,750 batches keep the configured 50 and 500")]
+    [TestCase(938, 50, 469, TestName = "938 batches (fast, cnn) measure twice an epoch")]
+    [TestCase(188, 18, 94, TestName = "188 batches get a point every 18 and a measurement every 94")]
+    [TestCase(47, 4, 23, TestName = "47 batches (the quick try) get a point every 4 and a measurement every 23")]
+    [TestCase(1, 1, 2, TestName = "One batch an epoch: a point every step, a measurement every 2")]
+    public void TheIntervalsAreCappedByTheEpochsLength(int batchesPerEpoch, int loss, int statistics)
+    {
+        ReportingIntervals every = ReportingIntervals.For(new DashboardOptions(), batchesPerEpoch);
+
+        Assert.That((every.LossEvery, every.StatisticsEvery), Is.EqualTo((loss, statistics)));
     }
 
     [Test]

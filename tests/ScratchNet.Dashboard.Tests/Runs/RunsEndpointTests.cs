@@ -68,6 +68,27 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
+    public async Task ARunNamesItsHeldOutSet_FromMetricsJson_ElseFromItsDataSplit()
+    {
+        // Finished: metrics.json says which split the model was judged on.
+        string finished = TestModels.WriteRun(_runs, "finished", 2, 0.9, configJson: """{ "Data:Split": { "value": "random", "source": "default" } }""");
+        File.WriteAllText(Path.Combine(finished, "metrics.json"), """{ "dataset": "mnist", "split": "test", "rows": 10000, "accuracy": 0.95 }""");
+
+        // Still training: no metrics.json yet, but the configuration it started with.
+        TestModels.WriteRun(_runs, "official", 1, 0.9, configJson: """{ "Data:Split": { "value": "official", "source": "command line" } }""");
+        TestModels.WriteRun(_runs, "random", 1, 0.9, configJson: """{ "Data:Split": { "value": "random", "source": "default" } }""");
+        TestModels.WriteRun(_runs, "unknown", 1, 0.9);
+
+        Dictionary<string, string?> listed = (await Json("/api/runs")).EnumerateArray()
+            .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("heldOut").GetString());
+
+        Assert.That(listed, Is.EqualTo(new Dictionary<string, string?> { ["finished"] = "test", ["official"] = "test", ["random"] = "validation", ["unknown"] = null }));
+        Assert.That((await Json("/api/runs/finished")).GetProperty("heldOut").GetString(), Is.EqualTo("test"));
+        Assert.That((await Json("/api/runs/official")).GetProperty("heldOut").GetString(), Is.EqualTo("test"));
+        Assert.That((await Json("/api/runs/unknown")).GetProperty("heldOut").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
     public async Task Details_FallBackToTheConfigurationTheModelRecorded_WithoutConfigJson()
     {
         TestModels.WriteRun(_runs, "b", 2, 0.5, withModel: true);

@@ -68,8 +68,21 @@ public class PlotTests
         Assert.That(Plots.ConfusionPlot(ThreeClasses(), ["a", "b", "c"], heldOut).Axes.Title.Label.Text, Is.EqualTo($"Confusion matrix ({heldOut})"));
         Plot accuracy = Plots.AccuracyPlot(History, heldOut);
         Assert.That(accuracy.Axes.Title.Label.Text, Is.EqualTo($"Accuracy (train and {heldOut})"));
-        Assert.That(accuracy.GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(new[] { "train", heldOut }));
-        Assert.That(Plots.LossPlot(History, heldOut, logScale: false).GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(new[] { "train", heldOut }));
+        string[] legends = ["train (mean over the epoch while learning, drawn mid-epoch)", $"{heldOut} (after the epoch)"];
+        Assert.That(accuracy.GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(legends));
+        Assert.That(Plots.LossPlot(History, heldOut, logScale: false).GetPlottables<ScottPlot.Plottables.Scatter>().Select(s => s.LegendText), Is.EqualTo(legends));
+    }
+
+    [Test]
+    public void TrainFiguresSitMidEpoch_HeldOutFiguresAtTheEpochsEnd()
+    {
+        // The train figure is a mean over the epoch while the network learned; the held-out one is measured after it.
+        foreach (Plot plot in new[] { Plots.LossPlot(History, "test", logScale: false), Plots.AccuracyPlot(History, "test") })
+        {
+            ScottPlot.Plottables.Scatter[] curves = [.. plot.GetPlottables<ScottPlot.Plottables.Scatter>()];
+            Assert.That(curves[0].Data.GetScatterPoints().Select(p => p.X), Is.EqualTo(History.Select(h => h.Epoch - 0.5)));
+            Assert.That(curves[1].Data.GetScatterPoints().Select(p => p.X), Is.EqualTo(History.Select(h => (double)h.Epoch)));
+        }
     }
 
     [Test]
@@ -77,7 +90,7 @@ public class PlotTests
     {
         EpochMetrics[] resumed = [History[0] with { TrainAccuracy = double.NaN }, History[1], History[2]];
         ScottPlot.Plottables.Scatter train = Plots.AccuracyPlot(resumed, "validation").GetPlottables<ScottPlot.Plottables.Scatter>().First();
-        Assert.That(train.Data.GetScatterPoints().Select(p => p.X), Is.EqualTo(new[] { 2.0, 3.0 }));
+        Assert.That(train.Data.GetScatterPoints().Select(p => p.X), Is.EqualTo(new[] { 1.5, 2.5 }));
     }
 
     [Test]
