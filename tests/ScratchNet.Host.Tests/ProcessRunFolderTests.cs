@@ -261,27 +261,11 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ACheckpointThatCannotBeWrittenMidRunStopsWithOneLineAndKeepsTheLastResumePoint()
     {
-        var start = HostProcess.StartInfo(Train("--Training:Epochs=100000"), _dir.Path);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-
         // Once the run is checkpointing, a directory takes the name of a resume point a few hundred epochs ahead,
         // as if the disk had been swapped under it: that write must fail, and nothing before it may be lost.
-        string? checkpoints = null;
+        (Process started, Task<string> stdout, Task<string> stderr, string checkpoints) = StartCheckpointing(Train("--Training:Epochs=100000"));
+        using Process process = started;
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-        {
-            checkpoints = RunFolders().Select(f => Path.Combine(f, "checkpoints")).FirstOrDefault(Directory.Exists);
-            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is not null)
-            {
-                break;
-            }
-
-            Thread.Sleep(5);
-        }
-
-        Assert.That(checkpoints, Is.Not.Null, "the run never wrote a checkpoint");
         int LatestEpoch() => new CheckpointDirectory(checkpoints!, 1).Latest() is { } latest
             ? int.Parse(EpochOf().Match(Path.GetFileName(latest)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
             : -1;
