@@ -53,7 +53,8 @@ public static class DependencyInjection
             return new DatasetCache(
                 CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset),
                 sp.GetRequiredService<DataSourceChain>().Sources,
-                sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance);
+                sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance,
+                CacheLocation.Origin(options.CacheDirectory));
         });
         services.TryAddSingleton<IDatasetProvider>(sp => new LoadOnceDatasetProvider(new IdxDatasetProvider(
             sp.GetRequiredService<IOptions<DataOptions>>(),

@@ -41,7 +41,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(pending.Path, e.Message, e);
+            throw new FileWriteException(pending.Path, FileSystemError.Reason(e), e);
         }
 
         using (var stream = new TemporaryFileStream(file, pending.Path))
@@ -84,7 +84,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(full, $"its folder {folder} cannot be created ({e.Message})", e);
+            throw new FileWriteException(full, FileKinds.BrokenLink(folder) ?? $"its folder {folder} cannot be created ({FileSystemError.Reason(e)})", e);
         }
 
         return new PendingFile(full, TemporaryPath(full, Environment.ProcessId));
@@ -158,10 +158,15 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(full, e.Message, e);
+            throw new FileWriteException(full, FileSystemError.Reason(e), e);
         }
 
         FileKind kind = FileKinds.Of(target);
+        if (kind == FileKind.NameTooLong)
+        {
+            throw new FileWriteException(full, FileSystemError.NameTooLong);
+        }
+
         if (kind is not (FileKind.Missing or FileKind.Regular))
         {
             throw new FileWriteException(full, $"it is {FileKinds.Describe(kind)}, not a regular file, and is left as it is");

@@ -13,6 +13,9 @@ public enum FileKind
     Pipe,
     Socket,
 
+    /// <summary>The path, or a name in it, is longer than the file system takes (ENAMETOOLONG).</summary>
+    NameTooLong,
+
     /// <summary>The kind could not be determined (no permission to look); opening it will say more.</summary>
     Unknown,
 }

@@ -49,8 +49,54 @@ public static partial class FileKinds
         FileKind.BlockDevice => "a block device",
         FileKind.Pipe => "a named pipe (FIFO)",
         FileKind.Socket => "a socket",
+        FileKind.NameTooLong => "a " + FileSystemError.NameTooLong,
         _ => "of a kind that cannot be determined",
     };
+
+    /// <summary>
+    /// What is wrong with a path of <paramref name="kind"/> where <paramref name="wanted"/> ("a folder") belongs, to follow
+    /// the path in a message: "is a directory, not a regular file", or "is too long: path or file name too long (…)".
+    /// </summary>
+    public static string NotA(FileKind kind, string wanted) =>
+        kind == FileKind.NameTooLong ? $"cannot be used: {FileSystemError.NameTooLong}" : $"is {Describe(kind)}, not {wanted}";
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be reached when it, or a folder on it, is a symbolic link to nothing (a disk that
+    /// is not mounted) or a loop of links: "/x/runs is a link to /mnt/disk/runs, which does not exist"; null otherwise.
+    /// </summary>
+    public static string? BrokenLink(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        for (string? current = Path.GetFullPath(path); current is not null; current = Path.GetDirectoryName(current))
+        {
+            string? link;
+            try
+            {
+                link = new FileInfo(current).LinkTarget;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (link is null || Of(current) != FileKind.Missing)
+            {
+                continue;
+            }
+
+            try
+            {
+                string target = File.ResolveLinkTarget(current, returnFinalTarget: true)?.FullName ?? link;
+                return $"{current} is a link to {target}, which does not exist";
+            }
+            catch (IOException)
+            {
+                return $"{current} is a link that leads back to itself (a loop of symbolic links: {current} → {link} → …)";
+            }
+        }
+
+        return null;
+    }
 
     private static FileKind Statx(string path)
     {
@@ -61,6 +107,7 @@ public static partial class FileKinds
             return errno switch
             {
                 ENOENT or ENOTDIR or ELOOP => FileKind.Missing,
+                FileSystemError.NameTooLongErrno => FileKind.NameTooLong,
                 38 => Managed(path), // ENOSYS: a kernel or sandbox without statx
                 _ => FileKind.Unknown,
             };
@@ -96,5 +143,5 @@ public static partial class FileKinds
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int StatxNative(int directory, string path, int flags, uint mask, ref byte buffer);
+    internal static partial int StatxNative(int directory, string path, int flags, uint mask, ref byte buffer);
 }

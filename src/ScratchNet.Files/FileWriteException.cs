@@ -10,6 +10,6 @@ public sealed class FileWriteException(string path, string reason, Exception? in
     /// <summary>The file that was to be written.</summary>
     public string Path { get; } = path;
 
-    /// <summary>Why not, in the system's words ("No space left on device").</summary>
+    /// <summary>Why not, in the system's words ("No space left on device"; see <see cref="FileSystemError.Reason"/>).</summary>
     public string Reason { get; } = reason;
 }

@@ -26,7 +26,7 @@ public static class InputFile
 
         if (kind != FileKind.Regular && kind != FileKind.Unknown)
         {
-            throw new InputFileException($"{Sentence(description)} {path} is {FileKinds.Describe(kind)}, not a regular file", kind);
+            throw new InputFileException($"{Sentence(description)} {path} {FileKinds.NotA(kind, "a regular file")}", kind);
         }
 
         long length;
@@ -36,7 +36,7 @@ public static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", kind, e);
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", kind, e);
         }
 
         if (length > maxBytes)
@@ -74,7 +74,7 @@ public static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not InputFileException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", FileKind.Regular, e);
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
         }
     }
 
@@ -88,7 +88,7 @@ public static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {e.Message}", FileKind.Regular, e);
+            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
         }
     }
 

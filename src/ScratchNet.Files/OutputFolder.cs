@@ -22,24 +22,36 @@ public static class OutputFolder
     }
 
     /// <summary>Creates <paramref name="folder"/> if needed and writes and deletes a small probe file in it.</summary>
-    /// <returns>Null when the folder is writable, else why not in the system's words ("Read-only file system").</returns>
-    public static string? Probe(string folder)
+    /// <param name="folder">The folder to check.</param>
+    /// <param name="longestName">
+    /// The length of the longest name (a relative path counts whole) the caller will write below the folder, without the
+    /// temporary's <c>.PID.tmp</c>: the probe's name is made as long, so a path the file system finds too long fails here
+    /// rather than at the first checkpoint.
+    /// </param>
+    /// <returns>Null when the folder is writable, else why not ("… cannot be written: Read-only file system").</returns>
+    public static string? Probe(string folder, int longestName = 0)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentOutOfRangeException.ThrowIfNegative(longestName);
         string full = Path.GetFullPath(folder);
         FileKind kind = FileKinds.Of(full);
         if (kind is not (FileKind.Missing or FileKind.Directory))
         {
-            return $"{full} is {FileKinds.Describe(kind)}, not a folder";
+            return $"{full} {FileKinds.NotA(kind, "a folder")}";
         }
 
-        string probe = AtomicFile.TemporaryPath(Path.Combine(full, ProbeName), Environment.ProcessId);
+        if (kind == FileKind.Missing && FileKinds.BrokenLink(full) is { } broken)
+        {
+            return broken;
+        }
+
+        string probe = AtomicFile.TemporaryPath(Path.Combine(full, ProbeName.PadRight(longestName, '-')), Environment.ProcessId);
         try
         {
             Directory.CreateDirectory(full);
 
             // A process killed while probing leaves its probe behind: tidy those of processes that are gone.
-            AtomicFile.DeleteAbandonedTemporaries(full, ProbeName);
+            AtomicFile.DeleteAbandonedTemporaries(full, ProbeName + "*");
             using (var stream = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
                 // One block, so a file system with no space left at all fails here rather than at the first checkpoint.
@@ -51,7 +63,7 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{full} cannot be written: {e.Message}";
+            return $"{full} cannot be written: {FileSystemError.Reason(e)}";
         }
     }
 }

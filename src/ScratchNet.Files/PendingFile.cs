@@ -33,7 +33,7 @@ public sealed class PendingFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(Path, e.Message, e);
+            throw new FileWriteException(Path, FileSystemError.Reason(e), e);
         }
     }
 

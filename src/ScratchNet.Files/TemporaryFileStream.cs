@@ -98,7 +98,7 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
 
     private static bool IsFileFailure(Exception e) => e is IOException or UnauthorizedAccessException && e is not FileWriteException;
 
-    private FileWriteException Failure(Exception e) => new(path, e.Message, e);
+    private FileWriteException Failure(Exception e) => new(path, FileSystemError.Reason(e), e);
 
     // Writing bytes the OS refuses with EFBIG comes back from FileStream as an ArgumentOutOfRangeException ("Specified
     // file length was too large for the file system"): a limit of the process or the file system, not a bad argument,

@@ -132,6 +132,9 @@ public static class ScratchNetHost
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
+        // Before the reports: a report the disk refuses ends the run (exit 8), and the trained model must be saved by then.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
+
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));
         builder.Services
@@ -148,7 +151,6 @@ public static class ScratchNetHost
             .AddScratchNetDashboard(new DashboardSources(
                 commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());

@@ -154,7 +154,7 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ConfigJsonRecordsEveryEffectiveKeyWithItsValueAndSource()
     {
-        string config = _dir.Combine("mine.json");
+        string config = _dir.Combine("mïne 日本.json");
         File.WriteAllText(config, "{ \"Optimizer\": { \"Beta1\": 0.85 } }");
         var start = HostProcess.StartInfo(Train("--Training:Epochs=1", "--recipe", "fast", "--config", config), _dir.Path);
         start.Environment["SCRATCHNET_Training__Seed"] = "9";
@@ -164,6 +164,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(process.ExitCode, Is.EqualTo(0), output);
 
         Dictionary<string, JsonElement> keys = Config(RunFolders().Single());
+        Assert.That(File.ReadAllText(Path.Combine(RunFolders().Single(), "config.json")), Does.Contain("mïne 日本.json"), "paths as typed, not escaped to \\u00EF");
         Assert.That(Entry(keys, "Training:Epochs"), Is.EqualTo(("1", "command line (--Training:Epochs)")));
         Assert.That(Entry(keys, "Training:Seed"), Is.EqualTo(("9", "environment variable SCRATCHNET_Training__Seed")));
         Assert.That(Entry(keys, "Optimizer:Beta1"), Is.EqualTo(("0.85", config)));
@@ -260,27 +261,11 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ACheckpointThatCannotBeWrittenMidRunStopsWithOneLineAndKeepsTheLastResumePoint()
     {
-        var start = HostProcess.StartInfo(Train("--Training:Epochs=100000"), _dir.Path);
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-
         // Once the run is checkpointing, a directory takes the name of a resume point a few hundred epochs ahead,
         // as if the disk had been swapped under it: that write must fail, and nothing before it may be lost.
-        string? checkpoints = null;
+        (Process started, Task<string> stdout, Task<string> stderr, string checkpoints) = StartCheckpointing(Train("--Training:Epochs=100000"));
+        using Process process = started;
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-        {
-            checkpoints = RunFolders().Select(f => Path.Combine(f, "checkpoints")).FirstOrDefault(Directory.Exists);
-            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is not null)
-            {
-                break;
-            }
-
-            Thread.Sleep(5);
-        }
-
-        Assert.That(checkpoints, Is.Not.Null, "the run never wrote a checkpoint");
         int LatestEpoch() => new CheckpointDirectory(checkpoints!, 1).Latest() is { } latest
             ? int.Parse(EpochOf().Match(Path.GetFileName(latest)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
             : -1;
@@ -320,6 +305,110 @@ public sealed partial class ProcessRunFolderTests
         resumed.WaitForExit();
         Assert.That(resumedOut.Result, Does.Contain($"Resuming {kept}"));
         Assert.That(LatestEpoch(), Is.GreaterThanOrEqualTo(epoch + 302), "it went on past the point that failed");
+    }
+
+    [Test]
+    public void ARunFolderRemovedDuringTrainingStopsTheRunWithOneLineAndIsNotRebuiltInPart()
+    {
+        // Epochs of about 0.1 s whose writes take well under a millisecond: the removal lands while an epoch trains.
+        string[] data = SyntheticIdx.Write(_dir.Combine("big"), side: 28, hidden: 128, trainRows: 6000, testRows: 100);
+        using Process process = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000"], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string? folder = null;
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && (folder = RunFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, "history.csv")))) is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
+
+        // While the next epoch trains, not while the last one's files are being written: the check at each epoch's end
+        // comes before its writes, and a removal between the two (a millisecond) is not seen until the next epoch.
+        Thread.Sleep(20);
+
+        // Removed in one step (as rm -rf of its parent looks to the run), then deleted.
+        Directory.Move(folder!, _dir.Combine("removed"));
+        Directory.Delete(_dir.Combine("removed"), recursive: true);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+
+        StoppedWithOneLine(result, $"The run folder {folder} was removed or replaced while the run trained in it; training stopped without writing into it again.");
+        Assert.That(Directory.Exists(folder), Is.False, "no history, checkpoint or run.json rebuilt it without its log, configuration and lock");
+    }
+
+    [Test]
+    public void AHistoryThatCannotBeWrittenMidRunStopsTrainingWithOneLineAndKeepsTheLastResumePoint()
+    {
+        (Process process, Task<string> stdout, Task<string> stderr, string checkpoints) = StartCheckpointing(Train("--Training:Epochs=100000"));
+        using (process)
+        {
+            // A folder takes history.csv's name, as a file system that refuses the write would.
+            string history = Path.Combine(Path.GetDirectoryName(checkpoints)!, "history.csv");
+            File.Delete(history);
+            Directory.CreateDirectory(history);
+            Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "training went on while its history could not be written");
+            var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+
+            string line = StoppedWithOneLine(result, $"Could not write {history}: it is a directory");
+            Assert.That(line, Does.Contain("Training stopped. The last resume point is kept").And.Contain("train --resume "));
+            Assert.That(result.Output, Does.Not.Contain("training goes on").And.Not.Contain("Reports written"));
+            Assert.That(RunStatus.TryRead(Path.GetDirectoryName(checkpoints)!)!.State, Is.EqualTo(RunStatus.Failed));
+        }
+    }
+
+    [Test]
+    public void ARunDirectoryTooLongForTheCheckpointsIsOneLineBeforeAnyEpochAndLeavesNoRunFolder()
+    {
+        // Room for the start-up probe's short name, not for runs/ID/checkpoints/ckpt-eEEEE-bBBBBBB.ckpt.PID.tmp.
+        string runs = _dir.Path;
+        while (runs.Length + 201 < 4030)
+        {
+            runs = Path.Combine(runs, new string('a', 200));
+        }
+
+        runs = Path.Combine(runs, new string('r', 4030 - runs.Length - 1));
+        Directory.CreateDirectory(runs);
+
+        HostResult result = HostProcess.Run(Train("--Training:Epochs=2", $"--Run:Directory={runs}"), _dir.Path);
+
+        HostAssert.OneLine(result, 2, "Cannot start the run: Checkpoints:Directory", "cannot be written: path or file name too long");
+        Assert.That(Directory.GetFileSystemEntries(runs), Is.Empty, "no run folder is left behind");
+    }
+
+    /// <summary>Exit 8, no stack trace, and one line about the failure (the epochs before it print theirs); returns that line.</summary>
+    private static string StoppedWithOneLine(HostResult result, string text)
+    {
+        Assert.That(result.ExitCode, Is.EqualTo(8), result.ToString());
+        HostAssert.NoStackTrace(result);
+        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed or replaced", StringComparison.Ordinal))];
+        Assert.That(failures, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(failures[0], Does.Contain(text), result.ToString());
+        return failures[0];
+    }
+
+    /// <summary>Starts a long run and waits until it has written a resume point; returns its checkpoint folder.</summary>
+    private (Process Process, Task<string> Stdout, Task<string> Stderr, string Checkpoints) StartCheckpointing(string[] args)
+    {
+        Process process = Process.Start(HostProcess.StartInfo(args, _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        string? checkpoints = null;
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+        {
+            checkpoints = RunFolders().Select(f => Path.Combine(f, "checkpoints")).FirstOrDefault(Directory.Exists);
+            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is not null)
+            {
+                break;
+            }
+
+            Thread.Sleep(5);
+        }
+
+        Assert.That(checkpoints, Is.Not.Null, "the run never wrote a checkpoint");
+        return (process, stdout, stderr, checkpoints!);
     }
 
     /// <summary>Starts a long run, sends Ctrl+C (SIGINT, or <paramref name="signal"/>) once it has a resume point, and returns the checkpoint its message names.</summary>

@@ -24,7 +24,7 @@ public static class IdxReader
         if (kind is not (FileKind.Regular or FileKind.Unknown or FileKind.Missing))
         {
             // A pipe would block the open until something writes to it, and a device would be read forever.
-            throw new InvalidDataFormatException($"{path} is {FileKinds.Describe(kind)}, not a regular file; put the IDX file itself there.");
+            throw new InvalidDataFormatException($"{path} {FileKinds.NotA(kind, "a regular file")}; put the IDX file itself there.");
         }
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);

@@ -36,6 +36,29 @@ public static class CacheLocation
         return Path.Combine(Path.GetTempPath(), "scratchnet-cache");
     }
 
+    /// <summary>
+    /// What chose the cache folder, for messages: "set by Data:CacheDirectory", "set by XDG_CACHE_HOME", "the default under
+    /// the home folder", …, so a user knows which setting to change.
+    /// </summary>
+    public static string Origin(string? configuredRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(configuredRoot))
+        {
+            return "set by Data:CacheDirectory";
+        }
+
+        string root = DefaultRoot();
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!OperatingSystem.IsWindows() && !string.IsNullOrWhiteSpace(xdg) && root == Path.Combine(xdg, "scratchnet"))
+        {
+            return "set by XDG_CACHE_HOME";
+        }
+
+        return root.StartsWith(Path.GetTempPath(), StringComparison.Ordinal)
+            ? "the default when no home folder is known: the temp folder"
+            : OperatingSystem.IsWindows() ? "the default under %LOCALAPPDATA%" : "the default under the home folder, ~/.cache";
+    }
+
     /// <summary>The folder of one dataset: <c>{root}/{dataset}</c>.</summary>
     public static string DatasetDirectory(string? configuredRoot, string dataset) =>
         Path.Combine(string.IsNullOrWhiteSpace(configuredRoot) ? DefaultRoot() : configuredRoot, dataset.ToLowerInvariant());

@@ -14,14 +14,22 @@ namespace ScratchNet.Data.Sources;
 /// </summary>
 public sealed class DatasetCache
 {
+    private const string RejectedInfix = ".rejected-";
+    private const int MaxSourceSlug = 60;
+
     private readonly IReadOnlyList<IDataSource> _sources;
     private readonly ILogger<DatasetCache> _logger;
+    private readonly string _origin;
+    private bool _writable;
 
     /// <param name="directory">The dataset's folder, e.g. <c>~/.cache/scratchnet/mnist</c>.</param>
     /// <param name="sources">Tried in this order for each missing file.</param>
     /// <param name="logger">One line per failing source, one per fetched file.</param>
-    public DatasetCache(string directory, IEnumerable<IDataSource> sources, ILogger<DatasetCache> logger)
+    /// <param name="origin">What chose the folder, for messages (<see cref="CacheLocation.Origin"/>).</param>
+    public DatasetCache(string directory, IEnumerable<IDataSource> sources, ILogger<DatasetCache> logger, string origin = "set by Data:CacheDirectory")
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(origin);
+        _origin = origin;
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(logger);
@@ -96,7 +104,7 @@ public sealed class DatasetCache
         string final = Path.Combine(Directory, file.Name);
         if (FileKinds.Of(final) is not (FileKind.Missing or FileKind.Regular or FileKind.Unknown) and var kind)
         {
-            throw new DatasetUnavailableException($"{final} in the cache is {FileKinds.Describe(kind)}, not a regular file; remove it (the next start fetches the file again) or set Data:CacheDirectory to another folder.");
+            throw new DatasetUnavailableException($"{final} in the cache {FileKinds.NotA(kind, "a regular file")}; remove it (the next start fetches the file again) or set Data:CacheDirectory to another folder.");
         }
 
         if (File.Exists(final))
@@ -115,8 +123,11 @@ public sealed class DatasetCache
                 return final;
             }
 
+            EnsureWritable(manifest);
             SetAside(file, final, actual);
         }
+
+        EnsureWritable(manifest);
 
         var failures = new List<(string Source, string Reason)>();
 
@@ -192,7 +203,7 @@ public sealed class DatasetCache
         catch (Exception ex)
         {
             // Whatever went wrong with one source, the next one still deserves its turn.
-            reason = $"{ex.GetType().Name}: {ex.Message}";
+            reason = ex is IOException or UnauthorizedAccessException ? FileSystemError.Reason(ex) : ex.Message;
         }
 
         failures.Add((source.Name, reason));
@@ -209,8 +220,31 @@ public sealed class DatasetCache
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DatasetUnavailableException(
-                $"Cannot create the {manifest.Name} cache folder {Directory}: {ex.Message}. Set Data:CacheDirectory to a writable folder.", ex);
+                $"Cannot create the {manifest.Name} cache folder {Directory} ({_origin}): {FileKinds.BrokenLink(Directory) ?? FileSystemError.Reason(ex)}. Set Data:CacheDirectory to a writable folder.", ex);
         }
+    }
+
+    /// <summary>
+    /// Before the first file is fetched or set aside: a cache folder that cannot be written would take a whole download
+    /// and then refuse it, and the advice to place the files there by hand could not work either. A read-only cache that
+    /// already holds every file is never probed, and works.
+    /// </summary>
+    private void EnsureWritable(DatasetManifest manifest)
+    {
+        if (_writable)
+        {
+            return;
+        }
+
+        // As long as the longest name written here: a file set aside as NAME.rejected-SOURCE.
+        int longestName = manifest.Files.Max(f => f.Name.Length) + RejectedInfix.Length + MaxSourceSlug;
+        if (OutputFolder.Probe(Directory, longestName) is { } problem)
+        {
+            throw new DatasetUnavailableException(
+                $"The {manifest.Name} cache folder {problem} ({_origin}), so nothing can be fetched into it. Make it writable, or set Data:CacheDirectory to a writable folder.");
+        }
+
+        _writable = true;
     }
 
     /// <summary>Removes what killed processes left behind: never read as data, but each can be as large as the dataset's biggest file.</summary>
@@ -244,7 +278,7 @@ public sealed class DatasetCache
             .Append(string.Join(", ", manifest.Files.Select(f => f.Name)))
             .Append(" (raw, or gzip-compressed with a .gz suffix) in ")
             .Append(Directory)
-            .Append(" (set by Data:CacheDirectory); ")
+            .Append(" (").Append(_origin).Append("); ")
             .Append(manifest.ManualHint)
             .Append(". Their SHA-256 are checked on the next start.");
         return text.ToString();
@@ -258,8 +292,8 @@ public sealed class DatasetCache
             slug.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_');
         }
 
-        string suffix = slug.Length > 60 ? slug.ToString(0, 60) : slug.ToString();
-        return Path.Combine(Directory, $"{file.Name}.rejected-{suffix}");
+        string suffix = slug.Length > MaxSourceSlug ? slug.ToString(0, MaxSourceSlug) : slug.ToString();
+        return Path.Combine(Directory, $"{file.Name}{RejectedInfix}{suffix}");
     }
 
     private static bool HashEquals(string actual, string expected) => string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);

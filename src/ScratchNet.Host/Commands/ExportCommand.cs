@@ -20,7 +20,7 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
         if (FileKinds.Of(output) is not (FileKind.Missing or FileKind.Regular) and var kind)
         {
             // Never replaced: a rename over a device node or a directory would destroy it.
-            throw new UsageException($"--out {output} is {FileKinds.Describe(kind)}, not a regular file; give the path of a file to write, e.g. --out model.onnx");
+            throw new UsageException($"--out {output} {FileKinds.NotA(kind, "a regular file")}; give the path of a file to write, e.g. --out model.onnx");
         }
 
         if (string.Equals(Resolved(output), Resolved(modelPath), StringComparison.Ordinal))
@@ -75,7 +75,7 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
 
         if (kind != FileKind.Directory)
         {
-            throw new UsageException($"--out {output} would go inside {folder}, which is {FileKinds.Describe(kind)}, not a folder; give a path inside a folder");
+            throw new UsageException($"--out {output} would go inside {folder}, which {FileKinds.NotA(kind, "a folder")}; give a path inside a folder");
         }
 
         if (OutputFolder.Probe(folder) is { } problem)

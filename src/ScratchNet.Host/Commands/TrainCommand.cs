@@ -46,7 +46,11 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         catch (FileWriteException e) when (run is not null)
         {
             // Only the file system's failures arrive here (see AtomicFile.Write), so the advice to free space is honest.
-            throw new RunOutputException($"{e.Message.TrimEnd('.')}. Training stopped. {Kept(run)}", e);
+            // Every write stops the run alike: a resume point, the history, a TensorBoard file, a report at the end.
+            string outcome = run.TrainingEnded
+                ? "Training had finished, and its model was saved before the reports; free space or fix the folder's permissions."
+                : $"Training stopped. {Kept(run)}";
+            throw new RunOutputException($"{e.Message.TrimEnd('.')}. {outcome}", e);
         }
         finally
         {

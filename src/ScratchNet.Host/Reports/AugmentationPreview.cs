@@ -16,8 +16,8 @@ namespace ScratchNet.Host.Reports;
 /// <summary>
 /// When training starts with <c>Data:Augment</c> on, logs the settings and writes augmented.png to the run folder:
 /// the first training image of each class (up to <see cref="Examples"/>) beside what the network sees of it in the
-/// first <see cref="Epochs"/> epochs — the very transforms training will draw. A picture that cannot be drawn or
-/// written logs one warning; training goes on.
+/// first <see cref="Epochs"/> epochs — the very transforms training will draw. A picture that cannot be drawn logs one
+/// warning and training goes on; one the file system cannot write stops training (exit 8), as every failed write does.
 /// </summary>
 public sealed partial class AugmentationPreview(RunFolder folder, ILogger<AugmentationPreview> logger) : ITrainingCallback
 {
@@ -46,7 +46,7 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         {
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, FileName), Draw(augmenter, context.Dataset.Train, context.Dataset.ClassNames));
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException))
         {
             LogFailed(logger, FileName, e.Message);
         }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
@@ -9,9 +8,9 @@ namespace ScratchNet.Host.Reports;
 /// <summary>
 /// Rewrites <c>history.csv</c> and <c>history.json</c> in the run folder after every epoch, each atomically
 /// (temp file + rename), so a run that is interrupted or crashes keeps the history of every finished epoch.
-/// A failed write logs one warning and training goes on.
+/// A write the file system fails stops training (exit 8), as a checkpoint's does: the run's record is not left behind.
 /// </summary>
-public sealed partial class HistoryWriter(string directory, ILogger<HistoryWriter> logger) : ITrainingCallback
+public sealed class HistoryWriter(string directory) : ITrainingCallback
 {
     public const string CsvFile = "history.csv";
 
@@ -22,17 +21,7 @@ public sealed partial class HistoryWriter(string directory, ILogger<HistoryWrite
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History));
-            AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogFailed(logger, Folder, e.Message);
-        }
+        AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History));
+        AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History));
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the history to {RunFolder}: {Reason}; training goes on")]
-    private static partial void LogFailed(ILogger logger, string runFolder, string reason);
 }

@@ -9,7 +9,7 @@ namespace ScratchNet.Host.Reports;
 /// <summary>
 /// At the end of training, scores the final network on the held-out split (validation or test) (per-class precision, recall, F1,
 /// confusion matrix, expected calibration error) and writes <c>metrics.json</c> to the run folder.
-/// A failed write logs one warning; the training result is kept.
+/// A write the file system fails ends the run with exit 8 (the model is saved before the reports).
 /// </summary>
 public sealed partial class MetricsWriter(string directory, ILogger<MetricsWriter> logger) : ITrainingCallback
 {
@@ -19,22 +19,12 @@ public sealed partial class MetricsWriter(string directory, ILogger<MetricsWrite
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
-        try
-        {
-            float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
-            MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
-            AtomicFile.WriteAllText(Path.Combine(directory, FileName), report.ToJson());
-            LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            LogFailed(logger, directory, e.Message);
-        }
+        float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
+        MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), report.ToJson());
+        LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on the {Split} split: accuracy={Accuracy:F4} macro_f1={MacroF1:F4} ece={Ece:F4} ({Bins} bins), written to {Path}")]
     private static partial void LogWritten(ILogger logger, string split, double accuracy, double macroF1, double ece, int bins, string path);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the metrics to {RunFolder}: {Reason}; the training result is kept")]
-    private static partial void LogFailed(ILogger logger, string runFolder, string reason);
 }

@@ -16,7 +16,8 @@ namespace ScratchNet.Host.Reports;
 /// At the end of training, writes the run's PNG charts: loss.png, accuracy.png, confusion.png, weights.png
 /// (the first layer's weights, when it is a dense layer that sees the pixels), filters.png (the first convolution's
 /// filters, when the network has one) and misclassified.png (the 25 most confident mistakes on the held-out split).
-/// A chart that cannot be drawn or written logs one warning; the training result is kept.
+/// A chart that cannot be drawn (a native library missing) logs one warning and the others are still drawn; one the file
+/// system cannot write ends the run with exit 8, as every failed write does (the model is saved before the reports).
 /// </summary>
 public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions> options, ILogger<PlotWriter> logger) : ITrainingCallback
 {
@@ -27,10 +28,13 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
 
     public const string FiltersFile = "filters.png";
 
+    private bool _allWritten;
+
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
+        _allWritten = true;
         DataSplit heldOut = context.Dataset.Validation;
         string heldOutName = context.Dataset.HeldOutName;
         Write("loss.png", () => Plots.LossCurves(result.History, heldOutName, options.Value.LogScaleLoss));
@@ -54,7 +58,10 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
             IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, heldOut.Labels, heldOut.ClassCount, WorstCount);
             return MisclassifiedGrid.Draw(heldOut.Features, height, width, worst, result.ClassNames, heldOutName);
         });
-        LogWritten(logger, folder.Path);
+        if (_allWritten)
+        {
+            LogWritten(logger, folder.Path);
+        }
     }
 
     private void Write(string name, Func<byte[]> draw)
@@ -63,10 +70,11 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
         {
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), draw());
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException))
         {
-            // Charts are a by-product: whatever goes wrong drawing one (a native library missing, a full disk)
-            // must not turn a finished training run into a failure.
+            // Charts are a by-product: whatever goes wrong drawing one (a native library missing) must not turn a
+            // finished training run into a failure. The file system's failures are the run's (exit 8).
+            _allWritten = false;
             LogFailed(logger, name, e.Message);
         }
     }

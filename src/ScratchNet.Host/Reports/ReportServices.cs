@@ -23,7 +23,7 @@ public static class ReportServices
         services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>(sp =>
-            new HistoryWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<HistoryWriter>>())));
+            new HistoryWriter(sp.GetRequiredService<RunFolder>().Path)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>
             new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Metrics;
+using ScratchNet.Files;
 using ScratchNet.Host.Reports.TensorBoard;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
@@ -18,7 +19,8 @@ namespace ScratchNet.Host.Reports;
 /// tensorboard/validation/  epoch_loss, epoch_accuracy; image confusion_matrix  (tensorboard/test/ with Data:Split=official)
 /// </code>
 /// Scalars every epoch (the step is the epoch); images every <c>Reports:TensorBoardImageEvery</c> epochs and
-/// after the last. A file that cannot be written logs one warning and stops this writer; training goes on.
+/// after the last. An image that cannot be drawn logs one warning and stops this writer, training goes on; a file the
+/// file system cannot write stops training (exit 8), as every failed write does.
 /// </summary>
 public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<ReportsOptions> options, ILogger<TensorBoardWriter> logger) : ITrainingCallback, IDisposable
 {
@@ -86,10 +88,11 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
             Guard(() => AddImages(context, result.History[^1].Epoch, result.FinalValidation.ConfusionMatrix));
         }
 
-        Dispose();
+        // Closing flushes what is buffered: the last chance for a full disk to show.
+        Guard(Dispose);
     }
 
-    public void OnInterrupted(TrainingContext context, int epoch, int batch) => Dispose();
+    public void OnInterrupted(TrainingContext context, int epoch, int batch) => DisposeQuietly();
 
     public void Dispose()
     {
@@ -129,17 +132,38 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
         {
             write();
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The event files are written in place, not through AtomicFile: their failures are attributed here.
+            string files = Path.Combine(folder.Path, FolderName);
+            DisposeQuietly();
+            throw e as FileWriteException ?? new FileWriteException(files, FileSystemError.Reason(e), e);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // TensorBoard files are a by-product: a full disk or a chart that cannot be drawn ends them, not the training run.
+            // A chart that cannot be drawn (a native library missing) ends the TensorBoard files, not the training run.
             LogFailed(logger, Path.Combine(folder.Path, FolderName), e.Message);
+            DisposeQuietly();
+        }
+    }
+
+    private void DisposeQuietly()
+    {
+        try
+        {
             Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Flushing what is left fails the same way: the first failure is the one reported.
+            _train = null;
+            _heldOut = null;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TensorBoard event files go to {TensorBoardFolder}; watch with: tensorboard --logdir {LogDir}")]
     private static partial void LogStarted(ILogger logger, string tensorBoardFolder, string logDir);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the TensorBoard files in {TensorBoardFolder}: {Reason}; they stop here, training goes on")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not draw the TensorBoard images in {TensorBoardFolder}: {Reason}; the event files stop here, training goes on")]
     private static partial void LogFailed(ILogger logger, string tensorBoardFolder, string reason);
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Runs;
@@ -33,7 +34,14 @@ public static class RunCatalog
             return new RunFolder(folder, checkpoint, continues: true);
         }
 
+        // A link to a run's checkpoint (or to its folder) continues that run where it lives, not in a new folder beside
+        // the link: the run is found through the path as given, else through the real path behind the links.
         string file = Path.GetFullPath(resume);
+        if (Owner(file, fullRoot) is null && RealPath.Of(file) is var real && real != file && (File.Exists(real) || Directory.Exists(real)))
+        {
+            file = real;
+        }
+
         if (Directory.Exists(file))
         {
             string? newest = new CheckpointDirectory(file, 1).Latest();
@@ -93,7 +101,8 @@ public static class RunCatalog
 
         foreach (string? folder in parents)
         {
-            if (folder is not null && RunStatus.TryRead(folder) is { Checkpoints: { } checkpoints } && string.Equals(Path.GetFullPath(checkpoints), directory, StringComparison.Ordinal))
+            if (folder is not null && RunStatus.TryRead(folder) is { Checkpoints: { } checkpoints }
+                && (string.Equals(Path.GetFullPath(checkpoints), directory, StringComparison.Ordinal) || string.Equals(RealPath.Of(checkpoints), RealPath.Of(directory), StringComparison.Ordinal)))
             {
                 return folder;
             }

@@ -15,6 +15,9 @@ public sealed class RunFolder : IDisposable
 {
     public const string LockFileName = ".lock";
 
+    /// <summary>The longest name among the files a run writes into its own folder (its checkpoint folder is probed on its own).</summary>
+    private const string LongestFileName = "misclassified.png";
+
     private FileStream? _lock;
 
     /// <param name="path">The folder.</param>
@@ -80,7 +83,7 @@ public sealed class RunFolder : IDisposable
         }
 
         string root = System.IO.Path.GetDirectoryName(Path)!;
-        if (OutputFolder.Probe(root) is { } problem)
+        if (OutputFolder.Probe(root, longestName: Id.Length + 1 + LongestFileName.Length) is { } problem)
         {
             throw new RunFolderException($"Run:Directory {problem}; set Run:Directory to a writable folder");
         }
@@ -101,9 +104,16 @@ public sealed class RunFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RunFolderException($"the run folder {Path} cannot be created: {e.Message}; set Run:Directory to a writable folder");
+            throw new RunFolderException($"the run folder {Path} cannot be created: {FileSystemError.Reason(e)}; set Run:Directory to a writable folder");
         }
     }
+
+    /// <summary>
+    /// False once the folder this process claimed was removed, moved away or replaced (its <c>.lock</c> is gone or is another
+    /// file): then nothing may be written there, or the writers would rebuild it in part, without its log, configuration
+    /// and lock. True before <see cref="Claim"/>.
+    /// </summary>
+    public bool IsIntact => _lock is null || FileIdentity.Same(_lock.SafeFileHandle, System.IO.Path.Combine(Path, LockFileName));
 
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
     public static bool IsLive(string folder)

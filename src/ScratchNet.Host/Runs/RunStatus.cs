@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ScratchNet.Files;
@@ -22,6 +23,9 @@ public sealed class RunStatus
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+
+        // For people as much as programs: a path with ü or 日本 and the '+' of the version stay as they are (still valid JSON).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };

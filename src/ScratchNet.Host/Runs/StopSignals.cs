@@ -52,6 +52,6 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, ILogg
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): training ends at the next batch and saves a resume point; this can take a few seconds")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds")]
     private static partial void LogStopping(ILogger logger, string signal);
 }

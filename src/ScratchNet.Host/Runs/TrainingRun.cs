@@ -8,6 +8,7 @@ using ScratchNet.Host.Settings;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Options;
+using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Runs;
 
@@ -57,13 +58,14 @@ public sealed partial class TrainingRun(
         // ends before training removes them again if they are still empty.
         _made = [.. OutputFolder.Missing(Path.GetDirectoryName(folder.Path)!), .. checkpointFolder is null ? [] : OutputFolder.Missing(checkpointFolder)];
         folder.Claim();
-        if (checkpointFolder is not null && OutputFolder.Probe(checkpointFolder) is { } problem)
+        if (checkpointFolder is not null && OutputFolder.Probe(checkpointFolder, CheckpointDirectory.LongestFileName) is { } problem)
         {
             folder.Dispose();
             if (!existed)
             {
-                TryRemoveEmpty(folder.Path);
+                // The checkpoint folder first: by default it is inside the run folder, which is then empty too.
                 TryRemoveEmpty(checkpointFolder);
+                TryRemoveEmpty(folder.Path);
                 RemoveMadeFolders();
             }
 
@@ -112,8 +114,41 @@ public sealed partial class TrainingRun(
         ResumePoint.CheckData(path, resume, loaded, location);
     }
 
+    /// <summary>True once every epoch ran and the reports and the model are being written.</summary>
+    public bool TrainingEnded { get; private set; }
+
     /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
     public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
+
+    // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => EnsureFolderIntact("training stopped without writing into it again");
+
+    public void OnInterrupted(TrainingContext context, int epoch, int batch) => EnsureFolderIntact("training stopped without writing into it again");
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        EnsureFolderIntact("training finished, but its model and reports were not written there");
+        TrainingEnded = true;
+    }
+
+    /// <summary>
+    /// Stops the run when its folder was removed or replaced while it trained: the writers would otherwise create it again
+    /// in part (history, reports, checkpoints), without its configuration, the rest of its log or its lock, and report success.
+    /// </summary>
+    /// <exception cref="RunOutputException">The folder is gone or is another folder now (exit 8).</exception>
+    private void EnsureFolderIntact(string outcome)
+    {
+        if (folder.IsIntact)
+        {
+            return;
+        }
+
+        string outside = CheckpointFolder is { } checkpoints && !checkpoints.StartsWith(folder.Path + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            && new CheckpointDirectory(checkpoints, 1).Latest() is { } latest
+            ? $" Its last resume point is kept outside it: {ResumeCommand.For(latest)} continues in a new run folder."
+            : string.Empty;
+        throw new RunOutputException($"The run folder {folder.Path} was removed or replaced while the run trained in it; {outcome}.{outside}");
+    }
 
     /// <summary>
     /// Records how the session ended and releases the run folder; removes the folder (and its checkpoint folder) when
@@ -121,6 +156,13 @@ public sealed partial class TrainingRun(
     /// </summary>
     public void End(string state)
     {
+        if (!folder.IsIntact)
+        {
+            // Whatever is at that path now is not this run's folder: nothing is recorded, created or removed there.
+            folder.Dispose();
+            return;
+        }
+
         if (_status is not null && _created && !_trainingBegan)
         {
             log.Dispose();

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
 {
     public const string FileName = "config.json";
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // Values read as typed: a path with ü or 日本 is not escaped to \u00FC (the JSON stays valid).
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Key → (value, source), sorted by key.</summary>
     public SortedDictionary<string, ConfigurationKey> Keys()

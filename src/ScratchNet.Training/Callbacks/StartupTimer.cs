@@ -40,6 +40,6 @@ public sealed partial class StartupTimer(ILogger<StartupTimer> logger) : ITraini
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "First training batch done {StartupMs:F0} ms after process start ({Processors} processors)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "First training batch done {StartupMs:F0} ms after process start (processors: {Processors})")]
     private static partial void LogFirstBatch(ILogger logger, double startupMs, int processors);
 }

@@ -12,6 +12,10 @@ namespace ScratchNet.Training.Checkpoints;
 public sealed class CheckpointDirectory
 {
     public const string BestFileName = "best.ckpt";
+
+    /// <summary>The longest name a checkpoint here can have (a resume point at the largest epoch and batch), for the start-up write probe.</summary>
+    public static readonly int LongestFileName = ResumePointName(int.MaxValue, int.MaxValue).Length;
+
     private const string ResumePattern = "ckpt-e*-b*.ckpt";
 
     public CheckpointDirectory(string path, int keepLast)
@@ -33,7 +37,7 @@ public sealed class CheckpointDirectory
     public string SaveResumePoint(Checkpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        string file = System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"ckpt-e{checkpoint.Epoch:D4}-b{checkpoint.Batch:D6}.ckpt"));
+        string file = System.IO.Path.Combine(Path, ResumePointName(checkpoint.Epoch, checkpoint.Batch));
         CheckpointFile.Save(file, checkpoint);
         foreach (string old in ResumePoints().Skip(KeepLast))
         {
@@ -66,4 +70,6 @@ public sealed class CheckpointDirectory
         Directory.Exists(Path)
             ? Directory.EnumerateFiles(Path, ResumePattern).OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal)
             : [];
+
+    private static string ResumePointName(int epoch, int batch) => string.Create(CultureInfo.InvariantCulture, $"ckpt-e{epoch:D4}-b{batch:D6}.ckpt");
 }

@@ -71,7 +71,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             errors.Add(kind == FileKind.Missing
                 ? $"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000-8f3a9c1e/model.snm"
-                : $"Model:InitFrom '{options.InitFrom}' is {FileKinds.Describe(kind)}, not a regular file; give the path of a .snm or .safetensors file");
+                : $"Model:InitFrom '{options.InitFrom}' {FileKinds.NotA(kind, "a regular file")}; give the path of a .snm or .safetensors file");
         }
 
         if (!(options.Dropout >= 0f && options.Dropout < 1f))

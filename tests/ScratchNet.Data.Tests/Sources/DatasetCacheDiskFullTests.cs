@@ -57,7 +57,7 @@ public sealed class DatasetCacheDiskFullTests
         var ex = Assert.ThrowsAsync<DatasetUnavailableException>(() => cache.EnsureAsync(Manifest));
 
         Assert.That(ex!.Message, Does.StartWith("Could not obtain images-idx3-ubyte (Tiny). Tried, in order:"));
-        Assert.That(ex.Message, Does.Contain("full-disk: IOException: No space left on device"));
+        Assert.That(ex.Message, Does.Contain("full-disk: No space left on device").And.Not.Contain("IOException"));
         Assert.That(File.ReadAllBytes(labels), Is.EqualTo(_labels));
         Assert.That(File.GetLastWriteTimeUtc(labels), Is.EqualTo(labelsWritten), "a verified file is not rewritten");
         Assert.That(

@@ -269,6 +269,66 @@ public sealed class DatasetCacheTests
         return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
+    [Test]
+    public void ACacheFolderThatCannotBeWrittenIsOneMessageNamingItAndWhatSetItBeforeAnySourceIsAsked()
+    {
+        // As deep as the file system allows a path, so a file name in it is too long: root may write anywhere else.
+        string folder = DeepFolder(_dir.Combine("deep"), 4096 - 40);
+        var calls = new List<string>();
+        Mock<IDataSource> source = DeliveringSource("npm", calls);
+        var cache = new DatasetCache(folder, [source.Object], NullLogger<DatasetCache>.Instance, "set by XDG_CACHE_HOME");
+
+        var error = Assert.ThrowsAsync<DatasetUnavailableException>(() => cache.EnsureAsync(Manifest));
+
+        Assert.That(error!.Message, Does.StartWith($"The Tiny cache folder {folder} cannot be written: path or file name too long")
+            .And.Contain("(set by XDG_CACHE_HOME)").And.Contain("set Data:CacheDirectory to a writable folder").And.Not.Contain("place the files by hand"));
+        Assert.That(calls, Is.Empty, "nothing is fetched that could not be kept");
+    }
+
+    [Test]
+    public async Task AReadOnlyCacheThatHoldsEveryFileIsNeverProbed()
+    {
+        string folder = DeepFolder(_dir.Combine("deep"), 4096 - 40);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "images-idx3-ubyte"), _images);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "labels-idx1-ubyte"), _labels);
+
+        IReadOnlyDictionary<string, string> paths = await new DatasetCache(folder, [], NullLogger<DatasetCache>.Instance).EnsureAsync(Manifest);
+
+        Assert.That(paths, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void TheFolderComesFromXdgCacheHomeWhenThatIsSet()
+    {
+        string? before = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        try
+        {
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", _dir.Path);
+            Assert.That(CacheLocation.Origin(null), Is.EqualTo("set by XDG_CACHE_HOME"));
+            Assert.That(CacheLocation.Origin("/data/cache"), Is.EqualTo("set by Data:CacheDirectory"));
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", null);
+            Assert.That(CacheLocation.Origin(null), Does.StartWith("the default"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", before);
+        }
+    }
+
+    /// <summary>Creates nested folders of 200-character names until the path is about <paramref name="length"/> long.</summary>
+    private static string DeepFolder(string root, int length)
+    {
+        string path = root;
+        while (path.Length + 201 <= length)
+        {
+            path = Path.Combine(path, new string('d', 200));
+        }
+
+        path = Path.Combine(path, new string('e', length - path.Length - 1));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
     private DatasetCache Cache(params IDataSource[] sources) => new(CacheDir, sources, NullLogger<DatasetCache>.Instance);
 
     private HttpMirrorSource Mirror(LoopbackHttpServer server) => new(server.BaseUrl, _client, Timeout);

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,7 +64,7 @@ public class HistoryWriterTests
     [Test]
     public async Task Trainer_WithHistoryWriter_LeavesTheFullHistory_WhenCancelledMidRun()
     {
-        var writer = new HistoryWriter(_folder, NullLogger<HistoryWriter>.Instance);
+        var writer = new HistoryWriter(_folder);
         using var cts = new CancellationTokenSource();
         var stopper = new Mock<ITrainingCallback>();
         stopper.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 3))).Callback(cts.Cancel);
@@ -76,15 +77,26 @@ public class HistoryWriterTests
     }
 
     [Test]
-    public async Task HistoryWriter_LogsAWarning_AndTrainingGoesOn_WhenTheFolderCannotBeWritten()
+    public async Task HistoryWriter_StopsTraining_WhenTheFolderCannotBeWritten()
+    {
+        // As a checkpoint that cannot be written does: the run's record is not quietly left behind (exit 8 in the host).
+        string blocked = Path.Combine(_folder, "file-not-folder");
+        await File.WriteAllTextAsync(blocked, "x");
+        var later = new Mock<ITrainingCallback>();
+
+        Assert.That(async () => await CreateTrainer([new HistoryWriter(blocked), later.Object], epochs: 2).TrainAsync(),
+            Throws.InstanceOf<FileWriteException>().With.Message.Contains(Path.Combine(blocked, HistoryWriter.CsvFile)));
+        later.Verify(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>()), Times.Never);
+    }
+
+    [Test]
+    public async Task MetricsWriter_StopsTheRun_WhenTheFolderCannotBeWritten()
     {
         string blocked = Path.Combine(_folder, "file-not-folder");
         await File.WriteAllTextAsync(blocked, "x");
-        var logger = new Mock<ILogger<HistoryWriter>>();
-        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
-        TrainingResult result = await CreateTrainer([new HistoryWriter(blocked, logger.Object)], epochs: 2).TrainAsync();
-        Assert.That(result.History, Has.Count.EqualTo(2));
-        logger.Verify(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.IsAny<It.IsAnyType>(), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()), Times.Exactly(2));
+
+        Assert.That(async () => await CreateTrainer([new MetricsWriter(blocked, NullLogger<MetricsWriter>.Instance)], epochs: 1).TrainAsync(),
+            Throws.InstanceOf<FileWriteException>().With.Message.Contains(Path.Combine(blocked, MetricsWriter.FileName)));
     }
 
     [Test]

@@ -36,4 +36,30 @@ public sealed class RunFolderTests
         Assert.That(resumed.CheckpointFolder("elsewhere", keepOwn: false), Is.EqualTo(Path.Combine(path, "elsewhere")), "a folder the user set for this session wins");
         Assert.That(new RunFolder(path).CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(path, "checkpoints")), "only a continued run has a folder of its own yet");
     }
+
+    [Test]
+    public void AClaimedFolderIsIntactUntilItIsRemoved()
+    {
+        using var folder = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000000-00000003"));
+        Assert.That(folder.IsIntact, Is.True, "nothing claimed yet");
+        folder.Claim();
+        Assert.That(folder.IsIntact, Is.True);
+
+        Directory.Delete(folder.Path, recursive: true);
+
+        Assert.That(folder.IsIntact, Is.False);
+        Assert.That(Directory.Exists(folder.Path), Is.False, "asking creates nothing");
+    }
+
+    [Test]
+    public void AClaimedFolderReplacedByACopyIsNotIntact()
+    {
+        using var folder = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000000-00000004"));
+        folder.Claim();
+        Directory.Move(folder.Path, folder.Path + ".old");
+        Directory.CreateDirectory(folder.Path);
+        File.WriteAllText(Path.Combine(folder.Path, RunFolder.LockFileName), string.Empty);
+
+        Assert.That(folder.IsIntact, Is.False);
+    }
 }

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace ScratchNet.Files;
+
+/// <summary>
+/// Whether a path still names a file this process holds open: a folder removed (<c>rm -rf</c>), moved away or replaced by
+/// a copy while a process works in it leaves the process's open file behind, so the path answers with another file or
+/// none. On Linux this compares device and inode (<c>statx</c>); elsewhere it can only tell that the path still exists.
+/// </summary>
+public static class FileIdentity
+{
+    private const int AtFdCwd = -100;
+    private const int AtEmptyPath = 0x1000;
+    private const uint StatxIno = 0x100;
+    private const int InodeOffset = 32;
+    private const int DeviceMajorOffset = 136;
+    private const int DeviceMinorOffset = 140;
+
+    /// <summary>True when <paramref name="path"/> names the file <paramref name="handle"/> has open.</summary>
+    public static bool Same(SafeFileHandle handle, string path)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return File.Exists(path);
+        }
+
+        try
+        {
+            return Identity(handle) is { } held && Identity(path) is { } named ? held == named : File.Exists(path);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return File.Exists(path);
+        }
+    }
+
+    private static (uint Major, uint Minor, ulong Inode)? Identity(SafeFileHandle handle)
+    {
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return Read((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    private static (uint Major, uint Minor, ulong Inode)? Identity(string path) => Read(AtFdCwd, path, 0);
+
+    private static (uint Major, uint Minor, ulong Inode)? Read(int directory, string path, int flags)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        if (FileKinds.StatxNative(directory, path, flags, StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
+        {
+            return null;
+        }
+
+        return (BitConverter.ToUInt32(buffer.Slice(DeviceMajorOffset, 4)), BitConverter.ToUInt32(buffer.Slice(DeviceMinorOffset, 4)), BitConverter.ToUInt64(buffer.Slice(InodeOffset, 8)));
+    }
+}

@@ -1,0 +1,42 @@
+namespace ScratchNet.Files.Tests;
+
+public sealed class FileIdentityTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [Test]
+    public void AnOpenFileIsTheFileItsPathNames()
+    {
+        string path = _dir.Combine(".lock");
+        using var held = new FileStream(path, FileMode.CreateNew);
+
+        Assert.That(FileIdentity.Same(held.SafeFileHandle, path), Is.True);
+    }
+
+    [Test]
+    public void AFileRemovedWhileOpenIsNotThere()
+    {
+        string path = _dir.Combine(".lock");
+        using var held = new FileStream(path, FileMode.CreateNew);
+        File.Delete(path);
+
+        Assert.That(FileIdentity.Same(held.SafeFileHandle, path), Is.False);
+    }
+
+    [Test]
+    public void AFileReplacedByAnotherOfTheSameNameIsNotTheSame()
+    {
+        string path = _dir.Combine(".lock");
+        using var held = new FileStream(path, FileMode.CreateNew);
+        File.Move(path, _dir.Combine("moved"));
+        File.WriteAllText(path, string.Empty);
+
+        Assert.That(FileIdentity.Same(held.SafeFileHandle, path), Is.False);
+    }
+}
