@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using ScratchNet.Host.Settings;
 
 namespace ScratchNet.Host;
 
@@ -9,7 +10,9 @@ namespace ScratchNet.Host;
 /// validation failure of its options class, together with the class's other problems. The start-up validator collects
 /// only validation failures, so without this the first such value would hide every other problem; and the binder stops
 /// at the first bad value of a class, so its other properties are bound one by one here to find the rest (each bad
-/// value named, the others validated as usual: <c>--Training:Epochs=0 --Training:BatchSize=x</c> names both).
+/// value named, the others validated as usual: <c>--Training:Epochs=0 --Training:BatchSize=x</c> names both). Every
+/// failure names the source of its key's value (<see cref="ValueErrors"/>), and a value that did not convert says what the
+/// key takes instead of a .NET type name.
 /// </summary>
 internal sealed class BindingErrorsAsValidationFailures<TOptions>(
     IEnumerable<IConfigureOptions<TOptions>> setups,
@@ -29,13 +32,17 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
         }
         catch (InvalidOperationException ex) when (Failure.IsBindingError(ex))
         {
-            throw new OptionsValidationException(name, typeof(TOptions), [.. EveryProblem(name, ex).Distinct()]);
+            throw new OptionsValidationException(name, typeof(TOptions), [.. EveryProblem(name, ex).Distinct().Select(f => ValueErrors.WithSource(f, configuration))]);
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new OptionsValidationException(ex.OptionsName, ex.OptionsType, [.. ex.Failures.Select(f => ValueErrors.WithSource(f, configuration))]);
         }
     }
 
     private IEnumerable<string> EveryProblem(string name, InvalidOperationException first)
     {
-        yield return first.Message.TrimEnd('.');
+        yield return ValueErrors.Conversion(first.Message);
         if (configuration is null || typeof(TOptions).GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is not string section
             || typeof(TOptions).GetConstructor(Type.EmptyTypes) is null)
         {
@@ -61,7 +68,7 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
             }
             catch (InvalidOperationException e) when (Failure.IsBindingError(e))
             {
-                failures.Add(e.Message.TrimEnd('.'));
+                failures.Add(ValueErrors.Conversion(e.Message));
             }
         }
 

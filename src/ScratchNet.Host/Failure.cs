@@ -30,6 +30,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         {
             UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
             RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
+            StandardOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
             RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
             ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message.TrimEnd('.')}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
@@ -65,7 +66,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal);
 
     private static IEnumerable<string> ConfigurationErrors(Exception e) =>
-        e is OptionsValidationException validation ? validation.Failures : [e.Message.TrimEnd('.')];
+        e is OptionsValidationException validation ? validation.Failures : [ValueErrors.Conversion(e.Message)];
 
     /// <summary>The parser's own words on where the JSON breaks ("… LineNumber: 3 | BytePositionInLine: 2."), or which key it holds twice, if it gave them.</summary>
     private static string JsonPosition(Exception exception)

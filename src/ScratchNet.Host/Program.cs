@@ -2,12 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
+using Serilog.Events;
 using ScratchNet.Host;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Settings;
 
+// Results go to stdout, warnings and errors to stderr; a failed write of results is an error of its own.
+StandardOutput output = StandardOutput.Install();
+
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
-Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}").CreateBootstrapLogger();
+Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
 try
 {
     CommandLine commandLine = CommandLine.Parse(args);
@@ -20,12 +24,14 @@ try
         }
 
         Console.Out.Write(CommandCatalog.HelpText(commandLine.CommandNamed ? CommandCatalog.Find(commandLine.Command)?.Name : null));
+        output.ThrowIfFailed();
         return ExitCodes.Success;
     }
 
     if (commandLine.Version)
     {
         Console.Out.WriteLine(CommandCatalog.VersionText());
+        output.ThrowIfFailed();
         return ExitCodes.Success;
     }
 
@@ -43,6 +49,11 @@ try
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
     await host.StopAsync();
+    if (command.ResultsOnStandardOutput)
+    {
+        output.ThrowIfFailed();
+    }
+
     return exitCode;
 }
 catch (Exception exception)

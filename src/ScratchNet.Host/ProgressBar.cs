@@ -9,15 +9,25 @@ namespace ScratchNet.Host;
 /// A one-line progress bar for interactive terminals: batches done, running train loss, samples per second
 /// and the ETA of the whole run, redrawn at most ten times a second in place with a carriage return, and
 /// erased after the last batch so the epoch's log line stands alone. A plain line, not a Spectre.Console live
-/// display, so it never fights Serilog's console sink for the terminal.
+/// display, so it never fights Serilog's console sink for the terminal. It is kept narrower than the terminal (a line
+/// that wrapped could not be redrawn in place) and drawn and erased with carriage returns and spaces only, no escape
+/// codes, so a dumb terminal (TERM=dumb, an editor's shell) shows it as cleanly as any other.
 /// </summary>
 public sealed class ProgressBar : ITrainingCallback
 {
     private const int Width = 30;
+
+    /// <summary>The narrowest bar drawn; where even that does not fit, the line goes without one.</summary>
+    private const int MinWidth = 10;
+
+    /// <summary>The terminal's width where it cannot be read.</summary>
+    private const int DefaultColumns = 80;
     private static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(0.1);
     private readonly TextWriter _out;
     private readonly int _batchSize;
     private readonly TimeProvider _clock;
+    private readonly Func<int> _columns;
+    private int _drawn;
     private long _lastDraw;
     private double _lossSum;
     private int _losses;
@@ -32,18 +42,20 @@ public sealed class ProgressBar : ITrainingCallback
     private long _trainedBatches;
 
     public ProgressBar(IOptions<ProgressOptions> options, IOptions<TrainingOptions> training)
-        : this(Console.Out, options?.Value.Enabled == true && IsInteractive(), training?.Value.BatchSize ?? 0)
+        : this(Console.Out, options?.Value.Enabled == true && IsInteractive(), training?.Value.BatchSize ?? 0, columns: TerminalColumns)
     {
     }
 
     /// <param name="batchSize">Rows per batch, for samples/s.</param>
     /// <param name="clock">Null: the system clock.</param>
-    public ProgressBar(TextWriter output, bool enabled, int batchSize, TimeProvider? clock = null)
+    /// <param name="columns">The terminal's width, read at each redraw (a window can be resized); null: 80.</param>
+    public ProgressBar(TextWriter output, bool enabled, int batchSize, TimeProvider? clock = null, Func<int>? columns = null)
     {
         _out = output;
         Enabled = enabled;
         _batchSize = batchSize;
         _clock = clock ?? TimeProvider.System;
+        _columns = columns ?? (() => DefaultColumns);
     }
 
     public bool Enabled { get; }
@@ -84,8 +96,9 @@ public sealed class ProgressBar : ITrainingCallback
         {
             _trainedTime += timedTime;
             _trainedBatches += timedBatches;
-            _out.Write("\r\u001b[2K");
+            _out.Write($"\r{new string(' ', _drawn)}\r");
             _out.Flush();
+            _drawn = 0;
             return;
         }
 
@@ -96,21 +109,64 @@ public sealed class ProgressBar : ITrainingCallback
 
         _lastDraw = now;
         double samplesPerSecond = timedBatches > 0 && timedTime > TimeSpan.Zero ? (double)timedBatches * _batchSize / timedTime.TotalSeconds : double.NaN;
+        // One column short of the edge: a line that fills the last column wraps on some terminals.
+        int columns = _columns();
+        int width = (columns > 1 ? columns : DefaultColumns) - 1;
+        string line = Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, timedTime, timedBatches), width);
+
+        // Spaces cover what a longer line drawn before left (a speed that lost a digit), where an escape code would need a terminal that knows it.
         _out.Write('\r');
-        _out.Write(Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, timedTime, timedBatches)));
+        _out.Write(line.PadRight(Math.Min(_drawn, width)));
         _out.Flush();
+        _drawn = line.Length;
+    }
+
+    /// <summary>The terminal's width in columns, or 0 where it cannot be read.</summary>
+    public static int TerminalColumns()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException)
+        {
+            return 0;
+        }
     }
 
     /// <summary>
     /// The bar's text, e.g. <c>epoch 3/20 [#########.....................] 312/938 loss 0.1234 185,000 samples/s run ETA 0:42</c>.
     /// The bar is drawn only while work is left, so a known ETA is rounded up and never reads 0:00; an unknown one is --:--.
+    /// Within <paramref name="width"/> characters: the least telling parts go first, samples/s, then the bar (narrowed, then
+    /// left out), the ETA and the loss, leaving <c>epoch 3/20 312/938</c> (cut short only where even that does not fit).
     /// </summary>
-    public static string Format(int epoch, int epochs, int done, int total, double loss, double samplesPerSecond, TimeSpan? eta)
+    public static string Format(int epoch, int epochs, int done, int total, double loss, double samplesPerSecond, TimeSpan? eta, int width = int.MaxValue)
     {
-        int filled = total == 0 ? Width : (int)((long)done * Width / total);
-        string speed = double.IsFinite(samplesPerSecond) ? samplesPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"epoch {epoch}/{epochs} [{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} loss {loss:F4} {speed} samples/s run ETA {FormatEta(eta)}");
+        string position = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
+        string count = string.Create(CultureInfo.InvariantCulture, $"{done}/{total}");
+        string lossText = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4}");
+        string speed = $"{(double.IsFinite(samplesPerSecond) ? samplesPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-")} samples/s";
+        string etaText = $"run ETA {FormatEta(eta)}";
+        string Bar(int cells)
+        {
+            int filled = total == 0 ? cells : (int)((long)done * cells / total);
+            return $"[{new string('#', filled)}{new string('.', cells - filled)}]";
+        }
+
+        string full = string.Join(' ', position, Bar(Width), count, lossText, speed, etaText);
+        if (full.Length <= width)
+        {
+            return full;
+        }
+
+        int cells = Math.Min(Width, width - string.Join(' ', position, Bar(0), count, lossText, etaText).Length);
+        if (cells >= MinWidth)
+        {
+            return string.Join(' ', position, Bar(cells), count, lossText, etaText);
+        }
+
+        string[] shorter = [string.Join(' ', position, count, lossText, etaText), string.Join(' ', position, count, lossText), string.Join(' ', position, count)];
+        return shorter.FirstOrDefault(line => line.Length <= width) ?? shorter[^1][..Math.Max(0, width)];
     }
 
     /// <summary>m:ss (h:mm:ss from an hour on), whole seconds rounded up and at least 0:01; null is --:--.</summary>

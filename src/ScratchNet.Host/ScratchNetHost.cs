@@ -152,6 +152,7 @@ public static class ScratchNetHost
                 commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
+        builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
         configureServices?.Invoke(builder.Services);
         return builder;
@@ -180,7 +181,7 @@ public static class ScratchNetHost
         bool enabled = commandLine.Command switch
         {
             ServeCommand.Name => true,
-            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || configuration.GetValue<bool>(key),
+            CommandLine.DefaultCommand => commandLine.HasOption(TrainCommand.DashboardOption.Name) || ValueErrors.Get<bool>(configuration, key),
             _ => false,
         };
         configuration.AddInMemoryCollection([new(key, enabled ? "true" : "false")]);
@@ -197,11 +198,10 @@ public static class ScratchNetHost
             return;
         }
 
-        string path = Path.Combine(RecipeDirectory, recipe + ".json");
-        if (recipe.IndexOfAny(['/', '\\', '.']) >= 0 || !File.Exists(path))
-        {
-            throw new ConfigurationFileNotFoundException($"unknown recipe '{recipe}'; valid recipes: {string.Join(", ", Recipes)} (files in config/recipes/)");
-        }
+        // Any case, as every other name: the shipped files are lower-case, and a file system may tell cases apart.
+        string name = Recipes.FirstOrDefault(r => string.Equals(r, recipe.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new ConfigurationFileNotFoundException($"unknown recipe '{recipe}'; valid recipes: {string.Join(", ", Recipes)} (files in config/recipes/)");
+        string path = Path.Combine(RecipeDirectory, name + ".json");
 
         var source = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = false, ReloadOnChange = false };
         source.ResolveFileProvider();

@@ -14,14 +14,14 @@ public sealed class FailureTests
     {
         var aggregate = new AggregateException(
             new OptionsValidationException("", typeof(TrainingOptions), ["Training:Epochs must be at least 1, got 0", "Training:BatchSize must be at least 1, got 0"]),
-            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a positive number, got 0"]));
+            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a finite positive number, got 0"]));
 
         Failure failure = Failure.From(aggregate);
 
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         Assert.That(failure.IsBug, Is.False);
         Assert.That(failure.Message, Is.EqualTo(
-            "Configuration is invalid: Training:Epochs must be at least 1, got 0; Training:BatchSize must be at least 1, got 0; Optimizer:LearningRate must be a positive number, got 0"));
+            "Configuration is invalid: Training:Epochs must be at least 1, got 0; Training:BatchSize must be at least 1, got 0; Optimizer:LearningRate must be a finite positive number, got 0"));
     }
 
     [Test]
@@ -60,12 +60,12 @@ public sealed class FailureTests
     {
         var aggregate = new AggregateException(
             new InvalidOperationException("Failed to convert configuration value 'x' at 'Training:Epochs' to type 'System.Int32'."),
-            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a positive number, got 0"]));
+            new OptionsValidationException("", typeof(OptimizerOptions), ["Optimizer:LearningRate must be a finite positive number, got 0"]));
 
         Failure failure = Failure.From(aggregate);
 
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("'Training:Epochs'").And.Contain("Optimizer:LearningRate"));
+        Assert.That(failure.Message, Does.Contain("Training:Epochs must be a whole number").And.Contain("got 'x'").And.Contain("Optimizer:LearningRate"));
     }
 
     [Test]

@@ -46,7 +46,7 @@ public sealed class HostOptionsValidationTests
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         Assert.That(failure.IsBug, Is.False);
         Assert.That(failure.Message, Does.Not.Contain("\n"));
-        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got -0.5"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a finite positive number, got -0.5"));
         Assert.That(failure.Message, Does.Contain("Training:BatchSize must be 1 to 1048576 rows, got 0"));
         Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
         Assert.That(failure.Message, Does.Contain("Optimizer:Name 'adamw9' is unknown; valid: sgd, adam, adamw, rmsprop"));
@@ -64,8 +64,8 @@ public sealed class HostOptionsValidationTests
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
 
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'abc' at 'Training:Epochs'"));
-        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a positive number, got 0"));
+        Assert.That(failure.Message, Does.Contain("Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got 'abc' (from command line (--Training:Epochs))"));
+        Assert.That(failure.Message, Does.Contain("Optimizer:LearningRate must be a finite positive number, got 0"));
         Assert.That(failure.Message, Does.Contain("Model:Activation 'nope' is unknown"));
     }
 
@@ -76,10 +76,10 @@ public sealed class HostOptionsValidationTests
 
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
 
-        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'x' at 'Training:BatchSize'"));
-        Assert.That(failure.Message, Does.Contain("Failed to convert configuration value 'y' at 'Training:Seed'"));
+        Assert.That(failure.Message, Does.Contain("Training:BatchSize must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got 'x' (from command line (--Training:BatchSize))"));
+        Assert.That(failure.Message, Does.Contain("Training:Seed must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got 'y' (from command line (--Training:Seed))"));
         Assert.That(failure.Message, Does.Contain("Training:Epochs must be at least 1, got 0"));
-        Assert.That(failure.Message, Does.Not.Contain("BatchSize must be"), "a value that did not bind is named once, as unconvertible");
+        Assert.That(failure.Message, Does.Not.Contain("BatchSize must be 1 to"), "a value that did not bind is named once, as unconvertible");
     }
 
     [Test]
@@ -89,7 +89,7 @@ public sealed class HostOptionsValidationTests
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
         Assert.That(failure.Message, Is.EqualTo(
             "Configuration is invalid: Schedule:WarmupEpochs is 2, more than Training:Epochs (1): the run would end inside the warm-up, " +
-            "before the learning rate reaches Optimizer:LearningRate; set Schedule:WarmupEpochs to at most 1"));
+            "before the learning rate reaches Optimizer:LearningRate; set Schedule:WarmupEpochs to at most 1 (from command line (--Schedule:WarmupEpochs))"));
 
         using IHost bad = TestHost.Build(["--Training:Epochs=abc", "--Schedule:WarmupEpochs=2", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
         Failure alone = Failure.From(Assert.Catch(() => bad.Services.GetRequiredService<IStartupValidator>().Validate())!);
@@ -103,7 +103,7 @@ public sealed class HostOptionsValidationTests
 
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
 
-        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Optimizer:LearningRate must be a positive number, got 0"));
+        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Optimizer:LearningRate must be a finite positive number, got 0 (from command line (--Optimizer:LearningRate))"));
     }
 
     [Test]

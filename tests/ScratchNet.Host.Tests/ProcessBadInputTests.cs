@@ -39,6 +39,7 @@ public sealed partial class ProcessBadInputTests
         Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.ToString());
         Assert.That(result.Lines, Has.Count.EqualTo(1), result.ToString());
         Assert.That(result.Lines[0], Does.Contain(contains), result.ToString());
+        Assert.That(result.Stdout, Is.Empty, "an error goes to stderr: " + result);
         AssertNoStackTrace(result);
     }
 

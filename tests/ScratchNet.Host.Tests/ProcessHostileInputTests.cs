@@ -63,10 +63,14 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Recipe:Name=fast", "Recipe takes one value")]
     [TestCase("--Training:BatchSize=2000000000", "Training:BatchSize must be 1 to 1048576 rows, got 2000000000")]
     [TestCase("--Training:EvaluationBatchSize=2000000000", "Training:EvaluationBatchSize must be 1 to 1048576 rows")]
-    [TestCase("--Training:BatchSize=99999999999", "'99999999999' at 'Training:BatchSize'")]
+    [TestCase("--Training:BatchSize=99999999999", "Training:BatchSize must be a whole number", "got '99999999999'")]
     [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
     [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for its weights and gradients")]
-    [TestCase("--Training:Threads=100000", "Training:Threads must be 1 to", "(this machine's processor count), got 100000")]
+    [TestCase("--Training:Threads=100000", "Training:Threads must be 'auto' (one per core) or a whole number from 1 to", "got 100000 (from command line (--Training:Threads))")]
+    [TestCase("--Optimizer:LearningRate=0,01", "Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01' (from command line (--Optimizer:LearningRate))")]
+    [TestCase("--Training:Epochs=1,000", "Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '1,000' (from command line (--Training:Epochs))")]
+    [TestCase("--Training:Epochs=１", "Training:Epochs must be a whole number", "got '１'")]
+    [TestCase("--Optimizer:LearningRate=Infinity", "Optimizer:LearningRate must be a finite positive number, got Infinity (from command line (--Optimizer:LearningRate))")]
     public void ABadKeyOrValueStopsBeforeAnyWorkNamingIt(string arg, params string[] expected)
     {
         HostResult result = Run(["train", .. _data, arg]);
@@ -324,6 +328,9 @@ public sealed class ProcessHostileInputTests
         Assert.That(result.Lines.Count(l => l.Contains("/dev/zero is a character device", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(result.Lines.Count(l => l.Contains($"{fifo} is a named pipe", StringComparison.Ordinal)), Is.EqualTo(1));
         Assert.That(result.Lines.Count(l => l.Contains($"{missing} does not exist", StringComparison.Ordinal)), Is.EqualTo(1));
+        string[] results = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(results, Has.Length.EqualTo(2).And.All.Contain("(p=").And.None.Contain("may be wrong"), "stdout holds the two readings and nothing else: " + result);
+        Assert.That(result.Stderr, Does.Not.Match(@": \d \(p=\d\.\d{4}\)").And.Contain("not a readable image").And.Contain("may be wrong"), "the failures and warnings go to stderr");
         Assert.That(Directory.Exists(Runs), Is.False, "predict leaves no run folder");
     }
 

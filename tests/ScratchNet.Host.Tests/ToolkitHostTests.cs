@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Moq;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
@@ -45,13 +44,25 @@ public class ToolkitHostTests
         Assert.That(host.Services.GetRequiredService<IConfiguration>()["Schedule:Name"], Is.EqualTo("cosine"));
     }
 
+    [TestCase("FAST")]
+    [TestCase("Fast")]
+    [TestCase("CNN-Augmented")]
+    public void RecipeNames_AreMatchedInAnyCase_AsEveryOtherName(string recipe)
+    {
+        using IHost host = ScratchNetHost.CreateBuilder(["train", "--recipe", recipe]).Build();
+        Assert.That(host.Services.GetRequiredService<IConfiguration>()["Schedule:Name"], Is.EqualTo("cosine"));
+    }
+
     [Test]
     public void UnknownRecipe_IsOneLineListingTheValidOnes_ExitCode2()
     {
-        var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", "turbo"]));
-        Failure failure = Failure.From(ex!);
-        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.Contain("unknown recipe 'turbo'; valid recipes: cnn, cnn-augmented, fast, mlp-augmented, reference"));
+        foreach (string recipe in (string[])["turbo", "../config/appsettings", "fast.json"])
+        {
+            var ex = Assert.Catch(() => ScratchNetHost.CreateBuilder(["--recipe", recipe]));
+            Failure failure = Failure.From(ex!);
+            Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+            Assert.That(failure.Message, Does.Contain($"unknown recipe '{recipe}'; valid recipes: cnn, cnn-augmented, fast, mlp-augmented, reference"));
+        }
     }
 
     [Test]
@@ -163,85 +174,5 @@ public class ToolkitHostTests
         Assert.That(interrupted.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
         Assert.That(interrupted.Message, Is.EqualTo("Interrupted at epoch 2, batch 40; saved /x/ckpt-e0002-b000040.ckpt. Resume with: train --resume /x/ckpt-e0002-b000040.ckpt"));
         Assert.That(Failure.From(new CheckpointException("bad", damaged: true)).ExitCode, Is.EqualTo(ExitCodes.InvalidData));
-    }
-
-    [Test]
-    public void ProgressBar_DrawsBatchesLossSpeedAndRunEta_ThenErasesItselfAfterTheLastBatch()
-    {
-        Assert.That(ProgressBar.Format(3, 20, 469, 938, 0.12345, 184_999.6, TimeSpan.FromSeconds(64)),
-            Is.EqualTo("epoch 3/20 [###############...............] 469/938 loss 0.1235 185,000 samples/s run ETA 1:04"));
-        var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromSeconds(1)));
-        TrainingContext context = Context(epochs: 1, batches: 3);
-        bar.OnEpochBegin(context, 1);
-        for (int b = 0; b < 3; b++)
-        {
-            bar.OnBatchEnd(context, 1, b, 0.5f);
-        }
-
-        Assert.That(output.ToString(), Does.StartWith("\repoch 1/1 [##########....................] 1/3 loss 0.5000 - samples/s run ETA --:--\r"));
-        Assert.That(output.ToString(), Does.EndWith("\r\u001b[2K"));
-    }
-
-    [Test]
-    public void ProgressBar_EtaCoversEveryEpochLeft_AndSpeedIsRowsPerSecond()
-    {
-        // Every clock reading is one second after the last. Timing starts as the first batch ends (it carries the JIT warm-up).
-        var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromSeconds(1)));
-        TrainingContext context = Context(epochs: 2, batches: 10);
-        bar.OnEpochBegin(context, 1);
-        bar.OnBatchEnd(context, 1, 0, 0.5f);
-        bar.OnBatchEnd(context, 1, 1, 0.5f);
-
-        // 1 timed batch in 1 s: 32 rows/s; 8 batches left in this epoch and 10 in the next: 18 s, not this epoch's 8.
-        Assert.That(output.ToString(), Does.EndWith(" 32 samples/s run ETA 0:18"));
-    }
-
-    [Test]
-    public void ProgressBar_EtaNeverReadsZero_WhileWorkIsLeft()
-    {
-        Assert.That(ProgressBar.FormatEta(TimeSpan.FromMilliseconds(1)), Is.EqualTo("0:01"));
-        Assert.That(ProgressBar.FormatEta(TimeSpan.Zero), Is.EqualTo("0:01"));
-        Assert.That(ProgressBar.FormatEta(TimeSpan.FromSeconds(59.2)), Is.EqualTo("1:00"));
-        Assert.That(ProgressBar.FormatEta(TimeSpan.FromSeconds(3725)), Is.EqualTo("1:02:05"));
-        Assert.That(ProgressBar.FormatEta(null), Is.EqualTo("--:--"));
-
-        // The second-to-last batch of the last epoch leaves one batch of 0.2 s: rounded down, that would read 0:00.
-        var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromMilliseconds(200)));
-        TrainingContext context = Context(epochs: 1, batches: 1000);
-        bar.OnEpochBegin(context, 1);
-        for (int b = 0; b < 999; b++)
-        {
-            bar.OnBatchEnd(context, 1, b, 0.5f);
-        }
-
-        string last = output.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries)[^1];
-        Assert.That(last, Does.StartWith("epoch 1/1 [#############################.] 999/1000"));
-        Assert.That(last, Does.EndWith("run ETA 0:01"));
-    }
-
-    [Test]
-    public void ProgressBar_WritesNothing_WhenDisabled()
-    {
-        var output = new StringWriter();
-        var bar = new ProgressBar(output, enabled: false, batchSize: 32);
-        bar.OnBatchEnd(null!, 1, 0, 0.5f);
-        Assert.That(output.ToString(), Is.Empty);
-    }
-
-    private static TrainingContext Context(int epochs, int batches) =>
-        new(ScratchNet.Core.Layers.Sequential.Mlp([2, 2], "relu", "zeros", 1, 1), Mock.Of<IOptimizer>(),
-            new ScratchNet.Data.Dataset("d", null!, null!, []), epochs, batches);
-
-    /// <summary>A clock that moves on by a fixed step every time it is read.</summary>
-    private sealed class SteppingClock(TimeSpan step) : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks += step.Ticks;
     }
 }

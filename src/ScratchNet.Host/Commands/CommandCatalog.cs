@@ -7,7 +7,8 @@ public sealed record CommandOption(string Name, string? ValueName, string Descri
 
 /// <summary>What <c>--help</c> says about a command, and which options it accepts.</summary>
 /// <param name="Positionals">What the command's bare arguments are ("IMAGE"), or null when it takes none.</param>
-public sealed record CommandInfo(string Name, string Usage, string Summary, IReadOnlyList<CommandOption> Options, string? Positionals = null);
+/// <param name="ResultsOnStandardOutput">Whether what the command prints is its result (a prediction, a score), so a failed write of it is a failure.</param>
+public sealed record CommandInfo(string Name, string Usage, string Summary, IReadOnlyList<CommandOption> Options, string? Positionals = null, bool ResultsOnStandardOutput = false);
 
 /// <summary>
 /// Every command, in the order <c>--help</c> lists them. Adding a command means one entry here and one
@@ -31,8 +32,8 @@ public static class CommandCatalog
             new("resume", "[FILE]", "continue a checkpoint exactly; alone, the most recent interrupted run in Run:Directory"),
             TrainCommand.DashboardOption,
         ]),
-        new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option]),
-        new("predict", "predict --model FILE [--as-is] IMAGE [IMAGE …]", "classify PNG/JPEG images, prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option, PredictCommand.AsIsOption], Positionals: "IMAGE"),
+        new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option], ResultsOnStandardOutput: true),
+        new("predict", "predict --model FILE [--as-is] IMAGE [IMAGE …]", "classify PNG/JPEG images, prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option, PredictCommand.AsIsOption], Positionals: "IMAGE", ResultsOnStandardOutput: true),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
             ModelOption.Option,
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
@@ -42,7 +43,7 @@ public static class CommandCatalog
             ModelOption.Option,
             ServeCommand.RunsOption,
         ]),
-        new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options),
+        new("diagnose", "diagnose [--batch N] [--steps N] [--entries N] [--Section:Key=value …]", "why isn't it learning: gradient check, weight/gradient/update norms, dead ReLUs, overfit one batch", DiagnoseCommand.Options, ResultsOnStandardOutput: true),
     ];
 
     public static CommandInfo? Find(string name) => Commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));

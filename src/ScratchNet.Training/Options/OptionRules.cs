@@ -18,7 +18,7 @@ internal static class OptionRules
     {
         if (!(value >= 0.0) || double.IsInfinity(value))
         {
-            errors.Add($"{key} must be a number ≥ 0, got {value}");
+            errors.Add($"{key} must be a finite number ≥ 0, got {value}");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class ScheduleOptionsValidator(IOptions<TrainingOptions>? training
 
         if (!(options.MinLearningRate >= 0f) || float.IsInfinity(options.MinLearningRate))
         {
-            errors.Add($"Schedule:MinLearningRate must be a number ≥ 0, got {options.MinLearningRate}");
+            errors.Add($"Schedule:MinLearningRate must be a finite number ≥ 0, got {options.MinLearningRate}");
         }
 
         OptionRules.NonNegative(errors, "Schedule:MinDelta", options.MinDelta);

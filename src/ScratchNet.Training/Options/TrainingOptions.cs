@@ -25,32 +25,48 @@ public sealed class TrainingOptions
     public const string AutoThreads = "auto";
 
     /// <summary>
-    /// Threads the matrix products may be split over: <c>auto</c> (one per core) or a whole number from 1 to the
-    /// processor count. Each product is split (over output rows or columns, never the sum) only when it is large
-    /// enough to pay, so small networks stay on one thread whatever this says, and every value gives the same results.
+    /// The largest <see cref="Threads"/> accepted (or the processor count, where that is larger): above it a number is a
+    /// typo, and thousands of threads would exhaust the machine.
+    /// </summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>
+    /// Threads the matrix products may be split over: <c>auto</c> (one per core) or a whole number from 1 to
+    /// <see cref="MaxThreads"/>; a number above the processor count runs as the processor count (more threads than
+    /// processors only wait on each other), so a setting written on a larger machine still runs on a smaller one. Each
+    /// product is split (over output rows or columns, never the sum) only when it is large enough to pay, so small
+    /// networks stay on one thread whatever this says, and every value gives the same results.
     /// </summary>
     public string Threads { get; set; } = AutoThreads;
 
-    /// <returns>The thread count (auto: <see cref="Environment.ProcessorCount"/>), or null with <paramref name="error"/> saying why.</returns>
+    /// <returns>The thread count (auto: <see cref="Environment.ProcessorCount"/>; at most that), or null with <paramref name="error"/> saying why.</returns>
     public int? TryParseThreads(out string? error)
     {
-        string value = (Threads ?? string.Empty).Trim();
         int processors = Environment.ProcessorCount;
-        if (string.Equals(value, AutoThreads, StringComparison.OrdinalIgnoreCase))
+        if (IsAutoThreads())
         {
             error = null;
             return processors;
         }
 
-        // More threads than processors only wait on each other (and thousands of them exhaust the machine).
-        if (int.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int threads))
+        int limit = Math.Max(MaxThreads, processors);
+        if (RequestedThreads() is int threads && threads >= 1 && threads <= limit)
         {
-            bool valid = threads >= 1 && threads <= processors;
-            error = valid ? null : $"Training:Threads must be 1 to {processors} (this machine's processor count), got {threads}";
-            return valid ? threads : null;
+            error = null;
+            return Math.Min(threads, processors);
         }
 
-        error = $"Training:Threads must be '{AutoThreads}' or a whole number from 1 to {processors} (this machine's processor count), got '{Threads}'";
+        string got = RequestedThreads() is int number ? number.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"'{Threads}'";
+        error = $"Training:Threads must be '{AutoThreads}' (one per core) or a whole number from 1 to {limit}, got {got}";
         return null;
     }
+
+    /// <summary>The valid number of threads <see cref="Threads"/> asks for beyond this machine's processor count (which is used instead), or null.</summary>
+    public int? ThreadsBeyondProcessors() =>
+        !IsAutoThreads() && TryParseThreads(out _) is not null && RequestedThreads() is int threads && threads > Environment.ProcessorCount ? threads : null;
+
+    private bool IsAutoThreads() => string.Equals((Threads ?? string.Empty).Trim(), AutoThreads, StringComparison.OrdinalIgnoreCase);
+
+    private int? RequestedThreads() =>
+        int.TryParse((Threads ?? string.Empty).Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int threads) ? threads : null;
 }

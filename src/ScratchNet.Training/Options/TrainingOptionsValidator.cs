@@ -93,7 +93,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
 
         if (!(options.LearningRate > 0f) || float.IsInfinity(options.LearningRate))
         {
-            errors.Add($"Optimizer:LearningRate must be a positive number, got {options.LearningRate}");
+            errors.Add($"Optimizer:LearningRate must be a finite positive number, got {options.LearningRate}");
         }
 
         RequireFraction(errors, "Optimizer:Momentum", options.Momentum);
@@ -102,12 +102,12 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         RequireFraction(errors, "Optimizer:Alpha", options.Alpha);
         if (!(options.WeightDecay >= 0f) || float.IsInfinity(options.WeightDecay))
         {
-            errors.Add($"Optimizer:WeightDecay must be a number ≥ 0, got {options.WeightDecay}");
+            errors.Add($"Optimizer:WeightDecay must be a finite number ≥ 0, got {options.WeightDecay}");
         }
 
         if (!(options.Epsilon > 0f) || float.IsInfinity(options.Epsilon))
         {
-            errors.Add($"Optimizer:Epsilon must be a positive number, got {options.Epsilon}");
+            errors.Add($"Optimizer:Epsilon must be a finite positive number, got {options.Epsilon}");
         }
 
         if (options.Nesterov && options.Momentum == 0f)

@@ -14,6 +14,7 @@ internal static class HostAssert
     {
         Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.ToString());
         Assert.That(result.Lines, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout, Is.Empty, "an error goes to stderr: " + result);
         foreach (string text in contains)
         {
             Assert.That(result.Lines[0], Does.Contain(text), result.ToString());

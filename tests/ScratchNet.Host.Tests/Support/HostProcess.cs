@@ -59,16 +59,21 @@ internal static class HostProcess
         return start;
     }
 
-    public static HostResult Run(IEnumerable<string> args, string workingDirectory, TimeSpan? timeout = null)
+    public static HostResult Run(IEnumerable<string> args, string workingDirectory, TimeSpan? timeout = null) =>
+        Run(StartInfo(args, workingDirectory), timeout);
+
+    /// <summary>Runs a <see cref="StartInfo"/> a test changed (an environment variable, a shell around the host).</summary>
+    public static HostResult Run(ProcessStartInfo start, TimeSpan? timeout = null)
     {
-        using var process = Process.Start(StartInfo(args, workingDirectory))!;
+        ArgumentNullException.ThrowIfNull(start);
+        using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
-            Assert.Fail($"the host did not exit within {timeout ?? TimeSpan.FromSeconds(60)}: {string.Join(' ', args)}\n{stdout.Result}{stderr.Result}");
+            Assert.Fail($"the host did not exit within {timeout ?? TimeSpan.FromSeconds(60)}: {string.Join(' ', start.ArgumentList)}\n{stdout.Result}{stderr.Result}");
         }
 
         return new HostResult(process.ExitCode, stdout.Result, stderr.Result);

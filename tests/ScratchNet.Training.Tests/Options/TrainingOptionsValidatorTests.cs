@@ -21,18 +21,37 @@ public class TrainingOptionsValidatorTests
         Assert.That(result.Failures, Is.EquivalentTo(new[] { "Training:Epochs must be at least 1, got 0", "Training:BatchSize must be 1 to 1048576 rows, got 0" }));
     }
 
+    private static int ThreadLimit => Math.Max(TrainingOptions.MaxThreads, Environment.ProcessorCount);
+
     [TestCase(0)]
     [TestCase(-2)]
     [TestCase(100_000)]
-    public void Validate_RejectsThreadsOutsideOneToTheProcessorCount(int threads)
+    public void Validate_RejectsThreadsBelowOneOrBeyondTheLimit(int threads)
     {
         var result = _validator.Validate(null, new TrainingOptions { Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 1 to {Environment.ProcessorCount} (this machine's processor count), got {threads}" }));
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' (one per core) or a whole number from 1 to {ThreadLimit}, got {threads}" }));
     }
 
     [Test]
     public void Validate_AcceptsEveryProcessor() =>
         Assert.That(_validator.Validate(null, new TrainingOptions { Threads = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Succeeded, Is.True);
+
+    [Test]
+    public void ThreadsBeyondTheProcessorCount_AreValid_AndRunAsTheProcessorCount()
+    {
+        // A --config file written on a larger machine: every count gives the same results, so it runs here on every core.
+        int processors = Environment.ProcessorCount;
+        var options = new TrainingOptions { Threads = (processors + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.That(_validator.Validate(null, options).Succeeded, Is.True);
+        Assert.That(options.TryParseThreads(out string? error), Is.EqualTo(processors));
+        Assert.That(error, Is.Null);
+        Assert.That(options.ThreadsBeyondProcessors(), Is.EqualTo(processors + 1));
+        Assert.That(new TrainingOptions { Threads = "1" }.ThreadsBeyondProcessors(), Is.Null);
+        Assert.That(new TrainingOptions { Threads = "auto" }.ThreadsBeyondProcessors(), Is.Null);
+        Assert.That(new TrainingOptions { Threads = "0" }.ThreadsBeyondProcessors(), Is.Null);
+        Assert.That(new TrainingOptions { Threads = "100000" }.ThreadsBeyondProcessors(), Is.Null, "refused, not capped");
+    }
 
     [TestCase("784,2000000000,10", "has a layer of 2000000000 units; the limit is 1048576 per layer")]
     [TestCase("784,1048576,1048576,10", "more than one array can hold")]
@@ -56,7 +75,7 @@ public class TrainingOptionsValidatorTests
     public void Validate_RejectsThreadsThatAreNeitherAutoNorAWholeNumber(string threads)
     {
         var result = _validator.Validate(null, new TrainingOptions { Threads = threads });
-        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' or a whole number from 1 to {Environment.ProcessorCount} (this machine's processor count), got '{threads}'" }));
+        Assert.That(result.Failures, Is.EqualTo(new[] { $"Training:Threads must be 'auto' (one per core) or a whole number from 1 to {ThreadLimit}, got '{threads}'" }));
     }
 
     [TestCase("auto")]
@@ -74,7 +93,7 @@ public class TrainingOptionsValidatorTests
     public void Validate_RejectsANonPositiveLearningRate(float learningRate)
     {
         var result = _validator.Validate(null, new OptimizerOptions { LearningRate = learningRate });
-        Assert.That(result.FailureMessage, Does.Contain("Optimizer:LearningRate must be a positive number"));
+        Assert.That(result.FailureMessage, Does.Contain("Optimizer:LearningRate must be a finite positive number"));
     }
 
     [Test]

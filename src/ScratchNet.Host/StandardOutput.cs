@@ -1,0 +1,63 @@
+namespace ScratchNet.Host;
+
+/// <summary>
+/// Standard output that remembers the first write that failed (a full disk behind <c>&gt; file</c>, a closed descriptor
+/// behind <c>&gt;&amp;-</c>) instead of losing it: Serilog's console sink swallows its own failures, so without this a
+/// command whose results are its output would report success with nothing written. A reader that went away (<c>| head</c>)
+/// is not a failure: .NET ignores a broken pipe, so training under <c>| head -1</c> keeps running to the end.
+/// </summary>
+public sealed class StandardOutput : TextWriter
+{
+    private readonly TextWriter _inner;
+    private Exception? _failure;
+
+    public StandardOutput(TextWriter inner) => _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+
+    /// <summary>The first write that failed, or null while every write has succeeded.</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    public override System.Text.Encoding Encoding => _inner.Encoding;
+
+    /// <summary>Makes <see cref="Console.Out"/> an instance of this class over the current one, and returns it.</summary>
+    public static StandardOutput Install()
+    {
+        var output = new StandardOutput(Console.Out);
+        Console.SetOut(output);
+        return output;
+    }
+
+    /// <exception cref="StandardOutputException">A write to standard output failed since the process started.</exception>
+    public void ThrowIfFailed()
+    {
+        if (Failure is { } failure)
+        {
+            // .NET reports a closed descriptor (>&-) as access denied.
+            (string why, string fix) = failure is UnauthorizedAccessException
+                ? ("it is closed or cannot be written", "run the command with an output it can write: a terminal, a file or a pipe")
+                : (failure.Message.TrimEnd('.'), "free space where the output goes, or redirect it to a writable file, and run the command again");
+            throw new StandardOutputException($"Could not write the results to standard output ({why}), so some or all of them are missing; {fix}", failure);
+        }
+    }
+
+    public override void Write(char value) => Try(w => w.Write(value));
+
+    public override void Write(string? value) => Try(w => w.Write(value));
+
+    public override void Write(char[] buffer, int index, int count) => Try(w => w.Write(buffer, index, count));
+
+    public override void WriteLine(string? value) => Try(w => w.WriteLine(value));
+
+    public override void Flush() => Try(w => w.Flush());
+
+    private void Try(Action<TextWriter> write)
+    {
+        try
+        {
+            write(_inner);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Interlocked.CompareExchange(ref _failure, e, null);
+        }
+    }
+}

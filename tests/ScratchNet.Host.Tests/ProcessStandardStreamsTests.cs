@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// What a script sees of the built executable: results on stdout, warnings and errors on stderr, and a result that could
+/// not be written (stdout on a full disk or closed) as exit code 8 with its reason on stderr, never as success.
+/// </summary>
+public sealed class ProcessStandardStreamsTests
+{
+    private TempDirectory _dir = null!;
+    private string[] _data = null!;
+    private string _model = null!;
+
+    [OneTimeSetUp]
+    public void TrainAModel()
+    {
+        _dir = new TempDirectory();
+        _data = SyntheticIdx.Write(_dir.Combine("idx"), trainRows: 200, testRows: 50);
+        HostResult trained = Run(["train", .. _data, "--Training:Epochs=1"]);
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        _model = Directory.GetFiles(_dir.Combine("runs"), "model.snm", SearchOption.AllDirectories).Single();
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(8, 8);
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(image, _dir.Combine("digit.png"));
+    }
+
+    [OneTimeTearDown]
+    public void TearDown() => _dir.Dispose();
+
+    private string[] Command(string name) => name switch
+    {
+        "predict" => ["predict", "--model", _model, "--as-is", _dir.Combine("digit.png")],
+        "evaluate" => ["evaluate", "--model", _model, .. _data],
+        "help" => ["--help"],
+        "version" => ["--version"],
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    private HostResult Run(string[] args, string? stdout = null) =>
+        stdout is null ? HostProcess.Run([.. args, $"--Run:Directory={_dir.Combine("runs")}"], _dir.Path) : RunRedirected(args, stdout);
+
+    /// <summary>Runs the host with its stdout redirected by the shell (<c>&gt; /dev/full</c>, <c>&gt;&amp;-</c>); stderr is still captured.</summary>
+    private HostResult RunRedirected(string[] args, string redirection) => HostProcess.Run(InBash(HostProcess.StartInfo(args, _dir.Path), $"exec \"$0\" \"$@\" {redirection}"));
+
+    /// <summary>The host's start run by bash's <paramref name="script"/>, in which <c>"$0" "$@"</c> is the host's command line.</summary>
+    private static ProcessStartInfo InBash(ProcessStartInfo start, string script)
+    {
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, script);
+        start.ArgumentList.Insert(0, "-c");
+        start.FileName = "/bin/bash";
+        return start;
+    }
+
+    [Test]
+    public void AnError_GoesToStderr_AndNothingToStdout()
+    {
+        HostResult result = Run(["--Training:Epoch=2"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stdout, Is.Empty, result.ToString());
+        Assert.That(result.Stderr.Trim(), Is.EqualTo("Configuration is invalid: unknown key Training:Epoch (from command line (--Training:Epoch)) — did you mean Training:Epochs?"));
+    }
+
+    [Test]
+    public void Results_GoToStdout_AndWarningsToStderr()
+    {
+        // A blank image: an unsure reading, whose warning must not land among the results.
+        HostResult result = Run(Command("predict"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout.Trim(), Does.Contain("digit.png: ").And.Contain("(p=").And.Not.Contain("may be wrong"), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("digit.png: this reading may be wrong"), result.ToString());
+    }
+
+    [Test]
+    public void AResultThatCannotBeWritten_IsExit8WithItsReasonOnStderr(
+        [Values("predict", "evaluate", "help", "version")] string command,
+        [Values("> /dev/full", ">&-")] string redirection)
+    {
+        HostResult result = Run(Command(command), redirection);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        string reason = redirection == ">&-" ? "it is closed or cannot be written" : "No space left on device";
+        Assert.That(result.Stderr, Does.Contain($"Could not write the results to standard output ({reason}), so some or all of them are missing"), result.ToString());
+        HostAssert.NoStackTrace(result);
+    }
+
+    [Test]
+    public void Training_GoesOnToTheEnd_WhenItsReaderGoesAway()
+    {
+        // `train | head -1`: the run's results are its files, and a reader that stopped reading is no reason to lose them.
+        string runs = _dir.Combine("piped");
+        HostResult result = HostProcess.Run(InBash(
+            HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=3", $"--Run:Directory={runs}"], _dir.Path),
+            "\"$0\" \"$@\" | head -1; exit ${PIPESTATUS[0]}"));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(1), "head printed one line");
+        Assert.That(Directory.GetFiles(runs, "model.snm", SearchOption.AllDirectories), Has.Length.EqualTo(1), "the run finished and saved its model");
+    }
+}

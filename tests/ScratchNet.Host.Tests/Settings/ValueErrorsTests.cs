@@ -1,0 +1,70 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ScratchNet.Host.Settings;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests.Settings;
+
+/// <summary>A value the binder cannot convert says what the key takes, in a user's words, and which source set it.</summary>
+public sealed class ValueErrorsTests
+{
+    private TempDirectory _dir = null!;
+
+    [SetUp]
+    public void SetUp() => _dir = new TempDirectory();
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [TestCase("0,01", "Optimizer:LearningRate", "System.Single", "Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01'")]
+    [TestCase("0,2", "Data:ValidationFraction", "System.Double", "Data:ValidationFraction must be a number written with '.' (e.g. 0.01), got '0,2'")]
+    [TestCase("1,000", "Training:Epochs", "System.Int32", "Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '1,000'")]
+    [TestCase("１", "Data:TrainImages", "System.Nullable`1[System.Int32]", "Data:TrainImages must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '１'")]
+    [TestCase("yes", "Training:Shuffle", "System.Boolean", "Training:Shuffle must be true or false, got 'yes'")]
+    [TestCase("it's", "Training:Shuffle", "System.Boolean", "Training:Shuffle must be true or false, got 'it's'")]
+    public void AValueOfTheWrongType_SaysWhatTheKeyTakes_WithoutADotNetTypeName(string value, string key, string type, string expected) =>
+        Assert.That(ValueErrors.Conversion($"Failed to convert configuration value '{value}' at '{key}' to type '{type}'."), Is.EqualTo(expected));
+
+    [Test]
+    public void AnotherMessage_ComesBackAsItIs()
+    {
+        Assert.That(ValueErrors.Conversion("Failed to convert configuration value 'x' at 'A:B' to type 'Some.Unknown.Type'."), Is.EqualTo("Failed to convert configuration value 'x' at 'A:B' to type 'Some.Unknown.Type'"));
+        Assert.That(ValueErrors.Conversion("something else."), Is.EqualTo("something else"));
+    }
+
+    [Test]
+    public void EveryBadValue_NamesTheSourceThatSetIt()
+    {
+        string config = _dir.Combine("de.json");
+        File.WriteAllText(config, """{ "Optimizer": { "LearningRate": "0,01" }, "Training": { "Threads": 0 } }""");
+        using IHost host = TestHost.Build(["--config", config, "--Training:Epochs=1,000", "--Training:Shuffle=ja", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.Contain($"Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01' (from {config})"));
+        Assert.That(failure.Message, Does.Contain("Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '1,000' (from command line (--Training:Epochs))"));
+        Assert.That(failure.Message, Does.Contain("Training:Shuffle must be true or false, got 'ja' (from command line (--Training:Shuffle))"));
+        Assert.That(failure.Message, Does.Contain($"Training:Threads must be 'auto' (one per core) or a whole number from 1 to {Math.Max(1024, Environment.ProcessorCount)}, got 0 (from {config})"));
+        Assert.That(failure.Message, Does.Not.Contain("System.").And.Not.Contain("Failed to convert"));
+    }
+
+    [Test]
+    public void ARangeError_NamesItsSourceToo_AndADefaultNone()
+    {
+        using IHost host = TestHost.Build(["--Optimizer:LearningRate=Infinity", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Optimizer:LearningRate must be a finite positive number, got Infinity (from command line (--Optimizer:LearningRate))"));
+    }
+
+    [Test]
+    public void AKeyReadOutsideTheOptions_IsReportedTheSameWay()
+    {
+        var error = Assert.Catch(() => ScratchNetHost.CreateBuilder(["train", "--Dashboard:Enabled=yes"]));
+
+        Assert.That(Failure.From(error!).Message, Is.EqualTo("Configuration is invalid: Dashboard:Enabled must be true or false, got 'yes' (from command line (--Dashboard:Enabled))"));
+    }
+}
