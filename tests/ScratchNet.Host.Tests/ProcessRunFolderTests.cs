@@ -281,7 +281,9 @@ public sealed partial class ProcessRunFolderTests
         string[] errors = [.. result.Lines.Where(l => l.Contains("Could not write", StringComparison.Ordinal))];
         Assert.That(errors, Has.Length.EqualTo(1), result.ToString());
         string kept = Path.Combine(checkpoints!, $"ckpt-e{epoch + 299:D4}-b000000.ckpt");
-        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory").And.Contain($"The last resume point is kept").And.Contain($"train --resume {kept}"));
+        string rescued = Path.Combine(_dir.Path, $"scratchnet-{Path.GetFileName(Path.GetDirectoryName(checkpoints))}-ckpt-e{epoch + 300:D4}-b000000.ckpt");
+        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point: move it out of the way, then train --resume {rescued} continues in a new run folder; or train --resume {kept} continues in this run folder from its last resume point."));
+        Assert.That(CheckpointFile.Load(rescued).Epoch, Is.EqualTo(epoch + 300), "the epoch the blocked resume point was to hold is kept in the temp folder");
         Assert.That(CheckpointFile.Load(kept).Epoch, Is.EqualTo(epoch + 299));
         Assert.That(File.ReadAllText(Path.Combine(blocked, "keep.txt")), Is.EqualTo("keep"), "the directory in the way was not replaced");
         string folder = Path.GetDirectoryName(checkpoints)!;
@@ -334,8 +336,28 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
-        StoppedWithOneLine(result, $"The run folder {folder} was removed or replaced while the run trained in it; training stopped without writing into it again.");
+        string line = StoppedWithOneLine(result, $"The run folder {folder} was removed, moved or replaced while the run trained in it; training stopped without writing into it again. The network as it stood (epoch ");
         Assert.That(Directory.Exists(folder), Is.False, "no history, checkpoint or run.json rebuilt it without its log, configuration and lock");
+
+        // Its checkpoints went with it, so what it trained is written to the temp folder, and the printed command continues it.
+        string rescued = System.Text.RegularExpressions.Regex.Match(line, @"train --resume (\S+) continues in a new run folder\.$").Groups[1].Value;
+        Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(_dir.Path), line);
+        Checkpoint checkpoint = CheckpointFile.Load(rescued);
+        Assert.That(line, Does.Contain($"(epoch {checkpoint.Epoch}, batch {checkpoint.Batch})"));
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", rescued], _dir.Path))!;
+        Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
+        string? history = null;
+        waited.Restart();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && (history = RunFolders().Select(f => Path.Combine(f, "history.csv")).FirstOrDefault(File.Exists)) is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(resumedOut.Result, Does.Contain($"Resuming {rescued} at epoch {checkpoint.Epoch}, batch {checkpoint.Batch}"), resumedErr.Result);
+        Assert.That(history, Is.Not.Null, "the resumed run went on to finish an epoch in a new run folder");
     }
 
     [Test]
@@ -352,7 +374,7 @@ public sealed partial class ProcessRunFolderTests
             var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
             string line = StoppedWithOneLine(result, $"Could not write {history}: it is a directory");
-            Assert.That(line, Does.Contain("Training stopped. The last resume point is kept").And.Contain("train --resume "));
+            Assert.That(line, Does.Contain("it is a directory, not a regular file, and is left as it is. The last resume point is kept: move it out of the way, then continue with: train --resume "));
             Assert.That(result.Output, Does.Not.Contain("training goes on").And.Not.Contain("Reports written"));
             Assert.That(RunStatus.TryRead(Path.GetDirectoryName(checkpoints)!)!.State, Is.EqualTo(RunStatus.Failed));
         }
@@ -382,7 +404,7 @@ public sealed partial class ProcessRunFolderTests
     {
         Assert.That(result.ExitCode, Is.EqualTo(8), result.ToString());
         HostAssert.NoStackTrace(result);
-        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed or replaced", StringComparison.Ordinal))];
+        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed, moved or replaced", StringComparison.Ordinal))];
         Assert.That(failures, Has.Length.EqualTo(1), result.ToString());
         Assert.That(failures[0], Does.Contain(text), result.ToString());
         return failures[0];

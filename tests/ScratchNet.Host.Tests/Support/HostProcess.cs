@@ -56,6 +56,13 @@ internal static class HostProcess
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
+
+        // What a run saves to the temp folder when its own folder fails it (a model, a resume point) goes with the test's folder.
+        if (Path.GetFullPath(workingDirectory).StartsWith(Path.GetTempPath(), StringComparison.Ordinal))
+        {
+            start.Environment["TMPDIR"] = workingDirectory;
+        }
+
         return start;
     }
 
