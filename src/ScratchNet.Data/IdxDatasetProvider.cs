@@ -92,7 +92,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         if (_options.TrainImages is not null)
         {
             _logger.LogInformation(
-                "Data:TrainImages={TrainImages}: training on {TrainRows} images of the training split (a fixed sample, or all it has); the {ValidationRows} held-out images stay whole",
+                "Data:TrainImages={TrainImages}: the training split is a fixed sample of {TrainRows} images (or all it has); the {ValidationRows} held-out images stay whole",
                 _options.TrainImages, dataset.Train.Count, dataset.Validation.Count);
         }
 
