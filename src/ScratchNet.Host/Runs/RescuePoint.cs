@@ -71,8 +71,13 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         if (saver.SavedPath is { } model)
         {
             // The fallback model's own message already says where it went.
-            return model != saver.ModelPath ? string.Empty
-                : $"Training had finished, and its model was saved before the reports; {write?.Remedy ?? FileWriteException.FreeSpace}{(_kept ?? Surviving()) switch { { } last => $", then {ResumeCommand.For(last)} writes the reports", null => string.Empty }}.";
+            if (model != saver.ModelPath)
+            {
+                return string.Empty;
+            }
+
+            string reports = Surviving() is { } last ? $", then {ResumeCommand.For(last)} writes the reports" : string.Empty;
+            return $"Training had finished, and its model was saved before the reports; {write?.Remedy ?? FileWriteException.FreeSpace}{reports}.";
         }
 
         string at = _finished ? "The trained network" : $"The network as it stood (epoch {_position.Epoch}, batch {_position.Batch})";
