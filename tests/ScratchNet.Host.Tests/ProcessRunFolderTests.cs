@@ -51,6 +51,29 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void AResumeOfAnOutsideCheckpointWhoseRunFolderIsGoneKeepsThatCheckpointFolderAndSaysWhy()
+    {
+        string ck = _dir.Combine("ck");
+        HostResult trained = HostProcess.Run(Train("--Training:Epochs=2", $"--Checkpoints:Directory={ck}"), _dir.Path);
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        string gone = RunFolders().Single();
+        string checkpoint = Path.Combine(ck, Path.GetFileName(gone), "ckpt-e0002-b000000.ckpt");
+        Directory.Delete(gone, recursive: true);
+
+        HostResult resumed = HostProcess.Run(["train", "--Progress:Enabled=false", "--resume", checkpoint], _dir.Path);
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        string folder = RunFolders().Single();
+        string own = Path.Combine(ck, Path.GetFileName(folder));
+        Assert.That(RunStatus.TryRead(folder)!.Checkpoints, Is.EqualTo(own), "the new run's checkpoints stay where the user put the old run's");
+        Assert.That(File.Exists(Path.Combine(own, "ckpt-e0003-b000000.ckpt")), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(folder, "checkpoints")), Is.False);
+        using JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        JsonElement entry = config.RootElement.GetProperty("Checkpoints:Directory");
+        Assert.That((entry.GetProperty("value").GetString(), entry.GetProperty("source").GetString()), Is.EqualTo((own, $"beside the resumed checkpoint {checkpoint}")));
+    }
+
+    [Test]
     public void TwoTrainingsStartedTogetherInOneDirectoryKeepTheirOwnModelsAndCheckpoints()
     {
         using Process first = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=1"), _dir.Path))!;
