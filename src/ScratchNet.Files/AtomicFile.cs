@@ -169,7 +169,7 @@ public static class AtomicFile
 
         if (kind is not (FileKind.Missing or FileKind.Regular))
         {
-            throw new FileWriteException(full, $"it is {FileKinds.Describe(kind)}, not a regular file, and is left as it is", remedy: "move it out of the way");
+            throw FileWriteException.NotARegularFile(full, kind);
         }
 
         return target;

@@ -11,6 +11,10 @@ public sealed class FileWriteException(string path, string reason, Exception? in
     /// <summary>The advice for most failed writes: a full disk, a folder without write permission.</summary>
     public const string FreeSpace = "free space or fix the folder's permissions";
 
+    /// <summary>Something that is not a regular file (a directory, a device) holds the name; it is left as it is.</summary>
+    public static FileWriteException NotARegularFile(string path, FileKind kind, Exception? inner = null) =>
+        new(path, $"it is {FileKinds.Describe(kind)}, not a regular file, and is left as it is", inner, remedy: "move it out of the way");
+
     /// <summary>The file that was to be written.</summary>
     public string Path { get; } = path;
 
