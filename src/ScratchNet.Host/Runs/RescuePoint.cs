@@ -140,8 +140,8 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string moved = inside && write is null
             ? $" If the folder was moved rather than removed, its {System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!)} continues with train --resume."
             : string.Empty;
-        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $" ({f.Reason})")}" : string.Empty;
-        return $"Nothing of the training could be kept ({why}{failed}): {fix}train again.{moved}";
+        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $": {f.Reason}")}" : string.Empty;
+        return $"No copy of the training could be written ({why}{failed}); {fix}train again.{moved}";
     }
 
     /// <summary>
