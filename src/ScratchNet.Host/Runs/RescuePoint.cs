@@ -81,6 +81,22 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         return end > 0 && RunFolder.IsId(rest[..end]) ? rest[..end] : null;
     }
 
+    /// <summary>The newest rescue of run <paramref name="runId"/> in the temp folder, or null.</summary>
+    public static string? Latest(string runId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        try
+        {
+            // The names sort by epoch and batch, as resume points' do.
+            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-ckpt-e*-b*.ckpt")
+                .OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal).FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private const string Prefix = "scratchnet-";
 
     private void Save(TrainingContext context, Checkpoint checkpoint)
