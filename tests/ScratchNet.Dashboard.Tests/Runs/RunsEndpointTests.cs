@@ -89,6 +89,76 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
+    public async Task ARunNamesTheRowsItWasJudgedOn_SoOnlyRunsJudgedOnTheSameRowsShareAName()
+    {
+        static string Config(string split, string seed = "42", string fraction = "0.2", string dataset = "mnist", string directory = "", string trainImages = "") =>
+            $$"""
+            { "Data:Split": { "value": "{{split}}", "source": "default" }, "Data:Seed": { "value": "{{seed}}", "source": "default" },
+              "Data:ValidationFraction": { "value": "{{fraction}}", "source": "default" }, "Data:Dataset": { "value": "{{dataset}}", "source": "default" },
+              "Data:Directory": { "value": "{{directory}}", "source": "default" }, "Data:TrainImages": { "value": "{{trainImages}}", "source": "default" } }
+            """;
+        TestModels.WriteRun(_runs, "reference", 2, 0.9, configJson: Config("random"));
+        TestModels.WriteRun(_runs, "quick-try", 2, 0.9, configJson: Config("random", fraction: "0.20", trainImages: "1000"));
+        TestModels.WriteRun(_runs, "other-seed", 2, 0.9, configJson: Config("random", seed: "7"));
+        TestModels.WriteRun(_runs, "other-fraction", 2, 0.9, configJson: Config("random", fraction: "0.1"));
+        TestModels.WriteRun(_runs, "fashion", 2, 0.9, configJson: Config("random", dataset: "fashion-mnist"));
+        TestModels.WriteRun(_runs, "idx", 2, 0.9, configJson: Config("official", dataset: "idx", directory: "/data/digits"));
+        TestModels.WriteRun(_runs, "official", 2, 0.9, configJson: Config("official", seed: "7"));
+        TestModels.WriteRun(_runs, "no-record", 2, 0.9);
+
+        Dictionary<string, string?> sets = (await Json("/api/runs")).EnumerateArray()
+            .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("heldOutSet").GetString());
+
+        // Data:TrainImages samples the training side only; 0.20 and 0.2 hold out the same rows.
+        Assert.That(sets["reference"], Is.EqualTo("mnist, random split, Data:Seed 42, Data:ValidationFraction 0.2"));
+        Assert.That(sets["quick-try"], Is.EqualTo(sets["reference"]));
+        Assert.That(new[] { sets["other-seed"], sets["other-fraction"], sets["fashion"] }, Has.None.EqualTo(sets["reference"]).And.Unique);
+        Assert.That(sets["idx"], Is.EqualTo("idx files in /data/digits, official test split"));
+        Assert.That(sets["official"], Is.EqualTo("mnist, official test split"), "the seed does not choose the official split's rows");
+        Assert.That(sets["no-record"], Is.Null);
+        Assert.That((await Json("/api/runs/other-seed")).GetProperty("heldOutSet").GetString(), Is.EqualTo("mnist, random split, Data:Seed 7, Data:ValidationFraction 0.2"));
+    }
+
+    [Test]
+    public async Task ARunWithoutConfigJson_IsJudgedByWhatItsModelFileRecorded_InTheListToo()
+    {
+        string old = Path.Combine(_runs, "old");
+        TestModels.WriteRun(_runs, "old", 2, 0.9);
+        ScratchNet.Models.SavedModel model = TestModels.StrokeModel();
+        var configuration = new Dictionary<string, string>(model.Configuration) { ["Data:Split"] = "random", ["Data:Seed"] = "42" };
+        ScratchNet.Models.ModelFile.Save(model with { Configuration = configuration }, Path.Combine(old, "model.snm"), ScratchNet.Models.ModelFormat.Native);
+
+        JsonElement listed = (await Json("/api/runs")).EnumerateArray().Single();
+
+        Assert.That(listed.GetProperty("heldOut").GetString(), Is.EqualTo("validation"));
+        Assert.That(listed.GetProperty("heldOutSet").GetString(), Is.EqualTo("mnist, random split, Data:Seed 42, Data:ValidationFraction 0.2"));
+    }
+
+    [Test]
+    public async Task ARunStoppedBeforeItsFirstEpochEnded_IsListedWithItsState_AndNoNumbers()
+    {
+        TestModels.WriteRun(_runs, "finished", 2, 0.9);
+        File.WriteAllText(Path.Combine(_runs, "finished", "run.json"), """{ "id": "finished", "state": "finished" }""");
+        string stopped = Path.Combine(_runs, "stopped");
+        Directory.CreateDirectory(stopped);
+        File.WriteAllText(Path.Combine(stopped, "run.json"), """{ "id": "stopped", "state": "interrupted" }""");
+        File.WriteAllText(Path.Combine(stopped, "config.json"), """{ "Data:Split": { "value": "official", "source": "default" } }""");
+        Directory.CreateDirectory(Path.Combine(_runs, "empty"));
+
+        Dictionary<string, JsonElement> listed = (await Json("/api/runs")).EnumerateArray().ToDictionary(r => r.GetProperty("id").GetString()!);
+
+        Assert.That(listed.Keys, Is.EquivalentTo(new[] { "finished", "stopped" }), "a folder with neither history.json nor run.json is no run");
+        Assert.That(listed["stopped"].GetProperty("state").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(listed["stopped"].GetProperty("epochs").GetInt32(), Is.Zero);
+        Assert.That(listed["stopped"].GetProperty("validationAccuracy").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(listed["stopped"].GetProperty("heldOut").GetString(), Is.EqualTo("test"));
+        Assert.That(listed["finished"].GetProperty("state").GetString(), Is.EqualTo("finished"));
+        JsonElement details = await Json("/api/runs/stopped");
+        Assert.That(details.GetProperty("state").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(details.GetProperty("history").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
     public async Task Details_FallBackToTheConfigurationTheModelRecorded_WithoutConfigJson()
     {
         TestModels.WriteRun(_runs, "b", 2, 0.5, withModel: true);
