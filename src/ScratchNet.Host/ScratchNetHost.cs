@@ -125,10 +125,7 @@ public static class ScratchNetHost
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
-        if (commandLine.Command == CommandLine.DefaultCommand)
-        {
-            builder.Services.AddHostedService<StopSignals>();
-        }
+        builder.Services.AddHostedService<StopSignals>();
 
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();

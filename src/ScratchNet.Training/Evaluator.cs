@@ -30,7 +30,8 @@ public sealed class Evaluator
     public int ChunkRows { get; }
 
     /// <param name="keepProbabilities">Also return every row's class probabilities (<see cref="EvaluationResult.Probabilities"/>), in a new array.</param>
-    public EvaluationResult Evaluate(Sequential network, DataSplit split, bool keepProbabilities = false)
+    /// <param name="cancellationToken">Checked before each chunk (Ctrl+C during evaluate).</param>
+    public EvaluationResult Evaluate(Sequential network, DataSplit split, bool keepProbabilities = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(split);
@@ -52,6 +53,12 @@ public sealed class Evaluator
         network.IsTraining = false;
         for (int start = 0; start < split.Count; start += chunk)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                network.IsTraining = wasTraining;
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
             int n = Math.Min(chunk, split.Count - start);
             float[] logits = network.Forward(split.ReadFeatures(start, n, _features), n);
             Span<float> probabilities = kept is null ? _probabilities.AsSpan(0, n * classes) : kept.AsSpan(start * classes, n * classes);

@@ -31,7 +31,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name));
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name), cancellationToken);
         foreach (InputImageException failure in failures)
         {
             LogImageFailed(logger, failure.Message);
@@ -50,7 +50,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs)
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -66,6 +66,8 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         var failures = new List<InputImageException>();
         foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
+            // Reading and preparing the images is most of predict's time: Ctrl+C is honoured between them, before any result.
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 inputs.Add((i, asIs ? MnistImagePreprocessor.ReadAsIs(image, field) : MnistImagePreprocessor.Read(image, field)));

@@ -1,18 +1,21 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ScratchNet.Host.Commands;
 
 namespace ScratchNet.Host.Runs;
 
 /// <summary>
-/// The signals a training run must survive, beyond the SIGINT, SIGQUIT and SIGTERM the host's console lifetime turns
-/// into a stop at the next batch. SIGHUP (the terminal or SSH session closed) stops the same way, with a resume point,
-/// where by default it killed the process and lost the epoch. SIGXFSZ (a file-size limit, ulimit -f) is ignored, so the
-/// write that passes the limit fails as a full disk does (exit 8, the last resume point kept) instead of killing the
-/// process halfway through a checkpoint. Each stop is acknowledged at once: the next batch boundary may be seconds away
+/// How every command stops on a signal. The host's console lifetime turns SIGINT, SIGQUIT and SIGTERM into a stop; SIGHUP
+/// (the terminal or SSH session closed) stops the same way here, where by default it killed the process: for a training run
+/// that lost the epoch, which now ends at the next batch with a resume point; diagnose, evaluate and predict end at their
+/// next step without a result (exit 130); serve closes the dashboard. SIGXFSZ (a file-size limit, ulimit -f) is ignored,
+/// so the write that passes the limit fails as a full disk does (exit 8) instead of killing the process halfway through a
+/// checkpoint. Each stop is acknowledged at once, saying what happens next: the next batch boundary may be seconds away
 /// (a long evaluation), and a key press with no answer gets pressed again.
 /// </summary>
-public sealed partial class StopSignals(IHostApplicationLifetime lifetime, ILogger<StopSignals> logger) : IHostedService, IDisposable
+public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger) : IHostedService, IDisposable
 {
     // The same number on Linux and macOS; PosixSignal names only the signals every platform shares.
     private const int FileSizeLimitExceeded = 25;
@@ -48,10 +51,19 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, ILogg
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
-            LogStopping(logger, signal);
+            LogStopping(logger, signal, WhatHappens());
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds")]
-    private static partial void LogStopping(ILogger logger, string signal);
+    private string WhatHappens() => commandLine.Command switch
+    {
+        CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { TrainingEnded: true } =>
+            "training has finished; the model and reports being written are finished first, then it exits",
+        CommandLine.DefaultCommand => "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds",
+        "serve" => "the dashboard closes",
+        var command => $"{command} ends at its next step, without a result",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {WhatHappens}")]
+    private static partial void LogStopping(ILogger logger, string signal, string whatHappens);
 }

@@ -50,7 +50,7 @@ public sealed partial class DiagnosticsRunner(
         int gradientRows = Math.Min(settings.GradientRows, batch);
         IReadOnlyList<GradientCheckResult> gradients = NetworkDiagnostics.CheckGradients(
             network, x.AsMemory(0, gradientRows * train.FeatureCount), y.AsSpan(0, gradientRows * train.ClassCount), gradientRows,
-            settings.GradientEntries, (ulong)trainingOptions.Value.Seed);
+            settings.GradientEntries, (ulong)trainingOptions.Value.Seed, cancellationToken: cancellationToken);
         foreach (GradientCheckResult g in gradients)
         {
             LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.NoiseAllowance, g.MaxAbsoluteError, g.Verdict);
@@ -85,7 +85,7 @@ public sealed partial class DiagnosticsRunner(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps);
+        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps, cancellationToken: cancellationToken);
         LogOverfit(logger, overfit.Rows, overfit.Steps, overfit.InitialLoss, overfit.FinalLoss, overfit.TargetLoss, overfit.Reached);
         return new DiagnosticsReport(gradients, parameters, activations, overfit);
     }

@@ -49,7 +49,7 @@ public static class NetworkDiagnostics
     /// </summary>
     public static IReadOnlyList<GradientCheckResult> CheckGradients(
         Sequential network, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int entriesPerParameter, ulong seed,
-        float h = 1e-2f, double tolerance = DefaultTolerance)
+        float h = 1e-2f, double tolerance = DefaultTolerance, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(entriesPerParameter);
@@ -77,7 +77,7 @@ public static class NetworkDiagnostics
         {
             Rewind();
             Backpropagate(network, x, y, n, probabilities);
-            return CompareWithDifferences(network, LossOnce, entriesPerParameter, seed, h, tolerance);
+            return CompareWithDifferences(network, LossOnce, entriesPerParameter, seed, h, tolerance, cancellationToken);
         }
         finally
         {
@@ -85,7 +85,7 @@ public static class NetworkDiagnostics
         }
     }
 
-    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, int entriesPerParameter, ulong seed, float h, double tolerance)
+    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, int entriesPerParameter, ulong seed, float h, double tolerance, CancellationToken cancellationToken)
     {
         var rng = new Xoshiro256(seed);
         var results = new List<GradientCheckResult>();
@@ -96,6 +96,7 @@ public static class NetworkDiagnostics
         double centre = loss();
         foreach (Parameter parameter in network.Parameters)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(entriesPerParameter, parameter.Length);
             int[] entries = Sample(parameter.Length, count, rng);
             LossNoise noise = MeasureNoise(parameter, entries, loss, centre, h);
@@ -372,7 +373,8 @@ public static class NetworkDiagnostics
     /// <paramref name="targetLoss"/>. A network that cannot memorise 32 rows has a bug, or a learning rate far off.
     /// The steps run in training mode, as the trainer's do; the loss is measured in evaluation mode, as validation is.
     /// </summary>
-    public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01)
+    /// <param name="cancellationToken">Checked before each step (Ctrl+C): a CNN's 5,000 steps take minutes.</param>
+    public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -385,6 +387,7 @@ public static class NetworkDiagnostics
         int steps = 0;
         while (steps < maxSteps && loss >= targetLoss)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             network.IsTraining = true;
             step.Run(n);
             network.IsTraining = false;

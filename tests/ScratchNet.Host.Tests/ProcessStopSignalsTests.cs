@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using ScratchNet.Host.Tests.Support;
+
+namespace ScratchNet.Host.Tests;
+
+/// <summary>
+/// Every command answers a stop signal at once and stops: diagnose at its next step, without a result (exit 130); serve
+/// closes on SIGHUP, the terminal closing, as on Ctrl+C (exit 0), where SIGHUP used to kill it (exit 129, no word).
+/// </summary>
+[Category("Integration")]
+public sealed class ProcessStopSignalsTests
+{
+    private TempDirectory _dir = null!;
+    private string[] _data = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _dir = new TempDirectory();
+        _data = SyntheticIdx.Write(_dir.Combine("idx"), trainRows: 200, testRows: 50);
+    }
+
+    [TearDown]
+    public void TearDown() => _dir.Dispose();
+
+    [Test]
+    public void CtrlCStopsDiagnoseAtItsNextStepWithOneLineAndExit130()
+    {
+        // A rate this small never memorises the batch: the overfit test would run all its million steps.
+        (HostResult result, TimeSpan afterSignal) = SignalOnceReady(["diagnose", .. _data, "--steps", "1000000", "--Optimizer:LearningRate=0.0000001"], "Activation relu0", HostProcess.SigInt);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("Stopping (Ctrl+C): diagnose ends at its next step, without a result"));
+        Assert.That(result.Stdout, Does.Not.Contain("overfit one batch"), "no report of the half-done test");
+        Assert.That(afterSignal, Is.LessThan(TimeSpan.FromSeconds(30)), "it stopped, rather than finishing the steps");
+        HostAssert.NoStackTrace(result);
+    }
+
+    [Test]
+    public void ClosingTheTerminalStopsServeAsCtrlCDoes()
+    {
+        (HostResult result, _) = SignalOnceReady(["serve", "--runs", _dir.Combine("runs"), "--Dashboard:Port=0"], "Serving the runs", HostProcess.SigHup);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("Stopping (SIGHUP, the terminal closed): the dashboard closes"));
+        HostAssert.NoStackTrace(result);
+    }
+
+    /// <summary>Starts the host, sends <paramref name="signal"/> once a line containing <paramref name="ready"/> is printed, and waits for the end.</summary>
+    private (HostResult Result, TimeSpan AfterSignal) SignalOnceReady(string[] args, string ready, int signal)
+    {
+        using Process process = Process.Start(HostProcess.StartInfo(args, _dir.Path))!;
+        var stdout = new System.Text.StringBuilder();
+        var seen = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stdout)
+            {
+                stdout.AppendLine(e.Data);
+            }
+
+            if (e.Data.Contains(ready, StringComparison.Ordinal))
+            {
+                seen.Set();
+            }
+        };
+        process.BeginOutputReadLine();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!seen.Wait(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill();
+            Assert.Fail($"never printed '{ready}': {stdout}{stderr.Result}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        HostProcess.Interrupt(process, signal);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "it did not stop");
+        process.WaitForExit();
+        lock (stdout)
+        {
+            return (new HostResult(process.ExitCode, stdout.ToString(), stderr.Result), clock.Elapsed);
+        }
+    }
+}
