@@ -81,6 +81,22 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         return end > 0 && RunFolder.IsId(rest[..end]) ? rest[..end] : null;
     }
 
+    /// <summary>The newest rescue of run <paramref name="runId"/> in the temp folder, or null.</summary>
+    public static string? Latest(string runId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        try
+        {
+            // The names sort by epoch and batch, as resume points' do.
+            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-ckpt-e*-b*.ckpt")
+                .OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal).FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private const string Prefix = "scratchnet-";
 
     private void Save(TrainingContext context, Checkpoint checkpoint)
@@ -140,8 +156,8 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string moved = inside && write is null
             ? $" If the folder was moved rather than removed, its {System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!)} continues with train --resume."
             : string.Empty;
-        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $" ({f.Reason})")}" : string.Empty;
-        return $"Nothing of the training could be kept ({why}{failed}): {fix}train again.{moved}";
+        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $": {f.Reason}")}" : string.Empty;
+        return $"No copy of the training could be written ({why}{failed}); {fix}train again.{moved}";
     }
 
     /// <summary>

@@ -79,8 +79,10 @@ public static class RunCatalog
                 continue;
             }
 
+            // Its newest resume point; or, where it has none (checkpoints off), the newest rescue in the temp folder.
             string? checkpoints = status.Checkpoints ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
-            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is { } latest)
+            string? latest = (checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest()) ?? RescuePoint.Latest(Path.GetFileName(folder));
+            if (latest is not null)
             {
                 candidates.Add((status.LastStarted, folder, latest));
             }

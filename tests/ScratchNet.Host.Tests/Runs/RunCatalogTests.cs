@@ -50,6 +50,30 @@ public sealed class RunCatalogTests
         Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues), Is.EqualTo((root, false)), "its folder is gone: a new one");
     }
 
+    [Test]
+    public void ResumeAloneFindsTheRescueOfAnInterruptedRunThatKeptNoCheckpoints()
+    {
+        // Checkpoints off: Ctrl+C kept the network only in the temp folder.
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string root = Path.Combine(RealPath.Of(_dir.Path), "other-runs");
+        string run = Path.Combine(root, id);
+        Directory.CreateDirectory(run);
+        new RunStatus { Id = id, State = RunStatus.Interrupted }.Write(run);
+        string older = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 3, 0));
+        string newer = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 3, 140));
+        File.WriteAllText(older, "a checkpoint");
+        File.WriteAllText(newer, "a checkpoint");
+        try
+        {
+            Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints"), Is.EqualTo((run, newer)));
+        }
+        finally
+        {
+            File.Delete(older);
+            File.Delete(newer);
+        }
+    }
+
     [TestCase("scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt", "20261126-205120-26573760")]
     [TestCase("scratchnet-20261126-205120-26573760-model.snm", null)]
     [TestCase("ckpt-e0005-b000000.ckpt", null)]
