@@ -11,22 +11,20 @@ namespace ScratchNet.Dashboard.Runs;
 /// <param name="ValidationAccuracy">The last epoch's accuracy on the held-out split that <paramref name="HeldOut"/> names (history.json's val_acc).</param>
 /// <param name="HeldOut">What the run was judged on: "test" (the official test set) or "validation"; null when the run does not say.</param>
 /// <param name="Error">Why the run's files could not be read, when they could not (the run is still listed).</param>
-/// <param name="HeldOutSet">Which rows those were, as <see cref="Runs.HeldOutSet.Describe"/> words them: runs compare like with like only where these are equal; null when the run does not record it.</param>
-/// <param name="State">run.json's state: "running", "finished", "interrupted", "failed"; null when the run has no run.json.</param>
-public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null, string? HeldOutSet = null, string? State = null);
+public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null);
 
 /// <summary>One run in full: its history, its configuration (config.json, or the model file's record of it) and metrics.json.</summary>
 /// <param name="Error">Why history.json could not be read, when it could not (the history is then empty).</param>
 /// <param name="HeldOut">What the run was judged on, as <see cref="RunSummary.HeldOut"/>.</param>
-/// <param name="HeldOutSet">Which rows, as <see cref="RunSummary.HeldOutSet"/>.</param>
-/// <param name="State">As <see cref="RunSummary.State"/>.</param>
-public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel, string? Error, string? HeldOut = null, string? HeldOutSet = null, string? State = null);
+public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel, string? Error, string? HeldOut = null);
 
 /// <summary>Reads runs through <see cref="RunsFolder"/>, so every file it opens is one of a run's own.</summary>
 public sealed class RunCatalog(RunsFolder folder)
 {
     /// <summary>A report larger than this is refused rather than read into memory.</summary>
     public const long MaxJsonBytes = 16L << 20;
+
+    private const string SplitKey = DataOptions.SectionName + ":" + nameof(DataOptions.Split);
 
     public RunsFolder Folder { get; } = folder;
 
@@ -43,56 +41,24 @@ public sealed class RunCatalog(RunsFolder folder)
 
         string? model = Folder.File(run, RunsFolder.ModelFile);
         JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
-        IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? ModelConfiguration(model) : null;
+        IReadOnlyDictionary<string, string>? modelConfiguration = null;
+        if (config is null && model is not null)
+        {
+            try
+            {
+                modelConfiguration = ScratchNet.Models.ModelFile.Load(model).Configuration;
+            }
+            catch (ModelFileException)
+            {
+                // A damaged model file leaves the run without a configuration to show, nothing more.
+            }
+        }
+
         (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(run);
         JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
         string? heldOut = HeldOutOf(metrics, config, modelConfiguration);
-        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, error, heldOut, SetOf(heldOut, config, modelConfiguration), StateOf(run));
+        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, error, heldOut);
     }
-
-    // The settings the model file recorded, from its header only; a damaged file leaves the run without them, nothing more.
-    private static IReadOnlyDictionary<string, string>? ModelConfiguration(string? model)
-    {
-        try
-        {
-            return model is null ? null : ScratchNet.Models.ModelFile.LoadConfiguration(model);
-        }
-        catch (ModelFileException)
-        {
-            return null;
-        }
-    }
-
-    // The rows behind the held-out name, unless the settings disagree with what the run reported (then nobody can say).
-    private static string? SetOf(string? heldOut, JsonElement? config, IReadOnlyDictionary<string, string>? modelConfiguration)
-    {
-        string? Setting(string key) => config is not null ? ConfigValue(config, key) : modelConfiguration?.GetValueOrDefault(key);
-        return Setting(HeldOutSet.SplitKey) is { } split && HeldOutSet.KindOf(split) == heldOut ? HeldOutSet.Describe(Setting) : null;
-    }
-
-    // A key of config.json: { "value": …, "source": … }, or the value itself.
-    private static string? ConfigValue(JsonElement? config, string key)
-    {
-        if (config is not { ValueKind: JsonValueKind.Object } c || !c.TryGetProperty(key, out JsonElement entry))
-        {
-            return null;
-        }
-
-        JsonElement value = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("value", out JsonElement v) ? v : entry;
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number => value.GetRawText(),
-            _ => null,
-        };
-    }
-
-    // run.json's "state", as train keeps it (running, finished, interrupted, failed).
-    private string? StateOf(RunEntry run) =>
-        ReadJson(Folder.File(run, RunsFolder.RunFile)) is { ValueKind: JsonValueKind.Object } record
-            && record.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String
-            ? state.GetString()
-            : null;
 
     /// <summary>
     /// The held-out split's name: metrics.json's "split" (written when the run ends), else what the run's Data:Split
@@ -106,10 +72,19 @@ public sealed class RunCatalog(RunsFolder folder)
             return split.GetString();
         }
 
-        string? setting = config is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(HeldOutSet.SplitKey, out _)
-            ? ConfigValue(config, HeldOutSet.SplitKey)
-            : modelConfiguration?.GetValueOrDefault(HeldOutSet.SplitKey);
-        return setting is null ? null : HeldOutSet.KindOf(setting);
+        string? setting = null;
+        if (config is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(SplitKey, out JsonElement entry))
+        {
+            JsonElement value = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("value", out JsonElement v) ? v : entry;
+            setting = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        }
+        else if (modelConfiguration is not null && modelConfiguration.TryGetValue(SplitKey, out string? recorded))
+        {
+            setting = recorded;
+        }
+
+        return setting is null ? null
+            : string.Equals(setting, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase) ? Dataset.TestName : Dataset.ValidationName;
     }
 
     private RunSummary Summary(RunEntry run)
@@ -117,15 +92,12 @@ public sealed class RunCatalog(RunsFolder folder)
         (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(run);
         HistoryRow? last = rows.Count == 0 ? null : rows[^1];
         double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
-        string? configFile = Folder.File(run, RunsFolder.ConfigFile);
-        string? model = Folder.File(run, RunsFolder.ModelFile);
-        JsonElement? config = ReadJson(configFile);
-        IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? ModelConfiguration(model) : null;
+        string? config = Folder.File(run, RunsFolder.ConfigFile);
         JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
-        string? heldOut = HeldOutOf(metrics, config, modelConfiguration);
+        string? heldOut = HeldOutOf(metrics, null) ?? HeldOutOf(null, ReadJson(config));
         return new RunSummary(
             run.Id, rows.Count, last?.ValAcc, last?.ValLoss, best,
-            model is not null, configFile is not null, run.HistoryWrittenUtc, error, heldOut, SetOf(heldOut, config, modelConfiguration), StateOf(run));
+            Folder.File(run, RunsFolder.ModelFile) is not null, config is not null, run.HistoryWrittenUtc, error, heldOut);
     }
 
     // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page: a damaged or

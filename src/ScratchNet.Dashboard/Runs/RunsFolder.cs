@@ -1,8 +1,7 @@
 namespace ScratchNet.Dashboard.Runs;
 
 /// <summary>
-/// The runs folder as the dashboard may see it. A run is any direct subfolder holding history.json, whatever its name, or
-/// run.json (a run stopped before its first epoch ended has no history yet, but a state and a resume point).
+/// The runs folder as the dashboard may see it. A run is any direct subfolder holding history.json, whatever its name.
 /// Nothing outside the folder is ever read: a run is looked up by comparing the requested name with the names of
 /// the folder's own entries (never by joining it into a path), only a fixed list of file names is opened, and a
 /// symbolic link, whether it is a run folder or a file, is followed only when its final target lies inside the folder.
@@ -13,10 +12,9 @@ public sealed class RunsFolder
     public const string ConfigFile = "config.json";
     public const string MetricsFile = "metrics.json";
     public const string ModelFile = "model.snm";
-    public const string RunFile = "run.json";
 
     /// <summary>The files a page may ask for; anything else is refused before the file system is touched.</summary>
-    public static IReadOnlySet<string> ReadableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { HistoryFile, ConfigFile, MetricsFile, ModelFile, RunFile };
+    public static IReadOnlySet<string> ReadableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { HistoryFile, ConfigFile, MetricsFile, ModelFile };
 
     public RunsFolder(string path)
     {
@@ -78,15 +76,15 @@ public sealed class RunsFolder
         return ReadableFiles.Contains(name) && RealRoot() is { } root ? FileIn(root, run.Path, name) : null;
     }
 
-    // A direct subfolder (or a link to one inside the folder) with a history.json or a run.json; null for anything else.
+    // A direct subfolder (or a link to one inside the folder) with a history.json; null for anything else.
     private static RunEntry? Entry(string root, string folder)
     {
-        if (Inside(root, RealPath(folder)) is not { } run || (FileIn(root, run, HistoryFile) ?? FileIn(root, run, RunFile)) is not { } written)
+        if (Inside(root, RealPath(folder)) is not { } run || FileIn(root, run, HistoryFile) is not { } history)
         {
             return null;
         }
 
-        return new RunEntry(System.IO.Path.GetFileName(folder), run, System.IO.File.GetLastWriteTimeUtc(written));
+        return new RunEntry(System.IO.Path.GetFileName(folder), run, System.IO.File.GetLastWriteTimeUtc(history));
     }
 
     /// <summary>The real path of one of the <see cref="ReadableFiles"/> of a run, or null when it is absent, not a plain file, or leads outside.</summary>
@@ -145,5 +143,5 @@ public sealed class RunsFolder
     }
 }
 
-/// <summary>A run of the runs folder: its name (the folder's own), its real path inside the folder, and when its history.json (without one, its run.json) was last written.</summary>
+/// <summary>A run of the runs folder: its name (the folder's own), its real path inside the folder, and when its history.json was last written.</summary>
 public sealed record RunEntry(string Id, string Path, DateTime HistoryWrittenUtc);

@@ -16,34 +16,14 @@
     return details.get(id).run;
   }
 
-  // What a run was judged on, in its own words ("test" or "validation"); in prose "held-out" where the run does not say,
-  // in the table and the legend "unknown".
+  // What a run was judged on, in its own words ("test" or "validation"); runs that do not say are "held-out".
   const heldOut = r => r.heldOut || 'held-out';
-  const judgedOn = r => r.heldOut || 'unknown';
   const capital = text => text.charAt(0).toUpperCase() + text.slice(1);
 
-  // One name when every run says the same, else "held-out" (and the runs say which they are).
+  // One name when every run shares it, else "held-out" (and the runs say which they are).
   function sharedName(runs) {
-    const names = new Set(runs.map(r => r.heldOut || null));
-    return names.size === 1 && !names.has(null) ? names.values().next().value : 'held-out';
-  }
-
-  // Runs compare like with like only when judged on the same rows: heldOutSet names them (dataset, split, and for the
-  // random split its seed and fraction). A run that does not record them cannot be said to match, nor to differ.
-  function sameRowsNote(runs) {
-    const known = runs.filter(r => r.heldOutSet);
-    const unknown = runs.filter(r => !r.heldOutSet);
-    const sets = Array.from(new Set(known.map(r => r.heldOutSet))).sort();
-    const notes = [];
-    if (sets.length > 1) {
-      const groups = sets.map(set => `${known.filter(r => r.heldOutSet === set).map(r => r.id).join(' and ')} on ${set}`);
-      notes.push(`The ticked runs were judged on different held-out sets (${groups.join('; ')}), so their curves do not compare like with like.`);
-    }
-    if (unknown.length && runs.length > 1) {
-      const ids = unknown.map(r => r.id).join(' and ');
-      notes.push(`${ids} ${unknown.length > 1 ? 'do' : 'does'} not record which rows ${unknown.length > 1 ? 'they were' : 'it was'} judged on (no config.json, and no model.snm that records its split), so whether the curves compare like with like is unknown.`);
-    }
-    return notes.join(' ');
+    const names = new Set(runs.map(heldOut));
+    return names.size === 1 ? names.values().next().value : 'held-out';
   }
 
   // An error stays only until the next thing works.
@@ -73,13 +53,15 @@
       };
     }
     const name = sharedName(runs);
-    const text = sameRowsNote(runs);
-    const series = runs.map(r => ({ label: text ? `${r.id} (${judgedOn(r)})` : r.id }));
+    const mixed = new Set(runs.map(heldOut)).size > 1;
+    const series = runs.map(r => ({ label: mixed ? `${r.id} (${heldOut(r)})` : r.id }));
     $('compare-accuracy-caption').textContent = `${capital(name)} accuracy of the ticked runs`;
     $('compare-loss-caption').textContent = `${capital(name)} loss of the ticked runs`;
     const note = $('compare-note');
-    note.hidden = !text;
-    note.textContent = text;
+    note.hidden = !mixed;
+    note.textContent = mixed
+      ? `The ticked runs were judged on different held-out sets (${Array.from(new Set(runs.map(heldOut))).sort().map(n => `${n}: ${runs.filter(r => heldOut(r) === n).map(r => r.id).join(', ')}`).join('; ')}), so their curves do not compare like with like.`
+      : '';
     charts.accuracy.set(series, aligned(runs, h => h.valAcc));
     charts.loss.set(series, aligned(runs, h => h.valLoss));
   }
@@ -106,7 +88,7 @@
       ? run.error
       : m && typeof m.accuracy === 'number'
         ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
-        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : `No epoch finished${run.state ? ` (${run.state})` : ''}.`);
+        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
     const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
@@ -134,8 +116,7 @@
     // Newest first, by when the history was last written: run folders may have any name.
     const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));
     const ticked = new Set(Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value));
-    // A run with no finished epoch is listed (with its state) but has no curve to tick by default.
-    const newest = new Set(byTime.filter(r => r.epochs > 0).slice(0, 2).map(r => r.id));
+    const newest = new Set(byTime.slice(0, 2).map(r => r.id));
     const name = capital(sharedName(runs));
     $('runs-accuracy-heading').textContent = `${name} accuracy`;
     $('runs-loss-heading').textContent = `${name} loss`;
@@ -151,10 +132,7 @@
       name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
       row.insertCell().append(name);
       row.insertCell().textContent = r.epochs;
-      row.insertCell().textContent = r.state || '–';
-      const judged = row.insertCell();
-      judged.textContent = judgedOn(r);
-      judged.title = r.heldOutSet || 'The run does not record which rows it was judged on.';
+      row.insertCell().textContent = heldOut(r);
       row.insertCell().textContent = SN.format(r.validationAccuracy);
       row.insertCell().textContent = SN.format(r.bestValidationAccuracy);
       row.insertCell().textContent = SN.format(r.validationLoss);
