@@ -144,7 +144,8 @@
     // Newest first, by when the history was last written: run folders may have any name.
     const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));
     const ticked = new Set(Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value));
-    const newest = new Set(byTime.slice(0, 2).map(r => r.id));
+    // A run with no finished epoch is listed (with its state) but has no curve to tick by default.
+    const newest = new Set(byTime.filter(r => r.epochs > 0).slice(0, 2).map(r => r.id));
     const name = capital(sharedName(runs));
     $('runs-accuracy-heading').textContent = `${name} accuracy`;
     $('runs-loss-heading').textContent = `${name} loss`;

@@ -117,6 +117,7 @@ public sealed class RunsPageTests : BrowserTest
 
         await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(5);
         await Expect(Row("stopped").Locator("td").Nth(2)).ToHaveTextAsync("0 (interrupted)");
+        await Expect(page.GetByLabel("Compare run stopped", new() { Exact = true })).Not.ToBeCheckedAsync(); // the newest, but no curve to draw
         await Expect(Row("20261126-023113").Locator("td").Nth(3)).ToHaveTextAsync("validation");
         await Expect(Row("mystery").Locator("td").Nth(3)).ToHaveTextAsync("unknown");
         await Expect(Row("other-seed").Locator("td").Nth(3)).ToHaveAttributeAsync("title", "The random split of mnist with Data:Seed 7 and Data:ValidationFraction 0.2");
