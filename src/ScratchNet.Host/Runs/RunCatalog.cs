@@ -109,6 +109,9 @@ public static class RunCatalog
             }
         }
 
-        return null;
+        // A rescue in the temp folder (scratchnet-ID-ckpt-….ckpt) belongs to run ID while that run's folder is still there.
+        return RescuePoint.RunId(Path.GetFileName(checkpoint)) is { } id && Path.Combine(root, id) is var rescued && RunStatus.TryRead(rescued) is not null
+            ? rescued
+            : null;
     }
 }
