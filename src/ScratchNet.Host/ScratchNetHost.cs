@@ -124,12 +124,11 @@ public static class ScratchNetHost
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
-        if (commandLine.Command == CommandLine.DefaultCommand)
-        {
-            builder.Services.AddHostedService<StopSignals>();
-        }
+        builder.Services.AddSingleton<TrainingPhase>();
+        builder.Services.AddHostedService<StopSignals>();
 
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
+        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingPhase>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
         // Before the reports: a report the disk refuses ends the run (exit 8), and the trained model must be saved by then.

@@ -20,6 +20,8 @@ public sealed partial class EvaluateCommand(
     IOptions<TrainingOptions> training,
     ILogger<EvaluateCommand> logger) : ICommand
 {
+    public string StopNotice => "evaluate stops after the chunk of images it is scoring and prints no result";
+
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -50,7 +52,7 @@ public sealed partial class EvaluateCommand(
             throw new ModelFileException($"The model {modelPath} takes {network.InputShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
         }
 
-        EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split);
+        EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split, cancellationToken: cancellationToken);
         LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
         LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));
         return result;

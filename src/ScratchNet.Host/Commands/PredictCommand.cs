@@ -21,6 +21,8 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
     public static readonly CommandOption AsIsOption = new("as-is", null, "take images already at the model's input size as they are (light ink on dark, as IDX files hold them), without preparing them");
 
+    public string StopNotice => "predict stops before its next image and prints no readings";
+
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -31,7 +33,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name));
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name), cancellationToken);
         foreach (InputImageException failure in failures)
         {
             LogImageFailed(logger, failure.Message);
@@ -50,7 +52,8 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs)
+    /// <param name="cancellationToken">Checked before each image is read and before any reading is printed: all of them or none.</param>
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -66,6 +69,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         var failures = new List<InputImageException>();
         foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
                 inputs.Add((i, asIs ? MnistImagePreprocessor.ReadAsIs(image, field) : MnistImagePreprocessor.Read(image, field)));
@@ -95,6 +99,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         Softmax.Forward(logits.AsSpan(0, n * classes), probabilities, n, classes);
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
+        cancellationToken.ThrowIfCancellationRequested();
         for (int k = 0; k < n; k++)
         {
             float[] row = probabilities[(k * classes)..((k + 1) * classes)];

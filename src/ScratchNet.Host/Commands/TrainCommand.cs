@@ -9,10 +9,15 @@ using ScratchNet.Training.Results;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null) : ICommand
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, TrainingPhase? phase = null) : ICommand
 {
     /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
     public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
+
+    // Once the last batch has run, a stop changes nothing: the run finishes (exit 0), and the answer must not promise a resume point.
+    public string StopNotice => phase?.BatchesDone == true
+        ? "training has run its last batch, so the run finishes as it is (evaluation, model, reports), then exits"
+        : "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds";
 
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {

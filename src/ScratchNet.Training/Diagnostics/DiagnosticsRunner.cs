@@ -85,7 +85,7 @@ public sealed partial class DiagnosticsRunner(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps);
+        OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps, cancellationToken: cancellationToken);
         LogOverfit(logger, overfit.Rows, overfit.Steps, overfit.InitialLoss, overfit.FinalLoss, overfit.TargetLoss, overfit.Reached);
         return new DiagnosticsReport(gradients, parameters, activations, overfit);
     }

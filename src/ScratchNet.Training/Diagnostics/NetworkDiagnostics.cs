@@ -351,7 +351,8 @@ public static class NetworkDiagnostics
     /// <paramref name="targetLoss"/>. A network that cannot memorise 32 rows has a bug, or a learning rate far off.
     /// The steps run in training mode, as the trainer's do; the loss is measured in evaluation mode, as validation is.
     /// </summary>
-    public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01)
+    /// <param name="cancellationToken">Checked before each step: thousands of steps on a CNN take minutes.</param>
+    public static OverfitResult OverfitOneBatch(Sequential network, IOptimizer optimizer, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n, int maxSteps, double targetLoss = 0.01, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -364,6 +365,7 @@ public static class NetworkDiagnostics
         int steps = 0;
         while (steps < maxSteps && loss >= targetLoss)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             network.IsTraining = true;
             step.Run(n);
             network.IsTraining = false;
