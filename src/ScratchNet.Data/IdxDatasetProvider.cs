@@ -92,7 +92,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         if (_options.TrainImages is not null)
         {
             _logger.LogInformation(
-                "Data:TrainImages={TrainImages}: training on {TrainRows} images of the training split (a fixed sample, or all it has); the {ValidationRows} held-out images stay whole",
+                "Data:TrainImages={TrainImages}: the training split is a fixed sample of {TrainRows} images (or all it has); the {ValidationRows} held-out images stay whole",
                 _options.TrainImages, dataset.Train.Count, dataset.Validation.Count);
         }
 
@@ -133,13 +133,17 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         return (images, labels);
     }
 
+    // How a row's origin names the files (DataSplit.Origin): train-images[5678] is image 5678 of train-images-idx3-ubyte.
+    private static readonly string TrainSet = MnistFiles.TrainImages.Name.Replace("-idx3-ubyte", string.Empty, StringComparison.Ordinal);
+    private static readonly string TestSet = MnistFiles.TestImages.Name.Replace("-idx3-ubyte", string.Empty, StringComparison.Ordinal);
+
     private Dataset Official(string name, string[] classNames, IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, int featureCount)
     {
         // The files' own arrays back the splits: no copy of the pixels at all.
         DataSplit train = _options.TrainImages is int take && take < trainLabels.Count
-            ? Splitter.Gather(trainImages.Data, trainLabels.Data, Splitter.Sample(trainLabels.Count, take), featureCount, classNames.Length)
-            : DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length);
-        DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length);
+            ? Splitter.Gather(trainImages.Data, trainLabels.Data, Splitter.Sample(trainLabels.Count, take), featureCount, classNames.Length, TrainSet)
+            : DataSplit.FromPixels(trainImages.Data, trainLabels.Data, featureCount, classNames.Length, TrainSet);
+        DataSplit validation = DataSplit.FromPixels(testImages.Data, testLabels.Data, featureCount, classNames.Length, TestSet);
         return new Dataset(name, train, validation, classNames, ValidationIsTestSet: true);
     }
 
@@ -150,8 +154,8 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         int[] trainRows = _options.TrainImages is int take && take < split.Train.Length
             ? [.. Splitter.Sample(split.Train.Length, take).Select(i => split.Train[i])]
             : split.Train;
-        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, trainRows, featureCount, classNames.Length);
-        DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length);
+        DataSplit train = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, trainRows, featureCount, classNames.Length, [TrainSet, TestSet]);
+        DataSplit validation = Splitter.Gather(trainImages.Data, trainLabels.Data, testImages.Data, testLabels.Data, split.Validation, featureCount, classNames.Length, [TrainSet, TestSet]);
         return new Dataset(name, train, validation, classNames);
     }
 }

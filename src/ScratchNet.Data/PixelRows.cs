@@ -38,6 +38,13 @@ internal sealed class PixelRows
             : _second.AsSpan((pooled - _firstRows) * _featureCount, _featureCount);
     }
 
+    /// <summary>Where split row <paramref name="row"/> comes from: the first (0) or second (1) image set, and its index there.</summary>
+    public (int Set, int Index) Source(int row)
+    {
+        int pooled = _map is null ? row : _map[row];
+        return pooled < _firstRows ? (0, pooled) : (1, pooled - _firstRows);
+    }
+
     /// <summary>Rows <paramref name="start"/> … as one span when they lie next to each other in one array (no map); otherwise empty.</summary>
     public ReadOnlySpan<byte> Run(int start, int rows)
     {

@@ -164,12 +164,12 @@ public static class AtomicFile
         FileKind kind = FileKinds.Of(target);
         if (kind == FileKind.NameTooLong)
         {
-            throw new FileWriteException(full, FileSystemError.NameTooLong);
+            throw new FileWriteException(full, FileSystemError.NameTooLong, remedy: "choose a shorter folder path");
         }
 
         if (kind is not (FileKind.Missing or FileKind.Regular))
         {
-            throw new FileWriteException(full, $"it is {FileKinds.Describe(kind)}, not a regular file, and is left as it is");
+            throw FileWriteException.NotARegularFile(full, kind);
         }
 
         return target;

@@ -33,7 +33,9 @@ public sealed class PendingFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(Path, FileSystemError.Reason(e), e);
+            // A directory that took the name after the check before writing (AtomicFile.Begin) makes the rename fail.
+            FileKind kind = FileKinds.Of(Path);
+            throw kind is FileKind.Missing or FileKind.Regular or FileKind.NameTooLong ? new FileWriteException(Path, FileSystemError.Reason(e), e) : FileWriteException.NotARegularFile(Path, kind, e);
         }
     }
 

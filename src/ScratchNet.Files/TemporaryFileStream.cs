@@ -104,5 +104,6 @@ internal sealed class TemporaryFileStream(FileStream file, string path) : Stream
     // file length was too large for the file system"): a limit of the process or the file system, not a bad argument,
     // since the bytes being written are always valid.
     private FileWriteException TooLarge(ArgumentOutOfRangeException e) =>
-        new(path, "the file would be larger than this process may write (a file-size limit such as ulimit -f, or the file system's own)", e);
+        new(path, "the file would be larger than this process may write (a file-size limit such as ulimit -f, or the file system's own)", e,
+            remedy: "raise the file-size limit (ulimit -f) or write to another file system");
 }

@@ -124,15 +124,16 @@ public static class ScratchNetHost
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
-        builder.Services.AddSingleton<TrainingPhase>();
         builder.Services.AddHostedService<StopSignals>();
 
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
-        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingPhase>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
         // Before the reports: a report the disk refuses ends the run (exit 8), and the trained model must be saved by then.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, ModelSaver>());
+        builder.Services.AddSingleton<ModelSaver>();
+        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<ModelSaver>());
+        builder.Services.AddSingleton<RescuePoint>();
+        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<RescuePoint>());
 
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));

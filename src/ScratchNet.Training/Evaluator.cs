@@ -30,7 +30,7 @@ public sealed class Evaluator
     public int ChunkRows { get; }
 
     /// <param name="keepProbabilities">Also return every row's class probabilities (<see cref="EvaluationResult.Probabilities"/>), in a new array.</param>
-    /// <param name="cancellationToken">Checked before each chunk (<c>evaluate</c>'s Ctrl+C); a cancelled evaluation returns no partial score.</param>
+    /// <param name="cancellationToken">Checked before each chunk (Ctrl+C during evaluate).</param>
     public EvaluationResult Evaluate(Sequential network, DataSplit split, bool keepProbabilities = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -51,24 +51,24 @@ public sealed class Evaluator
         float[]? kept = keepProbabilities ? new float[split.Count * classes] : null;
         bool wasTraining = network.IsTraining;
         network.IsTraining = false;
-        try
+        for (int start = 0; start < split.Count; start += chunk)
         {
-            for (int start = 0; start < split.Count; start += chunk)
+            if (cancellationToken.IsCancellationRequested)
             {
+                network.IsTraining = wasTraining;
                 cancellationToken.ThrowIfCancellationRequested();
-                int n = Math.Min(chunk, split.Count - start);
-                float[] logits = network.Forward(split.ReadFeatures(start, n, _features), n);
-                Span<float> probabilities = kept is null ? _probabilities.AsSpan(0, n * classes) : kept.AsSpan(start * classes, n * classes);
-                float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
-                lossSum += (double)loss * n;
-                confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
-                mistakes.Add(probabilities, split.Labels.AsSpan(start, n), start, classes);
             }
+
+            int n = Math.Min(chunk, split.Count - start);
+            float[] logits = network.Forward(split.ReadFeatures(start, n, _features), n);
+            Span<float> probabilities = kept is null ? _probabilities.AsSpan(0, n * classes) : kept.AsSpan(start * classes, n * classes);
+            float loss = SoftmaxCrossEntropy.Forward(logits.AsSpan(0, n * classes), split.Targets.AsSpan(start * classes, n * classes), probabilities, n, classes);
+            lossSum += (double)loss * n;
+            confusion.AddBatch(probabilities, split.Labels.AsSpan(start, n), n);
+            mistakes.Add(probabilities, split.Labels.AsSpan(start, n), start, classes);
         }
-        finally
-        {
-            network.IsTraining = wasTraining;
-        }
+
+        network.IsTraining = wasTraining;
 
         double meanLoss = split.Count == 0 ? 0.0 : lossSum / split.Count;
         return new EvaluationResult(meanLoss, confusion.Accuracy, confusion) { Mistakes = mistakes.Result(), Probabilities = kept };

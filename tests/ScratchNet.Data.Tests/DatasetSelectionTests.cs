@@ -153,6 +153,42 @@ public sealed class DatasetSelectionTests
             warned ? Moq.Times.Once() : Moq.Times.Never());
     }
 
+    // Every row names the file and index it came from, and that image really is the row: its pixels and its label.
+    [TestCase("official", null)]
+    [TestCase("official", 7)]
+    [TestCase("random", null)]
+    [TestCase("random", 9)]
+    public async Task EveryRowNamesItsPlaceInTheDataFiles_WhereItsPixelsAndLabelAre(string split, int? trainImages)
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 3);
+        var files = new Dictionary<string, (byte[] Pixels, byte[] Labels)>
+        {
+            ["train-images"] = (IdxFiles.Images(20, 2, 2, seed: 1)[16..], IdxFiles.Labels(20, seed: 2, 3)[8..]),
+            ["t10k-images"] = (IdxFiles.Images(10, 2, 2, seed: 3)[16..], IdxFiles.Labels(10, seed: 4, 3)[8..]),
+        };
+        ScratchNet.Data.Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = trainImages }).LoadAsync();
+
+        var seen = new HashSet<string>();
+        foreach (ScratchNet.Data.Splits.DataSplit part in new[] { dataset.Train, dataset.Validation })
+        {
+            List<float[]> rows = Rows(part);
+            for (int r = 0; r < part.Count; r++)
+            {
+                string origin = part.Origin(r)!;
+                var match = System.Text.RegularExpressions.Regex.Match(origin, @"^(train-images|t10k-images)\[(\d+)\]$");
+                Assert.That(match.Success, Is.True, origin);
+                (byte[] pixels, byte[] labels) = files[match.Groups[1].Value];
+                int index = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.That(rows[r], Is.EqualTo(pixels[(index * 4)..((index + 1) * 4)].Select(p => p / 255f).ToArray()).Within(1e-6f), origin);
+                Assert.That(part.Labels[r], Is.EqualTo(labels[index]), origin);
+                Assert.That(seen.Add(origin), Is.True, $"{origin} is used once");
+            }
+        }
+
+        Assert.That(seen.Count(o => o.StartsWith("t10k", StringComparison.Ordinal)), split == "official" ? Is.EqualTo(10) : Is.GreaterThan(0));
+    }
+
     [Test]
     public void TrainImages_BelowOneIsRefused() =>
         Assert.That(Validate(new DataOptions { TrainImages = 0 }).FailureMessage, Does.Contain("Data:TrainImages must be at least 1 (or left out for every image), got 0"));

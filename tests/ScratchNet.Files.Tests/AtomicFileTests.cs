@@ -149,6 +149,21 @@ public sealed class AtomicFileTests
     }
 
     [Test]
+    public void ADirectoryThatTakesTheNameWhileTheFileIsWrittenIsNamedAsSuchWithAdviceThatFits()
+    {
+        // After the check at Begin, before the rename: the race a directory squatting on history.csv can win.
+        string path = _dir.Combine("history.csv");
+        using PendingFile pending = AtomicFile.Begin(path);
+        File.WriteAllText(pending.TemporaryPath, "epoch");
+        Directory.CreateDirectory(path);
+
+        var e = Assert.Throws<FileWriteException>(pending.Commit);
+
+        Assert.That((e!.Message, e.Remedy), Is.EqualTo(($"Could not write {path}: it is a directory, not a regular file, and is left as it is", "move it out of the way")));
+        Assert.That(Directory.Exists(path), Is.True);
+    }
+
+    [Test]
     public void TemporariesOfDeadWritersAreDeletedAndThoseOfLiveOnesKept()
     {
         // A PID that has just exited: what a writer killed mid-save leaves behind.

@@ -131,6 +131,7 @@ public sealed class ProcessHostileInputTests
     private HostResult RunUnderBash(string script, params string[] args)
     {
         var start = new ProcessStartInfo("bash") { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["TMPDIR"] = _dir.Path;
         foreach (string arg in (string[])["-c", $"{script} && exec dotnet \"$0\" \"$@\"", HostProcess.HostDll, .. args])
         {
             start.ArgumentList.Add(arg);
@@ -163,6 +164,20 @@ public sealed class ProcessHostileInputTests
         Assert.That(result.Lines[^1], Does.Contain("ckpt-e0002-b000000.ckpt: the file would be larger than this process may write (a file-size limit such as ulimit -f"), result.ToString());
         HostAssert.NoStackTrace(result);
         Assert.That(Directory.GetFiles(Runs, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the refused file is not left behind");
+    }
+
+    [Test]
+    public void AModelTooLargeForTheFileSizeLimitWithCheckpointsOffSaysNothingWasKeptAndHowToLiftTheLimit()
+    {
+        // A 27 MB model under a 20 MB limit: the run folder refuses it, so does the temp folder, and so does a resume point there.
+        HostResult result = RunUnderBash("ulimit -f 20000", ["train", .. _data, "--Model:LayerSizes=64,90000,10", "--Training:Epochs=1", "--Checkpoints:Directory=", "--Progress:Enabled=false", $"--Run:Directory={Runs}"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        HostAssert.NoStackTrace(result);
+        string id = Path.GetFileName(Directory.GetDirectories(Runs).Single());
+        Assert.That(result.Lines[^1], Does.Contain($"model.snm: the file would be larger than this process may write").And.EndWith(
+            $"; saving it to {_dir.Combine($"scratchnet-{id}-model.snm")} instead failed too. Nothing of the training could be kept (checkpoints are off, and writing a resume point to {_dir.Combine($"scratchnet-{id}-ckpt-e0002-b000000.ckpt")} failed too): raise the file-size limit (ulimit -f) or write to another file system, then train again."), result.ToString());
+        Assert.That(result.Output, Does.Not.Contain("--resume"), "no command points to a checkpoint that does not exist");
     }
 
     [Test]

@@ -94,6 +94,35 @@ public sealed class ProcessResumeDataTests
         Assert.That(Losses(folder), Is.EqualTo(history), "resumed as before");
     }
 
+    // README's quick try trains on a sample (Data:TrainImages) and evaluates with --model alone: evaluate takes the sample
+    // size from the model, so the data it hashes is the data the model hashed, and edited test labels are noticed.
+    [Test]
+    public void EvaluateWarnsWhenTheFilesChangedSinceAModelTrainedOnASampleWithoutBeingToldTheSampleSize()
+    {
+        HostResult trained = HostProcess.Run(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=1", "--Data:TrainImages=60", "--Checkpoints:Directory="], _dir.Path);
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        string model = Path.Combine(Directory.GetDirectories(Path.Combine(_dir.Path, "runs")).Single(), ModelSaver.FileName);
+        string[] evaluate = ["evaluate", "--model", model, "--Progress:Enabled=false"];
+
+        HostResult same = HostProcess.Run(evaluate, _dir.Path);
+        Assert.That(same.ExitCode, Is.EqualTo(0), same.ToString());
+        Assert.That(same.Output, Does.Not.Contain("the files changed since"), "the same files: no warning");
+
+        string labels = Path.Combine(_idx, "t10k-labels-idx1-ubyte");
+        byte[] changed = File.ReadAllBytes(labels);
+        for (int i = 8; i < changed.Length; i++)
+        {
+            // Every test label moves on by one: whichever rows the random hold-out holds, it changed.
+            changed[i] = (byte)((changed[i] + 1) % 10);
+        }
+
+        File.WriteAllBytes(labels, changed);
+
+        HostResult edited = HostProcess.Run(evaluate, _dir.Path);
+        Assert.That(edited.ExitCode, Is.EqualTo(0), edited.ToString());
+        Assert.That(edited.Stderr, Does.Contain($"The data in {_idx} is not the data {model} was trained on"));
+    }
+
     private string[] Resume(string checkpoint) => ["train", "--Progress:Enabled=false", "--resume", checkpoint];
 
     /// <summary>A finished two-epoch run and its first resume point, which continues at epoch 2.</summary>

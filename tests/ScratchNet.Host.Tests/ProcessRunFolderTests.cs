@@ -51,6 +51,29 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void AResumeOfAnOutsideCheckpointWhoseRunFolderIsGoneKeepsThatCheckpointFolderAndSaysWhy()
+    {
+        string ck = _dir.Combine("ck");
+        HostResult trained = HostProcess.Run(Train("--Training:Epochs=2", $"--Checkpoints:Directory={ck}"), _dir.Path);
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        string gone = RunFolders().Single();
+        string checkpoint = Path.Combine(ck, Path.GetFileName(gone), "ckpt-e0002-b000000.ckpt");
+        Directory.Delete(gone, recursive: true);
+
+        HostResult resumed = HostProcess.Run(["train", "--Progress:Enabled=false", "--resume", checkpoint], _dir.Path);
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        string folder = RunFolders().Single();
+        string own = Path.Combine(ck, Path.GetFileName(folder));
+        Assert.That(RunStatus.TryRead(folder)!.Checkpoints, Is.EqualTo(own), "the new run's checkpoints stay where the user put the old run's");
+        Assert.That(File.Exists(Path.Combine(own, "ckpt-e0003-b000000.ckpt")), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(folder, "checkpoints")), Is.False);
+        using JsonDocument config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "config.json")));
+        JsonElement entry = config.RootElement.GetProperty("Checkpoints:Directory");
+        Assert.That((entry.GetProperty("value").GetString(), entry.GetProperty("source").GetString()), Is.EqualTo((own, $"beside the resumed checkpoint {checkpoint}")));
+    }
+
+    [Test]
     public void TwoTrainingsStartedTogetherInOneDirectoryKeepTheirOwnModelsAndCheckpoints()
     {
         using Process first = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=25", "--Training:Seed=1"), _dir.Path))!;
@@ -132,10 +155,7 @@ public sealed partial class ProcessRunFolderTests
         (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=150"), HostProcess.SigHup);
 
         Assert.That(Path.GetFileName(checkpoint), Does.Match(@"^ckpt-e\d{4}-b\d{6}\.ckpt$"));
-        string[] log = File.ReadAllLines(Path.Combine(folder, "log.clef"));
-        Assert.That(log, Has.Some.Contains("SIGHUP, the terminal closed"));
-        JsonElement interrupted = log.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.TryGetProperty("Message", out JsonElement m) && m.GetString()!.StartsWith("Interrupted at ", StringComparison.Ordinal));
-        Assert.That(interrupted.GetProperty("@l").GetString(), Is.EqualTo("Warning"), "a stop the user asked for is no error");
+        Assert.That(File.ReadAllText(Path.Combine(folder, "log.clef")), Does.Contain("SIGHUP, the terminal closed"));
         HostResult resumed = HostProcess.Run(["train", "--Progress:Enabled=false", "--Training:Epochs=150", "--resume", checkpoint], _dir.Path, TimeSpan.FromSeconds(120));
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
         Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Finished));
@@ -284,7 +304,9 @@ public sealed partial class ProcessRunFolderTests
         string[] errors = [.. result.Lines.Where(l => l.Contains("Could not write", StringComparison.Ordinal))];
         Assert.That(errors, Has.Length.EqualTo(1), result.ToString());
         string kept = Path.Combine(checkpoints!, $"ckpt-e{epoch + 299:D4}-b000000.ckpt");
-        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory").And.Contain($"The last resume point is kept").And.Contain($"train --resume {kept}"));
+        string rescued = Path.Combine(_dir.Path, $"scratchnet-{Path.GetFileName(Path.GetDirectoryName(checkpoints))}-ckpt-e{epoch + 300:D4}-b000000.ckpt");
+        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point: move it out of the way, then train --resume {rescued} continues in a new run folder; or train --resume {kept} continues in this run folder from its last resume point."));
+        Assert.That(CheckpointFile.Load(rescued).Epoch, Is.EqualTo(epoch + 300), "the epoch the blocked resume point was to hold is kept in the temp folder");
         Assert.That(CheckpointFile.Load(kept).Epoch, Is.EqualTo(epoch + 299));
         Assert.That(File.ReadAllText(Path.Combine(blocked, "keep.txt")), Is.EqualTo("keep"), "the directory in the way was not replaced");
         string folder = Path.GetDirectoryName(checkpoints)!;
@@ -337,8 +359,28 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
-        StoppedWithOneLine(result, $"The run folder {folder} was removed or replaced while the run trained in it; training stopped without writing into it again.");
+        string line = StoppedWithOneLine(result, $"The run folder {folder} was removed, moved or replaced while the run trained in it; training stopped without writing into it again. The network as it stood (epoch ");
         Assert.That(Directory.Exists(folder), Is.False, "no history, checkpoint or run.json rebuilt it without its log, configuration and lock");
+
+        // Its checkpoints went with it, so what it trained is written to the temp folder, and the printed command continues it.
+        string rescued = System.Text.RegularExpressions.Regex.Match(line, @"train --resume (\S+) continues in a new run folder\.$").Groups[1].Value;
+        Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(_dir.Path), line);
+        Checkpoint checkpoint = CheckpointFile.Load(rescued);
+        Assert.That(line, Does.Contain($"(epoch {checkpoint.Epoch}, batch {checkpoint.Batch})"));
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", rescued], _dir.Path))!;
+        Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
+        string? history = null;
+        waited.Restart();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && (history = RunFolders().Select(f => Path.Combine(f, "history.csv")).FirstOrDefault(File.Exists)) is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(resumedOut.Result, Does.Contain($"Resuming {rescued} at epoch {checkpoint.Epoch}, batch {checkpoint.Batch}"), resumedErr.Result);
+        Assert.That(history, Is.Not.Null, "the resumed run went on to finish an epoch in a new run folder");
     }
 
     [Test]
@@ -355,7 +397,7 @@ public sealed partial class ProcessRunFolderTests
             var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
             string line = StoppedWithOneLine(result, $"Could not write {history}: it is a directory");
-            Assert.That(line, Does.Contain("Training stopped. The last resume point is kept").And.Contain("train --resume "));
+            Assert.That(line, Does.Contain("it is a directory, not a regular file, and is left as it is. The last resume point is kept: move it out of the way, then continue with: train --resume "));
             Assert.That(result.Output, Does.Not.Contain("training goes on").And.Not.Contain("Reports written"));
             Assert.That(RunStatus.TryRead(Path.GetDirectoryName(checkpoints)!)!.State, Is.EqualTo(RunStatus.Failed));
         }
@@ -385,7 +427,7 @@ public sealed partial class ProcessRunFolderTests
     {
         Assert.That(result.ExitCode, Is.EqualTo(8), result.ToString());
         HostAssert.NoStackTrace(result);
-        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed or replaced", StringComparison.Ordinal))];
+        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed, moved or replaced", StringComparison.Ordinal))];
         Assert.That(failures, Has.Length.EqualTo(1), result.ToString());
         Assert.That(failures[0], Does.Contain(text), result.ToString());
         return failures[0];

@@ -282,7 +282,7 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
                 pixels[k] = (byte)Math.Clamp(MathF.Round(values[k] * 255f), 0f, 255f);
             }
 
-            items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels)));
+            items.Add(new MistakeImage(m.Row, m.Label, m.Predicted, m.Confidence, Convert.ToBase64String(pixels), validation.Origin(m.Row)));
         }
 
         // Rows that are no one grey picture are drawn as one strip of pixels.

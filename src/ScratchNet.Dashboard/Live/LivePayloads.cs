@@ -56,7 +56,8 @@ public sealed record MistakeImages(int Epoch, int Height, int Width, IReadOnlyLi
 
 /// <param name="Row">The row's index in the held-out split (for the official test set, its index in the test files).</param>
 /// <param name="Pixels">The row's features as bytes 0–255 (base64).</param>
-public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels);
+/// <param name="Source">Where the row comes from in the data files (<c>train-images[5678]</c>), or null when unknown.</param>
+public sealed record MistakeImage(int Row, int Label, int Predicted, float Confidence, string Pixels, string? Source = null);
 
 /// <summary>Training is over, one way or another: the page says how and stops its clocks.</summary>
 /// <param name="Outcome">One of <see cref="RunOutcomes"/>.</param>

@@ -146,7 +146,7 @@
         SN.drawGrid(canvas, Array.from(bytes, b => b / 255), p.width, p.height, 'ink');
         const name = i => (p.classNames[i] !== undefined ? p.classNames[i] : i);
         canvas.setAttribute('role', 'img');
-        const where = `row ${m.row} of the ${heldOut()} split`;
+        const where = `row ${m.row} of the ${heldOut()} split` + (m.source ? `, ${m.source} in the data files` : '');
         canvas.setAttribute('aria-label', `${where}: a ${name(m.label)} read as ${name(m.predicted)}`);
         figure.title = where;
         const caption = document.createElement('figcaption');

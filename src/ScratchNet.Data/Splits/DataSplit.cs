@@ -19,6 +19,7 @@ public sealed class DataSplit
     private readonly PixelRows? _pixels;
     private readonly Lock _materialising = new();
     private volatile float[]? _features;
+    private readonly IReadOnlyList<string> _sources = [];
 
     public DataSplit(float[] features, float[] targets, byte[] labels, int featureCount, int classCount)
     {
@@ -31,14 +32,31 @@ public sealed class DataSplit
         ClassCount = classCount;
     }
 
-    private DataSplit(PixelRows pixels, float[] targets, byte[] labels, int featureCount, int classCount)
+    private DataSplit(PixelRows pixels, float[] targets, byte[] labels, int featureCount, int classCount, IReadOnlyList<string>? sources)
     {
         Check((long)pixels.Count * featureCount, "pixels", targets, labels, featureCount, classCount);
         _pixels = pixels;
+        _sources = sources ?? [];
         Targets = targets;
         Labels = labels;
         FeatureCount = featureCount;
         ClassCount = classCount;
+    }
+
+    /// <summary>
+    /// Where row <paramref name="row"/> comes from, for a person to find it: <c>t10k-images[1234]</c> (its image set and
+    /// index there, from 0), for a pixel-backed split whose sets were named; otherwise null.
+    /// </summary>
+    public string? Origin(int row)
+    {
+        CheckRows(row, 1);
+        if (_pixels is null)
+        {
+            return null;
+        }
+
+        (int set, int index) = _pixels.Source(row);
+        return set < _sources.Count ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{_sources[set]}[{index}]") : null;
     }
 
     /// <summary>The features as one float array; for a pixel-backed split it is built on first use (once, thread-safe) and kept.</summary>
@@ -65,7 +83,8 @@ public sealed class DataSplit
     /// Builds a pixel-backed split: <paramref name="pixels"/> (count, featureCount) 8-bit values, read as
     /// <c>pixel / 255</c>. The arrays are kept, not copied.
     /// </summary>
-    public static DataSplit FromPixels(byte[] pixels, byte[] labels, int featureCount, int classCount)
+    /// <param name="source">The image set's name for <see cref="Origin"/> (<c>t10k-images</c>), or null.</param>
+    public static DataSplit FromPixels(byte[] pixels, byte[] labels, int featureCount, int classCount, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(pixels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
@@ -74,7 +93,7 @@ public sealed class DataSplit
             throw new ArgumentException($"pixels hold {pixels.Length} bytes, not a whole number of {featureCount}-pixel rows", nameof(pixels));
         }
 
-        return new DataSplit(new PixelRows(pixels, [], null, featureCount), OneHot(labels, classCount), labels, featureCount, classCount);
+        return new DataSplit(new PixelRows(pixels, [], null, featureCount), OneHot(labels, classCount), labels, featureCount, classCount, source is null ? null : [source]);
     }
 
     /// <summary>
@@ -82,7 +101,8 @@ public sealed class DataSplit
     /// <paramref name="rows"/>[i], where pooled rows at or past <paramref name="firstPixels"/>' row count continue into
     /// <paramref name="secondPixels"/>. <paramref name="labels"/> are the split's own, one per entry of <paramref name="rows"/>.
     /// </summary>
-    public static DataSplit FromPooledPixels(byte[] firstPixels, byte[] secondPixels, int[] rows, byte[] labels, int featureCount, int classCount)
+    /// <param name="sources">The two image sets' names for <see cref="Origin"/> (<c>train-images</c>, <c>t10k-images</c>), or null.</param>
+    public static DataSplit FromPooledPixels(byte[] firstPixels, byte[] secondPixels, int[] rows, byte[] labels, int featureCount, int classCount, IReadOnlyList<string>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(firstPixels);
         ArgumentNullException.ThrowIfNull(secondPixels);
@@ -102,7 +122,7 @@ public sealed class DataSplit
             }
         }
 
-        return new DataSplit(new PixelRows(firstPixels, secondPixels, rows, featureCount), OneHot(labels, classCount), labels, featureCount, classCount);
+        return new DataSplit(new PixelRows(firstPixels, secondPixels, rows, featureCount), OneHot(labels, classCount), labels, featureCount, classCount, sources);
     }
 
     /// <summary>Writes rows <paramref name="startRow"/> … <paramref name="startRow"/> + <paramref name="rows"/> − 1 as float32 to <paramref name="destination"/>.</summary>

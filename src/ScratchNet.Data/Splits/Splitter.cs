@@ -55,8 +55,8 @@ public static class Splitter
     }
 
     /// <summary>Gathers the given rows of 8-bit images and their labels into a pixel-backed <see cref="DataSplit"/> (read as pixel / 255).</summary>
-    public static DataSplit Gather(byte[] pixels, byte[] labels, int[] rows, int featureCount, int classCount) =>
-        Gather(pixels, labels, [], [], rows, featureCount, classCount);
+    public static DataSplit Gather(byte[] pixels, byte[] labels, int[] rows, int featureCount, int classCount, string? source = null) =>
+        Gather(pixels, labels, [], [], rows, featureCount, classCount, source is null ? null : [source]);
 
     /// <summary>
     /// Gathers rows from two image sets as if they were one: row indices at or past the first set's count
@@ -64,7 +64,8 @@ public static class Splitter
     /// <paramref name="rows"/> (kept, not copied), because a gathered copy of every pixel is fresh memory, and
     /// fresh memory is slow to touch the first time: that copy cost more at start-up than reading the files.
     /// </summary>
-    public static DataSplit Gather(byte[] firstPixels, byte[] firstLabels, byte[] secondPixels, byte[] secondLabels, int[] rows, int featureCount, int classCount)
+    /// <param name="sources">The two sets' names, for <see cref="DataSplit.Origin"/>; or null.</param>
+    public static DataSplit Gather(byte[] firstPixels, byte[] firstLabels, byte[] secondPixels, byte[] secondLabels, int[] rows, int featureCount, int classCount, IReadOnlyList<string>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(firstPixels);
         ArgumentNullException.ThrowIfNull(firstLabels);
@@ -83,7 +84,7 @@ public static class Splitter
             rowLabels[r] = row < firstCount ? firstLabels[row] : secondLabels[row - firstCount];
         }
 
-        return DataSplit.FromPooledPixels(firstPixels, secondPixels, rows, rowLabels, featureCount, classCount);
+        return DataSplit.FromPooledPixels(firstPixels, secondPixels, rows, rowLabels, featureCount, classCount, sources);
     }
 
     private static void CheckRows(ReadOnlySpan<int> rows, int total)

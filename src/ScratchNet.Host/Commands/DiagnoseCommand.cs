@@ -21,8 +21,6 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
         new("entries", "N", "entries of each parameter checked by finite differences (default 30)"),
     ];
 
-    public string StopNotice => "diagnose stops at its next step and prints no table";
-
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);

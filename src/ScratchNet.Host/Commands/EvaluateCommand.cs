@@ -20,8 +20,6 @@ public sealed partial class EvaluateCommand(
     IOptions<TrainingOptions> training,
     ILogger<EvaluateCommand> logger) : ICommand
 {
-    public string StopNotice => "evaluate stops after the chunk of images it is scoring and prints no result";
-
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);

@@ -21,8 +21,6 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
     public static readonly CommandOption AsIsOption = new("as-is", null, "take images already at the model's input size as they are (light ink on dark, as IDX files hold them), without preparing them");
 
-    public string StopNotice => "predict stops before its next image and prints no readings";
-
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -52,7 +50,6 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    /// <param name="cancellationToken">Checked before each image is read and before any reading is printed: all of them or none.</param>
     private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -69,6 +66,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         var failures = new List<InputImageException>();
         foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
+            // Reading and preparing the images is most of predict's time: Ctrl+C is honoured between them, before any result.
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
@@ -99,7 +97,6 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         Softmax.Forward(logits.AsSpan(0, n * classes), probabilities, n, classes);
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
-        cancellationToken.ThrowIfCancellationRequested();
         for (int k = 0; k < n; k++)
         {
             float[] row = probabilities[(k * classes)..((k + 1) * classes)];

@@ -9,15 +9,10 @@ using ScratchNet.Training.Results;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, TrainingPhase? phase = null) : ICommand
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null) : ICommand
 {
     /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
     public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
-
-    // Once the last batch has run, a stop changes nothing: the run finishes (exit 0), and the answer must not promise a resume point.
-    public string StopNotice => phase?.BatchesDone == true
-        ? "training has run its last batch, so the run finishes as it is (evaluation, model, reports), then exits"
-        : "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds";
 
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
@@ -48,28 +43,17 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             state = RunStatus.Diverged;
             throw;
         }
-        catch (FileWriteException e) when (run is not null)
+        catch (Exception e) when (rescue is not null && e is FileWriteException or RunOutputException)
         {
-            // Only the file system's failures arrive here (see AtomicFile.Write), so the advice to free space is honest.
-            // Every write stops the run alike: a resume point, the history, a TensorBoard file, a report at the end.
-            string outcome = run.TrainingEnded
-                ? "Training had finished, and its model was saved before the reports; free space or fix the folder's permissions."
-                : $"Training stopped. {Kept(run)}";
-            throw new RunOutputException($"{e.Message.TrimEnd('.')}. {outcome}", e);
+            // Only the file system's failures (see AtomicFile.Write) and a lost run folder arrive here. Every write stops
+            // the run alike: a resume point, the history, a TensorBoard file, the model, a report at the end.
+            string kept = rescue.Describe(e);
+            throw new RunOutputException(kept.Length == 0 ? e.Message : $"{e.Message.TrimEnd('.')}. {kept}", e);
         }
         finally
         {
             run?.End(state);
         }
-    }
-
-    /// <summary>What a user still has after a failed write, and how to go on from it.</summary>
-    private static string Kept(TrainingRun run)
-    {
-        string? latest = run.CheckpointFolder is { } folder ? new CheckpointDirectory(folder, 1).Latest() : null;
-        return latest is null
-            ? "No resume point was saved yet; free space or fix the folder, then train again."
-            : $"The last resume point is kept: free space or fix the folder, then continue with: {ResumeCommand.For(latest)}";
     }
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)

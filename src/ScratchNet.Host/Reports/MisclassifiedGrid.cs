@@ -5,22 +5,23 @@ using ScratchNet.Training.Reports;
 namespace ScratchNet.Host.Reports;
 
 /// <summary>
-/// Draws the most confidently misclassified images as a grid, each captioned "true → predicted" and the
-/// probability given to the wrong class. Drawn with SkiaSharp (ScottPlot's renderer) directly: a grid of
+/// Draws the most confidently misclassified images as a grid, each captioned "true → predicted", the
+/// probability given to the wrong class, and where the image is (its row, and its place in the data files when known). Drawn with SkiaSharp (ScottPlot's renderer) directly: a grid of
 /// small images with captions is simpler as a canvas than as a chart.
 /// </summary>
 public static class MisclassifiedGrid
 {
     private const int Scale = 4;
     private const int Columns = 5;
-    private const int CaptionHeight = 34;
+    private const int CaptionHeight = 48;
     private const int Padding = 8;
 
     /// <param name="features">The split's features, (rows, height × width) in [0, 1].</param>
     /// <param name="height">Image height in pixels (28 for MNIST).</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="heldOut">What the rows are, "validation" or "test", for the title.</param>
-    public static byte[] Draw(ReadOnlySpan<float> features, int height, int width, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation")
+    /// <param name="origin">A row's place in the data files (<c>t10k-images[1234]</c>; see <c>DataSplit.Origin</c>), or null when unknown.</param>
+    public static byte[] Draw(ReadOnlySpan<float> features, int height, int width, IReadOnlyList<Misclassification> items, IReadOnlyList<string> classNames, string heldOut = "validation", Func<int, string?>? origin = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(classNames);
@@ -57,6 +58,10 @@ public static class MisclassifiedGrid
             float centre = left + ((cellWidth - Padding) / 2f);
             canvas.DrawText(caption, centre, top + imageHeight + 14, SKTextAlign.Center, font, wrongInk);
             canvas.DrawText(probability, centre, top + imageHeight + 28, SKTextAlign.Center, font, ink);
+            if (origin?.Invoke(item.Row) is { } place)
+            {
+                canvas.DrawText(place, centre, top + imageHeight + 42, SKTextAlign.Center, font, ink);
+            }
         }
 
         return PngEncoding.Encode(bitmap);

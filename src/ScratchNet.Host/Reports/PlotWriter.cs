@@ -56,7 +56,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
 
             float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, heldOut);
             IReadOnlyList<Misclassification> worst = Misclassified.MostConfident(probabilities, heldOut.Labels, heldOut.ClassCount, WorstCount);
-            return MisclassifiedGrid.Draw(heldOut.Features, height, width, worst, result.ClassNames, heldOutName);
+            return MisclassifiedGrid.Draw(heldOut.Features, height, width, worst, result.ClassNames, heldOutName, heldOut.Origin);
         });
         if (_allWritten)
         {

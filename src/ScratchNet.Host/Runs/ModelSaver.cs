@@ -22,6 +22,9 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
 
     public string ModelPath => Path.Combine(runFolder.Path, FileName);
 
+    /// <summary>Where the trained model was saved: <see cref="ModelPath"/>, or the temp folder when the run folder refused it; null until then.</summary>
+    public string? SavedPath { get; private set; }
+
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -37,6 +40,7 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
         try
         {
             ModelFile.Save(model, ModelPath, ModelFormat.Native);
+            SavedPath = ModelPath;
         }
         catch (FileWriteException e)
         {
@@ -45,10 +49,12 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
             try
             {
                 ModelFile.Save(model, fallback, ModelFormat.Native);
+                SavedPath = fallback;
             }
-            catch (FileWriteException)
+            catch (FileWriteException f)
             {
-                throw new RunOutputException($"{e.Message}; saving it to {fallback} instead failed too. The last checkpoint of the run holds the trained weights (train --resume FILE continues from it)", e);
+                // What is kept instead (a resume point, or nothing) is said by the run's RescuePoint.
+                throw new RunOutputException($"{e.Message}; saving it to {fallback} instead failed too{(f.Reason == e.Reason ? string.Empty : $" ({f.Reason})")}", e);
             }
 
             throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead", e);

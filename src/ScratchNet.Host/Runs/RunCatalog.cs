@@ -53,8 +53,9 @@ public static class RunCatalog
             throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
         }
 
+        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
         return Owner(file, fullRoot) is { } owner
-            ? new RunFolder(owner, file, continues: true)
+            ? new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true)
             : new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file);
     }
 

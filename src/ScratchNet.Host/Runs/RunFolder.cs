@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using ScratchNet.Files;
 
 namespace ScratchNet.Host.Runs;
@@ -11,7 +12,7 @@ namespace ScratchNet.Host.Runs;
 /// exclusively, so an id is never reused. While a process trains in it, it holds the folder's lock file, so another
 /// process can tell a live run from one that was killed.
 /// </summary>
-public sealed class RunFolder : IDisposable
+public sealed partial class RunFolder : IDisposable
 {
     public const string LockFileName = ".lock";
 
@@ -61,6 +62,11 @@ public sealed class RunFolder : IDisposable
             return own;
         }
 
+        if (keepOwn && KeptCheckpointRoot() is { } root)
+        {
+            return System.IO.Path.Combine(root, Id);
+        }
+
         if (string.IsNullOrWhiteSpace(configured))
         {
             return null;
@@ -70,6 +76,23 @@ public sealed class RunFolder : IDisposable
         bool inside = full == Path || full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
         return inside ? full : System.IO.Path.Combine(full, Id);
     }
+
+    /// <summary>
+    /// For a new folder resuming a checkpoint that lives in another run's folder of a Checkpoints:Directory outside its run
+    /// (<c>/fast/ckpt/20261126-205120-26573760/ckpt-e0005-b000000.ckpt</c>, its run folder since removed): that
+    /// Checkpoints:Directory (<c>/fast/ckpt</c>), which the user chose for that run; else null.
+    /// </summary>
+    public string? KeptCheckpointRoot() =>
+        !Continues && ResumeCheckpoint is { } file && System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file)) is { } folder
+            && IsId(System.IO.Path.GetFileName(folder)) && System.IO.Path.GetDirectoryName(folder) is { } root
+            ? root
+            : null;
+
+    /// <summary>True for a name <see cref="NewId"/> makes: <c>20261126-023755-8f3a9c1e</c>.</summary>
+    public static bool IsId(string name) => IdPattern().IsMatch(name);
+
+    [GeneratedRegex("^[0-9]{8}-[0-9]{6}-[0-9a-f]{8}$")]
+    private static partial Regex IdPattern();
 
     /// <summary>
     /// Makes the folder this process's: creates it (a fresh run: exclusively, failing if the id exists) and takes its lock.

@@ -7,14 +7,13 @@ using ScratchNet.Host.Commands;
 namespace ScratchNet.Host.Runs;
 
 /// <summary>
-/// How every command stops on a signal, beyond the SIGINT, SIGQUIT and SIGTERM the host's console lifetime turns into
-/// <see cref="IHostApplicationLifetime.ApplicationStopping"/> (the token each command gets, and checks at its next batch,
-/// step, chunk or image). SIGHUP (the terminal or SSH session closed) stops the same way: train with a resume point,
-/// serve cleanly, where by default it killed the process (exit 129) and lost the epoch. SIGXFSZ (a file-size limit,
-/// ulimit -f) is ignored, so the write that passes the limit fails as a full disk does (exit 8, the last resume point
-/// kept) instead of killing the process halfway through a checkpoint. Each stop is acknowledged at once with what the
-/// command does now (<see cref="ICommand.StopNotice"/>): the next boundary may be seconds away (a long evaluation), and
-/// a key press with no answer gets pressed again.
+/// How every command stops on a signal. The host's console lifetime turns SIGINT, SIGQUIT and SIGTERM into a stop; SIGHUP
+/// (the terminal or SSH session closed) stops the same way here, where by default it killed the process: for a training run
+/// that lost the epoch, which now ends at the next batch with a resume point; diagnose, evaluate and predict end at their
+/// next step without a result (exit 130); serve closes the dashboard. SIGXFSZ (a file-size limit, ulimit -f) is ignored,
+/// so the write that passes the limit fails as a full disk does (exit 8) instead of killing the process halfway through a
+/// checkpoint. Each stop is acknowledged at once, saying what happens next: the next batch boundary may be seconds away
+/// (a long evaluation), and a key press with no answer gets pressed again.
 /// </summary>
 public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger) : IHostedService, IDisposable
 {
@@ -48,17 +47,23 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
 
     public void Dispose() => _registrations.ForEach(r => r.Dispose());
 
-    /// <summary>Answers the first stop signal with what the command does now; later ones change nothing, so they get no line.</summary>
-    internal void Acknowledge(string signal)
+    private void Acknowledge(string signal)
     {
-        if (Interlocked.Exchange(ref _stopping, 1) == 0
-            && CommandCatalog.Find(commandLine.Command) is { } command
-            && services.GetKeyedService<ICommand>(command.Name)?.StopNotice is { } notice)
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
-            LogStopping(logger, signal, notice);
+            LogStopping(logger, signal, WhatHappens());
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {Notice}")]
-    private static partial void LogStopping(ILogger logger, string signal, string notice);
+    private string WhatHappens() => commandLine.Command switch
+    {
+        CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { TrainingEnded: true } =>
+            "training has finished; the model and reports being written are finished first, then it exits",
+        CommandLine.DefaultCommand => "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds",
+        "serve" => "the dashboard closes",
+        var command => $"{command} ends at its next step, without a result",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {WhatHappens}")]
+    private static partial void LogStopping(ILogger logger, string signal, string whatHappens);
 }

@@ -76,7 +76,7 @@ public sealed partial class TrainingRun(
         _created = !existed;
         log.Open(folder.Path);
         string configFile = Path.Combine(folder.Path, EffectiveConfiguration.FileName);
-        AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null));
+        AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
         _status.Checkpoints = checkpointFolder;
@@ -143,11 +143,8 @@ public sealed partial class TrainingRun(
             return;
         }
 
-        string outside = CheckpointFolder is { } checkpoints && !checkpoints.StartsWith(folder.Path + Path.DirectorySeparatorChar, StringComparison.Ordinal)
-            && new CheckpointDirectory(checkpoints, 1).Latest() is { } latest
-            ? $" Its last resume point is kept outside it: {ResumeCommand.For(latest)} continues in a new run folder."
-            : string.Empty;
-        throw new RunOutputException($"The run folder {folder.Path} was removed or replaced while the run trained in it; {outcome}.{outside}");
+        // What is kept instead (a resume point outside it, or one written to the temp folder) is said by the RescuePoint.
+        throw new RunOutputException($"The run folder {folder.Path} was removed, moved or replaced while the run trained in it; {outcome}.");
     }
 
     /// <summary>

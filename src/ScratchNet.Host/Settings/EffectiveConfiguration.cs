@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
 
 namespace ScratchNet.Host.Settings;
 
@@ -46,13 +47,19 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
     /// <summary>The <c>config.json</c> text: <c>{ "Training:Epochs": { "value": "5", "source": "command line (--Training:Epochs)" }, … }</c>.</summary>
     /// <param name="previous">The run's config.json as an earlier session wrote it, when this one resumes it: a value this
     /// session took from the checkpoint keeps the source it had then (the command line that first set it, say).</param>
-    public string ToJson(string? previous = null)
+    /// <param name="folder">The run folder, when its checkpoint folder may follow the resumed checkpoint's (<see cref="RunFolder.KeptCheckpointRoot"/>).</param>
+    public string ToJson(string? previous = null, RunFolder? folder = null)
     {
         Dictionary<string, Entry> before = previous is null ? [] : Read(previous);
         Dictionary<string, Entry> now = Keys().ToDictionary(k => k.Value.Key, k => CarriedOver(k.Value)
             && before.TryGetValue(k.Value.Key, out Entry? then) && then.Value == k.Value.Value
             ? then
             : new Entry(k.Value.Value, k.Value.Source));
+        if (folder?.KeptCheckpointRoot() is not null && now.TryGetValue(CheckpointDirectoryKey, out Entry? kept)
+            && !ConfigurationSources.WrittenByUser((IConfigurationRoot)configuration, CheckpointDirectoryKey))
+        {
+            now[CheckpointDirectoryKey] = kept with { Source = $"beside the resumed checkpoint {folder.ResumeCheckpoint}" };
+        }
 
         // The recipe the run started with, which a resume need not repeat, is still the recipe its values came from.
         if (!now.ContainsKey(ScratchNetHost.RecipeKey) && before.TryGetValue(ScratchNetHost.RecipeKey, out Entry? recipe))

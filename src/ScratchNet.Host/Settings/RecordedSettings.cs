@@ -20,8 +20,10 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
 {
     private readonly IReadOnlyDictionary<string, string> _settings = settings;
 
-    // The data a model's scores depend on; not where files are fetched from, which is this machine's business.
-    private static readonly string[] DataKeys = ["Data:Dataset", "Data:Directory", "Data:ClassNames", "Data:Split", "Data:Seed", "Data:ValidationFraction"];
+    // The data a model's scores depend on; not where files are fetched from, which is this machine's business. The training
+    // sample's size leaves the held-out rows as they are, but the data's hash covers the sample: with it, evaluate hashes
+    // the data as the model's run did, so files edited since are noticed.
+    private static readonly string[] DataKeys = ["Data:Dataset", "Data:Directory", "Data:ClassNames", "Data:Split", "Data:Seed", "Data:ValidationFraction", "Data:TrainImages"];
 
     // The network a model's weights fit (Model:Layers' entries are Model:Layers:0, :1, …).
     private static readonly string[] ArchitectureKeys = ["Model:Layers", "Model:LayerSizes", "Model:Activation", "Model:Dropout"];

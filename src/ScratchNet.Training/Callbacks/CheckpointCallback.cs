@@ -20,9 +20,7 @@ public sealed partial class CheckpointCallback(
 {
     private readonly MetricMonitor _monitor = MetricMonitor.Parse(options.Value.Monitor);
     private CheckpointDirectory? _directory;
-    private string _hash = string.Empty;
     private string _dataSha256 = string.Empty;
-    private SortedDictionary<string, string> _settings = new(StringComparer.Ordinal);
     private double _best = double.NaN;
 
     public void OnTrainBegin(TrainingContext context)
@@ -30,15 +28,9 @@ public sealed partial class CheckpointCallback(
         ArgumentNullException.ThrowIfNull(context);
         CheckpointOptions o = options.Value;
         _directory = string.IsNullOrWhiteSpace(o.Directory) ? null : new CheckpointDirectory(o.Directory, o.KeepLast);
-        _hash = fingerprint.Compute();
 
         // Before the first epoch's clock starts; the model file at the end reuses it (computed once per dataset).
         _dataSha256 = _directory is null ? string.Empty : DatasetHash.Sha256(context.Dataset);
-        _settings = fingerprint.Settings();
-        foreach ((string key, string value) in fingerprint.ContinuedSettings())
-        {
-            _settings[key] = value;
-        }
     }
 
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
@@ -99,13 +91,7 @@ public sealed partial class CheckpointCallback(
     private Checkpoint Capture(TrainingContext context)
     {
         Checkpoint checkpoint = context.CaptureCheckpoint();
-        checkpoint.ConfigurationHash = _hash;
-        checkpoint.DatasetSha256 = _dataSha256;
-        foreach ((string key, string value) in _settings)
-        {
-            checkpoint.Settings[key] = value;
-        }
-
+        fingerprint.Stamp(checkpoint, _dataSha256);
         return checkpoint;
     }
 

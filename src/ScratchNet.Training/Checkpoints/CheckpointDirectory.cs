@@ -71,5 +71,6 @@ public sealed class CheckpointDirectory
             ? Directory.EnumerateFiles(Path, ResumePattern).OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal)
             : [];
 
-    private static string ResumePointName(int epoch, int batch) => string.Create(CultureInfo.InvariantCulture, $"ckpt-e{epoch:D4}-b{batch:D6}.ckpt");
+    /// <summary>The name of the resume point that continues at <paramref name="epoch"/>, <paramref name="batch"/>: <c>ckpt-e0004-b000000.ckpt</c>.</summary>
+    public static string ResumePointName(int epoch, int batch) => string.Create(CultureInfo.InvariantCulture, $"ckpt-e{epoch:D4}-b{batch:D6}.ckpt");
 }

@@ -119,6 +119,23 @@ public sealed class ConfigurationFingerprint(
     /// <summary>SHA-256 of <see cref="Settings"/>.</summary>
     public string Compute() => Hash(Settings());
 
+    /// <summary>
+    /// Marks a captured checkpoint with what a resume compares: this fingerprint, the settings behind it and the continued
+    /// ones (<see cref="ContinuedSettings"/>), and the data's hash.
+    /// </summary>
+    public void Stamp(Checkpoint checkpoint, string datasetSha256)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(datasetSha256);
+        SortedDictionary<string, string> settings = Settings();
+        checkpoint.ConfigurationHash = Hash(settings);
+        checkpoint.DatasetSha256 = datasetSha256;
+        foreach ((string key, string value) in settings.Concat(ContinuedSettings()))
+        {
+            checkpoint.Settings[key] = value;
+        }
+    }
+
     /// <summary>The hash version-1 and -2 checkpoints carry (before they carried their settings; it included Training:Threads).</summary>
     public string LegacyHash()
     {

@@ -28,6 +28,14 @@ public enum GradientVerdict
     Wrong,
 
     /// <summary>
+    /// The differences cannot judge it on this batch, and not because of kinks: none lies between the parameter and the loss
+    /// (the last layer's bias), yet the one-sided differences stay apart at shorter steps, as they do when the loss's float32
+    /// rounding is larger than the noise probe saw: a loss near 0 on a memorised batch, whose probabilities a hair below 1
+    /// float32 holds to a few digits. The error is no larger than <see cref="Unresolved"/> allows.
+    /// </summary>
+    Rounding,
+
+    /// <summary>
     /// Nothing to compare: the loss does not move on this batch when the checked entries do, and backpropagation gives
     /// exactly 0 for them (a softmax saturated to probability 1, or a whole layer's inputs cut off), so the check judged
     /// nothing either way.

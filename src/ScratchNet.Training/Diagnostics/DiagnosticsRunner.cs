@@ -50,7 +50,7 @@ public sealed partial class DiagnosticsRunner(
         int gradientRows = Math.Min(settings.GradientRows, batch);
         IReadOnlyList<GradientCheckResult> gradients = NetworkDiagnostics.CheckGradients(
             network, x.AsMemory(0, gradientRows * train.FeatureCount), y.AsSpan(0, gradientRows * train.ClassCount), gradientRows,
-            settings.GradientEntries, (ulong)trainingOptions.Value.Seed);
+            settings.GradientEntries, (ulong)trainingOptions.Value.Seed, cancellationToken: cancellationToken);
         foreach (GradientCheckResult g in gradients)
         {
             LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.NoiseAllowance, g.MaxAbsoluteError, g.Verdict);

@@ -56,7 +56,8 @@ public static class DiagnosticsTable
     private static string Word(GradientVerdict verdict) => verdict switch
     {
         GradientVerdict.Ok => "ok",
-        GradientVerdict.Unresolved => "unresolved: steps cross ReLU kinks",
+        GradientVerdict.Unresolved => "unresolved: steps may cross ReLU kinks",
+        GradientVerdict.Rounding => "unresolved: the loss's float32 rounding (no kink follows it)",
         GradientVerdict.Flat => "not checked",
         _ => "WRONG",
     };

@@ -150,6 +150,10 @@ public sealed class LivePageTests : BrowserTest
         // A mistake names its row and the split it indexes.
         Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(3, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]))])));
         await Expect(page.Locator("#live-mistakes figure")).ToHaveAttributeAsync("title", "row 4021 of the test split");
+
+        // And, where the data knows it, its place in the data files.
+        Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(4, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]), "t10k-images[4021]")])));
+        await Expect(page.Locator("#live-mistakes figure")).ToHaveAttributeAsync("title", "row 4021 of the test split, t10k-images[4021] in the data files");
         await Expect(page.Locator("#mistakes-caption")).ToContainTextAsync("its row in the test split");
 
         // A run with fewer steps than the measurement interval says it will show none.

@@ -3,10 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
-using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests.Commands;
@@ -96,46 +94,6 @@ public sealed class TrainCommandTests
         Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), cancelled.Token))!;
 
         Assert.That(Failure.From(error).ExitCode, Is.EqualTo(ExitCodes.Interrupted));
-    }
-
-    [Test]
-    public async Task AStopAfterTheLastBatch_IsAnsweredWithoutAPromiseOfAResumePoint_AndTheRunFinishes()
-    {
-        // Ctrl+C while the model and reports are written (after "Saved the model"): no batch is left to stop at.
-        using var stop = new CancellationTokenSource();
-        StopWhenTrainingEnds? signal = null;
-        int exitCode;
-        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(sp => signal = new StopWhenTrainingEnds(sp, stop))))
-        {
-            host.Services.GetRequiredService<IStartupValidator>().Validate();
-            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
-        }
-
-        Assert.That(signal!.FirstBatchNotice, Does.StartWith("training ends at the next batch and saves a resume point"), "while batches are left");
-        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "the run finished: its model and reports are complete");
-        string log = File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single());
-        Assert.That(log, Does.Contain("training has run its last batch, so the run finishes as it is (evaluation, model, reports), then exits"));
-        Assert.That(log, Does.Not.Contain("saves a resume point"));
-    }
-
-    /// <summary>Reads the stop notice at the first batch, and stops the run as Ctrl+C does once training has ended.</summary>
-    private sealed class StopWhenTrainingEnds(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
-    {
-        public string? FirstBatchNotice { get; private set; }
-
-        public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
-        {
-            if (epoch == 1 && batch == 0)
-            {
-                FirstBatchNotice = services.GetRequiredKeyedService<ICommand>("train").StopNotice;
-            }
-        }
-
-        public void OnTrainEnd(TrainingContext context, TrainingResult result)
-        {
-            services.GetServices<IHostedService>().OfType<StopSignals>().Single().Acknowledge("Ctrl+C");
-            stop.Cancel();
-        }
     }
 
     [Test]

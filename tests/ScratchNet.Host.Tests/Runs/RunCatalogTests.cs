@@ -49,6 +49,7 @@ public sealed class RunCatalogTests
         RunFolder folder = RunCatalog.Select(_dir.Combine("elsewhere"), Path.Combine(linked, "checkpoints", Path.GetFileName(_checkpoint)), "checkpoints", DateTime.UtcNow);
 
         Assert.That((RealPath.Of(folder.Path), folder.Continues), Is.EqualTo((_run, true)), "the run's own folder, by whichever path");
+        Assert.That(folder.Id, Is.EqualTo(Path.GetFileName(_run)), "named by its id, not by the link's name");
     }
 
     [Test]

@@ -38,6 +38,29 @@ public sealed class RunFolderTests
     }
 
     [Test]
+    public void ANewFolderResumingACheckpointOfAnOutsideCheckpointFolderKeepsThatFolderUnlessTheUserSetsAnother()
+    {
+        // The run that wrote /ck/ID/ckpt-… is gone (its folder removed), so the resume starts a new folder.
+        string ck = _dir.Combine("ck");
+        string checkpoint = Path.Combine(ck, "20261126-000000-00000004", "ckpt-e0005-b000000.ckpt");
+        var resumed = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000001-00000005"), resumeCheckpoint: checkpoint);
+
+        Assert.That(resumed.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(ck, resumed.Id)), "the default does not move the checkpoints off the folder the user chose");
+        Assert.That(resumed.CheckpointFolder("elsewhere", keepOwn: false), Is.EqualTo(Path.Combine(resumed.Path, "elsewhere")), "a folder the user set for this session wins");
+        var rescued = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000001-00000006"), resumeCheckpoint: _dir.Combine("scratchnet-20261126-000000-00000004-ckpt-e0005-b000000.ckpt"));
+        Assert.That(rescued.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(rescued.Path, "checkpoints")), "a checkpoint in no run's checkpoint folder keeps the default");
+    }
+
+    [TestCase("20261126-023755-8f3a9c1e", true)]
+    [TestCase("20261126-023755-8F3A9C1E", false)]
+    [TestCase("checkpoints", false)]
+    [TestCase("20261126-023755-8f3a9c1e-x", false)]
+    public void IsIdTellsARunIdFromOtherFolderNames(string name, bool id) => Assert.That(RunFolder.IsId(name), Is.EqualTo(id));
+
+    [Test]
+    public void ANewIdIsAnId() => Assert.That(RunFolder.IsId(RunFolder.NewId(DateTime.UtcNow)), Is.True);
+
+    [Test]
     public void AClaimedFolderIsIntactUntilItIsRemoved()
     {
         using var folder = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000000-00000003"));

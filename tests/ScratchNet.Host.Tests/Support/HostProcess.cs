@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace ScratchNet.Host.Tests.Support;
 
@@ -13,9 +12,6 @@ internal static class HostProcess
     /// <summary>The terminal or SSH session closed.</summary>
     public const int SigHup = 1;
 
-    /// <summary>A service manager or <c>kill</c> asks the process to end.</summary>
-    public const int SigTerm = 15;
-
     /// <summary>
     /// Sends <paramref name="signal"/> (SIGINT, Ctrl+C, unless told otherwise) to <paramref name="process"/> at once. A `kill`
     /// child process would first have to be started, which on a loaded machine can take long enough for a short run to
@@ -27,76 +23,6 @@ internal static class HostProcess
         if (Kill(process.Id, signal) != 0)
         {
             throw new InvalidOperationException($"kill({process.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
-
-    /// <summary>
-    /// Runs the host until it prints a line on stdout that <paramref name="ready"/> accepts (its handlers are in place and
-    /// its work is under way), sends it <paramref name="signal"/>, and returns what it printed once it exits, failing the
-    /// test if it takes longer than <paramref name="stopWithin"/> after the signal.
-    /// </summary>
-    /// <param name="settle">How long to wait after that line, to land in a long phase that prints nothing of its own.</param>
-    public static HostResult SignalWhen(IEnumerable<string> args, string workingDirectory, Func<string, bool> ready, int signal, TimeSpan stopWithin, TimeSpan settle = default)
-    {
-        ArgumentNullException.ThrowIfNull(ready);
-        using var process = new Process { StartInfo = StartInfo(args, workingDirectory) };
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var seen = new ManualResetEventSlim();
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stdout)
-            {
-                stdout.Append(e.Data).Append('\n');
-            }
-
-            if (ready(e.Data))
-            {
-                seen.Set();
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stderr)
-                {
-                    stderr.Append(e.Data).Append('\n');
-                }
-            }
-        };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            Assert.That(seen.Wait(TimeSpan.FromSeconds(60)), Is.True, $"the host never got ready:\n{stdout}{stderr}");
-            Thread.Sleep(settle);
-            Assert.That(process.HasExited, Is.False, $"the host ended before the signal:\n{stdout}{stderr}");
-            Interrupt(process, signal);
-            Assert.That(process.WaitForExit(stopWithin), Is.True, $"the host went on for more than {stopWithin} after signal {signal}:\n{stdout}{stderr}");
-            process.WaitForExit();
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-        }
-
-        lock (stdout)
-        {
-            lock (stderr)
-            {
-                return new HostResult(process.ExitCode, stdout.ToString(), stderr.ToString());
-            }
         }
     }
 
@@ -130,6 +56,13 @@ internal static class HostProcess
         }
 
         start.Environment["DOTNET_NOLOGO"] = "1";
+
+        // What a run saves to the temp folder when its own folder fails it (a model, a resume point) goes with the test's folder.
+        if (Path.GetFullPath(workingDirectory).StartsWith(Path.GetTempPath(), StringComparison.Ordinal))
+        {
+            start.Environment["TMPDIR"] = workingDirectory;
+        }
+
         return start;
     }
 

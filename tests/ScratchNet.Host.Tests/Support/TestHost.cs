@@ -11,8 +11,7 @@ internal static class TestHost
 {
     /// <param name="args">The command line, e.g. <c>train --Training:Epochs=2</c>.</param>
     /// <param name="dataset">What the mocked provider returns; null: the real provider stays.</param>
-    /// <param name="configureServices">Runs last, e.g. to add a training callback.</param>
-    public static IHost Build(string[] args, Dataset? dataset, Action<IServiceCollection>? configureServices = null)
+    public static IHost Build(string[] args, Dataset? dataset)
     {
         HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(args, services =>
         {
@@ -22,8 +21,6 @@ internal static class TestHost
                 provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
                 services.Replace(ServiceDescriptor.Singleton(provider.Object));
             }
-
-            configureServices?.Invoke(services);
         });
         return builder.Build();
     }

@@ -187,18 +187,6 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
-    public void OverfitOneBatch_StopsBeforeTheNextStep_WhenCancelled()
-    {
-        // diagnose's Ctrl+C: thousands of steps on a CNN take minutes.
-        Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);
-        (float[] x, float[] y) = Batch(6, 3);
-        using var stop = new CancellationTokenSource();
-        stop.Cancel();
-
-        Assert.Throws(Is.InstanceOf<OperationCanceledException>(), () => NetworkDiagnostics.OverfitOneBatch(network, new Sgd(1e-4f), x, y, Rows, 1_000_000, cancellationToken: stop.Token));
-    }
-
-    [Test]
     public async Task Runner_DiagnosesTheConfiguredNetwork_AndTheTableShowsEveryPart()
     {
         var provider = new Mock<IDatasetProvider>();
@@ -516,4 +504,19 @@ public class NetworkDiagnosticsTests
             return dX;
         }
     }
+
+    // Only a parameter with a ReLU, leaky ReLU or max-pool between it and the loss can blame kinks for a disagreement.
+    [TestCase(new[] { "flatten", "dense 5", "relu", "dense 3" }, "dense0.weight,dense0.bias")]
+    [TestCase(new[] { "flatten", "dense 5", "tanh", "dense 4", "leaky_relu", "dense 3" }, "dense0.weight,dense0.bias,dense1.weight,dense1.bias")]
+    [TestCase(new[] { "conv 2 3x3 pad 1", "batchnorm", "maxpool 2", "flatten", "dense 4", "sigmoid", "dense 3" }, "conv0.weight,conv0.bias,bn0.weight,bn0.bias")]
+    [TestCase(new[] { "flatten", "dense 5", "tanh", "dense 3" }, "")]
+    public void OnlyParametersBeforeAKinkCanBeUnresolvedByKinks(string[] definitions, string expected)
+    {
+        Sequential network = NetworkBuilder.Build([.. definitions.Select(LayerSyntax.Parse)], new Shape(1, 4, 4), 4, "he_normal", 9);
+
+        string[] before = [.. NetworkDiagnostics.BeforeKinks(network).Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+        Assert.That(before, Is.EqualTo(expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray()));
+    }
+
 }
