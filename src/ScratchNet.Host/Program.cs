@@ -66,6 +66,11 @@ catch (Exception exception)
     {
         Log.Fatal(exception, "{Message}", failure.Message);
     }
+    else if (failure.ExitCode == ExitCodes.Interrupted)
+    {
+        // A stop the user asked for is no error; as a warning it still goes to stderr, beside the line that answered the signal.
+        Log.Warning("{Message}", failure.Message);
+    }
     else
     {
         Log.Error("{Message}", failure.Message);
