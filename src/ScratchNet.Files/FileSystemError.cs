@@ -31,6 +31,43 @@ public static class FileSystemError
         };
     }
 
+    /// <summary>
+    /// What fixes the failure, as a clause that can follow a semicolon: "free space" for a full disk or quota,
+    /// "fix the folder's permissions" for a refusal, otherwise both (<see cref="FileWriteException.FreeSpace"/>).
+    /// </summary>
+    public static string Remedy(Exception? error)
+    {
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            if (e is FileWriteException written)
+            {
+                return written.Remedy;
+            }
+
+            // On Unix .NET puts the errno of an unmapped failure in HResult: ENOSPC 28, EDQUOT 122, EROFS 30.
+            if (e.HResult is NoSpaceErrno or QuotaErrno || e.Message.Contains("No space left on device", StringComparison.Ordinal))
+            {
+                return "free space";
+            }
+
+            if (e.HResult == ReadOnlyErrno || e.Message.Contains("Read-only file system", StringComparison.Ordinal))
+            {
+                return "write to a file system that is not read-only";
+            }
+
+            if (e is UnauthorizedAccessException)
+            {
+                return "fix the folder's permissions";
+            }
+        }
+
+        return FileWriteException.FreeSpace;
+    }
+
+    private const int NoSpaceErrno = 28;
+    private const int ReadOnlyErrno = 30;
+    private const int QuotaErrno = 122;
+
     /// <summary>True when <paramref name="error"/> (or what it wraps) is ENAMETOOLONG.</summary>
     public static bool IsNameTooLong(Exception error)
     {

@@ -4,11 +4,11 @@ namespace ScratchNet.Files;
 /// An output file could not be written: the disk is full, the folder is not writable, or something that is not a
 /// regular file (a directory, a device) holds its name. The previous content of the file, if any, is untouched.
 /// </summary>
-/// <param name="remedy">What the user can do about it, when the usual advice (<see cref="FreeSpace"/>) does not fit.</param>
+/// <param name="remedy">What the user can do about it, when <see cref="FileSystemError.Remedy"/> cannot tell from <paramref name="inner"/>.</param>
 public sealed class FileWriteException(string path, string reason, Exception? inner = null, string? remedy = null)
     : IOException($"Could not write {path}: {reason}", inner)
 {
-    /// <summary>The advice for most failed writes: a full disk, a folder without write permission.</summary>
+    /// <summary>The advice where the cause is not known: a full disk or a folder without write permission are the usual ones.</summary>
     public const string FreeSpace = "free space or fix the folder's permissions";
 
     /// <summary>Something that is not a regular file (a directory, a device) holds the name; it is left as it is.</summary>
@@ -22,5 +22,5 @@ public sealed class FileWriteException(string path, string reason, Exception? in
     public string Reason { get; } = reason;
 
     /// <summary>What fixes it, as a clause that can follow a semicolon: "free space or fix the folder's permissions".</summary>
-    public string Remedy { get; } = remedy ?? FreeSpace;
+    public string Remedy { get; } = remedy ?? FileSystemError.Remedy(inner);
 }

@@ -45,4 +45,20 @@ public sealed class FileSystemErrorTests
 
         Assert.That(error!.Reason, Is.EqualTo(FileSystemError.NameTooLong));
     }
+
+    // The advice fits the cause: a full disk is not fixed by permissions, nor a refusal by free space.
+    [TestCase("No space left on device : '/runs/x/history.csv.12.tmp'", 0, "free space")]
+    [TestCase("Disk quota exceeded", 122, "free space")]
+    [TestCase("Read-only file system : '/runs/x'", 0, "write to a file system that is not read-only")]
+    [TestCase("Input/output error", 5, FileWriteException.FreeSpace)]
+    public void TheRemedyFitsTheFailure(string message, int errno, string remedy)
+    {
+        var error = new IOException(message) { HResult = errno };
+
+        Assert.That(new FileWriteException("/runs/x/history.csv", FileSystemError.Reason(error), error).Remedy, Is.EqualTo(remedy));
+    }
+
+    [Test]
+    public void APermissionRefusalIsAdvisedToFixThePermissions() =>
+        Assert.That(FileSystemError.Remedy(new UnauthorizedAccessException("Access to the path is denied.")), Is.EqualTo("fix the folder's permissions"));
 }

@@ -176,7 +176,7 @@ public sealed class ProcessHostileInputTests
         HostAssert.NoStackTrace(result);
         string id = Path.GetFileName(Directory.GetDirectories(Runs).Single());
         Assert.That(result.Lines[^1], Does.Contain($"model.snm: the file would be larger than this process may write").And.EndWith(
-            $"; saving it to {_dir.Combine($"scratchnet-{id}-model.snm")} instead failed too. Nothing of the training could be kept (checkpoints are off, and writing a resume point to {_dir.Combine($"scratchnet-{id}-ckpt-e0002-b000000.ckpt")} failed too): raise the file-size limit (ulimit -f) or write to another file system, then train again."), result.ToString());
+            $"; saving it to {_dir.Combine($"scratchnet-{id}-model.snm")} instead failed too. No copy of the training could be written (checkpoints are off, and writing a resume point to {_dir.Combine($"scratchnet-{id}-ckpt-e0002-b000000.ckpt")} failed too); raise the file-size limit (ulimit -f) or write to another file system, then train again."), result.ToString());
         Assert.That(result.Output, Does.Not.Contain("--resume"), "no command points to a checkpoint that does not exist");
     }
 

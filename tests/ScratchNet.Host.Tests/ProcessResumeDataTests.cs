@@ -121,6 +121,11 @@ public sealed class ProcessResumeDataTests
         HostResult edited = HostProcess.Run(evaluate, _dir.Path);
         Assert.That(edited.ExitCode, Is.EqualTo(0), edited.ToString());
         Assert.That(edited.Stderr, Does.Contain($"The data in {_idx} is not the data {model} was trained on"));
+
+        // Another sample size hashes other data: no comparison is possible, and it says so rather than nothing.
+        HostResult otherSample = HostProcess.Run([.. evaluate, "--Data:TrainImages=90"], _dir.Path);
+        Assert.That(otherSample.ExitCode, Is.EqualTo(0), otherSample.ToString());
+        Assert.That(otherSample.Stderr, Does.Contain($"Whether the data files changed since {model} was trained cannot be checked with Data:TrainImages 90 (the model's run had 60"));
     }
 
     private string[] Resume(string checkpoint) => ["train", "--Progress:Enabled=false", "--resume", checkpoint];

@@ -165,6 +165,29 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void CtrlCWithCheckpointsOffKeepsTheNetworkInTheTempFolder_AndThePrintedCommandContinuesTheRunInItsFolder()
+    {
+        // Checkpoints off dropped the network with the process: the epochs trained were lost.
+        (string printed, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+
+        Assert.That(printed, Does.StartWith(Path.Combine(_dir.Path, $"scratchnet-{Path.GetFileName(folder)}-ckpt-e")), "in the temp folder, named after the run");
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", printed], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        _ = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        int epochs = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length;
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && File.ReadAllLines(Path.Combine(folder, "history.csv")).Length <= epochs + 1)
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(stdout.Result, Does.Contain($"continues in {folder}").And.Contain($"Resuming {printed}"));
+        Assert.That(RunFolders(), Is.EqualTo(new[] { folder }), "no new run folder");
+    }
+
+    [Test]
     public void ARefusedResumeNamesEveryDifferingKeyAndChangesNothing()
     {
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
@@ -308,7 +331,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(errors, Has.Length.EqualTo(1), result.ToString());
         string kept = Path.Combine(checkpoints!, $"ckpt-e{epoch + 299:D4}-b000000.ckpt");
         string rescued = Path.Combine(_dir.Path, $"scratchnet-{Path.GetFileName(Path.GetDirectoryName(checkpoints))}-ckpt-e{epoch + 300:D4}-b000000.ckpt");
-        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point: move it out of the way, then train --resume {rescued} continues in a new run folder; or train --resume {kept} continues in this run folder from its last resume point."));
+        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point: move it out of the way, then train --resume {rescued} continues in this run's folder."));
         Assert.That(CheckpointFile.Load(rescued).Epoch, Is.EqualTo(epoch + 300), "the epoch the blocked resume point was to hold is kept in the temp folder");
         Assert.That(CheckpointFile.Load(kept).Epoch, Is.EqualTo(epoch + 299));
         Assert.That(File.ReadAllText(Path.Combine(blocked, "keep.txt")), Is.EqualTo("keep"), "the directory in the way was not replaced");
@@ -316,9 +339,9 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Failed));
         Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(epoch + 299), "the history of every epoch up to the kept resume point (a header and epoch + 298 rows)");
 
-        // Once the folder is fixed, --resume alone continues the failed run from the kept point.
+        // Once the folder is fixed, the printed command continues the failed run in its own folder from the rescued epoch.
         Directory.Delete(blocked, recursive: true);
-        using Process resumed = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=100000", "--resume"), _dir.Path))!;
+        using Process resumed = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=100000", "--resume", rescued), _dir.Path))!;
         Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
         _ = resumed.StandardError.ReadToEndAsync();
         // Checkpoints:KeepLast prunes older resume points, and on a quiet machine tiny epochs take milliseconds, so a
@@ -331,7 +354,7 @@ public sealed partial class ProcessRunFolderTests
 
         resumed.Kill();
         resumed.WaitForExit();
-        Assert.That(resumedOut.Result, Does.Contain($"Resuming {kept}"));
+        Assert.That(resumedOut.Result, Does.Contain($"Resuming {rescued}").And.Contain($"continues in {folder}"));
         Assert.That(LatestEpoch(), Is.GreaterThanOrEqualTo(epoch + 302), "it went on past the point that failed");
     }
 
@@ -471,7 +494,9 @@ public sealed partial class ProcessRunFolderTests
         while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
         {
             folder = RunFolders().Except(before).FirstOrDefault();
-            if (folder is not null && new CheckpointDirectory(Path.Combine(folder, "checkpoints"), 1).Latest() is not null)
+            // A resume point in the run's checkpoints; with checkpoints off (no such folder), a finished epoch.
+            if (folder is not null && (new CheckpointDirectory(Path.Combine(folder, "checkpoints"), 1).Latest() is not null
+                || (File.Exists(Path.Combine(folder, "history.csv")) && !Directory.Exists(Path.Combine(folder, "checkpoints")))))
             {
                 break;
             }

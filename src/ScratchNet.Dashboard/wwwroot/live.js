@@ -154,7 +154,7 @@
         figure.append(canvas, caption);
         box.append(figure);
       }
-      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one for its row in the ${heldOut()} split`;
+      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one for its row in the ${heldOut()} split and its place in the data files`;
     },
     end(p) {
       state.ended = true;

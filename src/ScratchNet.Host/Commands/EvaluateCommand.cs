@@ -83,15 +83,30 @@ public sealed partial class EvaluateCommand(
     // Checked only where the settings agree (any that differ were warned about above, and change the hash themselves).
     private void WarnIfFilesChanged(SavedModel model, Dataset dataset, string modelPath)
     {
-        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest
-            || Differences(model, data.Value).Any()
-            || !SameText(model.Configuration.GetValueOrDefault(TrainImagesKey, string.Empty), data.Value.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? string.Empty)
-            || DatasetHash.Identifies(dataset, manifest.DatasetSha256))
+        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest || Differences(model, data.Value).Any())
         {
             return;
         }
 
-        LogFilesChanged(logger, ResumePoint.DataLocation(data.Value), modelPath, ResumePoint.Short(DatasetHash.Sha256(dataset)), ResumePoint.Short(manifest.DatasetSha256));
+        // The hash covers the training sample, so another sample size hashes other data: the files cannot be compared.
+        string trained = model.Configuration.GetValueOrDefault(TrainImagesKey, string.Empty);
+        string now = data.Value.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        if (!SameText(trained, now))
+        {
+            LogFilesUnchecked(logger, trained.Length == 0 ? "unset" : trained, now.Length == 0 ? "unset" : now, modelPath);
+            return;
+        }
+
+        if (DatasetHash.Identifies(dataset, manifest.DatasetSha256))
+        {
+            return;
+        }
+
+        // The official test files are never trained on; a random hold-out drawn from changed files may hold training rows.
+        string consequence = string.Equals(data.Value.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
+            ? "so the test images or labels are not the ones it was scored on"
+            : "so the held-out images are not the ones it was scored on and may include ones it trained on";
+        LogFilesChanged(logger, ResumePoint.DataLocation(data.Value), modelPath, ResumePoint.Short(DatasetHash.Sha256(dataset)), ResumePoint.Short(manifest.DatasetSha256), consequence);
     }
 
     private const string TrainImagesKey = "Data:TrainImages";
@@ -144,8 +159,11 @@ public sealed partial class EvaluateCommand(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
     private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current, string argument);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The data in {Data} is not the data {ModelPath} was trained on (SHA-256 {Now} now, {Trained} in the model): the files changed since, so the held-out images are not the ones it was scored beside and may include ones it trained on")]
-    private static partial void LogFilesChanged(ILogger logger, string data, string modelPath, string now, string trained);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Whether the data files changed since {ModelPath} was trained cannot be checked with Data:TrainImages {Now} (the model's run had {Trained}, and the data's hash covers that sample; it does not change the held-out images): leave --Data:TrainImages out to have it checked")]
+    private static partial void LogFilesUnchecked(ILogger logger, string trained, string now, string modelPath);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The data in {Data} is not the data {ModelPath} was trained on (SHA-256 {Now} now, {Trained} in the model): the files changed since, {Consequence}")]
+    private static partial void LogFilesChanged(ILogger logger, string data, string modelPath, string now, string trained, string consequence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained on Data:Dataset={Trained}, but this evaluation reads {Current}; its classes may mean other things there. Pass --Data:Dataset={Trained} to score it on its own data")]
     private static partial void LogDatasetDiffers(ILogger logger, string trained, string current);

@@ -18,7 +18,20 @@ public sealed class HistoryWriter(string directory) : ITrainingCallback
 
     public string Folder { get; } = directory;
 
-    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
+    // A run resumed in a new folder (from a checkpoint whose folder is gone) has its history there from the start, even
+    // when no epoch is left to train (a checkpoint taken after the last one, which only writes the model and reports).
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.History.Count > 0)
+        {
+            Write(context);
+        }
+    }
+
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => Write(context);
+
+    private void Write(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History));

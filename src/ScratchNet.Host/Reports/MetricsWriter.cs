@@ -4,6 +4,8 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>
@@ -11,7 +13,7 @@ namespace ScratchNet.Host.Reports;
 /// confusion matrix, expected calibration error) and writes <c>metrics.json</c> to the run folder.
 /// A write the file system fails ends the run with exit 8 (the model is saved before the reports).
 /// </summary>
-public sealed partial class MetricsWriter(string directory, ILogger<MetricsWriter> logger) : ITrainingCallback
+public sealed partial class MetricsWriter(RunFolder folder, ILogger<MetricsWriter> logger) : ITrainingCallback
 {
     public const string FileName = "metrics.json";
 
@@ -21,8 +23,9 @@ public sealed partial class MetricsWriter(string directory, ILogger<MetricsWrite
         ArgumentNullException.ThrowIfNull(result);
         float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
         MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
-        AtomicFile.WriteAllText(Path.Combine(directory, FileName), report.ToJson());
-        LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(directory, FileName));
+        folder.ThrowIfNotIntact("training had finished, but its reports were not written there");
+        AtomicFile.WriteAllText(Path.Combine(folder.Path, FileName), report.ToJson());
+        LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(folder.Path, FileName));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics on the {Split} split: accuracy={Accuracy:F4} macro_f1={MacroF1:F4} ece={Ece:F4} ({Bins} bins), written to {Path}")]

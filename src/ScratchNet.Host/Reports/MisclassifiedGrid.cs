@@ -54,11 +54,14 @@ public static class MisclassifiedGrid
             int imageLeft = left + ((cellWidth - Padding - imageWidth) / 2);
             DigitTile.Draw(canvas, features.Slice(item.Row * pixels, pixels), height, width, imageLeft, top, Scale);
             string caption = $"{classNames[item.Label]} → {classNames[item.Predicted]}";
-            string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)} row {item.Row}";
+            // The official test split is the test file itself: its row and its place there are one number, said once.
+            string? place = origin?.Invoke(item.Row);
+            string row = place is not null && place.EndsWith(string.Create(CultureInfo.InvariantCulture, $"[{item.Row}]"), StringComparison.Ordinal) ? string.Empty : $" row {item.Row}";
+            string probability = $"p={item.Confidence.ToString("F2", CultureInfo.InvariantCulture)}{row}";
             float centre = left + ((cellWidth - Padding) / 2f);
             canvas.DrawText(caption, centre, top + imageHeight + 14, SKTextAlign.Center, font, wrongInk);
             canvas.DrawText(probability, centre, top + imageHeight + 28, SKTextAlign.Center, font, ink);
-            if (origin?.Invoke(item.Row) is { } place)
+            if (place is not null)
             {
                 canvas.DrawText(place, centre, top + imageHeight + 42, SKTextAlign.Center, font, ink);
             }

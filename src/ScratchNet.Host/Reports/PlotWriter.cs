@@ -68,9 +68,13 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
     {
         try
         {
-            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), draw());
+            byte[] png = draw();
+
+            // Each chart takes a moment to draw: the folder may have gone meanwhile, and the write would make it again.
+            folder.ThrowIfNotIntact("training had finished, but its reports were not written there");
+            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), png);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException))
+        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException or RunOutputException))
         {
             // Charts are a by-product: whatever goes wrong drawing one (a native library missing) must not turn a
             // finished training run into a failure. The file system's failures are the run's (exit 8).

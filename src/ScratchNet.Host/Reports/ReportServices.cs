@@ -24,8 +24,7 @@ public static class ReportServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>(sp =>
             new HistoryWriter(sp.GetRequiredService<RunFolder>().Path)));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>(sp =>
-            new MetricsWriter(sp.GetRequiredService<RunFolder>().Path, sp.GetRequiredService<ILogger<MetricsWriter>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, AugmentationPreview>());

@@ -57,7 +57,7 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
                 throw new RunOutputException($"{e.Message}; saving it to {fallback} instead failed too{(f.Reason == e.Reason ? string.Empty : $" ({f.Reason})")}", e);
             }
 
-            throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead", e);
+            throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead, and the reports were not written.", e);
         }
 
         LogSaved(logger, Path.GetFullPath(ModelPath), manifest.DatasetSha256);

@@ -3,6 +3,7 @@ using ScratchNet.Files;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Options;
 
 namespace ScratchNet.Host.Runs;
 
@@ -20,7 +21,10 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     private (string Path, string Reason)? _failure;
     private (int Epoch, int Batch) _position;
     private bool _finished;
-    private bool _intact;
+    private bool _intact = true;
+
+    // A model saved into the run folder went with it if the folder went (during the reports, say).
+    private bool ModelKept => saver.SavedPath is { } model && (model != saver.ModelPath || _intact);
 
     /// <summary>The resume point written to the temp folder, or null.</summary>
     public string? Path { get; private set; }
@@ -28,26 +32,77 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     public void OnTrainFailed(TrainingContext context, Exception error)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (error is not (FileWriteException or RunOutputException) || saver.SavedPath is not null)
+
+        // Read now: once the run ends, its folder is released and can no longer tell whether it is still its own.
+        _intact = run.Folder.IsIntact;
+        if (error is not (FileWriteException or RunOutputException) || ModelKept)
         {
             return;
         }
 
-        // Read now: once the run ends, its folder is released and can no longer tell whether it is still its own.
-        _intact = run.Folder.IsIntact;
         _kept = Surviving();
         _lastWritten = context.LastCheckpointPath;
         Checkpoint checkpoint = context.CaptureCheckpoint();
         _position = (checkpoint.Epoch, checkpoint.Batch);
         _finished = checkpoint.Epoch > context.Epochs;
-        string name = CheckpointDirectory.ResumePointName(checkpoint.Epoch, checkpoint.Batch);
-        if (_kept is not null && System.IO.Path.GetFileName(_kept) == name)
+        if (_kept is not null && System.IO.Path.GetFileName(_kept) == CheckpointDirectory.ResumePointName(checkpoint.Epoch, checkpoint.Batch))
         {
             return;
         }
 
+        Save(context, checkpoint);
+    }
+
+    /// <summary>Ctrl+C with checkpoints off: the network would be dropped with the process, so it is kept as a rescue is.</summary>
+    public void OnInterrupted(TrainingContext context, int epoch, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (run.CheckpointFolder is null && run.Folder.IsIntact)
+        {
+            Save(context, context.CaptureCheckpoint());
+            context.LastCheckpointPath = Path;
+        }
+    }
+
+    /// <summary><c>scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt</c>: the run's id, then the resume point's name.</summary>
+    public static string FileName(string runId, int epoch, int batch) => $"{Prefix}{runId}-{CheckpointDirectory.ResumePointName(epoch, batch)}";
+
+    /// <summary>The id of the run whose rescue <paramref name="fileName"/> is, or null when it is none.</summary>
+    public static string? RunId(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (!fileName.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string rest = fileName[Prefix.Length..];
+        int end = rest.IndexOf("-ckpt-", StringComparison.Ordinal);
+        return end > 0 && RunFolder.IsId(rest[..end]) ? rest[..end] : null;
+    }
+
+    /// <summary>The newest rescue of run <paramref name="runId"/> in the temp folder, or null.</summary>
+    public static string? Latest(string runId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        try
+        {
+            // The names sort by epoch and batch, as resume points' do.
+            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-ckpt-e*-b*.ckpt")
+                .OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal).FirstOrDefault();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private const string Prefix = "scratchnet-";
+
+    private void Save(TrainingContext context, Checkpoint checkpoint)
+    {
         fingerprint.Stamp(checkpoint, DatasetHash.Sha256(context.Dataset));
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"scratchnet-{run.Folder.Id}-{name}");
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), FileName(run.Folder.Id, checkpoint.Epoch, checkpoint.Batch));
         try
         {
             CheckpointFile.Save(path, checkpoint);
@@ -68,7 +123,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         ArgumentNullException.ThrowIfNull(error);
         FileWriteException? write = error as FileWriteException ?? error.InnerException as FileWriteException;
         string fix = write is null ? string.Empty : $"{write.Remedy}, then ";
-        if (saver.SavedPath is { } model)
+        if (ModelKept && saver.SavedPath is { } model)
         {
             // The fallback model's own message already says where it went.
             if (model != saver.ModelPath)
@@ -84,9 +139,10 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string then = _finished ? "writes its model and reports" : "continues";
         if (Path is not null)
         {
-            // Only where the run folder is still there is the older resume point worth naming: it keeps the run in one folder.
-            string own = _kept is null || !_intact ? string.Empty : $"; or {ResumeCommand.For(_kept)} {then} in this run folder from its last resume point";
-            return $"{at} is kept as a resume point: {fix}{ResumeCommand.For(Path)} {then} in a new run folder{own}.";
+            // While the run folder is there, a resume of the rescue continues in it (RunCatalog finds it by the run's id).
+            return _intact
+                ? $"{at} is kept as a resume point: {fix}{ResumeCommand.For(Path)} {then} in this run's folder."
+                : $"{at} is kept as a resume point: {ResumeCommand.For(Path)}{CheckpointsArgument()} {then} in a new run folder.";
         }
 
         if (_kept is not null)
@@ -100,8 +156,23 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string moved = inside && write is null
             ? $" If the folder was moved rather than removed, its {System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!)} continues with train --resume."
             : string.Empty;
-        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $" ({f.Reason})")}" : string.Empty;
-        return $"Nothing of the training could be kept ({why}{failed}): {fix}train again.{moved}";
+        string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $": {f.Reason}")}" : string.Empty;
+        return $"No copy of the training could be written ({why}{failed}); {fix}train again.{moved}";
+    }
+
+    /// <summary>
+    /// The Checkpoints:Directory this run was given, for a resume in a new run folder, which would otherwise take the
+    /// default: off (empty), a folder outside (the new run gets its own subfolder there), or another folder inside.
+    /// </summary>
+    private string CheckpointsArgument()
+    {
+        string? setting = run.CheckpointFolder switch
+        {
+            null => string.Empty,
+            { } folder when !folder.StartsWith(run.Folder.Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) => System.IO.Path.GetDirectoryName(folder),
+            { } folder => System.IO.Path.GetRelativePath(run.Folder.Path, folder) is var inside && inside != new CheckpointOptions().Directory ? inside : null,
+        };
+        return setting is null ? string.Empty : $" {ResumeCommand.Quote($"--Checkpoints:Directory={setting}")}";
     }
 
     /// <summary>The newest resume point of a checkpoint folder that is still this run's: its folder intact, or outside it.</summary>

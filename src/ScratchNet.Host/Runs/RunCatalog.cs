@@ -79,8 +79,10 @@ public static class RunCatalog
                 continue;
             }
 
+            // Its newest resume point; or, where it has none (checkpoints off), the newest rescue in the temp folder.
             string? checkpoints = status.Checkpoints ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
-            if (checkpoints is not null && new CheckpointDirectory(checkpoints, 1).Latest() is { } latest)
+            string? latest = (checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest()) ?? RescuePoint.Latest(Path.GetFileName(folder));
+            if (latest is not null)
             {
                 candidates.Add((status.LastStarted, folder, latest));
             }
@@ -109,6 +111,9 @@ public static class RunCatalog
             }
         }
 
-        return null;
+        // A rescue in the temp folder (scratchnet-ID-ckpt-….ckpt) belongs to run ID while that run's folder is still there.
+        return RescuePoint.RunId(Path.GetFileName(checkpoint)) is { } id && Path.Combine(root, id) is var rescued && RunStatus.TryRead(rescued) is not null
+            ? rescued
+            : null;
     }
 }

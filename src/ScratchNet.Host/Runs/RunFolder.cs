@@ -138,6 +138,21 @@ public sealed partial class RunFolder : IDisposable
     /// </summary>
     public bool IsIntact => _lock is null || FileIdentity.Same(_lock.SafeFileHandle, System.IO.Path.Combine(Path, LockFileName));
 
+    /// <summary>
+    /// Stops the run when its folder was removed, moved or replaced while it trained: the writers would otherwise create it
+    /// again in part (history, reports, checkpoints), without its configuration, the rest of its log or its lock, and report
+    /// success. What is kept instead is said by the run's <see cref="RescuePoint"/>.
+    /// </summary>
+    /// <param name="outcome">What this means for the run: "training stopped without writing into it again".</param>
+    /// <exception cref="RunOutputException">The folder is gone or is another folder now (exit 8).</exception>
+    public void ThrowIfNotIntact(string outcome)
+    {
+        if (!IsIntact)
+        {
+            throw new RunOutputException($"The run folder {Path} was removed, moved or replaced while the run trained in it; {outcome}.");
+        }
+    }
+
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
     public static bool IsLive(string folder)
     {

@@ -121,30 +121,14 @@ public sealed partial class TrainingRun(
     public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
 
     // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
-    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => EnsureFolderIntact("training stopped without writing into it again");
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact("training stopped without writing into it again");
 
-    public void OnInterrupted(TrainingContext context, int epoch, int batch) => EnsureFolderIntact("training stopped without writing into it again");
+    public void OnInterrupted(TrainingContext context, int epoch, int batch) => folder.ThrowIfNotIntact("training stopped without writing into it again");
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
-        EnsureFolderIntact("training finished, but its model and reports were not written there");
+        folder.ThrowIfNotIntact("training finished, but its model and reports were not written there");
         TrainingEnded = true;
-    }
-
-    /// <summary>
-    /// Stops the run when its folder was removed or replaced while it trained: the writers would otherwise create it again
-    /// in part (history, reports, checkpoints), without its configuration, the rest of its log or its lock, and report success.
-    /// </summary>
-    /// <exception cref="RunOutputException">The folder is gone or is another folder now (exit 8).</exception>
-    private void EnsureFolderIntact(string outcome)
-    {
-        if (folder.IsIntact)
-        {
-            return;
-        }
-
-        // What is kept instead (a resume point outside it, or one written to the temp folder) is said by the RescuePoint.
-        throw new RunOutputException($"The run folder {folder.Path} was removed, moved or replaced while the run trained in it; {outcome}.");
     }
 
     /// <summary>

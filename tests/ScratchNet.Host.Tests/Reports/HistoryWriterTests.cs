@@ -1,4 +1,5 @@
 using ScratchNet.Files;
+using ScratchNet.Host.Runs;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -95,14 +96,28 @@ public class HistoryWriterTests
         string blocked = Path.Combine(_folder, "file-not-folder");
         await File.WriteAllTextAsync(blocked, "x");
 
-        Assert.That(async () => await CreateTrainer([new MetricsWriter(blocked, NullLogger<MetricsWriter>.Instance)], epochs: 1).TrainAsync(),
+        Assert.That(async () => await CreateTrainer([new MetricsWriter(new RunFolder(blocked), NullLogger<MetricsWriter>.Instance)], epochs: 1).TrainAsync(),
             Throws.InstanceOf<FileWriteException>().With.Message.Contains(Path.Combine(blocked, MetricsWriter.FileName)));
+    }
+
+    [Test]
+    public void MetricsWriter_StopsTheRun_AndDoesNotMakeTheFolderAgain_WhenTheRunFolderWasRemoved()
+    {
+        // While the reports are being written, the last moment a user can remove the folder before the run ends.
+        string path = Path.Combine(_folder, "20261126-000000-0000000a");
+        using var folder = new RunFolder(path);
+        folder.Claim();
+        Directory.Delete(path, recursive: true);
+
+        Assert.That(async () => await CreateTrainer([new MetricsWriter(folder, NullLogger<MetricsWriter>.Instance)], epochs: 1).TrainAsync(),
+            Throws.InstanceOf<RunOutputException>().With.Message.Contains($"The run folder {path} was removed, moved or replaced"));
+        Assert.That(Directory.Exists(path), Is.False, "metrics.json did not make the folder again");
     }
 
     [Test]
     public async Task MetricsWriter_WritesMetricsJson_AtTheEndOfTraining()
     {
-        TrainingResult result = await CreateTrainer([new MetricsWriter(_folder, NullLogger<MetricsWriter>.Instance)], epochs: 2).TrainAsync();
+        TrainingResult result = await CreateTrainer([new MetricsWriter(new RunFolder(_folder), NullLogger<MetricsWriter>.Instance)], epochs: 2).TrainAsync();
         using JsonDocument json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, MetricsWriter.FileName)));
         JsonElement root = json.RootElement;
         Assert.That(root.GetProperty("accuracy").GetDouble(), Is.EqualTo(result.FinalValidation.Accuracy));

@@ -32,6 +32,55 @@ public sealed class RunCatalogTests
         Assert.That(Select(_checkpoint), Is.EqualTo((_run, true)));
 
     [Test]
+    public void ARescueInTheTempFolderContinuesItsRunWhileThatRunsFolderIsThere_ElseANewOne()
+    {
+        const string id = "20261126-000000-0000000b";
+        string root = Path.Combine(RealPath.Of(_dir.Path), "runs");
+        string run = Path.Combine(root, id);
+        Directory.CreateDirectory(run);
+        new RunStatus { Id = id, State = RunStatus.Failed }.Write(run);
+        string rescue = _dir.Combine(RescuePoint.FileName(id, 5, 12));
+        File.WriteAllText(rescue, "a checkpoint");
+
+        RunFolder kept = RunCatalog.Select(root, rescue, "checkpoints", DateTime.UtcNow);
+        Assert.That((kept.Path, kept.Continues), Is.EqualTo((run, true)));
+
+        Directory.Delete(run, recursive: true);
+        RunFolder fresh = RunCatalog.Select(root, rescue, "checkpoints", DateTime.UtcNow);
+        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues), Is.EqualTo((root, false)), "its folder is gone: a new one");
+    }
+
+    [Test]
+    public void ResumeAloneFindsTheRescueOfAnInterruptedRunThatKeptNoCheckpoints()
+    {
+        // Checkpoints off: Ctrl+C kept the network only in the temp folder.
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string root = Path.Combine(RealPath.Of(_dir.Path), "other-runs");
+        string run = Path.Combine(root, id);
+        Directory.CreateDirectory(run);
+        new RunStatus { Id = id, State = RunStatus.Interrupted }.Write(run);
+        string older = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 3, 0));
+        string newer = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 3, 140));
+        File.WriteAllText(older, "a checkpoint");
+        File.WriteAllText(newer, "a checkpoint");
+        try
+        {
+            Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints"), Is.EqualTo((run, newer)));
+        }
+        finally
+        {
+            File.Delete(older);
+            File.Delete(newer);
+        }
+    }
+
+    [TestCase("scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt", "20261126-205120-26573760")]
+    [TestCase("scratchnet-20261126-205120-26573760-model.snm", null)]
+    [TestCase("ckpt-e0005-b000000.ckpt", null)]
+    [TestCase("scratchnet-latest-ckpt-e0005-b000000.ckpt", null)]
+    public void ARescueFileNamesItsRun(string name, string? id) => Assert.That(RescuePoint.RunId(name), Is.EqualTo(id));
+
+    [Test]
     public void ALinkToARunsCheckpointContinuesThatRunNotANewOneBesideTheLink()
     {
         string link = _dir.Combine("link.ckpt");
