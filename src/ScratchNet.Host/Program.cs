@@ -10,6 +10,9 @@ using ScratchNet.Host.Settings;
 // Results go to stdout, warnings and errors to stderr; a failed write of results is an error of its own.
 StandardOutput output = StandardOutput.Install();
 
+// Any console line, on stdout or stderr, first erases the progress bar's unfinished line instead of running on from it.
+ProgressLine.Install();
+
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
 
@@ -72,6 +75,11 @@ catch (Exception exception)
     {
         await Log.CloseAndFlushAsync();
         Console.Error.WriteLine(failure.Message);
+    }
+    else if (failure.ExitCode == ExitCodes.Interrupted)
+    {
+        // A stop the user asked for is no error; as a warning it still goes to stderr, beside the line that answered the signal.
+        Log.Warning("{Message}", failure.Message);
     }
     else
     {

@@ -9,7 +9,8 @@ namespace ScratchNet.Host;
 /// A one-line progress bar for interactive terminals: batches done, running train loss, samples per second
 /// and the ETA of the whole run, redrawn at most ten times a second in place with a carriage return, and
 /// erased after the last batch so the epoch's log line stands alone. A plain line, not a Spectre.Console live
-/// display, so it never fights Serilog's console sink for the terminal. It is kept narrower than the terminal (a line
+/// display, so it never fights Serilog's console sink for the terminal; it is drawn on the <see cref="ProgressLine"/>,
+/// which any other console line, on stdout or stderr, erases first. It is kept narrower than the terminal (a line
 /// that wrapped could not be redrawn in place) and drawn and erased with carriage returns and spaces only, no escape
 /// codes, so a dumb terminal (TERM=dumb, an editor's shell) shows it as cleanly as any other.
 /// </summary>
@@ -20,14 +21,10 @@ public sealed class ProgressBar : ITrainingCallback
     /// <summary>The narrowest bar drawn; where even that does not fit, the line goes without one.</summary>
     private const int MinWidth = 10;
 
-    /// <summary>The terminal's width where it cannot be read.</summary>
-    private const int DefaultColumns = 80;
     private static readonly TimeSpan RedrawEvery = TimeSpan.FromSeconds(0.1);
-    private readonly TextWriter _out;
+    private readonly ProgressLine _line;
     private readonly int _batchSize;
     private readonly TimeProvider _clock;
-    private readonly Func<int> _columns;
-    private int _drawn;
     private long _lastDraw;
     private double _lossSum;
     private int _losses;
@@ -42,20 +39,25 @@ public sealed class ProgressBar : ITrainingCallback
     private long _trainedBatches;
 
     public ProgressBar(IOptions<ProgressOptions> options, IOptions<TrainingOptions> training)
-        : this(Console.Out, options?.Value.Enabled == true && IsInteractive(), training?.Value.BatchSize ?? 0, columns: TerminalColumns)
+        : this(ProgressLine.Console ?? new ProgressLine(Console.Out, ProgressLine.TerminalColumns), options?.Value.Enabled == true && IsInteractive(), training?.Value.BatchSize ?? 0)
     {
     }
 
-    /// <param name="batchSize">Rows per batch, for samples/s.</param>
-    /// <param name="clock">Null: the system clock.</param>
     /// <param name="columns">The terminal's width, read at each redraw (a window can be resized); null: 80.</param>
     public ProgressBar(TextWriter output, bool enabled, int batchSize, TimeProvider? clock = null, Func<int>? columns = null)
+        : this(new ProgressLine(output, columns), enabled, batchSize, clock)
     {
-        _out = output;
+    }
+
+    /// <param name="line">Where the bar is drawn: the line every other console write erases first.</param>
+    /// <param name="batchSize">Rows per batch, for samples/s.</param>
+    /// <param name="clock">Null: the system clock.</param>
+    public ProgressBar(ProgressLine line, bool enabled, int batchSize, TimeProvider? clock = null)
+    {
+        _line = line ?? throw new ArgumentNullException(nameof(line));
         Enabled = enabled;
         _batchSize = batchSize;
         _clock = clock ?? TimeProvider.System;
-        _columns = columns ?? (() => DefaultColumns);
     }
 
     public bool Enabled { get; }
@@ -96,9 +98,7 @@ public sealed class ProgressBar : ITrainingCallback
         {
             _trainedTime += timedTime;
             _trainedBatches += timedBatches;
-            _out.Write($"\r{new string(' ', _drawn)}\r");
-            _out.Flush();
-            _drawn = 0;
+            _line.Erase();
             return;
         }
 
@@ -107,30 +107,13 @@ public sealed class ProgressBar : ITrainingCallback
             return;
         }
 
-        _lastDraw = now;
         double samplesPerSecond = timedBatches > 0 && timedTime > TimeSpan.Zero ? (double)timedBatches * _batchSize / timedTime.TotalSeconds : double.NaN;
-        // One column short of the edge: a line that fills the last column wraps on some terminals.
-        int columns = _columns();
-        int width = (columns > 1 ? columns : DefaultColumns) - 1;
-        string line = Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, timedTime, timedBatches), width);
+        string line = Format(epoch, context.Epochs, batch + 1, total, _lossSum / _losses, samplesPerSecond, RunEta(context, epoch, batch, timedTime, timedBatches), _line.Width);
 
-        // Spaces cover what a longer line drawn before left (a speed that lost a digit), where an escape code would need a terminal that knows it.
-        _out.Write('\r');
-        _out.Write(line.PadRight(Math.Min(_drawn, width)));
-        _out.Flush();
-        _drawn = line.Length;
-    }
-
-    /// <summary>The terminal's width in columns, or 0 where it cannot be read.</summary>
-    public static int TerminalColumns()
-    {
-        try
+        // Not drawn while another line is unfinished: the next batch tries again.
+        if (_line.Draw(line))
         {
-            return Console.WindowWidth;
-        }
-        catch (Exception e) when (e is IOException or PlatformNotSupportedException or InvalidOperationException)
-        {
-            return 0;
+            _lastDraw = now;
         }
     }
 
@@ -139,11 +122,14 @@ public sealed class ProgressBar : ITrainingCallback
     /// The bar is drawn only while work is left, so a known ETA is rounded up and never reads 0:00; an unknown one is --:--.
     /// Within <paramref name="width"/> characters: the least telling parts go first, samples/s, then the bar (narrowed, then
     /// left out), the ETA and the loss, leaving <c>epoch 3/20 312/938</c> (cut short only where even that does not fit).
+    /// The batch count takes as many digits as the epoch's last (<c> 12/938</c>), so what fits stays the same all through an
+    /// epoch: a growing count does not push the loss out and back.
     /// </summary>
     public static string Format(int epoch, int epochs, int done, int total, double loss, double samplesPerSecond, TimeSpan? eta, int width = int.MaxValue)
     {
         string position = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
-        string count = string.Create(CultureInfo.InvariantCulture, $"{done}/{total}");
+        string totalText = total.ToString(CultureInfo.InvariantCulture);
+        string count = $"{done.ToString(CultureInfo.InvariantCulture).PadLeft(totalText.Length)}/{totalText}";
         string lossText = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4}");
         string speed = $"{(double.IsFinite(samplesPerSecond) ? samplesPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-")} samples/s";
         string etaText = $"run ETA {FormatEta(eta)}";

@@ -155,7 +155,10 @@ public sealed partial class ProcessRunFolderTests
         (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=150"), HostProcess.SigHup);
 
         Assert.That(Path.GetFileName(checkpoint), Does.Match(@"^ckpt-e\d{4}-b\d{6}\.ckpt$"));
-        Assert.That(File.ReadAllText(Path.Combine(folder, "log.clef")), Does.Contain("SIGHUP, the terminal closed"));
+        string[] log = File.ReadAllLines(Path.Combine(folder, "log.clef"));
+        Assert.That(log, Has.Some.Contains("SIGHUP, the terminal closed"));
+        JsonElement interrupted = log.Select(l => JsonDocument.Parse(l).RootElement).Single(e => e.TryGetProperty("Message", out JsonElement m) && m.GetString()!.StartsWith("Interrupted at ", StringComparison.Ordinal));
+        Assert.That(interrupted.GetProperty("@l").GetString(), Is.EqualTo("Warning"), "a stop the user asked for is no error");
         HostResult resumed = HostProcess.Run(["train", "--Progress:Enabled=false", "--Training:Epochs=150", "--resume", checkpoint], _dir.Path, TimeSpan.FromSeconds(120));
         Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
         Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Finished));

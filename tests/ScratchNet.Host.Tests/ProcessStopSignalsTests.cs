@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using ScratchNet.Core.Layers;
 using ScratchNet.Host.Tests.Support;
+using ScratchNet.Models;
+using ScratchNet.TestSupport;
 
 namespace ScratchNet.Host.Tests;
 
@@ -33,6 +36,25 @@ public sealed class ProcessStopSignalsTests
         Assert.That(result.Stderr, Does.Contain("Stopping (Ctrl+C): diagnose ends at its next step, without a result"));
         Assert.That(result.Stdout, Does.Not.Contain("overfit one batch"), "no report of the half-done test");
         Assert.That(afterSignal, Is.LessThan(TimeSpan.FromSeconds(30)), "it stopped, rather than finishing the steps");
+        HostAssert.NoStackTrace(result);
+    }
+
+    [Test]
+    public void CtrlCStopsEvaluateAfterTheChunkItIsScoringWithOneLineAndExit130()
+    {
+        // 20,000 held-out rows through a wide network in chunks of 50: many seconds of work, stopped after one chunk.
+        string idx = _dir.Combine("idx-large");
+        SyntheticIdx.Write(idx, trainRows: 100, testRows: 20_000);
+        string model = _dir.Combine("wide.snm");
+        ModelFile.Save(SavedModel.FromNetwork(Sequential.Mlp([64, 2048, 2048, 10], "relu", "he_normal", 9, 1), new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Split"] = "official" }, null), model, ModelFormat.Native);
+        string[] args = ["evaluate", "--model", model, "--Data:Dataset=idx", $"--Data:Directory={idx}", "--Data:Split=official", "--Training:EvaluationBatchSize=50"];
+
+        (HostResult result, TimeSpan afterSignal) = SignalOnceReady(args, "Loaded idx", HostProcess.SigInt);
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Interrupted), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("Stopping (Ctrl+C): evaluate ends at its next step, without a result"));
+        Assert.That(result.Stdout, Does.Not.Contain("accuracy=").And.Not.Contain("Confusion matrix"), "the score of part of the split is not the model's");
+        Assert.That(afterSignal, Is.LessThan(TimeSpan.FromSeconds(30)), "it stopped, rather than scoring every chunk");
         HostAssert.NoStackTrace(result);
     }
 

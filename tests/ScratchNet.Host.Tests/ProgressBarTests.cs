@@ -69,13 +69,34 @@ public class ProgressBarTests
     {
         string Line(int width) => ProgressBar.Format(1, 1, 877, 1750, 1.4910, 280_246, TimeSpan.FromSeconds(1), width);
 
-        Assert.That(Line(200), Is.EqualTo("epoch 1/1 [###############...............] 877/1750 loss 1.4910 280,246 samples/s run ETA 0:01"));
-        Assert.That(Line(80), Is.EqualTo("epoch 1/1 [###############...............] 877/1750 loss 1.4910 run ETA 0:01"), "samples/s goes first");
-        Assert.That(Line(60), Is.EqualTo("epoch 1/1 [#######.......] 877/1750 loss 1.4910 run ETA 0:01"), "then the bar narrows");
-        Assert.That(Line(50), Is.EqualTo("epoch 1/1 877/1750 loss 1.4910 run ETA 0:01"), "and goes");
-        Assert.That(Line(39), Is.EqualTo("epoch 1/1 877/1750 loss 1.4910"), "then the ETA");
-        Assert.That(Line(25), Is.EqualTo("epoch 1/1 877/1750"), "then the loss");
-        Assert.That(Line(12), Is.EqualTo("epoch 1/1 87"), "cut short only where nothing else is left");
+        Assert.That(Line(200), Is.EqualTo("epoch 1/1 [###############...............]  877/1750 loss 1.4910 280,246 samples/s run ETA 0:01"), "the count as wide as the epoch's last");
+        Assert.That(Line(80), Is.EqualTo("epoch 1/1 [###############...............]  877/1750 loss 1.4910 run ETA 0:01"), "samples/s goes first");
+        Assert.That(Line(60), Is.EqualTo("epoch 1/1 [######.......]  877/1750 loss 1.4910 run ETA 0:01"), "then the bar narrows");
+        Assert.That(Line(50), Is.EqualTo("epoch 1/1  877/1750 loss 1.4910 run ETA 0:01"), "and goes");
+        Assert.That(Line(39), Is.EqualTo("epoch 1/1  877/1750 loss 1.4910"), "then the ETA");
+        Assert.That(Line(25), Is.EqualTo("epoch 1/1  877/1750"), "then the loss");
+        Assert.That(Line(12), Is.EqualTo("epoch 1/1  8"), "cut short only where nothing else is left");
+    }
+
+    [TestCase(30)]
+    [TestCase(40)]
+    [TestCase(45)]
+    public void ProgressBar_ShowsTheSamePartsAllThroughAnEpoch_AsTheCountGrows(int columns)
+    {
+        // At 30 columns "epoch 4/30 9/1750 loss 0.3591" fitted and "epoch 4/30 10/1750 loss 0.3591" did not: the loss
+        // vanished at batch 10 and came back with the next epoch.
+        var output = new StringWriter();
+        var bar = new ProgressBar(output, enabled: true, batchSize: 32, new SteppingClock(TimeSpan.FromSeconds(1)), columns: () => columns);
+        TrainingContext context = Context(epochs: 30, batches: 1750);
+        bar.OnEpochBegin(context, 4);
+        for (int b = 0; b < 1749; b++)
+        {
+            bar.OnBatchEnd(context, 4, b, 0.3591f);
+        }
+
+        string[] draws = output.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries).Select(d => d.TrimEnd()).ToArray();
+        string Parts(string draw) => string.Concat(draw.Contains('[') ? "bar " : "", draw.Contains("loss") ? "loss " : "", draw.Contains("ETA") ? "eta" : "");
+        Assert.That(draws.Select(Parts).Distinct(), Has.Exactly(1).Items, $"first: {draws[0]} | last: {draws[^1]}");
     }
 
     [Test]
@@ -113,7 +134,7 @@ public class ProgressBarTests
         }
 
         string last = output.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries)[^1].TrimEnd();
-        Assert.That(last, Does.StartWith("epoch 1/1 [#############################.] 999/1000"));
+        Assert.That(last, Does.StartWith("epoch 1/1 [#############################.]  999/1000"));
         Assert.That(last, Does.EndWith("run ETA 0:01"));
     }
 

@@ -71,4 +71,18 @@ public sealed class EvaluatorTests
 
         Assert.That(tenChunks, Is.EqualTo(oneChunk));
     }
+
+    [Test]
+    public void Evaluate_Cancelled_StopsBeforeTheNextChunk_AndPutsTheNetworksModeBack()
+    {
+        // evaluate's Ctrl+C: a score of part of the split is not the model's, so none is returned.
+        (DataSplit pixels, _) = Pair(100);
+        Sequential network = Sequential.Mlp([Features, 16, Classes], "relu", "he_normal", 3, 25, dropout: 0.5f);
+        network.IsTraining = true;
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        Assert.Throws(Is.InstanceOf<OperationCanceledException>(), () => new Evaluator(25, Classes).Evaluate(network, pixels, cancellationToken: stop.Token));
+        Assert.That(network.IsTraining, Is.True);
+    }
 }

@@ -47,7 +47,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
 
     public void Dispose() => _registrations.ForEach(r => r.Dispose());
 
-    private void Acknowledge(string signal)
+    /// <summary>Answers the first stop signal with what happens next; later ones change nothing, so they get no line.</summary>
+    internal void Acknowledge(string signal)
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {

@@ -173,6 +173,21 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
+    public void Evaluate_StoppedOnceTheDataIsLoaded_StopsBeforeTheNextChunk_AndLogsNoResult()
+    {
+        // Ctrl+C lands while the data loads: the score of a part of the split must not be printed as the model's.
+        string path = SavedModel([6, 5, 3]);
+        using var stop = new CancellationTokenSource();
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).Callback(stop.Cancel).ReturnsAsync(Data(40, 6, 3));
+        var logger = Warnings();
+        var command = new EvaluateCommand(provider.Object, Create(new DataOptions { Split = "official" }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), logger.Object);
+
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => command.RunAsync(CommandLine.Parse(["evaluate", "--model", path]), stop.Token));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => i.Arguments[2].ToString()), Has.None.Contains("accuracy="));
+    }
+
+    [Test]
     public void Evaluate_WithoutModel_IsAUsageError()
     {
         var e = Assert.ThrowsAsync<UsageException>(() => Evaluate(Data(4, 6, 3)).RunAsync(CommandLine.Parse(["evaluate"]), CancellationToken.None));
@@ -200,6 +215,23 @@ public sealed class ModelCommandsTests
             ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 10), expected, 1, 10);
             Assert.That(rows[i], Is.EqualTo(expected).Within(1e-6f));
         }
+    }
+
+    [Test]
+    public void Predict_Stopped_PrintsNoReadings_AndEndsInterrupted()
+    {
+        // Ctrl+C among many images: no reading is printed for some and not others, and no success is reported.
+        string model = SavedModel([784, 16, 10]);
+        using Image<Rgba32> a = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        string image = DigitImages.Save(a, ".png");
+        _files.Add(image);
+        var logger = new Mock<ILogger<PredictCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => new PredictCommand(logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image, image]), stop.Token));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty);
     }
 
     [Test]

@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
 using ScratchNet.Host.Tests.Support;
 using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Tests.Commands;
@@ -94,6 +96,34 @@ public sealed class TrainCommandTests
         Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), cancelled.Token))!;
 
         Assert.That(Failure.From(error).ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+    }
+
+    [Test]
+    public async Task AStopAfterTheLastBatch_IsAnsweredWithoutAPromiseOfAResumePoint_AndTheRunFinishes()
+    {
+        // Ctrl+C while the model and reports are written (after "Saved the model"): no batch is left to stop at.
+        using var stop = new CancellationTokenSource();
+        int exitCode;
+        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(sp => new StopWhenTrainingEnds(sp, stop))))
+        {
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
+        }
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "the run finished: its model and reports are complete");
+        string log = File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single());
+        Assert.That(log, Does.Contain("Stopping ({Signal}): {WhatHappens}").And.Contain("training has finished; the model and reports being written are finished first, then it exits"));
+        Assert.That(log, Does.Not.Contain("saves a resume point"));
+    }
+
+    /// <summary>Stops the run as Ctrl+C does, once training has ended (the callbacks' order puts this after <see cref="TrainingRun"/>'s).</summary>
+    private sealed class StopWhenTrainingEnds(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
+    {
+        public void OnTrainEnd(TrainingContext context, TrainingResult result)
+        {
+            services.GetServices<IHostedService>().OfType<StopSignals>().Single().Acknowledge("Ctrl+C");
+            stop.Cancel();
+        }
     }
 
     [Test]

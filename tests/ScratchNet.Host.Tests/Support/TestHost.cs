@@ -11,7 +11,8 @@ internal static class TestHost
 {
     /// <param name="args">The command line, e.g. <c>train --Training:Epochs=2</c>.</param>
     /// <param name="dataset">What the mocked provider returns; null: the real provider stays.</param>
-    public static IHost Build(string[] args, Dataset? dataset)
+    /// <param name="configureServices">Runs last, e.g. to add a training callback.</param>
+    public static IHost Build(string[] args, Dataset? dataset, Action<IServiceCollection>? configureServices = null)
     {
         HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(args, services =>
         {
@@ -21,6 +22,8 @@ internal static class TestHost
                 provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
                 services.Replace(ServiceDescriptor.Singleton(provider.Object));
             }
+
+            configureServices?.Invoke(services);
         });
         return builder.Build();
     }

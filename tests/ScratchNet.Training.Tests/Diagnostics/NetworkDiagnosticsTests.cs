@@ -187,6 +187,18 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void OverfitOneBatch_StopsBeforeTheNextStep_WhenCancelled()
+    {
+        // diagnose's Ctrl+C: thousands of steps on a CNN take minutes.
+        Sequential network = Sequential.Mlp([6, 16, 3], "relu", "he_normal", 7, Rows);
+        (float[] x, float[] y) = Batch(6, 3);
+        using var stop = new CancellationTokenSource();
+        stop.Cancel();
+
+        Assert.Throws(Is.InstanceOf<OperationCanceledException>(), () => NetworkDiagnostics.OverfitOneBatch(network, new Sgd(1e-4f), x, y, Rows, 1_000_000, cancellationToken: stop.Token));
+    }
+
+    [Test]
     public async Task Runner_DiagnosesTheConfiguredNetwork_AndTheTableShowsEveryPart()
     {
         var provider = new Mock<IDatasetProvider>();
