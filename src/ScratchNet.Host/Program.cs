@@ -15,6 +15,10 @@ ProgressLine.Install();
 
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
+
+// A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it; once
+// the command runs, its errors are log lines like the rest of its output.
+bool commandRunning = false;
 try
 {
     CommandLine commandLine = CommandLine.Parse(args);
@@ -50,6 +54,7 @@ try
     host.Services.GetRequiredService<IStartupValidator>().Validate();
     await host.StartAsync();
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+    commandRunning = true;
     int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
     await host.StopAsync();
     if (command.ResultsOnStandardOutput)
@@ -65,6 +70,11 @@ catch (Exception exception)
     if (failure.IsBug)
     {
         Log.Fatal(exception, "{Message}", failure.Message);
+    }
+    else if (!commandRunning)
+    {
+        await Log.CloseAndFlushAsync();
+        Console.Error.WriteLine(failure.Message);
     }
     else if (failure.ExitCode == ExitCodes.Interrupted)
     {

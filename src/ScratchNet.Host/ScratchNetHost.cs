@@ -53,6 +53,7 @@ public static class ScratchNetHost
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         WorkingFolder.Check();
+        WholeNumbers.Install();
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
 
         // Later sources win: the reference recipe (appsettings.json), what an earlier run recorded (RecordedSettings), a

@@ -41,9 +41,12 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
                 long budget = memoryBudget ?? MemoryBudget.Available / 2;
                 if (bytes > budget)
                 {
-                    string state = stateArrays == 0 ? string.Empty : $", {optimizer!.Name}'s state";
+                    string state = stateArrays == 0 ? string.Empty : $", {optimizer!.StateName}'s state";
                     throw new TrainingSetupException(
-                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller{(stateArrays == 0 ? string.Empty : ", train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state,")} or lower Training:BatchSize and Training:EvaluationBatchSize");
+                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller{(stateArrays == 0 ? string.Empty : ", train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state,")} or lower Training:BatchSize and Training:EvaluationBatchSize")
+                    {
+                        AboutMemory = true,
+                    };
                 }
 
                 network = NetworkBuilder.Build(layers, input, capacity, m.Initializer, seed, team);

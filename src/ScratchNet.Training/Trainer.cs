@@ -163,7 +163,10 @@ public sealed class Trainer(
         if (parameters > budget)
         {
             throw new TrainingSetupException(
-                $"Model:LayerSizes {string.Join(',', sizes)} needs about {MemoryBudget.Describe(parameters)} for its weights, gradients{(optimizer.StateArrays > 0 ? $" and {optimizer.Name}'s state" : string.Empty)}; this machine allows {MemoryBudget.Describe(budget)} (half its memory): make the layers narrower{(optimizer.StateArrays > 0 ? ", or train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state" : string.Empty)}");
+                $"Model:LayerSizes {string.Join(',', sizes)} needs about {MemoryBudget.Describe(parameters)} for its weights, gradients{(optimizer.StateArrays > 0 ? $" and {optimizer.StateName}'s state" : string.Empty)}; this machine allows {MemoryBudget.Describe(budget)} (half its memory): make the layers narrower{(optimizer.StateArrays > 0 ? ", or train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state" : string.Empty)}")
+            {
+                AboutMemory = true,
+            };
         }
 
         foreach ((string key, int rows, int configured) in new[] { ("Training:BatchSize", batchRows, o.BatchSize), ("Training:EvaluationBatchSize", evaluationRows, o.EvaluationBatchSize) })
@@ -174,7 +177,10 @@ public sealed class Trainer(
                 long perRow = Math.Max(1, MemoryBudget.ActivationBytes(sizes, 1));
                 long limit = Math.Max(0, (budget - parameters) / perRow);
                 throw new TrainingSetupException(
-                    $"{key} {configured} needs about {MemoryBudget.Describe(needed)} with Model:LayerSizes {string.Join(',', sizes)}; this machine allows {MemoryBudget.Describe(budget)}, so the limit here is {key} ≤ {limit}");
+                    $"{key} {configured} needs about {MemoryBudget.Describe(needed)} with Model:LayerSizes {string.Join(',', sizes)}; this machine allows {MemoryBudget.Describe(budget)}, so the limit here is {key} ≤ {limit}")
+                {
+                    AboutMemory = true,
+                };
             }
         }
     }

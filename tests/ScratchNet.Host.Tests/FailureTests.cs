@@ -113,6 +113,11 @@ public sealed class FailureTests
     }
 
     [Test]
+    public void ANetworkThatDoesNotFitInMemoryIsExitCode2_HeadedAsMemory() =>
+        Assert.That(Failure.From(new TrainingSetupException("Training:BatchSize 4096 needs about 9 GiB …") { AboutMemory = true }),
+            Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration does not fit in memory: Training:BatchSize 4096 needs about 9 GiB …", false)));
+
+    [Test]
     public void SettingsThatDoNotFitSoundDataAreExitCode2() =>
         Assert.That(Failure.From(new DataSettingsException("Data:ClassNames names 2 classes, but …")), Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, "Configuration does not fit the data: Data:ClassNames names 2 classes, but …", false)));
 

@@ -71,11 +71,20 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Training:Epochs=1,000", "Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '1,000' (from command line (--Training:Epochs))")]
     [TestCase("--Training:Epochs=１", "Training:Epochs must be a whole number", "got '１'")]
     [TestCase("--Optimizer:LearningRate=Infinity", "Optimizer:LearningRate must be a finite positive number, got Infinity (from command line (--Optimizer:LearningRate))")]
+    [TestCase("--Optimizer:LearningRate=1e999", "Optimizer:LearningRate must be a finite positive number, got 1e999 (from command line (--Optimizer:LearningRate))")]
+    [TestCase("--Training:Epochs=+5", "Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '+5'")]
+    [TestCase("--Training:Epochs=0x10", "Training:Epochs must be a whole number written with the digits 0-9", "got '0x10'")]
+    [TestCase("--Model:LayerSizes:0=784", "--Model:LayerSizes:1=10", "Model:LayerSizes takes one value, not a list or object (got Model:LayerSizes:0 … Model:LayerSizes:1 from command line", "write --Model:LayerSizes=VALUE")]
     public void ABadKeyOrValueStopsBeforeAnyWorkNamingIt(string arg, params string[] expected)
     {
-        HostResult result = Run(["train", .. _data, arg]);
+        string[] args = [arg, .. expected.TakeWhile(e => e.StartsWith("--", StringComparison.Ordinal))];
+        expected = [.. expected.SkipWhile(e => e.StartsWith("--", StringComparison.Ordinal))];
+        HostResult result = Run(["train", .. _data, .. args]);
 
         HostAssert.OneLine(result, 2, ["Configuration is invalid", .. expected]);
+
+        // Key and value errors alike: a refusal before any work is a bare line, not a timestamped log line.
+        Assert.That(result.Lines[0], Does.StartWith("Configuration is invalid: "), result.ToString());
         AssertNothingLeftBehind();
     }
 
@@ -104,12 +113,14 @@ public sealed class ProcessHostileInputTests
         AssertNothingLeftBehind();
     }
 
+    [TestCase("adam", 2, "Configuration does not fit in memory: Model:LayerSizes 64,300000,10 needs about")]
     [TestCase("adam", 2, "for its weights, gradients and adam's state")]
+    [TestCase("momentum", 2, "for its weights, gradients and momentum's state")]
     [TestCase("sgd", 0, null)]
     public void AnMlpWhoseOptimizerStateWouldNotFitIsRefused_ButPlainSgdTrainsIt(string optimizer, int exitCode, string? expected)
     {
         // 512 MiB for the process: 22 million parameters' weights and gradients (178 MB) fit its half, Adam's moments too do not.
-        var start = HostProcess.StartInfo(["train", .. _data, "--Model:LayerSizes=64,300000,10", $"--Optimizer:Name={optimizer}", "--Training:Epochs=1", "--Training:BatchSize=8", "--Training:EvaluationBatchSize=8", "--Progress:Enabled=false", $"--Run:Directory={Runs}"], _dir.Path);
+        var start = HostProcess.StartInfo(["train", .. _data, "--Model:LayerSizes=64,300000,10", .. (optimizer == "momentum" ? (string[])["--Optimizer:Name=sgd", "--Optimizer:Momentum=0.9"] : [$"--Optimizer:Name={optimizer}"]), "--Training:Epochs=1", "--Training:BatchSize=8", "--Training:EvaluationBatchSize=8", "--Progress:Enabled=false", $"--Run:Directory={Runs}"], _dir.Path);
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000";
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
@@ -199,7 +210,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("{\"Training\": 5}", "Training is a section, not a value")]
     [TestCase("{\"Training\": {\"Epochs\": 1, \"Epochs\": 2}}", "A duplicate key 'Training:Epochs' was found; keep one of them")]
     [TestCase("{\"Trainig\": {\"Epochs\": 5}}", "unknown key Trainig:Epochs", "did you mean Training:Epochs?")]
-    [TestCase("{\"Model\": {\"LayerSizes\": [784, 10]}}", "Model:LayerSizes takes one value")]
+    [TestCase("{\"Model\": {\"LayerSizes\": [784, 256, 10]}}", "Model:LayerSizes takes one value", "write it as one string there, \"LayerSizes\": \"784,256,10\"")]
     [TestCase("{\"Model\": {\"Layers\": {\"0\": \"flatten\", \"2\": \"dense 10\"}}}", "Model:Layers:2", "leaves a gap: Model:Layers has no item 1")]
     public void AConfigFileWithAWrongShapeOrKeyNamesTheFileAndStaysUntouched(string json, params string[] expected)
     {
@@ -210,6 +221,7 @@ public sealed class ProcessHostileInputTests
         HostResult result = Run(["train", "--config", config, .. _data]);
 
         HostAssert.OneLine(result, 2, [.. expected, config]);
+        Assert.That(result.Lines[0].Split("takes one value").Length, Is.LessThanOrEqualTo(2), "one sentence for a list's items, not one each");
         Assert.That(File.ReadAllBytes(config), Is.EqualTo(before));
         AssertNothingLeftBehind();
     }

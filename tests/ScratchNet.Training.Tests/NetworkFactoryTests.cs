@@ -79,7 +79,8 @@ public sealed class NetworkFactoryTests
             new(Create(new ModelOptions { Layers = [.. layers] }), Create(new TrainingOptions { Threads = "1" }), optimizer: optimizer, memoryBudget: budget);
 
         Assert.That(With(new Sgd(0.1f)).Create(input, 8).Layers, Has.Count.EqualTo(4), "plain SGD keeps no state");
-        Assert.That(() => With(new Sgd(0.1f, momentum: 0.9f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("for its weights, gradients, sgd's state and activations"));
+        Assert.That(() => With(new Sgd(0.1f, momentum: 0.9f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("for its weights, gradients, momentum's state and activations")
+            .And.Property(nameof(TrainingSetupException.AboutMemory)).True);
         Assert.That(() => With(new Adam(0.001f)).Create(input, 8), Throws.TypeOf<TrainingSetupException>().With.Message.Contains("adam's state"));
     }
 

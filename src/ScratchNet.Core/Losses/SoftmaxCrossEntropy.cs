@@ -49,6 +49,32 @@ public static class SoftmaxCrossEntropy
         return n == 0 ? 0f : (float)(total / n);
     }
 
+    // logits: (n, classes) · targets: (n, classes) one-hot or soft
+    /// <remarks>
+    /// L = (1/n) Σi Σj y[i,j]·(log Σk e^z[i,k] − z[i,j]), the same cross-entropy as <see cref="Forward"/>, all in double from the
+    /// logits. For checks that take differences of the loss: <see cref="Forward"/>'s −log p of a float32 p near 1 moves in
+    /// steps of 6e-8 a row, coarser than a confident network's whole loss changes under a small step of a weight; from the
+    /// logits the loss rounds only as finely as they do.
+    /// </remarks>
+    public static double ForwardFromLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, int n, int classes)
+    {
+        Kernels.Guard.Holds(logits.Length, n, classes, nameof(logits));
+        Kernels.Guard.Holds(targets.Length, n, classes, nameof(targets));
+        double total = 0.0;
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<float> z = logits.Slice(i * classes, classes);
+            ReadOnlySpan<float> y = targets.Slice(i * classes, classes);
+            double logSumExp = LogSumExp(z);
+            for (int j = 0; j < classes; j++)
+            {
+                total += y[j] == 0f ? 0.0 : y[j] * (logSumExp - z[j]);
+            }
+        }
+
+        return n == 0 ? 0.0 : total / n;
+    }
+
     // log Σj e^z[j], shifted by the row's max.
     private static double LogSumExp(ReadOnlySpan<float> z)
     {

@@ -29,7 +29,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
 
         entries.AddRange(runs.Runs()
             .Where(r => runs.File(r, RunsFolder.ModelFile) is not null)
-            .OrderByDescending(r => r.HistoryWrittenUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+            .OrderByDescending(r => r.WrittenUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
             .Select(r => new ModelEntry(r.Id, r.Id)));
         return entries;
     }

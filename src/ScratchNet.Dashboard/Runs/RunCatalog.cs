@@ -1,6 +1,4 @@
 using System.Text.Json;
-using ScratchNet.Data;
-using ScratchNet.Data.Options;
 using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Reports;
@@ -8,23 +6,26 @@ using ScratchNet.Training.Reports;
 namespace ScratchNet.Dashboard.Runs;
 
 /// <summary>A run as the list shows it: its name, how far it got, and its final held-out numbers.</summary>
+/// <param name="Epochs">Finished epochs (history.json's rows); 0 for a run stopped or still training in its first epoch.</param>
 /// <param name="ValidationAccuracy">The last epoch's accuracy on the held-out split that <paramref name="HeldOut"/> names (history.json's val_acc).</param>
 /// <param name="HeldOut">What the run was judged on: "test" (the official test set) or "validation"; null when the run does not say.</param>
 /// <param name="Error">Why the run's files could not be read, when they could not (the run is still listed).</param>
-public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null);
+/// <param name="State">run.json's state: running, finished, interrupted, failed or diverged; null for a run without one (older runs).</param>
+/// <param name="HeldOutSet">Which rows it was judged on, as <see cref="HeldOutRows.Set"/>; null when the run does not record it.</param>
+public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null, string? State = null, string? HeldOutSet = null);
 
 /// <summary>One run in full: its history, its configuration (config.json, or the model file's record of it) and metrics.json.</summary>
 /// <param name="Error">Why history.json could not be read, when it could not (the history is then empty).</param>
 /// <param name="HeldOut">What the run was judged on, as <see cref="RunSummary.HeldOut"/>.</param>
-public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel, string? Error, string? HeldOut = null);
+/// <param name="State">As <see cref="RunSummary.State"/>.</param>
+/// <param name="HeldOutSet">As <see cref="RunSummary.HeldOutSet"/>.</param>
+public sealed record RunDetails(string Id, IReadOnlyList<HistoryRow> History, JsonElement? Config, IReadOnlyDictionary<string, string>? ModelConfiguration, JsonElement? Metrics, bool HasModel, string? Error, string? HeldOut = null, string? State = null, string? HeldOutSet = null);
 
 /// <summary>Reads runs through <see cref="RunsFolder"/>, so every file it opens is one of a run's own.</summary>
 public sealed class RunCatalog(RunsFolder folder)
 {
     /// <summary>A report larger than this is refused rather than read into memory.</summary>
     public const long MaxJsonBytes = 16L << 20;
-
-    private const string SplitKey = DataOptions.SectionName + ":" + nameof(DataOptions.Split);
 
     public RunsFolder Folder { get; } = folder;
 
@@ -41,50 +42,11 @@ public sealed class RunCatalog(RunsFolder folder)
 
         string? model = Folder.File(run, RunsFolder.ModelFile);
         JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
-        IReadOnlyDictionary<string, string>? modelConfiguration = null;
-        if (config is null && model is not null)
-        {
-            try
-            {
-                modelConfiguration = ScratchNet.Models.ModelFile.Load(model).Configuration;
-            }
-            catch (ModelFileException)
-            {
-                // A damaged model file leaves the run without a configuration to show, nothing more.
-            }
-        }
-
+        IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? RecordedConfiguration(model) : null;
         (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(run);
         JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
-        string? heldOut = HeldOutOf(metrics, config, modelConfiguration);
-        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, error, heldOut);
-    }
-
-    /// <summary>
-    /// The held-out split's name: metrics.json's "split" (written when the run ends), else what the run's Data:Split
-    /// makes of it (config.json, written when it starts, or the model file's record), else null.
-    /// </summary>
-    public static string? HeldOutOf(JsonElement? metrics, JsonElement? config, IReadOnlyDictionary<string, string>? modelConfiguration = null)
-    {
-        if (metrics is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("split", out JsonElement split) && split.ValueKind == JsonValueKind.String
-            && split.GetString() is Dataset.TestName or Dataset.ValidationName)
-        {
-            return split.GetString();
-        }
-
-        string? setting = null;
-        if (config is { ValueKind: JsonValueKind.Object } c && c.TryGetProperty(SplitKey, out JsonElement entry))
-        {
-            JsonElement value = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("value", out JsonElement v) ? v : entry;
-            setting = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-        }
-        else if (modelConfiguration is not null && modelConfiguration.TryGetValue(SplitKey, out string? recorded))
-        {
-            setting = recorded;
-        }
-
-        return setting is null ? null
-            : string.Equals(setting, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase) ? Dataset.TestName : Dataset.ValidationName;
+        HeldOutRows heldOut = HeldOutRows.Of(metrics, config, modelConfiguration);
+        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, error, heldOut.Name, StateOf(run), heldOut.Set);
     }
 
     private RunSummary Summary(RunEntry run)
@@ -92,13 +54,37 @@ public sealed class RunCatalog(RunsFolder folder)
         (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(run);
         HistoryRow? last = rows.Count == 0 ? null : rows[^1];
         double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
-        string? config = Folder.File(run, RunsFolder.ConfigFile);
+        string? model = Folder.File(run, RunsFolder.ModelFile);
+        JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
         JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
-        string? heldOut = HeldOutOf(metrics, null) ?? HeldOutOf(null, ReadJson(config));
+        HeldOutRows heldOut = HeldOutRows.Of(metrics, config, config is null ? RecordedConfiguration(model) : null);
         return new RunSummary(
             run.Id, rows.Count, last?.ValAcc, last?.ValLoss, best,
-            Folder.File(run, RunsFolder.ModelFile) is not null, config is not null, run.HistoryWrittenUtc, error, heldOut);
+            model is not null, config is not null, run.WrittenUtc, error, heldOut.Name, StateOf(run), heldOut.Set);
     }
+
+    // A run from before config.json existed still names its data in its model file's header (read alone, not the tensors).
+    private static IReadOnlyDictionary<string, string>? RecordedConfiguration(string? model)
+    {
+        if (model is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ScratchNet.Models.ModelFile.LoadConfiguration(model);
+        }
+        catch (ModelFileException)
+        {
+            // A damaged model file leaves the run without a configuration to show, nothing more.
+            return null;
+        }
+    }
+
+    private string? StateOf(RunEntry run) =>
+        ReadJson(Folder.File(run, RunsFolder.StatusFile)) is { ValueKind: JsonValueKind.Object } status
+        && status.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
 
     // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page: a damaged or
     // hand-edited file (a null row, a number JSON cannot carry back), a pipe or device in its place, a file too large.

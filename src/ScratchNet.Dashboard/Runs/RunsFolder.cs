@@ -1,7 +1,9 @@
 namespace ScratchNet.Dashboard.Runs;
 
 /// <summary>
-/// The runs folder as the dashboard may see it. A run is any direct subfolder holding history.json, whatever its name.
+/// The runs folder as the dashboard may see it. A run is any direct subfolder holding history.json (written after each
+/// epoch) or run.json (written when train starts, so a run stopped before its first epoch ended is listed too), whatever
+/// its name.
 /// Nothing outside the folder is ever read: a run is looked up by comparing the requested name with the names of
 /// the folder's own entries (never by joining it into a path), only a fixed list of file names is opened, and a
 /// symbolic link, whether it is a run folder or a file, is followed only when its final target lies inside the folder.
@@ -12,9 +14,10 @@ public sealed class RunsFolder
     public const string ConfigFile = "config.json";
     public const string MetricsFile = "metrics.json";
     public const string ModelFile = "model.snm";
+    public const string StatusFile = "run.json";
 
     /// <summary>The files a page may ask for; anything else is refused before the file system is touched.</summary>
-    public static IReadOnlySet<string> ReadableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { HistoryFile, ConfigFile, MetricsFile, ModelFile };
+    public static IReadOnlySet<string> ReadableFiles { get; } = new HashSet<string>(StringComparer.Ordinal) { HistoryFile, ConfigFile, MetricsFile, ModelFile, StatusFile };
 
     public RunsFolder(string path)
     {
@@ -76,15 +79,15 @@ public sealed class RunsFolder
         return ReadableFiles.Contains(name) && RealRoot() is { } root ? FileIn(root, run.Path, name) : null;
     }
 
-    // A direct subfolder (or a link to one inside the folder) with a history.json; null for anything else.
+    // A direct subfolder (or a link to one inside the folder) with a history.json or a run.json; null for anything else.
     private static RunEntry? Entry(string root, string folder)
     {
-        if (Inside(root, RealPath(folder)) is not { } run || FileIn(root, run, HistoryFile) is not { } history)
+        if (Inside(root, RealPath(folder)) is not { } run || (FileIn(root, run, HistoryFile) ?? FileIn(root, run, StatusFile)) is not { } written)
         {
             return null;
         }
 
-        return new RunEntry(System.IO.Path.GetFileName(folder), run, System.IO.File.GetLastWriteTimeUtc(history));
+        return new RunEntry(System.IO.Path.GetFileName(folder), run, System.IO.File.GetLastWriteTimeUtc(written));
     }
 
     /// <summary>The real path of one of the <see cref="ReadableFiles"/> of a run, or null when it is absent, not a plain file, or leads outside.</summary>
@@ -143,5 +146,8 @@ public sealed class RunsFolder
     }
 }
 
-/// <summary>A run of the runs folder: its name (the folder's own), its real path inside the folder, and when its history.json was last written.</summary>
-public sealed record RunEntry(string Id, string Path, DateTime HistoryWrittenUtc);
+/// <summary>
+/// A run of the runs folder: its name (the folder's own), its real path inside the folder, and when its history.json was
+/// last written (before the first epoch ends, when its run.json was).
+/// </summary>
+public sealed record RunEntry(string Id, string Path, DateTime WrittenUtc);

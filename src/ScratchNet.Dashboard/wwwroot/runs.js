@@ -8,6 +8,8 @@
   let charts = null;
   let shown = null;
   let summary = '';
+  // Ticking several boxes quickly starts several comparisons; only the latest may draw (an earlier one may finish last).
+  let comparison = 0;
 
   async function load(id) {
     const version = versions.get(id);
@@ -18,7 +20,33 @@
 
   // What a run was judged on, in its own words ("test" or "validation"); runs that do not say are "held-out".
   const heldOut = r => r.heldOut || 'held-out';
+  // Which rows it was judged on (the data, the split, its seed and fraction), or null where the run does not record it:
+  // such a run is of unknown comparability, not "different".
+  const setOf = r => r.heldOutSet || null;
   const capital = text => text.charAt(0).toUpperCase() + text.slice(1);
+  const list = items => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+  // What the page must say about comparing these runs: sets that differ, and runs that do not say which set they had.
+  // A run that names its split's kind but not its settings still differs from runs of the other kind.
+  function compareNote(runs) {
+    const sentences = [];
+    const label = r => setOf(r) || (r.heldOut ? `${r.heldOut} rows whose settings are not recorded` : null);
+    const labelled = runs.filter(label);
+    const kinds = new Set(runs.filter(r => r.heldOut).map(r => r.heldOut));
+    const sets = Array.from(new Set(labelled.map(label))).sort();
+    if (kinds.size > 1 || new Set(runs.filter(setOf).map(setOf)).size > 1) {
+      const groups = sets.map(set => `${list(labelled.filter(r => label(r) === set).map(r => r.id).sort())} on ${set}`);
+      sentences.push(`The ticked runs were judged on different held-out sets (${groups.join('; ')}), so their curves do not compare like with like.`);
+    }
+    // Unknown: no set recorded, and some other ticked run could have had the same one.
+    const unknown = runs.length < 2 ? [] : runs.filter(r => !setOf(r) && (!r.heldOut || runs.some(o => o !== r && (!o.heldOut || o.heldOut === r.heldOut))));
+    if (unknown.length) {
+      const one = unknown.length === 1;
+      const against = unknown.length < runs.length ? ' with the other runs' : '';
+      sentences.push(`${list(unknown.map(r => r.id).sort())} ${one ? 'does' : 'do'} not record which held-out rows ${one ? 'it was' : 'they were'} judged on, so it is unknown whether ${one ? 'its' : 'their'} curves compare like with like${against}.`);
+    }
+    return sentences.join(' ');
+  }
 
   // One name when every run shares it, else "held-out" (and the runs say which they are).
   function sharedName(runs) {
@@ -39,12 +67,14 @@
   }
 
   async function compare() {
+    const mine = ++comparison;
     const ids = Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value);
     const runs = [];
     const failed = [];
     for (const id of ids) {
       try { runs.push(await load(id)); } catch (e) { failed.push(`${id}: ${e.message}`); }
     }
+    if (mine !== comparison) { return; }
     status(failed.join('; '));
     if (!charts) {
       charts = {
@@ -58,10 +88,8 @@
     $('compare-accuracy-caption').textContent = `${capital(name)} accuracy of the ticked runs`;
     $('compare-loss-caption').textContent = `${capital(name)} loss of the ticked runs`;
     const note = $('compare-note');
-    note.hidden = !mixed;
-    note.textContent = mixed
-      ? `The ticked runs were judged on different held-out sets (${Array.from(new Set(runs.map(heldOut))).sort().map(n => `${n}: ${runs.filter(r => heldOut(r) === n).map(r => r.id).join(', ')}`).join('; ')}), so their curves do not compare like with like.`
-      : '';
+    note.textContent = compareNote(runs);
+    note.hidden = !note.textContent;
     charts.accuracy.set(series, aligned(runs, h => h.valAcc));
     charts.loss.set(series, aligned(runs, h => h.valLoss));
   }
@@ -88,7 +116,7 @@
       ? run.error
       : m && typeof m.accuracy === 'number'
         ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
-        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : 'No epoch finished.');
+        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : `No epoch finished${run.state ? ` (the run is ${run.state})` : ''}.`);
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
     const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
@@ -110,13 +138,14 @@
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
     const body = document.querySelector('#runs-table tbody');
     body.textContent = '';
-    summary = runs.length ? `${runs.length} runs.` : 'No runs yet: a run folder appears after the first epoch of train.';
+    summary = runs.length ? `${runs.length} runs.` : 'No runs yet: a run appears here as soon as train starts it.';
     status();
-    runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}`));
+    runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}|${r.state}`));
     // Newest first, by when the history was last written: run folders may have any name.
     const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));
     const ticked = new Set(Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value));
-    const newest = new Set(byTime.slice(0, 2).map(r => r.id));
+    // A run with no finished epoch is listed (with its state) but has no curve to tick by default.
+    const newest = new Set(byTime.filter(r => r.epochs > 0).slice(0, 2).map(r => r.id));
     const name = capital(sharedName(runs));
     $('runs-accuracy-heading').textContent = `${name} accuracy`;
     $('runs-loss-heading').textContent = `${name} loss`;
@@ -131,8 +160,11 @@
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
       name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
       row.insertCell().append(name);
-      row.insertCell().textContent = r.epochs;
-      row.insertCell().textContent = heldOut(r);
+      // A run that has not finished says so: still training, or stopped (and resumable) before its last epoch.
+      row.insertCell().textContent = r.state && r.state !== 'finished' ? `${r.epochs} (${r.state})` : r.epochs;
+      const judged = row.insertCell();
+      judged.textContent = r.heldOut || 'unknown';
+      judged.title = setOf(r) ? capital(setOf(r)) : 'This run does not record which held-out rows it was judged on';
       row.insertCell().textContent = SN.format(r.validationAccuracy);
       row.insertCell().textContent = SN.format(r.bestValidationAccuracy);
       row.insertCell().textContent = SN.format(r.validationLoss);

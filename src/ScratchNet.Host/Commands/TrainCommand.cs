@@ -47,8 +47,12 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         {
             // Only the file system's failures (see AtomicFile.Write) and a lost run folder arrive here. Every write stops
             // the run alike: a resume point, the history, a TensorBoard file, the model, a report at the end.
-            string kept = rescue.Describe(e);
-            throw new RunOutputException(kept.Length == 0 ? e.Message : $"{e.Message.TrimEnd('.')}. {kept}", e);
+            // A write that failed because the run folder went away meanwhile is the lost folder's failure, not the disk's.
+            Exception cause = e is FileWriteException && run?.Folder.IsIntact == false
+                ? new RunOutputException($"The run folder {run.Folder.Path} was removed, moved or replaced while the run trained in it; training stopped without writing into it again.")
+                : e;
+            string kept = rescue.Describe(cause);
+            throw new RunOutputException(kept.Length == 0 ? cause.Message : $"{cause.Message.TrimEnd('.')}. {kept}", e);
         }
         finally
         {

@@ -3,6 +3,8 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
 using ScratchNet.Training.Reports;
 
+using ScratchNet.Host.Runs;
+
 namespace ScratchNet.Host.Reports;
 
 /// <summary>
@@ -10,13 +12,13 @@ namespace ScratchNet.Host.Reports;
 /// (temp file + rename), so a run that is interrupted or crashes keeps the history of every finished epoch.
 /// A write the file system fails stops training (exit 8), as a checkpoint's does: the run's record is not left behind.
 /// </summary>
-public sealed class HistoryWriter(string directory) : ITrainingCallback
+public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
 {
     public const string CsvFile = "history.csv";
 
     public const string JsonFile = "history.json";
 
-    public string Folder { get; } = directory;
+    public string Folder { get; } = folder.Path;
 
     // A run resumed in a new folder (from a checkpoint whose folder is gone) has its history there from the start, even
     // when no epoch is left to train (a checkpoint taken after the last one, which only writes the model and reports).
@@ -34,6 +36,9 @@ public sealed class HistoryWriter(string directory) : ITrainingCallback
     private void Write(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // After the epoch's check and its resume point (a big one takes a while): the write would make a lost folder again.
+        folder.ThrowIfNotIntact("training stopped without writing into it again");
         AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History));
         AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History));
     }

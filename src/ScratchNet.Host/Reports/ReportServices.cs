@@ -22,8 +22,7 @@ public static class ReportServices
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>(sp =>
-            new HistoryWriter(sp.GetRequiredService<RunFolder>().Path)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, HistoryWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, MetricsWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TensorBoardWriter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, PlotWriter>());

@@ -147,7 +147,11 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
 
         if (_kept is not null)
         {
-            return $"The last resume point is kept: {fix}continue with: {ResumeCommand.For(_kept)}";
+            // Say what the older point leaves out: the epochs since could not be written anywhere.
+            string lost = _failure is { } missed
+                ? $" (the network as it stood at epoch {_position.Epoch}, batch {_position.Batch} could not be kept: writing it to {missed.Path} failed too)"
+                : string.Empty;
+            return $"The last resume point is kept{lost}: {fix}continue with: {ResumeCommand.For(_kept)}";
         }
 
         // Resume points written into a folder that is gone went with it; if it was moved, they are in its new place.

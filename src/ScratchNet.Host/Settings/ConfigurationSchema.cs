@@ -100,6 +100,7 @@ public sealed class ConfigurationSchema
         var problems = new List<string>();
         var custom = new Dictionary<Node, List<ConfigurationKey>>();
         var items = new Dictionary<string, List<(string Index, ConfigurationKey Key)>>(StringComparer.OrdinalIgnoreCase);
+        var underScalars = new Dictionary<string, List<ConfigurationKey>>(StringComparer.OrdinalIgnoreCase);
         int more = 0;
         foreach (ConfigurationKey key in keys)
         {
@@ -110,7 +111,7 @@ public sealed class ConfigurationSchema
                 continue;
             }
 
-            string? problem = Check(key, custom, items);
+            string? problem = Check(key, custom, items, underScalars);
             if (problem is not null && !problems.Contains(problem))
             {
                 problems.Add(problem);
@@ -123,6 +124,7 @@ public sealed class ConfigurationSchema
             return problems;
         }
 
+        problems.AddRange(underScalars.Select(scalar => OneValue(scalar.Key, scalar.Value)));
         foreach ((Node node, List<ConfigurationKey> sectionKeys) in custom)
         {
             problems.AddRange(node.Check!(sectionKeys).Distinct());
@@ -159,7 +161,21 @@ public sealed class ConfigurationSchema
         }
     }
 
-    private string? Check(ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom, Dictionary<string, List<(string Index, ConfigurationKey Key)>> items)
+    // One line for a key given a list or object, however many items it has, with the form that fixes it where it was written:
+    // in a JSON file a list of sizes or names is one string, "LayerSizes": "784,256,10".
+    private static string OneValue(string scalar, List<ConfigurationKey> keys)
+    {
+        string source = keys[0].Source, name = scalar.Split(':')[^1];
+        string written = keys.Count == 1 ? keys[0].Key : $"{keys[0].Key} … {keys[^1].Key}";
+        string[] values = [.. keys.Select(k => k.Value).Where(v => v.Length > 0)];
+        string fix = source.StartsWith("command line", StringComparison.Ordinal) ? $"write --{scalar}=VALUE"
+            : source.StartsWith("environment variable", StringComparison.Ordinal) ? $"set {ScratchNetHost.EnvironmentPrefix}{scalar.Replace(":", "__", StringComparison.Ordinal)} instead"
+            : values.Length == keys.Count ? $"write it as one string there, \"{name}\": \"{string.Join(',', values)}\""
+            : $"write it as one value there, \"{name}\": VALUE";
+        return $"{scalar} takes one value, not a list or object (got {written} from {source}); {fix}";
+    }
+
+    private string? Check(ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom, Dictionary<string, List<(string Index, ConfigurationKey Key)>> items, Dictionary<string, List<ConfigurationKey>> underScalars)
     {
         string[] parts = key.Key.Split(':');
         Node node = _root;
@@ -173,7 +189,8 @@ public sealed class ConfigurationSchema
                     (custom.TryGetValue(node, out List<ConfigurationKey>? list) ? list : custom[node] = []).Add(key);
                     return null;
                 case Kind.Scalar:
-                    return $"{parent} takes one value, not a list or object (got {key.Key} from {key.Source}); write --{parent}=VALUE";
+                    (underScalars.TryGetValue(parent, out List<ConfigurationKey>? under) ? under : underScalars[parent] = []).Add(key);
+                    return null;
                 case Kind.List:
                     if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out _))
                     {

@@ -53,7 +53,17 @@ public static partial class ValueErrors
             return failure;
         }
 
-        return $"{failure} (from {source})";
+        return $"{AsWritten(failure, root[key.Value])} (from {source})";
+    }
+
+    // A validator reports the value it was given, as .NET prints it back: 1e999 as Infinity, 1e-3 as 0.001. The user looks
+    // for what they wrote.
+    private static string AsWritten(string failure, string? written)
+    {
+        Match got = GotValue().Match(failure);
+        return written is null || !got.Success || got.Groups["value"].Value == written.Trim() || got.Groups["value"].Value == $"'{written}'"
+            ? failure
+            : $"{failure[..got.Groups["value"].Index]}{written.Trim()}";
     }
 
     /// <summary>The value of <paramref name="key"/> as <typeparamref name="T"/>, for a key read outside any options class.</summary>
@@ -74,6 +84,10 @@ public static partial class ValueErrors
     // The binder's words (Microsoft.Extensions.Configuration.Binder's Error_FailedBinding); the value may hold quotes.
     [GeneratedRegex(@"^Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']+)' to type '(?<type>[^']+)'\.?$", RegexOptions.Singleline)]
     private static partial Regex BinderConversion();
+
+    // ", got 0.001" at the end of a validator's line; a quoted value is the user's own text already.
+    [GeneratedRegex(@", got (?<value>[^'\s][^\s]*)$")]
+    private static partial Regex GotValue();
 
     [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]*(:[A-Za-z0-9]+)+(?=[ ']|$)")]
     private static partial Regex LeadingKey();

@@ -29,9 +29,8 @@ public enum GradientVerdict
 
     /// <summary>
     /// The differences cannot judge it on this batch, and not because of kinks: none lies between the parameter and the loss
-    /// (the last layer's bias), yet the one-sided differences stay apart at shorter steps, as they do when the loss's float32
-    /// rounding is larger than the noise probe saw: a loss near 0 on a memorised batch, whose probabilities a hair below 1
-    /// float32 holds to a few digits. The error is no larger than <see cref="Unresolved"/> allows.
+    /// (the last layer's bias), yet the one-sided differences stay apart at shorter steps, as they do only when the float32
+    /// forward pass rounds the loss by more than the noise probe saw. The error is no larger than <see cref="Unresolved"/> allows.
     /// </summary>
     Rounding,
 

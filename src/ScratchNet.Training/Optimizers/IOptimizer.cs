@@ -7,6 +7,9 @@ public interface IOptimizer : IHasLearningRate
 {
     string Name { get; }
 
+    /// <summary>What the state it keeps is called where a message counts it ("momentum's state" for SGD with momentum).</summary>
+    string StateName => Name;
+
     /// <summary>How many arrays the size of each parameter the optimizer keeps (momentum, moments), so a memory check can count them before the first step.</summary>
     int StateArrays { get; }
 

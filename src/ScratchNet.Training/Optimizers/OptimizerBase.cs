@@ -24,6 +24,8 @@ public abstract class OptimizerBase : IOptimizer
 
     public abstract int StateArrays { get; }
 
+    public virtual string StateName => Name;
+
     public float LearningRate
     {
         get => _learningRate;

@@ -35,6 +35,8 @@ public sealed class Sgd : OptimizerBase
 
     public override int StateArrays => Momentum == 0f ? 0 : 1;
 
+    public override string StateName => "momentum";
+
     public float Momentum { get; }
 
     public bool Nesterov { get; }

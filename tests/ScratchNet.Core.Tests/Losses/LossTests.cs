@@ -38,6 +38,18 @@ public class LossTests
     }
 
     [Test]
+    public void SoftmaxCrossEntropy_FromLogits_IsTheSameLoss_AndKeepsTheDigitsOfAConfidentRow()
+    {
+        float[] logits = [0f, 0f, 0f, MathF.Log(3f)];
+        Assert.That(SoftmaxCrossEntropy.ForwardFromLogits(logits, [1f, 0f, 0f, 1f], 2, 2), Is.EqualTo((-Math.Log(0.5) - Math.Log(0.75)) / 2).Within(1e-7));
+
+        // The true class 12 above two others: p = 1 − 1.2e-5, which float32 holds to two digits; the loss is log(1 + 2e^−12).
+        double exact = Math.Log(1 + (2 * Math.Exp(-12)));
+        Assert.That(SoftmaxCrossEntropy.ForwardFromLogits([12f, 0f, 0f], [1f, 0f, 0f], 1, 3), Is.EqualTo(exact).Within(1e-9 * exact));
+        Assert.That(SoftmaxCrossEntropy.Forward([12f, 0f, 0f], [1f, 0f, 0f], new float[3], 1, 3), Is.Not.EqualTo(exact).Within(1e-3 * exact), "the float32 softmax's p loses the digits");
+    }
+
+    [Test]
     public void SoftmaxCrossEntropy_RefusesProbabilitiesThatAliasTheLogits()
     {
         float[] both = [1f, 2f];

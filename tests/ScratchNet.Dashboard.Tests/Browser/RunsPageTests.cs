@@ -51,9 +51,9 @@ public sealed class RunsPageTests : BrowserTest
     {
         using var temp = new TempDirectory();
         string runs = temp.Combine("runs");
-        string official = TestModels.WriteRun(runs, "cnn-official", 3, 0.95, configJson: """{ "Data:Split": { "value": "official", "source": "recipe" } }""");
+        string official = TestModels.WriteRun(runs, "cnn-official", 3, 0.95, configJson: """{ "Data:Dataset": { "value": "mnist", "source": "default" }, "Data:Split": { "value": "official", "source": "recipe" } }""");
         File.WriteAllText(Path.Combine(official, "metrics.json"), """{ "split": "test", "rows": 10000, "accuracy": 0.987, "loss": 0.04, "macro_f1": 0.986 }""");
-        TestModels.WriteRun(runs, "reference-random", 2, 0.90, configJson: """{ "Data:Split": { "value": "random", "source": "default" } }""");
+        TestModels.WriteRun(runs, "reference-random", 2, 0.90, configJson: RandomSplit("42"));
         Uri url = await Serve(new DashboardSources(runs));
         IPage page = await Open(new Uri(url, "#runs"));
 
@@ -63,7 +63,7 @@ public sealed class RunsPageTests : BrowserTest
         await Expect(page.Locator("#runs-table tbody tr").Filter(new() { HasText = "reference-random" })).ToContainTextAsync("validation");
         await Expect(page.Locator("#runs-accuracy-heading")).ToHaveTextAsync("Held-out accuracy");
         await Expect(page.Locator("#compare-note")).ToHaveTextAsync(
-            "The ticked runs were judged on different held-out sets (test: cnn-official; validation: reference-random), so their curves do not compare like with like.");
+            "The ticked runs were judged on different held-out sets (cnn-official on the official test set of mnist; reference-random on the random split of mnist with Data:Seed 42 and Data:ValidationFraction 0.2), so their curves do not compare like with like.");
         await Expect(page.Locator("#chart-compare-accuracy .u-legend")).ToContainTextAsync("cnn-official (test)");
 
         // One run alone: its own name, and no warning.
@@ -77,6 +77,69 @@ public sealed class RunsPageTests : BrowserTest
         await Expect(page.Locator("#run-confusion-caption")).ToContainTextAsync("on the test split");
         await page.GetByRole(AriaRole.Button, new() { Name = "reference-random" }).ClickAsync();
         await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("Last epoch 2: validation accuracy 0.9200, loss 0.6000.");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    private static string RandomSplit(string seed) =>
+        $$"""{ "Data:Dataset": { "value": "mnist", "source": "default" }, "Data:Split": { "value": "random", "source": "default" }, "Data:Seed": { "value": "{{seed}}", "source": "command line" }, "Data:ValidationFraction": { "value": "0.2", "source": "default" } }""";
+
+    [Test]
+    public async Task RunsOnTheSameRowsCompareSilently_OtherSeedsAreFlagged_AndARunThatDoesNotSayIsUnknownNotDifferent()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        TestModels.WriteRun(runs, "reference", 4, 0.90, configJson: RandomSplit("42"));
+        TestModels.WriteRun(runs, "other-seed", 4, 0.91, configJson: RandomSplit("7"));
+
+        // From before config.json: its model file records the same split.
+        string old = TestModels.WriteRun(runs, "20261126-023113", 2, 0.89);
+        ScratchNet.Models.ModelFile.Save(
+            TestModels.StrokeModel() with { Configuration = new Dictionary<string, string> { ["Data:Dataset"] = "mnist", ["Data:Seed"] = "42", ["Data:Split"] = "random", ["Data:ValidationFraction"] = "0.2" } },
+            Path.Combine(old, "model.snm"), ScratchNet.Models.ModelFormat.Native);
+        TestModels.WriteRun(runs, "mystery", 3, 0.88);
+
+        // Ctrl+C in the first epoch: no history yet, but the run is there to resume.
+        string stopped = Path.Combine(runs, "stopped");
+        Directory.CreateDirectory(stopped);
+        File.WriteAllText(Path.Combine(stopped, "run.json"), """{ "id": "stopped", "state": "interrupted" }""");
+        File.WriteAllText(Path.Combine(stopped, "config.json"), RandomSplit("42"));
+
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+        ILocator Row(string id) => page.Locator("#runs-table tbody tr").Filter(new() { Has = page.GetByRole(AriaRole.Button, new() { Name = id, Exact = true }) });
+        async Task Tick(params string[] ids)
+        {
+            foreach (string id in new[] { "reference", "other-seed", "20261126-023113", "mystery", "stopped" })
+            {
+                await page.GetByLabel($"Compare run {id}", new() { Exact = true }).SetCheckedAsync(ids.Contains(id));
+            }
+        }
+
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(5);
+        await Expect(Row("stopped").Locator("td").Nth(2)).ToHaveTextAsync("0 (interrupted)");
+        await Expect(page.GetByLabel("Compare run stopped", new() { Exact = true })).Not.ToBeCheckedAsync(); // the newest, but no curve to draw
+        await Expect(Row("20261126-023113").Locator("td").Nth(3)).ToHaveTextAsync("validation");
+        await Expect(Row("mystery").Locator("td").Nth(3)).ToHaveTextAsync("unknown");
+        await Expect(Row("other-seed").Locator("td").Nth(3)).ToHaveAttributeAsync("title", "The random split of mnist with Data:Seed 7 and Data:ValidationFraction 0.2");
+
+        // The old run was judged on the same rows as the reference run: nothing to warn about.
+        await Tick("reference", "20261126-023113");
+        await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-series", "2");
+        await Expect(page.Locator("#compare-note")).ToBeHiddenAsync();
+        await Expect(page.Locator("#compare-accuracy-caption")).ToHaveTextAsync("Validation accuracy of the ticked runs");
+
+        // Another Data:Seed holds out other rows, though both are "validation".
+        await Tick("reference", "20261126-023113", "other-seed");
+        await Expect(page.Locator("#compare-note")).ToHaveTextAsync(
+            "The ticked runs were judged on different held-out sets (20261126-023113 and reference on the random split of mnist with Data:Seed 42 and Data:ValidationFraction 0.2; other-seed on the random split of mnist with Data:Seed 7 and Data:ValidationFraction 0.2), so their curves do not compare like with like.");
+
+        // A run that records nothing is unknown, not different.
+        await Tick("reference", "mystery");
+        await Expect(page.Locator("#compare-note")).ToHaveTextAsync(
+            "mystery does not record which held-out rows it was judged on, so it is unknown whether its curves compare like with like with the other runs.");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "stopped", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("No epoch finished (the run is interrupted).");
         Assert.That(PageErrors[page], Is.Empty);
     }
 }

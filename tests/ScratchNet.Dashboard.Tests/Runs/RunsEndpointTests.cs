@@ -88,6 +88,90 @@ public sealed class RunsEndpointTests
         Assert.That((await Json("/api/runs/unknown")).GetProperty("heldOut").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
+    // config.json as a run writes it: every key, each a { value, source }.
+    private static string Config(params (string Key, string Value)[] settings) =>
+        "{ " + string.Join(", ", settings.Select(s => $"\"{s.Key}\": {{ \"value\": \"{s.Value}\", \"source\": \"default\" }}")) + " }";
+
+    private static string RandomSplit(string seed = "42", string fraction = "0.2", string trainImages = "", string dataset = "mnist") =>
+        Config(("Data:Dataset", dataset), ("Data:Directory", ""), ("Data:Split", "random"), ("Data:Seed", seed), ("Data:ValidationFraction", fraction), ("Data:TrainImages", trainImages));
+
+    [Test]
+    public async Task ARunsHeldOutSetIsTheSettingsThatChooseItsRows_TheDataTheSplitItsSeedAndFraction_NotTrainImages()
+    {
+        TestModels.WriteRun(_runs, "reference", 2, 0.9, configJson: RandomSplit());
+        TestModels.WriteRun(_runs, "quick-try", 2, 0.9, configJson: RandomSplit(fraction: "0.20", trainImages: "1000"));
+        TestModels.WriteRun(_runs, "other-seed", 2, 0.9, configJson: RandomSplit(seed: "7"));
+        TestModels.WriteRun(_runs, "other-fraction", 2, 0.9, configJson: RandomSplit(fraction: "0.1"));
+        TestModels.WriteRun(_runs, "fashion", 2, 0.9, configJson: RandomSplit(dataset: "Fashion-MNIST"));
+        TestModels.WriteRun(_runs, "official", 2, 0.9, configJson: Config(("Data:Dataset", "mnist"), ("Data:Split", "official"), ("Data:Seed", "7")));
+        TestModels.WriteRun(_runs, "idx", 2, 0.9, configJson: Config(("Data:Dataset", "idx"), ("Data:Directory", "/data/letters/"), ("Data:Split", "official")));
+        TestModels.WriteRun(_runs, "idx-without-folder", 2, 0.9, configJson: Config(("Data:Dataset", "idx"), ("Data:Split", "official")));
+
+        Dictionary<string, string?> sets = (await Json("/api/runs")).EnumerateArray()
+            .ToDictionary(r => r.GetProperty("id").GetString()!, r => r.GetProperty("heldOutSet").GetString());
+
+        const string reference = "the random split of mnist with Data:Seed 42 and Data:ValidationFraction 0.2";
+        Assert.That(sets, Is.EqualTo(new Dictionary<string, string?>
+        {
+            ["reference"] = reference,
+            ["quick-try"] = reference,
+            ["other-seed"] = "the random split of mnist with Data:Seed 7 and Data:ValidationFraction 0.2",
+            ["other-fraction"] = "the random split of mnist with Data:Seed 42 and Data:ValidationFraction 0.1",
+            ["fashion"] = "the random split of fashion-mnist with Data:Seed 42 and Data:ValidationFraction 0.2",
+            ["official"] = "the official test set of mnist",
+            ["idx"] = "the official test set of the IDX files in /data/letters",
+            ["idx-without-folder"] = null,
+        }));
+        Assert.That((await Json("/api/runs/other-seed")).GetProperty("heldOutSet").GetString(), Is.EqualTo(sets["other-seed"]));
+    }
+
+    [Test]
+    public async Task ARunWithoutConfigJsonTakesItsSetFromItsModelFile_ElseFromMetricsJson_ElseItIsUnknown()
+    {
+        // Before config.json: the model file's header records the Data settings.
+        string old = TestModels.WriteRun(_runs, "20261126-023113", 2, 0.9);
+        ScratchNet.Models.ModelFile.Save(
+            TestModels.StrokeModel() with { Configuration = new Dictionary<string, string> { ["Data:Dataset"] = "mnist", ["Data:Seed"] = "42", ["Data:Split"] = "random", ["Data:ValidationFraction"] = "0.2" } },
+            Path.Combine(old, "model.snm"), ScratchNet.Models.ModelFormat.Native);
+        File.WriteAllText(Path.Combine(old, "metrics.json"), """{ "dataset": "mnist", "rows": 14000, "accuracy": 0.89 }""");
+
+        // metrics.json alone names the official test set in full; a validation split it names only by its kind.
+        File.WriteAllText(Path.Combine(TestModels.WriteRun(_runs, "test-only", 2, 0.9), "metrics.json"), """{ "dataset": "mnist", "split": "test", "rows": 10000 }""");
+        File.WriteAllText(Path.Combine(TestModels.WriteRun(_runs, "validation-only", 2, 0.9), "metrics.json"), """{ "dataset": "mnist", "split": "validation", "rows": 14000 }""");
+        TestModels.WriteRun(_runs, "nothing", 2, 0.9);
+
+        Dictionary<string, (string? Name, string? Set)> listed = (await Json("/api/runs")).EnumerateArray().ToDictionary(
+            r => r.GetProperty("id").GetString()!, r => (r.GetProperty("heldOut").GetString(), r.GetProperty("heldOutSet").GetString()));
+
+        Assert.That(listed["20261126-023113"], Is.EqualTo(("validation", "the random split of mnist with Data:Seed 42 and Data:ValidationFraction 0.2")));
+        Assert.That(listed["test-only"], Is.EqualTo(("test", "the official test set of mnist")));
+        Assert.That(listed["validation-only"], Is.EqualTo(("validation", (string?)null)));
+        Assert.That(listed["nothing"], Is.EqualTo(((string?)null, (string?)null)));
+        Assert.That((await Json("/api/runs/20261126-023113")).GetProperty("heldOutSet").GetString(), Is.EqualTo(listed["20261126-023113"].Set));
+    }
+
+    [Test]
+    public async Task ARunStoppedBeforeItsFirstEpochEndedIsListedWithItsState_AndNoNumbers()
+    {
+        string stopped = Path.Combine(_runs, "20261126-211021-2a0179d0");
+        Directory.CreateDirectory(stopped);
+        File.WriteAllText(Path.Combine(stopped, "run.json"), """{ "id": "20261126-211021-2a0179d0", "state": "interrupted", "sessions": [] }""");
+        File.WriteAllText(Path.Combine(stopped, "config.json"), RandomSplit());
+        TestModels.WriteRun(_runs, "finished", 3, 0.9, configJson: RandomSplit());
+        File.WriteAllText(Path.Combine(_runs, "finished", "run.json"), """{ "id": "finished", "state": "finished" }""");
+
+        JsonElement runs = await Json("/api/runs");
+        JsonElement details = await Json("/api/runs/20261126-211021-2a0179d0");
+
+        Assert.That(runs.EnumerateArray().Select(r => (r.GetProperty("id").GetString(), r.GetProperty("epochs").GetInt32(), r.GetProperty("state").GetString())),
+            Is.EqualTo(new[] { ("20261126-211021-2a0179d0", 0, "interrupted"), ("finished", 3, "finished") }));
+        Assert.That(runs[0].GetProperty("validationAccuracy").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(runs[0].GetProperty("error").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(details.GetProperty("history").GetArrayLength(), Is.Zero);
+        Assert.That(details.GetProperty("state").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(details.GetProperty("heldOut").GetString(), Is.EqualTo("validation"));
+    }
+
     [Test]
     public async Task Details_FallBackToTheConfigurationTheModelRecorded_WithoutConfigJson()
     {

@@ -65,7 +65,7 @@ public class HistoryWriterTests
     [Test]
     public async Task Trainer_WithHistoryWriter_LeavesTheFullHistory_WhenCancelledMidRun()
     {
-        var writer = new HistoryWriter(_folder);
+        var writer = new HistoryWriter(new RunFolder(_folder));
         using var cts = new CancellationTokenSource();
         var stopper = new Mock<ITrainingCallback>();
         stopper.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 3))).Callback(cts.Cancel);
@@ -85,7 +85,7 @@ public class HistoryWriterTests
         await File.WriteAllTextAsync(blocked, "x");
         var later = new Mock<ITrainingCallback>();
 
-        Assert.That(async () => await CreateTrainer([new HistoryWriter(blocked), later.Object], epochs: 2).TrainAsync(),
+        Assert.That(async () => await CreateTrainer([new HistoryWriter(new RunFolder(blocked)), later.Object], epochs: 2).TrainAsync(),
             Throws.InstanceOf<FileWriteException>().With.Message.Contains(Path.Combine(blocked, HistoryWriter.CsvFile)));
         later.Verify(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.IsAny<EpochMetrics>()), Times.Never);
     }
@@ -112,6 +112,20 @@ public class HistoryWriterTests
         Assert.That(async () => await CreateTrainer([new MetricsWriter(folder, NullLogger<MetricsWriter>.Instance)], epochs: 1).TrainAsync(),
             Throws.InstanceOf<RunOutputException>().With.Message.Contains($"The run folder {path} was removed, moved or replaced"));
         Assert.That(Directory.Exists(path), Is.False, "metrics.json did not make the folder again");
+    }
+
+    [Test]
+    public void HistoryWriter_StopsTheRun_AndDoesNotMakeTheFolderAgain_WhenTheRunFolderWasRemoved()
+    {
+        // Between the epoch's check and its history: a big resume point takes long enough to be the moment a folder goes.
+        string path = Path.Combine(_folder, "20261126-000000-0000000c");
+        using var folder = new RunFolder(path);
+        folder.Claim();
+        Directory.Delete(path, recursive: true);
+
+        Assert.That(async () => await CreateTrainer([new HistoryWriter(folder)], epochs: 1).TrainAsync(),
+            Throws.InstanceOf<RunOutputException>().With.Message.Contains($"The run folder {path} was removed, moved or replaced"));
+        Assert.That(Directory.Exists(path), Is.False, "history.csv did not make the folder again");
     }
 
     [Test]

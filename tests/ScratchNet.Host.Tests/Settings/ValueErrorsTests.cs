@@ -60,6 +60,39 @@ public sealed class ValueErrorsTests
         Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Optimizer:LearningRate must be a finite positive number, got Infinity (from command line (--Optimizer:LearningRate))"));
     }
 
+    [TestCase("1e999", "got 1e999")]
+    [TestCase("-1e-3", "got -1e-3")]
+    public void ARangeError_EchoesTheValueAsTheUserWroteIt_NotAsDotNetPrintsIt(string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--Optimizer:LearningRate={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Optimizer:LearningRate must be a finite positive number, {expected} (from command line (--Optimizer:LearningRate))"));
+    }
+
+    // The documented form, "digits 0-9": .NET's own converters also took +5, 0x10 (16) and #10.
+    [TestCase("+5")]
+    [TestCase("0x10")]
+    [TestCase("#10")]
+    public void AWholeNumberWrittenOtherwiseThanWithDigits_IsRefused(string written)
+    {
+        using IHost host = TestHost.Build([$"--Training:Epochs={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '{written}' (from command line (--Training:Epochs))"));
+    }
+
+    [TestCase("5", 5)]
+    [TestCase(" 7 ", 7)]
+    public void AWholeNumberInDigits_IsRead(string written, int epochs)
+    {
+        using IHost host = TestHost.Build([$"--Training:Epochs={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Assert.That(host.Services.GetRequiredService<IOptions<ScratchNet.Training.Options.TrainingOptions>>().Value.Epochs, Is.EqualTo(epochs));
+    }
+
     [Test]
     public void AKeyReadOutsideTheOptions_IsReportedTheSameWay()
     {
