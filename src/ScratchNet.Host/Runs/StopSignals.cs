@@ -56,12 +56,15 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         }
     }
 
-    private string WhatHappens() => commandLine.Command switch
+    internal string WhatHappens() => commandLine.Command switch
     {
         CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { TrainingEnded: true } =>
             "training has finished; the model and reports being written are finished first, then it exits",
         CommandLine.DefaultCommand => "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds",
         "serve" => "the dashboard closes",
+
+        // A conversion takes a moment and its file is written whole or not at all (AtomicFile): it is finished, not cut short.
+        "export" => "export finishes the file it is writing, then exits",
         var command => $"{command} ends at its next step, without a result",
     };
 
