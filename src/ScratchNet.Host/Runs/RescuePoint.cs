@@ -8,11 +8,12 @@ using ScratchNet.Training.Options;
 namespace ScratchNet.Host.Runs;
 
 /// <summary>
-/// What of a run survives when it stops on a failed write or a lost run folder, and how to go on from it. The network in
-/// memory holds more than the last resume point (checkpoints may be off, written every few epochs, or inside the folder
-/// that is gone), so it is written as a resume point to the temp folder (<c>scratchnet-ID-ckpt-e0005-b000000.ckpt</c>),
-/// where <c>train --resume</c> continues it in a new run folder. Not after divergence (the weights are not finite), not
-/// once the model is saved, and not when the run's checkpoint folder already holds this very point.
+/// What of a run survives when it stops on a failed write, a lost run folder or (checkpoints off) Ctrl+C, and how to go on
+/// from it. The network in memory holds more than the last resume point (checkpoints may be off, written every few epochs,
+/// or inside the folder that is gone), so it is written as a resume point to the temp folder
+/// (<c>scratchnet-ID-ckpt-e0005-b000000.ckpt</c>), where <c>train --resume</c> continues the run in its own folder while
+/// that is there (RunCatalog finds it by the id), else in a new one. Not after divergence (the weights are not finite),
+/// not once the model is saved where it still is, and not when the run's checkpoint folder already holds this very point.
 /// </summary>
 public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint fingerprint, ModelSaver saver) : ITrainingCallback
 {
