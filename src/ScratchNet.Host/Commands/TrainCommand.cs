@@ -49,7 +49,7 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             // the run alike: a resume point, the history, a TensorBoard file, the model, a report at the end.
             // A write that failed because the run folder went away meanwhile is the lost folder's failure, not the disk's.
             Exception cause = e is FileWriteException && run?.Folder.IsIntact == false
-                ? new RunOutputException($"The run folder {run.Folder.Path} was removed, moved or replaced while the run trained in it; training stopped without writing into it again.")
+                ? run.Folder.Lost(RunFolder.TrainingStopped)
                 : e;
             string kept = rescue.Describe(cause);
             throw new RunOutputException(kept.Length == 0 ? cause.Message : $"{cause.Message.TrimEnd('.')}. {kept}", e);

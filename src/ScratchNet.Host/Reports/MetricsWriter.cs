@@ -23,7 +23,7 @@ public sealed partial class MetricsWriter(RunFolder folder, ILogger<MetricsWrite
         ArgumentNullException.ThrowIfNull(result);
         float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
         MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
-        folder.ThrowIfNotIntact("training had finished, but its reports were not written there");
+        folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
         AtomicFile.WriteAllText(Path.Combine(folder.Path, FileName), report.ToJson());
         LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(folder.Path, FileName));
     }

@@ -71,7 +71,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
             byte[] png = draw();
 
             // Each chart takes a moment to draw: the folder may have gone meanwhile, and the write would make it again.
-            folder.ThrowIfNotIntact("training had finished, but its reports were not written there");
+            folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), png);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException or RunOutputException))

@@ -156,7 +156,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         }
 
         // Resume points written into a folder that is gone went with it; if it was moved, they are in its new place.
-        bool inside = _lastWritten is not null && _lastWritten.StartsWith(run.Folder.Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        bool inside = _lastWritten is not null && run.Folder.Contains(_lastWritten);
         string why = run.CheckpointFolder is null ? "checkpoints are off" : inside ? "its resume points were in the run folder" : "no resume point was saved yet";
         string moved = inside && write is null
             ? $" If the folder was moved rather than removed, its {System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!)} continues with train --resume."
@@ -174,7 +174,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string? setting = run.CheckpointFolder switch
         {
             null => string.Empty,
-            { } folder when !folder.StartsWith(run.Folder.Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) => System.IO.Path.GetDirectoryName(folder),
+            { } folder when !run.Folder.Contains(folder) => System.IO.Path.GetDirectoryName(folder),
             { } folder => System.IO.Path.GetRelativePath(run.Folder.Path, folder) is var inside && inside != new CheckpointOptions().Directory ? inside : null,
         };
         return setting is null ? string.Empty : $" {ResumeCommand.Quote($"--Checkpoints:Directory={setting}")}";
@@ -188,7 +188,6 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
             return null;
         }
 
-        bool outside = !folder.StartsWith(run.Folder.Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        return outside || run.Folder.IsIntact ? new CheckpointDirectory(folder, 1).Latest() : null;
+        return !run.Folder.Contains(folder) || run.Folder.IsIntact ? new CheckpointDirectory(folder, 1).Latest() : null;
     }
 }

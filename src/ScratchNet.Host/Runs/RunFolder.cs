@@ -73,8 +73,7 @@ public sealed partial class RunFolder : IDisposable
         }
 
         string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, configured));
-        bool inside = full == Path || full.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        return inside ? full : System.IO.Path.Combine(full, Id);
+        return full == Path || Contains(full) ? full : System.IO.Path.Combine(full, Id);
     }
 
     /// <summary>
@@ -143,15 +142,28 @@ public sealed partial class RunFolder : IDisposable
     /// again in part (history, reports, checkpoints), without its configuration, the rest of its log or its lock, and report
     /// success. What is kept instead is said by the run's <see cref="RescuePoint"/>.
     /// </summary>
-    /// <param name="outcome">What this means for the run: "training stopped without writing into it again".</param>
+    /// <param name="outcome">What this means for the run: <see cref="TrainingStopped"/>, <see cref="ReportsNotWritten"/>.</param>
     /// <exception cref="RunOutputException">The folder is gone or is another folder now (exit 8).</exception>
     public void ThrowIfNotIntact(string outcome)
     {
         if (!IsIntact)
         {
-            throw new RunOutputException($"The run folder {Path} was removed, moved or replaced while the run trained in it; {outcome}.");
+            throw Lost(outcome);
         }
     }
+
+    /// <summary>The failure of a run whose folder went away: "The run folder … was removed, moved or replaced …; <paramref name="outcome"/>."</summary>
+    public RunOutputException Lost(string outcome) =>
+        new($"The run folder {Path} was removed, moved or replaced while the run trained in it; {outcome}.");
+
+    /// <summary>The outcome of a folder lost while training: nothing more is written there.</summary>
+    public const string TrainingStopped = "training stopped without writing into it again";
+
+    /// <summary>The outcome of a folder lost while the reports were written, after the last epoch.</summary>
+    public const string ReportsNotWritten = "training had finished, but its reports were not written there";
+
+    /// <summary>True when <paramref name="path"/> (a full path) lies inside this folder.</summary>
+    public bool Contains(string path) => path.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
     public static bool IsLive(string folder)

@@ -121,9 +121,9 @@ public sealed partial class TrainingRun(
     public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
 
     // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
-    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact("training stopped without writing into it again");
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
 
-    public void OnInterrupted(TrainingContext context, int epoch, int batch) => folder.ThrowIfNotIntact("training stopped without writing into it again");
+    public void OnInterrupted(TrainingContext context, int epoch, int batch) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
