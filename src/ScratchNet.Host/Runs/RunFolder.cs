@@ -51,15 +51,17 @@ public sealed partial class RunFolder : IDisposable
     /// <remarks>
     /// Relative paths are inside the run folder (the default "checkpoints" gives runs/ID/checkpoints). A folder outside it
     /// gets a subfolder per run (/fast/ckpt/ID), so no two runs ever share, prune or overwrite each other's checkpoints.
-    /// A resumed run keeps the folder its run.json names, so its checkpoints stay in one place, unless the user set
-    /// Checkpoints:Directory for this session.
+    /// A resumed run keeps the folder its run.json names (or none, when it trained with checkpoints off), so its
+    /// checkpoints stay in one place, unless the user set Checkpoints:Directory for this session.
     /// </remarks>
     /// <param name="keepOwn">False when the user set <paramref name="configured"/> for this session.</param>
     public string? CheckpointFolder(string? configured, bool keepOwn = false)
     {
-        if (Continues && keepOwn && RunStatus.TryRead(Path)?.Checkpoints is { } own)
+        // run.json has always named the folder when checkpoints were on, so a run.json without one is a run trained with
+        // them off: its resume (from a rescued resume point) keeps them off rather than taking the default folder.
+        if (Continues && keepOwn && RunStatus.TryRead(Path) is { } status)
         {
-            return own;
+            return status.Checkpoints;
         }
 
         if (keepOwn && KeptCheckpointRoot() is { } root)

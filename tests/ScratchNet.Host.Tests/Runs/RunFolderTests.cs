@@ -38,6 +38,18 @@ public sealed class RunFolderTests
     }
 
     [Test]
+    public void AResumedRunThatTrainedWithCheckpointsOffKeepsThemOffUnlessTheUserTurnsThemOn()
+    {
+        string path = Path.Combine(_dir.Path, "runs", "20261126-000000-00000007");
+        Directory.CreateDirectory(path);
+        new RunStatus { Id = "20261126-000000-00000007", Checkpoints = null }.Write(path);
+        var resumed = new RunFolder(path, resumeCheckpoint: _dir.Combine("scratchnet-20261126-000000-00000007-ckpt-e0003-b000000.ckpt"), continues: true);
+
+        Assert.That(resumed.CheckpointFolder("checkpoints", keepOwn: true), Is.Null, "the default does not turn a run's checkpoints on");
+        Assert.That(resumed.CheckpointFolder("checkpoints", keepOwn: false), Is.EqualTo(Path.Combine(path, "checkpoints")), "checkpoints the user asks for this session are written");
+    }
+
+    [Test]
     public void ANewFolderResumingACheckpointOfAnOutsideCheckpointFolderKeepsThatFolderUnlessTheUserSetsAnother()
     {
         // The run that wrote /ck/ID/ckpt-… is gone (its folder removed), so the resume starts a new folder.
