@@ -29,7 +29,8 @@ public sealed class RunsFolder
     public string Path { get; }
 
     /// <summary>
-    /// Every run, by name (ordinal order: time-ordered names list oldest first). The folder is listed once and each entry
+    /// Every run, by name (ordinal order: time-ordered names list oldest first), each once: a link to a run is not a second
+    /// run (it stays reachable by its name through <see cref="FindRun"/>). The folder is listed once and each entry
     /// resolved once, so listing n runs costs n lookups, not n².
     /// </summary>
     public IReadOnlyList<RunEntry> Runs()
@@ -40,9 +41,12 @@ public sealed class RunsFolder
             return [];
         }
 
+        // A link to a run (runs/latest) is the same run: listed once, under the folder's own name where that is listed too.
         return [.. Directory.EnumerateDirectories(root)
             .Select(d => Entry(root, d))
             .OfType<RunEntry>()
+            .GroupBy(r => r.Path, StringComparer.Ordinal)
+            .Select(same => same.OrderBy(r => r.Id == System.IO.Path.GetFileName(r.Path) ? 0 : 1).ThenBy(r => r.Id, StringComparer.Ordinal).First())
             .OrderBy(r => r.Id, StringComparer.Ordinal)];
     }
 

@@ -233,10 +233,23 @@ public sealed class RunsEndpointTests
     [Test]
     public async Task ALinkThatStaysInsideTheRunsFolderIsFollowed()
     {
-        TestModels.WriteRun(_runs, "original", 2, 0.5);
-        Directory.CreateSymbolicLink(Path.Combine(_runs, "alias"), Path.Combine(_runs, "original"));
+        Directory.CreateDirectory(Path.Combine(_runs, "archive"));
+        TestModels.WriteRun(Path.Combine(_runs, "archive"), "original", 2, 0.5);
+        Directory.CreateSymbolicLink(Path.Combine(_runs, "alias"), Path.Combine(_runs, "archive", "original"));
 
-        Assert.That(await ListedIds(), Is.EqualTo(new[] { "alias", "original" }));
+        Assert.That(await ListedIds(), Is.EqualTo(new[] { "alias" }));
+        Assert.That((await _dashboard.Client.GetAsync("/api/runs/alias")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    [Test]
+    public async Task ALinkToARunBesideItIsNotASecondRunButStillOpens()
+    {
+        TestModels.WriteRun(_runs, "20261126-000000-00000001", 2, 0.5);
+        Directory.CreateSymbolicLink(Path.Combine(_runs, "latest"), Path.Combine(_runs, "20261126-000000-00000001"));
+        Directory.CreateSymbolicLink(Path.Combine(_runs, "best"), Path.Combine(_runs, "20261126-000000-00000001"));
+
+        Assert.That(await ListedIds(), Is.EqualTo(new[] { "20261126-000000-00000001" }));
+        Assert.That((await _dashboard.Client.GetAsync("/api/runs/latest")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
