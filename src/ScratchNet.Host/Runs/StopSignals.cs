@@ -60,6 +60,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
     {
         CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { TrainingEnded: true } =>
             "training has finished; the model and reports being written are finished first, then it exits",
+        CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { LastBatchRun: true } =>
+            "training has run its last batch; its last evaluation, the model and the reports are finished first, then it exits",
         CommandLine.DefaultCommand => "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds",
         "serve" => "the dashboard closes",
 

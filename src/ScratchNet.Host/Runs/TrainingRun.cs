@@ -117,6 +117,15 @@ public sealed partial class TrainingRun(
     /// <summary>True once every epoch ran and the reports and the model are being written.</summary>
     public bool TrainingEnded { get; private set; }
 
+    /// <summary>
+    /// True once the last batch of the last epoch has run: a stop then comes too late to interrupt anything, and training
+    /// ends as it would have (the last evaluation, the model, the reports).
+    /// </summary>
+    public bool LastBatchRun { get; private set; }
+
+    public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss) =>
+        LastBatchRun = epoch == context.Epochs && batch == context.BatchesPerEpoch - 1;
+
     /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
     public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
 

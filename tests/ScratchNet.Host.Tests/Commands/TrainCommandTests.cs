@@ -116,6 +116,36 @@ public sealed class TrainCommandTests
         Assert.That(log, Does.Not.Contain("saves a resume point"));
     }
 
+    [Test]
+    public async Task AStopAfterTheLastBatchButBeforeTheLastEvaluation_SaysTheRunEndsAsItWould_AndItFinishes()
+    {
+        using var stop = new CancellationTokenSource();
+        int exitCode;
+        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(sp => new StopAfterTheLastBatch(sp, stop))))
+        {
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
+        }
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "no batch was left to stop at");
+        string log = File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single());
+        Assert.That(log, Does.Contain("training has run its last batch; its last evaluation, the model and the reports are finished first, then it exits"));
+        Assert.That(log, Does.Not.Contain("saves a resume point"));
+    }
+
+    /// <summary>Stops the run as Ctrl+C does right after the last epoch's last batch, while the trainer has yet to evaluate it.</summary>
+    private sealed class StopAfterTheLastBatch(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
+    {
+        public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
+        {
+            if (epoch == context.Epochs && batch == context.BatchesPerEpoch - 1)
+            {
+                services.GetServices<IHostedService>().OfType<StopSignals>().Single().Acknowledge("Ctrl+C");
+                stop.Cancel();
+            }
+        }
+    }
+
     /// <summary>Stops the run as Ctrl+C does, once training has ended (the callbacks' order puts this after <see cref="TrainingRun"/>'s).</summary>
     private sealed class StopWhenTrainingEnds(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
     {
