@@ -93,6 +93,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
         int classes = network.OutputSize;
         float[] logits = network.Forward(x, n);
+
+        // A stop during the forward pass (seconds for many images on a big network) still ends without a result.
+        cancellationToken.ThrowIfCancellationRequested();
         var probabilities = new float[n * classes];
         Softmax.Forward(logits.AsSpan(0, n * classes), probabilities, n, classes);
         var predicted = new int[n];
