@@ -45,7 +45,7 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
         catch (FileWriteException e)
         {
             // The run folder's disk is full or gone: a trained network is worth saving anywhere that takes it.
-            string fallback = Path.Combine(Path.GetTempPath(), $"scratchnet-{runFolder.Id}-{FileName}");
+            string fallback = RescuePoint.InTempFolder(runFolder.Id, FileName);
             try
             {
                 ModelFile.Save(model, fallback, ModelFormat.Native);

@@ -68,6 +68,9 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     /// <summary><c>scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt</c>: the run's id, then the resume point's name.</summary>
     public static string FileName(string runId, int epoch, int batch) => $"{Prefix}{runId}-{CheckpointDirectory.ResumePointName(epoch, batch)}";
 
+    /// <summary>Where a file of run <paramref name="runId"/> that its folder cannot take is kept: <c>$TMPDIR/scratchnet-ID-NAME</c>.</summary>
+    public static string InTempFolder(string runId, string name) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-{name}");
+
     /// <summary>The id of the run whose rescue <paramref name="fileName"/> is, or null when it is none.</summary>
     public static string? RunId(string fileName)
     {
@@ -103,7 +106,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     private void Save(TrainingContext context, Checkpoint checkpoint)
     {
         fingerprint.Stamp(checkpoint, DatasetHash.Sha256(context.Dataset));
-        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), FileName(run.Folder.Id, checkpoint.Epoch, checkpoint.Batch));
+        string path = InTempFolder(run.Folder.Id, CheckpointDirectory.ResumePointName(checkpoint.Epoch, checkpoint.Batch));
         try
         {
             CheckpointFile.Save(path, checkpoint);
