@@ -102,16 +102,9 @@ public sealed class TrainCommandTests
     public async Task AStopAfterTheLastBatch_IsAnsweredWithoutAPromiseOfAResumePoint_AndTheRunFinishes()
     {
         // Ctrl+C while the model and reports are written (after "Saved the model"): no batch is left to stop at.
-        using var stop = new CancellationTokenSource();
-        int exitCode;
-        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(sp => new StopWhenTrainingEnds(sp, stop))))
-        {
-            host.Services.GetRequiredService<IStartupValidator>().Validate();
-            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
-        }
+        (int exitCode, string log) = await TrainStoppedBy((sp, stop) => new StopWhenTrainingEnds(sp, stop));
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "the run finished: its model and reports are complete");
-        string log = File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single());
         Assert.That(log, Does.Contain("Stopping ({Signal}): {WhatHappens}").And.Contain("training has finished; the model and reports being written are finished first, then it exits"));
         Assert.That(log, Does.Not.Contain("saves a resume point"));
     }
@@ -119,21 +112,28 @@ public sealed class TrainCommandTests
     [Test]
     public async Task AStopAfterTheLastBatchButBeforeTheLastEvaluation_SaysTheRunEndsAsItWould_AndItFinishes()
     {
+        (int exitCode, string log) = await TrainStoppedBy((sp, stop) => new StopAfterTheLastBatch(sp, stop));
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "no batch was left to stop at");
+        Assert.That(log, Does.Contain("training has run its last batch; its last evaluation, the model and the reports are finished first, then it exits"));
+        Assert.That(log, Does.Not.Contain("saves a resume point"));
+    }
+
+    /// <summary>Trains with a callback that stops the run as Ctrl+C does; the exit code and the run's log.</summary>
+    private async Task<(int ExitCode, string Log)> TrainStoppedBy(Func<IServiceProvider, CancellationTokenSource, ITrainingCallback> stopper)
+    {
         using var stop = new CancellationTokenSource();
         int exitCode;
-        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(sp => new StopAfterTheLastBatch(sp, stop))))
+        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton(sp => stopper(sp, stop))))
         {
             host.Services.GetRequiredService<IStartupValidator>().Validate();
             exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
         }
 
-        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "no batch was left to stop at");
-        string log = File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single());
-        Assert.That(log, Does.Contain("training has run its last batch; its last evaluation, the model and the reports are finished first, then it exits"));
-        Assert.That(log, Does.Not.Contain("saves a resume point"));
+        return (exitCode, File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single()));
     }
 
-    /// <summary>Stops the run as Ctrl+C does right after the last epoch's last batch, while the trainer has yet to evaluate it.</summary>
+    /// <summary>Stops the run right after the last epoch's last batch, while the trainer has yet to evaluate it.</summary>
     private sealed class StopAfterTheLastBatch(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
     {
         public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
@@ -146,7 +146,7 @@ public sealed class TrainCommandTests
         }
     }
 
-    /// <summary>Stops the run as Ctrl+C does, once training has ended (the callbacks' order puts this after <see cref="TrainingRun"/>'s).</summary>
+    /// <summary>Stops the run once training has ended (the callbacks' order puts this after <see cref="TrainingRun"/>'s).</summary>
     private sealed class StopWhenTrainingEnds(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
     {
         public void OnTrainEnd(TrainingContext context, TrainingResult result)
