@@ -27,13 +27,17 @@ public static class AtomicFile
     /// True (checkpoints, model files) flushes the temporary to the disk before the rename, so the new name never points
     /// at data still in the page cache; false (reports rewritten every epoch, the cache) leaves that to the OS.
     /// </param>
+    /// <param name="createFolder">
+    /// True creates the file's folder and its parents when they are missing; false fails instead, for a folder that was
+    /// there and must not be made again in part if it went away (a run's checkpoint folder while it trains).
+    /// </param>
     /// <exception cref="FileWriteException">The file system failed the write (disk full, no permission, an I/O error); the
     /// previous content is untouched. Whatever else <paramref name="write"/> throws comes out as itself, the previous
     /// content untouched as well: only the file system's failures are reported as files that could not be written.</exception>
-    public static void Write(string path, Action<Stream> write, bool flushToDisk = true)
+    public static void Write(string path, Action<Stream> write, bool flushToDisk = true, bool createFolder = true)
     {
         ArgumentNullException.ThrowIfNull(write);
-        using PendingFile pending = Begin(path);
+        using PendingFile pending = Begin(path, createFolder);
         FileStream file;
         try
         {
@@ -54,17 +58,17 @@ public static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="content"/> as UTF-8 without a BOM (see <see cref="Write"/>).</summary>
-    public static void WriteAllText(string path, string content, bool flushToDisk = false)
+    public static void WriteAllText(string path, string content, bool flushToDisk = false, bool createFolder = true)
     {
         ArgumentNullException.ThrowIfNull(content);
-        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content), flushToDisk);
+        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content), flushToDisk, createFolder);
     }
 
     /// <summary>Writes <paramref name="content"/> (see <see cref="Write"/>).</summary>
-    public static void WriteAllBytes(string path, byte[] content, bool flushToDisk = false)
+    public static void WriteAllBytes(string path, byte[] content, bool flushToDisk = false, bool createFolder = true)
     {
         ArgumentNullException.ThrowIfNull(content);
-        Write(path, stream => stream.Write(content), flushToDisk);
+        Write(path, stream => stream.Write(content), flushToDisk, createFolder);
     }
 
     /// <summary>
@@ -72,12 +76,21 @@ public static class AtomicFile
     /// <see cref="PendingFile.TemporaryPath"/>; <see cref="PendingFile.Commit"/> renames it into place, and disposing an
     /// uncommitted one deletes the temporary.
     /// </summary>
-    /// <exception cref="FileWriteException">The name is held by a directory, a device or a pipe, or its folder cannot be created.</exception>
-    public static PendingFile Begin(string path)
+    /// <param name="path">The file to replace or create.</param>
+    /// <param name="createFolder">False fails when the file's folder is missing instead of creating it (see <see cref="Write"/>).</param>
+    /// <exception cref="FileWriteException">The name is held by a directory, a device or a pipe, or its folder cannot be created (or is missing, with <paramref name="createFolder"/> false).</exception>
+    public static PendingFile Begin(string path, bool createFolder = true)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = Target(Path.GetFullPath(path));
         string folder = Path.GetDirectoryName(full)!;
+        if (!createFolder)
+        {
+            return Directory.Exists(folder)
+                ? new PendingFile(full, TemporaryPath(full, Environment.ProcessId))
+                : throw new FileWriteException(full, $"its folder {folder} is gone");
+        }
+
         try
         {
             Directory.CreateDirectory(folder);

@@ -37,6 +37,40 @@ public static class FileIdentity
         }
     }
 
+    /// <summary>
+    /// Where the file <paramref name="handle"/> has open is now, after a move or rename of it or a folder above it; null when
+    /// it was removed or the system cannot say (only Linux can, through <c>/proc/self/fd</c>).
+    /// </summary>
+    public static string? CurrentPath(SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        bool added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            string? target = new FileInfo($"/proc/self/fd/{(int)handle.DangerousGetHandle()}").LinkTarget;
+
+            // The kernel names a removed file "PATH (deleted)"; a path that still names the file is the file's place.
+            return target is not null && target.StartsWith('/') && Same(handle, target) ? target : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     private static (uint Major, uint Minor, ulong Inode)? Identity(SafeFileHandle handle)
     {
         bool added = false;

@@ -39,4 +39,24 @@ public sealed class FileIdentityTests
 
         Assert.That(FileIdentity.Same(held.SafeFileHandle, path), Is.False);
     }
+
+    [Test]
+    public void AnOpenFileMovedWithItsFolderIsFoundInItsNewPlace()
+    {
+        Directory.CreateDirectory(_dir.Combine("run"));
+        using var held = new FileStream(_dir.Combine(Path.Combine("run", ".lock")), FileMode.CreateNew);
+        Directory.Move(_dir.Combine("run"), _dir.Combine("kept"));
+
+        Assert.That(FileIdentity.CurrentPath(held.SafeFileHandle), Is.EqualTo(_dir.Combine(Path.Combine("kept", ".lock"))));
+    }
+
+    [Test]
+    public void AnOpenFileRemovedHasNoPlace()
+    {
+        string path = _dir.Combine(".lock");
+        using var held = new FileStream(path, FileMode.CreateNew);
+        File.Delete(path);
+
+        Assert.That(FileIdentity.CurrentPath(held.SafeFileHandle), Is.Null);
+    }
 }

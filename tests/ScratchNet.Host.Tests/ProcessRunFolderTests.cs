@@ -410,6 +410,34 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ARunFolderRenamedDuringTrainingStopsTheRunNamingItsNewPlace_WhoseRunJsonSaysHowItEnded()
+    {
+        string[] data = SyntheticIdx.Write(_dir.Combine("big"), side: 28, hidden: 128, trainRows: 6000, testRows: 100);
+        using Process process = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000"], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string? folder = null;
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && (folder = RunFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, "history.csv")))) is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
+        Thread.Sleep(20);
+        string renamed = _dir.Combine("my-best-run");
+        Directory.Move(folder!, renamed);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+
+        StoppedWithOneLine(result, $"The run folder {folder} was moved to {renamed} while the run trained in it; training stopped without writing into it again.");
+        Assert.That(Directory.Exists(folder), Is.False, "nothing rebuilt the old path");
+        RunStatus status = RunStatus.TryRead(renamed)!;
+        Assert.That(status.State, Is.EqualTo(RunStatus.Failed), "not left 'running'");
+        Assert.That(status.Sessions[^1].Ended, Is.Not.Null);
+    }
+
+    [Test]
     public void AHistoryThatCannotBeWrittenMidRunStopsTrainingWithOneLineAndKeepsTheLastResumePoint()
     {
         (Process process, Task<string> stdout, Task<string> stderr, string checkpoints) = StartCheckpointing(Train("--Training:Epochs=100000"));
@@ -453,7 +481,7 @@ public sealed partial class ProcessRunFolderTests
     {
         Assert.That(result.ExitCode, Is.EqualTo(8), result.ToString());
         HostAssert.NoStackTrace(result);
-        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed, moved or replaced", StringComparison.Ordinal))];
+        string[] failures = [.. result.Lines.Where(l => l.Contains("Could not", StringComparison.Ordinal) || l.Contains("removed, moved or replaced", StringComparison.Ordinal) || l.Contains("was moved to", StringComparison.Ordinal))];
         Assert.That(failures, Has.Length.EqualTo(1), result.ToString());
         Assert.That(failures[0], Does.Contain(text), result.ToString());
         return failures[0];

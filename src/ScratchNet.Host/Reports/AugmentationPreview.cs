@@ -44,7 +44,7 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         LogSettings(logger, o.MaxShift, o.MaxRotationDegrees, o.ScaleRange, o.Elastic, o.ElasticAlpha, o.ElasticSigma, FileName);
         try
         {
-            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, FileName), Draw(augmenter, context.Dataset.Train, context.Dataset.ClassNames));
+            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, FileName), Draw(augmenter, context.Dataset.Train, context.Dataset.ClassNames), createFolder: false);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException))
         {

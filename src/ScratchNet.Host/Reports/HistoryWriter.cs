@@ -39,7 +39,7 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
 
         // After the epoch's check and its resume point (a big one takes a while): the write would make a lost folder again.
         folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
-        AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History));
-        AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History));
+        AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History), createFolder: false);
+        AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History), createFolder: false);
     }
 }

@@ -24,7 +24,7 @@ public sealed partial class MetricsWriter(RunFolder folder, ILogger<MetricsWrite
         float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
         MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
         folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
-        AtomicFile.WriteAllText(Path.Combine(folder.Path, FileName), report.ToJson());
+        AtomicFile.WriteAllText(Path.Combine(folder.Path, FileName), report.ToJson(), createFolder: false);
         LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(folder.Path, FileName));
     }
 

@@ -72,7 +72,7 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
 
             // Each chart takes a moment to draw: the folder may have gone meanwhile, and the write would make it again.
             folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
-            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), png);
+            AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), png, createFolder: false);
         }
         catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException or RunOutputException))
         {

@@ -161,8 +161,14 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         // Resume points written into a folder that is gone went with it; if it was moved, they are in its new place.
         bool inside = _lastWritten is not null && run.Folder.Contains(_lastWritten);
         string why = run.CheckpointFolder is null ? "checkpoints are off" : inside ? "its resume points were in the run folder" : "no resume point was saved yet";
+        string relative = inside ? System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!) : string.Empty;
+        if (inside && write is null && run.Folder.MovedTo() is { } place)
+        {
+            return $"Its resume points moved with it: {ResumeCommand.For(System.IO.Path.Combine(place, relative))} continues in a new run folder.";
+        }
+
         string moved = inside && write is null
-            ? $" If the folder was moved rather than removed, its {System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!)} continues with train --resume."
+            ? $" If the folder was moved rather than removed, its {relative} continues with train --resume."
             : string.Empty;
         string failed = _failure is { } f ? $", and writing a resume point to {f.Path} failed too{(f.Reason == write?.Reason ? string.Empty : $": {f.Reason}")}" : string.Empty;
         return $"No copy of the training could be written ({why}{failed}); {fix}train again.{moved}";

@@ -155,8 +155,15 @@ public sealed partial class RunFolder : IDisposable
     }
 
     /// <summary>The failure of a run whose folder went away: "The run folder … was removed, moved or replaced …; <paramref name="outcome"/>."</summary>
-    public RunOutputException Lost(string outcome) =>
-        new($"The run folder {Path} was removed, moved or replaced while the run trained in it; {outcome}.");
+    public RunOutputException Lost(string outcome) => MovedTo() is { } moved
+        ? new($"The run folder {Path} was moved to {moved} while the run trained in it; {outcome}.")
+        : new($"The run folder {Path} was removed, moved or replaced while the run trained in it; {outcome}.");
+
+    /// <summary>Where the folder this process claimed is now, when it was moved or renamed whole (its lock with it); else null.</summary>
+    public string? MovedTo() =>
+        _lock is not null && !IsIntact && FileIdentity.CurrentPath(_lock.SafeFileHandle) is { } lockFile
+            ? System.IO.Path.GetDirectoryName(lockFile)
+            : null;
 
     /// <summary>The outcome of a folder lost while training: nothing more is written there.</summary>
     public const string TrainingStopped = "training stopped without writing into it again";

@@ -58,7 +58,7 @@ public sealed class RunStatus
         }
     }
 
-    public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json), flushToDisk: true);
+    public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json), flushToDisk: true, createFolder: false);
 }
 
 /// <summary>One process's work on a run.</summary>

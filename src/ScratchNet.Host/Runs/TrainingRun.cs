@@ -148,7 +148,13 @@ public sealed partial class TrainingRun(
     {
         if (!folder.IsIntact)
         {
-            // Whatever is at that path now is not this run's folder: nothing is recorded, created or removed there.
+            // Whatever is at that path now is not this run's folder: nothing is recorded, created or removed there. A folder
+            // moved whole is still the run's, so its run.json says how the session ended rather than "running".
+            if (_status is not null && folder.MovedTo() is { } moved)
+            {
+                Record(state, moved);
+            }
+
             folder.Dispose();
             return;
         }
@@ -170,23 +176,28 @@ public sealed partial class TrainingRun(
 
         if (_status is not null)
         {
-            RunSession session = _status.Sessions[^1];
-            session.Ended = DateTime.UtcNow;
-            session.State = state;
-            _status.State = state;
-            try
-            {
-                _status.Write(folder.Path);
-            }
-            catch (FileWriteException e)
-            {
-                // The run's outcome is already decided; a status that cannot be written leaves it "running", which
-                // --resume treats as interrupted once this process is gone.
-                LogStatusFailed(logger, e.Message);
-            }
+            Record(state, folder.Path);
         }
 
         folder.Dispose();
+    }
+
+    private void Record(string state, string where)
+    {
+        RunSession session = _status!.Sessions[^1];
+        session.Ended = DateTime.UtcNow;
+        session.State = state;
+        _status.State = state;
+        try
+        {
+            _status.Write(where);
+        }
+        catch (FileWriteException e)
+        {
+            // The run's outcome is already decided; a status that cannot be written leaves it "running", which
+            // --resume treats as interrupted once this process is gone.
+            LogStatusFailed(logger, e.Message);
+        }
     }
 
     private static void TryRemove(string path)

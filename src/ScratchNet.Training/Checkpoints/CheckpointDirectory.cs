@@ -26,6 +26,10 @@ public sealed class CheckpointDirectory
         KeepLast = keepLast;
     }
 
+    // Set once a save has found or made the folder: later saves never make it again, so a run folder removed or moved
+    // while training is not rebuilt in part around a checkpoint (the save fails instead, and the run says the folder went).
+    private bool _folderMade;
+
     public string Path { get; }
 
     public int KeepLast { get; }
@@ -38,7 +42,7 @@ public sealed class CheckpointDirectory
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         string file = System.IO.Path.Combine(Path, ResumePointName(checkpoint.Epoch, checkpoint.Batch));
-        CheckpointFile.Save(file, checkpoint);
+        Save(file, checkpoint);
         foreach (string old in ResumePoints().Skip(KeepLast))
         {
             File.Delete(old);
@@ -50,9 +54,15 @@ public sealed class CheckpointDirectory
 
     public string SaveBest(Checkpoint checkpoint)
     {
-        CheckpointFile.Save(BestPath, checkpoint);
+        Save(BestPath, checkpoint);
         DeleteAbandonedTemporaries();
         return BestPath;
+    }
+
+    private void Save(string file, Checkpoint checkpoint)
+    {
+        CheckpointFile.Save(file, checkpoint, createFolder: !_folderMade);
+        _folderMade = true;
     }
 
     /// <summary>

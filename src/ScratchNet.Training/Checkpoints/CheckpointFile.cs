@@ -221,9 +221,12 @@ public static class CheckpointFile
     /// <summary>Writes atomically (see <see cref="AtomicFile"/>), streaming the payload to the file.</summary>
     /// <exception cref="CheckpointException">The file would be larger than <see cref="MaxFileBytes"/>, which no resume reads; nothing is written.</exception>
     /// <exception cref="FileWriteException">The file system failed the write (disk full, no permission); the previous file is untouched.</exception>
-    public static void Save(string path, Checkpoint checkpoint) => Save(path, checkpoint, MaxFileBytes);
+    /// <param name="path">The file to write.</param>
+    /// <param name="checkpoint">What to write.</param>
+    /// <param name="createFolder">False fails when the file's folder is gone rather than making it again (see <see cref="AtomicFile.Write"/>).</param>
+    public static void Save(string path, Checkpoint checkpoint, bool createFolder = true) => Save(path, checkpoint, MaxFileBytes, createFolder);
 
-    internal static void Save(string path, Checkpoint checkpoint, long maxFileBytes)
+    internal static void Save(string path, Checkpoint checkpoint, long maxFileBytes, bool createFolder = true)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         long bytes = HeaderLength + PayloadLength(checkpoint) + ChecksumLength;
@@ -234,7 +237,7 @@ public static class CheckpointFile
                 $"{path} would be {bytes:N0} bytes, more than the {maxFileBytes:N0} a resume reads, so it is not written; train this network without checkpoints (--Checkpoints:Directory=)"));
         }
 
-        AtomicFile.Write(path, s => Write(s, checkpoint));
+        AtomicFile.Write(path, s => Write(s, checkpoint), createFolder: createFolder);
     }
 
     public static Checkpoint Load(string path)
