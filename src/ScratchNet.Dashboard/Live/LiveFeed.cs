@@ -13,12 +13,20 @@ public sealed record SentEvent(long Id, string Type, string Json);
 /// Carries training's updates to every open page. The trainer's thread only ever calls <see cref="Publish"/>, which
 /// never waits: when the bounded queue is full the update is dropped and counted. A pump serialises each update
 /// once, keeps what a page opened later needs (every curve point; of the large pictures only the newest) and
-/// hands a copy to each subscriber, whose own bounded queue drops its oldest updates if that page falls behind.
+/// hands a copy to each subscriber's <see cref="PageQueue"/>. The large pictures (weight tiles, mistakes) go out at
+/// most once per <see cref="PictureInterval"/> each, always the newest, and the ones held back go out before the end:
+/// short epochs would otherwise send every page hundreds of kilobytes a second that it redraws unseen.
 /// </summary>
 public sealed class LiveFeed
 {
     /// <summary>Updates kept for replay only in their newest form: each replaces the last (large, and only the latest matters).</summary>
     public static IReadOnlySet<string> LatestOnly { get; } = new HashSet<string>(StringComparer.Ordinal) { "weights", "confusion", "mistakes" };
+
+    /// <summary>The large pictures, sent at most once per <see cref="PictureInterval"/> each.</summary>
+    public static IReadOnlySet<string> Pictures { get; } = new HashSet<string>(StringComparer.Ordinal) { "weights", "mistakes" };
+
+    /// <summary>How often the pictures go out when epochs are shorter than this.</summary>
+    public static readonly TimeSpan DefaultPictureInterval = TimeSpan.FromSeconds(2);
 
     private const int IncomingCapacity = 1024;
     private const int SubscriberCapacity = 1024;
@@ -41,11 +49,28 @@ public sealed class LiveFeed
     private readonly Lock _gate = new();
     private readonly List<SentEvent> _history = [];
     private readonly Dictionary<string, SentEvent> _latest = new(StringComparer.Ordinal);
-    private readonly List<Channel<SentEvent>> _subscribers = [];
+    private readonly List<PageQueue> _subscribers = [];
+    private readonly Dictionary<string, LiveEvent> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _pictureSentAt = new(StringComparer.Ordinal);
     private long _sequence;
     private long _dropped;
     private long _unsendable;
     private Task? _pump;
+
+    public LiveFeed()
+        : this(DefaultPictureInterval)
+    {
+    }
+
+    /// <param name="pictureInterval">The least time between two sent pictures of one kind (zero sends every one).</param>
+    public LiveFeed(TimeSpan pictureInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pictureInterval, TimeSpan.Zero);
+        PictureInterval = pictureInterval;
+    }
+
+    /// <summary>The least time between two sent pictures of one kind; the newest held back goes out when it has passed.</summary>
+    public TimeSpan PictureInterval { get; }
 
     /// <summary>Updates refused because the queue was full (training never waits for a page).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -84,9 +109,13 @@ public sealed class LiveFeed
         }
     }
 
-    /// <summary>Takes no more updates, delivers the queued ones, then ends every page's stream.</summary>
+    /// <summary>
+    /// Takes no more updates, delivers the queued ones (the pictures held back included), then ends every page's stream.
+    /// A page still behind when half the timeout has passed loses the pictures it has not received, so the end reaches it.
+    /// </summary>
     public async Task CompleteAsync(TimeSpan timeout)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         _incoming.Writer.TryComplete();
         Task? pump;
         lock (_gate)
@@ -99,11 +128,19 @@ public sealed class LiveFeed
             await pump.WaitAsync(timeout).ConfigureAwait(false);
         }
 
+        TimeSpan patience = (timeout / 2) - clock.Elapsed;
+        while (patience > TimeSpan.Zero && Behind().Length > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+            patience = (timeout / 2) - clock.Elapsed;
+        }
+
         lock (_gate)
         {
-            foreach (Channel<SentEvent> subscriber in _subscribers)
+            foreach (PageQueue subscriber in _subscribers)
             {
-                subscriber.Writer.TryComplete();
+                subscriber.DropPictures();
+                subscriber.Complete();
             }
         }
     }
@@ -111,29 +148,32 @@ public sealed class LiveFeed
     /// <summary>The history so far (to replay first) and a queue of what comes next, taken together so nothing is missed or sent twice.</summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<SentEvent>(new BoundedChannelOptions(SubscriberCapacity)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleReader = true,
-            SingleWriter = true,
-        });
+        var channel = new PageQueue(SubscriberCapacity);
         lock (_gate)
         {
             SentEvent[] replay = [.. _history.Concat(_latest.Values).OrderBy(e => e.Id)];
             if (_incoming.Reader.Completion.IsCompleted && (_pump is null || _pump.IsCompleted))
             {
-                channel.Writer.TryComplete();
+                channel.Complete();
             }
             else
             {
                 _subscribers.Add(channel);
             }
 
-            return new Subscription(replay, channel.Reader, () => Unsubscribe(channel));
+            return new Subscription(replay, channel, () => Unsubscribe(channel));
         }
     }
 
-    private void Unsubscribe(Channel<SentEvent> channel)
+    private PageQueue[] Behind()
+    {
+        lock (_gate)
+        {
+            return [.. _subscribers.Where(s => s.Count > 0)];
+        }
+    }
+
+    private void Unsubscribe(PageQueue channel)
     {
         lock (_gate)
         {
@@ -143,37 +183,128 @@ public sealed class LiveFeed
 
     private async Task PumpAsync()
     {
-        await foreach (LiveEvent update in _incoming.Reader.ReadAllAsync().ConfigureAwait(false))
+        ChannelReader<LiveEvent> reader = _incoming.Reader;
+        while (true)
         {
-            string json;
-            try
+            TimeSpan? due = NextPictureDue();
+            bool more;
+            if (due is null)
             {
-                json = JsonSerializer.Serialize(update.Payload, update.Payload.GetType(), Json);
+                more = await reader.WaitToReadAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or JsonException)
+            else
             {
-                // One update the serialiser refuses is lost; the pump, and every update after it, is not.
-                Interlocked.Increment(ref _unsendable);
-                continue;
+                using var wake = new CancellationTokenSource(due.Value);
+                try
+                {
+                    more = await reader.WaitToReadAsync(wake.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    SendHeldPictures(onlyDue: true);
+                    continue;
+                }
             }
 
-            lock (_gate)
+            if (!more)
             {
-                var sent = new SentEvent(++_sequence, update.Type, json);
-                if (LatestOnly.Contains(update.Type))
-                {
-                    _latest[update.Type] = sent;
-                }
-                else
-                {
-                    _history.Add(sent);
-                }
+                break;
+            }
 
-                HasRun |= update.Type == LiveEventTypes.Run;
-                foreach (Channel<SentEvent> subscriber in _subscribers)
-                {
-                    subscriber.Writer.TryWrite(sent);
-                }
+            while (reader.TryRead(out LiveEvent? update))
+            {
+                Take(update);
+            }
+
+            SendHeldPictures(onlyDue: true);
+        }
+
+        // The last pictures (the final epoch's) always go out.
+        SendHeldPictures(onlyDue: false);
+    }
+
+    private void Take(LiveEvent update)
+    {
+        if (Pictures.Contains(update.Type) && !PictureDue(update.Type))
+        {
+            _held[update.Type] = update;
+            return;
+        }
+
+        if (update.Type == LiveEventTypes.End)
+        {
+            // The pictures held back show the state the run ended in: they go first.
+            SendHeldPictures(onlyDue: false);
+        }
+
+        _held.Remove(update.Type);
+        Send(update);
+    }
+
+    private bool PictureDue(string type) =>
+        !_pictureSentAt.TryGetValue(type, out long sentAt) || System.Diagnostics.Stopwatch.GetElapsedTime(sentAt) >= PictureInterval;
+
+    private TimeSpan? NextPictureDue()
+    {
+        TimeSpan? next = null;
+        foreach (string type in _held.Keys)
+        {
+            TimeSpan wait = PictureInterval - System.Diagnostics.Stopwatch.GetElapsedTime(_pictureSentAt[type]);
+            wait = wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait;
+            next = next is null || wait < next ? wait : next;
+        }
+
+        return next;
+    }
+
+    private void SendHeldPictures(bool onlyDue)
+    {
+        foreach (string type in _held.Keys.ToArray())
+        {
+            if (!onlyDue || PictureDue(type))
+            {
+                LiveEvent update = _held[type];
+                _held.Remove(type);
+                Send(update);
+            }
+        }
+    }
+
+    private void Send(LiveEvent update)
+    {
+        if (Pictures.Contains(update.Type))
+        {
+            _pictureSentAt[update.Type] = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
+        string json;
+        try
+        {
+            json = JsonSerializer.Serialize(update.Payload, update.Payload.GetType(), Json);
+        }
+        catch (Exception e) when (e is NotSupportedException or ArgumentException or InvalidOperationException or JsonException)
+        {
+            // One update the serialiser refuses is lost; the pump, and every update after it, is not.
+            Interlocked.Increment(ref _unsendable);
+            return;
+        }
+
+        lock (_gate)
+        {
+            var sent = new SentEvent(++_sequence, update.Type, json);
+            if (LatestOnly.Contains(update.Type))
+            {
+                _latest[update.Type] = sent;
+            }
+            else
+            {
+                _history.Add(sent);
+            }
+
+            HasRun |= update.Type == LiveEventTypes.Run;
+            foreach (PageQueue subscriber in _subscribers)
+            {
+                subscriber.Offer(sent);
             }
         }
     }
@@ -202,11 +333,11 @@ public sealed class LiveFeed
 }
 
 /// <summary>What <see cref="LiveFeed.Subscribe"/> hands a page: the replay, then the live queue. Dispose to leave.</summary>
-public sealed class Subscription(IReadOnlyList<SentEvent> replay, ChannelReader<SentEvent> updates, Action leave) : IDisposable
+public sealed class Subscription(IReadOnlyList<SentEvent> replay, PageQueue updates, Action leave) : IDisposable
 {
     public IReadOnlyList<SentEvent> Replay { get; } = replay;
 
-    public ChannelReader<SentEvent> Updates { get; } = updates;
+    public PageQueue Updates { get; } = updates;
 
     public void Dispose() => leave();
 }

@@ -20,19 +20,15 @@ public sealed class DashboardCallbackTests
     private static async Task<(TrainingResult Result, List<SentEvent> Events)> Train(
         bool enabled, int epochs = 3, int trainRows = 240, DashboardOptions? options = null, params ITrainingCallback[] others)
     {
-        var feed = new LiveFeed();
+        // Every picture, however short the epoch: what the callback sends, not how often the feed passes it on.
+        var feed = new LiveFeed(TimeSpan.Zero);
         feed.Start();
         using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
         Dataset dataset = TrainingRig.Images(trainRows);
         TrainingResult result = await TrainingRig.Trainer(dataset, [Callback(feed, enabled, options), .. others], epochs).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
-        var events = new List<SentEvent>();
-        await foreach (SentEvent e in subscription.Updates.ReadAllAsync())
-        {
-            events.Add(e);
-        }
-
-        return (result, events);
+        return (result, await page);
     }
 
     [Test]
@@ -164,6 +160,7 @@ public sealed class DashboardCallbackTests
         var feed = new LiveFeed();
         feed.Start();
         using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
 
         // Divergence, made deterministic: a weight turns NaN as epoch 2 begins, and the guard stops the run as the host's does.
         var saboteur = new Mock<ITrainingCallback>();
@@ -172,7 +169,7 @@ public sealed class DashboardCallbackTests
         Assert.ThrowsAsync<TrainingDivergedException>(() =>
             TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed), saboteur.Object, new NonFiniteLossGuard()], epochs: 3).TrainAsync());
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
-        List<SentEvent> events = [.. subscription.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        List<SentEvent> events = await page;
         JsonElement end = JsonDocument.Parse(events[^1].Json).RootElement;
 
         Assert.That(events[^1].Type, Is.EqualTo("end"));
@@ -187,10 +184,11 @@ public sealed class DashboardCallbackTests
         var feed = new LiveFeed();
         feed.Start();
         using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
 
         await TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed)], epochs: 1, layers: ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3"]).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
-        SentEvent run = subscription.Updates.ReadAllAsync().ToBlockingEnumerable().First(e => e.Type == "run");
+        SentEvent run = (await page).First(e => e.Type == "run");
 
         Assert.That(JsonDocument.Parse(run.Json).RootElement.GetProperty("network").GetString(), Is.EqualTo("conv 4 3x3 pad 1 → relu → maxpool 2 → flatten → dense 3"));
     }
@@ -201,10 +199,11 @@ public sealed class DashboardCallbackTests
         var feed = new LiveFeed();
         feed.Start();
         using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
 
         await TrainingRig.Trainer(TrainingRig.Images(), [Callback(feed)], epochs: 1, layers: ["conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3"]).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
-        List<SentEvent> events = [.. subscription.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        List<SentEvent> events = await page;
         JsonElement run = JsonDocument.Parse(events.First(e => e.Type == "run").Json).RootElement;
         JsonElement weights = JsonDocument.Parse(events.Last(e => e.Type == "weights").Json).RootElement;
 
@@ -223,12 +222,13 @@ public sealed class DashboardCallbackTests
         var feed = new LiveFeed();
         feed.Start();
         using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
         Dataset dataset = TrainingRig.Images();
 
         // One epoch at a tiny rate leaves mistakes to show.
         await TrainingRig.Trainer(dataset, [Callback(feed)], epochs: 1, learningRate: 1e-5f).TrainAsync();
         await feed.CompleteAsync(TimeSpan.FromSeconds(10));
-        SentEvent mistakes = subscription.Replay.Concat(subscription.Updates.ReadAllAsync().ToBlockingEnumerable()).Last(e => e.Type == "mistakes");
+        SentEvent mistakes = subscription.Replay.Concat(await page).Last(e => e.Type == "mistakes");
         JsonElement root = JsonDocument.Parse(mistakes.Json).RootElement;
         JsonElement first = root.GetProperty("items")[0];
         Assert.That((root.GetProperty("height").GetInt32(), root.GetProperty("width").GetInt32()), Is.EqualTo((dataset.InputShape.Height, dataset.InputShape.Width)));

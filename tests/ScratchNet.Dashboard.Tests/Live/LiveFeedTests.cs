@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Tests.Support;
 
 namespace ScratchNet.Dashboard.Tests.Live;
 
@@ -21,7 +22,7 @@ public sealed class LiveFeedTests
     [Test]
     public async Task ALateSubscriberGetsTheHistorySoFarThenWhatFollows()
     {
-        var feed = new LiveFeed();
+        var feed = new LiveFeed(TimeSpan.Zero);
         feed.Start();
         feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
         feed.Publish(Point(1));
@@ -74,6 +75,88 @@ public sealed class LiveFeedTests
     }
 
     [Test]
+    public async Task PicturesGoOutAtMostOncePerInterval_TheNewestHeldBackGoesOutBeforeTheEnd()
+    {
+        var feed = new LiveFeed(TimeSpan.FromHours(1));
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
+        for (int epoch = 0; epoch < 10; epoch++)
+        {
+            feed.Publish(Point(epoch));
+            feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch }));
+            feed.Publish(new LiveEvent(LiveEventTypes.Mistakes, new { epoch }));
+            feed.Publish(new LiveEvent(LiveEventTypes.Confusion, new { epoch }));
+            if (epoch == 0)
+            {
+                // The page has read the first pictures (a page that is behind would get only the newest).
+                await WaitUntil(() => Replayed(feed, "mistakes") && subscription.Updates.Count == 0);
+            }
+        }
+
+        feed.Publish(new LiveEvent(LiveEventTypes.End, new { outcome = "finished" }));
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        List<SentEvent> sent = await page;
+
+        string[] Epochs(string type) => [.. sent.Where(e => e.Type == type).Select(e => e.Json)];
+        Assert.That(Epochs("weights"), Is.EqualTo(new[] { """{"epoch":0}""", """{"epoch":9}""" }), "the first at once, the newest before the end");
+        Assert.That(Epochs("mistakes"), Is.EqualTo(new[] { """{"epoch":0}""", """{"epoch":9}""" }));
+        Assert.That(Epochs("confusion")[^1], Is.EqualTo("""{"epoch":9}"""), "the confusion matrix is small: not held back");
+        Assert.That(Epochs("epoch"), Has.Length.EqualTo(10));
+        Assert.That(sent[^1].Type, Is.EqualTo("end"));
+    }
+
+    [Test]
+    public async Task APictureHeldBackGoesOutWhenItsIntervalHasPassed_WithoutWaitingForTheNextUpdate()
+    {
+        var feed = new LiveFeed(TimeSpan.FromMilliseconds(300));
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+        var page = new List<SentEvent>();
+        Task reading = Task.Run(async () =>
+        {
+            await foreach (SentEvent e in subscription.Updates.ReadAllAsync())
+            {
+                lock (page)
+                {
+                    page.Add(e);
+                }
+            }
+        });
+        feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch = 1 }));
+        feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch = 2 }));
+
+        await WaitUntil(() => { lock (page) { return page.Count == 2; } });
+        Assert.That(page.Select(e => e.Json), Is.EqualTo(new[] { """{"epoch":1}""", """{"epoch":2}""" }));
+        await feed.CompleteAsync(TimeSpan.FromSeconds(5));
+        await reading;
+    }
+
+    [Test]
+    public async Task APageThatIsBehindGetsOnlyTheNewestPicture_AndTheEndOvertakesThePicturesStillWaiting()
+    {
+        var feed = new LiveFeed(TimeSpan.Zero);
+        feed.Start();
+        using Subscription slow = feed.Subscribe();
+        for (int epoch = 1; epoch <= 50; epoch++)
+        {
+            feed.Publish(Point(epoch));
+            feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch }));
+            feed.Publish(new LiveEvent(LiveEventTypes.Mistakes, new { epoch }));
+        }
+
+        await WaitUntil(() => slow.Updates.Count == 52);
+        Assert.That(slow.Updates.Count, Is.EqualTo(52), "50 epochs, and one weights and one mistakes picture, the newest");
+
+        feed.Publish(new LiveEvent(LiveEventTypes.End, new { outcome = "finished" }));
+        await feed.CompleteAsync(TimeSpan.FromSeconds(1));
+        List<SentEvent> sent = [.. slow.Updates.ReadAllAsync().ToBlockingEnumerable()];
+
+        Assert.That(sent.Select(e => e.Type).Distinct(), Is.EqualTo(new[] { "epoch", "end" }), "the pictures a page never read are dropped at the end");
+        Assert.That(sent, Has.Count.EqualTo(51));
+    }
+
+    [Test]
     public async Task ANonFiniteNumberTravelsAsNull_AndAnUpdateThatCannotBeSerialisedStopsNothingAfterIt()
     {
         var feed = new LiveFeed();
@@ -100,6 +183,12 @@ public sealed class LiveFeedTests
     private sealed class Cycle
     {
         public Cycle Next => this;
+    }
+
+    private static bool Replayed(LiveFeed feed, string type)
+    {
+        using Subscription look = feed.Subscribe();
+        return look.Replay.Any(e => e.Type == type);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
