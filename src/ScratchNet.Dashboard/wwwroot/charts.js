@@ -1,8 +1,13 @@
-// Line charts (uPlot): a chart holds columns [x, y1, y2, …] and says how many points it has in data-points.
+// Line charts (uPlot): a chart holds columns [x, y1, y2, …] and says how many points it has in data-points. New points
+// are drawn at the next frame (SN.later), not one by one; a visually hidden table beside each chart gives its latest values.
 'use strict';
 (function (SN) {
-  const palette = ['#1f5fbf', '#c2410c', '#15803d', '#7c3aed', '#b91c1c', '#0e7490', '#a16207', '#be185d', '#4d7c0f', '#475569'];
+  // Okabe–Ito's colour-blind-safe hues, darkened where needed for 3:1 against white, and greys: no two collide under
+  // simulated deuteranopia or protanopia (ΔE ≥ 6). The dash patterns tell the series apart without colour at all.
+  const palette = ['#0072b2', '#d55e00', '#009e73', '#b0579a', '#000000', '#882255', '#7a7a29', '#777777', '#332288', '#2f4f4f'];
+  const dashes = [[], [8, 4], [2, 3], [12, 3, 2, 3], [5, 5], [1, 5], [12, 3, 2, 3, 2, 3], [16, 6], [3, 3, 9, 3], [8, 2, 2, 2, 2, 2]];
   SN.palette = palette;
+  SN.dashes = dashes;
 
   function width(figure) { return Math.max(260, Math.min(900, figure.clientWidth - 16)); }
 
@@ -33,7 +38,7 @@
       ],
       legend: { live: true },
       series: [{ label: o.xLabel || 'epoch' }].concat(this.series.map((s, i) => ({
-        label: s.label, stroke: s.color || palette[i % palette.length], width: 2, spanGaps: true,
+        label: s.label, stroke: s.color || palette[i % palette.length], dash: dashes[i % dashes.length], width: 2, spanGaps: true,
         points: { show: o.points !== false },
       }))),
     };
@@ -41,17 +46,49 @@
     this.mark();
   };
 
+  // data-points: what is drawn; data-draws: how often it was drawn (a burst of points is one drawing).
   SN.Chart.prototype.mark = function () {
     this.figure.dataset.points = String(this.columns[0].length);
     this.figure.dataset.series = String(this.series.length);
+    this.figure.dataset.draws = String((Number(this.figure.dataset.draws) || 0) + 1);
+    this.tabulate();
   };
 
-  // Appends one x with a y per series (null for a gap).
+  // What a screen reader gets instead of the lines: each series' latest value, and where it is.
+  SN.Chart.prototype.tabulate = function () {
+    if (!this.table) {
+      this.table = document.createElement('table');
+      this.table.className = 'visually-hidden';
+      this.table.createCaption();
+      this.table.createTHead().insertRow();
+      this.table.createTBody();
+      this.figure.append(this.table);
+    }
+    const xLabel = this.options.xLabel || 'epoch';
+    const caption = this.figure.querySelector('figcaption');
+    this.table.caption.textContent = `Latest values${caption ? ': ' + caption.textContent : ''}`;
+    const head = this.table.tHead.rows[0];
+    head.textContent = '';
+    ['series', xLabel, 'value', 'points'].forEach(text => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = text; head.append(th); });
+    const body = this.table.tBodies[0];
+    body.textContent = '';
+    this.series.forEach((s, i) => {
+      const ys = this.columns[i + 1];
+      let j = ys.length - 1;
+      while (j >= 0 && (ys[j] === null || ys[j] === undefined)) { j--; }
+      const row = body.insertRow();
+      row.insertCell().textContent = s.label;
+      row.insertCell().textContent = j >= 0 ? SN.format(this.columns[0][j], 2) : '–';
+      row.insertCell().textContent = j >= 0 ? SN.format(ys[j]) : '–';
+      row.insertCell().textContent = String(ys.filter(y => y !== null && y !== undefined).length);
+    });
+  };
+
+  // Appends one x with a y per series (null for a gap); drawn with the next frame.
   SN.Chart.prototype.push = function (x, ys) {
     this.columns[0].push(x);
     for (let i = 0; i < this.series.length; i++) { this.columns[i + 1].push(ys[i] === undefined ? null : ys[i]); }
-    this.plot.setData(this.columns);
-    this.mark();
+    SN.later(this, () => { this.plot.setData(this.columns); this.mark(); });
   };
 
   // Replaces everything: columns = [xs, ys1, ys2, …].

@@ -70,6 +70,35 @@ window.SN = window.SN || {};
   // diagonal (right), red off it (confused). Counts written in.
   SN.confusionScale = 'colour: share of the row on a square-root scale, as in confusion.png; blue right, red confused';
   SN.confusionShade = share => Math.sqrt(Math.max(0, Math.min(1, share)));
+  SN.confusionColour = (diagonal, shade) => (diagonal
+    ? [Math.round(255 - 190 * shade), Math.round(255 - 120 * shade), Math.round(255 - 60 * shade)]
+    : [255, Math.round(255 - 200 * shade), Math.round(255 - 200 * shade)]);
+
+  // WCAG's relative luminance of an sRGB colour, and the text colour (black or white) that contrasts more with it: the
+  // better of the two is always at least 4.58:1, above the 4.5:1 that small text needs.
+  SN.luminance = function (rgb) {
+    const lin = c => { const v = c / 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2]);
+  };
+  SN.inkOn = function (rgb) {
+    const l = SN.luminance(rgb);
+    return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? '#000' : '#fff';
+  };
+
+  // The counts as a table for screen readers (the canvas beside it is the picture of it).
+  SN.confusionTable = function (table, counts, names) {
+    const name = i => String(names && names[i] !== undefined ? names[i] : i);
+    table.textContent = '';
+    table.createCaption().textContent = 'Confusion matrix counts: rows true class, columns predicted class';
+    const head = table.createTHead().insertRow();
+    ['true, predicted →'].concat(counts.map((_, i) => name(i))).forEach(text => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = text; head.append(th); });
+    const body = table.createTBody();
+    counts.forEach((row, a) => {
+      const tr = body.insertRow();
+      const th = document.createElement('th'); th.scope = 'row'; th.textContent = name(a); tr.append(th);
+      row.forEach(count => { tr.insertCell().textContent = String(count); });
+    });
+  };
   SN.drawConfusion = function (canvas, counts, names) {
     const k = counts.length;
     const margin = 28;
@@ -87,11 +116,11 @@ window.SN = window.SN || {};
       for (let p = 0; p < k; p++) {
         const share = counts[a][p] / total;
         const shade = SN.confusionShade(share);
-        const c = a === p ? [Math.round(255 - 190 * shade), Math.round(255 - 120 * shade), Math.round(255 - 60 * shade)] : [255, Math.round(255 - 200 * shade), Math.round(255 - 200 * shade)];
+        const c = SN.confusionColour(a === p, shade);
         ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
         ctx.fillRect(margin + p * cell, margin + a * cell, cell - 1, cell - 1);
         if (counts[a][p] > 0 && cell >= 18) {
-          ctx.fillStyle = shade > 0.6 ? '#fff' : '#111';
+          ctx.fillStyle = SN.inkOn(c);
           ctx.fillText(String(counts[a][p]), margin + (p + 0.5) * cell, margin + (a + 0.5) * cell);
         }
       }

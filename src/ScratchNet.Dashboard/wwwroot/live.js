@@ -1,8 +1,16 @@
-// The live view: listens to the training run's Server-Sent Events and draws each update as it arrives.
+// The live view: listens to the training run's Server-Sent Events, keeps each update, and draws the latest state a few
+// times a second (SN.later), not once per update. After a run ends it keeps listening, so it follows the next run on
+// this address (a resumed one, say) while showing how the last one ended until then.
 'use strict';
 (function (SN) {
   const $ = id => document.getElementById(id);
-  const state = { run: null, stream: null, lastId: 0, charts: null, ratioNames: null, source: null, ended: false, lost: null };
+  const state = { run: null, stream: null, lastId: 0, charts: null, ratioNames: null, source: null, ended: false, lost: null, facts: {} };
+
+  // The figures in the header, written with the next drawing (the latest value of each).
+  function fact(values) {
+    Object.assign(state.facts, values);
+    SN.later('facts', () => { Object.entries(state.facts).forEach(([id, text]) => { $(id).textContent = text; }); state.facts = {}; });
+  }
 
   const heldOut = () => (state.run && state.run.heldOut) || 'validation';
 
@@ -21,6 +29,8 @@
   }
 
   function reset(run) {
+    SN.later.cancel();
+    state.facts = {};
     const c = charts();
     Object.values(c).forEach(chart => chart.clear());
     c.ratio.set([], [[]]);
@@ -69,7 +79,7 @@
       reset(run);
       $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
-      $('fact-epoch').textContent = `${run.firstEpoch} / ${run.epochs}`;
+      fact({ 'fact-epoch': `${run.firstEpoch} / ${run.epochs}` });
       if (SN.liveRunStarted) { SN.liveRunStarted(); }
     },
     batch(p) {
@@ -77,32 +87,19 @@
       const x = run ? p.step / run.batchesPerEpoch : p.step;
       charts().batch.push(x, [p.loss]);
       charts().lr.push(x, [p.learningRate]);
-      $('fact-loss').textContent = SN.format(p.loss);
-      $('fact-lr').textContent = SN.format(p.learningRate, 5);
-      $('fact-speed').textContent = Math.round(p.samplesPerSecond).toLocaleString('en');
-      $('fact-eta').textContent = SN.duration(p.etaSeconds);
-      if (run) { $('fact-epoch').textContent = `${p.epoch} / ${run.epochs}`; }
+      fact({ 'fact-loss': SN.format(p.loss), 'fact-lr': SN.format(p.learningRate, 5), 'fact-speed': Math.round(p.samplesPerSecond).toLocaleString('en'), 'fact-eta': SN.duration(p.etaSeconds) });
+      if (run) { fact({ 'fact-epoch': `${p.epoch} / ${run.epochs}` }); }
     },
     epoch(p) {
       charts().loss.push(p.epoch - 0.5, [p.trainLoss, null]);
       charts().loss.push(p.epoch, [null, p.validationLoss]);
       charts().accuracy.push(p.epoch - 0.5, [p.trainAccuracy, null]);
       charts().accuracy.push(p.epoch, [null, p.validationAccuracy]);
-      $('fact-accuracy').textContent = SN.format(p.validationAccuracy);
-      if (state.run) { $('fact-epoch').textContent = `${p.epoch} / ${state.run.epochs}`; }
-      if (p.etaSeconds !== undefined && p.epoch < (state.run ? state.run.epochs : Infinity)) { $('fact-eta').textContent = SN.duration(p.etaSeconds); }
+      fact({ 'fact-accuracy': SN.format(p.validationAccuracy) });
+      if (state.run) { fact({ 'fact-epoch': `${p.epoch} / ${state.run.epochs}` }); }
+      if (p.etaSeconds !== undefined && p.epoch < (state.run ? state.run.epochs : Infinity)) { fact({ 'fact-eta': SN.duration(p.etaSeconds) }); }
     },
     layers(p) {
-      statisticsNote('');
-      const body = document.querySelector('#table-parameters tbody');
-      body.textContent = '';
-      for (const q of p.parameters) {
-        const row = body.insertRow();
-        row.insertCell().textContent = q.parameter;
-        row.insertCell().textContent = SN.format(q.weightNorm);
-        row.insertCell().textContent = SN.format(q.gradientNorm);
-        row.insertCell().textContent = SN.format(q.updateRatio);
-      }
       const names = p.parameters.map(q => q.parameter);
       const c = charts().ratio;
       if (!state.ratioNames || state.ratioNames.join() !== names.join()) {
@@ -111,59 +108,91 @@
       }
       const x = state.run ? p.step / state.run.batchesPerEpoch : p.step;
       c.push(x, p.parameters.map(q => (q.updateRatio && q.updateRatio > 0 ? q.updateRatio : null)));
+      SN.later('layers', () => drawLayers(p));
     },
-    activations(p) {
-      const body = document.querySelector('#table-activations tbody');
-      body.textContent = '';
-      for (const a of p.layers) {
-        const row = body.insertRow();
-        row.insertCell().textContent = `${a.layer} (${a.activation})`;
-        row.insertCell().textContent = a.deadUnits === null ? 'n/a' : `${a.deadUnits} / ${a.units} (${(100 * a.deadShare).toFixed(1)} %)`;
-        row.insertCell().textContent = `${(100 * a.inactiveShare).toFixed(1)} %`;
-      }
-      document.querySelector('#table-activations').caption || document.querySelector('#table-activations').createCaption();
-      document.querySelector('#table-activations').caption.textContent = `Dead ReLUs after epoch ${p.epoch}, on ${p.probeRows} ${heldOut()} rows`;
-    },
-    weights(p) {
-      SN.drawWeightTiles($('live-weights'), p);
-      const when = p.epoch === 0 ? 'at initialisation' : `after epoch ${p.epoch}`;
-      const tile = p.kind === 'conv2d' ? 'filter (output channel × input channel)' : 'hidden unit';
-      $('weights-caption').textContent = `${p.layer}'s weights ${when}: one tile per ${tile} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
-    },
-    confusion(p) {
-      SN.drawConfusion($('live-confusion'), p.counts, p.classNames);
-      $('confusion-caption').textContent = `Confusion matrix of the ${heldOut()} pass after epoch ${p.epoch} (rows true, columns predicted; ${SN.confusionScale})`;
-    },
-    mistakes(p) {
-      const box = $('live-mistakes');
-      box.textContent = '';
-      for (const m of p.items) {
-        const figure = document.createElement('figure');
-        figure.className = 'tile';
-        const canvas = document.createElement('canvas');
-        canvas.width = p.width; canvas.height = p.height;
-        const bytes = SN.base64Bytes(m.pixels);
-        SN.drawGrid(canvas, Array.from(bytes, b => b / 255), p.width, p.height, 'ink');
-        const name = i => (p.classNames[i] !== undefined ? p.classNames[i] : i);
-        canvas.setAttribute('role', 'img');
-        const where = `row ${m.row} of the ${heldOut()} split` + (m.source ? `, ${m.source} in the data files` : '');
-        canvas.setAttribute('aria-label', `${where}: a ${name(m.label)} read as ${name(m.predicted)}`);
-        figure.title = where;
-        const caption = document.createElement('figcaption');
-        caption.textContent = `${name(m.label)} → ${name(m.predicted)} (${m.confidence.toFixed(2)})`;
-        figure.append(canvas, caption);
-        box.append(figure);
-      }
-      $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one for its row in the ${heldOut()} split and its place in the data files`;
-    },
+    activations(p) { SN.later('activations', () => drawActivations(p)); },
+    weights(p) { SN.later('weights', () => drawWeights(p)); },
+    confusion(p) { SN.later('confusion', () => drawConfusion(p)); },
+    mistakes(p) { SN.later('mistakes', () => drawMistakes(p)); },
     end(p) {
+      // What is waiting is drawn first: the end is the last word.
+      SN.later.flush();
       state.ended = true;
       $('live-status').textContent = ending(p);
       $('live-status').dataset.outcome = p.outcome;
       $('fact-eta').textContent = p.outcome === 'finished' || p.outcome === 'stopped-early' ? '0:00' : '–';
-      if (state.source) { state.source.close(); }
+      // The stream stays open: when this process is gone it reconnects, and a later run on this address starts the page over.
     },
   };
+
+  function drawLayers(p) {
+    statisticsNote('');
+    const body = document.querySelector('#table-parameters tbody');
+    body.textContent = '';
+    for (const q of p.parameters) {
+      const row = body.insertRow();
+      row.insertCell().textContent = q.parameter;
+      row.insertCell().textContent = SN.format(q.weightNorm);
+      row.insertCell().textContent = SN.format(q.gradientNorm);
+      row.insertCell().textContent = SN.format(q.updateRatio);
+    }
+    ($('table-parameters').caption || $('table-parameters').createCaption()).textContent = `Latest measurement: epoch ${p.epoch}, batch ${p.batch}`;
+  }
+
+  function drawActivations(p) {
+    const body = document.querySelector('#table-activations tbody');
+    body.textContent = '';
+    for (const a of p.layers) {
+      const row = body.insertRow();
+      row.insertCell().textContent = `${a.layer} (${a.activation})`;
+      row.insertCell().textContent = a.deadUnits === null ? 'n/a' : `${a.deadUnits} / ${a.units} (${(100 * a.deadShare).toFixed(1)} %)`;
+      row.insertCell().textContent = `${(100 * a.inactiveShare).toFixed(1)} %`;
+    }
+    document.querySelector('#table-activations').caption || document.querySelector('#table-activations').createCaption();
+    document.querySelector('#table-activations').caption.textContent = `Dead ReLUs after epoch ${p.epoch}, on ${p.probeRows} ${heldOut()} rows`;
+  }
+
+  function drawWeights(p) {
+    SN.drawWeightTiles($('live-weights'), p);
+    const when = p.epoch === 0 ? 'at initialisation' : `after epoch ${p.epoch}`;
+    const tile = p.kind === 'conv2d' ? 'filter (output channel × input channel)' : 'hidden unit';
+    $('weights-caption').textContent = `${p.layer}'s weights ${when}: one tile per ${tile} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
+  }
+
+  function drawConfusion(p) {
+    SN.drawConfusion($('live-confusion'), p.counts, p.classNames);
+    SN.confusionTable($('live-confusion-table'), p.counts, p.classNames);
+    $('confusion-caption').textContent = `Confusion matrix of the ${heldOut()} pass after epoch ${p.epoch} (rows true, columns predicted; ${SN.confusionScale})`;
+  }
+
+  function drawMistakes(p) {
+    const box = $('live-mistakes');
+    box.textContent = '';
+    for (const m of p.items) {
+      const figure = document.createElement('figure');
+      figure.className = 'tile';
+      const canvas = document.createElement('canvas');
+      canvas.width = p.width; canvas.height = p.height;
+      const bytes = SN.base64Bytes(m.pixels);
+      SN.drawGrid(canvas, Array.from(bytes, b => b / 255), p.width, p.height, 'ink');
+      const name = i => (p.classNames[i] !== undefined ? p.classNames[i] : i);
+      canvas.setAttribute('role', 'img');
+      const where = `row ${m.row} of the ${heldOut()} split` + (m.source ? `, ${m.source} in the data files` : '');
+      canvas.setAttribute('aria-label', `${where}: a ${name(m.label)} read as ${name(m.predicted)}`);
+      figure.title = where;
+      // Focusable, so a keyboard or a tap shows where the image is (the CSS shows .where on focus and on hover).
+      figure.tabIndex = 0;
+      const caption = document.createElement('figcaption');
+      caption.textContent = `${name(m.label)} → ${name(m.predicted)} (${m.confidence.toFixed(2)})`;
+      const place = document.createElement('span');
+      place.className = 'where';
+      place.textContent = where;
+      caption.append(place);
+      figure.append(canvas, caption);
+      box.append(figure);
+    }
+    $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one, tap it or tab to it for its row in the ${heldOut()} split and its place in the data files`;
+  }
 
   // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
   function lost() {
@@ -171,7 +200,7 @@
     state.lost = $('live-status').textContent;
     $('live-status').textContent = 'Lost the connection to the training process: it stopped, crashed or was killed (the log says which). The charts keep what arrived; the page reconnects if a run starts again at this address.';
     $('live-status').dataset.outcome = 'lost';
-    $('fact-eta').textContent = '–';
+    fact({ 'fact-eta': '–' });
   }
 
   function found() {

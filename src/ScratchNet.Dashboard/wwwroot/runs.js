@@ -130,7 +130,13 @@
     $('run-confusion-caption').textContent = `Confusion matrix of the final model on the ${heldOut(run)} split (metrics.json; rows true, columns predicted; ${SN.confusionScale})`;
     const canvas = $('run-confusion');
     status();
-    if (m && Array.isArray(m.confusion_matrix)) { SN.drawConfusion(canvas, m.confusion_matrix, m.class_names); } else { canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); }
+    if (m && Array.isArray(m.confusion_matrix)) {
+      SN.drawConfusion(canvas, m.confusion_matrix, m.class_names);
+      SN.confusionTable($('run-confusion-table'), m.confusion_matrix, m.class_names);
+    } else {
+      canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+      $('run-confusion-table').textContent = '';
+    }
   }
 
   SN.loadRuns = async function () {

@@ -162,6 +162,163 @@ public sealed class LivePageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    [Test]
+    public async Task APageThatSawARunEndKeepsItsVerdict_ThenFollowsTheNextRunOnThatAddress()
+    {
+        using var temp = new TempDirectory();
+        var sources = new DashboardSources(temp.Combine("runs"));
+        var first = new LiveFeed();
+        Uri url = await Serve(sources, first);
+        IPage page = await Open(new Uri(url, "#live"));
+
+        // Interrupted (Ctrl+C): the page says how to resume, and the process ends.
+        Publish(first, Run(epochs: 20), Epoch(1, 0.5), Epoch(2, 0.4), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Interrupted, 2, null, null)));
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training was interrupted after 2 epochs");
+        await StopServing();
+
+        // A run that ended in order is not "lost" when its process is gone.
+        await page.WaitForTimeoutAsync(1500);
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training was interrupted after 2 epochs");
+
+        // train --resume on the same port: the page follows it.
+        var resumed = new LiveFeed();
+        await Serve(sources, resumed, url.Port);
+        Publish(resumed, Run(epochs: 20), Epoch(1, 0.5), Epoch(2, 0.4), Epoch(3, 0.35));
+        await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync("3 / 20");
+        await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "6");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 20 epochs");
+
+        // And after a run that finished, the next one too.
+        Publish(resumed, new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 3, 0.35, 0.9)));
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training finished: 3 epochs");
+        await StopServing();
+        var next = new LiveFeed();
+        await Serve(sources, next, url.Port);
+        Publish(next, Run(epochs: 5), Epoch(1, 0.7));
+        await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync("1 / 5");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 5 epochs");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task ABurstOfUpdatesIsDrawnAFewTimes_NotOncePerUpdate()
+    {
+        const int Batches = 600;
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+        Publish(feed, Run(epochs: 40));
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 40 epochs");
+        int before = int.Parse(await page.Locator("#chart-batch").GetAttributeAsync("data-draws") ?? "0");
+
+        for (int step = 1; step <= Batches; step++)
+        {
+            Publish(feed, new LiveEvent(LiveEventTypes.Batch, new BatchPoint(1 + ((step - 1) / 15), (step - 1) % 15, step, 1.0 / step, 0.05, 1000, 60)));
+        }
+
+        await Expect(page.Locator("#chart-batch")).ToHaveAttributeAsync("data-points", Batches.ToString());
+        await Expect(page.Locator("#fact-loss")).ToHaveTextAsync(SnFormat(1.0 / Batches));
+        int draws = int.Parse(await page.Locator("#chart-batch").GetAttributeAsync("data-draws") ?? "0") - before;
+        Assert.That(draws, Is.InRange(1, 40), $"{Batches} updates drawn {draws} times");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task EveryCountInTheConfusionHeatmapContrastsWithItsCellAtLeast4_5To1()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")));
+        IPage page = await Open(new Uri(url, "#live"));
+
+        // Every shade a cell can take, on and off the diagonal: the cell's colour and the text colour the page writes on it.
+        string[][] pairs = await page.EvaluateAsync<string[][]>(
+            "() => { const out = []; for (let i = 0; i <= 200; i++) { for (const d of [true, false]) { const c = SN.confusionColour(d, SN.confusionShade(i / 200));" +
+            " out.push([c.join(','), SN.inkOn(c)]); } } return out; }");
+
+        Assert.That(pairs, Has.Length.EqualTo(402));
+        foreach (string[] pair in pairs)
+        {
+            double[] cell = [.. pair[0].Split(',').Select(double.Parse)];
+            double[] ink = pair[1] == "#000" ? [0, 0, 0] : pair[1] == "#fff" ? [255, 255, 255] : throw new AssertionException($"unexpected ink {pair[1]}");
+            Assert.That(Contrast(cell, ink), Is.GreaterThanOrEqualTo(4.5), $"{pair[1]} on rgb({pair[0]})");
+        }
+    }
+
+    [Test]
+    public async Task TheRatioChartTellsItsSeriesApartByDash_AndItsColoursSurviveColourBlindness()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+        string[] names = ["conv0.weight", "conv0.bias", "conv1.weight", "conv1.bias", "dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias"];
+        Publish(feed, Run(epochs: 10), new LiveEvent(LiveEventTypes.Layers, new LayerStatistics(1, 6, 7, [.. names.Select((n, i) => new ParameterPoint(n, 1, 1, 1e-3 * (i + 1)))])));
+        await Expect(page.Locator("#chart-ratio")).ToHaveAttributeAsync("data-series", "8");
+
+        string[] dashes = await page.EvaluateAsync<string[]>(
+            "() => Array.from(SN.Chart.all).find(c => c.figure.id === 'chart-ratio').plot.series.slice(1).map(s => JSON.stringify(s.dash || []))");
+        Assert.That(dashes, Has.Length.EqualTo(8));
+        Assert.That(dashes, Is.Unique, "each series its own line style");
+
+        // Machado et al. (2009) at full severity, CIELAB ΔE: no two colours of the palette alike for a colour-blind reader.
+        string[] palette = await page.EvaluateAsync<string[]>("() => SN.palette");
+        foreach ((string kind, double[,] matrix) in ColourBlindness.Simulations)
+        {
+            for (int a = 0; a < palette.Length; a++)
+            {
+                for (int b = a + 1; b < palette.Length; b++)
+                {
+                    Assert.That(ColourBlindness.DeltaE(palette[a], palette[b], matrix), Is.GreaterThanOrEqualTo(6), $"{palette[a]} and {palette[b]} under {kind}");
+                }
+            }
+        }
+
+        // The legend says it in words as well: the hidden table names each series and its latest value.
+        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr")).ToHaveCountAsync(8);
+        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("dense1.bias");
+        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("0.0080");
+    }
+
+    [Test]
+    public async Task ChartsAndTheConfusionMatrixHaveTables_AndAMistakeShowsWhereItIsWhenFocused()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+        Publish(feed, Run(epochs: 10, heldOut: "test"), Epoch(1, 0.41), Epoch(2, 0.39));
+        Publish(feed, new LiveEvent(LiveEventTypes.Confusion, new ConfusionCounts(2, ["top", "middle", "bottom"], [[55, 45, 0], [0, 75, 25], [0, 0, 100]])));
+        Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(2, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]), "t10k-images[4021]")])));
+
+        ILocator lossTable = page.Locator("#chart-loss table.visually-hidden");
+        await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("held-out loss");
+        await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("0.4290");
+        await Expect(page.Locator("#live-confusion-table tbody tr").Nth(1)).ToHaveTextAsync("middle07525");
+
+        ILocator tile = page.Locator("#live-mistakes figure");
+        ILocator where = tile.Locator(".where");
+        await Expect(where).ToBeHiddenAsync();
+        await page.Keyboard.PressAsync("Tab");
+        for (int i = 0; i < 30 && !await tile.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(tile).ToBeFocusedAsync();
+        await Expect(where).ToBeVisibleAsync();
+        await Expect(where).ToHaveTextAsync("row 4021 of the test split, t10k-images[4021] in the data files");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    private static string SnFormat(double v) => Math.Abs(v) < 1e-3 ? v.ToString("0.00e+0", System.Globalization.CultureInfo.InvariantCulture) : v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static double Contrast(double[] a, double[] b)
+    {
+        double la = ColourBlindness.Luminance(a), lb = ColourBlindness.Luminance(b);
+        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
+    }
+
     private static void Publish(LiveFeed feed, params LiveEvent[] events)
     {
         foreach (LiveEvent e in events)
