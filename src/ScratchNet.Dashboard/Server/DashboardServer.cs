@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -84,7 +85,17 @@ public sealed partial class DashboardServer(
         string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? $"http://{o.Address}:{o.Port}";
         Url = new Uri(bound.EndsWith('/') ? bound : bound + "/");
-        LogListening(logger, Url);
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            // http://0.0.0.0:5757/ is no address anyone can open: name the ones others can (to put on the board).
+            Uri[] reachable = ReachableUrls(address, Url.Port);
+            LogListeningEverywhere(logger, string.Join(" ", reachable.Select(u => u.ToString())));
+        }
+        else
+        {
+            LogListening(logger, Url);
+        }
+
         if (!DashboardApp.IsLoopback(o.Address))
         {
             LogOpen(logger, o.Address);
@@ -150,8 +161,28 @@ public sealed partial class DashboardServer(
         }
     }
 
+    /// <summary>
+    /// For a wildcard address: this machine's host name, then each address of an interface that is up, not loopback and
+    /// not link-local (those need a zone), of the family the wildcard listens on (:: listens on both).
+    /// </summary>
+    public static Uri[] ReachableUrls(IPAddress wildcard, int port)
+    {
+        var urls = new List<Uri> { new UriBuilder(Uri.UriSchemeHttp, Dns.GetHostName(), port).Uri };
+        IEnumerable<IPAddress> addresses = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses.Select(a => a.Address))
+            .Where(a => !IPAddress.IsLoopback(a) && !a.IsIPv6LinkLocal
+                && (a.AddressFamily == AddressFamily.InterNetwork || wildcard.AddressFamily == AddressFamily.InterNetworkV6))
+            .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1);
+        urls.AddRange(addresses.Select(a => new UriBuilder(Uri.UriSchemeHttp, a.ToString(), port).Uri));
+        return [.. urls.DistinctBy(u => u.ToString())];
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard at {Url}")]
     private static partial void LogListening(ILogger logger, Uri url);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard at {Urls} (it listens on every address of this machine)")]
+    private static partial void LogListeningEverywhere(ILogger logger, string urls);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard listens on {Address}, which other machines can reach; it has no password. Use 127.0.0.1 to keep it private.")]
     private static partial void LogOpen(ILogger logger, string address);

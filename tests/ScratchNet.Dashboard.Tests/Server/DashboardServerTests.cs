@@ -20,7 +20,29 @@ public sealed class DashboardServerTests
 
     private DashboardServer Server(string address, LiveFeed? feed = null, ILoggerFactory? logs = null, int port = 0) => new(
         Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = port, Address = address }),
-        feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, NullLogger<DashboardServer>.Instance);
+        feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, (logs ?? NullLoggerFactory.Instance).CreateLogger<DashboardServer>());
+
+    [TestCase("0.0.0.0")]
+    [TestCase("::")]
+    public async Task AWildcardAddress_LogsTheHostNameAndTheAddressesOthersCanOpen_NotTheWildcard(string wildcard)
+    {
+        var logs = new ListLogger();
+        await using DashboardServer server = Server(wildcard, logs: logs);
+        await server.StartAsync(CancellationToken.None);
+        string line = logs.Entries.Single(e => e.Message.StartsWith("Dashboard at ", StringComparison.Ordinal)).Message;
+
+        Assert.That(line, Does.Not.Contain("0.0.0.0").And.Not.Contain("[::]"));
+        Assert.That(line, Does.Contain($"http://{Dns.GetHostName().ToLowerInvariant()}:{server.Url!.Port}/"));
+        string[] urls = [.. line["Dashboard at ".Length..].Split(' ').TakeWhile(u => u.StartsWith("http://", StringComparison.Ordinal))];
+        Assert.That(urls, Is.EqualTo(DashboardServer.ReachableUrls(IPAddress.Parse(wildcard), server.Url.Port).Select(u => u.ToString())));
+
+        // Each of them answers (this machine can reach its own interface addresses).
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        foreach (string url in urls.Skip(1))
+        {
+            Assert.That((await client.GetAsync(new Uri(new Uri(url), "api/live"))).StatusCode, Is.EqualTo(HttpStatusCode.OK), url);
+        }
+    }
 
     [Test]
     public async Task ALoopbackAddressOtherThan127001_AnswersTheUrlItLogs()
