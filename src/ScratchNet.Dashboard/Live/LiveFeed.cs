@@ -62,7 +62,10 @@ public sealed class LiveFeed
     {
     }
 
-    /// <param name="pictureInterval">The least time between two sent pictures of one kind (zero sends every one).</param>
+    /// <param name="pictureInterval">
+    /// The least time between two sent pictures of one kind. Zero sends every picture to every page, none held back or
+    /// replaced while waiting (for tests and benchmarks that look at every update).
+    /// </param>
     public LiveFeed(TimeSpan pictureInterval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pictureInterval, TimeSpan.Zero);
@@ -111,7 +114,8 @@ public sealed class LiveFeed
 
     /// <summary>
     /// Takes no more updates, delivers the queued ones (the pictures held back included), then ends every page's stream.
-    /// A page still behind when half the timeout has passed loses the pictures it has not received, so the end reaches it.
+    /// A page still behind when half the timeout has passed loses the pictures and per-batch points it has not received
+    /// (<see cref="PageQueue.DropStale"/>), so the end reaches it.
     /// </summary>
     public async Task CompleteAsync(TimeSpan timeout)
     {
@@ -139,7 +143,7 @@ public sealed class LiveFeed
         {
             foreach (PageQueue subscriber in _subscribers)
             {
-                subscriber.DropPictures();
+                subscriber.DropStale();
                 subscriber.Complete();
             }
         }
@@ -148,7 +152,7 @@ public sealed class LiveFeed
     /// <summary>The history so far (to replay first) and a queue of what comes next, taken together so nothing is missed or sent twice.</summary>
     public Subscription Subscribe()
     {
-        var channel = new PageQueue(SubscriberCapacity);
+        var channel = new PageQueue(SubscriberCapacity, coalesce: PictureInterval > TimeSpan.Zero);
         lock (_gate)
         {
             SentEvent[] replay = [.. _history.Concat(_latest.Values).OrderBy(e => e.Id)];

@@ -5,11 +5,18 @@ namespace ScratchNet.Dashboard.Live;
 /// <summary>
 /// One page's updates not yet written to it. Never blocks the pump: when full it drops its oldest update. A page that is
 /// behind gets only the newest of each picture (a new one replaces the one still waiting), and when the run ends,
-/// <see cref="DropPictures"/> lets the end overtake the pictures still waiting, so a slow page is told how the run ended
-/// instead of dying with the process in the middle of a backlog.
+/// <see cref="DropStale"/> lets the end overtake the pictures and fine-grained points still waiting, so a slow page is
+/// told how the run ended instead of dying with the process in the middle of a backlog.
 /// </summary>
-public sealed class PageQueue(int capacity) : ChannelReader<SentEvent>
+/// <param name="capacity">Updates kept at most; beyond it the oldest goes.</param>
+/// <param name="coalesce">Whether a new picture replaces the one of its kind still waiting (false: every picture is kept).</param>
+public sealed class PageQueue(int capacity, bool coalesce) : ChannelReader<SentEvent>
 {
+    private static readonly HashSet<string> Stale = new(StringComparer.Ordinal)
+    {
+        LiveEventTypes.Weights, LiveEventTypes.Mistakes, LiveEventTypes.Batch, LiveEventTypes.Layers,
+    };
+
     private readonly Lock _gate = new();
     private readonly LinkedList<SentEvent> _items = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +49,7 @@ public sealed class PageQueue(int capacity) : ChannelReader<SentEvent>
                 return false;
             }
 
-            if (LiveFeed.LatestOnly.Contains(sent.Type))
+            if (coalesce && LiveFeed.LatestOnly.Contains(sent.Type))
             {
                 Remove(e => e.Type == sent.Type);
             }
@@ -61,12 +68,15 @@ public sealed class PageQueue(int capacity) : ChannelReader<SentEvent>
         return true;
     }
 
-    /// <summary>Drops the large pictures still waiting (the page keeps the ones it has); the numbers and the end stay.</summary>
-    public void DropPictures()
+    /// <summary>
+    /// Drops what a page that is behind can do without at the end: the large pictures (it keeps the ones it has) and the
+    /// per-batch points and measurements (the per-epoch figures sum them up). The epochs, the confusion matrix and the end stay.
+    /// </summary>
+    public void DropStale()
     {
         lock (_gate)
         {
-            Remove(e => LiveFeed.Pictures.Contains(e.Type));
+            Remove(e => Stale.Contains(e.Type));
         }
     }
 

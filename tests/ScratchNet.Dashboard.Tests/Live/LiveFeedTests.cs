@@ -133,26 +133,29 @@ public sealed class LiveFeedTests
     }
 
     [Test]
-    public async Task APageThatIsBehindGetsOnlyTheNewestPicture_AndTheEndOvertakesThePicturesStillWaiting()
+    public async Task APageThatIsBehindGetsOnlyTheNewestPicture_AndTheEndOvertakesThePicturesAndBatchPointsStillWaiting()
     {
-        var feed = new LiveFeed(TimeSpan.Zero);
+        var feed = new LiveFeed(TimeSpan.FromMilliseconds(1));
         feed.Start();
         using Subscription slow = feed.Subscribe();
         for (int epoch = 1; epoch <= 50; epoch++)
         {
+            // Epochs longer than the picture interval: the feed sends every picture, and the page's queue replaces them.
+            await Task.Delay(5);
+            feed.Publish(new LiveEvent(LiveEventTypes.Batch, new { epoch }));
             feed.Publish(Point(epoch));
             feed.Publish(new LiveEvent(LiveEventTypes.Weights, new { epoch }));
             feed.Publish(new LiveEvent(LiveEventTypes.Mistakes, new { epoch }));
         }
 
-        await WaitUntil(() => slow.Updates.Count == 52);
-        Assert.That(slow.Updates.Count, Is.EqualTo(52), "50 epochs, and one weights and one mistakes picture, the newest");
+        await WaitUntil(() => slow.Updates.Count == 102);
+        Assert.That(slow.Updates.Count, Is.EqualTo(102), "50 batch points, 50 epochs, and one weights and one mistakes picture, the newest");
 
         feed.Publish(new LiveEvent(LiveEventTypes.End, new { outcome = "finished" }));
         await feed.CompleteAsync(TimeSpan.FromSeconds(1));
         List<SentEvent> sent = [.. slow.Updates.ReadAllAsync().ToBlockingEnumerable()];
 
-        Assert.That(sent.Select(e => e.Type).Distinct(), Is.EqualTo(new[] { "epoch", "end" }), "the pictures a page never read are dropped at the end");
+        Assert.That(sent.Select(e => e.Type).Distinct(), Is.EqualTo(new[] { "epoch", "end" }), "the pictures and batch points a page never read are dropped at the end");
         Assert.That(sent, Has.Count.EqualTo(51));
     }
 
@@ -161,13 +164,14 @@ public sealed class LiveFeedTests
     {
         var feed = new LiveFeed();
         feed.Start();
-        using Subscription page = feed.Subscribe();
+        using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
         feed.Publish(new LiveEvent(LiveEventTypes.Batch, new { loss = double.NaN, rate = float.PositiveInfinity, eta = 3.5 }));
         feed.Publish(new LiveEvent(LiveEventTypes.Epoch, new { self = new Cycle() }));
         feed.Publish(Point(2));
         await feed.CompleteAsync(TimeSpan.FromSeconds(5));
 
-        List<SentEvent> sent = [.. page.Updates.ReadAllAsync().ToBlockingEnumerable()];
+        List<SentEvent> sent = await page;
         Assert.That(sent.Select(e => e.Json), Is.EqualTo(new[] { """{"loss":null,"rate":null,"eta":3.5}""", """{"epoch":2}""" }));
         Assert.That(feed.Unsendable, Is.EqualTo(1));
     }
