@@ -79,7 +79,7 @@ public sealed partial class TrainingRun(
         AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
-        _status.Checkpoints = checkpointFolder;
+        _status.Checkpoints = RunStatus.Record(folder.Path, checkpointFolder);
         _status.Sessions.Add(new RunSession
         {
             Started = DateTime.UtcNow,

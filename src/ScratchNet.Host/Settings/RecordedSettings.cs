@@ -36,7 +36,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     /// The settings of the checkpoint a <c>train</c> is about to resume, or null when it resumes nothing or the checkpoint
     /// cannot be read (the run's own selection and <see cref="Commands.ResumePoint"/> then report why, in one line).
     /// </summary>
-    /// <param name="resume">null, <see cref="RunCatalog.Latest"/>, or a checkpoint file.</param>
+    /// <param name="resume">null, a checkpoint file, or <see cref="RunCatalog.Latest"/> when no interrupted run was found.</param>
     public static RecordedSettings? OfCheckpoint(string? resume, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -45,12 +45,8 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
             return null;
         }
 
-        string? path = resume;
-        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
-        {
-            string root = Path.GetFullPath(configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory);
-            path = RunCatalog.LatestInterrupted(root, configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory)?.Checkpoint;
-        }
+        // "latest" is left when no interrupted run was found to claim (ScratchNetHost resolves it): nothing to read.
+        string? path = string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) ? null : resume;
 
         try
         {
