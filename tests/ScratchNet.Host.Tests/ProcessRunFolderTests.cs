@@ -193,9 +193,12 @@ public sealed partial class ProcessRunFolderTests
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
         Dictionary<string, byte[]> before = Snapshot(folder);
 
-        HostResult result = HostProcess.Run([.. Train("--Training:Epochs=300", "--Optimizer:Momentum=0.5", "--Training:Threads=2"), "--resume", printed], _dir.Path);
+        // A setting left behind in the environment (a sweep's loop) is named with where it comes from.
+        ProcessStartInfo start = HostProcess.StartInfo([.. Train("--Training:Epochs=300", "--Training:Threads=2"), "--resume", printed], _dir.Path);
+        start.Environment["SCRATCHNET_Optimizer__Momentum"] = "0.5";
+        HostResult result = HostProcess.Run(start);
 
-        HostAssert.OneLine(result, 2, "was written under other settings — Optimizer:Momentum: 0 in the checkpoint, 0.5 now; Training:Epochs: 150 in the checkpoint, 300 now.");
+        HostAssert.OneLine(result, 2, "was written under other settings — Optimizer:Momentum: 0 in the checkpoint, 0.5 now (from environment variable SCRATCHNET_Optimizer__Momentum); Training:Epochs: 150 in the checkpoint, 300 now (from command line (--Training:Epochs)).");
         Assert.That(result.Output, Does.Not.Contain("Training:Threads:"), "a different thread count never blocks a resume");
         Assert.That(Snapshot(folder), Is.EqualTo(before), "config.json, run.json and the checkpoints are as the interrupted run left them");
     }

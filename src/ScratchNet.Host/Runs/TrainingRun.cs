@@ -45,7 +45,7 @@ public sealed partial class TrainingRun(
     /// <exception cref="RunFolderException">Run:Directory or Checkpoints:Directory cannot be written, or another process trains in the run.</exception>
     public async Task<Checkpoint?> BeginAsync(CancellationToken cancellationToken = default)
     {
-        Checkpoint? resume = ResumePoint.Load(folder, fingerprint);
+        Checkpoint? resume = ResumePoint.Load(folder, fingerprint, configuration.SourceOf);
         if (resume is not null)
         {
             await CheckDataAsync(resume, cancellationToken).ConfigureAwait(false);
