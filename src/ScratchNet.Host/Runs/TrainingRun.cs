@@ -249,7 +249,7 @@ public sealed partial class TrainingRun(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
     private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed the run folder {RunFolder}: training never began")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record how the run ended: {Reason}")]
