@@ -92,6 +92,10 @@ public sealed partial class TrainingRun(
         });
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
+        if (resume is not null && folder.Continues && checkpointFolder is not null)
+        {
+            SetAsideLaterResumePoints(checkpointFolder, resume);
+        }
         return resume;
     }
 
@@ -200,6 +204,24 @@ public sealed partial class TrainingRun(
         }
     }
 
+    // A resume from an earlier point than the run's newest leaves the branch those later points continue.
+    private void SetAsideLaterResumePoints(string checkpointFolder, Checkpoint resume)
+    {
+        try
+        {
+            IReadOnlyList<string> moved = new CheckpointDirectory(checkpointFolder, 1).SetAsidePast(resume.Epoch, resume.Batch);
+            if (moved.Count > 0)
+            {
+                LogSetAside(logger, Path.GetFileName(folder.ResumeCheckpoint!), string.Join(", ", moved.Select(Path.GetFileName)));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only tidiness with a purpose: the next --resume alone may then pick a later point of the other branch.
+            LogSetAsideFailed(logger, e.Message);
+        }
+    }
+
     private static void TryRemove(string path)
     {
         try
@@ -248,6 +270,12 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
     private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set aside the resume points past {Resumed}, which continue the branch of the run this resume leaves, so that --resume picks this one's: {Files}")]
+    private static partial void LogSetAside(ILogger logger, string resumed, string files);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set aside the resume points past the one resumed ({Reason}); --resume alone may pick one of them: give the file to resume instead")]
+    private static partial void LogSetAsideFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);
