@@ -42,6 +42,12 @@ public static class RunCatalog
             file = real;
         }
 
+        if (Directory.Exists(file) && RunStatus.TryRead(file) is not null)
+        {
+            // A run folder with a resume point was resolved to it before (NewestResumePointOfRun): this one has none.
+            throw new CheckpointException($"the run in {file} has no resume point to continue from: its checkpoint folder holds none and no rescue of it is in the temp folder ({Path.GetTempPath()}); train afresh, or start from its model with --Model:InitFrom={ResumeCommand.Quote(Path.Combine(file, "model.snm"))} if it saved one");
+        }
+
         if (Directory.Exists(file))
         {
             string? newest = new CheckpointDirectory(file, 1).Latest();

@@ -158,6 +158,19 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void ARunFolderWithoutAResumePointIsRefusedSayingSo()
+    {
+        foreach (string checkpoint in Directory.GetFiles(Path.Combine(_run, "checkpoints")))
+        {
+            File.Delete(checkpoint);
+        }
+
+        Assert.That(RunCatalog.NewestResumePointOfRun(_run, "checkpoints"), Is.Null);
+        Assert.That(() => RunCatalog.Select(Path.GetDirectoryName(_run)!, _run, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
+    }
+
+    [Test]
     public void ResumesClaimedOneAfterAnotherTakeDifferentRuns()
     {
         string root = Path.GetDirectoryName(_run)!;
