@@ -81,14 +81,16 @@ public static class ScratchNetHost
         string? resume = ResumeRequest(commandLine, builder.Configuration);
         string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;
         RunFolder? claimed = null;
-        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
+        string runs = builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
+        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
         {
             // Chosen and claimed at once, before the checkpoint's settings are read: a train --resume started beside
-            // another one takes the next interrupted run instead of failing on the same one.
-            claimed = RunCatalog.ClaimLatestInterrupted(builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory, checkpointsSetting);
+            // another one takes the next interrupted run instead of failing on the same one. (An empty Run:Directory is
+            // left to the options' validation, which says so in one line.)
+            claimed = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
             resume = claimed?.ResumeCheckpoint ?? resume;
         }
-        else if (resume is not null)
+        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
         {
             resume = RunCatalog.NewestResumePointOfRun(resume, checkpointsSetting) ?? resume;
         }

@@ -103,6 +103,7 @@ public sealed partial class ProcessBadInputTests
         AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help, --version");
     }
 
+    [TestCase("train --resume --Run:Directory=", "Configuration is invalid: Run:Directory must name a folder (default runs), got an empty value")]
     [TestCase("export --model m.snm --out a.onnx --out b.onnx", "Invalid command line: --out is given more than once; give it once")]
     [TestCase("diagnose --batch -1", "Invalid command line: --batch must be a whole number from 1 to 1048576, got '-1'")]
     public void ARepeatedOptionOrANegativeOptionValueIsExit2NamingTheOption(string arguments, string message)
