@@ -103,7 +103,6 @@ public sealed partial class ProcessBadInputTests
         AssertOneLine(Run("train", "--epochs", "5"), 2, "valid options: --resume, --dashboard, --config, --recipe, --help, --version");
     }
 
-    [TestCase("train --resume --Run:Directory=", "Configuration is invalid: Run:Directory must name a folder (default runs), got an empty value")]
     [TestCase("export --model m.snm --out a.onnx --out b.onnx", "Invalid command line: --out is given more than once; give it once")]
     [TestCase("diagnose --batch -1", "Invalid command line: --batch must be a whole number from 1 to 1048576, got '-1'")]
     public void ARepeatedOptionOrANegativeOptionValueIsExit2NamingTheOption(string arguments, string message)
@@ -119,6 +118,14 @@ public sealed partial class ProcessBadInputTests
 
         AssertOneLine(result, 2, "Model:Layers:0 (layer 1) 'conv 4 3x3 stride 2 stride 3': stride is given twice");
         Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
+    }
+
+    [Test]
+    public void ResumeWithAnEmptyRunDirectoryIsTheOneLineConfigurationError()
+    {
+        HostResult result = HostProcess.Run(["train", "--resume", "--Run:Directory=", $"--Data:CacheDirectory={Cache}"], _dir.Path);
+
+        AssertOneLine(result, 2, "Configuration is invalid: Run:Directory must name a folder (default runs), got an empty value");
     }
 
     [Test]
