@@ -79,6 +79,22 @@ public static class ScratchNetHost
         builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
         string? resume = ResumeRequest(commandLine, builder.Configuration);
+        string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;
+        RunFolder? claimed = null;
+        string runs = builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
+        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
+        {
+            // Chosen and claimed at once, before the checkpoint's settings are read: a train --resume started beside
+            // another one takes the next interrupted run instead of failing on the same one. (An empty Run:Directory is
+            // left to the options' validation, which says so in one line.)
+            claimed = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
+            resume = claimed?.ResumeCheckpoint ?? resume;
+        }
+        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
+        {
+            resume = RunCatalog.NewestResumePointOfRun(resume, checkpointsSetting) ?? resume;
+        }
+
         RecordedSettings? recorded = commandLine.Command switch
         {
             "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name), builder.Configuration),
@@ -119,7 +135,7 @@ public static class ScratchNetHost
         });
 
         // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
-        builder.Services.AddSingleton(sp => SelectRunFolder(commandLine, sp.GetRequiredService<IOptions<RunOptions>>().Value, builder.Configuration));
+        builder.Services.AddSingleton(sp => claimed ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow));
         builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
             folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
@@ -158,9 +174,6 @@ public static class ScratchNetHost
         configureServices?.Invoke(builder.Services);
         return builder;
     }
-
-    private static RunFolder SelectRunFolder(CommandLine commandLine, RunOptions run, IConfiguration configuration) =>
-        RunCatalog.Select(run.Directory, ResumeRequest(commandLine, configuration), configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory, DateTime.UtcNow);
 
     /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
     private static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>

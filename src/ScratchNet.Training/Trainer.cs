@@ -138,7 +138,8 @@ public sealed class Trainer(
             EvaluationResult final = context.LastValidation is { } last && scored.Matches(network)
                 ? last
                 : evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
-            var result = new TrainingResult(context.History, final, network, dataset.ClassNames, dataset.HeldOutName);
+            int weightsEpoch = context.WeightsEpoch ?? (context.History.Count == 0 ? 0 : context.History[^1].Epoch);
+            var result = new TrainingResult(context.History, final, network, dataset.ClassNames, dataset.HeldOutName, weightsEpoch);
             Invoke(c => c.OnTrainEnd(context, result));
             return result;
         }

@@ -121,6 +121,14 @@ public sealed partial class ProcessBadInputTests
     }
 
     [Test]
+    public void ResumeWithAnEmptyRunDirectoryIsTheOneLineConfigurationError()
+    {
+        HostResult result = HostProcess.Run(["train", "--resume", "--Run:Directory=", $"--Data:CacheDirectory={Cache}"], _dir.Path);
+
+        AssertOneLine(result, 2, "Configuration is invalid: Run:Directory must name a folder (default runs), got an empty value");
+    }
+
+    [Test]
     public void AConfigurationKeyWithoutAValueIsExit2()
     {
         AssertOneLine(Run("--Training:Epochs"), 2, "--Training:Epochs needs a value");

@@ -193,9 +193,12 @@ public sealed partial class ProcessRunFolderTests
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));
         Dictionary<string, byte[]> before = Snapshot(folder);
 
-        HostResult result = HostProcess.Run([.. Train("--Training:Epochs=300", "--Optimizer:Momentum=0.5", "--Training:Threads=2"), "--resume", printed], _dir.Path);
+        // A setting left behind in the environment (a sweep's loop) is named with where it comes from.
+        ProcessStartInfo start = HostProcess.StartInfo([.. Train("--Training:Epochs=300", "--Training:Threads=2"), "--resume", printed], _dir.Path);
+        start.Environment["SCRATCHNET_Optimizer__Momentum"] = "0.5";
+        HostResult result = HostProcess.Run(start);
 
-        HostAssert.OneLine(result, 2, "was written under other settings — Optimizer:Momentum: 0 in the checkpoint, 0.5 now; Training:Epochs: 150 in the checkpoint, 300 now.");
+        HostAssert.OneLine(result, 2, "was written under other settings — Optimizer:Momentum: 0 in the checkpoint, 0.5 now (from environment variable SCRATCHNET_Optimizer__Momentum); Training:Epochs: 150 in the checkpoint, 300 now (from command line (--Training:Epochs)).");
         Assert.That(result.Output, Does.Not.Contain("Training:Threads:"), "a different thread count never blocks a resume");
         Assert.That(Snapshot(folder), Is.EqualTo(before), "config.json, run.json and the checkpoints are as the interrupted run left them");
     }
@@ -361,26 +364,11 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ARunFolderRemovedDuringTrainingStopsTheRunWithOneLineAndIsNotRebuiltInPart()
     {
-        // Epochs of about 0.1 s whose writes take well under a millisecond: the removal lands while an epoch trains.
-        string[] data = SyntheticIdx.Write(_dir.Combine("big"), side: 28, hidden: 128, trainRows: 6000, testRows: 100);
-        using Process process = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000"], _dir.Path))!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string? folder = null;
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && (folder = RunFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, "history.csv")))) is null)
-        {
-            Thread.Sleep(5);
-        }
-
-        Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
-
-        // While the next epoch trains, not while the last one's files are being written: the check at each epoch's end
-        // comes before its writes, and a removal between the two (a millisecond) is not seen until the next epoch.
-        Thread.Sleep(20);
+        (string[] data, Process process, Task<string> stdout, Task<string> stderr, string folder) = TrainPastTheFirstEpoch();
+        using Process running = process;
 
         // Removed in one step (as rm -rf of its parent looks to the run), then deleted.
-        Directory.Move(folder!, _dir.Combine("removed"));
+        Directory.Move(folder, _dir.Combine("removed"));
         Directory.Delete(_dir.Combine("removed"), recursive: true);
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
@@ -397,7 +385,7 @@ public sealed partial class ProcessRunFolderTests
         Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
         Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
         string? history = null;
-        waited.Restart();
+        var waited = Stopwatch.StartNew();
         while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && (history = RunFolders().Select(f => Path.Combine(f, "history.csv")).FirstOrDefault(File.Exists)) is null)
         {
             Thread.Sleep(5);
@@ -412,21 +400,10 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ARunFolderRenamedDuringTrainingStopsTheRunNamingItsNewPlace_WhoseRunJsonSaysHowItEnded()
     {
-        string[] data = SyntheticIdx.Write(_dir.Combine("big"), side: 28, hidden: 128, trainRows: 6000, testRows: 100);
-        using Process process = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000"], _dir.Path))!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string? folder = null;
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && (folder = RunFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, "history.csv")))) is null)
-        {
-            Thread.Sleep(5);
-        }
-
-        Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
-        Thread.Sleep(20);
+        (_, Process process, Task<string> stdout, Task<string> stderr, string folder) = TrainPastTheFirstEpoch();
+        using Process running = process;
         string renamed = _dir.Combine("my-best-run");
-        Directory.Move(folder!, renamed);
+        Directory.Move(folder, renamed);
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
@@ -474,6 +451,29 @@ public sealed partial class ProcessRunFolderTests
 
         HostAssert.OneLine(result, 2, "Cannot start the run: Checkpoints:Directory", "cannot be written: path or file name too long");
         Assert.That(Directory.GetFileSystemEntries(runs), Is.Empty, "no run folder is left behind");
+    }
+
+    /// <summary>
+    /// Starts a long run on epochs of about 0.1 s whose writes take well under a millisecond, and returns once its first
+    /// epoch is written and the next is training: the check at each epoch's end comes before its writes, and a change to
+    /// the folder between the two (a millisecond) is not seen until the next epoch.
+    /// </summary>
+    private (string[] Data, Process Process, Task<string> Stdout, Task<string> Stderr, string Folder) TrainPastTheFirstEpoch()
+    {
+        string[] data = SyntheticIdx.Write(_dir.Combine("big"), side: 28, hidden: 128, trainRows: 6000, testRows: 100);
+        Process process = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000"], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string? folder = null;
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && (folder = RunFolders().FirstOrDefault(f => File.Exists(Path.Combine(f, "history.csv")))) is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
+        Thread.Sleep(20);
+        return (data, process, stdout, stderr, folder!);
     }
 
     /// <summary>Exit 8, no stack trace, and one line about the failure (the epochs before it print theirs); returns that line.</summary>

@@ -12,7 +12,9 @@ namespace ScratchNet.Dashboard.Runs;
 /// <param name="Error">Why the run's files could not be read, when they could not (the run is still listed).</param>
 /// <param name="State">run.json's state: running, finished, interrupted, failed or diverged; null for a run without one (older runs).</param>
 /// <param name="HeldOutSet">Which rows it was judged on, as <see cref="HeldOutRows.Set"/>; null when the run does not record it.</param>
-public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null, string? State = null, string? HeldOutSet = null);
+/// <param name="ModelAccuracy">The saved model's accuracy on the held-out split (metrics.json): after early stopping restored an earlier epoch's weights, not the last epoch's; null before the run ends.</param>
+/// <param name="ModelEpoch">The epoch whose weights the model holds (metrics.json); null where metrics.json does not record it.</param>
+public sealed record RunSummary(string Id, int Epochs, double? ValidationAccuracy, double? ValidationLoss, double? BestValidationAccuracy, bool HasModel, bool HasConfig, DateTime LastWriteUtc, string? Error, string? HeldOut = null, string? State = null, string? HeldOutSet = null, double? ModelAccuracy = null, int? ModelEpoch = null);
 
 /// <summary>One run in full: its history, its configuration (config.json, or the model file's record of it) and metrics.json.</summary>
 /// <param name="Error">Why history.json could not be read, when it could not (the history is then empty).</param>
@@ -60,7 +62,8 @@ public sealed class RunCatalog(RunsFolder folder)
         HeldOutRows heldOut = HeldOutRows.Of(metrics, config, config is null ? RecordedConfiguration(model) : null);
         return new RunSummary(
             run.Id, rows.Count, last?.ValAcc, last?.ValLoss, best,
-            model is not null, config is not null, run.WrittenUtc, error, heldOut.Name, StateOf(run), heldOut.Set);
+            model is not null, config is not null, run.WrittenUtc, error, heldOut.Name, StateOf(run), heldOut.Set,
+            Number(metrics, "accuracy"), Number(metrics, "epoch") is { } epoch ? (int)epoch : null);
     }
 
     // A run from before config.json existed still names its data in its model file's header (read alone, not the tensors).
@@ -81,6 +84,11 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
     }
+
+    // A finite number of metrics.json, or null (no file, no such field, another kind of value).
+    private static double? Number(JsonElement? report, string name) =>
+        report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number
+        && value.TryGetDouble(out double number) && double.IsFinite(number) ? number : null;
 
     private string? StateOf(RunEntry run) =>
         ReadJson(Folder.File(run, RunsFolder.StatusFile)) is { ValueKind: JsonValueKind.Object } status

@@ -20,6 +20,8 @@
 
   // What a run was judged on, in its own words ("test" or "validation"); runs that do not say are "held-out".
   const heldOut = r => r.heldOut || 'held-out';
+  // True when metrics.json names an epoch other than the history's last: early stopping put that epoch's weights back.
+  const restored = (epoch, last) => typeof epoch === 'number' && last !== null && epoch !== last.epoch;
   // Which rows it was judged on (the data, the split, its seed and fraction), or null where the run does not record it:
   // such a run is of unknown comparability, not "different".
   const setOf = r => r.heldOutSet || null;
@@ -115,7 +117,7 @@
     $('run-details-metrics').textContent = run.error
       ? run.error
       : m && typeof m.accuracy === 'number'
-        ? `Final model: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
+        ? `Final model${restored(m.epoch, last) ? ` (epoch ${m.epoch}'s weights, restored by early stopping)` : ''}: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
         : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : `No epoch finished${run.state ? ` (the run is ${run.state})` : ''}.`);
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
@@ -174,6 +176,11 @@
       row.insertCell().textContent = SN.format(r.validationAccuracy);
       row.insertCell().textContent = SN.format(r.bestValidationAccuracy);
       row.insertCell().textContent = SN.format(r.validationLoss);
+      // The saved model's own figure: after early stopping restored an earlier epoch, not the last epoch's.
+      const saved = row.insertCell();
+      saved.textContent = typeof r.modelAccuracy === 'number'
+        ? `${SN.format(r.modelAccuracy)}${r.modelEpoch && r.modelEpoch !== r.epochs ? ` (epoch ${r.modelEpoch})` : ''}`
+        : '–';
       const model = row.insertCell();
       if (r.hasModel) {
         const link = document.createElement('a');

@@ -10,9 +10,10 @@ namespace ScratchNet.Host.Commands;
 /// <summary>Loads and checks the checkpoint a <c>train --resume [FILE]</c> (or Checkpoints:ResumeFrom) continues; <see cref="RunCatalog"/> chose it.</summary>
 public static class ResumePoint
 {
+    /// <param name="sourceOf">Where a setting of this session comes from, named in a refusal (see <see cref="ConfigurationFingerprint.Differences"/>).</param>
     /// <returns>The checkpoint, or null when this run is not a resume.</returns>
     /// <exception cref="CheckpointException">Missing, damaged, or written under other settings (naming every key that differs).</exception>
-    public static Checkpoint? Load(RunFolder folder, ConfigurationFingerprint fingerprint)
+    public static Checkpoint? Load(RunFolder folder, ConfigurationFingerprint fingerprint, Func<string, string?>? sourceOf = null)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(fingerprint);
@@ -34,7 +35,7 @@ public static class ResumePoint
 
         if (checkpoint.Settings.Count > 0)
         {
-            IReadOnlyList<string> differences = ConfigurationFingerprint.Differences(checkpoint.Settings, fingerprint.Settings());
+            IReadOnlyList<string> differences = ConfigurationFingerprint.Differences(checkpoint.Settings, fingerprint.Settings(), sourceOf);
             if (differences.Count > 0)
             {
                 throw new CheckpointException(

@@ -22,7 +22,7 @@ public sealed partial class MetricsWriter(RunFolder folder, ILogger<MetricsWrite
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(result);
         float[] probabilities = result.FinalValidation.Probabilities ?? Predictions.Probabilities(result.Network, context.Dataset.Validation);
-        MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels);
+        MetricsReport report = MetricsReport.Create(context.Dataset.Name, context.Dataset.HeldOutName, result.FinalValidation, result.ClassNames, probabilities, context.Dataset.Validation.Labels, result.WeightsEpoch > 0 ? result.WeightsEpoch : null);
         folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
         AtomicFile.WriteAllText(Path.Combine(folder.Path, FileName), report.ToJson(), createFolder: false);
         LogWritten(logger, report.Split, report.Accuracy, report.MacroF1, report.ExpectedCalibrationError, report.CalibrationBins, Path.Combine(folder.Path, FileName));

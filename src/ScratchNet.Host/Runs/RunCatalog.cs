@@ -42,6 +42,12 @@ public static class RunCatalog
             file = real;
         }
 
+        if (Directory.Exists(file) && RunStatus.TryRead(file) is not null)
+        {
+            // A run folder with a resume point was resolved to it before (NewestResumePointOfRun): this one has none.
+            throw new CheckpointException($"the run in {file} has no resume point to continue from: its checkpoint folder holds none and no rescue of it is in the temp folder ({Path.GetTempPath()}); train afresh, or start from its model with --Model:InitFrom={ResumeCommand.Quote(Path.Combine(file, "model.snm"))} if it saved one");
+        }
+
         if (Directory.Exists(file))
         {
             string? newest = new CheckpointDirectory(file, 1).Latest();
@@ -63,11 +69,56 @@ public static class RunCatalog
     /// The run that was last started or resumed, among those that did not finish or diverge, are not training now, and
     /// left a resume point; with the newest resume point in it.
     /// </summary>
-    public static (string Folder, string Checkpoint)? LatestInterrupted(string root, string? checkpointsSetting)
+    public static (string Folder, string Checkpoint)? LatestInterrupted(string root, string? checkpointsSetting) =>
+        Interrupted(root, checkpointsSetting).Select(c => ((string Folder, string Checkpoint)?)c).FirstOrDefault();
+
+    /// <summary>
+    /// <see cref="LatestInterrupted"/>, claimed for this process: when another process claims a run between the choice
+    /// and the claim (several <c>train --resume</c> started at once over a sweep), the next most recent is taken, so each
+    /// continues a different run. Null when none is left. A run whose folder cannot be claimed for another reason is
+    /// returned unclaimed, and the claim at the start of training reports why.
+    /// </summary>
+    public static RunFolder? ClaimLatestInterrupted(string root, string? checkpointsSetting)
+    {
+        foreach ((string folder, string checkpoint) in Interrupted(Path.GetFullPath(root), checkpointsSetting))
+        {
+            var candidate = new RunFolder(folder, checkpoint, continues: true);
+            try
+            {
+                candidate.Claim();
+                return candidate;
+            }
+            catch (RunFolderException) when (RunFolder.IsLive(folder))
+            {
+                candidate.Dispose();
+            }
+            catch (RunFolderException)
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// For <c>--resume RUN-FOLDER</c>: the run's newest resume point (its checkpoints, else a rescue in the temp folder),
+    /// which continues it as <c>--resume</c> alone would were it the most recent; null when <paramref name="path"/> is no
+    /// run folder or the run has no resume point.
+    /// </summary>
+    public static string? NewestResumePointOfRun(string path, string? checkpointsSetting)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string folder = Path.GetFullPath(path);
+        return Directory.Exists(folder) && RunStatus.TryRead(folder) is { } status ? NewestResumePoint(folder, status, checkpointsSetting) : null;
+    }
+
+    // Runs that can be resumed, the most recently started or resumed first, each with its newest resume point.
+    private static IEnumerable<(string Folder, string Checkpoint)> Interrupted(string root, string? checkpointsSetting)
     {
         if (!Directory.Exists(root))
         {
-            return null;
+            return [];
         }
 
         var candidates = new List<(DateTime Started, string Folder, string Checkpoint)>();
@@ -79,16 +130,20 @@ public static class RunCatalog
                 continue;
             }
 
-            // Its newest resume point; or, where it has none (checkpoints off), the newest rescue in the temp folder.
-            string? checkpoints = status.Checkpoints ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
-            string? latest = (checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest()) ?? RescuePoint.Latest(Path.GetFileName(folder));
-            if (latest is not null)
+            if (NewestResumePoint(folder, status, checkpointsSetting) is { } latest)
             {
                 candidates.Add((status.LastStarted, folder, latest));
             }
         }
 
-        return candidates.Count == 0 ? null : candidates.MaxBy(c => c.Started) is var best ? (best.Folder, best.Checkpoint) : null;
+        return candidates.OrderByDescending(c => c.Started).Select(c => (c.Folder, c.Checkpoint));
+    }
+
+    // Its newest resume point; or, where it has none (checkpoints off), the newest rescue in the temp folder.
+    private static string? NewestResumePoint(string folder, RunStatus status, string? checkpointsSetting)
+    {
+        string? checkpoints = status.CheckpointFolderOf(folder) ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
+        return (checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest()) ?? RescuePoint.Latest(Path.GetFileName(folder));
     }
 
     /// <summary>The run folder whose checkpoints include <paramref name="checkpoint"/>, or null.</summary>
@@ -104,7 +159,7 @@ public static class RunCatalog
 
         foreach (string? folder in parents)
         {
-            if (folder is not null && RunStatus.TryRead(folder) is { Checkpoints: { } checkpoints }
+            if (folder is not null && RunStatus.TryRead(folder)?.CheckpointFolderOf(folder) is { } checkpoints
                 && (string.Equals(Path.GetFullPath(checkpoints), directory, StringComparison.Ordinal) || string.Equals(RealPath.Of(checkpoints), RealPath.Of(directory), StringComparison.Ordinal)))
             {
                 return folder;

@@ -61,7 +61,7 @@ public sealed partial class RunFolder : IDisposable
         // them off: its resume (from a rescued resume point) keeps them off rather than taking the default folder.
         if (Continues && keepOwn && RunStatus.TryRead(Path) is { } status)
         {
-            return status.Checkpoints;
+            return status.CheckpointFolderOf(Path);
         }
 
         if (keepOwn && KeptCheckpointRoot() is { } root)

@@ -35,8 +35,49 @@ public sealed class RunStatus
     /// <summary>running, finished, interrupted (Ctrl+C), failed (an error, e.g. a full disk) or diverged. A run killed outright stays "running" with no process holding its lock.</summary>
     public string State { get; set; } = Running;
 
-    /// <summary>The run's checkpoint folder, absolute; null when checkpoints were off.</summary>
+    /// <summary>
+    /// The run's checkpoint folder as recorded: relative to the run folder when inside it (<c>checkpoints</c>), so a
+    /// copied, moved or renamed run folder keeps its own; absolute when outside; null when checkpoints were off. Read it
+    /// through <see cref="CheckpointFolderOf"/>.
+    /// </summary>
     public string? Checkpoints { get; set; }
+
+    /// <summary>What <see cref="Checkpoints"/> records for <paramref name="checkpointFolder"/> (full, or null) of the run in <paramref name="runFolder"/>.</summary>
+    public static string? Record(string runFolder, string? checkpointFolder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runFolder);
+        if (checkpointFolder is null)
+        {
+            return null;
+        }
+
+        string relative = Path.GetRelativePath(runFolder, checkpointFolder);
+        return relative == "." || relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? checkpointFolder : relative;
+    }
+
+    /// <summary>
+    /// The full path of the checkpoint folder of the run in <paramref name="runFolder"/>, or null when checkpoints were off.
+    /// A record from before checkpoint folders were recorded relative names the folder where the run was then
+    /// (<c>/old/runs/ID/checkpoints</c>): inside a folder named after the run's id, it is read as inside this one, so a copy
+    /// or a moved runs folder never reads or prunes the original's checkpoints.
+    /// </summary>
+    public string? CheckpointFolderOf(string runFolder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runFolder);
+        if (Checkpoints is not { Length: > 0 } recorded)
+        {
+            return null;
+        }
+
+        if (!Path.IsPathRooted(recorded))
+        {
+            return Path.GetFullPath(Path.Combine(runFolder, recorded));
+        }
+
+        string marker = $"{Path.DirectorySeparatorChar}{Id}{Path.DirectorySeparatorChar}";
+        int at = Id.Length == 0 ? -1 : recorded.LastIndexOf(marker, StringComparison.Ordinal);
+        return at < 0 ? recorded : Path.GetFullPath(Path.Combine(runFolder, recorded[(at + marker.Length)..]));
+    }
 
     public List<RunSession> Sessions { get; set; } = [];
 

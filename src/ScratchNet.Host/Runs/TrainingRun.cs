@@ -45,7 +45,7 @@ public sealed partial class TrainingRun(
     /// <exception cref="RunFolderException">Run:Directory or Checkpoints:Directory cannot be written, or another process trains in the run.</exception>
     public async Task<Checkpoint?> BeginAsync(CancellationToken cancellationToken = default)
     {
-        Checkpoint? resume = ResumePoint.Load(folder, fingerprint);
+        Checkpoint? resume = ResumePoint.Load(folder, fingerprint, configuration.SourceOf);
         if (resume is not null)
         {
             await CheckDataAsync(resume, cancellationToken).ConfigureAwait(false);
@@ -79,7 +79,7 @@ public sealed partial class TrainingRun(
         AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
-        _status.Checkpoints = checkpointFolder;
+        _status.Checkpoints = RunStatus.Record(folder.Path, checkpointFolder);
         _status.Sessions.Add(new RunSession
         {
             Started = DateTime.UtcNow,
@@ -92,6 +92,10 @@ public sealed partial class TrainingRun(
         });
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
+        if (resume is not null && folder.Continues && checkpointFolder is not null)
+        {
+            SetAsideLaterResumePoints(checkpointFolder, resume);
+        }
         return resume;
     }
 
@@ -200,6 +204,24 @@ public sealed partial class TrainingRun(
         }
     }
 
+    // A resume from an earlier point than the run's newest leaves the branch those later points continue.
+    private void SetAsideLaterResumePoints(string checkpointFolder, Checkpoint resume)
+    {
+        try
+        {
+            IReadOnlyList<string> moved = new CheckpointDirectory(checkpointFolder, 1).SetAsidePast(resume.Epoch, resume.Batch);
+            if (moved.Count > 0)
+            {
+                LogSetAside(logger, Path.GetFileName(folder.ResumeCheckpoint!), string.Join(", ", moved.Select(Path.GetFileName)));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only tidiness with a purpose: the next --resume alone may then pick a later point of the other branch.
+            LogSetAsideFailed(logger, e.Message);
+        }
+    }
+
     private static void TryRemove(string path)
     {
         try
@@ -249,7 +271,13 @@ public sealed partial class TrainingRun(
     [LoggerMessage(Level = LogLevel.Information, Message = "Run {RunId} {Action} in {RunFolder}")]
     private static partial void LogRun(ILogger logger, string runId, string runFolder, string action);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed the run folder {RunFolder}: training never began")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Set aside the resume points past {Resumed}, which continue the branch of the run this resume leaves, so that --resume picks this one's: {Files}")]
+    private static partial void LogSetAside(ILogger logger, string resumed, string files);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set aside the resume points past the one resumed ({Reason}); --resume alone may pick one of them: give the file to resume instead")]
+    private static partial void LogSetAsideFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record how the run ended: {Reason}")]

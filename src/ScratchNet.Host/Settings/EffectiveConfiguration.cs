@@ -44,6 +44,9 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
         return keys;
     }
 
+    /// <summary>Where the value of <paramref name="key"/> comes from (<c>command line (--Training:Epochs)</c>), or null for a default.</summary>
+    public string? SourceOf(string key) => ConfigurationSources.SourceOf((IConfigurationRoot)configuration, key);
+
     /// <summary>The <c>config.json</c> text: <c>{ "Training:Epochs": { "value": "5", "source": "command line (--Training:Epochs)" }, … }</c>.</summary>
     /// <param name="previous">The run's config.json as an earlier session wrote it, when this one resumes it: a value this
     /// session took from the checkpoint keeps the source it had then (the command line that first set it, say).</param>

@@ -36,7 +36,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     /// The settings of the checkpoint a <c>train</c> is about to resume, or null when it resumes nothing or the checkpoint
     /// cannot be read (the run's own selection and <see cref="Commands.ResumePoint"/> then report why, in one line).
     /// </summary>
-    /// <param name="resume">null, <see cref="RunCatalog.Latest"/>, or a checkpoint file.</param>
+    /// <param name="resume">null, a checkpoint file, or <see cref="RunCatalog.Latest"/> when no interrupted run was found.</param>
     public static RecordedSettings? OfCheckpoint(string? resume, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -45,12 +45,8 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
             return null;
         }
 
-        string? path = resume;
-        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
-        {
-            string root = Path.GetFullPath(configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory);
-            path = RunCatalog.LatestInterrupted(root, configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory)?.Checkpoint;
-        }
+        // "latest" is left when no interrupted run was found to claim (ScratchNetHost resolves it): nothing to read.
+        string? path = string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) ? null : resume;
 
         try
         {
@@ -60,9 +56,13 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
             }
 
             var settings = new Dictionary<string, string>(recorded, StringComparer.OrdinalIgnoreCase);
-            if (!settings.Keys.Any(ConfigurationFingerprint.IsContinued) && ContinuedFromRun(path, configuration) is { } fromRun)
+            bool older = !settings.Keys.Any(ConfigurationFingerprint.IsContinued);
+            foreach ((string key, string value) in OfRun(path, configuration))
             {
-                foreach ((string key, string value) in fromRun)
+                // A checkpoint written before checkpoints carried the early-stopping and checkpoint settings: its run's
+                // config.json has them. Training:Threads, which no checkpoint records (results are the same on any
+                // count), stays what the run used, so a sweep's one-thread runs do not spread over every core on resume.
+                if ((older && ConfigurationFingerprint.IsContinued(key)) || string.Equals(key, ThreadsKey, StringComparison.OrdinalIgnoreCase))
                 {
                     settings[key] = value;
                 }
@@ -76,17 +76,19 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         }
     }
 
-    // A checkpoint written before checkpoints carried the early-stopping and checkpoint settings: its run's config.json has them.
-    private static IEnumerable<KeyValuePair<string, string>>? ContinuedFromRun(string checkpoint, IConfiguration configuration)
+    private const string ThreadsKey = "Training:Threads";
+
+    // The values of the config.json of the run the checkpoint belongs to; none for a checkpoint of no run folder.
+    private static IEnumerable<KeyValuePair<string, string>> OfRun(string checkpoint, IConfiguration configuration)
     {
         string root = Path.GetFullPath(configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory);
         if (RunCatalog.Owner(checkpoint, root) is not { } run || !File.Exists(Path.Combine(run, EffectiveConfiguration.FileName)))
         {
-            return null;
+            return [];
         }
 
         string json = System.Text.Encoding.UTF8.GetString(ScratchNet.Files.InputFile.ReadAllBytes(Path.Combine(run, EffectiveConfiguration.FileName), 1 << 20, "the run's config.json"));
-        return EffectiveConfiguration.Values(json).Where(p => ConfigurationFingerprint.IsContinued(p.Key));
+        return EffectiveConfiguration.Values(json);
     }
 
     /// <summary>

@@ -35,6 +35,11 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
         if (_stopped)
         {
             context.StopRequested = true;
+            if (options.Value.RestoreBestWeights && _bestEpoch > 0 && _bestEpoch != context.History.Count)
+            {
+                context.WeightsEpoch = _bestEpoch;
+            }
+
             LogAlreadyStopped(logger, context.History.Count, _bestEpoch);
         }
     }
@@ -75,6 +80,7 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
                 _bestWeights[name].CopyTo(values, 0);
             }
 
+            context.WeightsEpoch = _bestEpoch;
             LogRestored(logger, _bestEpoch, _monitor.Name, _best);
         }
     }

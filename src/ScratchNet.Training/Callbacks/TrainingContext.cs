@@ -30,6 +30,12 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
     /// <summary>The validation pass of the epoch just finished (its confusion matrix and worst mistakes); null before the first.</summary>
     public EvaluationResult? LastValidation { get; internal set; }
 
+    /// <summary>
+    /// The epoch whose weights the network holds, when a callback put an earlier epoch's back (early stopping's best);
+    /// null while they are the last epoch's.
+    /// </summary>
+    public int? WeightsEpoch { get; set; }
+
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 

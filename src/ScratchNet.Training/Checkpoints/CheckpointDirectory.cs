@@ -72,6 +72,29 @@ public sealed class CheckpointDirectory
     /// <returns>The files deleted.</returns>
     public IReadOnlyList<string> DeleteAbandonedTemporaries() => AtomicFile.DeleteAbandonedTemporaries(Path, "*.ckpt");
 
+    /// <summary>
+    /// Renames the resume points past <paramref name="epoch"/>, <paramref name="batch"/> to <c>superseded-ckpt-….ckpt</c>, for a
+    /// run resumed from an earlier point than its newest: they continue the branch the resume leaves, and left as they are
+    /// the newest of them would be what <c>--resume</c> alone picks, and would outlive this session's under KeepLast.
+    /// </summary>
+    /// <returns>The new names.</returns>
+    public IReadOnlyList<string> SetAsidePast(int epoch, int batch)
+    {
+        string from = ResumePointName(epoch, batch);
+        var moved = new List<string>();
+        foreach (string later in ResumePoints().Where(p => string.CompareOrdinal(System.IO.Path.GetFileName(p), from) > 0).ToList())
+        {
+            string target = System.IO.Path.Combine(Path, SupersededPrefix + System.IO.Path.GetFileName(later));
+            File.Move(later, target, overwrite: true);
+            moved.Add(target);
+        }
+
+        return moved;
+    }
+
+    /// <summary>The prefix <see cref="SetAsidePast"/> gives the resume points it sets aside.</summary>
+    public const string SupersededPrefix = "superseded-";
+
     /// <summary>The newest resume point, or null when there is none.</summary>
     public string? Latest() => ResumePoints().FirstOrDefault();
 

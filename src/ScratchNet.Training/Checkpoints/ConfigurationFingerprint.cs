@@ -159,14 +159,17 @@ public sealed class ConfigurationFingerprint(
     }
 
     /// <summary>One line per key whose value differs: <c>Training:Epochs: 20 in the checkpoint, 100 now</c>.</summary>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> then, IReadOnlyDictionary<string, string> now)
+    /// <param name="then">The checkpoint's settings.</param>
+    /// <param name="now">This session's.</param>
+    /// <param name="sourceOf">Where this session's value of a key comes from, when known (<c>environment variable SCRATCHNET_…</c>): named after it, so a leftover setting is found at once.</param>
+    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> then, IReadOnlyDictionary<string, string> now, Func<string, string?>? sourceOf = null)
     {
         ArgumentNullException.ThrowIfNull(then);
         ArgumentNullException.ThrowIfNull(now);
         return [.. then.Keys.Union(now.Keys, StringComparer.Ordinal).Where(k => !Ignored.Contains(Section(k)) && !IsContinued(k))
             .Where(k => !Same(k, then.GetValueOrDefault(k), now.GetValueOrDefault(k)))
             .Order(StringComparer.Ordinal)
-            .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now")];
+            .Select(k => $"{k}: {Show(then.GetValueOrDefault(k))} in the checkpoint, {Show(now.GetValueOrDefault(k))} now{(sourceOf?.Invoke(k) is { } source ? $" (from {source})" : string.Empty)}")];
     }
 
     // A checkpoint from before folders were recorded absolute holds the folder as typed, relative to where that run started.

@@ -47,6 +47,23 @@ public sealed class RunsPageTests : BrowserTest
     }
 
     [Test]
+    public async Task ARunEndedByEarlyStoppingShowsItsSavedModelsAccuracy_NotOnlyTheLastEpochs()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        string folder = TestModels.WriteRun(runs, "stopped-early", 8, 0.80);
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), """{ "split": "validation", "rows": 100, "accuracy": 0.8852, "loss": 0.42, "macro_f1": 0.88, "epoch": 5 }""");
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+
+        ILocator row = page.Locator("#runs-table tbody tr");
+        await Expect(row.Locator("td").Nth(7)).ToHaveTextAsync("0.8852 (epoch 5)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "stopped-early" }).ClickAsync();
+        await Expect(page.Locator("#run-details-metrics")).ToContainTextAsync("Final model (epoch 5's weights, restored by early stopping): accuracy 0.8852");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
     public async Task EachRunIsNamedByItsOwnHeldOutSet_AndRunsJudgedOnDifferentSetsAreFlaggedTogether()
     {
         using var temp = new TempDirectory();

@@ -242,6 +242,22 @@ public sealed class RunsEndpointTests
     }
 
     [Test]
+    public async Task ARunWhoseEarlyStoppingRestoredAnEarlierEpochListsTheSavedModelsAccuracyAndEpoch()
+    {
+        string folder = TestModels.WriteRun(_runs, "stopped-early", 8, 0.80);
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), """{ "split": "validation", "accuracy": 0.8852, "loss": 0.42, "epoch": 5 }""");
+        TestModels.WriteRun(_runs, "still-training", 2, 0.80);
+
+        JsonElement[] runs = [.. (await Json("/api/runs")).EnumerateArray()];
+        JsonElement stopped = runs.Single(r => r.GetProperty("id").GetString() == "stopped-early");
+        JsonElement training = runs.Single(r => r.GetProperty("id").GetString() == "still-training");
+
+        Assert.That((stopped.GetProperty("modelAccuracy").GetDouble(), stopped.GetProperty("modelEpoch").GetInt32()), Is.EqualTo((0.8852, 5)));
+        Assert.That(stopped.GetProperty("validationAccuracy").GetDouble(), Is.Not.EqualTo(0.8852), "the last epoch's figure is another");
+        Assert.That(training.GetProperty("modelAccuracy").ValueKind, Is.EqualTo(JsonValueKind.Null), "no model yet");
+    }
+
+    [Test]
     public async Task ALinkToARunBesideItIsNotASecondRunButStillOpens()
     {
         TestModels.WriteRun(_runs, "20261126-000000-00000001", 2, 0.5);

@@ -112,6 +112,93 @@ public sealed class RunCatalogTests
         Assert.That(error!.Message, Does.Contain($"--resume {_checkpoint}"), "the hint continues the run in place");
     }
 
+    [Test]
+    public void ACopyOfARunFolderResumesFromItsOwnCheckpoints_NeverTheOriginals()
+    {
+        // run.json of a run written before checkpoint folders were recorded relative names the original's folder.
+        string copies = Path.Combine(RealPath.Of(_dir.Path), "runs-copy");
+        string copy = Path.Combine(copies, Id);
+        CopyTree(_run, copy);
+        string own = Path.Combine(copy, "checkpoints", Path.GetFileName(_checkpoint));
+
+        Assert.That(RunCatalog.LatestInterrupted(copies, "checkpoints"), Is.EqualTo((copy, own)));
+        RunFolder folder = RunCatalog.Select(copies, own, "checkpoints", DateTime.UtcNow);
+        Assert.That((folder.Path, folder.Continues, folder.CheckpointFolder("checkpoints", keepOwn: true)), Is.EqualTo((copy, true, Path.Combine(copy, "checkpoints"))));
+    }
+
+    [Test]
+    public void ARenamedRunsFolderResumesItsRunsInPlace()
+    {
+        string runs = Path.GetDirectoryName(_run)!;
+        string renamed = Path.Combine(RealPath.Of(_dir.Path), "sweep-lr");
+        Directory.Move(runs, renamed);
+        string moved = Path.Combine(renamed, Id);
+
+        Assert.That(RunCatalog.LatestInterrupted(renamed, "checkpoints"), Is.EqualTo((moved, Path.Combine(moved, "checkpoints", Path.GetFileName(_checkpoint)))));
+    }
+
+    [Test]
+    public void ACheckpointFolderInsideTheRunIsRecordedRelativeToIt_OneOutsideAsItIs()
+    {
+        Assert.That(RunStatus.Record(_run, Path.Combine(_run, "checkpoints")), Is.EqualTo("checkpoints"));
+        Assert.That(RunStatus.Record(_run, _dir.Combine("ck")), Is.EqualTo(_dir.Combine("ck")));
+        Assert.That(RunStatus.Record(_run, null), Is.Null);
+        Assert.That(new RunStatus { Id = Id, Checkpoints = "checkpoints" }.CheckpointFolderOf(_run), Is.EqualTo(Path.Combine(_run, "checkpoints")));
+        Assert.That(new RunStatus { Id = Id, Checkpoints = _dir.Combine("ck") }.CheckpointFolderOf(_run), Is.EqualTo(_dir.Combine("ck")));
+    }
+
+    [Test]
+    public void ARunFolderGivenToResumeContinuesFromItsNewestResumePoint()
+    {
+        string newer = Path.Combine(_run, "checkpoints", "ckpt-e0016-b000000.ckpt");
+        File.WriteAllText(newer, "a checkpoint");
+
+        Assert.That(RunCatalog.NewestResumePointOfRun(_run, "checkpoints"), Is.EqualTo(newer));
+        Assert.That(RunCatalog.NewestResumePointOfRun(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
+    }
+
+    [Test]
+    public void ARunFolderWithoutAResumePointIsRefusedSayingSo()
+    {
+        foreach (string checkpoint in Directory.GetFiles(Path.Combine(_run, "checkpoints")))
+        {
+            File.Delete(checkpoint);
+        }
+
+        Assert.That(RunCatalog.NewestResumePointOfRun(_run, "checkpoints"), Is.Null);
+        Assert.That(() => RunCatalog.Select(Path.GetDirectoryName(_run)!, _run, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
+    }
+
+    [Test]
+    public void ResumesClaimedOneAfterAnotherTakeDifferentRuns()
+    {
+        string root = Path.GetDirectoryName(_run)!;
+        const string older = "20261125-000000-00000002";
+        string olderRun = Path.Combine(root, older);
+        Directory.CreateDirectory(Path.Combine(olderRun, "checkpoints"));
+        new RunStatus { Id = older, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow.AddDays(-1) }] }.Write(olderRun);
+        File.WriteAllText(Path.Combine(olderRun, "checkpoints", "ckpt-e0002-b000000.ckpt"), "a checkpoint");
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(_run);
+
+        using RunFolder first = RunCatalog.ClaimLatestInterrupted(root, "checkpoints")!;
+        using RunFolder second = RunCatalog.ClaimLatestInterrupted(root, "checkpoints")!;
+
+        Assert.That((first.Path, second.Path), Is.EqualTo((_run, olderRun)));
+        Assert.That(RunCatalog.ClaimLatestInterrupted(root, "checkpoints"), Is.Null, "both are taken");
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     private (string Folder, bool Continues) Select(string resume)
     {
         RunFolder folder = RunCatalog.Select(_dir.Combine("elsewhere"), resume, "checkpoints", DateTime.UtcNow);

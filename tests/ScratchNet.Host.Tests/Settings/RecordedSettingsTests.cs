@@ -71,6 +71,28 @@ public sealed class RecordedSettingsTests
     }
 
     [Test]
+    public void AResumeKeepsTheThreadCountItsRunUsed_UnlessGivenAnother()
+    {
+        // A sweep trains with one thread per run so that two runs share two cores; a plain resume must not take them all.
+        string runs = _dir.Combine("runs");
+        string run = Path.Combine(runs, "20261126-000000-00000002");
+        string checkpoints = Path.Combine(run, "checkpoints");
+        Directory.CreateDirectory(checkpoints);
+        new ScratchNet.Host.Runs.RunStatus { Id = Path.GetFileName(run), Checkpoints = "checkpoints" }.Write(run);
+        File.WriteAllText(Path.Combine(run, EffectiveConfiguration.FileName), """
+            { "Training:Threads": { "value": "1", "source": "command line (--Training:Threads)" } }
+            """);
+        var checkpoint = new ScratchNet.Training.Checkpoints.Checkpoint();
+        checkpoint.Settings["Training:Epochs"] = "8";
+        checkpoint.Settings["EarlyStopping:Enabled"] = "False";
+        string path = Path.Combine(checkpoints, "ckpt-e0002-b000000.ckpt");
+        ScratchNet.Training.Checkpoints.CheckpointFile.Save(path, checkpoint);
+
+        Assert.That(ScratchNetHost.CreateBuilder(["train", "--resume", path, $"--Run:Directory={runs}"]).Configuration["Training:Threads"], Is.EqualTo("1"));
+        Assert.That(ScratchNetHost.CreateBuilder(["train", "--resume", path, $"--Run:Directory={runs}", "--Training:Threads=2"]).Configuration["Training:Threads"], Is.EqualTo("2"));
+    }
+
+    [Test]
     public void NamingAnotherDatasetTakesNoneOfThem_SoTheModelsClassNamesAreNotLeftOnData_TheyDoNotBelongTo()
     {
         Assert.That(Recorded("--Data:Dataset=mnist"), Is.Null);

@@ -24,6 +24,7 @@ public class GuardAndEarlyStoppingTests
         Assert.That(result.History, Has.Count.EqualTo(3), "stops two epochs after the best");
         Assert.That(result.History[2].ValidationLoss, Is.Not.EqualTo(result.History[0].ValidationLoss));
         Assert.That(result.FinalValidation.Loss, Is.EqualTo(result.History[0].ValidationLoss).Within(1e-9), "the final evaluation sees the best epoch's weights");
+        Assert.That(result.WeightsEpoch, Is.EqualTo(1), "the result says whose weights the model holds, for metrics.json");
     }
 
     [Test]
@@ -39,6 +40,7 @@ public class GuardAndEarlyStoppingTests
         };
         TrainingResult result = await rig.Create().TrainAsync();
         Assert.That(result.History, Has.Count.EqualTo(6));
+        Assert.That(result.WeightsEpoch, Is.EqualTo(result.History.First(h => h.ValidationAccuracy == result.History.Max(m => m.ValidationAccuracy)).Epoch));
         double bestAccuracy = result.History.Max(h => h.ValidationAccuracy);
         Assert.That(result.FinalValidation.Accuracy, Is.EqualTo(bestAccuracy));
         EpochMetrics bestEpoch = result.History.First(h => h.ValidationAccuracy == bestAccuracy);

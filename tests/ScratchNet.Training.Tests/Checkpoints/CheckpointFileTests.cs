@@ -314,6 +314,22 @@ public class CheckpointFileTests
     }
 
     [Test]
+    public void ResumePointsPastAnEarlierOneResumedAreSetAside_SoTheNewestIsThatBranchs()
+    {
+        var directory = new CheckpointDirectory(_dir, keepLast: 5);
+        foreach ((int epoch, int batch) in new[] { (2, 0), (3, 0), (3, 500), (4, 0) })
+        {
+            directory.SaveResumePoint(Sample(epoch, batch));
+        }
+
+        IReadOnlyList<string> moved = directory.SetAsidePast(3, 0);
+
+        Assert.That(moved.Select(Path.GetFileName), Is.EquivalentTo(new[] { "superseded-ckpt-e0003-b000500.ckpt", "superseded-ckpt-e0004-b000000.ckpt" }));
+        Assert.That(directory.Latest(), Is.EqualTo(Path.Combine(_dir, "ckpt-e0003-b000000.ckpt")));
+        Assert.That(moved.All(File.Exists), Is.True, "set aside, not deleted");
+    }
+
+    [Test]
     public void Directory_KeepsTheLastK_AndFindsTheLatest()
     {
         var directory = new CheckpointDirectory(_dir, keepLast: 2);
