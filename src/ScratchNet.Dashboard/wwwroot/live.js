@@ -77,7 +77,9 @@
   const handlers = {
     run(run) {
       reset(run);
-      $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
+      const resumed = run.firstEpoch > 1 ? `, resumed at epoch ${run.firstEpoch}` : '';
+      $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows${resumed}, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
+      document.title = 'ScratchNet: training';
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
       fact({ 'fact-epoch': `${run.firstEpoch} / ${run.epochs}` });
       if (SN.liveRunStarted) { SN.liveRunStarted(); }
@@ -120,7 +122,10 @@
       state.ended = true;
       $('live-status').textContent = ending(p);
       $('live-status').dataset.outcome = p.outcome;
-      $('fact-eta').textContent = p.outcome === 'finished' || p.outcome === 'stopped-early' ? '0:00' : '–';
+      const completed = p.outcome === 'finished' || p.outcome === 'stopped-early';
+      $('fact-eta').textContent = completed ? '0:00' : '–';
+      if (!completed) { $('fact-speed').textContent = '–'; }
+      document.title = `ScratchNet: ${p.outcome === 'stopped-early' ? 'stopped early' : p.outcome}`;
       // The stream stays open: when this process is gone it reconnects, and a later run on this address starts the page over.
     },
   };
@@ -200,13 +205,15 @@
     state.lost = $('live-status').textContent;
     $('live-status').textContent = 'Lost the connection to the training process: it stopped, crashed or was killed (the log says which). The charts keep what arrived; the page reconnects if a run starts again at this address.';
     $('live-status').dataset.outcome = 'lost';
-    fact({ 'fact-eta': '–' });
+    fact({ 'fact-eta': '–', 'fact-speed': '–' });
+    document.title = 'ScratchNet: connection lost';
   }
 
   function found() {
     if (state.lost === null) { return; }
     $('live-status').textContent = state.lost;
     delete $('live-status').dataset.outcome;
+    document.title = 'ScratchNet: training';
     state.lost = null;
   }
 

@@ -186,6 +186,8 @@
         const link = document.createElement('a');
         link.href = '#explore';
         link.textContent = 'explore';
+        // Ten links that all read "explore" say nothing to a screen reader: each names its run.
+        link.setAttribute('aria-label', `explore the model of run ${r.id}`);
         link.addEventListener('click', () => SN.selectModel && SN.selectModel(r.id));
         model.append(link);
       } else { model.textContent = r.error ? r.error : '–'; }

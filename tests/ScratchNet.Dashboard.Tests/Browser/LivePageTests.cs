@@ -139,6 +139,7 @@ public sealed class LivePageTests : BrowserTest
 
         // The heatmap's colour is the row's share on the square-root scale its caption names: 45 % and 25 % confusions differ.
         Publish(feed, new LiveEvent(LiveEventTypes.Confusion, new ConfusionCounts(3, ["top", "middle", "bottom"], [[55, 45, 0], [0, 75, 25], [0, 0, 100]])));
+        await Expect(page.Locator("#confusion-caption")).ToContainTextAsync("after epoch 3");
         await Expect(page.Locator("#confusion-caption")).ToContainTextAsync("share of the row on a square-root scale");
         int[] greens = await page.EvaluateAsync<int[]>(
             "() => { const c = document.getElementById('live-confusion'), ctx = c.getContext('2d'), cell = (Math.min(c.width, c.height) - 28) / 3;" +
@@ -174,23 +175,28 @@ public sealed class LivePageTests : BrowserTest
         // Interrupted (Ctrl+C): the page says how to resume, and the process ends.
         Publish(first, Run(epochs: 20), Epoch(1, 0.5), Epoch(2, 0.4), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Interrupted, 2, null, null)));
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Training was interrupted after 2 epochs");
+        await Expect(page).ToHaveTitleAsync("ScratchNet: interrupted");
+        await Expect(page.Locator("#fact-speed")).ToHaveTextAsync("–");
         await StopServing();
 
         // A run that ended in order is not "lost" when its process is gone.
         await page.WaitForTimeoutAsync(1500);
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Training was interrupted after 2 epochs");
 
-        // train --resume on the same port: the page follows it.
+        // train --resume on the same port: the page follows it, and says where it continues.
         var resumed = new LiveFeed();
         await Serve(sources, resumed, url.Port);
-        Publish(resumed, Run(epochs: 20), Epoch(1, 0.5), Epoch(2, 0.4), Epoch(3, 0.35));
+        Publish(resumed, new LiveEvent(LiveEventTypes.Run, new RunInfo(20, 3, 15, 240, 60, "validation", ["top", "middle", "bottom"], [], 9_459, "784-12-3", 1, 7)),
+            Epoch(1, 0.5), Epoch(2, 0.4), Epoch(3, 0.35));
         await Expect(page.Locator("#fact-epoch")).ToHaveTextAsync("3 / 20");
         await Expect(page.Locator("#chart-loss")).ToHaveAttributeAsync("data-points", "6");
-        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 20 epochs");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("for 20 epochs on 240 rows, resumed at epoch 3");
+        await Expect(page).ToHaveTitleAsync("ScratchNet: training");
 
         // And after a run that finished, the next one too.
         Publish(resumed, new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 3, 0.35, 0.9)));
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Training finished: 3 epochs");
+        await Expect(page).ToHaveTitleAsync("ScratchNet: finished");
         await StopServing();
         var next = new LiveFeed();
         await Serve(sources, next, url.Port);

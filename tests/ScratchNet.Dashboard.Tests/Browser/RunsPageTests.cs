@@ -21,6 +21,10 @@ public sealed class RunsPageTests : BrowserTest
         await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-points", "6");
         await Expect(page.Locator("#chart-compare-accuracy .u-legend")).ToContainTextAsync("20260101-120000");
         await Expect(page.Locator("#chart-compare-accuracy .u-legend")).ToContainTextAsync("01JD5X7Q-adam");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "explore the model of run 01JD5X7Q-adam" })).ToBeVisibleAsync();
+        string[] dashes = await page.EvaluateAsync<string[]>(
+            "() => Array.from(SN.Chart.all).find(c => c.figure.id === 'chart-compare-accuracy').plot.series.slice(1).map(s => JSON.stringify(s.dash || []))");
+        Assert.That(dashes, Is.Unique, "each run its own line style");
 
         // Unticking one leaves one series.
         await page.GetByLabel("Compare run 01JD5X7Q-adam").UncheckAsync();
