@@ -47,6 +47,10 @@ public sealed class RunsPageTests : BrowserTest
 
         await page.SetViewportSizeAsync(390, 844);
         await AssertNoSidewaysScroll(page);
+
+        // On a phone a legend entry is its label on one line, without the ": --" that broke it apart.
+        await Expect(page.Locator("#chart-compare-accuracy .u-legend .u-value").First).ToBeHiddenAsync();
+        Assert.That(await page.Locator("#chart-compare-accuracy .u-legend .u-series th").Nth(1).EvaluateAsync<string>("e => getComputedStyle(e, '::after').content"), Is.EqualTo("none"));
         Assert.That(PageErrors[page], Is.Empty);
     }
 
