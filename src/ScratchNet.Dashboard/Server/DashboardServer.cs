@@ -131,6 +131,12 @@ public sealed partial class DashboardServer(
 
         _stopped = true;
         await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
+        if (feed.HasRun)
+        {
+            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(sources.RunsDirectory));
+        }
     }
 
     /// <summary>
@@ -177,6 +183,9 @@ public sealed partial class DashboardServer(
         urls.AddRange(addresses.Select(a => new UriBuilder(Uri.UriSchemeHttp, a.ToString(), port).Uri));
         return [.. urls.DistinctBy(u => u.ToString())];
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: serve --runs {RunsDirectory}")]
+    private static partial void LogClosed(ILogger logger, string runsDirectory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard at {Url}")]
     private static partial void LogListening(ILogger logger, Uri url);

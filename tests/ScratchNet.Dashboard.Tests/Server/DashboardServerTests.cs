@@ -45,6 +45,31 @@ public sealed class DashboardServerTests
     }
 
     [Test]
+    public async Task ClosingWithARun_SaysThePageIsGoneAndHowToBrowseTheRunStill_ServeAloneSaysNothing()
+    {
+        var logs = new ListLogger();
+        var feed = new LiveFeed();
+        feed.Start();
+        feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
+        await using (DashboardServer server = Server("127.0.0.1", feed, logs))
+        {
+            await server.StartAsync(CancellationToken.None);
+            await server.StopAsync(CancellationToken.None);
+        }
+
+        Assert.That(logs.Entries.Select(e => e.Message), Has.One.EqualTo($"The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: serve --runs {_temp.Combine("runs")}"));
+
+        var quiet = new ListLogger();
+        await using (DashboardServer serve = Server("127.0.0.1", logs: quiet))
+        {
+            await serve.StartAsync(CancellationToken.None);
+            await serve.StopAsync(CancellationToken.None);
+        }
+
+        Assert.That(quiet.Entries.Select(e => e.Message), Has.None.Contains("closed with the run"));
+    }
+
+    [Test]
     public async Task ALoopbackAddressOtherThan127001_AnswersTheUrlItLogs()
     {
         await using DashboardServer server = Server("127.0.0.2");
