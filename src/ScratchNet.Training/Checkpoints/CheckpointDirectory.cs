@@ -84,8 +84,15 @@ public sealed class CheckpointDirectory
         var moved = new List<string>();
         foreach (string later in ResumePoints().Where(p => string.CompareOrdinal(System.IO.Path.GetFileName(p), from) > 0).ToList())
         {
-            string target = System.IO.Path.Combine(Path, SupersededPrefix + System.IO.Path.GetFileName(later));
-            File.Move(later, target, overwrite: true);
+            // A branch set aside before may have left a point of the same name: each keeps its own (…-2, …-3).
+            string name = System.IO.Path.GetFileNameWithoutExtension(later);
+            string target = System.IO.Path.Combine(Path, $"{SupersededPrefix}{name}.ckpt");
+            for (int n = 2; File.Exists(target); n++)
+            {
+                target = System.IO.Path.Combine(Path, string.Create(CultureInfo.InvariantCulture, $"{SupersededPrefix}{name}-{n}.ckpt"));
+            }
+
+            File.Move(later, target);
             moved.Add(target);
         }
 

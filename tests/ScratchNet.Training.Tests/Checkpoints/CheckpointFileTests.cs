@@ -327,6 +327,11 @@ public class CheckpointFileTests
         Assert.That(moved.Select(Path.GetFileName), Is.EquivalentTo(new[] { "superseded-ckpt-e0003-b000500.ckpt", "superseded-ckpt-e0004-b000000.ckpt" }));
         Assert.That(directory.Latest(), Is.EqualTo(Path.Combine(_dir, "ckpt-e0003-b000000.ckpt")));
         Assert.That(moved.All(File.Exists), Is.True, "set aside, not deleted");
+
+        // Another branch from the same point later: its e0004 is set aside beside the first one's, not over it.
+        directory.SaveResumePoint(Sample(4, 0));
+        Assert.That(directory.SetAsidePast(3, 0).Select(Path.GetFileName), Is.EqualTo(new[] { "superseded-ckpt-e0004-b000000-2.ckpt" }));
+        Assert.That(File.Exists(Path.Combine(_dir, "superseded-ckpt-e0004-b000000.ckpt")), Is.True);
     }
 
     [Test]
