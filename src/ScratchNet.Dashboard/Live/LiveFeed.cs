@@ -20,10 +20,10 @@ public sealed record SentEvent(long Id, string Type, string Json);
 public sealed class LiveFeed
 {
     /// <summary>Updates kept for replay only in their newest form: each replaces the last (large, and only the latest matters).</summary>
-    public static IReadOnlySet<string> LatestOnly { get; } = new HashSet<string>(StringComparer.Ordinal) { "weights", "confusion", "mistakes" };
+    public static IReadOnlySet<string> LatestOnly { get; } = new HashSet<string>(StringComparer.Ordinal) { LiveEventTypes.Weights, LiveEventTypes.Confusion, LiveEventTypes.Mistakes };
 
     /// <summary>The large pictures, sent at most once per <see cref="PictureInterval"/> each.</summary>
-    public static IReadOnlySet<string> Pictures { get; } = new HashSet<string>(StringComparer.Ordinal) { "weights", "mistakes" };
+    public static IReadOnlySet<string> Pictures { get; } = new HashSet<string>(StringComparer.Ordinal) { LiveEventTypes.Weights, LiveEventTypes.Mistakes };
 
     /// <summary>How often the pictures go out when epochs are shorter than this.</summary>
     public static readonly TimeSpan DefaultPictureInterval = TimeSpan.FromSeconds(2);

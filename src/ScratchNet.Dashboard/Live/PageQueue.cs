@@ -12,10 +12,8 @@ namespace ScratchNet.Dashboard.Live;
 /// <param name="coalesce">Whether a new picture replaces the one of its kind still waiting (false: every picture is kept).</param>
 public sealed class PageQueue(int capacity, bool coalesce) : ChannelReader<SentEvent>
 {
-    private static readonly HashSet<string> Stale = new(StringComparer.Ordinal)
-    {
-        LiveEventTypes.Weights, LiveEventTypes.Mistakes, LiveEventTypes.Batch, LiveEventTypes.Layers,
-    };
+    // The pictures, and the per-batch points and measurements the per-epoch figures sum up.
+    private static readonly HashSet<string> Stale = new([.. LiveFeed.Pictures, LiveEventTypes.Batch, LiveEventTypes.Layers], StringComparer.Ordinal);
 
     private readonly Lock _gate = new();
     private readonly LinkedList<SentEvent> _items = new();

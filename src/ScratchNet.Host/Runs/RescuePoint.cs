@@ -66,10 +66,10 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     }
 
     /// <summary><c>scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt</c>: the run's id, then the resume point's name.</summary>
-    public static string FileName(string runId, int epoch, int batch) => $"{Prefix}{runId}-{CheckpointDirectory.ResumePointName(epoch, batch)}";
+    public static string FileName(string runId, int epoch, int batch) => Named(runId, CheckpointDirectory.ResumePointName(epoch, batch));
 
     /// <summary>Where a file of run <paramref name="runId"/> that its folder cannot take is kept: <c>$TMPDIR/scratchnet-ID-NAME</c>.</summary>
-    public static string InTempFolder(string runId, string name) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-{name}");
+    public static string InTempFolder(string runId, string name) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), Named(runId, name));
 
     /// <summary>The id of the run whose rescue <paramref name="fileName"/> is, or null when it is none.</summary>
     public static string? RunId(string fileName)
@@ -92,7 +92,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         try
         {
             // The names sort by epoch and batch, as resume points' do.
-            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), $"{Prefix}{runId}-ckpt-e*-b*.ckpt")
+            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), Named(runId, "ckpt-e*-b*.ckpt"))
                 .OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal).FirstOrDefault();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -102,6 +102,9 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     }
 
     private const string Prefix = "scratchnet-";
+
+    // scratchnet-ID-NAME: every file of a run kept in the temp folder, and the patterns that find them.
+    private static string Named(string runId, string name) => $"{Prefix}{runId}-{name}";
 
     private void Save(TrainingContext context, Checkpoint checkpoint)
     {
