@@ -29,8 +29,14 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             // The trainer copies the checkpoint in; holding it here for the whole run would keep gigabytes of a big network's.
             Task<TrainingResult> training = TrainAsync(cancellationToken, resumeFrom);
             resumeFrom = null;
-            await training.ConfigureAwait(false);
+            TrainingResult result = await training.ConfigureAwait(false);
             state = RunStatus.Finished;
+            if (cancellationToken.IsCancellationRequested && run is { LastBatchRun: false })
+            {
+                // The stop's answer promised a resume point; early stopping ended training at that epoch's end first.
+                LogStopTooLate(logger, result.History.Count == 0 ? 0 : result.History[^1].Epoch);
+            }
+
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)
@@ -86,6 +92,9 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stop came too late to interrupt: training ended on its own at epoch {Epoch} (early stopping) and finished as it would have, with its model and reports, so no resume point was saved and the exit code is 0")]
+    private static partial void LogStopTooLate(ILogger logger, int epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Path} at epoch {Epoch}, batch {Batch}")]
     private static partial void LogResume(ILogger logger, string path, int epoch, int batch);

@@ -119,26 +119,39 @@ public sealed class TrainCommandTests
         Assert.That(log, Does.Not.Contain("saves a resume point"));
     }
 
+    [Test]
+    public async Task AStopDuringAnEpochThatEarlyStoppingThenEnds_SaysAfterwardsThatNoResumePointWasSaved()
+    {
+        // MinDelta no epoch beats: epoch 1 stays the best, and with patience 1 early stopping ends the run after epoch 2.
+        string[] stopping = ["--EarlyStopping:Enabled=true", "--EarlyStopping:Patience=1", "--EarlyStopping:MinDelta=100"];
+        (int exitCode, string log) = await TrainStoppedBy((sp, stop) => new StopAfterTheLastBatch(sp, stop, epoch: 2), stopping);
+
+        Assert.That(exitCode, Is.EqualTo(ExitCodes.Success), "early stopping ended training before the stop could");
+        Assert.That(log, Does.Contain("training ends at the next batch and saves a resume point"), "the answer at the time");
+        Assert.That(log, Does.Contain("The stop came too late to interrupt: training ended on its own at epoch {Epoch} (early stopping)"));
+        Assert.That(Directory.GetFiles(_dir.Path, "model.snm", SearchOption.AllDirectories), Has.Length.EqualTo(1));
+    }
+
     /// <summary>Trains with a callback that stops the run as Ctrl+C does; the exit code and the run's log.</summary>
-    private async Task<(int ExitCode, string Log)> TrainStoppedBy(Func<IServiceProvider, CancellationTokenSource, ITrainingCallback> stopper)
+    private async Task<(int ExitCode, string Log)> TrainStoppedBy(Func<IServiceProvider, CancellationTokenSource, ITrainingCallback> stopper, params string[] extra)
     {
         using var stop = new CancellationTokenSource();
         int exitCode;
-        using (IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton(sp => stopper(sp, stop))))
+        using (IHost host = TestHost.Build(Args(extra), SyntheticMnist.Create(), services => services.AddSingleton(sp => stopper(sp, stop))))
         {
             host.Services.GetRequiredService<IStartupValidator>().Validate();
-            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token);
+            exitCode = await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args(extra)), stop.Token);
         }
 
         return (exitCode, File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single()));
     }
 
-    /// <summary>Stops the run right after the last epoch's last batch, while the trainer has yet to evaluate it.</summary>
-    private sealed class StopAfterTheLastBatch(IServiceProvider services, CancellationTokenSource stop) : ITrainingCallback
+    /// <summary>Stops the run right after an epoch's last batch (by default the last epoch's), while the trainer has yet to evaluate it.</summary>
+    private sealed class StopAfterTheLastBatch(IServiceProvider services, CancellationTokenSource stop, int? epoch = null) : ITrainingCallback
     {
-        public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss)
+        public void OnBatchEnd(TrainingContext context, int at, int batch, float loss)
         {
-            if (epoch == context.Epochs && batch == context.BatchesPerEpoch - 1)
+            if (at == (epoch ?? context.Epochs) && batch == context.BatchesPerEpoch - 1)
             {
                 services.GetServices<IHostedService>().OfType<StopSignals>().Single().Acknowledge("Ctrl+C");
                 stop.Cancel();
