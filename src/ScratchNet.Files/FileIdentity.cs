@@ -71,6 +71,28 @@ public static class FileIdentity
         }
     }
 
+    /// <summary>
+    /// The identity of the file or folder at <paramref name="path"/> (device and inode, <c>"259:3:1048601"</c>), which a move
+    /// or rename on one file system keeps and a copy does not; null where the system cannot say (not Linux) or nothing is there.
+    /// </summary>
+    public static string? Of(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            return Identity(path) is { } id ? $"{id.Major}:{id.Minor}:{id.Inode}" : null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static (uint Major, uint Minor, ulong Inode)? Identity(SafeFileHandle handle)
     {
         bool added = false;

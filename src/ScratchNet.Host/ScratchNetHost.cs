@@ -80,19 +80,21 @@ public static class ScratchNetHost
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
         string? resume = ResumeRequest(commandLine, builder.Configuration);
         string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;
-        RunFolder? claimed = null;
+        RunFolder? chosen = null;
         string runs = builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
         if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
         {
             // Chosen and claimed at once, before the checkpoint's settings are read: a train --resume started beside
             // another one takes the next interrupted run instead of failing on the same one. (An empty Run:Directory is
             // left to the options' validation, which says so in one line.)
-            claimed = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
-            resume = claimed?.ResumeCheckpoint ?? resume;
+            chosen = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
+            resume = chosen?.ResumeCheckpoint ?? resume;
         }
         else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
         {
-            resume = RunCatalog.NewestResumePointOfRun(resume, checkpointsSetting) ?? resume;
+            // A run folder continues in that folder, wherever it is, from its newest resume point.
+            chosen = RunCatalog.RunAt(resume, checkpointsSetting);
+            resume = chosen?.ResumeCheckpoint ?? resume;
         }
 
         RecordedSettings? recorded = commandLine.Command switch
@@ -135,7 +137,7 @@ public static class ScratchNetHost
         });
 
         // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
-        builder.Services.AddSingleton(sp => claimed ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow));
+        builder.Services.AddSingleton(sp => chosen ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow));
         builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
             folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));

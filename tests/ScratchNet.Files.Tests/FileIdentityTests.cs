@@ -59,4 +59,18 @@ public sealed class FileIdentityTests
 
         Assert.That(FileIdentity.CurrentPath(held.SafeFileHandle), Is.Null);
     }
+
+    [Test]
+    public void AFolderKeepsItsIdentityWhenRenamed_ACopyOfItHasAnother()
+    {
+        Directory.CreateDirectory(_dir.Combine("run"));
+        string? before = FileIdentity.Of(_dir.Combine("run"));
+        Directory.Move(_dir.Combine("run"), _dir.Combine("renamed"));
+        Directory.CreateDirectory(_dir.Combine("copy"));
+
+        Assert.That(before, Is.Not.Null.And.Match(@"^\d+:\d+:\d+$"), "Linux says");
+        Assert.That(FileIdentity.Of(_dir.Combine("renamed")), Is.EqualTo(before));
+        Assert.That(FileIdentity.Of(_dir.Combine("copy")), Is.Not.EqualTo(before));
+        Assert.That(FileIdentity.Of(_dir.Combine("run")), Is.Null, "nothing is there now");
+    }
 }

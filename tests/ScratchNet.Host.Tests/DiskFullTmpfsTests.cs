@@ -81,7 +81,7 @@ public sealed class DiskFullTmpfsTests
             Assert.That(result.Lines, Has.None.Match(@"^at \S+"));
 
             // The epoch the full disk refused is kept in the temp folder (here the test's own, off the tmpfs), and continues the run in its folder.
-            string rescued = System.Text.RegularExpressions.Regex.Match(errors[0], @"train --resume (\S+\.ckpt) continues in this run's folder").Groups[1].Value;
+            string rescued = System.Text.RegularExpressions.Regex.Match(errors[0], @"kept as a resume point \((\S+\.ckpt)\): free space, then train --resume \S+ continues from it in this run's folder").Groups[1].Value;
             Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(dir.Path), errors[0]);
             Assert.That(ScratchNet.Training.Checkpoints.CheckpointFile.Load(rescued).Epoch, Is.GreaterThan(1));
             Assert.That(Directory.GetFiles(mount, "*.tmp", SearchOption.AllDirectories), Is.Empty, "the half-written checkpoint is removed, freeing its space");

@@ -51,6 +51,42 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ACopyOfARunWhoseCheckpointsAreOutsideGoesOnInCheckpointsOfItsOwn_LeavingTheOriginalsUntouched()
+    {
+        string ck = _dir.Combine("ck");
+        (_, string folder) = Interrupt(Train("--Training:Epochs=100000", $"--Checkpoints:Directory={ck}"));
+        string theirs = Path.Combine(ck, Path.GetFileName(folder));
+        Dictionary<string, byte[]> original = Snapshot(theirs);
+        string copy = Path.Combine(Runs, "lr-sweep-copy");
+        foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy, Path.GetRelativePath(folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        string mine = Path.Combine(ck, "lr-sweep-copy");
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", copy], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && new CheckpointDirectory(mine, 1).Latest() is null)
+        {
+            Thread.Sleep(5);
+        }
+
+        HostProcess.Interrupt(resumed);
+        Assert.That(resumed.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        var result = new HostResult(resumed.ExitCode, stdout.Result, stderr.Result);
+        Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
+        Assert.That(result.Output, Does.Contain($"continues in {copy}").And.Contain($"This run folder is a copy of {folder}, whose checkpoints stay its own: this run's go to {mine}"));
+        Assert.That(Snapshot(theirs), Is.EqualTo(original), "the original's resume points are neither pruned nor added to");
+        Assert.That(new CheckpointDirectory(mine, 1).Latest(), Is.Not.Null);
+        Assert.That(RunStatus.TryRead(copy)!.CheckpointFolderOf(copy), Is.EqualTo(mine), "and the copy's next resume goes on there");
+        Assert.That(RunCatalog.RunAt(copy, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(mine));
+    }
+
+    [Test]
     public void AResumeOfAnOutsideCheckpointWhoseRunFolderIsGoneKeepsThatCheckpointFolderAndSaysWhy()
     {
         string ck = _dir.Combine("ck");
@@ -334,17 +370,19 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(errors, Has.Length.EqualTo(1), result.ToString());
         string kept = Path.Combine(checkpoints!, $"ckpt-e{epoch + 299:D4}-b000000.ckpt");
         string rescued = Path.Combine(_dir.Path, $"scratchnet-{Path.GetFileName(Path.GetDirectoryName(checkpoints))}-ckpt-e{epoch + 300:D4}-b000000.ckpt");
-        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point: move it out of the way, then train --resume {rescued} continues in this run's folder."));
+        string folder = Path.GetDirectoryName(checkpoints)!;
+        Assert.That(errors[0], Does.Contain($"Could not write {blocked}: it is a directory, not a regular file, and is left as it is. The network as it stood (epoch {epoch + 300}, batch 0) is kept as a resume point ({rescued}): move it out of the way, then train --resume {folder} continues from it in this run's folder."));
         Assert.That(CheckpointFile.Load(rescued).Epoch, Is.EqualTo(epoch + 300), "the epoch the blocked resume point was to hold is kept in the temp folder");
         Assert.That(CheckpointFile.Load(kept).Epoch, Is.EqualTo(epoch + 299));
         Assert.That(File.ReadAllText(Path.Combine(blocked, "keep.txt")), Is.EqualTo("keep"), "the directory in the way was not replaced");
-        string folder = Path.GetDirectoryName(checkpoints)!;
         Assert.That(RunStatus.TryRead(folder)!.State, Is.EqualTo(RunStatus.Failed));
+        Assert.That(RunStatus.TryRead(folder)!.Sessions[^1].ResumePoint, Is.EqualTo(rescued), "run.json names what the session left");
         Assert.That(File.ReadAllLines(Path.Combine(folder, "history.csv")), Has.Length.EqualTo(epoch + 299), "the history of every epoch up to the kept resume point (a header and epoch + 298 rows)");
 
-        // Once the folder is fixed, the printed command continues the failed run in its own folder from the rescued epoch.
+        // Once the folder is fixed, the printed command continues the failed run in its own folder from the rescued epoch,
+        // newer than the folder's own last resume point.
         Directory.Delete(blocked, recursive: true);
-        using Process resumed = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=100000", "--resume", rescued), _dir.Path))!;
+        using Process resumed = Process.Start(HostProcess.StartInfo(Train("--Training:Epochs=100000", "--resume", folder), _dir.Path))!;
         Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
         _ = resumed.StandardError.ReadToEndAsync();
         // Checkpoints:KeepLast prunes older resume points, and on a quiet machine tiny epochs take milliseconds, so a
@@ -400,18 +438,40 @@ public sealed partial class ProcessRunFolderTests
     [Test]
     public void ARunFolderRenamedDuringTrainingStopsTheRunNamingItsNewPlace_WhoseRunJsonSaysHowItEnded()
     {
-        (_, Process process, Task<string> stdout, Task<string> stderr, string folder) = TrainPastTheFirstEpoch();
+        (string[] data, Process process, Task<string> stdout, Task<string> stderr, string folder) = TrainPastTheFirstEpoch();
         using Process running = process;
         string renamed = _dir.Combine("my-best-run");
         Directory.Move(folder, renamed);
         Assert.That(process.WaitForExit(TimeSpan.FromSeconds(60)), Is.True, "the run went on without its folder");
         var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
 
-        StoppedWithOneLine(result, $"The run folder {folder} was moved to {renamed} while the run trained in it; training stopped without writing into it again.");
+        string line = StoppedWithOneLine(result, $"The run folder {folder} was moved to {renamed} while the run trained in it; training stopped without writing into it again.");
         Assert.That(Directory.Exists(folder), Is.False, "nothing rebuilt the old path");
         RunStatus status = RunStatus.TryRead(renamed)!;
         Assert.That(status.State, Is.EqualTo(RunStatus.Failed), "not left 'running'");
         Assert.That(status.Sessions[^1].Ended, Is.Not.Null);
+
+        // The network as it stood is newer than any checkpoint (every 1000 epochs): the printed command continues from it in
+        // the folder where it is now, not in a new one beside a run cut in two.
+        string rescued = System.Text.RegularExpressions.Regex.Match(line, @"is kept as a resume point \((\S+)\): train --resume (\S+) continues from it in the run's folder where it is now\.$").Groups[1].Value;
+        Assert.That(line, Does.EndWith($"train --resume {renamed} continues from it in the run's folder where it is now."));
+        Assert.That(status.Sessions[^1].ResumePoint, Is.EqualTo(rescued));
+        Checkpoint checkpoint = CheckpointFile.Load(rescued);
+        string history = Path.Combine(renamed, "history.csv");
+        int epochs = File.ReadAllLines(history).Length;
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", renamed], _dir.Path))!;
+        Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && File.ReadAllLines(history).Length <= epochs)
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(resumedOut.Result, Does.Contain($"Resuming {rescued} at epoch {checkpoint.Epoch}, batch {checkpoint.Batch}").And.Contain($"continues in {renamed}"), resumedErr.Result);
+        Assert.That(RunFolders(), Is.Empty, "no new run folder");
     }
 
     [Test]

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using ScratchNet.Data;
 using ScratchNet.Files;
 using ScratchNet.Training;
@@ -11,11 +13,11 @@ namespace ScratchNet.Host.Runs;
 /// What of a run survives when it stops on a failed write, a lost run folder or (checkpoints off) Ctrl+C, and how to go on
 /// from it. The network in memory holds more than the last resume point (checkpoints may be off, written every few epochs,
 /// or inside the folder that is gone), so it is written as a resume point to the temp folder
-/// (<c>scratchnet-ID-ckpt-e0005-b000000.ckpt</c>), where <c>train --resume</c> continues the run in its own folder while
-/// that is there (RunCatalog finds it by the id), else in a new one. Not after divergence (the weights are not finite),
+/// (<c>scratchnet-ID-ckpt-e0005-b000000.ckpt</c>), and the run's run.json records it, so <c>train --resume RUN-FOLDER</c>
+/// continues the run from it in its own folder while that is there (or where it was moved to), else the file in a new one. Not after divergence (the weights are not finite),
 /// not once the model is saved where it still is, and not when the run's checkpoint folder already holds this very point.
 /// </summary>
-public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint fingerprint, ModelSaver saver) : ITrainingCallback
+public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprint fingerprint, ModelSaver saver) : ITrainingCallback
 {
     private string? _kept;
     private string? _lastWritten;
@@ -61,7 +63,6 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         if (run.CheckpointFolder is null && run.Folder.IsIntact)
         {
             Save(context, context.CaptureCheckpoint());
-            context.LastCheckpointPath = Path;
         }
     }
 
@@ -71,35 +72,30 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     /// <summary>Where a file of run <paramref name="runId"/> that its folder cannot take is kept: <c>$TMPDIR/scratchnet-ID-NAME</c>.</summary>
     public static string InTempFolder(string runId, string name) => System.IO.Path.Combine(System.IO.Path.GetTempPath(), Named(runId, name));
 
-    /// <summary>The id of the run whose rescue <paramref name="fileName"/> is, or null when it is none.</summary>
-    public static string? RunId(string fileName)
+    /// <summary>The name of the folder of the run whose rescue <paramref name="fileName"/> is (its id, unless the folder was renamed), or null when it is none.</summary>
+    public static string? FolderName(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);
-        if (!fileName.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        string rest = fileName[Prefix.Length..];
-        int end = rest.IndexOf("-ckpt-", StringComparison.Ordinal);
-        return end > 0 && RunFolder.IsId(rest[..end]) ? rest[..end] : null;
+        Match match = RescueName().Match(fileName);
+        return match.Success ? match.Groups[1].Value : null;
     }
 
-    /// <summary>The newest rescue of run <paramref name="runId"/> in the temp folder, or null.</summary>
-    public static string? Latest(string runId)
+    /// <summary>The rescues in the temp folder of the run in the folder named <paramref name="folderName"/> (or of another of that name).</summary>
+    public static IReadOnlyList<string> Of(string folderName)
     {
-        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentException.ThrowIfNullOrEmpty(folderName);
         try
         {
-            // The names sort by epoch and batch, as resume points' do.
-            return Directory.EnumerateFiles(System.IO.Path.GetTempPath(), Named(runId, "ckpt-e*-b*.ckpt"))
-                .OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal).FirstOrDefault();
+            return [.. Directory.EnumerateFiles(System.IO.Path.GetTempPath(), Named(folderName, "ckpt-e*-b*.ckpt")).Where(f => FolderName(System.IO.Path.GetFileName(f)) == folderName)];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return [];
         }
     }
+
+    [GeneratedRegex(@"^scratchnet-(.+)-ckpt-e[0-9]+-b[0-9]+(?:-[0-9]+)?\.ckpt$")]
+    private static partial Regex RescueName();
 
     private const string Prefix = "scratchnet-";
 
@@ -109,11 +105,22 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
     private void Save(TrainingContext context, Checkpoint checkpoint)
     {
         fingerprint.Stamp(checkpoint, DatasetHash.Sha256(context.Dataset));
-        string path = InTempFolder(run.Folder.Id, CheckpointDirectory.ResumePointName(checkpoint.Epoch, checkpoint.Batch));
+        string name = System.IO.Path.GetFileNameWithoutExtension(CheckpointDirectory.ResumePointName(checkpoint.Epoch, checkpoint.Batch));
+        string path = InTempFolder(run.Folder.Id, $"{name}.ckpt");
+
+        // A copy of this run folder, or a run of the same name in another runs folder, may have left one of this name.
+        for (int n = 2; File.Exists(path); n++)
+        {
+            path = InTempFolder(run.Folder.Id, string.Create(CultureInfo.InvariantCulture, $"{name}-{n}.ckpt"));
+        }
+
         try
         {
             CheckpointFile.Save(path, checkpoint);
             Path = path;
+
+            // What this session left, for run.json: --resume continues from it.
+            context.LastCheckpointPath = path;
         }
         catch (FileWriteException e)
         {
@@ -146,9 +153,15 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string then = _finished ? "writes its model and reports" : "continues";
         if (Path is not null)
         {
-            // While the run folder is there, a resume of the rescue continues in it (RunCatalog finds it by the run's id).
-            return _intact
-                ? $"{at} is kept as a resume point: {fix}{ResumeCommand.For(Path)} {then} in this run's folder."
+            // The run's run.json records the rescue as what this session left (TrainingRun), so a resume of the run folder,
+            // where it is or where it was moved to, continues from it there; only a folder that is gone needs a new one.
+            if (_intact)
+            {
+                return $"{at} is kept as a resume point ({Path}): {fix}{ResumeCommand.For(run.Folder.Path)} {then} from it in this run's folder.";
+            }
+
+            return run.Folder.MovedTo() is { } whereNow
+                ? $"{at} is kept as a resume point ({Path}): {ResumeCommand.For(whereNow)} {then} from it in the run's folder where it is now."
                 : $"{at} is kept as a resume point: {ResumeCommand.For(Path)}{CheckpointsArgument()} {then} in a new run folder.";
         }
 
@@ -167,7 +180,7 @@ public sealed class RescuePoint(TrainingRun run, ConfigurationFingerprint finger
         string relative = inside ? System.IO.Path.GetRelativePath(run.Folder.Path, _lastWritten!) : string.Empty;
         if (inside && write is null && run.Folder.MovedTo() is { } place)
         {
-            return $"Its resume points moved with it: {ResumeCommand.For(System.IO.Path.Combine(place, relative))} continues in a new run folder.";
+            return $"Its resume points moved with it: {ResumeCommand.For(place)} continues from the newest in the run's folder where it is now.";
         }
 
         string moved = inside && write is null

@@ -34,18 +34,17 @@ public static class RunCatalog
             return new RunFolder(folder, checkpoint, continues: true);
         }
 
+        if (RunAt(resume, checkpointsSetting) is { } run)
+        {
+            return run;
+        }
+
         // A link to a run's checkpoint (or to its folder) continues that run where it lives, not in a new folder beside
         // the link: the run is found through the path as given, else through the real path behind the links.
         string file = Path.GetFullPath(resume);
         if (Owner(file, fullRoot) is null && RealPath.Of(file) is var real && real != file && (File.Exists(real) || Directory.Exists(real)))
         {
             file = real;
-        }
-
-        if (Directory.Exists(file) && RunStatus.TryRead(file) is not null)
-        {
-            // A run folder with a resume point was resolved to it before (NewestResumePointOfRun): this one has none.
-            throw new CheckpointException($"the run in {file} has no resume point to continue from: its checkpoint folder holds none and no rescue of it is in the temp folder ({Path.GetTempPath()}); train afresh, or start from its model with --Model:InitFrom={ResumeCommand.Quote(Path.Combine(file, "model.snm"))} if it saved one");
         }
 
         if (Directory.Exists(file))
@@ -102,15 +101,41 @@ public static class RunCatalog
     }
 
     /// <summary>
-    /// For <c>--resume RUN-FOLDER</c>: the run's newest resume point (its checkpoints, else a rescue in the temp folder),
-    /// which continues it as <c>--resume</c> alone would were it the most recent; null when <paramref name="path"/> is no
-    /// run folder or the run has no resume point.
+    /// For <c>--resume RUN-FOLDER</c>: that run, continued in that folder (wherever it was moved or copied to) from its
+    /// newest resume point, as <c>--resume</c> alone would were it the most recent; null when <paramref name="path"/> is
+    /// no run folder.
     /// </summary>
-    public static string? NewestResumePointOfRun(string path, string? checkpointsSetting)
+    /// <exception cref="RunFolderException">The run finished or diverged: there is nothing to continue.</exception>
+    /// <exception cref="CheckpointException">The run left no resume point.</exception>
+    public static RunFolder? RunAt(string path, string? checkpointsSetting)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string folder = Path.GetFullPath(path);
-        return Directory.Exists(folder) && RunStatus.TryRead(folder) is { } status ? NewestResumePoint(folder, status, checkpointsSetting) : null;
+        if (!Directory.Exists(folder) || RunStatus.TryRead(folder) is not { } status)
+        {
+            return null;
+        }
+
+        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
+        if (RealPath.Of(folder) is var real && Path.GetFileName(real) != Path.GetFileName(folder))
+        {
+            folder = real;
+        }
+
+        string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
+        if (status.State == RunStatus.Finished)
+        {
+            throw new RunFolderException($"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}");
+        }
+
+        if (status.State == RunStatus.Diverged)
+        {
+            throw new RunFolderException($"the run in {folder} diverged (its loss stopped being finite), and resuming it would diverge again; train afresh with a lower Optimizer:LearningRate");
+        }
+
+        string point = NewestResumePoint(folder, status, checkpointsSetting)
+            ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: its checkpoint folder holds none and no rescue of it is in the temp folder ({Path.GetTempPath()}); train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
+        return new RunFolder(folder, point, continues: true);
     }
 
     // Runs that can be resumed, the most recently started or resumed first, each with its newest resume point.
@@ -139,12 +164,34 @@ public static class RunCatalog
         return candidates.OrderByDescending(c => c.Started).Select(c => (c.Folder, c.Checkpoint));
     }
 
-    // Its newest resume point; or, where it has none (checkpoints off), the newest rescue in the temp folder.
+    /// <summary>
+    /// The run's newest resume point, by its place in training, among: the newest in its own checkpoint folder (not in
+    /// one outside that it shares with the run it was copied from); the one its last session left, or the one that session
+    /// resumed from; and, where that session did not say (it was killed, or its run.json could not be written), the
+    /// rescues of this folder written to the temp folder since it began. A name that does not tell its place (best.ckpt)
+    /// wins only when nothing else is there.
+    /// </summary>
     private static string? NewestResumePoint(string folder, RunStatus status, string? checkpointsSetting)
     {
-        string? checkpoints = status.CheckpointFolderOf(folder) ?? new RunFolder(folder).CheckpointFolder(checkpointsSetting);
-        return (checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest()) ?? RescuePoint.Latest(Path.GetFileName(folder));
+        var run = new RunFolder(folder);
+        string? checkpoints = status.CheckpointFolderOf(folder) ?? run.CheckpointFolder(checkpointsSetting);
+        bool shared = checkpoints is not null && !run.Contains(checkpoints) && run.CopyOf(status) is not null;
+        IEnumerable<string?> candidates =
+        [
+            shared || checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest(),
+            .. LeftByLastSession(status).Take(1),
+            .. RescuePoint.Of(Path.GetFileName(folder)).Where(rescue => Unrecorded(status, rescue)),
+        ];
+        return candidates.OfType<string>().OrderByDescending(p => CheckpointDirectory.PositionOf(p) ?? (-1, -1)).FirstOrDefault();
     }
+
+    // The point the last session left, else the one it resumed from, where that file is still there.
+    private static IEnumerable<string> LeftByLastSession(RunStatus status) =>
+        status.Sessions.Count == 0 ? [] : new[] { status.Sessions[^1].ResumePoint, status.Sessions[^1].ResumedFrom }.OfType<string>().Where(File.Exists);
+
+    // A rescue of this folder's name written since its last session began, when that session did not record what it left.
+    private static bool Unrecorded(RunStatus status, string rescue) =>
+        status.Sessions.Count == 0 || (status.Sessions[^1].ResumePoint is null && File.GetLastWriteTimeUtc(rescue) >= status.Sessions[^1].Started);
 
     /// <summary>The run folder whose checkpoints include <paramref name="checkpoint"/>, or null.</summary>
     /// <remarks>Its checkpoints are inside it (a parent folder) or, for a Checkpoints:Directory elsewhere, in a folder named after its id.</remarks>
@@ -166,8 +213,12 @@ public static class RunCatalog
             }
         }
 
-        // A rescue in the temp folder (scratchnet-ID-ckpt-….ckpt) belongs to run ID while that run's folder is still there.
-        return RescuePoint.RunId(Path.GetFileName(checkpoint)) is { } id && Path.Combine(root, id) is var rescued && RunStatus.TryRead(rescued) is not null
+        // A rescue in the temp folder (scratchnet-NAME-ckpt-….ckpt) belongs to the run in folder NAME while that is still
+        // there and its run.json says one of its sessions left it (or did not say what it left): a copy of the folder,
+        // or a run of that name in another runs folder, writes rescues of the same name.
+        string path = Path.GetFullPath(checkpoint);
+        return RescuePoint.FolderName(Path.GetFileName(checkpoint)) is { } name && Path.Combine(root, name) is var rescued && RunStatus.TryRead(rescued) is { } status
+            && (status.Sessions.Any(s => s.ResumePoint == path || s.ResumedFrom == path) || Unrecorded(status, path))
             ? rescued
             : null;
     }

@@ -28,7 +28,7 @@ public sealed partial class RunFolder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
-        ResumeCheckpoint = resumeCheckpoint;
+        ResumeCheckpoint = resumeCheckpoint is null ? null : System.IO.Path.GetFullPath(resumeCheckpoint);
         Continues = continues;
     }
 
@@ -61,7 +61,7 @@ public sealed partial class RunFolder : IDisposable
         // them off: its resume (from a rescued resume point) keeps them off rather than taking the default folder.
         if (Continues && keepOwn && RunStatus.TryRead(Path) is { } status)
         {
-            return status.CheckpointFolderOf(Path);
+            return OwnedBy(status, status.CheckpointFolderOf(Path));
         }
 
         if (keepOwn && KeptCheckpointRoot() is { } root)
@@ -75,7 +75,55 @@ public sealed partial class RunFolder : IDisposable
         }
 
         string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, configured));
-        return full == Path || Contains(full) ? full : System.IO.Path.Combine(full, Id);
+        return full == Path || Contains(full) ? full : Continues && RunStatus.TryRead(Path) is { } run ? OwnedBy(run, System.IO.Path.Combine(full, Id)) : System.IO.Path.Combine(full, Id);
+    }
+
+    /// <summary>
+    /// <paramref name="checkpoints"/>, unless it is outside this folder and is the checkpoint folder of the run this one
+    /// is a copy of: then a new folder beside it (<c>/ck/ID-2</c>), so the copy never prunes or continues the original's
+    /// points (it resumes from one of them and goes on in its own).
+    /// </summary>
+    private string? OwnedBy(RunStatus status, string? checkpoints)
+    {
+        if (checkpoints is null || Contains(checkpoints) || CopyOf(status) is not { } original
+            || RunStatus.TryRead(original)?.CheckpointFolderOf(original) is not { } theirs || System.IO.Path.GetFullPath(theirs) != checkpoints)
+        {
+            return checkpoints;
+        }
+
+        string parent = System.IO.Path.GetDirectoryName(checkpoints)!;
+        string own = System.IO.Path.Combine(parent, Id);
+        for (int n = 2; own == checkpoints || Directory.Exists(own); n++)
+        {
+            own = System.IO.Path.Combine(parent, string.Create(CultureInfo.InvariantCulture, $"{Id}-{n}"));
+        }
+
+        return own;
+    }
+
+    /// <summary>
+    /// The folder of the run this one is a copy of (<c>cp -a runs/ID runs/copy</c>: the copy's run.json names the original's
+    /// place), while that run is still there; null for the run's own folder, moved or renamed (its identity is the one
+    /// recorded, or nothing is left where it was).
+    /// </summary>
+    public string? CopyOf(RunStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        if (status.Folder is not { Length: > 0 } recorded || recorded == Path)
+        {
+            return null;
+        }
+
+        string? identity = FileIdentity.Of(Path);
+        if (identity is not null && identity == status.FolderIdentity)
+        {
+            return null;
+        }
+
+        return Directory.Exists(recorded) && RunStatus.TryRead(recorded)?.Id == status.Id
+            && (status.FolderIdentity is null || FileIdentity.Of(recorded) == status.FolderIdentity)
+            ? recorded
+            : null;
     }
 
     /// <summary>

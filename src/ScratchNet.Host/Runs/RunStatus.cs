@@ -76,8 +76,31 @@ public sealed class RunStatus
 
         string marker = $"{Path.DirectorySeparatorChar}{Id}{Path.DirectorySeparatorChar}";
         int at = Id.Length == 0 ? -1 : recorded.LastIndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? recorded : Path.GetFullPath(Path.Combine(runFolder, recorded[(at + marker.Length)..]));
+        if (at >= 0)
+        {
+            return Path.GetFullPath(Path.Combine(runFolder, recorded[(at + marker.Length)..]));
+        }
+
+        // A folder beside the run's (Checkpoints:Directory=../ck) went with it when the runs folder was renamed or moved:
+        // found again where it stands to the run folder as it stood before.
+        if (!Directory.Exists(recorded) && Folder is { Length: > 0 } before && Path.IsPathRooted(before)
+            && Path.GetFullPath(Path.Combine(runFolder, Path.GetRelativePath(before, recorded))) is var beside && Directory.Exists(beside))
+        {
+            return beside;
+        }
+
+        return recorded;
     }
+
+    /// <summary>
+    /// Where the run folder was when this file was last written, and its identity there (<see cref="FileIdentity.Of"/>):
+    /// a copy of the folder (<c>cp -a</c>) carries this file but is another folder, so it can tell itself from its
+    /// original and keep off the original's checkpoints outside the folder (see <see cref="RunFolder.CopyOf"/>).
+    /// </summary>
+    public string? Folder { get; set; }
+
+    /// <inheritdoc cref="Folder"/>
+    public string? FolderIdentity { get; set; }
 
     public List<RunSession> Sessions { get; set; } = [];
 
@@ -99,7 +122,14 @@ public sealed class RunStatus
         }
     }
 
-    public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json), flushToDisk: true, createFolder: false);
+    /// <summary>Writes run.json into <paramref name="folder"/>, recording that folder and its identity as the run's place.</summary>
+    public void Write(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Folder = Path.GetFullPath(folder);
+        FolderIdentity = FileIdentity.Of(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json), flushToDisk: true, createFolder: false);
+    }
 }
 
 /// <summary>One process's work on a run.</summary>
@@ -114,6 +144,12 @@ public sealed class RunSession
 
     /// <summary>The checkpoint this session continued, if it was a resume.</summary>
     public string? ResumedFrom { get; set; }
+
+    /// <summary>
+    /// The newest resume point this session left (in its checkpoint folder, or a rescue in the temp folder); null when it
+    /// left none or was killed before it could say. What <c>--resume</c> continues, with the newest in the checkpoint folder.
+    /// </summary>
+    public string? ResumePoint { get; set; }
 
     public int ProcessId { get; set; }
 

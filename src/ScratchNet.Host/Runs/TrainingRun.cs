@@ -34,6 +34,9 @@ public sealed partial class TrainingRun(
     private IReadOnlyList<string> _made = [];
     private volatile bool _trainingBegan;
 
+    // Read at the end for the resume point the session left (a checkpoint, or a rescue in the temp folder).
+    private TrainingContext? _context;
+
     public RunFolder Folder => folder;
 
     /// <summary>This run's checkpoint folder once <see cref="BeginAsync"/> ran; null when checkpoints are off.</summary>
@@ -78,6 +81,7 @@ public sealed partial class TrainingRun(
         string configFile = Path.Combine(folder.Path, EffectiveConfiguration.FileName);
         AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
         _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
+        string? original = folder.Continues ? folder.CopyOf(_status) : null;
         _status.State = RunStatus.Running;
         _status.Checkpoints = RunStatus.Record(folder.Path, checkpointFolder);
         _status.Sessions.Add(new RunSession
@@ -92,6 +96,11 @@ public sealed partial class TrainingRun(
         });
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
+        if (original is not null && checkpointFolder is not null && !folder.Contains(checkpointFolder))
+        {
+            LogCopy(logger, original, checkpointFolder);
+        }
+
         if (resume is not null && folder.Continues && checkpointFolder is not null)
         {
             SetAsideLaterResumePoints(checkpointFolder, resume);
@@ -131,7 +140,11 @@ public sealed partial class TrainingRun(
         LastBatchRun = epoch == context.Epochs && batch == context.BatchesPerEpoch - 1;
 
     /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
-    public void OnTrainBegin(TrainingContext context) => _trainingBegan = true;
+    public void OnTrainBegin(TrainingContext context)
+    {
+        _context = context;
+        _trainingBegan = true;
+    }
 
     // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
@@ -191,6 +204,7 @@ public sealed partial class TrainingRun(
         RunSession session = _status!.Sessions[^1];
         session.Ended = DateTime.UtcNow;
         session.State = state;
+        session.ResumePoint = _context?.LastCheckpointPath;
         _status.State = state;
         try
         {
@@ -276,6 +290,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set aside the resume points past the one resumed ({Reason}); --resume alone may pick one of them: give the file to resume instead")]
     private static partial void LogSetAsideFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This run folder is a copy of {Original}, whose checkpoints stay its own: this run's go to {CheckpointFolder}")]
+    private static partial void LogCopy(ILogger logger, string original, string checkpointFolder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

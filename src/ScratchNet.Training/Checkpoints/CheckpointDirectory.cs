@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using ScratchNet.Files;
 
 namespace ScratchNet.Training.Checkpoints;
@@ -9,7 +10,7 @@ namespace ScratchNet.Training.Checkpoints;
 /// and <c>best.ckpt</c>. Every file is written atomically, through <c>NAME.PID.tmp</c>; a process killed while
 /// writing leaves that temporary behind, and the next save here deletes it once its process is gone.
 /// </summary>
-public sealed class CheckpointDirectory
+public sealed partial class CheckpointDirectory
 {
     public const string BestFileName = "best.ckpt";
 
@@ -110,6 +111,24 @@ public sealed class CheckpointDirectory
         Directory.Exists(Path)
             ? Directory.EnumerateFiles(Path, ResumePattern).OrderByDescending(f => System.IO.Path.GetFileName(f), StringComparer.Ordinal)
             : [];
+
+    /// <summary>
+    /// The epoch and batch a resume point continues at, read from its name (<c>ckpt-e0004-b000120.ckpt</c>, or a rescue's
+    /// <c>scratchnet-ID-ckpt-e0004-b000120.ckpt</c>); null for a name that does not say (<c>best.ckpt</c>, a renamed copy).
+    /// </summary>
+    public static (int Epoch, int Batch)? PositionOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Match match = PositionPattern().Match(System.IO.Path.GetFileName(path));
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int epoch)
+            && int.TryParse(match.Groups[2].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int batch)
+            ? (epoch, batch)
+            : null;
+    }
+
+    // A second point of one name, kept beside the first, ends in -2, -3 (see SetAsidePast and the host's rescues).
+    [GeneratedRegex(@"ckpt-e([0-9]+)-b([0-9]+)(?:-[0-9]+)?\.ckpt$")]
+    private static partial Regex PositionPattern();
 
     /// <summary>The name of the resume point that continues at <paramref name="epoch"/>, <paramref name="batch"/>: <c>ckpt-e0004-b000000.ckpt</c>.</summary>
     public static string ResumePointName(int epoch, int batch) => string.Create(CultureInfo.InvariantCulture, $"ckpt-e{epoch:D4}-b{batch:D6}.ckpt");

@@ -75,10 +75,11 @@ public sealed class RunCatalogTests
     }
 
     [TestCase("scratchnet-20261126-205120-26573760-ckpt-e0005-b000000.ckpt", "20261126-205120-26573760")]
+    [TestCase("scratchnet-20261126-205120-26573760-ckpt-e0005-b000000-2.ckpt", "20261126-205120-26573760")]
+    [TestCase("scratchnet-my-run-ckpt-2-ckpt-e0005-b000000.ckpt", "my-run-ckpt-2")]
     [TestCase("scratchnet-20261126-205120-26573760-model.snm", null)]
     [TestCase("ckpt-e0005-b000000.ckpt", null)]
-    [TestCase("scratchnet-latest-ckpt-e0005-b000000.ckpt", null)]
-    public void ARescueFileNamesItsRun(string name, string? id) => Assert.That(RescuePoint.RunId(name), Is.EqualTo(id));
+    public void ARescueFileNamesItsRunsFolder(string name, string? folder) => Assert.That(RescuePoint.FolderName(name), Is.EqualTo(folder));
 
     [Test]
     public void ALinkToARunsCheckpointContinuesThatRunNotANewOneBesideTheLink()
@@ -148,13 +149,15 @@ public sealed class RunCatalogTests
     }
 
     [Test]
-    public void ARunFolderGivenToResumeContinuesFromItsNewestResumePoint()
+    public void ARunFolderGivenToResumeContinuesFromItsNewestResumePoint_InThatFolder()
     {
         string newer = Path.Combine(_run, "checkpoints", "ckpt-e0016-b000000.ckpt");
         File.WriteAllText(newer, "a checkpoint");
 
-        Assert.That(RunCatalog.NewestResumePointOfRun(_run, "checkpoints"), Is.EqualTo(newer));
-        Assert.That(RunCatalog.NewestResumePointOfRun(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
+        RunFolder folder = RunCatalog.RunAt(_run, "checkpoints")!;
+
+        Assert.That((folder.Path, folder.ResumeCheckpoint, folder.Continues), Is.EqualTo((_run, newer, true)));
+        Assert.That(RunCatalog.RunAt(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
     }
 
     [Test]
@@ -165,9 +168,140 @@ public sealed class RunCatalogTests
             File.Delete(checkpoint);
         }
 
-        Assert.That(RunCatalog.NewestResumePointOfRun(_run, "checkpoints"), Is.Null);
+        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
         Assert.That(() => RunCatalog.Select(Path.GetDirectoryName(_run)!, _run, "checkpoints", DateTime.UtcNow),
             Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
+    }
+
+    [TestCase(RunStatus.Finished, "finished, so there is nothing to continue; evaluate its model with evaluate --model")]
+    [TestCase(RunStatus.Diverged, "diverged (its loss stopped being finite), and resuming it would diverge again")]
+    public void AFinishedOrDivergedRunFolderIsNotResumedButSaysWhatToDoInstead(string state, string says)
+    {
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = state }.Write(_run);
+
+        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains($"the run in {_run} {says}"));
+    }
+
+    [Test]
+    public void ARescueNewerThanTheRunsLastCheckpointIsWhereItContinues()
+    {
+        // A full disk stopped the run at epoch 17, batch 40; its last checkpoint is epoch 15's.
+        string rescue = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(Id, 17, 40));
+        File.WriteAllText(rescue, "a checkpoint");
+        try
+        {
+            new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Failed, Sessions = [new RunSession { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow, ResumePoint = rescue }] }.Write(_run);
+
+            Assert.That(RunCatalog.RunAt(_run, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(rescue));
+        }
+        finally
+        {
+            File.Delete(rescue);
+        }
+    }
+
+    [Test]
+    public void ACopyAndItsOriginalEachContinueFromTheRescueTheirOwnRunJsonNames()
+    {
+        // Checkpoints off. The original was interrupted at epoch 3 and copied to another runs folder under the same name;
+        // the copy then trained on and was interrupted at epoch 6: both rescues are named after the one folder name.
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs-a", id);
+        string copy = Path.Combine(RealPath.Of(_dir.Path), "runs-b", id);
+        string renamedCopy = Path.Combine(RealPath.Of(_dir.Path), "runs-a", "lr-0.1");
+        string atThree = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 3, 0));
+        string atSix = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 6, 0));
+        try
+        {
+            Directory.CreateDirectory(original);
+            File.WriteAllText(atThree, "a checkpoint");
+            RunSession first = new() { Started = DateTime.UtcNow.AddMinutes(-10), Ended = DateTime.UtcNow.AddMinutes(-9), State = RunStatus.Interrupted, ResumePoint = atThree };
+            new RunStatus { Id = id, State = RunStatus.Interrupted, Sessions = [first] }.Write(original);
+            CopyTree(original, copy);
+            CopyTree(original, renamedCopy);
+            File.WriteAllText(atSix, "a checkpoint");
+            new RunStatus { Id = id, State = RunStatus.Interrupted, Sessions = [first, new() { Started = DateTime.UtcNow.AddMinutes(-5), Ended = DateTime.UtcNow, State = RunStatus.Interrupted, ResumedFrom = atThree, ResumePoint = atSix }] }.Write(copy);
+
+            Assert.That(RunCatalog.RunAt(original, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "not the copy's later rescue");
+            Assert.That(RunCatalog.RunAt(copy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atSix));
+            Assert.That(RunCatalog.RunAt(renamedCopy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "a copy renamed beside its original has the rescue it was copied with");
+            Assert.That(RunCatalog.Owner(atSix, Path.GetDirectoryName(original)!), Is.Null, "the copy's rescue is no point of the original's");
+            Assert.That(RunCatalog.Owner(atSix, Path.GetDirectoryName(copy)!), Is.EqualTo(copy));
+        }
+        finally
+        {
+            File.Delete(atThree);
+            File.Delete(atSix);
+        }
+    }
+
+    [Test]
+    public void ACopyOfARunWithCheckpointsOutsideGoesOnInItsOwnCheckpointFolder_NeverPruningOrContinuingTheOriginals()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string ck = _dir.Combine("ck");
+        string theirs = Path.Combine(ck, id);
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(theirs);
+        Directory.CreateDirectory(original);
+        string atFive = Path.Combine(theirs, "ckpt-e0005-b000000.ckpt");
+        File.WriteAllText(atFive, "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted, Sessions = [new() { Started = DateTime.UtcNow.AddMinutes(-1), Ended = DateTime.UtcNow, ResumePoint = atFive }] }.Write(original);
+        string copy = Path.Combine(RealPath.Of(_dir.Path), "runs", "copy");
+        CopyTree(original, copy);
+
+        // The original went on to epoch 9 after the copy was made.
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0009-b000000.ckpt"), "a checkpoint");
+
+        RunFolder branch = RunCatalog.RunAt(copy, "checkpoints")!;
+        Assert.That(branch.CopyOf(RunStatus.TryRead(copy)!), Is.EqualTo(original));
+        Assert.That((branch.Path, branch.ResumeCheckpoint), Is.EqualTo((copy, atFive)), "where the copy was made, not where the original went on to");
+        Assert.That(branch.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(ck, "copy")));
+        Assert.That(new RunFolder(copy, atFive, continues: true).CheckpointFolder(ck), Is.EqualTo(Path.Combine(ck, "copy")), "a Checkpoints:Directory given again, too");
+
+        RunFolder own = RunCatalog.RunAt(original, "checkpoints")!;
+        Assert.That(own.CopyOf(RunStatus.TryRead(original)!), Is.Null);
+        Assert.That(own.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs));
+        Assert.That(RunCatalog.Select(Path.GetDirectoryName(copy)!, atFive, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(original), "its checkpoint, given as a file, is still the original's");
+    }
+
+    [Test]
+    public void ACopyNamedLikeItsOriginalBranchesIntoANumberedCheckpointFolder()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string theirs = Path.Combine(_dir.Combine("ck"), id);
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(theirs);
+        Directory.CreateDirectory(original);
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        string copy = Path.Combine(RealPath.Of(_dir.Path), "runs-copy", id);
+        CopyTree(original, copy);
+
+        Assert.That(new RunFolder(copy, continues: true).CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
+    }
+
+    [Test]
+    public void ARunMovedOrRenamedWholeKeepsItsCheckpointsOutside_AndFindsThemBesideItWhenTheyMovedToo()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string root = Path.Combine(RealPath.Of(_dir.Path), "sweep");
+        string run = Path.Combine(root, "runs", id);
+        string ck = Path.Combine(root, "ck", id);
+        Directory.CreateDirectory(run);
+        Directory.CreateDirectory(ck);
+        File.WriteAllText(Path.Combine(ck, "ckpt-e0002-b000000.ckpt"), "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = ck, State = RunStatus.Interrupted }.Write(run);
+
+        // Checkpoints:Directory=../ck, and the whole sweep folder renamed.
+        string renamed = Path.Combine(RealPath.Of(_dir.Path), "sweep-lr");
+        Directory.Move(root, renamed);
+        string moved = Path.Combine(renamed, "runs", id);
+
+        RunFolder folder = RunCatalog.RunAt(moved, "checkpoints")!;
+        Assert.That(folder.CopyOf(RunStatus.TryRead(moved)!), Is.Null, "moved, not copied");
+        Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(renamed, "ck", id, "ckpt-e0002-b000000.ckpt")));
+        Assert.That(folder.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(renamed, "ck", id)));
     }
 
     [Test]

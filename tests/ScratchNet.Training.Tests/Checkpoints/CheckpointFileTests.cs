@@ -334,6 +334,17 @@ public class CheckpointFileTests
         Assert.That(File.Exists(Path.Combine(_dir, "superseded-ckpt-e0004-b000000.ckpt")), Is.True);
     }
 
+    [TestCase("/runs/ID/checkpoints/ckpt-e0004-b000120.ckpt", 4, 120)]
+    [TestCase("scratchnet-20261126-205120-26573760-ckpt-e0017-b000040-2.ckpt", 17, 40)]
+    [TestCase("ckpt-e12345-b000000.ckpt", 12345, 0)]
+    public void AResumePointsNameTellsWhereInTrainingItContinues(string name, int epoch, int batch) =>
+        Assert.That(CheckpointDirectory.PositionOf(name), Is.EqualTo((epoch, batch)));
+
+    [TestCase("best.ckpt")]
+    [TestCase("ckpt-e0004-b000120.ckpt.123.tmp")]
+    [TestCase("my-copy.ckpt")]
+    public void ANameThatDoesNotTellItsPlaceHasNone(string name) => Assert.That(CheckpointDirectory.PositionOf(name), Is.Null);
+
     [Test]
     public void Directory_KeepsTheLastK_AndFindsTheLatest()
     {
