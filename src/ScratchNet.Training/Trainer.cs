@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
@@ -109,6 +110,7 @@ public sealed class Trainer(
 
                     int n = sampler.Fill(batch, step.X, step.Y, step.Labels);
                     float loss = step.Run(n);
+                    context.StepsThisSession++;
                     lossSum += (double)loss * n;
                     correctSum = correctSum < 0 ? -1 : correctSum + step.Correct;
                     position.Advance(epoch, batch + 1, lossSum, correctSum);
@@ -122,6 +124,16 @@ public sealed class Trainer(
                 double trainSeconds = position.EpochSecondsBefore + clock.Elapsed.TotalSeconds;
                 clock.Restart();
                 EvaluationResult validation = evaluator.Evaluate(network, dataset.Validation, keepProbabilities: true);
+
+                // Each batch's loss is measured before its update, so the guard cannot see an epoch's last update ruin the
+                // weights: caught here, before any epoch-end callback records the epoch or checkpoints those weights.
+                if (!double.IsFinite(validation.Loss))
+                {
+                    throw new TrainingDivergedException(
+                        epoch, sampler.BatchCount, $"the validation loss is {validation.Loss.ToString(CultureInfo.InvariantCulture)} after epoch {epoch}, whose last updates made the weights overflow",
+                        optimizer.LearningRate, optimizer.WeightDecay, lastCheckpoint: context.LastCheckpointPath);
+                }
+
                 scored.Capture(network);
                 var metrics = new EpochMetrics(
                     epoch, lossSum / train.Count, validation.Loss, validation.Accuracy, trainSeconds, clock.Elapsed.TotalSeconds,

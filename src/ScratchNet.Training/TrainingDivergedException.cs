@@ -1,13 +1,53 @@
+using System.Globalization;
+
 namespace ScratchNet.Training;
 
-/// <summary>The loss became NaN or infinite: the run diverged. A user error (usually too high a learning rate), not a bug.</summary>
-/// <param name="lastCheckpoint">The newest resume point written before it diverged, or null when none was.</param>
-public sealed class TrainingDivergedException(int epoch, int batch, float loss, float learningRate, string? lastCheckpoint = null)
-    : Exception($"Training diverged: the loss is {loss} at epoch {epoch}, batch {batch}; lower Optimizer:LearningRate (now {learningRate}), e.g. to {learningRate / 10}, the usual cause (a large Optimizer:WeightDecay does it too). {Kept(lastCheckpoint)}")
+/// <summary>
+/// The loss became NaN or infinite: the run diverged. A user error, not a bug; its message names where, the likeliest
+/// cause (too high a learning rate, a weight decay that overshoots, or weights that were ruined before training began)
+/// and what was kept.
+/// </summary>
+public sealed class TrainingDivergedException : Exception
 {
-    public int Epoch { get; } = epoch;
+    /// <param name="where">"the loss is NaN at epoch 3, batch 17", or "the validation loss is NaN after epoch 2".</param>
+    /// <param name="beforeAnyUpdate">True when the loss came from the weights training started from, before any update.</param>
+    /// <param name="weightDecay">Optimizer:WeightDecay, which overshoots on its own once its product with the rate passes 1.</param>
+    /// <param name="lastCheckpoint">The newest resume point written before it diverged, or null when none was.</param>
+    public TrainingDivergedException(int epoch, int batch, string where, float learningRate, float weightDecay = 0f, bool beforeAnyUpdate = false, string? lastCheckpoint = null)
+        : base($"Training diverged: {where}; {Cause(learningRate, weightDecay, beforeAnyUpdate)}. {Kept(lastCheckpoint)}")
+    {
+        Epoch = epoch;
+        Batch = batch;
+    }
 
-    public int Batch { get; } = batch;
+    public TrainingDivergedException(int epoch, int batch, float loss, float learningRate, string? lastCheckpoint = null)
+        : this(epoch, batch, $"the loss is {loss.ToString(CultureInfo.InvariantCulture)} at epoch {epoch}, batch {batch}", learningRate, lastCheckpoint: lastCheckpoint)
+    {
+    }
+
+    public int Epoch { get; }
+
+    public int Batch { get; }
+
+    private static string Cause(float learningRate, float weightDecay, bool beforeAnyUpdate)
+    {
+        if (beforeAnyUpdate)
+        {
+            return "that loss comes from the weights training started from, before any update, so the learning rate is not the cause: "
+                + "the model given as Model:InitFrom, or the checkpoint resumed, already overflows (diagnose --Model:InitFrom=FILE looks at it)";
+        }
+
+        // w ← w − η(g + λw) scales w by (1 − ηλ) each step (AdamW's decoupled decay too): past 1 it flips the sign, past 2 it grows.
+        float product = learningRate * weightDecay;
+        string rate = learningRate.ToString("G3", CultureInfo.InvariantCulture);
+        if (product >= 1f)
+        {
+            return $"Optimizer:WeightDecay (now {weightDecay.ToString("G3", CultureInfo.InvariantCulture)}) times the learning rate ({rate}) is {product.ToString("G3", CultureInfo.InvariantCulture)}, so the decay alone overshoots zero every step: "
+                + $"lower Optimizer:WeightDecay below 1 / learning rate ({(1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}), e.g. to {(0.1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}";
+        }
+
+        return $"lower Optimizer:LearningRate (now {rate}), e.g. to {(learningRate / 10f).ToString("G3", CultureInfo.InvariantCulture)}, the usual cause (a large Optimizer:WeightDecay does it too)";
+    }
 
     private static string Kept(string? lastCheckpoint) => lastCheckpoint is null
         ? "No checkpoint had been written yet."

@@ -48,6 +48,13 @@ public static class ResumePoint
                 $"{path} was written under other settings (Data, Model, Training, Optimizer or Schedule differ; this older checkpoint records only their hash, so the keys cannot be named); resume with the settings and --recipe of the interrupted run, or train afresh without --resume");
         }
 
+        // Written by a run whose last update of an epoch ruined the weights, before the trainer checked each epoch's
+        // validation loss: training on from it repeats the divergence, and its history cannot be written as JSON.
+        if (checkpoint.Tensors.FirstOrDefault(t => t.Key.StartsWith("param/", StringComparison.Ordinal) && !t.Value.All(float.IsFinite)).Key is { } ruined)
+        {
+            throw new CheckpointException($"{path} holds weights that are not finite ({ruined["param/".Length..]}): it was written after the run diverged, and training on from it, or from the points before it, would diverge again; train afresh with a lower Optimizer:LearningRate");
+        }
+
         return checkpoint;
     }
 

@@ -36,6 +36,9 @@ public sealed class TrainingContext(Sequential network, IOptimizer optimizer, Da
     /// </summary>
     public int? WeightsEpoch { get; set; }
 
+    /// <summary>The updates this process has made so far; 1 at the end of its first batch, whose loss the starting weights gave.</summary>
+    public long StepsThisSession { get; internal set; }
+
     /// <summary>A callback sets this to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 

@@ -35,7 +35,7 @@ public class Adam : OptimizerBase
 
     public float Epsilon { get; }
 
-    public float WeightDecay { get; }
+    public override float WeightDecay { get; }
 
     /// <summary>λ of the L2 term added to the gradient; AdamW decouples its decay and adds none.</summary>
     protected virtual float GradientWeightDecay => WeightDecay;

@@ -10,6 +10,9 @@ public interface IOptimizer : IHasLearningRate
     /// <summary>What the state it keeps is called where a message counts it ("momentum's state" for SGD with momentum).</summary>
     string StateName => Name;
 
+    /// <summary>Its weight decay (Optimizer:WeightDecay), for the advice when a run diverges; 0 for one that has none.</summary>
+    float WeightDecay => 0f;
+
     /// <summary>How many arrays the size of each parameter the optimizer keeps (momentum, moments), so a memory check can count them before the first step.</summary>
     int StateArrays { get; }
 

@@ -26,6 +26,8 @@ public abstract class OptimizerBase : IOptimizer
 
     public virtual string StateName => Name;
 
+    public virtual float WeightDecay => 0f;
+
     public float LearningRate
     {
         get => _learningRate;

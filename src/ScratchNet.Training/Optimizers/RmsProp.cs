@@ -34,7 +34,7 @@ public sealed class RmsProp : OptimizerBase
 
     public float Momentum { get; }
 
-    public float WeightDecay { get; }
+    public override float WeightDecay { get; }
 
     protected override void Update(Parameter parameter)
     {

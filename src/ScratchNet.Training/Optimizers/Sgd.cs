@@ -41,7 +41,7 @@ public sealed class Sgd : OptimizerBase
 
     public bool Nesterov { get; }
 
-    public float WeightDecay { get; }
+    public override float WeightDecay { get; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
     protected override void Update(Parameter parameter)

@@ -39,4 +39,22 @@ public sealed class ResumePointTests
 
         Assert.That(e!.Message, Does.Not.Contain("before it"));
     }
+
+    [Test]
+    public void AResumePointOfRuinedWeightsIsRefused_NamingTheTensor()
+    {
+        // Written by a run from before the trainer checked each epoch's validation loss.
+        using var dir = new TempDirectory();
+        string path = dir.Combine("ckpt-e0003-b000000.ckpt");
+        ConfigurationFingerprint fingerprint = Fingerprint();
+        var checkpoint = new Checkpoint { Epoch = 3, ShuffleState = [1, 2, 3, 4] };
+        checkpoint.Tensors["param/dense0.weight"] = [0.5f, 1f];
+        checkpoint.Tensors["param/dense1.weight"] = [0.5f, float.NaN];
+        fingerprint.Stamp(checkpoint, "00");
+        CheckpointFile.Save(path, checkpoint);
+
+        var e = Assert.Throws<CheckpointException>(() => ResumePoint.Load(new RunFolder(dir.Combine("run"), path), fingerprint));
+
+        Assert.That(e!.Message, Does.StartWith($"{path} holds weights that are not finite (dense1.weight): it was written after the run diverged"));
+    }
 }

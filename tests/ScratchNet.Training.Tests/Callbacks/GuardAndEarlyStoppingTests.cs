@@ -109,6 +109,62 @@ public class GuardAndEarlyStoppingTests
     }
 
     [Test]
+    public void AnEpochsLastUpdateThatRuinsTheWeights_StopsBeforeTheEpochIsRecordedOrCheckpointed()
+    {
+        string dir = Directory.CreateTempSubdirectory("scratchnet-nan-").FullName;
+        try
+        {
+            // A batch's loss comes before its update, so no batch sees what epoch 2's last update did.
+            var saboteur = new Mock<ITrainingCallback>();
+            saboteur.Setup(c => c.OnBatchEnd(It.IsAny<TrainingContext>(), 2, It.IsAny<int>(), It.IsAny<float>()))
+                .Callback((TrainingContext c, int _, int batch, float _) =>
+                {
+                    if (batch == c.BatchesPerEpoch - 1)
+                    {
+                        c.Network.Parameters[0].Value[5] = float.NaN;
+                    }
+                });
+            var watcher = new Mock<ITrainingCallback>();
+            var rig = new Rig { Training = new TrainingOptions { Epochs = 4, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64 }, Checkpoints = new CheckpointOptions { Directory = dir } };
+
+            var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => rig.Create(saboteur.Object, watcher.Object).TrainAsync());
+
+            Assert.That(ex!.Message, Does.StartWith("Training diverged: the validation loss is NaN after epoch 2, whose last updates made the weights overflow; lower Optimizer:LearningRate"));
+            Assert.That(ex.Message, Does.EndWith($"(the newest resume point: {Path.Combine(dir, "ckpt-e0002-b000000.ckpt")})."));
+            watcher.Verify(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 2)), Times.Never);
+            Assert.That(File.Exists(Path.Combine(dir, "ckpt-e0003-b000000.ckpt")), Is.False, "no resume point of the ruined weights");
+            Checkpoint best = CheckpointFile.Load(Path.Combine(dir, "best.ckpt"));
+            Assert.That(best.Tensors.Where(t => t.Key.StartsWith("param/", StringComparison.Ordinal)).SelectMany(t => t.Value).All(float.IsFinite), Is.True);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public void ALossThatIsNotFiniteBeforeAnyUpdate_BlamesTheStartingWeights_NotTheLearningRate()
+    {
+        var saboteur = new Mock<ITrainingCallback>();
+        saboteur.Setup(c => c.OnTrainBegin(It.IsAny<TrainingContext>())).Callback((TrainingContext c) => c.Network.Parameters[0].Value[5] = float.PositiveInfinity);
+
+        var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => new Rig().Create(saboteur.Object).TrainAsync());
+
+        Assert.That(ex!.Message, Does.Contain("at epoch 1, batch 0; that loss comes from the weights training started from, before any update, so the learning rate is not the cause"));
+        Assert.That(ex.Message, Does.Not.Contain("lower Optimizer:LearningRate"));
+    }
+
+    [Test]
+    public void ADivergenceWhereTheWeightDecayAloneOvershoots_NamesTheWeightDecay()
+    {
+        var rig = new Rig { Optimizer = new OptimizerOptions { Name = "sgd", LearningRate = 0.003f, WeightDecay = 1e6f }, Schedule = new ScheduleOptions() };
+
+        var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => rig.Create().TrainAsync());
+
+        Assert.That(ex!.Message, Does.Contain("Optimizer:WeightDecay (now 1E+06) times the learning rate (0.003) is 3E+03, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3"));
+    }
+
+    [Test]
     public void NonFiniteLoss_WithCheckpointsOff_SaysNoCheckpointWasWritten()
     {
         var saboteur = new Mock<ITrainingCallback>();
