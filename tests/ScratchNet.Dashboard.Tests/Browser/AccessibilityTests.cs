@@ -1,12 +1,55 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ScratchNet.Dashboard.Live;
 using ScratchNet.Dashboard.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
 namespace ScratchNet.Dashboard.Tests.Browser;
 
-/// <summary>Run ids at 200 % zoom.</summary>
+/// <summary>What a keyboard alone can do with the charts' legends, and run ids at 200 % zoom.</summary>
 public sealed class AccessibilityTests : BrowserTest
 {
+    [Test]
+    public async Task TabReachesALiveLegendEntry_AndEnterOrSpaceTogglesItsSeriesAsAClickDoes()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), new LiveFeed());
+        IPage page = await Open(new Uri(url, "#live"));
+        await Expect(page.Locator("#chart-loss .u-legend")).ToBeVisibleAsync();
+
+        ILocator entry = await TabTo(page, Entry(page, "chart-loss", 1));
+        await Expect(entry).ToHaveAttributeAsync("role", "checkbox");
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Show train loss (epoch mean, mid-epoch)" })).ToBeFocusedAsync();
+        Assert.That(await entry.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"), Is.EqualTo("solid"), "no visible focus");
+        await Screenshot(page, "legend-focus");
+
+        await Expect(entry).ToBeCheckedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.False);
+        await Expect(page.Locator("#chart-loss .u-legend tr").Nth(1)).ToHaveClassAsync(new Regex("u-off"));
+
+        await page.Keyboard.PressAsync(" ");
+        await Expect(entry).ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.True);
+
+        // The mouse toggles as before, and the state it leaves is what a screen reader is told.
+        await entry.ClickAsync();
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.False);
+
+        // Ctrl with the key isolates a series, as Ctrl with a click does.
+        await entry.FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(entry).ToBeCheckedAsync();
+        await Expect(Entry(page, "chart-loss", 2)).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 2), Is.False);
+
+        // Every chart's entries take part, not only the first chart's.
+        Assert.That(await page.Locator("#view-live .u-legend th[role=checkbox][tabindex='0']").CountAsync(), Is.EqualTo(6));
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     [Test]
     public async Task AtTwoHundredPercentZoom_RunIdsStayOnOneLine_AndOnlyTheTableScrollsSideways()
     {
@@ -29,6 +72,19 @@ public sealed class AccessibilityTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    [Test]
+    public async Task TheComparisonLegendWorksFromTheKeyboard()
+    {
+        using var temp = new TempDirectory();
+        IPage page = await OpenRunsAtTwoHundredPercent(temp);
+        ILocator entry = await TabTo(page, Entry(page, "chart-compare-accuracy", 1));
+        await Expect(entry).ToHaveAttributeAsync("aria-label", new Regex("^Show 2026"));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-compare-accuracy", 1), Is.False);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static readonly string[] Ids = ["20261127-025333-b85e755a", "20261127-031502-0c41d9e2", "20261126-224807-7f3a91bd"];
 
     /// <summary>Three runs named as train names them, two of them compared, in a 1280 × 800 window zoomed to 200 %.</summary>
@@ -45,6 +101,24 @@ public sealed class AccessibilityTests : BrowserTest
         await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-series", "2");
         return page;
     }
+
+    /// <summary>A legend entry's label cell: row 0 is the x series, row i series i.</summary>
+    private static ILocator Entry(IPage page, string chart, int series) => page.Locator($"#{chart} .u-legend tr").Nth(series).Locator("th");
+
+    /// <summary>Presses Tab until the focus is on the target (at most 60 presses).</summary>
+    private async Task<ILocator> TabTo(IPage page, ILocator target)
+    {
+        for (int i = 0; i < 60 && !await target.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(target).ToBeFocusedAsync(new() { Timeout = 1_000 });
+        return target;
+    }
+
+    private static Task<bool> Shown(IPage page, string chart, int series) => page.EvaluateAsync<bool>(
+        "([id, i]) => Array.from(SN.Chart.all).find(c => c.figure.id === id).plot.series[i].show", new object[] { chart, series });
 
     /// <summary>How many lines an element's text takes: the distinct tops of its text's line boxes.</summary>
     private static Task<int> Lines(ILocator element) => element.EvaluateAsync<int>("""
