@@ -37,13 +37,46 @@
         o.log ? { size: 60, values: (u, ticks) => ticks.map(v => (v === null ? '' : v.toExponential(0))) } : { size: 60 },
       ],
       legend: { live: true },
+      hooks: { setSeries: [u => SN.Chart.legendState(u)] },
       series: [{ label: o.xLabel || 'epoch' }].concat(this.series.map((s, i) => ({
         label: s.label, stroke: s.color || palette[i % palette.length], dash: dashes[i % dashes.length], width: 2, spanGaps: true,
         points: { show: o.points !== false },
       }))),
     };
     this.plot = new uPlot(opts, this.columns, this.figure);
+    SN.Chart.keyboardLegend(this.plot);
     this.mark();
+  };
+
+  // uPlot's legend answers only the mouse: each entry becomes a checkbox that Tab reaches and Enter or Space toggles,
+  // by the very click uPlot listens for (Ctrl or ⌘ still isolates a series), so keys and mouse cannot drift apart.
+  // The legend's table is only layout (rows of checkboxes, not of data cells), so it is marked presentation.
+  SN.Chart.keyboardLegend = function (u) {
+    const legend = u.root.querySelector('.u-legend');
+    if (!legend) { return; }
+    legend.setAttribute('role', 'presentation');
+    u.series.forEach((s, i) => {
+      const label = legend.rows[i] && legend.rows[i].cells[0];
+      if (i === 0 || !label) { return; } // the x series' entry only shows the cursor's x
+      label.tabIndex = 0;
+      label.setAttribute('role', 'checkbox');
+      label.setAttribute('aria-label', `Show ${s.label}`);
+      label.addEventListener('keydown', e => {
+        if ((e.key !== 'Enter' && e.key !== ' ') || e.repeat) { return; }
+        e.preventDefault(); // Space would scroll the page
+        label.dispatchEvent(new MouseEvent('click', { bubbles: true, ctrlKey: e.ctrlKey, metaKey: e.metaKey }));
+      });
+    });
+    SN.Chart.legendState(u);
+  };
+
+  // aria-checked follows uPlot's own state, whatever changed it: a click, a key, or Ctrl's isolating of one series.
+  SN.Chart.legendState = function (u) {
+    const legend = u.root.querySelector('.u-legend');
+    u.series.forEach((s, i) => {
+      const label = i > 0 && legend && legend.rows[i] && legend.rows[i].cells[0];
+      if (label) { label.setAttribute('aria-checked', String(s.show !== false)); }
+    });
   };
 
   // data-points: what is drawn; data-draws: how often it was drawn (a burst of points is one drawing).

@@ -70,9 +70,10 @@ public abstract class BrowserTest : PlaywrightTest
         _servers.Clear();
     }
 
-    protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800)
+    /// <param name="scale">Device pixels per CSS pixel: 2 with half the width stands for 200 % browser zoom.</param>
+    protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800, float scale = 1)
     {
-        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, DeviceScaleFactor = scale });
         IPage page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, message) => errors.Add(message);

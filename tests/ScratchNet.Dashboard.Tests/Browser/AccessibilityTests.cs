@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using ScratchNet.Dashboard.Live;
+using ScratchNet.Dashboard.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace ScratchNet.Dashboard.Tests.Browser;
+
+/// <summary>What a keyboard alone can do with the charts' legends, and run ids at 200 % zoom.</summary>
+public sealed class AccessibilityTests : BrowserTest
+{
+    [Test]
+    public async Task TabReachesALiveLegendEntry_AndEnterOrSpaceTogglesItsSeriesAsAClickDoes()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), new LiveFeed());
+        IPage page = await Open(new Uri(url, "#live"));
+        await Expect(page.Locator("#chart-loss .u-legend")).ToBeVisibleAsync();
+
+        ILocator entry = await TabTo(page, Entry(page, "chart-loss", 1));
+        await Expect(entry).ToHaveAttributeAsync("role", "checkbox");
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Show train loss (epoch mean, mid-epoch)" })).ToBeFocusedAsync();
+        Assert.That(await entry.EvaluateAsync<string>("e => getComputedStyle(e).outlineStyle"), Is.EqualTo("solid"), "no visible focus");
+        await Screenshot(page, "legend-focus");
+
+        await Expect(entry).ToBeCheckedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.False);
+        await Expect(page.Locator("#chart-loss .u-legend tr").Nth(1)).ToHaveClassAsync(new Regex("u-off"));
+
+        await page.Keyboard.PressAsync(" ");
+        await Expect(entry).ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.True);
+
+        // The mouse toggles as before, and the state it leaves is what a screen reader is told.
+        await entry.ClickAsync();
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 1), Is.False);
+
+        // Ctrl with the key isolates a series, as Ctrl with a click does.
+        await entry.FocusAsync();
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(entry).ToBeCheckedAsync();
+        await Expect(Entry(page, "chart-loss", 2)).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-loss", 2), Is.False);
+
+        // Every chart's entries take part, not only the first chart's.
+        Assert.That(await page.Locator("#view-live .u-legend th[role=checkbox][tabindex='0']").CountAsync(), Is.EqualTo(6));
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task AtTwoHundredPercentZoom_RunIdsStayOnOneLine_AndOnlyTheTableScrollsSideways()
+    {
+        using var temp = new TempDirectory();
+        IPage page = await OpenRunsAtTwoHundredPercent(temp);
+        foreach (string id in Ids)
+        {
+            ILocator cell = page.GetByRole(AriaRole.Button, new() { Name = id, Exact = true });
+            Assert.That(await Lines(cell), Is.EqualTo(1), $"{id} broke across lines in the runs table");
+        }
+
+        ILocator legendIds = page.Locator("#chart-compare-accuracy .u-legend .u-label");
+        for (int i = 0; i < await legendIds.CountAsync(); i++)
+        {
+            Assert.That(await Lines(legendIds.Nth(i)), Is.EqualTo(1), "a run id broke across lines in the legend");
+        }
+
+        await AssertNoSidewaysScroll(page);
+        await Screenshot(page, "runs-200-percent");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task TheComparisonLegendWorksFromTheKeyboard()
+    {
+        using var temp = new TempDirectory();
+        IPage page = await OpenRunsAtTwoHundredPercent(temp);
+        ILocator entry = await TabTo(page, Entry(page, "chart-compare-accuracy", 1));
+        await Expect(entry).ToHaveAttributeAsync("aria-label", new Regex("^Show 2026"));
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(entry).Not.ToBeCheckedAsync();
+        Assert.That(await Shown(page, "chart-compare-accuracy", 1), Is.False);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    private static readonly string[] Ids = ["20261127-025333-b85e755a", "20261127-031502-0c41d9e2", "20261126-224807-7f3a91bd"];
+
+    /// <summary>Three runs named as train names them, two of them compared, in a 1280 × 800 window zoomed to 200 %.</summary>
+    private async Task<IPage> OpenRunsAtTwoHundredPercent(TempDirectory temp)
+    {
+        string runs = temp.Combine("runs");
+        foreach (string id in Ids)
+        {
+            TestModels.WriteRun(runs, id, 3, 0.8, withModel: true);
+        }
+
+        IPage page = await Open(new Uri(await Serve(new DashboardSources(runs)), "#runs"), 640, 400, scale: 2);
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-series", "2");
+        return page;
+    }
+
+    /// <summary>A legend entry's label cell: row 0 is the x series, row i series i.</summary>
+    private static ILocator Entry(IPage page, string chart, int series) => page.Locator($"#{chart} .u-legend tr").Nth(series).Locator("th");
+
+    /// <summary>Presses Tab until the focus is on the target (at most 60 presses).</summary>
+    private async Task<ILocator> TabTo(IPage page, ILocator target)
+    {
+        for (int i = 0; i < 60 && !await target.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(target).ToBeFocusedAsync(new() { Timeout = 1_000 });
+        return target;
+    }
+
+    private static Task<bool> Shown(IPage page, string chart, int series) => page.EvaluateAsync<bool>(
+        "([id, i]) => Array.from(SN.Chart.all).find(c => c.figure.id === id).plot.series[i].show", new object[] { chart, series });
+
+    /// <summary>How many lines an element's text takes: the distinct tops of its text's line boxes.</summary>
+    private static Task<int> Lines(ILocator element) => element.EvaluateAsync<int>("""
+        e => {
+          const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), r = document.createRange();
+          for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+            r.selectNodeContents(t);
+            Array.from(r.getClientRects()).filter(b => b.width > 0).forEach(b => tops.add(Math.round(b.top)));
+          }
+          return tops.size;
+        }
+        """);
+}
