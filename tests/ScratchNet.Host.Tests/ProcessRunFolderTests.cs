@@ -79,7 +79,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(resumed.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
         var result = new HostResult(resumed.ExitCode, stdout.Result, stderr.Result);
         Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
-        Assert.That(result.Output, Does.Contain($"continues in {copy}").And.Contain($"This run folder is a copy of {folder}, whose checkpoints stay its own: this run's go to {mine}"));
+        Assert.That(result.Output, Does.Contain($"continues in {copy}").And.Contain($"This run folder is a copy of the one whose checkpoints are in {theirs}, which stay that run's: this run's go to {mine}"));
         Assert.That(Snapshot(theirs), Is.EqualTo(original), "the original's resume points are neither pruned nor added to");
         Assert.That(new CheckpointDirectory(mine, 1).Latest(), Is.Not.Null);
         Assert.That(RunStatus.TryRead(copy)!.CheckpointFolderOf(copy), Is.EqualTo(mine), "and the copy's next resume goes on there");
@@ -415,7 +415,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Directory.Exists(folder), Is.False, "no history, checkpoint or run.json rebuilt it without its log, configuration and lock");
 
         // Its checkpoints went with it, so what it trained is written to the temp folder, and the printed command continues it.
-        string rescued = System.Text.RegularExpressions.Regex.Match(line, @"train --resume (\S+) continues in a new run folder\.$").Groups[1].Value;
+        string rescued = System.Text.RegularExpressions.Regex.Match(line, @"train --resume (\S+) continues in a new run folder \(if the folder was moved to another file system, train --resume NEW-PLACE continues there instead\)\.$").Groups[1].Value;
         Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(_dir.Path), line);
         Checkpoint checkpoint = CheckpointFile.Load(rescued);
         Assert.That(line, Does.Contain($"(epoch {checkpoint.Epoch}, batch {checkpoint.Batch})"));
@@ -600,6 +600,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
         Match match = ResumeCommand().Match(result.Output);
         Assert.That(match.Success, Is.True, result.ToString());
+        Assert.That(match.Groups[2].Value, Is.EqualTo(folder), "the printed command resumes the run's folder, which finds the point saved");
         Assert.That(RunStatus.TryRead(folder!)!.State, Is.EqualTo(RunStatus.Interrupted));
         return (match.Groups[1].Value, folder!);
     }
@@ -614,7 +615,7 @@ public sealed partial class ProcessRunFolderTests
         Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != RunFolder.LockFileName)
             .ToDictionary(f => Path.GetRelativePath(folder, f), f => SHA256.HashData(File.ReadAllBytes(f)));
 
-    [GeneratedRegex(@"Resume with: train --resume (\S+\.ckpt)")]
+    [GeneratedRegex(@"saved (\S+\.ckpt)\. Resume with: train --resume (\S+)")]
     private static partial Regex ResumeCommand();
 
     [GeneratedRegex(@"^ckpt-e(\d+)-b\d+\.ckpt$")]

@@ -39,6 +39,13 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
 
             return ExitCodes.Success;
         }
+        catch (TrainingInterruptedException e) when (run is not null && e.CheckpointPath is not null)
+        {
+            // The run's folder, not the file: run.json leads to the point from any working directory, after the folder is
+            // moved or renamed, and for a copy whose checkpoints went to a folder of its own.
+            state = RunStatus.Interrupted;
+            throw new TrainingInterruptedException(e.Epoch, e.Batch, e.CheckpointPath, e.CancellationToken, run.Folder.Path);
+        }
         catch (OperationCanceledException)
         {
             state = RunStatus.Interrupted;

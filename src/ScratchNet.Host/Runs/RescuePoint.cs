@@ -162,7 +162,7 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
 
             return run.Folder.MovedTo() is { } whereNow
                 ? $"{at} is kept as a resume point ({Path}): {ResumeCommand.For(whereNow)} {then} from it in the run's folder where it is now."
-                : $"{at} is kept as a resume point: {ResumeCommand.For(Path)}{CheckpointsArgument()} {then} in a new run folder.";
+                : $"{at} is kept as a resume point: {ResumeCommand.For(Path)}{CheckpointsArgument()} {then} in a new run folder (if the folder was moved to another file system, train --resume NEW-PLACE {then} there instead).";
         }
 
         if (_kept is not null)

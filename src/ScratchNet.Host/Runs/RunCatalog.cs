@@ -122,6 +122,12 @@ public static class RunCatalog
             folder = real;
         }
 
+        // Before its resume points are read: a live run prunes them as it goes.
+        if (RunFolder.IsLive(folder))
+        {
+            throw new RunFolderException($"the run in {folder} is still training in another process; wait for it or stop it before resuming it");
+        }
+
         string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
         if (status.State == RunStatus.Finished)
         {
@@ -134,8 +140,22 @@ public static class RunCatalog
         }
 
         string point = NewestResumePoint(folder, status, checkpointsSetting)
-            ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: its checkpoint folder holds none and no rescue of it is in the temp folder ({Path.GetTempPath()}); train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
+            ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
         return new RunFolder(folder, point, continues: true);
+    }
+
+    private static string WhyNone(string folder, RunStatus status)
+    {
+        var run = new RunFolder(folder);
+        string rescues = $"no rescue of it is in the temp folder ({Path.GetTempPath()})";
+        return status.CheckpointFolderOf(folder) switch
+        {
+            null => $"it trained with checkpoints off, and {rescues}",
+            { } checkpoints when !Directory.Exists(checkpoints) => $"its checkpoint folder {checkpoints} is not there (moved or removed?), and {rescues}",
+            { } checkpoints when !run.Contains(checkpoints) && !run.OwnsCheckpoints(status, checkpoints) =>
+                $"it is a copy of the run whose checkpoints are in {checkpoints}, none of them at or before where this folder's history ends (epoch {RecordedEpochs(folder)}); train --resume FILE with one of them starts a new run from it",
+            { } checkpoints => $"its checkpoint folder {checkpoints} holds none, and {rescues}",
+        };
     }
 
     // Runs that can be resumed, the most recently started or resumed first, each with its newest resume point.
@@ -147,7 +167,8 @@ public static class RunCatalog
         }
 
         var candidates = new List<(DateTime Started, string Folder, string Checkpoint)>();
-        foreach (string folder in Directory.EnumerateDirectories(root))
+        // A link (runs/latest) names a run listed under its own name already.
+        foreach (string folder in Directory.EnumerateDirectories(root).Where(f => new DirectoryInfo(f).LinkTarget is null))
         {
             RunStatus? status = RunStatus.TryRead(folder);
             if (status is null || status.State is RunStatus.Finished or RunStatus.Diverged || RunFolder.IsLive(folder))
@@ -175,14 +196,32 @@ public static class RunCatalog
     {
         var run = new RunFolder(folder);
         string? checkpoints = status.CheckpointFolderOf(folder) ?? run.CheckpointFolder(checkpointsSetting);
-        bool shared = checkpoints is not null && !run.Contains(checkpoints) && run.CopyOf(status) is not null;
+
+        // Another run's folder (this one's copy was made from it): its points past what this folder's history records
+        // are that run's later training, not this one's.
+        bool shared = checkpoints is not null && !run.Contains(checkpoints) && !run.OwnsCheckpoints(status, checkpoints);
+        int recorded = shared ? RecordedEpochs(folder) : 0;
         IEnumerable<string?> candidates =
         [
-            shared || checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).Latest(),
+            checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).ResumePoints().FirstOrDefault(p => !shared || CheckpointDirectory.PositionOf(p) is not { } at || at.Epoch <= recorded + 1),
             .. LeftByLastSession(status).Take(1),
-            .. RescuePoint.Of(Path.GetFileName(folder)).Where(rescue => Unrecorded(status, rescue)),
+            .. RescuePoint.Of(Path.GetFileName(folder)).Concat(Path.GetFileName(folder) == status.Id || status.Id.Length == 0 ? [] : RescuePoint.Of(status.Id))
+                .Where(rescue => Unrecorded(status, rescue)),
         ];
         return candidates.OfType<string>().OrderByDescending(p => CheckpointDirectory.PositionOf(p) ?? (-1, -1)).FirstOrDefault();
+    }
+
+    // The epochs this run folder's history.csv holds (a header, then a row per epoch).
+    private static int RecordedEpochs(string folder)
+    {
+        try
+        {
+            return Math.Max(0, File.ReadLines(Path.Combine(folder, Reports.HistoryWriter.CsvFile)).Count(l => l.Length > 0) - 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
     }
 
     // The point the last session left, else the one it resumed from, where that file is still there.

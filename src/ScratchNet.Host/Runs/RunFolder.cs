@@ -79,19 +79,21 @@ public sealed partial class RunFolder : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="checkpoints"/>, unless it is outside this folder and is the checkpoint folder of the run this one
-    /// is a copy of: then a new folder beside it (<c>/ck/ID-2</c>), so the copy never prunes or continues the original's
-    /// points (it resumes from one of them and goes on in its own).
+    /// <paramref name="checkpoints"/>, unless it is outside this folder and belongs to another run folder (the one this
+    /// is a copy of): then a new folder (<c>/ck/COPY-NAME</c>, <c>/ck/ID-2</c>), so the copy never prunes or continues
+    /// the other's points (it resumes from one of them and goes on in its own). Beside the runs (<c>../ck</c>), the new
+    /// folder is beside this run folder, as the setting says; elsewhere, beside the other's.
     /// </summary>
     private string? OwnedBy(RunStatus status, string? checkpoints)
     {
-        if (checkpoints is null || Contains(checkpoints) || CopyOf(status) is not { } original
-            || RunStatus.TryRead(original)?.CheckpointFolderOf(original) is not { } theirs || System.IO.Path.GetFullPath(theirs) != checkpoints)
+        if (checkpoints is null || Contains(checkpoints) || OwnsCheckpoints(status, checkpoints))
         {
             return checkpoints;
         }
 
-        string parent = System.IO.Path.GetDirectoryName(checkpoints)!;
+        string relative = status.Folder is { Length: > 0 } before && status.Checkpoints is { } recorded ? System.IO.Path.GetRelativePath(before, recorded) : string.Empty;
+        bool besideTheRuns = relative.StartsWith($"..{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !relative[3..].Contains("..", StringComparison.Ordinal);
+        string parent = besideTheRuns ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relative)))! : System.IO.Path.GetDirectoryName(checkpoints)!;
         string own = System.IO.Path.Combine(parent, Id);
         for (int n = 2; own == checkpoints || Directory.Exists(own); n++)
         {
@@ -99,6 +101,18 @@ public sealed partial class RunFolder : IDisposable
         }
 
         return own;
+    }
+
+    /// <summary>
+    /// True when <paramref name="checkpoints"/>, outside this folder, is this run's own: its <see cref="CheckpointFolderOwner"/>
+    /// marker names this folder; or, with no marker (a run from before markers, or a checkpoint folder copied along with its
+    /// run), unless this folder is a copy of a run still where it was that wrote there.
+    /// </summary>
+    public bool OwnsCheckpoints(RunStatus status, string checkpoints)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentException.ThrowIfNullOrEmpty(checkpoints);
+        return CheckpointFolderOwner.IsOwner(checkpoints, Path) ?? (CopyOf(status) is null || System.IO.Path.GetFullPath(checkpoints) != status.Checkpoints);
     }
 
     /// <summary>
@@ -163,6 +177,13 @@ public sealed partial class RunFolder : IDisposable
         if (!Continues && Directory.Exists(Path))
         {
             throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
+        }
+
+        // A resumed run's folder was there when it was chosen: gone now, it was moved or removed meanwhile, and creating it
+        // again would split the run (the rest of it, with its run.json and log, is wherever it went).
+        if (Continues && !Directory.Exists(Path))
+        {
+            throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
         }
 
         try

@@ -81,15 +81,25 @@ public sealed class RunStatus
             return Path.GetFullPath(Path.Combine(runFolder, recorded[(at + marker.Length)..]));
         }
 
-        // A folder beside the run's (Checkpoints:Directory=../ck) went with it when the runs folder was renamed or moved:
-        // found again where it stands to the run folder as it stood before.
-        if (!Directory.Exists(recorded) && Folder is { Length: > 0 } before && Path.IsPathRooted(before)
-            && Path.GetFullPath(Path.Combine(runFolder, Path.GetRelativePath(before, recorded))) is var beside && Directory.Exists(beside))
+        // A folder beside the run's (Checkpoints:Directory=../ck) goes with it when the runs folder is renamed, moved or
+        // copied whole: it is found where it stands to the run folder as it stood before.
+        return Beside(runFolder) is { } beside && Directory.Exists(beside) ? beside : recorded;
+    }
+
+    /// <summary>
+    /// Where the recorded checkpoint folder outside the run stands to <paramref name="runFolder"/> as it stood to the
+    /// folder that recorded it (<c>../ck/ID</c>); null when that is no other place.
+    /// </summary>
+    public string? Beside(string runFolder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runFolder);
+        if (Checkpoints is not { Length: > 0 } recorded || !Path.IsPathRooted(recorded) || Folder is not { Length: > 0 } before || !Path.IsPathRooted(before))
         {
-            return beside;
+            return null;
         }
 
-        return recorded;
+        string beside = Path.GetFullPath(Path.Combine(runFolder, Path.GetRelativePath(before, recorded)));
+        return beside == recorded ? null : beside;
     }
 
     /// <summary>

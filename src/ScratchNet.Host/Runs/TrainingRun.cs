@@ -61,18 +61,17 @@ public sealed partial class TrainingRun(
         // ends before training removes them again if they are still empty.
         _made = [.. OutputFolder.Missing(Path.GetDirectoryName(folder.Path)!), .. checkpointFolder is null ? [] : OutputFolder.Missing(checkpointFolder)];
         folder.Claim();
+        RunStatus? before = RunStatus.TryRead(folder.Path);
+        string? theirs = folder.Continues && before?.CheckpointFolderOf(folder.Path) is { } recorded && recorded != checkpointFolder
+            && !folder.Contains(recorded) && !folder.OwnsCheckpoints(before, recorded) ? recorded : null;
         if (checkpointFolder is not null && OutputFolder.Probe(checkpointFolder, CheckpointDirectory.LongestFileName) is { } problem)
         {
-            folder.Dispose();
-            if (!existed)
-            {
-                // The checkpoint folder first: by default it is inside the run folder, which is then empty too.
-                TryRemoveEmpty(checkpointFolder);
-                TryRemoveEmpty(folder.Path);
-                RemoveMadeFolders();
-            }
+            throw Refuse(checkpointFolder, existed, $"Checkpoints:Directory {problem}; set Checkpoints:Directory to a writable folder (relative paths are inside the run folder)");
+        }
 
-            throw new RunFolderException($"Checkpoints:Directory {problem}; set Checkpoints:Directory to a writable folder (relative paths are inside the run folder)");
+        if (checkpointFolder is not null && Unclaimed(checkpointFolder) is { } taken)
+        {
+            throw Refuse(checkpointFolder, existed, taken);
         }
 
         CheckpointFolder = checkpointFolder;
@@ -80,8 +79,7 @@ public sealed partial class TrainingRun(
         log.Open(folder.Path);
         string configFile = Path.Combine(folder.Path, EffectiveConfiguration.FileName);
         AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
-        _status = RunStatus.TryRead(folder.Path) ?? new RunStatus { Id = folder.Id };
-        string? original = folder.Continues ? folder.CopyOf(_status) : null;
+        _status = before ?? new RunStatus { Id = folder.Id };
         _status.State = RunStatus.Running;
         _status.Checkpoints = RunStatus.Record(folder.Path, checkpointFolder);
         _status.Sessions.Add(new RunSession
@@ -96,9 +94,9 @@ public sealed partial class TrainingRun(
         });
         _status.Write(folder.Path);
         LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
-        if (original is not null && checkpointFolder is not null && !folder.Contains(checkpointFolder))
+        if (theirs is not null && checkpointFolder is not null)
         {
-            LogCopy(logger, original, checkpointFolder);
+            LogCopy(logger, theirs, checkpointFolder);
         }
 
         if (resume is not null && folder.Continues && checkpointFolder is not null)
@@ -106,6 +104,42 @@ public sealed partial class TrainingRun(
             SetAsideLaterResumePoints(checkpointFolder, resume);
         }
         return resume;
+    }
+
+    // Releases the folder, and removes what this run made of it and around it, before the refusal.
+    private RunFolderException Refuse(string checkpointFolder, bool existed, string why)
+    {
+        folder.Dispose();
+        if (!existed)
+        {
+            // The checkpoint folder first: by default it is inside the run folder, which is then empty too.
+            TryRemoveEmpty(checkpointFolder);
+            TryRemoveEmpty(folder.Path);
+            RemoveMadeFolders();
+        }
+
+        return new RunFolderException(why);
+    }
+
+    // A checkpoint folder outside the run folder is marked as this run's, so a copy of the run folder keeps off it; null
+    // when it is, else why not.
+    private string? Unclaimed(string checkpointFolder)
+    {
+        if (folder.Contains(checkpointFolder))
+        {
+            return null;
+        }
+
+        try
+        {
+            return CheckpointFolderOwner.Claim(checkpointFolder, folder.Path)
+                ? null
+                : $"{checkpointFolder} was taken a moment ago by another run (a copy of this one resumed beside it); resume this one again, and it takes a folder of its own";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileWriteException)
+        {
+            return $"{checkpointFolder} cannot be marked as this run's: {e.Message}";
+        }
     }
 
     /// <summary>
@@ -169,6 +203,8 @@ public sealed partial class TrainingRun(
             // moved whole is still the run's, so its run.json says how the session ended rather than "running".
             if (_status is not null && folder.MovedTo() is { } moved)
             {
+                // A checkpoint folder beside the runs (../ck) moved with them when the runs folder was renamed.
+                _status.Checkpoints = RunStatus.Record(moved, _status.CheckpointFolderOf(moved));
                 Record(state, moved);
             }
 
@@ -268,7 +304,7 @@ public sealed partial class TrainingRun(
     {
         try
         {
-            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any(e => Path.GetFileName(e) != RunFolder.LockFileName))
+            if (Directory.Exists(path) && !Directory.EnumerateFileSystemEntries(path).Any(e => Path.GetFileName(e) is not (RunFolder.LockFileName or CheckpointFolderOwner.FileName)))
             {
                 Directory.Delete(path, recursive: true);
             }
@@ -291,8 +327,8 @@ public sealed partial class TrainingRun(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not set aside the resume points past the one resumed ({Reason}); --resume alone may pick one of them: give the file to resume instead")]
     private static partial void LogSetAsideFailed(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "This run folder is a copy of {Original}, whose checkpoints stay its own: this run's go to {CheckpointFolder}")]
-    private static partial void LogCopy(ILogger logger, string original, string checkpointFolder);
+    [LoggerMessage(Level = LogLevel.Information, Message = "This run folder is a copy of the one whose checkpoints are in {Theirs}, which stay that run's: this run's go to {CheckpointFolder}")]
+    private static partial void LogCopy(ILogger logger, string theirs, string checkpointFolder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

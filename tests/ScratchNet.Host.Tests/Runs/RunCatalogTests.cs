@@ -305,6 +305,116 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void ABackupCopyNeverTakesTheOutsideCheckpointsOfItsOriginal_WhereverTheOriginalWasMovedSince()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string theirs = _dir.Combine(Path.Combine("ck", id));
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(original);
+        Assert.That(CheckpointFolderOwner.Claim(theirs, original), Is.True, "its first session marks the folder as its own");
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0011-b000358.ckpt"), "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", .. Enumerable.Range(1, 10).Select(e => $"{e}")]);
+        string backup = Path.Combine(RealPath.Of(_dir.Path), "backup", id);
+        CopyTree(original, backup);
+
+        // The original's runs folder renamed: the backup can no longer find it where it was.
+        string renamed = Path.Combine(RealPath.Of(_dir.Path), "runs-old", id);
+        Directory.Move(Path.GetDirectoryName(original)!, Path.GetDirectoryName(renamed)!);
+
+        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
+        File.Delete(Path.Combine(backup, "history.csv"));
+        Assert.That(() => RunCatalog.RunAt(backup, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains(
+            $"it is a copy of the run whose checkpoints are in {theirs}, none of them at or before where this folder's history ends (epoch 0)"), "its own history says it has not reached them");
+        Assert.That(RunCatalog.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs), "moved, it is still the owner");
+    }
+
+    [Test]
+    public void OfTwoCopiesThatChooseTheSameNewCheckpointFolder_OnlyOneGetsIt()
+    {
+        string ck = _dir.Combine("ck-2");
+        Directory.CreateDirectory(_dir.Combine("a"));
+        Directory.CreateDirectory(_dir.Combine("b"));
+
+        Assert.That(CheckpointFolderOwner.Claim(ck, _dir.Combine("a")), Is.True);
+        Assert.That(CheckpointFolderOwner.Claim(ck, _dir.Combine("b")), Is.False);
+        Assert.That(CheckpointFolderOwner.Claim(ck, _dir.Combine("a")), Is.True, "the owner again");
+    }
+
+    [Test]
+    public void ACheckpointFolderCopiedAlongWithItsRunsFolderIsTheCopysOwn()
+    {
+        // Checkpoints:Directory=../ck, and the whole runs folder copied (cp -a runs runs-copy).
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string runs = Path.Combine(RealPath.Of(_dir.Path), "tree");
+        string original = Path.Combine(runs, id);
+        string theirs = Path.Combine(runs, "ck", id);
+        Directory.CreateDirectory(original);
+        CheckpointFolderOwner.Claim(theirs, original);
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0004-b000000.ckpt"), "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        string copies = Path.Combine(RealPath.Of(_dir.Path), "tree-copy");
+        CopyTree(runs, copies);
+        string copy = Path.Combine(copies, id);
+
+        RunFolder folder = RunCatalog.RunAt(copy, "checkpoints")!;
+
+        Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(copies, "ck", id, "ckpt-e0004-b000000.ckpt")));
+        Assert.That(folder.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(copies, "ck", id)), "its copy of the checkpoints, not the original's");
+    }
+
+    [Test]
+    public void ACopyOfARunKilledMidTraining_ResumesFromTheOriginalsPointThatItsOwnHistoryReaches()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string theirs = _dir.Combine(Path.Combine("ck", id));
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(original);
+        CheckpointFolderOwner.Claim(theirs, original);
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Running, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(original);
+        File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", "1", "2", "3", "4", "5", "6", "7", "8"]);
+        foreach (int epoch in new[] { 7, 8, 9 })
+        {
+            File.WriteAllText(Path.Combine(theirs, $"ckpt-e{epoch:D4}-b000000.ckpt"), "a checkpoint");
+        }
+
+        string backup = Path.Combine(RealPath.Of(_dir.Path), "backup", id);
+        CopyTree(original, backup);
+
+        // The original went on afterwards.
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0020-b000000.ckpt"), "a checkpoint");
+
+        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(Path.Combine(theirs, "ckpt-e0009-b000000.ckpt")), "eight epochs recorded: the point that begins the ninth");
+    }
+
+    [Test]
+    public void AResumedRunsFolderGoneBeforeItIsClaimedIsNotCreatedAgain()
+    {
+        using var folder = new RunFolder(_dir.Combine(Path.Combine("runs", "gone")), _checkpoint, continues: true);
+
+        Assert.That(folder.Claim, Throws.InstanceOf<RunFolderException>().With.Message.Contains("was moved or removed while this resume started"));
+        Assert.That(Directory.Exists(folder.Path), Is.False);
+    }
+
+    [Test]
+    public void ARunStillTrainingIsRefusedBeforeItsResumePointsAreRead()
+    {
+        using var live = new RunFolder(_run, _checkpoint, continues: true);
+        live.Claim();
+
+        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains("is still training in another process"));
+    }
+
+    [Test]
+    public void ResumeAloneSkipsALinkToARun_WhichIsListedUnderItsOwnName()
+    {
+        string root = Path.GetDirectoryName(_run)!;
+        Directory.CreateSymbolicLink(Path.Combine(root, "latest"), _run);
+
+        Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints")!.Value.Folder, Is.EqualTo(_run));
+    }
+
+    [Test]
     public void ResumesClaimedOneAfterAnotherTakeDifferentRuns()
     {
         string root = Path.GetDirectoryName(_run)!;
