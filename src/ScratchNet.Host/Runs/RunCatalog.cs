@@ -81,7 +81,7 @@ public static class RunCatalog
     {
         foreach ((string folder, string checkpoint) in Interrupted(Path.GetFullPath(root), checkpointsSetting))
         {
-            var candidate = new RunFolder(folder, checkpoint, continues: true);
+            var candidate = new RunFolder(folder, checkpoint, continues: true) { GoneNewer = RunStatus.TryRead(folder) is { } status ? GoneNewer(status, checkpoint) : null };
             try
             {
                 candidate.Claim();
@@ -141,8 +141,15 @@ public static class RunCatalog
 
         string point = NewestResumePoint(folder, status, checkpointsSetting)
             ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
-        return new RunFolder(folder, point, continues: true);
+        return new RunFolder(folder, point, continues: true) { GoneNewer = GoneNewer(status, point) };
     }
+
+    // The newer point the last session recorded leaving, when that file is gone (the temp folder cleared at reboot).
+    private static string? GoneNewer(RunStatus status, string point) =>
+        status.Sessions.Count > 0 && status.Sessions[^1].ResumePoint is { } left && !File.Exists(left)
+            && CheckpointDirectory.PositionOf(left) is { } gone && CheckpointDirectory.PositionOf(point) is { } found && gone.CompareTo(found) > 0
+            ? left
+            : null;
 
     private static string WhyNone(string folder, RunStatus status)
     {

@@ -40,6 +40,9 @@ public sealed partial class RunFolder : IDisposable
 
     public bool Continues { get; }
 
+    /// <summary>A newer resume point the run's last session left, which is gone, so this resume redoes the training since <see cref="ResumeCheckpoint"/>; null when none is.</summary>
+    public string? GoneNewer { get; init; }
+
     /// <summary>
     /// "20261126-023755-8f3a9c1e": the start time in UTC, then 32 random bits. UTC, so ids sort in the order runs started
     /// across time zones and daylight-saving changes (run.json and the log are UTC too).

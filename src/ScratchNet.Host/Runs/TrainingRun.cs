@@ -99,6 +99,11 @@ public sealed partial class TrainingRun(
             LogCopy(logger, theirs, checkpointFolder);
         }
 
+        if (folder.GoneNewer is { } gone)
+        {
+            LogGoneNewer(logger, gone, folder.ResumeCheckpoint!);
+        }
+
         if (resume is not null && folder.Continues && checkpointFolder is not null)
         {
             SetAsideLaterResumePoints(checkpointFolder, resume);
@@ -329,6 +334,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This run folder is a copy of the one whose checkpoints are in {Theirs}, which stay that run's: this run's go to {CheckpointFolder}")]
     private static partial void LogCopy(ILogger logger, string theirs, string checkpointFolder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The run's last session left a newer resume point, {Gone}, which is gone (the temp folder is cleared at reboot); resuming from {ResumePoint} redoes the training between them")]
+    private static partial void LogGoneNewer(ILogger logger, string gone, string resumePoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

@@ -202,6 +202,17 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void ANewerResumePointThatIsGoneIsNamed_SoTheResumeCanSayWhatItRedoes()
+    {
+        string gone = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(Id, 17, 40));
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Failed, Sessions = [new RunSession { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow, ResumePoint = gone }] }.Write(_run);
+
+        RunFolder folder = RunCatalog.RunAt(_run, "checkpoints")!;
+
+        Assert.That((folder.ResumeCheckpoint, folder.GoneNewer), Is.EqualTo((_checkpoint, gone)));
+    }
+
+    [Test]
     public void ACopyAndItsOriginalEachContinueFromTheRescueTheirOwnRunJsonNames()
     {
         // Checkpoints off. The original was interrupted at epoch 3 and copied to another runs folder under the same name;
