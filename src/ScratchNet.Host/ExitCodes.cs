@@ -17,7 +17,7 @@ public static class ExitCodes
     /// <summary>A data file or checkpoint is malformed (wrong magic, truncated, dimensions that disagree with its length, a bad checksum).</summary>
     public const int InvalidData = 4;
 
-    /// <summary>A model file is missing, damaged, of another format or version, or does not fit the network or the data.</summary>
+    /// <summary>A model file is missing, damaged, of another format or version, or does not fit the network or the data; or its outputs are not finite (weights that overflow).</summary>
     public const int InvalidModel = 5;
 
     /// <summary>An image given to <c>predict</c> is missing or not a readable image.</summary>

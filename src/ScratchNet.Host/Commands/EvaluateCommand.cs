@@ -51,6 +51,14 @@ public sealed partial class EvaluateCommand(
         }
 
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split, cancellationToken: cancellationToken);
+
+        // From finite logits the cross-entropy is finite (it is taken from them where a probability underflows), so a NaN or
+        // infinite loss means some row's outputs overflowed: its accuracy and confusion matrix count argmaxes of NaN.
+        if (!double.IsFinite(result.Loss))
+        {
+            throw NonFiniteOutputs.Refusal(modelPath, network, $"the {split.Count} images of the {SplitDescription(data.Value)}");
+        }
+
         LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
         LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));
         return result;

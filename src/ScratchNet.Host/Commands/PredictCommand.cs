@@ -98,6 +98,15 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         cancellationToken.ThrowIfCancellationRequested();
         var probabilities = new float[n * classes];
         Softmax.Forward(logits.AsSpan(0, n * classes), probabilities, n, classes);
+
+        // An overflowing model's NaN probabilities would still name a class (the argmax of NaNs is 0): no reading is
+        // printed, for these images or the others, since the model itself is bad.
+        string[] nonFinite = [.. Enumerable.Range(0, n).Where(k => !AllFinite(probabilities.AsSpan(k * classes, classes))).Select(k => images[inputs[k].Index])];
+        if (nonFinite.Length > 0)
+        {
+            throw NonFiniteOutputs.Refusal(modelPath, network, nonFinite.Length <= 3 ? string.Join(", ", nonFinite) : $"{string.Join(", ", nonFinite.Take(3))} and {nonFinite.Length - 3} more of the {n} images");
+        }
+
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
         for (int k = 0; k < n; k++)
@@ -113,6 +122,19 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         return (rows, failures);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+        {
+            if (!float.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>One sentence on why a reading may be wrong and what to try, or null when nothing looked odd.</summary>

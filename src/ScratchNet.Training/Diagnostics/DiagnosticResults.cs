@@ -7,7 +7,8 @@ namespace ScratchNet.Training.Diagnostics;
 /// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
 /// <param name="Step">The finite-difference step these numbers come from: h, or h / 10 or h / 100 where a shorter step judged better.</param>
 /// <param name="Verdict">See <see cref="GradientVerdict"/>.</param>
-public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double NoiseAllowance, double MaxAbsoluteError, float Step, GradientVerdict Verdict)
+/// <param name="Resolution">NoiseAllowance in the gradient's own units: the norm over the checked entries below which the differences, at <paramref name="Step"/>, cannot tell a gradient from the loss's rounding. It grows with the loss (a loss of 1e37 rounds by 1e30), so a gradient under it need not be small.</param>
+public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double NoiseAllowance, double MaxAbsoluteError, float Step, GradientVerdict Verdict, double Resolution)
 {
     public bool Passed => Verdict == GradientVerdict.Ok;
 }
@@ -40,6 +41,12 @@ public enum GradientVerdict
     /// nothing either way.
     /// </summary>
     Flat,
+
+    /// <summary>
+    /// Nothing to compare: the loss, a difference or backpropagation's gradient is NaN or infinite at or near these weights
+    /// (float32 overflows), so no error can be measured, and none is backpropagation's to answer for.
+    /// </summary>
+    NotFinite,
 }
 
 /// <summary>Sizes of one parameter tensor, its gradient, and one optimizer step.</summary>
@@ -69,8 +76,18 @@ public sealed record OverfitResult(int Rows, int Steps, double InitialLoss, doub
 }
 
 /// <summary>Everything <c>diagnose</c> measured.</summary>
+/// <param name="Diverged">Set where the weights measured have diverged (see <see cref="DivergedStart"/>); the gradient check was then not run.</param>
 public sealed record DiagnosticsReport(
     IReadOnlyList<GradientCheckResult> GradientCheck,
     IReadOnlyList<ParameterStatistics> Parameters,
     IReadOnlyList<ActivationStatistics> Activations,
-    OverfitResult Overfit);
+    OverfitResult Overfit,
+    DivergedStart? Diverged = null);
+
+/// <summary>
+/// The loss at the weights diagnose measures is NaN, infinite, or beyond <see cref="NetworkDiagnostics.DivergedLoss"/>: the
+/// network has diverged (weights blown up by too large steps, or a Model:InitFrom file of such weights). A gradient
+/// check cannot judge it: the loss's rounding there is larger than most gradients, or every number is NaN.
+/// </summary>
+/// <param name="Loss">The cross-entropy on the diagnosed batch, in evaluation mode.</param>
+public sealed record DivergedStart(double Loss, int Rows, LargestWeight Largest);

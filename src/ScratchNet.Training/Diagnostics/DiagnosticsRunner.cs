@@ -47,10 +47,25 @@ public sealed partial class DiagnosticsRunner(
         sampler.Fill(0, x, y, new byte[batch]);
 
         cancellationToken.ThrowIfCancellationRequested();
-        int gradientRows = Math.Min(settings.GradientRows, batch);
-        IReadOnlyList<GradientCheckResult> gradients = NetworkDiagnostics.CheckGradients(
-            network, x.AsMemory(0, gradientRows * train.FeatureCount), y.AsSpan(0, gradientRows * train.ClassCount), gradientRows,
-            settings.GradientEntries, (ulong)trainingOptions.Value.Seed, cancellationToken: cancellationToken);
+
+        // Weights that have diverged (a Model:InitFrom file of a run that blew up) give a NaN loss, or one whose rounding
+        // outgrows most gradients: finite differences cannot judge backpropagation there, so that is said first, and no
+        // check is run whose verdicts would blame it.
+        double startingLoss = NetworkDiagnostics.BatchLoss(network, x, y, batch);
+        DivergedStart? diverged = NetworkDiagnostics.HasDiverged(startingLoss) ? new DivergedStart(startingLoss, batch, LargestWeight.Of(network)) : null;
+        IReadOnlyList<GradientCheckResult> gradients = [];
+        if (diverged is not null)
+        {
+            LogDiverged(logger, startingLoss, batch, diverged.Largest.Magnitude, diverged.Largest.Tensor);
+        }
+        else
+        {
+            int gradientRows = Math.Min(settings.GradientRows, batch);
+            gradients = NetworkDiagnostics.CheckGradients(
+                network, x.AsMemory(0, gradientRows * train.FeatureCount), y.AsSpan(0, gradientRows * train.ClassCount), gradientRows,
+                settings.GradientEntries, (ulong)trainingOptions.Value.Seed, cancellationToken: cancellationToken);
+        }
+
         foreach (GradientCheckResult g in gradients)
         {
             LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.NoiseAllowance, g.MaxAbsoluteError, g.Verdict);
@@ -87,11 +102,14 @@ public sealed partial class DiagnosticsRunner(
         cancellationToken.ThrowIfCancellationRequested();
         OverfitResult overfit = NetworkDiagnostics.OverfitOneBatch(networkFactory.Create(dataset.InputShape, batch), NewOptimizer(), x, y, batch, settings.OverfitSteps, cancellationToken: cancellationToken);
         LogOverfit(logger, overfit.Rows, overfit.Steps, overfit.InitialLoss, overfit.FinalLoss, overfit.TargetLoss, overfit.Reached);
-        return new DiagnosticsReport(gradients, parameters, activations, overfit);
+        return new DiagnosticsReport(gradients, parameters, activations, overfit, diverged);
     }
 
     // A fresh optimizer each time, so one measurement's state (momentum, moments) cannot leak into the next.
     private IOptimizer NewOptimizer() => OptimizerFactory.Create(optimizerOptions.Value);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The loss at these weights is {Loss} on the batch of {Rows}: the network has diverged (largest |w| {Largest:G3}, in {Tensor}); a gradient check cannot judge it, so none is run")]
+    private static partial void LogDiverged(ILogger logger, double loss, int rows, float largest, string tensor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries at step {Step:G3}, relative error {RelativeError:E2}, noise allowance {NoiseAllowance:E2}, max abs error {MaxAbsoluteError:E2}, verdict {Verdict}")]
     private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double noiseAllowance, double maxAbsoluteError, GradientVerdict verdict);
@@ -110,6 +128,6 @@ public sealed partial class DiagnosticsRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): no dead region, inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
     private static partial void LogSmoothActivation(ILogger logger, string layer, string activation, int units, double inactiveShare, int probeRows);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss:F4} -> {FinalLoss:F4} in {Steps} steps (target {TargetLoss}), reached {Reached}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss} -> {FinalLoss} in {Steps} steps (target {TargetLoss}), reached {Reached}")]
     private static partial void LogOverfit(ILogger logger, int rows, int steps, double initialLoss, double finalLoss, double targetLoss, bool reached);
 }

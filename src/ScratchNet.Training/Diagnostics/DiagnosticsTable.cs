@@ -10,12 +10,18 @@ public static class DiagnosticsTable
     {
         ArgumentNullException.ThrowIfNull(report);
         var text = new StringBuilder();
+        if (report.Diverged is { } diverged)
+        {
+            // First, so that nothing below reads as a finding about a network that works.
+            text.Append(CultureInfo.InvariantCulture, $"the loss at these weights is {Loss(diverged.Loss)} on the batch of {diverged.Rows}: the network has diverged ({diverged.Largest}); a gradient check cannot judge it, so none was run").AppendLine();
+        }
+
         int width = Math.Max(12, report.Parameters.Select(p => p.Parameter.Length).Concat(report.Activations.Select(a => a.Layer.Length)).DefaultIfEmpty(0).Max());
         text.Append("parameter".PadRight(width)).Append("     |w|        |grad|     |dw|/|w|   grad check").AppendLine();
         foreach (ParameterStatistics p in report.Parameters)
         {
             GradientCheckResult? check = report.GradientCheck.FirstOrDefault(g => g.Parameter == p.Parameter);
-            string verdict = check is null ? "-" : $"{Word(check.Verdict)} ({Errors(check)})";
+            string verdict = check is not null ? $"{Word(check.Verdict)} ({Errors(check)})" : report.Diverged is null ? "-" : "not run (diverged)";
             text.Append(p.Parameter.PadRight(width))
                 .Append(' ').Append(E(p.WeightNorm).PadLeft(10))
                 .Append(' ').Append(E(p.GradientNorm).PadLeft(10))
@@ -31,14 +37,22 @@ public static class DiagnosticsTable
         }
 
         OverfitResult o = report.Overfit;
-        text.Append(CultureInfo.InvariantCulture, $"overfit one batch of {o.Rows}: loss {o.InitialLoss:F4} -> {o.FinalLoss:F4} in {o.Steps} steps: ")
-            .Append(o.AlreadyThere ? $"below {Number(o.TargetLoss)} before the first step, so it shows nothing about learning (the network is already sure of this batch)"
-                : o.Reached ? $"reached < {Number(o.TargetLoss)}"
-                : $"did NOT reach < {Number(o.TargetLoss)}");
+        if (!double.IsFinite(o.InitialLoss))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"overfit one batch of {o.Rows}: not tried: the loss is {Loss(o.InitialLoss)} before the first step");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"overfit one batch of {o.Rows}: loss {Loss(o.InitialLoss)} -> {Below(o.FinalLoss, o.TargetLoss)} in {o.Steps} steps: ")
+                .Append(o.AlreadyThere ? $"below {Number(o.TargetLoss)} before the first step, so it shows nothing about learning (the network is already sure of this batch)"
+                    : o.Reached ? $"reached < {Number(o.TargetLoss)}"
+                    : $"did NOT reach < {Number(o.TargetLoss)}");
+        }
 
         // About 1e-3 is the usual healthy size of one step against its weights; orders of magnitude off either way is worth a look.
+        // Not where the loss is NaN: a step of NaN gradients moves nothing, and "barely learns" would misname it.
         string[] offScale = [.. report.Parameters.Where(p => p.UpdateRatio is < TinyUpdate or > LargeUpdate).Select(p => $"{p.Parameter} {E(p.UpdateRatio!.Value)}")];
-        if (offScale.Length > 0)
+        if (offScale.Length > 0 && (report.Diverged is null || double.IsFinite(report.Diverged.Loss)))
         {
             text.AppendLine().Append("|dw|/|w| far from the usual ~1e-3 (below 1e-6 barely learns, above 0.1 is unstable): ").Append(string.Join(", ", offScale));
         }
@@ -58,24 +72,43 @@ public static class DiagnosticsTable
         GradientVerdict.Ok => "ok",
         GradientVerdict.Unresolved => "unresolved: steps may cross ReLU kinks",
         GradientVerdict.Rounding => "unresolved: the loss's float32 rounding (no kink follows it)",
-        GradientVerdict.Flat => "not checked",
+        GradientVerdict.Flat or GradientVerdict.NotFinite => "not checked",
         _ => "WRONG",
     };
 
     // What the numbers mean where they could mislead: an error of exactly 0 is backpropagation inside the interval the
     // one-sided differences span, not exact agreement; an allowance of 1 or more is a gradient too small for the differences
-    // to resolve (a bias right before batch norm, 0 in exact arithmetic); past the tolerance, the allowance and the step say
-    // why it is ok all the same, or how much of a WRONG rounding could not explain.
+    // to resolve (a bias right before batch norm, 0 in exact arithmetic), said with the size it resolves, which grows with the
+    // loss and so need not be small; past the tolerance, the allowance and the step say why it is ok all the same, or how much
+    // of a WRONG rounding could not explain. Flat concerns only the sampled entries on the check's rows: other entries, and
+    // the |grad| column's whole batch, may have a gradient.
     private static string Errors(GradientCheckResult check) => check switch
     {
-        { Verdict: GradientVerdict.Flat } => "the loss does not move on this batch and the gradient is 0: nothing to compare",
-        { NoiseAllowance: >= 1 } => "both ≈ 0: smaller than the loss's rounding resolves",
+        { Verdict: GradientVerdict.Flat } => "the sampled entries' gradient is exactly 0 on the check's rows, and the loss does not move with them: nothing to compare",
+        { Verdict: GradientVerdict.NotFinite } => "the loss or the gradient is not finite at or near these weights, where float32 overflows: nothing to compare",
+        { NoiseAllowance: >= 1 } => $"both below what the loss's rounding resolves, ±{E(check.Resolution)}",
         { RelativeError: 0 } => "inside the one-sided differences' interval",
         _ when check.RelativeError <= NetworkDiagnostics.DefaultTolerance => $"rel {E(check.RelativeError)}",
         _ => $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)} at step {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}",
     };
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // Four decimals, as the training log prints losses; an astronomical one (a diverged network's 1e37) in exponent form.
+    private static string Loss(double value) =>
+        double.IsFinite(value) && Math.Abs(value) >= 1e6 ? E(value) : value.ToString("F4", CultureInfo.InvariantCulture);
+
+    // A loss below the target is printed with enough digits to read as below it: 0.00999 is not "0.0100".
+    private static string Below(double value, double target)
+    {
+        string text = Loss(value);
+        for (int decimals = 5; value < target && decimals <= 17 && double.Parse(text, CultureInfo.InvariantCulture) >= target; decimals++)
+        {
+            text = value.ToString($"F{decimals}", CultureInfo.InvariantCulture);
+        }
+
+        return text;
+    }
 
     private static string E(double value) => value.ToString("0.000E+00", CultureInfo.InvariantCulture);
 }

@@ -38,6 +38,17 @@ public static class NetworkDiagnostics
     // below a float32 loss's rounding, and still long enough to re-round everything downstream of the entry, as a step of h does.
     private const float NoiseProbeShare = 1e-3f;
 
+    /// <summary>
+    /// The loss above which the network counts as diverged. A network starts near ln(classes) (2.3 for ten) and a trained one
+    /// that is confidently wrong on a few rows stays in the tens or hundreds (a model whose weights were scaled 1000× shows
+    /// 1e3 at most); a mean cross-entropy of a million takes logits a million apart, which only weights blown up by
+    /// too large steps give. There the loss's float32 rounding (1e-7 of it) outgrows most gradients.
+    /// </summary>
+    public const double DivergedLoss = 1e6;
+
+    /// <summary>Whether a loss says the network has diverged: NaN, infinite, or above <see cref="DivergedLoss"/>.</summary>
+    public static bool HasDiverged(double loss) => !double.IsFinite(loss) || loss > DivergedLoss;
+
     // x: (n, InputShape) · targets: (n, OutputSize) one-hot
     /// <summary>
     /// Compares backpropagation's gradient with finite differences of the loss (one-sided both ways, see below) for <paramref name="entriesPerParameter"/>
@@ -99,11 +110,24 @@ public static class NetworkDiagnostics
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(entriesPerParameter, parameter.Length);
             int[] entries = Sample(parameter.Length, count, rng);
+
+            // A NaN or ∞ anywhere (the loss here or at a step away, a gradient that overflows) leaves no error to measure:
+            // NaN compares false with every tolerance, and a verdict of Wrong would blame backpropagation for an overflow.
+            if (!double.IsFinite(centre))
+            {
+                results.Add(new GradientCheckResult(parameter.Name, count, double.NaN, double.NaN, double.NaN, h, GradientVerdict.NotFinite, double.NaN));
+                continue;
+            }
+
             LossNoise noise = MeasureNoise(parameter, entries, loss, centre, h);
             Differences first = Compare(parameter, entries, loss, centre, h, noise);
             Differences best = first;
             GradientVerdict verdict = GradientVerdict.Ok;
-            if (first.Scale == 0)
+            if (!first.Finite)
+            {
+                verdict = GradientVerdict.NotFinite;
+            }
+            else if (first.Scale == 0)
             {
                 verdict = GradientVerdict.Flat;
             }
@@ -126,7 +150,7 @@ public static class NetworkDiagnostics
                 {
                     Differences shorter = Compare(parameter, entries, loss, centre, h / shrink, noise);
                     kinks |= shrink == 10 && shorter.Gap - shorter.GapNoise > 0.5 * first.Gap;
-                    if (shorter.Bound < best.Bound)
+                    if (shorter.Finite && shorter.Bound < best.Bound)
                     {
                         best = shorter;
                     }
@@ -139,7 +163,7 @@ public static class NetworkDiagnostics
                     : GradientVerdict.Wrong;
             }
 
-            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict));
+            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise));
         }
 
         return results;
@@ -211,6 +235,9 @@ public static class NetworkDiagnostics
     // what rounding adds to Gap. Scale is 0 only where every analytic entry and every difference is exactly 0: nothing disagrees.
     private readonly record struct Differences(float Step, double Disagreement, double Scale, double Noise, double MaxAbsolute, double Gap, double GapNoise)
     {
+        // Every sum is finite only where every loss, difference and analytic entry was (an overflow anywhere makes one NaN or ∞).
+        public bool Finite => double.IsFinite(Disagreement) && double.IsFinite(Scale) && double.IsFinite(Noise) && double.IsFinite(Gap);
+
         public double Relative => Scale > 0 ? Disagreement / Scale : 0;
 
         public double RelativeNoise => Noise / Scale;
@@ -449,6 +476,17 @@ public static class NetworkDiagnostics
         var dLogits = new float[n * classes];
         SoftmaxCrossEntropy.Backward(probabilities, y, dLogits, n, classes);
         network.Backward(dLogits, n);
+    }
+
+    /// <summary>
+    /// The cross-entropy of the network on this batch in evaluation mode (batch norm on its running statistics, dropout off),
+    /// as the overfit test measures it; the network is left as it was.
+    /// </summary>
+    public static double BatchLoss(Sequential network, ReadOnlyMemory<float> x, ReadOnlySpan<float> targets, int n)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using var mode = new MeasuredMode(network, training: false);
+        return Loss(network, x, targets.ToArray(), n, new float[n * network.OutputSize]);
     }
 
     private static double Loss(Sequential network, ReadOnlyMemory<float> x, float[] y, int n, float[] probabilities)

@@ -187,6 +187,32 @@ public sealed class ModelCommandsTests
         Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => i.Arguments[2].ToString()), Has.None.Contains("accuracy="));
     }
 
+    // A model whose every value is finite, as its file must hold, but whose first weights (3e38, near float32's limit) overflow
+    // in the forward pass: the outputs of a run that diverged without a NaN in its weights.
+    private string OverflowingModel(int[] sizes, ModelFormat format = ModelFormat.Native, Shape? inputShape = null)
+    {
+        string path = SavedModel(sizes, format, new Dictionary<string, string> { ["Data:Split"] = "official", ["Data:Dataset"] = "mnist" }, inputShape);
+        SavedModel model = ModelFile.Load(path);
+        Sequential network = model.CreateNetwork(1, path);
+        Array.Fill(network.Parameters.Single(p => p.Name == "dense0.weight").Value, 3e38f);
+        ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(network, model.Configuration, null), path, format);
+        return path;
+    }
+
+    [TestCase(ModelFormat.Native)]
+    [TestCase(ModelFormat.Safetensors)]
+    public void Evaluate_RefusesAModelWhoseFiniteWeightsOverflow_NamingTheLargest_AndPrintsNoScore(ModelFormat format)
+    {
+        string path = OverflowingModel([6, 5, 3], format);
+        Mock<ILogger<EvaluateCommand>> logger = Warnings();
+
+        var e = Assert.ThrowsAsync<ModelFileException>(() => Evaluate(Data(40, 6, 3), logger: logger.Object).RunAsync(CommandLine.Parse(["evaluate", "--model", path]), CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain($"The model {path} gives outputs that are not finite on the 40 images of the official test split").And.Contain("its weights overflow float32 in the forward pass (largest |w| 3E+38, in dense0.weight)"));
+        Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidModel));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => i.Arguments[2].ToString()), Has.None.Contains("loss=").And.None.Contains("Confusion"));
+    }
+
     [Test]
     public void Evaluate_WithoutModel_IsAUsageError()
     {
@@ -361,6 +387,37 @@ public sealed class ModelCommandsTests
         VerifyWarnings(logger, images[0], Times.Never());
         VerifyWarnings(logger, $"{images[1]}: this reading may be wrong: ", Times.Once());
         VerifyWarnings(logger, "of the input is ink, where MNIST's digits have 3 % to 30 %. Try: crop to one digit", Times.Once());
+    }
+
+    [Test]
+    public void Predict_RefusesAModelWhoseFiniteWeightsOverflow_AndNamesNoClass()
+    {
+        string model = OverflowingModel([784, 16, 10], inputShape: new Shape(1, 28, 28));
+        using Image<Rgba32> a = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        string image = DigitImages.Save(a, ".png");
+        _files.Add(image);
+        Mock<ILogger<PredictCommand>> logger = Logger();
+
+        var e = Assert.ThrowsAsync<ModelFileException>(() => new PredictCommand(logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image]), CancellationToken.None));
+
+        Assert.That(e!.Message, Does.Contain($"gives outputs that are not finite on {image}: its weights overflow float32").And.Contain("largest |w| 3E+38, in dense0.weight"));
+        Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidModel));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty, "no reading, no p=NaN");
+        Assert.Throws<ModelFileException>(() => new PredictCommand(logger.Object).Predict(model, [image]));
+    }
+
+    [Test]
+    public async Task Export_WritesAModelWhoseFiniteWeightsOverflow_AsItIs()
+    {
+        // Its tensors are finite numbers, so the file is valid; that it cannot be scored is evaluate's and predict's to say.
+        string model = OverflowingModel([6, 5, 3]);
+        string output = Path.ChangeExtension(model, ".safetensors");
+        _files.Add(output);
+
+        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", "safetensors"]), CancellationToken.None);
+
+        Assert.That(code, Is.EqualTo(ExitCodes.Success));
+        Assert.That(ModelFile.Load(output).CreateNetwork(1, output).Parameters.Single(p => p.Name == "dense0.weight").Value, Is.All.EqualTo(3e38f));
     }
 
     [Test]

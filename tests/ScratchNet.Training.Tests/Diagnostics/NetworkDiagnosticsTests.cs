@@ -258,7 +258,7 @@ public class NetworkDiagnosticsTests
     public void Table_MarksAFailedGradientCheck()
     {
         var report = new DiagnosticsReport(
-            [new GradientCheckResult("w", 3, 0.5, 2e-3, 0.1, 1e-2f, GradientVerdict.Wrong)],
+            [new GradientCheckResult("w", 3, 0.5, 2e-3, 0.1, 1e-2f, GradientVerdict.Wrong, 4e-3)],
             [new ParameterStatistics("w", 1, 2, 1e-3)],
             [],
             new OverfitResult(32, 10, 2.3, 2.0, 0.01));
@@ -271,9 +271,9 @@ public class NetworkDiagnosticsTests
     {
         var report = new DiagnosticsReport(
             [
-                new GradientCheckResult("a", 3, 0, double.PositiveInfinity, 0, 1e-2f, GradientVerdict.Flat),
-                new GradientCheckResult("b", 3, 0.4, 3.0, 1e-9, 1e-2f, GradientVerdict.Ok),
-                new GradientCheckResult("c", 3, 0, 1e-4, 0, 1e-2f, GradientVerdict.Ok),
+                new GradientCheckResult("a", 3, 0, double.PositiveInfinity, 0, 1e-2f, GradientVerdict.Flat, 2.4e-3),
+                new GradientCheckResult("b", 3, 0.4, 3.0, 1e-9, 1e-2f, GradientVerdict.Ok, 3.2e31),
+                new GradientCheckResult("c", 3, 0, 1e-4, 0, 1e-2f, GradientVerdict.Ok, 2e-4),
             ],
             [new ParameterStatistics("a", 1, 0, 0), new ParameterStatistics("b", 1, 1e-9, 1e-3), new ParameterStatistics("c", 1, 2, 0.5)],
             [new ActivationStatistics("relu0", "relu", 128, 128, 1.0)],
@@ -281,12 +281,105 @@ public class NetworkDiagnosticsTests
 
         string table = DiagnosticsTable.Format(report);
 
-        Assert.That(table, Does.Contain("a ").And.Contain("not checked (the loss does not move on this batch and the gradient is 0: nothing to compare)"));
-        Assert.That(table, Does.Contain("ok (both ≈ 0: smaller than the loss's rounding resolves)"));
+        // Only the sampled entries on the check's rows are known to have no gradient; and a gradient under the loss's rounding
+        // is not "≈ 0" where the loss is huge: it is said with the size the rounding resolves.
+        Assert.That(table, Does.Contain("a ").And.Contain("not checked (the sampled entries' gradient is exactly 0 on the check's rows, and the loss does not move with them: nothing to compare)"));
+        Assert.That(table, Does.Contain("ok (both below what the loss's rounding resolves, ±3.200E+31)"));
+        Assert.That(table, Does.Not.Contain("≈ 0").And.Not.Contain("the gradient is 0"));
         Assert.That(table, Does.Contain("ok (inside the one-sided differences' interval)").And.Not.Contain("rel 0.000E+00"));
         Assert.That(table, Does.Contain("below 0.01 before the first step, so it shows nothing about learning").And.Not.Contain("reached"));
         Assert.That(table, Does.Contain("far from the usual ~1e-3").And.Contain("a 0.000E+00").And.Contain("c 5.000E-01").And.Not.Contain("b 1.000E-03"));
         Assert.That(table, Does.Contain("128/128 (100.0 %)   100.0 %"), "the dead units and the share stay apart");
+    }
+
+    [Test]
+    public void Table_PrintsAFinalLossJustBelowTheTarget_WithTheDigitsThatShowIt_AndAnAstronomicalOneInExponentForm()
+    {
+        static string Overfit(double initial, double final, int steps) =>
+            DiagnosticsTable.Format(new DiagnosticsReport([], [], [], new OverfitResult(32, steps, initial, final, 0.01))).Split('\n')[^1];
+
+        Assert.That(Overfit(2.40430212, 0.0099996, 4191), Is.EqualTo("overfit one batch of 32: loss 2.4043 -> 0.0099996 in 4191 steps: reached < 0.01"));
+        Assert.That(Overfit(2.40430212, 0.0012345, 10), Does.Contain("-> 0.0012 in 10 steps: reached"));
+        Assert.That(Overfit(12523002388148857032051591772511404032.0, double.NaN, 1), Is.EqualTo("overfit one batch of 32: loss 1.252E+37 -> NaN in 1 steps: did NOT reach < 0.01"));
+        Assert.That(Overfit(double.NaN, double.NaN, 0), Is.EqualTo("overfit one batch of 32: not tried: the loss is NaN before the first step"));
+    }
+
+    [Test]
+    public void CheckGradients_CallsNothingWrong_WhereTheLossIsNaN_OrAStepOverflows()
+    {
+        // Finite weights near float32's limit: the logits overflow, the loss is NaN, and every comparison with it is false.
+        // Backpropagation is not at fault: nothing can be measured.
+        Sequential network = Sequential.Mlp([6, 5, 3], "relu", "he_normal", 7, Rows);
+        Array.Fill(network.Parameters[0].Value, 3e38f);
+        (float[] x, float[] y) = Batch(6, 3);
+
+        IReadOnlyList<GradientCheckResult> results = NetworkDiagnostics.CheckGradients(network, x, y, Rows, 5, 1);
+
+        Assert.That(results, Has.Count.EqualTo(4).And.All.Matches<GradientCheckResult>(r => r.Verdict == GradientVerdict.NotFinite), string.Join("; ", results));
+        string table = DiagnosticsTable.Format(new DiagnosticsReport(results, [.. results.Select(r => new ParameterStatistics(r.Parameter, 1, 1, 1e-3))], [], new OverfitResult(Rows, 0, double.NaN, double.NaN, 0.01)));
+        Assert.That(table, Does.Not.Contain("WRONG").And.Contain("not checked (the loss or the gradient is not finite at or near these weights, where float32 overflows: nothing to compare)"));
+
+        // Finite at the weights (logits float.MaxValue and 0, loss 1.7e38), but the noise probe's step from float.MaxValue
+        // overflows: that parameter is not judged, and the bias, whose steps stay finite, still is.
+        var edge = new Dense("dense0", 1, 2, Rows);
+        edge.Weight.Value[0] = float.MaxValue;
+        var ones = Enumerable.Repeat(1f, Rows).ToArray();
+        float[] targets = [.. Enumerable.Range(0, Rows).SelectMany(r => r % 2 == 0 ? new[] { 1f, 0f } : [0f, 1f])];
+        var near = NetworkDiagnostics.CheckGradients(new Sequential([edge]), ones, targets, Rows, 5, 1).ToDictionary(r => r.Parameter);
+        Assert.That(near["dense0.weight"].Verdict, Is.EqualTo(GradientVerdict.NotFinite), string.Join("; ", near.Values));
+        Assert.That(near["dense0.bias"].Verdict, Is.Not.EqualTo(GradientVerdict.NotFinite).And.Not.EqualTo(GradientVerdict.Wrong), string.Join("; ", near.Values));
+    }
+
+    [Test]
+    public async Task Runner_OnDivergedWeights_SaysSoFirst_RunsNoGradientCheck_AndBlamesNothing()
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var logger = new Mock<ILogger<DiagnosticsRunner>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+
+        foreach (float scale in new[] { 3e38f, 1e18f })
+        {
+            // 3e38: the loss is NaN. 1e18: finite, about 1e37, as the weights of a run at learning rate 1e5 left it.
+            var factory = new Mock<INetworkFactory>();
+            factory.Setup(f => f.Create(It.IsAny<Shape>(), It.IsAny<int>())).Returns((Shape _, int capacity) =>
+            {
+                Sequential network = Sequential.Mlp([8, 16, 3], "relu", "he_normal", 7, capacity);
+                float[] first = network.Parameters[0].Value, last = network.Parameters[2].Value;
+                for (int i = 0; i < first.Length; i++)
+                {
+                    first[i] = i % 2 == 0 ? scale : -scale;
+                }
+
+                // Every hidden unit votes for class 0 alone: rows of the other classes are wrong by logits of 1e37.
+                for (int i = 0; i < last.Length; i++)
+                {
+                    last[i] = i % 3 == 0 ? scale : -scale;
+                }
+
+                return network;
+            });
+            var runner = new DiagnosticsRunner(provider.Object, factory.Object, Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, logger.Object);
+
+            DiagnosticsReport report = await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 3));
+
+            Assert.That(report.Diverged, Is.Not.Null, $"scale {scale}");
+            Assert.That(NetworkDiagnostics.HasDiverged(report.Diverged!.Loss), $"scale {scale}: loss {report.Diverged.Loss}");
+            Assert.That(report.GradientCheck, Is.Empty);
+            string table = DiagnosticsTable.Format(report);
+            string first = table.Split('\n')[0];
+            Assert.That(first, Does.StartWith("the loss at these weights is ").And.Contain(" on the batch of 16: the network has diverged (largest |w| ").And.EndWith("a gradient check cannot judge it, so none was run"));
+            Assert.That(table, Does.Not.Contain("WRONG").And.Not.Contain("≈ 0").And.Contain("not run (diverged)"));
+            if (double.IsNaN(report.Diverged.Loss))
+            {
+                Assert.That(table, Does.Not.Contain("far from the usual"), "a step of NaN gradients moves nothing: it is no update ratio");
+            }
+        }
+
+        Assert.That(DiagnosticsTable.Format(await new DiagnosticsRunner(provider.Object, new NetworkFactory(Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" }), training), Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance)
+            .RunAsync(new DiagnosticsSettings(16, OverfitSteps: 1))), Does.Not.Contain("diverged"), "a network at initialisation has not");
+        logger.Verify(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains("the network has diverged", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()), Times.Exactly(2));
     }
 
     [Test]
