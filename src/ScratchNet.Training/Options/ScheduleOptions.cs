@@ -8,7 +8,10 @@ public sealed class ScheduleOptions
     /// <summary>constant, step, exponential, cosine or plateau (see <see cref="Schedules.LearningRateSchedule.Names"/>).</summary>
     public string Name { get; set; } = "constant";
 
-    /// <summary>Epochs of linear warm-up (per batch, from η/(W·batches) up to η) before the schedule proper; 0 for none.</summary>
+    /// <summary>
+    /// Epochs of linear warm-up (per batch, from η/(W·batches) up to η) before the schedule proper, which counts its epochs
+    /// from the warm-up's end; 0 for none.
+    /// </summary>
     public int WarmupEpochs { get; set; }
 
     /// <summary>step: multiply by Gamma every StepSize epochs.</summary>

@@ -5,16 +5,19 @@ using ScratchNet.Training.Options;
 namespace ScratchNet.Training.Schedules;
 
 /// <summary>
-/// The built-in schedules. Each is η(epoch) multiplied by a linear warm-up over the first
-/// <see cref="WarmupEpochs"/> epochs, counted in batches: w = (step + 1) / (W · batches).
+/// The built-in schedules. A linear warm-up over the first <see cref="WarmupEpochs"/> (W) epochs, counted in
+/// batches, precedes each of them: step s (0-based over the run) gets η · (s + 1) / (W · batches), so the last
+/// warm-up step trains at η. The schedule proper then runs over the epochs after the warm-up, e = epoch − W
+/// (1-based), as torch's SequentialLR(LinearLR → scheduler, milestones=[W]) does:
 /// <list type="bullet">
 /// <item>constant: η</item>
 /// <item>step: η · γ^⌊(e − 1) / StepSize⌋ (torch.optim.lr_scheduler.StepLR)</item>
 /// <item>exponential: η · γ^(e − 1) (ExponentialLR)</item>
-/// <item>cosine: after warm-up, η_min + (η − η_min) · (1 + cos(π·p)) / 2 with p the share of the post-warm-up
-/// batches done, updated every batch (CosineAnnealingLR over steps, after LinearLR warm-up)</item>
+/// <item>cosine: η_min + (η − η_min) · (1 + cos(π·p)) / 2 with p the share of the post-warm-up batches done,
+/// updated every batch (CosineAnnealingLR over steps)</item>
 /// <item>plateau: η · f^k, where k counts the times the monitored metric failed to improve by MinDelta for
-/// more than Patience epochs, never below η_min (ReduceLROnPlateau, absolute threshold, no cooldown)</item>
+/// more than Patience epochs after the warm-up, never below η_min (ReduceLROnPlateau, absolute threshold, no
+/// cooldown). Warm-up epochs are not watched: their rate is still rising, so a stall then says nothing.</item>
 /// </list>
 /// </summary>
 public sealed class LearningRateSchedule : ILearningRateSchedule
@@ -62,24 +65,32 @@ public sealed class LearningRateSchedule : ILearningRateSchedule
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchesPerEpoch);
         long step = ((long)(epoch - 1) * batchesPerEpoch) + batch;
         long warmupSteps = (long)WarmupEpochs * batchesPerEpoch;
-        double warmup = step < warmupSteps ? (step + 1) / (double)warmupSteps : 1.0;
+
+        // The optimizer refuses a rate of 0; the first warm-up step and the cosine floor stay just above it.
+        if (step < warmupSteps)
+        {
+            double warmup = (step + 1) / (double)warmupSteps;
+            return (float)Math.Max(baseRate * warmup, float.Epsilon);
+        }
+
+        int after = epoch - WarmupEpochs;
         double min = _options.MinLearningRate;
         double rate = Name switch
         {
-            "step" => baseRate * Math.Pow(_options.Gamma, (epoch - 1) / _options.StepSize),
-            "exponential" => baseRate * Math.Pow(_options.Gamma, epoch - 1),
-            "cosine" => Cosine(baseRate, min, step, warmupSteps, ((long)_epochs * batchesPerEpoch) - warmupSteps),
+            "step" => baseRate * Math.Pow(_options.Gamma, (after - 1) / _options.StepSize),
+            "exponential" => baseRate * Math.Pow(_options.Gamma, after - 1),
+            "cosine" => Cosine(baseRate, min, step - warmupSteps, ((long)_epochs * batchesPerEpoch) - warmupSteps),
             "plateau" => Math.Max(min, baseRate * Math.Pow(_options.Factor, _reductions)),
             _ => baseRate,
         };
 
-        // The optimizer refuses a rate of 0; the first warm-up step and the cosine floor stay just above it.
-        return (float)Math.Max(rate * warmup, float.Epsilon);
+        return (float)Math.Max(rate, float.Epsilon);
     }
 
     public void OnEpochEnd(EpochMetrics metrics)
     {
-        if (_monitor is null)
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (_monitor is null || metrics.Epoch <= WarmupEpochs)
         {
             return;
         }
@@ -113,14 +124,14 @@ public sealed class LearningRateSchedule : ILearningRateSchedule
         _reductions = (int)checkpoint.Scalars.GetValueOrDefault("schedule.reductions");
     }
 
-    private static double Cosine(double baseRate, double min, long step, long warmupSteps, long annealSteps)
+    private static double Cosine(double baseRate, double min, long annealed, long annealSteps)
     {
-        if (step < warmupSteps || annealSteps <= 0)
+        if (annealSteps <= 0)
         {
             return baseRate;
         }
 
-        double progress = Math.Min(1.0, (step - warmupSteps) / (double)annealSteps);
+        double progress = Math.Min(1.0, annealed / (double)annealSteps);
         return min + ((baseRate - min) * (1.0 + Math.Cos(Math.PI * progress)) / 2.0);
     }
 }

@@ -23,10 +23,10 @@ public class ResumeTests
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
 
-    private Rig NewRig(string? schedule = null) => new()
+    private Rig NewRig(string? schedule = null, int warmupEpochs = 1) => new()
     {
         Checkpoints = new CheckpointOptions { Directory = _dir, KeepLast = 10 },
-        Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = 1, Patience = 0, Factor = 0.5f },
+        Schedule = new ScheduleOptions { Name = schedule ?? "cosine", WarmupEpochs = warmupEpochs, Patience = 0, Factor = 0.5f, StepSize = 1, Gamma = 0.5f },
     };
 
     // Images, with affine and elastic augmentation on: every batch's pixels depend on the epoch and the rows.
@@ -66,6 +66,25 @@ public class ResumeTests
         Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
         Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
         Assert.That(resumed.FinalValidation.Loss, Is.EqualTo(uninterrupted.FinalValidation.Loss));
+    }
+
+    // 4 epochs of 13 batches, 2 of them warm-up: stopped inside the warm-up (epoch 2) and inside the decay that follows it (epoch 4).
+    [TestCase("step", 2, 5)]
+    [TestCase("exponential", 2, 5)]
+    [TestCase("exponential", 4, 3)]
+    [TestCase("step", 4, 3)]
+    [TestCase("plateau", 4, 3)]
+    public async Task InterruptedThenResumed_InsideOrAfterAWarmup_MatchesAnUninterruptedRun(string schedule, int epoch, int batch)
+    {
+        TrainingResult uninterrupted = await NewRig(schedule, warmupEpochs: 2).Create().TrainAsync();
+
+        using var cancellation = new CancellationTokenSource();
+        var interrupted = Assert.CatchAsync<TrainingInterruptedException>(() => NewRig(schedule, warmupEpochs: 2).Create(CancelAt(cancellation, epoch, batch)).TrainAsync(cancellation.Token));
+        TrainingResult resumed = await NewRig(schedule, warmupEpochs: 2).Create().TrainAsync(CheckpointFile.Load(interrupted!.CheckpointPath!));
+
+        Assert.That(Numbers(resumed), Is.EqualTo(Numbers(uninterrupted)));
+        Assert.That(resumed.Network.Parameters.Select(p => p.Value), Is.EqualTo(uninterrupted.Network.Parameters.Select(p => p.Value)));
+        Assert.That(uninterrupted.History[1].LearningRate, Is.EqualTo(0.01f), "the warm-up's last step trains at Optimizer:LearningRate");
     }
 
     [TestCase(2, 7)]

@@ -46,6 +46,48 @@ public class ClassificationReportTests
         Assert.That(report.Accuracy, Is.EqualTo(8.0 / 13).Within(1e-12));
     }
 
+    private static ConfusionMatrix Of(int classes, params (int Actual, int Predicted)[] rows)
+    {
+        var m = new ConfusionMatrix(classes);
+        foreach ((int actual, int predicted) in rows)
+        {
+            m.Add(actual, predicted);
+        }
+
+        return m;
+    }
+
+    // scikit-learn averages over unique_labels(y_true, y_pred): one row of class 3, scored right, is a perfect split.
+    [Test]
+    public void Macro_AveragesOnlyTheClassesPresent_SoOneRightRowScoresOne()
+    {
+        string[] names = [.. Enumerable.Range(0, 10).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        ClassificationReport report = ClassificationReport.From(Of(10, (3, 3)), names);
+        Assert.That((report.MacroPrecision, report.MacroRecall, report.MacroF1, report.Accuracy), Is.EqualTo((1.0, 1.0, 1.0, 1.0)));
+        Assert.That(report.Classes, Has.Count.EqualTo(10), "absent classes are still listed");
+        Assert.That(report.Classes[0], Is.EqualTo(new ClassScores("0", 0, 0, 0, 0)));
+    }
+
+    // y_true = [a, a, b, b], y_pred = [a, a, b, c]; d never occurs. Per class: a 1/1/1; b precision 1, recall 1/2, F1 2/3;
+    // c (predicted, never true) 0/0/0 and counted; d left out. f1_score(average='macro') = (1 + 2/3 + 0) / 3 = 5/9
+    // (over all four it would be 5/12, over the true classes only 5/6).
+    [Test]
+    public void Macro_CountsAClassPredictedButNeverTrue_WithF1Zero_AndLeavesOutAClassNeitherTrueNorPredicted()
+    {
+        ClassificationReport report = ClassificationReport.From(Of(4, (0, 0), (0, 0), (1, 1), (1, 2)), ["a", "b", "c", "d"]);
+        Assert.That(report.Classes[2], Is.EqualTo(new ClassScores("c", 0, 0, 0, 0)));
+        Assert.That(report.MacroF1, Is.EqualTo(5.0 / 9).Within(1e-12));
+        Assert.That(report.MacroPrecision, Is.EqualTo(2.0 / 3).Within(1e-12));
+        Assert.That(report.MacroRecall, Is.EqualTo(0.5).Within(1e-12));
+    }
+
+    [Test]
+    public void Macro_IsZero_ForAnEmptySplit()
+    {
+        ClassificationReport report = ClassificationReport.From(new ConfusionMatrix(3), ["a", "b", "c"]);
+        Assert.That((report.MacroPrecision, report.MacroRecall, report.MacroF1, report.Accuracy), Is.EqualTo((0.0, 0.0, 0.0, 0.0)));
+    }
+
     [Test]
     public void From_Throws_WhenClassNamesDoNotMatchTheMatrix()
     {

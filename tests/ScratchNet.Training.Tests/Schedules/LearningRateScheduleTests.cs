@@ -46,6 +46,96 @@ public class LearningRateScheduleTests
     public void Warmup_AppliesToOtherSchedulesToo() =>
         Assert.That(new LearningRateSchedule(new ScheduleOptions { Name = "step", WarmupEpochs = 2 }, 5).RateFor(1f, 1, 4, 10), Is.EqualTo(0.25f).Within(1e-6));
 
+    private static float[] EveryStep(LearningRateSchedule schedule, int epochs, int batchesPerEpoch, float baseRate = 1f) =>
+        [.. from e in Enumerable.Range(1, epochs) from b in Enumerable.Range(0, batchesPerEpoch) select schedule.RateFor(baseRate, e, b, batchesPerEpoch)];
+
+    // 2 warm-up epochs of 4 batches: 1/8 … 8/8 of η, then exponential counts epochs from the end of the warm-up: η, η·γ, η·γ²
+    // (torch: SequentialLR([LinearLR, ExponentialLR], milestones=[2]), LinearLR stepped per batch).
+    [Test]
+    public void Exponential_WithWarmup_RisesLinearlyToTheBaseRate_ThenDecaysFromTheEpochAfter()
+    {
+        float[] rates = EveryStep(new LearningRateSchedule(new ScheduleOptions { Name = "exponential", Gamma = 0.5f, WarmupEpochs = 2 }, 5), 5, 4, 0.2f);
+        double[] expected =
+        [
+            .. Enumerable.Range(1, 8).Select(k => 0.2 * k / 8),
+            .. Enumerable.Repeat(0.2, 4), .. Enumerable.Repeat(0.1, 4), .. Enumerable.Repeat(0.05, 4),
+        ];
+        Assert.That(rates, Is.EqualTo(expected).Within(1e-7));
+        Assert.That(rates.Zip(rates.Skip(1)).Take(7).All(pair => pair.Second > pair.First), Is.True, "the warm-up never falls");
+    }
+
+    // 1 warm-up epoch of 2 batches, then StepLR(StepSize 2, γ 0.1) over epochs 2… counted as 1…
+    [Test]
+    public void Step_WithWarmup_ReachesTheBaseRate_AndStepsEveryStepSizeEpochsAfterTheWarmup()
+    {
+        float[] rates = EveryStep(new LearningRateSchedule(new ScheduleOptions { Name = "step", StepSize = 2, Gamma = 0.1f, WarmupEpochs = 1 }, 6), 6, 2);
+        Assert.That(rates, Is.EqualTo(new[] { 0.5, 1, 1, 1, 1, 1, 0.1, 0.1, 0.1, 0.1, 0.01, 0.01 }).Within(1e-7));
+    }
+
+    // The QA report's case: a run as long as its warm-up must end at Optimizer:LearningRate, whatever the decay.
+    [TestCase("step")]
+    [TestCase("exponential")]
+    [TestCase("plateau")]
+    [TestCase("constant")]
+    [TestCase("cosine")]
+    public void EveryScheduleWithWarmup_EndsTheWarmupAtTheBaseRate(string name)
+    {
+        var schedule = new LearningRateSchedule(new ScheduleOptions { Name = name, Gamma = 0.1f, StepSize = 1, WarmupEpochs = 2 }, 2);
+        Assert.That(schedule.RateFor(0.003f, 2, 9, 10), Is.EqualTo(0.003f));
+        Assert.That(schedule.RateFor(0.003f, 2, 0, 10), Is.EqualTo(0.003f * 11 / 20).Within(1e-9), "no decay inside the warm-up");
+    }
+
+    // The rule cosine (and constant) followed before warm-up preceded every schedule; the shipped recipes use
+    // cosine with 1 warm-up epoch or constant, so their rates must stay bit for bit what they were.
+    private static float PreviousRate(ScheduleOptions options, int epochs, float baseRate, int epoch, int batch, int batchesPerEpoch)
+    {
+        long step = ((long)(epoch - 1) * batchesPerEpoch) + batch;
+        long warmupSteps = (long)options.WarmupEpochs * batchesPerEpoch;
+        double warmup = step < warmupSteps ? (step + 1) / (double)warmupSteps : 1.0;
+        double rate = baseRate;
+        long annealSteps = ((long)epochs * batchesPerEpoch) - warmupSteps;
+        if (options.Name == "cosine" && step >= warmupSteps && annealSteps > 0)
+        {
+            double progress = Math.Min(1.0, (step - warmupSteps) / (double)annealSteps);
+            double min = options.MinLearningRate;
+            rate = min + ((baseRate - min) * (1.0 + Math.Cos(Math.PI * progress)) / 2.0);
+        }
+
+        return (float)Math.Max(rate * warmup, float.Epsilon);
+    }
+
+    // fast (20 epochs), cnn (12), the augmented recipes (40): 938 batches of 64 on 60,000 rows; reference: constant, 100 epochs of 32.
+    [TestCase("cosine", 20, 1, 938, 0.001f, 0f)]
+    [TestCase("cosine", 12, 1, 938, 0.05f, 0f)]
+    [TestCase("cosine", 40, 1, 938, 0.05f, 0f)]
+    [TestCase("cosine", 7, 3, 5, 0.1f, 0.01f)]
+    [TestCase("cosine", 3, 3, 5, 0.1f, 0f)]
+    [TestCase("constant", 100, 0, 50, 0.003f, 0f)]
+    [TestCase("constant", 5, 2, 7, 0.003f, 0f)]
+    public void CosineAndConstant_GiveTheSameRatesAsBefore(string name, int epochs, int warmup, int batchesPerEpoch, float baseRate, float min)
+    {
+        var options = new ScheduleOptions { Name = name, WarmupEpochs = warmup, MinLearningRate = min };
+        var schedule = new LearningRateSchedule(options, epochs);
+        float[] expected = [.. from e in Enumerable.Range(1, epochs) from b in Enumerable.Range(0, batchesPerEpoch) select PreviousRate(options, epochs, baseRate, e, b, batchesPerEpoch)];
+        Assert.That(EveryStep(schedule, epochs, batchesPerEpoch, baseRate), Is.EqualTo(expected));
+    }
+
+    // Patience 0 would drop the rate after any epoch that fails to improve; the warm-up's epochs are not watched, so the
+    // watch starts at epoch 3 and the first drop can come after epoch 4 at the earliest.
+    [Test]
+    public void Plateau_WithWarmup_WatchesOnlyTheEpochsAfterTheWarmup()
+    {
+        var schedule = new LearningRateSchedule(new ScheduleOptions { Name = "plateau", Patience = 0, Factor = 0.5f, WarmupEpochs = 2 }, 6);
+        var rates = new List<float>();
+        for (int e = 1; e <= 5; e++)
+        {
+            schedule.OnEpochEnd(new EpochMetrics(e, 0, 1.0, 0, 0, 0));
+            rates.Add(schedule.RateFor(1f, e + 1, 9, 10));
+        }
+
+        Assert.That(rates, Is.EqualTo(new[] { 1f, 1f, 1f, 0.5f, 0.25f }));
+    }
+
     [Test]
     public void Plateau_DropsTheRate_WhenTheMetricStallsLongerThanPatience()
     {
