@@ -12,7 +12,8 @@ public static partial class ValueErrors
     /// <summary>
     /// <c>Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01'</c> for the binder's
     /// <c>Failed to convert configuration value '0,01' at 'Optimizer:LearningRate' to type 'System.Single'</c>;
-    /// another message comes back as it is, less its full stop.
+    /// <c>Training:Seed must be at most 2147483647, got '2147483648'</c> for a whole number written as documented but beyond
+    /// what the setting holds; another message comes back as it is, less its full stop.
     /// </summary>
     public static string Conversion(string binderMessage)
     {
@@ -25,6 +26,15 @@ public static partial class ValueErrors
 
         Type? type = Type.GetType(match.Groups["type"].Value);
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        string value = match.Groups["value"].Value;
+        if (type is not null && WholeNumbers.IsPlain(value) && WholeNumbers.Range(type) is var (min, max))
+        {
+            // Written as documented, so the number itself is too large (or too far below zero) for the setting to hold.
+            return value.TrimStart().StartsWith('-')
+                ? $"{match.Groups["key"].Value} must be at least {min}, got '{value}'"
+                : $"{match.Groups["key"].Value} must be at most {max}, got '{value}'";
+        }
+
         string? takes = type switch
         {
             // The configuration is read in the invariant culture whatever the machine's locale, so '.' is the only decimal mark.

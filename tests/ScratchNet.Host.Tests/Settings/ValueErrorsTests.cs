@@ -84,6 +84,40 @@ public sealed class ValueErrorsTests
         Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '{written}' (from command line (--Training:Epochs))"));
     }
 
+    // Written as documented, so "digits 0-9" would be no help: the number is beyond what the setting holds.
+    [TestCase("Training:Seed", "2147483648", "Training:Seed must be at most 2147483647, got '2147483648'")]
+    [TestCase("Training:Epochs", "99999999999", "Training:Epochs must be at most 2147483647, got '99999999999'")]
+    [TestCase("Training:BatchSize", "99999999999", "Training:BatchSize must be at most 2147483647, got '99999999999'")]
+    [TestCase("Data:Seed", "-2147483649", "Data:Seed must be at least -2147483648, got '-2147483649'")]
+    [TestCase("Data:TrainImages", "99999999999999999999999", "Data:TrainImages must be at most 2147483647, got '99999999999999999999999'")]
+    public void AWholeNumberBeyondTheSettingsRange_SaysSoAndGivesTheLimit(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: {expected} (from command line (--{key}))"));
+    }
+
+    [TestCase("-1", "Training:Seed", "System.UInt32", "Training:Seed must be at least 0, got '-1'")]
+    [TestCase("300", "A:B", "System.Byte", "A:B must be at most 255, got '300'")]
+    [TestCase("-9223372036854775809", "A:B", "System.Int64", "A:B must be at least -9223372036854775808, got '-9223372036854775809'")]
+    public void EveryWholeNumberType_GivesItsOwnLimit(string value, string key, string type, string expected) =>
+        Assert.That(ValueErrors.Conversion($"Failed to convert configuration value '{value}' at '{key}' to type '{type}'."), Is.EqualTo(expected));
+
+    // Seeds take any whole number the setting holds, negative ones too (README's configuration table says so).
+    [TestCase("-1")]
+    [TestCase("-2147483648")]
+    [TestCase("2147483647")]
+    public void ASeed_MayBeAnyWholeNumberItHolds(string written)
+    {
+        using IHost host = TestHost.Build([$"--Training:Seed={written}", $"--Data:Seed={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.That(host.Services.GetRequiredService<IOptions<ScratchNet.Training.Options.TrainingOptions>>().Value.Seed, Is.EqualTo(int.Parse(written, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     [TestCase("5", 5)]
     [TestCase(" 7 ", 7)]
     public void AWholeNumberInDigits_IsRead(string written, int epochs)
