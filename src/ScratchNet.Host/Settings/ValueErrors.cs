@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Core;
 
 namespace ScratchNet.Host.Settings;
 
@@ -67,13 +69,23 @@ public static partial class ValueErrors
     }
 
     // A validator reports the value it was given, as .NET prints it back: 1e999 as Infinity, 1e-3 as 0.001. The user looks
-    // for what they wrote.
+    // for what they wrote. Where the value it was given is the float of what they wrote, and that float is what broke the
+    // rule (0.99999999 is 1, 1e-46 is 0, 1e39 is infinity), the line says so: the echo alone satisfies the range it states.
     private static string AsWritten(string failure, string? written)
     {
         Match got = GotValue().Match(failure);
-        return written is null || !got.Success || got.Groups["value"].Value == written.Trim() || got.Groups["value"].Value == $"'{written}'"
-            ? failure
-            : $"{failure[..got.Groups["value"].Index]}{written.Trim()}";
+        if (written is null || !got.Success || got.Groups["value"].Value == written.Trim() || got.Groups["value"].Value == $"'{written}'")
+        {
+            return failure;
+        }
+
+        string shown = got.Groups["value"].Value;
+        string? rounding = double.TryParse(shown, NumberStyles.Float, CultureInfo.CurrentCulture, out double given)
+            && double.TryParse(written, NumberStyles.Float, CultureInfo.InvariantCulture, out double exact)
+            && given.Equals((double)(float)exact)
+            ? SinglePrecision.Rounding(written.Trim())
+            : null;
+        return $"{failure[..got.Groups["value"].Index]}{written.Trim()}{rounding}";
     }
 
     /// <summary>The value of <paramref name="key"/> as <typeparamref name="T"/>, for a key read outside any options class.</summary>

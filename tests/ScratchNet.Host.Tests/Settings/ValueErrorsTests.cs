@@ -71,6 +71,42 @@ public sealed class ValueErrorsTests
         Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Optimizer:LearningRate must be a finite positive number, {expected} (from command line (--Optimizer:LearningRate))"));
     }
 
+    // The float of what was written broke the rule, so the echo alone would satisfy the range the line states.
+    [TestCase("Model:Dropout", "0.99999999", "Model:Dropout must be in [0, 1), got 0.99999999, which rounds to 1 in single precision: use at most 0.99999994")]
+    [TestCase("Optimizer:LearningRate", "1e-46", "Optimizer:LearningRate must be a finite positive number, got 1e-46, which rounds to 0 in single precision: use at least 1.4e-45")]
+    [TestCase("Optimizer:WeightDecay", "1e39", "Optimizer:WeightDecay must be a finite number ≥ 0, got 1e39, which rounds to infinity in single precision: use at most 3.4e38")]
+    public void AFloatSettingRefusedForItsRounding_SaysWhatItRoundsTo(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.StartWith($"Configuration is invalid: {expected}").And.EndWith($"(from command line (--{key}))"));
+    }
+
+    [TestCase("Optimizer:Beta2", "0.99999999")]
+    [TestCase("Optimizer:Alpha", "0.99999999")]
+    public void EveryFloatSetting_SaysWhatItRoundsTo(string key, string written)
+    {
+        string optimizer = key.EndsWith("Beta2", StringComparison.Ordinal) ? "adam" : "rmsprop";
+        using IHost host = TestHost.Build([$"--Optimizer:Name={optimizer}", $"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.Contain($"{key} must be in [0, 1), got {written}, which rounds to 1 in single precision: use at most 0.99999994"));
+    }
+
+    // A double setting is refused for what was written; its float is beside the point.
+    [Test]
+    public void ADoubleSetting_SaysNothingOfSinglePrecision()
+    {
+        using IHost host = TestHost.Build(["--Data:ValidationFraction=1e39", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Data:ValidationFraction must be in (0, 1), got 1e39 (from command line (--Data:ValidationFraction))"));
+    }
+
     // The documented form, "digits 0-9": .NET's own converters also took +5, 0x10 (16) and #10.
     [TestCase("+5")]
     [TestCase("0x10")]
