@@ -53,6 +53,28 @@ public static class WholeNumbers
         : type == typeof(ushort) ? Of<ushort>()
         : null;
 
+    /// <summary>
+    /// <paramref name="text"/> held to the range of <paramref name="type"/> (an integer type, or a nullable one) when it is
+    /// written as documented but beyond that range; null otherwise. With it, a key's validator can give its own limit
+    /// (<c>Training:BatchSize must be 1 to 1048576 rows</c>) where the type's alone would be a limit that is refused too.
+    /// </summary>
+    public static object? Clamped(Type type, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        Type integer = Nullable.GetUnderlyingType(type) ?? type;
+        if (text is null || !IsPlain(text) || Range(integer) is not var (min, max))
+        {
+            return null;
+        }
+
+        BigInteger value = BigInteger.Parse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        BigInteger lowest = BigInteger.Parse(min, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        BigInteger highest = BigInteger.Parse(max, CultureInfo.InvariantCulture);
+        return value >= lowest && value <= highest
+            ? null
+            : Convert.ChangeType(BigInteger.Clamp(value, lowest, highest).ToString(CultureInfo.InvariantCulture), integer, CultureInfo.InvariantCulture);
+    }
+
     private static (string Min, string Max) Of<T>() where T : IBinaryInteger<T>, IMinMaxValue<T> =>
         (T.MinValue.ToString(null, CultureInfo.InvariantCulture), T.MaxValue.ToString(null, CultureInfo.InvariantCulture));
 

@@ -123,7 +123,6 @@ public sealed class ValueErrorsTests
     // Written as documented, so "digits 0-9" would be no help: the number is beyond what the setting holds.
     [TestCase("Training:Seed", "2147483648", "Training:Seed must be at most 2147483647, got '2147483648'")]
     [TestCase("Training:Epochs", "99999999999", "Training:Epochs must be at most 2147483647, got '99999999999'")]
-    [TestCase("Training:BatchSize", "99999999999", "Training:BatchSize must be at most 2147483647, got '99999999999'")]
     [TestCase("Data:Seed", "-2147483649", "Data:Seed must be at least -2147483648, got '-2147483649'")]
     [TestCase("Data:TrainImages", "99999999999999999999999", "Data:TrainImages must be at most 2147483647, got '99999999999999999999999'")]
     public void AWholeNumberBeyondTheSettingsRange_SaysSoAndGivesTheLimit(string key, string written, string expected)
@@ -134,6 +133,22 @@ public sealed class ValueErrorsTests
 
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: {expected} (from command line (--{key}))"));
+    }
+
+    // A key with a limit of its own gives that one, not the type's, which would be refused as well.
+    [TestCase("Training:BatchSize", "99999999999", "Training:BatchSize must be 1 to 1048576 rows, got 99999999999")]
+    [TestCase("Training:EvaluationBatchSize", "-99999999999", "Training:EvaluationBatchSize must be 1 to 1048576 rows, got -99999999999")]
+    [TestCase("Training:Epochs", "-99999999999", "Training:Epochs must be at least 1, got -99999999999")]
+    [TestCase("Data:TrainImages", "-99999999999", "Data:TrainImages must be at least 1 (or left out for every image), got -99999999999")]
+    public void AWholeNumberBeyondTheSettingsRange_GivesTheKeysOwnLimit_WhereItHasOne(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", "--Training:Shuffle=maybe", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.Contain($"{expected} (from command line (--{key}))"));
+        Assert.That(failure.Message, Does.Not.Contain("2147483647").And.Not.Contain("2147483648"), "the type's limit is not the key's");
+        Assert.That(failure.Message, Does.Contain("Training:Shuffle must be true or false, got 'maybe'"), "the other values are still checked");
     }
 
     [TestCase("-1", "Training:Seed", "System.UInt32", "Training:Seed must be at least 0, got '-1'")]
