@@ -64,7 +64,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         }
 
         (IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels) = files;
-        string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, testLabels);
+        string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, paths[MnistFiles.TrainLabels.Name], testLabels, paths[MnistFiles.TestLabels.Name]);
 
         int featureCount = MnistLoader.FeatureCount(trainImages, paths[MnistFiles.TrainImages.Name]);
         if (MnistLoader.FeatureCount(testImages, paths[MnistFiles.TestImages.Name]) != featureCount)
@@ -114,9 +114,17 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         return new ParsedFiles(trainImages, trainLabels, testImages, testLabels);
     }
 
-    /// <summary>"0", "1", … up to the largest label in either file (at least two classes).</summary>
-    private static string[] LabelNames(IdxArray trainLabels, IdxArray testLabels)
+    /// <summary>"0", "1", … up to the largest label in either file, as the docs say.</summary>
+    /// <exception cref="DataSettingsException">Every label is 0: one class, which nothing can learn to tell from another.</exception>
+    private static string[] LabelNames(IdxArray trainLabels, string trainPath, IdxArray testLabels, string testPath)
     {
+        // Files without rows are refused further on, with their own message; no class count is theirs to claim.
+        if (trainLabels.Count + testLabels.Count > 0 && !trainLabels.Data.AsSpan().ContainsAnyExcept((byte)0) && !testLabels.Data.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            throw new DataSettingsException(
+                $"a classifier needs at least 2 classes: every label in {trainPath} and {testPath} is 0; give the images of at least two classes their labels (0, 1, …)");
+        }
+
         int max = trainLabels.Data.Concat(testLabels.Data).DefaultIfEmpty().Max();
         return Enumerable.Range(0, Math.Max(2, max + 1)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }

@@ -42,15 +42,20 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
 
     private IEnumerable<string> EveryProblem(string name, InvalidOperationException first)
     {
-        yield return ValueErrors.Conversion(first.Message);
+        string firstProblem = ValueErrors.Conversion(first.Message);
         if (configuration is null || typeof(TOptions).GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() is not string section
             || typeof(TOptions).GetConstructor(Type.EmptyTypes) is null)
         {
+            yield return firstProblem;
             yield break;
         }
 
         TOptions options = Activator.CreateInstance<TOptions>();
         var failures = new List<string>();
+
+        // Whole numbers too large (or too far below 0) for their type, by key: validated at the type's limit, so that a key
+        // with a limit of its own names that one instead.
+        var beyondRange = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (PropertyInfo property in typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
         {
             IConfigurationSection value = configuration.GetSection($"{section}:{property.Name}");
@@ -68,7 +73,13 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
             }
             catch (InvalidOperationException e) when (Failure.IsBindingError(e))
             {
-                failures.Add(ValueErrors.Conversion(e.Message));
+                string problem = ValueErrors.Conversion(e.Message);
+                failures.Add(problem);
+                if (WholeNumbers.Clamped(property.PropertyType, value.Value) is { } clamped)
+                {
+                    property.SetValue(options, clamped);
+                    beyondRange[value.Path] = problem;
+                }
             }
         }
 
@@ -81,7 +92,16 @@ internal sealed class BindingErrorsAsValidationFailures<TOptions>(
             }
         }
 
-        foreach (string failure in failures)
+        var superseded = beyondRange
+            .Where(b => failures.Any(f => f != b.Value && f.StartsWith($"{b.Key} ", StringComparison.Ordinal)))
+            .Select(b => b.Value)
+            .ToHashSet(StringComparer.Ordinal);
+        if (!superseded.Contains(firstProblem))
+        {
+            yield return firstProblem;
+        }
+
+        foreach (string failure in failures.Where(f => !superseded.Contains(f)))
         {
             yield return failure;
         }

@@ -110,6 +110,27 @@ public sealed class DatasetSelectionTests
         Assert.That(dataset.HeldOutName, Is.EqualTo("validation"), "the random split holds out part of the pooled images");
     }
 
+    // The classes are 0 … the largest label; with every label 0 that is one class, and a classifier of one class learns nothing.
+    [TestCase("random")]
+    [TestCase("official")]
+    public async Task AnIdxFolderWhoseLabelsAreAll0_IsRefused_NotGivenAPhantomSecondClass(string split)
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 1);
+        var error = Assert.ThrowsAsync<DataSettingsException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split }).LoadAsync());
+        Assert.That(error!.Message, Is.EqualTo(
+            $"a classifier needs at least 2 classes: every label in {folder.Combine("train-labels-idx1-ubyte")} and {folder.Combine("t10k-labels-idx1-ubyte")} is 0; give the images of at least two classes their labels (0, 1, …)"));
+    }
+
+    [Test]
+    public async Task AnIdxFolderWithLabels0And1_HasTwoClasses()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 2);
+        Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync();
+        Assert.That(dataset.ClassNames, Is.EqualTo(new[] { "0", "1" }));
+    }
+
     [TestCase("official", 20, 10)]
     [TestCase("random", 24, 6)]
     public async Task TrainImages_TrainsOnAFixedSampleOfTheTrainingSplit_AndKeepsTheHeldOutSplitWhole(string split, int trainRows, int heldOutRows)

@@ -63,7 +63,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Recipe:Name=fast", "Recipe takes one value")]
     [TestCase("--Training:BatchSize=2000000000", "Training:BatchSize must be 1 to 1048576 rows, got 2000000000")]
     [TestCase("--Training:EvaluationBatchSize=2000000000", "Training:EvaluationBatchSize must be 1 to 1048576 rows")]
-    [TestCase("--Training:BatchSize=99999999999", "Training:BatchSize must be a whole number", "got '99999999999'")]
+    [TestCase("--Training:BatchSize=99999999999", "Training:BatchSize must be 1 to 1048576 rows, got 99999999999")]
     [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
     [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for its weights and gradients")]
     [TestCase("--Training:Threads=100000", "Training:Threads must be 'auto' (one per core) or a whole number from 1 to", "got 100000 (from command line (--Training:Threads))")]

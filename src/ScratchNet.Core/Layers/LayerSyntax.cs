@@ -156,7 +156,7 @@ public static class LayerSyntax
             string word = words[_next++];
             if (!float.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out float rate) || !(rate >= 0f && rate < 1f))
             {
-                return Fail($"the dropout rate must be a number in [0, 1), got '{word}'");
+                return Fail($"the dropout rate must be a number in [0, 1), got '{word}'{SinglePrecision.Rounding(word)}");
             }
 
             return End(LayerDefinition.Dropout(rate));

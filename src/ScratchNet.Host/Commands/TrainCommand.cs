@@ -17,6 +17,17 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
+        await RunInFolderAsync(cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// What <c>train</c> does, for a caller that wants the result itself (the experiments' optimizer sweep): claims the
+    /// run folder (or continues the resumed one), trains in it, and records how the run ended. The trainer alone has no
+    /// folder, and the history, reports and model it hands its callbacks are written into that folder.
+    /// </summary>
+    public async Task<TrainingResult> RunInFolderAsync(CancellationToken cancellationToken)
+    {
         Checkpoint? resumeFrom = run is null ? null : await run.BeginAsync(cancellationToken).ConfigureAwait(false);
         if (resumeFrom is not null)
         {
@@ -37,7 +48,7 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
                 LogStopTooLate(logger, result.History.Count == 0 ? 0 : result.History[^1].Epoch);
             }
 
-            return ExitCodes.Success;
+            return result;
         }
         catch (TrainingInterruptedException e) when (run is not null && e.CheckpointPath is not null)
         {

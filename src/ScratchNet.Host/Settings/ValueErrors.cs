@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Core;
 
 namespace ScratchNet.Host.Settings;
 
@@ -12,7 +14,8 @@ public static partial class ValueErrors
     /// <summary>
     /// <c>Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01'</c> for the binder's
     /// <c>Failed to convert configuration value '0,01' at 'Optimizer:LearningRate' to type 'System.Single'</c>;
-    /// another message comes back as it is, less its full stop.
+    /// <c>Training:Seed must be at most 2147483647, got '2147483648'</c> for a whole number written as documented but beyond
+    /// what the setting holds; another message comes back as it is, less its full stop.
     /// </summary>
     public static string Conversion(string binderMessage)
     {
@@ -25,6 +28,15 @@ public static partial class ValueErrors
 
         Type? type = Type.GetType(match.Groups["type"].Value);
         type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        string value = match.Groups["value"].Value;
+        if (type is not null && WholeNumbers.IsPlain(value) && WholeNumbers.Range(type) is var (min, max))
+        {
+            // Written as documented, so the number itself is too large (or too far below zero) for the setting to hold.
+            return value.TrimStart().StartsWith('-')
+                ? $"{match.Groups["key"].Value} must be at least {min}, got '{value}'"
+                : $"{match.Groups["key"].Value} must be at most {max}, got '{value}'";
+        }
+
         string? takes = type switch
         {
             // The configuration is read in the invariant culture whatever the machine's locale, so '.' is the only decimal mark.
@@ -57,13 +69,23 @@ public static partial class ValueErrors
     }
 
     // A validator reports the value it was given, as .NET prints it back: 1e999 as Infinity, 1e-3 as 0.001. The user looks
-    // for what they wrote.
+    // for what they wrote. Where the value it was given is the float of what they wrote, and that float is what broke the
+    // rule (0.99999999 is 1, 1e-46 is 0, 1e39 is infinity), the line says so: the echo alone satisfies the range it states.
     private static string AsWritten(string failure, string? written)
     {
         Match got = GotValue().Match(failure);
-        return written is null || !got.Success || got.Groups["value"].Value == written.Trim() || got.Groups["value"].Value == $"'{written}'"
-            ? failure
-            : $"{failure[..got.Groups["value"].Index]}{written.Trim()}";
+        if (written is null || !got.Success || got.Groups["value"].Value == written.Trim() || got.Groups["value"].Value == $"'{written}'")
+        {
+            return failure;
+        }
+
+        string shown = got.Groups["value"].Value;
+        string? rounding = double.TryParse(shown, NumberStyles.Float, CultureInfo.CurrentCulture, out double given)
+            && double.TryParse(written, NumberStyles.Float, CultureInfo.InvariantCulture, out double exact)
+            && given.Equals((double)(float)exact)
+            ? SinglePrecision.Rounding(written.Trim())
+            : null;
+        return $"{failure[..got.Groups["value"].Index]}{written.Trim()}{rounding}";
     }
 
     /// <summary>The value of <paramref name="key"/> as <typeparamref name="T"/>, for a key read outside any options class.</summary>

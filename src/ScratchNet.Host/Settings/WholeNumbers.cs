@@ -5,7 +5,8 @@ using System.Numerics;
 namespace ScratchNet.Host.Settings;
 
 /// <summary>
-/// Whole-number settings read as they are documented, "digits 0-9" (a minus sign allowed, for the range check to refuse):
+/// Whole-number settings read as they are documented, "digits 0-9" (a leading minus sign allowed: a seed may be negative,
+/// and the other keys' range checks refuse one):
 /// .NET's own converters also take <c>+5</c>, <c>0x10</c> and <c>#10</c>, so <c>--Training:Epochs=0x10</c> trained 16 epochs
 /// while a refused value's message said digits only.
 /// </summary>
@@ -39,6 +40,43 @@ public static class WholeNumbers
         digits = digits.StartsWith("-") ? digits[1..] : digits;
         return !digits.IsEmpty && !digits.ContainsAnyExceptInRange('0', '9');
     }
+
+    /// <summary>The smallest and largest value of <paramref name="type"/>, one of the integer types read this way; null for any other type.</summary>
+    public static (string Min, string Max)? Range(Type type) =>
+        type == typeof(int) ? Of<int>()
+        : type == typeof(long) ? Of<long>()
+        : type == typeof(short) ? Of<short>()
+        : type == typeof(byte) ? Of<byte>()
+        : type == typeof(sbyte) ? Of<sbyte>()
+        : type == typeof(uint) ? Of<uint>()
+        : type == typeof(ulong) ? Of<ulong>()
+        : type == typeof(ushort) ? Of<ushort>()
+        : null;
+
+    /// <summary>
+    /// <paramref name="text"/> held to the range of <paramref name="type"/> (an integer type, or a nullable one) when it is
+    /// written as documented but beyond that range; null otherwise. With it, a key's validator can give its own limit
+    /// (<c>Training:BatchSize must be 1 to 1048576 rows</c>) where the type's alone would be a limit that is refused too.
+    /// </summary>
+    public static object? Clamped(Type type, string? text)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        Type integer = Nullable.GetUnderlyingType(type) ?? type;
+        if (text is null || !IsPlain(text) || Range(integer) is not var (min, max))
+        {
+            return null;
+        }
+
+        BigInteger value = BigInteger.Parse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        BigInteger lowest = BigInteger.Parse(min, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        BigInteger highest = BigInteger.Parse(max, CultureInfo.InvariantCulture);
+        return value >= lowest && value <= highest
+            ? null
+            : Convert.ChangeType(BigInteger.Clamp(value, lowest, highest).ToString(CultureInfo.InvariantCulture), integer, CultureInfo.InvariantCulture);
+    }
+
+    private static (string Min, string Max) Of<T>() where T : IBinaryInteger<T>, IMinMaxValue<T> =>
+        (T.MinValue.ToString(null, CultureInfo.InvariantCulture), T.MaxValue.ToString(null, CultureInfo.InvariantCulture));
 
     private static void Add<T>() where T : IBinaryInteger<T> =>
         TypeDescriptor.AddAttributes(typeof(T), new TypeConverterAttribute(typeof(PlainConverter<T>)));

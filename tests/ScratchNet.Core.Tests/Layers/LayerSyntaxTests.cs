@@ -44,6 +44,7 @@ public class LayerSyntaxTests
     [TestCase("dense", "dense needs N, the number of outputs; write dense N, e.g. dense 128")]
     [TestCase("dense 12.5", "N (the number of outputs) must be a positive whole number, got '12.5'")]
     [TestCase("dropout 1.5", "the dropout rate must be a number in [0, 1), got '1.5'")]
+    [TestCase("dropout 0.99999999", "the dropout rate must be a number in [0, 1), got '0.99999999', which rounds to 1 in single precision: use at most 0.99999994 (the largest single-precision number below 1)")]
     [TestCase("relu 3", "'3' is one word too many; write relu")]
     [TestCase("maxpool 2 2", "'2' is not an option of maxpool; write maxpool K [stride S], e.g. maxpool 2")]
     [TestCase("   ", "an empty entry is not a layer")]

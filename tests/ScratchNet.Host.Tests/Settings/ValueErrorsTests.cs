@@ -71,6 +71,42 @@ public sealed class ValueErrorsTests
         Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Optimizer:LearningRate must be a finite positive number, {expected} (from command line (--Optimizer:LearningRate))"));
     }
 
+    // The float of what was written broke the rule, so the echo alone would satisfy the range the line states.
+    [TestCase("Model:Dropout", "0.99999999", "Model:Dropout must be in [0, 1), got 0.99999999, which rounds to 1 in single precision: use at most 0.99999994")]
+    [TestCase("Optimizer:LearningRate", "1e-46", "Optimizer:LearningRate must be a finite positive number, got 1e-46, which rounds to 0 in single precision: use at least 1.4e-45")]
+    [TestCase("Optimizer:WeightDecay", "1e39", "Optimizer:WeightDecay must be a finite number ≥ 0, got 1e39, which rounds to infinity in single precision: use at most 3.4e38")]
+    public void AFloatSettingRefusedForItsRounding_SaysWhatItRoundsTo(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.StartWith($"Configuration is invalid: {expected}").And.EndWith($"(from command line (--{key}))"));
+    }
+
+    [TestCase("Optimizer:Beta2", "0.99999999")]
+    [TestCase("Optimizer:Alpha", "0.99999999")]
+    public void EveryFloatSetting_SaysWhatItRoundsTo(string key, string written)
+    {
+        string optimizer = key.EndsWith("Beta2", StringComparison.Ordinal) ? "adam" : "rmsprop";
+        using IHost host = TestHost.Build([$"--Optimizer:Name={optimizer}", $"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.Contain($"{key} must be in [0, 1), got {written}, which rounds to 1 in single precision: use at most 0.99999994"));
+    }
+
+    // A double setting is refused for what was written; its float is beside the point.
+    [Test]
+    public void ADoubleSetting_SaysNothingOfSinglePrecision()
+    {
+        using IHost host = TestHost.Build(["--Data:ValidationFraction=1e39", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Is.EqualTo("Configuration is invalid: Data:ValidationFraction must be in (0, 1), got 1e39 (from command line (--Data:ValidationFraction))"));
+    }
+
     // The documented form, "digits 0-9": .NET's own converters also took +5, 0x10 (16) and #10.
     [TestCase("+5")]
     [TestCase("0x10")]
@@ -82,6 +118,55 @@ public sealed class ValueErrorsTests
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
 
         Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '{written}' (from command line (--Training:Epochs))"));
+    }
+
+    // Written as documented, so "digits 0-9" would be no help: the number is beyond what the setting holds.
+    [TestCase("Training:Seed", "2147483648", "Training:Seed must be at most 2147483647, got '2147483648'")]
+    [TestCase("Training:Epochs", "99999999999", "Training:Epochs must be at most 2147483647, got '99999999999'")]
+    [TestCase("Data:Seed", "-2147483649", "Data:Seed must be at least -2147483648, got '-2147483649'")]
+    [TestCase("Data:TrainImages", "99999999999999999999999", "Data:TrainImages must be at most 2147483647, got '99999999999999999999999'")]
+    public void AWholeNumberBeyondTheSettingsRange_SaysSoAndGivesTheLimit(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: {expected} (from command line (--{key}))"));
+    }
+
+    // A key with a limit of its own gives that one, not the type's, which would be refused as well.
+    [TestCase("Training:BatchSize", "99999999999", "Training:BatchSize must be 1 to 1048576 rows, got 99999999999")]
+    [TestCase("Training:EvaluationBatchSize", "-99999999999", "Training:EvaluationBatchSize must be 1 to 1048576 rows, got -99999999999")]
+    [TestCase("Training:Epochs", "-99999999999", "Training:Epochs must be at least 1, got -99999999999")]
+    [TestCase("Data:TrainImages", "-99999999999", "Data:TrainImages must be at least 1 (or left out for every image), got -99999999999")]
+    public void AWholeNumberBeyondTheSettingsRange_GivesTheKeysOwnLimit_WhereItHasOne(string key, string written, string expected)
+    {
+        using IHost host = TestHost.Build([$"--{key}={written}", "--Training:Shuffle=maybe", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(failure.Message, Does.Contain($"{expected} (from command line (--{key}))"));
+        Assert.That(failure.Message, Does.Not.Contain("2147483647").And.Not.Contain("2147483648"), "the type's limit is not the key's");
+        Assert.That(failure.Message, Does.Contain("Training:Shuffle must be true or false, got 'maybe'"), "the other values are still checked");
+    }
+
+    [TestCase("-1", "Training:Seed", "System.UInt32", "Training:Seed must be at least 0, got '-1'")]
+    [TestCase("300", "A:B", "System.Byte", "A:B must be at most 255, got '300'")]
+    [TestCase("-9223372036854775809", "A:B", "System.Int64", "A:B must be at least -9223372036854775808, got '-9223372036854775809'")]
+    public void EveryWholeNumberType_GivesItsOwnLimit(string value, string key, string type, string expected) =>
+        Assert.That(ValueErrors.Conversion($"Failed to convert configuration value '{value}' at '{key}' to type '{type}'."), Is.EqualTo(expected));
+
+    // Seeds take any whole number the setting holds, negative ones too (README's configuration table says so).
+    [TestCase("-1")]
+    [TestCase("-2147483648")]
+    [TestCase("2147483647")]
+    public void ASeed_MayBeAnyWholeNumberItHolds(string written)
+    {
+        using IHost host = TestHost.Build([$"--Training:Seed={written}", $"--Data:Seed={written}", $"--Run:Directory={_dir.Combine("runs")}"], SyntheticMnist.Create());
+
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.That(host.Services.GetRequiredService<IOptions<ScratchNet.Training.Options.TrainingOptions>>().Value.Seed, Is.EqualTo(int.Parse(written, System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     [TestCase("5", 5)]

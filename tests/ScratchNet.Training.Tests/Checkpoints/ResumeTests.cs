@@ -115,6 +115,15 @@ public class ResumeTests
         Assert.That(new Rig { Augmentation = new AugmentationOptions { Enabled = true, MaxShift = 3 } }.Fingerprint().Compute(), Is.Not.EqualTo(on));
     }
 
+    // README and training.md: EveryEpochs 0 writes no periodic resume point; best.ckpt still is.
+    [Test]
+    public async Task EveryEpochs0_WritesNoPeriodicResumePoint_OnlyTheBest()
+    {
+        Rig rig = new() { Checkpoints = new CheckpointOptions { Directory = _dir, EveryEpochs = 0, KeepLast = 10 } };
+        await rig.Create().TrainAsync();
+        Assert.That(Directory.GetFiles(_dir).Select(Path.GetFileName), Is.EqualTo(new[] { "best.ckpt" }));
+    }
+
     [Test]
     public async Task ResumingFromAnEpochCheckpoint_MatchesAnUninterruptedRun()
     {
