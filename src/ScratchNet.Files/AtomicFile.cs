@@ -139,7 +139,7 @@ public static class AtomicFile
 
         foreach (string temporary in Directory.EnumerateFiles(folder, targetPattern + ".*" + TemporarySuffix))
         {
-            if (!TryGetWriter(temporary, out int pid) || IsRunning(pid))
+            if (!TryGetWriter(temporary, out int pid) || IsWriting(pid, temporary))
             {
                 continue;
             }
@@ -188,7 +188,11 @@ public static class AtomicFile
         return target;
     }
 
-    private static bool IsRunning(int pid)
+    // Whether process pid, which named the temporary, may still be writing it. Ids are reused once their process is gone
+    // (quickly where pid_max is 32768 and processes come and go): a process that started well after the temporary was last
+    // written is not its writer. The second of slack covers the start time's rounding; a writer needs longer than that to
+    // start up and write anything.
+    private static bool IsWriting(int pid, string temporary)
     {
         if (pid == Environment.ProcessId)
         {
@@ -198,11 +202,16 @@ public static class AtomicFile
         try
         {
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
+            return !process.HasExited && process.StartTime.ToUniversalTime() <= File.GetLastWriteTimeUtc(temporary).AddSeconds(1);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             return false;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or NotSupportedException or IOException or UnauthorizedAccessException)
+        {
+            // Its start time cannot be read: it may be the writer.
+            return true;
         }
     }
 }

@@ -187,6 +187,28 @@ public sealed class AtomicFileTests
         Assert.That(AtomicFile.DeleteAbandonedTemporaries(_dir.Path), Is.EqualTo(new[] { deadOther }));
     }
 
+    [Test]
+    public void ATemporaryWrittenBeforeItsProcessIdWasReusedIsAbandoned()
+    {
+        // pid_max may be 32768: the id of a writer killed a minute ago can belong to a new, unrelated process now.
+        using var reused = System.Diagnostics.Process.Start("sleep", "5")!;
+        try
+        {
+            string old = AtomicFile.TemporaryPath(_dir.Combine("ckpt-e0002-b000000.ckpt"), reused.Id);
+            string current = AtomicFile.TemporaryPath(_dir.Combine("ckpt-e0003-b000000.ckpt"), reused.Id);
+            File.WriteAllText(old, "partial");
+            File.SetLastWriteTimeUtc(old, DateTime.UtcNow.AddMinutes(-1));
+            File.WriteAllText(current, "partial");
+
+            Assert.That(AtomicFile.DeleteAbandonedTemporaries(_dir.Path, "*.ckpt"), Is.EqualTo(new[] { old }));
+            Assert.That(File.Exists(current), Is.True, "written since that process started: it may be the writer");
+        }
+        finally
+        {
+            reused.Kill();
+        }
+    }
+
     [TestCase("best.ckpt.123.tmp", true, 123)]
     [TestCase("notes.tmp", false, 0)]
     [TestCase("best.ckpt.x.tmp", false, 0)]
