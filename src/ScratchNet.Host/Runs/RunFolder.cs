@@ -108,14 +108,26 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>
     /// True when <paramref name="checkpoints"/>, outside this folder, is this run's own: its <see cref="CheckpointFolderOwner"/>
-    /// marker names this folder; or, with no marker (a run from before markers, or a checkpoint folder copied along with its
-    /// run), unless this folder is a copy of a run still where it was that wrote there.
+    /// marker names this folder. Without a valid marker (deleted, or the checkpoint folder restored or copied): a folder
+    /// copied along with the run (not the one run.json names) is the copy's; the one run.json names is this folder's when
+    /// it is the folder that last wrote run.json (its identity), or, where identities are unknown (runs from before they
+    /// were recorded, not Linux), unless this folder is a copy of a run still where it was.
     /// </summary>
     public bool OwnsCheckpoints(RunStatus status, string checkpoints)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentException.ThrowIfNullOrEmpty(checkpoints);
-        return CheckpointFolderOwner.IsOwner(checkpoints, Path) ?? (CopyOf(status) is null || System.IO.Path.GetFullPath(checkpoints) != status.Checkpoints);
+        if (CheckpointFolderOwner.IsOwner(checkpoints, Path) is { } marked)
+        {
+            return marked;
+        }
+
+        if (System.IO.Path.GetFullPath(checkpoints) != status.Checkpoints)
+        {
+            return true;
+        }
+
+        return status.FolderIdentity is { } wrote && FileIdentity.Of(Path) is { } mine ? wrote == mine : CopyOf(status) is null;
     }
 
     /// <summary>

@@ -341,6 +341,29 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void WithoutItsMarker_TheCheckpointFolderStaysWithTheRunFolderThatLastWroteTheRun_NotABackupOfIt()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string theirs = _dir.Combine(Path.Combine("ck", id));
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(original);
+        CheckpointFolderOwner.Claim(theirs, original);
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0005-b000000.ckpt"), "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", "1", "2", "3", "4"]);
+        string backup = Path.Combine(RealPath.Of(_dir.Path), "backup", id);
+        CopyTree(original, backup);
+        string renamed = Path.Combine(RealPath.Of(_dir.Path), "runs-old", id);
+        Directory.Move(Path.GetDirectoryName(original)!, Path.GetDirectoryName(renamed)!);
+
+        // The marker lost (deleted, or the checkpoint folder restored from an archive).
+        File.Delete(Path.Combine(theirs, CheckpointFolderOwner.FileName));
+
+        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
+        Assert.That(RunCatalog.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs));
+    }
+
+    [Test]
     public void OfTwoCopiesThatChooseTheSameNewCheckpointFolder_OnlyOneGetsIt()
     {
         string ck = _dir.Combine("ck-2");
