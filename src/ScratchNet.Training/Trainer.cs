@@ -169,7 +169,7 @@ public sealed class Trainer(
         }
         catch (NetworkDefinitionException e)
         {
-            throw new TrainingSetupException($"{name} does not fit what a model file holds: {e.Message}; make the layers smaller") { AboutLimit = true };
+            throw new TrainingSetupException($"{name}: {e.Message}; make the layers smaller") { AboutLimit = true };
         }
 
         int maxRows = NetworkLimits.MaxRows(totals.ValuesPerRow);
