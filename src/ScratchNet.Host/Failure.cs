@@ -36,6 +36,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message.TrimEnd('.')}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
             InputFileException e => new(ExitCodes.InvalidConfiguration, $"{e.Message}.", false),
             ConfigurationFileNotFoundException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
+            TrainingSetupException { AboutLimit: true } e => new(ExitCodes.InvalidConfiguration, $"Configuration is beyond ScratchNet's limits: {e.Message}", false),
             TrainingSetupException { AboutMemory: true } e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit in memory: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>

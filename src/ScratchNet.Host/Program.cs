@@ -56,7 +56,7 @@ try
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     commandRunning = true;
     int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
-    await host.StopAsync();
+    await HostShutdown.StopAsync(host, Log.Logger);
     if (command.ResultsOnStandardOutput)
     {
         output.ThrowIfFailed();

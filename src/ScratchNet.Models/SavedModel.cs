@@ -72,6 +72,10 @@ public sealed record SavedModel(
         return new SavedModel(layers, tensors, new SortedDictionary<string, string>(configuration.ToDictionary(), StringComparer.Ordinal), manifest);
     }
 
+    /// <summary>The values one row takes through the network (every layer's input and output), after checking the file's structure, so a caller can size its passes before building.</summary>
+    /// <exception cref="ModelFileException">As <see cref="CreateNetwork"/>: the layers do not chain, a kind is unknown, a tensor is missing or misshapen.</exception>
+    public long ValuesPerRow(string source) => ModelStructure.Check(this, source);
+
     /// <summary>Builds the network the file describes, in evaluation mode, and loads its weights and batch-norm statistics.</summary>
     /// <param name="capacity">The most rows one forward pass will carry.</param>
     /// <param name="source">The file, for error messages.</param>

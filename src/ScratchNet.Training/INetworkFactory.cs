@@ -9,4 +9,7 @@ public interface INetworkFactory
     /// <param name="capacity">The most rows one forward pass will carry (the larger of the batch and evaluation sizes).</param>
     /// <exception cref="TrainingSetupException">The configured network does not fit the input; the message names the layer and the shapes.</exception>
     Sequential Create(Shape input, int capacity);
+
+    /// <summary>As <see cref="Create(Shape, int)"/>, for a run whose backward passes carry at most <paramref name="trainingRows"/> rows (the training batch), which the memory it needs depends on.</summary>
+    Sequential Create(Shape input, int capacity, int trainingRows) => Create(input, capacity);
 }

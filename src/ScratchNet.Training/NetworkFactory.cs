@@ -21,7 +21,11 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
     /// <exception cref="TrainingSetupException">A layer does not fit the shape it gets or a size limit (checked before anything is allocated), or the configuration does not parse.</exception>
     /// <exception cref="TrainingSetupException">Model:InitFrom is set, but no <see cref="IInitialWeights"/> is registered.</exception>
     /// <remarks>Whatever <see cref="IInitialWeights"/> throws (a file that cannot be read, a tensor that does not fit) passes through.</remarks>
-    public Sequential Create(Shape input, int capacity)
+    public Sequential Create(Shape input, int capacity) => Create(input, capacity, capacity);
+
+    /// <inheritdoc cref="Create(Shape, int)"/>
+    /// <param name="trainingRows">The most rows a backward pass carries; gradients are allocated for these only.</param>
+    public Sequential Create(Shape input, int capacity, int trainingRows)
     {
         ModelOptions m = model.Value;
         int threads = training.Value.TryParseThreads(out string? threadsError) ?? throw new TrainingSetupException(threadsError!);
@@ -37,7 +41,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
                 // Each array is bounded by the builder; their sum, which no single limit sees, by the machine (the MLP
                 // shorthand's is checked by the trainer, from its sizes).
                 int stateArrays = optimizer?.StateArrays ?? 0;
-                long bytes = NetworkBuilder.Values(layers, input, capacity, threads, stateArrays) * sizeof(float);
+                long bytes = NetworkBuilder.Values(layers, input, capacity, threads, stateArrays, trainingRows) * sizeof(float);
                 long budget = memoryBudget ?? MemoryBudget.Available / 2;
                 if (bytes > budget)
                 {

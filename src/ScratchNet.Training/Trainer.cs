@@ -51,8 +51,8 @@ public sealed class Trainer(
         // Buffers are never sized beyond what the data needs: a batch larger than the split is the split (same result).
         int batchRows = Math.Min(o.BatchSize, train.Count);
         int evaluationRows = Math.Max(1, Math.Min(o.EvaluationBatchSize, dataset.Validation.Count));
-        CheckMemory(o, batchRows, evaluationRows);
-        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows));
+        CheckLimits(o, dataset, batchRows, evaluationRows);
+        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batchRows, evaluationRows), batchRows);
         CheckFits(network, train, model?.Value.HasLayers() == true, batchRows, initFrom: model?.Value.InitFrom);
 
         int classes = train.ClassCount;
@@ -162,40 +162,72 @@ public sealed class Trainer(
         }
     }
 
-    /// <summary>Refuses, before allocating, activation buffers that do not fit in memory (naming the key to change).</summary>
-    private void CheckMemory(TrainingOptions o, int batchRows, int evaluationRows)
+    /// <summary>
+    /// Refuses, before allocating, a network no batch size could save (a ceiling of the model files), then batches beyond
+    /// what one forward pass may carry, then a run that does not fit in memory: the most fundamental limit speaks first,
+    /// and each refusal names only the keys at fault, with a value that fits.
+    /// </summary>
+    private void CheckLimits(TrainingOptions o, Dataset dataset, int batchRows, int evaluationRows)
     {
-        // The MLP shorthand's buffers are known from its sizes; a Model:Layers network is bounded by the row limits only.
-        if (model is null || model.Value.HasLayers() || model.Value.TryParseLayerSizes(out _) is not { } sizes)
+        if (model?.Value is not { } m || Network(m, dataset.InputShape) is not ({ } layers, { } input, { } name))
         {
             return;
         }
 
-        long budget = MemoryBudget.Available / 2;
-        long parameters = MemoryBudget.ParameterBytes(sizes, optimizer.StateArrays);
-        if (parameters > budget)
+        NetworkLimits.Totals totals;
+        try
         {
-            throw new TrainingSetupException(
-                $"Model:LayerSizes {string.Join(',', sizes)} needs about {MemoryBudget.Describe(parameters)} for its weights, gradients{(optimizer.StateArrays > 0 ? $" and {optimizer.StateName}'s state" : string.Empty)}; this machine allows {MemoryBudget.Describe(budget)} (half its memory): make the layers narrower{(optimizer.StateArrays > 0 ? ", or train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state" : string.Empty)}")
+            totals = NetworkLimits.CheckModel(layers, input, out _);
+        }
+        catch (NetworkDefinitionException e)
+        {
+            throw new TrainingSetupException($"{name}: {e.Message}; make the layers smaller") { AboutLimit = true };
+        }
+
+        int maxRows = NetworkLimits.MaxRows(totals.ValuesPerRow);
+        (string Key, int Configured, int Rows)[] tooMany = [.. new[] { ("Training:BatchSize", o.BatchSize, batchRows), ("Training:EvaluationBatchSize", o.EvaluationBatchSize, evaluationRows) }.Where(k => k.Item3 > maxRows)];
+        if (tooMany.Length > 0)
+        {
+            string keys = string.Join(" and ", tooMany.Select(k => $"{k.Key} {k.Configured}"));
+            string limits = string.Join(" and ", tooMany.Select(k => $"{k.Key} ≤ {maxRows}"));
+            throw new TrainingSetupException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{keys}: {name} takes {totals.ValuesPerRow:N0} values per image, too many for {tooMany.Max(k => k.Rows):N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); {(tooMany.Length == 1 ? "the limit is" : "the limits are")} {limits}"))
             {
-                AboutMemory = true,
+                AboutLimit = true,
             };
         }
 
-        foreach ((string key, int rows, int configured) in new[] { ("Training:BatchSize", batchRows, o.BatchSize), ("Training:EvaluationBatchSize", evaluationRows, o.EvaluationBatchSize) })
+        int threads = o.TryParseThreads(out _) ?? 1;
+        int copies = 1 + _callbacks.OfType<EarlyStopping>().Count(e => e.KeepsBestWeights);
+        var footprint = new TrainingFootprint(layers, input, dataset.Train.ClassCount, dataset.Validation.Count, threads, optimizer.StateArrays, copies);
+        string? refusal;
+        try
         {
-            long needed = parameters + MemoryBudget.ActivationBytes(sizes, rows);
-            if (needed > budget)
-            {
-                long perRow = Math.Max(1, MemoryBudget.ActivationBytes(sizes, 1));
-                long limit = Math.Max(0, (budget - parameters) / perRow);
-                throw new TrainingSetupException(
-                    $"{key} {configured} needs about {MemoryBudget.Describe(needed)} with Model:LayerSizes {string.Join(',', sizes)}; this machine allows {MemoryBudget.Describe(budget)}, so the limit here is {key} ≤ {limit}")
-                {
-                    AboutMemory = true,
-                };
-            }
+            refusal = footprint.Refusal(MemoryBudget.Available / 2, batchRows, evaluationRows, o.BatchSize, o.EvaluationBatchSize, name, optimizer.StateName);
         }
+        catch (NetworkDefinitionException)
+        {
+            // A layer that does not fit its input: the factory names the layer and the shapes.
+            return;
+        }
+
+        if (refusal is not null)
+        {
+            throw new TrainingSetupException(refusal) { AboutMemory = true };
+        }
+    }
+
+    // The configured network's layers, the input they take and the key that sets them, or nothing when it does not parse (the factory says why).
+    private static (IReadOnlyList<LayerDefinition>? Layers, Shape? Input, string? Name) Network(ModelOptions m, Shape data)
+    {
+        if (m.HasLayers())
+        {
+            return (m.TryParseLayers(out _), data, "Model:Layers");
+        }
+
+        return m.TryParseLayerSizes(out _) is { } sizes && ScratchNet.Core.Activations.Activation.IsKnown(m.Activation)
+            ? (Sequential.MlpLayers(sizes, m.Activation, m.Dropout), Shape.Flat(sizes[0]), $"Model:LayerSizes {string.Join(',', sizes)}")
+            : (null, null, null);
     }
 
     /// <summary>Refuses a network that does not fit the data, or a batch size its batch norm cannot learn from, naming the key to change.</summary>

@@ -5,4 +5,7 @@ public sealed class TrainingSetupException(string message) : Exception(message)
 {
     /// <summary>The network or its batches would not fit in this machine's memory, rather than not fitting the data.</summary>
     public bool AboutMemory { get; init; }
+
+    /// <summary>The network or its batches break a ceiling ScratchNet keeps to whatever the machine (what a model file holds, what one pass carries).</summary>
+    public bool AboutLimit { get; init; }
 }

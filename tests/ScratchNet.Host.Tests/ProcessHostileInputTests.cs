@@ -64,8 +64,8 @@ public sealed class ProcessHostileInputTests
     [TestCase("--Training:BatchSize=2000000000", "Training:BatchSize must be 1 to 1048576 rows, got 2000000000")]
     [TestCase("--Training:EvaluationBatchSize=2000000000", "Training:EvaluationBatchSize must be 1 to 1048576 rows")]
     [TestCase("--Training:BatchSize=99999999999", "Training:BatchSize must be 1 to 1048576 rows, got 99999999999")]
-    [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; the limit is 1048576 per layer")]
-    [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than one array can hold", "for its weights and gradients")]
+    [TestCase("--Model:LayerSizes=784,2000000000,10", "Model:LayerSizes '784,2000000000,10' has a layer of 2000000000 units; no layer may have more than 1048576, and the whole network at most 264,241,152 weights and biases")]
+    [TestCase("--Model:LayerSizes=64,1048576,1048576,10", "more than 264,241,152, the most a ScratchNet model file holds", "make the layers narrower")]
     [TestCase("--Training:Threads=100000", "Training:Threads must be 'auto' (one per core) or a whole number from 1 to", "got 100000 (from command line (--Training:Threads))")]
     [TestCase("--Optimizer:LearningRate=0,01", "Optimizer:LearningRate must be a number written with '.' (e.g. 0.01), got '0,01' (from command line (--Optimizer:LearningRate))")]
     [TestCase("--Training:Epochs=1,000", "Training:Epochs must be a whole number written with the digits 0-9 and no separators (e.g. 1000), got '1,000' (from command line (--Training:Epochs))")]
@@ -113,14 +113,15 @@ public sealed class ProcessHostileInputTests
         AssertNothingLeftBehind();
     }
 
-    [TestCase("adam", 2, "Configuration does not fit in memory: Model:LayerSizes 64,300000,10 needs about")]
+    [TestCase("adam", 2, "Configuration does not fit in memory: Model:LayerSizes 64,250000,10 needs about")]
     [TestCase("adam", 2, "for its weights, gradients and adam's state")]
     [TestCase("momentum", 2, "for its weights, gradients and momentum's state")]
     [TestCase("sgd", 0, null)]
     public void AnMlpWhoseOptimizerStateWouldNotFitIsRefused_ButPlainSgdTrainsIt(string optimizer, int exitCode, string? expected)
     {
-        // 512 MiB for the process: 22 million parameters' weights and gradients (178 MB) fit its half, Adam's moments too do not.
-        var start = HostProcess.StartInfo(["train", .. _data, "--Model:LayerSizes=64,300000,10", .. (optimizer == "momentum" ? (string[])["--Optimizer:Name=sgd", "--Optimizer:Momentum=0.9"] : [$"--Optimizer:Name={optimizer}"]), "--Training:Epochs=1", "--Training:BatchSize=8", "--Training:EvaluationBatchSize=8", "--Progress:Enabled=false", $"--Run:Directory={Runs}"], _dir.Path);
+        // 512 MiB for the process: 18.75 million parameters' weights, gradients and the evaluated copy (215 MiB) fit its
+        // half, momentum's state or Adam's moments too do not.
+        var start = HostProcess.StartInfo(["train", .. _data, "--Model:LayerSizes=64,250000,10", .. (optimizer == "momentum" ? (string[])["--Optimizer:Name=sgd", "--Optimizer:Momentum=0.9"] : [$"--Optimizer:Name={optimizer}"]), "--Training:Epochs=1", "--Training:BatchSize=8", "--Training:EvaluationBatchSize=8", "--Progress:Enabled=false", $"--Run:Directory={Runs}"], _dir.Path);
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x20000000";
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
@@ -405,6 +406,23 @@ public sealed class ProcessHostileInputTests
 
         Assert.That(results.Select(r => r.ExitCode), Is.EqualTo(new[] { 0, 0, 5, 0, 2, 2 }), string.Join("\n", results.Select(r => r.ToString())));
         Assert.That(Directory.EnumerateFileSystemEntries(work), Is.Empty, "nothing written to the working directory");
+    }
+
+    [Test]
+    public void AnEvaluationBatchBeyondWhatOnePassOfTheModelCarries_IsAValueBeyondItsLimit_Exit2_NamingAValueThatFits()
+    {
+        // 65,536 filters on the 8 × 8 images and three activations: 33,816,650 values a row, so at most 31 of the 50 test
+        // images at once. The model is fine (exit 5 is for a bad model file); the value is not.
+        string model = _dir.Combine("wide.snm");
+        string[] layers = ["conv 65536 3x3 pad 1", "relu", "tanh", "sigmoid", "avgpool 8", "flatten", "dense 10"];
+        Sequential network = NetworkBuilder.Build([.. layers.Select(LayerSyntax.Parse)], new Shape(1, 8, 8), 1, "he_normal", seed: 1);
+        ModelFile.Save(SavedModel.FromNetwork(network, new Dictionary<string, string>(), null), model, ModelFormat.Native);
+
+        HostResult result = Run(["evaluate", "--model", model, .. _data, "--Training:EvaluationBatchSize=50"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Lines[^1], Does.Contain("Training:EvaluationBatchSize 50: the model").And.Contain("takes 33,816,650 values per image, too many for 50 images at once").And.EndWith("the limit is Training:EvaluationBatchSize ≤ 31"), result.ToString());
+        HostAssert.NoStackTrace(result);
     }
 
     [Test]

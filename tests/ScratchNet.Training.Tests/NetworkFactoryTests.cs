@@ -111,7 +111,7 @@ public sealed class NetworkFactoryTests
     {
         // 1.2 million values per row: 1,000 rows at once is more than a forward pass may hold, here as in evaluate.
         var e = Assert.Throws<TrainingSetupException>(() => Factory("784,300000,10", null).Create(Shape.Flat(784), 1000));
-        Assert.That(e!.Message, Is.EqualTo("Model:LayerSizes does not fit the 784 inputs: layer 3 (dense 10) gets 300000 inputs (a flat vector): the layers up to it take 1,200,794 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
+        Assert.That(e!.Message, Is.EqualTo("Model:LayerSizes does not fit the 784 inputs: layer 3 (dense 10) gets 300000 inputs (a flat vector): the layers up to it take 1,200,794 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); use at most 894 rows at once"));
     }
 
     [Test]

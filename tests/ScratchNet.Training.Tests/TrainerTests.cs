@@ -13,11 +13,11 @@ namespace ScratchNet.Training.Tests;
 
 public class TrainerTests
 {
-    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f, int threads = 1, AugmentationOptions? augmentation = null)
+    private static Trainer CreateTrainer(Dataset dataset, IEnumerable<ITrainingCallback> callbacks, int epochs = 5, string layers = "8,16,3", float learningRate = 0.1f, int threads = 1, AugmentationOptions? augmentation = null, int evaluationBatchSize = 64)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
-        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 3, EvaluationBatchSize = evaluationBatchSize, Threads = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = layers });
         return augmentation is null
             ? new Trainer(provider.Object, new NetworkFactory(model, training), new Sgd(learningRate), callbacks, training, model: model)
@@ -49,6 +49,17 @@ public class TrainerTests
         TrainingResult without = await CreateTrainer(data, [], epochs: 2, layers: "100,16,3").TrainAsync();
         Assert.That(off.History.Select(h => (h.TrainLoss, h.ValidationLoss)), Is.EqualTo(without.History.Select(h => (h.TrainLoss, h.ValidationLoss))));
         Assert.That(off.Network.Parameters.Select(p => p.Value), Is.EqualTo(without.Network.Parameters.Select(p => p.Value)));
+    }
+
+    [Test]
+    public void AnEvaluationBatchBeyondWhatOnePassCarries_IsRefusedNamingThatKeyAlone_AndAValueThatFits()
+    {
+        // 4,194,315 values a row: at most 255 rows in one pass. The training batch (16) is fine; 1,000 validation rows at once are not.
+        Dataset data = SyntheticData.Blobs(validationRows: 1_000);
+        var ex = Assert.ThrowsAsync<TrainingSetupException>(() => CreateTrainer(data, [], epochs: 1, layers: "8,1048576,3", evaluationBatchSize: 1_000).TrainAsync());
+
+        Assert.That(ex!.Message, Is.EqualTo("Training:EvaluationBatchSize 1000: Model:LayerSizes 8,1048576,3 takes 4,194,315 values per image, too many for 1,000 images at once (at most 1,073,741,824 values in one pass); the limit is Training:EvaluationBatchSize ≤ 255"));
+        Assert.That(ex.AboutLimit, Is.True);
     }
 
     [Test]

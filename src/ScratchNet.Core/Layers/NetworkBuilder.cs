@@ -13,18 +13,20 @@ namespace ScratchNet.Core.Layers;
 public static class NetworkBuilder
 {
     /// <summary>
-    /// The float values the network's arrays would hold for <paramref name="capacity"/> rows (weights and their gradients,
-    /// activations and their gradients, kernel scratch for <paramref name="threads"/> threads), worked out from the
-    /// definitions without allocating, so a caller can hold them to a memory budget before <see cref="Build"/>.
+    /// The float values the network's arrays will hold once it has run forward over <paramref name="capacity"/> rows and
+    /// backward over <paramref name="trainingRows"/> (weights and their gradients, activations and their gradients, kernel
+    /// scratch for <paramref name="threads"/> threads), as the layers and the fused conv → relu → maxpool blocks allocate
+    /// them, worked out from the definitions without allocating, so a caller can hold them to a memory budget before <see cref="Build"/>.
     /// </summary>
     /// <param name="stateArrays">Arrays the size of each parameter the optimizer will keep (momentum: 1, Adam's moments: 2), counted too.</param>
+    /// <param name="trainingRows">The most rows a backward pass carries (the training batch), at most <paramref name="capacity"/>; null: capacity.</param>
     /// <exception cref="NetworkDefinitionException">As <see cref="Build"/>: a layer does not fit, or an array would exceed a limit.</exception>
-    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0)
+    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0, int? trainingRows = null)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
-        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays);
+        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays, trainingRows);
     }
 
     /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>

@@ -134,6 +134,22 @@ public static class NetworkLimits
     /// <exception cref="NetworkDefinitionException">Names the layer (1-based, as listed, dropout included) and the ceiling.</exception>
     public static void Check(IReadOnlyList<LayerDefinition> layers, Shape input, int rows)
     {
+        Totals totals = CheckModel(layers, input, out string last);
+        if (totals.ValuesPerRow * rows > MaxBatchValues)
+        {
+            throw new NetworkDefinitionException(string.Create(CultureInfo.InvariantCulture,
+                $"{last}: the layers up to it take {totals.ValuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); use at most {MaxRows(totals.ValuesPerRow):N0} rows at once"));
+        }
+    }
+
+    /// <summary>
+    /// The ceilings that do not depend on how many rows run at once, checked first, since no batch size can help a network
+    /// that breaks them: <see cref="Check"/> without its rows. Returns the sums over the layers (values per row, stored values).
+    /// </summary>
+    /// <param name="last">The last layer checked, in the words refusals use ("layer 3 (dense 10) gets 128 inputs (a flat vector)").</param>
+    /// <exception cref="NetworkDefinitionException">Names the layer (1-based, as listed, dropout included) and the ceiling.</exception>
+    public static Totals CheckModel(IReadOnlyList<LayerDefinition> layers, Shape input, out string last)
+    {
         ArgumentNullException.ThrowIfNull(layers);
         int storedLayers = layers.Count(l => l.Kind != LayerKind.Dropout);
         if (storedLayers > MaxLayers)
@@ -148,7 +164,7 @@ public static class NetworkLimits
 
         var totals = default(Totals);
         Shape shape = input;
-        string last = "the network";
+        last = "the network";
         for (int i = 0; i < layers.Count; i++)
         {
             LayerDefinition layer = layers[i];
@@ -162,7 +178,7 @@ public static class NetworkLimits
             catch (ArgumentException)
             {
                 // A layer that does not fit its input is the builder's to report, with the shapes.
-                return;
+                return totals;
             }
 
             if (ceiling is not null)
@@ -174,12 +190,11 @@ public static class NetworkLimits
             shape = output;
         }
 
-        if (totals.ValuesPerRow * rows > MaxBatchValues)
-        {
-            throw new NetworkDefinitionException(string.Create(CultureInfo.InvariantCulture,
-                $"{last}: the layers up to it take {totals.ValuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {MaxBatchValues:N0} values in one pass); lower Training:BatchSize and Training:EvaluationBatchSize"));
-        }
+        return totals;
     }
+
+    /// <summary>The most rows one forward pass may carry when each takes <paramref name="valuesPerRow"/> values (<see cref="MaxBatchValues"/>).</summary>
+    public static int MaxRows(long valuesPerRow) => (int)Math.Min(int.MaxValue, MaxBatchValues / Math.Max(1, valuesPerRow));
 
     /// <summary>The values a layer stores in a model file: a convolution's or dense layer's weights and biases, batch norm's γ, β and running statistics.</summary>
     public static long StoredValues(LayerDefinition definition, Shape input, Shape output)

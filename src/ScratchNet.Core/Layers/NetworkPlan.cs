@@ -21,25 +21,50 @@ internal static class NetworkPlan
     /// <summary>The most values any per-image quantity of a layer may take (64 Mi, 256 MB of floats).</summary>
     public const int MaxImageValues = 1 << 26;
 
+    /// <summary>What a layer holds besides its arrays (the objects, names, lists and small tables), in float values: 4 KiB, a little more than measured.</summary>
+    public const int LayerOverhead = 1 << 10;
+
     /// <summary>Checks every layer in order, starting at <paramref name="input"/>; returns the values the layers' arrays hold in all.</summary>
     /// <param name="stateArrays">Arrays the size of each parameter that an optimizer keeps beside its weight and gradient (Adam's two moments), counted in the total.</param>
+    /// <param name="trainingRows">
+    /// The most rows a backward pass carries (the training batch; at most <paramref name="capacity"/>, which is then the
+    /// evaluation's): gradients and dropout masks are allocated for these rows only (<see cref="RowBuffer{T}"/>). Null: capacity.
+    /// </param>
+    /// <remarks>
+    /// Every array is checked at <paramref name="capacity"/> rows, but counted as the layers really allocate it: outputs for
+    /// the forward pass's rows, gradients and masks for the backward pass's, no input gradient for the first layer (nothing
+    /// takes it), and a fused conv → relu → maxpool block (as <see cref="ConvReluMaxPoolBlock"/> runs it, image by image)
+    /// with its pooled output, where each maximum sat and its scratch, but never the convolution's or the ReLU's outputs.
+    /// </remarks>
     /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets, or one of its arrays would exceed a limit; the message names the layer (1-based) and the limit.</exception>
-    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0)
+    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0, int? trainingRows = null)
     {
+        int backwardRows = Math.Min(trainingRows ?? capacity, capacity);
         long total = 0;
         Shape shape = input;
         var windows = new Window2D?[layers.Count];
+        int fusedUntil = -1;
         for (int i = 0; i < layers.Count; i++)
         {
-            var step = new Step(layers[i], i + 1, shape, capacity, threads, stateArrays);
-            shape = step.Layer();
-            windows[i] = step.Window;
-            if (i >= 2 && IsFusedBlock(layers, i - 2))
+            Fused role = i <= fusedUntil ? (layers[i].Kind == LayerKind.Activation ? Fused.Relu : Fused.Pool) : Fused.None;
+            if (role == Fused.None && IsFusedBlock(layers, i) && FusedWindows(layers, i, shape) is { } block && ConvReluMaxPool.Fits(layers[i].Size, block.Conv, block.Pool))
             {
-                step.Scratch("fused conv → relu → maxpool block's scratch", ConvReluMaxPool.ScratchPerThread(layers[i - 2].Size, windows[i - 2]!.Value, windows[i]!.Value));
+                role = Fused.Conv;
+                fusedUntil = i + 2;
             }
 
-            total += step.Total;
+            var step = new Step(layers[i], i + 1, shape, capacity, backwardRows, threads, stateArrays, role);
+            shape = step.Layer();
+            windows[i] = step.Window;
+            if (role == Fused.Pool)
+            {
+                Window2D conv = windows[i - 2]!.Value;
+                int filters = layers[i - 2].Size;
+                step.Scratch("fused conv → relu → maxpool block's scratch", ConvReluMaxPool.ScratchPerThread(filters, conv, windows[i]!.Value));
+                step.Count(ConvReluMaxPool.PackedWeightsLength(filters, conv));
+            }
+
+            total += step.Total + LayerOverhead;
         }
 
         return total;
@@ -52,9 +77,46 @@ internal static class NetworkPlan
     private static bool IsFusedBlock(IReadOnlyList<LayerDefinition> layers, int i) =>
         i + 2 < layers.Count && layers[i].Kind == LayerKind.Conv && layers[i + 1] is { Kind: LayerKind.Activation, Activation: "relu" } && layers[i + 2].Kind == LayerKind.MaxPool;
 
-    // One layer: its output shape and arrays, each checked as it is worked out.
-    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int threads, int stateArrays)
+    // The convolution's and the pooling's windows of the block at i, or null when either does not fit (its step says why).
+    private static (Window2D Conv, Window2D Pool)? FusedWindows(IReadOnlyList<LayerDefinition> layers, int i, Shape input)
     {
+        if (NetworkLimits.ExceedsExtent(layers[i], input))
+        {
+            return null;
+        }
+
+        try
+        {
+            Shape convolved = NetworkLimits.OutputOf(layers[i], input, out Window2D? conv);
+            if (NetworkLimits.ExceedsExtent(layers[i + 2], convolved))
+            {
+                return null;
+            }
+
+            NetworkLimits.OutputOf(layers[i + 2], convolved, out Window2D? pool);
+            return (conv!.Value, pool!.Value);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    // A layer's part in a fused conv → relu → maxpool block: its buffers are the block's, not the layer's own.
+    private enum Fused
+    {
+        None,
+        Conv,
+        Relu,
+        Pool,
+    }
+
+    // One layer: its output shape and arrays, each checked as it is worked out.
+    private sealed class Step(LayerDefinition d, int position, Shape shape, int capacity, int backwardRows, int threads, int stateArrays, Fused role)
+    {
+        // Nothing takes the first layer's input gradient, so no layer allocates it.
+        private readonly bool _first = position == 1;
+
         public long Total { get; private set; }
 
         public Window2D? Window { get; private set; }
@@ -76,6 +138,9 @@ internal static class NetworkPlan
         /// <summary>Threads × <paramref name="perThread"/>, the scratch a kernel holds for every thread of the team.</summary>
         public void Scratch(string what, int perThread) => Array(what, (long)threads * perThread, $"for {threads} threads", "use fewer threads or make the layer smaller");
 
+        /// <summary>Values an array holds that no limit bounds beyond those already checked.</summary>
+        public void Count(long values) => Total += values;
+
         // The shape from the walker every check shares; the arrays the layer will hold for it from its kind.
         private Shape Output()
         {
@@ -92,31 +157,44 @@ internal static class NetworkPlan
                     PerImage("unfolded input (channels × kernel × output positions)", patch * conv.OutHeight * conv.OutWidth);
                     Parameter(d.Size * patch);
                     Parameter(d.Size);
-                    Rows("output", output.Size);
-                    Rows("input gradient", shape.Size);
+
+                    // A fused block never holds the convolution's output; its input gradient and partial sums are the block's, of the same size.
+                    Forward("output", output.Size, arrays: role == Fused.Conv ? 0 : 1, grows: true);
+                    Backward("input gradient", shape.Size);
                     Scratch("scratch", Conv2DLowered.ScratchPerThread(d.Size, conv));
-                    Array("gradient partial sums", (Conv2DLowered.Groups(capacity) - 1L) * ((d.Size * patch) + d.Size), $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller");
+                    Array("gradient partial sums", (Conv2DLowered.Groups(capacity) - 1L) * ((d.Size * patch) + d.Size), $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller", counted: false);
+                    Count(Conv2DLowered.PartialsLength(backwardRows, d.Size, conv));
                     break;
                 case LayerKind.MaxPool or LayerKind.AvgPool:
-                    Rows("output", output.Size, arrays: d.Kind == LayerKind.MaxPool ? 2 : 1); // max pooling keeps where each maximum sat
-                    Rows("input gradient", shape.Size);
+                    // Max pooling keeps where each maximum sat, as the fused block does; the block passes back the convolution's input gradient instead.
+                    Forward("output", output.Size, arrays: d.Kind == LayerKind.MaxPool ? 2 : 1, grows: d.Kind == LayerKind.MaxPool);
+                    Backward("input gradient", shape.Size, arrays: role == Fused.Pool ? 0 : 1);
                     break;
                 case LayerKind.BatchNorm:
                     Parameter(shape.Channels);
                     Parameter(shape.Channels);
-                    Rows("output", shape.Size, arrays: 3); // and the normalised input and the input gradient
+                    Count(2L * shape.Channels); // running mean and variance
+                    Forward("output", shape.Size, arrays: 2); // and the normalised input
+                    Backward("input gradient", shape.Size);
                     break;
-                case LayerKind.Dropout or LayerKind.Activation:
-                    Rows("output", shape.Size, arrays: 3); // and the mask or the input gradient
+                case LayerKind.Dropout:
+                    Forward("output", shape.Size);
+                    Backward("mask", shape.Size, always: true);
+                    Backward("input gradient", shape.Size);
+                    break;
+                case LayerKind.Activation:
+                    Forward("output", shape.Size, arrays: role == Fused.Relu ? 0 : 1, grows: true);
+                    Backward("input gradient", shape.Size, arrays: role == Fused.Relu ? 0 : 1);
                     break;
                 case LayerKind.Flatten:
-                    Rows("output", shape.Size);
+                    // Hands on the array before it; only the data's rows, a view into a larger array, are copied.
+                    Forward("output", shape.Size, arrays: _first ? 1 : 0, grows: true);
                     break;
                 case LayerKind.Dense:
                     Parameter((long)shape.Size * d.Size);
                     Parameter(d.Size);
-                    Rows("output", d.Size);
-                    Rows("input gradient", shape.Size);
+                    Forward("output", d.Size);
+                    Backward("input gradient", shape.Size);
                     break;
             }
 
@@ -138,20 +216,31 @@ internal static class NetworkPlan
             Total += (1 + stateArrays) * values;
         }
 
-        private void Rows(string what, long rowValues, int arrays = 1)
+        // Arrays of the forward pass's rows: checked and counted for capacity rows. One that grows on use (a RowBuffer) is
+        // first allocated for the training batch and again for the larger evaluation chunk; the first stays until the
+        // collector frees it, so it is counted too.
+        private void Forward(string what, long rowValues, int arrays = 1, bool grows = false)
         {
-            Array(what, capacity * rowValues, $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller");
-            Total += (arrays - 1) * capacity * rowValues;
+            Array(what, capacity * rowValues, $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller", counted: false);
+            Total += arrays * (capacity + (grows && backwardRows < capacity ? backwardRows : 0)) * rowValues;
         }
 
-        private void Array(string what, long values, string scope, string remedy)
+        // Arrays of the backward pass's rows: checked for capacity rows (the layer could be asked for them), counted for the
+        // training batch's; an input gradient not at all for the first layer, unless the array is a dropout mask.
+        private void Backward(string what, long rowValues, int arrays = 1, bool always = false)
+        {
+            Array(what, capacity * rowValues, $"for {capacity} rows", "use fewer rows per pass (a smaller batch) or make the layer smaller", counted: false);
+            Total += _first && !always ? 0 : arrays * backwardRows * rowValues;
+        }
+
+        private void Array(string what, long values, string scope, string remedy, bool counted = true)
         {
             if (values > System.Array.MaxLength)
             {
                 throw Refusal($"its {what}{(scope.Length > 0 ? " " + scope : string.Empty)} would take {Number(values)} values, more than one array holds ({Number(System.Array.MaxLength)}); {remedy}");
             }
 
-            Total += values;
+            Total += counted ? values : 0;
         }
 
         private NetworkDefinitionException Refusal(string problem) => new($"layer {position} ({d}) gets {Describe(shape)}: {problem}");

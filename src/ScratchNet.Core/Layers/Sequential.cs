@@ -126,6 +126,13 @@ public sealed class Sequential
             }
         }
 
+        return NetworkBuilder.Build(MlpLayers(sizes, activation, dropout), Shape.Flat(sizes[0]), capacity, initializer, seed, team);
+    }
+
+    /// <summary>The layers <see cref="Mlp(IReadOnlyList{int}, string, string, ulong, int, float, ComputeTeam?)"/> builds, for the checks that come before building (on <c>Shape.Flat(sizes[0])</c>).</summary>
+    public static IReadOnlyList<LayerDefinition> MlpLayers(IReadOnlyList<int> sizes, string activation, float dropout)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
         string name = Activation.Create(activation).Name;
         var layers = new List<LayerDefinition>();
         for (int i = 1; i < sizes.Count; i++)
@@ -141,7 +148,7 @@ public sealed class Sequential
             }
         }
 
-        return NetworkBuilder.Build(layers, Shape.Flat(sizes[0]), capacity, initializer, seed, team);
+        return layers;
     }
 
     // x: (n, InputShape) → logits: (n, OutputSize), owned by the last layer

@@ -5,6 +5,7 @@ using ScratchNet.Files;
 using ScratchNet.Core.Layers;
 using ScratchNet.Data;
 using ScratchNet.Data.Options;
+using ScratchNet.Host.Settings;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Results;
@@ -37,6 +38,7 @@ public sealed partial class EvaluateCommand(
 
         // Never more rows at once than the split has.
         int chunk = Math.Max(1, Math.Min(training.Value.EvaluationBatchSize, split.Count));
+        CheckChunk(model, modelPath, chunk);
         Sequential network = model.CreateNetwork(chunk, modelPath);
         if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
         {
@@ -62,6 +64,18 @@ public sealed partial class EvaluateCommand(
         LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
         LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));
         return result;
+    }
+
+    // A value beyond its limit is the configuration's fault, not the model's (exit 2, not 5): name the key and a value that works.
+    private void CheckChunk(SavedModel model, string modelPath, int chunk)
+    {
+        long valuesPerRow = model.ValuesPerRow(modelPath);
+        int most = NetworkLimits.MaxRows(valuesPerRow);
+        if (chunk > most)
+        {
+            throw new ConfigurationException([string.Create(CultureInfo.InvariantCulture,
+                $"Training:EvaluationBatchSize {training.Value.EvaluationBatchSize}: the model {modelPath} takes {valuesPerRow:N0} values per image, too many for {chunk:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); the limit is Training:EvaluationBatchSize ≤ {most}")]);
+        }
     }
 
     internal static string SplitDescription(DataOptions options) =>

@@ -46,8 +46,9 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         {
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, FileName), Draw(augmenter, context.Dataset.Train, context.Dataset.ClassNames), createFolder: false);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException))
+        catch (Exception e) when (e is not FileWriteException)
         {
+            // A picture that cannot be drawn (a native library missing, too little memory for it) is not the run's failure.
             LogFailed(logger, FileName, e.Message);
         }
     }

@@ -74,10 +74,11 @@ public sealed partial class PlotWriter(RunFolder folder, IOptions<ReportsOptions
             folder.ThrowIfNotIntact(RunFolder.ReportsNotWritten);
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, name), png, createFolder: false);
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or FileWriteException or RunOutputException))
+        catch (Exception e) when (e is not (FileWriteException or RunOutputException))
         {
-            // Charts are a by-product: whatever goes wrong drawing one (a native library missing) must not turn a
-            // finished training run into a failure. The file system's failures are the run's (exit 8).
+            // Charts are a by-product: whatever goes wrong drawing one (a native library missing, too little memory for
+            // the plotting library's fonts under ulimit -v) must not turn a finished training run into a failure. The file
+            // system's failures are the run's (exit 8).
             _allWritten = false;
             LogFailed(logger, name, e.Message);
         }

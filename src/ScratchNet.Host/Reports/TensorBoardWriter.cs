@@ -139,9 +139,9 @@ public sealed partial class TensorBoardWriter(RunFolder folder, IOptions<Reports
             DisposeQuietly();
             throw e as FileWriteException ?? new FileWriteException(files, FileSystemError.Reason(e), e);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
-            // A chart that cannot be drawn (a native library missing) ends the TensorBoard files, not the training run.
+            // A chart that cannot be drawn (a native library missing, too little memory for it) ends the TensorBoard files, not the training run.
             LogFailed(logger, Path.Combine(folder.Path, FolderName), e.Message);
             DisposeQuietly();
         }

@@ -25,6 +25,9 @@ public sealed partial class EarlyStopping(IOptions<EarlyStoppingOptions> options
 
     public int BestEpoch => _bestEpoch;
 
+    /// <summary>Whether it keeps a copy of the best epoch's weights (when it is enabled), which the memory check counts.</summary>
+    public bool KeepsBestWeights => options.Value.Enabled;
+
     public void OnTrainBegin(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -7,7 +7,11 @@ public sealed class ModelOptions
 {
     public const string SectionName = "Model";
 
-    /// <summary>The widest layer (units): a million, far beyond what trains on one machine.</summary>
+    /// <summary>
+    /// The most units one layer may have, whatever its neighbours: a bound on what is written, not a promise, since the
+    /// network's weights and biases must also fit a model file (<see cref="NetworkLimits.MaxStoredValues"/>: beside 784
+    /// inputs and 10 classes one hidden layer of at most 332,379 units).
+    /// </summary>
     public const int MaxLayerSize = 1 << 20;
 
     /// <summary>
@@ -75,7 +79,7 @@ public sealed class ModelOptions
 
             if (sizes[i] > MaxLayerSize)
             {
-                error = $"Model:LayerSizes '{LayerSizes}' has a layer of {sizes[i]} units; the limit is {MaxLayerSize} per layer";
+                error = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Model:LayerSizes '{LayerSizes}' has a layer of {sizes[i]} units; no layer may have more than {MaxLayerSize}, and the whole network at most {NetworkLimits.MaxStoredValues:N0} weights and biases (what a model file holds)");
                 return null;
             }
         }

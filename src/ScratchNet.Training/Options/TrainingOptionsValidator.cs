@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using System.Globalization;
 using ScratchNet.Core.Activations;
+using ScratchNet.Core.Layers;
 using ScratchNet.Core.Initializers;
 using ScratchNet.Files;
 using ScratchNet.Training.Optimizers;
@@ -39,16 +41,13 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         {
             errors.Add(sizeError!);
         }
+        else if (ModelFileCeiling(options.LayerSizes, sizes) is { } ceiling)
+        {
+            // First: no batch size and no machine can help a network whose model file could not be loaded again.
+            errors.Add(ceiling);
+        }
         else
         {
-            for (int i = 0; i + 1 < sizes.Length; i++)
-            {
-                if ((long)sizes[i] * sizes[i + 1] > Array.MaxLength)
-                {
-                    errors.Add($"Model:LayerSizes '{options.LayerSizes}': the {sizes[i]} × {sizes[i + 1]} weights of layer {i + 1} are more than one array can hold ({Array.MaxLength}); make the layers narrower");
-                }
-            }
-
             // Weights and gradients only: the optimizer's state is counted by the trainer, which knows the optimizer.
             long needed = MemoryBudget.ParameterBytes(sizes, stateArrays: 0);
             if (needed > MemoryBudget.Available / 2)
@@ -116,6 +115,47 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
         }
 
         return Result(errors);
+    }
+
+    /// <summary>
+    /// The refusal for an MLP whose weights and biases are more than a model file holds (<see cref="NetworkLimits.MaxStoredValues"/>),
+    /// naming how wide its widest hidden layer could be with the others as they are; null when it fits.
+    /// </summary>
+    internal static string? ModelFileCeiling(string text, IReadOnlyList<int> sizes)
+    {
+        long stored = Stored(sizes);
+        if (stored <= NetworkLimits.MaxStoredValues)
+        {
+            return null;
+        }
+
+        string fix = "make the layers narrower";
+        int widest = Enumerable.Range(1, Math.Max(0, sizes.Count - 2)).OrderByDescending(i => sizes[i]).FirstOrDefault();
+        if (widest > 0)
+        {
+            // The weights and biases that do not depend on the widest layer, and what each of its units adds.
+            long rest = stored - (((long)sizes[widest - 1] * sizes[widest]) + sizes[widest] + ((long)sizes[widest] * sizes[widest + 1]));
+            long perUnit = sizes[widest - 1] + 1L + sizes[widest + 1];
+            long most = (NetworkLimits.MaxStoredValues - rest) / perUnit;
+            if (most >= 1)
+            {
+                fix = string.Create(CultureInfo.InvariantCulture, $"make the layers narrower (with the others as they are, layer {widest}'s {sizes[widest]} units could be at most {most})");
+            }
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Model:LayerSizes '{text}' has {stored:N0} weights and biases (a model file of {stored * sizeof(float) / (double)(1L << 30):F1} GiB), more than {NetworkLimits.MaxStoredValues:N0}, the most a ScratchNet model file holds, so evaluate, predict and export could not load what training would save; {fix}");
+    }
+
+    private static long Stored(IReadOnlyList<int> sizes)
+    {
+        long stored = 0;
+        for (int i = 0; i + 1 < sizes.Count; i++)
+        {
+            stored += ((long)sizes[i] * sizes[i + 1]) + sizes[i + 1];
+        }
+
+        return stored;
     }
 
     /// <summary>Decay rates and momentum live in [0, 1).</summary>

@@ -70,6 +70,58 @@ public class NetworkPlanTests
     }
 
     /// <summary>
+    /// The estimate the memory check holds to the machine counts what the layers allocate once the network has evaluated
+    /// a chunk of evaluation rows and trained on a batch: never less, and not far more (a fused conv → relu → maxpool
+    /// block holds no batch of the convolution's outputs, gradients take the training batch's rows only, the first layer
+    /// no input gradient). Counted in bytes the runtime hands this thread (one thread, no team), not in process memory.
+    /// </summary>
+    [TestCase(8, 32, "conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 128", "relu", "dense 10")]
+    [TestCase(32, 8, "conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 128", "relu", "dense 10")]
+    [TestCase(16, 64, "conv 8 5x5 stride 2", "batchnorm", "relu", "avgpool 2", "dropout 0.25", "conv 8 3x3", "tanh", "maxpool 2", "flatten", "dense 10")]
+    [TestCase(16, 200, "flatten", "dense 300", "relu", "dropout 0.5", "dense 100", "sigmoid", "dense 10")]
+    [TestCase(64, 64, "dense 256", "relu", "dense 10")]
+    public void TheEstimate_CountsWhatTheLayersAllocate_ForwardOverTheLargerBatch_BackwardOverTheTrainingBatch(int batch, int evaluation, params string[] layers)
+    {
+        LayerDefinition[] definitions = Parse(layers);
+        Shape input = layers[0].StartsWith("dense", StringComparison.Ordinal) ? Shape.Flat(784) : Mnist;
+        int capacity = Math.Max(batch, evaluation);
+        var random = new System.Random(5);
+        float[] x = [.. Enumerable.Range(0, capacity * input.Size).Select(_ => (float)random.NextDouble())];
+
+        // The products' per-thread panels are allocated once per thread, whatever the network: not the network's.
+        Sequential warm = NetworkBuilder.Build(Parse(["flatten", "dense 4"]), Mnist, 1, "he_normal", seed: 1);
+        warm.Forward(x, 1);
+        warm.Backward(new float[4], 1);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Sequential network = NetworkBuilder.Build(definitions, input, capacity, "he_normal", seed: 1);
+        network.IsTraining = true;
+        float[] logits = network.Forward(x, batch);
+        network.Backward(new float[batch * network.OutputSize], batch);
+        network.IsTraining = false;
+        logits = network.Forward(x, evaluation);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long estimated = NetworkBuilder.Values(definitions, input, capacity, threads: 1, stateArrays: 0, trainingRows: batch) * sizeof(float);
+
+        Assert.That(logits, Is.Not.Empty);
+        Assert.That(estimated, Is.GreaterThanOrEqualTo(allocated), "never less than the layers allocate");
+        Assert.That(estimated, Is.LessThanOrEqualTo(allocated * 1.25), "and not far more");
+    }
+
+    [Test]
+    public void TheEstimate_OfTheCnnRecipe_AtTwelveThousandRows_HoldsNoBatchOfConvolutionOutputs()
+    {
+        // The 16 and 32 filters' full-batch outputs alone (16 × 28 × 28 + 32 × 14 × 14 values a row, four arrays each
+        // counting their gradients) were 4.5 GiB of the 5.0 GiB the check used to ask for; the blocks work image by image.
+        LayerDefinition[] cnn = Parse(["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 128", "relu", "dense 10"]);
+        long bytes = NetworkBuilder.Values(cnn, Mnist, 12_000, threads: 1, stateArrays: 1, trainingRows: 12_000) * sizeof(float);
+        long pooled = 12_000L * ((16 * 14 * 14) + (32 * 7 * 7)) * sizeof(float);
+
+        Assert.That(bytes, Is.GreaterThan(2 * pooled), "the pooled outputs and where each maximum sat");
+        Assert.That(bytes, Is.LessThan(1L << 30), "less than 1 GiB");
+    }
+
+    /// <summary>
     /// Random networks over every kind, numbers from tiny to the grammar's limit: each is refused cheaply, or built (when
     /// small enough for a test) and run forward and backward, fused and layer by layer, on its full capacity and on one row.
     /// </summary>

@@ -1,4 +1,6 @@
 using ScratchNet.Host.Runs;
+using Microsoft.Extensions.Logging;
+using Moq;
 using Microsoft.Extensions.Logging.Abstractions;
 using ScottPlot;
 using SkiaSharp;
@@ -255,6 +257,47 @@ public class PlotTests
         var augmenter = new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = true, ElasticSigma = 1 }, new Shape(1, side, side), seed: 1);
         preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1) { Augmenter = augmenter });
         AssertPng(File.ReadAllBytes(Path.Combine(_folder, AugmentationPreview.FileName)), AugmentationPreview.FileName);
+    }
+
+    [Test]
+    public void PlotWriter_WhoseDrawingRunsOutOfMemory_LogsOneWarning_AndDrawsTheOthers()
+    {
+        // Under ulimit -v the plotting library's own allocations can fail once training has finished; the run's result
+        // (and exit code) must not depend on a chart.
+        var (context, result) = TinyRun(features: 16);
+        var starved = new Sequential([new OutOfMemoryLayer(16, 2)]);
+        var logger = new Mock<ILogger<PlotWriter>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        var writer = new PlotWriter(new RunFolder(_folder), Microsoft.Extensions.Options.Options.Create(new ReportsOptions()), logger.Object);
+
+        Assert.DoesNotThrow(() => writer.OnTrainEnd(new TrainingContext(starved, context.Optimizer, context.Dataset, 3, 1), result with { Network = starved }));
+
+        Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "loss.png", "accuracy.png", "confusion.png" }), "misclassified.png needs the network's predictions");
+        logger.Verify(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.Is<It.IsAnyType>((v, _) => v.ToString()!.Contains("misclassified.png")), It.IsAny<Exception?>(), It.IsAny<Func<It.IsAnyType, Exception?, string>>()), Times.Once);
+    }
+
+    // A layer whose forward pass cannot get its memory.
+    private sealed class OutOfMemoryLayer(int inputs, int outputs) : ILayer
+    {
+        public string Name => "starved";
+
+        public ScratchNet.Core.Layers.Shape InputShape => ScratchNet.Core.Layers.Shape.Flat(inputs);
+
+        public ScratchNet.Core.Layers.Shape OutputShape => ScratchNet.Core.Layers.Shape.Flat(outputs);
+
+        public int InputSize => inputs;
+
+        public int OutputSize => outputs;
+
+        public int Capacity => 8;
+
+        public IReadOnlyList<Parameter> Parameters => [];
+
+        public IReadOnlyList<StateTensor> State => [];
+
+        public float[] Forward(ReadOnlyMemory<float> x, int n) => throw new OutOfMemoryException();
+
+        public float[]? Backward(float[] dY, int n, bool computeInputGradient) => throw new OutOfMemoryException();
     }
 
     private PlotWriter Writer() =>

@@ -53,12 +53,27 @@ public class TrainingOptionsValidatorTests
         Assert.That(new TrainingOptions { Threads = "100000" }.ThreadsBeyondProcessors(), Is.Null, "refused, not capped");
     }
 
-    [TestCase("784,2000000000,10", "has a layer of 2000000000 units; the limit is 1048576 per layer")]
-    [TestCase("784,1048576,1048576,10", "more than one array can hold")]
+    [TestCase("784,2000000000,10", "has a layer of 2000000000 units; no layer may have more than 1048576, and the whole network at most 264,241,152 weights and biases (what a model file holds)")]
+    [TestCase("784,1048576,1048576,10", "more than 264,241,152, the most a ScratchNet model file holds")]
     public void Validate_RejectsLayerSizesBeyondTheirLimits(string sizes, string expected)
     {
         var result = _validator.Validate(null, new ModelOptions { LayerSizes = sizes });
         Assert.That(result.Failures, Has.Some.Contains(expected));
+    }
+
+    [Test]
+    public void LayerSizes_AModelFileCouldNotHold_AreRefusedForThat_BeforeAnyMemoryAdvice_NamingAWidthThatFits()
+    {
+        // 833 million weights: no batch size and no machine helps, so the memory check (which used to speak first, and
+        // advise an evaluation batch that the model-file ceiling then refused) has nothing to say.
+        var result = _validator.Validate(null, new ModelOptions { LayerSizes = "784,1048576,10" });
+
+        Assert.That(result.Failures, Is.EqualTo(new[]
+        {
+            "Model:LayerSizes '784,1048576,10' has 833,617,930 weights and biases (a model file of 3.1 GiB), more than 264,241,152, the most a ScratchNet model file holds, so evaluate, predict and export could not load what training would save; make the layers narrower (with the others as they are, layer 1's 1048576 units could be at most 332378)",
+        }));
+        Assert.That(_validator.Validate(null, new ModelOptions { LayerSizes = "784,332378,10" }).Failures ?? [], Has.None.Contains("model file"), "the width it names fits");
+        Assert.That(_validator.Validate(null, new ModelOptions { LayerSizes = "784,332379,10" }).Failures, Has.One.Contains("model file"), "one more does not");
     }
 
     [TestCase(2_000_000_000)]
