@@ -318,11 +318,7 @@ public sealed class RunCatalogTests
     [Test]
     public void ABackupCopyNeverTakesTheOutsideCheckpointsOfItsOriginal_WhereverTheOriginalWasMovedSince()
     {
-        string id = RunFolder.NewId(DateTime.UtcNow);
-        string theirs = _dir.Combine(Path.Combine("ck", id));
-        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
-        Directory.CreateDirectory(original);
-        Assert.That(CheckpointFolderOwner.Claim(theirs, original), Is.True, "its first session marks the folder as its own");
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
         File.WriteAllText(Path.Combine(theirs, "ckpt-e0011-b000358.ckpt"), "a checkpoint");
         new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
         File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", .. Enumerable.Range(1, 10).Select(e => $"{e}")]);
@@ -343,11 +339,7 @@ public sealed class RunCatalogTests
     [Test]
     public void WithoutItsMarker_TheCheckpointFolderStaysWithTheRunFolderThatLastWroteTheRun_NotABackupOfIt()
     {
-        string id = RunFolder.NewId(DateTime.UtcNow);
-        string theirs = _dir.Combine(Path.Combine("ck", id));
-        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
-        Directory.CreateDirectory(original);
-        CheckpointFolderOwner.Claim(theirs, original);
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
         File.WriteAllText(Path.Combine(theirs, "ckpt-e0005-b000000.ckpt"), "a checkpoint");
         new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
         File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", "1", "2", "3", "4"]);
@@ -400,11 +392,7 @@ public sealed class RunCatalogTests
     [Test]
     public void ACopyOfARunKilledMidTraining_ResumesFromTheOriginalsPointThatItsOwnHistoryReaches()
     {
-        string id = RunFolder.NewId(DateTime.UtcNow);
-        string theirs = _dir.Combine(Path.Combine("ck", id));
-        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
-        Directory.CreateDirectory(original);
-        CheckpointFolderOwner.Claim(theirs, original);
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
         new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Running, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(original);
         File.WriteAllLines(Path.Combine(original, "history.csv"), ["epoch,...", "1", "2", "3", "4", "5", "6", "7", "8"]);
         foreach (int epoch in new[] { 7, 8, 9 })
@@ -464,6 +452,17 @@ public sealed class RunCatalogTests
 
         Assert.That((first.Path, second.Path), Is.EqualTo((_run, olderRun)));
         Assert.That(RunCatalog.ClaimLatestInterrupted(root, "checkpoints"), Is.Null, "both are taken");
+    }
+
+    // A run folder whose first session marked its checkpoint folder outside it (ck/ID) as its own.
+    private (string Id, string Original, string Theirs) RunMarkingItsCheckpointsOutside()
+    {
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string theirs = _dir.Combine(Path.Combine("ck", id));
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs", id);
+        Directory.CreateDirectory(original);
+        Assert.That(CheckpointFolderOwner.Claim(theirs, original), Is.True);
+        return (id, original, theirs);
     }
 
     private static void CopyTree(string from, string to)
