@@ -37,6 +37,9 @@ public static class CheckpointFolderOwner
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         Directory.CreateDirectory(checkpoints);
         string marker = Path.Combine(checkpoints, FileName);
+
+        // A session killed while it rewrote the marker left its temporary behind.
+        AtomicFile.DeleteAbandonedTemporaries(checkpoints, FileName);
         string content = $"{FileIdentity.Of(runFolder)}\n{FileIdentity.Of(checkpoints)}\n{Path.GetFullPath(runFolder)}\n";
         if (IsOwner(checkpoints, runFolder) is false)
         {

@@ -368,6 +368,21 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void AMarkerHalfRewrittenByAKilledSessionIsTidiedByTheNextClaim()
+    {
+        string ck = _dir.Combine("ck-3");
+        Directory.CreateDirectory(_dir.Combine("a"));
+        CheckpointFolderOwner.Claim(ck, _dir.Combine("a"));
+        using var killed = System.Diagnostics.Process.Start("true")!;
+        killed.WaitForExit();
+        string left = AtomicFile.TemporaryPath(Path.Combine(ck, CheckpointFolderOwner.FileName), killed.Id);
+        File.WriteAllText(left, "half");
+
+        Assert.That(CheckpointFolderOwner.Claim(ck, _dir.Combine("a")), Is.True);
+        Assert.That(File.Exists(left), Is.False);
+    }
+
+    [Test]
     public void ACheckpointFolderCopiedAlongWithItsRunsFolderIsTheCopysOwn()
     {
         // Checkpoints:Directory=../ck, and the whole runs folder copied (cp -a runs runs-copy).
