@@ -25,6 +25,13 @@ public static class ResumePoint
         Checkpoint checkpoint;
         try
         {
+            // Chosen from a run's resume points a moment ago: another process pruned it since (the run owning that
+            // checkpoint folder is training, and this is a copy of it resuming from its points).
+            if (folder.Continues && !File.Exists(path) && Path.GetDirectoryName(path) is { } points && Directory.Exists(points))
+            {
+                throw new CheckpointException($"{path}, the resume point chosen for this run, was removed a moment later, as a run training into {points} prunes its older points; resume again once that run has stopped");
+            }
+
             checkpoint = CheckpointFile.Load(path);
         }
         catch (CheckpointException e) when (e.Damaged && OlderBeside(path) is { } older)

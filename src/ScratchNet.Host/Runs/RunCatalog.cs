@@ -158,7 +158,7 @@ public static class RunCatalog
         return status.CheckpointFolderOf(folder) switch
         {
             null => $"it trained with checkpoints off, and {rescues}",
-            { } checkpoints when !Directory.Exists(checkpoints) => $"its checkpoint folder {checkpoints} is not there (moved or removed?), and {rescues}",
+            { } checkpoints when !Directory.Exists(checkpoints) => $"its checkpoint folder {checkpoints} is not there (moved or removed? if moved, --Checkpoints:Directory naming the folder it is in now finds it), and {rescues}",
             { } checkpoints when !run.Contains(checkpoints) && !run.OwnsCheckpoints(status, checkpoints) =>
                 $"it is a copy of the run whose checkpoints are in {checkpoints}, none of them at or before where this folder's history ends (epoch {RecordedEpochs(folder)}); train --resume FILE with one of them starts a new run from it",
             { } checkpoints => $"its checkpoint folder {checkpoints} holds none, and {rescues}",
@@ -202,7 +202,11 @@ public static class RunCatalog
     private static string? NewestResumePoint(string folder, RunStatus status, string? checkpointsSetting)
     {
         var run = new RunFolder(folder);
-        string? checkpoints = status.CheckpointFolderOf(folder) ?? run.CheckpointFolder(checkpointsSetting);
+
+        // Where run.json says; or, when that is gone (moved), where Checkpoints:Directory given for this resume points.
+        string? named = status.CheckpointFolderOf(folder);
+        string? configured = run.CheckpointFolder(checkpointsSetting);
+        string? checkpoints = named is not null && !Directory.Exists(named) && configured is not null && Directory.Exists(configured) ? configured : named ?? configured;
 
         // Another run's folder (this one's copy was made from it): its points past what this folder's history records
         // are that run's later training, not this one's.

@@ -57,4 +57,15 @@ public sealed class ResumePointTests
 
         Assert.That(e!.Message, Does.StartWith($"{path} holds weights that are not finite (dense1.weight): it was written after the run diverged"));
     }
+
+    [Test]
+    public void AResumePointRemovedAfterItWasChosenSaysSo_NotThatTheFileNeverExisted()
+    {
+        using var dir = new TempDirectory();
+        string pruned = dir.Combine("ckpt-e0014-b000000.ckpt");
+
+        var e = Assert.Throws<CheckpointException>(() => ResumePoint.Load(new RunFolder(dir.Combine("run"), pruned, continues: true), Fingerprint()));
+
+        Assert.That(e!.Message, Does.StartWith($"{pruned}, the resume point chosen for this run, was removed a moment later"));
+    }
 }

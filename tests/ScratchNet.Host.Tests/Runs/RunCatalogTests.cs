@@ -356,6 +356,21 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void AnOutsideCheckpointFolderMovedElsewhereIsFoundThroughCheckpointsDirectoryGivenOnTheResume()
+    {
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
+        File.WriteAllText(Path.Combine(theirs, "ckpt-e0009-b000435.ckpt"), "a checkpoint");
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        string moved = _dir.Combine("ck2");
+        Directory.Move(Path.GetDirectoryName(theirs)!, moved);
+
+        Assert.That(() => RunCatalog.RunAt(original, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"its checkpoint folder {theirs} is not there"));
+        RunFolder folder = RunCatalog.RunAt(original, moved)!;
+        Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(moved, id, "ckpt-e0009-b000435.ckpt")));
+        Assert.That(folder.CheckpointFolder(moved), Is.EqualTo(Path.Combine(moved, id)), "and it goes on writing there");
+    }
+
+    [Test]
     public void OfTwoCopiesThatChooseTheSameNewCheckpointFolder_OnlyOneGetsIt()
     {
         string ck = _dir.Combine("ck-2");
