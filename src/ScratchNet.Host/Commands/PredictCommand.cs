@@ -40,6 +40,9 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
     }
 
+    /// <summary>The most images one forward pass carries; a network's own limit (NetworkLimits.MaxRows) may be lower. Tests lower it to see the passes.</summary>
+    internal int RowsPerPass { get; init; } = int.MaxValue;
+
     /// <returns>One row of class probabilities per image.</returns>
     /// <exception cref="InputImageException">An image cannot be read (the first such one).</exception>
     /// <param name="asIs">Take the images as they are (<see cref="MnistImagePreprocessor.ReadAsIs"/>) instead of preparing them.</param>
@@ -54,7 +57,10 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
-        Sequential network = model.CreateNetwork(Math.Max(1, images.Count), modelPath);
+
+        // As many images per pass as one pass may carry for this network: any number of images is read, in passes.
+        int capacity = Math.Clamp(Math.Min(RowsPerPass, NetworkLimits.MaxRows(model.ValuesPerRow(modelPath))), 1, Math.Max(1, images.Count));
+        Sequential network = model.CreateNetwork(capacity, modelPath);
         ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), network.InputShape)
             ?? throw new ModelFileException(network.InputShape.IsFlat
                 ? $"The model {modelPath} takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape, so predict cannot make images into its input; train it with Model:Layers starting with flatten (e.g. \"flatten | dense 128 | relu | dense 10\"), which records the shape"
@@ -92,7 +98,12 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
         }
 
         int classes = network.OutputSize;
-        float[] logits = network.Forward(x, n);
+        var logits = new float[n * classes];
+        for (int start = 0; start < n; start += capacity)
+        {
+            int m = Math.Min(capacity, n - start);
+            network.Forward(x.AsMemory(start * features, m * features), m).AsSpan(0, m * classes).CopyTo(logits.AsSpan(start * classes));
+        }
 
         // A stop during the forward pass (seconds for many images on a big network) still ends without a result.
         cancellationToken.ThrowIfCancellationRequested();

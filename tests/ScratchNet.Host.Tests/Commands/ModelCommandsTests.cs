@@ -221,6 +221,24 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
+    public void Predict_ReadsAnyNumberOfImagesInPasses_AsInOne()
+    {
+        // A big network's pass holds fewer images than a folder of them: predict goes through them a pass at a time.
+        string model = SavedModel([784, 16, 10]);
+        string[] images = [.. Enumerable.Range(0, 5).Select(i =>
+        {
+            using Image<Rgba32> digit = DigitImages.Draw(80 + i, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 30 + (3 * i), 30, 10);
+            return DigitImages.Save(digit, ".png");
+        })];
+        _files.AddRange(images);
+
+        IReadOnlyList<float[]> once = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, images);
+        IReadOnlyList<float[]> inPasses = new PredictCommand(NullLogger<PredictCommand>.Instance) { RowsPerPass = 2 }.Predict(model, images);
+
+        Assert.That(inPasses, Is.EqualTo(once));
+    }
+
+    [Test]
     public void Predict_GivesOneProbabilityRowPerImage_FromTheNetworksOwnForwardPass()
     {
         string model = SavedModel([784, 16, 10]);
