@@ -13,6 +13,8 @@ public static class FileIdentity
     private const int AtFdCwd = -100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxIno = 0x100;
+    private const uint StatxNlink = 0x4;
+    private const int LinkCountOffset = 16;
     private const int InodeOffset = 32;
     private const int DeviceMajorOffset = 136;
     private const int DeviceMinorOffset = 140;
@@ -86,6 +88,31 @@ public static class FileIdentity
         try
         {
             return Identity(path) is { } id ? $"{id.Major}:{id.Minor}:{id.Inode}" : null;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// How many names the file at <paramref name="path"/> has (above 1 for a hard-linked copy, <c>cp -al</c>, whose files
+    /// are the original's until replaced); null where the system cannot say or nothing is there.
+    /// </summary>
+    public static int? LinkCount(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            Span<byte> buffer = stackalloc byte[256];
+            return FileKinds.StatxNative(AtFdCwd, path, 0, StatxNlink, ref MemoryMarshal.GetReference(buffer)) == 0
+                ? (int)BitConverter.ToUInt32(buffer.Slice(LinkCountOffset, 4))
+                : null;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {

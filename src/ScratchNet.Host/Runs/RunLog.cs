@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -52,6 +53,7 @@ public sealed class RunLog : ILogEventSink, IDisposable
             }
 
             Path = System.IO.Path.Combine(folder, FileName);
+            SeparateFromHardLinks(Path);
             _file = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.File(new CompactJsonFormatter(), Path).CreateLogger();
             foreach (LogEvent early in _early)
             {
@@ -59,6 +61,25 @@ public sealed class RunLog : ILogEventSink, IDisposable
             }
 
             _early.Clear();
+        }
+    }
+
+    // A run folder copied with hard links (cp -al, snapshot backups) shares its log with the original, which the other files
+    // never do (each is replaced by a rename): appending would write this session into both. The copy gets a file of its own.
+    private static void SeparateFromHardLinks(string path)
+    {
+        if (FileIdentity.LinkCount(path) is not > 1)
+        {
+            return;
+        }
+
+        try
+        {
+            AtomicFile.WriteAllBytes(path, File.ReadAllBytes(path), createFolder: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileWriteException)
+        {
+            // Then it appends to the shared file, as before: a log mixed with the original's, nothing lost.
         }
     }
 

@@ -31,4 +31,26 @@ public sealed class RunLogTests
 
         Assert.That(error.ToString(), Does.StartWith($"Could not finish writing {dir.Combine(RunLog.FileName)}: ").And.Contain("its last lines are lost"));
     }
+
+    [Test]
+    public void AHardLinkedCopysLogGetsAFileOfItsOwn_SoItsSessionIsNotWrittenIntoTheOriginals()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("original"));
+        Directory.CreateDirectory(dir.Combine("copy"));
+        string original = dir.Combine(Path.Combine("original", RunLog.FileName));
+        File.WriteAllText(original, "{\"@mt\":\"the first session\"}\n");
+        using (var ln = System.Diagnostics.Process.Start("ln", [original, dir.Combine(Path.Combine("copy", RunLog.FileName))])!)
+        {
+            ln.WaitForExit();
+        }
+
+        var log = new RunLog();
+        log.Open(dir.Combine("copy"));
+        log.Emit(new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new MessageTemplateParser().Parse("the copy's session"), []));
+        log.Dispose();
+
+        Assert.That(File.ReadAllText(original), Does.Not.Contain("the copy's session"));
+        Assert.That(File.ReadAllText(dir.Combine(Path.Combine("copy", RunLog.FileName))), Does.Contain("the first session").And.Contain("the copy's session"));
+    }
 }
