@@ -3,16 +3,12 @@ using System.Globalization;
 namespace ScratchNet.Training;
 
 /// <summary>
-/// How much memory a configured network needs, checked before anything is allocated, so a typo such as
-/// <c>Model:LayerSizes=784,2000000000,10</c> or <c>Training:BatchSize=2000000000</c> is one clear line instead of an
-/// exhausted machine. Estimates are deliberately generous lower bounds of what the trainer allocates.
+/// The memory a run may use and an MLP's parameter bytes, checked before anything is allocated, so a typo such as
+/// <c>Model:LayerSizes=784,2000000000,10</c> is one clear line instead of an exhausted machine. What a whole run
+/// allocates (activations, buffers, copies) is counted by <see cref="TrainingFootprint"/>.
 /// </summary>
 public static class MemoryBudget
 {
-
-    /// <summary>Per activation value and row: the layer output, its pre-activation and its gradient, float32 each.</summary>
-    public const int BytesPerActivation = 3 * sizeof(float);
-
     /// <summary>The memory this process may use: the GC's view of the machine (or container) limit.</summary>
     public static long Available => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
@@ -22,6 +18,13 @@ public static class MemoryBudget
     public static long ParameterBytes(IReadOnlyList<int> sizes, int stateArrays)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
+        return Parameters(sizes) * (2 + stateArrays) * sizeof(float);
+    }
+
+    /// <summary>The weights and biases of an MLP with these layer sizes.</summary>
+    /// <param name="sizes">Model:LayerSizes.</param>
+    public static long Parameters(IReadOnlyList<int> sizes)
+    {
         ArgumentNullException.ThrowIfNull(sizes);
         long parameters = 0;
         for (int i = 0; i + 1 < sizes.Count; i++)
@@ -29,20 +32,7 @@ public static class MemoryBudget
             parameters += ((long)sizes[i] * sizes[i + 1]) + sizes[i + 1];
         }
 
-        return parameters * (2 + stateArrays) * sizeof(float);
-    }
-
-    /// <summary>Activation buffers for <paramref name="rows"/> rows through every layer.</summary>
-    public static long ActivationBytes(IReadOnlyList<int> sizes, int rows)
-    {
-        ArgumentNullException.ThrowIfNull(sizes);
-        long width = 0;
-        foreach (int size in sizes)
-        {
-            width += size;
-        }
-
-        return width * rows * BytesPerActivation;
+        return parameters;
     }
 
     /// <summary>"3.2 GB" for messages.</summary>

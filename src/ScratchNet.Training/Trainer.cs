@@ -190,7 +190,7 @@ public sealed class Trainer(
         {
             string keys = string.Join(" and ", tooMany.Select(k => $"{k.Key} {k.Configured}"));
             string limits = string.Join(" and ", tooMany.Select(k => $"{k.Key} ≤ {maxRows}"));
-            throw new TrainingSetupException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            throw new TrainingSetupException(string.Create(CultureInfo.InvariantCulture,
                 $"{keys}: {name} takes {totals.ValuesPerRow:N0} values per image, too many for {tooMany.Max(k => k.Rows):N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); {(tooMany.Length == 1 ? "the limit is" : "the limits are")} {limits}"))
             {
                 AboutLimit = true,

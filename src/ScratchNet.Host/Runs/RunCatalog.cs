@@ -29,9 +29,8 @@ public static class RunCatalog
 
         if (string.Equals(resume, Latest, StringComparison.OrdinalIgnoreCase))
         {
-            (string folder, string checkpoint) = LatestInterrupted(fullRoot, checkpointsSetting)
+            return Interrupted(fullRoot, checkpointsSetting).FirstOrDefault()
                 ?? throw new CheckpointException($"there is no interrupted run to resume in {fullRoot} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE");
-            return new RunFolder(folder, checkpoint, continues: true);
         }
 
         if (RunAt(resume, checkpointsSetting) is { } run)
@@ -69,7 +68,7 @@ public static class RunCatalog
     /// left a resume point; with the newest resume point in it.
     /// </summary>
     public static (string Folder, string Checkpoint)? LatestInterrupted(string root, string? checkpointsSetting) =>
-        Interrupted(root, checkpointsSetting).Select(c => ((string Folder, string Checkpoint)?)c).FirstOrDefault();
+        Interrupted(root, checkpointsSetting).Select(r => ((string Folder, string Checkpoint)?)(r.Path, r.ResumeCheckpoint!)).FirstOrDefault();
 
     /// <summary>
     /// <see cref="LatestInterrupted"/>, claimed for this process: when another process claims a run between the choice
@@ -79,15 +78,14 @@ public static class RunCatalog
     /// </summary>
     public static RunFolder? ClaimLatestInterrupted(string root, string? checkpointsSetting)
     {
-        foreach ((string folder, string checkpoint) in Interrupted(Path.GetFullPath(root), checkpointsSetting))
+        foreach (RunFolder candidate in Interrupted(Path.GetFullPath(root), checkpointsSetting))
         {
-            var candidate = new RunFolder(folder, checkpoint, continues: true) { GoneNewer = RunStatus.TryRead(folder) is { } status ? GoneNewer(status, checkpoint) : null };
             try
             {
                 candidate.Claim();
                 return candidate;
             }
-            catch (RunFolderException) when (RunFolder.IsLive(folder))
+            catch (RunFolderException) when (RunFolder.IsLive(candidate.Path))
             {
                 candidate.Dispose();
             }
@@ -141,8 +139,12 @@ public static class RunCatalog
 
         string point = NewestResumePoint(folder, status, checkpointsSetting)
             ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
-        return new RunFolder(folder, point, continues: true) { GoneNewer = GoneNewer(status, point) };
+        return Continued(folder, status, point);
     }
+
+    // The run in folder, continued from point; naming a newer point its last session left that is gone.
+    private static RunFolder Continued(string folder, RunStatus status, string point) =>
+        new(folder, point, continues: true) { GoneNewer = GoneNewer(status, point) };
 
     // The newer point the last session recorded leaving, when that file is gone (the temp folder cleared at reboot).
     private static string? GoneNewer(RunStatus status, string point) =>
@@ -166,14 +168,14 @@ public static class RunCatalog
     }
 
     // Runs that can be resumed, the most recently started or resumed first, each with its newest resume point.
-    private static IEnumerable<(string Folder, string Checkpoint)> Interrupted(string root, string? checkpointsSetting)
+    private static IEnumerable<RunFolder> Interrupted(string root, string? checkpointsSetting)
     {
         if (!Directory.Exists(root))
         {
             return [];
         }
 
-        var candidates = new List<(DateTime Started, string Folder, string Checkpoint)>();
+        var candidates = new List<(DateTime Started, RunFolder Run)>();
         // A link (runs/latest) names a run listed under its own name already.
         foreach (string folder in Directory.EnumerateDirectories(root).Where(f => new DirectoryInfo(f).LinkTarget is null))
         {
@@ -185,11 +187,11 @@ public static class RunCatalog
 
             if (NewestResumePoint(folder, status, checkpointsSetting) is { } latest)
             {
-                candidates.Add((status.LastStarted, folder, latest));
+                candidates.Add((status.LastStarted, Continued(folder, status, latest)));
             }
         }
 
-        return candidates.OrderByDescending(c => c.Started).Select(c => (c.Folder, c.Checkpoint));
+        return candidates.OrderByDescending(c => c.Started).Select(c => c.Run);
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ public sealed partial class RunFolder : IDisposable
 
         string relative = status.Folder is { Length: > 0 } before && status.Checkpoints is { } recorded ? System.IO.Path.GetRelativePath(before, recorded) : string.Empty;
         bool besideTheRuns = relative.StartsWith($"..{System.IO.Path.DirectorySeparatorChar}", StringComparison.Ordinal) && !relative[3..].Contains("..", StringComparison.Ordinal);
-        string parent = besideTheRuns ? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(System.IO.Path.Combine(Path, relative)))! : System.IO.Path.GetDirectoryName(checkpoints)!;
+        string parent = System.IO.Path.GetDirectoryName((besideTheRuns ? status.Beside(Path) : null) ?? checkpoints)!;
         string own = System.IO.Path.Combine(parent, Id);
         for (int n = 2; own == checkpoints || Directory.Exists(own); n++)
         {

@@ -123,7 +123,7 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
     /// </summary>
     internal static string? ModelFileCeiling(string text, IReadOnlyList<int> sizes)
     {
-        long stored = Stored(sizes);
+        long stored = MemoryBudget.Parameters(sizes);
         if (stored <= NetworkLimits.MaxStoredValues)
         {
             return null;
@@ -145,17 +145,6 @@ public sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
 
         return string.Create(CultureInfo.InvariantCulture,
             $"Model:LayerSizes '{text}' has {stored:N0} weights and biases (a model file of {stored * sizeof(float) / (double)(1L << 30):F1} GiB), more than {NetworkLimits.MaxStoredValues:N0}, the most a ScratchNet model file holds, so evaluate, predict and export could not load what training would save; {fix}");
-    }
-
-    private static long Stored(IReadOnlyList<int> sizes)
-    {
-        long stored = 0;
-        for (int i = 0; i + 1 < sizes.Count; i++)
-        {
-            stored += ((long)sizes[i] * sizes[i + 1]) + sizes[i + 1];
-        }
-
-        return stored;
     }
 
     /// <summary>Decay rates and momentum live in [0, 1).</summary>
