@@ -66,6 +66,31 @@ public static class CheckpointFolderOwner
         return true;
     }
 
+    /// <summary>
+    /// The run folder that marks <paramref name="checkpoints"/> as its own, wherever it is now: at the place the marker
+    /// names, else a folder of <paramref name="root"/> with its identity (renamed there since). Null when no valid marker
+    /// names one, or that folder is found in neither place.
+    /// </summary>
+    public static string? Find(string checkpoints, string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpoints);
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        if (Read(checkpoints) is not { } owner)
+        {
+            return null;
+        }
+
+        IEnumerable<string> candidates = Directory.Exists(root) ? Directory.EnumerateDirectories(root).Prepend(owner.Place) : [owner.Place];
+        return candidates.FirstOrDefault(folder => FileIdentity.Of(folder) == owner.Run);
+    }
+
+    /// <summary>Where the run folder that marks <paramref name="checkpoints"/> as its own was when it last trained; null without a valid marker.</summary>
+    public static string? MarkedPlace(string checkpoints)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(checkpoints);
+        return Read(checkpoints)?.Place;
+    }
+
     private static (string Run, string Folder, string Place)? Read(string checkpoints)
     {
         try

@@ -58,9 +58,21 @@ public static class RunCatalog
         }
 
         // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
-        return Owner(file, fullRoot) is { } owner
-            ? new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true)
-            : new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file);
+        if (Owner(file, fullRoot) is { } owner)
+        {
+            return new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true);
+        }
+
+        // An outside checkpoint folder's run, moved or renamed since, is found by the identity its marker records.
+        string points = Path.GetDirectoryName(file)!;
+        string? moved = CheckpointFolderOwner.Find(points, fullRoot);
+        if (moved is not null && RunStatus.TryRead(moved)?.CheckpointFolderOf(moved) is { } recorded
+            && string.Equals(RealPath.Of(recorded), RealPath.Of(points), StringComparison.Ordinal))
+        {
+            return new RunFolder(moved, file, continues: true);
+        }
+
+        return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file) { LeftBy = moved is null ? CheckpointFolderOwner.MarkedPlace(points) : null };
     }
 
     /// <summary>

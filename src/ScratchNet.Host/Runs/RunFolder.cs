@@ -44,6 +44,12 @@ public sealed partial class RunFolder : IDisposable
     public string? GoneNewer { get; init; }
 
     /// <summary>
+    /// For a new folder resuming a checkpoint of an outside checkpoint folder: where the run folder that marks it as its
+    /// own was when it last trained, and is no longer (moved or removed); null otherwise.
+    /// </summary>
+    public string? LeftBy { get; init; }
+
+    /// <summary>
     /// "20261126-023755-8f3a9c1e": the start time in UTC, then 32 random bits. UTC, so ids sort in the order runs started
     /// across time zones and daylight-saving changes (run.json and the log are UTC too).
     /// </summary>

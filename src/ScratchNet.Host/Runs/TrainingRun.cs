@@ -104,6 +104,11 @@ public sealed partial class TrainingRun(
             LogGoneNewer(logger, gone, folder.ResumeCheckpoint!);
         }
 
+        if (folder.LeftBy is { } former)
+        {
+            LogLeftBy(logger, folder.ResumeCheckpoint!, former);
+        }
+
         if (resume is not null && folder.Continues && checkpointFolder is not null)
         {
             SetAsideLaterResumePoints(checkpointFolder, resume);
@@ -337,6 +342,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The run's last session left a newer resume point, {Gone}, which is gone (the temp folder is cleared at reboot); resuming from {ResumePoint} redoes the training between them")]
     private static partial void LogGoneNewer(ILogger logger, string gone, string resumePoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} belongs to the run that was in {FormerFolder}, moved or removed since: it continues in this new run folder (if that run was moved, stop this one and continue it in its own folder instead: train --resume NEW-PLACE)")]
+    private static partial void LogLeftBy(ILogger logger, string checkpoint, string formerFolder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

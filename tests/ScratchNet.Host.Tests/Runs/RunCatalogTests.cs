@@ -484,6 +484,36 @@ public sealed class RunCatalogTests
         Assert.That(RunCatalog.ClaimLatestInterrupted(root, "checkpoints"), Is.Null, "both are taken");
     }
 
+    [Test]
+    public void ACheckpointOfARunRenamedInItsRunsFolderContinuesThatRun_ByTheIdentityItsCheckpointFolderRecords()
+    {
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        string point = Path.Combine(theirs, "ckpt-e0004-b000000.ckpt");
+        File.WriteAllText(point, "a checkpoint");
+        string renamed = Path.Combine(Path.GetDirectoryName(original)!, "lr-0.01");
+        Directory.Move(original, renamed);
+
+        RunFolder folder = RunCatalog.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
+
+        Assert.That((folder.Path, folder.Continues, folder.LeftBy), Is.EqualTo((renamed, true, (string?)null)));
+    }
+
+    [Test]
+    public void ACheckpointOfARunMovedOutOfSightStartsANewRun_NamingWhereItsRunWas()
+    {
+        (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
+        new RunStatus { Id = id, Checkpoints = theirs, State = RunStatus.Interrupted }.Write(original);
+        string point = Path.Combine(theirs, "ckpt-e0004-b000000.ckpt");
+        File.WriteAllText(point, "a checkpoint");
+        Directory.Move(original, _dir.Combine("archive"));
+
+        RunFolder folder = RunCatalog.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
+
+        Assert.That((folder.Continues, folder.LeftBy), Is.EqualTo((false, original)));
+        Assert.That(folder.Id, Is.Not.EqualTo(id));
+    }
+
     // A run folder whose first session marked its checkpoint folder outside it (ck/ID) as its own.
     private (string Id, string Original, string Theirs) RunMarkingItsCheckpointsOutside()
     {
