@@ -49,6 +49,11 @@ public static class RunCatalog
         if (Directory.Exists(file))
         {
             string? newest = new CheckpointDirectory(file, 1).Latest();
+            if (newest is not null && EndOfFinished(newest, fullRoot) is { } finished)
+            {
+                throw new RunFolderException(finished);
+            }
+
             throw new CheckpointException($"{file} is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
         }
 
@@ -58,6 +63,11 @@ public static class RunCatalog
         }
 
         // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
+        if (EndOfFinished(file, fullRoot) is { } ended)
+        {
+            throw new RunFolderException(ended);
+        }
+
         if (Owner(file, fullRoot) is { } owner)
         {
             return new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true);
@@ -141,7 +151,7 @@ public static class RunCatalog
         string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
         if (status.State == RunStatus.Finished)
         {
-            throw new RunFolderException($"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}");
+            throw new RunFolderException(NothingToContinue(folder));
         }
 
         if (status.State == RunStatus.Diverged)
@@ -153,6 +163,21 @@ public static class RunCatalog
             ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
         return Continued(folder, status, point);
     }
+
+    private static string NothingToContinue(string folder)
+    {
+        string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
+        return $"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";
+    }
+
+    // The point a finished run ended at holds nothing to train: resuming it would only write that run's model and reports
+    // again. Null for any other point: an earlier one branches the run, which is allowed.
+    private static string? EndOfFinished(string checkpoint, string root) =>
+        (Owner(checkpoint, root) ?? CheckpointFolderOwner.Find(Path.GetDirectoryName(checkpoint)!, root)) is { } folder
+            && RunStatus.TryRead(folder) is { State: RunStatus.Finished } && RecordedEpochs(folder) is > 0 and var recorded
+            && CheckpointDirectory.PositionOf(checkpoint) is { } at && at.Epoch > recorded
+            ? NothingToContinue(folder)
+            : null;
 
     // The run in folder, continued from point; naming a newer point its last session left that is gone.
     private static RunFolder Continued(string folder, RunStatus status, string point) =>

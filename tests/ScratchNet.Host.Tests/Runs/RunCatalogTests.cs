@@ -485,6 +485,23 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void TheEndOfAFinishedRunIsNotResumed_ByItsFileOrItsFolder_ButAnEarlierPointBranchesIt()
+    {
+        string checkpoints = Path.GetDirectoryName(_checkpoint)!;
+        new RunStatus { Id = Id, Checkpoints = checkpoints, State = RunStatus.Finished }.Write(_run);
+        File.WriteAllLines(Path.Combine(_run, "history.csv"), ["epoch,...", "1", "2", "3"]);
+        File.Delete(_checkpoint);
+        string earlier = Path.Combine(checkpoints, "ckpt-e0002-b000000.ckpt");
+        string end = Path.Combine(checkpoints, "ckpt-e0004-b000000.ckpt");
+        File.WriteAllText(earlier, "a checkpoint");
+        File.WriteAllText(end, "a checkpoint");
+
+        Assert.That(() => Select(end), Throws.TypeOf<RunFolderException>().With.Message.Contains("finished, so there is nothing to continue"));
+        Assert.That(() => Select(checkpoints), Throws.TypeOf<RunFolderException>().With.Message.Contains("--Model:InitFrom="), "not the hint to resume its end");
+        Assert.That(Select(earlier), Is.EqualTo((_run, true)));
+    }
+
+    [Test]
     public void ACheckpointOfARunRenamedInItsRunsFolderContinuesThatRun_ByTheIdentityItsCheckpointFolderRecords()
     {
         (string id, string original, string theirs) = RunMarkingItsCheckpointsOutside();
