@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ScratchNet.Data.Options;
 using ScratchNet.Core.Layers;
 using ScratchNet.Models;
 using ScratchNet.Training;
@@ -7,7 +9,8 @@ using ScratchNet.Training;
 namespace ScratchNet.Host;
 
 /// <summary>Model:InitFrom read from a model file (.snm or safetensors, ScratchNet's or a PyTorch state_dict's names).</summary>
-public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeights>? logger = null) : IInitialWeights
+/// <param name="data">This run's data settings, to say when its held-out rows may be ones the file's weights trained on.</param>
+public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeights>? logger = null, IOptions<DataOptions>? data = null) : IInitialWeights
 {
     private readonly ILogger _logger = logger ?? NullLogger<ModelFileInitialWeights>.Instance;
 
@@ -28,6 +31,38 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
 
         // Otherwise nothing in the log tells a run that started from a file from one that started from the seed.
         LogStartedFrom(_logger, source, network.Parameters.Count);
+        WarnIfHeldOutOverlaps(source);
+    }
+
+    // Weights trained under another split (or a random one drawn otherwise) have seen some of this run's held-out rows, so
+    // its val_acc flatters them from the first epoch. Other data (another dataset or folder) is a transfer, not an overlap.
+    private void WarnIfHeldOutOverlaps(string source)
+    {
+        if (data is null)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<string, string> trained;
+        try
+        {
+            trained = ModelFile.LoadConfiguration(source);
+        }
+        catch (ModelFileException)
+        {
+            return;
+        }
+
+        var differences = TrainedData.Differences(trained, data.Value).ToList();
+        if (differences.Any(d => d.Key is "Data:Dataset" or "Data:Directory"))
+        {
+            return;
+        }
+
+        foreach ((string key, string then, string now) in differences)
+        {
+            LogHeldOutOverlaps(_logger, source, key, then, now, ScratchNet.Training.Checkpoints.ResumeCommand.Quote($"--{key}={then}"));
+        }
     }
 
     // The input shape a ScratchNet model file records, or null for a file that records none (a PyTorch state_dict).
@@ -45,4 +80,7 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting from the weights in {Source} ({Parameters} parameter tensors, Model:InitFrom) instead of the initialiser")]
     private static partial void LogStartedFrom(ILogger logger, string source, int parameters);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} were trained with {Key}={Trained}, but this run uses {Current}: its held-out rows may include images they trained on, which flatters its val_acc. Pass {Argument} to hold out the rows they never saw")]
+    private static partial void LogHeldOutOverlaps(ILogger logger, string source, string key, string trained, string current, string argument);
 }

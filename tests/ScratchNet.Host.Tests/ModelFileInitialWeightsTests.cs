@@ -65,6 +65,32 @@ public sealed class ModelFileInitialWeightsTests
         }
     }
 
+    [TestCase("official", "random", 42, true)]
+    [TestCase("random", "official", 42, true)]
+    [TestCase("random", "random", 7, true)]
+    [TestCase("random", "random", 42, false)]
+    public void InitFrom_WarnsWhenThisRunsHeldOutRowsMayBeOnesTheWeightsTrainedOn(string trainedSplit, string split, int seed, bool warns)
+    {
+        var recorded = new Dictionary<string, string> { ["Data:Dataset"] = "mnist", ["Data:Split"] = trainedSplit, ["Data:Seed"] = "42", ["Data:ValidationFraction"] = "0.2" };
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-init-{Guid.NewGuid():N}");
+        ModelFile.Save(SavedModel.FromNetwork(Factory("6,5,3", null).Create(Shape.Flat(6), 4), recorded, null), path, ModelFormat.Native);
+        try
+        {
+            var logger = new Mock<ILogger<ModelFileInitialWeights>>();
+            logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+            var data = Create(new ScratchNet.Data.Options.DataOptions { Dataset = "mnist", Split = split, Seed = seed, ValidationFraction = 0.2 });
+            new NetworkFactory(Create(new ModelOptions { LayerSizes = "6,5,3", InitFrom = path }), Create(new TrainingOptions()), new ModelFileInitialWeights(logger.Object, data)).Create(Shape.Flat(6), 4);
+
+            logger.Verify(
+                l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains("held-out rows may include images they trained on", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+                warns ? Times.AtLeastOnce() : Times.Never());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void InitFrom_NamesTheTensorAndBothShapes_WhenTheArchitectureDiffers()
     {

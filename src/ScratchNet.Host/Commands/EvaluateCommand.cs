@@ -87,7 +87,7 @@ public sealed partial class EvaluateCommand(
     // that run's training rows and flatters the score), are numbers a user would misread: say so before them.
     private void WarnIfDataDiffers(SavedModel model)
     {
-        foreach ((string key, string trained, string current) in Differences(model, data.Value))
+        foreach ((string key, string trained, string current) in TrainedData.Differences(model.Configuration, data.Value))
         {
             if (key == "Data:Dataset")
             {
@@ -105,7 +105,7 @@ public sealed partial class EvaluateCommand(
     // Checked only where the settings agree (any that differ were warned about above, and change the hash themselves).
     private void WarnIfFilesChanged(SavedModel model, Dataset dataset, string modelPath)
     {
-        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest || Differences(model, data.Value).Any())
+        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest || TrainedData.Differences(model.Configuration, data.Value).Any())
         {
             return;
         }
@@ -113,7 +113,7 @@ public sealed partial class EvaluateCommand(
         // The hash covers the training sample, so another sample size hashes other data: the files cannot be compared.
         string trained = model.Configuration.GetValueOrDefault(TrainImagesKey, string.Empty);
         string now = data.Value.TrainImages?.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
-        if (!SameText(trained, now))
+        if (!TrainedData.SameText(trained, now))
         {
             LogFilesUnchecked(logger, trained.Length == 0 ? "unset" : trained, now.Length == 0 ? "unset" : now, modelPath);
             return;
@@ -132,45 +132,6 @@ public sealed partial class EvaluateCommand(
     }
 
     private const string TrainImagesKey = "Data:TrainImages";
-
-    /// <summary>
-    /// The data settings the model was trained with that differ from this evaluation's: the dataset and its folder, the
-    /// split, and for a random split its seed and hold-out fraction (either drawn otherwise overlaps the training rows).
-    /// </summary>
-    internal static IEnumerable<(string Key, string Trained, string Current)> Differences(SavedModel model, DataOptions now)
-    {
-        bool random = !string.Equals(now.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase);
-        var settings = new List<(string Key, string Current, Func<string, string, bool> Same)>
-        {
-            ("Data:Dataset", now.Dataset, SameText),
-            ("Data:Split", now.Split, SameText),
-        };
-        if (now.Directory is { Length: > 0 } folder)
-        {
-            settings.Add(("Data:Directory", folder, (a, b) => string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)));
-        }
-
-        if (random)
-        {
-            settings.Add(("Data:Seed", now.Seed.ToString(CultureInfo.InvariantCulture), SameText));
-            settings.Add(("Data:ValidationFraction", now.ValidationFraction.ToString(CultureInfo.InvariantCulture), SameNumber));
-        }
-
-        foreach ((string key, string current, Func<string, string, bool> same) in settings)
-        {
-            if (model.Configuration.TryGetValue(key, out string? trained) && !same(trained, current))
-            {
-                yield return (key, trained, current);
-            }
-        }
-    }
-
-    private static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
-
-    private static bool SameNumber(string a, string b) =>
-        double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out double y)
-            ? x == y
-            : SameText(a, b);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated {ModelPath} on the {Split}, {Rows} images: loss={Loss:F4} accuracy={Accuracy:F4}")]
     private static partial void LogResult(ILogger logger, string modelPath, string split, int rows, double loss, double accuracy);

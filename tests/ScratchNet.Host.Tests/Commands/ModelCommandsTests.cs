@@ -152,9 +152,9 @@ public sealed class ModelCommandsTests
         var trained = new Dictionary<string, string> { ["Data:Dataset"] = "mnist", ["Data:Split"] = "random", ["Data:Seed"] = "42" };
         SavedModel model = ScratchNet.Models.SavedModel.FromNetwork(Sequential.Mlp([4, 3], "relu", "he_normal", 9, 1), trained, null);
 
-        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "MNIST", Split = "random", Seed = 42 }), Is.Empty);
+        Assert.That(TrainedData.Differences(model.Configuration, new DataOptions { Dataset = "MNIST", Split = "random", Seed = 42 }), Is.Empty);
         Assert.That(
-            EvaluateCommand.Differences(model, new DataOptions { Dataset = "fashion-mnist", Split = "official", Seed = 42 }),
+            TrainedData.Differences(model.Configuration, new DataOptions { Dataset = "fashion-mnist", Split = "official", Seed = 42 }),
             Is.EqualTo(new[] { ("Data:Dataset", "mnist", "fashion-mnist"), ("Data:Split", "random", "official") }));
     }
 
@@ -164,11 +164,11 @@ public sealed class ModelCommandsTests
         var trained = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = "/data/digits", ["Data:Split"] = "random", ["Data:Seed"] = "42", ["Data:ValidationFraction"] = "0.2" };
         SavedModel model = ScratchNet.Models.SavedModel.FromNetwork(Sequential.Mlp([4, 3], "relu", "he_normal", 9, 1), trained, null);
 
-        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/digits/", Split = "random", ValidationFraction = 0.20 }), Is.Empty);
+        Assert.That(TrainedData.Differences(model.Configuration, new DataOptions { Dataset = "idx", Directory = "/data/digits/", Split = "random", ValidationFraction = 0.20 }), Is.Empty);
         Assert.That(
-            EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/other", Split = "random", ValidationFraction = 0.5 }),
+            TrainedData.Differences(model.Configuration, new DataOptions { Dataset = "idx", Directory = "/data/other", Split = "random", ValidationFraction = 0.5 }),
             Is.EqualTo(new[] { ("Data:Directory", "/data/digits", "/data/other"), ("Data:ValidationFraction", "0.2", "0.5") }));
-        Assert.That(EvaluateCommand.Differences(model, new DataOptions { Dataset = "idx", Directory = "/data/digits", Split = "official", Seed = 7, ValidationFraction = 0.5 }).Select(d => d.Key),
+        Assert.That(TrainedData.Differences(model.Configuration, new DataOptions { Dataset = "idx", Directory = "/data/digits", Split = "official", Seed = 7, ValidationFraction = 0.5 }).Select(d => d.Key),
             Is.EqualTo(new[] { "Data:Split" }), "seed and fraction mean nothing to the official split");
     }
 
