@@ -49,7 +49,11 @@ public static class Plots
         }
 
         EpochTicks(plot);
-        plot.Title(logScale ? "Cross-entropy loss (log scale)" : "Cross-entropy loss");
+        EpochRange(plot, history);
+
+        // A loss of exactly 0 has no logarithm: its points are left out, and the title says so rather than hide them.
+        int zeros = logScale ? history.Sum(h => (h.TrainLoss <= 0 ? 1 : 0) + (h.ValidationLoss <= 0 ? 1 : 0)) : 0;
+        plot.Title(!logScale ? "Cross-entropy loss" : zeros == 0 ? "Cross-entropy loss (log scale)" : $"Cross-entropy loss (log scale; {zeros} points of loss 0 not drawn)");
         plot.XLabel("epoch");
         plot.YLabel("loss");
         plot.ShowLegend(Alignment.UpperRight);
@@ -67,6 +71,8 @@ public static class Plots
         AddCurve(plot, history, h => h.TrainAccuracy, v => v, TrainLegend, TrainOffset);
         AddCurve(plot, history, h => h.ValidationAccuracy, v => v, HeldOutLegend(heldOut), 0);
         EpochTicks(plot);
+        EpochRange(plot, history);
+        AccuracyRange(plot);
         plot.Title($"Accuracy (train and {heldOut})");
         plot.XLabel("epoch");
         plot.YLabel("accuracy");
@@ -214,6 +220,38 @@ public static class Plots
     // Epochs are whole numbers: no tick at 1.2 or 4.8.
     private static void EpochTicks(Plot plot) =>
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+
+    // The whole run along the x axis, also where a curve has points for only some epochs (losses of 0 on a log scale).
+    private static void EpochRange(Plot plot, IReadOnlyList<EpochMetrics> history)
+    {
+        if (history.Count == 0)
+        {
+            return;
+        }
+
+        plot.Axes.AutoScale();
+        AxisLimits drawn = plot.Axes.GetLimits();
+        double first = history.Min(h => h.Epoch) + TrainOffset;
+        double last = history.Max(h => h.Epoch);
+        double margin = Math.Max(0.1, (last - first) * 0.03);
+        plot.Axes.SetLimitsX(Math.Min(double.IsFinite(drawn.Left) ? drawn.Left : first, first - margin), Math.Max(double.IsFinite(drawn.Right) ? drawn.Right : last, last + margin));
+    }
+
+    // Accuracy lies in [0, 1]: the axis never reaches past it by more than a margin, and a flat curve (1.0 every epoch)
+    // gets a band around its value instead of the autoscaler's padding, which drew 1.0 in the middle of 0 to 2.1.
+    private static void AccuracyRange(Plot plot)
+    {
+        double[] values = [.. plot.GetPlottables<ScottPlot.Plottables.Scatter>().SelectMany(s => s.Data.GetScatterPoints()).Select(p => p.Y)];
+        if (values.Length == 0)
+        {
+            plot.Axes.SetLimitsY(0, 1);
+            return;
+        }
+
+        double low = values.Min(), high = values.Max();
+        double margin = Math.Max(0.02, (high - low) * 0.05);
+        plot.Axes.SetLimitsY(Math.Max(-0.02, low - margin), Math.Min(1.02, high + margin));
+    }
 
     internal static byte[] Png(Plot plot, int width, int height) => PngEncoding.Render(plot, width, height);
 }

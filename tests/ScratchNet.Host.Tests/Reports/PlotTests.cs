@@ -108,6 +108,26 @@ public class PlotTests
         Assert.That(majors.Select(t => t.Position), Is.EqualTo(new[] { 0.05, 0.1, 0.2, 0.5, 1 }.Select(Math.Log10)).Within(1e-12));
     }
 
+    [Test]
+    public void AFlatAccuracyOfOne_IsDrawnNearTheTopOfAnAxisThatStaysWithinZeroToOne()
+    {
+        EpochMetrics[] perfect = [.. Enumerable.Range(1, 5).Select(e => new EpochMetrics(e, 0.01, 0.01, 1.0, 1, 0.1, TrainAccuracy: 1.0, LearningRate: 0.1))];
+        Plot plot = Plots.AccuracyPlot(perfect, "validation");
+        Plots.Png(plot, Plots.Width, Plots.Height);
+        AxisLimits limits = plot.Axes.GetLimits();
+        Assert.That((limits.Bottom, limits.Top), Is.EqualTo((0.98, 1.02)).Using<(double, double)>((a, b) => Math.Abs(a.Item1 - b.Item1) < 1e-9 && Math.Abs(a.Item2 - b.Item2) < 1e-9));
+    }
+
+    [Test]
+    public void LossesOfZero_OnALogScale_KeepTheWholeRunOnTheEpochAxis_AndTheTitleSaysTheyAreLeftOut()
+    {
+        EpochMetrics[] solved = [.. Enumerable.Range(1, 5).Select(e => new EpochMetrics(e, e == 1 ? 0.5 : 0, e == 1 ? 0.4 : 0, 1.0, 1, 0.1, TrainAccuracy: 1.0, LearningRate: 0.1))];
+        Plot plot = Plots.LossPlot(solved, "validation", logScale: true);
+        Plots.Png(plot, Plots.Width, Plots.Height);
+        Assert.That(plot.Axes.GetLimits().Right, Is.GreaterThanOrEqualTo(5));
+        Assert.That(plot.Axes.Title.Label.Text, Does.Contain("8 points of loss 0 not drawn"));
+    }
+
     [TestCase(0.04, 0.25, new[] { "0.05", "0.1", "0.2" })]
     [TestCase(0.25, 0.45, new[] { "0.3", "0.4" })]
     [TestCase(0.31, 0.39, new[] { "0.31", "0.39" })]
