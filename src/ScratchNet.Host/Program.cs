@@ -16,8 +16,9 @@ ProgressLine.Install();
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
 
-// A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it; once
-// the command runs, its errors are log lines like the rest of its output.
+// A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it, and so is
+// any refusal of the command line, also one a command makes once it runs (export's --out, evaluate without --model); once
+// the command runs, its other errors are log lines like the rest of its output.
 bool commandRunning = false;
 try
 {
@@ -71,7 +72,7 @@ catch (Exception exception)
     {
         Log.Fatal(exception, "{Message}", failure.Message);
     }
-    else if (!commandRunning)
+    else if (!commandRunning || exception is UsageException)
     {
         await Log.CloseAndFlushAsync();
         Console.Error.WriteLine(failure.Message);
