@@ -5,7 +5,12 @@ using Serilog;
 using Serilog.Events;
 using ScratchNet.Host;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Runs;
 using ScratchNet.Host.Settings;
+
+// First: a stop signal during the start is answered with a line and ends the program before the command runs, where the
+// runtime's default ended it with no line at all.
+using StartupSignals startupSignals = StartupSignals.Install();
 
 // Results go to stdout, warnings and errors to stderr; a failed write of results is an error of its own.
 StandardOutput output = StandardOutput.Install();
@@ -16,8 +21,9 @@ ProgressLine.Install();
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
 Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
 
-// A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it; once
-// the command runs, its errors are log lines like the rest of its output.
+// A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it, and so is
+// any refusal of the command line, also one a command makes once it runs (export's --out, evaluate without --model); once
+// the command runs, its other errors are log lines like the rest of its output.
 bool commandRunning = false;
 try
 {
@@ -44,6 +50,7 @@ try
 
     CommandInfo command = CommandCatalog.Check(commandLine);
     HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(commandLine);
+    builder.Services.AddSingleton(startupSignals);
 
     // Before anything is built or written: a key nothing reads is a typo, and the run it would start is the wrong one.
     ConfigurationCheck.ThrowIfInvalid(builder);
@@ -53,6 +60,12 @@ try
     // user error instead of being logged by the host as a start-up crash.
     host.Services.GetRequiredService<IStartupValidator>().Validate();
     await host.StartAsync();
+    if (startupSignals.Signalled)
+    {
+        await HostShutdown.StopAsync(host, Log.Logger);
+        throw new OperationCanceledException();
+    }
+
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     commandRunning = true;
     int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
@@ -71,7 +84,7 @@ catch (Exception exception)
     {
         Log.Fatal(exception, "{Message}", failure.Message);
     }
-    else if (!commandRunning)
+    else if (!commandRunning || exception is UsageException)
     {
         await Log.CloseAndFlushAsync();
         Console.Error.WriteLine(failure.Message);

@@ -145,6 +145,9 @@ public static class ScratchNetHost
         builder.Services.AddSingleton<TrainingRun>();
         builder.Services.AddHostedService<StopSignals>();
 
+        // Results are written as plain lines, not logged: no Serilog setting may drop them or change their words.
+        builder.Services.TryAddSingleton(new ResultWriter());
+
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 

@@ -111,6 +111,20 @@ public sealed partial class ProcessBadInputTests
         Assert.That(Directory.Exists(Cache), Is.False, "nothing was fetched");
     }
 
+    // Refusals a command makes once it runs, of its own options: as bare as the parser's (docs/reliability.md), where
+    // they had the time in front.
+    [TestCase("evaluate", "'evaluate' needs --model FILE")]
+    [TestCase("predict --model m.snm", "'predict' needs at least one image file")]
+    [TestCase("export --model m.snm --out w.pt", "--out w.pt does not end in a model file's extension")]
+    [TestCase("diagnose --batch 0", "--batch must be a whole number from 1 to 1048576, got '0'")]
+    public void ACommandsRefusalOfItsOptionsIsABareLineAsTheParsersAre(string arguments, string message)
+    {
+        HostResult result = Run(arguments.Split(' '));
+
+        AssertOneLine(result, 2, message);
+        Assert.That(result.Lines[0], Does.StartWith($"Invalid command line: {message}"), "no time in front: " + result);
+    }
+
     [Test]
     public void ALayerEntryGivingAnOptionTwiceIsExit2NamingTheEntryAndTheOption()
     {

@@ -75,6 +75,34 @@ public sealed class ProcessStandardStreamsTests
     }
 
     [Test]
+    public void Results_ReachStdoutAsPlainLines_WhateverTheLogLevel(
+        [Values("predict", "evaluate")] string command,
+        [Values("Information", "Warning", "Fatal")] string level)
+    {
+        // Results are no log events: Serilog:MinimumLevel:Default=Warning (less log noise) printed nothing with exit 0,
+        // and the console's template put a time in front of each reading in `predict … > results.txt`.
+        HostResult result = Run([.. Command(command), $"--Serilog:MinimumLevel:Default={level}"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string[] all = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        // At Information evaluate's progress lines ("Loaded idx …") are there as well, with their times; above it, only the results.
+        string[] lines = [.. all.Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d{2}:\d{2}:\d{2} "))];
+        if (level != "Information")
+        {
+            Assert.That(lines, Is.EqualTo(all), result.ToString());
+        }
+
+        string first = command == "predict" ? $"{_dir.Combine("digit.png")}: " : $"Evaluated {_model} on the ";
+        Assert.That(lines, Has.Length.EqualTo(command == "predict" ? 1 : 2 + 1 + 10), result.ToString());
+        Assert.That(lines[0], Does.StartWith(first), result.ToString());
+        if (command == "evaluate")
+        {
+            Assert.That(lines[1], Is.EqualTo("Confusion matrix (rows true, columns predicted):"), result.ToString());
+        }
+    }
+
+    [Test]
     public void AResultThatCannotBeWritten_IsExit8WithItsReasonOnStderr(
         [Values("predict", "evaluate", "help", "version")] string command,
         [Values("> /dev/full", ">&-")] string redirection)

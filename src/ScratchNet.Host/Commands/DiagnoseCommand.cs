@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Training.Diagnostics;
 using ScratchNet.Training.Options;
@@ -10,9 +9,9 @@ namespace ScratchNet.Host.Commands;
 /// "Why isn't it learning": checks backpropagation against finite differences on the configured model, measures
 /// weight, gradient and update sizes and dead ReLUs at initialisation (or at the Model:InitFrom weights), and tries to
 /// memorise one batch.
-/// Each measurement is a structured log event; a short table follows.
+/// Each measurement is a structured log event; the short table that follows is the result, on stdout whatever the log level.
 /// </summary>
-public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<TrainingOptions> training, IOptions<ModelOptions> model, ILogger<DiagnoseCommand> logger) : ICommand
+public sealed class DiagnoseCommand(DiagnosticsRunner runner, IOptions<TrainingOptions> training, IOptions<ModelOptions> model, ResultWriter results) : ICommand
 {
     public static IReadOnlyList<CommandOption> Options { get; } =
     [
@@ -29,7 +28,7 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
             PositiveOption(commandLine, "steps", MaxSteps) ?? 5000,
             PositiveOption(commandLine, "entries", MaxEntries) ?? 30);
         DiagnosticsReport report = await runner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
-        LogTable(logger, string.IsNullOrWhiteSpace(model.Value.InitFrom) ? "at initialisation" : $"of the weights in {model.Value.InitFrom}", DiagnosticsTable.Format(report));
+        results.WriteLine($"Diagnostics {(string.IsNullOrWhiteSpace(model.Value.InitFrom) ? "at initialisation" : $"of the weights in {model.Value.InitFrom}")}:\n{DiagnosticsTable.Format(report)}");
         return ExitCodes.Success;
     }
 
@@ -52,7 +51,4 @@ public sealed partial class DiagnoseCommand(DiagnosticsRunner runner, IOptions<T
 
         return value;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Diagnostics {Weights}:\n{Table}")]
-    private static partial void LogTable(ILogger logger, string weights, string table);
 }

@@ -19,6 +19,7 @@ public sealed partial class EvaluateCommand(
     IDatasetProvider datasetProvider,
     IOptions<DataOptions> data,
     IOptions<TrainingOptions> training,
+    ResultWriter results,
     ILogger<EvaluateCommand> logger) : ICommand
 {
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
@@ -61,8 +62,8 @@ public sealed partial class EvaluateCommand(
             throw NonFiniteOutputs.Refusal(modelPath, network, $"the {split.Count} images of the {SplitDescription(data.Value)}");
         }
 
-        LogResult(logger, modelPath, SplitDescription(data.Value), split.Count, result.Loss, result.Accuracy);
-        LogConfusion(logger, ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames));
+        results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Evaluated {modelPath} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
+        results.WriteLine($"Confusion matrix (rows true, columns predicted):\n{ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames)}");
         return result;
     }
 
@@ -133,11 +134,6 @@ public sealed partial class EvaluateCommand(
 
     private const string TrainImagesKey = "Data:TrainImages";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Evaluated {ModelPath} on the {Split}, {Rows} images: loss={Loss:F4} accuracy={Accuracy:F4}")]
-    private static partial void LogResult(ILogger logger, string modelPath, string split, int rows, double loss, double accuracy);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix (rows true, columns predicted):\n{ConfusionMatrix}")]
-    private static partial void LogConfusion(ILogger logger, string confusionMatrix);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
     private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current, string argument);

@@ -10,7 +10,7 @@ using ScratchNet.Models;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Classifies image files with a saved model, after preprocessing them the way its dataset's images were made.</summary>
-public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICommand
+public sealed partial class PredictCommand(ResultWriter results, ILogger<PredictCommand> logger) : ICommand
 {
     /// <summary>
     /// Below this top probability a reading gets a warning. A model sure of a clean digit gives 0.9 and more; on a picture
@@ -125,7 +125,7 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
             float[] row = probabilities[(k * classes)..((k + 1) * classes)];
             rows[inputs[k].Index] = row;
             string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-            LogPrediction(logger, images[inputs[k].Index], Label(names, predicted[k]), row[predicted[k]], all);
+            results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{images[inputs[k].Index]}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
             if (Doubt(inputs[k].Image.Oddities, row[predicted[k]]) is { } doubt)
             {
                 LogDoubt(logger, images[inputs[k].Index], doubt);
@@ -180,7 +180,4 @@ public sealed partial class PredictCommand(ILogger<PredictCommand> logger) : ICo
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Image}: {Doubt}")]
     private static partial void LogDoubt(ILogger logger, string image, string doubt);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Image}: {Class} (p={Probability:F4})  {Probabilities}")]
-    private static partial void LogPrediction(ILogger logger, string image, string @class, float probability, string probabilities);
 }

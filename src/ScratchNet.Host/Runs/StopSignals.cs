@@ -15,7 +15,7 @@ namespace ScratchNet.Host.Runs;
 /// checkpoint. Each stop is acknowledged at once, saying what happens next: the next batch boundary may be seconds away
 /// (a long evaluation), and a key press with no answer gets pressed again.
 /// </summary>
-public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger) : IHostedService, IDisposable
+public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null) : IHostedService, IDisposable
 {
     // The same number on Linux and macOS; PosixSignal names only the signals every platform shares.
     private const int FileSizeLimitExceeded = 25;
@@ -40,6 +40,7 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Acknowledge("SIGTERM")));
         _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, _ => Acknowledge("SIGQUIT")));
         _registrations.Add(PosixSignalRegistration.Create((PosixSignal)FileSizeLimitExceeded, context => context.Cancel = true));
+        startup?.HandOver();
         return Task.CompletedTask;
     }
 
@@ -47,10 +48,13 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
 
     public void Dispose() => _registrations.ForEach(r => r.Dispose());
 
-    /// <summary>Answers the first stop signal with what happens next; later ones change nothing, so they get no line.</summary>
+    /// <summary>
+    /// Answers the first stop signal with what happens next; later ones change nothing, so they get no line. One that
+    /// came while the program started was answered then (<see cref="StartupSignals"/>).
+    /// </summary>
     internal void Acknowledge(string signal)
     {
-        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        if (Interlocked.Exchange(ref _stopping, 1) == 0 && (startup?.Claim() ?? true))
         {
             LogStopping(logger, signal, WhatHappens());
         }

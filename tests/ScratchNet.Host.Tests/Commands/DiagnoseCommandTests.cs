@@ -26,7 +26,7 @@ public class DiagnoseCommandTests
         var provider = new Mock<IDatasetProvider>(MockBehavior.Strict);
         var training = MsOptions.Create(new TrainingOptions());
         var runner = new DiagnosticsRunner(provider.Object, Mock.Of<INetworkFactory>(), MsOptions.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance);
-        var command = new DiagnoseCommand(runner, training, MsOptions.Create(new ModelOptions()), NullLogger<DiagnoseCommand>.Instance);
+        var command = new DiagnoseCommand(runner, training, MsOptions.Create(new ModelOptions()), new ResultWriter(TextWriter.Null));
         CommandLine line = CommandLine.Parse(["diagnose", "--batch", "-1"]);
 
         Assert.That(CommandCatalog.Check(line).Name, Is.EqualTo("diagnose"));
@@ -41,7 +41,7 @@ public class DiagnoseCommandTests
         var provider = new Mock<IDatasetProvider>(MockBehavior.Strict);
         var training = MsOptions.Create(new TrainingOptions());
         var runner = new DiagnosticsRunner(provider.Object, Mock.Of<INetworkFactory>(), MsOptions.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance);
-        var command = new DiagnoseCommand(runner, training, MsOptions.Create(new ModelOptions()), NullLogger<DiagnoseCommand>.Instance);
+        var command = new DiagnoseCommand(runner, training, MsOptions.Create(new ModelOptions()), new ResultWriter(TextWriter.Null));
         var error = Assert.ThrowsAsync<UsageException>(() => command.RunAsync(CommandLine.Parse(["diagnose", "--steps", steps]), CancellationToken.None));
         Assert.That(error!.Message, Does.Contain("--steps must be a whole number from 1 to 10000000"));
     }

@@ -23,6 +23,14 @@ public sealed class ModelCommandsTests
 {
     private readonly List<string> _files = [];
 
+    // What the commands printed as their results.
+    private StringWriter _printed = new();
+
+    private ResultWriter Results => new(_printed);
+
+    [SetUp]
+    public void ClearPrinted() => _printed = new StringWriter();
+
     [TearDown]
     public void DeleteFiles() => _files.ForEach(File.Delete);
 
@@ -56,11 +64,11 @@ public sealed class ModelCommandsTests
         return new Dataset("synthetic", split, split, [.. Enumerable.Range(0, classes).Select(c => $"c{c}")]);
     }
 
-    private static EvaluateCommand Evaluate(Dataset dataset, string split = "official", ILogger<EvaluateCommand>? logger = null)
+    private EvaluateCommand Evaluate(Dataset dataset, string split = "official", ILogger<EvaluateCommand>? logger = null)
     {
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(dataset);
-        return new EvaluateCommand(provider.Object, Create(new DataOptions { Split = split }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), logger ?? NullLogger<EvaluateCommand>.Instance);
+        return new EvaluateCommand(provider.Object, Create(new DataOptions { Split = split }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), Results, logger ?? NullLogger<EvaluateCommand>.Instance);
     }
 
     // A model of sizes 6-5-3 whose manifest records the hash of trainedOn.
@@ -181,10 +189,11 @@ public sealed class ModelCommandsTests
         var provider = new Mock<IDatasetProvider>();
         provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).Callback(stop.Cancel).ReturnsAsync(Data(40, 6, 3));
         var logger = Warnings();
-        var command = new EvaluateCommand(provider.Object, Create(new DataOptions { Split = "official" }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), logger.Object);
+        var command = new EvaluateCommand(provider.Object, Create(new DataOptions { Split = "official" }), Create(new TrainingOptions { EvaluationBatchSize = 7 }), Results, logger.Object);
 
         Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => command.RunAsync(CommandLine.Parse(["evaluate", "--model", path]), stop.Token));
         Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => i.Arguments[2].ToString()), Has.None.Contains("accuracy="));
+        Assert.That(_printed.ToString(), Is.Empty);
     }
 
     // A model whose every value is finite, as its file must hold, but whose first weights (3e38, near float32's limit) overflow
@@ -211,6 +220,7 @@ public sealed class ModelCommandsTests
         Assert.That(e!.Message, Does.Contain($"The model {path} gives outputs that are not finite on the 40 images of the official test split").And.Contain("its weights overflow float32 in the forward pass (largest |w| 3E+38, in dense0.weight)"));
         Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidModel));
         Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => i.Arguments[2].ToString()), Has.None.Contains("loss=").And.None.Contains("Confusion"));
+        Assert.That(_printed.ToString(), Is.Empty);
     }
 
     [Test]
@@ -232,8 +242,8 @@ public sealed class ModelCommandsTests
         })];
         _files.AddRange(images);
 
-        IReadOnlyList<float[]> once = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, images);
-        IReadOnlyList<float[]> inPasses = new PredictCommand(NullLogger<PredictCommand>.Instance) { RowsPerPass = 2 }.Predict(model, images);
+        IReadOnlyList<float[]> once = new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, images);
+        IReadOnlyList<float[]> inPasses = new PredictCommand(Results, NullLogger<PredictCommand>.Instance) { RowsPerPass = 2 }.Predict(model, images);
 
         Assert.That(inPasses, Is.EqualTo(once));
     }
@@ -247,7 +257,7 @@ public sealed class ModelCommandsTests
         string[] images = [DigitImages.Save(a, ".png"), DigitImages.Save(b, ".jpg")];
         _files.AddRange(images);
 
-        IReadOnlyList<float[]> rows = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, images);
+        IReadOnlyList<float[]> rows = new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, images);
 
         Assert.That(rows, Has.Count.EqualTo(2));
         Sequential network = ModelFile.Load(model).CreateNetwork(1, model);
@@ -274,8 +284,9 @@ public sealed class ModelCommandsTests
         using var stop = new CancellationTokenSource();
         stop.Cancel();
 
-        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => new PredictCommand(logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image, image]), stop.Token));
+        Assert.ThrowsAsync(Is.InstanceOf<OperationCanceledException>(), () => new PredictCommand(Results, logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image, image]), stop.Token));
         Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty);
+        Assert.That(_printed.ToString(), Is.Empty);
     }
 
     [Test]
@@ -289,16 +300,52 @@ public sealed class ModelCommandsTests
         var logger = new Mock<ILogger<PredictCommand>>();
         logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
 
-        float[] row = new PredictCommand(logger.Object).Predict(model, [image]).Single();
+        float[] row = new PredictCommand(Results, logger.Object).Predict(model, [image]).Single();
 
         float[] logits = ModelFile.Load(model).CreateNetwork(1, model).Forward(MnistImagePreprocessor.Load(image, ImageField.For("idx", 20, 20)), 1);
         var expected = new float[3];
         ScratchNet.Core.Losses.Softmax.Forward(logits.AsSpan(0, 3), expected, 1, 3);
         Assert.That(row, Is.EqualTo(expected).Within(1e-6f));
         string name = new[] { "vertical", "horizontal", "diagonal" }[Array.IndexOf(row, row.Max())];
-        logger.Verify(
-            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.Contains($": {name} (", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
-            Times.Once);
+        Assert.That(_printed.ToString(), Does.StartWith($"{image}: {name} ("));
+    }
+
+    [Test]
+    public void Predict_PrintsEachReadingAsAPlainLine_NotALogEvent()
+    {
+        // A reading is a result: no log level may drop it (Serilog:MinimumLevel:Default=Warning dropped them all, exit 0)
+        // and no output template may put a time in front of it (predict … > results.txt held "05:11:28 seven.png: 7 …").
+        string model = SavedModel([784, 16, 10]);
+        using Image<Rgba32> a = DigitImages.Draw(90, 90, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 40, 30, 12);
+        string image = DigitImages.Save(a, ".png");
+        _files.Add(image);
+        var logger = new Mock<ILogger<PredictCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(false);
+
+        float[] row = new PredictCommand(Results, logger.Object).Predict(model, [image, image])[0];
+
+        int predicted = Array.IndexOf(row, row.Max());
+        string probabilities = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
+        string line = string.Create(CultureInfo.InvariantCulture, $"{image}: {predicted} (p={row[predicted]:F4})  {probabilities}");
+        Assert.That(_printed.ToString(), Is.EqualTo($"{line}{Environment.NewLine}{line}{Environment.NewLine}"));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)).Select(i => (LogLevel)i.Arguments[0]), Has.None.EqualTo(LogLevel.Information));
+    }
+
+    [Test]
+    public async Task Evaluate_PrintsItsScoreAndConfusionMatrixAsPlainLines_NotLogEvents()
+    {
+        string path = SavedModel([6, 5, 3]);
+        var logger = new Mock<ILogger<EvaluateCommand>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(false);
+
+        EvaluationResult result = await Evaluate(Data(40, 6, 3), logger: logger.Object).EvaluateAsync(path, CancellationToken.None);
+
+        string[] lines = _printed.ToString().Split(Environment.NewLine);
+        Assert.That(lines[0], Is.EqualTo(string.Create(CultureInfo.InvariantCulture,
+            $"Evaluated {path} on the official test split (the t10k images), 40 images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}")));
+        Assert.That(lines[1], Is.EqualTo("Confusion matrix (rows true, columns predicted):"));
+        Assert.That(string.Join(Environment.NewLine, lines.Skip(2)).TrimEnd(), Is.EqualTo(ConfusionMatrixTable.Format(result.ConfusionMatrix, ["c0", "c1", "c2"]).TrimEnd()));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty);
     }
 
     [Test]
@@ -317,7 +364,7 @@ public sealed class ModelCommandsTests
         string path = DigitImages.Save(image, ".png");
         _files.Add(path);
 
-        float[] row = new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [path], asIs: true).Single();
+        float[] row = new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, [path], asIs: true).Single();
 
         float[] logits = ModelFile.Load(model).CreateNetwork(1, model).Forward(pixels.Select(p => p / 255f).ToArray(), 1);
         var expected = new float[3];
@@ -333,13 +380,13 @@ public sealed class ModelCommandsTests
 
         string clear = DigitImages.Save(transparent, ".png");
         _files.Add(clear);
-        Assert.That(new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [clear], asIs: true).Single(), Is.EqualTo(expected), "a transparent background reads as the dark background");
-        Assert.That(new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [path]).Single(), Is.Not.EqualTo(expected), "prepared, it is another image");
+        Assert.That(new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, [clear], asIs: true).Single(), Is.EqualTo(expected), "a transparent background reads as the dark background");
+        Assert.That(new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, [path]).Single(), Is.Not.EqualTo(expected), "prepared, it is another image");
 
         using var wrongSize = new Image<Rgba32>(8, 8);
         string other = DigitImages.Save(wrongSize, ".png");
         _files.Add(other);
-        var e = Assert.Throws<InputImageException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, [other], asIs: true));
+        var e = Assert.Throws<InputImageException>(() => new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, [other], asIs: true));
         Assert.That(e!.Message, Does.Contain("is 8×8 pixels, but --as-is takes images at the model's own size, 5×6"));
     }
 
@@ -348,7 +395,7 @@ public sealed class ModelCommandsTests
     {
         string model = SavedModel([6, 5, 3]);
 
-        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, ["digit.png"]));
+        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, ["digit.png"]));
 
         Assert.That(e!.Message, Does.Contain("does not record the images' shape").And.Contain("Model:Layers starting with flatten"));
     }
@@ -399,7 +446,7 @@ public sealed class ModelCommandsTests
         _files.AddRange(images);
         Mock<ILogger<PredictCommand>> logger = Logger();
 
-        IReadOnlyList<float[]> rows = new PredictCommand(logger.Object).Predict(model, images);
+        IReadOnlyList<float[]> rows = new PredictCommand(Results, logger.Object).Predict(model, images);
 
         Assert.That(rows.Select(r => r[3]), Is.All.GreaterThan(0.99f), "the model is sure of both");
         VerifyWarnings(logger, images[0], Times.Never());
@@ -416,12 +463,13 @@ public sealed class ModelCommandsTests
         _files.Add(image);
         Mock<ILogger<PredictCommand>> logger = Logger();
 
-        var e = Assert.ThrowsAsync<ModelFileException>(() => new PredictCommand(logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image]), CancellationToken.None));
+        var e = Assert.ThrowsAsync<ModelFileException>(() => new PredictCommand(Results, logger.Object).RunAsync(CommandLine.Parse(["predict", "--model", model, image]), CancellationToken.None));
 
         Assert.That(e!.Message, Does.Contain($"gives outputs that are not finite on {image}: its weights overflow float32").And.Contain("largest |w| 3E+38, in dense0.weight"));
         Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidModel));
-        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty, "no reading, no p=NaN");
-        Assert.Throws<ModelFileException>(() => new PredictCommand(logger.Object).Predict(model, [image]));
+        Assert.That(logger.Invocations.Where(i => i.Method.Name == nameof(ILogger.Log)), Is.Empty, "no line about a reading");
+        Assert.That(_printed.ToString(), Is.Empty, "no reading, no p=NaN");
+        Assert.Throws<ModelFileException>(() => new PredictCommand(Results, logger.Object).Predict(model, [image]));
     }
 
     [Test]
@@ -454,7 +502,7 @@ public sealed class ModelCommandsTests
     {
         string model = SavedModel([6, 3]);
 
-        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(NullLogger<PredictCommand>.Instance).Predict(model, ["x.png"]));
+        var e = Assert.Throws<ModelFileException>(() => new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, ["x.png"]));
         Assert.That(e!.Message, Does.Contain("takes 6 inputs"));
     }
 
