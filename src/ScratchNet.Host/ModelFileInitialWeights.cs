@@ -19,7 +19,7 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
         {
             NetworkWeights.CopyInto(network, ModelFile.LoadTensors(source), source);
         }
-        catch (ModelFileException) when (RecordedInputShape(source) is { } recorded && recorded != network.InputShape)
+        catch (ModelFileException) when (RecordedInputShape(source) is { } recorded && recorded != network.InputShape && !SameValues(recorded, network.InputShape))
         {
             // The same layers on other images give other tensor shapes; the tensor named first is a symptom, the images the cause.
             throw new ModelFileException(
@@ -29,6 +29,10 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
         // Otherwise nothing in the log tells a run that started from a file from one that started from the seed.
         LogStartedFrom(_logger, source, network.Parameters.Count);
     }
+
+    // A flat row and an image of as many pixels are the same data: a network given as Model:LayerSizes over a CNN's file
+    // differs in its layers, which the tensors' own message names, not in its images.
+    private static bool SameValues(Shape a, Shape b) => a.Size == b.Size && (a.IsFlat || b.IsFlat);
 
     // The input shape a ScratchNet model file records, or null for a file that records none (a PyTorch state_dict).
     private static Shape? RecordedInputShape(string source)
