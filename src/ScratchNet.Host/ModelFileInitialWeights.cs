@@ -22,7 +22,7 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
         {
             NetworkWeights.CopyInto(network, ModelFile.LoadTensors(source), source);
         }
-        catch (ModelFileException) when (RecordedInputShape(source) is { } recorded && recorded != network.InputShape)
+        catch (ModelFileException) when (RecordedInputShape(source) is { } recorded && recorded != network.InputShape && !SameValues(recorded, network.InputShape))
         {
             // The same layers on other images give other tensor shapes; the tensor named first is a symptom, the images the cause.
             throw new ModelFileException(
@@ -64,6 +64,10 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
             LogHeldOutOverlaps(_logger, source, key, then, now, ScratchNet.Training.Checkpoints.ResumeCommand.Quote($"--{key}={then}"));
         }
     }
+
+    // A flat row and an image of as many pixels are the same data: a network given as Model:LayerSizes over a CNN's file
+    // differs in its layers, which the tensors' own message names, not in its images.
+    private static bool SameValues(Shape a, Shape b) => a.Size == b.Size && (a.IsFlat || b.IsFlat);
 
     // The input shape a ScratchNet model file records, or null for a file that records none (a PyTorch state_dict).
     private static Shape? RecordedInputShape(string source)

@@ -101,7 +101,7 @@ public static class ScratchNetHost
         {
             "evaluate" => RecordedSettings.OfModelData(commandLine.Option(ModelOption.Option.Name), builder.Configuration),
             CommandLine.DefaultCommand when resume is not null => RecordedSettings.OfCheckpoint(resume, builder.Configuration),
-            CommandLine.DefaultCommand or "diagnose" => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"]),
+            CommandLine.DefaultCommand or "diagnose" => RecordedSettings.OfModelArchitecture(builder.Configuration[$"{ModelOptions.SectionName}:{nameof(ModelOptions.InitFrom)}"], builder.Configuration),
             _ => null,
         };
         if (recorded is not null)

@@ -44,6 +44,7 @@ public static class DependencyInjection
         services.TryAddSingleton<IOptimizer>(sp => OptimizerFactory.Create(sp.GetRequiredService<IOptions<OptimizerOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, StartupTimer>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TrailingLayersWarning>());
 
         // Order matters: the guard throws before anything can checkpoint ruined weights, and early
         // stopping restores the best weights before the final checkpoint is written.

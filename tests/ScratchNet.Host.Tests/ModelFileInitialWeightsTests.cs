@@ -126,4 +126,22 @@ public sealed class ModelFileInitialWeightsTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void InitFrom_NamesTheTensors_WhenTheShorthandIsGivenOverANetworkOfTheSameImages()
+    {
+        // Model:LayerSizes over a CNN's file: the MLP reads the same images as flat rows; the layers differ, not the data.
+        ModelOptions Layers(string? initFrom) => new() { Layers = ["conv 2 3x3", "relu", "flatten", "dense 3"], InitFrom = initFrom };
+        string path = Saved(new NetworkFactory(Create(Layers(null)), Create(new TrainingOptions())).Create(new Shape(1, 6, 5), 4), ModelFormat.Native);
+        try
+        {
+            var e = Assert.Throws<ModelFileException>(() => Factory("30,3", path).Create(Shape.Flat(30), 4));
+
+            Assert.That(e!.Message, Does.StartWith("Tensor dense0.weight").And.Not.Contain("trained on"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

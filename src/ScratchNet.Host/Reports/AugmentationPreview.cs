@@ -15,7 +15,8 @@ namespace ScratchNet.Host.Reports;
 
 /// <summary>
 /// When training starts with <c>Data:Augment</c> on, logs the settings and writes augmented.png to the run folder:
-/// the first training image of each class (up to <see cref="Examples"/>) beside what the network sees of it in the
+/// the first training image of each class, in class order (the first <see cref="MaxExamples"/> classes of a larger set),
+/// beside what the network sees of it in the
 /// first <see cref="Epochs"/> epochs — the very transforms training will draw. A picture that cannot be drawn logs one
 /// warning and training goes on; one the file system cannot write stops training (exit 8), as every failed write does.
 /// </summary>
@@ -23,13 +24,15 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
 {
     public const string FileName = "augmented.png";
 
-    public const int Examples = 8;
+    /// <summary>The most classes shown, one row each: enough for MNIST's ten or EMNIST's 26 letters on one screen.</summary>
+    public const int MaxExamples = 26;
 
     public const int Epochs = 6;
 
     private const int Scale = 3;
     private const int Padding = 8;
     private const int Header = 48;
+    private const int TitleLine = 18;
     private const int LabelWidth = 70;
 
     public void OnTrainBegin(TrainingContext context)
@@ -60,24 +63,37 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(classNames);
         Shape shape = augmenter.Shape;
-        int[] rows = [.. Enumerable.Range(0, train.Count).DistinctBy(r => train.Labels[r]).Take(Examples)];
+        int[] rows = ExampleRows(train);
         int tileWidth = Math.Max(shape.Width * Scale, 56) + Padding;
         int tileHeight = (shape.Height * Scale) + Padding;
+        int width = LabelWidth + ((Epochs + 1) * tileWidth) + Padding;
 
-        using var bitmap = new SKBitmap(LabelWidth + ((Epochs + 1) * tileWidth) + Padding, Header + (Math.Max(1, rows.Length) * tileHeight) + Padding);
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
         using SKTypeface typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
         using var titleFont = new SKFont(typeface, 14);
         using var font = new SKFont(typeface, 11);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
         AugmentationOptions o = augmenter.Options;
-        string title = string.Create(CultureInfo.InvariantCulture, $"Augmented training images: shift ±{o.MaxShift} px, rotation ±{o.MaxRotationDegrees}°, scale ±{o.ScaleRange}")
-            + (o.Elastic ? string.Create(CultureInfo.InvariantCulture, $", elastic α={o.ElasticAlpha} σ={o.ElasticSigma}") : string.Empty);
-        canvas.DrawText(title, Padding, 18, SKTextAlign.Left, titleFont, ink);
+        string[] settings =
+        [
+            string.Create(CultureInfo.InvariantCulture, $"Augmented training images: shift ±{o.MaxShift} px"),
+            string.Create(CultureInfo.InvariantCulture, $"rotation ±{o.MaxRotationDegrees}°"),
+            string.Create(CultureInfo.InvariantCulture, $"scale ±{o.ScaleRange}"),
+            .. o.Elastic ? [string.Create(CultureInfo.InvariantCulture, $"elastic α={o.ElasticAlpha} σ={o.ElasticSigma}")] : Array.Empty<string>(),
+        ];
+        IReadOnlyList<string> title = TitleLines(settings, text => titleFont.MeasureText(text), width - (2 * Padding));
+        int header = Header + ((title.Count - 1) * TitleLine);
+
+        using var bitmap = new SKBitmap(width, header + (Math.Max(1, rows.Length) * tileHeight) + Padding);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+        for (int line = 0; line < title.Count; line++)
+        {
+            canvas.DrawText(title[line], Padding, TitleLine * (line + 1), SKTextAlign.Left, titleFont, ink);
+        }
+
         for (int c = 0; c <= Epochs; c++)
         {
-            canvas.DrawText(c == 0 ? "original" : $"epoch {c}", LabelWidth + (c * tileWidth) + ((tileWidth - Padding) / 2f), Header - 8, SKTextAlign.Center, font, ink);
+            canvas.DrawText(c == 0 ? "original" : $"epoch {c}", LabelWidth + (c * tileWidth) + ((tileWidth - Padding) / 2f), header - 8, SKTextAlign.Center, font, ink);
         }
 
         // The first channel of each image: enough to see what the transforms do.
@@ -86,7 +102,7 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         for (int i = 0; i < rows.Length; i++)
         {
             int row = rows[i];
-            float top = Header + (i * tileHeight);
+            float top = header + (i * tileHeight);
             canvas.DrawText($"{classNames[train.Labels[row]]} (row {row})", Padding, top + (shape.Height * Scale / 2f), SKTextAlign.Left, font, ink);
             train.CopyFeatures(row, 1, image);
             DigitTile.Draw(canvas, image.AsSpan(0, plane), shape.Height, shape.Width, LabelWidth, top, Scale);
@@ -98,6 +114,32 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         }
 
         return PngEncoding.Encode(bitmap);
+    }
+
+    /// <summary>The first training row of each class, in class order, for at most <see cref="MaxExamples"/> classes.</summary>
+    internal static int[] ExampleRows(DataSplit train) =>
+        [.. Enumerable.Range(0, train.Count).DistinctBy(r => train.Labels[r]).OrderBy(r => train.Labels[r]).Take(MaxExamples)];
+
+    /// <summary>The title's parts joined with ", " into as few lines as fit <paramref name="width"/> (a part wider than it alone stays whole).</summary>
+    internal static IReadOnlyList<string> TitleLines(IReadOnlyList<string> parts, Func<string, float> measure, float width)
+    {
+        var lines = new List<string>();
+        string line = string.Empty;
+        for (int i = 0; i < parts.Count; i++)
+        {
+            string part = i < parts.Count - 1 ? parts[i] + "," : parts[i];
+            string joined = line.Length == 0 ? part : $"{line} {part}";
+            if (line.Length > 0 && measure(joined) > width)
+            {
+                lines.Add(line);
+                joined = part;
+            }
+
+            line = joined;
+        }
+
+        lines.Add(line);
+        return lines;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation on: shift ±{MaxShift} px, rotation ±{MaxRotationDegrees}°, scale ±{ScaleRange}, elastic {Elastic} (alpha {ElasticAlpha}, sigma {ElasticSigma}); examples in {File}")]

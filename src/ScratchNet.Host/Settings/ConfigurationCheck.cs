@@ -7,8 +7,8 @@ namespace ScratchNet.Host.Settings;
 /// Stops a run whose configuration names a key nothing reads, before any work: every key from every source
 /// (appsettings.json, a recipe, --config, SCRATCHNET_ variables, the command line) must belong to an options class bound
 /// to configuration (see <see cref="ConfigurationSchema"/>) or to a rule here; no key the user set may be left
-/// unread by the switch it depends on (<see cref="IgnoredKeys"/>); and no list in a --config file may be shorter than one
-/// below it (<see cref="ListMerges"/>).
+/// unread by the switch it depends on (<see cref="IgnoredKeys"/>); and no list the user gives from item 0 may be shorter
+/// than one below it (<see cref="ListMerges"/>).
 /// </summary>
 public static class ConfigurationCheck
 {

@@ -56,6 +56,16 @@ public static class ConfigurationSources
         _ => provider.ToString() ?? provider.GetType().Name,
     };
 
+    /// <summary>
+    /// Whether the source is one a user chose: the command line, SCRATCHNET_ variables, a --config file or a recipe (any
+    /// file but the reference config/appsettings.json, which holds the defaults).
+    /// </summary>
+    public static bool IsUsersOrRecipe(IConfigurationProvider provider) =>
+        IsUsers(provider) && !(provider is FileConfigurationProvider file && IsReference(PathOf(file)));
+
+    private static bool IsReference(string path) =>
+        string.Equals(Path.GetFullPath(path), Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json")), StringComparison.Ordinal);
+
     private static bool IsUsers(IConfigurationProvider provider) =>
         provider is CommandLineConfigurationProvider or EnvironmentVariablesConfigurationProvider or FileConfigurationProvider;
 

@@ -47,6 +47,9 @@ public static class IgnoredKeys
         new("Model:LayerSizes", "Model:Layers", layers => layers is null, "without Model:Layers (it is the MLP shorthand, which Model:Layers replaces: describe the network in one of them)"),
         new("Model:Activation", "Model:Layers", layers => layers is null, "without Model:Layers (with it, write the activation as entries of its own)"),
         new("Model:Dropout", "Model:Layers", layers => layers is null, "without Model:Layers (with it, write \"dropout P\" entries where you want dropout)"),
+        new("Model:Activation", "Model:LayerSizes", HasHiddenLayer, "with a hidden layer in Model:LayerSizes (inputs and classes alone make one dense layer, with no activation after it)"),
+        new("Model:Dropout", "Model:LayerSizes", HasHiddenLayer, "with a hidden layer in Model:LayerSizes (dropout follows each hidden activation; inputs and classes alone have none)"),
+        new("Model:Initializer", "Model:InitFrom", file => string.IsNullOrWhiteSpace(file), "without Model:InitFrom (the file gives every weight and bias)"),
     ];
 
     /// <summary>One line for every key the user set that the configuration's switches leave unread.</summary>
@@ -67,7 +70,7 @@ public static class IgnoredKeys
 
             IConfigurationSection section = configuration.GetSection(rule.Switch);
             string? switchValue = section.Value ?? (section.GetChildren().Any() ? "set" : null);
-            if (!rule.Reads(switchValue))
+            if (!rule.Reads(switchValue) && !problems.Any(p => p.StartsWith(rule.Key + " (", StringComparison.Ordinal)))
             {
                 problems.Add($"{rule.Key} ({value}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
             }
@@ -75,6 +78,9 @@ public static class IgnoredKeys
 
         return problems;
     }
+
+    // Unset, the default 784,128,64,10 has two; a malformed value is the validator's to report, not a reason to refuse here.
+    private static bool HasHiddenLayer(string? sizes) => sizes is null || sizes.Split(',').Length != 2;
 
     private static Rule Optimizer(string key, params string[] readers) =>
         new($"Optimizer:{key}", "Optimizer:Name", name => readers.Any(r => Is(name ?? "sgd", r)), $"by the optimizers {string.Join(", ", readers)}");

@@ -114,7 +114,24 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     /// The network a model file records (Model:Layers, or the MLP shorthand), for a <c>train</c> that starts from its
     /// weights (Model:InitFrom); or null, as <see cref="OfModelData"/>. A file written by another tool records none.
     /// </summary>
-    public static RecordedSettings? OfModelArchitecture(string? path) => OfModel(path, ArchitectureKeys);
+    /// <remarks>
+    /// Taken as a whole or not at all: when a recipe, a --config file, the environment or the command line gives the
+    /// network (Model:Layers or Model:LayerSizes), none of it, since the file's items would merge into a given list item by
+    /// item (a 2-layer Model:Layers over the file's 4 keeps the file's last 2 layers) and its Model:Layers would replace a
+    /// given Model:LayerSizes.
+    /// </remarks>
+    public static RecordedSettings? OfModelArchitecture(string? path, IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.Providers.Any(GivesNetwork) ? null : OfModel(path, ArchitectureKeys);
+    }
+
+    // Whether a source above the reference appsettings.json sets Model:Layers' entries or Model:LayerSizes (an empty value
+    // clears a key, as elsewhere: it gives nothing).
+    private static bool GivesNetwork(IConfigurationProvider provider) =>
+        ConfigurationSources.IsUsersOrRecipe(provider)
+        && ConfigurationSources.KeysOf(provider).Any(k => !string.IsNullOrWhiteSpace(k.Value)
+            && (string.Equals(k.Key, "Model:LayerSizes", StringComparison.OrdinalIgnoreCase) || k.Key.StartsWith("Model:Layers:", StringComparison.OrdinalIgnoreCase)));
 
     private static RecordedSettings? OfModel(string? path, string[] keys)
     {

@@ -280,6 +280,39 @@ public class PlotTests
     }
 
     [Test]
+    public void AugmentationPreview_ShowsTheFirstImageOfEveryClass_InClassOrder()
+    {
+        const int side = 8, classes = 12;
+        byte[] pixels = new byte[2 * classes * side * side];
+        byte[] labels = [.. Enumerable.Range(0, 2 * classes).Select(r => (byte)(classes - 1 - (r % classes)))];
+        DataSplit split = DataSplit.FromPixels(pixels, labels, side * side, classes);
+
+        int[] rows = AugmentationPreview.ExampleRows(split);
+
+        Assert.That(rows.Select(r => (int)split.Labels[r]), Is.EqualTo(Enumerable.Range(0, classes)), "one row per class, not the first 8");
+        Assert.That(rows, Is.EqualTo(Enumerable.Range(0, classes).Reverse()), "each class's first row");
+    }
+
+    [Test]
+    public void AugmentationPreview_KeepsItsTitleInsideThePicture_WithElasticOnSmallImages()
+    {
+        const int side = 8;
+        DataSplit split = DataSplit.FromPixels(new byte[3 * side * side], [0, 1, 2], side * side, 3);
+        var augmenter = new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = true, ElasticAlpha = 34.5, ElasticSigma = 4.25, ScaleRange = 0.125 }, new Shape(1, side, side), seed: 1);
+
+        using var bitmap = SkiaSharp.SKBitmap.Decode(AugmentationPreview.Draw(augmenter, split, ["a", "b", "c"]));
+
+        // The title's rows: nothing drawn in the right margin (a cut title runs into the edge).
+        for (int y = 0; y < 40; y++)
+        {
+            for (int x = bitmap.Width - 6; x < bitmap.Width; x++)
+            {
+                Assert.That(bitmap.GetPixel(x, y).Red, Is.GreaterThan(200), $"ink at ({x}, {y}) in the right margin");
+            }
+        }
+    }
+
+    [Test]
     public void PlotWriter_WhoseDrawingRunsOutOfMemory_LogsOneWarning_AndDrawsTheOthers()
     {
         // Under ulimit -v the plotting library's own allocations can fail once training has finished; the run's result

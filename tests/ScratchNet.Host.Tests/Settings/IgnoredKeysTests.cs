@@ -26,6 +26,9 @@ public sealed class IgnoredKeysTests
     [TestCase("--Checkpoints:Directory= --Checkpoints:KeepLast=5", "Checkpoints:KeepLast (5, from command line (--Checkpoints:KeepLast)) would be ignored: it is read only while checkpoints are on (an empty Checkpoints:Directory turns them off), and Checkpoints:Directory is empty")]
     [TestCase("--Checkpoints:SaveBest=false --Checkpoints:Monitor=val_acc", "Checkpoints:Monitor (val_acc, from command line (--Checkpoints:Monitor)) would be ignored: it is read only with Checkpoints:SaveBest=true")]
     [TestCase("--Reports:TensorBoardImageEvery=2", "Reports:TensorBoardImageEvery (2, from command line (--Reports:TensorBoardImageEvery)) would be ignored: it is read only with Reports:TensorBoard=true")]
+    [TestCase("--Model:LayerSizes=784,10 --Model:Dropout=0.5", "Model:Dropout (0.5, from command line (--Model:Dropout)) would be ignored: it is read only with a hidden layer in Model:LayerSizes")]
+    [TestCase("--Model:LayerSizes=784,10 --Model:Activation=tanh", "Model:Activation (tanh, from command line (--Model:Activation)) would be ignored: it is read only with a hidden layer in Model:LayerSizes")]
+    [TestCase("--Model:InitFrom=m.snm --Model:Initializer=xavier_uniform", "Model:Initializer (xavier_uniform, from command line (--Model:Initializer)) would be ignored: it is read only without Model:InitFrom (the file gives every weight and bias), and Model:InitFrom is m.snm")]
     public void AKeyTheUserSetThatItsSwitchLeavesUnread_IsOneProblemNamingBoth(string args, string expected) =>
         Assert.That(Problems(args.Split(' ')), Has.One.StartsWith(expected));
 
@@ -38,11 +41,18 @@ public sealed class IgnoredKeysTests
     [TestCase("--EarlyStopping:Enabled=true --EarlyStopping:Patience=3")]
     [TestCase("--recipe cnn --Model:LayerSizes=")]
     [TestCase("--Training:Epochs=5")]
+    [TestCase("--Model:LayerSizes=784,32,10 --Model:Dropout=0.5 --Model:Activation=tanh")]
+    [TestCase("--Model:Dropout=0.5 --Model:Activation=tanh")]
+    [TestCase("--recipe cnn --Model:InitFrom=m.snm")]
     [TestCase("--Data:Dataset=idx --Data:Directory=/data/digits --Data:CacheDirectory=/tmp/cache")]
     [TestCase("--Checkpoints:KeepLast=5 --Checkpoints:Monitor=val_acc")]
     [TestCase("--Reports:TensorBoard=true --Reports:TensorBoardImageEvery=2")]
     public void WhatARecipeLeavesBehindOnPurpose_OrWhatIsRead_IsNoProblem(string args) =>
         Assert.That(Problems(args.Split(' ')), Is.Empty);
+
+    [Test]
+    public void AKeyLeftUnreadByTwoSwitches_IsOneProblem() =>
+        Assert.That(Problems("--recipe", "cnn", "--Model:LayerSizes=784,10", "--Model:Dropout=0.3").Count(p => p.StartsWith("Model:Dropout", StringComparison.Ordinal)), Is.EqualTo(1));
 
     [Test]
     public void ALaterSwitchWins_SoAnOverrideOfTheNetworkOnTheCommandLineLeavesAFilesShorthandBehind()

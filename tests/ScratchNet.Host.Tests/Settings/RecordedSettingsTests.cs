@@ -101,4 +101,42 @@ public sealed class RecordedSettingsTests
         Assert.That(builder.Configuration["Data:ClassNames"], Is.Null);
         Assert.That(builder.Configuration["Data:Directory"], Is.Null);
     }
+
+    // A model file whose run recorded a four-layer Model:Layers (its tensors do not matter to what is layered).
+    private string FourLayerModel()
+    {
+        string path = _dir.Combine("four.snm");
+        var recorded = new Dictionary<string, string> { ["Model:Layers:0"] = "flatten", ["Model:Layers:1"] = "dense 10", ["Model:Layers:2"] = "relu", ["Model:Layers:3"] = "dense 10" };
+        ModelFile.Save(SavedModel.FromNetwork(Sequential.Mlp([4, 3], "relu", "he_normal", 9, 1), recorded, null), path, ModelFormat.Native);
+        return path;
+    }
+
+    [Test]
+    public void InitFromWithoutANetworkGiven_TakesTheNetworkTheFileRecords()
+    {
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--Model:InitFrom=" + FourLayerModel()]);
+
+        Assert.That(builder.Configuration.GetSection("Model:Layers").GetChildren().Select(c => c.Value), Is.EqualTo(new[] { "flatten", "dense 10", "relu", "dense 10" }));
+    }
+
+    [TestCase("--Model:Layers:0=flatten", "--Model:Layers:1=dense 10")]
+    [TestCase("--Model:LayerSizes=784,10")]
+    [TestCase("--recipe", "fast")]
+    public void InitFromWithANetworkGiven_TakesNoneOfTheFilesNetwork_SoNoneOfItsItemsMergeIntoTheGivenOne(params string[] network)
+    {
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--Model:InitFrom=" + FourLayerModel(), .. network]);
+
+        Assert.That(builder.Configuration["Model:Layers:2"], Is.Null, "the file's third layer is not kept after a given list");
+        Assert.That(IgnoredKeys.Problems(builder.Configuration), Is.Empty, "a given Model:LayerSizes is not refused as beside the file's Model:Layers");
+        Assert.That(ListMerges.Problems(builder.Configuration), Is.Empty);
+    }
+
+    [Test]
+    public void InitFromUnderARecipesNetwork_TrainsTheRecipesNetwork()
+    {
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--recipe", "cnn", "--Model:InitFrom=" + FourLayerModel()]);
+
+        Assert.That(builder.Configuration.GetSection("Model:Layers").GetChildren().Count(), Is.EqualTo(10));
+        Assert.That(builder.Configuration["Model:Layers:3"], Is.EqualTo("conv 32 3x3 pad 1"));
+    }
 }
