@@ -128,10 +128,13 @@ public static class CommandCatalog
         }
 
         text.AppendLine();
-        text.AppendLine("Configuration overrides (any key of README's Configuration section; config/appsettings.json holds the common ones):");
+        text.AppendLine("Configuration overrides (any key of README's Configuration section):");
         text.AppendLine("  --Training:Epochs=5 --Training:BatchSize=64 --Optimizer:LearningRate=0.01 --Model:Activation=tanh");
         text.AppendLine("  --Model:InitFrom=FILE starts training from a saved model's weights (.snm or .safetensors)");
         text.AppendLine("  Environment variables work too: SCRATCHNET_Training__Epochs=5");
+        text.AppendLine();
+        // The full path: "config/appsettings.json" reads as the clone's file, which an edit reaches only through a build.
+        text.AppendLine($"Settings read first (the reference recipe, copied beside the program by a build): {ScratchNetHost.AppSettingsPath}");
         return text.ToString();
     }
 }
