@@ -78,7 +78,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             : Random(definition.Name, classNames, trainImages, trainLabels, testImages, testLabels, featureCount))
             with { InputShape = new Core.Layers.Shape(1, trainImages.Dimensions[1], trainImages.Dimensions[2]) };
         _logger.LogInformation(
-            "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} {HeldOut} rows in {ElapsedMs} ms ({FetchMs} ms of it checking the cache)",
+            "Loaded {Dataset} ({Split} split): {TrainRows} train and {ValidationRows} {HeldOut} rows in {ElapsedMs} ms ({FetchMs} ms of it finding the files)",
             dataset.Name, _options.Split, dataset.Train.Count, dataset.Validation.Count, dataset.HeldOutName, clock.ElapsedMilliseconds, fetchedMs);
         if (dataset.Validation.Count < FewHeldOutRows)
         {

@@ -49,6 +49,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
             TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
             TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),
+            CheckpointException { NothingToResume: true } e => new(ExitCodes.InvalidConfiguration, $"Nothing to resume: {e.Message}", false),
             CheckpointException { Damaged: true } e => new(ExitCodes.InvalidData, $"Checkpoint unusable: {e.Message}", false),
             CheckpointException e => new(ExitCodes.InvalidConfiguration, $"Checkpoint unusable: {e.Message}", false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),

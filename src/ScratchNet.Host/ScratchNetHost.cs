@@ -42,6 +42,9 @@ public static class ScratchNetHost
 
     private static string RecipeDirectory => Path.Combine(AppContext.BaseDirectory, "config", "recipes");
 
+    /// <summary>The settings file read first: the copy of config/appsettings.json beside the program, not the clone's or the working folder's.</summary>
+    public static string AppSettingsPath => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"));
+
     /// <param name="args">The whole command line, e.g. <c>train --Training:Epochs=5</c> (see <see cref="CommandLine"/>).</param>
     /// <param name="configureServices">Runs last, so an experiment or a test can replace any service.</param>
     public static HostApplicationBuilder CreateBuilder(string[] args, Action<IServiceCollection>? configureServices = null) =>
@@ -58,7 +61,7 @@ public static class ScratchNetHost
 
         // Later sources win: the reference recipe (appsettings.json), what an earlier run recorded (RecordedSettings), a
         // recipe, a --config file, environment variables, the command line.
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false, reloadOnChange: false);
+        builder.Configuration.AddJsonFile(AppSettingsPath, optional: false, reloadOnChange: false);
         if (commandLine.Option("config") is { } configFile)
         {
             string path = Path.GetFullPath(configFile);
@@ -175,6 +178,7 @@ public static class ScratchNetHost
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
+        builder.Services.AddHostedService<UnreadSettingsFile>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
         configureServices?.Invoke(builder.Services);
         return builder;

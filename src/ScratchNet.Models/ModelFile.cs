@@ -67,7 +67,7 @@ public static class ModelFile
         }
         catch (InputFileException e)
         {
-            throw new ModelFileException($"{e.Message}; give a file written by 'train' or 'export'.", e);
+            throw new ModelFileException($"{e.Message}; {WhatToGive(path)}.", e);
         }
         catch (IOException e)
         {
@@ -109,8 +109,20 @@ public static class ModelFile
     {
         if (start.Length < 9 || start[8] != (byte)'{')
         {
-            throw new ModelFileException($"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
+            // export writes ONNX for other runtimes; "not written by train or export" would be untrue of it.
+            throw new ModelFileException(FormatFromExtension(path) == ModelFormat.Onnx
+                ? $"The model file {path} is ONNX, which export writes for other runtimes (onnxruntime, Netron) and ScratchNet does not read back; give the .snm it was exported from (a run's model.snm) or a .safetensors export of it."
+                : $"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
         }
+    }
+
+    // A run folder given for its model: name the model inside it.
+    private static string WhatToGive(string path)
+    {
+        string inside = Path.Combine(path, "model.snm");
+        return Directory.Exists(path) && File.Exists(inside)
+            ? $"give the model inside it, {inside}"
+            : "give a file written by 'train' or 'export'";
     }
 
     private static byte[] ReadAll(string path)
@@ -122,7 +134,7 @@ public static class ModelFile
         }
         catch (InputFileException e)
         {
-            throw new ModelFileException($"{e.Message}; give a file written by 'train' or 'export'.", e);
+            throw new ModelFileException($"{e.Message}; {WhatToGive(path)}.", e);
         }
     }
 }

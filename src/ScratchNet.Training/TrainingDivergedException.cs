@@ -29,6 +29,9 @@ public sealed class TrainingDivergedException : Exception
 
     public int Batch { get; }
 
+    private const float MaxTenthAdvised = 10f;
+    private const float SensibleRate = 0.01f;
+
     private static string Cause(float learningRate, float weightDecay, bool beforeAnyUpdate)
     {
         if (beforeAnyUpdate)
@@ -46,7 +49,11 @@ public sealed class TrainingDivergedException : Exception
                 + $"lower Optimizer:WeightDecay below 1 / learning rate ({(1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}), e.g. to {(0.1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}";
         }
 
-        return $"lower Optimizer:LearningRate (now {rate}), e.g. to {(learningRate / 10f).ToString("G3", CultureInfo.InvariantCulture)}, the usual cause (a large Optimizer:WeightDecay does it too)";
+        // A tenth of an absurd rate (1E+30) is still absurd: past 10, name a rate that trains instead.
+        string lower = learningRate > MaxTenthAdvised
+            ? $"e.g. to {SensibleRate.ToString("G3", CultureInfo.InvariantCulture)} (rates from 0.001 to 0.1 train these networks)"
+            : $"e.g. to {(learningRate / 10f).ToString("G3", CultureInfo.InvariantCulture)}";
+        return $"lower Optimizer:LearningRate (now {rate}), {lower}, the usual cause (a large Optimizer:WeightDecay does it too)";
     }
 
     private static string Kept(string? lastCheckpoint) => lastCheckpoint is null

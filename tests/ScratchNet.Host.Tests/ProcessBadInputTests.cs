@@ -53,6 +53,22 @@ public sealed partial class ProcessBadInputTests
         return $"http://127.0.0.1:{port}/";
     }
 
+    // Each of these once started a full default training (probe-docs F1): the help and the version in any case, and
+    // either given a value, must never fall through to the default run.
+    [TestCase(0, "--Help")]
+    [TestCase(0, "train", "--HELP")]
+    [TestCase(0, "--Version")]
+    [TestCase(2, "--help=1")]
+    [TestCase(2, "--version=x")]
+    public void HelpAndVersionInAnyFormNeverStartATraining(int exitCode, params string[] args)
+    {
+        HostResult result = Run(args);
+
+        Assert.That(result.ExitCode, Is.EqualTo(exitCode), result.ToString());
+        Assert.That(result.Output, Does.Not.Contain("Training on"), result.ToString());
+        Assert.That(Directory.Exists(_dir.Combine("runs")), Is.False, "no run folder");
+    }
+
     [Test]
     public void MalformedJsonInAConfigFileIsExit2NamingTheFileAndLineAndTheFileIsUntouched()
     {

@@ -235,7 +235,8 @@ public sealed class ProcessHostileInputTests
 
         HostResult result = Run(["train", "--recipe", "cnn", "--config", config, .. _data]);
 
-        HostAssert.OneLine(result, 2, ["Configuration is invalid", $"Model:Layers has 5 items in {config} but 10 in config/recipes/cnn.json below it", "items 5 to 9 of config/recipes/cnn.json would be kept after yours"]);
+        string recipe = Path.Combine(Path.GetDirectoryName(HostProcess.HostDll)!, "config", "recipes", "cnn.json");
+        HostAssert.OneLine(result, 2, ["Configuration is invalid", $"Model:Layers has 5 items in {config} but 10 in {recipe} below it", $"items 5 to 9 of {recipe} would be kept after yours"]);
         AssertNothingLeftBehind();
     }
 

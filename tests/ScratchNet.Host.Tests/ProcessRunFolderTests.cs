@@ -256,11 +256,13 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Entry(keys, "Training:Epochs"), Is.EqualTo(("1", "command line (--Training:Epochs)")));
         Assert.That(Entry(keys, "Training:Seed"), Is.EqualTo(("9", "environment variable SCRATCHNET_Training__Seed")));
         Assert.That(Entry(keys, "Optimizer:Beta1"), Is.EqualTo(("0.85", config)));
-        Assert.That(Entry(keys, "Optimizer:Name"), Is.EqualTo(("adam", Path.Combine("config", "recipes", "fast.json"))));
-        Assert.That(Entry(keys, "Optimizer:LearningRate").Source, Is.EqualTo(Path.Combine("config", "recipes", "fast.json")));
+        // The files read, beside the program, by their full paths (not a relative config/… that reads as the clone's).
+        string shipped = Path.Combine(Path.GetDirectoryName(HostProcess.HostDll)!, "config");
+        Assert.That(Entry(keys, "Optimizer:Name"), Is.EqualTo(("adam", Path.Combine(shipped, "recipes", "fast.json"))));
+        Assert.That(Entry(keys, "Optimizer:LearningRate").Source, Is.EqualTo(Path.Combine(shipped, "recipes", "fast.json")));
         Assert.That(Entry(keys, "Training:Threads"), Is.EqualTo(("auto", "default")));
         Assert.That(Entry(keys, "Recipe"), Is.EqualTo(("fast", "command line (--recipe)")));
-        Assert.That(Entry(keys, "Serilog:MinimumLevel:Default"), Is.EqualTo(("Information", Path.Combine("config", "appsettings.json"))));
+        Assert.That(Entry(keys, "Serilog:MinimumLevel:Default"), Is.EqualTo(("Information", Path.Combine(shipped, "appsettings.json"))));
         Assert.That(keys.Keys, Is.SupersetOf(new[] { "Data:Dataset", "Model:LayerSizes", "Schedule:Name", "Checkpoints:KeepLast", "EarlyStopping:Patience", "Run:Directory", "Progress:Enabled" }));
     }
 

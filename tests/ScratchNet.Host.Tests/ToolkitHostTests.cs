@@ -93,6 +93,7 @@ public class ToolkitHostTests
             var ex = Assert.Throws<CheckpointException>(() => host.Services.GetRequiredService<RunFolder>());
             Assert.That(ex!.Message, Does.Contain("there is no interrupted run to resume in"));
             Assert.That(Failure.From(ex).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+            Assert.That(Failure.From(ex).Message, Does.StartWith("Nothing to resume: ").And.Not.Contain("unusable"), "no checkpoint is at fault");
         }
         finally
         {

@@ -96,4 +96,46 @@ public sealed class ModelFileTests
             File.Delete(path);
         }
     }
+
+    [Test]
+    public void LoadAndLoadConfiguration_SayAnExportedOnnxFileIsForOtherRuntimesAndNameWhatToGive()
+    {
+        // export writes it, so "give a file written by 'train' or 'export'" was no help.
+        string path = TestModels.TempFile(".onnx");
+        try
+        {
+            ModelFile.Save(TestModels.Model([4, 3, 2]), path, ModelFormat.Onnx);
+
+            foreach (TestDelegate load in (TestDelegate[])[() => ModelFile.Load(path), () => ModelFile.LoadConfiguration(path)])
+            {
+                var e = Assert.Throws<ModelFileException>(load);
+                Assert.That(e!.Message, Does.Contain("is ONNX, which export writes for other runtimes").And.Contain("give the .snm it was exported from"));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Load_OfARunFolderNamesTheModelInsideIt()
+    {
+        string folder = TestModels.TempFile("-run");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string inside = Path.Combine(folder, "model.snm");
+            ModelFile.Save(TestModels.Model([4, 3, 2]), inside, ModelFormat.Native);
+
+            var e = Assert.Throws<ModelFileException>(() => ModelFile.Load(folder));
+            Assert.That(e!.Message, Does.Contain($"give the model inside it, {inside}"));
+            var config = Assert.Throws<ModelFileException>(() => ModelFile.LoadConfiguration(folder));
+            Assert.That(config!.Message, Does.Contain($"give the model inside it, {inside}"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -281,4 +281,23 @@ public class TrainerTests
             l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.StartsWith("Training on ", StringComparison.Ordinal) && state.ToString()!.Contains(expected, StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
             Times.Once);
     }
+
+    [Test]
+    public async Task EpochLogger_CountsOneEpochInTheSingular()
+    {
+        var logger = new Mock<ILogger<EpochLogger>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        await CreateTrainer(SyntheticData.Blobs(), [new EpochLogger(logger.Object)], epochs: 1).TrainAsync();
+
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => state.ToString()!.StartsWith("Training on ", StringComparison.Ordinal) && state.ToString()!.Contains(", 1 epoch of ", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Once,
+            "not '1 epochs'");
+    }
+
+    [TestCase(1, "batch", "batch")]
+    [TestCase(2, "batch", "batches")]
+    [TestCase(1, "epoch", "epoch")]
+    [TestCase(100, "epoch", "epochs")]
+    public void EpochLogger_Plural(long count, string noun, string expected) => Assert.That(EpochLogger.Plural(count, noun), Is.EqualTo(expected));
 }

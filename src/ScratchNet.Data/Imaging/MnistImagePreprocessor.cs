@@ -85,7 +85,7 @@ public static class MnistImagePreprocessor
         }
         catch (InputFileException e)
         {
-            throw new InputImageException($"{e.Message}; give a PNG or JPEG file.", e);
+            throw new InputImageException($"{e.Message}; give {Readable}.", e);
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
@@ -104,7 +104,9 @@ public static class MnistImagePreprocessor
             IImageInfo? info = Image.Identify(Decoding, stream);
             if (info is null)
             {
-                throw new InputImageException($"{source} is not a readable image; give a PNG or JPEG file.");
+                throw new InputImageException(IsWebP(stream)
+                    ? $"{source} is a WebP image, which is not read; convert it to PNG first (e.g. dwebp FILE -o digit.png), or give {Readable}"
+                    : $"{source} is not a readable image; give {Readable}.");
             }
 
             if ((long)info.Width * info.Height > MaxPixels)
@@ -122,8 +124,20 @@ public static class MnistImagePreprocessor
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
-            throw new InputImageException($"{source} is not a readable image ({e.Message}); give a PNG or JPEG file.", e);
+            throw new InputImageException($"{source} is not a readable image ({e.Message}); give {Readable}.", e);
         }
+    }
+
+    /// <summary>The formats read, as messages and docs name them (<see cref="CreateDecoding"/> registers them).</summary>
+    public const string Readable = "a PNG, JPEG, GIF (its first frame), BMP, TIFF, TGA or PBM/PGM/PPM file";
+
+    // "RIFF", a size, "WEBP": the container every WebP file starts with.
+    private static bool IsWebP(Stream stream)
+    {
+        Span<byte> head = stackalloc byte[12];
+        stream.Position = 0;
+        return stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) == head.Length
+            && head[..4].SequenceEqual("RIFF"u8) && head[8..].SequenceEqual("WEBP"u8);
     }
 
     private static Configuration CreateDecoding()

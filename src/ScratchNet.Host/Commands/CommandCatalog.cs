@@ -21,19 +21,19 @@ public static class CommandCatalog
     [
         new("config", "FILE", "a JSON file layered over config/appsettings.json (e.g. a recipe)"),
         new("recipe", "NAME", $"layer config/recipes/NAME.json over config/appsettings.json ({string.Join(", ", ScratchNetHost.Recipes)})"),
-        new("help", null, "show this help (also: scratchnet help [COMMAND])"),
-        new("version", null, "show the version"),
+        new(CommandLine.HelpOption, null, "show this help (also -h, or: scratchnet help [COMMAND])"),
+        new(CommandLine.VersionOption, null, "show the version"),
     ];
 
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
-        new("train", "train [--recipe NAME] [--resume [FILE]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<run id>/model.snm",
+        new("train", "train [--recipe NAME] [--resume [FILE|runs/ID]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<run id>/model.snm",
         [
-            new("resume", "[FILE]", "continue a checkpoint exactly; alone, the most recent interrupted run in Run:Directory"),
+            new("resume", "[FILE|runs/ID]", "continue an interrupted run exactly from a .ckpt FILE or its run folder; alone, the most recent interrupted run in Run:Directory"),
             TrainCommand.DashboardOption,
         ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option], ResultsOnStandardOutput: true),
-        new("predict", "predict --model FILE [--as-is] IMAGE [IMAGE …]", "classify PNG/JPEG images, prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option, PredictCommand.AsIsOption], Positionals: "IMAGE", ResultsOnStandardOutput: true),
+        new("predict", "predict --model FILE [--as-is] IMAGE [IMAGE …]", "classify images (PNG, JPEG, GIF, BMP, TIFF, TGA, PBM; not WebP), prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option, PredictCommand.AsIsOption], Positionals: "IMAGE", ResultsOnStandardOutput: true),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
             ModelOption.Option,
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),
@@ -81,7 +81,7 @@ public static class CommandCatalog
             // "--resume=" or "--resume $EMPTY" is never the option alone: a script's empty variable must not start a fresh run.
             if (value is not null && string.IsNullOrWhiteSpace(value))
             {
-                string what = option.ValueName is null ? "takes no value" : $"needs {option.ValueName.Trim('[', ']')}";
+                string what = option.ValueName is null ? "takes no value" : $"needs {option.ValueName.Trim('[', ']').Replace("|", " or ", StringComparison.Ordinal)}";
                 throw new UsageException($"--{name} was given an empty value; it {what}{(option.ValueName?.StartsWith('[') == true ? $", or nothing at all (--{name} alone)" : string.Empty)}");
             }
 
@@ -128,10 +128,13 @@ public static class CommandCatalog
         }
 
         text.AppendLine();
-        text.AppendLine("Configuration overrides (any key of README's Configuration section; config/appsettings.json holds the common ones):");
+        text.AppendLine("Configuration overrides (any key of README's Configuration section):");
         text.AppendLine("  --Training:Epochs=5 --Training:BatchSize=64 --Optimizer:LearningRate=0.01 --Model:Activation=tanh");
         text.AppendLine("  --Model:InitFrom=FILE starts training from a saved model's weights (.snm or .safetensors)");
         text.AppendLine("  Environment variables work too: SCRATCHNET_Training__Epochs=5");
+        text.AppendLine();
+        // The full path: "config/appsettings.json" reads as the clone's file, which an edit reaches only through a build.
+        text.AppendLine($"Settings read first (the reference recipe, copied beside the program by a build): {ScratchNetHost.AppSettingsPath}");
         return text.ToString();
     }
 }

@@ -24,6 +24,15 @@ public sealed record CommandLine(
     /// <summary>The word that shows the help, alone or before a command's name.</summary>
     public const string HelpCommand = "help";
 
+    /// <summary>The option that shows the help (<c>--help</c>), in any case.</summary>
+    public const string HelpOption = "help";
+
+    /// <summary>The option that prints the version (<c>--version</c>), in any case.</summary>
+    public const string VersionOption = "version";
+
+    // The one-word spellings of --help that shells and other tools taught ("-h", "-H", "-?", "/?").
+    private static readonly HashSet<string> ShortHelp = new(["-h", "-?", "/?"], StringComparer.OrdinalIgnoreCase);
+
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -35,14 +44,22 @@ public sealed record CommandLine(
             start = 1;
         }
 
-        // "help" and "help predict" read as "--help" and "predict --help", as git's and dotnet's do.
+        // "help" and "help predict" read as "--help" and "predict --help", as git's and dotnet's do; a word after the
+        // command's name would otherwise be dropped without a word.
         if (command == HelpCommand)
         {
+            if (args.Count > 2 && !args[2].StartsWith('-'))
+            {
+                throw new UsageException($"help takes one command name at most, got '{args[2]}' after '{args[1]}'; write scratchnet help {args[1]}");
+            }
+
             return Parse([.. args.Skip(1), "--help"]);
         }
 
-        // A flag (an option without a value, as --as-is, --dashboard) never takes the next word: that word is an image or a stray.
-        HashSet<string> flags = new(CommandCatalog.Find(command)?.Options.Where(o => o.ValueName is null).Select(o => o.Name) ?? [], StringComparer.OrdinalIgnoreCase);
+        // A flag (an option without a value, as --as-is, --dashboard, --help) never takes the next word: that word is an image or a stray.
+        HashSet<string> flags = new(
+            (CommandCatalog.Find(command)?.Options ?? []).Concat(CommandCatalog.GlobalOptions).Where(o => o.ValueName is null).Select(o => o.Name),
+            StringComparer.OrdinalIgnoreCase);
         var configuration = new List<string>();
         var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var positionals = new List<string>();
@@ -51,15 +68,10 @@ public sealed record CommandLine(
         for (int i = start; i < args.Count; i++)
         {
             string arg = args[i];
-            if (arg is "-h" or "--help" or "-?" or "/?")
+            // Like every other name on the line these are case-insensitive: "--Help" that fell through would start the default run.
+            if (ShortHelp.Contains(arg))
             {
                 help = true;
-                continue;
-            }
-
-            if (arg is "--version")
-            {
-                version = true;
                 continue;
             }
 
@@ -77,6 +89,18 @@ public sealed record CommandLine(
             if (flags.Contains(key) && equals >= 0)
             {
                 throw new UsageException($"--{key} takes no value; write --{key} alone");
+            }
+
+            if (string.Equals(key, HelpOption, StringComparison.OrdinalIgnoreCase))
+            {
+                help = true;
+                continue;
+            }
+
+            if (string.Equals(key, VersionOption, StringComparison.OrdinalIgnoreCase))
+            {
+                version = true;
+                continue;
             }
 
             bool nextIsValue = equals < 0 && !flags.Contains(key) && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training;
+using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Results;
 
@@ -100,11 +101,11 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         double trainSeconds = result.History.Sum(e => e.TrainSeconds);
         if (!resumed)
         {
-            LogFinal(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
+            LogFinal(logger, result.History.Count, EpochLogger.Plural(result.History.Count, "epoch"), final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
         }
         else
         {
-            LogFinalResumed(logger, result.History.Count, final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
+            LogFinalResumed(logger, result.History.Count, EpochLogger.Plural(result.History.Count, "epoch"), final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
         }
 
         LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
@@ -117,12 +118,12 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     [LoggerMessage(Level = LogLevel.Information, Message = "Resuming {Path} at epoch {Epoch}, batch {Batch}")]
     private static partial void LogResume(ILogger logger, string path, int epoch, int batch);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} epochs: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s total={TotalSeconds:F1}s")]
-    private static partial void LogFinal(ILogger logger, int epochs, double valLoss, double valAccuracy, double meanEpochSeconds, double totalSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} {EpochNoun}: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s total={TotalSeconds:F1}s")]
+    private static partial void LogFinal(ILogger logger, int epochs, string epochNoun, double valLoss, double valAccuracy, double meanEpochSeconds, double totalSeconds);
 
     // A resumed run's wall time is this session's; the epochs' own times (history) include the earlier sessions' parts.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} epochs: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s this_session={SessionSeconds:F1}s")]
-    private static partial void LogFinalResumed(ILogger logger, int epochs, double valLoss, double valAccuracy, double meanEpochSeconds, double sessionSeconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finished {Epochs} {EpochNoun}: val_loss={ValLoss:F4} val_acc={ValAccuracy:F4} mean_epoch={MeanEpochSeconds:F3}s this_session={SessionSeconds:F1}s")]
+    private static partial void LogFinalResumed(ILogger logger, int epochs, string epochNoun, double valLoss, double valAccuracy, double meanEpochSeconds, double sessionSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Confusion matrix on the {Split} split (rows true, columns predicted):\n{ConfusionMatrix}")]
     private static partial void LogConfusion(ILogger logger, string split, string confusionMatrix);

@@ -44,7 +44,15 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         }
 
         AugmentationOptions o = augmenter.Options;
-        LogSettings(logger, o.MaxShift, o.MaxRotationDegrees, o.ScaleRange, o.Elastic, o.ElasticAlpha, o.ElasticSigma, FileName);
+        if (o.Elastic)
+        {
+            LogSettingsElastic(logger, o.MaxShift, o.MaxRotationDegrees, o.ScaleRange, o.ElasticAlpha, o.ElasticSigma, FileName);
+        }
+        else
+        {
+            LogSettings(logger, o.MaxShift, o.MaxRotationDegrees, o.ScaleRange, FileName);
+        }
+
         try
         {
             AtomicFile.WriteAllBytes(Path.Combine(folder.Path, FileName), Draw(augmenter, context.Dataset.Train, context.Dataset.ClassNames), createFolder: false);
@@ -142,8 +150,12 @@ public sealed partial class AugmentationPreview(RunFolder folder, ILogger<Augmen
         return lines;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation on: shift ±{MaxShift} px, rotation ±{MaxRotationDegrees}°, scale ±{ScaleRange}, elastic {Elastic} (alpha {ElasticAlpha}, sigma {ElasticSigma}); examples in {File}")]
-    private static partial void LogSettings(ILogger logger, double maxShift, double maxRotationDegrees, double scaleRange, bool elastic, double elasticAlpha, double elasticSigma, string file);
+    // Elastic's alpha and sigma only where it is on: "elastic False (alpha 34, sigma 4)" showed settings nothing used.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation on: shift ±{MaxShift} px, rotation ±{MaxRotationDegrees}°, scale ±{ScaleRange}, no elastic distortion; examples in {File}")]
+    private static partial void LogSettings(ILogger logger, double maxShift, double maxRotationDegrees, double scaleRange, string file);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Augmentation on: shift ±{MaxShift} px, rotation ±{MaxRotationDegrees}°, scale ±{ScaleRange}, elastic distortion alpha {ElasticAlpha} px, sigma {ElasticSigma} px; examples in {File}")]
+    private static partial void LogSettingsElastic(ILogger logger, double maxShift, double maxRotationDegrees, double scaleRange, double elasticAlpha, double elasticSigma, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the picture {Picture}: {Reason}; training goes on")]
     private static partial void LogFailed(ILogger logger, string picture, string reason);

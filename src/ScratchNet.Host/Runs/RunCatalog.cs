@@ -30,7 +30,7 @@ public static class RunCatalog
         if (string.Equals(resume, Latest, StringComparison.OrdinalIgnoreCase))
         {
             return Interrupted(fullRoot, checkpointsSetting).FirstOrDefault()
-                ?? throw new CheckpointException($"there is no interrupted run to resume in {fullRoot} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE");
+                ?? throw new CheckpointException($"there is no interrupted run to resume in {fullRoot} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE") { NothingToResume = true };
         }
 
         if (RunAt(resume, checkpointsSetting) is { } run)

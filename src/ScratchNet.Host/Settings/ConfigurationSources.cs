@@ -109,9 +109,9 @@ public static class ConfigurationSources
     private static bool IsShipped(string path) =>
         Path.GetFullPath(path).StartsWith(Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "config")) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    // Files shipped beside the binary read as config/…; a user's --config file keeps the path it was given.
-    private static string FileName(string path) =>
-        IsShipped(path) ? Path.GetRelativePath(Path.GetFullPath(AppContext.BaseDirectory), Path.GetFullPath(path)) : Path.GetFullPath(path);
+    // The full path, shipped files too: "config/appsettings.json" reads as the clone's file or one in the working folder,
+    // while the file read is the copy beside the program, which an edit of the clone's reaches only through a build.
+    private static string FileName(string path) => Path.GetFullPath(path);
 
     // ConfigurationProvider keeps its keys in the protected Data dictionary; reading it is linear, while walking
     // GetChildKeys level by level is quadratic in the number of keys (a hostile 1 MB file would take a minute).

@@ -6,4 +6,7 @@ namespace ScratchNet.Training.Checkpoints;
 public sealed class CheckpointException(string message, bool damaged = false) : Exception(message)
 {
     public bool Damaged { get; } = damaged;
+
+    /// <summary>No checkpoint is at fault: there is simply no interrupted run to continue, so "Checkpoint unusable" would mislead.</summary>
+    public bool NothingToResume { get; init; }
 }

@@ -46,7 +46,7 @@ public static class DiagnosticsTable
             text.Append(CultureInfo.InvariantCulture, $"overfit one batch of {o.Rows}: loss {Loss(o.InitialLoss)} -> {Below(o.FinalLoss, o.TargetLoss)} in {o.Steps} steps: ")
                 .Append(o.AlreadyThere ? $"below {Number(o.TargetLoss)} before the first step, so it shows nothing about learning (the network is already sure of this batch)"
                     : o.Reached ? $"reached < {Number(o.TargetLoss)}"
-                    : $"did NOT reach < {Number(o.TargetLoss)}");
+                    : $"did NOT reach < {Number(o.TargetLoss)} (if the loss was still falling, the step budget was too small: raise --steps)");
         }
 
         // About 1e-3 is the usual healthy size of one step against its weights; orders of magnitude off either way is worth a look.

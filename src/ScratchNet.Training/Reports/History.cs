@@ -12,8 +12,13 @@ public sealed record HistoryRow(int Epoch, double TrainLoss, double? TrainAcc, d
     public static HistoryRow From(EpochMetrics m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        return new(m.Epoch, m.TrainLoss, Known(m.TrainAccuracy), m.ValidationLoss, m.ValidationAccuracy, Known(m.LearningRate), m.TrainSeconds, m.EvaluationSeconds);
+        return new(m.Epoch, m.TrainLoss, Known(m.TrainAccuracy), m.ValidationLoss, m.ValidationAccuracy, Known(AsWritten(m.LearningRate)), m.TrainSeconds, m.EvaluationSeconds);
     }
+
+    // The optimizer's rate is a float; widened to double, 0.003f prints as 0.003000000026077032. Its shortest round-trip
+    // form (0.003) is the rate as configured, and parsing it back to a float gives the optimizer's value exactly.
+    private static double AsWritten(double rate) =>
+        double.IsFinite(rate) ? double.Parse(((float)rate).ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : rate;
 
     private static double? Known(double value) => double.IsNaN(value) ? null : value;
 }

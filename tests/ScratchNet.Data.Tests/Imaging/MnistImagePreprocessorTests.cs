@@ -254,6 +254,28 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void NonImageFile_IsRefusedNamingTheFormatsRead()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-not-image-{Guid.NewGuid():N}.png");
+        _files.Add(path);
+        File.WriteAllText(path, "this is text, not a PNG");
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(path));
+        Assert.That(e!.Message, Does.Contain("give a PNG, JPEG, GIF (its first frame), BMP"), "not only PNG or JPEG: GIF and BMP are read as well");
+    }
+
+    [Test]
+    public void WebPImage_IsRefusedSayingWebPIsNotReadAndHowToConvertIt()
+    {
+        // WebP is left out on purpose (see MnistImagePreprocessor.CreateDecoding); "give a PNG or JPEG" said nothing of why.
+        using var image = new Image<Rgba32>(28, 28, new Rgba32(255, 255, 255));
+        string path = Saved(image, ".webp");
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(path));
+        Assert.That(e!.Message, Does.Contain("is a WebP image, which is not read; convert it to PNG").And.Not.Contain("\n"));
+    }
+
+    [Test]
     public void MissingFile_IsNamed()
     {
         var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load("/nonexistent/seven.png"));

@@ -53,7 +53,7 @@ public sealed class CommandCatalogTests
         Assert.That(ex!.Message, Does.Contain("--config needs a value: --config FILE"));
     }
 
-    [TestCase("--resume=", "--resume was given an empty value; it needs FILE, or nothing at all (--resume alone)")]
+    [TestCase("--resume=", "--resume was given an empty value; it needs FILE or runs/ID, or nothing at all (--resume alone)")]
     [TestCase("--resume", "", "--resume was given an empty value")]
     [TestCase("--config= ", "--config was given an empty value; it needs FILE")]
     public void AnOptionGivenAnEmptyValueIsRejectedNotReadAsTheOptionAlone(params string[] args)
@@ -71,6 +71,15 @@ public sealed class CommandCatalogTests
 
         Assert.That(CommandCatalog.Commands.Select(c => c.Usage), Has.All.Matches<string>(help.Contains));
         Assert.That(CommandCatalog.GlobalOptions.Select(o => "--" + o.Name), Has.All.Matches<string>(help.Contains));
+    }
+
+    [Test]
+    public void TheHelpNamesEveryFormOfResumeAndTheShortHelp()
+    {
+        string help = CommandCatalog.HelpText("train");
+
+        Assert.That(help, Does.Contain("--resume [FILE|runs/ID]"));
+        Assert.That(help, Does.Contain("-h"));
     }
 
     [Test]

@@ -96,6 +96,9 @@ public sealed class CommandLineTests
     [TestCase("-h")]
     [TestCase("-?")]
     [TestCase("/?")]
+    [TestCase("--Help")]
+    [TestCase("--HELP")]
+    [TestCase("-H")]
     public void HelpIsRecognisedInEverySpelling(string flag)
     {
         CommandLine line = CommandLine.Parse(["train", flag]);
@@ -123,6 +126,43 @@ public sealed class CommandLineTests
         Assert.That(line.CommandNamed, Is.True);
         Assert.That(line.Command, Is.EqualTo("predict"));
         Assert.That(line.Positionals, Is.Empty);
+    }
+
+    [TestCase("--Version")]
+    [TestCase("--VERSION")]
+    public void VersionIsRecognisedInAnyCase(string flag)
+    {
+        CommandLine line = CommandLine.Parse([flag]);
+
+        Assert.That(line.Version, Is.True, "a miscased --version that fell through would start the default run");
+        Assert.That(line.Options, Is.Empty);
+    }
+
+    // Each of these once started a full default training (probe-docs F1).
+    [TestCase(new[] { "--help=1" }, "--help")]
+    [TestCase(new[] { "--version=x" }, "--version")]
+    [TestCase(new[] { "train", "--Help=" }, "--Help")]
+    [TestCase(new[] { "serve", "--VERSION=1" }, "--VERSION")]
+    [TestCase(new[] { "train", "--Dashboard=true" }, "--Dashboard")]
+    [TestCase(new[] { "predict", "--AS-IS=1", "a.png" }, "--AS-IS")]
+    public void AFlagGivenAValueIsAUsageErrorInAnyCase(string[] args, string named)
+    {
+        Assert.That(() => CommandLine.Parse(args), Throws.TypeOf<UsageException>().With.Message.EqualTo($"{named} takes no value; write {named} alone"));
+    }
+
+    [Test]
+    public void AMiscasedHelpNeverTakesTheNextWordAsItsValue()
+    {
+        CommandLine line = CommandLine.Parse(["predict", "--HELP", "a.png"]);
+
+        Assert.That(line.Help, Is.True);
+        Assert.That(line.Positionals, Is.EqualTo(new[] { "a.png" }));
+    }
+
+    [Test]
+    public void AWordAfterHelpsCommandNameIsAUsageError()
+    {
+        Assert.That(() => CommandLine.Parse(["help", "train", "extra"]), Throws.TypeOf<UsageException>().With.Message.Contains("'extra'"));
     }
 
     [Test]

@@ -43,6 +43,16 @@ public class HistoryWriterTests
     }
 
     [Test]
+    public void TheLearningRateIsTheFloatsShortestForm()
+    {
+        // The optimizer's rate is a float: widened, 0.003f would be written 0.003000000026077032.
+        EpochMetrics[] fromFloats = [new(1, 0.5, 0.25, 0.875, 1.5, 0.125, TrainAccuracy: 0.75, LearningRate: 0.003f)];
+
+        Assert.That(History.ToCsv(fromFloats).Split('\n')[1].Split(',')[5], Is.EqualTo("0.003"));
+        Assert.That(History.ToJson(fromFloats), Does.Contain("\"learning_rate\":0.003,").Or.Contain("\"learning_rate\": 0.003,"));
+    }
+
+    [Test]
     public void ToJson_WritesSnakeCaseRecords()
     {
         using JsonDocument json = JsonDocument.Parse(History.ToJson(TwoEpochs));

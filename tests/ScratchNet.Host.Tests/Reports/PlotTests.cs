@@ -279,6 +279,28 @@ public class PlotTests
         AssertPng(File.ReadAllBytes(Path.Combine(_folder, AugmentationPreview.FileName)), AugmentationPreview.FileName);
     }
 
+    [TestCase(false, "no elastic distortion")]
+    [TestCase(true, "elastic distortion alpha 34 px, sigma 4 px")]
+    public void AugmentationPreview_NamesElasticsSettingsOnlyWhenItIsOn(bool elastic, string expected)
+    {
+        const int side = 8;
+        byte[] pixels = [.. Enumerable.Range(0, 5 * side * side).Select(i => (byte)(i * 37 % 256))];
+        DataSplit split = DataSplit.FromPixels(pixels, [0, 1, 1, 2, 0], side * side, 3);
+        var dataset = new Dataset("toy", split, split, ["a", "b", "c"]);
+        Sequential network = Sequential.Mlp([side * side, 3], "relu", "he_normal", 1, 8);
+        var logger = new Mock<ILogger<AugmentationPreview>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        var preview = new AugmentationPreview(new RunFolder(_folder), logger.Object);
+        var augmenter = new ImageAugmenter(new AugmentationOptions { Enabled = true, Elastic = elastic }, new Shape(1, side, side), seed: 1);
+
+        preview.OnTrainBegin(new TrainingContext(network, new Sgd(0.1f), dataset, 3, 1) { Augmenter = augmenter });
+
+        // Not "elastic False (alpha 34, sigma 4)": a C# boolean, and settings nothing used.
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((v, _) => v.ToString()!.Contains(expected) && !v.ToString()!.Contains("False") && !v.ToString()!.Contains("True")), It.IsAny<Exception?>(), It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Once);
+    }
+
     [Test]
     public void AugmentationPreview_ShowsTheFirstImageOfEveryClass_InClassOrder()
     {

@@ -154,6 +154,16 @@ public class GuardAndEarlyStoppingTests
         Assert.That(ex.Message, Does.Not.Contain("lower Optimizer:LearningRate"));
     }
 
+    [TestCase(1e30f, "lower Optimizer:LearningRate (now 1E+30), e.g. to 0.01 (rates from 0.001 to 0.1 train these networks)")]
+    [TestCase(3f, "lower Optimizer:LearningRate (now 3), e.g. to 0.3,")]
+    public void TheAdviceForAnAbsurdRateIsARateThatTrains_NotATenthOfIt(float rate, string expected)
+    {
+        // "e.g. to 1E+29" for a rate of 1E+30 was no help.
+        var ex = new TrainingDivergedException(1, 0, float.NaN, rate);
+
+        Assert.That(ex.Message, Does.Contain(expected));
+    }
+
     [Test]
     public void ADivergenceWhereTheWeightDecayAloneOvershoots_NamesTheWeightDecay()
     {
