@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging;
+using ScratchNet.Training.Results;
+
+namespace ScratchNet.Training.Callbacks;
+
+/// <summary>
+/// Says, once at the end, when the run's held-out accuracy is no better than always answering the most common class:
+/// a finished run with exit 0 reads as success, though nothing was learned (a learning rate of 50 kills every ReLU and
+/// ends at 11 % on MNIST; weights of zeros never break their symmetry). The hint names where to look.
+/// </summary>
+public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : ITrainingCallback
+{
+    // Within a point of the guess: sampling noise on a small hold-out, not learning.
+    private const double Margin = 0.01;
+
+    public void OnTrainEnd(TrainingContext context, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.History.Count == 0 || context.Dataset.Validation.Count == 0)
+        {
+            return;
+        }
+
+        double guess = MostCommonShare(context.Dataset.Validation.Labels);
+        double accuracy = result.FinalValidation.Accuracy;
+        if (accuracy <= guess + Margin)
+        {
+            LogNotLearning(logger, result.HeldOutName, accuracy, guess);
+        }
+    }
+
+    /// <summary>The accuracy of always answering the most common class: its share of <paramref name="labels"/>.</summary>
+    public static double MostCommonShare(IReadOnlyList<byte> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return labels.Count == 0 ? 0 : (double)labels.GroupBy(l => l).Max(g => g.Count()) / labels.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). diagnose checks its gradients and whether it can learn one batch; the usual causes are Optimizer:LearningRate (too high kills every ReLU, too low moves nothing) and Model:Initializer=zeros")]
+    private static partial void LogNotLearning(ILogger logger, string heldOut, double accuracy, double guess);
+}
