@@ -23,8 +23,10 @@ public readonly record struct Window2D
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
         if (height + (2 * padding) < kernelHeight || width + (2 * padding) < kernelWidth)
         {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"a {kernelHeight}x{kernelWidth} window does not fit {channels} × {height} × {width} inputs padded by {padding} ({height + (2 * padding)} × {width + (2 * padding)})"));
+            // A pool takes no padding: "padded by 0" would name a setting it does not have.
+            throw new ArgumentException(padding == 0
+                ? string.Create(CultureInfo.InvariantCulture, $"a {kernelHeight}x{kernelWidth} window does not fit {channels} × {height} × {width} inputs")
+                : string.Create(CultureInfo.InvariantCulture, $"a {kernelHeight}x{kernelWidth} window does not fit {channels} × {height} × {width} inputs padded by {padding} ({height + (2 * padding)} × {width + (2 * padding)})"));
         }
 
         Channels = channels;

@@ -10,7 +10,7 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
     {
         ArgumentNullException.ThrowIfNull(context);
         Core.Layers.Sequential network = context.Network;
-        LogSummary(logger, network.Layers.Count, context.Dataset.InputShape.ToString(), network.ParameterCount, network.StateCount,
+        LogSummary(logger, network.Layers.Count, Plural(network.Layers.Count, "layer"), context.Dataset.InputShape.ToString(), network.ParameterCount, network.StateCount,
             NetworkSummary.Format(network, context.Dataset.InputShape));
         LogStart(logger, context.Dataset.Name, context.Dataset.Train.Count, context.Dataset.Validation.Count, context.Dataset.HeldOutName, NetworkSummary.Compact(network),
             network.ParameterCount, context.Optimizer.Name, context.Optimizer.LearningRate, context.Epochs, Plural(context.Epochs, "epoch"), context.BatchesPerEpoch, Plural(context.BatchesPerEpoch, "batch"));
@@ -22,8 +22,8 @@ public sealed partial class EpochLogger(ILogger<EpochLogger> logger) : ITraining
         LogEpoch(logger, metrics.Epoch, metrics.TrainLoss, metrics.TrainAccuracy, metrics.ValidationLoss, metrics.ValidationAccuracy, metrics.TrainSeconds, metrics.EvaluationSeconds);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Network of {LayerCount} layers on {InputShape} inputs, {TrainableParameters:N0} trainable and {NonTrainableParameters:N0} non-trainable parameters:\n{Summary}")]
-    private static partial void LogSummary(ILogger logger, int layerCount, string inputShape, long trainableParameters, long nonTrainableParameters, string summary);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Network of {LayerCount} {LayerNoun} on {InputShape} inputs, {TrainableParameters:N0} trainable and {NonTrainableParameters:N0} non-trainable parameters:\n{Summary}")]
+    private static partial void LogSummary(ILogger logger, int layerCount, string layerNoun, string inputShape, long trainableParameters, long nonTrainableParameters, string summary);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Training on {Dataset}: {TrainCount} train / {ValidationCount} {HeldOut} rows, layers {Layers} ({ParameterCount:N0} parameters), {Optimizer} lr={LearningRate}, {Epochs} {EpochNoun} of {Batches} {BatchNoun}")]
     private static partial void LogStart(ILogger logger, string dataset, int trainCount, int validationCount, string heldOut, string layers, long parameterCount, string optimizer, float learningRate, int epochs, string epochNoun, int batches, string batchNoun);

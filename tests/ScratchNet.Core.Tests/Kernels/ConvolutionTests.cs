@@ -55,7 +55,9 @@ public class ConvolutionTests
     public void Window_Throws_WhenTheKernelDoesNotFitThePaddedInput()
     {
         var e = Assert.Throws<ArgumentException>(() => _ = new Window2D(1, 3, 3, 5, 5));
-        Assert.That(e!.Message, Does.Contain("a 5x5 window does not fit 1 × 3 × 3 inputs padded by 0 (3 × 3)"));
+        Assert.That(e!.Message, Does.EndWith("a 5x5 window does not fit 1 × 3 × 3 inputs"), "a pool, which takes no padding, is not said to be padded by 0");
+        var padded = Assert.Throws<ArgumentException>(() => _ = new Window2D(1, 2, 2, 7, 7, padding: 1));
+        Assert.That(padded!.Message, Does.EndWith("a 7x7 window does not fit 1 × 2 × 2 inputs padded by 1 (4 × 4)"));
     }
 
     [TestCaseSource(nameof(Geometries))]

@@ -76,7 +76,7 @@ public class ConvolutionalLayerTests
     public void Conv2D_Throws_NamingTheShapes_WhenTheKernelDoesNotFit()
     {
         var e = Assert.Throws<ArgumentException>(() => _ = new Conv2D("conv0", new Shape(1, 3, 3), 8, 5, 5, 1, 0, 1));
-        Assert.That(e!.Message, Does.Contain("a 5x5 window does not fit 1 × 3 × 3 inputs padded by 0"));
+        Assert.That(e!.Message, Does.Contain("a 5x5 window does not fit 1 × 3 × 3 inputs"));
     }
 
     [Test]
