@@ -26,6 +26,9 @@ public static class DashboardApp
     /// <summary>The largest upload the explorer takes; the image itself must also be within 4096 × 4096 pixels, as for predict.</summary>
     public const long MaxUploadBytes = 16L << 20;
 
+    /// <summary>How many uploads the explorer prepares at once; the page sends one at a time, so more are a script's.</summary>
+    public const int MaxConcurrentExplores = 2;
+
     /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
     public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
     {
@@ -49,6 +52,7 @@ public static class DashboardApp
         builder.Services.AddSingleton(runs);
         builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
         builder.Services.AddSingleton(new StaticAssets());
+        builder.Services.AddSingleton(new ExploreGate(MaxConcurrentExplores));
         configureHost(builder);
 
         WebApplication app = builder.Build();
@@ -59,6 +63,12 @@ public static class DashboardApp
             headers["X-Content-Type-Options"] = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            if (SameOriginGuard.Refusal(context.Request) is { } refusal)
+            {
+                await Problem(StatusCodes.Status403Forbidden, refusal).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
         app.UseRouting();
@@ -121,8 +131,21 @@ public static class DashboardApp
         app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
         app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models) =>
             WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(Whole(layer, "layer") ?? throw Missing("layer"), Whole(unit, "unit") ?? throw Missing("unit")))));
-        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, CancellationToken cancellation) =>
+        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, CancellationToken cancellation) =>
         {
+            // A CORS-safelisted type (text/plain, a form) is one a page elsewhere may send without asking first; an image type is not.
+            if (!IsImageType(request.ContentType))
+            {
+                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png, image/jpeg (or application/octet-stream); got '{request.ContentType}'.");
+            }
+
+            using IDisposable? slot = gate.TryEnter();
+            if (slot is null)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return Problem(StatusCodes.Status429TooManyRequests, $"The explorer is already preparing {gate.Limit} images; try again in a moment.");
+            }
+
             byte[]? upload = await ReadBounded(request, MaxUploadBytes, cancellation).ConfigureAwait(false);
             if (upload is null)
             {
@@ -182,6 +205,11 @@ public static class DashboardApp
             ? value
             : throw new ArgumentException($"{name} must be a whole number, given once; got '{text}'");
     }
+
+    private static bool IsImageType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && (type.MediaType.Value?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
+            || string.Equals(type.MediaType.Value, "application/octet-stream", StringComparison.OrdinalIgnoreCase));
 
     private static ArgumentException Missing(string name) => new($"{name} is missing: add {name}=N to the query");
 
