@@ -281,9 +281,9 @@ public sealed class LivePageTests : BrowserTest
         }
 
         // The legend says it in words as well: the hidden table names each series and its latest value.
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr")).ToHaveCountAsync(8);
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("dense1.bias");
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("0.0080");
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr")).ToHaveCountAsync(8);
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr").Nth(7)).ToContainTextAsync("dense1.bias");
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr").Nth(7)).ToContainTextAsync("0.0080");
     }
 
     [Test]
@@ -297,7 +297,7 @@ public sealed class LivePageTests : BrowserTest
         Publish(feed, new LiveEvent(LiveEventTypes.Confusion, new ConfusionCounts(2, ["top", "middle", "bottom"], [[55, 45, 0], [0, 75, 25], [0, 0, 100]])));
         Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(2, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]), "t10k-images[4021]")])));
 
-        ILocator lossTable = page.Locator("#chart-loss table.visually-hidden");
+        ILocator lossTable = page.Locator("#chart-loss .visually-hidden table");
         await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("held-out loss");
         await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("0.4290");
         await Expect(page.Locator("#live-confusion-table tbody tr").Nth(1)).ToHaveTextAsync("middle07525");
