@@ -167,9 +167,14 @@ public static class ScratchNetHost
             .AddKeyedSingleton<ICommand, ExportCommand>("export")
             .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose")
             .AddKeyedSingleton<ICommand, ServeCommand>("serve")
-            .AddScratchNetDashboard(new DashboardSources(
+            .AddScratchNetDashboard(sp => new DashboardSources(
                 commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
-                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
+                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null)
+            {
+                // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
+                LiveRunFolder = commandLine.Command == CommandLine.DefaultCommand ? () => sp.GetService<RunFolder>()?.Path : null,
+                Serving = commandLine.Command == ServeCommand.Name,
+            });
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
