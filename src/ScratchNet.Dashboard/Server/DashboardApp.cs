@@ -49,6 +49,7 @@ public static class DashboardApp
         });
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(sources);
         builder.Services.AddSingleton(runs);
         builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
         builder.Services.AddSingleton(new StaticAssets());
@@ -95,7 +96,7 @@ public static class DashboardApp
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed) => new { live = feed.HasRun });
+        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port });
         app.MapGet("/api/live/events", (LiveFeed feed, CancellationToken cancellation) => TypedResults.ServerSentEvents(Events(feed, cancellation)));
     }
 

@@ -12,7 +12,7 @@
     SN.later('facts', () => { Object.entries(state.facts).forEach(([id, text]) => { $(id).textContent = text; }); state.facts = {}; });
   }
 
-  const heldOut = () => (state.run && state.run.heldOut) || 'validation';
+  const heldOut = () => (state.run && state.run.heldOut) || 'held-out';
 
   function charts() {
     if (state.charts) { return state.charts; }
@@ -199,8 +199,25 @@
     $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one, tap it or tab to it for its row in the ${heldOut()} split and its place in the data files`;
   }
 
+  // serve holds its port, so no training can report to its page: say how to watch one (on a port of its own).
+  SN.serving = function (port) {
+    state.serving = true;
+    const other = port === 5757 ? 5758 : 5757;
+    $('live-status').textContent = `serve shows saved runs (the Runs tab); no training reports to it, and train --dashboard cannot use this port while serve holds it. To watch a run live, start train --dashboard --Dashboard:Port=${other} and open http://127.0.0.1:${other}/.`;
+  };
+
+  // The server went away with no run on the page (serve stopped, or training before its first update): say so.
+  function serverStopped() {
+    if (state.lost !== null) { return; }
+    state.lost = $('live-status').textContent;
+    $('live-status').textContent = `The dashboard server stopped (${state.serving ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
+    $('live-status').dataset.outcome = 'lost';
+    document.title = 'ScratchNet: server stopped';
+  }
+
   // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
   function lost() {
+    if (!state.run && !state.ended) { serverStopped(); return; }
     if (!state.run || state.ended || state.lost !== null) { return; }
     state.lost = $('live-status').textContent;
     $('live-status').textContent = 'Lost the connection to the training process: it stopped, crashed or was killed (the log says which). The charts keep what arrived; the page reconnects if a run starts again at this address.';

@@ -28,6 +28,25 @@ public sealed class LivePageTests : BrowserTest
     }
 
     [Test]
+    public async Task InServe_TheLiveViewSaysHowToWatchARun_NamesNoSet_AndSaysWhenTheServerStops()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")) { Serving = true });
+        IPage page = await Open(new Uri(url, "#live"));
+
+        // train --dashboard on serve's own port fails: the advice names another port (probe-dash F4).
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("train --dashboard --Dashboard:Port=5757 and open http://127.0.0.1:5757/");
+        // With no run there is no set to name (probe-dash F10 d).
+        await Expect(page.Locator("#view-live")).Not.ToContainTextAsync("validation");
+        await Expect(page.Locator("#view-live")).ToContainTextAsync("held-out accuracy");
+
+        // As a killed training is reported, so is a stopped serve (probe-dash F8).
+        await StopServing();
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("The dashboard server stopped (serve was closed or killed)");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
     public async Task TheChartsGainAPointEachEpochAndAPageOpenedMidRunGetsTheHistory()
     {
         const int Epochs = 4;
