@@ -90,8 +90,9 @@ public static class DashboardApp
 
     private static void MapPage(WebApplication app)
     {
-        app.MapGet("/", (StaticAssets assets) => assets.Serve("index.html"));
-        app.MapGet("/assets/{**name}", (string name, StaticAssets assets) => assets.Serve(name));
+        // HEAD as well as GET: link checkers and curl -I ask with HEAD (the server sends the headers without the body).
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (StaticAssets assets) => assets.Serve("index.html"));
+        app.MapMethods("/assets/{**name}", [HttpMethods.Get, HttpMethods.Head], (string name, StaticAssets assets) => assets.Serve(name));
     }
 
     private static void MapLive(WebApplication app)
@@ -131,7 +132,7 @@ public static class DashboardApp
         app.MapGet("/api/models", (ModelCatalog models) => models.List());
         app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
         app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models) =>
-            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(Whole(layer, "layer") ?? throw Missing("layer"), Whole(unit, "unit") ?? throw Missing("unit")))));
+            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
         app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, CancellationToken cancellation) =>
         {
             // A CORS-safelisted type (text/plain, a form) is one a page elsewhere may send without asking first; an image type is not.

@@ -81,6 +81,10 @@
       $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows${resumed}, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
       document.title = 'ScratchNet: training';
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
+      // The legends name the set as the captions do ("test loss"), not "held-out" beside a caption saying "test".
+      const c = charts();
+      c.loss.set([c.loss.series[0], { label: `${run.heldOut} loss (after the epoch)` }], c.loss.columns);
+      c.accuracy.set([c.accuracy.series[0], { label: `${run.heldOut} accuracy (after the epoch)` }], c.accuracy.columns);
       fact({ 'fact-epoch': `${run.firstEpoch} / ${run.epochs}` });
       if (SN.liveRunStarted) { SN.liveRunStarted(); }
     },
@@ -141,7 +145,7 @@
       row.insertCell().textContent = SN.format(q.gradientNorm);
       row.insertCell().textContent = SN.format(q.updateRatio);
     }
-    ($('table-parameters').caption || $('table-parameters').createCaption()).textContent = `Latest measurement: epoch ${p.epoch}, batch ${p.batch}`;
+    ($('table-parameters').caption || $('table-parameters').createCaption()).textContent = `Latest measurement: after batch ${p.step.toLocaleString('en')} of the run (epoch ${p.epoch})`;
   }
 
   function drawActivations(p) {

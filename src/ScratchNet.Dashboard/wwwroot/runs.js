@@ -146,7 +146,7 @@
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
     const body = document.querySelector('#runs-table tbody');
     body.textContent = '';
-    summary = runs.length ? `${runs.length} runs.` : 'No runs yet: a run appears here as soon as train starts it.';
+    summary = runs.length ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}.` : 'No runs yet: a run appears here as soon as train starts it.';
     status();
     runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}|${r.state}`));
     // Newest first, by when the history was last written: run folders may have any name.

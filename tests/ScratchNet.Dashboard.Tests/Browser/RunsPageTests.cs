@@ -66,6 +66,7 @@ public sealed class RunsPageTests : BrowserTest
 
         ILocator row = page.Locator("#runs-table tbody tr");
         await Expect(row.Locator("td").Nth(7)).ToHaveTextAsync("0.8852 (epoch 5)");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("1 run.");
         await page.GetByRole(AriaRole.Button, new() { Name = "stopped-early" }).ClickAsync();
         await Expect(page.Locator("#run-details-metrics")).ToContainTextAsync("Final model (epoch 5's weights, restored by early stopping): accuracy 0.8852");
         Assert.That(PageErrors[page], Is.Empty);
