@@ -141,6 +141,19 @@
     }
   }
 
+  // A run deleted since the list was drawn: the list is drawn again without it, and the reason stays in view.
+  async function gone(id, e) {
+    await SN.loadRuns();
+    status(`${id}: ${e.message}`);
+  }
+
+  // The list is read when the tab opens, with the Refresh button, and when the window comes back into view, so runs
+  // added or deleted meanwhile show without a reload.
+  const runsShown = () => !$('view-runs').hidden;
+  $('runs-refresh').addEventListener('click', () => SN.loadRuns());
+  window.addEventListener('focus', () => { if (runsShown()) { SN.loadRuns(); } });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && runsShown()) { SN.loadRuns(); } });
+
   SN.loadRuns = async function () {
     let runs;
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
@@ -166,7 +179,7 @@
       row.insertCell().append(check);
       const name = document.createElement('button');
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
-      name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
+      name.addEventListener('click', () => show(r.id).catch(e => gone(r.id, e)));
       row.insertCell().append(name);
       // A run that has not finished says so: still training, or stopped (and resumable) before its last epoch.
       // "lost": run.json still says running, but no process holds the run's lock (killed, crashed, its machine went down).
