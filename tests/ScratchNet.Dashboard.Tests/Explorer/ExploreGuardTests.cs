@@ -31,9 +31,11 @@ public sealed class ExploreGuardTests
         _temp.Dispose();
     }
 
-    private Task<HttpResponseMessage> Explore(string contentType, params (string Name, string Value)[] headers)
+    private Task<HttpResponseMessage> Explore(string contentType, params (string Name, string Value)[] headers) => Explore(StrokeImages.Vertical(), contentType, headers);
+
+    private Task<HttpResponseMessage> Explore(byte[] image, string contentType, params (string Name, string Value)[] headers)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/model/explore") { Content = new ByteArrayContent(StrokeImages.Vertical()) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/model/explore") { Content = new ByteArrayContent(image) };
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         foreach ((string name, string value) in headers)
         {
@@ -89,6 +91,23 @@ public sealed class ExploreGuardTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
         Assert.That(await Error(response), Does.Contain("Content-Type image/png"));
+    }
+
+    [Test]
+    public async Task ALargeImage_LeavesNoGarbageBehind()
+    {
+        // A 4096 × 4096 upload allocates about 190 MB of arrays to prepare; six in a row held serve at 1.4 GB.
+        byte[] large = StrokeImages.Png(4096, 4096, (x, y) => Math.Abs(x - 2048) < 300 && y > 600 && y < 3500);
+        GC.Collect();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+
+        for (int i = 0; i < 2; i++)
+        {
+            HttpResponseMessage response = await Explore(large, "image/png");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.That(GC.GetTotalMemory(forceFullCollection: false) - before, Is.LessThan(48L << 20), "the uploads' arrays are still held");
     }
 
     [Test]
