@@ -18,13 +18,6 @@ public static class DependencyInjection
     /// </summary>
     public static IServiceCollection AddScratchNetDashboard(this IServiceCollection services, DashboardSources sources)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        return services.AddScratchNetDashboard(_ => sources);
-    }
-
-    /// <summary>As <see cref="AddScratchNetDashboard(IServiceCollection, DashboardSources)"/>, the sources made by the container (to ask it later where the run is).</summary>
-    public static IServiceCollection AddScratchNetDashboard(this IServiceCollection services, Func<IServiceProvider, DashboardSources> sources)
-    {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(sources);
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateOnStart();
