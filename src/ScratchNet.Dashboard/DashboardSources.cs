@@ -1,4 +1,14 @@
 namespace ScratchNet.Dashboard;
 
 /// <summary>What the dashboard shows besides the live run: the runs folder, and a model file given with <c>serve --model</c>.</summary>
-public sealed record DashboardSources(string RunsDirectory, string? ModelFile = null);
+public sealed record DashboardSources(string RunsDirectory, string? ModelFile = null)
+{
+    /// <summary>
+    /// Where the run being trained is, asked when the dashboard closes: the hint names that folder's parent, which is not
+    /// <see cref="RunsDirectory"/> for a run resumed from elsewhere. Null (or answering null) for the configured folder.
+    /// </summary>
+    public Func<string?>? LiveRunFolder { get; init; }
+
+    /// <summary>True for <c>serve</c>, which no training can report to: the live view says how to watch one instead.</summary>
+    public bool Serving { get; init; }
+}

@@ -45,7 +45,8 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             DataSettingsException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
             ModelFileException e => new(ExitCodes.InvalidModel, e.Message, false),
-            DashboardUnavailableException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
+            // A port in use is no fault of the configuration's: the message says what holds it and what to do.
+            DashboardUnavailableException e => new(ExitCodes.InvalidConfiguration, $"Dashboard unavailable: {e.Message}", false),
             InputImageException e => new(ExitCodes.InvalidInput, e.Message, false),
             TrainingInterruptedException e => new(ExitCodes.Interrupted, e.Message, false),
             TrainingDivergedException e => new(ExitCodes.Diverged, e.Message, false),

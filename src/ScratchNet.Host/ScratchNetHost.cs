@@ -140,7 +140,15 @@ public static class ScratchNetHost
         });
 
         // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
-        builder.Services.AddSingleton(sp => chosen ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow));
+        // The dashboard names the run's folder as it closes, which may be after the container is disposed (an interrupted
+        // run ends by an exception): the folder's place is kept here once chosen, not asked of the container then.
+        string? trainedIn = null;
+        builder.Services.AddSingleton(sp =>
+        {
+            RunFolder folder = chosen ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow);
+            trainedIn = folder.Path;
+            return folder;
+        });
         builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
             folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
@@ -175,7 +183,12 @@ public static class ScratchNetHost
             .AddKeyedSingleton<ICommand, ServeCommand>("serve")
             .AddScratchNetDashboard(new DashboardSources(
                 commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
-                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null));
+                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null)
+            {
+                // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
+                LiveRunFolder = () => trainedIn,
+                Serving = commandLine.Command == ServeCommand.Name,
+            });
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.AddHostedService<UnreadSettingsFile>();

@@ -68,6 +68,26 @@ public sealed class ProcessStopSignalsTests
         HostAssert.NoStackTrace(result);
     }
 
+    [Test]
+    public void AnInterruptedTrainWithTheDashboard_ClosesCleanly_AndItsResumeFromAnotherFolderNamesThatFolder()
+    {
+        // Run:Directory stays "runs"; the run is trained in r2 and resumed there (probe-dash F2). Closing asked the
+        // disposed container where the run was, once: an interrupted run ended with a stack trace instead of exit 130.
+        string r2 = _dir.Combine("r2");
+        (HostResult interrupted, _) = SignalOnceReady(["train", .. _data, "--Training:Epochs=40", $"--Run:Directory={r2}", "--dashboard", "--Dashboard:Port=0"], "epoch=001", HostProcess.SigInt);
+
+        Assert.That(interrupted.ExitCode, Is.EqualTo(ExitCodes.Interrupted), interrupted.ToString());
+        HostAssert.NoStackTrace(interrupted);
+        Assert.That(interrupted.Stdout + interrupted.Stderr, Does.Contain($"browsable with: serve --runs {r2}"));
+
+        string run = Directory.GetDirectories(r2).Single();
+        HostResult resumed = HostProcess.Run(["train", "--resume", run, "--dashboard", "--Dashboard:Port=0"], _dir.Path);
+
+        Assert.That(resumed.ExitCode, Is.EqualTo(0), resumed.ToString());
+        // Named from the working folder, where r2 is; not the configured (default) runs.
+        Assert.That(resumed.Stdout + resumed.Stderr, Does.Contain("browsable with: serve --runs r2\n").Or.Contain("browsable with: serve --runs r2\r\n"));
+    }
+
     /// <summary>Starts the host, sends <paramref name="signal"/> once a line containing <paramref name="ready"/> is printed, and waits for the end.</summary>
     private (HostResult Result, TimeSpan AfterSignal) SignalOnceReady(string[] args, string ready, int signal)
     {

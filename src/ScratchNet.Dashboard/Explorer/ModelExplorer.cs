@@ -103,13 +103,17 @@ public sealed class ModelExplorer
         }
     }
 
+    /// <summary>Returns <paramref name="layerIndex"/> when it names a dense layer, so a request's layer is judged before its unit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It does not.</exception>
+    public int CheckDenseLayer(int layerIndex) => DenseAt(layerIndex) is not null ? layerIndex
+        : throw new ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, $"layer {layerIndex} is not a dense layer of this model");
+
+    private Dense? DenseAt(int layerIndex) => layerIndex >= 0 && layerIndex < _network.Layers.Count ? _network.Layers[layerIndex] as Dense : null;
+
     /// <summary>The incoming weights of unit <paramref name="unit"/> of dense layer <paramref name="layerIndex"/> (W is (in, out): column unit).</summary>
     public UnitWeights IncomingWeights(int layerIndex, int unit)
     {
-        if (layerIndex < 0 || layerIndex >= _network.Layers.Count || _network.Layers[layerIndex] is not Dense dense)
-        {
-            throw new ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, $"layer {layerIndex} is not a dense layer of this model");
-        }
+        Dense dense = DenseAt(CheckDenseLayer(layerIndex))!;
 
         if (unit < 0 || unit >= dense.OutputSize)
         {

@@ -42,27 +42,33 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
 
+        var damage = new List<string>();
         string? model = Folder.File(run, RunsFolder.ModelFile);
-        JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
-        IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? RecordedConfiguration(model) : null;
         (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(run);
-        JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
+        damage.AddRange(error is null ? [] : [error]);
+        JsonElement? config = ReadJson(run, RunsFolder.ConfigFile, damage);
+        IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? RecordedConfiguration(model) : null;
+        JsonElement? metrics = ReadJson(run, RunsFolder.MetricsFile, damage);
         HeldOutRows heldOut = HeldOutRows.Of(metrics, config, modelConfiguration);
-        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, error, heldOut.Name, StateOf(run), heldOut.Set);
+        string? state = StateOf(run, damage);
+        return new RunDetails(run.Id, history, config, modelConfiguration, metrics, model is not null, Reasons(damage), heldOut.Name, state, heldOut.Set);
     }
 
     private RunSummary Summary(RunEntry run)
     {
+        var damage = new List<string>();
         (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(run);
+        damage.AddRange(error is null ? [] : [error]);
         HistoryRow? last = rows.Count == 0 ? null : rows[^1];
         double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
         string? model = Folder.File(run, RunsFolder.ModelFile);
-        JsonElement? config = ReadJson(Folder.File(run, RunsFolder.ConfigFile));
-        JsonElement? metrics = ReadJson(Folder.File(run, RunsFolder.MetricsFile));
+        JsonElement? config = ReadJson(run, RunsFolder.ConfigFile, damage);
+        JsonElement? metrics = ReadJson(run, RunsFolder.MetricsFile, damage);
         HeldOutRows heldOut = HeldOutRows.Of(metrics, config, config is null ? RecordedConfiguration(model) : null);
+        string? state = StateOf(run, damage);
         return new RunSummary(
             run.Id, rows.Count, last?.ValAcc, last?.ValLoss, best,
-            model is not null, config is not null, run.WrittenUtc, error, heldOut.Name, StateOf(run), heldOut.Set,
+            model is not null, config is not null, run.WrittenUtc, Reasons(damage), heldOut.Name, state, heldOut.Set,
             Number(metrics, "accuracy"), Number(metrics, "epoch") is { } epoch ? (int)epoch : null);
     }
 
@@ -90,9 +96,20 @@ public sealed class RunCatalog(RunsFolder folder)
         report is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number
         && value.TryGetDouble(out double number) && double.IsFinite(number) ? number : null;
 
-    private string? StateOf(RunEntry run) =>
-        ReadJson(Folder.File(run, RunsFolder.StatusFile)) is { ValueKind: JsonValueKind.Object } status
-        && status.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
+    /// <summary>What <see cref="RunSummary.State"/> says of a run whose run.json says running but whose process is gone.</summary>
+    public const string Lost = "lost";
+
+    // run.json says "running" until the session ends; a process killed or crashed never ends it. Its lock file stays but
+    // no process holds it any more: such a run is "lost", not running. (No lock file: a run from before locks, left as it says.)
+    private string? StateOf(RunEntry run, List<string> damage)
+    {
+        string? recorded = ReadJson(run, RunsFolder.StatusFile, damage) is { ValueKind: JsonValueKind.Object } status
+            && status.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
+        return recorded == "running" && File.Exists(Path.Combine(run.Path, RunLock.FileName)) && !RunLock.IsHeld(run.Path) ? Lost : recorded;
+    }
+
+    // One plain sentence per damaged file; null when every file present could be read.
+    private static string? Reasons(List<string> damage) => damage.Count == 0 ? null : string.Join("; ", damage);
 
     // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page: a damaged or
     // hand-edited file (a null row, a number JSON cannot carry back), a pipe or device in its place, a file too large.
@@ -111,8 +128,7 @@ public sealed class RunCatalog(RunsFolder folder)
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            // The name inside the runs folder, not the server's absolute path.
-            return ([], $"history.json cannot be read: {e.Message.Replace(path, $"{run.Id}/{RunsFolder.HistoryFile}", StringComparison.Ordinal)}");
+            return ([], Damaged(run, RunsFolder.HistoryFile, path, e));
         }
     }
 
@@ -142,9 +158,10 @@ public sealed class RunCatalog(RunsFolder folder)
         return null;
     }
 
-    private static JsonElement? ReadJson(string? path)
+    // A file the run does not have is no damage (a run still training has no metrics.json); one that cannot be read is.
+    private JsonElement? ReadJson(RunEntry run, string name, List<string> damage)
     {
-        if (path is null)
+        if (Folder.File(run, name) is not { } path)
         {
             return null;
         }
@@ -156,7 +173,25 @@ public sealed class RunCatalog(RunsFolder folder)
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
+            damage.Add(Damaged(run, name, path, e));
             return null;
         }
+    }
+
+    // In plain words, without System.Text.Json's ("…when isFinalBlock is true. Path: $ | LineNumber: 0…") or the server's path.
+    private static string Damaged(RunEntry run, string name, string path, Exception e)
+    {
+        if (e is JsonException json)
+        {
+            if (File.Exists(path) && new FileInfo(path).Length == 0)
+            {
+                return $"{name} is empty";
+            }
+
+            string where = json.LineNumber is long line ? $" (line {line + 1}, byte {(json.BytePositionInLine ?? 0) + 1})" : string.Empty;
+            return $"{name} is damaged: it is not complete, valid JSON of the kind ScratchNet writes{where}";
+        }
+
+        return $"{name} cannot be read: {e.Message.Replace(path, $"{run.Id}/{name}", StringComparison.Ordinal)}";
     }
 }

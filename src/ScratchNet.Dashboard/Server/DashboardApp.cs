@@ -26,6 +26,9 @@ public static class DashboardApp
     /// <summary>The largest upload the explorer takes; the image itself must also be within 4096 × 4096 pixels, as for predict.</summary>
     public const long MaxUploadBytes = 16L << 20;
 
+    /// <summary>How many uploads the explorer prepares at once; the page sends one at a time, so more are a script's.</summary>
+    public const int MaxConcurrentExplores = 2;
+
     /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
     public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
     {
@@ -46,9 +49,11 @@ public static class DashboardApp
         });
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(sources);
         builder.Services.AddSingleton(runs);
         builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
         builder.Services.AddSingleton(new StaticAssets());
+        builder.Services.AddSingleton(new ExploreGate(MaxConcurrentExplores));
         configureHost(builder);
 
         WebApplication app = builder.Build();
@@ -59,6 +64,12 @@ public static class DashboardApp
             headers["X-Content-Type-Options"] = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            if (SameOriginGuard.Refusal(context.Request) is { } refusal)
+            {
+                await Problem(StatusCodes.Status403Forbidden, refusal).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             await next(context).ConfigureAwait(false);
         });
         app.UseRouting();
@@ -79,13 +90,14 @@ public static class DashboardApp
 
     private static void MapPage(WebApplication app)
     {
-        app.MapGet("/", (StaticAssets assets) => assets.Serve("index.html"));
-        app.MapGet("/assets/{**name}", (string name, StaticAssets assets) => assets.Serve(name));
+        // HEAD as well as GET: link checkers and curl -I ask with HEAD (the server sends the headers without the body).
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (StaticAssets assets) => assets.Serve("index.html"));
+        app.MapMethods("/assets/{**name}", [HttpMethods.Get, HttpMethods.Head], (string name, StaticAssets assets) => assets.Serve(name));
     }
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed) => new { live = feed.HasRun });
+        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port });
         app.MapGet("/api/live/events", (LiveFeed feed, CancellationToken cancellation) => TypedResults.ServerSentEvents(Events(feed, cancellation)));
     }
 
@@ -120,9 +132,22 @@ public static class DashboardApp
         app.MapGet("/api/models", (ModelCatalog models) => models.List());
         app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
         app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models) =>
-            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(Whole(layer, "layer") ?? throw Missing("layer"), Whole(unit, "unit") ?? throw Missing("unit")))));
-        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, CancellationToken cancellation) =>
+            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
+        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, CancellationToken cancellation) =>
         {
+            // A CORS-safelisted type (text/plain, a form) is one a page elsewhere may send without asking first; an image type is not.
+            if (!IsImageType(request.ContentType))
+            {
+                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png, image/jpeg (or application/octet-stream); got '{request.ContentType}'.");
+            }
+
+            using IDisposable? slot = gate.TryEnter();
+            if (slot is null)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "1";
+                return Problem(StatusCodes.Status429TooManyRequests, $"The explorer is already preparing {gate.Limit} images; try again in a moment.");
+            }
+
             byte[]? upload = await ReadBounded(request, MaxUploadBytes, cancellation).ConfigureAwait(false);
             if (upload is null)
             {
@@ -136,9 +161,18 @@ public static class DashboardApp
                     return Problem(StatusCodes.Status422UnprocessableEntity, $"This model takes {explorer.InputSize} inputs, but the explorer makes grey images: one channel, or a flat vector of a square image's pixels.");
                 }
 
-                using var stream = new MemoryStream(upload, writable: false);
-                float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image", field);
-                return Results.Ok(explorer.Trace(input, Whole(label, "label")));
+                // Decoding runs on this thread from start to end, so its allocations are this thread's.
+                long allocated = GC.GetAllocatedBytesForCurrentThread();
+                try
+                {
+                    using var stream = new MemoryStream(upload, writable: false);
+                    float[] input = MnistImagePreprocessor.Load(stream, "the uploaded image", field);
+                    return Results.Ok(explorer.Trace(input, Whole(label, "label")));
+                }
+                finally
+                {
+                    ReleaseAfterLargeImage(GC.GetAllocatedBytesForCurrentThread() - allocated);
+                }
             });
         });
     }
@@ -182,6 +216,25 @@ public static class DashboardApp
             ? value
             : throw new ArgumentException($"{name} must be a whole number, given once; got '{text}'");
     }
+
+    /// <summary>An upload whose preparation allocated more than this gives its memory back to the system when it is done.</summary>
+    public const long LargeImageBytes = 32L << 20;
+
+    // A 4096 × 4096 image allocates about 190 MB of large arrays. The GC would reuse them, but keeps them from the
+    // system in the meantime: six uploads, one after another, left serve at 1.4 GB for good. An image that large is
+    // rare (the page's own drawing is 280 × 280), so the cost of a full, compacting collection after one is not.
+    private static void ReleaseAfterLargeImage(long allocated)
+    {
+        if (allocated > LargeImageBytes)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
+    }
+
+    private static bool IsImageType(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
+        && (type.MediaType.Value?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
+            || string.Equals(type.MediaType.Value, "application/octet-stream", StringComparison.OrdinalIgnoreCase));
 
     private static ArgumentException Missing(string name) => new($"{name} is missing: add {name}=N to the query");
 

@@ -66,6 +66,13 @@ public sealed partial class DashboardServer(
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            // Most often a serve, or another train --dashboard, holds it: a training cannot report to a serve's page.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new DashboardUnavailableException(
+                $"the dashboard cannot listen on {o.Address}:{o.Port}: that port is in use (is serve, or another train --dashboard, running?); choose another port with --Dashboard:Port=N (0 picks a free one) and open that port", e);
+        }
         catch (IOException e)
         {
             await app.DisposeAsync().ConfigureAwait(false);
@@ -135,8 +142,22 @@ public sealed partial class DashboardServer(
         // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
         if (feed.HasRun)
         {
-            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(sources.RunsDirectory));
+            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(ClosingRunsDirectory()));
         }
+    }
+
+    // The folder that holds the run trained: a run resumed from outside Run:Directory is not in the configured one.
+    // The configured folder keeps the user's spelling; another is named relative to here when it is below here.
+    private string ClosingRunsDirectory()
+    {
+        if (sources.LiveRunFolder?.Invoke() is not { } run || Path.GetDirectoryName(Path.GetFullPath(run)) is not { Length: > 0 } parent
+            || string.Equals(parent, Path.GetFullPath(sources.RunsDirectory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            return sources.RunsDirectory;
+        }
+
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, parent);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? parent : relative;
     }
 
     /// <summary>

@@ -25,7 +25,7 @@
   };
 
   window.addEventListener('hashchange', show);
-  SN.getJson('api/live').then(s => { live = s.live; }).catch(() => { live = false; }).finally(() => {
+  SN.getJson('api/live').then(s => { live = s.live; if (s.serving) { SN.serving(s.port); } }).catch(() => { live = false; }).finally(() => {
     SN.startLive();
     show();
   });

@@ -9,6 +9,14 @@
   SN.palette = palette;
   SN.dashes = dashes;
 
+  // A hidden table goes in a hidden div that clips it (see .visually-hidden in app.css).
+  SN.hiddenFrame = function (table) {
+    const frame = document.createElement('div');
+    frame.className = 'visually-hidden';
+    frame.append(table);
+    return frame;
+  };
+
   function width(figure) { return Math.max(260, Math.min(900, figure.clientWidth - 16)); }
 
   // figure: the <figure> element; series: [{ label, color? }]; options: { xLabel, log, wholeX (integer ticks), points, height }
@@ -91,11 +99,10 @@
   SN.Chart.prototype.tabulate = function () {
     if (!this.table) {
       this.table = document.createElement('table');
-      this.table.className = 'visually-hidden';
       this.table.createCaption();
       this.table.createTHead().insertRow();
       this.table.createTBody();
-      this.figure.append(this.table);
+      this.figure.append(SN.hiddenFrame(this.table));
     }
     const xLabel = this.options.xLabel || 'epoch';
     const caption = this.figure.querySelector('figcaption');

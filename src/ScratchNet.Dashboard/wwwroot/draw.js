@@ -135,6 +135,8 @@ window.SN = window.SN || {};
   };
 
   // The first layer's weights: one tile per unit, signed bytes scaled per unit to ±127.
+  SN.tileGround = '#8a93a3';
+
   SN.drawWeightTiles = function (canvas, tiles) {
     const bytes = SN.base64Bytes(tiles.data);
     const signed = new Int8Array(bytes.buffer);
@@ -143,12 +145,15 @@ window.SN = window.SN || {};
     const h = side > 0 ? side : 1;
     // 28 × 28 tiles at 2× zoom; a small convolution filter (3 × 3) is blown up to about the same size.
     const zoom = side > 0 ? Math.max(2, Math.floor(56 / side)) : 1;
-    const columns = side > 0 ? Math.max(1, Math.min(tiles.units, Math.floor((canvas.parentElement.clientWidth || 640) / (side * zoom + 2)))) : 1;
+    // Tiles sit on a grey ground with a gap, since a weight near 0 is white: on white, sixteen 3 × 3 filters ran
+    // together into one strip.
+    const gap = side > 0 ? 4 : 2;
+    const columns = side > 0 ? Math.max(1, Math.min(tiles.units, Math.floor((canvas.parentElement.clientWidth || 640) / (side * zoom + gap)))) : 1;
     const rows = Math.ceil(tiles.units / columns);
-    canvas.width = columns * (w * zoom + 2);
-    canvas.height = rows * (h * zoom + 2) * (side > 0 ? 1 : 4);
+    canvas.width = columns * (w * zoom + gap);
+    canvas.height = rows * (h * zoom + gap) * (side > 0 ? 1 : 4);
     const ctx = canvas.getContext('2d');
-    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = side > 0 ? SN.tileGround : '#fff'; ctx.fillRect(0, 0, canvas.width, canvas.height);
     const img = ctx.createImageData(w, h);
     const off = document.createElement('canvas');
     off.width = w; off.height = h;
@@ -159,8 +164,8 @@ window.SN = window.SN || {};
         img.data[i * 4] = c[0]; img.data[i * 4 + 1] = c[1]; img.data[i * 4 + 2] = c[2]; img.data[i * 4 + 3] = 255;
       }
       off.getContext('2d').putImageData(img, 0, 0);
-      const x = (u % columns) * (w * zoom + 2);
-      const y = Math.floor(u / columns) * (h * zoom + 2) * (side > 0 ? 1 : 4);
+      const x = (u % columns) * (w * zoom + gap);
+      const y = Math.floor(u / columns) * (h * zoom + gap) * (side > 0 ? 1 : 4);
       ctx.drawImage(off, x, y, w * zoom, h * zoom * (side > 0 ? 1 : 4));
     }
   };

@@ -12,7 +12,7 @@
     SN.later('facts', () => { Object.entries(state.facts).forEach(([id, text]) => { $(id).textContent = text; }); state.facts = {}; });
   }
 
-  const heldOut = () => (state.run && state.run.heldOut) || 'validation';
+  const heldOut = () => (state.run && state.run.heldOut) || 'held-out';
 
   function charts() {
     if (state.charts) { return state.charts; }
@@ -81,6 +81,10 @@
       $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows${resumed}, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
       document.title = 'ScratchNet: training';
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
+      // The legends name the set as the captions do ("test loss"), not "held-out" beside a caption saying "test".
+      const c = charts();
+      c.loss.set([c.loss.series[0], { label: `${run.heldOut} loss (after the epoch)` }], c.loss.columns);
+      c.accuracy.set([c.accuracy.series[0], { label: `${run.heldOut} accuracy (after the epoch)` }], c.accuracy.columns);
       fact({ 'fact-epoch': `${run.firstEpoch} / ${run.epochs}` });
       if (SN.liveRunStarted) { SN.liveRunStarted(); }
     },
@@ -141,7 +145,7 @@
       row.insertCell().textContent = SN.format(q.gradientNorm);
       row.insertCell().textContent = SN.format(q.updateRatio);
     }
-    ($('table-parameters').caption || $('table-parameters').createCaption()).textContent = `Latest measurement: epoch ${p.epoch}, batch ${p.batch}`;
+    ($('table-parameters').caption || $('table-parameters').createCaption()).textContent = `Latest measurement: after batch ${p.step.toLocaleString('en')} of the run (epoch ${p.epoch})`;
   }
 
   function drawActivations(p) {
@@ -199,8 +203,25 @@
     $('mistakes-caption').textContent = `Worst mistakes of the ${heldOut()} pass after epoch ${p.epoch}: true → predicted (confidence); point at one, tap it or tab to it for its row in the ${heldOut()} split and its place in the data files`;
   }
 
+  // serve holds its port, so no training can report to its page: say how to watch one (on a port of its own).
+  SN.serving = function (port) {
+    state.serving = true;
+    const other = port === 5757 ? 5758 : 5757;
+    $('live-status').textContent = `serve shows saved runs (the Runs tab); no training reports to it, and train --dashboard cannot use this port while serve holds it. To watch a run live, start train --dashboard --Dashboard:Port=${other} and open http://127.0.0.1:${other}/.`;
+  };
+
+  // The server went away with no run on the page (serve stopped, or training before its first update): say so.
+  function serverStopped() {
+    if (state.lost !== null) { return; }
+    state.lost = $('live-status').textContent;
+    $('live-status').textContent = `The dashboard server stopped (${state.serving ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
+    $('live-status').dataset.outcome = 'lost';
+    document.title = 'ScratchNet: server stopped';
+  }
+
   // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
   function lost() {
+    if (!state.run && !state.ended) { serverStopped(); return; }
     if (!state.run || state.ended || state.lost !== null) { return; }
     state.lost = $('live-status').textContent;
     $('live-status').textContent = 'Lost the connection to the training process: it stopped, crashed or was killed (the log says which). The charts keep what arrived; the page reconnects if a run starts again at this address.';

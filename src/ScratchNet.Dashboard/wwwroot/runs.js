@@ -118,7 +118,7 @@
       ? run.error
       : m && typeof m.accuracy === 'number'
         ? `Final model${restored(m.epoch, last) ? ` (epoch ${m.epoch}'s weights, restored by early stopping)` : ''}: accuracy ${SN.format(m.accuracy)}, loss ${SN.format(m.loss)}, macro F1 ${SN.format(m.macro_f1)} on the ${heldOut(run)} split (${typeof m.rows === 'number' ? m.rows.toLocaleString('en') : m.rows} rows).`
-        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : `No epoch finished${run.state ? ` (the run is ${run.state})` : ''}.`);
+        : (last ? `Last epoch ${last.epoch}: ${heldOut(run)} accuracy ${SN.format(last.valAcc)}, loss ${SN.format(last.valLoss)}.` : `No epoch finished${run.state ? ` (the run is ${run.state === 'lost' ? 'stopped: its process is gone' : run.state})` : ''}.`);
     const body = document.querySelector('#run-config tbody');
     body.textContent = '';
     const rows = run.config ? configRows(run.config) : Object.entries(run.modelConfiguration || {}).map(([k, v]) => [k, v, 'model.snm']);
@@ -141,12 +141,25 @@
     }
   }
 
+  // A run deleted since the list was drawn: the list is drawn again without it, and the reason stays in view.
+  async function gone(id, e) {
+    await SN.loadRuns();
+    status(`${id}: ${e.message}`);
+  }
+
+  // The list is read when the tab opens, with the Refresh button, and when the window comes back into view, so runs
+  // added or deleted meanwhile show without a reload.
+  const runsShown = () => !$('view-runs').hidden;
+  $('runs-refresh').addEventListener('click', () => SN.loadRuns());
+  window.addEventListener('focus', () => { if (runsShown()) { SN.loadRuns(); } });
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && runsShown()) { SN.loadRuns(); } });
+
   SN.loadRuns = async function () {
     let runs;
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
     const body = document.querySelector('#runs-table tbody');
     body.textContent = '';
-    summary = runs.length ? `${runs.length} runs.` : 'No runs yet: a run appears here as soon as train starts it.';
+    summary = runs.length ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}.` : 'No runs yet: a run appears here as soon as train starts it.';
     status();
     runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}|${r.state}`));
     // Newest first, by when the history was last written: run folders may have any name.
@@ -166,10 +179,12 @@
       row.insertCell().append(check);
       const name = document.createElement('button');
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
-      name.addEventListener('click', () => show(r.id).catch(e => status(`${r.id}: ${e.message}`)));
+      name.addEventListener('click', () => show(r.id).catch(e => gone(r.id, e)));
       row.insertCell().append(name);
       // A run that has not finished says so: still training, or stopped (and resumable) before its last epoch.
-      row.insertCell().textContent = r.state && r.state !== 'finished' ? `${r.epochs} (${r.state})` : r.epochs;
+      // "lost": run.json still says running, but no process holds the run's lock (killed, crashed, its machine went down).
+      const state = r.state === 'lost' ? 'stopped: its process is gone' : r.state;
+      row.insertCell().textContent = state && state !== 'finished' ? `${r.epochs} (${state})` : r.epochs;
       const judged = row.insertCell();
       judged.textContent = r.heldOut || 'unknown';
       judged.title = setOf(r) ? capital(setOf(r)) : 'This run does not record which held-out rows it was judged on';
@@ -190,6 +205,8 @@
         link.setAttribute('aria-label', `explore the model of run ${r.id}`);
         link.addEventListener('click', () => SN.selectModel && SN.selectModel(r.id));
         model.append(link);
+        // A damaged report beside a good model is still named.
+        if (r.error) { model.append(` ${r.error}`); }
       } else { model.textContent = r.error ? r.error : '–'; }
     }
     await compare();

@@ -14,7 +14,7 @@ namespace ScratchNet.Host.Runs;
 /// </summary>
 public sealed partial class RunFolder : IDisposable
 {
-    public const string LockFileName = ".lock";
+    public const string LockFileName = RunLock.FileName;
 
     /// <summary>The longest name among the files a run writes into its own folder (its checkpoint folder is probed on its own).</summary>
     private const string LongestFileName = "misclassified.png";
@@ -265,28 +265,7 @@ public sealed partial class RunFolder : IDisposable
     public bool Contains(string path) => path.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
-    public static bool IsLive(string folder)
-    {
-        string lockFile = System.IO.Path.Combine(folder, LockFileName);
-        if (!File.Exists(lockFile))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsLive(string folder) => RunLock.IsHeld(folder);
 
     /// <summary>Releases the lock; the folder and its files stay.</summary>
     public void Dispose()

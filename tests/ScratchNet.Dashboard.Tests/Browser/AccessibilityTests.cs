@@ -85,6 +85,33 @@ public sealed class AccessibilityTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // The charts' hidden tables, whose captions do not wrap, widened the page to about 1,200 px at every width (probe-dash F1).
+    [TestCase(1280, 800, 1f)]
+    [TestCase(640, 400, 2f)]
+    [TestCase(390, 844, 1f)]
+    public async Task TheLiveViewAndARunsDetailsDoNotScrollSideways(int width, int height, float scale)
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        string folder = TestModels.WriteRun(runs, Ids[0], 3, 0.8, withModel: true);
+        File.WriteAllText(Path.Combine(folder, "metrics.json"), """{ "split": "test", "rows": 3, "accuracy": 0.67, "loss": 0.5, "macro_f1": 0.6, "confusion_matrix": [[1, 0, 0], [0, 1, 0], [1, 0, 0]] }""");
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(runs), feed);
+        var dashboard = new ScratchNet.Dashboard.Live.DashboardCallback(feed, Microsoft.Extensions.Options.Options.Create(new ScratchNet.Dashboard.Options.DashboardOptions { Enabled = true }));
+        await TrainingRig.Trainer(TrainingRig.Images(), [dashboard], 2).TrainAsync();
+
+        IPage page = await Open(new Uri(url, "#live"), width, height, scale);
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training finished");
+        await Expect(page.Locator("#chart-loss table tbody tr")).Not.ToHaveCountAsync(0);
+        await AssertNoSidewaysScroll(page);
+
+        await page.GotoAsync(new Uri(url, "#runs").ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = Ids[0], Exact = true }).ClickAsync();
+        await Expect(page.Locator("#run-confusion-table tbody tr")).Not.ToHaveCountAsync(0);
+        await AssertNoSidewaysScroll(page);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static readonly string[] Ids = ["20261127-025333-b85e755a", "20261127-031502-0c41d9e2", "20261126-224807-7f3a91bd"];
 
     /// <summary>Three runs named as train names them, two of them compared, in a 1280 × 800 window zoomed to 200 %.</summary>

@@ -28,6 +28,49 @@ public sealed class LivePageTests : BrowserTest
     }
 
     [Test]
+    public async Task InServe_TheLiveViewSaysHowToWatchARun_NamesNoSet_AndSaysWhenTheServerStops()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")) { Serving = true });
+        IPage page = await Open(new Uri(url, "#live"));
+
+        // train --dashboard on serve's own port fails: the advice names another port (probe-dash F4).
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("train --dashboard --Dashboard:Port=5757 and open http://127.0.0.1:5757/");
+        // With no run there is no set to name (probe-dash F10 d).
+        await Expect(page.Locator("#view-live")).Not.ToContainTextAsync("validation");
+        await Expect(page.Locator("#view-live")).ToContainTextAsync("held-out accuracy");
+
+        // As a killed training is reported, so is a stopped serve (probe-dash F8).
+        await StopServing();
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("The dashboard server stopped (serve was closed or killed)");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
+    public async Task ACnnsFilterTilesStandApart_EvenWhereTheirWeightsAreNearZero()
+    {
+        using var temp = new TempDirectory();
+        IPage page = await Open(new Uri(await Serve(new DashboardSources(temp.Combine("runs"))), "#live"));
+
+        // Sixteen 3 × 3 filters of zero weights (white): the pixel just right of the first tile is the ground, not white (probe-dash F9).
+        int[] between = await page.EvaluateAsync<int[]>("""
+            () => {
+              const canvas = document.getElementById('live-weights');
+              const data = btoa(String.fromCharCode(...new Uint8Array(16 * 9)));
+              SN.drawWeightTiles(canvas, { side: 3, inputs: 9, units: 16, data });
+              const zoom = Math.max(2, Math.floor(56 / 3));
+              const inTile = Array.from(canvas.getContext('2d').getImageData(1, 1, 1, 1).data.slice(0, 3));
+              const gap = Array.from(canvas.getContext('2d').getImageData(3 * zoom + 1, 1, 1, 1).data.slice(0, 3));
+              return [...inTile, ...gap];
+            }
+            """);
+
+        Assert.That(between[..3], Is.EqualTo(new[] { 255, 255, 255 }), "a zero weight is white");
+        Assert.That(between[3..], Is.Not.EqualTo(new[] { 255, 255, 255 }), "the gap between two white tiles is white too: they run together");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    [Test]
     public async Task TheChartsGainAPointEachEpochAndAPageOpenedMidRunGetsTheHistory()
     {
         const int Epochs = 4;
@@ -130,6 +173,8 @@ public sealed class LivePageTests : BrowserTest
         await Expect(page.Locator("#statistics-note")).ToBeHiddenAsync();
         await Expect(page.Locator("#ratio-note")).ToBeHiddenAsync();
         await Expect(page.Locator("#table-parameters tbody tr")).ToHaveCountAsync(1);
+        // Counted as the note above counts (the run's steps), not by the event's 0-based batch within its epoch (probe-dash F10 f).
+        await Expect(page.Locator("#table-parameters caption")).ToHaveTextAsync("Latest measurement: after batch 7 of the run (epoch 1)");
 
         // The weights before any training are the initialisation; a dense layer on 7 × 7 images has units, not filters.
         Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(0, "dense0", "dense", 49, 2, 2, 7, [1f, 1f], Convert.ToBase64String(new byte[98]))));
@@ -281,9 +326,9 @@ public sealed class LivePageTests : BrowserTest
         }
 
         // The legend says it in words as well: the hidden table names each series and its latest value.
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr")).ToHaveCountAsync(8);
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("dense1.bias");
-        await Expect(page.Locator("#chart-ratio table.visually-hidden tbody tr").Nth(7)).ToContainTextAsync("0.0080");
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr")).ToHaveCountAsync(8);
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr").Nth(7)).ToContainTextAsync("dense1.bias");
+        await Expect(page.Locator("#chart-ratio .visually-hidden table tbody tr").Nth(7)).ToContainTextAsync("0.0080");
     }
 
     [Test]
@@ -297,8 +342,10 @@ public sealed class LivePageTests : BrowserTest
         Publish(feed, new LiveEvent(LiveEventTypes.Confusion, new ConfusionCounts(2, ["top", "middle", "bottom"], [[55, 45, 0], [0, 75, 25], [0, 0, 100]])));
         Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(2, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]), "t10k-images[4021]")])));
 
-        ILocator lossTable = page.Locator("#chart-loss table.visually-hidden");
-        await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("held-out loss");
+        ILocator lossTable = page.Locator("#chart-loss .visually-hidden table");
+        // The legend names the set the caption names (probe-dash F10 e).
+        await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("test loss (after the epoch)");
+        await Expect(page.Locator("#chart-accuracy .u-legend")).ToContainTextAsync("test accuracy (after the epoch)");
         await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("0.4290");
         await Expect(page.Locator("#live-confusion-table tbody tr").Nth(1)).ToHaveTextAsync("middle07525");
 

@@ -54,6 +54,32 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // Runs added or deleted while the tab is open used to show only after a reload (probe-dash F6).
+    [Test]
+    public async Task TheListIsReadAgain_OnRefresh_AndWhenAChosenRunHasGone()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        TestModels.WriteRun(runs, "first", 2, 0.8);
+        string victim = TestModels.WriteRun(runs, "victim", 2, 0.8);
+        TestModels.WriteRun(runs, "second", 2, 0.8);
+        // The oldest, so not ticked and its details not yet read: they are read when it is chosen.
+        File.SetLastWriteTimeUtc(Path.Combine(victim, "history.json"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(3);
+
+        TestModels.WriteRun(runs, "added", 2, 0.8);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh the list" }).ClickAsync();
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(4);
+
+        Directory.Delete(victim, recursive: true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "victim", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("victim: There is no run 'victim' in the runs folder.");
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(3);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     [Test]
     public async Task ARunEndedByEarlyStoppingShowsItsSavedModelsAccuracy_NotOnlyTheLastEpochs()
     {
@@ -66,6 +92,7 @@ public sealed class RunsPageTests : BrowserTest
 
         ILocator row = page.Locator("#runs-table tbody tr");
         await Expect(row.Locator("td").Nth(7)).ToHaveTextAsync("0.8852 (epoch 5)");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("1 run.");
         await page.GetByRole(AriaRole.Button, new() { Name = "stopped-early" }).ClickAsync();
         await Expect(page.Locator("#run-details-metrics")).ToContainTextAsync("Final model (epoch 5's weights, restored by early stopping): accuracy 0.8852");
         Assert.That(PageErrors[page], Is.Empty);

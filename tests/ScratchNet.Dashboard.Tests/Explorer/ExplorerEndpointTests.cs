@@ -129,6 +129,7 @@ public sealed class ExplorerEndpointTests
     [TestCase("/api/model/weights?layer=1&unit=0", "not a dense layer")]
     [TestCase("/api/model/weights?layer=0&unit=2", "units 0 to 1")]
     [TestCase("/api/model/weights?layer=-1&unit=0", "not a dense layer")]
+    [TestCase("/api/model/weights?layer=-1", "layer -1 is not a dense layer")]
     public async Task Weights_RefuseALayerOrUnitTheModelDoesNotHave(string url, string message)
     {
         HttpResponseMessage response = await _dashboard.Client.GetAsync(url);
@@ -149,6 +150,16 @@ public sealed class ExplorerEndpointTests
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
+    }
+
+    // Link checkers and curl -I ask with HEAD (probe-dash F10 b).
+    [TestCase("/")]
+    [TestCase("/assets/app.js")]
+    public async Task ThePageAnswersHead(string url)
+    {
+        HttpResponseMessage response = await _dashboard.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [TestCase("?label=abc")]

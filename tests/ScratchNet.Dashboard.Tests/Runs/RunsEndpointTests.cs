@@ -289,8 +289,50 @@ public sealed class RunsEndpointTests
 
         JsonElement runs = await Json("/api/runs");
 
-        Assert.That(runs[0].GetProperty("error").GetString(), Does.StartWith("history.json cannot be read"));
+        Assert.That(runs[0].GetProperty("error").GetString(), Does.StartWith("history.json is damaged: it is not complete, valid JSON"));
         Assert.That((await _dashboard.Client.GetAsync("/api/runs/broken")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    // A run killed mid-epoch keeps run.json's "running" and its lock file, but no process holds the lock (probe-dash F5).
+    [Test]
+    public async Task ARunWhoseProcessIsGone_IsLost_WhileOneHoldingItsLockIsRunning()
+    {
+        string killed = TestModels.WriteRun(_runs, "killed", 1, 0.8);
+        string training = TestModels.WriteRun(_runs, "training", 1, 0.8);
+        string old = TestModels.WriteRun(_runs, "before-locks", 1, 0.8);
+        foreach (string folder in new[] { killed, training, old })
+        {
+            File.WriteAllText(Path.Combine(folder, "run.json"), """{ "state": "running" }""");
+        }
+
+        File.WriteAllText(Path.Combine(killed, ScratchNet.Files.RunLock.FileName), string.Empty);
+        using var held = new FileStream(Path.Combine(training, ScratchNet.Files.RunLock.FileName), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+
+        JsonElement runs = await Json("/api/runs");
+        string? State(string id) => runs.EnumerateArray().Single(r => r.GetProperty("id").GetString() == id).GetProperty("state").GetString();
+
+        Assert.That(State("killed"), Is.EqualTo("lost"));
+        Assert.That(State("training"), Is.EqualTo("running"));
+        Assert.That(State("before-locks"), Is.EqualTo("running"), "no lock file: nothing tells it is gone");
+        Assert.That((await Json("/api/runs/killed")).GetProperty("state").GetString(), Is.EqualTo("lost"));
+    }
+
+    // Each damaged file gets one plain reason, in the list and the details; System.Text.Json's own words stay out (probe-dash F7).
+    [TestCase("history.json", "", "history.json is empty")]
+    [TestCase("metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)")]
+    [TestCase("run.json", """{"state": 12, "x":""", "run.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 19)")]
+    [TestCase("config.json", "[1,", "config.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 3)")]
+    public async Task ADamagedFileIsNamedWithAPlainReason(string file, string content, string reason)
+    {
+        string folder = TestModels.WriteRun(_runs, "damaged", 2, 0.8);
+        File.WriteAllText(Path.Combine(folder, file), content);
+
+        JsonElement runs = await Json("/api/runs");
+        JsonElement details = await Json("/api/runs/damaged");
+
+        Assert.That(runs[0].GetProperty("error").GetString(), Is.EqualTo(reason));
+        Assert.That(details.GetProperty("error").GetString(), Is.EqualTo(reason));
+        Assert.That(details.GetProperty("error").GetString(), Does.Not.Contain("isFinalBlock").And.Not.Contain("LineNumber"));
     }
 
     [TestCase("[null]", "row 1 is null")]

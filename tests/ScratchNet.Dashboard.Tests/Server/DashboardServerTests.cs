@@ -70,6 +70,27 @@ public sealed class DashboardServerTests
     }
 
     [Test]
+    public async Task ClosingAfterARunResumedFromAnotherFolder_NamesTheFolderThatHoldsIt_NotTheConfiguredOne()
+    {
+        // train --resume r2/ID --dashboard with Run:Directory left at runs: the run stays in r2 (probe-dash F2).
+        string resumed = Path.Combine(_temp.Combine("r2"), "20261127-052445-cc48419f");
+        Directory.CreateDirectory(resumed);
+        var logs = new ListLogger();
+        var feed = new LiveFeed();
+        feed.Start();
+        feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
+        await using (var server = new DashboardServer(
+            Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0 }), feed,
+            new DashboardSources(_temp.Combine("runs")) { LiveRunFolder = () => resumed }, logs, logs.CreateLogger<DashboardServer>()))
+        {
+            await server.StartAsync(CancellationToken.None);
+            await server.StopAsync(CancellationToken.None);
+        }
+
+        Assert.That(logs.Entries.Select(e => e.Message), Has.One.EndsWith($"stay browsable with: serve --runs {_temp.Combine("r2")}"));
+    }
+
+    [Test]
     public async Task ALoopbackAddressOtherThan127001_AnswersTheUrlItLogs()
     {
         await using DashboardServer server = Server("127.0.0.2");

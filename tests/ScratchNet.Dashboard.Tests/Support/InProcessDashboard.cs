@@ -23,6 +23,9 @@ internal sealed class InProcessDashboard : IAsyncDisposable
 
     public LiveFeed Feed { get; }
 
+    /// <summary>The application's services, for a test that holds what a request would (the explorer's slots).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<InProcessDashboard> StartAsync(DashboardSources sources, LiveFeed? feed = null)
     {
         feed ??= new LiveFeed();
