@@ -210,7 +210,7 @@ public sealed partial class RunFolder : IDisposable
         try
         {
             Directory.CreateDirectory(Path);
-            _lock = new FileStream(System.IO.Path.Combine(Path, LockFileName), Continues ? FileMode.OpenOrCreate : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            _lock = OpenLock();
         }
         catch (IOException) when (Continues && IsLive(Path))
         {
@@ -263,6 +263,26 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>True when <paramref name="path"/> (a full path) lies inside this folder.</summary>
     public bool Contains(string path) => path.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    // A resumed run's lock is also taken for a moment by whoever asks whether the run is live (the dashboard's runs list,
+    // another resume choosing a run): a few short retries tell that moment from a process training there.
+    private FileStream OpenLock()
+    {
+        string file = System.IO.Path.Combine(Path, LockFileName);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(file, Continues ? FileMode.OpenOrCreate : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (Continues && attempt < LockAttempts && File.Exists(file))
+            {
+                Thread.Sleep(25);
+            }
+        }
+    }
+
+    private const int LockAttempts = 10;
 
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
     public static bool IsLive(string folder) => RunLock.IsHeld(folder);

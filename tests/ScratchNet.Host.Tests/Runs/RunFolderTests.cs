@@ -14,6 +14,27 @@ public sealed class RunFolderTests
     public void TearDown() => _dir.Dispose();
 
     [Test]
+    public void AResumeClaimsItsRunWhileTheDashboardLooksAtTheLockForAMoment_ButNotWhileAProcessHoldsIt()
+    {
+        string path = _dir.Combine("20261126-000000-00000009");
+        Directory.CreateDirectory(path);
+        string lockFile = Path.Combine(path, RunFolder.LockFileName);
+        File.WriteAllText(lockFile, string.Empty);
+
+        // The dashboard's liveness probe: the lock taken and let go again.
+        var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        using (var release = new Timer(_ => probe.Dispose(), null, 30, Timeout.Infinite))
+        using (var resumed = new RunFolder(path, continues: true))
+        {
+            Assert.DoesNotThrow(resumed.Claim);
+        }
+
+        using var live = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        using var again = new RunFolder(path, continues: true);
+        Assert.That(again.Claim, Throws.TypeOf<RunFolderException>().With.Message.Contains("still training in another process"));
+    }
+
+    [Test]
     public void ARelativeCheckpointFolderIsInsideTheRunAndAnOutsideOneGetsASubfolderPerRun()
     {
         var folder = new RunFolder(Path.Combine(_dir.Path, "runs", "20261126-000000-00000001"));
