@@ -224,6 +224,21 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void AFinishedRunsBestCheckpointWrittenAfterItsLastEpochIsNotResumed_AndItsFilesStayAsTheyWere()
+    {
+        HostResult finished = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);
+        Assert.That(finished.ExitCode, Is.EqualTo(0), finished.ToString());
+        string folder = RunFolders().Single();
+        Dictionary<string, byte[]> before = Snapshot(folder);
+
+        // best.ckpt's name gives no position; its content says training had ended.
+        HostResult result = HostProcess.Run([.. Train(), "--resume", Path.Combine(folder, "checkpoints", "best.ckpt")], _dir.Path);
+
+        HostAssert.OneLine(result, 2, "finished, so there is nothing to continue");
+        Assert.That(Snapshot(folder), Is.EqualTo(before), "the model, reports and run.json are not written again");
+    }
+
+    [Test]
     public void ARefusedResumeNamesEveryDifferingKeyAndChangesNothing()
     {
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));

@@ -164,7 +164,8 @@ public static class RunCatalog
         return Continued(folder, status, point);
     }
 
-    private static string NothingToContinue(string folder)
+    /// <summary>Why a finished run is not resumed, and what to do with it instead.</summary>
+    public static string NothingToContinue(string folder)
     {
         string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
         return $"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";

@@ -49,6 +49,14 @@ public sealed partial class TrainingRun(
     public async Task<Checkpoint?> BeginAsync(CancellationToken cancellationToken = default)
     {
         Checkpoint? resume = ResumePoint.Load(folder, fingerprint, configuration.SourceOf);
+
+        // The end of a finished run (its last point, or a best.ckpt written after its last epoch) holds nothing to train:
+        // resuming it would only write its model and reports again. The file's name does not say so; its content does.
+        if (resume is not null && folder.Continues && NothingLeftToTrain(resume) && RunStatus.TryRead(folder.Path) is { State: RunStatus.Finished })
+        {
+            throw new RunFolderException(RunCatalog.NothingToContinue(folder.Path));
+        }
+
         if (resume is not null)
         {
             await CheckDataAsync(resume, cancellationToken).ConfigureAwait(false);
@@ -115,6 +123,12 @@ public sealed partial class TrainingRun(
         }
         return resume;
     }
+
+    // Past the last epoch, or stopped early: a resume would go straight to the end.
+    private static bool NothingLeftToTrain(Checkpoint checkpoint) =>
+        (checkpoint.Scalars.TryGetValue("early.stopped", out double stopped) && stopped == 1)
+        || (checkpoint.Batch == 0 && checkpoint.Settings.TryGetValue("Training:Epochs", out string? epochs)
+            && int.TryParse(epochs, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int last) && checkpoint.Epoch > last);
 
     // Releases the folder, and removes what this run made of it and around it, before the refusal.
     private RunFolderException Refuse(string checkpointFolder, bool existed, string why)
