@@ -26,7 +26,7 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
         double accuracy = result.FinalValidation.Accuracy;
         if (accuracy <= guess + Margin)
         {
-            LogNotLearning(logger, result.HeldOutName, accuracy, guess);
+            LogNotLearning(logger, result.HeldOutName, accuracy, guess, context.StepsThisSession);
         }
     }
 
@@ -37,6 +37,6 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
         return labels.Count == 0 ? 0 : (double)labels.GroupBy(l => l).Max(g => g.Count()) / labels.Count;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). diagnose checks its gradients and whether it can learn one batch; the usual causes are Optimizer:LearningRate (too high kills every ReLU, too low moves nothing) and Model:Initializer=zeros")]
-    private static partial void LogNotLearning(ILogger logger, string heldOut, double accuracy, double guess);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). diagnose checks its gradients and whether it can learn one batch; the usual causes are Optimizer:LearningRate (too high kills every ReLU, too low moves nothing), Model:Initializer=zeros, and too few steps to learn in ({Steps} this session: train longer or on more images)")]
+    private static partial void LogNotLearning(ILogger logger, string heldOut, double accuracy, double guess, long steps);
 }

@@ -38,6 +38,6 @@ public sealed partial class TrailingLayersWarning(ILogger<TrailingLayersWarning>
     private static ILayer? LastWeighted(Sequential network) =>
         network.Layers.LastOrDefault(l => LayerDefinition.TryOf(l)?.Kind is LayerKind.Dense or LayerKind.Conv);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The network ends in {Layers} after its last weighted layer {Last}: the loss applies softmax to the last layer's outputs itself, so the class scores pass through them first (a relu's never fall below 0); end Model:Layers at {Last} unless this is meant")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network ends in {Layers} after its last weighted layer {Last}: the loss applies softmax to the last layer's outputs itself, so the class scores pass through them first (an activation squashes them, a relu's never fall below 0; dropout zeroes some at random while training); end Model:Layers at {Last} unless this is meant")]
     private static partial void LogTrailing(ILogger logger, string layers, string last);
 }

@@ -27,7 +27,7 @@ public sealed class NotLearningHintTests
         List<string> warnings = await Warnings(new ModelOptions { LayerSizes = "8,16,3", Initializer = "zeros" }, new OptimizerOptions { Name = "sgd", LearningRate = 0.01f });
 
         Assert.That(warnings, Has.Count.EqualTo(1));
-        Assert.That(warnings[0], Does.StartWith("The network has not learned").And.Contain("diagnose"));
+        Assert.That(warnings[0], Does.StartWith("The network has not learned").And.Contain("diagnose").And.Contain("too few steps to learn in (52 this session"), "4 epochs of 13 batches");
     }
 
     [Test]
