@@ -89,14 +89,21 @@ catch (Exception exception)
         await Log.CloseAndFlushAsync();
         Console.Error.WriteLine(failure.Message);
     }
-    else if (failure.ExitCode == ExitCodes.Interrupted)
-    {
-        // A stop the user asked for is no error; as a warning it still goes to stderr, beside the line that answered the signal.
-        Log.Warning("{Message}", failure.Message);
-    }
     else
     {
-        Log.Error("{Message}", failure.Message);
+        // A stop the user asked for is no error; as a warning it still goes to stderr, beside the line that answered the signal.
+        // A Serilog level above it (Serilog:MinimumLevel:Default=Fatal, for quiet runs) must not hide why the command
+        // failed, or the command that resumes it: the line is then written plain.
+        LogEventLevel level = failure.ExitCode == ExitCodes.Interrupted ? LogEventLevel.Warning : LogEventLevel.Error;
+        if (Log.IsEnabled(level))
+        {
+            Log.Write(level, "{Message}", failure.Message);
+        }
+        else
+        {
+            await Log.CloseAndFlushAsync();
+            Console.Error.WriteLine(failure.Message);
+        }
     }
 
     return failure.ExitCode;

@@ -103,6 +103,21 @@ public sealed class ProcessStandardStreamsTests
     }
 
     [Test]
+    public void AUserErrorIsStillOneLineOnStderr_AtALogLevelAboveErrors()
+    {
+        // Serilog:MinimumLevel:Default=Fatal (a quiet run) left only the exit code to say what went wrong.
+        HostResult result = Run(["evaluate", "--model", _dir.Combine("nosuch.snm"), "--Serilog:MinimumLevel:Default=Fatal"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(5), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("nosuch.snm"), result.ToString());
+
+        // predict's own refusal of one image among others, made inside the command.
+        HostResult image = Run(["predict", "--model", _model, _dir.Combine("nosuch.png"), "--Serilog:MinimumLevel:Default=Fatal"]);
+        Assert.That(image.ExitCode, Is.EqualTo(6), image.ToString());
+        Assert.That(image.Stderr, Does.Contain("nosuch.png").And.Contain("does not exist"), image.ToString());
+    }
+
+    [Test]
     public void AResultThatCannotBeWritten_IsExit8WithItsReasonOnStderr(
         [Values("predict", "evaluate", "help", "version")] string command,
         [Values("> /dev/full", ">&-")] string redirection)

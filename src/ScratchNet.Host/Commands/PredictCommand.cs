@@ -34,7 +34,15 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name), cancellationToken);
         foreach (InputImageException failure in failures)
         {
-            LogImageFailed(logger, failure.Message);
+            // As the host's own errors: a Serilog level above Error must not leave exit 6 without its reason.
+            if (logger.IsEnabled(LogLevel.Error))
+            {
+                LogImageFailed(logger, failure.Message);
+            }
+            else
+            {
+                Console.Error.WriteLine(failure.Message);
+            }
         }
 
         return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);

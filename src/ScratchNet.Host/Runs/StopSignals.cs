@@ -56,7 +56,15 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0 && (startup?.Claim() ?? true))
         {
-            LogStopping(logger, signal, WhatHappens());
+            // The answer to the signal is no log noise a quieter Serilog level should hide.
+            if (logger.IsEnabled(LogLevel.Warning))
+            {
+                LogStopping(logger, signal, WhatHappens());
+            }
+            else
+            {
+                Console.Error.WriteLine($"Stopping ({signal}): {WhatHappens()}");
+            }
         }
     }
 
