@@ -41,15 +41,17 @@ public static class RunCatalog
         // A link to a run's checkpoint (or to its folder) continues that run where it lives, not in a new folder beside
         // the link: the run is found through the path as given, else through the real path behind the links.
         string file = Path.GetFullPath(resume);
-        if (Owner(file, fullRoot) is null && RealPath.Of(file) is var real && real != file && (File.Exists(real) || Directory.Exists(real)))
+        string? owner = Owner(file, fullRoot);
+        if (owner is null && RealPath.Of(file) is var real && real != file && (File.Exists(real) || Directory.Exists(real)))
         {
             file = real;
+            owner = Owner(file, fullRoot);
         }
 
         if (Directory.Exists(file))
         {
             string? newest = new CheckpointDirectory(file, 1).Latest();
-            if (newest is not null && EndOfFinished(newest, fullRoot) is { } finished)
+            if (newest is not null && EndOfFinished(newest, Owner(newest, fullRoot) ?? CheckpointFolderOwner.Find(file, fullRoot)) is { } finished)
             {
                 throw new RunFolderException(finished);
             }
@@ -62,20 +64,20 @@ public static class RunCatalog
             throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
         }
 
-        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
-        if (EndOfFinished(file, fullRoot) is { } ended)
+        // Else an outside checkpoint folder's run, moved or renamed since, is found by the identity its marker records.
+        string points = Path.GetDirectoryName(file)!;
+        string? moved = owner is null ? CheckpointFolderOwner.Find(points, fullRoot) : null;
+        if (EndOfFinished(file, owner ?? moved) is { } ended)
         {
             throw new RunFolderException(ended);
         }
 
-        if (Owner(file, fullRoot) is { } owner)
+        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
+        if (owner is not null)
         {
             return new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true);
         }
 
-        // An outside checkpoint folder's run, moved or renamed since, is found by the identity its marker records.
-        string points = Path.GetDirectoryName(file)!;
-        string? moved = CheckpointFolderOwner.Find(points, fullRoot);
         if (moved is not null && RunStatus.TryRead(moved)?.CheckpointFolderOf(moved) is { } recorded
             && string.Equals(RealPath.Of(recorded), RealPath.Of(points), StringComparison.Ordinal))
         {
@@ -171,11 +173,10 @@ public static class RunCatalog
         return $"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";
     }
 
-    // The point a finished run ended at holds nothing to train: resuming it would only write that run's model and reports
-    // again. Null for any other point: an earlier one branches the run, which is allowed.
-    private static string? EndOfFinished(string checkpoint, string root) =>
-        (Owner(checkpoint, root) ?? CheckpointFolderOwner.Find(Path.GetDirectoryName(checkpoint)!, root)) is { } folder
-            && RunStatus.TryRead(folder) is { State: RunStatus.Finished } && RecordedEpochs(folder) is > 0 and var recorded
+    // The point a finished run (in folder, the run it belongs to) ended at holds nothing to train: resuming it would only
+    // write that run's model and reports again. Null for any other point: an earlier one branches the run, which is allowed.
+    private static string? EndOfFinished(string checkpoint, string? folder) =>
+        folder is not null && RunStatus.TryRead(folder) is { State: RunStatus.Finished } && RecordedEpochs(folder) is > 0 and var recorded
             && CheckpointDirectory.PositionOf(checkpoint) is { } at && at.Epoch > recorded
             ? NothingToContinue(folder)
             : null;
