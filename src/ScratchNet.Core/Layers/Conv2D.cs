@@ -11,8 +11,17 @@ namespace ScratchNet.Core.Layers;
 /// y[n,k,i,j] = b[k] + Σc Σr Σs w[k,c,r,s] · x[n, c, i·stride + r − pad, j·stride + s − pad]     (x = 0 in the padding)
 /// OutH = ⌊(H + 2·pad − kH) / stride⌋ + 1,   OutW = ⌊(W + 2·pad − kW) / stride⌋ + 1
 /// </code>
+/// Backward, from dY (n, K, OutH, OutW), each input place read by a tap (r, s) of output (i, j) collects what it gave:
+/// <code>
+/// dW[k,c,r,s] = Σn Σi Σj dY[n,k,i,j] · x[n, c, i·stride + r − pad, j·stride + s − pad]
+/// dB[k]       = Σn Σi Σj dY[n,k,i,j]
+/// dX[n,c,h,w] = Σk Σr Σs dY[n,k,i,j] · w[k,c,r,s]     over the (i, j) with i·stride + r − pad = h, j·stride + s − pad = w
+/// </code>
 /// Weights are stored (K, C, kH, kW), PyTorch's nn.Conv2d layout, so imported and exported weights need no
-/// reshuffling; the bias is (K). The products run lowered to matrix products (<see cref="Conv2DLowered"/>).
+/// reshuffling; the bias is (K). The products run lowered to matrix products (<see cref="Conv2DLowered"/>);
+/// <see cref="Conv2DNaive"/> writes the sums above as plain loops and is what the fast kernels are tested against.
+/// In training, a conv → relu → maxpool run of layers goes as one block (<see cref="ConvReluMaxPoolBlock"/>, with
+/// these results to float rounding), so a breakpoint here is reached by the explorer and by networks without that run.
 /// </summary>
 public sealed class Conv2D : ILayer
 {

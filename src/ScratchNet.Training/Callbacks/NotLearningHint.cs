@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using ScratchNet.Core.Activations;
+using ScratchNet.Core.Layers;
 using ScratchNet.Training.Results;
 
 namespace ScratchNet.Training.Callbacks;
@@ -6,7 +8,8 @@ namespace ScratchNet.Training.Callbacks;
 /// <summary>
 /// Says, once at the end, when the run's held-out accuracy is no better than always answering the most common class:
 /// a finished run with exit 0 reads as success, though nothing was learned (a learning rate of 50 kills every ReLU and
-/// ends at 11 % on MNIST; weights of zeros never break their symmetry). The hint names where to look.
+/// ends at 11 % on MNIST; weights of zeros never break their symmetry). The hint names where to look, and the sigmoid
+/// when the network has one.
 /// </summary>
 public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : ITrainingCallback
 {
@@ -24,7 +27,16 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
 
         double guess = MostCommonShare(context.Dataset.Validation.Labels);
         double accuracy = result.FinalValidation.Accuracy;
-        if (accuracy <= guess + Margin)
+        if (accuracy > guess + Margin)
+        {
+            return;
+        }
+
+        if (context.Network.Layers.OfType<ActivationLayer>().Any(a => a.Activation is Sigmoid))
+        {
+            LogNotLearningWithSigmoid(logger, result.HeldOutName, accuracy, guess, context.StepsThisSession);
+        }
+        else
         {
             LogNotLearning(logger, result.HeldOutName, accuracy, guess, context.StepsThisSession);
         }
@@ -39,4 +51,9 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). diagnose checks its gradients and whether it can learn one batch; the usual causes are Optimizer:LearningRate (too high kills every ReLU, too low moves nothing), Model:Initializer=zeros, and too few steps to learn in ({Steps} this session: train longer or on more images)")]
     private static partial void LogNotLearning(ILogger logger, string heldOut, double accuracy, double guess, long steps);
+
+    // A sigmoid's slope is at most 0.25, so every sigmoid layer shrinks the gradient fourfold or more: at the reference
+    // learning rate a sigmoid MLP ends at the guess where the same network with relu learns (docs/how-it-learns.md).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). Its sigmoid activations pass back at most a quarter of the gradient each, so small learning rates barely move it: raise Optimizer:LearningRate (tenfold or a hundredfold) or use Model:Activation=relu or tanh; diagnose shows the update sizes. Too few steps can also be the cause ({Steps} this session)")]
+    private static partial void LogNotLearningWithSigmoid(ILogger logger, string heldOut, double accuracy, double guess, long steps);
 }

@@ -31,6 +31,19 @@ public sealed class NotLearningHintTests
     }
 
     [Test]
+    public async Task ASigmoidNetworkThatNeverLearns_IsToldAboutTheSigmoidsSmallGradient()
+    {
+        List<string> warnings = await Warnings(new ModelOptions { LayerSizes = "8,16,3", Activation = "sigmoid" }, new OptimizerOptions { Name = "sgd", LearningRate = 0.001f });
+
+        Assert.That(warnings, Has.Count.EqualTo(1));
+        Assert.That(warnings[0], Does.StartWith("The network has not learned").And.Contain("sigmoid activations").And.Contain("Optimizer:LearningRate").And.Contain("52 this session"));
+    }
+
+    [Test]
+    public async Task ARelusNetworkThatNeverLearns_IsNotToldAboutSigmoids() =>
+        Assert.That(await Warnings(new ModelOptions { LayerSizes = "8,16,3", Initializer = "zeros" }, new OptimizerOptions { Name = "sgd", LearningRate = 0.01f }), Has.None.Contain("sigmoid"));
+
+    [Test]
     public async Task ANetworkThatLearns_GetsNoHint() =>
         Assert.That(await Warnings(new ModelOptions { LayerSizes = "8,16,3" }, new OptimizerOptions { Name = "adam", LearningRate = 0.01f }), Is.Empty);
 
