@@ -317,6 +317,26 @@ public sealed class RunsEndpointTests
         Assert.That((await Json("/api/runs/killed")).GetProperty("state").GetString(), Is.EqualTo("lost"));
     }
 
+    // Two askers at once (the list, a resume choosing its run) took each other for a training process: a killed run
+    // flickered lost → running → lost while a resume started (probe-dash2 N4).
+    [Test]
+    public async Task AKilledRunStaysLost_WhileSomethingElseAsksWhetherItIsLive()
+    {
+        string killed = TestModels.WriteRun(_runs, "killed", 1, 0.8);
+        File.WriteAllText(Path.Combine(killed, "run.json"), """{ "state": "running" }""");
+        File.WriteAllText(Path.Combine(killed, ScratchNet.Files.RunLock.FileName), string.Empty);
+
+        using (ScratchNet.Files.RunLock.Probe(killed))
+        {
+            Assert.That((await Json("/api/runs"))[0].GetProperty("state").GetString(), Is.EqualTo("lost"));
+        }
+
+        // Training holds it alone: then even a probe of its own kind says so.
+        using var training = new FileStream(Path.Combine(killed, ScratchNet.Files.RunLock.FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Assert.That(ScratchNet.Files.RunLock.IsHeld(killed), Is.True);
+        Assert.Throws<IOException>(() => ScratchNet.Files.RunLock.Probe(killed).Dispose());
+    }
+
     // Each damaged file gets one plain reason, in the list and the details; System.Text.Json's own words stay out (probe-dash F7).
     [TestCase("history.json", "", "history.json is empty")]
     [TestCase("metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)")]
