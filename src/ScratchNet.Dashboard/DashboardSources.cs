@@ -11,4 +11,10 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
 
     /// <summary>True for <c>serve</c>, which no training can report to: the live view says how to watch one instead.</summary>
     public bool Serving { get; init; }
+
+    /// <summary>False when <see cref="RunsDirectory"/> is not the folder <c>serve</c> browses by default, so the page names it.</summary>
+    public bool DefaultRunsDirectory { get; init; } = true;
+
+    /// <summary>The command that browses these runs later, as the page says it: <c>serve</c>, or <c>serve --runs DIR</c> for another folder.</summary>
+    public string BrowseCommand => DefaultRunsDirectory ? "serve" : $"serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(RunsDirectory)}";
 }

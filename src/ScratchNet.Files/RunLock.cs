@@ -20,7 +20,7 @@ public static class RunLock
 
         try
         {
-            using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            using FileStream probe = Probe(folder);
             return false;
         }
         catch (IOException)
@@ -32,4 +32,12 @@ public static class RunLock
             return false;
         }
     }
+
+    /// <summary>
+    /// Opens the lock as <see cref="IsHeld"/> asks it: shared, so it fails only while a process holds the lock exclusively
+    /// (training). An exclusive probe also failed while another asker probed at the same moment (the dashboard's list, a
+    /// resume choosing its run), and the page showed a killed run as running for that moment (probe-dash2 N4).
+    /// </summary>
+    /// <exception cref="IOException">A process holds the lock, or the file cannot be opened.</exception>
+    public static FileStream Probe(string folder) => new(Path.Combine(folder, FileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
 }

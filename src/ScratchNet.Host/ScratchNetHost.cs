@@ -168,6 +168,8 @@ public static class ScratchNetHost
         builder.Services.AddSingleton<RescuePoint>();
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<RescuePoint>());
 
+        string runsDirectory = commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
+
         // A value of the wrong type is reported with the other validation failures, not instead of them.
         builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));
         builder.Services
@@ -182,9 +184,10 @@ public static class ScratchNetHost
             .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose")
             .AddKeyedSingleton<ICommand, ServeCommand>("serve")
             .AddScratchNetDashboard(new DashboardSources(
-                commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory,
+                runsDirectory,
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null)
             {
+                DefaultRunsDirectory = string.Equals(Path.GetFullPath(runsDirectory), Path.GetFullPath(new RunOptions().Directory), StringComparison.Ordinal),
                 // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
                 LiveRunFolder = () => trainedIn,
                 Serving = commandLine.Command == ServeCommand.Name,

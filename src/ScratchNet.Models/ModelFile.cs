@@ -107,6 +107,12 @@ public static class ModelFile
     // A safetensors header is JSON right after its 8-byte length; anything else is neither format.
     private static void ThrowUnlessSafetensors(ReadOnlySpan<byte> start, string path)
     {
+        // A save cut short before its first byte (or a file made by touch) is no format at all: "neither" would send the user looking for the wrong one.
+        if (start.Length == 0)
+        {
+            throw new ModelFileException($"The model file {path} is empty (0 bytes); give a file written by 'train' or 'export'.");
+        }
+
         if (start.Length < 9 || start[8] != (byte)'{')
         {
             // export writes ONNX for other runtimes; "not written by train or export" would be untrue of it.

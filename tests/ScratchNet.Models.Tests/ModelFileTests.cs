@@ -80,6 +80,26 @@ public sealed class ModelFileTests
         Assert.That(e!.Message, Does.Contain("/nonexistent/model.snm does not exist"));
     }
 
+    // An empty model.snm (a save cut short, a touched file) was "neither a ScratchNet model nor a safetensors file" (probe-dash2 N2).
+    [Test]
+    public void AnEmptyFile_IsCalledEmpty_ByLoadAndByLoadConfiguration()
+    {
+        string path = TestModels.TempFile(".snm");
+        try
+        {
+            File.WriteAllBytes(path, []);
+
+            var load = Assert.Throws<ModelFileException>(() => ModelFile.Load(path));
+            var header = Assert.Throws<ModelFileException>(() => ModelFile.LoadConfiguration(path));
+            Assert.That(load!.Message, Is.EqualTo($"The model file {path} is empty (0 bytes); give a file written by 'train' or 'export'."));
+            Assert.That(header!.Message, Is.EqualTo(load.Message));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void Load_RejectsAFileOfNeitherFormat()
     {

@@ -18,7 +18,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTime Written, long Length, ModelExplorer Explorer)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The --model file first, then every run with a model, newest first (by when its history was last written, whatever the runs are called).</summary>
+    /// <summary>The --model file first, then every run with a model (an empty model.snm is none), newest first (by when its history was last written, whatever the runs are called).</summary>
     public IReadOnlyList<ModelEntry> List()
     {
         var entries = new List<ModelEntry>();
@@ -28,7 +28,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
         }
 
         entries.AddRange(runs.Runs()
-            .Where(r => runs.File(r, RunsFolder.ModelFile) is not null)
+            .Where(r => runs.File(r, RunsFolder.ModelFile) is { } model && new FileInfo(model).Length > 0)
             .OrderByDescending(r => r.WrittenUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
             .Select(r => new ModelEntry(r.Id, r.Id)));
         return entries;

@@ -43,9 +43,8 @@ public sealed class RunCatalog(RunsFolder folder)
         }
 
         var damage = new List<string>();
-        string? model = Folder.File(run, RunsFolder.ModelFile);
-        (IReadOnlyList<HistoryRow> history, string? error) = ReadHistory(run);
-        damage.AddRange(error is null ? [] : [error]);
+        IReadOnlyList<HistoryRow> history = ReadHistory(run, damage);
+        string? model = Model(run, damage);
         JsonElement? config = ReadJson(run, RunsFolder.ConfigFile, damage);
         IReadOnlyDictionary<string, string>? modelConfiguration = config is null ? RecordedConfiguration(model) : null;
         JsonElement? metrics = ReadJson(run, RunsFolder.MetricsFile, damage);
@@ -57,11 +56,10 @@ public sealed class RunCatalog(RunsFolder folder)
     private RunSummary Summary(RunEntry run)
     {
         var damage = new List<string>();
-        (IReadOnlyList<HistoryRow> rows, string? error) = ReadHistory(run);
-        damage.AddRange(error is null ? [] : [error]);
+        IReadOnlyList<HistoryRow> rows = ReadHistory(run, damage);
         HistoryRow? last = rows.Count == 0 ? null : rows[^1];
         double? best = rows.Count == 0 ? null : rows.Max(r => r.ValAcc);
-        string? model = Folder.File(run, RunsFolder.ModelFile);
+        string? model = Model(run, damage);
         JsonElement? config = ReadJson(run, RunsFolder.ConfigFile, damage);
         JsonElement? metrics = ReadJson(run, RunsFolder.MetricsFile, damage);
         HeldOutRows heldOut = HeldOutRows.Of(metrics, config, config is null ? RecordedConfiguration(model) : null);
@@ -71,6 +69,68 @@ public sealed class RunCatalog(RunsFolder folder)
             model is not null, config is not null, run.WrittenUtc, Reasons(damage), heldOut.Name, state, heldOut.Set,
             Number(metrics, "accuracy"), Number(metrics, "epoch") is { } epoch ? (int)epoch : null);
     }
+
+    // The model file the explorer can open: an empty one (a save cut short, a touched file) is not offered, and says why.
+    private string? Model(RunEntry run, List<string> damage)
+    {
+        if (Present(run, RunsFolder.ModelFile, damage) is not { } path)
+        {
+            return null;
+        }
+
+        if (new FileInfo(path).Length == 0)
+        {
+            damage.Add($"{RunsFolder.ModelFile} is empty");
+            return null;
+        }
+
+        return path;
+    }
+
+    // One of the run's files, or null when it has none; a folder by the file's name is damage, not absence.
+    private string? Present(RunEntry run, string name, List<string> damage)
+    {
+        if (Folder.File(run, name) is { } path)
+        {
+            return path;
+        }
+
+        if (Directory.Exists(Path.Combine(run.Path, name)))
+        {
+            damage.Add($"{name} is a folder, not a file");
+        }
+
+        return null;
+    }
+
+    // An editor may save a UTF-8 byte-order mark in front of good JSON, which System.Text.Json refuses as damage.
+    private static ReadOnlyMemory<byte> ReadText(string path)
+    {
+        byte[] bytes = InputFile.ReadAllBytes(path, MaxJsonBytes, "the file");
+        return bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsMemory(3) : bytes;
+    }
+
+    // What a JSON value is, in the words of a reason: "history.json is damaged: it is null, not a list of epochs".
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        _ => "null",
+    };
+
+    private static JsonValueKind Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        _ => JsonValueKind.Null,
+    };
 
     // A run from before config.json existed still names its data in its model file's header (read alone, not the tensors).
     private static IReadOnlyDictionary<string, string>? RecordedConfiguration(string? model)
@@ -103,7 +163,7 @@ public sealed class RunCatalog(RunsFolder folder)
     // no process holds it any more: such a run is "lost", not running. (No lock file: a run from before locks, left as it says.)
     private string? StateOf(RunEntry run, List<string> damage)
     {
-        string? recorded = ReadJson(run, RunsFolder.StatusFile, damage) is { ValueKind: JsonValueKind.Object } status
+        string? recorded = ReadJson(run, RunsFolder.StatusFile, damage) is { } status
             && status.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
         return recorded == "running" && File.Exists(Path.Combine(run.Path, RunLock.FileName)) && !RunLock.IsHeld(run.Path) ? Lost : recorded;
     }
@@ -113,22 +173,38 @@ public sealed class RunCatalog(RunsFolder folder)
 
     // A run whose history cannot be read is still shown, with the reason, instead of failing the whole page: a damaged or
     // hand-edited file (a null row, a number JSON cannot carry back), a pipe or device in its place, a file too large.
-    private (IReadOnlyList<HistoryRow> Rows, string? Error) ReadHistory(RunEntry run)
+    private IReadOnlyList<HistoryRow> ReadHistory(RunEntry run, List<string> damage)
     {
-        string? path = Folder.File(run, RunsFolder.HistoryFile);
-        if (path is null)
+        if (Present(run, RunsFolder.HistoryFile, damage) is not { } path)
         {
-            return ([], null);
+            return [];
         }
 
         try
         {
-            HistoryRow?[] rows = JsonSerializer.Deserialize<HistoryRow?[]>(InputFile.ReadAllBytes(path, MaxJsonBytes, "the file"), ReportJson.Options) ?? [];
-            return Problem(rows) is { } problem ? ([], $"history.json cannot be read: {problem}") : ([.. rows.OfType<HistoryRow>()], null);
+            ReadOnlyMemory<byte> text = ReadText(path);
+
+            // Valid JSON of another shape (null, an object) would read as no epochs, or as a reason about line 1, byte 1.
+            var reader = new Utf8JsonReader(text.Span);
+            if (reader.Read() && reader.TokenType != JsonTokenType.StartArray)
+            {
+                damage.Add($"{RunsFolder.HistoryFile} is damaged: it is {Kind(Kind(reader.TokenType))}, not a list of epochs");
+                return [];
+            }
+
+            HistoryRow?[] rows = JsonSerializer.Deserialize<HistoryRow?[]>(text.Span, ReportJson.Options) ?? [];
+            if (Problem(rows) is { } problem)
+            {
+                damage.Add($"{RunsFolder.HistoryFile} cannot be read: {problem}");
+                return [];
+            }
+
+            return [.. rows.OfType<HistoryRow>()];
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            return ([], Damaged(run, RunsFolder.HistoryFile, path, e));
+            damage.Add(Damaged(run, RunsFolder.HistoryFile, path, e));
+            return [];
         }
     }
 
@@ -159,23 +235,65 @@ public sealed class RunCatalog(RunsFolder folder)
     }
 
     // A file the run does not have is no damage (a run still training has no metrics.json); one that cannot be read is.
+    // Valid JSON of the wrong shape is damage too: null, a list where an object of settings or figures belongs, a figure
+    // that is not a number, a state that is not text. It would otherwise show as "–" or no state, with no word why.
     private JsonElement? ReadJson(RunEntry run, string name, List<string> damage)
     {
-        if (Folder.File(run, name) is not { } path)
+        if (Present(run, name, damage) is not { } path)
         {
             return null;
         }
 
         try
         {
-            using JsonDocument document = JsonDocument.Parse(InputFile.ReadAllBytes(path, MaxJsonBytes, "the file"));
-            return document.RootElement.Clone();
+            using JsonDocument document = JsonDocument.Parse(ReadText(path));
+            JsonElement root = document.RootElement;
+            if (ShapeProblem(name, root) is { } problem)
+            {
+                damage.Add($"{name} is damaged: {problem}");
+                return null;
+            }
+
+            return root.Clone();
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             damage.Add(Damaged(run, name, path, e));
             return null;
         }
+    }
+
+    // The fields the page reads, of the kind it reads them as; null when the file has the shape ScratchNet writes.
+    private static string? ShapeProblem(string name, JsonElement root)
+    {
+        // config.json is an object of keys; the page also shows a list of { key, value, source }.
+        bool listAllowed = name == RunsFolder.ConfigFile;
+        if (root.ValueKind != JsonValueKind.Object && !(listAllowed && root.ValueKind == JsonValueKind.Array))
+        {
+            string shape = name switch
+            {
+                RunsFolder.ConfigFile => "an object of settings",
+                RunsFolder.MetricsFile => "an object of figures",
+                _ => "an object of the run's facts",
+            };
+            return $"it is {Kind(root.ValueKind)}, not {shape}";
+        }
+
+        (string Field, JsonValueKind Kind)[] fields = name switch
+        {
+            RunsFolder.MetricsFile => [("accuracy", JsonValueKind.Number), ("loss", JsonValueKind.Number), ("macro_f1", JsonValueKind.Number), ("epoch", JsonValueKind.Number), ("rows", JsonValueKind.Number), ("confusion_matrix", JsonValueKind.Array)],
+            RunsFolder.StatusFile => [("state", JsonValueKind.String)],
+            _ => [],
+        };
+        foreach ((string field, JsonValueKind kind) in fields)
+        {
+            if (root.TryGetProperty(field, out JsonElement value) && value.ValueKind != kind && value.ValueKind != JsonValueKind.Null)
+            {
+                return $"its {field} is {Kind(value.ValueKind)}, not {Kind(kind)}";
+            }
+        }
+
+        return null;
     }
 
     // In plain words, without System.Text.Json's ("…when isFinalBlock is true. Path: $ | LineNumber: 0…") or the server's path.

@@ -26,8 +26,23 @@ public static class DashboardApp
     /// <summary>The largest upload the explorer takes; the image itself must also be within 4096 × 4096 pixels, as for predict.</summary>
     public const long MaxUploadBytes = 16L << 20;
 
-    /// <summary>How many uploads the explorer prepares at once; the page sends one at a time, so more are a script's.</summary>
+    /// <summary>How many uploads the explorer prepares at once; the page sends one at a time, so more are another tab's or a script's.</summary>
     public const int MaxConcurrentExplores = 2;
+
+    /// <summary>How long an upload waits for one of the <see cref="MaxConcurrentExplores"/> slots before it is answered 429 (the page then retries).</summary>
+    public static readonly TimeSpan ExploreWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The Content-Types the explorer takes: those of the formats <see cref="MnistImagePreprocessor"/> decodes (it goes by the
+    /// bytes, not the type), and raw bytes. A CORS-safelisted type (text/plain, a form) is one a page elsewhere may send
+    /// without asking first; none of these is.
+    /// </summary>
+    public static IReadOnlySet<string> ImageTypes { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "image/png", "image/jpeg", "image/pjpeg", "image/gif", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/tiff",
+        "image/x-tga", "image/x-targa", "image/tga", "image/x-portable-bitmap", "image/x-portable-graymap", "image/x-portable-pixmap",
+        "image/x-portable-anymap", "application/octet-stream",
+    };
 
     /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
     public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
@@ -53,7 +68,7 @@ public static class DashboardApp
         builder.Services.AddSingleton(runs);
         builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
         builder.Services.AddSingleton(new StaticAssets());
-        builder.Services.AddSingleton(new ExploreGate(MaxConcurrentExplores));
+        builder.Services.AddSingleton(new ExploreGate(MaxConcurrentExplores, ExploreWait));
         configureHost(builder);
 
         WebApplication app = builder.Build();
@@ -97,7 +112,7 @@ public static class DashboardApp
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port });
+        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = sources.BrowseCommand });
         app.MapGet("/api/live/events", (LiveFeed feed, CancellationToken cancellation) => TypedResults.ServerSentEvents(Events(feed, cancellation)));
     }
 
@@ -135,13 +150,12 @@ public static class DashboardApp
             WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
         app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, CancellationToken cancellation) =>
         {
-            // A CORS-safelisted type (text/plain, a form) is one a page elsewhere may send without asking first; an image type is not.
             if (!IsImageType(request.ContentType))
             {
-                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png, image/jpeg (or application/octet-stream); got '{request.ContentType}'.");
+                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png or image/jpeg (image/gif, image/bmp, image/tiff, image/x-tga and image/x-portable-anymap are read too, and application/octet-stream for raw bytes); got '{request.ContentType}'.");
             }
 
-            using IDisposable? slot = gate.TryEnter();
+            using IDisposable? slot = await gate.EnterAsync(cancellation).ConfigureAwait(false);
             if (slot is null)
             {
                 request.HttpContext.Response.Headers.RetryAfter = "1";
@@ -232,9 +246,7 @@ public static class DashboardApp
     }
 
     private static bool IsImageType(string? contentType) =>
-        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type)
-        && (type.MediaType.Value?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
-            || string.Equals(type.MediaType.Value, "application/octet-stream", StringComparison.OrdinalIgnoreCase));
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var type) && type.MediaType.Value is { } name && ImageTypes.Contains(name);
 
     private static ArgumentException Missing(string name) => new($"{name} is missing: add {name}=N to the query");
 

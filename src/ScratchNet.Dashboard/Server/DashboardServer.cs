@@ -28,6 +28,9 @@ public sealed partial class DashboardServer(
     /// <summary>Where the page is, once started (with the port Kestrel chose when Dashboard:Port is 0).</summary>
     public Uri? Url { get; private set; }
 
+    /// <summary>The application's services while it runs (tests reach its explorer's gate through them); null before the start and after the end.</summary>
+    public IServiceProvider? Services => _app?.Services;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         DashboardOptions o = options.Value;

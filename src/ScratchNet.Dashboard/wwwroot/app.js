@@ -4,9 +4,26 @@
   const views = ['live', 'runs', 'explore'];
   let live = false;
 
+  let gone = false;
+  let current = null;
+
+  // The Live tab says in its own status line that the server stopped; the other tabs say it in a line above them.
+  function banner() {
+    const el = document.getElementById('server-stopped');
+    el.textContent = gone ? SN.stoppedNotice() : '';
+    el.hidden = !gone || current === 'live';
+  }
+
+  SN.serverGone = function (value) {
+    gone = value;
+    banner();
+  };
+
   function show() {
     let view = location.hash.replace('#', '');
     if (!views.includes(view)) { view = live ? 'live' : 'runs'; }
+    current = view;
+    banner();
     views.forEach(v => {
       document.getElementById('view-' + v).hidden = v !== view;
       const link = document.getElementById('nav-' + v);
@@ -25,7 +42,7 @@
   };
 
   window.addEventListener('hashchange', show);
-  SN.getJson('api/live').then(s => { live = s.live; if (s.serving) { SN.serving(s.port); } }).catch(() => { live = false; }).finally(() => {
+  SN.getJson('api/live').then(s => { live = s.live; SN.browseCommand = s.browse; if (s.serving) { SN.serving(s.port); } }).catch(() => { live = false; }).finally(() => {
     SN.startLive();
     show();
   });

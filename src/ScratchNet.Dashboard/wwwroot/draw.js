@@ -185,11 +185,29 @@ window.SN = window.SN || {};
     return (h > 0 ? h + ':' + String(m).padStart(2, '0') : String(m)) + ':' + String(r).padStart(2, '0');
   };
 
+  // What every tab says once the server is gone, in place of the browser's own "Failed to fetch" / "NetworkError…".
+  SN.stoppedNotice = () => `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
+
+  // fetch, with a request that reached no server (a TypeError, whatever the browser's wording) said in plain words.
+  SN.request = async function (url, init) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (!(e instanceof TypeError)) { throw e; }
+      if (SN.serverGone) { SN.serverGone(true); }
+      throw new Error(SN.stoppedNotice());
+    }
+  };
+
   SN.getJson = async function (url, init) {
-    const response = await fetch(url, init);
+    const response = await SN.request(url, init);
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
-    if (!response.ok) { throw new Error((body && body.error) || `${response.status} ${response.statusText}`); }
+    if (!response.ok) {
+      const error = new Error((body && body.error) || `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      throw error;
+    }
     return body;
   };
 })(window.SN);

@@ -89,6 +89,31 @@
     update();
   }
 
+  // How often an upload turned away because the server is preparing other images (another tab, a script) is sent again.
+  const busyTries = 8;
+
+  // A file the server refuses by its type: the user chose a file, not a Content-Type, so the answer speaks of the file.
+  function refusedFile(type) {
+    return type.startsWith('image/')
+      ? `That image is ${type}, which the explorer does not read; choose a PNG or JPEG (GIF, BMP and TIFF work too).`
+      : `That file is not an image (${type}); choose a PNG or JPEG (GIF, BMP and TIFF work too).`;
+  }
+
+  // One upload; a 429 (every slot taken) waits the server's Retry-After and tries again a few times, saying so meanwhile.
+  async function explore(blob) {
+    const file = state.file;
+    for (let attempt = 1; ; attempt++) {
+      const r = await SN.request('api/model/explore' + query({ label: $('label-select').value }), { method: 'POST', headers: { 'Content-Type': blob.type || 'application/octet-stream' }, body: blob });
+      const body = await r.json().catch(() => null);
+      if (r.ok) { return body; }
+      if (r.status === 415 && file) { throw new Error(refusedFile(blob.type)); }
+      if (r.status !== 429 || attempt >= busyTries || state.file !== file) { throw new Error((body && body.error) || r.statusText); }
+      const seconds = Math.min(10, Math.max(1, Number(r.headers.get('Retry-After')) || 1));
+      status(`Waiting for the explorer: it is preparing other images (try ${attempt + 1} of ${busyTries} in ${seconds} s)…`);
+      await new Promise(resolve => setTimeout(resolve, seconds * 1000));
+    }
+  }
+
   // At most one request in flight; strokes drawn meanwhile are sent when it returns.
   function update() {
     if (!state.model) { return; }
@@ -96,8 +121,7 @@
     if (state.busy) { state.dirty = true; return; }
     state.busy = true;
     state.dirty = false;
-    const send = blob => fetch('api/model/explore' + query({ label: $('label-select').value }), { method: 'POST', headers: { 'Content-Type': blob.type || 'application/octet-stream' }, body: blob })
-      .then(async r => { const body = await r.json().catch(() => null); if (!r.ok) { throw new Error((body && body.error) || r.statusText); } return body; })
+    const send = blob => explore(blob)
       .then(trace => { state.trace = trace; status(''); render(trace); })
       .catch(e => { showEmpty(); status(e.message, true); })
       .finally(() => { state.busy = false; if (state.dirty) { update(); } });

@@ -13,6 +13,7 @@
   }
 
   const heldOut = () => (state.run && state.run.heldOut) || 'held-out';
+  const epochs = n => `${n} epoch${n === 1 ? '' : 's'}`;
 
   function charts() {
     if (state.charts) { return state.charts; }
@@ -65,20 +66,24 @@
   // How the run ended, in the log's words where it gave some (a divergence names the epoch, the batch and what to change).
   function ending(p) {
     const numbers = `${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}`;
+    // The log's command: serve alone browses the default folder only.
+    const browse = `Browse it later with ${SN.browseCommand || 'serve'}.`;
     switch (p.outcome) {
-      case 'stopped-early': return `Training stopped early after ${p.epochs} of ${state.run ? state.run.epochs : '?'} epochs (no improvement within the early-stopping patience); the model keeps its best epoch's weights: ${numbers}. Browse it later with serve.`;
-      case 'interrupted': return `Training was interrupted after ${p.epochs} epochs. Continue it with train --resume (the log gives the exact command).`;
-      case 'diverged': return p.message || `Training diverged after ${p.epochs} epochs.`;
-      case 'failed': return `Training failed after ${p.epochs} epochs: ${p.message || 'see the log'}`;
-      default: return `Training finished: ${p.epochs} epochs, ${numbers}. Browse it later with serve.`;
+      case 'stopped-early': return `Training stopped early after ${p.epochs} of ${state.run ? epochs(state.run.epochs) : '? epochs'} (no improvement within the early-stopping patience); the model keeps its best epoch's weights: ${numbers}. ${browse}`;
+      case 'interrupted': return `Training was interrupted after ${epochs(p.epochs)}. Continue it with train --resume (the log gives the exact command).`;
+      case 'diverged': return p.message || `Training diverged after ${epochs(p.epochs)}.`;
+      case 'failed': return `Training failed after ${epochs(p.epochs)}: ${p.message || 'see the log'}`;
+      default: return `Training finished: ${epochs(p.epochs)}, ${numbers}. ${browse}`;
     }
   }
 
   const handlers = {
     run(run) {
       reset(run);
+      // A later process on this address may train into another runs folder: the end names the folder to browse.
+      SN.getJson('api/live').then(s => { SN.browseCommand = s.browse; }).catch(() => {});
       const resumed = run.firstEpoch > 1 ? `, resumed at epoch ${run.firstEpoch}` : '';
-      $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${run.epochs} epochs on ${run.trainRows.toLocaleString('en')} rows${resumed}, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
+      $('live-status').textContent = `Training ${run.network} (${run.parameterCount.toLocaleString('en')} parameters) for ${epochs(run.epochs)} on ${run.trainRows.toLocaleString('en')} rows${resumed}, judged on ${run.validationRows.toLocaleString('en')} ${run.heldOut} rows.`;
       document.title = 'ScratchNet: training';
       document.querySelectorAll('.held-out').forEach(el => { el.textContent = run.heldOut; });
       // The legends name the set as the captions do ("test loss"), not "held-out" beside a caption saying "test".
@@ -206,6 +211,7 @@
   // serve holds its port, so no training can report to its page: say how to watch one (on a port of its own).
   SN.serving = function (port) {
     state.serving = true;
+    SN.servingMode = true;
     const other = port === 5757 ? 5758 : 5757;
     $('live-status').textContent = `serve shows saved runs (the Runs tab); no training reports to it, and train --dashboard cannot use this port while serve holds it. To watch a run live, start train --dashboard --Dashboard:Port=${other} and open http://127.0.0.1:${other}/.`;
   };
@@ -214,7 +220,7 @@
   function serverStopped() {
     if (state.lost !== null) { return; }
     state.lost = $('live-status').textContent;
-    $('live-status').textContent = `The dashboard server stopped (${state.serving ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
+    $('live-status').textContent = SN.stoppedNotice();
     $('live-status').dataset.outcome = 'lost';
     document.title = 'ScratchNet: server stopped';
   }
@@ -261,8 +267,9 @@
     charts();
     const source = new EventSource('api/live/events');
     state.source = source;
-    source.addEventListener('error', lost);
-    source.addEventListener('open', found);
+    // The other tabs say so too: their requests would fail one by one.
+    source.addEventListener('error', () => { if (source.readyState !== EventSource.OPEN) { SN.serverGone(true); } lost(); });
+    source.addEventListener('open', () => { SN.serverGone(false); found(); });
     Object.keys(handlers).forEach(type => source.addEventListener(type, event => {
       if (fresh(event.lastEventId)) { handlers[type](JSON.parse(event.data)); }
     }));

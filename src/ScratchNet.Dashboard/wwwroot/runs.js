@@ -11,10 +11,11 @@
   // Ticking several boxes quickly starts several comparisons; only the latest may draw (an earlier one may finish last).
   let comparison = 0;
 
-  async function load(id) {
+  // fresh: read again whatever the list said (a run chosen by name may have been deleted since the list was drawn).
+  async function load(id, fresh) {
     const version = versions.get(id);
     const cached = details.get(id);
-    if (!cached || cached.version !== version) { details.set(id, { version, run: await SN.getJson('api/runs/' + encodeURIComponent(id)) }); }
+    if (fresh || !cached || cached.version !== version) { details.set(id, { version, run: await SN.getJson('api/runs/' + encodeURIComponent(id)) }); }
     return details.get(id).run;
   }
 
@@ -107,8 +108,8 @@
     return [];
   }
 
-  async function show(id) {
-    const run = await load(id);
+  async function show(id, fresh) {
+    const run = await load(id, fresh);
     shown = id;
     $('run-details').hidden = false;
     $('run-details-title').textContent = `Run ${run.id}`;
@@ -159,7 +160,7 @@
     try { runs = await SN.getJson('api/runs'); } catch (e) { $('runs-status').textContent = e.message; return; }
     const body = document.querySelector('#runs-table tbody');
     body.textContent = '';
-    summary = runs.length ? `${runs.length} ${runs.length === 1 ? 'run' : 'runs'}.` : 'No runs yet: a run appears here as soon as train starts it.';
+    summary = runs.length ? `${runs.length.toLocaleString('en')} ${runs.length === 1 ? 'run' : 'runs'}.` : 'No runs yet: a run appears here as soon as train starts it.';
     status();
     runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}|${r.state}`));
     // Newest first, by when the history was last written: run folders may have any name.
@@ -179,7 +180,7 @@
       row.insertCell().append(check);
       const name = document.createElement('button');
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
-      name.addEventListener('click', () => show(r.id).catch(e => gone(r.id, e)));
+      name.addEventListener('click', () => show(r.id, true).catch(e => (e.status === 404 ? gone(r.id, e) : status(`${r.id}: ${e.message}`))));
       row.insertCell().append(name);
       // A run that has not finished says so: still training, or stopped (and resumable) before its last epoch.
       // "lost": run.json still says running, but no process holds the run's lock (killed, crashed, its machine went down).

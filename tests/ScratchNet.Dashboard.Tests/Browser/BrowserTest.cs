@@ -58,6 +58,9 @@ public abstract class BrowserTest : PlaywrightTest
         return server.Url!;
     }
 
+    /// <summary>The server <see cref="Serve"/> started last.</summary>
+    protected DashboardServer LastServer => _servers[^1];
+
     /// <summary>Stops every server started so far, as the end of its process would.</summary>
     protected async Task StopServing()
     {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using ScratchNet.Dashboard.Explorer;
 using ScratchNet.Dashboard.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -70,5 +72,76 @@ public sealed class ExplorerPageTests : BrowserTest
 
         await AssertNoSidewaysScroll(page);
         await Screenshot(page, "explorer-phone");
+    }
+
+    private static FilePayload Image(string name = "digit.png") => new() { Name = name, MimeType = "image/png", Buffer = StrokeImages.Vertical() };
+
+    // Two uploads prepared elsewhere (another tab, a script) turned the page's own away for good (probe-dash2 N1).
+    [Test]
+    public async Task AnUploadTurnedAwayWhileOtherImagesArePrepared_WaitsItsTurn()
+    {
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
+        ExploreGate gate = LastServer.Services!.GetRequiredService<ExploreGate>();
+        IPage page = await Open(new Uri(url, "#explore"));
+        await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
+        var held = new List<IDisposable>();
+        for (int i = 0; i < gate.Limit; i++)
+        {
+            held.Add(gate.TryEnter() ?? throw new InvalidOperationException("a slot was taken before the test"));
+        }
+
+        try
+        {
+            await page.Locator("#image-file").SetInputFilesAsync(Image());
+            await Expect(page.Locator("#explore-status")).ToContainTextAsync("Waiting for the explorer: it is preparing other images");
+        }
+        finally
+        {
+            held.ForEach(slot => slot.Dispose());
+        }
+
+        await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.VerticalClass.ToString());
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync(string.Empty);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    // The user picked a file; they chose no Content-Type, yet were told which one to send (probe-dash2 N7).
+    [Test]
+    public async Task AFileThatIsNotAnImageIsCalledSo()
+    {
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
+        IPage page = await Open(new Uri(url, "#explore"));
+        await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
+
+        await page.Locator("#image-file").SetInputFilesAsync(new FilePayload { Name = "sweep.mjs", MimeType = "text/javascript", Buffer = "console.log(1);"u8.ToArray() });
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("That file is not an image (text/javascript); choose a PNG or JPEG (GIF, BMP and TIFF work too).");
+
+        await page.Locator("#image-file").SetInputFilesAsync(new FilePayload { Name = "digit.webp", MimeType = "image/webp", Buffer = "RIFF\0\0\0\0WEBP"u8.ToArray() });
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("That image is image/webp, which the explorer does not read; choose a PNG or JPEG (GIF, BMP and TIFF work too).");
+
+        await page.Locator("#image-file").SetInputFilesAsync(Image());
+        await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.VerticalClass.ToString());
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    // A stopped server showed as the browser's "Failed to fetch" on every tab but Live (probe-dash2 N5).
+    [Test]
+    public async Task AfterTheServerStops_TheExplorerSaysSo_NotFailedToFetch()
+    {
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))) { Serving = true });
+        IPage page = await Open(new Uri(url, "#explore"));
+        await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
+        await Expect(page.Locator("#server-stopped")).ToBeHiddenAsync();
+
+        await StopServing();
+        await Expect(page.Locator("#server-stopped")).ToHaveTextAsync("The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.");
+        await page.Locator("#image-file").SetInputFilesAsync(Image());
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.");
+
+        // The Live tab says it in its own status line, once.
+        await page.EvaluateAsync("() => { location.hash = '#live'; }");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("The dashboard server stopped (serve was closed or killed)");
+        await Expect(page.Locator("#server-stopped")).ToBeHiddenAsync();
+        Assert.That(PageErrors[page], Is.Empty);
     }
 }

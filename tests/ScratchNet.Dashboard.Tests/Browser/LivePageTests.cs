@@ -372,6 +372,24 @@ public sealed class LivePageTests : BrowserTest
         return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
     }
 
+    // "after 1 epochs", and "Browse it later with serve." for a run that serve alone does not show (probe-dash2 N6).
+    [Test]
+    public async Task TheEndSaysOneEpoch_AndNamesTheRunsFolderServeMustBeGiven()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("r5");
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(runs) { DefaultRunsDirectory = false }, feed);
+        IPage page = await Open(new Uri(url, "#live"));
+
+        Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Interrupted, 1, null, null)));
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync("Training was interrupted after 1 epoch. Continue it with train --resume (the log gives the exact command).");
+
+        Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 1, 0.5, 0.9)));
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync($"Training finished: 1 epoch, validation accuracy 0.9000, loss 0.5000. Browse it later with serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(runs)}.");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static void Publish(LiveFeed feed, params LiveEvent[] events)
     {
         foreach (LiveEvent e in events)

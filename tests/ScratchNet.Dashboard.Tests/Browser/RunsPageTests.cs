@@ -194,4 +194,82 @@ public sealed class RunsPageTests : BrowserTest
         await Expect(page.Locator("#run-details-metrics")).ToHaveTextAsync("No epoch finished (the run is interrupted).");
         Assert.That(PageErrors[page], Is.Empty);
     }
+
+    // A ticked run's details were cached for the charts: chosen after it was deleted, they opened as if it were there (probe-dash2 N3).
+    [Test]
+    public async Task ATickedRunDeletedSinceTheListWasDrawn_IsGoneWhenChosen_NotShownFromTheCache()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        string older = TestModels.WriteRun(runs, "older", 2, 0.8);
+        File.SetLastWriteTimeUtc(Path.Combine(older, "history.json"), new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        string added = TestModels.WriteRun(runs, "zz-added", 3, 0.8);
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+        await Expect(page.GetByLabel("Compare run zz-added")).ToBeCheckedAsync();
+        await Expect(page.Locator("#chart-compare-accuracy")).ToHaveAttributeAsync("data-series", "2");
+
+        Directory.Delete(added, recursive: true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "zz-added", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("zz-added: There is no run 'zz-added' in the runs folder.");
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#run-details")).ToBeHiddenAsync();
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    // Refresh after serve stopped said "Failed to fetch", and the tab said nothing before the click (probe-dash2 N5).
+    [Test]
+    public async Task AfterTheServerStops_TheRunsTabSaysSo_NotFailedToFetch()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        TestModels.WriteRun(runs, "only", 2, 0.8);
+        Uri url = await Serve(new DashboardSources(runs) { Serving = true });
+        IPage page = await Open(new Uri(url, "#runs"));
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("1 run.");
+
+        await StopServing();
+        const string Stopped = "The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.";
+        await Expect(page.Locator("#server-stopped")).ToHaveTextAsync(Stopped);
+        await Expect(page.Locator("#server-stopped")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh the list" }).ClickAsync();
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync(Stopped);
+        await page.GetByRole(AriaRole.Button, new() { Name = "only", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync($"only: {Stopped}");
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(1);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    // 1,500 runs pushed the comparison charts below 1,500 rows (probe-dash F6): the list scrolls in a box of its own.
+    [Test]
+    public async Task WithManyRuns_TheListScrollsInItsOwnBox_AndTheChartsStayInView()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        string history = File.ReadAllText(Path.Combine(TestModels.WriteRun(runs, "run-0000", 3, 0.8), "history.json"));
+        for (int i = 1; i < 1500; i++)
+        {
+            string folder = Path.Combine(runs, $"run-{i:D4}");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "history.json"), history);
+        }
+
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"), 1280, 800);
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("1,500 runs.", new() { Timeout = 60_000 });
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(1500);
+
+        LocatorBoundingBoxResult list = (await page.Locator("#runs-list").BoundingBoxAsync())!;
+        LocatorBoundingBoxResult chart = (await page.Locator("#chart-compare-accuracy").BoundingBoxAsync())!;
+        Assert.That(list.Height, Is.LessThanOrEqualTo(800 * 0.6 + 1), "the list is as tall as its rows");
+        Assert.That(chart.Y, Is.LessThan(800), "the comparison chart starts below the window: it is buried under the rows");
+
+        // The list scrolls by itself, its headings in view; the page does not.
+        await page.Locator("#runs-list").EvaluateAsync("e => { e.scrollTop = e.scrollHeight; }");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "run-0000", Exact = true })).ToBeInViewportAsync();
+        await Expect(page.Locator("#runs-table thead th").First).ToBeInViewportAsync();
+        Assert.That(await page.EvaluateAsync<double>("() => window.scrollY"), Is.Zero);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
 }

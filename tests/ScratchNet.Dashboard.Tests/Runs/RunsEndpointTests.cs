@@ -317,6 +317,26 @@ public sealed class RunsEndpointTests
         Assert.That((await Json("/api/runs/killed")).GetProperty("state").GetString(), Is.EqualTo("lost"));
     }
 
+    // Two askers at once (the list, a resume choosing its run) took each other for a training process: a killed run
+    // flickered lost → running → lost while a resume started (probe-dash2 N4).
+    [Test]
+    public async Task AKilledRunStaysLost_WhileSomethingElseAsksWhetherItIsLive()
+    {
+        string killed = TestModels.WriteRun(_runs, "killed", 1, 0.8);
+        File.WriteAllText(Path.Combine(killed, "run.json"), """{ "state": "running" }""");
+        File.WriteAllText(Path.Combine(killed, ScratchNet.Files.RunLock.FileName), string.Empty);
+
+        using (ScratchNet.Files.RunLock.Probe(killed))
+        {
+            Assert.That((await Json("/api/runs"))[0].GetProperty("state").GetString(), Is.EqualTo("lost"));
+        }
+
+        // Training holds it alone: then even a probe of its own kind says so.
+        using var training = new FileStream(Path.Combine(killed, ScratchNet.Files.RunLock.FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Assert.That(ScratchNet.Files.RunLock.IsHeld(killed), Is.True);
+        Assert.Throws<IOException>(() => ScratchNet.Files.RunLock.Probe(killed).Dispose());
+    }
+
     // Each damaged file gets one plain reason, in the list and the details; System.Text.Json's own words stay out (probe-dash F7).
     [TestCase("history.json", "", "history.json is empty")]
     [TestCase("metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)")]
@@ -333,6 +353,83 @@ public sealed class RunsEndpointTests
         Assert.That(runs[0].GetProperty("error").GetString(), Is.EqualTo(reason));
         Assert.That(details.GetProperty("error").GetString(), Is.EqualTo(reason));
         Assert.That(details.GetProperty("error").GetString(), Does.Not.Contain("isFinalBlock").And.Not.Contain("LineNumber"));
+    }
+
+    // Valid JSON of another shape read as no epochs, no state or "–", with no word why (probe-dash2 N2).
+    [TestCase("history.json", "null", "history.json is damaged: it is null, not a list of epochs")]
+    [TestCase("history.json", """{"epoch": 1}""", "history.json is damaged: it is an object, not a list of epochs")]
+    [TestCase("metrics.json", "[]", "metrics.json is damaged: it is a list, not an object of figures")]
+    [TestCase("metrics.json", """{"accuracy": "0.9"}""", "metrics.json is damaged: its accuracy is text, not a number")]
+    [TestCase("run.json", "[1,2]", "run.json is damaged: it is a list, not an object of the run's facts")]
+    [TestCase("run.json", """{"state": 12}""", "run.json is damaged: its state is a number, not text")]
+    [TestCase("config.json", "7", "config.json is damaged: it is a number, not an object of settings")]
+    public async Task AFileOfTheWrongShapeIsNamedWithAPlainReason(string file, string content, string reason)
+    {
+        string folder = TestModels.WriteRun(_runs, "odd-shape", 2, 0.8);
+        File.WriteAllText(Path.Combine(folder, "run.json"), """{ "id": "odd-shape", "state": "finished" }""");
+        File.WriteAllText(Path.Combine(folder, file), content);
+
+        JsonElement runs = await Json("/api/runs");
+        JsonElement details = await Json("/api/runs/odd-shape");
+
+        Assert.That(runs[0].GetProperty("error").GetString(), Is.EqualTo(reason));
+        Assert.That(details.GetProperty("error").GetString(), Is.EqualTo(reason));
+    }
+
+    [TestCase("history.json")]
+    [TestCase("metrics.json")]
+    [TestCase("config.json")]
+    [TestCase("model.snm")]
+    public async Task AFolderWhereAFileShouldBeIsNamed(string file)
+    {
+        string folder = TestModels.WriteRun(_runs, "folder", 2, 0.8);
+        File.WriteAllText(Path.Combine(folder, "run.json"), """{ "id": "folder", "state": "finished" }""");
+        File.Delete(Path.Combine(folder, file));
+        Directory.CreateDirectory(Path.Combine(folder, file));
+
+        JsonElement runs = await Json("/api/runs");
+        JsonElement details = await Json("/api/runs/folder");
+
+        Assert.That(runs[0].GetProperty("error").GetString(), Is.EqualTo($"{file} is a folder, not a file"));
+        Assert.That(details.GetProperty("error").GetString(), Is.EqualTo($"{file} is a folder, not a file"));
+        Assert.That(runs[0].GetProperty("hasModel").GetBoolean(), Is.False);
+    }
+
+    // An editor that saves a byte-order mark leaves the file good: it was reported as damaged at line 1, byte 1.
+    [Test]
+    public async Task FilesWithAUtf8ByteOrderMarkAreRead()
+    {
+        string folder = TestModels.WriteRun(_runs, "bom", 3, 0.8);
+        foreach ((string file, string content) in new[] { ("history.json", File.ReadAllText(Path.Combine(folder, "history.json"))), ("metrics.json", """{ "accuracy": 0.91, "epoch": 3 }"""), ("run.json", """{ "state": "finished" }""") })
+        {
+            File.WriteAllText(Path.Combine(folder, file), content, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        }
+
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, "run.json"))[0], Is.EqualTo(0xEF), "the test wrote no BOM");
+        JsonElement run = (await Json("/api/runs"))[0];
+
+        Assert.That(run.TryGetProperty("error", out JsonElement error) ? error.GetString() : null, Is.Null);
+        Assert.That(run.GetProperty("epochs").GetInt32(), Is.EqualTo(3));
+        Assert.That(run.GetProperty("modelAccuracy").GetDouble(), Is.EqualTo(0.91));
+        Assert.That(run.GetProperty("state").GetString(), Is.EqualTo("finished"));
+    }
+
+    // An empty model.snm was offered for "explore", which then said it was "neither a ScratchNet model nor a safetensors file".
+    [Test]
+    public async Task AnEmptyModelIsNotOfferedForExploring_AndSaysItIsEmpty()
+    {
+        string folder = TestModels.WriteRun(_runs, "empty-model", 2, 0.8, withModel: true);
+        File.WriteAllBytes(Path.Combine(folder, "model.snm"), []);
+
+        JsonElement run = (await Json("/api/runs"))[0];
+        JsonElement models = await Json("/api/models");
+        HttpResponseMessage open = await _dashboard.Client.GetAsync("/api/model?run=empty-model");
+
+        Assert.That(run.GetProperty("hasModel").GetBoolean(), Is.False);
+        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty"));
+        Assert.That(models.GetArrayLength(), Is.Zero);
+        Assert.That(open.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That((await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), Is.EqualTo("The model file empty-model/model.snm is empty (0 bytes); give a file written by 'train' or 'export'."));
     }
 
     [TestCase("[null]", "row 1 is null")]
