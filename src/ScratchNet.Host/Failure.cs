@@ -53,6 +53,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             CheckpointException { NothingToResume: true } e => new(ExitCodes.InvalidConfiguration, $"Nothing to resume: {e.Message}", false),
             CheckpointException { Damaged: true } e => new(ExitCodes.InvalidData, $"Checkpoint unusable: {e.Message}", false),
             CheckpointException e => new(ExitCodes.InvalidConfiguration, $"Checkpoint unusable: {e.Message}", false),
+            TrainingNotBegunException e => new(ExitCodes.Interrupted, e.Message, false),
             OperationCanceledException => new(ExitCodes.Interrupted, "Interrupted.", false),
 
             // The memory checks count what the network needs against the GC's view of the machine, which a process limit

@@ -8,8 +8,9 @@ using ScratchNet.Host.Commands;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Settings;
 
-// First: a stop signal during the start is answered with a line and ends the program before the command runs, where the
-// runtime's default ended it with no line at all.
+// First: the process's one handler of stop signals. One during the start is answered with a line and ends the program
+// before the command runs, where the runtime's default ended it with no line at all; once the host has started, it hands
+// each signal to the command's StopSignals.
 using StartupSignals startupSignals = StartupSignals.Install();
 
 // Results go to stdout, warnings and errors to stderr; a failed write of results is an error of its own.

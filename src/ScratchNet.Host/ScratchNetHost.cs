@@ -155,6 +155,11 @@ public static class ScratchNetHost
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
         builder.Services.AddHostedService<StopSignals>();
+        if (!OperatingSystem.IsWindows())
+        {
+            // StopSignals answers every stop signal (on Windows the console lifetime still turns Ctrl+C into a stop).
+            builder.Services.AddSingleton<IHostLifetime, SignalsLifetime>();
+        }
 
         // Results are written as plain lines, not logged: no Serilog setting may drop them or change their words.
         builder.Services.TryAddSingleton(new ResultWriter());
@@ -201,7 +206,7 @@ public static class ScratchNetHost
     }
 
     /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
-    private static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>
+    internal static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>
         // Only train resumes; other commands never claim (or create) the folder they are handed.
         commandLine.Command != CommandLine.DefaultCommand ? null
         : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest

@@ -38,6 +38,7 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EarlyStoppingOptions>, EarlyStoppingOptionsValidator>());
 
         services.TryAddSingleton<INetworkFactory, NetworkFactory>();
+        services.TryAddSingleton<TrainingStart>();
         services.TryAddSingleton<ConfigurationFingerprint>();
         services.TryAddSingleton<ILearningRateSchedule>(sp => new LearningRateSchedule(
             sp.GetRequiredService<IOptions<ScheduleOptions>>().Value, sp.GetRequiredService<IOptions<TrainingOptions>>().Value.Epochs));

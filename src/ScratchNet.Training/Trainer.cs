@@ -27,7 +27,8 @@ public sealed class Trainer(
     IOptions<TrainingOptions> options,
     ILearningRateSchedule? schedule = null,
     IOptions<AugmentationOptions>? augmentation = null,
-    IOptions<ModelOptions>? model = null) : ITrainer
+    IOptions<ModelOptions>? model = null,
+    TrainingStart? start = null) : ITrainer
 {
     // The shuffle stream is derived from the seed but kept apart from the initialiser's stream,
     // so changing the network's size does not change the batch order.
@@ -37,6 +38,7 @@ public sealed class Trainer(
     private const ulong AugmentStream = 0xA116_0E27_5EED_0001UL;
 
     private readonly ITrainingCallback[] _callbacks = callbacks.ToArray();
+    private readonly TrainingStart _start = start ?? new TrainingStart();
 
     public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) => TrainAsync(null, cancellationToken);
 
@@ -96,11 +98,16 @@ public sealed class Trainer(
                 long correctSum = position.CorrectSum;
                 for (int batch = position.Batch; batch < sampler.BatchCount; batch++)
                 {
-                    if (cancellationToken.IsCancellationRequested)
+                    // Before the session's first batch a stop finds nothing trained: no resume point is needed, and the
+                    // answer to the signal said so (TrainingStart decides which of the two came first).
+                    bool begun = context.StepsThisSession > 0;
+                    if (begun ? cancellationToken.IsCancellationRequested : !_start.TryBegin(cancellationToken))
                     {
                         network.IsTraining = false;
                         Invoke(c => c.OnInterrupted(context, epoch, batch));
-                        throw new TrainingInterruptedException(epoch, batch, context.LastCheckpointPath, cancellationToken);
+                        throw begun
+                            ? new TrainingInterruptedException(epoch, batch, context.LastCheckpointPath, cancellationToken)
+                            : new TrainingNotBegunException(cancellationToken);
                     }
 
                     if (schedule is not null)
@@ -144,6 +151,13 @@ public sealed class Trainer(
                 schedule?.OnEpochEnd(metrics);
                 position.BeginEpoch(epoch + 1, shuffleRng.GetState());
                 Invoke(c => c.OnEpochEnd(context, metrics));
+            }
+
+            // A session with no batch left to run (resumed at its end) begins here, with its last evaluation and the model.
+            if (context.StepsThisSession == 0 && !_start.TryBegin(cancellationToken))
+            {
+                Invoke(c => c.OnInterrupted(context, position.Epoch, position.Batch));
+                throw new TrainingNotBegunException(cancellationToken);
             }
 
             // The last epoch's evaluation stands unless a callback has put other weights back since (early stopping's best epoch).

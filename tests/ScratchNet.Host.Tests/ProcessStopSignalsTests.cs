@@ -88,6 +88,79 @@ public sealed class ProcessStopSignalsTests
         Assert.That(resumed.Stdout + resumed.Stderr, Does.Contain("browsable with: serve --runs r2\n").Or.Contain("browsable with: serve --runs r2\r\n"));
     }
 
+    [Test]
+    public void CtrlCAtAnyMomentOfTheStartOrTraining_IsAnsweredWithALine_AndExit130_AndTheAnswerIsKept()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("learns from /proc when the process's signal handler exists");
+        }
+
+        // No timing is asserted: the delays only spread the signals over the start (parsing, the host, its hand-over to the
+        // command), the run's set-up and training, and each must be answered, with what then happens.
+        var failures = new List<string>();
+        double[] delays = [0.005, 0.02, 0.04, 0.07, 0.1, 0.14, 0.2, 0.27, 0.35, 0.5, 0.7, 1.0, 1.5];
+        for (int i = 0; i < delays.Length; i++)
+        {
+            string runs = _dir.Combine($"runs{i}");
+            using Process process = Process.Start(HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=100000", "--Progress:Enabled=false", $"--Run:Directory={runs}"], _dir.Path))!;
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            WaitForItsSignalHandler(process);
+            Thread.Sleep(TimeSpan.FromSeconds(delays[i]));
+            HostProcess.Interrupt(process);
+            if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+            {
+                process.Kill();
+                failures.Add($"{delays[i]} s: still running a minute after the signal");
+                continue;
+            }
+
+            process.WaitForExit();
+            string printed = stdout.Result + stderr.Result;
+            int folders = Directory.Exists(runs) ? Directory.GetDirectories(runs).Length : 0;
+            string? wrong =
+                process.ExitCode != ExitCodes.Interrupted ? $"exit {process.ExitCode}"
+                : !printed.Contains("Stopping (Ctrl+C): ", StringComparison.Ordinal) ? "no answer"
+                : printed.Contains("Exception", StringComparison.Ordinal) ? "a stack trace"
+                : printed.Contains("has not started yet", StringComparison.Ordinal) && (folders != 0 || printed.Contains(" starts in ", StringComparison.Ordinal)) ? "the command ran"
+                : printed.Contains("training has not begun", StringComparison.Ordinal) && (folders != 0 || !printed.Contains("Interrupted before training began", StringComparison.Ordinal)) ? "training began"
+                : printed.Contains("saves a resume point", StringComparison.Ordinal) && (folders != 1 || !printed.Contains("Resume with: ", StringComparison.Ordinal)) ? "no resume point"
+                : null;
+            if (wrong is not null)
+            {
+                failures.Add($"{delays[i]} s: {wrong}: {printed}");
+            }
+        }
+
+        Assert.That(failures, Is.Empty);
+    }
+
+    // The handler is the program's first statement; the runtime's signal thread appears as it registers (before that, the
+    // runtime's default ends a process with no line, which no program can change).
+    private static void WaitForItsSignalHandler(Process process)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                if (Directory.GetDirectories($"/proc/{process.Id}/task").Any(t => File.ReadAllText(Path.Combine(t, "comm")).StartsWith(".NET SigHandler", StringComparison.Ordinal)))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A thread that ended while listed.
+            }
+
+            Thread.Sleep(1);
+        }
+
+        Assert.Fail($"the process never registered its signal handler (exited: {process.HasExited})");
+    }
+
     /// <summary>Starts the host, sends <paramref name="signal"/> once a line containing <paramref name="ready"/> is printed, and waits for the end.</summary>
     private (HostResult Result, TimeSpan AfterSignal) SignalOnceReady(string[] args, string ready, int signal)
     {

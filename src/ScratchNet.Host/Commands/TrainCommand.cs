@@ -29,7 +29,16 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     /// </summary>
     public async Task<TrainingResult> RunInFolderAsync(CancellationToken cancellationToken)
     {
-        Checkpoint? resumeFrom = run is null ? null : await run.BeginAsync(cancellationToken).ConfigureAwait(false);
+        Checkpoint? resumeFrom;
+        try
+        {
+            resumeFrom = run is null ? null : await run.BeginAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (run is not null)
+        {
+            throw NotBegun(e, run);
+        }
+
         if (resumeFrom is not null)
         {
             LogResume(logger, run!.Folder.ResumeCheckpoint!, resumeFrom.Epoch, resumeFrom.Batch);
@@ -58,6 +67,11 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             state = RunStatus.Interrupted;
             throw new TrainingInterruptedException(e.Epoch, e.Batch, e.CheckpointPath, e.CancellationToken, run.Folder.Path);
         }
+        catch (OperationCanceledException e) when (e is not TrainingInterruptedException && run is { TrainingBegan: false })
+        {
+            state = RunStatus.Interrupted;
+            throw NotBegun(e, run);
+        }
         catch (OperationCanceledException)
         {
             state = RunStatus.Interrupted;
@@ -84,6 +98,13 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
             run?.End(state);
         }
     }
+
+    // A stop before the first batch, wherever it came (loading the data, checking the resume point, setting up): nothing
+    // was trained, and a resumed run is where it was, continued by the same command.
+    private static TrainingNotBegunException NotBegun(OperationCanceledException stop, TrainingRun run) =>
+        run.Folder is { Continues: true, ResumeCheckpoint: { } point }
+            ? new TrainingNotBegunException($"Interrupted before training resumed; the run is still at its resume point {point}. Resume with: {ResumeCommand.For(run.Folder.Path)}", stop.CancellationToken)
+            : stop as TrainingNotBegunException ?? new TrainingNotBegunException(stop.CancellationToken);
 
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken, Checkpoint? resumeFrom = null)
     {

@@ -60,7 +60,7 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
     public void OnInterrupted(TrainingContext context, int epoch, int batch)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (run.CheckpointFolder is null && run.Folder.IsIntact)
+        if (run.CheckpointFolder is null && run.Folder.IsIntact && context.StepsThisSession > 0)
         {
             Save(context, context.CaptureCheckpoint());
         }

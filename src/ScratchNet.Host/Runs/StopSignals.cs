@@ -1,26 +1,24 @@
-using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ScratchNet.Host.Commands;
+using ScratchNet.Training;
 
 namespace ScratchNet.Host.Runs;
 
 /// <summary>
-/// How every command stops on a signal. The host's console lifetime turns SIGINT, SIGQUIT and SIGTERM into a stop; SIGHUP
-/// (the terminal or SSH session closed) stops the same way here, where by default it killed the process: for a training run
-/// that lost the epoch, which now ends at the next batch with a resume point; diagnose, evaluate and predict end at their
-/// next step without a result (exit 130); serve closes the dashboard. SIGXFSZ (a file-size limit, ulimit -f) is ignored,
-/// so the write that passes the limit fails as a full disk does (exit 8) instead of killing the process halfway through a
-/// checkpoint. Each stop is acknowledged at once, saying what happens next: the next batch boundary may be seconds away
-/// (a long evaluation), and a key press with no answer gets pressed again.
+/// How every command stops on a signal: SIGINT, SIGQUIT, SIGTERM and SIGHUP (the terminal or SSH session closed) alike,
+/// where by default SIGHUP killed the process: for a training run that lost the epoch, which now ends at the next batch
+/// with a resume point; diagnose, evaluate and predict end at their next step without a result (exit 130); serve closes the
+/// dashboard. The signals reach it through <see cref="StartupSignals"/>, the process's one handler, which hands them over
+/// once the host has started (a host built without one, by a test or an experiment, installs its own). Each stop is
+/// acknowledged at once, saying what happens next: the next batch boundary may be seconds away (a long evaluation), and a
+/// key press with no answer gets pressed again.
 /// </summary>
 public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null) : IHostedService, IDisposable
 {
-    // The same number on Linux and macOS; PosixSignal names only the signals every platform shares.
-    private const int FileSizeLimitExceeded = 25;
-
-    private readonly List<PosixSignalRegistration> _registrations = [];
+    private StartupSignals? _own;
     private int _stopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -30,23 +28,30 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
             return Task.CompletedTask;
         }
 
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        // Refused when a signal came during the start: it was answered then, and Program does not run the command.
+        if (startup is null)
         {
-            context.Cancel = true;
-            Acknowledge("SIGHUP, the terminal closed");
-            lifetime.StopApplication();
-        }));
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Acknowledge("Ctrl+C")));
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Acknowledge("SIGTERM")));
-        _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, _ => Acknowledge("SIGQUIT")));
-        _registrations.Add(PosixSignalRegistration.Create((PosixSignal)FileSizeLimitExceeded, context => context.Cancel = true));
-        startup?.HandOver();
+            _own = StartupSignals.Install();
+        }
+
+        (startup ?? _own)!.HandOver(this);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public void Dispose() => _registrations.ForEach(r => r.Dispose());
+    public void Dispose()
+    {
+        startup?.Release(this);
+        _own?.Dispose();
+    }
+
+    /// <summary>A stop signal: answered (the first one), and the command is asked to stop.</summary>
+    internal void Stop(string signal)
+    {
+        Acknowledge(signal);
+        lifetime.StopApplication();
+    }
 
     /// <summary>
     /// Answers the first stop signal with what happens next; later ones change nothing, so they get no line. One that
@@ -70,6 +75,12 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
 
     internal string WhatHappens() => commandLine.Command switch
     {
+        // Decided with the trainer (TrainingStart): a stop before the first batch keeps training from beginning at all.
+        CommandLine.DefaultCommand when services.GetRequiredService<TrainingStart>().StopBeforeBegin() => Resumes()
+            ? "training has not resumed yet; it stops before its first batch, and the run stays at its resume point as it was"
+            : "training has not begun; it stops before its first batch and leaves no run folder",
+
+        // Training has begun, so the command has made its run (resolving it earlier could make one, or fail, here).
         CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { TrainingEnded: true } =>
             "training has finished; the model and reports being written are finished first, then it exits",
         CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { LastBatchRun: true } =>
@@ -81,6 +92,9 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         "export" => "export finishes the file it is writing, then exits",
         var command => $"{command} ends at its next step, without a result",
     };
+
+    // train --resume, or Checkpoints:ResumeFrom: the run has a resume point already, which a stop before training keeps.
+    private bool Resumes() => ScratchNetHost.ResumeRequest(commandLine, services.GetRequiredService<IConfiguration>()) is not null;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {WhatHappens}")]
     private static partial void LogStopping(ILogger logger, string signal, string whatHappens);

@@ -5,6 +5,7 @@ using ScratchNet.Data.Options;
 using ScratchNet.Files;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Settings;
+using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
 using ScratchNet.Training.Options;
@@ -16,8 +17,9 @@ namespace ScratchNet.Host.Runs;
 /// The bookkeeping around one <c>train</c>: check the checkpoint it resumes (nothing is written if that is refused),
 /// check every output location before the first batch, claim the run folder, open its log, record the effective
 /// configuration (config.json) and the session (run.json), and at the end record how it ended. A fresh run that stops
-/// before training began (data that cannot be loaded, Model:Layers that do not fit the data) leaves no folder behind:
-/// there is nothing in it to keep or resume. It is also the callback that learns when training began.
+/// before training began (data that cannot be loaded, Model:Layers that do not fit the data, a stop signal before the
+/// first batch) leaves no folder behind: there is nothing in it to keep or resume; a resumed one stays at the point it
+/// resumed from. Training begins at its first batch (<see cref="TrainingStart"/>).
 /// </summary>
 public sealed partial class TrainingRun(
     RunFolder folder,
@@ -27,12 +29,13 @@ public sealed partial class TrainingRun(
     EffectiveConfiguration configuration,
     IDatasetProvider datasets,
     IOptions<DataOptions> data,
-    ILogger<TrainingRun> logger) : ITrainingCallback
+    ILogger<TrainingRun> logger,
+    TrainingStart? start = null) : ITrainingCallback
 {
     private RunStatus? _status;
     private bool _created;
     private IReadOnlyList<string> _made = [];
-    private volatile bool _trainingBegan;
+    private readonly TrainingStart _start = start ?? new TrainingStart();
 
     // Read at the end for the resume point the session left (a checkpoint, or a rescue in the temp folder).
     private TrainingContext? _context;
@@ -197,12 +200,10 @@ public sealed partial class TrainingRun(
     public void OnBatchEnd(TrainingContext context, int epoch, int batch, float loss) =>
         LastBatchRun = epoch == context.Epochs && batch == context.BatchesPerEpoch - 1;
 
-    /// <summary>Training itself begins: from here on the folder may hold history, reports and resume points.</summary>
-    public void OnTrainBegin(TrainingContext context)
-    {
-        _context = context;
-        _trainingBegan = true;
-    }
+    /// <summary>Whether training has begun (its first batch); before that a stop leaves the run as it was.</summary>
+    public bool TrainingBegan => _start.HasBegun;
+
+    public void OnTrainBegin(TrainingContext context) => _context = context;
 
     // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
@@ -236,7 +237,7 @@ public sealed partial class TrainingRun(
             return;
         }
 
-        if (_status is not null && _created && !_trainingBegan)
+        if (_status is not null && _created && !TrainingBegan)
         {
             log.Dispose();
             folder.Dispose();
@@ -264,7 +265,8 @@ public sealed partial class TrainingRun(
         RunSession session = _status!.Sessions[^1];
         session.Ended = DateTime.UtcNow;
         session.State = state;
-        session.ResumePoint = _context?.LastCheckpointPath;
+        // Stopped before its first batch, the session left the point it resumed from, unchanged.
+        session.ResumePoint = _context?.LastCheckpointPath ?? (TrainingBegan ? null : folder.ResumeCheckpoint);
         _status.State = state;
         try
         {

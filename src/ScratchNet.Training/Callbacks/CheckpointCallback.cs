@@ -70,7 +70,9 @@ public sealed partial class CheckpointCallback(
     public void OnInterrupted(TrainingContext context, int epoch, int batch)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_directory is not null)
+
+        // Stopped before its first batch, the session holds nothing a resume point would keep (TrainingNotBegunException).
+        if (_directory is not null && context.StepsThisSession > 0)
         {
             context.LastCheckpointPath = _directory.SaveResumePoint(Capture(context));
         }

@@ -31,7 +31,9 @@ public interface ITrainingCallback
 
     /// <summary>
     /// Training was cancelled (Ctrl+C) at a batch boundary: batches before <paramref name="batch"/> of
-    /// <paramref name="epoch"/> are done. <see cref="TrainingContext.CaptureCheckpoint"/> still works here.
+    /// <paramref name="epoch"/> are done. <see cref="TrainingContext.CaptureCheckpoint"/> still works here. When the stop
+    /// came before the session's first batch (<see cref="TrainingContext.StepsThisSession"/> is 0), nothing was trained and
+    /// nothing needs saving: <see cref="TrainingNotBegunException"/> follows, not <see cref="TrainingInterruptedException"/>.
     /// </summary>
     void OnInterrupted(TrainingContext context, int epoch, int batch)
     {

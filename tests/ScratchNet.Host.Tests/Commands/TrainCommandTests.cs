@@ -99,6 +99,65 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public void AStopBeforeTheFirstBatch_LeavesNoRunFolder()
+    {
+        // The trainer saw the stop at epoch 1, batch 0 (after its set-up, e.g. hashing the data for checkpoints): it
+        // saved an "interrupted" run whose resume point held nothing trained.
+        using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), new CancellationToken(canceled: true)))!;
+
+        Assert.That(error, Is.InstanceOf<TrainingNotBegunException>());
+        Assert.That(Failure.From(error), Is.EqualTo(new Failure(ExitCodes.Interrupted, "Interrupted before training began; nothing was trained or saved.", false)));
+        Assert.That(Directory.GetFileSystemEntries(_dir.Path), Is.Empty, "nothing to keep or resume");
+    }
+
+    [Test]
+    public void AStopAnsweredBeforeTrainingBegan_SaysSo_AndTrainingDoesNotBegin()
+    {
+        using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        // The answer comes before the host cancels the command's token: the trainer must keep to it all the same.
+        string answer = host.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
+
+        Assert.That(answer, Is.EqualTo("training has not begun; it stops before its first batch and leaves no run folder"));
+        Assert.ThrowsAsync<TrainingNotBegunException>(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), CancellationToken.None));
+        Assert.That(Directory.GetFileSystemEntries(_dir.Path), Is.Empty);
+    }
+
+    [Test]
+    public void AResumeStoppedBeforeItsFirstBatch_SaysSo_AndTheRunStaysAtItsResumePoint()
+    {
+        using (var stop = new CancellationTokenSource())
+        using (IHost first = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(new StopAfterBatch(stop, 1, 2))))
+        {
+            first.Services.GetRequiredService<IStartupValidator>().Validate();
+            Assert.CatchAsync<TrainingInterruptedException>(() => first.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token));
+        }
+
+        string run = Directory.GetDirectories(_dir.Path).Single();
+        string[] points = Directory.GetFiles(run, "*.ckpt", SearchOption.AllDirectories);
+        string point = points.Single();
+
+        string[] resume = Args("--resume", run);
+        using IHost host = TestHost.Build(resume, SyntheticMnist.Create());
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+        string answer = host.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
+        Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(resume), CancellationToken.None))!;
+
+        Assert.That(answer, Is.EqualTo("training has not resumed yet; it stops before its first batch, and the run stays at its resume point as it was"));
+        Failure failure = Failure.From(error);
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.Interrupted));
+        Assert.That(failure.Message, Is.EqualTo($"Interrupted before training resumed; the run is still at its resume point {point}. Resume with: train --resume {run}"));
+        Assert.That(Directory.GetFiles(run, "*.ckpt", SearchOption.AllDirectories), Is.EqualTo(points), "no point that trained nothing more");
+        RunStatus status = RunStatus.TryRead(run)!;
+        Assert.That((status.State, status.Sessions[^1].State), Is.EqualTo((RunStatus.Interrupted, RunStatus.Interrupted)));
+        Assert.That((status.Sessions[^1].ResumedFrom, status.Sessions[^1].ResumePoint), Is.EqualTo((point, point)), "the session left the point it resumed from");
+    }
+
+    [Test]
     public async Task AStopAfterTheLastBatch_IsAnsweredWithoutAPromiseOfAResumePoint_AndTheRunFinishes()
     {
         // Ctrl+C while the model and reports are written (after "Saved the model"): no batch is left to stop at.
@@ -144,6 +203,18 @@ public sealed class TrainCommandTests
         }
 
         return (exitCode, File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single()));
+    }
+
+    /// <summary>Stops the run right after one batch, as Ctrl+C there does.</summary>
+    private sealed class StopAfterBatch(CancellationTokenSource stop, int epoch, int batch) : ITrainingCallback
+    {
+        public void OnBatchEnd(TrainingContext context, int at, int done, float loss)
+        {
+            if (at == epoch && done == batch)
+            {
+                stop.Cancel();
+            }
+        }
     }
 
     /// <summary>Stops the run right after an epoch's last batch (by default the last epoch's), while the trainer has yet to evaluate it.</summary>
