@@ -94,9 +94,12 @@ public sealed class CheckpointKillTests
         Assert.That(resumed, Is.GreaterThan(Kills / 2), "most rounds must continue an interrupted run");
 
         // An undisturbed resume continues from the newest checkpoint and writes the next one, and that save
-        // deletes the temporaries the killed writers left.
+        // deletes the temporaries the killed writers left in its run's folder. (A run killed before its first
+        // checkpoint is never resumed here, so a probe or checkpoint temporary in its own subfolder stays, as in any
+        // lost run's folder.)
         string newest = checkpoints.Latest()!;
-        HashSet<string> abandoned = Temporaries(folder);
+        string resumedRun = Path.GetDirectoryName(newest)!;
+        HashSet<string> abandoned = Temporaries(resumedRun);
         using (var child = Process.Start(HostProcess.StartInfo([.. args, "--resume"], dir.Path))!)
         {
             Task<string> stdout = child.StandardOutput.ReadToEndAsync();
@@ -123,7 +126,7 @@ public sealed class CheckpointKillTests
             Assert.That(string.CompareOrdinal(checkpoints.Latest(), newest), Is.GreaterThan(0), $"no checkpoint after {Path.GetFileName(newest)} within a minute of resuming: {output}");
         }
 
-        Assert.That(Temporaries(folder).Intersect(abandoned), Is.Empty, "temporaries of killed writers left after the next save");
+        Assert.That(Temporaries(resumedRun).Intersect(abandoned), Is.Empty, "temporaries of killed writers left after the next save");
     }
 
     /// <summary>True once process <paramref name="pid"/> has claimed a run folder (its session is in a run.json).</summary>
