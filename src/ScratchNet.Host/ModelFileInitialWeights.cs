@@ -40,16 +40,18 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
     // descend from, which the file carries as its data history. Other data (another dataset or folder) is a transfer.
     private void WarnIfHeldOutOverlaps(string source)
     {
+        // Absolute, as the saved model's history keeps it: a relative path means nothing from another folder.
+        string file = Path.GetFullPath(source);
         IReadOnlyList<DataHistoryEntry> seen;
         try
         {
             (IReadOnlyDictionary<string, string> configuration, IReadOnlyList<DataHistoryEntry> history) = ModelFile.LoadRecord(source);
-            seen = TrainedData.Seen(source, configuration, history);
+            seen = TrainedData.Seen(file, configuration, history);
         }
         catch (ModelFileException)
         {
             // The tensors loaded, but what the file says of its past does not: nothing it trained on is known.
-            seen = [new DataHistoryEntry(source, null)];
+            seen = [new DataHistoryEntry(file, null)];
         }
 
         startingWeights?.Record(seen);
@@ -66,7 +68,7 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
 
         foreach ((string from, string trained, string current) in overlap.Argument is null ? [] : overlap.Overlapping)
         {
-            if (from == source)
+            if (from == file)
             {
                 LogHeldOutOverlaps(_logger, source, trained, current, overlap.Argument!);
             }
