@@ -77,11 +77,12 @@ public static class TrainedData
             seen.Add(new DataHistoryEntry(parent, null));
         }
 
-        // The same settings twice say nothing more; a long chain of runs on one split stays one entry.
+        // The same settings twice say nothing more; a long chain of runs on one split stays one entry. Unknown data is
+        // told apart by its file, which the warning names.
         var distinct = new List<DataHistoryEntry>();
         foreach (DataHistoryEntry entry in seen)
         {
-            if (!distinct.Any(d => SameData(d.Data, entry.Data)))
+            if (!distinct.Any(d => d.Data is null || entry.Data is null ? d.Data is null && entry.Data is null && d.Source == entry.Source : SameData(d.Data, entry.Data)))
             {
                 distinct.Add(entry);
             }
@@ -151,9 +152,8 @@ public static class TrainedData
 
     private static string Describe(IEnumerable<(string Key, string Value)> settings) => string.Join(", ", settings.Select(p => $"{p.Key}={p.Value}"));
 
-    private static bool SameData(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
-        a is null || b is null ? a is null && b is null
-        : a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out string? v) && Same(p.Key, p.Value, v));
+    private static bool SameData(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out string? v) && Same(p.Key, p.Value, v));
 
     /// <summary>Case- and space-insensitive equality of two recorded values.</summary>
     public static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
