@@ -10,7 +10,8 @@ namespace ScratchNet.Host;
 
 /// <summary>Model:InitFrom read from a model file (.snm or safetensors, ScratchNet's or a PyTorch state_dict's names).</summary>
 /// <param name="data">This run's data settings, to say when its held-out rows may be ones the file's weights trained on.</param>
-public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeights>? logger = null, IOptions<DataOptions>? data = null) : IInitialWeights
+/// <param name="startingWeights">Where the data the file's weights trained on is kept for the model this run saves.</param>
+public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeights>? logger = null, IOptions<DataOptions>? data = null, StartingWeights? startingWeights = null) : IInitialWeights
 {
     private readonly ILogger _logger = logger ?? NullLogger<ModelFileInitialWeights>.Instance;
 
@@ -35,33 +36,51 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
     }
 
     // Weights trained under another split (or a random one drawn otherwise) have seen some of this run's held-out rows, so
-    // its val_acc flatters them from the first epoch. Other data (another dataset or folder) is a transfer, not an overlap.
+    // its val_acc flatters them from the first epoch: those of the file's own run, and those of every run its weights
+    // descend from, which the file carries as its data history. Other data (another dataset or folder) is a transfer.
     private void WarnIfHeldOutOverlaps(string source)
     {
+        // Absolute, as the saved model's history keeps it: a relative path means nothing from another folder.
+        string file = Path.GetFullPath(source);
+        IReadOnlyList<DataHistoryEntry> seen;
+        try
+        {
+            (IReadOnlyDictionary<string, string> configuration, IReadOnlyList<DataHistoryEntry> history) = ModelFile.LoadRecord(source);
+            seen = TrainedData.Seen(file, configuration, history);
+        }
+        catch (ModelFileException)
+        {
+            // The tensors loaded, but what the file says of its past does not: nothing it trained on is known.
+            seen = [new DataHistoryEntry(file, null)];
+        }
+
+        startingWeights?.Record(seen);
         if (data is null)
         {
             return;
         }
 
-        IReadOnlyDictionary<string, string> trained;
-        try
+        HeldOutOverlap overlap = TrainedData.Overlap(seen, data.Value);
+        if (overlap.Overlapping.Count > 0 && overlap.Argument is null)
         {
-            trained = ModelFile.LoadConfiguration(source);
-        }
-        catch (ModelFileException)
-        {
-            return;
+            LogNoSplitAvoidsThem(_logger, source, string.Join("; ", overlap.Splits));
         }
 
-        var differences = TrainedData.Differences(trained, data.Value).ToList();
-        if (differences.Any(d => d.Key is "Data:Dataset" or "Data:Directory"))
+        foreach ((string from, string trained, string current) in overlap.Argument is null ? [] : overlap.Overlapping)
         {
-            return;
+            if (from == file)
+            {
+                LogHeldOutOverlaps(_logger, source, trained, current, overlap.Argument!);
+            }
+            else
+            {
+                LogAncestorOverlaps(_logger, source, from, trained, current, overlap.Argument!);
+            }
         }
 
-        foreach ((string key, string then, string now) in differences)
+        foreach (string ancestor in overlap.Unknown)
         {
-            LogHeldOutOverlaps(_logger, source, key, then, now, ScratchNet.Training.Checkpoints.ResumeCommand.Quote($"--{key}={then}"));
+            LogAncestryUnknown(_logger, source, ancestor);
         }
     }
 
@@ -85,6 +104,15 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting from the weights in {Source} ({Parameters} parameter tensors, Model:InitFrom) instead of the initialiser")]
     private static partial void LogStartedFrom(ILogger logger, string source, int parameters);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} were trained with {Key}={Trained}, but this run uses {Current}: its held-out rows may include images they trained on, which flatters its val_acc. Pass {Argument} to hold out the rows they never saw")]
-    private static partial void LogHeldOutOverlaps(ILogger logger, string source, string key, string trained, string current, string argument);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} were trained with {Trained}, but this run uses {Current}: its held-out rows may include images they trained on, which flatters its val_acc. Pass {Argument} to hold out the rows they never saw")]
+    private static partial void LogHeldOutOverlaps(ILogger logger, string source, string trained, string current, string argument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} descend from {Ancestor}, trained with {Trained}, but this run uses {Current}: its held-out rows may include images they trained on, which flatters its val_acc. Pass {Argument} to hold out the rows none of them saw")]
+    private static partial void LogAncestorOverlaps(ILogger logger, string source, string ancestor, string trained, string current, string argument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} and those they descend from were trained on this data under different splits ({Splits}): every hold-out this run can draw includes images some of them trained on, which flatters its val_acc, and no Data:Split avoids them all; leave out Model:InitFrom for a val_acc on unseen images")]
+    private static partial void LogNoSplitAvoidsThem(ILogger logger, string source, string splits);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The weights in {Source} descend from {Ancestor}, whose file does not record the data it was trained on: an overlap of this run's held-out rows with the images they trained on cannot be ruled out, so its val_acc may flatter them")]
+    private static partial void LogAncestryUnknown(ILogger logger, string source, string ancestor);
 }

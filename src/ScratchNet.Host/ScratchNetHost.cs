@@ -165,6 +165,7 @@ public static class ScratchNetHost
         builder.Services.TryAddSingleton(new ResultWriter());
 
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
+        builder.Services.AddSingleton<StartingWeights>();
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
 
         // Before the reports: a report the disk refuses ends the run (exit 8), and the trained model must be saved by then.

@@ -48,7 +48,14 @@ public static class ModelFile
     /// before it loads the model: the tensors, up to a gigabyte, are read once, by <see cref="Load"/>, which also checks them.
     /// </summary>
     /// <exception cref="ModelFileException">The file is missing, unreadable, or its header is invalid.</exception>
-    public static IReadOnlyDictionary<string, string> LoadConfiguration(string path)
+    public static IReadOnlyDictionary<string, string> LoadConfiguration(string path) => LoadRecord(path).Configuration;
+
+    /// <summary>
+    /// As <see cref="LoadConfiguration"/>, with the data history the file records (<see cref="SavedModel.DataHistory"/>):
+    /// what a run that starts from its weights carries on, from the header alone.
+    /// </summary>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, or its header is invalid.</exception>
+    public static (IReadOnlyDictionary<string, string> Configuration, IReadOnlyList<DataHistoryEntry> DataHistory) LoadRecord(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         try
@@ -59,11 +66,12 @@ public static class ModelFile
             file.Position = 0;
             if (NativeModelFormat.HasMagic(start[..read]))
             {
-                return NativeModelFormat.ReadConfiguration(file, path);
+                return NativeModelFormat.ReadRecord(file, path);
             }
 
             ThrowUnlessSafetensors(start[..read], path);
-            return SafetensorsModel.Configuration(SafetensorsFormat.ReadMetadata(file, path));
+            IReadOnlyDictionary<string, string> metadata = SafetensorsFormat.ReadMetadata(file, path);
+            return (SafetensorsModel.Configuration(metadata), SafetensorsModel.DataHistory(metadata, path));
         }
         catch (InputFileException e)
         {

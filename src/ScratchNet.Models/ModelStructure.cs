@@ -103,6 +103,7 @@ internal static partial class ModelStructure
             throw Invalid(source, $"tensor {extra} belongs to no layer");
         }
 
+        CheckImageShape(model, source);
         CheckConfiguration(model, source);
         return totals.ValuesPerRow;
     }
@@ -237,6 +238,23 @@ internal static partial class ModelStructure
     }
 
     // The configuration is stored beside the layers; a file whose two halves disagree was edited or forged.
+    // The images a flat first layer was trained on hold as many values as it takes; a first layer that takes images names
+    // their shape itself, and a second one would only contradict it.
+    private static void CheckImageShape(SavedModel model, string source)
+    {
+        if (model.ImageShape is not { } images)
+        {
+            return;
+        }
+
+        Validated(images, "its image shape is", source);
+        Shape input = model.InputShape;
+        if (!input.IsFlat || images.Size != input.Size)
+        {
+            throw Invalid(source, $"its image shape {images} ({images.Size} values) does not fit its first layer {model.Layers[0].Name}, which takes {input} inputs");
+        }
+    }
+
     private static void CheckConfiguration(SavedModel model, string source)
     {
         string sizes = string.Join(",", model.LayerSizes);

@@ -30,6 +30,23 @@ public sealed record SavedModel(
     /// <summary>One input row's shape: (1, 28, 28) for a CNN on MNIST, (784, 1, 1) for an MLP.</summary>
     public Shape InputShape => Layers[0].InputShape is { } shape ? new Shape(shape.Channels, shape.Height, shape.Width) : Shape.Flat(Layers[0].Inputs);
 
+    /// <summary>
+    /// The images a model whose first layer takes flat rows was trained on (1 × 12 × 20 for an MLP of Model:LayerSizes on
+    /// 12 × 20 IDX images), each row an image's pixels row by row; null when the first layer records its input's shape
+    /// itself (flatten, conv), when the images were square (a flat row of a square number of values is that square: files
+    /// of MNIST MLPs stay as they were), and in files written before it was recorded.
+    /// </summary>
+    public RowShape? ImageShape { get; init; }
+
+    /// <summary>
+    /// The data the weights were trained on before this model's own run (see <see cref="DataHistoryEntry"/>), oldest last;
+    /// empty for a model trained from its initialiser, and in files written before histories were kept.
+    /// </summary>
+    public IReadOnlyList<DataHistoryEntry> DataHistory { get; init; } = [];
+
+    /// <summary>One row of the data the model reads: <see cref="ImageShape"/> when recorded, else <see cref="InputShape"/>.</summary>
+    public Shape DataShape => ImageShape is { } image ? new Shape(image.Channels, image.Height, image.Width) : InputShape;
+
     /// <summary>True when the model is dense and activation layers on flat vectors only, as <c>Model:LayerSizes</c> describes.</summary>
     public bool IsMlp => Layers.All(l => l.Kind is LayerSpec.Dense or LayerSpec.Activation) && InputShape.IsFlat;
 
@@ -44,8 +61,9 @@ public sealed record SavedModel(
 
     /// <summary>Copies the network's layers, weights and batch-norm statistics (the copy does not change when training goes on).</summary>
     /// <remarks>Dropout layers are left out: at inference they are the identity.</remarks>
+    /// <param name="data">One row of the data the network was trained on; recorded as <see cref="ImageShape"/> when the network's first layer takes those images as flat rows a reader could not shape again.</param>
     /// <exception cref="ArgumentException">The network holds a layer <see cref="Holds"/> refuses.</exception>
-    public static SavedModel FromNetwork(Sequential network, IReadOnlyDictionary<string, string> configuration, RunManifest? manifest)
+    public static SavedModel FromNetwork(Sequential network, IReadOnlyDictionary<string, string> configuration, RunManifest? manifest, Shape? data = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -69,8 +87,19 @@ public sealed record SavedModel(
             }
         }
 
-        return new SavedModel(layers, tensors, new SortedDictionary<string, string>(configuration.ToDictionary(), StringComparer.Ordinal), manifest);
+        return new SavedModel(layers, tensors, new SortedDictionary<string, string>(configuration.ToDictionary(), StringComparer.Ordinal), manifest)
+        {
+            ImageShape = ImageShapeOf(network.InputShape, data),
+        };
     }
+
+    // Only what a reader cannot work out: flat rows of images that are not one grey square (a square's side follows from
+    // the row's length, as predict and the reports have always taken it).
+    private static RowShape? ImageShapeOf(Shape input, Shape? data) =>
+        data is { IsFlat: false } images && input.IsFlat && images.Size == input.Size
+            && !(images.Channels == 1 && images.Height == images.Width)
+            ? RowShape.From(images)
+            : null;
 
     /// <summary>The values one row takes through the network (every layer's input and output), after checking the file's structure, so a caller can size its passes before building.</summary>
     /// <exception cref="ModelFileException">As <see cref="CreateNetwork"/>: the layers do not chain, a kind is unknown, a tensor is missing or misshapen.</exception>

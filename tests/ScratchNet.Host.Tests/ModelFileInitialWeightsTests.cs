@@ -91,6 +91,97 @@ public sealed class ModelFileInitialWeightsTests
         }
     }
 
+    // A model file of 6-5-3 trained with these data settings, carrying this history; its path.
+    private static string Recorded(Dictionary<string, string> configuration, IReadOnlyList<DataHistoryEntry>? history = null)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scratchnet-init-{Guid.NewGuid():N}");
+        SavedModel model = SavedModel.FromNetwork(Factory("6,5,3", null).Create(Shape.Flat(6), 4), configuration, null) with { DataHistory = history ?? [] };
+        ModelFile.Save(model, path, ModelFormat.Native);
+        return path;
+    }
+
+    private static Dictionary<string, string> Split(string split, int seed = 42) =>
+        new() { ["Data:Dataset"] = "mnist", ["Data:Split"] = split, ["Data:Seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Data:ValidationFraction"] = "0.2" };
+
+    // The warnings a run from the file logs with these data settings, and the history its model would carry.
+    private static (List<string> Warnings, IReadOnlyList<DataHistoryEntry> History) StartFrom(string path, string split, int seed = 42)
+    {
+        var warnings = new List<string>();
+        var logger = new Mock<ILogger<ModelFileInitialWeights>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        logger.Setup(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.IsAny<It.IsAnyType>(), It.IsAny<Exception?>(), It.IsAny<Func<It.IsAnyType, Exception?, string>>()))
+            .Callback(new InvocationAction(i => warnings.Add(i.Arguments[2].ToString()!)));
+        var starting = new StartingWeights();
+        var data = Create(new ScratchNet.Data.Options.DataOptions { Dataset = "mnist", Split = split, Seed = seed, ValidationFraction = 0.2 });
+        new NetworkFactory(Create(new ModelOptions { LayerSizes = "6,5,3", InitFrom = path }), Create(new TrainingOptions()), new ModelFileInitialWeights(logger.Object, data, starting)).Create(Shape.Flat(6), 4);
+        return (warnings, starting.DataHistory);
+    }
+
+    [Test]
+    public void InitFrom_ComparesTheHeldOutRowsWithEveryRunTheWeightsDescendFrom_AndNeverAdvisesASplitThatOverlapsOne()
+    {
+        // w: official split. r3: started from w, trained on a random split, so its weights have seen both.
+        string w = Recorded(Split("official"));
+        string r3 = Recorded(new(Split("random")) { ["Model:InitFrom"] = w }, [new DataHistoryEntry(w, Split("official"))]);
+        try
+        {
+            (List<string> sameAsOwn, _) = StartFrom(r3, "random");
+            (List<string> official, _) = StartFrom(r3, "official");
+
+            Assert.That(sameAsOwn, Has.Count.EqualTo(1), "r3's own split is random, but its weights trained on w's official training files too");
+            Assert.That(sameAsOwn[0], Does.Contain("no Data:Split avoids them all").And.Contain("Data:Split=official").And.Contain("Data:Split=random, Data:Seed=42"));
+            Assert.That(official.Single(), Does.Contain("no Data:Split avoids them all"));
+            Assert.That(sameAsOwn.Concat(official), Has.None.Contains("Pass --Data:Split"), "every split overlaps one of them");
+        }
+        finally
+        {
+            File.Delete(w);
+            File.Delete(r3);
+        }
+    }
+
+    [Test]
+    public void InitFrom_AdvisesTheSplitEveryAncestorHeldOut_WithEverySettingThatDiffers()
+    {
+        // Both runs held out the same rows (random, seed 7); this run draws with seed 42 on an official split's advice.
+        string a = Recorded(Split("random", seed: 7));
+        string b = Recorded(new(Split("random", seed: 7)) { ["Model:InitFrom"] = a }, [new DataHistoryEntry(a, Split("random", seed: 7))]);
+        try
+        {
+            (List<string> warnings, IReadOnlyList<DataHistoryEntry> history) = StartFrom(b, "official");
+
+            Assert.That(warnings.Single(), Does.Contain($"The weights in {b} were trained with Data:Split=random, Data:Seed=7, but this run uses Data:Split=official, Data:Seed=42")
+                .And.EndWith("Pass --Data:Split=random --Data:Seed=7 to hold out the rows they never saw"), "the seed too: a random split with this run's seed overlaps theirs");
+            Assert.That(history.Select(e => e.Source), Is.EqualTo(new[] { b }), "the same settings twice are one entry");
+        }
+        finally
+        {
+            File.Delete(a);
+            File.Delete(b);
+        }
+    }
+
+    [Test]
+    public void InitFrom_SaysAnOverlapCannotBeRuledOut_WhenTheFileStartedFromWeightsWhoseDataItDoesNotRecord()
+    {
+        // A file written before histories were kept: its run started from parent.snm, whose data it does not say.
+        string old = Recorded(new(Split("random")) { ["Model:InitFrom"] = "parent.snm" });
+        try
+        {
+            (List<string> warnings, IReadOnlyList<DataHistoryEntry> history) = StartFrom(old, "random");
+
+            Assert.That(warnings.Single(), Does.Contain($"The weights in {old} descend from parent.snm, whose file does not record the data it was trained on").And.Contain("cannot be ruled out"));
+            Assert.That(history, Is.EqualTo(new[] { new DataHistoryEntry(old, Split("random")), new DataHistoryEntry("parent.snm", null) }).Using<DataHistoryEntry>(SameEntry));
+        }
+        finally
+        {
+            File.Delete(old);
+        }
+    }
+
+    private static bool SameEntry(DataHistoryEntry a, DataHistoryEntry b) =>
+        a.Source == b.Source && (a.Data is null ? b.Data is null : b.Data is not null && a.Data.OrderBy(p => p.Key).SequenceEqual(b.Data.OrderBy(p => p.Key)));
+
     [Test]
     public void InitFrom_NamesTheTensorAndBothShapes_WhenTheArchitectureDiffers()
     {

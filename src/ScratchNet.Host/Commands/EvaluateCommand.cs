@@ -32,7 +32,7 @@ public sealed partial class EvaluateCommand(
     public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
     {
         SavedModel model = ModelFile.Load(modelPath);
-        WarnIfDataDiffers(model);
+        WarnIfDataDiffers(model, modelPath);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
         WarnIfFilesChanged(model, dataset, modelPath);
         DataSplit split = dataset.Validation;
@@ -47,10 +47,11 @@ public sealed partial class EvaluateCommand(
                 $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
         }
 
-        // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise.
-        if (!network.InputShape.IsFlat && network.InputShape != dataset.InputShape)
+        // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise;
+        // nor are an MLP's 240 values of 12 × 20 images those of 20 × 12 ones.
+        if ((!network.InputShape.IsFlat || (model.ImageShape is not null && !dataset.InputShape.IsFlat)) && model.DataShape != dataset.InputShape)
         {
-            throw new ModelFileException($"The model {modelPath} takes {network.InputShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
+            throw new ModelFileException($"The model {modelPath} takes {model.DataShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
         }
 
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split, cancellationToken: cancellationToken);
@@ -85,8 +86,9 @@ public sealed partial class EvaluateCommand(
             : $"validation hold-out (Data:Split=random: {options.ValidationFraction:P0} of all images, Data:Seed={options.Seed})";
 
     // Scores on another dataset than the model learned, or on a random hold-out drawn with other settings (which overlaps
-    // that run's training rows and flatters the score), are numbers a user would misread: say so before them.
-    private void WarnIfDataDiffers(SavedModel model)
+    // that run's training rows, or those of any run its weights descend from, and flatters the score), are numbers a user
+    // would misread: say so before them.
+    private void WarnIfDataDiffers(SavedModel model, string modelPath)
     {
         foreach ((string key, string trained, string current) in TrainedData.Differences(model.Configuration, data.Value))
         {
@@ -94,10 +96,29 @@ public sealed partial class EvaluateCommand(
             {
                 LogDatasetDiffers(logger, trained, current);
             }
+        }
+
+        HeldOutOverlap overlap = TrainedData.Overlap(TrainedData.Seen(modelPath, model.Configuration, model.DataHistory), data.Value);
+        if (overlap.Overlapping.Count > 0 && overlap.Argument is null)
+        {
+            LogNoSplitAvoidsThem(logger, string.Join("; ", overlap.Splits));
+        }
+
+        foreach ((string from, string trained, string current) in overlap.Argument is null ? [] : overlap.Overlapping)
+        {
+            if (from == modelPath)
+            {
+                LogSplitDiffers(logger, trained, current, overlap.Argument!);
+            }
             else
             {
-                LogSplitDiffers(logger, key, trained, current, ScratchNet.Training.Checkpoints.ResumeCommand.Quote($"--{key}={trained}"));
+                LogAncestorSplitDiffers(logger, from, trained, current, overlap.Argument!);
             }
+        }
+
+        foreach (string ancestor in overlap.Unknown)
+        {
+            LogAncestryUnknown(logger, ancestor);
         }
     }
 
@@ -135,8 +156,17 @@ public sealed partial class EvaluateCommand(
     private const string TrainImagesKey = "Data:TrainImages";
 
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Key}={Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
-    private static partial void LogSplitDiffers(ILogger logger, string key, string trained, string current, string argument);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model was trained with {Trained}, but this evaluation uses {Current}; the held-out images may include ones it trained on. Pass {Argument} to evaluate on its own hold-out")]
+    private static partial void LogSplitDiffers(ILogger logger, string trained, string current, string argument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model's weights descend from {Ancestor}, trained with {Trained}, but this evaluation uses {Current}; the held-out images may include ones they trained on. Pass {Argument} to evaluate on the rows none of them saw")]
+    private static partial void LogAncestorSplitDiffers(ILogger logger, string ancestor, string trained, string current, string argument);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model and the weights it descends from were trained on this data under different splits ({Splits}): every hold-out of it includes images some of them trained on, so this score flatters the model, and no Data:Split avoids them all")]
+    private static partial void LogNoSplitAvoidsThem(ILogger logger, string splits);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model's weights descend from {Ancestor}, whose file does not record the data it was trained on: an overlap of the held-out images with the images they trained on cannot be ruled out, so this score may flatter the model")]
+    private static partial void LogAncestryUnknown(ILogger logger, string ancestor);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Whether the data files changed since {ModelPath} was trained cannot be checked with Data:TrainImages {Now} (the model's run had {Trained}, and the data's hash covers that sample; it does not change the held-out images): leave --Data:TrainImages out to have it checked")]
     private static partial void LogFilesUnchecked(ILogger logger, string trained, string now, string modelPath);

@@ -69,9 +69,10 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         // As many images per pass as one pass may carry for this network: any number of images is read, in passes.
         int capacity = Math.Clamp(Math.Min(RowsPerPass, NetworkLimits.MaxRows(model.ValuesPerRow(modelPath))), 1, Math.Max(1, images.Count));
         Sequential network = model.CreateNetwork(capacity, modelPath);
-        ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), network.InputShape)
+        // An MLP's flat rows are the images its file records (1 × 12 × 20), or, where it records none, a square's pixels.
+        ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), model.DataShape)
             ?? throw new ModelFileException(network.InputShape.IsFlat
-                ? $"The model {modelPath} takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape, so predict cannot make images into its input; train it with Model:Layers starting with flatten (e.g. \"flatten | dense 128 | relu | dense 10\"), which records the shape"
+                ? $"The model {modelPath} takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape (files written before it was recorded, or by another tool), so predict cannot make images into its input; train it again with this build, which records the shape"
                 : $"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);

@@ -16,7 +16,8 @@ namespace ScratchNet.Host.Runs;
 /// Model:Layers describes, batch norm's running statistics included. A network holding a custom layer brought in through DI,
 /// which files cannot describe, is not saved: one warning says so.
 /// </summary>
-public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger) : ITrainingCallback
+/// <param name="startingWeights">The data the Model:InitFrom weights had trained on, which the model carries as its data history; none when null.</param>
+public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger, StartingWeights? startingWeights = null) : ITrainingCallback
 {
     public const string FileName = "model.snm";
 
@@ -36,7 +37,10 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
         }
 
         RunManifest manifest = RunRecord.Manifest(training.Value.Seed, context.Dataset);
-        SavedModel model = SavedModel.FromNetwork(result.Network, RunRecord.Configuration(configuration), manifest);
+        SavedModel model = SavedModel.FromNetwork(result.Network, RunRecord.Configuration(configuration), manifest, context.Dataset.InputShape) with
+        {
+            DataHistory = startingWeights?.DataHistory ?? [],
+        };
         try
         {
             ModelFile.Save(model, ModelPath, ModelFormat.Native);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ScratchNet.Models.Native;
 
 // The JSON header of a native model file. Plain data classes with fixed types: System.Text.Json fills them
@@ -13,6 +15,14 @@ internal sealed class NativeHeader
     public Dictionary<string, string>? Configuration { get; set; }
 
     public RunManifest? Manifest { get; set; }
+
+    // Both added after version 1's first files, which lack them (null); builds before them skip them as unknown properties,
+    // and a model without them leaves them out, so its file is what it was before.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RowShape? ImageShape { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<DataHistoryEntry>? DataHistory { get; set; }
 }
 
 /// <param name="Offset">Byte offset from the start of the data section.</param>

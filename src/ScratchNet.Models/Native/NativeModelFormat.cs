@@ -11,7 +11,9 @@ namespace ScratchNet.Models.Native;
 /// offset 8   u32      format version (1)
 /// offset 12  u32      header length H
 /// offset 16  H bytes  UTF-8 JSON: format, layers (kind, name, inputs, outputs, activation), tensors (name, shape,
-///                     offset, length), configuration (key → value), manifest (seed, datasetSha256, codeVersion, createdUtc)
+///                     offset, length), configuration (key → value), manifest (seed, datasetSha256, codeVersion, createdUtc),
+///                     and, added later without a version change (readers skip keys they do not know), imageShape
+///                     (channels, height, width of the images a flat first layer was trained on) and dataHistory
 /// 16 + H     …        tensor data, float32, in header order, back to back
 /// end − 32   32 bytes SHA-256 of every byte before it
 /// </code>
@@ -53,6 +55,8 @@ public static class NativeModelFormat
             Tensors = entries,
             Configuration = model.Configuration.ToDictionary(StringComparer.Ordinal),
             Manifest = model.Manifest,
+            ImageShape = model.ImageShape,
+            DataHistory = model.DataHistory.Count == 0 ? null : [.. model.DataHistory],
         };
         byte[] headerBytes = JsonSerializer.SerializeToUtf8Bytes(header, Json);
 
@@ -97,7 +101,7 @@ public static class NativeModelFormat
         NativeHeader header = ParseHeader(body.Slice(PrefixLength, headerLength), source);
         ReadOnlySpan<byte> data = body[(PrefixLength + headerLength)..];
         var tensors = ReadTensors(header.Tensors!, data, source);
-        var model = new SavedModel(header.Layers!, tensors, header.Configuration ?? [], header.Manifest);
+        var model = new SavedModel(header.Layers!, tensors, header.Configuration ?? [], header.Manifest) { ImageShape = header.ImageShape, DataHistory = header.DataHistory ?? [] };
         ModelStructure.Check(model, source);
         return model;
     }
@@ -108,7 +112,10 @@ public static class NativeModelFormat
     /// </summary>
     /// <param name="file">Positioned at the start of the file.</param>
     /// <exception cref="ModelFileException">The prefix or the header is not a native model's.</exception>
-    public static IReadOnlyDictionary<string, string> ReadConfiguration(Stream file, string source)
+    public static IReadOnlyDictionary<string, string> ReadConfiguration(Stream file, string source) => ReadRecord(file, source).Configuration;
+
+    /// <summary>As <see cref="ReadConfiguration"/>, with the data history the file records (<see cref="SavedModel.DataHistory"/>).</summary>
+    public static (IReadOnlyDictionary<string, string> Configuration, IReadOnlyList<DataHistoryEntry> DataHistory) ReadRecord(Stream file, string source)
     {
         ArgumentNullException.ThrowIfNull(file);
         Span<byte> prefix = stackalloc byte[PrefixLength];
@@ -116,7 +123,8 @@ public static class NativeModelFormat
         CheckPrefix(prefix[..read], file.Length, source);
         byte[] header = new byte[HeaderLength(prefix, file.Length, source)];
         file.ReadExactly(header);
-        return ParseHeader(header, source).Configuration ?? [];
+        NativeHeader parsed = ParseHeader(header, source);
+        return (parsed.Configuration ?? [], parsed.DataHistory ?? []);
     }
 
     // The magic bytes, a length that holds at least the prefix and the checksum, and this build's version.
@@ -180,6 +188,11 @@ public static class NativeModelFormat
         if (header.Configuration?.Values.Any(v => v is null) == true)
         {
             throw Invalid(source, "its header has a configuration value that is not a string");
+        }
+
+        if (header.DataHistory is { } history && DataHistoryEntry.Problem(history) is { } problem)
+        {
+            throw Invalid(source, problem);
         }
 
         return header;

@@ -155,7 +155,9 @@ public static class OnnxExporter
             ProducerVersion = model.Manifest?.CodeVersion ?? string.Empty,
             Graph = graph,
             DocString = model.IsMlp
-                ? "An MLP trained by ScratchNet; input: (batch, features) pixels scaled to [0, 1]; output: class probabilities."
+                ? model.ImageShape is { } image
+                    ? $"An MLP trained by ScratchNet; input: (batch, features), the pixels of {image.Channels} × {image.Height} × {image.Width} images row by row, scaled to [0, 1]; output: class probabilities."
+                    : "An MLP trained by ScratchNet; input: (batch, features) pixels scaled to [0, 1]; output: class probabilities."
                 : $"A network trained by ScratchNet; input: (batch, {model.InputShape.Channels}, {model.InputShape.Height}, {model.InputShape.Width}) pixels scaled to [0, 1], NCHW; output: class probabilities.",
         };
         proto.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = OpsetVersion });

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using ScratchNet.Core.Layers;
 
 namespace ScratchNet.Models.Safetensors;
@@ -13,7 +14,10 @@ namespace ScratchNet.Models.Safetensors;
 /// The architecture is <c>scratchnet.input_shape</c> ("1,28,28") and <c>scratchnet.layers</c>, each layer as
 /// <c>name: definition</c> in the Model:Layers grammar, separated by "; " ("conv0: conv 16 3x3 pad 1; relu0: relu; …").
 /// An MLP also gets <c>scratchnet.layer_sizes</c> and <c>scratchnet.activation</c>, all that files written before
-/// convolutional networks carry (and all that builds of that time read).
+/// convolutional networks carry (and all that builds of that time read). Two keys are written only when they say
+/// something (builds before them ignore them): <c>scratchnet.image_shape</c> ("1,12,20"), the images an MLP's flat rows were
+/// made from when they were no square (<see cref="SavedModel.ImageShape"/>), and <c>scratchnet.data_history</c>, a JSON list
+/// of the data earlier runs trained the weights on (<see cref="SavedModel.DataHistory"/>).
 /// </remarks>
 public static class SafetensorsModel
 {
@@ -21,6 +25,8 @@ public static class SafetensorsModel
     public const string ActivationKey = "scratchnet.activation";
     public const string LayersKey = "scratchnet.layers";
     public const string InputShapeKey = "scratchnet.input_shape";
+    public const string ImageShapeKey = "scratchnet.image_shape";
+    public const string DataHistoryKey = "scratchnet.data_history";
     public const string LayoutKey = "scratchnet.layout";
     public const string SeedKey = "scratchnet.seed";
     public const string DatasetKey = "scratchnet.dataset_sha256";
@@ -48,6 +54,16 @@ public static class SafetensorsModel
             {
                 metadata[ActivationKey] = activation;
             }
+        }
+
+        if (model.ImageShape is { } image)
+        {
+            metadata[ImageShapeKey] = string.Create(CultureInfo.InvariantCulture, $"{image.Channels},{image.Height},{image.Width}");
+        }
+
+        if (model.DataHistory.Count > 0)
+        {
+            metadata[DataHistoryKey] = JsonSerializer.Serialize(model.DataHistory, Json);
         }
 
         if (model.Manifest is { } manifest)
@@ -91,7 +107,11 @@ public static class SafetensorsModel
         var normalised = tensors.Select(t => t.Shape.Count == 2 && t.Shape[0] == 1 && t.Name.EndsWith(".bias", StringComparison.Ordinal)
             ? t with { Shape = [t.Shape[1]] }
             : t).ToList();
-        var model = new SavedModel(layers, normalised, configuration, manifest);
+        var model = new SavedModel(layers, normalised, configuration, manifest)
+        {
+            ImageShape = metadata.TryGetValue(ImageShapeKey, out string? imageText) ? RowShapeOf(imageText, ImageShapeKey, source) : null,
+            DataHistory = DataHistory(metadata, source),
+        };
         ModelStructure.Check(model, source);
         if (metadata.TryGetValue(LayerSizesKey, out string? sizes) && layersText is not null
             && !string.Equals(string.Join(",", sizes.Split(',', StringSplitOptions.TrimEntries)), string.Join(",", model.LayerSizes), StringComparison.Ordinal))
@@ -102,6 +122,33 @@ public static class SafetensorsModel
         return model;
     }
 
+    /// <summary>The data history among a file's metadata (<see cref="SavedModel.DataHistory"/>); empty when it records none.</summary>
+    /// <exception cref="ModelFileException">The history is not a list of entries.</exception>
+    public static IReadOnlyList<DataHistoryEntry> DataHistory(IReadOnlyDictionary<string, string> metadata, string source)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue(DataHistoryKey, out string? text))
+        {
+            return [];
+        }
+
+        List<DataHistoryEntry?>? history;
+        try
+        {
+            history = JsonSerializer.Deserialize<List<DataHistoryEntry?>>(text, Json);
+        }
+        catch (JsonException e)
+        {
+            throw Invalid(source, $"its {DataHistoryKey} is not a JSON list of entries ({e.Message})");
+        }
+
+        return history is null ? throw Invalid(source, $"its {DataHistoryKey} is null")
+            : DataHistoryEntry.Problem(history) is { } problem ? throw Invalid(source, problem)
+            : [.. history!];
+    }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { MaxDepth = 8 };
+
     /// <summary>The run configuration among a file's metadata: every key but ScratchNet's own <c>scratchnet.*</c>.</summary>
     public static Dictionary<string, string> Configuration(IReadOnlyDictionary<string, string> metadata) =>
         metadata.Where(p => !p.Key.StartsWith("scratchnet.", StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
@@ -109,20 +156,7 @@ public static class SafetensorsModel
     // "conv0: conv 16 3x3 pad 1; relu0: relu; …" on an input of "1,28,28": each layer's shapes worked out from the one before.
     private static List<LayerSpec> Layers(string text, string? inputText, string source)
     {
-        string[] parts = inputText?.Split(',', StringSplitOptions.TrimEntries) ?? [];
-        var numbers = new int[3];
-        bool ok = parts.Length == 3;
-        for (int i = 0; ok && i < 3; i++)
-        {
-            ok = int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]);
-        }
-
-        if (!ok)
-        {
-            throw Invalid(source, $"its {InputShapeKey} is '{inputText}', but it must be three whole numbers: channels,height,width");
-        }
-
-        Shape shape = ModelStructure.Validated(new RowShape(numbers[0], numbers[1], numbers[2]), $"its {InputShapeKey} is", source);
+        Shape shape = ModelStructure.Validated(RowShapeOf(inputText, InputShapeKey, source), $"its {InputShapeKey} is", source);
         string[] entries = text.Split(';', StringSplitOptions.TrimEntries);
         if (entries.Length > ModelStructure.MaxLayers)
         {
@@ -151,6 +185,21 @@ public static class SafetensorsModel
         }
 
         return layers;
+    }
+
+    // "1,28,28": three whole numbers, checked for size by the structure check.
+    private static RowShape RowShapeOf(string? text, string key, string source)
+    {
+        string[] parts = text?.Split(',', StringSplitOptions.TrimEntries) ?? [];
+        var numbers = new int[3];
+        bool ok = parts.Length == 3;
+        for (int i = 0; ok && i < 3; i++)
+        {
+            ok = int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out numbers[i]);
+        }
+
+        return ok ? new RowShape(numbers[0], numbers[1], numbers[2])
+            : throw Invalid(source, $"its {key} is '{text}', but it must be three whole numbers: channels,height,width");
     }
 
     private static List<LayerSpec> MlpLayers(string sizesText, string activation, string source)

@@ -391,13 +391,13 @@ public sealed class ModelCommandsTests
     }
 
     [Test]
-    public void Predict_OnAnMlpOfNoSquareImage_SaysHowToTrainOneThatRecordsItsShape()
+    public void Predict_OnAnMlpOfNoSquareImageWhoseFileRecordsNoShape_SaysHowToGetOneThatDoes()
     {
         string model = SavedModel([6, 5, 3]);
 
         var e = Assert.Throws<ModelFileException>(() => new PredictCommand(Results, NullLogger<PredictCommand>.Instance).Predict(model, ["digit.png"]));
 
-        Assert.That(e!.Message, Does.Contain("does not record the images' shape").And.Contain("Model:Layers starting with flatten"));
+        Assert.That(e!.Message, Does.Contain("does not record the images' shape").And.Contain("train it again with this build, which records the shape"));
     }
 
     // A model sure of one class whatever it sees: no weights, and a bias of 20 for class 3 (p ≈ 1).

@@ -56,6 +56,36 @@ public sealed class ModelSaverTests
     }
 
     [Test]
+    public void OnTrainEnd_RecordsTheImagesOfAnMlpThatAreNoSquare_AndTheDataTheWeightsItStartedFromHadSeen()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"scratchnet-run-{Guid.NewGuid():N}");
+        try
+        {
+            Sequential network = Sequential.Mlp([6, 3, 2], "relu", "he_normal", 11, 2);
+            DataSplit split = DataSplit.FromLabels(new float[12], [0, 1], 6, 2);
+            var dataset = new Dataset("tiny", split, split, ["a", "b"]) { InputShape = new Shape(1, 2, 3) };
+            var starting = new StartingWeights();
+            starting.Record([new DataHistoryEntry("/runs/a/model.snm", new Dictionary<string, string> { ["Data:Split"] = "official" })]);
+            var saver = new ModelSaver(new RunFolder(folder), new ConfigurationBuilder().Build(), Create(new TrainingOptions()), NullLogger<ModelSaver>.Instance, starting);
+            var result = new TrainingResult([], new EvaluationResult(0, 0, new ScratchNet.Core.Metrics.ConfusionMatrix(2)), network, dataset.ClassNames);
+
+            saver.OnTrainEnd(new TrainingContext(network, new Sgd(0.1f), dataset, 1, 1), result);
+
+            SavedModel saved = ModelFile.Load(Path.Combine(folder, "model.snm"));
+            Assert.That(saved.ImageShape, Is.EqualTo(new RowShape(1, 2, 3)), "the trainer knew the images' shape");
+            Assert.That(saved.DataHistory.Single().Source, Is.EqualTo("/runs/a/model.snm"));
+            Assert.That(saved.DataHistory.Single().Data!["Data:Split"], Is.EqualTo("official"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Test]
     public void OnTrainEnd_SavesTheModelToTheTempFolder_WhenTheRunFolderCannotTakeIt_AndSaysSoInOneLine()
     {
         // A file where the run folder should be: the write fails as it would on a full or vanished disk.
