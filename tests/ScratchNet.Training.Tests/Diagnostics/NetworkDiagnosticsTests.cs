@@ -611,6 +611,126 @@ public class NetworkDiagnosticsTests
         Assert.That(relu.InactiveShare, Is.GreaterThanOrEqualTo(0.2).And.LessThan(1.0));
     }
 
+    private const int BlankRows = 8;
+
+    // Flattened 16 × 16 images, blank but for one bright pixel a row: most pixels are 0 in every row, as MNIST's border is over
+    // the check's 8 rows, so most first-layer weights (here 97 %) meet only zeros there.
+    private static (float[] X, float[] Y) MostlyBlankImages()
+    {
+        var rng = new Xoshiro256(21);
+        var x = new float[BlankRows * 256];
+        var y = new float[BlankRows * 3];
+        for (int r = 0; r < BlankRows; r++)
+        {
+            int i = 4 + rng.NextInt(8), j = 4 + rng.NextInt(8);
+            x[(r * 256) + (i * 16) + j] = (float)(0.5 + (0.5 * rng.NextDouble()));
+
+            y[(r * 3) + (r % 3)] = 1f;
+        }
+
+        return (x, y);
+    }
+
+    // dense0 → (dY × factor on the way back) → relu → dense1: dense0 stays a real Dense, its dW and dB factor times too large.
+    private static Sequential FirstLayerScaled(float factor)
+    {
+        var dense0 = new Dense("dense0", 256, 16, BlankRows);
+        dense0.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(3));
+        var dense1 = new Dense("dense1", 16, 3, BlankRows);
+        dense1.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(4));
+        return new Sequential([dense0, new ScaledBackward("scaled0", 16, BlankRows, factor), new ActivationLayer("relu0", new Relu(), 16, BlankRows), dense1]);
+    }
+
+    // Three entries of 4,096, of which 97 % meet only blank pixels: drawn uniformly, they were mostly all such entries, their
+    // gradients 0 on both sides, and a first layer whose dW was 5 % too large read "not checked" instead of WRONG.
+    [TestCase(1.05f, GradientVerdict.Wrong, 1UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 2UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 3UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 4UL)]
+    [TestCase(1f, GradientVerdict.Ok, 1UL)]
+    [TestCase(1f, GradientVerdict.Ok, 2UL)]
+    [TestCase(1f, GradientVerdict.Ok, 3UL)]
+    [TestCase(1f, GradientVerdict.Ok, 4UL)]
+    public void CheckGradients_ChecksFirstLayerWeightsThatMeetAnInput_OnMostlyBlankImages(float factor, GradientVerdict expected, ulong seed)
+    {
+        (float[] x, float[] y) = MostlyBlankImages();
+
+        var results = NetworkDiagnostics.CheckGradients(FirstLayerScaled(factor), x, y, BlankRows, 3, seed).ToDictionary(r => r.Parameter);
+
+        Assert.That(results["dense0.weight"].Verdict, Is.EqualTo(expected), results["dense0.weight"].ToString());
+    }
+
+    [Test]
+    public void Sample_PutsReachedEntriesFirst_AndStaysSeeded()
+    {
+        bool[] reached = new bool[100];
+        reached[7] = reached[42] = reached[93] = true;
+
+        int[] few = NetworkDiagnostics.Sample(100, 2, new Xoshiro256(5), reached);
+        int[] more = NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), reached);
+
+        Assert.That(few, Is.SubsetOf(new[] { 7, 42, 93 }).And.Unique);
+        Assert.That(more, Is.SupersetOf(new[] { 7, 42, 93 }).And.Unique.And.Length.EqualTo(5), "the count is filled from the rest");
+        Assert.That(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), reached), Is.EqualTo(more));
+        Assert.That(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5)), Is.EqualTo(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), new bool[100].Select(_ => true).ToArray())), "all reached: the uniform draw");
+    }
+
+    [Test]
+    public void InputReach_MarksTheConvolutionWeights_ThatSeeANonZeroPixel_AndTheDenseOnesAfterADeadUnit()
+    {
+        // One non-zero pixel, top left: with a 3x3 kernel and padding 1, only kernel rows and columns 0 and 1 ever reach it.
+        Sequential network = NetworkBuilder.Build([.. new[] { "conv 2 3x3 pad 1", "relu", "flatten", "dense 3" }.Select(LayerSyntax.Parse)], new Shape(1, 4, 4), 1, "he_normal", 2);
+        var conv = (Conv2D)network.Layers[0];
+        Array.Fill(conv.BiasParameter.Value, -100f);
+        conv.BiasParameter.Value[1] = 100f;
+        var x = new float[16];
+        x[0] = 1f;
+
+        Dictionary<Parameter, bool[]> reached = InputReach.Of(network, x, 1);
+
+        bool[] expected = [.. Enumerable.Range(0, conv.Weight.Length).Select(k => k % 9 / 3 < 2 && k % 3 < 2)];
+        Assert.That(reached[conv.Weight], Is.EqualTo(expected));
+
+        // Filter 0 is off everywhere (its bias is −100), filter 1 on: only the dense weights fed by filter 1 reach the loss.
+        var dense = (Dense)network.Layers[^1];
+        Assert.That(reached[dense.Weight], Is.EqualTo(Enumerable.Range(0, dense.Weight.Length).Select(k => k / 3 >= 16).ToArray()));
+        Assert.That(reached.Keys, Is.EquivalentTo(new[] { conv.Weight, dense.Weight }), "biases always reach it");
+    }
+
+    /// <summary>The identity forward; backward multiplies dY by <c>factor</c>, so every gradient before it comes out that much too large.</summary>
+    private sealed class ScaledBackward(string name, int size, int capacity, float factor) : ILayer
+    {
+        private readonly float[] _dX = new float[size * capacity];
+
+        public string Name => name;
+
+        public Shape InputShape => Shape.Flat(size);
+
+        public Shape OutputShape => Shape.Flat(size);
+
+        public int InputSize => size;
+
+        public int OutputSize => size;
+
+        public int Capacity => capacity;
+
+        public IReadOnlyList<Parameter> Parameters => [];
+
+        public IReadOnlyList<StateTensor> State => [];
+
+        public float[] Forward(ReadOnlyMemory<float> x, int n) => x[..(n * size)].ToArray();
+
+        public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+        {
+            for (int i = 0; i < n * size; i++)
+            {
+                _dX[i] = dY[i] * factor;
+            }
+
+            return _dX;
+        }
+    }
+
     /// <summary>A layer whose gradient of one parameter comes out <c>factor</c> times too large: the bug the gradient check must catch.</summary>
     private sealed class ScaledGradient(ILayer inner, Parameter scaled, float factor) : ILayer
     {
