@@ -118,7 +118,7 @@ public static class NetworkDiagnostics
             // NaN compares false with every tolerance, and a verdict of Wrong would blame backpropagation for an overflow.
             if (!double.IsFinite(centre))
             {
-                results.Add(new GradientCheckResult(parameter.Name, count, double.NaN, double.NaN, double.NaN, h, GradientVerdict.NotFinite, double.NaN));
+                results.Add(new GradientCheckResult(parameter.Name, count, double.NaN, double.NaN, double.NaN, h, GradientVerdict.NotFinite, double.NaN, tolerance));
                 continue;
             }
 
@@ -166,7 +166,7 @@ public static class NetworkDiagnostics
                     : GradientVerdict.Wrong;
             }
 
-            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise));
+            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise, tolerance));
         }
 
         return results;

@@ -251,6 +251,29 @@ public class NetworkDiagnosticsTests
         logger.Verify(Logged(m => m.Contains("null", StringComparison.Ordinal)), Times.Never);
     }
 
+    [Test]
+    public async Task Runner_LogsTheTolerance_AsANamedProperty_NextToTheNoiseAllowance()
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
+        var logger = new Mock<ILogger<DiagnosticsRunner>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        var runner = new DiagnosticsRunner(provider.Object, new NetworkFactory(model, training), Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, logger.Object);
+
+        await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 1));
+
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => HasTolerance(state) && state.ToString()!.Contains("ok up to tolerance 0.01 + noise allowance ", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Exactly(4));
+    }
+
+    private static bool HasTolerance(object state) =>
+        state is IReadOnlyList<KeyValuePair<string, object?>> properties
+        && properties.Any(p => p.Key == "Tolerance" && p.Value is double t && t == NetworkDiagnostics.DefaultTolerance)
+        && properties.Any(p => p.Key == "NoiseAllowance");
+
     private static System.Linq.Expressions.Expression<Action<ILogger<DiagnosticsRunner>>> Logged(Func<string, bool> message) =>
         l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => message(state.ToString()!)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>());
 
@@ -263,8 +286,43 @@ public class NetworkDiagnosticsTests
             [],
             new OverfitResult(32, 10, 2.3, 2.0, 0.01));
         string table = DiagnosticsTable.Format(report);
-        Assert.That(table, Does.Contain("WRONG (rel 5.000E-01, noise 2.000E-03 at step 0.01)").And.Contain("did NOT reach"));
+        Assert.That(table, Does.Contain("WRONG (rel 5.000E-01, noise 2.000E-03, h 0.01)").And.Contain("did NOT reach"));
     }
+
+    [Test]
+    public void Table_StatesTheRuleOnce_UnderTheVerdicts_SaysUnresolvedIsNoFailure_AndStaysWithin100Columns()
+    {
+        // The cnn recipe's diagnose at initialisation: its conv biases stay unresolved, one of them at a shorter step.
+        var report = new DiagnosticsReport(
+            [
+                new GradientCheckResult("conv0.bias", 16, 1.701e-2, 1.999e-3, 6e-3, 1e-2f, GradientVerdict.Unresolved, 1e-3),
+                new GradientCheckResult("conv1.bias", 30, 1.753e-2, 7.194e-3, 7e-3, 1e-3f, GradientVerdict.Unresolved, 1e-3),
+                new GradientCheckResult("dense1.bias", 10, 1.844e-3, 1.64e-4, 8e-4, 1e-2f, GradientVerdict.Ok, 1e-4),
+                new GradientCheckResult("dense1.weight", 30, 1.5e-2, 8e-3, 1e-4, 1e-3f, GradientVerdict.Rounding, 1e-4),
+            ],
+            [new ParameterStatistics("conv0.bias", 0, 0.3, null), new ParameterStatistics("conv1.bias", 0, 0.4, null), new ParameterStatistics("dense1.bias", 0, 0.3, null), new ParameterStatistics("dense1.weight", 4, 2, 4e-2)],
+            [new ActivationStatistics("relu0", "relu", 16, 0, 0.8)],
+            new OverfitResult(64, 33, 2.7655, 0.0079, 0.01));
+
+        string[] lines = DiagnosticsTable.Format(report).Split('\n');
+
+        TestContext.Out.WriteLine(string.Join("\n", lines));
+        Assert.That(lines.Count(l => l.Contains("ok when rel <= 0.01 + noise allowance", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(lines, Has.Some.Matches<string>(l => l.StartsWith("conv1.bias", StringComparison.Ordinal) && l.EndsWith("  unresolved (rel 1.753E-02, noise 7.194E-03, h 0.001)", StringComparison.Ordinal)));
+        Assert.That(lines, Has.Some.EndsWith("ok (rel 1.844E-03)"));
+        Assert.That(lines.Count(l => l.StartsWith("unresolved:", StringComparison.Ordinal) && l.Contains("kinks") && l.Contains("not a failure")), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.StartsWith("rounding: unresolved", StringComparison.Ordinal) && l.Contains("not a failure")), Is.EqualTo(1));
+        Assert.That(lines, Has.Some.Matches<string>(l => l.StartsWith("dense1.weight", StringComparison.Ordinal) && l.EndsWith("  rounding (rel 1.500E-02, noise 8.000E-03, h 0.001)", StringComparison.Ordinal)));
+        int rule = Array.FindIndex(lines, l => l.StartsWith("grad check:", StringComparison.Ordinal));
+        Assert.That(rule, Is.EqualTo(1 + report.Parameters.Count), "right under the verdicts it decides");
+
+        // The overfit line's advice is the only long line, and only where the budget ran out.
+        Assert.That(lines.Where(l => !l.StartsWith("overfit", StringComparison.Ordinal)), Has.All.Length.LessThanOrEqualTo(100));
+    }
+
+    [Test]
+    public void Table_SaysNothingOfTheRule_WhereNoGradientCheckRan() =>
+        Assert.That(DiagnosticsTable.Format(new DiagnosticsReport([], [], [], new OverfitResult(32, 1, 2.3, 2.2, 0.01))), Does.Not.Contain("grad check:").And.Not.Contain("unresolved"));
 
     [Test]
     public void Table_SaysWhatItCouldNotJudge_ABatchAlreadyLearnt_AndUpdatesFarFromTheUsualSize()
