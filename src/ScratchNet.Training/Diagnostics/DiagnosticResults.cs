@@ -3,12 +3,13 @@ namespace ScratchNet.Training.Diagnostics;
 /// <summary>Finite differences against backpropagation for one parameter tensor, at the step that judged it best.</summary>
 /// <param name="Checked">How many entries were perturbed.</param>
 /// <param name="RelativeError">‖a − n‖ / (‖a‖ + ‖n‖) over the checked entries (a analytic, n the nearest point of the interval between the one-sided differences), from 0 (agree) to 1; 0 too where both are exactly 0.</param>
-/// <param name="NoiseAllowance">What the loss's float32 rounding, measured on these entries and divided by <paramref name="Step"/>, may add to the relative error, in its units: the gradient is <see cref="GradientVerdict.Ok"/> when RelativeError ≤ tolerance + NoiseAllowance. Above 1 the gradient is smaller than the differences resolve; infinite where both are exactly 0.</param>
+/// <param name="NoiseAllowance">What the loss's float32 rounding, measured on these entries and divided by <paramref name="Step"/>, may add to the relative error, in its units: the gradient is <see cref="GradientVerdict.Ok"/> when RelativeError ≤ <paramref name="Tolerance"/> + NoiseAllowance. Above 1 the gradient is smaller than the differences resolve; infinite where both are exactly 0.</param>
 /// <param name="MaxAbsoluteError">The largest |a − n| among the checked entries.</param>
 /// <param name="Step">The finite-difference step these numbers come from: h, or h / 10 or h / 100 where a shorter step judged better.</param>
 /// <param name="Verdict">See <see cref="GradientVerdict"/>.</param>
 /// <param name="Resolution">NoiseAllowance in the gradient's own units: the norm over the checked entries below which the differences, at <paramref name="Step"/>, cannot tell a gradient from the loss's rounding. It grows with the loss (a loss of 1e37 rounds by 1e30), so a gradient under it need not be small.</param>
-public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double NoiseAllowance, double MaxAbsoluteError, float Step, GradientVerdict Verdict, double Resolution)
+/// <param name="Tolerance">The relative error allowed beyond the noise: the gradient is <see cref="GradientVerdict.Ok"/> when RelativeError ≤ Tolerance + NoiseAllowance.</param>
+public sealed record GradientCheckResult(string Parameter, int Checked, double RelativeError, double NoiseAllowance, double MaxAbsoluteError, float Step, GradientVerdict Verdict, double Resolution, double Tolerance = NetworkDiagnostics.DefaultTolerance)
 {
     public bool Passed => Verdict == GradientVerdict.Ok;
 }

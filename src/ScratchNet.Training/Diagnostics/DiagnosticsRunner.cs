@@ -68,7 +68,7 @@ public sealed partial class DiagnosticsRunner(
 
         foreach (GradientCheckResult g in gradients)
         {
-            LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.NoiseAllowance, g.MaxAbsoluteError, g.Verdict);
+            LogGradient(logger, g.Parameter, g.Checked, g.Step, g.RelativeError, g.MaxAbsoluteError, g.Tolerance, g.NoiseAllowance, g.Verdict);
         }
 
         IReadOnlyList<ParameterStatistics> parameters = NetworkDiagnostics.MeasureParameters(network, NewOptimizer(), x, y, batch);
@@ -111,8 +111,9 @@ public sealed partial class DiagnosticsRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The loss at these weights is {Loss} on the batch of {Rows}: the network has diverged (largest |w| {Largest:G3}, in {Tensor}); a gradient check cannot judge it, so none is run")]
     private static partial void LogDiverged(ILogger logger, double loss, int rows, float largest, string tensor);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries at step {Step:G3}, relative error {RelativeError:E2}, noise allowance {NoiseAllowance:E2}, max abs error {MaxAbsoluteError:E2}, verdict {Verdict}")]
-    private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double noiseAllowance, double maxAbsoluteError, GradientVerdict verdict);
+    // The rule next to the numbers it judges: an error above the allowance alone is still ok up to the tolerance plus it.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries at step {Step:G3}, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}; ok up to tolerance {Tolerance:G3} + noise allowance {NoiseAllowance:E2}: verdict {Verdict}")]
+    private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double maxAbsoluteError, double tolerance, double noiseAllowance, GradientVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
     private static partial void LogParameter(ILogger logger, string parameter, double weightNorm, double gradientNorm, double updateRatio);

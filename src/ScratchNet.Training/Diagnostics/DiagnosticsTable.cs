@@ -17,7 +17,7 @@ public static class DiagnosticsTable
         }
 
         int width = Math.Max(12, report.Parameters.Select(p => p.Parameter.Length).Concat(report.Activations.Select(a => a.Layer.Length)).DefaultIfEmpty(0).Max());
-        text.Append("parameter".PadRight(width)).Append("     |w|        |grad|     |dw|/|w|   grad check").AppendLine();
+        text.Append("parameter".PadRight(width)).Append("     |w|        |grad|     |dw|/|w|  grad check").AppendLine();
         foreach (ParameterStatistics p in report.Parameters)
         {
             GradientCheckResult? check = report.GradientCheck.FirstOrDefault(g => g.Parameter == p.Parameter);
@@ -26,7 +26,26 @@ public static class DiagnosticsTable
                 .Append(' ').Append(E(p.WeightNorm).PadLeft(10))
                 .Append(' ').Append(E(p.GradientNorm).PadLeft(10))
                 .Append(' ').Append((p.UpdateRatio is double r ? E(r) : "n/a").PadLeft(10))
-                .Append("   ").Append(verdict).AppendLine();
+                .Append("  ").Append(verdict).AppendLine();
+        }
+
+        // The rule once, under the verdicts it decides: a cell shows the error, and the allowance it is judged with only
+        // past the tolerance, so "rel 1.8E-03" next to a log's "allowance 1.6E-04" would otherwise read as failing.
+        if (report.GradientCheck.Count > 0)
+        {
+            string tolerance = Number(report.GradientCheck.Max(g => g.Tolerance));
+            text.Append(CultureInfo.InvariantCulture, $"grad check: ok when rel <= {tolerance} + noise allowance (in the log; in a cell past {tolerance}, at step h)").AppendLine();
+        }
+
+        // Why a verdict is unresolved, once rather than in every such cell, which kept the rows past 100 columns.
+        if (report.GradientCheck.Any(g => g.Verdict is GradientVerdict.Unresolved))
+        {
+            text.Append("unresolved: steps may cross ReLU/max-pool kinks; differences cannot judge it here (not a failure)").AppendLine();
+        }
+
+        if (report.GradientCheck.Any(g => g.Verdict is GradientVerdict.Rounding))
+        {
+            text.Append("rounding: unresolved, the loss's float32 rounding blurs it (no kink follows); not a failure").AppendLine();
         }
 
         text.Append("activation".PadRight(width)).Append("     ").Append("dead units".PadRight(DeadColumn)).Append(" inputs <= 0").AppendLine();
@@ -70,8 +89,8 @@ public static class DiagnosticsTable
     private static string Word(GradientVerdict verdict) => verdict switch
     {
         GradientVerdict.Ok => "ok",
-        GradientVerdict.Unresolved => "unresolved: steps may cross ReLU kinks",
-        GradientVerdict.Rounding => "unresolved: the loss's float32 rounding (no kink follows it)",
+        GradientVerdict.Unresolved => "unresolved",
+        GradientVerdict.Rounding => "rounding",
         GradientVerdict.Flat or GradientVerdict.NotFinite => "not checked",
         _ => "WRONG",
     };
@@ -88,8 +107,8 @@ public static class DiagnosticsTable
         { Verdict: GradientVerdict.NotFinite } => "the loss or the gradient is not finite at or near these weights, where float32 overflows: nothing to compare",
         { NoiseAllowance: >= 1 } => $"both below what the loss's rounding resolves, ±{E(check.Resolution)}",
         { RelativeError: 0 } => "inside the one-sided differences' interval",
-        _ when check.RelativeError <= NetworkDiagnostics.DefaultTolerance => $"rel {E(check.RelativeError)}",
-        _ => $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)} at step {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}",
+        _ when check.RelativeError <= check.Tolerance => $"rel {E(check.RelativeError)}",
+        _ => $"rel {E(check.RelativeError)}, noise {E(check.NoiseAllowance)}, h {check.Step.ToString("0.####", CultureInfo.InvariantCulture)}",
     };
 
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);

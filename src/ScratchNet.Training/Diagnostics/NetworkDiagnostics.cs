@@ -52,7 +52,8 @@ public static class NetworkDiagnostics
     // x: (n, InputShape) · targets: (n, OutputSize) one-hot
     /// <summary>
     /// Compares backpropagation's gradient with finite differences of the loss (one-sided both ways, see below) for <paramref name="entriesPerParameter"/>
-    /// randomly chosen entries of each parameter, with steps of <paramref name="h"/> and, where those disagree, of h / 10 and h / 100.
+    /// randomly chosen entries of each parameter (of a dense or convolution weight, entries that meet a non-zero input on some
+    /// row first, see <see cref="InputReach"/>; seeded by <paramref name="seed"/>), with steps of <paramref name="h"/> and, where those disagree, of h / 10 and h / 100.
     /// The loss's own rounding noise is measured on the same entries first, and a disagreement counts only beyond the tolerance
     /// plus that noise at the step taken. It runs the network as training does (batch norm on batch statistics, dropout
     /// masking), with every dropout generator rewound before each pass so all passes draw the same masks: the loss is then one
@@ -87,8 +88,10 @@ public static class NetworkDiagnostics
         try
         {
             Rewind();
+            Dictionary<Parameter, bool[]> reached = InputReach.Of(network, x, n);
+            Rewind();
             Backpropagate(network, x, y, n, probabilities);
-            return CompareWithDifferences(network, LossOnce, entriesPerParameter, seed, h, tolerance, cancellationToken);
+            return CompareWithDifferences(network, LossOnce, reached, entriesPerParameter, seed, h, tolerance, cancellationToken);
         }
         finally
         {
@@ -96,7 +99,7 @@ public static class NetworkDiagnostics
         }
     }
 
-    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, int entriesPerParameter, ulong seed, float h, double tolerance, CancellationToken cancellationToken)
+    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, Dictionary<Parameter, bool[]> reached, int entriesPerParameter, ulong seed, float h, double tolerance, CancellationToken cancellationToken)
     {
         var rng = new Xoshiro256(seed);
         var results = new List<GradientCheckResult>();
@@ -109,13 +112,13 @@ public static class NetworkDiagnostics
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(entriesPerParameter, parameter.Length);
-            int[] entries = Sample(parameter.Length, count, rng);
+            int[] entries = Sample(parameter.Length, count, rng, reached.GetValueOrDefault(parameter));
 
             // A NaN or ∞ anywhere (the loss here or at a step away, a gradient that overflows) leaves no error to measure:
             // NaN compares false with every tolerance, and a verdict of Wrong would blame backpropagation for an overflow.
             if (!double.IsFinite(centre))
             {
-                results.Add(new GradientCheckResult(parameter.Name, count, double.NaN, double.NaN, double.NaN, h, GradientVerdict.NotFinite, double.NaN));
+                results.Add(new GradientCheckResult(parameter.Name, count, double.NaN, double.NaN, double.NaN, h, GradientVerdict.NotFinite, double.NaN, tolerance));
                 continue;
             }
 
@@ -163,7 +166,7 @@ public static class NetworkDiagnostics
                     : GradientVerdict.Wrong;
             }
 
-            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise));
+            results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise, tolerance));
         }
 
         return results;
@@ -506,10 +509,18 @@ public static class NetworkDiagnostics
         return SoftmaxCrossEntropy.ForwardFromLogits(logits.AsSpan(0, n * classes), y, n, classes);
     }
 
-    private static int[] Sample(int length, int count, Xoshiro256 rng)
+    // A seeded shuffle of every entry; where some are known to meet only zero inputs on the check's rows (reached[k] false),
+    // the others come first in the shuffled order, so those trivial 0 = 0 comparisons are checked only where too few
+    // entries are left to fill the count. The draw from rng is the same either way.
+    internal static int[] Sample(int length, int count, Xoshiro256 rng, bool[]? reached = null)
     {
         int[] all = Enumerable.Range(0, length).ToArray();
         rng.Shuffle(all.AsSpan());
+        if (reached is not null)
+        {
+            all = [.. all.Where(k => reached[k]), .. all.Where(k => !reached[k])];
+        }
+
         return all[..count];
     }
 }

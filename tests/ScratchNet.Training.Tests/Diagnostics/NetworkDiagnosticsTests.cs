@@ -251,6 +251,29 @@ public class NetworkDiagnosticsTests
         logger.Verify(Logged(m => m.Contains("null", StringComparison.Ordinal)), Times.Never);
     }
 
+    [Test]
+    public async Task Runner_LogsTheTolerance_AsANamedProperty_NextToTheNoiseAllowance()
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs());
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { LayerSizes = "8,16,3" });
+        var logger = new Mock<ILogger<DiagnosticsRunner>>();
+        logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
+        var runner = new DiagnosticsRunner(provider.Object, new NetworkFactory(model, training), Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, logger.Object);
+
+        await runner.RunAsync(new DiagnosticsSettings(16, OverfitSteps: 1));
+
+        logger.Verify(
+            l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => HasTolerance(state) && state.ToString()!.Contains("ok up to tolerance 0.01 + noise allowance ", StringComparison.Ordinal)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>()),
+            Times.Exactly(4));
+    }
+
+    private static bool HasTolerance(object state) =>
+        state is IReadOnlyList<KeyValuePair<string, object?>> properties
+        && properties.Any(p => p.Key == "Tolerance" && p.Value is double t && t == NetworkDiagnostics.DefaultTolerance)
+        && properties.Any(p => p.Key == "NoiseAllowance");
+
     private static System.Linq.Expressions.Expression<Action<ILogger<DiagnosticsRunner>>> Logged(Func<string, bool> message) =>
         l => l.Log(LogLevel.Information, It.IsAny<EventId>(), It.Is<It.IsAnyType>((state, _) => message(state.ToString()!)), null, It.IsAny<Func<It.IsAnyType, Exception?, string>>());
 
@@ -263,8 +286,43 @@ public class NetworkDiagnosticsTests
             [],
             new OverfitResult(32, 10, 2.3, 2.0, 0.01));
         string table = DiagnosticsTable.Format(report);
-        Assert.That(table, Does.Contain("WRONG (rel 5.000E-01, noise 2.000E-03 at step 0.01)").And.Contain("did NOT reach"));
+        Assert.That(table, Does.Contain("WRONG (rel 5.000E-01, noise 2.000E-03, h 0.01)").And.Contain("did NOT reach"));
     }
+
+    [Test]
+    public void Table_StatesTheRuleOnce_UnderTheVerdicts_SaysUnresolvedIsNoFailure_AndStaysWithin100Columns()
+    {
+        // The cnn recipe's diagnose at initialisation: its conv biases stay unresolved, one of them at a shorter step.
+        var report = new DiagnosticsReport(
+            [
+                new GradientCheckResult("conv0.bias", 16, 1.701e-2, 1.999e-3, 6e-3, 1e-2f, GradientVerdict.Unresolved, 1e-3),
+                new GradientCheckResult("conv1.bias", 30, 1.753e-2, 7.194e-3, 7e-3, 1e-3f, GradientVerdict.Unresolved, 1e-3),
+                new GradientCheckResult("dense1.bias", 10, 1.844e-3, 1.64e-4, 8e-4, 1e-2f, GradientVerdict.Ok, 1e-4),
+                new GradientCheckResult("dense1.weight", 30, 1.5e-2, 8e-3, 1e-4, 1e-3f, GradientVerdict.Rounding, 1e-4),
+            ],
+            [new ParameterStatistics("conv0.bias", 0, 0.3, null), new ParameterStatistics("conv1.bias", 0, 0.4, null), new ParameterStatistics("dense1.bias", 0, 0.3, null), new ParameterStatistics("dense1.weight", 4, 2, 4e-2)],
+            [new ActivationStatistics("relu0", "relu", 16, 0, 0.8)],
+            new OverfitResult(64, 33, 2.7655, 0.0079, 0.01));
+
+        string[] lines = DiagnosticsTable.Format(report).Split('\n');
+
+        TestContext.Out.WriteLine(string.Join("\n", lines));
+        Assert.That(lines.Count(l => l.Contains("ok when rel <= 0.01 + noise allowance", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(lines, Has.Some.Matches<string>(l => l.StartsWith("conv1.bias", StringComparison.Ordinal) && l.EndsWith("  unresolved (rel 1.753E-02, noise 7.194E-03, h 0.001)", StringComparison.Ordinal)));
+        Assert.That(lines, Has.Some.EndsWith("ok (rel 1.844E-03)"));
+        Assert.That(lines.Count(l => l.StartsWith("unresolved:", StringComparison.Ordinal) && l.Contains("kinks") && l.Contains("not a failure")), Is.EqualTo(1));
+        Assert.That(lines.Count(l => l.StartsWith("rounding: unresolved", StringComparison.Ordinal) && l.Contains("not a failure")), Is.EqualTo(1));
+        Assert.That(lines, Has.Some.Matches<string>(l => l.StartsWith("dense1.weight", StringComparison.Ordinal) && l.EndsWith("  rounding (rel 1.500E-02, noise 8.000E-03, h 0.001)", StringComparison.Ordinal)));
+        int rule = Array.FindIndex(lines, l => l.StartsWith("grad check:", StringComparison.Ordinal));
+        Assert.That(rule, Is.EqualTo(1 + report.Parameters.Count), "right under the verdicts it decides");
+
+        // The overfit line's advice is the only long line, and only where the budget ran out.
+        Assert.That(lines.Where(l => !l.StartsWith("overfit", StringComparison.Ordinal)), Has.All.Length.LessThanOrEqualTo(100));
+    }
+
+    [Test]
+    public void Table_SaysNothingOfTheRule_WhereNoGradientCheckRan() =>
+        Assert.That(DiagnosticsTable.Format(new DiagnosticsReport([], [], [], new OverfitResult(32, 1, 2.3, 2.2, 0.01))), Does.Not.Contain("grad check:").And.Not.Contain("unresolved"));
 
     [Test]
     public void Table_SaysWhatItCouldNotJudge_ABatchAlreadyLearnt_AndUpdatesFarFromTheUsualSize()
@@ -609,6 +667,126 @@ public class NetworkDiagnosticsTests
         Assert.That(relu.Units, Is.EqualTo(5));
         Assert.That(relu.DeadUnits, Is.GreaterThanOrEqualTo(1), "filter 0 gives −1 at every pixel of every row");
         Assert.That(relu.InactiveShare, Is.GreaterThanOrEqualTo(0.2).And.LessThan(1.0));
+    }
+
+    private const int BlankRows = 8;
+
+    // Flattened 16 × 16 images, blank but for one bright pixel a row: most pixels are 0 in every row, as MNIST's border is over
+    // the check's 8 rows, so most first-layer weights (here 97 %) meet only zeros there.
+    private static (float[] X, float[] Y) MostlyBlankImages()
+    {
+        var rng = new Xoshiro256(21);
+        var x = new float[BlankRows * 256];
+        var y = new float[BlankRows * 3];
+        for (int r = 0; r < BlankRows; r++)
+        {
+            int i = 4 + rng.NextInt(8), j = 4 + rng.NextInt(8);
+            x[(r * 256) + (i * 16) + j] = (float)(0.5 + (0.5 * rng.NextDouble()));
+
+            y[(r * 3) + (r % 3)] = 1f;
+        }
+
+        return (x, y);
+    }
+
+    // dense0 → (dY × factor on the way back) → relu → dense1: dense0 stays a real Dense, its dW and dB factor times too large.
+    private static Sequential FirstLayerScaled(float factor)
+    {
+        var dense0 = new Dense("dense0", 256, 16, BlankRows);
+        dense0.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(3));
+        var dense1 = new Dense("dense1", 16, 3, BlankRows);
+        dense1.Initialize(new Core.Initializers.HeNormal(), new Xoshiro256(4));
+        return new Sequential([dense0, new ScaledBackward("scaled0", 16, BlankRows, factor), new ActivationLayer("relu0", new Relu(), 16, BlankRows), dense1]);
+    }
+
+    // Three entries of 4,096, of which 97 % meet only blank pixels: drawn uniformly, they were mostly all such entries, their
+    // gradients 0 on both sides, and a first layer whose dW was 5 % too large read "not checked" instead of WRONG.
+    [TestCase(1.05f, GradientVerdict.Wrong, 1UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 2UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 3UL)]
+    [TestCase(1.05f, GradientVerdict.Wrong, 4UL)]
+    [TestCase(1f, GradientVerdict.Ok, 1UL)]
+    [TestCase(1f, GradientVerdict.Ok, 2UL)]
+    [TestCase(1f, GradientVerdict.Ok, 3UL)]
+    [TestCase(1f, GradientVerdict.Ok, 4UL)]
+    public void CheckGradients_ChecksFirstLayerWeightsThatMeetAnInput_OnMostlyBlankImages(float factor, GradientVerdict expected, ulong seed)
+    {
+        (float[] x, float[] y) = MostlyBlankImages();
+
+        var results = NetworkDiagnostics.CheckGradients(FirstLayerScaled(factor), x, y, BlankRows, 3, seed).ToDictionary(r => r.Parameter);
+
+        Assert.That(results["dense0.weight"].Verdict, Is.EqualTo(expected), results["dense0.weight"].ToString());
+    }
+
+    [Test]
+    public void Sample_PutsReachedEntriesFirst_AndStaysSeeded()
+    {
+        bool[] reached = new bool[100];
+        reached[7] = reached[42] = reached[93] = true;
+
+        int[] few = NetworkDiagnostics.Sample(100, 2, new Xoshiro256(5), reached);
+        int[] more = NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), reached);
+
+        Assert.That(few, Is.SubsetOf(new[] { 7, 42, 93 }).And.Unique);
+        Assert.That(more, Is.SupersetOf(new[] { 7, 42, 93 }).And.Unique.And.Length.EqualTo(5), "the count is filled from the rest");
+        Assert.That(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), reached), Is.EqualTo(more));
+        Assert.That(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5)), Is.EqualTo(NetworkDiagnostics.Sample(100, 5, new Xoshiro256(5), new bool[100].Select(_ => true).ToArray())), "all reached: the uniform draw");
+    }
+
+    [Test]
+    public void InputReach_MarksTheConvolutionWeights_ThatSeeANonZeroPixel_AndTheDenseOnesAfterADeadUnit()
+    {
+        // One non-zero pixel, top left: with a 3x3 kernel and padding 1, only kernel rows and columns 0 and 1 ever reach it.
+        Sequential network = NetworkBuilder.Build([.. new[] { "conv 2 3x3 pad 1", "relu", "flatten", "dense 3" }.Select(LayerSyntax.Parse)], new Shape(1, 4, 4), 1, "he_normal", 2);
+        var conv = (Conv2D)network.Layers[0];
+        Array.Fill(conv.BiasParameter.Value, -100f);
+        conv.BiasParameter.Value[1] = 100f;
+        var x = new float[16];
+        x[0] = 1f;
+
+        Dictionary<Parameter, bool[]> reached = InputReach.Of(network, x, 1);
+
+        bool[] expected = [.. Enumerable.Range(0, conv.Weight.Length).Select(k => k % 9 / 3 < 2 && k % 3 < 2)];
+        Assert.That(reached[conv.Weight], Is.EqualTo(expected));
+
+        // Filter 0 is off everywhere (its bias is −100), filter 1 on: only the dense weights fed by filter 1 reach the loss.
+        var dense = (Dense)network.Layers[^1];
+        Assert.That(reached[dense.Weight], Is.EqualTo(Enumerable.Range(0, dense.Weight.Length).Select(k => k / 3 >= 16).ToArray()));
+        Assert.That(reached.Keys, Is.EquivalentTo(new[] { conv.Weight, dense.Weight }), "biases always reach it");
+    }
+
+    /// <summary>The identity forward; backward multiplies dY by <c>factor</c>, so every gradient before it comes out that much too large.</summary>
+    private sealed class ScaledBackward(string name, int size, int capacity, float factor) : ILayer
+    {
+        private readonly float[] _dX = new float[size * capacity];
+
+        public string Name => name;
+
+        public Shape InputShape => Shape.Flat(size);
+
+        public Shape OutputShape => Shape.Flat(size);
+
+        public int InputSize => size;
+
+        public int OutputSize => size;
+
+        public int Capacity => capacity;
+
+        public IReadOnlyList<Parameter> Parameters => [];
+
+        public IReadOnlyList<StateTensor> State => [];
+
+        public float[] Forward(ReadOnlyMemory<float> x, int n) => x[..(n * size)].ToArray();
+
+        public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+        {
+            for (int i = 0; i < n * size; i++)
+            {
+                _dX[i] = dY[i] * factor;
+            }
+
+            return _dX;
+        }
     }
 
     /// <summary>A layer whose gradient of one parameter comes out <c>factor</c> times too large: the bug the gradient check must catch.</summary>
