@@ -174,6 +174,30 @@ public sealed class DatasetSelectionTests
             warned ? Moq.Times.Once() : Moq.Times.Never());
     }
 
+    // Two classes: below 20 training rows the split is warned about, with what made it small.
+    [TestCase("official", null, 0.2, null)]
+    [TestCase("official", 7, 0.2, "holds only 7 rows for 2 classes, too few to learn them from; raise Data:TrainImages (now 7), or leave it out")]
+    [TestCase("random", 1, 0.2, "holds only 1 row for 2 classes, too few to learn them from; raise Data:TrainImages (now 1)")]
+    [TestCase("random", null, 0.9, "holds only 3 rows for 2 classes, too few to learn them from; hold out less (Data:ValidationFraction, now 0.9)")]
+    public async Task ATrainingSplitOfFewRows_IsWarnedAbout_WithWhatMadeItSmall(string split, int? trainImages, double validationFraction, string? warning)
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 2);
+        var logger = new Moq.Mock<Microsoft.Extensions.Logging.ILogger<IdxDatasetProvider>>();
+        logger.Setup(l => l.IsEnabled(Moq.It.IsAny<Microsoft.Extensions.Logging.LogLevel>())).Returns(true);
+        var warnings = new List<string>();
+        logger.Setup(l => l.Log(Microsoft.Extensions.Logging.LogLevel.Warning, Moq.It.IsAny<Microsoft.Extensions.Logging.EventId>(), Moq.It.IsAny<Moq.It.IsAnyType>(), Moq.It.IsAny<Exception?>(), Moq.It.IsAny<Func<Moq.It.IsAnyType, Exception?, string>>()))
+            .Callback(new Moq.InvocationAction(i => warnings.Add(i.Arguments[2].ToString()!)));
+        var provider = new IdxDatasetProvider(
+            Microsoft.Extensions.Options.Options.Create(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = trainImages, ValidationFraction = validationFraction }),
+            new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), logger.Object);
+
+        await provider.LoadAsync();
+
+        string[] aboutTraining = [.. warnings.Where(w => w.StartsWith("The training split", StringComparison.Ordinal))];
+        Assert.That(aboutTraining, warning is null ? Is.Empty : Has.Length.EqualTo(1).And.Some.Contain(warning));
+    }
+
     // Every row names the file and index it came from, and that image really is the row: its pixels and its label.
     [TestCase("official", null)]
     [TestCase("official", 7)]
