@@ -87,7 +87,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             _logger.LogWarning(
                 "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; {Remedy} for a score worth comparing",
                 dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count,
-                dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : "hold out more (Data:ValidationFraction)");
+                dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : TooFewInAll(dataset) ?? "hold out more (Data:ValidationFraction)");
         }
 
         if (dataset.Train.Count < FewTrainRowsPerClass * dataset.ClassNames.Count)
@@ -121,7 +121,13 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             ? $"raise Data:TrainImages (now {sample}), or leave it out to train on every image"
             : dataset.ValidationIsTestSet
                 ? "add training images (the train files), or use Data:Split=random"
-                : string.Create(CultureInfo.InvariantCulture, $"hold out less (Data:ValidationFraction, now {_options.ValidationFraction})");
+                : TooFewInAll(dataset) ?? string.Create(CultureInfo.InvariantCulture, $"hold out less (Data:ValidationFraction, now {_options.ValidationFraction})");
+
+    // A random split too small on both sides has no share to move: "hold out more" and "hold out less" would each be wrong.
+    private string? TooFewInAll(Dataset dataset) =>
+        _options.TrainImages is null && dataset.Train.Count < FewTrainRowsPerClass * dataset.ClassNames.Count && dataset.Validation.Count < FewHeldOutRows
+            ? string.Create(CultureInfo.InvariantCulture, $"the data has only {dataset.Train.Count + dataset.Validation.Count} images in all: add images")
+            : null;
 
     private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels);
 

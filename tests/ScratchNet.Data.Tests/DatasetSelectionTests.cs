@@ -175,14 +175,18 @@ public sealed class DatasetSelectionTests
     }
 
     // Two classes: below 20 training rows the split is warned about, with what made it small.
-    [TestCase("official", null, 0.2, null)]
-    [TestCase("official", 7, 0.2, "holds only 7 rows for 2 classes, too few to learn them from; raise Data:TrainImages (now 7), or leave it out")]
-    [TestCase("random", 1, 0.2, "holds only 1 row for 2 classes, too few to learn them from; raise Data:TrainImages (now 1)")]
-    [TestCase("random", null, 0.9, "holds only 3 rows for 2 classes, too few to learn them from; hold out less (Data:ValidationFraction, now 0.9)")]
-    public async Task ATrainingSplitOfFewRows_IsWarnedAbout_WithWhatMadeItSmall(string split, int? trainImages, double validationFraction, string? warning)
+    [TestCase("official", null, 0.2, 20, null)]
+    [TestCase("official", 7, 0.2, 20, "holds only 7 rows for 2 classes, too few to learn them from; raise Data:TrainImages (now 7), or leave it out")]
+    [TestCase("random", 1, 0.2, 20, "holds only 1 row for 2 classes, too few to learn them from; raise Data:TrainImages (now 1)")]
+    [TestCase("random", null, 0.99, 190, "holds only 2 rows for 2 classes, too few to learn them from; hold out less (Data:ValidationFraction, now 0.99)")]
+    [TestCase("random", null, 0.5, 20, "holds only 15 rows for 2 classes, too few to learn them from; the data has only 30 images in all: add images")]
+    public async Task ATrainingSplitOfFewRows_IsWarnedAbout_WithWhatMadeItSmall(string split, int? trainImages, double validationFraction, int trainFileRows, string? warning)
     {
         using var folder = new TempDirectory();
-        await WriteAll(folder, classCount: 2);
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte"), IdxFiles.Images(trainFileRows, 2, 2, seed: 1));
+        await File.WriteAllBytesAsync(folder.Combine("train-labels-idx1-ubyte"), IdxFiles.Labels(trainFileRows, seed: 2, 2));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(10, 2, 2, seed: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"), IdxFiles.Labels(10, seed: 4, 2));
         var logger = new Moq.Mock<Microsoft.Extensions.Logging.ILogger<IdxDatasetProvider>>();
         logger.Setup(l => l.IsEnabled(Moq.It.IsAny<Microsoft.Extensions.Logging.LogLevel>())).Returns(true);
         var warnings = new List<string>();

@@ -18,6 +18,6 @@ public sealed partial class NoParametersWarning(ILogger<NoParametersWarning> log
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The network {Layers} has no trainable parameters, so training cannot change what it answers; add a dense or conv layer to Model:Layers")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network ({Layers}) has no trainable parameters, so training cannot change what it answers; add a dense or conv layer to Model:Layers")]
     private static partial void LogNoParameters(ILogger logger, string layers);
 }
