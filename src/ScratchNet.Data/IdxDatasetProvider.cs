@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Idx;
@@ -86,7 +87,16 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             _logger.LogWarning(
                 "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; {Remedy} for a score worth comparing",
                 dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count,
-                dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : "hold out more (Data:ValidationFraction)");
+                dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : TooFewInAll(dataset) ?? "hold out more (Data:ValidationFraction)");
+        }
+
+        if (dataset.Train.Count < FewTrainRowsPerClass * dataset.ClassNames.Count)
+        {
+            // A 1-row training split (Data:ValidationFraction=0.99999999999) trains "successfully" on next to nothing, and
+            // only a warning says that its result means nothing: the network never saw most of its classes.
+            _logger.LogWarning(
+                "The training split holds only {TrainRows} {RowNoun} for {Classes} classes, too few to learn them from; {Remedy}",
+                dataset.Train.Count, dataset.Train.Count == 1 ? "row" : "rows", dataset.ClassNames.Count, TrainRemedy(dataset));
         }
 
         if (_options.TrainImages is not null)
@@ -101,6 +111,23 @@ public sealed class IdxDatasetProvider : IDatasetProvider
 
     // Below this many held-out rows the accuracy is too coarse to compare runs by.
     private const int FewHeldOutRows = 100;
+
+    // Below this many training rows a class (MNIST: 100 rows in all) the network has next to nothing to learn from.
+    private const int FewTrainRowsPerClass = 10;
+
+    // What made the training split small: the sample asked for, the training files, or the share held out.
+    private string TrainRemedy(Dataset dataset) =>
+        _options.TrainImages is { } sample && dataset.Train.Count >= sample
+            ? $"raise Data:TrainImages (now {sample}), or leave it out to train on every image"
+            : dataset.ValidationIsTestSet
+                ? "add training images (the train files), or use Data:Split=random"
+                : TooFewInAll(dataset) ?? string.Create(CultureInfo.InvariantCulture, $"hold out less (Data:ValidationFraction, now {_options.ValidationFraction})");
+
+    // A random split too small on both sides has no share to move: "hold out more" and "hold out less" would each be wrong.
+    private string? TooFewInAll(Dataset dataset) =>
+        _options.TrainImages is null && dataset.Train.Count < FewTrainRowsPerClass * dataset.ClassNames.Count && dataset.Validation.Count < FewHeldOutRows
+            ? string.Create(CultureInfo.InvariantCulture, $"the data has only {dataset.Train.Count + dataset.Validation.Count} images in all: add images")
+            : null;
 
     private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels);
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Options;
+using ScratchNet.Training.Reports;
 
 namespace ScratchNet.Host;
 
@@ -130,7 +131,7 @@ public sealed class ProgressBar : ITrainingCallback
         string position = string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}");
         string totalText = total.ToString(CultureInfo.InvariantCulture);
         string count = $"{done.ToString(CultureInfo.InvariantCulture).PadLeft(totalText.Length)}/{totalText}";
-        string lossText = string.Create(CultureInfo.InvariantCulture, $"loss {loss:F4}");
+        string lossText = $"loss {ReadableNumbers.Fixed(loss)}";
         string speed = $"{(double.IsFinite(samplesPerSecond) ? samplesPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-")} samples/s";
         string etaText = $"run ETA {FormatEta(eta)}";
         string Bar(int cells)

@@ -174,6 +174,34 @@ public sealed class DatasetSelectionTests
             warned ? Moq.Times.Once() : Moq.Times.Never());
     }
 
+    // Two classes: below 20 training rows the split is warned about, with what made it small.
+    [TestCase("official", null, 0.2, 20, null)]
+    [TestCase("official", 7, 0.2, 20, "holds only 7 rows for 2 classes, too few to learn them from; raise Data:TrainImages (now 7), or leave it out")]
+    [TestCase("random", 1, 0.2, 20, "holds only 1 row for 2 classes, too few to learn them from; raise Data:TrainImages (now 1)")]
+    [TestCase("random", null, 0.99, 190, "holds only 2 rows for 2 classes, too few to learn them from; hold out less (Data:ValidationFraction, now 0.99)")]
+    [TestCase("random", null, 0.5, 20, "holds only 15 rows for 2 classes, too few to learn them from; the data has only 30 images in all: add images")]
+    public async Task ATrainingSplitOfFewRows_IsWarnedAbout_WithWhatMadeItSmall(string split, int? trainImages, double validationFraction, int trainFileRows, string? warning)
+    {
+        using var folder = new TempDirectory();
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte"), IdxFiles.Images(trainFileRows, 2, 2, seed: 1));
+        await File.WriteAllBytesAsync(folder.Combine("train-labels-idx1-ubyte"), IdxFiles.Labels(trainFileRows, seed: 2, 2));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-images-idx3-ubyte"), IdxFiles.Images(10, 2, 2, seed: 3));
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"), IdxFiles.Labels(10, seed: 4, 2));
+        var logger = new Moq.Mock<Microsoft.Extensions.Logging.ILogger<IdxDatasetProvider>>();
+        logger.Setup(l => l.IsEnabled(Moq.It.IsAny<Microsoft.Extensions.Logging.LogLevel>())).Returns(true);
+        var warnings = new List<string>();
+        logger.Setup(l => l.Log(Microsoft.Extensions.Logging.LogLevel.Warning, Moq.It.IsAny<Microsoft.Extensions.Logging.EventId>(), Moq.It.IsAny<Moq.It.IsAnyType>(), Moq.It.IsAny<Exception?>(), Moq.It.IsAny<Func<Moq.It.IsAnyType, Exception?, string>>()))
+            .Callback(new Moq.InvocationAction(i => warnings.Add(i.Arguments[2].ToString()!)));
+        var provider = new IdxDatasetProvider(
+            Microsoft.Extensions.Options.Options.Create(new DataOptions { Dataset = "idx", Directory = folder.Path, Split = split, TrainImages = trainImages, ValidationFraction = validationFraction }),
+            new DatasetCache("/nonexistent/scratchnet-cache", [], NullLogger<DatasetCache>.Instance), logger.Object);
+
+        await provider.LoadAsync();
+
+        string[] aboutTraining = [.. warnings.Where(w => w.StartsWith("The training split", StringComparison.Ordinal))];
+        Assert.That(aboutTraining, warning is null ? Is.Empty : Has.Length.EqualTo(1).And.Some.Contain(warning));
+    }
+
     // Every row names the file and index it came from, and that image really is the row: its pixels and its label.
     [TestCase("official", null)]
     [TestCase("official", 7)]

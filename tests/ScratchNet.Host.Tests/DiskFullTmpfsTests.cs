@@ -92,6 +92,43 @@ public sealed class DiskFullTmpfsTests
         }
     }
 
+    [Test]
+    public void ARowTheFullDiskRefuses_IsUndone_AndTheHistoryFileStaysWhole()
+    {
+        using var dir = new TempDirectory();
+        string mount = dir.Combine("tmpfs");
+        Directory.CreateDirectory(mount);
+        Shell("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mount);
+        try
+        {
+            // A history.json of one row, the rest of the file system filled: a row of 16 KB fits in part, then ENOSPC.
+            string history = Path.Combine(mount, "history.json");
+            byte[] before = "[\n  {\n    \"epoch\": 1\n  }\n]"u8.ToArray();
+            File.WriteAllBytes(history, before);
+            using (FileStream filler = File.Create(Path.Combine(mount, "filler")))
+            {
+                try
+                {
+                    filler.Write(new byte[128 * 1024]);
+                    filler.Flush();
+                }
+                catch (IOException)
+                {
+                    // Full, as meant.
+                }
+            }
+
+            byte[] row = System.Text.Encoding.UTF8.GetBytes($",\n  {{\n    \"epoch\": 2, \"pad\": \"{new string('x', 16 * 1024)}\"\n  }}\n]");
+            Assert.That(() => ScratchNet.Files.AppendedFile.Append(history, before.Length, "\n]"u8, row),
+                Throws.InstanceOf<ScratchNet.Files.FileWriteException>().With.Message.Contains("No space left on device"));
+            Assert.That(File.ReadAllBytes(history), Is.EqualTo(before), "the part that fitted is taken back and the closing bracket put back");
+        }
+        finally
+        {
+            Shell("umount", mount);
+        }
+    }
+
     private static void Shell(string command, params string[] args)
     {
         using var process = Process.Start(command, args);

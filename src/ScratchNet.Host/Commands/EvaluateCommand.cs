@@ -10,6 +10,7 @@ using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Results;
 using ScratchNet.Training.Options;
+using ScratchNet.Training.Reports;
 using ScratchNet.Data.Splits;
 
 namespace ScratchNet.Host.Commands;
@@ -63,7 +64,7 @@ public sealed partial class EvaluateCommand(
             throw NonFiniteOutputs.Refusal(modelPath, network, $"the {split.Count} images of the {SplitDescription(data.Value)}");
         }
 
-        results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Evaluated {modelPath} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
+        results.WriteLine(string.Create(ReadableNumbers.Provider, $"Evaluated {modelPath} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
         results.WriteLine($"Confusion matrix (rows true, columns predicted):\n{ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames)}");
         return result;
     }

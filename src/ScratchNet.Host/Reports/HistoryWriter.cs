@@ -1,3 +1,4 @@
+using System.Text;
 using ScratchNet.Files;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Results;
@@ -8,8 +9,12 @@ using ScratchNet.Host.Runs;
 namespace ScratchNet.Host.Reports;
 
 /// <summary>
-/// Rewrites <c>history.csv</c> and <c>history.json</c> in the run folder after every epoch, each atomically
-/// (temp file + rename), so a run that is interrupted or crashes keeps the history of every finished epoch.
+/// Keeps <c>history.csv</c> and <c>history.json</c> in the run folder up to date after every epoch, so a run that is
+/// interrupted or crashes keeps the history of every finished epoch. A session's first write is whole and atomic (temp
+/// file + rename), from the history it starts with (a resume's checkpoint holds it): that also drops the rows of epochs
+/// past its checkpoint and anything a kill left. Each later epoch adds its row to the files as this writer left them
+/// (<see cref="AppendedFile"/>: one write, never a torn file), so thousands of epochs cost linear time, not quadratic;
+/// a file that is not as it was left is written whole again.
 /// A write the file system fails stops training (exit 8), as a checkpoint's does: the run's record is not left behind.
 /// </summary>
 public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
@@ -18,6 +23,15 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
 
     public const string JsonFile = "history.json";
 
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    private static readonly byte[] JsonEnd = Utf8.GetBytes(History.JsonEnd);
+
+    // What this session last wrote: the rows in the files and each file's length; no rows yet: nothing written.
+    private int _rows;
+    private long _csvLength;
+    private long _jsonLength;
+
     public string Folder { get; } = folder.Path;
 
     // A run resumed in a new folder (from a checkpoint whose folder is gone) has its history there from the start, even
@@ -25,21 +39,48 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
     public void OnTrainBegin(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        _rows = 0;
         if (context.History.Count > 0)
         {
-            Write(context);
+            folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
+            WriteWhole(context.History);
         }
     }
 
-    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => Write(context);
-
-    private void Write(TrainingContext context)
+    public void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(metrics);
 
         // After the epoch's check and its resume point (a big one takes a while): the write would make a lost folder again.
         folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
-        AtomicFile.WriteAllText(Path.Combine(Folder, CsvFile), History.ToCsv(context.History), createFolder: false);
-        AtomicFile.WriteAllText(Path.Combine(Folder, JsonFile), History.ToJson(context.History), createFolder: false);
+        IReadOnlyList<EpochMetrics> history = context.History;
+        if (_rows == 0 || history.Count != _rows + 1 || !history[^1].Equals(metrics))
+        {
+            WriteWhole(history);
+            return;
+        }
+
+        string csv = Path.Combine(Folder, CsvFile);
+        _csvLength = AppendedFile.Append(csv, _csvLength, [], Utf8.GetBytes(History.CsvRow(metrics)))
+            ?? WriteWhole(csv, History.ToCsv(history));
+        string json = Path.Combine(Folder, JsonFile);
+        _jsonLength = AppendedFile.Append(json, _jsonLength, JsonEnd, Utf8.GetBytes(History.JsonSeparator + History.JsonRow(metrics) + History.JsonEnd))
+            ?? WriteWhole(json, History.ToJson(history));
+        _rows = history.Count;
+    }
+
+    private void WriteWhole(IReadOnlyList<EpochMetrics> history)
+    {
+        _csvLength = WriteWhole(Path.Combine(Folder, CsvFile), History.ToCsv(history));
+        _jsonLength = WriteWhole(Path.Combine(Folder, JsonFile), History.ToJson(history));
+        _rows = history.Count;
+    }
+
+    private static long WriteWhole(string path, string text)
+    {
+        byte[] bytes = Utf8.GetBytes(text);
+        AtomicFile.WriteAllBytes(path, bytes, createFolder: false);
+        return bytes.Length;
     }
 }

@@ -114,8 +114,7 @@ public static class DiagnosticsTable
     private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     // Four decimals, as the training log prints losses; an astronomical one (a diverged network's 1e37) in exponent form.
-    private static string Loss(double value) =>
-        double.IsFinite(value) && Math.Abs(value) >= 1e6 ? E(value) : value.ToString("F4", CultureInfo.InvariantCulture);
+    private static string Loss(double value) => Reports.ReadableNumbers.Fixed(value);
 
     // A loss below the target is printed with enough digits to read as below it: 0.00999 is not "0.0100".
     private static string Below(double value, double target)

@@ -87,6 +87,62 @@ public class HistoryWriterTests
         Assert.That(json.RootElement.GetArrayLength(), Is.EqualTo(3));
     }
 
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(2)]
+    public void ToJson_IsTheSerializersTextOfTheWholeArray_ByteForByte(int rows)
+    {
+        // The rows' texts are put together by hand so that a writer can add one at the end: the file must not change for it.
+        EpochMetrics[] history = TwoEpochs[..rows];
+
+        Assert.That(History.ToJson(history), Is.EqualTo(JsonSerializer.Serialize(history.Select(HistoryRow.From).ToArray(), ReportJson.Options)));
+    }
+
+    [Test]
+    public async Task HistoryWriter_AddsEachEpochToTheFilesItWrote_InsteadOfWritingThemWholeAgain()
+    {
+        // A handle opened after epoch 1 still sees the file's content after epoch 5 only if every later row went into that
+        // same file: a file written whole again (a temp file renamed over it) is a new file, and the handle keeps the old.
+        var opened = new List<FileStream>();
+        var spy = new Mock<ITrainingCallback>();
+        spy.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 1))).Callback(() => opened.AddRange(
+            [.. new[] { HistoryWriter.CsvFile, HistoryWriter.JsonFile }.Select(f => new FileStream(Path.Combine(_folder, f), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))]));
+
+        TrainingResult result = await CreateTrainer([new HistoryWriter(new RunFolder(_folder)), spy.Object], epochs: 5).TrainAsync();
+
+        string[] expected = [History.ToCsv(result.History), History.ToJson(result.History)];
+        Assert.That(opened, Has.Count.EqualTo(2));
+        for (int i = 0; i < 2; i++)
+        {
+            using var reader = new StreamReader(opened[i]);
+            Assert.That(await reader.ReadToEndAsync(), Is.EqualTo(expected[i]), "the file of epoch 1 holds every epoch");
+        }
+
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.CsvFile)), Is.EqualTo(expected[0]));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.JsonFile)), Is.EqualTo(expected[1]));
+        Assert.That(result.History, Has.Count.EqualTo(5));
+    }
+
+    [TestCase("3,0.5,0.")]
+    [TestCase("")]
+    public async Task HistoryWriter_WritesAFileWholeAgain_WhenItIsNotAsTheWriterLeftIt(string torn)
+    {
+        // A half row (or an emptied file) from outside the writer: the next epoch's row does not land behind it.
+        var spy = new Mock<ITrainingCallback>();
+        spy.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 2))).Callback(() =>
+        {
+            string csv = Path.Combine(_folder, HistoryWriter.CsvFile);
+            File.WriteAllText(csv, torn.Length == 0 ? string.Empty : File.ReadAllText(csv) + torn);
+            string json = Path.Combine(_folder, HistoryWriter.JsonFile);
+            File.WriteAllText(json, File.ReadAllText(json)[..^1] + torn);
+        });
+
+        TrainingResult result = await CreateTrainer([new HistoryWriter(new RunFolder(_folder)), spy.Object], epochs: 4).TrainAsync();
+
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.CsvFile)), Is.EqualTo(History.ToCsv(result.History)));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.JsonFile)), Is.EqualTo(History.ToJson(result.History)));
+    }
+
     [Test]
     public async Task HistoryWriter_StopsTraining_WhenTheFolderCannotBeWritten()
     {
