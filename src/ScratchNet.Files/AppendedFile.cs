@@ -9,7 +9,8 @@ namespace ScratchNet.Files;
 /// </summary>
 /// <remarks>
 /// Only a file as this process left it is added to: its length and its last bytes are checked first, and anything else
-/// (the file gone, replaced, edited, not a regular file) is for the caller to write whole with <see cref="AtomicFile"/>.
+/// (the file gone, replaced, edited, not a regular file, or hard-linked to another name) is for the caller to write whole
+/// with <see cref="AtomicFile"/>.
 /// </remarks>
 public static class AppendedFile
 {
@@ -26,7 +27,9 @@ public static class AppendedFile
         ArgumentOutOfRangeException.ThrowIfLessThan(length, tail.Length);
 
         // Opening a pipe for writing would block, a device would take the bytes: only a regular file (or a link to one).
-        if (FileKinds.Of(path) != FileKind.Regular)
+        // A file with a second name (a run folder copied with cp -al, a snapshot backup) is the copy's too: adding to it
+        // would change the copy, where writing it whole gives this folder a file of its own.
+        if (FileKinds.Of(path) != FileKind.Regular || FileIdentity.LinkCount(path) > 1)
         {
             return null;
         }
