@@ -193,7 +193,7 @@ public static class ScratchNetHost
                 runsDirectory,
                 commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null)
             {
-                DefaultRunsDirectory = string.Equals(Path.GetFullPath(runsDirectory), Path.GetFullPath(new RunOptions().Directory), StringComparison.Ordinal),
+                DefaultRunsDirectory = IsDefaultRunsDirectory(runsDirectory),
                 // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
                 LiveRunFolder = () => trainedIn,
                 Serving = commandLine.Command == ServeCommand.Name,
@@ -212,6 +212,20 @@ public static class ScratchNetHost
         commandLine.Command != CommandLine.DefaultCommand ? null
         : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
         : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
+
+    // Composition runs before the options are validated: an empty or malformed Run:Directory is refused there, in one
+    // line, so here it only is not the default.
+    private static bool IsDefaultRunsDirectory(string runsDirectory)
+    {
+        try
+        {
+            return string.Equals(Path.GetFullPath(runsDirectory), Path.GetFullPath(new RunOptions().Directory), StringComparison.Ordinal);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private static int IndexOfAppSettings(ConfigurationManager configuration) =>
         ((IConfigurationBuilder)configuration).Sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);
