@@ -15,7 +15,7 @@ namespace ScratchNet.Host.Runs;
 /// checkpoint. Each stop is acknowledged at once, saying what happens next: the next batch boundary may be seconds away
 /// (a long evaluation), and a key press with no answer gets pressed again.
 /// </summary>
-public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null) : IHostedService, IDisposable
+public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null, UserLines? userLines = null) : IHostedService, IDisposable
 {
     // The same number on Linux and macOS; PosixSignal names only the signals every platform shares.
     private const int FileSizeLimitExceeded = 25;
@@ -57,14 +57,7 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         if (Interlocked.Exchange(ref _stopping, 1) == 0 && (startup?.Claim() ?? true))
         {
             // The answer to the signal is no log noise a quieter Serilog level should hide.
-            if (logger.IsEnabled(LogLevel.Warning))
-            {
-                LogStopping(logger, signal, WhatHappens());
-            }
-            else
-            {
-                Console.Error.WriteLine($"Stopping ({signal}): {WhatHappens()}");
-            }
+            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Warning, $"Stopping ({signal}): {WhatHappens()}");
         }
     }
 
@@ -81,7 +74,4 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         "export" => "export finishes the file it is writing, then exits",
         var command => $"{command} ends at its next step, without a result",
     };
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {WhatHappens}")]
-    private static partial void LogStopping(ILogger logger, string signal, string whatHappens);
 }
