@@ -95,6 +95,8 @@ public static class ScratchNetHost
         }
         else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
         {
+            resume = RunCatalog.ResumeTarget(resume, runs);
+
             // A run folder continues in that folder, wherever it is, from its newest resume point.
             chosen = RunCatalog.RunAt(resume, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
