@@ -41,14 +41,18 @@ public sealed partial class UserLines
     /// <summary>Whether a console sink writes a <paramref name="level"/> event's message as it is, unquoted.</summary>
     public bool ConsoleShows(LogEventLevel level) => level >= _verbatimFrom;
 
-    /// <summary>Logs <paramref name="line"/> at <paramref name="level"/> where the console shows it as it is, else writes it plain on stderr.</summary>
-    public void Write(ILogger logger, LogLevel level, string line)
+    /// <summary>
+    /// Logs the line with <paramref name="log"/> (the caller's own message template, which the run's log.clef keeps) where
+    /// the console shows a <paramref name="level"/> event as it is, else writes <paramref name="line"/> plain on stderr.
+    /// </summary>
+    public void Write(ILogger logger, LogLevel level, string line, Action<ILogger> log)
     {
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(log);
         if (logger.IsEnabled(level) && ConsoleShows(ToSerilog(level)))
         {
-            LogLine(logger, level, line);
+            log(logger);
         }
         else
         {
@@ -56,7 +60,7 @@ public sealed partial class UserLines
         }
     }
 
-    /// <summary>As <see cref="Write(ILogger, LogLevel, string)"/>, through Serilog's own logger (Program's, once the host is gone).</summary>
+    /// <summary>As <see cref="Write(ILogger, LogLevel, string, Action{ILogger})"/>, through Serilog's own logger (Program's, once the host is gone).</summary>
     public void Write(Serilog.ILogger logger, LogEventLevel level, string line)
     {
         ArgumentNullException.ThrowIfNull(logger);
@@ -110,7 +114,4 @@ public sealed partial class UserLines
 
     [GeneratedRegex(@"\{Message(,-?\d+)?(:(?<format>[^}]*))?\}", RegexOptions.CultureInvariant)]
     private static partial Regex MessageToken();
-
-    [LoggerMessage(Message = "{Line}")]
-    private static partial void LogLine(ILogger logger, LogLevel level, string line);
 }

@@ -29,7 +29,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Information);
 
-        For(plain).Write(logger, LogLevel.Error, "the image does not exist");
+        For(plain).Write(logger, LogLevel.Error, "the image does not exist", _ => logger.Lines.Add("the image does not exist"));
 
         Assert.That(logger.Lines, Is.EqualTo(new[] { "the image does not exist" }));
         Assert.That(plain.ToString(), Is.Empty);
@@ -44,7 +44,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Information);
 
-        For(plain, (key, value)).Write(logger, LogLevel.Warning, "Stopping (Ctrl+C): training ends at the next batch");
+        For(plain, (key, value)).Write(logger, LogLevel.Warning, "Stopping (Ctrl+C): training ends at the next batch", _ => logger.Lines.Add("Stopping (Ctrl+C): training ends at the next batch"));
 
         Assert.That(plain.ToString(), Is.EqualTo("Stopping (Ctrl+C): training ends at the next batch" + Environment.NewLine));
         Assert.That(logger.Lines, Is.Empty, "not once quoted or bare in the log and once plain");
@@ -56,7 +56,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Critical);
 
-        For(plain).Write(logger, LogLevel.Error, "the model file does not exist");
+        For(plain).Write(logger, LogLevel.Error, "the model file does not exist", _ => logger.Lines.Add("the model file does not exist"));
 
         Assert.That(plain.ToString(), Does.StartWith("the model file does not exist"));
         Assert.That(logger.Lines, Is.Empty);

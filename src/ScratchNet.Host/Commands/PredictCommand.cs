@@ -35,7 +35,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         foreach (InputImageException failure in failures)
         {
             // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
-            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Error, failure.Message);
+            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Error, failure.Message, l => LogImageFailed(l, failure.Message));
         }
 
         return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
@@ -175,6 +175,9 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         string number = index.ToString(CultureInfo.InvariantCulture);
         return names is null || names[index] == number ? number : $"{names[index]} ({number})";
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
+    private static partial void LogImageFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Image}: {Doubt}")]
     private static partial void LogDoubt(ILogger logger, string image, string doubt);

@@ -57,7 +57,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         if (Interlocked.Exchange(ref _stopping, 1) == 0 && (startup?.Claim() ?? true))
         {
             // The answer to the signal is no log noise a quieter Serilog level should hide.
-            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Warning, $"Stopping ({signal}): {WhatHappens()}");
+            string whatHappens = WhatHappens();
+            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Warning, $"Stopping ({signal}): {whatHappens}", l => LogStopping(l, signal, whatHappens));
         }
     }
 
@@ -74,4 +75,7 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         "export" => "export finishes the file it is writing, then exits",
         var command => $"{command} ends at its next step, without a result",
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping ({Signal}): {WhatHappens}")]
+    private static partial void LogStopping(ILogger logger, string signal, string whatHappens);
 }
