@@ -151,9 +151,15 @@ public static class RunCatalog
         return path;
     }
 
-    // By its extension (.snm, .safetensors, .onnx) or by the native format's first bytes under another name.
+    // A regular file, by its extension (.snm, .safetensors, .onnx) or by the native format's first bytes under another name.
     private static bool IsModelFile(string path)
     {
+        // A pipe or a device would block the read, or never end it: the checkpoint's reader refuses those by name.
+        if (FileKinds.Of(path) != FileKind.Regular)
+        {
+            return false;
+        }
+
         if (ModelFile.FormatFromExtension(path) is not null)
         {
             return true;
