@@ -9,6 +9,12 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
     /// </summary>
     public Func<string?>? LiveRunFolder { get; init; }
 
+    /// <summary>
+    /// Where the dashboard's address goes once it listens: a result, with a free port (Dashboard:Port=0) the only way to
+    /// find the page, so the host writes it plain where no Serilog level can drop it. Null: it is logged.
+    /// </summary>
+    public Action<string>? Announce { get; init; }
+
     /// <summary>True for <c>serve</c>, which no training can report to: the live view says how to watch one instead.</summary>
     public bool Serving { get; init; }
 

@@ -26,6 +26,7 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message
 // any refusal of the command line, also one a command makes once it runs (export's --out, evaluate without --model); once
 // the command runs, its other errors are log lines like the rest of its output.
 bool commandRunning = false;
+UserLines? userLines = null;
 try
 {
     CommandLine commandLine = CommandLine.Parse(args);
@@ -56,6 +57,7 @@ try
     // Before anything is built or written: a key nothing reads is a typo, and the run it would start is the wrong one.
     ConfigurationCheck.ThrowIfInvalid(builder);
     using IHost host = builder.Build();
+    userLines = host.Services.GetRequiredService<UserLines>();
 
     // Validate every options class here, before StartAsync, so all failures surface together as one
     // user error instead of being logged by the host as a start-up crash.
@@ -93,18 +95,10 @@ catch (Exception exception)
     else
     {
         // A stop the user asked for is no error; as a warning it still goes to stderr, beside the line that answered the signal.
-        // A Serilog level above it (Serilog:MinimumLevel:Default=Fatal, for quiet runs) must not hide why the command
-        // failed, or the command that resumes it: the line is then written plain.
+        // No Serilog setting (a level above it, a template without {Message}) may hide why the command failed, or the
+        // command that resumes it: UserLines writes it plain where the console log would not show it.
         LogEventLevel level = failure.ExitCode == ExitCodes.Interrupted ? LogEventLevel.Warning : LogEventLevel.Error;
-        if (Log.IsEnabled(level))
-        {
-            Log.Write(level, "{Message}", failure.Message);
-        }
-        else
-        {
-            await Log.CloseAndFlushAsync();
-            Console.Error.WriteLine(failure.Message);
-        }
+        (userLines ?? UserLines.Logged).Write(Log.Logger, level, failure.Message);
     }
 
     return failure.ExitCode;

@@ -95,6 +95,8 @@ public static class ScratchNetHost
         }
         else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
         {
+            resume = RunCatalog.ResumeTarget(resume, runs);
+
             // A run folder continues in that folder, wherever it is, from its newest resume point.
             chosen = RunCatalog.RunAt(resume, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
@@ -162,7 +164,11 @@ public static class ScratchNetHost
         }
 
         // Results are written as plain lines, not logged: no Serilog setting may drop them or change their words.
-        builder.Services.TryAddSingleton(new ResultWriter());
+        var results = new ResultWriter();
+        builder.Services.TryAddSingleton(results);
+
+        // Errors and the answers to stop signals are log lines while the console shows them, else plain (UserLines).
+        builder.Services.TryAddSingleton(sp => new UserLines(sp.GetRequiredService<IConfiguration>()));
 
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.AddSingleton<StartingWeights>();
@@ -197,6 +203,7 @@ public static class ScratchNetHost
                 // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
                 LiveRunFolder = () => trainedIn,
                 Serving = commandLine.Command == ServeCommand.Name,
+                Announce = results.WriteLine,
             });
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();

@@ -228,6 +228,21 @@ public sealed class ProcessHostileInputTests
     }
 
     [Test]
+    public void AOneValueKeyGivenItemsByTwoSources_IsToldTheFixForEachFromItsOwnItems()
+    {
+        // The advice glued the file's 784,32,16,10 and the command line's 784,10 into one string, named after the file (probe-retest N11).
+        string config = _dir.Combine("ls4.json");
+        File.WriteAllText(config, """{"Model":{"LayerSizes":[784,32,16,10]}}""");
+
+        HostResult result = Run(["train", "--config", config, .. _data, "--Model:LayerSizes:0=784", "--Model:LayerSizes:1=10"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"(got Model:LayerSizes:0 … Model:LayerSizes:3 from {config}); write it as one string there, \"LayerSizes\": \"784,32,16,10\";"));
+        Assert.That(result.Stderr, Does.Contain("(got Model:LayerSizes:0 … Model:LayerSizes:1 from command line); write --Model:LayerSizes=VALUE"));
+        Assert.That(result.Stderr.Split("takes one value").Length, Is.EqualTo(3), "one sentence per source");
+    }
+
+    [Test]
     public void AConfigFilesListShorterThanTheRecipesIsRefusedNotMergedItemByItem()
     {
         string config = _dir.Combine("layers.json");

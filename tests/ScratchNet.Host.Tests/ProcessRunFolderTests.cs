@@ -239,6 +239,22 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void AResumeOfARunsModelFile_OrOfItsBareId_IsToldWhatItNamed()
+    {
+        HostResult finished = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);
+        Assert.That(finished.ExitCode, Is.EqualTo(0), finished.ToString());
+        string folder = RunFolders().Single();
+
+        // "is not a ScratchNet checkpoint (its first bytes are not SNCKPT)" named neither InitFrom nor the run's folder.
+        HostResult model = HostProcess.Run([.. Train(), "--resume", Path.Combine(folder, "model.snm")], _dir.Path);
+        HostAssert.OneLine(model, 2, "is a model file, not a checkpoint", $"--Model:InitFrom={Path.Combine(folder, "model.snm")}", $"--resume {folder}");
+
+        // A run's id alone, as its log names it: the run in Run:Directory, not a file of that name in the working folder.
+        HostResult id = HostProcess.Run([.. Train(), "--resume", Path.GetFileName(folder)], _dir.Path);
+        HostAssert.OneLine(id, 2, "finished, so there is nothing to continue");
+    }
+
+    [Test]
     public void ARefusedResumeNamesEveryDifferingKeyAndChangesNothing()
     {
         (string printed, string folder) = Interrupt(Train("--Training:Epochs=150"));

@@ -117,6 +117,38 @@ public sealed class ProcessStandardStreamsTests
         Assert.That(image.Stderr, Does.Contain("nosuch.png").And.Contain("does not exist"), image.ToString());
     }
 
+    // A template without {Message} hid why the command failed; one without :lj put it in quotes (probe-retest N1).
+    [TestCase("--Serilog:WriteTo:0:Args:outputTemplate=[{Level}]{NewLine}")]
+    [TestCase("--Serilog:WriteTo:0:Args:outputTemplate=[{Level}] {Message}{NewLine}")]
+    [TestCase("--Serilog:WriteTo:0:Args:restrictedToMinimumLevel=Fatal")]
+    [TestCase("--Serilog:MinimumLevel:Default=Information")]
+    public void AUserErrorIsOneUnquotedLine_WhateverTheConsoleTemplate(string setting)
+    {
+        string missing = _dir.Combine("nosuch.png");
+        HostResult image = Run(["predict", "--model", _model, missing, setting]);
+
+        Assert.That(image.ExitCode, Is.EqualTo(6), image.ToString());
+        string[] reasons = [.. image.Stderr.Split('\n').Where(l => l.Contains($"{missing} does not exist", StringComparison.Ordinal))];
+        Assert.That(reasons, Has.Length.EqualTo(1), image.ToString());
+        Assert.That(reasons[0], Does.Not.Contain("\""), "as it is, not quoted");
+
+        HostResult model = Run(["evaluate", "--model", _dir.Combine("nosuch.snm"), setting]);
+        Assert.That(model.ExitCode, Is.EqualTo(5), model.ToString());
+        Assert.That(model.Stderr.Split('\n').Count(l => l.Contains("nosuch.snm", StringComparison.Ordinal)), Is.EqualTo(1), model.ToString());
+    }
+
+    [TestCase("--Serilog:MinimumLevel:Default=Warning")]
+    [TestCase("--Serilog:MinimumLevel:Default=Information")]
+    public void ExportSaysWhatItWrote_OnceAtAnyLogLevel(string setting)
+    {
+        // At Warning, export wrote its file and said nothing (probe-retest N9).
+        string output = _dir.Combine($"e{setting.Length}.safetensors");
+        HostResult result = Run(["export", "--model", _model, "--out", output, setting]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stdout.Split('\n').Count(l => l.StartsWith($"Exported {_model} as Safetensors to {output}", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+    }
+
     [Test]
     public void AResultThatCannotBeWritten_IsExit8WithItsReasonOnStderr(
         [Values("predict", "evaluate", "help", "version")] string command,

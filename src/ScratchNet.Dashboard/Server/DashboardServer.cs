@@ -99,7 +99,19 @@ public sealed partial class DashboardServer(
         {
             // http://0.0.0.0:5757/ is no address anyone can open: name the ones others can (to put on the board).
             Uri[] reachable = ReachableUrls(address, Url.Port);
-            LogListeningEverywhere(logger, string.Join(" ", reachable.Select(u => u.ToString())));
+            string urls = string.Join(" ", reachable.Select(u => u.ToString()));
+            if (sources.Announce is { } announce)
+            {
+                announce($"Dashboard at {urls} (it listens on every address of this machine)");
+            }
+            else
+            {
+                LogListeningEverywhere(logger, urls);
+            }
+        }
+        else if (sources.Announce is { } announce)
+        {
+            announce($"Dashboard at {Url}");
         }
         else
         {

@@ -120,13 +120,45 @@ public static class MnistImagePreprocessor
             // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
             // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
             image.Mutate(c => c.AutoOrient());
-            return prepare(image, source);
+            try
+            {
+                return prepare(image, source);
+            }
+            catch (InputImageException e) when (e.Blank && Frames(stream) is > 1 and int frames)
+            {
+                // Only the first frame is decoded, and the digit may be drawn on a later one.
+                throw new InputImageException($"{source} looks blank in its first frame (of {frames}), and only the first frame is read: no stroke stands out from its background; save the frame with the digit as a PNG.", e) { Blank = true };
+            }
         }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
         {
             throw new InputImageException($"{source} is not a readable image ({e.Message}); give {Readable}.", e);
         }
     }
+
+    // How many frames an animated GIF or a multi-page TIFF holds; asked only once its first frame was found blank, as
+    // decoding them all costs what the first frame saved.
+    private static int Frames(Stream stream)
+    {
+        try
+        {
+            stream.Position = 0;
+            using Image all = Image.Load(AllFrames.Value, stream);
+            return all.Frames.Count;
+        }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
+        {
+            return 1;
+        }
+    }
+
+    private static readonly Lazy<Configuration> AllFrames = new(() =>
+    {
+        Configuration configuration = CreateDecoding();
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.All });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.All });
+        return configuration;
+    });
 
     /// <summary>The formats read, as messages and docs name them (<see cref="CreateDecoding"/> registers them).</summary>
     public const string Readable = "a PNG, JPEG, GIF (its first frame), BMP, TIFF, TGA or PBM/PGM/PPM file";
@@ -261,7 +293,33 @@ public static class MnistImagePreprocessor
                 }
             }
         });
-        return new PreparedImage(grey, []);
+        return new PreparedImage(grey, LightBorder(grey, field) ? [AsIsOnPaper] : []);
+    }
+
+    // What --as-is reads wrongly: dark ink on light paper, as a photo or a drawing is, where the dataset's images are light on dark.
+    private static readonly PreparedImage.Oddity AsIsOnPaper = new(
+        "its border is light, but --as-is reads light ink on a dark background (as IDX files hold it), so it sees this picture inverted",
+        "leave out --as-is to have it prepared as the dataset's images were (dark ink on light paper is inverted there)");
+
+    // Whether the outermost pixels are mostly light: the background of dark ink on paper, which --as-is does not invert.
+    private static bool LightBorder(float[] grey, ImageField field)
+    {
+        int width = field.Width, height = field.Height;
+        float sum = 0f;
+        int count = 0;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                if (y == 0 || y == height - 1 || x == 0 || x == width - 1)
+                {
+                    sum += grey[(y * width) + x];
+                    count++;
+                }
+            }
+        }
+
+        return count > 0 && sum / count > 0.5f;
     }
 
     private static float[] Grey(Image<Rgba32> image)
@@ -339,7 +397,7 @@ public static class MnistImagePreprocessor
 
         if (contrast < 0.1f)
         {
-            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.");
+            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.") { Blank = true };
         }
 
         float strongest = ink.Max();

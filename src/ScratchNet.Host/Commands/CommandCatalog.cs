@@ -25,6 +25,16 @@ public static class CommandCatalog
         new(CommandLine.VersionOption, null, "show the version"),
     ];
 
+    // The one-dash names other tools give the help and the version ("-h" alone is read as --help already).
+    private static readonly Dictionary<string, string> OneDashFlags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["h"] = CommandLine.HelpOption,
+        ["?"] = CommandLine.HelpOption,
+        ["help"] = CommandLine.HelpOption,
+        ["v"] = CommandLine.VersionOption,
+        ["version"] = CommandLine.VersionOption,
+    };
+
     public static IReadOnlyList<CommandInfo> Commands { get; } =
     [
         new("train", "train [--recipe NAME] [--resume [FILE|runs/ID]] [--dashboard] [--Section:Key=value …]", "train a network on the configured dataset (the default command); saves runs/<run id>/model.snm",
@@ -59,6 +69,15 @@ public static class CommandCatalog
             // One dash is a typo of two, never a file: "-Training:Epochs=1" must not start a default run.
             if (positional.Length > 1 && positional[0] == '-')
             {
+                // Other tools' -h=… and -V: two dashes would make --h=… and --V, which are no options either.
+                string name = positional[1..].Split('=')[0];
+                if (OneDashFlags.TryGetValue(name, out string? flag))
+                {
+                    throw new UsageException(positional.Contains('=', StringComparison.Ordinal)
+                        ? $"'{positional}': --{flag} takes no value; write --{flag} alone"
+                        : $"'{positional}' is no option; write --{flag}");
+                }
+
                 string fixedArg = "-" + positional;
                 throw new UsageException($"'{positional}' has one dash; options and configuration keys take two: {fixedArg} (a file whose name starts with a dash: ./{positional})");
             }

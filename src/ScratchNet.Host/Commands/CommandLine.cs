@@ -122,6 +122,14 @@ public sealed record CommandLine(
             }
         }
 
+        // As "help train extra": a word beside --help or --version would be dropped without a word.
+        if ((help || version) && positionals.Count > 0)
+        {
+            string flag = help ? "--help" : "--version";
+            string fix = help && CommandCatalog.Find(positionals[0]) is { } named ? $"for that command's help write scratchnet help {named.Name}" : $"write {flag} alone";
+            throw new UsageException($"{flag} takes no other word, got '{positionals[0]}'; {fix}");
+        }
+
         return new CommandLine(command, configuration, options, positionals, help, CommandNamed: start == 1, Version: version);
     }
 

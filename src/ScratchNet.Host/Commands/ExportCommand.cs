@@ -1,11 +1,10 @@
-using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Converts a saved model to safetensors, ONNX or the native format.</summary>
-public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : ICommand
+public sealed class ExportCommand(ResultWriter results) : ICommand
 {
     public static IReadOnlyList<string> FormatNames { get; } = ["onnx", "safetensors", "native"];
 
@@ -39,7 +38,8 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
     public void Export(string modelPath, string output, ModelFormat format)
     {
         ModelFile.Save(ModelFile.Load(modelPath), output, format);
-        LogExported(logger, modelPath, format, Path.GetFullPath(output));
+        // What the command was run for: a result, which no Serilog level may drop.
+        results.WriteLine($"Exported {modelPath} as {format} to {Path.GetFullPath(output)}");
     }
 
     /// <summary>
@@ -107,7 +107,4 @@ public sealed partial class ExportCommand(ILogger<ExportCommand> logger) : IComm
         "native" or "snm" => ModelFormat.Native,
         _ => throw new UsageException($"--format {name} is unknown; valid: {string.Join(", ", FormatNames)}"),
     };
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Exported {ModelPath} as {Format} to {Output}")]
-    private static partial void LogExported(ILogger logger, string modelPath, ModelFormat format, string output);
 }

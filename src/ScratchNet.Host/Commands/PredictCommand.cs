@@ -10,7 +10,7 @@ using ScratchNet.Models;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Classifies image files with a saved model, after preprocessing them the way its dataset's images were made.</summary>
-public sealed partial class PredictCommand(ResultWriter results, ILogger<PredictCommand> logger) : ICommand
+public sealed partial class PredictCommand(ResultWriter results, ILogger<PredictCommand> logger, UserLines? userLines = null) : ICommand
 {
     /// <summary>
     /// Below this top probability a reading gets a warning. A model sure of a clean digit gives 0.9 and more; on a picture
@@ -34,15 +34,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name), cancellationToken);
         foreach (InputImageException failure in failures)
         {
-            // As the host's own errors: a Serilog level above Error must not leave exit 6 without its reason.
-            if (logger.IsEnabled(LogLevel.Error))
-            {
-                LogImageFailed(logger, failure.Message);
-            }
-            else
-            {
-                Console.Error.WriteLine(failure.Message);
-            }
+            // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
+            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Error, failure.Message, l => LogImageFailed(l, failure.Message));
         }
 
         return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);

@@ -1,4 +1,6 @@
 using ScratchNet.Files;
+using ScratchNet.Models;
+using ScratchNet.Models.Native;
 using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Runs;
@@ -120,6 +122,60 @@ public static class RunCatalog
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// What <c>--resume PATH</c> names: PATH where it exists, else the run or file of that name in Run:Directory, so
+    /// <c>--resume 20260101-120000-8f3a9c1e</c> (a run's id, as a run's log names it) finds <c>runs/20260101-…</c>.
+    /// </summary>
+    /// <exception cref="CheckpointException">PATH is a model file, which has no optimizer state or position to resume.</exception>
+    public static string ResumeTarget(string resume, string? root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(resume);
+        string path = resume;
+        if (!File.Exists(path) && !Directory.Exists(path) && !Path.IsPathRooted(path) && !string.IsNullOrWhiteSpace(root)
+            && Path.Combine(root, path) is var inRuns && (File.Exists(inRuns) || Directory.Exists(inRuns)))
+        {
+            path = inRuns;
+        }
+
+        if (File.Exists(path) && IsModelFile(path))
+        {
+            // A run's model.snm sits beside its checkpoints, and is the file a user sees first.
+            string? run = Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && RunStatus.TryRead(folder) is not null ? folder : null;
+            throw new CheckpointException($"{path} is a model file, not a checkpoint: it holds the weights but not the optimizer's state or the run's position; "
+                + $"to train on from its weights use --Model:InitFrom={ResumeCommand.Quote(path)}"
+                + (run is null ? string.Empty : $", to continue its run give the run's folder, --resume {ResumeCommand.Quote(run)}"));
+        }
+
+        return path;
+    }
+
+    // A regular file, by its extension (.snm, .safetensors, .onnx) or by the native format's first bytes under another name.
+    private static bool IsModelFile(string path)
+    {
+        // A pipe or a device would block the read, or never end it: the checkpoint's reader refuses those by name.
+        if (FileKinds.Of(path) != FileKind.Regular)
+        {
+            return false;
+        }
+
+        if (ModelFile.FormatFromExtension(path) is not null)
+        {
+            return true;
+        }
+
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            Span<byte> start = stackalloc byte[16];
+            return NativeModelFormat.HasMagic(start[..stream.ReadAtLeast(start, start.Length, throwOnEndOfStream: false)]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left to the checkpoint's reader, which says why it cannot be read.
+            return false;
+        }
     }
 
     /// <summary>

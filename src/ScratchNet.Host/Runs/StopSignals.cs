@@ -16,7 +16,7 @@ namespace ScratchNet.Host.Runs;
 /// acknowledged at once, saying what happens next: the next batch boundary may be seconds away (a long evaluation), and a
 /// key press with no answer gets pressed again.
 /// </summary>
-public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null) : IHostedService, IDisposable
+public sealed partial class StopSignals(IHostApplicationLifetime lifetime, CommandLine commandLine, IServiceProvider services, ILogger<StopSignals> logger, StartupSignals? startup = null, UserLines? userLines = null) : IHostedService, IDisposable
 {
     private StartupSignals? _own;
     private int _stopping;
@@ -62,14 +62,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         if (Interlocked.Exchange(ref _stopping, 1) == 0 && (startup?.Claim() ?? true))
         {
             // The answer to the signal is no log noise a quieter Serilog level should hide.
-            if (logger.IsEnabled(LogLevel.Warning))
-            {
-                LogStopping(logger, signal, WhatHappens());
-            }
-            else
-            {
-                Console.Error.WriteLine($"Stopping ({signal}): {WhatHappens()}");
-            }
+            string whatHappens = WhatHappens();
+            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Warning, $"Stopping ({signal}): {whatHappens}", l => LogStopping(l, signal, whatHappens));
         }
     }
 

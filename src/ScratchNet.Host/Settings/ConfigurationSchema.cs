@@ -124,7 +124,9 @@ public sealed class ConfigurationSchema
             return problems;
         }
 
-        problems.AddRange(underScalars.Select(scalar => OneValue(scalar.Key, scalar.Value)));
+        // One sentence per source: the fix is written where each one wrote the list, from that source's own items, not
+        // from every source's items run together (a file's 784,32,16,10 and the command line's 784,10).
+        problems.AddRange(underScalars.SelectMany(scalar => scalar.Value.GroupBy(k => Origin(k.Source), StringComparer.Ordinal).Select(keys => OneValue(scalar.Key, [.. keys]))));
         foreach ((Node node, List<ConfigurationKey> sectionKeys) in custom)
         {
             problems.AddRange(node.Check!(sectionKeys).Distinct());
@@ -165,7 +167,7 @@ public sealed class ConfigurationSchema
     // in a JSON file a list of sizes or names is one string, "LayerSizes": "784,256,10".
     private static string OneValue(string scalar, List<ConfigurationKey> keys)
     {
-        string source = keys[0].Source, name = scalar.Split(':')[^1];
+        string source = keys.Count == 1 ? keys[0].Source : Origin(keys[0].Source), name = scalar.Split(':')[^1];
         string written = keys.Count == 1 ? keys[0].Key : $"{keys[0].Key} … {keys[^1].Key}";
         string[] values = [.. keys.Select(k => k.Value).Where(v => v.Length > 0)];
         string fix = source.StartsWith("command line", StringComparison.Ordinal) ? $"write --{scalar}=VALUE"
@@ -174,6 +176,12 @@ public sealed class ConfigurationSchema
             : $"write it as one value there, \"{name}\": VALUE";
         return $"{scalar} takes one value, not a list or object (got {written} from {source}); {fix}";
     }
+
+    // Where a key was written, without the key: each command-line or environment item names its own ("command line (--…:0)").
+    private static string Origin(string source) =>
+        source.StartsWith("command line", StringComparison.Ordinal) ? "command line"
+        : source.StartsWith("environment variable", StringComparison.Ordinal) ? "environment variables"
+        : source;
 
     private string? Check(ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom, Dictionary<string, List<(string Index, ConfigurationKey Key)>> items, Dictionary<string, List<ConfigurationKey>> underScalars)
     {

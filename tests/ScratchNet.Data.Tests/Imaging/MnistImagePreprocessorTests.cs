@@ -243,6 +243,33 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void AnAnimationWhoseFirstFrameIsBlank_SaysOnlyTheFirstFrameOfHowManyIsRead()
+    {
+        // The digit is on frame 2: "looks blank" alone sent the user looking at a picture that shows a digit.
+        using Image<Rgba32> image = new(40, 40, new Rgba32(255, 255, 255));
+        using Image<Rgba32> digit = DigitImages.Draw(40, 40, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 20, 20, 8);
+        image.Frames.AddFrame(digit.Frames.RootFrame);
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(Saved(image, ".gif")));
+
+        Assert.That(e!.Message, Does.Contain("looks blank in its first frame (of 2), and only the first frame is read"));
+    }
+
+    [Test]
+    public void AsIs_OnDarkInkOnLightPaper_NamesLeavingOutAsIs()
+    {
+        // --as-is takes light ink on dark; a drawing on paper was read inverted, and the hint spoke of cropping and light.
+        using Image<Rgba32> paper = DigitImages.Draw(28, 28, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), 14, 14, 6);
+        using Image<Rgba32> idx = DigitImages.Draw(28, 28, new Rgba32(0, 0, 0), new Rgba32(255, 255, 255), 14, 14, 6);
+
+        PreparedImage onPaper = MnistImagePreprocessor.ReadAsIs(Saved(paper, ".png"), ImageField.Mnist);
+        PreparedImage asStored = MnistImagePreprocessor.ReadAsIs(Saved(idx, ".png"), ImageField.Mnist);
+
+        Assert.That(onPaper.Oddities.Select(o => o.Advice), Has.Some.Contains("leave out --as-is"));
+        Assert.That(asStored.Oddities, Is.Empty, "light ink on dark is what --as-is is for");
+    }
+
+    [Test]
     public void NonImageFile_IsRefusedInOneLine()
     {
         string path = Path.Combine(Path.GetTempPath(), $"scratchnet-not-image-{Guid.NewGuid():N}.png");

@@ -88,4 +88,16 @@ public sealed class CommandCatalogTests
         Assert.That(CommandCatalog.Find("Train")?.Name, Is.EqualTo("train"));
         Assert.That(CommandCatalog.Find("nope"), Is.Null);
     }
+
+    // Two dashes would make --h=1 and --V, which are unknown options too (probe-retest N4).
+    [TestCase("-h=1", "'-h=1': --help takes no value; write --help alone")]
+    [TestCase("-V", "'-V' is no option; write --version")]
+    [TestCase("-v", "'-v' is no option; write --version")]
+    [TestCase("-version=1", "'-version=1': --version takes no value; write --version alone")]
+    public void OneDashHelpOrVersionSpellingsAreToldTheRealFlag(string word, string message)
+    {
+        var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse([word])));
+
+        Assert.That(ex!.Message, Is.EqualTo(message));
+    }
 }

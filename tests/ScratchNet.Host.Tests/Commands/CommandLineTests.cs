@@ -153,10 +153,18 @@ public sealed class CommandLineTests
     [Test]
     public void AMiscasedHelpNeverTakesTheNextWordAsItsValue()
     {
-        CommandLine line = CommandLine.Parse(["predict", "--HELP", "a.png"]);
+        // Not read as --HELP=a.png (a flag given a value), but as a stray word beside the help.
+        Assert.That(() => CommandLine.Parse(["predict", "--HELP", "a.png"]), Throws.TypeOf<UsageException>().With.Message.EqualTo("--help takes no other word, got 'a.png'; write --help alone"));
+    }
 
-        Assert.That(line.Help, Is.True);
-        Assert.That(line.Positionals, Is.EqualTo(new[] { "a.png" }));
+    // "help train extra" was refused while these showed the help and dropped the word (probe-retest N4).
+    [TestCase(new[] { "--help", "x" }, "--help takes no other word, got 'x'; write --help alone")]
+    [TestCase(new[] { "-h", "x" }, "--help takes no other word, got 'x'; write --help alone")]
+    [TestCase(new[] { "--help", "predict" }, "--help takes no other word, got 'predict'; for that command's help write scratchnet help predict")]
+    [TestCase(new[] { "--version", "x" }, "--version takes no other word, got 'x'; write --version alone")]
+    public void AWordBesideHelpOrVersionIsAUsageError(string[] args, string message)
+    {
+        Assert.That(() => CommandLine.Parse(args), Throws.TypeOf<UsageException>().With.Message.EqualTo(message));
     }
 
     [Test]

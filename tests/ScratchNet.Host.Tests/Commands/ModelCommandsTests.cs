@@ -480,7 +480,7 @@ public sealed class ModelCommandsTests
         string output = Path.ChangeExtension(model, ".safetensors");
         _files.Add(output);
 
-        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", "safetensors"]), CancellationToken.None);
+        int code = await new ExportCommand(Results).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", "safetensors"]), CancellationToken.None);
 
         Assert.That(code, Is.EqualTo(ExitCodes.Success));
         Assert.That(ModelFile.Load(output).CreateNetwork(1, output).Parameters.Single(p => p.Name == "dense0.weight").Value, Is.All.EqualTo(3e38f));
@@ -514,7 +514,7 @@ public sealed class ModelCommandsTests
         string expected = Path.ChangeExtension(model, extension);
         _files.Add(expected);
 
-        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", format]), CancellationToken.None);
+        int code = await new ExportCommand(Results).RunAsync(CommandLine.Parse(["export", "--model", model, "--format", format]), CancellationToken.None);
 
         Assert.That(code, Is.EqualTo(ExitCodes.Success));
         Assert.That(new FileInfo(expected).Length, Is.GreaterThan(4 * ((6 * 5) + 5 + (5 * 3) + 3)));
@@ -538,7 +538,7 @@ public sealed class ModelCommandsTests
             string output = out_.StartsWith('/') ? out_ : Path.Combine(folder, out_);
             string[] args = format is null ? ["export", "--model", model, "--out", output] : ["export", "--model", model, "--out", output, "--format", format];
 
-            var e = Assert.ThrowsAsync<UsageException>(() => new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(args), CancellationToken.None));
+            var e = Assert.ThrowsAsync<UsageException>(() => new ExportCommand(Results).RunAsync(CommandLine.Parse(args), CancellationToken.None));
 
             Assert.That(e!.Message, Does.Contain(string.Format(CultureInfo.InvariantCulture, expected, output, folder)));
             Assert.That(Directory.GetFileSystemEntries(folder), Is.EqualTo(new[] { model }), "nothing created");
@@ -559,7 +559,7 @@ public sealed class ModelCommandsTests
         _files.Add(output);
         string[] args = format is null ? ["export", "--model", model, "--out", output] : ["export", "--model", model, "--out", output, "--format", format];
 
-        int code = await new ExportCommand(NullLogger<ExportCommand>.Instance).RunAsync(CommandLine.Parse(args), CancellationToken.None);
+        int code = await new ExportCommand(Results).RunAsync(CommandLine.Parse(args), CancellationToken.None);
 
         Assert.That(code, Is.EqualTo(ExitCodes.Success));
         Assert.That(File.Exists(output));

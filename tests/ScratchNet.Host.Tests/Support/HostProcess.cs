@@ -12,6 +12,9 @@ internal static class HostProcess
     /// <summary>The terminal or SSH session closed.</summary>
     public const int SigHup = 1;
 
+    /// <summary>kill's default signal.</summary>
+    public const int SigTerm = 15;
+
     /// <summary>
     /// Sends <paramref name="signal"/> (SIGINT, Ctrl+C, unless told otherwise) to <paramref name="process"/> at once. A `kill`
     /// child process would first have to be started, which on a loaded machine can take long enough for a short run to
