@@ -85,8 +85,8 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         {
             // One mistake in 20 rows moves accuracy by 5 %: a number that small is noise, and nothing else would say so.
             _logger.LogWarning(
-                "The {HeldOut} split holds only {ValidationRows} rows, so its accuracy moves in steps of {Step:P1}; {Remedy} for a score worth comparing",
-                dataset.HeldOutName, dataset.Validation.Count, 1.0 / dataset.Validation.Count,
+                "The {HeldOut} split holds only {ValidationRows} {RowNoun}, so its accuracy moves in steps of {Step:P1}; {Remedy} for a score worth comparing",
+                dataset.HeldOutName, dataset.Validation.Count, dataset.Validation.Count == 1 ? "row" : "rows", 1.0 / dataset.Validation.Count,
                 dataset.ValidationIsTestSet ? "add test images (the t10k files), or use Data:Split=random" : TooFewInAll(dataset) ?? "hold out more (Data:ValidationFraction)");
         }
 
@@ -102,8 +102,8 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         if (_options.TrainImages is not null)
         {
             _logger.LogInformation(
-                "Data:TrainImages={TrainImages}: the training split is a fixed sample of {TrainRows} images (or all it has); the {ValidationRows} held-out images stay whole",
-                _options.TrainImages, dataset.Train.Count, dataset.Validation.Count);
+                "Data:TrainImages={TrainImages}: the training split is a fixed sample of {TrainRows} images (or all it has); the {ValidationRows} held-out {ImageNoun} whole",
+                _options.TrainImages, dataset.Train.Count, dataset.Validation.Count, dataset.Validation.Count == 1 ? "image stays" : "images stay");
         }
 
         return dataset;

@@ -246,8 +246,17 @@ public sealed partial class ProcessRunFolderTests
         string folder = RunFolders().Single();
 
         // "is not a ScratchNet checkpoint (its first bytes are not SNCKPT)" named neither InitFrom nor the run's folder.
+        // Its run finished, so "--resume RUN" would be refused in turn: only the ways that work are offered.
         HostResult model = HostProcess.Run([.. Train(), "--resume", Path.Combine(folder, "model.snm")], _dir.Path);
-        HostAssert.OneLine(model, 2, "is a model file, not a checkpoint", $"--Model:InitFrom={Path.Combine(folder, "model.snm")}", $"--resume {folder}");
+        HostAssert.OneLine(model, 2, "is a model file, not a checkpoint", $"--Model:InitFrom={Path.Combine(folder, "model.snm")}", "finished, so there is nothing to continue");
+        Assert.That(model.Output, Does.Not.Contain($"--resume {folder}"));
+
+        // An ONNX export is not read back, so --Model:InitFrom=e.onnx would be refused too.
+        string onnx = Path.Combine(_dir.Path, "e.onnx");
+        Assert.That(HostProcess.Run(["export", "--model", Path.Combine(folder, "model.snm"), "--out", onnx], _dir.Path).ExitCode, Is.EqualTo(0));
+        HostResult export = HostProcess.Run([.. Train(), "--resume", onnx], _dir.Path);
+        HostAssert.OneLine(export, 2, "is a model file, not a checkpoint", "ONNX export, which ScratchNet does not read back", "the .snm or .safetensors file it was exported from");
+        Assert.That(export.Output, Does.Not.Contain("--Model:InitFrom=" + onnx));
 
         // A run's id alone, as its log names it: the run in Run:Directory, not a file of that name in the working folder.
         HostResult id = HostProcess.Run([.. Train(), "--resume", Path.GetFileName(folder)], _dir.Path);

@@ -141,11 +141,18 @@ public static class RunCatalog
 
         if (File.Exists(path) && IsModelFile(path))
         {
-            // A run's model.snm sits beside its checkpoints, and is the file a user sees first.
-            string? run = Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && RunStatus.TryRead(folder) is not null ? folder : null;
+            // A run's model.snm sits beside its checkpoints, and is the file a user sees first. Each way on that is offered
+            // must itself be taken: ONNX is not read back, and a finished run has nothing to continue.
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            RunStatus? status = folder is null ? null : RunStatus.TryRead(folder);
+            string trainOn = ModelFile.FormatFromExtension(path) == ModelFormat.Onnx
+                ? "it is an ONNX export, which ScratchNet does not read back; to train on from its weights give the .snm or .safetensors file it was exported from to --Model:InitFrom"
+                : $"to train on from its weights use --Model:InitFrom={ResumeCommand.Quote(path)}";
+            string continueRun = status is null ? string.Empty
+                : status.State == RunStatus.Finished ? $"; its run in {ResumeCommand.Quote(folder!)} finished, so there is nothing to continue"
+                : $", to continue its run give the run's folder, --resume {ResumeCommand.Quote(folder!)}";
             throw new CheckpointException($"{path} is a model file, not a checkpoint: it holds the weights but not the optimizer's state or the run's position; "
-                + $"to train on from its weights use --Model:InitFrom={ResumeCommand.Quote(path)}"
-                + (run is null ? string.Empty : $", to continue its run give the run's folder, --resume {ResumeCommand.Quote(run)}"));
+                + trainOn + continueRun);
         }
 
         return path;

@@ -27,7 +27,9 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
 
         double guess = MostCommonShare(context.Dataset.Validation.Labels);
         double accuracy = result.FinalValidation.Accuracy;
-        if (accuracy > guess + Margin)
+        // Where the most common class is (nearly) the whole held-out split (a split of 1 row), no accuracy could beat the
+        // guess, and the split's own warning has said why its score means little.
+        if (accuracy > guess + Margin || guess + Margin >= 1)
         {
             return;
         }
@@ -54,6 +56,6 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
 
     // A sigmoid's slope is at most 0.25, so every sigmoid layer shrinks the gradient fourfold or more: at the reference
     // learning rate a sigmoid MLP ends at the guess where the same network with relu learns (docs/how-it-learns.md).
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). Its sigmoid activations pass back at most a quarter of the gradient each, so small learning rates barely move it: raise Optimizer:LearningRate (tenfold or a hundredfold) or use Model:Activation=relu or tanh; diagnose shows the update sizes. Too few steps can also be the cause ({Steps} this session)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). Its sigmoid activations pass back at most a quarter of the gradient each, so small learning rates barely move it: raise Optimizer:LearningRate (tenfold or a hundredfold) or use relu or tanh (Model:Activation, or the sigmoid entries of Model:Layers); diagnose shows the update sizes. Too few steps can also be the cause ({Steps} this session)")]
     private static partial void LogNotLearningWithSigmoid(ILogger logger, string heldOut, double accuracy, double guess, long steps);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Moq;
+using ScratchNet.Data;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Options;
 
@@ -8,14 +9,14 @@ namespace ScratchNet.Training.Tests.Callbacks;
 /// <summary>A run that ends no better than guessing the most common class says so once, naming where to look.</summary>
 public sealed class NotLearningHintTests
 {
-    private static async Task<List<string>> Warnings(ModelOptions model, OptimizerOptions optimizer)
+    private static async Task<List<string>> Warnings(ModelOptions model, OptimizerOptions optimizer, Dataset? dataset = null)
     {
         var logger = new Mock<ILogger<NotLearningHint>>();
         logger.Setup(l => l.IsEnabled(It.IsAny<LogLevel>())).Returns(true);
         var warnings = new List<string>();
         logger.Setup(l => l.Log(LogLevel.Warning, It.IsAny<EventId>(), It.IsAny<It.IsAnyType>(), It.IsAny<Exception?>(), It.IsAny<Func<It.IsAnyType, Exception?, string>>()))
             .Callback(new InvocationAction(i => warnings.Add(i.Arguments[2].ToString()!)));
-        var rig = new Rig { Model = model, Optimizer = optimizer, Schedule = new ScheduleOptions(), EarlyStopping = new EarlyStoppingOptions() };
+        var rig = new Rig { Model = model, Optimizer = optimizer, Schedule = new ScheduleOptions(), EarlyStopping = new EarlyStoppingOptions(), Dataset = dataset ?? SyntheticData.Blobs(trainRows: 200, validationRows: 60) };
 
         await rig.Create(new NotLearningHint(logger.Object)).TrainAsync();
         return warnings;
@@ -46,6 +47,12 @@ public sealed class NotLearningHintTests
     [Test]
     public async Task ANetworkThatLearns_GetsNoHint() =>
         Assert.That(await Warnings(new ModelOptions { LayerSizes = "8,16,3" }, new OptimizerOptions { Name = "adam", LearningRate = 0.01f }), Is.Empty);
+
+    [Test]
+    public async Task AHeldOutSplitOfOneRow_GetsNoHint_SinceNoAccuracyCouldBeatTheGuess() =>
+        Assert.That(
+            await Warnings(new ModelOptions { LayerSizes = "8,16,3", Initializer = "zeros" }, new OptimizerOptions { Name = "sgd", LearningRate = 0.01f }, SyntheticData.Blobs(trainRows: 200, validationRows: 1)),
+            Is.Empty);
 
     [Test]
     public void TheGuessIsTheMostCommonClassesShare() =>
