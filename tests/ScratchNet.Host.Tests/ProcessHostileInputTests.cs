@@ -240,6 +240,21 @@ public sealed class ProcessHostileInputTests
         Assert.That(result.Stderr, Does.Contain($"(got Model:LayerSizes:0 … Model:LayerSizes:3 from {config}); write it as one string there, \"LayerSizes\": \"784,32,16,10\";"));
         Assert.That(result.Stderr, Does.Contain("(got Model:LayerSizes:0 … Model:LayerSizes:1 from command line); write --Model:LayerSizes=VALUE"));
         Assert.That(result.Stderr.Split("takes one value").Length, Is.EqualTo(3), "one sentence per source");
+        Assert.That(result.Stderr, Does.Not.Contain("lists merge item by item"), "a one-value key's items are no list to merge");
+    }
+
+    [Test]
+    public void AOneValueKeyThatIsNoCommaList_IsToldToWriteOneValue_NotItsItemsJoined()
+    {
+        // "relu,tanh" is no activation: only the keys that are a comma-separated list in one string get their items joined.
+        string config = _dir.Combine("act.json");
+        File.WriteAllText(config, """{"Model":{"Activation":["relu","tanh"]}}""");
+
+        HostResult result = Run(["train", "--config", config, .. _data, "--Model:Activation:0=tanh"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"(got Model:Activation:0 … Model:Activation:1 from {config}); write it as one value there, \"Activation\": VALUE"));
+        Assert.That(result.Stderr, Does.Not.Contain("relu,tanh").And.Not.Contain("lists merge item by item"));
     }
 
     [Test]

@@ -28,11 +28,14 @@ public static class ConfigurationCheck
     public static void ThrowIfInvalid(HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ConfigurationSchema schema = Schema(builder);
         IReadOnlyList<string> problems =
         [
-            .. Schema(builder).Problems(ConfigurationSources.Keys(builder.Configuration)),
+            .. schema.Problems(ConfigurationSources.Keys(builder.Configuration)),
             .. IgnoredKeys.Problems(builder.Configuration),
-            .. ListMerges.Problems(builder.Configuration),
+
+            // A one-value key given items is the schema's "takes one value", not a list whose items merge.
+            .. ListMerges.Problems(builder.Configuration, schema.TakesOneValue),
         ];
         if (problems.Count > 0)
         {

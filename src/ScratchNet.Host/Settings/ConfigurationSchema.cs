@@ -93,6 +93,24 @@ public sealed class ConfigurationSchema
         }
     }
 
+    /// <summary>True where <paramref name="key"/> (<c>Model:LayerSizes</c>) is a known key that takes one value, not a list.</summary>
+    public bool TakesOneValue(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        Node node = _root;
+        foreach (string part in key.Split(':'))
+        {
+            if (!node.Children.TryGetValue(part, out Node? child))
+            {
+                return false;
+            }
+
+            node = child;
+        }
+
+        return node.Kind == Kind.Scalar;
+    }
+
     /// <summary>One line per key that no options class or rule knows, or that has the wrong shape.</summary>
     public IReadOnlyList<string> Problems(IReadOnlyList<ConfigurationKey> keys)
     {
@@ -167,15 +185,20 @@ public sealed class ConfigurationSchema
     // in a JSON file a list of sizes or names is one string, "LayerSizes": "784,256,10".
     private static string OneValue(string scalar, List<ConfigurationKey> keys)
     {
+        // In item order, whichever order the source listed them in (environment variables come unordered).
+        keys = [.. keys.OrderBy(k => int.TryParse(k.Key.Split(':')[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : int.MaxValue).ThenBy(k => k.Key, StringComparer.Ordinal)];
         string source = keys.Count == 1 ? keys[0].Source : Origin(keys[0].Source), name = scalar.Split(':')[^1];
         string written = keys.Count == 1 ? keys[0].Key : $"{keys[0].Key} … {keys[^1].Key}";
         string[] values = [.. keys.Select(k => k.Value).Where(v => v.Length > 0)];
         string fix = source.StartsWith("command line", StringComparison.Ordinal) ? $"write --{scalar}=VALUE"
             : source.StartsWith("environment variable", StringComparison.Ordinal) ? $"set {ScratchNetHost.EnvironmentPrefix}{scalar.Replace(":", "__", StringComparison.Ordinal)} instead"
-            : values.Length == keys.Count ? $"write it as one string there, \"{name}\": \"{string.Join(',', values)}\""
+            : values.Length == keys.Count && CommaLists.Contains(scalar) ? $"write it as one string there, \"{name}\": \"{string.Join(',', values)}\""
             : $"write it as one value there, \"{name}\": VALUE";
         return $"{scalar} takes one value, not a list or object (got {written} from {source}); {fix}";
     }
+
+    // The one-value keys that are a comma-separated list in one string; another (Model:Activation) joined would be no value.
+    private static readonly HashSet<string> CommaLists = new(["Model:LayerSizes", "Data:ClassNames"], StringComparer.OrdinalIgnoreCase);
 
     // Where a key was written, without the key: each command-line or environment item names its own ("command line (--…:0)").
     private static string Origin(string source) =>

@@ -20,7 +20,8 @@ namespace ScratchNet.Host.Settings;
 public static class ListMerges
 {
     /// <summary>One line per list a user's source shortens without replacing.</summary>
-    public static IReadOnlyList<string> Problems(IConfigurationRoot configuration)
+    /// <param name="takesOneValue">Keys that are no list (a one-value key given items), which are left to the schema's refusal.</param>
+    public static IReadOnlyList<string> Problems(IConfigurationRoot configuration, Func<string, bool>? takesOneValue = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         IList<IConfigurationProvider> providers = [.. configuration.Providers];
@@ -35,7 +36,7 @@ public static class ListMerges
 
             foreach ((string list, Items items) in lists[upper])
             {
-                if (!items.FromStart)
+                if (!items.FromStart || takesOneValue?.Invoke(list) == true)
                 {
                     continue;
                 }
