@@ -8,7 +8,8 @@ namespace ScratchNet.Files;
 /// put back, before the failure is reported.
 /// </summary>
 /// <remarks>
-/// Only a file as this process left it is added to: its length and its last bytes are checked first, and anything else
+/// Only a file as this process left it is added to: its length, its last bytes and (where given) its last-write time are
+/// checked first, and anything else
 /// (the file gone, replaced, edited, not a regular file, or hard-linked to another name) is for the caller to write whole
 /// with <see cref="AtomicFile"/>.
 /// </remarks>
@@ -21,7 +22,11 @@ public static class AppendedFile
     /// </summary>
     /// <returns>The file's new length, or null (nothing written) where the file is not as described: write it whole.</returns>
     /// <exception cref="FileWriteException">The file system failed the write; the file is as it was.</exception>
-    public static long? Append(string path, long length, ReadOnlySpan<byte> tail, ReadOnlySpan<byte> content)
+    /// <param name="lastWriteUtc">
+    /// The file's last-write time as the caller left it (<see cref="File.GetLastWriteTimeUtc(string)"/> after its write), where
+    /// known: an edit that keeps the length and the end (a digit changed in place, a copy renamed over) changes it.
+    /// </param>
+    public static long? Append(string path, long length, ReadOnlySpan<byte> tail, ReadOnlySpan<byte> content, DateTime? lastWriteUtc = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(length, tail.Length);
@@ -29,7 +34,8 @@ public static class AppendedFile
         // Opening a pipe for writing would block, a device would take the bytes: only a regular file (or a link to one).
         // A file with a second name (a run folder copied with cp -al, a snapshot backup) is the copy's too: adding to it
         // would change the copy, where writing it whole gives this folder a file of its own.
-        if (FileKinds.Of(path) != FileKind.Regular || FileIdentity.LinkCount(path) > 1)
+        if (FileKinds.Of(path) != FileKind.Regular || FileIdentity.LinkCount(path) > 1
+            || (lastWriteUtc is { } written && File.GetLastWriteTimeUtc(path) != written))
         {
             return null;
         }

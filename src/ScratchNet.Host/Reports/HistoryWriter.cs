@@ -27,10 +27,12 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
 
     private static readonly byte[] JsonEnd = Utf8.GetBytes(History.JsonEnd);
 
-    // What this session last wrote: the rows in the files and each file's length; no rows yet: nothing written.
+    // What this session last wrote: the rows in the files and each file's length and last-write time; no rows yet: nothing written.
     private int _rows;
     private long _csvLength;
     private long _jsonLength;
+    private DateTime _csvWritten;
+    private DateTime _jsonWritten;
 
     public string Folder { get; } = folder.Path;
 
@@ -62,18 +64,23 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
         }
 
         string csv = Path.Combine(Folder, CsvFile);
-        _csvLength = AppendedFile.Append(csv, _csvLength, [], Utf8.GetBytes(History.CsvRow(metrics)))
+        _csvLength = AppendedFile.Append(csv, _csvLength, [], Utf8.GetBytes(History.CsvRow(metrics)), _csvWritten)
             ?? WriteWhole(csv, History.ToCsv(history));
+        _csvWritten = File.GetLastWriteTimeUtc(csv);
         string json = Path.Combine(Folder, JsonFile);
-        _jsonLength = AppendedFile.Append(json, _jsonLength, JsonEnd, Utf8.GetBytes(History.JsonSeparator + History.JsonRow(metrics) + History.JsonEnd))
+        _jsonLength = AppendedFile.Append(json, _jsonLength, JsonEnd, Utf8.GetBytes(History.JsonSeparator + History.JsonRow(metrics) + History.JsonEnd), _jsonWritten)
             ?? WriteWhole(json, History.ToJson(history));
+        _jsonWritten = File.GetLastWriteTimeUtc(json);
         _rows = history.Count;
     }
 
     private void WriteWhole(IReadOnlyList<EpochMetrics> history)
     {
-        _csvLength = WriteWhole(Path.Combine(Folder, CsvFile), History.ToCsv(history));
-        _jsonLength = WriteWhole(Path.Combine(Folder, JsonFile), History.ToJson(history));
+        string csv = Path.Combine(Folder, CsvFile), json = Path.Combine(Folder, JsonFile);
+        _csvLength = WriteWhole(csv, History.ToCsv(history));
+        _csvWritten = File.GetLastWriteTimeUtc(csv);
+        _jsonLength = WriteWhole(json, History.ToJson(history));
+        _jsonWritten = File.GetLastWriteTimeUtc(json);
         _rows = history.Count;
     }
 

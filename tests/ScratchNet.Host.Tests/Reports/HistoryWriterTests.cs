@@ -144,6 +144,32 @@ public class HistoryWriterTests
     }
 
     [Test]
+    public async Task HistoryWriter_WritesAFileWholeAgain_WhenItWasEditedInPlace_KeepingItsLengthAndEnd()
+    {
+        // A digit changed by hand mid-run leaves the length and the last bytes as the writer left them; the last-write time
+        // tells. The file system's clock moves in ticks of a few milliseconds, and a person edits seconds later: wait a tick.
+        var spy = new Mock<ITrainingCallback>();
+        spy.Setup(c => c.OnEpochEnd(It.IsAny<TrainingContext>(), It.Is<EpochMetrics>(m => m.Epoch == 2))).Callback(() =>
+        {
+            Thread.Sleep(50);
+            foreach (string file in new[] { HistoryWriter.CsvFile, HistoryWriter.JsonFile })
+            {
+                string path = Path.Combine(_folder, file);
+                byte[] bytes = File.ReadAllBytes(path);
+                int digit = Array.FindIndex(bytes, Array.IndexOf(bytes, (byte)'\n') + 1, b => b is >= (byte)'1' and <= (byte)'8');
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Write);
+                stream.Position = digit;
+                stream.WriteByte((byte)(bytes[digit] + 1));
+            }
+        });
+
+        TrainingResult result = await CreateTrainer([new HistoryWriter(new RunFolder(_folder)), spy.Object], epochs: 4).TrainAsync();
+
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.CsvFile)), Is.EqualTo(History.ToCsv(result.History)));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_folder, HistoryWriter.JsonFile)), Is.EqualTo(History.ToJson(result.History)));
+    }
+
+    [Test]
     public async Task HistoryWriter_StopsTraining_WhenTheFolderCannotBeWritten()
     {
         // As a checkpoint that cannot be written does: the run's record is not quietly left behind (exit 8 in the host).
