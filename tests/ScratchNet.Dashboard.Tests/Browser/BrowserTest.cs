@@ -101,5 +101,14 @@ public abstract class BrowserTest : PlaywrightTest
     {
         int[] widths = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         Assert.That(widths[0], Is.LessThanOrEqualTo(widths[1]), "the page scrolls sideways: its content is wider than the window");
+
+        // Nor does a chart grid hide charts behind a scroll box of its own (a narrow window's rule once gave every grid the
+        // runs list's bounded height), or run wider than its box.
+        string[] clipped = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('.grid')].filter(g => g.offsetParent !== null
+                && (g.scrollHeight > g.clientHeight + 1 || g.scrollWidth > g.clientWidth + 1))
+                .map(g => `${g.id || g.parentElement.id}: ${g.clientWidth}x${g.clientHeight} shows ${g.scrollWidth}x${g.scrollHeight}`)
+            """);
+        Assert.That(clipped, Is.Empty, "a chart grid scrolls inside the page");
     }
 }
