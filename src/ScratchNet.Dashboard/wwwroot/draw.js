@@ -186,7 +186,10 @@ window.SN = window.SN || {};
   };
 
   // What every tab says once the server is gone, in place of the browser's own "Failed to fetch" / "NetworkError…".
-  SN.stoppedNotice = () => `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
+  // After a run's end the training process closes its dashboard as it exits: that is no crash, and a reload cannot bring it back.
+  SN.stoppedNotice = () => SN.runEnded
+    ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.browseCommand || 'serve'}.`
+    : `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
 
   // fetch, with a request that reached no server (a TypeError, whatever the browser's wording) said in plain words.
   SN.request = async function (url, init) {

@@ -38,6 +38,7 @@
     state.ratioNames = null;
     state.run = run;
     state.ended = false;
+    SN.runEnded = false;
     state.lost = null;
     document.querySelector('#table-parameters tbody').textContent = '';
     statisticsNote(run ? pendingStatistics(run) : 'No measurement yet.');
@@ -129,6 +130,7 @@
       // What is waiting is drawn first: the end is the last word.
       SN.later.flush();
       state.ended = true;
+      SN.runEnded = true;
       $('live-status').textContent = ending(p);
       $('live-status').dataset.outcome = p.outcome;
       const completed = p.outcome === 'finished' || p.outcome === 'stopped-early';

@@ -144,6 +144,8 @@
 
   // A run deleted since the list was drawn: the list is drawn again without it, and the reason stays in view.
   async function gone(id, e) {
+    // Its details, if open, are of a run that no longer exists: they go with its row.
+    if (shown === id) { shown = null; $('run-details').hidden = true; }
     await SN.loadRuns();
     status(`${id}: ${e.message}`);
   }
@@ -162,6 +164,8 @@
     body.textContent = '';
     summary = runs.length ? `${runs.length.toLocaleString('en')} ${runs.length === 1 ? 'run' : 'runs'}.` : 'No runs yet: a run appears here as soon as train starts it.';
     status();
+    // Only the runs there now: a deleted run's version would let its cached details be shown again.
+    versions.clear();
     runs.forEach(r => versions.set(r.id, `${r.lastWriteUtc}|${r.epochs}|${r.state}`));
     // Newest first, by when the history was last written: run folders may have any name.
     const byTime = runs.slice().sort((a, b) => (a.lastWriteUtc === b.lastWriteUtc ? (a.id < b.id ? 1 : -1) : (a.lastWriteUtc < b.lastWriteUtc ? 1 : -1)));

@@ -390,6 +390,25 @@ public sealed class LivePageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // After a run's end its process exits and takes the dashboard along: no "closed or killed", no "reload" (probe-dash3 D3).
+    [Test]
+    public async Task AfterARunEndsAndItsProcessGoes_TheOtherTabsSayTheRunEnded_NotThatTheServerWasKilled()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("r5");
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(runs) { DefaultRunsDirectory = false }, feed);
+        IPage page = await Open(new Uri(url, "#live"));
+        Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 1, 0.5, 0.9)));
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Training finished: 1 epoch");
+
+        await page.EvaluateAsync("() => { location.hash = '#runs'; }");
+        await StopServing();
+
+        await Expect(page.Locator("#server-stopped")).ToHaveTextAsync($"The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(runs)}.");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static void Publish(LiveFeed feed, params LiveEvent[] events)
     {
         foreach (LiveEvent e in events)

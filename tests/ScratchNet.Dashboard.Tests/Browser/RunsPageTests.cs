@@ -218,6 +218,27 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // The row went, but the open details of the deleted run stayed on screen (probe-dash3 D2).
+    [Test]
+    public async Task ARunDeletedWhileItsDetailsAreOpen_TakesItsDetailsAlong_WhenChosenAgain()
+    {
+        using var temp = new TempDirectory();
+        string runs = temp.Combine("runs");
+        TestModels.WriteRun(runs, "older", 2, 0.8);
+        string added = TestModels.WriteRun(runs, "zz-added", 3, 0.8);
+        Uri url = await Serve(new DashboardSources(runs));
+        IPage page = await Open(new Uri(url, "#runs"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "zz-added", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#run-details-title")).ToHaveTextAsync("Run zz-added");
+
+        Directory.Delete(added, recursive: true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "zz-added", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("zz-added: There is no run 'zz-added' in the runs folder.");
+        await Expect(page.Locator("#run-details")).ToBeHiddenAsync();
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     // Refresh after serve stopped said "Failed to fetch", and the tab said nothing before the click (probe-dash2 N5).
     [Test]
     public async Task AfterTheServerStops_TheRunsTabSaysSo_NotFailedToFetch()
