@@ -146,7 +146,7 @@ public sealed class ProcessStandardStreamsTests
         HostResult result = Run(["export", "--model", _model, "--out", output, setting]);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        Assert.That(result.Stdout.Split('\n').Count(l => l.StartsWith($"Exported {_model} as Safetensors to {output}", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+        Assert.That(result.Stdout.Split('\n').Count(l => l.StartsWith($"Exported {_model} as safetensors to {output}", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
     }
 
     [Test]

@@ -39,7 +39,7 @@ public static class DashboardApp
     /// </summary>
     public static IReadOnlySet<string> ImageTypes { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "image/png", "image/jpeg", "image/pjpeg", "image/gif", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/tiff",
+        "image/png", "image/jpeg", "image/jpg", "image/pjpeg", "image/gif", "image/bmp", "image/x-bmp", "image/x-ms-bmp", "image/tiff",
         "image/x-tga", "image/x-targa", "image/tga", "image/x-portable-bitmap", "image/x-portable-graymap", "image/x-portable-pixmap",
         "image/x-portable-anymap", "application/octet-stream",
     };

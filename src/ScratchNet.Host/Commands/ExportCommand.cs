@@ -39,8 +39,16 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
     {
         ModelFile.Save(ModelFile.Load(modelPath), output, format);
         // What the command was run for: a result, which no Serilog level may drop.
-        results.WriteLine($"Exported {modelPath} as {format} to {Path.GetFullPath(output)}");
+        results.WriteLine($"Exported {modelPath} as {FormatName(format)} to {Path.GetFullPath(output)}");
     }
+
+    // As the docs and --format name them, not the enum's spelling ("Onnx").
+    private static string FormatName(ModelFormat format) => format switch
+    {
+        ModelFormat.Onnx => "ONNX",
+        ModelFormat.Safetensors => "safetensors",
+        _ => "a native .snm model",
+    };
 
     /// <summary>
     /// The format --format names, else the one --out's extension names; an extension that names no format, or another

@@ -74,6 +74,7 @@ public sealed class ExploreGuardTests
 
     [TestCase("application/octet-stream")]
     [TestCase("image/jpeg")]
+    [TestCase("image/jpg")] // not registered, but sent by tools that name a type from the .jpg extension
     [TestCase("image/gif")]
     [TestCase("image/bmp")]
     [TestCase("image/tiff")]
