@@ -25,18 +25,18 @@ public static class TrainedData
         bool random = !string.Equals(now.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase);
         var settings = new List<(string Key, string Current, Func<string, string, bool> Same)>
         {
-            ("Data:Dataset", now.Dataset, SameText),
-            ("Data:Split", now.Split, SameText),
+            (DatasetKey, now.Dataset, SameText),
+            (SplitKey, now.Split, SameText),
         };
         if (now.Directory is { Length: > 0 } folder)
         {
-            settings.Add(("Data:Directory", folder, (a, b) => string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)));
+            settings.Add((DirectoryKey, folder, (a, b) => string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)));
         }
 
         if (random)
         {
-            settings.Add(("Data:Seed", now.Seed.ToString(CultureInfo.InvariantCulture), SameText));
-            settings.Add(("Data:ValidationFraction", now.ValidationFraction.ToString(CultureInfo.InvariantCulture), SameNumber));
+            settings.Add((SeedKey, now.Seed.ToString(CultureInfo.InvariantCulture), SameText));
+            settings.Add((FractionKey, now.ValidationFraction.ToString(CultureInfo.InvariantCulture), SameNumber));
         }
 
         foreach ((string key, string current, Func<string, string, bool> same) in settings)

@@ -27,12 +27,10 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
 
     private static readonly byte[] JsonEnd = Utf8.GetBytes(History.JsonEnd);
 
-    // What this session last wrote: the rows in the files and each file's length and last-write time; no rows yet: nothing written.
+    // What this session last wrote: the rows in the files (none yet: nothing written), and each file as it left it.
     private int _rows;
-    private long _csvLength;
-    private long _jsonLength;
-    private DateTime _csvWritten;
-    private DateTime _jsonWritten;
+    private WrittenFile? _csv;
+    private WrittenFile? _json;
 
     public string Folder { get; } = folder.Path;
 
@@ -63,31 +61,51 @@ public sealed class HistoryWriter(RunFolder folder) : ITrainingCallback
             return;
         }
 
-        string csv = Path.Combine(Folder, CsvFile);
-        _csvLength = AppendedFile.Append(csv, _csvLength, [], Utf8.GetBytes(History.CsvRow(metrics)), _csvWritten)
-            ?? WriteWhole(csv, History.ToCsv(history));
-        _csvWritten = File.GetLastWriteTimeUtc(csv);
-        string json = Path.Combine(Folder, JsonFile);
-        _jsonLength = AppendedFile.Append(json, _jsonLength, JsonEnd, Utf8.GetBytes(History.JsonSeparator + History.JsonRow(metrics) + History.JsonEnd), _jsonWritten)
-            ?? WriteWhole(json, History.ToJson(history));
-        _jsonWritten = File.GetLastWriteTimeUtc(json);
+        _csv!.Add([], History.CsvRow(metrics), () => History.ToCsv(history));
+        _json!.Add(JsonEnd, History.JsonSeparator + History.JsonRow(metrics) + History.JsonEnd, () => History.ToJson(history));
         _rows = history.Count;
     }
 
     private void WriteWhole(IReadOnlyList<EpochMetrics> history)
     {
-        string csv = Path.Combine(Folder, CsvFile), json = Path.Combine(Folder, JsonFile);
-        _csvLength = WriteWhole(csv, History.ToCsv(history));
-        _csvWritten = File.GetLastWriteTimeUtc(csv);
-        _jsonLength = WriteWhole(json, History.ToJson(history));
-        _jsonWritten = File.GetLastWriteTimeUtc(json);
+        _csv = WrittenFile.Whole(Path.Combine(Folder, CsvFile), History.ToCsv(history));
+        _json = WrittenFile.Whole(Path.Combine(Folder, JsonFile), History.ToJson(history));
         _rows = history.Count;
     }
 
-    private static long WriteWhole(string path, string text)
+    // A file as this writer left it, its length and last-write time, which AppendedFile checks before adding to it.
+    private sealed class WrittenFile(string path)
     {
-        byte[] bytes = Utf8.GetBytes(text);
-        AtomicFile.WriteAllBytes(path, bytes, createFolder: false);
-        return bytes.Length;
+        private long _length;
+        private DateTime _written;
+
+        public static WrittenFile Whole(string path, string text)
+        {
+            var file = new WrittenFile(path);
+            file.WriteWhole(text);
+            return file;
+        }
+
+        // The row at the end where the file is as it was left, else the whole text (an edit, a copy, a second name).
+        public void Add(ReadOnlySpan<byte> tail, string row, Func<string> whole)
+        {
+            if (AppendedFile.Append(path, _length, tail, Utf8.GetBytes(row), _written) is { } length)
+            {
+                _length = length;
+                _written = File.GetLastWriteTimeUtc(path);
+            }
+            else
+            {
+                WriteWhole(whole());
+            }
+        }
+
+        private void WriteWhole(string text)
+        {
+            byte[] bytes = Utf8.GetBytes(text);
+            AtomicFile.WriteAllBytes(path, bytes, createFolder: false);
+            _length = bytes.Length;
+            _written = File.GetLastWriteTimeUtc(path);
+        }
     }
 }
