@@ -11,6 +11,7 @@ namespace ScratchNet.Training;
 /// dropout, activations, flatten and dense, see <see cref="LayerSyntax"/>), otherwise the MLP of Model:LayerSizes.
 /// Weights are seeded from Training:Seed, dense products split over Training:Threads threads (auto: one per core), and
 /// replaced by those of Model:InitFrom when it is set (read by the <see cref="IInitialWeights"/> the host registers).
+/// Training:FuseBlocks=false runs every layer on its own (<see cref="Sequential.FusesBlocks"/>).
 /// </summary>
 /// <param name="optimizer">The optimizer that will train the network, whose state arrays the memory budget counts (none when null).</param>
 /// <param name="memoryBudget">The bytes a network may take; half the machine's memory when null (a test gives a small one).</param>
@@ -41,7 +42,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
                 // Each array is bounded by the builder; their sum, which no single limit sees, by the machine (the MLP
                 // shorthand's is checked by the trainer, from its sizes).
                 int stateArrays = optimizer?.StateArrays ?? 0;
-                long bytes = NetworkBuilder.Values(layers, input, capacity, threads, stateArrays, trainingRows) * sizeof(float);
+                long bytes = NetworkBuilder.Values(layers, input, capacity, threads, stateArrays, trainingRows, training.Value.FuseBlocks) * sizeof(float);
                 long budget = memoryBudget ?? MemoryBudget.Available / 2;
                 if (bytes > budget)
                 {
@@ -66,6 +67,7 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
             throw new TrainingSetupException($"{(m.HasLayers() ? "Model:Layers" : "Model:LayerSizes")} does not fit the {input} inputs: {e.Message}");
         }
 
+        network.FusesBlocks = training.Value.FuseBlocks;
         if (!string.IsNullOrWhiteSpace(m.InitFrom))
         {
             (initialWeights ?? throw new TrainingSetupException("Model:InitFrom is set, but nothing here reads weight files; remove Model:InitFrom")).CopyInto(network, m.InitFrom);
