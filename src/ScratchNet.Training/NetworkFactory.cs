@@ -26,7 +26,10 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
 
     /// <inheritdoc cref="Create(Shape, int)"/>
     /// <param name="trainingRows">The most rows a backward pass carries; gradients are allocated for these only.</param>
-    public Sequential Create(Shape input, int capacity, int trainingRows)
+    public Sequential Create(Shape input, int capacity, int trainingRows) => Create(input, capacity, trainingRows, TrainingRows);
+
+    /// <inheritdoc cref="INetworkFactory.Create(Shape, int, int, string?)"/>
+    public Sequential Create(Shape input, int capacity, int trainingRows, string? fewerRows)
     {
         ModelOptions m = model.Value;
         int threads = training.Value.TryParseThreads(out string? threadsError) ?? throw new TrainingSetupException(threadsError!);
@@ -47,8 +50,10 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
                 if (bytes > budget)
                 {
                     string state = stateArrays == 0 ? string.Empty : $", {optimizer!.StateName}'s state";
+                    string[] remedies = ["make the layers smaller", .. stateArrays == 0 ? Array.Empty<string>() : ["train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state"], .. fewerRows is null ? Array.Empty<string>() : [fewerRows]];
+                    string remedy = remedies.Length == 1 ? remedies[0] : $"{string.Join(", ", remedies[..^1])} or {remedies[^1]}";
                     throw new TrainingSetupException(
-                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); make the layers smaller{(stateArrays == 0 ? string.Empty : ", train with plain SGD (Optimizer:Name=sgd, no momentum), which keeps no state,")} or lower Training:BatchSize and Training:EvaluationBatchSize")
+                        $"Model:Layers needs about {MemoryBudget.Describe(bytes)} for its weights, gradients{state} and activations at {capacity} rows, more than this machine allows ({MemoryBudget.Describe(budget)}, half its memory); {remedy}")
                     {
                         AboutMemory = true,
                     };
@@ -75,6 +80,9 @@ public sealed class NetworkFactory(IOptions<ModelOptions> model, IOptions<Traini
 
         return network;
     }
+
+    // A run's rows: its training batch and its evaluation chunk.
+    private const string TrainingRows = "lower Training:BatchSize and Training:EvaluationBatchSize";
 
     /// <summary>Stops the worker threads, if any were started.</summary>
     public void Dispose() => _team?.Dispose();
