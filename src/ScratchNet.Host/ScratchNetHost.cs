@@ -170,6 +170,10 @@ public static class ScratchNetHost
         // Errors and the answers to stop signals are log lines while the console shows them, else plain (UserLines).
         builder.Services.TryAddSingleton(sp => new UserLines(sp.GetRequiredService<IConfiguration>()));
 
+        // The epoch's line first: it only logs, and an epoch that trained is reported even when a callback after it stops
+        // the run there (the run folder found gone, a report the disk refuses). AddScratchNetTraining's own entry is then
+        // the same registration and adds nothing.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
         builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         builder.Services.AddSingleton<StartingWeights>();
         builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();

@@ -466,6 +466,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(_dir.Path), line);
         Checkpoint checkpoint = CheckpointFile.Load(rescued);
         Assert.That(line, Does.Contain($"(epoch {checkpoint.Epoch}, batch {checkpoint.Batch})"));
+        AssertTheEpochThatFoundItGoneIsLogged(result, checkpoint);
         using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", rescued], _dir.Path))!;
         Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
         Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
@@ -504,6 +505,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(line, Does.EndWith($"train --resume {renamed} continues from it in the run's folder where it is now."));
         Assert.That(status.Sessions[^1].ResumePoint, Is.EqualTo(rescued));
         Checkpoint checkpoint = CheckpointFile.Load(rescued);
+        AssertTheEpochThatFoundItGoneIsLogged(result, checkpoint);
         string history = Path.Combine(renamed, "history.csv");
         int epochs = File.ReadAllLines(history).Length;
         using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", renamed], _dir.Path))!;
@@ -581,6 +583,14 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
         Thread.Sleep(20);
         return (data, process, stdout, stderr, folder!);
+    }
+
+    // The folder is checked at each epoch's end, after the epoch trained and was scored: the network kept is the next epoch's
+    // start, and the epoch that found the folder gone prints its line like every one before it.
+    private static void AssertTheEpochThatFoundItGoneIsLogged(HostResult result, Checkpoint checkpoint)
+    {
+        Assert.That(checkpoint.Batch, Is.Zero, "found at an epoch's end");
+        Assert.That(result.Stdout, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch={checkpoint.Epoch - 1:000} train_loss=")), result.ToString());
     }
 
     /// <summary>Exit 8, no stack trace, and one line about the failure (the epochs before it print theirs); returns that line.</summary>

@@ -19,13 +19,14 @@ public static class NetworkBuilder
     /// </summary>
     /// <param name="stateArrays">Arrays the size of each parameter the optimizer will keep (momentum: 1, Adam's moments: 2), counted too.</param>
     /// <param name="trainingRows">The most rows a backward pass carries (the training batch), at most <paramref name="capacity"/>; null: capacity.</param>
+    /// <param name="fusesBlocks">Whether the network will run its conv → relu → maxpool blocks fused (<see cref="Sequential.FusesBlocks"/>); off, each convolution's output is held for every row and counted.</param>
     /// <exception cref="NetworkDefinitionException">As <see cref="Build"/>: a layer does not fit, or an array would exceed a limit.</exception>
-    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0, int? trainingRows = null)
+    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0, int? trainingRows = null, bool fusesBlocks = true)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
-        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays, trainingRows);
+        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays, trainingRows, fusesBlocks);
     }
 
     /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>

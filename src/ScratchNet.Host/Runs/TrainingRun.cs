@@ -205,7 +205,8 @@ public sealed partial class TrainingRun(
 
     public void OnTrainBegin(TrainingContext context) => _context = context;
 
-    // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
+    // This callback runs before every other but the epoch's log line, so each check comes before the epoch's, the
+    // interruption's or the end's writes.
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
 
     public void OnInterrupted(TrainingContext context, int epoch, int batch) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
