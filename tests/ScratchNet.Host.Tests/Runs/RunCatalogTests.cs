@@ -467,6 +467,22 @@ public sealed class RunCatalogTests
     }
 
     [Test]
+    public void ALinkLeftInPlaceOfARunFolderMovedElsewhereStandsForTheRealFolder_ByItsFolderItsCheckpointAndResumeAlone()
+    {
+        // mv runs/ID /data/ID; ln -s /data/ID runs/ID
+        string root = Path.GetDirectoryName(_run)!;
+        string moved = Path.Combine(RealPath.Of(_dir.Path), "data", Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(_run, moved);
+        Directory.CreateSymbolicLink(_run, moved);
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(moved);
+
+        Assert.That(RunCatalog.RunAt(_run, "checkpoints")!.Path, Is.EqualTo(moved), "--resume runs/ID");
+        Assert.That(RunCatalog.Select(root, _checkpoint, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(moved), "--resume runs/ID/checkpoints/FILE");
+        Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints")?.Folder, Is.EqualTo(moved), "--resume alone");
+    }
+
+    [Test]
     public void ResumesClaimedOneAfterAnotherTakeDifferentRuns()
     {
         string root = Path.GetDirectoryName(_run)!;
