@@ -224,6 +224,29 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ARescueResumedByItsFileAfterItsRunFolderWasMovedAwaySaysWhyItStartsANewRunFolder()
+    {
+        // It used to start a new folder without a word, splitting the run the user meant to continue.
+        (string printed, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+        string moved = _dir.Combine("archive");
+        Directory.Move(folder, moved);
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", printed], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        string output = stdout.Result + stderr.Result;
+        Assert.That(RunFolders(), Has.Length.EqualTo(1), output);
+        Assert.That(stderr.Result, Does.Contain($"{printed} was kept for the run in a folder named {Path.GetFileName(folder)}, which is not in {Runs}").And.Contain("train --resume NEW-PLACE"), output);
+    }
+
+    [Test]
     public void AFinishedRunsBestCheckpointWrittenAfterItsLastEpochIsNotResumed_AndItsFilesStayAsTheyWere()
     {
         HostResult finished = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);

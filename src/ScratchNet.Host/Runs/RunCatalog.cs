@@ -85,7 +85,11 @@ public static class RunCatalog
             return new RunFolder(moved, file, continues: true);
         }
 
-        return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file) { LeftBy = moved is null ? CheckpointFolderOwner.MarkedPlace(points) : null };
+        return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file)
+        {
+            LeftBy = moved is null ? CheckpointFolderOwner.MarkedPlace(points) : null,
+            RescuedFor = RescuePoint.FolderName(Path.GetFileName(file)),
+        };
     }
 
     /// <summary>

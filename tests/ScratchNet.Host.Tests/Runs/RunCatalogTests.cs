@@ -47,7 +47,7 @@ public sealed class RunCatalogTests
 
         Directory.Delete(run, recursive: true);
         RunFolder fresh = RunCatalog.Select(root, rescue, "checkpoints", DateTime.UtcNow);
-        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues), Is.EqualTo((root, false)), "its folder is gone: a new one");
+        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues, fresh.RescuedFor), Is.EqualTo((root, false, id)), "its folder is gone: a new one, naming the folder it was kept for");
     }
 
     [Test]
