@@ -247,6 +247,46 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ARunResumedFromARescueAndFromAnEarlierPointKeepsOnlyWhatKeepLastKeeps_NoRescueOrBranchLeftBehind()
+    {
+        // Both used to stay for good: a rescue per stop in the temp folder, and a branch's points set aside per resume.
+        (string rescue, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+        string checkpoints = Path.Combine(folder, "checkpoints");
+        var points = new CheckpointDirectory(checkpoints, 1);
+        string first = ResumeUntil(["--resume", folder, "--Checkpoints:Directory=checkpoints", "--Checkpoints:KeepLast=2"], () => points.ResumePoints().Count() >= 2);
+        Assert.That(File.Exists(rescue), Is.False, $"the rescue resumed from stays once two resume points replace it: {first}");
+
+        string earlier = points.ResumePoints().Last();
+        int rows = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length;
+        string second = ResumeUntil(["--resume", earlier, "--Checkpoints:KeepLast=2"], () => File.ReadAllLines(Path.Combine(folder, "history.csv")).Length > rows + 2);
+
+        Assert.That(second, Does.Contain("Set aside the resume points past"));
+        Assert.That(Directory.GetFiles(checkpoints, "*.ckpt").Select(Path.GetFileName).Where(f => f != CheckpointDirectory.BestFileName).ToArray(), Has.Length.EqualTo(2).And.All.StartWith("ckpt-e"), second);
+        Assert.That(Directory.GetFiles(_dir.Path, "scratchnet-*.ckpt"), Is.Empty, "no rescue left in the temp folder");
+        Assert.That(RunCatalog.RunAt(folder, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(points.Latest()));
+    }
+
+    /// <summary>Resumes a run, sends Ctrl+C once <paramref name="until"/> holds, and returns its output (exit 130 asserted).</summary>
+    private string ResumeUntil(string[] resume, Func<bool> until)
+    {
+        using Process process = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", .. resume], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && !until())
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(process.HasExited, Is.False, "the resumed run ended before it could be interrupted");
+        HostProcess.Interrupt(process);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+        Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
+        return result.Output;
+    }
+
+    [Test]
     public void AFinishedRunsBestCheckpointWrittenAfterItsLastEpochIsNotResumed_AndItsFilesStayAsTheyWere()
     {
         HostResult finished = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);
