@@ -247,6 +247,27 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ACheckpointCopiedOutOfItsRunSaysItStartsANewRunFolder()
+    {
+        (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));
+        string kept = _dir.Combine("kept.ckpt");
+        File.Copy(checkpoint, kept);
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", kept], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(RunFolders(), Has.Length.EqualTo(2), stdout.Result + stderr.Result);
+        Assert.That(stdout.Result, Does.Contain($"{kept} belongs to no run folder found").And.Contain("it continues in this new run folder"), stdout.Result + stderr.Result);
+    }
+
+    [Test]
     public void ARunResumedFromARescueAndFromAnEarlierPointKeepsOnlyWhatKeepLastKeeps_NoRescueOrBranchLeftBehind()
     {
         // Both used to stay for good: a rescue per stop in the temp folder, and a branch's points set aside per resume.
