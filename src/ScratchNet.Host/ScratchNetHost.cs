@@ -209,6 +209,10 @@ public static class ScratchNetHost
                 Serving = commandLine.Command == ServeCommand.Name,
                 Announce = results.WriteLine,
             });
+
+        // After the checkpoint writer (AddScratchNetTraining), so each epoch's resume point is in place before older ones go.
+        builder.Services.AddSingleton<ResumePointRetention>();
+        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<ResumePointRetention>());
         builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.AddHostedService<UnreadSettingsFile>();

@@ -50,6 +50,12 @@ public sealed partial class RunFolder : IDisposable
     public string? LeftBy { get; init; }
 
     /// <summary>
+    /// For a new folder resuming a rescue from the temp folder (<c>scratchnet-NAME-ckpt-….ckpt</c>): the name of the run folder
+    /// it was kept for, which is not in Run:Directory or does not name it as its own (moved, removed, or a copy's); null otherwise.
+    /// </summary>
+    public string? RescuedFor { get; init; }
+
+    /// <summary>
     /// "20261126-023755-8f3a9c1e": the start time in UTC, then 32 random bits. UTC, so ids sort in the order runs started
     /// across time zones and daylight-saving changes (run.json and the log are UTC too).
     /// </summary>
