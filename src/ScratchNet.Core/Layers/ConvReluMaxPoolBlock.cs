@@ -40,10 +40,17 @@ internal sealed class ConvReluMaxPoolBlock
 
     /// <summary>The block that starts at layer <paramref name="i"/>, or null when layers i … i + 2 are not conv, relu, maxpool.</summary>
     public static ConvReluMaxPoolBlock? At(IReadOnlyList<ILayer> layers, int i) =>
-        i + 2 < layers.Count && layers[i] is Conv2D conv && layers[i + 1] is ActivationLayer { Activation: Relu } && layers[i + 2] is MaxPool2D pool
-            && ConvReluMaxPool.Fits(conv.OutChannels, conv.Window, pool.Window)
+        i + 2 < layers.Count && Fuses(LayerDefinition.TryOf(layers[i]), LayerDefinition.TryOf(layers[i + 1]), LayerDefinition.TryOf(layers[i + 2]))
+            && layers[i] is Conv2D conv && layers[i + 2] is MaxPool2D pool && ConvReluMaxPool.Fits(conv.OutChannels, conv.Window, pool.Window)
             ? new ConvReluMaxPoolBlock(conv, pool)
             : null;
+
+    /// <summary>
+    /// Whether three layers in a row are the kinds a block fuses (whether their sizes fit is <see cref="ConvReluMaxPool.Fits"/>).
+    /// Asked of definitions, so the memory plan (<see cref="NetworkPlan"/>, before any layer is built) finds the blocks the network will run.
+    /// </summary>
+    public static bool Fuses(LayerDefinition? conv, LayerDefinition? activation, LayerDefinition? pool) =>
+        conv?.Kind == LayerKind.Conv && activation is { Kind: LayerKind.Activation, Activation: "relu" } && pool?.Kind == LayerKind.MaxPool;
 
     /// <summary>Layers the block stands for.</summary>
     public const int Length = 3;

@@ -76,9 +76,8 @@ internal static class NetworkPlan
     /// <summary>"784 inputs (a flat vector)" or "1 × 28 × 28 inputs", as refusals describe what a layer gets.</summary>
     public static string Describe(Shape shape) => shape.IsFlat ? $"{shape.Size} inputs (a flat vector)" : $"{shape} inputs";
 
-    // As ConvReluMaxPoolBlock.At finds them among the built layers.
     private static bool IsFusedBlock(IReadOnlyList<LayerDefinition> layers, int i) =>
-        i + 2 < layers.Count && layers[i].Kind == LayerKind.Conv && layers[i + 1] is { Kind: LayerKind.Activation, Activation: "relu" } && layers[i + 2].Kind == LayerKind.MaxPool;
+        i + 2 < layers.Count && ConvReluMaxPoolBlock.Fuses(layers[i], layers[i + 1], layers[i + 2]);
 
     // The convolution's and the pooling's windows of the block at i, or null when either does not fit (its step says why).
     private static (Window2D Conv, Window2D Pool)? FusedWindows(IReadOnlyList<LayerDefinition> layers, int i, Shape input)
