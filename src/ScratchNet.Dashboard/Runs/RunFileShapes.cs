@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using ScratchNet.Files;
 
 namespace ScratchNet.Dashboard.Runs;
 
@@ -10,8 +11,8 @@ namespace ScratchNet.Dashboard.Runs;
 /// </summary>
 internal static class RunFileShapes
 {
-    /// <summary>The states run.json may record (the host's RunStatus).</summary>
-    public static IReadOnlyList<string> States { get; } = ["running", "finished", "interrupted", "failed", "diverged"];
+    /// <summary>The states run.json may record.</summary>
+    public static IReadOnlyList<string> States => RunStates.All;
 
     private enum Value
     {

@@ -14,11 +14,11 @@ public sealed class RunStatus
 {
     public const string FileName = "run.json";
 
-    public const string Running = "running";
-    public const string Finished = "finished";
-    public const string Interrupted = "interrupted";
-    public const string Failed = "failed";
-    public const string Diverged = "diverged";
+    public const string Running = RunStates.Running;
+    public const string Finished = RunStates.Finished;
+    public const string Interrupted = RunStates.Interrupted;
+    public const string Failed = RunStates.Failed;
+    public const string Diverged = RunStates.Diverged;
 
     private static readonly JsonSerializerOptions Json = new()
     {
