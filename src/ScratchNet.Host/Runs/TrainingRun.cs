@@ -30,7 +30,8 @@ public sealed partial class TrainingRun(
     IDatasetProvider datasets,
     IOptions<DataOptions> data,
     ILogger<TrainingRun> logger,
-    TrainingStart? start = null) : ITrainingCallback
+    TrainingStart? start = null,
+    UserLines? userLines = null) : ITrainingCallback
 {
     private RunStatus? _status;
     private bool _created;
@@ -104,7 +105,9 @@ public sealed partial class TrainingRun(
             Processors = Environment.ProcessorCount,
         });
         _status.Write(folder.Path);
-        LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
+        // Where the run is, a result: printed at any log level.
+        string action = folder.Continues ? "continues" : "starts";
+        (userLines ?? UserLines.Logged).WriteResult(logger, $"Run {folder.Id} {action} in {folder.Path}", l => LogRun(l, folder.Id, folder.Path, action));
         if (theirs is not null && checkpointFolder is not null)
         {
             LogCopy(logger, theirs, checkpointFolder);
