@@ -11,8 +11,8 @@ namespace ScratchNet.Host;
 /// word for word (the default); where it would not, they are written plain on stderr instead. A level above theirs
 /// (<c>Serilog:MinimumLevel:Default=Fatal</c>, for quiet runs), a console sink restricted above it, or an output template
 /// without <c>{Message}</c> hid them and left only the exit code; a template whose <c>{Message}</c> lacks <c>:l</c> put
-/// them in quotes. One place decides, so no caller prints a line twice or not at all. <c>train</c>'s results (where its run
-/// folder and model are, its final score) are such lines too, at level Information and on stdout: at
+/// them in quotes. One place decides, so no caller prints a line twice or not at all. <c>train</c>'s results (where its model
+/// went, in its run folder, and its final score) are such lines too, at level Information and on stdout: at
 /// <c>Serilog:MinimumLevel:Default=Warning</c> a training printed nothing at all, not even where the model went.
 /// </summary>
 public sealed partial class UserLines

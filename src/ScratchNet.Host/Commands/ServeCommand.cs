@@ -24,6 +24,17 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
         ArgumentNullException.ThrowIfNull(commandLine);
         if (announcement is { Stopped: true })
         {
+            // The stop closed the URL line before its answer was written, and asks the host to stop only after that: ending
+            // at once could end the process before the answer ("Interrupted." alone).
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Answered.
+            }
+
             throw new OperationCanceledException("a stop came before the dashboard served", cancellationToken);
         }
 

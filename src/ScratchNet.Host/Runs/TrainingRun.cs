@@ -30,8 +30,7 @@ public sealed partial class TrainingRun(
     IDatasetProvider datasets,
     IOptions<DataOptions> data,
     ILogger<TrainingRun> logger,
-    TrainingStart? start = null,
-    UserLines? userLines = null) : ITrainingCallback
+    TrainingStart? start = null) : ITrainingCallback
 {
     private RunStatus? _status;
     private bool _created;
@@ -105,9 +104,7 @@ public sealed partial class TrainingRun(
             Processors = Environment.ProcessorCount,
         });
         _status.Write(folder.Path);
-        // Where the run is, a result: printed at any log level.
-        string action = folder.Continues ? "continues" : "starts";
-        (userLines ?? UserLines.Logged).WriteResult(logger, $"Run {folder.Id} {action} in {folder.Path}", l => LogRun(l, folder.Id, folder.Path, action));
+        LogRun(logger, folder.Id, folder.Path, folder.Continues ? "continues" : "starts");
         if (theirs is not null && checkpointFolder is not null)
         {
             LogCopy(logger, theirs, checkpointFolder);
