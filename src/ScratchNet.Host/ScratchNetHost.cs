@@ -167,6 +167,10 @@ public static class ScratchNetHost
         var results = new ResultWriter();
         builder.Services.TryAddSingleton(results);
 
+        // The dashboard's URL is a result too, printed only where no stop came before it (see DashboardAnnouncement).
+        var announcement = new DashboardAnnouncement(results);
+        builder.Services.AddSingleton(announcement);
+
         // Errors and the answers to stop signals are log lines while the console shows them, else plain (UserLines).
         builder.Services.TryAddSingleton(sp => new UserLines(sp.GetRequiredService<IConfiguration>()));
 
@@ -207,7 +211,7 @@ public static class ScratchNetHost
                 // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
                 LiveRunFolder = () => trainedIn,
                 Serving = commandLine.Command == ServeCommand.Name,
-                Announce = results.WriteLine,
+                Announce = line => announcement.Announce(line),
             });
 
         // After the checkpoint writer (AddScratchNetTraining), so each epoch's resume point is in place before older ones go.

@@ -11,7 +11,9 @@ namespace ScratchNet.Host;
 /// word for word (the default); where it would not, they are written plain on stderr instead. A level above theirs
 /// (<c>Serilog:MinimumLevel:Default=Fatal</c>, for quiet runs), a console sink restricted above it, or an output template
 /// without <c>{Message}</c> hid them and left only the exit code; a template whose <c>{Message}</c> lacks <c>:l</c> put
-/// them in quotes. One place decides, so no caller prints a line twice or not at all.
+/// them in quotes. One place decides, so no caller prints a line twice or not at all. <c>train</c>'s results (where its model
+/// went, in its run folder, and its final score) are such lines too, at level Information and on stdout: at
+/// <c>Serilog:MinimumLevel:Default=Warning</c> a training printed nothing at all, not even where the model went.
 /// </summary>
 public sealed partial class UserLines
 {
@@ -19,16 +21,19 @@ public sealed partial class UserLines
     private const string DefaultConsoleTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     private readonly TextWriter? _error;
+    private readonly TextWriter? _output;
 
     // The lowest level a console sink writes a message at word for word; above Fatal: none does.
     private readonly LogEventLevel _verbatimFrom;
 
     /// <param name="configuration">The configuration Serilog reads its <c>Serilog:WriteTo</c> sinks from.</param>
     /// <param name="error">Where a plain line goes; null: <see cref="Console.Error"/> as it is at each write.</param>
-    public UserLines(IConfiguration configuration, TextWriter? error = null)
+    /// <param name="output">Where a plain result goes (<see cref="WriteResult"/>); null: <see cref="Console.Out"/> as it is at each write.</param>
+    public UserLines(IConfiguration configuration, TextWriter? error = null, TextWriter? output = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         _error = error;
+        _output = output;
         _verbatimFrom = configuration.GetSection("Serilog:WriteTo").GetChildren()
             .Select(VerbatimFrom).DefaultIfEmpty(LogEventLevel.Fatal + 1).Min();
     }
@@ -75,11 +80,32 @@ public sealed partial class UserLines
         }
     }
 
-    private void WritePlain(string line)
+    /// <summary>
+    /// A result of a command whose results are its files (<c>train</c>): logged at Information with <paramref name="log"/>
+    /// where the console shows such an event as it is, else <paramref name="line"/> written plain on stdout, as other
+    /// commands' results are.
+    /// </summary>
+    public void WriteResult(ILogger logger, string line, Action<ILogger> log)
     {
-        TextWriter error = _error ?? Console.Error;
-        error.WriteLine(line);
-        error.Flush();
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(log);
+        if (logger.IsEnabled(LogLevel.Information) && ConsoleShows(LogEventLevel.Information))
+        {
+            log(logger);
+        }
+        else
+        {
+            WritePlain(line, _output ?? Console.Out);
+        }
+    }
+
+    private void WritePlain(string line) => WritePlain(line, _error ?? Console.Error);
+
+    private static void WritePlain(string line, TextWriter writer)
+    {
+        writer.WriteLine(line);
+        writer.Flush();
     }
 
     // WriteTo:0 = "Console", or WriteTo:0:Name = "Console" with its Args; another sink (a file) is no console.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScratchNet.Training.Reports;
 
 namespace ScratchNet.Training;
 
@@ -42,17 +43,17 @@ public sealed class TrainingDivergedException : Exception
 
         // w ← w − η(g + λw) scales w by (1 − ηλ) each step (AdamW's decoupled decay too): past 1 it flips the sign, past 2 it grows.
         float product = learningRate * weightDecay;
-        string rate = learningRate.ToString("G3", CultureInfo.InvariantCulture);
+        string rate = ReadableNumbers.Significant(learningRate);
         if (product >= 1f)
         {
-            return $"Optimizer:WeightDecay (now {weightDecay.ToString("G3", CultureInfo.InvariantCulture)}) times the learning rate ({rate}) is {product.ToString("G3", CultureInfo.InvariantCulture)}, so the decay alone overshoots zero every step: "
-                + $"lower Optimizer:WeightDecay below 1 / learning rate ({(1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}), e.g. to {(0.1f / learningRate).ToString("G3", CultureInfo.InvariantCulture)}";
+            return $"Optimizer:WeightDecay (now {ReadableNumbers.Significant(weightDecay)}) times the learning rate ({rate}) is {ReadableNumbers.Significant(product)}, so the decay alone overshoots zero every step: "
+                + $"lower Optimizer:WeightDecay below 1 / learning rate ({ReadableNumbers.Significant(1f / learningRate)}), e.g. to {ReadableNumbers.Significant(0.1f / learningRate)}";
         }
 
         // A tenth of an absurd rate (1E+30) is still absurd: past 10, name a rate that trains instead.
         string lower = learningRate > MaxTenthAdvised
-            ? $"e.g. to {SensibleRate.ToString("G3", CultureInfo.InvariantCulture)} (rates from 0.001 to 0.1 train these networks)"
-            : $"e.g. to {(learningRate / 10f).ToString("G3", CultureInfo.InvariantCulture)}";
+            ? $"e.g. to {ReadableNumbers.Significant(SensibleRate)} (rates from 0.001 to 0.1 train these networks)"
+            : $"e.g. to {ReadableNumbers.Significant(learningRate / 10f)}";
         return $"lower Optimizer:LearningRate (now {rate}), {lower}, the usual cause (a large Optimizer:WeightDecay does it too)";
     }
 

@@ -271,7 +271,7 @@ public sealed class ProcessHostileInputTests
     }
 
     [TestCase("-Training:Epochs=1", "'-Training:Epochs=1' has one dash", "--Training:Epochs=1")]
-    [TestCase("-h5", "'-h5' has one dash")]
+    [TestCase("-h5", "'-h5' is no option, and --h5 is none either", "valid options for 'train'")]
     [TestCase("foo.png", "'train' takes no file or word arguments, got 'foo.png'")]
     public void OneDashAndStrayArgumentsAreUsageErrors(string arg, params string[] expected)
     {

@@ -137,6 +137,39 @@ public sealed class ProcessStandardStreamsTests
         Assert.That(model.Stderr.Split('\n').Count(l => l.Contains("nosuch.snm", StringComparison.Ordinal)), Is.EqualTo(1), model.ToString());
     }
 
+    // At Warning a training printed nothing at all, not even where its model went (probe-retest4 R8): where the model is
+    // (in the run's folder) and the final score are results; the epochs, the confusion matrix and the rest stay log lines,
+    // and so does "Run … starts in …", which a run that fails before training (its folder removed again) also prints.
+    [TestCase("Information")]
+    [TestCase("Warning")]
+    [TestCase("Error")]
+    public void TrainSaysWhereItsRunAndModelAreAndItsScore_OnceAtAnyLogLevel(string level)
+    {
+        string runs = _dir.Combine($"runs-{level}");
+        HostResult result = HostProcess.Run(["train", .. _data, "--Training:Epochs=1", "--Progress:Enabled=false", $"--Run:Directory={runs}", $"--Serilog:MinimumLevel:Default={level}"], _dir.Path);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        string folder = Directory.GetDirectories(runs).Single();
+        string[] expected =
+        [
+            $"Saved the model to {Path.Combine(folder, "model.snm")} (dataset SHA-256 ",
+            "Finished 1 epoch: val_loss=",
+        ];
+        string[] lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (string line in expected)
+        {
+            Assert.That(lines.Count(l => l.Contains(line, StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+        }
+
+        if (level != "Information")
+        {
+            // Plain lines, the results alone: no epoch lines, no times in front.
+            Assert.That(lines, Has.Length.EqualTo(expected.Length), result.ToString());
+            Assert.That(lines.Zip(expected), Has.All.Matches<(string Line, string Start)>(p => p.Line.StartsWith(p.Start, StringComparison.Ordinal)), result.ToString());
+            Assert.That(lines[1], Does.Match(@"^Finished 1 epoch: val_loss=\d+\.\d{4} val_acc=\d\.\d{4} mean_epoch=\d+\.\d{3}s total=\d+\.\ds$"), result.ToString());
+        }
+    }
+
     [TestCase("--Serilog:MinimumLevel:Default=Warning")]
     [TestCase("--Serilog:MinimumLevel:Default=Information")]
     public void ExportSaysWhatItWrote_OnceAtAnyLogLevel(string setting)

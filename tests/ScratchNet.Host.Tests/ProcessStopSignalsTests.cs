@@ -150,6 +150,58 @@ public sealed class ProcessStopSignalsTests
         Assert.That(failures, Is.Empty);
     }
 
+    // An early signal was answered "will not start", then the dashboard's URL was printed anyway, and serve's exit code
+    // depended on the moment (probe-retest4 R2). Whenever the stop comes, the URL and the exit code now agree: a dashboard
+    // that printed its URL served and closes (exit 0); one stopped before it never prints it (exit 130). No timing is
+    // asserted: the delays only spread the signals over the start, the dashboard's start and serving.
+    [Test]
+    public void ServeStoppedAtAnyMoment_PrintsItsUrlOnlyWhenItServed_AndItsExitCodeSaysWhichHappened()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Ignore("learns from /proc when the process's signal handler exists");
+        }
+
+        var failures = new List<string>();
+        var outcomes = new List<string>();
+        double[] delays = [0.005, 0.03, 0.07, 0.12, 0.18, 0.25, 0.32, 0.4, 0.5, 0.7, 1.0, 1.5];
+        foreach (double delay in delays)
+        {
+            using Process process = Process.Start(HostProcess.StartInfo(["serve", "--runs", _dir.Combine("runs"), "--Dashboard:Port=0"], _dir.Path))!;
+            Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = process.StandardError.ReadToEndAsync();
+            WaitForItsSignalHandler(process);
+            Thread.Sleep(TimeSpan.FromSeconds(delay));
+            HostProcess.Interrupt(process);
+            if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+            {
+                process.Kill(entireProcessTree: true);
+                failures.Add($"{delay} s: still running a minute after the signal");
+                continue;
+            }
+
+            process.WaitForExit();
+            bool url = stdout.Result.Contains("Dashboard at http://", StringComparison.Ordinal);
+            string printed = stdout.Result + stderr.Result;
+            string? wrong =
+                !printed.Contains("Stopping (Ctrl+C): ", StringComparison.Ordinal) ? "no answer"
+                : printed.Contains("Exception", StringComparison.Ordinal) ? "a stack trace"
+                : url && (printed.Contains("will not", StringComparison.Ordinal) || !printed.Contains("Stopping (Ctrl+C): the dashboard closes", StringComparison.Ordinal)) ? "a URL, then the answer that it does not serve"
+                : url && process.ExitCode != 0 ? $"a URL, and exit {process.ExitCode}"
+                : !url && process.ExitCode != ExitCodes.Interrupted ? $"no URL, and exit {process.ExitCode}"
+                : !url && printed.Contains("the dashboard closes", StringComparison.Ordinal) ? "no URL, but the answer that it served"
+                : null;
+            outcomes.Add($"{delay} s: {(url ? "served" : "stopped before")}");
+            if (wrong is not null)
+            {
+                failures.Add($"{delay} s: {wrong}: {printed}");
+            }
+        }
+
+        TestContext.Out.WriteLine(string.Join("; ", outcomes));
+        Assert.That(failures, Is.Empty);
+    }
+
     // The handler is the program's first statement; the runtime's signal thread appears as it registers (before that, the
     // runtime's default ends a process with no line, which no program can change).
     private static void WaitForItsSignalHandler(Process process)

@@ -63,6 +63,25 @@ public sealed class UserLinesTests
         Assert.That(For(plain).ConsoleShows(LogEventLevel.Error), Is.True, "the console would show it; the level dropped it");
     }
 
+    // train's results were Information events alone: at Warning a run printed nothing (probe-retest4 R8).
+    [TestCase(LogLevel.Information, null, true)]
+    [TestCase(LogLevel.Warning, null, false)]
+    [TestCase(LogLevel.Information, "[{Level}]{NewLine}", false)]
+    public void AResultIsLoggedWhereTheConsoleShowsIt_ElsePlainOnStdout(LogLevel minimum, string? template, bool logged)
+    {
+        var error = new StringWriter();
+        var output = new StringWriter();
+        var logger = new ListLogger(minimum);
+        var configuration = new ConfigurationBuilder().AddJsonFile(ScratchNetHost.AppSettingsPath)
+            .AddInMemoryCollection(template is null ? [] : [new("Serilog:WriteTo:0:Args:outputTemplate", template)]).Build();
+
+        new UserLines(configuration, error, output).WriteResult(logger, "Saved the model to m.snm", l => l.LogInformation("Saved the model to {Path}", "m.snm"));
+
+        Assert.That(logger.Lines, logged ? Is.EqualTo(new[] { "Saved the model to m.snm" }) : Is.Empty);
+        Assert.That(output.ToString(), Is.EqualTo(logged ? string.Empty : "Saved the model to m.snm" + Environment.NewLine));
+        Assert.That(error.ToString(), Is.Empty, "a result goes to stdout");
+    }
+
     private sealed class ListLogger(LogLevel minimum) : ILogger
     {
         public List<string> Lines { get; } = [];

@@ -78,8 +78,14 @@ public static class CommandCatalog
                         : $"'{positional}' is no option; write --{flag}");
                 }
 
+                // Two dashes are advice only where they make an option of this command or a configuration key: "-hx" read
+                // "write --hx", itself unknown.
                 string fixedArg = "-" + positional;
-                throw new UsageException($"'{positional}' has one dash; options and configuration keys take two: {fixedArg} (a file whose name starts with a dash: ./{positional})");
+                bool twoDashesValid = name.Contains(':', StringComparison.Ordinal) || info.Options.Concat(GlobalOptions).Any(o => string.Equals(o.Name, name, StringComparison.OrdinalIgnoreCase));
+                string file = info.Positionals is null ? string.Empty : $" (a file whose name starts with a dash: ./{positional})";
+                throw new UsageException(twoDashesValid
+                    ? $"'{positional}' has one dash; options and configuration keys take two: {fixedArg} (a file whose name starts with a dash: ./{positional})"
+                    : $"'{positional}' is no option, and {fixedArg.Split('=')[0]} is none either; valid options for '{info.Name}': {OptionList(info)}; configuration keys are written --Section:Key=value (see --help){file}");
             }
 
             if (info.Positionals is null)
@@ -93,8 +99,7 @@ public static class CommandCatalog
         {
             if (!valid.TryGetValue(name, out CommandOption? option))
             {
-                string validNames = string.Join(", ", valid.Keys.Select(k => "--" + k));
-                throw new UsageException($"unknown option --{name} for '{info.Name}'; valid options: {validNames}; configuration keys take a section, e.g. --Training:Epochs=5");
+                throw new UsageException($"unknown option --{name} for '{info.Name}'; valid options: {OptionList(info)}; configuration keys take a section, e.g. --Training:Epochs=5");
             }
 
             // "--resume=" or "--resume $EMPTY" is never the option alone: a script's empty variable must not start a fresh run.
@@ -113,6 +118,8 @@ public static class CommandCatalog
 
         return info;
     }
+
+    private static string OptionList(CommandInfo info) => string.Join(", ", info.Options.Concat(GlobalOptions).Select(o => "--" + o.Name));
 
     private static string OptionSyntax(CommandOption option) => option.ValueName is null ? $"--{option.Name}" : $"--{option.Name} {option.ValueName}";
 

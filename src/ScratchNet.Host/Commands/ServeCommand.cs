@@ -9,7 +9,11 @@ namespace ScratchNet.Host.Commands;
 /// model explorer, for the <c>--model</c> file and every run's model. The server itself is started by the host
 /// (<see cref="DashboardServer"/>, which refuses a bad <c>--model</c> before it listens); this command waits for Ctrl+C.
 /// </summary>
-public sealed partial class ServeCommand(DashboardSources sources, DashboardServer server, ILogger<ServeCommand> logger) : ICommand
+/// <remarks>
+/// A stop that came before the dashboard's URL was printed (<see cref="DashboardAnnouncement"/>) ends serve as interrupted,
+/// exit 130, as one during the program's start does: the dashboard never served.
+/// </remarks>
+public sealed partial class ServeCommand(DashboardSources sources, ILogger<ServeCommand> logger, DashboardAnnouncement? announcement = null) : ICommand
 {
     public const string Name = "serve";
 
@@ -18,6 +22,22 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
+        if (announcement is { Stopped: true })
+        {
+            // The stop closed the URL line before its answer was written, and asks the host to stop only after that: ending
+            // at once could end the process before the answer ("Interrupted." alone).
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Answered.
+            }
+
+            throw new OperationCanceledException("a stop came before the dashboard served", cancellationToken);
+        }
+
         string runs = Path.GetFullPath(sources.RunsDirectory);
         if (File.Exists(runs))
         {
@@ -28,7 +48,8 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
             LogNoRuns(logger, runs);
         }
 
-        LogServing(logger, server.Url?.ToString() ?? "(not listening)", runs);
+        // The URL is the line above (Dashboard at …), printed as a result at any log level; a second copy here was noise.
+        LogServing(logger, runs);
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -41,8 +62,8 @@ public sealed partial class ServeCommand(DashboardSources sources, DashboardServ
         return ExitCodes.Success;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the runs in {RunsDirectory} at {Url}; press Ctrl+C to stop")]
-    private static partial void LogServing(ILogger logger, string url, string runsDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the runs in {RunsDirectory}; press Ctrl+C to stop")]
+    private static partial void LogServing(ILogger logger, string runsDirectory);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The runs folder {RunsDirectory} is a file, not a folder; the runs view stays empty (--runs DIR chooses a folder)")]
     private static partial void LogRunsIsAFile(ILogger logger, string runsDirectory);

@@ -5,12 +5,13 @@ using ScratchNet.Host.Runs;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Reports;
 using ScratchNet.Training.Results;
 
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null, ResumePointRetention? retention = null) : ICommand
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null, ResumePointRetention? retention = null, UserLines? userLines = null) : ICommand
 {
     /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
     public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
@@ -123,14 +124,27 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         TrainingResult result = await training.ConfigureAwait(false);
         EvaluationResult final = result.FinalValidation;
         double trainSeconds = result.History.Sum(e => e.TrainSeconds);
-        if (!resumed)
-        {
-            LogFinal(logger, result.History.Count, EpochLogger.Plural(result.History.Count, "epoch"), final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
-        }
-        else
-        {
-            LogFinalResumed(logger, result.History.Count, EpochLogger.Plural(result.History.Count, "epoch"), final.Loss, final.Accuracy, trainSeconds / Math.Max(1, result.History.Count), clock.Elapsed.TotalSeconds);
-        }
+        int epochs = result.History.Count;
+        string noun = EpochLogger.Plural(epochs, "epoch");
+        double meanEpoch = trainSeconds / Math.Max(1, epochs);
+        double seconds = clock.Elapsed.TotalSeconds;
+
+        // The final score is a result: printed at any log level, the confusion matrix (in the run's reports) only as a log line.
+        string scores = $"Finished {epochs} {noun}: val_loss={ReadableNumbers.Fixed(final.Loss)} val_acc={ReadableNumbers.Fixed(final.Accuracy)} mean_epoch={ReadableNumbers.Fixed(meanEpoch, 3)}s";
+        (userLines ?? UserLines.Logged).WriteResult(
+            logger,
+            resumed ? $"{scores} this_session={ReadableNumbers.Fixed(seconds, 1)}s" : $"{scores} total={ReadableNumbers.Fixed(seconds, 1)}s",
+            l =>
+            {
+                if (resumed)
+                {
+                    LogFinalResumed(l, epochs, noun, final.Loss, final.Accuracy, meanEpoch, seconds);
+                }
+                else
+                {
+                    LogFinal(l, epochs, noun, final.Loss, final.Accuracy, meanEpoch, seconds);
+                }
+            });
 
         LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
         return result;

@@ -17,7 +17,7 @@ namespace ScratchNet.Host.Runs;
 /// which files cannot describe, is not saved: one warning says so.
 /// </summary>
 /// <param name="startingWeights">The data the Model:InitFrom weights had trained on, which the model carries as its data history; none when null.</param>
-public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger, StartingWeights? startingWeights = null) : ITrainingCallback
+public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration configuration, IOptions<TrainingOptions> training, ILogger<ModelSaver> logger, StartingWeights? startingWeights = null, UserLines? userLines = null) : ITrainingCallback
 {
     public const string FileName = "model.snm";
 
@@ -64,7 +64,9 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
             throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead, and the reports were not written.", e);
         }
 
-        LogSaved(logger, Path.GetFullPath(ModelPath), manifest.DatasetSha256);
+        // Where the model went is a result: printed at any log level.
+        string saved = Path.GetFullPath(ModelPath);
+        (userLines ?? UserLines.Logged).WriteResult(logger, $"Saved the model to {saved} (dataset SHA-256 {manifest.DatasetSha256})", l => LogSaved(l, saved, manifest.DatasetSha256));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Did not write {FileName}: layer {Layer} is a {Type}, which model files cannot describe (they hold the layers of Model:Layers); the checkpoints keep the trained weights")]

@@ -11,7 +11,7 @@ namespace ScratchNet.Host.Runs;
 /// How every command stops on a signal: SIGINT, SIGQUIT, SIGTERM and SIGHUP (the terminal or SSH session closed) alike,
 /// where by default SIGHUP killed the process: for a training run that lost the epoch, which now ends at the next batch
 /// with a resume point; diagnose, evaluate and predict end at their next step without a result (exit 130); serve closes the
-/// dashboard. The signals reach it through <see cref="StartupSignals"/>, the process's one handler, which hands them over
+/// dashboard (a stop before it served, before its URL was printed, ends serve with exit 130 and no URL). The signals reach it through <see cref="StartupSignals"/>, the process's one handler, which hands them over
 /// once the host has started (a host built without one, by a test or an experiment, installs its own). Each stop is
 /// acknowledged at once, saying what happens next: the next batch boundary may be seconds away (a long evaluation), and a
 /// key press with no answer gets pressed again.
@@ -34,7 +34,12 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
             _own = StartupSignals.Install();
         }
 
-        (startup ?? _own)!.HandOver(this);
+        if (!(startup ?? _own)!.HandOver(this))
+        {
+            // The dashboard starts after this service: its URL would name a dashboard that closes before it serves.
+            services.GetService<DashboardAnnouncement>()?.StopBeforeAnnounced();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -49,6 +54,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
     /// <summary>A stop signal: answered (the first one), and the command is asked to stop.</summary>
     internal void Stop(string signal)
     {
+        // Before the answer, so that it and the dashboard's URL agree on whether the dashboard served (train --dashboard too).
+        services.GetService<DashboardAnnouncement>()?.StopBeforeAnnounced();
         Acknowledge(signal);
         lifetime.StopApplication();
     }
@@ -80,6 +87,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         CommandLine.DefaultCommand when services.GetService<TrainingRun>() is { LastBatchRun: true } =>
             "training has run its last batch; its last evaluation, the model and the reports are finished first, then it exits",
         CommandLine.DefaultCommand => "training ends at the next batch and saves a resume point (reports already being written are finished first); this can take a few seconds",
+        // Decided with the dashboard's URL line (DashboardAnnouncement): a stop before it keeps the URL from being printed.
+        "serve" when services.GetService<DashboardAnnouncement>()?.StopBeforeAnnounced() == true => "the dashboard has not begun serving and will not; serve exits now",
         "serve" => "the dashboard closes",
 
         // A conversion takes a moment and its file is written whole or not at all (AtomicFile): it is finished, not cut short.

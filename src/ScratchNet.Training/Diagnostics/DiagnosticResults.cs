@@ -37,6 +37,14 @@ public enum GradientVerdict
     Rounding,
 
     /// <summary>
+    /// Backpropagation agrees with the differences, but at no step could these entries' differences have shown a gradient
+    /// 5 % off (<see cref="NetworkDiagnostics.DiscernedErrorPerTolerance"/>): their intervals are wide where steps cross kinks,
+    /// or the loss's rounding is large beside their gradient, so a wrong gradient would agree as well. Most often too few
+    /// entries were checked (<c>--entries</c>); more entries, some of which do discern, decide it.
+    /// </summary>
+    Inconclusive,
+
+    /// <summary>
     /// Nothing to compare: the loss does not move on this batch when the checked entries do, and backpropagation gives
     /// exactly 0 for them (a softmax saturated to probability 1, or a whole layer's inputs cut off), so the check judged
     /// nothing either way.

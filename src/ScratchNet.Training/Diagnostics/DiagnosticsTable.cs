@@ -43,6 +43,11 @@ public static class DiagnosticsTable
             text.Append("unresolved: steps may cross ReLU/max-pool kinks; differences cannot judge it here (not a failure)").AppendLine();
         }
 
+        if (report.GradientCheck.Any(g => g.Verdict is GradientVerdict.Inconclusive))
+        {
+            text.Append("inconclusive: these entries could not show a gradient 5 % off (kinks, rounding); raise --entries").AppendLine();
+        }
+
         if (report.GradientCheck.Any(g => g.Verdict is GradientVerdict.Rounding))
         {
             text.Append("rounding: unresolved, the loss's float32 rounding blurs it (no kink follows); not a failure").AppendLine();
@@ -91,6 +96,7 @@ public static class DiagnosticsTable
         GradientVerdict.Ok => "ok",
         GradientVerdict.Unresolved => "unresolved",
         GradientVerdict.Rounding => "rounding",
+        GradientVerdict.Inconclusive => "inconclusive",
         GradientVerdict.Flat or GradientVerdict.NotFinite => "not checked",
         _ => "WRONG",
     };

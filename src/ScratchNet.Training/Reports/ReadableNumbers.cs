@@ -33,6 +33,34 @@ public sealed class ReadableNumbers : IFormatProvider, ICustomFormatter
         return Astronomical(value) ? value.ToString(Exponent, CultureInfo.InvariantCulture) : value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// <paramref name="value"/> to <paramref name="digits"/> significant digits, written out in full from 1e-4 up to
+    /// <see cref="ExponentFrom"/> and in exponent form beyond: a weight decay typed as 1000 reads 1000, where the "G3"
+    /// format wrote 1E+03, and 1/0.0003 reads 3330, not 3.33E+03.
+    /// </summary>
+    public static string Significant(double value, int digits = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(digits);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(digits, 15);
+        double size = Math.Abs(value);
+        if (!double.IsFinite(value) || value == 0)
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (size < ShortFrom || size >= ExponentFrom)
+        {
+            return value.ToString(Exponent, CultureInfo.InvariantCulture);
+        }
+
+        // Rounded to the digits asked for (a float's 0.003 is 0.0030000000260770321 in double), then written without them
+        // trailing: 0.1 stays 0.1, 3333.3 becomes 3330.
+        int magnitude = (int)Math.Floor(Math.Log10(size));
+        int decimals = digits - 1 - magnitude;
+        double rounded = decimals >= 0 ? Math.Round(value, Math.Min(decimals, 15)) : Math.Round(value / Math.Pow(10, -decimals)) * Math.Pow(10, -decimals);
+        return Math.Abs(rounded) >= ExponentFrom ? rounded.ToString(Exponent, CultureInfo.InvariantCulture) : rounded.ToString("0.###############", CultureInfo.InvariantCulture);
+    }
+
     public object? GetFormat(Type? formatType) =>
         formatType == typeof(ICustomFormatter) ? this : CultureInfo.InvariantCulture.GetFormat(formatType);
 
@@ -50,6 +78,11 @@ public sealed class ReadableNumbers : IFormatProvider, ICustomFormatter
             return value.ToString(Exponent, CultureInfo.InvariantCulture);
         }
 
+        if (number is { } general && SignificantDigits(format) is { } digits)
+        {
+            return Significant(general, digits);
+        }
+
         return arg switch
         {
             null => string.Empty,
@@ -57,6 +90,15 @@ public sealed class ReadableNumbers : IFormatProvider, ICustomFormatter
             _ => arg.ToString() ?? string.Empty,
         };
     }
+
+    /// <summary>Below this a number is written in exponent form by <see cref="Significant"/> (0.0001 still in full).</summary>
+    private const double ShortFrom = 1e-4;
+
+    // G3, g4: a number of significant digits, which .NET writes in exponent form from 10^digits up (1000 as 1E+03).
+    private static int? SignificantDigits(string? format) =>
+        format is { Length: > 1 } && format[0] is 'G' or 'g' && int.TryParse(format.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int digits) && digits is > 0 and <= 15
+            ? digits
+            : null;
 
     private static bool Astronomical(double value) => double.IsFinite(value) && Math.Abs(value) >= ExponentFrom;
 

@@ -100,4 +100,29 @@ public sealed class CommandCatalogTests
 
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
+
+    // "-hx" was told to write --hx, itself unknown (probe-retest4 R9): two dashes are advised only where they make an option.
+    [TestCase("-hx")]
+    [TestCase("-Vx")]
+    [TestCase("-modle=m.snm")]
+    [TestCase("-dashboardx")]
+    public void AOneDashWordIsToldTwoDashesOnlyWhereThatMakesAnOption(string word)
+    {
+        var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", word])));
+
+        string twoDashes = "-" + word.Split('=')[0];
+        Assert.That(ex!.Message, Does.StartWith($"'{word}' is no option, and {twoDashes} is none either; valid options for 'train': --resume, --dashboard, --config, --recipe, --help, --version"));
+        Assert.That(Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["train", twoDashes])))!.Message, Does.StartWith($"unknown option {twoDashes}"), "the advice names no option that is refused in turn");
+    }
+
+    [TestCase("train", "-resume", "--resume")]
+    [TestCase("predict", "-model=m.snm", "--model=m.snm")]
+    [TestCase("train", "-Training:Epochs=1", "--Training:Epochs=1")]
+    [TestCase("train", "-Config", "--Config")]
+    public void AOneDashOptionOrKeyIsToldItsTwoDashForm(string command, string word, string fixedWord)
+    {
+        var ex = Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse([command, word])));
+
+        Assert.That(ex!.Message, Does.StartWith($"'{word}' has one dash; options and configuration keys take two: {fixedWord} "));
+    }
 }

@@ -9,7 +9,6 @@ namespace ScratchNet.Host.Tests.Runs;
 public sealed class StopSignalsTests
 {
     [TestCase("diagnose", "diagnose ends at its next step, without a result")]
-    [TestCase("serve", "the dashboard closes")]
     [TestCase("export", "export finishes the file it is writing, then exits")]
     public void TheAnswerSaysWhatTheCommandDoesNow(string command, string expected)
     {
@@ -17,5 +16,22 @@ public sealed class StopSignalsTests
         using IHost host = TestHost.Build([command, "--Dashboard:Port=0"], SyntheticMnist.Create());
 
         Assert.That(host.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens(), Is.EqualTo(expected));
+    }
+
+    // The answer and the URL line decide together which came first (probe-retest4 R2): once the URL is printed the dashboard
+    // served and closes; a stop before it keeps the URL from ever being printed.
+    [Test]
+    public void ServesAnswerSaysTheDashboardCloses_OnlyOnceItsUrlWasPrinted()
+    {
+        using IHost before = TestHost.Build(["serve", "--Dashboard:Port=0"], SyntheticMnist.Create());
+        using IHost after = TestHost.Build(["serve", "--Dashboard:Port=0"], SyntheticMnist.Create());
+        Assert.That(after.Services.GetRequiredService<DashboardAnnouncement>().Announce("Dashboard at http://127.0.0.1:1/"), Is.True);
+
+        string early = before.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
+        string late = after.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
+
+        Assert.That(early, Is.EqualTo("the dashboard has not begun serving and will not; serve exits now"));
+        Assert.That(before.Services.GetRequiredService<DashboardAnnouncement>().Announce("Dashboard at http://127.0.0.1:1/"), Is.False, "no URL after that answer");
+        Assert.That(late, Is.EqualTo("the dashboard closes"));
     }
 }

@@ -340,6 +340,22 @@ public class NetworkDiagnosticsTests
     }
 
     [Test]
+    public void Table_SaysAnInconclusiveCheckIsNoPass_AndWhatDecidesIt()
+    {
+        var report = new DiagnosticsReport(
+            [new GradientCheckResult("dense0.weight", 3, 9.2e-4, 2e-3, 1e-5, 1e-2f, GradientVerdict.Inconclusive, 1e-4)],
+            [new ParameterStatistics("dense0.weight", 16, 1.5, 3e-4)],
+            [],
+            new OverfitResult(32, 1, 2.3, 2.2, 0.01));
+
+        string[] lines = DiagnosticsTable.Format(report).Split('\n');
+
+        Assert.That(lines, Has.Some.Matches<string>(l => l.StartsWith("dense0.weight", StringComparison.Ordinal) && l.EndsWith("  inconclusive (rel 9.200E-04)", StringComparison.Ordinal)));
+        Assert.That(lines.Count(l => l.StartsWith("inconclusive:", StringComparison.Ordinal) && l.Contains("raise --entries", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(lines.Where(l => !l.StartsWith("overfit", StringComparison.Ordinal)), Has.All.Length.LessThanOrEqualTo(100));
+    }
+
+    [Test]
     public void Table_SaysNothingOfTheRule_WhereNoGradientCheckRan() =>
         Assert.That(DiagnosticsTable.Format(new DiagnosticsReport([], [], [], new OverfitResult(32, 1, 2.3, 2.2, 0.01))), Does.Not.Contain("grad check:").And.Not.Contain("unresolved"));
 

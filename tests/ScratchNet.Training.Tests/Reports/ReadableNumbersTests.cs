@@ -29,4 +29,23 @@ public sealed class ReadableNumbersTests
             Is.EqualTo("1.684402026198249E+37 1.684402026198249E+37 123,456,789 1,234,567 012"), "G, R and N formats and whole numbers are as before");
         Assert.That(string.Create(ReadableNumbers.Provider, $"{7.6e12f:F4} {3.5e6m:F2}"), Is.EqualTo("7.600E+12 3.500E+06"), "float and decimal too");
     }
+
+    // "G3" wrote a weight decay of 1000 as 1E+03 (probe-retest4 R10): significant digits, in full where they are readable.
+    [TestCase(1000.0, 3, "1000")]
+    [TestCase(3333.333, 3, "3330")]
+    [TestCase(33.333, 3, "33.3")]
+    [TestCase(0.003f, 3, "0.003")]
+    [TestCase(0.0001, 3, "0.0001")]
+    [TestCase(-0.25, 2, "-0.25")]
+    [TestCase(999999.0, 3, "1.000E+06")]
+    [TestCase(1e6, 3, "1.000E+06")]
+    [TestCase(1e-45f, 3, "1.401E-45")]
+    [TestCase(0.0, 3, "0")]
+    [TestCase(double.NaN, 3, "NaN")]
+    public void Significant_WritesNumbersInFull_FromATenThousandthToAMillion(double value, int digits, string expected) =>
+        Assert.That(ReadableNumbers.Significant(value, digits), Is.EqualTo(expected));
+
+    [Test]
+    public void AsAFormatProvider_AGeneralFormatWithDigits_WritesTheNumberInFull() =>
+        Assert.That(string.Create(ReadableNumbers.Provider, $"{1000.0:G3} {1000f:G3} {0.01:G3} {1.5e7:G3}"), Is.EqualTo("1000 1000 0.01 1.500E+07"));
 }

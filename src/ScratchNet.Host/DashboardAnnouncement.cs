@@ -1,0 +1,37 @@
+namespace ScratchNet.Host;
+
+/// <summary>
+/// The dashboard's <c>Dashboard at URL</c> line, printed once the server listens, and a stop signal decide between them
+/// which came first, as <see cref="ScratchNet.Training.TrainingStart"/> does for training. A stop before the line keeps it
+/// from being printed at all, so a script that takes the URL from stdout never gets one of a dashboard that did not serve,
+/// and <c>serve</c> then exits 130 (interrupted before it served); a stop after it closes a dashboard that served, exit 0.
+/// An early signal used to be answered "will not start" and still be followed by the URL, and serve's exit code depended
+/// on the moment.
+/// </summary>
+public sealed class DashboardAnnouncement(ResultWriter results)
+{
+    private const int Pending = 0;
+    private const int Announced = 1;
+    private const int StoppedBefore = 2;
+
+    private int _state;
+
+    /// <summary>True once a stop came before the URL was printed: the dashboard never served, and its URL is never printed.</summary>
+    public bool Stopped => Volatile.Read(ref _state) == StoppedBefore;
+
+    /// <summary>Prints <paramref name="line"/> unless a stop came first; false when it did.</summary>
+    public bool Announce(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (Interlocked.CompareExchange(ref _state, Announced, Pending) == StoppedBefore)
+        {
+            return false;
+        }
+
+        results.WriteLine(line);
+        return true;
+    }
+
+    /// <summary>A stop's claim: true when the URL has not been printed, and then never will be; false when it has.</summary>
+    public bool StopBeforeAnnounced() => Interlocked.CompareExchange(ref _state, StoppedBefore, Pending) != Announced;
+}
