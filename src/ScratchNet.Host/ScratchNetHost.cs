@@ -151,8 +151,10 @@ public static class ScratchNetHost
             trainedIn = folder.Path;
             return folder;
         });
-        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
-            folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
+        // The folder is asked for when the checkpoint options are made, not when their factory is: the start-up validator
+        // builds every factory first, and an unusable Run:Directory met there would hide every other options failure.
+        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<IServiceProvider>((options, services) => options.Directory =
+            services.GetRequiredService<RunFolder>().CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
         builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
         builder.Services.AddSingleton<EffectiveConfiguration>();
         builder.Services.AddSingleton<TrainingRun>();
@@ -205,7 +207,7 @@ public static class ScratchNetHost
                 Serving = commandLine.Command == ServeCommand.Name,
                 Announce = results.WriteLine,
             });
-        builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
+        builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         builder.Services.AddHostedService<UnreadSettingsFile>();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
