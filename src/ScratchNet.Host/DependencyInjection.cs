@@ -31,7 +31,7 @@ public static class DependencyInjection
     /// <param name="configuration">The composed configuration (every source in place).</param>
     /// <param name="commandLine">The parsed command line.</param>
     /// <param name="chosen">The run folder a resume already claimed; null: chosen when first asked for.</param>
-    /// <param name="resume">What train resumes (a checkpoint file, <see cref="RunCatalog.Latest"/>), or null.</param>
+    /// <param name="resume">What train resumes (a checkpoint file, <see cref="RunFolderSelection.Latest"/>), or null.</param>
     /// <param name="checkpointsSetting">Checkpoints:Directory as configured before any recorded settings.</param>
     public static IServiceCollection AddScratchNetHost(this IServiceCollection services, ConfigurationManager configuration, CommandLine commandLine, RunFolder? chosen, string? resume, string checkpointsSetting)
     {
@@ -68,7 +68,7 @@ public static class DependencyInjection
         string? trainedIn = null;
         services.AddSingleton(sp =>
         {
-            RunFolder folder = chosen ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow);
+            RunFolder folder = chosen ?? RunFolderSelection.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow);
             trainedIn = folder.Path;
             return folder;
         });

@@ -73,20 +73,20 @@ public static class ScratchNetHost
         string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;
         RunFolder? chosen = null;
         string runs = builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
-        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
+        if (string.Equals(resume, RunFolderSelection.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
         {
             // Chosen and claimed at once, before the checkpoint's settings are read: a train --resume started beside
             // another one takes the next interrupted run instead of failing on the same one. (An empty Run:Directory is
             // left to the options' validation, which says so in one line.)
-            chosen = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
+            chosen = RunFolderSelection.ClaimLatestInterrupted(runs, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
         }
-        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
+        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunFolderSelection.Latest, StringComparison.OrdinalIgnoreCase))
         {
-            resume = RunCatalog.ResumeTarget(resume, runs);
+            resume = RunFolderSelection.ResumeTarget(resume, runs);
 
             // A run folder continues in that folder, wherever it is, from its newest resume point.
-            chosen = RunCatalog.RunAt(resume, checkpointsSetting);
+            chosen = RunFolderSelection.RunAt(resume, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
         }
 
@@ -110,11 +110,11 @@ public static class ScratchNetHost
         return builder;
     }
 
-    /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
+    /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunFolderSelection.Latest"/>, or a checkpoint file.</summary>
     internal static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>
         // Only train resumes; other commands never claim (or create) the folder they are handed.
         commandLine.Command != CommandLine.DefaultCommand ? null
-        : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
+        : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunFolderSelection.Latest
         : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
 
     private static int IndexOfAppSettings(ConfigurationManager configuration) =>

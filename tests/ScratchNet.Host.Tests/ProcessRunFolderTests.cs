@@ -83,7 +83,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Snapshot(theirs), Is.EqualTo(original), "the original's resume points are neither pruned nor added to");
         Assert.That(new CheckpointDirectory(mine, 1).Latest(), Is.Not.Null);
         Assert.That(RunStatus.TryRead(copy)!.CheckpointFolderOf(copy), Is.EqualTo(mine), "and the copy's next resume goes on there");
-        Assert.That(RunCatalog.RunAt(copy, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(mine));
+        Assert.That(RunFolderSelection.RunAt(copy, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(mine));
     }
 
     [Test]
