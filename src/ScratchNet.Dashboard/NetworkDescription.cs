@@ -14,19 +14,14 @@ public static class NetworkDescription
             ShapeOf(layer.OutputShape), layer.Parameters.Sum(p => p.Length)))];
     }
 
-    /// <summary>The layer's kind by the closed list the page knows; any other layer shows its type's name and is drawn as a vector.</summary>
-    public static string Kind(ILayer layer) => layer switch
-    {
-        Dense => "dense",
-        ActivationLayer => "activation",
-        Dropout => "dropout",
-        Conv2D => "conv2d",
-        MaxPool2D => "maxpool",
-        AvgPool2D => "avgpool",
-        BatchNorm => "batchnorm",
-        Flatten => "flatten",
-        _ => layer.GetType().Name.ToLowerInvariant(),
-    };
+    /// <summary>
+    /// The layer's kind by the word the grammar and model files use (<see cref="LayerDefinition.Word"/>: conv, maxpool,
+    /// activation, dense, …); a layer the grammar cannot describe shows its type's name and is drawn as a vector.
+    /// </summary>
+    public static string Kind(ILayer layer) =>
+        LayerDefinition.TryOf(layer ?? throw new ArgumentNullException(nameof(layer))) is { } definition
+            ? LayerDefinition.Word(definition.Kind)
+            : layer.GetType().Name.ToLowerInvariant();
 
     /// <summary>(units) for a flat row, (channels, height, width) for a feature map: the page draws the latter per channel.</summary>
     public static IReadOnlyList<int> ShapeOf(Shape shape) => shape.IsFlat ? [shape.Size] : [shape.Channels, shape.Height, shape.Width];

@@ -12,8 +12,9 @@ public static class RunLock
     /// <summary>True when a process holds the lock of the run in <paramref name="folder"/>, i.e. is training there now.</summary>
     public static bool IsHeld(string folder)
     {
-        string lockFile = Path.Combine(folder, FileName);
-        if (!File.Exists(lockFile))
+        // Only a file can be held. A folder or a pipe by the lock's name is held by no one, and opening a pipe to ask
+        // would wait for a writer forever (probe-dash3 D4). Unknown: a platform without statx, where a lock looks so.
+        if (FileKinds.Of(Path.Combine(folder, FileName)) is not (FileKind.Regular or FileKind.Unknown))
         {
             return false;
         }

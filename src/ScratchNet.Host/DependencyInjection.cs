@@ -93,6 +93,10 @@ public static class DependencyInjection
         // Errors and the answers to stop signals are log lines while the console shows them, else plain (UserLines).
         services.TryAddSingleton(sp => new UserLines(sp.GetRequiredService<IConfiguration>()));
 
+        // The epoch's line first: it only logs, and an epoch that trained is reported even when a callback after it stops
+        // the run there (the run folder found gone, a report the disk refuses). AddScratchNetTraining's own entry is then
+        // the same registration and adds nothing.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
         services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
         services.AddSingleton<StartingWeights>();
         services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
@@ -128,6 +132,10 @@ public static class DependencyInjection
                 Serving = commandLine.Command == ServeCommand.Name,
                 Announce = results.WriteLine,
             });
+
+        // After the checkpoint writer (AddScratchNetTraining), so each epoch's resume point is in place before older ones go.
+        services.AddSingleton<ResumePointRetention>();
+        services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<ResumePointRetention>());
         services.AddOptions<ProgressOptions>().Bind(configuration.GetSection(ProgressOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
         services.AddHostedService<UnreadSettingsFile>();

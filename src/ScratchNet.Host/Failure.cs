@@ -10,13 +10,15 @@ using ScratchNet.Data.Imaging;
 using ScratchNet.Models;
 using ScratchNet.Training;
 using ScratchNet.Training.Checkpoints;
+using ScratchNet.Training.Diagnostics;
 
 namespace ScratchNet.Host;
 
 /// <summary>Turns an exception into the exit code and the one line a user reads. User errors never show a stack trace.</summary>
 public sealed record Failure(int ExitCode, string Message, bool IsBug)
 {
-    public static Failure From(Exception exception)
+    /// <param name="command">The command that ran (<c>train</c>, <c>evaluate</c>, …), when known: running out of memory names what lowers its own rows.</param>
+    public static Failure From(Exception exception, string? command = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
         // ValidateOnStart reports each options class that failed as one inner exception of an aggregate.
@@ -60,10 +62,19 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             // The memory checks count what the network needs against the GC's view of the machine, which a process limit
             // (ulimit -v) does not change.
             OutOfMemoryException => new(ExitCodes.InvalidConfiguration,
-                "Ran out of memory: this process may use less than the machine has (ulimit -v, a container limit); make the network smaller or lower Training:BatchSize and Training:EvaluationBatchSize", false),
+                $"Ran out of memory: this process may use less than the machine has (ulimit -v, a container limit); {MemoryRemedy(command)}", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
         };
     }
+
+    // Each command holds its own rows at once: only the settings that lower them are named.
+    private static string MemoryRemedy(string? command) => command switch
+    {
+        null or CommandLine.DefaultCommand => "make the network smaller or lower Training:BatchSize and Training:EvaluationBatchSize",
+        "evaluate" => "lower Training:EvaluationBatchSize",
+        "diagnose" => $"make the network smaller or lower --batch (diagnose also runs it on up to {DiagnosticsSettings.DefaultProbeRows} validation rows at once, which no setting lowers)",
+        _ => "allow it more memory",
+    };
 
     private static bool IsConfigurationError(Exception e) => e is OptionsValidationException || IsBindingError(e);
 

@@ -60,28 +60,12 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
             return;
         }
 
-        HeldOutOverlap overlap = TrainedData.Overlap(seen, data.Value);
-        if (overlap.Overlapping.Count > 0 && overlap.Argument is null)
-        {
-            LogNoSplitAvoidsThem(_logger, source, string.Join("; ", overlap.Splits));
-        }
-
-        foreach ((string from, string trained, string current) in overlap.Argument is null ? [] : overlap.Overlapping)
-        {
-            if (from == file)
-            {
-                LogHeldOutOverlaps(_logger, source, trained, current, overlap.Argument!);
-            }
-            else
-            {
-                LogAncestorOverlaps(_logger, source, from, trained, current, overlap.Argument!);
-            }
-        }
-
-        foreach (string ancestor in overlap.Unknown)
-        {
-            LogAncestryUnknown(_logger, source, ancestor);
-        }
+        TrainedData.Overlap(seen, data.Value).Report(
+            file,
+            splits => LogNoSplitAvoidsThem(_logger, source, splits),
+            (trained, current, argument) => LogHeldOutOverlaps(_logger, source, trained, current, argument),
+            (ancestor, trained, current, argument) => LogAncestorOverlaps(_logger, source, ancestor, trained, current, argument),
+            ancestor => LogAncestryUnknown(_logger, source, ancestor));
     }
 
     // A flat row and an image of as many pixels are the same data: a network given as Model:LayerSizes over a CNN's file

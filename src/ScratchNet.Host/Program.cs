@@ -26,6 +26,7 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message
 // any refusal of the command line, also one a command makes once it runs (export's --out, evaluate without --model); once
 // the command runs, its other errors are log lines like the rest of its output.
 bool commandRunning = false;
+string? commandName = null;
 UserLines? userLines = null;
 try
 {
@@ -51,6 +52,7 @@ try
     }
 
     CommandInfo command = CommandCatalog.Check(commandLine);
+    commandName = command.Name;
     HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(commandLine);
     builder.Services.AddSingleton(startupSignals);
 
@@ -82,7 +84,7 @@ try
 }
 catch (Exception exception)
 {
-    Failure failure = Failure.From(exception);
+    Failure failure = Failure.From(exception, commandName);
     if (failure.IsBug)
     {
         Log.Fatal(exception, "{Message}", failure.Message);

@@ -12,7 +12,7 @@ namespace ScratchNet.Models;
 /// <param name="Name">The layer's name; its tensors are <c>{Name}.weight</c>, <c>{Name}.bias</c>, <c>{Name}.running_mean</c>, ….</param>
 /// <param name="Inputs">Values per input row (c·h·w).</param>
 /// <param name="Outputs">Values per output row (equal to <paramref name="Inputs"/> for an activation).</param>
-/// <param name="ActivationName">For an activation layer: relu, leaky_relu, sigmoid or tanh.</param>
+/// <param name="ActivationName">For an activation layer: one of <see cref="Core.Activations.Activation.Names"/>.</param>
 /// <remarks>
 /// Files written before convolutional networks hold only dense and activation layers with the five values above; their
 /// rows are flat vectors. Later files add, for every layer, <see cref="Definition"/>, <see cref="InputShape"/> and
@@ -41,17 +41,7 @@ public sealed record LayerSpec(string Kind, string Name, int Inputs, int Outputs
     public RowShape? OutputShape { get; init; }
 
     /// <summary>The file's kind word for a layer kind; null for dropout, which files leave out.</summary>
-    public static string? KindOf(LayerKind kind) => kind switch
-    {
-        LayerKind.Dense => Dense,
-        LayerKind.Activation => Activation,
-        LayerKind.Conv => Conv,
-        LayerKind.MaxPool => MaxPool,
-        LayerKind.AvgPool => AvgPool,
-        LayerKind.BatchNorm => BatchNorm,
-        LayerKind.Flatten => Flatten,
-        _ => null,
-    };
+    public static string? KindOf(LayerKind kind) => kind == LayerKind.Dropout ? null : LayerDefinition.Word(kind);
 
     /// <summary>Describes a layer from its definition and shapes, as a file stores it.</summary>
     public static LayerSpec Of(string name, LayerDefinition definition, Shape input, Shape output)

@@ -118,7 +118,8 @@ public sealed record SavedModel(
         Shape shape = InputShape;
         foreach (LayerSpec spec in Layers)
         {
-            ILayer layer = Create(spec.Name, ModelStructure.Definition(spec, source), shape, capacity);
+            // The structure check has matched every kind and shape, and files hold no dropout.
+            ILayer layer = LayerFactory.Create(ModelStructure.Definition(spec, source), spec.Name, shape, capacity);
             layers.Add(layer);
             shape = layer.OutputShape;
         }
@@ -127,17 +128,4 @@ public sealed record SavedModel(
         NetworkWeights.CopyInto(network, Tensors, source);
         return network;
     }
-
-    // The fixed list of layers a file can build; the structure check has already matched every shape.
-    private static ILayer Create(string name, LayerDefinition d, Shape input, int capacity) => d.Kind switch
-    {
-        LayerKind.Dense => new Dense(name, input.Size, d.Size, capacity),
-        LayerKind.Activation => new ActivationLayer(name, Core.Activations.Activation.Create(d.Activation!), input, capacity),
-        LayerKind.Conv => new Conv2D(name, input, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity),
-        LayerKind.MaxPool => new MaxPool2D(name, input, d.KernelHeight, d.Stride, capacity),
-        LayerKind.AvgPool => new AvgPool2D(name, input, d.KernelHeight, d.Stride, capacity),
-        LayerKind.BatchNorm => new BatchNorm(name, input, capacity),
-        LayerKind.Flatten => new Flatten(name, input, capacity),
-        _ => throw new InvalidOperationException($"model files do not hold {d.Kind} layers"),
-    };
 }

@@ -12,4 +12,11 @@ public interface INetworkFactory
 
     /// <summary>As <see cref="Create(Shape, int)"/>, for a run whose backward passes carry at most <paramref name="trainingRows"/> rows (the training batch), which the memory it needs depends on.</summary>
     Sequential Create(Shape input, int capacity, int trainingRows) => Create(input, capacity);
+
+    /// <summary>
+    /// As <see cref="Create(Shape, int, int)"/>, for a caller whose rows come from its own settings: a network beyond the
+    /// memory budget is refused with <paramref name="fewerRows"/> as the way to fewer rows (<c>lower --batch</c>), or with
+    /// none where no setting lowers them (null).
+    /// </summary>
+    Sequential Create(Shape input, int capacity, int trainingRows, string? fewerRows) => Create(input, capacity, trainingRows);
 }

@@ -213,7 +213,7 @@ public sealed class Trainer(
 
         int threads = o.TryParseThreads(out _) ?? 1;
         int copies = 1 + _callbacks.OfType<EarlyStopping>().Count(e => e.KeepsBestWeights);
-        var footprint = new TrainingFootprint(layers, input, dataset.Train.ClassCount, dataset.Validation.Count, threads, optimizer.StateArrays, copies);
+        var footprint = new TrainingFootprint(layers, input, dataset.Train.ClassCount, dataset.Validation.Count, threads, optimizer.StateArrays, copies, o.FuseBlocks);
         string? refusal;
         try
         {

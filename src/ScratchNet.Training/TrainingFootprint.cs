@@ -19,7 +19,8 @@ namespace ScratchNet.Training;
 /// <param name="Threads">Threads the kernels keep scratch for.</param>
 /// <param name="StateArrays">Arrays the optimizer keeps per parameter (momentum 1, Adam 2).</param>
 /// <param name="WeightCopies">Copies of the weights and statistics kept beside them (the evaluated snapshot: 1; early stopping's best: 1 more).</param>
-public sealed record TrainingFootprint(IReadOnlyList<LayerDefinition> Layers, Shape Input, int Classes, int ValidationRows, int Threads, int StateArrays, int WeightCopies = 1)
+/// <param name="FusesBlocks">Training:FuseBlocks: false holds every convolution's output for the batch (<see cref="Sequential.FusesBlocks"/>).</param>
+public sealed record TrainingFootprint(IReadOnlyList<LayerDefinition> Layers, Shape Input, int Classes, int ValidationRows, int Threads, int StateArrays, int WeightCopies = 1, bool FusesBlocks = true)
 {
     /// <summary>Bytes the run holds while training on <paramref name="batchRows"/> rows and evaluating <paramref name="evaluationRows"/> at once.</summary>
     /// <exception cref="NetworkDefinitionException">The network does not fit its input, or one of its arrays would exceed a limit.</exception>
@@ -106,7 +107,7 @@ public sealed record TrainingFootprint(IReadOnlyList<LayerDefinition> Layers, Sh
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchRows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(evaluationRows);
-        long network = NetworkBuilder.Values(Layers, Input, Math.Max(batchRows, evaluationRows), Threads, stateArrays, trainingRows: batchRows);
+        long network = NetworkBuilder.Values(Layers, Input, Math.Max(batchRows, evaluationRows), Threads, stateArrays, trainingRows: batchRows, FusesBlocks);
         long stored = NetworkLimits.CheckModel(Layers, Input, out _).Stored;
 
         // The step's batch, targets, probabilities and logits' gradient; the evaluator's chunk and its probabilities, and

@@ -129,6 +129,97 @@ public sealed class CheckpointKillTests
         Assert.That(Temporaries(resumedRun).Intersect(abandoned), Is.Empty, "temporaries of killed writers left after the next save");
     }
 
+    /// <summary>
+    /// kill -9 while a resume from an earlier point sets the later ones aside and then prunes them as its own points replace
+    /// them (half the kills at random moments, half the moment a checkpoint temporary appears): after each, every *.ckpt
+    /// loads, and the run's folder still names a resume point that loads.
+    /// </summary>
+    [Test]
+    public void EveryKillWhilePointsOfABranchLeftArePrunedLeavesTheRunAPointThatLoads()
+    {
+        const int rounds = 10;
+        using var dir = new TempDirectory();
+        string runs = dir.Combine("runs");
+        string[] args = ["train", .. SyntheticIdx.Write(dir.Combine("idx")), $"--Training:Epochs={Epochs}", "--Checkpoints:EveryEpochs=1", "--Checkpoints:KeepLast=2", $"--Run:Directory={runs}"];
+        string folder = KilledOnceItHasPoints(args, runs);
+        var points = new CheckpointDirectory(Path.Combine(folder, "checkpoints"), 2);
+        var rng = new Xoshiro256(2027);
+        int pruned = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            // From its oldest point: the later one is set aside, and goes once two of this session's replace it.
+            string oldest = points.ResumePoints().Last();
+            var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            using (var child = Process.Start(HostProcess.StartInfo([.. args, "--resume", oldest], dir.Path))!)
+            {
+                child.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+                child.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? string.Empty);
+                child.BeginOutputReadLine();
+                child.BeginErrorReadLine();
+                var waited = Stopwatch.StartNew();
+                while (!Claimed(runs, child.Id) && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    Thread.Sleep(2);
+                }
+
+                if (round % 2 == 0)
+                {
+                    Thread.Sleep(TimeSpan.FromMilliseconds(rng.NextDouble() * 1500));
+                }
+                else
+                {
+                    // Just after a point set aside was removed, while the next resume points are written.
+                    while (!output.Any(l => l.Contains(RemovedLine, StringComparison.Ordinal)) && !child.HasExited && waited.Elapsed < TimeSpan.FromSeconds(20))
+                    {
+                        Thread.Yield();
+                    }
+
+                    Thread.Sleep(rng.NextInt(3));
+                }
+
+                Assert.That(child.HasExited, Is.False, $"the host exited by itself (code {(child.HasExited ? child.ExitCode : 0)}) before kill {round + 1}: {string.Join('\n', output)}");
+                child.Kill();
+                child.WaitForExit();
+            }
+
+            pruned += output.Any(l => l.Contains(RemovedLine, StringComparison.Ordinal)) ? 1 : 0;
+            foreach (string file in Directory.GetFiles(points.Path, "*.ckpt"))
+            {
+                Assert.DoesNotThrow(() => CheckpointFile.Load(file), $"after kill {round + 1}, {Path.GetFileName(file)} does not load");
+            }
+
+            string? next = RunFolderSelection.RunAt(folder, "checkpoints")?.ResumeCheckpoint;
+            Assert.That(next, Is.Not.Null, $"after kill {round + 1}, the run has no resume point");
+            Assert.DoesNotThrow(() => CheckpointFile.Load(next!), $"after kill {round + 1}, the run's resume point {next} does not load");
+        }
+
+        TestContext.Out.WriteLine($"{rounds} kills; {pruned} landed after a point set aside was removed");
+        Assert.That(pruned, Is.GreaterThan(rounds / 4), "too few kills came after a point set aside was removed, so they tested little");
+    }
+
+    private const string RemovedLine = "Removed resume points that";
+
+    // A first run, killed once it has written two resume points: its folder.
+    private static string KilledOnceItHasPoints(string[] args, string runs)
+    {
+        using var child = Process.Start(HostProcess.StartInfo(args, Path.GetDirectoryName(runs)!))!;
+        _ = child.StandardOutput.ReadToEndAsync();
+        _ = child.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        string? folder = null;
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !child.HasExited
+            && (folder = Directory.Exists(runs) ? Directory.GetDirectories(runs).FirstOrDefault() : null) is var f
+            && (f is null || new CheckpointDirectory(Path.Combine(f, "checkpoints"), 2).ResumePoints().Count() < 2))
+        {
+            Thread.Sleep(5);
+        }
+
+        child.Kill();
+        child.WaitForExit();
+        Assert.That(folder, Is.Not.Null, "the first run never made its folder");
+        return folder!;
+    }
+
     /// <summary>True once process <paramref name="pid"/> has claimed a run folder (its session is in a run.json).</summary>
     private static bool Claimed(string runs, int pid) =>
         Directory.Exists(runs) && Directory.GetDirectories(runs).Any(f => RunStatus.TryRead(f)?.Sessions.LastOrDefault()?.ProcessId == pid);

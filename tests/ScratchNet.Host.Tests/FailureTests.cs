@@ -34,6 +34,18 @@ public sealed class FailureTests
         Assert.That(failure.Message, Does.StartWith("Ran out of memory").And.Contain("ulimit -v").And.Contain("Training:BatchSize"));
     }
 
+    // Each command's own rows: evaluate's are its evaluation chunks, diagnose's its --batch and its probe of validation rows.
+    [TestCase("evaluate", "; lower Training:EvaluationBatchSize", "Training:BatchSize")]
+    [TestCase("diagnose", "; make the network smaller or lower --batch (diagnose also runs it on up to 1000 validation rows at once, which no setting lowers)", "Training:EvaluationBatchSize")]
+    [TestCase("predict", "; allow it more memory", "Training:")]
+    public void RunningOutOfMemory_NamesOnlyWhatLowersTheRowsOfTheCommandThatRan(string command, string remedy, string notNamed)
+    {
+        Failure failure = Failure.From(new OutOfMemoryException(), command);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.StartWith("Ran out of memory").And.EndWith(remedy).And.Not.Contain(notNamed));
+    }
+
     [Test]
     public void ASingleOptionsValidationFailureIsAConfigurationError()
     {

@@ -224,6 +224,90 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void ARescueResumedByItsFileAfterItsRunFolderWasMovedAwaySaysWhyItStartsANewRunFolder()
+    {
+        // It used to start a new folder without a word, splitting the run the user meant to continue.
+        (string printed, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+        string moved = _dir.Combine("archive");
+        Directory.Move(folder, moved);
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", printed], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        string output = stdout.Result + stderr.Result;
+        Assert.That(RunFolders(), Has.Length.EqualTo(1), output);
+        Assert.That(stderr.Result, Does.Contain($"{printed} was kept for the run in a folder named {Path.GetFileName(folder)}, which is not in {Runs}").And.Contain("train --resume NEW-PLACE"), output);
+    }
+
+    [Test]
+    public void ACheckpointCopiedOutOfItsRunSaysItStartsANewRunFolder()
+    {
+        (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));
+        string kept = _dir.Combine("kept.ckpt");
+        File.Copy(checkpoint, kept);
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", kept], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        Assert.That(RunFolders(), Has.Length.EqualTo(2), stdout.Result + stderr.Result);
+        Assert.That(stdout.Result, Does.Contain($"{kept} belongs to no run folder found").And.Contain("it continues in this new run folder"), stdout.Result + stderr.Result);
+    }
+
+    [Test]
+    public void ARunResumedFromARescueAndFromAnEarlierPointKeepsOnlyWhatKeepLastKeeps_NoRescueOrBranchLeftBehind()
+    {
+        // Both used to stay for good: a rescue per stop in the temp folder, and a branch's points set aside per resume.
+        (string rescue, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+        string checkpoints = Path.Combine(folder, "checkpoints");
+        var points = new CheckpointDirectory(checkpoints, 1);
+        string first = ResumeUntil(["--resume", folder, "--Checkpoints:Directory=checkpoints", "--Checkpoints:KeepLast=2"], () => points.ResumePoints().Count() >= 2);
+        Assert.That(File.Exists(rescue), Is.False, $"the rescue resumed from stays once two resume points replace it: {first}");
+
+        string earlier = points.ResumePoints().Last();
+        int rows = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length;
+        string second = ResumeUntil(["--resume", earlier, "--Checkpoints:KeepLast=2"], () => File.ReadAllLines(Path.Combine(folder, "history.csv")).Length > rows + 2);
+
+        Assert.That(second, Does.Contain("Set aside the resume points past"));
+        Assert.That(Directory.GetFiles(checkpoints, "*.ckpt").Select(Path.GetFileName).Where(f => f != CheckpointDirectory.BestFileName).ToArray(), Has.Length.EqualTo(2).And.All.StartWith("ckpt-e"), second);
+        Assert.That(Directory.GetFiles(_dir.Path, "scratchnet-*.ckpt"), Is.Empty, "no rescue left in the temp folder");
+        Assert.That(RunFolderSelection.RunAt(folder, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(points.Latest()));
+    }
+
+    /// <summary>Resumes a run, sends Ctrl+C once <paramref name="until"/> holds, and returns its output (exit 130 asserted).</summary>
+    private string ResumeUntil(string[] resume, Func<bool> until)
+    {
+        using Process process = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", .. resume], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && !until())
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(process.HasExited, Is.False, "the resumed run ended before it could be interrupted");
+        HostProcess.Interrupt(process);
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        var result = new HostResult(process.ExitCode, stdout.Result, stderr.Result);
+        Assert.That(result.ExitCode, Is.EqualTo(130), result.ToString());
+        return result.Output;
+    }
+
+    [Test]
     public void AFinishedRunsBestCheckpointWrittenAfterItsLastEpochIsNotResumed_AndItsFilesStayAsTheyWere()
     {
         HostResult finished = HostProcess.Run(Train("--Training:Epochs=1"), _dir.Path);
@@ -466,6 +550,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Path.GetDirectoryName(rescued), Is.EqualTo(_dir.Path), line);
         Checkpoint checkpoint = CheckpointFile.Load(rescued);
         Assert.That(line, Does.Contain($"(epoch {checkpoint.Epoch}, batch {checkpoint.Batch})"));
+        AssertTheEpochThatFoundItGoneIsLogged(result, checkpoint);
         using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", rescued], _dir.Path))!;
         Task<string> resumedOut = resumed.StandardOutput.ReadToEndAsync();
         Task<string> resumedErr = resumed.StandardError.ReadToEndAsync();
@@ -504,6 +589,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(line, Does.EndWith($"train --resume {renamed} continues from it in the run's folder where it is now."));
         Assert.That(status.Sessions[^1].ResumePoint, Is.EqualTo(rescued));
         Checkpoint checkpoint = CheckpointFile.Load(rescued);
+        AssertTheEpochThatFoundItGoneIsLogged(result, checkpoint);
         string history = Path.Combine(renamed, "history.csv");
         int epochs = File.ReadAllLines(history).Length;
         using Process resumed = Process.Start(HostProcess.StartInfo(["train", .. data, "--Progress:Enabled=false", "--Checkpoints:EveryEpochs=1000", "--Training:Epochs=100000", "--resume", renamed], _dir.Path))!;
@@ -581,6 +667,14 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(folder, Is.Not.Null, "the run never finished an epoch");
         Thread.Sleep(20);
         return (data, process, stdout, stderr, folder!);
+    }
+
+    // The folder is checked at each epoch's end, after the epoch trained and was scored: the network kept is the next epoch's
+    // start, and the epoch that found the folder gone prints its line like every one before it.
+    private static void AssertTheEpochThatFoundItGoneIsLogged(HostResult result, Checkpoint checkpoint)
+    {
+        Assert.That(checkpoint.Batch, Is.Zero, "found at an epoch's end");
+        Assert.That(result.Stdout, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch={checkpoint.Epoch - 1:000} train_loss=")), result.ToString());
     }
 
     /// <summary>Exit 8, no stack trace, and one line about the failure (the epochs before it print theirs); returns that line.</summary>

@@ -59,6 +59,43 @@ public class ConvolutionalTrainingTests
         Assert.That(b.Network.Parameters.Select(p => p.Value), Is.EqualTo(a.Network.Parameters.Select(p => p.Value)));
     }
 
+    // Training:FuseBlocks=false trains through each layer's own Forward and Backward (Conv2D's, ReLU's, MaxPool2D's), the
+    // code a learner reads and steps through. A grey block of whole vectors of filters, and the block after it, sum their
+    // gradients in another order when fused (to float rounding); a block of few filters takes the dense backward, the
+    // layers' own kernels in their order (bit for bit).
+    [TestCase(new[] { "conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 6 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3" }, false)]
+    [TestCase(new[] { "conv 4 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 3" }, true)]
+    public async Task TrainingThroughThePlainLayers_GivesTheFusedBlocksRun(string[] layers, bool bitForBit)
+    {
+        TrainingResult fused = await PlainLayersRig(layers, fuseBlocks: true).Create().TrainAsync();
+        TrainingResult plain = await PlainLayersRig(layers, fuseBlocks: false).Create().TrainAsync();
+
+        Assert.That((fused.Network.FusesBlocks, plain.Network.FusesBlocks), Is.EqualTo((true, false)), "the switch reaches the network that trains");
+        for (int i = 0; i < fused.Network.Parameters.Count; i++)
+        {
+            float[] a = fused.Network.Parameters[i].Value, b = plain.Network.Parameters[i].Value;
+            if (bitForBit)
+            {
+                Assert.That(b, Is.EqualTo(a), fused.Network.Parameters[i].Name);
+            }
+            else
+            {
+                double scale = a.Max(v => Math.Abs((double)v));
+                Assert.That(a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second)), Is.LessThan(1e-4 * scale), fused.Network.Parameters[i].Name);
+            }
+        }
+
+        Assert.That(plain.History.Select(h => h.ValidationLoss), Is.EqualTo(fused.History.Select(h => h.ValidationLoss)).Within(1e-5), "the same run, epoch by epoch");
+    }
+
+    private static Rig PlainLayersRig(string[] layers, bool fuseBlocks) => new()
+    {
+        Dataset = SyntheticData.Bars(),
+        Model = new ModelOptions { Layers = [.. layers] },
+        Training = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 3, EvaluationBatchSize = 64, Threads = "1", FuseBlocks = fuseBlocks },
+        Optimizer = new OptimizerOptions { Name = "sgd", LearningRate = 0.05f, Momentum = 0.9f },
+    };
+
     [TestCase(2, 5)]
     [TestCase(3, 0)]
     public async Task InterruptedMidEpochThenResumed_MatchesAnUninterruptedRun(int epoch, int batch)

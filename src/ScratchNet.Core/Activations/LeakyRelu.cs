@@ -4,7 +4,8 @@ using ScratchNet.Core.Kernels;
 namespace ScratchNet.Core.Activations;
 
 /// <summary>
-/// Leaky ReLU: f(x) = x if x > 0 else α·x; f'(x) = 1 if x > 0 else α. Vectorised with a lane select
+/// Leaky ReLU: f(x) = x if x > 0 else α·x; f'(x) = 1 if x > 0 else α. Vectorised with a lane select through
+/// <see cref="Elementwise.MapWithConstant{TOp}(ReadOnlySpan{float}, float, Span{float})"/>, α broadcast to every lane
 /// (the reference script's version loops in Python).
 /// </summary>
 public sealed class LeakyRelu : IActivation
@@ -23,56 +24,50 @@ public sealed class LeakyRelu : IActivation
 
     public string Name => "leaky_relu";
 
+    public bool HasKink => true;
+
+    public bool HasDeadRegion => true;
+
+    public float MaxSlope => 1f;
+
     public float Slope { get; }
 
-    public void Forward(ReadOnlySpan<float> x, Span<float> y)
-    {
-        Guard.SameLength(y.Length, x.Length, nameof(y), nameof(x));
-        var slope = Vector512.Create(Slope);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-            {
-                var v = Vector512.Create(x.Slice(i, Vector512<float>.Count));
-                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * slope).CopyTo(y.Slice(i));
-            }
-        }
+    public void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.MapWithConstant<ForwardOp>(x, Slope, y);
 
-        for (; i < x.Length; i++)
-        {
-            y[i] = x[i] > 0f ? x[i] : Slope * x[i];
-        }
+    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dY, Span<float> dX) => Elementwise.MapWithConstant<BackwardOp>(x, dY, Slope, dX);
+
+    public void Derivative(ReadOnlySpan<float> x, Span<float> destination) => Elementwise.MapWithConstant<DerivativeOp>(x, Slope, destination);
+
+    private readonly struct ForwardOp : IUnaryOperatorWithConstant
+    {
+        public static float Invoke(float x, float slope) => x > 0f ? x : slope * x;
+
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> slope) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, x * slope);
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> slope) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, x * slope);
     }
 
-    public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dY, Span<float> dX)
+    private readonly struct BackwardOp : IBinaryOperatorWithConstant
     {
-        Guard.SameLength(dY.Length, x.Length, nameof(dY), nameof(x));
-        Guard.SameLength(dX.Length, x.Length, nameof(dX), nameof(x));
-        var slope = Vector512.Create(Slope);
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
-            {
-                var v = Vector512.Create(x.Slice(i, Vector512<float>.Count));
-                var g = Vector512.Create(dY.Slice(i, Vector512<float>.Count));
-                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), g, g * slope).CopyTo(dX.Slice(i));
-            }
-        }
+        public static float Invoke(float x, float dY, float slope) => x > 0f ? dY : slope * dY;
 
-        for (; i < x.Length; i++)
-        {
-            dX[i] = x[i] > 0f ? dY[i] : Slope * dY[i];
-        }
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> dY, Vector512<float> slope) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), dY, dY * slope);
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> dY, Vector256<float> slope) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), dY, dY * slope);
     }
 
-    public void Derivative(ReadOnlySpan<float> x, Span<float> destination)
+    private readonly struct DerivativeOp : IUnaryOperatorWithConstant
     {
-        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
-        for (int i = 0; i < x.Length; i++)
-        {
-            destination[i] = x[i] > 0f ? 1f : Slope;
-        }
+        public static float Invoke(float x, float slope) => x > 0f ? 1f : slope;
+
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> slope) =>
+            Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), Vector512<float>.One, slope);
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> slope) =>
+            Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), Vector256<float>.One, slope);
     }
 }

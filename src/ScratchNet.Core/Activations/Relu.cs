@@ -8,6 +8,12 @@ public sealed class Relu : IActivation
 {
     public string Name => "relu";
 
+    public bool HasKink => true;
+
+    public bool HasDeadRegion => true;
+
+    public float MaxSlope => 1f;
+
     public void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map<ForwardOp>(x, y);
 
     // Reads y: y > 0 exactly where x > 0, and y is the buffer the next layer just read, so it is hot in cache.

@@ -8,6 +8,13 @@ public sealed class Sigmoid : IActivation
 {
     public string Name => "sigmoid";
 
+    public bool HasKink => false;
+
+    public bool HasDeadRegion => false;
+
+    // f'(0) = ¼, its peak.
+    public float MaxSlope => 0.25f;
+
     public void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map<ForwardOp>(x, y);
 
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dY, Span<float> dX) => Elementwise.Map<BackwardOp>(y, dY, dX);

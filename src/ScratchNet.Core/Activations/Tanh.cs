@@ -8,6 +8,12 @@ public sealed class Tanh : IActivation
 {
     public string Name => "tanh";
 
+    public bool HasKink => false;
+
+    public bool HasDeadRegion => false;
+
+    public float MaxSlope => 1f;
+
     public void Forward(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Map<ForwardOp>(x, y);
 
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dY, Span<float> dX) => Elementwise.Map<BackwardOp>(y, dY, dX);

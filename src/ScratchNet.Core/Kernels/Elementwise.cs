@@ -27,6 +27,28 @@ public interface IBinaryOperator
     static abstract Vector256<float> Invoke(Vector256<float> x, Vector256<float> y);
 }
 
+/// <summary>An operation on one element and a constant the caller holds (leaky ReLU's slope), in the same three forms.</summary>
+public interface IUnaryOperatorWithConstant
+{
+    static abstract float Invoke(float x, float constant);
+
+    static abstract Vector512<float> Invoke(Vector512<float> x, Vector512<float> constant);
+
+    /// <summary>For machines without AVX-512 (AVX2); the same arithmetic per lane as the Vector512 form.</summary>
+    static abstract Vector256<float> Invoke(Vector256<float> x, Vector256<float> constant);
+}
+
+/// <summary>An operation on two elements and a constant the caller holds, in the same three forms.</summary>
+public interface IBinaryOperatorWithConstant
+{
+    static abstract float Invoke(float x, float y, float constant);
+
+    static abstract Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> constant);
+
+    /// <summary>For machines without AVX-512 (AVX2); the same arithmetic per lane as the Vector512 form.</summary>
+    static abstract Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> constant);
+}
+
 /// <summary>
 /// Runs an operator over spans: Vector512 over the body (Vector256 where AVX-512 is missing), scalar over
 /// the tail (or everywhere when neither is accelerated). Operators are structs, so each call is specialised
@@ -93,6 +115,72 @@ public static class Elementwise
         for (; i < x.Length; i++)
         {
             Unsafe.Add(ref dRef, i) = TOp.Invoke(Unsafe.Add(ref xRef, i), Unsafe.Add(ref yRef, i));
+        }
+    }
+
+    // x: (len) · destination: (len), may alias x; the constant is broadcast to every lane
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    public static void MapWithConstant<TOp>(ReadOnlySpan<float> x, float constant, Span<float> destination)
+        where TOp : struct, IUnaryOperatorWithConstant
+    {
+        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var c = Vector512.Create(constant);
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i), c).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var c = Vector256.Create(constant);
+            for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+            {
+                TOp.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i), c).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref dRef, i) = TOp.Invoke(Unsafe.Add(ref xRef, i), constant);
+        }
+    }
+
+    // x: (len) · y: (len) · destination: (len), may alias x or y; the constant is broadcast to every lane
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first batch; see Gemm.Run
+    public static void MapWithConstant<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float constant, Span<float> destination)
+        where TOp : struct, IBinaryOperatorWithConstant
+    {
+        Guard.SameLength(y.Length, x.Length, nameof(y), nameof(x));
+        Guard.SameLength(destination.Length, x.Length, nameof(destination), nameof(x));
+        ref float xRef = ref MemoryMarshal.GetReference(x);
+        ref float yRef = ref MemoryMarshal.GetReference(y);
+        ref float dRef = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var c = Vector512.Create(constant);
+            for (; i + Vector512<float>.Count <= x.Length; i += Vector512<float>.Count)
+            {
+                TOp.Invoke(Vector512.LoadUnsafe(ref xRef, (nuint)i), Vector512.LoadUnsafe(ref yRef, (nuint)i), c).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var c = Vector256.Create(constant);
+            for (; i + Vector256<float>.Count <= x.Length; i += Vector256<float>.Count)
+            {
+                TOp.Invoke(Vector256.LoadUnsafe(ref xRef, (nuint)i), Vector256.LoadUnsafe(ref yRef, (nuint)i), c).StoreUnsafe(ref dRef, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref dRef, i) = TOp.Invoke(Unsafe.Add(ref xRef, i), Unsafe.Add(ref yRef, i), constant);
         }
     }
 

@@ -21,7 +21,9 @@ namespace ScratchNet.Core.Layers;
 /// reshuffling; the bias is (K). The products run lowered to matrix products (<see cref="Conv2DLowered"/>);
 /// <see cref="Conv2DNaive"/> writes the sums above as plain loops and is what the fast kernels are tested against.
 /// In training, a conv → relu → maxpool run of layers goes as one block (<see cref="ConvReluMaxPoolBlock"/>, with
-/// these results to float rounding), so a breakpoint here is reached by the explorer and by networks without that run.
+/// these outputs bit for bit and these gradients to float rounding), so a breakpoint here is reached by the explorer, by
+/// networks without that run, and by training with <c>Training:FuseBlocks=false</c> (<see cref="Sequential.FusesBlocks"/>
+/// off), which runs this layer's own Forward and Backward.
 /// </summary>
 public sealed class Conv2D : ILayer
 {

@@ -28,7 +28,7 @@ public enum LayerKind
 /// <param name="Stride">conv: 1 unless given; pools: null means the kernel size.</param>
 /// <param name="Padding">conv: zeros added on each side; 0 for the others.</param>
 /// <param name="Rate">dropout: the rate p in [0, 1); 0 for the others.</param>
-/// <param name="Activation">activation: relu, leaky_relu, sigmoid or tanh; null for the others.</param>
+/// <param name="Activation">activation: one of <see cref="Activations.Activation.Names"/>; null for the others.</param>
 public sealed record LayerDefinition(
     LayerKind Kind, int Size = 0, int KernelHeight = 0, int KernelWidth = 0, int? Stride = null, int Padding = 0, float Rate = 0f, string? Activation = null)
 {
@@ -48,6 +48,24 @@ public sealed record LayerDefinition(
     public static LayerDefinition Flatten() => new(LayerKind.Flatten);
 
     public static LayerDefinition Dense(int outputs) => new(LayerKind.Dense, outputs);
+
+    /// <summary>
+    /// The kind's word, the one name every part uses for it: the grammar's first word (an activation's entry is its
+    /// name instead), the kind a model file records (<c>LayerSpec.KindOf</c>) and the kind the dashboard shows.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A kind with no word yet: add it here.</exception>
+    public static string Word(LayerKind kind) => kind switch
+    {
+        LayerKind.Conv => "conv",
+        LayerKind.MaxPool => "maxpool",
+        LayerKind.AvgPool => "avgpool",
+        LayerKind.BatchNorm => "batchnorm",
+        LayerKind.Dropout => "dropout",
+        LayerKind.Activation => "activation",
+        LayerKind.Flatten => "flatten",
+        LayerKind.Dense => "dense",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a layer kind without a word; add it to LayerDefinition.Word"),
+    };
 
     /// <summary>The definition a live layer was built from (or would be).</summary>
     /// <exception cref="ArgumentException">The layer is of a kind the grammar does not know.</exception>
@@ -73,7 +91,7 @@ public sealed record LayerDefinition(
     public override string ToString() => Kind switch
     {
         LayerKind.Conv => Text($"conv {Size} {KernelHeight}x{KernelWidth}{(Stride is null or 1 ? string.Empty : Text($" stride {Stride}"))}{(Padding == 0 ? string.Empty : Text($" pad {Padding}"))}"),
-        LayerKind.MaxPool or LayerKind.AvgPool => Text($"{(Kind == LayerKind.MaxPool ? "maxpool" : "avgpool")} {KernelHeight}{(Stride is null || Stride == KernelHeight ? string.Empty : Text($" stride {Stride}"))}"),
+        LayerKind.MaxPool or LayerKind.AvgPool => Text($"{Word(Kind)} {KernelHeight}{(Stride is null || Stride == KernelHeight ? string.Empty : Text($" stride {Stride}"))}"),
         LayerKind.BatchNorm => "batchnorm",
         LayerKind.Dropout => Text($"dropout {Rate}"),
         LayerKind.Activation => Activation ?? "activation",

@@ -11,7 +11,7 @@ namespace ScratchNet.Core.Layers;
 /// avgpool K [stride S]               mean over K × K windows; stride K by default
 /// batchnorm                          batch normalisation per channel (per feature after a dense layer)
 /// dropout P                          inverted dropout with rate P in [0, 1)
-/// relu | leaky_relu | sigmoid | tanh an activation
+/// NAME                               an activation, NAME one of <see cref="Activation.Names"/>
 /// flatten                            images (C, H, W) → vectors (C·H·W)
 /// dense N                            a fully connected layer with N outputs
 /// </code>
@@ -21,8 +21,9 @@ public static class LayerSyntax
     /// <summary>The first words the grammar knows.</summary>
     public static IReadOnlyList<string> Words { get; } = ["conv", "maxpool", "avgpool", "batchnorm", "dropout", .. Activation.Names, "flatten", "dense"];
 
-    /// <summary>One line per form, for help and error messages.</summary>
-    public static string Forms => "conv OUT KxK [stride S] [pad P], maxpool K [stride S], avgpool K [stride S], batchnorm, dropout P, relu, leaky_relu, sigmoid, tanh, flatten, dense N";
+    /// <summary>Every form, comma-separated, for help and error messages; the activations are <see cref="Activation.Names"/>.</summary>
+    public static string Forms { get; } =
+        $"conv OUT KxK [stride S] [pad P], maxpool K [stride S], avgpool K [stride S], batchnorm, dropout P, {string.Join(", ", Activation.Names)}, flatten, dense N";
 
     /// <summary>The largest number a layer takes (units, channels, kernel, stride, padding).</summary>
     public const int MaxNumber = 1 << 20;

@@ -1,4 +1,3 @@
-using ScratchNet.Core.Activations;
 using ScratchNet.Core.Initializers;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Random;
@@ -20,13 +19,14 @@ public static class NetworkBuilder
     /// </summary>
     /// <param name="stateArrays">Arrays the size of each parameter the optimizer will keep (momentum: 1, Adam's moments: 2), counted too.</param>
     /// <param name="trainingRows">The most rows a backward pass carries (the training batch), at most <paramref name="capacity"/>; null: capacity.</param>
+    /// <param name="fusesBlocks">Whether the network will run its conv → relu → maxpool blocks fused (<see cref="Sequential.FusesBlocks"/>); off, each convolution's output is held for every row and counted.</param>
     /// <exception cref="NetworkDefinitionException">As <see cref="Build"/>: a layer does not fit, or an array would exceed a limit.</exception>
-    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0, int? trainingRows = null)
+    public static long Values(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads = 1, int stateArrays = 0, int? trainingRows = null, bool fusesBlocks = true)
     {
         ArgumentNullException.ThrowIfNull(layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfNegative(stateArrays);
-        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays, trainingRows);
+        return NetworkPlan.Check(layers, input, capacity, threads, stateArrays, trainingRows, fusesBlocks);
     }
 
     /// <param name="layers">The layers in order; the last one's outputs are the logits.</param>
@@ -72,46 +72,25 @@ public static class NetworkBuilder
 
     private static ILayer Create(LayerDefinition d, Shape shape, int capacity, ulong seed, ComputeTeam? team, IInitializer init, Xoshiro256 rng, Dictionary<string, int> counts, int position)
     {
-        int Index(string kind)
-        {
-            int index = counts.GetValueOrDefault(kind);
-            counts[kind] = index + 1;
-            return index;
-        }
-
-        string Name(string kind) => $"{kind}{Index(kind)}";
-
         try
         {
-            switch (d.Kind)
-            {
-                case LayerKind.Conv:
-                    var conv = new Conv2D(Name("conv"), shape, d.Size, d.KernelHeight, d.KernelWidth, d.Stride ?? 1, d.Padding, capacity, team);
-                    conv.Initialize(init, rng);
-                    return conv;
-                case LayerKind.MaxPool:
-                    return new MaxPool2D(Name("maxpool"), shape, d.KernelHeight, d.Stride, capacity);
-                case LayerKind.AvgPool:
-                    return new AvgPool2D(Name("avgpool"), shape, d.KernelHeight, d.Stride, capacity);
-                case LayerKind.BatchNorm:
-                    return new BatchNorm(Name("bn"), shape, capacity);
-                case LayerKind.Dropout:
-                    int dropout = Index("dropout");
+            string prefix = LayerFactory.Prefix(d);
+            int index = counts.GetValueOrDefault(prefix);
+            counts[prefix] = index + 1;
 
-                    // A stream per layer, kept apart from the initialiser's (the constant is arbitrary).
-                    return new Dropout($"dropout{dropout}", shape, d.Rate, seed ^ (0xD50F_0000UL + (ulong)dropout), capacity);
-                case LayerKind.Activation:
-                    IActivation activation = Activation.Create(d.Activation ?? string.Empty);
-                    return new ActivationLayer(Name(activation.Name), activation, shape, capacity);
-                case LayerKind.Flatten:
-                    return new Flatten(Name("flatten"), shape, capacity);
-                case LayerKind.Dense:
-                    var dense = new Dense(Name("dense"), shape.Size, d.Size, capacity, team);
+            // A dropout layer's stream is its own, kept apart from the initialiser's (the constant is arbitrary).
+            ILayer layer = LayerFactory.Create(d, $"{prefix}{index}", shape, capacity, team, dropoutSeed: seed ^ (0xD50F_0000UL + (ulong)index));
+            switch (layer)
+            {
+                case Conv2D conv:
+                    conv.Initialize(init, rng);
+                    break;
+                case Dense dense:
                     dense.Initialize(init, rng);
-                    return dense;
-                default:
-                    throw new NetworkDefinitionException($"layer {position} ({d}) is of an unknown kind {d.Kind}");
+                    break;
             }
+
+            return layer;
         }
         catch (ArgumentException e)
         {

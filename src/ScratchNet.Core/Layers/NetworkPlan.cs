@@ -36,8 +36,9 @@ internal static class NetworkPlan
     /// takes it), and a fused conv → relu → maxpool block (as <see cref="ConvReluMaxPoolBlock"/> runs it, image by image)
     /// with its pooled output, where each maximum sat and its scratch, but never the convolution's or the ReLU's outputs.
     /// </remarks>
+    /// <param name="fusesBlocks">False: the network will run every layer on its own (<see cref="Sequential.FusesBlocks"/>), so each convolution's and ReLU's outputs are held for the whole batch and counted.</param>
     /// <exception cref="NetworkDefinitionException">A layer does not fit the shape it gets, or one of its arrays would exceed a limit; the message names the layer (1-based) and the limit.</exception>
-    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0, int? trainingRows = null)
+    public static long Check(IReadOnlyList<LayerDefinition> layers, Shape input, int capacity, int threads, int stateArrays = 0, int? trainingRows = null, bool fusesBlocks = true)
     {
         int backwardRows = Math.Min(trainingRows ?? capacity, capacity);
         long total = 0;
@@ -53,7 +54,9 @@ internal static class NetworkPlan
                 fusedUntil = i + 2;
             }
 
-            var step = new Step(layers[i], i + 1, shape, capacity, backwardRows, threads, stateArrays, role);
+            // Every block is built, with its scratch and packed weights, whether or not it runs; run layer by layer, its
+            // layers hold their own arrays too.
+            var step = new Step(layers[i], i + 1, shape, capacity, backwardRows, threads, stateArrays, fusesBlocks ? role : Fused.None);
             shape = step.Layer();
             windows[i] = step.Window;
             if (role == Fused.Pool)

@@ -52,8 +52,10 @@ public sealed class Sequential
 
     /// <summary>
     /// True (the default): <see cref="Forward"/> and <see cref="Backward"/> run each conv → relu → maxpool of the layers as one
-    /// block, image by image (<see cref="ConvReluMaxPoolBlock"/>), with the layers' results bit for bit and a fraction of the
-    /// memory traffic. False: every layer on its own, as <see cref="BackwardToInput"/> and the explorer run them.
+    /// block, image by image (<see cref="ConvReluMaxPoolBlock"/>), with the layers' outputs bit for bit, their gradients
+    /// bit for bit or, where the block's backward sums in another order (the sparse and grey paths), to float rounding,
+    /// and a fraction of the memory traffic. False: every layer on its own, as <see cref="BackwardToInput"/> and the
+    /// explorer run them, and as training does with <c>Training:FuseBlocks=false</c>.
     /// </summary>
     public bool FusesBlocks { get; set; } = true;
 

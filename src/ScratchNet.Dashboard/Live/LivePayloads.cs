@@ -43,7 +43,7 @@ public sealed record ActivationPoint(string Layer, string Activation, int Units,
 /// signed bytes (base64), unit after unit, each scaled so its largest |w| is 127 (<see cref="Scales"/> gives that |w|).
 /// </summary>
 /// <param name="Epoch">0 for the weights at initialisation (or those a resumed run starts from, then the epochs it has).</param>
-/// <param name="Kind">The layer's kind as <see cref="NetworkDescription.Kind"/> names it: "conv2d" (a tile per filter) or "dense" (a tile per unit).</param>
+/// <param name="Kind">The layer's kind as <see cref="NetworkDescription.Kind"/> names it: "conv" (a tile per filter) or "dense" (a tile per unit).</param>
 /// <param name="Side">Tiles are Side × Side when the input is a square image; 0 draws them as strips.</param>
 /// <param name="TotalUnits">The layer's width; only the first <see cref="Units"/> are sent.</param>
 public sealed record WeightTiles(int Epoch, string Layer, string Kind, int Inputs, int Units, int TotalUnits, int Side, IReadOnlyList<float> Scales, string Data);

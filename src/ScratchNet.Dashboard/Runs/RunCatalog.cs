@@ -87,20 +87,16 @@ public sealed class RunCatalog(RunsFolder folder)
         return path;
     }
 
-    // One of the run's files, or null when it has none; a folder by the file's name is damage, not absence.
+    // One of the run's files, or null when it has none; a folder, pipe or device by the file's name is damage, not absence.
     private string? Present(RunEntry run, string name, List<string> damage)
     {
-        if (Folder.File(run, name) is { } path)
+        if (RunsFolder.NotAFile(run, name) is { } problem)
         {
-            return path;
+            damage.Add($"{name} {problem}");
+            return null;
         }
 
-        if (Directory.Exists(Path.Combine(run.Path, name)))
-        {
-            damage.Add($"{name} is a folder, not a file");
-        }
-
-        return null;
+        return Folder.File(run, name);
     }
 
     // An editor may save a UTF-8 byte-order mark in front of good JSON, which System.Text.Json refuses as damage.
@@ -109,28 +105,6 @@ public sealed class RunCatalog(RunsFolder folder)
         byte[] bytes = InputFile.ReadAllBytes(path, MaxJsonBytes, "the file");
         return bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsMemory(3) : bytes;
     }
-
-    // What a JSON value is, in the words of a reason: "history.json is damaged: it is null, not a list of epochs".
-    private static string Kind(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.String => "text",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "true or false",
-        _ => "null",
-    };
-
-    private static JsonValueKind Kind(JsonTokenType token) => token switch
-    {
-        JsonTokenType.StartObject => JsonValueKind.Object,
-        JsonTokenType.StartArray => JsonValueKind.Array,
-        JsonTokenType.String => JsonValueKind.String,
-        JsonTokenType.Number => JsonValueKind.Number,
-        JsonTokenType.True => JsonValueKind.True,
-        JsonTokenType.False => JsonValueKind.False,
-        _ => JsonValueKind.Null,
-    };
 
     // A run from before config.json existed still names its data in its model file's header (read alone, not the tensors).
     private static IReadOnlyDictionary<string, string>? RecordedConfiguration(string? model)
@@ -160,11 +134,19 @@ public sealed class RunCatalog(RunsFolder folder)
     public const string Lost = "lost";
 
     // run.json says "running" until the session ends; a process killed or crashed never ends it. Its lock file stays but
-    // no process holds it any more: such a run is "lost", not running. (No lock file: a run from before locks, left as it says.)
+    // no process holds it any more: such a run is "lost", not running. (No lock file: a run from before locks, left as it
+    // says.) A folder or pipe by the lock's name is no lock that a process could hold: lost too, and said why; opening a
+    // pipe to ask would block the list.
     private string? StateOf(RunEntry run, List<string> damage)
     {
         string? recorded = ReadJson(run, RunsFolder.StatusFile, damage) is { } status
             && status.TryGetProperty("state", out JsonElement state) && state.ValueKind == JsonValueKind.String ? state.GetString() : null;
+        if (RunsFolder.NotAFile(run, RunLock.FileName) is { } problem)
+        {
+            damage.Add($"{RunLock.FileName} {problem}");
+            return recorded == "running" ? Lost : recorded;
+        }
+
         return recorded == "running" && File.Exists(Path.Combine(run.Path, RunLock.FileName)) && !RunLock.IsHeld(run.Path) ? Lost : recorded;
     }
 
@@ -175,69 +157,29 @@ public sealed class RunCatalog(RunsFolder folder)
     // hand-edited file (a null row, a number JSON cannot carry back), a pipe or device in its place, a file too large.
     private IReadOnlyList<HistoryRow> ReadHistory(RunEntry run, List<string> damage)
     {
-        if (Present(run, RunsFolder.HistoryFile, damage) is not { } path)
+        if (ReadJson(run, RunsFolder.HistoryFile, damage, RunFileShapes.History) is not { } root)
         {
             return [];
         }
 
         try
         {
-            ReadOnlyMemory<byte> text = ReadText(path);
-
-            // Valid JSON of another shape (null, an object) would read as no epochs, or as a reason about line 1, byte 1.
-            var reader = new Utf8JsonReader(text.Span);
-            if (reader.Read() && reader.TokenType != JsonTokenType.StartArray)
-            {
-                damage.Add($"{RunsFolder.HistoryFile} is damaged: it is {Kind(Kind(reader.TokenType))}, not a list of epochs");
-                return [];
-            }
-
-            HistoryRow?[] rows = JsonSerializer.Deserialize<HistoryRow?[]>(text.Span, ReportJson.Options) ?? [];
-            if (Problem(rows) is { } problem)
-            {
-                damage.Add($"{RunsFolder.HistoryFile} cannot be read: {problem}");
-                return [];
-            }
-
-            return [.. rows.OfType<HistoryRow>()];
+            return [.. root.Deserialize<HistoryRow[]>(ReportJson.Options) ?? []];
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (JsonException e)
         {
-            damage.Add(Damaged(run, RunsFolder.HistoryFile, path, e));
+            // The shape was checked field by field; this is what that check does not know of.
+            damage.Add($"{RunsFolder.HistoryFile} is damaged: its rows are not epochs as ScratchNet writes them ({e.Path})");
             return [];
         }
     }
 
-    // Rows the page can draw: present, and every number finite (JSON has no infinity; 1e400 reads as one).
-    private static string? Problem(HistoryRow?[] rows)
-    {
-        for (int i = 0; i < rows.Length; i++)
-        {
-            if (rows[i] is not { } r)
-            {
-                return $"row {i + 1} is null";
-            }
-
-            foreach ((string name, double? value) in new (string, double?)[]
-            {
-                ("train_loss", r.TrainLoss), ("train_acc", r.TrainAcc), ("val_loss", r.ValLoss), ("val_acc", r.ValAcc),
-                ("learning_rate", r.LearningRate), ("train_seconds", r.TrainSeconds), ("eval_seconds", r.EvalSeconds),
-            })
-            {
-                if (value is double v && !double.IsFinite(v))
-                {
-                    return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row {i + 1} (epoch {r.Epoch}) has {name} = {v}, not a finite number");
-                }
-            }
-        }
-
-        return null;
-    }
+    private JsonElement? ReadJson(RunEntry run, string name, List<string> damage) => ReadJson(run, name, damage, root => RunFileShapes.Report(name, root));
 
     // A file the run does not have is no damage (a run still training has no metrics.json); one that cannot be read is.
-    // Valid JSON of the wrong shape is damage too: null, a list where an object of settings or figures belongs, a figure
-    // that is not a number, a state that is not text. It would otherwise show as "–" or no state, with no word why.
-    private JsonElement? ReadJson(RunEntry run, string name, List<string> damage)
+    // Valid JSON of the wrong shape is damage too (RunFileShapes): null, a list where an object of figures belongs, a
+    // figure that is not a number, a state that is not one. It would otherwise show as "–" or no state, with no word why.
+    private JsonElement? ReadJson(RunEntry run, string name, List<string> damage, Func<JsonElement, string?> shape)
     {
         if (Present(run, name, damage) is not { } path)
         {
@@ -246,15 +188,20 @@ public sealed class RunCatalog(RunsFolder folder)
 
         try
         {
-            using JsonDocument document = JsonDocument.Parse(ReadText(path));
-            JsonElement root = document.RootElement;
-            if (ShapeProblem(name, root) is { } problem)
+            ReadOnlyMemory<byte> text = ReadText(path);
+            string? problem = EncodingProblem(text.Span);
+            if (problem is null)
             {
-                damage.Add($"{name} is damaged: {problem}");
-                return null;
+                using JsonDocument document = JsonDocument.Parse(text);
+                problem = shape(document.RootElement);
+                if (problem is null)
+                {
+                    return document.RootElement.Clone();
+                }
             }
 
-            return root.Clone();
+            damage.Add($"{name} is damaged: {problem}");
+            return null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
@@ -263,38 +210,11 @@ public sealed class RunCatalog(RunsFolder folder)
         }
     }
 
-    // The fields the page reads, of the kind it reads them as; null when the file has the shape ScratchNet writes.
-    private static string? ShapeProblem(string name, JsonElement root)
-    {
-        // config.json is an object of keys; the page also shows a list of { key, value, source }.
-        bool listAllowed = name == RunsFolder.ConfigFile;
-        if (root.ValueKind != JsonValueKind.Object && !(listAllowed && root.ValueKind == JsonValueKind.Array))
-        {
-            string shape = name switch
-            {
-                RunsFolder.ConfigFile => "an object of settings",
-                RunsFolder.MetricsFile => "an object of figures",
-                _ => "an object of the run's facts",
-            };
-            return $"it is {Kind(root.ValueKind)}, not {shape}";
-        }
-
-        (string Field, JsonValueKind Kind)[] fields = name switch
-        {
-            RunsFolder.MetricsFile => [("accuracy", JsonValueKind.Number), ("loss", JsonValueKind.Number), ("macro_f1", JsonValueKind.Number), ("epoch", JsonValueKind.Number), ("rows", JsonValueKind.Number), ("confusion_matrix", JsonValueKind.Array)],
-            RunsFolder.StatusFile => [("state", JsonValueKind.String)],
-            _ => [],
-        };
-        foreach ((string field, JsonValueKind kind) in fields)
-        {
-            if (root.TryGetProperty(field, out JsonElement value) && value.ValueKind != kind && value.ValueKind != JsonValueKind.Null)
-            {
-                return $"its {field} is {Kind(value.ValueKind)}, not {Kind(kind)}";
-            }
-        }
-
-        return null;
-    }
+    // A file saved as UTF-16, or with a second byte-order mark, was "not complete JSON (line 1, byte 1)" with no word why.
+    private static string? EncodingProblem(ReadOnlySpan<byte> text) =>
+        text.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || text.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? "it is saved as UTF-16; save it as UTF-8"
+        : text.StartsWith("\uFEFF"u8) ? "it starts with two byte-order marks; save it as UTF-8 with one at most"
+        : null;
 
     // In plain words, without System.Text.Json's ("…when isFinalBlock is true. Path: $ | LineNumber: 0…") or the server's path.
     private static string Damaged(RunEntry run, string name, string path, Exception e)

@@ -1,3 +1,5 @@
+using ScratchNet.Files;
+
 namespace ScratchNet.Dashboard.Runs;
 
 /// <summary>
@@ -81,6 +83,24 @@ public sealed class RunsFolder
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(name);
         return ReadableFiles.Contains(name) && RealRoot() is { } root ? FileIn(root, run.Path, name) : null;
+    }
+
+    /// <summary>
+    /// Why a run's file cannot be read although something by its name is there: "is a folder, not a file", "is a named pipe
+    /// (FIFO), not a file" (which would block whoever opened it); null when it is a file or absent. One wording for the
+    /// runs list and the explorer, so a file has one reason wherever it is asked for (probe-dash3 D4).
+    /// </summary>
+    public static string? NotAFile(RunEntry run, string name)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(name);
+        FileKind kind = FileKinds.Of(System.IO.Path.Combine(run.Path, name));
+        return kind switch
+        {
+            FileKind.Missing or FileKind.Regular or FileKind.Unknown => null,
+            FileKind.Directory => "is a folder, not a file",
+            _ => $"is {FileKinds.Describe(kind)}, not a file",
+        };
     }
 
     // A direct subfolder (or a link to one inside the folder) with a history.json or a run.json; null for anything else.

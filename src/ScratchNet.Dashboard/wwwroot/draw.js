@@ -191,6 +191,10 @@ window.SN = window.SN || {};
     ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.browseCommand || 'serve'}.`
     : `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
 
+  // What a tab's status line says of a request that reached no server, once the banner above the tabs says why in full:
+  // the whole notice in both places read twice (probe-dash3 D5).
+  SN.unanswered = 'The server did not answer (see the note above).';
+
   // fetch, with a request that reached no server (a TypeError, whatever the browser's wording) said in plain words.
   SN.request = async function (url, init) {
     try {
@@ -198,7 +202,7 @@ window.SN = window.SN || {};
     } catch (e) {
       if (!(e instanceof TypeError)) { throw e; }
       if (SN.serverGone) { SN.serverGone(true); }
-      throw new Error(SN.stoppedNotice());
+      throw Object.assign(new Error(SN.serverGone ? SN.unanswered : SN.stoppedNotice()), { gone: true });
     }
   };
 

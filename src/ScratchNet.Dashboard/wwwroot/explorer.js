@@ -74,8 +74,13 @@
     $('image-file').addEventListener('change', e => { if (e.target.files.length) { useFile(e.target.files[0]); } });
   }
 
+  // Until the chosen file's answer comes, the last answer (another image's) is cleared and the status line says the
+  // file is on its way: under load the server may wait seconds for a slot, and the old prediction looked like the new
+  // file's (probe-dash3 D7).
   function useFile(file) {
     state.file = file;
+    showEmpty();
+    status(`Sending ${file.name || 'the image'} to the explorer…`);
     const url = URL.createObjectURL(file);
     const img = new Image();
     img.onload = () => {
@@ -121,9 +126,12 @@
     if (state.busy) { state.dirty = true; return; }
     state.busy = true;
     state.dirty = false;
+    // An answer about a file no longer chosen (another file, or drawing since) is not shown: the newer image is sent next.
+    const file = state.file;
+    const current = () => state.file === file;
     const send = blob => explore(blob)
-      .then(trace => { state.trace = trace; status(''); render(trace); })
-      .catch(e => { showEmpty(); status(e.message, true); })
+      .then(trace => { if (current()) { state.trace = trace; status(''); render(trace); } })
+      .catch(e => { if (current()) { showEmpty(); status(e.message, true); } })
       .finally(() => { state.busy = false; if (state.dirty) { update(); } });
     if (state.file) { send(state.file); } else { canvas().toBlob(send, 'image/png'); }
   }
@@ -132,6 +140,7 @@
   function showEmpty() {
     state.trace = null;
     $('prediction').textContent = '';
+    delete $('prediction').dataset.predicted;
     $('probabilities').textContent = '';
     $('loss-output').textContent = '';
     $('layers').textContent = '';

@@ -171,7 +171,7 @@
   function drawWeights(p) {
     SN.drawWeightTiles($('live-weights'), p);
     const when = p.epoch === 0 ? 'at initialisation' : `after epoch ${p.epoch}`;
-    const tile = p.kind === 'conv2d' ? 'filter (output channel × input channel)' : 'hidden unit';
+    const tile = p.kind === 'conv' ? 'filter (output channel × input channel)' : 'hidden unit';
     $('weights-caption').textContent = `${p.layer}'s weights ${when}: one tile per ${tile} (${p.units} of ${p.totalUnits}; red positive, blue negative, each tile scaled to its own largest |w|)`;
   }
 

@@ -57,6 +57,9 @@
     return names.size === 1 ? names.values().next().value : 'held-out';
   }
 
+  // A run's error names the run; a server that is gone is no run's doing.
+  const about = (id, e) => (e.gone ? e.message : `${id}: ${e.message}`);
+
   // An error stays only until the next thing works.
   function status(text) { $('runs-status').textContent = text || summary; }
 
@@ -74,11 +77,13 @@
     const ids = Array.from(document.querySelectorAll('#runs-table input[type=checkbox]:checked')).map(c => c.value);
     const runs = [];
     const failed = [];
+    let unanswered = false;
     for (const id of ids) {
-      try { runs.push(await load(id)); } catch (e) { failed.push(`${id}: ${e.message}`); }
+      try { runs.push(await load(id)); } catch (e) { if (e.gone) { unanswered = true; } else { failed.push(`${id}: ${e.message}`); } }
     }
     if (mine !== comparison) { return; }
-    status(failed.join('; '));
+    // A server that is gone is said once, not once per ticked run.
+    status(unanswered ? SN.unanswered : failed.join('; '));
     if (!charts) {
       charts = {
         accuracy: new SN.Chart($('chart-compare-accuracy'), [], { wholeX: true }),
@@ -184,7 +189,7 @@
       row.insertCell().append(check);
       const name = document.createElement('button');
       name.type = 'button'; name.className = 'link'; name.textContent = r.id;
-      name.addEventListener('click', () => show(r.id, true).catch(e => (e.status === 404 ? gone(r.id, e) : status(`${r.id}: ${e.message}`))));
+      name.addEventListener('click', () => show(r.id, true).catch(e => (e.status === 404 ? gone(r.id, e) : status(about(r.id, e)))));
       row.insertCell().append(name);
       // A run that has not finished says so: still training, or stopped (and resumable) before its last epoch.
       // "lost": run.json still says running, but no process holds the run's lock (killed, crashed, its machine went down).
@@ -215,6 +220,6 @@
       } else { model.textContent = r.error ? r.error : '–'; }
     }
     await compare();
-    if (shown && versions.has(shown)) { await show(shown).catch(e => status(`${shown}: ${e.message}`)); }
+    if (shown && versions.has(shown)) { await show(shown).catch(e => status(about(shown, e))); }
   };
 })(window.SN);

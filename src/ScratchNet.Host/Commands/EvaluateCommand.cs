@@ -33,9 +33,10 @@ public sealed partial class EvaluateCommand(
     public async Task<EvaluationResult> EvaluateAsync(string modelPath, CancellationToken cancellationToken)
     {
         SavedModel model = ModelFile.Load(modelPath);
-        WarnIfDataDiffers(model, modelPath);
+        (string Key, string Trained, string Current)[] differences = [.. TrainedData.Differences(model.Configuration, data.Value)];
+        WarnIfDataDiffers(model, modelPath, differences);
         Dataset dataset = await datasetProvider.LoadAsync(cancellationToken).ConfigureAwait(false);
-        WarnIfFilesChanged(model, dataset, modelPath);
+        WarnIfFilesChanged(model, dataset, modelPath, settingsDiffer: differences.Length > 0);
         DataSplit split = dataset.Validation;
 
         // Never more rows at once than the split has.
@@ -89,9 +90,10 @@ public sealed partial class EvaluateCommand(
     // Scores on another dataset than the model learned, or on a random hold-out drawn with other settings (which overlaps
     // that run's training rows, or those of any run its weights descend from, and flatters the score), are numbers a user
     // would misread: say so before them.
-    private void WarnIfDataDiffers(SavedModel model, string modelPath)
+    /// <param name="differences">The data settings that differ from the model's run (<see cref="TrainedData.Differences"/>).</param>
+    private void WarnIfDataDiffers(SavedModel model, string modelPath, IEnumerable<(string Key, string Trained, string Current)> differences)
     {
-        foreach ((string key, string trained, string current) in TrainedData.Differences(model.Configuration, data.Value))
+        foreach ((string key, string trained, string current) in differences)
         {
             if (key == "Data:Dataset")
             {
@@ -99,36 +101,20 @@ public sealed partial class EvaluateCommand(
             }
         }
 
-        HeldOutOverlap overlap = TrainedData.Overlap(TrainedData.Seen(modelPath, model.Configuration, model.DataHistory), data.Value);
-        if (overlap.Overlapping.Count > 0 && overlap.Argument is null)
-        {
-            LogNoSplitAvoidsThem(logger, string.Join("; ", overlap.Splits));
-        }
-
-        foreach ((string from, string trained, string current) in overlap.Argument is null ? [] : overlap.Overlapping)
-        {
-            if (from == modelPath)
-            {
-                LogSplitDiffers(logger, trained, current, overlap.Argument!);
-            }
-            else
-            {
-                LogAncestorSplitDiffers(logger, from, trained, current, overlap.Argument!);
-            }
-        }
-
-        foreach (string ancestor in overlap.Unknown)
-        {
-            LogAncestryUnknown(logger, ancestor);
-        }
+        TrainedData.Overlap(TrainedData.Seen(modelPath, model.Configuration, model.DataHistory), data.Value).Report(
+            modelPath,
+            splits => LogNoSplitAvoidsThem(logger, splits),
+            (trained, current, argument) => LogSplitDiffers(logger, trained, current, argument),
+            (ancestor, trained, current, argument) => LogAncestorSplitDiffers(logger, ancestor, trained, current, argument),
+            ancestor => LogAncestryUnknown(logger, ancestor));
     }
 
     // The same settings over other bytes: the files were replaced or edited since the model trained, so a random hold-out
     // drawn from them may hold rows it trained on, and an official test split is not the one it was scored beside.
     // Checked only where the settings agree (any that differ were warned about above, and change the hash themselves).
-    private void WarnIfFilesChanged(SavedModel model, Dataset dataset, string modelPath)
+    private void WarnIfFilesChanged(SavedModel model, Dataset dataset, string modelPath, bool settingsDiffer)
     {
-        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest || TrainedData.Differences(model.Configuration, data.Value).Any())
+        if (model.Manifest is not { DatasetSha256.Length: > 0 } manifest || settingsDiffer)
         {
             return;
         }

@@ -10,7 +10,7 @@ using ScratchNet.Training.Results;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null) : ICommand
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null, ResumePointRetention? retention = null) : ICommand
 {
     /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
     public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
@@ -96,6 +96,9 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         finally
         {
             run?.End(state);
+
+            // Once run.json names the point this session left, the older ones it replaces can go.
+            retention?.AfterSession();
         }
     }
 

@@ -50,6 +50,12 @@ public sealed partial class RunFolder : IDisposable
     public string? LeftBy { get; init; }
 
     /// <summary>
+    /// For a new folder resuming a rescue from the temp folder (<c>scratchnet-NAME-ckpt-….ckpt</c>): the name of the run folder
+    /// it was kept for, which is not in Run:Directory or does not name it as its own (moved, removed, or a copy's); null otherwise.
+    /// </summary>
+    public string? RescuedFor { get; init; }
+
+    /// <summary>
     /// "20261126-023755-8f3a9c1e": the start time in UTC, then 32 random bits. UTC, so ids sort in the order runs started
     /// across time zones and daylight-saving changes (run.json and the log are UTC too).
     /// </summary>
@@ -207,6 +213,11 @@ public sealed partial class RunFolder : IDisposable
             throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
         }
 
+        if (Continues && LockProblem() is { } lockProblem)
+        {
+            throw new RunFolderException($"the run folder {Path} cannot be resumed: its {LockFileName} {lockProblem}, where the run's lock, an empty file, belongs; remove it (rm -r {System.IO.Path.Combine(Path, LockFileName)}) and resume again");
+        }
+
         try
         {
             Directory.CreateDirectory(Path);
@@ -266,6 +277,19 @@ public sealed partial class RunFolder : IDisposable
 
     // A resumed run's lock is also taken for a moment by whoever asks whether the run is live (the dashboard's runs list,
     // another resume choosing a run): a few short retries tell that moment from a process training there.
+    // A lock that is no file (a folder, a pipe, a link to nowhere, left by hand or by a tool) is held by no one as far as
+    // the dashboard and other resumes can tell, so the live run would pass for a lost one; it is never the run's own.
+    private string? LockProblem()
+    {
+        string file = System.IO.Path.Combine(Path, LockFileName);
+        return FileKinds.Of(file) switch
+        {
+            FileKind.Regular or FileKind.Unknown => null,
+            FileKind.Missing => new FileInfo(file).LinkTarget is { } target ? $"is a link to {target}, which does not exist" : null,
+            FileKind kind => FileKinds.NotA(kind, "a file"),
+        };
+    }
+
     private FileStream OpenLock()
     {
         string file = System.IO.Path.Combine(Path, LockFileName);

@@ -74,10 +74,9 @@ public static class RunFolderSelection
             throw new RunFolderException(ended);
         }
 
-        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
         if (owner is not null)
         {
-            return new RunFolder(RealPath.Of(owner) is var target && Path.GetFileName(target) != Path.GetFileName(owner) ? target : owner, file, continues: true);
+            return new RunFolder(Followed(owner), file, continues: true);
         }
 
         if (moved is not null && RunStatus.TryRead(moved)?.CheckpointFolderOf(moved) is { } recorded
@@ -86,7 +85,11 @@ public static class RunFolderSelection
             return new RunFolder(moved, file, continues: true);
         }
 
-        return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file) { LeftBy = moved is null ? CheckpointFolderOwner.MarkedPlace(points) : null };
+        return new RunFolder(Path.Combine(fullRoot, RunFolder.NewId(now)), file)
+        {
+            LeftBy = moved is null ? CheckpointFolderOwner.MarkedPlace(points) : null,
+            RescuedFor = RescuePoint.FolderName(Path.GetFileName(file)),
+        };
     }
 
     /// <summary>
@@ -201,11 +204,7 @@ public static class RunFolderSelection
             return null;
         }
 
-        // A link named otherwise than the run (runs/latest → runs/ID) is followed, so the run is named and logged by its id.
-        if (RealPath.Of(folder) is var real && Path.GetFileName(real) != Path.GetFileName(folder))
-        {
-            folder = real;
-        }
+        folder = Followed(folder);
 
         // Before its resume points are read: a live run prunes them as it goes.
         if (RunFolder.IsLive(folder))
@@ -228,6 +227,14 @@ public static class RunFolderSelection
             ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
         return Continued(folder, status, point);
     }
+
+    /// <summary>
+    /// The run folder a link stands for (<c>runs/latest</c> → <c>runs/ID</c>, or <c>runs/ID</c> left in place of a folder moved
+    /// to <c>/data/ID</c>): its real path, so the run is named by its id, run.json and the checkpoint folder's marker record
+    /// where it really is, and <c>--resume</c> alone finds it again. A folder that is no link is left as given (a runs folder
+    /// reached through a link keeps the user's path).
+    /// </summary>
+    private static string Followed(string folder) => new DirectoryInfo(folder).LinkTarget is null ? folder : RealPath.Of(folder);
 
     /// <summary>Why a finished run is not resumed, and what to do with it instead.</summary>
     public static string NothingToContinue(string folder)
@@ -278,8 +285,9 @@ public static class RunFolderSelection
         }
 
         var candidates = new List<(DateTime Started, RunFolder Run)>();
-        // A link (runs/latest) names a run listed under its own name already.
-        foreach (string folder in Directory.EnumerateDirectories(root).Where(f => new DirectoryInfo(f).LinkTarget is null))
+        // A link (runs/latest) names a run listed under its own name already; one left in place of a run folder moved
+        // elsewhere (runs/ID → /data/ID) names a run that is listed nowhere else, so it is taken where it really is.
+        foreach (string folder in Directory.EnumerateDirectories(root).Select(Followed).Distinct(StringComparer.Ordinal))
         {
             RunStatus? status = RunStatus.TryRead(folder);
             if (status is null || status.State is RunStatus.Finished or RunStatus.Diverged || RunFolder.IsLive(folder))

@@ -115,9 +115,22 @@ public sealed partial class TrainingRun(
             LogGoneNewer(logger, gone, folder.ResumeCheckpoint!);
         }
 
-        if (folder.LeftBy is { } former)
+        // A checkpoint resumed outside its own run folder: say why, so a run moved out of sight is not split without a word.
+        if (folder is { Continues: false, ResumeCheckpoint: { } orphan })
         {
-            LogLeftBy(logger, folder.ResumeCheckpoint!, former);
+            string runs = Path.GetDirectoryName(folder.Path)!;
+            if (folder.LeftBy is { } former)
+            {
+                LogLeftBy(logger, orphan, former);
+            }
+            else if (folder.RescuedFor is { } name)
+            {
+                LogRescuedFor(logger, orphan, name, runs);
+            }
+            else
+            {
+                LogNoRunFolder(logger, orphan, runs);
+            }
         }
 
         if (resume is not null && folder.Continues && checkpointFolder is not null)
@@ -205,7 +218,8 @@ public sealed partial class TrainingRun(
 
     public void OnTrainBegin(TrainingContext context) => _context = context;
 
-    // This callback runs first, so each check comes before the epoch's, the interruption's or the end's writes.
+    // This callback runs before every other but the epoch's log line, so each check comes before the epoch's, the
+    // interruption's or the end's writes.
     public void OnEpochEnd(TrainingContext context, EpochMetrics metrics) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
 
     public void OnInterrupted(TrainingContext context, int epoch, int batch) => folder.ThrowIfNotIntact(RunFolder.TrainingStopped);
@@ -361,6 +375,12 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} belongs to the run that was in {FormerFolder}, moved or removed since: it continues in this new run folder (if that run was moved, stop this one and continue it in its own folder instead: train --resume NEW-PLACE)")]
     private static partial void LogLeftBy(ILogger logger, string checkpoint, string formerFolder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} was kept for the run in a folder named {FolderName}, which is not in {RunDirectory} or does not record it as its own (moved, removed, or a copy's): it continues in this new run folder (if that run was moved, stop this one and continue it in its own folder instead: train --resume NEW-PLACE)")]
+    private static partial void LogRescuedFor(ILogger logger, string checkpoint, string folderName, string runDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Checkpoint} belongs to no run folder found (none holds it or, in {RunDirectory}, records it as its own): it continues in this new run folder (to continue its run in its own folder instead, stop this one and train --resume RUN-FOLDER)")]
+    private static partial void LogNoRunFolder(ILogger logger, string checkpoint, string runDirectory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

@@ -11,7 +11,7 @@ namespace ScratchNet.Models.Onnx;
 /// <code>
 /// dense → Gemm (B = the (in, out) weight as stored, so no transpose)    conv → Conv (W (out, in, kH, kW) as stored)
 /// maxpool → MaxPool    avgpool → AveragePool    batchnorm → BatchNormalization (the running statistics, ε = 1e-5)
-/// flatten → Flatten(axis 1)    relu, leaky_relu, sigmoid, tanh → Relu, LeakyRelu(0.01), Sigmoid, Tanh
+/// flatten → Flatten(axis 1)    an activation → its operator (ActivationNode: relu → Relu, leaky_relu → LeakyRelu(0.01), …)
 /// </code>
 /// Where a dense layer meets a (batch, C, 1, 1) tensor a Flatten is put in, and where a convolution or pool meets a
 /// (batch, F) tensor a Reshape to (batch, F, 1, 1): ScratchNet reads both as the same values. Dropout is not in the file

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using ScratchNet.Core.Activations;
 using ScratchNet.Core.Layers;
 using ScratchNet.Training.Results;
 
@@ -15,6 +14,9 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
 {
     // Within a point of the guess: sampling noise on a small hold-out, not learning.
     private const double Margin = 0.01;
+
+    // An activation whose slope is at most this everywhere (sigmoid: 0.25) shrinks the gradient at every layer it sits in.
+    private const float ShrinkingSlope = 0.5f;
 
     public void OnTrainEnd(TrainingContext context, TrainingResult result)
     {
@@ -34,9 +36,9 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
             return;
         }
 
-        if (context.Network.Layers.OfType<ActivationLayer>().Any(a => a.Activation is Sigmoid))
+        if (context.Network.Layers.OfType<ActivationLayer>().Select(a => a.Activation).FirstOrDefault(a => a.MaxSlope <= ShrinkingSlope) is { } shrinking)
         {
-            LogNotLearningWithSigmoid(logger, result.HeldOutName, accuracy, guess, context.StepsThisSession);
+            LogNotLearningWithShrinkingActivation(logger, result.HeldOutName, accuracy, guess, shrinking.Name, shrinking.MaxSlope, context.StepsThisSession);
         }
         else
         {
@@ -54,8 +56,9 @@ public sealed partial class NotLearningHint(ILogger<NotLearningHint> logger) : I
     [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). diagnose checks its gradients and whether it can learn one batch; the usual causes are Optimizer:LearningRate (too high kills every ReLU, too low moves nothing), Model:Initializer=zeros, and too few steps to learn in ({Steps} this session: train longer or on more images)")]
     private static partial void LogNotLearning(ILogger logger, string heldOut, double accuracy, double guess, long steps);
 
-    // A sigmoid's slope is at most 0.25, so every sigmoid layer shrinks the gradient fourfold or more: at the reference
-    // learning rate a sigmoid MLP ends at the guess where the same network with relu learns (docs/how-it-learns.md).
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). Its sigmoid activations pass back at most a quarter of the gradient each, so small learning rates barely move it: raise Optimizer:LearningRate (tenfold or a hundredfold) or use relu or tanh (Model:Activation, or the sigmoid entries of Model:Layers); diagnose shows the update sizes. Too few steps can also be the cause ({Steps} this session)")]
-    private static partial void LogNotLearningWithSigmoid(ILogger logger, string heldOut, double accuracy, double guess, long steps);
+    // A sigmoid's slope is at most 0.25 (IActivation.MaxSlope), so every sigmoid layer shrinks the gradient fourfold or
+    // more: at the reference learning rate a sigmoid MLP ends at the guess where the same network with relu learns
+    // (docs/how-it-learns.md). Any activation as flat says the same.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The network has not learned: its {HeldOut} accuracy, {Accuracy:F4}, is no better than always answering the most common class ({Guess:F4}). Its {Activation} activations pass back at most {MaxSlope} of the gradient each, so small learning rates barely move it: raise Optimizer:LearningRate (tenfold or a hundredfold) or use relu or tanh (Model:Activation, or the {Activation} entries of Model:Layers); diagnose shows the update sizes. Too few steps can also be the cause ({Steps} this session)")]
+    private static partial void LogNotLearningWithShrinkingActivation(ILogger logger, string heldOut, double accuracy, double guess, string activation, float maxSlope, long steps);
 }

@@ -103,6 +103,10 @@ public sealed partial class CheckpointDirectory
     /// <summary>The prefix <see cref="SetAsidePast"/> gives the resume points it sets aside.</summary>
     public const string SupersededPrefix = "superseded-";
 
+    /// <summary>The resume points <see cref="SetAsidePast"/> set aside here (<c>superseded-ckpt-….ckpt</c>), in no particular order.</summary>
+    public IEnumerable<string> SupersededPoints() =>
+        Directory.Exists(Path) ? Directory.EnumerateFiles(Path, $"{SupersededPrefix}{ResumePattern}") : [];
+
     /// <summary>The newest resume point, or null when there is none.</summary>
     public string? Latest() => ResumePoints().FirstOrDefault();
 

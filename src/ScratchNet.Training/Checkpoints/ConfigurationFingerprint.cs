@@ -43,6 +43,8 @@ public sealed class ConfigurationFingerprint(
     // A folder the run reads, recorded absolute: a resume from another working directory must read the same files.
     private const string DataDirectory = "Data:Directory";
 
+    private const string FuseBlocksKey = $"{TrainingOptions.SectionName}:{nameof(TrainingOptions.FuseBlocks)}";
+
     // Empty lists are left out, so adding a list setting (Model:Layers) left the fingerprints of runs that do not use it unchanged.
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -61,6 +63,13 @@ public sealed class ConfigurationFingerprint(
         })
         {
             Flatten(JsonSerializer.SerializeToElement(options, options.GetType(), Json), section, settings);
+        }
+
+        // Off, the plain layers' gradients differ from the fused blocks' in the last bits, so a resume must keep it; on (the
+        // default) it is left out, as the JSON leaves it, so runs from before the key existed keep their fingerprints.
+        if (!training.Value.FuseBlocks)
+        {
+            settings[FuseBlocksKey] = "false";
         }
 
         if (settings.TryGetValue(DataDirectory, out string? folder) && !string.IsNullOrWhiteSpace(folder))

@@ -15,7 +15,11 @@ namespace ScratchNet.Training.Diagnostics;
 /// <param name="GradientEntries">Entries of each parameter checked by finite differences.</param>
 /// <param name="GradientRows">Rows the gradient check runs on (few: it does two forward passes per entry).</param>
 /// <param name="ProbeRows">Validation rows the activation statistics are measured on.</param>
-public sealed record DiagnosticsSettings(int BatchRows, int OverfitSteps = 5000, int GradientEntries = 30, int GradientRows = 8, int ProbeRows = 1000);
+public sealed record DiagnosticsSettings(int BatchRows, int OverfitSteps = 5000, int GradientEntries = 30, int GradientRows = 8, int ProbeRows = DiagnosticsSettings.DefaultProbeRows)
+{
+    /// <summary>The validation rows <c>diagnose</c> measures the activations on, which no option changes.</summary>
+    public const int DefaultProbeRows = 1000;
+}
 
 /// <summary>
 /// Runs <see cref="NetworkDiagnostics"/> on the configured network, optimizer and data, at initialisation:
@@ -36,7 +40,10 @@ public sealed partial class DiagnosticsRunner(
         DataSplit train = dataset.Train;
         int batch = Math.Min(settings.BatchRows, train.Count);
         int probe = Math.Min(settings.ProbeRows, dataset.Validation.Count);
-        Sequential network = networkFactory.Create(dataset.InputShape, Math.Max(batch, Math.Max(probe, 1)));
+        // Its rows are the batch (--batch, Training:BatchSize by default) and the probe's validation rows, which no setting
+        // lowers: only the batch is named, and only where it is the larger; Training:EvaluationBatchSize plays no part here.
+        int rows = Math.Max(batch, Math.Max(probe, 1));
+        Sequential network = networkFactory.Create(dataset.InputShape, rows, rows, batch >= rows ? "lower --batch (Training:BatchSize by default)" : null);
         Trainer.CheckFits(network, train, batchRows: batch, batchKey: "--batch", wholeEpochs: false);
 
         // The same seeded draw of rows every time, so two runs of diagnose are comparable.

@@ -172,7 +172,7 @@ public static class NetworkDiagnostics
         return results;
     }
 
-    /// <summary>The parameters with a kink (ReLU, leaky ReLU, max-pool) between them and the loss, which a step may cross.</summary>
+    /// <summary>The parameters with a kink (an activation's <see cref="IActivation.HasKink"/>, max-pool) between them and the loss, which a step may cross.</summary>
     internal static HashSet<Parameter> BeforeKinks(Sequential network)
     {
         var before = new HashSet<Parameter>();
@@ -180,7 +180,7 @@ public static class NetworkDiagnostics
         for (int i = network.Layers.Count - 1; i >= 0; i--)
         {
             ILayer layer = network.Layers[i];
-            kinkAfter |= layer is MaxPool2D or ActivationLayer { Activation: Relu or LeakyRelu };
+            kinkAfter |= layer is MaxPool2D or ActivationLayer { Activation.HasKink: true };
             if (kinkAfter)
             {
                 before.UnionWith(layer.Parameters);
@@ -434,8 +434,7 @@ public static class NetworkDiagnostics
         int units = layer.InputShape.Channels, plane = layer.InputShape.Plane;
         string name = layer.Activation.Name;
 
-        // ReLU and leaky ReLU are flat (or nearly) below zero; sigmoid and tanh have no such region.
-        bool hasDeadRegion = layer.Activation is Relu or LeakyRelu;
+        bool hasDeadRegion = layer.Activation.HasDeadRegion;
         var everActive = new bool[units];
         long inactive = 0;
         for (int r = 0; r < n; r++)

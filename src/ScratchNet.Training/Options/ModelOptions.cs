@@ -94,7 +94,7 @@ public sealed class ModelOptions
         return sizes;
     }
 
-    /// <summary>The MLP shorthand's hidden activation: relu, leaky_relu, sigmoid or tanh.</summary>
+    /// <summary>The MLP shorthand's hidden activation: one of <see cref="Core.Activations.Activation.Names"/>.</summary>
     public string Activation { get; set; } = "relu";
 
     /// <summary>The weight initialiser of dense and conv layers: he_normal, xavier_uniform, xavier_normal or zeros.</summary>

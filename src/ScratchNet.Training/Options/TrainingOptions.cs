@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ScratchNet.Training.Options;
 
 /// <summary>The training loop's settings (section "Training"). Defaults are the reference recipe.</summary>
@@ -20,6 +22,18 @@ public sealed class TrainingOptions
 
     /// <summary>Rows per forward pass when evaluating; larger chunks keep the kernels busy.</summary>
     public int EvaluationBatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// True (the default): each conv → relu → maxpool of Model:Layers runs as one fused block, image by image
+    /// (<c>ConvReluMaxPoolBlock</c> in Core). False: every layer runs its own Forward and Backward, the code of
+    /// Conv2D, ActivationLayer and MaxPool2D, for a learner to step through; it gives the fused path's outputs bit for bit
+    /// and its gradients to float rounding (bit for bit where the block takes the dense backward), and holds each
+    /// convolution's output for the whole batch, which the memory check counts. Left out of the JSON a run's settings are
+    /// recorded from, so the fingerprints of runs from before this key stay as they were; <see cref="Checkpoints.ConfigurationFingerprint"/>
+    /// records it while it is off.
+    /// </summary>
+    [JsonIgnore]
+    public bool FuseBlocks { get; set; } = true;
 
     /// <summary>The value of <see cref="Threads"/> that means one thread per core.</summary>
     public const string AutoThreads = "auto";

@@ -80,7 +80,22 @@ public class NetworkPlanTests
     [TestCase(16, 64, "conv 8 5x5 stride 2", "batchnorm", "relu", "avgpool 2", "dropout 0.25", "conv 8 3x3", "tanh", "maxpool 2", "flatten", "dense 10")]
     [TestCase(16, 200, "flatten", "dense 300", "relu", "dropout 0.5", "dense 100", "sigmoid", "dense 10")]
     [TestCase(64, 64, "dense 256", "relu", "dense 10")]
-    public void TheEstimate_CountsWhatTheLayersAllocate_ForwardOverTheLargerBatch_BackwardOverTheTrainingBatch(int batch, int evaluation, params string[] layers)
+    public void TheEstimate_CountsWhatTheLayersAllocate_ForwardOverTheLargerBatch_BackwardOverTheTrainingBatch(int batch, int evaluation, params string[] layers) =>
+        AssertTheEstimateCountsWhatTheLayersAllocate(batch, evaluation, fusesBlocks: true, layers);
+
+    // Run layer by layer (Training:FuseBlocks=false), every convolution and ReLU holds its outputs for the batch, as counted.
+    [TestCase(8, 32)]
+    [TestCase(32, 8)]
+    public void TheEstimate_OfANetworkRunLayerByLayer_CountsTheConvolutionsOutputs(int batch, int evaluation)
+    {
+        string[] cnn = ["conv 16 3x3 pad 1", "relu", "maxpool 2", "conv 32 3x3 pad 1", "relu", "maxpool 2", "flatten", "dense 128", "relu", "dense 10"];
+        AssertTheEstimateCountsWhatTheLayersAllocate(batch, evaluation, fusesBlocks: false, cnn);
+        long fused = NetworkBuilder.Values(Parse(cnn), Mnist, Math.Max(batch, evaluation), trainingRows: batch);
+        long layered = NetworkBuilder.Values(Parse(cnn), Mnist, Math.Max(batch, evaluation), trainingRows: batch, fusesBlocks: false);
+        Assert.That(layered - fused, Is.GreaterThanOrEqualTo(Math.Max(batch, evaluation) * ((16L * 28 * 28) + (32L * 14 * 14))), "at least the two convolutions' outputs");
+    }
+
+    private static void AssertTheEstimateCountsWhatTheLayersAllocate(int batch, int evaluation, bool fusesBlocks, string[] layers)
     {
         LayerDefinition[] definitions = Parse(layers);
         Shape input = layers[0].StartsWith("dense", StringComparison.Ordinal) ? Shape.Flat(784) : Mnist;
@@ -88,24 +103,29 @@ public class NetworkPlanTests
         var random = new System.Random(5);
         float[] x = [.. Enumerable.Range(0, capacity * input.Size).Select(_ => (float)random.NextDouble())];
 
-        // The products' per-thread panels are allocated once per thread, whatever the network: not the network's.
-        Sequential warm = NetworkBuilder.Build(Parse(["flatten", "dense 4"]), Mnist, 1, "he_normal", seed: 1);
-        warm.Forward(x, 1);
-        warm.Backward(new float[4], 1);
+        // The products' per-thread panels are allocated once per thread, whatever the network: not the network's. A run of
+        // the same network first grows them to what its products take, so the bytes measured do not depend on which test
+        // ran before.
+        Run(NetworkBuilder.Build(definitions, input, capacity, "he_normal", seed: 1));
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Sequential network = NetworkBuilder.Build(definitions, input, capacity, "he_normal", seed: 1);
-        network.IsTraining = true;
-        float[] logits = network.Forward(x, batch);
-        network.Backward(new float[batch * network.OutputSize], batch);
-        network.IsTraining = false;
-        logits = network.Forward(x, evaluation);
+        float[] logits = Run(NetworkBuilder.Build(definitions, input, capacity, "he_normal", seed: 1));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        long estimated = NetworkBuilder.Values(definitions, input, capacity, threads: 1, stateArrays: 0, trainingRows: batch) * sizeof(float);
+        long estimated = NetworkBuilder.Values(definitions, input, capacity, threads: 1, stateArrays: 0, trainingRows: batch, fusesBlocks) * sizeof(float);
 
         Assert.That(logits, Is.Not.Empty);
         Assert.That(estimated, Is.GreaterThanOrEqualTo(allocated), "never less than the layers allocate");
         Assert.That(estimated, Is.LessThanOrEqualTo(allocated * 1.25), "and not far more");
+
+        float[] Run(Sequential network)
+        {
+            network.FusesBlocks = fusesBlocks;
+            network.IsTraining = true;
+            network.Forward(x, batch);
+            network.Backward(new float[batch * network.OutputSize], batch);
+            network.IsTraining = false;
+            return network.Forward(x, evaluation);
+        }
     }
 
     [Test]

@@ -7,10 +7,9 @@ namespace ScratchNet.Core.Tests.Layers;
 
 public class SequentialTests
 {
-    [TestCase("relu")]
-    [TestCase("leaky_relu")]
-    [TestCase("sigmoid")]
-    [TestCase("tanh")]
+    private static IEnumerable<string> Activations() => Activation.Names;
+
+    [TestCaseSource(nameof(Activations))]
     public void Backward_MatchesFiniteDifferences_ForEveryParameter(string activation)
     {
         Sequential network = Sequential.Mlp([6, 5, 4, 3], activation, "he_normal", seed: 11, capacity: 4);

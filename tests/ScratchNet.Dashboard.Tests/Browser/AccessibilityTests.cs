@@ -89,6 +89,7 @@ public sealed class AccessibilityTests : BrowserTest
     [TestCase(1280, 800, 1f)]
     [TestCase(640, 400, 2f)]
     [TestCase(390, 844, 1f)]
+    [TestCase(320, 700, 1f)]
     public async Task TheLiveViewAndARunsDetailsDoNotScrollSideways(int width, int height, float scale)
     {
         using var temp = new TempDirectory();
@@ -109,8 +110,28 @@ public sealed class AccessibilityTests : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = Ids[0], Exact = true }).ClickAsync();
         await Expect(page.Locator("#run-confusion-table tbody tr")).Not.ToHaveCountAsync(0);
         await AssertNoSidewaysScroll(page);
+        Assert.That(await CutCaptions(page), Is.Empty, "captions cut off at the edge of the box that scrolls sideways");
         Assert.That(PageErrors[page], Is.Empty);
     }
+
+    /// <summary>
+    /// The start of each visible caption whose text runs past the edge of the box that scrolls it sideways (or the
+    /// window), with every box scrolled to its start: the runs list's caption was cut at 320 px (probe-dash3 D5).
+    /// </summary>
+    private static async Task<string[]> CutCaptions(IPage page) => await page.EvaluateAsync<string[]>("""
+        () => Array.from(document.querySelectorAll('caption, figcaption, .list-caption'))
+          .filter(c => c.getClientRects().length && !c.closest('.visually-hidden') && c.textContent.trim())
+          .filter(c => {
+            let box = c.parentElement;
+            while (box && box !== document.body && !/auto|scroll|hidden/.test(getComputedStyle(box).overflowX)) { box = box.parentElement; }
+            if (box && box !== document.body) { box.scrollLeft = 0; }
+            const edge = box && box !== document.body ? box.getBoundingClientRect().right : document.documentElement.clientWidth;
+            const range = document.createRange();
+            range.selectNodeContents(c);
+            return range.getBoundingClientRect().right > edge + 1;
+          })
+          .map(c => c.textContent.trim().slice(0, 40))
+        """);
 
     private static readonly string[] Ids = ["20261127-025333-b85e755a", "20261127-031502-0c41d9e2", "20261126-224807-7f3a91bd"];
 

@@ -124,6 +124,37 @@ public sealed class ExplorerPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // While a chosen file was on its way (the server may wait seconds for a slot) the last file's prediction stayed, with
+    // an empty status line: it looked like the new file's answer (probe-dash3 D7).
+    [Test]
+    public async Task WhileAChosenFileIsSent_TheStatusSaysSo_AndTheLastAnswerIsCleared()
+    {
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
+        IPage page = await Open(new Uri(url, "#explore"));
+        await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
+        await page.Locator("#image-file").SetInputFilesAsync(Image("first.png"));
+        await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.VerticalClass.ToString());
+
+        // The next upload is held in the browser until the test lets it go.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/model/explore**", async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        await page.Locator("#image-file").SetInputFilesAsync(new FilePayload { Name = "second.png", MimeType = "image/png", Buffer = StrokeImages.Horizontal() });
+
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("Sending second.png to the explorer…");
+        await Expect(page.Locator("#prediction")).ToHaveTextAsync(string.Empty);
+        await Expect(page.Locator("#prediction")).Not.ToHaveAttributeAsync("data-predicted", new System.Text.RegularExpressions.Regex("."));
+        await Expect(page.Locator("#probabilities li")).ToHaveCountAsync(0);
+
+        release.SetResult();
+        await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.HorizontalClass.ToString());
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync(string.Empty);
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     // A stopped server showed as the browser's "Failed to fetch" on every tab but Live (probe-dash2 N5).
     [Test]
     public async Task AfterTheServerStops_TheExplorerSaysSo_NotFailedToFetch()
@@ -136,7 +167,10 @@ public sealed class ExplorerPageTests : BrowserTest
         await StopServing();
         await Expect(page.Locator("#server-stopped")).ToHaveTextAsync("The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.");
         await page.Locator("#image-file").SetInputFilesAsync(Image());
-        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.");
+
+        // The banner says it in full; the status line points to it instead of saying it twice (probe-dash3 D5).
+        await Expect(page.Locator("#explore-status")).ToHaveTextAsync("The server did not answer (see the note above).");
+        await Expect(page.Locator("#server-stopped")).ToBeVisibleAsync();
 
         // The Live tab says it in its own status line, once.
         await page.EvaluateAsync("() => { location.hash = '#live'; }");

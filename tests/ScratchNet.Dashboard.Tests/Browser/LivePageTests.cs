@@ -179,7 +179,7 @@ public sealed class LivePageTests : BrowserTest
         // The weights before any training are the initialisation; a dense layer on 7 × 7 images has units, not filters.
         Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(0, "dense0", "dense", 49, 2, 2, 7, [1f, 1f], Convert.ToBase64String(new byte[98]))));
         await Expect(page.Locator("#weights-caption")).ToContainTextAsync("dense0's weights at initialisation: one tile per hidden unit");
-        Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(3, "conv0", "conv2d", 81, 2, 2, 9, [1f, 1f], Convert.ToBase64String(new byte[162]))));
+        Publish(feed, new LiveEvent(LiveEventTypes.Weights, new WeightTiles(3, "conv0", "conv", 81, 2, 2, 9, [1f, 1f], Convert.ToBase64String(new byte[162]))));
         await Expect(page.Locator("#weights-caption")).ToContainTextAsync("conv0's weights after epoch 3: one tile per filter");
 
         // The heatmap's colour is the row's share on the square-root scale its caption names: 45 % and 25 % confusions differ.

@@ -207,7 +207,7 @@ public sealed class DashboardCallbackTests
         JsonElement run = JsonDocument.Parse(events.First(e => e.Type == "run").Json).RootElement;
         JsonElement weights = JsonDocument.Parse(events.Last(e => e.Type == "weights").Json).RootElement;
 
-        Assert.That(run.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("kind").GetString()), Is.EqualTo(new[] { "conv2d", "activation", "maxpool", "flatten", "dense" }));
+        Assert.That(run.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("kind").GetString()), Is.EqualTo(new[] { "conv", "activation", "maxpool", "flatten", "dense" }));
         Assert.That(run.GetProperty("layers")[0].GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 4, 28, 28 }));
         Assert.That(run.GetProperty("layers")[3].GetProperty("shape").EnumerateArray().Select(v => v.GetInt32()), Is.EqualTo(new[] { 4 * 14 * 14 }));
         Assert.That(weights.GetProperty("layer").GetString(), Is.EqualTo("conv0"));

@@ -47,7 +47,7 @@ public sealed class RunFolderSelectionTests
 
         Directory.Delete(run, recursive: true);
         RunFolder fresh = RunFolderSelection.Select(root, rescue, "checkpoints", DateTime.UtcNow);
-        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues), Is.EqualTo((root, false)), "its folder is gone: a new one");
+        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues, fresh.RescuedFor), Is.EqualTo((root, false, id)), "its folder is gone: a new one, naming the folder it was kept for");
     }
 
     [Test]
@@ -464,6 +464,22 @@ public sealed class RunFolderSelectionTests
         Directory.CreateSymbolicLink(Path.Combine(root, "latest"), _run);
 
         Assert.That(RunFolderSelection.LatestInterrupted(root, "checkpoints")!.Value.Folder, Is.EqualTo(_run));
+    }
+
+    [Test]
+    public void ALinkLeftInPlaceOfARunFolderMovedElsewhereStandsForTheRealFolder_ByItsFolderItsCheckpointAndResumeAlone()
+    {
+        // mv runs/ID /data/ID; ln -s /data/ID runs/ID
+        string root = Path.GetDirectoryName(_run)!;
+        string moved = Path.Combine(RealPath.Of(_dir.Path), "data", Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(moved)!);
+        Directory.Move(_run, moved);
+        Directory.CreateSymbolicLink(_run, moved);
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(moved);
+
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.Path, Is.EqualTo(moved), "--resume runs/ID");
+        Assert.That(RunFolderSelection.Select(root, _checkpoint, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(moved), "--resume runs/ID/checkpoints/FILE");
+        Assert.That(RunFolderSelection.LatestInterrupted(root, "checkpoints")?.Folder, Is.EqualTo(moved), "--resume alone");
     }
 
     [Test]

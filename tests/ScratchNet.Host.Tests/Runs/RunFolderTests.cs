@@ -118,4 +118,35 @@ public sealed class RunFolderTests
 
         Assert.That(folder.IsIntact, Is.False);
     }
+    [TestCase("folder", "is a directory, not a file")]
+    [TestCase("pipe", "is a named pipe (FIFO), not a file")]
+    [TestCase("link to nothing", "is a link to ")]
+    public void AResumeRefusesALockThatIsNoFile_SayingWhatItIsAndToRemoveIt(string kind, string said)
+    {
+        string path = Path.Combine(_dir.Path, "runs", "20261126-000000-00000005");
+        Directory.CreateDirectory(path);
+        string lockFile = Path.Combine(path, RunFolder.LockFileName);
+        switch (kind)
+        {
+            case "folder":
+                Directory.CreateDirectory(lockFile);
+                break;
+            case "pipe":
+                using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [lockFile]))
+                {
+                    mkfifo.WaitForExit();
+                }
+
+                break;
+            default:
+                File.CreateSymbolicLink(lockFile, Path.Combine(_dir.Path, "nowhere", "lock"));
+                break;
+        }
+
+        using var resumed = new RunFolder(path, continues: true);
+        var refusal = Assert.Throws<RunFolderException>(resumed.Claim);
+
+        Assert.That(refusal!.Message, Does.Contain($".lock {said}").And.Contain($"rm -r {lockFile}"));
+        Assert.That(Directory.Exists(Path.Combine(_dir.Path, "nowhere")), Is.False, "nothing is created through the link");
+    }
 }

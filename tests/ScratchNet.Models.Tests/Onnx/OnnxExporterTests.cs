@@ -27,10 +27,9 @@ public sealed class OnnxExporterTests
         return stream.ToArray();
     }
 
-    [TestCase("relu")]
-    [TestCase("leaky_relu")]
-    [TestCase("sigmoid")]
-    [TestCase("tanh")]
+    private static IEnumerable<string> Activations() => Core.Activations.Activation.Names;
+
+    [TestCaseSource(nameof(Activations))]
     public void OnnxRuntime_MatchesScratchNet_Within1e5_On1000Inputs(string activation)
     {
         int[] sizes = [784, 128, 64, 10];
@@ -119,7 +118,7 @@ public sealed class OnnxExporterTests
     }
 
     /// <summary>
-    /// ONNX's own checker, the full one (shape inference included), on an exported MLP and CNN: Debian's python3-onnx
+    /// ONNX's own checker, the full one (shape inference included), on exported CNNs and an MLP per activation: Debian's python3-onnx
     /// (.ci/run installs it when missing).
     /// </summary>
     [Test]
@@ -132,12 +131,19 @@ public sealed class OnnxExporterTests
             File.WriteAllBytes(cnn, Export(TestModels.Model(TestModels.SmallCnn, new Shape(1, 9, 9))));
             File.WriteAllBytes(mlp, Export(TestModels.Model([6, 5, 3])));
             File.WriteAllBytes(odd, Export(TestModels.Model(["conv 3 5x5", "dense 4", "conv 2 1x1", "relu", "dense 2"], new Shape(1, 5, 5))));
+            // An MLP per activation, so a new activation's operators are checked too.
+            string[] activations = [.. Core.Activations.Activation.Names.Select(name => Path.Combine(folder, $"{name}.onnx"))];
+            foreach ((string name, string path) in Core.Activations.Activation.Names.Zip(activations))
+            {
+                File.WriteAllBytes(path, Export(TestModels.Model([6, 5, 3], name)));
+            }
+
             const string Script = "import sys, onnx\nfor p in sys.argv[1:]:\n    onnx.checker.check_model(onnx.load(p), full_check=True)\n    print('ok', p)\n";
 
-            (int exitCode, string output) = Python(Script, cnn, mlp, odd);
+            (int exitCode, string output) = Python(Script, [cnn, mlp, odd, .. activations]);
 
             Assert.That(exitCode, Is.Zero, output);
-            Assert.That(output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)), Is.EqualTo(3), output);
+            Assert.That(output.Split('\n').Count(l => l.StartsWith("ok ", StringComparison.Ordinal)), Is.EqualTo(3 + activations.Length), output);
         }
         finally
         {

@@ -325,6 +325,7 @@ public class CheckpointFileTests
         IReadOnlyList<string> moved = directory.SetAsidePast(3, 0);
 
         Assert.That(moved.Select(Path.GetFileName), Is.EquivalentTo(new[] { "superseded-ckpt-e0003-b000500.ckpt", "superseded-ckpt-e0004-b000000.ckpt" }));
+        Assert.That(directory.SupersededPoints(), Is.EquivalentTo(moved), "listed for KeepLast to prune");
         Assert.That(directory.Latest(), Is.EqualTo(Path.Combine(_dir, "ckpt-e0003-b000000.ckpt")));
         Assert.That(moved.All(File.Exists), Is.True, "set aside, not deleted");
 

@@ -239,6 +239,21 @@ public class ResumeTests
     }
 
     [Test]
+    public void Fingerprint_RecordsTrainingThroughThePlainLayers_AndLeavesTheDefaultOut()
+    {
+        Rig fused = new(), plain = new();
+        plain.Training.FuseBlocks = false;
+
+        // On, it is left out: the fingerprints of runs from before the key existed stay as they were.
+        Assert.That(fused.Fingerprint().Settings(), Does.Not.ContainKey("Training:FuseBlocks"));
+        Assert.That(fused.Fingerprint().LegacyHash(), Is.EqualTo(plain.Fingerprint().LegacyHash()), "the hash of version-1 and -2 checkpoints is unchanged");
+
+        // Off, the gradients differ from the fused blocks' in the last bits: a resume that changes it is refused.
+        Assert.That(plain.Fingerprint().Settings()["Training:FuseBlocks"], Is.EqualTo("false"));
+        Assert.That(ConfigurationFingerprint.Differences(plain.Fingerprint().Settings(), fused.Fingerprint().Settings()), Has.One.StartsWith("Training:FuseBlocks: false in the checkpoint"));
+    }
+
+    [Test]
     public void Fingerprint_Changes_WithTheLayerList()
     {
         string mlp = new Rig().Fingerprint().Compute();

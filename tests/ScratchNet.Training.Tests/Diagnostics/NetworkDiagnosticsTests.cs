@@ -218,6 +218,25 @@ public class NetworkDiagnosticsTests
         Assert.That(table, Does.Not.Contain("WRONG"));
     }
 
+    // diagnose's rows are its batch (--batch) and the activation probe's validation rows, never Training:EvaluationBatchSize:
+    // a network beyond the memory budget names --batch only where the batch is the larger, and no key where the probe is.
+    [TestCase(200, "make the layers smaller or lower --batch (Training:BatchSize by default)")]
+    [TestCase(16, "make the layers smaller")]
+    public void Runner_RefusesANetworkBeyondTheMemoryBudget_NamingOnlyWhatLowersItsOwnRows(int batch, string remedy)
+    {
+        var provider = new Mock<IDatasetProvider>();
+        provider.Setup(p => p.LoadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(SyntheticData.Blobs(trainRows: 200, validationRows: 60));
+        var training = Microsoft.Extensions.Options.Options.Create(new TrainingOptions { BatchSize = 16, Seed = 3 });
+        var model = Microsoft.Extensions.Options.Options.Create(new ModelOptions { Layers = ["dense 16", "relu", "dense 3"] });
+        var factory = new NetworkFactory(model, training, memoryBudget: 1024);
+        var runner = new DiagnosticsRunner(provider.Object, factory, Microsoft.Extensions.Options.Options.Create(new OptimizerOptions()), training, NullLogger<DiagnosticsRunner>.Instance);
+
+        var e = Assert.ThrowsAsync<TrainingSetupException>(() => runner.RunAsync(new DiagnosticsSettings(batch)));
+        Assert.That(e!.AboutMemory, Is.True);
+        Assert.That(e.Message, Does.EndWith($"half its memory); {remedy}"));
+        Assert.That(e.Message, Does.Not.Contain("Training:EvaluationBatchSize"));
+    }
+
     [Test]
     public void Runner_RefusesABatchOfOneRow_ForBatchNormOnFeatures_AsTrainingDoes()
     {
@@ -400,7 +419,7 @@ public class NetworkDiagnosticsTests
         foreach (float scale in new[] { 3e38f, 1e18f })
         {
             // 3e38: the loss is NaN. 1e18: finite, about 1e37, as the weights of a run at learning rate 1e5 left it.
-            var factory = new Mock<INetworkFactory>();
+            var factory = new Mock<INetworkFactory> { CallBase = true };
             factory.Setup(f => f.Create(It.IsAny<Shape>(), It.IsAny<int>())).Returns((Shape _, int capacity) =>
             {
                 Sequential network = Sequential.Mlp([8, 16, 3], "relu", "he_normal", 7, capacity);

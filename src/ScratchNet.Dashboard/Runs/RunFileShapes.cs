@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ScratchNet.Dashboard.Runs;
+
+/// <summary>
+/// The shape of each run file the page reads, as ScratchNet writes it: which fields, of which kind, which may be null or
+/// absent, and which words run.json's state may be. Valid JSON of another shape is damage with a plain reason: it would
+/// otherwise read as no epochs, "–", a made-up state, or be called "not complete JSON" (probe-dash2 N2, probe-dash3 D4).
+/// </summary>
+internal static class RunFileShapes
+{
+    /// <summary>The states run.json may record (the host's RunStatus).</summary>
+    public static IReadOnlyList<string> States { get; } = ["running", "finished", "interrupted", "failed", "diverged"];
+
+    private enum Value
+    {
+        Number,
+        Whole,
+        Text,
+        List,
+    }
+
+    // Required: ScratchNet has written it since the file existed, so its absence is damage, not an older run.
+    private sealed record Field(string Name, Value Kind, bool Required = false, bool Nullable = false, IReadOnlyList<string>? Words = null);
+
+    private static readonly Field[] Epoch =
+    [
+        new("epoch", Value.Whole, Required: true), new("train_loss", Value.Number, Required: true), new("train_acc", Value.Number, Nullable: true),
+        new("val_loss", Value.Number, Required: true), new("val_acc", Value.Number, Required: true), new("learning_rate", Value.Number, Nullable: true),
+        new("train_seconds", Value.Number), new("eval_seconds", Value.Number),
+    ];
+
+    private static readonly Field[] Metrics =
+    [
+        new("accuracy", Value.Number), new("loss", Value.Number), new("macro_f1", Value.Number), new("epoch", Value.Whole, Nullable: true),
+        new("rows", Value.Whole), new("confusion_matrix", Value.List), new("split", Value.Text), new("dataset", Value.Text),
+    ];
+
+    private static readonly Field[] Status = [new("state", Value.Text, Required: true, Words: States)];
+
+    /// <summary>What is wrong with history.json's content, or null when it is a list of epochs the page can draw.</summary>
+    public static string? History(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            return $"it is {Kind(root.ValueKind)}, not a list of epochs";
+        }
+
+        int row = 0;
+        foreach (JsonElement epoch in root.EnumerateArray())
+        {
+            row++;
+            if (epoch.ValueKind != JsonValueKind.Object)
+            {
+                return $"row {row} is {Kind(epoch.ValueKind)}, not an epoch (an object of figures)";
+            }
+
+            if (Problem(epoch, Epoch) is { } problem)
+            {
+                return $"row {row}'s {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What is wrong with the content of metrics.json, run.json or config.json, or null when it has the shape ScratchNet writes.</summary>
+    public static string? Report(string name, JsonElement root)
+    {
+        // config.json is an object of keys; the page also shows a list of { key, value, source }.
+        bool listAllowed = name == RunsFolder.ConfigFile;
+        if (root.ValueKind != JsonValueKind.Object && !(listAllowed && root.ValueKind == JsonValueKind.Array))
+        {
+            string shape = name switch
+            {
+                RunsFolder.ConfigFile => "an object of settings",
+                RunsFolder.MetricsFile => "an object of figures",
+                _ => "an object of the run's facts",
+            };
+            return $"it is {Kind(root.ValueKind)}, not {shape}";
+        }
+
+        Field[] fields = name switch
+        {
+            RunsFolder.MetricsFile => Metrics,
+            RunsFolder.StatusFile => Status,
+            _ => [],
+        };
+        return root.ValueKind == JsonValueKind.Object && Problem(root, fields) is { } problem ? $"its {problem}" : null;
+    }
+
+    /// <summary>What a JSON value is, in the words of a reason: "history.json is damaged: it is null, not a list of epochs".</summary>
+    public static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "text",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "true or false",
+        _ => "null",
+    };
+
+    // "accuracy is null, not a number", following "its " or "row 2's "; null when every field is as written.
+    private static string? Problem(JsonElement owner, Field[] fields)
+    {
+        foreach (Field field in fields)
+        {
+            if (!owner.TryGetProperty(field.Name, out JsonElement value))
+            {
+                if (field.Required)
+                {
+                    return $"{field.Name} is missing";
+                }
+
+                continue;
+            }
+
+            if (value.ValueKind == JsonValueKind.Null && field.Nullable)
+            {
+                continue;
+            }
+
+            if (Problem(field, value) is { } problem)
+            {
+                return $"{field.Name} is {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Problem(Field field, JsonElement value)
+    {
+        JsonValueKind wanted = field.Kind switch
+        {
+            Value.Number or Value.Whole => JsonValueKind.Number,
+            Value.Text => JsonValueKind.String,
+            _ => JsonValueKind.Array,
+        };
+        if (value.ValueKind != wanted)
+        {
+            return $"{Kind(value.ValueKind)}, not {Expected(field.Kind)}";
+        }
+
+        // JSON has no infinity, but 1e400 reads as one; a whole number must also fit the int the page and the list take.
+        if (field.Kind is Value.Number or Value.Whole && !(double.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)))
+        {
+            return $"{value.GetRawText()}, not a finite number";
+        }
+
+        if (field.Kind == Value.Whole && !value.TryGetInt32(out _))
+        {
+            return $"{value.GetRawText()}, not a whole number";
+        }
+
+        if (field.Words is { } words && !words.Contains(value.GetString(), StringComparer.Ordinal))
+        {
+            return $"\"{value.GetString()}\", not one of {string.Join(", ", words.SkipLast(1))} or {words[^1]}";
+        }
+
+        return null;
+    }
+
+    private static string Expected(Value kind) => kind switch
+    {
+        Value.Number => "a number",
+        Value.Whole => "a whole number",
+        Value.Text => "text",
+        _ => "a list",
+    };
+}
