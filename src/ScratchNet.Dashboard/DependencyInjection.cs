@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,15 +13,16 @@ namespace ScratchNet.Dashboard;
 public static class DependencyInjection
 {
     /// <summary>
-    /// Registers <see cref="DashboardOptions"/> (section <c>Dashboard</c> of the host's configuration, validated at start), the live feed and the
+    /// Registers <see cref="DashboardOptions"/> (section <c>Dashboard</c> of <paramref name="configuration"/>, validated at start), the live feed and the
     /// training callback that fills it (idle unless <c>Dashboard:Enabled</c>), and the server, which listens only
     /// when enabled. <paramref name="sources"/> says which runs folder and model file the pages may read.
     /// </summary>
-    public static IServiceCollection AddScratchNetDashboard(this IServiceCollection services, DashboardSources sources)
+    public static IServiceCollection AddScratchNetDashboard(this IServiceCollection services, IConfiguration configuration, DashboardSources sources)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(sources);
-        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateOnStart();
+        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
         services.TryAddSingleton(sources);
         services.TryAddSingleton<LiveFeed>();

@@ -42,7 +42,7 @@ public static class DependencyInjection
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DataOptions>, DataOptionsValidator>());
-        services.AddOptions<AugmentationOptions>().BindConfiguration(AugmentationOptions.SectionName).ValidateOnStart();
+        services.AddOptions<AugmentationOptions>().Bind(configuration.GetSection(AugmentationOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AugmentationOptions>, AugmentationOptionsValidator>());
         services.TryAddSingleton(sp => DataSourceChain.FromOptions(
             sp.GetRequiredService<IOptions<DataOptions>>().Value,

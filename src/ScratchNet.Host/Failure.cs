@@ -25,7 +25,8 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         IReadOnlyList<Exception> parts = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
         if (parts.All(IsConfigurationError))
         {
-            return new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {string.Join("; ", parts.SelectMany(ConfigurationErrors))}", false);
+            // Once each: a class whose setup reads another (Checkpoints reads Run's folder) carries that one's failure too.
+            return new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {string.Join("; ", parts.SelectMany(ConfigurationErrors).Distinct(StringComparer.Ordinal))}", false);
         }
 
         return exception switch

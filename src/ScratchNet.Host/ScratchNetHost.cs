@@ -1,30 +1,18 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Serilog;
-using System.Reflection;
 using ScratchNet.Files;
 using ScratchNet.Host.Settings;
 using ScratchNet.Host.Runs;
 using ScratchNet.Training.Options;
-using ScratchNet.Dashboard;
 using ScratchNet.Dashboard.Options;
-using ScratchNet.Data;
 using ScratchNet.Host.Commands;
-using ScratchNet.Host.Reports;
-using ScratchNet.Training;
-using ScratchNet.Training.Callbacks;
 
 namespace ScratchNet.Host;
 
-/// <summary>Builds the generic host: configuration sources, Serilog, and every project's services.</summary>
+/// <summary>Builds the generic host: its configuration sources, then every service (<see cref="DependencyInjection.AddScratchNetHost"/>).</summary>
 public static class ScratchNetHost
 {
-    /// <summary>Microsoft.Extensions.Hosting's message when a hosted service throws on start.</summary>
-    private const string HostingFailedToStart = "Hosting failed to start";
-
     /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
     public const string EnvironmentPrefix = "SCRATCHNET_";
 
@@ -85,20 +73,20 @@ public static class ScratchNetHost
         string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;
         RunFolder? chosen = null;
         string runs = builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
-        if (string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
+        if (string.Equals(resume, RunFolderSelection.Latest, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrWhiteSpace(runs))
         {
             // Chosen and claimed at once, before the checkpoint's settings are read: a train --resume started beside
             // another one takes the next interrupted run instead of failing on the same one. (An empty Run:Directory is
             // left to the options' validation, which says so in one line.)
-            chosen = RunCatalog.ClaimLatestInterrupted(runs, checkpointsSetting);
+            chosen = RunFolderSelection.ClaimLatestInterrupted(runs, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
         }
-        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase))
+        else if (!string.IsNullOrWhiteSpace(resume) && !string.Equals(resume, RunFolderSelection.Latest, StringComparison.OrdinalIgnoreCase))
         {
-            resume = RunCatalog.ResumeTarget(resume, runs);
+            resume = RunFolderSelection.ResumeTarget(resume, runs);
 
             // A run folder continues in that folder, wherever it is, from its newest resume point.
-            chosen = RunCatalog.RunAt(resume, checkpointsSetting);
+            chosen = RunFolderSelection.RunAt(resume, checkpointsSetting);
             resume = chosen?.ResumeCheckpoint ?? resume;
         }
 
@@ -117,134 +105,17 @@ public static class ScratchNetHost
 
         AddDashboardSwitch(builder.Configuration, commandLine);
 
-        builder.Services.AddOptions<RunOptions>().Bind(builder.Configuration.GetSection(RunOptions.SectionName)).ValidateOnStart();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RunOptions>, RunOptionsValidator>());
-
-        // The run's log file exists only once train has claimed its folder; until then events wait in memory.
-        var runLog = new RunLog();
-        builder.Services.AddSingleton(runLog);
-        builder.Services.AddSerilog((services, logger) =>
-        {
-            try
-            {
-                logger.ReadFrom.Configuration(builder.Configuration);
-            }
-            catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException or InvalidCastException or TargetInvocationException)
-            {
-                // What the key check cannot see (an argument value Serilog cannot convert) is still a configuration error.
-                throw new ConfigurationException([$"Serilog cannot use its configuration: {(e is TargetInvocationException { InnerException: { } inner } ? inner.Message : e.Message)}"], e);
-            }
-
-            // A service that fails to start (the dashboard's port taken) surfaces in Program as one line, or as a bug
-            // with its stack trace; the host's own copy of that failure would put a stack trace under a user error.
-            logger.ReadFrom.Services(services).Enrich.FromLogContext().WriteTo.Sink(runLog)
-                .Filter.ByExcluding(e => e.MessageTemplate.Text == HostingFailedToStart);
-        });
-
-        // Each train works in a run folder of its own (a resume: the interrupted run's), its checkpoints inside it.
-        // The dashboard names the run's folder as it closes, which may be after the container is disposed (an interrupted
-        // run ends by an exception): the folder's place is kept here once chosen, not asked of the container then.
-        string? trainedIn = null;
-        builder.Services.AddSingleton(sp =>
-        {
-            RunFolder folder = chosen ?? RunCatalog.Select(sp.GetRequiredService<IOptions<RunOptions>>().Value.Directory, resume, checkpointsSetting, DateTime.UtcNow);
-            trainedIn = folder.Path;
-            return folder;
-        });
-        builder.Services.AddOptions<CheckpointOptions>().PostConfigure<RunFolder>((options, folder) => options.Directory =
-            folder.CheckpointFolder(options.Directory, keepOwn: !ConfigurationSources.WrittenByUser(builder.Configuration, $"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}")) ?? string.Empty);
-        builder.Services.AddSingleton(sp => ConfigurationCheck.Schema(builder));
-        builder.Services.AddSingleton<EffectiveConfiguration>();
-        builder.Services.AddSingleton<TrainingRun>();
-        builder.Services.AddHostedService<StopSignals>();
-        if (!OperatingSystem.IsWindows())
-        {
-            // StopSignals answers every stop signal (on Windows the console lifetime still turns Ctrl+C into a stop).
-            builder.Services.AddSingleton<IHostLifetime, SignalsLifetime>();
-        }
-
-        // Results are written as plain lines, not logged: no Serilog setting may drop them or change their words.
-        var results = new ResultWriter();
-        builder.Services.TryAddSingleton(results);
-
-        // The dashboard's URL is a result too, printed only where no stop came before it (see DashboardAnnouncement).
-        var announcement = new DashboardAnnouncement(results);
-        builder.Services.AddSingleton(announcement);
-
-        // Errors and the answers to stop signals are log lines while the console shows them, else plain (UserLines).
-        builder.Services.TryAddSingleton(sp => new UserLines(sp.GetRequiredService<IConfiguration>()));
-
-        // The epoch's line first: it only logs, and an epoch that trained is reported even when a callback after it stops
-        // the run there (the run folder found gone, a report the disk refuses). AddScratchNetTraining's own entry is then
-        // the same registration and adds nothing.
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, EpochLogger>());
-        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<TrainingRun>());
-        builder.Services.AddSingleton<StartingWeights>();
-        builder.Services.TryAddSingleton<IInitialWeights, ModelFileInitialWeights>();
-
-        // Before the reports: a report the disk refuses ends the run (exit 8), and the trained model must be saved by then.
-        builder.Services.AddSingleton<ModelSaver>();
-        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<ModelSaver>());
-        builder.Services.AddSingleton<RescuePoint>();
-        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<RescuePoint>());
-
-        string runsDirectory = commandLine.Option(ServeCommand.RunsOption.Name) ?? builder.Configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory;
-
-        // A value of the wrong type is reported with the other validation failures, not instead of them.
-        builder.Services.Replace(ServiceDescriptor.Transient(typeof(IOptionsFactory<>), typeof(BindingErrorsAsValidationFailures<>)));
-        builder.Services
-            .AddScratchNetData(builder.Configuration)
-            .AddScratchNetTraining(builder.Configuration)
-            .AddRunReports()
-            .AddSingleton(commandLine)
-            .AddKeyedSingleton<ICommand, TrainCommand>("train")
-            .AddKeyedSingleton<ICommand, EvaluateCommand>("evaluate")
-            .AddKeyedSingleton<ICommand, PredictCommand>("predict")
-            .AddKeyedSingleton<ICommand, ExportCommand>("export")
-            .AddKeyedSingleton<ICommand, DiagnoseCommand>("diagnose")
-            .AddKeyedSingleton<ICommand, ServeCommand>("serve")
-            .AddScratchNetDashboard(new DashboardSources(
-                runsDirectory,
-                commandLine.Command == ServeCommand.Name ? commandLine.Option(ModelOption.Option.Name) : null)
-            {
-                DefaultRunsDirectory = IsDefaultRunsDirectory(runsDirectory),
-                // Asked once the run has trained (its folder long chosen); a resumed run's folder may be anywhere.
-                LiveRunFolder = () => trainedIn,
-                Serving = commandLine.Command == ServeCommand.Name,
-                Announce = line => announcement.Announce(line),
-            });
-
-        // After the checkpoint writer (AddScratchNetTraining), so each epoch's resume point is in place before older ones go.
-        builder.Services.AddSingleton<ResumePointRetention>();
-        builder.Services.AddSingleton<ITrainingCallback>(sp => sp.GetRequiredService<ResumePointRetention>());
-        builder.Services.AddOptions<ProgressOptions>().Bind(builder.Configuration.GetSection(ProgressOptions.SectionName));
-        builder.Services.AddSingleton<IPostConfigureOptions<TrainingOptions>, ThreadsBeyondProcessors>();
-        builder.Services.AddHostedService<UnreadSettingsFile>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ScratchNet.Training.Callbacks.ITrainingCallback, ProgressBar>());
+        builder.Services.AddScratchNetHost(builder.Configuration, commandLine, chosen, resume, checkpointsSetting);
         configureServices?.Invoke(builder.Services);
         return builder;
     }
 
-    /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunCatalog.Latest"/>, or a checkpoint file.</summary>
+    /// <summary>What this command resumes: null (a fresh run, or not train), <see cref="RunFolderSelection.Latest"/>, or a checkpoint file.</summary>
     internal static string? ResumeRequest(CommandLine commandLine, IConfiguration configuration) =>
         // Only train resumes; other commands never claim (or create) the folder they are handed.
         commandLine.Command != CommandLine.DefaultCommand ? null
-        : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunCatalog.Latest
+        : commandLine.HasOption("resume") ? commandLine.Option("resume") ?? RunFolderSelection.Latest
         : configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.ResumeFrom)}"];
-
-    // Composition runs before the options are validated: an empty or malformed Run:Directory is refused there, in one
-    // line, so here it only is not the default.
-    private static bool IsDefaultRunsDirectory(string runsDirectory)
-    {
-        try
-        {
-            return string.Equals(Path.GetFullPath(runsDirectory), Path.GetFullPath(new RunOptions().Directory), StringComparison.Ordinal);
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 
     private static int IndexOfAppSettings(ConfigurationManager configuration) =>
         ((IConfigurationBuilder)configuration).Sources.ToList().FindIndex(s => s is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource);

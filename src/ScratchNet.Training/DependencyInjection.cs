@@ -27,8 +27,8 @@ public static class DependencyInjection
         services.AddOptions<ModelOptions>().Bind(configuration.GetSection(ModelOptions.SectionName)).ValidateOnStart();
         services.AddOptions<OptimizerOptions>().Bind(configuration.GetSection(OptimizerOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, TrainingOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OptimizerOptions>, TrainingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelOptions>, ModelOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OptimizerOptions>, OptimizerOptionsValidator>());
 
         services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.SectionName)).ValidateOnStart();
         services.AddOptions<CheckpointOptions>().Bind(configuration.GetSection(CheckpointOptions.SectionName)).ValidateOnStart();

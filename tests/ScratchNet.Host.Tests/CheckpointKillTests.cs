@@ -188,7 +188,7 @@ public sealed class CheckpointKillTests
                 Assert.DoesNotThrow(() => CheckpointFile.Load(file), $"after kill {round + 1}, {Path.GetFileName(file)} does not load");
             }
 
-            string? next = RunCatalog.RunAt(folder, "checkpoints")?.ResumeCheckpoint;
+            string? next = RunFolderSelection.RunAt(folder, "checkpoints")?.ResumeCheckpoint;
             Assert.That(next, Is.Not.Null, $"after kill {round + 1}, the run has no resume point");
             Assert.DoesNotThrow(() => CheckpointFile.Load(next!), $"after kill {round + 1}, the run's resume point {next} does not load");
         }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ScratchNet.Host.Commands;
+using ScratchNet.Host.Settings;
 using ScratchNet.Host.Tests.Support;
 
 namespace ScratchNet.Host.Tests;
@@ -115,6 +117,45 @@ public sealed class HostOptionsValidationTests
 
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         Assert.That(failure.Message, Does.Contain("Model:LayerSizes '784,abc,10' has 'abc'"));
+    }
+
+    private static IEnumerable<string> CommandNames => CommandCatalog.Commands.Select(c => c.Name);
+
+    // A bound options class with no property a wrong-typed value can reach: a value its validator refuses instead.
+    private static readonly Dictionary<string, string> RefusedStringValues = new(StringComparer.Ordinal) { ["Run:Directory"] = string.Empty };
+
+    [TestCaseSource(nameof(CommandNames))]
+    public void EveryBoundOptionsClassIsValidatedBeforeTheCommandRuns_WhicheverCommandItIs(string command)
+    {
+        // Regression: Progress was bound without ValidateOnStart, so "diagnose --Progress:Enabled=maybe" ran and exited 0;
+        // any options class the command never resolves would pass a bad value the same way.
+        IReadOnlyList<(string Section, Type Type)> bound = ConfigurationSchema.FromServices(ScratchNetHost.CreateBuilder([command]).Services).BoundTypes;
+        var keys = new List<string>();
+        foreach ((string section, Type type) in bound)
+        {
+            string? key = type.GetProperties().Where(p => p.CanWrite && (p.PropertyType == typeof(bool) || p.PropertyType.IsPrimitive))
+                .Select(p => $"{section}:{p.Name}").LastOrDefault() ?? RefusedStringValues.Keys.FirstOrDefault(k => k.StartsWith($"{section}:", StringComparison.Ordinal));
+            Assert.That(key, Is.Not.Null, $"{type.Name} ({section}) has no bool or number property: add a value its validator refuses to {nameof(RefusedStringValues)}");
+            keys.Add(key!);
+        }
+
+        string[] args = [command, .. keys.Select(k => $"--{k}={(RefusedStringValues.TryGetValue(k, out string? value) ? value : "maybe")}")];
+        using IHost host = TestHost.Build(args, SyntheticMnist.Create());
+
+        Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
+
+        Assert.That(bound.Select(b => b.Type), Does.Contain(typeof(ProgressOptions)));
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.Multiple(() =>
+        {
+            foreach (string key in keys)
+            {
+                Assert.That(failure.Message, Does.Contain(key), $"{command}: a bad {key} is not refused at start");
+            }
+
+            // Checkpoints' folder is inside Run's: its failure comes by that route too, and is named once.
+            Assert.That(failure.Message.Split("Run:Directory must name a folder").Length - 1, Is.EqualTo(1), failure.Message);
+        });
     }
 
     [Test]

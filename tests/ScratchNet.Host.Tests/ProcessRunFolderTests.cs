@@ -83,7 +83,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(Snapshot(theirs), Is.EqualTo(original), "the original's resume points are neither pruned nor added to");
         Assert.That(new CheckpointDirectory(mine, 1).Latest(), Is.Not.Null);
         Assert.That(RunStatus.TryRead(copy)!.CheckpointFolderOf(copy), Is.EqualTo(mine), "and the copy's next resume goes on there");
-        Assert.That(RunCatalog.RunAt(copy, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(mine));
+        Assert.That(RunFolderSelection.RunAt(copy, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(mine));
     }
 
     [Test]
@@ -284,7 +284,7 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(second, Does.Contain("Set aside the resume points past"));
         Assert.That(Directory.GetFiles(checkpoints, "*.ckpt").Select(Path.GetFileName).Where(f => f != CheckpointDirectory.BestFileName).ToArray(), Has.Length.EqualTo(2).And.All.StartWith("ckpt-e"), second);
         Assert.That(Directory.GetFiles(_dir.Path, "scratchnet-*.ckpt"), Is.Empty, "no rescue left in the temp folder");
-        Assert.That(RunCatalog.RunAt(folder, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(points.Latest()));
+        Assert.That(RunFolderSelection.RunAt(folder, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(points.Latest()));
     }
 
     /// <summary>Resumes a run, sends Ctrl+C once <paramref name="until"/> holds, and returns its output (exit 130 asserted).</summary>

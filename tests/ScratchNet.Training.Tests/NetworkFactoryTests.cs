@@ -36,7 +36,7 @@ public sealed class NetworkFactoryTests
     [Test]
     public void Validator_RejectsAnInitFromFileThatDoesNotExist()
     {
-        var result = new TrainingOptionsValidator().Validate(null, new ModelOptions { InitFrom = "/nonexistent/m.snm" });
+        var result = new ModelOptionsValidator().Validate(null, new ModelOptions { InitFrom = "/nonexistent/m.snm" });
 
         Assert.That(result.Failures, Has.Some.Contains("Model:InitFrom '/nonexistent/m.snm' does not exist"));
     }

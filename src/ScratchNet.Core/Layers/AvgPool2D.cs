@@ -10,7 +10,7 @@ namespace ScratchNet.Core.Layers;
 /// dX[n,c,h,w] = (1 / (kH·kW)) · Σ dY[n,c,i,j] over the windows that cover (h, w)
 /// </code>
 /// </summary>
-public sealed class AvgPool2D : ILayer
+public sealed class AvgPool2D : PoolLayer
 {
     private readonly float[] _y;
     private readonly RowBuffer<float> _dX;
@@ -18,41 +18,14 @@ public sealed class AvgPool2D : ILayer
 
     /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
     public AvgPool2D(string name, Shape input, int kernelSize, int? stride, int capacity)
+        : base(name, input, kernelSize, stride, capacity)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        Name = name;
-        Window = new Window2D(input.Channels, input.Height, input.Width, kernelSize, kernelSize, stride ?? kernelSize);
-        InputShape = input;
-        OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
-        Capacity = capacity;
         _y = new float[capacity * OutputShape.Size];
         _dX = new RowBuffer<float>(InputShape.Size);
     }
 
-    public string Name { get; }
-
-    public Shape InputShape { get; }
-
-    public Shape OutputShape { get; }
-
-    public int InputSize => InputShape.Size;
-
-    public int OutputSize => OutputShape.Size;
-
-    public int Capacity { get; }
-
-    public Window2D Window { get; }
-
-    public int KernelSize => Window.KernelHeight;
-
-    public int Stride => Window.Stride;
-
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    public IReadOnlyList<StateTensor> State => [];
-
     // x: (n, C, H, W) → y: (n, C, OutH, OutW)
-    public float[] Forward(ReadOnlyMemory<float> x, int n)
+    public override float[] Forward(ReadOnlyMemory<float> x, int n)
     {
         LayerGuard.Input(this, x.Length, n);
         _hasInput = true;
@@ -61,7 +34,7 @@ public sealed class AvgPool2D : ILayer
     }
 
     // dY: (n, C, OutH, OutW) → dX: (n, C, H, W), each gradient shared equally over its window
-    public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+    public override float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         if (!computeInputGradient)

@@ -11,7 +11,7 @@ namespace ScratchNet.Core.Layers;
 /// </code>
 /// Forward remembers where each max sat (the argmax), and backward routes each gradient there and nowhere else.
 /// </summary>
-public sealed class MaxPool2D : ILayer
+public sealed class MaxPool2D : PoolLayer
 {
     private readonly RowBuffer<float> _y;
     private readonly RowBuffer<float> _dX;
@@ -21,42 +21,15 @@ public sealed class MaxPool2D : ILayer
 
     /// <param name="stride">Null: the kernel size (non-overlapping windows).</param>
     public MaxPool2D(string name, Shape input, int kernelSize, int? stride, int capacity)
+        : base(name, input, kernelSize, stride, capacity)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
-        Name = name;
-        Window = new Window2D(input.Channels, input.Height, input.Width, kernelSize, kernelSize, stride ?? kernelSize);
-        InputShape = input;
-        OutputShape = new Shape(input.Channels, Window.OutHeight, Window.OutWidth);
-        Capacity = capacity;
         _y = new RowBuffer<float>(OutputShape.Size);
         _dX = new RowBuffer<float>(InputShape.Size);
         _argmaxRows = new RowBuffer<int>(OutputShape.Size);
     }
 
-    public string Name { get; }
-
-    public Shape InputShape { get; }
-
-    public Shape OutputShape { get; }
-
-    public int InputSize => InputShape.Size;
-
-    public int OutputSize => OutputShape.Size;
-
-    public int Capacity { get; }
-
-    public Window2D Window { get; }
-
-    public int KernelSize => Window.KernelHeight;
-
-    public int Stride => Window.Stride;
-
-    public IReadOnlyList<Parameter> Parameters => [];
-
-    public IReadOnlyList<StateTensor> State => [];
-
     // x: (n, C, H, W) → y: (n, C, OutH, OutW)
-    public float[] Forward(ReadOnlyMemory<float> x, int n)
+    public override float[] Forward(ReadOnlyMemory<float> x, int n)
     {
         LayerGuard.Input(this, x.Length, n);
         _hasInput = true;
@@ -67,7 +40,7 @@ public sealed class MaxPool2D : ILayer
     }
 
     // dY: (n, C, OutH, OutW) → dX: (n, C, H, W), each gradient routed to its window's argmax
-    public float[]? Backward(float[] dY, int n, bool computeInputGradient)
+    public override float[]? Backward(float[] dY, int n, bool computeInputGradient)
     {
         LayerGuard.OutputGradient(this, dY, n, _hasInput);
         if (!computeInputGradient)

@@ -7,7 +7,7 @@ using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Commands;
 
-/// <summary>Loads and checks the checkpoint a <c>train --resume [FILE]</c> (or Checkpoints:ResumeFrom) continues; <see cref="RunCatalog"/> chose it.</summary>
+/// <summary>Loads and checks the checkpoint a <c>train --resume [FILE]</c> (or Checkpoints:ResumeFrom) continues; <see cref="RunFolderSelection"/> chose it.</summary>
 public static class ResumePoint
 {
     /// <param name="sourceOf">Where a setting of this session comes from, named in a refusal (see <see cref="ConfigurationFingerprint.Differences"/>).</param>

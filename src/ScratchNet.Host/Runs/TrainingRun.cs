@@ -57,7 +57,7 @@ public sealed partial class TrainingRun(
         // resuming it would only write its model and reports again. The file's name does not say so; its content does.
         if (resume is not null && folder.Continues && NothingLeftToTrain(resume) && RunStatus.TryRead(folder.Path) is { State: RunStatus.Finished })
         {
-            throw new RunFolderException(RunCatalog.NothingToContinue(folder.Path));
+            throw new RunFolderException(RunFolderSelection.NothingToContinue(folder.Path));
         }
 
         if (resume is not null)

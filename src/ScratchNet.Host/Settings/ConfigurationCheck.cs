@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace ScratchNet.Host.Settings;
@@ -16,7 +17,14 @@ public static class ConfigurationCheck
     public static ConfigurationSchema Schema(HostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ConfigurationSchema schema = ConfigurationSchema.FromServices(builder.Services);
+        return Schema(builder.Services);
+    }
+
+    /// <summary>Every key the program reads, from the options classes registered in <paramref name="services"/> and the keys read outside them.</summary>
+    public static ConfigurationSchema Schema(IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ConfigurationSchema schema = ConfigurationSchema.FromServices(services);
 
         // Outside any options class: the recipe name (read before options exist) and Serilog's own section.
         schema.AddScalar(ScratchNetHost.RecipeKey);

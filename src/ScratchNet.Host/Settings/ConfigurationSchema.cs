@@ -11,8 +11,8 @@ namespace ScratchNet.Host.Settings;
 
 /// <summary>
 /// Every configuration key the program reads, so a typo stops the run instead of being ignored. Built from the options
-/// classes bound to configuration: each type registered with <c>AddOptions&lt;T&gt;().Bind(section)</c> or
-/// <c>.BindConfiguration(section)</c> contributes its public properties under its section (a list property accepts
+/// classes bound to configuration: each type registered with <c>AddOptions&lt;T&gt;().Bind(section)</c> (or
+/// <c>.BindConfiguration(section)</c>) contributes its public properties under its section (a list property accepts
 /// <c>:0</c>, <c>:1</c>, …, a dictionary any child name). A new options class registered that way is known with no
 /// further edit. Keys read outside options classes (Recipe, Serilog) are added explicitly by
 /// <see cref="ConfigurationCheck"/>.

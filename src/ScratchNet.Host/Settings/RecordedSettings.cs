@@ -36,7 +36,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     /// The settings of the checkpoint a <c>train</c> is about to resume, or null when it resumes nothing or the checkpoint
     /// cannot be read (the run's own selection and <see cref="Commands.ResumePoint"/> then report why, in one line).
     /// </summary>
-    /// <param name="resume">null, a checkpoint file, or <see cref="RunCatalog.Latest"/> when no interrupted run was found.</param>
+    /// <param name="resume">null, a checkpoint file, or <see cref="RunFolderSelection.Latest"/> when no interrupted run was found.</param>
     public static RecordedSettings? OfCheckpoint(string? resume, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -46,7 +46,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         }
 
         // "latest" is left when no interrupted run was found to claim (ScratchNetHost resolves it): nothing to read.
-        string? path = string.Equals(resume, RunCatalog.Latest, StringComparison.OrdinalIgnoreCase) ? null : resume;
+        string? path = string.Equals(resume, RunFolderSelection.Latest, StringComparison.OrdinalIgnoreCase) ? null : resume;
 
         try
         {
@@ -82,7 +82,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
     private static IEnumerable<KeyValuePair<string, string>> OfRun(string checkpoint, IConfiguration configuration)
     {
         string root = Path.GetFullPath(configuration[$"{RunOptions.SectionName}:{nameof(RunOptions.Directory)}"] ?? new RunOptions().Directory);
-        if (RunCatalog.Owner(checkpoint, root) is not { } run || !File.Exists(Path.Combine(run, EffectiveConfiguration.FileName)))
+        if (RunFolderSelection.Owner(checkpoint, root) is not { } run || !File.Exists(Path.Combine(run, EffectiveConfiguration.FileName)))
         {
             return [];
         }

@@ -115,7 +115,7 @@ public sealed partial class DiagnosticsRunner(
     // A fresh optimizer each time, so one measurement's state (momentum, moments) cannot leak into the next.
     private IOptimizer NewOptimizer() => OptimizerFactory.Create(optimizerOptions.Value);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The loss at these weights is {Loss} on the batch of {Rows}: the network has diverged (largest |w| {Largest:G3}, in {Tensor}); a gradient check cannot judge it, so none is run")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The loss at these weights is {Loss:F4} on the batch of {Rows}: the network has diverged (largest |w| {Largest:G3}, in {Tensor}); a gradient check cannot judge it, so none is run")]
     private static partial void LogDiverged(ILogger logger, double loss, int rows, float largest, string tensor);
 
     // The rule next to the numbers it judges: an error above the allowance alone is still ok up to the tolerance plus it.
@@ -136,6 +136,7 @@ public sealed partial class DiagnosticsRunner(
     [LoggerMessage(Level = LogLevel.Information, Message = "Activation {Layer} ({Activation}, {Units} units): no dead region, inputs <= 0 {InactiveShare:P1} over {ProbeRows} rows")]
     private static partial void LogSmoothActivation(ILogger logger, string layer, string activation, int units, double inactiveShare, int probeRows);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss} -> {FinalLoss} in {Steps} steps (target {TargetLoss}), reached {Reached}")]
+    // The memorising stops just below the target, so four decimals would print a reached 0.0099996 as the target's 0.0100.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Overfit one batch of {Rows}: loss {InitialLoss:F4} -> {FinalLoss:G6} in {Steps} steps (target {TargetLoss:G4}), reached {Reached}")]
     private static partial void LogOverfit(ILogger logger, int rows, int steps, double initialLoss, double finalLoss, double targetLoss, bool reached);
 }

@@ -37,9 +37,3 @@ public interface IOptimizer : IHasLearningRate
     void LoadState(OptimizerState state) =>
         throw new NotSupportedException($"optimizer {Name} cannot restore a saved state");
 }
-
-/// <summary>The one capability a learning-rate schedule needs, so schedules stay independent of concrete optimizers.</summary>
-public interface IHasLearningRate
-{
-    float LearningRate { get; set; }
-}

@@ -14,6 +14,23 @@ internal static class OptionRules
         }
     }
 
+    internal static void Within(List<string> errors, string key, int value, int max, string unit)
+    {
+        if (value <= 0 || value > max)
+        {
+            errors.Add($"{key} must be 1 to {max}{unit}, got {value}");
+        }
+    }
+
+    /// <summary>Decay rates and momentum live in [0, 1).</summary>
+    internal static void Fraction(List<string> errors, string key, float value)
+    {
+        if (!(value >= 0f && value < 1f))
+        {
+            errors.Add($"{key} must be in [0, 1), got {value}");
+        }
+    }
+
     internal static void NonNegative(List<string> errors, string key, double value)
     {
         if (!(value >= 0.0) || double.IsInfinity(value))

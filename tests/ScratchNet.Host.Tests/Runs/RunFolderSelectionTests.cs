@@ -4,7 +4,7 @@ using ScratchNet.TestSupport;
 
 namespace ScratchNet.Host.Tests.Runs;
 
-public sealed class RunCatalogTests
+public sealed class RunFolderSelectionTests
 {
     private const string Id = "20261126T000000Z-00000001";
 
@@ -42,11 +42,11 @@ public sealed class RunCatalogTests
         string rescue = _dir.Combine(RescuePoint.FileName(id, 5, 12));
         File.WriteAllText(rescue, "a checkpoint");
 
-        RunFolder kept = RunCatalog.Select(root, rescue, "checkpoints", DateTime.UtcNow);
+        RunFolder kept = RunFolderSelection.Select(root, rescue, "checkpoints", DateTime.UtcNow);
         Assert.That((kept.Path, kept.Continues), Is.EqualTo((run, true)));
 
         Directory.Delete(run, recursive: true);
-        RunFolder fresh = RunCatalog.Select(root, rescue, "checkpoints", DateTime.UtcNow);
+        RunFolder fresh = RunFolderSelection.Select(root, rescue, "checkpoints", DateTime.UtcNow);
         Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Continues, fresh.RescuedFor), Is.EqualTo((root, false, id)), "its folder is gone: a new one, naming the folder it was kept for");
     }
 
@@ -65,7 +65,7 @@ public sealed class RunCatalogTests
         File.WriteAllText(newer, "a checkpoint");
         try
         {
-            Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints"), Is.EqualTo((run, newer)));
+            Assert.That(RunFolderSelection.LatestInterrupted(root, "checkpoints"), Is.EqualTo((run, newer)));
         }
         finally
         {
@@ -96,7 +96,7 @@ public sealed class RunCatalogTests
         string linked = _dir.Combine("latest-run");
         Directory.CreateSymbolicLink(linked, _run);
 
-        RunFolder folder = RunCatalog.Select(_dir.Combine("elsewhere"), Path.Combine(linked, "checkpoints", Path.GetFileName(_checkpoint)), "checkpoints", DateTime.UtcNow);
+        RunFolder folder = RunFolderSelection.Select(_dir.Combine("elsewhere"), Path.Combine(linked, "checkpoints", Path.GetFileName(_checkpoint)), "checkpoints", DateTime.UtcNow);
 
         Assert.That((RealPath.Of(folder.Path), folder.Continues), Is.EqualTo((_run, true)), "the run's own folder, by whichever path");
         Assert.That(folder.Id, Is.EqualTo(Path.GetFileName(_run)), "named by its id, not by the link's name");
@@ -122,8 +122,8 @@ public sealed class RunCatalogTests
         CopyTree(_run, copy);
         string own = Path.Combine(copy, "checkpoints", Path.GetFileName(_checkpoint));
 
-        Assert.That(RunCatalog.LatestInterrupted(copies, "checkpoints"), Is.EqualTo((copy, own)));
-        RunFolder folder = RunCatalog.Select(copies, own, "checkpoints", DateTime.UtcNow);
+        Assert.That(RunFolderSelection.LatestInterrupted(copies, "checkpoints"), Is.EqualTo((copy, own)));
+        RunFolder folder = RunFolderSelection.Select(copies, own, "checkpoints", DateTime.UtcNow);
         Assert.That((folder.Path, folder.Continues, folder.CheckpointFolder("checkpoints", keepOwn: true)), Is.EqualTo((copy, true, Path.Combine(copy, "checkpoints"))));
     }
 
@@ -135,7 +135,7 @@ public sealed class RunCatalogTests
         Directory.Move(runs, renamed);
         string moved = Path.Combine(renamed, Id);
 
-        Assert.That(RunCatalog.LatestInterrupted(renamed, "checkpoints"), Is.EqualTo((moved, Path.Combine(moved, "checkpoints", Path.GetFileName(_checkpoint)))));
+        Assert.That(RunFolderSelection.LatestInterrupted(renamed, "checkpoints"), Is.EqualTo((moved, Path.Combine(moved, "checkpoints", Path.GetFileName(_checkpoint)))));
     }
 
     [Test]
@@ -154,10 +154,10 @@ public sealed class RunCatalogTests
         string newer = Path.Combine(_run, "checkpoints", "ckpt-e0016-b000000.ckpt");
         File.WriteAllText(newer, "a checkpoint");
 
-        RunFolder folder = RunCatalog.RunAt(_run, "checkpoints")!;
+        RunFolder folder = RunFolderSelection.RunAt(_run, "checkpoints")!;
 
         Assert.That((folder.Path, folder.ResumeCheckpoint, folder.Continues), Is.EqualTo((_run, newer, true)));
-        Assert.That(RunCatalog.RunAt(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
+        Assert.That(RunFolderSelection.RunAt(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
     }
 
     [Test]
@@ -168,9 +168,9 @@ public sealed class RunCatalogTests
             File.Delete(checkpoint);
         }
 
-        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"),
+        Assert.That(() => RunFolderSelection.RunAt(_run, "checkpoints"),
             Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
-        Assert.That(() => RunCatalog.Select(Path.GetDirectoryName(_run)!, _run, "checkpoints", DateTime.UtcNow),
+        Assert.That(() => RunFolderSelection.Select(Path.GetDirectoryName(_run)!, _run, "checkpoints", DateTime.UtcNow),
             Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
     }
 
@@ -180,7 +180,7 @@ public sealed class RunCatalogTests
     {
         new RunStatus { Id = Id, Checkpoints = "checkpoints", State = state }.Write(_run);
 
-        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains($"the run in {_run} {says}"));
+        Assert.That(() => RunFolderSelection.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains($"the run in {_run} {says}"));
     }
 
     [Test]
@@ -193,7 +193,7 @@ public sealed class RunCatalogTests
         {
             new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Failed, Sessions = [new RunSession { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow, ResumePoint = rescue }] }.Write(_run);
 
-            Assert.That(RunCatalog.RunAt(_run, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(rescue));
+            Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(rescue));
         }
         finally
         {
@@ -207,7 +207,7 @@ public sealed class RunCatalogTests
         string gone = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(Id, 17, 40));
         new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Failed, Sessions = [new RunSession { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow, ResumePoint = gone }] }.Write(_run);
 
-        RunFolder folder = RunCatalog.RunAt(_run, "checkpoints")!;
+        RunFolder folder = RunFolderSelection.RunAt(_run, "checkpoints")!;
 
         Assert.That((folder.ResumeCheckpoint, folder.GoneNewer), Is.EqualTo((_checkpoint, gone)));
     }
@@ -234,11 +234,11 @@ public sealed class RunCatalogTests
             File.WriteAllText(atSix, "a checkpoint");
             new RunStatus { Id = id, State = RunStatus.Interrupted, Sessions = [first, new() { Started = DateTime.UtcNow.AddMinutes(-5), Ended = DateTime.UtcNow, State = RunStatus.Interrupted, ResumedFrom = atThree, ResumePoint = atSix }] }.Write(copy);
 
-            Assert.That(RunCatalog.RunAt(original, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "not the copy's later rescue");
-            Assert.That(RunCatalog.RunAt(copy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atSix));
-            Assert.That(RunCatalog.RunAt(renamedCopy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "a copy renamed beside its original has the rescue it was copied with");
-            Assert.That(RunCatalog.Owner(atSix, Path.GetDirectoryName(original)!), Is.Null, "the copy's rescue is no point of the original's");
-            Assert.That(RunCatalog.Owner(atSix, Path.GetDirectoryName(copy)!), Is.EqualTo(copy));
+            Assert.That(RunFolderSelection.RunAt(original, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "not the copy's later rescue");
+            Assert.That(RunFolderSelection.RunAt(copy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atSix));
+            Assert.That(RunFolderSelection.RunAt(renamedCopy, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(atThree), "a copy renamed beside its original has the rescue it was copied with");
+            Assert.That(RunFolderSelection.Owner(atSix, Path.GetDirectoryName(original)!), Is.Null, "the copy's rescue is no point of the original's");
+            Assert.That(RunFolderSelection.Owner(atSix, Path.GetDirectoryName(copy)!), Is.EqualTo(copy));
         }
         finally
         {
@@ -265,16 +265,16 @@ public sealed class RunCatalogTests
         // The original went on to epoch 9 after the copy was made.
         File.WriteAllText(Path.Combine(theirs, "ckpt-e0009-b000000.ckpt"), "a checkpoint");
 
-        RunFolder branch = RunCatalog.RunAt(copy, "checkpoints")!;
+        RunFolder branch = RunFolderSelection.RunAt(copy, "checkpoints")!;
         Assert.That(branch.CopyOf(RunStatus.TryRead(copy)!), Is.EqualTo(original));
         Assert.That((branch.Path, branch.ResumeCheckpoint), Is.EqualTo((copy, atFive)), "where the copy was made, not where the original went on to");
         Assert.That(branch.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(ck, "copy")));
         Assert.That(new RunFolder(copy, atFive, continues: true).CheckpointFolder(ck), Is.EqualTo(Path.Combine(ck, "copy")), "a Checkpoints:Directory given again, too");
 
-        RunFolder own = RunCatalog.RunAt(original, "checkpoints")!;
+        RunFolder own = RunFolderSelection.RunAt(original, "checkpoints")!;
         Assert.That(own.CopyOf(RunStatus.TryRead(original)!), Is.Null);
         Assert.That(own.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs));
-        Assert.That(RunCatalog.Select(Path.GetDirectoryName(copy)!, atFive, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(original), "its checkpoint, given as a file, is still the original's");
+        Assert.That(RunFolderSelection.Select(Path.GetDirectoryName(copy)!, atFive, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(original), "its checkpoint, given as a file, is still the original's");
     }
 
     [Test]
@@ -309,7 +309,7 @@ public sealed class RunCatalogTests
         Directory.Move(root, renamed);
         string moved = Path.Combine(renamed, "runs", id);
 
-        RunFolder folder = RunCatalog.RunAt(moved, "checkpoints")!;
+        RunFolder folder = RunFolderSelection.RunAt(moved, "checkpoints")!;
         Assert.That(folder.CopyOf(RunStatus.TryRead(moved)!), Is.Null, "moved, not copied");
         Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(renamed, "ck", id, "ckpt-e0002-b000000.ckpt")));
         Assert.That(folder.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(renamed, "ck", id)));
@@ -329,11 +329,11 @@ public sealed class RunCatalogTests
         string renamed = Path.Combine(RealPath.Of(_dir.Path), "runs-old", id);
         Directory.Move(Path.GetDirectoryName(original)!, Path.GetDirectoryName(renamed)!);
 
-        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
+        Assert.That(RunFolderSelection.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
         File.Delete(Path.Combine(backup, "history.csv"));
-        Assert.That(() => RunCatalog.RunAt(backup, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains(
+        Assert.That(() => RunFolderSelection.RunAt(backup, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains(
             $"it is a copy of the run whose checkpoints are in {theirs}, none of them at or before where this folder's history ends (epoch 0)"), "its own history says it has not reached them");
-        Assert.That(RunCatalog.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs), "moved, it is still the owner");
+        Assert.That(RunFolderSelection.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs), "moved, it is still the owner");
     }
 
     [Test]
@@ -351,8 +351,8 @@ public sealed class RunCatalogTests
         // The marker lost (deleted, or the checkpoint folder restored from an archive).
         File.Delete(Path.Combine(theirs, CheckpointFolderOwner.FileName));
 
-        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
-        Assert.That(RunCatalog.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs));
+        Assert.That(RunFolderSelection.RunAt(backup, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo($"{theirs}-2"));
+        Assert.That(RunFolderSelection.RunAt(renamed, "checkpoints")!.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(theirs));
     }
 
     [Test]
@@ -364,8 +364,8 @@ public sealed class RunCatalogTests
         string moved = _dir.Combine("ck2");
         Directory.Move(Path.GetDirectoryName(theirs)!, moved);
 
-        Assert.That(() => RunCatalog.RunAt(original, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"its checkpoint folder {theirs} is not there"));
-        RunFolder folder = RunCatalog.RunAt(original, moved)!;
+        Assert.That(() => RunFolderSelection.RunAt(original, "checkpoints"), Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"its checkpoint folder {theirs} is not there"));
+        RunFolder folder = RunFolderSelection.RunAt(original, moved)!;
         Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(moved, id, "ckpt-e0009-b000435.ckpt")));
         Assert.That(folder.CheckpointFolder(moved), Is.EqualTo(Path.Combine(moved, id)), "and it goes on writing there");
     }
@@ -413,7 +413,7 @@ public sealed class RunCatalogTests
         CopyTree(runs, copies);
         string copy = Path.Combine(copies, id);
 
-        RunFolder folder = RunCatalog.RunAt(copy, "checkpoints")!;
+        RunFolder folder = RunFolderSelection.RunAt(copy, "checkpoints")!;
 
         Assert.That(folder.ResumeCheckpoint, Is.EqualTo(Path.Combine(copies, "ck", id, "ckpt-e0004-b000000.ckpt")));
         Assert.That(folder.CheckpointFolder("checkpoints", keepOwn: true), Is.EqualTo(Path.Combine(copies, "ck", id)), "its copy of the checkpoints, not the original's");
@@ -436,7 +436,7 @@ public sealed class RunCatalogTests
         // The original went on afterwards.
         File.WriteAllText(Path.Combine(theirs, "ckpt-e0020-b000000.ckpt"), "a checkpoint");
 
-        Assert.That(RunCatalog.RunAt(backup, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(Path.Combine(theirs, "ckpt-e0009-b000000.ckpt")), "eight epochs recorded: the point that begins the ninth");
+        Assert.That(RunFolderSelection.RunAt(backup, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(Path.Combine(theirs, "ckpt-e0009-b000000.ckpt")), "eight epochs recorded: the point that begins the ninth");
     }
 
     [Test]
@@ -454,7 +454,7 @@ public sealed class RunCatalogTests
         using var live = new RunFolder(_run, _checkpoint, continues: true);
         live.Claim();
 
-        Assert.That(() => RunCatalog.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains("is still training in another process"));
+        Assert.That(() => RunFolderSelection.RunAt(_run, "checkpoints"), Throws.InstanceOf<RunFolderException>().With.Message.Contains("is still training in another process"));
     }
 
     [Test]
@@ -463,7 +463,7 @@ public sealed class RunCatalogTests
         string root = Path.GetDirectoryName(_run)!;
         Directory.CreateSymbolicLink(Path.Combine(root, "latest"), _run);
 
-        Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints")!.Value.Folder, Is.EqualTo(_run));
+        Assert.That(RunFolderSelection.LatestInterrupted(root, "checkpoints")!.Value.Folder, Is.EqualTo(_run));
     }
 
     [Test]
@@ -477,9 +477,9 @@ public sealed class RunCatalogTests
         Directory.CreateSymbolicLink(_run, moved);
         new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(moved);
 
-        Assert.That(RunCatalog.RunAt(_run, "checkpoints")!.Path, Is.EqualTo(moved), "--resume runs/ID");
-        Assert.That(RunCatalog.Select(root, _checkpoint, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(moved), "--resume runs/ID/checkpoints/FILE");
-        Assert.That(RunCatalog.LatestInterrupted(root, "checkpoints")?.Folder, Is.EqualTo(moved), "--resume alone");
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.Path, Is.EqualTo(moved), "--resume runs/ID");
+        Assert.That(RunFolderSelection.Select(root, _checkpoint, "checkpoints", DateTime.UtcNow).Path, Is.EqualTo(moved), "--resume runs/ID/checkpoints/FILE");
+        Assert.That(RunFolderSelection.LatestInterrupted(root, "checkpoints")?.Folder, Is.EqualTo(moved), "--resume alone");
     }
 
     [Test]
@@ -493,11 +493,11 @@ public sealed class RunCatalogTests
         File.WriteAllText(Path.Combine(olderRun, "checkpoints", "ckpt-e0002-b000000.ckpt"), "a checkpoint");
         new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = DateTime.UtcNow }] }.Write(_run);
 
-        using RunFolder first = RunCatalog.ClaimLatestInterrupted(root, "checkpoints")!;
-        using RunFolder second = RunCatalog.ClaimLatestInterrupted(root, "checkpoints")!;
+        using RunFolder first = RunFolderSelection.ClaimLatestInterrupted(root, "checkpoints")!;
+        using RunFolder second = RunFolderSelection.ClaimLatestInterrupted(root, "checkpoints")!;
 
         Assert.That((first.Path, second.Path), Is.EqualTo((_run, olderRun)));
-        Assert.That(RunCatalog.ClaimLatestInterrupted(root, "checkpoints"), Is.Null, "both are taken");
+        Assert.That(RunFolderSelection.ClaimLatestInterrupted(root, "checkpoints"), Is.Null, "both are taken");
     }
 
     [Test]
@@ -527,7 +527,7 @@ public sealed class RunCatalogTests
         string renamed = Path.Combine(Path.GetDirectoryName(original)!, "lr-0.01");
         Directory.Move(original, renamed);
 
-        RunFolder folder = RunCatalog.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
+        RunFolder folder = RunFolderSelection.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
 
         Assert.That((folder.Path, folder.Continues, folder.LeftBy), Is.EqualTo((renamed, true, (string?)null)));
     }
@@ -541,7 +541,7 @@ public sealed class RunCatalogTests
         File.WriteAllText(point, "a checkpoint");
         Directory.Move(original, _dir.Combine("archive"));
 
-        RunFolder folder = RunCatalog.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
+        RunFolder folder = RunFolderSelection.Select(Path.GetDirectoryName(original)!, point, "checkpoints", DateTime.UtcNow);
 
         Assert.That((folder.Continues, folder.LeftBy), Is.EqualTo((false, original)));
         Assert.That(folder.Id, Is.Not.EqualTo(id));
@@ -571,7 +571,7 @@ public sealed class RunCatalogTests
 
     private (string Folder, bool Continues) Select(string resume)
     {
-        RunFolder folder = RunCatalog.Select(_dir.Combine("elsewhere"), resume, "checkpoints", DateTime.UtcNow);
+        RunFolder folder = RunFolderSelection.Select(_dir.Combine("elsewhere"), resume, "checkpoints", DateTime.UtcNow);
         return (folder.Path, folder.Continues);
     }
 }

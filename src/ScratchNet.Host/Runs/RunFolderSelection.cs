@@ -5,8 +5,8 @@ using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Runs;
 
-/// <summary>The run folders under Run:Directory, and which one a <c>train</c> works in.</summary>
-public static class RunCatalog
+/// <summary>Which run folder under Run:Directory a <c>train</c> works in: a new one, or the one it resumes.</summary>
+public static class RunFolderSelection
 {
     /// <summary>The value of --resume (or Checkpoints:ResumeFrom) that means "the most recent interrupted run".</summary>
     public const string Latest = "latest";
