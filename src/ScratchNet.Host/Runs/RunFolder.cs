@@ -27,7 +27,7 @@ public sealed partial class RunFolder : IDisposable
     public RunFolder(string path, string? resumeCheckpoint = null, bool continues = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        Path = System.IO.Path.GetFullPath(path);
+        Path = FolderPath.Full(path);
         ResumeCheckpoint = resumeCheckpoint is null ? null : System.IO.Path.GetFullPath(resumeCheckpoint);
         Continues = continues;
     }

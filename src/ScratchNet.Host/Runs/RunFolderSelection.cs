@@ -198,7 +198,10 @@ public static class RunFolderSelection
     public static RunFolder? RunAt(string path, string? checkpointsSetting)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string folder = Path.GetFullPath(path);
+
+        // Shell completion ends a folder with a slash, which would leave the run without a name (and make a link to it
+        // read as the folder it leads to, not as a link).
+        string folder = FolderPath.Full(path);
         if (!Directory.Exists(folder) || RunStatus.TryRead(folder) is not { } status)
         {
             return null;

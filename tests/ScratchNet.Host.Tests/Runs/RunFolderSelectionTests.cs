@@ -160,6 +160,20 @@ public sealed class RunFolderSelectionTests
         Assert.That(RunFolderSelection.RunAt(_dir.Path, "checkpoints"), Is.Null, "a folder that is no run");
     }
 
+    [TestCase("/")]
+    [TestCase("//")]
+    [TestCase("/.")]
+    public void ARunFolderGivenWithATrailingSeparator_IsTheSameRunFolder(string tail)
+    {
+        string newer = Path.Combine(_run, "checkpoints", "ckpt-e0016-b000000.ckpt");
+        File.WriteAllText(newer, "a checkpoint");
+
+        RunFolder folder = RunFolderSelection.RunAt(_run + tail, "checkpoints")!;
+
+        Assert.That((folder.Path, folder.Id, folder.ResumeCheckpoint), Is.EqualTo((_run, Id, newer)), "as shell completion writes it: runs/ID/");
+        Assert.That(new RunFolder(_run + tail, continues: true).Id, Is.EqualTo(Id));
+    }
+
     [Test]
     public void ARunFolderWithoutAResumePointIsRefusedSayingSo()
     {
