@@ -94,9 +94,11 @@ public sealed class RunsFolder
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(name);
-        FileKind kind = FileKinds.Of(System.IO.Path.Combine(run.Path, name));
+        string path = System.IO.Path.Combine(run.Path, name);
+        FileKind kind = FileKinds.Of(path);
         return kind switch
         {
+            FileKind.Missing when IsLink(path) => "is a link that leads nowhere (to nothing, or round in a loop)",
             FileKind.Missing or FileKind.Regular or FileKind.Unknown => null,
             FileKind.Directory => "is a folder, not a file",
             _ => $"is {FileKinds.Describe(kind)}, not a file",
@@ -124,13 +126,27 @@ public sealed class RunsFolder
     private static string? FileIn(string root, string run, string name)
     {
         string candidate = System.IO.Path.Combine(run, name);
-        if (!System.IO.File.Exists(candidate))
+
+        // File.Exists is true for a link to nothing, whose end RealPath cannot find (a loop throws): NotAFile names it.
+        if (!System.IO.File.Exists(candidate) || FileKinds.Of(candidate) == FileKind.Missing)
         {
             return null;
         }
 
         string? real = Inside(root, RealPath(candidate));
         return real is not null && System.IO.File.Exists(real) ? real : null;
+    }
+
+    private static bool IsLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private string? RealRoot() => Directory.Exists(Path) ? RealPath(Path) : null;

@@ -341,6 +341,8 @@ public sealed class RunsEndpointTests
     private const string Pipe = "<fifo>";
     private const string Utf16 = "<utf16>";
     private const string TwoMarks = "<two-boms>";
+    private const string Loop = "<link-to-itself>";
+    private const string Nowhere = "<link-to-nothing>";
 
     // Every run file damaged every way gets one plain reason, the same in the list and the details, and in the explorer for
     // model.snm; System.Text.Json's own words stay out, and valid JSON of the wrong shape is not called incomplete
@@ -362,6 +364,7 @@ public sealed class RunsEndpointTests
         ["history.json", """[{"epoch":1,"train_loss":null,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's train_loss is null, not a number"],
         ["history.json", Folder, "history.json is a folder, not a file"],
         ["history.json", Pipe, "history.json is a named pipe (FIFO), not a file"],
+        ["history.json", Loop, "history.json is a link that leads nowhere (to nothing, or round in a loop)"],
         ["history.json", Utf16, "history.json is damaged: it is saved as UTF-16; save it as UTF-8"],
         ["history.json", TwoMarks, "history.json is damaged: it starts with two byte-order marks; save it as UTF-8 with one at most"],
         ["metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)"],
@@ -373,6 +376,7 @@ public sealed class RunsEndpointTests
         ["metrics.json", """{"confusion_matrix": {}}""", "metrics.json is damaged: its confusion_matrix is an object, not a list"],
         ["metrics.json", Folder, "metrics.json is a folder, not a file"],
         ["metrics.json", Pipe, "metrics.json is a named pipe (FIFO), not a file"],
+        ["metrics.json", Loop, "metrics.json is a link that leads nowhere (to nothing, or round in a loop)"],
         ["run.json", """{"state": 12, "x":""", "run.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 19)"],
         ["run.json", "[1,2]", "run.json is damaged: it is a list, not an object of the run's facts"],
         ["run.json", """{"state": 12}""", "run.json is damaged: its state is a number, not text"],
@@ -381,13 +385,17 @@ public sealed class RunsEndpointTests
         ["run.json", """{"state": "bogus"}""", "run.json is damaged: its state is \"bogus\", not one of running, finished, interrupted, failed or diverged"],
         ["run.json", Folder, "run.json is a folder, not a file"],
         ["run.json", Pipe, "run.json is a named pipe (FIFO), not a file"],
+        ["run.json", Loop, "run.json is a link that leads nowhere (to nothing, or round in a loop)"],
         ["config.json", "[1,", "config.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 3)"],
         ["config.json", "7", "config.json is damaged: it is a number, not an object of settings"],
         ["config.json", Folder, "config.json is a folder, not a file"],
         ["config.json", Pipe, "config.json is a named pipe (FIFO), not a file"],
+        ["config.json", Loop, "config.json is a link that leads nowhere (to nothing, or round in a loop)"],
         ["model.snm", "", "model.snm is empty"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
+        ["model.snm", Loop, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["model.snm", Nowhere, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
     ];
 
     [TestCaseSource(nameof(DamagedFiles))]
@@ -446,6 +454,12 @@ public sealed class RunsEndpointTests
                     await mkfifo.WaitForExitAsync();
                 }
 
+                break;
+            case Loop:
+                File.CreateSymbolicLink(path, Path.GetFileName(path));
+                break;
+            case Nowhere:
+                File.CreateSymbolicLink(path, Path.Combine(Path.GetDirectoryName(path)!, "gone", "model.snm"));
                 break;
             case Utf16:
                 File.WriteAllText(path, "[]", System.Text.Encoding.Unicode);
