@@ -65,6 +65,20 @@ public sealed partial class LayerCompletenessTests
     }
 
     [TestCaseSource(nameof(Kinds))]
+    public void EveryKindIsCountedByTheMemoryPlanAndTheModelFileCeiling(LayerKind kind)
+    {
+        LayerDefinition[] layers = Around(Example(kind));
+        Sequential network = NetworkBuilder.Build(layers, Input, capacity: 2, "he_normal", seed: 1);
+
+        Assert.That(NetworkBuilder.Values(layers, Input, capacity: 2), Is.Positive, "NetworkPlan");
+        foreach (ILayer layer in network.Layers)
+        {
+            long stored = NetworkLimits.StoredValues(LayerDefinition.Of(layer), layer.InputShape, layer.OutputShape);
+            Assert.That(stored, Is.GreaterThanOrEqualTo(layer.Parameters.Sum(p => (long)p.Length)), $"NetworkLimits.StoredValues of {layer.Name}");
+        }
+    }
+
+    [TestCaseSource(nameof(Kinds))]
     public void EveryKindLoadsFromAFileAndExportsToOnnx(LayerKind kind)
     {
         LayerDefinition example = Example(kind);
@@ -98,7 +112,7 @@ public sealed partial class LayerCompletenessTests
     {
         string script = File.ReadAllText(Path.Combine(RepositoryRoot(), "bench", "compare", "scratchnet_layers.py"));
         Match dict = ActivationsDict().Match(script);
-        Assert.That(dict.Success, Is.True, "scratchnet_layers.py has no ACTIVATIONS = {...} line");
+        Assert.That(dict.Success, Is.True, "scratchnet_layers.py has no ACTIVATIONS = {...} dict");
         string[] mapped = [.. DictKey().Matches(dict.Groups[1].Value).Select(m => m.Groups[1].Value)];
 
         Assert.That(mapped, Is.SupersetOf(Activation.Names), "scratchnet_layers.ACTIVATIONS");
@@ -121,9 +135,10 @@ public sealed partial class LayerCompletenessTests
         throw new InvalidOperationException("no ScratchNet.sln above the test folder");
     }
 
-    [GeneratedRegex(@"^ACTIVATIONS = \{(.*)\}\s*$", RegexOptions.Multiline)]
+    // The dict on one line or over several (as black writes it); its values hold no braces.
+    [GeneratedRegex(@"^ACTIVATIONS\s*=\s*\{(.*?)\}", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex ActivationsDict();
 
-    [GeneratedRegex(@"""([a-z0-9_]+)"":")]
+    [GeneratedRegex(@"[""']([a-z0-9_]+)[""']\s*:")]
     private static partial Regex DictKey();
 }

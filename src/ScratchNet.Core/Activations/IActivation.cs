@@ -20,7 +20,7 @@ public interface IActivation
     /// </summary>
     bool HasDeadRegion { get; }
 
-    /// <summary>The largest f'(x) over all x (sigmoid: 0.25): how much of the gradient the layer passes back at best.</summary>
+    /// <summary>The largest f'(x) over all x (sigmoid: 0.25), or the bound it approaches (softplus: 1): how much of the gradient the layer passes back at best.</summary>
     float MaxSlope { get; }
 
     // x: (len) · y: (len), may alias x

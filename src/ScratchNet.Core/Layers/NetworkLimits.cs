@@ -205,7 +205,10 @@ public static class NetworkLimits
             LayerKind.Conv => ((long)output.Channels * input.Channels * definition.KernelHeight * definition.KernelWidth) + output.Channels,
             LayerKind.Dense => ((long)input.Size * output.Size) + output.Size,
             LayerKind.BatchNorm => 4L * input.Channels,
-            _ => 0,
+            LayerKind.MaxPool or LayerKind.AvgPool or LayerKind.Dropout or LayerKind.Activation or LayerKind.Flatten => 0,
+
+            // Counted 0, a new kind's weights would pass the model-file ceiling unseen.
+            _ => throw new NotSupportedException($"NetworkLimits.StoredValues does not count a {definition.Kind} layer's values; add its case (docs/contributing.md)"),
         };
     }
 

@@ -198,6 +198,9 @@ internal static class NetworkPlan
                     Forward("output", d.Size);
                     Backward("input gradient", shape.Size);
                     break;
+                default:
+                    // A kind the plan does not know would allocate nothing here and slip past the memory check.
+                    throw new NotSupportedException($"NetworkPlan does not count the arrays of a {d.Kind} layer; add its case (docs/contributing.md)");
             }
 
             return output;

@@ -96,8 +96,13 @@ public class ActivationTests
     }
 
     [TestCaseSource(nameof(All))]
-    public void MaxSlope_IsTheLargestSlope(IActivation activation) =>
-        Assert.That(SlopeGrid(activation).Slope.Max(), Is.EqualTo(activation.MaxSlope).Within(1e-5f), activation.Name);
+    public void MaxSlope_IsTheLargestSlope(IActivation activation)
+    {
+        // The grid ends at ±8: a slope only approached far out (softplus's σ(x) → 1) may stand a little above its maximum.
+        float onGrid = SlopeGrid(activation).Slope.Max();
+        Assert.That(onGrid, Is.LessThanOrEqualTo(activation.MaxSlope + 1e-5f), activation.Name);
+        Assert.That(activation.MaxSlope - onGrid, Is.LessThanOrEqualTo(1e-3f), activation.Name);
+    }
 
     [TestCaseSource(nameof(All))]
     public void EveryPass_Throws_WhenLengthsMismatch(IActivation activation) => Assert.Multiple(() =>
