@@ -285,7 +285,7 @@ public sealed partial class RunFolder : IDisposable
         return FileKinds.Of(file) switch
         {
             FileKind.Regular or FileKind.Unknown => null,
-            FileKind.Missing => new FileInfo(file).LinkTarget is { } target ? $"is a link to {target}, which does not exist" : null,
+            FileKind.Missing => new FileInfo(file).LinkTarget is null ? null : "is a link that leads nowhere (to nothing, or round in a loop)",
             FileKind kind => FileKinds.NotA(kind, "a file"),
         };
     }

@@ -61,6 +61,12 @@ public static class RunFolderSelection
             throw new CheckpointException($"{file} is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
         }
 
+        // A link left where a run folder or checkpoint was, which has moved on again since (or a loop of links).
+        if (FileKinds.Of(file) == FileKind.Missing && FileKinds.BrokenLink(file) is { } broken)
+        {
+            throw new CheckpointException($"{broken}; give where the run folder or checkpoint is now (train --resume NEW-PLACE), or --resume alone for the most recent interrupted run");
+        }
+
         if (!File.Exists(file))
         {
             throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");

@@ -175,6 +175,16 @@ public sealed class RunFolderSelectionTests
     }
 
     [Test]
+    public void ALinkLeftWhereARunWasThatLeadsNowhereNow_IsNamedAsSuch_NotAsAMissingCheckpoint()
+    {
+        string link = _dir.Combine("left-behind");
+        File.CreateSymbolicLink(link, _dir.Combine("moved-on-again"));
+
+        Assert.That(() => RunFolderSelection.Select(_dir.Combine("runs"), link, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.StartsWith($"{link} is a link to {_dir.Combine("moved-on-again")}, which does not exist; give where the run folder or checkpoint is now"));
+    }
+
+    [Test]
     public void ARunFolderWithoutAResumePointIsRefusedSayingSo()
     {
         foreach (string checkpoint in Directory.GetFiles(Path.Combine(_run, "checkpoints")))

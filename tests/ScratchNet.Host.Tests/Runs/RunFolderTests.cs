@@ -120,7 +120,8 @@ public sealed class RunFolderTests
     }
     [TestCase("folder", "is a directory, not a file")]
     [TestCase("pipe", "is a named pipe (FIFO), not a file")]
-    [TestCase("link to nothing", "is a link to ")]
+    [TestCase("link to nothing", "is a link that leads nowhere")]
+    [TestCase("link to itself", "is a link that leads nowhere")]
     public void AResumeRefusesALockThatIsNoFile_SayingWhatItIsAndToRemoveIt(string kind, string said)
     {
         string path = Path.Combine(_dir.Path, "runs", "20261126-000000-00000005");
@@ -137,6 +138,9 @@ public sealed class RunFolderTests
                     mkfifo.WaitForExit();
                 }
 
+                break;
+            case "link to itself":
+                File.CreateSymbolicLink(lockFile, RunFolder.LockFileName);
                 break;
             default:
                 File.CreateSymbolicLink(lockFile, Path.Combine(_dir.Path, "nowhere", "lock"));
