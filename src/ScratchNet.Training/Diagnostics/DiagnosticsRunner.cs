@@ -119,7 +119,7 @@ public sealed partial class DiagnosticsRunner(
     private static partial void LogDiverged(ILogger logger, double loss, int rows, float largest, string tensor);
 
     // The rule next to the numbers it judges: an error above the allowance alone is still ok up to the tolerance plus it.
-    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: {Entries} entries at step {Step:G3}, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}; ok up to tolerance {Tolerance:G3} + noise allowance {NoiseAllowance:E2}: verdict {Verdict}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gradient check {Parameter}: entries checked {Entries}, step {Step:G3}, relative error {RelativeError:E2}, max abs error {MaxAbsoluteError:E2}; ok up to tolerance {Tolerance:G3} + noise allowance {NoiseAllowance:E2}: verdict {Verdict}")]
     private static partial void LogGradient(ILogger logger, string parameter, int entries, float step, double relativeError, double maxAbsoluteError, double tolerance, double noiseAllowance, GradientVerdict verdict);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Parameter {Parameter}: weight norm {WeightNorm:E3}, gradient norm {GradientNorm:E3}, update/weight {UpdateRatio:E3}")]
