@@ -824,39 +824,6 @@ public class NetworkDiagnosticsTests
         }
     }
 
-    /// <summary>A layer whose gradient of one parameter comes out <c>factor</c> times too large: the bug the gradient check must catch.</summary>
-    private sealed class ScaledGradient(ILayer inner, Parameter scaled, float factor) : ILayer
-    {
-        public string Name => inner.Name;
-
-        public Shape InputShape => inner.InputShape;
-
-        public Shape OutputShape => inner.OutputShape;
-
-        public int InputSize => inner.InputSize;
-
-        public int OutputSize => inner.OutputSize;
-
-        public int Capacity => inner.Capacity;
-
-        public IReadOnlyList<Parameter> Parameters => inner.Parameters;
-
-        public IReadOnlyList<StateTensor> State => inner.State;
-
-        public float[] Forward(ReadOnlyMemory<float> x, int n) => inner.Forward(x, n);
-
-        public float[]? Backward(float[] dY, int n, bool computeInputGradient)
-        {
-            float[]? dX = inner.Backward(dY, n, computeInputGradient);
-            for (int i = 0; i < scaled.Length; i++)
-            {
-                scaled.Gradient[i] *= factor;
-            }
-
-            return dX;
-        }
-    }
-
     // Only a parameter with a ReLU, leaky ReLU or max-pool between it and the loss can blame kinks for a disagreement.
     [TestCase(new[] { "flatten", "dense 5", "relu", "dense 3" }, "dense0.weight,dense0.bias")]
     [TestCase(new[] { "flatten", "dense 5", "tanh", "dense 4", "leaky_relu", "dense 3" }, "dense0.weight,dense0.bias,dense1.weight,dense1.bias")]
@@ -870,5 +837,4 @@ public class NetworkDiagnosticsTests
 
         Assert.That(before, Is.EqualTo(expected.Split(',', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToArray()));
     }
-
 }
