@@ -61,6 +61,36 @@ public static partial class FileKinds
         kind == FileKind.NameTooLong ? $"cannot be used: {FileSystemError.NameTooLong}" : $"is {Describe(kind)}, not {wanted}";
 
     /// <summary>
+    /// Why what stands under a file's name cannot be read as that file: "is a folder, not a file", "is a named pipe (FIFO),
+    /// not a file" (which would block whoever opened it), "is a link that leads nowhere (…)"; null when it is a file,
+    /// nothing is there, or its kind cannot be told (opening it will say more). One wording for every run file, the
+    /// host's lock and the dashboard's list alike.
+    /// </summary>
+    public static string? NotAFile(string path)
+    {
+        FileKind kind = Of(path);
+        return kind switch
+        {
+            FileKind.Missing when IsLink(path) => "is a link that leads nowhere (to nothing, or round in a loop)",
+            FileKind.Missing or FileKind.Regular or FileKind.Unknown => null,
+            FileKind.Directory => "is a folder, not a file",
+            _ => $"is {Describe(kind)}, not a file",
+        };
+    }
+
+    private static bool IsLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Why <paramref name="path"/> cannot be reached when it, or a folder on it, is a symbolic link to nothing (a disk that
     /// is not mounted) or a loop of links: "/x/runs is a link to /mnt/disk/runs, which does not exist"; null otherwise.
     /// </summary>

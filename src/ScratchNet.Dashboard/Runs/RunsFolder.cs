@@ -94,15 +94,7 @@ public sealed class RunsFolder
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(name);
-        string path = System.IO.Path.Combine(run.Path, name);
-        FileKind kind = FileKinds.Of(path);
-        return kind switch
-        {
-            FileKind.Missing when IsLink(path) => "is a link that leads nowhere (to nothing, or round in a loop)",
-            FileKind.Missing or FileKind.Regular or FileKind.Unknown => null,
-            FileKind.Directory => "is a folder, not a file",
-            _ => $"is {FileKinds.Describe(kind)}, not a file",
-        };
+        return FileKinds.NotAFile(System.IO.Path.Combine(run.Path, name));
     }
 
     // A direct subfolder (or a link to one inside the folder) with a history.json or a run.json; null for anything else.
@@ -135,18 +127,6 @@ public sealed class RunsFolder
 
         string? real = Inside(root, RealPath(candidate));
         return real is not null && System.IO.File.Exists(real) ? real : null;
-    }
-
-    private static bool IsLink(string path)
-    {
-        try
-        {
-            return new FileInfo(path).LinkTarget is not null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     private string? RealRoot() => Directory.Exists(Path) ? RealPath(Path) : null;

@@ -275,21 +275,12 @@ public sealed partial class RunFolder : IDisposable
     /// <summary>True when <paramref name="path"/> (a full path) lies inside this folder.</summary>
     public bool Contains(string path) => path.StartsWith(Path + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
-    // A resumed run's lock is also taken for a moment by whoever asks whether the run is live (the dashboard's runs list,
-    // another resume choosing a run): a few short retries tell that moment from a process training there.
     // A lock that is no file (a folder, a pipe, a link to nowhere, left by hand or by a tool) is held by no one as far as
     // the dashboard and other resumes can tell, so the live run would pass for a lost one; it is never the run's own.
-    private string? LockProblem()
-    {
-        string file = System.IO.Path.Combine(Path, LockFileName);
-        return FileKinds.Of(file) switch
-        {
-            FileKind.Regular or FileKind.Unknown => null,
-            FileKind.Missing => new FileInfo(file).LinkTarget is null ? null : "is a link that leads nowhere (to nothing, or round in a loop)",
-            FileKind kind => FileKinds.NotA(kind, "a file"),
-        };
-    }
+    private string? LockProblem() => FileKinds.NotAFile(System.IO.Path.Combine(Path, LockFileName));
 
+    // A resumed run's lock is also taken for a moment by whoever asks whether the run is live (the dashboard's runs list,
+    // another resume choosing a run): a few short retries tell that moment from a process training there.
     private FileStream OpenLock()
     {
         string file = System.IO.Path.Combine(Path, LockFileName);

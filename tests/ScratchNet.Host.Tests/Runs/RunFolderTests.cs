@@ -118,7 +118,7 @@ public sealed class RunFolderTests
 
         Assert.That(folder.IsIntact, Is.False);
     }
-    [TestCase("folder", "is a directory, not a file")]
+    [TestCase("folder", "is a folder, not a file")]
     [TestCase("pipe", "is a named pipe (FIFO), not a file")]
     [TestCase("link to nothing", "is a link that leads nowhere")]
     [TestCase("link to itself", "is a link that leads nowhere")]
