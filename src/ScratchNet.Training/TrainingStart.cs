@@ -8,14 +8,10 @@ namespace ScratchNet.Training;
 /// </summary>
 public sealed class TrainingStart
 {
-    private const int Pending = 0;
-    private const int Begun = 1;
-    private const int StoppedBefore = 2;
-
-    private int _state;
+    private readonly StopRace _race = new();
 
     /// <summary>True once training has begun; it then runs until a batch boundary or its end.</summary>
-    public bool HasBegun => Volatile.Read(ref _state) == Begun;
+    public bool HasBegun => _race.HasBegun;
 
     /// <summary>
     /// The trainer's claim, just before the first batch it runs (or, with no batch left to run, before its end): true when
@@ -26,13 +22,13 @@ public sealed class TrainingStart
     {
         if (stop.IsCancellationRequested)
         {
-            Interlocked.CompareExchange(ref _state, StoppedBefore, Pending);
+            _race.TryStopFirst();
             return false;
         }
 
-        return Interlocked.CompareExchange(ref _state, Begun, Pending) != StoppedBefore;
+        return _race.TryBegin();
     }
 
     /// <summary>A stop's claim: true when training has not begun, and then never will; false when it has begun already.</summary>
-    public bool StopBeforeBegin() => Interlocked.CompareExchange(ref _state, StoppedBefore, Pending) != Begun;
+    public bool StopBeforeBegin() => _race.TryStopFirst();
 }
