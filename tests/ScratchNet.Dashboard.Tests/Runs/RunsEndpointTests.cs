@@ -364,7 +364,7 @@ public sealed class RunsEndpointTests
         ["history.json", """[{"epoch":1,"train_loss":null,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's train_loss is null, not a number"],
         ["history.json", Folder, "history.json is a folder, not a file"],
         ["history.json", Pipe, "history.json is a named pipe (FIFO), not a file"],
-        ["history.json", Loop, "history.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["history.json", Loop, "history.json is a link that leads nowhere (round in a loop of links)"],
         ["history.json", Utf16, "history.json is damaged: it is saved as UTF-16; save it as UTF-8"],
         ["history.json", TwoMarks, "history.json is damaged: it starts with two byte-order marks; save it as UTF-8 with one at most"],
         ["metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)"],
@@ -376,7 +376,7 @@ public sealed class RunsEndpointTests
         ["metrics.json", """{"confusion_matrix": {}}""", "metrics.json is damaged: its confusion_matrix is an object, not a list"],
         ["metrics.json", Folder, "metrics.json is a folder, not a file"],
         ["metrics.json", Pipe, "metrics.json is a named pipe (FIFO), not a file"],
-        ["metrics.json", Loop, "metrics.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["metrics.json", Loop, "metrics.json is a link that leads nowhere (round in a loop of links)"],
         ["run.json", """{"state": 12, "x":""", "run.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 19)"],
         ["run.json", "[1,2]", "run.json is damaged: it is a list, not an object of the run's facts"],
         ["run.json", """{"state": 12}""", "run.json is damaged: its state is a number, not text"],
@@ -385,17 +385,17 @@ public sealed class RunsEndpointTests
         ["run.json", """{"state": "bogus"}""", "run.json is damaged: its state is \"bogus\", not one of running, finished, interrupted, failed or diverged"],
         ["run.json", Folder, "run.json is a folder, not a file"],
         ["run.json", Pipe, "run.json is a named pipe (FIFO), not a file"],
-        ["run.json", Loop, "run.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["run.json", Loop, "run.json is a link that leads nowhere (round in a loop of links)"],
         ["config.json", "[1,", "config.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 3)"],
         ["config.json", "7", "config.json is damaged: it is a number, not an object of settings"],
         ["config.json", Folder, "config.json is a folder, not a file"],
         ["config.json", Pipe, "config.json is a named pipe (FIFO), not a file"],
-        ["config.json", Loop, "config.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["config.json", Loop, "config.json is a link that leads nowhere (round in a loop of links)"],
         ["model.snm", "", "model.snm is empty"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
-        ["model.snm", Loop, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
-        ["model.snm", Nowhere, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["model.snm", Loop, "model.snm is a link that leads nowhere (round in a loop of links)"],
+        ["model.snm", Nowhere, "model.snm is a link that leads nowhere (what it points at does not exist)"],
     ];
 
     [TestCaseSource(nameof(DamagedFiles))]
@@ -427,6 +427,8 @@ public sealed class RunsEndpointTests
     // pipe to ask would block the list.
     [TestCase(Folder, ".lock is a folder, not a file")]
     [TestCase(Pipe, ".lock is a named pipe (FIFO), not a file")]
+    [TestCase(Loop, ".lock is a link that leads nowhere (round in a loop of links)")]
+    [TestCase(Nowhere, ".lock is a link that leads nowhere (what it points at does not exist)")]
     public async Task ALockThatIsNoFileMakesARunningRunLost_AndSaysWhy(string damage, string reason)
     {
         string folder = TestModels.WriteRun(_runs, "locked", 2, 0.8);
