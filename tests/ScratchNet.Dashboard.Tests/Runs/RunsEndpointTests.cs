@@ -343,6 +343,8 @@ public sealed class RunsEndpointTests
     private const string TwoMarks = "<two-boms>";
     private const string Loop = "<link-to-itself>";
     private const string Nowhere = "<link-to-nothing>";
+    private const string Nested = "<5000-nested-lists>";
+    private const string NestedThenBroken = "<5000-[-then-}>";
 
     // Every run file damaged every way gets one plain reason, the same in the list and the details, and in the explorer for
     // model.snm; System.Text.Json's own words stay out, and valid JSON of the wrong shape is not called incomplete
@@ -369,6 +371,9 @@ public sealed class RunsEndpointTests
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5,"train_seconds":-2}]""", "history.json is damaged: row 1's train_seconds is -2, not 0 or more"],
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5},{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 2's epoch is 1, not after row 1's 1"],
         ["history.json", """[{"epoch":2,"train_loss":1,"val_loss":1,"val_acc":0.5},{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 2's epoch is 1, not after row 1's 2"],
+        ["history.json", Nested, "history.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
+        ["history.json", NestedThenBroken, "history.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
+        ["history.json", "[[[[[[}", "history.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 7)"],
         ["history.json", Folder, "history.json is a folder, not a file"],
         ["history.json", Pipe, "history.json is a named pipe (FIFO), not a file"],
         ["history.json", Loop, "history.json is a link that leads nowhere (round in a loop of links)"],
@@ -386,6 +391,7 @@ public sealed class RunsEndpointTests
         ["metrics.json", """{"accuracy": 0.9, "loss": -1e-3}""", "metrics.json is damaged: its loss is -1e-3, not 0 or more"],
         ["metrics.json", """{"accuracy": 0.9, "epoch": 0}""", "metrics.json is damaged: its epoch is 0, not 1 or more (epochs count from 1)"],
         ["metrics.json", """{"accuracy": 0.9, "classes": 5}""", "metrics.json is damaged: its classes is a number, not a list"],
+        ["metrics.json", Nested, "metrics.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
         ["metrics.json", Folder, "metrics.json is a folder, not a file"],
         ["metrics.json", Pipe, "metrics.json is a named pipe (FIFO), not a file"],
         ["metrics.json", Loop, "metrics.json is a link that leads nowhere (round in a loop of links)"],
@@ -476,6 +482,12 @@ public sealed class RunsEndpointTests
                 break;
             case Nowhere:
                 File.CreateSymbolicLink(path, Path.Combine(Path.GetDirectoryName(path)!, "gone", "model.snm"));
+                break;
+            case Nested:
+                File.WriteAllText(path, new string('[', 5000) + new string(']', 5000));
+                break;
+            case NestedThenBroken:
+                File.WriteAllText(path, new string('[', 5000) + "}");
                 break;
             case Utf16:
                 File.WriteAllText(path, "[]", System.Text.Encoding.Unicode);
