@@ -70,7 +70,8 @@ public sealed class RunCatalog(RunsFolder folder)
             Number(metrics, "accuracy"), Number(metrics, "epoch") is { } epoch ? (int)epoch : null);
     }
 
-    // The model file the explorer can open: an empty one (a save cut short, a touched file) is not offered, and says why.
+    // The model file the explorer can open: an empty, cut-short or foreign one (a save cut short, a touched file) is not
+    // offered, and says why.
     private string? Model(RunEntry run, List<string> damage)
     {
         if (Present(run, RunsFolder.ModelFile, damage) is not { } path)
@@ -78,9 +79,9 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
 
-        if (new FileInfo(path).Length == 0)
+        if (RunModelFile.Problem(path) is { } problem)
         {
-            damage.Add($"{RunsFolder.ModelFile} is empty");
+            damage.Add($"{RunsFolder.ModelFile} {problem}");
             return null;
         }
 

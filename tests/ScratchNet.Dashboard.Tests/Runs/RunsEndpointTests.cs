@@ -343,6 +343,7 @@ public sealed class RunsEndpointTests
     private const string TwoMarks = "<two-boms>";
     private const string Loop = "<link-to-itself>";
     private const string Nowhere = "<link-to-nothing>";
+    private const string CutShort = "<first-2000-bytes>";
     private const string Nested = "<5000-nested-lists>";
     private const string NestedThenBroken = "<5000-[-then-}>";
 
@@ -411,7 +412,9 @@ public sealed class RunsEndpointTests
         ["config.json", Folder, "config.json is a folder, not a file"],
         ["config.json", Pipe, "config.json is a named pipe (FIFO), not a file"],
         ["config.json", Loop, "config.json is a link that leads nowhere (round in a loop of links)"],
-        ["model.snm", "", "model.snm is empty"],
+        ["model.snm", "", "model.snm is empty (0 bytes)"],
+        ["model.snm", "x", "model.snm is neither a ScratchNet model (.snm) nor a safetensors file"],
+        ["model.snm", CutShort, "model.snm is invalid: it is 2000 bytes long, shorter than its header describes; it is truncated"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
         ["model.snm", Loop, "model.snm is a link that leads nowhere (round in a loop of links)"],
@@ -464,6 +467,8 @@ public sealed class RunsEndpointTests
 
     private static async Task Damage(string path, string damage)
     {
+        // A copy or a save stopped midway: a good model's first bytes, its header whole.
+        byte[]? cutShort = damage == CutShort ? File.ReadAllBytes(path)[..2000] : null;
         File.Delete(path);
         switch (damage)
         {
@@ -482,6 +487,9 @@ public sealed class RunsEndpointTests
                 break;
             case Nowhere:
                 File.CreateSymbolicLink(path, Path.Combine(Path.GetDirectoryName(path)!, "gone", "model.snm"));
+                break;
+            case CutShort:
+                File.WriteAllBytes(path, cutShort!);
                 break;
             case Nested:
                 File.WriteAllText(path, new string('[', 5000) + new string(']', 5000));
@@ -532,7 +540,7 @@ public sealed class RunsEndpointTests
         HttpResponseMessage open = await _dashboard.Client.GetAsync("/api/model?run=empty-model");
 
         Assert.That(run.GetProperty("hasModel").GetBoolean(), Is.False);
-        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty"));
+        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty (0 bytes)"));
         Assert.That(models.GetArrayLength(), Is.Zero);
         Assert.That(open.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That((await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), Is.EqualTo("The model file empty-model/model.snm is empty (0 bytes); give a file written by 'train' or 'export'."));
