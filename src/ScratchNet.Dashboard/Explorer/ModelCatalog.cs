@@ -50,13 +50,6 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
             return null;
         }
 
-        // A run's model the list does not offer is refused with the list's reason, not with what reading it all finds first
-        // (a file cut short: "its checksum does not match" here, "shorter than its header describes" there).
-        if (run is not null && RunModelFile.Problem(path) is { } damaged)
-        {
-            throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {damaged}; give a file written by 'train' or 'export'.");
-        }
-
         var info = new FileInfo(path);
         string key = run is null ? "\0file" : run;
         lock (_gate)
@@ -65,6 +58,14 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
             {
                 return cached.Explorer;
             }
+        }
+
+        // A run's model that the list does not offer is refused with the list's reason, not with what reading it whole finds
+        // first (a file cut short: "its checksum does not match" here, "shorter than its header describes" there). Checked
+        // after the cache: a file loaded once, unchanged since, was a model.
+        if (run is not null && RunModelFile.Problem(path) is { } damaged)
+        {
+            throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {damaged}; give a file written by 'train' or 'export'.");
         }
 
         string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";
