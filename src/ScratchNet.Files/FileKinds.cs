@@ -62,20 +62,45 @@ public static partial class FileKinds
 
     /// <summary>
     /// Why what stands under a file's name cannot be read as that file: "is a folder, not a file", "is a named pipe (FIFO),
-    /// not a file" (which would block whoever opened it), "is a link that leads nowhere (…)"; null when it is a file,
-    /// nothing is there, or its kind cannot be told (opening it will say more). One wording for every run file, the
-    /// host's lock and the dashboard's list alike.
+    /// not a file" (which would block whoever opened it), "is a link that leads nowhere (…)", saying whether to nothing or
+    /// round in a loop; null when it is a file, nothing is there, or its kind cannot be told (opening it will say more).
+    /// One wording for every run file, the host's lock and the dashboard's list alike. The link's target is not named:
+    /// the dashboard shows this to a page, which must not learn the server's paths.
     /// </summary>
     public static string? NotAFile(string path)
     {
         FileKind kind = Of(path);
         return kind switch
         {
-            FileKind.Missing when IsLink(path) => "is a link that leads nowhere (to nothing, or round in a loop)",
+            FileKind.Missing when IsLink(path) => IsLoop(path) ? LinkLoop : LinkToNothing,
             FileKind.Missing or FileKind.Regular or FileKind.Unknown => null,
             FileKind.Directory => "is a folder, not a file",
             _ => $"is {Describe(kind)}, not a file",
         };
+    }
+
+    /// <summary>What <see cref="NotAFile"/> says of a link whose target does not exist.</summary>
+    public const string LinkToNothing = "is a link that leads nowhere (what it points at does not exist)";
+
+    /// <summary>What <see cref="NotAFile"/> says of a link to itself, or links that point at each other.</summary>
+    public const string LinkLoop = "is a link that leads nowhere (round in a loop of links)";
+
+    // A loop is the one link whose end cannot be found ("Too many levels of symbolic links"); one to nothing has an end.
+    private static bool IsLoop(string path)
+    {
+        try
+        {
+            File.ResolveLinkTarget(path, returnFinalTarget: true);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static bool IsLink(string path)

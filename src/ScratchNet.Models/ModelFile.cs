@@ -47,7 +47,7 @@ public static class ModelFile
     /// Reads only the run configuration a native or safetensors file records, from its header, for a command to adopt
     /// before it loads the model: the tensors, up to a gigabyte, are read once, by <see cref="Load"/>, which also checks them.
     /// </summary>
-    /// <exception cref="ModelFileException">The file is missing, unreadable, or its header is invalid.</exception>
+    /// <exception cref="ModelFileException">The file is missing, unreadable, or its header is invalid; a .snm also when its length is not the one its header describes (cut short).</exception>
     public static IReadOnlyDictionary<string, string> LoadConfiguration(string path) => LoadRecord(path).Configuration;
 
     /// <summary>

@@ -73,6 +73,29 @@ public sealed class ModelFileTests
         }
     }
 
+    // A .snm cut short after its header (a copy or a save stopped midway) read as a model from its header alone, so the
+    // dashboard offered it to the explorer, which then failed to open it (probe-retest6 T6). Its length tells it.
+    [TestCase(-100, "shorter than its header describes; it is truncated")]
+    [TestCase(7, "longer than its header describes; it is damaged")]
+    public void LoadConfiguration_RefusesANativeFileWhoseLengthIsNotTheOneItsHeaderDescribes(int change, string expected)
+    {
+        SavedModel model = TestModels.Model(TestModels.SmallCnn, new Core.Layers.Shape(1, 8, 8));
+        string path = TestModels.TempFile(".snm");
+        try
+        {
+            ModelFile.Save(model, path, ModelFormat.Native);
+            byte[] whole = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, change < 0 ? whole[..^-change] : [.. whole, .. new byte[change]]);
+
+            var e = Assert.Throws<ModelFileException>(() => ModelFile.LoadConfiguration(path));
+            Assert.That(e!.Message, Is.EqualTo($"The model file {path} is invalid: it is {whole.Length + change} bytes long, {expected}."));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Test]
     public void Load_SaysTheFileDoesNotExist()
     {

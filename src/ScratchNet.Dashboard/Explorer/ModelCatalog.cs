@@ -18,7 +18,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (DateTime Written, long Length, ModelExplorer Explorer)> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The --model file first, then every run with a model (an empty model.snm is none), newest first (by when its history was last written, whatever the runs are called).</summary>
+    /// <summary>The --model file first, then every run with a model (an empty or damaged model.snm, as the runs list tells it, is none), newest first (by when its history was last written, whatever the runs are called).</summary>
     public IReadOnlyList<ModelEntry> List()
     {
         var entries = new List<ModelEntry>();
@@ -28,7 +28,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
         }
 
         entries.AddRange(runs.Runs()
-            .Where(r => runs.File(r, RunsFolder.ModelFile) is { } model && new FileInfo(model).Length > 0)
+            .Where(r => runs.File(r, RunsFolder.ModelFile) is { } model && RunModelFile.Problem(model) is null)
             .OrderByDescending(r => r.WrittenUtc).ThenByDescending(r => r.Id, StringComparer.Ordinal)
             .Select(r => new ModelEntry(r.Id, r.Id)));
         return entries;
@@ -58,6 +58,14 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
             {
                 return cached.Explorer;
             }
+        }
+
+        // A run's model that the list does not offer is refused with the list's reason, not with what reading it whole finds
+        // first (a file cut short: "its checksum does not match" here, "shorter than its header describes" there). Checked
+        // after the cache: a file loaded once, unchanged since, was a model.
+        if (run is not null && RunModelFile.Problem(path) is { } damaged)
+        {
+            throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {damaged}; give a file written by 'train' or 'export'.");
         }
 
         string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";

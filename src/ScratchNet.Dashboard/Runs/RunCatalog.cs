@@ -70,7 +70,8 @@ public sealed class RunCatalog(RunsFolder folder)
             Number(metrics, "accuracy"), Number(metrics, "epoch") is { } epoch ? (int)epoch : null);
     }
 
-    // The model file the explorer can open: an empty one (a save cut short, a touched file) is not offered, and says why.
+    // The model file the explorer can open: an empty, cut-short or foreign one (a save cut short, a touched file) is not
+    // offered, and says why.
     private string? Model(RunEntry run, List<string> damage)
     {
         if (Present(run, RunsFolder.ModelFile, damage) is not { } path)
@@ -78,9 +79,9 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
 
-        if (new FileInfo(path).Length == 0)
+        if (RunModelFile.Problem(path) is { } problem)
         {
-            damage.Add($"{RunsFolder.ModelFile} is empty");
+            damage.Add($"{RunsFolder.ModelFile} {problem}");
             return null;
         }
 
@@ -186,13 +187,14 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
 
+        ReadOnlyMemory<byte> text = ReadOnlyMemory<byte>.Empty;
         try
         {
-            ReadOnlyMemory<byte> text = ReadText(path);
+            text = ReadText(path);
             string? problem = EncodingProblem(text.Span);
             if (problem is null)
             {
-                using JsonDocument document = JsonDocument.Parse(text);
+                using JsonDocument document = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
                 problem = shape(document.RootElement);
                 if (problem is null)
                 {
@@ -203,11 +205,43 @@ public sealed class RunCatalog(RunsFolder folder)
             damage.Add($"{name} is damaged: {problem}");
             return null;
         }
+        catch (JsonException) when (NestedTooDeeply(text.Span))
+        {
+            damage.Add($"{name} is damaged: it nests lists or objects more than {MaxJsonDepth} deep, which the dashboard does not read (ScratchNet writes a few levels at most)");
+            return null;
+        }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             damage.Add(Damaged(run, name, path, e));
             return null;
         }
+    }
+
+    /// <summary>How deep a run file may nest lists and objects: System.Text.Json's default, far deeper than ScratchNet writes.</summary>
+    public const int MaxJsonDepth = 64;
+
+    // Valid JSON nested past MaxJsonDepth was called "not complete, valid JSON (line 1, byte 65)". The reader is read
+    // again without that limit (it reads without recursion, so a deep file costs no more than a long one), up to the
+    // point where the limit was passed; damage before that point is what the parse failed on.
+    private static bool NestedTooDeeply(ReadOnlySpan<byte> text)
+    {
+        var reader = new Utf8JsonReader(text, new JsonReaderOptions { MaxDepth = int.MaxValue });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= MaxJsonDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return false;
     }
 
     // A file saved as UTF-16, or with a second byte-order mark, was "not complete JSON (line 1, byte 1)" with no word why.

@@ -6,8 +6,10 @@ namespace ScratchNet.Dashboard.Runs;
 
 /// <summary>
 /// The shape of each run file the page reads, as ScratchNet writes it: which fields, of which kind, which may be null or
-/// absent, and which words run.json's state may be. Valid JSON of another shape is damage with a plain reason: it would
-/// otherwise read as no epochs, "–", a made-up state, or be called "not complete JSON" (probe-dash2 N2, probe-dash3 D4).
+/// absent, which range each number keeps, and which words run.json's state may be. Valid JSON of another shape is damage
+/// with a plain reason: it would otherwise read as no epochs, "–", a made-up state, or be called "not complete JSON"
+/// (probe-dash2 N2, probe-dash3 D4). So is a value of the right kind that train cannot have written (an accuracy of 7, a
+/// loss below 0, epoch -3, an epoch twice): the page would show it as a result (probe-retest6 T6).
 /// </summary>
 internal static class RunFileShapes
 {
@@ -22,23 +24,35 @@ internal static class RunFileShapes
         List,
     }
 
+    // The values train writes: a fraction (an accuracy, an F1), a count or size that cannot be negative (a loss, a rate,
+    // seconds, rows), an epoch, which counts from 1.
+    private enum Range
+    {
+        Any,
+        Fraction,
+        NotNegative,
+        FromOne,
+    }
+
     // Required: ScratchNet has written it since the file existed, so its absence is damage, not an older run.
-    private sealed record Field(string Name, Value Kind, bool Required = false, bool Nullable = false, IReadOnlyList<string>? Words = null);
+    private sealed record Field(string Name, Value Kind, Range Range = Range.Any, bool Required = false, bool Nullable = false, IReadOnlyList<string>? Words = null);
 
     private static readonly Field[] Epoch =
     [
-        new("epoch", Value.Whole, Required: true), new("train_loss", Value.Number, Required: true), new("train_acc", Value.Number, Nullable: true),
-        new("val_loss", Value.Number, Required: true), new("val_acc", Value.Number, Required: true), new("learning_rate", Value.Number, Nullable: true),
-        new("train_seconds", Value.Number), new("eval_seconds", Value.Number),
+        new("epoch", Value.Whole, Range.FromOne, Required: true), new("train_loss", Value.Number, Range.NotNegative, Required: true),
+        new("train_acc", Value.Number, Range.Fraction, Nullable: true), new("val_loss", Value.Number, Range.NotNegative, Required: true),
+        new("val_acc", Value.Number, Range.Fraction, Required: true), new("learning_rate", Value.Number, Range.NotNegative, Nullable: true),
+        new("train_seconds", Value.Number, Range.NotNegative), new("eval_seconds", Value.Number, Range.NotNegative),
     ];
 
     private static readonly Field[] Metrics =
     [
-        new("accuracy", Value.Number), new("loss", Value.Number), new("macro_f1", Value.Number), new("epoch", Value.Whole, Nullable: true),
-        new("rows", Value.Whole), new("confusion_matrix", Value.List), new("split", Value.Text), new("dataset", Value.Text),
+        new("accuracy", Value.Number, Range.Fraction), new("loss", Value.Number, Range.NotNegative), new("macro_f1", Value.Number, Range.Fraction),
+        new("epoch", Value.Whole, Range.FromOne, Nullable: true), new("rows", Value.Whole, Range.NotNegative), new("confusion_matrix", Value.List),
+        new("class_names", Value.List), new("classes", Value.List), new("split", Value.Text), new("dataset", Value.Text),
     ];
 
-    private static readonly Field[] Status = [new("state", Value.Text, Required: true, Words: States)];
+    private static readonly Field[] Status = [new("state", Value.Text, Required: true, Words: States), new("id", Value.Text), new("sessions", Value.List)];
 
     /// <summary>What is wrong with history.json's content, or null when it is a list of epochs the page can draw.</summary>
     public static string? History(JsonElement root)
@@ -49,6 +63,7 @@ internal static class RunFileShapes
         }
 
         int row = 0;
+        int previous = 0;
         foreach (JsonElement epoch in root.EnumerateArray())
         {
             row++;
@@ -61,6 +76,15 @@ internal static class RunFileShapes
             {
                 return $"row {row}'s {problem}";
             }
+
+            // Train writes each epoch once, in order; a row repeated or out of order would count, and draw, twice.
+            int number = epoch.GetProperty("epoch").GetInt32();
+            if (number <= previous)
+            {
+                return $"row {row}'s epoch is {number}, not after row {row - 1}'s {previous}";
+            }
+
+            previous = number;
         }
 
         return null;
@@ -155,6 +179,11 @@ internal static class RunFileShapes
             return $"{value.GetRawText()}, not a whole number";
         }
 
+        if (field.Kind is Value.Number or Value.Whole && OutOf(field.Range, value.GetDouble()) is { } range)
+        {
+            return $"{value.GetRawText()}, not {range}";
+        }
+
         if (field.Words is { } words && !words.Contains(value.GetString(), StringComparer.Ordinal))
         {
             return $"\"{value.GetString()}\", not one of {string.Join(", ", words.SkipLast(1))} or {words[^1]}";
@@ -162,6 +191,15 @@ internal static class RunFileShapes
 
         return null;
     }
+
+    // What the value should have been, to follow "not": null when it is in its range.
+    private static string? OutOf(Range range, double number) => range switch
+    {
+        Range.Fraction when number is < 0 or > 1 => "a fraction from 0 to 1",
+        Range.NotNegative when number < 0 => "0 or more",
+        Range.FromOne when number < 1 => "1 or more (epochs count from 1)",
+        _ => null,
+    };
 
     private static string Expected(Value kind) => kind switch
     {

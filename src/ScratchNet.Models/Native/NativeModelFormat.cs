@@ -108,7 +108,8 @@ public static class NativeModelFormat
 
     /// <summary>
     /// The configuration a file records, from its header alone: the tensors (up to a gigabyte) are not read and the
-    /// checksum is not checked, so this is for settings only; <see cref="Read"/> checks the whole file before it is used.
+    /// checksum is not checked, so this is for settings only; <see cref="Read"/> checks the whole file before it is used. The
+    /// file's length is checked against the header, so a file cut short is refused here already.
     /// </summary>
     /// <param name="file">Positioned at the start of the file.</param>
     /// <exception cref="ModelFileException">The prefix or the header is not a native model's.</exception>
@@ -124,7 +125,19 @@ public static class NativeModelFormat
         byte[] header = new byte[HeaderLength(prefix, file.Length, source)];
         file.ReadExactly(header);
         NativeHeader parsed = ParseHeader(header, source);
-        return (parsed.Configuration ?? [], parsed.DataHistory ?? []);
+
+        // The tensors are not read, but the header says how long they are: a file cut short (a copy or a save stopped
+        // midway) is told here, by its length, where only Read's checksum would have found it.
+        long expected = PrefixLength + header.Length + ChecksumLength;
+        foreach (NativeTensorEntry entry in parsed.Tensors!)
+        {
+            // Capped, so a forged length cannot overflow the sum; any length past the file's own is wrong already.
+            expected += entry.Length < 0 ? throw Invalid(source, $"tensor {entry.Name} claims {entry.Length} bytes") : Math.Min(entry.Length, file.Length + 1);
+        }
+
+        return expected == file.Length ? (parsed.Configuration ?? [], parsed.DataHistory ?? [])
+            : expected > file.Length ? throw Invalid(source, $"it is {file.Length} bytes long, shorter than its header describes; it is truncated")
+            : throw Invalid(source, $"it is {file.Length} bytes long, longer than its header describes; it is damaged");
     }
 
     // The magic bytes, a length that holds at least the prefix and the checksum, and this build's version.

@@ -343,6 +343,9 @@ public sealed class RunsEndpointTests
     private const string TwoMarks = "<two-boms>";
     private const string Loop = "<link-to-itself>";
     private const string Nowhere = "<link-to-nothing>";
+    private const string CutShort = "<first-2000-bytes>";
+    private const string Nested = "<5000-nested-lists>";
+    private const string NestedThenBroken = "<5000-[-then-}>";
 
     // Every run file damaged every way gets one plain reason, the same in the list and the details, and in the explorer for
     // model.snm; System.Text.Json's own words stay out, and valid JSON of the wrong shape is not called incomplete
@@ -362,9 +365,19 @@ public sealed class RunsEndpointTests
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":"high"}]""", "history.json is damaged: row 1's val_acc is text, not a number"],
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1e400,"val_acc":0.5}]""", "history.json is damaged: row 1's val_loss is 1e400, not a finite number"],
         ["history.json", """[{"epoch":1,"train_loss":null,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's train_loss is null, not a number"],
+        ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":7}]""", "history.json is damaged: row 1's val_acc is 7, not a fraction from 0 to 1"],
+        ["history.json", """[{"epoch":1,"train_loss":1,"train_acc":-0.5,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's train_acc is -0.5, not a fraction from 0 to 1"],
+        ["history.json", """[{"epoch":1,"train_loss":-1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's train_loss is -1, not 0 or more"],
+        ["history.json", """[{"epoch":-3,"train_loss":1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 1's epoch is -3, not 1 or more (epochs count from 1)"],
+        ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5,"train_seconds":-2}]""", "history.json is damaged: row 1's train_seconds is -2, not 0 or more"],
+        ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5},{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 2's epoch is 1, not after row 1's 1"],
+        ["history.json", """[{"epoch":2,"train_loss":1,"val_loss":1,"val_acc":0.5},{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":0.5}]""", "history.json is damaged: row 2's epoch is 1, not after row 1's 2"],
+        ["history.json", Nested, "history.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
+        ["history.json", NestedThenBroken, "history.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
+        ["history.json", "[[[[[[}", "history.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 7)"],
         ["history.json", Folder, "history.json is a folder, not a file"],
         ["history.json", Pipe, "history.json is a named pipe (FIFO), not a file"],
-        ["history.json", Loop, "history.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["history.json", Loop, "history.json is a link that leads nowhere (round in a loop of links)"],
         ["history.json", Utf16, "history.json is damaged: it is saved as UTF-16; save it as UTF-8"],
         ["history.json", TwoMarks, "history.json is damaged: it starts with two byte-order marks; save it as UTF-8 with one at most"],
         ["metrics.json", "{", "metrics.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 2)"],
@@ -374,28 +387,38 @@ public sealed class RunsEndpointTests
         ["metrics.json", """{"accuracy": 1e400}""", "metrics.json is damaged: its accuracy is 1e400, not a finite number"],
         ["metrics.json", """{"accuracy": 0.9, "epoch": 2.5}""", "metrics.json is damaged: its epoch is 2.5, not a whole number"],
         ["metrics.json", """{"confusion_matrix": {}}""", "metrics.json is damaged: its confusion_matrix is an object, not a list"],
+        ["metrics.json", """{"accuracy": 7}""", "metrics.json is damaged: its accuracy is 7, not a fraction from 0 to 1"],
+        ["metrics.json", """{"accuracy": -0.5}""", "metrics.json is damaged: its accuracy is -0.5, not a fraction from 0 to 1"],
+        ["metrics.json", """{"accuracy": 0.9, "loss": -1e-3}""", "metrics.json is damaged: its loss is -1e-3, not 0 or more"],
+        ["metrics.json", """{"accuracy": 0.9, "epoch": 0}""", "metrics.json is damaged: its epoch is 0, not 1 or more (epochs count from 1)"],
+        ["metrics.json", """{"accuracy": 0.9, "classes": 5}""", "metrics.json is damaged: its classes is a number, not a list"],
+        ["metrics.json", Nested, "metrics.json is damaged: it nests lists or objects more than 64 deep, which the dashboard does not read (ScratchNet writes a few levels at most)"],
         ["metrics.json", Folder, "metrics.json is a folder, not a file"],
         ["metrics.json", Pipe, "metrics.json is a named pipe (FIFO), not a file"],
-        ["metrics.json", Loop, "metrics.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["metrics.json", Loop, "metrics.json is a link that leads nowhere (round in a loop of links)"],
         ["run.json", """{"state": 12, "x":""", "run.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 19)"],
         ["run.json", "[1,2]", "run.json is damaged: it is a list, not an object of the run's facts"],
         ["run.json", """{"state": 12}""", "run.json is damaged: its state is a number, not text"],
         ["run.json", """{"state": null}""", "run.json is damaged: its state is null, not text"],
         ["run.json", """{"id": "damaged"}""", "run.json is damaged: its state is missing"],
         ["run.json", """{"state": "bogus"}""", "run.json is damaged: its state is \"bogus\", not one of running, finished, interrupted, failed or diverged"],
+        ["run.json", """{"state": "finished", "sessions": 5}""", "run.json is damaged: its sessions is a number, not a list"],
+        ["run.json", """{"state": "finished", "id": 5}""", "run.json is damaged: its id is a number, not text"],
         ["run.json", Folder, "run.json is a folder, not a file"],
         ["run.json", Pipe, "run.json is a named pipe (FIFO), not a file"],
-        ["run.json", Loop, "run.json is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["run.json", Loop, "run.json is a link that leads nowhere (round in a loop of links)"],
         ["config.json", "[1,", "config.json is damaged: it is not complete, valid JSON of the kind ScratchNet writes (line 1, byte 3)"],
         ["config.json", "7", "config.json is damaged: it is a number, not an object of settings"],
         ["config.json", Folder, "config.json is a folder, not a file"],
         ["config.json", Pipe, "config.json is a named pipe (FIFO), not a file"],
-        ["config.json", Loop, "config.json is a link that leads nowhere (to nothing, or round in a loop)"],
-        ["model.snm", "", "model.snm is empty"],
+        ["config.json", Loop, "config.json is a link that leads nowhere (round in a loop of links)"],
+        ["model.snm", "", "model.snm is empty (0 bytes)"],
+        ["model.snm", "x", "model.snm is neither a ScratchNet model (.snm) nor a safetensors file"],
+        ["model.snm", CutShort, "model.snm is invalid: it is 2000 bytes long, shorter than its header describes; it is truncated"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
-        ["model.snm", Loop, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
-        ["model.snm", Nowhere, "model.snm is a link that leads nowhere (to nothing, or round in a loop)"],
+        ["model.snm", Loop, "model.snm is a link that leads nowhere (round in a loop of links)"],
+        ["model.snm", Nowhere, "model.snm is a link that leads nowhere (what it points at does not exist)"],
     ];
 
     [TestCaseSource(nameof(DamagedFiles))]
@@ -427,6 +450,8 @@ public sealed class RunsEndpointTests
     // pipe to ask would block the list.
     [TestCase(Folder, ".lock is a folder, not a file")]
     [TestCase(Pipe, ".lock is a named pipe (FIFO), not a file")]
+    [TestCase(Loop, ".lock is a link that leads nowhere (round in a loop of links)")]
+    [TestCase(Nowhere, ".lock is a link that leads nowhere (what it points at does not exist)")]
     public async Task ALockThatIsNoFileMakesARunningRunLost_AndSaysWhy(string damage, string reason)
     {
         string folder = TestModels.WriteRun(_runs, "locked", 2, 0.8);
@@ -442,6 +467,8 @@ public sealed class RunsEndpointTests
 
     private static async Task Damage(string path, string damage)
     {
+        // A copy or a save stopped midway: a good model's first bytes, its header whole.
+        byte[]? cutShort = damage == CutShort ? File.ReadAllBytes(path)[..2000] : null;
         File.Delete(path);
         switch (damage)
         {
@@ -460,6 +487,15 @@ public sealed class RunsEndpointTests
                 break;
             case Nowhere:
                 File.CreateSymbolicLink(path, Path.Combine(Path.GetDirectoryName(path)!, "gone", "model.snm"));
+                break;
+            case CutShort:
+                File.WriteAllBytes(path, cutShort!);
+                break;
+            case Nested:
+                File.WriteAllText(path, new string('[', 5000) + new string(']', 5000));
+                break;
+            case NestedThenBroken:
+                File.WriteAllText(path, new string('[', 5000) + "}");
                 break;
             case Utf16:
                 File.WriteAllText(path, "[]", System.Text.Encoding.Unicode);
@@ -504,7 +540,7 @@ public sealed class RunsEndpointTests
         HttpResponseMessage open = await _dashboard.Client.GetAsync("/api/model?run=empty-model");
 
         Assert.That(run.GetProperty("hasModel").GetBoolean(), Is.False);
-        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty"));
+        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty (0 bytes)"));
         Assert.That(models.GetArrayLength(), Is.Zero);
         Assert.That(open.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That((await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), Is.EqualTo("The model file empty-model/model.snm is empty (0 bytes); give a file written by 'train' or 'export'."));

@@ -120,8 +120,8 @@ public sealed class RunFolderTests
     }
     [TestCase("folder", "is a folder, not a file")]
     [TestCase("pipe", "is a named pipe (FIFO), not a file")]
-    [TestCase("link to nothing", "is a link that leads nowhere")]
-    [TestCase("link to itself", "is a link that leads nowhere")]
+    [TestCase("link to nothing", "is a link that leads nowhere (what it points at does not exist)")]
+    [TestCase("link to itself", "is a link that leads nowhere (round in a loop of links)")]
     public void AResumeRefusesALockThatIsNoFile_SayingWhatItIsAndToRemoveIt(string kind, string said)
     {
         string path = Path.Combine(_dir.Path, "runs", "20261126-000000-00000005");
