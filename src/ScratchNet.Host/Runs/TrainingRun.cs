@@ -115,6 +115,11 @@ public sealed partial class TrainingRun(
             LogGoneNewer(logger, gone, folder.ResumeCheckpoint!);
         }
 
+        if (folder.SkippedRescue is { } skipped)
+        {
+            LogSkippedRescue(logger, skipped.Rescue, skipped.KeptFor, folder.ResumeCheckpoint!);
+        }
+
         // A checkpoint resumed outside its own run folder: say why, so a run moved out of sight is not split without a word.
         if (folder is { Continues: false, ResumeCheckpoint: { } orphan })
         {
@@ -372,6 +377,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The run's last session left a newer resume point, {Gone}, which is gone (the temp folder is cleared at reboot); resuming from {ResumePoint} redoes the training between them")]
     private static partial void LogGoneNewer(ILogger logger, string gone, string resumePoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {Rescue}, a newer rescue of this run's name that was kept for another folder, {KeptFor} (a copy of this run folder, or the one it was copied from): this run continues from its own newest point, {ResumePoint}")]
+    private static partial void LogSkippedRescue(ILogger logger, string rescue, string keptFor, string resumePoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} belongs to the run that was in {FormerFolder}, moved or removed since: it continues in this new run folder (if that run was moved, stop this one and continue it in its own folder instead: train --resume NEW-PLACE)")]
     private static partial void LogLeftBy(ILogger logger, string checkpoint, string formerFolder);
