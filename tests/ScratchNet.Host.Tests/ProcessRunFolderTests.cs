@@ -283,15 +283,47 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(stderr.Result, Does.Contain($"Skipped {copys}, a newer rescue of this run's name that was kept for another folder, {copy}"), output);
     }
 
-    /// <summary>Starts a training in <paramref name="folder"/> and returns it once it has trained an epoch there.</summary>
-    private (Process Process, Task<string> Stdout, Task<string> Stderr) TrainAnEpoch(string[] args, string folder)
+    [Test]
+    public void AFolderRestoredInPlaceFromAnOlderBackupSaysItsResumeSkipsAheadOfItsRecord()
+    {
+        // Its checkpoints are outside, so they went on while the folder's content was rolled back to the backup's.
+        string ck = _dir.Combine("ck");
+        (_, string folder) = Interrupt(Train("--Training:Epochs=100000", $"--Checkpoints:Directory={ck}", "--Checkpoints:KeepLast=1"));
+        string backup = _dir.Combine("backup");
+        CopyTree(folder, backup);
+        int recorded = File.ReadAllLines(Path.Combine(backup, "history.csv")).Length - 1;
+        (Process further, _, _) = TrainAnEpoch(["--resume", folder], folder, epochs: 4);
+        using (further)
+        {
+            HostProcess.Interrupt(further);
+            Assert.That(further.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        }
+
+        foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+        }
+
+        CopyTree(backup, folder);
+        (Process resumed, Task<string> stdout, Task<string> stderr) = TrainAnEpoch(["--resume", folder], folder);
+        using (resumed)
+        {
+            resumed.Kill();
+            resumed.WaitForExit();
+        }
+
+        Assert.That(stderr.Result, Does.Contain($"This run folder's own record ends earlier (its history.csv at epoch {recorded}) than the run's newest resume point, {Path.Combine(ck, Path.GetFileName(folder))}"), stdout.Result + stderr.Result);
+    }
+
+    /// <summary>Starts a training in <paramref name="folder"/> and returns it once its history has grown by more than <paramref name="epochs"/> rows (a resume first writes it again from its checkpoint).</summary>
+    private (Process Process, Task<string> Stdout, Task<string> Stderr) TrainAnEpoch(string[] args, string folder, int epochs = 1)
     {
         int before = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length;
         Process process = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", .. args], _dir.Path))!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && File.ReadAllLines(Path.Combine(folder, "history.csv")).Length <= before + 1)
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && File.ReadAllLines(Path.Combine(folder, "history.csv")).Length <= before + epochs)
         {
             Thread.Sleep(5);
         }

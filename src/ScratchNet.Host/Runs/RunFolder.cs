@@ -57,6 +57,12 @@ public sealed partial class RunFolder : IDisposable
     public (string Rescue, string KeptFor)? SkippedRescue { get; init; }
 
     /// <summary>
+    /// The epochs this folder's history.csv holds when <see cref="ResumeCheckpoint"/>, a point of this run, is further on
+    /// than anything the folder records (its content restored from an older backup); null otherwise.
+    /// </summary>
+    public int? AheadOfRecord { get; init; }
+
+    /// <summary>
     /// For a new folder resuming a checkpoint of an outside checkpoint folder: where the run folder that marks it as its
     /// own was when it last trained, and is no longer (moved or removed); null otherwise.
     /// </summary>

@@ -260,8 +260,8 @@ public static class RunFolderSelection
             ? NothingToContinue(folder)
             : null;
 
-    // The run in folder, continued from point; naming a newer point its last session left that is gone, and a newer rescue
-    // of its name that another folder left.
+    // The run in folder, continued from point; naming a newer point its last session left that is gone, a newer rescue of
+    // its name that another folder left, and how far point is past what the folder records.
     private static RunFolder Continued(string folder, RunStatus status, string point)
     {
         string? others = UnrecordedRescues(folder, status).Where(r => RescueOwner.Belongs(r, folder) is false && IsPast(r, point))
@@ -270,12 +270,32 @@ public static class RunFolderSelection
         {
             GoneNewer = GoneNewer(status, point),
             SkippedRescue = others is null ? null : (others, RescueOwner.Place(others)!),
+            AheadOfRecord = AheadOfRecord(folder, status, point),
         };
     }
 
     // True when a's place in training is past b's.
     private static bool IsPast(string a, string b) =>
         CheckpointDirectory.PositionOf(a) is { } at && CheckpointDirectory.PositionOf(b) is { } other && at.CompareTo(other) > 0;
+
+    /// <summary>
+    /// The epochs the folder's history.csv holds when <paramref name="point"/> is further on than anything the folder
+    /// records (its content restored in place from an older backup, while its checkpoint folder went on): past the point its
+    /// last session, which ended, says the run goes on from; or more than the one epoch past its history that a kill
+    /// between a checkpoint and that epoch's row leaves. Null when it is not.
+    /// </summary>
+    private static int? AheadOfRecord(string folder, RunStatus status, string point)
+    {
+        if (CheckpointDirectory.PositionOf(point) is not { } at)
+        {
+            return null;
+        }
+
+        bool pastLeft = status.Sessions.Count > 0 && status.Sessions[^1] is { Ended: not null, ResumePoint: { } left } && IsPast(point, left);
+        int epochs = RecordedEpochs(folder);
+        bool pastHistory = File.Exists(Path.Combine(folder, Reports.HistoryWriter.CsvFile)) && at.Epoch > epochs + 2;
+        return pastLeft || pastHistory ? epochs : null;
+    }
 
     // The newer point the last session recorded leaving, when that file is gone (the temp folder cleared at reboot).
     private static string? GoneNewer(RunStatus status, string point) =>

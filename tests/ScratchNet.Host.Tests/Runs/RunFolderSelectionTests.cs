@@ -322,6 +322,26 @@ public sealed class RunFolderSelectionTests
     }
 
     [Test]
+    public void AFolderRestoredFromAnOlderBackupSaysItsResumeSkipsAheadOfItsRecord()
+    {
+        // The backup was taken when the run had been interrupted after epoch 7; its checkpoint folder went on to epoch 14
+        // and pruned the point the restored run.json names.
+        File.WriteAllLines(Path.Combine(_run, "history.csv"), ["epoch,loss", .. Enumerable.Range(1, 7).Select(e => $"{e},0.5")]);
+        string named = Path.Combine(_run, "checkpoints", "ckpt-e0008-b000000.ckpt");
+        RunSession ended = new() { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow.AddMinutes(-50), State = RunStatus.Interrupted, ResumePoint = named };
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [ended] }.Write(_run);
+
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.EqualTo(7), "epoch 15 is past what run.json and history.csv record");
+
+        File.WriteAllText(named, "a checkpoint");
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.EqualTo(7), "even where the point the record names is still there");
+
+        File.WriteAllLines(Path.Combine(_run, "history.csv"), ["epoch,loss", .. Enumerable.Range(1, 14).Select(e => $"{e},0.5")]);
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = ended.Started }] }.Write(_run);
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.Null, "a session killed after its checkpoint of epoch 15, before that epoch's row");
+    }
+
+    [Test]
     public void ACopyOfARunWithCheckpointsOutsideGoesOnInItsOwnCheckpointFolder_NeverPruningOrContinuingTheOriginals()
     {
         string id = RunFolder.NewId(DateTime.UtcNow);
