@@ -10,7 +10,7 @@ namespace ScratchNet.Host.Runs;
 /// <summary>
 /// Checkpoints:KeepLast for the resume points a run's checkpoint folder does not prune by itself: those of branches a resume
 /// left (<c>superseded-ckpt-….ckpt</c>) and the run's rescues in the temp folder (<c>scratchnet-ID-ckpt-….ckpt</c>, the ones
-/// its run.json names). Each goes once KeepLast of the run's resume points written after it are in place (each written to
+/// kept for its folder, <see cref="RescueOwner"/>, or without that record the ones its run.json names). Each goes once KeepLast of the run's resume points written after it are in place (each written to
 /// its temporary, flushed to disk and renamed before it counts), so a kill at any moment leaves the run a newer point to
 /// continue from; never the point the last session in run.json names as where the run goes on (what it left, or while it
 /// trains or was killed, what it resumed from). Checked after each resume point this session writes, and once the session
