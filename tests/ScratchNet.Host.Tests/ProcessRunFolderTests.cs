@@ -247,6 +247,102 @@ public sealed partial class ProcessRunFolderTests
     }
 
     [Test]
+    public void AfterAKillTheOriginalSkipsTheRescueOfACopyOfTheSameName_SayingSo()
+    {
+        // Checkpoints off. The original, copied (cp -a keeps the name), resumed and killed (kill -9: it recorded no end); the
+        // copy then resumed and was interrupted, keeping a rescue of the same name, which the original used to take.
+        (string rescue, string folder) = Interrupt(["train", .. _data, "--Progress:Enabled=false", "--Training:Epochs=100000", "--Checkpoints:Directory="]);
+        Assert.That(RescueOwner.Belongs(rescue, folder), Is.True, "a rescue names the folder it was kept for");
+        string copy = Path.Combine(_dir.Path, "other", Path.GetFileName(folder));
+        CopyTree(folder, copy);
+        using (Process killed = TrainAnEpoch(["--resume", folder], folder).Process)
+        {
+            killed.Kill();
+            killed.WaitForExit();
+        }
+
+        (Process copied, _, _) = TrainAnEpoch(["--resume", copy], copy);
+        using (copied)
+        {
+            HostProcess.Interrupt(copied);
+            Assert.That(copied.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        }
+
+        string copys = RunStatus.TryRead(copy)!.Sessions[^1].ResumePoint!;
+        Assert.That(RescueOwner.Belongs(copys, copy), Is.True, "the copy kept a rescue of its own");
+
+        (Process resumed, Task<string> stdout, Task<string> stderr) = TrainAnEpoch(["--resume", folder], folder);
+        using (resumed)
+        {
+            resumed.Kill();
+            resumed.WaitForExit();
+        }
+
+        string output = stdout.Result + stderr.Result;
+        Assert.That(stdout.Result, Does.Contain($"Resuming {rescue}"), output);
+        Assert.That(stderr.Result, Does.Contain($"Skipped {copys}, a newer rescue of this run's name that was kept for another folder, {copy}"), output);
+    }
+
+    [Test]
+    public void AFolderRestoredInPlaceFromAnOlderBackupSaysItsResumeSkipsAheadOfItsRecord()
+    {
+        // Its checkpoints are outside, so they went on while the folder's content was rolled back to the backup's.
+        string ck = _dir.Combine("ck");
+        (_, string folder) = Interrupt(Train("--Training:Epochs=100000", $"--Checkpoints:Directory={ck}", "--Checkpoints:KeepLast=1"));
+        string backup = _dir.Combine("backup");
+        CopyTree(folder, backup);
+        int recorded = File.ReadAllLines(Path.Combine(backup, "history.csv")).Length - 1;
+        (Process further, _, _) = TrainAnEpoch(["--resume", folder], folder, epochs: 4);
+        using (further)
+        {
+            HostProcess.Interrupt(further);
+            Assert.That(further.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        }
+
+        foreach (string file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+        }
+
+        CopyTree(backup, folder);
+        (Process resumed, Task<string> stdout, Task<string> stderr) = TrainAnEpoch(["--resume", folder], folder);
+        using (resumed)
+        {
+            resumed.Kill();
+            resumed.WaitForExit();
+        }
+
+        Assert.That(stderr.Result, Does.Contain($"This run folder's own record ends earlier (its history.csv at epoch {recorded}) than the run's newest resume point, {Path.Combine(ck, Path.GetFileName(folder))}"), stdout.Result + stderr.Result);
+    }
+
+    /// <summary>Starts a training in <paramref name="folder"/> and returns it once its history has grown by more than <paramref name="epochs"/> rows (a resume first writes it again from its checkpoint).</summary>
+    private (Process Process, Task<string> Stdout, Task<string> Stderr) TrainAnEpoch(string[] args, string folder, int epochs = 1)
+    {
+        int before = File.ReadAllLines(Path.Combine(folder, "history.csv")).Length;
+        Process process = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", .. args], _dir.Path))!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited && File.ReadAllLines(Path.Combine(folder, "history.csv")).Length <= before + epochs)
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.That(process.HasExited, Is.False, "the run ended before it trained an epoch");
+        return (process, stdout, stderr);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (string file in Directory.GetFiles(from, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != RunFolder.LockFileName))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [Test]
     public void ACheckpointCopiedOutOfItsRunSaysItStartsANewRunFolder()
     {
         (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));

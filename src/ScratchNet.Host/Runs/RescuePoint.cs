@@ -117,6 +117,10 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
         try
         {
             CheckpointFile.Save(path, checkpoint);
+
+            // Whose it is, for a resume that finds it unrecorded (this session killed before run.json said what it left):
+            // a copy of this folder, of the same name, must not take it, nor this folder a copy's.
+            RescueOwner.Write(path, run.Folder.Identity, run.Folder.MovedTo() ?? run.Folder.Path);
             Path = path;
 
             // What this session left, for run.json: --resume continues from it.

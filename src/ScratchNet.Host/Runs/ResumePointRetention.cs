@@ -10,7 +10,7 @@ namespace ScratchNet.Host.Runs;
 /// <summary>
 /// Checkpoints:KeepLast for the resume points a run's checkpoint folder does not prune by itself: those of branches a resume
 /// left (<c>superseded-ckpt-….ckpt</c>) and the run's rescues in the temp folder (<c>scratchnet-ID-ckpt-….ckpt</c>, the ones
-/// its run.json names). Each goes once KeepLast of the run's resume points written after it are in place (each written to
+/// kept for its folder, <see cref="RescueOwner"/>, or without that record the ones its run.json names). Each goes once KeepLast of the run's resume points written after it are in place (each written to
 /// its temporary, flushed to disk and renamed before it counts), so a kill at any moment leaves the run a newer point to
 /// continue from; never the point the last session in run.json names as where the run goes on (what it left, or while it
 /// trains or was killed, what it resumed from). Checked after each resume point this session writes, and once the session
@@ -94,7 +94,7 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
         {
             foreach (string rescue in candidates)
             {
-                File.Delete(rescue);
+                RescueOwner.Delete(rescue);
             }
 
             return (candidates, 0);
@@ -110,7 +110,7 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
             DateTime time = File.GetLastWriteTimeUtc(candidate);
             if (written.Count(p => p.Path != candidate && p.Time > time && File.Exists(p.Path)) >= keepLast)
             {
-                File.Delete(candidate);
+                RescueOwner.Delete(candidate);
                 removed.Add(candidate);
             }
         }
@@ -120,8 +120,10 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
 
     private static IReadOnlyList<string> Candidates(string runFolder, string? checkpointFolder) => Candidates(runFolder, checkpointFolder, RunStatus.TryRead(runFolder));
 
-    // The points set aside in the run's checkpoint folder, and the rescues its run.json names (a copy of the folder, or a run
-    // of the same name in another runs folder, writes rescues of the same name: those are theirs).
+    // The points set aside in the run's checkpoint folder, and the rescues of its name kept for this folder: those its
+    // sidecar says were (RescueOwner; also one a session killed before it recorded it left), and, where no sidecar says,
+    // those its run.json names. A copy of the folder, or a run of the same name in another runs folder, writes rescues of
+    // the same name, and a copy's run.json names the original's it was copied with: those are the other folder's to prune.
     private static IReadOnlyList<string> Candidates(string runFolder, string? checkpointFolder, RunStatus? status)
     {
         IEnumerable<string> superseded = checkpointFolder is null ? [] : new CheckpointDirectory(checkpointFolder, 1).SupersededPoints();
@@ -132,7 +134,8 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
 
         var recorded = new HashSet<string>(status.Sessions.SelectMany(s => new[] { s.ResumePoint, s.ResumedFrom }).OfType<string>(), StringComparer.Ordinal);
         string name = Path.GetFileName(runFolder);
-        IEnumerable<string> rescues = RescuePoint.Of(name).Concat(status.Id.Length == 0 || status.Id == name ? [] : RescuePoint.Of(status.Id)).Where(recorded.Contains);
+        IEnumerable<string> rescues = RescuePoint.Of(name).Concat(status.Id.Length == 0 || status.Id == name ? [] : RescuePoint.Of(status.Id))
+            .Where(rescue => RescueOwner.Belongs(rescue, runFolder) ?? recorded.Contains(rescue));
         return [.. superseded.Concat(rescues).Distinct(StringComparer.Ordinal)];
     }
 

@@ -40,8 +40,27 @@ public sealed partial class RunFolder : IDisposable
 
     public bool Continues { get; }
 
+    /// <summary>
+    /// The folder's identity (<see cref="FileIdentity.Of"/>) when this process claimed it, which a move keeps and a copy does
+    /// not: what a rescue written after the folder went away still names it by. Null before <see cref="Claim"/>, or where
+    /// the system cannot tell.
+    /// </summary>
+    public string? Identity { get; private set; }
+
     /// <summary>A newer resume point the run's last session left, which is gone, so this resume redoes the training since <see cref="ResumeCheckpoint"/>; null when none is.</summary>
     public string? GoneNewer { get; init; }
+
+    /// <summary>
+    /// A rescue of this folder's name, further on than <see cref="ResumeCheckpoint"/>, that no session of this run recorded
+    /// and that was kept for another folder (a copy of the same name, or the original): skipped, with that folder's place.
+    /// </summary>
+    public (string Rescue, string KeptFor)? SkippedRescue { get; init; }
+
+    /// <summary>
+    /// The epochs this folder's history.csv holds when <see cref="ResumeCheckpoint"/>, a point of this run, is further on
+    /// than anything the folder records (its content restored from an older backup); null otherwise.
+    /// </summary>
+    public int? AheadOfRecord { get; init; }
 
     /// <summary>
     /// For a new folder resuming a checkpoint of an outside checkpoint folder: where the run folder that marks it as its
@@ -222,6 +241,7 @@ public sealed partial class RunFolder : IDisposable
         {
             Directory.CreateDirectory(Path);
             _lock = OpenLock();
+            Identity = FileIdentity.Of(Path);
         }
         catch (IOException) when (Continues && IsLive(Path))
         {

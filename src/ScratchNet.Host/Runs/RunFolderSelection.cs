@@ -260,9 +260,42 @@ public static class RunFolderSelection
             ? NothingToContinue(folder)
             : null;
 
-    // The run in folder, continued from point; naming a newer point its last session left that is gone.
-    private static RunFolder Continued(string folder, RunStatus status, string point) =>
-        new(folder, point, continues: true) { GoneNewer = GoneNewer(status, point) };
+    // The run in folder, continued from point; naming a newer point its last session left that is gone, a newer rescue of
+    // its name that another folder left, and how far point is past what the folder records.
+    private static RunFolder Continued(string folder, RunStatus status, string point)
+    {
+        string? others = UnrecordedRescues(folder, status).Where(r => RescueOwner.Belongs(r, folder) is false && IsPast(r, point))
+            .OrderByDescending(r => CheckpointDirectory.PositionOf(r)).FirstOrDefault();
+        return new(folder, point, continues: true)
+        {
+            GoneNewer = GoneNewer(status, point),
+            SkippedRescue = others is null ? null : (others, RescueOwner.Place(others)!),
+            AheadOfRecord = AheadOfRecord(folder, status, point),
+        };
+    }
+
+    // True when a's place in training is past b's.
+    private static bool IsPast(string a, string b) =>
+        CheckpointDirectory.PositionOf(a) is { } at && CheckpointDirectory.PositionOf(b) is { } other && at.CompareTo(other) > 0;
+
+    /// <summary>
+    /// The epochs the folder's history.csv holds when <paramref name="point"/> is further on than anything the folder
+    /// records (its content restored in place from an older backup, while its checkpoint folder went on): past the point its
+    /// last session, which ended, says the run goes on from; or more than the one epoch past its history that a kill
+    /// between a checkpoint and that epoch's row leaves. Null when it is not.
+    /// </summary>
+    private static int? AheadOfRecord(string folder, RunStatus status, string point)
+    {
+        if (CheckpointDirectory.PositionOf(point) is not { } at)
+        {
+            return null;
+        }
+
+        bool pastLeft = status.Sessions.Count > 0 && status.Sessions[^1] is { Ended: not null, ResumePoint: { } left } && IsPast(point, left);
+        int epochs = RecordedEpochs(folder);
+        bool pastHistory = File.Exists(Path.Combine(folder, Reports.HistoryWriter.CsvFile)) && at.Epoch > epochs + 2;
+        return pastLeft || pastHistory ? epochs : null;
+    }
 
     // The newer point the last session recorded leaving, when that file is gone (the temp folder cleared at reboot).
     private static string? GoneNewer(RunStatus status, string point) =>
@@ -317,7 +350,8 @@ public static class RunFolderSelection
     /// The run's newest resume point, by its place in training, among: the newest in its own checkpoint folder (not in
     /// one outside that it shares with the run it was copied from); the one its last session left, or the one that session
     /// resumed from; and, where that session did not say (it was killed, or its run.json could not be written), the
-    /// rescues of this folder written to the temp folder since it began. A name that does not tell its place (best.ckpt)
+    /// rescues of this folder's name written to the temp folder since it began, but for those kept for another folder of
+    /// that name (a copy's, or the original's: <see cref="RescueOwner"/>). A name that does not tell its place (best.ckpt)
     /// wins only when nothing else is there.
     /// </summary>
     private static string? NewestResumePoint(string folder, RunStatus status, string? checkpointsSetting)
@@ -337,8 +371,7 @@ public static class RunFolderSelection
         [
             checkpoints is null ? null : new CheckpointDirectory(checkpoints, 1).ResumePoints().FirstOrDefault(p => !shared || CheckpointDirectory.PositionOf(p) is not { } at || at.Epoch <= recorded + 1),
             .. LeftByLastSession(status).Take(1),
-            .. RescuePoint.Of(Path.GetFileName(folder)).Concat(Path.GetFileName(folder) == status.Id || status.Id.Length == 0 ? [] : RescuePoint.Of(status.Id))
-                .Where(rescue => Unrecorded(status, rescue)),
+            .. UnrecordedRescues(folder, status).Where(rescue => RescueOwner.Belongs(rescue, folder) is not false),
         ];
         return candidates.OfType<string>().OrderByDescending(p => CheckpointDirectory.PositionOf(p) ?? (-1, -1)).FirstOrDefault();
     }
@@ -359,6 +392,12 @@ public static class RunFolderSelection
     // The point the last session left, else the one it resumed from, where that file is still there.
     private static IEnumerable<string> LeftByLastSession(RunStatus status) =>
         status.Sessions.Count == 0 ? [] : new[] { status.Sessions[^1].ResumePoint, status.Sessions[^1].ResumedFrom }.OfType<string>().Where(File.Exists);
+
+    // The rescues of this folder's name (or its run's id) that its last session may have left without recording them; each
+    // may be a copy's of the same name, which its sidecar (RescueOwner) tells.
+    private static IEnumerable<string> UnrecordedRescues(string folder, RunStatus status) =>
+        RescuePoint.Of(Path.GetFileName(folder)).Concat(Path.GetFileName(folder) == status.Id || status.Id.Length == 0 ? [] : RescuePoint.Of(status.Id))
+            .Where(rescue => Unrecorded(status, rescue));
 
     // A rescue of this folder's name written since its last session began, when that session did not record what it left.
     private static bool Unrecorded(RunStatus status, string rescue) =>
@@ -385,11 +424,11 @@ public static class RunFolderSelection
         }
 
         // A rescue in the temp folder (scratchnet-NAME-ckpt-….ckpt) belongs to the run in folder NAME while that is still
-        // there and its run.json says one of its sessions left it (or did not say what it left): a copy of the folder,
-        // or a run of that name in another runs folder, writes rescues of the same name.
+        // there and its run.json says one of its sessions left it (or did not say what it left, and the rescue was not kept
+        // for another folder): a copy of the folder, or a run of that name in another runs folder, writes rescues of the same name.
         string path = Path.GetFullPath(checkpoint);
         return RescuePoint.FolderName(Path.GetFileName(checkpoint)) is { } name && Path.Combine(root, name) is var rescued && RunStatus.TryRead(rescued) is { } status
-            && (status.Sessions.Any(s => s.ResumePoint == path || s.ResumedFrom == path) || Unrecorded(status, path))
+            && (status.Sessions.Any(s => s.ResumePoint == path || s.ResumedFrom == path) || (Unrecorded(status, path) && RescueOwner.Belongs(path, rescued) is not false))
             ? rescued
             : null;
     }

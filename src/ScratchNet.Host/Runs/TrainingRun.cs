@@ -115,6 +115,16 @@ public sealed partial class TrainingRun(
             LogGoneNewer(logger, gone, folder.ResumeCheckpoint!);
         }
 
+        if (folder.SkippedRescue is { } skipped)
+        {
+            LogSkippedRescue(logger, skipped.Rescue, skipped.KeptFor, folder.ResumeCheckpoint!);
+        }
+
+        if (folder.AheadOfRecord is { } epochs)
+        {
+            LogAheadOfRecord(logger, epochs, folder.ResumeCheckpoint!);
+        }
+
         // A checkpoint resumed outside its own run folder: say why, so a run moved out of sight is not split without a word.
         if (folder is { Continues: false, ResumeCheckpoint: { } orphan })
         {
@@ -372,6 +382,12 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The run's last session left a newer resume point, {Gone}, which is gone (the temp folder is cleared at reboot); resuming from {ResumePoint} redoes the training between them")]
     private static partial void LogGoneNewer(ILogger logger, string gone, string resumePoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {Rescue}, a newer rescue of this run's name that was kept for another folder, {KeptFor} (a copy of this run folder, or the one it was copied from): this run continues from its own newest point, {ResumePoint}")]
+    private static partial void LogSkippedRescue(ILogger logger, string rescue, string keptFor, string resumePoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This run folder's own record ends earlier (its history.csv at epoch {Epochs}) than the run's newest resume point, {ResumePoint}, which its checkpoint folder kept (the folder's content restored from an older backup?): the resume skips ahead to it, and the history from there is the checkpoint's; to go back to where the folder's record ends, give an earlier point that is still there: train --resume FILE")]
+    private static partial void LogAheadOfRecord(ILogger logger, int epochs, string resumePoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Checkpoint} belongs to the run that was in {FormerFolder}, moved or removed since: it continues in this new run folder (if that run was moved, stop this one and continue it in its own folder instead: train --resume NEW-PLACE)")]
     private static partial void LogLeftBy(ILogger logger, string checkpoint, string formerFolder);

@@ -29,7 +29,7 @@ public sealed class ResumePointRetentionTests
     {
         foreach (string rescue in _rescues)
         {
-            File.Delete(rescue);
+            RescueOwner.Delete(rescue);
         }
 
         _dir.Dispose();
@@ -83,6 +83,31 @@ public sealed class ResumePointRetentionTests
         Record(new RunSession { ResumedFrom = second, ResumePoint = Path.Combine(_checkpoints, "ckpt-e0010-b000000.ckpt") });
         Assert.That(Prune(keepLast: 1), Is.EqualTo(new[] { second }));
         Assert.That(File.Exists(theirs), Is.True, "a rescue no session of this run recorded is a copy's, or another runs folder's run of this name");
+    }
+
+    [Test]
+    public void ARescueKeptForThisFolderGoesOnceReplaced_EvenWhenNoRunJsonNamesIt_TheOriginalsOfTheSameNameStay()
+    {
+        // This folder is a copy (cp -a keeps the name) of one whose rescue its run.json names, as the original's did when
+        // it was copied; the original kept another since. This folder's own session was killed right after it wrote its
+        // rescue, before it recorded it.
+        string original = Path.Combine(RealPath.Of(_dir.Path), "elsewhere", _id);
+        Directory.CreateDirectory(original);
+        string copiedWith = Rescue(4, 0);
+        RescueOwner.Write(copiedWith, FileIdentity.Of(original), original);
+        string unrecorded = Rescue(5, 0);
+        RescueOwner.Write(unrecorded, FileIdentity.Of(_run), _run);
+        string originals = Rescue(6, 0);
+        RescueOwner.Write(originals, FileIdentity.Of(original), original);
+        Record(new RunSession { ResumePoint = copiedWith }, new RunSession { ResumedFrom = copiedWith });
+
+        Point("ckpt-e0007-b000000.ckpt");
+        Point("ckpt-e0008-b000000.ckpt");
+        Record(new RunSession { ResumePoint = copiedWith }, new RunSession { ResumedFrom = copiedWith, ResumePoint = Path.Combine(_checkpoints, "ckpt-e0008-b000000.ckpt") });
+
+        Assert.That(Prune(keepLast: 2), Is.EqualTo(new[] { unrecorded }));
+        Assert.That(File.Exists(RescueOwner.PathOf(unrecorded)), Is.False, "its sidecar goes with it");
+        Assert.That((File.Exists(copiedWith), File.Exists(originals)), Is.EqualTo((true, true)), "the original's are the original's to prune, whatever this run.json names");
     }
 
     [Test]

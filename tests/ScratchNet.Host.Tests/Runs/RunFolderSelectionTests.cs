@@ -272,6 +272,76 @@ public sealed class RunFolderSelectionTests
     }
 
     [Test]
+    public void AfterAKillTheOriginalSkipsTheRescueACopyOfTheSameNameLeft_SayingSo_AndAMovedFolderKeepsItsOwn()
+    {
+        // Checkpoints off. The original, resumed from its rescue at epoch 5, was killed (kill -9: its run.json records no
+        // end); a copy of it in another runs folder (cp -a keeps the name) then trained to epoch 7 and was interrupted.
+        string id = RunFolder.NewId(DateTime.UtcNow);
+        string original = Path.Combine(RealPath.Of(_dir.Path), "runs-a", id);
+        string copy = Path.Combine(RealPath.Of(_dir.Path), "runs-b", id);
+        string atFive = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 5, 0));
+        string copys = Path.Combine(Path.GetTempPath(), RescuePoint.FileName(id, 7, 669));
+        try
+        {
+            Directory.CreateDirectory(original);
+            File.WriteAllText(atFive, "a checkpoint");
+            RescueOwner.Write(atFive, FileIdentity.Of(original), original);
+            RunSession first = new() { Started = DateTime.UtcNow.AddMinutes(-10), Ended = DateTime.UtcNow.AddMinutes(-9), State = RunStatus.Interrupted, ResumePoint = atFive };
+            RunSession killed = new() { Started = DateTime.UtcNow.AddMinutes(-8), ResumedFrom = atFive };
+            new RunStatus { Id = id, State = RunStatus.Running, Sessions = [first, killed] }.Write(original);
+            CopyTree(original, copy);
+            File.WriteAllText(copys, "a checkpoint");
+            RescueOwner.Write(copys, FileIdentity.Of(copy), copy);
+
+            RunFolder resumed = RunFolderSelection.RunAt(original, "checkpoints")!;
+            Assert.That((resumed.ResumeCheckpoint, resumed.SkippedRescue), Is.EqualTo((atFive, ((string, string)?)(copys, copy))), "its own point, naming the copy's it skips");
+            Assert.That(RunFolderSelection.Owner(copys, Path.GetDirectoryName(original)!), Is.Null, "--resume FILE of the copy's rescue does not continue the original");
+
+            // Had the original left it (its session killed after the rescue was written), then been renamed: still its own.
+            RescueOwner.Write(copys, FileIdentity.Of(original), original);
+            string renamed = Path.Combine(RealPath.Of(_dir.Path), "runs-a", "renamed");
+            Directory.Move(original, renamed);
+            Assert.That(RunFolderSelection.RunAt(renamed, "checkpoints")!.ResumeCheckpoint, Is.EqualTo(copys));
+        }
+        finally
+        {
+            RescueOwner.Delete(atFive);
+            RescueOwner.Delete(copys);
+        }
+    }
+
+    [Test]
+    public void ARescueWithoutIdentityIsToldByItsPlace()
+    {
+        string rescue = _dir.Combine(RescuePoint.FileName(Id, 3, 0));
+        File.WriteAllText(rescue, "a checkpoint");
+        Assert.That(RescueOwner.Belongs(rescue, _run), Is.Null, "no sidecar (an older rescue): it does not say");
+
+        RescueOwner.Write(rescue, identity: null, _run);
+        Assert.That((RescueOwner.Belongs(rescue, _run), RescueOwner.Belongs(rescue, Path.Combine(_dir.Path, "copy", Id))), Is.EqualTo((true, false)));
+    }
+
+    [Test]
+    public void AFolderRestoredFromAnOlderBackupSaysItsResumeSkipsAheadOfItsRecord()
+    {
+        // The backup was taken when the run had been interrupted after epoch 7; its checkpoint folder went on to epoch 14
+        // and pruned the point the restored run.json names.
+        File.WriteAllLines(Path.Combine(_run, "history.csv"), ["epoch,loss", .. Enumerable.Range(1, 7).Select(e => $"{e},0.5")]);
+        string named = Path.Combine(_run, "checkpoints", "ckpt-e0008-b000000.ckpt");
+        RunSession ended = new() { Started = DateTime.UtcNow.AddHours(-1), Ended = DateTime.UtcNow.AddMinutes(-50), State = RunStatus.Interrupted, ResumePoint = named };
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [ended] }.Write(_run);
+
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.EqualTo(7), "epoch 15 is past what run.json and history.csv record");
+
+        File.WriteAllText(named, "a checkpoint");
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.EqualTo(7), "even where the point the record names is still there");
+
+        File.WriteAllLines(Path.Combine(_run, "history.csv"), ["epoch,loss", .. Enumerable.Range(1, 14).Select(e => $"{e},0.5")]);
+        new RunStatus { Id = Id, Checkpoints = "checkpoints", State = RunStatus.Interrupted, Sessions = [new RunSession { Started = ended.Started }] }.Write(_run);
+        Assert.That(RunFolderSelection.RunAt(_run, "checkpoints")!.AheadOfRecord, Is.Null, "a session killed after its checkpoint of epoch 15, before that epoch's row");
+    }
+
+    [Test]
     public void ACopyOfARunWithCheckpointsOutsideGoesOnInItsOwnCheckpointFolder_NeverPruningOrContinuingTheOriginals()
     {
         string id = RunFolder.NewId(DateTime.UtcNow);
