@@ -130,10 +130,8 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         double seconds = clock.Elapsed.TotalSeconds;
 
         // The final score is a result: printed at any log level, the confusion matrix (in the run's reports) only as a log line.
-        string scores = $"Finished {epochs} {noun}: val_loss={ReadableNumbers.Fixed(final.Loss)} val_acc={ReadableNumbers.Fixed(final.Accuracy)} mean_epoch={ReadableNumbers.Fixed(meanEpoch, 3)}s";
         (userLines ?? UserLines.Logged).WriteResult(
             logger,
-            resumed ? $"{scores} this_session={ReadableNumbers.Fixed(seconds, 1)}s" : $"{scores} total={ReadableNumbers.Fixed(seconds, 1)}s",
             l =>
             {
                 if (resumed)
