@@ -30,6 +30,12 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     /// </summary>
     public async Task<TrainingResult> RunInFolderAsync(CancellationToken cancellationToken)
     {
+        // A stop before the command ran (while the host started) was answered "training has not begun": no run folder is made.
+        if (cancellationToken.IsCancellationRequested && run is not null)
+        {
+            throw NotBegun(new OperationCanceledException(cancellationToken), run);
+        }
+
         Checkpoint? resumeFrom;
         try
         {
