@@ -108,7 +108,7 @@ public sealed partial class DashboardServer(
             string urls = string.Join(" ", reachable.Select(u => u.ToString()));
             if (sources.Announce is { } announce)
             {
-                announce($"Dashboard at {urls} (it listens on every address of this machine)");
+                announce($"{urls} (it listens on every address of this machine)");
             }
             else
             {
@@ -117,7 +117,7 @@ public sealed partial class DashboardServer(
         }
         else if (sources.Announce is { } announce)
         {
-            announce($"Dashboard at {Url}");
+            announce(Url.ToString());
         }
         else
         {
