@@ -10,8 +10,9 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
     public Func<string?>? LiveRunFolder { get; init; }
 
     /// <summary>
-    /// Where the dashboard's address goes once it listens: a result, with a free port (Dashboard:Port=0) the only way to
-    /// find the page, so the host writes it plain where no Serilog level can drop it. Null: it is logged.
+    /// Where the dashboard's address goes once it listens (<c>http://127.0.0.1:5757/</c>, or the addresses of every network
+    /// and a note that it listens on them all): a result, with a free port (Dashboard:Port=0) the only way to find the page,
+    /// so the host writes it plain (<c>Dashboard at …</c>) where no Serilog level can drop it. Null: it is logged.
     /// </summary>
     public Action<string>? Announce { get; init; }
 

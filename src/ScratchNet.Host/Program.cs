@@ -64,7 +64,7 @@ try
     // Validate every options class here, before StartAsync, so all failures surface together as one
     // user error instead of being logged by the host as a start-up crash.
     host.Services.GetRequiredService<IStartupValidator>().Validate();
-    await host.StartAsync();
+    await HostStart.StartAsync(host);
     if (startupSignals.Signalled)
     {
         await HostShutdown.StopAsync(host, Log.Logger);

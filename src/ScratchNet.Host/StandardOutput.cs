@@ -18,12 +18,27 @@ public sealed class StandardOutput : TextWriter
 
     public override System.Text.Encoding Encoding => _inner.Encoding;
 
+    /// <summary>This process's standard output, once <see cref="Install"/> has run (null in a test that builds a host of its own).</summary>
+    public static StandardOutput? Installed { get; private set; }
+
     /// <summary>Makes <see cref="Console.Out"/> an instance of this class over the current one, and returns it.</summary>
     public static StandardOutput Install()
     {
         var output = new StandardOutput(Console.Out);
         Console.SetOut(output);
+        Installed = output;
         return output;
+    }
+
+    /// <summary>Why a write to standard output failed, and what makes it writable, in a user's words.</summary>
+    public static (string Why, string Fix) Describe(Exception failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+
+        // .NET reports a closed descriptor (>&-) as access denied.
+        return failure is UnauthorizedAccessException
+            ? ("it is closed or cannot be written", "run the command with an output it can write: a terminal, a file or a pipe")
+            : (failure.Message.TrimEnd('.'), "free space where the output goes, or redirect it to a writable file, and run the command again");
     }
 
     /// <exception cref="StandardOutputException">A write to standard output failed since the process started.</exception>
@@ -31,10 +46,7 @@ public sealed class StandardOutput : TextWriter
     {
         if (Failure is { } failure)
         {
-            // .NET reports a closed descriptor (>&-) as access denied.
-            (string why, string fix) = failure is UnauthorizedAccessException
-                ? ("it is closed or cannot be written", "run the command with an output it can write: a terminal, a file or a pipe")
-                : (failure.Message.TrimEnd('.'), "free space where the output goes, or redirect it to a writable file, and run the command again");
+            (string why, string fix) = Describe(failure);
             throw new StandardOutputException($"Could not write the results to standard output ({why}), so some or all of them are missing; {fix}", failure);
         }
     }

@@ -47,25 +47,27 @@ public sealed partial class UserLines
     public bool ConsoleShows(LogEventLevel level) => level >= _verbatimFrom;
 
     /// <summary>
-    /// Logs the line with <paramref name="log"/> (the caller's own message template, which the run's log.clef keeps) where
-    /// the console shows a <paramref name="level"/> event as it is, else writes <paramref name="line"/> plain on stderr.
+    /// Logs with <paramref name="log"/> (the caller's one source message, a <c>[LoggerMessage]</c> method, which the run's
+    /// log.clef keeps) where the console shows an event of its level as it is, else writes the same message plain on stderr,
+    /// rendered from that template as the console would show it. The plain line and the log event were two texts a caller
+    /// kept in step by hand.
     /// </summary>
-    public void Write(ILogger logger, LogLevel level, string line, Action<ILogger> log)
+    public void Write(ILogger logger, Action<ILogger> log)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(log);
-        if (logger.IsEnabled(level) && ConsoleShows(ToSerilog(level)))
+        RenderedLine line = RenderedLine.Of(log);
+        if (logger.IsEnabled(line.Level) && ConsoleShows(ToSerilog(line.Level)))
         {
             log(logger);
         }
         else
         {
-            WritePlain(line);
+            WritePlain(line.Text);
         }
     }
 
-    /// <summary>As <see cref="Write(ILogger, LogLevel, string, Action{ILogger})"/>, through Serilog's own logger (Program's, once the host is gone).</summary>
+    /// <summary>As <see cref="Write(ILogger, Action{ILogger})"/> for a message that is its own template, through Serilog's own logger (Program's, once the host is gone).</summary>
     public void Write(Serilog.ILogger logger, LogEventLevel level, string line)
     {
         ArgumentNullException.ThrowIfNull(logger);
@@ -82,13 +84,12 @@ public sealed partial class UserLines
 
     /// <summary>
     /// A result of a command whose results are its files (<c>train</c>): logged at Information with <paramref name="log"/>
-    /// where the console shows such an event as it is, else <paramref name="line"/> written plain on stdout, as other
-    /// commands' results are.
+    /// where the console shows such an event as it is, else the same message written plain on stdout, as other commands'
+    /// results are.
     /// </summary>
-    public void WriteResult(ILogger logger, string line, Action<ILogger> log)
+    public void WriteResult(ILogger logger, Action<ILogger> log)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(log);
         if (logger.IsEnabled(LogLevel.Information) && ConsoleShows(LogEventLevel.Information))
         {
@@ -96,7 +97,7 @@ public sealed partial class UserLines
         }
         else
         {
-            WritePlain(line, _output ?? Console.Out);
+            WritePlain(RenderedLine.Of(log).Text, _output ?? Console.Out);
         }
     }
 

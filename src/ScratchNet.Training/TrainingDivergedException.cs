@@ -43,10 +43,11 @@ public sealed class TrainingDivergedException : Exception
 
         // w ← w − η(g + λw) scales w by (1 − ηλ) each step (AdamW's decoupled decay too): past 1 it flips the sign, past 2 it grows.
         float product = learningRate * weightDecay;
-        string rate = ReadableNumbers.Significant(learningRate);
+        // The settings as the user set them; what is worked out from them (a product, a suggestion) to three digits.
+        string rate = ReadableNumbers.AsSet(learningRate);
         if (product >= 1f)
         {
-            return $"Optimizer:WeightDecay (now {ReadableNumbers.Significant(weightDecay)}) times the learning rate ({rate}) is {ReadableNumbers.Significant(product)}, so the decay alone overshoots zero every step: "
+            return $"Optimizer:WeightDecay (now {ReadableNumbers.AsSet(weightDecay)}) times the learning rate ({rate}) is {ReadableNumbers.Significant(product)}, so the decay alone overshoots zero every step: "
                 + $"lower Optimizer:WeightDecay below 1 / learning rate ({ReadableNumbers.Significant(1f / learningRate)}), e.g. to {ReadableNumbers.Significant(0.1f / learningRate)}";
         }
 

@@ -195,6 +195,44 @@ public sealed class ProcessStandardStreamsTests
         HostAssert.NoStackTrace(result);
     }
 
+    // serve's result is its URL, with a free port the only way to find the page: serve > /dev/full served unseen, printed
+    // nothing anywhere and exited 0 once stopped (probe-retest5 S3). It now says so with the address, closes, and exits 8.
+    [Test]
+    public void Serve_WhoseAddressCannotBeWritten_NamesItOnStderr_ClosesTheDashboard_AndExits8([Values("> /dev/full", ">&-")] string redirection)
+    {
+        HostResult result = HostProcess.Run(
+            InBash(HostProcess.StartInfo(["serve", "--runs", _dir.Combine("runs"), "--Dashboard:Port=0"], _dir.Path), $"exec \"$0\" \"$@\" {redirection}"),
+            TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        string reason = redirection == ">&-" ? "it is closed or cannot be written" : "No space left on device";
+        string[] lines = [.. result.Stderr.Split('\n').Where(l => l.Contains("dashboard's address", StringComparison.Ordinal))];
+        Assert.That(lines, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(lines[0], Does.Match($@"Could not write the dashboard's address to standard output \({reason}\), so serve closes the dashboard it opened at http://127\.0\.0\.1:\d+/; "), result.ToString());
+        HostAssert.NoStackTrace(result);
+    }
+
+    // The commands whose results are their files go on when stdout cannot be written: what they wrote is on disk, and
+    // train --dashboard names on stderr the dashboard's address, which is nowhere else.
+    [Test]
+    public void TrainAndExport_WhoseResultsAreTheirFiles_GoOn_WhenStdoutCannotBeWritten_AndTrainNamesItsDashboardOnStderr()
+    {
+        string runs = _dir.Combine("full-runs");
+        HostResult trained = HostProcess.Run(InBash(
+            HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=1", $"--Run:Directory={runs}", "--dashboard", "--Dashboard:Port=0"], _dir.Path),
+            "exec \"$0\" \"$@\" > /dev/full"));
+
+        Assert.That(trained.ExitCode, Is.EqualTo(0), trained.ToString());
+        Assert.That(Directory.GetFiles(runs, "model.snm", SearchOption.AllDirectories), Has.Length.EqualTo(1), trained.ToString());
+        Assert.That(trained.Stderr, Does.Match(@"Could not write the dashboard's address to standard output \(No space left on device\): the dashboard is at http://127\.0\.0\.1:\d+/; training goes on"), trained.ToString());
+
+        string exported = _dir.Combine("full.safetensors");
+        HostResult export = RunRedirected(["export", "--model", _model, "--out", exported], "> /dev/full");
+        Assert.That(export.ExitCode, Is.EqualTo(0), export.ToString());
+        Assert.That(File.Exists(exported), Is.True, export.ToString());
+        HostAssert.NoStackTrace(export);
+    }
+
     [Test]
     public void Training_GoesOnToTheEnd_WhenItsReaderGoesAway()
     {

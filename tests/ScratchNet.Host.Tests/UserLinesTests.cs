@@ -29,7 +29,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Information);
 
-        For(plain).Write(logger, LogLevel.Error, "the image does not exist", _ => logger.Lines.Add("the image does not exist"));
+        For(plain).Write(logger, l => l.LogError("the image does not exist"));
 
         Assert.That(logger.Lines, Is.EqualTo(new[] { "the image does not exist" }));
         Assert.That(plain.ToString(), Is.Empty);
@@ -44,7 +44,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Information);
 
-        For(plain, (key, value)).Write(logger, LogLevel.Warning, "Stopping (Ctrl+C): training ends at the next batch", _ => logger.Lines.Add("Stopping (Ctrl+C): training ends at the next batch"));
+        For(plain, (key, value)).Write(logger, l => l.LogWarning("Stopping ({Signal}): {WhatHappens}", "Ctrl+C", "training ends at the next batch"));
 
         Assert.That(plain.ToString(), Is.EqualTo("Stopping (Ctrl+C): training ends at the next batch" + Environment.NewLine));
         Assert.That(logger.Lines, Is.Empty, "not once quoted or bare in the log and once plain");
@@ -56,7 +56,7 @@ public sealed class UserLinesTests
         var plain = new StringWriter();
         var logger = new ListLogger(LogLevel.Critical);
 
-        For(plain).Write(logger, LogLevel.Error, "the model file does not exist", _ => logger.Lines.Add("the model file does not exist"));
+        For(plain).Write(logger, l => l.LogError("the model file does not exist"));
 
         Assert.That(plain.ToString(), Does.StartWith("the model file does not exist"));
         Assert.That(logger.Lines, Is.Empty);
@@ -75,11 +75,49 @@ public sealed class UserLinesTests
         var configuration = new ConfigurationBuilder().AddJsonFile(ScratchNetHost.AppSettingsPath)
             .AddInMemoryCollection(template is null ? [] : [new("Serilog:WriteTo:0:Args:outputTemplate", template)]).Build();
 
-        new UserLines(configuration, error, output).WriteResult(logger, "Saved the model to m.snm", l => l.LogInformation("Saved the model to {Path}", "m.snm"));
+        new UserLines(configuration, error, output).WriteResult(logger, l => l.LogInformation("Saved the model to {Path}", "m.snm"));
 
         Assert.That(logger.Lines, logged ? Is.EqualTo(new[] { "Saved the model to m.snm" }) : Is.Empty);
         Assert.That(output.ToString(), Is.EqualTo(logged ? string.Empty : "Saved the model to m.snm" + Environment.NewLine));
         Assert.That(error.ToString(), Is.Empty, "a result goes to stdout");
+    }
+
+    // Each caller gave the plain line and the log template separately, two texts kept in step by hand; the plain line is
+    // now rendered from the one template, and reads as the console shows the logged event.
+    [Test]
+    public void ThePlainLineIsTheMessageTheConsoleShows_RenderedFromTheOneTemplate()
+    {
+        var console = new StringWriter();
+        using Serilog.Core.Logger serilog = new Serilog.LoggerConfiguration()
+            .WriteTo.Sink(new ConsoleLike(console))
+            .CreateLogger();
+        using var provider = new Serilog.Extensions.Logging.SerilogLoggerProvider(serilog);
+        Action<ILogger> log = l => l.LogWarning(
+            "Finished {Epochs} {EpochNoun}: val_loss={ValLoss:F4} total={Seconds:F1}s loss={Huge:F4} in {Path} {{braces}} {Missing}",
+            3, "epochs", 0.123456789, 12.34, 1.7e37, "/tmp/a \"b\"", null);
+        log(provider.CreateLogger("test"));
+        var plain = new StringWriter();
+
+        For(plain, ("Serilog:WriteTo:0:Args:outputTemplate", "[{Level}]{NewLine}")).Write(new ListLogger(LogLevel.Information), log);
+
+        Assert.That(plain.ToString(), Is.EqualTo(console.ToString()));
+        Assert.That(plain.ToString(), Does.StartWith("Finished 3 epochs: val_loss=0.1235 total=12.3s loss=1.700E+37 in /tmp/a \"b\" {braces} "));
+    }
+
+    [Test]
+    public void AUserLineIsOneEvent()
+    {
+        Assert.That(
+            () => For(new StringWriter(), ("Serilog:MinimumLevel:Default", "Fatal")).Write(new ListLogger(LogLevel.Critical), _ => { }),
+            Throws.InvalidOperationException.With.Message.Contains("wrote 0"));
+    }
+
+    // The console sink's rendering, as config/appsettings.json sets it up, into a string.
+    private sealed class ConsoleLike(TextWriter output) : Serilog.Core.ILogEventSink
+    {
+        private readonly Serilog.Formatting.Display.MessageTemplateTextFormatter _format = new("{Message:lj}{NewLine}", ScratchNet.Training.Reports.ReadableNumbers.Provider);
+
+        public void Emit(LogEvent logEvent) => _format.Format(logEvent, output);
     }
 
     private sealed class ListLogger(LogLevel minimum) : ILogger

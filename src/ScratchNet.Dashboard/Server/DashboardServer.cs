@@ -82,6 +82,12 @@ public sealed partial class DashboardServer(
             throw new DashboardUnavailableException(
                 $"the dashboard cannot listen on {o.Address}:{o.Port} ({e.Message}); choose another port with --Dashboard:Port=N (0 picks a free one)", e);
         }
+        catch (OperationCanceledException)
+        {
+            // A stop while it bound its port: the host ends, and nothing listens.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         catch (SocketException e)
         {
             // Kestrel reports an address this machine does not have as a bare socket error, not as an IOException.
@@ -102,7 +108,7 @@ public sealed partial class DashboardServer(
             string urls = string.Join(" ", reachable.Select(u => u.ToString()));
             if (sources.Announce is { } announce)
             {
-                announce($"Dashboard at {urls} (it listens on every address of this machine)");
+                announce($"{urls} (it listens on every address of this machine)");
             }
             else
             {
@@ -111,7 +117,7 @@ public sealed partial class DashboardServer(
         }
         else if (sources.Announce is { } announce)
         {
-            announce($"Dashboard at {Url}");
+            announce(Url.ToString());
         }
         else
         {

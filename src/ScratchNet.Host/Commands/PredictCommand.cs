@@ -35,7 +35,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         foreach (InputImageException failure in failures)
         {
             // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
-            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Error, failure.Message, l => LogImageFailed(l, failure.Message));
+            (userLines ?? UserLines.Logged).Write(logger, l => LogImageFailed(l, failure.Message));
         }
 
         return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);

@@ -11,9 +11,12 @@ namespace ScratchNet.Host.Commands;
 /// </summary>
 /// <remarks>
 /// A stop that came before the dashboard's URL was printed (<see cref="DashboardAnnouncement"/>) ends serve as interrupted,
-/// exit 130, as one during the program's start does: the dashboard never served.
+/// exit 130, as one during the program's start does: the dashboard never served. A URL that could not be written (stdout
+/// on a full disk, or closed) is serve's result lost, as a reading is predict's: one line on stderr names the address and
+/// why, the dashboard closes, and serve exits 8, where it served unseen (with a free port nothing else says where) and
+/// exited 0 once stopped.
 /// </remarks>
-public sealed partial class ServeCommand(DashboardSources sources, ILogger<ServeCommand> logger, DashboardAnnouncement? announcement = null) : ICommand
+public sealed partial class ServeCommand(DashboardSources sources, ILogger<ServeCommand> logger, DashboardAnnouncement? announcement = null, UserLines? userLines = null) : ICommand
 {
     public const string Name = "serve";
 
@@ -36,6 +39,13 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
             }
 
             throw new OperationCanceledException("a stop came before the dashboard served", cancellationToken);
+        }
+
+        if (announcement?.Unwritten is (string address, Exception failure))
+        {
+            (string why, string fix) = StandardOutput.Describe(failure);
+            (userLines ?? UserLines.Logged).Write(logger, l => LogAddressUnwritten(l, why, address, fix));
+            return ExitCodes.OutputFailed;
         }
 
         string runs = Path.GetFullPath(sources.RunsDirectory);
@@ -61,6 +71,9 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
 
         return ExitCodes.Success;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the dashboard's address to standard output ({Why}), so serve closes the dashboard it opened at {Address}; {Fix}")]
+    private static partial void LogAddressUnwritten(ILogger logger, string why, string address, string fix);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving the runs in {RunsDirectory}; press Ctrl+C to stop")]
     private static partial void LogServing(ILogger logger, string runsDirectory);

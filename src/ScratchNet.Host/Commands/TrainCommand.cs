@@ -11,7 +11,7 @@ using ScratchNet.Training.Results;
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Trains in its own run folder (see <see cref="TrainingRun"/>), then reports the final metrics and the confusion matrix.</summary>
-public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null, ResumePointRetention? retention = null, UserLines? userLines = null) : ICommand
+public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand> logger, TrainingRun? run = null, RunLog? runLog = null, RescuePoint? rescue = null, ResumePointRetention? retention = null, UserLines? userLines = null, DashboardAnnouncement? announcement = null) : ICommand
 {
     /// <summary>Serve the live dashboard while training (Dashboard:Enabled=true).</summary>
     public static readonly CommandOption DashboardOption = new("dashboard", null, "serve the live dashboard while training (http://127.0.0.1:5757/; Dashboard:Port, Dashboard:Address)");
@@ -19,6 +19,14 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     public async Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
+
+        // With a free port the dashboard's address is nowhere else; training goes on (its results are its files), as it
+        // does when stdout fails later.
+        if (announcement?.Unwritten is (string address, Exception failure))
+        {
+            (userLines ?? UserLines.Logged).Write(logger, l => LogAddressUnwritten(l, StandardOutput.Describe(failure).Why, address));
+        }
+
         await RunInFolderAsync(cancellationToken).ConfigureAwait(false);
         return ExitCodes.Success;
     }
@@ -30,6 +38,12 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
     /// </summary>
     public async Task<TrainingResult> RunInFolderAsync(CancellationToken cancellationToken)
     {
+        // A stop before the command ran (while the host started) was answered "training has not begun": no run folder is made.
+        if (cancellationToken.IsCancellationRequested && run is not null)
+        {
+            throw NotBegun(new OperationCanceledException(cancellationToken), run);
+        }
+
         Checkpoint? resumeFrom;
         try
         {
@@ -130,10 +144,8 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         double seconds = clock.Elapsed.TotalSeconds;
 
         // The final score is a result: printed at any log level, the confusion matrix (in the run's reports) only as a log line.
-        string scores = $"Finished {epochs} {noun}: val_loss={ReadableNumbers.Fixed(final.Loss)} val_acc={ReadableNumbers.Fixed(final.Accuracy)} mean_epoch={ReadableNumbers.Fixed(meanEpoch, 3)}s";
         (userLines ?? UserLines.Logged).WriteResult(
             logger,
-            resumed ? $"{scores} this_session={ReadableNumbers.Fixed(seconds, 1)}s" : $"{scores} total={ReadableNumbers.Fixed(seconds, 1)}s",
             l =>
             {
                 if (resumed)
@@ -149,6 +161,9 @@ public sealed partial class TrainCommand(ITrainer trainer, ILogger<TrainCommand>
         LogConfusion(logger, result.HeldOutName, ConfusionMatrixTable.Format(final.ConfusionMatrix, result.ClassNames));
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the dashboard's address to standard output ({Why}): the dashboard is at {Address}; training goes on, its results are the files in its run folder")]
+    private static partial void LogAddressUnwritten(ILogger logger, string why, string address);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The stop came too late to interrupt: training ended on its own at epoch {Epoch} (early stopping) and finished as it would have, with its model and reports, so no resume point was saved and the exit code is 0")]
     private static partial void LogStopTooLate(ILogger logger, int epoch);

@@ -66,7 +66,7 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
 
         // Where the model went is a result: printed at any log level.
         string saved = Path.GetFullPath(ModelPath);
-        (userLines ?? UserLines.Logged).WriteResult(logger, $"Saved the model to {saved} (dataset SHA-256 {manifest.DatasetSha256})", l => LogSaved(l, saved, manifest.DatasetSha256));
+        (userLines ?? UserLines.Logged).WriteResult(logger, l => LogSaved(l, saved, manifest.DatasetSha256));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Did not write {FileName}: layer {Layer} is a {Type}, which model files cannot describe (they hold the layers of Model:Layers); the checkpoints keep the trained weights")]

@@ -70,7 +70,7 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
         {
             // The answer to the signal is no log noise a quieter Serilog level should hide.
             string whatHappens = WhatHappens();
-            (userLines ?? UserLines.Logged).Write(logger, LogLevel.Warning, $"Stopping ({signal}): {whatHappens}", l => LogStopping(l, signal, whatHappens));
+            (userLines ?? UserLines.Logged).Write(logger, l => LogStopping(l, signal, whatHappens));
         }
     }
 

@@ -61,6 +61,20 @@ public sealed class ReadableNumbers : IFormatProvider, ICustomFormatter
         return Math.Abs(rounded) >= ExponentFrom ? rounded.ToString(Exponent, CultureInfo.InvariantCulture) : rounded.ToString("0.###############", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// A value a user set, echoed back ("Optimizer:WeightDecay (now 1234567)"): the float's shortest digits that read back
+    /// as it, which are the ones typed for any value a float holds exactly, written out in full from 1e-4 up to 1e15 (and in
+    /// .NET's exponent form beyond). <see cref="Significant"/> rounded a typed 1234567 to 1.235E+06 and 0.01234 to 0.0123.
+    /// </summary>
+    public static string AsSet(float value)
+    {
+        string digits = value.ToString("R", CultureInfo.InvariantCulture);
+        double size = Math.Abs((double)value);
+        return float.IsFinite(value) && size >= ShortFrom && size < AsSetUpTo
+            ? decimal.Parse(digits, NumberStyles.Float, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)
+            : digits;
+    }
+
     public object? GetFormat(Type? formatType) =>
         formatType == typeof(ICustomFormatter) ? this : CultureInfo.InvariantCulture.GetFormat(formatType);
 
@@ -93,6 +107,9 @@ public sealed class ReadableNumbers : IFormatProvider, ICustomFormatter
 
     /// <summary>Below this a number is written in exponent form by <see cref="Significant"/> (0.0001 still in full).</summary>
     private const double ShortFrom = 1e-4;
+
+    // A set value is written in full below this: fifteen digits are still read at a glance, and a decimal holds them.
+    private const double AsSetUpTo = 1e15;
 
     // G3, g4: a number of significant digits, which .NET writes in exponent form from 10^digits up (1000 as 1E+03).
     private static int? SignificantDigits(string? format) =>

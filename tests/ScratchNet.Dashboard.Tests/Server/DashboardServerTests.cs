@@ -22,6 +22,17 @@ public sealed class DashboardServerTests
         Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = port, Address = address }),
         feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, (logs ?? NullLoggerFactory.Instance).CreateLogger<DashboardServer>());
 
+    // The console lifetime of its own answered Ctrl+C as the server bound its port, cancelling the bind before the program
+    // had answered the signal: train --dashboard ended with a bare "Interrupted." above "training has not begun" (probe-retest5 S4).
+    [Test]
+    public async Task TheDashboardHandlesNoStopSignalOfItsOwn_TheProgramsHostAnswersThem()
+    {
+        await using DashboardServer server = Server("127.0.0.1");
+        await server.StartAsync(CancellationToken.None);
+
+        Assert.That(Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Hosting.IHostLifetime>(server.Services!), Is.TypeOf<EmbeddedLifetime>());
+    }
+
     [TestCase("0.0.0.0")]
     [TestCase("::")]
     public async Task AWildcardAddress_LogsTheHostNameAndTheAddressesOthersCanOpen_NotTheWildcard(string wildcard)

@@ -25,13 +25,13 @@ public sealed class StopSignalsTests
     {
         using IHost before = TestHost.Build(["serve", "--Dashboard:Port=0"], SyntheticMnist.Create());
         using IHost after = TestHost.Build(["serve", "--Dashboard:Port=0"], SyntheticMnist.Create());
-        Assert.That(after.Services.GetRequiredService<DashboardAnnouncement>().Announce("Dashboard at http://127.0.0.1:1/"), Is.True);
+        Assert.That(after.Services.GetRequiredService<DashboardAnnouncement>().Announce("http://127.0.0.1:1/"), Is.True);
 
         string early = before.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
         string late = after.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens();
 
         Assert.That(early, Is.EqualTo("the dashboard has not begun serving and will not; serve exits now"));
-        Assert.That(before.Services.GetRequiredService<DashboardAnnouncement>().Announce("Dashboard at http://127.0.0.1:1/"), Is.False, "no URL after that answer");
+        Assert.That(before.Services.GetRequiredService<DashboardAnnouncement>().Announce("http://127.0.0.1:1/"), Is.False, "no URL after that answer");
         Assert.That(late, Is.EqualTo("the dashboard closes"));
     }
 }

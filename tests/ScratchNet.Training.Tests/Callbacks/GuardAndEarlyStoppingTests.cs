@@ -154,7 +154,7 @@ public class GuardAndEarlyStoppingTests
         Assert.That(ex.Message, Does.Not.Contain("lower Optimizer:LearningRate"));
     }
 
-    [TestCase(1e30f, "lower Optimizer:LearningRate (now 1.000E+30), e.g. to 0.01 (rates from 0.001 to 0.1 train these networks)")]
+    [TestCase(1e30f, "lower Optimizer:LearningRate (now 1E+30), e.g. to 0.01 (rates from 0.001 to 0.1 train these networks)")]
     [TestCase(3f, "lower Optimizer:LearningRate (now 3), e.g. to 0.3,")]
     public void TheAdviceForAnAbsurdRateIsARateThatTrains_NotATenthOfIt(float rate, string expected)
     {
@@ -171,12 +171,15 @@ public class GuardAndEarlyStoppingTests
 
         var ex = Assert.ThrowsAsync<TrainingDivergedException>(() => rig.Create().TrainAsync());
 
-        Assert.That(ex!.Message, Does.Contain("Optimizer:WeightDecay (now 1.000E+06) times the learning rate (0.003) is 3000, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3"));
+        Assert.That(ex!.Message, Does.Contain("Optimizer:WeightDecay (now 1000000) times the learning rate (0.003) is 3000, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3"));
     }
 
     // A typed 1000 read "now 1E+03" (probe-retest4 R10): the "G3" format writes every number from 1000 up in exponent form.
     [TestCase(1000f, 0.003f, "Optimizer:WeightDecay (now 1000) times the learning rate (0.003) is 3, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3")]
     [TestCase(2f, 0.003f, "Optimizer:LearningRate (now 0.003), e.g. to 0.0003")]
+    // A typed 1234567 read "now 1.235E+06", and a rate of 0.01234 "now 0.0123" (probe-retest5 S4): a setting is echoed as it was set.
+    [TestCase(1234567f, 0.003f, "Optimizer:WeightDecay (now 1234567) times the learning rate (0.003) is 3700, so")]
+    [TestCase(2f, 0.01234f, "Optimizer:LearningRate (now 0.01234), e.g. to 0.00123")]
     [TestCase(5000f, 0.0003f, "Optimizer:WeightDecay (now 5000) times the learning rate (0.0003) is 1.5, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (3330), e.g. to 333")]
     public void TheDivergenceAdviceWritesItsNumbersInFull(float weightDecay, float rate, string expected)
     {

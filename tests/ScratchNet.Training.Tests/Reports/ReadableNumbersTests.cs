@@ -48,4 +48,19 @@ public sealed class ReadableNumbersTests
     [Test]
     public void AsAFormatProvider_AGeneralFormatWithDigits_WritesTheNumberInFull() =>
         Assert.That(string.Create(ReadableNumbers.Provider, $"{1000.0:G3} {1000f:G3} {0.01:G3} {1.5e7:G3}"), Is.EqualTo("1000 1000 0.01 1.500E+07"));
+
+    // A setting echoed back reads as it was typed: Significant made a typed 1234567 "1.235E+06" (probe-retest5 S4).
+    [TestCase(1234567f, "1234567")]
+    [TestCase(0.01234f, "0.01234")]
+    [TestCase(0.003f, "0.003")]
+    [TestCase(1e6f, "1000000")]
+    [TestCase(12345670f, "12345670")]
+    [TestCase(0.0001f, "0.0001")]
+    [TestCase(-2.5f, "-2.5")]
+    [TestCase(1e30f, "1E+30")]
+    [TestCase(1e-7f, "1E-07")]
+    [TestCase(0f, "0")]
+    [TestCase(float.NaN, "NaN")]
+    public void AsSet_EchoesASettingAsItWasTyped(float value, string expected) =>
+        Assert.That(ReadableNumbers.AsSet(value), Is.EqualTo(expected));
 }
