@@ -47,6 +47,7 @@ public static class DependencyInjection
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, StartupTimer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, TrailingLayersWarning>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, NoParametersWarning>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, AdamWWithoutDecayWarning>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITrainingCallback, NotLearningHint>());
 
         // Order matters: the guard throws before anything can checkpoint ruined weights, and early

@@ -10,9 +10,10 @@ namespace ScratchNet.Training.Optimizers;
 /// θ ← θ − η·λ·θ                      (decay first, on the weights themselves)
 /// then the Adam update of <see cref="Adam"/> with the plain gradient ∇θ
 /// </code>
-/// PyTorch's default λ is 0.01; here it is whatever Optimizer:WeightDecay says (0 makes AdamW equal Adam).
+/// PyTorch's default λ is 0.01. Here λ is Optimizer:WeightDecay, whose default, 0, every optimizer shares, and so does
+/// this constructor: with 0 AdamW is Adam, and training warns so (<see cref="Callbacks.AdamWWithoutDecayWarning"/>).
 /// </summary>
-public sealed class AdamW(float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0.01f)
+public sealed class AdamW(float learningRate, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f, float weightDecay = 0f)
     : Adam(learningRate, beta1, beta2, epsilon, weightDecay)
 {
     public override string Name => "adamw";

@@ -60,6 +60,16 @@ public class OptimizerStepTests
     public void AdamW_DecaysTheWeightsApartFromTheGradient() =>
         Assert.That(Run(new AdamW(0.1f, weightDecay: 0.1f), 1f, 0.5f, 0.25f), Is.EqualTo(new[] { 0.89f, 0.787882f }).Within(1e-6));
 
+    // The constructor and configuration tell one story: λ defaults to Optimizer:WeightDecay's default (0, where
+    // PyTorch's AdamW has 0.01), so new AdamW(η) and --Optimizer:Name=adamw build the same optimizer: Adam.
+    [Test]
+    public void AdamW_DefaultsToTheConfiguredDefaultDecay_AndThenStepsAsAdam()
+    {
+        Assert.That(new AdamW(0.1f).WeightDecay, Is.EqualTo(new OptimizerOptions().WeightDecay));
+        Assert.That(OptimizerFactory.Create(new OptimizerOptions { Name = "adamw" }).WeightDecay, Is.EqualTo(new AdamW(0.1f).WeightDecay));
+        Assert.That(Run(new AdamW(0.1f), 1f, 0.5f, 0.25f), Is.EqualTo(Run(new Adam(0.1f), 1f, 0.5f, 0.25f)));
+    }
+
     // s1 = 0.0025, θ = 1 − 0.01·0.5/0.05 = 0.9; s2 = 0.004975, θ = 0.9 − 0.005/0.0705337 = 0.8291119
     [Test]
     public void RmsProp_DividesByTheRootMeanSquare() =>
@@ -101,7 +111,7 @@ public class OptimizerStepTests
     {
         yield return () => new Sgd(0.05f, momentum: 0.9f, nesterov: true, weightDecay: 0.01f);
         yield return () => new Adam(0.01f, weightDecay: 0.01f);
-        yield return () => new AdamW(0.01f);
+        yield return () => new AdamW(0.01f, weightDecay: 0.01f);
         yield return () => new RmsProp(0.01f, momentum: 0.5f);
     }
 

@@ -50,7 +50,8 @@ public class LearningRateScheduleTests
         [.. from e in Enumerable.Range(1, epochs) from b in Enumerable.Range(0, batchesPerEpoch) select schedule.RateFor(baseRate, e, b, batchesPerEpoch)];
 
     // 2 warm-up epochs of 4 batches: 1/8 … 8/8 of η, then exponential counts epochs from the end of the warm-up: η, η·γ, η·γ²
-    // (torch: SequentialLR([LinearLR, ExponentialLR], milestones=[2]), LinearLR stepped per batch).
+    // (torch, stepped per batch and so in batch units: SequentialLR([LinearLR(start_factor=1/8, total_iters=7),
+    // StepLR(step_size=4, gamma=γ)], milestones=[8]); see TorchPerBatch).
     [Test]
     public void Exponential_WithWarmup_RisesLinearlyToTheBaseRate_ThenDecaysFromTheEpochAfter()
     {
@@ -62,6 +63,44 @@ public class LearningRateScheduleTests
         ];
         Assert.That(rates, Is.EqualTo(expected).Within(1e-7));
         Assert.That(rates.Zip(rates.Skip(1)).Take(7).All(pair => pair.Second > pair.First), Is.True, "the warm-up never falls");
+    }
+
+    // docs/training.md's PyTorch construction, in closed form, every scheduler stepped once per batch (k from 0) and so
+    // counted in batches: SequentialLR([LinearLR(start_factor=1/(W·B), total_iters=W·B−1), S], milestones=[W·B]) with S
+    // StepLR(StepSize·B, γ), StepLR(B, γ) for exponential, CosineAnnealingLR((E−W)·B, η_min), or LinearLR alone.
+    private static double TorchPerBatch(ScheduleOptions o, int epochs, int batches, double rate, int k)
+    {
+        int warmup = o.WarmupEpochs * batches;
+        if (k < warmup)
+        {
+            double start = 1.0 / warmup;
+            int total = warmup - 1;
+            return rate * (total == 0 ? 1.0 : start + ((1.0 - start) * Math.Min(k, total) / total));
+        }
+
+        int j = k - warmup;
+        double gamma = o.Gamma, min = o.MinLearningRate;
+        return o.Name switch
+        {
+            "step" => rate * Math.Pow(gamma, j / (o.StepSize * batches)),
+            "exponential" => rate * Math.Pow(gamma, j / batches),
+            "cosine" => min + ((rate - min) * (1 + Math.Cos(Math.PI * j / ((epochs - o.WarmupEpochs) * batches))) / 2),
+            _ => rate,
+        };
+    }
+
+    [TestCase("constant", 2, 5, 7)]
+    [TestCase("step", 1, 6, 10)]
+    [TestCase("step", 2, 7, 3)]
+    [TestCase("exponential", 2, 5, 4)]
+    [TestCase("cosine", 1, 4, 10)]
+    [TestCase("cosine", 3, 5, 1)]
+    public void EveryScheduleWithWarmup_IsTorchsSequentialLRInBatchUnits(string name, int warmup, int epochs, int batches)
+    {
+        var options = new ScheduleOptions { Name = name, WarmupEpochs = warmup, StepSize = 2, Gamma = 0.5f, MinLearningRate = 0.001f };
+        float[] rates = EveryStep(new LearningRateSchedule(options, epochs), epochs, batches, 0.1f);
+        double[] torch = [.. Enumerable.Range(0, epochs * batches).Select(k => TorchPerBatch(options, epochs, batches, 0.1, k))];
+        Assert.That(rates, Is.EqualTo(torch).Within(1e-8));
     }
 
     // 1 warm-up epoch of 2 batches, then StepLR(StepSize 2, γ 0.1) over epochs 2… counted as 1…
