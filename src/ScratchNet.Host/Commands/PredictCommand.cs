@@ -21,10 +21,10 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
     public static readonly CommandOption AsIsOption = new("as-is", null, "take images already at the model's input size as they are (light ink on dark, as IDX files hold them), without preparing them");
 
-    public static readonly CommandOption FormatOption = new("format", "text|json", "text (the default): a line per image; json: a JSON object per line, with every probability at full precision");
+    public static readonly CommandOption FormatOption = new("format", "text|json|csv", "text (the default): a line per image; json: a JSON object per line; csv: a header and a row per image; json and csv give every probability at full precision");
 
     /// <summary>The ways predict writes its readings (<see cref="FormatOption"/>).</summary>
-    public static IReadOnlyList<string> FormatNames { get; } = ["text", "json"];
+    public static IReadOnlyList<string> FormatNames { get; } = ["text", "json", "csv"];
 
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
@@ -41,11 +41,11 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             throw new UsageException($"--format {format} is no format predict writes; give --format {string.Join(" or --format ", FormatNames)}");
         }
 
-        bool json = string.Equals(format, "json", StringComparison.OrdinalIgnoreCase);
+        string? records = string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) ? null : format.ToLowerInvariant();
         (IReadOnlyList<string> images, IReadOnlyList<InputImageException> folderFailures) = Expand(commandLine.Positionals);
 
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, commandLine.HasOption(AsIsOption.Name), cancellationToken, json);
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, commandLine.HasOption(AsIsOption.Name), cancellationToken, records);
         foreach (InputImageException failure in folderFailures.Concat(failures))
         {
             // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
@@ -99,8 +99,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    /// <param name="json">Write each image's reading, or why it failed, as a JSON object (<see cref="PredictionRecord"/>) instead of a line of text.</param>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default, bool json = false)
+    /// <param name="records">"json" or "csv": write each image's reading, or why it failed, as a record of that format (<see cref="PredictionRecord"/>) instead of a line of text.</param>
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default, string? records = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -138,7 +138,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         int n = inputs.Count;
         if (n == 0)
         {
-            WriteJson(json, images, rows, failed, [], names);
+            WriteRecords(records, images, rows, failed, [], names, network.OutputSize);
             return (rows, failures);
         }
 
@@ -178,7 +178,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             int index = inputs[k].Index;
             rows[index] = row;
             doubts[index] = Doubt(inputs[k].Image.Oddities, row[predicted[k]]);
-            if (!json)
+            if (records is null)
             {
                 string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
                 results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
@@ -190,23 +190,30 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             }
         }
 
-        WriteJson(json, images, rows, failed, doubts, names);
+        WriteRecords(records, images, rows, failed, doubts, names, classes);
         return (rows, failures);
     }
 
-    // Every image in the order given, a reading or why it failed, so a script pairs each line with its image.
-    private void WriteJson(bool json, IReadOnlyList<string> images, float[]?[] rows, InputImageException?[] failed, string?[] doubts, IReadOnlyList<string>? names)
+    // Every image in the order given, a reading or why it failed, so a script pairs each record with its image.
+    private void WriteRecords(string? records, IReadOnlyList<string> images, float[]?[] rows, InputImageException?[] failed, string?[] doubts, IReadOnlyList<string>? names, int classes)
     {
-        if (!json)
+        if (records is null)
         {
             return;
         }
 
+        bool csv = records == "csv";
+        if (csv)
+        {
+            results.WriteLine(PredictionRecord.CsvHeader(classes));
+        }
+
         for (int i = 0; i < images.Count; i++)
         {
+            string? doubt = i < doubts.Length ? doubts[i] : null;
             results.WriteLine(rows[i] is { } row
-                ? PredictionRecord.Reading(images[i], row, names, i < doubts.Length ? doubts[i] : null)
-                : PredictionRecord.Failure(images[i], failed[i]!.Message));
+                ? csv ? PredictionRecord.CsvReading(images[i], row, names, doubt) : PredictionRecord.Reading(images[i], row, names, doubt)
+                : csv ? PredictionRecord.CsvFailure(images[i], failed[i]!.Message, classes) : PredictionRecord.Failure(images[i], failed[i]!.Message));
         }
     }
 

@@ -82,11 +82,67 @@ public sealed class PredictOutputTests
     }
 
     [Test]
+    public async Task Csv_GivesAHeaderAndEveryImageOneRowInItsPlace_QuotedAsRfc4180_AtFullPrecision()
+    {
+        string a = Digit("a, \"the first\".png"), missing = _dir.Combine("missing.png");
+        float[] row = new PredictCommand(new ResultWriter(new StringWriter()), _logger.Object).Predict(_model, [a]).Single();
+
+        int exit = await Run("--format", "csv", a, missing);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.InvalidInput), "one image failed");
+        Assert.That(Lines, Has.Length.EqualTo(3), _printed.ToString());
+        string[] header = Fields(Lines[0]);
+        Assert.That(header, Is.EqualTo(new[] { "file", "class", "name", "probability", "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "warning", "error" }));
+        string[] reading = Fields(Lines[1]), failure = Fields(Lines[2]);
+        Assert.That(reading, Has.Length.EqualTo(header.Length));
+        Assert.That(reading[0], Is.EqualTo(a), "the comma and quotes of the name survive the quoting");
+        Assert.That(reading[4..14].Select(p => float.Parse(p, System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(row), "every probability as the model gave it");
+        Assert.That(int.Parse(reading[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(Array.IndexOf(row, row.Max())));
+        Assert.That(failure, Has.Length.EqualTo(header.Length));
+        Assert.That(failure[0], Is.EqualTo(missing));
+        Assert.That(failure[^1], Does.Contain("does not exist"));
+        Assert.That(failure[1..^1], Is.All.Empty);
+    }
+
+    // RFC 4180's fields of one line: quoted fields may hold commas and doubled quotes.
+    private static string[] Fields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return [.. fields];
+    }
+
+    [Test]
     public void AFormatPredictDoesNotWrite_IsAUsageErrorNamingTheFormats()
     {
-        var e = Assert.ThrowsAsync<UsageException>(() => Run("--format", "csv", Digit("a.png")));
+        var e = Assert.ThrowsAsync<UsageException>(() => Run("--format", "xml", Digit("a.png")));
 
-        Assert.That(e!.Message, Is.EqualTo("--format csv is no format predict writes; give --format text or --format json"));
+        Assert.That(e!.Message, Is.EqualTo("--format xml is no format predict writes; give --format text or --format json or --format csv"));
     }
 
     [TestCase("line1\nline2.png")]
