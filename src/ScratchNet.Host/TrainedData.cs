@@ -30,7 +30,7 @@ public static class TrainedData
         };
         if (now.Directory is { Length: > 0 } folder)
         {
-            settings.Add((DirectoryKey, folder, (a, b) => string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)));
+            settings.Add((DirectoryKey, folder, SameFolder));
         }
 
         if (random)
@@ -154,6 +154,12 @@ public static class TrainedData
 
     private static bool SameData(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out string? v) && Same(p.Key, p.Value, v));
+
+    // An exported file records its folder by name only (SharedPaths): then the names are all there is to compare.
+    private static bool SameFolder(string recorded, string now) =>
+        Path.IsPathRooted(recorded.Trim())
+            ? string.Equals(FolderPath.Full(recorded), FolderPath.Full(now), StringComparison.Ordinal)
+            : string.Equals(SharedPaths.Name(recorded), SharedPaths.Name(FolderPath.Full(now)), StringComparison.Ordinal);
 
     /// <summary>Case- and space-insensitive equality of two recorded values.</summary>
     public static bool SameText(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);

@@ -31,6 +31,7 @@ public sealed class ProcessStandardStreamsTests
     private string[] Command(string name) => name switch
     {
         "predict" => ["predict", "--model", _model, "--as-is", _dir.Combine("digit.png")],
+        "predict-json" => ["predict", "--model", _model, "--as-is", "--format", "json", _dir.Combine("digit.png")],
         "evaluate" => ["evaluate", "--model", _model, .. _data],
         "help" => ["--help"],
         "version" => ["--version"],
@@ -184,7 +185,7 @@ public sealed class ProcessStandardStreamsTests
 
     [Test]
     public void AResultThatCannotBeWritten_IsExit8WithItsReasonOnStderr(
-        [Values("predict", "evaluate", "help", "version")] string command,
+        [Values("predict", "predict-json", "evaluate", "help", "version")] string command,
         [Values("> /dev/full", ">&-")] string redirection)
     {
         HostResult result = Run(Command(command), redirection);

@@ -1,5 +1,6 @@
 using ScratchNet.Files;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -101,21 +102,30 @@ public static class MnistImagePreprocessor
         ArgumentNullException.ThrowIfNull(stream);
         try
         {
-            IImageInfo? info = Image.Identify(Decoding, stream);
-            if (info is null)
+            IImageFormat? format = Image.DetectFormat(Decoding, stream);
+            if (format is null)
             {
                 throw new InputImageException(IsWebP(stream)
                     ? $"{source} is a WebP image, which is not read; convert it to PNG first (e.g. dwebp FILE -o digit.png), or give {Readable}"
                     : $"{source} is not a readable image; give {Readable}.");
             }
 
+            byte[] bytes = AllBytes(stream);
+            IImageInfo info = Decoder(source, format, bytes, () => Image.Identify(Decoding, new MemoryStream(bytes, writable: false)))
+                ?? throw new InputImageException($"{source} is not a readable image; give {Readable}.");
             if ((long)info.Width * info.Height > MaxPixels)
             {
                 throw new InputImageException($"{source} is {info.Width}×{info.Height} pixels; images up to {MaxPixels} pixels are accepted, so scale it down first.");
             }
 
-            stream.Position = 0;
-            using Image<Rgba32> image = Image.Load<Rgba32>(Decoding, stream);
+            // The decoders read a file cut short (a download or copy broken off) as far as it goes and fill the rest, which
+            // gave readings, some confident, of half a picture: it is refused instead.
+            if (ImageCompleteness.CutShort(bytes, format) is { } reason)
+            {
+                throw new InputImageException(Damaged(source, reason));
+            }
+
+            using Image<Rgba32> image = Decoder(source, format, bytes, () => Image.Load<Rgba32>(Decoding, new MemoryStream(bytes, writable: false)));
 
             // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
             // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
@@ -134,6 +144,41 @@ public static class MnistImagePreprocessor
         {
             throw new InputImageException($"{source} is not a readable image ({e.Message}); give {Readable}.", e);
         }
+    }
+
+    /// <summary>
+    /// Runs one of ImageSharp's decoding steps on a file its signature named as <paramref name="format"/>. What the decoder
+    /// cannot follow is damage, not another kind of file; its decoders throw their own exceptions for that, and others
+    /// (a TIFF cut before its directory threw InvalidOperationException, a stack trace and exit 1), so every exception
+    /// but running out of memory is one, told as cut short where the file's structure shows it is.
+    /// </summary>
+    private static T Decoder<T>(string source, IImageFormat format, byte[] bytes, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is not (InvalidMemoryOperationException or OutOfMemoryException or InputImageException))
+        {
+            string reason = ImageCompleteness.CutShort(bytes, format) ?? $"its {format.Name} decoder stopped at: {e.Message.TrimEnd('.', '!', ' ')}";
+            throw new InputImageException(Damaged(source, reason), e);
+        }
+    }
+
+    private static string Damaged(string source, string reason) => $"{source} is cut short or damaged: {reason}; copy or download it again, or save it anew.";
+
+    private static byte[] AllBytes(Stream stream)
+    {
+        if (stream is MemoryStream memory)
+        {
+            return memory.ToArray();
+        }
+
+        stream.Position = 0;
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        stream.Position = 0;
+        return bytes;
     }
 
     // How many frames an animated GIF or a multi-page TIFF holds; asked only once its first frame was found blank, as

@@ -37,7 +37,9 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
 
     public void Export(string modelPath, string output, ModelFormat format)
     {
-        ModelFile.Save(ModelFile.Load(modelPath), output, format);
+        // ONNX and safetensors are made to be shared: the trainer's folders stay out of them (SharedPaths).
+        SavedModel model = ModelFile.Load(modelPath);
+        ModelFile.Save(format == ModelFormat.Native ? model : SharedPaths.Of(model), output, format);
         // What the command was run for: a result, which no Serilog level may drop.
         results.WriteLine($"Exported {modelPath} as {FormatName(format)} to {Path.GetFullPath(output)}");
     }

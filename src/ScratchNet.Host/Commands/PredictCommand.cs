@@ -21,6 +21,11 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
     public static readonly CommandOption AsIsOption = new("as-is", null, "take images already at the model's input size as they are (light ink on dark, as IDX files hold them), without preparing them");
 
+    public static readonly CommandOption FormatOption = new("format", "text|json|csv", "text (the default): a line per image; json: a JSON object per line; csv: a header and a row per image; json and csv give every probability at full precision");
+
+    /// <summary>The ways predict writes its readings (<see cref="FormatOption"/>).</summary>
+    public static IReadOnlyList<string> FormatNames { get; } = ["text", "json", "csv"];
+
     public Task<int> RunAsync(CommandLine commandLine, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
@@ -30,15 +35,55 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");
         }
 
+        string format = commandLine.Option(FormatOption.Name) ?? "text";
+        if (!FormatNames.Contains(format, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new UsageException($"--format {format} is no format predict writes; give --format {string.Join(" or --format ", FormatNames)}");
+        }
+
+        string? records = string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) ? null : format.ToLowerInvariant();
+        (IReadOnlyList<string> images, IReadOnlyList<InputImageException> folderFailures) = Expand(commandLine.Positionals);
+
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, commandLine.Positionals, commandLine.HasOption(AsIsOption.Name), cancellationToken);
-        foreach (InputImageException failure in failures)
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, commandLine.HasOption(AsIsOption.Name), cancellationToken, records);
+        foreach (InputImageException failure in folderFailures.Concat(failures))
         {
             // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
             (userLines ?? UserLines.Logged).Write(logger, l => LogImageFailed(l, failure.Message));
         }
 
-        return Task.FromResult(failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
+        return Task.FromResult(folderFailures.Count + failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
+    }
+
+    // A folder stands for the images in it (ImageFolder), each read as if named; what it holds besides is noted, once.
+    private (IReadOnlyList<string> Images, IReadOnlyList<InputImageException> Failures) Expand(IReadOnlyList<string> arguments)
+    {
+        var images = new List<string>();
+        var failures = new List<InputImageException>();
+        foreach (string argument in arguments)
+        {
+            if (!Directory.Exists(argument))
+            {
+                images.Add(argument);
+                continue;
+            }
+
+            try
+            {
+                (IReadOnlyList<string> inFolder, IReadOnlyList<string> skipped) = ImageFolder.List(argument);
+                images.AddRange(inFolder);
+                if (skipped.Count > 0)
+                {
+                    LogSkipped(logger, ShownName(argument), skipped.Count <= 3 ? string.Join(", ", skipped.Select(ShownName)) : $"{string.Join(", ", skipped.Take(3).Select(ShownName))} and {skipped.Count - 3} more");
+                }
+            }
+            catch (InputImageException e)
+            {
+                failures.Add(e);
+            }
+        }
+
+        return (images, failures);
     }
 
     /// <summary>The most images one forward pass carries; a network's own limit (NetworkLimits.MaxRows) may be lower. Tests lower it to see the passes.</summary>
@@ -54,7 +99,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
     }
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default)
+    /// <param name="records">"json" or "csv": write each image's reading, or why it failed, as a record of that format (<see cref="PredictionRecord"/>) instead of a line of text.</param>
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default, string? records = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -72,6 +118,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
         var inputs = new List<(int Index, PreparedImage Image)>(images.Count);
         var failures = new List<InputImageException>();
+        var failed = new InputImageException?[images.Count];
         foreach ((string image, int i) in images.Select((image, i) => (image, i)))
         {
             // Reading and preparing the images is most of predict's time: Ctrl+C is honoured between them, before any result.
@@ -83,6 +130,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             catch (InputImageException e)
             {
                 failures.Add(e);
+                failed[i] = e;
             }
         }
 
@@ -90,6 +138,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         int n = inputs.Count;
         if (n == 0)
         {
+            WriteRecords(records, images, rows, failed, [], names, network.OutputSize);
             return (rows, failures);
         }
 
@@ -122,19 +171,62 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
+        var doubts = new string?[images.Count];
         for (int k = 0; k < n; k++)
         {
             float[] row = probabilities[(k * classes)..((k + 1) * classes)];
-            rows[inputs[k].Index] = row;
-            string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-            results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{images[inputs[k].Index]}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
-            if (Doubt(inputs[k].Image.Oddities, row[predicted[k]]) is { } doubt)
+            int index = inputs[k].Index;
+            rows[index] = row;
+            doubts[index] = Doubt(inputs[k].Image.Oddities, row[predicted[k]]);
+            if (records is null)
             {
-                LogDoubt(logger, images[inputs[k].Index], doubt);
+                string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
+                results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
+            }
+
+            if (doubts[index] is { } doubt)
+            {
+                LogDoubt(logger, ShownName(images[index]), doubt);
             }
         }
 
+        WriteRecords(records, images, rows, failed, doubts, names, classes);
         return (rows, failures);
+    }
+
+    // Every image in the order given, a reading or why it failed, so a script pairs each record with its image.
+    private void WriteRecords(string? records, IReadOnlyList<string> images, float[]?[] rows, InputImageException?[] failed, string?[] doubts, IReadOnlyList<string>? names, int classes)
+    {
+        if (records is null)
+        {
+            return;
+        }
+
+        bool csv = records == "csv";
+        if (csv)
+        {
+            results.WriteLine(PredictionRecord.CsvHeader(classes));
+        }
+
+        for (int i = 0; i < images.Count; i++)
+        {
+            string? doubt = i < doubts.Length ? doubts[i] : null;
+            results.WriteLine(rows[i] is { } row
+                ? csv ? PredictionRecord.CsvReading(images[i], row, names, doubt) : PredictionRecord.Reading(images[i], row, names, doubt)
+                : csv ? PredictionRecord.CsvFailure(images[i], failed[i]!.Message, classes) : PredictionRecord.Failure(images[i], failed[i]!.Message));
+        }
+    }
+
+    /// <summary>
+    /// A file's name as a reading's line shows it: as it is, or, where it holds a line break or another control character,
+    /// a double quote first, or ": " (which would split the line where a parser looks for the class), in double quotes with
+    /// JSON's escapes, so one image is always one line.
+    /// </summary>
+    public static string ShownName(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        bool plain = !path.Any(char.IsControl) && !path.StartsWith('"') && !path.Contains(": ", StringComparison.Ordinal) && !path.EndsWith(':');
+        return plain ? path : PredictionRecord.Quoted(path);
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
@@ -179,6 +271,9 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Reason}")]
     private static partial void LogImageFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Folder}: left out {Skipped}: only a folder's image files (by their names: .png, .jpg, …) are read, not its subfolders")]
+    private static partial void LogSkipped(ILogger logger, string folder, string skipped);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Image}: {Doubt}")]
     private static partial void LogDoubt(ILogger logger, string image, string doubt);
