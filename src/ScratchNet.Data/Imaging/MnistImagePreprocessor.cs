@@ -234,7 +234,7 @@ public static class MnistImagePreprocessor
         // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
 
-        // 6. Resize: the longer side to the field's box (20 of 28 pixels for MNIST), the aspect ratio kept.
+        // 6. Resize: as large as fits the field's box (20 × 20 of 28 × 28 for MNIST), the aspect ratio kept.
         float[] fitted = Resize(ink, width, height, box, field, out int fitWidth, out int fitHeight);
 
         // 7. Centre: by the centre of mass, as MNIST's digits were (or by the box, as Fashion-MNIST's products were).
@@ -428,12 +428,12 @@ public static class MnistImagePreprocessor
         return (float)(sum / count);
     }
 
-    // The box's ink scaled so its longer side is the field's box, aspect ratio kept.
+    // The box's ink scaled as large as fits the field's box, aspect ratio kept (in a square box: the longer side to it).
     private static float[] Resize(float[] ink, int width, int height, Rectangle box, ImageField field, out int fitWidth, out int fitHeight)
     {
-        float scale = (float)field.Box / Math.Max(box.Width, box.Height);
-        int w = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.Box, field.Width));
-        int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.Box, field.Height));
+        float scale = Math.Min((float)field.BoxWidth / box.Width, (float)field.BoxHeight / box.Height);
+        int w = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.BoxWidth, field.Width));
+        int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.BoxHeight, field.Height));
         (fitWidth, fitHeight) = (w, h);
 
         using var digit = new Image<L16>(width, height);

@@ -65,11 +65,27 @@ public sealed class MnistImagePreprocessorTests
 
         float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), idx);
 
-        Assert.That((idx.Box, idx.ByCentreOfMass), Is.EqualTo((14, true)), "MNIST's 20 in 28, scaled to the field");
+        Assert.That((idx.BoxWidth, idx.BoxHeight, idx.ByCentreOfMass), Is.EqualTo((14, 14, true)), "MNIST's 20 in 28, scaled to the field");
         Assert.That(field, Has.Length.EqualTo(400));
         (double cx, double cy) = MnistImagePreprocessor.CentreOfMass(field, 20, 20);
         Assert.That((cx, cy), Is.EqualTo((10.0, 10.0)).Using<(double, double)>((a, b) => Math.Abs(a.Item1 - b.Item1) <= 1 && Math.Abs(a.Item2 - b.Item2) <= 1));
         Assert.That(Math.Max(Extent(field, 20).Width, Extent(field, 20).Height), Is.InRange(13, 14));
+    }
+
+    [Test]
+    public void ANonSquareField_ScalesMnistsBoxWithItsLongerSide_SoATallDigitFillsItsHeight()
+    {
+        // MNIST cropped to 28 high × 20 wide keeps its digits 20 pixels tall; a box of 20/28 of the shorter side (14) made
+        // them 14 pixels tall, smaller than any the model was trained on.
+        using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(245, 240, 230), new Rgba32(20, 20, 60), cx: 70, cy: 50, radius: 25);
+        ImageField tall = ImageField.For("idx", 20, 28);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), tall);
+
+        Assert.That((tall.BoxWidth, tall.BoxHeight), Is.EqualTo((20, 20)), "20/28 of the longer side, cut to the field");
+        (int width, int height) = Extent(field, 20, 28);
+        Assert.That(height, Is.InRange(19, 20), "the digit is as tall as the training digits");
+        Assert.That(width, Is.LessThanOrEqualTo(20));
     }
 
     [Test]
@@ -85,14 +101,16 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(MnistImagePreprocessor.Load(Saved(image, ".png")), Is.Not.EqualTo(field), "digits sit in a 20-pixel box instead");
     }
 
-    private static (int Width, int Height) Extent(float[] field, int side)
+    private static (int Width, int Height) Extent(float[] field, int side) => Extent(field, side, side);
+
+    private static (int Width, int Height) Extent(float[] field, int width, int height)
     {
-        int left = side, right = -1, top = side, bottom = -1;
-        for (int y = 0; y < side; y++)
+        int left = width, right = -1, top = height, bottom = -1;
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < side; x++)
+            for (int x = 0; x < width; x++)
             {
-                if (field[(y * side) + x] > 0.02f)
+                if (field[(y * width) + x] > 0.02f)
                 {
                     (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
                 }
