@@ -201,7 +201,7 @@ public static class MnistImagePreprocessor
         ArgumentNullException.ThrowIfNull(image);
         field ??= ImageField.Mnist;
 
-        // 1. Grey: Rec. 601 luma, transparent pixels read as white paper.
+        // 1. Grey: Rec. 601 luma, transparent pixels read as white paper (as black where light strokes are drawn on them).
         (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
 
         // Steps 2 and 4 make a photo of a handwritten digit look like a scan. A product (Fashion-MNIST's) is pictured on
@@ -267,7 +267,6 @@ public static class MnistImagePreprocessor
         return sum == 0 ? ((width - 1) / 2.0, (height - 1) / 2.0) : (sx / sum, sy / sum);
     }
 
-    // Rec. 601 luma over a white backdrop: transparent pixels are paper.
     // The picture's grey levels as the model's input, for an image already made the way the dataset's were.
     private static PreparedImage AsIs(Image<Rgba32> image, string source, ImageField field)
     {
@@ -326,6 +325,7 @@ public static class MnistImagePreprocessor
     {
         int width = image.Width;
         var luma = new float[width * image.Height];
+        var alpha = new float[luma.Length];
         image.ProcessPixelRows(rows =>
         {
             for (int y = 0; y < rows.Height; y++)
@@ -333,13 +333,36 @@ public static class MnistImagePreprocessor
                 Span<Rgba32> row = rows.GetRowSpan(y);
                 for (int x = 0; x < width; x++)
                 {
-                    Rgba32 p = row[x];
-                    float alpha = p.A / 255f;
-                    luma[(y * width) + x] = (alpha * Luma(p)) + (1f - alpha);
+                    (luma[(y * width) + x], alpha[(y * width) + x]) = (Luma(row[x]), row[x].A / 255f);
                 }
             }
         });
+
+        float backdrop = Backdrop(luma, alpha);
+        for (int i = 0; i < luma.Length; i++)
+        {
+            luma[i] = (alpha[i] * luma[i]) + ((1f - alpha[i]) * backdrop);
+        }
+
         return luma;
+    }
+
+    // What transparent pixels are seen against: white paper, unless the picture is light strokes drawn on a transparent
+    // background (a drawing app's layer, a dark-mode canvas), which any viewer shows on dark and white paper would erase.
+    // There the opaque pixels are the ink and the backdrop is the shade that contrasts with them, so strokes of either
+    // colour on transparency read alike.
+    private static float Backdrop(float[] luma, float[] alpha)
+    {
+        double opacity = 0, lightness = 0;
+        int transparent = 0;
+        for (int i = 0; i < luma.Length; i++)
+        {
+            (opacity, lightness) = (opacity + alpha[i], lightness + (alpha[i] * luma[i]));
+            transparent += alpha[i] < 0.5f ? 1 : 0;
+        }
+
+        bool transparentBackground = 2 * transparent >= luma.Length && opacity > 0;
+        return transparentBackground && lightness / opacity > 0.5 ? 0f : 1f;
     }
 
     // Rec. 601 luma of a pixel's colour, opacity aside, in [0, 1].

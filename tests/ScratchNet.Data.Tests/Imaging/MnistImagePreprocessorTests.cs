@@ -251,6 +251,20 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(field[0], Is.LessThan(0.02f));
     }
 
+    [TestCase(255, 255, 255)]
+    [TestCase(0, 0, 0)]
+    public void LightStrokesOnATransparentBackground_ReadAsDarkStrokesOnOneDo(byte r, byte g, byte b)
+    {
+        // A drawing app's layer: white strokes on transparency, shown on dark by any viewer; as white on white paper they
+        // were blank. The transparent pixels' own colour (often the strokes', sometimes black) is never seen.
+        using Image<Rgba32> light = DigitImages.Draw(80, 80, new Rgba32(r, g, b, 0), new Rgba32(255, 255, 255, 255), 40, 30, 12);
+        using Image<Rgba32> dark = DigitImages.Draw(80, 80, new Rgba32(0, 0, 0, 0), new Rgba32(0, 0, 0, 255), 40, 30, 12);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(light, ".png"));
+
+        Assert.That(field, Is.EqualTo(MnistImagePreprocessor.Load(Saved(dark, ".png"))).Within(1e-3f));
+    }
+
     [Test]
     public void BlankImage_IsRefused()
     {
