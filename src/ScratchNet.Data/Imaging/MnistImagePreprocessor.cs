@@ -229,7 +229,8 @@ public static class MnistImagePreprocessor
 
         // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
         float[] paper = photoOfADigit ? PaperSurface.Fit(grey, width, height, offSheet) : PaperSurface.Flat(grey, width, height);
-        float[] ink = Ink(grey, paper, offSheet, source);
+        float noise = PixelNoise.Sigma(grey, paper, width, height, offSheet);
+        float[] ink = Ink(grey, paper, offSheet, noise, source);
 
         // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
@@ -246,7 +247,7 @@ public static class MnistImagePreprocessor
         {
             placed = Thicken(placed, field.Width, field.Height);
         }
-        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet), placed, field));
+        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet, noise), placed, field));
     }
 
     /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
@@ -399,9 +400,11 @@ public static class MnistImagePreprocessor
 
     // Ink = how much darker than the paper under it a pixel is, as a share of that paper's brightness: black ink is full
     // ink on white paper and on paper in shadow alike, as it is in the light. Then stretched so the strongest stroke is 1,
-    // as in MNIST.
-    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, string source)
+    // as in MNIST. Darkness within three deviations of the picture's noise is no ink: on a grainy photo the noise would
+    // otherwise be a haze of faint ink over the whole paper, and its darkest specks would stretch the crop to the sheet.
+    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, float noise, string source)
     {
+        float floor = 3f * noise;
         var ink = new float[grey.Length];
         float contrast = 0f;
         for (int i = 0; i < grey.Length; i++)
@@ -411,7 +414,7 @@ public static class MnistImagePreprocessor
                 continue;
             }
 
-            float darker = paper[i] - grey[i];
+            float darker = paper[i] - grey[i] - floor;
             contrast = Math.Max(contrast, darker);
 
             // Below a tenth of white the paper is too dark to divide by: its noise would be magnified into strokes.
@@ -501,19 +504,29 @@ public static class MnistImagePreprocessor
         return fitted;
     }
 
+    // The box around the ink, leaving out specks: a pixel of ink none of whose eight neighbours is ink (dust, a noise
+    // spike) is no stroke, and one far from the digit would stretch the crop across the page.
     private static Rectangle BoundingBox(float[] ink, int width, int height)
     {
+        bool IsInk(int x, int y) => x >= 0 && x < width && y >= 0 && y < height && ink[(y * width) + x] >= InkThreshold;
+        bool HasInkNeighbour(int x, int y) =>
+            IsInk(x - 1, y - 1) || IsInk(x, y - 1) || IsInk(x + 1, y - 1) || IsInk(x - 1, y) || IsInk(x + 1, y) || IsInk(x - 1, y + 1) || IsInk(x, y + 1) || IsInk(x + 1, y + 1);
+
         int left = width, top = height, right = -1, bottom = -1;
-        for (int y = 0; y < height; y++)
+        for (int pass = 0; pass < 2 && right < 0; pass++)
         {
-            for (int x = 0; x < width; x++)
+            for (int y = 0; y < height; y++)
             {
-                if (ink[(y * width) + x] >= InkThreshold)
+                for (int x = 0; x < width; x++)
                 {
-                    left = Math.Min(left, x);
-                    right = Math.Max(right, x);
-                    top = Math.Min(top, y);
-                    bottom = Math.Max(bottom, y);
+                    // Where all the ink is specks (a dot, or a digit of one pixel), the specks are what there is.
+                    if (IsInk(x, y) && (pass == 1 || HasInkNeighbour(x, y)))
+                    {
+                        left = Math.Min(left, x);
+                        right = Math.Max(right, x);
+                        top = Math.Min(top, y);
+                        bottom = Math.Max(bottom, y);
+                    }
                 }
             }
         }
