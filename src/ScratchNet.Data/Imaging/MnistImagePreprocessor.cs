@@ -216,6 +216,13 @@ public static class MnistImagePreprocessor
         {
             (grey, width, height, offSheet, surround) = (Cut(grey, width, sheet.Box), sheet.Box.Width, sheet.Box.Height, sheet.OffSheet, sheet.Paper);
         }
+        else if (photoOfADigit && InsideLines(grey, width, height) is { } inside)
+        {
+            // Lines along some sides (a ruled line, a table's border, a frame open on a side) are cut off with the
+            // margin beyond them, so neither the crop nor the paper's level takes them in.
+            (grey, width, height) = (Cut(grey, width, inside), inside.Width, inside.Height);
+            surround = BorderMean(grey, width, height);
+        }
 
         // 3. Polarity: make the paper bright and the ink dark, whichever way round the picture has them.
         bool lightInk = IsLightInk(grey, surround, offSheet);
@@ -379,6 +386,50 @@ public static class MnistImagePreprocessor
         }
 
         return cut;
+    }
+
+    // The picture inside the lines along its sides (EdgeLines), or null where there are none. A band counts as a line
+    // only at the ink's level (the paper along a side is no line), and only where the rest of the ink keeps off the
+    // sides without a line: a digit cropped tightly to its strokes (a typed 7's bar across the crop's top) touches them.
+    private static Rectangle? InsideLines(float[] grey, int width, int height)
+    {
+        EdgeLines.Band[] bands = EdgeLines.Find(grey, width, height);
+        if (bands.All(b => b.Thickness == 0))
+        {
+            return null;
+        }
+
+        Rectangle inside = EdgeLines.Inside(bands, width, height);
+        float[] within = Cut(grey, width, inside);
+        float paper = BorderMean(within, inside.Width, inside.Height);
+        bool lightInk = IsLightInk(within, paper, null);
+        for (int s = 0; s < bands.Length; s++)
+        {
+            if (bands[s].Thickness > 0 && bands[s].Level > bands[s].Paper != lightInk)
+            {
+                bands[s] = default;
+            }
+        }
+
+        if (bands.All(b => b.Thickness == 0))
+        {
+            return null;
+        }
+
+        inside = EdgeLines.Inside(bands, width, height);
+        float halfway = (bands.First(b => b.Thickness > 0).Level + paper) / 2f;
+        bool IsInk(int x, int y) => grey[(y * width) + x] < halfway != lightInk;
+        int Touching(int length, Func<int, bool> inked) => Enumerable.Range(0, length).Count(inked);
+
+        // Top, bottom, left, right: the ink on the picture's own edge where no line runs.
+        int[] touching =
+        [
+            bands[0].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, 0)),
+            bands[1].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, height - 1)),
+            bands[2].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(0, inside.Top + k)),
+            bands[3].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(width - 1, inside.Top + k)),
+        ];
+        return touching.Any(t => t > 0) ? null : inside;
     }
 
     // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme

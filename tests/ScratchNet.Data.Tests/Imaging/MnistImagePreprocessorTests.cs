@@ -278,6 +278,63 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(field[0], Is.LessThan(0.02f));
     }
 
+    // Sides: t(op), b(ottom), l(eft), r(ight). Lines at full ink or grey, some touching the digit.
+    [TestCase("t", 0, 4)]
+    [TestCase("l", 0, 4)]
+    [TestCase("tb", 0, 4, Description = "two opposite sides: the border's mean was halfway, and the paper taken for ink")]
+    [TestCase("lr", 0, 2)]
+    [TestCase("tl", 0, 3)]
+    [TestCase("tlr", 0, 4)]
+    [TestCase("tb", 140, 3)]
+    [TestCase("tblr", 0, 4, Description = "a frame the digit touches, which is no sheet with ink on it")]
+    public void LinesAlongSomeSides_AreNoPartOfTheDigit(string sides, byte line, int thickness)
+    {
+        // The ring touches the top line (its top at row 4), the tail ends 4 rows above the bottom.
+        using Image<Rgba32> plain = DigitImages.Draw(64, 64, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), cx: 32, cy: 12, radius: 8);
+        using Image<Rgba32> lined = plain.Clone();
+        var colour = new Rgba32(line, line, line);
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                bool along = (sides.Contains('t') && y < thickness) || (sides.Contains('b') && y >= 64 - thickness)
+                    || (sides.Contains('l') && x < thickness) || (sides.Contains('r') && x >= 64 - thickness);
+                if (along)
+                {
+                    lined[x, y] = colour;
+                }
+            }
+        }
+
+        PreparedImage prepared = MnistImagePreprocessor.Prepare(lined, "lined");
+
+        Assert.That(MeanDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.01));
+        Assert.That(prepared.Oddities, Is.Empty);
+    }
+
+    [Test]
+    public void ABarAcrossTheTopOfADigitCroppedToItsStrokes_IsKept()
+    {
+        // A typed 7 or T cropped tightly: its bar runs along the whole top like a ruled line, but the stem reaches the
+        // bottom edge, where a lined picture has paper.
+        using var image = new Image<Rgba32>(40, 60, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 60; y++)
+        {
+            for (int x = 0; x < 40; x++)
+            {
+                if (y < 8 || Math.Abs(x - 20) < 4)
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "T");
+
+        (int width, int height) = InkExtent(field);
+        Assert.That((width, height), Is.EqualTo((14, 20)).Using<(int, int)>((a, b) => Math.Abs(a.Item1 - b.Item1) <= 1 && Math.Abs(a.Item2 - b.Item2) <= 1), "the bar is kept: the T is 40 × 60, so 13–14 × 20");
+    }
+
     [TestCase(6)]
     [TestCase(10)]
     public void SensorNoise_IsNeitherInkNorUnevenLight(int sigma)
