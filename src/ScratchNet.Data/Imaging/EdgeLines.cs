@@ -46,13 +46,13 @@ public static class EdgeLines
             throw new ArgumentException($"the image has {grey.Length} pixels, but {width} × {height} = {width * height} were given", nameof(grey));
         }
 
-        // Each side as (its length, how many rows deep the picture is from it, the pixel at (along, depth)).
+        // Each side as its first pixel, the step along it, and the step one row deeper into the picture.
         return
         [
-            Along(grey, width, height, (a, d) => (d * width) + a),
-            Along(grey, width, height, (a, d) => ((height - 1 - d) * width) + a),
-            Along(grey, height, width, (a, d) => (a * width) + d),
-            Along(grey, height, width, (a, d) => (a * width) + width - 1 - d),
+            Along(grey, 0, 1, width, width, height),
+            Along(grey, (height - 1) * width, 1, -width, width, height),
+            Along(grey, 0, width, 1, height, width),
+            Along(grey, width - 1, width, -1, height, width),
         ];
     }
 
@@ -60,15 +60,15 @@ public static class EdgeLines
     public static Rectangle Inside(ReadOnlySpan<Band> bands, int width, int height) =>
         Rectangle.FromLTRB(bands[2].Thickness, bands[0].Thickness, width - bands[3].Thickness, height - bands[1].Thickness);
 
-    private static Band Along(float[] grey, int length, int depth, Func<int, int, int> at)
+    private static Band Along(float[] grey, int first, int along, int deeper, int length, int depth)
     {
         int max = (int)(depth * MaxThickness);
         var row = new float[length];
         float Median(int d)
         {
-            for (int a = 0; a < length; a++)
+            for (int a = 0, i = first + (d * deeper); a < length; a++, i += along)
             {
-                row[a] = grey[at(a, d)];
+                row[a] = grey[i];
             }
 
             Array.Sort(row);
@@ -78,9 +78,9 @@ public static class EdgeLines
         bool OfLevel(int d, float level)
         {
             int near = 0;
-            for (int a = 0; a < length; a++)
+            for (int a = 0, i = first + (d * deeper); a < length; a++, i += along)
             {
-                near += Math.Abs(grey[at(a, d)] - level) <= Tolerance ? 1 : 0;
+                near += Math.Abs(grey[i] - level) <= Tolerance ? 1 : 0;
             }
 
             return near >= Uniform * length;
