@@ -26,7 +26,7 @@ public static class ImageOddities
 
     /// <summary>The measurements the oddities are judged by.</summary>
     /// <param name="InkedSides">How many of the picture's sides (of at least half its longer side's length) are ink nearly all along.</param>
-    /// <param name="Misfit">The share of the picture's pixels brighter than the paper surface fitted under them.</param>
+    /// <param name="Misfit">The share of the picture's pixels brighter than the paper surface fitted under them, judged by blocks that average out its noise.</param>
     /// <param name="FieldInk">The share of the model's input above half ink.</param>
     public sealed record Measures(int InkedSides, double Misfit, double FieldInk);
 
