@@ -26,7 +26,7 @@ public static class ImageOddities
 
     /// <summary>The measurements the oddities are judged by.</summary>
     /// <param name="InkedSides">How many of the picture's sides (of at least half its longer side's length) are ink nearly all along.</param>
-    /// <param name="Misfit">The share of the picture's pixels brighter than the paper surface fitted under them.</param>
+    /// <param name="Misfit">The share of the picture's pixels brighter than the paper surface fitted under them, judged by blocks that average out its noise.</param>
     /// <param name="FieldInk">The share of the model's input above half ink.</param>
     public sealed record Measures(int InkedSides, double Misfit, double FieldInk);
 
@@ -35,23 +35,15 @@ public static class ImageOddities
     /// <param name="Paper">The paper surface fitted under them.</param>
     /// <param name="Ink">The ink found, in [0, 1].</param>
     /// <param name="OffSheet">The pixels of a desk around the sheet, left out; or null.</param>
-    public sealed record Levelled(float[] Grey, float[] Paper, float[] Ink, int Width, int Height, bool[]? OffSheet);
+    /// <param name="Noise">The deviation of the picture's pixel noise (<see cref="PixelNoise"/>), in grey levels of [0, 1].</param>
+    public sealed record Levelled(float[] Grey, float[] Paper, float[] Ink, int Width, int Height, bool[]? OffSheet, float Noise = 0f);
 
     /// <param name="field">The model's input made from the picture.</param>
     public static Measures Measure(Levelled picture, ReadOnlySpan<float> field)
     {
         ArgumentNullException.ThrowIfNull(picture);
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
-        int pixels = 0, misfit = 0;
-        for (int i = 0; i < picture.Grey.Length; i++)
-        {
-            if (offSheet is null || !offSheet[i])
-            {
-                pixels++;
-                float above = picture.Grey[i] - picture.Paper[i];
-                misfit += above > Brighter * picture.Paper[i] && above > Noise ? 1 : 0;
-            }
-        }
+        (int pixels, int misfit) = Misfit(picture);
 
         // Top, bottom, left, right: (first pixel, step to the next, length).
         int inkedSides = 0;
@@ -78,6 +70,51 @@ public static class ImageOddities
         }
 
         return new Measures(inkedSides, pixels == 0 ? 0 : (double)misfit / pixels, field.IsEmpty ? 0 : (double)fieldInk / field.Length);
+    }
+
+    // The paper's pixels, and those brighter than the surface under them, judged block by block: on a grainy picture a
+    // single pixel is as often brighter than its paper as darker, by the noise alone, so the misfit is judged on the mean
+    // of blocks large enough to average the noise well below the margin (b × b pixels divide its deviation by b). A
+    // shadow's edge or a glare covers many blocks, and is still found; on a clean picture the blocks are single pixels.
+    private static (int Pixels, int Misfit) Misfit(Levelled picture)
+    {
+        (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
+        double paperSum = 0;
+        int pixels = 0;
+        for (int i = 0; i < picture.Grey.Length; i++)
+        {
+            if (offSheet is null || !offSheet[i])
+            {
+                (paperSum, pixels) = (paperSum + picture.Paper[i], pixels + 1);
+            }
+        }
+
+        float margin = Math.Max(Noise, Brighter * (float)(pixels == 0 ? 1 : paperSum / pixels));
+        int block = Math.Clamp((int)Math.Ceiling(3 * picture.Noise / margin), 1, Math.Max(1, Math.Min(width, height) / 8));
+        int misfit = 0;
+        for (int top = 0; top < height; top += block)
+        {
+            for (int left = 0; left < width; left += block)
+            {
+                double above = 0, paper = 0;
+                int count = 0;
+                for (int y = top; y < Math.Min(height, top + block); y++)
+                {
+                    for (int x = left; x < Math.Min(width, left + block); x++)
+                    {
+                        int i = (y * width) + x;
+                        if (offSheet is null || !offSheet[i])
+                        {
+                            (above, paper, count) = (above + picture.Grey[i] - picture.Paper[i], paper + picture.Paper[i], count + 1);
+                        }
+                    }
+                }
+
+                misfit += count > 0 && above / count > Brighter * paper / count && above / count > Noise ? count : 0;
+            }
+        }
+
+        return (pixels, misfit);
     }
 
     private static bool IsInk(Levelled picture, int i) => picture.Ink[i] >= MnistImagePreprocessor.InkThreshold;

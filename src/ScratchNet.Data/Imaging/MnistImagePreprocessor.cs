@@ -246,7 +246,7 @@ public static class MnistImagePreprocessor
         ArgumentNullException.ThrowIfNull(image);
         field ??= ImageField.Mnist;
 
-        // 1. Grey: Rec. 601 luma, transparent pixels read as white paper.
+        // 1. Grey: Rec. 601 luma, transparent pixels read as white paper (as black where light strokes are drawn on them).
         (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
 
         // Steps 2 and 4 make a photo of a handwritten digit look like a scan. A product (Fashion-MNIST's) is pictured on
@@ -261,6 +261,13 @@ public static class MnistImagePreprocessor
         {
             (grey, width, height, offSheet, surround) = (Cut(grey, width, sheet.Box), sheet.Box.Width, sheet.Box.Height, sheet.OffSheet, sheet.Paper);
         }
+        else if (photoOfADigit && InsideLines(grey, width, height) is { } inside)
+        {
+            // Lines along some sides (a ruled line, a table's border, a frame open on a side) are cut off with the
+            // margin beyond them, so neither the crop nor the paper's level takes them in.
+            (grey, width, height) = (Cut(grey, width, inside), inside.Width, inside.Height);
+            surround = BorderMean(grey, width, height);
+        }
 
         // 3. Polarity: make the paper bright and the ink dark, whichever way round the picture has them.
         bool lightInk = IsLightInk(grey, surround, offSheet);
@@ -274,12 +281,13 @@ public static class MnistImagePreprocessor
 
         // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
         float[] paper = photoOfADigit ? PaperSurface.Fit(grey, width, height, offSheet) : PaperSurface.Flat(grey, width, height);
-        float[] ink = Ink(grey, paper, offSheet, source);
+        float noise = PixelNoise.Sigma(grey, paper, width, height, offSheet);
+        float[] ink = Ink(grey, paper, offSheet, noise, source);
 
         // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
 
-        // 6. Resize: the longer side to the field's box (20 of 28 pixels for MNIST), the aspect ratio kept.
+        // 6. Resize: as large as fits the field's box (20 × 20 of 28 × 28 for MNIST), the aspect ratio kept.
         float[] fitted = Resize(ink, width, height, box, field, out int fitWidth, out int fitHeight);
 
         // 7. Centre: by the centre of mass, as MNIST's digits were (or by the box, as Fashion-MNIST's products were).
@@ -291,7 +299,7 @@ public static class MnistImagePreprocessor
         {
             placed = Thicken(placed, field.Width, field.Height);
         }
-        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet), placed, field));
+        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet, noise), placed, field));
     }
 
     /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
@@ -312,7 +320,6 @@ public static class MnistImagePreprocessor
         return sum == 0 ? ((width - 1) / 2.0, (height - 1) / 2.0) : (sx / sum, sy / sum);
     }
 
-    // Rec. 601 luma over a white backdrop: transparent pixels are paper.
     // The picture's grey levels as the model's input, for an image already made the way the dataset's were.
     private static PreparedImage AsIs(Image<Rgba32> image, string source, ImageField field)
     {
@@ -371,6 +378,7 @@ public static class MnistImagePreprocessor
     {
         int width = image.Width;
         var luma = new float[width * image.Height];
+        var alpha = new float[luma.Length];
         image.ProcessPixelRows(rows =>
         {
             for (int y = 0; y < rows.Height; y++)
@@ -378,13 +386,36 @@ public static class MnistImagePreprocessor
                 Span<Rgba32> row = rows.GetRowSpan(y);
                 for (int x = 0; x < width; x++)
                 {
-                    Rgba32 p = row[x];
-                    float alpha = p.A / 255f;
-                    luma[(y * width) + x] = (alpha * Luma(p)) + (1f - alpha);
+                    (luma[(y * width) + x], alpha[(y * width) + x]) = (Luma(row[x]), row[x].A / 255f);
                 }
             }
         });
+
+        float backdrop = Backdrop(luma, alpha);
+        for (int i = 0; i < luma.Length; i++)
+        {
+            luma[i] = (alpha[i] * luma[i]) + ((1f - alpha[i]) * backdrop);
+        }
+
         return luma;
+    }
+
+    // What transparent pixels are seen against: white paper, unless the picture is light strokes drawn on a transparent
+    // background (a drawing app's layer, a dark-mode canvas), which any viewer shows on dark and white paper would erase.
+    // There the opaque pixels are the ink and the backdrop is the shade that contrasts with them, so strokes of either
+    // colour on transparency read alike.
+    private static float Backdrop(float[] luma, float[] alpha)
+    {
+        double opacity = 0, lightness = 0;
+        int transparent = 0;
+        for (int i = 0; i < luma.Length; i++)
+        {
+            (opacity, lightness) = (opacity + alpha[i], lightness + (alpha[i] * luma[i]));
+            transparent += alpha[i] < 0.5f ? 1 : 0;
+        }
+
+        bool transparentBackground = 2 * transparent >= luma.Length && opacity > 0;
+        return transparentBackground && lightness / opacity > 0.5 ? 0f : 1f;
     }
 
     // Rec. 601 luma of a pixel's colour, opacity aside, in [0, 1].
@@ -400,6 +431,50 @@ public static class MnistImagePreprocessor
         }
 
         return cut;
+    }
+
+    // The picture inside the lines along its sides (EdgeLines), or null where there are none. A band counts as a line
+    // only at the ink's level (the paper along a side is no line), and only where the rest of the ink keeps off the
+    // sides without a line: a digit cropped tightly to its strokes (a typed 7's bar across the crop's top) touches them.
+    private static Rectangle? InsideLines(float[] grey, int width, int height)
+    {
+        EdgeLines.Band[] bands = EdgeLines.Find(grey, width, height);
+        if (bands.All(b => b.Thickness == 0))
+        {
+            return null;
+        }
+
+        Rectangle inside = EdgeLines.Inside(bands, width, height);
+        float[] within = Cut(grey, width, inside);
+        float paper = BorderMean(within, inside.Width, inside.Height);
+        bool lightInk = IsLightInk(within, paper, null);
+        for (int s = 0; s < bands.Length; s++)
+        {
+            if (bands[s].Thickness > 0 && bands[s].Level > bands[s].Paper != lightInk)
+            {
+                bands[s] = default;
+            }
+        }
+
+        if (bands.All(b => b.Thickness == 0))
+        {
+            return null;
+        }
+
+        inside = EdgeLines.Inside(bands, width, height);
+        float halfway = (bands.First(b => b.Thickness > 0).Level + paper) / 2f;
+        bool IsInk(int x, int y) => grey[(y * width) + x] < halfway != lightInk;
+        int Touching(int length, Func<int, bool> inked) => Enumerable.Range(0, length).Count(inked);
+
+        // Top, bottom, left, right: the ink on the picture's own edge where no line runs.
+        int[] touching =
+        [
+            bands[0].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, 0)),
+            bands[1].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, height - 1)),
+            bands[2].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(0, inside.Top + k)),
+            bands[3].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(width - 1, inside.Top + k)),
+        ];
+        return touching.Any(t => t > 0) ? null : inside;
     }
 
     // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme
@@ -421,9 +496,11 @@ public static class MnistImagePreprocessor
 
     // Ink = how much darker than the paper under it a pixel is, as a share of that paper's brightness: black ink is full
     // ink on white paper and on paper in shadow alike, as it is in the light. Then stretched so the strongest stroke is 1,
-    // as in MNIST.
-    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, string source)
+    // as in MNIST. Darkness within three deviations of the picture's noise is no ink: on a grainy photo the noise would
+    // otherwise be a haze of faint ink over the whole paper, and its darkest specks would stretch the crop to the sheet.
+    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, float noise, string source)
     {
+        float floor = 3f * noise;
         var ink = new float[grey.Length];
         float contrast = 0f;
         for (int i = 0; i < grey.Length; i++)
@@ -433,7 +510,7 @@ public static class MnistImagePreprocessor
                 continue;
             }
 
-            float darker = paper[i] - grey[i];
+            float darker = paper[i] - grey[i] - floor;
             contrast = Math.Max(contrast, darker);
 
             // Below a tenth of white the paper is too dark to divide by: its noise would be magnified into strokes.
@@ -473,12 +550,12 @@ public static class MnistImagePreprocessor
         return (float)(sum / count);
     }
 
-    // The box's ink scaled so its longer side is the field's box, aspect ratio kept.
+    // The box's ink scaled as large as fits the field's box, aspect ratio kept (in a square box: the longer side to it).
     private static float[] Resize(float[] ink, int width, int height, Rectangle box, ImageField field, out int fitWidth, out int fitHeight)
     {
-        float scale = (float)field.Box / Math.Max(box.Width, box.Height);
-        int w = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.Box, field.Width));
-        int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.Box, field.Height));
+        float scale = Math.Min((float)field.BoxWidth / box.Width, (float)field.BoxHeight / box.Height);
+        int w = Math.Clamp((int)MathF.Round(box.Width * scale), 1, Math.Min(field.BoxWidth, field.Width));
+        int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.BoxHeight, field.Height));
         (fitWidth, fitHeight) = (w, h);
 
         using var digit = new Image<L16>(width, height);
@@ -523,19 +600,29 @@ public static class MnistImagePreprocessor
         return fitted;
     }
 
+    // The box around the ink, leaving out specks: a pixel of ink none of whose eight neighbours is ink (dust, a noise
+    // spike) is no stroke, and one far from the digit would stretch the crop across the page.
     private static Rectangle BoundingBox(float[] ink, int width, int height)
     {
+        bool IsInk(int x, int y) => x >= 0 && x < width && y >= 0 && y < height && ink[(y * width) + x] >= InkThreshold;
+        bool HasInkNeighbour(int x, int y) =>
+            IsInk(x - 1, y - 1) || IsInk(x, y - 1) || IsInk(x + 1, y - 1) || IsInk(x - 1, y) || IsInk(x + 1, y) || IsInk(x - 1, y + 1) || IsInk(x, y + 1) || IsInk(x + 1, y + 1);
+
         int left = width, top = height, right = -1, bottom = -1;
-        for (int y = 0; y < height; y++)
+        for (int pass = 0; pass < 2 && right < 0; pass++)
         {
-            for (int x = 0; x < width; x++)
+            for (int y = 0; y < height; y++)
             {
-                if (ink[(y * width) + x] >= InkThreshold)
+                for (int x = 0; x < width; x++)
                 {
-                    left = Math.Min(left, x);
-                    right = Math.Max(right, x);
-                    top = Math.Min(top, y);
-                    bottom = Math.Max(bottom, y);
+                    // Where all the ink is specks (a dot, or a digit of one pixel), the specks are what there is.
+                    if (IsInk(x, y) && (pass == 1 || HasInkNeighbour(x, y)))
+                    {
+                        left = Math.Min(left, x);
+                        right = Math.Max(right, x);
+                        top = Math.Min(top, y);
+                        bottom = Math.Max(bottom, y);
+                    }
                 }
             }
         }

@@ -65,11 +65,27 @@ public sealed class MnistImagePreprocessorTests
 
         float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), idx);
 
-        Assert.That((idx.Box, idx.ByCentreOfMass), Is.EqualTo((14, true)), "MNIST's 20 in 28, scaled to the field");
+        Assert.That((idx.BoxWidth, idx.BoxHeight, idx.ByCentreOfMass), Is.EqualTo((14, 14, true)), "MNIST's 20 in 28, scaled to the field");
         Assert.That(field, Has.Length.EqualTo(400));
         (double cx, double cy) = MnistImagePreprocessor.CentreOfMass(field, 20, 20);
         Assert.That((cx, cy), Is.EqualTo((10.0, 10.0)).Using<(double, double)>((a, b) => Math.Abs(a.Item1 - b.Item1) <= 1 && Math.Abs(a.Item2 - b.Item2) <= 1));
         Assert.That(Math.Max(Extent(field, 20).Width, Extent(field, 20).Height), Is.InRange(13, 14));
+    }
+
+    [Test]
+    public void ANonSquareField_ScalesMnistsBoxWithItsLongerSide_SoATallDigitFillsItsHeight()
+    {
+        // MNIST cropped to 28 high × 20 wide keeps its digits 20 pixels tall; a box of 20/28 of the shorter side (14) made
+        // them 14 pixels tall, smaller than any the model was trained on.
+        using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(245, 240, 230), new Rgba32(20, 20, 60), cx: 70, cy: 50, radius: 25);
+        ImageField tall = ImageField.For("idx", 20, 28);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(image, ".png"), tall);
+
+        Assert.That((tall.BoxWidth, tall.BoxHeight), Is.EqualTo((20, 20)), "20/28 of the longer side, cut to the field");
+        (int width, int height) = Extent(field, 20, 28);
+        Assert.That(height, Is.InRange(19, 20), "the digit is as tall as the training digits");
+        Assert.That(width, Is.LessThanOrEqualTo(20));
     }
 
     [Test]
@@ -85,14 +101,16 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(MnistImagePreprocessor.Load(Saved(image, ".png")), Is.Not.EqualTo(field), "digits sit in a 20-pixel box instead");
     }
 
-    private static (int Width, int Height) Extent(float[] field, int side)
+    private static (int Width, int Height) Extent(float[] field, int side) => Extent(field, side, side);
+
+    private static (int Width, int Height) Extent(float[] field, int width, int height)
     {
-        int left = side, right = -1, top = side, bottom = -1;
-        for (int y = 0; y < side; y++)
+        int left = width, right = -1, top = height, bottom = -1;
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < side; x++)
+            for (int x = 0; x < width; x++)
             {
-                if (field[(y * side) + x] > 0.02f)
+                if (field[(y * width) + x] > 0.02f)
                 {
                     (left, right, top, bottom) = (Math.Min(left, x), Math.Max(right, x), Math.Min(top, y), Math.Max(bottom, y));
                 }
@@ -222,6 +240,33 @@ public sealed class MnistImagePreprocessorTests
 
     private static double MeanDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
+    // The mean difference of two 28 × 28 fields, the first moved by up to a pixel each way to fit the second best: the
+    // centre of mass of a digit whose pixels differ a little rounds to a neighbouring pixel.
+    private static double ShiftedDifference(float[] a, float[] b)
+    {
+        double best = double.MaxValue;
+        for (int dy = -1; dy <= 1; dy++)
+        {
+            for (int dx = -1; dx <= 1; dx++)
+            {
+                double sum = 0;
+                for (int y = 0; y < 28; y++)
+                {
+                    for (int x = 0; x < 28; x++)
+                    {
+                        int sx = x - dx, sy = y - dy;
+                        float moved = sx is >= 0 and < 28 && sy is >= 0 and < 28 ? a[(sy * 28) + sx] : 0f;
+                        sum += Math.Abs(moved - b[(y * 28) + x]);
+                    }
+                }
+
+                best = Math.Min(best, sum / 784);
+            }
+        }
+
+        return best;
+    }
+
     [Test]
     public void TransparentBackground_CountsAsPaper()
     {
@@ -231,6 +276,102 @@ public sealed class MnistImagePreprocessorTests
 
         Assert.That(field.Max(), Is.GreaterThan(0.9f));
         Assert.That(field[0], Is.LessThan(0.02f));
+    }
+
+    // Sides: t(op), b(ottom), l(eft), r(ight). Lines at full ink or grey, some touching the digit.
+    [TestCase("t", 0, 4)]
+    [TestCase("l", 0, 4)]
+    [TestCase("tb", 0, 4, Description = "two opposite sides: the border's mean was halfway, and the paper taken for ink")]
+    [TestCase("lr", 0, 2)]
+    [TestCase("tl", 0, 3)]
+    [TestCase("tlr", 0, 4)]
+    [TestCase("tb", 140, 3)]
+    [TestCase("tblr", 0, 4, Description = "a frame the digit touches, which is no sheet with ink on it")]
+    public void LinesAlongSomeSides_AreNoPartOfTheDigit(string sides, byte line, int thickness)
+    {
+        // The ring touches the top line (its top at row 4), the tail ends 4 rows above the bottom.
+        using Image<Rgba32> plain = DigitImages.Draw(64, 64, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), cx: 32, cy: 12, radius: 8);
+        using Image<Rgba32> lined = plain.Clone();
+        var colour = new Rgba32(line, line, line);
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                bool along = (sides.Contains('t') && y < thickness) || (sides.Contains('b') && y >= 64 - thickness)
+                    || (sides.Contains('l') && x < thickness) || (sides.Contains('r') && x >= 64 - thickness);
+                if (along)
+                {
+                    lined[x, y] = colour;
+                }
+            }
+        }
+
+        PreparedImage prepared = MnistImagePreprocessor.Prepare(lined, "lined");
+
+        Assert.That(MeanDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.01));
+        Assert.That(prepared.Oddities, Is.Empty);
+    }
+
+    [Test]
+    public void ABarAcrossTheTopOfADigitCroppedToItsStrokes_IsKept()
+    {
+        // A typed 7 or T cropped tightly: its bar runs along the whole top like a ruled line, but the stem reaches the
+        // bottom edge, where a lined picture has paper.
+        using var image = new Image<Rgba32>(40, 60, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 60; y++)
+        {
+            for (int x = 0; x < 40; x++)
+            {
+                if (y < 8 || Math.Abs(x - 20) < 4)
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "T");
+
+        (int width, int height) = InkExtent(field);
+        Assert.That((width, height), Is.EqualTo((14, 20)).Using<(int, int)>((a, b) => Math.Abs(a.Item1 - b.Item1) <= 1 && Math.Abs(a.Item2 - b.Item2) <= 1), "the bar is kept: the T is 40 × 60, so 13–14 × 20");
+    }
+
+    [TestCase(6)]
+    [TestCase(10)]
+    public void SensorNoise_IsNeitherInkNorUnevenLight(int sigma)
+    {
+        // Grey-225 paper with Gaussian noise of sigma grey levels, as a phone's sensor gives in dim light: its darkest
+        // specks were ink that stretched the crop across the page, and its brightest pixels a misfit of the paper.
+        using Image<Rgba32> clean = DigitImages.Draw(800, 600, new Rgba32(225, 225, 225), new Rgba32(30, 30, 30), cx: 400, cy: 250, radius: 60);
+        using Image<Rgba32> noisy = clean.Clone();
+        var random = new Random(1);
+        for (int y = 0; y < 600; y++)
+        {
+            for (int x = 0; x < 800; x++)
+            {
+                double gauss = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                byte v = (byte)Math.Clamp(Math.Round(noisy[x, y].R + (sigma * gauss)), 0, 255);
+                noisy[x, y] = new Rgba32(v, v, v);
+            }
+        }
+
+        PreparedImage prepared = MnistImagePreprocessor.Prepare(noisy, "noisy");
+
+        Assert.That(ShiftedDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(clean, "clean")), Is.LessThan(0.03), "the clean digit's field, placed a pixel apart at most");
+        Assert.That(prepared.Oddities, Is.Empty);
+    }
+
+    [TestCase(255, 255, 255)]
+    [TestCase(0, 0, 0)]
+    public void LightStrokesOnATransparentBackground_ReadAsDarkStrokesOnOneDo(byte r, byte g, byte b)
+    {
+        // A drawing app's layer: white strokes on transparency, shown on dark by any viewer; as white on white paper they
+        // were blank. The transparent pixels' own colour (often the strokes', sometimes black) is never seen.
+        using Image<Rgba32> light = DigitImages.Draw(80, 80, new Rgba32(r, g, b, 0), new Rgba32(255, 255, 255, 255), 40, 30, 12);
+        using Image<Rgba32> dark = DigitImages.Draw(80, 80, new Rgba32(0, 0, 0, 0), new Rgba32(0, 0, 0, 255), 40, 30, 12);
+
+        float[] field = MnistImagePreprocessor.Load(Saved(light, ".png"));
+
+        Assert.That(field, Is.EqualTo(MnistImagePreprocessor.Load(Saved(dark, ".png"))).Within(1e-3f));
     }
 
     [Test]
