@@ -13,7 +13,7 @@ public static class RunLock
     public static bool IsHeld(string folder)
     {
         // Only a file can be held. A folder or a pipe by the lock's name is held by no one, and opening a pipe to ask
-        // would wait for a writer forever (probe-dash3 D4). Unknown: a platform without statx, where a lock looks so.
+        // would wait for a writer forever. Unknown: a platform without statx, where a lock looks so.
         if (FileKinds.Of(Path.Combine(folder, FileName)) is not (FileKind.Regular or FileKind.Unknown))
         {
             return false;
@@ -37,7 +37,7 @@ public static class RunLock
     /// <summary>
     /// Opens the lock as <see cref="IsHeld"/> asks it: shared, so it fails only while a process holds the lock exclusively
     /// (training). An exclusive probe also failed while another asker probed at the same moment (the dashboard's list, a
-    /// resume choosing its run), and the page showed a killed run as running for that moment (probe-dash2 N4).
+    /// resume choosing its run), and the page showed a killed run as running for that moment.
     /// </summary>
     /// <exception cref="IOException">A process holds the lock, or the file cannot be opened.</exception>
     public static FileStream Probe(string folder) => new(Path.Combine(folder, FileName), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

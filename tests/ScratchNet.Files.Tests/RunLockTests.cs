@@ -22,7 +22,7 @@ public sealed class RunLockTests
     }
 
     // No process can hold a folder or a pipe as its lock. Asking opened a pipe for reading, which waits for a writer
-    // forever: the dashboard's runs list and train --resume alone hung on such a run (probe-dash3 D4).
+    // forever: the dashboard's runs list and train --resume alone hung on such a run.
     [Test]
     public void ALockThatIsAFolderOrAPipeIsNotHeld_AndAskingDoesNotWait()
     {

@@ -15,7 +15,7 @@ public sealed class DashboardAnnouncementTests
         Assert.That(announcement.Unwritten, Is.Null);
     }
 
-    // serve > /dev/full served unseen and exited 0: with a free port its address is nowhere else (probe-retest5 S3).
+    // serve > /dev/full served unseen and exited 0: with a free port its address is nowhere else.
     [Test]
     public void AnAddressThatCannotBeWritten_IsRemembered_WithWhy()
     {

@@ -6,7 +6,7 @@ namespace ScratchNet.Host.Tests;
 public sealed class HostStartTests
 {
     // A stop the command's StopSignals answered while the dashboard bound its port cancelled the host's start, and the
-    // program ended with a bare "Interrupted." after the answer "training has not begun" (probe-retest5 S4): the command
+    // program ended with a bare "Interrupted." after the answer "training has not begun": the command
     // now runs, its stop requested, and ends as its answer said.
     [Test]
     public async Task AStartCancelledByTheHostsOwnStop_ReturnsSoThatTheCommandEndsAsItsAnswerSaid()

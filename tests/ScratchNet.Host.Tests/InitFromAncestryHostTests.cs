@@ -4,7 +4,7 @@ using ScratchNet.Models;
 namespace ScratchNet.Host.Tests;
 
 /// <summary>
-/// probe-retest N2 through the real host: weights trained on the official split, then on from them under a random one,
+/// The data history through the real host: weights trained on the official split, then on from them under a random one,
 /// have seen images of every hold-out of that data. The second model's file carries the first run's data, so a third run
 /// (and evaluate) says no split avoids them all, where it once advised a split that overlapped the first run's training.
 /// </summary>

@@ -53,7 +53,7 @@ public sealed partial class ProcessBadInputTests
         return $"http://127.0.0.1:{port}/";
     }
 
-    // Each of these once started a full default training (probe-docs F1): the help and the version in any case, and
+    // Each of these once started a full default training: the help and the version in any case, and
     // either given a value, must never fall through to the default run.
     [TestCase(0, "--Help")]
     [TestCase(0, "train", "--HELP")]

@@ -230,7 +230,7 @@ public sealed class ProcessHostileInputTests
     [Test]
     public void AOneValueKeyGivenItemsByTwoSources_IsToldTheFixForEachFromItsOwnItems()
     {
-        // The advice glued the file's 784,32,16,10 and the command line's 784,10 into one string, named after the file (probe-retest N11).
+        // The advice glued the file's 784,32,16,10 and the command line's 784,10 into one string, named after the file.
         string config = _dir.Combine("ls4.json");
         File.WriteAllText(config, """{"Model":{"LayerSizes":[784,32,16,10]}}""");
 

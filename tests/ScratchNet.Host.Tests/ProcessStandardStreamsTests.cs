@@ -118,7 +118,7 @@ public sealed class ProcessStandardStreamsTests
         Assert.That(image.Stderr, Does.Contain("nosuch.png").And.Contain("does not exist"), image.ToString());
     }
 
-    // A template without {Message} hid why the command failed; one without :lj put it in quotes (probe-retest N1).
+    // A template without {Message} hid why the command failed; one without :lj put it in quotes.
     [TestCase("--Serilog:WriteTo:0:Args:outputTemplate=[{Level}]{NewLine}")]
     [TestCase("--Serilog:WriteTo:0:Args:outputTemplate=[{Level}] {Message}{NewLine}")]
     [TestCase("--Serilog:WriteTo:0:Args:restrictedToMinimumLevel=Fatal")]
@@ -138,7 +138,7 @@ public sealed class ProcessStandardStreamsTests
         Assert.That(model.Stderr.Split('\n').Count(l => l.Contains("nosuch.snm", StringComparison.Ordinal)), Is.EqualTo(1), model.ToString());
     }
 
-    // At Warning a training printed nothing at all, not even where its model went (probe-retest4 R8): where the model is
+    // At Warning a training printed nothing at all, not even where its model went: where the model is
     // (in the run's folder) and the final score are results; the epochs, the confusion matrix and the rest stay log lines,
     // and so does "Run … starts in …", which a run that fails before training (its folder removed again) also prints.
     [TestCase("Information")]
@@ -175,7 +175,7 @@ public sealed class ProcessStandardStreamsTests
     [TestCase("--Serilog:MinimumLevel:Default=Information")]
     public void ExportSaysWhatItWrote_OnceAtAnyLogLevel(string setting)
     {
-        // At Warning, export wrote its file and said nothing (probe-retest N9).
+        // At Warning, export wrote its file and said nothing.
         string output = _dir.Combine($"e{setting.Length}.safetensors");
         HostResult result = Run(["export", "--model", _model, "--out", output, setting]);
 
@@ -197,7 +197,7 @@ public sealed class ProcessStandardStreamsTests
     }
 
     // serve's result is its URL, with a free port the only way to find the page: serve > /dev/full served unseen, printed
-    // nothing anywhere and exited 0 once stopped (probe-retest5 S3). It now says so with the address, closes, and exits 8.
+    // nothing anywhere and exited 0 once stopped. It now says so with the address, closes, and exits 8.
     [Test]
     public void Serve_WhoseAddressCannotBeWritten_NamesItOnStderr_ClosesTheDashboard_AndExits8([Values("> /dev/full", ">&-")] string redirection)
     {

@@ -68,7 +68,7 @@ public sealed class ProcessStopSignalsTests
         HostAssert.NoStackTrace(result);
     }
 
-    // At Warning the picked port was never printed, so the page could not be found (probe-retest N9); a template without
+    // At Warning the picked port was never printed, so the page could not be found; a template without
     // {Message} hid the answer to the signal (N1). At the default level each line is there once.
     [TestCase("--Serilog:MinimumLevel:Default=Warning")]
     [TestCase("--Serilog:WriteTo:0:Args:outputTemplate=[{Level}]{NewLine}")]
@@ -85,7 +85,7 @@ public sealed class ProcessStopSignalsTests
     [Test]
     public void AnInterruptedTrainWithTheDashboard_ClosesCleanly_AndItsResumeFromAnotherFolderNamesThatFolder()
     {
-        // Run:Directory stays "runs"; the run is trained in r2 and resumed there (probe-dash F2). Closing asked the
+        // Run:Directory stays "runs"; the run is trained in r2 and resumed there. Closing asked the
         // disposed container where the run was, once: an interrupted run ended with a stack trace instead of exit 130.
         string r2 = _dir.Combine("r2");
         (HostResult interrupted, _) = SignalOnceReady(["train", .. _data, "--Training:Epochs=40", $"--Run:Directory={r2}", "--dashboard", "--Dashboard:Port=0"], "epoch=001", HostProcess.SigInt);
@@ -103,7 +103,7 @@ public sealed class ProcessStopSignalsTests
     }
 
     // With the dashboard the host's start lasts longer (its server binds a port after StopSignals took the signals over);
-    // a stop then was answered "training has not begun" and the program ended with a bare "Interrupted." (probe-retest5 S4),
+    // a stop then was answered "training has not begun" and the program ended with a bare "Interrupted.",
     // so its delays are closer together.
     [TestCase(false)]
     [TestCase(true)]
@@ -161,7 +161,7 @@ public sealed class ProcessStopSignalsTests
     }
 
     // An early signal was answered "will not start", then the dashboard's URL was printed anyway, and serve's exit code
-    // depended on the moment (probe-retest4 R2). Whenever the stop comes, the URL and the exit code now agree: a dashboard
+    // depended on the moment. Whenever the stop comes, the URL and the exit code now agree: a dashboard
     // that printed its URL served and closes (exit 0); one stopped before it never prints it (exit 130). No timing is
     // asserted: the delays only spread the signals over the start, the dashboard's start and serving.
     [Test]

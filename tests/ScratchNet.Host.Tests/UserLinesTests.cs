@@ -63,7 +63,7 @@ public sealed class UserLinesTests
         Assert.That(For(plain).ConsoleShows(LogEventLevel.Error), Is.True, "the console would show it; the level dropped it");
     }
 
-    // train's results were Information events alone: at Warning a run printed nothing (probe-retest4 R8).
+    // train's results were Information events alone: at Warning a run printed nothing.
     [TestCase(LogLevel.Information, null, true)]
     [TestCase(LogLevel.Warning, null, false)]
     [TestCase(LogLevel.Information, "[{Level}]{NewLine}", false)]

@@ -74,7 +74,7 @@ public sealed class ModelFileTests
     }
 
     // A .snm cut short after its header (a copy or a save stopped midway) read as a model from its header alone, so the
-    // dashboard offered it to the explorer, which then failed to open it (probe-retest6 T6). Its length tells it.
+    // dashboard offered it to the explorer, which then failed to open it. Its length tells it.
     [TestCase(-100, "shorter than its header describes; it is truncated")]
     [TestCase(7, "longer than its header describes; it is damaged")]
     public void LoadConfiguration_RefusesANativeFileWhoseLengthIsNotTheOneItsHeaderDescribes(int change, string expected)
@@ -103,7 +103,7 @@ public sealed class ModelFileTests
         Assert.That(e!.Message, Does.Contain("/nonexistent/model.snm does not exist"));
     }
 
-    // An empty model.snm (a save cut short, a touched file) was "neither a ScratchNet model nor a safetensors file" (probe-dash2 N2).
+    // An empty model.snm (a save cut short, a touched file) was "neither a ScratchNet model nor a safetensors file".
     [Test]
     public void AnEmptyFile_IsCalledEmpty_ByLoadAndByLoadConfiguration()
     {

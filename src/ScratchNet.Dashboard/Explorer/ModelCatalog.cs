@@ -38,7 +38,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
     /// <exception cref="ModelFileException">The model file is damaged or not a model.</exception>
     public ModelExplorer? Open(string? run)
     {
-        // A folder or pipe by the model's name is said as the runs list says it, not as "no model.snm" (probe-dash3 D4).
+        // A folder or pipe by the model's name is said as the runs list says it, not as "no model.snm".
         if (run is not null && runs.FindRun(run) is { } entry && RunsFolder.NotAFile(entry, RunsFolder.ModelFile) is { } problem)
         {
             throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {problem}; give a file written by 'train' or 'export'.");

@@ -7,9 +7,9 @@ namespace ScratchNet.Dashboard.Runs;
 /// <summary>
 /// The shape of each run file the page reads, as ScratchNet writes it: which fields, of which kind, which may be null or
 /// absent, which range each number keeps, and which words run.json's state may be. Valid JSON of another shape is damage
-/// with a plain reason: it would otherwise read as no epochs, "–", a made-up state, or be called "not complete JSON"
-/// (probe-dash2 N2, probe-dash3 D4). So is a value of the right kind that train cannot have written (an accuracy of 7, a
-/// loss below 0, epoch -3, an epoch twice): the page would show it as a result (probe-retest6 T6).
+/// with a plain reason: it would otherwise read as no epochs, "–", a made-up state, or be called "not complete JSON".
+/// So is a value of the right kind that train cannot have written (an accuracy of 7, a loss below 0, epoch -3, an
+/// epoch twice): the page would show it as a result.
 /// </summary>
 internal static class RunFileShapes
 {

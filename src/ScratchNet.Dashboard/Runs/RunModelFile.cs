@@ -5,7 +5,7 @@ namespace ScratchNet.Dashboard.Runs;
 /// <summary>
 /// Whether a run's model.snm can be offered to the explorer, judged from its header alone (a few kilobytes, never the
 /// tensors): an empty, cut-short or foreign file was offered, and failed only when opened with "neither a ScratchNet
-/// model nor a safetensors file" (probe-dash3, probe-retest6 T6). The runs list and the explorer's model list ask this
+/// model nor a safetensors file". The runs list and the explorer's model list ask this
 /// one rule, so a file they do not offer always has its reason in the list.
 /// </summary>
 internal static class RunModelFile

@@ -88,7 +88,7 @@ public sealed class RunsFolder
     /// <summary>
     /// Why a run's file cannot be read although something by its name is there: "is a folder, not a file", "is a named pipe
     /// (FIFO), not a file" (which would block whoever opened it); null when it is a file or absent. One wording for the
-    /// runs list and the explorer, so a file has one reason wherever it is asked for (probe-dash3 D4).
+    /// runs list and the explorer, so a file has one reason wherever it is asked for.
     /// </summary>
     public static string? NotAFile(RunEntry run, string name)
     {

@@ -192,7 +192,7 @@ window.SN = window.SN || {};
     : `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
 
   // What a tab's status line says of a request that reached no server, once the banner above the tabs says why in full:
-  // the whole notice in both places read twice (probe-dash3 D5).
+  // the whole notice in both places read twice.
   SN.unanswered = 'The server did not answer (see the note above).';
 
   // fetch, with a request that reached no server (a TypeError, whatever the browser's wording) said in plain words.

@@ -76,7 +76,7 @@
 
   // Until the chosen file's answer comes, the last answer (another image's) is cleared and the status line says the
   // file is on its way: under load the server may wait seconds for a slot, and the old prediction looked like the new
-  // file's (probe-dash3 D7).
+  // file's.
   function useFile(file) {
     state.file = file;
     showEmpty();

@@ -85,7 +85,7 @@ public sealed class AccessibilityTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // The charts' hidden tables, whose captions do not wrap, widened the page to about 1,200 px at every width (probe-dash F1).
+    // The charts' hidden tables, whose captions do not wrap, widened the page to about 1,200 px at every width.
     [TestCase(1280, 800, 1f)]
     [TestCase(640, 400, 2f)]
     [TestCase(390, 844, 1f)]
@@ -116,7 +116,7 @@ public sealed class AccessibilityTests : BrowserTest
 
     /// <summary>
     /// The start of each visible caption whose text runs past the edge of the box that scrolls it sideways (or the
-    /// window), with every box scrolled to its start: the runs list's caption was cut at 320 px (probe-dash3 D5).
+    /// window), with every box scrolled to its start: the runs list's caption was cut at 320 px.
     /// </summary>
     private static async Task<string[]> CutCaptions(IPage page) => await page.EvaluateAsync<string[]>("""
         () => Array.from(document.querySelectorAll('caption, figcaption, .list-caption'))

@@ -76,7 +76,7 @@ public sealed class ExplorerPageTests : BrowserTest
 
     private static FilePayload Image(string name = "digit.png") => new() { Name = name, MimeType = "image/png", Buffer = StrokeImages.Vertical() };
 
-    // Two uploads prepared elsewhere (another tab, a script) turned the page's own away for good (probe-dash2 N1).
+    // Two uploads prepared elsewhere (another tab, a script) turned the page's own away for good.
     [Test]
     public async Task AnUploadTurnedAwayWhileOtherImagesArePrepared_WaitsItsTurn()
     {
@@ -105,7 +105,7 @@ public sealed class ExplorerPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // The user picked a file; they chose no Content-Type, yet were told which one to send (probe-dash2 N7).
+    // The user picked a file; they chose no Content-Type, yet were told which one to send.
     [Test]
     public async Task AFileThatIsNotAnImageIsCalledSo()
     {
@@ -125,7 +125,7 @@ public sealed class ExplorerPageTests : BrowserTest
     }
 
     // While a chosen file was on its way (the server may wait seconds for a slot) the last file's prediction stayed, with
-    // an empty status line: it looked like the new file's answer (probe-dash3 D7).
+    // an empty status line: it looked like the new file's answer.
     [Test]
     public async Task WhileAChosenFileIsSent_TheStatusSaysSo_AndTheLastAnswerIsCleared()
     {
@@ -155,7 +155,7 @@ public sealed class ExplorerPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // A stopped server showed as the browser's "Failed to fetch" on every tab but Live (probe-dash2 N5).
+    // A stopped server showed as the browser's "Failed to fetch" on every tab but Live.
     [Test]
     public async Task AfterTheServerStops_TheExplorerSaysSo_NotFailedToFetch()
     {
@@ -168,7 +168,7 @@ public sealed class ExplorerPageTests : BrowserTest
         await Expect(page.Locator("#server-stopped")).ToHaveTextAsync("The dashboard server stopped (serve was closed or killed). The page keeps what it shows; reload it once the server runs again.");
         await page.Locator("#image-file").SetInputFilesAsync(Image());
 
-        // The banner says it in full; the status line points to it instead of saying it twice (probe-dash3 D5).
+        // The banner says it in full; the status line points to it instead of saying it twice.
         await Expect(page.Locator("#explore-status")).ToHaveTextAsync("The server did not answer (see the note above).");
         await Expect(page.Locator("#server-stopped")).ToBeVisibleAsync();
 

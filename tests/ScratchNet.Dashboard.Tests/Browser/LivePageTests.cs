@@ -34,13 +34,13 @@ public sealed class LivePageTests : BrowserTest
         Uri url = await Serve(new DashboardSources(temp.Combine("runs")) { Serving = true });
         IPage page = await Open(new Uri(url, "#live"));
 
-        // train --dashboard on serve's own port fails: the advice names another port (probe-dash F4).
+        // train --dashboard on serve's own port fails: the advice names another port.
         await Expect(page.Locator("#live-status")).ToContainTextAsync("train --dashboard --Dashboard:Port=5757 and open http://127.0.0.1:5757/");
-        // With no run there is no set to name (probe-dash F10 d).
+        // With no run there is no set to name.
         await Expect(page.Locator("#view-live")).Not.ToContainTextAsync("validation");
         await Expect(page.Locator("#view-live")).ToContainTextAsync("held-out accuracy");
 
-        // As a killed training is reported, so is a stopped serve (probe-dash F8).
+        // As a killed training is reported, so is a stopped serve.
         await StopServing();
         await Expect(page.Locator("#live-status")).ToContainTextAsync("The dashboard server stopped (serve was closed or killed)");
         Assert.That(PageErrors[page], Is.Empty);
@@ -52,7 +52,7 @@ public sealed class LivePageTests : BrowserTest
         using var temp = new TempDirectory();
         IPage page = await Open(new Uri(await Serve(new DashboardSources(temp.Combine("runs"))), "#live"));
 
-        // Sixteen 3 × 3 filters of zero weights (white): the pixel just right of the first tile is the ground, not white (probe-dash F9).
+        // Sixteen 3 × 3 filters of zero weights (white): the pixel just right of the first tile is the ground, not white.
         int[] between = await page.EvaluateAsync<int[]>("""
             () => {
               const canvas = document.getElementById('live-weights');
@@ -173,7 +173,7 @@ public sealed class LivePageTests : BrowserTest
         await Expect(page.Locator("#statistics-note")).ToBeHiddenAsync();
         await Expect(page.Locator("#ratio-note")).ToBeHiddenAsync();
         await Expect(page.Locator("#table-parameters tbody tr")).ToHaveCountAsync(1);
-        // Counted as the note above counts (the run's steps), not by the event's 0-based batch within its epoch (probe-dash F10 f).
+        // Counted as the note above counts (the run's steps), not by the event's 0-based batch within its epoch.
         await Expect(page.Locator("#table-parameters caption")).ToHaveTextAsync("Latest measurement: after batch 7 of the run (epoch 1)");
 
         // The weights before any training are the initialisation; a dense layer on 7 × 7 images has units, not filters.
@@ -343,7 +343,7 @@ public sealed class LivePageTests : BrowserTest
         Publish(feed, new LiveEvent(LiveEventTypes.Mistakes, new MistakeImages(2, 28, 28, ["top", "middle", "bottom"], [new MistakeImage(4021, 0, 2, 0.97f, Convert.ToBase64String(new byte[784]), "t10k-images[4021]")])));
 
         ILocator lossTable = page.Locator("#chart-loss .visually-hidden table");
-        // The legend names the set the caption names (probe-dash F10 e).
+        // The legend names the set the caption names.
         await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("test loss (after the epoch)");
         await Expect(page.Locator("#chart-accuracy .u-legend")).ToContainTextAsync("test accuracy (after the epoch)");
         await Expect(lossTable.Locator("tbody tr").Nth(1)).ToContainTextAsync("0.4290");
@@ -372,7 +372,7 @@ public sealed class LivePageTests : BrowserTest
         return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
     }
 
-    // "after 1 epochs", and "Browse it later with serve." for a run that serve alone does not show (probe-dash2 N6).
+    // "after 1 epochs", and "Browse it later with serve." for a run that serve alone does not show.
     [Test]
     public async Task TheEndSaysOneEpoch_AndNamesTheRunsFolderServeMustBeGiven()
     {
@@ -390,7 +390,7 @@ public sealed class LivePageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // After a run's end its process exits and takes the dashboard along: no "closed or killed", no "reload" (probe-dash3 D3).
+    // After a run's end its process exits and takes the dashboard along: no "closed or killed", no "reload".
     [Test]
     public async Task AfterARunEndsAndItsProcessGoes_TheOtherTabsSayTheRunEnded_NotThatTheServerWasKilled()
     {

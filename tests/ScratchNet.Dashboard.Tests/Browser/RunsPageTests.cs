@@ -54,7 +54,7 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // Runs added or deleted while the tab is open used to show only after a reload (probe-dash F6).
+    // Runs added or deleted while the tab is open used to show only after a reload.
     [Test]
     public async Task TheListIsReadAgain_OnRefresh_AndWhenAChosenRunHasGone()
     {
@@ -195,7 +195,7 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // A ticked run's details were cached for the charts: chosen after it was deleted, they opened as if it were there (probe-dash2 N3).
+    // A ticked run's details were cached for the charts: chosen after it was deleted, they opened as if it were there.
     [Test]
     public async Task ATickedRunDeletedSinceTheListWasDrawn_IsGoneWhenChosen_NotShownFromTheCache()
     {
@@ -218,7 +218,7 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // The row went, but the open details of the deleted run stayed on screen (probe-dash3 D2).
+    // The row went, but the open details of the deleted run stayed on screen.
     [Test]
     public async Task ARunDeletedWhileItsDetailsAreOpen_TakesItsDetailsAlong_WhenChosenAgain()
     {
@@ -239,7 +239,7 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // Refresh after serve stopped said "Failed to fetch", and the tab said nothing before the click (probe-dash2 N5).
+    // Refresh after serve stopped said "Failed to fetch", and the tab said nothing before the click.
     [Test]
     public async Task AfterTheServerStops_TheRunsTabSaysSo_NotFailedToFetch()
     {
@@ -255,7 +255,7 @@ public sealed class RunsPageTests : BrowserTest
         await Expect(page.Locator("#server-stopped")).ToHaveTextAsync(Stopped);
         await Expect(page.Locator("#server-stopped")).ToBeVisibleAsync();
 
-        // The banner says it in full; the status line points to it instead of saying it twice (probe-dash3 D5).
+        // The banner says it in full; the status line points to it instead of saying it twice.
         const string Unanswered = "The server did not answer (see the note above).";
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh the list" }).ClickAsync();
         await Expect(page.Locator("#runs-status")).ToHaveTextAsync(Unanswered);
@@ -265,7 +265,7 @@ public sealed class RunsPageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
-    // 1,500 runs pushed the comparison charts below 1,500 rows (probe-dash F6): the list scrolls in a box of its own.
+    // 1,500 runs pushed the comparison charts below 1,500 rows: the list scrolls in a box of its own.
     [Test]
     public async Task WithManyRuns_TheListScrollsInItsOwnBox_AndTheChartsStayInView()
     {

@@ -9,7 +9,7 @@ using ScratchNet.Dashboard.Tests.Support;
 
 namespace ScratchNet.Dashboard.Tests.Explorer;
 
-/// <summary>Only the dashboard's own page may make the explorer decode an upload, and only a few at a time (probe-dash F3).</summary>
+/// <summary>Only the dashboard's own page may make the explorer decode an upload, and only a few at a time.</summary>
 public sealed class ExploreGuardTests
 {
     private TempDirectory _temp = null!;
@@ -98,7 +98,7 @@ public sealed class ExploreGuardTests
         Assert.That(await Error(response), Does.Contain("Content-Type image/png"));
     }
 
-    // Any image/* type was let through, though WebP and SVG never decode, while the 415 named only PNG and JPEG (probe-dash2 N7).
+    // Any image/* type was let through, though WebP and SVG never decode, while the 415 named only PNG and JPEG.
     [TestCase("image/webp")]
     [TestCase("image/svg+xml")]
     [TestCase("image/avif")]
@@ -148,7 +148,7 @@ public sealed class ExploreGuardTests
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "each request gives its slot back");
     }
 
-    // Two uploads being prepared elsewhere turned the page's own away at once (probe-dash2 N1): it waits for a slot first.
+    // Two uploads being prepared elsewhere turned the page's own away at once: it waits for a slot first.
     [Test]
     public async Task AnUploadWaitsForASlot_AndIsAnsweredWhenOneComesFree()
     {

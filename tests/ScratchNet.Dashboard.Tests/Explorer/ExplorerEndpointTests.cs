@@ -152,7 +152,7 @@ public sealed class ExplorerEndpointTests
         Assert.That((await Body(response)).GetProperty("error").GetString(), Does.Contain(message));
     }
 
-    // Link checkers and curl -I ask with HEAD (probe-dash F10 b).
+    // Link checkers and curl -I ask with HEAD.
     [TestCase("/")]
     [TestCase("/assets/app.js")]
     public async Task ThePageAnswersHead(string url)

@@ -293,7 +293,7 @@ public sealed class RunsEndpointTests
         Assert.That((await _dashboard.Client.GetAsync("/api/runs/broken")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
-    // A run killed mid-epoch keeps run.json's "running" and its lock file, but no process holds the lock (probe-dash F5).
+    // A run killed mid-epoch keeps run.json's "running" and its lock file, but no process holds the lock.
     [Test]
     public async Task ARunWhoseProcessIsGone_IsLost_WhileOneHoldingItsLockIsRunning()
     {
@@ -318,7 +318,7 @@ public sealed class RunsEndpointTests
     }
 
     // Two askers at once (the list, a resume choosing its run) took each other for a training process: a killed run
-    // flickered lost → running → lost while a resume started (probe-dash2 N4).
+    // flickered lost → running → lost while a resume started.
     [Test]
     public async Task AKilledRunStaysLost_WhileSomethingElseAsksWhetherItIsLive()
     {
@@ -348,8 +348,7 @@ public sealed class RunsEndpointTests
     private const string NestedThenBroken = "<5000-[-then-}>";
 
     // Every run file damaged every way gets one plain reason, the same in the list and the details, and in the explorer for
-    // model.snm; System.Text.Json's own words stay out, and valid JSON of the wrong shape is not called incomplete
-    // (probe-dash F7, probe-dash2 N2, probe-dash3 D4).
+    // model.snm; System.Text.Json's own words stay out, and valid JSON of the wrong shape is not called incomplete.
     private static readonly object[][] DamagedFiles =
     [
         ["history.json", "", "history.json is empty"],

@@ -23,7 +23,7 @@ public sealed class DashboardServerTests
         feed ?? new LiveFeed(), new DashboardSources(_temp.Combine("runs")), logs ?? NullLoggerFactory.Instance, (logs ?? NullLoggerFactory.Instance).CreateLogger<DashboardServer>());
 
     // The console lifetime of its own answered Ctrl+C as the server bound its port, cancelling the bind before the program
-    // had answered the signal: train --dashboard ended with a bare "Interrupted." above "training has not begun" (probe-retest5 S4).
+    // had answered the signal: train --dashboard ended with a bare "Interrupted." above "training has not begun".
     [Test]
     public async Task TheDashboardHandlesNoStopSignalOfItsOwn_TheProgramsHostAnswersThem()
     {
@@ -83,7 +83,7 @@ public sealed class DashboardServerTests
     [Test]
     public async Task ClosingAfterARunResumedFromAnotherFolder_NamesTheFolderThatHoldsIt_NotTheConfiguredOne()
     {
-        // train --resume r2/ID --dashboard with Run:Directory left at runs: the run stays in r2 (probe-dash F2).
+        // train --resume r2/ID --dashboard with Run:Directory left at runs: the run stays in r2.
         string resumed = Path.Combine(_temp.Combine("r2"), "20261127-052445-cc48419f");
         Directory.CreateDirectory(resumed);
         var logs = new ListLogger();

@@ -13,7 +13,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace ScratchNet.Data.Tests.Imaging;
 
-// A download or copy cut short was read as a picture by every decoder but PNG's, some confidently wrong (probe-interop I3).
+// A download or copy cut short was read as a picture by every decoder but PNG's, some confidently wrong.
 public sealed class ImageCompletenessTests
 {
     private static readonly Dictionary<string, IImageEncoder> Encoders = new()

@@ -89,7 +89,7 @@ public sealed class CommandCatalogTests
         Assert.That(CommandCatalog.Find("nope"), Is.Null);
     }
 
-    // Two dashes would make --h=1 and --V, which are unknown options too (probe-retest N4).
+    // Two dashes would make --h=1 and --V, which are unknown options too.
     [TestCase("-h=1", "'-h=1': --help takes no value; write --help alone")]
     [TestCase("-V", "'-V' is no option; write --version")]
     [TestCase("-v", "'-v' is no option; write --version")]
@@ -101,7 +101,7 @@ public sealed class CommandCatalogTests
         Assert.That(ex!.Message, Is.EqualTo(message));
     }
 
-    // "-hx" was told to write --hx, itself unknown (probe-retest4 R9): two dashes are advised only where they make an option.
+    // "-hx" was told to write --hx, itself unknown: two dashes are advised only where they make an option.
     [TestCase("-hx")]
     [TestCase("-Vx")]
     [TestCase("-modle=m.snm")]

@@ -138,7 +138,7 @@ public sealed class CommandLineTests
         Assert.That(line.Options, Is.Empty);
     }
 
-    // Each of these once started a full default training (probe-docs F1).
+    // Each of these once started a full default training.
     [TestCase(new[] { "--help=1" }, "--help")]
     [TestCase(new[] { "--version=x" }, "--version")]
     [TestCase(new[] { "train", "--Help=" }, "--Help")]
@@ -157,7 +157,7 @@ public sealed class CommandLineTests
         Assert.That(() => CommandLine.Parse(["predict", "--HELP", "a.png"]), Throws.TypeOf<UsageException>().With.Message.EqualTo("--help takes no other word, got 'a.png'; write --help alone"));
     }
 
-    // "help train extra" was refused while these showed the help and dropped the word (probe-retest N4).
+    // "help train extra" was refused while these showed the help and dropped the word.
     [TestCase(new[] { "--help", "x" }, "--help takes no other word, got 'x'; write --help alone")]
     [TestCase(new[] { "-h", "x" }, "--help takes no other word, got 'x'; write --help alone")]
     [TestCase(new[] { "--help", "predict" }, "--help takes no other word, got 'predict'; for that command's help write scratchnet help predict")]

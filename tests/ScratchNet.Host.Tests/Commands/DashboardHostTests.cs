@@ -75,7 +75,7 @@ public sealed class DashboardHostTests
         Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
         Assert.That(failure.IsBug, Is.False);
         Assert.That(failure.Message, Does.Contain($"cannot listen on 127.0.0.1:{port}").And.Contain("--Dashboard:Port=N"));
-        // Not a configuration mistake: the port is held, most often by serve, which no training can report to (probe-dash F4).
+        // Not a configuration mistake: the port is held, most often by serve, which no training can report to.
         Assert.That(failure.Message, Does.StartWith("Dashboard unavailable: ").And.Contain("that port is in use (is serve, or another train --dashboard, running?)"));
         await host.StopAsync();
     }

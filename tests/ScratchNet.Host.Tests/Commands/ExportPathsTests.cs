@@ -7,7 +7,7 @@ using ScratchNet.Models;
 namespace ScratchNet.Host.Tests.Commands;
 
 // A model given to someone else showed the trainer's folders and user name: the ONNX metadata held Data:Directory, a
-// safetensors file from Model:InitFrom its source's absolute path (probe-interop I9).
+// safetensors file from Model:InitFrom its source's absolute path.
 public sealed class ExportPathsTests
 {
     private const string Home = "/home/ann/secret";

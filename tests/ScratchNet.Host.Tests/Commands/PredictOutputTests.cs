@@ -10,7 +10,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace ScratchNet.Host.Tests.Commands;
 
 // What a script gets from predict: every image's reading in a form it can parse, whatever the file is called, and a
-// folder's images (probe-interop I6, I7).
+// folder's images.
 public sealed class PredictOutputTests
 {
     private TempDirectory _dir = null!;

@@ -50,7 +50,7 @@ public sealed class RunFolderReportsTests
         double[] rates = [.. csv.Skip(1).Select(line => double.Parse(line.Split(',')[5], CultureInfo.InvariantCulture))];
         Assert.That(trainAcc, Is.EqualTo(probe.AccuracyAtEpochStart));
         Assert.That(trainAcc[^1], Is.GreaterThan(trainAcc[0]), "it learns");
-        // The float rates as written in configuration, not widened to 0.10000000149011612 (probe-docs F11).
+        // The float rates as written in configuration, not widened to 0.10000000149011612.
         Assert.That(csv.Skip(1).Select(line => line.Split(',')[5]), Is.EqualTo(new[] { "0.1", "0.05", "0.025" }));
         Assert.That(rates.Select(r => (float)r), Is.EqualTo(new[] { 0.1f, 0.05f, 0.025f }), "read back as floats, the optimizer's rates exactly");
 

@@ -18,7 +18,7 @@ public sealed class StopSignalsTests
         Assert.That(host.Services.GetServices<IHostedService>().OfType<StopSignals>().Single().WhatHappens(), Is.EqualTo(expected));
     }
 
-    // The answer and the URL line decide together which came first (probe-retest4 R2): once the URL is printed the dashboard
+    // The answer and the URL line decide together which came first: once the URL is printed the dashboard
     // served and closes; a stop before it keeps the URL from ever being printed.
     [Test]
     public void ServesAnswerSaysTheDashboardCloses_OnlyOnceItsUrlWasPrinted()

@@ -8,7 +8,7 @@ namespace ScratchNet.Host.Tests.Settings;
 
 /// <summary>
 /// The settings file read is the copy beside the program; config.json, messages and --help name it by its full path, and a
-/// differing config/appsettings.json in the working folder (never read) is pointed out (probe-docs F5).
+/// differing config/appsettings.json in the working folder (never read) is pointed out.
 /// </summary>
 public sealed class SettingsFilePathTests
 {

@@ -174,10 +174,10 @@ public class GuardAndEarlyStoppingTests
         Assert.That(ex!.Message, Does.Contain("Optimizer:WeightDecay (now 1000000) times the learning rate (0.003) is 3000, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3"));
     }
 
-    // A typed 1000 read "now 1E+03" (probe-retest4 R10): the "G3" format writes every number from 1000 up in exponent form.
+    // A typed 1000 read "now 1E+03": the "G3" format writes every number from 1000 up in exponent form.
     [TestCase(1000f, 0.003f, "Optimizer:WeightDecay (now 1000) times the learning rate (0.003) is 3, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (333), e.g. to 33.3")]
     [TestCase(2f, 0.003f, "Optimizer:LearningRate (now 0.003), e.g. to 0.0003")]
-    // A typed 1234567 read "now 1.235E+06", and a rate of 0.01234 "now 0.0123" (probe-retest5 S4): a setting is echoed as it was set.
+    // A typed 1234567 read "now 1.235E+06", and a rate of 0.01234 "now 0.0123": a setting is echoed as it was set.
     [TestCase(1234567f, 0.003f, "Optimizer:WeightDecay (now 1234567) times the learning rate (0.003) is 3700, so")]
     [TestCase(2f, 0.01234f, "Optimizer:LearningRate (now 0.01234), e.g. to 0.00123")]
     [TestCase(5000f, 0.0003f, "Optimizer:WeightDecay (now 5000) times the learning rate (0.0003) is 1.5, so the decay alone overshoots zero every step: lower Optimizer:WeightDecay below 1 / learning rate (3330), e.g. to 333")]

@@ -10,7 +10,7 @@ namespace ScratchNet.Training.Tests.Diagnostics;
 /// The gradient check on what diagnose meets: the reference MLP (784-128-64-10, ReLU) at initialisation on 8 real MNIST
 /// digits. With few entries (<c>--entries 3</c>), all of them could sit where steps cross kinks or where the loss's rounding
 /// is large beside their gradient; those intervals hold a gradient 5 % off as well as the right one, and a first layer whose
-/// dW was 5 % too large read ok (probe-retest4 R11). Such a check is inconclusive now, or WRONG; never ok.
+/// dW was 5 % too large read ok. Such a check is inconclusive now, or WRONG; never ok.
 /// </summary>
 [Category("Integration")]
 public sealed class RealMnistGradientCheckTests

@@ -30,7 +30,7 @@ public sealed class ReadableNumbersTests
         Assert.That(string.Create(ReadableNumbers.Provider, $"{7.6e12f:F4} {3.5e6m:F2}"), Is.EqualTo("7.600E+12 3.500E+06"), "float and decimal too");
     }
 
-    // "G3" wrote a weight decay of 1000 as 1E+03 (probe-retest4 R10): significant digits, in full where they are readable.
+    // "G3" wrote a weight decay of 1000 as 1E+03: significant digits, in full where they are readable.
     [TestCase(1000.0, 3, "1000")]
     [TestCase(3333.333, 3, "3330")]
     [TestCase(33.333, 3, "33.3")]
@@ -49,7 +49,7 @@ public sealed class ReadableNumbersTests
     public void AsAFormatProvider_AGeneralFormatWithDigits_WritesTheNumberInFull() =>
         Assert.That(string.Create(ReadableNumbers.Provider, $"{1000.0:G3} {1000f:G3} {0.01:G3} {1.5e7:G3}"), Is.EqualTo("1000 1000 0.01 1.500E+07"));
 
-    // A setting echoed back reads as it was typed: Significant made a typed 1234567 "1.235E+06" (probe-retest5 S4).
+    // A setting echoed back reads as it was typed: Significant made a typed 1234567 "1.235E+06".
     [TestCase(1234567f, "1234567")]
     [TestCase(0.01234f, "0.01234")]
     [TestCase(0.003f, "0.003")]
