@@ -8,6 +8,7 @@ using Serilog;
 using ScratchNet.Dashboard;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Progress;
 using ScratchNet.Host.Reports;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Settings;

@@ -5,6 +5,7 @@ using Serilog;
 using Serilog.Events;
 using ScratchNet.Host;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Progress;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Settings;
 

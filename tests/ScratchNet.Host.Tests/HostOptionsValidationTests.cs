@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Progress;
 using ScratchNet.Host.Settings;
 using ScratchNet.Host.Tests.Support;
 

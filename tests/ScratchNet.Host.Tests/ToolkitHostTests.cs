@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Data.Augmentation;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Progress;
 using ScratchNet.Host.Runs;
 using ScratchNet.Host.Reports;
 using ScratchNet.Training;

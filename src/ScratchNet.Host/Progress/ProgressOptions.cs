@@ -1,4 +1,4 @@
-namespace ScratchNet.Host;
+namespace ScratchNet.Host.Progress;
 
 /// <summary>The console progress bar (section "Progress").</summary>
 public sealed class ProgressOptions

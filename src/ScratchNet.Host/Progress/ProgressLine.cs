@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ScratchNet.Host;
+namespace ScratchNet.Host.Progress;
 
 /// <summary>
 /// The progress bar's line on standard output. It is redrawn in place with carriage returns and never ends in a newline,

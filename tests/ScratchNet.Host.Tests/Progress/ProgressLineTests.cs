@@ -1,6 +1,7 @@
+using ScratchNet.Host.Progress;
 using System.Text;
 
-namespace ScratchNet.Host.Tests;
+namespace ScratchNet.Host.Tests.Progress;
 
 /// <summary>
 /// The progress line and the console lines around it, as a terminal shows them: stdout and stderr both end up on one

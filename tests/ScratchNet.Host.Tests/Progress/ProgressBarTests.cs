@@ -1,8 +1,9 @@
+using ScratchNet.Host.Progress;
 using Moq;
 using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Optimizers;
 
-namespace ScratchNet.Host.Tests;
+namespace ScratchNet.Host.Tests.Progress;
 
 public class ProgressBarTests
 {

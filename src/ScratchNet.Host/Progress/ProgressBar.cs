@@ -4,7 +4,7 @@ using ScratchNet.Training.Callbacks;
 using ScratchNet.Training.Options;
 using ScratchNet.Training.Reports;
 
-namespace ScratchNet.Host;
+namespace ScratchNet.Host.Progress;
 
 /// <summary>
 /// A one-line progress bar for interactive terminals: batches done, running train loss, samples per second
