@@ -176,7 +176,11 @@ internal static class RunFileShapes
 
         if (field.Kind == Value.Whole && !value.TryGetInt32(out _))
         {
-            return $"{value.GetRawText()}, not a whole number";
+            // Three ways to miss an int, each its own reason: 1.0 and 2147483648 are whole numbers, but not as train writes them.
+            double whole = value.GetDouble();
+            return !double.IsInteger(whole) ? $"{value.GetRawText()}, not a whole number"
+                : Math.Abs(whole) > int.MaxValue ? $"{value.GetRawText()}, larger than the dashboard reads ({int.MaxValue} at most)"
+                : $"{value.GetRawText()}, a whole number written with a fraction or an exponent, which train never writes";
         }
 
         if (field.Kind is Value.Number or Value.Whole && OutOf(field.Range, value.GetDouble()) is { } range)

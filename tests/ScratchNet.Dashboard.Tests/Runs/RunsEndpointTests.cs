@@ -360,6 +360,8 @@ public sealed class RunsEndpointTests
         ["history.json", "[null]", "history.json is damaged: row 1 is null, not an epoch (an object of figures)"],
         ["history.json", """[{"epoch":"x"}]""", "history.json is damaged: row 1's epoch is text, not a whole number"],
         ["history.json", """[{"epoch":1.5}]""", "history.json is damaged: row 1's epoch is 1.5, not a whole number"],
+        ["history.json", """[{"epoch":1.0}]""", "history.json is damaged: row 1's epoch is 1.0, a whole number written with a fraction or an exponent, which train never writes"],
+        ["history.json", """[{"epoch":2147483648}]""", "history.json is damaged: row 1's epoch is 2147483648, larger than the dashboard reads (2147483647 at most)"],
         ["history.json", """[{"epoch":1}]""", "history.json is damaged: row 1's train_loss is missing"],
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1,"val_acc":"high"}]""", "history.json is damaged: row 1's val_acc is text, not a number"],
         ["history.json", """[{"epoch":1,"train_loss":1,"val_loss":1e400,"val_acc":0.5}]""", "history.json is damaged: row 1's val_loss is 1e400, not a finite number"],
