@@ -56,8 +56,12 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
     {
         try
         {
-            (IReadOnlyList<string> removed, int left) = Prune(run.Folder.Path, run.CheckpointFolder, options.Value.KeepLast);
-            if (removed.Count > 0)
+            (IReadOnlyList<string> removed, int left, bool finished) = Prune(run.Folder.Path, run.CheckpointFolder, options.Value.KeepLast);
+            if (removed.Count > 0 && finished)
+            {
+                LogRemovedAtFinish(logger, string.Join(", ", removed));
+            }
+            else if (removed.Count > 0)
             {
                 LogRemoved(logger, options.Value.KeepLast, string.Join(", ", removed));
             }
@@ -77,8 +81,11 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
     /// <paramref name="runFolder"/> that at least <paramref name="keepLast"/> of the run's resume points written since replace,
     /// sparing the one its run.json's last session names as where the run goes on.
     /// </summary>
-    /// <returns>The files removed, and how many candidates are left.</returns>
-    public static (IReadOnlyList<string> Removed, int Left) Prune(string runFolder, string? checkpointFolder, int keepLast)
+    /// <returns>
+    /// The files removed, how many candidates are left, and whether they went because the run finished with checkpoints off
+    /// (then no newer point replaced them: they stood in for the resume points such a run keeps none of).
+    /// </returns>
+    public static (IReadOnlyList<string> Removed, int Left, bool RunFinished) Prune(string runFolder, string? checkpointFolder, int keepLast)
     {
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepLast);
@@ -86,7 +93,7 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
         IReadOnlyList<string> candidates = Candidates(runFolder, checkpointFolder, status);
         if (candidates.Count == 0)
         {
-            return ([], 0);
+            return ([], 0, false);
         }
 
         // Checkpoints off keep no resume points: a rescue only stood in for them until the run finished and saved its model.
@@ -97,7 +104,7 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
                 RescueOwner.Delete(rescue);
             }
 
-            return (candidates, 0);
+            return (candidates, 0, true);
         }
 
         string? named = ContinuesFrom(status);
@@ -115,7 +122,7 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
             }
         }
 
-        return (removed, candidates.Count - removed.Count);
+        return (removed, candidates.Count - removed.Count, false);
     }
 
     private static IReadOnlyList<string> Candidates(string runFolder, string? checkpointFolder) => Candidates(runFolder, checkpointFolder, RunStatus.TryRead(runFolder));
@@ -146,6 +153,9 @@ public sealed partial class ResumePointRetention(TrainingRun run, IOptions<Check
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed resume points that {KeepLast} newer ones of the run replace (a branch a resume left, or a rescue in the temp folder): {Files}")]
     private static partial void LogRemoved(ILogger logger, int keepLast, string files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run's rescues from the temp folder, as it finished and saved its model (with checkpoints off it keeps no resume points): {Files}")]
+    private static partial void LogRemovedAtFinish(ILogger logger, string files);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove resume points that newer ones replace ({Reason}); they stay until the next resume point is written")]
     private static partial void LogRemoveFailed(ILogger logger, string reason);

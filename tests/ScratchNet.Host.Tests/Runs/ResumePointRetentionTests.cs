@@ -117,7 +117,9 @@ public sealed class ResumePointRetentionTests
         string setAside = Point("superseded-ckpt-e0007-b000000.ckpt");
         Record(new RunSession { ResumePoint = rescue }, new RunSession { ResumedFrom = Path.Combine(_checkpoints, "ckpt-e0004-b000000.ckpt") });
 
-        Assert.That(Prune(keepLast: 1), Is.EqualTo(new[] { rescue }), "the point set aside later replaces the rescue");
+        (IReadOnlyList<string> removed, _, bool runFinished) = ResumePointRetention.Prune(_run, _checkpoints, 1);
+        Assert.That(removed, Is.EqualTo(new[] { rescue }), "the point set aside later replaces the rescue");
+        Assert.That(runFinished, Is.False, "replaced, not dropped at the end");
         Assert.That(File.Exists(setAside), Is.True, "nothing newer than the newest point");
     }
 
@@ -129,7 +131,9 @@ public sealed class ResumePointRetentionTests
         Assert.That(ResumePointRetention.Prune(_run, null, 3).Removed, Is.Empty, "while it trains, the rescue is where it goes on from");
 
         new RunStatus { Id = _id, State = RunStatus.Finished, Sessions = [new RunSession { ResumePoint = rescue }, new RunSession { ResumedFrom = rescue, State = RunStatus.Finished }] }.Write(_run);
-        Assert.That(ResumePointRetention.Prune(_run, null, 3).Removed, Is.EqualTo(new[] { rescue }));
+        (IReadOnlyList<string> removed, _, bool runFinished) = ResumePointRetention.Prune(_run, null, 3);
+        Assert.That(removed, Is.EqualTo(new[] { rescue }));
+        Assert.That(runFinished, Is.True, "no newer point replaced it: the line must say the run finished");
     }
 
     // Written a second after the one before, so the order of writing is clear whatever the file system's clock resolution.
