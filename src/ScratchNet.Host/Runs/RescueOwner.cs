@@ -41,7 +41,9 @@ public static class RescueOwner
     /// <summary>
     /// True when <paramref name="rescue"/> was kept for <paramref name="runFolder"/> (the same identity; where either
     /// identity is unknown, the same place), false when it was kept for another folder (a copy of the same name, or the
-    /// original the folder was copied from), null when its sidecar does not say (missing or unreadable).
+    /// original the folder was copied from), null when it has no sidecar (written before there were any). A sidecar that
+    /// is there but says nothing readable (emptied or edited by hand) counts as another folder's: taken for this one's, it
+    /// let the original resume a copy's rescue and prune it at its end, so that the copy could no longer resume.
     /// </summary>
     public static bool? Belongs(string rescue, string runFolder)
     {
@@ -49,7 +51,7 @@ public static class RescueOwner
         ArgumentException.ThrowIfNullOrEmpty(runFolder);
         if (Read(rescue) is not { } owner)
         {
-            return null;
+            return IsDamaged(rescue) ? false : null;
         }
 
         return owner.Identity is { } kept && FileIdentity.Of(runFolder) is { } mine
@@ -57,11 +59,14 @@ public static class RescueOwner
             : owner.Place == Path.GetFullPath(runFolder);
     }
 
-    /// <summary>Where the run folder <paramref name="rescue"/> was kept for was when it was written; null without a sidecar.</summary>
+    /// <summary>
+    /// Where the run folder <paramref name="rescue"/> was kept for was when it was written; for a sidecar that says nothing
+    /// readable, that it cannot tell; null without a sidecar.
+    /// </summary>
     public static string? Place(string rescue)
     {
         ArgumentException.ThrowIfNullOrEmpty(rescue);
-        return Read(rescue)?.Place;
+        return Read(rescue)?.Place ?? (IsDamaged(rescue) ? $"which its record {PathOf(rescue)} no longer says (it is damaged)" : null);
     }
 
     /// <summary>Removes <paramref name="rescue"/> and its sidecar.</summary>
@@ -71,6 +76,8 @@ public static class RescueOwner
         File.Delete(rescue);
         File.Delete(PathOf(rescue));
     }
+
+    private static bool IsDamaged(string rescue) => File.Exists(PathOf(rescue)) && Read(rescue) is null;
 
     private static (string? Identity, string Place)? Read(string rescue)
     {

@@ -322,6 +322,19 @@ public sealed class RunFolderSelectionTests
     }
 
     [Test]
+    public void ARescueWhoseRecordIsDamagedIsTakenForAnotherFolders_NeverResumedOrPrunedAsThisOnes()
+    {
+        string rescue = _dir.Combine(RescuePoint.FileName(Id, 3, 0));
+        File.WriteAllText(rescue, "a checkpoint");
+        foreach (string damaged in new[] { "", "\n", "garbage" })
+        {
+            File.WriteAllText(RescueOwner.PathOf(rescue), damaged);
+            Assert.That(RescueOwner.Belongs(rescue, _run), Is.False, $"a sidecar reading '{damaged}'");
+            Assert.That(RescueOwner.Place(rescue), Does.Contain("damaged"));
+        }
+    }
+
+    [Test]
     public void AFolderRestoredFromAnOlderBackupSaysItsResumeSkipsAheadOfItsRecord()
     {
         // The backup was taken when the run had been interrupted after epoch 7; its checkpoint folder went on to epoch 14
