@@ -674,16 +674,19 @@ public static class MnistImagePreprocessor
     }
 
     // Shift so the centre of mass sits at the field's centre ((14, 14) in 28 × 28, as MNIST's creators did), or the box's
-    // centre does; clamped so the content stays inside the field.
+    // centre does; what the shift carries past the field's edge is cut off, as it was from the training images. Keeping it
+    // inside instead places a box as large as the field by its box, not its mass: a 7 or a 9 in a field 20 high, whose
+    // training digits were pushed down by their high mass and lost their bottoms, then sat too high and read as 2s and 4s.
     private static float[] Place(float[] fitted, int width, int height, ImageField field)
     {
         (double cx, double cy) = field.ByCentreOfMass ? CentreOfMass(fitted, width, height) : (width / 2.0, height / 2.0);
-        int left = Math.Clamp((int)Math.Round((field.Width / 2.0) - cx), 0, field.Width - width);
-        int top = Math.Clamp((int)Math.Round((field.Height / 2.0) - cy), 0, field.Height - height);
+        int left = (int)Math.Round((field.Width / 2.0) - cx);
+        int top = (int)Math.Round((field.Height / 2.0) - cy);
         var placed = new float[field.Width * field.Height];
-        for (int y = 0; y < height; y++)
+        int x0 = Math.Max(0, -left), x1 = Math.Min(width, field.Width - left);
+        for (int y = Math.Max(0, -top); y < Math.Min(height, field.Height - top) && x0 < x1; y++)
         {
-            fitted.AsSpan(y * width, width).CopyTo(placed.AsSpan(((top + y) * field.Width) + left, width));
+            fitted.AsSpan((y * width) + x0, x1 - x0).CopyTo(placed.AsSpan(((top + y) * field.Width) + left + x0));
         }
 
         return placed;

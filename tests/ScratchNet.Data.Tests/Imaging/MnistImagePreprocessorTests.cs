@@ -89,6 +89,35 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void AWideField_PlacesADigitAsTallAsItByItsMass_CuttingOffWhatFallsOutside()
+    {
+        // MNIST's rows 4..23 (20 high × 28 wide): a 7's mass sits high, so MNIST's centring pushed its box down and the
+        // crop cut its foot off. Kept inside the field, a 20-pixel-tall 7 sat at the top, placed by its box instead.
+        using var seven = new Image<Rgba32>(200, 200, new Rgba32(255, 255, 255));
+        for (int y = 20; y < 180; y++)
+        {
+            for (int x = 40; x < 160; x++)
+            {
+                if (y < 60 || (x >= 130 && x < 150))
+                {
+                    seven[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        ImageField wide = ImageField.For("idx", 28, 20);
+
+        float[] field = MnistImagePreprocessor.Preprocess(seven, "seven", wide);
+
+        Assert.That((wide.BoxWidth, wide.BoxHeight), Is.EqualTo((20, 20)));
+        int firstRow = Enumerable.Range(0, 20).First(y => Enumerable.Range(0, 28).Any(x => field[(y * 28) + x] > 0.02f));
+        Assert.That(firstRow, Is.GreaterThanOrEqualTo(3), "the bar holds most of the mass, so the 7 is pushed down");
+        Assert.That(Enumerable.Range(0, 28).Any(x => field[(19 * 28) + x] > 0.02f), Is.True, "its stem runs off the bottom");
+        (_, double cy) = MnistImagePreprocessor.CentreOfMass(field, 28, 20);
+        Assert.That(cy, Is.LessThan(10.5), "what is left is centred no lower than the mass of the whole 7");
+    }
+
+    [Test]
     public void FashionMnistsField_IsFilledByTheLongerSide_AndCentredByTheBox()
     {
         using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(255, 255, 255), new Rgba32(30, 30, 30), cx: 150, cy: 100, radius: 40);
