@@ -466,16 +466,33 @@ public static class MnistImagePreprocessor
         bool IsInk(int x, int y) => grey[(y * width) + x] < halfway != lightInk;
         int Touching(int length, Func<int, bool> inked) => Enumerable.Range(0, length).Count(inked);
 
-        // Top, bottom, left, right: the ink on the picture's own edge where no line runs.
+        // Top, bottom, left, right: the ink on the picture's own edge where no line runs. A couple of pixels next to a
+        // line are left out: a line slanted by a pixel ends there, on the side across it.
+        const int Grace = 2;
+        (int gl, int gt) = (bands[2].Thickness > 0 ? Grace : 0, bands[0].Thickness > 0 ? Grace : 0);
+        (int gw, int gh) = (Math.Max(0, inside.Width - gl - (bands[3].Thickness > 0 ? Grace : 0)), Math.Max(0, inside.Height - gt - (bands[1].Thickness > 0 ? Grace : 0)));
         int[] touching =
         [
-            bands[0].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, 0)),
-            bands[1].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, height - 1)),
-            bands[2].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(0, inside.Top + k)),
-            bands[3].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(width - 1, inside.Top + k)),
+            bands[0].Thickness > 0 ? 0 : Touching(gw, k => IsInk(inside.Left + gl + k, 0)),
+            bands[1].Thickness > 0 ? 0 : Touching(gw, k => IsInk(inside.Left + gl + k, height - 1)),
+            bands[2].Thickness > 0 ? 0 : Touching(gh, k => IsInk(0, inside.Top + gt + k)),
+            bands[3].Thickness > 0 ? 0 : Touching(gh, k => IsInk(width - 1, inside.Top + gt + k)),
         ];
-        return touching.Any(t => t > 0) ? null : inside;
+        if (touching.Any(t => t > 0))
+        {
+            return null;
+        }
+
+        // A band along one side that is all the picture's ink (a 1 along the side, a picture of a bar) is the digit, not a
+        // line beside it. (Lines along several sides around nothing are a blank form.)
+        int inkInside = Enumerable.Range(inside.Top, inside.Height).Sum(y => Enumerable.Range(inside.Left, inside.Width).Count(x => IsInk(x, y)));
+        bool onlyInk = inkInside <= Math.Max(MinInkPixels, inside.Width * inside.Height / MinInkShare);
+        return onlyInk && bands.Count(b => b.Thickness > 0) == 1 ? null : inside;
     }
+
+    // Beside a line, a digit holds at least this many pixels of ink, and one in this many of the picture's pixels.
+    private const int MinInkPixels = 8;
+    private const int MinInkShare = 1000;
 
     // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme
     // (darkest or lightest) farther from the surround (the picture's border, or the sheet's paper) is the ink, so black

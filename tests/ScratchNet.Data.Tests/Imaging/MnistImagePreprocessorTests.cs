@@ -341,6 +341,78 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(prepared.Oddities, Is.Empty);
     }
 
+    // A ruled line or a table's border on a scan rarely sits on the pixel edge: it starts a few pixels in, slants, has
+    // gaps, or stops short of the corners. Kind: off N (N px of paper outside it), slant N (drifting N px along the side),
+    // dash (4 on, 2 off), part (70 % of the side, from one end), at 5 % of the side in.
+    [TestCase("off", 1, 64)]
+    [TestCase("off", 3, 64)]
+    [TestCase("off", 3, 40)]
+    [TestCase("slant", 1, 64)]
+    [TestCase("slant", 3, 200)]
+    [TestCase("dash", 0, 64)]
+    [TestCase("part", 0, 64)]
+    [TestCase("off", 10, 200, Description = "5 % of the side in")]
+    public void ALineNearASide_SlantedDashedOrShort_IsNoPartOfTheDigit(string kind, int n, int side)
+    {
+        using Image<Rgba32> plain = DigitImages.Draw(side, side, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), cx: side / 2, cy: side / 3, radius: side / 6);
+        using Image<Rgba32> lined = plain.Clone();
+        int thickness = Math.Max(2, side / 16);
+        for (int a = 0; a < side; a++)
+        {
+            int offset = kind switch { "off" => n, "slant" => n * a / (side - 1), _ => 0 };
+            bool drawn = kind switch { "dash" => a % 6 < 4, "part" => a < side * 7 / 10, _ => true };
+            for (int d = offset; d < offset + thickness && drawn; d++)
+            {
+                lined[a, d] = new Rgba32(0, 0, 0);
+                lined[d, a] = new Rgba32(0, 0, 0);
+            }
+        }
+
+        PreparedImage prepared = MnistImagePreprocessor.Prepare(lined, "lined");
+
+        Assert.That(MeanDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.01));
+    }
+
+    [Test]
+    public void AOneAlongTheSide_AllThePicturesInk_IsTheDigitNotALine()
+    {
+        using var image = new Image<Rgba32>(64, 64, new Rgba32(255, 255, 255));
+        for (int y = 4; y < 60; y++)
+        {
+            for (int x = 2; x < 7; x++)
+            {
+                image[x, y] = new Rgba32(0, 0, 0);
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "one");
+
+        Assert.That(InkExtent(field).Height, Is.InRange(19, 20), "read as a 1 of full height, not refused as blank");
+    }
+
+    [Test]
+    public void ABarNearTheTopThatRunsOnIntoTheDigit_IsKept()
+    {
+        // A typed 7 with a margin: its bar lies near the top like a ruled line a few pixels in, but it runs on into the
+        // stem, where a line is apart from the digit.
+        using var image = new Image<Rgba32>(400, 600, new Rgba32(255, 255, 255));
+        for (int y = 10; y < 590; y++)
+        {
+            for (int x = 10; x < 390; x++)
+            {
+                if (y < 25 || Math.Abs(x - 200) < 15)
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "T");
+
+        Assert.That(InkExtent(field).Height, Is.GreaterThanOrEqualTo(19), "the bar is kept: 20 px tall, not the stem alone");
+        Assert.That(InkExtent(field).Width, Is.GreaterThan(10), "and as wide as the bar");
+    }
+
     [Test]
     public void ABarAcrossTheTopOfADigitCroppedToItsStrokes_IsKept()
     {
