@@ -72,13 +72,14 @@ public static class EdgeLines
 
     private static Band OnOrNear(float[] grey, float paper, int first, int along, int deeper, int length, int depth)
     {
-        // A thin band on the edge of the picture's paper level may be the margin outside a line near the side: the line
-        // is then looked for past it, against the band's level as paper. (A thin line on the edge is no margin: what lies
+        // A thin band on the edge of the picture's paper level, or nearer it than what lies past it (a line's blurred
+        // outer edge), may be the margin outside a line near the side: the line is then looked for past it, against the
+        // band's level as paper. (A thin line on the edge is no margin: what lies
         // past it, lighter, is the paper, which would pass for a line of the other polarity where the digit breaks it.)
         Band on = Along(grey, first, along, deeper, length, depth);
         if (on.Thickness > 0)
         {
-            bool margin = on.Thickness <= MaxOffset(depth) && Math.Abs(on.Level - paper) < NearContrast;
+            bool margin = on.Thickness <= MaxOffset(depth) && (Math.Abs(on.Level - paper) < NearContrast || Math.Abs(on.Level - paper) < Math.Abs(on.Paper - paper));
             Band past = margin ? NearEitherWay(grey, on.Level, first, along, deeper, length, depth) : default;
             if (past.Thickness > 0)
             {
