@@ -19,6 +19,13 @@ public static class InputFile
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
         FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing && path.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            // .NET decodes a name's bytes as UTF-8 and puts U+FFFD for those that are not (a Latin-1 name from an old
+            // archive or a USB stick): such a file, though `ls` shows it, cannot be opened by that name.
+            throw new InputFileException($"{Sentence(description)} {path} cannot be opened: its name is not valid UTF-8 (shown with \uFFFD where it is not), which .NET cannot open; rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE", kind);
+        }
+
         if (kind == FileKind.Missing)
         {
             throw new InputFileException($"{Sentence(description)} {Path.GetFullPath(path)} does not exist", kind);

@@ -59,4 +59,15 @@ public sealed class InputFileTests
 
         Assert.That(e!.Message, Is.EqualTo($"The configuration file {Path.GetFullPath("nope.json")} does not exist"));
     }
+
+    [Test]
+    public void ANameThatIsNotValidUtf8_IsSaidToBeSo_NotToBeMissing()
+    {
+        // What .NET hands over for a file named with a Latin-1 byte (0xFF), which ls shows and .NET cannot open.
+        string path = _dir.Combine("bad\uFFFDname.png");
+
+        var e = Assert.Throws<InputFileException>(() => InputFile.ReadAllBytes(path, 1 << 20, "the image file"));
+
+        Assert.That(e!.Message, Does.Contain("its name is not valid UTF-8").And.Contain("rename it").And.Not.Contain("does not exist"));
+    }
 }

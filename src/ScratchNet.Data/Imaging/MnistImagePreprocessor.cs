@@ -466,16 +466,33 @@ public static class MnistImagePreprocessor
         bool IsInk(int x, int y) => grey[(y * width) + x] < halfway != lightInk;
         int Touching(int length, Func<int, bool> inked) => Enumerable.Range(0, length).Count(inked);
 
-        // Top, bottom, left, right: the ink on the picture's own edge where no line runs.
+        // Top, bottom, left, right: the ink on the picture's own edge where no line runs. A couple of pixels next to a
+        // line are left out: a line slanted by a pixel ends there, on the side across it.
+        const int Grace = 2;
+        (int gl, int gt) = (bands[2].Thickness > 0 ? Grace : 0, bands[0].Thickness > 0 ? Grace : 0);
+        (int gw, int gh) = (Math.Max(0, inside.Width - gl - (bands[3].Thickness > 0 ? Grace : 0)), Math.Max(0, inside.Height - gt - (bands[1].Thickness > 0 ? Grace : 0)));
         int[] touching =
         [
-            bands[0].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, 0)),
-            bands[1].Thickness > 0 ? 0 : Touching(inside.Width, k => IsInk(inside.Left + k, height - 1)),
-            bands[2].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(0, inside.Top + k)),
-            bands[3].Thickness > 0 ? 0 : Touching(inside.Height, k => IsInk(width - 1, inside.Top + k)),
+            bands[0].Thickness > 0 ? 0 : Touching(gw, k => IsInk(inside.Left + gl + k, 0)),
+            bands[1].Thickness > 0 ? 0 : Touching(gw, k => IsInk(inside.Left + gl + k, height - 1)),
+            bands[2].Thickness > 0 ? 0 : Touching(gh, k => IsInk(0, inside.Top + gt + k)),
+            bands[3].Thickness > 0 ? 0 : Touching(gh, k => IsInk(width - 1, inside.Top + gt + k)),
         ];
-        return touching.Any(t => t > 0) ? null : inside;
+        if (touching.Any(t => t > 0))
+        {
+            return null;
+        }
+
+        // A band along one side that is all the picture's ink (a 1 along the side, a picture of a bar) is the digit, not a
+        // line beside it. (Lines along several sides around nothing are a blank form.)
+        int inkInside = Enumerable.Range(inside.Top, inside.Height).Sum(y => Enumerable.Range(inside.Left, inside.Width).Count(x => IsInk(x, y)));
+        bool onlyInk = inkInside <= Math.Max(MinInkPixels, inside.Width * inside.Height / MinInkShare);
+        return onlyInk && bands.Count(b => b.Thickness > 0) == 1 ? null : inside;
     }
+
+    // Beside a line, a digit holds at least this many pixels of ink, and one in this many of the picture's pixels.
+    private const int MinInkPixels = 8;
+    private const int MinInkShare = 1000;
 
     // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme
     // (darkest or lightest) farther from the surround (the picture's border, or the sheet's paper) is the ink, so black
@@ -674,16 +691,19 @@ public static class MnistImagePreprocessor
     }
 
     // Shift so the centre of mass sits at the field's centre ((14, 14) in 28 × 28, as MNIST's creators did), or the box's
-    // centre does; clamped so the content stays inside the field.
+    // centre does; what the shift carries past the field's edge is cut off, as it was from the training images. Keeping it
+    // inside instead places a box as large as the field by its box, not its mass: a 7 or a 9 in a field 20 high, whose
+    // training digits were pushed down by their high mass and lost their bottoms, then sat too high and read as 2s and 4s.
     private static float[] Place(float[] fitted, int width, int height, ImageField field)
     {
         (double cx, double cy) = field.ByCentreOfMass ? CentreOfMass(fitted, width, height) : (width / 2.0, height / 2.0);
-        int left = Math.Clamp((int)Math.Round((field.Width / 2.0) - cx), 0, field.Width - width);
-        int top = Math.Clamp((int)Math.Round((field.Height / 2.0) - cy), 0, field.Height - height);
+        int left = (int)Math.Round((field.Width / 2.0) - cx);
+        int top = (int)Math.Round((field.Height / 2.0) - cy);
         var placed = new float[field.Width * field.Height];
-        for (int y = 0; y < height; y++)
+        int x0 = Math.Max(0, -left), x1 = Math.Min(width, field.Width - left);
+        for (int y = Math.Max(0, -top); y < Math.Min(height, field.Height - top) && x0 < x1; y++)
         {
-            fitted.AsSpan(y * width, width).CopyTo(placed.AsSpan(((top + y) * field.Width) + left, width));
+            fitted.AsSpan((y * width) + x0, x1 - x0).CopyTo(placed.AsSpan(((top + y) * field.Width) + left + x0));
         }
 
         return placed;

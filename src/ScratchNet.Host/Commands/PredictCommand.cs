@@ -30,15 +30,17 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         string modelPath = ModelOption.Require(commandLine, "predict --model runs/20260101-120000-8f3a9c1e/model.snm digit.png");
-        if (commandLine.Positionals.Count == 0)
-        {
-            throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");
-        }
-
+        // The format first: "--format digit.png", its value left out, takes the image for it, and leaves no image.
         string format = commandLine.Option(FormatOption.Name) ?? "text";
         if (!FormatNames.Contains(format, StringComparer.OrdinalIgnoreCase))
         {
-            throw new UsageException($"--format {format} is no format predict writes; give --format {string.Join(" or --format ", FormatNames)}");
+            string leftOut = commandLine.Positionals.Count == 0 ? $" (was its value left out, and {format} taken for it?)" : "";
+            throw new UsageException($"--format {format} is no format predict writes{leftOut}; give --format {string.Join(" or --format ", FormatNames)}");
+        }
+
+        if (commandLine.Positionals.Count == 0)
+        {
+            throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");
         }
 
         string? records = string.Equals(format, "text", StringComparison.OrdinalIgnoreCase) ? null : format.ToLowerInvariant();

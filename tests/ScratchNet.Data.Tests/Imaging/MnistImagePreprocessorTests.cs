@@ -89,6 +89,35 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void AWideField_PlacesADigitAsTallAsItByItsMass_CuttingOffWhatFallsOutside()
+    {
+        // MNIST's rows 4..23 (20 high × 28 wide): a 7's mass sits high, so MNIST's centring pushed its box down and the
+        // crop cut its foot off. Kept inside the field, a 20-pixel-tall 7 sat at the top, placed by its box instead.
+        using var seven = new Image<Rgba32>(200, 200, new Rgba32(255, 255, 255));
+        for (int y = 20; y < 180; y++)
+        {
+            for (int x = 40; x < 160; x++)
+            {
+                if (y < 60 || (x >= 130 && x < 150))
+                {
+                    seven[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        ImageField wide = ImageField.For("idx", 28, 20);
+
+        float[] field = MnistImagePreprocessor.Preprocess(seven, "seven", wide);
+
+        Assert.That((wide.BoxWidth, wide.BoxHeight), Is.EqualTo((20, 20)));
+        int firstRow = Enumerable.Range(0, 20).First(y => Enumerable.Range(0, 28).Any(x => field[(y * 28) + x] > 0.02f));
+        Assert.That(firstRow, Is.GreaterThanOrEqualTo(3), "the bar holds most of the mass, so the 7 is pushed down");
+        Assert.That(Enumerable.Range(0, 28).Any(x => field[(19 * 28) + x] > 0.02f), Is.True, "its stem runs off the bottom");
+        (_, double cy) = MnistImagePreprocessor.CentreOfMass(field, 28, 20);
+        Assert.That(cy, Is.LessThan(10.5), "what is left is centred no lower than the mass of the whole 7");
+    }
+
+    [Test]
     public void FashionMnistsField_IsFilledByTheLongerSide_AndCentredByTheBox()
     {
         using Image<Rgba32> image = DigitImages.Draw(300, 200, new Rgba32(255, 255, 255), new Rgba32(30, 30, 30), cx: 150, cy: 100, radius: 40);
@@ -310,6 +339,80 @@ public sealed class MnistImagePreprocessorTests
 
         Assert.That(MeanDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.01));
         Assert.That(prepared.Oddities, Is.Empty);
+    }
+
+    // A ruled line or a table's border on a scan rarely sits on the pixel edge: it starts a few pixels in, slants, has
+    // gaps, or stops short of the corners. Kind: off N (N px of paper outside it), slant N (drifting N px along the side),
+    // dash (4 on, 2 off), part (70 % of the side, from one end), at 5 % of the side in.
+    [TestCase("off", 1, 64)]
+    [TestCase("off", 3, 64)]
+    [TestCase("off", 3, 40)]
+    [TestCase("slant", 1, 64)]
+    [TestCase("slant", 3, 200)]
+    [TestCase("dash", 0, 64)]
+    [TestCase("part", 0, 64)]
+    [TestCase("off", 10, 200, Description = "5 % of the side in")]
+    [TestCase("blurred", 0, 64, Description = "its outer pixels a light grey, as a scan's blur leaves them")]
+    public void ALineNearASide_SlantedDashedOrShort_IsNoPartOfTheDigit(string kind, int n, int side)
+    {
+        using Image<Rgba32> plain = DigitImages.Draw(side, side, new Rgba32(255, 255, 255), new Rgba32(0, 0, 0), cx: side / 2, cy: side / 3, radius: side / 6);
+        using Image<Rgba32> lined = plain.Clone();
+        int thickness = Math.Max(2, side / 16);
+        for (int a = 0; a < side; a++)
+        {
+            int offset = kind switch { "off" => n, "slant" => n * a / (side - 1), _ => 0 };
+            bool drawn = kind switch { "dash" => a % 6 < 4, "part" => a < side * 7 / 10, _ => true };
+            for (int d = offset; d < offset + thickness && drawn; d++)
+            {
+                var ink = kind == "blurred" && d == 0 ? new Rgba32(175, 175, 175) : new Rgba32(0, 0, 0);
+                lined[a, d] = ink;
+                lined[d, a] = ink;
+            }
+        }
+
+        PreparedImage prepared = MnistImagePreprocessor.Prepare(lined, "lined");
+
+        Assert.That(MeanDifference(prepared.Pixels, MnistImagePreprocessor.Preprocess(plain, "plain")), Is.LessThan(0.01));
+    }
+
+    [Test]
+    public void AOneAlongTheSide_AllThePicturesInk_IsTheDigitNotALine()
+    {
+        using var image = new Image<Rgba32>(64, 64, new Rgba32(255, 255, 255));
+        for (int y = 4; y < 60; y++)
+        {
+            for (int x = 2; x < 7; x++)
+            {
+                image[x, y] = new Rgba32(0, 0, 0);
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "one");
+
+        Assert.That(InkExtent(field).Height, Is.InRange(19, 20), "read as a 1 of full height, not refused as blank");
+    }
+
+    [Test]
+    public void ABarNearTheTopThatRunsOnIntoTheDigit_IsKept()
+    {
+        // A typed 7 with a margin: its bar lies near the top like a ruled line a few pixels in, but it runs on into the
+        // stem, where a line is apart from the digit.
+        using var image = new Image<Rgba32>(400, 600, new Rgba32(255, 255, 255));
+        for (int y = 10; y < 590; y++)
+        {
+            for (int x = 10; x < 390; x++)
+            {
+                if (y < 25 || Math.Abs(x - 200) < 15)
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        float[] field = MnistImagePreprocessor.Preprocess(image, "T");
+
+        Assert.That(InkExtent(field).Height, Is.GreaterThanOrEqualTo(19), "the bar is kept: 20 px tall, not the stem alone");
+        Assert.That(InkExtent(field).Width, Is.GreaterThan(10), "and as wide as the bar");
     }
 
     [Test]

@@ -145,6 +145,14 @@ public sealed class PredictOutputTests
         Assert.That(e!.Message, Is.EqualTo("--format xml is no format predict writes; give --format text or --format json or --format csv"));
     }
 
+    [Test]
+    public void AFormatWithItsValueLeftOut_IsSaidToLackIt_NotThatNoImageWasGiven()
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => Run("--format", Digit("a.png")));
+
+        Assert.That(e!.Message, Does.StartWith($"--format {Digit("a.png")} is no format predict writes (was its value left out"));
+    }
+
     [TestCase("line1\nline2.png")]
     [TestCase("tab\there.png")]
     [TestCase("x: 7 (p=1.0000)  0:1.0000.png")]
