@@ -24,6 +24,19 @@ Directory.CreateDirectory(Path.Combine(output, "fashion-mnist"));
 
 foreach (string dataset in new[] { "mnist", "fashion-mnist" })
 {
+    // Fashion-MNIST is cached only once a run has used it; its half of the set is optional, MNIST's is not.
+    if (!File.Exists(Path.Combine(cache, dataset, "t10k-images-idx3-ubyte")))
+    {
+        Console.Error.WriteLine($"{dataset} is not in {cache} (a train with --Data:Dataset={dataset} caches it)"
+            + (dataset == "mnist" ? ": train once, or give the cache folder as the third argument" : ": its pictures are left out"));
+        if (dataset == "mnist")
+        {
+            return 2;
+        }
+
+        continue;
+    }
+
     IdxArray images = IdxReader.Read(Path.Combine(cache, dataset, "t10k-images-idx3-ubyte"));
     IdxArray labels = IdxReader.Read(Path.Combine(cache, dataset, "t10k-labels-idx1-ubyte"));
     string[] conditions = dataset == "mnist" ? [.. PhotoConditions.All] : ["png28", "product-photo"];
