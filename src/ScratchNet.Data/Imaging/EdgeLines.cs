@@ -102,8 +102,8 @@ public static class EdgeLines
         return dark.Thickness > 0 ? dark : Near(grey, paper, +1, first, along, deeper, length, depth);
     }
 
-    // The picture's most common brightness, its paper: lines and a digit are thin. By a histogram, as a 4000 × 4000
-    // photo is too large to sort.
+    // The picture's median brightness, its paper: lines and a digit are thin, so most pixels are paper. By a histogram,
+    // as a 4000 × 4000 photo is too large to sort.
     private static float MedianLevel(float[] grey)
     {
         var counts = new int[256];
