@@ -184,6 +184,23 @@ public static class NetworkDiagnostics
                     : best.Agrees(tolerance) ? (best.RelativeNoise >= 1 ? GradientVerdict.Ok : GradientVerdict.Inconclusive)
                     : kinks && best.Agrees(UnresolvedTolerance) ? (beforeKinks.Contains(parameter) ? GradientVerdict.Unresolved : GradientVerdict.Rounding)
                     : GradientVerdict.Wrong;
+
+                // A wrong gradient's error is the same at every step; kinks crossed only shrink with the step. So where a
+                // shorter step agrees within its own noise allowance and its disagreement itself fell to half or less (not
+                // merely hidden under a larger allowance), the longer step's disagreement was kinks, not backpropagation:
+                // with two or three entries of a first-layer bias, each moving a unit on all 8 rows, the step of 0.01 can
+                // cross several rows' kinks, which its one-sided differences do not bracket, while h / 10 crosses none. The
+                // shorter step's ten times larger noise leaves that inconclusive, not ok.
+                if (verdict == GradientVerdict.Wrong)
+                {
+                    double longest = best.Disagreement;
+                    Differences[] fell = [.. steps.Where(d => d.Agrees(tolerance) && d.Disagreement <= 0.5 * longest)];
+                    if (fell.Length > 0)
+                    {
+                        best = fell.MinBy(d => d.Bound);
+                        verdict = GradientVerdict.Inconclusive;
+                    }
+                }
             }
 
             results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise, tolerance));

@@ -72,6 +72,50 @@ public sealed class RealMnistGradientCheckTests
         Assert.That(NetworkDiagnostics.CheckGradients(broken, _x, _y, Rows, 30, 42).Single(r => r.Parameter == "dense0.weight").Verdict, Is.EqualTo(GradientVerdict.Wrong), "the default entries");
     }
 
+    [TestCase(0, "dense0.weight")]
+    [TestCase(0, "dense0.bias")]
+    [TestCase(2, "dense1.weight")]
+    [TestCase(2, "dense1.bias")]
+    [TestCase(4, "dense2.weight")]
+    public void AnyParameter5PercentOff_IsWrong_AtTheDefaultEntries_OnEveryNetworkTried(int layer, string parameter)
+    {
+        var missed = new List<string>();
+        for (ulong network = 1; network <= 6; network++)
+        {
+            Sequential correct = Sequential.Mlp([784, 128, 64, 10], "relu", "he_normal", network, Rows);
+            ILayer inner = correct.Layers[layer];
+            Sequential broken = new([.. correct.Layers.Take(layer), new ScaledGradient(inner, inner.Parameters.Single(p => p.Name == parameter), 1.05f), .. correct.Layers.Skip(layer + 1)]);
+            GradientCheckResult check = NetworkDiagnostics.CheckGradients(broken, _x, _y, Rows, 30, 42).Single(r => r.Parameter == parameter);
+            if (check.Verdict != GradientVerdict.Wrong)
+            {
+                missed.Add($"network {network}: {check}");
+            }
+        }
+
+        Assert.That(missed, Is.Empty, string.Join("\n", missed));
+    }
+
+    [Test]
+    public void TheCorrectNetwork_IsNeverWrong_HoweverFewEntriesAreChecked()
+    {
+        var wrong = new List<string>();
+        for (ulong network = 1; network <= 40; network++)
+        {
+            Sequential correct = Reference(network, 1f);
+            foreach (int entries in new[] { 2, 3 })
+            {
+                for (ulong seed = 1; seed <= 8; seed++)
+                {
+                    wrong.AddRange(NetworkDiagnostics.CheckGradients(correct, _x, _y, Rows, entries, seed)
+                        .Where(r => r.Verdict == GradientVerdict.Wrong)
+                        .Select(r => $"network {network}, {entries} entries, seed {seed}: {r}"));
+                }
+            }
+        }
+
+        Assert.That(wrong, Is.Empty, string.Join("\n", wrong));
+    }
+
     [TestCase(3UL)]
     [TestCase(7UL)]
     [TestCase(42UL)]
