@@ -27,7 +27,9 @@ public sealed partial class ModelFileInitialWeights(ILogger<ModelFileInitialWeig
         {
             // The same layers on other images give other tensor shapes; the tensor named first is a symptom, the images the cause.
             throw new ModelFileException(
-                $"The model file {source} was trained on {recorded} inputs, but this data's rows are {network.InputShape}; Model:InitFrom needs a model trained on rows of the same shape (the same image size), or leave Model:InitFrom out to start from the initialiser.");
+                source,
+                $"was trained on {recorded} inputs, but this data's rows are {network.InputShape}",
+                "Model:InitFrom needs a model trained on rows of the same shape (the same image size), or leave Model:InitFrom out to start from the initialiser");
         }
 
         // Otherwise nothing in the log tells a run that started from a file from one that started from the seed.

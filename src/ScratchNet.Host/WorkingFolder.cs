@@ -16,7 +16,9 @@ public static class WorkingFolder
         {
             // Every command resolves Run:Directory (default "runs") against it, so even absolute paths cannot help.
             throw new InputFileException(
-                "The current folder no longer exists (it was removed after this shell entered it); cd to an existing folder and run the command again",
+                "The current folder",
+                null,
+                "no longer exists (it was removed after this shell entered it); cd to an existing folder and run the command again",
                 FileKind.Missing,
                 e);
         }

@@ -12,6 +12,9 @@ public static class ModelFile
     // NetworkLimits.MaxStoredValues keeps every model train saves within it.
     private const long MaxFileBytes = 1L << 30;
 
+    // What to give instead of a file that is no model at all.
+    private const string GiveWritten = "give a file written by 'train' or 'export'";
+
     /// <summary>The extensions <see cref="FormatFromExtension"/> knows, one per format.</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".onnx", ".safetensors", ".snm"];
 
@@ -75,11 +78,11 @@ public static class ModelFile
         }
         catch (InputFileException e)
         {
-            throw new ModelFileException($"{e.Message}; {WhatToGive(path)}.", e);
+            throw Refused(e, path);
         }
         catch (IOException e)
         {
-            throw new ModelFileException($"The model file {path} cannot be read: {e.Message}; give a file written by 'train' or 'export'.", e);
+            throw new ModelFileException(path, $"cannot be read: {e.Message}", GiveWritten, e);
         }
     }
 
@@ -118,25 +121,26 @@ public static class ModelFile
         // A save cut short before its first byte (or a file made by touch) is no format at all: "neither" would send the user looking for the wrong one.
         if (start.Length == 0)
         {
-            throw new ModelFileException($"The model file {path} is empty (0 bytes); give a file written by 'train' or 'export'.");
+            throw new ModelFileException(path, "is empty (0 bytes)", GiveWritten);
         }
 
         if (start.Length < 9 || start[8] != (byte)'{')
         {
             // export writes ONNX for other runtimes; "not written by train or export" would be untrue of it.
-            throw new ModelFileException(FormatFromExtension(path) == ModelFormat.Onnx
-                ? $"The model file {path} is ONNX, which export writes for other runtimes (onnxruntime, Netron) and ScratchNet does not read back; give the .snm it was exported from (a run's model.snm) or a .safetensors export of it."
-                : $"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
+            throw FormatFromExtension(path) == ModelFormat.Onnx
+                ? new ModelFileException(path, "is ONNX, which export writes for other runtimes (onnxruntime, Netron) and ScratchNet does not read back",
+                    "give the .snm it was exported from (a run's model.snm) or a .safetensors export of it")
+                : new ModelFileException(path, "is neither a ScratchNet model (.snm) nor a safetensors file", GiveWritten);
         }
     }
 
-    // A run folder given for its model: name the model inside it.
-    private static string WhatToGive(string path)
+    // The file is no readable file at all (missing, a folder, a device); InputFile's words say which, and a run folder
+    // given for its model is told the model inside it.
+    private static ModelFileException Refused(InputFileException e, string path)
     {
         string inside = Path.Combine(path, "model.snm");
-        return Directory.Exists(path) && File.Exists(inside)
-            ? $"give the model inside it, {inside}"
-            : "give a file written by 'train' or 'export'";
+        string remedy = Directory.Exists(path) && File.Exists(inside) ? $"give the model inside it, {inside}" : GiveWritten;
+        return new ModelFileException(e.File ?? path, e.Problem, remedy, e);
     }
 
     private static byte[] ReadAll(string path)
@@ -148,7 +152,7 @@ public static class ModelFile
         }
         catch (InputFileException e)
         {
-            throw new ModelFileException($"{e.Message}; {WhatToGive(path)}.", e);
+            throw Refused(e, path);
         }
     }
 }

@@ -20,6 +20,9 @@ namespace ScratchNet.Models;
 /// </remarks>
 public static class NetworkWeights
 {
+    // Every refusal here is a file made for another architecture than the configured one.
+    private const string SetArchitecture = "set Model:Layers (or Model:LayerSizes) to the file's architecture";
+
     /// <summary>
     /// Fills every layer's tensors from <paramref name="tensors"/>. Every tensor must be used: a leftover one means the file
     /// was made for another architecture.
@@ -59,7 +62,9 @@ public static class NetworkWeights
                 else
                 {
                     throw new ModelFileException(
-                        $"The model file {source} has no tensor {name} (or {index}{suffix}, PyTorch's name), which the network needs with shape ({string.Join(", ", shape)}); it has {string.Join(", ", byName.Keys)}.");
+                        source,
+                        $"has no tensor {name} (or {index}{suffix}, PyTorch's name), which the network needs with shape ({string.Join(", ", shape)}); it has {string.Join(", ", byName.Keys)}",
+                        SetArchitecture);
                 }
             }
 
@@ -73,7 +78,9 @@ public static class NetworkWeights
         if (leftover.Length > 0)
         {
             throw new ModelFileException(
-                $"The model file {source} has tensors the network does not: {string.Join(", ", leftover)}; the network's are {string.Join(", ", network.Parameters.Select(p => p.Name).Concat(network.State.Select(s => s.Name)))}. Set Model:Layers (or Model:LayerSizes) to the file's architecture.");
+                source,
+                $"has tensors the network does not: {string.Join(", ", leftover)}; the network's are {string.Join(", ", network.Parameters.Select(p => p.Name).Concat(network.State.Select(s => s.Name)))}",
+                SetArchitecture);
         }
     }
 
@@ -90,8 +97,7 @@ public static class NetworkWeights
         bool rowVector = shape.Length == 1 && tensor.Shape.Count == 2 && tensor.Shape[0] == 1 && tensor.Shape[1] == shape[0];
         if (!tensor.Shape.SequenceEqual(shape) && !rowVector)
         {
-            throw new ModelFileException(
-                $"Tensor {tensor.Name} in {source} has shape {tensor.ShapeText}, but the network's is ({string.Join(", ", shape)}); set Model:Layers (or Model:LayerSizes) to the file's architecture.");
+            throw new ModelFileException(source, $"has tensor {tensor.Name} of shape {tensor.ShapeText}, but the network's is ({string.Join(", ", shape)})", SetArchitecture);
         }
 
         if (!transpose)

@@ -228,7 +228,7 @@ public sealed class ModelFileInitialWeightsTests
         {
             var e = Assert.Throws<ModelFileException>(() => Factory("30,3", path).Create(Shape.Flat(30), 4));
 
-            Assert.That(e!.Message, Does.StartWith("Tensor dense0.weight").And.Not.Contain("trained on"));
+            Assert.That(e!.Problem, Does.StartWith("has tensor dense0.weight").And.Not.Contain("trained on"));
         }
         finally
         {

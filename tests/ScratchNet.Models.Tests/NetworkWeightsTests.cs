@@ -45,7 +45,7 @@ public sealed class NetworkWeightsTests
 
         var e = Assert.Throws<ModelFileException>(() => NetworkWeights.CopyInto(target, model.Tensors, "w.snm"));
 
-        Assert.That(e!.Message, Does.Contain("Tensor dense0.weight in w.snm has shape (5, 4), but the network's is (5, 6)"));
+        Assert.That(e!.Message, Does.Contain("The model file w.snm has tensor dense0.weight of shape (5, 4), but the network's is (5, 6)"));
     }
 
     [Test]

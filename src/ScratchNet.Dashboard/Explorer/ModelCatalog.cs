@@ -41,7 +41,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
         // A folder or pipe by the model's name is said as the runs list says it, not as "no model.snm".
         if (run is not null && runs.FindRun(run) is { } entry && RunsFolder.NotAFile(entry, RunsFolder.ModelFile) is { } problem)
         {
-            throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {problem}; give a file written by 'train' or 'export'.");
+            throw new ModelFileException($"{run}/{RunsFolder.ModelFile}", problem, "give a file written by 'train' or 'export'");
         }
 
         string? path = run is null ? modelFile : runs.File(run, RunsFolder.ModelFile);
@@ -60,15 +60,17 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
             }
         }
 
+        // A page is told the model's name in the runs folder, not where the server keeps it.
+        string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";
+
         // A run's model that the list does not offer is refused with the list's reason, not with what reading it whole finds
         // first (a file cut short: "its checksum does not match" here, "shorter than its header describes" there). Checked
         // after the cache: a file loaded once, unchanged since, was a model.
-        if (run is not null && RunModelFile.Problem(path) is { } damaged)
+        if (run is not null && RunModelFile.Fault(path) is { } damaged)
         {
-            throw new ModelFileException($"The model file {run}/{RunsFolder.ModelFile} {damaged}; give a file written by 'train' or 'export'.");
+            throw damaged.Naming(label);
         }
 
-        string label = run is null ? Path.GetFileName(path) : $"{run}/{RunsFolder.ModelFile}";
         SavedModel model;
         try
         {
@@ -76,8 +78,7 @@ public sealed class ModelCatalog(RunsFolder runs, string? modelFile)
         }
         catch (ModelFileException e)
         {
-            // A page is told the model's name in the runs folder, not where the server keeps it.
-            throw new ModelFileException(e.Message.Replace(path, label, StringComparison.Ordinal), e);
+            throw e.Naming(label);
         }
 
         var explorer = new ModelExplorer(model, label);

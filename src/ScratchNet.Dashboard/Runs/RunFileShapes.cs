@@ -168,24 +168,9 @@ internal static class RunFileShapes
             return $"{Kind(value.ValueKind)}, not {Expected(field.Kind)}";
         }
 
-        // JSON has no infinity, but 1e400 reads as one; a whole number must also fit the int the page and the list take.
-        if (field.Kind is Value.Number or Value.Whole && !(double.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number)))
+        if (field.Kind is Value.Number or Value.Whole && NumberProblem(field, value) is { } numberProblem)
         {
-            return $"{value.GetRawText()}, not a finite number";
-        }
-
-        if (field.Kind == Value.Whole && !value.TryGetInt32(out _))
-        {
-            // Three ways to miss an int, each its own reason: 1.0 and 2147483648 are whole numbers, but not as train writes them.
-            double whole = value.GetDouble();
-            return !double.IsInteger(whole) ? $"{value.GetRawText()}, not a whole number"
-                : Math.Abs(whole) > int.MaxValue ? $"{value.GetRawText()}, larger than the dashboard reads ({int.MaxValue} at most)"
-                : $"{value.GetRawText()}, a whole number written with a fraction or an exponent, which train never writes";
-        }
-
-        if (field.Kind is Value.Number or Value.Whole && OutOf(field.Range, value.GetDouble()) is { } range)
-        {
-            return $"{value.GetRawText()}, not {range}";
+            return numberProblem;
         }
 
         if (field.Words is { } words && !words.Contains(value.GetString(), StringComparer.Ordinal))
@@ -194,6 +179,27 @@ internal static class RunFileShapes
         }
 
         return null;
+    }
+
+    // A number's value is read once, from its text: every reason below is about that one value.
+    private static string? NumberProblem(Field field, JsonElement value)
+    {
+        // JSON has no infinity, but 1e400 reads as one; a whole number must also fit the int the page and the list take.
+        string text = value.GetRawText();
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) || !double.IsFinite(number))
+        {
+            return $"{text}, not a finite number";
+        }
+
+        if (field.Kind == Value.Whole && !value.TryGetInt32(out _))
+        {
+            // Three ways to miss an int, each its own reason: 1.0 and 2147483648 are whole numbers, but not as train writes them.
+            return !double.IsInteger(number) ? $"{text}, not a whole number"
+                : Math.Abs(number) > int.MaxValue ? $"{text}, larger than the dashboard reads ({int.MaxValue} at most)"
+                : $"{text}, a whole number written with a fraction or an exponent, which train never writes";
+        }
+
+        return OutOf(field.Range, number) is { } range ? $"{text}, not {range}" : null;
     }
 
     // What the value should have been, to follow "not": null when it is in its range.

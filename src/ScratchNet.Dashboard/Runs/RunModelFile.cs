@@ -12,10 +12,15 @@ internal static class RunModelFile
 {
     /// <summary>
     /// Why the model file at <paramref name="path"/> cannot be opened, to follow its name in the runs list ("is empty (0 bytes)",
-    /// "is neither a ScratchNet model (.snm) nor a safetensors file", "is invalid: …; it is truncated"); null when its
-    /// header is a model's. The server's path is left out, as from every reason a page is shown.
+    /// "is neither a ScratchNet model (.snm) nor a safetensors file", "is invalid: …; it is truncated"): the refusal's
+    /// <see cref="ModelFileException.Problem"/>. The list names the file before it, and what to give instead is the
+    /// explorer's to say when asked to open it. Null when its header is a model's. The server's path is left out, as
+    /// from every reason a page is shown.
     /// </summary>
-    public static string? Problem(string path)
+    public static string? Problem(string path) => Fault(path)?.Naming(RunsFolder.ModelFile).Problem;
+
+    /// <summary>The refusal of the model file at <paramref name="path"/>, naming the server's path; null when its header is a model's.</summary>
+    public static ModelFileException? Fault(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         try
@@ -25,19 +30,7 @@ internal static class RunModelFile
         }
         catch (ModelFileException e)
         {
-            return Reason(e.Message, path);
+            return e;
         }
-    }
-
-    // ModelFile's sentence names the file and ends with what to give instead; in the list the file is named before it,
-    // and what to give is the explorer's to say when asked to open it.
-    private static string Reason(string message, string path)
-    {
-        string prefix = $"The model file {path} ";
-        string said = message.StartsWith(prefix, StringComparison.Ordinal)
-            ? message[prefix.Length..]
-            : $"cannot be opened: {message.Replace(path, RunsFolder.ModelFile, StringComparison.Ordinal)}";
-        int remedy = said.LastIndexOf("; give ", StringComparison.Ordinal);
-        return (remedy < 0 ? said : said[..remedy]).TrimEnd('.');
     }
 }

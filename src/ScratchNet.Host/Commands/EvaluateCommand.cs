@@ -45,15 +45,20 @@ public sealed partial class EvaluateCommand(
         Sequential network = model.CreateNetwork(chunk, modelPath);
         if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
         {
-            throw new ModelFileException(
-                $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
+            throw ModelFileException.Model(
+                modelPath,
+                $"takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes",
+                "evaluate it on the data it was trained on (Data:Dataset, Data:Directory)");
         }
 
         // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise;
         // nor are an MLP's 240 values of 12 × 20 images those of 20 × 12 ones.
         if ((!network.InputShape.IsFlat || (model.ImageShape is not null && !dataset.InputShape.IsFlat)) && model.DataShape != dataset.InputShape)
         {
-            throw new ModelFileException($"The model {modelPath} takes {model.DataShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
+            throw ModelFileException.Model(
+                modelPath,
+                $"takes {model.DataShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs",
+                "evaluate it on the data it was trained on (Data:Dataset, Data:Directory)");
         }
 
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split, cancellationToken: cancellationToken);

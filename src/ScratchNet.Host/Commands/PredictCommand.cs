@@ -112,9 +112,15 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         Sequential network = model.CreateNetwork(capacity, modelPath);
         // An MLP's flat rows are the images its file records (1 × 12 × 20), or, where it records none, a square's pixels.
         ImageField field = ImageField.For(model.Configuration.GetValueOrDefault("Data:Dataset"), model.DataShape)
-            ?? throw new ModelFileException(network.InputShape.IsFlat
-                ? $"The model {modelPath} takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape (files written before it was recorded, or by another tool), so predict cannot make images into its input; train it again with this build, which records the shape"
-                : $"The model {modelPath} takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels.");
+            ?? throw (network.InputShape.IsFlat
+                ? ModelFileException.Model(
+                    modelPath,
+                    $"takes {network.InputShape} inputs, a flat vector that is no square image, and its file does not record the images' shape (files written before it was recorded, or by another tool), so predict cannot make images into its input",
+                    "train it again with this build, which records the shape")
+                : ModelFileException.Model(
+                    modelPath,
+                    $"takes {network.InputShape} inputs, but predict makes grayscale images: one channel, or a flat vector of a square image's pixels",
+                    "give a model trained on grayscale images"));
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
 

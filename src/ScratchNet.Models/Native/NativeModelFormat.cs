@@ -248,5 +248,5 @@ public static class NativeModelFormat
         return tensors;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The model file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => new(source, $"is invalid: {problem}");
 }

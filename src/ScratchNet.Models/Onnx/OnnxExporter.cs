@@ -188,7 +188,9 @@ public static class OnnxExporter
                 node.Attribute.Add(Float("alpha", Core.Activations.LeakyRelu.DefaultSlope));
                 break;
             default:
-                throw new ModelFileException($"The activation '{activation}' has no ONNX operator mapping.");
+                // Every activation a model may hold (Core's one list) is mapped above; one added there and not here is this
+                // build's bug, not the user's file's.
+                throw new InvalidOperationException($"The activation '{activation}' has no ONNX operator mapping.");
         }
 
         return node;

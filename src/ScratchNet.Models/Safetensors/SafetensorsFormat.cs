@@ -274,5 +274,5 @@ public static class SafetensorsFormat
         return tensors;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => ModelFileException.Safetensors(source, $"is invalid: {problem}");
 }

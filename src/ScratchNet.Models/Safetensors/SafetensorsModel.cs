@@ -91,8 +91,10 @@ public static class SafetensorsModel
             ? Layers(layersText, metadata.GetValueOrDefault(InputShapeKey), source)
             : metadata.TryGetValue(LayerSizesKey, out string? sizesText)
                 ? MlpLayers(sizesText, metadata.GetValueOrDefault(ActivationKey, "relu"), source)
-                : throw new ModelFileException(
-                    $"The safetensors file {source} has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown; use it with --Model:InitFrom={source} and Model:Layers (or Model:LayerSizes) instead.");
+                : throw ModelFileException.Safetensors(
+                    source,
+                    $"has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown",
+                    $"use it with --Model:InitFrom={source} and Model:Layers (or Model:LayerSizes) instead");
 
         Dictionary<string, string> configuration = Configuration(metadata);
         RunManifest? manifest = metadata.TryGetValue(DatasetKey, out string? dataset)
@@ -210,13 +212,13 @@ public static class SafetensorsModel
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
-                throw new ModelFileException($"The safetensors file {source} has {LayerSizesKey}='{sizesText}', which is not a list of positive sizes.");
+                throw ModelFileException.Safetensors(source, $"has {LayerSizesKey}='{sizesText}', which is not a list of positive sizes");
             }
         }
 
         if (sizes.Length < 2)
         {
-            throw new ModelFileException($"The safetensors file {source} has {LayerSizesKey}='{sizesText}'; it needs at least an input and an output size.");
+            throw ModelFileException.Safetensors(source, $"has {LayerSizesKey}='{sizesText}'; it needs at least an input and an output size");
         }
 
         var layers = new List<LayerSpec>();
@@ -232,5 +234,5 @@ public static class SafetensorsModel
         return layers;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => ModelFileException.Safetensors(source, $"is invalid: {problem}");
 }

@@ -578,7 +578,7 @@ public sealed class ModelCommandsTests
     [Test]
     public void Failure_GivesModelAndImageErrorsTheirOwnExitCodes()
     {
-        Assert.That(Failure.From(new ModelFileException("bad model")), Is.EqualTo(new Failure(ExitCodes.InvalidModel, "bad model", false)));
+        Assert.That(Failure.From(new ModelFileException("m.snm", "is bad")), Is.EqualTo(new Failure(ExitCodes.InvalidModel, "The model file m.snm is bad.", false)));
         Assert.That(Failure.From(new InputImageException("bad image")), Is.EqualTo(new Failure(ExitCodes.InvalidInput, "bad image", false)));
     }
 }
