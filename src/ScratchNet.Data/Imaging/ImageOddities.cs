@@ -30,20 +30,27 @@ public static class ImageOddities
     /// <param name="FieldInk">The share of the model's input above half ink.</param>
     public sealed record Measures(int InkedSides, double Misfit, double FieldInk);
 
-    /// <summary>A picture after its background was levelled, all arrays Width × Height, paper bright.</summary>
-    /// <param name="Grey">The grey levels, negated when the ink was light.</param>
+    /// <summary>A picture after its background was levelled, before its grey levels are made into ink; arrays Width × Height, paper bright.</summary>
+    /// <param name="Grey">The grey levels, negated when the ink was light (its first Width × Height values; it may be longer).</param>
     /// <param name="Paper">The paper surface fitted under them.</param>
-    /// <param name="Ink">The ink found, in [0, 1].</param>
     /// <param name="OffSheet">The pixels of a desk around the sheet, left out; or null.</param>
     /// <param name="Noise">The deviation of the picture's pixel noise (<see cref="PixelNoise"/>), in grey levels of [0, 1].</param>
-    public sealed record Levelled(float[] Grey, float[] Paper, float[] Ink, int Width, int Height, bool[]? OffSheet, float Noise = 0f);
+    /// <param name="Strongest">The strongest ink, which the ink is stretched by so it is 1.</param>
+    public sealed record Levelled(float[] Grey, float[] Paper, int Width, int Height, bool[]? OffSheet, float Noise, float Strongest);
 
-    /// <param name="field">The model's input made from the picture.</param>
-    public static Measures Measure(Levelled picture, ReadOnlySpan<float> field)
+    /// <summary>The measures of the picture itself, taken while its grey levels and paper are there (the ink then replaces them).</summary>
+    /// <param name="InkedSides">As in <see cref="Measures"/>.</param>
+    /// <param name="Misfit">As in <see cref="Measures"/>.</param>
+    public sealed record Picture(int InkedSides, double Misfit);
+
+    /// <summary>Measures a levelled picture: its inked sides and how far its paper misfits the surface.</summary>
+    public static Picture MeasurePicture(Levelled picture)
     {
         ArgumentNullException.ThrowIfNull(picture);
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
         (int pixels, int misfit) = Misfit(picture);
+        float floor = MnistImagePreprocessor.InkFloor(picture.Noise);
+        bool IsInk(int i) => MnistImagePreprocessor.InkOf(picture.Grey[i], picture.Paper[i], floor, picture.Strongest) >= MnistImagePreprocessor.InkThreshold;
 
         // Top, bottom, left, right: (first pixel, step to the next, length).
         int inkedSides = 0;
@@ -55,21 +62,29 @@ public static class ImageOddities
                 if (offSheet is null || !offSheet[i])
                 {
                     on++;
-                    inked += IsInk(picture, i) ? 1 : 0;
+                    inked += IsInk(i) ? 1 : 0;
                 }
             }
 
-            bool corners = IsInk(picture, first) && IsInk(picture, first + ((length - 1) * step));
+            bool corners = IsInk(first) && IsInk(first + ((length - 1) * step));
             inkedSides += 2 * length >= Math.Max(width, height) && corners && inked >= InkedSide * on ? 1 : 0;
         }
 
+        return new Picture(inkedSides, pixels == 0 ? 0 : (double)misfit / pixels);
+    }
+
+    /// <param name="picture">The picture's own measures (<see cref="MeasurePicture"/>).</param>
+    /// <param name="field">The model's input made from the picture.</param>
+    public static Measures Measure(Picture picture, ReadOnlySpan<float> field)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
         int fieldInk = 0;
         foreach (float v in field)
         {
             fieldInk += v > 0.5f ? 1 : 0;
         }
 
-        return new Measures(inkedSides, pixels == 0 ? 0 : (double)misfit / pixels, field.IsEmpty ? 0 : (double)fieldInk / field.Length);
+        return new Measures(picture.InkedSides, picture.Misfit, field.IsEmpty ? 0 : (double)fieldInk / field.Length);
     }
 
     // The paper's pixels, and those brighter than the surface under them, judged block by block: on a grainy picture a
@@ -81,7 +96,7 @@ public static class ImageOddities
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
         double paperSum = 0;
         int pixels = 0;
-        for (int i = 0; i < picture.Grey.Length; i++)
+        for (int i = 0; i < picture.Paper.Length; i++)
         {
             if (offSheet is null || !offSheet[i])
             {
@@ -117,20 +132,11 @@ public static class ImageOddities
         return (pixels, misfit);
     }
 
-    private static bool IsInk(Levelled picture, int i) => picture.Ink[i] >= MnistImagePreprocessor.InkThreshold;
-
-    /// <summary>The oddities of a preprocessed picture; none for one clean digit.</summary>
-    public static IReadOnlyList<PreparedImage.Oddity> Of(Levelled picture, ReadOnlySpan<float> field, ImageField shape)
+    /// <summary>The oddities of a preprocessed digit's picture; none for one clean digit.</summary>
+    /// <remarks>A product fills its picture, cloth and all, and is photographed on anything: these are a digit's measures, not asked of a product.</remarks>
+    public static IReadOnlyList<PreparedImage.Oddity> Of(Picture picture, ReadOnlySpan<float> field)
     {
-        ArgumentNullException.ThrowIfNull(shape);
         var oddities = new List<PreparedImage.Oddity>();
-
-        // A product fills its picture, cloth and all, and is photographed on anything: these are a digit's measures.
-        if (!shape.ByCentreOfMass)
-        {
-            return oddities;
-        }
-
         Measures m = Measure(picture, field);
         if (m.InkedSides > 0)
         {
