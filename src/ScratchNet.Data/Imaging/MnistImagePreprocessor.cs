@@ -272,6 +272,7 @@ public static class MnistImagePreprocessor
         // 2. Sheet: a sheet photographed on a desk is cut out, and the desk around it set aside, so the digit is looked
         //    for on the paper and the paper is not taken for one big stroke.
         bool[]? offSheet = null;
+        string? linesCutOff = null;
         float surround = BorderMean(grey, width, new Rectangle(0, 0, width, height));
         if (photoOfADigit && Sheet.Find(grey, width, height) is { } sheet)
         {
@@ -281,6 +282,7 @@ public static class MnistImagePreprocessor
         {
             // Lines along some sides (a ruled line, a table's border, a frame open on a side) are cut off with the
             // margin beyond them, so neither the crop nor the paper's level takes them in.
+            linesCutOff = Sides(inside, width, height);
             (width, height) = (CutInPlace(grey, width, inside), inside.Height);
             surround = BorderMean(grey, width, new Rectangle(0, 0, width, height));
         }
@@ -300,7 +302,7 @@ public static class MnistImagePreprocessor
         ReadOnlySpan<float> picture = grey.AsSpan(0, width * height);
         float[]? paper = photoOfADigit ? PaperSurface.Fit(picture, width, height, offSheet) : PaperSurface.Flat(picture, width, height);
         float noise = PixelNoise.Sigma(picture, paper, width, height, offSheet);
-        var levelled = new ImageOddities.Levelled(grey, paper, width, height, offSheet, noise, Strongest(grey, paper, offSheet, noise, source));
+        var levelled = new ImageOddities.Levelled(grey, paper, width, height, offSheet, noise, Strongest(grey, paper, offSheet, noise, source, linesCutOff));
         ImageOddities.Picture? measured = field.ByCentreOfMass ? ImageOddities.MeasurePicture(levelled) : null;
         float[] ink = Ink(levelled);
         paper = null;
@@ -513,6 +515,14 @@ public static class MnistImagePreprocessor
         return onlyInk && bands.Count(b => b.Thickness > 0) == 1 ? null : inside;
     }
 
+    // The lines cut off to leave inside, as a message names them: "a line along its top", "lines along its top and bottom".
+    private static string Sides(Rectangle inside, int width, int height)
+    {
+        string[] sides = [.. new[] { (inside.Top > 0, "top"), (inside.Bottom < height, "bottom"), (inside.Left > 0, "left"), (inside.Right < width, "right") }.Where(s => s.Item1).Select(s => s.Item2)];
+        string named = sides.Length == 1 ? sides[0] : $"{string.Join(", ", sides[..^1])} and {sides[^1]}";
+        return sides.Length == 1 ? $"a line along its {named}" : $"lines along its {named}";
+    }
+
     // Beside a line, a digit holds at least this many pixels of ink, and one in this many of the picture's pixels.
     private const int MinInkPixels = 8;
     private const int MinInkShare = 1000;
@@ -565,7 +575,8 @@ public static class MnistImagePreprocessor
     private static float Unscaled(float darker, float paper) => Math.Max(0f, darker) / Math.Max(paper, 0.1f);
 
     // The strongest ink before it is stretched to 1; a picture none of whose pixels stands out is blank.
-    private static float Strongest(float[] grey, float[] paper, bool[]? offSheet, float noise, string source)
+    // linesCutOff: the sides whose lines were cut off, if any, which a blank picture then is all of.
+    private static float Strongest(float[] grey, float[] paper, bool[]? offSheet, float noise, string source, string? linesCutOff)
     {
         float floor = InkFloor(noise);
         float contrast = 0f, strongest = 0f;
@@ -583,7 +594,11 @@ public static class MnistImagePreprocessor
 
         if (contrast < 0.1f)
         {
-            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.") { Blank = true };
+            // Lines along the sides and nothing inside them is a blank form or frame; "no stroke stands out" alone sent the
+            // user looking at a picture with plain black lines on it.
+            throw new InputImageException(linesCutOff is null
+                ? $"{source} looks blank: no stroke stands out from the background."
+                : $"{source} looks blank: its only ink is {linesCutOff}, which is cut off as a ruled line or a frame, and no stroke stands out inside it; crop the picture to the digit, or, if the digit is such a line, leave paper between it and the picture's edge.") { Blank = true };
         }
 
         return strongest;

@@ -486,6 +486,31 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(e!.Message, Does.Contain("looks blank"));
     }
 
+    [TestCase(true, true, false, false, "lines along its top and bottom")]
+    [TestCase(true, true, true, false, "lines along its top, bottom and left")]
+    [TestCase(true, true, true, true, "lines along its top, bottom, left and right")]
+    public void LinesAlongTheSidesAroundNothing_AreNamedAsAllTheInk(bool top, bool bottom, bool left, bool right, string named)
+    {
+        // A blank form or an empty frame: the lines are cut off as ruled lines, and "no stroke stands out" alone sent the
+        // user looking at a picture with plain black lines on it.
+        using var image = new Image<Rgba32>(64, 64, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                if ((top && y < 4) || (bottom && y >= 60) || (left && x < 4) || (right && x >= 60))
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(Saved(image, ".png")));
+
+        Assert.That(e!.Message, Does.Contain($"looks blank: its only ink is {named}, which is cut off as a ruled line or a frame, and no stroke stands out inside it; crop the picture to the digit"));
+        Assert.That(e.Blank, Is.True);
+    }
+
     [Test]
     public void AnAnimationWhoseFirstFrameIsBlank_SaysOnlyTheFirstFrameOfHowManyIsRead()
     {
