@@ -486,6 +486,34 @@ public sealed class MnistImagePreprocessorTests
         Assert.That(e!.Message, Does.Contain("looks blank"));
     }
 
+    [Test]
+    public void APhoto_IsPreparedWithTwoFullSizeCopiesOfItsPixels()
+    {
+        // A phone photo is 12 to 50 megapixels: its grey levels and the paper under them are two copies of 4 bytes a pixel;
+        // the decoded colour, its opacity, the ink, a cut-off line's copies and a copy for the resize were five more, and a
+        // 4000 × 4000 photo took 566 MB. A line along the side is drawn so the cut is made as well. A third copy's worth is
+        // left for what is small beside them (the file's bytes, the sheet's search at a lower scale).
+        const int width = 2000, height = 1600;
+        using Image<Rgba32> image = DigitImages.Draw(width, height, new Rgba32(230, 230, 230), new Rgba32(20, 20, 20), cx: 1000, cy: 600, radius: 150);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                rows.GetRowSpan(y)[..8].Fill(new Rgba32(0, 0, 0));
+            }
+        });
+        using var encoded = new MemoryStream();
+        image.SaveAsPng(encoded);
+        encoded.Position = 0;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        PreparedImage prepared = MnistImagePreprocessor.Read(encoded, "photo");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(prepared.Pixels.Max(), Is.EqualTo(1f), "the digit is read");
+        Assert.That(allocated, Is.LessThan(3 * 4L * width * height), $"bytes allocated while reading and preparing it ({allocated >> 20} MB)");
+    }
+
     [TestCase(true, true, false, false, "lines along its top and bottom")]
     [TestCase(true, true, true, false, "lines along its top, bottom and left")]
     [TestCase(true, true, true, true, "lines along its top, bottom, left and right")]
