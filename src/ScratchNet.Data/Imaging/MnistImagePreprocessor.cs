@@ -515,12 +515,12 @@ public static class MnistImagePreprocessor
         return onlyInk && bands.Count(b => b.Thickness > 0) == 1 ? null : inside;
     }
 
-    // The lines cut off to leave inside, as a message names them: "a line along its top", "lines along its top and bottom".
+    // The lines cut off to leave inside, as a message names them: "a line along its top, which is cut off as a ruled line".
     private static string Sides(Rectangle inside, int width, int height)
     {
         string[] sides = [.. new[] { (inside.Top > 0, "top"), (inside.Bottom < height, "bottom"), (inside.Left > 0, "left"), (inside.Right < width, "right") }.Where(s => s.Item1).Select(s => s.Item2)];
         string named = sides.Length == 1 ? sides[0] : $"{string.Join(", ", sides[..^1])} and {sides[^1]}";
-        return sides.Length == 1 ? $"a line along its {named}" : $"lines along its {named}";
+        return sides.Length == 1 ? $"a line along its {named}, which is cut off as a ruled line" : $"lines along its {named}, which are cut off as ruled lines or a frame";
     }
 
     // Beside a line, a digit holds at least this many pixels of ink, and one in this many of the picture's pixels.
@@ -598,7 +598,7 @@ public static class MnistImagePreprocessor
             // user looking at a picture with plain black lines on it.
             throw new InputImageException(linesCutOff is null
                 ? $"{source} looks blank: no stroke stands out from the background."
-                : $"{source} looks blank: its only ink is {linesCutOff}, which is cut off as a ruled line or a frame, and no stroke stands out inside it; crop the picture to the digit, or, if the digit is such a line, leave paper between it and the picture's edge.") { Blank = true };
+                : $"{source} looks blank: its only ink is {linesCutOff}, and no stroke stands out inside; crop the picture to the digit, or, if the digit is such a line, leave paper between it and the picture's edge.") { Blank = true };
         }
 
         return strongest;

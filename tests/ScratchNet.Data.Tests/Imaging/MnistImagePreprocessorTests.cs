@@ -535,7 +535,7 @@ public sealed class MnistImagePreprocessorTests
 
         var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(Saved(image, ".png")));
 
-        Assert.That(e!.Message, Does.Contain($"looks blank: its only ink is {named}, which is cut off as a ruled line or a frame, and no stroke stands out inside it; crop the picture to the digit"));
+        Assert.That(e!.Message, Does.Contain($"looks blank: its only ink is {named}, which are cut off as ruled lines or a frame, and no stroke stands out inside; crop the picture to the digit"));
         Assert.That(e.Blank, Is.True);
     }
 
