@@ -1,7 +1,7 @@
 namespace ScratchNet.Dashboard.Explorer;
 
 /// <summary>
-/// How many uploads the explorer decodes at once. A 4096 × 4096 image costs about 190 MB and a second or more of CPU to
+/// How many uploads the explorer decodes at once. A 4096 × 4096 image costs about 150 MB and a second or more of CPU to
 /// prepare, so requests beyond the limit wait a moment for a slot (a page's upload should not fail because another tab or
 /// a script is busy) and are then refused, instead of queueing without bound.
 /// </summary>

@@ -30,24 +30,29 @@ public static class ImageOddities
     /// <param name="FieldInk">The share of the model's input above half ink.</param>
     public sealed record Measures(int InkedSides, double Misfit, double FieldInk);
 
-    /// <summary>A picture after its background was levelled, all arrays Width × Height, paper bright.</summary>
-    /// <param name="Grey">The grey levels, negated when the ink was light.</param>
+    /// <summary>A picture after its background was levelled, before its grey levels are made into ink; arrays Width × Height, paper bright.</summary>
+    /// <param name="Grey">The grey levels, negated when the ink was light (its first Width × Height values; it may be longer).</param>
     /// <param name="Paper">The paper surface fitted under them.</param>
-    /// <param name="Ink">The ink found, in [0, 1].</param>
     /// <param name="OffSheet">The pixels of a desk around the sheet, left out; or null.</param>
     /// <param name="Noise">The deviation of the picture's pixel noise (<see cref="PixelNoise"/>), in grey levels of [0, 1].</param>
-    public sealed record Levelled(float[] Grey, float[] Paper, float[] Ink, int Width, int Height, bool[]? OffSheet, float Noise = 0f);
+    /// <param name="Strongest">The strongest ink, which the ink is stretched by so it is 1.</param>
+    public sealed record Levelled(float[] Grey, float[] Paper, int Width, int Height, bool[]? OffSheet, float Noise, float Strongest);
 
-    /// <param name="field">The model's input made from the picture.</param>
-    public static Measures Measure(Levelled picture, ReadOnlySpan<float> field)
+    /// <summary>The measures of the picture itself, taken while its grey levels and paper are there (the ink then replaces them).</summary>
+    /// <param name="InkedSides">As in <see cref="Measures"/>.</param>
+    /// <param name="Misfit">As in <see cref="Measures"/>.</param>
+    public sealed record Picture(int InkedSides, double Misfit);
+
+    /// <summary>Measures a levelled picture: its inked sides and how far its paper misfits the surface.</summary>
+    public static Picture MeasurePicture(Levelled picture)
     {
         ArgumentNullException.ThrowIfNull(picture);
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
-        (int pixels, int misfit) = Misfit(picture);
+        (int pixels, int misfit, int block) = Misfit(picture);
 
-        // Top, bottom, left, right: (first pixel, step to the next, length).
+        // Top, bottom, left, right: (first pixel, step to the next, step one row deeper in, length).
         int inkedSides = 0;
-        foreach ((int first, int step, int length) in (ReadOnlySpan<(int, int, int)>)[(0, 1, width), ((height - 1) * width, 1, width), (0, width, height), (width - 1, width, height)])
+        foreach ((int first, int step, int deeper, int length) in (ReadOnlySpan<(int, int, int, int)>)[(0, 1, width, width), ((height - 1) * width, 1, -width, width), (0, width, 1, height), (width - 1, width, -1, height)])
         {
             int on = 0, inked = 0;
             for (int k = 0, i = first; k < length; k++, i += step)
@@ -55,33 +60,68 @@ public static class ImageOddities
                 if (offSheet is null || !offSheet[i])
                 {
                     on++;
-                    inked += IsInk(picture, i) ? 1 : 0;
+                    inked += IsInkAlongTheSide(picture, first, step, deeper, length, k, block) ? 1 : 0;
                 }
             }
 
-            bool corners = IsInk(picture, first) && IsInk(picture, first + ((length - 1) * step));
+            bool corners = IsInkAlongTheSide(picture, first, step, deeper, length, 0, block) && IsInkAlongTheSide(picture, first, step, deeper, length, length - 1, block);
             inkedSides += 2 * length >= Math.Max(width, height) && corners && inked >= InkedSide * on ? 1 : 0;
         }
 
+        return new Picture(inkedSides, pixels == 0 ? 0 : (double)misfit / pixels);
+    }
+
+    // Whether the side is ink at its k-th pixel, judged on the block × block pixels from the edge around it, as the misfit
+    // is: on a grainy picture a shadow along a side 90 grey levels darker (20 deviations of the noise) is, pixel by pixel,
+    // only sometimes past the ink's floor of three deviations and a quarter of the strongest ink, and the side was not
+    // counted. The block's mean has the noise divided by its side, so its floor is too. On a clean picture the block is the
+    // pixel, and this is the ink as the crop sees it.
+    private static bool IsInkAlongTheSide(Levelled picture, int first, int step, int deeper, int length, int k, int block)
+    {
+        (int depth, bool[]? offSheet) = (step == 1 ? picture.Height : picture.Width, picture.OffSheet);
+        int from = Math.Clamp(k - (block / 2), 0, Math.Max(0, length - block));
+        double grey = 0, paper = 0;
+        int count = 0;
+        for (int a = from; a < Math.Min(length, from + block); a++)
+        {
+            for (int d = 0; d < Math.Min(depth, block); d++)
+            {
+                int i = first + (a * step) + (d * deeper);
+                if (offSheet is null || !offSheet[i])
+                {
+                    (grey, paper, count) = (grey + picture.Grey[i], paper + picture.Paper[i], count + 1);
+                }
+            }
+        }
+
+        float floor = MnistImagePreprocessor.InkFloor(picture.Noise) / block;
+        return count > 0 && MnistImagePreprocessor.InkOf((float)(grey / count), (float)(paper / count), floor, picture.Strongest) >= MnistImagePreprocessor.InkThreshold;
+    }
+
+    /// <param name="picture">The picture's own measures (<see cref="MeasurePicture"/>).</param>
+    /// <param name="field">The model's input made from the picture.</param>
+    public static Measures Measure(Picture picture, ReadOnlySpan<float> field)
+    {
+        ArgumentNullException.ThrowIfNull(picture);
         int fieldInk = 0;
         foreach (float v in field)
         {
             fieldInk += v > 0.5f ? 1 : 0;
         }
 
-        return new Measures(inkedSides, pixels == 0 ? 0 : (double)misfit / pixels, field.IsEmpty ? 0 : (double)fieldInk / field.Length);
+        return new Measures(picture.InkedSides, picture.Misfit, field.IsEmpty ? 0 : (double)fieldInk / field.Length);
     }
 
     // The paper's pixels, and those brighter than the surface under them, judged block by block: on a grainy picture a
     // single pixel is as often brighter than its paper as darker, by the noise alone, so the misfit is judged on the mean
     // of blocks large enough to average the noise well below the margin (b × b pixels divide its deviation by b). A
     // shadow's edge or a glare covers many blocks, and is still found; on a clean picture the blocks are single pixels.
-    private static (int Pixels, int Misfit) Misfit(Levelled picture)
+    private static (int Pixels, int Misfit, int Block) Misfit(Levelled picture)
     {
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
         double paperSum = 0;
         int pixels = 0;
-        for (int i = 0; i < picture.Grey.Length; i++)
+        for (int i = 0; i < picture.Paper.Length; i++)
         {
             if (offSheet is null || !offSheet[i])
             {
@@ -114,23 +154,14 @@ public static class ImageOddities
             }
         }
 
-        return (pixels, misfit);
+        return (pixels, misfit, block);
     }
 
-    private static bool IsInk(Levelled picture, int i) => picture.Ink[i] >= MnistImagePreprocessor.InkThreshold;
-
-    /// <summary>The oddities of a preprocessed picture; none for one clean digit.</summary>
-    public static IReadOnlyList<PreparedImage.Oddity> Of(Levelled picture, ReadOnlySpan<float> field, ImageField shape)
+    /// <summary>The oddities of a preprocessed digit's picture; none for one clean digit.</summary>
+    /// <remarks>A product fills its picture, cloth and all, and is photographed on anything: these are a digit's measures, not asked of a product.</remarks>
+    public static IReadOnlyList<PreparedImage.Oddity> Of(Picture picture, ReadOnlySpan<float> field)
     {
-        ArgumentNullException.ThrowIfNull(shape);
         var oddities = new List<PreparedImage.Oddity>();
-
-        // A product fills its picture, cloth and all, and is photographed on anything: these are a digit's measures.
-        if (!shape.ByCentreOfMass)
-        {
-            return oddities;
-        }
-
         Measures m = Measure(picture, field);
         if (m.InkedSides > 0)
         {

@@ -62,7 +62,7 @@ public static class MnistImagePreprocessor
 
     /// <summary>As <see cref="Load(string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
-    public static PreparedImage Read(string path, ImageField? field = null) => Read(path, (image, source) => Prepare(image, source, field));
+    public static PreparedImage Read(string path, ImageField? field = null) => Read(path, (image, source) => PrepareDecoded(image, source, field));
 
     /// <summary>
     /// Reads an image already at the model's input size and takes its grey levels as they are, light as ink, as IDX files
@@ -95,7 +95,19 @@ public static class MnistImagePreprocessor
 
     /// <summary>As <see cref="Load(Stream, string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
-    public static PreparedImage Read(Stream stream, string source, ImageField? field = null) => Read(stream, source, (image, name) => Prepare(image, name, field));
+    public static PreparedImage Read(Stream stream, string source, ImageField? field = null) => Read(stream, source, (image, name) => PrepareDecoded(image, name, field));
+
+    // A decoded picture is needed only for its grey levels: it is let go before they are prepared, so a 16-megapixel
+    // photo does not hold its 64 MB of colour while the grey levels, the paper and the ink are worked out beside it; and
+    // the decoder's pool hands its blocks back to the system, or it kept them (a folder of five 4000 × 4000 photos then
+    // held 575 MB, not 300).
+    private static PreparedImage PrepareDecoded(Image<Rgba32> image, string source, ImageField? field)
+    {
+        (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
+        image.Dispose();
+        Decoding.MemoryAllocator.ReleaseRetainedResources();
+        return Prepare(grey, width, height, source, field);
+    }
 
     private static PreparedImage Read(Stream stream, string source, Func<Image<Rgba32>, string, PreparedImage> prepare)
     {
@@ -244,10 +256,16 @@ public static class MnistImagePreprocessor
     public static PreparedImage Prepare(Image<Rgba32> image, string source, ImageField? field = null)
     {
         ArgumentNullException.ThrowIfNull(image);
-        field ??= ImageField.Mnist;
 
         // 1. Grey: Rec. 601 luma, transparent pixels read as white paper (as black where light strokes are drawn on them).
-        (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
+        return Prepare(Grey(image), image.Width, image.Height, source, field);
+    }
+
+    // Steps 2 to 8, on the picture's grey levels, which are worked on in place: a photo's full-size buffers are its
+    // grey levels and the paper under them, and the ink takes the grey levels' place once they are measured.
+    private static PreparedImage Prepare(float[] grey, int width, int height, string source, ImageField? field)
+    {
+        field ??= ImageField.Mnist;
 
         // Steps 2 and 4 make a photo of a handwritten digit look like a scan. A product (Fashion-MNIST's) is pictured on
         // an even background, and its cloth can be as dim as a shadow, or a rectangle with a dark logo, like a sheet.
@@ -256,33 +274,40 @@ public static class MnistImagePreprocessor
         // 2. Sheet: a sheet photographed on a desk is cut out, and the desk around it set aside, so the digit is looked
         //    for on the paper and the paper is not taken for one big stroke.
         bool[]? offSheet = null;
-        float surround = BorderMean(grey, width, height);
+        string? linesCutOff = null;
+        float surround = BorderMean(grey, width, new Rectangle(0, 0, width, height));
         if (photoOfADigit && Sheet.Find(grey, width, height) is { } sheet)
         {
-            (grey, width, height, offSheet, surround) = (Cut(grey, width, sheet.Box), sheet.Box.Width, sheet.Box.Height, sheet.OffSheet, sheet.Paper);
+            (width, height, offSheet, surround) = (CutInPlace(grey, width, sheet.Box), sheet.Box.Height, sheet.OffSheet, sheet.Paper);
         }
         else if (photoOfADigit && InsideLines(grey, width, height) is { } inside)
         {
             // Lines along some sides (a ruled line, a table's border, a frame open on a side) are cut off with the
             // margin beyond them, so neither the crop nor the paper's level takes them in.
-            (grey, width, height) = (Cut(grey, width, inside), inside.Width, inside.Height);
-            surround = BorderMean(grey, width, height);
+            linesCutOff = Sides(inside, width, height);
+            (width, height) = (CutInPlace(grey, width, inside), inside.Height);
+            surround = BorderMean(grey, width, new Rectangle(0, 0, width, height));
         }
 
         // 3. Polarity: make the paper bright and the ink dark, whichever way round the picture has them.
-        bool lightInk = IsLightInk(grey, surround, offSheet);
+        // From here on the picture is grey's first width × height values (a cut is made in place).
+        bool lightInk = IsLightInk(grey, width, new Rectangle(0, 0, width, height), surround, offSheet);
         if (lightInk)
         {
-            for (int i = 0; i < grey.Length; i++)
+            for (int i = 0; i < width * height; i++)
             {
                 grey[i] = 1f - grey[i];
             }
         }
 
         // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
-        float[] paper = photoOfADigit ? PaperSurface.Fit(grey, width, height, offSheet) : PaperSurface.Flat(grey, width, height);
-        float noise = PixelNoise.Sigma(grey, paper, width, height, offSheet);
-        float[] ink = Ink(grey, paper, offSheet, noise, source);
+        ReadOnlySpan<float> picture = grey.AsSpan(0, width * height);
+        float[]? paper = photoOfADigit ? PaperSurface.Fit(picture, width, height, offSheet) : PaperSurface.Flat(picture, width, height);
+        float noise = PixelNoise.Sigma(picture, paper, width, height, offSheet);
+        var levelled = new ImageOddities.Levelled(grey, paper, width, height, offSheet, noise, Strongest(grey, paper, offSheet, noise, source, linesCutOff));
+        ImageOddities.Picture? measured = field.ByCentreOfMass ? ImageOddities.MeasurePicture(levelled) : null;
+        float[] ink = Ink(levelled);
+        paper = null;
 
         // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
@@ -299,7 +324,7 @@ public static class MnistImagePreprocessor
         {
             placed = Thicken(placed, field.Width, field.Height);
         }
-        return new PreparedImage(placed, ImageOddities.Of(new(grey, paper, ink, width, height, offSheet, noise), placed, field));
+        return new PreparedImage(placed, measured is null ? [] : ImageOddities.Of(measured, placed));
     }
 
     /// <summary>The centre of mass (x, y) of a row-major image, in pixel-index coordinates.</summary>
@@ -378,7 +403,7 @@ public static class MnistImagePreprocessor
     {
         int width = image.Width;
         var luma = new float[width * image.Height];
-        var alpha = new float[luma.Length];
+        float backdrop = Backdrop(image);
         image.ProcessPixelRows(rows =>
         {
             for (int y = 0; y < rows.Height; y++)
@@ -386,16 +411,11 @@ public static class MnistImagePreprocessor
                 Span<Rgba32> row = rows.GetRowSpan(y);
                 for (int x = 0; x < width; x++)
                 {
-                    (luma[(y * width) + x], alpha[(y * width) + x]) = (Luma(row[x]), row[x].A / 255f);
+                    float alpha = row[x].A / 255f;
+                    luma[(y * width) + x] = (alpha * Luma(row[x])) + ((1f - alpha) * backdrop);
                 }
             }
         });
-
-        float backdrop = Backdrop(luma, alpha);
-        for (int i = 0; i < luma.Length; i++)
-        {
-            luma[i] = (alpha[i] * luma[i]) + ((1f - alpha[i]) * backdrop);
-        }
 
         return luma;
     }
@@ -403,34 +423,42 @@ public static class MnistImagePreprocessor
     // What transparent pixels are seen against: white paper, unless the picture is light strokes drawn on a transparent
     // background (a drawing app's layer, a dark-mode canvas), which any viewer shows on dark and white paper would erase.
     // There the opaque pixels are the ink and the backdrop is the shade that contrasts with them, so strokes of either
-    // colour on transparency read alike.
-    private static float Backdrop(float[] luma, float[] alpha)
+    // colour on transparency read alike. Read from the decoded pixels, so a photo's opacity needs no copy of its own.
+    private static float Backdrop(Image<Rgba32> image)
     {
         double opacity = 0, lightness = 0;
-        int transparent = 0;
-        for (int i = 0; i < luma.Length; i++)
+        long transparent = 0;
+        image.ProcessPixelRows(rows =>
         {
-            (opacity, lightness) = (opacity + alpha[i], lightness + (alpha[i] * luma[i]));
-            transparent += alpha[i] < 0.5f ? 1 : 0;
-        }
+            for (int y = 0; y < rows.Height; y++)
+            {
+                foreach (Rgba32 p in rows.GetRowSpan(y))
+                {
+                    float alpha = p.A / 255f;
+                    (opacity, lightness) = (opacity + alpha, lightness + (alpha * Luma(p)));
+                    transparent += alpha < 0.5f ? 1 : 0;
+                }
+            }
+        });
 
-        bool transparentBackground = 2 * transparent >= luma.Length && opacity > 0;
+        bool transparentBackground = 2 * transparent >= (long)image.Width * image.Height && opacity > 0;
         return transparentBackground && lightness / opacity > 0.5 ? 0f : 1f;
     }
 
     // Rec. 601 luma of a pixel's colour, opacity aside, in [0, 1].
     private static float Luma(Rgba32 p) => ((0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B)) / 255f;
 
-    // The box's pixels of a row-major image.
-    private static float[] Cut(float[] pixels, int width, Rectangle box)
+    // Moves the box's pixels of a row-major image to its start, row after row, and returns the box's width: a photo's
+    // grey levels are not copied a second time to cut off a desk or a line along its side.
+    private static int CutInPlace(float[] pixels, int width, Rectangle box)
     {
-        var cut = new float[box.Width * box.Height];
         for (int y = 0; y < box.Height; y++)
         {
-            pixels.AsSpan(((box.Top + y) * width) + box.Left, box.Width).CopyTo(cut.AsSpan(y * box.Width, box.Width));
+            // Each row moves to an earlier place (or stays), so no row is overwritten before it is moved.
+            pixels.AsSpan(((box.Top + y) * width) + box.Left, box.Width).CopyTo(pixels.AsSpan(y * box.Width, box.Width));
         }
 
-        return cut;
+        return box.Width;
     }
 
     // The picture inside the lines along its sides (EdgeLines), or null where there are none. A band counts as a line
@@ -445,9 +473,8 @@ public static class MnistImagePreprocessor
         }
 
         Rectangle inside = EdgeLines.Inside(bands, width, height);
-        float[] within = Cut(grey, width, inside);
-        float paper = BorderMean(within, inside.Width, inside.Height);
-        bool lightInk = IsLightInk(within, paper, null);
+        float paper = BorderMean(grey, width, inside);
+        bool lightInk = IsLightInk(grey, width, inside, paper, null);
         for (int s = 0; s < bands.Length; s++)
         {
             if (bands[s].Thickness > 0 && bands[s].Level > bands[s].Paper != lightInk)
@@ -490,6 +517,14 @@ public static class MnistImagePreprocessor
         return onlyInk && bands.Count(b => b.Thickness > 0) == 1 ? null : inside;
     }
 
+    // The lines cut off to leave inside, as a message names them: "a line along its top, which is cut off as a ruled line".
+    private static string Sides(Rectangle inside, int width, int height)
+    {
+        string[] sides = [.. new[] { (inside.Top > 0, "top"), (inside.Bottom < height, "bottom"), (inside.Left > 0, "left"), (inside.Right < width, "right") }.Where(s => s.Item1).Select(s => s.Item2)];
+        string named = sides.Length == 1 ? sides[0] : $"{string.Join(", ", sides[..^1])} and {sides[^1]}";
+        return sides.Length == 1 ? $"a line along its {named}, which is cut off as a ruled line" : $"lines along its {named}, which are cut off as ruled lines or a frame";
+    }
+
     // Beside a line, a digit holds at least this many pixels of ink, and one in this many of the picture's pixels.
     private const int MinInkPixels = 8;
     private const int MinInkShare = 1000;
@@ -497,14 +532,19 @@ public static class MnistImagePreprocessor
     // Whether strokes are lighter than what they are drawn on is decided by contrast, not by a fixed grey: the extreme
     // (darkest or lightest) farther from the surround (the picture's border, or the sheet's paper) is the ink, so black
     // ink on dim grey paper and white chalk on a grey board both read as strokes (a tie reads as dark ink on paper).
-    private static bool IsLightInk(float[] grey, float surround, bool[]? offSheet)
+    // Judged within a box of the picture; offSheet, when given, flags the box's own pixels.
+    private static bool IsLightInk(float[] grey, int width, Rectangle box, float surround, bool[]? offSheet)
     {
         float darkest = 1f, lightest = 0f;
-        for (int i = 0; i < grey.Length; i++)
+        for (int y = 0; y < box.Height; y++)
         {
-            if (offSheet is null || !offSheet[i])
+            for (int x = 0; x < box.Width; x++)
             {
-                (darkest, lightest) = (Math.Min(darkest, grey[i]), Math.Max(lightest, grey[i]));
+                float g = grey[((box.Top + y) * width) + box.Left + x];
+                if (offSheet is null || !offSheet[(y * box.Width) + x])
+                {
+                    (darkest, lightest) = (Math.Min(darkest, g), Math.Max(lightest, g));
+                }
             }
         }
 
@@ -515,12 +555,34 @@ public static class MnistImagePreprocessor
     // ink on white paper and on paper in shadow alike, as it is in the light. Then stretched so the strongest stroke is 1,
     // as in MNIST. Darkness within three deviations of the picture's noise is no ink: on a grainy photo the noise would
     // otherwise be a haze of faint ink over the whole paper, and its darkest specks would stretch the crop to the sheet.
-    private static float[] Ink(float[] grey, float[] paper, bool[]? offSheet, float noise, string source)
+    // The grey levels become the ink in place (the levelled picture's measures are taken before).
+    private static float[] Ink(ImageOddities.Levelled picture)
     {
-        float floor = 3f * noise;
-        var ink = new float[grey.Length];
-        float contrast = 0f;
-        for (int i = 0; i < grey.Length; i++)
+        (float[] grey, float[] paper, bool[]? offSheet, float floor) = (picture.Grey, picture.Paper, picture.OffSheet, InkFloor(picture.Noise));
+        for (int i = 0; i < paper.Length; i++)
+        {
+            grey[i] = offSheet is not null && offSheet[i] ? 0f : InkOf(grey[i], paper[i], floor, picture.Strongest);
+        }
+
+        return grey;
+    }
+
+    /// <summary>How much darker than its paper a pixel must be to hold any ink: three deviations of the picture's noise.</summary>
+    internal static float InkFloor(float noise) => 3f * noise;
+
+    /// <summary>A pixel's ink, as <see cref="Ink"/> finds it: its darkness past the floor, as a share of its paper, of the strongest's.</summary>
+    internal static float InkOf(float grey, float paper, float floor, float strongest) => Math.Min(1f, Unscaled(paper - grey - floor, paper) / strongest);
+
+    // Below a tenth of white the paper is too dark to divide by: its noise would be magnified into strokes.
+    private static float Unscaled(float darker, float paper) => Math.Max(0f, darker) / Math.Max(paper, 0.1f);
+
+    // The strongest ink before it is stretched to 1; a picture none of whose pixels stands out is blank.
+    // linesCutOff: the sides whose lines were cut off, if any, which a blank picture then is all of.
+    private static float Strongest(float[] grey, float[] paper, bool[]? offSheet, float noise, string source, string? linesCutOff)
+    {
+        float floor = InkFloor(noise);
+        float contrast = 0f, strongest = 0f;
+        for (int i = 0; i < paper.Length; i++)
         {
             if (offSheet is not null && offSheet[i])
             {
@@ -529,38 +591,36 @@ public static class MnistImagePreprocessor
 
             float darker = paper[i] - grey[i] - floor;
             contrast = Math.Max(contrast, darker);
-
-            // Below a tenth of white the paper is too dark to divide by: its noise would be magnified into strokes.
-            ink[i] = Math.Max(0f, darker) / Math.Max(paper[i], 0.1f);
+            strongest = Math.Max(strongest, Unscaled(darker, paper[i]));
         }
 
         if (contrast < 0.1f)
         {
-            throw new InputImageException($"{source} looks blank: no stroke stands out from the background.") { Blank = true };
+            // Lines along the sides and nothing inside them is a blank form or frame; "no stroke stands out" alone sent the
+            // user looking at a picture with plain black lines on it.
+            throw new InputImageException(linesCutOff is null
+                ? $"{source} looks blank: no stroke stands out from the background."
+                : $"{source} looks blank: its only ink is {linesCutOff}, and no stroke stands out inside; crop the picture to the digit, or, if the digit is such a line, leave paper between it and the picture's edge.") { Blank = true };
         }
 
-        float strongest = ink.Max();
-        for (int i = 0; i < ink.Length; i++)
-        {
-            ink[i] = Math.Min(1f, ink[i] / strongest);
-        }
-
-        return ink;
+        return strongest;
     }
 
-    private static float BorderMean(float[] pixels, int width, int height)
+    // The mean of a box's outermost pixels, in a row-major image width wide.
+    private static float BorderMean(float[] pixels, int width, Rectangle box)
     {
         double sum = 0;
         int count = 0;
-        for (int x = 0; x < width; x++)
+        int At(int x, int y) => ((box.Top + y) * width) + box.Left + x;
+        for (int x = 0; x < box.Width; x++)
         {
-            sum += pixels[x] + pixels[((height - 1) * width) + x];
+            sum += pixels[At(x, 0)] + pixels[At(x, box.Height - 1)];
             count += 2;
         }
 
-        for (int y = 1; y < height - 1; y++)
+        for (int y = 1; y < box.Height - 1; y++)
         {
-            sum += pixels[y * width] + pixels[(y * width) + width - 1];
+            sum += pixels[At(0, y)] + pixels[At(box.Width - 1, y)];
             count += 2;
         }
 
@@ -575,21 +635,22 @@ public static class MnistImagePreprocessor
         int h = Math.Clamp((int)MathF.Round(box.Height * scale), 1, Math.Min(field.BoxHeight, field.Height));
         (fitWidth, fitHeight) = (w, h);
 
-        using var digit = new Image<L16>(width, height);
+        // Only the box is copied: the rest of a photo is paper, and its copy would cost a photo's size again.
+        using var digit = new Image<L16>(box.Width, box.Height);
         digit.ProcessPixelRows(rows =>
         {
-            for (int y = 0; y < height; y++)
+            for (int y = 0; y < box.Height; y++)
             {
                 Span<L16> row = rows.GetRowSpan(y);
-                for (int x = 0; x < width; x++)
+                for (int x = 0; x < box.Width; x++)
                 {
-                    row[x] = new L16((ushort)MathF.Round(ink[(y * width) + x] * ushort.MaxValue));
+                    row[x] = new L16((ushort)MathF.Round(ink[((box.Top + y) * width) + box.Left + x] * ushort.MaxValue));
                 }
             }
         });
 
         // Bicubic widens its kernel when shrinking, so thin strokes are averaged, not skipped.
-        digit.Mutate(c => c.Crop(box).Resize(w, h, KnownResamplers.Bicubic));
+        digit.Mutate(c => c.Resize(w, h, KnownResamplers.Bicubic));
         var fitted = new float[w * h];
         digit.ProcessPixelRows(rows =>
         {

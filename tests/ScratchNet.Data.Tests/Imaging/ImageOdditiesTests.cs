@@ -69,6 +69,69 @@ public sealed class ImageOdditiesTests
         Assert.That(OdditiesOf(image), Has.Some.Contains("the light on the paper is uneven in a way levelling cannot follow").And.Some.Contains("Try: photograph it in more even light"));
     }
 
+    [TestCase(0)]
+    [TestCase(15)]
+    [TestCase(20)]
+    [TestCase(30)]
+    public void AShadowAlongASide_IsNamedThroughHeavySensorNoise(int sigma)
+    {
+        // The left 30 % of grey-225 paper lies in a hard-edged shadow 40 % darker: 90 grey levels, many deviations of the
+        // noise. Taken pixel by pixel past the noise floor, only some of the shadow's pixels were ink at sigma 15 and up, so
+        // the side no longer counted as inked and the wrong readings such a picture gives came out with no warning.
+        using Image<Rgba32> image = Noisy(Shaded(DigitImages.Draw(1000, 800, new Rgba32(225, 225, 225), new Rgba32(34, 34, 34), cx: 500, cy: 400, radius: 80)), sigma);
+
+        Assert.That(OdditiesOf(image), Has.Some.Contains("ink runs all along 1 of the picture's sides"));
+    }
+
+    [TestCase(15)]
+    [TestCase(20)]
+    [TestCase(30)]
+    public void HeavySensorNoiseAlone_IsNoInkAlongTheSides(int sigma)
+    {
+        // The shadow's counterpart: judged through the noise, plain paper along the sides stays paper.
+        using Image<Rgba32> image = Noisy(DigitImages.Draw(1000, 800, new Rgba32(225, 225, 225), new Rgba32(34, 34, 34), cx: 500, cy: 400, radius: 80), sigma);
+
+        Assert.That(OdditiesOf(image), Has.None.Contains("ink runs all along"));
+    }
+
+    // The left 30 % darkened to 0.6 of its grey.
+    private static Image<Rgba32> Shaded(Image<Rgba32> image)
+    {
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgba32> row = rows.GetRowSpan(y);
+                for (int x = 0; x < 3 * row.Length / 10; x++)
+                {
+                    byte v = (byte)(row[x].R * 0.6);
+                    row[x] = new Rgba32(v, v, v);
+                }
+            }
+        });
+        return image;
+    }
+
+    // Gaussian noise of sigma grey levels (seeded), as a phone's sensor gives in dim light.
+    private static Image<Rgba32> Noisy(Image<Rgba32> image, int sigma)
+    {
+        var random = new Random(3);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<Rgba32> row = rows.GetRowSpan(y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    double gauss = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+                    byte v = (byte)Math.Clamp(Math.Round(row[x].R + (sigma * gauss)), 0, 255);
+                    row[x] = new Rgba32(v, v, v);
+                }
+            }
+        });
+        return image;
+    }
+
     [Test]
     public void ABlackPatchInsteadOfStrokes_IsNamedAsTooMuchInk()
     {

@@ -487,6 +487,59 @@ public sealed class MnistImagePreprocessorTests
     }
 
     [Test]
+    public void APhoto_IsPreparedWithTwoFullSizeCopiesOfItsPixels()
+    {
+        // A phone photo is 12 to 50 megapixels: its grey levels and the paper under them are two copies of 4 bytes a pixel;
+        // the decoded colour, its opacity, the ink, a cut-off line's copies and a copy for the resize were five more, and a
+        // 4000 × 4000 photo took 566 MB. A line along the side is drawn so the cut is made as well. A third copy's worth is
+        // left for what is small beside them (the file's bytes, the sheet's search at a lower scale).
+        const int width = 2000, height = 1600;
+        using Image<Rgba32> image = DigitImages.Draw(width, height, new Rgba32(230, 230, 230), new Rgba32(20, 20, 20), cx: 1000, cy: 600, radius: 150);
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < height; y++)
+            {
+                rows.GetRowSpan(y)[..8].Fill(new Rgba32(0, 0, 0));
+            }
+        });
+        using var encoded = new MemoryStream();
+        image.SaveAsPng(encoded);
+        encoded.Position = 0;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        PreparedImage prepared = MnistImagePreprocessor.Read(encoded, "photo");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.That(prepared.Pixels.Max(), Is.EqualTo(1f), "the digit is read");
+        Assert.That(allocated, Is.LessThan(3 * 4L * width * height), $"bytes allocated while reading and preparing it ({allocated >> 20} MB)");
+    }
+
+    [TestCase(true, true, false, false, "lines along its top and bottom")]
+    [TestCase(true, true, true, false, "lines along its top, bottom and left")]
+    [TestCase(true, true, true, true, "lines along its top, bottom, left and right")]
+    public void LinesAlongTheSidesAroundNothing_AreNamedAsAllTheInk(bool top, bool bottom, bool left, bool right, string named)
+    {
+        // A blank form or an empty frame: the lines are cut off as ruled lines, and "no stroke stands out" alone sent the
+        // user looking at a picture with plain black lines on it.
+        using var image = new Image<Rgba32>(64, 64, new Rgba32(255, 255, 255));
+        for (int y = 0; y < 64; y++)
+        {
+            for (int x = 0; x < 64; x++)
+            {
+                if ((top && y < 4) || (bottom && y >= 60) || (left && x < 4) || (right && x >= 60))
+                {
+                    image[x, y] = new Rgba32(0, 0, 0);
+                }
+            }
+        }
+
+        var e = Assert.Throws<InputImageException>(() => MnistImagePreprocessor.Load(Saved(image, ".png")));
+
+        Assert.That(e!.Message, Does.Contain($"looks blank: its only ink is {named}, which are cut off as ruled lines or a frame, and no stroke stands out inside; crop the picture to the digit"));
+        Assert.That(e.Blank, Is.True);
+    }
+
+    [Test]
     public void AnAnimationWhoseFirstFrameIsBlank_SaysOnlyTheFirstFrameOfHowManyIsRead()
     {
         // The digit is on frame 2: "looks blank" alone sent the user looking at a picture that shows a digit.
