@@ -335,6 +335,17 @@ public sealed class DatasetCacheTests
         }
     }
 
+    [Test]
+    public void WithoutAHomeTheTempFolderCacheIsTheUsersOwn()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False, "user ids are Unix's");
+        using var id = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("id", "-u") { RedirectStandardOutput = true })!;
+        string uid = id.StandardOutput.ReadToEnd().Trim();
+        id.WaitForExit();
+
+        Assert.That(CacheLocation.TempFolderName(), Is.EqualTo($"scratchnet-cache-{uid}"));
+    }
+
     /// <summary>Creates nested folders of 200-character names until the path is about <paramref name="length"/> long.</summary>
     private static string DeepFolder(string root, int length)
     {
