@@ -81,8 +81,7 @@ public sealed class DatasetCache
                 continue;
             }
 
-            EnsureWritable(manifest);
-            SetAside(file, Path.Combine(Directory, file.Name), actual);
+            SetAside(manifest, file, Path.Combine(Directory, file.Name), actual);
             rejected.Add(file.Name);
         }
 
@@ -127,7 +126,7 @@ public sealed class DatasetCache
             string actual = await FileHash.Sha256Async(final, cancellationToken).ConfigureAwait(false);
             if (!HashEquals(actual, file.Sha256))
             {
-                SetAside(file, final, actual);
+                SetAside(manifest, file, final, actual);
                 rejected.Add(file.Name);
             }
         }
@@ -135,8 +134,18 @@ public sealed class DatasetCache
         return rejected;
     }
 
-    private void SetAside(DataFile file, string final, string actual)
+    private void SetAside(DatasetManifest manifest, DataFile file, string final, string actual)
     {
+        try
+        {
+            EnsureWritable(manifest);
+        }
+        catch (DatasetUnavailableException ex)
+        {
+            // Without this, a read-only cache holding a wrong file would say only that nothing can be fetched into it.
+            throw new DatasetUnavailableException($"Cached {file.Name} has SHA-256 {actual}, expected {file.Sha256}, and cannot be replaced: {ex.Message}", ex);
+        }
+
         string rejected = RejectedPath(file, "cache");
         File.Move(final, rejected, overwrite: true);
         _logger.LogWarning("Cached {File} has SHA-256 {Actual}, expected {Expected}; moved it aside to {RejectedPath} and fetching again", file.Name, actual, file.Sha256, rejected);
@@ -166,8 +175,7 @@ public sealed class DatasetCache
                 return final;
             }
 
-            EnsureWritable(manifest);
-            SetAside(file, final, actual);
+            SetAside(manifest, file, final, actual);
         }
 
         EnsureWritable(manifest);

@@ -318,6 +318,25 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
+    public void AWrongFileInACacheThatCannotBeWrittenIsOneMessageSayingWhyItMustBeReplaced()
+    {
+        string folder = DeepFolder(_dir.Combine("deep"), 4096 - 40);
+        byte[] flipped = (byte[])_labels.Clone();
+        flipped[^1] ^= 0xFF;
+        File.WriteAllBytes(Path.Combine(folder, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(Path.Combine(folder, "labels-idx1-ubyte"), flipped);
+        var cache = new DatasetCache(folder, [], NullLogger<DatasetCache>.Instance);
+        string expected = $"Cached labels-idx1-ubyte has SHA-256 {IdxFiles.Sha256(flipped)}, expected {IdxFiles.Sha256(_labels)}, and cannot be replaced: The Tiny cache folder {folder} cannot be written";
+
+        var hashedHere = Assert.ThrowsAsync<DatasetUnavailableException>(() => cache.EnsureAsync(Manifest));
+        var hashedByReader = Assert.Throws<DatasetUnavailableException>(() => cache.SetAsideMismatched(Manifest, new Dictionary<string, string> { ["labels-idx1-ubyte"] = IdxFiles.Sha256(flipped) }));
+
+        Assert.That(hashedHere!.Message, Does.StartWith(expected));
+        Assert.That(hashedByReader!.Message, Does.StartWith(expected));
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, "labels-idx1-ubyte")), Is.EqualTo(flipped), "left where it was");
+    }
+
+    [Test]
     public void TheFolderComesFromXdgCacheHomeWhenThatIsSet()
     {
         string? before = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
