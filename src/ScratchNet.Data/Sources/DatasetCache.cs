@@ -52,9 +52,10 @@ public sealed class DatasetCache
         EnsureAsync(manifest, hashCached: true, cancellationToken);
 
     /// <summary>
-    /// Fetches (and verifies) the files of <paramref name="manifest"/> that are missing, but returns the files already
-    /// cached without hashing them: for a reader that hashes each file while it parses it (<c>IdxReader.Read</c> with a
-    /// hash) and then hands the digests to <see cref="SetAsideMismatched"/>, so a file is read once, not twice.
+    /// Fetches (and verifies) the files of <paramref name="manifest"/> that are missing, but returns a complete cache's
+    /// files without hashing them: for a reader that hashes each file while it parses it (<c>IdxReader.Read</c> with a
+    /// hash) and then hands the digests to <see cref="SetAsideMismatched"/>, so a file is read once, not twice. Where a
+    /// file is missing, the others are hashed here as by <see cref="EnsureAsync(DatasetManifest, CancellationToken)"/>.
     /// </summary>
     /// <returns>The path of each file, by file name.</returns>
     /// <exception cref="DatasetUnavailableException">A file is missing and no source could deliver it.</exception>
@@ -97,9 +98,13 @@ public sealed class DatasetCache
 
         // Sources that are out of reach as a whole are skipped for the remaining files; their reason is kept for the error.
         var unreachable = new Dictionary<IDataSource, string>();
+
+        // A cache that lacks a file needs a fetch, which dwarfs a second read: the files it has are hashed here too, so a
+        // wrong one is set aside (and fetched) now, not left under its name when the missing file cannot be had.
+        bool hash = hashCached || manifest.Files.Any(f => !File.Exists(Path.Combine(Directory, f.Name)));
         foreach (DataFile file in manifest.Files)
         {
-            paths[file.Name] = await EnsureFileAsync(manifest, file, hashCached, unreachable, cancellationToken).ConfigureAwait(false);
+            paths[file.Name] = await EnsureFileAsync(manifest, file, hash, unreachable, cancellationToken).ConfigureAwait(false);
         }
 
         return paths;

@@ -180,6 +180,22 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
+    public void InAnIncompleteCacheEnsurePresentHashesTheFilesThereSoAWrongOneIsNotLeftWhenTheFetchFails()
+    {
+        Directory.CreateDirectory(CacheDir);
+        byte[] flipped = (byte[])_images.Clone();
+        flipped[^1] ^= 0xFF;
+        string images = Path.Combine(CacheDir, "images-idx3-ubyte");
+        File.WriteAllBytes(images, flipped);
+        var calls = new List<string>();
+
+        Assert.ThrowsAsync<DatasetUnavailableException>(() => Cache(FailingSource("offline", calls).Object).EnsurePresentAsync(Manifest));
+
+        Assert.That(File.Exists(images), Is.False, "a wrong file never stays under the name the loader reads");
+        Assert.That(File.ReadAllBytes(images + ".rejected-cache"), Is.EqualTo(flipped));
+    }
+
+    [Test]
     public async Task ACorruptedCachedFileIsMovedAsideAndFetchedAgain()
     {
         Directory.CreateDirectory(CacheDir);
