@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data.Idx;
@@ -34,8 +35,10 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         var clock = Stopwatch.StartNew();
         DatasetDefinition definition = DatasetCatalog.Get(_options.Dataset);
         DatasetManifest? manifest = definition.Manifest?.Invoke(_options);
+        // Cached files are not hashed here: the parse below hashes each file as it reads it, and a file whose hash is
+        // wrong is set aside and fetched again then. An IDX folder is read in place, without hashes.
         IReadOnlyDictionary<string, string> paths = manifest is not null
-            ? await _cache.EnsureAsync(manifest, cancellationToken).ConfigureAwait(false)
+            ? await _cache.EnsurePresentAsync(manifest, cancellationToken).ConfigureAwait(false)
             : IdxFolder.Locate(_options.Directory);
         long fetchedMs = clock.ElapsedMilliseconds;
 
@@ -46,13 +49,13 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         ParsedFiles files;
         try
         {
-            files = await ParseAsync(paths, classLimit, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, classLimit, hash: manifest is not null, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataFormatException) when (manifest is not null)
         {
-            // A cached file that passed its verification stamp (same size and time) but does not parse may have rotted
-            // in place: hash every file in full; those that no longer match are set aside and fetched again, as for a
-            // hash mismatch. If all match, the data itself is bad and the parse error stands.
+            // A cached file that does not parse may have rotted in place; its parse stopped short, so hash every file in
+            // full: those that no longer match are set aside and fetched again. If all match, the data itself is bad
+            // and the parse error stands.
             IReadOnlyList<string> rejected = await _cache.RejectDamagedAsync(manifest, cancellationToken).ConfigureAwait(false);
             if (rejected.Count == 0)
             {
@@ -60,11 +63,25 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             }
 
             _logger.LogWarning("Cached {Files} failed to parse and no longer match their SHA-256; fetching them again", string.Join(", ", rejected));
-            paths = await _cache.EnsureAsync(manifest, cancellationToken).ConfigureAwait(false);
-            files = await ParseAsync(paths, classLimit, cancellationToken).ConfigureAwait(false);
+            paths = await _cache.EnsurePresentAsync(manifest, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, classLimit, hash: true, cancellationToken).ConfigureAwait(false);
         }
 
-        (IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels) = files;
+        if (manifest is not null && _cache.SetAsideMismatched(manifest, files.Sha256) is { Count: > 0 })
+        {
+            // A file that parses but is not the file its hash names (changed in place with its size and time kept, or a
+            // copied cache) would train on wrong data without a word. It is set aside (one warning each) and fetched again;
+            // what is fetched is verified before it enters the cache, and checked again as it is parsed.
+            paths = await _cache.EnsurePresentAsync(manifest, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, classLimit, hash: true, cancellationToken).ConfigureAwait(false);
+            if (_cache.SetAsideMismatched(manifest, files.Sha256) is { Count: > 0 } changed)
+            {
+                throw new DatasetUnavailableException(
+                    $"{string.Join(", ", changed)} in {_cache.Directory} changed again while it was read; make sure no other program writes into that folder, then start again.");
+            }
+        }
+
+        (IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, _) = files;
         string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, paths[MnistFiles.TrainLabels.Name], testLabels, paths[MnistFiles.TestLabels.Name]);
 
         int featureCount = MnistLoader.FeatureCount(trainImages, paths[MnistFiles.TrainImages.Name]);
@@ -129,16 +146,27 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             ? string.Create(CultureInfo.InvariantCulture, $"the data has only {dataset.Train.Count + dataset.Validation.Count} images in all: add images")
             : null;
 
-    private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels);
+    /// <param name="Sha256">Each file's SHA-256 as it was read, by file name; empty when the files were not hashed.</param>
+    private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels, IReadOnlyDictionary<string, string> Sha256);
 
-    private static async Task<ParsedFiles> ParseAsync(IReadOnlyDictionary<string, string> paths, int classLimit, CancellationToken cancellationToken)
+    private static async Task<ParsedFiles> ParseAsync(IReadOnlyDictionary<string, string> paths, int classLimit, bool hash, CancellationToken cancellationToken)
     {
-        // The two large files parse in parallel; parsing is file reads and memcpy, so the pool thread is well spent.
-        Task<(IdxArray Images, IdxArray Labels)> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit), cancellationToken);
-        (IdxArray testImages, IdxArray testLabels) = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit);
-        (IdxArray trainImages, IdxArray trainLabels) = await train.ConfigureAwait(false);
+        // The two large files parse in parallel; parsing is file reads, hashing and memcpy, so the pool thread is well spent.
+        Task<PairRead> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit, hash), cancellationToken);
+        PairRead test = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit, hash);
+        PairRead trainPair = await train.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return new ParsedFiles(trainImages, trainLabels, testImages, testLabels);
+        var sha256 = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (PairRead pair in new[] { trainPair, test })
+        {
+            if (pair.ImagesSha256 is not null && pair.LabelsSha256 is not null)
+            {
+                sha256[pair.ImagesName] = pair.ImagesSha256;
+                sha256[pair.LabelsName] = pair.LabelsSha256;
+            }
+        }
+
+        return new ParsedFiles(trainPair.Images, trainPair.Labels, test.Images, test.Labels, sha256);
     }
 
     /// <summary>"0", "1", … up to the largest label in either file, as the docs say.</summary>
@@ -156,16 +184,23 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         return Enumerable.Range(0, Math.Max(2, max + 1)).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
-    private static (IdxArray Images, IdxArray Labels) ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile, int classLimit)
+    private sealed record PairRead(IdxArray Images, IdxArray Labels, string ImagesName, string LabelsName, string? ImagesSha256, string? LabelsSha256);
+
+    private static PairRead ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile, int classLimit, bool hash)
     {
         string imagesPath = paths[imagesFile.Name];
         string labelsPath = paths[labelsFile.Name];
-        IdxArray images = IdxReader.Read(imagesPath);
-        IdxArray labels = IdxReader.Read(labelsPath);
+        using IncrementalHash? imagesHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        using IncrementalHash? labelsHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        IdxArray images = IdxReader.Read(imagesPath, imagesHash);
+        IdxArray labels = IdxReader.Read(labelsPath, labelsHash);
         MnistLoader.FeatureCount(images, imagesPath);
         MnistLoader.ToLabels(labels, labelsPath, classLimit, classesNamed: classLimit < byte.MaxValue);
         MnistLoader.CheckCountsAgree(images, imagesPath, labels, labelsPath);
-        return (images, labels);
+        return new PairRead(
+            images, labels, imagesFile.Name, labelsFile.Name,
+            imagesHash is null ? null : Convert.ToHexStringLower(imagesHash.GetHashAndReset()),
+            labelsHash is null ? null : Convert.ToHexStringLower(labelsHash.GetHashAndReset()));
     }
 
     // How a row's origin names the files (DataSplit.Origin): train-images[5678] is image 5678 of train-images-idx3-ubyte.

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using ScratchNet.Files;
 
 namespace ScratchNet.Data.Idx;
@@ -17,7 +18,14 @@ public static class IdxReader
     // what the stream really delivers (at most twice it) rather than what the header claims.
     private const int InitialChunkBytes = 1 << 20;
 
-    public static IdxArray Read(string path)
+    public static IdxArray Read(string path) => Read(path, contentHash: null);
+
+    /// <param name="path">The IDX file, raw or gzip.</param>
+    /// <param name="contentHash">
+    /// When given, receives every byte of the file as it is read (the file as stored, compressed or not), including any
+    /// the parse leaves unread, so the caller can check the file's hash without reading it a second time.
+    /// </param>
+    public static IdxArray Read(string path, IncrementalHash? contentHash)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         FileKind kind = FileKinds.Of(path);
@@ -28,7 +36,15 @@ public static class IdxReader
         }
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        return Read(file, path);
+        if (contentHash is null)
+        {
+            return Read(file, path);
+        }
+
+        using var hashing = new HashingStream(file, contentHash);
+        IdxArray array = Read(hashing, path, rawLength: file.Length);
+        hashing.HashRest();
+        return array;
     }
 
     /// <param name="stream">Raw or gzip IDX content, read from its current position to its end.</param>
@@ -37,7 +53,12 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        long? rawLength = stream.CanSeek ? stream.Length - stream.Position : null;
+        return Read(stream, name, stream.CanSeek ? stream.Length - stream.Position : null);
+    }
+
+    // rawLength: the bytes left in the stream, where known, so a raw file's size is checked against its header up front.
+    private static IdxArray Read(Stream stream, string name, long? rawLength)
+    {
         using var content = GzipDetector.OpenContent(stream, out bool isGzip);
         try
         {

@@ -1,11 +1,14 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
 namespace ScratchNet.Data.Sources;
 
 /// <summary>Where datasets are cached when <c>Data:CacheDirectory</c> is not set.</summary>
-public static class CacheLocation
+public static partial class CacheLocation
 {
     /// <summary>
     /// %LOCALAPPDATA%\scratchnet on Windows; elsewhere $XDG_CACHE_HOME/scratchnet, else ~/.cache/scratchnet,
-    /// else (no home, as in some containers) the temp folder.
+    /// else (no home, as in some containers) <c>scratchnet-cache-UID</c> in the temp folder.
     /// </summary>
     public static string DefaultRoot()
     {
@@ -33,8 +36,18 @@ public static class CacheLocation
             }
         }
 
-        return Path.Combine(Path.GetTempPath(), "scratchnet-cache");
+        return Path.Combine(Path.GetTempPath(), TempFolderName());
     }
+
+    /// <summary>
+    /// The temp folder is shared by every user: one cache there for all would belong to whoever made it first, and the
+    /// next user could read it but not complete it. The user id keeps each user's apart.
+    /// </summary>
+    internal static string TempFolderName() =>
+        OperatingSystem.IsWindows() ? "scratchnet-cache" : string.Create(CultureInfo.InvariantCulture, $"scratchnet-cache-{GetEffectiveUserId()}");
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
 
     /// <summary>
     /// What chose the cache folder, for messages: "set by Data:CacheDirectory", "set by XDG_CACHE_HOME", "the default under

@@ -42,10 +42,54 @@ public sealed class DatasetCache
 
     public IReadOnlyList<IDataSource> Sources => _sources;
 
-    /// <summary>Makes sure every file of <paramref name="manifest"/> is in the folder and verified.</summary>
+    /// <summary>
+    /// Makes sure every file of <paramref name="manifest"/> is in the folder and verified: a file already there is
+    /// hashed in full (set aside and fetched again if its hash is wrong), a missing one is fetched and verified.
+    /// </summary>
     /// <returns>The path of each file, by file name.</returns>
     /// <exception cref="DatasetUnavailableException">A file is missing and no source could deliver it.</exception>
-    public async Task<IReadOnlyDictionary<string, string>> EnsureAsync(DatasetManifest manifest, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, string>> EnsureAsync(DatasetManifest manifest, CancellationToken cancellationToken = default) =>
+        EnsureAsync(manifest, hashCached: true, cancellationToken);
+
+    /// <summary>
+    /// Fetches (and verifies) the files of <paramref name="manifest"/> that are missing, but returns a complete cache's
+    /// files without hashing them: for a reader that hashes each file while it parses it (<c>IdxReader.Read</c> with a
+    /// hash) and then hands the digests to <see cref="SetAsideMismatched"/>, so a file is read once, not twice. Where a
+    /// file is missing, the others are hashed here as by <see cref="EnsureAsync(DatasetManifest, CancellationToken)"/>.
+    /// </summary>
+    /// <returns>The path of each file, by file name.</returns>
+    /// <exception cref="DatasetUnavailableException">A file is missing and no source could deliver it.</exception>
+    public Task<IReadOnlyDictionary<string, string>> EnsurePresentAsync(DatasetManifest manifest, CancellationToken cancellationToken = default) =>
+        EnsureAsync(manifest, hashCached: false, cancellationToken);
+
+    /// <summary>
+    /// Sets aside (as <c>NAME.rejected-cache</c>) each cached file whose SHA-256, as its reader computed it, is not the one
+    /// <paramref name="manifest"/> names, so the next <see cref="EnsurePresentAsync"/> fetches it again.
+    /// </summary>
+    /// <param name="manifest">The dataset's files and their expected hashes.</param>
+    /// <param name="sha256ByName">The digest of every file read, by file name (lower-case hex).</param>
+    /// <returns>The names of the files set aside.</returns>
+    /// <exception cref="DatasetUnavailableException">A file must be set aside but the cache folder cannot be written.</exception>
+    public IReadOnlyList<string> SetAsideMismatched(DatasetManifest manifest, IReadOnlyDictionary<string, string> sha256ByName)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(sha256ByName);
+        var rejected = new List<string>();
+        foreach (DataFile file in manifest.Files)
+        {
+            if (!sha256ByName.TryGetValue(file.Name, out string? actual) || HashEquals(actual, file.Sha256))
+            {
+                continue;
+            }
+
+            SetAside(manifest, file, Path.Combine(Directory, file.Name), actual);
+            rejected.Add(file.Name);
+        }
+
+        return rejected;
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> EnsureAsync(DatasetManifest manifest, bool hashCached, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         CreateDirectory(manifest);
@@ -54,18 +98,22 @@ public sealed class DatasetCache
 
         // Sources that are out of reach as a whole are skipped for the remaining files; their reason is kept for the error.
         var unreachable = new Dictionary<IDataSource, string>();
+
+        // A cache that lacks a file needs a fetch, which dwarfs a second read: the files it has are hashed here too, so a
+        // wrong one is set aside (and fetched) now, not left under its name when the missing file cannot be had.
+        bool hash = hashCached || manifest.Files.Any(f => !File.Exists(Path.Combine(Directory, f.Name)));
         foreach (DataFile file in manifest.Files)
         {
-            paths[file.Name] = await EnsureFileAsync(manifest, file, unreachable, cancellationToken).ConfigureAwait(false);
+            paths[file.Name] = await EnsureFileAsync(manifest, file, hash, unreachable, cancellationToken).ConfigureAwait(false);
         }
 
         return paths;
     }
 
     /// <summary>
-    /// Hashes every cached file of <paramref name="manifest"/> in full, ignoring the verification stamps, and sets aside
-    /// each whose hash is wrong (as <c>NAME.rejected-cache</c>), so the next <see cref="EnsureAsync"/> fetches it again.
-    /// For when a cached file fails to parse: its content may have rotted while its size and time stayed the same.
+    /// Hashes every cached file of <paramref name="manifest"/> in full and sets aside each whose hash is wrong (as
+    /// <c>NAME.rejected-cache</c>), so the next <see cref="EnsurePresentAsync"/> fetches it again. For when a cached file
+    /// fails to parse, so its reader never got to the end of it and has no digest to give <see cref="SetAsideMismatched"/>.
     /// </summary>
     /// <returns>The names of the files set aside.</returns>
     public async Task<IReadOnlyList<string>> RejectDamagedAsync(DatasetManifest manifest, CancellationToken cancellationToken = default)
@@ -83,7 +131,7 @@ public sealed class DatasetCache
             string actual = await FileHash.Sha256Async(final, cancellationToken).ConfigureAwait(false);
             if (!HashEquals(actual, file.Sha256))
             {
-                SetAside(file, final, actual);
+                SetAside(manifest, file, final, actual);
                 rejected.Add(file.Name);
             }
         }
@@ -91,15 +139,24 @@ public sealed class DatasetCache
         return rejected;
     }
 
-    private void SetAside(DataFile file, string final, string actual)
+    private void SetAside(DatasetManifest manifest, DataFile file, string final, string actual)
     {
-        VerificationStamp.Delete(final);
+        try
+        {
+            EnsureWritable(manifest);
+        }
+        catch (DatasetUnavailableException ex)
+        {
+            // Without this, a read-only cache holding a wrong file would say only that nothing can be fetched into it.
+            throw new DatasetUnavailableException($"Cached {file.Name} has SHA-256 {actual}, expected {file.Sha256}, and cannot be replaced: {ex.Message}", ex);
+        }
+
         string rejected = RejectedPath(file, "cache");
         File.Move(final, rejected, overwrite: true);
         _logger.LogWarning("Cached {File} has SHA-256 {Actual}, expected {Expected}; moved it aside to {RejectedPath} and fetching again", file.Name, actual, file.Sha256, rejected);
     }
 
-    private async Task<string> EnsureFileAsync(DatasetManifest manifest, DataFile file, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
+    private async Task<string> EnsureFileAsync(DatasetManifest manifest, DataFile file, bool hashCached, Dictionary<IDataSource, string> unreachable, CancellationToken cancellationToken)
     {
         string final = Path.Combine(Directory, file.Name);
         if (FileKinds.Of(final) is not (FileKind.Missing or FileKind.Regular or FileKind.Unknown) and var kind)
@@ -109,9 +166,10 @@ public sealed class DatasetCache
 
         if (File.Exists(final))
         {
-            // Start-up budget: re-hashing 62 MB costs ~100 ms on every run. A file still carrying the size and
-            // modification time recorded when it was last verified is taken as verified (as git trusts its index).
-            if (VerificationStamp.Matches(final, file.Sha256))
+            // Nothing about a file but its content proves it unchanged: size and modification time survive bit rot, an
+            // edit that restores them, and a cache copied with cp -a or rsync -a. So a cached file is hashed on every
+            // start, here or (to read it once, not twice) by the reader that parses it.
+            if (!hashCached)
             {
                 return final;
             }
@@ -119,12 +177,10 @@ public sealed class DatasetCache
             string actual = await FileHash.Sha256Async(final, cancellationToken).ConfigureAwait(false);
             if (HashEquals(actual, file.Sha256))
             {
-                VerificationStamp.TryWrite(final, file.Sha256);
                 return final;
             }
 
-            EnsureWritable(manifest);
-            SetAside(file, final, actual);
+            SetAside(manifest, file, final, actual);
         }
 
         EnsureWritable(manifest);
@@ -178,7 +234,6 @@ public sealed class DatasetCache
                 if (HashEquals(actual, file.Sha256))
                 {
                     pending.Commit();
-                    VerificationStamp.TryWrite(final, file.Sha256);
                     _logger.LogInformation("Fetched {File} from {Source} in {ElapsedMs} ms", file.Name, source.Name, clock.ElapsedMilliseconds);
                     return true;
                 }

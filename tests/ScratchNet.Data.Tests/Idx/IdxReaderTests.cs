@@ -26,6 +26,21 @@ public sealed class IdxReaderTests
         Assert.That(array.Data, Is.EqualTo(raw[16..]));
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void AHashGivenToTheReadReceivesEveryByteOfTheFileAsStored(bool gzip)
+    {
+        byte[] raw = IdxFiles.Images(count: 5, rows: 3, cols: 4, seed: 7);
+        byte[] stored = gzip ? IdxFiles.Gzip(raw) : raw;
+        string path = Write("images", stored);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        IdxArray array = IdxReader.Read(path, hash);
+
+        Assert.That(array.Data, Is.EqualTo(raw[16..]));
+        Assert.That(Convert.ToHexStringLower(hash.GetHashAndReset()), Is.EqualTo(IdxFiles.Sha256(stored)));
+    }
+
     [Test]
     public void GzipIsRecognisedByItsMagicNotByTheFileName()
     {

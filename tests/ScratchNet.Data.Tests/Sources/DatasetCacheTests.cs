@@ -46,10 +46,7 @@ public sealed class DatasetCacheTests
 
         Assert.That(File.ReadAllBytes(paths["images-idx3-ubyte"]), Is.EqualTo(_images));
         Assert.That(File.ReadAllBytes(paths["labels-idx1-ubyte"]), Is.EqualTo(_labels));
-        Assert.That(Directory.GetFiles(CacheDir).Select(Path.GetFileName), Is.EquivalentTo(new[]
-        {
-            "images-idx3-ubyte", "labels-idx1-ubyte", ".images-idx3-ubyte.verified", ".labels-idx1-ubyte.verified",
-        }));
+        Assert.That(Directory.GetFiles(CacheDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "images-idx3-ubyte", "labels-idx1-ubyte" }));
     }
 
     [Test]
@@ -131,32 +128,71 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
-    public async Task AFileUnchangedSinceItsVerificationIsNotHashedAgainButARewrittenOneIs()
+    public async Task AFileChangedInPlaceWithItsSizeAndTimeKeptIsCaughtSetAsideAndFetchedAgain()
     {
         Directory.CreateDirectory(CacheDir);
         string images = Path.Combine(CacheDir, "images-idx3-ubyte");
         File.WriteAllBytes(images, _images);
         File.WriteAllBytes(Path.Combine(CacheDir, "labels-idx1-ubyte"), _labels);
-        var source = new Mock<IDataSource>(MockBehavior.Strict);
-        await Cache(source.Object).EnsureAsync(Manifest);
-        Assert.That(VerificationStamp.Matches(images, IdxFiles.Sha256(_images)), Is.True);
+        await Cache(new Mock<IDataSource>(MockBehavior.Strict).Object).EnsureAsync(Manifest);
 
-        // Same length and modification time as when verified: trusted without hashing (the stamp is what is read).
+        // Bit rot, an edit that restores the time, or a cache copied with cp -a: nothing but the content tells.
         byte[] flipped = (byte[])_images.Clone();
         flipped[^1] ^= 0xFF;
         DateTime verifiedAt = File.GetLastWriteTimeUtc(images);
         File.WriteAllBytes(images, flipped);
         File.SetLastWriteTimeUtc(images, verifiedAt);
-        await Cache(source.Object).EnsureAsync(Manifest);
-        Assert.That(File.Exists(images + ".rejected-cache"), Is.False);
-
-        // A write that moves the modification time, as every real write does: hashed, rejected, fetched again.
-        File.SetLastWriteTimeUtc(images, verifiedAt.AddSeconds(1));
         var calls = new List<string>();
         await Cache(DeliveringSource("fresh", calls).Object).EnsureAsync(Manifest);
+
         Assert.That(calls, Is.EqualTo(new[] { "fresh:images-idx3-ubyte" }));
         Assert.That(File.ReadAllBytes(images), Is.EqualTo(_images));
-        Assert.That(File.Exists(images + ".rejected-cache"), Is.True);
+        Assert.That(File.ReadAllBytes(images + ".rejected-cache"), Is.EqualTo(flipped));
+    }
+
+    [Test]
+    public async Task EnsurePresentLeavesCachedFilesToTheReaderWhoseDigestsSetAsideTheWrongOnes()
+    {
+        Directory.CreateDirectory(CacheDir);
+        byte[] flipped = (byte[])_labels.Clone();
+        flipped[^1] ^= 0xFF;
+        string labels = Path.Combine(CacheDir, "labels-idx1-ubyte");
+        File.WriteAllBytes(Path.Combine(CacheDir, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(labels, flipped);
+        var calls = new List<string>();
+        DatasetCache cache = Cache(DeliveringSource("fresh", calls).Object);
+
+        IReadOnlyDictionary<string, string> paths = await cache.EnsurePresentAsync(Manifest);
+        Assert.That(calls, Is.Empty, "a cached file is hashed by its reader, not here");
+        Assert.That(File.ReadAllBytes(paths["labels-idx1-ubyte"]), Is.EqualTo(flipped));
+
+        IReadOnlyList<string> rejected = cache.SetAsideMismatched(Manifest, new Dictionary<string, string>
+        {
+            ["images-idx3-ubyte"] = IdxFiles.Sha256(_images),
+            ["labels-idx1-ubyte"] = IdxFiles.Sha256(flipped),
+        });
+        Assert.That(rejected, Is.EqualTo(new[] { "labels-idx1-ubyte" }));
+        Assert.That(File.ReadAllBytes(labels + ".rejected-cache"), Is.EqualTo(flipped));
+
+        await cache.EnsurePresentAsync(Manifest);
+        Assert.That(calls, Is.EqualTo(new[] { "fresh:labels-idx1-ubyte" }));
+        Assert.That(File.ReadAllBytes(labels), Is.EqualTo(_labels));
+    }
+
+    [Test]
+    public void InAnIncompleteCacheEnsurePresentHashesTheFilesThereSoAWrongOneIsNotLeftWhenTheFetchFails()
+    {
+        Directory.CreateDirectory(CacheDir);
+        byte[] flipped = (byte[])_images.Clone();
+        flipped[^1] ^= 0xFF;
+        string images = Path.Combine(CacheDir, "images-idx3-ubyte");
+        File.WriteAllBytes(images, flipped);
+        var calls = new List<string>();
+
+        Assert.ThrowsAsync<DatasetUnavailableException>(() => Cache(FailingSource("offline", calls).Object).EnsurePresentAsync(Manifest));
+
+        Assert.That(File.Exists(images), Is.False, "a wrong file never stays under the name the loader reads");
+        Assert.That(File.ReadAllBytes(images + ".rejected-cache"), Is.EqualTo(flipped));
     }
 
     [Test]
@@ -298,6 +334,25 @@ public sealed class DatasetCacheTests
     }
 
     [Test]
+    public void AWrongFileInACacheThatCannotBeWrittenIsOneMessageSayingWhyItMustBeReplaced()
+    {
+        string folder = DeepFolder(_dir.Combine("deep"), 4096 - 40);
+        byte[] flipped = (byte[])_labels.Clone();
+        flipped[^1] ^= 0xFF;
+        File.WriteAllBytes(Path.Combine(folder, "images-idx3-ubyte"), _images);
+        File.WriteAllBytes(Path.Combine(folder, "labels-idx1-ubyte"), flipped);
+        var cache = new DatasetCache(folder, [], NullLogger<DatasetCache>.Instance);
+        string expected = $"Cached labels-idx1-ubyte has SHA-256 {IdxFiles.Sha256(flipped)}, expected {IdxFiles.Sha256(_labels)}, and cannot be replaced: The Tiny cache folder {folder} cannot be written";
+
+        var hashedHere = Assert.ThrowsAsync<DatasetUnavailableException>(() => cache.EnsureAsync(Manifest));
+        var hashedByReader = Assert.Throws<DatasetUnavailableException>(() => cache.SetAsideMismatched(Manifest, new Dictionary<string, string> { ["labels-idx1-ubyte"] = IdxFiles.Sha256(flipped) }));
+
+        Assert.That(hashedHere!.Message, Does.StartWith(expected));
+        Assert.That(hashedByReader!.Message, Does.StartWith(expected));
+        Assert.That(File.ReadAllBytes(Path.Combine(folder, "labels-idx1-ubyte")), Is.EqualTo(flipped), "left where it was");
+    }
+
+    [Test]
     public void TheFolderComesFromXdgCacheHomeWhenThatIsSet()
     {
         string? before = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
@@ -313,6 +368,17 @@ public sealed class DatasetCacheTests
         {
             Environment.SetEnvironmentVariable("XDG_CACHE_HOME", before);
         }
+    }
+
+    [Test]
+    public void WithoutAHomeTheTempFolderCacheIsTheUsersOwn()
+    {
+        Assume.That(OperatingSystem.IsWindows(), Is.False, "user ids are Unix's");
+        using var id = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("id", "-u") { RedirectStandardOutput = true })!;
+        string uid = id.StandardOutput.ReadToEnd().Trim();
+        id.WaitForExit();
+
+        Assert.That(CacheLocation.TempFolderName(), Is.EqualTo($"scratchnet-cache-{uid}"));
     }
 
     /// <summary>Creates nested folders of 200-character names until the path is about <paramref name="length"/> long.</summary>
