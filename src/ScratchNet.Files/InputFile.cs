@@ -23,17 +23,17 @@ public static class InputFile
         {
             // .NET decodes a name's bytes as UTF-8 and puts U+FFFD for those that are not (a Latin-1 name from an old
             // archive or a USB stick): such a file, though `ls` shows it, cannot be opened by that name.
-            throw new InputFileException($"{Sentence(description)} {path} cannot be opened: its name is not valid UTF-8 (shown with \uFFFD where it is not), which .NET cannot open; rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE", kind);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(path)} cannot be opened: its name is not valid UTF-8 (shown with \uFFFD where it is not), which .NET cannot open; rename it in UTF-8, e.g. convmv -f latin1 -t utf8 --notest FILE", kind);
         }
 
         if (kind == FileKind.Missing)
         {
-            throw new InputFileException($"{Sentence(description)} {Path.GetFullPath(path)} does not exist", kind);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(Path.GetFullPath(path))} does not exist", kind);
         }
 
         if (kind != FileKind.Regular && kind != FileKind.Unknown)
         {
-            throw new InputFileException($"{Sentence(description)} {path} {FileKinds.NotA(kind, "a regular file")}", kind);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(path)} {FileKinds.NotA(kind, "a regular file")}", kind);
         }
 
         long length;
@@ -43,13 +43,13 @@ public static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", kind, e);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(path)} cannot be read: {FileSystemError.Reason(e)}", kind, e);
         }
 
         if (length > maxBytes)
         {
             throw new InputFileException(
-                string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {path} is {length:N0} bytes; at most {maxBytes:N0} are read from such a file"), kind);
+                string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {ShownName.Of(path)} is {length:N0} bytes; at most {maxBytes:N0} are read from such a file"), kind);
         }
 
         return length;
@@ -74,14 +74,14 @@ public static class InputFile
 
             if (stream.ReadByte() >= 0 && stream.Position > maxBytes)
             {
-                throw new InputFileException(string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {path} is larger than {maxBytes:N0} bytes, the most read from such a file"), FileKind.Regular);
+                throw new InputFileException(string.Create(CultureInfo.InvariantCulture, $"{Sentence(description)} {ShownName.Of(path)} is larger than {maxBytes:N0} bytes, the most read from such a file"), FileKind.Regular);
             }
 
             return buffer;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not InputFileException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(path)} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
         }
     }
 
@@ -95,7 +95,7 @@ public static class InputFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputFileException($"{Sentence(description)} {path} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
+            throw new InputFileException($"{Sentence(description)} {ShownName.Of(path)} cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
         }
     }
 

@@ -79,7 +79,7 @@ public static class ModelFile
         }
         catch (IOException e)
         {
-            throw new ModelFileException($"The model file {path} cannot be read: {e.Message}; give a file written by 'train' or 'export'.", e);
+            throw new ModelFileException($"The model file {ShownName.Of(path)} cannot be read: {e.Message}; give a file written by 'train' or 'export'.", e);
         }
     }
 
@@ -118,15 +118,15 @@ public static class ModelFile
         // A save cut short before its first byte (or a file made by touch) is no format at all: "neither" would send the user looking for the wrong one.
         if (start.Length == 0)
         {
-            throw new ModelFileException($"The model file {path} is empty (0 bytes); give a file written by 'train' or 'export'.");
+            throw new ModelFileException($"The model file {ShownName.Of(path)} is empty (0 bytes); give a file written by 'train' or 'export'.");
         }
 
         if (start.Length < 9 || start[8] != (byte)'{')
         {
             // export writes ONNX for other runtimes; "not written by train or export" would be untrue of it.
             throw new ModelFileException(FormatFromExtension(path) == ModelFormat.Onnx
-                ? $"The model file {path} is ONNX, which export writes for other runtimes (onnxruntime, Netron) and ScratchNet does not read back; give the .snm it was exported from (a run's model.snm) or a .safetensors export of it."
-                : $"The model file {path} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
+                ? $"The model file {ShownName.Of(path)} is ONNX, which export writes for other runtimes (onnxruntime, Netron) and ScratchNet does not read back; give the .snm it was exported from (a run's model.snm) or a .safetensors export of it."
+                : $"The model file {ShownName.Of(path)} is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'.");
         }
     }
 
@@ -135,7 +135,7 @@ public static class ModelFile
     {
         string inside = Path.Combine(path, "model.snm");
         return Directory.Exists(path) && File.Exists(inside)
-            ? $"give the model inside it, {inside}"
+            ? $"give the model inside it, {ShownName.Of(inside)}"
             : "give a file written by 'train' or 'export'";
     }
 

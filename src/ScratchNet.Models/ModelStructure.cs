@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ScratchNet.Core.Activations;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models;
 
@@ -114,7 +115,7 @@ internal static partial class ModelStructure
         if (valuesPerRow * rows > NetworkLimits.MaxBatchValues)
         {
             throw new ModelFileException(string.Create(CultureInfo.InvariantCulture,
-                $"The model {source} takes {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values); use fewer rows (Training:EvaluationBatchSize)."));
+                $"The model {ShownName.Of(source)} takes {valuesPerRow:N0} values per image, too many for {rows:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values); use fewer rows (Training:EvaluationBatchSize)."));
         }
     }
 
@@ -334,7 +335,7 @@ internal static partial class ModelStructure
     // A forged file may put megabytes into a name; the message quotes only the start.
     private static string Shorten(string? text) => text is null ? "null" : text.Length <= 120 ? text : $"{text[..120]}…";
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The model file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => new($"The model file {ShownName.Of(source)} is invalid: {problem}.");
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,63}$")]
     private static partial Regex LayerName();

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models;
 
@@ -59,7 +60,7 @@ public static class NetworkWeights
                 else
                 {
                     throw new ModelFileException(
-                        $"The model file {source} has no tensor {name} (or {index}{suffix}, PyTorch's name), which the network needs with shape ({string.Join(", ", shape)}); it has {string.Join(", ", byName.Keys)}.");
+                        $"The model file {ShownName.Of(source)} has no tensor {name} (or {index}{suffix}, PyTorch's name), which the network needs with shape ({string.Join(", ", shape)}); it has {string.Join(", ", byName.Keys)}.");
                 }
             }
 
@@ -73,7 +74,7 @@ public static class NetworkWeights
         if (leftover.Length > 0)
         {
             throw new ModelFileException(
-                $"The model file {source} has tensors the network does not: {string.Join(", ", leftover)}; the network's are {string.Join(", ", network.Parameters.Select(p => p.Name).Concat(network.State.Select(s => s.Name)))}. Set Model:Layers (or Model:LayerSizes) to the file's architecture.");
+                $"The model file {ShownName.Of(source)} has tensors the network does not: {string.Join(", ", leftover)}; the network's are {string.Join(", ", network.Parameters.Select(p => p.Name).Concat(network.State.Select(s => s.Name)))}. Set Model:Layers (or Model:LayerSizes) to the file's architecture.");
         }
     }
 
@@ -91,7 +92,7 @@ public static class NetworkWeights
         if (!tensor.Shape.SequenceEqual(shape) && !rowVector)
         {
             throw new ModelFileException(
-                $"Tensor {tensor.Name} in {source} has shape {tensor.ShapeText}, but the network's is ({string.Join(", ", shape)}); set Model:Layers (or Model:LayerSizes) to the file's architecture.");
+                $"Tensor {tensor.Name} in {ShownName.Of(source)} has shape {tensor.ShapeText}, but the network's is ({string.Join(", ", shape)}); set Model:Layers (or Model:LayerSizes) to the file's architecture.");
         }
 
         if (!transpose)

@@ -46,14 +46,14 @@ public sealed partial class EvaluateCommand(
         if (network.InputSize != split.FeatureCount || network.OutputSize != split.ClassCount)
         {
             throw new ModelFileException(
-                $"The model {modelPath} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
+                $"The model {ShownName.Of(modelPath)} takes {network.InputSize} inputs and gives {network.OutputSize} classes, but the {dataset.Name} data has {split.FeatureCount} features and {split.ClassCount} classes.");
         }
 
         // A network on images must see them as they are: 784 values are not the same input as 1 × 28 × 28 read otherwise;
         // nor are an MLP's 240 values of 12 × 20 images those of 20 × 12 ones.
         if ((!network.InputShape.IsFlat || (model.ImageShape is not null && !dataset.InputShape.IsFlat)) && model.DataShape != dataset.InputShape)
         {
-            throw new ModelFileException($"The model {modelPath} takes {model.DataShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
+            throw new ModelFileException($"The model {ShownName.Of(modelPath)} takes {model.DataShape} images, but the {dataset.Name} data has {dataset.InputShape} inputs.");
         }
 
         EvaluationResult result = new Evaluator(chunk, split.ClassCount).Evaluate(network, split, cancellationToken: cancellationToken);
@@ -65,7 +65,7 @@ public sealed partial class EvaluateCommand(
             throw NonFiniteOutputs.Refusal(modelPath, network, $"the {split.Count} images of the {SplitDescription(data.Value)}");
         }
 
-        results.WriteLine(string.Create(ReadableNumbers.Provider, $"Evaluated {modelPath} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
+        results.WriteLine(string.Create(ReadableNumbers.Provider, $"Evaluated {ShownName.Of(modelPath)} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
         results.WriteLine($"Confusion matrix (rows true, columns predicted):\n{ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames)}");
         return result;
     }
@@ -78,7 +78,7 @@ public sealed partial class EvaluateCommand(
         if (chunk > most)
         {
             throw new ConfigurationException([string.Create(CultureInfo.InvariantCulture,
-                $"Training:EvaluationBatchSize {training.Value.EvaluationBatchSize}: the model {modelPath} takes {valuesPerRow:N0} values per image, too many for {chunk:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); the limit is Training:EvaluationBatchSize ≤ {most}")]);
+                $"Training:EvaluationBatchSize {training.Value.EvaluationBatchSize}: the model {ShownName.Of(modelPath)} takes {valuesPerRow:N0} values per image, too many for {chunk:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); the limit is Training:EvaluationBatchSize ≤ {most}")]);
         }
     }
 

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Diagnostics;
 
@@ -13,5 +14,5 @@ internal static class NonFiniteOutputs
 {
     /// <param name="on">What the outputs were computed on: "the official test split …", "digit.png".</param>
     public static ModelFileException Refusal(string modelPath, Sequential network, string on) =>
-        new($"The model {modelPath} gives outputs that are not finite on {on}: its weights overflow float32 in the forward pass ({LargestWeight.Of(network)}), so it has no loss, probability or class to report; weights this large come from a run that diverged: retrain it with a lower Optimizer:LearningRate");
+        new($"The model {ShownName.Of(modelPath)} gives outputs that are not finite on {on}: its weights overflow float32 in the forward pass ({LargestWeight.Of(network)}), so it has no loss, probability or class to report; weights this large come from a run that diverged: retrain it with a lower Optimizer:LearningRate");
 }

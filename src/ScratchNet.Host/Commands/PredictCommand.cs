@@ -5,6 +5,7 @@ using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
 using ScratchNet.Data.Imaging;
+using ScratchNet.Files;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
@@ -76,7 +77,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
                 images.AddRange(inFolder);
                 if (skipped.Count > 0)
                 {
-                    LogSkipped(logger, ShownName(argument), skipped.Count <= 3 ? string.Join(", ", skipped.Select(ShownName)) : $"{string.Join(", ", skipped.Take(3).Select(ShownName))} and {skipped.Count - 3} more");
+                    LogSkipped(logger, ShownName.Of(argument), skipped.Count <= 3 ? string.Join(", ", skipped.Select(ShownName.Of)) : $"{string.Join(", ", skipped.Take(3).Select(ShownName.Of))} and {skipped.Count - 3} more");
                 }
             }
             catch (InputImageException e)
@@ -183,12 +184,12 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             if (records is null)
             {
                 string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-                results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
+                results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName.Of(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
             }
 
             if (doubts[index] is { } doubt)
             {
-                LogDoubt(logger, ShownName(images[index]), doubt);
+                LogDoubt(logger, ShownName.Of(images[index]), doubt);
             }
         }
 
@@ -217,18 +218,6 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
                 ? csv ? PredictionRecord.CsvReading(images[i], row, names, doubt) : PredictionRecord.Reading(images[i], row, names, doubt)
                 : csv ? PredictionRecord.CsvFailure(images[i], failed[i]!.Message, classes) : PredictionRecord.Failure(images[i], failed[i]!.Message));
         }
-    }
-
-    /// <summary>
-    /// A file's name as a reading's line shows it: as it is, or, where it holds a line break or another control character,
-    /// a double quote first, or ": " (which would split the line where a parser looks for the class), in double quotes with
-    /// JSON's escapes, so one image is always one line.
-    /// </summary>
-    public static string ShownName(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        bool plain = !path.Any(char.IsControl) && !path.StartsWith('"') && !path.Contains(": ", StringComparison.Ordinal) && !path.EndsWith(':');
-        return plain ? path : PredictionRecord.Quoted(path);
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)

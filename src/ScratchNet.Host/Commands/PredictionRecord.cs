@@ -90,18 +90,6 @@ public static class PredictionRecord
         return best;
     }
 
-    /// <summary><paramref name="text"/> as a JSON string: in double quotes, with quotes, backslashes and control characters escaped.</summary>
-    public static string Quoted(string text)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, Options))
-        {
-            writer.WriteStringValue(text);
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
     private static string Write(Action<Utf8JsonWriter> fields)
     {
         using var stream = new MemoryStream();

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models.Native;
 
@@ -248,5 +249,5 @@ public static class NativeModelFormat
         return tensors;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The model file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => new($"The model file {ShownName.Of(source)} is invalid: {problem}.");
 }

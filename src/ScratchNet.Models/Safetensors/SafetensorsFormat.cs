@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models.Safetensors;
 
@@ -274,5 +275,5 @@ public static class SafetensorsFormat
         return tensors;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {ShownName.Of(source)} is invalid: {problem}.");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models.Safetensors;
 
@@ -92,7 +93,7 @@ public static class SafetensorsModel
             : metadata.TryGetValue(LayerSizesKey, out string? sizesText)
                 ? MlpLayers(sizesText, metadata.GetValueOrDefault(ActivationKey, "relu"), source)
                 : throw new ModelFileException(
-                    $"The safetensors file {source} has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown; use it with --Model:InitFrom={source} and Model:Layers (or Model:LayerSizes) instead.");
+                    $"The safetensors file {ShownName.Of(source)} has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown; use it with --Model:InitFrom={ShownName.Of(source)} and Model:Layers (or Model:LayerSizes) instead.");
 
         Dictionary<string, string> configuration = Configuration(metadata);
         RunManifest? manifest = metadata.TryGetValue(DatasetKey, out string? dataset)
@@ -210,13 +211,13 @@ public static class SafetensorsModel
         {
             if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] <= 0)
             {
-                throw new ModelFileException($"The safetensors file {source} has {LayerSizesKey}='{sizesText}', which is not a list of positive sizes.");
+                throw new ModelFileException($"The safetensors file {ShownName.Of(source)} has {LayerSizesKey}='{sizesText}', which is not a list of positive sizes.");
             }
         }
 
         if (sizes.Length < 2)
         {
-            throw new ModelFileException($"The safetensors file {source} has {LayerSizesKey}='{sizesText}'; it needs at least an input and an output size.");
+            throw new ModelFileException($"The safetensors file {ShownName.Of(source)} has {LayerSizesKey}='{sizesText}'; it needs at least an input and an output size.");
         }
 
         var layers = new List<LayerSpec>();
@@ -232,5 +233,5 @@ public static class SafetensorsModel
         return layers;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {source} is invalid: {problem}.");
+    private static ModelFileException Invalid(string source, string problem) => new($"The safetensors file {ShownName.Of(source)} is invalid: {problem}.");
 }
