@@ -41,22 +41,23 @@ public static class ShownName
     }
 
     /// <summary>
-    /// A whole line with every character <see cref="Of"/> would quote a name for escaped as JSON escapes it, in place: for
-    /// a line built from text that may hold a name not passed through <see cref="Of"/> (an exception's message), so it
-    /// still reaches the terminal as one line, with no escape sequence.
+    /// A message with every character <see cref="Of"/> would quote a name for, but its line breaks, escaped as JSON escapes
+    /// it, in place: for a message built from text that may hold a name not passed through <see cref="Of"/> (an
+    /// exception's own message), so no escape sequence in it reaches the terminal. Its line breaks stay, as a message of
+    /// several lines (the sources a dataset was tried from) has them there on purpose.
     /// </summary>
-    public static string Escaped(string line)
+    public static string Escaped(string message)
     {
-        ArgumentNullException.ThrowIfNull(line);
-        if (!line.Any(Unsafe))
+        ArgumentNullException.ThrowIfNull(message);
+        if (!message.Any(c => c != '\n' && Unsafe(c)))
         {
-            return line;
+            return message;
         }
 
-        var escaped = new StringBuilder(line.Length + 16);
-        foreach (char c in line)
+        var escaped = new StringBuilder(message.Length + 16);
+        foreach (char c in message)
         {
-            escaped.Append(Unsafe(c) ? Quoted(c.ToString())[1..^1] : c.ToString());
+            escaped.Append(c != '\n' && Unsafe(c) ? Quoted(c.ToString())[1..^1] : c.ToString());
         }
 
         return escaped.ToString();

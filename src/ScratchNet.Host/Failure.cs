@@ -20,8 +20,8 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     /// <param name="command">The command that ran (<c>train</c>, <c>evaluate</c>, …), when known: running out of memory names what lowers its own rows.</param>
     public static Failure From(Exception exception, string? command = null)
     {
-        // A message quotes the file names it was built from (ShownName.Of), but one may come from elsewhere (the
-        // system's, a library's, a value echoed back): a line break or an escape sequence in it still stays on one line.
+        // A message quotes the file names it was built from (ShownName.Of), but text may come from elsewhere (the
+        // system's, a library's): an escape sequence in it still does not reach the terminal.
         Failure failure = Classify(exception, command);
         return failure with { Message = ShownName.Escaped(failure.Message) };
     }

@@ -38,9 +38,9 @@ public sealed class ShownNameTests
     }
 
     [Test]
-    public void ALine_HasItsControlCharactersEscapedInPlace_AndIsOtherwiseAsItWas()
+    public void AMessage_HasItsControlCharactersButLineBreaksEscapedInPlace_AndIsOtherwiseAsItWas()
     {
-        Assert.That(ShownName.Escaped("Could not read a\nb.png: \u001B[31mno"), Is.EqualTo("Could not read a\\nb.png: \\u001B[31mno"));
+        Assert.That(ShownName.Escaped("Could not read a\tb.png: \u001B[31mno\r\nTried:\n  - x"), Is.EqualTo("Could not read a\\tb.png: \\u001B[31mno\\r\nTried:\n  - x"));
         Assert.That(ShownName.Escaped("plain é 数字: line"), Is.EqualTo("plain é 数字: line"));
     }
 }
