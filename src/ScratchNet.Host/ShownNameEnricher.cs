@@ -16,9 +16,18 @@ public sealed class ShownNameEnricher : ILogEventEnricher
     {
         ArgumentNullException.ThrowIfNull(logEvent);
         ArgumentNullException.ThrowIfNull(propertyFactory);
+
+        // A whole line logged as "{Message}" (a failure, through UserLines) is the program's own, its line breaks on
+        // purpose (the sources a dataset was tried from); Failure has already escaped what came from elsewhere in it.
+        if (logEvent.MessageTemplate.Text == "{Message}")
+        {
+            return;
+        }
         foreach ((string name, LogEventPropertyValue value) in logEvent.Properties.ToArray())
         {
-            if (value is ScalarValue { Value: string text } && ShownName.Safe(text) is var shown && !ReferenceEquals(shown, text))
+            // A line break alone is left: the program logs tables of several lines (a network's layers) as one value;
+            // the names it logs are quoted where they are logged (ShownName.Of).
+            if (value is ScalarValue { Value: string text } && !ReferenceEquals(ShownName.Escaped(text), text) && ShownName.Safe(text) is var shown)
             {
                 logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(shown)));
             }
