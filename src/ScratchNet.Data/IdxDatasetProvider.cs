@@ -7,6 +7,7 @@ using ScratchNet.Data.Idx;
 using ScratchNet.Data.Options;
 using ScratchNet.Data.Sources;
 using ScratchNet.Data.Splits;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data;
 
@@ -88,7 +89,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         if (MnistLoader.FeatureCount(testImages, paths[MnistFiles.TestImages.Name]) != featureCount)
         {
             throw new InvalidDataFormatException(
-                $"{paths[MnistFiles.TestImages.Name]} has images of shape {string.Join(" x ", testImages.Dimensions[1..])}, but {paths[MnistFiles.TrainImages.Name]} has {string.Join(" x ", trainImages.Dimensions[1..])}.");
+                $"{ShownName.Of(paths[MnistFiles.TestImages.Name])} has images of shape {string.Join(" x ", testImages.Dimensions[1..])}, but {ShownName.Of(paths[MnistFiles.TrainImages.Name])} has {string.Join(" x ", trainImages.Dimensions[1..])}.");
         }
 
         Dataset dataset = (string.Equals(_options.Split, DataOptions.OfficialSplit, StringComparison.OrdinalIgnoreCase)
@@ -177,7 +178,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         if (trainLabels.Count + testLabels.Count > 0 && !trainLabels.Data.AsSpan().ContainsAnyExcept((byte)0) && !testLabels.Data.AsSpan().ContainsAnyExcept((byte)0))
         {
             throw new DataSettingsException(
-                $"a classifier needs at least 2 classes: every label in {trainPath} and {testPath} is 0; give the images of at least two classes their labels (0, 1, …)");
+                $"a classifier needs at least 2 classes: every label in {ShownName.Of(trainPath)} and {ShownName.Of(testPath)} is 0; give the images of at least two classes their labels (0, 1, …)");
         }
 
         int max = trainLabels.Data.Concat(testLabels.Data).DefaultIfEmpty().Max();
@@ -194,9 +195,10 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         using IncrementalHash? labelsHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         IdxArray images = IdxReader.Read(imagesPath, imagesHash);
         IdxArray labels = IdxReader.Read(labelsPath, labelsHash);
-        MnistLoader.FeatureCount(images, imagesPath);
-        MnistLoader.ToLabels(labels, labelsPath, classLimit, classesNamed: classLimit < byte.MaxValue);
-        MnistLoader.CheckCountsAgree(images, imagesPath, labels, labelsPath);
+        // The names only go into messages: shown as every line for a person shows them.
+        MnistLoader.FeatureCount(images, ShownName.Of(imagesPath));
+        MnistLoader.ToLabels(labels, ShownName.Of(labelsPath), classLimit, classesNamed: classLimit < byte.MaxValue);
+        MnistLoader.CheckCountsAgree(images, ShownName.Of(imagesPath), labels, ShownName.Of(labelsPath));
         return new PairRead(
             images, labels, imagesFile.Name, labelsFile.Name,
             imagesHash is null ? null : Convert.ToHexStringLower(imagesHash.GetHashAndReset()),

@@ -88,7 +88,7 @@ public static class AtomicFile
         {
             return Directory.Exists(folder)
                 ? new PendingFile(full, TemporaryPath(full, Environment.ProcessId))
-                : throw new FileWriteException(full, $"its folder {folder} is gone");
+                : throw new FileWriteException(full, $"its folder {ShownName.Of(folder)} is gone");
         }
 
         try
@@ -97,7 +97,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new FileWriteException(full, FileKinds.BrokenLink(folder) ?? $"its folder {folder} cannot be created ({FileSystemError.Reason(e)})", e);
+            throw new FileWriteException(full, FileKinds.BrokenLink(folder) ?? $"its folder {ShownName.Of(folder)} cannot be created ({FileSystemError.Reason(e)})", e);
         }
 
         return new PendingFile(full, TemporaryPath(full, Environment.ProcessId));

@@ -6,7 +6,7 @@ namespace ScratchNet.Files;
 /// </summary>
 /// <param name="remedy">What the user can do about it, when <see cref="FileSystemError.Remedy"/> cannot tell from <paramref name="inner"/>.</param>
 public sealed class FileWriteException(string path, string reason, Exception? inner = null, string? remedy = null)
-    : IOException($"Could not write {path}: {reason}", inner)
+    : IOException($"Could not write {ShownName.Of(path)}: {reason}", inner)
 {
     /// <summary>The advice where the cause is not known: a full disk or a folder without write permission are the usual ones.</summary>
     public const string FreeSpace = "free space or fix the folder's permissions";

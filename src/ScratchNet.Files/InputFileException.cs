@@ -11,7 +11,7 @@ public sealed class InputFileException : IOException
     /// <param name="file">The file as the message names it; null for a refusal that names none (the current folder).</param>
     /// <param name="problem">What is wrong, the words that follow the file's name: "does not exist".</param>
     public InputFileException(string description, string? file, string problem, FileKind kind, Exception? inner = null)
-        : base(file is null ? $"{description} {problem}" : $"{description} {file} {problem}", inner)
+        : base(file is null ? $"{description} {problem}" : $"{description} {ShownName.Of(file)} {problem}", inner)
     {
         ArgumentException.ThrowIfNullOrEmpty(description);
         ArgumentException.ThrowIfNullOrEmpty(problem);

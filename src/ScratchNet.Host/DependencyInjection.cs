@@ -59,7 +59,7 @@ public static class DependencyInjection
 
             // A service that fails to start (the dashboard's port taken) surfaces in Program as one line, or as a bug
             // with its stack trace; the host's own copy of that failure would put a stack trace under a user error.
-            logger.ReadFrom.Services(provider).Enrich.FromLogContext().WriteTo.Sink(runLog)
+            logger.ReadFrom.Services(provider).Enrich.FromLogContext().Enrich.With<ShownNameEnricher>().WriteTo.Sink(runLog)
                 .Filter.ByExcluding(e => e.MessageTemplate.Text == HostingFailedToStart);
         });
 

@@ -20,6 +20,14 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     /// <param name="command">The command that ran (<c>train</c>, <c>evaluate</c>, …), when known: running out of memory names what lowers its own rows.</param>
     public static Failure From(Exception exception, string? command = null)
     {
+        // A message quotes the file names it was built from (ShownName.Of), but text may come from elsewhere (the
+        // system's, a library's): an escape sequence in it still does not reach the terminal.
+        Failure failure = Classify(exception, command);
+        return failure with { Message = ShownName.Escaped(failure.Message) };
+    }
+
+    private static Failure Classify(Exception exception, string? command)
+    {
         ArgumentNullException.ThrowIfNull(exception);
         // ValidateOnStart reports each options class that failed as one inner exception of an aggregate.
         IReadOnlyList<Exception> parts = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];

@@ -21,7 +21,7 @@ StandardOutput output = StandardOutput.Install();
 ProgressLine.Install();
 
 // The bootstrap logger reports failures that happen before the configured one exists (bad JSON, bad options).
-Log.Logger = new LoggerConfiguration().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", formatProvider: ScratchNet.Training.Reports.ReadableNumbers.Provider, standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
+Log.Logger = new LoggerConfiguration().Enrich.With<ShownNameEnricher>().WriteTo.Console(outputTemplate: "{Message:lj}{NewLine}", formatProvider: ScratchNet.Training.Reports.ReadableNumbers.Provider, standardErrorFromLevel: LogEventLevel.Warning).CreateBootstrapLogger();
 
 // A refusal before the command runs (a bad key, a bad value, a port taken) is one bare line whichever check found it, and so is
 // any refusal of the command line, also one a command makes once it runs (export's --out, evaluate without --model); once

@@ -1,13 +1,15 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 using ScratchNet.Training.Reports;
 using Serilog.Parsing;
 
 namespace ScratchNet.Host;
 
 /// <summary>
-/// The message one log call writes, rendered as the console shows it (<c>{Message:lj}</c>: strings as they are, numbers
-/// through <see cref="ReadableNumbers"/>, the console sink's format provider), without logging it. <see cref="UserLines"/>
+/// The message one log call writes, rendered as the console shows it (<c>{Message:lj}</c>: strings as they are, or quoted
+/// where they hold a line break or an escape sequence, as <see cref="ShownNameEnricher"/> has them, numbers through
+/// <see cref="ReadableNumbers"/>, the console sink's format provider), without logging it. <see cref="UserLines"/>
 /// writes it plain where the console would not show the event, so a line has one source, its message template.
 /// </summary>
 internal sealed record RenderedLine(LogLevel Level, string Text)
@@ -49,7 +51,8 @@ internal sealed record RenderedLine(LogLevel Level, string Text)
                 text.Append(value switch
                 {
                     null => "null",
-                    string s => s,
+                    // As ShownNameEnricher shows it in the console log: a file name with a line break stays on its line.
+                    string s => ShownName.Safe(s),
                     _ => ReadableNumbers.Provider.Format(property.Format, value, ReadableNumbers.Provider),
                 });
             }

@@ -139,7 +139,7 @@ public static class ModelFile
     private static ModelFileException Refused(InputFileException e, string path)
     {
         string inside = Path.Combine(path, "model.snm");
-        string remedy = Directory.Exists(path) && File.Exists(inside) ? $"give the model inside it, {inside}" : GiveWritten;
+        string remedy = Directory.Exists(path) && File.Exists(inside) ? $"give the model inside it, {ShownName.Of(inside)}" : GiveWritten;
         return new ModelFileException(e.File ?? path, e.Problem, remedy, e);
     }
 

@@ -1,3 +1,5 @@
+using ScratchNet.Files;
+
 namespace ScratchNet.Models;
 
 /// <summary>
@@ -58,5 +60,5 @@ public sealed class ModelFileException : Exception
         new(Noun, file, Problem.Replace(File, file, StringComparison.Ordinal), Remedy?.Replace(File, file, StringComparison.Ordinal), this);
 
     private static string Compose(string noun, string file, string problem, string? remedy) =>
-        remedy is null ? $"The {noun} {file} {problem}." : $"The {noun} {file} {problem}; {remedy}.";
+        remedy is null ? $"The {noun} {ShownName.Of(file)} {problem}." : $"The {noun} {ShownName.Of(file)} {problem}; {remedy}.";
 }

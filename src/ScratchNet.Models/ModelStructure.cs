@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ScratchNet.Core.Activations;
 using ScratchNet.Core.Kernels;
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models;
 

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models;
 

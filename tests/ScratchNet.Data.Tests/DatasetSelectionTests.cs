@@ -21,7 +21,7 @@ public sealed class DatasetSelectionTests
     [Test]
     public void AnIdxFolderThatDoesNotExistIsAConfigurationError_BeforeAnyRunFolder() =>
         Assert.That(Validate(new DataOptions { Dataset = "idx", Directory = "/nonexistent/digits" }).FailureMessage,
-            Does.Contain("Data:Directory '/nonexistent/digits' is not a folder; give the folder holding the four IDX files"));
+            Does.Contain("Data:Directory /nonexistent/digits is not a folder; give the folder holding the four IDX files"));
 
     [Test]
     public void AnIdxDatasetWithoutADirectoryNamesTheKeyAndTheFilesItExpects() =>

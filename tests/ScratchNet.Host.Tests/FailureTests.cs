@@ -177,4 +177,14 @@ public sealed class FailureTests
 
         Assert.That(codes, Is.Unique);
     }
+
+    // A message of several lines keeps them (the sources a dataset was tried from); text from elsewhere in it (a reason
+    // the system gave, a name) reaches the terminal without its escape sequence.
+    [Test]
+    public void AFailuresLineBreaksStay_ItsEscapeSequencesAreEscaped()
+    {
+        Failure failure = Failure.From(new DatasetUnavailableException("Could not obtain x. Tried, in order:\n  - directory /d\u001B[31m: missing"));
+
+        Assert.That(failure.Message, Is.EqualTo("Could not obtain x. Tried, in order:\n  - directory /d\\u001B[31m: missing"));
+    }
 }

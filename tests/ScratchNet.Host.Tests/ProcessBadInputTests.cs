@@ -133,12 +133,28 @@ public sealed partial class ProcessBadInputTests
     [TestCase("predict --model m.snm", "'predict' needs at least one image file")]
     [TestCase("export --model m.snm --out w.pt", "--out w.pt does not end in a model file's extension")]
     [TestCase("diagnose --batch 0", "--batch must be a whole number from 1 to 1048576, got '0'")]
+    [TestCase("predict --model m.snm --top 0 x.png", "--top 0 is no number of classes to list; give a whole number from 1")]
+    [TestCase("predict --model m.snm --top abc x.png", "--top abc is no number of classes to list; give a whole number from 1")]
+    [TestCase("predict --model m.snm x.png --top", "--top needs a value: --top K")]
+    [TestCase("predict --model m.snm --top 2 --top 3 x.png", "--top is given more than once; give it once")]
     public void ACommandsRefusalOfItsOptionsIsABareLineAsTheParsersAre(string arguments, string message)
     {
         HostResult result = Run(arguments.Split(' '));
 
         AssertOneLine(result, 2, message);
         Assert.That(result.Lines[0], Does.StartWith($"Invalid command line: {message}"), "no time in front: " + result);
+    }
+
+    // Known only once the model is read, and still a bare line: nothing was classified.
+    [Test]
+    public void PredictTopBeyondTheModelsClassesIsABareLineNamingItsCount()
+    {
+        string model = _dir.Combine("m.snm");
+        ScratchNet.Models.ModelFile.Save(ScratchNet.Models.SavedModel.FromNetwork(ScratchNet.Core.Layers.Sequential.Mlp([784, 8, 10], "relu", "he_normal", 9, 1), new Dictionary<string, string>(), null), model, ScratchNet.Models.ModelFormat.Native);
+
+        HostResult result = Run("predict", "--model", model, "--top", "11", "x.png");
+
+        AssertOneLine(result, 2, $"Invalid command line: --top 11 asks for more classes than the model {model} has (10); give --top 1 to --top 10");
     }
 
     [Test]

@@ -32,17 +32,18 @@ public static class IdxReader
         if (kind is not (FileKind.Regular or FileKind.Unknown or FileKind.Missing))
         {
             // A pipe would block the open until something writes to it, and a device would be read forever.
-            throw new InvalidDataFormatException($"{path} {FileKinds.NotA(kind, "a regular file")}; put the IDX file itself there.");
+            throw new InvalidDataFormatException($"{ShownName.Of(path)} {FileKinds.NotA(kind, "a regular file")}; put the IDX file itself there.");
         }
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
         if (contentHash is null)
         {
-            return Read(file, path);
+            // The name only goes into messages: shown as every line for a person shows it.
+            return Read(file, ShownName.Of(path));
         }
 
         using var hashing = new HashingStream(file, contentHash);
-        IdxArray array = Read(hashing, path, rawLength: file.Length);
+        IdxArray array = Read(hashing, ShownName.Of(path), rawLength: file.Length);
         hashing.HashRest();
         return array;
     }

@@ -1,3 +1,5 @@
+using ScratchNet.Files;
+
 namespace ScratchNet.Data.Imaging;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class ImageFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            throw new InputImageException($"The folder {folder} cannot be listed ({e.Message}); give its images one by one, or make it readable.", e);
+            throw new InputImageException($"The folder {ShownName.Of(folder)} cannot be listed ({e.Message}); give its images one by one, or make it readable.", e);
         }
 
         // Hidden files (".DS_Store", an editor's swap file) are nobody's images and not worth a note.
@@ -47,6 +49,6 @@ public static class ImageFolder
         }
 
         return images.Count > 0 ? (images, skipped)
-            : throw new InputImageException($"The folder {folder} holds no image files (names ending in .png, .jpg, .gif, .bmp, .tif, .tga or .pgm/.ppm/.pbm; subfolders are not searched); give the images themselves, e.g. {Path.Join(folder, "*.png")}");
+            : throw new InputImageException($"The folder {ShownName.Of(folder)} holds no image files (names ending in .png, .jpg, .gif, .bmp, .tif, .tga or .pgm/.ppm/.pbm; subfolders are not searched); give the images themselves, e.g. {ShownName.Of(Path.Join(folder, "*.png"))}");
     }
 }

@@ -90,7 +90,8 @@ public static class MnistImagePreprocessor
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
-        return Read(stream, path, prepare);
+        // The name only goes into messages: shown as every line for a person shows it.
+        return Read(stream, ShownName.Of(path), prepare);
     }
 
     /// <summary>As <see cref="Load(Stream, string, ImageField?)"/>, and says what about the picture looked odd.</summary>

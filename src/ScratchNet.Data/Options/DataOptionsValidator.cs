@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data.Options;
 
@@ -27,7 +28,7 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
 
         else if (idx && !Directory.Exists(options.Directory))
         {
-            failures.Add($"{s}:Directory '{options.Directory}' is not a folder; give the folder holding the four IDX files (train-images-idx3-ubyte, …)");
+            failures.Add($"{s}:Directory {ShownName.Of(options.Directory!)} is not a folder; give the folder holding the four IDX files (train-images-idx3-ubyte, …)");
         }
 
         if (!idx && options.ClassNames is not null)

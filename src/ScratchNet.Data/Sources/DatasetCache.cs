@@ -332,7 +332,7 @@ public sealed class DatasetCache
             .Append("To place the files by hand, put ")
             .Append(string.Join(", ", manifest.Files.Select(f => f.Name)))
             .Append(" (raw, or gzip-compressed with a .gz suffix) in ")
-            .Append(Directory)
+            .Append(ShownName.Of(Directory))
             .Append(" (").Append(_origin).Append("); ")
             .Append(manifest.ManualHint)
             .Append(". Their SHA-256 are checked on the next start.");

@@ -43,7 +43,7 @@ public static class CommandCatalog
             TrainCommand.DashboardOption,
         ]),
         new("evaluate", "evaluate --model FILE [--Section:Key=value …]", "loss, accuracy and confusion matrix of a saved model on the held-out split of the data it was trained on (the 10k test set with --Data:Split=official)", [ModelOption.Option], ResultsOnStandardOutput: true),
-        new("predict", "predict --model FILE [--as-is] [--format text|json|csv] IMAGE|FOLDER [IMAGE|FOLDER …]", "classify images (PNG, JPEG, GIF, BMP, TIFF, TGA, PBM; not WebP; a folder's image files, by name), prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability", [ModelOption.Option, PredictCommand.AsIsOption, PredictCommand.FormatOption], Positionals: "IMAGE", ResultsOnStandardOutput: true),
+        new("predict", "predict --model FILE [--as-is] [--format text|json|csv] [--top K] IMAGE|FOLDER [IMAGE|FOLDER …]", "classify images (PNG, JPEG, GIF, BMP, TIFF, TGA, PBM; not WebP; a folder's image files, by name), prepared the way the model's dataset was made (MNIST digits, Fashion-MNIST products, an IDX set's size); prints the class and every probability, or with --top K the K most likely", [ModelOption.Option, PredictCommand.AsIsOption, PredictCommand.FormatOption, PredictCommand.TopOption], Positionals: "IMAGE", ResultsOnStandardOutput: true),
         new("export", "export --model FILE [--format onnx|safetensors|native] [--out FILE]", "convert a saved model; --out defaults to the model's path with the format's extension", [
             ModelOption.Option,
             new("format", "NAME", "onnx, safetensors or native (default: from --out's extension)"),

@@ -70,7 +70,7 @@ public sealed partial class EvaluateCommand(
             throw NonFiniteOutputs.Refusal(modelPath, network, $"the {split.Count} images of the {SplitDescription(data.Value)}");
         }
 
-        results.WriteLine(string.Create(ReadableNumbers.Provider, $"Evaluated {modelPath} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
+        results.WriteLine(string.Create(ReadableNumbers.Provider, $"Evaluated {ShownName.Of(modelPath)} on the {SplitDescription(data.Value)}, {split.Count} images: loss={result.Loss:F4} accuracy={result.Accuracy:F4}"));
         results.WriteLine($"Confusion matrix (rows true, columns predicted):\n{ConfusionMatrixTable.Format(result.ConfusionMatrix, dataset.ClassNames)}");
         return result;
     }
@@ -83,7 +83,7 @@ public sealed partial class EvaluateCommand(
         if (chunk > most)
         {
             throw new ConfigurationException([string.Create(CultureInfo.InvariantCulture,
-                $"Training:EvaluationBatchSize {training.Value.EvaluationBatchSize}: the model {modelPath} takes {valuesPerRow:N0} values per image, too many for {chunk:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); the limit is Training:EvaluationBatchSize ≤ {most}")]);
+                $"Training:EvaluationBatchSize {training.Value.EvaluationBatchSize}: the model {ShownName.Of(modelPath)} takes {valuesPerRow:N0} values per image, too many for {chunk:N0} images at once (at most {NetworkLimits.MaxBatchValues:N0} values in one pass); the limit is Training:EvaluationBatchSize ≤ {most}")]);
         }
     }
 

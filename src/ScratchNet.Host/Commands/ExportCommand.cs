@@ -19,14 +19,14 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         if (FileKinds.Of(output) is not (FileKind.Missing or FileKind.Regular) and var kind)
         {
             // Never replaced: a rename over a device node or a directory would destroy it.
-            throw new UsageException($"--out {output} {FileKinds.NotA(kind, "a regular file")}; give the path of a file to write, e.g. --out model.onnx");
+            throw new UsageException($"--out {ShownName.Of(output)} {FileKinds.NotA(kind, "a regular file")}; give the path of a file to write, e.g. --out model.onnx");
         }
 
         if (string.Equals(Resolved(output), Resolved(modelPath), StringComparison.Ordinal))
         {
             throw new UsageException(commandLine.Option("out") is null
-                ? $"without --out, {output} (the model's own path with the format's extension) would be the model file itself; give --out with another path"
-                : $"--out {output} is the model file itself; give another path");
+                ? $"without --out, {ShownName.Of(output)} (the model's own path with the format's extension) would be the model file itself; give --out with another path"
+                : $"--out {ShownName.Of(output)} is the model file itself; give another path");
         }
 
         CheckFolder(output);
@@ -41,7 +41,7 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         SavedModel model = ModelFile.Load(modelPath);
         ModelFile.Save(format == ModelFormat.Native ? model : SharedPaths.Of(model), output, format);
         // What the command was run for: a result, which no Serilog level may drop.
-        results.WriteLine($"Exported {modelPath} as {FormatName(format)} to {Path.GetFullPath(output)}");
+        results.WriteLine($"Exported {ShownName.Of(modelPath)} as {FormatName(format)} to {ShownName.Of(Path.GetFullPath(output))}");
     }
 
     // As the docs and --format name them, not the enum's spelling ("Onnx").
@@ -64,12 +64,12 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         {
             return output is null
                 ? throw new UsageException($"'export' needs --format {string.Join('|', FormatNames)} or an --out FILE ending in {valid}")
-                : named ?? throw new UsageException($"--out {output} does not end in a model file's extension ({valid}); rename it, or give --format {string.Join('|', FormatNames)}");
+                : named ?? throw new UsageException($"--out {ShownName.Of(output)} does not end in a model file's extension ({valid}); rename it, or give --format {string.Join('|', FormatNames)}");
         }
 
         ModelFormat format = Parse(formatName);
         return named is { } other && other != format
-            ? throw new UsageException($"--format {formatName} contradicts --out {output}, whose extension names the {Name(other)} format; give one or make them agree")
+            ? throw new UsageException($"--format {formatName} contradicts --out {ShownName.Of(output!)}, whose extension names the {Name(other)} format; give one or make them agree")
             : format;
     }
 
@@ -80,17 +80,17 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         FileKind kind = FileKinds.Of(folder);
         if (kind == FileKind.Missing)
         {
-            throw new UsageException($"the folder {folder} of --out {output} does not exist; create it first (mkdir -p {folder}) or give another path");
+            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)} does not exist; create it first (mkdir -p {ShownName.Of(folder)}) or give another path");
         }
 
         if (kind != FileKind.Directory)
         {
-            throw new UsageException($"--out {output} would go inside {folder}, which {FileKinds.NotA(kind, "a folder")}; give a path inside a folder");
+            throw new UsageException($"--out {ShownName.Of(output)} would go inside {ShownName.Of(folder)}, which {FileKinds.NotA(kind, "a folder")}; give a path inside a folder");
         }
 
         if (OutputFolder.Probe(folder) is { } problem)
         {
-            throw new UsageException($"--out {output} cannot be written: {problem}; give a path in a folder you can write");
+            throw new UsageException($"--out {ShownName.Of(output)} cannot be written: {problem}; give a path in a folder you can write");
         }
     }
 

@@ -1,4 +1,5 @@
 using ScratchNet.Core.Layers;
+using ScratchNet.Files;
 using ScratchNet.Models;
 using ScratchNet.Training.Diagnostics;
 

@@ -5,6 +5,7 @@ using ScratchNet.Core.Losses;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Data;
 using ScratchNet.Data.Imaging;
+using ScratchNet.Files;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
@@ -23,6 +24,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
     public static readonly CommandOption FormatOption = new("format", "text|json|csv", "text (the default): a line per image; json: a JSON object per line; csv: a header and a row per image; json and csv give every probability at full precision");
 
+    public static readonly CommandOption TopOption = new("top", "K", "list the K most likely classes of each image (1 to the model's number of classes), most likely first, ties in class order: in the text line instead of every probability, as a \"top\" array in json, as K column triples (class, name, probability) in csv");
+
     /// <summary>The ways predict writes its readings (<see cref="FormatOption"/>).</summary>
     public static IReadOnlyList<string> FormatNames { get; } = ["text", "json", "csv"];
 
@@ -38,6 +41,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             throw new UsageException($"--format {format} is no format predict writes{leftOut}; give --format {string.Join(" or --format ", FormatNames)}");
         }
 
+        // Before the images, for the same reason: "--top digit.png" took the image for the number.
+        int? top = Top(commandLine);
         if (commandLine.Positionals.Count == 0)
         {
             throw new UsageException("'predict' needs at least one image file, e.g. predict --model model.snm digit.png");
@@ -47,7 +52,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         (IReadOnlyList<string> images, IReadOnlyList<InputImageException> folderFailures) = Expand(commandLine.Positionals);
 
         // A bad image is reported on its own line and the others are still classified; the exit code says one failed.
-        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, commandLine.HasOption(AsIsOption.Name), cancellationToken, records);
+        (float[]?[] _, IReadOnlyList<InputImageException> failures) = Classify(modelPath, images, commandLine.HasOption(AsIsOption.Name), cancellationToken, records, top);
         foreach (InputImageException failure in folderFailures.Concat(failures))
         {
             // As the host's own errors: no Serilog setting may leave exit 6 without its reason.
@@ -55,6 +60,30 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         }
 
         return Task.FromResult(folderFailures.Count + failures.Count == 0 ? ExitCodes.Success : ExitCodes.InvalidInput);
+    }
+
+    // The number --top asks for, checked as far as it can be without the model: a whole number from 1.
+    private static int? Top(CommandLine commandLine)
+    {
+        if (!commandLine.HasOption(TopOption.Name))
+        {
+            return null;
+        }
+
+        string? text = commandLine.Option(TopOption.Name);
+        if (text is null)
+        {
+            // As the catalog says it of every option, for a caller that ran the command without its check.
+            throw new UsageException($"--{TopOption.Name} needs a value: --{TopOption.Name} {TopOption.ValueName}");
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int top) || top < 1)
+        {
+            string leftOut = commandLine.Positionals.Count == 0 ? $" (was its value left out, and {text} taken for it?)" : "";
+            throw new UsageException($"--top {text} is no number of classes to list{leftOut}; give a whole number from 1 to the model's number of classes, e.g. --top 3");
+        }
+
+        return top;
     }
 
     // A folder stands for the images in it (ImageFolder), each read as if named; what it holds besides is noted, once.
@@ -76,7 +105,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
                 images.AddRange(inFolder);
                 if (skipped.Count > 0)
                 {
-                    LogSkipped(logger, ShownName(argument), skipped.Count <= 3 ? string.Join(", ", skipped.Select(ShownName)) : $"{string.Join(", ", skipped.Take(3).Select(ShownName))} and {skipped.Count - 3} more");
+                    LogSkipped(logger, ShownName.Of(argument), skipped.Count <= 3 ? string.Join(", ", skipped.Select(ShownName.Of)) : $"{string.Join(", ", skipped.Take(3).Select(ShownName.Of))} and {skipped.Count - 3} more");
                 }
             }
             catch (InputImageException e)
@@ -102,7 +131,8 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
 
     /// <returns>The probabilities of each readable image (null for the others, in order) and why each other one failed.</returns>
     /// <param name="records">"json" or "csv": write each image's reading, or why it failed, as a record of that format (<see cref="PredictionRecord"/>) instead of a line of text.</param>
-    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default, string? records = null)
+    /// <param name="top">List this many of the most likely classes (<see cref="TopClasses"/>) for each image; null: the text line gives every probability, the records none.</param>
+    private (float[]?[] Rows, IReadOnlyList<InputImageException> Failures) Classify(string modelPath, IReadOnlyList<string> images, bool asIs, CancellationToken cancellationToken = default, string? records = null, int? top = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         SavedModel model = ModelFile.Load(modelPath);
@@ -123,6 +153,12 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
                     "give a model trained on grayscale images"));
         int features = field.Width * field.Height;
         IReadOnlyList<string>? names = ClassNames(model, network.OutputSize);
+
+        // Before any image is read or any line written, as the other refusals of the command line.
+        if (top > network.OutputSize)
+        {
+            throw new UsageException($"--top {top} asks for more classes than the model {ShownName.Of(modelPath)} has ({network.OutputSize}); give --top 1 to --top {network.OutputSize}");
+        }
 
         var inputs = new List<(int Index, PreparedImage Image)>(images.Count);
         var failures = new List<InputImageException>();
@@ -146,7 +182,7 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         int n = inputs.Count;
         if (n == 0)
         {
-            WriteRecords(records, images, rows, failed, [], names, network.OutputSize);
+            WriteRecords(records, images, rows, failed, [], names, network.OutputSize, top ?? 0);
             return (rows, failures);
         }
 
@@ -188,22 +224,25 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             doubts[index] = Doubt(inputs[k].Image.Oddities, row[predicted[k]]);
             if (records is null)
             {
-                string all = string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
-                results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
+                // --top ranks a few classes by name for a person; without it every probability, by number, for a script.
+                string all = top is { } count
+                    ? $"top {count}: {string.Join(", ", TopClasses.Of(row, count).Select(c => string.Create(CultureInfo.InvariantCulture, $"{Label(names, c)} {row[c]:F4}")))}"
+                    : string.Join(" ", row.Select((p, c) => string.Create(CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
+                results.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ShownName.Of(images[index])}: {Label(names, predicted[k])} (p={row[predicted[k]]:F4})  {all}"));
             }
 
             if (doubts[index] is { } doubt)
             {
-                LogDoubt(logger, ShownName(images[index]), doubt);
+                LogDoubt(logger, ShownName.Of(images[index]), doubt);
             }
         }
 
-        WriteRecords(records, images, rows, failed, doubts, names, classes);
+        WriteRecords(records, images, rows, failed, doubts, names, classes, top ?? 0);
         return (rows, failures);
     }
 
     // Every image in the order given, a reading or why it failed, so a script pairs each record with its image.
-    private void WriteRecords(string? records, IReadOnlyList<string> images, float[]?[] rows, InputImageException?[] failed, string?[] doubts, IReadOnlyList<string>? names, int classes)
+    private void WriteRecords(string? records, IReadOnlyList<string> images, float[]?[] rows, InputImageException?[] failed, string?[] doubts, IReadOnlyList<string>? names, int classes, int top)
     {
         if (records is null)
         {
@@ -213,28 +252,16 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
         bool csv = records == "csv";
         if (csv)
         {
-            results.WriteLine(PredictionRecord.CsvHeader(classes));
+            results.WriteLine(PredictionRecord.CsvHeader(classes, top));
         }
 
         for (int i = 0; i < images.Count; i++)
         {
             string? doubt = i < doubts.Length ? doubts[i] : null;
             results.WriteLine(rows[i] is { } row
-                ? csv ? PredictionRecord.CsvReading(images[i], row, names, doubt) : PredictionRecord.Reading(images[i], row, names, doubt)
-                : csv ? PredictionRecord.CsvFailure(images[i], failed[i]!.Message, classes) : PredictionRecord.Failure(images[i], failed[i]!.Message));
+                ? csv ? PredictionRecord.CsvReading(images[i], row, names, doubt, top) : PredictionRecord.Reading(images[i], row, names, doubt, top)
+                : csv ? PredictionRecord.CsvFailure(images[i], failed[i]!.Message, classes, top) : PredictionRecord.Failure(images[i], failed[i]!.Message));
         }
-    }
-
-    /// <summary>
-    /// A file's name as a reading's line shows it: as it is, or, where it holds a line break or another control character,
-    /// a double quote first, or ": " (which would split the line where a parser looks for the class), in double quotes with
-    /// JSON's escapes, so one image is always one line.
-    /// </summary>
-    public static string ShownName(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        bool plain = !path.Any(char.IsControl) && !path.StartsWith('"') && !path.Contains(": ", StringComparison.Ordinal) && !path.EndsWith(':');
-        return plain ? path : PredictionRecord.Quoted(path);
     }
 
     private static bool AllFinite(ReadOnlySpan<float> values)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ScratchNet.Dashboard;
 using ScratchNet.Dashboard.Server;
+using ScratchNet.Files;
 
 namespace ScratchNet.Host.Commands;
 
@@ -51,15 +52,15 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
         string runs = Path.GetFullPath(sources.RunsDirectory);
         if (File.Exists(runs))
         {
-            LogRunsIsAFile(logger, runs);
+            LogRunsIsAFile(logger, ShownName.Of(runs));
         }
         else if (!Directory.Exists(runs))
         {
-            LogNoRuns(logger, runs);
+            LogNoRuns(logger, ShownName.Of(runs));
         }
 
         // The URL is the line above (Dashboard at …), printed as a result at any log level; a second copy here was noise.
-        LogServing(logger, runs);
+        LogServing(logger, ShownName.Of(runs));
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Files;
 
 namespace ScratchNet.Host.Settings;
 
@@ -72,7 +73,7 @@ public static class IgnoredKeys
             string? switchValue = section.Value ?? (section.GetChildren().Any() ? "set" : null);
             if (!rule.Reads(switchValue) && !problems.Any(p => p.StartsWith(rule.Key + " (", StringComparison.Ordinal)))
             {
-                problems.Add($"{rule.Key} ({value}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
+                problems.Add($"{rule.Key} ({ShownName.Safe(value)}, from {ConfigurationSources.Describe(providers[key], rule.Key)}) would be ignored: it is read only {rule.Readers}, and {rule.Switch} is {Show(switchValue)}; leave it out, or change {rule.Switch}");
             }
         }
 

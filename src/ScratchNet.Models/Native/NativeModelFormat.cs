@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models.Native;
 

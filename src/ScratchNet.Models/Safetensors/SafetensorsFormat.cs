@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
+using ScratchNet.Files;
 
 namespace ScratchNet.Models.Safetensors;
 

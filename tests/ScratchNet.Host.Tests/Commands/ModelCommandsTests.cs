@@ -570,7 +570,7 @@ public sealed class ModelCommandsTests
     {
         string help = CommandCatalog.HelpText();
 
-        Assert.That(help, Does.Contain("evaluate --model FILE").And.Contain("predict --model FILE [--as-is] [--format text|json|csv] IMAGE|FOLDER").And.Contain("export --model FILE").And.Contain("--Model:InitFrom"));
+        Assert.That(help, Does.Contain("evaluate --model FILE").And.Contain("predict --model FILE [--as-is] [--format text|json|csv] [--top K] IMAGE|FOLDER").And.Contain("export --model FILE").And.Contain("--Model:InitFrom"));
         Assert.That(CommandCatalog.Check(CommandLine.Parse(["predict", "--model", "m.snm", "a.png"])).Name, Is.EqualTo("predict"));
         Assert.Throws<UsageException>(() => CommandCatalog.Check(CommandLine.Parse(["predict", "--modle", "m.snm"])));
     }

@@ -211,4 +211,138 @@ public sealed class PredictOutputTests
         Assert.That(Lines, Has.Length.EqualTo(1).And.All.StartWith(image + ": "));
         Assert.That(Logged(LogLevel.Error).Single(), Is.EqualTo($"The folder {empty} holds no image files (names ending in .png, .jpg, .gif, .bmp, .tif, .tga or .pgm/.ppm/.pbm; subfolders are not searched); give the images themselves, e.g. {empty}/*.png"));
     }
+
+    [Test]
+    public async Task Text_WithoutTop_IsTheLineItWasBeforeTop_EveryProbabilityByNumber()
+    {
+        string image = Digit("seven.png");
+        float[] row = new PredictCommand(new ResultWriter(new StringWriter()), _logger.Object).Predict(_model, [image]).Single();
+        int best = Array.IndexOf(row, row.Max());
+
+        await Run(image);
+
+        string all = string.Join(" ", row.Select((p, c) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c}:{p:F4}")));
+        Assert.That(Lines.Single(), Is.EqualTo(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{image}: {best} (p={row[best]:F4})  {all}")));
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(10)]
+    public async Task Text_Top_ListsTheKMostLikelyClasses_MostLikelyFirst(int k)
+    {
+        string image = Digit("seven.png");
+        float[] row = new PredictCommand(new ResultWriter(new StringWriter()), _logger.Object).Predict(_model, [image]).Single();
+        int[] ranked = [.. Enumerable.Range(0, 10).OrderByDescending(c => row[c]).ThenBy(c => c).Take(k)];
+
+        int exit = await Run("--top", k.ToString(System.Globalization.CultureInfo.InvariantCulture), image);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.Success));
+        string expected = string.Join(", ", ranked.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c} {row[c]:F4}")));
+        Assert.That(Lines.Single(), Is.EqualTo(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{image}: {ranked[0]} (p={row[ranked[0]]:F4})  top {k}: {expected}")));
+    }
+
+    [Test]
+    public void TopClasses_BreakTiesByClassNumber()
+    {
+        float[] row = [0.1f, 0.3f, 0.1f, 0.3f, 0.2f, 0f];
+
+        Assert.That(TopClasses.Of(row, 6), Is.EqualTo(new[] { 1, 3, 4, 0, 2, 5 }));
+        Assert.That(TopClasses.Of(row, 1).Single(), Is.EqualTo(ScratchNet.Core.Metrics.Accuracy.ArgMaxRow(row)), "the first is the class predict names");
+    }
+
+    [Test]
+    public async Task Text_Top_NamesTheClassesOfADatasetThatNamesThem()
+    {
+        ModelFile.Save(SavedModel.FromNetwork(Sequential.Mlp([784, 16, 10], "relu", "he_normal", 9, 1), new Dictionary<string, string> { ["Data:Dataset"] = "fashion-mnist", ["Data:Split"] = "official" }, null), _model, ModelFormat.Native);
+        string image = Digit("shirt.png");
+
+        await Run("--top", "10", image);
+
+        string line = Lines.Single();
+        string[] listed = line[(line.IndexOf("top 10: ", StringComparison.Ordinal) + "top 10: ".Length)..].Split(", ");
+        Assert.That(listed.Select(l => l[..l.LastIndexOf(' ')]), Is.EquivalentTo(ScratchNet.Data.Sources.FashionMnistFiles.ClassNames.Select((n, c) => $"{n} ({c})")), line);
+    }
+
+    [Test]
+    public async Task Json_Top_GivesEachReadingATopArray_FailuresNone()
+    {
+        string image = Digit("seven.png"), missing = _dir.Combine("missing.png");
+        float[] row = new PredictCommand(new ResultWriter(new StringWriter()), _logger.Object).Predict(_model, [image]).Single();
+        int[] ranked = [.. Enumerable.Range(0, 10).OrderByDescending(c => row[c]).ThenBy(c => c).Take(3)];
+
+        await Run("--format", "json", "--top", "3", image, missing);
+
+        using JsonDocument reading = JsonDocument.Parse(Lines[0]), failed = JsonDocument.Parse(Lines[1]);
+        JsonElement[] top = [.. reading.RootElement.GetProperty("top").EnumerateArray()];
+        Assert.That(top.Select(t => t.GetProperty("class").GetInt32()), Is.EqualTo(ranked));
+        Assert.That(top.Select(t => t.GetProperty("name").GetString()), Is.EqualTo(ranked.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.That(top.Select(t => t.GetProperty("probability").GetSingle()), Is.EqualTo(ranked.Select(c => row[c])), "at full precision");
+        Assert.That(failed.RootElement.TryGetProperty("top", out _), Is.False);
+    }
+
+    [Test]
+    public async Task Json_WithoutTop_HasNoTopArray()
+    {
+        await Run("--format", "json", Digit("seven.png"));
+
+        using JsonDocument reading = JsonDocument.Parse(Lines.Single());
+        Assert.That(reading.RootElement.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "file", "class", "name", "probability", "probabilities", "warning" }));
+    }
+
+    [Test]
+    public async Task Csv_Top_GivesKClassNameProbabilityTriples_BeforeWarningAndError()
+    {
+        string image = Digit("seven.png"), missing = _dir.Combine("missing.png");
+        float[] row = new PredictCommand(new ResultWriter(new StringWriter()), _logger.Object).Predict(_model, [image]).Single();
+        int[] ranked = [.. Enumerable.Range(0, 10).OrderByDescending(c => row[c]).ThenBy(c => c).Take(2)];
+
+        await Run("--format", "csv", "--top", "2", image, missing);
+
+        string[] header = Fields(Lines[0]), reading = Fields(Lines[1]), failure = Fields(Lines[2]);
+        Assert.That(header[14..], Is.EqualTo(new[] { "top1_class", "top1_name", "top1_probability", "top2_class", "top2_name", "top2_probability", "warning", "error" }));
+        Assert.That(reading, Has.Length.EqualTo(header.Length));
+        Assert.That(reading[14..20], Is.EqualTo(ranked.SelectMany(c => new[] { $"{c}", $"{c}", row[c].ToString("R", System.Globalization.CultureInfo.InvariantCulture) })));
+        Assert.That(failure, Has.Length.EqualTo(header.Length));
+        Assert.That(failure[1..^1], Is.All.Empty);
+    }
+
+    [TestCase("0")]
+    [TestCase("-1")]
+    [TestCase("abc")]
+    [TestCase("1.5")]
+    [TestCase("99999999999")]
+    public void Top_NotAWholeNumberFromOne_IsAUsageErrorSayingWhatToGive(string k)
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => Run("--top", k, Digit("a.png")));
+
+        Assert.That(e!.Message, Is.EqualTo($"--top {k} is no number of classes to list; give a whole number from 1 to the model's number of classes, e.g. --top 3"));
+        Assert.That(_printed.ToString(), Is.Empty);
+    }
+
+    [Test]
+    public void Top_MoreThanTheModelsClasses_IsAUsageErrorNamingItsCount_BeforeAnyReading()
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => Run("--top", "11", Digit("a.png")));
+
+        Assert.That(e!.Message, Is.EqualTo($"--top 11 asks for more classes than the model {_model} has (10); give --top 1 to --top 10"));
+        Assert.That(_printed.ToString(), Is.Empty);
+    }
+
+    [Test]
+    public void Top_WithItsValueLeftOut_IsSaidToLackIt()
+    {
+        var atEnd = Assert.ThrowsAsync<UsageException>(() => Run(Digit("a.png"), "--top"));
+        var beforeTheImage = Assert.ThrowsAsync<UsageException>(() => Run("--top", Digit("a.png")));
+
+        Assert.That(atEnd!.Message, Is.EqualTo("--top needs a value: --top K"));
+        Assert.That(beforeTheImage!.Message, Does.StartWith($"--top {Digit("a.png")} is no number of classes to list (was its value left out"));
+    }
+
+    [Test]
+    public void Top_GivenTwice_IsAUsageError()
+    {
+        var e = Assert.ThrowsAsync<UsageException>(() => Run("--top", "2", "--top", "3", Digit("a.png")));
+
+        Assert.That(e!.Message, Is.EqualTo("--top is given more than once; give it once"));
+    }
 }
