@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ScratchNet.Files;
+using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Runs;
 
@@ -16,8 +17,16 @@ public sealed partial class RunFolder : IDisposable
 {
     public const string LockFileName = RunLock.FileName;
 
-    /// <summary>The longest name among the files a run writes into its own folder (its checkpoint folder is probed on its own).</summary>
+    /// <summary>The longest name among the files a run writes right in its own folder (its checkpoint folder is probed on its own).</summary>
     private const string LongestFileName = "misclassified.png";
+
+    /// <summary>
+    /// The longest path a run writes below its own folder: TensorBoard's <c>tensorboard/validation/events.out.tfevents.…</c>,
+    /// which holds the host name, or a file right in it. The start-up probe writes a name this long, so a folder too deep for
+    /// it is refused before the run starts rather than failing when TensorBoard's first file is opened.
+    /// </summary>
+    internal static int LongestRelativePath =>
+        Math.Max(LongestFileName.Length, $"{Reports.TensorBoardWriter.FolderName}/validation/".Length + Reports.TensorBoard.EventFile.LongestName);
 
     private FileStream? _lock;
 
@@ -214,8 +223,24 @@ public sealed partial class RunFolder : IDisposable
             return;
         }
 
-        string root = System.IO.Path.GetDirectoryName(Path)!;
-        if (OutputFolder.Probe(root, longestName: Id.Length + 1 + LongestFileName.Length) is { } problem)
+        // A resumed run's folder was there when it was chosen: gone now, it was moved or removed meanwhile, and creating it
+        // again would split the run (the rest of it, with its run.json and log, is wherever it went).
+        if (Continues && !Directory.Exists(Path))
+        {
+            throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
+        }
+
+        // A resume writes into the run's own folder, wherever it is, and Run:Directory plays no part: that folder is probed,
+        // and the way to go on from a folder one cannot write (another user's, a read-only share) is a copy of its checkpoint.
+        if (Continues)
+        {
+            if (OutputFolder.Probe(Path, longestName: LongestRelativePath) is { } notWritable)
+            {
+                string copy = ResumeCheckpoint is null ? "copy its newest checkpoint (checkpoints/*.ckpt) out, e.g. to my.ckpt" : $"copy its checkpoint out (cp {ResumeCommand.Quote(ResumeCheckpoint)} my.ckpt)";
+                throw new RunFolderException($"the run folder {notWritable}, and a resume continues in the run's own folder, whatever Run:Directory says; to go on in a new run folder of your own, {copy} and run train --resume my.ckpt");
+            }
+        }
+        else if (OutputFolder.Probe(System.IO.Path.GetDirectoryName(Path)!, longestName: Id.Length + 1 + LongestRelativePath) is { } problem)
         {
             throw new RunFolderException($"Run:Directory {problem}; set Run:Directory to a writable folder");
         }
@@ -223,13 +248,6 @@ public sealed partial class RunFolder : IDisposable
         if (!Continues && Directory.Exists(Path))
         {
             throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
-        }
-
-        // A resumed run's folder was there when it was chosen: gone now, it was moved or removed meanwhile, and creating it
-        // again would split the run (the rest of it, with its run.json and log, is wherever it went).
-        if (Continues && !Directory.Exists(Path))
-        {
-            throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
         }
 
         if (Continues && LockProblem() is { } lockProblem)
