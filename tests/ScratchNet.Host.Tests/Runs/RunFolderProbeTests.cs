@@ -45,6 +45,15 @@ public sealed class RunFolderProbeTests
     }
 
     [Test]
+    public void TheSameRunsFolderTakesARunWithoutTensorBoard()
+    {
+        string runs = FolderOfLength(PathMax - 100);
+        using var folder = new RunFolder(Path.Combine(runs, "20261127-000000-00000002"));
+
+        Assert.DoesNotThrow(() => folder.Claim(tensorBoard: false));
+    }
+
+    [Test]
     public void AResumeOfARunFolderThatCannotBeWrittenSaysToCopyTheCheckpointOutNotToSetRunDirectory()
     {
         string run = FolderOfLength(PathMax - 60);
