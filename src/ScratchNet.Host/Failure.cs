@@ -29,6 +29,14 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     private static Failure Classify(Exception exception, string? command)
     {
         ArgumentNullException.ThrowIfNull(exception);
+
+        // Every line echoes what the user gave (a value, a path, a name) with its control characters written out.
+        Failure failure = Classify(exception, command);
+        return failure with { Message = ControlCharacters.Escaped(failure.Message) };
+    }
+
+    private static Failure Classify(Exception exception, string? command)
+    {
         // ValidateOnStart reports each options class that failed as one inner exception of an aggregate.
         IReadOnlyList<Exception> parts = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
         if (parts.All(IsConfigurationError))

@@ -13,7 +13,10 @@ namespace ScratchNet.Host;
 /// <summary>Builds the generic host: its configuration sources, then every service (<see cref="DependencyInjection.AddScratchNetHost"/>).</summary>
 public static class ScratchNetHost
 {
-    /// <summary>The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5.</summary>
+    /// <summary>
+    /// The prefix of environment variables that override configuration, e.g. SCRATCHNET_Training__Epochs=5; the tests' and
+    /// tools' own variables are SCRATCHNET_TEST_… (<see cref="UserSources.ReservedPrefix"/>), which configuration never reads.
+    /// </summary>
     public const string EnvironmentPrefix = "SCRATCHNET_";
 
     /// <summary>The configuration key (or <c>--recipe NAME</c>) naming a file of config/recipes/ to layer over appsettings.json.</summary>
@@ -63,11 +66,19 @@ public static class ScratchNetHost
                 throw new ConfigurationFileNotFoundException($"{e.Message}; give the path of a JSON file such as config/appsettings.json");
             }
 
-            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+            ConfigurationFileEncoding.Check(path);
+            builder.Configuration.AddUserJsonFile(path);
         }
 
-        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.Configuration.AddCommandLine([.. commandLine.ConfigurationArguments]);
+        builder.Configuration.AddUserEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddUserCommandLine([.. commandLine.ConfigurationArguments]);
+
+        // Before any path is used (Run:Directory below, to find the run to resume): one only a shell could resolve is refused.
+        if (PathSettings.Problems(builder.Configuration) is { Count: > 0 } pathProblems)
+        {
+            throw new ConfigurationException(pathProblems);
+        }
+
         AddRecipe(builder.Configuration, commandLine.Option("recipe") ?? builder.Configuration[RecipeKey]);
         string? resume = ResumeRequest(commandLine, builder.Configuration);
         string checkpointsSetting = builder.Configuration[$"{CheckpointOptions.SectionName}:{nameof(CheckpointOptions.Directory)}"] ?? new CheckpointOptions().Directory;

@@ -10,8 +10,8 @@ namespace ScratchNet.Models.Tests;
 /// Mutation fuzzing of the model readers over valid files written by our own writers, through
 /// <see cref="ModelFile.Parse"/> (what <see cref="ModelFile.Load"/> runs after reading the file). Only
 /// <see cref="ModelFileException"/> may come out, no input may take long, and no input may make the reader allocate much
-/// beyond its own size. The seeds include convolutional networks. CI runs 2,000 inputs per format; a dedicated run sets SCRATCHNET_FUZZ_ITERATIONS (e.g. 100000)
-/// and optionally SCRATCHNET_FUZZ_SEED.
+/// beyond its own size. The seeds include convolutional networks. CI runs 2,000 inputs per format; a dedicated run sets SCRATCHNET_TEST_FUZZ_ITERATIONS (e.g. 100000)
+/// and optionally SCRATCHNET_TEST_FUZZ_SEED.
 /// </summary>
 public sealed class ModelFileFuzzTests
 {

@@ -22,7 +22,7 @@ public sealed class FuzzStats
 /// The loop of a mutation fuzzer, as the IDX reader's: inputs from a seeded generator, read under
 /// <see cref="FuzzWatchdog"/>; only <typeparamref name="TDocumented"/> (whose message names the input) may come out, and no
 /// input may make the reader allocate more than <c>multiple × input length + constant</c> bytes.
-/// SCRATCHNET_FUZZ_ITERATIONS and SCRATCHNET_FUZZ_SEED override the count and seed for a dedicated run.
+/// SCRATCHNET_TEST_FUZZ_ITERATIONS and SCRATCHNET_TEST_FUZZ_SEED override the count and seed for a dedicated run.
 /// </summary>
 public static class FuzzLoop
 {

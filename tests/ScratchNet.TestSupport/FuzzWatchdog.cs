@@ -6,15 +6,15 @@ namespace ScratchNet.TestSupport;
 /// <summary>
 /// Runs a fuzz loop on its own thread so a hang is seen instead of stalling the test run: the loop calls
 /// <c>watch(input)</c> before reading each input, and an input read for over <see cref="PerInputLimit"/> fails the
-/// test with the input in base64. SCRATCHNET_FUZZ_ITERATIONS and SCRATCHNET_FUZZ_SEED set a dedicated run.
+/// test with the input in base64. SCRATCHNET_TEST_FUZZ_ITERATIONS and SCRATCHNET_TEST_FUZZ_SEED set a dedicated run.
 /// </summary>
 public static class FuzzWatchdog
 {
     public static readonly TimeSpan PerInputLimit = TimeSpan.FromSeconds(5);
 
-    public static int Iterations(int fallback) => EnvironmentInt("SCRATCHNET_FUZZ_ITERATIONS", fallback);
+    public static int Iterations(int fallback) => EnvironmentInt("SCRATCHNET_TEST_FUZZ_ITERATIONS", fallback);
 
-    public static ulong Seed(int fallback) => (ulong)EnvironmentInt("SCRATCHNET_FUZZ_SEED", fallback);
+    public static ulong Seed(int fallback) => (ulong)EnvironmentInt("SCRATCHNET_TEST_FUZZ_SEED", fallback);
 
     /// <returns>How long the loop took.</returns>
     public static TimeSpan Run(Action<Action<byte[]>> loop)

@@ -25,6 +25,7 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
     private (int Epoch, int Batch) _position;
     private bool _finished;
     private bool _intact = true;
+    private bool _notBegun;
 
     // A model saved into the run folder went with it if the folder went (during the reports, say).
     private bool ModelKept => saver.SavedPath is { } model && (model != saver.ModelPath || _intact);
@@ -40,6 +41,14 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
         _intact = run.Folder.IsIntact;
         if (error is not (FileWriteException or RunOutputException) || ModelKept)
         {
+            return;
+        }
+
+        // A new run that has not trained a batch holds nothing a new start would not make again, and its folder is removed
+        // as it ends (TrainingRun): a resume point kept for it would promise a folder that is gone.
+        if (!run.TrainingBegan && !run.Folder.Continues)
+        {
+            _notBegun = true;
             return;
         }
 
@@ -151,6 +160,11 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
 
             string reports = Surviving() is { } last ? $", then {ResumeCommand.For(last)} writes the reports" : string.Empty;
             return $"Training had finished, and its model was saved before the reports; {write?.Remedy ?? FileWriteException.FreeSpace}{reports}.";
+        }
+
+        if (_notBegun)
+        {
+            return $"Training had not begun, so nothing was lost: {fix}train again.";
         }
 
         string at = _finished ? "The trained network" : $"The network as it stood (epoch {_position.Epoch}, batch {_position.Batch})";

@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using ScratchNet.Files;
+using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Host.Runs;
 
 /// <summary>
 /// This run's folder, <c>{Run:Directory}/{run id}</c>: its log, configuration, history, reports, model and checkpoints
 /// go here, and no other run's do. The id (<see cref="NewId"/>) starts with the start time, so folders sort by time, and
-/// ends with random hex, so two runs started in the same second never share one; <see cref="Claim"/> creates the folder
+/// ends with random hex, so two runs started in the same second never share one; <see cref="Claim()"/> creates the folder
 /// exclusively, so an id is never reused. While a process trains in it, it holds the folder's lock file, so another
 /// process can tell a live run from one that was killed.
 /// </summary>
@@ -16,8 +17,18 @@ public sealed partial class RunFolder : IDisposable
 {
     public const string LockFileName = RunLock.FileName;
 
-    /// <summary>The longest name among the files a run writes into its own folder (its checkpoint folder is probed on its own).</summary>
+    /// <summary>The longest name among the files a run writes right in its own folder (its checkpoint folder is probed on its own).</summary>
     private const string LongestFileName = "misclassified.png";
+
+    /// <summary>
+    /// The longest path a run writes below its own folder: with TensorBoard, its <c>tensorboard/validation/events.out.tfevents.…</c>,
+    /// which holds the host name; else a file right in it. The start-up probe writes a name this long, so a folder too deep
+    /// for it is refused before the run starts rather than failing when TensorBoard's first file is opened.
+    /// </summary>
+    internal static int LongestRelativePath(bool tensorBoard) =>
+        tensorBoard
+            ? Math.Max(LongestFileName.Length, $"{Reports.TensorBoardWriter.FolderName}/validation/".Length + Reports.TensorBoard.EventFile.LongestName)
+            : LongestFileName.Length;
 
     private FileStream? _lock;
 
@@ -42,7 +53,7 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>
     /// The folder's identity (<see cref="FileIdentity.Of"/>) when this process claimed it, which a move keeps and a copy does
-    /// not: what a rescue written after the folder went away still names it by. Null before <see cref="Claim"/>, or where
+    /// not: what a rescue written after the folder went away still names it by. Null before <see cref="Claim()"/>, or where
     /// the system cannot tell.
     /// </summary>
     public string? Identity { get; private set; }
@@ -207,22 +218,16 @@ public sealed partial class RunFolder : IDisposable
     /// Makes the folder this process's: creates it (a fresh run: exclusively, failing if the id exists) and takes its lock.
     /// </summary>
     /// <exception cref="RunFolderException">The folder cannot be created or written, or another process is training in it.</exception>
-    public void Claim()
+    /// <remarks>Made before the options are read, the claim cannot tell whether TensorBoard will write: the probe makes room for its names.</remarks>
+    public void Claim() => Claim(tensorBoard: true);
+
+    /// <summary>As <see cref="Claim()"/>, for a run that does or does not write TensorBoard's files, whose long names the probe makes room for.</summary>
+    /// <exception cref="RunFolderException">The folder cannot be created or written, or another process is training in it.</exception>
+    public void Claim(bool tensorBoard)
     {
         if (_lock is not null)
         {
             return;
-        }
-
-        string root = System.IO.Path.GetDirectoryName(Path)!;
-        if (OutputFolder.Probe(root, longestName: Id.Length + 1 + LongestFileName.Length) is { } problem)
-        {
-            throw new RunFolderException($"Run:Directory {problem}; set Run:Directory to a writable folder");
-        }
-
-        if (!Continues && Directory.Exists(Path))
-        {
-            throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
         }
 
         // A resumed run's folder was there when it was chosen: gone now, it was moved or removed meanwhile, and creating it
@@ -230,6 +235,26 @@ public sealed partial class RunFolder : IDisposable
         if (Continues && !Directory.Exists(Path))
         {
             throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
+        }
+
+        // A resume writes into the run's own folder, wherever it is, and Run:Directory plays no part: that folder is probed,
+        // and the way to go on from a folder one cannot write (another user's, a read-only share) is a copy of its checkpoint.
+        if (Continues)
+        {
+            if (OutputFolder.Probe(Path, longestName: LongestRelativePath(tensorBoard)) is { } notWritable)
+            {
+                string copy = ResumeCheckpoint is null ? "copy its newest checkpoint (checkpoints/*.ckpt) out, e.g. to my.ckpt" : $"copy its checkpoint out (cp {ResumeCommand.Quote(ResumeCheckpoint)} my.ckpt)";
+                throw new RunFolderException($"the run folder {notWritable}, and a resume continues in the run's own folder, whatever Run:Directory says; to go on in a new run folder of your own, {copy} and run train --resume my.ckpt");
+            }
+        }
+        else if (OutputFolder.Probe(System.IO.Path.GetDirectoryName(Path)!, longestName: Id.Length + 1 + LongestRelativePath(tensorBoard)) is { } problem)
+        {
+            throw new RunFolderException($"Run:Directory {problem}; set Run:Directory to a writable folder");
+        }
+
+        if (!Continues && Directory.Exists(Path))
+        {
+            throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
         }
 
         if (Continues && LockProblem() is { } lockProblem)
@@ -256,7 +281,7 @@ public sealed partial class RunFolder : IDisposable
     /// <summary>
     /// False once the folder this process claimed was removed, moved away or replaced (its <c>.lock</c> is gone or is another
     /// file): then nothing may be written there, or the writers would rebuild it in part, without its log, configuration
-    /// and lock. True before <see cref="Claim"/>.
+    /// and lock. True before <see cref="Claim()"/>.
     /// </summary>
     public bool IsIntact => _lock is null || FileIdentity.Same(_lock.SafeFileHandle, System.IO.Path.Combine(Path, LockFileName));
 

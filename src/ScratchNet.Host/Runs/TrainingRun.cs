@@ -4,6 +4,7 @@ using ScratchNet.Data;
 using ScratchNet.Data.Options;
 using ScratchNet.Files;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Reports;
 using ScratchNet.Host.Settings;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
@@ -30,7 +31,8 @@ public sealed partial class TrainingRun(
     IDatasetProvider datasets,
     IOptions<DataOptions> data,
     ILogger<TrainingRun> logger,
-    TrainingStart? start = null) : ITrainingCallback
+    TrainingStart? start = null,
+    IOptions<ReportsOptions>? reports = null) : ITrainingCallback
 {
     private RunStatus? _status;
     private bool _created;
@@ -71,7 +73,7 @@ public sealed partial class TrainingRun(
         // Folders this run is about to create around its own (runs/, a new Checkpoints:Directory's parents): a run that
         // ends before training removes them again if they are still empty.
         _made = [.. OutputFolder.Missing(Path.GetDirectoryName(folder.Path)!), .. checkpointFolder is null ? [] : OutputFolder.Missing(checkpointFolder)];
-        folder.Claim();
+        folder.Claim(tensorBoard: reports?.Value.TensorBoard ?? true);
         RunStatus? before = RunStatus.TryRead(folder.Path);
         string? theirs = folder.Continues && before?.CheckpointFolderOf(folder.Path) is { } recorded && recorded != checkpointFolder
             && !folder.Contains(recorded) && !folder.OwnsCheckpoints(before, recorded) ? recorded : null;

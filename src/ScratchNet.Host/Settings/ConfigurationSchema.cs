@@ -238,7 +238,8 @@ public sealed class ConfigurationSchema
                 default:
                     if (!node.Children.TryGetValue(parts[i], out Node? child))
                     {
-                        string? suggestion = EditDistance.Closest(key.Key, KnownKeys.Where(k => !string.Equals(k, parent, StringComparison.OrdinalIgnoreCase)));
+                        string? suggestion = (i == parts.Length - 1 ? Alias(key.Key) : null)
+                            ?? EditDistance.Closest(key.Key, KnownKeys.Where(k => !string.Equals(k, parent, StringComparison.OrdinalIgnoreCase)));
                         string hint = suggestion is null
                             ? (parent.Length == 0 ? $"; known sections: {string.Join(", ", _root.Children.Keys.Order(StringComparer.Ordinal))}" : $"; {parent} has {string.Join(", ", node.Children.Keys.Order(StringComparer.Ordinal))}")
                             : $" — did you mean {suggestion}?";
@@ -258,6 +259,29 @@ public sealed class ConfigurationSchema
             Kind.List => $"{key.Key} is a list (from {key.Source}); give its items as {key.Key}:0, {key.Key}:1, … or a JSON array",
             _ => $"{key.Key} is a section, not a value (from {key.Source}); its keys: {string.Join(", ", node.Children.Keys.Order(StringComparer.Ordinal).Select(k => $"{key.Key}:{k}"))}",
         };
+    }
+
+    // Names a learner reaches for in the section they are editing, whose key lives in another: spelled nothing alike, the
+    // closest same-section key (Training:Optimizer → Training:BatchSize) was suggested instead.
+    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Optimizer"] = "Optimizer:Name",
+        ["Lr"] = "Optimizer:LearningRate",
+        ["LearningRate"] = "Optimizer:LearningRate",
+        ["Dropout"] = "Model:Dropout",
+        ["Recipe"] = "Recipe",
+    };
+
+    // The key an unknown one's last name stands for elsewhere, when the schema has it; Recipe with its command-line form.
+    private string? Alias(string key)
+    {
+        if (!Aliases.TryGetValue(key.Split(':')[^1], out string? alias) || string.Equals(alias, key, StringComparison.OrdinalIgnoreCase)
+            || !KnownKeys.Contains(alias, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return alias == ScratchNetHost.RecipeKey ? $"{alias} (the top-level key, or --recipe NAME)" : alias;
     }
 
     private static string? CustomLeaf(Node node, ConfigurationKey key, Dictionary<Node, List<ConfigurationKey>> custom)

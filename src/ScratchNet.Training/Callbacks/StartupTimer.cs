@@ -22,8 +22,20 @@ public sealed partial class StartupTimer(ILogger<StartupTimer> logger) : ITraini
         _logged = true;
         if (_processStart != default)
         {
-            LogFirstBatch(logger, (DateTime.Now - _processStart).TotalMilliseconds, Environment.ProcessorCount);
+            LogFirstBatch(logger, MillisecondsSince(_processStart, TimeZoneInfo.Local, DateTime.UtcNow), Environment.ProcessorCount);
         }
+    }
+
+    /// <summary>
+    /// The time from <paramref name="processStart"/> (the local time <see cref="Process.StartTime"/> gives, in
+    /// <paramref name="zone"/>) to <paramref name="utcNow"/>, counted in UTC: two local times taken across a change to or
+    /// from summer time differ by an hour more or less than the time between them.
+    /// </summary>
+    public static double MillisecondsSince(DateTime processStart, TimeZoneInfo zone, DateTime utcNow)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        DateTime start = processStart.Kind == DateTimeKind.Utc ? processStart : TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(processStart, DateTimeKind.Unspecified), zone);
+        return (DateTime.SpecifyKind(utcNow, DateTimeKind.Utc) - start).TotalMilliseconds;
     }
 
     private static DateTime ProcessStart()

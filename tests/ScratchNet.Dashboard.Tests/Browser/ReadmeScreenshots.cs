@@ -6,7 +6,7 @@ namespace ScratchNet.Dashboard.Tests.Browser;
 /// <summary>
 /// Takes README's two pictures from a dashboard the user started (a real run with <c>train --dashboard</c>, a trained
 /// model in its runs folder). Not a check, a tool, so it runs only when asked:
-/// <c>SCRATCHNET_DASHBOARD_URL=http://127.0.0.1:5757/ SCRATCHNET_SCREENSHOTS=docs/dashboard dotnet test --filter Name~Take</c>
+/// <c>SCRATCHNET_TEST_DASHBOARD_URL=http://127.0.0.1:5757/ SCRATCHNET_TEST_SCREENSHOTS=docs/dashboard dotnet test --filter Name~Take</c>
 /// (TakeLiveScreenshot while a run trains, TakeExplorerScreenshot against <c>serve</c>).
 /// </summary>
 [Explicit("a tool for README's pictures; needs a dashboard the user started")]
@@ -19,11 +19,11 @@ public sealed class ReadmeScreenshots : BrowserTest
         [(125, 138), (170, 148), (198, 180), (190, 220), (150, 242), (105, 238), (80, 215)],
     ];
 
-    private static Uri Url => new(Environment.GetEnvironmentVariable("SCRATCHNET_DASHBOARD_URL") ?? "http://127.0.0.1:5757/");
+    private static Uri Url => new(Environment.GetEnvironmentVariable("SCRATCHNET_TEST_DASHBOARD_URL") ?? "http://127.0.0.1:5757/");
 
     private static string Folder()
     {
-        string folder = Environment.GetEnvironmentVariable("SCRATCHNET_SCREENSHOTS") ?? "screenshots";
+        string folder = Environment.GetEnvironmentVariable("SCRATCHNET_TEST_SCREENSHOTS") ?? "screenshots";
         Directory.CreateDirectory(folder);
         return folder;
     }
@@ -33,7 +33,7 @@ public sealed class ReadmeScreenshots : BrowserTest
     {
         IPage live = await Open(new Uri(Url, "#live"));
         await Expect(live.Locator("#chart-loss")).Not.ToHaveAttributeAsync("data-points", "0", new() { Timeout = 60_000 });
-        await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("SCRATCHNET_LIVE_SECONDS") ?? "20", System.Globalization.CultureInfo.InvariantCulture)));
+        await Task.Delay(TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("SCRATCHNET_TEST_LIVE_SECONDS") ?? "20", System.Globalization.CultureInfo.InvariantCulture)));
         await live.ScreenshotAsync(new() { Path = Path.Combine(Folder(), "live.png"), FullPage = true });
     }
 

@@ -10,7 +10,7 @@ namespace ScratchNet.Data.Tests.Idx;
 /// Mutation fuzzing of the IDX reader over valid raw and gzip inputs, through seekable and forward-only streams.
 /// Only <see cref="InvalidDataFormatException"/> may come out; no input may take long; no input may make the reader
 /// allocate much beyond its own size (a forged header must not buy memory). CI runs 2,000 inputs; a dedicated run sets
-/// SCRATCHNET_FUZZ_ITERATIONS (e.g. 100000) and optionally SCRATCHNET_FUZZ_SEED.
+/// SCRATCHNET_TEST_FUZZ_ITERATIONS (e.g. 100000) and optionally SCRATCHNET_TEST_FUZZ_SEED.
 /// </summary>
 public sealed class IdxReaderFuzzTests
 {

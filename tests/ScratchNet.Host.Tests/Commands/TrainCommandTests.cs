@@ -205,6 +205,27 @@ public sealed class TrainCommandTests
         return (exitCode, File.ReadAllText(Directory.GetFiles(_dir.Path, "log.clef", SearchOption.AllDirectories).Single()));
     }
 
+    [Test]
+    public void AWriteThatFailsBeforeTheFirstBatchOfANewRun_KeepsNoResumePoint_AndPromisesNoFolder()
+    {
+        using IHost host = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(new FailWriteAtStart(_dir.Path)));
+        host.Services.GetRequiredService<IStartupValidator>().Validate();
+
+        Exception error = Assert.CatchAsync(() => host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), CancellationToken.None))!;
+
+        Failure failure = Failure.From(error);
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), failure.Message);
+        Assert.That(failure.Message, Does.Contain("Training had not begun, so nothing was lost: fix the folder's permissions, then train again.").And.Not.Contain("--resume"));
+        Assert.That(Directory.GetFileSystemEntries(_dir.Path), Is.Empty, "the run folder the line would have promised is removed");
+    }
+
+    /// <summary>A write that fails as the run starts, before its first batch (TensorBoard's first file, say).</summary>
+    private sealed class FailWriteAtStart(string folder) : ITrainingCallback
+    {
+        public void OnTrainBegin(TrainingContext context) =>
+            throw new ScratchNet.Files.FileWriteException(Path.Combine(folder, "tensorboard"), "permission denied", new UnauthorizedAccessException(), remedy: "fix the folder's permissions");
+    }
+
     /// <summary>Stops the run right after one batch, as Ctrl+C there does.</summary>
     private sealed class StopAfterBatch(CancellationTokenSource stop, int epoch, int batch) : ITrainingCallback
     {

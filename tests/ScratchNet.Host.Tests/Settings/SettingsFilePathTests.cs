@@ -58,4 +58,23 @@ public sealed class SettingsFilePathTests
         Assert.That(UnreadSettingsFile.Find(_dir.Path, ScratchNetHost.AppSettingsPath), Is.Null, "the same file");
         Assert.That(UnreadSettingsFile.Find(AppContext.BaseDirectory, ScratchNetHost.AppSettingsPath), Is.Null, "the file read itself");
     }
+
+    [Test]
+    public void AnAppsettingsFileRightInTheWorkingFolderIsFound_AsTheDotNetConventionsOthersAre()
+    {
+        File.WriteAllText(_dir.Combine("appsettings.json"), "{ \"Training\": { \"Epochs\": 1 } }");
+        File.WriteAllText(_dir.Combine("appsettings.Development.json"), "{}");
+        File.WriteAllText(_dir.Combine("my.json"), "{}");
+
+        Assert.That(UnreadSettingsFile.FindConventional(_dir.Path, ScratchNetHost.AppSettingsPath),
+            Is.EqualTo(new[] { Path.GetFullPath(_dir.Combine("appsettings.Development.json")), Path.GetFullPath(_dir.Combine("appsettings.json")) }));
+    }
+
+    [Test]
+    public void AWorkingFoldersAppsettingsThatIsACopyOfTheOneReadIsNotMentioned()
+    {
+        File.Copy(ScratchNetHost.AppSettingsPath, _dir.Combine("appsettings.json"));
+
+        Assert.That(UnreadSettingsFile.FindConventional(_dir.Path, ScratchNetHost.AppSettingsPath), Is.Empty);
+    }
 }

@@ -9,7 +9,7 @@ namespace ScratchNet.Training.Tests.Checkpoints;
 /// Mutation fuzzing of the checkpoint reader over checkpoints written by <see cref="CheckpointFile.Write"/>; half the
 /// inputs get their SHA-256 recomputed so the damage reaches the payload parser (a forged file, not a torn one). Only
 /// <see cref="CheckpointException"/> may come out, nothing hangs, nothing allocates much beyond the input's size.
-/// CI runs 2,000 inputs; SCRATCHNET_FUZZ_ITERATIONS / SCRATCHNET_FUZZ_SEED set a dedicated run.
+/// CI runs 2,000 inputs; SCRATCHNET_TEST_FUZZ_ITERATIONS / SCRATCHNET_TEST_FUZZ_SEED set a dedicated run.
 /// </summary>
 public sealed class CheckpointFileFuzzTests
 {

@@ -15,6 +15,12 @@ public sealed class EventFile : IDisposable
 
     public const string FilePrefix = "events.out.tfevents.";
 
+    /// <summary>
+    /// The longest name a file of this process can have: 11 digits of seconds, a host name of 64 characters (the most a
+    /// Linux host name holds; a learner's PC may well use them) or this machine's if longer, 10 of process id.
+    /// </summary>
+    public static int LongestName => FilePrefix.Length + 11 + 1 + Math.Max(64, Environment.MachineName.Length) + 1 + 10;
+
     private readonly FileStream _stream;
     private readonly TimeProvider _clock;
 

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.CommandLine;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Json;
+
+namespace ScratchNet.Host.Settings;
+
+/// <summary>
+/// The sources a user writes: a --config file, SCRATCHNET_ variables, the command line. Each is the framework's own
+/// provider (so <see cref="ConfigurationSources"/> describes it as before) whose values go through <see cref="UserValues"/>
+/// each time it is read: the configuration manager builds its providers again whenever a source is inserted below
+/// (a recipe, recorded settings), so a value cleaned once, afterwards, would come back as written.
+/// </summary>
+public static class UserSources
+{
+    /// <summary>
+    /// The variables that belong to the project's tests and tools (<c>SCRATCHNET_TEST_CACHE</c>,
+    /// <c>SCRATCHNET_TEST_FUZZ_SEED</c>, …), never configuration, so exporting one for a test session breaks no command.
+    /// </summary>
+    public const string ReservedPrefix = "TEST";
+
+    /// <summary>A JSON file (--config) whose values are cleaned as they are read.</summary>
+    public static IConfigurationBuilder AddUserJsonFile(this IConfigurationBuilder builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var source = new JsonSource { Path = path, Optional = false, ReloadOnChange = false };
+        source.ResolveFileProvider();
+        return builder.Add(source);
+    }
+
+    /// <summary>Environment variables starting <paramref name="prefix"/>, less the reserved <c>{prefix}TEST_…</c> ones, cleaned.</summary>
+    public static IConfigurationBuilder AddUserEnvironmentVariables(this IConfigurationBuilder builder, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new EnvironmentSource(prefix));
+    }
+
+    /// <summary>The command line's <c>--Key=value</c> settings, cleaned.</summary>
+    public static IConfigurationBuilder AddUserCommandLine(this IConfigurationBuilder builder, IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new CommandLineSource(arguments));
+    }
+
+    /// <summary>Whether a key read from the environment (the variable's name less the prefix) is a test's or a tool's.</summary>
+    public static bool IsReserved(string key) =>
+        key.Equals(ReservedPrefix, StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith(ReservedPrefix + "_", StringComparison.OrdinalIgnoreCase)
+        || key.StartsWith(ReservedPrefix + ":", StringComparison.OrdinalIgnoreCase);
+
+    private sealed class JsonSource : JsonConfigurationSource
+    {
+        public override IConfigurationProvider Build(IConfigurationBuilder builder)
+        {
+            EnsureDefaults(builder);
+            return new JsonProvider(this);
+        }
+    }
+
+    private sealed class JsonProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
+    {
+        public override void Load(Stream stream)
+        {
+            base.Load(stream);
+            UserValues.Clean(Data);
+        }
+    }
+
+    private sealed class EnvironmentSource(string prefix) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new EnvironmentProvider(prefix);
+    }
+
+    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix)
+    {
+        public override void Load()
+        {
+            base.Load();
+            foreach (string key in Data.Keys.Where(IsReserved).ToList())
+            {
+                Data.Remove(key);
+            }
+
+            UserValues.Clean(Data);
+        }
+    }
+
+    private sealed class CommandLineSource(IReadOnlyList<string> arguments) : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new CommandLineProvider(arguments);
+    }
+
+    private sealed class CommandLineProvider(IReadOnlyList<string> arguments) : CommandLineConfigurationProvider(arguments)
+    {
+        public override void Load()
+        {
+            base.Load();
+            UserValues.Clean(Data);
+        }
+    }
+}
