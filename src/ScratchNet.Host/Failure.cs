@@ -21,7 +21,8 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     public static Failure From(Exception exception, string? command = null)
     {
         // A message quotes the file names it was built from (ShownName.Of), but text may come from elsewhere (the
-        // system's, a library's): an escape sequence in it still does not reach the terminal.
+        // system's, a library's, a refused value's \r from a Windows .env file, which moved the cursor back so that the
+        // rest of the line overwrote its start): no control character but a line break reaches the terminal.
         Failure failure = Classify(exception, command);
         return failure with { Message = ShownName.Escaped(failure.Message) };
     }
@@ -30,13 +31,6 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     {
         ArgumentNullException.ThrowIfNull(exception);
 
-        // Every line echoes what the user gave (a value, a path, a name) with its control characters written out.
-        Failure failure = Classify(exception, command);
-        return failure with { Message = ControlCharacters.Escaped(failure.Message) };
-    }
-
-    private static Failure Classify(Exception exception, string? command)
-    {
         // ValidateOnStart reports each options class that failed as one inner exception of an aggregate.
         IReadOnlyList<Exception> parts = exception is AggregateException aggregate ? aggregate.Flatten().InnerExceptions : [exception];
         if (parts.All(IsConfigurationError))

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using ScratchNet.Data;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Settings;
 using ScratchNet.Training;
 using ScratchNet.Training.Options;
 
@@ -186,5 +187,13 @@ public sealed class FailureTests
         Failure failure = Failure.From(new DatasetUnavailableException("Could not obtain x. Tried, in order:\n  - directory /d\u001B[31m: missing"));
 
         Assert.That(failure.Message, Is.EqualTo("Could not obtain x. Tried, in order:\n  - directory /d\\u001B[31m: missing"));
+    }
+
+    [Test]
+    public void ARefusalWritesOutTheControlCharactersItEchoes()
+    {
+        Failure failure = Failure.From(new ConfigurationException(["Optimizer:Name 'adam\r' is unknown\u001b[2J"]));
+
+        Assert.That(failure.Message, Is.EqualTo(@"Configuration is invalid: Optimizer:Name 'adam\r' is unknown\u001B[2J"));
     }
 }
