@@ -72,6 +72,11 @@
       if (e.dataTransfer.files.length) { useFile(e.dataTransfer.files[0]); }
     });
     $('image-file').addEventListener('change', e => { if (e.target.files.length) { useFile(e.target.files[0]); } });
+
+    // The drawing area is a tab stop, and a digit cannot be drawn from the keyboard: its keys choose a file instead.
+    c.addEventListener('keydown', e => {
+      if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('image-file').click(); }
+    });
   }
 
   // Until the chosen file's answer comes, the last answer (another image's) is cleared and the status line says the
