@@ -96,9 +96,9 @@ public sealed class ExplorerPageTests : BrowserTest
         Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
         IPage page = await Open(new Uri(url, "#explore"));
         await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
-        await page.Locator("#draw").FocusAsync();
+        ILocator canvas = page.Locator("#draw");
 
-        IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync(key));
+        IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => canvas.PressAsync(key));
         await chooser.SetFilesAsync(Image());
 
         await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.VerticalClass.ToString());
