@@ -14,6 +14,17 @@ public sealed class DashboardOptions
     /// <summary>The address to listen on: loopback unless the user opens it up on purpose (e.g. 0.0.0.0).</summary>
     public string Address { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// More names the dashboard answers to in a request's Host header, comma-separated (a name a reverse proxy or a DNS
+    /// entry gives it, <c>*.example.org</c>, or <c>*</c> for any): besides them it answers only to localhost, its loopback
+    /// addresses, and, on another address, the machine's name and the addresses its start line names, so a web page
+    /// cannot reach it by rebinding its own name to this machine (DNS rebinding).
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+
+    /// <summary>The names of <see cref="AllowedHosts"/>, trimmed, the empty ones left out.</summary>
+    public IReadOnlyList<string> AllowedHostNames() => [.. AllowedHosts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
     /// <summary>A point of the smoothed train-loss curve (the mean over these batches), with samples/s and the ETA.</summary>
     public int LossEveryBatches { get; set; } = 50;
 

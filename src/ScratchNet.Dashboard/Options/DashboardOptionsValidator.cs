@@ -20,6 +20,11 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             errors.Add($"Dashboard:Address '{options.Address}' is not an IP address; use 127.0.0.1 (this machine only, the default), ::1, localhost, or 0.0.0.0 to open it to the network");
         }
 
+        foreach (string host in options.AllowedHostNames().Where(h => !IsHostPattern(h)))
+        {
+            errors.Add($"Dashboard:AllowedHosts holds '{host}', which is not a host name; give names or addresses without a scheme or port, comma-separated (dashboard.example.org,192.0.2.7,[2001:db8::7], *.example.org, or * for any)");
+        }
+
         if (options.LossEveryBatches < 1)
         {
             errors.Add($"Dashboard:LossEveryBatches must be at least 1, got {options.LossEveryBatches}");
@@ -31,6 +36,27 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>What a Host header may be matched against: a DNS name, an IPv4 address, a bracketed IPv6 one, "*.name" or "*".</summary>
+    public static bool IsHostPattern(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (host == "*")
+        {
+            return true;
+        }
+
+        // The host filter reads the wildcard addresses as "any host", which no one giving them as a name means.
+        string name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        if (name is "0.0.0.0" or "[::]")
+        {
+            return false;
+        }
+
+        return name.StartsWith('[') && name.EndsWith(']')
+            ? IPAddress.TryParse(name[1..^1], out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            : Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
     /// <summary>An IP address, or "localhost" (which listens on the loopback addresses only).</summary>

@@ -61,7 +61,9 @@ public sealed class RunsFolder
     /// <summary>The run called <paramref name="id"/>, or null when there is no such run inside the folder.</summary>
     public RunEntry? FindRun(string? id)
     {
-        if (string.IsNullOrEmpty(id) || id is "." or ".." || id.IndexOfAny(['/', '\\', '\0']) >= 0 || id.Length > 255)
+        // Only this system's separators make a name a path: on Linux a backslash is an ordinary character of a folder's
+        // name, which Runs() lists, so refusing it here listed a run that could not be opened.
+        if (string.IsNullOrEmpty(id) || id is "." or ".." || id.IndexOfAny([System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar, '\0']) >= 0 || id.Length > 255)
         {
             return null;
         }

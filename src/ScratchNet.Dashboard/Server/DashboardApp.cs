@@ -58,12 +58,8 @@ public static class DashboardApp
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedLifetime>());
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.AddRoutingCore();
-        builder.Services.AddHostFiltering(filter =>
-        {
-            // On loopback only local names are answered, so a web page cannot reach the dashboard by rebinding its own name to 127.0.0.1.
-            // The configured address is one of them (127.0.0.2, ::1), so the URL the log gives is answered.
-            filter.AllowedHosts = IsLoopback(options.Address) ? ["localhost", "127.0.0.1", "[::1]", HostName(options.Address)] : ["*"];
-        });
+        IList<string> allowedHosts = AllowedHosts(options);
+        builder.Services.AddHostFiltering(filter => filter.AllowedHosts = allowedHosts);
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(sources);
@@ -97,6 +93,41 @@ public static class DashboardApp
         return app;
     }
 
+    /// <summary>
+    /// The names a request's Host header may give: a web page cannot reach the dashboard by rebinding its own name to this
+    /// machine's address (DNS rebinding), on loopback or on a network. Local names always; the configured address (127.0.0.2,
+    /// 192.0.2.7), so the URL the log gives is answered; on an address others can reach, the machine's name (and its mDNS
+    /// name.local), and for a wildcard every address the start line names; then Dashboard:AllowedHosts.
+    /// </summary>
+    public static IList<string> AllowedHosts(DashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var hosts = new List<string> { "localhost", "127.0.0.1", "[::1]" };
+        if (IsLoopback(options.Address))
+        {
+            hosts.Add(HostName(options.Address));
+        }
+        else
+        {
+            string machine = Dns.GetHostName();
+            hosts.Add(machine);
+            hosts.Add($"{machine}.local");
+            // The wildcards themselves are not names: the host filter takes 0.0.0.0 and [::] as "any host".
+            IPAddress address = IPAddress.Parse(options.Address);
+            if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+            {
+                hosts.AddRange(DashboardServer.ReachableUrls(address, 80).Select(u => u.Host));
+            }
+            else
+            {
+                hosts.Add(HostName(options.Address));
+            }
+        }
+
+        hosts.AddRange(options.AllowedHostNames());
+        return [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
     // An IPv6 address is written in brackets in a Host header.
     private static string HostName(string address) =>
         IPAddress.TryParse(address, out IPAddress? ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ip}]" : address;
@@ -115,13 +146,23 @@ public static class DashboardApp
     private static void MapLive(WebApplication app)
     {
         app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = sources.BrowseCommand });
-        app.MapGet("/api/live/events", (LiveFeed feed, CancellationToken cancellation) => TypedResults.ServerSentEvents(Events(feed, cancellation)));
+        app.MapGet("/api/live/events", (LiveFeed feed, HttpResponse response, CancellationToken cancellation) =>
+        {
+            if (feed.TrySubscribe() is not { } subscription)
+            {
+                response.Headers.RetryAfter = "10";
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs, then reload this page.");
+            }
+
+            // Left when the request ends, even one cut off before its stream began.
+            response.RegisterForDispose(subscription);
+            return TypedResults.ServerSentEvents(Events(feed, subscription, cancellation));
+        });
     }
 
     // The history so far, then every update as it comes; leaving (the page closes) unsubscribes.
-    private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, [EnumeratorCancellation] CancellationToken cancellation)
+    private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, Subscription subscription, [EnumeratorCancellation] CancellationToken cancellation)
     {
-        using Subscription subscription = feed.Subscribe();
         foreach (SentEvent sent in subscription.Replay)
         {
             yield return Item(feed, sent);

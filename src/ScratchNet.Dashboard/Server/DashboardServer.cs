@@ -25,6 +25,12 @@ public sealed partial class DashboardServer(
     private WebApplication? _app;
     private bool _stopped;
 
+    /// <summary>The most connections served at once; Kestrel closes one more at once, unanswered.</summary>
+    public const int MaxConnections = 1000;
+
+    /// <summary>How long a stop waits for requests still in flight (a half-sent one, a slow upload) before it cuts them off.</summary>
+    public static readonly TimeSpan StopPatience = TimeSpan.FromSeconds(3);
+
     /// <summary>Where the page is, once started (with the port Kestrel chose when Dashboard:Port is 0).</summary>
     public Uri? Url { get; private set; }
 
@@ -53,6 +59,10 @@ public sealed partial class DashboardServer(
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 kestrel.Limits.MaxRequestBodySize = DashboardApp.MaxUploadBytes;
+
+                // Live pages are capped by the feed (LiveFeed.MaxSubscribers); this bounds what connections that never
+                // finish a request can hold. A browser opens at most 6 per page.
+                kestrel.Limits.MaxConcurrentConnections = MaxConnections;
                 // localhost is both loopbacks, as a browser may resolve it to either; a free port (0) cannot be
                 // asked for twice as one, so that one listens on 127.0.0.1 alone.
                 if (localhost && o.Port != 0)
@@ -158,7 +168,14 @@ public sealed partial class DashboardServer(
         }
 
         _stopped = true;
-        await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // Kestrel waits for requests in flight until the token fires, and the host's token fires after its 30-s shutdown
+        // timeout: one connection that sent half a request's headers kept train --dashboard and serve from exiting that long.
+        using (var patience = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            patience.CancelAfter(StopPatience);
+            await _app.StopAsync(patience.Token).ConfigureAwait(false);
+        }
 
         // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
         if (feed.HasRun)

@@ -72,6 +72,13 @@
       if (e.dataTransfer.files.length) { useFile(e.dataTransfer.files[0]); }
     });
     $('image-file').addEventListener('change', e => { if (e.target.files.length) { useFile(e.target.files[0]); } });
+
+    // The drawing area is a tab stop, and a digit cannot be drawn from the keyboard: its keys choose a file instead, as a
+    // button's do (Enter as it goes down, Space as it comes up; Space's own scrolling is held back).
+    c.addEventListener('keydown', e => {
+      if (e.key === 'Enter') { e.preventDefault(); $('image-file').click(); } else if (e.key === ' ') { e.preventDefault(); }
+    });
+    c.addEventListener('keyup', e => { if (e.key === ' ') { e.preventDefault(); $('image-file').click(); } });
   }
 
   // Until the chosen file's answer comes, the last answer (another image's) is cleared and the status line says the

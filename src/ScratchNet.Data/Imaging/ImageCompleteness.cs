@@ -26,12 +26,15 @@ internal static class ImageCompleteness
         PngFormat => Png(bytes),
         JpegFormat => Jpeg(bytes),
         BmpFormat => Bmp(bytes),
-        GifFormat => Gif(bytes),
-        TiffFormat => Tiff(bytes),
+        GifFormat => Gif(bytes, out _),
+        TiffFormat => Tiff(bytes, out _),
         TgaFormat => Tga(bytes),
         PbmFormat => Pbm(bytes),
         _ => null,
     };
+
+    /// <summary>The most TIFF pages walked: a chain of directories longer than this (or one that loops) is left to the decoder.</summary>
+    internal const int MaxPages = 4096;
 
     private static string Bytes(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
@@ -212,9 +215,10 @@ internal static class ImageCompleteness
     }
 
     // Blocks after the screen descriptor and its colour table: extensions and images, each ending in an empty
-    // sub-block, up to the trailer (0x3B).
-    private static string? Gif(ReadOnlySpan<byte> bytes)
+    // sub-block, up to the trailer (0x3B). The images walked over are counted for ImageFrames.
+    internal static string? Gif(ReadOnlySpan<byte> bytes, out int images)
     {
+        images = 0;
         if (bytes.Length < 13)
         {
             return "the GIF ends inside its header";
@@ -241,6 +245,7 @@ internal static class ImageCompleteness
 
                     break;
                 case 0x2C:
+                    images++;
                     if (at + 10 > bytes.Length)
                     {
                         return "the GIF ends inside an image's descriptor";
@@ -278,9 +283,11 @@ internal static class ImageCompleteness
         return -1;
     }
 
-    // Every image file directory (the chain of pages) and the strips or tiles each one points to.
-    private static string? Tiff(ReadOnlySpan<byte> bytes)
+    // Every image file directory (the chain of pages) and the strips or tiles each one points to. The directories walked
+    // over are counted for ImageFrames.
+    internal static string? Tiff(ReadOnlySpan<byte> bytes, out int pages)
     {
+        pages = 0;
         if (bytes.Length < 8)
         {
             return "the TIFF ends inside its header";
@@ -292,11 +299,12 @@ internal static class ImageCompleteness
         var seen = new HashSet<long>();
         for (int page = 1; directory != 0; page++)
         {
-            if (!seen.Add(directory) || seen.Count > 4096)
+            if (!seen.Add(directory) || seen.Count > MaxPages)
             {
                 return null;
             }
 
+            pages = page;
             int countSize = big ? 8 : 2, entrySize = big ? 20 : 12, offsetSize = big ? 8 : 4;
             if (directory < 0 || directory > bytes.Length - countSize)
             {

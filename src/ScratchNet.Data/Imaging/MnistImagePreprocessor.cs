@@ -147,7 +147,7 @@ public static class MnistImagePreprocessor
             {
                 return prepare(image, source);
             }
-            catch (InputImageException e) when (e.Blank && Frames(stream) is > 1 and int frames)
+            catch (InputImageException e) when (e.Blank && ImageFrames.Count(bytes, format) is > 1 and int frames)
             {
                 // Only the first frame is decoded, and the digit may be drawn on a later one.
                 throw new InputImageException($"{source} looks blank in its first frame (of {frames}), and only the first frame is read: no stroke stands out from its background; save the frame with the digit as a PNG.", e) { Blank = true };
@@ -193,30 +193,6 @@ public static class MnistImagePreprocessor
         stream.Position = 0;
         return bytes;
     }
-
-    // How many frames an animated GIF or a multi-page TIFF holds; asked only once its first frame was found blank, as
-    // decoding them all costs what the first frame saved.
-    private static int Frames(Stream stream)
-    {
-        try
-        {
-            stream.Position = 0;
-            using Image all = Image.Load(AllFrames.Value, stream);
-            return all.Frames.Count;
-        }
-        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or NotSupportedException or ImageFormatException or InvalidMemoryOperationException)
-        {
-            return 1;
-        }
-    }
-
-    private static readonly Lazy<Configuration> AllFrames = new(() =>
-    {
-        Configuration configuration = CreateDecoding();
-        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.All });
-        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.All });
-        return configuration;
-    });
 
     /// <summary>The formats read, as messages and docs name them (<see cref="CreateDecoding"/> registers them).</summary>
     public const string Readable = "a PNG, JPEG, GIF (its first frame), BMP, TIFF, TGA or PBM/PGM/PPM file";

@@ -50,6 +50,43 @@ public sealed class AccessibilityTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // With JavaScript off every view stays hidden: the page showed only its header, and did not say why.
+    [Test]
+    public async Task WithJavaScriptOff_ThePageSaysItNeedsIt_AndWhereARunsReportsAre()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")));
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false });
+        IPage page = await context.NewPageAsync();
+        await page.GotoAsync(url.ToString());
+
+        // Playwright's text matching passes over <noscript>; what the page shows is its rendered text.
+        await Expect(page.Locator("main")).ToContainTextAsync("This dashboard needs JavaScript", new() { UseInnerText = true });
+        await Expect(page.Locator("main")).ToContainTextAsync("history.csv, loss.png", new() { UseInnerText = true });
+    }
+
+    // The scrollable runs list showed the browser's thin default ring, not the 3 px outline of every other control.
+    [Test]
+    public async Task TheRunsListShowsTheFocusOutlineOfTheOtherControls()
+    {
+        using var temp = new TempDirectory();
+        TestModels.WriteRun(temp.Combine("runs"), "first", 2, 0.8);
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")));
+        IPage page = await Open(new Uri(url, "#runs"));
+        await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(1);
+
+        await page.Locator("#runs-refresh").FocusAsync();
+        string button = await Outline(page);
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator("#runs-list")).ToBeFocusedAsync();
+
+        Assert.That(button, Does.StartWith("3px solid"), "the button's outline, as the other controls have it");
+        Assert.That(await Outline(page), Is.EqualTo(button));
+    }
+
+    private static Task<string> Outline(IPage page) =>
+        page.EvaluateAsync<string>("() => { const s = getComputedStyle(document.activeElement); return `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`; }");
+
     [Test]
     public async Task AtTwoHundredPercentZoom_RunIdsStayOnOneLine_AndOnlyTheTableScrollsSideways()
     {

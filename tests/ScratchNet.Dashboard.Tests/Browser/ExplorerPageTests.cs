@@ -74,6 +74,37 @@ public sealed class ExplorerPageTests : BrowserTest
         await Screenshot(page, "explorer-phone");
     }
 
+    // Run folders may have any name: a 37-character one widened the model list, and the page scrolled sideways on a phone.
+    [TestCase(320, 640)]
+    [TestCase(360, 740)]
+    public async Task ALongRunNameInTheModelList_DoesNotWidenAPhonesPage(int width, int height)
+    {
+        const string Long = "mnist-cnn-lr0.01-bs128-seed42-augment-with-a-much-longer-tail";
+        TestModels.WriteRun(_temp.Combine("runs"), Long, 2, 0.9, withModel: true);
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs")));
+        IPage page = await Open(new Uri(url, "#explore"), width, height);
+        await Expect(page.Locator("#model-select option")).ToContainTextAsync(Long);
+
+        await AssertNoSidewaysScroll(page);
+    }
+
+    // The drawing area is a tab stop; from the keyboard it did nothing. Enter or Space now chooses a file, as the button does.
+    [TestCase("Enter")]
+    [TestCase("Space")]
+    public async Task TheDrawingAreaChoosesAnImageFromTheKeyboard(string key)
+    {
+        Uri url = await Serve(new DashboardSources(_temp.Combine("runs"), TestModels.SaveStrokeModel(_temp.Combine("strokes.snm"))));
+        IPage page = await Open(new Uri(url, "#explore"));
+        await Expect(page.Locator("#explore-status")).ToContainTextAsync("Draw a digit");
+        ILocator canvas = page.Locator("#draw");
+
+        IFileChooser chooser = await page.RunAndWaitForFileChooserAsync(() => canvas.PressAsync(key));
+        await chooser.SetFilesAsync(Image());
+
+        await Expect(page.Locator("#prediction")).ToHaveAttributeAsync("data-predicted", TestModels.VerticalClass.ToString());
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static FilePayload Image(string name = "digit.png") => new() { Name = name, MimeType = "image/png", Buffer = StrokeImages.Vertical() };
 
     // Two uploads prepared elsewhere (another tab, a script) turned the page's own away for good.

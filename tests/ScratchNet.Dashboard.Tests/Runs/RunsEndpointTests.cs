@@ -55,6 +55,21 @@ public sealed class RunsEndpointTests
         Assert.That(runs[1].GetProperty("hasModel").GetBoolean(), Is.False);
     }
 
+    // On Linux a backslash is an ordinary character of a folder's name: such a run was listed, and its details were a 404.
+    [TestCase(@"back\slash-run")]
+    [TestCase(@"<script>alert(1)<\script>")]
+    public async Task EveryListedRun_CanBeOpened_WhateverCharactersItsNameHolds(string id)
+    {
+        TestModels.WriteRun(_runs, id, 2, 0.9, withModel: true);
+
+        Assert.That(await ListedIds(), Is.EqualTo(new[] { id }));
+        HttpResponseMessage details = await _dashboard.Client.GetAsync("/api/runs/" + Uri.EscapeDataString(id));
+        HttpResponseMessage model = await _dashboard.Client.GetAsync("/api/model?run=" + Uri.EscapeDataString(id));
+
+        Assert.That(details.StatusCode, Is.EqualTo(HttpStatusCode.OK), await details.Content.ReadAsStringAsync());
+        Assert.That(model.StatusCode, Is.EqualTo(HttpStatusCode.OK), await model.Content.ReadAsStringAsync());
+    }
+
     [Test]
     public async Task Details_GiveTheHistory_AndConfigJsonAsItIs()
     {

@@ -101,6 +101,29 @@ public sealed class DashboardServerTests
         Assert.That(logs.Entries.Select(e => e.Message), Has.One.EndsWith($"stay browsable with: serve --runs {_temp.Combine("r2")}"));
     }
 
+    // Kestrel waits for a request in flight until the stop's token fires, and the host's fires after 30 s: one connection
+    // that sent a request line and never the end of its headers kept train --dashboard and serve from exiting that long.
+    [Test]
+    public async Task AHalfSentRequest_DoesNotHoldTheStopPastItsPatience()
+    {
+        await using DashboardServer server = Server("127.0.0.1");
+        await server.StartAsync(CancellationToken.None);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, server.Url!.Port);
+        System.Net.Sockets.NetworkStream stream = client.GetStream();
+
+        // One whole request answered first, so the server holds this connection before the half one is sent on it.
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /api/live HTTP/1.1\r\nHost: {server.Url.Authority}\r\n\r\n"));
+        var buffer = new byte[4096];
+        Assert.That(await stream.ReadAsync(buffer), Is.GreaterThan(0));
+        await stream.WriteAsync("GET /api/live/events HTTP/1.1\r\n"u8.ToArray());
+
+        Task stop = server.StopAsync(CancellationToken.None);
+        Task beyond = Task.Delay(DashboardServer.StopPatience + TimeSpan.FromSeconds(12));
+
+        Assert.That(await Task.WhenAny(stop, beyond), Is.SameAs(stop), "the stop is bounded by its own patience, not by the client");
+    }
+
     [Test]
     public async Task ALoopbackAddressOtherThan127001_AnswersTheUrlItLogs()
     {

@@ -51,7 +51,7 @@ public sealed class DashboardHostTests
     [Test]
     public void BadDashboardSettingsAreReportedWithTheOthers()
     {
-        using IHost host = TestHost.Build(["train", "--Dashboard:Port=70000", "--Dashboard:Address=my-laptop", "--Dashboard:StatisticsEveryBatches=1", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
+        using IHost host = TestHost.Build(["train", "--Dashboard:Port=70000", "--Dashboard:Address=my-laptop", "--Dashboard:StatisticsEveryBatches=1", "--Dashboard:AllowedHosts=dash.example.org,http://x:1", $"--Run:Directory={_runs}"], SyntheticMnist.Create());
 
         Failure failure = Failure.From(Assert.Catch(() => host.Services.GetRequiredService<IStartupValidator>().Validate())!);
 
@@ -59,6 +59,7 @@ public sealed class DashboardHostTests
         Assert.That(failure.Message, Does.Contain("Dashboard:Port must be in [0, 65535]"));
         Assert.That(failure.Message, Does.Contain("Dashboard:Address 'my-laptop' is not an IP address"));
         Assert.That(failure.Message, Does.Contain("Dashboard:StatisticsEveryBatches must be at least 2"));
+        Assert.That(failure.Message, Does.Contain("Dashboard:AllowedHosts holds 'http://x:1', which is not a host name"));
     }
 
     [Test]
