@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScratchNet.Host.Settings;
 
 namespace ScratchNet.Host.Commands;
 
@@ -60,6 +61,11 @@ public sealed record CommandLine(
         HashSet<string> flags = new(
             (CommandCatalog.Find(command)?.Options ?? []).Concat(CommandCatalog.GlobalOptions).Where(o => o.ValueName is null).Select(o => o.Name),
             StringComparer.OrdinalIgnoreCase);
+        // A shell expands ~ only at the start of a word, so "--model ~/m.snm" reaches us expanded and "--model=~/m.snm" does
+        // not; a file or folder option's value is read as the configuration's path keys are (PathSettings.ExpandHome).
+        HashSet<string> paths = new(
+            (CommandCatalog.Find(command)?.Options ?? []).Concat(CommandCatalog.GlobalOptions).Where(o => o.ValueName is { } name && (name.Contains("FILE", StringComparison.Ordinal) || name.Contains("DIR", StringComparison.Ordinal))).Select(o => o.Name),
+            StringComparer.OrdinalIgnoreCase);
         var configuration = new List<string>();
         var options = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var positionals = new List<string>();
@@ -105,6 +111,11 @@ public sealed record CommandLine(
 
             bool nextIsValue = equals < 0 && !flags.Contains(key) && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));
             string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
+            if (equals >= 0 && paths.Contains(key))
+            {
+                value = PathSettings.ExpandHome(value!, PathSettings.Home);
+            }
+
             if (key.Contains(':', StringComparison.Ordinal))
             {
                 if (value is null)
