@@ -6,24 +6,8 @@ namespace ScratchNet.Data.Idx;
 /// Feeds every byte read from a stream to a hash on its way to the reader, so a file's SHA-256 is taken from the
 /// same read that parses it: checking a 47 MB file this way costs the hashing, not a second pass over the disk.
 /// </summary>
-internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingStream(Stream inner, IncrementalHash hash) : ForwardReadStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         int read = inner.Read(buffer);
@@ -42,14 +26,4 @@ internal sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
         {
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
