@@ -279,12 +279,14 @@ public static class DashboardApp
 
     // A 4096 × 4096 image allocates about 150 MB of large arrays. The GC would reuse them, but keeps them from the
     // system in the meantime: six uploads, one after another, left serve at 1.4 GB for good. An image that large is
-    // rare (the page's own drawing is 280 × 280), so the cost of a full, compacting collection after one is not.
+    // rare (the page's own drawing is 280 × 280), so the cost of a full, compacting collection after one is not. The
+    // decoder's native blocks go back to the C library when freed, which keeps them unless trimmed (NativeHeap).
     private static void ReleaseAfterLargeImage(long allocated)
     {
         if (allocated > LargeImageBytes)
         {
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            NativeHeap.Trim();
         }
     }
 
