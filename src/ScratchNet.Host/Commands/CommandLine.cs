@@ -61,8 +61,9 @@ public sealed record CommandLine(
         HashSet<string> flags = new(
             (CommandCatalog.Find(command)?.Options ?? []).Concat(CommandCatalog.GlobalOptions).Where(o => o.ValueName is null).Select(o => o.Name),
             StringComparer.OrdinalIgnoreCase);
-        // A shell expands ~ only at the start of a word, so "--model ~/m.snm" reaches us expanded and "--model=~/m.snm" does
-        // not; a file or folder option's value is read as the configuration's path keys are (PathSettings.ExpandHome).
+        // A shell expands ~ only at the start of an unquoted word, so "--model ~/m.snm" reaches us expanded and
+        // "--model=~/m.snm" or "--model '~/m.snm'" do not; a file or folder option's value is read as the configuration's
+        // path keys are, from every source (PathSettings.ExpandHome). A folder really named ~ is ./~.
         HashSet<string> paths = new(
             (CommandCatalog.Find(command)?.Options ?? []).Concat(CommandCatalog.GlobalOptions).Where(o => o.ValueName is { } name && (name.Contains("FILE", StringComparison.Ordinal) || name.Contains("DIR", StringComparison.Ordinal))).Select(o => o.Name),
             StringComparer.OrdinalIgnoreCase);
@@ -111,9 +112,9 @@ public sealed record CommandLine(
 
             bool nextIsValue = equals < 0 && !flags.Contains(key) && i + 1 < args.Count && (!args[i + 1].StartsWith('-') || IsNegativeNumber(args[i + 1]));
             string? value = equals >= 0 ? body[(equals + 1)..] : nextIsValue ? args[++i] : null;
-            if (equals >= 0 && paths.Contains(key))
+            if (value is not null && paths.Contains(key))
             {
-                value = PathSettings.ExpandHome(value!, PathSettings.Home);
+                value = PathSettings.ExpandHome(value, PathSettings.Home);
             }
 
             if (key.Contains(':', StringComparison.Ordinal))

@@ -16,7 +16,7 @@ public sealed class CommandLineTests
     }
 
     [Test]
-    public void AFileOrFolderOptionWrittenWithEquals_TakesALeadingTildeAsTheHomeFolder_AsTheShellDoesForOneWrittenApart()
+    public void AFileOrFolderOption_TakesALeadingTildeAsTheHomeFolder_WrittenWithEqualsOrQuoted_AsTheShellDoesForABareWord()
     {
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
@@ -24,6 +24,7 @@ public sealed class CommandLineTests
         Assert.That(CommandLine.Parse(["serve", "--runs=~/runs"]).Option("runs"), Is.EqualTo(Path.Join(home, "runs")));
         Assert.That(CommandLine.Parse(["train", "--config=~"]).Option("config"), Is.EqualTo(home));
         Assert.That(CommandLine.Parse(["train", "--resume=~/runs/r1"]).Option("resume"), Is.EqualTo(Path.Join(home, "runs/r1")));
+        Assert.That(CommandLine.Parse(["predict", "--model", "~/m.snm", "a.png"]).Option("model"), Is.EqualTo(Path.Join(home, "m.snm")), "quoted, as its own word");
         Assert.That(CommandLine.Parse(["predict", "--model=./~/m.snm", "a.png"]).Option("model"), Is.EqualTo("./~/m.snm"), "a folder named ~ written so");
         Assert.That(CommandLine.Parse(["predict", "--format=~json", "--model", "m", "a.png"]).Option("format"), Is.EqualTo("~json"), "not a file or folder option");
     }
