@@ -7,7 +7,7 @@ namespace ScratchNet.Models;
 /// is meant for; a user error (exit code 5), not a bug. It carries its parts — the file, what is wrong, how to fix it — so
 /// that a caller that shows them apart (the dashboard's runs list shows the problem after the file's name) reads them
 /// instead of cutting them out of a sentence whose wording any throw site may change. <see cref="Exception.Message"/> is
-/// the one line the CLI prints, composed here alone: "The model file PATH PROBLEM; REMEDY."
+/// the one line the CLI prints, composed here alone: "The model file PATH PROBLEM; REMEDY.", PATH as ShownName shows a name.
 /// </summary>
 public sealed class ModelFileException : Exception
 {
