@@ -31,15 +31,8 @@ public sealed class CachedFileChangeTests
         // Every label moved on by one: a valid file of the same size, its modification time put back.
         string labels = Path.Combine(cacheFolder, MnistFiles.TrainLabels.Name);
         byte[] good = File.ReadAllBytes(labels);
-        byte[] shifted = (byte[])good.Clone();
-        for (int i = 8; i < shifted.Length; i++)
-        {
-            shifted[i] = (byte)((shifted[i] + 1) % 10);
-        }
-
-        DateTime written = File.GetLastWriteTimeUtc(labels);
-        File.WriteAllBytes(labels, shifted);
-        File.SetLastWriteTimeUtc(labels, written);
+        byte[] shifted = IdxFiles.ShiftedLabels(good);
+        InPlaceEdit.Write(labels, shifted);
 
         Dataset reloaded = await Provider(options, cacheFolder, Path.GetDirectoryName(real[MnistFiles.TrainLabels.Name])!).LoadAsync();
 

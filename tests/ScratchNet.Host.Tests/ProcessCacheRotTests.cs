@@ -30,9 +30,7 @@ public sealed class ProcessCacheRotTests
         byte[] good = File.ReadAllBytes(labels);
         byte[] rotted = (byte[])good.Clone();
         rotted[3] = 0x07;
-        DateTime written = File.GetLastWriteTimeUtc(labels);
-        File.WriteAllBytes(labels, rotted);
-        File.SetLastWriteTimeUtc(labels, written);
+        InPlaceEdit.Write(labels, rotted);
 
         using var server = new LoopbackHttpServer();
         server.Serve($"/{MnistFiles.TrainLabels.Name}.gz", IdxFiles.Gzip(good));
@@ -64,15 +62,8 @@ public sealed class ProcessCacheRotTests
         // Every label moved on by one, length and time kept (as after cp -a of an edited cache): it still parses.
         string labels = Path.Combine(folder, MnistFiles.TrainLabels.Name);
         byte[] good = File.ReadAllBytes(labels);
-        byte[] shifted = (byte[])good.Clone();
-        for (int i = 8; i < shifted.Length; i++)
-        {
-            shifted[i] = (byte)((shifted[i] + 1) % 10);
-        }
-
-        DateTime written = File.GetLastWriteTimeUtc(labels);
-        File.WriteAllBytes(labels, shifted);
-        File.SetLastWriteTimeUtc(labels, written);
+        byte[] shifted = IdxFiles.ShiftedLabels(good);
+        InPlaceEdit.Write(labels, shifted);
 
         // The stamp versions before 2026-11-27 wrote beside each file (hash, length, time), copied along: it still
         // matches the changed file, and must not stand in for its content.

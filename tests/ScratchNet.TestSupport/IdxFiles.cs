@@ -37,6 +37,18 @@ public static class IdxFiles
         return Build([count, rows, cols], data);
     }
 
+    /// <summary>A label file's labels each moved on by one (9 to 0): a valid file of the same length with every label wrong.</summary>
+    public static byte[] ShiftedLabels(byte[] labels)
+    {
+        byte[] shifted = (byte[])labels.Clone();
+        for (int i = 8; i < shifted.Length; i++)
+        {
+            shifted[i] = (byte)((shifted[i] + 1) % 10);
+        }
+
+        return shifted;
+    }
+
     public static byte[] Labels(int count, ulong seed, int classCount = 10)
     {
         var rng = new Xoshiro256(seed);

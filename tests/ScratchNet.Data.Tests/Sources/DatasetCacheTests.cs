@@ -139,9 +139,7 @@ public sealed class DatasetCacheTests
         // Bit rot, an edit that restores the time, or a cache copied with cp -a: nothing but the content tells.
         byte[] flipped = (byte[])_images.Clone();
         flipped[^1] ^= 0xFF;
-        DateTime verifiedAt = File.GetLastWriteTimeUtc(images);
-        File.WriteAllBytes(images, flipped);
-        File.SetLastWriteTimeUtc(images, verifiedAt);
+        InPlaceEdit.Write(images, flipped);
         var calls = new List<string>();
         await Cache(DeliveringSource("fresh", calls).Object).EnsureAsync(Manifest);
 
