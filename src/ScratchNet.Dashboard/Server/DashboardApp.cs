@@ -58,8 +58,7 @@ public static class DashboardApp
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedLifetime>());
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.AddRoutingCore();
-        IList<string> allowedHosts = AllowedHosts(options);
-        builder.Services.AddHostFiltering(filter => filter.AllowedHosts = allowedHosts);
+        var hosts = new HostGuard(AllowedHosts(options), loggerFactory.CreateLogger<HostGuard>());
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(sources);
@@ -70,13 +69,19 @@ public static class DashboardApp
         configureHost(builder);
 
         WebApplication app = builder.Build();
-        app.UseHostFiltering();
         app.Use(async (context, next) =>
         {
             IHeaderDictionary headers = context.Response.Headers;
             headers["X-Content-Type-Options"] = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            if (hosts.Refusal(context.Request) is { } wrongHost)
+            {
+                // Plain text: a browser shows it as it is, and it is read before any page or script runs.
+                await Results.Text(wrongHost, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (SameOriginGuard.Refusal(context.Request) is { } refusal)
             {
                 await Problem(StatusCodes.Status403Forbidden, refusal).ExecuteAsync(context).ConfigureAwait(false);
