@@ -156,7 +156,7 @@ public static class DashboardApp
             if (feed.TrySubscribe() is not { } subscription)
             {
                 response.Headers.RetryAfter = "10";
-                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs, then reload this page.");
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs (a page turned away tries again by itself after Retry-After).");
             }
 
             // Left when the request ends, even one cut off before its stream began.

@@ -206,15 +206,27 @@ window.SN = window.SN || {};
     }
   };
 
+  // Why the server refused a request, in its own words: the dashboard's JSON {"error": …}, a plain-text answer (the host
+  // check's), or at least the status; never "Failed to fetch", which is what a server that cannot be reached gets.
+  SN.refusal = function (response, text) {
+    let reason = '';
+    try { const body = JSON.parse(text); reason = body && typeof body.error === 'string' ? body.error : ''; } catch (e) { reason = ''; }
+    if (!reason && text && !/^\s*</.test(text)) { reason = text.trim().slice(0, 600); }
+    return reason || `${response.status} ${response.statusText}`.trim();
+  };
+  SN.reason = async function (response) {
+    const text = await response.text().catch(() => '');
+    return SN.refusal(response, text);
+  };
+
   SN.getJson = async function (url, init) {
     const response = await SN.request(url, init);
-    let body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
+    const text = await response.text().catch(() => '');
     if (!response.ok) {
-      const error = new Error((body && body.error) || `${response.status} ${response.statusText}`);
+      const error = new Error(SN.refusal(response, text));
       error.status = response.status;
       throw error;
     }
-    return body;
+    try { return JSON.parse(text); } catch (e) { return null; }
   };
 })(window.SN);

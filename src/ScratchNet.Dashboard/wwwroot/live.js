@@ -227,8 +227,17 @@
     document.title = 'ScratchNet: server stopped';
   }
 
+  // A refusal said is taken back once the server cannot be reached at all: that is what the page says then.
+  function unrefuse() {
+    if ($('live-status').dataset.outcome !== 'refused') { return; }
+    $('live-status').textContent = state.lost;
+    delete $('live-status').dataset.outcome;
+    state.lost = null;
+  }
+
   // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
   function lost() {
+    unrefuse();
     if (!state.run && !state.ended) { serverStopped(); return; }
     if (!state.run || state.ended || state.lost !== null) { return; }
     state.lost = $('live-status').textContent;
@@ -264,16 +273,62 @@
     return true;
   }
 
-  SN.startLive = function () {
-    if (state.source) { return; }
-    charts();
+  // The server answered the feed's request with a refusal (a 503 when every live-feed place is taken): that is no stopped
+  // server. Its reason is shown, and the feed is asked again after the server's Retry-After.
+  function refused(reason, seconds) {
+    if (state.lost === null) { state.lost = $('live-status').textContent; }
+    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away (${reason}). The page asks again in ${seconds} s.`;
+    $('live-status').dataset.outcome = 'refused';
+    clearTimeout(state.retry);
+    state.retry = setTimeout(connect, seconds * 1000);
+  }
+
+  // EventSource does not say why it gave up: a refusal (any answer but a stream) closes it for good, while a server that
+  // cannot be reached leaves it reconnecting. A closed feed asks once more by fetch, to read the answer and its reason.
+  async function whyClosed() {
+    const abort = new AbortController();
+    const patience = setTimeout(() => abort.abort(), 5000);
+    let response;
+    try {
+      response = await fetch('api/live/events', { signal: abort.signal, headers: { Accept: 'text/event-stream' } });
+    } catch (e) {
+      clearTimeout(patience);
+      // A fetch abandoned after waiting got an answer that was slow to start, not no answer: try the feed again.
+      if (abort.signal.aborted) { connect(); return; }
+      SN.serverGone(true);
+      lost();
+      // A server that comes back is found again, as an EventSource's own retries would.
+      clearTimeout(state.retry);
+      state.retry = setTimeout(connect, 3000);
+      return;
+    }
+    clearTimeout(patience);
+    SN.serverGone(false);
+    if (response.ok) { abort.abort(); connect(); return; }
+    const reason = await SN.reason(response);
+    refused(reason, Math.min(60, Math.max(1, Number(response.headers.get('Retry-After')) || 10)));
+  }
+
+  function connect() {
+    if (state.source) { state.source.close(); }
     const source = new EventSource('api/live/events');
     state.source = source;
-    // The other tabs say so too: their requests would fail one by one.
-    source.addEventListener('error', () => { if (source.readyState !== EventSource.OPEN) { SN.serverGone(true); } lost(); });
+    source.addEventListener('error', () => {
+      if (source !== state.source) { return; }
+      if (source.readyState === EventSource.CLOSED) { whyClosed(); return; }
+      // Reconnecting: the server cannot be reached. The other tabs say so too: their requests would fail one by one.
+      SN.serverGone(true);
+      lost();
+    });
     source.addEventListener('open', () => { SN.serverGone(false); found(); });
     Object.keys(handlers).forEach(type => source.addEventListener(type, event => {
       if (fresh(event.lastEventId)) { handlers[type](JSON.parse(event.data)); }
     }));
+  }
+
+  SN.startLive = function () {
+    if (state.source) { return; }
+    charts();
+    connect();
   };
 })(window.SN);
