@@ -188,7 +188,7 @@ window.SN = window.SN || {};
   // What every tab says once the server is gone, in place of the browser's own "Failed to fetch" / "NetworkError…".
   // After a run's end the training process closes its dashboard as it exits: that is no crash, and a reload cannot bring it back.
   SN.stoppedNotice = () => SN.runEnded
-    ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.browseCommand || 'serve'}.`
+    ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.endBrowse || SN.browseCommand || 'serve'}.`
     : `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
 
   // What a tab's status line says of a request that reached no server, once the banner above the tabs says why in full:

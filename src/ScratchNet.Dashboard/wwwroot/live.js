@@ -39,6 +39,7 @@
     state.run = run;
     state.ended = false;
     SN.runEnded = false;
+    SN.endBrowse = null;
     state.lost = null;
     document.querySelector('#table-parameters tbody').textContent = '';
     statisticsNote(run ? pendingStatistics(run) : 'No measurement yet.');
@@ -67,8 +68,10 @@
   // How the run ended, in the log's words where it gave some (a divergence names the epoch, the batch and what to change).
   function ending(p) {
     const numbers = `${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}`;
-    // The log's command: serve alone browses the default folder only.
-    const browse = `Browse it later with ${SN.browseCommand || 'serve'}.`;
+    // The log's command, carried by the end itself (an answer to the page's own request may come later, or not at all):
+    // serve alone browses the default folder only.
+    SN.endBrowse = p.browse || null;
+    const browse = `Browse it later with ${SN.endBrowse || SN.browseCommand || 'serve'}.`;
     switch (p.outcome) {
       case 'stopped-early': return `Training stopped early after ${p.epochs} of ${state.run ? epochs(state.run.epochs) : '? epochs'} (no improvement within the early-stopping patience); the model keeps its best epoch's weights: ${numbers}. ${browse}`;
       case 'interrupted': return `Training was interrupted after ${epochs(p.epochs)}. Continue it with train --resume (the log gives the exact command).`;

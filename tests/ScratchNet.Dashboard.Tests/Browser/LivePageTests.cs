@@ -409,6 +409,24 @@ public sealed class LivePageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // The page read the command only from its one /api/live request at load, which can fail or come too late: the end's
+    // line then lost "--runs DIR" (retest X5). The end carries the command, and it wins over what the page had.
+    [Test]
+    public async Task TheEndsOwnBrowseCommandIsTheOneThePageGives()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+
+        Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 1, 0.5, 0.9, Browse: "serve --runs elsewhere/runs")));
+
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync("Training finished: 1 epoch, validation accuracy 0.9000, loss 0.5000. Browse it later with serve --runs elsewhere/runs.");
+        await StopServing();
+        await Expect(page.Locator("#server-stopped")).ToContainTextAsync("browse the run later with serve --runs elsewhere/runs.");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     // With every live-feed place taken the page said the server had stopped or been killed (retest X7): a refusal is told
     // apart from a server that cannot be reached, its reason is shown, and the page asks again after Retry-After.
     [Test]
