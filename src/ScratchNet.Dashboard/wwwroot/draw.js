@@ -99,7 +99,16 @@ window.SN = window.SN || {};
       row.forEach(count => { tr.insertCell().textContent = String(count); });
     });
   };
+  // Drawn matrices, so a change to the dark scheme (or back) writes their labels again in the page's ink.
+  const confusions = new Map();
+  SN.redrawConfusions = () => confusions.forEach((args, canvas) => SN.drawConfusion(canvas, args[0], args[1]));
+  SN.clearConfusion = function (canvas) {
+    confusions.delete(canvas);
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  };
+
   SN.drawConfusion = function (canvas, counts, names) {
+    confusions.set(canvas, [counts, names]);
     const k = counts.length;
     const margin = 28;
     const size = Math.min(canvas.width, canvas.height) - margin;
@@ -110,7 +119,8 @@ window.SN = window.SN || {};
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     for (let a = 0; a < k; a++) {
       const total = counts[a].reduce((x, y) => x + y, 0) || 1;
-      ctx.fillStyle = '#333';
+      // The class names stand on the panel, not on a cell: the page's ink (light on a dark page).
+      ctx.fillStyle = SN.ink ? SN.ink() : '#333';
       ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin / 2, margin + (a + 0.5) * cell);
       ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin + (a + 0.5) * cell, margin / 2);
       for (let p = 0; p < k; p++) {

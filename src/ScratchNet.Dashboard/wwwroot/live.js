@@ -45,7 +45,8 @@
     statisticsNote(run ? pendingStatistics(run) : 'No measurement yet.');
     document.querySelector('#table-activations tbody').textContent = '';
     $('live-mistakes').textContent = '';
-    ['live-weights', 'live-confusion'].forEach(id => { const canvas = $(id); canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); });
+    $('live-weights').getContext('2d').clearRect(0, 0, $('live-weights').width, $('live-weights').height);
+    SN.clearConfusion($('live-confusion'));
     ['fact-epoch', 'fact-loss', 'fact-accuracy', 'fact-lr', 'fact-speed', 'fact-eta'].forEach(id => { $(id).textContent = '–'; });
   }
 
