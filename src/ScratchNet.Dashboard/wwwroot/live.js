@@ -308,7 +308,9 @@
     }
     clearTimeout(patience);
     SN.serverGone(false);
-    if (response.ok) { abort.abort(); connect(); return; }
+    // Let in now (a place came free), or a stream the EventSource would not take (a proxy's answer): asked again in a
+    // while, not at once, so the second cannot loop.
+    if (response.ok) { abort.abort(); clearTimeout(state.retry); state.retry = setTimeout(connect, 3000); return; }
     const reason = await SN.reason(response);
     refused(reason, Math.min(60, Math.max(1, Number(response.headers.get('Retry-After')) || 10)));
   }
