@@ -53,7 +53,7 @@ public sealed partial class HostGuard
 
         string name = Shown(request.Host.Host);
         Warn(name);
-        return $"This dashboard answers only to the names {string.Join(", ", AllowedHosts)}, and this request asked for {name}. "
+        return $"This dashboard answers only to the names {string.Join(", ", AllowedHosts)}; this request asked for {name}. "
             + $"Open one of those names, or start the dashboard again with --Dashboard:AllowedHosts={name} to answer to it too "
             + "(it is refused so that a web page cannot reach the dashboard by pointing a name of its own at this machine).";
     }

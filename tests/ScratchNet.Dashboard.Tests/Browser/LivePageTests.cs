@@ -467,7 +467,7 @@ public sealed class LivePageTests : BrowserTest
         using var temp = new TempDirectory();
         Uri url = await Serve(new DashboardSources(temp.Combine("runs")));
         IPage page = await Open(new Uri(url, "#live"));
-        const string Reason = "This dashboard answers only to the names localhost, 127.0.0.1, [::1], and this request asked for vm.lan.";
+        const string Reason = "This dashboard answers only to the names localhost, 127.0.0.1, [::1]; this request asked for vm.lan.";
         await page.RouteAsync("**/api/runs", route => route.FulfillAsync(new() { Status = 400, ContentType = "text/plain", Body = Reason }));
         await page.EvaluateAsync("() => { location.hash = '#runs'; }");
         await Expect(page.Locator("#runs-status")).ToHaveTextAsync(Reason);
