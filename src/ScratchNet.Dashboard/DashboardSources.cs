@@ -24,4 +24,27 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
 
     /// <summary>The command that browses these runs later, as the page says it: <c>serve</c>, or <c>serve --runs DIR</c> for another folder.</summary>
     public string BrowseCommand => DefaultRunsDirectory ? "serve" : $"serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(RunsDirectory)}";
+
+    /// <summary>
+    /// The folder that holds the run trained, once it has: a run resumed from outside <see cref="RunsDirectory"/> is not in
+    /// it. The configured folder keeps the user's spelling; another is named relative to here when it is below here.
+    /// </summary>
+    public string ClosingRunsDirectory()
+    {
+        if (LiveRunFolder?.Invoke() is not { } run || Path.GetDirectoryName(Path.GetFullPath(run)) is not { Length: > 0 } parent
+            || string.Equals(parent, Path.GetFullPath(RunsDirectory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
+        {
+            return RunsDirectory;
+        }
+
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, parent);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? parent : relative;
+    }
+
+    /// <summary>The command that browses the run trained, as the page says it when the run ends: <see cref="BrowseCommand"/>, or <c>serve --runs DIR</c> naming <see cref="ClosingRunsDirectory"/> where that is another folder.</summary>
+    public string ClosingBrowseCommand()
+    {
+        string folder = ClosingRunsDirectory();
+        return string.Equals(folder, RunsDirectory, StringComparison.Ordinal) ? BrowseCommand : $"serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(folder)}";
+    }
 }

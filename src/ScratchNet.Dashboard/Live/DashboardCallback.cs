@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ScratchNet.Core.Layers;
 using ScratchNet.Core.Metrics;
 using ScratchNet.Dashboard.Options;
+using ScratchNet.Dashboard.Server;
 using ScratchNet.Data;
 using ScratchNet.Training;
 using ScratchNet.Training.Callbacks;
@@ -19,7 +20,8 @@ namespace ScratchNet.Dashboard.Live;
 /// epoch its metrics, confusion matrix, worst mistakes, first-layer weights and dead units. It only reads the network (the probe pass runs in evaluation mode, so no random number is drawn):
 /// a run gives the same numbers with the dashboard on or off.
 /// </summary>
-public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> options) : ITrainingCallback
+/// <param name="sources">Where the run's folder is: the end names the command that browses it (null: the page says serve).</param>
+public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> options, DashboardSources? sources = null) : ITrainingCallback
 {
     /// <summary>Rows of the held-out split whose activations are measured after each epoch (diagnose uses 1,000; a forward pass of 256 rows costs ~0.3 ms).</summary>
     public const int ProbeRows = 256;
@@ -180,7 +182,8 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
 
             // Early stopping asks to stop; the final numbers are then those of the best epoch's weights it put back.
             string outcome = context.StopRequested && result.History.Count < context.Epochs ? RunOutcomes.StoppedEarly : RunOutcomes.Finished;
-            Publish(LiveEventTypes.End, new RunEnd(outcome, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy));
+            // The end carries the command itself: the page's one request for it at load can fail or come too late.
+            Publish(LiveEventTypes.End, new RunEnd(outcome, result.History.Count, result.FinalValidation.Loss, result.FinalValidation.Accuracy, Browse: Browse()));
         }
     }
 
@@ -200,9 +203,13 @@ public sealed class DashboardCallback(LiveFeed feed, IOptions<DashboardOptions> 
         if (_enabled)
         {
             string outcome = error is TrainingDivergedException ? RunOutcomes.Diverged : RunOutcomes.Failed;
-            Publish(LiveEventTypes.End, new RunEnd(outcome, context.History.Count, null, null, error.Message));
+            Publish(LiveEventTypes.End, new RunEnd(outcome, context.History.Count, null, null, Paths()?.Text(error.Message) ?? error.Message, Browse()));
         }
     }
+
+    private ShownPaths? Paths() => sources is null ? null : ShownPaths.For(options.Value, sources);
+
+    private string? Browse() => sources is null ? null : Paths()!.Text(sources.ClosingBrowseCommand());
 
     private void Publish(string type, object payload) => feed.Publish(new LiveEvent(type, payload));
 

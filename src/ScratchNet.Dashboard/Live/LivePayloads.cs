@@ -63,7 +63,8 @@ public sealed record MistakeImage(int Row, int Label, int Predicted, float Confi
 /// <param name="Outcome">One of <see cref="RunOutcomes"/>.</param>
 /// <param name="Epochs">Epochs done.</param>
 /// <param name="Message">Why it stopped, for a run that diverged or failed (the log's line).</param>
-public sealed record RunEnd(string Outcome, int Epochs, double? ValidationLoss, double? ValidationAccuracy, string? Message = null);
+/// <param name="Browse">The command that browses the run later, as the console's closing line has it (<c>serve --runs DIR</c>); null where the page's own fallback holds.</param>
+public sealed record RunEnd(string Outcome, int Epochs, double? ValidationLoss, double? ValidationAccuracy, string? Message = null, string? Browse = null);
 
 /// <summary>How a run ended, as <see cref="RunEnd.Outcome"/> names it.</summary>
 public static class RunOutcomes

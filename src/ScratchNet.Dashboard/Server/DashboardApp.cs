@@ -58,8 +58,7 @@ public static class DashboardApp
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, EmbeddedLifetime>());
         builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         builder.Services.AddRoutingCore();
-        IList<string> allowedHosts = AllowedHosts(options);
-        builder.Services.AddHostFiltering(filter => filter.AllowedHosts = allowedHosts);
+        var hosts = new HostGuard(AllowedHosts(options), loggerFactory.CreateLogger<HostGuard>());
         var runs = new RunCatalog(new RunsFolder(sources.RunsDirectory));
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(sources);
@@ -67,16 +66,23 @@ public static class DashboardApp
         builder.Services.AddSingleton(new ModelCatalog(runs.Folder, sources.ModelFile));
         builder.Services.AddSingleton(new StaticAssets());
         builder.Services.AddSingleton(new ExploreGate(MaxConcurrentExplores, ExploreWait));
+        builder.Services.AddSingleton(ShownPaths.For(options, sources));
         configureHost(builder);
 
         WebApplication app = builder.Build();
-        app.UseHostFiltering();
         app.Use(async (context, next) =>
         {
             IHeaderDictionary headers = context.Response.Headers;
             headers["X-Content-Type-Options"] = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            if (hosts.Refusal(context.Request) is { } wrongHost)
+            {
+                // Plain text: a browser shows it as it is, and it is read before any page or script runs.
+                await Results.Text(wrongHost, "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             if (SameOriginGuard.Refusal(context.Request) is { } refusal)
             {
                 await Problem(StatusCodes.Status403Forbidden, refusal).ExecuteAsync(context).ConfigureAwait(false);
@@ -145,13 +151,13 @@ public static class DashboardApp
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = sources.BrowseCommand });
+        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
         app.MapGet("/api/live/events", (LiveFeed feed, HttpResponse response, CancellationToken cancellation) =>
         {
             if (feed.TrySubscribe() is not { } subscription)
             {
                 response.Headers.RetryAfter = "10";
-                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs, then reload this page.");
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs (a page turned away tries again by itself after Retry-After).");
             }
 
             // Left when the request ends, even one cut off before its stream began.
@@ -180,18 +186,19 @@ public static class DashboardApp
 
     private static void MapRuns(WebApplication app)
     {
-        app.MapGet("/api/runs", (RunCatalog runs) => runs.List());
-        app.MapGet("/api/runs/{id}", (string id, RunCatalog runs) =>
-            runs.Details(id) is { } details ? Results.Ok(details) : Problem(StatusCodes.Status404NotFound, $"There is no run '{id}' in the runs folder."));
+        // Paths of this machine in a run's files (its configuration's values and sources) are written by ShownPaths' rule.
+        app.MapGet("/api/runs", (RunCatalog runs, ShownPaths paths) => runs.List().Select(paths.Of).ToList());
+        app.MapGet("/api/runs/{id}", (string id, RunCatalog runs, ShownPaths paths) =>
+            runs.Details(id) is { } details ? Results.Ok(paths.Of(details)) : Problem(StatusCodes.Status404NotFound, $"There is no run '{id}' in the runs folder."));
     }
 
     private static void MapExplorer(WebApplication app)
     {
         app.MapGet("/api/models", (ModelCatalog models) => models.List());
-        app.MapGet("/api/model", (string? run, ModelCatalog models) => WithModel(models, run, explorer => Results.Ok(explorer.Description)));
-        app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models) =>
-            WithModel(models, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
-        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, CancellationToken cancellation) =>
+        app.MapGet("/api/model", (string? run, ModelCatalog models, ShownPaths paths) => WithModel(models, paths, run, explorer => Results.Ok(explorer.Description)));
+        app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models, ShownPaths paths) =>
+            WithModel(models, paths, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
+        app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, ShownPaths paths, CancellationToken cancellation) =>
         {
             if (!IsImageType(request.ContentType))
             {
@@ -211,7 +218,7 @@ public static class DashboardApp
                 return Problem(StatusCodes.Status413PayloadTooLarge, $"The image is larger than {MaxUploadBytes} bytes; send a smaller PNG or JPEG.");
             }
 
-            return WithModel(models, run, explorer =>
+            return WithModel(models, paths, run, explorer =>
             {
                 if (explorer.Field is not { } field)
                 {
@@ -235,7 +242,9 @@ public static class DashboardApp
     }
 
     // One place turns the explorer's failures into answers: a missing model, a damaged file, a bad image or argument.
-    private static IResult WithModel(ModelCatalog models, string? run, Func<ModelExplorer, IResult> use)
+    // Reasons name a model by its place in the runs folder already; one that holds a path of this machine (an I/O error's
+    // own words) is written by ShownPaths' rule like every other answer.
+    private static IResult WithModel(ModelCatalog models, ShownPaths paths, string? run, Func<ModelExplorer, IResult> use)
     {
         try
         {
@@ -246,11 +255,11 @@ public static class DashboardApp
         }
         catch (ModelFileException e)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, e.Message);
+            return Problem(StatusCodes.Status422UnprocessableEntity, paths.Text(e.Message)!);
         }
         catch (InputImageException e)
         {
-            return Problem(StatusCodes.Status400BadRequest, e.Message);
+            return Problem(StatusCodes.Status400BadRequest, paths.Text(e.Message)!);
         }
         catch (ArgumentException e)
         {

@@ -180,22 +180,8 @@ public sealed partial class DashboardServer(
         // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
         if (feed.HasRun)
         {
-            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(ClosingRunsDirectory()));
+            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(sources.ClosingRunsDirectory()));
         }
-    }
-
-    // The folder that holds the run trained: a run resumed from outside Run:Directory is not in the configured one.
-    // The configured folder keeps the user's spelling; another is named relative to here when it is below here.
-    private string ClosingRunsDirectory()
-    {
-        if (sources.LiveRunFolder?.Invoke() is not { } run || Path.GetDirectoryName(Path.GetFullPath(run)) is not { Length: > 0 } parent
-            || string.Equals(parent, Path.GetFullPath(sources.RunsDirectory).TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal))
-        {
-            return sources.RunsDirectory;
-        }
-
-        string relative = Path.GetRelativePath(Environment.CurrentDirectory, parent);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? parent : relative;
     }
 
     /// <summary>

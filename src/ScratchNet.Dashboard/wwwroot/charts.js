@@ -6,8 +6,19 @@
   // simulated deuteranopia or protanopia (ΔE ≥ 6). The dash patterns tell the series apart without colour at all.
   const palette = ['#0072b2', '#d55e00', '#009e73', '#b0579a', '#000000', '#882255', '#7a7a29', '#777777', '#332288', '#2f4f4f'];
   const dashes = [[], [8, 4], [2, 3], [12, 3, 2, 3], [5, 5], [1, 5], [12, 3, 2, 3, 2, 3], [16, 6], [3, 3, 9, 3], [8, 2, 2, 2, 2, 2]];
+  // On a dark page: the same hues made light enough for 3:1 against the dark panel (#1b2230), black turned near-white.
+  const paletteDark = ['#56b4e9', '#e69f00', '#2fbf8f', '#cc79a7', '#f0f0f0', '#ee6677', '#c8c850', '#aaaaaa', '#9f8fef', '#7fc8c8'];
   SN.palette = palette;
+  SN.paletteDark = paletteDark;
   SN.dashes = dashes;
+
+  // The page follows the desktop's light or dark scheme (app.css); canvases take their ink from the same variables.
+  const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  SN.dark = () => !!(darkQuery && darkQuery.matches);
+  SN.ink = () => getComputedStyle(document.documentElement).getPropertyValue('--ink').trim() || '#1d2330';
+  SN.chartColours = () => (SN.dark()
+    ? { ink: SN.ink(), grid: 'rgba(255,255,255,0.14)', palette: paletteDark }
+    : { ink: SN.ink(), grid: 'rgba(0,0,0,0.07)', palette: palette });
 
   // A hidden table goes in a hidden div that clips it (see .visually-hidden in app.css).
   SN.hiddenFrame = function (table) {
@@ -34,20 +45,22 @@
   SN.Chart.prototype.build = function () {
     if (this.plot) { this.plot.destroy(); }
     const o = this.options;
+    const colours = SN.chartColours();
+    const axis = { stroke: colours.ink, grid: { stroke: colours.grid, width: 1 }, ticks: { stroke: colours.grid, width: 1 } };
     const opts = {
       width: width(this.figure),
       height: o.height || 220,
       scales: { x: { time: false }, y: o.log ? { distr: 3 } : {} },
       // Epoch charts tick whole epochs only.
       axes: [
-        o.wholeX ? { label: o.xLabel || 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { label: o.xLabel || 'epoch', size: 40 },
+        o.wholeX ? { ...axis, label: o.xLabel || 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500] } : { ...axis, label: o.xLabel || 'epoch', size: 40 },
         // A log axis spans decades, so its ticks are written as powers of ten.
-        o.log ? { size: 60, values: (u, ticks) => ticks.map(v => (v === null ? '' : v.toExponential(0))) } : { size: 60 },
+        o.log ? { ...axis, size: 60, values: (u, ticks) => ticks.map(v => (v === null ? '' : v.toExponential(0))) } : { ...axis, size: 60 },
       ],
       legend: { live: true },
       hooks: { setSeries: [u => SN.Chart.legendState(u)] },
       series: [{ label: o.xLabel || 'epoch' }].concat(this.series.map((s, i) => ({
-        label: s.label, stroke: s.color || palette[i % palette.length], dash: dashes[i % dashes.length], width: 2, spanGaps: true,
+        label: s.label, stroke: s.color || colours.palette[i % colours.palette.length], dash: dashes[i % dashes.length], width: 2, spanGaps: true,
         points: { show: o.points !== false },
       }))),
     };
@@ -151,6 +164,14 @@
       SN.Chart.all.forEach(c => { if (c.figure.offsetParent !== null) { c.plot.setSize({ width: width(c.figure), height: c.options.height || 220 }); } });
     }, 150);
   });
+
+  // A change of the desktop's scheme redraws the charts in its colours (and the pictures that write text, see draw.js).
+  if (darkQuery && darkQuery.addEventListener) {
+    darkQuery.addEventListener('change', () => {
+      SN.Chart.all.forEach(c => c.build());
+      if (SN.redrawConfusions) { SN.redrawConfusions(); }
+    });
+  }
 
   // Charts created while their view was hidden have a poor width; a view calls this when it appears.
   SN.Chart.fit = function () {

@@ -99,7 +99,16 @@ window.SN = window.SN || {};
       row.forEach(count => { tr.insertCell().textContent = String(count); });
     });
   };
+  // Drawn matrices, so a change to the dark scheme (or back) writes their labels again in the page's ink.
+  const confusions = new Map();
+  SN.redrawConfusions = () => confusions.forEach((args, canvas) => SN.drawConfusion(canvas, args[0], args[1]));
+  SN.clearConfusion = function (canvas) {
+    confusions.delete(canvas);
+    canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+  };
+
   SN.drawConfusion = function (canvas, counts, names) {
+    confusions.set(canvas, [counts, names]);
     const k = counts.length;
     const margin = 28;
     const size = Math.min(canvas.width, canvas.height) - margin;
@@ -110,7 +119,8 @@ window.SN = window.SN || {};
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     for (let a = 0; a < k; a++) {
       const total = counts[a].reduce((x, y) => x + y, 0) || 1;
-      ctx.fillStyle = '#333';
+      // The class names stand on the panel, not on a cell: the page's ink (light on a dark page).
+      ctx.fillStyle = SN.ink ? SN.ink() : '#333';
       ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin / 2, margin + (a + 0.5) * cell);
       ctx.fillText(String(names && names[a] !== undefined ? names[a] : a).slice(0, 4), margin + (a + 0.5) * cell, margin / 2);
       for (let p = 0; p < k; p++) {
@@ -188,7 +198,7 @@ window.SN = window.SN || {};
   // What every tab says once the server is gone, in place of the browser's own "Failed to fetch" / "NetworkError…".
   // After a run's end the training process closes its dashboard as it exits: that is no crash, and a reload cannot bring it back.
   SN.stoppedNotice = () => SN.runEnded
-    ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.browseCommand || 'serve'}.`
+    ? `The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with ${SN.endBrowse || SN.browseCommand || 'serve'}.`
     : `The dashboard server stopped (${SN.servingMode ? 'serve' : 'the process'} was closed or killed). The page keeps what it shows; reload it once the server runs again.`;
 
   // What a tab's status line says of a request that reached no server, once the banner above the tabs says why in full:
@@ -206,15 +216,27 @@ window.SN = window.SN || {};
     }
   };
 
+  // Why the server refused a request, in its own words: the dashboard's JSON {"error": …}, a plain-text answer (the host
+  // check's), or at least the status; never "Failed to fetch", which is what a server that cannot be reached gets.
+  SN.refusal = function (response, text) {
+    let reason = '';
+    try { const body = JSON.parse(text); reason = body && typeof body.error === 'string' ? body.error : ''; } catch (e) { reason = ''; }
+    if (!reason && text && !/^\s*</.test(text)) { reason = text.trim().slice(0, 600); }
+    return reason || `${response.status} ${response.statusText}`.trim();
+  };
+  SN.reason = async function (response) {
+    const text = await response.text().catch(() => '');
+    return SN.refusal(response, text);
+  };
+
   SN.getJson = async function (url, init) {
     const response = await SN.request(url, init);
-    let body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
+    const text = await response.text().catch(() => '');
     if (!response.ok) {
-      const error = new Error((body && body.error) || `${response.status} ${response.statusText}`);
+      const error = new Error(SN.refusal(response, text));
       error.status = response.status;
       throw error;
     }
-    return body;
+    try { return JSON.parse(text); } catch (e) { return null; }
   };
 })(window.SN);

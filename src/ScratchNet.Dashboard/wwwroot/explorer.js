@@ -116,10 +116,9 @@
     const file = state.file;
     for (let attempt = 1; ; attempt++) {
       const r = await SN.request('api/model/explore' + query({ label: $('label-select').value }), { method: 'POST', headers: { 'Content-Type': blob.type || 'application/octet-stream' }, body: blob });
-      const body = await r.json().catch(() => null);
-      if (r.ok) { return body; }
+      if (r.ok) { return await r.json(); }
       if (r.status === 415 && file) { throw new Error(refusedFile(blob.type)); }
-      if (r.status !== 429 || attempt >= busyTries || state.file !== file) { throw new Error((body && body.error) || r.statusText); }
+      if (r.status !== 429 || attempt >= busyTries || state.file !== file) { throw new Error(await SN.reason(r)); }
       const seconds = Math.min(10, Math.max(1, Number(r.headers.get('Retry-After')) || 1));
       status(`Waiting for the explorer: it is preparing other images (try ${attempt + 1} of ${busyTries} in ${seconds} s)…`);
       await new Promise(resolve => setTimeout(resolve, seconds * 1000));

@@ -39,12 +39,14 @@
     state.run = run;
     state.ended = false;
     SN.runEnded = false;
+    SN.endBrowse = null;
     state.lost = null;
     document.querySelector('#table-parameters tbody').textContent = '';
     statisticsNote(run ? pendingStatistics(run) : 'No measurement yet.');
     document.querySelector('#table-activations tbody').textContent = '';
     $('live-mistakes').textContent = '';
-    ['live-weights', 'live-confusion'].forEach(id => { const canvas = $(id); canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height); });
+    $('live-weights').getContext('2d').clearRect(0, 0, $('live-weights').width, $('live-weights').height);
+    SN.clearConfusion($('live-confusion'));
     ['fact-epoch', 'fact-loss', 'fact-accuracy', 'fact-lr', 'fact-speed', 'fact-eta'].forEach(id => { $(id).textContent = '–'; });
   }
 
@@ -67,8 +69,10 @@
   // How the run ended, in the log's words where it gave some (a divergence names the epoch, the batch and what to change).
   function ending(p) {
     const numbers = `${heldOut()} accuracy ${SN.format(p.validationAccuracy)}, loss ${SN.format(p.validationLoss)}`;
-    // The log's command: serve alone browses the default folder only.
-    const browse = `Browse it later with ${SN.browseCommand || 'serve'}.`;
+    // The log's command, carried by the end itself (an answer to the page's own request may come later, or not at all):
+    // serve alone browses the default folder only.
+    SN.endBrowse = p.browse || null;
+    const browse = `Browse it later with ${SN.endBrowse || SN.browseCommand || 'serve'}.`;
     switch (p.outcome) {
       case 'stopped-early': return `Training stopped early after ${p.epochs} of ${state.run ? epochs(state.run.epochs) : '? epochs'} (no improvement within the early-stopping patience); the model keeps its best epoch's weights: ${numbers}. ${browse}`;
       case 'interrupted': return `Training was interrupted after ${epochs(p.epochs)}. Continue it with train --resume (the log gives the exact command).`;
@@ -227,8 +231,17 @@
     document.title = 'ScratchNet: server stopped';
   }
 
+  // A refusal said is taken back once the server cannot be reached at all: that is what the page says then.
+  function unrefuse() {
+    if ($('live-status').dataset.outcome !== 'refused') { return; }
+    $('live-status').textContent = state.lost;
+    delete $('live-status').dataset.outcome;
+    state.lost = null;
+  }
+
   // A run that ends without an end event (killed, crashed) leaves the stream to fail: say so, and stop the clock.
   function lost() {
+    unrefuse();
     if (!state.run && !state.ended) { serverStopped(); return; }
     if (!state.run || state.ended || state.lost !== null) { return; }
     state.lost = $('live-status').textContent;
@@ -264,16 +277,64 @@
     return true;
   }
 
-  SN.startLive = function () {
-    if (state.source) { return; }
-    charts();
+  // The server answered the feed's request with a refusal (a 503 when every live-feed place is taken): that is no stopped
+  // server. Its reason is shown, and the feed is asked again after the server's Retry-After.
+  function refused(reason, seconds) {
+    if (state.lost === null) { state.lost = $('live-status').textContent; }
+    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away (${reason}). The page asks again in ${seconds} s.`;
+    $('live-status').dataset.outcome = 'refused';
+    clearTimeout(state.retry);
+    state.retry = setTimeout(connect, seconds * 1000);
+  }
+
+  // EventSource does not say why it gave up: a refusal (any answer but a stream) closes it for good, while a server that
+  // cannot be reached leaves it reconnecting. A closed feed asks once more by fetch, to read the answer and its reason.
+  async function whyClosed() {
+    const abort = new AbortController();
+    const patience = setTimeout(() => abort.abort(), 5000);
+    let response;
+    try {
+      response = await fetch('api/live/events', { signal: abort.signal, headers: { Accept: 'text/event-stream' } });
+    } catch (e) {
+      clearTimeout(patience);
+      // A fetch abandoned after waiting got an answer that was slow to start, not no answer: try the feed again.
+      if (abort.signal.aborted) { connect(); return; }
+      SN.serverGone(true);
+      lost();
+      // A server that comes back is found again, as an EventSource's own retries would.
+      clearTimeout(state.retry);
+      state.retry = setTimeout(connect, 3000);
+      return;
+    }
+    clearTimeout(patience);
+    SN.serverGone(false);
+    // Let in now (a place came free), or a stream the EventSource would not take (a proxy's answer): asked again in a
+    // while, not at once, so the second cannot loop.
+    if (response.ok) { abort.abort(); clearTimeout(state.retry); state.retry = setTimeout(connect, 3000); return; }
+    const reason = await SN.reason(response);
+    refused(reason, Math.min(60, Math.max(1, Number(response.headers.get('Retry-After')) || 10)));
+  }
+
+  function connect() {
+    if (state.source) { state.source.close(); }
     const source = new EventSource('api/live/events');
     state.source = source;
-    // The other tabs say so too: their requests would fail one by one.
-    source.addEventListener('error', () => { if (source.readyState !== EventSource.OPEN) { SN.serverGone(true); } lost(); });
+    source.addEventListener('error', () => {
+      if (source !== state.source) { return; }
+      if (source.readyState === EventSource.CLOSED) { whyClosed(); return; }
+      // Reconnecting: the server cannot be reached. The other tabs say so too: their requests would fail one by one.
+      SN.serverGone(true);
+      lost();
+    });
     source.addEventListener('open', () => { SN.serverGone(false); found(); });
     Object.keys(handlers).forEach(type => source.addEventListener(type, event => {
       if (fresh(event.lastEventId)) { handlers[type](JSON.parse(event.data)); }
     }));
+  }
+
+  SN.startLive = function () {
+    if (state.source) { return; }
+    charts();
+    connect();
   };
 })(window.SN);

@@ -142,7 +142,7 @@
       SN.drawConfusion(canvas, m.confusion_matrix, m.class_names);
       SN.confusionTable($('run-confusion-table'), m.confusion_matrix, m.class_names);
     } else {
-      canvas.getContext('2d').clearRect(0, 0, canvas.width, canvas.height);
+      SN.clearConfusion(canvas);
       $('run-confusion-table').textContent = '';
     }
   }

@@ -74,9 +74,10 @@ public abstract class BrowserTest : PlaywrightTest
     }
 
     /// <param name="scale">Device pixels per CSS pixel: 2 with half the width stands for 200 % browser zoom.</param>
-    protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800, float scale = 1)
+    /// <param name="scheme">The desktop's colour scheme the page is told of (prefers-color-scheme); light by default.</param>
+    protected async Task<IPage> Open(Uri url, int width = 1280, int height = 800, float scale = 1, ColorScheme scheme = ColorScheme.Light)
     {
-        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, DeviceScaleFactor = scale });
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height }, DeviceScaleFactor = scale, ColorScheme = scheme });
         IPage page = await context.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, message) => errors.Add(message);

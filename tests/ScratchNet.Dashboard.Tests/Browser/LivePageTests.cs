@@ -409,6 +409,77 @@ public sealed class LivePageTests : BrowserTest
         Assert.That(PageErrors[page], Is.Empty);
     }
 
+    // The page read the command only from its one /api/live request at load, which can fail or come too late: the end's
+    // line then lost "--runs DIR" (retest X5). The end carries the command, and it wins over what the page had.
+    [Test]
+    public async Task TheEndsOwnBrowseCommandIsTheOneThePageGives()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        IPage page = await Open(new Uri(url, "#live"));
+
+        Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 1, 0.5, 0.9, Browse: "serve --runs elsewhere/runs")));
+
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync("Training finished: 1 epoch, validation accuracy 0.9000, loss 0.5000. Browse it later with serve --runs elsewhere/runs.");
+        await StopServing();
+        await Expect(page.Locator("#server-stopped")).ToContainTextAsync("browse the run later with serve --runs elsewhere/runs.");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
+    // With every live-feed place taken the page said the server had stopped or been killed (retest X7): a refusal is told
+    // apart from a server that cannot be reached, its reason is shown, and the page asks again after Retry-After.
+    [Test]
+    public async Task WithEveryLiveFeedPlaceTaken_ThePageShowsTheServersReason_AndFollowsOnceAPlaceIsFree()
+    {
+        using var temp = new TempDirectory();
+        var feed = new LiveFeed();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")), feed);
+        var taken = new List<Subscription>();
+        try
+        {
+            for (int i = 0; i < LiveFeed.MaxSubscribers; i++)
+            {
+                taken.Add(feed.Subscribe());
+            }
+
+            IPage page = await Open(new Uri(url, "#live"));
+            await Expect(page.Locator("#live-status")).ToContainTextAsync($"the server turned its live feed away (The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs");
+            await Expect(page.Locator("#live-status")).ToContainTextAsync("The page asks again in 10 s.");
+            await Expect(page.Locator("#live-status")).Not.ToContainTextAsync("stopped");
+            await Expect(page.Locator("#server-stopped")).ToBeHiddenAsync();
+
+            taken[0].Dispose();
+            Publish(feed, Run(epochs: 4));
+            await Expect(page.Locator("#live-status")).ToContainTextAsync("for 4 epochs", new() { Timeout = 45_000 });
+            Assert.That(PageErrors[page], Is.Empty);
+        }
+        finally
+        {
+            taken.ForEach(s => s.Dispose());
+        }
+    }
+
+    // Every request of the page tells a refusal (the server's reason, JSON or plain text) from a server it cannot reach.
+    [Test]
+    public async Task ARequestTheServerRefuses_ShowsItsReason_AndOneThatReachesNoServer_SaysTheServerStopped()
+    {
+        using var temp = new TempDirectory();
+        Uri url = await Serve(new DashboardSources(temp.Combine("runs")));
+        IPage page = await Open(new Uri(url, "#live"));
+        const string Reason = "This dashboard answers only to the names localhost, 127.0.0.1, [::1]; this request asked for vm.lan.";
+        await page.RouteAsync("**/api/runs", route => route.FulfillAsync(new() { Status = 400, ContentType = "text/plain", Body = Reason }));
+        await page.EvaluateAsync("() => { location.hash = '#runs'; }");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync(Reason);
+        await Expect(page.Locator("#server-stopped")).ToBeHiddenAsync();
+
+        await page.UnrouteAsync("**/api/runs");
+        await page.RouteAsync("**/api/runs", route => route.AbortAsync("connectionrefused"));
+        await page.ClickAsync("#runs-refresh");
+        await Expect(page.Locator("#server-stopped")).ToContainTextAsync("The dashboard server stopped");
+        Assert.That(PageErrors[page], Is.Empty);
+    }
+
     private static void Publish(LiveFeed feed, params LiveEvent[] events)
     {
         foreach (LiveEvent e in events)

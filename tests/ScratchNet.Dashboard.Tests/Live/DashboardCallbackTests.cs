@@ -154,6 +154,25 @@ public sealed class DashboardCallbackTests
         Assert.That((every.LossEvery, every.StatisticsEvery), Is.EqualTo((loss, statistics)));
     }
 
+    // The console's closing line names the runs folder; the end event carries the same command, so the page need not
+    // have asked for it in time (retest X5).
+    [Test]
+    public async Task TheEndCarriesTheCommandThatBrowsesTheRun()
+    {
+        var feed = new LiveFeed(TimeSpan.Zero);
+        feed.Start();
+        using Subscription subscription = feed.Subscribe();
+        Task<List<SentEvent>> page = subscription.ReadAsPage();
+        var sources = new DashboardSources("my runs") { DefaultRunsDirectory = false };
+        var callback = new DashboardCallback(feed, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true }), sources);
+
+        await TrainingRig.Trainer(TrainingRig.Images(), [callback], epochs: 1).TrainAsync();
+        await feed.CompleteAsync(TimeSpan.FromSeconds(10));
+        JsonElement end = JsonDocument.Parse((await page).Single(e => e.Type == "end").Json).RootElement;
+
+        Assert.That(end.GetProperty("browse").GetString(), Is.EqualTo("serve --runs 'my runs'"));
+    }
+
     [Test]
     public async Task ADivergedRunEndsTheStreamSayingSo()
     {

@@ -53,6 +53,55 @@ public sealed class HostFilterTests
         Assert.That(await Status(options, "example.org"), Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
+    // A bare "Bad Request - Invalid Hostname" and a silent console left a learner who opened the page as vm.lan without a hint.
+    [Test]
+    public async Task ARefusedName_IsToldTheNamesAnsweredAndTheOption_AndTheConsoleWarnsOncePerName()
+    {
+        using var logs = new ListLogger();
+        await using InProcessDashboard dashboard = await InProcessDashboard.StartAsync(
+            new DashboardSources(_temp.Combine("runs")), options: new DashboardOptions { Enabled = true, Address = "0.0.0.0", AllowedHosts = "dash.example.org" }, logs: logs);
+
+        async Task<HttpResponseMessage> Get(string host)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Host = host;
+            return await dashboard.Client.SendAsync(request);
+        }
+
+        using HttpResponseMessage refused = await Get("vm.lan:5757");
+        await Get("VM.LAN:5757");
+        await Get("vm.lan");
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(refused.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/plain"));
+        string body = await refused.Content.ReadAsStringAsync();
+        Assert.That(body, Does.Contain("answers only to the names localhost, 127.0.0.1, [::1], ").And.Contain("dash.example.org")
+            .And.Contain("asked for vm.lan.").And.Contain("--Dashboard:AllowedHosts=vm.lan"));
+        string[] warnings = [.. logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("refused", StringComparison.Ordinal)).Select(e => e.Message)];
+        Assert.That(warnings, Has.Length.EqualTo(1));
+        Assert.That(warnings[0], Does.Contain("vm.lan").And.Contain("--Dashboard:AllowedHosts=vm.lan"));
+    }
+
+    // A scanner trying thousands of names must not flood the console: a warning per name up to a cap, then one more line.
+    [Test]
+    public async Task ManyRefusedNames_WarnUpToTheCap_ThenSayFurtherOnesAreNotWarnedAbout()
+    {
+        using var logs = new ListLogger();
+        await using InProcessDashboard dashboard = await InProcessDashboard.StartAsync(
+            new DashboardSources(_temp.Combine("runs")), options: new DashboardOptions { Enabled = true }, logs: logs);
+
+        for (int i = 0; i < HostGuard.MaxWarnedNames * 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
+            request.Headers.Host = $"scan{i}.example";
+            Assert.That((await dashboard.Client.SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+
+        string[] warnings = [.. logs.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message)];
+        Assert.That(warnings, Has.Length.EqualTo(HostGuard.MaxWarnedNames + 1));
+        Assert.That(warnings[^1], Does.Contain($"{HostGuard.MaxWarnedNames} different names; further names are refused without a warning"));
+    }
+
     [TestCase("dash.example.org,*.lab.example,192.0.2.7,[2001:db8::7],*", true)]
     [TestCase("http://dash.example.org", false)]
     [TestCase("dash.example.org:5757", false)]

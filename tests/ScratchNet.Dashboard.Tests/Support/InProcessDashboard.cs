@@ -26,10 +26,10 @@ internal sealed class InProcessDashboard : IAsyncDisposable
     /// <summary>The application's services, for a test that holds what a request would (the explorer's slots).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessDashboard> StartAsync(DashboardSources sources, LiveFeed? feed = null, DashboardOptions? options = null)
+    public static async Task<InProcessDashboard> StartAsync(DashboardSources sources, LiveFeed? feed = null, DashboardOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         feed ??= new LiveFeed();
-        WebApplication app = DashboardApp.Create(options ?? new DashboardOptions { Enabled = true }, feed, sources, NullLoggerFactory.Instance, builder => builder.WebHost.UseTestServer());
+        WebApplication app = DashboardApp.Create(options ?? new DashboardOptions { Enabled = true }, feed, sources, logs ?? NullLoggerFactory.Instance, builder => builder.WebHost.UseTestServer());
         await app.StartAsync();
         feed.Start();
         return new InProcessDashboard(app, feed);

@@ -1,0 +1,103 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+
+namespace ScratchNet.Dashboard.Server;
+
+/// <summary>
+/// Answers only requests addressed (by their Host header) to a name of <see cref="DashboardApp.AllowedHosts"/>: a web page
+/// cannot reach the dashboard by rebinding its own name to this machine's address (DNS rebinding). ASP.NET's host filter
+/// did the same with a bare "Bad Request - Invalid Hostname" and a silent console, so a learner who opened the page by a
+/// name the start line did not print (vm.lan, an mDNS name) had no hint; the refusal now names the names it answers to and
+/// the option that adds one, and the console warns once per refused name.
+/// </summary>
+public sealed partial class HostGuard
+{
+    /// <summary>How many distinct refused names the console warns about; a scanner trying thousands logs no more than this.</summary>
+    public const int MaxWarnedNames = 16;
+
+    // A Host header may be long; the console and the answer show this much of it.
+    private const int MaxShownLength = 100;
+
+    private readonly IList<StringSegment> _patterns;
+    private readonly bool _anyHost;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly HashSet<string> _warned = new(StringComparer.OrdinalIgnoreCase);
+    private bool _stoppedWarning;
+
+    public HostGuard(IList<string> allowedHosts, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(allowedHosts);
+        ArgumentNullException.ThrowIfNull(logger);
+        AllowedHosts = [.. allowedHosts];
+        _anyHost = allowedHosts.Contains("*");
+        _patterns = [.. allowedHosts.Select(h => new StringSegment(h))];
+        _logger = logger;
+    }
+
+    /// <summary>The names (and patterns) answered.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; }
+
+    /// <summary>The plain-text refusal for <paramref name="request"/>, or null when its Host is one of the dashboard's names.</summary>
+    public string? Refusal(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+
+        // No browser sends an empty Host; HTTP/1.0 clients (a health check) may send none. ASP.NET's filter let both through.
+        if (_anyHost || !request.Host.HasValue || HostString.MatchesAny(new StringSegment(request.Host.Host), _patterns))
+        {
+            return null;
+        }
+
+        string name = Shown(request.Host.Host);
+        Warn(name);
+        return $"This dashboard answers only to the names {string.Join(", ", AllowedHosts)}; this request asked for {name}. "
+            + $"Open one of those names, or start the dashboard again with --Dashboard:AllowedHosts={name} to answer to it too "
+            + "(it is refused so that a web page cannot reach the dashboard by pointing a name of its own at this machine).";
+    }
+
+    // Once per name, and only for the first MaxWarnedNames names: a scanner would otherwise flood the console.
+    private void Warn(string name)
+    {
+        bool first;
+        bool last = false;
+        lock (_gate)
+        {
+            first = _warned.Count < MaxWarnedNames && _warned.Add(name);
+            if (!first && _warned.Count >= MaxWarnedNames && !_warned.Contains(name) && !_stoppedWarning)
+            {
+                _stoppedWarning = true;
+                last = true;
+            }
+        }
+
+        if (first)
+        {
+            LogRefused(_logger, name, $"--Dashboard:AllowedHosts={name}");
+        }
+        else if (last)
+        {
+            LogTooMany(_logger, MaxWarnedNames);
+        }
+    }
+
+    // Control characters and long names shown as escapes and cut short: the name is a request's, not the user's.
+    private static string Shown(string host)
+    {
+        var shown = new StringBuilder();
+        foreach (char c in host.Length > MaxShownLength ? host[..MaxShownLength] : host)
+        {
+            shown.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? $"\\u{(int)c:X4}" : c.ToString());
+        }
+
+        return host.Length > MaxShownLength ? shown.Append('…').ToString() : shown.ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused a request for the name {Host}, which is not one of its names; if that name is yours (a DNS alias, vm.local), start it again with {Option}")]
+    private static partial void LogRefused(ILogger logger, string host, string option);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused requests for {Count} different names; further names are refused without a warning")]
+    private static partial void LogTooMany(ILogger logger, int count);
+}
