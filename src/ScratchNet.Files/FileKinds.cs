@@ -142,11 +142,11 @@ public static partial class FileKinds
             try
             {
                 string target = File.ResolveLinkTarget(current, returnFinalTarget: true)?.FullName ?? link;
-                return $"{current} is a link to {target}, which does not exist";
+                return $"{ShownName.Of(current)} is a link to {ShownName.Of(target)}, which does not exist";
             }
             catch (IOException)
             {
-                return $"{current} is a link that leads back to itself (a loop of symbolic links: {current} → {link} → …)";
+                return $"{ShownName.Of(current)} is a link that leads back to itself (a loop of symbolic links: {ShownName.Of(current)} → {ShownName.Of(link)} → …)";
             }
         }
 

@@ -37,7 +37,7 @@ public static class OutputFolder
         FileKind kind = FileKinds.Of(full);
         if (kind is not (FileKind.Missing or FileKind.Directory))
         {
-            return $"{full} {FileKinds.NotA(kind, "a folder")}";
+            return $"{ShownName.Of(full)} {FileKinds.NotA(kind, "a folder")}";
         }
 
         if (kind == FileKind.Missing && FileKinds.BrokenLink(full) is { } broken)
@@ -63,7 +63,7 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{full} cannot be written: {FileSystemError.Reason(e)}";
+            return $"{ShownName.Of(full)} cannot be written: {FileSystemError.Reason(e)}";
         }
     }
 }

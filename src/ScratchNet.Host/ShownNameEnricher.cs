@@ -1,6 +1,7 @@
 using ScratchNet.Files;
 using Serilog.Core;
 using Serilog.Events;
+using Serilog.Parsing;
 
 namespace ScratchNet.Host;
 
@@ -23,14 +24,40 @@ public sealed class ShownNameEnricher : ILogEventEnricher
         {
             return;
         }
+
+        HashSet<string> blocks = Blocks(logEvent.MessageTemplate);
         foreach ((string name, LogEventPropertyValue value) in logEvent.Properties.ToArray())
         {
-            // A line break alone is left: the program logs tables of several lines (a network's layers) as one value;
-            // the names it logs are quoted where they are logged (ShownName.Of).
-            if (value is ScalarValue { Value: string text } && !ReferenceEquals(ShownName.Escaped(text), text) && ShownName.Safe(text) is var shown)
+            if (value is not ScalarValue { Value: string text })
+            {
+                continue;
+            }
+
+            // A value the template puts on lines of its own ("…parameters:\n{Summary}", a network's table of layers) keeps
+            // its line breaks; any other, mostly a file or folder's name, is one line however it is named.
+            string shown = blocks.Contains(name) ? ShownName.Escaped(text) : ShownName.Safe(text);
+            if (!ReferenceEquals(shown, text))
             {
                 logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(shown)));
             }
         }
+    }
+
+    // The properties that start a line of the template.
+    private static HashSet<string> Blocks(MessageTemplate template)
+    {
+        var blocks = new HashSet<string>(StringComparer.Ordinal);
+        MessageTemplateToken? before = null;
+        foreach (MessageTemplateToken token in template.Tokens)
+        {
+            if (token is PropertyToken property && before is TextToken { Text: var text } && text.EndsWith('\n'))
+            {
+                blocks.Add(property.PropertyName);
+            }
+
+            before = token;
+        }
+
+        return blocks;
     }
 }

@@ -29,18 +29,28 @@ public sealed class ModelFileException : Exception
         ArgumentException.ThrowIfNullOrEmpty(problem);
         Noun = noun;
         File = file;
-        Problem = problem;
-        Remedy = remedy;
+        _problem = problem;
+        _remedy = remedy;
     }
+
+    /// <summary>
+    /// Written in a problem or remedy where the file's name goes again ("use it with --Model:InitFrom={FILE}"): the
+    /// message shows the name there as it shows it after the noun, and <see cref="Naming"/> gives the new name there.
+    /// </summary>
+    public const string FileName = "{FILE}";
+
+    // The problem and remedy as thrown, FileName in them where the file's name goes.
+    private readonly string _problem;
+    private readonly string? _remedy;
 
     /// <summary>The file, as the message names it.</summary>
     public string File { get; }
 
     /// <summary>What is wrong, the words that follow the file's name in the message ("is empty (0 bytes)"), without a remedy or a full stop.</summary>
-    public string Problem { get; }
+    public string Problem => Named(_problem, File);
 
     /// <summary>How to fix it ("give a file written by 'train' or 'export'"), or null where the message names none.</summary>
-    public string? Remedy { get; }
+    public string? Remedy => _remedy is null ? null : Named(_remedy, File);
 
     // What the message calls the file: a safetensors header's faults name the format the user gave, and a model that does
     // not fit the data is a model, whichever file it came from.
@@ -54,11 +64,22 @@ public sealed class ModelFileException : Exception
 
     /// <summary>
     /// The same fault with the file named <paramref name="file"/>: a page is told a run's model by its name in the runs
-    /// folder, never where the server keeps it, so the old name is replaced wherever the problem or remedy repeats it.
+    /// folder, never where the server keeps it. Where the problem or remedy names the file again it says
+    /// <see cref="FileName"/>, which takes the new name; a throw site that wrote the old name out instead has it replaced,
+    /// as written or as <see cref="ShownName"/> shows it (quoted and escaped, for a name with a line break or a quote).
     /// </summary>
-    public ModelFileException Naming(string file) =>
-        new(Noun, file, Problem.Replace(File, file, StringComparison.Ordinal), Remedy?.Replace(File, file, StringComparison.Ordinal), this);
+    public ModelFileException Naming(string file)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        return new(Noun, file, Renamed(_problem), _remedy is null ? null : Renamed(_remedy), this);
+    }
+
+    // The shown form first: it holds the name as written where the name needs no quoting, and would be left half-replaced after it.
+    private string Renamed(string text) =>
+        text.Replace(ShownName.Of(File), FileName, StringComparison.Ordinal).Replace(File, FileName, StringComparison.Ordinal);
+
+    private static string Named(string text, string file) => text.Replace(FileName, ShownName.Of(file), StringComparison.Ordinal);
 
     private static string Compose(string noun, string file, string problem, string? remedy) =>
-        remedy is null ? $"The {noun} {ShownName.Of(file)} {problem}." : $"The {noun} {ShownName.Of(file)} {problem}; {remedy}.";
+        remedy is null ? $"The {noun} {ShownName.Of(file)} {Named(problem, file)}." : $"The {noun} {ShownName.Of(file)} {Named(problem, file)}; {Named(remedy, file)}.";
 }

@@ -1,3 +1,4 @@
+using ScratchNet.Files;
 using ScratchNet.Training.Checkpoints;
 
 namespace ScratchNet.Training;
@@ -17,5 +18,5 @@ public sealed class TrainingInterruptedException(int epoch, int batch, string? c
     private static string Describe(int epoch, int batch, string? path, string? resumeWith) =>
         path is null
             ? $"Interrupted at epoch {epoch}, batch {batch}; no checkpoint was saved (Checkpoints:Directory is empty)."
-            : $"Interrupted at epoch {epoch}, batch {batch}; saved {path}. Resume with: {ResumeCommand.For(resumeWith ?? path)}";
+            : $"Interrupted at epoch {epoch}, batch {batch}; saved {ShownName.Of(path)}. Resume with: {ResumeCommand.For(resumeWith ?? path)}";
 }

@@ -105,6 +105,59 @@ public sealed class ProcessFileNamesTests
         AssertNothingATerminalActsOn(result);
     }
 
+    // Retest X8 and its class: a checkpoint's, a run folder's, Model:InitFrom's or the cache folder's name with a line break
+    // split its error in two ("Checkpoint unusable: the checkpoint /x/x" and "y.ckpt does not exist; …"), as each was
+    // written out where its message was built; Model:InitFrom's was in single quotes that escaped nothing.
+    private static readonly object[][] NamedFolderFaults =
+    [
+        ["a missing checkpoint", 2, "Checkpoint unusable: the checkpoint {0} does not exist"],
+        ["a junk checkpoint", 4, "Checkpoint unusable: {0} is not a ScratchNet checkpoint"],
+        ["a missing Model:InitFrom", 2, "Model:InitFrom {0} does not exist"],
+        ["a run folder below a file", 2, "Cannot start the run: Run:Directory {0} cannot be written"],
+        ["a run to resume below a file", 2, "Checkpoint unusable: the checkpoint {0} does not exist"],
+    ];
+
+    [TestCaseSource(nameof(NamedFolderFaults))]
+    public void AFileOrFolderNameWithALineBreak_IsQuotedOnItsOneErrorLine(string fault, int exitCode, string line)
+    {
+        string odd = _dir.Combine("o\nne");
+        (string shown, string[] args) = fault switch
+        {
+            "a missing checkpoint" => (odd, new[] { "train", "--resume", odd }),
+            "a junk checkpoint" => (Write(odd, "not a checkpoint"), ["train", "--resume", odd]),
+            "a missing Model:InitFrom" => (odd, ["train", $"--Model:InitFrom={odd}"]),
+            "a run folder below a file" => (Path.Combine(Write(odd, "a file"), "runs"), ["train", $"--Run:Directory={Path.Combine(odd, "runs")}"]),
+            "a run to resume below a file" => (Path.Combine(Write(odd, "a file"), "r.ckpt"), ["train", "--resume", Path.Combine(odd, "r.ckpt")]),
+            _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "no such fault"),
+        };
+
+        // The run folder's own option last, so it overrides the one Run adds.
+        HostResult result = HostProcess.Run([.. args, $"--Data:CacheDirectory={_dir.Combine("cache")}", .. args.Any(a => a.StartsWith("--Run:", StringComparison.Ordinal)) ? Array.Empty<string>() : [$"--Run:Directory={_dir.Combine("runs")}"]], _dir.Path);
+
+        HostAssert.OneLine(result, exitCode, string.Format(System.Globalization.CultureInfo.InvariantCulture, line, Quoted(shown)));
+        AssertNothingATerminalActsOn(result);
+    }
+
+    // The cache folder's refusal comes after the run's first lines: each line of its output is still one line.
+    [Test]
+    public void ACacheFolderNameWithALineBreak_IsQuotedOnItsErrorLine()
+    {
+        string file = Write(_dir.Combine("o\nne"), "a file");
+
+        HostResult result = HostProcess.Run(["train", $"--Data:CacheDirectory={Path.Combine(file, "cache")}", $"--Run:Directory={_dir.Combine("runs")}"], _dir.Path);
+
+        Assert.That(result.ExitCode, Is.Not.EqualTo(0), result.ToString());
+        Assert.That(result.Lines, Has.One.Contains($"cache folder {Quoted(Path.Combine(file, "cache", "mnist"))}"), result.ToString());
+        Assert.That(result.Lines, Has.None.StartsWith("ne"), "no line is the rest of a name: " + result);
+        AssertNothingATerminalActsOn(result);
+    }
+
+    private static string Write(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     [Test]
     public async Task Serve_ARunsFolderThatIsAFile_IsQuotedOnTheWarningLine()
     {

@@ -307,7 +307,7 @@ public sealed class ProcessHostileInputTests
 
         HostAssert.OneLine(Run(["evaluate", "--model", path, .. _data]), 5, expected);
         HostAssert.OneLine(Run(["predict", "--model", path, "x.png"]), 5, expected);
-        HostAssert.OneLine(Run(["train", .. _data, $"--Model:InitFrom={path}"]), 2, $"Model:InitFrom '{path}' {expected}, not a regular file");
+        HostAssert.OneLine(Run(["train", .. _data, $"--Model:InitFrom={path}"]), 2, $"Model:InitFrom {path} {expected}, not a regular file");
         AssertNothingLeftBehind();
     }
 

@@ -1,3 +1,5 @@
+using ScratchNet.Files;
+
 namespace ScratchNet.Models.Tests;
 
 /// <summary>
@@ -32,6 +34,26 @@ public sealed class ModelFileExceptionTests
         Assert.That(named.Problem, Is.EqualTo("has no metadata"));
         Assert.That(named.Remedy, Is.EqualTo("use it with --Model:InitFrom=a/model.snm instead"));
         Assert.That(named.Message, Is.EqualTo("The safetensors file a/model.snm has no metadata; use it with --Model:InitFrom=a/model.snm instead."));
+    }
+
+    // The server's path in a name a line break or a quote makes ShownName quote: a remedy that named it as a line shows it
+    // ("…InitFrom=\"/srv/…\"") kept it through Naming, which replaced the name only as written (closing note 10).
+    [TestCase(ModelFileException.FileName)]
+    [TestCase("{shown}")]
+    [TestCase("{raw}")]
+    public void NamingTheFileAnotherWay_LeavesNoTraceOfTheOldName_WhateverItHolds(string written)
+    {
+        const string server = "/srv/r\"uns/a\nb/model.safetensors";
+        string name = written.Replace("{shown}", ShownName.Of(server), StringComparison.Ordinal).Replace("{raw}", server, StringComparison.Ordinal);
+        var e = ModelFileException.Safetensors(server, $"has no metadata, unlike {name}'s run", $"use it with --Model:InitFrom={name} instead");
+        Assert.That(e.Remedy, Is.EqualTo($"use it with --Model:InitFrom={(written == "{raw}" ? server : ShownName.Of(server))} instead"), "the name as written, or as a line shows it");
+
+        ModelFileException named = e.Naming("a\nb/model.snm");
+
+        Assert.That(named.Message, Does.Not.Contain("srv"));
+        Assert.That(named.Problem, Is.EqualTo($"has no metadata, unlike {ShownName.Of("a\nb/model.snm")}'s run"));
+        Assert.That(named.Remedy, Is.EqualTo($"use it with --Model:InitFrom={ShownName.Of("a\nb/model.snm")} instead"));
+        Assert.That(named.Message, Does.Not.Contain("\n"), "one line");
     }
 
     // A file that is no file at all is refused with InputFile's words, taken as parts, not cut out of its message.

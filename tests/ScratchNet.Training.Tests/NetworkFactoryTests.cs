@@ -38,7 +38,7 @@ public sealed class NetworkFactoryTests
     {
         var result = new ModelOptionsValidator().Validate(null, new ModelOptions { InitFrom = "/nonexistent/m.snm" });
 
-        Assert.That(result.Failures, Has.Some.Contains("Model:InitFrom '/nonexistent/m.snm' does not exist"));
+        Assert.That(result.Failures, Has.Some.Contains("Model:InitFrom /nonexistent/m.snm does not exist"));
     }
 
     [Test]

@@ -161,7 +161,7 @@ public sealed class DatasetCache
         string final = Path.Combine(Directory, file.Name);
         if (FileKinds.Of(final) is not (FileKind.Missing or FileKind.Regular or FileKind.Unknown) and var kind)
         {
-            throw new DatasetUnavailableException($"{final} in the cache {FileKinds.NotA(kind, "a regular file")}; remove it (the next start fetches the file again) or set Data:CacheDirectory to another folder.");
+            throw new DatasetUnavailableException($"{ShownName.Of(final)} in the cache {FileKinds.NotA(kind, "a regular file")}; remove it (the next start fetches the file again) or set Data:CacheDirectory to another folder.");
         }
 
         if (File.Exists(final))
@@ -275,7 +275,7 @@ public sealed class DatasetCache
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DatasetUnavailableException(
-                $"Cannot create the {manifest.Name} cache folder {Directory} ({_origin}): {FileKinds.BrokenLink(Directory) ?? FileSystemError.Reason(ex)}. Set Data:CacheDirectory to a writable folder.", ex);
+                $"Cannot create the {manifest.Name} cache folder {ShownName.Of(Directory)} ({_origin}): {FileKinds.BrokenLink(Directory) ?? FileSystemError.Reason(ex)}. Set Data:CacheDirectory to a writable folder.", ex);
         }
     }
 

@@ -42,7 +42,7 @@ internal static class FileWriter
         FileKind kind = FileKinds.Of(path);
         if (kind is not (FileKind.Regular or FileKind.Unknown))
         {
-            throw new DataSourceException($"{path} {FileKinds.NotA(kind, "a regular file")}");
+            throw new DataSourceException($"{ShownName.Of(path)} {FileKinds.NotA(kind, "a regular file")}");
         }
 
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferBytes, useAsync: true);

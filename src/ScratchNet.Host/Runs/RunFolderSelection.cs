@@ -32,7 +32,7 @@ public static class RunFolderSelection
         if (string.Equals(resume, Latest, StringComparison.OrdinalIgnoreCase))
         {
             return Interrupted(fullRoot, checkpointsSetting).FirstOrDefault()
-                ?? throw new CheckpointException($"there is no interrupted run to resume in {fullRoot} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE") { NothingToResume = true };
+                ?? throw new CheckpointException($"there is no interrupted run to resume in {ShownName.Of(fullRoot)} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE") { NothingToResume = true };
         }
 
         if (RunAt(resume, checkpointsSetting) is { } run)
@@ -58,7 +58,7 @@ public static class RunFolderSelection
                 throw new RunFolderException(finished);
             }
 
-            throw new CheckpointException($"{file} is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
+            throw CheckpointException.About(file, $"is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
         }
 
         // A link left where a run folder or checkpoint was, which has moved on again since (or a loop of links).
@@ -69,7 +69,7 @@ public static class RunFolderSelection
 
         if (!File.Exists(file))
         {
-            throw new CheckpointException($"the checkpoint {file} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
+            throw CheckpointException.About(file, "does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run", noun: "the checkpoint");
         }
 
         // Else an outside checkpoint folder's run, moved or renamed since, is found by the identity its marker records.
@@ -160,7 +160,7 @@ public static class RunFolderSelection
             string continueRun = status is null ? string.Empty
                 : status.State == RunStatus.Finished ? $"; its run in {ResumeCommand.Quote(folder!)} finished, so there is nothing to continue"
                 : $", to continue its run give the run's folder, --resume {ResumeCommand.Quote(folder!)}";
-            throw new CheckpointException($"{path} is a model file, not a checkpoint: it holds the weights but not the optimizer's state or the run's position; "
+            throw CheckpointException.About(path, "is a model file, not a checkpoint: it holds the weights but not the optimizer's state or the run's position; "
                 + trainOn + continueRun);
         }
 
@@ -218,7 +218,7 @@ public static class RunFolderSelection
         // Before its resume points are read: a live run prunes them as it goes.
         if (RunFolder.IsLive(folder))
         {
-            throw new RunFolderException($"the run in {folder} is still training in another process; wait for it or stop it before resuming it");
+            throw RunFolderException.About(folder, "is still training in another process; wait for it or stop it before resuming it", noun: "the run in");
         }
 
         string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
@@ -229,11 +229,11 @@ public static class RunFolderSelection
 
         if (status.State == RunStatus.Diverged)
         {
-            throw new RunFolderException($"the run in {folder} diverged (its loss stopped being finite), and resuming it would diverge again; train afresh with a lower Optimizer:LearningRate");
+            throw RunFolderException.About(folder, "diverged (its loss stopped being finite), and resuming it would diverge again; train afresh with a lower Optimizer:LearningRate", noun: "the run in");
         }
 
         string point = NewestResumePoint(folder, status, checkpointsSetting)
-            ?? throw new CheckpointException($"the run in {folder} has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one");
+            ?? throw CheckpointException.About(folder, $"has no resume point to continue from: {WhyNone(folder, status)}; train afresh, or start from its model with --Model:InitFrom={model} if it saved one", noun: "the run in");
         return Continued(folder, status, point);
     }
 
@@ -249,7 +249,7 @@ public static class RunFolderSelection
     public static string NothingToContinue(string folder)
     {
         string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
-        return $"the run in {folder} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";
+        return $"the run in {ShownName.Of(folder)} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";
     }
 
     // The point a finished run (in folder, the run it belongs to) ended at holds nothing to train: resuming it would only
@@ -307,14 +307,14 @@ public static class RunFolderSelection
     private static string WhyNone(string folder, RunStatus status)
     {
         var run = new RunFolder(folder);
-        string rescues = $"no rescue of it is in the temp folder ({Path.GetTempPath()})";
+        string rescues = $"no rescue of it is in the temp folder ({ShownName.Of(Path.GetTempPath())})";
         return status.CheckpointFolderOf(folder) switch
         {
             null => $"it trained with checkpoints off, and {rescues}",
-            { } checkpoints when !Directory.Exists(checkpoints) => $"its checkpoint folder {checkpoints} is not there (moved or removed? if moved, --Checkpoints:Directory naming the folder it is in now finds it), and {rescues}",
+            { } checkpoints when !Directory.Exists(checkpoints) => $"its checkpoint folder {ShownName.Of(checkpoints)} is not there (moved or removed? if moved, --Checkpoints:Directory naming the folder it is in now finds it), and {rescues}",
             { } checkpoints when !run.Contains(checkpoints) && !run.OwnsCheckpoints(status, checkpoints) =>
-                $"it is a copy of the run whose checkpoints are in {checkpoints}, none of them at or before where this folder's history ends (epoch {RecordedEpochs(folder)}); train --resume FILE with one of them starts a new run from it",
-            { } checkpoints => $"its checkpoint folder {checkpoints} holds none, and {rescues}",
+                $"it is a copy of the run whose checkpoints are in {ShownName.Of(checkpoints)}, none of them at or before where this folder's history ends (epoch {RecordedEpochs(folder)}); train --resume FILE with one of them starts a new run from it",
+            { } checkpoints => $"its checkpoint folder {ShownName.Of(checkpoints)} holds none, and {rescues}",
         };
     }
 

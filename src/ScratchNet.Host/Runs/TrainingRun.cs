@@ -186,11 +186,11 @@ public sealed partial class TrainingRun(
         {
             return CheckpointFolderOwner.Claim(checkpointFolder, folder.Path)
                 ? null
-                : $"{checkpointFolder} was taken a moment ago by another run (a copy of this one resumed beside it); resume this one again, and it takes a folder of its own";
+                : $"{ShownName.Of(checkpointFolder)} was taken a moment ago by another run (a copy of this one resumed beside it); resume this one again, and it takes a folder of its own";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileWriteException)
         {
-            return $"{checkpointFolder} cannot be marked as this run's: {e.Message}";
+            return $"{ShownName.Of(checkpointFolder)} cannot be marked as this run's: {e.Message}";
         }
     }
 

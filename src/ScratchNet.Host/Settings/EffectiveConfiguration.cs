@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using ScratchNet.Files;
 using ScratchNet.Host.Commands;
 using ScratchNet.Host.Runs;
 
@@ -61,7 +62,7 @@ public sealed class EffectiveConfiguration(ConfigurationSchema schema, IConfigur
         if (folder?.KeptCheckpointRoot() is not null && now.TryGetValue(CheckpointDirectoryKey, out Entry? kept)
             && !ConfigurationSources.WrittenByUser((IConfigurationRoot)configuration, CheckpointDirectoryKey))
         {
-            now[CheckpointDirectoryKey] = kept with { Source = $"beside the resumed checkpoint {folder.ResumeCheckpoint}" };
+            now[CheckpointDirectoryKey] = kept with { Source = $"beside the resumed checkpoint {ShownName.Of(folder.ResumeCheckpoint ?? string.Empty)}" };
         }
 
         // The recipe the run started with, which a resume need not repeat, is still the recipe its values came from.

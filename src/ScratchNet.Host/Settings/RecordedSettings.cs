@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Files;
 using ScratchNet.Host.Runs;
 using ScratchNet.Models;
 using ScratchNet.Training.Checkpoints;
@@ -145,7 +146,7 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
             IReadOnlyDictionary<string, string> recorded = ModelFile.LoadConfiguration(path);
             Dictionary<string, string> chosen = recorded.Where(p => keys.Any(k => p.Key == k || p.Key.StartsWith(k + ":", StringComparison.Ordinal)))
                 .ToDictionary(p => p.Key, p => p.Value);
-            return chosen.Count > 0 ? new RecordedSettings($"the model file {Path.GetFullPath(path)}", chosen) : null;
+            return chosen.Count > 0 ? new RecordedSettings($"the model file {ShownName.Of(Path.GetFullPath(path))}", chosen) : null;
         }
         catch (Exception e) when (e is ModelFileException or IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -95,7 +95,9 @@ public static class NativeModelFormat
         SHA256.HashData(body, actual);
         if (!actual.SequenceEqual(file[^ChecksumLength..]))
         {
-            throw Invalid(source, "its SHA-256 checksum does not match its contents; the file is damaged or truncated");
+            // A file cut short fails its checksum too: where its header still reads, it is told by its length, as the
+            // header's read (ReadRecord, the dashboard's runs list) tells it.
+            throw LengthFault(file, source) ?? Invalid(source, "its SHA-256 checksum does not match its contents; the file is damaged or truncated", Restore);
         }
 
         int headerLength = HeaderLength(file, file.Length, source);
@@ -129,16 +131,42 @@ public static class NativeModelFormat
 
         // The tensors are not read, but the header says how long they are: a file cut short (a copy or a save stopped
         // midway) is told here, by its length, where only Read's checksum would have found it.
-        long expected = PrefixLength + header.Length + ChecksumLength;
-        foreach (NativeTensorEntry entry in parsed.Tensors!)
+        ModelFileException? fault = LengthFault(parsed, header.Length, file.Length, source);
+        return fault is null ? (parsed.Configuration ?? [], parsed.DataHistory ?? []) : throw fault;
+    }
+
+    /// <summary>What a model file whose contents are lost (cut short, damaged) is remedied with.</summary>
+    private const string Restore = "train or export it again, or restore it from a copy";
+
+    // A whole file in memory whose header reads but whose length is not what that header describes; null where its header
+    // does not read (then its checksum's fault stands) or the length is right.
+    private static ModelFileException? LengthFault(ReadOnlySpan<byte> file, string source)
+    {
+        try
         {
-            // Capped, so a forged length cannot overflow the sum; any length past the file's own is wrong already.
-            expected += entry.Length < 0 ? throw Invalid(source, $"tensor {entry.Name} claims {entry.Length} bytes") : Math.Min(entry.Length, file.Length + 1);
+            int headerLength = HeaderLength(file, file.Length, source);
+            return LengthFault(ParseHeader(file.Slice(PrefixLength, headerLength), source), headerLength, file.Length, source);
+        }
+        catch (ModelFileException)
+        {
+            return null;
+        }
+    }
+
+    // The one wording of a file whose length is not the one its header describes, for the whole read and the header's.
+    private static ModelFileException? LengthFault(NativeHeader header, int headerLength, long fileLength, string source)
+    {
+        long expected = PrefixLength + headerLength + ChecksumLength;
+        foreach (NativeTensorEntry entry in header.Tensors!)
+        {
+            // Saturated, so forged lengths cannot overflow the sum, while the message still says what the header describes.
+            long length = entry.Length < 0 ? throw Invalid(source, $"tensor {entry.Name} claims {entry.Length} bytes") : entry.Length;
+            expected = expected > long.MaxValue - length ? long.MaxValue : expected + length;
         }
 
-        return expected == file.Length ? (parsed.Configuration ?? [], parsed.DataHistory ?? [])
-            : expected > file.Length ? throw Invalid(source, $"it is {file.Length} bytes long, shorter than its header describes; it is truncated")
-            : throw Invalid(source, $"it is {file.Length} bytes long, longer than its header describes; it is damaged");
+        return expected == fileLength ? null
+            : expected > fileLength ? Invalid(source, $"it has {fileLength} bytes of the {expected} its header describes, so it is truncated", Restore)
+            : Invalid(source, $"it has {fileLength} bytes, more than the {expected} its header describes, so it is damaged", Restore);
     }
 
     // The magic bytes, a length that holds at least the prefix and the checksum, and this build's version.
@@ -151,7 +179,7 @@ public static class NativeModelFormat
 
         if (fileLength < PrefixLength + ChecksumLength)
         {
-            throw Invalid(source, $"it is {fileLength} bytes long, shorter than the smallest model file ({PrefixLength + ChecksumLength} bytes); it is truncated");
+            throw Invalid(source, $"it is {fileLength} bytes long, shorter than the smallest model file ({PrefixLength + ChecksumLength} bytes); it is truncated", Restore);
         }
 
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
@@ -249,5 +277,5 @@ public static class NativeModelFormat
         return tensors;
     }
 
-    private static ModelFileException Invalid(string source, string problem) => new(source, $"is invalid: {problem}");
+    private static ModelFileException Invalid(string source, string problem, string? remedy = null) => new(source, $"is invalid: {problem}", remedy);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using ScratchNet.Core.Layers;
-using ScratchNet.Files;
 
 namespace ScratchNet.Models.Safetensors;
 
@@ -95,7 +94,7 @@ public static class SafetensorsModel
                 : throw ModelFileException.Safetensors(
                     source,
                     $"has no {LayersKey} or {LayerSizesKey} metadata, so its architecture is unknown",
-                    $"use it with --Model:InitFrom={ShownName.Of(source)} and Model:Layers (or Model:LayerSizes) instead");
+                    $"use it with --Model:InitFrom={ModelFileException.FileName} and Model:Layers (or Model:LayerSizes) instead");
 
         Dictionary<string, string> configuration = Configuration(metadata);
         RunManifest? manifest = metadata.TryGetValue(DatasetKey, out string? dataset)

@@ -112,7 +112,7 @@ public static class CheckpointFile
             byte[] buffer = new byte[(int)Math.Min(chunkBytes, length)];
             if (!ChecksumMatches(stream, length, buffer))
             {
-                throw new CheckpointException($"{name} is damaged: its SHA-256 checksum does not match; use another checkpoint of the directory", damaged: true);
+                throw CheckpointException.About(name, "is damaged: its SHA-256 checksum does not match; use another checkpoint of the directory", damaged: true);
             }
 
             // A payload that fit in the buffer is parsed from the very bytes checked (one read, as small checkpoints
@@ -128,12 +128,12 @@ public static class CheckpointFile
             catch (Exception e) when (e is IOException or FormatException or InvalidDataException)
             {
                 // The checksum matched, so the payload was written this way on purpose or by another build: still a bad file.
-                throw new CheckpointException($"{name} is damaged: its contents do not parse ({e.Message}); use another checkpoint of the directory", damaged: true);
+                throw CheckpointException.About(name, $"is damaged: its contents do not parse ({e.Message}); use another checkpoint of the directory", damaged: true);
             }
         }
         catch (EndOfStreamException)
         {
-            throw new CheckpointException($"{name} is truncated", damaged: true);
+            throw CheckpointException.About(name, "is truncated", damaged: true);
         }
     }
 
@@ -187,7 +187,7 @@ public static class CheckpointFile
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or InvalidDataException)
         {
-            throw new CheckpointException($"{path} is truncated or damaged ({e.Message})", damaged: true);
+            throw CheckpointException.About(path, $"is truncated or damaged ({e.Message})", damaged: true);
         }
     }
 
@@ -196,20 +196,20 @@ public static class CheckpointFile
     {
         if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
         {
-            throw new CheckpointException($"{name} is not a ScratchNet checkpoint (its first bytes are not SNCKPT)", damaged: true);
+            throw CheckpointException.About(name, "is not a ScratchNet checkpoint (its first bytes are not SNCKPT)", damaged: true);
         }
 
         int version = reader.ReadInt32();
         if (version is < FirstVersion or > Version)
         {
-            throw new CheckpointException($"{name} has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
+            throw CheckpointException.About(name, $"has checkpoint format version {version}; this build reads versions {FirstVersion} to {Version}", damaged: true);
         }
 
         long length = reader.ReadInt64();
         long follows = reader.BaseStream.Length - reader.BaseStream.Position;
         if (length < 0 || length > follows - ChecksumLength)
         {
-            throw new CheckpointException($"{name} is truncated or damaged (payload length {length}, {follows} bytes after the header)", damaged: true);
+            throw CheckpointException.About(name, $"is truncated or damaged (payload length {length}, {follows} bytes after the header)", damaged: true);
         }
 
         return (version, length);
@@ -232,9 +232,9 @@ public static class CheckpointFile
         long bytes = HeaderLength + PayloadLength(checkpoint) + ChecksumLength;
         if (bytes > maxFileBytes)
         {
-            throw new CheckpointException(string.Create(
+            throw CheckpointException.About(path, string.Create(
                 CultureInfo.InvariantCulture,
-                $"{path} would be {bytes:N0} bytes, more than the {maxFileBytes:N0} a resume reads, so it is not written; train this network without checkpoints (--Checkpoints:Directory=)"));
+                $"would be {bytes:N0} bytes, more than the {maxFileBytes:N0} a resume reads, so it is not written; train this network without checkpoints (--Checkpoints:Directory=)"));
         }
 
         AtomicFile.Write(path, s => Write(s, checkpoint), createFolder: createFolder);
@@ -250,7 +250,7 @@ public static class CheckpointFile
     {
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new CheckpointException($"the checkpoint {Path.GetFullPath(path)} does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
+            throw CheckpointException.About(Path.GetFullPath(path), "does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run", noun: "the checkpoint");
         }
 
         try

@@ -53,8 +53,8 @@ public sealed class ModelOptionsValidator : IValidateOptions<ModelOptions>
         if (!string.IsNullOrWhiteSpace(options.InitFrom) && FileKinds.Of(options.InitFrom) is not (FileKind.Regular or FileKind.Unknown) and var kind)
         {
             errors.Add(kind == FileKind.Missing
-                ? $"Model:InitFrom '{options.InitFrom}' does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000-8f3a9c1e/model.snm"
-                : $"Model:InitFrom '{options.InitFrom}' {FileKinds.NotA(kind, "a regular file")}; give the path of a .snm or .safetensors file");
+                ? $"Model:InitFrom {ShownName.Of(options.InitFrom)} does not exist; give the path of a .snm or .safetensors file, e.g. runs/20260101-120000-8f3a9c1e/model.snm"
+                : $"Model:InitFrom {ShownName.Of(options.InitFrom)} {FileKinds.NotA(kind, "a regular file")}; give the path of a .snm or .safetensors file");
         }
 
         if (!(options.Dropout >= 0f && options.Dropout < 1f))

@@ -19,22 +19,23 @@ public sealed class ModelFileFaultTests
     private const string Run = "r";
     private const string Label = $"{Run}/{RunsFolder.ModelFile}";
     private const string GiveWritten = "; give a file written by 'train' or 'export'.";
+    private const string Restore = "; train or export it again, or restore it from a copy.";
 
     private TempDirectory _temp = null!;
     private string _runs = null!;
 
     // A fault, what it does to a good native model.snm (784 → 2 → 10), and the line the CLI prints for it: {0} the file,
-    // {1} its length in bytes.
+    // {1} its length in bytes, {3} the good file's.
     private static readonly object[][] Faults =
     [
         ["empty", "The model file {0} is empty (0 bytes)" + GiveWritten],
         ["foreign", "The model file {0} is neither a ScratchNet model (.snm) nor a safetensors file" + GiveWritten],
-        ["shorter than any model", "The model file {0} is invalid: it is 20 bytes long, shorter than the smallest model file (48 bytes); it is truncated."],
-        ["truncated", "The model file {0} is invalid: it is 2000 bytes long, shorter than its header describes; it is truncated."],
-        ["longer", "The model file {0} is invalid: it is {1} bytes long, longer than its header describes; it is damaged."],
+        ["shorter than any model", "The model file {0} is invalid: it is 20 bytes long, shorter than the smallest model file (48 bytes); it is truncated" + Restore],
+        ["truncated", "The model file {0} is invalid: it has 2000 bytes of the {3} its header describes, so it is truncated" + Restore],
+        ["longer", "The model file {0} is invalid: it has {1} bytes, more than the {3} its header describes, so it is damaged" + Restore],
         ["other version", "The model file {0} is invalid: it is format version 2, and this build reads version 1 only."],
         ["header beyond the file", "The model file {0} is invalid: its header claims 100000 bytes, but only {2} follow the prefix."],
-        ["checksum", "The model file {0} is invalid: its SHA-256 checksum does not match its contents; the file is damaged or truncated."],
+        ["checksum", "The model file {0} is invalid: its SHA-256 checksum does not match its contents; the file is damaged or truncated" + Restore],
         ["unknown layer kind", "The model file {0} is invalid: layer relu0 has the unknown kind 'bogus'; valid: dense, activation, conv, maxpool, avgpool, batchnorm, flatten."],
         ["shape mismatch", "The model file {0} is invalid: tensor dense1.weight has shape (10, 2), but its layer needs (2, 10)."],
         ["safetensors header beyond the file", "The safetensors file {0} is invalid: its header claims 1000 bytes, but the file has 2 after the length."],
@@ -58,6 +59,7 @@ public sealed class ModelFileFaultTests
     public void TheCliLineAndTheDashboardsReasonAreTheFaultsParts(string fault, string line)
     {
         string path = Path.Combine(TestModels.WriteRun(_runs, Run, 1, 0.5, withModel: true), RunsFolder.ModelFile);
+        long good = new FileInfo(path).Length;
         File.WriteAllBytes(path, Damage(fault, File.ReadAllBytes(path)));
         long length = new FileInfo(path).Length;
 
@@ -65,7 +67,7 @@ public sealed class ModelFileFaultTests
         ModelFileException? headerFault = Refusal(() => ModelFile.LoadRecord(path));
         ModelFileException e = headerFault ?? Refusal(() => ModelFile.Load(path)) ?? throw new AssertionException($"{fault}: the file loads");
 
-        Assert.That(e.Message, Is.EqualTo(Line(line, path, length)), "the CLI's line");
+        Assert.That(e.Message, Is.EqualTo(Line(line, path, length, good)), "the CLI's line");
         Assert.That(e.File, Is.EqualTo(path));
         Assert.That(e.Message, Does.StartWith($"The ").And.Contain($" {path} {e.Problem}"), "the problem follows the file's name");
         Assert.That(e.Problem, Does.Not.EndWith("."), "the message ends the sentence, not the problem");
@@ -75,14 +77,14 @@ public sealed class ModelFileFaultTests
 
         // The explorer says the whole line, naming the file as the runs folder does, never where the server keeps it.
         var opened = Assert.Throws<ModelFileException>(() => new ModelCatalog(new RunsFolder(_runs), null).Open(Run));
-        Assert.That(opened!.Message, Is.EqualTo(Line(line, Label, length)), "the explorer's line");
+        Assert.That(opened!.Message, Is.EqualTo(Line(line, Label, length, good)), "the explorer's line");
         Assert.That(opened.Problem, Is.EqualTo(e.Problem));
         Assert.That(opened.File, Is.EqualTo(Label));
         Assert.That(opened.Message, Does.Not.Contain(_runs));
     }
 
-    private static string Line(string line, string file, long length) =>
-        string.Format(System.Globalization.CultureInfo.InvariantCulture, line, file, length, length - 16 - 32);
+    private static string Line(string line, string file, long length, long good) =>
+        string.Format(System.Globalization.CultureInfo.InvariantCulture, line, file, length, length - 16 - 32, good);
 
     private static ModelFileException? Refusal(Action load)
     {

@@ -430,7 +430,7 @@ public sealed class RunsEndpointTests
         ["config.json", Loop, "config.json is a link that leads nowhere (round in a loop of links)"],
         ["model.snm", "", "model.snm is empty (0 bytes)"],
         ["model.snm", "x", "model.snm is neither a ScratchNet model (.snm) nor a safetensors file"],
-        ["model.snm", CutShort, "model.snm is invalid: it is 2000 bytes long, shorter than its header describes; it is truncated"],
+        ["model.snm", CutShort, "model.snm is invalid: it has 2000 bytes of the {good} its header describes, so it is truncated"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
         ["model.snm", Loop, "model.snm is a link that leads nowhere (round in a loop of links)"],
@@ -442,6 +442,9 @@ public sealed class RunsEndpointTests
     {
         string folder = TestModels.WriteRun(_runs, "damaged", 2, 0.8, withModel: file == "model.snm");
         File.WriteAllText(Path.Combine(folder, "run.json"), """{ "id": "damaged", "state": "finished" }""");
+
+        // {good}: the length of the file before it was cut short.
+        reason = File.Exists(Path.Combine(folder, file)) ? reason.Replace("{good}", $"{new FileInfo(Path.Combine(folder, file)).Length}", StringComparison.Ordinal) : reason;
         await Damage(Path.Combine(folder, file), damage);
 
         // A pipe must be refused, not opened: opening it would wait for a writer forever.

@@ -66,6 +66,6 @@ public sealed class ResumePointTests
 
         var e = Assert.Throws<CheckpointException>(() => ResumePoint.Load(new RunFolder(dir.Combine("run"), pruned, continues: true), Fingerprint()));
 
-        Assert.That(e!.Message, Does.StartWith($"{pruned}, the resume point chosen for this run, was removed a moment later"));
+        Assert.That(e!.Message, Does.StartWith($"{pruned} was removed a moment later, though chosen as this run's resume point"));
     }
 }
