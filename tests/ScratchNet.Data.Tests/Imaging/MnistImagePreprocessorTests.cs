@@ -352,6 +352,8 @@ public sealed class MnistImagePreprocessorTests
     [TestCase("off", 3, 40)]
     [TestCase("slant", 1, 64)]
     [TestCase("slant", 3, 200)]
+    [TestCase("slant", 6, 100, Description = "its deepest rows at the side's end, past the middle the band is found in")]
+    [TestCase("slant", 6, 200)]
     [TestCase("dash", 0, 64)]
     [TestCase("part", 0, 64)]
     [TestCase("off", 10, 200, Description = "5 % of the side in")]
@@ -363,7 +365,7 @@ public sealed class MnistImagePreprocessorTests
         int thickness = Math.Max(2, side / 16);
         for (int a = 0; a < side; a++)
         {
-            int offset = kind switch { "off" => n, "slant" => n * a / (side - 1), _ => 0 };
+            int offset = kind switch { "off" => n, "slant" => (int)Math.Round((double)n * a / (side - 1)), _ => 0 };
             bool drawn = kind switch { "dash" => a % 6 < 4, "part" => a < side * 7 / 10, _ => true };
             for (int d = offset; d < offset + thickness && drawn; d++)
             {
