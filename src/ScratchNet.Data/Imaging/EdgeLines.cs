@@ -102,6 +102,33 @@ public static class EdgeLines
         return dark.Thickness > 0 ? dark : Near(grey, paper, +1, first, along, deeper, length, depth);
     }
 
+    // The deepest row the band's ink reaches at either end of the side: a straight line fitted (least squares) to the
+    // deepest inked row of each column of the side's middle, carried to the side's first and last column, rounded up.
+    private static int Deepest(Func<int, int, bool> off, int start, int end, int lo, int span, int length)
+    {
+        double n = 0, sa = 0, sd = 0, saa = 0, sad = 0;
+        for (int a = lo; a < lo + span; a++)
+        {
+            for (int d = end; d >= start; d--)
+            {
+                if (off(d, a))
+                {
+                    (n, sa, sd, saa, sad) = (n + 1, sa + a, sd + d, saa + ((double)a * a), sad + ((double)a * d));
+                    break;
+                }
+            }
+        }
+
+        double spread = (n * saa) - (sa * sa);
+        if (n < 2 || spread <= 0)
+        {
+            return end;
+        }
+
+        double slope = ((n * sad) - (sa * sd)) / spread, at0 = (sd - (slope * sa)) / n;
+        return (int)Math.Ceiling(Math.Max(at0, at0 + (slope * (length - 1))) - 1e-9);
+    }
+
     // The picture's median brightness, its paper: lines and a digit are thin, so most pixels are paper. By a histogram,
     // as a 4000 × 4000 photo is too large to sort.
     private static float MedianLevel(float[] grey)
@@ -257,6 +284,11 @@ public static class EdgeLines
         {
             return default;
         }
+
+        // A slanted line goes on deeper past the side's middle, in the corners left out above: the rows it reaches at the
+        // side's ends are found by carrying its slope there (a line slanted by 6 px over 200 left its last row at the end,
+        // which the crop took in, and the digit was squeezed into the rest of the field). A straight line has no slope.
+        end = Math.Min(maxThickness - 1, Math.Max(end, Deepest(Off, start, end, lo, span, length)));
 
         var levels = new List<float>();
         for (int d = start; d <= end; d++)

@@ -71,6 +71,28 @@ internal static class ImageCompleteness
         }
     }
 
+    /// <summary>Whether a PNG holds a chunk of this type before its image data (false where its chunks cannot be walked that far).</summary>
+    public static bool PngHasChunk(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> type)
+    {
+        for (long at = 8; bytes.Length - at >= 8;)
+        {
+            ReadOnlySpan<byte> name = bytes.Slice((int)at + 4, 4);
+            if (name.SequenceEqual(type))
+            {
+                return true;
+            }
+
+            if (name.SequenceEqual("IDAT"u8))
+            {
+                return false;
+            }
+
+            at += 12L + BinaryPrimitives.ReadUInt32BigEndian(bytes[(int)at..]);
+        }
+
+        return false;
+    }
+
     // Marker segments up to the start of scan, then entropy-coded data up to the next marker, until the end-of-image
     // marker (a progressive JPEG has several scans, each with its tables before it).
     private static string? Jpeg(ReadOnlySpan<byte> bytes)

@@ -36,7 +36,7 @@ public static class ImageOddities
     /// <param name="OffSheet">The pixels of a desk around the sheet, left out; or null.</param>
     /// <param name="Noise">The deviation of the picture's pixel noise (<see cref="PixelNoise"/>), in grey levels of [0, 1].</param>
     /// <param name="Strongest">The strongest ink, which the ink is stretched by so it is 1.</param>
-    public sealed record Levelled(float[] Grey, float[] Paper, int Width, int Height, bool[]? OffSheet, float Noise, float Strongest);
+    public sealed record Levelled(float[] Grey, PaperLevel Paper, int Width, int Height, bool[]? OffSheet, float Noise, float Strongest);
 
     /// <summary>The measures of the picture itself, taken while its grey levels and paper are there (the ink then replaces them).</summary>
     /// <param name="InkedSides">As in <see cref="Measures"/>.</param>
@@ -121,7 +121,7 @@ public static class ImageOddities
         (int width, int height, bool[]? offSheet) = (picture.Width, picture.Height, picture.OffSheet);
         double paperSum = 0;
         int pixels = 0;
-        for (int i = 0; i < picture.Paper.Length; i++)
+        for (int i = 0; i < picture.Paper.Count; i++)
         {
             if (offSheet is null || !offSheet[i])
             {
@@ -145,7 +145,8 @@ public static class ImageOddities
                         int i = (y * width) + x;
                         if (offSheet is null || !offSheet[i])
                         {
-                            (above, paper, count) = (above + picture.Grey[i] - picture.Paper[i], paper + picture.Paper[i], count + 1);
+                            float level = picture.Paper.At(x, y);
+                            (above, paper, count) = (above + picture.Grey[i] - level, paper + level, count + 1);
                         }
                     }
                 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ScratchNet.Files;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
@@ -62,7 +63,7 @@ public static class MnistImagePreprocessor
 
     /// <summary>As <see cref="Load(string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The file is missing, not an image, too large, or blank.</exception>
-    public static PreparedImage Read(string path, ImageField? field = null) => Read(path, (image, source) => PrepareDecoded(image, source, field));
+    public static PreparedImage Read(string path, ImageField? field = null) => Read(path, (image, source) => PrepareDecoded(image, source, field), greyAsBytes: true);
 
     /// <summary>
     /// Reads an image already at the model's input size and takes its grey levels as they are, light as ink, as IDX files
@@ -72,10 +73,10 @@ public static class MnistImagePreprocessor
     public static PreparedImage ReadAsIs(string path, ImageField field)
     {
         ArgumentNullException.ThrowIfNull(field);
-        return Read(path, (image, source) => AsIs(image, source, field));
+        return Read(path, (image, source) => AsIs((Image<Rgba32>)image, source, field), greyAsBytes: false);
     }
 
-    private static PreparedImage Read(string path, Func<Image<Rgba32>, string, PreparedImage> prepare)
+    private static PreparedImage Read(string path, Func<Image, string, PreparedImage> prepare, bool greyAsBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         byte[] bytes;
@@ -91,18 +92,38 @@ public static class MnistImagePreprocessor
 
         using var stream = new MemoryStream(bytes, writable: false);
         // The name only goes into messages: shown as every line for a person shows it.
-        return Read(stream, ShownName.Of(path), prepare);
+        return Read(stream, ShownName.Of(path), prepare, greyAsBytes);
     }
 
     /// <summary>As <see cref="Load(Stream, string, ImageField?)"/>, and says what about the picture looked odd.</summary>
     /// <exception cref="InputImageException">The bytes are not an image, the image is too large, or blank.</exception>
-    public static PreparedImage Read(Stream stream, string source, ImageField? field = null) => Read(stream, source, (image, name) => PrepareDecoded(image, name, field));
+    public static PreparedImage Read(Stream stream, string source, ImageField? field = null) => Read(stream, source, (image, name) => PrepareDecoded(image, name, field), greyAsBytes: true);
 
     // A decoded picture is needed only for its grey levels: it is let go before they are prepared, so a 16-megapixel
     // photo does not hold its 64 MB of colour while the grey levels, the paper and the ink are worked out beside it; and
     // the decoder's pool hands its blocks back to the system, or it kept them (a folder of five 4000 × 4000 photos then
-    // held 575 MB, not 300).
-    private static PreparedImage PrepareDecoded(Image<Rgba32> image, string source, ImageField? field)
+    // held 575 MB, not 300). A large picture's grey levels are collected as soon as it is prepared: left to the collector's
+    // own pace, a folder of five 4000 × 4000 grey photos held the grey levels of four of them as garbage, 509 MB.
+    private static PreparedImage PrepareDecoded(Image image, string source, ImageField? field)
+    {
+        long pixels = (long)image.Width * image.Height;
+        PreparedImage prepared = PrepareLettingGo(image, source, field);
+        if (pixels >= CollectAfterPixels)
+        {
+            GC.Collect();
+        }
+
+        return prepared;
+    }
+
+    // From this many pixels (16 MB of grey levels) a picture's grey levels are collected once it is prepared; a full
+    // collection then costs a few milliseconds beside the picture's second or so.
+    private const long CollectAfterPixels = 1L << 22;
+
+    // The grey levels live only in this method's frame, which has returned when they are collected: unoptimised code
+    // keeps a method's temporaries alive to its end, and then the collection found them still in use.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PreparedImage PrepareLettingGo(Image image, string source, ImageField? field)
     {
         (float[] grey, int width, int height) = (Grey(image), image.Width, image.Height);
         image.Dispose();
@@ -110,7 +131,8 @@ public static class MnistImagePreprocessor
         return Prepare(grey, width, height, source, field);
     }
 
-    private static PreparedImage Read(Stream stream, string source, Func<Image<Rgba32>, string, PreparedImage> prepare)
+    // greyAsBytes: a grey picture is decoded at a byte a pixel (DecodesAsGrey), not four; its prepare takes either kind.
+    private static PreparedImage Read(Stream stream, string source, Func<Image, string, PreparedImage> prepare, bool greyAsBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         try
@@ -138,7 +160,9 @@ public static class MnistImagePreprocessor
                 throw new InputImageException(Damaged(source, reason));
             }
 
-            using Image<Rgba32> image = Decoder(source, format, bytes, () => Image.Load<Rgba32>(Decoding, new MemoryStream(bytes, writable: false)));
+            using Image image = greyAsBytes && DecodesAsGrey(bytes, format, info)
+                ? Decoder<Image>(source, format, bytes, () => Image.Load<L8>(Decoding, new MemoryStream(bytes, writable: false)))
+                : Decoder<Image>(source, format, bytes, () => Image.Load<Rgba32>(Decoding, new MemoryStream(bytes, writable: false)));
 
             // A phone stores a photo as the sensor saw it and an EXIF orientation saying how to show it; every viewer
             // turns it upright, so the digit is read upright too (a 9 stored upside down would otherwise be a 6).
@@ -179,6 +203,20 @@ public static class MnistImagePreprocessor
     }
 
     private static string Damaged(string source, string reason) => $"{source} is cut short or damaged: {reason}; copy or download it again, or save it anew.";
+
+    /// <summary>
+    /// Whether a picture is opaque grey of at most 8 bits (a grey PNG with no transparent level, a grey JPEG, an 8-bit
+    /// PGM), which is decoded at one byte a pixel: as colour it took four, 64 MB for a 4000 × 4000 photo, beside the grey
+    /// levels made from it. Its grey levels are the very ones its colour decoding gives (<see cref="Grey(Image{L8})"/>).
+    /// </summary>
+    internal static bool DecodesAsGrey(byte[] bytes, IImageFormat format, IImageInfo info) => format switch
+    {
+        PngFormat => info.Metadata.GetPngMetadata() is { ColorType: PngColorType.Grayscale, BitDepth: null or <= PngBitDepth.Bit8 }
+            && !ImageCompleteness.PngHasChunk(bytes, "tRNS"u8),
+        JpegFormat => info.Metadata.GetJpegMetadata().ColorType is JpegColorType.Luminance,
+        PbmFormat => info.Metadata.GetPbmMetadata() is { ColorType: PbmColorType.Grayscale, ComponentType: PbmComponentType.Byte },
+        _ => false,
+    };
 
     private static byte[] AllBytes(Stream stream)
     {
@@ -279,12 +317,11 @@ public static class MnistImagePreprocessor
 
         // 4. Background: the paper's own brightness under every pixel, so uneven light leaves only the ink.
         ReadOnlySpan<float> picture = grey.AsSpan(0, width * height);
-        float[]? paper = photoOfADigit ? PaperSurface.Fit(picture, width, height, offSheet) : PaperSurface.Flat(picture, width, height);
+        PaperLevel paper = photoOfADigit ? PaperSurface.Fit(picture, width, height, offSheet) : PaperSurface.Flat(picture, width, height);
         float noise = PixelNoise.Sigma(picture, paper, width, height, offSheet);
         var levelled = new ImageOddities.Levelled(grey, paper, width, height, offSheet, noise, Strongest(grey, paper, offSheet, noise, source, linesCutOff));
         ImageOddities.Picture? measured = field.ByCentreOfMass ? ImageOddities.MeasurePicture(levelled) : null;
         float[] ink = Ink(levelled);
-        paper = null;
 
         // 5. Crop to the ink.
         Rectangle box = BoundingBox(ink, width, height);
@@ -374,6 +411,36 @@ public static class MnistImagePreprocessor
         }
 
         return count > 0 && sum / count > 0.5f;
+    }
+
+    // A grey picture's levels, read as its colour decoding reads them: the luma of R = G = B, which is not always the
+    // level / 255 in floating point, so a grey picture decoded at a byte a pixel reads exactly as it did.
+    private static readonly float[] GreyLevels = [.. Enumerable.Range(0, 256).Select(v => Luma(new Rgba32((byte)v, (byte)v, (byte)v)))];
+
+    private static float[] Grey(Image image) => image switch
+    {
+        Image<L8> grey => Grey(grey),
+        Image<Rgba32> colour => Grey(colour),
+        _ => throw new ArgumentException($"images are decoded as L8 or Rgba32, not {image.GetType().Name}", nameof(image)),
+    };
+
+    private static float[] Grey(Image<L8> image)
+    {
+        int width = image.Width;
+        var luma = new float[width * image.Height];
+        image.ProcessPixelRows(rows =>
+        {
+            for (int y = 0; y < rows.Height; y++)
+            {
+                Span<L8> row = rows.GetRowSpan(y);
+                for (int x = 0; x < width; x++)
+                {
+                    luma[(y * width) + x] = GreyLevels[row[x].PackedValue];
+                }
+            }
+        });
+
+        return luma;
     }
 
     private static float[] Grey(Image<Rgba32> image)
@@ -535,10 +602,13 @@ public static class MnistImagePreprocessor
     // The grey levels become the ink in place (the levelled picture's measures are taken before).
     private static float[] Ink(ImageOddities.Levelled picture)
     {
-        (float[] grey, float[] paper, bool[]? offSheet, float floor) = (picture.Grey, picture.Paper, picture.OffSheet, InkFloor(picture.Noise));
-        for (int i = 0; i < paper.Length; i++)
+        (float[] grey, PaperLevel paper, bool[]? offSheet, float floor) = (picture.Grey, picture.Paper, picture.OffSheet, InkFloor(picture.Noise));
+        for (int y = 0, i = 0; y < paper.Height; y++)
         {
-            grey[i] = offSheet is not null && offSheet[i] ? 0f : InkOf(grey[i], paper[i], floor, picture.Strongest);
+            for (int x = 0; x < paper.Width; x++, i++)
+            {
+                grey[i] = offSheet is not null && offSheet[i] ? 0f : InkOf(grey[i], paper.At(x, y), floor, picture.Strongest);
+            }
         }
 
         return grey;
@@ -555,20 +625,24 @@ public static class MnistImagePreprocessor
 
     // The strongest ink before it is stretched to 1; a picture none of whose pixels stands out is blank.
     // linesCutOff: the sides whose lines were cut off, if any, which a blank picture then is all of.
-    private static float Strongest(float[] grey, float[] paper, bool[]? offSheet, float noise, string source, string? linesCutOff)
+    private static float Strongest(float[] grey, PaperLevel paper, bool[]? offSheet, float noise, string source, string? linesCutOff)
     {
         float floor = InkFloor(noise);
         float contrast = 0f, strongest = 0f;
-        for (int i = 0; i < paper.Length; i++)
+        for (int y = 0, i = 0; y < paper.Height; y++)
         {
-            if (offSheet is not null && offSheet[i])
+            for (int x = 0; x < paper.Width; x++, i++)
             {
-                continue;
-            }
+                if (offSheet is not null && offSheet[i])
+                {
+                    continue;
+                }
 
-            float darker = paper[i] - grey[i] - floor;
-            contrast = Math.Max(contrast, darker);
-            strongest = Math.Max(strongest, Unscaled(darker, paper[i]));
+                float level = paper.At(x, y);
+                float darker = level - grey[i] - floor;
+                contrast = Math.Max(contrast, darker);
+                strongest = Math.Max(strongest, Unscaled(darker, level));
+            }
         }
 
         if (contrast < 0.1f)

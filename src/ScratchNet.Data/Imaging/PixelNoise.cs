@@ -27,11 +27,12 @@ public static class PixelNoise
     /// <param name="grey">Width × Height grey levels, paper bright.</param>
     /// <param name="paper">The paper surface fitted under them (<see cref="PaperSurface"/>).</param>
     /// <param name="ignore">Pixels that are no part of the picture (the desk around a sheet), or null.</param>
-    public static float Sigma(ReadOnlySpan<float> grey, ReadOnlySpan<float> paper, int width, int height, ReadOnlySpan<bool> ignore = default)
+    public static float Sigma(ReadOnlySpan<float> grey, PaperLevel paper, int width, int height, ReadOnlySpan<bool> ignore = default)
     {
-        if (grey.Length != width * height || paper.Length != grey.Length)
+        ArgumentNullException.ThrowIfNull(paper);
+        if (grey.Length != width * height || paper.Count != grey.Length)
         {
-            throw new ArgumentException($"the image has {grey.Length} pixels and its paper {paper.Length}, but {width} × {height} = {width * height} were given", nameof(grey));
+            throw new ArgumentException($"the image has {grey.Length} pixels and its paper {paper.Count}, but {width} × {height} = {width * height} were given", nameof(grey));
         }
 
         int rowStep = Math.Max(1, (int)Math.Ceiling((double)height * Math.Max(0, width - 2) / MaxSamples));
@@ -57,6 +58,6 @@ public static class PixelNoise
         return differences[differences.Count / 2] / (0.6745f * MathF.Sqrt(1.5f));
     }
 
-    private static bool IsPaper(ReadOnlySpan<float> grey, ReadOnlySpan<float> paper, ReadOnlySpan<bool> ignore, int i) =>
+    private static bool IsPaper(ReadOnlySpan<float> grey, PaperLevel paper, ReadOnlySpan<bool> ignore, int i) =>
         (ignore.IsEmpty || !ignore[i]) && paper[i] - grey[i] < PaperTolerance;
 }

@@ -28,7 +28,7 @@ public sealed class PaperSurfaceTests
     {
         float[] pixels = ShadedPaperWithABar(120, out float[] paper);
 
-        float[] surface = PaperSurface.Fit(pixels, 120, 120);
+        PaperLevel surface = PaperSurface.Fit(pixels, 120, 120);
 
         Assert.That(surface.Zip(paper, (s, p) => Math.Abs(s - p)).Max(), Is.LessThan(0.01f), "the surface is the paper's ramp, under the bar as well");
     }
@@ -43,7 +43,7 @@ public sealed class PaperSurfaceTests
             pixels[i] = i % 90 is >= 30 and < 60 ? 0.05f : 0.9f;
         }
 
-        float[] surface = PaperSurface.Fit(pixels, 90, 90);
+        PaperLevel surface = PaperSurface.Fit(pixels, 90, 90);
 
         Assert.That(surface, Is.All.EqualTo(0.9f).Within(0.005f));
     }
