@@ -19,6 +19,14 @@ public static class UserSources
     /// </summary>
     public const string ReservedPrefix = "TEST";
 
+    /// <summary>
+    /// The tests' and tools' variables that were renamed into <see cref="ReservedPrefix"/> (on 2026-11-27), by their old
+    /// name less <c>SCRATCHNET_</c>: one a contributor still exports from the old docs is an unknown key, whose refusal
+    /// names the new variable (<see cref="ConfigurationSchema"/>'s suggestions).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RenamedTestVariables { get; } = new[] { "FUZZ_ITERATIONS", "FUZZ_SEED", "SCREENSHOTS", "DASHBOARD_URL", "LIVE_SECONDS" }
+        .ToDictionary(name => name, name => $"{ScratchNetHost.EnvironmentPrefix}{ReservedPrefix}_{name}", StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A JSON file (--config) whose values are cleaned as they are read.</summary>
     public static IConfigurationBuilder AddUserJsonFile(this IConfigurationBuilder builder, string path)
     {
