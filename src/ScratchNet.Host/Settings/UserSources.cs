@@ -27,6 +27,13 @@ public static class UserSources
     public static IReadOnlyDictionary<string, string> RenamedTestVariables { get; } = new[] { "FUZZ_ITERATIONS", "FUZZ_SEED", "SCREENSHOTS", "DASHBOARD_URL", "LIVE_SECONDS" }
         .ToDictionary(name => name, name => $"{ScratchNetHost.EnvironmentPrefix}{ReservedPrefix}_{name}", StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>A source of the user's, cleaned as it is read, and what its path keys hold that cannot be a path.</summary>
+    public interface ICleanedSource
+    {
+        /// <summary>Found on the last read (<see cref="UserValues.Clean"/>).</summary>
+        IReadOnlyList<PathProblem> PathProblems { get; }
+    }
+
     /// <summary>A JSON file (--config) whose values are cleaned as they are read.</summary>
     public static IConfigurationBuilder AddUserJsonFile(this IConfigurationBuilder builder, string path)
     {
@@ -65,12 +72,14 @@ public static class UserSources
         }
     }
 
-    private sealed class JsonProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
+    private sealed class JsonProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load(Stream stream)
         {
             base.Load(stream);
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 
@@ -79,8 +88,10 @@ public static class UserSources
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new EnvironmentProvider(prefix);
     }
 
-    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix)
+    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load()
         {
             base.Load();
@@ -89,7 +100,7 @@ public static class UserSources
                 Data.Remove(key);
             }
 
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 
@@ -98,12 +109,14 @@ public static class UserSources
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new CommandLineProvider(arguments);
     }
 
-    private sealed class CommandLineProvider(IReadOnlyList<string> arguments) : CommandLineConfigurationProvider(arguments)
+    private sealed class CommandLineProvider(IReadOnlyList<string> arguments) : CommandLineConfigurationProvider(arguments), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load()
         {
             base.Load();
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 }
