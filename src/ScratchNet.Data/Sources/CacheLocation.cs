@@ -109,7 +109,14 @@ public static class CacheLocation
         if ((found.Mode & ~OwnerOnly) != 0)
         {
             // Made by an earlier version, readable by others: the datasets are public, but the folder is a private one.
-            File.SetUnixFileMode(folder, found.Mode & OwnerOnly);
+            try
+            {
+                File.SetUnixFileMode(folder, found.Mode & OwnerOnly);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only file system: others may read it as before, and no one else may write it.
+            }
         }
     }
 
