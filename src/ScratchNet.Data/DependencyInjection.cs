@@ -54,7 +54,8 @@ public static class DependencyInjection
                 CacheLocation.DatasetDirectory(options.CacheDirectory, options.Dataset),
                 sp.GetRequiredService<DataSourceChain>().Sources,
                 sp.GetService<ILogger<DatasetCache>>() ?? NullLogger<DatasetCache>.Instance,
-                CacheLocation.Origin(options.CacheDirectory));
+                CacheLocation.Origin(options.CacheDirectory),
+                CacheLocation.SharedTempRoot(options.CacheDirectory));
         });
         services.TryAddSingleton<IDatasetProvider>(sp => new LoadOnceDatasetProvider(new IdxDatasetProvider(
             sp.GetRequiredService<IOptions<DataOptions>>(),

@@ -3,8 +3,10 @@ namespace ScratchNet.Host;
 /// <summary>
 /// Standard output that remembers the first write that failed (a full disk behind <c>&gt; file</c>, a closed descriptor
 /// behind <c>&gt;&amp;-</c>) instead of losing it: Serilog's console sink swallows its own failures, so without this a
-/// command whose results are its output would report success with nothing written. A reader that went away (<c>| head</c>)
-/// is not a failure: .NET ignores a broken pipe, so training under <c>| head -1</c> keeps running to the end.
+/// command whose results are its output would report success with nothing written. So is a reader that went away
+/// (<c>| true</c>, <c>| head</c>) before the end: .NET's console stream takes that for success, so standard output is
+/// written through <see cref="StandardOutputPipe"/> when it is a pipe. Whether a failed write fails the command is the
+/// command's to say: <c>train | head -1</c> runs to the end, its results being its files.
 /// </summary>
 public sealed class StandardOutput : TextWriter
 {
@@ -24,7 +26,7 @@ public sealed class StandardOutput : TextWriter
     /// <summary>Makes <see cref="Console.Out"/> an instance of this class over the current one, and returns it.</summary>
     public static StandardOutput Install()
     {
-        var output = new StandardOutput(Console.Out);
+        var output = new StandardOutput(StandardOutputPipe.Writer() ?? Console.Out);
         Console.SetOut(output);
         Installed = output;
         return output;
@@ -38,6 +40,8 @@ public sealed class StandardOutput : TextWriter
         // .NET reports a closed descriptor (>&-) as access denied.
         return failure is UnauthorizedAccessException
             ? ("it is closed or cannot be written", "run the command with an output it can write: a terminal, a file or a pipe")
+            : StandardOutputPipe.IsBrokenPipe(failure)
+            ? ("the program reading it stopped reading before the end", "let the program after | read all of it, or redirect the output to a file")
             : (failure.Message.TrimEnd('.'), "free space where the output goes, or redirect it to a writable file, and run the command again");
     }
 

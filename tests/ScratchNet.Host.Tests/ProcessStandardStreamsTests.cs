@@ -196,6 +196,49 @@ public sealed class ProcessStandardStreamsTests
         HostAssert.NoStackTrace(result);
     }
 
+    // Standard output a pipe whose reader has gone before the first write (`| true`), made so without a race: a FIFO
+    // opened for reading and writing, opened again for writing, and its reading end closed.
+    private const string ReaderGone = "f=$(mktemp -u) && mkfifo \"$f\" && exec 3<>\"$f\" 4>\"$f\" 3<&- && rm \"$f\" && exec \"$0\" \"$@\" >&4 4>&-";
+
+    // .NET takes EPIPE for success: `predict … | true` exited 0 with every reading lost.
+    [Test]
+    public void AResultWhoseReaderHasGone_IsExit8WithOneLineOnStderr([Values("predict", "evaluate", "help", "version")] string command)
+    {
+        HostResult result = HostProcess.Run(InBash(HostProcess.StartInfo(Command(command), _dir.Path), ReaderGone));
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        // Once the command runs it is a log line, with the console template's time in front.
+        string[] lines = [.. result.Stderr.Split('\n').Where(l => l.Contains("Could not write", StringComparison.Ordinal))];
+        Assert.That(lines, Has.Length.EqualTo(1), result.ToString());
+        Assert.That(lines[0].TrimEnd(), Does.EndWith("Could not write the results to standard output (the program reading it stopped reading before the end), so some or all of them are missing; let the program after | read all of it, or redirect the output to a file"), result.ToString());
+        if (command is "help" or "version")
+        {
+            Assert.That(result.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1), result.ToString());
+        }
+
+        HostAssert.NoStackTrace(result);
+    }
+
+    [Test]
+    public void Serve_WhoseReaderHasGone_ClosesTheDashboard_AndExits8()
+    {
+        HostResult result = HostProcess.Run(InBash(HostProcess.StartInfo(["serve", "--runs", _dir.Combine("runs"), "--Dashboard:Port=0"], _dir.Path), ReaderGone), TimeSpan.FromSeconds(30));
+
+        Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.OutputFailed), result.ToString());
+        Assert.That(result.Stderr, Does.Match(@"Could not write the dashboard's address to standard output \(the program reading it stopped reading before the end\), so serve closes the dashboard it opened at http://127\.0\.0\.1:\d+/; "), result.ToString());
+        HostAssert.NoStackTrace(result);
+    }
+
+    [Test]
+    public void Training_WhoseReaderHasGone_GoesOnToTheEnd()
+    {
+        string runs = _dir.Combine("gone");
+        HostResult result = HostProcess.Run(InBash(HostProcess.StartInfo(["train", .. _data, "--Training:Epochs=1", $"--Run:Directory={runs}"], _dir.Path), ReaderGone));
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(Directory.GetFiles(runs, "model.snm", SearchOption.AllDirectories), Has.Length.EqualTo(1), result.ToString());
+    }
+
     // serve's result is its URL, with a free port the only way to find the page: serve > /dev/full served unseen, printed
     // nothing anywhere and exited 0 once stopped. It now says so with the address, closes, and exits 8.
     [Test]

@@ -20,14 +20,18 @@ public sealed class DatasetCache
     private readonly IReadOnlyList<IDataSource> _sources;
     private readonly ILogger<DatasetCache> _logger;
     private readonly string _origin;
+    private readonly string? _privateRoot;
     private bool _writable;
 
     /// <param name="directory">The dataset's folder, e.g. <c>~/.cache/scratchnet/mnist</c>.</param>
     /// <param name="sources">Tried in this order for each missing file.</param>
     /// <param name="logger">One line per failing source, one per fetched file.</param>
     /// <param name="origin">What chose the folder, for messages (<see cref="CacheLocation.Origin"/>).</param>
-    public DatasetCache(string directory, IEnumerable<IDataSource> sources, ILogger<DatasetCache> logger, string origin = "set by Data:CacheDirectory")
+    /// <param name="privateRoot">The folder above it that must be this user's alone, made so before it is used: the cache
+    /// root in the temp folder (<see cref="CacheLocation.SharedTempRoot"/>); null for any other place.</param>
+    public DatasetCache(string directory, IEnumerable<IDataSource> sources, ILogger<DatasetCache> logger, string origin = "set by Data:CacheDirectory", string? privateRoot = null)
     {
+        _privateRoot = privateRoot;
         ArgumentException.ThrowIfNullOrWhiteSpace(origin);
         _origin = origin;
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -268,6 +272,11 @@ public sealed class DatasetCache
 
     private void CreateDirectory(DatasetManifest manifest)
     {
+        if (_privateRoot is not null)
+        {
+            CacheLocation.EnsurePrivate(_privateRoot, _origin);
+        }
+
         try
         {
             System.IO.Directory.CreateDirectory(Directory);

@@ -238,7 +238,7 @@ public sealed class ConfigurationSchema
                 default:
                     if (!node.Children.TryGetValue(parts[i], out Node? child))
                     {
-                        string? suggestion = (i == parts.Length - 1 ? Alias(key.Key) : null)
+                        string? suggestion = (i == parts.Length - 1 ? Alias(key) : null)
                             ?? EditDistance.Closest(key.Key, KnownKeys.Where(k => !string.Equals(k, parent, StringComparison.OrdinalIgnoreCase)));
                         string hint = suggestion is null
                             ? (parent.Length == 0 ? $"; known sections: {string.Join(", ", _root.Children.Keys.Order(StringComparer.Ordinal))}" : $"; {parent} has {string.Join(", ", node.Children.Keys.Order(StringComparer.Ordinal))}")
@@ -272,9 +272,16 @@ public sealed class ConfigurationSchema
         ["Recipe"] = "Recipe",
     };
 
-    // The key an unknown one's last name stands for elsewhere, when the schema has it; Recipe with its command-line form.
-    private string? Alias(string key)
+    // The key an unknown one's last name stands for elsewhere, when the schema has it; Recipe with its command-line form. A
+    // test's variable under its old name (SCRATCHNET_FUZZ_SEED) is no key at all: its new name is the suggestion.
+    private string? Alias(ConfigurationKey unknown)
     {
+        string key = unknown.Key;
+        if (unknown.Source.StartsWith("environment variable", StringComparison.Ordinal) && UserSources.RenamedTestVariables.TryGetValue(key, out string? renamed))
+        {
+            return $"{renamed} (the tests' and tools' variables start {ScratchNetHost.EnvironmentPrefix}{UserSources.ReservedPrefix}_ now: export that one instead, and unset {ScratchNetHost.EnvironmentPrefix}{key})";
+        }
+
         if (!Aliases.TryGetValue(key.Split(':')[^1], out string? alias) || string.Equals(alias, key, StringComparison.OrdinalIgnoreCase)
             || !KnownKeys.Contains(alias, StringComparer.OrdinalIgnoreCase))
         {

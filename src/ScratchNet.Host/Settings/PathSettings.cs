@@ -9,7 +9,8 @@ namespace ScratchNet.Host.Settings;
 /// variable's value: taken as written, it made a folder named <c>~</c> in the working folder (which <c>rm -rf ~</c> then
 /// "cleans up"). A leading <c>~</c> or <c>~/</c> is therefore the home folder here too (<see cref="UserValues"/> expands it
 /// as each of the user's sources is read); what only a shell could resolve, a variable (<c>$HOME</c>, <c>${HOME}</c>) or
-/// another user's home (<c>~bob/</c>), is refused rather than guessed.
+/// another user's home (<c>~bob/</c>), is refused rather than guessed, and <c>$$</c> writes a <c>$</c> that is part of a name
+/// (<c>/mnt/$$RECYCLE.BIN</c>), which the refusal says.
 /// </summary>
 public static partial class PathSettings
 {
@@ -20,7 +21,46 @@ public static partial class PathSettings
     ];
 
     /// <summary>Whether <paramref name="key"/> (any case) names a file or folder.</summary>
-    public static bool IsPath(string key) => Keys.Contains(key, StringComparer.OrdinalIgnoreCase);
+    public static bool IsPath(string key) => Canonical(key) is not null;
+
+    /// <summary><paramref name="key"/> as <see cref="Keys"/> spells it, when it names a file or folder (any case); else null.</summary>
+    public static string? Canonical(string key) => Keys.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+
+    // What each key names, for the line that refuses blanks, with what an empty value (how a later source clears a key) does.
+    private static readonly Dictionary<string, string> BlankFixes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Run:Directory"] = "give a folder, or leave the key out for the default, runs",
+        ["Checkpoints:Directory"] = "give a folder, leave the key out for the default, checkpoints, or give it empty (--Checkpoints:Directory=) to turn checkpoints off",
+        ["Checkpoints:ResumeFrom"] = "give a checkpoint file, or leave the key out",
+        ["Data:Directory"] = "give the folder of the IDX files, or leave the key out",
+        ["Data:CacheDirectory"] = "give a folder, or leave the key out for the user cache",
+        ["Model:InitFrom"] = "give a .snm or .safetensors file, or leave the key out",
+    };
+
+    /// <summary>
+    /// A path key's value as a user's source wrote it (<paramref name="written"/>; <paramref name="trimmed"/> without
+    /// blanks at its ends) made the path it means, and why it cannot be one (null when it can). Only blanks are no
+    /// path: an empty value is how a source clears a key (and turns checkpoints off), but a blank one is a slip (a
+    /// variable that was empty, a stray space in JSON), which trimming would otherwise make that silently. A leading
+    /// <c>~</c> is the home folder; a shell's variable is refused, since nothing here expands it, and <c>$$</c> is a
+    /// <c>$</c> that is part of a name (<c>/mnt/$$RECYCLE.BIN</c>).
+    /// </summary>
+    public static (string Value, string? Problem) Read(string key, string written, string trimmed, string? home)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(trimmed);
+        if (trimmed.Length == 0)
+        {
+            // A Windows line end alone (SCRATCHNET_Checkpoints__Directory= in a CRLF .env file) is an empty value.
+            return written.Any(c => c is not ('\r' or '\n'))
+                ? (trimmed, $"is blank; {BlankFixes.GetValueOrDefault(key, "give a path, or leave the key out")}")
+                : (trimmed, null);
+        }
+
+        string value = ExpandHome(trimmed, home);
+        return Problem(value) is { } problem ? (value, problem) : (Unescape(value), null);
+    }
 
     /// <summary>The user's home folder, where <c>~</c> leads; null when it is unknown (no HOME).</summary>
     public static string? Home
@@ -49,19 +89,18 @@ public static partial class PathSettings
         return IsSeparator(value[1]) ? Path.Join(home, value[2..]) : value;
     }
 
-    /// <summary>One line per path key a user's source sets to what only a shell would resolve (see <see cref="PathSettings"/>).</summary>
+    /// <summary>One line per path key a user's source sets to what cannot be a path (see <see cref="Read"/>).</summary>
     public static IReadOnlyList<string> Problems(IConfigurationRoot configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var problems = new List<string>();
-        foreach (IConfigurationProvider provider in configuration.Providers.Where(ConfigurationSources.WrittenByUser))
+        foreach (IConfigurationProvider provider in configuration.Providers)
         {
-            foreach (string key in Keys)
+            if (provider is UserSources.ICleanedSource cleaned)
             {
-                if (provider.TryGet(key, out string? value) && value is not null && Problem(value) is { } problem)
-                {
-                    problems.Add($"{key} '{value}' (from {ConfigurationSources.Describe(provider, key)}) {problem}");
-                }
+                problems.AddRange(cleaned.PathProblems
+                    .OrderBy(p => IndexOf(p.Key))
+                    .Select(p => $"{p.Key} '{p.Value}' (from {ConfigurationSources.Describe(provider, p.Written)}) {p.Problem}"));
             }
         }
 
@@ -72,12 +111,13 @@ public static partial class PathSettings
     public static string? Problem(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (Variable().Match(value) is { Success: true } variable)
+        if (Dollars().Matches(value).FirstOrDefault(m => m.Groups["name"].Success) is { } variable)
         {
             string name = variable.Groups["name"].Value;
             string? set = Environment.GetEnvironmentVariable(name);
-            string example = string.IsNullOrEmpty(set) ? string.Empty : $" ({value.Replace(variable.Value, set, StringComparison.Ordinal)})";
-            return $"holds the shell variable {variable.Value}, which is not expanded in a configuration file, an environment variable's value or after --Key=: write the path itself{example}";
+            string example = string.IsNullOrEmpty(set) ? string.Empty : $" ({Unescape(value[..variable.Index]) + set + Unescape(value[(variable.Index + variable.Length)..])})";
+            return $"holds the shell variable {variable.Value}, which is not expanded in a configuration file, an environment variable's value or after --Key=: write the path itself{example}, "
+                + $"or $$ for a $ that is part of a name ({value.Insert(variable.Index, "$")})";
         }
 
         if (value.StartsWith('~'))
@@ -92,9 +132,19 @@ public static partial class PathSettings
         return null;
     }
 
+    /// <summary><paramref name="value"/> with each <c>$$</c> made the <c>$</c> it stands for.</summary>
+    public static string Unescape(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Dollars().Replace(value, m => m.Value == "$$" ? "$" : m.Value);
+    }
+
+    private static int IndexOf(string key) => Keys.ToList().FindIndex(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+
     private static bool IsSeparator(char c) => c == '/' || c == Path.DirectorySeparatorChar;
 
-    // $NAME or ${NAME}, as a POSIX shell writes a variable; a lone $ or $1 is left as a name's own character.
-    [GeneratedRegex(@"\$(\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}|(?<name>[A-Za-z_][A-Za-z0-9_]*))")]
-    private static partial Regex Variable();
+    // $$ (a $ of the name itself), or $NAME or ${NAME} as a POSIX shell writes a variable; a lone $ or $1 is left as a
+    // name's own character. Read left to right, so $$HOME is a folder named $HOME and $$$HOME a $ and then a variable.
+    [GeneratedRegex(@"\$\$|\$(\{(?<name>[A-Za-z_][A-Za-z0-9_]*)\}|(?<name>[A-Za-z_][A-Za-z0-9_]*))")]
+    private static partial Regex Dollars();
 }

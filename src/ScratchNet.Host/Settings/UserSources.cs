@@ -19,6 +19,21 @@ public static class UserSources
     /// </summary>
     public const string ReservedPrefix = "TEST";
 
+    /// <summary>
+    /// The tests' and tools' variables that were renamed into <see cref="ReservedPrefix"/> (on 2026-11-27), by their old
+    /// name less <c>SCRATCHNET_</c>: one a contributor still exports from the old docs is an unknown key, whose refusal
+    /// names the new variable (<see cref="ConfigurationSchema"/>'s suggestions).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> RenamedTestVariables { get; } = new[] { "FUZZ_ITERATIONS", "FUZZ_SEED", "SCREENSHOTS", "DASHBOARD_URL", "LIVE_SECONDS" }
+        .ToDictionary(name => name, name => $"{ScratchNetHost.EnvironmentPrefix}{ReservedPrefix}_{name}", StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A source of the user's, cleaned as it is read, and what its path keys hold that cannot be a path.</summary>
+    public interface ICleanedSource
+    {
+        /// <summary>Found on the last read (<see cref="UserValues.Clean"/>).</summary>
+        IReadOnlyList<PathProblem> PathProblems { get; }
+    }
+
     /// <summary>A JSON file (--config) whose values are cleaned as they are read.</summary>
     public static IConfigurationBuilder AddUserJsonFile(this IConfigurationBuilder builder, string path)
     {
@@ -57,12 +72,14 @@ public static class UserSources
         }
     }
 
-    private sealed class JsonProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source)
+    private sealed class JsonProvider(JsonConfigurationSource source) : JsonConfigurationProvider(source), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load(Stream stream)
         {
             base.Load(stream);
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 
@@ -71,8 +88,10 @@ public static class UserSources
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new EnvironmentProvider(prefix);
     }
 
-    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix)
+    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load()
         {
             base.Load();
@@ -81,7 +100,7 @@ public static class UserSources
                 Data.Remove(key);
             }
 
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 
@@ -90,12 +109,14 @@ public static class UserSources
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new CommandLineProvider(arguments);
     }
 
-    private sealed class CommandLineProvider(IReadOnlyList<string> arguments) : CommandLineConfigurationProvider(arguments)
+    private sealed class CommandLineProvider(IReadOnlyList<string> arguments) : CommandLineConfigurationProvider(arguments), ICleanedSource
     {
+        public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
         public override void Load()
         {
             base.Load();
-            UserValues.Clean(Data);
+            PathProblems = UserValues.Clean(Data);
         }
     }
 }

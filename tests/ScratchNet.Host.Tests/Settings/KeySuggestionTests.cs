@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using ScratchNet.Host.Settings;
+using ScratchNet.TestSupport;
 
 namespace ScratchNet.Host.Tests.Settings;
 
@@ -16,5 +17,35 @@ public sealed class KeySuggestionTests
         HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", argument]);
 
         Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.Contains(suggestion));
+    }
+
+    // A contributor who followed the old docs still exports SCRATCHNET_FUZZ_SEED: the refusal names what it is called now.
+    [TestCaseSource(typeof(UserSources), nameof(UserSources.RenamedTestVariables))]
+    public void ATestsVariableUnderItsOldNameIsPointedToItsNewOne(KeyValuePair<string, string> renamed)
+    {
+        string old = $"SCRATCHNET_{renamed.Key}";
+        Environment.SetEnvironmentVariable(old, "7");
+        try
+        {
+            HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train"]);
+
+            Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.Contains(
+                $"unknown key {renamed.Key} (from environment variable {old}) — did you mean SCRATCHNET_TEST_{renamed.Key} (the tests' and tools' variables start SCRATCHNET_TEST_ now: export that one instead, and unset {old})?"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(old, null);
+        }
+    }
+
+    [Test]
+    public void AnOldTestVariablesNameWrittenAsAKeyElsewhereIsNoRename()
+    {
+        using var dir = new TempDirectory();
+        string config = dir.Combine("c.json");
+        File.WriteAllText(config, """{ "FUZZ_SEED": 7 }""");
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--config", config]);
+
+        Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.Contains("unknown key FUZZ_SEED (from ").And.Message.Not.Contains("SCRATCHNET_TEST_"));
     }
 }

@@ -70,6 +70,78 @@ public sealed class UserValuesTests
             Throws.TypeOf<ConfigurationException>().With.Message.Contains(expected));
     }
 
+    // Trimmed, blanks alone were an empty value: --Checkpoints:Directory=" " silently turned checkpoints off.
+    [TestCaseSource(typeof(PathSettings), nameof(PathSettings.Keys))]
+    public void APathKeyOfBlanksAloneIsRefusedSayingWhatToGive(string key)
+    {
+        Assert.That(() => ScratchNetHost.CreateBuilder(["train", $"--{key}= \t "]),
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"{key} ' \t ' (from command line (--{key})) is blank; give "));
+    }
+
+    [Test]
+    public void BlanksInAFileOrTheEnvironmentAreRefusedToo_AndTheRefusalSaysHowToTurnCheckpointsOff()
+    {
+        string config = _dir.Combine("blank.json");
+        File.WriteAllText(config, """{ "Model": { "InitFrom": "  " } }""");
+        Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", " ");
+        try
+        {
+            Assert.That(() => ScratchNetHost.CreateBuilder(["train", "--config", config]), Throws.TypeOf<ConfigurationException>()
+                .With.Message.Contains($"Model:InitFrom '  ' (from {config}) is blank; give a .snm or .safetensors file, or leave the key out")
+                .And.Message.Contains("Checkpoints:Directory ' ' (from environment variable SCRATCHNET_Checkpoints__Directory) is blank; give a folder, leave the key out for the default, checkpoints, or give it empty (--Checkpoints:Directory=) to turn checkpoints off"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", null);
+        }
+    }
+
+    [Test]
+    public void AnEmptyPathKeyOrALineEndAloneIsAnEmptyValue_NoBlank()
+    {
+        // How a later source clears a key, and what an empty line of a CRLF .env file leaves.
+        Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", "\r");
+        try
+        {
+            HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--Model:InitFrom="]);
+
+            Assert.That(builder.Configuration["Checkpoints:Directory"], Is.Empty);
+            Assert.That(builder.Configuration["Model:InitFrom"], Is.Empty);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", null);
+        }
+    }
+
+    [Test]
+    public void ADoubledDollarIsADollarOfTheName_InEverySource()
+    {
+        string config = _dir.Combine("dollar.json");
+        File.WriteAllText(config, """{ "Data": { "CacheDirectory": "/mnt/$$RECYCLE.BIN/cache" } }""");
+        Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", "/ck/$${HOME}");
+        try
+        {
+            HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", "--config", config, "--Run:Directory=/mnt/$$RECYCLE.BIN/runs$$$1$"]);
+
+            Assert.That(builder.Configuration["Data:CacheDirectory"], Is.EqualTo("/mnt/$RECYCLE.BIN/cache"));
+            Assert.That(builder.Configuration["Checkpoints:Directory"], Is.EqualTo("/ck/${HOME}"));
+            Assert.That(builder.Configuration["Run:Directory"], Is.EqualTo("/mnt/$RECYCLE.BIN/runs$$1$"), "$$ is one $; a lone $ or $1 stays as written");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SCRATCHNET_Checkpoints__Directory", null);
+        }
+    }
+
+    [TestCase("/mnt/$RECYCLE.BIN", "holds the shell variable $RECYCLE", "or $$ for a $ that is part of a name (/mnt/$$RECYCLE.BIN)")]
+    [TestCase("/a/$$$RECYCLE.BIN", "holds the shell variable $RECYCLE", "or $$ for a $ that is part of a name (/a/$$$$RECYCLE.BIN)")]
+    public void ARefusedVariableNamesTheDoubledDollarForADollarOfTheName(string value, string problem, string fix)
+    {
+        Assert.That(() => ScratchNetHost.CreateBuilder(["train", $"--Run:Directory={value}"]),
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"Run:Directory '{value}' (from command line (--Run:Directory)) {problem}").And.Message.Contains(fix));
+    }
+
     [Test]
     public void ARefusedVariableShowsThePathItWouldHaveBeen()
     {
