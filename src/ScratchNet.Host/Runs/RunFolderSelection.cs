@@ -351,9 +351,9 @@ public static class RunFolderSelection
     // For --resume alone finding nothing: the most recently written among the runs whose run.json cannot be read, which
     // it passes over, with the command that goes on from it; null when there is none.
     private static string? UnreadableRuns(string root, string? checkpointsSetting) =>
-        Directory.EnumerateDirectories(root).Select(Followed).Distinct(StringComparer.Ordinal)
-            .Where(folder => !RunFolder.IsLive(folder))
+        !Directory.Exists(root) ? null : Directory.EnumerateDirectories(root).Select(Followed).Distinct(StringComparer.Ordinal)
             .Select(folder => Unreadable(folder, checkpointsSetting)).OfType<(string Folder, string Problem, string Remedy, DateTime Written)>()
+            .Where(u => !RunFolder.IsLive(u.Folder))
             .OrderByDescending(u => u.Written)
             .Select(u => $"but the run in {u.Folder} was passed over because its {RunStatus.FileName} {u.Problem}: {u.Remedy}")
             .FirstOrDefault();

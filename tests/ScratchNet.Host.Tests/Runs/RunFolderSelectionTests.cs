@@ -229,6 +229,13 @@ public sealed class RunFolderSelectionTests
         Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Path == _run, fresh.Continues, fresh.ResumeCheckpoint), Is.EqualTo((root, false, false, newer)), "the command it names works");
     }
 
+    [Test]
+    public void ResumeAloneInARunsFolderThatDoesNotExist_IsNothingToResume()
+    {
+        Assert.That(() => RunFolderSelection.Select(_dir.Combine("no-runs-here"), RunFolderSelection.Latest, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Property("NothingToResume").True.And.Message.EndsWith("give a file with --resume FILE"));
+    }
+
     [TestCase(RunStatus.Finished, "finished, so there is nothing to continue; evaluate its model with evaluate --model")]
     [TestCase(RunStatus.Diverged, "diverged (its loss stopped being finite), and resuming it would diverge again")]
     public void AFinishedOrDivergedRunFolderIsNotResumedButSaysWhatToDoInstead(string state, string says)
