@@ -50,7 +50,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         ParsedFiles files;
         try
         {
-            files = await ParseAsync(paths, classLimit, hash: manifest is not null, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, hash: manifest is not null, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidDataFormatException) when (manifest is not null)
         {
@@ -65,7 +65,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
 
             _logger.LogWarning("Cached {Files} failed to parse and no longer match their SHA-256; fetching them again", string.Join(", ", rejected));
             paths = await _cache.EnsurePresentAsync(manifest, cancellationToken).ConfigureAwait(false);
-            files = await ParseAsync(paths, classLimit, hash: true, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, hash: true, cancellationToken).ConfigureAwait(false);
         }
 
         if (manifest is not null && _cache.SetAsideMismatched(manifest, files.Sha256) is { Count: > 0 })
@@ -74,7 +74,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             // copied cache) would train on wrong data without a word. It is set aside (one warning each) and fetched again;
             // what is fetched is verified before it enters the cache, and checked again as it is parsed.
             paths = await _cache.EnsurePresentAsync(manifest, cancellationToken).ConfigureAwait(false);
-            files = await ParseAsync(paths, classLimit, hash: true, cancellationToken).ConfigureAwait(false);
+            files = await ParseAsync(paths, hash: true, cancellationToken).ConfigureAwait(false);
             if (_cache.SetAsideMismatched(manifest, files.Sha256) is { Count: > 0 } changed)
             {
                 throw new DatasetUnavailableException(
@@ -82,6 +82,9 @@ public sealed class IdxDatasetProvider : IDatasetProvider
             }
         }
 
+        // Only now, with a hashed dataset's files verified: a damaged cached file is fetched again above, never blamed on
+        // the settings (a label past Data:ClassNames) or reported as bad data.
+        Check(files, paths, classLimit);
         (IdxArray trainImages, IdxArray trainLabels, IdxArray testImages, IdxArray testLabels, _) = files;
         string[] classNames = names?.ToArray() ?? LabelNames(trainLabels, paths[MnistFiles.TrainLabels.Name], testLabels, paths[MnistFiles.TestLabels.Name]);
 
@@ -150,11 +153,11 @@ public sealed class IdxDatasetProvider : IDatasetProvider
     /// <param name="Sha256">Each file's SHA-256 as it was read, by file name; empty when the files were not hashed.</param>
     private sealed record ParsedFiles(IdxArray TrainImages, IdxArray TrainLabels, IdxArray TestImages, IdxArray TestLabels, IReadOnlyDictionary<string, string> Sha256);
 
-    private static async Task<ParsedFiles> ParseAsync(IReadOnlyDictionary<string, string> paths, int classLimit, bool hash, CancellationToken cancellationToken)
+    private static async Task<ParsedFiles> ParseAsync(IReadOnlyDictionary<string, string> paths, bool hash, CancellationToken cancellationToken)
     {
         // The two large files parse in parallel; parsing is file reads, hashing and memcpy, so the pool thread is well spent.
-        Task<PairRead> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, classLimit, hash), cancellationToken);
-        PairRead test = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, classLimit, hash);
+        Task<PairRead> train = Task.Run(() => ReadPair(paths, MnistFiles.TrainImages, MnistFiles.TrainLabels, hash), cancellationToken);
+        PairRead test = ReadPair(paths, MnistFiles.TestImages, MnistFiles.TestLabels, hash);
         PairRead trainPair = await train.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var sha256 = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -172,8 +175,18 @@ public sealed class IdxDatasetProvider : IDatasetProvider
 
     /// <summary>"0", "1", … up to the largest label in either file, as the docs say.</summary>
     /// <exception cref="DataSettingsException">Every label is 0: one class, which nothing can learn to tell from another.</exception>
-    private static string[] LabelNames(IdxArray trainLabels, string trainPath, IdxArray testLabels, string testPath)
+    private string[] LabelNames(IdxArray trainLabels, string trainPath, IdxArray testLabels, string testPath)
     {
+        // A flipped byte can make label 72 of a 0-to-9 file: one class per label would then resize the network to 73
+        // classes without a word, and a network of 10 would be told to end with 72.
+        foreach ((IdxArray labels, string path) in new[] { (trainLabels, trainPath), (testLabels, testPath) })
+        {
+            if (MnistLoader.DamageHint(labels.Data, ShownName.Of(path)) is { } hint)
+            {
+                _logger.LogWarning("{DamageHint}; if so, replace it (every label counts as a class up to the largest)", hint);
+            }
+        }
+
         // Files without rows are refused further on, with their own message; no class count is theirs to claim.
         if (trainLabels.Count + testLabels.Count > 0 && !trainLabels.Data.AsSpan().ContainsAnyExcept((byte)0) && !testLabels.Data.AsSpan().ContainsAnyExcept((byte)0))
         {
@@ -187,7 +200,7 @@ public sealed class IdxDatasetProvider : IDatasetProvider
 
     private sealed record PairRead(IdxArray Images, IdxArray Labels, string ImagesName, string LabelsName, string? ImagesSha256, string? LabelsSha256);
 
-    private static PairRead ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile, int classLimit, bool hash)
+    private static PairRead ReadPair(IReadOnlyDictionary<string, string> paths, DataFile imagesFile, DataFile labelsFile, bool hash)
     {
         string imagesPath = paths[imagesFile.Name];
         string labelsPath = paths[labelsFile.Name];
@@ -195,14 +208,28 @@ public sealed class IdxDatasetProvider : IDatasetProvider
         using IncrementalHash? labelsHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         IdxArray images = IdxReader.Read(imagesPath, imagesHash);
         IdxArray labels = IdxReader.Read(labelsPath, labelsHash);
-        // The names only go into messages: shown as every line for a person shows them.
-        MnistLoader.FeatureCount(images, ShownName.Of(imagesPath));
-        MnistLoader.ToLabels(labels, ShownName.Of(labelsPath), classLimit, classesNamed: classLimit < byte.MaxValue);
-        MnistLoader.CheckCountsAgree(images, ShownName.Of(imagesPath), labels, ShownName.Of(labelsPath));
         return new PairRead(
             images, labels, imagesFile.Name, labelsFile.Name,
             imagesHash is null ? null : Convert.ToHexStringLower(imagesHash.GetHashAndReset()),
             labelsHash is null ? null : Convert.ToHexStringLower(labelsHash.GetHashAndReset()));
+    }
+
+    // The content checks: each pair's shapes, label range and row counts. The names only go into messages, shown as every
+    // line for a person shows them.
+    private static void Check(ParsedFiles files, IReadOnlyDictionary<string, string> paths, int classLimit)
+    {
+        foreach ((IdxArray images, DataFile imagesFile, IdxArray labels, DataFile labelsFile) in new[]
+        {
+            (files.TrainImages, MnistFiles.TrainImages, files.TrainLabels, MnistFiles.TrainLabels),
+            (files.TestImages, MnistFiles.TestImages, files.TestLabels, MnistFiles.TestLabels),
+        })
+        {
+            string imagesName = ShownName.Of(paths[imagesFile.Name]);
+            string labelsName = ShownName.Of(paths[labelsFile.Name]);
+            MnistLoader.FeatureCount(images, imagesName);
+            MnistLoader.ToLabels(labels, labelsName, classLimit, classesNamed: classLimit < byte.MaxValue);
+            MnistLoader.CheckCountsAgree(images, imagesName, labels, labelsName);
+        }
     }
 
     // How a row's origin names the files (DataSplit.Origin): train-images[5678] is image 5678 of train-images-idx3-ubyte.

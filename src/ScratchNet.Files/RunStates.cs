@@ -12,5 +12,11 @@ public static class RunStates
     public const string Failed = "failed";
     public const string Diverged = "diverged";
 
+    /// <summary>
+    /// A session's state only, never the run's: the session was killed or crashed (it never recorded its end), as a later
+    /// session that took the run's lock found it. The dashboard's word for a run in that state.
+    /// </summary>
+    public const string Lost = "lost";
+
     public static IReadOnlyList<string> All { get; } = [Running, Finished, Interrupted, Failed, Diverged];
 }

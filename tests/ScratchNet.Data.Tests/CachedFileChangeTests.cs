@@ -43,6 +43,33 @@ public sealed class CachedFileChangeTests
             Is.EqualTo(new[] { MnistFiles.TrainLabels.Name + ".rejected-cache" }), "the other files were right and stay");
     }
 
+    [Test]
+    public async Task ALabelPastTheClassNamesInADamagedCachedFile_IsSetAsideAndFetchedAgain_NotBlamedOnTheSettings()
+    {
+        // A hashed dataset is verified before any content check: else label 16 would be read as too few Data:ClassNames.
+        IReadOnlyDictionary<string, string> real = await RealFilesAsync();
+        using var dir = new TempDirectory();
+        string cacheFolder = Path.Combine(dir.Combine("cache"), "mnist");
+        Directory.CreateDirectory(cacheFolder);
+        foreach (DataFile file in MnistFiles.All)
+        {
+            File.Copy(real[file.Name], Path.Combine(cacheFolder, file.Name));
+        }
+
+        string labels = Path.Combine(cacheFolder, MnistFiles.TrainLabels.Name);
+        byte[] good = File.ReadAllBytes(labels);
+        byte[] damaged = (byte[])good.Clone();
+        damaged[8] = 16;
+        InPlaceEdit.Write(labels, damaged);
+        var options = new DataOptions { CacheDirectory = dir.Combine("cache"), Split = DataOptions.OfficialSplit, Mirrors = [], UseNpm = false };
+
+        Dataset reloaded = await Provider(options, cacheFolder, Path.GetDirectoryName(real[MnistFiles.TrainLabels.Name])!).LoadAsync();
+
+        Assert.That(reloaded.Train.Labels[0], Is.EqualTo(good[8]), "trained on the right label");
+        Assert.That(File.ReadAllBytes(labels), Is.EqualTo(good), "fetched again");
+        Assert.That(File.ReadAllBytes(labels + ".rejected-cache"), Is.EqualTo(damaged), "set aside byte for byte");
+    }
+
     private static IdxDatasetProvider Provider(DataOptions options, string cacheFolder, string freshCopies) =>
         new(Microsoft.Extensions.Options.Options.Create(options),
             new DatasetCache(cacheFolder, [new LocalDirectorySource(freshCopies)], NullLogger<DatasetCache>.Instance),

@@ -181,6 +181,8 @@ public sealed class ProcessStandardStreamsTests
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout.Split('\n').Count(l => l.StartsWith($"Exported {_model} as safetensors to {output}", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
+        string digest = ScratchNet.Models.WeightsDigest.Of(ScratchNet.Models.ModelFile.Load(_model).Tensors);
+        Assert.That(result.Stdout.Split('\n').Count(l => l.StartsWith($"Weights digest: {digest} (", StringComparison.Ordinal)), Is.EqualTo(1), result.ToString());
     }
 
     [Test]

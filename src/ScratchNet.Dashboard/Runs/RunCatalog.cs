@@ -132,7 +132,7 @@ public sealed class RunCatalog(RunsFolder folder)
         && value.TryGetDouble(out double number) && double.IsFinite(number) ? number : null;
 
     /// <summary>What <see cref="RunSummary.State"/> says of a run whose run.json says running but whose process is gone.</summary>
-    public const string Lost = "lost";
+    public const string Lost = RunStates.Lost;
 
     // run.json says "running" until the session ends; a process killed or crashed never ends it. Its lock file stays but
     // no process holds it any more: such a run is "lost", not running. (No lock file: a run from before locks, left as it

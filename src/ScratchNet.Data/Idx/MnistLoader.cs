@@ -48,8 +48,9 @@ public static class MnistLoader
         if (bad >= 0 && classesNamed)
         {
             int largest = data.Max();
+            string damaged = DamageHint(data, name) is { } hint ? $"; but {hint}: if so, replace it" : string.Empty;
             throw new DataSettingsException(
-                $"Data:ClassNames names {classCount} classes, but {name} has label {data[bad]} at row {bad} (its largest is {largest}); give one name for each class 0 to {largest}, or leave Data:ClassNames out");
+                $"Data:ClassNames names {classCount} classes, but {name} has label {data[bad]} at row {bad} (its largest is {largest}); give one name for each class 0 to {largest}, or leave Data:ClassNames out{damaged}");
         }
 
         if (bad >= 0)
@@ -60,6 +61,59 @@ public static class MnistLoader
 
         return data;
     }
+
+    /// <summary>
+    /// When a few rows' labels stand far above all the others (label 72 in one row of 10,000, where the rest are 0 to 9 and
+    /// no row has 10 to 71): a phrase saying the file may be damaged, else null. A sound label file uses its classes from
+    /// 0 up; unused labels below a rarely used one are what a flipped byte leaves, and a network resized to 73 classes
+    /// would train on it.
+    /// </summary>
+    public static string? DamageHint(ReadOnlySpan<byte> labels, string name)
+    {
+        Span<int> counts = stackalloc int[byte.MaxValue + 1];
+        foreach (byte label in labels)
+        {
+            counts[label]++;
+        }
+
+        int largest = byte.MaxValue;
+        while (largest > 0 && counts[largest] == 0)
+        {
+            largest--;
+        }
+
+        int gap = counts[..largest].IndexOf(0);
+        if (gap <= 0)
+        {
+            return null;
+        }
+
+        int above = 0;
+        for (int label = gap + 1; label <= largest; label++)
+        {
+            above += counts[label];
+        }
+
+        // One row in a hundred or more is a class of its own, however oddly numbered; fewer is a stray.
+        if ((long)above * RareShare >= labels.Length)
+        {
+            return null;
+        }
+
+        int next = gap + 1;
+        while (counts[next] == 0)
+        {
+            next++;
+        }
+
+        int row = labels.IndexOfAnyInRange((byte)next, byte.MaxValue);
+        string unused = next - 1 == gap ? $"{gap}" : $"{gap} to {next - 1}";
+        string rows = above == 1 ? "1 row" : $"{above} rows";
+        return $"{name} may be damaged: label {labels[row]} at row {row} stands far above the others ({rows} of {labels.Length} above {gap - 1}, none with {unused})";
+    }
+
+    // Labels above the first unused one in fewer than one row in this many are strays (DamageHint).
+    private const int RareShare = 100;
 
     /// <summary>Fails when an image file and its label file disagree on how many rows they hold.</summary>
     public static void CheckCountsAgree(IdxArray images, string imagesName, IdxArray labels, string labelsName)

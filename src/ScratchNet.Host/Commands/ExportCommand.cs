@@ -42,6 +42,9 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         ModelFile.Save(format == ModelFormat.Native ? model : SharedPaths.Of(model), output, format);
         // What the command was run for: a result, which no Serilog level may drop.
         results.WriteLine($"Exported {ShownName.Of(modelPath)} as {FormatName(format)} to {ShownName.Of(Path.GetFullPath(output))}");
+
+        // A file's own hash differs between identical runs (its header records when it was written): this one does not.
+        results.WriteLine($"Weights digest: {WeightsDigest.Of(model.Tensors)} (SHA-256 of the tensors' names, shapes and values: the same for bit-identical weights)");
     }
 
     // As the docs and --format name them, not the enum's spelling ("Onnx").

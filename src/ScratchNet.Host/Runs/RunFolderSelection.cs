@@ -32,7 +32,7 @@ public static class RunFolderSelection
         if (string.Equals(resume, Latest, StringComparison.OrdinalIgnoreCase))
         {
             return Interrupted(fullRoot, checkpointsSetting).FirstOrDefault()
-                ?? throw new CheckpointException($"there is no interrupted run to resume in {ShownName.Of(fullRoot)} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; give a file with --resume FILE") { NothingToResume = true };
+                ?? throw new CheckpointException($"there is no interrupted run to resume in {ShownName.Of(fullRoot)} (Run:Directory): every run there finished, diverged or is still training, or none saved a checkpoint; {UnreadableRuns(fullRoot, checkpointsSetting) ?? "give a file with --resume FILE"}") { NothingToResume = true };
         }
 
         if (RunAt(resume, checkpointsSetting) is { } run)
@@ -208,9 +208,18 @@ public static class RunFolderSelection
         // Shell completion ends a folder with a slash, which would leave the run without a name (and make a link to it
         // read as the folder it leads to, not as a link).
         string folder = FolderPath.Full(path);
-        if (!Directory.Exists(folder) || RunStatus.TryRead(folder) is not { } status)
+        if (!Directory.Exists(folder))
         {
             return null;
+        }
+
+        if (RunStatus.TryRead(folder) is not { } status)
+        {
+            // Without its run.json the folder would pass for no run at all ("holds no checkpoint"), though its own
+            // checkpoint folder may hold every resume point it saved.
+            return Unreadable(folder, checkpointsSetting) is { } unreadable && !RunFolder.IsLive(folder)
+                ? throw RunFolderException.About(unreadable.Folder, $"cannot be continued in place: its {RunStatus.FileName} {unreadable.Problem}; {unreadable.Remedy}", "the run in")
+                : null;
         }
 
         folder = Followed(folder);
@@ -317,6 +326,37 @@ public static class RunFolderSelection
             { } checkpoints => $"its checkpoint folder {ShownName.Of(checkpoints)} holds none, and {rescues}",
         };
     }
+
+    /// <summary>
+    /// A folder whose run.json is missing or cannot be read while its checkpoint folder (as <c>Checkpoints:Directory</c>
+    /// places it, or <c>checkpoints</c> inside it) holds resume points: what is wrong with run.json, and the command that
+    /// goes on from the newest point. Such a point starts a new run folder, leaving this one as it is. Null for any other folder.
+    /// </summary>
+    private static (string Folder, string Problem, string Remedy, DateTime Written)? Unreadable(string folder, string? checkpointsSetting)
+    {
+        if (RunStatus.Problem(folder) is not { } problem)
+        {
+            return null;
+        }
+
+        var run = new RunFolder(folder);
+        string? newest = new[] { run.CheckpointFolder(checkpointsSetting), Path.Combine(folder, new Training.Options.CheckpointOptions().Directory) }
+            .OfType<string>().Select(points => new CheckpointDirectory(points, 1).Latest()).OfType<string>()
+            .OrderByDescending(p => CheckpointDirectory.PositionOf(p) ?? (-1, -1)).FirstOrDefault();
+        return newest is null
+            ? null
+            : (folder, problem, $"its newest resume point may be intact: train --resume {ResumeCommand.Quote(newest)} goes on from it in a new run folder, leaving this one as it is", File.GetLastWriteTimeUtc(newest));
+    }
+
+    // For --resume alone finding nothing: the most recently written among the runs whose run.json cannot be read, which
+    // it passes over, with the command that goes on from it; null when there is none.
+    private static string? UnreadableRuns(string root, string? checkpointsSetting) =>
+        !Directory.Exists(root) ? null : Directory.EnumerateDirectories(root).Select(Followed).Distinct(StringComparer.Ordinal)
+            .Select(folder => Unreadable(folder, checkpointsSetting)).OfType<(string Folder, string Problem, string Remedy, DateTime Written)>()
+            .Where(u => !RunFolder.IsLive(u.Folder))
+            .OrderByDescending(u => u.Written)
+            .Select(u => $"but the run in {ShownName.Of(u.Folder)} was passed over because its {RunStatus.FileName} {u.Problem}: {u.Remedy}")
+            .FirstOrDefault();
 
     // Runs that can be resumed, the most recently started or resumed first, each with its newest resume point.
     private static IEnumerable<RunFolder> Interrupted(string root, string? checkpointsSetting)

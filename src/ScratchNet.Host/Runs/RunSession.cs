@@ -7,7 +7,10 @@ public sealed class RunSession
 
     public DateTime? Ended { get; set; }
 
-    /// <summary>How this session ended (see <see cref="RunStatus.State"/>).</summary>
+    /// <summary>
+    /// How this session ended (see <see cref="RunStatus.State"/>); <see cref="RunStatus.Lost"/> when it was killed or
+    /// crashed, as the next session found it (its <see cref="Ended"/> stays null: when it died is not known).
+    /// </summary>
     public string State { get; set; } = RunStatus.Running;
 
     /// <summary>The checkpoint this session continued, if it was a resume.</summary>

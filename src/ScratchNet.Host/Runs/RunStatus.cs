@@ -19,6 +19,7 @@ public sealed class RunStatus
     public const string Interrupted = RunStates.Interrupted;
     public const string Failed = RunStates.Failed;
     public const string Diverged = RunStates.Diverged;
+    public const string Lost = RunStates.Lost;
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -129,6 +130,33 @@ public sealed class RunStatus
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// What keeps <see cref="TryRead"/> from reading <paramref name="folder"/>'s run.json, in words that follow "run.json"
+    /// ("is missing", "is damaged (…)"); null when it reads.
+    /// </summary>
+    public static string? Problem(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (FileKinds.Of(path) == FileKind.Missing)
+        {
+            return "is missing";
+        }
+
+        try
+        {
+            byte[] bytes = InputFile.ReadAllBytes(path, 1 << 20, "the run status");
+            return JsonSerializer.Deserialize<RunStatus>(bytes, Json) is null ? "is damaged (it holds null, not a run's record)" : null;
+        }
+        catch (JsonException e)
+        {
+            return $"is damaged ({e.Message.Split(". ")[0].TrimEnd('.')})";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot be read ({FileSystemError.Reason(e)})";
         }
     }
 

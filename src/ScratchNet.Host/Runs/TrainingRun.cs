@@ -93,6 +93,14 @@ public sealed partial class TrainingRun(
         string configFile = Path.Combine(folder.Path, EffectiveConfiguration.FileName);
         AtomicFile.WriteAllText(configFile, configuration.ToJson(folder.Continues && File.Exists(configFile) ? File.ReadAllText(configFile) : null, folder));
         _status = before ?? new RunStatus { Id = folder.Id };
+
+        // The run's lock is this process's now, so a session still recorded as running was killed or crashed: it never
+        // wrote its end, and left as "running" it would read as live for good.
+        foreach (RunSession earlier in _status.Sessions.Where(s => s.State == RunStatus.Running))
+        {
+            earlier.State = RunStatus.Lost;
+        }
+
         _status.State = RunStatus.Running;
         _status.Checkpoints = RunStatus.Record(folder.Path, checkpointFolder);
         _status.Sessions.Add(new RunSession

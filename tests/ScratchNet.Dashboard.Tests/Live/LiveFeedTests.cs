@@ -194,6 +194,55 @@ public sealed class LiveFeedTests
     }
 
     [Test]
+    public async Task ALongRunsReplay_KeepsEveryEpoch_AndThinsTheBatchPointsToTheBudget_EachTheMeanOfTheBatchesItCovers()
+    {
+        var feed = new LiveFeed(TimeSpan.Zero);
+        feed.Start();
+        await PublishAll(feed, new LiveEvent(LiveEventTypes.Run, new { epochs = 50 }));
+        const int Points = 5000;
+        const int PerEpoch = Points / 50;
+        for (int step = 1; step <= Points; step++)
+        {
+            // A loss point's loss is its step: a merged point's must be the mean of the steps it covers.
+            await PublishAll(feed, new LiveEvent(LiveEventTypes.Batch, new BatchPoint(1 + ((step - 1) / PerEpoch), step, step, step, 0.1, 100, 10)));
+            await PublishAll(feed, new LiveEvent(LiveEventTypes.Layers, new LayerStatistics(1, step, step, [new ParameterPoint("dense0.weight", step, 1, 0.001)])));
+            if (step % PerEpoch == 0)
+            {
+                await PublishAll(feed, Point(step / PerEpoch));
+            }
+        }
+
+        await feed.CompleteAsync(TimeSpan.FromSeconds(30));
+        using Subscription late = feed.Subscribe();
+
+        JsonElement[] batches = [.. late.Replay.Where(e => e.Type == LiveEventTypes.Batch).Select(e => JsonDocument.Parse(e.Json).RootElement)];
+        JsonElement[] layers = [.. late.Replay.Where(e => e.Type == LiveEventTypes.Layers).Select(e => JsonDocument.Parse(e.Json).RootElement)];
+        Assert.That(late.Replay.Count(e => e.Type == LiveEventTypes.Epoch), Is.EqualTo(50), "every epoch");
+        Assert.That(late.Replay.Select(e => e.Id), Is.Ordered.Ascending.And.Unique);
+        Assert.That(batches, Has.Length.InRange(LiveFeed.ReplayPointBudget / 2, LiveFeed.ReplayPointBudget));
+        Assert.That(layers, Has.Length.InRange(LiveFeed.ReplayMeasurementBudget / 2, LiveFeed.ReplayMeasurementBudget));
+        long before = 0;
+        foreach (JsonElement point in batches)
+        {
+            long step = point.GetProperty("step").GetInt64();
+            Assert.That(point.GetProperty("loss").GetDouble(), Is.EqualTo((before + 1 + step) / 2.0), $"the point at step {step} covers steps {before + 1} to {step}");
+            before = step;
+        }
+
+        Assert.That(before, Is.EqualTo(Points), "the newest point is the last one's");
+        Assert.That(layers[^1].GetProperty("step").GetInt64(), Is.EqualTo(Points), "the statistics table shows the newest measurement");
+    }
+
+    // Publishes as fast as the pump takes updates: a full queue would drop them.
+    private static async Task PublishAll(LiveFeed feed, LiveEvent update)
+    {
+        while (!feed.Publish(update))
+        {
+            await Task.Delay(1);
+        }
+    }
+
+    [Test]
     public void EveryFeedHasItsOwnStream_SoAPageCanTellTwoProcessesApart()
     {
         Assert.That(new LiveFeed().Stream, Is.Not.EqualTo(new LiveFeed().Stream));

@@ -70,4 +70,43 @@ public sealed class MnistLoaderTests
         ex = Assert.Throws<InvalidDataFormatException>(() => MnistLoader.FeatureCount(new IdxArray([2, 1, 4, 4], new byte[32]), "grey"));
         Assert.That(ex!.Message, Does.Contain("its images have one channel already, so write the file without that dimension"));
     }
+
+    // 1,000 rows labelled 0 to 9 in turn, with row 0's label replaced: what a flipped byte in a label file leaves.
+    private static byte[] TenClassesWithRowZero(byte label)
+    {
+        byte[] data = Enumerable.Range(0, 1000).Select(i => (byte)(i % 10)).ToArray();
+        data[0] = label;
+        return data;
+    }
+
+    [Test]
+    public void OneLabelFarAboveAllOthers_IsSaidToPerhapsBeDamage()
+    {
+        string? hint = MnistLoader.DamageHint(TenClassesWithRowZero(72), "lbls");
+
+        Assert.That(hint, Is.EqualTo("lbls may be damaged: label 72 at row 0 stands far above the others (1 row of 1000 above 9, none with 10 to 71)"));
+    }
+
+    [Test]
+    public void LabelsUsedFromZeroUp_OrAGapWithAClassOfItsOwnAbove_AreNoDamage()
+    {
+        Assert.That(MnistLoader.DamageHint(TenClassesWithRowZero(0), "lbls"), Is.Null, "0 to 9");
+        byte[] classOfItsOwn = TenClassesWithRowZero(0);
+        for (int i = 0; i < 50; i++)
+        {
+            classOfItsOwn[i * 10] = 20;
+        }
+
+        Assert.That(MnistLoader.DamageHint(classOfItsOwn, "lbls"), Is.Null, "50 rows of 1000 labelled 20: a class, oddly numbered");
+        Assert.That(MnistLoader.DamageHint([0, 1, 5], "lbls"), Is.Null, "too few rows to call one a stray");
+    }
+
+    [Test]
+    public void ALabelPastDataClassNames_FarAboveAllOthers_SaysTheFileMayBeDamaged()
+    {
+        IdxArray labels = new([1000], TenClassesWithRowZero(72));
+
+        var ex = Assert.Throws<DataSettingsException>(() => MnistLoader.ToLabels(labels, "lbls", 10, classesNamed: true));
+        Assert.That(ex!.Message, Does.Contain("give one name for each class 0 to 72").And.EndWith("but lbls may be damaged: label 72 at row 0 stands far above the others (1 row of 1000 above 9, none with 10 to 71): if so, replace it"));
+    }
 }

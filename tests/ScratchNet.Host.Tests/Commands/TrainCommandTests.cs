@@ -158,6 +158,57 @@ public sealed class TrainCommandTests
     }
 
     [Test]
+    public async Task TwoIdenticalTrainings_HaveTheSameWeightsDigest_AndAChangedWeightChangesIt()
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            using IHost host = TestHost.Build(Args(), SyntheticMnist.Create());
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            Assert.That(await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), CancellationToken.None), Is.EqualTo(ExitCodes.Success));
+        }
+
+        string[] models = [.. Directory.GetDirectories(_dir.Path).Select(run => Path.Combine(run, "model.snm"))];
+        Assert.That(models, Has.Length.EqualTo(2));
+        ScratchNet.Models.SavedModel first = ScratchNet.Models.ModelFile.Load(models[0]);
+        ScratchNet.Models.SavedModel second = ScratchNet.Models.ModelFile.Load(models[1]);
+
+        Assert.That(ScratchNet.Models.WeightsDigest.Of(second.Tensors), Is.EqualTo(ScratchNet.Models.WeightsDigest.Of(first.Tensors)));
+        second.Tensors[^1].Data[0] = BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(second.Tensors[^1].Data[0]) ^ 1);
+        Assert.That(ScratchNet.Models.WeightsDigest.Of(second.Tensors), Is.Not.EqualTo(ScratchNet.Models.WeightsDigest.Of(first.Tensors)), "one bit of one weight");
+    }
+
+    [Test]
+    public async Task ASessionKilledOutright_IsRecordedAsLost_ByTheSessionThatTakesOverTheRun()
+    {
+        using (var stop = new CancellationTokenSource())
+        using (IHost first = TestHost.Build(Args(), SyntheticMnist.Create(), services => services.AddSingleton<ITrainingCallback>(new StopAfterBatch(stop, 1, 2))))
+        {
+            first.Services.GetRequiredService<IStartupValidator>().Validate();
+            Assert.CatchAsync<TrainingInterruptedException>(() => first.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(Args()), stop.Token));
+        }
+
+        // What kill -9 leaves: the run and its session still "running", no end, no resume point recorded.
+        string run = Directory.GetDirectories(_dir.Path).Single();
+        RunStatus killed = RunStatus.TryRead(run)!;
+        killed.State = RunStatus.Running;
+        killed.Sessions[0].State = RunStatus.Running;
+        (killed.Sessions[0].Ended, killed.Sessions[0].ResumePoint) = (null, null);
+        killed.Write(run);
+
+        string[] resume = Args("--resume", run);
+        using (IHost host = TestHost.Build(resume, SyntheticMnist.Create()))
+        {
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+            Assert.That(await host.Services.GetRequiredKeyedService<ICommand>("train").RunAsync(CommandLine.Parse(resume), CancellationToken.None), Is.EqualTo(ExitCodes.Success));
+        }
+
+        RunStatus status = RunStatus.TryRead(run)!;
+        Assert.That(status.Sessions.Select(s => s.State), Is.EqualTo(new[] { RunStatus.Lost, RunStatus.Finished }));
+        Assert.That(status.Sessions[0].Ended, Is.Null, "when it died is not known");
+        Assert.That(status.State, Is.EqualTo(RunStatus.Finished));
+    }
+
+    [Test]
     public async Task AStopAfterTheLastBatch_IsAnsweredWithoutAPromiseOfAResumePoint_AndTheRunFinishes()
     {
         // Ctrl+C while the model and reports are written (after "Saved the model"): no batch is left to stop at.

@@ -198,6 +198,44 @@ public sealed class RunFolderSelectionTests
             Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"the run in {_run} has no resume point to continue from"));
     }
 
+    [TestCase(null, "is missing")]
+    [TestCase("", "is damaged (")]
+    [TestCase("{\"id\": \"2026", "is damaged (")]
+    [TestCase("null", "is damaged (it holds null, not a run's record)")]
+    [TestCase("[]", "is damaged (")]
+    public void ARunFolderWhoseRunJsonIsMissingOrDamaged_SaysSo_AndNamesItsNewestResumePoint(string? content, string problem)
+    {
+        string newer = Path.Combine(_run, "checkpoints", "ckpt-e0016-b000000.ckpt");
+        File.WriteAllText(newer, "a checkpoint");
+        string status = Path.Combine(_run, RunStatus.FileName);
+        if (content is null)
+        {
+            File.Delete(status);
+        }
+        else
+        {
+            File.WriteAllText(status, content);
+        }
+
+        string root = Path.GetDirectoryName(_run)!;
+        string says = $"its run.json {problem}";
+        string remedy = $"its newest resume point may be intact: train --resume {newer} goes on from it in a new run folder, leaving this one as it is";
+        Assert.That(() => RunFolderSelection.Select(root, _run, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<RunFolderException>().With.Message.StartsWith($"the run in {_run} cannot be continued in place: {says}").And.Message.EndsWith(remedy));
+        Assert.That(() => RunFolderSelection.Select(root, RunFolderSelection.Latest, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Message.Contains($"but the run in {_run} was passed over because {says}").And.Message.EndsWith(remedy));
+
+        RunFolder fresh = RunFolderSelection.Select(root, newer, "checkpoints", DateTime.UtcNow);
+        Assert.That((Path.GetDirectoryName(fresh.Path), fresh.Path == _run, fresh.Continues, fresh.ResumeCheckpoint), Is.EqualTo((root, false, false, newer)), "the command it names works");
+    }
+
+    [Test]
+    public void ResumeAloneInARunsFolderThatDoesNotExist_IsNothingToResume()
+    {
+        Assert.That(() => RunFolderSelection.Select(_dir.Combine("no-runs-here"), RunFolderSelection.Latest, "checkpoints", DateTime.UtcNow),
+            Throws.InstanceOf<ScratchNet.Training.Checkpoints.CheckpointException>().With.Property("NothingToResume").True.And.Message.EndsWith("give a file with --resume FILE"));
+    }
+
     [TestCase(RunStatus.Finished, "finished, so there is nothing to continue; evaluate its model with evaluate --model")]
     [TestCase(RunStatus.Diverged, "diverged (its loss stopped being finite), and resuming it would diverge again")]
     public void AFinishedOrDivergedRunFolderIsNotResumedButSaysWhatToDoInstead(string state, string says)
