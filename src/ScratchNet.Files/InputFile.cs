@@ -41,7 +41,8 @@ public static class InputFile
 
         if (kind == FileKind.Missing)
         {
-            throw new InputFileException(Sentence(description), Path.GetFullPath(path), "does not exist", kind);
+            // A link there that leads nowhere is no typo in the name: "does not exist" sent the user looking for the file.
+            throw new InputFileException(Sentence(description), Path.GetFullPath(path), FileKinds.NotAFile(path) ?? "does not exist", kind);
         }
 
         if (kind != FileKind.Regular && kind != FileKind.Unknown)
