@@ -129,8 +129,9 @@ public static class SerilogSettingsCheck
     {
         ArgumentNullException.ThrowIfNull(keys);
         var inherited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (ConfigurationKey key in keys)
+        for (int at = 0; at < keys.Count; at++)
         {
+            ConfigurationKey key = keys[at];
             string[] parts = Split(key.Key);
             if (parts.Length < 5 || !MethodSections.TryGetValue(parts[1], out Type? target) || !Is(parts[3], "Args"))
             {
@@ -138,7 +139,8 @@ public static class SerilogSettingsCheck
             }
 
             string entry = string.Join(':', parts[..3]);
-            ConfigurationKey? nameKey = keys.LastOrDefault(k => string.Equals(k.Key, $"{entry}:Name", StringComparison.OrdinalIgnoreCase));
+            int named = keys.Select((k, i) => (k, i)).LastOrDefault(p => string.Equals(p.k.Key, $"{entry}:Name", StringComparison.OrdinalIgnoreCase), (null!, -1)).i;
+            ConfigurationKey? nameKey = named < 0 ? null : keys[named];
             string? name = nameKey?.Value;
             MethodInfo[] methods = name is null ? [] : MethodsNamed(target, name);
             if (methods.Length == 0)
@@ -149,7 +151,8 @@ public static class SerilogSettingsCheck
             string[] parameters = [.. methods.SelectMany(m => m.GetParameters().Skip(m.IsStatic ? 1 : 0)).Select(p => p.Name!).Distinct(StringComparer.OrdinalIgnoreCase)];
             if (!parameters.Contains(parts[4], StringComparer.OrdinalIgnoreCase))
             {
-                if (!string.Equals(nameKey!.Source, key.Source, StringComparison.Ordinal))
+                // Keys come source by source, the lowest first: an argument listed before the Name's source came from under it.
+                if (at < named && !string.Equals(nameKey!.Source, key.Source, StringComparison.Ordinal))
                 {
                     // A sink written as WriteTo:0 in a --config file lands on appsettings.json's Console sink, lists merging item
                     // by item, and keeps its Args: the argument is no typo of the user's, whose fix is the entry's number.

@@ -9,12 +9,14 @@ public sealed class SerilogSinkEntryTests
     private const string Shipped = "/opt/scratchnet/config/appsettings.json";
     private const string Mine = "/home/ann/log.json";
 
+    // Source by source, the lowest first, as ConfigurationSources lists them: the shipped console sink, then the user's Name over it.
     private static List<ConfigurationKey> ConsoleSinkUnder(string name, string nameSource) =>
     [
-        new("Serilog:WriteTo:0:Name", name, nameSource),
+        new("Serilog:WriteTo:0:Name", "Console", Shipped),
         new("Serilog:WriteTo:0:Args:outputTemplate", "{Message}", Shipped),
         new("Serilog:WriteTo:0:Args:standardErrorFromLevel", "Warning", Shipped),
         new("Serilog:WriteTo:0:Args:formatProvider", "x", Shipped),
+        .. nameSource == Shipped ? Array.Empty<ConfigurationKey>() : [new("Serilog:WriteTo:0:Name", name, nameSource)],
     ];
 
     [Test]
@@ -34,6 +36,14 @@ public sealed class SerilogSinkEntryTests
         List<ConfigurationKey> keys = [.. ConsoleSinkUnder("File", Mine), new("Serilog:WriteTo:2:Name", "Console", Shipped)];
 
         Assert.That(SerilogSettingsCheck.Problems(keys).Single(), Does.Contain("number it Serilog:WriteTo:3 (in JSON: \"WriteTo\": { \"3\":"));
+    }
+
+    [Test]
+    public void AMisspeltArgumentGivenOverTheShippedSink_IsStillATypo()
+    {
+        List<ConfigurationKey> keys = [.. ConsoleSinkUnder("Console", Shipped), new("Serilog:WriteTo:0:Args:outputTemplat", "x", Mine)];
+
+        Assert.That(SerilogSettingsCheck.Problems(keys).Single(), Is.EqualTo($"Serilog:WriteTo:0:Args:outputTemplat (from {Mine}): Console has no argument 'outputTemplat' — did you mean Serilog:WriteTo:0:Args:outputTemplate?"));
     }
 
     [Test]
