@@ -12,13 +12,26 @@ public static class InputFile
     /// <summary>Checks that <paramref name="path"/> is an existing regular file of at most <paramref name="maxBytes"/>.</summary>
     /// <param name="description">What the file is, for the message: "the model file", "the configuration file".</param>
     /// <returns>The file's length in bytes.</returns>
-    /// <exception cref="InputFileException">It is missing, not a regular file, or larger than the bound.</exception>
+    /// <exception cref="InputFileException">It is missing (an empty name included), not a regular file, or larger than the bound.</exception>
     public static long Check(string path, long maxBytes, string description)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         ArgumentException.ThrowIfNullOrWhiteSpace(description);
+
+        // A script's unset variable ("$f") makes an empty word, which names no file; a name of blanks may (a file can be
+        // called "  "), so only a missing one is refused here, and by what it is rather than as a path made full.
+        if (path.Length == 0)
+        {
+            throw new InputFileException(Sentence(description), null, "name is empty: an empty argument names no file (was a variable meant to hold the name unset?)", FileKind.Missing);
+        }
+
         FileKind kind = FileKinds.Of(path);
+        if (kind == FileKind.Missing && string.IsNullOrWhiteSpace(path))
+        {
+            throw new InputFileException(Sentence(description), null, $"name {ShownName.Quoted(path)} is only blanks, and no file is called that", kind);
+        }
+
         if (kind == FileKind.Missing && path.Contains('\uFFFD', StringComparison.Ordinal))
         {
             // .NET decodes a name's bytes as UTF-8 and puts U+FFFD for those that are not (a Latin-1 name from an old
@@ -28,7 +41,8 @@ public static class InputFile
 
         if (kind == FileKind.Missing)
         {
-            throw new InputFileException(Sentence(description), Path.GetFullPath(path), "does not exist", kind);
+            // A link there that leads nowhere is no typo in the name: "does not exist" sent the user looking for the file.
+            throw new InputFileException(Sentence(description), Path.GetFullPath(path), FileKinds.NotAFile(path) ?? "does not exist", kind);
         }
 
         if (kind != FileKind.Regular && kind != FileKind.Unknown)

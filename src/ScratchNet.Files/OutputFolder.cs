@@ -63,7 +63,11 @@ public static class OutputFolder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{ShownName.Of(full)} cannot be written: {FileSystemError.Reason(e)}";
+            // A folder that is there but where no file can be made (/proc/self: ENOENT on create) is not "missing".
+            string reason = e is FileNotFoundException or DirectoryNotFoundException && FileKinds.Of(full) == FileKind.Directory
+                ? "it takes no new files (its file system does not let one be made there)"
+                : FileSystemError.Reason(e);
+            return $"{ShownName.Of(full)} cannot be written: {reason}";
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
             TrainingSetupException { AboutMemory: true } e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit in memory: {e.Message}", false),
             TrainingSetupException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataException e when e.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase) =>
-                new(ExitCodes.InvalidConfiguration, $"{e.Message} {JsonPosition(e)}Fix the file (one shipped in config/ can be restored from git).", false),
+                new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message} {JsonPosition(e)}Fix the file (one shipped in config/ can be restored from git).", false),
             DatasetUnavailableException e => new(ExitCodes.DataUnavailable, e.Message, false),
             DataSettingsException e => new(ExitCodes.InvalidConfiguration, $"Configuration does not fit the data: {e.Message}", false),
             InvalidDataFormatException e => new(ExitCodes.InvalidData, e.Message, false),
@@ -100,6 +100,17 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
     {
         for (Exception? e = exception.InnerException; e is not null; e = e.InnerException)
         {
+            // An empty file (or one of blanks and comments) and a top level that is no object: "line 1, byte 1" said nothing of either.
+            if (e is JsonException { Message: { } empty } && empty.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+            {
+                return "It is empty: a file that sets nothing holds {}. ";
+            }
+
+            if (e is FormatException { Message: { } topLevel } && topLevel.Contains("Top-level JSON element must be an object", StringComparison.Ordinal))
+            {
+                return "Its top level must be a JSON object, { \"Section\": { \"Key\": value } }, not an array, a string, a number or null. ";
+            }
+
             if (e is JsonException json && json.LineNumber is long line)
             {
                 return $"The error is at line {line + 1}, byte {json.BytePositionInLine + 1}. ";

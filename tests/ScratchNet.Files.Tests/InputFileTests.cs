@@ -70,4 +70,45 @@ public sealed class InputFileTests
 
         Assert.That(e!.Message, Does.Contain("its name is not valid UTF-8").And.Contain("rename it").And.Not.Contain("does not exist"));
     }
+
+    [Test]
+    public void AnEmptyName_IsRefusedAsOne_NotAsTheWorkingFolder()
+    {
+        var e = Assert.Throws<InputFileException>(() => InputFile.ReadAllBytes(string.Empty, 1 << 20, "the image file"));
+
+        Assert.That(e!.Message, Is.EqualTo("The image file name is empty: an empty argument names no file (was a variable meant to hold the name unset?)"));
+    }
+
+    [Test]
+    public void ABlankName_IsReadWhenAFileHasIt_AndOtherwiseSaidToBeBlank()
+    {
+        string blank = _dir.Combine("  ");
+        File.WriteAllBytes(blank, [7]);
+        string previous = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = _dir.Path;
+            Assert.That(InputFile.ReadAllBytes("  ", 10, "the image file"), Is.EqualTo(new byte[] { 7 }));
+            var e = Assert.Throws<InputFileException>(() => InputFile.Check("   ", 10, "the image file"));
+            Assert.That(e!.Message, Is.EqualTo("The image file name \"   \" is only blanks, and no file is called that"));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [Test]
+    public void ALinkToNothing_OrALoopOfLinks_IsSaidToBeOne_NotToBeMissing()
+    {
+        string dangling = _dir.Combine("dangling.png"), loop = _dir.Combine("loop.png");
+        File.CreateSymbolicLink(dangling, _dir.Combine("gone/x.png"));
+        File.CreateSymbolicLink(loop, loop);
+
+        var toNothing = Assert.Throws<InputFileException>(() => InputFile.Check(dangling, 10, "the image file"));
+        var round = Assert.Throws<InputFileException>(() => InputFile.Check(loop, 10, "the image file"));
+
+        Assert.That(toNothing!.Message, Is.EqualTo($"The image file {dangling} {FileKinds.LinkToNothing}"));
+        Assert.That(round!.Message, Is.EqualTo($"The image file {loop} {FileKinds.LinkLoop}"));
+    }
 }

@@ -41,6 +41,11 @@ public sealed class OutputFolderTests
         Assert.That(OutputFolder.Probe("/proc/scratchnet-probe"), Does.Contain("cannot be written"));
     }
 
+    // /proc/self exists, but creating a file there fails with "no such file": the folder was said not to exist.
+    [Test]
+    public void AFolderThatExistsButTakesNoFiles_IsNotSaidToBeMissing() =>
+        Assert.That(OutputFolder.Probe("/proc/self"), Is.EqualTo("/proc/self cannot be written: it takes no new files (its file system does not let one be made there)"));
+
     [Test]
     public void ALinkToAFolderThatDoesNotExistSaysSo()
     {

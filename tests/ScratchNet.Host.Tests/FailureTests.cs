@@ -97,6 +97,27 @@ public sealed class FailureTests
         Assert.That(failure.Message, Does.Not.Contain("\n"));
     }
 
+    // Each was "Failed to load configuration from file '…'. [The error is at line 1, byte 1.] Fix the file", which said
+    // nothing of what was wrong, without the head every other configuration error has.
+    [TestCase("", "It is empty: a file that sets nothing holds {}.")]
+    [TestCase("  \n// nothing yet\n", "It is empty: a file that sets nothing holds {}.")]
+    [TestCase("[]", "Its top level must be a JSON object")]
+    [TestCase("null", "Its top level must be a JSON object")]
+    [TestCase("\"x\"", "Its top level must be a JSON object")]
+    [TestCase("5", "Its top level must be a JSON object")]
+    public void AConfigurationFileThatIsEmptyOrNoObject_IsSaidToBe_UnderTheUsualHead(string content, string reason)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.Combine("c.json");
+        File.WriteAllText(path, content);
+        var loadError = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddJsonFile(path).Build());
+
+        Failure failure = Failure.From(loadError!);
+
+        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        Assert.That(failure.Message, Does.StartWith("Configuration is invalid: ").And.Contain(path).And.Contain(reason).And.Not.Contain("line 1, byte 1"));
+    }
+
     [Test]
     public void AnInvalidDataExceptionThatIsNotAboutJsonIsABug()
     {

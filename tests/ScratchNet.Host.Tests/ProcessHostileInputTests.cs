@@ -317,7 +317,7 @@ public sealed class ProcessHostileInputTests
     {
         path = path == "FIFO" ? MakeFifo("ckpt-e0002-b000000.ckpt") : path;
 
-        HostAssert.OneLine(Run(["train", .. _data, "--resume", path]), 2, "Checkpoint unusable: The checkpoint", expected);
+        HostAssert.OneLine(Run(["train", .. _data, "--resume", path]), 2, "Checkpoint unusable: the checkpoint", expected);
         AssertNothingLeftBehind();
     }
 

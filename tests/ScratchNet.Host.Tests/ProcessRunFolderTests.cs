@@ -313,6 +313,9 @@ public sealed partial class ProcessRunFolderTests
         }
 
         Assert.That(stderr.Result, Does.Contain($"This run folder's own record ends earlier (its history.csv at epoch {recorded}) than the run's newest resume point, {Path.Combine(ck, Path.GetFileName(folder))}"), stdout.Result + stderr.Result);
+
+        // An emptied or damaged history.csv gives the same warning: a backup is one cause, not the only one.
+        Assert.That(stderr.Result, Does.Contain("(its history.csv damaged or emptied, or the folder's content restored from an older backup?)"), stderr.Result);
     }
 
     /// <summary>Starts a training in <paramref name="folder"/> and returns it once its history has grown by more than <paramref name="epochs"/> rows (a resume first writes it again from its checkpoint).</summary>

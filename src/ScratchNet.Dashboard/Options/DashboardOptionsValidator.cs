@@ -17,7 +17,10 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
 
         if (!IsAddress(options.Address))
         {
-            errors.Add($"Dashboard:Address '{options.Address}' is not an IP address; use 127.0.0.1 (this machine only, the default), ::1, localhost, or 0.0.0.0 to open it to the network");
+            const string Valid = "127.0.0.1 (this machine only, the default), ::1, localhost, or 0.0.0.0 to open it to the network";
+            errors.Add(IPAddress.TryParse(options.Address, out IPAddress? shorthand)
+                ? $"Dashboard:Address '{options.Address}' is a shorthand for {shorthand}; write the address in full, four numbers from 0 to 255 without leading zeros: {Valid}"
+                : $"Dashboard:Address '{options.Address}' is not an IP address; use {Valid}");
         }
 
         foreach (string host in options.AllowedHostNames().Where(h => !IsHostPattern(h)))
@@ -59,7 +62,13 @@ public sealed class DashboardOptionsValidator : IValidateOptions<DashboardOption
             : Uri.CheckHostName(name) is UriHostNameType.Dns or UriHostNameType.IPv4;
     }
 
-    /// <summary>An IP address, or "localhost" (which listens on the loopback addresses only).</summary>
+    /// <summary>
+    /// An IPv6 address, an IPv4 address written as four decimal numbers, or "localhost" (which listens on the loopback
+    /// addresses only). IPAddress.Parse also reads inet_aton's shorthand, "0" as 0.0.0.0 (every address: someone who
+    /// meant "the default" opened the dashboard to the network), "127.1", "2130706433", "0x7f.1", "010.0.0.1" (octal: 8.0.0.1).
+    /// </summary>
     public static bool IsAddress(string? address) =>
-        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(address, out _);
+        string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(address, out IPAddress? ip)
+            && (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || string.Equals(ip.ToString(), address, StringComparison.Ordinal)));
 }

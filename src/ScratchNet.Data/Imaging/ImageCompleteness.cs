@@ -38,6 +38,12 @@ internal static class ImageCompleteness
 
     private static string Bytes(double n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
+    // "1 more byte", "4,096 more bytes".
+    private static string MoreBytes(long n) => n == 1 ? "1 more byte" : $"{Bytes(n)} more bytes";
+
+    // PNG's largest chunk length (2^31 - 1): beyond it a length is damage, not a chunk the file was cut inside.
+    private const uint MaxPngChunk = int.MaxValue;
+
     // Chunks of length, type, data and CRC, up to IEND.
     private static string? Png(ReadOnlySpan<byte> bytes)
     {
@@ -55,11 +61,28 @@ internal static class ImageCompleteness
             }
 
             uint length = BinaryPrimitives.ReadUInt32BigEndian(bytes[(int)at..]);
-            string type = System.Text.Encoding.ASCII.GetString(bytes.Slice((int)at + 4, 4));
+            ReadOnlySpan<byte> typeBytes = bytes.Slice((int)at + 4, 4);
+
+            // A chunk's type is four ASCII letters; anything else (printed as "????") is a damaged header, whose length
+            // is as much the damage as its type.
+            foreach (byte b in typeBytes)
+            {
+                if (!char.IsAsciiLetter((char)b))
+                {
+                    return $"the PNG has a damaged chunk header at byte {Bytes(at)} (its type is not four letters)";
+                }
+            }
+
+            string type = System.Text.Encoding.ASCII.GetString(typeBytes);
+            if (length > MaxPngChunk)
+            {
+                return $"the PNG's {type} chunk at byte {Bytes(at)} gives a length of {Bytes(length)} bytes, more than a PNG chunk may hold";
+            }
+
             long end = at + 12 + length;
             if (end > bytes.Length)
             {
-                return $"the PNG ends inside its {type} chunk, which needs {Bytes(end - bytes.Length)} more bytes";
+                return $"the PNG ends inside its {type} chunk, which needs {MoreBytes(end - bytes.Length)}";
             }
 
             if (type == "IEND")
@@ -136,7 +159,7 @@ internal static class ImageCompleteness
             int length = BinaryPrimitives.ReadUInt16BigEndian(bytes[at..]);
             if ((long)at + length > bytes.Length)
             {
-                return $"the JPEG ends inside a segment that needs {Bytes((long)at + length - bytes.Length)} more bytes, before its end-of-image marker";
+                return $"the JPEG ends inside a segment that needs {MoreBytes((long)at + length - bytes.Length)}, before its end-of-image marker";
             }
 
             at += length;

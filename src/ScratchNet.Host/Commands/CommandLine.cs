@@ -115,6 +115,13 @@ public sealed record CommandLine(
             if (value is not null && paths.Contains(key))
             {
                 value = PathSettings.ExpandHome(value, PathSettings.Home);
+
+                // What only a shell resolves ('$HOME/m.snm' quoted, ~bob/) was a relative path that "does not exist"; the
+                // path keys refuse it with the fix, and so does the option.
+                if (PathSettings.Problem(value) is { } problem)
+                {
+                    throw new UsageException($"--{key} '{value}' {problem}");
+                }
             }
 
             if (key.Contains(':', StringComparison.Ordinal))

@@ -29,7 +29,7 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
                 : $"--out {ShownName.Of(output)} is the model file itself; give another path");
         }
 
-        CheckFolder(output);
+        CheckFolder(output, Written(output));
 
         Export(modelPath, output, format);
         return Task.FromResult(ExitCodes.Success);
@@ -76,14 +76,33 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
             : format;
     }
 
-    /// <summary>The folder of --out must exist and take a file: export creates no folders (a typo in a path is not a folder to make).</summary>
-    private static void CheckFolder(string output)
+    /// <summary>
+    /// The file a write to --out reaches: the path itself, or where a symbolic link there points (the file is written
+    /// through the link, and its folder made if missing), so a link to a missing folder is checked as that folder.
+    /// </summary>
+    private static string Written(string output)
     {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(output)) ?? "/";
+        string full = Path.GetFullPath(output);
+        try
+        {
+            return new FileInfo(full).LinkTarget is not null && File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target ? target.FullName : full;
+        }
+        catch (IOException)
+        {
+            // Too many levels of links: written, it failed with an unwritable folder's exit 8 and advice.
+            throw new UsageException($"--out {ShownName.Of(output)} {FileKinds.LinkLoop}; remove the link (rm {ShownName.Of(output)}) or give another path");
+        }
+    }
+
+    /// <summary>The folder of --out (of the file it links to) must exist and take a file: export creates no folders (a typo in a path is not a folder to make).</summary>
+    private static void CheckFolder(string output, string written)
+    {
+        string folder = Path.GetDirectoryName(written) ?? "/";
         FileKind kind = FileKinds.Of(folder);
         if (kind == FileKind.Missing)
         {
-            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)} does not exist; create it first (mkdir -p {ShownName.Of(folder)}) or give another path");
+            string linked = written == Path.GetFullPath(output) ? string.Empty : $" (a link to {ShownName.Of(written)})";
+            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)}{linked} does not exist; create it first (mkdir -p {ShownName.Of(folder)}) or give another path");
         }
 
         if (kind != FileKind.Directory)

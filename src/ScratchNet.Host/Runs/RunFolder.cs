@@ -69,7 +69,7 @@ public sealed partial class RunFolder : IDisposable
 
     /// <summary>
     /// The epochs this folder's history.csv holds when <see cref="ResumeCheckpoint"/>, a point of this run, is further on
-    /// than anything the folder records (its content restored from an older backup); null otherwise.
+    /// than anything the folder records (its history.csv damaged or emptied, or its content restored from an older backup); null otherwise.
     /// </summary>
     public int? AheadOfRecord { get; init; }
 

@@ -72,6 +72,13 @@ public static class RunFolderSelection
             throw CheckpointException.About(file, "does not exist; give the path of a .ckpt file, or --resume alone for the most recent interrupted run", noun: "the checkpoint");
         }
 
+        // A device or a pipe, refused here with the missing file's wording, as a bare line before the run starts (read
+        // later, it was a log line with a time and InputFile's capital).
+        if (FileKinds.Of(file) is not (FileKind.Regular or FileKind.Unknown) and var kind)
+        {
+            throw new CheckpointException($"the checkpoint {file} {FileKinds.NotA(kind, "a regular file")}; give the path of a .ckpt file, or --resume alone for the most recent interrupted run");
+        }
+
         // Else an outside checkpoint folder's run, moved or renamed since, is found by the identity its marker records.
         string points = Path.GetDirectoryName(file)!;
         string? moved = owner is null ? CheckpointFolderOwner.Find(points, fullRoot) : null;

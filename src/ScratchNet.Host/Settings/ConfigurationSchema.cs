@@ -236,6 +236,12 @@ public sealed class ConfigurationSchema
                     node = node.Element!;
                     break;
                 default:
+                    // {"": 1}, SCRATCHNET_=x or --:=1: no name is close to nothing, so a suggestion would be a random key.
+                    if (parts[i].Length == 0)
+                    {
+                        return $"a key with an empty name, '{key.Key}' (from {key.Source}); a key is written Section:Key, e.g. Training:Epochs, or remove it";
+                    }
+
                     if (!node.Children.TryGetValue(parts[i], out Node? child))
                     {
                         string? suggestion = (i == parts.Length - 1 ? Alias(key) : null)

@@ -128,8 +128,10 @@ public static class SerilogSettingsCheck
     private static IEnumerable<string> ArgumentProblems(IReadOnlyList<ConfigurationKey> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        foreach (ConfigurationKey key in keys)
+        var inherited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int at = 0; at < keys.Count; at++)
         {
+            ConfigurationKey key = keys[at];
             string[] parts = Split(key.Key);
             if (parts.Length < 5 || !MethodSections.TryGetValue(parts[1], out Type? target) || !Is(parts[3], "Args"))
             {
@@ -137,7 +139,9 @@ public static class SerilogSettingsCheck
             }
 
             string entry = string.Join(':', parts[..3]);
-            string? name = keys.LastOrDefault(k => string.Equals(k.Key, $"{entry}:Name", StringComparison.OrdinalIgnoreCase))?.Value;
+            int named = keys.Select((k, i) => (k, i)).LastOrDefault(p => string.Equals(p.k.Key, $"{entry}:Name", StringComparison.OrdinalIgnoreCase), (null!, -1)).i;
+            ConfigurationKey? nameKey = named < 0 ? null : keys[named];
+            string? name = nameKey?.Value;
             MethodInfo[] methods = name is null ? [] : MethodsNamed(target, name);
             if (methods.Length == 0)
             {
@@ -147,6 +151,20 @@ public static class SerilogSettingsCheck
             string[] parameters = [.. methods.SelectMany(m => m.GetParameters().Skip(m.IsStatic ? 1 : 0)).Select(p => p.Name!).Distinct(StringComparer.OrdinalIgnoreCase)];
             if (!parameters.Contains(parts[4], StringComparer.OrdinalIgnoreCase))
             {
+                // Keys come source by source, the lowest first: an argument listed before the Name's source came from under it.
+                if (at < named && !string.Equals(nameKey!.Source, key.Source, StringComparison.Ordinal))
+                {
+                    // A sink written as WriteTo:0 in a --config file lands on appsettings.json's Console sink, lists merging item
+                    // by item, and keeps its Args: the argument is no typo of the user's, whose fix is the entry's number.
+                    if (inherited.Add(entry))
+                    {
+                        yield return $"{entry} names {name} (from {nameKey.Source}), which takes the place of the entry {key.Source} numbers so and keeps its argument {parts[4]}, which {name} does not take (lists merge item by item); "
+                            + $"to add {name} beside that entry, number it {Section}:{parts[1]}:{NextIndex(keys, parts[1])} (in JSON: \"{parts[1]}\": {{ \"{NextIndex(keys, parts[1])}\": {{ \"Name\": \"{name}\", … }} }})";
+                    }
+
+                    continue;
+                }
+
                 string? closest = EditDistance.Closest(parts[4], parameters);
                 yield return $"{key.Key} (from {key.Source}): {name} has no argument '{parts[4]}'"
                     + (closest is null ? $"; its arguments: {string.Join(", ", parameters)}" : $" — did you mean {entry}:Args:{closest}?");
@@ -171,6 +189,12 @@ public static class SerilogSettingsCheck
 
         return found.Length > 0 ? found : [.. Methods.Value[target].Where(Matches)];
     }
+
+    // The first number past every entry of the list (Serilog:WriteTo:N) any source gives.
+    private static int NextIndex(IReadOnlyList<ConfigurationKey> keys, string list) =>
+        keys.Select(k => Split(k.Key)).Where(p => p.Length > 2 && Is(p[1], list))
+            .Select(p => int.TryParse(p[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int i) ? i + 1 : 0)
+            .DefaultIfEmpty(0).Max();
 
     private static string Shape(ConfigurationKey key, string expected) => $"{key.Key} (from {key.Source}) does not fit; expected keys like {expected}";
 

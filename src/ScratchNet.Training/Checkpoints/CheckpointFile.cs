@@ -260,7 +260,8 @@ public static class CheckpointFile
         }
         catch (InputFileException e)
         {
-            throw new CheckpointException($"{e.Message}; give the path of a .ckpt file");
+            // After "Checkpoint unusable: ", as every other reason: InputFile's sentence starts with a capital.
+            throw new CheckpointException($"{char.ToLowerInvariant(e.Message[0])}{e.Message[1..]}; give the path of a .ckpt file");
         }
     }
 

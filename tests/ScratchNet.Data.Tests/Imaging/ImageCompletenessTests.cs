@@ -88,6 +88,34 @@ public sealed class ImageCompletenessTests
         Assert.That(e!.Message, Does.Contain("the PNG ends inside its IDAT chunk").And.Not.Contain("does not contain a data chunk"));
     }
 
+    // A cut by one byte said "needs 1 more bytes"; a damaged chunk type was printed "????" beside a length that was the damage itself.
+    [Test]
+    public void PngCutByOneByte_NeedsOneMoreByte()
+    {
+        byte[] whole = Encoded("png");
+
+        Assert.That(ImageCompleteness.CutShort(whole[..^1], PngFormat.Instance), Is.EqualTo("the PNG ends inside its IEND chunk, which needs 1 more byte"));
+    }
+
+    [Test]
+    public void PngWithADamagedChunkType_IsADamagedHeader_NotAChunkCalledQuestionMarks()
+    {
+        byte[] damaged = Encoded("png");
+        damaged.AsSpan(12, 4).Fill(0xFF);
+        damaged.AsSpan(8, 4).Fill(0xFF);
+
+        Assert.That(ImageCompleteness.CutShort(damaged, PngFormat.Instance), Is.EqualTo("the PNG has a damaged chunk header at byte 8 (its type is not four letters)"));
+    }
+
+    [Test]
+    public void PngWithAChunkLengthBeyondPngsLimit_IsSaidToBeDamaged()
+    {
+        byte[] damaged = Encoded("png");
+        damaged.AsSpan(8, 4).Fill(0xFF);
+
+        Assert.That(ImageCompleteness.CutShort(damaged, PngFormat.Instance), Is.EqualTo("the PNG's IHDR chunk at byte 8 gives a length of 4,294,967,295 bytes, more than a PNG chunk may hold"));
+    }
+
     [Test]
     public void JpegWithBytesAfterItsEnd_IsRead()
     {

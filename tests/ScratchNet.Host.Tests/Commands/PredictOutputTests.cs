@@ -212,6 +212,37 @@ public sealed class PredictOutputTests
         Assert.That(Logged(LogLevel.Error).Single(), Is.EqualTo($"The folder {empty} holds no image files (names ending in .png, .jpg, .gif, .bmp, .tif, .tga or .pgm/.ppm/.pbm; subfolders are not searched); give the images themselves, e.g. {empty}/*.png"));
     }
 
+    // A script's unset variable ("$f") gives an empty word: it was an ArgumentException, a stack trace and exit 1, and
+    // the images named beside it got no reading.
+    [TestCase("", "The image file name is empty: an empty argument names no file")]
+    [TestCase("   ", "The image file name \"   \" is only blanks, and no file is called that")]
+    [TestCase("\t", "The image file name \"\\t\" is only blanks, and no file is called that")]
+    public async Task AnEmptyOrBlankImageArgument_IsThatImagesFailure_TheOthersStillRead(string argument, string reason)
+    {
+        string a = Digit("a.png"), b = Digit("b.png", cx: 55);
+
+        int exit = await Run(a, argument, b);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That(Lines.Select(l => l[..l.IndexOf(": ", StringComparison.Ordinal)]), Is.EqualTo(new[] { a, b }));
+        Assert.That(Logged(LogLevel.Error).Single(), Does.StartWith(reason).And.EndWith($"; give {ScratchNet.Data.Imaging.MnistImagePreprocessor.Readable}."));
+    }
+
+    [Test]
+    public async Task AnEmptyImageArgument_HasItsOwnRecord_InItsPlace()
+    {
+        string a = Digit("a.png");
+
+        int exit = await Run("--format", "json", "", a);
+
+        Assert.That(exit, Is.EqualTo(ExitCodes.InvalidInput));
+        Assert.That(Lines, Has.Length.EqualTo(2), _printed.ToString());
+        using JsonDocument failed = JsonDocument.Parse(Lines[0]), read = JsonDocument.Parse(Lines[1]);
+        Assert.That(failed.RootElement.GetProperty("file").GetString(), Is.Empty);
+        Assert.That(failed.RootElement.GetProperty("error").GetString(), Does.Contain("name is empty"));
+        Assert.That(read.RootElement.GetProperty("file").GetString(), Is.EqualTo(a));
+    }
+
     [Test]
     public async Task Text_WithoutTop_IsTheLineItWasBeforeTop_EveryProbabilityByNumber()
     {

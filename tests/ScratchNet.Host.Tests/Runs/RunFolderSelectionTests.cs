@@ -27,6 +27,15 @@ public sealed class RunFolderSelectionTests
     [TearDown]
     public void TearDown() => _dir.Dispose();
 
+    // --resume /dev/null was read only once the run began: a timestamped log line, "Checkpoint unusable: The checkpoint …".
+    [Test]
+    public void ADeviceGivenForTheCheckpoint_IsRefusedBeforeTheRun_AsAMissingOneIs()
+    {
+        var e = Assert.Throws<ScratchNet.Training.Checkpoints.CheckpointException>(() => RunFolderSelection.Select(_dir.Combine("runs"), "/dev/null", "checkpoints", DateTime.UtcNow));
+
+        Assert.That(e!.Message, Is.EqualTo("the checkpoint /dev/null is a character device, not a regular file; give the path of a .ckpt file, or --resume alone for the most recent interrupted run"));
+    }
+
     [Test]
     public void ACheckpointGivenByItsPathContinuesItsRun() =>
         Assert.That(Select(_checkpoint), Is.EqualTo((_run, true)));

@@ -48,4 +48,16 @@ public sealed class KeySuggestionTests
 
         Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.Contains("unknown key FUZZ_SEED (from ").And.Message.Not.Contains("SCRATCHNET_TEST_"));
     }
+
+    // An empty name got a random suggestion ("unknown key  … — did you mean Run:Directory?").
+    [TestCase("--:=1", ":", "command line (--:)")]
+    [TestCase("--Training:=1", "Training:", "command line (--Training:)")]
+    [TestCase("--Training::Epochs=1", "Training::Epochs", "command line (--Training::Epochs)")]
+    public void AKeyWithAnEmptyName_IsSaidToHaveOne_WithoutASuggestion(string argument, string key, string source)
+    {
+        HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train", argument]);
+
+        Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.EqualTo(
+            $"a key with an empty name, '{key}' (from {source}); a key is written Section:Key, e.g. Training:Epochs, or remove it"));
+    }
 }

@@ -391,6 +391,15 @@ public class CheckpointFileTests
         Assert.That(new CheckpointDirectory(Path.Combine(_dir, "none"), 3).Latest(), Is.Null);
 
     /// <summary>A memory stream that records the largest single read or write asked of it.</summary>
+    // The reason follows "Checkpoint unusable: ", as every other checkpoint reason does, in lower case.
+    [Test]
+    public void ACheckpointThatIsNoRegularFile_IsRefusedInTheCheckpointsOwnWords()
+    {
+        var e = Assert.Throws<CheckpointException>(() => CheckpointFile.Load("/dev/zero"));
+
+        Assert.That(e!.Message, Is.EqualTo("the checkpoint /dev/zero is a character device, not a regular file; give the path of a .ckpt file"));
+    }
+
     private sealed class SliceRecordingStream : MemoryStream
     {
         public int LargestCall { get; set; }
