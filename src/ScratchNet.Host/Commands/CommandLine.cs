@@ -117,10 +117,13 @@ public sealed record CommandLine(
                 value = PathSettings.ExpandHome(value, PathSettings.Home);
 
                 // What only a shell resolves ('$HOME/m.snm' quoted, ~bob/) was a relative path that "does not exist"; the
-                // path keys refuse it with the fix, and so does the option.
-                if (PathSettings.Problem(value) is { } problem)
+                // path keys refuse it with the fix, and so does the option, unless a file or folder of that very name is
+                // there (the shell gave a real name holding a $). $$ is one $, as in the path keys.
+                if (!File.Exists(value) && !Directory.Exists(value))
                 {
-                    throw new UsageException($"--{key} '{value}' {problem}");
+                    value = PathSettings.Problem(value) is { } problem
+                        ? throw new UsageException($"--{key} '{value}' {problem}")
+                        : PathSettings.Unescape(value);
                 }
             }
 

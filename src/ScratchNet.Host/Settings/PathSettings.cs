@@ -116,7 +116,7 @@ public static partial class PathSettings
             string name = variable.Groups["name"].Value;
             string? set = Environment.GetEnvironmentVariable(name);
             string example = string.IsNullOrEmpty(set) ? string.Empty : $" ({Unescape(value[..variable.Index]) + set + Unescape(value[(variable.Index + variable.Length)..])})";
-            return $"holds the shell variable {variable.Value}, which is not expanded in a configuration file, an environment variable's value or after --Key=: write the path itself{example}, "
+            return $"holds the shell variable {variable.Value}, which only a shell expands, and none did here (not in quotes, after --Key=, in a configuration file or in an environment variable's value): write the path itself{example}, "
                 + $"or $$ for a $ that is part of a name ({value.Insert(variable.Index, "$")})";
         }
 

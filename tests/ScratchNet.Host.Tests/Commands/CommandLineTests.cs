@@ -45,6 +45,23 @@ public sealed class CommandLineTests
         Assert.That(CommandLine.Parse(["predict", $"--format={value}", "--model", "m", "a.png"]).Option("format"), Is.EqualTo(value), "not a file or folder option");
     }
 
+    // The shell already expanded an unquoted $NAME; a $ left in a name that is there is part of that name.
+    [Test]
+    public void AFileOption_NamingAFileThatIsThere_IsTakenAsWritten_EvenWithADollarInIt()
+    {
+        using var dir = new TempDirectory();
+        string model = dir.Combine("cost$HOME.snm");
+        File.WriteAllText(model, "x");
+
+        Assert.That(CommandLine.Parse(["predict", "--model", model, "a.png"]).Option("model"), Is.EqualTo(model));
+    }
+
+    [Test]
+    public void AFileOption_WithADoubledDollar_NamesOneDollar_AsThePathKeysDo()
+    {
+        Assert.That(CommandLine.Parse(["predict", "--model", "/mnt/$$RECYCLE.BIN/m.snm", "a.png"]).Option("model"), Is.EqualTo("/mnt/$RECYCLE.BIN/m.snm"));
+    }
+
     [Test]
     public void NoArgumentsMeanTheDefaultCommandWithNothingElse()
     {
