@@ -18,12 +18,7 @@ public sealed class CachedFileChangeTests
     {
         IReadOnlyDictionary<string, string> real = await RealFilesAsync();
         using var dir = new TempDirectory();
-        string cacheFolder = Path.Combine(dir.Combine("cache"), "mnist");
-        Directory.CreateDirectory(cacheFolder);
-        foreach (DataFile file in MnistFiles.All)
-        {
-            File.Copy(real[file.Name], Path.Combine(cacheFolder, file.Name));
-        }
+        string cacheFolder = CacheHolding(real, dir.Combine("cache"));
 
         var options = new DataOptions { CacheDirectory = dir.Combine("cache"), Split = DataOptions.OfficialSplit, Mirrors = [], UseNpm = false };
         Dataset clean = await Provider(options, cacheFolder, dir.Combine("pristine-unused")).LoadAsync();
@@ -49,12 +44,7 @@ public sealed class CachedFileChangeTests
         // A hashed dataset is verified before any content check: else label 16 would be read as too few Data:ClassNames.
         IReadOnlyDictionary<string, string> real = await RealFilesAsync();
         using var dir = new TempDirectory();
-        string cacheFolder = Path.Combine(dir.Combine("cache"), "mnist");
-        Directory.CreateDirectory(cacheFolder);
-        foreach (DataFile file in MnistFiles.All)
-        {
-            File.Copy(real[file.Name], Path.Combine(cacheFolder, file.Name));
-        }
+        string cacheFolder = CacheHolding(real, dir.Combine("cache"));
 
         string labels = Path.Combine(cacheFolder, MnistFiles.TrainLabels.Name);
         byte[] good = File.ReadAllBytes(labels);
@@ -68,6 +58,19 @@ public sealed class CachedFileChangeTests
         Assert.That(reloaded.Train.Labels[0], Is.EqualTo(good[8]), "trained on the right label");
         Assert.That(File.ReadAllBytes(labels), Is.EqualTo(good), "fetched again");
         Assert.That(File.ReadAllBytes(labels + ".rejected-cache"), Is.EqualTo(damaged), "set aside byte for byte");
+    }
+
+    // A cache folder (CACHE/mnist) holding a copy of each real file.
+    private static string CacheHolding(IReadOnlyDictionary<string, string> real, string cache)
+    {
+        string cacheFolder = Path.Combine(cache, "mnist");
+        Directory.CreateDirectory(cacheFolder);
+        foreach (DataFile file in MnistFiles.All)
+        {
+            File.Copy(real[file.Name], Path.Combine(cacheFolder, file.Name));
+        }
+
+        return cacheFolder;
     }
 
     private static IdxDatasetProvider Provider(DataOptions options, string cacheFolder, string freshCopies) =>
