@@ -1,4 +1,5 @@
 using System.Globalization;
+using ScratchNet.Files;
 using ScratchNet.Host.Settings;
 
 namespace ScratchNet.Host.Commands;
@@ -122,7 +123,7 @@ public sealed record CommandLine(
                 if (!File.Exists(value) && !Directory.Exists(value))
                 {
                     value = PathSettings.Problem(value) is { } problem
-                        ? throw new UsageException($"--{key} '{value}' {problem}")
+                        ? throw new UsageException($"--{key} {ShownName.Quoted(value)} {problem}")
                         : PathSettings.Unescape(value);
                 }
             }

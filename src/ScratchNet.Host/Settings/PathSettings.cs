@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using ScratchNet.Files;
 
 namespace ScratchNet.Host.Settings;
 
@@ -100,7 +101,7 @@ public static partial class PathSettings
             {
                 problems.AddRange(cleaned.PathProblems
                     .OrderBy(p => IndexOf(p.Key))
-                    .Select(p => $"{p.Key} '{p.Value}' (from {ConfigurationSources.Describe(provider, p.Written)}) {p.Problem}"));
+                    .Select(p => $"{p.Key} {ShownName.Quoted(p.Value)} (from {ConfigurationSources.Describe(provider, p.Written)}) {p.Problem}"));
             }
         }
 
@@ -115,9 +116,9 @@ public static partial class PathSettings
         {
             string name = variable.Groups["name"].Value;
             string? set = Environment.GetEnvironmentVariable(name);
-            string example = string.IsNullOrEmpty(set) ? string.Empty : $" ({Unescape(value[..variable.Index]) + set + Unescape(value[(variable.Index + variable.Length)..])})";
+            string example = string.IsNullOrEmpty(set) ? string.Empty : $" ({ShownName.Of(Unescape(value[..variable.Index]) + set + Unescape(value[(variable.Index + variable.Length)..]))})";
             return $"holds the shell variable {variable.Value}, which only a shell expands, and none did here (not in quotes, after --Key=, in a configuration file or in an environment variable's value): write the path itself{example}, "
-                + $"or $$ for a $ that is part of a name ({value.Insert(variable.Index, "$")})";
+                + $"or $$ for a $ that is part of a name ({ShownName.Of(value.Insert(variable.Index, "$"))})";
         }
 
         if (value.StartsWith('~'))
@@ -126,7 +127,7 @@ public static partial class PathSettings
             string user = end < 0 ? value : value[..end];
             return user == "~"
                 ? "starts with ~, but the home folder is unknown (HOME is not set): write the full path"
-                : $"starts with {user}, another user's home folder, which is not expanded here: write the full path (or ./{value} for a folder named {user} in the working folder)";
+                : $"starts with {user}, another user's home folder, which is not expanded here: write the full path (or {ShownName.Of("./" + value)} for a folder named {ShownName.Of(user)} in the working folder)";
         }
 
         return null;

@@ -37,7 +37,7 @@ public sealed class CommandLineTests
     [TestCase("export", "out", "~bob/m.onnx", "starts with ~bob, another user's home folder")]
     public void AFileOrFolderOption_WithWhatOnlyAShellResolves_IsRefusedWithTheFix_AsThePathKeysAre(string command, string option, string value, string problem)
     {
-        string expected = $"--{option} '{value}' {ScratchNet.Host.Settings.PathSettings.Problem(value)}";
+        string expected = $"--{option} {ScratchNet.Files.ShownName.Quoted(value)} {ScratchNet.Host.Settings.PathSettings.Problem(value)}";
 
         Assert.That(() => CommandLine.Parse([command, $"--{option}", value]), Throws.TypeOf<UsageException>().With.Message.EqualTo(expected));
         Assert.That(() => CommandLine.Parse([command, $"--{option}={value}"]), Throws.TypeOf<UsageException>().With.Message.EqualTo(expected));

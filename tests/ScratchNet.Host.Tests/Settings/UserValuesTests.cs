@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ScratchNet.Host.Commands;
 using ScratchNet.Host.Settings;
 using ScratchNet.TestSupport;
 
@@ -61,13 +62,25 @@ public sealed class UserValuesTests
         Assert.That(builder.Configuration["Run:Directory"], Is.EqualTo("runs/~/x"));
     }
 
-    [TestCase("--Data:CacheDirectory=$HOME/.cache/scratchnet", "Data:CacheDirectory '$HOME/.cache/scratchnet' (from command line (--Data:CacheDirectory)) holds the shell variable $HOME")]
-    [TestCase("--Run:Directory=${HOME}/runs", "Run:Directory '${HOME}/runs' (from command line (--Run:Directory)) holds the shell variable ${HOME}")]
-    [TestCase("--Model:InitFrom=~bob/m.snm", "Model:InitFrom '~bob/m.snm' (from command line (--Model:InitFrom)) starts with ~bob, another user's home folder")]
+    [TestCase("--Data:CacheDirectory=$HOME/.cache/scratchnet", "Data:CacheDirectory \"$HOME/.cache/scratchnet\" (from command line (--Data:CacheDirectory)) holds the shell variable $HOME")]
+    [TestCase("--Run:Directory=${HOME}/runs", "Run:Directory \"${HOME}/runs\" (from command line (--Run:Directory)) holds the shell variable ${HOME}")]
+    [TestCase("--Model:InitFrom=~bob/m.snm", "Model:InitFrom \"~bob/m.snm\" (from command line (--Model:InitFrom)) starts with ~bob, another user's home folder")]
     public void WhatOnlyAShellResolvesIsRefusedNamingTheKeyAndItsSource(string argument, string expected)
     {
         Assert.That(() => ScratchNetHost.CreateBuilder(["train", argument]),
             Throws.TypeOf<ConfigurationException>().With.Message.Contains(expected));
+    }
+
+    // The value is a user's bytes: a line break in it made one refusal two lines, a quote in it broke single quotes.
+    [TestCase("/tmp/a\n$HOMEb")]
+    [TestCase("/tmp/it's/$HOMEb")]
+    public void ARefusedPathValueIsShownOnOneLine_InDoubleQuotesWithItsEscapes(string value)
+    {
+        Assert.That(() => ScratchNetHost.CreateBuilder(["train", $"--Run:Directory={value}"]), Throws.TypeOf<ConfigurationException>()
+            .With.Message.Contains($"Run:Directory {ScratchNet.Files.ShownName.Quoted(value)} (from command line (--Run:Directory)) holds the shell variable $HOMEb")
+            .And.Message.Not.Contains("\n"));
+        Assert.That(() => CommandLine.Parse(["export", "--out", value]), Throws.TypeOf<UsageException>()
+            .With.Message.StartWith($"--out {ScratchNet.Files.ShownName.Quoted(value)} holds the shell variable $HOMEb").And.Message.Not.Contains("\n"));
     }
 
     // Trimmed, blanks alone were an empty value: --Checkpoints:Directory=" " silently turned checkpoints off.
@@ -75,7 +88,7 @@ public sealed class UserValuesTests
     public void APathKeyOfBlanksAloneIsRefusedSayingWhatToGive(string key)
     {
         Assert.That(() => ScratchNetHost.CreateBuilder(["train", $"--{key}= \t "]),
-            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"{key} ' \t ' (from command line (--{key})) is blank; give "));
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"{key} \" \\t \" (from command line (--{key})) is blank; give "));
     }
 
     [Test]
@@ -87,8 +100,8 @@ public sealed class UserValuesTests
         try
         {
             Assert.That(() => ScratchNetHost.CreateBuilder(["train", "--config", config]), Throws.TypeOf<ConfigurationException>()
-                .With.Message.Contains($"Model:InitFrom '  ' (from {config}) is blank; give a .snm or .safetensors file, or leave the key out")
-                .And.Message.Contains("Checkpoints:Directory ' ' (from environment variable SCRATCHNET_Checkpoints__Directory) is blank; give a folder, leave the key out for the default, checkpoints, or give it empty (--Checkpoints:Directory=) to turn checkpoints off"));
+                .With.Message.Contains($"Model:InitFrom \"  \" (from {config}) is blank; give a .snm or .safetensors file, or leave the key out")
+                .And.Message.Contains("Checkpoints:Directory \" \" (from environment variable SCRATCHNET_Checkpoints__Directory) is blank; give a folder, leave the key out for the default, checkpoints, or give it empty (--Checkpoints:Directory=) to turn checkpoints off"));
         }
         finally
         {
@@ -139,7 +152,7 @@ public sealed class UserValuesTests
     public void ARefusedVariableNamesTheDoubledDollarForADollarOfTheName(string value, string problem, string fix)
     {
         Assert.That(() => ScratchNetHost.CreateBuilder(["train", $"--Run:Directory={value}"]),
-            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"Run:Directory '{value}' (from command line (--Run:Directory)) {problem}").And.Message.Contains(fix));
+            Throws.TypeOf<ConfigurationException>().With.Message.Contains($"Run:Directory {ScratchNet.Files.ShownName.Quoted(value)} (from command line (--Run:Directory)) {problem}").And.Message.Contains(fix));
     }
 
     [Test]
