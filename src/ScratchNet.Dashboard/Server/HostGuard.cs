@@ -95,7 +95,7 @@ public sealed partial class HostGuard
         return host.Length > MaxShownLength ? shown.Append('…').ToString() : shown.ToString();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused a request for the name {Host}, which is not one of its names; if that name is yours (a DNS alias, vm.local), start it again with {Option}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused a request for the name {Host}, which is not one of its names; if that name is yours (a DNS alias, a router's name for this machine), start it again with {Option}")]
     private static partial void LogRefused(ILogger logger, string host, string option);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused requests for {Count} different names; further names are refused without a warning")]
