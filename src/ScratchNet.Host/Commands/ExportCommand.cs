@@ -102,7 +102,7 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         if (kind == FileKind.Missing)
         {
             string linked = written == Path.GetFullPath(output) ? string.Empty : $" (a link to {ShownName.Of(written)})";
-            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)}{linked} does not exist; create it first (mkdir -p {ShownName.Of(folder)}) or give another path");
+            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)}{linked} does not exist; create it first (mkdir -p {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(folder)}) or give another path");
         }
 
         if (kind != FileKind.Directory)

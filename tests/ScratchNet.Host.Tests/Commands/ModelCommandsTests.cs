@@ -525,6 +525,7 @@ public sealed class ModelCommandsTests
     [TestCase("x.safetensors", "onnx", "--format onnx contradicts --out {0}, whose extension names the safetensors format")]
     [TestCase("x.snm", "safetensors", "--format safetensors contradicts --out {0}, whose extension names the native format")]
     [TestCase("missing/deeper/x.onnx", null, "the folder {1}/missing/deeper of --out {0} does not exist; create it first")]
+    [TestCase("it's missing/x.onnx", null, "does not exist; create it first (mkdir -p '{1}/it'\\''s missing')")]
     [TestCase("m.snm/x.onnx", null, "--out {0} would go inside {1}/m.snm, which is a regular file, not a folder")]
     [TestCase("/proc/x.onnx", null, "--out {0} cannot be written: /proc cannot be written")]
     public void Export_RefusesAnOutItCannotWriteAsAsked_WritingNothing(string out_, string? format, string expected)
