@@ -23,7 +23,7 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
     public bool DefaultRunsDirectory { get; init; } = true;
 
     /// <summary>The command that browses these runs later, as the page says it: <c>serve</c>, or <c>serve --runs DIR</c> for another folder.</summary>
-    public string BrowseCommand => DefaultRunsDirectory ? "serve" : $"serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(RunsDirectory)}";
+    public string BrowseCommand => DefaultRunsDirectory ? "serve" : $"serve --runs {ScratchNet.Files.ShellWord.Quote(RunsDirectory)}";
 
     /// <summary>
     /// The folder that holds the run trained, once it has: a run resumed from outside <see cref="RunsDirectory"/> is not in
@@ -45,6 +45,6 @@ public sealed record DashboardSources(string RunsDirectory, string? ModelFile = 
     public string ClosingBrowseCommand()
     {
         string folder = ClosingRunsDirectory();
-        return string.Equals(folder, RunsDirectory, StringComparison.Ordinal) ? BrowseCommand : $"serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(folder)}";
+        return string.Equals(folder, RunsDirectory, StringComparison.Ordinal) ? BrowseCommand : $"serve --runs {ScratchNet.Files.ShellWord.Quote(folder)}";
     }
 }

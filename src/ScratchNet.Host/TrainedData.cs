@@ -112,7 +112,7 @@ public static class TrainedData
             theirs = held.Skip(1).All(h => SameHeldOut(h, held[0])) ? held.Aggregate((a, b) => [.. a, .. b.Where(p => !a.Any(q => q.Key == p.Key))]) : null;
         }
 
-        IReadOnlyList<string>? argument = theirs is null ? null : [.. Unlike(theirs, now).Select(p => ResumeCommand.Quote($"--{p.Key}={p.Value}"))];
+        IReadOnlyList<string>? argument = theirs is null ? null : [.. Unlike(theirs, now).Select(p => ShellWord.Quote($"--{p.Key}={p.Value}"))];
         var described = overlapping.Select(e => (e.Source, Trained: Describe(Unlike(HeldOut(e.Data!), now)), Current: Describe(Unlike(HeldOut(e.Data!), now).Select(p => (p.Key, Now(p.Key, now)))))).ToList();
         return new HeldOutOverlap(described, argument is null ? null : string.Join(" ", argument), unknown, [.. sameData.Select(e => Describe(HeldOut(e.Data!)))]);
     }

@@ -180,7 +180,7 @@ public sealed partial class DashboardServer(
         // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
         if (feed.HasRun)
         {
-            LogClosed(logger, ScratchNet.Training.Checkpoints.ResumeCommand.Quote(sources.ClosingRunsDirectory()));
+            LogClosed(logger, ScratchNet.Files.ShellWord.Quote(sources.ClosingRunsDirectory()));
         }
     }
 

@@ -96,10 +96,10 @@ public static class CacheLocation
         string name = ShownName.Of(folder);
         const string Yours = "set Data:CacheDirectory (or XDG_CACHE_HOME, or HOME) to a folder of your own";
         string? problem =
-            found.IsLink ? $"is a symbolic link, which in the temp folder anyone could have made to lead anywhere; remove it (rm {name}) or {Yours}"
-            : !found.IsDirectory ? $"is not a folder; remove it (rm {name}) or {Yours}"
+            found.IsLink ? $"is a symbolic link, which in the temp folder anyone could have made to lead anywhere; remove it (rm {ShellWord.Quote(folder)}) or {Yours}"
+            : !found.IsDirectory ? $"is not a folder; remove it (rm {ShellWord.Quote(folder)}) or {Yours}"
             : found.Owner != user ? string.Create(CultureInfo.InvariantCulture, $"belongs to another user (uid {found.Owner}, you are {user}), who made it first and could change what the cache reads; {Yours}, or ask its owner to remove it")
-            : found.WritableByOthers ? $"can be written by other users (mode {Octal(found.Mode)}), who could change what the cache reads; remove it (rm -r {name}: the next start makes it again, yours alone) or {Yours}"
+            : found.WritableByOthers ? $"can be written by other users (mode {Octal(found.Mode)}), who could change what the cache reads; remove it (rm -r {ShellWord.Quote(folder)}: the next start makes it again, yours alone) or {Yours}"
             : null;
         if (problem is not null)
         {

@@ -90,7 +90,7 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         catch (IOException)
         {
             // Too many levels of links: written, it failed with an unwritable folder's exit 8 and advice.
-            throw new UsageException($"--out {ShownName.Of(output)} {FileKinds.LinkLoop}; remove the link (rm {ShownName.Of(output)}) or give another path");
+            throw new UsageException($"--out {ShownName.Of(output)} {FileKinds.LinkLoop}; remove the link (rm {ShellWord.Quote(output)}) or give another path");
         }
     }
 
@@ -102,7 +102,7 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         if (kind == FileKind.Missing)
         {
             string linked = written == Path.GetFullPath(output) ? string.Empty : $" (a link to {ShownName.Of(written)})";
-            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)}{linked} does not exist; create it first (mkdir -p {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(folder)}) or give another path");
+            throw new UsageException($"the folder {ShownName.Of(folder)} of --out {ShownName.Of(output)}{linked} does not exist; create it first (mkdir -p {ScratchNet.Files.ShellWord.Quote(folder)}) or give another path");
         }
 
         if (kind != FileKind.Directory)

@@ -220,7 +220,7 @@ public sealed partial class RescuePoint(TrainingRun run, ConfigurationFingerprin
             { } folder when !run.Folder.Contains(folder) => System.IO.Path.GetDirectoryName(folder),
             { } folder => System.IO.Path.GetRelativePath(run.Folder.Path, folder) is var inside && inside != new CheckpointOptions().Directory ? inside : null,
         };
-        return setting is null ? string.Empty : $" {ResumeCommand.Quote($"--Checkpoints:Directory={setting}")}";
+        return setting is null ? string.Empty : $" {ShellWord.Quote($"--Checkpoints:Directory={setting}")}";
     }
 
     /// <summary>The newest resume point of a checkpoint folder that is still this run's: its folder intact, or outside it.</summary>

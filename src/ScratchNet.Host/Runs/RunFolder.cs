@@ -243,7 +243,7 @@ public sealed partial class RunFolder : IDisposable
         {
             if (OutputFolder.Probe(Path, longestName: LongestRelativePath(tensorBoard)) is { } notWritable)
             {
-                string copy = ResumeCheckpoint is null ? "copy its newest checkpoint (checkpoints/*.ckpt) out, e.g. to my.ckpt" : $"copy its checkpoint out (cp {ResumeCommand.Quote(ResumeCheckpoint)} my.ckpt)";
+                string copy = ResumeCheckpoint is null ? "copy its newest checkpoint (checkpoints/*.ckpt) out, e.g. to my.ckpt" : $"copy its checkpoint out (cp {ShellWord.Quote(ResumeCheckpoint)} my.ckpt)";
                 throw new RunFolderException($"the run folder {notWritable}, and a resume continues in the run's own folder, whatever Run:Directory says; to go on in a new run folder of your own, {copy} and run train --resume my.ckpt");
             }
         }
@@ -259,7 +259,7 @@ public sealed partial class RunFolder : IDisposable
 
         if (Continues && LockProblem() is { } lockProblem)
         {
-            throw RunFolderException.About(Path, $"cannot be resumed: its {LockFileName} {lockProblem}, where the run's lock, an empty file, belongs; remove it (rm -r {ResumeCommand.Quote(System.IO.Path.Combine(Path, LockFileName))}) and resume again");
+            throw RunFolderException.About(Path, $"cannot be resumed: its {LockFileName} {lockProblem}, where the run's lock, an empty file, belongs; remove it (rm -r {ShellWord.Quote(System.IO.Path.Combine(Path, LockFileName))}) and resume again");
         }
 
         try

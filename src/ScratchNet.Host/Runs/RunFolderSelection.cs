@@ -58,7 +58,7 @@ public static class RunFolderSelection
                 throw new RunFolderException(finished);
             }
 
-            throw CheckpointException.About(file, $"is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ResumeCommand.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
+            throw CheckpointException.About(file, $"is a folder, not a checkpoint; give a .ckpt file{(newest is null ? " (this folder holds none)" : $", e.g. its newest: --resume {ShellWord.Quote(newest)}")}, or --resume alone for the most recent interrupted run");
         }
 
         // A link left where a run folder or checkpoint was, which has moved on again since (or a loop of links).
@@ -163,10 +163,10 @@ public static class RunFolderSelection
             RunStatus? status = folder is null ? null : RunStatus.TryRead(folder);
             string trainOn = ModelFile.FormatFromExtension(path) == ModelFormat.Onnx
                 ? "it is an ONNX export, which ScratchNet does not read back; to train on from its weights give the .snm or .safetensors file it was exported from to --Model:InitFrom"
-                : $"to train on from its weights use --Model:InitFrom={ResumeCommand.Quote(path)}";
+                : $"to train on from its weights use --Model:InitFrom={ShellWord.Quote(path)}";
             string continueRun = status is null ? string.Empty
-                : status.State == RunStatus.Finished ? $"; its run in {ResumeCommand.Quote(folder!)} finished, so there is nothing to continue"
-                : $", to continue its run give the run's folder, --resume {ResumeCommand.Quote(folder!)}";
+                : status.State == RunStatus.Finished ? $"; its run in {ShellWord.Quote(folder!)} finished, so there is nothing to continue"
+                : $", to continue its run give the run's folder, --resume {ShellWord.Quote(folder!)}";
             throw CheckpointException.About(path, "is a model file, not a checkpoint: it holds the weights but not the optimizer's state or the run's position; "
                 + trainOn + continueRun);
         }
@@ -237,7 +237,7 @@ public static class RunFolderSelection
             throw RunFolderException.About(folder, "is still training in another process; wait for it or stop it before resuming it", noun: "the run in");
         }
 
-        string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
+        string model = ShellWord.Quote(Path.Combine(folder, "model.snm"));
         if (status.State == RunStatus.Finished)
         {
             throw new RunFolderException(NothingToContinue(folder));
@@ -264,7 +264,7 @@ public static class RunFolderSelection
     /// <summary>Why a finished run is not resumed, and what to do with it instead.</summary>
     public static string NothingToContinue(string folder)
     {
-        string model = ResumeCommand.Quote(Path.Combine(folder, "model.snm"));
+        string model = ShellWord.Quote(Path.Combine(folder, "model.snm"));
         return $"the run in {ShownName.Of(folder)} finished, so there is nothing to continue; evaluate its model with evaluate --model {model}, or train on from it in a new run with --Model:InitFrom={model}";
     }
 
@@ -352,7 +352,7 @@ public static class RunFolderSelection
             .OrderByDescending(p => CheckpointDirectory.PositionOf(p) ?? (-1, -1)).FirstOrDefault();
         return newest is null
             ? null
-            : (folder, problem, $"its newest resume point may be intact: train --resume {ResumeCommand.Quote(newest)} goes on from it in a new run folder, leaving this one as it is", File.GetLastWriteTimeUtc(newest));
+            : (folder, problem, $"its newest resume point may be intact: train --resume {ShellWord.Quote(newest)} goes on from it in a new run folder, leaving this one as it is", File.GetLastWriteTimeUtc(newest));
     }
 
     // For --resume alone finding nothing: the most recently written among the runs whose run.json cannot be read, which

@@ -386,7 +386,7 @@ public sealed class LivePageTests : BrowserTest
         await Expect(page.Locator("#live-status")).ToHaveTextAsync("Training was interrupted after 1 epoch. Continue it with train --resume (the log gives the exact command).");
 
         Publish(feed, Run(epochs: 1), Epoch(1, 0.5), new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Finished, 1, 0.5, 0.9)));
-        await Expect(page.Locator("#live-status")).ToHaveTextAsync($"Training finished: 1 epoch, validation accuracy 0.9000, loss 0.5000. Browse it later with serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(runs)}.");
+        await Expect(page.Locator("#live-status")).ToHaveTextAsync($"Training finished: 1 epoch, validation accuracy 0.9000, loss 0.5000. Browse it later with serve --runs {ScratchNet.Files.ShellWord.Quote(runs)}.");
         Assert.That(PageErrors[page], Is.Empty);
     }
 
@@ -405,7 +405,7 @@ public sealed class LivePageTests : BrowserTest
         await page.EvaluateAsync("() => { location.hash = '#runs'; }");
         await StopServing();
 
-        await Expect(page.Locator("#server-stopped")).ToHaveTextAsync($"The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with serve --runs {ScratchNet.Training.Checkpoints.ResumeCommand.Quote(runs)}.");
+        await Expect(page.Locator("#server-stopped")).ToHaveTextAsync($"The training process ended with its run, and its dashboard with it. The page keeps what it shows; browse the run later with serve --runs {ScratchNet.Files.ShellWord.Quote(runs)}.");
         Assert.That(PageErrors[page], Is.Empty);
     }
 
