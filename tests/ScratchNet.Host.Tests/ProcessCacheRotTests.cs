@@ -33,12 +33,7 @@ public sealed class ProcessCacheRotTests
         InPlaceEdit.Write(labels, rotted);
 
         using var server = new LoopbackHttpServer();
-        server.Serve($"/{MnistFiles.TrainLabels.Name}.gz", IdxFiles.Gzip(good));
-        HostResult result = HostProcess.Run(
-            ["train", $"--Data:CacheDirectory={dir.Combine("cache")}", "--Data:UseNpm=false", $"--Data:Mirrors:0={server.BaseUrl}",
-             "--Training:Epochs=1", "--Training:BatchSize=1000", "--Model:LayerSizes=784,10", "--Progress:Enabled=false", "--Checkpoints:Directory="],
-            dir.Path,
-            TimeSpan.FromSeconds(120));
+        HostResult result = TrainWithAMirrorServing(server, good, dir);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain($"Cached {MnistFiles.TrainLabels.Name} failed to parse and no longer match their SHA-256; fetching them again"));
@@ -74,12 +69,7 @@ public sealed class ProcessCacheRotTests
         }
 
         using var server = new LoopbackHttpServer();
-        server.Serve($"/{MnistFiles.TrainLabels.Name}.gz", IdxFiles.Gzip(good));
-        HostResult result = HostProcess.Run(
-            ["train", $"--Data:CacheDirectory={dir.Combine("cache")}", "--Data:UseNpm=false", $"--Data:Mirrors:0={server.BaseUrl}",
-             "--Training:Epochs=1", "--Training:BatchSize=1000", "--Model:LayerSizes=784,10", "--Progress:Enabled=false", "--Checkpoints:Directory="],
-            dir.Path,
-            TimeSpan.FromSeconds(120));
+        HostResult result = TrainWithAMirrorServing(server, good, dir);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Output, Does.Contain(
@@ -87,5 +77,16 @@ public sealed class ProcessCacheRotTests
         Assert.That(File.ReadAllBytes(labels), Is.EqualTo(good), "fetched again");
         Assert.That(File.ReadAllBytes(labels + ".rejected-cache"), Is.EqualTo(shifted), "set aside byte for byte, for inspection");
         Assert.That(server.Requests, Is.EqualTo(1));
+    }
+
+    // One short training on the cache in DIR/cache, with a local mirror that serves the good label file.
+    private static HostResult TrainWithAMirrorServing(LoopbackHttpServer server, byte[] labels, TempDirectory dir)
+    {
+        server.Serve($"/{MnistFiles.TrainLabels.Name}.gz", IdxFiles.Gzip(labels));
+        return HostProcess.Run(
+            ["train", $"--Data:CacheDirectory={dir.Combine("cache")}", "--Data:UseNpm=false", $"--Data:Mirrors:0={server.BaseUrl}",
+             "--Training:Epochs=1", "--Training:BatchSize=1000", "--Model:LayerSizes=784,10", "--Progress:Enabled=false", "--Checkpoints:Directory="],
+            dir.Path,
+            TimeSpan.FromSeconds(120));
     }
 }
