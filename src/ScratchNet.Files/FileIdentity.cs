@@ -10,7 +10,6 @@ namespace ScratchNet.Files;
 /// </summary>
 public static class FileIdentity
 {
-    private const int AtFdCwd = -100;
     private const int AtEmptyPath = 0x1000;
     private const uint StatxIno = 0x100;
     private const uint StatxNlink = 0x4;
@@ -109,8 +108,8 @@ public static class FileIdentity
 
         try
         {
-            Span<byte> buffer = stackalloc byte[256];
-            return FileKinds.StatxNative(AtFdCwd, path, 0, StatxNlink, ref MemoryMarshal.GetReference(buffer)) == 0
+            Span<byte> buffer = stackalloc byte[FileKinds.StatxBufferBytes];
+            return FileKinds.StatxNative(FileKinds.AtFdCwd, path, 0, StatxNlink, ref MemoryMarshal.GetReference(buffer)) == 0
                 ? (int)BitConverter.ToUInt32(buffer.Slice(LinkCountOffset, 4))
                 : null;
         }
@@ -137,11 +136,11 @@ public static class FileIdentity
         }
     }
 
-    private static (uint Major, uint Minor, ulong Inode)? Identity(string path) => Read(AtFdCwd, path, 0);
+    private static (uint Major, uint Minor, ulong Inode)? Identity(string path) => Read(FileKinds.AtFdCwd, path, 0);
 
     private static (uint Major, uint Minor, ulong Inode)? Read(int directory, string path, int flags)
     {
-        Span<byte> buffer = stackalloc byte[256];
+        Span<byte> buffer = stackalloc byte[FileKinds.StatxBufferBytes];
         if (FileKinds.StatxNative(directory, path, flags, StatxIno, ref MemoryMarshal.GetReference(buffer)) != 0)
         {
             return null;

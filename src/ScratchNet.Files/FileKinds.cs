@@ -10,10 +10,11 @@ namespace ScratchNet.Files;
 /// </summary>
 public static partial class FileKinds
 {
-    private const int AtFdCwd = -100;
+    // statx's arguments and buffer layout, shared by FileIdentity and FileOwnership, which ask it other things.
+    internal const int AtFdCwd = -100;
+    internal const int StatxBufferBytes = 256;
+    internal const int ModeOffset = 28;
     private const uint StatxType = 0x1;
-    private const int StatxBufferBytes = 256;
-    private const int ModeOffset = 28;
     private const int ENOENT = 2;
     private const int ENOTDIR = 20;
     private const int ELOOP = 40;

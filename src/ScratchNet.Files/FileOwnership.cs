@@ -13,11 +13,9 @@ namespace ScratchNet.Files;
 /// <param name="IsLink">A symbolic link.</param>
 public sealed partial record FileOwnership(uint Owner, UnixFileMode Mode, bool IsDirectory, bool IsLink)
 {
-    private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxTypeModeUid = 0x1 | 0x2 | 0x8;
     private const int UidOffset = 20;
-    private const int ModeOffset = 28;
 
     /// <summary>Whether a user other than the owner (its group, or anyone) may write it.</summary>
     public bool WritableByOthers => (Mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
@@ -33,13 +31,13 @@ public sealed partial record FileOwnership(uint Owner, UnixFileMode Mode, bool I
 
         try
         {
-            Span<byte> buffer = stackalloc byte[256];
-            if (FileKinds.StatxNative(AtFdCwd, path, AtSymlinkNoFollow, StatxTypeModeUid, ref MemoryMarshal.GetReference(buffer)) != 0)
+            Span<byte> buffer = stackalloc byte[FileKinds.StatxBufferBytes];
+            if (FileKinds.StatxNative(FileKinds.AtFdCwd, path, AtSymlinkNoFollow, StatxTypeModeUid, ref MemoryMarshal.GetReference(buffer)) != 0)
             {
                 return null;
             }
 
-            int mode = BitConverter.ToUInt16(buffer.Slice(ModeOffset, 2));
+            int mode = BitConverter.ToUInt16(buffer.Slice(FileKinds.ModeOffset, 2));
             return new FileOwnership(BitConverter.ToUInt32(buffer.Slice(UidOffset, 4)), (UnixFileMode)(mode & 0xFFF), (mode & 0xF000) == 0x4000, (mode & 0xF000) == 0xA000);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
