@@ -3,7 +3,7 @@ using ScratchNet.Core.Activations;
 namespace ScratchNet.Core.Layers;
 
 /// <summary>Applies an activation elementwise, to vectors and images alike (the shape passes through); it has no parameters.</summary>
-public sealed class ActivationLayer : ILayer
+public sealed class ActivationLayer : IPiecewiseLayer
 {
     private readonly RowBuffer<float> _y;
     private float[] _output = [];
@@ -47,6 +47,24 @@ public sealed class ActivationLayer : ILayer
     public IReadOnlyList<Parameter> Parameters => [];
 
     public IReadOnlyList<StateTensor> State => [];
+
+    // Every kink the activations have (ReLU, leaky ReLU) is at 0, and their derivative takes x = 0 as the side below it.
+    public int PiecesPerRow => Activation.HasKink ? InputSize : 0;
+
+    public void CopyPieces(int n, Span<int> destination)
+    {
+        LayerGuard.Rows(this, n);
+        if (PiecesPerRow == 0)
+        {
+            return;
+        }
+
+        ReadOnlySpan<float> x = _x.Span[..(n * InputSize)];
+        for (int i = 0; i < x.Length; i++)
+        {
+            destination[i] = x[i] > 0f ? 1 : 0;
+        }
+    }
 
     // x: (n, shape) → y = f(x): (n, shape)
     public float[] Forward(ReadOnlyMemory<float> x, int n)

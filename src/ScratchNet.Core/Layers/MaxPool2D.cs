@@ -11,7 +11,7 @@ namespace ScratchNet.Core.Layers;
 /// </code>
 /// Forward remembers where each max sat (the argmax), and backward routes each gradient there and nowhere else.
 /// </summary>
-public sealed class MaxPool2D : PoolLayer
+public sealed class MaxPool2D : PoolLayer, IPiecewiseLayer
 {
     private readonly RowBuffer<float> _y;
     private readonly RowBuffer<float> _dX;
@@ -26,6 +26,15 @@ public sealed class MaxPool2D : PoolLayer
         _y = new RowBuffer<float>(OutputShape.Size);
         _dX = new RowBuffer<float>(InputShape.Size);
         _argmaxRows = new RowBuffer<int>(OutputShape.Size);
+    }
+
+    // Each output's piece is where its window's maximum sat.
+    public int PiecesPerRow => OutputSize;
+
+    public void CopyPieces(int n, Span<int> destination)
+    {
+        LayerGuard.Rows(this, n);
+        _argmax.AsSpan(0, n * OutputSize).CopyTo(destination);
     }
 
     // x: (n, C, H, W) → y: (n, C, OutH, OutW)

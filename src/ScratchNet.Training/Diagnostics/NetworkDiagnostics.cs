@@ -93,21 +93,27 @@ public static class NetworkDiagnostics
         }
 
         using var mode = new MeasuredMode(network, training: true);
+
+        // Layer by layer, so that every ReLU and max-pool keeps what its pass did for KinkCrossings to read (a fused block
+        // computes the same values without them).
+        bool fused = network.FusesBlocks;
+        network.FusesBlocks = false;
         try
         {
             Rewind();
             Dictionary<Parameter, bool[]> reached = InputReach.Of(network, x, n);
             Rewind();
             Backpropagate(network, x, y, n, probabilities);
-            return CompareWithDifferences(network, LossOnce, reached, entriesPerParameter, seed, h, tolerance, cancellationToken);
+            return CompareWithDifferences(network, LossOnce, new KinkCrossings(network, n), reached, entriesPerParameter, seed, h, tolerance, cancellationToken);
         }
         finally
         {
+            network.FusesBlocks = fused;
             Rewind();
         }
     }
 
-    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, Dictionary<Parameter, bool[]> reached, int entriesPerParameter, ulong seed, float h, double tolerance, CancellationToken cancellationToken)
+    private static List<GradientCheckResult> CompareWithDifferences(Sequential network, Func<double> loss, KinkCrossings crossings, Dictionary<Parameter, bool[]> reached, int entriesPerParameter, ulong seed, float h, double tolerance, CancellationToken cancellationToken)
     {
         var rng = new Xoshiro256(seed);
         var results = new List<GradientCheckResult>();
@@ -116,6 +122,7 @@ public static class NetworkDiagnostics
         // Every pass draws the same dropout masks and every entry is put back bit for bit, so the loss where the parameters
         // stand is one number, taken once.
         double centre = loss();
+        crossings.HoldCentre();
         foreach (Parameter parameter in network.Parameters)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -131,7 +138,7 @@ public static class NetworkDiagnostics
             }
 
             LossNoise noise = MeasureNoise(parameter, entries, loss, centre, h);
-            Differences first = Compare(parameter, entries, loss, centre, h, noise, tolerance);
+            Differences first = Compare(parameter, entries, loss, crossings, centre, h, noise, tolerance);
             Differences best = first;
             GradientVerdict verdict = GradientVerdict.Ok;
             if (!first.Finite)
@@ -165,7 +172,7 @@ public static class NetworkDiagnostics
                 var steps = new List<Differences> { first };
                 for (int shrink = 10; !steps.Any(d => d.Agrees(tolerance) && d.Discerns) && shrink <= 100; shrink *= 10)
                 {
-                    Differences shorter = Compare(parameter, entries, loss, centre, h / shrink, noise, tolerance);
+                    Differences shorter = Compare(parameter, entries, loss, crossings, centre, h / shrink, noise, tolerance);
                     kinks |= shrink == 10 && shorter.Gap - shorter.GapNoise > 0.5 * first.Gap;
                     if (shorter.Finite)
                     {
@@ -201,6 +208,26 @@ public static class NetworkDiagnostics
                         verdict = GradientVerdict.Inconclusive;
                     }
                 }
+
+                // An entry whose steps both ways changed which piece some unit took (a ReLU's input crossed 0, a max-pool's
+                // winner changed) measured kinks at that step, on both sides: neither difference is the derivative
+                // backpropagation takes, however short the step (a unit sitting on its kink flips at any step). With one
+                // side clean, that side is the centre's own piece, whose slope backpropagation computes, and the interval
+                // holds it. So a disagreement counts against the gradient only on the entries some side of which crossed no
+                // kink, at the step where those judge best; where every entry crossed kinks both ways at every step, the
+                // differences cannot judge the gradient: unresolved.
+                if (verdict == GradientVerdict.Wrong)
+                {
+                    Differences[] judgeable = [.. steps.Select(d => d.Judgeable(tolerance)).Where(d => d.Entries.Length > 0)];
+                    if (steps.Any(d => d.Entries.Any(e => e.Kinked)))
+                    {
+                        Differences[] sureJudgeable = [.. judgeable.Where(d => d.Agrees(tolerance) && d.Discerns)];
+                        Differences tightest = judgeable.Length == 0 ? best : judgeable.MinBy(d => d.Bound);
+                        (best, verdict) = judgeable.Length == 0 ? (best, GradientVerdict.Unresolved)
+                            : sureJudgeable.Length > 0 ? (sureJudgeable.MinBy(d => d.Bound), GradientVerdict.Ok)
+                            : (tightest, tightest.Agrees(tolerance) ? GradientVerdict.Unresolved : GradientVerdict.Wrong);
+                    }
+                }
             }
 
             results.Add(new GradientCheckResult(parameter.Name, count, best.Relative, best.RelativeNoise, best.MaxAbsolute, best.Step, verdict, best.Noise, tolerance));
@@ -228,8 +255,15 @@ public static class NetworkDiagnostics
     }
 
     // Norm: the typical norm of the rounding in the disagreement over the entries, times the step (loss units; see
-    // MeasureNoise) · Sum: Σ |q| over the probed entries, where q = L(θ + δ) + L(θ − δ) − 2·L(θ).
-    private readonly record struct LossNoise(double Norm, double Sum);
+    // MeasureNoise) · Sum: Σ |q| over the probed entries, where q = L(θ + δ) + L(θ − δ) − 2·L(θ) · Q: each entry's q ·
+    // Floor: the least Norm, one ulp of the loss.
+    private readonly record struct LossNoise(double Norm, double Sum, double[] Q, double Floor)
+    {
+        public static LossNoise Of(double[] q, double floor) => new(Math.Max(Math.Sqrt(q.Sum(v => v * v)) / 2, floor), q.Sum(Math.Abs), q, floor);
+
+        // The noise of the entries kept, in the order the entries were probed.
+        public LossNoise Of(bool[] keep) => Of([.. Q.Where((_, i) => keep[i])], Floor);
+    }
 
     /// <summary>
     /// The loss's rounding noise as this parameter's differences meet it. A float32 pass rounds every value it computes; moving
@@ -247,9 +281,10 @@ public static class NetworkDiagnostics
     /// </summary>
     private static LossNoise MeasureNoise(Parameter parameter, int[] entries, Func<double> loss, double centre, float h)
     {
-        double squares = 0, sum = 0;
-        foreach (int k in entries)
+        var q = new double[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
         {
+            int k = entries[i];
             float saved = parameter.Value[k];
             float delta = ProbeStep(saved, h);
             parameter.Value[k] = saved + delta;
@@ -257,12 +292,10 @@ public static class NetworkDiagnostics
             parameter.Value[k] = saved - delta;
             double minus = loss();
             parameter.Value[k] = saved;
-            double q = plus + minus - (2 * centre);
-            squares += q * q;
-            sum += Math.Abs(q);
+            q[i] = plus + minus - (2 * centre);
         }
 
-        return new LossNoise(Math.Max(Math.Sqrt(squares) / 2, Ulp((float)centre)), sum);
+        return LossNoise.Of(q, Ulp((float)centre));
     }
 
     // h · NoiseProbeShare, but at least 16 ulps of the entry, so that a large value moves too and re-rounds what follows it.
@@ -275,7 +308,8 @@ public static class NetworkDiagnostics
     // what rounding adds to Gap. Scale is 0 only where every analytic entry and every difference is exactly 0: nothing disagrees.
     // Discerns: a central difference 5 % larger or smaller (DiscernedErrorPerTolerance) would disagree with these intervals
     // by more than the tolerance and the noise allow, so an agreement here rules out a gradient that far off.
-    private readonly record struct Differences(float Step, double Disagreement, double Scale, double Noise, double MaxAbsolute, double Gap, double GapNoise, bool Discerns)
+    // Entries: each entry's differences, in the order probed · Source: the noise of those entries, as probed.
+    private readonly record struct Differences(float Step, double Disagreement, double Scale, double Noise, double MaxAbsolute, double Gap, double GapNoise, bool Discerns, EntryDifferences[] Entries, LossNoise Source)
     {
         // Every sum is finite only where every loss, difference and analytic entry was (an overflow anywhere makes one NaN or ∞).
         public bool Finite => double.IsFinite(Disagreement) && double.IsFinite(Scale) && double.IsFinite(Noise) && double.IsFinite(Gap);
@@ -288,30 +322,51 @@ public static class NetworkDiagnostics
 
         // The most the gradient's own error can be, as far as this step sees: noise may have hidden up to its allowance.
         public double Bound => Disagreement + Noise;
+
+        // The same step judged on the entries whose differences did not both cross a kink.
+        public Differences Judgeable(double tolerance)
+        {
+            bool[] keep = [.. Entries.Select(e => !e.Kinked)];
+            return Aggregate([.. Entries.Where(e => !e.Kinked)], Step, Source.Of(keep), tolerance);
+        }
     }
 
-    private static Differences Compare(Parameter parameter, int[] entries, Func<double> loss, double centre, float h, LossNoise noise, double tolerance)
+    // Forward, Backward: the one-sided differences · Analytic: backpropagation's value · Kinked: the steps both ways changed
+    // some unit's piece (KinkCrossings), so neither difference is the slope of the centre's piece.
+    private readonly record struct EntryDifferences(double Forward, double Backward, double Analytic, bool Kinked);
+
+    private static Differences Compare(Parameter parameter, int[] entries, Func<double> loss, KinkCrossings crossings, double centre, float h, LossNoise noise, double tolerance)
+    {
+        var measured = new EntryDifferences[entries.Length];
+        for (int i = 0; i < entries.Length; i++)
+        {
+            int k = entries[i];
+            float saved = parameter.Value[k];
+            parameter.Value[k] = saved + h;
+            double plus = loss();
+            bool crossedUp = crossings.Crossed();
+            parameter.Value[k] = saved - h;
+            double minus = loss();
+            bool crossedDown = crossings.Crossed();
+            parameter.Value[k] = saved;
+            measured[i] = new EntryDifferences((plus - centre) / h, (centre - minus) / h, parameter.Gradient[k], crossedUp && crossedDown);
+        }
+
+        return Aggregate(measured, h, noise, tolerance);
+    }
+
+    private static Differences Aggregate(EntryDifferences[] measured, float h, LossNoise noise, double tolerance)
     {
         double diff = 0, analyticNorm = 0, numericNorm = 0, maxAbs = 0, gap = 0;
         double shift = DiscernedErrorPerTolerance * tolerance;
         Span<double> offDiff = stackalloc double[2];
         Span<double> offNorm = stackalloc double[2];
         Span<double> offNumericNorm = stackalloc double[2];
-        foreach (int k in entries)
+        foreach ((double forward, double backward, double analytic, _) in measured)
         {
-            float saved = parameter.Value[k];
-            parameter.Value[k] = saved + h;
-            double plus = loss();
-            parameter.Value[k] = saved - h;
-            double minus = loss();
-            parameter.Value[k] = saved;
-            double analytic = parameter.Gradient[k];
-
             // The central difference lies between the two one-sided ones. Where a step crosses a ReLU kink the sides
             // differ and the true (sub)gradient is one of them, so the analytic value is compared with the nearest
             // point of that interval; where there is no kink the interval is O(h·L″) wide around the derivative.
-            double forward = (plus - centre) / h;
-            double backward = (centre - minus) / h;
             double numeric = Math.Clamp(analytic, Math.Min(forward, backward), Math.Max(forward, backward));
             diff += (analytic - numeric) * (analytic - numeric);
             analyticNorm += analytic * analytic;
@@ -339,7 +394,7 @@ public static class NetworkDiagnostics
             discerns &= Math.Sqrt(offDiff[side]) > (tolerance * (Math.Sqrt(offNorm[side]) + Math.Sqrt(offNumericNorm[side]))) + noiseNorm;
         }
 
-        return new Differences(h, Math.Sqrt(diff), Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm), noiseNorm, maxAbs, gap, noise.Sum / h, discerns);
+        return new Differences(h, Math.Sqrt(diff), Math.Sqrt(analyticNorm) + Math.Sqrt(numericNorm), noiseNorm, maxAbs, gap, noise.Sum / h, discerns, measured, noise);
     }
 
     /// <summary>
