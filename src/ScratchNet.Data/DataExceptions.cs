@@ -8,3 +8,10 @@ public sealed class InvalidDataFormatException(string message) : Exception(messa
 
 /// <summary>The data is sound, but the settings describing it do not fit it (Data:ClassNames names fewer classes than its labels use): exit 2.</summary>
 public sealed class DataSettingsException(string message) : Exception(message);
+
+/// <summary>
+/// The data did not fit in the memory this process may use while it was loaded: an <see cref="OutOfMemoryException"/>
+/// whose message names the files and what they declare, since the network's size, which every other memory failure
+/// points to, has no part in it.
+/// </summary>
+public sealed class DataOutOfMemoryException(string message) : OutOfMemoryException(message);

@@ -204,10 +204,24 @@ public sealed class IdxDatasetProvider : IDatasetProvider
     {
         string imagesPath = paths[imagesFile.Name];
         string labelsPath = paths[labelsFile.Name];
+        IdxHeader imagesHeader = IdxReader.ReadHeader(imagesPath);
+        IdxHeader labelsHeader = IdxReader.ReadHeader(labelsPath);
+        MnistLoader.CheckPair(imagesHeader, ShownName.Of(imagesPath), labelsHeader, ShownName.Of(labelsPath));
         using IncrementalHash? imagesHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         using IncrementalHash? labelsHash = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        IdxArray images = IdxReader.Read(imagesPath, imagesHash);
-        IdxArray labels = IdxReader.Read(labelsPath, labelsHash);
+        IdxArray images, labels;
+        try
+        {
+            images = IdxReader.Read(imagesPath, imagesHash);
+            labels = IdxReader.Read(labelsPath, labelsHash);
+        }
+        catch (OutOfMemoryException)
+        {
+            // What the headers declare is the data itself: the network and its batches have no part in it.
+            throw new DataOutOfMemoryException(
+                $"Ran out of memory loading {ShownName.Of(imagesPath)} and {ShownName.Of(labelsPath)}, which declare {imagesHeader.Count} images of {string.Join(" x ", imagesHeader.Dimensions[1..])} ({(imagesHeader.DataBytes + labelsHeader.DataBytes) / (1 << 20)} MiB unpacked): this process may use less than the machine has (ulimit -v, a container limit); allow it more memory, or give fewer images");
+        }
+
         return new PairRead(
             images, labels, imagesFile.Name, labelsFile.Name,
             imagesHash is null ? null : Convert.ToHexStringLower(imagesHash.GetHashAndReset()),

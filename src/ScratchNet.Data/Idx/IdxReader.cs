@@ -27,6 +27,57 @@ public static class IdxReader
     /// </param>
     public static IdxArray Read(string path, IncrementalHash? contentHash)
     {
+        try
+        {
+            using FileStream file = Open(path);
+            if (contentHash is null)
+            {
+                // The name only goes into messages: shown as every line for a person shows it.
+                return Read(file, ShownName.Of(path));
+            }
+
+            using var hashing = new HashingStream(file, contentHash);
+            IdxArray array = Read(hashing, ShownName.Of(path), rawLength: file.Length);
+            hashing.HashRest();
+            return array;
+        }
+        catch (InvalidDataException)
+        {
+            // The file can be read again to tell which part of the gzip stream is damaged.
+            throw GzipDamage.Of(path, ShownName.Of(path));
+        }
+    }
+
+    /// <summary>
+    /// Only the header of an IDX file, raw or gzip (a few bytes inflated): what it declares, checked as <see cref="Read(string)"/>
+    /// checks it, so that a pair of files can be checked against each other before either's data is read.
+    /// </summary>
+    public static IdxHeader ReadHeader(string path)
+    {
+        using FileStream file = Open(path);
+        return ReadHeader(file, ShownName.Of(path));
+    }
+
+    /// <param name="stream">Raw or gzip IDX content, read from its current position.</param>
+    /// <param name="name">The file name used in error messages.</param>
+    public static IdxHeader ReadHeader(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        using var content = GzipDetector.OpenContent(stream, out bool isGzip);
+        try
+        {
+            return new IdxHeader(ReadDimensions(content, name, out _));
+        }
+        catch (InvalidDataException) when (isGzip)
+        {
+            // Where the header itself does not inflate, the compressed data is what is damaged.
+            throw GzipDamage.Corrupt(name);
+        }
+    }
+
+    private static FileStream Open(string path)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         FileKind kind = FileKinds.Of(path);
         if (kind is not (FileKind.Regular or FileKind.Unknown or FileKind.Missing))
@@ -35,17 +86,7 @@ public static class IdxReader
             throw new InvalidDataFormatException($"{ShownName.Of(path)} {FileKinds.NotA(kind, "a regular file")}; put the IDX file itself there.");
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        if (contentHash is null)
-        {
-            // The name only goes into messages: shown as every line for a person shows it.
-            return Read(file, ShownName.Of(path));
-        }
-
-        using var hashing = new HashingStream(file, contentHash);
-        IdxArray array = Read(hashing, ShownName.Of(path), rawLength: file.Length);
-        hashing.HashRest();
-        return array;
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
     }
 
     /// <param name="stream">Raw or gzip IDX content, read from its current position to its end.</param>
@@ -54,24 +95,30 @@ public static class IdxReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
-        return Read(stream, name, stream.CanSeek ? stream.Length - stream.Position : null);
+        long? start = stream.CanSeek ? stream.Position : null;
+        try
+        {
+            return Read(stream, name, stream.CanSeek ? stream.Length - stream.Position : null);
+        }
+        catch (InvalidDataException) when (start is long first)
+        {
+            stream.Position = first;
+            throw GzipDamage.Of(stream, name);
+        }
+        catch (InvalidDataException)
+        {
+            throw GzipDamage.Unknown(name);
+        }
     }
 
     // rawLength: the bytes left in the stream, where known, so a raw file's size is checked against its header up front.
     private static IdxArray Read(Stream stream, string name, long? rawLength)
     {
         using var content = GzipDetector.OpenContent(stream, out bool isGzip);
-        try
-        {
-            return ReadContent(content, name, isGzip ? null : rawLength);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new InvalidDataFormatException($"{name} is not a valid gzip stream ({ex.Message}). Replace it with an intact copy.");
-        }
+        return ReadContent(content, name, isGzip ? null : rawLength);
     }
 
-    private static IdxArray ReadContent(Stream content, string name, long? contentLength)
+    private static int[] ReadDimensions(Stream content, string name, out long headerLength)
     {
         Span<byte> header = stackalloc byte[4 + (4 * MaxDimensions)];
         ReadHeaderBytes(content, header[..4], name);
@@ -108,15 +155,21 @@ public static class IdxReader
             declared *= dimensions[i];
         }
 
-        string shape = string.Join(" x ", dimensions);
         if (declared > Array.MaxLength)
         {
             throw new InvalidDataFormatException(
-                $"{name} declares {shape} = {declared} bytes, more than one array can hold ({Array.MaxLength}); the header is damaged or forged.");
+                $"{name} declares {string.Join(" x ", dimensions)} = {declared} bytes, more than one array can hold ({Array.MaxLength}); the header is damaged or forged.");
         }
 
-        int expected = (int)declared;
-        long headerLength = 4 + (4L * rank);
+        headerLength = 4 + (4L * rank);
+        return dimensions;
+    }
+
+    private static IdxArray ReadContent(Stream content, string name, long? contentLength)
+    {
+        int[] dimensions = ReadDimensions(content, name, out long headerLength);
+        string shape = string.Join(" x ", dimensions);
+        int expected = (int)new IdxHeader(dimensions).DataBytes;
         if (contentLength is long length)
         {
             long available = length - headerLength;
@@ -132,6 +185,7 @@ public static class IdxReader
             throw LengthMismatch(name, shape, expected, data.Length);
         }
 
+        // Reading one byte past the declared data stops a bomb there (a header of 600 images followed by gigabytes).
         if (content.ReadByte() >= 0)
         {
             throw new InvalidDataFormatException(

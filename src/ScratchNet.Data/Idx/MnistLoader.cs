@@ -9,13 +9,41 @@ public static class MnistLoader
     public static int FeatureCount(IdxArray images, string name)
     {
         ArgumentNullException.ThrowIfNull(images);
-        if (images.Dimensions.Length != 3)
+        return FeatureCount(images.Dimensions, name);
+    }
+
+    private static int FeatureCount(int[] dimensions, string name)
+    {
+        if (dimensions.Length != 3)
         {
             throw new InvalidDataFormatException(
-                $"{name} has shape ({string.Join(" x ", images.Dimensions)}); an image file has three dimensions (count x rows x columns){(images.Dimensions.Length != 4 ? string.Empty : images.Dimensions[1] == 1 || images.Dimensions[3] == 1 ? ": its images have one channel already, so write the file without that dimension" : ": ScratchNet reads grey images, so convert colour images to one grey channel first")}.");
+                $"{name} has shape ({string.Join(" x ", dimensions)}); an image file has three dimensions (count x rows x columns){(dimensions.Length != 4 ? string.Empty : dimensions[1] == 1 || dimensions[3] == 1 ? ": its images have one channel already, so write the file without that dimension" : ": ScratchNet reads grey images, so convert colour images to one grey channel first")}.");
         }
 
-        return images.Dimensions[1] * images.Dimensions[2];
+        return dimensions[1] * dimensions[2];
+    }
+
+    private static void CheckLabelShape(int[] dimensions, string name)
+    {
+        if (dimensions.Length != 1)
+        {
+            throw new InvalidDataFormatException(
+                $"{name} has shape ({string.Join(" x ", dimensions)}); a label file has one dimension.");
+        }
+    }
+
+    /// <summary>
+    /// The checks a pair of files' headers alone allow, made before either file's data is read: an image file of three
+    /// dimensions, a label file of one, and as many labels as images. A header is a few bytes; the data it declares may be
+    /// gigabytes that a damaged or forged file inflates to.
+    /// </summary>
+    public static void CheckPair(IdxHeader images, string imagesName, IdxHeader labels, string labelsName)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        FeatureCount(images.Dimensions, imagesName);
+        CheckLabelShape(labels.Dimensions, labelsName);
+        CheckCountsAgree(images.Count, imagesName, labels.Count, labelsName);
     }
 
     /// <summary>All images as row-major floats (count, rows × columns) scaled to [0, 1].</summary>
@@ -37,12 +65,7 @@ public static class MnistLoader
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(classCount, byte.MaxValue);
-        if (labels.Dimensions.Length != 1)
-        {
-            throw new InvalidDataFormatException(
-                $"{name} has shape ({string.Join(" x ", labels.Dimensions)}); a label file has one dimension.");
-        }
-
+        CheckLabelShape(labels.Dimensions, name);
         byte[] data = labels.Data;
         int bad = data.AsSpan().IndexOfAnyInRange((byte)classCount, byte.MaxValue);
         if (bad >= 0 && classesNamed)
@@ -120,10 +143,15 @@ public static class MnistLoader
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
-        if (images.Count != labels.Count)
+        CheckCountsAgree(images.Count, imagesName, labels.Count, labelsName);
+    }
+
+    private static void CheckCountsAgree(int images, string imagesName, int labels, string labelsName)
+    {
+        if (images != labels)
         {
             throw new InvalidDataFormatException(
-                $"{imagesName} holds {images.Count} images but {labelsName} holds {labels.Count} labels; they must pair one to one. Replace them with a matching pair.");
+                $"{imagesName} holds {images} images but {labelsName} holds {labels} labels; they must pair one to one. Replace them with a matching pair.");
         }
     }
 }

@@ -152,6 +152,96 @@ public sealed class IdxReaderTests
         Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
     }
 
+    // probe-cnn G6: .NET says "unsupported compression method" for every kind of gzip damage, which sent a user looking
+    // for another compressor. The file is damaged, and the line says how.
+    [Test]
+    public void AGzipWhoseChecksumDoesNotMatch_IsCalledDamaged_SayingSo()
+    {
+        byte[] gz = IdxFiles.Gzip(IdxFiles.Labels(count: 500, seed: 3));
+        gz[^8] ^= 0x01;
+        string path = Write("crc.gz", gz);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path} is damaged: its gzip checksum does not match the data it holds. Replace it with an intact copy."));
+    }
+
+    [Test]
+    public void AGzipWhoseCompressedDataIsCorrupt_IsCalledDamaged_SayingSo()
+    {
+        byte[] gz = IdxFiles.Gzip(IdxFiles.Labels(count: 500, seed: 3));
+
+        // The first deflate block's header, right after gzip's 10-byte header: block type 3 does not exist.
+        gz[10] |= 0x06;
+        string path = Write("corrupt.gz", gz);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(path));
+        Assert.That(ex!.Message, Is.EqualTo($"{path} is damaged: its compressed data is corrupt, so it cannot be unpacked. Replace it with an intact copy."));
+        ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.ReadHeader(path));
+        Assert.That(ex!.Message, Does.Contain("is damaged: its compressed data is corrupt"));
+    }
+
+    // probe-cnn G2: a header of 6 labels followed by 256 MiB of zeros (256 KiB compressed) stops after the declared data and
+    // one byte more, as an image file's does: the rest is never inflated.
+    [Test]
+    public void ALabelFileHoldingFarMoreThanItsHeaderDeclares_IsRefusedWithoutInflatingTheRest()
+    {
+        byte[] gz = GzipOf(IdxFiles.BuildHeader(0x08, 6), 6 + (256 << 20));
+        using var stream = new CountingStream(gz);
+
+        var ex = Assert.Throws<InvalidDataFormatException>(() => IdxReader.Read(stream, "bomb.gz"));
+
+        Assert.That(ex!.Message, Does.Contain("holds more data than its header declares"));
+        Assert.That(stream.Delivered, Is.LessThan(gz.Length / 4), $"compressed bytes read of {gz.Length}");
+    }
+
+    [Test]
+    public void ReadHeader_ReadsOnlyTheHeader_OfAGzipThatInflatesToGigabytes()
+    {
+        byte[] gz = GzipOf(IdxFiles.BuildHeader(0x08, 2_000_000_000), 256 << 20);
+        using var stream = new CountingStream(gz);
+
+        IdxHeader header = IdxReader.ReadHeader(stream, "bomb.gz");
+
+        Assert.That(header.Dimensions, Is.EqualTo(new[] { 2_000_000_000 }));
+        Assert.That(stream.Delivered, Is.LessThan(gz.Length / 4), $"compressed bytes read of {gz.Length}");
+    }
+
+    /// <summary>A gzip stream of <paramref name="header"/> and then <paramref name="zeros"/> zero bytes, made in memory.</summary>
+    internal static byte[] GzipOf(byte[] header, int zeros)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(header);
+            var block = new byte[1 << 20];
+            for (int left = zeros; left > 0; left -= block.Length)
+            {
+                gzip.Write(block, 0, Math.Min(left, block.Length));
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    private sealed class CountingStream(byte[] content) : MemoryStream(content)
+    {
+        public long Delivered { get; private set; }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int read = base.Read(buffer, offset, count);
+            Delivered += read;
+            return read;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = base.Read(buffer);
+            Delivered += read;
+            return read;
+        }
+    }
+
     private string Write(string name, byte[] content)
     {
         string path = _dir.Combine(name);
