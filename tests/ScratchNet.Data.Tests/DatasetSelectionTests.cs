@@ -262,6 +262,48 @@ public sealed class DatasetSelectionTests
         Assert.That(error!.Message, Does.Contain("lacks t10k-labels-idx1-ubyte").And.Contain("(Data:Directory)"));
     }
 
+    // probe-cnn G5: the raw file was read and the .gz beside it ignored without a word.
+    [Test]
+    public async Task AnIdxFolderHoldingAFileRawAndGzipped_WithContentsThatDiffer_IsRefusedNamingBoth()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 3);
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte.gz"), IdxFiles.Gzip(IdxFiles.Images(20, 2, 2, seed: 9)));
+
+        var error = Assert.ThrowsAsync<DatasetUnavailableException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync());
+
+        Assert.That(error!.Message, Is.EqualTo(
+            $"The IDX folder {folder.Path} (Data:Directory) holds both train-images-idx3-ubyte and train-images-idx3-ubyte.gz, and their contents differ; remove or move away the one that is not the data to train on."));
+    }
+
+    [TestCase(0)]
+    [TestCase(1)]
+    [TestCase(-1)]
+    public async Task AnIdxFolderHoldingAFileRawAndGzipped_IsRefused_WhereTheGzipHoldsMoreOrLess(int extra)
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 3);
+        byte[] raw = await File.ReadAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte"));
+        byte[] other = extra > 0 ? [.. raw, 1] : extra < 0 ? raw[..^1] : [.. raw[..^1], (byte)(raw[^1] ^ 1)];
+        await File.WriteAllBytesAsync(folder.Combine("t10k-labels-idx1-ubyte.gz"), IdxFiles.Gzip(other));
+
+        var error = Assert.ThrowsAsync<DatasetUnavailableException>(() => Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync());
+
+        Assert.That(error!.Message, Does.Contain("holds both t10k-labels-idx1-ubyte and t10k-labels-idx1-ubyte.gz, and their contents differ"));
+    }
+
+    [Test]
+    public async Task AnIdxFolderHoldingAFileRawAndGzipped_WithTheSameContents_Loads()
+    {
+        using var folder = new TempDirectory();
+        await WriteAll(folder, classCount: 3);
+        await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte.gz"), IdxFiles.Gzip(await File.ReadAllBytesAsync(folder.Combine("train-images-idx3-ubyte"))));
+
+        Dataset dataset = await Provider(new DataOptions { Dataset = "idx", Directory = folder.Path }).LoadAsync();
+
+        Assert.That(dataset.Train.Count + dataset.Validation.Count, Is.EqualTo(30));
+    }
+
     private static async Task WriteAll(TempDirectory folder, int classCount)
     {
         await File.WriteAllBytesAsync(folder.Combine("train-images-idx3-ubyte"), IdxFiles.Images(20, 2, 2, seed: 1));

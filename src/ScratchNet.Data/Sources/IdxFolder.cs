@@ -25,6 +25,14 @@ public static class IdxFolder
         {
             string raw = Path.Combine(full, file.Name);
             string? path = File.Exists(raw) ? raw : File.Exists(raw + ".gz") ? raw + ".gz" : null;
+            if (path == raw && File.Exists(raw + ".gz") && !SameContent(raw, raw + ".gz"))
+            {
+                // An unpacked older copy beside a newer .gz (or the other way round) would train on one of them without a
+                // trace; which one is meant, only the user knows. Identical copies (gunzip -k) are read as one.
+                throw new DatasetUnavailableException(
+                    $"The IDX folder {full} (Data:Directory) holds both {file.Name} and {file.Name}.gz, and their contents differ; remove or move away the one that is not the data to train on.");
+            }
+
             if (path is null)
             {
                 missing.Add(file.Name);
@@ -42,5 +50,37 @@ public static class IdxFolder
         }
 
         return paths;
+    }
+
+    // Whether the raw file holds exactly what the .gz unpacks to; a .gz that cannot be unpacked differs. Reading stops at
+    // the first difference and never inflates more than one byte past the raw file's length.
+    private static bool SameContent(string raw, string gz)
+    {
+        try
+        {
+            using var rawFile = new FileStream(raw, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            using var gzFile = new FileStream(gz, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            using Stream unpacked = Idx.GzipDetector.OpenContent(gzFile, out _);
+            var a = new byte[1 << 16];
+            var b = new byte[1 << 16];
+            while (true)
+            {
+                int read = rawFile.ReadAtLeast(a, a.Length, throwOnEndOfStream: false);
+                int other = unpacked.ReadAtLeast(b, read == 0 ? 1 : read, throwOnEndOfStream: false);
+                if (read != other || !a.AsSpan(0, read).SequenceEqual(b.AsSpan(0, other)))
+                {
+                    return false;
+                }
+
+                if (read == 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }
