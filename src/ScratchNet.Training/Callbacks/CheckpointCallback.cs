@@ -29,6 +29,11 @@ public sealed partial class CheckpointCallback(
         CheckpointOptions o = options.Value;
         _directory = string.IsNullOrWhiteSpace(o.Directory) ? null : new CheckpointDirectory(o.Directory, o.KeepLast);
 
+        // A session that takes the folder over tidies it at once: the temporary of a process killed mid-save (the size of
+        // a checkpoint) was otherwise deleted only after a save, which a resumed session that has nothing left to save,
+        // or saves no best, never makes.
+        _directory?.DeleteAbandonedTemporaries();
+
         // Before the first epoch's clock starts; the model file at the end reuses it (computed once per dataset).
         _dataSha256 = _directory is null ? string.Empty : DatasetHash.Sha256(context.Dataset);
     }
