@@ -154,6 +154,26 @@ public sealed class RecordedSettings(string description, IReadOnlyDictionary<str
         }
     }
 
+    /// <summary>
+    /// Where the value of a path setting that wins is a model file's and only a last name, as an exported model records
+    /// every local path (<see cref="SharedPaths"/>): the words that say so and what to give instead, to follow a line about
+    /// that value; else empty. Without them, "Data:Directory digits is not a folder" reads as if the model were broken.
+    /// </summary>
+    public static string NameOnlyHint(IConfigurationRoot configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (!SharedPaths.Keys.Contains(key, StringComparer.OrdinalIgnoreCase))
+        {
+            return string.Empty;
+        }
+
+        IConfigurationProvider? winner = configuration.Providers.Reverse().FirstOrDefault(p => p.TryGet(key, out string? v) && v is not null);
+        string? value = configuration[key]?.Trim();
+        return winner is Provider && !string.IsNullOrEmpty(value) && SharedPaths.Name(value) == value
+            ? $"; an exported model (ONNX, safetensors) records only a folder's name, not where it is: give it, --{key}=/path/to/{value}"
+            : string.Empty;
+    }
+
     /// <summary>The provider, a type of its own so that config.json and messages can name where its values came from.</summary>
     public sealed class Provider(RecordedSettings source, IReadOnlyDictionary<string, string> settings) : ConfigurationProvider
     {

@@ -65,7 +65,7 @@ public static partial class ValueErrors
             return failure;
         }
 
-        return $"{AsWritten(failure, root[key.Value])} (from {source})";
+        return $"{AsWritten(failure, root[key.Value])} (from {source}){RecordedSettings.NameOnlyHint(root, key.Value)}";
     }
 
     // A validator reports the value it was given, as .NET prints it back: 1e999 as Infinity, 1e-3 as 0.001. The user looks

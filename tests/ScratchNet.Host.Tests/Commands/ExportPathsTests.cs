@@ -2,6 +2,7 @@ using System.Text;
 using ScratchNet.Core.Layers;
 using ScratchNet.Data.Options;
 using ScratchNet.Host.Commands;
+using ScratchNet.Host.Tests.Support;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Tests.Commands;
@@ -88,5 +89,28 @@ public sealed class ExportPathsTests
 
         Assert.That(same.Overlapping.Select(o => o.Source), Is.EqualTo(new[] { "exported.safetensors", "base.safetensors" }), "a folder of the same name is taken for the same data");
         Assert.That(other.Overlapping, Is.Empty, "another folder is a transfer");
+    }
+
+    // probe-cnn G8: "Data:Directory digits is not a folder … (from the model file …)" read as if the model were at fault.
+    [Test]
+    public void EvaluatingAnExport_WhoseFolderIsOnlyAName_SaysExportsRecordOnlyTheName_AndWhatToGive()
+    {
+        string output = Export(Model(), ".safetensors");
+
+        HostResult evaluated = HostProcess.Run(["evaluate", "--model", output], _dir.Path);
+
+        Assert.That(evaluated.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration), evaluated.ToString());
+        Assert.That(evaluated.Stderr, Does.Contain(
+            $"Data:Directory digits is not a folder; give the folder holding the four IDX files (train-images-idx3-ubyte, …) (from the model file {output}); an exported model (ONNX, safetensors) records only a folder's name, not where it is: give it, --Data:Directory=/path/to/digits"));
+        Assert.That(evaluated.Stderr, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void EvaluatingTheNativeFile_WhoseFolderIsGone_GetsNoWordAboutExports()
+    {
+        HostResult evaluated = HostProcess.Run(["evaluate", "--model", Model()], _dir.Path);
+
+        Assert.That(evaluated.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration), evaluated.ToString());
+        Assert.That(evaluated.Stderr, Does.Contain($"Data:Directory {Home}/digits is not a folder").And.Not.Contain("exported model"));
     }
 }
