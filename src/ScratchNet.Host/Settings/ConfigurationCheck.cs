@@ -44,6 +44,7 @@ public static class ConfigurationCheck
 
             // A one-value key given items is the schema's "takes one value", not a list whose items merge.
             .. ListMerges.Problems(builder.Configuration, schema.TakesOneValue),
+            .. EmptyLists.Problems(builder.Configuration, schema.IsList),
         ];
         if (problems.Count > 0)
         {

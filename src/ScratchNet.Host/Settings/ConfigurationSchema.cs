@@ -93,6 +93,24 @@ public sealed class ConfigurationSchema
         }
     }
 
+    /// <summary>True where <paramref name="key"/> (<c>Model:Layers</c>) is a known list.</summary>
+    public bool IsList(string key)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        Node node = _root;
+        foreach (string part in key.Split(':'))
+        {
+            if (!node.Children.TryGetValue(part, out Node? child))
+            {
+                return false;
+            }
+
+            node = child;
+        }
+
+        return node.Kind == Kind.List;
+    }
+
     /// <summary>True where <paramref name="key"/> (<c>Model:LayerSizes</c>) is a known key that takes one value, not a list.</summary>
     public bool TakesOneValue(string key)
     {

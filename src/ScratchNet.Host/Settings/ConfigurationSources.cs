@@ -28,6 +28,21 @@ public static class ConfigurationSources
         return Values(provider, null).Select(p => new ConfigurationKey(p.Key, p.Value, Describe(provider, p.Key)));
     }
 
+    /// <summary>
+    /// The keys one source holds with no value: a JSON <c>[]</c>, <c>{}</c> or <c>null</c> (kept by .NET as a key whose value is
+    /// null, which the binder skips), or an empty or blank value (<c>--Model:Layers=</c>).
+    /// </summary>
+    public static IEnumerable<string> EmptyKeysOf(IConfigurationProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (provider is ConfigurationProvider && DataProperty?.GetValue(provider) is IDictionary<string, string?> data)
+        {
+            return [.. data.Where(p => string.IsNullOrWhiteSpace(p.Value)).Select(p => p.Key)];
+        }
+
+        return [];
+    }
+
     /// <summary>The source whose value of <paramref name="key"/> wins, or null when no source sets it.</summary>
     public static string? SourceOf(IConfigurationRoot configuration, string key)
     {
