@@ -15,6 +15,7 @@ using ScratchNet.Training.Diagnostics;
 namespace ScratchNet.Host;
 
 /// <summary>Turns an exception into the exit code and the one line a user reads. User errors never show a stack trace.</summary>
+/// <param name="Message">The line; empty where nothing is printed (stdout's reader went away, as <c>| head -1</c> does).</param>
 public sealed record Failure(int ExitCode, string Message, bool IsBug)
 {
     /// <param name="command">The command that ran (<c>train</c>, <c>evaluate</c>, …), when known: running out of memory names what lowers its own rows.</param>
@@ -43,7 +44,7 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         {
             UsageException e => new(ExitCodes.InvalidConfiguration, $"Invalid command line: {e.Message}", false),
             RunOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
-            StandardOutputException e => new(ExitCodes.OutputFailed, e.Message, false),
+            StandardOutputException e => new(ExitCodes.OutputFailed, e.ReaderGone ? "" : e.Message, false),
             RunFolderException e => new(ExitCodes.InvalidConfiguration, $"Cannot start the run: {e.Message}", false),
             ConfigurationException e => new(ExitCodes.InvalidConfiguration, $"Configuration is invalid: {e.Message}", false),
             FileWriteException e => new(ExitCodes.OutputFailed, $"{e.Message.TrimEnd('.')}. Free space or fix the folder's permissions; nothing already written was replaced.", false),
