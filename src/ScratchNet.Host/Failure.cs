@@ -24,8 +24,9 @@ public sealed record Failure(int ExitCode, string Message, bool IsBug)
         // A message quotes the file names it was built from (ShownName.Of), but text may come from elsewhere (the
         // system's, a library's, a refused value's \r from a Windows .env file, which moved the cursor back so that the
         // rest of the line overwrote its start): no control character but a line break reaches the terminal.
+        // A value the user wrote is echoed shortened where it is long (ShownValue): a 5 kB bad value made a 5 kB line.
         Failure failure = Classify(exception, command);
-        return failure with { Message = ShownName.Escaped(failure.Message) };
+        return failure with { Message = ShownName.Escaped(ShownValue.InMessage(failure.Message)) };
     }
 
     private static Failure Classify(Exception exception, string? command)

@@ -47,6 +47,16 @@ public sealed class FailureTests
         Assert.That(failure.Message, Does.StartWith("Ran out of memory").And.EndWith(remedy).And.Not.Contain(notNamed));
     }
 
+    // A 5,000-character bad value made a 5 kB line: every echo site goes through Failure, which shortens it (ShownValue).
+    [Test]
+    public void ALongBadValue_IsEchoedByItsStartAndLength()
+    {
+        string value = new('A', 5000);
+        Failure failure = Failure.From(new OptionsValidationException("", typeof(ModelOptions), [$"Model:Activation '{value}' is unknown; valid: relu"]));
+
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Model:Activation '{new string('A', 60)}… (5,000 characters)' is unknown; valid: relu"));
+    }
+
     [Test]
     public void ASingleOptionsValidationFailureIsAConfigurationError()
     {
