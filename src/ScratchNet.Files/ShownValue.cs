@@ -43,12 +43,14 @@ public static partial class ShownValue
             return message;
         }
 
-        string shortened = SingleQuoted().Replace(message, m => $"'{Of(m.Groups["value"].Value)}'");
+        string shortened = SingleQuoted().Replace(message, m => IsPath(m.Groups["value"].Value) ? m.Value : $"'{Of(m.Groups["value"].Value)}'");
         shortened = DoubleQuoted().Replace(shortened, m => IsPath(m.Groups["value"].Value) ? m.Value : $"\"{Of(m.Groups["value"].Value)}\"");
         return LongWord().Replace(shortened, m => IsPath(m.Value) || m.Value.Contains("… (", StringComparison.Ordinal) ? m.Value : Of(m.Value));
     }
 
-    private static bool IsPath(string text) => text.Contains('/', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal);
+    // A URL is a value (Data:Mirrors:0), however many slashes it has.
+    private static bool IsPath(string text) =>
+        (text.Contains('/', StringComparison.Ordinal) || text.Contains('\\', StringComparison.Ordinal)) && !text.Contains("://", StringComparison.Ordinal);
 
     // A quote that opens a value follows a space, a bracket or the start, so an apostrophe (the model's) never opens one.
     [GeneratedRegex(@"(?<=^|[\s(=])'(?<value>[^'\n]{81,})'(?=$|[\s),;:.])")]

@@ -23,12 +23,12 @@ public sealed class ShownValueTests
     {
         string value = new('x', 5000), path = "/data/" + new string('d', 200) + "/model.snm";
         string message = $"ScratchNet's Data:Split must be one of random, official, got '{value}' (from command line (--Data:Split)); "
-            + $"unknown key {value} (from --config \"{value} {value}\"); the model's file {path} is not one";
+            + $"unknown key {value} (from --config \"{value} {value}\"); the model's file {path} is not one, nor '{path}'; 'http://{value}'";
 
         string shown = ShownValue.InMessage(message);
 
         string cut = new string('x', ShownValue.Kept) + "… (5,000 characters)";
         Assert.That(shown, Is.EqualTo($"ScratchNet's Data:Split must be one of random, official, got '{cut}' (from command line (--Data:Split)); "
-            + $"unknown key {cut} (from --config \"{new string('x', ShownValue.Kept)}… (10,001 characters)\"); the model's file {path} is not one"));
+            + $"unknown key {cut} (from --config \"{new string('x', ShownValue.Kept)}… (10,001 characters)\"); the model's file {path} is not one, nor '{path}'; 'http://{new string('x', ShownValue.Kept - 7)}… (5,007 characters)'"));
     }
 }
