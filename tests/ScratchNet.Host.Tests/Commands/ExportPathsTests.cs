@@ -113,4 +113,20 @@ public sealed class ExportPathsTests
         Assert.That(evaluated.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration), evaluated.ToString());
         Assert.That(evaluated.Stderr, Does.Contain($"Data:Directory {Home}/digits is not a folder").And.Not.Contain("exported model"));
     }
+
+    // retest7 V5: evaluate B.snm warned twice, its own run's entry (/data/digits) and its ancestor's from an export
+    // (digits, by name only), the same settings; evaluate of B's own export, where both are names, warned once.
+    [Test]
+    public void AnAncestorsFolderRecordedByNameOnly_IsTheSameDataAsTheFullPathOfThatName_SoItsOverlapIsSaidOnce()
+    {
+        var own = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = $"{Home}/digits", ["Data:Split"] = "random", ["Data:Seed"] = "7" };
+        var ancestor = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = "digits", ["Data:Split"] = "random", ["Data:Seed"] = "7" };
+        var elsewhere = new Dictionary<string, string>(ancestor) { ["Data:Directory"] = "/other/letters" };
+
+        IReadOnlyList<DataHistoryEntry> seen = TrainedData.Seen("B.snm", own, [new DataHistoryEntry("A.safetensors", ancestor), new DataHistoryEntry("C.snm", elsewhere)]);
+        HeldOutOverlap overlap = TrainedData.Overlap(seen, new DataOptions { Dataset = "idx", Directory = $"{Home}/digits", Split = "random", Seed = 9 });
+
+        Assert.That(seen.Select(e => e.Source), Is.EqualTo(new[] { "B.snm", "C.snm" }), "a folder of another name stays another entry");
+        Assert.That(overlap.Overlapping.Select(o => o.Source), Is.EqualTo(new[] { "B.snm" }));
+    }
 }
