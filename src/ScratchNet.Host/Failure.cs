@@ -73,6 +73,8 @@ public sealed partial record Failure(int ExitCode, string Message, bool IsBug)
 
             // The memory checks count what the network needs against the GC's view of the machine, which a process limit
             // (ulimit -v) does not change.
+            // Loading the data: the files and what they declare are named; the network has no part in it.
+            DataOutOfMemoryException e => new(ExitCodes.InvalidConfiguration, e.Message, false),
             OutOfMemoryException => new(ExitCodes.InvalidConfiguration,
                 $"Ran out of memory: this process may use less than the machine has (ulimit -v, a container limit); {MemoryRemedy(command)}", false),
             _ => new(ExitCodes.UnexpectedError, $"Unexpected error: {exception.Message}", true),
