@@ -11,6 +11,11 @@ public sealed class ResultWriter
 {
     private readonly TextWriter? _output;
 
+    // A stop signal and the first result decide once which came first (StopSignals): a command stopped before its results
+    // ends without one (exit 130), and one whose results have begun writes them all (predict blocked on a full pipe at the
+    // signal was told "without a result", then printed every reading and exited 0).
+    private readonly ScratchNet.Training.StopRace _race = new();
+
     /// <param name="output">Where the results go; null: <see cref="Console.Out"/> as it is at each write (the process's
     /// <see cref="StandardOutput"/>, which remembers a failed write, behind the progress bar's guard).</param>
     public ResultWriter(TextWriter? output = null) => _output = output;
@@ -18,9 +23,12 @@ public sealed class ResultWriter
     /// <summary>Writes <paramref name="text"/> (one line, or several separated by newlines) and ends its last line.</summary>
     /// <exception cref="StandardOutputException">This or an earlier write to standard output failed: the caller writes no
     /// further result (<c>predict DIR | head -1</c> went on through every reading after its reader had gone).</exception>
+    /// <exception cref="OperationCanceledException">A stop came before the first result (<see cref="StopBeforeResults"/>): none is written.</exception>
     public void WriteLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        BeginResults();
+
         TextWriter output = _output ?? Console.Out;
         StandardOutput? standard = _output as StandardOutput ?? (_output is null ? StandardOutput.Installed : null);
         standard?.ThrowIfFailed();
@@ -30,4 +38,20 @@ public sealed class ResultWriter
         output.Flush();
         standard?.ThrowIfFailed();
     }
+
+    /// <summary>
+    /// The command's claim, made by its first result line or earlier, where what comes with its results begins (predict's
+    /// warnings on doubtful readings, logged beside them): from here on its results are finished whatever stop comes.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">A stop came first (<see cref="StopBeforeResults"/>): no result is written.</exception>
+    public void BeginResults()
+    {
+        if (!_race.TryBegin())
+        {
+            throw new OperationCanceledException("A stop came before the command's results; none is written.");
+        }
+    }
+
+    /// <summary>A stop's claim: true when no result has been written, and then none will be; false when the results are being written, and are then finished.</summary>
+    public bool StopBeforeResults() => _race.TryStopFirst();
 }

@@ -213,6 +213,9 @@ public sealed partial class PredictCommand(ResultWriter results, ILogger<Predict
             throw NonFiniteOutputs.Refusal(modelPath, network, nonFinite.Length <= 3 ? string.Join(", ", nonFinite) : $"{string.Join(", ", nonFinite.Take(3))} and {nonFinite.Length - 3} more of the {n} images");
         }
 
+        // From here the readings and their warnings are written whole, whatever stop comes (the answer to it says so);
+        // a stop before this point ends predict without them.
+        results.BeginResults();
         var predicted = new int[n];
         Accuracy.ArgMax(probabilities, predicted, n, classes);
         var doubts = new string?[images.Count];

@@ -10,7 +10,8 @@ namespace ScratchNet.Host.Runs;
 /// <summary>
 /// How every command stops on a signal: SIGINT, SIGQUIT, SIGTERM and SIGHUP (the terminal or SSH session closed) alike,
 /// where by default SIGHUP killed the process: for a training run that lost the epoch, which now ends at the next batch
-/// with a resume point; diagnose, evaluate and predict end at their next step without a result (exit 130); serve closes the
+/// with a resume point; diagnose, evaluate and predict end at their next step without a result (exit 130), or, once they
+/// write their results, finish writing them (exit 0); serve closes the
 /// dashboard (a stop before it served, before its URL was printed, ends serve with exit 130 and no URL). The signals reach it through <see cref="StartupSignals"/>, the process's one handler, which hands them over
 /// once the host has started (a host built without one, by a test or an experiment, installs its own). Each stop is
 /// acknowledged at once, saying what happens next: the next batch boundary may be seconds away (a long evaluation), and a
@@ -93,6 +94,8 @@ public sealed partial class StopSignals(IHostApplicationLifetime lifetime, Comma
 
         // A conversion takes a moment and its file is written whole or not at all (AtomicFile): it is finished, not cut short.
         "export" => "export finishes the file it is writing, then exits",
+        // Decided with the first result line (ResultWriter): once a command writes its results, it finishes them.
+        var command when services.GetService<ResultWriter>()?.StopBeforeResults() == false => $"{command} is writing its results; it finishes them, then exits",
         var command => $"{command} ends at its next step, without a result",
     };
 
