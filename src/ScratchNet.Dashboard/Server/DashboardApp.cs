@@ -45,6 +45,9 @@ public static class DashboardApp
         "image/x-portable-anymap", "application/octet-stream",
     };
 
+    // Every reading route answers HEAD as GET does, without the body (HTTP asks it of every GET: curl -I, link checkers).
+    private static readonly string[] Reading = [HttpMethods.Get, HttpMethods.Head];
+
     /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
     public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
     {
@@ -91,6 +94,8 @@ public static class DashboardApp
 
             await next(context).ConfigureAwait(false);
         });
+        app.Use(new RoutingRefusals(() => ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints)).Explain);
+        app.Use(RepeatedQuery.Refuse);
         app.UseRouting();
         MapPage(app);
         MapLive(app);
@@ -144,14 +149,13 @@ public static class DashboardApp
 
     private static void MapPage(WebApplication app)
     {
-        // HEAD as well as GET: link checkers and curl -I ask with HEAD (the server sends the headers without the body).
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (StaticAssets assets) => assets.Serve("index.html"));
-        app.MapMethods("/assets/{**name}", [HttpMethods.Get, HttpMethods.Head], (string name, StaticAssets assets) => assets.Serve(name));
+        app.MapMethods("/", Reading, (StaticAssets assets) => assets.Serve("index.html"));
+        app.MapMethods("/assets/{**name}", Reading, (string? name, StaticAssets assets) => assets.Serve(name));
     }
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
+        app.MapMethods("/api/live", Reading, (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
         app.MapGet("/api/live/events", (LiveFeed feed, HttpResponse response, CancellationToken cancellation) =>
         {
             if (feed.TrySubscribe() is not { } subscription)
@@ -187,16 +191,16 @@ public static class DashboardApp
     private static void MapRuns(WebApplication app)
     {
         // Paths of this machine in a run's files (its configuration's values and sources) are written by ShownPaths' rule.
-        app.MapGet("/api/runs", (RunCatalog runs, ShownPaths paths) => runs.List().Select(paths.Of).ToList());
-        app.MapGet("/api/runs/{id}", (string id, RunCatalog runs, ShownPaths paths) =>
+        app.MapMethods("/api/runs", Reading, (RunCatalog runs, ShownPaths paths) => runs.List().Select(paths.Of).ToList());
+        app.MapMethods("/api/runs/{id}", Reading, (string id, RunCatalog runs, ShownPaths paths) =>
             runs.Details(id) is { } details ? Results.Ok(paths.Of(details)) : Problem(StatusCodes.Status404NotFound, $"There is no run '{id}' in the runs folder."));
     }
 
     private static void MapExplorer(WebApplication app)
     {
-        app.MapGet("/api/models", (ModelCatalog models) => models.List());
-        app.MapGet("/api/model", (string? run, ModelCatalog models, ShownPaths paths) => WithModel(models, paths, run, explorer => Results.Ok(explorer.Description)));
-        app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models, ShownPaths paths) =>
+        app.MapMethods("/api/models", Reading, (ModelCatalog models) => models.List());
+        app.MapMethods("/api/model", Reading, (string? run, ModelCatalog models, ShownPaths paths) => WithModel(models, paths, run, explorer => Results.Ok(explorer.Description)));
+        app.MapMethods("/api/model/weights", Reading, (string? run, string? layer, string? unit, ModelCatalog models, ShownPaths paths) =>
             WithModel(models, paths, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
         app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, ShownPaths paths, CancellationToken cancellation) =>
         {
