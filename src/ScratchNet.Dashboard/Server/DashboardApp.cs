@@ -156,21 +156,33 @@ public static class DashboardApp
     private static void MapLive(WebApplication app)
     {
         app.MapMethods("/api/live", Reading, (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
-        app.MapGet("/api/live/events", (LiveFeed feed, HttpResponse response, CancellationToken cancellation) =>
+        app.MapMethods("/api/live/events", Reading, (LiveFeed feed, DashboardSources sources, HttpRequest request, CancellationToken cancellation) =>
         {
-            if (feed.TrySubscribe() is not { } subscription)
+            // No training reports to serve: a subscription would hold one of the places and never carry a thing.
+            if (sources.Serving)
             {
-                response.Headers.RetryAfter = "10";
-                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs (a page turned away tries again by itself after Retry-After).");
+                return Problem(StatusCodes.Status404NotFound, "serve has no live feed: it shows saved runs, and no training reports to it. To watch a run live, start train --dashboard --Dashboard:Port=N on a free port and open that port.");
+            }
+
+            // A HEAD is told what a GET would get, and takes no place.
+            if (HttpMethods.IsHead(request.Method))
+            {
+                return Results.Text(string.Empty, "text/event-stream");
+            }
+
+            if (feed.TrySubscribe(request.Headers["Last-Event-ID"]) is not { } subscription)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "10";
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs.");
             }
 
             // Left when the request ends, even one cut off before its stream began.
-            response.RegisterForDispose(subscription);
-            return TypedResults.ServerSentEvents(Events(feed, subscription, cancellation));
+            request.HttpContext.Response.RegisterForDispose(subscription);
+            return new EventStream(Events(feed, subscription, cancellation));
         });
     }
 
-    // The history so far, then every update as it comes; leaving (the page closes) unsubscribes.
+    // The history so far (after the update a reconnecting page names), then every update as it comes; leaving (the page closes) unsubscribes.
     private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, Subscription subscription, [EnumeratorCancellation] CancellationToken cancellation)
     {
         foreach (SentEvent sent in subscription.Replay)
@@ -185,8 +197,7 @@ public static class DashboardApp
     }
 
     // "stream-number": the page starts over when the stream changes (a new process on the same port), and skips numbers it has seen.
-    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) =>
-        new(sent.Json, sent.Type) { EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{feed.Stream}-{sent.Id}") };
+    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) => new(sent.Json, sent.Type) { EventId = feed.EventId(sent) };
 
     private static void MapRuns(WebApplication app)
     {

@@ -12,6 +12,8 @@
     SN.later('facts', () => { Object.entries(state.facts).forEach(([id, text]) => { $(id).textContent = text; }); state.facts = {}; });
   }
 
+  // The page's own title, said again when a server with no run on the page is found again.
+  const title = document.title;
   const heldOut = () => (state.run && state.run.heldOut) || 'held-out';
   const epochs = n => `${n} epoch${n === 1 ? '' : 's'}`;
 
@@ -255,7 +257,7 @@
     if (state.lost === null) { return; }
     $('live-status').textContent = state.lost;
     delete $('live-status').dataset.outcome;
-    document.title = 'ScratchNet: training';
+    document.title = state.run ? 'ScratchNet: training' : title;
     state.lost = null;
   }
 
@@ -336,5 +338,15 @@
     if (state.source) { return; }
     charts();
     connect();
+  };
+
+  // serve has no live feed (no training reports to it), so the page does not take one of its places: it asks api/live
+  // every few seconds instead, to say when the server stops, and when it is back.
+  SN.watchServer = function () {
+    charts();
+    const ask = () => fetch('api/live', { cache: 'no-store' })
+      .then(() => { SN.serverGone(false); found(); }, () => { SN.serverGone(true); lost(); })
+      .finally(() => { clearTimeout(state.retry); state.retry = setTimeout(ask, 3000); });
+    ask();
   };
 })(window.SN);
