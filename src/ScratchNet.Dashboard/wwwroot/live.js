@@ -280,10 +280,11 @@
   }
 
   // The server answered the feed's request with a refusal (a 503 when every live-feed place is taken): that is no stopped
-  // server. Its reason is shown, and the feed is asked again after the server's Retry-After.
+  // server. Its reason is shown as its own sentence, as the server wrote it, and the feed is asked again after the
+  // server's Retry-After.
   function refused(reason, seconds) {
     if (state.lost === null) { state.lost = $('live-status').textContent; }
-    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away (${reason}). The page asks again in ${seconds} s.`;
+    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away. ${SN.sentence(reason)} This page asks again in ${seconds} s.`;
     $('live-status').dataset.outcome = 'refused';
     clearTimeout(state.retry);
     state.retry = setTimeout(connect, seconds * 1000);
