@@ -103,13 +103,14 @@ public sealed partial class HostGuard
         }
     }
 
-    /// <summary>What a request said (a name, a path), as an answer or the console repeats it: control characters as escapes, cut short.</summary>
-    internal static string Shown(string host)
+    /// <summary>What a request said (a name, a path), as an answer or the console repeats it: control characters and white space as escapes, cut short.</summary>
+    /// <param name="spaces">Keeps plain spaces, which a path or a query name may hold (a run named "copy 2"); no host name does.</param>
+    internal static string Shown(string host, bool spaces = false)
     {
         var shown = new StringBuilder();
         foreach (char c in host.Length > MaxShownLength ? host[..MaxShownLength] : host)
         {
-            shown.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? $"\\u{(int)c:X4}" : c.ToString());
+            shown.Append(char.IsControl(c) || (char.IsWhiteSpace(c) && !(spaces && c == ' ')) ? $"\\u{(int)c:X4}" : c.ToString());
         }
 
         return host.Length > MaxShownLength ? shown.Append('…').ToString() : shown.ToString();

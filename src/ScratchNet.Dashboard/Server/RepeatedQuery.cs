@@ -34,6 +34,6 @@ public static class RepeatedQuery
         }
 
         string times = repeated.Times == 2 ? "twice" : $"{repeated.Times} times";
-        return RoutingRefusals.Refuse(context, StatusCodes.Status400BadRequest, $"{HostGuard.Shown(repeated.Name)} is given {times} in the query; give it once.");
+        return RoutingRefusals.Refuse(context, StatusCodes.Status400BadRequest, $"{HostGuard.Shown(repeated.Name, spaces: true)} is given {times} in the query; give it once.");
     }
 }

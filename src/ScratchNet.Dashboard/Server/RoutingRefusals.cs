@@ -48,7 +48,7 @@ public sealed class RoutingRefusals(Func<IEnumerable<Endpoint>> endpoints)
     private string Reason(HttpContext context)
     {
         HttpRequest request = context.Request;
-        string path = HostGuard.Shown(request.Path.Value ?? "/");
+        string path = HostGuard.Shown(request.Path.Value ?? "/", spaces: true);
         string method = HostGuard.Shown(request.Method);
         return context.Response.StatusCode switch
         {

@@ -46,6 +46,17 @@ public sealed class RoutingRefusalTests
             .And.Contain("GET /api/runs, GET /api/runs/{id}").And.Contain("POST /api/model/explore"));
     }
 
+    // A path is repeated as it was asked, spaces and all; a control character is written as an escape.
+    [TestCase("/api/runs/copy%20with%20spaces/x", "There is nothing at /api/runs/copy with spaces/x.")]
+    [TestCase("/api/runs/line%0Abreak/x", @"There is nothing at /api/runs/line\u000Abreak/x.")]
+    public async Task AnUnknownRoute_IsRepeatedAsAsked_ControlCharactersEscaped(string url, string start)
+    {
+        (HttpResponseMessage response, string body) = await Send(HttpMethod.Get, url);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(Error(body), Does.StartWith(start));
+    }
+
     [TestCase("/nothing-here")]
     [TestCase("/assets/")]
     [TestCase("/assets/.")]
