@@ -42,7 +42,7 @@ public static class InputFile
         if (kind == FileKind.Missing)
         {
             // A link there that leads nowhere is no typo in the name: "does not exist" sent the user looking for the file.
-            throw new InputFileException(Sentence(description), Path.GetFullPath(path), FileKinds.NotAFile(path) ?? "does not exist", kind);
+            throw new InputFileException(Sentence(description), Path.GetFullPath(path), FileKinds.NotAFile(path) ?? $"does not exist{TildeHint(path)}", kind);
         }
 
         if (kind != FileKind.Regular && kind != FileKind.Unknown)
@@ -111,6 +111,22 @@ public static class InputFile
         {
             throw new InputFileException(Sentence(description), path, $"cannot be read: {FileSystemError.Reason(e)}", FileKind.Regular, e);
         }
+    }
+
+    /// <summary>
+    /// For a missing name that starts with <c>~</c>: that the shell makes it the home folder only outside quotes
+    /// (<c>predict m.snm '~/x.png'</c> looked for a folder named <c>~</c> here). Every file a user names that the
+    /// program does not expand itself comes through here, so the hint is in one place.
+    /// </summary>
+    private static string TildeHint(string path)
+    {
+        if (!path.StartsWith('~'))
+        {
+            return "";
+        }
+
+        string home = path.StartsWith("~/", StringComparison.Ordinal) ? $", or \"$HOME{path[1..]}\" in double quotes" : "";
+        return $" (a ~ is the home folder only where the shell expands it, outside quotes: write {ShownName.Of(path)} without quotes{home})";
     }
 
     private static string Sentence(string description) => char.ToUpperInvariant(description[0]) + description[1..];

@@ -32,7 +32,15 @@ public sealed class DashboardAnnouncement(ResultWriter results, StandardOutput? 
             return false;
         }
 
-        results.WriteLine($"Dashboard at {address}");
+        try
+        {
+            results.WriteLine($"Dashboard at {address}");
+        }
+        catch (StandardOutputException)
+        {
+            // Remembered below, with why.
+        }
+
         if ((output ?? StandardOutput.Installed)?.Failure is { } failure)
         {
             Unwritten = (address, failure);

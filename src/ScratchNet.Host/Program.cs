@@ -28,6 +28,7 @@ Log.Logger = new LoggerConfiguration().Enrich.With<ShownNameEnricher>().WriteTo.
 // the command runs, its other errors are log lines like the rest of its output.
 bool commandRunning = false;
 string? commandName = null;
+bool resultsOnStandardOutput = true;
 UserLines? userLines = null;
 try
 {
@@ -54,6 +55,7 @@ try
 
     CommandInfo command = CommandCatalog.Check(commandLine);
     commandName = command.Name;
+    resultsOnStandardOutput = command.ResultsOnStandardOutput;
     HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(commandLine);
     builder.Services.AddSingleton(startupSignals);
 
@@ -74,7 +76,10 @@ try
 
     var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
     commandRunning = true;
-    int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, lifetime.ApplicationStopping);
+
+    // A command whose results are its output stops at the first write of it that fails: no one can read what it would go on to make.
+    using CancellationTokenSource? stopping = command.ResultsOnStandardOutput || command.Name == ServeCommand.Name ? CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping, output.Failed) : null;
+    int exitCode = await host.Services.GetRequiredKeyedService<ICommand>(command.Name).RunAsync(commandLine, stopping?.Token ?? lifetime.ApplicationStopping);
     await HostShutdown.StopAsync(host, Log.Logger);
     if (command.ResultsOnStandardOutput)
     {
@@ -83,10 +88,16 @@ try
 
     return exitCode;
 }
-catch (Exception exception)
+catch (Exception caught)
 {
+    // A command cancelled by its failed output (StandardOutput.Failed) reports that failure, not an interruption.
+    Exception exception = resultsOnStandardOutput && caught is OperationCanceledException && output.Exception() is { } unwritten ? unwritten : caught;
     Failure failure = Failure.From(exception, commandName);
-    if (failure.IsBug)
+    if (failure.Message.Length == 0)
+    {
+        // Nothing to say: stdout's reader went away, and a Unix tool ends silently then.
+    }
+    else if (failure.IsBug)
     {
         Log.Fatal(exception, "{Message}", failure.Message);
     }

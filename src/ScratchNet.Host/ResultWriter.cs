@@ -16,13 +16,18 @@ public sealed class ResultWriter
     public ResultWriter(TextWriter? output = null) => _output = output;
 
     /// <summary>Writes <paramref name="text"/> (one line, or several separated by newlines) and ends its last line.</summary>
+    /// <exception cref="StandardOutputException">This or an earlier write to standard output failed: the caller writes no
+    /// further result (<c>predict DIR | head -1</c> went on through every reading after its reader had gone).</exception>
     public void WriteLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         TextWriter output = _output ?? Console.Out;
+        StandardOutput? standard = _output as StandardOutput ?? (_output is null ? StandardOutput.Installed : null);
+        standard?.ThrowIfFailed();
 
         // A table built line by line ends in a newline of its own; a second one would leave a blank line under it.
         output.WriteLine(text.TrimEnd('\r', '\n'));
         output.Flush();
+        standard?.ThrowIfFailed();
     }
 }

@@ -59,7 +59,7 @@ public static class ScratchNetHost
             try
             {
                 // A device or a pipe given as the file would be read forever, or block; a real one is a few kilobytes.
-                InputFile.Check(path, MaxConfigurationFileBytes, "the configuration file (--config)");
+                InputFile.Check(path, MaxConfigurationFileBytes, "--config");
             }
             catch (InputFileException e)
             {

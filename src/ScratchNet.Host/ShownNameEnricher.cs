@@ -35,7 +35,8 @@ public sealed class ShownNameEnricher : ILogEventEnricher
 
             // A value the template puts on lines of its own ("…parameters:\n{Summary}", a network's table of layers) keeps
             // its line breaks; any other, mostly a file or folder's name, is one line however it is named.
-            string shown = blocks.Contains(name) ? ShownName.Escaped(text) : ShownName.Safe(text);
+            // A long value a user wrote is shortened (ShownValue), as in an error.
+            string shown = blocks.Contains(name) ? ShownName.Escaped(text) : ShownName.Safe(ShownValue.InMessage(text));
             if (!ReferenceEquals(shown, text))
             {
                 logEvent.AddOrUpdateProperty(new LogEventProperty(name, new ScalarValue(shown)));

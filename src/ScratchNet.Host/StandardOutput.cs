@@ -11,12 +11,19 @@ namespace ScratchNet.Host;
 public sealed class StandardOutput : TextWriter
 {
     private readonly TextWriter _inner;
+    private readonly CancellationTokenSource _failed = new();
     private Exception? _failure;
 
     public StandardOutput(TextWriter inner) => _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
     /// <summary>The first write that failed, or null while every write has succeeded.</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>
+    /// Cancelled at the first write that failed: a command whose results are its output stops there, rather than working
+    /// on (<c>diagnose | head -1</c> ran every check after its reader had gone) to results no one can read.
+    /// </summary>
+    public CancellationToken Failed => _failed.Token;
 
     public override System.Text.Encoding Encoding => _inner.Encoding;
 
@@ -48,11 +55,22 @@ public sealed class StandardOutput : TextWriter
     /// <exception cref="StandardOutputException">A write to standard output failed since the process started.</exception>
     public void ThrowIfFailed()
     {
-        if (Failure is { } failure)
+        if (Exception() is { } exception)
         {
-            (string why, string fix) = Describe(failure);
-            throw new StandardOutputException($"Could not write the results to standard output ({why}), so some or all of them are missing; {fix}", failure);
+            throw exception;
         }
+    }
+
+    /// <summary>The failure to report for the first write that failed, or null while every write has succeeded.</summary>
+    public StandardOutputException? Exception()
+    {
+        if (Failure is not { } failure)
+        {
+            return null;
+        }
+
+        (string why, string fix) = Describe(failure);
+        return new StandardOutputException($"Could not write the results to standard output ({why}), so some or all of them are missing; {fix}", failure);
     }
 
     public override void Write(char value) => Try(w => w.Write(value));
@@ -73,7 +91,11 @@ public sealed class StandardOutput : TextWriter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Interlocked.CompareExchange(ref _failure, e, null);
+            if (Interlocked.CompareExchange(ref _failure, e, null) is null)
+            {
+                // Its callbacks run elsewhere: this thread may hold the console's lock, which a callback's own line would wait for.
+                _ = _failed.CancelAsync();
+            }
         }
     }
 }

@@ -152,8 +152,16 @@ public static class TrainedData
 
     private static string Describe(IEnumerable<(string Key, string Value)> settings) => string.Join(", ", settings.Select(p => $"{p.Key}={p.Value}"));
 
+    // A folder recorded by name only (an export's, SharedPaths) is the same as a full path of that name, as SameFolder
+    // takes it against the data now: B.snm's own /data/digits and its ancestor A.safetensors' digits stayed two entries,
+    // and evaluate B.snm gave the same overlap warning twice, where evaluate of B's export gave it once.
     private static bool SameData(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
-        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out string? v) && Same(p.Key, p.Value, v));
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out string? v) && (p.Key == DirectoryKey ? SameRecordedFolder(p.Value, v) : Same(p.Key, p.Value, v)));
+
+    private static bool SameRecordedFolder(string a, string b) =>
+        Path.IsPathRooted(a.Trim()) && Path.IsPathRooted(b.Trim())
+            ? string.Equals(FolderPath.Full(a), FolderPath.Full(b), StringComparison.Ordinal)
+            : string.Equals(SharedPaths.Name(a), SharedPaths.Name(b), StringComparison.Ordinal);
 
     // An exported file records its folder by name only (SharedPaths): then the names are all there is to compare.
     private static bool SameFolder(string recorded, string now) =>

@@ -60,6 +60,17 @@ public sealed class InputFileTests
         Assert.That(e!.Message, Is.EqualTo($"The configuration file {Path.GetFullPath("nope.json")} does not exist"));
     }
 
+    // predict m.snm '~/x.png': the quoted ~ reached the program as it is, and "does not exist" said nothing of why.
+    [TestCase("~/nosuch-x.png", " (a ~ is the home folder only where the shell expands it, outside quotes: write ~/nosuch-x.png without quotes, or \"$HOME/nosuch-x.png\" in double quotes)")]
+    [TestCase("~nosuchuser/x.png", " (a ~ is the home folder only where the shell expands it, outside quotes: write ~nosuchuser/x.png without quotes)")]
+    [TestCase("a~/x.png", "")]
+    public void AMissingNameStartingWithATilde_SaysTheShellExpandsItOnlyUnquoted(string name, string hint)
+    {
+        var e = Assert.Throws<InputFileException>(() => InputFile.Check(name, 10, "the image file"));
+
+        Assert.That(e!.Message, Is.EqualTo($"The image file {Path.GetFullPath(name)} does not exist{hint}"));
+    }
+
     [Test]
     public void ANameThatIsNotValidUtf8_IsSaidToBeSo_NotToBeMissing()
     {

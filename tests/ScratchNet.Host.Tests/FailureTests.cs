@@ -47,6 +47,16 @@ public sealed class FailureTests
         Assert.That(failure.Message, Does.StartWith("Ran out of memory").And.EndWith(remedy).And.Not.Contain(notNamed));
     }
 
+    // A 5,000-character bad value made a 5 kB line: every echo site goes through Failure, which shortens it (ShownValue).
+    [Test]
+    public void ALongBadValue_IsEchoedByItsStartAndLength()
+    {
+        string value = new('A', 5000);
+        Failure failure = Failure.From(new OptionsValidationException("", typeof(ModelOptions), [$"Model:Activation '{value}' is unknown; valid: relu"]));
+
+        Assert.That(failure.Message, Is.EqualTo($"Configuration is invalid: Model:Activation '{new string('A', 60)}… (5,000 characters)' is unknown; valid: relu"));
+    }
+
     [Test]
     public void ASingleOptionsValidationFailureIsAConfigurationError()
     {
@@ -98,24 +108,39 @@ public sealed class FailureTests
     }
 
     // Each was "Failed to load configuration from file '…'. [The error is at line 1, byte 1.] Fix the file", which said
-    // nothing of what was wrong, without the head every other configuration error has.
-    [TestCase("", "It is empty: a file that sets nothing holds {}.")]
-    [TestCase("  \n// nothing yet\n", "It is empty: a file that sets nothing holds {}.")]
-    [TestCase("[]", "Its top level must be a JSON object")]
-    [TestCase("null", "Its top level must be a JSON object")]
-    [TestCase("\"x\"", "Its top level must be a JSON object")]
-    [TestCase("5", "Its top level must be a JSON object")]
-    public void AConfigurationFileThatIsEmptyOrNoObject_IsSaidToBe_UnderTheUsualHead(string content, string reason)
+    // nothing of what was wrong, without the head every other configuration error has; then "Configuration is invalid:
+    // Failed to load configuration from file '…'. It is empty: …", a second head. A file not named .json (c.txt) was a bug.
+    [TestCase("c.json", "", "is empty: a file that sets nothing holds {}; fix the file")]
+    [TestCase("c.json", "  \n// nothing yet\n", "is empty: a file that sets nothing holds {}; fix the file")]
+    [TestCase("c.json", "[]", "is no JSON object at its top level: write { \"Section\": { \"Key\": value } }, not an array, a string, a number or null; fix the file")]
+    [TestCase("c.json", "null", "is no JSON object at its top level: write { \"Section\": { \"Key\": value } }, not an array, a string, a number or null; fix the file")]
+    [TestCase("c.json", "\"x\"", "is no JSON object at its top level: write { \"Section\": { \"Key\": value } }, not an array, a string, a number or null; fix the file")]
+    [TestCase("c.json", "5", "is no JSON object at its top level: write { \"Section\": { \"Key\": value } }, not an array, a string, a number or null; fix the file")]
+    [TestCase("c.txt", "{\"a\":\n", "is not valid JSON: the error is at line 2, byte 1; fix the file")]
+    [TestCase("c.json", "{\"Training\":{\"Epochs\":1},\"Training\":{\"Epochs\":2}}", "names a key twice (A duplicate key 'Training:Epochs' was found); keep one of them")]
+    public void AConfigurationFileThatCannotBeLoaded_IsOneSentenceNamingIt_UnderTheUsualHead(string name, string content, string reason)
     {
         using var dir = new TempDirectory();
-        string path = dir.Combine("c.json");
+        string path = dir.Combine(name);
         File.WriteAllText(path, content);
         var loadError = Assert.Throws<InvalidDataException>(() => new ConfigurationBuilder().AddJsonFile(path).Build());
 
         Failure failure = Failure.From(loadError!);
 
-        Assert.That(failure.ExitCode, Is.EqualTo(ExitCodes.InvalidConfiguration));
-        Assert.That(failure.Message, Does.StartWith("Configuration is invalid: ").And.Contain(path).And.Contain(reason).And.Not.Contain("line 1, byte 1"));
+        Assert.That(failure, Is.EqualTo(new Failure(ExitCodes.InvalidConfiguration, $"Configuration is invalid: --config {path} {reason}", false)));
+    }
+
+    // "Configuration is invalid: The configuration file (--config) … does not exist": a second head, capitalised.
+    [TestCase("nosuch.json", "does not exist")]
+    [TestCase("folder", "is a directory, not a regular file")]
+    public void AConfigFileThatIsNoFile_IsNamedAsGiven_UnderTheUsualHead(string name, string reason)
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("folder"));
+        string path = dir.Combine(name);
+        var error = Assert.Throws<ConfigurationFileNotFoundException>(() => ScratchNetHost.CreateBuilder(["train", "--config", path]));
+
+        Assert.That(Failure.From(error!).Message, Is.EqualTo($"Configuration is invalid: --config {path} {reason}; give the path of a JSON file such as config/appsettings.json"));
     }
 
     [Test]

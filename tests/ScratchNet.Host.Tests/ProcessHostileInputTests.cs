@@ -209,7 +209,7 @@ public sealed class ProcessHostileInputTests
     [TestCase("{\"Training\": {\"Epochs\": [5]}}", "Training:Epochs takes one value, not a list or object")]
     [TestCase("{\"Training\": {\"Epochs\": {\"Value\": 5}}}", "Training:Epochs takes one value")]
     [TestCase("{\"Training\": 5}", "Training is a section, not a value")]
-    [TestCase("{\"Training\": {\"Epochs\": 1, \"Epochs\": 2}}", "A duplicate key 'Training:Epochs' was found; keep one of them")]
+    [TestCase("{\"Training\": {\"Epochs\": 1, \"Epochs\": 2}}", "names a key twice (A duplicate key 'Training:Epochs' was found); keep one of them")]
     [TestCase("{\"Trainig\": {\"Epochs\": 5}}", "unknown key Trainig:Epochs", "did you mean Training:Epochs?")]
     [TestCase("{\"Model\": {\"LayerSizes\": [784, 256, 10]}}", "Model:LayerSizes takes one value", "write it as one string there, \"LayerSizes\": \"784,256,10\"")]
     [TestCase("{\"Model\": {\"Layers\": {\"0\": \"flatten\", \"2\": \"dense 10\"}}}", "Model:Layers:2", "leaves a gap: Model:Layers has no item 1")]

@@ -366,6 +366,30 @@ public sealed partial class ProcessRunFolderTests
         Assert.That(stdout.Result, Does.Contain($"{kept} belongs to no run folder found").And.Contain("it continues in this new run folder"), stdout.Result + stderr.Result);
     }
 
+    // After a resume from the checkpoint of a folder whose run.json is damaged (Z3), the line said "to continue its run
+    // in its own folder instead, stop this one and train --resume RUN-FOLDER", which that folder refuses.
+    [Test]
+    public void ACheckpointOfAFolderWhoseRunJsonIsDamaged_SaysItsRunCannotGoOnThere_AndHowThisOneGoesOn()
+    {
+        (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));
+        File.WriteAllText(Path.Combine(folder, RunStatus.FileName), "");
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", checkpoint], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        string created = RunFolders().Single(f => f != folder);
+        Assert.That(stdout.Result, Does.Contain($"{checkpoint} is a resume point of the run in {folder}, whose run.json is damaged ("), stdout.Result + stderr.Result);
+        Assert.That(stdout.Result, Does.Contain($"so that run cannot be continued in its own folder: it continues in this new run folder, and train --resume {created} continues this one if it stops"), stdout.Result + stderr.Result);
+        Assert.That(stdout.Result, Does.Not.Contain("RUN-FOLDER"), stdout.Result + stderr.Result);
+    }
+
     [Test]
     public void ARunResumedFromARescueAndFromAnEarlierPointKeepsOnlyWhatKeepLastKeeps_NoRescueOrBranchLeftBehind()
     {

@@ -29,6 +29,19 @@ public sealed class ShownNameEnricherTests
         }));
     }
 
+    [Test]
+    public void ALongValueAUserWrote_IsShortened_APathIsNot()
+    {
+        var sink = new Lines();
+        string path = "/tmp/" + new string('p', 100);
+        using (Logger logger = new LoggerConfiguration().Enrich.With<ShownNameEnricher>().WriteTo.Sink(sink).CreateLogger())
+        {
+            logger.Warning("Training:Threads {Value} is beyond this machine's cores; {Folder}", new string('9', 300), path);
+        }
+
+        Assert.That(sink.Rendered, Is.EqualTo(new[] { $"Training:Threads {new string('9', 60)}… (300 characters) is beyond this machine's cores; {path}" }));
+    }
+
     private sealed class Lines : ILogEventSink
     {
         public List<string> Rendered { get; } = [];

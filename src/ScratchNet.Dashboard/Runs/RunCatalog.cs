@@ -79,7 +79,7 @@ public sealed class RunCatalog(RunsFolder folder)
             return null;
         }
 
-        if (RunModelFile.Problem(path) is { } problem)
+        if (RunModelFile.Reason(path) is { } problem)
         {
             damage.Add($"{RunsFolder.ModelFile} {problem}");
             return null;

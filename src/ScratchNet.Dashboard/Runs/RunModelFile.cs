@@ -19,6 +19,14 @@ internal static class RunModelFile
     /// </summary>
     public static string? Problem(string path) => Fault(path)?.Naming(RunsFolder.ModelFile).Problem;
 
+    /// <summary>
+    /// <see cref="Problem"/> with the remedy the command line gives for it ("…, so it is truncated; train or export it
+    /// again, or restore it from a copy"), for the runs list's cell: the reason alone left the reader without the way out
+    /// that predict, evaluate and the explorer name. Null when its header is a model's.
+    /// </summary>
+    public static string? Reason(string path) =>
+        Fault(path)?.Naming(RunsFolder.ModelFile) is not { } fault ? null : fault.Remedy is { } remedy ? $"{fault.Problem}; {remedy}" : fault.Problem;
+
     /// <summary>The refusal of the model file at <paramref name="path"/>, naming the server's path; null when its header is a model's.</summary>
     public static ModelFileException? Fault(string path)
     {

@@ -217,7 +217,7 @@ public static class DashboardApp
         {
             if (!IsImageType(request.ContentType))
             {
-                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png or image/jpeg (image/gif, image/bmp, image/tiff, image/x-tga and image/x-portable-anymap are read too, and application/octet-stream for raw bytes); got '{request.ContentType}'.");
+                return Problem(StatusCodes.Status415UnsupportedMediaType, $"Send the image as the request body with Content-Type image/png or image/jpeg (image/gif, image/bmp, image/tiff, image/x-tga and image/x-portable-anymap are read too, and application/octet-stream for raw bytes); got '{ScratchNet.Files.ShownValue.Of(request.ContentType ?? "")}'.");
             }
 
             using IDisposable? slot = await gate.EnterAsync(cancellation).ConfigureAwait(false);
@@ -295,7 +295,7 @@ public static class DashboardApp
 
         return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int value)
             ? value
-            : throw new ArgumentException($"{name} must be a whole number, given once; got '{text}'");
+            : throw new ArgumentException($"{name} must be a whole number, given once; got '{ScratchNet.Files.ShownValue.Of(text)}'");
     }
 
     /// <summary>An upload whose preparation allocated more than this gives its memory back to the system when it is done.</summary>

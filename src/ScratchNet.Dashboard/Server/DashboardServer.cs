@@ -180,7 +180,8 @@ public sealed partial class DashboardServer(
         // A page opened after this (a student late to class) finds nothing: say so, and where the run can still be seen.
         if (feed.HasRun)
         {
-            LogClosed(logger, ScratchNet.Files.ShellWord.Quote(sources.ClosingRunsDirectory()));
+            // The page's end note says the same command (ClosingBrowseCommand): plain serve for the default runs folder.
+            LogClosed(logger, sources.ClosingBrowseCommand());
         }
     }
 
@@ -229,8 +230,8 @@ public sealed partial class DashboardServer(
         return [.. urls.DistinctBy(u => u.ToString())];
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: serve --runs {RunsDirectory}")]
-    private static partial void LogClosed(ILogger logger, string runsDirectory);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: {BrowseCommand}")]
+    private static partial void LogClosed(ILogger logger, string browseCommand);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard at {Url}")]
     private static partial void LogListening(ILogger logger, Uri url);

@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Logging;
 using ScratchNet.Files;
 using ScratchNet.Models;
 
 namespace ScratchNet.Host.Commands;
 
 /// <summary>Converts a saved model to safetensors, ONNX or the native format.</summary>
-public sealed class ExportCommand(ResultWriter results) : ICommand
+public sealed partial class ExportCommand(ResultWriter results, ILogger<ExportCommand>? logger = null) : ICommand
 {
     public static IReadOnlyList<string> FormatNames { get; } = ["onnx", "safetensors", "native"];
 
@@ -40,12 +41,27 @@ public sealed class ExportCommand(ResultWriter results) : ICommand
         // ONNX and safetensors are made to be shared: the trainer's folders stay out of them (SharedPaths).
         SavedModel model = ModelFile.Load(modelPath);
         ModelFile.Save(format == ModelFormat.Native ? model : SharedPaths.Of(model), output, format);
-        // What the command was run for: a result, which no Serilog level may drop.
-        results.WriteLine($"Exported {ShownName.Of(modelPath)} as {FormatName(format)} to {ShownName.Of(Path.GetFullPath(output))}");
+        try
+        {
+            // What the command was run for: a result, which no Serilog level may drop.
+            results.WriteLine($"Exported {ShownName.Of(modelPath)} as {FormatName(format)} to {ShownName.Of(Path.GetFullPath(output))}");
 
-        // A file's own hash differs between identical runs (its header records when it was written): this one does not.
-        results.WriteLine($"Weights digest: {WeightsDigest.Of(model.Tensors)} (SHA-256 of the tensors' names, shapes and values: the same for bit-identical weights)");
+            // A file's own hash differs between identical runs (its header records when it was written): this one does not.
+            results.WriteLine($"Weights digest: {WeightsDigest.Of(model.Tensors)} (SHA-256 of the tensors' names, shapes and values: the same for bit-identical weights)");
+        }
+        catch (StandardOutputException e)
+        {
+            // The file is export's result and it is written: no further line, and exit 0. A reader that went away asked
+            // for no more (silent, as a Unix tool); any other failure is said once.
+            if (!e.ReaderGone && logger is not null)
+            {
+                LogLinesUnwritten(logger, StandardOutput.Describe(e.InnerException ?? e).Why, ShownName.Of(Path.GetFullPath(output)));
+            }
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write to standard output ({Why}); the model was exported to {Output} all the same")]
+    private static partial void LogLinesUnwritten(ILogger logger, string why, string output);
 
     // As the docs and --format name them, not the enum's spelling ("Onnx").
     private static string FormatName(ModelFormat format) => format switch

@@ -44,8 +44,13 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
 
         if (announcement?.Unwritten is (string address, Exception failure))
         {
-            (string why, string fix) = StandardOutput.Describe(failure);
-            (userLines ?? UserLines.Logged).Write(logger, l => LogAddressUnwritten(l, why, address, fix));
+            // A reader that went away (serve | head -c0) asked for nothing more: silent, as a Unix tool killed by SIGPIPE.
+            if (!StandardOutputPipe.IsBrokenPipe(failure))
+            {
+                (string why, string fix) = StandardOutput.Describe(failure);
+                (userLines ?? UserLines.Logged).Write(logger, l => LogAddressUnwritten(l, why, address, fix));
+            }
+
             return ExitCodes.OutputFailed;
         }
 
@@ -67,7 +72,13 @@ public sealed partial class ServeCommand(DashboardSources sources, ILogger<Serve
         }
         catch (OperationCanceledException)
         {
-            // Ctrl+C is how serve is meant to end.
+            // Ctrl+C is how serve is meant to end; a line of its own that stdout refused ends it too (the host links
+            // StandardOutput.Failed to the token), as any command that writes lines stops at the first one refused.
+        }
+
+        if (StandardOutput.Installed?.Exception() is { } unwritten)
+        {
+            throw unwritten;
         }
 
         return ExitCodes.Success;

@@ -147,6 +147,13 @@ public sealed partial class TrainingRun(
             {
                 LogRescuedFor(logger, orphan, name, runs);
             }
+            else if (Path.GetDirectoryName(orphan) is { } points && Path.GetFileName(points) == new CheckpointOptions().Directory
+                && Path.GetDirectoryName(points) is { } own && RunStatus.Problem(own) is { } damage)
+            {
+                // In a run folder's own checkpoints, but one whose run.json is missing or damaged, which cannot be
+                // continued in place: "train --resume RUN-FOLDER" was no way on there.
+                LogUnreadableRunFolder(logger, orphan, own, damage, ShellWord.Quote(folder.Path));
+            }
             else
             {
                 LogNoRunFolder(logger, orphan, runs);
@@ -407,6 +414,9 @@ public sealed partial class TrainingRun(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Checkpoint} belongs to no run folder found (none holds it or, in {RunDirectory}, records it as its own): it continues in this new run folder (to continue its run in its own folder instead, stop this one and train --resume RUN-FOLDER)")]
     private static partial void LogNoRunFolder(ILogger logger, string checkpoint, string runDirectory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Checkpoint} is a resume point of the run in {RunFolder}, whose run.json {Problem}, so that run cannot be continued in its own folder: it continues in this new run folder, and train --resume {NewRunFolder} continues this one if it stops")]
+    private static partial void LogUnreadableRunFolder(ILogger logger, string checkpoint, string runFolder, string problem, string newRunFolder);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed the run folder {RunFolder} again: training never began")]
     private static partial void LogRemoved(ILogger logger, string runFolder);

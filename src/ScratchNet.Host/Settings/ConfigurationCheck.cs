@@ -39,6 +39,7 @@ public static class ConfigurationCheck
         ConfigurationSchema schema = Schema(builder);
         IReadOnlyList<string> problems =
         [
+            .. UserSources.MalformedVariables(builder.Configuration),
             .. schema.Problems(ConfigurationSources.Keys(builder.Configuration)),
             .. IgnoredKeys.Problems(builder.Configuration),
 

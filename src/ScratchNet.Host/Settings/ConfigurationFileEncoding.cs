@@ -51,7 +51,7 @@ public static class ConfigurationFileEncoding
         if (FirstInvalidByte(bytes) is long offset)
         {
             throw new ConfigurationFileNotFoundException(
-                $"the configuration file (--config) {ShownName.Of(path)} is not UTF-8: byte offset {offset} (0x{bytes[offset]:X2}) starts no UTF-8 character (a file saved as Latin-1 or Windows-1252, Notepad's \"ANSI\"?); save it as UTF-8");
+                $"--config {ShownName.Of(path)} is not UTF-8: byte offset {offset} (0x{bytes[offset]:X2}) starts no UTF-8 character (a file saved as Latin-1 or Windows-1252, Notepad's \"ANSI\"?); save it as UTF-8");
         }
     }
 }

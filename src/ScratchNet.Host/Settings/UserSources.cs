@@ -57,6 +57,26 @@ public static class UserSources
         return builder.Add(new CommandLineSource(arguments));
     }
 
+    /// <summary>
+    /// The user's variables whose name starts with the prefix but names no key, each a line saying so and how to write one:
+    /// the framework turns every <c>__</c> of a name into <c>:</c> before it compares the prefix, so <c>SCRATCHNET___=x</c>
+    /// (<c>SCRATCHNET:_</c>), <c>SCRATCHNET__</c> or <c>SCRATCHNET__Training__Epochs</c> were dropped without a word, where
+    /// any other unknown key is refused.
+    /// </summary>
+    public static IEnumerable<string> MalformedVariables(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return configuration.Providers.OfType<EnvironmentProvider>().SelectMany(p => p.Malformed).Distinct(StringComparer.Ordinal).Select(Malformed);
+    }
+
+    private static string Malformed(string name)
+    {
+        string prefix = ScratchNetHost.EnvironmentPrefix;
+        string rest = name[prefix.Length..].Trim('_');
+        string example = rest.Length > 0 && !rest.Contains("____", StringComparison.Ordinal) ? $"did you mean {prefix}{rest}?" : $"e.g. {prefix}Training__Epochs=5";
+        return $"the environment variable {name} names no key: after {prefix} its name is Section__Key, with no _ at its start ({example}); rename it, or unset it (unset {name})";
+    }
+
     /// <summary>Whether a key read from the environment (the variable's name less the prefix) is a test's or a tool's.</summary>
     public static bool IsReserved(string key) =>
         key.Equals(ReservedPrefix, StringComparison.OrdinalIgnoreCase)
@@ -88,13 +108,25 @@ public static class UserSources
         public IConfigurationProvider Build(IConfigurationBuilder builder) => new EnvironmentProvider(prefix);
     }
 
-    private sealed class EnvironmentProvider(string prefix) : EnvironmentVariablesConfigurationProvider(prefix), ICleanedSource
+    private sealed class EnvironmentProvider : EnvironmentVariablesConfigurationProvider, ICleanedSource
     {
+        private readonly string _prefix;
+
+        public EnvironmentProvider(string prefix)
+            : base(prefix) => _prefix = prefix;
+
         public IReadOnlyList<PathProblem> PathProblems { get; private set; } = [];
+
+        /// <summary>The variables with the prefix that the framework dropped, their names once __ is : not starting with it.</summary>
+        public IReadOnlyList<string> Malformed { get; private set; } = [];
 
         public override void Load()
         {
             base.Load();
+            Malformed = [.. Environment.GetEnvironmentVariables().Keys.OfType<string>()
+                .Where(name => name.StartsWith(_prefix, StringComparison.OrdinalIgnoreCase)
+                    && !name.Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal).StartsWith(_prefix, StringComparison.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)];
             foreach (string key in Data.Keys.Where(IsReserved).ToList())
             {
                 Data.Remove(key);

@@ -428,9 +428,10 @@ public sealed class RunsEndpointTests
         ["config.json", Folder, "config.json is a folder, not a file"],
         ["config.json", Pipe, "config.json is a named pipe (FIFO), not a file"],
         ["config.json", Loop, "config.json is a link that leads nowhere (round in a loop of links)"],
-        ["model.snm", "", "model.snm is empty (0 bytes)"],
-        ["model.snm", "x", "model.snm is neither a ScratchNet model (.snm) nor a safetensors file"],
-        ["model.snm", CutShort, "model.snm is invalid: it has 2000 bytes of the {good} its header describes, so it is truncated"],
+        // A model's reason ends with the command line's remedy (Y5: the cell gave the reason alone).
+        ["model.snm", "", "model.snm is empty (0 bytes); give a file written by 'train' or 'export'"],
+        ["model.snm", "x", "model.snm is neither a ScratchNet model (.snm) nor a safetensors file; give a file written by 'train' or 'export'"],
+        ["model.snm", CutShort, "model.snm is invalid: it has 2000 bytes of the {good} its header describes, so it is truncated; train or export it again, or restore it from a copy"],
         ["model.snm", Folder, "model.snm is a folder, not a file"],
         ["model.snm", Pipe, "model.snm is a named pipe (FIFO), not a file"],
         ["model.snm", Loop, "model.snm is a link that leads nowhere (round in a loop of links)"],
@@ -559,7 +560,7 @@ public sealed class RunsEndpointTests
         HttpResponseMessage open = await _dashboard.Client.GetAsync("/api/model?run=empty-model");
 
         Assert.That(run.GetProperty("hasModel").GetBoolean(), Is.False);
-        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty (0 bytes)"));
+        Assert.That(run.GetProperty("error").GetString(), Is.EqualTo("model.snm is empty (0 bytes); give a file written by 'train' or 'export'"));
         Assert.That(models.GetArrayLength(), Is.Zero);
         Assert.That(open.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That((await open.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString(), Is.EqualTo("The model file empty-model/model.snm is empty (0 bytes); give a file written by 'train' or 'export'."));

@@ -55,20 +55,26 @@ public sealed class DashboardServerTests
         }
     }
 
-    [Test]
-    public async Task ClosingWithARun_SaysThePageIsGoneAndHowToBrowseTheRunStill_ServeAloneSaysNothing()
+    // The closing line gave serve --runs DIR even for the default folder, where the page's end note says plain serve.
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task ClosingWithARun_SaysThePageIsGoneAndHowToBrowseTheRunStill_AsThePageDoes_ServeAloneSaysNothing(bool defaultRuns)
     {
         var logs = new ListLogger();
         var feed = new LiveFeed();
         feed.Start();
         feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
-        await using (DashboardServer server = Server("127.0.0.1", feed, logs))
+        var sources = new DashboardSources(_temp.Combine("runs")) { DefaultRunsDirectory = defaultRuns };
+        await using (var server = new DashboardServer(
+            Microsoft.Extensions.Options.Options.Create(new DashboardOptions { Enabled = true, Port = 0 }), feed, sources, logs, logs.CreateLogger<DashboardServer>()))
         {
             await server.StartAsync(CancellationToken.None);
             await server.StopAsync(CancellationToken.None);
         }
 
-        Assert.That(logs.Entries.Select(e => e.Message), Has.One.EqualTo($"The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: serve --runs {_temp.Combine("runs")}"));
+        string command = defaultRuns ? "serve" : $"serve --runs {_temp.Combine("runs")}";
+        Assert.That(sources.ClosingBrowseCommand(), Is.EqualTo(command), "the page's end note");
+        Assert.That(logs.Entries.Select(e => e.Message), Has.One.EqualTo($"The dashboard closed with the run; its curves, configuration and confusion matrix stay browsable with: {command}"));
 
         var quiet = new ListLogger();
         await using (DashboardServer serve = Server("127.0.0.1", logs: quiet))

@@ -89,4 +89,20 @@ public sealed class ExportPathsTests
         Assert.That(same.Overlapping.Select(o => o.Source), Is.EqualTo(new[] { "exported.safetensors", "base.safetensors" }), "a folder of the same name is taken for the same data");
         Assert.That(other.Overlapping, Is.Empty, "another folder is a transfer");
     }
+
+    // retest7 V5: evaluate B.snm warned twice, its own run's entry (/data/digits) and its ancestor's from an export
+    // (digits, by name only), the same settings; evaluate of B's own export, where both are names, warned once.
+    [Test]
+    public void AnAncestorsFolderRecordedByNameOnly_IsTheSameDataAsTheFullPathOfThatName_SoItsOverlapIsSaidOnce()
+    {
+        var own = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = $"{Home}/digits", ["Data:Split"] = "random", ["Data:Seed"] = "7" };
+        var ancestor = new Dictionary<string, string> { ["Data:Dataset"] = "idx", ["Data:Directory"] = "digits", ["Data:Split"] = "random", ["Data:Seed"] = "7" };
+        var elsewhere = new Dictionary<string, string>(ancestor) { ["Data:Directory"] = "/other/letters" };
+
+        IReadOnlyList<DataHistoryEntry> seen = TrainedData.Seen("B.snm", own, [new DataHistoryEntry("A.safetensors", ancestor), new DataHistoryEntry("C.snm", elsewhere)]);
+        HeldOutOverlap overlap = TrainedData.Overlap(seen, new DataOptions { Dataset = "idx", Directory = $"{Home}/digits", Split = "random", Seed = 9 });
+
+        Assert.That(seen.Select(e => e.Source), Is.EqualTo(new[] { "B.snm", "C.snm" }), "a folder of another name stays another entry");
+        Assert.That(overlap.Overlapping.Select(o => o.Source), Is.EqualTo(new[] { "B.snm" }));
+    }
 }

@@ -60,4 +60,27 @@ public sealed class KeySuggestionTests
         Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.EqualTo(
             $"a key with an empty name, '{key}' (from {source}); a key is written Section:Key, e.g. Training:Epochs, or remove it"));
     }
+
+    // The framework turns each __ into : before it compares the prefix, so these variables were dropped without a word
+    // (SCRATCHNET___ is SCRATCHNET:_), where any other unknown key is refused.
+    [TestCase("SCRATCHNET___", "e.g. SCRATCHNET_Training__Epochs=5")]
+    [TestCase("SCRATCHNET__", "e.g. SCRATCHNET_Training__Epochs=5")]
+    [TestCase("SCRATCHNET__A____B", "e.g. SCRATCHNET_Training__Epochs=5")]
+    [TestCase("SCRATCHNET__Training__Epochs", "did you mean SCRATCHNET_Training__Epochs?")]
+    [TestCase("scratchnet___Training__Epochs", "did you mean SCRATCHNET_Training__Epochs?")]
+    public void AVariableWhoseNameNamesNoKey_IsRefused_NamedAsWritten(string name, string fix)
+    {
+        Environment.SetEnvironmentVariable(name, "x");
+        try
+        {
+            HostApplicationBuilder builder = ScratchNetHost.CreateBuilder(["train"]);
+
+            Assert.That(() => ConfigurationCheck.ThrowIfInvalid(builder), Throws.TypeOf<ConfigurationException>().With.Message.EqualTo(
+                $"the environment variable {name} names no key: after SCRATCHNET_ its name is Section__Key, with no _ at its start ({fix}); rename it, or unset it (unset {name})"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
 }
