@@ -53,6 +53,24 @@ public sealed class LiveEndpointTests
         Assert.That(stream.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
     }
 
+    // HEAD is answered as GET is, without the body: on the feed that is the status line and headers, and no place.
+    [Test]
+    public async Task AHeadOnTheFeed_IsAnsweredAsAGet_AndTakesNoPlace()
+    {
+        using var temp = new TempDirectory();
+        await using InProcessDashboard dashboard = await InProcessDashboard.StartAsync(new DashboardSources(temp.Combine("runs")));
+        using var patience = new CancellationTokenSource(Patience);
+
+        for (int i = 0; i <= LiveFeed.MaxSubscribers; i++)
+        {
+            using HttpResponseMessage head = await dashboard.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/live/events"), patience.Token);
+            Assert.That(head.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"request {i + 1}");
+            Assert.That(head.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+        }
+
+        using Subscription place = dashboard.Feed.TrySubscribe() ?? throw new AssertionException("the HEAD requests took the feed's places");
+    }
+
     [Test]
     public async Task AReconnectWithAnIdOfThisStream_GetsOnlyWhatFollowsIt_AnyOtherIdTheWholeReplay()
     {
