@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using ScratchNet.Files;
 
 namespace ScratchNet.Dashboard.Server;
 
@@ -16,9 +17,6 @@ public sealed partial class HostGuard
 {
     /// <summary>How many distinct refused names the console warns about; a scanner trying thousands logs no more than this.</summary>
     public const int MaxWarnedNames = 16;
-
-    // A Host header may be long; the console and the answer show this much of it.
-    private const int MaxShownLength = 100;
 
     private readonly IList<StringSegment> _patterns;
     private readonly bool _anyHost;
@@ -103,17 +101,17 @@ public sealed partial class HostGuard
         }
     }
 
-    /// <summary>What a request said (a name, a path), as an answer or the console repeats it: control characters and white space as escapes, cut short.</summary>
+    /// <summary>What a request said (a name, a path), as an answer or the console repeats it: control characters and white space as escapes, a long one cut short as every echoed value is (<see cref="ShownValue"/>).</summary>
     /// <param name="spaces">Keeps plain spaces, which a path or a query name may hold (a run named "copy 2"); no host name does.</param>
-    internal static string Shown(string host, bool spaces = false)
+    internal static string Shown(string text, bool spaces = false)
     {
         var shown = new StringBuilder();
-        foreach (char c in host.Length > MaxShownLength ? host[..MaxShownLength] : host)
+        foreach (char c in text)
         {
             shown.Append(char.IsControl(c) || (char.IsWhiteSpace(c) && !(spaces && c == ' ')) ? $"\\u{(int)c:X4}" : c.ToString());
         }
 
-        return host.Length > MaxShownLength ? shown.Append('…').ToString() : shown.ToString();
+        return ShownValue.Of(shown.ToString());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused a request for the name {Host}, which is not one of its names; if that name is yours (a DNS alias, a router's name for this machine), start it again with {Option}")]

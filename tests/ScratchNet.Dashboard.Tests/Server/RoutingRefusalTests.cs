@@ -57,6 +57,18 @@ public sealed class RoutingRefusalTests
         Assert.That(Error(body), Does.StartWith(start));
     }
 
+    // A long path is cut as every echoed value is (ShownValue); a 5 kB one came back whole.
+    [Test]
+    public async Task ALongUnknownRoute_IsRepeatedByItsStartAndLength()
+    {
+        string url = "/api/" + new string('x', 5000);
+
+        (HttpResponseMessage response, string body) = await Send(HttpMethod.Get, url);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(Error(body), Does.StartWith("There is nothing at /api/xxx").And.Contain("… (5,005 characters)").And.Not.Contain(url));
+    }
+
     [TestCase("/nothing-here")]
     [TestCase("/assets/")]
     [TestCase("/assets/.")]
