@@ -177,7 +177,12 @@ public sealed class LiveFeed
         TrySubscribe() ?? throw new InvalidOperationException($"The live feed already has {MaxSubscribers} subscribers; dispose one first.");
 
     /// <summary>As <see cref="Subscribe"/>, or null when <see cref="MaxSubscribers"/> pages already follow the feed.</summary>
-    public Subscription? TrySubscribe()
+    /// <param name="lastEventId">
+    /// The id of the last update a reconnecting page received (its <c>Last-Event-ID</c>): one of this stream, already sent,
+    /// leaves out of the replay what the page has (it grows with the run: 50–75 KB by epoch 2 of a CNN). Any other (another
+    /// process's stream, a number not yet sent, garbage) gets the whole replay: the page then skips what it has seen.
+    /// </param>
+    public Subscription? TrySubscribe(string? lastEventId = null)
     {
         var channel = new PageQueue(SubscriberCapacity, coalesce: PictureInterval > TimeSpan.Zero);
         lock (_gate)
@@ -187,7 +192,8 @@ public sealed class LiveFeed
                 return null;
             }
 
-            SentEvent[] replay = [.. _history.Select(k => k.Sent).Concat(_latest.Values).OrderBy(e => e.Id)];
+            long after = Received(lastEventId);
+            SentEvent[] replay = [.. _history.Select(k => k.Sent).Concat(_latest.Values).Where(e => e.Id > after).OrderBy(e => e.Id)];
             if (_incoming.Reader.Completion.IsCompleted && (_pump is null || _pump.IsCompleted))
             {
                 channel.Complete();
@@ -199,6 +205,24 @@ public sealed class LiveFeed
 
             return new Subscription(replay, channel, () => Unsubscribe(channel));
         }
+    }
+
+    /// <summary>The id an update has on the page (the SSE <c>id:</c> field): "stream-number".</summary>
+    public string EventId(SentEvent sent)
+    {
+        ArgumentNullException.ThrowIfNull(sent);
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Stream}-{sent.Id}");
+    }
+
+    // The number of the last update a page has, when its Last-Event-ID is one this stream sent; 0 (all of the replay) otherwise.
+    private long Received(string? lastEventId)
+    {
+        string prefix = Stream + "-";
+        return lastEventId is not null && lastEventId.StartsWith(prefix, StringComparison.Ordinal)
+            && long.TryParse(lastEventId.AsSpan(prefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long number)
+            && number >= 1 && number <= _sequence
+            ? number
+            : 0;
     }
 
     private PageQueue[] Behind()

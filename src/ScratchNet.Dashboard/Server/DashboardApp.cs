@@ -45,6 +45,9 @@ public static class DashboardApp
         "image/x-portable-anymap", "application/octet-stream",
     };
 
+    // Every reading route answers HEAD as GET does, without the body (HTTP asks it of every GET: curl -I, link checkers).
+    private static readonly string[] Reading = [HttpMethods.Get, HttpMethods.Head];
+
     /// <param name="configureHost">Chooses the server: Kestrel by default (see <see cref="DashboardServer"/>); tests plug in an in-memory one.</param>
     public static WebApplication Create(DashboardOptions options, LiveFeed feed, DashboardSources sources, ILoggerFactory loggerFactory, Action<WebApplicationBuilder> configureHost)
     {
@@ -91,6 +94,8 @@ public static class DashboardApp
 
             await next(context).ConfigureAwait(false);
         });
+        app.Use(new RoutingRefusals(() => ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints)).Explain);
+        app.Use(RepeatedQuery.Refuse);
         app.UseRouting();
         MapPage(app);
         MapLive(app);
@@ -144,29 +149,40 @@ public static class DashboardApp
 
     private static void MapPage(WebApplication app)
     {
-        // HEAD as well as GET: link checkers and curl -I ask with HEAD (the server sends the headers without the body).
-        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (StaticAssets assets) => assets.Serve("index.html"));
-        app.MapMethods("/assets/{**name}", [HttpMethods.Get, HttpMethods.Head], (string name, StaticAssets assets) => assets.Serve(name));
+        app.MapMethods("/", Reading, (StaticAssets assets) => assets.Serve("index.html"));
+        app.MapMethods("/assets/{**name}", Reading, (string? name, StaticAssets assets) => assets.Serve(name));
     }
 
     private static void MapLive(WebApplication app)
     {
-        app.MapGet("/api/live", (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
-        app.MapGet("/api/live/events", (LiveFeed feed, HttpResponse response, CancellationToken cancellation) =>
+        app.MapMethods("/api/live", Reading, (LiveFeed feed, DashboardSources sources, ShownPaths paths, HttpRequest request) => new { live = feed.HasRun, serving = sources.Serving, port = request.Host.Port, browse = paths.Text(sources.BrowseCommand) });
+        app.MapMethods("/api/live/events", Reading, (LiveFeed feed, DashboardSources sources, HttpRequest request, CancellationToken cancellation) =>
         {
-            if (feed.TrySubscribe() is not { } subscription)
+            // No training reports to serve: a subscription would hold one of the places and never carry a thing.
+            if (sources.Serving)
             {
-                response.Headers.RetryAfter = "10";
-                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs (a page turned away tries again by itself after Retry-After).");
+                return Problem(StatusCodes.Status404NotFound, "serve has no live feed: it shows saved runs, and no training reports to it. To watch a run live, start train --dashboard --Dashboard:Port=N on a free port and open that port.");
+            }
+
+            // A HEAD is told what a GET would get, and takes no place.
+            if (HttpMethods.IsHead(request.Method))
+            {
+                return Results.Text(string.Empty, "text/event-stream");
+            }
+
+            if (feed.TrySubscribe(request.Headers["Last-Event-ID"]) is not { } subscription)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "10";
+                return Problem(StatusCodes.Status503ServiceUnavailable, $"The dashboard already serves {LiveFeed.MaxSubscribers} live pages; close some of its tabs.");
             }
 
             // Left when the request ends, even one cut off before its stream began.
-            response.RegisterForDispose(subscription);
-            return TypedResults.ServerSentEvents(Events(feed, subscription, cancellation));
+            request.HttpContext.Response.RegisterForDispose(subscription);
+            return new EventStream(Events(feed, subscription, cancellation));
         });
     }
 
-    // The history so far, then every update as it comes; leaving (the page closes) unsubscribes.
+    // The history so far (after the update a reconnecting page names), then every update as it comes; leaving (the page closes) unsubscribes.
     private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, Subscription subscription, [EnumeratorCancellation] CancellationToken cancellation)
     {
         foreach (SentEvent sent in subscription.Replay)
@@ -181,22 +197,21 @@ public static class DashboardApp
     }
 
     // "stream-number": the page starts over when the stream changes (a new process on the same port), and skips numbers it has seen.
-    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) =>
-        new(sent.Json, sent.Type) { EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{feed.Stream}-{sent.Id}") };
+    private static SseItem<string> Item(LiveFeed feed, SentEvent sent) => new(sent.Json, sent.Type) { EventId = feed.EventId(sent) };
 
     private static void MapRuns(WebApplication app)
     {
         // Paths of this machine in a run's files (its configuration's values and sources) are written by ShownPaths' rule.
-        app.MapGet("/api/runs", (RunCatalog runs, ShownPaths paths) => runs.List().Select(paths.Of).ToList());
-        app.MapGet("/api/runs/{id}", (string id, RunCatalog runs, ShownPaths paths) =>
+        app.MapMethods("/api/runs", Reading, (RunCatalog runs, ShownPaths paths) => runs.List().Select(paths.Of).ToList());
+        app.MapMethods("/api/runs/{id}", Reading, (string id, RunCatalog runs, ShownPaths paths) =>
             runs.Details(id) is { } details ? Results.Ok(paths.Of(details)) : Problem(StatusCodes.Status404NotFound, $"There is no run '{id}' in the runs folder."));
     }
 
     private static void MapExplorer(WebApplication app)
     {
-        app.MapGet("/api/models", (ModelCatalog models) => models.List());
-        app.MapGet("/api/model", (string? run, ModelCatalog models, ShownPaths paths) => WithModel(models, paths, run, explorer => Results.Ok(explorer.Description)));
-        app.MapGet("/api/model/weights", (string? run, string? layer, string? unit, ModelCatalog models, ShownPaths paths) =>
+        app.MapMethods("/api/models", Reading, (ModelCatalog models) => models.List());
+        app.MapMethods("/api/model", Reading, (string? run, ModelCatalog models, ShownPaths paths) => WithModel(models, paths, run, explorer => Results.Ok(explorer.Description)));
+        app.MapMethods("/api/model/weights", Reading, (string? run, string? layer, string? unit, ModelCatalog models, ShownPaths paths) =>
             WithModel(models, paths, run, explorer => Results.Ok(explorer.IncomingWeights(explorer.CheckDenseLayer(Whole(layer, "layer") ?? throw Missing("layer")), Whole(unit, "unit") ?? throw Missing("unit")))));
         app.MapPost("/api/model/explore", async (HttpRequest request, string? run, string? label, ModelCatalog models, ExploreGate gate, ShownPaths paths, CancellationToken cancellation) =>
         {

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using ScratchNet.Files;
 
 namespace ScratchNet.Dashboard.Server;
 
@@ -16,9 +17,6 @@ public sealed partial class HostGuard
 {
     /// <summary>How many distinct refused names the console warns about; a scanner trying thousands logs no more than this.</summary>
     public const int MaxWarnedNames = 16;
-
-    // A Host header may be long; the console and the answer show this much of it.
-    private const int MaxShownLength = 100;
 
     private readonly IList<StringSegment> _patterns;
     private readonly bool _anyHost;
@@ -45,8 +43,20 @@ public sealed partial class HostGuard
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        // No browser sends an empty Host; HTTP/1.0 clients (a health check) may send none. ASP.NET's filter let both through.
-        if (_anyHost || !request.Host.HasValue || HostString.MatchesAny(new StringSegment(request.Host.Host), _patterns))
+        // No browser sends an empty Host (a page cannot make it), and an HTTP/1.0 client (a health check, nc) may send none:
+        // both are answered, as ASP.NET's filter did.
+        if (!request.Host.HasValue)
+        {
+            return null;
+        }
+
+        // A port no connection can have: the name may be right, the request is not (the serve page's hint would name that port).
+        if (PortText(request.Host.Value!) is { Length: > 0 } port && !(int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number) && number is >= 1 and <= 65535))
+        {
+            return $"This request's Host gives the port {Shown(port)}, which no connection can have (ports are 1 to 65535); open the address the dashboard's start line names.";
+        }
+
+        if (_anyHost || HostString.MatchesAny(new StringSegment(request.Host.Host), _patterns))
         {
             return null;
         }
@@ -56,6 +66,14 @@ public sealed partial class HostGuard
         return $"This dashboard answers only to the names {string.Join(", ", AllowedHosts)}; this request asked for {name}. "
             + $"Open one of those names, or start the dashboard again with --Dashboard:AllowedHosts={name} to answer to it too "
             + "(it is refused so that a web page cannot reach the dashboard by pointing a name of its own at this machine).";
+    }
+
+    // The text after the name's colon ("localhost:99999", "[::1]:0"), or null when the Host gives no port.
+    private static string? PortText(string host)
+    {
+        int end = host.StartsWith('[') ? host.IndexOf(']', StringComparison.Ordinal) : 0;
+        int colon = end < 0 ? -1 : host.IndexOf(':', end);
+        return colon < 0 ? null : host[(colon + 1)..];
     }
 
     // Once per name, and only for the first MaxWarnedNames names: a scanner would otherwise flood the console.
@@ -83,16 +101,17 @@ public sealed partial class HostGuard
         }
     }
 
-    // Control characters and long names shown as escapes and cut short: the name is a request's, not the user's.
-    private static string Shown(string host)
+    /// <summary>What a request said (a name, a path), as an answer or the console repeats it: control characters and white space as escapes, a long one cut short as every echoed value is (<see cref="ShownValue"/>).</summary>
+    /// <param name="spaces">Keeps plain spaces, which a path or a query name may hold (a run named "copy 2"); no host name does.</param>
+    internal static string Shown(string text, bool spaces = false)
     {
         var shown = new StringBuilder();
-        foreach (char c in host.Length > MaxShownLength ? host[..MaxShownLength] : host)
+        foreach (char c in text)
         {
-            shown.Append(char.IsControl(c) || char.IsWhiteSpace(c) ? $"\\u{(int)c:X4}" : c.ToString());
+            shown.Append(char.IsControl(c) || (char.IsWhiteSpace(c) && !(spaces && c == ' ')) ? $"\\u{(int)c:X4}" : c.ToString());
         }
 
-        return host.Length > MaxShownLength ? shown.Append('…').ToString() : shown.ToString();
+        return ShownValue.Of(shown.ToString());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The dashboard refused a request for the name {Host}, which is not one of its names; if that name is yours (a DNS alias, a router's name for this machine), start it again with {Option}")]

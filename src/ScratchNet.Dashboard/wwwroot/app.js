@@ -42,8 +42,10 @@
   };
 
   window.addEventListener('hashchange', show);
-  SN.getJson('api/live').then(s => { live = s.live; SN.browseCommand = s.browse; if (s.serving) { SN.serving(s.port); } }).catch(() => { live = false; }).finally(() => {
-    SN.startLive();
+  // serve's page follows no feed (none reports to serve): it only watches that the server is there.
+  let serving = false;
+  SN.getJson('api/live').then(s => { live = s.live; serving = s.serving; SN.browseCommand = s.browse; if (s.serving) { SN.serving(s.port); } }).catch(() => { live = false; }).finally(() => {
+    if (serving) { SN.watchServer(); } else { SN.startLive(); }
     show();
   });
 })(window.SN);

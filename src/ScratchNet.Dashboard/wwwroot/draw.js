@@ -224,6 +224,13 @@ window.SN = window.SN || {};
     if (!reason && text && !/^\s*</.test(text)) { reason = text.trim().slice(0, 600); }
     return reason || `${response.status} ${response.statusText}`.trim();
   };
+  // A reason as a sentence of its own, to stand between the page's sentences: with its full stop, never a second one.
+  // (Its first word is left as the server wrote it: it may be a command, such as serve.)
+  SN.sentence = function (text) {
+    const t = String(text || '').trim();
+    return !t || /[.!?]$/.test(t) ? t : `${t}.`;
+  };
+
   SN.reason = async function (response) {
     const text = await response.text().catch(() => '');
     return SN.refusal(response, text);

@@ -12,6 +12,8 @@
     SN.later('facts', () => { Object.entries(state.facts).forEach(([id, text]) => { $(id).textContent = text; }); state.facts = {}; });
   }
 
+  // The page's own title, said again when a server with no run on the page is found again.
+  const title = document.title;
   const heldOut = () => (state.run && state.run.heldOut) || 'held-out';
   const epochs = n => `${n} epoch${n === 1 ? '' : 's'}`;
 
@@ -255,7 +257,7 @@
     if (state.lost === null) { return; }
     $('live-status').textContent = state.lost;
     delete $('live-status').dataset.outcome;
-    document.title = 'ScratchNet: training';
+    document.title = state.run ? 'ScratchNet: training' : title;
     state.lost = null;
   }
 
@@ -278,10 +280,11 @@
   }
 
   // The server answered the feed's request with a refusal (a 503 when every live-feed place is taken): that is no stopped
-  // server. Its reason is shown, and the feed is asked again after the server's Retry-After.
+  // server. Its reason is shown as its own sentence, as the server wrote it, and the feed is asked again after the
+  // server's Retry-After.
   function refused(reason, seconds) {
     if (state.lost === null) { state.lost = $('live-status').textContent; }
-    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away (${reason}). The page asks again in ${seconds} s.`;
+    $('live-status').textContent = `This page does not follow the training: the server turned its live feed away. ${SN.sentence(reason)} This page asks again in ${seconds} s.`;
     $('live-status').dataset.outcome = 'refused';
     clearTimeout(state.retry);
     state.retry = setTimeout(connect, seconds * 1000);
@@ -336,5 +339,15 @@
     if (state.source) { return; }
     charts();
     connect();
+  };
+
+  // serve has no live feed (no training reports to it), so the page does not take one of its places: it asks api/live
+  // every few seconds instead, to say when the server stops, and when it is back.
+  SN.watchServer = function () {
+    charts();
+    const ask = () => fetch('api/live', { cache: 'no-store' })
+      .then(() => { SN.serverGone(false); found(); }, () => { SN.serverGone(true); lost(); })
+      .finally(() => { clearTimeout(state.retry); state.retry = setTimeout(ask, 3000); });
+    ask();
   };
 })(window.SN);

@@ -57,8 +57,9 @@
     return names.size === 1 ? names.values().next().value : 'held-out';
   }
 
-  // A run's error names the run; a server that is gone is no run's doing.
-  const about = (id, e) => (e.gone ? e.message : `${id}: ${e.message}`);
+  // A run's error names the run, once: the server's reason often names it already ("There is no run 'X' …"); a server
+  // that is gone is no run's doing.
+  const about = (id, e) => (e.gone || e.message.includes(id) ? e.message : `${id}: ${e.message}`);
 
   // An error stays only until the next thing works.
   function status(text) { $('runs-status').textContent = text || summary; }
@@ -79,7 +80,7 @@
     const failed = [];
     let unanswered = false;
     for (const id of ids) {
-      try { runs.push(await load(id)); } catch (e) { if (e.gone) { unanswered = true; } else { failed.push(`${id}: ${e.message}`); } }
+      try { runs.push(await load(id)); } catch (e) { if (e.gone) { unanswered = true; } else { failed.push(about(id, e)); } }
     }
     if (mine !== comparison) { return; }
     // A server that is gone is said once, not once per ticked run.
@@ -152,7 +153,7 @@
     // Its details, if open, are of a run that no longer exists: they go with its row.
     if (shown === id) { shown = null; $('run-details').hidden = true; }
     await SN.loadRuns();
-    status(`${id}: ${e.message}`);
+    status(about(id, e));
   }
 
   // The list is read when the tab opens, with the Refresh button, and when the window comes back into view, so runs

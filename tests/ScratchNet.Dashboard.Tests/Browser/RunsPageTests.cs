@@ -75,7 +75,7 @@ public sealed class RunsPageTests : BrowserTest
 
         Directory.Delete(victim, recursive: true);
         await page.GetByRole(AriaRole.Button, new() { Name = "victim", Exact = true }).ClickAsync();
-        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("victim: There is no run 'victim' in the runs folder.");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("There is no run 'victim' in the runs folder.");
         await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(3);
         Assert.That(PageErrors[page], Is.Empty);
     }
@@ -212,7 +212,7 @@ public sealed class RunsPageTests : BrowserTest
         Directory.Delete(added, recursive: true);
         await page.GetByRole(AriaRole.Button, new() { Name = "zz-added", Exact = true }).ClickAsync();
 
-        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("zz-added: There is no run 'zz-added' in the runs folder.");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("There is no run 'zz-added' in the runs folder.");
         await Expect(page.Locator("#runs-table tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator("#run-details")).ToBeHiddenAsync();
         Assert.That(PageErrors[page], Is.Empty);
@@ -234,7 +234,7 @@ public sealed class RunsPageTests : BrowserTest
         Directory.Delete(added, recursive: true);
         await page.GetByRole(AriaRole.Button, new() { Name = "zz-added", Exact = true }).ClickAsync();
 
-        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("zz-added: There is no run 'zz-added' in the runs folder.");
+        await Expect(page.Locator("#runs-status")).ToHaveTextAsync("There is no run 'zz-added' in the runs folder.");
         await Expect(page.Locator("#run-details")).ToBeHiddenAsync();
         Assert.That(PageErrors[page], Is.Empty);
     }

@@ -189,7 +189,7 @@ public sealed class DashboardServerTests
         await server.StartAsync(CancellationToken.None);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
-        // The stream's headers go out with its first event.
+        // A run under way, as a page that opens the feed finds it.
         feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
         using HttpResponseMessage events = await client.GetAsync(new Uri(server.Url!, "api/live/events"), HttpCompletionOption.ResponseHeadersRead);
         feed.Publish(new LiveEvent(LiveEventTypes.End, new RunEnd(RunOutcomes.Diverged, 1, null, null, "Training diverged")));

@@ -53,6 +53,30 @@ public sealed class HostFilterTests
         Assert.That(await Status(options, "example.org"), Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
+    // localhost:99999 was answered, and /api/live echoed the port 99999 into serve's hint (probe-http U5).
+    [TestCase("localhost:99999", "99999")]
+    [TestCase("localhost:0", "0")]
+    [TestCase("127.0.0.1:65536", "65536")]
+    [TestCase("[::1]:123456", "123456")]
+    public async Task AHostWithAPortNoConnectionCanHave_IsA400SayingSo(string host, string port)
+    {
+        await using InProcessDashboard dashboard = await InProcessDashboard.StartAsync(new DashboardSources(_temp.Combine("runs")));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/live");
+        request.Headers.TryAddWithoutValidation("Host", host);
+
+        using HttpResponseMessage refused = await dashboard.Client.SendAsync(request);
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain($"gives the port {port}, which no connection can have (ports are 1 to 65535)"));
+    }
+
+    [TestCase("localhost:1")]
+    [TestCase("localhost:65535")]
+    [TestCase("[::1]:5757")]
+    [TestCase("localhost")]
+    public async Task AHostWithARealPortOrNone_IsAnswered(string host) =>
+        Assert.That(await Status(new DashboardOptions { Enabled = true }, host), Is.EqualTo(HttpStatusCode.OK));
+
     // A bare "Bad Request - Invalid Hostname" and a silent console left a learner who opened the page as vm.lan without a hint.
     [Test]
     public async Task ARefusedName_IsToldTheNamesAnsweredAndTheOption_AndTheConsoleWarnsOncePerName()

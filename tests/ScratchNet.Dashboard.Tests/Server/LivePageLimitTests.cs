@@ -14,7 +14,7 @@ public sealed class LivePageLimitTests
     {
         using var temp = new TempDirectory();
         await using InProcessDashboard dashboard = await InProcessDashboard.StartAsync(new DashboardSources(temp.Combine("runs")));
-        // A stream's headers go out with its first event.
+        // A run under way, as a page that opens the feed finds it.
         dashboard.Feed.Publish(new LiveEvent(LiveEventTypes.Run, new { epochs = 3 }));
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var open = new List<HttpResponseMessage>();
