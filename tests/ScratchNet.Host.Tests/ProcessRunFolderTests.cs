@@ -351,19 +351,9 @@ public sealed partial class ProcessRunFolderTests
         (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));
         string kept = _dir.Combine("kept.ckpt");
         File.Copy(checkpoint, kept);
-        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", kept], _dir.Path))!;
-        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
-        {
-            Thread.Sleep(5);
-        }
-
-        resumed.Kill();
-        resumed.WaitForExit();
-        Assert.That(RunFolders(), Has.Length.EqualTo(2), stdout.Result + stderr.Result);
-        Assert.That(stdout.Result, Does.Contain($"{kept} belongs to no run folder found").And.Contain("it continues in this new run folder"), stdout.Result + stderr.Result);
+        (string stdout, string stderr) = ResumeUntilANewFolderTrains(kept, folder);
+        Assert.That(RunFolders(), Has.Length.EqualTo(2), stdout + stderr);
+        Assert.That(stdout, Does.Contain($"{kept} belongs to no run folder found").And.Contain("it continues in this new run folder"), stdout + stderr);
     }
 
     // After a resume from the checkpoint of a folder whose run.json is damaged (Z3), the line said "to continue its run
@@ -373,21 +363,11 @@ public sealed partial class ProcessRunFolderTests
     {
         (string checkpoint, string folder) = Interrupt(Train("--Training:Epochs=100000"));
         File.WriteAllText(Path.Combine(folder, RunStatus.FileName), "");
-        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", checkpoint], _dir.Path))!;
-        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
-        {
-            Thread.Sleep(5);
-        }
-
-        resumed.Kill();
-        resumed.WaitForExit();
+        (string stdout, string stderr) = ResumeUntilANewFolderTrains(checkpoint, folder);
         string created = RunFolders().Single(f => f != folder);
-        Assert.That(stdout.Result, Does.Contain($"{checkpoint} is a resume point of the run in {folder}, whose run.json is damaged ("), stdout.Result + stderr.Result);
-        Assert.That(stdout.Result, Does.Contain($"so that run cannot be continued in its own folder: it continues in this new run folder, and train --resume {created} continues this one if it stops"), stdout.Result + stderr.Result);
-        Assert.That(stdout.Result, Does.Not.Contain("RUN-FOLDER"), stdout.Result + stderr.Result);
+        Assert.That(stdout, Does.Contain($"{checkpoint} is a resume point of the run in {folder}, whose run.json is damaged ("), stdout + stderr);
+        Assert.That(stdout, Does.Contain($"so that run cannot be continued in its own folder: it continues in this new run folder, and train --resume {created} continues this one if it stops"), stdout + stderr);
+        Assert.That(stdout, Does.Not.Contain("RUN-FOLDER"), stdout + stderr);
     }
 
     [Test]
@@ -835,6 +815,23 @@ public sealed partial class ProcessRunFolderTests
     }
 
     /// <summary>Starts a long run, sends Ctrl+C (SIGINT, or <paramref name="signal"/>) once it has a resume point, and returns the checkpoint its message names.</summary>
+    // Resumes from CHECKPOINT until the run folder it starts (not FOLDER) has trained an epoch, then stops it.
+    private (string Stdout, string Stderr) ResumeUntilANewFolderTrains(string checkpoint, string folder)
+    {
+        using Process resumed = Process.Start(HostProcess.StartInfo(["train", "--Progress:Enabled=false", "--resume", checkpoint], _dir.Path))!;
+        Task<string> stdout = resumed.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = resumed.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60) && !resumed.HasExited && !RunFolders().Any(f => f != folder && File.Exists(Path.Combine(f, "history.csv"))))
+        {
+            Thread.Sleep(5);
+        }
+
+        resumed.Kill();
+        resumed.WaitForExit();
+        return (stdout.Result, stderr.Result);
+    }
+
     private (string Checkpoint, string Folder) Interrupt(string[] args, int signal = HostProcess.SigInt)
     {
         string[] before = RunFolders();

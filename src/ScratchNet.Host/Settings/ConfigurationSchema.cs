@@ -94,25 +94,12 @@ public sealed class ConfigurationSchema
     }
 
     /// <summary>True where <paramref name="key"/> (<c>Model:Layers</c>) is a known list.</summary>
-    public bool IsList(string key)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        Node node = _root;
-        foreach (string part in key.Split(':'))
-        {
-            if (!node.Children.TryGetValue(part, out Node? child))
-            {
-                return false;
-            }
-
-            node = child;
-        }
-
-        return node.Kind == Kind.List;
-    }
+    public bool IsList(string key) => Find(key)?.Kind == Kind.List;
 
     /// <summary>True where <paramref name="key"/> (<c>Model:LayerSizes</c>) is a known key that takes one value, not a list.</summary>
-    public bool TakesOneValue(string key)
+    public bool TakesOneValue(string key) => Find(key)?.Kind == Kind.Scalar;
+
+    private Node? Find(string key)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         Node node = _root;
@@ -120,13 +107,13 @@ public sealed class ConfigurationSchema
         {
             if (!node.Children.TryGetValue(part, out Node? child))
             {
-                return false;
+                return null;
             }
 
             node = child;
         }
 
-        return node.Kind == Kind.Scalar;
+        return node;
     }
 
     /// <summary>One line per key that no options class or rule knows, or that has the wrong shape.</summary>
