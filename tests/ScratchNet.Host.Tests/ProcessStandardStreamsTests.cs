@@ -237,6 +237,35 @@ public sealed class ProcessStandardStreamsTests
         HostAssert.NoStackTrace(result);
     }
 
+    // A stop signal while predict waited on a full pipe hung it for good: the signal's stderr line held the progress
+    // line's gate and waited for the console's lock, which the next reading held while it waited for that gate
+    // (probe-retest12 R12-1). Its readings are being written, so they are finished, and predict exits.
+    [Test]
+    public void Predict_StoppedWhileItsReaderIsSlow_FinishesItsReadings_AndExits()
+    {
+        const int Images = 1500;
+        using Process predict = Process.Start(HostProcess.StartInfo(["predict", "--model", _model, "--as-is", "--format", "json", .. Enumerable.Repeat("digit.png", Images)], _dir.Path))!;
+        Task<string> stderr = predict.StandardError.ReadToEndAsync();
+        string first = predict.StandardOutput.ReadLine() ?? "";
+
+        // The readings fill the pipe (64 KiB, a third of them) and predict waits on it, as behind a slow reader.
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        HostProcess.Interrupt(predict, HostProcess.SigTerm);
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        Task<string> rest = predict.StandardOutput.ReadToEndAsync();
+        bool exited = predict.WaitForExit(TimeSpan.FromSeconds(60));
+        if (!exited)
+        {
+            predict.Kill();
+            predict.WaitForExit();
+        }
+
+        Assert.That(exited, Is.True, "predict hung after the stop signal: " + stderr.Result);
+        Assert.That(predict.ExitCode, Is.EqualTo(0), stderr.Result);
+        Assert.That((first + "\n" + rest.Result).Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(Images), stderr.Result);
+        Assert.That(stderr.Result, Does.Contain("predict is writing its results; it finishes them, then exits"));
+    }
+
     [Test]
     public void Serve_WhoseReaderHasGone_ClosesTheDashboard_AndExits8_WithNothingOnStderr()
     {

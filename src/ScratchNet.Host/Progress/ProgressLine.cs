@@ -15,7 +15,11 @@ public sealed class ProgressLine
     /// <summary>The terminal's width where it cannot be read.</summary>
     private const int DefaultColumns = 80;
 
-    private readonly Lock _gate = new();
+    // Once installed, the console's own lock. .NET's Unix console takes Console.Out's lock for every write to the terminal,
+    // stderr's too, and Console.Out's synchronized writer holds it while it writes stdout; a gate of the line's own, taken
+    // inside that lock for stdout and outside it for stderr, let a stop signal's first stderr line and predict's next
+    // reading on a full pipe each wait for the other for good (probe-retest12 R12-1). One lock, one order.
+    private object _gate = new();
     private readonly TextWriter _output;
     private readonly Func<int> _columns;
     private int _drawn;
@@ -54,6 +58,7 @@ public sealed class ProgressLine
         var line = new ProgressLine(System.Console.Out, TerminalColumns);
         System.Console.SetOut(line.Guard(System.Console.Out));
         System.Console.SetError(line.Guard(System.Console.Error));
+        line._gate = System.Console.Out;
         Console = line;
         return line;
     }
