@@ -285,7 +285,7 @@ public static class DashboardApp
     }
 
     // Whole-number query values are read here rather than bound by the framework, whose refusals are 400s with no body.
-    // A repeated value arrives joined ("1,2") and is refused like any other text. Null when the value is absent.
+    // A name given twice never gets here (RepeatedQuery refuses it first). Null when the value is absent.
     private static int? Whole(string? text, string name)
     {
         if (string.IsNullOrEmpty(text))
